@@ -1,0 +1,66 @@
+import { DataType } from './schema.js';
+
+/**
+ * Columnar row storage shared by the segments, the filter evaluator and the result
+ * encoder. One representation per Milvus type, chosen so that hot filters run over
+ * typed arrays:
+ *
+ * | DataType              | values                                   |
+ * |-----------------------|------------------------------------------|
+ * | Bool                  | Uint8Array (0 or 1)                      |
+ * | Int8, Int16, Int32    | Int32Array                               |
+ * | Int64                 | BigInt64Array (exact 64-bit values)      |
+ * | Float                 | Float32Array                             |
+ * | Double                | Float64Array                             |
+ * | VarChar               | string[]                                 |
+ * | JSON                  | unknown[] (parsed JSON; null when absent) |
+ * | Array                 | unknown[][] (elements: boolean, number, string) |
+ * | FloatVector           | Float32Array of length rows * dim        |
+ *
+ * `valid` is present only for nullable fields: valid[i] === 0 means row i is null (its slot
+ * in `values` holds a zero/empty placeholder).
+ */
+export type ColumnValues =
+  | Uint8Array
+  | Int32Array
+  | BigInt64Array
+  | Float32Array
+  | Float64Array
+  | string[]
+  | unknown[];
+
+export interface Column {
+  type: DataType;
+  /** Element type of Array columns. */
+  elementType?: DataType;
+  /** Vector dimension of FloatVector columns. */
+  dim?: number;
+  values: ColumnValues;
+  valid?: Uint8Array;
+}
+
+/** A set of rows in columnar form: a sealed segment, a growing segment, a test table. */
+export interface ColumnBatch {
+  readonly length: number;
+  /** The column of a schema field by name (`$meta` for dynamic keys), if stored. */
+  column(name: string): Column | undefined;
+}
+
+/** Primary key values: Int64 keys are bigints, VarChar keys are strings. */
+export type PrimaryKey = bigint | string;
+
+/** A ColumnBatch over a plain map of columns. */
+export class ColumnMap implements ColumnBatch {
+  constructor(
+    readonly length: number,
+    private readonly columns: Map<string, Column>,
+  ) {}
+
+  column(name: string): Column | undefined {
+    return this.columns.get(name);
+  }
+
+  names(): string[] {
+    return [...this.columns.keys()];
+  }
+}

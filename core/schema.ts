@@ -1,0 +1,84 @@
+/**
+ * The collection schema as every Mishards module sees it. Numbers follow Milvus's
+ * `schema.DataType` enum so that values read off the wire need no translation.
+ */
+export enum DataType {
+  None = 0,
+  Bool = 1,
+  Int8 = 2,
+  Int16 = 3,
+  Int32 = 4,
+  Int64 = 5,
+  Float = 10,
+  Double = 11,
+  String = 20,
+  VarChar = 21,
+  Array = 22,
+  JSON = 23,
+  FloatVector = 101,
+}
+
+/** Name of the hidden JSON field that holds dynamic (schema-less) keys. */
+export const DYNAMIC_FIELD = '$meta';
+
+export interface FieldSchema {
+  fieldId: number;
+  name: string;
+  description: string;
+  dataType: DataType;
+  isPrimaryKey: boolean;
+  autoId: boolean;
+  /** FloatVector dimension. */
+  dim?: number;
+  /** VarChar (and VarChar array element) maximum length in bytes. */
+  maxLength?: number;
+  /** Array element type. */
+  elementType?: DataType;
+  /** Array maximum number of elements. */
+  maxCapacity?: number;
+  nullable: boolean;
+  /** Default used when an insert omits the field (or sends null for it). */
+  defaultValue?: boolean | number | bigint | string;
+  /** True only for the hidden `$meta` field. */
+  isDynamic: boolean;
+  isPartitionKey: boolean;
+}
+
+export interface CollectionSchema {
+  name: string;
+  description: string;
+  fields: FieldSchema[];
+  enableDynamicField: boolean;
+}
+
+export function isScalarType(t: DataType): boolean {
+  return t !== DataType.FloatVector && t !== DataType.None;
+}
+
+export function isIntegerType(t: DataType): boolean {
+  return t === DataType.Int8 || t === DataType.Int16 || t === DataType.Int32 || t === DataType.Int64;
+}
+
+export function isFloatingType(t: DataType): boolean {
+  return t === DataType.Float || t === DataType.Double;
+}
+
+export function isStringType(t: DataType): boolean {
+  return t === DataType.VarChar || t === DataType.String;
+}
+
+export function primaryField(schema: CollectionSchema): FieldSchema {
+  const pk = schema.fields.find((f) => f.isPrimaryKey);
+  if (!pk) throw new Error(`collection ${schema.name} has no primary key field`);
+  return pk;
+}
+
+export function vectorField(schema: CollectionSchema): FieldSchema {
+  const v = schema.fields.find((f) => f.dataType === DataType.FloatVector);
+  if (!v) throw new Error(`collection ${schema.name} has no vector field`);
+  return v;
+}
+
+export function findField(schema: CollectionSchema, name: string): FieldSchema | undefined {
+  return schema.fields.find((f) => f.name === name);
+}

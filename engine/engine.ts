@@ -1,0 +1,76 @@
+/**
+ * The vector search engine behind every segment. Segments address their rows by local
+ * offset (0..rows-1); an index returns offsets and Milvus-convention scores:
+ * L2 is the squared Euclidean distance (smaller is better); IP and COSINE are similarities
+ * (larger is better).
+ */
+
+export type MetricType = 'L2' | 'IP' | 'COSINE';
+export type IndexType = 'FLAT' | 'HNSW';
+
+export interface IndexBuildParams {
+  /** HNSW graph degree (Milvus `M`). */
+  M?: number;
+  /** HNSW construction beam width (Milvus `efConstruction`). */
+  efConstruction?: number;
+}
+
+export interface SearchParams {
+  /** HNSW search beam width (Milvus `ef`); ignored by FLAT. */
+  ef?: number;
+}
+
+export interface VectorSearchRequest {
+  /** nq query vectors, row-major, nq * dim floats. */
+  queries: Float32Array;
+  nq: number;
+  /** Hits wanted per query (Milvus topk + offset). */
+  k: number;
+  params?: SearchParams;
+  /**
+   * Rows allowed to match (filter result with deleted rows removed): allowed[i] !== 0.
+   * Undefined means every row. The engine returns the true best rows among the allowed
+   * ones at any selectivity (exact scan when few pass, index with over-fetch otherwise).
+   */
+  allowed?: Uint8Array;
+  /** Number of non-zero entries of `allowed`, when the caller knows it. */
+  allowedCount?: number;
+}
+
+/** Per query, up to k hits, best first. Missing hits are not padded. */
+export interface VectorSearchResult {
+  /** offsets[q] are the local row offsets of query q's hits. */
+  offsets: Int32Array[];
+  /** scores[q][j] is the Milvus-convention score of offsets[q][j]. */
+  scores: Float32Array[];
+}
+
+export interface VectorIndex {
+  readonly indexType: IndexType;
+  readonly metric: MetricType;
+  readonly dim: number;
+  readonly size: number;
+  search(req: VectorSearchRequest): Promise<VectorSearchResult>;
+  /** Writes the index into `dir` (files named by the implementation). */
+  save(dir: string): Promise<void>;
+  /** Frees native memory and worker-side state. */
+  close(): Promise<void>;
+}
+
+export interface VectorEngine {
+  /** Builds an index over `vectors` (rows * dim floats; row i has offset i). */
+  build(
+    vectors: Float32Array,
+    dim: number,
+    metric: MetricType,
+    indexType: IndexType,
+    params?: IndexBuildParams,
+  ): Promise<VectorIndex>;
+  /**
+   * Opens an index saved by `save` (memory-mapped where the library allows). `vectors` are
+   * the segment's raw vectors, needed for exact scans of small allowed sets and for FLAT.
+   */
+  load(dir: string, vectors: Float32Array, dim: number, metric: MetricType, indexType: IndexType): Promise<VectorIndex>;
+  /** Stops the worker threads. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,95 @@
+import type { CollectionSchema } from '../core/schema.js';
+
+/**
+ * The metadata store: collections, partitions, indexes and segments. The writable node is
+ * its only writer; coordinators and readers read it (and cache it). Two backends implement
+ * this interface over one schema: SQLite (embedded default) and MySQL/MariaDB.
+ */
+
+export interface CollectionRecord {
+  id: number;
+  name: string;
+  schema: CollectionSchema;
+  shardsNum: number;
+  /** Milvus ConsistencyLevel enum value (0 Strong, 1 Session, 2 Bounded, 3 Eventually). */
+  consistencyLevel: number;
+  properties: Record<string, string>;
+  /** Whether the collection is loaded (LoadCollection / ReleaseCollection). */
+  loaded: boolean;
+  /** Creation time, unix milliseconds. */
+  createdAt: number;
+}
+
+export interface PartitionRecord {
+  id: number;
+  collectionId: number;
+  name: string;
+  createdAt: number;
+}
+
+export interface IndexRecord {
+  id: number;
+  collectionId: number;
+  fieldName: string;
+  indexName: string;
+  /** FLAT, HNSW or AUTOINDEX (scalar index types may come later). */
+  indexType: string;
+  /** L2, IP or COSINE. */
+  metricType: string;
+  /** Build parameters as Milvus sends them (M, efConstruction, ...), strings. */
+  params: Record<string, string>;
+  createdAt: number;
+}
+
+export type SegmentState = 'growing' | 'sealed' | 'indexed' | 'dropped';
+
+export interface SegmentRecord {
+  id: number;
+  collectionId: number;
+  partitionId: number;
+  state: SegmentState;
+  rowCount: number;
+  /** Directory of the segment's files, relative to the shared storage root. */
+  path: string;
+  createdAt: number;
+  /** When the segment was sealed, unix ms; null while growing. */
+  sealedAt: number | null;
+}
+
+export interface MetaStore {
+  /** Creates the tables if they do not exist. Idempotent. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Creates the collection and its `_default` partition atomically. Fails if the name is taken. */
+  createCollection(c: Omit<CollectionRecord, 'id'>, defaultPartitionName: string): Promise<CollectionRecord>;
+  getCollection(name: string): Promise<CollectionRecord | undefined>;
+  getCollectionById(id: number): Promise<CollectionRecord | undefined>;
+  listCollections(): Promise<CollectionRecord[]>;
+  setCollectionLoaded(id: number, loaded: boolean): Promise<void>;
+  setCollectionProperties(id: number, properties: Record<string, string>): Promise<void>;
+  /** Removes the collection with its partitions, indexes and segment records. */
+  dropCollection(id: number): Promise<void>;
+
+  createPartition(collectionId: number, name: string): Promise<PartitionRecord>;
+  listPartitions(collectionId: number): Promise<PartitionRecord[]>;
+  /** Removes the partition and its segment records. */
+  dropPartition(partitionId: number): Promise<void>;
+
+  createIndex(i: Omit<IndexRecord, 'id'>): Promise<IndexRecord>;
+  listIndexes(collectionId: number): Promise<IndexRecord[]>;
+  dropIndex(indexId: number): Promise<void>;
+
+  addSegment(s: SegmentRecord): Promise<void>;
+  updateSegment(id: number, patch: Partial<Pick<SegmentRecord, 'state' | 'rowCount' | 'sealedAt'>>): Promise<void>;
+  getSegment(id: number): Promise<SegmentRecord | undefined>;
+  /** Segments of a collection, excluding dropped ones, ordered by id. */
+  listSegments(collectionId: number): Promise<SegmentRecord[]>;
+  deleteSegment(id: number): Promise<void>;
+
+  /**
+   * Reserves `count` consecutive ids from the named persistent counter and returns the
+   * first. Ids are never handed out twice, even across restarts and backends.
+   */
+  allocateIds(counter: string, count: number): Promise<number>;
+}
