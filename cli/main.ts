@@ -1,0 +1,62 @@
+import { parseServerOptions, USAGE, UsageError, type ServerOptions } from './options.js';
+import { createLogger } from '../nodes/common/logger.js';
+import { startWriter } from '../nodes/writer/server.js';
+import { startReader } from '../nodes/reader/server.js';
+
+interface Running {
+  grpc: string;
+  http?: string;
+  metrics: string;
+  stop(): Promise<void>;
+}
+
+type Starter = (opts: ServerOptions) => Promise<Running>;
+
+const commands: Record<string, Starter> = {
+  writer: (o) => startWriter(o, createLogger('writer', o.logLevel)),
+  reader: (o) => startReader(o, createLogger(`reader-${o.group}`, o.logLevel)),
+};
+
+/** Runs one server subcommand until SIGINT/SIGTERM, printing the `ready` line once serving. */
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    return command ? 0 : 2;
+  }
+  const start = commands[command];
+  if (!start) {
+    process.stderr.write(`mishards: unknown or not yet available command "${command}"\n\n${USAGE}`);
+    return 2;
+  }
+  const opts = parseServerOptions(rest);
+  if (opts.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const node = await start(opts);
+  const parts = [`ready ${command}`, `grpc=${node.grpc}`];
+  if (node.http) parts.push(`http=${node.http}`);
+  parts.push(`metrics=${node.metrics}`);
+  process.stdout.write(parts.join(' ') + '\n');
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await node.stop();
+  return 0;
+}
+
+process.on('unhandledRejection', (e) => {
+  process.stderr.write(`mishards: unhandled rejection: ${(e as Error)?.stack ?? String(e)}\n`);
+  process.exitCode = 1;
+});
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    process.stderr.write(`mishards: ${e instanceof UsageError ? e.message : (e as Error)?.stack ?? String(e)}\n`);
+    process.exit(e instanceof UsageError ? 2 : 1);
+  },
+);

@@ -1,0 +1,118 @@
+import { parseArgs } from 'node:util';
+import { join } from 'node:path';
+
+/**
+ * The options every server subcommand shares (the CLI contract of the architecture), each
+ * also settable as MISHARDS_<OPTION> (upper case, dashes as underscores). Flags win.
+ */
+export interface ServerOptions {
+  host: string;
+  port: number;
+  httpPort: number | undefined;
+  metricsPort: number;
+  dataDir: string;
+  meta: string;
+  storage: string;
+  etcd: string[] | undefined;
+  group: string;
+  readers: number;
+  writer: string | undefined;
+  sealRows: number;
+  sealAgeMs: number;
+  threads: number | undefined;
+  logLevel: string;
+}
+
+const SPEC = {
+  host: { type: 'string' },
+  port: { type: 'string' },
+  'http-port': { type: 'string' },
+  'metrics-port': { type: 'string' },
+  'data-dir': { type: 'string' },
+  meta: { type: 'string' },
+  storage: { type: 'string' },
+  etcd: { type: 'string' },
+  mysql: { type: 'string' },
+  group: { type: 'string' },
+  readers: { type: 'string' },
+  writer: { type: 'string' },
+  'seal-rows': { type: 'string' },
+  'seal-age': { type: 'string' },
+  threads: { type: 'string' },
+  'log-level': { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export class UsageError extends Error {}
+
+function int(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+export function parseServerOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): ServerOptions & { help: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: SPEC, allowPositionals: false, strict: true });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values as Record<string, string | boolean | undefined>;
+  const get = (name: keyof typeof SPEC): string | undefined => {
+    const flag = v[name];
+    if (typeof flag === 'string') return flag;
+    return env[`MISHARDS_${name.toUpperCase().replace(/-/g, '_')}`];
+  };
+  const dataDir = get('data-dir') ?? join(process.cwd(), '.data');
+  const mysql = get('mysql');
+  const etcd = get('etcd');
+  const httpPort = get('http-port');
+  const threads = get('threads');
+  return {
+    help: Boolean(v.help),
+    host: get('host') ?? '127.0.0.1',
+    port: int('port', get('port'), 19530),
+    httpPort: httpPort === undefined ? undefined : int('http-port', httpPort, 0),
+    metricsPort: int('metrics-port', get('metrics-port'), 9091),
+    dataDir,
+    meta: get('meta') ?? mysql ?? `sqlite:${join(dataDir, 'meta.sqlite')}`,
+    storage: get('storage') ?? join(dataDir, 'storage'),
+    etcd: etcd ? etcd.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    group: get('group') ?? '0',
+    readers: int('readers', get('readers'), 3),
+    writer: get('writer'),
+    sealRows: int('seal-rows', get('seal-rows'), 65536),
+    sealAgeMs: int('seal-age', get('seal-age'), 600) * 1000,
+    threads: threads === undefined ? undefined : int('threads', threads, 0),
+    logLevel: get('log-level') ?? 'info',
+  };
+}
+
+export const USAGE = `usage: mishards <command> [options]
+
+commands:
+  up             the whole cluster on one machine (embedded defaults)
+  writer         the writable node (Milvus API, write-ahead log, sealing, indexing)
+  reader         a read-only node serving sealed segments (--group G)
+  coordinator    the front door that splits searches by segment
+  control-plane  the xDS control plane programmed from etcd
+  ctl            operator tool
+
+options (also MISHARDS_<OPTION> environment variables):
+  --port N           gRPC port (default 19530; 0 picks a free port)
+  --http-port N      REST port, where served
+  --metrics-port N   Prometheus metrics and health (default 9091; 0 picks a free port)
+  --data-dir DIR     where embedded defaults live (default ./.data)
+  --meta SPEC        sqlite:PATH or mysql://USER:PASS@HOST:PORT/DB
+  --storage DIR      shared segment storage (default DATA_DIR/storage)
+  --etcd HOST:PORT[,HOST:PORT]
+  --group G          reader group (reader)
+  --readers N        number of readers (up; default 3)
+  --writer HOST:PORT the writable node (reader)
+  --seal-rows N      seal a growing segment at N rows (writer; default 65536)
+  --seal-age S       seal a growing segment after S seconds (writer; default 600)
+  --threads N        vector engine worker threads (default: cores)
+  --log-level L      pino level (default info)
+`;

@@ -1,0 +1,289 @@
+import type { Column } from '../core/columns.js';
+import { DataType, DYNAMIC_FIELD, type CollectionSchema, type FieldSchema } from '../core/schema.js';
+import { dataTypeName, parseDataType } from './schema-codec.js';
+import { invalidParameter, fieldNotFound, MilvusError, Code } from './status.js';
+
+/**
+ * Conversion between Milvus `schema.FieldData` (as grpc-js decodes it: int64 as strings,
+ * enums as names, oneofs named) and Mishards columns. Decoding validates everything a
+ * client may get wrong, so that nothing invalid reaches the log or a segment.
+ */
+
+const INT_RANGES: Partial<Record<DataType, [number, number]>> = {
+  [DataType.Int8]: [-128, 127],
+  [DataType.Int16]: [-32768, 32767],
+  [DataType.Int32]: [-2147483648, 2147483647],
+};
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8');
+
+function scalarPayload(fd: any): unknown[] {
+  const s = fd.scalars;
+  if (!s) return [];
+  const key = s.data as string | undefined;
+  if (!key) return [];
+  return (s[key]?.data ?? []) as unknown[];
+}
+
+/** Expands nullable payloads: clients send either one slot per row or only the valid rows. */
+function expandNullable(values: unknown[], valid: boolean[] | undefined, rows: number, field: string): (unknown | null)[] {
+  if (!valid || valid.length === 0) return values;
+  if (valid.length !== rows) throw invalidParameter(`field ${field}: valid_data has ${valid.length} entries for ${rows} rows`);
+  if (values.length === rows) return values.map((v, i) => (valid[i] ? v : null));
+  const validCount = valid.reduce((n, v) => n + (v ? 1 : 0), 0);
+  if (values.length !== validCount) {
+    throw invalidParameter(`field ${field}: ${values.length} values for ${validCount} non-null rows`);
+  }
+  let j = 0;
+  return valid.map((v) => (v ? values[j++] : null));
+}
+
+function toBigInt(v: unknown, field: string): bigint {
+  try {
+    const b = typeof v === 'bigint' ? v : BigInt(v as string | number);
+    if (b < INT64_MIN || b > INT64_MAX) throw new Error('out of range');
+    return b;
+  } catch {
+    throw invalidParameter(`field ${field}: ${String(v)} is not a valid Int64`);
+  }
+}
+
+function parseJsonBytes(v: unknown, field: string, row: number): unknown {
+  const text = Buffer.isBuffer(v) ? v.toString('utf8') : v instanceof Uint8Array ? Buffer.from(v).toString('utf8') : String(v);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalidParameter(`field ${field}: row ${row} is not valid JSON`);
+  }
+}
+
+function elementValues(element: any): unknown[] {
+  if (!element) return [];
+  const key = element.data as string | undefined;
+  return key ? ((element[key]?.data ?? []) as unknown[]) : [];
+}
+
+function checkElement(v: unknown, field: FieldSchema, row: number): unknown {
+  const t = field.elementType!;
+  const where = `array field ${field.name} row ${row}`;
+  switch (t) {
+    case DataType.Bool:
+      if (typeof v !== 'boolean') throw invalidParameter(`${where}: expected Bool elements`);
+      return v;
+    case DataType.VarChar:
+      if (typeof v !== 'string') throw invalidParameter(`${where}: expected VarChar elements`);
+      if (utf8Length(v) > field.maxLength!) throw invalidParameter(`${where}: element length exceeds max length ${field.maxLength}`);
+      return v;
+    case DataType.Int64: {
+      const b = toBigInt(v, field.name);
+      return Number(b);
+    }
+    default: {
+      const n = typeof v === 'string' ? Number(v) : v;
+      if (typeof n !== 'number' || !Number.isFinite(n)) throw invalidParameter(`${where}: expected ${dataTypeName(t)} elements`);
+      const range = INT_RANGES[t];
+      if (range && (!Number.isInteger(n) || n < range[0] || n > range[1])) throw invalidParameter(`${where}: ${n} out of range for ${dataTypeName(t)}`);
+      return n;
+    }
+  }
+}
+
+/** Builds the column of one field from its (expanded, null-marked) row values. */
+function buildColumn(field: FieldSchema, values: (unknown | null)[], rows: number): Column {
+  const nullable = field.nullable || field.defaultValue !== undefined;
+  const valid = field.nullable ? new Uint8Array(rows) : undefined;
+  const fill = (i: number): unknown => {
+    const v = values[i];
+    if (v !== null && v !== undefined) {
+      if (valid) valid[i] = 1;
+      return v;
+    }
+    if (field.defaultValue !== undefined) {
+      if (valid) valid[i] = 1;
+      return field.defaultValue;
+    }
+    if (!nullable) throw invalidParameter(`field ${field.name}: row ${i} is null but the field is not nullable`);
+    return null;
+  };
+  const name = field.name;
+  switch (field.dataType) {
+    case DataType.Bool: {
+      const out = new Uint8Array(rows);
+      for (let i = 0; i < rows; i++) {
+        const v = fill(i);
+        if (v !== null && typeof v !== 'boolean') throw invalidParameter(`field ${name}: row ${i} is not a Bool`);
+        out[i] = v ? 1 : 0;
+      }
+      return withValid({ type: field.dataType, values: out }, valid);
+    }
+    case DataType.Int8: case DataType.Int16: case DataType.Int32: {
+      const out = new Int32Array(rows);
+      const [lo, hi] = INT_RANGES[field.dataType]!;
+      for (let i = 0; i < rows; i++) {
+        const v = fill(i);
+        if (v === null) continue;
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < lo || n > hi) throw invalidParameter(`field ${name}: ${String(v)} is out of range for ${dataTypeName(field.dataType)}`);
+        out[i] = n;
+      }
+      return withValid({ type: field.dataType, values: out }, valid);
+    }
+    case DataType.Int64: {
+      const out = new BigInt64Array(rows);
+      for (let i = 0; i < rows; i++) {
+        const v = fill(i);
+        if (v !== null) out[i] = toBigInt(v, name);
+      }
+      return withValid({ type: field.dataType, values: out }, valid);
+    }
+    case DataType.Float: case DataType.Double: {
+      const out = field.dataType === DataType.Float ? new Float32Array(rows) : new Float64Array(rows);
+      for (let i = 0; i < rows; i++) {
+        const v = fill(i);
+        if (v === null) continue;
+        const n = Number(v);
+        if (!Number.isFinite(n)) throw invalidParameter(`field ${name}: row ${i} value ${String(v)} is NaN or infinite`);
+        out[i] = n;
+      }
+      return withValid({ type: field.dataType, values: out }, valid);
+    }
+    case DataType.VarChar: {
+      const out: string[] = new Array(rows);
+      for (let i = 0; i < rows; i++) {
+        const v = fill(i);
+        if (v === null) { out[i] = ''; continue; }
+        if (typeof v !== 'string') throw invalidParameter(`field ${name}: row ${i} is not a string`);
+        if (utf8Length(v) > field.maxLength!) {
+          throw invalidParameter(`the length (${utf8Length(v)}) of ${i}th VarChar ${name} exceeds max length (${field.maxLength})`);
+        }
+        out[i] = v;
+      }
+      return withValid({ type: field.dataType, values: out }, valid);
+    }
+    case DataType.JSON: {
+      const out: unknown[] = new Array(rows);
+      for (let i = 0; i < rows; i++) {
+        const v = fill(i);
+        out[i] = v === null ? null : parseJsonBytes(v, name, i);
+        if (field.isDynamic && out[i] !== null && (typeof out[i] !== 'object' || Array.isArray(out[i]))) {
+          throw invalidParameter(`dynamic field ${DYNAMIC_FIELD}: row ${i} must be a JSON object`);
+        }
+      }
+      return withValid({ type: field.dataType, values: out }, valid);
+    }
+    case DataType.Array: {
+      const out: unknown[][] = new Array(rows);
+      for (let i = 0; i < rows; i++) {
+        const v = fill(i);
+        if (v === null) { out[i] = []; continue; }
+        const elements = Array.isArray(v) ? v : elementValues(v);
+        if (elements.length > field.maxCapacity!) {
+          throw invalidParameter(`array field ${name} row ${i}: ${elements.length} elements exceed max capacity ${field.maxCapacity}`);
+        }
+        out[i] = elements.map((e) => checkElement(e, field, i));
+      }
+      return withValid({ type: field.dataType, elementType: field.elementType!, values: out }, valid);
+    }
+    default:
+      throw invalidParameter(`field ${name}: data type ${dataTypeName(field.dataType)} is not supported`);
+  }
+}
+
+const withValid = (c: Column, valid: Uint8Array | undefined): Column => (valid ? { ...c, valid } : c);
+
+function decodeVector(fd: any, field: FieldSchema, rows: number): Column {
+  const dim = field.dim!;
+  const v = fd.vectors;
+  if (!v || v.data !== 'float_vector') {
+    throw invalidParameter(`field ${field.name}: expected FloatVector data, got ${v?.data ?? 'scalars'}`);
+  }
+  const sentDim = Number(v.dim);
+  if (sentDim && sentDim !== dim) {
+    throw new MilvusError('IllegalDimension', Code.ParameterInvalid, `the dim (${sentDim}) of field data(${field.name}) is not equal to schema dim (${dim})`);
+  }
+  const data = v.float_vector?.data as number[] | undefined;
+  if (!data || data.length !== rows * dim) {
+    throw new MilvusError('IllegalDimension', Code.ParameterInvalid,
+      `the num_rows (${rows}) of field data(${field.name}) is not equal to the number of vectors (${(data?.length ?? 0) / dim}) of dim ${dim}`);
+  }
+  const out = new Float32Array(data);
+  for (let i = 0; i < out.length; i++) {
+    if (!Number.isFinite(out[i]!)) {
+      throw invalidParameter(`float vector field ${field.name} row ${Math.floor(i / dim)} contains NaN or Inf`);
+    }
+  }
+  return { type: DataType.FloatVector, dim, values: out };
+}
+
+function payloadRowCount(fd: any): number {
+  if (fd.vectors) {
+    const dim = Number(fd.vectors.dim) || 1;
+    return (fd.vectors.float_vector?.data?.length ?? 0) / dim;
+  }
+  const valid = fd.valid_data as boolean[] | undefined;
+  if (valid && valid.length) return valid.length;
+  return scalarPayload(fd).length;
+}
+
+export interface DecodedRows {
+  rows: number;
+  /** Every stored field (the primary key only when provided), keyed by field name. */
+  columns: Map<string, Column>;
+}
+
+/**
+ * Decodes the `fields_data` of Insert or Upsert into validated columns. `pkProvided` says
+ * whether the primary key must be present (upsert, or a key without autoID) or absent.
+ */
+export function decodeFieldsData(schema: CollectionSchema, fieldsData: any[], numRows: number | undefined): DecodedRows {
+  if (!fieldsData || fieldsData.length === 0) throw invalidParameter('no data in the insert request: fields_data is empty');
+  const byName = new Map<string, any>();
+  for (const fd of fieldsData) {
+    const name = fd.field_name as string;
+    if (byName.has(name)) throw invalidParameter(`duplicated field ${name} in fields_data`);
+    const field = schema.fields.find((f) => f.name === name);
+    if (!field) {
+      if (fd.is_dynamic && !schema.enableDynamicField) throw invalidParameter(`dynamic field is not enabled in collection ${schema.name}`);
+      throw fieldNotFound(name, schema.name);
+    }
+    byName.set(name, fd);
+  }
+  const first = fieldsData[0];
+  const rows = numRows && numRows > 0 ? numRows : payloadRowCount(first);
+  if (rows === 0) throw invalidParameter('the number of rows to insert is 0');
+  const columns = new Map<string, Column>();
+  for (const field of schema.fields) {
+    const fd = byName.get(field.name);
+    if (field.dataType === DataType.FloatVector) {
+      if (!fd) throw invalidParameter(`insert missed the vector field ${field.name}`);
+      columns.set(field.name, decodeVector(fd, field, rows));
+      continue;
+    }
+    if (!fd) {
+      if (field.isPrimaryKey || field.isDynamic) continue;
+      if (!field.nullable && field.defaultValue === undefined) {
+        throw invalidParameter(`insert missed the field \`${field.name}\` of collection ${schema.name}, which is neither nullable nor has a default value`);
+      }
+      columns.set(field.name, buildColumn(field, new Array(rows).fill(null), rows));
+      continue;
+    }
+    const sentType = parseDataType(fd.type);
+    if (sentType !== DataType.None && sentType !== field.dataType && !(field.isDynamic && sentType === DataType.JSON)) {
+      throw invalidParameter(`field ${field.name}: expected ${dataTypeName(field.dataType)} data, got ${dataTypeName(sentType)}`);
+    }
+    if (field.isPrimaryKey) {
+      const expectKey = field.dataType === DataType.Int64 ? 'long_data' : 'string_data';
+      if (fd.scalars?.data && fd.scalars.data !== expectKey) {
+        throw invalidParameter(`primary key ${field.name} is ${dataTypeName(field.dataType)}, but ${fd.scalars.data} values were sent`);
+      }
+    }
+    const values = expandNullable(scalarPayload(fd), fd.valid_data, rows, field.name);
+    if (values.length !== rows) {
+      throw invalidParameter(`the num_rows (${rows}) of field ${field.name} is not equal to passed num_rows (${values.length})`);
+    }
+    columns.set(field.name, buildColumn(field, values, rows));
+  }
+  return { rows, columns };
+}

@@ -1,0 +1,43 @@
+import { PlaceholderGroupType, toPlainObject } from './proto.js';
+import { invalidParameter, MilvusError, Code } from './status.js';
+
+/**
+ * Query vectors arrive as a serialized PlaceholderGroup: one placeholder whose `values` are
+ * the nq vectors, each float32 little-endian.
+ */
+export function decodeQueryVectors(bytes: Uint8Array, dim: number): { queries: Float32Array; nq: number } {
+  let group: any;
+  try {
+    group = toPlainObject(PlaceholderGroupType, bytes);
+  } catch (e) {
+    throw invalidParameter(`placeholder group is not valid: ${(e as Error).message}`);
+  }
+  const ph = group.placeholders?.[0];
+  if (!ph) throw invalidParameter('search request carries no query vectors');
+  if (ph.type !== 'FloatVector') throw invalidParameter(`query vectors of type ${ph.type} are not supported: the collection has a FloatVector field`);
+  const values: Buffer[] = ph.values ?? [];
+  if (values.length === 0) throw invalidParameter('search request carries no query vectors (nq = 0)');
+  const queries = new Float32Array(values.length * dim);
+  values.forEach((v, q) => {
+    if (v.length !== dim * 4) {
+      throw new MilvusError('IllegalDimension', Code.ParameterInvalid, `vector dimension mismatch: query ${q} has dim ${v.length / 4}, the collection's vector field has dim ${dim}`);
+    }
+    for (let j = 0; j < dim; j++) {
+      const x = v.readFloatLE(j * 4);
+      if (!Number.isFinite(x)) throw invalidParameter(`query vector ${q} contains NaN or Inf`);
+      queries[q * dim + j] = x;
+    }
+  });
+  return { queries, nq: values.length };
+}
+
+/** Encodes query vectors as a PlaceholderGroup (for internal requests and tests). */
+export function encodeQueryVectors(vectors: number[][] | Float32Array[]): Buffer {
+  const values = vectors.map((v) => {
+    const b = Buffer.alloc(v.length * 4);
+    for (let i = 0; i < v.length; i++) b.writeFloatLE(v[i]!, i * 4);
+    return b;
+  });
+  const msg = PlaceholderGroupType.fromObject({ placeholders: [{ tag: '$0', type: 101, values }] });
+  return Buffer.from(PlaceholderGroupType.encode(msg).finish());
+}

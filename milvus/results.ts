@@ -1,0 +1,153 @@
+import type { Column, PrimaryKey } from '../core/columns.js';
+import { DataType, DYNAMIC_FIELD, type CollectionSchema, type FieldSchema } from '../core/schema.js';
+import type { Hit } from '../search/hits.js';
+import { dataTypeName } from './schema-codec.js';
+import { fieldNotFound } from './status.js';
+
+/**
+ * Output fields and the encoding of result rows into Milvus `FieldData` columns, shared by
+ * search and query.
+ */
+
+export interface OutputSelection {
+  fields: FieldSchema[];
+  /** Dynamic keys to return inside `$meta`; 'all' for the whole object. */
+  dynamicKeys: string[] | 'all' | undefined;
+  /** Names echoed in the response's `output_fields`. */
+  names: string[];
+}
+
+/**
+ * Resolves requested output fields as Milvus does: `*` is every field, the primary key is
+ * always returned, unknown names are dynamic keys when the dynamic field is on.
+ */
+export function resolveOutputFields(schema: CollectionSchema, requested: string[], includeVector: boolean): OutputSelection {
+  const chosen = new Map<string, FieldSchema>();
+  const dynamicKeys: string[] = [];
+  let allDynamic = false;
+  const pk = schema.fields.find((f) => f.isPrimaryKey)!;
+  for (const raw of requested) {
+    const name = raw.trim();
+    if (!name) continue;
+    if (name === '*') {
+      for (const f of schema.fields) {
+        if (f.isDynamic) allDynamic = true;
+        else if (includeVector || f.dataType !== DataType.FloatVector) chosen.set(f.name, f);
+      }
+      continue;
+    }
+    const field = schema.fields.find((f) => f.name === name);
+    if (field) {
+      if (field.isDynamic) allDynamic = true;
+      else chosen.set(name, field);
+      continue;
+    }
+    if (!schema.enableDynamicField) throw fieldNotFound(name, schema.name);
+    dynamicKeys.push(name);
+  }
+  const names = [...chosen.keys()];
+  if (!chosen.has(pk.name)) chosen.set(pk.name, pk);
+  const dyn = allDynamic ? 'all' : dynamicKeys.length ? dynamicKeys : undefined;
+  if (dyn === 'all') names.push(DYNAMIC_FIELD);
+  else if (dyn) names.push(...dynamicKeys);
+  return { fields: [...chosen.values()], dynamicKeys: dyn, names };
+}
+
+/** The value of row `row` of a column as a JS value; null for null. */
+export function readValue(col: Column, row: number): unknown {
+  if (col.valid && !col.valid[row]) return null;
+  if (col.type === DataType.FloatVector) {
+    const dim = col.dim!;
+    return (col.values as Float32Array).subarray(row * dim, (row + 1) * dim);
+  }
+  return (col.values as ArrayLike<unknown>)[row];
+}
+
+const scalarKey: Partial<Record<DataType, string>> = {
+  [DataType.Bool]: 'bool_data',
+  [DataType.Int8]: 'int_data',
+  [DataType.Int16]: 'int_data',
+  [DataType.Int32]: 'int_data',
+  [DataType.Int64]: 'long_data',
+  [DataType.Float]: 'float_data',
+  [DataType.Double]: 'double_data',
+  [DataType.VarChar]: 'string_data',
+  [DataType.JSON]: 'json_data',
+  [DataType.Array]: 'array_data',
+};
+
+function placeholder(type: DataType): unknown {
+  switch (type) {
+    case DataType.Bool: return false;
+    case DataType.VarChar: return '';
+    case DataType.JSON: return Buffer.from('{}');
+    case DataType.Array: return {};
+    case DataType.Int64: return '0';
+    default: return 0;
+  }
+}
+
+function encodeScalar(type: DataType, v: unknown, elementType?: DataType): unknown {
+  switch (type) {
+    case DataType.Bool: return Boolean(v);
+    case DataType.Int64: return String(v);
+    case DataType.JSON: return Buffer.from(JSON.stringify(v));
+    case DataType.Array: {
+      const key = scalarKey[elementType!]!;
+      const values = (v as unknown[]).map((e) => (elementType === DataType.Int64 ? String(e) : e));
+      return { [key]: { data: values } };
+    }
+    default: return v;
+  }
+}
+
+function pickDynamic(obj: unknown, keys: string[] | 'all'): unknown {
+  if (keys === 'all' || obj === null || typeof obj !== 'object') return obj ?? {};
+  const out: Record<string, unknown> = {};
+  for (const k of keys) if (k in (obj as object)) out[k] = (obj as Record<string, unknown>)[k];
+  return out;
+}
+
+/** One `FieldData` per selected field, over `hits` in order. */
+export function encodeFieldsData(schema: CollectionSchema, hits: Hit[], sel: OutputSelection): any[] {
+  const out: any[] = [];
+  for (const f of sel.fields) out.push(encodeField(f, hits, (h) => readValue(h.segment.column(f.name)!, h.row)));
+  if (sel.dynamicKeys) {
+    const meta = schema.fields.find((f) => f.isDynamic)!;
+    const keys = sel.dynamicKeys;
+    out.push(encodeField(meta, hits, (h) => {
+      const col = h.segment.column(meta.name);
+      return pickDynamic(col ? readValue(col, h.row) : null, keys);
+    }));
+  }
+  return out;
+}
+
+function encodeField(f: FieldSchema, hits: Hit[], value: (h: Hit) => unknown): any {
+  const base = { type: dataTypeName(f.dataType), field_name: f.name, field_id: String(f.fieldId), is_dynamic: f.isDynamic, valid_data: [] as boolean[] };
+  if (f.dataType === DataType.FloatVector) {
+    const data = new Array<number>(hits.length * f.dim!);
+    hits.forEach((h, i) => {
+      const v = value(h) as Float32Array;
+      for (let j = 0; j < f.dim!; j++) data[i * f.dim! + j] = v[j]!;
+    });
+    return { ...base, vectors: { dim: String(f.dim), float_vector: { data } } };
+  }
+  const key = scalarKey[f.dataType]!;
+  const values: unknown[] = [];
+  for (const h of hits) {
+    const v = value(h);
+    if (f.nullable) base.valid_data.push(v !== null);
+    values.push(v === null ? placeholder(f.dataType) : encodeScalar(f.dataType, v, f.elementType));
+  }
+  const payload: any = { data: values };
+  if (f.dataType === DataType.Array) payload.element_type = dataTypeName(f.elementType!);
+  return { ...base, scalars: { [key]: payload } };
+}
+
+/** The `schema.IDs` message for a list of primary keys of one type. */
+export function encodeIds(pkType: DataType, pks: PrimaryKey[]): any {
+  return pkType === DataType.Int64
+    ? { int_id: { data: pks.map(String) } }
+    : { str_id: { data: pks as string[] } };
+}

@@ -1,0 +1,222 @@
+import {
+  DataType,
+  DYNAMIC_FIELD,
+  type CollectionSchema,
+  type FieldSchema,
+  isIntegerType,
+  isFloatingType,
+  isStringType,
+} from '../core/schema.js';
+import { CollectionSchemaType, toPlainObject } from './proto.js';
+import { invalidParameter, MilvusError, Code } from './status.js';
+
+/** Milvus numbers user fields from 100; 0 and 1 are its row id and timestamp. */
+const FIRST_USER_FIELD_ID = 100;
+export const MAX_DIM = 32768;
+const MAX_VARCHAR_LENGTH = 65535;
+const MAX_ARRAY_CAPACITY = 4096;
+const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+const SUPPORTED_SCALARS = new Set<DataType>([
+  DataType.Bool, DataType.Int8, DataType.Int16, DataType.Int32, DataType.Int64,
+  DataType.Float, DataType.Double, DataType.VarChar, DataType.JSON, DataType.Array,
+]);
+
+const dataTypeByName = DataType as unknown as Record<string, number>;
+
+/** Accepts the enum name (grpc-js `enums: String`) or its number. */
+export function parseDataType(v: unknown): DataType {
+  if (typeof v === 'number') return v as DataType;
+  if (typeof v === 'string' && v in dataTypeByName) return dataTypeByName[v] as DataType;
+  if (typeof v === 'string') throw invalidParameter(`data type ${v} is not supported`);
+  return DataType.None;
+}
+
+export function dataTypeName(t: DataType): string {
+  return DataType[t] ?? String(t);
+}
+
+export function validateName(kind: string, name: string): void {
+  if (!name) throw invalidParameter(`${kind} name should not be empty`);
+  if (name.length > 255) throw invalidParameter(`the length of ${kind} name must be not greater than 255 characters`);
+  if (!NAME_PATTERN.test(name)) {
+    throw new MilvusError(
+      kind === 'collection' ? 'IllegalCollectionName' : 'IllegalArgument',
+      Code.ParameterInvalid,
+      `invalid ${kind} name: ${name}. ${kind} name can only contain numbers, letters and underscores, and must start with a letter or underscore`,
+    );
+  }
+}
+
+const kvMap = (pairs: { key: string; value: string }[] | undefined) =>
+  new Map((pairs ?? []).map((p) => [p.key, p.value] as const));
+
+function intParam(params: Map<string, string>, key: string, field: string): number | undefined {
+  const raw = params.get(key);
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n)) throw invalidParameter(`field ${field}: ${key} must be an integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function defaultValueOf(v: any, type: DataType, field: string): FieldSchema['defaultValue'] {
+  if (!v || !v.data) return undefined;
+  const raw = v[v.data];
+  switch (type) {
+    case DataType.Bool: return Boolean(raw);
+    case DataType.Int64: return BigInt(raw);
+    case DataType.Int8: case DataType.Int16: case DataType.Int32:
+    case DataType.Float: case DataType.Double: return Number(raw);
+    case DataType.VarChar: return String(raw);
+    default: throw invalidParameter(`field ${field}: default values are not supported for ${dataTypeName(type)}`);
+  }
+}
+
+/** Decodes and validates the serialized schema of a CreateCollection request. */
+export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string): CollectionSchema {
+  let proto: any;
+  try {
+    proto = toPlainObject(CollectionSchemaType, bytes);
+  } catch (e) {
+    throw invalidParameter(`schema of collection ${collectionName} is not a valid CollectionSchema: ${(e as Error).message}`);
+  }
+  const schema: CollectionSchema = {
+    name: collectionName,
+    description: proto.description ?? '',
+    enableDynamicField: Boolean(proto.enable_dynamic_field),
+    fields: [],
+  };
+  const seen = new Set<string>();
+  let nextId = FIRST_USER_FIELD_ID;
+  for (const f of proto.fields ?? []) {
+    const name: string = f.name;
+    validateName('field', name);
+    if (seen.has(name)) throw invalidParameter(`duplicated field name ${name} in collection ${collectionName}`);
+    seen.add(name);
+    const dataType = parseDataType(f.data_type);
+    const params = kvMap(f.type_params);
+    const field: FieldSchema = {
+      fieldId: nextId++,
+      name,
+      description: f.description ?? '',
+      dataType,
+      isPrimaryKey: Boolean(f.is_primary_key),
+      autoId: Boolean(f.autoID) || (Boolean(f.is_primary_key) && Boolean(proto.autoID)),
+      nullable: Boolean(f.nullable),
+      isDynamic: false,
+      isPartitionKey: Boolean(f.is_partition_key),
+    };
+    if (dataType === DataType.FloatVector) {
+      const dim = intParam(params, 'dim', name);
+      if (dim === undefined) throw invalidParameter(`dimension is not defined in field type params of field ${name}`);
+      if (dim < 2 || dim > MAX_DIM) {
+        throw new MilvusError('IllegalDimension', Code.ParameterInvalid, `invalid dimension: ${dim} of field ${name}. should be in range 2 ~ ${MAX_DIM}`);
+      }
+      field.dim = dim;
+    } else if (!SUPPORTED_SCALARS.has(dataType)) {
+      throw invalidParameter(`field ${name}: data type ${dataTypeName(dataType)} is not supported by Mishards`);
+    }
+    if (isStringType(dataType) || (dataType === DataType.Array && parseDataType(f.element_type) === DataType.VarChar)) {
+      const maxLength = intParam(params, 'max_length', name);
+      if (maxLength === undefined) throw invalidParameter(`type param(max_length) should be specified for the field(${name}) of collection ${collectionName}`);
+      if (maxLength <= 0 || maxLength > MAX_VARCHAR_LENGTH) throw invalidParameter(`the maximum length specified for the field(${name}) should be in (0, ${MAX_VARCHAR_LENGTH}]`);
+      field.maxLength = maxLength;
+    }
+    if (dataType === DataType.Array) {
+      const elementType = parseDataType(f.element_type);
+      if (!SUPPORTED_SCALARS.has(elementType) || elementType === DataType.Array || elementType === DataType.JSON) {
+        throw invalidParameter(`field ${name}: element type ${dataTypeName(elementType)} is not supported for arrays`);
+      }
+      const cap = intParam(params, 'max_capacity', name);
+      if (cap === undefined) throw invalidParameter(`type param(max_capacity) should be specified for array field ${name}`);
+      if (cap <= 0 || cap > MAX_ARRAY_CAPACITY) throw invalidParameter(`the maximum capacity specified for array field ${name} should be in (0, ${MAX_ARRAY_CAPACITY}]`);
+      field.elementType = elementType;
+      field.maxCapacity = cap;
+    }
+    field.defaultValue = defaultValueOf(f.default_value, dataType, name);
+    schema.fields.push(field);
+  }
+  validateSchemaShape(schema);
+  if (schema.enableDynamicField) {
+    schema.fields.push({
+      fieldId: nextId++,
+      name: DYNAMIC_FIELD,
+      description: 'dynamic schema',
+      dataType: DataType.JSON,
+      isPrimaryKey: false,
+      autoId: false,
+      nullable: false,
+      isDynamic: true,
+      isPartitionKey: false,
+    });
+  }
+  return schema;
+}
+
+function validateSchemaShape(schema: CollectionSchema): void {
+  const pks = schema.fields.filter((f) => f.isPrimaryKey);
+  if (pks.length !== 1) {
+    throw invalidParameter(pks.length === 0 ? `primary key is not specified in collection ${schema.name}` : `there are more than one primary key in collection ${schema.name}`);
+  }
+  const pk = pks[0]!;
+  if (pk.dataType !== DataType.Int64 && pk.dataType !== DataType.VarChar) {
+    throw invalidParameter(`the data type of primary key should be Int64 or VarChar, got ${dataTypeName(pk.dataType)}`);
+  }
+  if (pk.nullable) throw invalidParameter(`primary field ${pk.name} should not be nullable`);
+  const autoIds = schema.fields.filter((f) => f.autoId);
+  if (autoIds.some((f) => !f.isPrimaryKey)) throw invalidParameter('only the primary key field can be autoID');
+  const vectors = schema.fields.filter((f) => f.dataType === DataType.FloatVector);
+  if (vectors.length === 0) throw invalidParameter(`schema does not contain vector field: collection ${schema.name}`);
+  if (vectors.length > 1) throw invalidParameter('Mishards supports one vector field per collection');
+  if (vectors[0]!.nullable) throw invalidParameter('vector field should not be nullable');
+}
+
+/** The schema in the plain shape of `milvus.proto.schema.CollectionSchema` for DescribeCollection. */
+export function encodeCollectionSchema(schema: CollectionSchema): any {
+  const pk = schema.fields.find((f) => f.isPrimaryKey);
+  return {
+    name: schema.name,
+    description: schema.description,
+    autoID: Boolean(pk?.autoId),
+    enable_dynamic_field: schema.enableDynamicField,
+    properties: [],
+    functions: [],
+    // The dynamic field is an implementation detail that Milvus hides in Describe.
+    fields: schema.fields.filter((f) => !f.isDynamic).map(encodeField),
+  };
+}
+
+function encodeField(f: FieldSchema): any {
+  const typeParams: { key: string; value: string }[] = [];
+  if (f.dim !== undefined) typeParams.push({ key: 'dim', value: String(f.dim) });
+  if (f.maxLength !== undefined) typeParams.push({ key: 'max_length', value: String(f.maxLength) });
+  if (f.maxCapacity !== undefined) typeParams.push({ key: 'max_capacity', value: String(f.maxCapacity) });
+  return {
+    fieldID: String(f.fieldId),
+    name: f.name,
+    is_primary_key: f.isPrimaryKey,
+    description: f.description,
+    data_type: dataTypeName(f.dataType),
+    type_params: typeParams,
+    index_params: [],
+    autoID: f.autoId,
+    state: 'FieldCreated',
+    element_type: dataTypeName(f.elementType ?? DataType.None),
+    default_value: encodeDefault(f),
+    is_dynamic: f.isDynamic,
+    is_partition_key: f.isPartitionKey,
+    is_clustering_key: false,
+    nullable: f.nullable,
+  };
+}
+
+function encodeDefault(f: FieldSchema): any {
+  const v = f.defaultValue;
+  if (v === undefined) return null;
+  if (typeof v === 'boolean') return { bool_data: v, data: 'bool_data' };
+  if (typeof v === 'string') return { string_data: v, data: 'string_data' };
+  if (typeof v === 'bigint') return { long_data: v.toString(), data: 'long_data' };
+  if (isIntegerType(f.dataType)) return { int_data: v, data: 'int_data' };
+  if (isFloatingType(f.dataType)) return f.dataType === DataType.Float ? { float_data: v, data: 'float_data' } : { double_data: v, data: 'double_data' };
+  return null;
+}

@@ -1,0 +1,69 @@
+import type { MetricType, SearchParams } from '../engine/engine.js';
+import { invalidParameter, MilvusError, Code } from './status.js';
+
+export const MAX_TOPK = 16384;
+const METRICS = new Set(['L2', 'IP', 'COSINE']);
+
+export interface ParsedSearchParams {
+  annsField: string | undefined;
+  topk: number;
+  offset: number;
+  /** The metric the client asked for, if any (empty means the index's). */
+  metric: MetricType | undefined;
+  engine: SearchParams;
+  roundDecimal: number;
+}
+
+function intParam(name: string, raw: unknown): number {
+  const n = Number(raw);
+  if (raw === '' || !Number.isInteger(n)) throw invalidParameter(`${name} must be an integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/**
+ * Reads Milvus search parameters: the string pairs `anns_field`, `topk`, `offset`,
+ * `metric_type`, `round_decimal` and `params` (JSON, e.g. `{"ef": 64}`). Clients also spread
+ * index parameters such as `ef` as top-level pairs.
+ */
+export function parseSearchParams(pairs: { key: string; value: string }[]): ParsedSearchParams {
+  const kv = new Map(pairs.map((p) => [p.key, p.value] as const));
+  if (!kv.has('topk') && !kv.has('limit')) throw invalidParameter('topk (limit) is not set in the search parameters');
+  const topk = intParam('topk', kv.get('topk') ?? kv.get('limit'));
+  if (topk <= 0 || topk > MAX_TOPK) {
+    throw new MilvusError('IllegalTOPK', Code.ParameterInvalid, `topk [${topk}] is invalid, it should be in range [1, ${MAX_TOPK}]`);
+  }
+  const offset = kv.has('offset') && kv.get('offset') !== '' ? intParam('offset', kv.get('offset')) : 0;
+  if (offset < 0) throw invalidParameter(`offset [${offset}] is invalid, it should not be negative`);
+  if (topk + offset > MAX_TOPK) {
+    throw new MilvusError('IllegalTOPK', Code.ParameterInvalid, `topk + offset [${topk + offset}] is invalid, it should be in range [1, ${MAX_TOPK}]`);
+  }
+  let nested: Record<string, unknown> = {};
+  const rawParams = kv.get('params');
+  if (rawParams) {
+    try {
+      nested = JSON.parse(rawParams);
+    } catch {
+      throw invalidParameter(`search params is not valid JSON: ${rawParams}`);
+    }
+    if (typeof nested !== 'object' || nested === null || Array.isArray(nested)) throw invalidParameter('search params must be a JSON object');
+  }
+  const metricRaw = (kv.get('metric_type') || (nested.metric_type as string | undefined) || '').toUpperCase();
+  if (metricRaw && !METRICS.has(metricRaw)) throw new MilvusError('IllegalMetricType', Code.MetricNotFound, `metric type ${metricRaw} is not supported: use L2, IP or COSINE`);
+  const engine: SearchParams = {};
+  const ef = nested.ef ?? kv.get('ef');
+  if (ef !== undefined && ef !== '') {
+    const n = intParam('ef', ef);
+    if (n < 1 || n > 32768) throw invalidParameter(`ef [${n}] is invalid, it should be in range [1, 32768]`);
+    if (n < topk) throw invalidParameter(`ef(${n}) should be larger than k(${topk})`);
+    engine.ef = n;
+  }
+  const rd = kv.get('round_decimal');
+  return {
+    annsField: kv.get('anns_field') || undefined,
+    topk,
+    offset,
+    metric: (metricRaw || undefined) as MetricType | undefined,
+    engine,
+    roundDecimal: rd === undefined || rd === '' ? -1 : intParam('round_decimal', rd),
+  };
+}

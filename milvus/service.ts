@@ -1,0 +1,37 @@
+import type * as grpc from '@grpc/grpc-js';
+import { MilvusService } from './proto.js';
+import { errorStatus, MilvusError, Code, successStatus } from './status.js';
+
+/** A Milvus RPC handler: returns the response without `status` (added here) or a Status. */
+export type MilvusHandler = (request: any, call: grpc.ServerUnaryCall<any, any>) => Promise<Record<string, unknown>>;
+
+const returnsBareStatus = (method: grpc.MethodDefinition<any, any>): boolean =>
+  (method as any).responseType?.type?.name === 'Status';
+
+/**
+ * Builds a grpc-js implementation of every MilvusService method. Implemented methods get
+ * `status` filled in (success, or the MilvusError they threw); every other method answers
+ * with a status naming it as unsupported, because the SDK crashes on replies without one and
+ * silently swallows UNIMPLEMENTED.
+ */
+export function milvusServiceImplementation(handlers: Record<string, MilvusHandler>, onError?: (method: string, err: unknown) => void): grpc.UntypedServiceImplementation {
+  const impl: grpc.UntypedServiceImplementation = {};
+  for (const [name, method] of Object.entries(MilvusService.service)) {
+    const bare = returnsBareStatus(method);
+    const handler = handlers[name];
+    impl[name] = (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => {
+      const run = handler
+        ? handler(call.request, call)
+        : Promise.reject(new MilvusError('UnexpectedError', Code.ServiceInternal, `${name} is not supported by Mishards`));
+      run.then(
+        (res) => callback(null, bare ? (res.error_code ? res : successStatus()) : { ...res, status: successStatus() }),
+        (err) => {
+          if (!(err instanceof MilvusError)) onError?.(name, err);
+          const status = errorStatus(err);
+          callback(null, bare ? status : { status });
+        },
+      );
+    };
+  }
+  return impl;
+}

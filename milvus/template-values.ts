@@ -1,0 +1,46 @@
+import { invalidParameter } from './status.js';
+
+/**
+ * `expr_template_values` (map<string, schema.TemplateValue>) as plain JS values for the
+ * filter compiler: int64 as bigint, floats as numbers, arrays recursively.
+ */
+export function decodeTemplateValues(map: Record<string, any> | undefined): Record<string, unknown> | undefined {
+  if (!map || Object.keys(map).length === 0) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [name, v] of Object.entries(map)) out[name] = templateValue(v, name);
+  return out;
+}
+
+function templateValue(v: any, name: string): unknown {
+  switch (v?.val) {
+    case 'bool_val': return Boolean(v.bool_val);
+    case 'int64_val': return BigInt(v.int64_val);
+    case 'float_val': return Number(v.float_val);
+    case 'string_val': return String(v.string_val);
+    case 'array_val': return templateArray(v.array_val, name);
+    default: throw invalidParameter(`template value ${name} has an unsupported type`);
+  }
+}
+
+function templateArray(a: any, name: string): unknown[] {
+  const key = a?.data as string | undefined;
+  const values = key ? a[key]?.data ?? [] : [];
+  switch (key) {
+    case 'long_data': return values.map((x: string) => BigInt(x));
+    case 'array_data': return values.map((x: any) => templateArray(x, name));
+    case 'json_data': return values.map((x: Buffer) => JSON.parse(x.toString('utf8')));
+    case 'bool_data': case 'double_data': case 'string_data': return values;
+    default: throw invalidParameter(`template value ${name} has an unsupported array type`);
+  }
+}
+
+/** Template values as JSON for internal requests; bigints travel as {"$int64": "<decimal>"}. */
+export function templateValuesToJson(values: Record<string, unknown> | undefined): string {
+  if (!values) return '';
+  return JSON.stringify(values, (_k, v) => (typeof v === 'bigint' ? { $int64: v.toString() } : v));
+}
+
+export function templateValuesFromJson(json: string): Record<string, unknown> | undefined {
+  if (!json) return undefined;
+  return JSON.parse(json, (_k, v) => (v && typeof v === 'object' && typeof v.$int64 === 'string' ? BigInt(v.$int64) : v));
+}

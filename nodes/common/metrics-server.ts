@@ -1,0 +1,55 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { collectDefaultMetrics, Registry } from 'prom-client';
+
+/**
+ * Prometheus metrics (`/metrics`) and liveness (`/healthz`) on the metrics port, as Milvus
+ * serves them on 9091.
+ */
+export class MetricsServer {
+  readonly registry = new Registry();
+  private server: Server | undefined;
+
+  constructor(role: string) {
+    this.registry.setDefaultLabels({ role });
+    collectDefaultMetrics({ register: this.registry });
+  }
+
+  async listen(host: string, port: number, healthy: () => boolean): Promise<string> {
+    this.server = createServer((req, res) => {
+      if (req.url === '/metrics') {
+        this.registry.metrics().then(
+          (text) => {
+            res.writeHead(200, { 'content-type': this.registry.contentType });
+            res.end(text);
+          },
+          (e) => {
+            res.writeHead(500, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ error: String(e) }));
+          },
+        );
+        return;
+      }
+      if (req.url === '/healthz') {
+        const ok = healthy();
+        res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: `no route for ${req.url}` }));
+    });
+    await new Promise<void>((resolve, reject) => {
+      this.server!.once('error', reject);
+      this.server!.listen(port, host, () => resolve());
+    });
+    const addr = this.server.address() as AddressInfo;
+    return `${host}:${addr.port}`;
+  }
+
+  async close(): Promise<void> {
+    if (!this.server) return;
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+}

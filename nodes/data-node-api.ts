@@ -1,0 +1,129 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { DataType, type CollectionSchema } from '../core/schema.js';
+import type { MetricType, VectorEngine } from '../engine/engine.js';
+import { compileFilter, FilterError } from '../filter/index.js';
+import { decodeQueryVectors } from '../milvus/placeholder.js';
+import { SearchResultDataType } from '../milvus/proto.js';
+import { encodeFieldsData, encodeIds, resolveOutputFields } from '../milvus/results.js';
+import { parseSearchParams } from '../milvus/search-params.js';
+import { Code, MilvusError } from '../milvus/status.js';
+import { templateValuesFromJson } from '../milvus/template-values.js';
+import type { Hit } from '../search/hits.js';
+import { queryRows, searchSegments } from '../search/segment-search.js';
+import type { Segment } from '../segment/segment.js';
+
+/** What a data node offers the internal API: its collections' schemas and loaded segments. */
+export interface SegmentSource {
+  schema(collection: string): Promise<CollectionSchema>;
+  /** The requested sealed segments (all must be loaded) plus growing data if asked. */
+  segments(collection: string, segmentIds: number[], includeGrowing: boolean): Promise<Segment[]>;
+  load(collection: string, segmentIds: number[]): Promise<{ loaded: number[]; errors: { segment_id: string; reason: string }[] }>;
+  release(collection: string, segmentIds: number[]): Promise<void>;
+  list(): { collection: string; segment: Segment; indexType: string; growing: boolean }[];
+}
+
+/** Raised when a request names a segment this node has not loaded. */
+export class SegmentNotLoadedError extends MilvusError {
+  constructor(segmentIds: number[]) {
+    super('SegmentNotFound', Code.SegmentNotLoaded, `segments not loaded on this node: ${segmentIds.join(', ')}`);
+  }
+}
+
+const ok = { code: 0, reason: '' };
+const statusOf = (e: unknown) => ({ code: e instanceof MilvusError ? e.code : Code.ServiceInternal, reason: e instanceof Error ? e.message : String(e) });
+
+function compile(schema: CollectionSchema, expr: string, templatesJson: string) {
+  try {
+    return compileFilter(expr, schema, { templateValues: templateValuesFromJson(templatesJson) });
+  } catch (e) {
+    if (e instanceof FilterError) throw new MilvusError('IllegalArgument', Code.ParameterInvalid, `cannot parse expression: ${expr}, error: ${e.message}`);
+    throw e;
+  }
+}
+
+function inPartitions(segments: Segment[], partitionIds: string[]): Segment[] {
+  if (!partitionIds.length) return segments;
+  const wanted = new Set(partitionIds.map(Number));
+  return segments.filter((s) => wanted.has(s.partitionId));
+}
+
+function encodeResult(schema: CollectionSchema, perQuery: Hit[][], outputFields: string[], topk: number): { result: Buffer; timestamps: number[] } {
+  const pk = schema.fields.find((f) => f.isPrimaryKey)!;
+  const hits = perQuery.flat();
+  const selection = resolveOutputFields(schema, outputFields, true);
+  const data = {
+    num_queries: perQuery.length,
+    top_k: topk,
+    fields_data: encodeFieldsData(schema, hits, selection),
+    scores: hits.map((h) => h.score),
+    ids: encodeIds(pk.dataType, hits.map((h) => h.pk)),
+    topks: perQuery.map((q) => q.length),
+    output_fields: selection.names,
+    primary_field_name: pk.name,
+  };
+  const msg = SearchResultDataType.fromObject(data);
+  return { result: Buffer.from(SearchResultDataType.encode(msg).finish()), timestamps: hits.map((h) => h.ts) };
+}
+
+type Unary = (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => void;
+
+function unary(log: Logger, name: string, fn: (req: any) => Promise<Record<string, unknown>>): Unary {
+  return (call, cb) => {
+    fn(call.request).then(
+      (res) => cb(null, { status: ok, ...res }),
+      (e) => {
+        if (!(e instanceof MilvusError)) log.error({ err: e, method: name }, 'internal request failed');
+        cb(null, { status: statusOf(e) });
+      },
+    );
+  };
+}
+
+/** grpc-js implementation of mishards.data.DataNode over a segment source. */
+export function dataNodeImplementation(source: SegmentSource, engine: VectorEngine, log: Logger): grpc.UntypedServiceImplementation {
+  return {
+    LoadSegments: unary(log, 'LoadSegments', async (req) => {
+      const r = await source.load(req.collection_name, req.segment_ids.map(Number));
+      return { loaded: r.loaded.map(String), errors: r.errors };
+    }),
+    ReleaseSegments: unary(log, 'ReleaseSegments', async (req) => {
+      await source.release(req.collection_name, req.segment_ids.map(Number));
+      return {};
+    }),
+    ListSegments: unary(log, 'ListSegments', async () => ({
+      segments: source.list().map((s) => ({
+        collection_name: s.collection,
+        segment_id: String(s.segment.id),
+        partition_id: String(s.segment.partitionId),
+        rows: String(s.segment.length),
+        live_rows: String(s.segment.liveRows),
+        index_type: s.indexType,
+        growing: s.growing,
+      })),
+    })),
+    SearchSegments: unary(log, 'SearchSegments', async (req) => {
+      const schema = await source.schema(req.collection_name);
+      const vector = schema.fields.find((f) => f.dataType === DataType.FloatVector)!;
+      const segments = inPartitions(await source.segments(req.collection_name, req.segment_ids.map(Number), req.include_growing), req.partition_ids);
+      const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
+      const topk = Number(req.topk);
+      const params = parseSearchParams([{ key: 'topk', value: String(topk) }, { key: 'params', value: req.params_json || '{}' }]);
+      const perQuery = await searchSegments(segments, {
+        queries, nq, k: topk, metric: req.metric_type as MetricType, params: params.engine,
+        filter: compile(schema, req.filter, req.template_values_json),
+      }, engine);
+      return encodeResult(schema, perQuery, req.output_fields, topk);
+    }),
+    QuerySegments: unary(log, 'QuerySegments', async (req) => {
+      const schema = await source.schema(req.collection_name);
+      const segments = inPartitions(await source.segments(req.collection_name, req.segment_ids.map(Number), req.include_growing), req.partition_ids);
+      const rows = queryRows(segments, compile(schema, req.filter, req.template_values_json));
+      if (req.count_only) return { count: String(rows.length) };
+      rows.sort((a, b) => (a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : 0));
+      const limit = Number(req.limit);
+      const page = limit > 0 ? rows.slice(0, limit) : rows;
+      return { ...encodeResult(schema, [page], req.output_fields, page.length), count: String(rows.length) };
+    }),
+  };
+}

@@ -1,0 +1,93 @@
+import type { Logger } from 'pino';
+import type { CollectionSchema } from '../../core/schema.js';
+import type { VectorEngine } from '../../engine/engine.js';
+import type { MetaStore } from '../../meta/store.js';
+import { collectionNotFound } from '../../milvus/status.js';
+import { SealedSegment } from '../../segment/sealed.js';
+import { SegmentNotLoadedError, type SegmentSource } from '../data-node-api.js';
+
+/**
+ * The loaded segments of a read-only node. Segment locations and schemas come from the
+ * metadata store; files come from shared storage. Delete records appended by the writer are
+ * picked up before each request that touches a segment.
+ */
+export class ReaderSegments implements SegmentSource {
+  private readonly loaded = new Map<string, Map<number, SealedSegment>>();
+  private readonly schemas = new Map<string, CollectionSchema>();
+
+  constructor(
+    private readonly meta: MetaStore,
+    private readonly storageDir: string,
+    private readonly engine: VectorEngine,
+    private readonly log: Logger,
+  ) {}
+
+  async schema(collection: string): Promise<CollectionSchema> {
+    const cached = this.schemas.get(collection);
+    if (cached) return cached;
+    const rec = await this.meta.getCollection(collection);
+    if (!rec) throw collectionNotFound(collection);
+    this.schemas.set(collection, rec.schema);
+    return rec.schema;
+  }
+
+  async segments(collection: string, ids: number[]): Promise<SealedSegment[]> {
+    const byId = this.loaded.get(collection) ?? new Map<number, SealedSegment>();
+    const missing = ids.filter((id) => !byId.has(id));
+    if (missing.length) throw new SegmentNotLoadedError(missing);
+    const segs = ids.map((id) => byId.get(id)!);
+    await Promise.all(segs.map((s) => s.refreshDeletes()));
+    return segs;
+  }
+
+  async load(collection: string, ids: number[]): Promise<{ loaded: number[]; errors: { segment_id: string; reason: string }[] }> {
+    const rec = await this.meta.getCollection(collection);
+    if (!rec) throw collectionNotFound(collection);
+    this.schemas.set(collection, rec.schema);
+    const byId = this.loaded.get(collection) ?? new Map<number, SealedSegment>();
+    this.loaded.set(collection, byId);
+    const loaded: number[] = [];
+    const errors: { segment_id: string; reason: string }[] = [];
+    for (const id of ids) {
+      if (byId.has(id)) {
+        loaded.push(id);
+        continue;
+      }
+      try {
+        const segRec = await this.meta.getSegment(id);
+        if (!segRec || segRec.collectionId !== rec.id || segRec.state === 'growing' || segRec.state === 'dropped') {
+          throw new Error(`segment ${id} is not a sealed segment of collection ${collection}`);
+        }
+        byId.set(id, await SealedSegment.load(this.storageDir, segRec.path, id, rec.schema, this.engine));
+        loaded.push(id);
+      } catch (e) {
+        // A missing or corrupt segment is reported and skipped; the node keeps serving.
+        this.log.warn({ segment: id, err: (e as Error).message }, 'segment load failed');
+        errors.push({ segment_id: String(id), reason: (e as Error).message });
+      }
+    }
+    return { loaded, errors };
+  }
+
+  async release(collection: string, ids: number[]): Promise<void> {
+    const byId = this.loaded.get(collection);
+    if (!byId) return;
+    for (const id of ids) {
+      await byId.get(id)?.release();
+      byId.delete(id);
+    }
+  }
+
+  list() {
+    const out: ReturnType<SegmentSource['list']> = [];
+    for (const [collection, byId] of this.loaded) {
+      for (const s of byId.values()) out.push({ collection, segment: s, indexType: s.indexInfo()?.indexType ?? '', growing: false });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {
+    for (const byId of this.loaded.values()) for (const s of byId.values()) await s.release();
+    this.loaded.clear();
+  }
+}

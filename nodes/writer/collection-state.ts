@@ -1,0 +1,53 @@
+import type { PrimaryKey } from '../../core/columns.js';
+import type { CollectionSchema } from '../../core/schema.js';
+import type { CollectionRecord, IndexRecord, PartitionRecord } from '../../meta/store.js';
+import type { GrowingSegment } from '../../segment/growing.js';
+import type { SealedSegment } from '../../segment/sealed.js';
+import type { Segment } from '../../segment/segment.js';
+
+/** A growing segment that is being written to storage; deletes that hit it meanwhile are kept. */
+export interface SealingSegment {
+  segment: GrowingSegment;
+  pendingDeletes: { pk: PrimaryKey; ts: number }[];
+}
+
+/** What the writable node holds in memory for one collection. */
+export class CollectionState {
+  readonly partitions = new Map<string, PartitionRecord>();
+  indexes: IndexRecord[] = [];
+  /** The growing segment per partition id. */
+  readonly growing = new Map<number, GrowingSegment>();
+  readonly sealing = new Map<number, SealingSegment>();
+  readonly sealed = new Map<number, SealedSegment>();
+  /** Per partition, the highest LSN already persisted in a sealed segment (for replay). */
+  readonly persistedLsn = new Map<number, number>();
+
+  constructor(public record: CollectionRecord) {}
+
+  get id(): number {
+    return this.record.id;
+  }
+
+  get schema(): CollectionSchema {
+    return this.record.schema;
+  }
+
+  partitionById(id: number): PartitionRecord | undefined {
+    for (const p of this.partitions.values()) if (p.id === id) return p;
+    return undefined;
+  }
+
+  /** Every segment with rows a search must see, optionally limited to some partitions. */
+  segments(partitionIds?: Set<number>): Segment[] {
+    const all: Segment[] = [
+      ...this.sealed.values(),
+      ...[...this.sealing.values()].map((s) => s.segment),
+      ...this.growing.values(),
+    ];
+    return partitionIds ? all.filter((s) => partitionIds.has(s.partitionId)) : all;
+  }
+
+  vectorIndex(): IndexRecord | undefined {
+    return this.indexes[0];
+  }
+}

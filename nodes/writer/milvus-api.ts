@@ -1,0 +1,427 @@
+import type { PrimaryKey } from '../../core/columns.js';
+import { DataType, type CollectionSchema } from '../../core/schema.js';
+import type { MetricType } from '../../engine/engine.js';
+import { compileFilter, FilterError, type CompiledFilter } from '../../filter/index.js';
+import { MetaConflictError } from '../../meta/errors.js';
+import { decodeFieldsData } from '../../milvus/field-data.js';
+import { decodeQueryVectors } from '../../milvus/placeholder.js';
+import { encodeFieldsData, encodeIds, resolveOutputFields } from '../../milvus/results.js';
+import { decodeCollectionSchema, encodeCollectionSchema, validateName } from '../../milvus/schema-codec.js';
+import { parseSearchParams } from '../../milvus/search-params.js';
+import type { MilvusHandler } from '../../milvus/service.js';
+import { decodeTemplateValues } from '../../milvus/template-values.js';
+import {
+  Code, collectionNotFound, indexNotFound, invalidParameter, MilvusError, partitionNotFound,
+} from '../../milvus/status.js';
+import { searchSegments, queryRows } from '../../search/segment-search.js';
+import type { Hit } from '../../search/hits.js';
+import type { CollectionState } from './collection-state.js';
+import { DEFAULT_PARTITION, type Writer } from './writer.js';
+
+export const MILVUS_COMPAT_VERSION = 'v2.5.4';
+const METRICS = new Set(['L2', 'IP', 'COSINE']);
+const INDEX_TYPES = new Set(['FLAT', 'HNSW', 'AUTOINDEX']);
+const CONSISTENCY = ['Strong', 'Session', 'Bounded', 'Eventually', 'Customized'];
+
+const kv = (pairs: { key: string; value: string }[] | undefined) => new Map((pairs ?? []).map((p) => [p.key, p.value] as const));
+
+/** Milvus timestamps are hybrid: physical milliseconds shifted left by 18 logical bits. */
+const hybridTs = (ms: number) => (BigInt(ms) << 18n).toString();
+
+/**
+ * The Milvus 2.x API of the writable node: request validation, Milvus status codes and
+ * response shapes over the Writer's state machine.
+ */
+export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandler> {
+  const collection = (name: string): CollectionState => {
+    if (!name) throw invalidParameter('collection name should not be empty');
+    const c = writer.collections.get(name);
+    if (!c) throw collectionNotFound(name);
+    return c;
+  };
+  const loaded = (name: string): CollectionState => {
+    const c = collection(name);
+    if (!c.record.loaded) throw new MilvusError('UnexpectedError', Code.CollectionNotLoaded, `collection not loaded[collection=${name}]`);
+    return c;
+  };
+  const partitionIds = (c: CollectionState, names: string[] | undefined): Set<number> | undefined => {
+    if (!names || names.length === 0) return undefined;
+    return new Set(names.map((n) => {
+      const p = c.partitions.get(n);
+      if (!p) throw partitionNotFound(n);
+      return p.id;
+    }));
+  };
+  const filterOf = (c: CollectionState, expr: string, templates: any): CompiledFilter => {
+    try {
+      return compileFilter(expr ?? '', c.schema, { templateValues: decodeTemplateValues(templates) });
+    } catch (e) {
+      if (e instanceof FilterError) throw invalidParameter(`cannot parse expression: ${expr}, error: ${e.message}`);
+      throw e;
+    }
+  };
+  const pkField = (schema: CollectionSchema) => schema.fields.find((f) => f.isPrimaryKey)!;
+
+  const insertOrUpsert = async (req: any, upsert: boolean) => {
+    const c = collection(req.collection_name);
+    const partitionName = req.partition_name || DEFAULT_PARTITION;
+    const partition = c.partitions.get(partitionName);
+    if (!partition) throw partitionNotFound(partitionName);
+    const decoded = decodeFieldsData(c.schema, req.fields_data, req.num_rows);
+    const pk = pkField(c.schema);
+    let ids: PrimaryKey[];
+    const provided = decoded.columns.get(pk.name);
+    if (provided) {
+      if (pk.autoId && !upsert) throw invalidParameter(`the primary key ${pk.name} is auto-generated (autoID): do not provide it on insert`);
+      ids = Array.from(provided.values as ArrayLike<PrimaryKey>);
+    } else {
+      if (!pk.autoId || upsert) throw invalidParameter(`the primary key field ${pk.name} is missing from the ${upsert ? 'upsert' : 'insert'} data`);
+      ids = await writer.withAutoIds(c, decoded.rows, decoded.columns);
+    }
+    const insert = { rows: decoded.rows, columns: decoded.columns };
+    const lsn = await writer.mutate(upsert
+      ? { collectionId: c.id, partitionId: partition.id, deletes: ids, insert }
+      : { collectionId: c.id, partitionId: partition.id, insert });
+    return {
+      IDs: encodeIds(pk.dataType, ids),
+      succ_index: ids.map((_, i) => i),
+      err_index: [],
+      insert_cnt: String(upsert ? 0 : decoded.rows),
+      upsert_cnt: String(upsert ? decoded.rows : 0),
+      delete_cnt: '0',
+      timestamp: String(lsn),
+      acknowledged: true,
+    };
+  };
+
+  return {
+    async Connect() {
+      return {
+        server_info: { build_tags: MILVUS_COMPAT_VERSION, build_time: '', git_commit: '', go_version: 'node', deploy_mode: 'mishards', reserved: {} },
+        identifier: String(Date.now()),
+      };
+    },
+    async GetVersion() {
+      return { version: MILVUS_COMPAT_VERSION };
+    },
+    async CheckHealth() {
+      return { isHealthy: true, reasons: [], quota_states: [] };
+    },
+
+    async CreateCollection(req) {
+      validateName('collection', req.collection_name);
+      const schema = decodeCollectionSchema(req.schema ?? Buffer.alloc(0), req.collection_name);
+      if (writer.collections.has(schema.name)) throw invalidParameter(`collection ${schema.name} already exists`);
+      const level = typeof req.consistency_level === 'number' ? req.consistency_level : Math.max(0, CONSISTENCY.indexOf(req.consistency_level));
+      const props = Object.fromEntries(kv(req.properties));
+      try {
+        await writer.createCollection(schema, Number(req.shards_num) || 1, level, props);
+      } catch (e) {
+        if (e instanceof MetaConflictError) throw invalidParameter(`collection ${schema.name} already exists`);
+        throw e;
+      }
+      return {};
+    },
+    async DescribeCollection(req) {
+      const c = collection(req.collection_name);
+      const created = c.record.createdAt;
+      return {
+        schema: encodeCollectionSchema(c.schema),
+        collectionID: String(c.id),
+        virtual_channel_names: [`mishards-dml_${c.id}_v0`],
+        physical_channel_names: ['mishards-dml_0'],
+        created_timestamp: hybridTs(created),
+        created_utc_timestamp: String(created),
+        shards_num: c.record.shardsNum,
+        aliases: [],
+        start_positions: [],
+        consistency_level: CONSISTENCY[c.record.consistencyLevel] ?? 'Bounded',
+        collection_name: c.record.name,
+        properties: Object.entries(c.record.properties).map(([key, value]) => ({ key, value })),
+        db_name: 'default',
+        num_partitions: String(c.partitions.size),
+        update_timestamp: hybridTs(created),
+        update_timestamp_str: hybridTs(created),
+      };
+    },
+    async HasCollection(req) {
+      return { value: writer.collections.has(req.collection_name) };
+    },
+    async ShowCollections() {
+      const all = [...writer.collections.values()];
+      return {
+        collection_names: all.map((c) => c.record.name),
+        collection_ids: all.map((c) => String(c.id)),
+        created_timestamps: all.map((c) => hybridTs(c.record.createdAt)),
+        created_utc_timestamps: all.map((c) => String(c.record.createdAt)),
+        inMemory_percentages: all.map((c) => (c.record.loaded ? '100' : '0')),
+        query_service_available: all.map((c) => c.record.loaded),
+        shards_num: all.map((c) => c.record.shardsNum),
+      };
+    },
+    async DropCollection(req) {
+      const c = writer.collections.get(req.collection_name);
+      if (c) await writer.dropCollection(c);
+      return {};
+    },
+    async GetCollectionStatistics(req) {
+      const c = collection(req.collection_name);
+      return { stats: [{ key: 'row_count', value: String(writer.rowCount(c)) }] };
+    },
+    async GetPartitionStatistics(req) {
+      const c = collection(req.collection_name);
+      return { stats: [{ key: 'row_count', value: String(writer.rowCount(c, partitionIds(c, [req.partition_name]))) }] };
+    },
+
+    async CreatePartition(req) {
+      const c = collection(req.collection_name);
+      validateName('partition', req.partition_name);
+      if (c.partitions.has(req.partition_name)) throw invalidParameter(`partition ${req.partition_name} already exists`);
+      await writer.createPartition(c, req.partition_name);
+      return {};
+    },
+    async HasPartition(req) {
+      return { value: collection(req.collection_name).partitions.has(req.partition_name) };
+    },
+    async ShowPartitions(req) {
+      const c = collection(req.collection_name);
+      const parts = [...c.partitions.values()];
+      return {
+        partition_names: parts.map((p) => p.name),
+        partitionIDs: parts.map((p) => String(p.id)),
+        created_timestamps: parts.map((p) => hybridTs(p.createdAt)),
+        created_utc_timestamps: parts.map((p) => String(p.createdAt)),
+        inMemory_percentages: parts.map(() => (c.record.loaded ? '100' : '0')),
+      };
+    },
+    async DropPartition(req) {
+      const c = collection(req.collection_name);
+      if (req.partition_name === DEFAULT_PARTITION) throw invalidParameter('default partition cannot be deleted');
+      if (!c.partitions.has(req.partition_name)) throw partitionNotFound(req.partition_name);
+      await writer.dropPartition(c, req.partition_name);
+      return {};
+    },
+
+    async CreateIndex(req) {
+      const c = collection(req.collection_name);
+      const vector = c.schema.fields.find((f) => f.dataType === DataType.FloatVector)!;
+      const fieldName = req.field_name || vector.name;
+      const field = c.schema.fields.find((f) => f.name === fieldName);
+      if (!field) throw invalidParameter(`cannot create index on non-exist field: ${fieldName}`);
+      if (field.dataType !== DataType.FloatVector) throw new MilvusError('IllegalIndexType', Code.IndexNotSupported, `Mishards indexes vector fields only; ${fieldName} is ${DataType[field.dataType]}`);
+      const params = kv(req.extra_params);
+      let nested: Record<string, unknown> = {};
+      if (params.get('params')) {
+        try {
+          nested = JSON.parse(params.get('params')!);
+        } catch {
+          throw invalidParameter(`index params is not valid JSON: ${params.get('params')}`);
+        }
+      }
+      const indexType = (params.get('index_type') || 'AUTOINDEX').toUpperCase();
+      if (!INDEX_TYPES.has(indexType)) throw new MilvusError('IllegalIndexType', Code.IndexNotSupported, `index type ${indexType} is not supported: use FLAT, HNSW or AUTOINDEX`);
+      // Milvus: an index created without parameters is AUTOINDEX with COSINE.
+      const metric = (params.get('metric_type') || (nested.metric_type as string) || 'COSINE').toUpperCase();
+      if (!METRICS.has(metric)) throw new MilvusError('IllegalMetricType', Code.MetricNotFound, `metric type ${metric} is not supported: use L2, IP or COSINE`);
+      const buildParams: Record<string, string> = {};
+      for (const [k, v] of Object.entries(nested)) if (k !== 'metric_type' && k !== 'index_type') buildParams[k] = String(v);
+      for (const k of ['M', 'efConstruction']) {
+        if (params.has(k)) buildParams[k] = params.get(k)!;
+        if (buildParams[k] !== undefined) {
+          const n = Number(buildParams[k]);
+          const [lo, hi] = k === 'M' ? [2, 2048] : [1, 2147483647];
+          if (!Number.isInteger(n) || n < lo || n > hi) throw invalidParameter(`index param ${k} = ${buildParams[k]} is out of range [${lo}, ${hi}]`);
+        }
+      }
+      const existing = c.vectorIndex();
+      if (existing) {
+        if (existing.indexType === indexType && existing.metricType === metric) return {};
+        throw new MilvusError('UnexpectedError', Code.IndexDuplicate, `at most one distinct index is allowed per field: ${existing.indexName} exists with ${existing.indexType}/${existing.metricType}`);
+      }
+      await writer.createIndex(c, { fieldName, indexName: req.index_name || fieldName, indexType, metricType: metric, params: buildParams });
+      return {};
+    },
+    async DescribeIndex(req) {
+      const c = collection(req.collection_name);
+      const idx = c.vectorIndex();
+      if (!idx || (req.index_name && req.index_name !== idx.indexName) || (req.field_name && req.field_name !== idx.fieldName)) throw indexNotFound(req.collection_name);
+      const { indexed, total } = writer.indexProgress(c);
+      const params = [
+        { key: 'index_type', value: idx.indexType },
+        { key: 'metric_type', value: idx.metricType },
+        ...Object.entries(idx.params).map(([key, value]) => ({ key, value })),
+      ];
+      if (Object.keys(idx.params).length) params.push({ key: 'params', value: JSON.stringify(idx.params) });
+      return {
+        index_descriptions: [{
+          index_name: idx.indexName,
+          indexID: String(idx.id),
+          params,
+          field_name: idx.fieldName,
+          indexed_rows: String(indexed),
+          total_rows: String(total),
+          pending_index_rows: String(total - indexed),
+          state: 'Finished',
+          index_state_fail_reason: '',
+        }],
+      };
+    },
+    async GetIndexState(req) {
+      const c = collection(req.collection_name);
+      if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
+      return { state: 'Finished', fail_reason: '' };
+    },
+    async GetIndexBuildProgress(req) {
+      const c = collection(req.collection_name);
+      if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
+      const { indexed, total } = writer.indexProgress(c);
+      return { indexed_rows: String(indexed), total_rows: String(total) };
+    },
+    async DropIndex(req) {
+      const c = collection(req.collection_name);
+      const idx = c.vectorIndex();
+      if (!idx) throw indexNotFound(req.collection_name);
+      if (c.record.loaded) throw invalidParameter('index cannot be dropped, collection is loaded, please release it first');
+      await writer.dropIndex(c, idx);
+      return {};
+    },
+
+    async LoadCollection(req) {
+      const c = collection(req.collection_name);
+      if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
+      await writer.setLoaded(c, true);
+      return {};
+    },
+    async LoadPartitions(req) {
+      const c = collection(req.collection_name);
+      partitionIds(c, req.partition_names);
+      if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
+      await writer.setLoaded(c, true);
+      return {};
+    },
+    async ReleaseCollection(req) {
+      await writer.setLoaded(collection(req.collection_name), false);
+      return {};
+    },
+    async ReleasePartitions(req) {
+      const c = collection(req.collection_name);
+      partitionIds(c, req.partition_names);
+      return {};
+    },
+    async GetLoadingProgress(req) {
+      const c = collection(req.collection_name);
+      return { progress: c.record.loaded ? '100' : '0', refresh_progress: c.record.loaded ? '100' : '0' };
+    },
+    async GetLoadState(req) {
+      const c = collection(req.collection_name);
+      return { state: c.record.loaded ? 'LoadStateLoaded' : 'LoadStateNotLoad' };
+    },
+
+    Insert: (req) => insertOrUpsert(req, false),
+    Upsert: (req) => insertOrUpsert(req, true),
+    async Delete(req) {
+      const c = collection(req.collection_name);
+      const scope = req.partition_name ? partitionIds(c, [req.partition_name]) : undefined;
+      if (!req.expr || !String(req.expr).trim()) throw invalidParameter('delete expression should not be empty: use a filter such as `id in [...]`');
+      const filter = filterOf(c, req.expr, req.expr_template_values);
+      const keys = filter.primaryKeys() ?? writer.matchingKeys(c, filter, scope);
+      const pk = pkField(c.schema);
+      if (keys.length === 0) return { IDs: encodeIds(pk.dataType, []), delete_cnt: '0', succ_index: [], err_index: [], acknowledged: true };
+      const partitionId = scope ? [...scope][0]! : c.partitions.get(DEFAULT_PARTITION)?.id ?? [...c.partitions.values()][0]!.id;
+      const lsn = await writer.mutate({ collectionId: c.id, partitionId, deletes: keys, ...(scope ? { deletePartitions: [...scope] } : {}) });
+      return { IDs: encodeIds(pk.dataType, keys), delete_cnt: String(keys.length), succ_index: [], err_index: [], timestamp: String(lsn), acknowledged: true };
+    },
+    async Flush(req) {
+      const names: string[] = req.collection_names ?? [];
+      const collSegIDs: Record<string, { data: string[] }> = {};
+      const flushSegIDs: Record<string, { data: string[] }> = {};
+      const sealTimes: Record<string, string> = {};
+      for (const name of names) {
+        const c = collection(name);
+        const sealed = await writer.flush(c);
+        flushSegIDs[name] = { data: sealed.map(String) };
+        collSegIDs[name] = { data: [...c.sealed.keys()].map(String) };
+        sealTimes[name] = String(Math.floor(Date.now() / 1000));
+      }
+      return { db_name: 'default', coll_segIDs: collSegIDs, flush_coll_segIDs: flushSegIDs, coll_seal_times: sealTimes, coll_flush_ts: {} };
+    },
+    async GetFlushState(req) {
+      // Flush returns after its segments are persisted, so a segment is flushed once the
+      // metadata store knows it (or it was compacted away, which Milvus also reports as flushed).
+      const ids: string[] = req.segmentIDs ?? [];
+      const records = await Promise.all(ids.map((id) => writer.meta.getSegment(Number(id))));
+      return { flushed: records.every((r) => !r || r.state !== 'growing') };
+    },
+
+    async Search(req) {
+      const c = loaded(req.collection_name);
+      const vector = c.schema.fields.find((f) => f.dataType === DataType.FloatVector)!;
+      const sp = parseSearchParams(req.search_params ?? []);
+      if (sp.annsField && sp.annsField !== vector.name) throw invalidParameter(`failed to get field schema by name: fieldName(${sp.annsField}) not found`);
+      const index = c.vectorIndex()!;
+      const metric = (sp.metric ?? index.metricType) as MetricType;
+      if (metric !== index.metricType) {
+        throw new MilvusError('IllegalMetricType', Code.ParameterInvalid, `metric type not match: invalid parameter[expected=${index.metricType}][actual=${metric}]`);
+      }
+      if (!req.placeholder_group || req.placeholder_group.length === 0) throw invalidParameter('search by primary keys is not supported: send query vectors');
+      const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
+      if (req.nq && Number(req.nq) !== nq) throw invalidParameter(`nq (${req.nq}) does not match the number of query vectors (${nq})`);
+      const selection = resolveOutputFields(c.schema, req.output_fields ?? [], true);
+      const filter = filterOf(c, req.dsl, req.expr_template_values);
+      const perQuery = await searchSegments(c.segments(partitionIds(c, req.partition_names)), {
+        queries, nq, k: sp.topk + sp.offset, metric, params: sp.engine, filter,
+      }, writer.engine);
+      const pages = perQuery.map((hits) => hits.slice(sp.offset, sp.offset + sp.topk));
+      const hits = pages.flat();
+      const round = (x: number) => (sp.roundDecimal >= 0 ? Number(x.toFixed(sp.roundDecimal)) : x);
+      return {
+        collection_name: c.record.name,
+        results: {
+          num_queries: String(nq),
+          top_k: String(sp.topk),
+          fields_data: encodeFieldsData(c.schema, hits, selection),
+          scores: hits.map((h) => round(h.score)),
+          ids: encodeIds(pkField(c.schema).dataType, hits.map((h) => h.pk)),
+          topks: pages.map((p) => String(p.length)),
+          output_fields: selection.names,
+          primary_field_name: pkField(c.schema).name,
+        },
+      };
+    },
+
+    async Query(req) {
+      const c = loaded(req.collection_name);
+      const params = kv(req.query_params);
+      const limit = params.has('limit') ? Number(params.get('limit')) : undefined;
+      const offset = params.has('offset') ? Number(params.get('offset')) : 0;
+      if (limit !== undefined && (!Number.isInteger(limit) || limit < 0 || limit > 16384)) throw invalidParameter(`limit [${params.get('limit')}] is invalid, it should be in range [1, 16384]`);
+      if (!Number.isInteger(offset) || offset < 0) throw invalidParameter(`offset [${params.get('offset')}] is invalid`);
+      const requested: string[] = (req.output_fields ?? []).map((s: string) => s.trim());
+      const expr = String(req.expr ?? '');
+      const filter = filterOf(c, expr, req.expr_template_values);
+      const segments = c.segments(partitionIds(c, req.partition_names));
+      if (requested.some((f) => f.toLowerCase() === 'count(*)')) {
+        if (requested.length > 1) throw invalidParameter('count entities with other output fields is not supported');
+        const count = queryRows(segments, filter).length;
+        return {
+          collection_name: c.record.name,
+          output_fields: ['count(*)'],
+          fields_data: [{ type: 'Int64', field_name: 'count(*)', field_id: '0', scalars: { long_data: { data: [String(count)] } }, valid_data: [] }],
+          primary_field_name: pkField(c.schema).name,
+        };
+      }
+      if (!expr.trim() && limit === undefined) throw invalidParameter('empty expression should be used with limit');
+      const selection = resolveOutputFields(c.schema, requested, true);
+      let rows: Hit[] = queryRows(segments, filter);
+      // Milvus returns query pages ordered by primary key.
+      rows.sort((a, b) => (a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : 0));
+      rows = rows.slice(offset, limit === undefined ? undefined : offset + limit);
+      return {
+        collection_name: c.record.name,
+        fields_data: encodeFieldsData(c.schema, rows, selection),
+        output_fields: selection.names,
+        primary_field_name: pkField(c.schema).name,
+      };
+    },
+  };
+}

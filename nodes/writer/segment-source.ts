@@ -1,0 +1,45 @@
+import { collectionNotFound } from '../../milvus/status.js';
+import { SegmentNotLoadedError, type SegmentSource } from '../data-node-api.js';
+import type { Segment } from '../../segment/segment.js';
+import type { Writer } from './writer.js';
+
+/**
+ * The writable node as a data node: it holds every sealed segment it wrote plus the growing
+ * ones, so loading is a no-op and growing data is always available.
+ */
+export function writerSegmentSource(writer: Writer): SegmentSource {
+  const state = (name: string) => {
+    const c = writer.collections.get(name);
+    if (!c) throw collectionNotFound(name);
+    return c;
+  };
+  return {
+    async schema(name) {
+      return state(name).schema;
+    },
+    async segments(name, ids, includeGrowing) {
+      const c = state(name);
+      const missing = ids.filter((id) => !c.sealed.has(id));
+      if (missing.length) throw new SegmentNotLoadedError(missing);
+      const out: Segment[] = ids.map((id) => c.sealed.get(id)!);
+      if (includeGrowing) out.push(...c.segments().filter((s) => !c.sealed.has(s.id)));
+      return out;
+    },
+    async load(name, ids) {
+      const c = state(name);
+      return {
+        loaded: ids.filter((id) => c.sealed.has(id)),
+        errors: ids.filter((id) => !c.sealed.has(id)).map((id) => ({ segment_id: String(id), reason: `segment ${id} is not a sealed segment of ${name}` })),
+      };
+    },
+    async release() {},
+    list() {
+      const out: ReturnType<SegmentSource['list']> = [];
+      for (const c of writer.collections.values()) {
+        for (const s of c.sealed.values()) out.push({ collection: c.record.name, segment: s, indexType: s.indexInfo()?.indexType ?? '', growing: false });
+        for (const s of c.segments()) if (!c.sealed.has(s.id)) out.push({ collection: c.record.name, segment: s, indexType: '', growing: true });
+      }
+      return out;
+    },
+  };
+}

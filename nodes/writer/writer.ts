@@ -1,0 +1,399 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Column, PrimaryKey } from '../../core/columns.js';
+import { DataType, type CollectionSchema } from '../../core/schema.js';
+import type { IndexType, MetricType, VectorEngine } from '../../engine/engine.js';
+import type { CompiledFilter } from '../../filter/index.js';
+import type { CollectionRecord, IndexRecord, MetaStore } from '../../meta/store.js';
+import { GrowingSegment } from '../../segment/growing.js';
+import { SealedSegment } from '../../segment/sealed.js';
+import type { Segment } from '../../segment/segment.js';
+import { queryRows } from '../../search/segment-search.js';
+import {
+  appendDeletes, indexDir, publishIndex, removeIndex, removeSegmentFiles, syncDeletes, writeSegment,
+  type IndexManifest,
+} from '../../storage/segment-files.js';
+import { WriteAheadLog } from '../../storage/wal.js';
+import { CollectionState } from './collection-state.js';
+import { decodeMutation, encodeMutation, type Mutation } from './mutation-record.js';
+
+export const DEFAULT_PARTITION = '_default';
+
+export interface WriterOptions {
+  dataDir: string;
+  storageDir: string;
+  meta: MetaStore;
+  engine: VectorEngine;
+  log: Logger;
+  /** Seal a growing segment once it holds this many rows. */
+  sealRows: number;
+  /** Seal a non-empty growing segment once it is this old. */
+  sealAgeMs: number;
+}
+
+/**
+ * The state machine of the writable node: collections in memory, mutations through the
+ * write-ahead log, growing segments sealed into files on shared storage, indexes built in
+ * the background. Milvus request parsing lives in the API layer; this class speaks in
+ * schemas, columns and keys.
+ */
+export class Writer {
+  readonly collections = new Map<string, CollectionState>();
+  private wal!: WriteAheadLog;
+  /** Applies durable mutations and seal steps one at a time, in LSN order. */
+  private applyChain: Promise<void> = Promise.resolve();
+  private readonly dirtyDeleteLogs = new Set<string>();
+  private readonly builds = new Set<Promise<void>>();
+  private sealTimer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(readonly opts: WriterOptions) {}
+
+  get meta(): MetaStore {
+    return this.opts.meta;
+  }
+
+  get engine(): VectorEngine {
+    return this.opts.engine;
+  }
+
+  /** Loads collections and sealed segments from the metadata store, then replays the log. */
+  async open(): Promise<void> {
+    await mkdir(this.opts.storageDir, { recursive: true });
+    for (const rec of await this.meta.listCollections()) await this.loadCollection(rec);
+    const { wal, records } = await WriteAheadLog.open(join(this.opts.dataDir, 'wal'));
+    this.wal = wal;
+    let replayed = 0;
+    for (const r of records) {
+      if (this.applyMutation(decodeMutation(r.payload), r.lsn, true)) replayed++;
+    }
+    if (records.length) this.opts.log.info({ records: records.length, replayed }, 'replayed write-ahead log');
+    const tick = Math.max(50, Math.min(this.opts.sealAgeMs / 4, 10_000));
+    this.sealTimer = setInterval(() => this.sealAged(), tick);
+    this.sealTimer.unref();
+  }
+
+  private async loadCollection(rec: CollectionRecord): Promise<CollectionState> {
+    const state = new CollectionState(rec);
+    for (const p of await this.meta.listPartitions(rec.id)) state.partitions.set(p.name, p);
+    state.indexes = await this.meta.listIndexes(rec.id);
+    for (const segRec of await this.meta.listSegments(rec.id)) {
+      if (segRec.state === 'growing' || segRec.state === 'dropped') continue;
+      const seg = await SealedSegment.load(this.opts.storageDir, segRec.path, segRec.id, rec.schema, this.engine);
+      state.sealed.set(seg.id, seg);
+      const prev = state.persistedLsn.get(seg.partitionId) ?? 0;
+      state.persistedLsn.set(seg.partitionId, Math.max(prev, seg.manifest.maxLsn));
+      if (state.vectorIndex() && !seg.indexInfo()) this.scheduleIndexBuild(state, seg);
+    }
+    this.collections.set(rec.name, state);
+    return state;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.sealTimer) clearInterval(this.sealTimer);
+    await this.applyChain;
+    await Promise.allSettled([...this.builds]);
+    await this.wal?.close();
+  }
+
+  // ---------------------------------------------------------------- DDL
+
+  async createCollection(schema: CollectionSchema, shardsNum: number, consistencyLevel: number, properties: Record<string, string>): Promise<CollectionState> {
+    const rec = await this.meta.createCollection(
+      { name: schema.name, schema, shardsNum, consistencyLevel, properties, loaded: false, createdAt: Date.now() },
+      DEFAULT_PARTITION,
+    );
+    return this.loadCollection(rec);
+  }
+
+  async dropCollection(state: CollectionState): Promise<void> {
+    this.collections.delete(state.record.name);
+    await this.meta.dropCollection(state.id);
+    for (const seg of state.sealed.values()) await seg.release();
+    await removeSegmentFiles(this.opts.storageDir, String(state.id));
+  }
+
+  async createPartition(state: CollectionState, name: string): Promise<void> {
+    const p = await this.meta.createPartition(state.id, name);
+    state.partitions.set(name, p);
+  }
+
+  async dropPartition(state: CollectionState, name: string): Promise<void> {
+    const p = state.partitions.get(name)!;
+    state.partitions.delete(name);
+    state.growing.delete(p.id);
+    for (const seg of [...state.sealed.values()].filter((s) => s.partitionId === p.id)) {
+      state.sealed.delete(seg.id);
+      await seg.release();
+    }
+    await this.meta.dropPartition(p.id);
+    await removeSegmentFiles(this.opts.storageDir, `${state.id}/${p.id}`);
+  }
+
+  async setLoaded(state: CollectionState, loaded: boolean): Promise<void> {
+    await this.meta.setCollectionLoaded(state.id, loaded);
+    state.record = { ...state.record, loaded };
+  }
+
+  async createIndex(state: CollectionState, index: Omit<IndexRecord, 'id' | 'collectionId' | 'createdAt'>): Promise<void> {
+    const rec = await this.meta.createIndex({ ...index, collectionId: state.id, createdAt: Date.now() });
+    state.indexes.push(rec);
+    for (const seg of state.sealed.values()) this.scheduleIndexBuild(state, seg);
+  }
+
+  async dropIndex(state: CollectionState, index: IndexRecord): Promise<void> {
+    await this.meta.dropIndex(index.id);
+    state.indexes = state.indexes.filter((i) => i.id !== index.id);
+    for (const seg of state.sealed.values()) {
+      await seg.dropIndex();
+      await removeIndex(this.opts.storageDir, seg.path);
+      await this.meta.updateSegment(seg.id, { state: 'sealed' });
+    }
+  }
+
+  // ---------------------------------------------------------------- DML
+
+  /**
+   * Makes a mutation durable, then applies it. Resolves after both, so an acknowledged write
+   * is on disk and visible to the next search.
+   */
+  async mutate(m: Mutation): Promise<number> {
+    if (this.closed) throw new Error('writer is shutting down');
+    const { lsn, durable } = this.wal.append(encodeMutation(m));
+    const step = this.applyChain.then(async () => {
+      await durable;
+      this.applyMutation(m, lsn, false);
+    });
+    this.applyChain = step.catch(() => undefined);
+    await step;
+    return lsn;
+  }
+
+  /** Applies a durable mutation to memory; returns false if its target no longer exists. */
+  private applyMutation(m: Mutation, lsn: number, replay: boolean): boolean {
+    const state = [...this.collections.values()].find((c) => c.id === m.collectionId);
+    if (!state || !state.partitionById(m.partitionId)) return false;
+    if (m.deletes?.length) this.applyDeletes(state, m.deletes, lsn, m.deletePartitions);
+    if (m.insert && !(replay && lsn <= (state.persistedLsn.get(m.partitionId) ?? 0))) {
+      const seg = this.growingFor(state, m.partitionId);
+      seg.append(m.insert.rows, m.insert.columns, lsn);
+      if (seg.length >= this.opts.sealRows && !replay) void this.sealGrowing(state, m.partitionId);
+    }
+    return true;
+  }
+
+  private applyDeletes(state: CollectionState, pks: PrimaryKey[], lsn: number, partitions?: number[]): void {
+    const inScope = (s: Segment) => !partitions || partitions.includes(s.partitionId);
+    for (const seg of state.growing.values()) if (inScope(seg)) for (const pk of pks) seg.applyDelete(pk, lsn);
+    for (const s of state.sealing.values()) {
+      if (!inScope(s.segment)) continue;
+      for (const pk of pks) if (s.segment.applyDelete(pk, lsn)) s.pendingDeletes.push({ pk, ts: lsn });
+    }
+    for (const seg of state.sealed.values()) {
+      if (!inScope(seg)) continue;
+      const hit = pks.filter((pk) => seg.applyDelete(pk, lsn) > 0);
+      if (hit.length) this.persistDeletes(seg, hit, lsn);
+    }
+  }
+
+  /** Delete records of sealed segments are appended now and synced before the next checkpoint. */
+  private persistDeletes(seg: SealedSegment, pks: PrimaryKey[], ts: number): void {
+    this.dirtyDeleteLogs.add(seg.path);
+    const write = appendDeletes(this.opts.storageDir, seg.path, ts, pks).catch((e) => {
+      this.opts.log.error({ err: e, segment: seg.id }, 'appending delete records failed; the log keeps them');
+    });
+    this.track(write);
+  }
+
+  private track(p: Promise<void>): void {
+    this.builds.add(p);
+    void p.finally(() => this.builds.delete(p));
+  }
+
+  private growingFor(state: CollectionState, partitionId: number): GrowingSegment {
+    let seg = state.growing.get(partitionId);
+    if (!seg) {
+      // Segment ids come from a persistent counter, allocated lazily at seal time; a growing
+      // segment's id is provisional until then (negative, never stored).
+      seg = new GrowingSegment(-this.nextProvisionalId++, state.id, partitionId, state.schema);
+      state.growing.set(partitionId, seg);
+    }
+    return seg;
+  }
+  private nextProvisionalId = 1;
+
+  /** Keys of rows matching `filter` in the given partitions (for delete by expression). */
+  matchingKeys(state: CollectionState, filter: CompiledFilter, partitionIds?: Set<number>): PrimaryKey[] {
+    return queryRows(state.segments(partitionIds), filter).map((h) => h.pk);
+  }
+
+  // ---------------------------------------------------------------- sealing
+
+  /** Seals every growing segment of the collection; resolves with the sealed segment ids. */
+  async flush(state: CollectionState): Promise<number[]> {
+    const ids = await Promise.all([...state.growing.keys()].map((pid) => this.sealGrowing(state, pid)));
+    await this.checkpoint();
+    return ids.filter((id): id is number => id !== undefined);
+  }
+
+  private sealAged(): void {
+    const now = Date.now();
+    for (const state of this.collections.values()) {
+      for (const [pid, seg] of state.growing) {
+        if (seg.length > 0 && now - seg.createdAt >= this.opts.sealAgeMs) void this.sealGrowing(state, pid).then(() => this.checkpoint());
+      }
+    }
+  }
+
+  /**
+   * Detaches the growing segment of a partition (new inserts start a fresh one), writes its
+   * live rows as a sealed segment, swaps the sealed copy in and re-applies deletes that hit
+   * it meanwhile. Search sees the rows throughout.
+   */
+  private sealGrowing(state: CollectionState, partitionId: number): Promise<number | undefined> {
+    const detached = this.applyChain.then(() => {
+      const seg = state.growing.get(partitionId);
+      if (!seg || seg.length === 0) return undefined;
+      state.growing.delete(partitionId);
+      const entry = { segment: seg, pendingDeletes: [] as { pk: PrimaryKey; ts: number }[] };
+      state.sealing.set(seg.id, entry);
+      return entry;
+    });
+    this.applyChain = detached.then(() => undefined, () => undefined);
+    return detached.then(async (entry) => {
+      if (!entry) return undefined;
+      try {
+        return await this.writeSealed(state, entry);
+      } catch (e) {
+        // The rows stay searchable in memory and in the log; a later flush retries.
+        state.sealing.delete(entry.segment.id);
+        state.growing.set(partitionId, entry.segment);
+        this.opts.log.error({ err: e, collection: state.record.name }, 'sealing a segment failed');
+        throw e;
+      }
+    });
+  }
+
+  private async writeSealed(state: CollectionState, entry: { segment: GrowingSegment; pendingDeletes: { pk: PrimaryKey; ts: number }[] }): Promise<number | undefined> {
+    const g = entry.segment;
+    const snap = g.snapshotLive();
+    if (snap.rows === 0) {
+      state.sealing.delete(g.id);
+      return undefined;
+    }
+    const id = await this.meta.allocateIds('segment', 1);
+    const manifest = { id, collectionId: state.id, partitionId: g.partitionId, rows: snap.rows, minLsn: g.firstLsn!, maxLsn: g.lastLsn };
+    const path = await writeSegment(this.opts.storageDir, manifest, snap.columns, snap.ts);
+    await this.meta.addSegment({ id, collectionId: state.id, partitionId: g.partitionId, state: 'sealed', rowCount: snap.rows, path, createdAt: g.createdAt, sealedAt: Date.now() });
+    const sealed = await SealedSegment.load(this.opts.storageDir, path, id, state.schema, this.engine);
+    // Swap in the apply chain so no mutation interleaves between re-applying deletes and the swap.
+    const swap = this.applyChain.then(() => {
+      for (const d of entry.pendingDeletes) if (sealed.applyDelete(d.pk, d.ts)) this.persistDeletes(sealed, [d.pk], d.ts);
+      state.sealing.delete(g.id);
+      if (this.collections.get(state.record.name) !== state) return;
+      state.sealed.set(id, sealed);
+      state.persistedLsn.set(g.partitionId, Math.max(state.persistedLsn.get(g.partitionId) ?? 0, manifest.maxLsn));
+    });
+    this.applyChain = swap.catch(() => undefined);
+    await swap;
+    if (state.vectorIndex()) this.scheduleIndexBuild(state, sealed);
+    return id;
+  }
+
+  /**
+   * Advances the log checkpoint past everything that is durable outside it: rows in sealed
+   * segments and synced delete records. Rows still only in memory keep their records.
+   */
+  async checkpoint(): Promise<void> {
+    await this.applyChain;
+    const upTo = this.wal.peekLsn() - 1;
+    let minMemory = Infinity;
+    for (const state of this.collections.values()) {
+      for (const seg of state.growing.values()) if (seg.firstLsn !== undefined) minMemory = Math.min(minMemory, seg.firstLsn);
+      for (const s of state.sealing.values()) if (s.segment.firstLsn !== undefined) minMemory = Math.min(minMemory, s.segment.firstLsn);
+    }
+    await Promise.allSettled([...this.builds]);
+    const dirty = [...this.dirtyDeleteLogs];
+    this.dirtyDeleteLogs.clear();
+    await Promise.all(dirty.map((p) => syncDeletes(this.opts.storageDir, p)));
+    await this.wal.drain();
+    await this.wal.checkpoint(Math.min(upTo, minMemory - 1));
+  }
+
+  // ---------------------------------------------------------------- indexes
+
+  private scheduleIndexBuild(state: CollectionState, seg: SealedSegment): void {
+    const index = state.vectorIndex();
+    if (!index) return;
+    const build = this.buildIndex(state, seg, index).catch((e) => {
+      this.opts.log.error({ err: e, segment: seg.id }, 'index build failed; the segment is searched exactly');
+    });
+    this.track(build);
+  }
+
+  private async buildIndex(state: CollectionState, seg: SealedSegment, index: IndexRecord): Promise<void> {
+    const manifest = indexManifestOf(index);
+    const current = seg.indexInfo();
+    if (current && current.indexType === manifest.indexType && current.metric === manifest.metric) return;
+    const dim = seg.vectors().length / Math.max(1, seg.length);
+    const built = await this.engine.build(seg.vectors(), dim, manifest.metric, manifest.indexType, manifest.params);
+    try {
+      await mkdir(`${indexDir(this.opts.storageDir, seg.path)}.tmp`, { recursive: true });
+      await built.save(`${indexDir(this.opts.storageDir, seg.path)}.tmp`);
+    } finally {
+      await built.close();
+    }
+    if (!state.indexes.includes(index) || !state.sealed.has(seg.id)) return;
+    await publishIndex(this.opts.storageDir, seg.path, manifest);
+    await seg.openIndex(this.engine, manifest);
+    await this.meta.updateSegment(seg.id, { state: 'indexed' });
+  }
+
+  /** Waits for background index builds and delete-record writes started so far. */
+  async settle(): Promise<void> {
+    while (this.builds.size) await Promise.allSettled([...this.builds]);
+  }
+
+  /** Rows per collection that are indexed, for DescribeIndex progress. */
+  indexProgress(state: CollectionState): { indexed: number; total: number } {
+    let indexed = 0;
+    let total = 0;
+    for (const seg of state.segments()) {
+      total += seg.liveRows;
+      if (seg instanceof SealedSegment && seg.indexInfo()) indexed += seg.liveRows;
+    }
+    return { indexed, total };
+  }
+
+  /** Live row count, as GetCollectionStatistics reports it. */
+  rowCount(state: CollectionState, partitionIds?: Set<number>): number {
+    return state.segments(partitionIds).reduce((n, s) => n + s.liveRows, 0);
+  }
+
+  /** A fresh column map with `count` auto-generated primary keys added. */
+  async withAutoIds(state: CollectionState, count: number, columns: Map<string, Column>): Promise<PrimaryKey[]> {
+    const pk = state.schema.fields.find((f) => f.isPrimaryKey)!;
+    const first = await this.meta.allocateIds(`rowid:${state.id}`, count);
+    if (pk.dataType === DataType.Int64) {
+      const values = new BigInt64Array(count);
+      for (let i = 0; i < count; i++) values[i] = BigInt(first + i);
+      columns.set(pk.name, { type: DataType.Int64, values });
+      return Array.from(values);
+    }
+    const values = Array.from({ length: count }, (_, i) => String(first + i));
+    columns.set(pk.name, { type: DataType.VarChar, values });
+    return values;
+  }
+}
+
+/** How a collection's index record maps onto the engine: AUTOINDEX is HNSW. */
+export function indexManifestOf(index: IndexRecord): IndexManifest {
+  const type: IndexType = index.indexType === 'FLAT' ? 'FLAT' : 'HNSW';
+  const params: Record<string, number> = {};
+  for (const key of ['M', 'efConstruction']) {
+    if (index.params[key] !== undefined) params[key] = Number(index.params[key]);
+  }
+  return { indexType: type, metric: index.metricType as MetricType, params };
+}

@@ -1,0 +1,89 @@
+import type { CompiledFilter } from '../filter/index.js';
+import type { MetricType, SearchParams, VectorEngine } from '../engine/engine.js';
+import type { Segment } from '../segment/segment.js';
+import { mergeHits, type Hit } from './hits.js';
+
+export interface SearchPlan {
+  /** nq query vectors, row-major. */
+  queries: Float32Array;
+  nq: number;
+  /** Hits wanted per query before the offset is applied (topk + offset). */
+  k: number;
+  metric: MetricType;
+  params: SearchParams;
+  filter: CompiledFilter | undefined;
+}
+
+/** Rows of a segment that may match: live, and passing the filter when there is one. */
+export function candidateMask(seg: Segment, filter: CompiledFilter | undefined): { mask: Uint8Array; count: number } {
+  const live = seg.liveMask();
+  const mask = filter && !filter.matchesAll ? filter.evaluate(seg, live) : live;
+  let count = 0;
+  for (let i = 0; i < mask.length; i++) count += mask[i]!;
+  return { mask, count };
+}
+
+/**
+ * Searches one segment: through its vector index when it has one built for the requested
+ * metric, exactly otherwise. Returns, per query, up to k hits best first.
+ */
+export async function searchSegment(seg: Segment, plan: SearchPlan, engine: VectorEngine): Promise<Hit[][]> {
+  const empty = () => Array.from({ length: plan.nq }, () => [] as Hit[]);
+  if (seg.length === 0) return empty();
+  const { mask, count } = candidateMask(seg, plan.filter);
+  if (count === 0) return empty();
+  const allAllowed = count === seg.length;
+  const request = {
+    queries: plan.queries,
+    nq: plan.nq,
+    k: plan.k,
+    params: plan.params,
+    ...(allAllowed ? {} : { allowed: mask, allowedCount: count }),
+  };
+  const index = seg.index();
+  let result;
+  if (index && index.metric === plan.metric) {
+    result = await index.search(request);
+  } else {
+    const dim = seg.vectors().length / seg.length;
+    const flat = await engine.build(seg.vectors(), dim, plan.metric, 'FLAT');
+    try {
+      result = await flat.search(request);
+    } finally {
+      await flat.close();
+    }
+  }
+  const ts = seg.timestamps();
+  return result.offsets.map((offsets, q) =>
+    Array.from(offsets, (row, j) => ({ segment: seg, row, pk: seg.pk(row), score: result.scores[q]![j]!, ts: ts[row]! })),
+  );
+}
+
+/** Searches segments concurrently and merges per query (duplicates resolved, best k). */
+export async function searchSegments(segments: Segment[], plan: SearchPlan, engine: VectorEngine): Promise<Hit[][]> {
+  const perSegment = await Promise.all(segments.map((s) => searchSegment(s, plan, engine)));
+  return Array.from({ length: plan.nq }, (_, q) => mergeHits(perSegment.map((r) => r[q]!), plan.k, plan.metric));
+}
+
+/** Rows matching a filter across segments, one per primary key (the newest write). */
+export function queryRows(segments: Segment[], filter: CompiledFilter | undefined): Hit[] {
+  const chosen = new Map<Hit['pk'], Hit>();
+  for (const seg of segments) {
+    if (seg.length === 0) continue;
+    const keys = filter?.primaryKeys();
+    const ts = seg.timestamps();
+    const consider = (row: number) => {
+      const pk = seg.pk(row);
+      const prev = chosen.get(pk);
+      if (!prev || ts[row]! > prev.ts) chosen.set(pk, { segment: seg, row, pk, score: 0, ts: ts[row]! });
+    };
+    if (keys) {
+      // `pk in [...]`: look the keys up instead of scanning the segment.
+      for (const k of keys) for (const row of seg.rowsOf(k)) if (!seg.isDeleted(row)) consider(row);
+      continue;
+    }
+    const { mask } = candidateMask(seg, filter);
+    for (let row = 0; row < mask.length; row++) if (mask[row]) consider(row);
+  }
+  return [...chosen.values()];
+}

@@ -1,0 +1,193 @@
+import type { Column, PrimaryKey } from '../core/columns.js';
+import { DataType, type CollectionSchema } from '../core/schema.js';
+import { Segment } from './segment.js';
+
+type TypedArray = Uint8Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
+type TypedCtor = { new (n: number): TypedArray; new (buf: ArrayBufferLike): TypedArray };
+
+/** Storage that grows by doubling; vectors live in shared memory so engine workers can read them. */
+function allocTyped(ctor: TypedCtor, n: number, shared: boolean): TypedArray {
+  if (!shared) return new ctor(n);
+  const bytes = (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+  return new ctor(new SharedArrayBuffer(Math.max(1, n) * bytes));
+}
+
+function ctorFor(type: DataType): TypedCtor | undefined {
+  switch (type) {
+    case DataType.Bool: return Uint8Array;
+    case DataType.Int8: case DataType.Int16: case DataType.Int32: return Int32Array;
+    case DataType.Int64: return BigInt64Array as unknown as TypedCtor;
+    case DataType.Float: case DataType.FloatVector: return Float32Array;
+    case DataType.Double: return Float64Array;
+    default: return undefined;
+  }
+}
+
+interface GrowingColumn {
+  type: DataType;
+  elementType?: DataType;
+  dim?: number;
+  typed?: TypedArray;
+  list?: unknown[];
+  valid?: Uint8Array;
+}
+
+/**
+ * The in-memory segment that receives inserts until it is sealed. Appends happen only after
+ * the write-ahead log has made them durable.
+ */
+export class GrowingSegment extends Segment {
+  private rows = 0;
+  private capacity: number;
+  private readonly cols = new Map<string, GrowingColumn>();
+  private ts: Float64Array;
+  /** Exact-length column views, rebuilt lazily after appends. */
+  private views = new Map<string, Column>();
+  readonly vectorName: string;
+  readonly dim: number;
+  /** LSN of the first row appended, for checkpointing; undefined while empty. */
+  firstLsn: number | undefined;
+  lastLsn = 0;
+  readonly createdAt = Date.now();
+
+  constructor(id: number, collectionId: number, partitionId: number, schema: CollectionSchema, initialCapacity = 1024) {
+    const pk = schema.fields.find((f) => f.isPrimaryKey)!;
+    super(id, collectionId, partitionId, schema, pk.name, initialCapacity);
+    this.capacity = initialCapacity;
+    this.ts = new Float64Array(initialCapacity);
+    const vector = schema.fields.find((f) => f.dataType === DataType.FloatVector)!;
+    this.vectorName = vector.name;
+    this.dim = vector.dim!;
+    for (const f of schema.fields) {
+      const ctor = ctorFor(f.dataType);
+      const width = f.dataType === DataType.FloatVector ? this.dim : 1;
+      const col: GrowingColumn = { type: f.dataType };
+      if (f.elementType !== undefined) col.elementType = f.elementType;
+      if (f.dim !== undefined) col.dim = f.dim;
+      if (ctor) col.typed = allocTyped(ctor, initialCapacity * width, f.dataType === DataType.FloatVector);
+      else col.list = [];
+      if (f.nullable) col.valid = new Uint8Array(initialCapacity);
+      this.cols.set(f.name, col);
+    }
+  }
+
+  get length(): number {
+    return this.rows;
+  }
+
+  private grow(needed: number): void {
+    if (needed <= this.capacity) return;
+    let cap = this.capacity;
+    while (cap < needed) cap *= 2;
+    for (const col of this.cols.values()) {
+      if (col.typed) {
+        const width = col.type === DataType.FloatVector ? this.dim : 1;
+        const next = allocTyped(col.typed.constructor as TypedCtor, cap * width, col.type === DataType.FloatVector);
+        (next as Float32Array).set(col.typed as Float32Array);
+        col.typed = next;
+      }
+      if (col.valid) {
+        const v = new Uint8Array(cap);
+        v.set(col.valid);
+        col.valid = v;
+      }
+    }
+    const ts = new Float64Array(cap);
+    ts.set(this.ts);
+    this.ts = ts;
+    const del = new Uint8Array(cap);
+    del.set(this.deletedBits);
+    this.deletedBits = del;
+    this.capacity = cap;
+  }
+
+  /**
+   * Appends `count` rows given as columns (every schema field except possibly `$meta`),
+   * all written at `lsn`.
+   */
+  append(count: number, columns: Map<string, Column>, lsn: number): void {
+    const start = this.rows;
+    this.grow(start + count);
+    for (const [name, col] of this.cols) {
+      const src = columns.get(name);
+      if (col.typed) {
+        const width = col.type === DataType.FloatVector ? this.dim : 1;
+        if (src) (col.typed as Float32Array).set(src.values as Float32Array, start * width);
+      } else {
+        const list = col.list!;
+        if (src) for (let i = 0; i < count; i++) list.push((src.values as unknown[])[i]);
+        else for (let i = 0; i < count; i++) list.push(null);
+      }
+      if (col.valid) {
+        if (src?.valid) col.valid.set(src.valid, start);
+        else col.valid.fill(src ? 1 : 0, start, start + count);
+      }
+    }
+    this.ts.fill(lsn, start, start + count);
+    this.rows += count;
+    const pks = this.cols.get(this.pkName)!;
+    for (let i = start; i < this.rows; i++) {
+      this.indexKey((pks.typed ? pks.typed[i] : pks.list![i]) as PrimaryKey, i);
+    }
+    this.firstLsn ??= lsn;
+    this.lastLsn = lsn;
+    this.views.clear();
+  }
+
+  column(name: string): Column | undefined {
+    let view = this.views.get(name);
+    if (view) return view;
+    const col = this.cols.get(name);
+    if (!col) return undefined;
+    const width = col.type === DataType.FloatVector ? this.dim : 1;
+    view = {
+      type: col.type,
+      values: col.typed ? col.typed.subarray(0, this.rows * width) : col.list!,
+    };
+    if (col.elementType !== undefined) view.elementType = col.elementType;
+    if (col.dim !== undefined) view.dim = col.dim;
+    if (col.valid) view.valid = col.valid.subarray(0, this.rows);
+    this.views.set(name, view);
+    return view;
+  }
+
+  vectors(): Float32Array {
+    return this.column(this.vectorName)!.values as Float32Array;
+  }
+
+  timestamps(): Float64Array {
+    return this.ts.subarray(0, this.rows);
+  }
+
+  /** Live rows as columns (deleted rows dropped) plus their timestamps, for sealing. */
+  snapshotLive(): { rows: number; columns: Map<string, Column>; ts: Float64Array } {
+    const keep: number[] = [];
+    for (let i = 0; i < this.rows; i++) if (!this.deletedBits[i]) keep.push(i);
+    const columns = new Map<string, Column>();
+    for (const name of this.cols.keys()) {
+      columns.set(name, selectRows(this.column(name)!, keep));
+    }
+    const ts = new Float64Array(keep.length);
+    keep.forEach((r, i) => (ts[i] = this.ts[r]!));
+    return { rows: keep.length, columns, ts };
+  }
+}
+
+/** A copy of `col` holding only `rows`, in order. */
+export function selectRows(col: Column, rows: number[]): Column {
+  const out: Column = { type: col.type, values: [] };
+  if (col.elementType !== undefined) out.elementType = col.elementType;
+  if (col.dim !== undefined) out.dim = col.dim;
+  if (ArrayBuffer.isView(col.values)) {
+    const width = col.type === DataType.FloatVector ? col.dim! : 1;
+    const src = col.values as Float32Array;
+    const dst = new (src.constructor as Float32ArrayConstructor)(rows.length * width);
+    rows.forEach((r, i) => dst.set(src.subarray(r * width, (r + 1) * width), i * width));
+    out.values = dst;
+  } else {
+    const src = col.values as unknown[];
+    out.values = rows.map((r) => src[r]);
+  }
+  if (col.valid) out.valid = Uint8Array.from(rows, (r) => col.valid![r]!);
+  return out;
+}

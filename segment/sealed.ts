@@ -1,0 +1,108 @@
+import type { Column, PrimaryKey } from '../core/columns.js';
+import { DataType, type CollectionSchema } from '../core/schema.js';
+import type { VectorEngine, VectorIndex } from '../engine/engine.js';
+import { indexDir, readDeletes, readSegment, SegmentFileError, type IndexManifest, type SegmentManifest } from '../storage/segment-files.js';
+import { Segment } from './segment.js';
+
+/**
+ * An immutable segment loaded from shared storage, with its delete records applied and its
+ * vector index opened. Deletes that arrive after loading are picked up by `refreshDeletes`.
+ */
+export class SealedSegment extends Segment {
+  private deleteOffset = 0;
+  private vectorIndex: VectorIndex | undefined;
+  private indexManifest: IndexManifest | undefined;
+
+  private constructor(
+    readonly manifest: SegmentManifest,
+    schema: CollectionSchema,
+    pkName: string,
+    private readonly columns: Map<string, Column>,
+    private readonly ts: Float64Array,
+    private readonly vectorData: Float32Array,
+    readonly root: string,
+    readonly path: string,
+  ) {
+    super(manifest.id, manifest.collectionId, manifest.partitionId, schema, pkName, manifest.rows);
+    const pks = columns.get(pkName)!.values as ArrayLike<PrimaryKey>;
+    for (let i = 0; i < manifest.rows; i++) this.indexKey(pks[i]!, i);
+  }
+
+  static async load(root: string, path: string, segmentId: number, schema: CollectionSchema, engine: VectorEngine): Promise<SealedSegment> {
+    const data = await readSegment(root, path, segmentId);
+    const pk = schema.fields.find((f) => f.isPrimaryKey)!;
+    const vector = schema.fields.find((f) => f.dataType === DataType.FloatVector)!;
+    for (const f of schema.fields) {
+      if (!f.isDynamic && !data.columns.has(f.name)) throw new SegmentFileError(segmentId, `data file has no column for field ${f.name}`);
+    }
+    const raw = data.columns.get(vector.name)!.values as Float32Array;
+    if (raw.length !== data.manifest.rows * vector.dim!) {
+      throw new SegmentFileError(segmentId, `vector column holds ${raw.length} floats, expected ${data.manifest.rows} x ${vector.dim}`);
+    }
+    // Engine workers read vectors from shared memory without copying per search.
+    const shared = new Float32Array(new SharedArrayBuffer(Math.max(4, raw.byteLength)), 0, raw.length);
+    shared.set(raw);
+    data.columns.set(vector.name, { type: DataType.FloatVector, dim: vector.dim!, values: shared });
+    const seg = new SealedSegment(data.manifest, schema, pk.name, data.columns, data.ts, shared, root, path);
+    await seg.refreshDeletes();
+    if (data.index) await seg.openIndex(engine, data.index);
+    return seg;
+  }
+
+  get length(): number {
+    return this.manifest.rows;
+  }
+
+  column(name: string): Column | undefined {
+    return this.columns.get(name);
+  }
+
+  vectors(): Float32Array {
+    return this.vectorData;
+  }
+
+  timestamps(): Float64Array {
+    return this.ts;
+  }
+
+  override index(): VectorIndex | undefined {
+    return this.vectorIndex;
+  }
+
+  indexInfo(): IndexManifest | undefined {
+    return this.indexManifest;
+  }
+
+  async openIndex(engine: VectorEngine, manifest: IndexManifest): Promise<void> {
+    const dim = this.schema.fields.find((f) => f.dataType === DataType.FloatVector)!.dim!;
+    try {
+      const next = await engine.load(indexDir(this.root, this.path), this.vectorData, dim, manifest.metric, manifest.indexType);
+      const prev = this.vectorIndex;
+      this.vectorIndex = next;
+      this.indexManifest = manifest;
+      await prev?.close();
+    } catch (e) {
+      throw new SegmentFileError(this.id, `cannot open index: ${(e as Error).message}`);
+    }
+  }
+
+  async dropIndex(): Promise<void> {
+    const prev = this.vectorIndex;
+    this.vectorIndex = undefined;
+    this.indexManifest = undefined;
+    await prev?.close();
+  }
+
+  /** Applies delete records appended since the last call. */
+  async refreshDeletes(): Promise<number> {
+    const { records, next } = await readDeletes(this.root, this.path, this.deleteOffset);
+    this.deleteOffset = next;
+    let n = 0;
+    for (const r of records) for (const pk of r.pks) n += this.applyDelete(pk, r.ts);
+    return n;
+  }
+
+  async release(): Promise<void> {
+    await this.dropIndex();
+  }
+}

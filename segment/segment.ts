@@ -1,0 +1,99 @@
+import type { Column, ColumnBatch, PrimaryKey } from '../core/columns.js';
+import { DataType, type CollectionSchema } from '../core/schema.js';
+import type { VectorIndex } from '../engine/engine.js';
+
+/**
+ * A segment as search and query see it: columnar rows with a primary key, a write
+ * timestamp per row (the log sequence number of the insert) and a deletion bitmap. Both
+ * growing (in-memory, appendable) and sealed (loaded from shared storage) segments are this.
+ *
+ * Delete semantics follow Milvus: a delete of key k at time T removes the rows with key k
+ * written before T; an upsert is a delete and an insert at the same time, so the new row
+ * survives its own delete.
+ */
+export abstract class Segment implements ColumnBatch {
+  /** Row offsets per key; most keys have one row, duplicates (plain re-inserts) more. */
+  protected readonly pkIndex = new Map<PrimaryKey, number | number[]>();
+  protected deletedBits: Uint8Array;
+  protected deletedRows = 0;
+
+  constructor(
+    readonly id: number,
+    readonly collectionId: number,
+    readonly partitionId: number,
+    readonly schema: CollectionSchema,
+    protected readonly pkName: string,
+    capacity: number,
+  ) {
+    this.deletedBits = new Uint8Array(capacity);
+  }
+
+  abstract get length(): number;
+  abstract column(name: string): Column | undefined;
+  /** Row-major vectors of rows [0, length). */
+  abstract vectors(): Float32Array;
+  /** Write timestamp of each row. */
+  abstract timestamps(): Float64Array;
+  /** The vector index, for sealed segments that have one. */
+  index(): VectorIndex | undefined {
+    return undefined;
+  }
+
+  pk(row: number): PrimaryKey {
+    const values = this.column(this.pkName)!.values;
+    return values[row] as PrimaryKey;
+  }
+
+  protected indexKey(pk: PrimaryKey, row: number): void {
+    const prev = this.pkIndex.get(pk);
+    if (prev === undefined) this.pkIndex.set(pk, row);
+    else if (typeof prev === 'number') this.pkIndex.set(pk, [prev, row]);
+    else prev.push(row);
+  }
+
+  rowsOf(pk: PrimaryKey): number[] {
+    const r = this.pkIndex.get(pk);
+    return r === undefined ? [] : typeof r === 'number' ? [r] : r;
+  }
+
+  hasKey(pk: PrimaryKey): boolean {
+    return this.pkIndex.has(pk);
+  }
+
+  /** Marks the rows of `pk` written before `ts` deleted; returns how many were newly deleted. */
+  applyDelete(pk: PrimaryKey, ts: number): number {
+    const rows = this.pkIndex.get(pk);
+    if (rows === undefined) return 0;
+    const times = this.timestamps();
+    let n = 0;
+    for (const row of typeof rows === 'number' ? [rows] : rows) {
+      if (times[row]! < ts && !this.deletedBits[row]) {
+        this.deletedBits[row] = 1;
+        n++;
+      }
+    }
+    this.deletedRows += n;
+    return n;
+  }
+
+  isDeleted(row: number): boolean {
+    return this.deletedBits[row] === 1;
+  }
+
+  get liveRows(): number {
+    return this.length - this.deletedRows;
+  }
+
+  /** Rows not deleted, as a 0/1 mask of length `length` (a fresh array the caller may modify). */
+  liveMask(): Uint8Array {
+    const n = this.length;
+    const out = new Uint8Array(n);
+    const del = this.deletedBits;
+    for (let i = 0; i < n; i++) out[i] = del[i] ? 0 : 1;
+    return out;
+  }
+}
+
+export function pkOfColumn(col: Column, row: number): PrimaryKey {
+  return col.type === DataType.Int64 ? (col.values as BigInt64Array)[row]! : (col.values as string[])[row]!;
+}

@@ -1,0 +1,131 @@
+import { crc32 } from 'node:zlib';
+import type { Column } from '../core/columns.js';
+import { DataType } from '../core/schema.js';
+
+/**
+ * Binary form of a set of named columns: the body of write-ahead-log inserts and of sealed
+ * segment data files. Layout: `MSC1 | u32 headerLength | header JSON | bodies`, each body
+ * 8-byte aligned so typed arrays can be viewed in place without copying. Variable-length
+ * columns (strings, JSON, arrays) are stored as JSON text. A crc32 of the bodies in the
+ * header detects corruption.
+ */
+const MAGIC = 'MSC1';
+
+interface ColumnHeader {
+  name: string;
+  type: DataType;
+  elementType?: DataType;
+  dim?: number;
+  offset: number;
+  length: number;
+  validOffset?: number;
+}
+
+interface Header {
+  rows: number;
+  crc: number;
+  columns: ColumnHeader[];
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+function isTyped(values: Column['values']): values is Exclude<Column['values'], unknown[]> {
+  return ArrayBuffer.isView(values);
+}
+
+function bigintSafeJson(values: unknown[]): string {
+  return JSON.stringify(values, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+export function encodeColumns(rows: number, columns: Map<string, Column>): Buffer {
+  const bodies: Uint8Array[] = [];
+  const headers: ColumnHeader[] = [];
+  let offset = 0;
+  const push = (bytes: Uint8Array) => {
+    const at = offset;
+    bodies.push(bytes);
+    const padded = align8(bytes.length);
+    if (padded > bytes.length) bodies.push(new Uint8Array(padded - bytes.length));
+    offset += padded;
+    return at;
+  };
+  for (const [name, col] of columns) {
+    const bytes = isTyped(col.values)
+      ? new Uint8Array(col.values.buffer, col.values.byteOffset, col.values.byteLength)
+      : Buffer.from(bigintSafeJson(col.values as unknown[]), 'utf8');
+    const h: ColumnHeader = { name, type: col.type, offset: push(bytes), length: bytes.length };
+    if (col.elementType !== undefined) h.elementType = col.elementType;
+    if (col.dim !== undefined) h.dim = col.dim;
+    if (col.valid) h.validOffset = push(col.valid);
+    headers.push(h);
+  }
+  const body = Buffer.concat(bodies);
+  const header: Header = { rows, crc: crc32(body), columns: headers };
+  const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
+  const prefix = Buffer.alloc(align8(8 + headerBytes.length));
+  prefix.write(MAGIC, 0, 'latin1');
+  prefix.writeUInt32LE(headerBytes.length, 4);
+  headerBytes.copy(prefix, 8);
+  return Buffer.concat([prefix, body]);
+}
+
+export class ColumnCodecError extends Error {}
+
+/** Typed array constructor for a column type (variable-length types return undefined). */
+function typedArrayFor(type: DataType): (new (buf: ArrayBufferLike, off: number, len: number) => ArrayBufferView) | undefined {
+  switch (type) {
+    case DataType.Bool: return Uint8Array as any;
+    case DataType.Int8: case DataType.Int16: case DataType.Int32: return Int32Array as any;
+    case DataType.Int64: return BigInt64Array as any;
+    case DataType.Float: case DataType.FloatVector: return Float32Array as any;
+    case DataType.Double: return Float64Array as any;
+    default: return undefined;
+  }
+}
+
+function bytesPerElement(type: DataType): number {
+  switch (type) {
+    case DataType.Bool: return 1;
+    case DataType.Int64: case DataType.Double: return 8;
+    default: return 4;
+  }
+}
+
+/**
+ * Decodes columns. Typed columns are views into `buf` when it is suitably aligned (no copy);
+ * callers that keep the columns must keep `buf` alive and unmodified.
+ */
+export function decodeColumns(buf: Buffer, source: string): { rows: number; columns: Map<string, Column> } {
+  if (buf.length < 8 || buf.toString('latin1', 0, 4) !== MAGIC) throw new ColumnCodecError(`${source}: not a column file (bad magic)`);
+  const headerLength = buf.readUInt32LE(4);
+  if (8 + headerLength > buf.length) throw new ColumnCodecError(`${source}: truncated header`);
+  let header: Header;
+  try {
+    header = JSON.parse(buf.toString('utf8', 8, 8 + headerLength));
+  } catch {
+    throw new ColumnCodecError(`${source}: corrupt header`);
+  }
+  const base = align8(8 + headerLength);
+  const body = buf.subarray(base);
+  if (crc32(body) !== header.crc) throw new ColumnCodecError(`${source}: checksum mismatch (file is corrupt or truncated)`);
+  const columns = new Map<string, Column>();
+  for (const h of header.columns) {
+    if (h.offset + h.length > body.length) throw new ColumnCodecError(`${source}: column ${h.name} out of bounds`);
+    const raw = body.subarray(h.offset, h.offset + h.length);
+    const Typed = typedArrayFor(h.type);
+    let values: Column['values'];
+    if (Typed) {
+      const width = bytesPerElement(h.type);
+      const aligned = raw.byteOffset % width === 0 ? raw : Buffer.from(raw);
+      values = new Typed(aligned.buffer, aligned.byteOffset, h.length / width) as Column['values'];
+    } else {
+      values = JSON.parse(raw.toString('utf8')) as unknown[];
+    }
+    const col: Column = { type: h.type, values };
+    if (h.elementType !== undefined) col.elementType = h.elementType;
+    if (h.dim !== undefined) col.dim = h.dim;
+    if (h.validOffset !== undefined) col.valid = new Uint8Array(body.subarray(h.validOffset, h.validOffset + header.rows));
+    columns.set(h.name, col);
+  }
+  return { rows: header.rows, columns };
+}

@@ -1,0 +1,200 @@
+import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Column, PrimaryKey } from '../core/columns.js';
+import { DataType } from '../core/schema.js';
+import { decodeColumns, encodeColumns } from './column-codec.js';
+import { frame, readFrames } from './framing.js';
+import { syncDir, writeFileDurably } from './wal.js';
+
+/**
+ * Sealed segments on shared storage. One directory per segment:
+ *
+ *   <root>/<collectionId>/<partitionId>/<segmentId>/
+ *     segment.json   what the segment holds (rows, LSN range)
+ *     data.msc       every field's column plus `$ts`, the write timestamp of each row
+ *     deletes.log    framed delete records appended after sealing
+ *     index/         the vector index files, with index.json saying how it was built
+ *
+ * The data directory is written under a temporary name and renamed into place, so a
+ * segment directory either is complete or does not exist.
+ */
+
+export const TS_COLUMN = '$ts';
+
+export interface SegmentManifest {
+  id: number;
+  collectionId: number;
+  partitionId: number;
+  rows: number;
+  minLsn: number;
+  maxLsn: number;
+}
+
+export interface IndexManifest {
+  indexType: 'FLAT' | 'HNSW';
+  metric: 'L2' | 'IP' | 'COSINE';
+  params: Record<string, number>;
+}
+
+/** An error that names the segment whose files are missing or unreadable. */
+export class SegmentFileError extends Error {
+  constructor(readonly segmentId: number, message: string) {
+    super(`segment ${segmentId}: ${message}`);
+  }
+}
+
+export const segmentPath = (collectionId: number, partitionId: number, segmentId: number) =>
+  `${collectionId}/${partitionId}/${segmentId}`;
+
+export async function writeSegment(root: string, m: SegmentManifest, columns: Map<string, Column>, ts: Float64Array): Promise<string> {
+  const rel = segmentPath(m.collectionId, m.partitionId, m.id);
+  const dir = join(root, rel);
+  const tmp = `${dir}.tmp`;
+  await rm(tmp, { recursive: true, force: true });
+  await mkdir(tmp, { recursive: true });
+  const all = new Map(columns);
+  all.set(TS_COLUMN, { type: DataType.Double, values: ts });
+  await writeSynced(join(tmp, 'data.msc'), encodeColumns(m.rows, all));
+  await writeSynced(join(tmp, 'segment.json'), JSON.stringify(m));
+  await syncDir(tmp);
+  await rm(dir, { recursive: true, force: true });
+  await rename(tmp, dir);
+  await syncDir(join(dir, '..'));
+  return rel;
+}
+
+async function writeSynced(path: string, data: Uint8Array | string): Promise<void> {
+  const h = await open(path, 'w');
+  try {
+    await h.writeFile(data);
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
+export interface LoadedSegmentData {
+  manifest: SegmentManifest;
+  columns: Map<string, Column>;
+  ts: Float64Array;
+  index: IndexManifest | undefined;
+}
+
+export async function readSegment(root: string, rel: string, segmentId: number): Promise<LoadedSegmentData> {
+  const dir = join(root, rel);
+  let manifest: SegmentManifest;
+  let data: Buffer;
+  try {
+    manifest = JSON.parse(await readFile(join(dir, 'segment.json'), 'utf8'));
+    data = await readFile(join(dir, 'data.msc'));
+  } catch (e) {
+    throw new SegmentFileError(segmentId, `cannot read files in ${dir}: ${(e as Error).message}`);
+  }
+  let decoded;
+  try {
+    decoded = decodeColumns(data, join(dir, 'data.msc'));
+  } catch (e) {
+    throw new SegmentFileError(segmentId, (e as Error).message);
+  }
+  if (decoded.rows !== manifest.rows) throw new SegmentFileError(segmentId, `data.msc holds ${decoded.rows} rows, segment.json says ${manifest.rows}`);
+  const tsCol = decoded.columns.get(TS_COLUMN);
+  if (!tsCol) throw new SegmentFileError(segmentId, 'data.msc has no timestamp column');
+  decoded.columns.delete(TS_COLUMN);
+  let index: IndexManifest | undefined;
+  try {
+    index = JSON.parse(await readFile(join(dir, 'index', 'index.json'), 'utf8'));
+  } catch {
+    index = undefined;
+  }
+  return { manifest, columns: decoded.columns, ts: tsCol.values as Float64Array, index };
+}
+
+export const indexDir = (root: string, rel: string) => join(root, rel, 'index');
+
+/** Publishes an index built into `<segment>/index.tmp` by renaming it into place. */
+export async function publishIndex(root: string, rel: string, manifest: IndexManifest): Promise<void> {
+  const tmp = `${indexDir(root, rel)}.tmp`;
+  await writeFileDurably(join(tmp, 'index.json'), JSON.stringify(manifest));
+  await syncDir(tmp);
+  await rm(indexDir(root, rel), { recursive: true, force: true });
+  await rename(tmp, indexDir(root, rel));
+  await syncDir(join(root, rel));
+}
+
+export async function removeIndex(root: string, rel: string): Promise<void> {
+  await rm(indexDir(root, rel), { recursive: true, force: true });
+}
+
+/** Delete records: `{ts, pks}` with Int64 keys as `{"i": "<decimal>"}` to stay exact. */
+interface DeleteRecord {
+  ts: number;
+  pks: (string | { i: string })[];
+}
+
+const encodePk = (pk: PrimaryKey) => (typeof pk === 'bigint' ? { i: pk.toString() } : pk);
+const decodePk = (v: string | { i: string }): PrimaryKey => (typeof v === 'string' ? v : BigInt(v.i));
+
+export function encodeDeletes(ts: number, pks: PrimaryKey[]): Buffer {
+  const rec: DeleteRecord = { ts, pks: pks.map(encodePk) };
+  return Buffer.from(JSON.stringify(rec), 'utf8');
+}
+
+export function decodeDeletes(payload: Buffer): { ts: number; pks: PrimaryKey[] } {
+  const rec = JSON.parse(payload.toString('utf8')) as DeleteRecord;
+  return { ts: rec.ts, pks: rec.pks.map(decodePk) };
+}
+
+/** Appends delete records to a sealed segment's log (made durable by `syncDeletes`). */
+export async function appendDeletes(root: string, rel: string, ts: number, pks: PrimaryKey[]): Promise<void> {
+  const h = await open(join(root, rel, 'deletes.log'), 'a');
+  try {
+    await h.write(frame(encodeDeletes(ts, pks)));
+  } finally {
+    await h.close();
+  }
+}
+
+export async function syncDeletes(root: string, rel: string): Promise<void> {
+  const h = await open(join(root, rel, 'deletes.log'), 'a');
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
+/**
+ * Reads delete records from byte `from` on; returns them with the offset to continue from.
+ * A torn tail (an append in progress) is left for the next read.
+ */
+export async function readDeletes(root: string, rel: string, from: number): Promise<{ records: { ts: number; pks: PrimaryKey[] }[]; next: number }> {
+  const path = join(root, rel, 'deletes.log');
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch {
+    return { records: [], next: from };
+  }
+  if (size <= from) return { records: [], next: from };
+  const h = await open(path, 'r');
+  try {
+    const buf = Buffer.alloc(size - from);
+    await h.read(buf, 0, buf.length, from);
+    const scan = readFrames(buf);
+    return { records: scan.payloads.map(decodeDeletes), next: from + scan.validLength };
+  } finally {
+    await h.close();
+  }
+}
+
+export async function deleteLogSize(root: string, rel: string): Promise<number> {
+  try {
+    return (await stat(join(root, rel, 'deletes.log'))).size;
+  } catch {
+    return 0;
+  }
+}
+
+export async function removeSegmentFiles(root: string, rel: string): Promise<void> {
+  await rm(join(root, rel), { recursive: true, force: true });
+}

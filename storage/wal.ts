@@ -1,0 +1,202 @@
+import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { frame, readFrames } from './framing.js';
+
+/**
+ * The write-ahead log of the writable node. Every mutation is appended and the file is
+ * fdatasync'ed before the caller's promise resolves. Concurrent appends are batched into
+ * one write + one sync (group commit), so throughput grows with concurrency while every
+ * acknowledgement still means "on disk".
+ *
+ * Files are `wal-<firstLsn>.log`, rotated past `rotateBytes`. `checkpoint.json` holds the
+ * highest LSN whose effects are durable elsewhere (segment and delete files); files that
+ * only hold older records are removed.
+ */
+
+export interface WalRecord {
+  lsn: number;
+  payload: Buffer;
+}
+
+interface Pending {
+  lsn: number;
+  bytes: Buffer;
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+const FILE_PATTERN = /^wal-(\d+)\.log$/;
+const fileName = (lsn: number) => `wal-${String(lsn).padStart(16, '0')}.log`;
+
+export class WriteAheadLog {
+  private handle: FileHandle | undefined;
+  private fileSize = 0;
+  private files: { firstLsn: number; name: string }[] = [];
+  private nextLsn = 1;
+  private queue: Pending[] = [];
+  private flushing: Promise<void> | undefined;
+  private failed: Error | undefined;
+  private checkpointLsn = 0;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly rotateBytes: number,
+  ) {}
+
+  /** Opens the log, returning it with the records after the last checkpoint, in order. */
+  static async open(dir: string, rotateBytes = 64 << 20): Promise<{ wal: WriteAheadLog; records: WalRecord[] }> {
+    await mkdir(dir, { recursive: true });
+    const wal = new WriteAheadLog(dir, rotateBytes);
+    wal.checkpointLsn = await wal.readCheckpoint();
+    const names = (await readdir(dir)).filter((n) => FILE_PATTERN.test(n)).sort();
+    const records: WalRecord[] = [];
+    let maxLsn = wal.checkpointLsn;
+    for (const name of names) {
+      const buf = await readFile(join(dir, name));
+      const scan = readFrames(buf);
+      for (const p of scan.payloads) {
+        const lsn = p.readDoubleLE(0);
+        maxLsn = Math.max(maxLsn, lsn);
+        if (lsn > wal.checkpointLsn) records.push({ lsn, payload: p.subarray(8) });
+      }
+      wal.files.push({ firstLsn: Number(FILE_PATTERN.exec(name)![1]), name });
+      // A torn tail is the remains of an append that was never acknowledged: cut it off so
+      // that later appends are not hidden behind it.
+      if (scan.validLength < buf.length) {
+        const h = await open(join(dir, name), 'r+');
+        await h.truncate(scan.validLength);
+        await h.sync();
+        await h.close();
+      }
+    }
+    wal.nextLsn = maxLsn + 1;
+    await wal.startFile(wal.nextLsn);
+    return { wal, records };
+  }
+
+  private async readCheckpoint(): Promise<number> {
+    try {
+      return Number(JSON.parse(await readFile(join(this.dir, 'checkpoint.json'), 'utf8')).lsn) || 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  /** Starts (or reopens) the file whose first record will have LSN `firstLsn`. */
+  private async startFile(firstLsn: number): Promise<void> {
+    const name = fileName(firstLsn);
+    await this.handle?.close();
+    this.handle = await open(join(this.dir, name), 'a');
+    this.fileSize = (await this.handle.stat()).size;
+    if (!this.files.some((f) => f.name === name)) this.files.push({ firstLsn, name });
+    await syncDir(this.dir);
+  }
+
+  /** The LSN the next append will get. */
+  peekLsn(): number {
+    return this.nextLsn;
+  }
+
+  /**
+   * Appends a record, assigning it the next LSN synchronously (so LSN order is call order),
+   * and resolves once it is durable.
+   */
+  append(payload: Uint8Array): { lsn: number; durable: Promise<void> } {
+    if (this.failed) return { lsn: -1, durable: Promise.reject(this.failed) };
+    const lsn = this.nextLsn++;
+    const body = Buffer.allocUnsafe(8 + payload.length);
+    body.writeDoubleLE(lsn, 0);
+    body.set(payload, 8);
+    const durable = new Promise<void>((resolve, reject) => {
+      this.queue.push({ lsn, bytes: frame(body), resolve, reject });
+    });
+    this.kick();
+    return { lsn, durable };
+  }
+
+  private kick(): void {
+    if (this.flushing) return;
+    this.flushing = this.flushLoop().finally(() => {
+      this.flushing = undefined;
+      if (this.queue.length) this.kick();
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.queue.length) {
+      const batch = this.queue;
+      this.queue = [];
+      try {
+        if (this.failed) throw this.failed;
+        const bytes = Buffer.concat(batch.map((p) => p.bytes));
+        await this.handle!.write(bytes);
+        await this.handle!.datasync();
+        this.fileSize += bytes.length;
+        batch.forEach((p) => p.resolve());
+        if (this.fileSize >= this.rotateBytes) await this.startFile(batch[batch.length - 1]!.lsn + 1);
+      } catch (e) {
+        // After a failed write the file tail is unknown: refuse further appends rather than
+        // acknowledge records that might sit behind garbage.
+        this.failed = this.failed ?? new Error(`write-ahead log ${this.dir} failed: ${(e as Error).message}`);
+        batch.forEach((p) => p.reject(this.failed!));
+      }
+    }
+  }
+
+  /** Waits for every append issued so far to be durable. */
+  async drain(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  /**
+   * Records that every record with an LSN up to `lsn` is durable elsewhere and removes the
+   * files that hold only such records.
+   */
+  async checkpoint(lsn: number): Promise<void> {
+    if (lsn <= this.checkpointLsn) return;
+    const tmp = join(this.dir, 'checkpoint.json.tmp');
+    const h = await open(tmp, 'w');
+    await h.writeFile(JSON.stringify({ lsn }));
+    await h.sync();
+    await h.close();
+    await rename(tmp, join(this.dir, 'checkpoint.json'));
+    await syncDir(this.dir);
+    this.checkpointLsn = lsn;
+    // File i holds LSNs [first_i, first_{i+1}); it can go when the next file starts at or
+    // before lsn + 1. The current file always stays.
+    const sorted = [...this.files].sort((a, b) => a.firstLsn - b.firstLsn);
+    for (let i = 0; i + 1 < sorted.length; i++) {
+      if (sorted[i + 1]!.firstLsn <= lsn + 1) {
+        await rm(join(this.dir, sorted[i]!.name), { force: true });
+        this.files = this.files.filter((f) => f.name !== sorted[i]!.name);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+}
+
+/** fsync a directory so that created or renamed entries survive a crash. */
+export async function syncDir(dir: string): Promise<void> {
+  const h = await open(dir, 'r');
+  try {
+    await h.sync();
+  } finally {
+    await h.close();
+  }
+}
+
+/** Writes a file durably: temp file, fsync, rename, fsync of the directory. */
+export async function writeFileDurably(path: string, data: Uint8Array | string): Promise<void> {
+  const tmp = `${path}.tmp`;
+  await writeFile(tmp, data);
+  const h = await open(tmp, 'r+');
+  await h.sync();
+  await h.close();
+  await rename(tmp, path);
+  await syncDir(join(path, '..'));
+}

@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const BIN = fileURLToPath(new URL('../../bin/mishards.js', import.meta.url));
+const live = new Set<ChildProcess>();
+// A test file that fails before its afterAll must not leave servers behind.
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
+export interface MishardsProcess {
+  /** Addresses from the `ready` line, e.g. { grpc: '127.0.0.1:40123', metrics: ... }. */
+  addresses: Record<string, string>;
+  child: ChildProcess;
+  output(): string;
+  /** SIGTERM and wait for a clean exit; returns the exit code. */
+  stop(): Promise<number | null>;
+  /** SIGKILL and wait until the process is gone. */
+  kill(): Promise<void>;
+}
+
+/**
+ * Runs `mishards <args>` and resolves once it prints its `ready` line (the CLI contract),
+ * or rejects with its output if it exits first.
+ */
+export function startMishards(args: string[], env: NodeJS.ProcessEnv = {}): Promise<MishardsProcess> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  live.add(child);
+  let out = '';
+  let stdout = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
+    live.delete(child);
+    resolve(code);
+  }));
+  child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20000)));
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      stdout += d.toString();
+      out = (out + d.toString()).slice(-20000);
+      const line = stdout.split('\n').find((l) => l.startsWith('ready '));
+      if (!line) return;
+      const addresses = Object.fromEntries(line.split(' ').slice(2).map((kv) => kv.split('=') as [string, string]));
+      resolve({
+        addresses,
+        child,
+        output: () => out,
+        async stop() {
+          child.kill('SIGTERM');
+          return exited;
+        },
+        async kill() {
+          child.kill('SIGKILL');
+          await exited;
+        },
+      });
+    });
+    void exited.then((code) => reject(new Error(`mishards ${args.join(' ')} exited with ${code} before ready:\n${out}`)));
+  });
+}
