@@ -1,0 +1,15 @@
+/**
+ * Errors the metadata store throws for requests it refuses, so that callers can map them to
+ * Milvus status codes instead of parsing driver messages (which differ between SQLite and
+ * MySQL).
+ */
+
+/** The name (or explicit id) is already taken: a collection, partition, index or segment. */
+export class MetaConflictError extends Error {
+  override name = 'MetaConflictError';
+}
+
+/** The record refers to a collection or partition that does not exist. */
+export class MetaNotFoundError extends Error {
+  override name = 'MetaNotFoundError';
+}

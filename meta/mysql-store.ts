@@ -1,0 +1,106 @@
+import mysql from 'mysql2/promise';
+import { SqlMetaStore, type SqlDriver, type SqlRunner, type SqlValue } from './sql-store.js';
+import type { MetaStore } from './store.js';
+
+export interface MysqlTarget {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  database: string;
+}
+
+/** Connects to MySQL or MariaDB, creates the database if it is missing, then the tables. */
+export async function openMysqlStore(target: MysqlTarget): Promise<MetaStore> {
+  const { database, ...server } = target;
+  const admin = await mysql.createConnection(server);
+  try {
+    await admin.query(`CREATE DATABASE IF NOT EXISTS ${mysql.escapeId(database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  } finally {
+    await admin.end();
+  }
+  const pool = mysql.createPool({ ...target, connectionLimit: 10 });
+  try {
+    const store = new SqlMetaStore(new MysqlDriver(pool));
+    await store.init();
+    return store;
+  } catch (err) {
+    await pool.end();
+    throw err;
+  }
+}
+
+/** A runner over one connection, or over the pool (each statement on any free connection). */
+function runner(conn: mysql.Pool | mysql.PoolConnection): SqlRunner {
+  return {
+    async all<T>(sql: string, params: SqlValue[] = []) {
+      const [rows] = await conn.query(sql, params);
+      return rows as T[];
+    },
+    async run(sql: string, params: SqlValue[] = []) {
+      const [result] = await conn.query<mysql.ResultSetHeader>(sql, params);
+      return result.affectedRows;
+    },
+    async allocate(counter: string, count: number) {
+      // One statement, atomic under the row lock. A new counter is inserted holding
+      // 1 + count, handing out 1..count (affectedRows 1). An existing one is bumped by count
+      // (affectedRows 2); LAST_INSERT_ID(expr) makes the server return its old value, the
+      // first id reserved, in this statement's own reply, so no connection state is shared.
+      const [result] = await conn.query<mysql.ResultSetHeader>(
+        `INSERT INTO meta_counters (name, next_id) VALUES (?, 1 + ?)
+         ON DUPLICATE KEY UPDATE next_id = LAST_INSERT_ID(next_id) + ?`,
+        [counter, count, count],
+      );
+      return result.affectedRows === 1 ? 1 : result.insertId;
+    },
+  };
+}
+
+class MysqlDriver implements SqlDriver {
+  readonly dialect = 'mysql';
+  private readonly pooled: SqlRunner;
+
+  constructor(private readonly pool: mysql.Pool) {
+    this.pooled = runner(pool);
+  }
+
+  all<T>(sql: string, params?: SqlValue[]): Promise<T[]> {
+    return this.pooled.all<T>(sql, params);
+  }
+
+  run(sql: string, params?: SqlValue[]): Promise<number> {
+    return this.pooled.run(sql, params);
+  }
+
+  allocate(counter: string, count: number): Promise<number> {
+    return this.pooled.allocate(counter, count);
+  }
+
+  async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    const conn = await this.pool.getConnection();
+    try {
+      await conn.beginTransaction();
+      try {
+        const result = await fn(runner(conn));
+        await conn.commit();
+        return result;
+      } catch (err) {
+        await conn.rollback();
+        throw err;
+      }
+    } finally {
+      conn.release();
+    }
+  }
+
+  violation(err: unknown): 'unique' | 'foreign-key' | undefined {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'ER_DUP_ENTRY') return 'unique';
+    if (code === 'ER_NO_REFERENCED_ROW_2') return 'foreign-key';
+    return undefined;
+  }
+
+  close(): Promise<void> {
+    return this.pool.end();
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * The metadata schema, once, for both backends. Every id is explicit: the store takes ids
+ * from its counters (see allocateIds), so that an id is never reused after a drop, on either
+ * backend, and no auto-increment dialect is involved. The dialects differ only in the
+ * details rendered at the bottom of this file.
+ */
+export type Dialect = 'sqlite' | 'mysql';
+
+interface Table {
+  name: string;
+  /** Column definitions and table constraints, in order. `{int64}` and `{text}` are dialect types. */
+  body: string[];
+  /** Secondary (non-unique) indexes: name -> column list. */
+  indexes?: Record<string, string>;
+}
+
+const TABLES: Table[] = [
+  {
+    // One row per named id sequence; next_id is the first id not handed out yet.
+    name: 'meta_counters',
+    body: ['name VARCHAR(255) NOT NULL PRIMARY KEY', 'next_id {int64} NOT NULL'],
+  },
+  {
+    name: 'meta_collections',
+    body: [
+      'id {int64} NOT NULL PRIMARY KEY',
+      'name VARCHAR(255) NOT NULL',
+      // CollectionSchema as JSON (json.ts: bigints round-trip).
+      'schema_json {text} NOT NULL',
+      'shards_num INTEGER NOT NULL',
+      'consistency_level INTEGER NOT NULL',
+      'properties_json {text} NOT NULL',
+      'loaded INTEGER NOT NULL',
+      'created_at {int64} NOT NULL',
+      'UNIQUE (name)',
+    ],
+  },
+  {
+    name: 'meta_partitions',
+    body: [
+      'id {int64} NOT NULL PRIMARY KEY',
+      'collection_id {int64} NOT NULL',
+      'name VARCHAR(255) NOT NULL',
+      'created_at {int64} NOT NULL',
+      'UNIQUE (collection_id, name)',
+      // Target of the segments' foreign key, which pins a segment's partition to its collection.
+      'UNIQUE (collection_id, id)',
+      'FOREIGN KEY (collection_id) REFERENCES meta_collections (id) ON DELETE CASCADE',
+    ],
+  },
+  {
+    name: 'meta_indexes',
+    body: [
+      'id {int64} NOT NULL PRIMARY KEY',
+      'collection_id {int64} NOT NULL',
+      'field_name VARCHAR(255) NOT NULL',
+      'index_name VARCHAR(255) NOT NULL',
+      'index_type VARCHAR(64) NOT NULL',
+      'metric_type VARCHAR(64) NOT NULL',
+      'params_json {text} NOT NULL',
+      'created_at {int64} NOT NULL',
+      'UNIQUE (collection_id, index_name)',
+      'FOREIGN KEY (collection_id) REFERENCES meta_collections (id) ON DELETE CASCADE',
+    ],
+  },
+  {
+    name: 'meta_segments',
+    body: [
+      'id {int64} NOT NULL PRIMARY KEY',
+      'collection_id {int64} NOT NULL',
+      'partition_id {int64} NOT NULL',
+      "state VARCHAR(16) NOT NULL CHECK (state IN ('growing', 'sealed', 'indexed', 'dropped'))",
+      'row_count {int64} NOT NULL',
+      'path VARCHAR(1024) NOT NULL',
+      'created_at {int64} NOT NULL',
+      'sealed_at {int64} NULL',
+      // Dropping a partition (or, through it, a collection) drops its segment records.
+      'FOREIGN KEY (collection_id, partition_id) REFERENCES meta_partitions (collection_id, id) ON DELETE CASCADE',
+    ],
+    // listSegments and the cascade both look segments up by collection and partition.
+    indexes: { meta_segments_by_partition: 'collection_id, partition_id' },
+  },
+];
+
+const DIALECTS = {
+  // INTEGER PRIMARY KEY is SQLite's rowid: the cheapest key, and 64-bit like BIGINT.
+  sqlite: { int64: 'INTEGER', text: 'TEXT', tableOptions: '', inlineIndexes: false },
+  // Binary collation: Milvus names are case-sensitive, MySQL's default collation is not.
+  mysql: { int64: 'BIGINT', text: 'MEDIUMTEXT', tableOptions: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin', inlineIndexes: true },
+} as const;
+
+/** DDL creating every table and index that is missing; safe to run on every start. */
+export function schemaStatements(dialect: Dialect): string[] {
+  const d = DIALECTS[dialect];
+  return TABLES.flatMap((table) => {
+    const indexes = Object.entries(table.indexes ?? {});
+    const body = table.body.map((line) => line.replaceAll('{int64}', d.int64).replaceAll('{text}', d.text));
+    // MySQL has no CREATE INDEX IF NOT EXISTS (MariaDB has), so there indexes live inside CREATE TABLE.
+    if (d.inlineIndexes) body.push(...indexes.map(([name, cols]) => `INDEX ${name} (${cols})`));
+    const create = `CREATE TABLE IF NOT EXISTS ${table.name} (\n  ${body.join(',\n  ')}\n)${d.tableOptions}`;
+    const separate = d.inlineIndexes ? [] : indexes.map(([name, cols]) => `CREATE INDEX IF NOT EXISTS ${name} ON ${table.name} (${cols})`);
+    return [create, ...separate];
+  });
+}

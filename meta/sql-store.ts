@@ -1,0 +1,290 @@
+import type { CollectionSchema } from '../core/schema.js';
+import { MetaConflictError, MetaNotFoundError } from './errors.js';
+import { fromJson, toJson } from './json.js';
+import { schemaStatements, type Dialect } from './sql-schema.js';
+import type { CollectionRecord, IndexRecord, MetaStore, PartitionRecord, SegmentRecord } from './store.js';
+
+export type SqlValue = string | number | null;
+
+/** What the store needs from a connection: both backends accept `?` placeholders. */
+export interface SqlRunner {
+  /** Rows of a query. */
+  all<T>(sql: string, params?: SqlValue[]): Promise<T[]>;
+  /** Runs a statement; resolves to the number of rows it changed. */
+  run(sql: string, params?: SqlValue[]): Promise<number>;
+  /** Reserves `count` ids of a counter, creating it if missing; resolves to the first. */
+  allocate(counter: string, count: number): Promise<number>;
+}
+
+/** A backend: a runner plus transactions, constraint classification and shutdown. */
+export interface SqlDriver extends SqlRunner {
+  readonly dialect: Dialect;
+  /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
+  transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  /** Which constraint a driver error reports, if it is a constraint violation we map. */
+  violation(err: unknown): 'unique' | 'foreign-key' | undefined;
+  close(): Promise<void>;
+}
+
+// The store's own id sequences, in the same table as the callers' counters.
+const COLLECTION_IDS = 'collection';
+const PARTITION_IDS = 'partition';
+const INDEX_IDS = 'index';
+
+interface CollectionRow {
+  id: number;
+  name: string;
+  schema_json: string;
+  shards_num: number;
+  consistency_level: number;
+  properties_json: string;
+  loaded: number;
+  created_at: number;
+}
+
+interface PartitionRow {
+  id: number;
+  collection_id: number;
+  name: string;
+  created_at: number;
+}
+
+interface IndexRow {
+  id: number;
+  collection_id: number;
+  field_name: string;
+  index_name: string;
+  index_type: string;
+  metric_type: string;
+  params_json: string;
+  created_at: number;
+}
+
+interface SegmentRow {
+  id: number;
+  collection_id: number;
+  partition_id: number;
+  state: SegmentRecord['state'];
+  row_count: number;
+  path: string;
+  created_at: number;
+  sealed_at: number | null;
+}
+
+/**
+ * MetaStore over any SqlDriver: every query, row mapping and error translation lives here,
+ * once, so that the SQLite and MySQL backends cannot drift apart.
+ * Calls that name a missing record by id (updates, drops) do nothing: drops stay
+ * idempotent, so a caller can retry one after a crash.
+ */
+export class SqlMetaStore implements MetaStore {
+  constructor(private readonly db: SqlDriver) {}
+
+  async init(): Promise<void> {
+    for (const statement of schemaStatements(this.db.dialect)) await this.db.run(statement);
+  }
+
+  close(): Promise<void> {
+    return this.db.close();
+  }
+
+  createCollection(c: Omit<CollectionRecord, 'id'>, defaultPartitionName: string): Promise<CollectionRecord> {
+    return this.explain(
+      this.db.transaction(async (tx) => {
+        const id = await tx.allocate(COLLECTION_IDS, 1);
+        const partitionId = await tx.allocate(PARTITION_IDS, 1);
+        await tx.run(
+          `INSERT INTO meta_collections (id, name, schema_json, shards_num, consistency_level, properties_json, loaded, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          [id, c.name, toJson(c.schema), c.shardsNum, c.consistencyLevel, toJson(c.properties), c.loaded ? 1 : 0, c.createdAt],
+        );
+        await tx.run('INSERT INTO meta_partitions (id, collection_id, name, created_at) VALUES (?, ?, ?, ?)', [
+          partitionId,
+          id,
+          defaultPartitionName,
+          c.createdAt,
+        ]);
+        return { ...c, id };
+      }),
+      { conflict: `collection ${c.name} already exists` },
+    );
+  }
+
+  async getCollection(name: string): Promise<CollectionRecord | undefined> {
+    const [row] = await this.db.all<CollectionRow>('SELECT * FROM meta_collections WHERE name = ?', [name]);
+    return row && collection(row);
+  }
+
+  async getCollectionById(id: number): Promise<CollectionRecord | undefined> {
+    const [row] = await this.db.all<CollectionRow>('SELECT * FROM meta_collections WHERE id = ?', [id]);
+    return row && collection(row);
+  }
+
+  async listCollections(): Promise<CollectionRecord[]> {
+    return (await this.db.all<CollectionRow>('SELECT * FROM meta_collections ORDER BY id')).map(collection);
+  }
+
+  async setCollectionLoaded(id: number, loaded: boolean): Promise<void> {
+    await this.db.run('UPDATE meta_collections SET loaded = ? WHERE id = ?', [loaded ? 1 : 0, id]);
+  }
+
+  async setCollectionProperties(id: number, properties: Record<string, string>): Promise<void> {
+    await this.db.run('UPDATE meta_collections SET properties_json = ? WHERE id = ?', [toJson(properties), id]);
+  }
+
+  async dropCollection(id: number): Promise<void> {
+    // One statement, so atomic on its own: foreign keys cascade to partitions, indexes and segments.
+    await this.db.run('DELETE FROM meta_collections WHERE id = ?', [id]);
+  }
+
+  createPartition(collectionId: number, name: string): Promise<PartitionRecord> {
+    // In a transaction so that a refused partition does not use up an id.
+    return this.explain(
+      this.db.transaction(async (tx) => {
+        const record: PartitionRecord = { id: await tx.allocate(PARTITION_IDS, 1), collectionId, name, createdAt: Date.now() };
+        await tx.run('INSERT INTO meta_partitions (id, collection_id, name, created_at) VALUES (?, ?, ?, ?)', [
+          record.id,
+          collectionId,
+          name,
+          record.createdAt,
+        ]);
+        return record;
+      }),
+      {
+        conflict: `partition ${name} already exists in collection ${collectionId}`,
+        missing: `collection ${collectionId} does not exist`,
+      },
+    );
+  }
+
+  async listPartitions(collectionId: number): Promise<PartitionRecord[]> {
+    const rows = await this.db.all<PartitionRow>('SELECT * FROM meta_partitions WHERE collection_id = ? ORDER BY id', [collectionId]);
+    return rows.map((r) => ({ id: r.id, collectionId: r.collection_id, name: r.name, createdAt: r.created_at }));
+  }
+
+  async dropPartition(partitionId: number): Promise<void> {
+    // Cascades to the partition's segment records.
+    await this.db.run('DELETE FROM meta_partitions WHERE id = ?', [partitionId]);
+  }
+
+  createIndex(i: Omit<IndexRecord, 'id'>): Promise<IndexRecord> {
+    return this.explain(
+      this.db.transaction(async (tx) => {
+        const id = await tx.allocate(INDEX_IDS, 1);
+        await tx.run(
+          `INSERT INTO meta_indexes (id, collection_id, field_name, index_name, index_type, metric_type, params_json, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+          [id, i.collectionId, i.fieldName, i.indexName, i.indexType, i.metricType, toJson(i.params), i.createdAt],
+        );
+        return { ...i, id };
+      }),
+      {
+        conflict: `index ${i.indexName} already exists in collection ${i.collectionId}`,
+        missing: `collection ${i.collectionId} does not exist`,
+      },
+    );
+  }
+
+  async listIndexes(collectionId: number): Promise<IndexRecord[]> {
+    const rows = await this.db.all<IndexRow>('SELECT * FROM meta_indexes WHERE collection_id = ? ORDER BY id', [collectionId]);
+    return rows.map((r) => ({
+      id: r.id,
+      collectionId: r.collection_id,
+      fieldName: r.field_name,
+      indexName: r.index_name,
+      indexType: r.index_type,
+      metricType: r.metric_type,
+      params: fromJson<Record<string, string>>(r.params_json),
+      createdAt: r.created_at,
+    }));
+  }
+
+  async dropIndex(indexId: number): Promise<void> {
+    await this.db.run('DELETE FROM meta_indexes WHERE id = ?', [indexId]);
+  }
+
+  async addSegment(s: SegmentRecord): Promise<void> {
+    await this.explain(
+      this.db.run(
+        `INSERT INTO meta_segments (id, collection_id, partition_id, state, row_count, path, created_at, sealed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        [s.id, s.collectionId, s.partitionId, s.state, s.rowCount, s.path, s.createdAt, s.sealedAt],
+      ),
+      {
+        conflict: `segment ${s.id} already exists`,
+        missing: `partition ${s.partitionId} of collection ${s.collectionId} does not exist`,
+      },
+    );
+  }
+
+  async updateSegment(id: number, patch: Partial<Pick<SegmentRecord, 'state' | 'rowCount' | 'sealedAt'>>): Promise<void> {
+    const columns = { state: patch.state, row_count: patch.rowCount, sealed_at: patch.sealedAt };
+    const set = Object.entries(columns).filter(([, value]) => value !== undefined);
+    if (set.length === 0) return;
+    await this.db.run(`UPDATE meta_segments SET ${set.map(([column]) => `${column} = ?`).join(', ')} WHERE id = ?`, [
+      ...set.map(([, value]) => value as SqlValue),
+      id,
+    ]);
+  }
+
+  async getSegment(id: number): Promise<SegmentRecord | undefined> {
+    const [row] = await this.db.all<SegmentRow>('SELECT * FROM meta_segments WHERE id = ?', [id]);
+    return row && segment(row);
+  }
+
+  async listSegments(collectionId: number): Promise<SegmentRecord[]> {
+    const rows = await this.db.all<SegmentRow>("SELECT * FROM meta_segments WHERE collection_id = ? AND state <> 'dropped' ORDER BY id", [
+      collectionId,
+    ]);
+    return rows.map(segment);
+  }
+
+  async deleteSegment(id: number): Promise<void> {
+    await this.db.run('DELETE FROM meta_segments WHERE id = ?', [id]);
+  }
+
+  allocateIds(counter: string, count: number): Promise<number> {
+    if (!Number.isSafeInteger(count) || count < 1) {
+      return Promise.reject(new RangeError(`allocateIds: count must be a positive integer, got ${count}`));
+    }
+    return this.db.allocate(counter, count);
+  }
+
+  /** Turns the drivers' constraint violations into the store's own errors, with a message that names the record. */
+  private async explain<T>(work: Promise<T>, messages: { conflict: string; missing?: string }): Promise<T> {
+    try {
+      return await work;
+    } catch (err) {
+      const kind = this.db.violation(err);
+      if (kind === 'unique') throw new MetaConflictError(messages.conflict, { cause: err });
+      if (kind === 'foreign-key' && messages.missing) throw new MetaNotFoundError(messages.missing, { cause: err });
+      throw err;
+    }
+  }
+}
+
+function collection(r: CollectionRow): CollectionRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    schema: fromJson<CollectionSchema>(r.schema_json),
+    shardsNum: r.shards_num,
+    consistencyLevel: r.consistency_level,
+    properties: fromJson<Record<string, string>>(r.properties_json),
+    loaded: r.loaded !== 0,
+    createdAt: r.created_at,
+  };
+}
+
+function segment(r: SegmentRow): SegmentRecord {
+  return {
+    id: r.id,
+    collectionId: r.collection_id,
+    partitionId: r.partition_id,
+    state: r.state,
+    rowCount: r.row_count,
+    path: r.path,
+    createdAt: r.created_at,
+    sealedAt: r.sealed_at,
+  };
+}

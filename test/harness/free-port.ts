@@ -1,0 +1,31 @@
+import { createServer, type AddressInfo } from 'node:net';
+
+/** A TCP port on 127.0.0.1 that was free when we asked the kernel for it. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Runs `launch` with `count` distinct free ports. Another process can take a port between
+ * our probe and the server's bind, so a launch that fails with "address already in use"
+ * is retried on fresh ports instead of failing the test run.
+ */
+export async function withFreePorts<T>(count: number, launch: (ports: number[]) => Promise<T>): Promise<T> {
+  const attempts = 3;
+  for (let attempt = 1; ; attempt++) {
+    const ports = new Set<number>();
+    while (ports.size < count) ports.add(await freePort());
+    try {
+      return await launch([...ports]);
+    } catch (err) {
+      if (attempt >= attempts || !/address already in use/i.test(String(err))) throw err;
+    }
+  }
+}

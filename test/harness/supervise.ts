@@ -1,0 +1,97 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * The server runs under a tiny `sh` watchdog whose stdin is a pipe from this Node process.
+ * When that pipe closes, the watchdog SIGKILLs the server, then deletes the server's
+ * directory. The kernel closes the pipe whenever this process ends, however it ends
+ * (teardown, Ctrl-C, an uncaught error, even SIGKILL), so a private server and its files
+ * never outlive the test run, and we need no signal handlers that would fight vitest's.
+ * Arguments: the directory to delete, then the server command line. The shell's own
+ * stderr goes to /dev/null: once Node is gone, its "Killed" job notice would hit a closed
+ * pipe and SIGPIPE would end the shell before it deletes the directory.
+ */
+const WATCHDOG = `
+dir=$1
+shift
+exec 3<&0 4>&2 2>/dev/null
+"$@" </dev/null 2>&4 3<&- 4>&- &
+server=$!
+{ read -r _ <&3; kill -KILL "$server" 2>/dev/null; } &
+watcher=$!
+wait "$server"
+status=$?
+kill "$watcher" 2>/dev/null
+rm -rf "$dir"
+exit "$status"
+`;
+
+/** How much of the server's output we keep for error messages. */
+const OUTPUT_TAIL_BYTES = 16 * 1024;
+
+export interface Supervised {
+  /** Undefined while the server runs; how it ended once it has exited. */
+  readonly exitReason: string | undefined;
+  /** The end of the server's stdout and stderr. */
+  output(): string;
+  /** Kills the server (test data is disposable: no clean shutdown) and waits until its directory is gone. */
+  stop(): Promise<void>;
+}
+
+/** Starts a server that owns `dir`: the directory is deleted when the server is gone. */
+export function supervise(dir: string, command: string, args: string[]): Supervised {
+  const child = spawn('/bin/sh', ['-c', WATCHDOG, 'watchdog', dir, command, ...args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  const keep = (chunk: Buffer) => {
+    tail = (tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_BYTES);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exitReason: string | undefined;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', (code, signal) => {
+      exitReason = signal ? `killed by ${signal}` : `exited with code ${code}`;
+      resolve();
+    });
+    child.once('error', (err) => {
+      exitReason = `could not start: ${err.message}`;
+      resolve();
+    });
+  });
+  return {
+    get exitReason() {
+      return exitReason;
+    },
+    output: () => tail,
+    async stop() {
+      child.stdin?.end();
+      await exited;
+    },
+  };
+}
+
+/**
+ * Polls `probe` until it succeeds. Fails early, with the server's output, if the server
+ * exits; fails with the last probe error and the output when `timeoutMs` passes.
+ */
+export async function waitUntilReady<T>(what: string, server: Supervised, probe: () => Promise<T>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await probe();
+    } catch (err) {
+      if (server.exitReason) {
+        throw new Error(`${what} ${server.exitReason} before it was ready. Its output ends with:\n${lastLines(server.output())}`);
+      }
+      if (Date.now() > deadline) {
+        throw new Error(`${what} not ready after ${timeoutMs} ms (${String(err)}). Its output ends with:\n${lastLines(server.output())}`);
+      }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function lastLines(text: string, count = 15): string {
+  return text.trimEnd().split('\n').slice(-count).join('\n');
+}

@@ -1,0 +1,416 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { DataType, type CollectionSchema } from '../../core/schema.js';
+import { MetaConflictError, MetaNotFoundError } from '../../meta/errors.js';
+import { openMetaStore } from '../../meta/open-store.js';
+import type { CollectionRecord, MetaStore, SegmentRecord } from '../../meta/store.js';
+import { freshDatabaseUrl } from '../harness/databases.js';
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'mishards-meta-test-'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+let sqliteFiles = 0;
+/** Each factory names a store no test has used yet; opening it creates it. */
+const backends: [string, () => string][] = [
+  // A directory that does not exist yet: opening must create it.
+  ['SQLite', () => `sqlite:${join(tmp, `db-${++sqliteFiles}`, 'meta.db')}`],
+  ['MySQL (MariaDB)', () => freshDatabaseUrl(inject('mariadb'), 'meta_store')],
+];
+
+const INT64_MAX = 9223372036854775807n;
+
+function schema(name: string): CollectionSchema {
+  return {
+    name,
+    description: 'books',
+    enableDynamicField: true,
+    fields: [
+      { fieldId: 100, name: 'id', description: '', dataType: DataType.Int64, isPrimaryKey: true, autoId: false, nullable: false, isDynamic: false, isPartitionKey: false },
+      { fieldId: 101, name: 'vec', description: 'embedding', dataType: DataType.FloatVector, dim: 8, isPrimaryKey: false, autoId: false, nullable: false, isDynamic: false, isPartitionKey: false },
+      // Beyond 2^53: only a bigint holds it exactly, and JSON has no bigint.
+      { fieldId: 102, name: 'big', description: '', dataType: DataType.Int64, defaultValue: INT64_MAX, isPrimaryKey: false, autoId: false, nullable: false, isDynamic: false, isPartitionKey: false },
+      { fieldId: 103, name: 'neg', description: '', dataType: DataType.Int64, defaultValue: -42n, isPrimaryKey: false, autoId: false, nullable: true, isDynamic: false, isPartitionKey: false },
+      { fieldId: 104, name: 'title', description: '', dataType: DataType.VarChar, maxLength: 256, defaultValue: 'untitled', isPrimaryKey: false, autoId: false, nullable: false, isDynamic: false, isPartitionKey: true },
+      { fieldId: 105, name: 'score', description: '', dataType: DataType.Double, defaultValue: 0.5, isPrimaryKey: false, autoId: false, nullable: false, isDynamic: false, isPartitionKey: false },
+      { fieldId: 106, name: 'flag', description: '', dataType: DataType.Bool, defaultValue: false, isPrimaryKey: false, autoId: false, nullable: false, isDynamic: false, isPartitionKey: false },
+      { fieldId: 107, name: 'tags', description: '', dataType: DataType.Array, elementType: DataType.VarChar, maxCapacity: 4, maxLength: 16, isPrimaryKey: false, autoId: false, nullable: false, isDynamic: false, isPartitionKey: false },
+      { fieldId: 108, name: '$meta', description: '', dataType: DataType.JSON, isPrimaryKey: false, autoId: false, nullable: false, isDynamic: true, isPartitionKey: false },
+    ],
+  };
+}
+
+function collection(name: string, createdAt = 1_700_000_000_000): Omit<CollectionRecord, 'id'> {
+  return { name, schema: schema(name), shardsNum: 2, consistencyLevel: 2, properties: { 'collection.ttl.seconds': '60' }, loaded: false, createdAt };
+}
+
+function segment(id: number, collectionId: number, partitionId: number, patch: Partial<SegmentRecord> = {}): SegmentRecord {
+  return { id, collectionId, partitionId, state: 'sealed', rowCount: 1000, path: `c${collectionId}/s${id}`, createdAt: 1_700_000_000_000 + id, sealedAt: 1_700_000_001_000 + id, ...patch };
+}
+
+/** The id ranges [first, first + count) must be pairwise disjoint. */
+function expectDisjoint(ranges: { first: number; count: number }[]): void {
+  const sorted = [...ranges].sort((a, b) => a.first - b.first);
+  for (let i = 1; i < sorted.length; i++) expect(sorted[i]!.first).toBeGreaterThanOrEqual(sorted[i - 1]!.first + sorted[i - 1]!.count);
+}
+
+describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
+  let spec: string;
+  let store: MetaStore;
+
+  beforeEach(async () => {
+    spec = newSpec();
+    store = await openMetaStore(spec);
+  });
+  afterEach(async () => {
+    await store.close();
+  });
+
+  /** Closes the store and opens the same database again, as a restarted process would. */
+  async function reopen(): Promise<void> {
+    await store.close();
+    store = await openMetaStore(spec);
+  }
+
+  describe('collections', () => {
+    it('creates a collection with its default partition, readable by name and by id', async () => {
+      const created = await store.createCollection(collection('books'), '_default');
+      expect(created).toEqual({ ...collection('books'), id: expect.any(Number) });
+      expect(await store.getCollection('books')).toEqual(created);
+      expect(await store.getCollectionById(created.id)).toEqual(created);
+      expect(await store.listPartitions(created.id)).toEqual([
+        { id: expect.any(Number), collectionId: created.id, name: '_default', createdAt: created.createdAt },
+      ]);
+    });
+
+    it('round-trips the schema exactly, bigint default values included', async () => {
+      await store.createCollection(collection('books'), '_default');
+      await reopen();
+      const fields = (await store.getCollection('books'))!.schema.fields;
+      expect(fields).toEqual(schema('books').fields);
+      expect(fields.find((f) => f.name === 'big')!.defaultValue).toBe(INT64_MAX);
+      expect(fields.find((f) => f.name === 'neg')!.defaultValue).toBe(-42n);
+      expect(fields.find((f) => f.name === 'score')!.defaultValue).toBe(0.5);
+      expect(fields.find((f) => f.name === 'flag')!.defaultValue).toBe(false);
+    });
+
+    it('returns undefined for unknown names and ids', async () => {
+      expect(await store.getCollection('nope')).toBeUndefined();
+      expect(await store.getCollectionById(12345)).toBeUndefined();
+    });
+
+    it('refuses a taken name with MetaConflictError and changes nothing', async () => {
+      const first = await store.createCollection(collection('books'), '_default');
+      const attempt = store.createCollection({ ...collection('books'), shardsNum: 7 }, '_default');
+      await expect(attempt).rejects.toBeInstanceOf(MetaConflictError);
+      await expect(attempt).rejects.toThrow('collection books already exists');
+      expect(await store.listCollections()).toEqual([first]);
+      expect(await store.listPartitions(first.id)).toHaveLength(1);
+    });
+
+    it('lets exactly one of many concurrent creates of the same name succeed', async () => {
+      const results = await Promise.allSettled(Array.from({ length: 8 }, () => store.createCollection(collection('race'), '_default')));
+      expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(MetaConflictError);
+      const [only] = await store.listCollections();
+      expect(await store.listPartitions(only!.id)).toHaveLength(1);
+    });
+
+    it('treats names as case-sensitive, as Milvus does', async () => {
+      await store.createCollection(collection('Books'), '_default');
+      await store.createCollection(collection('books'), '_default');
+      expect((await store.listCollections()).map((c) => c.name)).toEqual(['Books', 'books']);
+    });
+
+    it('creates nothing when the default partition cannot be written (atomic)', async () => {
+      // NULL violates NOT NULL on the partition insert, after the collection row went in.
+      const attempt = store.createCollection(collection('books'), null as unknown as string);
+      await expect(attempt).rejects.toThrow();
+      expect(await store.getCollection('books')).toBeUndefined();
+      expect(await store.listCollections()).toEqual([]);
+      // The name is free again.
+      await store.createCollection(collection('books'), '_default');
+    });
+
+    it('lists collections in creation order, not by name', async () => {
+      for (const name of ['b', 'a', 'c']) await store.createCollection(collection(name), '_default');
+      const listed = await store.listCollections();
+      expect(listed.map((c) => c.name)).toEqual(['b', 'a', 'c']);
+      expect(listed.map((c) => c.id)).toEqual([...listed.map((c) => c.id)].sort((x, y) => x - y));
+    });
+
+    it('updates the loaded flag and the properties', async () => {
+      const { id } = await store.createCollection(collection('books'), '_default');
+      await store.setCollectionLoaded(id, true);
+      await store.setCollectionProperties(id, { 'mmap.enabled': 'true', note: 'ünïcode ✓' });
+      await reopen();
+      const got = (await store.getCollectionById(id))!;
+      expect(got.loaded).toBe(true);
+      expect(got.properties).toEqual({ 'mmap.enabled': 'true', note: 'ünïcode ✓' });
+      await store.setCollectionLoaded(id, false);
+      expect((await store.getCollectionById(id))!.loaded).toBe(false);
+    });
+
+    it('drops a collection with its partitions, indexes and segments, and nothing else', async () => {
+      const doomed = await store.createCollection(collection('doomed'), '_default');
+      const kept = await store.createCollection(collection('kept'), '_default');
+      for (const c of [doomed, kept]) {
+        const extra = await store.createPartition(c.id, 'p1');
+        await store.createIndex({ collectionId: c.id, fieldName: 'vec', indexName: 'vec_idx', indexType: 'HNSW', metricType: 'L2', params: { M: '16' }, createdAt: 1 });
+        await store.addSegment(segment(c.id * 100 + 1, c.id, extra.id));
+      }
+      await store.dropCollection(doomed.id);
+
+      expect(await store.getCollection('doomed')).toBeUndefined();
+      expect(await store.listPartitions(doomed.id)).toEqual([]);
+      expect(await store.listIndexes(doomed.id)).toEqual([]);
+      expect(await store.listSegments(doomed.id)).toEqual([]);
+      expect(await store.getSegment(doomed.id * 100 + 1)).toBeUndefined();
+
+      expect(await store.listCollections()).toEqual([kept]);
+      expect(await store.listPartitions(kept.id)).toHaveLength(2);
+      expect(await store.listIndexes(kept.id)).toHaveLength(1);
+      expect(await store.listSegments(kept.id)).toHaveLength(1);
+    });
+
+    it('gives a re-created name a new id: ids are never reused', async () => {
+      const first = await store.createCollection(collection('books'), '_default');
+      const [firstPartition] = await store.listPartitions(first.id);
+      await store.dropCollection(first.id);
+      await reopen();
+      const second = await store.createCollection(collection('books'), '_default');
+      expect(second.id).toBeGreaterThan(first.id);
+      expect((await store.listPartitions(second.id))[0]!.id).toBeGreaterThan(firstPartition!.id);
+    });
+
+    it('ignores drops and updates of records that do not exist', async () => {
+      await store.dropCollection(999);
+      await store.setCollectionLoaded(999, true);
+      await store.dropPartition(999);
+      await store.dropIndex(999);
+      await store.updateSegment(999, { state: 'indexed' });
+      await store.deleteSegment(999);
+      expect(await store.listCollections()).toEqual([]);
+    });
+  });
+
+  describe('partitions', () => {
+    it('creates, lists in creation order and drops partitions', async () => {
+      const c = await store.createCollection(collection('books'), '_default');
+      const before = Date.now();
+      const z = await store.createPartition(c.id, 'zeta');
+      const a = await store.createPartition(c.id, 'alpha');
+      expect(z).toEqual({ id: expect.any(Number), collectionId: c.id, name: 'zeta', createdAt: expect.any(Number) });
+      expect(z.createdAt).toBeGreaterThanOrEqual(before);
+      expect((await store.listPartitions(c.id)).map((p) => p.name)).toEqual(['_default', 'zeta', 'alpha']);
+      await store.dropPartition(z.id);
+      expect(await store.listPartitions(c.id)).toEqual([expect.objectContaining({ name: '_default' }), a]);
+    });
+
+    it('refuses a taken name in the same collection, allows it in another', async () => {
+      const c1 = await store.createCollection(collection('c1'), '_default');
+      const c2 = await store.createCollection(collection('c2'), '_default');
+      await store.createPartition(c1.id, 'p');
+      await expect(store.createPartition(c1.id, 'p')).rejects.toThrow(MetaConflictError);
+      await expect(store.createPartition(c1.id, '_default')).rejects.toThrow(`partition _default already exists in collection ${c1.id}`);
+      await store.createPartition(c2.id, 'p');
+      expect(await store.listPartitions(c1.id)).toHaveLength(2);
+    });
+
+    it('refuses a partition of a missing collection with MetaNotFoundError', async () => {
+      await expect(store.createPartition(4242, 'p')).rejects.toThrow(new MetaNotFoundError('collection 4242 does not exist'));
+    });
+
+    it('drops the segment records of a dropped partition only', async () => {
+      const c = await store.createCollection(collection('books'), '_default');
+      const [dflt] = await store.listPartitions(c.id);
+      const p = await store.createPartition(c.id, 'p');
+      await store.addSegment(segment(1, c.id, dflt!.id));
+      await store.addSegment(segment(2, c.id, p.id));
+      await store.dropPartition(p.id);
+      expect((await store.listSegments(c.id)).map((s) => s.id)).toEqual([1]);
+    });
+  });
+
+  describe('indexes', () => {
+    it('creates, lists in creation order and drops indexes', async () => {
+      const c = await store.createCollection(collection('books'), '_default');
+      const hnsw = await store.createIndex({ collectionId: c.id, fieldName: 'vec', indexName: 'vec_idx', indexType: 'HNSW', metricType: 'COSINE', params: { M: '16', efConstruction: '200' }, createdAt: 5 });
+      const flat = await store.createIndex({ collectionId: c.id, fieldName: 'vec2', indexName: 'a_idx', indexType: 'FLAT', metricType: 'L2', params: {}, createdAt: 6 });
+      expect(hnsw).toEqual({ id: expect.any(Number), collectionId: c.id, fieldName: 'vec', indexName: 'vec_idx', indexType: 'HNSW', metricType: 'COSINE', params: { M: '16', efConstruction: '200' }, createdAt: 5 });
+      await reopen();
+      expect(await store.listIndexes(c.id)).toEqual([hnsw, flat]);
+      await store.dropIndex(hnsw.id);
+      expect(await store.listIndexes(c.id)).toEqual([flat]);
+    });
+
+    it('refuses a taken index name with MetaConflictError and a missing collection with MetaNotFoundError', async () => {
+      const c = await store.createCollection(collection('books'), '_default');
+      const index = { collectionId: c.id, fieldName: 'vec', indexName: 'vec_idx', indexType: 'FLAT', metricType: 'IP', params: {}, createdAt: 1 };
+      await store.createIndex(index);
+      await expect(store.createIndex(index)).rejects.toThrow(MetaConflictError);
+      await expect(store.createIndex({ ...index, collectionId: 777 })).rejects.toThrow(MetaNotFoundError);
+      expect(await store.listIndexes(c.id)).toHaveLength(1);
+    });
+  });
+
+  describe('segments', () => {
+    let c: CollectionRecord;
+    let partitionId: number;
+    beforeEach(async () => {
+      c = await store.createCollection(collection('books'), '_default');
+      partitionId = (await store.listPartitions(c.id))[0]!.id;
+    });
+
+    it('adds and reads a segment back, growing (sealedAt null) or sealed', async () => {
+      const growing = segment(7, c.id, partitionId, { state: 'growing', rowCount: 0, sealedAt: null });
+      const sealed = segment(8, c.id, partitionId);
+      await store.addSegment(growing);
+      await store.addSegment(sealed);
+      await reopen();
+      expect(await store.getSegment(7)).toEqual(growing);
+      expect(await store.getSegment(8)).toEqual(sealed);
+      expect(await store.getSegment(9)).toBeUndefined();
+    });
+
+    it('applies partial updates and leaves the other fields alone', async () => {
+      await store.addSegment(segment(1, c.id, partitionId, { state: 'growing', rowCount: 0, sealedAt: null }));
+      await store.updateSegment(1, { rowCount: 512 });
+      expect(await store.getSegment(1)).toEqual(segment(1, c.id, partitionId, { state: 'growing', rowCount: 512, sealedAt: null }));
+      await store.updateSegment(1, { state: 'sealed', sealedAt: 1_800_000_000_000 });
+      await store.updateSegment(1, { state: 'indexed' });
+      await store.updateSegment(1, {});
+      expect(await store.getSegment(1)).toEqual(segment(1, c.id, partitionId, { state: 'indexed', rowCount: 512, sealedAt: 1_800_000_000_000 }));
+      await store.updateSegment(1, { sealedAt: null });
+      expect((await store.getSegment(1))!.sealedAt).toBeNull();
+    });
+
+    it('lists the segments of one collection ordered by id, without dropped ones', async () => {
+      const other = await store.createCollection(collection('other'), '_default');
+      const otherPartition = (await store.listPartitions(other.id))[0]!.id;
+      for (const id of [30, 10, 20, 40]) await store.addSegment(segment(id, c.id, partitionId));
+      await store.addSegment(segment(15, other.id, otherPartition));
+      await store.updateSegment(20, { state: 'dropped' });
+      expect((await store.listSegments(c.id)).map((s) => s.id)).toEqual([10, 30, 40]);
+      // A dropped segment is still readable by id until it is deleted.
+      expect((await store.getSegment(20))!.state).toBe('dropped');
+      await store.deleteSegment(20);
+      await store.deleteSegment(30);
+      expect(await store.getSegment(20)).toBeUndefined();
+      expect((await store.listSegments(c.id)).map((s) => s.id)).toEqual([10, 40]);
+      expect((await store.listSegments(other.id)).map((s) => s.id)).toEqual([15]);
+    });
+
+    it('refuses a taken id with MetaConflictError and a foreign or missing partition with MetaNotFoundError', async () => {
+      await store.addSegment(segment(1, c.id, partitionId));
+      await expect(store.addSegment(segment(1, c.id, partitionId, { rowCount: 5 }))).rejects.toThrow(new MetaConflictError('segment 1 already exists'));
+      const other = await store.createCollection(collection('other'), '_default');
+      const otherPartition = (await store.listPartitions(other.id))[0]!.id;
+      // The partition exists, but belongs to another collection.
+      await expect(store.addSegment(segment(2, c.id, otherPartition))).rejects.toThrow(MetaNotFoundError);
+      await expect(store.addSegment(segment(3, c.id, 99999))).rejects.toThrow(`partition 99999 of collection ${c.id} does not exist`);
+      expect((await store.listSegments(c.id)).map((s) => s.id)).toEqual([1]);
+    });
+  });
+
+  describe('allocateIds', () => {
+    it('hands out consecutive ranges per counter, starting at 1', async () => {
+      expect(await store.allocateIds('segment', 1)).toBe(1);
+      expect(await store.allocateIds('segment', 10)).toBe(2);
+      expect(await store.allocateIds('rowid:1', 1000)).toBe(1);
+      expect(await store.allocateIds('segment', 1)).toBe(12);
+      expect(await store.allocateIds('rowid:1', 1)).toBe(1001);
+    });
+
+    it('never hands out an id twice to concurrent callers, on one store or two', async () => {
+      const second = await openMetaStore(spec);
+      try {
+        const calls = Array.from({ length: 60 }, (_, i) => ({ on: i % 2 ? second : store, count: 1 + (i % 7) }));
+        const firsts = await Promise.all(calls.map(({ on, count }) => on.allocateIds('shared', count)));
+        const ranges = calls.map(({ count }, i) => ({ first: firsts[i]!, count }));
+        expectDisjoint(ranges);
+        // Nothing is skipped either: together the ranges cover 1..total.
+        const total = ranges.reduce((sum, r) => sum + r.count, 0);
+        expect(Math.max(...ranges.map((r) => r.first + r.count))).toBe(total + 1);
+      } finally {
+        await second.close();
+      }
+    });
+
+    it('continues after close and reopen, as after a restart', async () => {
+      const ranges = [{ first: await store.allocateIds('segment', 5), count: 5 }];
+      await reopen();
+      ranges.push({ first: await store.allocateIds('segment', 3), count: 3 });
+      await reopen();
+      ranges.push({ first: await store.allocateIds('segment', 1), count: 1 });
+      expectDisjoint(ranges);
+      expect(ranges.map((r) => r.first)).toEqual([1, 6, 9]);
+    });
+
+    it('does not share ids with the store’s own collection and partition ids', async () => {
+      const c = await store.createCollection(collection('books'), '_default');
+      expect(await store.allocateIds('segment', 1)).toBe(1);
+      expect(c.id).toBe(1);
+    });
+
+    it('rejects counts that are not positive integers', async () => {
+      for (const count of [0, -1, 1.5, Number.NaN]) await expect(store.allocateIds('segment', count)).rejects.toThrow(RangeError);
+      expect(await store.allocateIds('segment', 1)).toBe(1);
+    });
+  });
+
+  it('keeps everything across close and reopen, and init is idempotent', async () => {
+    const c = await store.createCollection(collection('books'), '_default');
+    await store.createPartition(c.id, 'p');
+    await store.createIndex({ collectionId: c.id, fieldName: 'vec', indexName: 'vec_idx', indexType: 'HNSW', metricType: 'L2', params: { M: '8' }, createdAt: 3 });
+    await store.addSegment(segment(1, c.id, (await store.listPartitions(c.id))[0]!.id));
+    await store.setCollectionLoaded(c.id, true);
+    const snapshot = async () => ({
+      collections: await store.listCollections(),
+      partitions: await store.listPartitions(c.id),
+      indexes: await store.listIndexes(c.id),
+      segments: await store.listSegments(c.id),
+    });
+    const before = await snapshot();
+    await store.init();
+    await reopen();
+    await store.init();
+    expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('openMetaStore', () => {
+  it('rejects anything but sqlite:PATH and mysql://, without echoing a password', async () => {
+    await expect(openMetaStore('postgres://u:secret@h/db')).rejects.toThrow('expected sqlite:PATH or mysql://USER:PASS@HOST:PORT/DB');
+    await expect(openMetaStore('postgres://u:secret@h/db')).rejects.not.toThrow('secret');
+    await expect(openMetaStore('sqlite:')).rejects.toThrow('missing the file path');
+    await expect(openMetaStore('mysql://u:secret@h:3306/')).rejects.toThrow('expected mysql://USER:PASS@HOST:PORT/DB');
+    await expect(openMetaStore('mysql://u:secret@h:3306/')).rejects.not.toThrow('secret');
+  });
+
+  it('creates a missing MySQL database', async () => {
+    const url = freshDatabaseUrl(inject('mariadb'), 'create_me');
+    const store = await openMetaStore(url);
+    await store.createCollection(collection('books'), '_default');
+    await store.close();
+    const again = await openMetaStore(url);
+    expect((await again.listCollections()).map((c) => c.name)).toEqual(['books']);
+    await again.close();
+  });
+
+  it('opens SQLite in WAL mode, so readers in other processes do not block the writer', async () => {
+    const path = join(tmp, 'wal', 'meta.db');
+    const store = await openMetaStore(`sqlite:${path}`);
+    await store.close();
+    const raw = new Database(path, { readonly: true });
+    expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+    raw.close();
+  });
+});
