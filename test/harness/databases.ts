@@ -1,12 +1,19 @@
 import { randomBytes } from 'node:crypto';
+import mysql from 'mysql2/promise';
 import type { MariadbInfo } from './mariadb.js';
 
 /**
- * A `mysql://` URL on the shared MariaDB for a database no one has used yet, so that test
- * files (and tests within them) never see each other's tables. `openMetaStore` creates the
- * database on first use, as it does in production.
+ * Creates a database no one has used yet on the shared MariaDB and returns its `mysql://`
+ * URL, so that test files (and tests within a file) never see each other's tables.
  */
-export function freshDatabaseUrl(server: MariadbInfo, label: string): string {
+export async function createTestDatabase(server: MariadbInfo, label: string): Promise<string> {
   const name = `t_${label.replace(/\W/g, '_')}_${randomBytes(4).toString('hex')}`;
-  return `mysql://${server.user}:${server.password}@${server.host}:${server.port}/${name}`;
+  const { host, port, user, password } = server;
+  const conn = await mysql.createConnection({ host, port, user, password });
+  try {
+    await conn.query(`CREATE DATABASE ${mysql.escapeId(name)}`);
+  } finally {
+    await conn.end();
+  }
+  return `mysql://${user}:${password}@${host}:${port}/${name}`;
 }

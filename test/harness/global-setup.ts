@@ -6,7 +6,7 @@ import { startMariadb, type MariadbInfo, type MariadbInstance } from './mariadb.
  * Starts one private MariaDB and one private etcd for the whole test run, both at once,
  * and hands their connection info to every test file (`inject('mariadb')`,
  * `inject('etcd')`; types in context.d.ts). Test files isolate themselves inside the shared
- * servers: a database of their own (freshDatabaseUrl in databases.ts), a key prefix of their own.
+ * servers: a database of their own (createTestDatabase in databases.ts), a key prefix of their own.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const started = await Promise.allSettled([startMariadb(), startEtcd()]);

@@ -7,7 +7,7 @@ import { DataType, type CollectionSchema } from '../../core/schema.js';
 import { MetaConflictError, MetaNotFoundError } from '../../meta/errors.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import type { CollectionRecord, MetaStore, SegmentRecord } from '../../meta/store.js';
-import { freshDatabaseUrl } from '../harness/databases.js';
+import { createTestDatabase } from '../harness/databases.js';
 
 let tmp: string;
 beforeAll(async () => {
@@ -18,11 +18,11 @@ afterAll(async () => {
 });
 
 let sqliteFiles = 0;
-/** Each factory names a store no test has used yet; opening it creates it. */
-const backends: [string, () => string][] = [
+/** Each factory names a store no test has used yet. */
+const backends: [string, () => Promise<string>][] = [
   // A directory that does not exist yet: opening must create it.
-  ['SQLite', () => `sqlite:${join(tmp, `db-${++sqliteFiles}`, 'meta.db')}`],
-  ['MySQL (MariaDB)', () => freshDatabaseUrl(inject('mariadb'), 'meta_store')],
+  ['SQLite', async () => `sqlite:${join(tmp, `db-${++sqliteFiles}`, 'meta.db')}`],
+  ['MySQL (MariaDB)', () => createTestDatabase(inject('mariadb'), 'meta_store')],
 ];
 
 const INT64_MAX = 9223372036854775807n;
@@ -66,7 +66,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
   let store: MetaStore;
 
   beforeEach(async () => {
-    spec = newSpec();
+    spec = await newSpec();
     store = await openMetaStore(spec);
   });
   afterEach(async () => {
@@ -396,7 +396,8 @@ describe('openMetaStore', () => {
   });
 
   it('creates a missing MySQL database', async () => {
-    const url = freshDatabaseUrl(inject('mariadb'), 'create_me');
+    const { user, password, host, port } = inject('mariadb');
+    const url = `mysql://${user}:${password}@${host}:${port}/t_created_by_store_${process.pid}`;
     const store = await openMetaStore(url);
     await store.createCollection(collection('books'), '_default');
     await store.close();
