@@ -1,0 +1,558 @@
+import {
+  DataType,
+  DYNAMIC_FIELD,
+  isFloatingType,
+  isIntegerType,
+  isStringType,
+  type CollectionSchema,
+  type FieldSchema,
+} from '../core/schema.js';
+import type { ArithOp, Ast, CmpOp } from './ast.js';
+import { FilterError } from './errors.js';
+import type { JsonKey } from './lexer.js';
+import type { ColRef, Lit, Pred } from './plan.js';
+import {
+  compareLits,
+  describeLit,
+  foldArith,
+  foldCompare,
+  foldNegate,
+  litDataType,
+  litElementType,
+  REVERSED,
+  typeName,
+} from './values.js';
+
+/**
+ * What a sub-expression is after checking, mirroring the categories Milvus's plan builder
+ * works with: a constant, a column, `column <arith> constant`, `array_length(column)`, or
+ * a boolean predicate.
+ */
+type Typed =
+  | {
+      k: 'val';
+      pos: number;
+      v: Lit;
+      /** Name of the template variable it came from, if any. */
+      template?: string;
+      /** Result of constant folding (Milvus accepts those, not bare literals, as predicates). */
+      folded: boolean;
+      /** Element positions of a list literal, for error messages. */
+      itemPos?: number[];
+    }
+  | { k: 'col'; pos: number; ref: ColRef }
+  | { k: 'arith'; pos: number; ref: ColRef; op: ArithOp; operand: Lit; result: 'int' | 'float' }
+  | { k: 'alen'; pos: number; ref: ColRef }
+  | { k: 'pred'; pos: number; p: Pred };
+
+/** Checks a syntax tree against a schema and resolves it into a predicate (Milvus's plan). */
+export function check(ast: Ast, schema: CollectionSchema, templateValues: Record<string, unknown>): Pred {
+  const c = new Checker(schema, templateValues);
+  const r = c.visit(ast);
+  if (r.k === 'pred') return r.p;
+  if (r.k === 'val' && r.folded && r.v.t === 'bool') return { k: 'const', v: r.v.v };
+  throw new FilterError('type_mismatch', r.pos, `predicate is not a boolean expression (got ${c.describe(r)})`);
+}
+
+/** Type of the value a column reference yields: the element type for `array[i]`. */
+function valueType(ref: ColRef): DataType {
+  return ref.type === DataType.Array && ref.path.length > 0 ? (ref.elementType ?? DataType.None) : ref.type;
+}
+
+function isWholeArray(ref: ColRef): boolean {
+  return ref.type === DataType.Array && ref.path.length === 0;
+}
+
+function isNumericType(t: DataType): boolean {
+  return isIntegerType(t) || isFloatingType(t);
+}
+
+/** Milvus's canBeComparedDataType. */
+function comparable(left: DataType, right: DataType): boolean {
+  if (left === DataType.Bool) return right === DataType.Bool || right === DataType.JSON;
+  if (isNumericType(left)) return isNumericType(right) || right === DataType.JSON;
+  if (isStringType(left)) return isStringType(right) || right === DataType.JSON;
+  return left === DataType.JSON;
+}
+
+function colName(ref: ColRef): string {
+  if (ref.column === DYNAMIC_FIELD && ref.path.length > 0) return ref.path[0]!;
+  return ref.column;
+}
+
+class Checker {
+  private readonly fields = new Map<string, FieldSchema>();
+
+  constructor(
+    private readonly schema: CollectionSchema,
+    private readonly templateValues: Record<string, unknown>,
+  ) {
+    for (const f of schema.fields) if (!f.isDynamic) this.fields.set(f.name, f);
+  }
+
+  describe(t: Typed): string {
+    switch (t.k) {
+      case 'val':
+        return `constant ${describeLit(t.v)}`;
+      case 'col':
+        return `${typeName(valueType(t.ref))} field '${colName(t.ref)}'`;
+      case 'arith':
+        return `arithmetic on field '${colName(t.ref)}'`;
+      case 'alen':
+        return `array_length of '${colName(t.ref)}'`;
+      case 'pred':
+        return 'a boolean expression';
+    }
+  }
+
+  visit(a: Ast): Typed {
+    switch (a.t) {
+      case 'int':
+        return { k: 'val', pos: a.pos, v: { t: 'int', v: a.v }, folded: false };
+      case 'float':
+        return { k: 'val', pos: a.pos, v: { t: 'float', v: a.v }, folded: false };
+      case 'bool':
+        return { k: 'val', pos: a.pos, v: { t: 'bool', v: a.v }, folded: false };
+      case 'str':
+        return { k: 'val', pos: a.pos, v: { t: 'str', v: a.v }, folded: false };
+      case 'template':
+        return this.template(a.name, a.pos);
+      case 'list':
+        return this.list(a.items, a.pos);
+      case 'ident':
+        return { k: 'col', pos: a.pos, ref: this.resolve(a.name, [], a.pos) };
+      case 'json':
+        return { k: 'col', pos: a.pos, ref: this.resolve(a.name, a.keys, a.pos) };
+      case 'unary':
+        return this.unary(a.op, this.visit(a.arg), a.pos);
+      case 'binary':
+        return this.binary(a);
+      case 'logic':
+        return this.logic(a.op, a.args.map((x) => this.visit(x)), a.pos);
+      case 'in':
+        return this.term(a.negated, this.visit(a.l), this.visit(a.r), a.pos);
+      case 'range':
+        return this.range(a);
+      case 'isnull':
+        return this.isNull(a.negated, this.visit(a.col), a.pos);
+      case 'exists': {
+        const ref = this.column(this.visit(a.arg), 'exists');
+        if (ref.type !== DataType.JSON || ref.path.length === 0) {
+          throw new FilterError('type_mismatch', a.pos, 'exists can only be applied to a JSON key, e.g. exists meta["key"]');
+        }
+        return { k: 'pred', pos: a.pos, p: { k: 'exists', col: ref } };
+      }
+      case 'call':
+        return this.call(a.name, a.args, a.pos);
+    }
+  }
+
+  // ---- leaves -------------------------------------------------------------------------
+
+  /** Milvus's GetFieldFromNameDefaultJSON plus its JSON-path rules. */
+  private resolve(name: string, keys: JsonKey[], pos: number): ColRef {
+    let ref: ColRef;
+    if (name === DYNAMIC_FIELD) {
+      if (!this.schema.enableDynamicField) {
+        throw new FilterError('unknown_field', pos, `field ${DYNAMIC_FIELD} does not exist: the dynamic field is not enabled`);
+      }
+      ref = { column: DYNAMIC_FIELD, type: DataType.JSON, path: [], isPrimaryKey: false };
+    } else {
+      const f = this.fields.get(name);
+      if (f) {
+        if (f.dataType === DataType.FloatVector) {
+          throw new FilterError('vector_field', pos, `vector field '${name}' cannot be used in a filter expression`);
+        }
+        ref = { column: f.name, type: f.dataType, path: [], isPrimaryKey: f.isPrimaryKey };
+        if (f.elementType !== undefined) ref.elementType = f.elementType;
+      } else if (this.schema.enableDynamicField) {
+        ref = { column: DYNAMIC_FIELD, type: DataType.JSON, path: [name], isPrimaryKey: false };
+      } else {
+        throw new FilterError('unknown_field', pos, `field '${name}' does not exist in collection '${this.schema.name}'`);
+      }
+    }
+    if (keys.length === 0) return ref;
+    if (ref.type !== DataType.JSON && ref.type !== DataType.Array) {
+      throw new FilterError('type_mismatch', pos, `${typeName(ref.type)} field '${name}' cannot be accessed with []`);
+    }
+    for (const k of keys) {
+      if (k.key === '') throw new FilterError('invalid_literal', k.pos, 'a JSON key cannot be empty');
+      if (ref.type === DataType.Array && k.quoted) {
+        throw new FilterError('type_mismatch', k.pos, `array field '${name}' can only be indexed with an integer`);
+      }
+    }
+    if (ref.type === DataType.Array && keys.length > 1) {
+      throw new FilterError('unsupported', keys[1]!.pos, `array field '${name}' takes a single index`);
+    }
+    return { ...ref, path: [...ref.path, ...keys.map((k) => k.key)] };
+  }
+
+  private template(name: string, pos: number): Typed {
+    if (!Object.hasOwn(this.templateValues, name)) {
+      throw new FilterError('template', pos, `template variable {${name}} has no value in expr_template_values`);
+    }
+    const v = templateLit(this.templateValues[name], name, pos);
+    return { k: 'val', pos, v, template: name, folded: false };
+  }
+
+  private list(items: Ast[], pos: number): Typed {
+    const values: Lit[] = [];
+    const itemPos: number[] = [];
+    for (const item of items) {
+      const t = this.visit(item);
+      if (t.k !== 'val') throw new FilterError('type_mismatch', t.pos, `list elements must be constants, found ${this.describe(t)}`);
+      if (t.template) throw new FilterError('template', t.pos, 'a template variable cannot be a list element; pass the whole list instead');
+      values.push(t.v);
+      itemPos.push(t.pos);
+    }
+    return { k: 'val', pos, v: { t: 'arr', v: values }, folded: false, itemPos };
+  }
+
+  private constant(t: Typed, what: string): Typed & { k: 'val' } {
+    if (t.k !== 'val') throw new FilterError('type_mismatch', t.pos, `${what} must be a constant, found ${this.describe(t)}`);
+    return t;
+  }
+
+  private column(t: Typed, what: string): ColRef {
+    if (t.k === 'col') return t.ref;
+    const kind = t.k === 'val' ? 'type_mismatch' : 'unsupported';
+    throw new FilterError(kind, t.pos, `${what} needs a single field, found ${this.describe(t)}`);
+  }
+
+  /** Folding of constants is refused for template variables, as in Milvus. */
+  private noTemplate(...ts: Typed[]): void {
+    for (const t of ts) {
+      if (t.k === 'val' && t.template) {
+        throw new FilterError('template', t.pos, `template variable {${t.template}} cannot be combined with another constant`);
+      }
+    }
+  }
+
+  // ---- operators ----------------------------------------------------------------------
+
+  private unary(op: '+' | '-' | '~' | 'not', arg: Typed, pos: number): Typed {
+    if (op === '+') return arg;
+    if (op === '~') throw new FilterError('unsupported', pos, "bitwise '~' is not supported");
+    if (arg.k === 'val') {
+      this.noTemplate(arg);
+      if (op === '-') return { k: 'val', pos, v: foldNegate(arg.v, pos), folded: true };
+      if (arg.v.t !== 'bool') throw new FilterError('type_mismatch', pos, `'not' cannot be applied to ${this.describe(arg)}`);
+      return { k: 'val', pos, v: { t: 'bool', v: !arg.v.v }, folded: true };
+    }
+    if (op === '-') throw new FilterError('unsupported', pos, `unary '-' on ${this.describe(arg)} is not supported`);
+    if (arg.k !== 'pred') {
+      throw new FilterError(
+        'type_mismatch',
+        pos,
+        `'not' can only be applied to a boolean expression, not to ${this.describe(arg)} (note: 'not x == 1' means '(not x) == 1'; write 'not (x == 1)')`,
+      );
+    }
+    return { k: 'pred', pos, p: { k: 'not', arg: arg.p } };
+  }
+
+  private binary(a: Ast & { t: 'binary' }): Typed {
+    const l = this.visit(a.l);
+    const r = this.visit(a.r);
+    switch (a.op) {
+      case '==':
+      case '!=':
+      case '<':
+      case '<=':
+      case '>':
+      case '>=':
+        return this.compare(a.op, l, r, a.pos);
+      case '+':
+      case '-':
+      case '*':
+      case '/':
+      case '%':
+        return this.arith(a.op, l, r, a.pos);
+      case '**':
+        if (l.k === 'val' && r.k === 'val') {
+          this.noTemplate(l, r);
+          return { k: 'val', pos: a.pos, v: foldArith('**', l.v, r.v, a.pos), folded: true };
+        }
+        throw new FilterError('unsupported', a.pos, "'**' can only be applied to constants");
+      case 'like':
+        return this.like(l, r, a.pos);
+      case '=~':
+      case '!~':
+        throw new FilterError('unsupported', a.pos, `regular expression match '${a.op}' is not supported`);
+      default:
+        throw new FilterError('unsupported', a.pos, `operator '${a.op}' is not supported`);
+    }
+  }
+
+  private arith(op: ArithOp, l: Typed, r: Typed, pos: number): Typed {
+    if (l.k === 'val' && r.k === 'val') {
+      this.noTemplate(l, r);
+      return { k: 'val', pos, v: foldArith(op, l.v, r.v, pos), folded: true };
+    }
+    let col: Typed = l;
+    let val: Typed = r;
+    if (l.k === 'val' && r.k === 'col') {
+      if (op !== '+' && op !== '*') {
+        throw new FilterError('unsupported', pos, `'constant ${op} field' is not supported; put the field on the left`);
+      }
+      col = r;
+      val = l;
+    }
+    if (col.k === 'col' && val.k === 'col') {
+      throw new FilterError('unsupported', pos, 'arithmetic between two fields is not supported');
+    }
+    if (col.k !== 'col' || val.k !== 'val') {
+      throw new FilterError('unsupported', pos, 'only arithmetic between one field and one constant is supported');
+    }
+    const ref = col.ref;
+    const t = valueType(ref);
+    const lit = val.v;
+    if (isWholeArray(ref)) throw new FilterError('type_mismatch', col.pos, `array field '${colName(ref)}' cannot be used in arithmetic`);
+    const litNumeric = lit.t === 'int' || lit.t === 'float';
+    const ok = isIntegerType(t) ? lit.t === 'int' : (isFloatingType(t) || t === DataType.JSON) && litNumeric;
+    if (!ok) {
+      throw new FilterError(
+        'type_mismatch',
+        val.pos,
+        `cannot perform arithmetic '${op}' between ${typeName(t)} field '${colName(ref)}' and ${typeName(litDataType(lit))}`,
+      );
+    }
+    if (op === '%' && (isFloatingType(t) || lit.t !== 'int')) {
+      throw new FilterError('type_mismatch', pos, 'modulo can only be applied to integers');
+    }
+    if ((op === '/' || op === '%') && Number(lit.v) === 0) {
+      throw new FilterError('invalid_literal', val.pos, 'division or modulus by zero');
+    }
+    const result = isIntegerType(t) || (t === DataType.JSON && lit.t === 'int') ? 'int' : 'float';
+    const operand: Lit = result === 'float' ? { t: 'float', v: Number(lit.v) } : lit;
+    return { k: 'arith', pos, ref, op, operand, result };
+  }
+
+  private compare(op: CmpOp, l: Typed, r: Typed, pos: number): Typed {
+    if (l.k === 'val' && r.k === 'val') {
+      this.noTemplate(l, r);
+      return { k: 'val', pos, v: foldCompare(op, l.v, r.v, pos), folded: true };
+    }
+    if (l.k === 'pred' || r.k === 'pred') {
+      throw new FilterError('type_mismatch', pos, `'${op}' cannot compare a boolean expression; use and/or/not to combine conditions`);
+    }
+    if (l.k === 'val') return this.compare(REVERSED[op], r, l, pos);
+    if (r.k === 'val') {
+      if (l.k === 'col') return { k: 'pred', pos, p: { k: 'cmp', col: l.ref, op, v: this.castForCompare(op, l.ref, r) } };
+      if (l.k === 'alen') {
+        if (r.v.t !== 'int') throw new FilterError('type_mismatch', r.pos, `array_length can only be compared with an integer, not ${describeLit(r.v)}`);
+        return { k: 'pred', pos, p: { k: 'arrayLength', col: l.ref, op, v: r.v.v } };
+      }
+      let v: Lit = r.v;
+      if (l.result === 'int' && v.t !== 'int') {
+        throw new FilterError('type_mismatch', r.pos, `integer arithmetic result cannot be compared with ${describeLit(v)}`);
+      }
+      if (l.result === 'float') {
+        if (v.t !== 'int' && v.t !== 'float') throw new FilterError('type_mismatch', r.pos, `arithmetic result cannot be compared with ${describeLit(v)}`);
+        v = { t: 'float', v: Number(v.v) };
+      }
+      return { k: 'pred', pos, p: { k: 'arith', col: l.ref, arith: l.op, operand: l.operand, op, v } };
+    }
+    if (l.k === 'col' && r.k === 'col') return { k: 'pred', pos, p: this.compareColumns(op, l.ref, r.ref, pos) };
+    throw new FilterError('unsupported', pos, `comparison between ${this.describe(l)} and ${this.describe(r)} is not supported`);
+  }
+
+  private compareColumns(op: CmpOp, a: ColRef, b: ColRef, pos: number): Pred {
+    if (a.type === DataType.JSON || b.type === DataType.JSON) {
+      throw new FilterError('unsupported', pos, 'comparison between two columns is not supported for JSON fields');
+    }
+    if (isWholeArray(a) || isWholeArray(b) || a.type === DataType.Array || b.type === DataType.Array) {
+      throw new FilterError('unsupported', pos, 'comparison between two columns is not supported for Array fields');
+    }
+    if (!comparable(a.type, b.type)) {
+      throw new FilterError(
+        'type_mismatch',
+        pos,
+        `comparison between ${typeName(a.type)} field '${a.column}' and ${typeName(b.type)} field '${b.column}' is not supported`,
+      );
+    }
+    return { k: 'cmpCols', a, b, op };
+  }
+
+  /** Milvus's canBeCompared + castValue for `field op constant`. */
+  private castForCompare(op: CmpOp, ref: ColRef, val: Typed & { k: 'val' }): Lit {
+    const lit = val.v;
+    if (ref.type === DataType.JSON) {
+      if (lit.t === 'arr' && op !== '==' && op !== '!=') {
+        throw new FilterError('unsupported', val.pos, `'${op}' with an array constant is not supported; only == and != compare arrays`);
+      }
+      return lit;
+    }
+    if (isWholeArray(ref)) {
+      if (op !== '==' && op !== '!=') {
+        throw new FilterError('type_mismatch', val.pos, `array field '${ref.column}' can only be compared with == or !=`);
+      }
+      const elem = ref.elementType ?? DataType.None;
+      if (lit.t !== 'arr' || !comparable(elem, litElementType(lit))) {
+        throw new FilterError(
+          'type_mismatch',
+          val.pos,
+          `array field '${ref.column}' of ${typeName(elem)} cannot be compared with ${describeLit(lit)}`,
+        );
+      }
+      return { t: 'arr', v: lit.v.map((e, i) => this.castScalar(elem, ref, e, val.itemPos?.[i] ?? val.pos)) };
+    }
+    return this.castScalar(valueType(ref), ref, lit, val.pos);
+  }
+
+  /** Milvus's castValue: integers widen to floating point, nothing else converts. */
+  private castScalar(t: DataType, ref: ColRef, lit: Lit, pos: number): Lit {
+    if (t === DataType.JSON) return lit;
+    if (t === DataType.Bool && lit.t === 'bool') return lit;
+    if (isStringType(t) && lit.t === 'str') return lit;
+    if (isIntegerType(t) && lit.t === 'int') return lit;
+    if (isFloatingType(t) && (lit.t === 'int' || lit.t === 'float')) return { t: 'float', v: Number(lit.v) };
+    throw new FilterError(
+      'type_mismatch',
+      pos,
+      `${typeName(t)} field '${colName(ref)}' cannot be compared with ${typeName(litDataType(lit))} value ${describeLit(lit)}`,
+    );
+  }
+
+  private logic(op: 'and' | 'or', args: Typed[], pos: number): Typed {
+    if (args.every((x) => x.k === 'val')) {
+      this.noTemplate(...args);
+      let acc = op === 'and';
+      for (const x of args as (Typed & { k: 'val' })[]) {
+        if (x.v.t !== 'bool') throw new FilterError('type_mismatch', x.pos, `'${op}' can only be applied to booleans`);
+        acc = op === 'and' ? acc && x.v.v : acc || x.v.v;
+      }
+      return { k: 'val', pos, v: { t: 'bool', v: acc }, folded: true };
+    }
+    const preds: Pred[] = [];
+    for (const x of args) {
+      if (x.k !== 'pred') {
+        throw new FilterError('type_mismatch', x.pos, `'${op}' can only be used between boolean expressions, found ${this.describe(x)}`);
+      }
+      if (x.p.k === op) preds.push(...x.p.args);
+      else preds.push(x.p);
+    }
+    return { k: 'pred', pos, p: { k: op, args: preds } };
+  }
+
+  private term(negated: boolean, l: Typed, r: Typed, pos: number): Typed {
+    if (l.k === 'val') throw new FilterError('type_mismatch', l.pos, `'in' needs a field on its left, found ${this.describe(l)}`);
+    const ref = this.column(l, "'in'");
+    if (r.k !== 'val' || r.v.t !== 'arr') {
+      throw new FilterError('type_mismatch', r.pos, `the right-hand side of 'in' must be a list, found ${this.describe(r)}`);
+    }
+    const list = r.v.v;
+    let values: Lit[];
+    if (isWholeArray(ref)) {
+      values = list.map((e, i) => {
+        if (e.t !== 'arr') throw new FilterError('type_mismatch', r.itemPos?.[i] ?? r.pos, `array field '${ref.column}' can only be matched against arrays`);
+        return this.castForCompare('==', ref, { k: 'val', pos: r.itemPos?.[i] ?? r.pos, v: e, folded: false });
+      });
+    } else {
+      values = list.map((e, i) => this.castScalar(valueType(ref), ref, e, r.itemPos?.[i] ?? r.pos));
+    }
+    const p: Pred = { k: 'in', col: ref, values };
+    return { k: 'pred', pos, p: negated ? { k: 'not', arg: p } : p };
+  }
+
+  private range(a: Ast & { t: 'range' }): Typed {
+    const ref = this.column(this.visit(a.col), 'a range');
+    if (isWholeArray(ref)) throw new FilterError('type_mismatch', a.col.pos, `array field '${ref.column}' cannot be compared directly`);
+    const lo = this.constant(this.visit(a.lo), 'a range bound');
+    const hi = this.constant(this.visit(a.hi), 'a range bound');
+    const t = valueType(ref);
+    const cast = (b: Typed & { k: 'val' }): Lit => {
+      if (t === DataType.Bool) throw new FilterError('type_mismatch', a.pos, `range comparison on Bool field '${colName(ref)}' is not supported`);
+      if (t === DataType.JSON) {
+        if (b.v.t === 'arr') throw new FilterError('unsupported', b.pos, 'a range bound cannot be an array');
+        return b.v;
+      }
+      return this.castScalar(t, ref, b.v, b.pos);
+    };
+    const lv = cast(lo);
+    const hv = cast(hi);
+    const order = compareLits(lv, hv);
+    if (order !== null && (order > 0 || (order === 0 && !(a.loInclusive && a.hiInclusive)))) {
+      throw new FilterError('invalid_literal', a.pos, `invalid range: lower bound ${describeLit(lv)} is not below upper bound ${describeLit(hv)}`);
+    }
+    return {
+      k: 'pred',
+      pos: a.pos,
+      p: { k: 'range', col: ref, lo: lv, hi: hv, loInclusive: a.loInclusive, hiInclusive: a.hiInclusive },
+    };
+  }
+
+  /** `json["k"] is null` means "not exists json["k"]" in Milvus; on a field it tests the null bitmap. */
+  private isNull(negated: boolean, col: Typed, pos: number): Typed {
+    const ref = this.column(col, "'is null'");
+    if (ref.path.length > 0) {
+      if (ref.type !== DataType.JSON) throw new FilterError('unsupported', pos, "'is null' on an array element is not supported");
+      const exists: Pred = { k: 'exists', col: ref };
+      return { k: 'pred', pos, p: negated ? exists : { k: 'not', arg: exists } };
+    }
+    return { k: 'pred', pos, p: { k: negated ? 'isNotNull' : 'isNull', col: ref } };
+  }
+
+  private like(l: Typed, r: Typed, pos: number): Typed {
+    if (l.k === 'val') throw new FilterError('type_mismatch', l.pos, `the left operand of like must be a field, found ${this.describe(l)}`);
+    const ref = this.column(l, 'like');
+    const t = valueType(ref);
+    if (isWholeArray(ref)) throw new FilterError('type_mismatch', l.pos, `array field '${ref.column}' cannot be matched with like directly`);
+    if (!isStringType(t) && t !== DataType.JSON) {
+      throw new FilterError('type_mismatch', l.pos, `like can only be applied to VarChar or JSON values, not ${typeName(t)} field '${colName(ref)}'`);
+    }
+    if (r.k !== 'val' || r.v.t !== 'str') {
+      throw new FilterError('type_mismatch', r.pos, `the pattern of like must be a string, found ${this.describe(r)}`);
+    }
+    return { k: 'pred', pos, p: { k: 'like', col: ref, pattern: r.v.v } };
+  }
+
+  private call(name: string, args: Ast[], pos: number): Typed {
+    const target = this.visit(args[0]!);
+    const ref = this.column(target, `${name}()`);
+    if (ref.type !== DataType.JSON && !isWholeArray(ref)) {
+      throw new FilterError('type_mismatch', target.pos, `${name}() can only be applied to JSON or Array fields, not ${this.describe(target)}`);
+    }
+    if (name === 'array_length') return { k: 'alen', pos, ref };
+    const mode = name.endsWith('_all') ? 'all' : name.endsWith('_any') ? 'any' : 'one';
+    const arg = this.constant(this.visit(args[1]!), `the second argument of ${name}()`);
+    let values: Lit[];
+    if (mode === 'one') {
+      values = [arg.v];
+    } else {
+      if (arg.v.t !== 'arr') throw new FilterError('type_mismatch', arg.pos, `the second argument of ${name}() must be a list`);
+      values = arg.v.v;
+    }
+    if (isWholeArray(ref)) {
+      const elem = ref.elementType ?? DataType.None;
+      values.forEach((v, i) => {
+        const at = arg.itemPos?.[i] ?? arg.pos;
+        // Milvus casts the single element of *_contains, and only type-checks list elements.
+        if (mode === 'one') values[i] = this.castScalar(elem, ref, v, at);
+        else if (!comparable(elem, litDataType(v))) {
+          throw new FilterError('type_mismatch', at, `${name}() cannot compare ${typeName(elem)} elements with ${describeLit(v)}`);
+        }
+      });
+    }
+    return { k: 'pred', pos, p: { k: 'contains', col: ref, mode, values } };
+  }
+}
+
+/** Converts an expr_template_values entry (a JS value) into a literal. */
+function templateLit(v: unknown, name: string, pos: number): Lit {
+  switch (typeof v) {
+    case 'boolean':
+      return { t: 'bool', v };
+    case 'string':
+      return { t: 'str', v };
+    case 'bigint':
+      if (v !== BigInt.asIntN(64, v)) throw new FilterError('template', pos, `template variable {${name}} is out of the Int64 range`);
+      return { t: 'int', v };
+    case 'number':
+      if (!Number.isFinite(v)) throw new FilterError('template', pos, `template variable {${name}} is not a finite number`);
+      if (Number.isInteger(v) && Math.abs(v) < 2 ** 63) return { t: 'int', v: BigInt(v) };
+      return { t: 'float', v };
+    default:
+      if (Array.isArray(v)) return { t: 'arr', v: v.map((e) => templateLit(e, name, pos)) };
+      throw new FilterError('template', pos, `template variable {${name}} has an unsupported value type (${v === null ? 'null' : typeof v})`);
+  }
+}

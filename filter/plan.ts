@@ -1,0 +1,45 @@
+import type { DataType } from '../core/schema.js';
+import type { ArithOp, CmpOp } from './ast.js';
+
+export type { ArithOp, CmpOp };
+
+/** A constant, typed the way Milvus types literals (integers are exact Int64). */
+export type Lit =
+  | { t: 'bool'; v: boolean }
+  | { t: 'int'; v: bigint }
+  | { t: 'float'; v: number }
+  | { t: 'str'; v: string }
+  | { t: 'arr'; v: Lit[] };
+
+/** A column read by the filter: a field, a JSON path inside it, or an element of an Array field. */
+export interface ColRef {
+  /** Name of the batch column ($meta for dynamic keys). */
+  column: string;
+  type: DataType;
+  elementType?: DataType;
+  /** JSON path, or the single element index of an Array field; empty for the field itself. */
+  path: string[];
+  isPrimaryKey: boolean;
+}
+
+/**
+ * The checked, schema-resolved predicate. Each leaf matches Milvus's segcore expression of
+ * the same meaning; `not in` and `json is null` are expressed with `not`, as Milvus does,
+ * so that null rows behave the same.
+ */
+export type Pred =
+  | { k: 'const'; v: boolean }
+  | { k: 'and' | 'or'; args: Pred[] }
+  | { k: 'not'; arg: Pred }
+  | { k: 'cmp'; col: ColRef; op: CmpOp; v: Lit }
+  | { k: 'range'; col: ColRef; lo: Lit; hi: Lit; loInclusive: boolean; hiInclusive: boolean }
+  | { k: 'cmpCols'; a: ColRef; b: ColRef; op: CmpOp }
+  /** `col <arith> operand <op> v`, e.g. `a % 2 == 0`. */
+  | { k: 'arith'; col: ColRef; arith: ArithOp; operand: Lit; op: CmpOp; v: Lit }
+  | { k: 'arrayLength'; col: ColRef; op: CmpOp; v: bigint }
+  | { k: 'in'; col: ColRef; values: Lit[] }
+  | { k: 'like'; col: ColRef; pattern: string }
+  | { k: 'isNull'; col: ColRef }
+  | { k: 'isNotNull'; col: ColRef }
+  | { k: 'exists'; col: ColRef }
+  | { k: 'contains'; col: ColRef; mode: 'one' | 'all' | 'any'; values: Lit[] };
