@@ -1,4 +1,4 @@
-import { openMysqlStore } from './mysql-store.js';
+import { openMysqlStore, type MysqlTarget } from './mysql-store.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { MetaStore } from './store.js';
 
@@ -18,7 +18,7 @@ export async function openMetaStore(spec: string): Promise<MetaStore> {
   throw new Error(`--meta ${JSON.stringify(redact(spec))}: expected sqlite:PATH or mysql://USER:PASS@HOST:PORT/DB`);
 }
 
-function parseMysqlUrl(spec: string) {
+function parseMysqlUrl(spec: string): MysqlTarget {
   let url: URL;
   try {
     url = new URL(spec);
@@ -26,7 +26,7 @@ function parseMysqlUrl(spec: string) {
     throw new Error(`--meta ${redact(spec)}: not a valid URL; expected mysql://USER:PASS@HOST:PORT/DB`);
   }
   const database = decodeURIComponent(url.pathname.slice(1));
-  if (!url.hostname || !url.username || !database || database.includes('/')) {
+  if (!url.hostname || !url.username || !database || database.includes('/') || url.search || url.hash) {
     throw new Error(`--meta ${redact(spec)}: expected mysql://USER:PASS@HOST:PORT/DB`);
   }
   return {

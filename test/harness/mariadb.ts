@@ -56,7 +56,7 @@ export async function startMariadb(): Promise<MariadbInstance> {
         '--auth-root-authentication-method=socket',
         '--skip-test-db',
         ...TUNING,
-      ]);
+      ], { timeout: 60_000 });
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       const { stderr, message } = err as { stderr?: string; message: string };

@@ -393,6 +393,7 @@ describe('openMetaStore', () => {
     await expect(openMetaStore('sqlite:')).rejects.toThrow('missing the file path');
     await expect(openMetaStore('mysql://u:secret@h:3306/')).rejects.toThrow('expected mysql://USER:PASS@HOST:PORT/DB');
     await expect(openMetaStore('mysql://u:secret@h:3306/')).rejects.not.toThrow('secret');
+    await expect(openMetaStore('mysql://u:secret@h:3306/db?ssl=true')).rejects.toThrow('expected mysql://USER:PASS@HOST:PORT/DB');
   });
 
   it('creates a missing MySQL database', async () => {
