@@ -26,7 +26,7 @@ exit "$status"
 `;
 
 /** How much of the server's output we keep for error messages. */
-const OUTPUT_TAIL_BYTES = 16 * 1024;
+const OUTPUT_TAIL_CHARS = 16 * 1024;
 
 export interface Supervised {
   /** Undefined while the server runs; how it ended once it has exited. */
@@ -44,13 +44,15 @@ export function supervise(dir: string, command: string, args: string[]): Supervi
   });
   let tail = '';
   const keep = (chunk: Buffer) => {
-    tail = (tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_BYTES);
+    tail = (tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   let exitReason: string | undefined;
   const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': it comes after the output pipes are drained, so the error
+    // messages (and the port-clash check) see the server's last words.
+    child.once('close', (code, signal) => {
       exitReason = signal ? `killed by ${signal}` : `exited with code ${code}`;
       resolve();
     });
