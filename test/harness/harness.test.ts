@@ -6,7 +6,7 @@ import mysql from 'mysql2/promise';
 import { describe, expect, inject, it } from 'vitest';
 import { findBinary, INSTALL_COMMAND } from './binaries.js';
 import { startEtcd } from './etcd.js';
-import { freePort } from './free-port.js';
+import { freePort, withFreePorts } from './free-port.js';
 import { startMariadb, type MariadbInfo } from './mariadb.js';
 
 async function whoAmI({ host, port, user, password, database }: MariadbInfo): Promise<string> {
@@ -88,5 +88,23 @@ describe('test harness', () => {
   it('finds free loopback ports', async () => {
     const port = await freePort();
     expect(await accepts(port)).toBe(false);
+  });
+
+  it('retries a launch that lost its port to another process, and only that', async () => {
+    const tried: number[][] = [];
+    const launched = await withFreePorts(2, async (ports) => {
+      tried.push(ports);
+      if (tried.length === 1) throw new Error('listen tcp 127.0.0.1: bind: address already in use');
+      return ports;
+    });
+    expect(tried).toHaveLength(2);
+    expect(new Set(launched).size).toBe(2);
+    let calls = 0;
+    const broken = withFreePorts(1, async () => {
+      calls++;
+      throw new Error('unknown flag');
+    });
+    await expect(broken).rejects.toThrow('unknown flag');
+    expect(calls).toBe(1);
   });
 });
