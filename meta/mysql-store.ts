@@ -80,16 +80,17 @@ class MysqlDriver implements SqlDriver {
     const conn = await this.pool.getConnection();
     try {
       await conn.beginTransaction();
-      try {
-        const result = await fn(runner(conn));
-        await conn.commit();
-        return result;
-      } catch (err) {
-        await conn.rollback();
-        throw err;
-      }
-    } finally {
+      const result = await fn(runner(conn));
+      await conn.commit();
       conn.release();
+      return result;
+    } catch (err) {
+      // A connection whose rollback fails is in an unknown state: close it rather than pool it.
+      await conn.rollback().then(
+        () => conn.release(),
+        () => conn.destroy(),
+      );
+      throw err;
     }
   }
 

@@ -70,7 +70,8 @@ class SqliteDriver implements SqlDriver {
         this.db.exec('COMMIT');
         return result;
       } catch (err) {
-        this.db.exec('ROLLBACK');
+        // Some errors (a full disk, say) make SQLite roll back by itself.
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
         throw err;
       }
     });
