@@ -413,19 +413,7 @@ function fastCompare(ref: ColRef, op: CmpOp, v: Lit): ((col: Column) => Leaf) | 
     const cl = Number(BigInt.asUintN(32, v.v));
     return (col) => {
       const w = int32View(col.values as BigInt64Array);
-      return {
-        fast(out, mask, n) {
-          for (let i = 0; i < n; i++) {
-            if (mask !== null && mask[i] === 0) {
-              out[i] = 0;
-              continue;
-            }
-            const h = w[2 * i + HI]!;
-            const l = w[2 * i + LO]! >>> 0;
-            out[i] = table[h < ch ? 0 : h > ch ? 2 : l < cl ? 0 : l > cl ? 2 : 1]!;
-          }
-        },
-      };
+      return { fast: (out, mask, n) => int64CompareLoop(w, ch, cl, table, out, mask, n) };
     };
   }
   if (!NUMERIC_TYPED.has(ref.type)) return null;
@@ -436,19 +424,70 @@ function fastCompare(ref: ColRef, op: CmpOp, v: Lit): ((col: Column) => Leaf) | 
   else return null;
   return (col) => {
     const vals = col.values as Int32Array | Float32Array | Float64Array | Uint8Array;
-    return {
-      fast(out, mask, n) {
-        for (let i = 0; i < n; i++) {
-          if (mask !== null && mask[i] === 0) {
-            out[i] = 0;
-            continue;
-          }
-          const x = vals[i]!;
-          out[i] = table[x < c ? 0 : x > c ? 2 : x === c ? 1 : 3]!;
-        }
-      },
-    };
+    return { fast: (out, mask, n) => numberCompareLoop(vals, c, table, out, mask, n) };
   };
+}
+
+/** The hot loop of `numeric field <op> constant`; NaN values use the table's "unordered" slot. */
+function numberCompareLoop(
+  vals: Int32Array | Float32Array | Float64Array | Uint8Array,
+  c: number,
+  table: Uint8Array,
+  out: Uint8Array,
+  mask: Uint8Array | null,
+  n: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const x = vals[i]!;
+    const r = table[x < c ? 0 : x > c ? 2 : x === c ? 1 : 3]!;
+    out[i] = mask === null || mask[i] !== 0 ? r : 0;
+  }
+}
+
+/**
+ * The hot loop of `int64 field <op> constant`: compares the (high, low) words of each
+ * value with the constant's. A plain function of its arguments, which V8 compiles to a
+ * much tighter loop than a closure over the same values.
+ */
+function int64CompareLoop(
+  w: Int32Array,
+  ch: number,
+  cl: number,
+  table: Uint8Array,
+  out: Uint8Array,
+  mask: Uint8Array | null,
+  n: number,
+): void {
+  const lt = table[0]!;
+  const eq = table[1]!;
+  const gt = table[2]!;
+  for (let i = 0, j = 0; i < n; i++, j += 2) {
+    const h = w[j + HI]!;
+    const l = w[j + LO]! >>> 0;
+    const r = h < ch ? lt : h > ch ? gt : l < cl ? lt : l > cl ? gt : eq;
+    out[i] = mask === null || mask[i] !== 0 ? r : 0;
+  }
+}
+
+/** The hot loop of `int64 field in [...]`: a Set<number> probe, bigints only beyond 2^53. */
+function int64InLoop(
+  w: Int32Array,
+  small: Set<number>,
+  big: Set<bigint>,
+  out: Uint8Array,
+  mask: Uint8Array | null,
+  n: number,
+): void {
+  for (let i = 0, j = 0; i < n; i++, j += 2) {
+    if (mask !== null && mask[i] === 0) {
+      out[i] = 0;
+      continue;
+    }
+    const h = w[j + HI]!;
+    const l = w[j + LO]! >>> 0;
+    if (h >= -SAFE_HI && h < SAFE_HI) out[i] = small.has(h * 4294967296 + l) ? 1 : 0;
+    else out[i] = big.size > 0 && big.has(BigInt.asIntN(64, (BigInt(h) << 32n) | BigInt(l))) ? 1 : 0;
+  }
 }
 
 function inBuilder(ref: ColRef, values: Lit[]): (col: Column) => Leaf {
@@ -462,20 +501,7 @@ function inBuilder(ref: ColRef, values: Lit[]): (col: Column) => Leaf {
     }
     return (col) => {
       const w = int32View(col.values as BigInt64Array);
-      return {
-        fast(out, mask, n) {
-          for (let i = 0; i < n; i++) {
-            if (mask !== null && mask[i] === 0) {
-              out[i] = 0;
-              continue;
-            }
-            const h = w[2 * i + HI]!;
-            const l = w[2 * i + LO]! >>> 0;
-            if (h >= -SAFE_HI && h < SAFE_HI) out[i] = small.has(h * 4294967296 + l) ? 1 : 0;
-            else out[i] = big.size > 0 && big.has(BigInt.asIntN(64, (BigInt(h) << 32n) | BigInt(l))) ? 1 : 0;
-          }
-        },
-      };
+      return { fast: (out, mask, n) => int64InLoop(w, small, big, out, mask, n) };
     };
   }
   // Scalars of one type: a Set lookup (numbers by value, so 1 and 1.0 meet).
