@@ -195,3 +195,63 @@ describe('size limits', () => {
     expect(errorOf(() => compileFilter('('.repeat(100_000), schema)).kind).toBe('syntax');
   });
 });
+
+describe('typed-column kernels', () => {
+  it('agree with a reference evaluation on random data, nulls included', () => {
+    let seed = 99;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const schema = schemaOf([
+      field('id', DataType.Int64, { isPrimaryKey: true }),
+      field('i64', DataType.Int64, { nullable: true }),
+      field('i32', DataType.Int32),
+      field('f', DataType.Float),
+      field('d', DataType.Double, { nullable: true }),
+      field('b', DataType.Bool),
+    ]);
+    const bigs = [0n, 1n, -1n, 2n ** 32n, -(2n ** 32n), 2n ** 32n + 5n, 2n ** 53n + 1n, -(2n ** 63n), 2n ** 63n - 1n, 4294967295n, -4294967296n];
+    const rows = Array.from({ length: 400 }, (_, i) => ({
+      id: i,
+      i64: rand() < 0.1 ? null : rand() < 0.5 ? bigs[Math.floor(rand() * bigs.length)]! : BigInt(Math.floor(rand() * 200) - 100),
+      i32: Math.floor(rand() * 200) - 100,
+      f: Math.fround((Math.floor(rand() * 40) - 20) / 4),
+      d: rand() < 0.1 ? null : (Math.floor(rand() * 40) - 20) / 4,
+      b: rand() < 0.5,
+    }));
+    const batch = batchOf(schema, rows);
+    const ops = ['==', '!=', '<', '<=', '>', '>='] as const;
+    const cmp = (op: (typeof ops)[number], a: number | bigint, b: number | bigint) =>
+      op === '==' ? a == b : op === '!=' ? a != b : op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
+    for (let k = 0; k < 300; k++) {
+      const op = ops[Math.floor(rand() * ops.length)]!;
+      const which = Math.floor(rand() * 4);
+      let expr: string;
+      let ref: (r: (typeof rows)[number]) => boolean;
+      if (which === 0) {
+        const c = rand() < 0.5 ? bigs[Math.floor(rand() * bigs.length)]! : BigInt(Math.floor(rand() * 200) - 100);
+        expr = `i64 ${op} ${c}`;
+        ref = (r) => r.i64 !== null && cmp(op, r.i64, c);
+        if (c === -(2n ** 63n)) expr = `i64 ${op} -9223372036854775807 - 1`;
+      } else if (which === 1) {
+        const c = Math.floor(rand() * 220) - 110;
+        expr = `i32 ${op} ${c}`;
+        ref = (r) => cmp(op, r.i32, c);
+      } else if (which === 2) {
+        const c = (Math.floor(rand() * 44) - 22) / 4;
+        const col = rand() < 0.5 ? 'f' : 'd';
+        expr = `${col} ${op} ${c.toFixed(2)}`;
+        ref = (r) => r[col] !== null && cmp(op, r[col]!, c);
+      } else {
+        const c = rand() < 0.5;
+        expr = `b ${op === '<' || op === '>' ? '==' : op} ${c}`;
+        ref = (r) => (op === '!=' ? r.b !== c : op === '<=' ? r.b <= c : op === '>=' ? r.b >= c : r.b === c);
+      }
+      const f = compileFilter(expr, schema);
+      expect(matching(f.evaluate(batch)), expr).toEqual(rows.flatMap((r, i) => (ref(r) ? [i] : [])));
+    }
+    const set = [...new Set(rows.slice(0, 40).map((r) => r.i64).filter((v) => v !== null))];
+    const inExpr = `i64 in [${set.join(', ').replace('-9223372036854775808', '-9223372036854775807 - 1')}]`;
+    expect(matching(compileFilter(inExpr, schema).evaluate(batch)), inExpr).toEqual(
+      rows.flatMap((r, i) => (r.i64 !== null && set.includes(r.i64) ? [i] : [])),
+    );
+  });
+});
