@@ -10,7 +10,7 @@ import {
 import type { ArithOp, Ast, CmpOp } from './ast.js';
 import { FilterError } from './errors.js';
 import type { JsonKey } from './lexer.js';
-import type { ColRef, Lit, Pred } from './plan.js';
+import { valueType, type ColRef, type Lit, type Pred } from './plan.js';
 import {
   compareLits,
   describeLit,
@@ -52,11 +52,6 @@ export function check(ast: Ast, schema: CollectionSchema, templateValues: Record
   if (r.k === 'pred') return r.p;
   if (r.k === 'val' && r.folded && r.v.t === 'bool') return { k: 'const', v: r.v.v };
   throw new FilterError('type_mismatch', r.pos, `predicate is not a boolean expression (got ${c.describe(r)})`);
-}
-
-/** Type of the value a column reference yields: the element type for `array[i]`. */
-function valueType(ref: ColRef): DataType {
-  return ref.type === DataType.Array && ref.path.length > 0 ? (ref.elementType ?? DataType.None) : ref.type;
 }
 
 function isWholeArray(ref: ColRef): boolean {

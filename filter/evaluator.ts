@@ -3,7 +3,7 @@ import { DataType, DYNAMIC_FIELD } from '../core/schema.js';
 import type { CmpOp } from './ast.js';
 import { compareNumbers, compareValues, isEmptyJson, pathGetter, valuesEqual } from './json.js';
 import { compileLike } from './like.js';
-import type { ColRef, Lit, Pred } from './plan.js';
+import { valueType, type ColRef, type Lit, type Pred } from './plan.js';
 import { compareStrings, litToJs, testCmp } from './values.js';
 
 /**
@@ -251,11 +251,6 @@ function getter(ref: ColRef, col: Column): (i: number) => unknown {
   }
 }
 
-/** Type of the values a reference yields (element type for `array[i]`). */
-function valueType(ref: ColRef): DataType {
-  return ref.type === DataType.Array && ref.path.length > 0 ? (ref.elementType ?? DataType.None) : ref.type;
-}
-
 /** Milvus compares Float fields in float32: constants are rounded to float32 first. */
 function litValue(ref: ColRef, l: Lit): unknown {
   const t = ref.type === DataType.Array ? ref.elementType : ref.type;
@@ -283,6 +278,9 @@ function columnOf(ctx: Ctx, ref: ColRef): { col: Column; valid: Uint8Array | nul
 
 // ---- leaves ------------------------------------------------------------------------------
 
+/** Predicates on one column, evaluated row by row or by a whole-column loop. */
+type LeafPred = Extract<Pred, { k: 'cmp' | 'range' | 'in' | 'arith' | 'arrayLength' | 'like' | 'exists' | 'contains' }>;
+
 type Leaf =
   | { pred: (i: number) => boolean }
   /** A whole-column loop; must write out[i] for every i < n. */
@@ -293,7 +291,7 @@ function drive(n: number, pred: (i: number) => boolean, out: Uint8Array, mask: U
   else for (let i = 0; i < n; i++) out[i] = mask[i] !== 0 && pred(i) ? 1 : 0;
 }
 
-function leafBinder(p: Pred & { col: ColRef }): Binder {
+function leafBinder(p: LeafPred): Binder {
   const build = leafBuilder(p);
   return (ctx) => {
     const c = columnOf(ctx, p.col);
@@ -314,7 +312,7 @@ function leafBinder(p: Pred & { col: ColRef }): Binder {
   };
 }
 
-function leafBuilder(p: Pred & { col: ColRef }): (col: Column) => Leaf {
+function leafBuilder(p: LeafPred): (col: Column) => Leaf {
   const ref = p.col;
   switch (p.k) {
     case 'cmp': {
@@ -372,8 +370,6 @@ function leafBuilder(p: Pred & { col: ColRef }): (col: Column) => Leaf {
         return { pred: (i) => { const x = get(i); return Array.isArray(x) && test(x); } };
       };
     }
-    default:
-      throw new Error(`unexpected predicate ${p.k}`);
   }
 }
 

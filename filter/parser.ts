@@ -48,32 +48,21 @@ const UNARY_BP = 120;
 /** Operand of `exists`: a primary only. */
 const EXISTS_BP = 150;
 
-const DESCRIBE: Partial<Record<TokKind, string>> = {
-  eof: 'end of expression',
-  int: 'integer literal',
-  float: 'floating-point literal',
-  bool: 'boolean literal',
-  str: 'string literal',
-  ident: 'identifier',
-  meta: '$meta',
-  json: 'JSON path',
-  func: 'function',
-  isnull: "'is null'",
-  isnotnull: "'is not null'",
-};
-
-function describe(t: Token): string {
-  return DESCRIBE[t.kind] ?? `'${t.kind}'`;
+/** A token as quoted in error messages: its source text (shortened), or "end of expression". */
+function describe(src: string, t: Token): string {
+  if (t.kind === 'eof') return 'end of expression';
+  const text = src.slice(t.pos, t.end);
+  return JSON.stringify(text.length > 24 ? `${text.slice(0, 24)}...` : text);
 }
 
 /** Parses `src` into a syntax tree; returns null for an empty (all-whitespace) expression. */
 export function parse(src: string): Ast | null {
   const toks = tokenize(src);
   if (toks.length === 1) return null;
-  const p = new Parser(toks);
+  const p = new Parser(src, toks);
   const ast = p.expr(0);
   const t = p.peek();
-  if (t.kind !== 'eof') throw new FilterError('syntax', t.pos, `unexpected ${describe(t)}`);
+  if (t.kind !== 'eof') throw new FilterError('syntax', t.pos, `unexpected ${describe(src, t)}`);
   return ast;
 }
 
@@ -83,7 +72,10 @@ class Parser {
   /** Subtree depth of interior nodes (leaves have depth 1). */
   private readonly depth = new WeakMap<Ast, number>();
 
-  constructor(private readonly toks: Token[]) {}
+  constructor(
+    private readonly src: string,
+    private readonly toks: Token[],
+  ) {}
 
   peek(k = 0): Token {
     return this.toks[Math.min(this.i + k, this.toks.length - 1)]!;
@@ -97,7 +89,7 @@ class Parser {
 
   private expect(kind: TokKind, what: string): Token {
     const t = this.peek();
-    if (t.kind !== kind) throw new FilterError('syntax', t.pos, `expected ${what}, found ${describe(t)}`);
+    if (t.kind !== kind) throw new FilterError('syntax', t.pos, `expected ${what}, found ${describe(this.src, t)}`);
     return this.next();
   }
 
@@ -253,7 +245,7 @@ class Parser {
         return this.node({ t: 'exists', pos: t.pos, arg }, [arg]);
       }
       default:
-        throw new FilterError('syntax', t.pos, `unexpected ${describe(t)}`);
+        throw new FilterError('syntax', t.pos, `unexpected ${describe(this.src, t)}`);
     }
   }
 
@@ -265,7 +257,7 @@ class Parser {
       // Plan.g4 takes only an identifier or a JSON path here, not an expression.
       const a = this.peek();
       if (a.kind !== 'ident' && a.kind !== 'json') {
-        throw new FilterError('syntax', a.pos, `array_length expects a field name, found ${describe(a)}`);
+        throw new FilterError('syntax', a.pos, `array_length expects a field name, found ${describe(this.src, a)}`);
       }
       this.next();
       args.push(this.primaryToken(a));

@@ -1,7 +1,5 @@
-import type { DataType } from '../core/schema.js';
+import { DataType } from '../core/schema.js';
 import type { ArithOp, CmpOp } from './ast.js';
-
-export type { ArithOp, CmpOp };
 
 /** A constant, typed the way Milvus types literals (integers are exact Int64). */
 export type Lit =
@@ -20,6 +18,11 @@ export interface ColRef {
   /** JSON path, or the single element index of an Array field; empty for the field itself. */
   path: string[];
   isPrimaryKey: boolean;
+}
+
+/** Type of the values a reference yields: the element type for `array[i]`. */
+export function valueType(ref: ColRef): DataType {
+  return ref.type === DataType.Array && ref.path.length > 0 ? (ref.elementType ?? DataType.None) : ref.type;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { ColumnMap } from '../../core/columns.js';
 import { DataType, type CollectionSchema } from '../../core/schema.js';
 import { batchOf, field, schemaOf, type Row } from './fixtures.js';
 
-export const basicFields = [
+const basicFields = [
   field('id', DataType.Int64, { isPrimaryKey: true }),
   field('age', DataType.Int32),
   field('score', DataType.Double),
@@ -16,7 +16,7 @@ export const basicFields = [
   field('vec', DataType.FloatVector, { dim: 2 }),
 ];
 
-export const basicRows: Row[] = [
+const basicRows: Row[] = [
   { id: 1, age: 10, score: 1.5, f32: 0.1, name: 'alice', flag: true, tags: ['a', 'b'], nums: [1, 2, 3], meta: { a: 1, b: 'x', arr: [1, 2, 3], nested: { k: 'v' }, f: 1.5 }, color: 'red', size: 1 },
   { id: 2, age: 20, score: 2.5, f32: 0.2, name: 'bob', flag: false, tags: ['b'], nums: [4], meta: { a: 2, b: 'y', arr: [4], nested: { k: 'w' } }, color: 'blue', size: '1' },
   { id: 3, age: 30, score: -1, f32: 0.3, name: 'carol', flag: true, tags: [], nums: [], meta: { a: '1', arr: [], n: null } },
