@@ -188,8 +188,9 @@ describe('filter fuzzing', () => {
     expect(failures.slice(0, 10)).toEqual([]);
     // Enough valid expressions that evaluation is exercised, not just rejection.
     expect(compiled).toBeGreaterThan(2000);
+    // Hang guards, generous enough for a loaded CI machine (typical: well under 1 ms per input).
     expect(slowest).toBeLessThan(1000);
-    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(performance.now() - started).toBeLessThan(60_000);
   });
 
   it('stays linear on pathological inputs', () => {
@@ -212,7 +213,7 @@ describe('filter fuzzing', () => {
       } catch (e) {
         expect(e).toBeInstanceOf(FilterError);
       }
-      expect(performance.now() - t0, expr.slice(0, 40)).toBeLessThan(2000);
+      expect(performance.now() - t0, expr.slice(0, 40)).toBeLessThan(5000);
     }
   });
 });
