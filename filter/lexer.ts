@@ -73,29 +73,29 @@ export interface Token {
   keys?: JsonKey[];
 }
 
-const KEYWORDS: Record<string, TokKind> = {
-  and: 'and',
-  AND: 'and',
-  or: 'or',
-  OR: 'or',
-  not: 'not',
-  NOT: 'not',
-  in: 'in',
-  IN: 'in',
-  like: 'like',
-  LIKE: 'like',
-  exists: 'exists',
-  EXISTS: 'exists',
-};
+const KEYWORDS = new Map<string, TokKind>([
+  ['and', 'and'],
+  ['AND', 'and'],
+  ['or', 'or'],
+  ['OR', 'or'],
+  ['not', 'not'],
+  ['NOT', 'not'],
+  ['in', 'in'],
+  ['IN', 'in'],
+  ['like', 'like'],
+  ['LIKE', 'like'],
+  ['exists', 'exists'],
+  ['EXISTS', 'exists'],
+]);
 
-const BOOLEANS: Record<string, boolean> = {
-  true: true,
-  True: true,
-  TRUE: true,
-  false: false,
-  False: false,
-  FALSE: false,
-};
+const BOOLEANS = new Map<string, boolean>([
+  ['true', true],
+  ['True', true],
+  ['TRUE', true],
+  ['false', false],
+  ['False', false],
+  ['FALSE', false],
+]);
 
 /** Functions that are lexer keywords in Milvus (lower or upper case only). */
 const FUNCTIONS = [
@@ -113,42 +113,42 @@ for (const f of FUNCTIONS) {
   FUNCTION_TOKENS.set(f.toUpperCase(), f);
 }
 
-const PUNCT2: Record<string, TokKind> = {
-  '**': '**',
-  '<<': '<<',
-  '>>': '>>',
-  '<=': '<=',
-  '>=': '>=',
-  '==': '==',
-  '!=': '!=',
-  '&&': 'and',
-  '||': 'or',
-  '=~': '=~',
-  '!~': '!~',
-};
+const PUNCT2 = new Map<string, TokKind>([
+  ['**', '**'],
+  ['<<', '<<'],
+  ['>>', '>>'],
+  ['<=', '<='],
+  ['>=', '>='],
+  ['==', '=='],
+  ['!=', '!='],
+  ['&&', 'and'],
+  ['||', 'or'],
+  ['=~', '=~'],
+  ['!~', '!~'],
+]);
 
-const PUNCT1: Record<string, TokKind> = {
-  '(': '(',
-  ')': ')',
-  '[': '[',
-  ']': ']',
-  '{': '{',
-  '}': '}',
-  ',': ',',
-  '+': '+',
-  '-': '-',
-  '*': '*',
-  '/': '/',
-  '%': '%',
-  '&': '&',
-  '|': '|',
-  '^': '^',
-  '~': '~',
-  '!': 'not',
-  '<': '<',
-  '>': '>',
-  '=': '=',
-};
+const PUNCT1 = new Map<string, TokKind>([
+  ['(', '('],
+  [')', ')'],
+  ['[', '['],
+  [']', ']'],
+  ['{', '{'],
+  ['}', '}'],
+  [',', ','],
+  ['+', '+'],
+  ['-', '-'],
+  ['*', '*'],
+  ['/', '/'],
+  ['%', '%'],
+  ['&', '&'],
+  ['|', '|'],
+  ['^', '^'],
+  ['~', '~'],
+  ['!', 'not'],
+  ['<', '<'],
+  ['>', '>'],
+  ['=', '='],
+]);
 
 const INT64_MIN = -(1n << 63n);
 const INT64_MAX = (1n << 63n) - 1n;
@@ -204,9 +204,10 @@ export function tokenize(src: string): Token[] {
         p = nullTok.end;
         continue;
       }
-      const kw = KEYWORDS[word];
+      const kw = KEYWORDS.get(word);
+      const bool = BOOLEANS.get(word);
       if (kw) toks.push({ kind: kw, pos: p, end: q });
-      else if (word in BOOLEANS) toks.push({ kind: 'bool', pos: p, end: q, bool: BOOLEANS[word] });
+      else if (bool !== undefined) toks.push({ kind: 'bool', pos: p, end: q, bool });
       else if (FUNCTION_TOKENS.has(word)) toks.push({ kind: 'func', pos: p, end: q, name: FUNCTION_TOKENS.get(word) });
       else toks.push({ kind: 'ident', pos: p, end: q, name: word });
       p = q;
@@ -220,13 +221,13 @@ export function tokenize(src: string): Token[] {
       p = json ? json.end : q;
       continue;
     }
-    const two = PUNCT2[src.slice(p, p + 2)];
+    const two = PUNCT2.get(src.slice(p, p + 2));
     if (two) {
       toks.push({ kind: two, pos: p, end: p + 2 });
       p += 2;
       continue;
     }
-    const one = PUNCT1[c];
+    const one = PUNCT1.get(c);
     if (one) {
       toks.push({ kind: one, pos: p, end: p + 1 });
       p++;
@@ -318,18 +319,18 @@ function lexString(src: string, start: number, q: number, raw: boolean): Token {
   return { kind: 'str', pos: start, end, str };
 }
 
-const SIMPLE_ESCAPES: Record<string, string> = {
-  a: '\x07',
-  b: '\b',
-  f: '\f',
-  n: '\n',
-  r: '\r',
-  t: '\t',
-  v: '\v',
-  '\\': '\\',
-  "'": "'",
-  '"': '"',
-};
+const SIMPLE_ESCAPES = new Map<string, string>([
+  ['a', '\x07'],
+  ['b', '\b'],
+  ['f', '\f'],
+  ['n', '\n'],
+  ['r', '\r'],
+  ['t', '\t'],
+  ['v', '\v'],
+  ['\\', '\\'],
+  ["'", "'"],
+  ['"', '"'],
+]);
 
 function unescape(body: string, offset: number): string {
   if (!body.includes('\\')) return body;
@@ -353,9 +354,10 @@ function unescape(body: string, offset: number): string {
     }
     const e = body[i + 1] ?? '';
     const at = offset + i;
-    if (e in SIMPLE_ESCAPES) {
+    const simple = SIMPLE_ESCAPES.get(e);
+    if (simple !== undefined) {
       flush();
-      out += SIMPLE_ESCAPES[e];
+      out += simple;
       i += 2;
     } else if (e === 'x') {
       const h = body.slice(i + 2, i + 4);

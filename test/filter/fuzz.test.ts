@@ -22,7 +22,7 @@ const rand = prng(20240611);
 const int = (n: number) => Math.floor(rand() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
 
-const FIELDS = ['id', 'age', 'score', 'f32', 'name', 'flag', 'tags', 'nums', 'meta', 'vec', 'color', '$meta', 'nosuch'];
+const FIELDS = ['id', 'age', 'score', 'f32', 'name', 'flag', 'tags', 'nums', 'meta', 'vec', 'color', '$meta', 'nosuch', 'constructor', '__proto__'];
 const JSON_PATHS = ['meta["a"]', 'meta["arr"][0]', "meta['nested']['k']", '$meta["color"]', 'tags[0]', 'nums[1]', 'meta[""]', 'size["x"]'];
 const LITERALS = ['0', '1', '-1', '10', '2.5', '.5', '1e3', '0x1F', '017', '0b11', '9223372036854775807', '9223372036854775808', 'true', 'False', '"a"', "'b'", '"\\n"', '"\\q"', '"%a_"', 'r"\\d"', '[]', '[1, 2]', '["a", "b"]', '[1, "a"]', '{t}', '{nope}'];
 const OPS = ['==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%', '**', 'and', 'or', '&&', '||', 'in', 'not in', 'like', '&', '|', '^', '<<', '>>', '=~'];

@@ -232,6 +232,8 @@ const cases: Case[] = [
   ['basic', 'size != 1', [1, 2, 3, 4]],
   ['basic', 'size > 2', [3]],
   ['basic', 'unknown_key == 1', []],
+  ['basic', 'constructor == 1 or toString != 1', ALL6],
+  ['static', 'hasOwnProperty == 1', 'unknown_field'],
   ['basic', 'n is null', ALL6],
   ['basic', 'color in ["red", "green"]', [0, 3, 4]],
   ['basic', 'color like "r%"', [0, 3]],
