@@ -45,7 +45,7 @@ const llamaRows: Row[] = [
   { id: 'n5', content: 'five', metadata: {} },
 ];
 
-// LangChain.js: auto-id Int64 key, metadata as fields or dynamic keys.
+// LangChain.js: auto-id Int64 key, metadata keys as fields (or dynamic keys).
 const langchainRows: Row[] = [
   { langchain_primaryid: 449, langchain_text: 'alpha', source: 'a.pdf', page: 1, lang: 'en' },
   { langchain_primaryid: 450, langchain_text: 'beta', source: 'b.pdf', page: 2, lang: 'de' },
@@ -88,7 +88,8 @@ dataset(
       field('langchain_text', DataType.VarChar),
       field('langchain_vector', DataType.FloatVector, { dim: 2 }),
       field('source', DataType.VarChar),
-      field('page', DataType.Int64),
+      // LangChain.js creates number metadata as Float fields.
+      field('page', DataType.Float),
     ],
     true,
   ),

@@ -357,6 +357,10 @@ const cases: Case[] = [
   ['llama', 'metadata["author"] == "Ann" and metadata["year"] < 2000', [1]],
   ['llama', '(metadata["author"] == "Bob") or (metadata["tag"] == "a")', [0, 2, 3]],
   ['llama', 'metadata["author"] like "A%"', [0, 1]],
+  // LlamaIndex.TS quotes every ==/!= value and spells "nin" as a chain of != with &&.
+  ['llama', 'metadata["year"] == "2001"', []],
+  ['llama', 'metadata["tag"] != "a" && metadata["tag"] != "b"', [1, 3, 4]],
+  ['llama', 'metadata["author"] == "Ann" or metadata["year"] > 2004', [0, 1, 2]],
   ['llama', 'array_contains(metadata["tags"], "x")', [0]],
   ['llama', 'embedding == 1', 'vector_field'],
 
@@ -368,6 +372,8 @@ const cases: Case[] = [
   ['langchain', 'source == "a.pdf"', [0, 2]],
   ['langchain', 'source == "a.pdf" and page > 1', [2]],
   ['langchain', 'page in [1, 3]', [0, 2]],
+  ['langchain', 'page == 2.0', [1]],
+  ['langchain', 'page < 2.5', [0, 1]],
   ['langchain', 'lang == "en"', [0]],
   ['langchain', 'lang != "en"', [1, 2]],
   ['langchain', 'langchain_text like "%a"', [0, 1, 2]],
