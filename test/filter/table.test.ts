@@ -130,6 +130,7 @@ const cases: Case[] = [
   ['basic', 'not (age > 10)', [0, 4, 5]],
   ['basic', '!(age > 10)', [0, 4, 5]],
   ['basic', 'not not (age > 10)', [1, 2, 3]],
+  ['basic', 'not name like "a%"', [1, 2, 3, 4, 5]],
   ['basic', 'age > 10 && age < 40 || name == "alice"', [0, 1, 2]],
   ['basic', 'age > 10 AND age < 40 OR name == "alice"', [0, 1, 2]],
   ['basic', 'age > 10 And age < 40', 'syntax'],
