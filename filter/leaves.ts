@@ -1,0 +1,448 @@
+import type { Column } from '../core/columns.js';
+import { DataType, DYNAMIC_FIELD } from '../core/schema.js';
+import type { CmpOp } from './ast.js';
+import type { Binder, Ctx } from './evaluator.js';
+import { compareNumbers, compareValues, isEmptyJson, pathGetter, valuesEqual } from './json.js';
+import { compileLike } from './like.js';
+import { valueType, type ColRef, type Lit, type Pred } from './plan.js';
+import { compareStrings, litToJs, testCmp } from './values.js';
+
+/**
+ * Leaf kernels: one column (two for column comparisons) against constants. Whole-column
+ * loops for the hot shapes on typed arrays, per-row predicate closures for the rest.
+ */
+
+// ---- column access --------------------------------------------------------------------------
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+const LO = LITTLE_ENDIAN ? 0 : 1;
+const HI = 1 - LO;
+/** Int64 values whose high word is in this range are exact doubles (|v| <= 2^53). */
+const SAFE_HI = 0x200000;
+
+/**
+ * Int64 columns are BigInt64Array. Reading them as bigint allocates per row, so kernels
+ * read the two 32-bit halves through an Int32Array view instead: exact, allocation-free,
+ * and always in sync with the column (no shadow copy to go stale).
+ */
+function int32View(values: BigInt64Array): Int32Array {
+  return new Int32Array(values.buffer, values.byteOffset, values.length * 2);
+}
+
+function int64At(w: Int32Array, i: number): number | bigint {
+  const hi = w[2 * i + HI]!;
+  const lo = w[2 * i + LO]! >>> 0;
+  if (hi >= -SAFE_HI && hi < SAFE_HI) return hi * 4294967296 + lo;
+  return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
+}
+
+/** Row value getter for a column reference; `undefined` means absent (missing key, index out of range). */
+function getter(ref: ColRef, col: Column): (i: number) => unknown {
+  const values = col.values;
+  switch (ref.type) {
+    case DataType.Bool: {
+      const v = values as Uint8Array;
+      return (i) => v[i] !== 0;
+    }
+    case DataType.Int64: {
+      const w = int32View(values as BigInt64Array);
+      return (i) => int64At(w, i);
+    }
+    case DataType.JSON: {
+      const docs = values as unknown[];
+      const get = pathGetter(ref.path);
+      return (i) => get(docs[i] ?? null);
+    }
+    case DataType.Array: {
+      const arrays = values as unknown[][];
+      if (ref.path.length === 0) return (i) => arrays[i];
+      const index = Number(ref.path[0]);
+      return (i) => {
+        const a = arrays[i];
+        return a && index < a.length ? a[index] : undefined;
+      };
+    }
+    default: {
+      const v = values as ArrayLike<unknown>;
+      return (i) => v[i];
+    }
+  }
+}
+
+/** Milvus compares Float fields in float32: constants are rounded to float32 first. */
+function litValue(ref: ColRef, l: Lit): unknown {
+  const t = ref.type === DataType.Array ? ref.elementType : ref.type;
+  const v = litToJs(l);
+  return t === DataType.Float ? roundFloats(v) : v;
+}
+
+function roundFloats(v: unknown): unknown {
+  if (typeof v === 'number') return Math.fround(v);
+  if (Array.isArray(v)) return v.map(roundFloats);
+  return v;
+}
+
+/**
+ * Resolves a reference's column in the batch. A missing schema column (e.g. a segment
+ * written before the field was added) reads as all-null; a missing $meta as rows without
+ * dynamic keys.
+ */
+function columnOf(ctx: Ctx, ref: ColRef): { col: Column; valid: Uint8Array | null } | null {
+  const col = ctx.batch.column(ref.column);
+  if (col) return { col, valid: col.valid ?? null };
+  if (ref.column === DYNAMIC_FIELD) return { col: { type: DataType.JSON, values: new Array(ctx.n).fill(null) }, valid: null };
+  return null;
+}
+
+// ---- leaves ------------------------------------------------------------------------------
+
+/** Predicates on one column, evaluated row by row or by a whole-column loop. */
+type LeafPred = Extract<Pred, { k: 'cmp' | 'range' | 'in' | 'arith' | 'arrayLength' | 'like' | 'exists' | 'contains' }>;
+
+type Leaf =
+  | { pred: (i: number) => boolean }
+  /** A whole-column loop; must write out[i] for every i < n. */
+  | { fast: (out: Uint8Array, mask: Uint8Array | null, n: number) => void };
+
+function drive(n: number, pred: (i: number) => boolean, out: Uint8Array, mask: Uint8Array | null): void {
+  if (mask === null) for (let i = 0; i < n; i++) out[i] = pred(i) ? 1 : 0;
+  else for (let i = 0; i < n; i++) out[i] = mask[i] !== 0 && pred(i) ? 1 : 0;
+}
+
+export function leafBinder(p: LeafPred): Binder {
+  const build = leafBuilder(p);
+  return (ctx) => {
+    const c = columnOf(ctx, p.col);
+    if (c === null) {
+      const none = new Uint8Array(ctx.n);
+      return { run: (out) => out.fill(0, 0, ctx.n), valid: () => none };
+    }
+    const impl = build(c.col);
+    return {
+      run(out, cand) {
+        const m = ctx.mask(cand, c.valid);
+        if ('fast' in impl) impl.fast(out, m, ctx.n);
+        else drive(ctx.n, impl.pred, out, m);
+        ctx.release(m, cand, c.valid);
+      },
+      valid: () => c.valid,
+    };
+  };
+}
+
+function leafBuilder(p: LeafPred): (col: Column) => Leaf {
+  const ref = p.col;
+  switch (p.k) {
+    case 'cmp': {
+      const fast = fastCompare(ref, p.op, p.v);
+      if (fast) return fast;
+      const test = valueTest(p.op, litValue(ref, p.v));
+      const outOfRangeFalse = ref.type === DataType.Array && ref.path.length > 0;
+      return (col) => {
+        const get = getter(ref, col);
+        // An Array element index past the end matches nothing, not even '!='.
+        if (outOfRangeFalse) return { pred: (i) => { const x = get(i); return x !== undefined && test(x); } };
+        return { pred: (i) => test(get(i)) };
+      };
+    }
+    case 'range': {
+      const lo = valueTest(p.loInclusive ? '>=' : '>', litValue(ref, p.lo));
+      const hi = valueTest(p.hiInclusive ? '<=' : '<', litValue(ref, p.hi));
+      return (col) => {
+        const get = getter(ref, col);
+        return { pred: (i) => { const x = get(i); return lo(x) && hi(x); } };
+      };
+    }
+    case 'in':
+      return inBuilder(ref, p.values);
+    case 'arith':
+      return arithBuilder(p);
+    case 'arrayLength': {
+      const test = valueTest(p.op, Number(p.v));
+      return (col) => {
+        const get = getter(ref, col);
+        return { pred: (i) => { const x = get(i); return Array.isArray(x) && test(x.length); } };
+      };
+    }
+    case 'like': {
+      const match = compileLike(p.pattern);
+      return (col) => {
+        const get = getter(ref, col);
+        return { pred: (i) => { const x = get(i); return typeof x === 'string' && match(x); } };
+      };
+    }
+    case 'exists':
+      return (col) => {
+        const get = getter(ref, col);
+        return { pred: (i) => { const x = get(i); return x !== undefined && !isEmptyJson(x); } };
+      };
+    case 'contains': {
+      const wanted = p.values.map((v) => litValue(ref, v));
+      const has = (arr: unknown[], w: unknown) => arr.some((e) => valuesEqual(e, w));
+      const test =
+        p.mode === 'any'
+          ? (arr: unknown[]) => wanted.some((w) => has(arr, w))
+          : (arr: unknown[]) => wanted.every((w) => has(arr, w));
+      return (col) => {
+        const get = getter(ref, col);
+        return { pred: (i) => { const x = get(i); return Array.isArray(x) && test(x); } };
+      };
+    }
+  }
+}
+
+/**
+ * `x <op> constant` for one row value. Scalars compare in their own type (the checker has
+ * made the types agree); JSON values of another type are not comparable (NaN), which makes
+ * `!=` true and the rest false. Arrays compare by deep equality.
+ */
+function valueTest(op: CmpOp, lit: unknown): (x: unknown) => boolean {
+  if (Array.isArray(lit)) {
+    return op === '==' ? (x) => valuesEqual(x, lit) : (x) => !valuesEqual(x, lit);
+  }
+  if (op === '==') {
+    if (typeof lit === 'string' || typeof lit === 'boolean') return (x) => x === lit;
+    if (typeof lit === 'number') return (x) => x === lit || (typeof x === 'bigint' && compareNumbers(x, lit) === 0);
+  }
+  if (op === '!=') {
+    if (typeof lit === 'string' || typeof lit === 'boolean') return (x) => x !== lit;
+  }
+  if (typeof lit === 'string') return (x) => typeof x === 'string' && testCmp(op, compareStrings(x, lit));
+  return (x) => testCmp(op, compareValues(x, lit));
+}
+
+/** Result table for fast comparisons, indexed by less / equal / greater / unordered (NaN). */
+function cmpTable(op: CmpOp): Uint8Array {
+  return new Uint8Array([testCmp(op, -1), testCmp(op, 0), testCmp(op, 1), testCmp(op, NaN)].map(Number));
+}
+
+const NUMERIC_TYPED = new Set([DataType.Bool, DataType.Int8, DataType.Int16, DataType.Int32, DataType.Float, DataType.Double]);
+
+/** Tight loops for `field <op> constant` on typed-array columns (no JSON, no Array). */
+function fastCompare(ref: ColRef, op: CmpOp, v: Lit): ((col: Column) => Leaf) | null {
+  if (ref.path.length > 0) return null;
+  const table = cmpTable(op);
+  if (ref.type === DataType.Int64 && v.t === 'int') {
+    const ch = Number(BigInt.asIntN(32, v.v >> 32n));
+    const cl = Number(BigInt.asUintN(32, v.v));
+    return (col) => {
+      const w = int32View(col.values as BigInt64Array);
+      return { fast: (out, mask, n) => int64CompareLoop(w, ch, cl, table, out, mask, n) };
+    };
+  }
+  if (!NUMERIC_TYPED.has(ref.type)) return null;
+  let c: number;
+  if (v.t === 'bool') c = v.v ? 1 : 0;
+  else if (v.t === 'int') c = Number(v.v < -(2n ** 53n) ? -(2n ** 53n) : v.v > 2n ** 53n ? 2n ** 53n : v.v); // int32 columns: clamping keeps every comparison exact
+  else if (v.t === 'float') c = ref.type === DataType.Float ? Math.fround(v.v) : v.v;
+  else return null;
+  return (col) => {
+    const vals = col.values as Int32Array | Float32Array | Float64Array | Uint8Array;
+    return { fast: (out, mask, n) => numberCompareLoop(vals, c, table, out, mask, n) };
+  };
+}
+
+/** The hot loop of `numeric field <op> constant`; NaN values use the table's "unordered" slot. */
+function numberCompareLoop(
+  vals: Int32Array | Float32Array | Float64Array | Uint8Array,
+  c: number,
+  table: Uint8Array,
+  out: Uint8Array,
+  mask: Uint8Array | null,
+  n: number,
+): void {
+  for (let i = 0; i < n; i++) {
+    const x = vals[i]!;
+    const r = table[x < c ? 0 : x > c ? 2 : x === c ? 1 : 3]!;
+    out[i] = mask === null || mask[i] !== 0 ? r : 0;
+  }
+}
+
+/**
+ * The hot loop of `int64 field <op> constant`: compares the (high, low) words of each
+ * value with the constant's. A plain function of its arguments, which V8 compiles to a
+ * much tighter loop than a closure over the same values.
+ */
+function int64CompareLoop(
+  w: Int32Array,
+  ch: number,
+  cl: number,
+  table: Uint8Array,
+  out: Uint8Array,
+  mask: Uint8Array | null,
+  n: number,
+): void {
+  const lt = table[0]!;
+  const eq = table[1]!;
+  const gt = table[2]!;
+  for (let i = 0, j = 0; i < n; i++, j += 2) {
+    const h = w[j + HI]!;
+    const l = w[j + LO]! >>> 0;
+    const r = h < ch ? lt : h > ch ? gt : l < cl ? lt : l > cl ? gt : eq;
+    out[i] = mask === null || mask[i] !== 0 ? r : 0;
+  }
+}
+
+/** The hot loop of `int64 field in [...]`: a Set<number> probe, bigints only beyond 2^53. */
+function int64InLoop(
+  w: Int32Array,
+  small: Set<number>,
+  big: Set<bigint>,
+  out: Uint8Array,
+  mask: Uint8Array | null,
+  n: number,
+): void {
+  for (let i = 0, j = 0; i < n; i++, j += 2) {
+    if (mask !== null && mask[i] === 0) {
+      out[i] = 0;
+      continue;
+    }
+    const h = w[j + HI]!;
+    const l = w[j + LO]! >>> 0;
+    if (h >= -SAFE_HI && h < SAFE_HI) out[i] = small.has(h * 4294967296 + l) ? 1 : 0;
+    else out[i] = big.size > 0 && big.has(BigInt.asIntN(64, (BigInt(h) << 32n) | BigInt(l))) ? 1 : 0;
+  }
+}
+
+function inBuilder(ref: ColRef, values: Lit[]): (col: Column) => Leaf {
+  const lits = values.map((v) => litValue(ref, v));
+  if (ref.path.length === 0 && ref.type === DataType.Int64) {
+    const small = new Set<number>();
+    const big = new Set<bigint>();
+    for (const l of lits) {
+      if (typeof l === 'number') small.add(l);
+      else big.add(l as bigint);
+    }
+    return (col) => {
+      const w = int32View(col.values as BigInt64Array);
+      return { fast: (out, mask, n) => int64InLoop(w, small, big, out, mask, n) };
+    };
+  }
+  // Scalars of one type: a Set lookup (numbers by value, so 1 and 1.0 meet).
+  const scalars = new Set<unknown>();
+  const others: unknown[] = [];
+  for (const l of lits) {
+    if (typeof l === 'number' || typeof l === 'string' || typeof l === 'boolean') scalars.add(l);
+    else others.push(l);
+  }
+  const isBool = valueType(ref) === DataType.Bool;
+  return (col) => {
+    if (ref.path.length === 0 && isBool) {
+      const v = col.values as Uint8Array;
+      return { pred: (i) => scalars.has(v[i] !== 0) };
+    }
+    if (ref.path.length === 0 && ref.type !== DataType.JSON && ref.type !== DataType.Array && ref.type !== DataType.Int64) {
+      const v = col.values as ArrayLike<unknown>;
+      return { pred: (i) => scalars.has(v[i]) };
+    }
+    const get = getter(ref, col);
+    return {
+      pred(i) {
+        const x = get(i);
+        if (x === undefined) return false;
+        if (scalars.has(x)) return true;
+        // Arrays, bigints and numbers beyond 2^53 need a by-value comparison.
+        if (others.length === 0 && typeof x !== 'bigint') return false;
+        return lits.some((l) => valuesEqual(x, l));
+      },
+    };
+  };
+}
+
+/**
+ * `field <arith> c1 <op> c2`. Integer fields compute in Int64 (wrapping, truncating
+ * division, remainder with the dividend's sign) through bigint: exact, if slower. JSON
+ * values use integer arithmetic when the value and the constant are both integers,
+ * floating point otherwise; a missing or non-numeric JSON value matches nothing.
+ */
+function arithBuilder(p: Pred & { k: 'arith' }): (col: Column) => Leaf {
+  const intResult = p.operand.t === 'int';
+  const opInt = p.operand.t === 'int' ? p.operand.v : 0n;
+  const opNum = Number(p.operand.v);
+  const vInt = p.v.t === 'int' ? p.v.v : 0n;
+  const vNum = Number(p.v.v);
+  const applyInt = (x: bigint): bigint => {
+    switch (p.arith) {
+      case '+':
+        return BigInt.asIntN(64, x + opInt);
+      case '-':
+        return BigInt.asIntN(64, x - opInt);
+      case '*':
+        return BigInt.asIntN(64, x * opInt);
+      case '/':
+        return BigInt.asIntN(64, x / opInt);
+      case '%':
+        return x % opInt;
+    }
+  };
+  const applyNum = (x: number): number => {
+    switch (p.arith) {
+      case '+':
+        return x + opNum;
+      case '-':
+        return x - opNum;
+      case '*':
+        return x * opNum;
+      case '/':
+        return x / opNum;
+      case '%':
+        return x % opNum;
+    }
+  };
+  // Integer results are compared with an integer constant (the checker guarantees it).
+  const test = (x: unknown): boolean => {
+    if (intResult && (typeof x === 'bigint' || (typeof x === 'number' && Number.isInteger(x)))) {
+      return testCmp(p.op, compareNumbers(applyInt(BigInt(x)), vInt));
+    }
+    if (typeof x !== 'number') return false;
+    return testCmp(p.op, compareNumbers(applyNum(x), vNum));
+  };
+  return (col) => {
+    const get = getter(p.col, col);
+    return { pred: (i) => test(get(i)) };
+  };
+}
+
+// ---- nulls and column pairs -------------------------------------------------------------
+
+export function nullBinder(ref: ColRef, wantNull: boolean): Binder {
+  return (ctx) => {
+    const c = columnOf(ctx, ref);
+    const valid = c === null ? new Uint8Array(ctx.n) : c.valid;
+    return {
+      run(out, cand) {
+        for (let i = 0; i < ctx.n; i++) {
+          const isNull = valid !== null && valid[i] === 0;
+          out[i] = (cand === null || cand[i] !== 0) && isNull === wantNull ? 1 : 0;
+        }
+      },
+      valid: () => null,
+    };
+  };
+}
+
+export function cmpColsBinder(a: ColRef, b: ColRef, op: CmpOp): Binder {
+  return (ctx) => {
+    const ca = columnOf(ctx, a);
+    const cb = columnOf(ctx, b);
+    if (ca === null || cb === null) {
+      const none = new Uint8Array(ctx.n);
+      return { run: (out) => out.fill(0, 0, ctx.n), valid: () => none };
+    }
+    let valid: Uint8Array | null = ca.valid ?? cb.valid;
+    if (ca.valid && cb.valid) {
+      valid = new Uint8Array(ctx.n);
+      for (let i = 0; i < ctx.n; i++) valid[i] = ca.valid[i]! & cb.valid[i]!;
+    }
+    const ga = getter(a, ca.col);
+    const gb = getter(b, cb.col);
+    return {
+      run(out, cand) {
+        const m = ctx.mask(cand, valid);
+        drive(ctx.n, (i) => testCmp(op, compareValues(ga(i), gb(i))), out, m);
+        ctx.release(m, cand, valid);
+      },
+      valid: () => valid,
+    };
+  };
+}
