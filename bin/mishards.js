@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// The mishards executable: TypeScript sources run through tsx's loader, which worker
-// threads inherit through execArgv.
-import { register } from 'node:module';
-import { pathToFileURL } from 'node:url';
+// The mishards executable: the TypeScript sources run through tsx's loader hooks (engine
+// worker threads load them with `--import tsx` themselves).
+import { register } from 'tsx/esm/api';
 
-register('tsx/esm', pathToFileURL(import.meta.filename));
+register();
 await import('../cli/main.ts');

@@ -271,7 +271,9 @@ export function decodeFieldsData(schema: CollectionSchema, fieldsData: any[], nu
     }
     const sentType = parseDataType(fd.type);
     if (sentType !== DataType.None && sentType !== field.dataType && !(field.isDynamic && sentType === DataType.JSON)) {
-      throw invalidParameter(`field ${field.name}: expected ${dataTypeName(field.dataType)} data, got ${dataTypeName(sentType)}`);
+      throw invalidParameter(field.isPrimaryKey
+        ? `primary key ${field.name} is ${dataTypeName(field.dataType)}, but ${dataTypeName(sentType)} values were sent`
+        : `field ${field.name}: expected ${dataTypeName(field.dataType)} data, got ${dataTypeName(sentType)}`);
     }
     if (field.isPrimaryKey) {
       const expectKey = field.dataType === DataType.Int64 ? 'long_data' : 'string_data';

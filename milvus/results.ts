@@ -45,8 +45,9 @@ export function resolveOutputFields(schema: CollectionSchema, requested: string[
     if (!schema.enableDynamicField) throw fieldNotFound(name, schema.name);
     dynamicKeys.push(name);
   }
-  const names = [...chosen.keys()];
+  // The SDK reads result columns by the names in output_fields: the key must be among them.
   if (!chosen.has(pk.name)) chosen.set(pk.name, pk);
+  const names = [...chosen.keys()];
   const dyn = allDynamic ? 'all' : dynamicKeys.length ? dynamicKeys : undefined;
   if (dyn === 'all') names.push(DYNAMIC_FIELD);
   else if (dyn) names.push(...dynamicKeys);

@@ -44,7 +44,10 @@ export class Writer {
   /** Applies durable mutations and seal steps one at a time, in LSN order. */
   private applyChain: Promise<void> = Promise.resolve();
   private readonly dirtyDeleteLogs = new Set<string>();
+  /** Background index builds. */
   private readonly builds = new Set<Promise<void>>();
+  /** Delete-record appends not yet known to be written (a checkpoint waits for them). */
+  private readonly deleteWrites = new Set<Promise<void>>();
   private sealTimer: NodeJS.Timeout | undefined;
   private closed = false;
 
@@ -94,7 +97,7 @@ export class Writer {
     this.closed = true;
     if (this.sealTimer) clearInterval(this.sealTimer);
     await this.applyChain;
-    await Promise.allSettled([...this.builds]);
+    await this.settle();
     await this.wal?.close();
   }
 
@@ -204,12 +207,7 @@ export class Writer {
     const write = appendDeletes(this.opts.storageDir, seg.path, ts, pks).catch((e) => {
       this.opts.log.error({ err: e, segment: seg.id }, 'appending delete records failed; the log keeps them');
     });
-    this.track(write);
-  }
-
-  private track(p: Promise<void>): void {
-    this.builds.add(p);
-    void p.finally(() => this.builds.delete(p));
+    track(this.deleteWrites, write);
   }
 
   private growingFor(state: CollectionState, partitionId: number): GrowingSegment {
@@ -314,7 +312,7 @@ export class Writer {
       for (const seg of state.growing.values()) if (seg.firstLsn !== undefined) minMemory = Math.min(minMemory, seg.firstLsn);
       for (const s of state.sealing.values()) if (s.segment.firstLsn !== undefined) minMemory = Math.min(minMemory, s.segment.firstLsn);
     }
-    await Promise.allSettled([...this.builds]);
+    await Promise.allSettled([...this.deleteWrites]);
     const dirty = [...this.dirtyDeleteLogs];
     this.dirtyDeleteLogs.clear();
     await Promise.all(dirty.map((p) => syncDeletes(this.opts.storageDir, p)));
@@ -330,7 +328,7 @@ export class Writer {
     const build = this.buildIndex(state, seg, index).catch((e) => {
       this.opts.log.error({ err: e, segment: seg.id }, 'index build failed; the segment is searched exactly');
     });
-    this.track(build);
+    track(this.builds, build);
   }
 
   private async buildIndex(state: CollectionState, seg: SealedSegment, index: IndexRecord): Promise<void> {
@@ -353,7 +351,7 @@ export class Writer {
 
   /** Waits for background index builds and delete-record writes started so far. */
   async settle(): Promise<void> {
-    while (this.builds.size) await Promise.allSettled([...this.builds]);
+    while (this.builds.size || this.deleteWrites.size) await Promise.allSettled([...this.builds, ...this.deleteWrites]);
   }
 
   /** Rows per collection that are indexed, for DescribeIndex progress. */
@@ -386,6 +384,11 @@ export class Writer {
     columns.set(pk.name, { type: DataType.VarChar, values });
     return values;
   }
+}
+
+function track(set: Set<Promise<void>>, p: Promise<void>): void {
+  set.add(p);
+  void p.finally(() => set.delete(p));
 }
 
 /** How a collection's index record maps onto the engine: AUTOINDEX is HNSW. */

@@ -55,6 +55,8 @@ export async function startMariadb(): Promise<MariadbInstance> {
         `--user=${osUser}`,
         '--auth-root-authentication-method=socket',
         '--skip-test-db',
+        // Its own temp dir: bootstraps running at once must not share temporary tables.
+        `--tmpdir=${dir}`,
         ...TUNING,
       ], { timeout: 60_000 });
     } catch (err) {
@@ -72,6 +74,7 @@ export async function startMariadb(): Promise<MariadbInstance> {
       `--port=${port}`,
       '--bind-address=127.0.0.1',
       '--skip-name-resolve',
+      `--tmpdir=${dir}`,
       ...TUNING,
     ]);
     const info: MariadbInfo = {
