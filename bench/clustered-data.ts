@@ -1,0 +1,143 @@
+/**
+ * Seeded synthetic vectors for the engine tests and the node benchmark, plus the naive
+ * brute-force reference they are scored against.
+ *
+ * The data is a mixture of clusters. Real embeddings have a low intrinsic dimension, so a
+ * point is not an isotropic blob around its centre: it is the centre plus a random
+ * combination of a few directions owned by its cluster, plus a little isotropic noise.
+ * Row i is drawn from its own generator seeded by (seed, i), so a stream can be cut
+ * anywhere: `clusteredVectors(nq, dim, c, seed, n)` gives queries from the same mixture that
+ * are not among the first n rows.
+ */
+import type { MetricType, VectorSearchResult } from '../engine/engine.js';
+
+/** Directions spanned inside one cluster (its intrinsic dimension). */
+const LATENT_DIM = 12;
+/** Per-coordinate spread of a cluster's directions, relative to the unit spread of centres. */
+const LATENT_SCALE = 0.25;
+/** Per-coordinate isotropic noise added to every point. */
+const NOISE = 0.1;
+
+/** mulberry32: tiny, fast, good enough for test data, and identical on every platform. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Fills `out` with standard normal samples (Box-Muller, both outputs used). */
+function fillGaussian(rand: () => number, out: Float64Array): void {
+  for (let i = 0; i < out.length; i += 2) {
+    const r = Math.sqrt(-2 * Math.log(1 - rand()));
+    const t = 2 * Math.PI * rand();
+    out[i] = r * Math.cos(t);
+    if (i + 1 < out.length) out[i + 1] = r * Math.sin(t);
+  }
+}
+
+function rowSeed(seed: number, row: number): number {
+  return Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(row + 1, 0xc2b2ae35);
+}
+
+/** Rows [offset, offset + n) of the seeded mixture, row-major, n * dim floats. */
+export function clusteredVectors(n: number, dim: number, clusters: number, seed: number, offset = 0): Float32Array {
+  const rand = prng(seed);
+  const centres = new Float64Array(clusters * dim);
+  fillGaussian(rand, centres);
+  const bases = new Float64Array(clusters * LATENT_DIM * dim);
+  fillGaussian(rand, bases);
+  for (let i = 0; i < bases.length; i++) bases[i] *= LATENT_SCALE;
+
+  const out = new Float32Array(n * dim);
+  const latent = new Float64Array(LATENT_DIM);
+  const noise = new Float64Array(dim);
+  const row = new Float64Array(dim);
+  for (let i = 0; i < n; i++) {
+    const r = prng(rowSeed(seed, offset + i));
+    const c = Math.floor(r() * clusters);
+    fillGaussian(r, latent);
+    fillGaussian(r, noise);
+    for (let d = 0; d < dim; d++) row[d] = centres[c * dim + d] + NOISE * noise[d];
+    for (let l = 0; l < LATENT_DIM; l++) {
+      const base = (c * LATENT_DIM + l) * dim;
+      const z = latent[l];
+      for (let d = 0; d < dim; d++) row[d] += z * bases[base + d];
+    }
+    out.set(row, i * dim);
+  }
+  return out;
+}
+
+/** Milvus-convention score of two vectors, computed the plainest way. */
+function score(metric: MetricType, a: Float32Array, aOff: number, b: Float32Array, bOff: number, dim: number): number {
+  let s = 0;
+  if (metric === 'L2') {
+    for (let d = 0; d < dim; d++) s += (a[aOff + d] - b[bOff + d]) ** 2;
+    return s;
+  }
+  let na = 0;
+  let nb = 0;
+  for (let d = 0; d < dim; d++) {
+    s += a[aOff + d] * b[bOff + d];
+    na += a[aOff + d] * a[aOff + d];
+    nb += b[bOff + d] * b[bOff + d];
+  }
+  if (metric === 'IP') return s;
+  return na === 0 || nb === 0 ? 0 : s / (Math.sqrt(na) * Math.sqrt(nb));
+}
+
+/**
+ * The true top k of every query among the allowed rows, best first, ties by lower offset.
+ * Deliberately naive (every row scored, sorted insertion into a k-list): it is the
+ * reference that the engine's exact and approximate searches are judged against.
+ */
+export function bruteForceTopK(
+  vectors: Float32Array,
+  dim: number,
+  queries: Float32Array,
+  nq: number,
+  k: number,
+  metric: MetricType,
+  allowed?: Uint8Array,
+): VectorSearchResult {
+  const rows = vectors.length / dim;
+  const better = (a: number, b: number) => (metric === 'L2' ? a < b : a > b);
+  const result: VectorSearchResult = { offsets: [], scores: [] };
+  for (let q = 0; q < nq; q++) {
+    const ids: number[] = [];
+    const vals: number[] = [];
+    for (let r = 0; r < rows; r++) {
+      if (allowed && !allowed[r]) continue;
+      const s = score(metric, queries, q * dim, vectors, r * dim, dim);
+      if (ids.length === k && !better(s, vals[k - 1])) continue;
+      let pos = ids.length;
+      while (pos > 0 && better(s, vals[pos - 1])) pos--;
+      ids.splice(pos, 0, r);
+      vals.splice(pos, 0, s);
+      if (ids.length > k) {
+        ids.pop();
+        vals.pop();
+      }
+    }
+    result.offsets.push(Int32Array.from(ids));
+    result.scores.push(Float32Array.from(vals));
+  }
+  return result;
+}
+
+/** Mean fraction of the reference's ids that `got` also returned, over all queries. */
+export function recallAt(got: VectorSearchResult, truth: VectorSearchResult): number {
+  let hit = 0;
+  let total = 0;
+  for (let q = 0; q < truth.offsets.length; q++) {
+    const want = new Set(truth.offsets[q]);
+    total += want.size;
+    for (const o of got.offsets[q]) if (want.has(o)) hit++;
+  }
+  return total === 0 ? 1 : hit / total;
+}

@@ -1,0 +1,68 @@
+/**
+ * An engine worker: runs the synchronous work (graph builds, graph searches, large exact
+ * scans, checksums) off the main thread. One request at a time, in arrival order.
+ */
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { parentPort } from 'node:worker_threads';
+import { exactSearch, allowedRows, rowNorms } from './flat.js';
+import { HnswGraph } from './hnsw.js';
+import { pack, type Envelope, type WorkerReply, type WorkerRequest } from './protocol.js';
+
+// usearch frees a graph (heap memory or file mapping) only when its JS wrapper is
+// collected, and V8 does not see that memory, so a dropped graph could stay resident
+// indefinitely. Dropping therefore runs a collection explicitly.
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
+
+const graphs = new Map<number, HnswGraph>();
+
+function graph(id: number): HnswGraph {
+  const g = graphs.get(id);
+  if (!g) throw new Error(`engine worker: no index ${id}`);
+  return g;
+}
+
+function handle(req: WorkerRequest): { value: unknown; transfer?: ArrayBuffer[] } {
+  switch (req.op) {
+    case 'norms':
+      rowNorms(req.vectors, req.dim, req.out);
+      return { value: undefined };
+    case 'build':
+      graphs.set(req.id, HnswGraph.build(req.data, req.M, req.efConstruction, req.threads));
+      return { value: undefined };
+    case 'open':
+      graphs.set(req.id, HnswGraph.open(req.file, req.data, req.M, req.check));
+      return { value: undefined };
+    case 'save':
+      return { value: graph(req.id).save(req.file) };
+    case 'search': {
+      const { queries, nq, k, ef, allowed, allowedCount } = req;
+      const result =
+        req.id !== undefined
+          ? graph(req.id).search(queries, nq, k, ef, allowed, allowedCount)
+          : exactSearch(req.data!, queries, nq, k, allowed ? allowedRows(allowed, allowedCount) : undefined);
+      const packed = pack(result);
+      return {
+        value: packed,
+        transfer: [packed.counts.buffer, packed.offsets.buffer, packed.scores.buffer] as ArrayBuffer[],
+      };
+    }
+    case 'drop':
+      if (graphs.delete(req.id)) collectGarbage();
+      return { value: undefined };
+  }
+}
+
+parentPort!.on('message', ({ seq, req }: Envelope) => {
+  let reply: WorkerReply;
+  let transfer: ArrayBuffer[] | undefined;
+  try {
+    const done = handle(req);
+    reply = { seq, ok: true, value: done.value };
+    transfer = done.transfer;
+  } catch (err) {
+    reply = { seq, ok: false, message: (err as Error).message };
+  }
+  parentPort!.postMessage(reply, transfer);
+});

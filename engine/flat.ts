@@ -1,0 +1,252 @@
+/**
+ * Exact (brute-force) search with Milvus scores: L2 is the squared distance, ascending;
+ * IP and COSINE are similarities, descending; COSINE divides by both norms. This is the
+ * FLAT index, the search over growing segments, the exact scan of small allowed sets
+ * behind HNSW, and the rescoring of HNSW hits, so every path reports identical scores.
+ *
+ * Sums run in double precision (float32 products are exact in a double), with four
+ * partial sums to break the add dependency chain; the result differs from a one-sum loop
+ * only far below float32 resolution. Ties go to the lower offset.
+ */
+import type { MetricType, VectorSearchResult } from './engine.js';
+
+/** Raw vectors of a segment, with what exact scoring needs beside them. */
+export interface ExactData {
+  vectors: Float32Array;
+  dim: number;
+  metric: MetricType;
+  /** COSINE only: the Euclidean norm of every row (see `rowNorms`). */
+  norms?: Float64Array;
+}
+
+/** Rows scanned per block: a block (256 * 128 floats = 128 KiB) stays in cache across queries. */
+const BLOCK_ROWS = 256;
+
+export function rowNorms(vectors: Float32Array, dim: number, out: Float64Array): Float64Array {
+  const rows = out.length;
+  for (let r = 0; r < rows; r++) out[r] = Math.sqrt(dot(vectors, r * dim, vectors, r * dim, dim));
+  return out;
+}
+
+function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let d = 0;
+  for (; d + 3 < dim; d += 4) {
+    s0 += a[ao + d] * b[bo + d];
+    s1 += a[ao + d + 1] * b[bo + d + 1];
+    s2 += a[ao + d + 2] * b[bo + d + 2];
+    s3 += a[ao + d + 3] * b[bo + d + 3];
+  }
+  for (; d < dim; d++) s0 += a[ao + d] * b[bo + d];
+  return s0 + s1 + (s2 + s3);
+}
+
+function l2(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let d = 0;
+  for (; d + 3 < dim; d += 4) {
+    const e0 = a[ao + d] - b[bo + d];
+    const e1 = a[ao + d + 1] - b[bo + d + 1];
+    const e2 = a[ao + d + 2] - b[bo + d + 2];
+    const e3 = a[ao + d + 3] - b[bo + d + 3];
+    s0 += e0 * e0;
+    s1 += e1 * e1;
+    s2 += e2 * e2;
+    s3 += e3 * e3;
+  }
+  for (; d < dim; d++) {
+    const e = a[ao + d] - b[bo + d];
+    s0 += e * e;
+  }
+  return s0 + s1 + (s2 + s3);
+}
+
+/**
+ * The k best (offset, score) pairs seen so far. A binary heap whose root is the worst kept
+ * entry, so a candidate that cannot enter costs one comparison. Scores are stored as
+ * "badness" (L2 distance, or minus the similarity) so one ordering serves every metric.
+ */
+export class TopK {
+  private readonly bad: Float64Array;
+  private readonly ids: Int32Array;
+  size = 0;
+
+  constructor(readonly k: number) {
+    this.bad = new Float64Array(k);
+    this.ids = new Int32Array(k);
+  }
+
+  push(bad: number, id: number): void {
+    const { k } = this;
+    if (this.size < k) {
+      this.siftUp(this.size++, bad, id);
+    } else if (bad < this.bad[0] || (bad === this.bad[0] && id < this.ids[0])) {
+      this.siftDown(bad, id);
+    }
+  }
+
+  /** Sorted best first; scores converted back to the metric's sign. */
+  drain(metric: MetricType): { offsets: Int32Array; scores: Float32Array } {
+    const n = this.size;
+    const order = Array.from({ length: n }, (_, i) => i).sort(
+      (x, y) => this.bad[x] - this.bad[y] || this.ids[x] - this.ids[y],
+    );
+    const offsets = new Int32Array(n);
+    const scores = new Float32Array(n);
+    const sign = metric === 'L2' ? 1 : -1;
+    for (let i = 0; i < n; i++) {
+      offsets[i] = this.ids[order[i]];
+      scores[i] = sign * this.bad[order[i]];
+    }
+    this.size = 0;
+    return { offsets, scores };
+  }
+
+  private worse(i: number, bad: number, id: number): boolean {
+    return this.bad[i] > bad || (this.bad[i] === bad && this.ids[i] > id);
+  }
+
+  private siftUp(i: number, bad: number, id: number): void {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.worse(p, bad, id)) break;
+      this.bad[i] = this.bad[p];
+      this.ids[i] = this.ids[p];
+      i = p;
+    }
+    this.bad[i] = bad;
+    this.ids[i] = id;
+  }
+
+  private siftDown(bad: number, id: number): void {
+    const n = this.size;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      if (c + 1 < n && this.worse(c + 1, this.bad[c], this.ids[c])) c++;
+      if (!this.worse(c, bad, id)) break;
+      this.bad[i] = this.bad[c];
+      this.ids[i] = this.ids[c];
+      i = c;
+    }
+    this.bad[i] = bad;
+    this.ids[i] = id;
+  }
+}
+
+/**
+ * Badness (see TopK) of rows[start..end) (or of rows start..end when `rows` is undefined)
+ * for the query at qo, into out[0..]. One loop per metric and addressing mode, so nothing
+ * is re-tested per row.
+ */
+function scoreBlock(
+  data: ExactData,
+  query: Float32Array,
+  qo: number,
+  qNorm: number,
+  rows: Int32Array | undefined,
+  start: number,
+  end: number,
+  out: Float64Array,
+): void {
+  const { vectors, dim, metric, norms } = data;
+  const n = end - start;
+  if (metric === 'L2') {
+    if (rows) for (let i = 0; i < n; i++) out[i] = l2(query, qo, vectors, rows[start + i] * dim, dim);
+    else for (let i = 0; i < n; i++) out[i] = l2(query, qo, vectors, (start + i) * dim, dim);
+  } else if (metric === 'IP') {
+    if (rows) for (let i = 0; i < n; i++) out[i] = -dot(query, qo, vectors, rows[start + i] * dim, dim);
+    else for (let i = 0; i < n; i++) out[i] = -dot(query, qo, vectors, (start + i) * dim, dim);
+  } else {
+    for (let i = 0; i < n; i++) {
+      const r = rows ? rows[start + i] : start + i;
+      const denom = qNorm * norms![r];
+      out[i] = denom === 0 ? -0 : -(dot(query, qo, vectors, r * dim, dim) / denom);
+    }
+  }
+}
+
+/**
+ * Exact scores of the given rows for query q, best first: HNSW hits are re-scored here so
+ * that every index reports the same score for the same row.
+ */
+export function rescore(
+  data: ExactData,
+  queries: Float32Array,
+  q: number,
+  qNorm: number,
+  rows: Int32Array,
+): { offsets: Int32Array; scores: Float32Array } {
+  const bad = new Float64Array(rows.length);
+  scoreBlock(data, queries, q * data.dim, qNorm, rows, 0, rows.length, bad);
+  const heap = new TopK(Math.max(1, rows.length));
+  for (let i = 0; i < rows.length; i++) heap.push(bad[i], rows[i]);
+  return heap.drain(data.metric);
+}
+
+/** Norm of each query, for COSINE. */
+export function queryNorms(queries: Float32Array, nq: number, dim: number): Float64Array {
+  return rowNorms(queries, dim, new Float64Array(nq));
+}
+
+/**
+ * Offsets of the allowed rows, ascending. Reads the bitset four bytes at a time where it
+ * is aligned, so a sparse filter costs little more than its length / 4 word tests.
+ */
+export function allowedRows(allowed: Uint8Array, count: number): Int32Array {
+  const out = new Int32Array(count);
+  let j = 0;
+  let r = 0;
+  if (allowed.byteOffset % 4 === 0) {
+    const words = new Uint32Array(allowed.buffer, allowed.byteOffset, allowed.length >> 2);
+    for (let w = 0; w < words.length && j < count; w++) {
+      if (words[w] === 0) continue;
+      for (let b = w * 4; b < w * 4 + 4; b++) if (allowed[b] !== 0) out[j++] = b;
+    }
+    r = words.length * 4;
+  }
+  for (; r < allowed.length && j < count; r++) if (allowed[r] !== 0) out[j++] = r;
+  return j === count ? out : out.subarray(0, j);
+}
+
+/**
+ * The exact top k of every query over `rows` (offsets to consider, ascending), or over
+ * every row when `rows` is undefined. Rows are visited in cache-sized blocks, each block
+ * scored against every query before moving on, so nq > 1 reads the vectors once.
+ */
+export function exactSearch(
+  data: ExactData,
+  queries: Float32Array,
+  nq: number,
+  k: number,
+  rows?: Int32Array,
+): VectorSearchResult {
+  const { dim, metric } = data;
+  const total = rows ? rows.length : data.vectors.length / dim;
+  const qNorms = metric === 'COSINE' ? queryNorms(queries, nq, dim) : undefined;
+  const heaps = Array.from({ length: nq }, () => new TopK(Math.min(k, total)));
+  const block = new Float64Array(BLOCK_ROWS);
+  for (let start = 0; start < total; start += BLOCK_ROWS) {
+    const end = Math.min(total, start + BLOCK_ROWS);
+    for (let q = 0; q < nq; q++) {
+      scoreBlock(data, queries, q * dim, qNorms ? qNorms[q] : 0, rows, start, end, block);
+      const heap = heaps[q];
+      if (rows) for (let i = start; i < end; i++) heap.push(block[i - start], rows[i]);
+      else for (let i = start; i < end; i++) heap.push(block[i - start], i);
+    }
+  }
+  const result: VectorSearchResult = { offsets: [], scores: [] };
+  for (const heap of heaps) {
+    const { offsets, scores } = heap.drain(metric);
+    result.offsets.push(offsets);
+    result.scores.push(scores);
+  }
+  return result;
+}

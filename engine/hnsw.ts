@@ -1,0 +1,171 @@
+/**
+ * HNSW graphs on usearch, as they live inside an engine worker.
+ *
+ * usearch fixes `expansion_search` when an index object is created, but its search beam
+ * is max(expansion_search, wanted). Graphs are therefore created with expansion_search 1
+ * and searched with wanted = max(k, ef): any per-request `ef` gets exactly the beam it
+ * asks for, with no second index object (test/engine/hnsw.test.ts checks the equivalence
+ * against a view opened with expansion_search = ef).
+ *
+ * A corrupt graph file can crash the process inside usearch (bad neighbour ids are
+ * followed blindly), so a file is only mapped after its length and CRC-32 match what
+ * `save` recorded.
+ */
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { crc32 } from 'node:zlib';
+import type { Index, Matches, MetricKind } from 'usearch';
+import type { MetricType, VectorSearchResult } from './engine.js';
+import { allowedRows, exactSearch, queryNorms, rescore, type ExactData } from './flat.js';
+import { exactIsCheaper, FETCH_GROWTH, planSearch } from './plan.js';
+
+// usearch 2.26's ESM build never finishes loading inside a worker thread (the import spins
+// at 100% CPU and never settles); its CommonJS build, which finds the binary from
+// __dirname, loads at once.
+const usearch = createRequire(import.meta.url)('usearch') as typeof import('usearch');
+
+const METRIC_KIND: Record<MetricType, MetricKind> = {
+  L2: usearch.MetricKind.L2sq,
+  IP: usearch.MetricKind.IP,
+  COSINE: usearch.MetricKind.Cos,
+};
+
+/** What `save` recorded about a graph file, checked before the file is mapped. */
+export interface FileCheck {
+  bytes: number;
+  crc32: number;
+}
+
+const CRC_CHUNK = 8 << 20;
+
+export function fileCheck(path: string): FileCheck {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(CRC_CHUNK);
+    let crc = 0;
+    let bytes = 0;
+    for (let n; (n = readSync(fd, buf, 0, CRC_CHUNK, null)) > 0; bytes += n) crc = crc32(buf.subarray(0, n), crc);
+    return { bytes, crc32: crc };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function newIndex(dim: number, metric: MetricType, M: number, efConstruction: number): Index {
+  return new usearch.Index({
+    dimensions: dim,
+    metric: METRIC_KIND[metric],
+    quantization: usearch.ScalarKind.F32,
+    connectivity: M,
+    expansion_add: efConstruction,
+    expansion_search: 1,
+    multi: false,
+  });
+}
+
+export class HnswGraph {
+  private constructor(
+    private readonly index: Index,
+    /** The segment's raw vectors: exact scans of small allowed sets and rescoring. */
+    readonly data: ExactData,
+    readonly rows: number,
+  ) {}
+
+  /** Builds over every row of `data`, key = row offset, on `threads` native threads. */
+  static build(data: ExactData, M: number, efConstruction: number, threads: number): HnswGraph {
+    const rows = data.vectors.length / data.dim;
+    const index = newIndex(data.dim, data.metric, M, efConstruction);
+    if (rows > 0) {
+      const keys = new BigUint64Array(rows);
+      for (let i = 0; i < rows; i++) keys[i] = BigInt(i);
+      index.add(keys, data.vectors, threads);
+    }
+    return new HnswGraph(index, data, rows);
+  }
+
+  /**
+   * Memory-maps a saved graph. With `check`, the file is verified first; replicas opened
+   * after a verified open skip it. Errors name the file.
+   */
+  static open(file: string, data: ExactData, M: number, check?: FileCheck): HnswGraph {
+    const rows = data.vectors.length / data.dim;
+    try {
+      if (check) {
+        const { size } = statSync(file);
+        if (size !== check.bytes) throw new Error(`file is ${size} bytes, expected ${check.bytes} (truncated or replaced)`);
+        if (fileCheck(file).crc32 !== check.crc32) throw new Error('checksum mismatch (corrupt file)');
+      }
+      const index = newIndex(data.dim, data.metric, M, 0);
+      index.view(file);
+      if (index.size() !== rows) throw new Error(`graph holds ${index.size()} rows, segment has ${rows}`);
+      return new HnswGraph(index, data, rows);
+    } catch (err) {
+      throw new Error(`cannot open HNSW index ${file}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Writes the graph to `file` and returns what a later `open` checks. */
+  save(file: string): FileCheck {
+    this.index.save(file);
+    return fileCheck(file);
+  }
+
+  /**
+   * Top k per query among the allowed rows (all rows when `allowed` is undefined), with
+   * `allowedCount` their number. Planned per call: an exact scan when that is cheaper, else
+   * the graph with a beam widened by 1/selectivity, widened again for a query that still
+   * finds fewer than k allowed hits, and an exact scan once that costs less than widening.
+   */
+  search(
+    queries: Float32Array,
+    nq: number,
+    k: number,
+    ef: number,
+    allowed: Uint8Array | undefined,
+    allowedCount: number,
+  ): VectorSearchResult {
+    const { rows, data } = this;
+    const want = Math.min(k, allowedCount);
+    const plan = planSearch(rows, allowedCount, k, ef);
+    const exactRows = () => (allowed && allowedCount < rows ? allowedRows(allowed, allowedCount) : undefined);
+    if (plan.exact) return exactSearch(data, queries, nq, k, exactRows());
+
+    const dim = data.dim;
+    const qNorms = data.metric === 'COSINE' ? queryNorms(queries, nq, dim) : undefined;
+    const first = this.index.search(queries, plan.beam, 1);
+    const batch = first instanceof usearch.BatchMatches ? first : undefined;
+    const result: VectorSearchResult = { offsets: [], scores: [] };
+    for (let q = 0; q < nq; q++) {
+      let matches = batch ? batch.get(q) : (first as Matches);
+      let beam = plan.beam;
+      let hits = pick(matches.keys, allowed, want);
+      while (hits.length < want) {
+        beam = Math.min(rows, beam * FETCH_GROWTH);
+        if (exactIsCheaper(allowedCount, beam, rows)) break;
+        matches = this.index.search(queries.subarray(q * dim, (q + 1) * dim), beam, 1);
+        hits = pick(matches.keys, allowed, want);
+      }
+      const best =
+        hits.length < want
+          ? exactSearch(data, queries.subarray(q * dim, (q + 1) * dim), 1, k, exactRows())
+          : undefined;
+      const hit = best
+        ? { offsets: best.offsets[0], scores: best.scores[0] }
+        : rescore(data, queries, q, qNorms ? qNorms[q] : 0, hits);
+      result.offsets.push(hit.offsets);
+      result.scores.push(hit.scores);
+    }
+    return result;
+  }
+}
+
+/** The first `want` allowed keys, in the graph's order. */
+function pick(keys: BigUint64Array, allowed: Uint8Array | undefined, want: number): Int32Array {
+  const out = new Int32Array(want);
+  let n = 0;
+  for (let i = 0; i < keys.length && n < want; i++) {
+    const offset = Number(keys[i]);
+    if (!allowed || allowed[offset] !== 0) out[n++] = offset;
+  }
+  return n === want ? out : out.subarray(0, n);
+}

@@ -1,0 +1,157 @@
+/**
+ * The main-thread side of an index: validates requests, runs small exact scans in place
+ * (cheaper than a worker hop) and sends everything else to a worker.
+ */
+import { join } from 'node:path';
+import type { IndexType, MetricType, VectorIndex, VectorSearchRequest, VectorSearchResult } from './engine.js';
+import { allowedRows, exactSearch, type ExactData } from './flat.js';
+import type { FileCheck } from './hnsw.js';
+import { GRAPH_FILE, writeMeta } from './index-files.js';
+import { HNSW_DEFAULTS, INLINE_WORK, planSearch } from './plan.js';
+import { unpack, type PackedResult, type WorkerRequest } from './protocol.js';
+import type { WorkerPool } from './worker-pool.js';
+
+function positiveInt(name: string, value: unknown): number {
+  if (!Number.isInteger(value) || (value as number) < 1) throw new Error(`${name} must be a positive integer, got ${value}`);
+  return value as number;
+}
+
+function countAllowed(allowed: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < allowed.length; i++) if (allowed[i] !== 0) n++;
+  return n;
+}
+
+/**
+ * A view that can be posted without cloning more than it shows: structured clone copies a
+ * view's whole ArrayBuffer, so a small view of a large buffer is sliced first.
+ */
+function compact<T extends Float32Array | Uint8Array>(view: T): T {
+  if (view.buffer instanceof SharedArrayBuffer || view.byteLength === view.buffer.byteLength) return view;
+  return view.slice() as T;
+}
+
+abstract class PooledIndex implements VectorIndex {
+  abstract readonly indexType: IndexType;
+  readonly metric: MetricType;
+  readonly dim: number;
+  readonly size: number;
+  protected closed = false;
+
+  constructor(
+    protected readonly pool: WorkerPool,
+    protected readonly data: ExactData,
+  ) {
+    this.metric = data.metric;
+    this.dim = data.dim;
+    this.size = data.vectors.length / data.dim;
+  }
+
+  /** Whether a search with this many allowed rows is an exact scan. */
+  protected abstract scansExactly(allowedCount: number, k: number, ef: number): boolean;
+  /** The worker to send a search to, and what names the index there. */
+  protected abstract target(): { worker: number; id?: number; data?: ExactData };
+
+  async search(req: VectorSearchRequest): Promise<VectorSearchResult> {
+    if (this.closed) throw new Error(`${this.indexType} index is closed`);
+    const nq = positiveInt('nq', req.nq);
+    const k = positiveInt('k', req.k);
+    const ef = positiveInt('ef', req.params?.ef ?? HNSW_DEFAULTS.ef);
+    if (req.queries.length !== nq * this.dim) {
+      throw new Error(`queries hold ${req.queries.length} floats, expected nq * dim = ${nq * this.dim}`);
+    }
+    if (req.allowed && req.allowed.length !== this.size) {
+      throw new Error(`allowed has ${req.allowed.length} entries, the index has ${this.size} rows`);
+    }
+    const count = req.allowed ? (req.allowedCount ?? countAllowed(req.allowed)) : this.size;
+    if (count === 0) return { offsets: Array.from({ length: nq }, () => new Int32Array(0)), scores: Array.from({ length: nq }, () => new Float32Array(0)) };
+    // A bitset that lets every row through is no filter.
+    const allowed = req.allowed && count < this.size ? req.allowed : undefined;
+    if (this.scansExactly(count, k, ef) && nq * count * this.dim <= INLINE_WORK) {
+      return exactSearch(this.data, req.queries, nq, k, allowed ? allowedRows(allowed, count) : undefined);
+    }
+    const { worker, id, data } = this.target();
+    const request: WorkerRequest = {
+      op: 'search',
+      id,
+      data,
+      queries: compact(req.queries),
+      nq,
+      k,
+      ef,
+      allowed: allowed && compact(allowed),
+      allowedCount: count,
+    };
+    return unpack(await this.pool.call<PackedResult>(worker, request));
+  }
+
+  abstract save(dir: string): Promise<void>;
+
+  async close(): Promise<void> {
+    this.closed = true;
+  }
+}
+
+/** Exact search over the raw vectors; stateless in the workers, so any worker serves it. */
+export class FlatIndex extends PooledIndex {
+  readonly indexType = 'FLAT' as const;
+
+  protected scansExactly(): boolean {
+    return true;
+  }
+
+  protected target() {
+    return { worker: this.pool.leastBusy(this.pool.all()), data: this.data };
+  }
+
+  async save(dir: string): Promise<void> {
+    await writeMeta(dir, { format: 1, indexType: 'FLAT', metric: this.metric, dim: this.dim, rows: this.size });
+  }
+}
+
+/**
+ * A usearch graph held by one or more workers (`holders`): a built graph lives in the
+ * worker that built it; a loaded graph is memory-mapped by every worker, so one segment
+ * can be searched on all cores.
+ */
+export class HnswIndex extends PooledIndex {
+  readonly indexType = 'HNSW' as const;
+
+  constructor(
+    pool: WorkerPool,
+    data: ExactData,
+    private readonly id: number,
+    private readonly holders: number[],
+    private readonly params: { M: number; efConstruction: number },
+  ) {
+    super(pool, data);
+  }
+
+  protected scansExactly(allowedCount: number, k: number, ef: number): boolean {
+    return planSearch(this.size, allowedCount, k, ef).exact;
+  }
+
+  protected target() {
+    return { worker: this.pool.leastBusy(this.holders), id: this.id };
+  }
+
+  async save(dir: string): Promise<void> {
+    if (this.closed) throw new Error('HNSW index is closed');
+    const check = await this.pool.call<FileCheck>(this.holders[0], { op: 'save', id: this.id, file: join(dir, GRAPH_FILE) });
+    await writeMeta(dir, {
+      format: 1,
+      indexType: 'HNSW',
+      metric: this.metric,
+      dim: this.dim,
+      rows: this.size,
+      graph: { ...this.params, ...check },
+    });
+  }
+
+  override async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    // Queued behind any search in flight on the same worker, so those still complete.
+    await Promise.all(this.holders.map((w) => this.pool.call(w, { op: 'drop', id: this.id }).catch(() => undefined)));
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Messages between the engine (main thread) and its workers. Vectors and norms travel as
+ * views of SharedArrayBuffers, so posting them shares memory instead of copying it.
+ */
+import type { VectorSearchResult } from './engine.js';
+import type { ExactData } from './flat.js';
+import type { FileCheck } from './hnsw.js';
+
+export type WorkerRequest =
+  /** Row norms of `vectors` (for COSINE), written into `out`. */
+  | { op: 'norms'; vectors: Float32Array; dim: number; out: Float64Array }
+  /** Builds graph `id` over `data` and keeps it. */
+  | { op: 'build'; id: number; data: ExactData; M: number; efConstruction: number; threads: number }
+  /** Maps the saved graph `file` as graph `id`, verifying it first when `check` is given. */
+  | { op: 'open'; id: number; data: ExactData; file: string; M: number; check?: FileCheck }
+  /** Saves graph `id` to `file`. Replies with the FileCheck. */
+  | { op: 'save'; id: number; file: string }
+  /**
+   * Searches graph `id`, or scans `data` exactly when no graph is named. `allowed` is
+   * undefined when every row may match.
+   */
+  | {
+      op: 'search';
+      id?: number;
+      data?: ExactData;
+      queries: Float32Array;
+      nq: number;
+      k: number;
+      ef: number;
+      allowed?: Uint8Array;
+      allowedCount: number;
+    }
+  /** Forgets graph `id` and frees its native memory. */
+  | { op: 'drop'; id: number };
+
+/** A search answer packed into three transferable arrays: counts[q] hits for query q. */
+export interface PackedResult {
+  counts: Int32Array;
+  offsets: Int32Array;
+  scores: Float32Array;
+}
+
+export type WorkerReply = { seq: number; ok: true; value: unknown } | { seq: number; ok: false; message: string };
+
+export type Envelope = { seq: number; req: WorkerRequest };
+
+export function pack(result: VectorSearchResult): PackedResult {
+  const nq = result.offsets.length;
+  const counts = new Int32Array(nq);
+  let total = 0;
+  for (let q = 0; q < nq; q++) total += counts[q] = result.offsets[q].length;
+  const offsets = new Int32Array(total);
+  const scores = new Float32Array(total);
+  for (let q = 0, at = 0; q < nq; at += counts[q++]) {
+    offsets.set(result.offsets[q], at);
+    scores.set(result.scores[q], at);
+  }
+  return { counts, offsets, scores };
+}
+
+export function unpack({ counts, offsets, scores }: PackedResult): VectorSearchResult {
+  const result: VectorSearchResult = { offsets: [], scores: [] };
+  for (let q = 0, at = 0; q < counts.length; at += counts[q++]) {
+    result.offsets.push(offsets.subarray(at, at + counts[q]));
+    result.scores.push(scores.subarray(at, at + counts[q]));
+  }
+  return result;
+}

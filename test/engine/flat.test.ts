@@ -1,0 +1,107 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { bruteForceTopK, clusteredVectors } from '../../bench/clustered-data.js';
+import type { MetricType, VectorSearchResult } from '../../engine/engine.js';
+import { exactSearch, rowNorms, TopK } from '../../engine/flat.js';
+import { createEngine } from '../../engine/index.js';
+
+const engine = createEngine({ threads: 2 });
+afterAll(() => engine.close());
+
+const METRICS: MetricType[] = ['L2', 'IP', 'COSINE'];
+
+/** Clustered rows plus the awkward cases: exact duplicates (ties) and a zero vector. */
+function awkwardRows(rows: number, dim: number, seed: number): Float32Array {
+  const v = clusteredVectors(rows, dim, 8, seed);
+  v.copyWithin(5 * dim, 3 * dim, 4 * dim); // row 5 duplicates row 3
+  v.copyWithin(9 * dim, 3 * dim, 4 * dim); // and so does row 9
+  v.fill(0, 7 * dim, 8 * dim); // row 7 is all zeros
+  return v;
+}
+
+/** Allowed bitsets at several densities, including none and all. */
+function bitsets(rows: number): Uint8Array[] {
+  const out = [0, 0.01, 0.3, 0.9, 1].map((p, s) => {
+    const b = new Uint8Array(rows);
+    for (let i = 0; i < rows; i++) b[i] = (Math.imul(i + 1, 2654435761 + s) >>> 0) / 2 ** 32 < p ? 1 : 0;
+    return b;
+  });
+  out[1][3] = out[1][5] = out[1][9] = 1; // keep the duplicates in a sparse set
+  return out;
+}
+
+function expectSameHits(got: VectorSearchResult, want: VectorSearchResult): void {
+  expect(got.offsets.map((o) => Array.from(o))).toEqual(want.offsets.map((o) => Array.from(o)));
+  expect(got.scores.map((s) => Array.from(s))).toEqual(want.scores.map((s) => Array.from(s)));
+}
+
+describe('exact search (FLAT)', () => {
+  for (const metric of METRICS) {
+    it(`${metric}: equals the naive reference, with and without allowed sets`, async () => {
+      // 3000 x 24 with nq 4 goes to a worker; the 1%-allowed searches run inline.
+      const dim = 24;
+      const rows = 3000;
+      const vectors = awkwardRows(rows, dim, 11);
+      const queries = clusteredVectors(4, dim, 8, 11, rows);
+      queries.set(vectors.subarray(3 * dim, 4 * dim), dim); // query 1 sits on the duplicated row
+      const index = await engine.build(vectors, dim, metric, 'FLAT');
+      for (const allowed of [undefined, ...bitsets(rows)]) {
+        for (const k of [1, 10, 57]) {
+          const want = bruteForceTopK(vectors, dim, queries, 4, k, metric, allowed);
+          expectSameHits(await index.search({ queries, nq: 4, k, allowed }), want);
+        }
+      }
+      await index.close();
+    });
+  }
+
+  it('returns fewer than k hits when fewer rows exist or pass, never padding', async () => {
+    const dim = 8;
+    const vectors = clusteredVectors(5, dim, 2, 3);
+    const index = await engine.build(vectors, dim, 'L2', 'FLAT');
+    const queries = clusteredVectors(2, dim, 2, 3, 5);
+    const all = await index.search({ queries, nq: 2, k: 10 });
+    expect(all.offsets.map((o) => o.length)).toEqual([5, 5]);
+    const none = await index.search({ queries, nq: 2, k: 10, allowed: new Uint8Array(5), allowedCount: 0 });
+    expect(none.offsets.map((o) => o.length)).toEqual([0, 0]);
+    const two = await index.search({ queries, nq: 2, k: 10, allowed: Uint8Array.of(0, 1, 0, 1, 0) });
+    expect(Array.from(two.offsets[0]).sort()).toEqual([1, 3]);
+  });
+
+  it('scores follow Milvus conventions on a hand-checked example', () => {
+    const vectors = Float32Array.of(1, 0, 0, 2, 3, 4);
+    const query = Float32Array.of(1, 1);
+    const run = (metric: MetricType) =>
+      exactSearch({ vectors, dim: 2, metric, norms: rowNorms(vectors, 2, new Float64Array(3)) }, query, 1, 3);
+    const l2 = run('L2'); // squared distances 1, 2, 13, ascending
+    expect(Array.from(l2.offsets[0])).toEqual([0, 1, 2]);
+    expect(Array.from(l2.scores[0])).toEqual([1, 2, 13]);
+    const ip = run('IP'); // 1, 2, 7, descending
+    expect(Array.from(ip.offsets[0])).toEqual([2, 1, 0]);
+    expect(Array.from(ip.scores[0])).toEqual([7, 2, 1]);
+    const cos = run('COSINE'); // 7/(5*sqrt2), 1/sqrt2, 1/sqrt2: tie broken by lower offset
+    expect(Array.from(cos.offsets[0])).toEqual([2, 0, 1]);
+    expect(cos.scores[0][0]).toBeCloseTo(7 / (5 * Math.SQRT2), 6);
+    expect(cos.scores[0][1]).toBeCloseTo(Math.SQRT1_2, 6);
+  });
+
+  it('keeps the k smallest of a shuffled stream, ties by lower id', () => {
+    const heap = new TopK(5);
+    const values = [5, 3, 9, 3, 1, 7, 3, 0, 8, 2];
+    values.forEach((v, i) => heap.push(v, i));
+    const { offsets, scores } = heap.drain('L2');
+    expect(Array.from(scores)).toEqual([0, 1, 2, 3, 3]);
+    expect(Array.from(offsets)).toEqual([7, 4, 9, 1, 3]);
+  });
+
+  it('rejects malformed requests with a reason', async () => {
+    const index = await engine.build(clusteredVectors(10, 4, 2, 1), 4, 'IP', 'FLAT');
+    await expect(index.search({ queries: new Float32Array(3), nq: 1, k: 1 })).rejects.toThrow(/nq \* dim/);
+    await expect(index.search({ queries: new Float32Array(4), nq: 1, k: 0 })).rejects.toThrow(/k must be/);
+    await expect(index.search({ queries: new Float32Array(4), nq: 1, k: 1, allowed: new Uint8Array(3) })).rejects.toThrow(
+      /allowed has 3/,
+    );
+    await expect(engine.build(new Float32Array(10), 4, 'L2', 'FLAT')).rejects.toThrow(/multiple of dim/);
+    await index.close();
+    await expect(index.search({ queries: new Float32Array(4), nq: 1, k: 1 })).rejects.toThrow(/closed/);
+  });
+});
