@@ -1,5 +1,5 @@
 import type { Column, ColumnBatch, PrimaryKey } from '../core/columns.js';
-import { DataType, type CollectionSchema } from '../core/schema.js';
+import type { CollectionSchema } from '../core/schema.js';
 import type { VectorIndex } from '../engine/engine.js';
 
 /**
@@ -92,8 +92,4 @@ export abstract class Segment implements ColumnBatch {
     for (let i = 0; i < n; i++) out[i] = del[i] ? 0 : 1;
     return out;
   }
-}
-
-export function pkOfColumn(col: Column, row: number): PrimaryKey {
-  return col.type === DataType.Int64 ? (col.values as BigInt64Array)[row]! : (col.values as string[])[row]!;
 }

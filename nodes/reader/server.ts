@@ -3,10 +3,8 @@ import type { ServerOptions } from '../../cli/options.js';
 import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import { DataNodeService } from '../../proto/data-node.js';
-import { bindGrpc, createGrpcServer, shutdownGrpc } from '../common/grpc-server.js';
-import { MetricsServer } from '../common/metrics-server.js';
+import { serveNode, type RunningNode } from '../common/serve.js';
 import { dataNodeImplementation } from '../data-node-api.js';
-import type { RunningNode } from '../writer/server.js';
 import { ReaderSegments } from './reader-source.js';
 
 /** Starts a read-only node of group `opts.group`: the internal data-node API over loaded segments. */
@@ -14,20 +12,12 @@ export async function startReader(opts: ServerOptions, log: Logger): Promise<Run
   const meta = await openMetaStore(opts.meta);
   const engine = createEngine(opts.threads ? { threads: opts.threads } : {});
   const segments = new ReaderSegments(meta, opts.storage, engine, log);
-  const server = createGrpcServer();
-  server.addService(DataNodeService.service, dataNodeImplementation(segments, engine, log));
-  const grpcAddr = await bindGrpc(server, opts.host, opts.port);
-  const metrics = new MetricsServer(`reader-${opts.group}`);
-  const metricsAddr = await metrics.listen(opts.host, opts.metricsPort, () => true);
-  return {
-    grpc: grpcAddr,
-    metrics: metricsAddr,
-    async stop() {
-      await shutdownGrpc(server);
-      await metrics.close();
-      await segments.close();
-      await engine.close();
-      await meta.close();
-    },
-  };
+  return serveNode({
+    role: `reader-${opts.group}`,
+    host: opts.host,
+    port: opts.port,
+    metricsPort: opts.metricsPort,
+    services: [[DataNodeService.service, dataNodeImplementation(segments, engine, log)]],
+    closers: [() => segments.close(), () => engine.close(), () => meta.close()],
+  });
 }

@@ -1,0 +1,38 @@
+import type * as grpc from '@grpc/grpc-js';
+import { bindGrpc, createGrpcServer, shutdownGrpc } from './grpc-server.js';
+import { MetricsServer } from './metrics-server.js';
+
+export interface RunningNode {
+  grpc: string;
+  metrics: string;
+  stop(): Promise<void>;
+}
+
+export interface ServeOptions {
+  role: string;
+  host: string;
+  port: number;
+  metricsPort: number;
+  /** gRPC services this node serves. */
+  services: [grpc.ServiceDefinition, grpc.UntypedServiceImplementation][];
+  /** Resources to release after the servers stop, in order. */
+  closers: (() => Promise<void>)[];
+}
+
+/** Serves a node's gRPC services and its metrics endpoint; stop() ends both, then the closers. */
+export async function serveNode(o: ServeOptions): Promise<RunningNode> {
+  const server = createGrpcServer();
+  for (const [definition, implementation] of o.services) server.addService(definition, implementation);
+  const grpcAddr = await bindGrpc(server, o.host, o.port);
+  const metrics = new MetricsServer(o.role);
+  const metricsAddr = await metrics.listen(o.host, o.metricsPort, () => true);
+  return {
+    grpc: grpcAddr,
+    metrics: metricsAddr,
+    async stop() {
+      await shutdownGrpc(server);
+      await metrics.close();
+      for (const close of o.closers) await close();
+    },
+  };
+}
