@@ -14,20 +14,32 @@ const returnsBareStatus = (method: grpc.MethodDefinition<any, any>): boolean =>
  * with a status naming it as unsupported, because the SDK crashes on replies without one and
  * silently swallows UNIMPLEMENTED.
  */
-export function milvusServiceImplementation(handlers: Record<string, MilvusHandler>, onError?: (method: string, err: unknown) => void): grpc.UntypedServiceImplementation {
+export interface ServiceHooks {
+  /** Called for failures that are not MilvusErrors (bugs, I/O): they deserve a log line. */
+  onError?: (method: string, err: unknown) => void;
+  /** Called when a request starts; the returned function gets the result code. */
+  onRequest?: (method: string) => (code: number) => void;
+}
+
+export function milvusServiceImplementation(handlers: Record<string, MilvusHandler>, hooks: ServiceHooks = {}): grpc.UntypedServiceImplementation {
   const impl: grpc.UntypedServiceImplementation = {};
   for (const [name, method] of Object.entries(MilvusService.service)) {
     const bare = returnsBareStatus(method);
     const handler = handlers[name];
     impl[name] = (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => {
+      const done = hooks.onRequest?.(name);
       const run = handler
         ? handler(call.request, call)
         : Promise.reject(new MilvusError('UnexpectedError', Code.ServiceInternal, `${name} is not supported by Mishards`));
       run.then(
-        (res) => callback(null, bare ? (res.error_code ? res : successStatus()) : { ...res, status: successStatus() }),
+        (res) => {
+          done?.(0);
+          callback(null, bare ? (res.error_code ? res : successStatus()) : { ...res, status: successStatus() });
+        },
         (err) => {
-          if (!(err instanceof MilvusError)) onError?.(name, err);
+          if (!(err instanceof MilvusError)) hooks.onError?.(name, err);
           const status = errorStatus(err);
+          done?.(status.code);
           callback(null, bare ? status : { status });
         },
       );

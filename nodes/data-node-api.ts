@@ -12,6 +12,7 @@ import { templateValuesFromJson } from '../milvus/template-values.js';
 import type { Hit } from '../search/hits.js';
 import { queryRows, searchSegments } from '../search/segment-search.js';
 import type { Segment } from '../segment/segment.js';
+import type { RpcMetrics } from './common/rpc-metrics.js';
 
 /** What a data node offers the internal API: its collections' schemas and loaded segments. */
 export interface SegmentSource {
@@ -68,30 +69,33 @@ function encodeResult(schema: CollectionSchema, perQuery: Hit[][], outputFields:
 
 type Unary = (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => void;
 
-function unary(log: Logger, name: string, fn: (req: any) => Promise<Record<string, unknown>>): Unary {
-  return (call, cb) => {
+/** grpc-js implementation of mishards.data.DataNode over a segment source. */
+export function dataNodeImplementation(source: SegmentSource, engine: VectorEngine, log: Logger, metrics?: RpcMetrics): grpc.UntypedServiceImplementation {
+  const unary = (name: string, fn: (req: any) => Promise<Record<string, unknown>>): Unary => (call, cb) => {
+    const done = metrics?.start('DataNode', name);
     fn(call.request).then(
-      (res) => cb(null, { status: ok, ...res }),
+      (res) => {
+        done?.(0);
+        cb(null, { status: ok, ...res });
+      },
       (e) => {
         if (!(e instanceof MilvusError)) log.error({ err: e, method: name }, 'internal request failed');
-        cb(null, { status: statusOf(e) });
+        const status = statusOf(e);
+        done?.(status.code);
+        cb(null, { status });
       },
     );
   };
-}
-
-/** grpc-js implementation of mishards.data.DataNode over a segment source. */
-export function dataNodeImplementation(source: SegmentSource, engine: VectorEngine, log: Logger): grpc.UntypedServiceImplementation {
   return {
-    LoadSegments: unary(log, 'LoadSegments', async (req) => {
+    LoadSegments: unary('LoadSegments', async (req) => {
       const r = await source.load(req.collection_name, req.segment_ids.map(Number));
       return { loaded: r.loaded.map(String), errors: r.errors };
     }),
-    ReleaseSegments: unary(log, 'ReleaseSegments', async (req) => {
+    ReleaseSegments: unary('ReleaseSegments', async (req) => {
       await source.release(req.collection_name, req.segment_ids.map(Number));
       return {};
     }),
-    ListSegments: unary(log, 'ListSegments', async () => ({
+    ListSegments: unary('ListSegments', async () => ({
       segments: source.list().map((s) => ({
         collection_name: s.collection,
         segment_id: String(s.segment.id),
@@ -102,7 +106,7 @@ export function dataNodeImplementation(source: SegmentSource, engine: VectorEngi
         growing: s.growing,
       })),
     })),
-    SearchSegments: unary(log, 'SearchSegments', async (req) => {
+    SearchSegments: unary('SearchSegments', async (req) => {
       const schema = await source.schema(req.collection_name);
       const vector = schema.fields.find((f) => f.dataType === DataType.FloatVector)!;
       const segments = inPartitions(await source.segments(req.collection_name, req.segment_ids.map(Number), req.include_growing), req.partition_ids);
@@ -115,7 +119,7 @@ export function dataNodeImplementation(source: SegmentSource, engine: VectorEngi
       }, engine);
       return encodeResult(schema, perQuery, req.output_fields, topk);
     }),
-    QuerySegments: unary(log, 'QuerySegments', async (req) => {
+    QuerySegments: unary('QuerySegments', async (req) => {
       const schema = await source.schema(req.collection_name);
       const segments = inPartitions(await source.segments(req.collection_name, req.segment_ids.map(Number), req.include_growing), req.partition_ids);
       const rows = queryRows(segments, compile(schema, req.filter, req.template_values_json));

@@ -1,7 +1,7 @@
 import type { Column, PrimaryKey } from '../core/columns.js';
 import { DataType, type CollectionSchema } from '../core/schema.js';
 import type { VectorEngine, VectorIndex } from '../engine/engine.js';
-import { indexDir, readDeletes, readSegment, SegmentFileError, type IndexManifest, type SegmentManifest } from '../storage/segment-files.js';
+import { indexDir, readDeletes, readIndexManifest, readSegment, SegmentFileError, type IndexManifest, type SegmentManifest } from '../storage/segment-files.js';
 import { Segment } from './segment.js';
 
 /**
@@ -85,6 +85,18 @@ export class SealedSegment extends Segment {
       throw new SegmentFileError(this.id, `cannot open index: ${(e as Error).message}`);
     }
   }
+
+  /** Opens an index published after this segment was loaded (readers call it before searches). */
+  async refreshIndex(engine: VectorEngine): Promise<void> {
+    if (this.vectorIndex) return;
+    // Concurrent requests share one attempt: opening twice would close an index in use.
+    this.opening ??= (async () => {
+      const manifest = await readIndexManifest(this.root, this.path);
+      if (manifest && !this.vectorIndex) await this.openIndex(engine, manifest);
+    })().finally(() => (this.opening = undefined));
+    await this.opening;
+  }
+  private opening: Promise<void> | undefined;
 
   async dropIndex(): Promise<void> {
     const prev = this.vectorIndex;

@@ -100,13 +100,16 @@ export async function readSegment(root: string, rel: string, segmentId: number):
   const tsCol = decoded.columns.get(TS_COLUMN);
   if (!tsCol) throw new SegmentFileError(segmentId, 'data.msc has no timestamp column');
   decoded.columns.delete(TS_COLUMN);
-  let index: IndexManifest | undefined;
+  return { manifest, columns: decoded.columns, ts: tsCol.values as Float64Array, index: await readIndexManifest(root, rel) };
+}
+
+/** The published index of a segment, if there is one. */
+export async function readIndexManifest(root: string, rel: string): Promise<IndexManifest | undefined> {
   try {
-    index = JSON.parse(await readFile(join(dir, 'index', 'index.json'), 'utf8'));
+    return JSON.parse(await readFile(join(indexDir(root, rel), 'index.json'), 'utf8'));
   } catch {
-    index = undefined;
+    return undefined;
   }
-  return { manifest, columns: decoded.columns, ts: tsCol.values as Float64Array, index };
 }
 
 export const indexDir = (root: string, rel: string) => join(root, rel, 'index');

@@ -9,10 +9,10 @@ export interface RunningNode {
 }
 
 export interface ServeOptions {
-  role: string;
   host: string;
   port: number;
   metricsPort: number;
+  metrics: MetricsServer;
   /** gRPC services this node serves. */
   services: [grpc.ServiceDefinition, grpc.UntypedServiceImplementation][];
   /** Resources to release after the servers stop, in order. */
@@ -24,7 +24,7 @@ export async function serveNode(o: ServeOptions): Promise<RunningNode> {
   const server = createGrpcServer();
   for (const [definition, implementation] of o.services) server.addService(definition, implementation);
   const grpcAddr = await bindGrpc(server, o.host, o.port);
-  const metrics = new MetricsServer(o.role);
+  const metrics = o.metrics;
   const metricsAddr = await metrics.listen(o.host, o.metricsPort, () => true);
   return {
     grpc: grpcAddr,

@@ -36,7 +36,11 @@ export class ReaderSegments implements SegmentSource {
     const missing = ids.filter((id) => !byId.has(id));
     if (missing.length) throw new SegmentNotLoadedError(missing);
     const segs = ids.map((id) => byId.get(id)!);
-    await Promise.all(segs.map((s) => s.refreshDeletes()));
+    // The writer appends deletes and publishes indexes after a segment is loaded here.
+    await Promise.all(segs.map(async (s) => {
+      await s.refreshDeletes();
+      await s.refreshIndex(this.engine);
+    }));
     return segs;
   }
 

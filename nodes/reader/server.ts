@@ -3,6 +3,8 @@ import type { ServerOptions } from '../../cli/options.js';
 import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import { DataNodeService } from '../../proto/data-node.js';
+import { MetricsServer } from '../common/metrics-server.js';
+import { RpcMetrics } from '../common/rpc-metrics.js';
 import { serveNode, type RunningNode } from '../common/serve.js';
 import { dataNodeImplementation } from '../data-node-api.js';
 import { ReaderSegments } from './reader-source.js';
@@ -12,12 +14,14 @@ export async function startReader(opts: ServerOptions, log: Logger): Promise<Run
   const meta = await openMetaStore(opts.meta);
   const engine = createEngine(opts.threads ? { threads: opts.threads } : {});
   const segments = new ReaderSegments(meta, opts.storage, engine, log);
+  const metrics = new MetricsServer(`reader-${opts.group}`);
+  const rpc = new RpcMetrics(metrics.registry);
   return serveNode({
-    role: `reader-${opts.group}`,
+    metrics,
     host: opts.host,
     port: opts.port,
     metricsPort: opts.metricsPort,
-    services: [[DataNodeService.service, dataNodeImplementation(segments, engine, log)]],
+    services: [[DataNodeService.service, dataNodeImplementation(segments, engine, log, rpc)]],
     closers: [() => segments.close(), () => engine.close(), () => meta.close()],
   });
 }

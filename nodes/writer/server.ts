@@ -6,6 +6,8 @@ import { openMetaStore } from '../../meta/open-store.js';
 import { MilvusService } from '../../milvus/proto.js';
 import { milvusServiceImplementation } from '../../milvus/service.js';
 import { DataNodeService } from '../../proto/data-node.js';
+import { MetricsServer } from '../common/metrics-server.js';
+import { RpcMetrics } from '../common/rpc-metrics.js';
 import { serveNode, type RunningNode } from '../common/serve.js';
 import { dataNodeImplementation } from '../data-node-api.js';
 import { writerMilvusHandlers } from './milvus-api.js';
@@ -19,15 +21,20 @@ export async function startWriter(opts: ServerOptions, log: Logger): Promise<Run
   const engine = createEngine(opts.threads ? { threads: opts.threads } : {});
   const writer = new Writer({ dataDir: opts.dataDir, storageDir: opts.storage, meta, engine, log, sealRows: opts.sealRows, sealAgeMs: opts.sealAgeMs });
   await writer.open();
-  const onError = (method: string, err: unknown) => log.error({ err, method }, 'request failed');
+  const metrics = new MetricsServer('writer');
+  const rpc = new RpcMetrics(metrics.registry);
+  const hooks = {
+    onError: (method: string, err: unknown) => log.error({ err, method }, 'request failed'),
+    onRequest: (method: string) => rpc.start('MilvusService', method),
+  };
   return serveNode({
-    role: 'writer',
+    metrics,
     host: opts.host,
     port: opts.port,
     metricsPort: opts.metricsPort,
     services: [
-      [MilvusService.service, milvusServiceImplementation(writerMilvusHandlers(writer), onError)],
-      [DataNodeService.service, dataNodeImplementation(writerSegmentSource(writer), engine, log)],
+      [MilvusService.service, milvusServiceImplementation(writerMilvusHandlers(writer), hooks)],
+      [DataNodeService.service, dataNodeImplementation(writerSegmentSource(writer), engine, log, rpc)],
     ],
     closers: [() => writer.close(), () => engine.close(), () => meta.close()],
   });

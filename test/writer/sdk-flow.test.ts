@@ -223,4 +223,14 @@ describe.each(backends)('SDK flow against the writer (%s metadata)', (_name, met
     const left = await client.query({ collection_name: name, filter: 'pk != ""', output_fields: ['pk'] });
     expect(left.data.map((r: any) => r.pk).sort()).toEqual(ids.slice(2).sort());
   });
+
+  it('exposes Prometheus metrics and health on the metrics port', async () => {
+    const metrics = await (await fetch(`http://${writer.addresses.metrics}/metrics`)).text();
+    expect(metrics).toMatch(/mishards_requests_total\{[^}]*method="Insert"[^}]*code="0"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/mishards_requests_total\{[^}]*method="Search"[^}]*code="101"[^}]*\} 1/);
+    expect(metrics).toMatch(/mishards_request_duration_seconds_bucket\{/);
+    const health = await fetch(`http://${writer.addresses.metrics}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok' });
+  });
 });
