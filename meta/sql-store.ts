@@ -1,6 +1,6 @@
 import type { CollectionSchema } from '../core/schema.js';
 import { MetaConflictError, MetaNotFoundError } from './errors.js';
-import { fromJson, toJson } from './json.js';
+import { fromJson, toJson } from '../core/json.js';
 import { schemaStatements, type Dialect } from './sql-schema.js';
 import type { CollectionRecord, IndexRecord, MetaStore, PartitionRecord, SegmentRecord } from './store.js';
 

@@ -1,3 +1,4 @@
+import { fromJson, toJson } from '../core/json.js';
 import { invalidParameter } from './status.js';
 
 /**
@@ -34,13 +35,11 @@ function templateArray(a: any, name: string): unknown[] {
   }
 }
 
-/** Template values as JSON for internal requests; bigints travel as {"$int64": "<decimal>"}. */
+/** Template values as JSON for internal requests (bigints tagged, see core/json.ts). */
 export function templateValuesToJson(values: Record<string, unknown> | undefined): string {
-  if (!values) return '';
-  return JSON.stringify(values, (_k, v) => (typeof v === 'bigint' ? { $int64: v.toString() } : v));
+  return values ? toJson(values) : '';
 }
 
 export function templateValuesFromJson(json: string): Record<string, unknown> | undefined {
-  if (!json) return undefined;
-  return JSON.parse(json, (_k, v) => (v && typeof v === 'object' && typeof v.$int64 === 'string' ? BigInt(v.$int64) : v));
+  return json ? fromJson<Record<string, unknown>>(json) : undefined;
 }

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 
-/** The internal data-node service (proto/mishards/data_node.proto) for grpc-js. */
+/** The internal services of data nodes (proto/mishards/data_node.proto) for grpc-js. */
 const definition = protoLoader.loadSync(fileURLToPath(new URL('./mishards/data_node.proto', import.meta.url)), {
   keepCase: true,
   longs: String,
@@ -11,4 +11,8 @@ const definition = protoLoader.loadSync(fileURLToPath(new URL('./mishards/data_n
   oneofs: true,
 });
 
-export const DataNodeService = (grpc.loadPackageDefinition(definition) as any).mishards.data.DataNode as grpc.ServiceClientConstructor;
+const pkg = (grpc.loadPackageDefinition(definition) as any).mishards.data;
+
+export const DataNodeService = pkg.DataNode as grpc.ServiceClientConstructor;
+/** The writable node's metadata change feed. */
+export const MetadataFeedService = pkg.MetadataFeed as grpc.ServiceClientConstructor;

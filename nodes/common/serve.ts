@@ -15,6 +15,8 @@ export interface ServeOptions {
   metrics: MetricsServer;
   /** gRPC services this node serves. */
   services: [grpc.ServiceDefinition, grpc.UntypedServiceImplementation][];
+  /** Ends long-lived streams so that the gRPC server can stop gracefully. */
+  beforeStop?: () => void;
   /** Resources to release after the servers stop, in order. */
   closers: (() => Promise<void>)[];
 }
@@ -30,6 +32,7 @@ export async function serveNode(o: ServeOptions): Promise<RunningNode> {
     grpc: grpcAddr,
     metrics: metricsAddr,
     async stop() {
+      o.beforeStop?.();
       await shutdownGrpc(server);
       await metrics.close();
       for (const close of o.closers) await close();

@@ -5,11 +5,12 @@ import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import { MilvusService } from '../../milvus/proto.js';
 import { milvusServiceImplementation } from '../../milvus/service.js';
-import { DataNodeService } from '../../proto/data-node.js';
+import { DataNodeService, MetadataFeedService } from '../../proto/data-node.js';
 import { MetricsServer } from '../common/metrics-server.js';
 import { RpcMetrics } from '../common/rpc-metrics.js';
 import { serveNode, type RunningNode } from '../common/serve.js';
 import { dataNodeImplementation } from '../data-node-api.js';
+import { metadataFeedImplementation } from './metadata-feed.js';
 import { writerMilvusHandlers } from './milvus-api.js';
 import { writerSegmentSource } from './segment-source.js';
 import { Writer } from './writer.js';
@@ -35,7 +36,9 @@ export async function startWriter(opts: ServerOptions, log: Logger): Promise<Run
     services: [
       [MilvusService.service, milvusServiceImplementation(writerMilvusHandlers(writer), hooks)],
       [DataNodeService.service, dataNodeImplementation(writerSegmentSource(writer), engine, log, rpc)],
+      [MetadataFeedService.service, metadataFeedImplementation(writer)],
     ],
+    beforeStop: () => writer.changes.emit('close'),
     closers: [() => writer.close(), () => engine.close(), () => meta.close()],
   });
 }

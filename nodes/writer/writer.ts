@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -5,6 +6,7 @@ import type { Column, PrimaryKey } from '../../core/columns.js';
 import { DataType, type CollectionSchema } from '../../core/schema.js';
 import type { IndexType, MetricType, VectorEngine } from '../../engine/engine.js';
 import type { CompiledFilter } from '../../filter/index.js';
+import type { CollectionView } from '../../meta/collection-view.js';
 import type { CollectionRecord, IndexRecord, MetaStore } from '../../meta/store.js';
 import { GrowingSegment } from '../../segment/growing.js';
 import { SealedSegment } from '../../segment/sealed.js';
@@ -50,6 +52,12 @@ export class Writer {
   private readonly deleteWrites = new Set<Promise<void>>();
   private sealTimer: NodeJS.Timeout | undefined;
   private closed = false;
+  /**
+   * Metadata changes: emits ('change', name, view | undefined) after every change the writer
+   * makes; `version` counts them.
+   */
+  readonly changes = new EventEmitter().setMaxListeners(0);
+  version = 0;
 
   constructor(readonly opts: WriterOptions) {}
 
@@ -95,10 +103,30 @@ export class Writer {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.changes.emit('close');
     if (this.sealTimer) clearInterval(this.sealTimer);
     await this.applyChain;
     await this.settle();
     await this.wal?.close();
+  }
+
+  // ---------------------------------------------------------------- metadata feed
+
+  view(state: CollectionState): CollectionView {
+    return {
+      record: state.record,
+      partitions: [...state.partitions.values()],
+      indexes: state.indexes,
+      segments: [...state.sealed.values()].map((s) => ({
+        id: s.id, partitionId: s.partitionId, rows: s.length, state: s.indexInfo() ? 'indexed' : 'sealed',
+      })),
+    };
+  }
+
+  private publish(state: CollectionState): void {
+    this.version++;
+    const live = this.collections.get(state.record.name) === state;
+    this.changes.emit('change', state.record.name, live ? this.view(state) : undefined);
   }
 
   // ---------------------------------------------------------------- DDL
@@ -108,12 +136,15 @@ export class Writer {
       { name: schema.name, schema, shardsNum, consistencyLevel, properties, loaded: false, createdAt: Date.now() },
       DEFAULT_PARTITION,
     );
-    return this.loadCollection(rec);
+    const state = await this.loadCollection(rec);
+    this.publish(state);
+    return state;
   }
 
   async dropCollection(state: CollectionState): Promise<void> {
     this.collections.delete(state.record.name);
     await this.meta.dropCollection(state.id);
+    this.publish(state);
     for (const seg of state.sealed.values()) await seg.release();
     await removeSegmentFiles(this.opts.storageDir, String(state.id));
   }
@@ -121,6 +152,7 @@ export class Writer {
   async createPartition(state: CollectionState, name: string): Promise<void> {
     const p = await this.meta.createPartition(state.id, name);
     state.partitions.set(name, p);
+    this.publish(state);
   }
 
   async dropPartition(state: CollectionState, name: string): Promise<void> {
@@ -132,17 +164,20 @@ export class Writer {
       await seg.release();
     }
     await this.meta.dropPartition(p.id);
+    this.publish(state);
     await removeSegmentFiles(this.opts.storageDir, `${state.id}/${p.id}`);
   }
 
   async setLoaded(state: CollectionState, loaded: boolean): Promise<void> {
     await this.meta.setCollectionLoaded(state.id, loaded);
     state.record = { ...state.record, loaded };
+    this.publish(state);
   }
 
   async createIndex(state: CollectionState, index: Omit<IndexRecord, 'id' | 'collectionId' | 'createdAt'>): Promise<void> {
     const rec = await this.meta.createIndex({ ...index, collectionId: state.id, createdAt: Date.now() });
     state.indexes.push(rec);
+    this.publish(state);
     for (const seg of state.sealed.values()) this.scheduleIndexBuild(state, seg);
   }
 
@@ -154,6 +189,7 @@ export class Writer {
       await removeIndex(this.opts.storageDir, seg.path);
       await this.meta.updateSegment(seg.id, { state: 'sealed' });
     }
+    this.publish(state);
   }
 
   // ---------------------------------------------------------------- DML
@@ -293,6 +329,7 @@ export class Writer {
       if (this.collections.get(state.record.name) !== state) return;
       state.sealed.set(id, sealed);
       state.persistedLsn.set(g.partitionId, Math.max(state.persistedLsn.get(g.partitionId) ?? 0, manifest.maxLsn));
+      this.publish(state);
     });
     this.applyChain = swap.catch(() => undefined);
     await swap;
@@ -347,6 +384,7 @@ export class Writer {
     await publishIndex(this.opts.storageDir, seg.path, manifest);
     await seg.openIndex(this.engine, manifest);
     await this.meta.updateSegment(seg.id, { state: 'indexed' });
+    this.publish(state);
   }
 
   /** Waits for background index builds and delete-record writes started so far. */

@@ -1,0 +1,24 @@
+import { fromJson, toJson } from '../core/json.js';
+import type { CollectionRecord, IndexRecord, PartitionRecord, SegmentState } from './store.js';
+
+/**
+ * Everything a coordinator or reader needs to know about one collection to serve searches:
+ * its record (schema, load state), partitions, index and sealed segments. The writer
+ * publishes a fresh view after every change; caches replace their copy wholesale.
+ */
+export interface CollectionView {
+  record: CollectionRecord;
+  partitions: PartitionRecord[];
+  indexes: IndexRecord[];
+  segments: SegmentInfo[];
+}
+
+export interface SegmentInfo {
+  id: number;
+  partitionId: number;
+  rows: number;
+  state: SegmentState;
+}
+
+export const encodeView = (v: CollectionView): string => toJson(v);
+export const decodeView = (json: string): CollectionView => fromJson<CollectionView>(json);

@@ -1,0 +1,34 @@
+import type * as grpc from '@grpc/grpc-js';
+import { encodeView, type CollectionView } from '../../meta/collection-view.js';
+import type { Writer } from './writer.js';
+
+/**
+ * mishards.data.MetadataFeed on the writable node: a snapshot of every collection, then each
+ * change as the writer makes it. Subscribing before writing the snapshot (all synchronous)
+ * means no change falls between the two.
+ */
+export function metadataFeedImplementation(writer: Writer): grpc.UntypedServiceImplementation {
+  return {
+    Watch(call: grpc.ServerWritableStream<unknown, unknown>) {
+      const event = (name: string, view: CollectionView | undefined, snapshotDone = false) => ({
+        version: String(writer.version),
+        collection_name: name,
+        view_json: view ? encodeView(view) : '',
+        snapshot_done: snapshotDone,
+      });
+      const onChange = (name: string, view: CollectionView | undefined) => call.write(event(name, view));
+      const onClose = () => call.end();
+      const unsubscribe = () => {
+        writer.changes.off('change', onChange);
+        writer.changes.off('close', onClose);
+      };
+      writer.changes.on('change', onChange);
+      writer.changes.on('close', onClose);
+      call.on('cancelled', unsubscribe);
+      call.on('close', unsubscribe);
+      call.on('error', unsubscribe);
+      for (const c of writer.collections.values()) call.write(event(c.record.name, writer.view(c)));
+      call.write(event('', undefined, true));
+    },
+  };
+}
