@@ -2,11 +2,11 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { DataType, type CollectionSchema } from '../core/schema.js';
 import type { MetricType, VectorEngine } from '../engine/engine.js';
-import { compileFilter, FilterError } from '../filter/index.js';
 import { decodeQueryVectors } from '../milvus/placeholder.js';
 import { SearchResultDataType } from '../milvus/proto.js';
 import { encodeFieldsData, encodeIds, resolveOutputFields } from '../milvus/results.js';
 import { parseSearchParams } from '../milvus/search-params.js';
+import { comparePks, compileFilterForRequest } from '../milvus/search-request.js';
 import { Code, MilvusError } from '../milvus/status.js';
 import { templateValuesFromJson } from '../milvus/template-values.js';
 import type { Hit } from '../search/hits.js';
@@ -17,8 +17,11 @@ import type { RpcMetrics } from './common/rpc-metrics.js';
 /** What a data node offers the internal API: its collections' schemas and loaded segments. */
 export interface SegmentSource {
   schema(collection: string): Promise<CollectionSchema>;
-  /** The requested sealed segments (all must be loaded) plus growing data if asked. */
-  segments(collection: string, segmentIds: number[], includeGrowing: boolean): Promise<Segment[]>;
+  /**
+   * The requested sealed segments (all must be loaded) plus, if asked, growing data and the
+   * node's sealed segments not in `covered` (writable node only).
+   */
+  segments(collection: string, segmentIds: number[], includeGrowing: boolean, covered: number[]): Promise<Segment[]>;
   load(collection: string, segmentIds: number[]): Promise<{ loaded: number[]; errors: { segment_id: string; reason: string }[] }>;
   release(collection: string, segmentIds: number[]): Promise<void>;
   list(): { collection: string; segment: Segment; indexType: string; growing: boolean }[];
@@ -34,14 +37,8 @@ export class SegmentNotLoadedError extends MilvusError {
 const ok = { code: 0, reason: '' };
 const statusOf = (e: unknown) => ({ code: e instanceof MilvusError ? e.code : Code.ServiceInternal, reason: e instanceof Error ? e.message : String(e) });
 
-function compile(schema: CollectionSchema, expr: string, templatesJson: string) {
-  try {
-    return compileFilter(expr, schema, { templateValues: templateValuesFromJson(templatesJson) });
-  } catch (e) {
-    if (e instanceof FilterError) throw new MilvusError('IllegalArgument', Code.ParameterInvalid, `cannot parse expression: ${expr}, error: ${e.message}`);
-    throw e;
-  }
-}
+const compile = (schema: CollectionSchema, expr: string, templatesJson: string) =>
+  compileFilterForRequest(schema, expr, templateValuesFromJson(templatesJson));
 
 function inPartitions(segments: Segment[], partitionIds: string[]): Segment[] {
   if (!partitionIds.length) return segments;
@@ -109,7 +106,7 @@ export function dataNodeImplementation(source: SegmentSource, engine: VectorEngi
     SearchSegments: unary('SearchSegments', async (req) => {
       const schema = await source.schema(req.collection_name);
       const vector = schema.fields.find((f) => f.dataType === DataType.FloatVector)!;
-      const segments = inPartitions(await source.segments(req.collection_name, req.segment_ids.map(Number), req.include_growing), req.partition_ids);
+      const segments = inPartitions(await source.segments(req.collection_name, req.segment_ids.map(Number), req.include_growing, req.covered_segment_ids.map(Number)), req.partition_ids);
       const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
       const topk = Number(req.topk);
       const params = parseSearchParams([{ key: 'topk', value: String(topk) }, { key: 'params', value: req.params_json || '{}' }]);
@@ -121,10 +118,10 @@ export function dataNodeImplementation(source: SegmentSource, engine: VectorEngi
     }),
     QuerySegments: unary('QuerySegments', async (req) => {
       const schema = await source.schema(req.collection_name);
-      const segments = inPartitions(await source.segments(req.collection_name, req.segment_ids.map(Number), req.include_growing), req.partition_ids);
+      const segments = inPartitions(await source.segments(req.collection_name, req.segment_ids.map(Number), req.include_growing, req.covered_segment_ids.map(Number)), req.partition_ids);
       const rows = queryRows(segments, compile(schema, req.filter, req.template_values_json));
       if (req.count_only) return { count: String(rows.length) };
-      rows.sort((a, b) => (a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : 0));
+      rows.sort((a, b) => comparePks(a.pk, b.pk));
       const limit = Number(req.limit);
       const page = limit > 0 ? rows.slice(0, limit) : rows;
       return { ...encodeResult(schema, [page], req.output_fields, page.length), count: String(rows.length) };

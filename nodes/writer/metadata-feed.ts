@@ -30,5 +30,8 @@ export function metadataFeedImplementation(writer: Writer): grpc.UntypedServiceI
       for (const c of writer.collections.values()) call.write(event(c.record.name, writer.view(c)));
       call.write(event('', undefined, true));
     },
+    Version(_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) {
+      callback(null, { version: String(writer.version) });
+    },
   };
 }

@@ -1,15 +1,11 @@
 import type { PrimaryKey } from '../../core/columns.js';
 import { DataType, type CollectionSchema } from '../../core/schema.js';
-import type { MetricType } from '../../engine/engine.js';
-import { compileFilter, FilterError, type CompiledFilter } from '../../filter/index.js';
 import { MetaConflictError } from '../../meta/errors.js';
 import { decodeFieldsData } from '../../milvus/field-data.js';
-import { decodeQueryVectors } from '../../milvus/placeholder.js';
-import { encodeFieldsData, encodeIds, resolveOutputFields } from '../../milvus/results.js';
+import { encodeFieldsData, encodeIds } from '../../milvus/results.js';
+import { comparePks, compileRequestFilter, countFieldData, prepareQuery, prepareSearch } from '../../milvus/search-request.js';
 import { decodeCollectionSchema, encodeCollectionSchema, validateName } from '../../milvus/schema-codec.js';
-import { parseSearchParams } from '../../milvus/search-params.js';
 import type { MilvusHandler } from '../../milvus/service.js';
-import { decodeTemplateValues } from '../../milvus/template-values.js';
 import {
   Code, collectionNotFound, indexNotFound, invalidParameter, MilvusError, partitionNotFound,
 } from '../../milvus/status.js';
@@ -51,14 +47,6 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
       if (!p) throw partitionNotFound(n);
       return p.id;
     }));
-  };
-  const filterOf = (c: CollectionState, expr: string, templates: any): CompiledFilter => {
-    try {
-      return compileFilter(expr ?? '', c.schema, { templateValues: decodeTemplateValues(templates) });
-    } catch (e) {
-      if (e instanceof FilterError) throw invalidParameter(`cannot parse expression: ${expr}, error: ${e.message}`);
-      throw e;
-    }
   };
   const pkField = (schema: CollectionSchema) => schema.fields.find((f) => f.isPrimaryKey)!;
 
@@ -323,7 +311,7 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
       const c = collection(req.collection_name);
       const scope = req.partition_name ? partitionIds(c, [req.partition_name]) : undefined;
       if (!req.expr || !String(req.expr).trim()) throw invalidParameter('delete expression should not be empty: use a filter such as `id in [...]`');
-      const filter = filterOf(c, req.expr, req.expr_template_values);
+      const { filter } = compileRequestFilter(c.schema, req.expr, req.expr_template_values);
       const keys = filter.primaryKeys() ?? writer.matchingKeys(c, filter, scope);
       const pk = pkField(c.schema);
       if (keys.length === 0) return { IDs: encodeIds(pk.dataType, []), delete_cnt: '0', succ_index: [], err_index: [], acknowledged: true };
@@ -355,35 +343,24 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
 
     async Search(req) {
       const c = loaded(req.collection_name);
-      const vector = c.schema.fields.find((f) => f.dataType === DataType.FloatVector)!;
-      const sp = parseSearchParams(req.search_params ?? []);
-      if (sp.annsField && sp.annsField !== vector.name) throw invalidParameter(`failed to get field schema by name: fieldName(${sp.annsField}) not found`);
-      const index = c.vectorIndex()!;
-      const metric = (sp.metric ?? index.metricType) as MetricType;
-      if (metric !== index.metricType) {
-        throw new MilvusError('IllegalMetricType', Code.ParameterInvalid, `metric type not match: invalid parameter[expected=${index.metricType}][actual=${metric}]`);
-      }
-      if (!req.placeholder_group || req.placeholder_group.length === 0) throw invalidParameter('search by primary keys is not supported: send query vectors');
-      const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
-      if (req.nq && Number(req.nq) !== nq) throw invalidParameter(`nq (${req.nq}) does not match the number of query vectors (${nq})`);
-      const selection = resolveOutputFields(c.schema, req.output_fields ?? [], true);
-      const filter = filterOf(c, req.dsl, req.expr_template_values);
+      const p = prepareSearch(c.schema, c.vectorIndex()!, req);
+      const { topk, offset, roundDecimal } = p.params;
       const perQuery = await searchSegments(c.segments(partitionIds(c, req.partition_names)), {
-        queries, nq, k: sp.topk + sp.offset, metric, params: sp.engine, filter,
+        queries: p.queries, nq: p.nq, k: topk + offset, metric: p.metric, params: p.params.engine, filter: p.filter,
       }, writer.engine);
-      const pages = perQuery.map((hits) => hits.slice(sp.offset, sp.offset + sp.topk));
+      const pages = perQuery.map((hits) => hits.slice(offset, offset + topk));
       const hits = pages.flat();
-      const round = (x: number) => (sp.roundDecimal >= 0 ? Number(x.toFixed(sp.roundDecimal)) : x);
+      const round = (x: number) => (roundDecimal >= 0 ? Number(x.toFixed(roundDecimal)) : x);
       return {
         collection_name: c.record.name,
         results: {
-          num_queries: String(nq),
-          top_k: String(sp.topk),
-          fields_data: encodeFieldsData(c.schema, hits, selection),
+          num_queries: String(p.nq),
+          top_k: String(topk),
+          fields_data: encodeFieldsData(c.schema, hits, p.selection),
           scores: hits.map((h) => round(h.score)),
           ids: encodeIds(pkField(c.schema).dataType, hits.map((h) => h.pk)),
-          topks: pages.map((p) => String(p.length)),
-          output_fields: selection.names,
+          topks: pages.map((page) => String(page.length)),
+          output_fields: p.selection.names,
           primary_field_name: pkField(c.schema).name,
         },
       };
@@ -391,37 +368,14 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
 
     async Query(req) {
       const c = loaded(req.collection_name);
-      const params = kv(req.query_params);
-      const limit = params.has('limit') ? Number(params.get('limit')) : undefined;
-      const offset = params.has('offset') ? Number(params.get('offset')) : 0;
-      if (limit !== undefined && (!Number.isInteger(limit) || limit < 0 || limit > 16384)) throw invalidParameter(`limit [${params.get('limit')}] is invalid, it should be in range [1, 16384]`);
-      if (!Number.isInteger(offset) || offset < 0) throw invalidParameter(`offset [${params.get('offset')}] is invalid`);
-      const requested: string[] = (req.output_fields ?? []).map((s: string) => s.trim());
-      const expr = String(req.expr ?? '');
-      const filter = filterOf(c, expr, req.expr_template_values);
-      const segments = c.segments(partitionIds(c, req.partition_names));
-      if (requested.some((f) => f.toLowerCase() === 'count(*)')) {
-        if (requested.length > 1) throw invalidParameter('count entities with other output fields is not supported');
-        const count = queryRows(segments, filter).length;
-        return {
-          collection_name: c.record.name,
-          output_fields: ['count(*)'],
-          fields_data: [{ type: 'Int64', field_name: 'count(*)', field_id: '0', scalars: { long_data: { data: [String(count)] } }, valid_data: [] }],
-          primary_field_name: pkField(c.schema).name,
-        };
-      }
-      if (!expr.trim() && limit === undefined) throw invalidParameter('empty expression should be used with limit');
-      const selection = resolveOutputFields(c.schema, requested, true);
-      let rows: Hit[] = queryRows(segments, filter);
+      const q = prepareQuery(c.schema, req);
+      const rows = queryRows(c.segments(partitionIds(c, req.partition_names)), q.filter);
+      const base = { collection_name: c.record.name, primary_field_name: pkField(c.schema).name };
+      if (q.countOnly) return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(rows.length)] };
       // Milvus returns query pages ordered by primary key.
-      rows.sort((a, b) => (a.pk < b.pk ? -1 : a.pk > b.pk ? 1 : 0));
-      rows = rows.slice(offset, limit === undefined ? undefined : offset + limit);
-      return {
-        collection_name: c.record.name,
-        fields_data: encodeFieldsData(c.schema, rows, selection),
-        output_fields: selection.names,
-        primary_field_name: pkField(c.schema).name,
-      };
+      rows.sort((a, b) => comparePks(a.pk, b.pk));
+      const page: Hit[] = rows.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
+      return { ...base, fields_data: encodeFieldsData(c.schema, page, q.selection!), output_fields: q.selection!.names };
     },
   };
 }

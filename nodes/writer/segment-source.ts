@@ -17,12 +17,15 @@ export function writerSegmentSource(writer: Writer): SegmentSource {
     async schema(name) {
       return state(name).schema;
     },
-    async segments(name, ids, includeGrowing) {
+    async segments(name, ids, includeGrowing, covered) {
       const c = state(name);
       const missing = ids.filter((id) => !c.sealed.has(id));
       if (missing.length) throw new SegmentNotLoadedError(missing);
       const out: Segment[] = ids.map((id) => c.sealed.get(id)!);
-      if (includeGrowing) out.push(...c.segments().filter((s) => !c.sealed.has(s.id)));
+      if (includeGrowing) {
+        const skip = new Set([...ids, ...covered]);
+        out.push(...c.segments().filter((s) => !skip.has(s.id)));
+      }
       return out;
     },
     async load(name, ids) {

@@ -1,0 +1,95 @@
+import type { CollectionSchema } from '../core/schema.js';
+import { DataType } from '../core/schema.js';
+import type { MetricType } from '../engine/engine.js';
+import { compileFilter, FilterError, type CompiledFilter } from '../filter/index.js';
+import type { IndexRecord } from '../meta/store.js';
+import { decodeQueryVectors } from './placeholder.js';
+import { resolveOutputFields, type OutputSelection } from './results.js';
+import { parseSearchParams, type ParsedSearchParams } from './search-params.js';
+import { Code, invalidParameter, MilvusError } from './status.js';
+import { decodeTemplateValues } from './template-values.js';
+
+/**
+ * Validation and parsing of Milvus Search and Query requests, shared by every node that
+ * answers them (the writable node on its own, the coordinator over the cluster).
+ */
+
+/** Compiles a filter, turning its errors into Milvus invalid-parameter statuses. */
+export function compileFilterForRequest(schema: CollectionSchema, expr: string, templateValues: Record<string, unknown> | undefined): CompiledFilter {
+  try {
+    return compileFilter(expr ?? '', schema, { templateValues });
+  } catch (e) {
+    if (e instanceof FilterError) throw invalidParameter(`cannot parse expression: ${expr}, error: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Compiles a request's filter with its `expr_template_values`. */
+export function compileRequestFilter(schema: CollectionSchema, expr: string, templates: unknown): { filter: CompiledFilter; templateValues: Record<string, unknown> | undefined } {
+  const templateValues = decodeTemplateValues(templates as Record<string, any> | undefined);
+  return { filter: compileFilterForRequest(schema, expr, templateValues), templateValues };
+}
+
+export interface PreparedSearch {
+  params: ParsedSearchParams;
+  metric: MetricType;
+  queries: Float32Array;
+  nq: number;
+  filter: CompiledFilter;
+  templateValues: Record<string, unknown> | undefined;
+  selection: OutputSelection;
+}
+
+export function prepareSearch(schema: CollectionSchema, index: IndexRecord, req: any): PreparedSearch {
+  const vector = schema.fields.find((f) => f.dataType === DataType.FloatVector)!;
+  const params = parseSearchParams(req.search_params ?? []);
+  if (params.annsField && params.annsField !== vector.name) {
+    throw invalidParameter(`failed to get field schema by name: fieldName(${params.annsField}) not found`);
+  }
+  const metric = (params.metric ?? index.metricType) as MetricType;
+  if (metric !== index.metricType) {
+    throw new MilvusError('IllegalMetricType', Code.ParameterInvalid, `metric type not match: invalid parameter[expected=${index.metricType}][actual=${metric}]`);
+  }
+  if (!req.placeholder_group || req.placeholder_group.length === 0) throw invalidParameter('search by primary keys is not supported: send query vectors');
+  const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
+  if (req.nq && Number(req.nq) !== nq) throw invalidParameter(`nq (${req.nq}) does not match the number of query vectors (${nq})`);
+  const selection = resolveOutputFields(schema, req.output_fields ?? [], true);
+  const { filter, templateValues } = compileRequestFilter(schema, req.dsl, req.expr_template_values);
+  return { params, metric, queries, nq, filter, templateValues, selection };
+}
+
+export interface PreparedQuery {
+  limit: number | undefined;
+  offset: number;
+  countOnly: boolean;
+  filter: CompiledFilter;
+  templateValues: Record<string, unknown> | undefined;
+  /** Requested output fields as sent (count(*) aside). */
+  outputFields: string[];
+  selection: OutputSelection | undefined;
+}
+
+export function prepareQuery(schema: CollectionSchema, req: any): PreparedQuery {
+  const kv = new Map<string, string>((req.query_params ?? []).map((p: { key: string; value: string }) => [p.key, p.value]));
+  const limit = kv.has('limit') ? Number(kv.get('limit')) : undefined;
+  const offset = kv.has('offset') ? Number(kv.get('offset')) : 0;
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0 || limit > 16384)) throw invalidParameter(`limit [${kv.get('limit')}] is invalid, it should be in range [1, 16384]`);
+  if (!Number.isInteger(offset) || offset < 0) throw invalidParameter(`offset [${kv.get('offset')}] is invalid`);
+  const outputFields: string[] = (req.output_fields ?? []).map((s: string) => s.trim());
+  const expr = String(req.expr ?? '');
+  const { filter, templateValues } = compileRequestFilter(schema, expr, req.expr_template_values);
+  const countOnly = outputFields.some((f) => f.toLowerCase() === 'count(*)');
+  if (countOnly && outputFields.length > 1) throw invalidParameter('count entities with other output fields is not supported');
+  if (!countOnly && !expr.trim() && limit === undefined) throw invalidParameter('empty expression should be used with limit');
+  return {
+    limit, offset, countOnly, filter, templateValues, outputFields,
+    selection: countOnly ? undefined : resolveOutputFields(schema, outputFields, true),
+  };
+}
+
+/** The response field of a `count(*)` query. */
+export function countFieldData(count: number): any {
+  return { type: 'Int64', field_name: 'count(*)', field_id: '0', scalars: { long_data: { data: [String(count)] } }, valid_data: [] };
+}
+
+export const comparePks = (a: bigint | string, b: bigint | string) => (a < b ? -1 : a > b ? 1 : 0);
