@@ -62,13 +62,14 @@ describe('determinism', () => {
 });
 
 describe('balance over 10k sequential segment ids', () => {
-  // Stated bound: with the default vnodes every group holds within ±20% of the mean. The ring is
-  // deterministic, so this checks the figures docs/routing.md reports (balance-report.ts prints them).
-  it.each([3, 5, 8])('%i groups stay within ±20%% of the mean', (n) => {
+  // Stated bound: with the default vnodes every group holds within ±15% of the mean (measured
+  // worst: 12.6%). The ring is deterministic, so this pins the figures docs/routing.md reports
+  // (balance-report.ts prints them).
+  it.each([3, 5, 8])('%i groups stay within ±15%% of the mean', (n) => {
     for (const prefix of ['g', 'reader-', 'group-']) {
       const b = balance(new ConsistentHashRing(groupNames(n, prefix)), IDS);
-      expect(b.maxOverMean, `${prefix} max/mean`).toBeLessThanOrEqual(1.2);
-      expect(b.minOverMean, `${prefix} min/mean`).toBeGreaterThanOrEqual(0.8);
+      expect(b.maxOverMean, `${prefix} max/mean`).toBeLessThanOrEqual(1.15);
+      expect(b.minOverMean, `${prefix} min/mean`).toBeGreaterThanOrEqual(0.85);
     }
   });
 
@@ -87,12 +88,12 @@ describe('balance over 10k sequential segment ids', () => {
 });
 
 describe('movement when one of N groups joins or leaves', () => {
-  // Stated bound: the moved fraction is within ±35% of 1/N (measured: docs/routing.md), and
-  // segments only move to the joining group or away from the leaving one.
+  // Stated bound: the moved share is within ±15% of 1/N (measured: 0.90..1.07 times 1/N, see
+  // docs/routing.md), and segments only move onto the joining group or off the leaving one.
   const within = (moved: number, n: number) => {
     const ideal = IDS.length / n;
-    expect(moved).toBeGreaterThanOrEqual(0.65 * ideal);
-    expect(moved).toBeLessThanOrEqual(1.35 * ideal);
+    expect(moved).toBeGreaterThanOrEqual(0.85 * ideal);
+    expect(moved).toBeLessThanOrEqual(1.15 * ideal);
   };
 
   it.each([3, 5, 8])('adding a group to make %i moves about 1/N, all onto the new group', (n) => {
