@@ -11,7 +11,7 @@
  * followed blindly), so a file is only mapped after its length and CRC-32 match what
  * `save` recorded.
  */
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { crc32 } from 'node:zlib';
 import type { Index, Matches, MetricKind } from 'usearch';
@@ -67,8 +67,8 @@ export class HnswGraph {
   private constructor(
     private readonly index: Index,
     /** The segment's raw vectors: exact scans of small allowed sets and rescoring. */
-    readonly data: ExactData,
-    readonly rows: number,
+    private readonly data: ExactData,
+    private readonly rows: number,
   ) {}
 
   /** Builds over every row of `data`, key = row offset, on `threads` native threads. */
@@ -104,9 +104,13 @@ export class HnswGraph {
     }
   }
 
-  /** Writes the graph to `file` and returns what a later `open` checks. */
+  /**
+   * Writes the graph to `file` and returns what a later `open` checks. Written aside and
+   * renamed into place: a graph mapped from an earlier `file` keeps its own inode.
+   */
   save(file: string): FileCheck {
-    this.index.save(file);
+    this.index.save(`${file}.tmp`);
+    renameSync(`${file}.tmp`, file);
     return fileCheck(file);
   }
 
@@ -127,7 +131,9 @@ export class HnswGraph {
     const { rows, data } = this;
     const want = Math.min(k, allowedCount);
     const plan = planSearch(rows, allowedCount, k, ef);
-    const exactRows = () => (allowed && allowedCount < rows ? allowedRows(allowed, allowedCount) : undefined);
+    // The allowed offsets, listed at most once per request and only if a scan needs them.
+    let listed: Int32Array | undefined;
+    const exactRows = () => (allowed ? (listed ??= allowedRows(allowed, allowedCount)) : undefined);
     if (plan.exact) return exactSearch(data, queries, nq, k, exactRows());
 
     const dim = data.dim;

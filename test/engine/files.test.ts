@@ -51,6 +51,22 @@ describe('loading saved indexes', () => {
     expect(await reopened.search({ queries, nq: 5, k: 4 })).toEqual(await flat.search({ queries, nq: 5, k: 4 }));
   });
 
+  it('saves a loaded index again, also over the directory it is mapped from', async () => {
+    const loaded = await engine.load(saved, vectors, DIM, 'COSINE', 'HNSW');
+    const before = await loaded.search({ queries, nq: 5, k: 5 });
+    const copy = join(root, 'resaved');
+    await mkdir(copy);
+    await loaded.save(copy);
+    await loaded.save(saved);
+    expect(await loaded.search({ queries, nq: 5, k: 5 })).toEqual(before);
+    for (const dir of [copy, saved]) {
+      const again = await engine.load(dir, vectors, DIM, 'COSINE', 'HNSW');
+      expect(await again.search({ queries, nq: 5, k: 5 })).toEqual(before);
+      await again.close();
+    }
+    await loaded.close();
+  });
+
   it('rejects a missing directory, naming the file it looked for', async () => {
     const missing = join(root, 'nope');
     await expect(engine.load(missing, vectors, DIM, 'COSINE', 'HNSW')).rejects.toThrow(join(missing, 'engine.json'));
