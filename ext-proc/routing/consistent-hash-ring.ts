@@ -12,10 +12,10 @@ import { murmur3x86_32 } from './hash.js';
 import { RoutingError, type Router } from './router.js';
 
 /**
- * Points per group. Imbalance shrinks like 1/sqrt(vnodes); at 256 no group of 2 to 10 strays
- * more than about 15% from the mean, while a ring of 8 groups builds in a fraction of a millisecond
- * (figures in docs/routing.md). More points buy little: a collection's tens of segments
- * scatter more than that anyway.
+ * Points per group. Imbalance shrinks roughly like 1/sqrt(vnodes); at 256 no group of 2 to 10
+ * strays more than about 13% from the mean, and a ring of 8 groups builds in under a
+ * millisecond (figures in docs/routing.md). More points buy little: a collection's tens of
+ * segments scatter more than that anyway.
  */
 export const DEFAULT_VNODES = 256;
 

@@ -19,7 +19,7 @@ function scramble(k: number): number {
 /** MurmurHash3_x86_32 of `bytes` with `seed`; an unsigned 32-bit integer. */
 export function murmur3x86_32(bytes: Uint8Array, seed = 0): number {
   const len = bytes.length;
-  const blocksEnd = len & ~3;
+  const blocksEnd = len - (len & 3);
   let h = seed >>> 0;
   for (let i = 0; i < blocksEnd; i += 4) {
     // Words are read little-endian, as the reference does on x86; spelling it out keeps big-endian hosts identical.
@@ -35,7 +35,8 @@ export function murmur3x86_32(bytes: Uint8Array, seed = 0): number {
     h ^= scramble(tail);
   }
   h ^= len;
-  // Final avalanche (fmix32): without it, ids that differ in their high bytes would land close together.
+  // Final avalanche (fmix32): every input bit flips about half the output bits, so keys one bit
+  // apart, like consecutive segment ids, land far apart on the ring.
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
