@@ -1,0 +1,254 @@
+/**
+ * `npm run bench:node`: the data-node benchmark of issue 2 (method in docs/data-nodes.md,
+ * "Benchmarks").
+ *
+ *   1. inserts through the Milvus SDK into `mishards writer` started by the CLI;
+ *   2. time from the end of inserts to Flush + every row in an indexed sealed segment;
+ *   3. search QPS, p50/p99 and recall@10 for HNSW and FLAT: (a) engine level, in this
+ *      process on one thread, with an `ef` sweep; (b) end to end through the SDK;
+ *   4. LanceDB embedded on the same data, same queries, same method, at matched recall.
+ *
+ * Sizes: 100k x 128 by default; BENCH_1M=1 (or --1m) for 1M x 128; BENCH_ROWS=N for any
+ * other size (a smoke run). BENCH_QUERIES=N overrides the number of queries.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { VectorSearchResult } from '../engine/engine.js';
+import { HNSW_DEFAULTS } from '../engine/index.js';
+import { bruteForceTopK, clusteredVectors } from './clustered-data.js';
+import { EngineBench } from './node-engine.js';
+import { LanceBench, type LanceParams } from './node-lancedb.js';
+import {
+  FIGURE_HEADERS, figureCells, fmtInt, loadNote, machineNote, table, timeQueries, type SearchFigures,
+} from './node-measure.js';
+import { BenchWriter } from './node-writer.js';
+
+function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
+  return n;
+}
+
+const ONE_MILLION = process.env.BENCH_1M === '1' || process.argv.includes('--1m');
+const ROWS = envInt('BENCH_ROWS', ONE_MILLION ? 1_000_000 : 100_000);
+const DIM = 128;
+const CLUSTERS = 100;
+const SEED = 1;
+const K = 10;
+/** The naive reference costs ~0.25 us per row and query: fewer queries at 1M keep it to minutes. */
+const QUERIES = envInt('BENCH_QUERIES', ROWS > 200_000 ? 500 : 1000);
+/** An exact scan costs ~25 ms per query at 100k: FLAT is timed on a subset. */
+const FLAT_QUERIES = Math.min(QUERIES, Math.max(20, Math.min(200, Math.round(1e7 / ROWS))));
+const BATCH = 1000;
+const INSERT_IN_FLIGHT = envInt('BENCH_INSERT_IN_FLIGHT', 8);
+const CLIENTS = 4;
+const HNSW = { M: HNSW_DEFAULTS.M, efConstruction: HNSW_DEFAULTS.efConstruction };
+const EFS = [10, 16, 24, 32, 48, 64, 96, 128];
+const LANCE_EFS = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256];
+const TARGET_RECALL = 0.95;
+/** Each HNSW measurement repeats passes over the queries for at least this long. */
+const MIN_MS = 2000;
+const GOALS = {
+  insertRowsPerSec: 50_000,
+  oneThreadQps: ROWS === 100_000 ? 10_000 : ROWS === 1_000_000 ? 2_000 : undefined,
+};
+
+// ------------------------------------------------------------------ cleanup
+
+const cleanups: (() => Promise<void>)[] = [];
+let cleaning: Promise<void> | undefined;
+
+/** Registers a release step; the returned function runs it at most once (early, or at exit). */
+function defer(fn: () => Promise<void> | void): () => Promise<void> {
+  let done: Promise<void> | undefined;
+  const run = () => (done ??= Promise.resolve().then(fn));
+  cleanups.push(run);
+  return run;
+}
+
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const run of cleanups.reverse()) {
+      try {
+        await run();
+      } catch (e) {
+        console.error(`cleanup: ${(e as Error).message}`);
+      }
+    }
+  })();
+  return cleaning;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the writer and removing temporary files`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+// ------------------------------------------------------------------ helpers
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+
+function section(title: string): void {
+  console.log(`\n${title}\n${loadNote()}`);
+}
+
+function firstQueries(truth: VectorSearchResult, n: number): VectorSearchResult {
+  return { offsets: truth.offsets.slice(0, n), scores: truth.scores.slice(0, n) };
+}
+
+/** The smallest swept setting whose recall reaches the target (sweeps run in ascending cost). */
+function firstReaching<T>(sweep: { params: T; figures: SearchFigures }[]): { params: T; figures: SearchFigures } | undefined {
+  return sweep.find((s) => s.figures.recall >= TARGET_RECALL);
+}
+
+function verdict(met: boolean): string {
+  return met ? 'met' : 'MISSED';
+}
+
+// ------------------------------------------------------------------ the run
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  console.log('Mishards data-node benchmark (npm run bench:node)');
+  console.log(`data     ${fmtInt(ROWS)} x ${DIM} float32, ${CLUSTERS} clusters (bench/clustered-data.ts, seed ${SEED}); `
+    + `${fmtInt(QUERIES)} queries from the same mixture, not in the data; top ${K}, L2`);
+  console.log(`machine  ${machineNote()}`);
+  console.log(`start    ${loadNote()}`);
+
+  let t = performance.now();
+  const vectors = clusteredVectors(ROWS, DIM, CLUSTERS, SEED);
+  const queries = clusteredVectors(QUERIES, DIM, CLUSTERS, SEED, ROWS);
+  const query = (q: number) => queries.subarray(q * DIM, (q + 1) * DIM);
+  const genMs = performance.now() - t;
+  t = performance.now();
+  const truth = bruteForceTopK(vectors, DIM, queries, QUERIES, K, 'L2');
+  const flatTruth = firstQueries(truth, FLAT_QUERIES);
+  console.log(`prepared data in ${seconds(genMs)} s; exact top ${K} of every query by the naive brute force `
+    + `of bench/clustered-data.ts in ${seconds(performance.now() - t)} s`);
+
+  const dir = await mkdtemp(join(tmpdir(), 'mishards-bench-'));
+  defer(() => rm(dir, { recursive: true, force: true }));
+
+  // 1. Inserts through the SDK.
+  section(`1. Insert through the Milvus SDK into \`mishards writer\` (CLI, --seal-rows ${ROWS}); the WAL is synced before every acknowledgement`);
+  const writer = await BenchWriter.start({ dir: join(dir, 'writer'), rows: ROWS, dim: DIM, sealRows: ROWS, hnsw: HNSW });
+  const stopWriter = defer(() => writer.stop());
+  await writer.createCollection();
+  const insertMs = await writer.insertAll(vectors, BATCH, INSERT_IN_FLIGHT);
+  const insertRate = (ROWS * 1000) / insertMs;
+  console.log(table(['rows', 'batch', 'in flight', 'seconds', 'rows/s'], [
+    [fmtInt(ROWS), fmtInt(BATCH), INSERT_IN_FLIGHT, (insertMs / 1000).toFixed(2), fmtInt(insertRate)],
+  ]));
+
+  // 2. Sealed and indexed.
+  section('2. Time to sealed-and-indexed: from the last insert acknowledgement, Flush, then DescribeIndex polled until indexed_rows == total_rows');
+  const { flushMs, indexedMs } = await writer.flushAndWaitIndexed();
+  console.log(table(['index', 'Flush answered s', 'all rows indexed s'], [
+    [`HNSW M=${HNSW.M} efConstruction=${HNSW.efConstruction}`, seconds(flushMs), seconds(indexedMs)],
+  ]));
+
+  // 3a. Engine level, one thread.
+  section('3a. Engine-level search: the sealed segment loaded in this process as a reader loads it, one query at a time (nq=1)');
+  const engine = await EngineBench.open(join(dir, 'writer', 'storage'), DIM, HNSW.M);
+  const closeEngine = defer(() => engine.close());
+  const engineRows: (string | number)[][] = [];
+  const sweep: { params: number; figures: SearchFigures }[] = [];
+  for (const ef of EFS) {
+    const figures = await timeQueries(QUERIES, truth, (_, q) => engine.index(query(q), ef), { minMs: MIN_MS });
+    sweep.push({ params: ef, figures });
+    engineRows.push(['VectorIndex.search, 1 worker', 'HNSW', ef, ...figureCells(figures)]);
+  }
+  const chosen = firstReaching(sweep);
+  const matchedEf = chosen?.params ?? EFS[EFS.length - 1]!;
+  const direct = await timeQueries(QUERIES, truth, async (_, q) => engine.direct(query(q), matchedEf), { minMs: MIN_MS });
+  engineRows.push(['graph on the calling thread', 'HNSW', matchedEf, ...figureCells(direct)]);
+  const layered = await timeQueries(QUERIES, truth, (_, q) => engine.segmentLayer(query(q), matchedEf), { minMs: MIN_MS });
+  engineRows.push(['searchSegment (segment layer)', 'HNSW', matchedEf, ...figureCells(layered)]);
+  const engineFlat = await timeQueries(FLAT_QUERIES, flatTruth, (_, q) => engine.exact(query(q)), { minMs: 0 });
+  engineRows.push(['VectorIndex.search, 1 worker', 'FLAT', '-', ...figureCells(engineFlat)]);
+  console.log(table(['path', 'index', 'ef', ...FIGURE_HEADERS], engineRows));
+  console.log(chosen
+    ? `smallest ef reaching recall@10 >= ${TARGET_RECALL}: ef=${matchedEf}, ${fmtInt(chosen.figures.qps)} QPS on one thread`
+    : `no swept ef reached recall@10 >= ${TARGET_RECALL}; the largest (${matchedEf}) is used below`);
+  console.log(`segment: ${fmtInt(engine.rows)} rows; FLAT timed on the first ${FLAT_QUERIES} queries (one pass)`);
+  await closeEngine();
+
+  // 3b. End to end through the SDK.
+  section(`3b. End-to-end search through the Milvus SDK against the writer (same host; CPU includes the writer process)`);
+  const e2e = (clients: number, nq: number, ref: VectorSearchResult, ef: number | undefined, minMs: number) =>
+    timeQueries(nq, ref, (c, q) => writer.search(c, query(q), ef), { clients, minMs, pids: [writer.pid] });
+  const e2eRows: (string | number)[][] = [];
+  const e2eRow = (index: string, ef: string | number, clients: number, f: SearchFigures) =>
+    e2eRows.push([index, ef, clients, ...figureCells(f), f.serverCpuUsPerQuery.toFixed(0)]);
+  const e2eDefault = await e2e(1, QUERIES, truth, undefined, MIN_MS);
+  e2eRow('HNSW', `default (${HNSW_DEFAULTS.ef})`, 1, e2eDefault);
+  e2eRow('HNSW', matchedEf, 1, await e2e(1, QUERIES, truth, matchedEf, MIN_MS));
+  e2eRow('HNSW', matchedEf, CLIENTS, await e2e(CLIENTS, QUERIES, truth, matchedEf, MIN_MS));
+  await writer.switchToFlat();
+  e2eRow('FLAT', '-', 1, await e2e(1, FLAT_QUERIES, flatTruth, undefined, 0));
+  e2eRow('FLAT', '-', CLIENTS, await e2e(CLIENTS, FLAT_QUERIES, flatTruth, undefined, 0));
+  console.log(table(['index', 'ef', 'clients', ...FIGURE_HEADERS, 'of which writer'], e2eRows));
+  await stopWriter();
+
+  // 4. LanceDB embedded, same data and method.
+  section('4. LanceDB embedded (@lancedb/lancedb 0.31.0) on the same vectors and queries, same method (in process, nq=1, sequential)');
+  const lance = await LanceBench.create(join(dir, 'lancedb'), vectors, DIM, HNSW);
+  defer(() => lance.bench.close());
+  console.log(`table written in ${seconds(lance.writeMs)} s; IVF_HNSW_SQ (1 partition, m=${HNSW.M}, ef_construction=${HNSW.efConstruction}, L2) built in ${seconds(lance.indexMs)} s`);
+  const lanceSweep: { params: LanceParams; figures: SearchFigures }[] = [];
+  const lanceRows: (string | number)[][] = [];
+  const runLance = async (p: LanceParams) => {
+    const figures = await timeQueries(QUERIES, truth, (_, q) => lance.bench.search(query(q), p), { minMs: MIN_MS });
+    lanceSweep.push({ params: p, figures });
+    lanceRows.push([p.ef, p.refineFactor ?? '-', ...figureCells(figures)]);
+  };
+  for (const ef of LANCE_EFS) await runLance({ ef });
+  // SQ distances can cap recall below the target; re-ranking on full vectors lifts the cap.
+  if (!firstReaching(lanceSweep)) for (const ef of LANCE_EFS.filter((e) => e >= 4 * K)) await runLance({ ef, refineFactor: 4 });
+  console.log(table(['ef', 'refine', ...FIGURE_HEADERS], lanceRows));
+  const lanceChosen = firstReaching(lanceSweep);
+
+  // Summary.
+  section('Summary');
+  const rows: (string | number)[][] = [];
+  if (chosen) rows.push(['Mishards engine, VectorIndex, 1 worker', `ef=${matchedEf}`, ...figureCells(chosen.figures)]);
+  if (lanceChosen) {
+    const p = lanceChosen.params;
+    rows.push(['LanceDB IVF_HNSW_SQ', `ef=${p.ef}${p.refineFactor ? ` refine=${p.refineFactor}` : ''}`, ...figureCells(lanceChosen.figures)]);
+  }
+  console.log(`At matched recall (the smallest swept setting reaching recall@10 >= ${TARGET_RECALL} on each system):`);
+  console.log(table(['system', 'params', ...FIGURE_HEADERS], rows));
+  const ratio = chosen && lanceChosen ? chosen.figures.qps / lanceChosen.figures.qps : undefined;
+  if (ratio !== undefined) {
+    console.log(`QPS ratio Mishards/LanceDB: ${ratio.toFixed(2)}; CPU per query ratio LanceDB/Mishards: `
+      + `${(lanceChosen!.figures.cpuUsPerQuery / chosen!.figures.cpuUsPerQuery).toFixed(2)}`);
+  }
+
+  const oneThread = chosen?.figures.qps;
+  const goals: (string | number)[][] = [
+    [`insert >= ${fmtInt(GOALS.insertRowsPerSec)} rows/s (SDK, batches of ${BATCH})`, fmtInt(insertRate), verdict(insertRate >= GOALS.insertRowsPerSec)],
+    [
+      GOALS.oneThreadQps ? `one-thread QPS >= ${fmtInt(GOALS.oneThreadQps)} at recall@10 >= ${TARGET_RECALL}` : 'one-thread QPS at recall@10 >= 0.95 (goals stated at 100k and 1M only)',
+      oneThread === undefined ? 'target recall not reached' : `${fmtInt(oneThread)} (ef=${matchedEf})`,
+      GOALS.oneThreadQps ? verdict(oneThread !== undefined && oneThread >= GOALS.oneThreadQps) : '-',
+    ],
+    [`HNSW recall@10 >= ${TARGET_RECALL} at default search params (end to end)`, e2eDefault.recall.toFixed(4), verdict(e2eDefault.recall >= TARGET_RECALL)],
+    ['ahead of LanceDB at matched recall', ratio === undefined ? 'no matched pair' : `x${ratio.toFixed(2)}`, verdict(ratio !== undefined && ratio > 1)],
+  ];
+  console.log(`\nGoals (issue 2):\n${table(['goal', 'measured', 'verdict'], goals)}`);
+  console.log(`\nfinished in ${seconds(performance.now() - started)} s; ${loadNote()}`);
+}
+
+try {
+  await main();
+} catch (e) {
+  console.error(`bench:node failed: ${(e as Error).stack ?? e}`);
+  process.exitCode = 1;
+} finally {
+  await cleanup();
+}
