@@ -2,6 +2,9 @@ import { parseServerOptions, USAGE, UsageError, type ServerOptions } from './opt
 import { createLogger } from '../nodes/common/logger.js';
 import { startWriter } from '../nodes/writer/server.js';
 import { startReader } from '../nodes/reader/server.js';
+import { FileDiscovery, StaticDiscovery } from '../ext-proc/cluster/discovery.js';
+import { startCoordinator } from '../ext-proc/server.js';
+import { up } from './up.js';
 
 interface Running {
   grpc: string;
@@ -15,7 +18,16 @@ type Starter = (opts: ServerOptions) => Promise<Running>;
 const commands: Record<string, Starter> = {
   writer: (o) => startWriter(o, createLogger('writer', o.logLevel)),
   reader: (o) => startReader(o, createLogger(`reader-${o.group}`, o.logLevel)),
+  coordinator: async (o) => {
+    const log = createLogger('coordinator', o.logLevel);
+    if (!o.writer) throw new UsageError('coordinator needs --writer HOST:PORT');
+    const discovery = o.discovery ? await FileDiscovery.open(o.discovery, log) : new StaticDiscovery();
+    return startCoordinator({ host: o.host, port: o.port, metricsPort: o.metricsPort, writer: o.writer, discovery }, log);
+  },
+  up,
 };
+/** `up` reports itself as the cluster (the coordinator's addresses). */
+const READY_ROLE: Record<string, string> = { up: 'cluster' };
 
 /** Runs one server subcommand until SIGINT/SIGTERM, printing the `ready` line once serving. */
 async function main(argv: string[]): Promise<number> {
@@ -35,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const node = await start(opts);
-  const parts = [`ready ${command}`, `grpc=${node.grpc}`];
+  const parts = [`ready ${READY_ROLE[command] ?? command}`, `grpc=${node.grpc}`];
   if (node.http) parts.push(`http=${node.http}`);
   parts.push(`metrics=${node.metrics}`);
   process.stdout.write(parts.join(' ') + '\n');

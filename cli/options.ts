@@ -17,6 +17,7 @@ export interface ServerOptions {
   group: string;
   readers: number;
   writer: string | undefined;
+  discovery: string | undefined;
   sealRows: number;
   sealAgeMs: number;
   threads: number | undefined;
@@ -36,6 +37,7 @@ const SPEC = {
   group: { type: 'string' },
   readers: { type: 'string' },
   writer: { type: 'string' },
+  discovery: { type: 'string' },
   'seal-rows': { type: 'string' },
   'seal-age': { type: 'string' },
   threads: { type: 'string' },
@@ -83,6 +85,7 @@ export function parseServerOptions(argv: string[], env: NodeJS.ProcessEnv = proc
     group: get('group') ?? '0',
     readers: int('readers', get('readers'), 3),
     writer: get('writer'),
+    discovery: get('discovery'),
     sealRows: int('seal-rows', get('seal-rows'), 65536),
     sealAgeMs: int('seal-age', get('seal-age'), 600) * 1000,
     threads: threads === undefined ? undefined : int('threads', threads, 0),
@@ -110,7 +113,8 @@ options (also MISHARDS_<OPTION> environment variables):
   --etcd HOST:PORT[,HOST:PORT]
   --group G          reader group (reader)
   --readers N        number of readers (up; default 3)
-  --writer HOST:PORT the writable node (reader)
+  --writer HOST:PORT the writable node (coordinator)
+  --discovery FILE   cluster members as YAML/JSON, reloaded on change (coordinator)
   --seal-rows N      seal a growing segment at N rows (writer; default 65536)
   --seal-age S       seal a growing segment after S seconds (writer; default 600)
   --threads N        vector engine worker threads (default: cores)

@@ -21,6 +21,7 @@ export type LegacyErrorCode =
 /** Numeric codes of Milvus's error catalogue that Mishards produces. */
 export const Code = {
   Success: 0,
+  ServiceUnavailable: 2,
   ServiceInternal: 5,
   CollectionNotFound: 100,
   CollectionNotLoaded: 101,

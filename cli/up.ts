@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import YAML from 'yaml';
+import type { ServerOptions } from './options.js';
+import type { Member } from '../ext-proc/cluster/discovery.js';
+
+const BIN = fileURLToPath(new URL('../bin/mishards.js', import.meta.url));
+
+interface Child {
+  name: string;
+  process: ChildProcess;
+  addresses: Record<string, string>;
+}
+
+/** Starts `mishards <args>` and resolves with the addresses of its `ready` line. */
+function startChild(name: string, args: string[]): Promise<Child> {
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('ready '));
+      if (!line) return;
+      resolve({ name, process: child, addresses: Object.fromEntries(line.split(' ').slice(2).map((kv) => kv.split('=') as [string, string])) });
+    });
+    child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before it was ready`)));
+  });
+}
+
+async function stopChild(c: Child): Promise<void> {
+  if (c.process.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => c.process.once('exit', () => resolve()));
+  c.process.kill('SIGTERM');
+  await exited;
+}
+
+/**
+ * `mishards up`: the whole cluster on one machine with embedded defaults. A writer, N
+ * readers (groups g1..gN) and a coordinator, as child processes sharing the data directory's
+ * SQLite metadata and segment storage; membership goes to a discovery file the coordinator
+ * watches. The coordinator gets the requested ports.
+ */
+export async function up(opts: ServerOptions): Promise<{ grpc: string; metrics: string; stop(): Promise<void> }> {
+  await mkdir(opts.dataDir, { recursive: true });
+  const shared = ['--meta', opts.meta, '--storage', opts.storage, '--host', opts.host, '--log-level', opts.logLevel];
+  if (opts.threads) shared.push('--threads', String(opts.threads));
+  const children: Child[] = [];
+  const stopAll = async () => {
+    for (const c of [...children].reverse()) await stopChild(c);
+  };
+  try {
+    const writer = await startChild('writer', ['writer', ...shared, '--port', '0', '--metrics-port', '0', '--data-dir', join(opts.dataDir, 'writer'),
+      '--seal-rows', String(opts.sealRows), '--seal-age', String(opts.sealAgeMs / 1000)]);
+    children.push(writer);
+    const readers = await Promise.all(Array.from({ length: opts.readers }, (_, i) =>
+      startChild(`reader g${i + 1}`, ['reader', ...shared, '--group', `g${i + 1}`, '--port', '0', '--metrics-port', '0', '--data-dir', join(opts.dataDir, `reader-g${i + 1}`)])));
+    children.push(...readers);
+    const members: Member[] = [
+      { role: 'writer', name: 'writer', address: writer.addresses.grpc! },
+      ...readers.map((r, i) => ({ role: 'reader' as const, name: `reader-g${i + 1}`, group: `g${i + 1}`, address: r.addresses.grpc! })),
+    ];
+    const discoveryFile = join(opts.dataDir, 'cluster.yaml');
+    await writeFile(discoveryFile, YAML.stringify({ members }));
+    const coordinator = await startChild('coordinator', ['coordinator', '--host', opts.host, '--port', String(opts.port), '--metrics-port', String(opts.metricsPort),
+      '--writer', writer.addresses.grpc!, '--discovery', discoveryFile, '--log-level', opts.logLevel]);
+    children.push(coordinator);
+    // A child that dies takes the cluster down with it rather than leaving it half-alive.
+    for (const c of children) c.process.once('exit', (code) => {
+      if (code !== 0 && code !== null) process.stderr.write(`mishards up: ${c.name} exited with ${code}\n`);
+    });
+    return { grpc: coordinator.addresses.grpc!, metrics: coordinator.addresses.metrics!, stop: stopAll };
+  } catch (e) {
+    await stopAll();
+    throw e;
+  }
+}

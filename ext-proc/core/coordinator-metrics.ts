@@ -1,0 +1,48 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+const LATENCY_BUCKETS = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** Coordinator metrics: fan-out width, per-target sub-request latency and errors, merge time, cache. */
+export class CoordinatorMetrics {
+  readonly fanoutWidth: Histogram;
+  readonly mergeSeconds: Histogram;
+  private readonly subLatency: Histogram<'target' | 'result'>;
+  private readonly subErrors: Counter<'target'>;
+
+  constructor(registry: Registry, cache: { hits: number; misses: number }) {
+    this.fanoutWidth = new Histogram({
+      name: 'mishards_fanout_width', help: 'Sub-requests per search or query',
+      buckets: [1, 2, 3, 4, 6, 8, 12, 16, 32], registers: [registry],
+    });
+    this.mergeSeconds = new Histogram({
+      name: 'mishards_merge_duration_seconds', help: 'Time to merge partial search results',
+      buckets: LATENCY_BUCKETS, registers: [registry],
+    });
+    this.subLatency = new Histogram({
+      name: 'mishards_subrequest_duration_seconds', help: 'Sub-request latency per target (reader group or writer)',
+      labelNames: ['target', 'result'], buckets: LATENCY_BUCKETS, registers: [registry],
+    });
+    this.subErrors = new Counter({
+      name: 'mishards_subrequest_errors_total', help: 'Failed sub-requests per target',
+      labelNames: ['target'], registers: [registry],
+    });
+    new Counter({
+      name: 'mishards_metadata_cache_lookups_total', help: 'Metadata cache lookups by outcome',
+      labelNames: ['outcome'], registers: [registry],
+      collect() {
+        this.reset();
+        this.inc({ outcome: 'hit' }, cache.hits);
+        this.inc({ outcome: 'miss' }, cache.misses);
+      },
+    });
+  }
+
+  /** Starts timing a sub-request to `target`; call the result with its outcome. */
+  subRequest(target: string): (result: 'ok' | 'error') => void {
+    const end = this.subLatency.startTimer({ target });
+    return (result) => {
+      end({ result });
+      if (result === 'error') this.subErrors.inc({ target });
+    };
+  }
+}

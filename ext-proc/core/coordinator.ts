@@ -1,0 +1,240 @@
+import * as grpc from '@grpc/grpc-js';
+import { context, propagation, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { DataType } from '../../core/schema.js';
+import type { CollectionView } from '../../meta/collection-view.js';
+import { SearchResultDataType, toPlainObject } from '../../milvus/proto.js';
+import { comparePks, countFieldData, prepareQuery, prepareSearch } from '../../milvus/search-request.js';
+import { Code, collectionNotFound, MilvusError, partitionNotFound } from '../../milvus/status.js';
+import { templateValuesToJson } from '../../milvus/template-values.js';
+import type { MetadataCache } from '../cluster/metadata-cache.js';
+import type { GroupTarget, Placement } from '../cluster/placement.js';
+import type { CoordinatorMetrics } from './coordinator-metrics.js';
+import { gatherFieldsData, gatherIds, mergeSearchResults, type PartialResult, type Pick } from './merge.js';
+import type { CallContext, Fanout, ReplicaSet } from './fanout.js';
+
+const tracer = trace.getTracer('mishards-coordinator');
+const CONSISTENCY = ['Strong', 'Session', 'Bounded', 'Eventually'];
+
+interface SubRequest {
+  set: ReplicaSet;
+  request: object;
+}
+
+/**
+ * The heart of the coordinator: a Search or Query is split into one sub-request per reader
+ * group (all nq queries, that group's segments) plus one to the writable node for rows not
+ * yet in sealed segments the coordinator knows; the partial answers are merged exactly.
+ */
+export class Coordinator {
+  constructor(
+    private readonly cache: MetadataCache,
+    private readonly placement: Placement,
+    private readonly fanout: Fanout,
+    private readonly writerAddress: string,
+    private readonly metrics: CoordinatorMetrics,
+  ) {}
+
+  /** The collection's view; when missing or not loaded, first wait for the cache to catch up. */
+  private async view(name: string, ctx: CallContext): Promise<CollectionView> {
+    let view = this.cache.get(name);
+    if (!view || !view.record.loaded) {
+      await this.cache.catchUp(Math.min(ctx.deadline, Date.now() + 5000));
+      view = this.cache.get(name);
+    }
+    if (!view) throw collectionNotFound(name);
+    if (!view.record.loaded) throw new MilvusError('UnexpectedError', Code.CollectionNotLoaded, `collection not loaded[collection=${name}]`);
+    return view;
+  }
+
+  private partitionIds(view: CollectionView, names: string[] | undefined): Set<number> | undefined {
+    if (!names?.length) return undefined;
+    return new Set(names.map((n) => {
+      const p = view.partitions.find((x) => x.name === n);
+      if (!p) throw partitionNotFound(n);
+      return p.id;
+    }));
+  }
+
+  /** Reader targets for the collection's sealed segments, plus the writer's share. */
+  private route(view: CollectionView, partitions: Set<number> | undefined, includeWriter: boolean, base: object): SubRequest[] {
+    return tracer.startActiveSpan('get_routing', (span) => {
+      try {
+        const segments = view.segments.filter((s) => !partitions || partitions.has(s.partitionId)).map((s) => s.id);
+        const { groups, toWriter } = this.placement.targets(view, segments);
+        const subs: SubRequest[] = groups.map((t: GroupTarget) => ({
+          set: { name: t.group, replicas: t.replicas },
+          request: { ...base, segment_ids: t.segmentIds.map(String) },
+        }));
+        if (includeWriter || toWriter.length) {
+          // The writer covers its growing rows, segments sealed after this view and the
+          // sealed ones no reader holds yet.
+          const covered = new Set(groups.flatMap((t) => t.segmentIds));
+          subs.push({
+            set: { name: 'writer', replicas: [this.writerAddress] },
+            request: { ...base, segment_ids: [], include_growing: true, covered_segment_ids: view.segments.filter((s) => covered.has(s.id)).map((s) => String(s.id)) },
+          });
+        }
+        span.setAttribute('mishards.segments', segments.length);
+        span.setAttribute('mishards.targets', subs.length);
+        return subs;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  /** Sends sub-requests in parallel under a `do_search` span, one `search_<target>` child each. */
+  private async scatter<T extends { status: { code: number; reason: string } }>(subs: SubRequest[], method: string, ctx: CallContext): Promise<T[]> {
+    this.metrics.fanoutWidth.observe(subs.length);
+    return tracer.startActiveSpan('do_search', async (parent) => {
+      try {
+        return await Promise.all(subs.map((sub) => tracer.startActiveSpan(`search_${sub.set.name}`, async (span) => {
+          const metadata = ctx.metadata.clone();
+          propagation.inject(context.active(), metadata, { set: (m, k, v) => m.set(k, v) });
+          const done = this.metrics.subRequest(sub.set.name);
+          try {
+            const res = await this.fanout.call<T>(sub.set, method, sub.request, { ...ctx, metadata });
+            done('ok');
+            return res;
+          } catch (e) {
+            done('error');
+            fail(span, e);
+            throw e;
+          } finally {
+            span.end();
+          }
+        })));
+      } catch (e) {
+        fail(parent, e);
+        throw e;
+      } finally {
+        parent.end();
+      }
+    });
+  }
+
+  private includeWriter(view: CollectionView, req: any): boolean {
+    const level = req.use_default_consistency || req.consistency_level === undefined
+      ? view.record.consistencyLevel
+      : typeof req.consistency_level === 'number' ? req.consistency_level : CONSISTENCY.indexOf(req.consistency_level);
+    // Strong, Session and Bounded all see the writer's acknowledged rows; only Eventually
+    // may skip them.
+    return level !== 3;
+  }
+
+  async search(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+    const view = await this.view(req.collection_name, ctx);
+    const schema = view.record.schema;
+    const index = view.indexes[0]!;
+    const p = prepareSearch(schema, index, req);
+    const { topk, offset, roundDecimal } = p.params;
+    const partitions = this.partitionIds(view, req.partition_names);
+    const subs = this.route(view, partitions, this.includeWriter(view, req), {
+      collection_name: view.record.name,
+      placeholder_group: req.placeholder_group,
+      topk: String(topk + offset),
+      metric_type: p.metric,
+      params_json: JSON.stringify(p.params.engine),
+      filter: req.dsl ?? '',
+      template_values_json: templateValuesToJson(p.templateValues),
+      output_fields: req.output_fields ?? [],
+      partition_ids: partitions ? [...partitions].map(String) : [],
+    });
+    const responses = await this.scatter<any>(subs, 'SearchSegments', ctx);
+    return tracer.startActiveSpan('do_merge', (span) => {
+      const stop = this.metrics.mergeSeconds.startTimer();
+      try {
+        const partials: PartialResult[] = responses.map((r) => ({ data: toPlainObject(SearchResultDataType, r.result), timestamps: r.timestamps }));
+        const pages = mergeSearchResults(partials, p.nq, topk, offset, p.metric);
+        const picks = pages.flat();
+        const pk = schema.fields.find((f) => f.isPrimaryKey)!;
+        const round = (x: number) => (roundDecimal >= 0 ? Number(x.toFixed(roundDecimal)) : x);
+        return {
+          collection_name: view.record.name,
+          results: {
+            num_queries: String(p.nq),
+            top_k: String(topk),
+            fields_data: gatherFieldsData(partials.map((x) => ({ fieldsData: x.data.fields_data })), picks),
+            scores: picks.map((k) => round(partials[k.partial]!.data.scores[k.row])),
+            ids: gatherIds(partials, picks, pk.dataType === DataType.Int64),
+            topks: pages.map((page) => String(page.length)),
+            output_fields: p.selection.names,
+            primary_field_name: pk.name,
+          },
+        };
+      } finally {
+        stop();
+        span.end();
+      }
+    });
+  }
+
+  async query(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+    const view = await this.view(req.collection_name, ctx);
+    const schema = view.record.schema;
+    const q = prepareQuery(schema, req);
+    const partitions = this.partitionIds(view, req.partition_names);
+    const subs = this.route(view, partitions, this.includeWriter(view, req), {
+      collection_name: view.record.name,
+      filter: req.expr ?? '',
+      template_values_json: templateValuesToJson(q.templateValues),
+      output_fields: q.countOnly ? [] : q.outputFields,
+      partition_ids: partitions ? [...partitions].map(String) : [],
+      limit: q.limit === undefined ? '0' : String(q.offset + q.limit),
+      count_only: q.countOnly,
+    });
+    const responses = await this.scatter<any>(subs, 'QuerySegments', ctx);
+    const pk = schema.fields.find((f) => f.isPrimaryKey)!;
+    const base = { collection_name: view.record.name, primary_field_name: pk.name };
+    if (q.countOnly) {
+      const count = responses.reduce((n, r) => n + Number(r.count), 0);
+      return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(count)] };
+    }
+    return tracer.startActiveSpan('do_merge', (span) => {
+      try {
+        const partials: PartialResult[] = responses.map((r) => ({ data: toPlainObject(SearchResultDataType, r.result), timestamps: r.timestamps }));
+        const picks = mergeQueryRows(partials, pk.dataType === DataType.Int64);
+        const page = picks.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
+        return {
+          ...base,
+          fields_data: gatherFieldsData(partials.map((x) => ({ fieldsData: x.data.fields_data })), page),
+          output_fields: q.selection!.names,
+        };
+      } finally {
+        span.end();
+      }
+    });
+  }
+}
+
+/** Query rows of all partials ordered by primary key, one per key (its newest write). */
+function mergeQueryRows(partials: PartialResult[], intKeys: boolean): Pick[] {
+  const chosen = new Map<string, Pick & { ts: number; key: bigint | string }>();
+  partials.forEach((p, i) => {
+    const keys: string[] = p.data.ids?.int_id?.data ?? p.data.ids?.str_id?.data ?? [];
+    keys.forEach((k, row) => {
+      const ts = p.timestamps[row]!;
+      const prev = chosen.get(k);
+      if (!prev || ts > prev.ts) chosen.set(k, { partial: i, row, ts, key: intKeys ? BigInt(k) : k });
+    });
+  });
+  return [...chosen.values()].sort((a, b) => comparePks(a.key, b.key)).map(({ partial, row }) => ({ partial, row }));
+}
+
+function fail(span: Span, e: unknown): void {
+  span.recordException(e as Error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+}
+
+/** Request context from an incoming gRPC call: its deadline, cancellation and metadata. */
+export function callContext(call: grpc.ServerUnaryCall<any, any> | undefined, defaultTimeoutMs: number): CallContext {
+  const controller = new AbortController();
+  let deadline = Date.now() + defaultTimeoutMs;
+  if (call) {
+    const d = call.getDeadline();
+    const ms = d instanceof Date ? d.getTime() : Number(d);
+    if (Number.isFinite(ms)) deadline = ms;
+    call.on('cancelled', () => controller.abort());
+  }
+  return { deadline, signal: controller.signal, metadata: new grpc.Metadata() };
+}

@@ -1,0 +1,165 @@
+import type { MetricType } from '../../engine/engine.js';
+import { largerIsBetter } from '../../search/hits.js';
+
+/**
+ * Exact merge of partial search results. Each partial is one node's answer: per query, its
+ * best hits (client topk + offset of them) in order, with scores, primary keys, output
+ * columns and each hit's write timestamp. Per query a k-way heap merge takes hits in the
+ * metric's order (L2 ascending, IP and COSINE descending); a key seen twice keeps its newest
+ * write; the page [offset, offset + topk) is returned.
+ */
+
+export interface PartialResult {
+  /** Decoded `milvus.proto.schema.SearchResultData` (grpc-js plain shape). */
+  data: any;
+  timestamps: number[];
+}
+
+/** A hit of the merged answer: which partial, which row of it. */
+export interface Pick {
+  partial: number;
+  row: number;
+}
+
+interface Cursor {
+  partial: number;
+  pos: number;
+  end: number;
+  score: number;
+}
+
+function keysOf(data: any): string[] {
+  return data.ids?.int_id?.data ?? data.ids?.str_id?.data ?? [];
+}
+
+/** Offsets of each query's first hit within a partial's flat arrays. */
+function queryStarts(data: any, nq: number): number[] {
+  const starts = new Array<number>(nq + 1).fill(0);
+  const topks: (string | number)[] = data.topks ?? [];
+  for (let q = 0; q < nq; q++) starts[q + 1] = starts[q]! + Number(topks[q] ?? 0);
+  return starts;
+}
+
+class CursorHeap {
+  private readonly items: Cursor[] = [];
+
+  constructor(private readonly before: (a: Cursor, b: Cursor) => boolean) {}
+
+  get size(): number {
+    return this.items.length;
+  }
+
+  push(c: Cursor): void {
+    const a = this.items;
+    a.push(c);
+    let i = a.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.before(a[i]!, a[p]!)) break;
+      [a[i], a[p]] = [a[p]!, a[i]!];
+      i = p;
+    }
+  }
+
+  pop(): Cursor {
+    const a = this.items;
+    const top = a[0]!;
+    const last = a.pop()!;
+    if (a.length) {
+      a[0] = last;
+      let i = 0;
+      for (;;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.before(a[l]!, a[m]!)) m = l;
+        if (r < a.length && this.before(a[r]!, a[m]!)) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m]!, a[i]!];
+        i = m;
+      }
+    }
+    return top;
+  }
+}
+
+export function mergeSearchResults(partials: PartialResult[], nq: number, topk: number, offset: number, metric: MetricType): Pick[][] {
+  const larger = largerIsBetter(metric);
+  // Ties broken by partial index, then position, so the merge is deterministic.
+  const before = (a: Cursor, b: Cursor) =>
+    a.score !== b.score ? (larger ? a.score > b.score : a.score < b.score) : a.partial !== b.partial ? a.partial < b.partial : a.pos < b.pos;
+  const keys = partials.map((p) => keysOf(p.data));
+  const starts = partials.map((p) => queryStarts(p.data, nq));
+  const want = topk + offset;
+  const pages: Pick[][] = [];
+  for (let q = 0; q < nq; q++) {
+    const heap = new CursorHeap(before);
+    partials.forEach((p, i) => {
+      const pos = starts[i]![q]!;
+      const end = starts[i]![q + 1]!;
+      if (pos < end) heap.push({ partial: i, pos, end, score: p.data.scores[pos] });
+    });
+    const chosen = new Map<string, Pick>();
+    const order: string[] = [];
+    while (heap.size && order.length < want) {
+      const c = heap.pop();
+      const key = keys[c.partial]![c.pos]!;
+      const prev = chosen.get(key);
+      if (!prev) {
+        chosen.set(key, { partial: c.partial, row: c.pos });
+        order.push(key);
+      } else if (partials[c.partial]!.timestamps[c.pos]! > partials[prev.partial]!.timestamps[prev.row]!) {
+        // A newer write of a key already placed replaces it at the older one's rank.
+        chosen.set(key, { partial: c.partial, row: c.pos });
+      }
+      if (c.pos + 1 < c.end) heap.push({ ...c, pos: c.pos + 1, score: partials[c.partial]!.data.scores[c.pos + 1] });
+    }
+    pages.push(order.slice(offset, want).map((k) => chosen.get(k)!));
+  }
+  return pages;
+}
+
+/** The value arrays of a FieldData, whatever its kind. */
+function columnOf(fd: any): { values: unknown[]; width: number } {
+  if (fd.vectors) {
+    const dim = Number(fd.vectors.dim) || 1;
+    return { values: fd.vectors.float_vector?.data ?? [], width: dim };
+  }
+  const key = fd.scalars?.data as string | undefined;
+  return { values: key ? fd.scalars[key]?.data ?? [] : [], width: 1 };
+}
+
+/**
+ * Output columns for the picked rows, gathered from the partials' `fields_data` (every
+ * partial carries the same fields, in the same order, since all got the same request).
+ */
+export function gatherFieldsData(partials: { fieldsData: any[] }[], picks: Pick[]): any[] {
+  const template = partials.find((p) => p.fieldsData.length)?.fieldsData ?? [];
+  return template.map((tpl: any, f: number) => {
+    const columns = partials.map((p) => (p.fieldsData[f] ? columnOf(p.fieldsData[f]) : { values: [], width: 1 }));
+    const width = columns[0]!.width;
+    const values: unknown[] = [];
+    const valid: boolean[] = [];
+    const nullable = partials.some((p) => (p.fieldsData[f]?.valid_data ?? []).length > 0);
+    for (const pick of picks) {
+      const col = columns[pick.partial]!;
+      for (let j = 0; j < width; j++) values.push(col.values[pick.row * width + j]);
+      if (nullable) valid.push(Boolean(partials[pick.partial]!.fieldsData[f].valid_data?.[pick.row]));
+    }
+    const out: any = { type: tpl.type, field_name: tpl.field_name, field_id: tpl.field_id, is_dynamic: tpl.is_dynamic, valid_data: valid };
+    if (tpl.vectors) out.vectors = { dim: tpl.vectors.dim, float_vector: { data: values } };
+    else {
+      const key = tpl.scalars.data as string;
+      const payload: any = { data: values };
+      if (key === 'array_data') payload.element_type = tpl.scalars.array_data.element_type;
+      out.scalars = { [key]: payload };
+    }
+    return out;
+  });
+}
+
+/** Ids message for picked rows. */
+export function gatherIds(partials: PartialResult[], picks: Pick[], intKeys: boolean): any {
+  const data = picks.map((p) => keysOf(partials[p.partial]!.data)[p.row]!);
+  return intKeys ? { int_id: { data } } : { str_id: { data } };
+}

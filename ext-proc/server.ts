@@ -1,0 +1,62 @@
+import type { Logger } from 'pino';
+import { MetricsServer } from '../nodes/common/metrics-server.js';
+import { RpcMetrics } from '../nodes/common/rpc-metrics.js';
+import { serveNode, type RunningNode } from '../nodes/common/serve.js';
+import type { Discovery } from './cluster/discovery.js';
+import { MetadataCache } from './cluster/metadata-cache.js';
+import { NodeClients } from './cluster/node-clients.js';
+import { Placement } from './cluster/placement.js';
+import { Coordinator } from './core/coordinator.js';
+import { CoordinatorMetrics } from './core/coordinator-metrics.js';
+import { Fanout } from './core/fanout.js';
+import { frontImplementation, frontServiceDefinition } from './front/milvus-front.js';
+
+export interface CoordinatorOptions {
+  host: string;
+  port: number;
+  metricsPort: number;
+  /** The writable node's gRPC address. */
+  writer: string;
+  discovery: Discovery;
+  /** Delay before a slow replica is backed up by another one. */
+  hedgeAfterMs?: number;
+}
+
+export interface RunningCoordinator extends RunningNode {
+  placement: Placement;
+  cache: MetadataCache;
+}
+
+/**
+ * Starts the coordinator: the metadata cache (from the writer's feed), segment placement over
+ * the discovered reader groups, and the Milvus front door.
+ */
+export async function startCoordinator(o: CoordinatorOptions, log: Logger): Promise<RunningCoordinator> {
+  const cache = new MetadataCache(o.writer, log);
+  cache.start();
+  await cache.ready();
+  const clients = new NodeClients();
+  const placement = new Placement(cache, o.discovery, clients, log);
+  placement.start();
+  const metrics = new MetricsServer('coordinator');
+  const rpc = new RpcMetrics(metrics.registry);
+  const coordinatorMetrics = new CoordinatorMetrics(metrics.registry, cache);
+  const fanout = new Fanout(clients, {
+    hedgeAfterMs: o.hedgeAfterMs ?? 250,
+    onReplicaFailure: (address) => placement.markDown(address),
+  });
+  const coordinator = new Coordinator(cache, placement, fanout, o.writer, coordinatorMetrics);
+  const front = frontImplementation(coordinator, o.writer, {
+    onError: (method, err) => log.error({ err, method }, 'request failed'),
+    onRequest: (method) => rpc.start('MilvusService', method),
+  });
+  const node = await serveNode({
+    metrics,
+    host: o.host,
+    port: o.port,
+    metricsPort: o.metricsPort,
+    services: [[frontServiceDefinition(), front.implementation]],
+    closers: [async () => front.close(), async () => placement.close(), async () => cache.close(), async () => clients.close(), async () => o.discovery.close()],
+  });
+  return { ...node, placement, cache };
+}
