@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { createTestDatabase } from '../harness/databases.js';
-import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
+import { createTestDatabase } from './harness/databases.js';
+import { startMishards, type MishardsProcess } from './harness/mishards-process.js';
 
 /**
  * The official Milvus Node SDK against `mishards writer` started by the CLI: every call of
@@ -16,12 +16,14 @@ function vec(i: number): number[] {
   return Array.from({ length: DIM }, (_, j) => Math.sin(i * 0.37 + j * 1.1) + (j === i % DIM ? 1 : 0));
 }
 
-const backends: [string, () => Promise<string>][] = [
-  ['sqlite', async () => 'sqlite'],
-  ['mysql', async () => createTestDatabase(inject('mariadb'), 'sdk_flow')],
+/** What the SDK talks to: the writer alone (each metadata backend), or a whole cluster. */
+const targets: [string, string, () => Promise<string>][] = [
+  ['the writer', 'sqlite', async () => 'sqlite'],
+  ['the writer', 'mysql', async () => createTestDatabase(inject('mariadb'), 'sdk_flow')],
+  ['the coordinator of mishards up', 'sqlite', async () => 'sqlite'],
 ];
 
-describe.each(backends)('SDK flow against the writer (%s metadata)', (_name, metaSpec) => {
+describe.each(targets)('SDK flow against %s (%s metadata)', (target, _name, metaSpec) => {
   let dir: string;
   let writer: MishardsProcess;
   let client: MilvusClient;
@@ -30,7 +32,8 @@ describe.each(backends)('SDK flow against the writer (%s metadata)', (_name, met
     dir = mkdtempSync(join(tmpdir(), 'mishards-sdk-'));
     const spec = await metaSpec();
     const meta = spec === 'sqlite' ? `sqlite:${join(dir, 'meta.sqlite')}` : spec;
-    writer = await startMishards(['writer', '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--meta', meta, '--seal-rows', '100']);
+    const command = target === 'the writer' ? ['writer'] : ['up', '--readers', '3'];
+    writer = await startMishards([...command, '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--meta', meta, '--seal-rows', '100']);
     client = new MilvusClient({ address: writer.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
     await client.connectPromise;
   });
