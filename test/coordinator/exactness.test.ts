@@ -1,0 +1,121 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import YAML from 'yaml';
+import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { DataNodeClient } from '../harness/data-node-client.js';
+import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
+
+/**
+ * Through the coordinator of a `mishards up` cluster, with FLAT and Strong consistency, for
+ * L2, IP and COSINE, nq 1..100, topk 1..1000, with and without filters and offsets, across
+ * at least 12 sealed segments on three reader groups plus growing data, after upserts and
+ * deletes: results equal brute force over all live rows (same ids in the same order, same
+ * distances).
+ */
+const DIM = 12;
+const ROWS = 1500;
+const SEAL = 100;
+
+let dir: string;
+let cluster: MishardsProcess;
+let client: MilvusClient;
+let readers: DataNodeClient[];
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
+}
+
+const score = {
+  L2: (a: number[], b: number[]) => a.reduce((s, x, i) => s + (x - b[i]!) ** 2, 0),
+  IP: (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0),
+  COSINE: (a: number[], b: number[]) => {
+    const n = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
+    return score.IP(a, b) / (n(a) * n(b));
+  },
+};
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mishards-coord-exact-'));
+  cluster = await startMishards(['up', '--readers', '3', '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', String(SEAL)]);
+  client = new MilvusClient({ address: cluster.addresses.grpc!, timeout: 60_000, logLevel: 'error' });
+  await client.connectPromise;
+  const members = YAML.parse(readFileSync(join(dir, 'cluster.yaml'), 'utf8')).members as { role: string; address: string }[];
+  readers = members.filter((m) => m.role === 'reader').map((m) => new DataNodeClient(m.address));
+});
+
+afterAll(async () => {
+  await client?.closeConnection();
+  readers?.forEach((r) => r.close());
+  await cluster?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Waits until the readers together hold `count` segments of the collection (placement runs in the background). */
+async function readersHold(name: string, count: number): Promise<number[]> {
+  for (;;) {
+    const perReader = await Promise.all(readers.map(async (r) => (await r.call('ListSegments', {})).segments.filter((s: any) => s.collection_name === name).length));
+    if (perReader.reduce((a, b) => a + b, 0) >= count) return perReader;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe.each(['L2', 'IP', 'COSINE'] as const)('coordinator %s search equals brute force', (metric) => {
+  it('across sealed segments on three reader groups plus growing data', async () => {
+    const name = `cx_${metric}`;
+    await client.createCollection({
+      collection_name: name,
+      consistency_level: 'Strong',
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+        { name: 'v', data_type: DataType.FloatVector, dim: DIM },
+        { name: 'bucket', data_type: DataType.Int32 },
+      ],
+    });
+    await client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: metric });
+    await client.loadCollectionSync({ collection_name: name });
+    const rand = rng(metric.length * 104729);
+    const live = new Map<number, { v: number[]; bucket: number }>();
+    for (let start = 0; start < ROWS; start += 100) {
+      const rows = Array.from({ length: 100 }, (_, i) => ({ id: start + i, v: Array.from({ length: DIM }, rand), bucket: (start + i) % 5 }));
+      await client.insert({ collection_name: name, data: rows });
+      for (const r of rows) live.set(r.id, { v: r.v, bucket: r.bucket });
+    }
+    const sealed = ROWS / SEAL;
+    const perReader = await readersHold(name, sealed);
+    expect(perReader.every((n) => n > 0)).toBe(true);
+    // Upserts and deletes reach sealed segments on readers; new rows stay growing on the writer.
+    const moved = Array.from({ length: 30 }, (_, i) => ({ id: i * 47, v: Array.from({ length: DIM }, rand), bucket: 4 }));
+    await client.upsert({ collection_name: name, data: moved });
+    for (const r of moved) live.set(r.id, { v: r.v, bucket: r.bucket });
+    const doomed = Array.from({ length: 50 }, (_, i) => i * 29 + 3);
+    await client.delete({ collection_name: name, filter: `id in [${doomed.join(',')}]` });
+    for (const id of doomed) live.delete(id);
+    const fresh = Array.from({ length: 40 }, (_, i) => ({ id: 10_000 + i, v: Array.from({ length: DIM }, rand), bucket: i % 5 }));
+    await client.insert({ collection_name: name, data: fresh });
+    for (const r of fresh) live.set(r.id, { v: r.v, bucket: r.bucket });
+
+    const cases: [number, number, number, string][] = [[1, 1, 0, ''], [3, 10, 0, 'bucket in [1, 4]'], [100, 7, 3, ''], [5, 1000, 0, ''], [2, 300, 50, 'bucket != 2 and id > 100']];
+    for (const [nq, topk, offset, filter] of cases) {
+      const queries = Array.from({ length: nq }, () => Array.from({ length: DIM }, rand));
+      const res = await client.search({ collection_name: name, data: queries, limit: topk, offset, filter, consistency_level: 'Strong' as any });
+      expect(res.status.error_code).toBe('Success');
+      const results = (nq === 1 ? [res.results] : res.results) as unknown as any[][];
+      queries.forEach((q, qi) => {
+        const passing = [...live.entries()].filter(([id, r]) => {
+          if (filter === 'bucket in [1, 4]') return r.bucket === 1 || r.bucket === 4;
+          if (filter === 'bucket != 2 and id > 100') return r.bucket !== 2 && id > 100;
+          return true;
+        });
+        const ranked = passing.map(([id, r]) => ({ id, s: score[metric](q, r.v) }));
+        ranked.sort((a, b) => (metric === 'L2' ? a.s - b.s : b.s - a.s));
+        const want = ranked.slice(offset, offset + topk);
+        const got = results[qi]!;
+        expect(got.map((h) => Number(h.id))).toEqual(want.map((w) => w.id));
+        got.forEach((h, j) => expect(h.score).toBeCloseTo(want[j]!.s, 4));
+      });
+    }
+  });
+});
