@@ -41,12 +41,13 @@ function processCpuUs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1e6) / TICKS_PER_SECOND;
 }
 
-function ownCpuUs(): number {
+/** CPU time of this process (every thread), in microseconds. */
+export function ownCpuUs(): number {
   const own = process.cpuUsage();
   return own.user + own.system;
 }
 
-const serverCpuUs = (pids: number[]) => pids.reduce((sum, pid) => sum + processCpuUs(pid), 0);
+export const serverCpuUs = (pids: number[]) => pids.reduce((sum, pid) => sum + processCpuUs(pid), 0);
 
 export function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;

@@ -4,7 +4,7 @@
  */
 import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { startMishards, type MishardsProcess } from '../test/harness/mishards-process.js';
-import type { Ids } from './node-measure.js';
+import { ownCpuUs, serverCpuUs, type Ids } from './node-measure.js';
 
 export const COLLECTION = 'bench';
 const CALL_TIMEOUT_MS = 600_000;
@@ -84,9 +84,10 @@ export class BenchWriter {
   /**
    * Inserts every row in batches of `batch` rows, with `inFlight` batches outstanding at
    * any time. Row i gets primary key i. Building the SDK's row objects is part of the
-   * timed work: a client has to do it too. Returns the elapsed milliseconds.
+   * timed work: a client has to do it too. Returns the elapsed milliseconds and the CPU
+   * time spent by this process (the SDK) and by the writer.
    */
-  async insertAll(vectors: Float32Array, batch: number, inFlight: number): Promise<number> {
+  async insertAll(vectors: Float32Array, batch: number, inFlight: number): Promise<{ ms: number; clientCpuUs: number; writerCpuUs: number }> {
     const { rows, dim } = this.setup;
     const c = await this.client();
     let next = 0;
@@ -101,9 +102,11 @@ export class BenchWriter {
         if (Number(reply.insert_cnt) !== end - start) throw new Error(`Insert acknowledged ${reply.insert_cnt} of ${end - start} rows`);
       }
     };
+    const client0 = ownCpuUs();
+    const writer0 = serverCpuUs([this.pid]);
     const t = performance.now();
     await Promise.all(Array.from({ length: inFlight }, loop));
-    return performance.now() - t;
+    return { ms: performance.now() - t, clientCpuUs: ownCpuUs() - client0, writerCpuUs: serverCpuUs([this.pid]) - writer0 };
   }
 
   /**
