@@ -60,6 +60,8 @@ const GOALS = {
 
 const cleanups: (() => Promise<void>)[] = [];
 let cleaning: Promise<void> | undefined;
+/** Set by SIGINT/SIGTERM: the run's own failure that follows (closed clients) is not news. */
+let interrupted = false;
 
 /** Registers a release step; the returned function runs it at most once (early, or at exit). */
 function defer(fn: () => Promise<void> | void): () => Promise<void> {
@@ -84,6 +86,7 @@ function cleanup(): Promise<void> {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    interrupted = true;
     console.error(`\n${signal}: stopping the writer and removing temporary files`);
     void cleanup().finally(() => process.exit(130));
   });
@@ -257,7 +260,7 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (e) {
-  console.error(`bench:node failed: ${(e as Error).stack ?? e}`);
+  if (!interrupted) console.error(`bench:node failed: ${(e as Error).stack ?? e}`);
   process.exitCode = 1;
 } finally {
   await cleanup();
