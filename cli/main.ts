@@ -22,7 +22,7 @@ const commands: Record<string, Starter> = {
     const log = createLogger('coordinator', o.logLevel);
     if (!o.writer) throw new UsageError('coordinator needs --writer HOST:PORT');
     const discovery = o.discovery ? await FileDiscovery.open(o.discovery, log) : new StaticDiscovery();
-    return startCoordinator({ host: o.host, port: o.port, metricsPort: o.metricsPort, writer: o.writer, discovery }, log);
+    return startCoordinator({ host: o.host, port: o.port, httpPort: o.httpPort, metricsPort: o.metricsPort, writer: o.writer, discovery }, log);
   },
   up,
 };

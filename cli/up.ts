@@ -42,7 +42,7 @@ async function stopChild(c: Child): Promise<void> {
  * SQLite metadata and segment storage; membership goes to a discovery file the coordinator
  * watches. The coordinator gets the requested ports.
  */
-export async function up(opts: ServerOptions): Promise<{ grpc: string; metrics: string; stop(): Promise<void> }> {
+export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: string; metrics: string; stop(): Promise<void> }> {
   await mkdir(opts.dataDir, { recursive: true });
   const shared = ['--meta', opts.meta, '--storage', opts.storage, '--host', opts.host, '--log-level', opts.logLevel];
   if (opts.threads) shared.push('--threads', String(opts.threads));
@@ -64,13 +64,14 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; metrics: 
     const discoveryFile = join(opts.dataDir, 'cluster.yaml');
     await writeFile(discoveryFile, YAML.stringify({ members }));
     const coordinator = await startChild('coordinator', ['coordinator', '--host', opts.host, '--port', String(opts.port), '--metrics-port', String(opts.metricsPort),
-      '--writer', writer.addresses.grpc!, '--discovery', discoveryFile, '--log-level', opts.logLevel]);
+      '--writer', writer.addresses.grpc!, '--discovery', discoveryFile, '--log-level', opts.logLevel,
+      ...(opts.httpPort === undefined ? [] : ['--http-port', String(opts.httpPort)])]);
     children.push(coordinator);
     // A child that dies takes the cluster down with it rather than leaving it half-alive.
     for (const c of children) c.process.once('exit', (code) => {
       if (code !== 0 && code !== null) process.stderr.write(`mishards up: ${c.name} exited with ${code}\n`);
     });
-    return { grpc: coordinator.addresses.grpc!, metrics: coordinator.addresses.metrics!, stop: stopAll };
+    return { grpc: coordinator.addresses.grpc!, http: coordinator.addresses.http, metrics: coordinator.addresses.metrics!, stop: stopAll };
   } catch (e) {
     await stopAll();
     throw e;

@@ -10,6 +10,7 @@ import { Coordinator } from './core/coordinator.js';
 import { CoordinatorMetrics } from './core/coordinator-metrics.js';
 import { Fanout } from './core/fanout.js';
 import { frontImplementation, frontServiceDefinition } from './front/milvus-front.js';
+import { startRestServer } from './rest/server.js';
 
 export interface CoordinatorOptions {
   host: string;
@@ -20,9 +21,13 @@ export interface CoordinatorOptions {
   discovery: Discovery;
   /** Delay before a slow replica is backed up by another one. */
   hedgeAfterMs?: number;
+  /** Serve the Milvus REST v2 API on this port (0 picks a free one); not served when absent. */
+  httpPort?: number;
 }
 
 export interface RunningCoordinator extends RunningNode {
+  /** The REST address, when served. */
+  http?: string;
   placement: Placement;
   cache: MetadataCache;
 }
@@ -58,5 +63,20 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     services: [[frontServiceDefinition(), front.implementation]],
     closers: [async () => front.close(), async () => placement.close(), async () => cache.close(), async () => clients.close(), async () => o.discovery.close()],
   });
-  return { ...node, placement, cache };
+  if (o.httpPort === undefined) return { ...node, placement, cache };
+  const rest = await startRestServer({
+    host: o.host,
+    port: o.httpPort,
+    coordinator,
+    writer: o.writer,
+    hooks: { onError: (path, err) => log.error({ err, path }, 'REST request failed'), onRequest: (path) => rpc.start('REST', path) },
+  }).catch(async (e) => {
+    await node.stop();
+    throw e;
+  });
+  const stop = async () => {
+    await rest.close();
+    await node.stop();
+  };
+  return { ...node, http: rest.address, stop, placement, cache };
 }

@@ -1,0 +1,181 @@
+import { z } from 'zod';
+import { encodeQueryVectors } from '../../milvus/placeholder.js';
+import { invalidParameter } from '../../milvus/status.js';
+import { RestCode, RestError } from './reply.js';
+import { collectionBody, consistency, consistencyLevel, exprParams, templateValues } from './requests.js';
+import { route, type RestContext, type Route } from './route.js';
+import { columnLength, fieldsDataToRows, float32, idsOut, rowsToFieldsData } from './rows.js';
+
+/**
+ * `/v2/vectordb/entities/*`. Search, query and get are answered by the coordinator's
+ * scatter-gather (the REST body translated into the gRPC request it would be); insert,
+ * upsert and delete go to the writable node.
+ */
+
+/** Milvus's REST defaults: 100 rows, every field. */
+const DEFAULT_LIMIT = 100;
+const ALL_FIELDS = ['*'];
+/** The template variable holding the keys of a get or delete by id. */
+const PK_IDS = 'pk_ids';
+
+const names = z.array(z.string()).optional();
+const int = z.number().int().optional();
+const id = z.union([z.number(), z.string()]);
+const ids = z.union([id, z.array(id)]);
+
+async function describe(collectionName: string, ctx: RestContext): Promise<any> {
+  return (await ctx.writer.call('DescribeCollection', { collection_name: collectionName }, ctx.call)).schema;
+}
+
+/** `pk in {pk_ids}` with the keys bound as a template value, so no key is parsed as filter text. */
+async function byIds(collectionName: string, keys: z.infer<typeof ids>, ctx: RestContext) {
+  const pk = (await describe(collectionName, ctx)).fields.find((f: any) => f.is_primary_key);
+  const list = [keys].flat();
+  let array: object;
+  if (pk.data_type === 'Int64') {
+    const bad = list.find((k) => !(Number.isInteger(k) || (typeof k === 'string' && /^-?\d+$/.test(k))));
+    if (bad !== undefined) {
+      throw new RestError(RestCode.CheckPrimaryKey, `please check the primary key and its' type can only in [int, string], error: ${JSON.stringify(bad)} is not an Int64 key of ${pk.name}`);
+    }
+    array = { data: 'long_data', long_data: { data: list.map(String) } };
+  } else {
+    array = { data: 'string_data', string_data: { data: list.map(String) } };
+  }
+  return { expr: `${pk.name} in {${PK_IDS}}`, expr_template_values: { [PK_IDS]: { val: 'array_val', array_val: array } } };
+}
+
+const dataBody = collectionBody.extend({
+  partitionName: z.string().optional(),
+  data: z.array(z.record(z.string(), z.unknown())),
+});
+
+async function write(method: 'Insert' | 'Upsert', b: z.infer<typeof dataBody>, ctx: RestContext): Promise<any> {
+  if (b.data.length === 0) throw new RestError(RestCode.InvalidInsertData, 'fail to deal the insert data, error: data is empty');
+  const schema = await describe(b.collectionName, ctx);
+  return ctx.writer.call(method, {
+    collection_name: b.collectionName,
+    partition_name: b.partitionName ?? '',
+    fields_data: rowsToFieldsData(schema, b.data),
+    num_rows: b.data.length,
+  }, ctx.call);
+}
+
+/** The rows of a query result. */
+function queryRows(res: any, ctx: RestContext): Record<string, unknown>[] {
+  const fields: any[] = res.fields_data;
+  return fieldsDataToRows(fields, fields.length ? columnLength(fields[0]) : 0, ctx.allowInt64);
+}
+
+const searchBody = collectionBody.extend({
+  data: z.array(z.array(z.number())),
+  annsField: z.string().optional(),
+  filter: z.string().optional(),
+  limit: int,
+  offset: int,
+  outputFields: names,
+  partitionNames: names,
+  consistencyLevel,
+  exprParams,
+  groupingField: z.string().optional(),
+  searchParams: z.object({ metricType: z.string().optional(), params: z.record(z.string(), z.unknown()).optional() }).optional(),
+  /** Legacy top-level range-search parameters. */
+  params: z.record(z.string(), z.unknown()).optional(),
+});
+
+/** The string pairs of a gRPC SearchRequest's `search_params`. */
+function searchParams(b: z.infer<typeof searchBody>): { key: string; value: string }[] {
+  const nested = b.searchParams?.params ?? {};
+  for (const p of [nested, b.params ?? {}]) {
+    if ('radius' in p || 'range_filter' in p) throw invalidParameter('range search (radius, range_filter) is not supported by Mishards');
+  }
+  const pairs = [
+    { key: 'topk', value: String(b.limit ?? DEFAULT_LIMIT) },
+    { key: 'offset', value: String(b.offset ?? 0) },
+    { key: 'anns_field', value: b.annsField ?? '' },
+    { key: 'params', value: JSON.stringify(nested) },
+    { key: 'round_decimal', value: '-1' },
+  ];
+  if (b.searchParams?.metricType) pairs.push({ key: 'metric_type', value: b.searchParams.metricType });
+  return pairs;
+}
+
+export const entityRoutes: Record<string, Route> = {
+  insert: route(dataBody, async (b, ctx) => {
+    const res = await write('Insert', b, ctx);
+    return { data: { insertCount: Number(res.insert_cnt), insertIds: idsOut(res.IDs, ctx.allowInt64) } };
+  }),
+
+  upsert: route(dataBody, async (b, ctx) => {
+    const res = await write('Upsert', b, ctx);
+    return { data: { upsertCount: Number(res.upsert_cnt), upsertIds: idsOut(res.IDs, ctx.allowInt64) } };
+  }),
+
+  delete: route(collectionBody.extend({ filter: z.string().optional(), id: ids.optional(), partitionName: z.string().optional(), exprParams }), async (b, ctx) => {
+    let target: { expr: string; expr_template_values: Record<string, object> };
+    if (b.filter) target = { expr: b.filter, expr_template_values: templateValues(b.exprParams) };
+    else if (b.id !== undefined) target = await byIds(b.collectionName, b.id, ctx);
+    else throw new RestError(RestCode.MissingRequiredParameters, 'missing required parameters, error: filter or id is required');
+    const res = await ctx.writer.call('Delete', { collection_name: b.collectionName, partition_name: b.partitionName ?? '', ...target }, ctx.call);
+    return { data: { deleteCount: Number(res.delete_cnt) } };
+  }),
+
+  get: route(collectionBody.extend({ id: ids, outputFields: names, partitionNames: names, consistencyLevel }), async (b, ctx) => {
+    const res = await ctx.coordinator.query({
+      collection_name: b.collectionName,
+      ...await byIds(b.collectionName, b.id, ctx),
+      output_fields: b.outputFields ?? ALL_FIELDS,
+      partition_names: b.partitionNames ?? [],
+      query_params: [],
+      ...consistency(b.consistencyLevel),
+    }, ctx.call);
+    return { data: queryRows(res, ctx) };
+  }),
+
+  query: route(collectionBody.extend({ filter: z.string().optional(), outputFields: names, limit: int, offset: int, partitionNames: names, consistencyLevel, exprParams }), async (b, ctx) => {
+    const outputFields = b.outputFields ?? ALL_FIELDS;
+    const limit = b.limit ?? DEFAULT_LIMIT;
+    const countOnly = outputFields.length === 1 && outputFields[0]!.trim().toLowerCase() === 'count(*)';
+    const queryParams = [];
+    if (b.offset && b.offset > 0) queryParams.push({ key: 'offset', value: String(b.offset) });
+    if (limit > 0 && !countOnly) queryParams.push({ key: 'limit', value: String(limit) });
+    const res = await ctx.coordinator.query({
+      collection_name: b.collectionName,
+      expr: b.filter ?? '',
+      expr_template_values: templateValues(b.exprParams),
+      output_fields: outputFields,
+      partition_names: b.partitionNames ?? [],
+      query_params: queryParams,
+      ...consistency(b.consistencyLevel),
+    }, ctx.call);
+    return { data: queryRows(res, ctx) };
+  }),
+
+  search: route(searchBody, async (b, ctx) => {
+    if (b.data.length === 0) throw new RestError(RestCode.MissingRequiredParameters, 'missing required parameters, error: data (the query vectors) is empty');
+    if (b.groupingField) throw invalidParameter('grouping search (groupingField) is not supported by Mishards');
+    const res = await ctx.coordinator.search({
+      collection_name: b.collectionName,
+      placeholder_group: encodeQueryVectors(b.data),
+      dsl: b.filter ?? '',
+      dsl_type: 'BoolExprV1',
+      expr_template_values: templateValues(b.exprParams),
+      output_fields: b.outputFields ?? [],
+      partition_names: b.partitionNames ?? [],
+      search_params: searchParams(b),
+      nq: String(b.data.length),
+      ...consistency(b.consistencyLevel),
+    }, ctx.call);
+    const r: any = res.results;
+    const keys = idsOut(r.ids, ctx.allowInt64);
+    const rows = fieldsDataToRows(r.fields_data, keys.length, ctx.allowInt64);
+    rows.forEach((row, i) => {
+      row[r.primary_field_name] = keys[i];
+      row.distance = float32(r.scores[i]);
+    });
+    return { data: rows, topks: r.topks.map(Number) };
+  }),
+
+  hybrid_search: route(collectionBody, async () => {
+    throw invalidParameter('hybrid_search is not supported by Mishards: a collection has one vector field; use /v2/vectordb/entities/search');
+  }),
+};

@@ -1,0 +1,68 @@
+import type * as http from 'node:http';
+import { Code, MilvusError } from '../../milvus/status.js';
+
+/**
+ * Response bodies of the REST API. Milvus answers HTTP 200 with `{code: 0, data}` on success
+ * and `{code, message}` on a business error; only transport-level problems (unknown path,
+ * wrong method, oversized body) use other HTTP statuses.
+ */
+
+/** Codes of Milvus's catalogue that only the REST layer produces. */
+export const RestCode = {
+  DatabaseNotFound: 800,
+  /** Not JSON, or JSON of the wrong shape. */
+  IncorrectParameterFormat: 1801,
+  MissingRequiredParameters: 1802,
+  InvalidInsertData: 1804,
+  CheckPrimaryKey: 1806,
+} as const;
+
+/** An error answered as `{code, message}` with the given HTTP status. */
+export class RestError extends Error {
+  constructor(readonly code: number, message: string, readonly httpStatus = 200) {
+    super(message);
+    this.name = 'RestError';
+  }
+}
+
+/** What a handler returns: `data` plus any sibling fields (search's `topks`). */
+export type Reply = { data: unknown } & Record<string, unknown>;
+
+/**
+ * JSON text where bigints are written as plain numbers with all their digits, so int64
+ * values beyond 2^53 reach clients that asked for numbers (Accept-Type-Allow-Int64) intact.
+ */
+export function toJsonText(value: unknown): string {
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : toJsonText(v))).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const members = Object.entries(value).filter(([, v]) => v !== undefined);
+    return `{${members.map(([k, v]) => `${JSON.stringify(k)}:${toJsonText(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function send(res: http.ServerResponse, httpStatus: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
+  const text = toJsonText(body);
+  res.writeHead(httpStatus, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export interface ErrorReply {
+  httpStatus: number;
+  body: { code: number; message: string };
+  /** Not a Milvus business error: a bug or an I/O failure worth a log line. */
+  unexpected: boolean;
+}
+
+/** Turns anything a handler throws into the `{code, message}` Milvus would answer. */
+export function errorReply(err: unknown): ErrorReply {
+  if (err instanceof RestError) return { httpStatus: err.httpStatus, body: { code: err.code, message: err.message }, unexpected: false };
+  if (err instanceof MilvusError) return { httpStatus: 200, body: { code: err.code, message: err.message }, unexpected: false };
+  // A gRPC failure talking to the writer (down, deadline passed): Milvus's "service unavailable".
+  const grpcCode = (err as { code?: unknown })?.code;
+  if (typeof grpcCode === 'number' && typeof (err as { details?: unknown }).details === 'string') {
+    return { httpStatus: 200, body: { code: Code.ServiceUnavailable, message: `writable node: ${(err as Error).message}` }, unexpected: false };
+  }
+  return { httpStatus: 200, body: { code: Code.ServiceInternal, message: (err as Error)?.message ?? String(err) }, unexpected: true };
+}

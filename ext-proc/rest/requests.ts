@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { invalidParameter } from '../../milvus/status.js';
+
+/**
+ * Request pieces shared by every resource. Field names and defaults follow Milvus's REST v2
+ * (`dbName`, `collectionName`, camelCase everywhere); unknown keys are ignored, as Go's JSON
+ * decoder does.
+ */
+
+export const name = z.string().min(1);
+
+/** `dbName` is accepted everywhere; only the default database exists (checked by the server). */
+export const base = z.object({ dbName: z.string().optional() });
+
+export const collectionBody = base.extend({ collectionName: name });
+
+export const partitionBody = collectionBody.extend({ partitionName: name });
+
+const CONSISTENCY_LEVELS = ['Strong', 'Session', 'Bounded', 'Eventually', 'Customized'];
+
+export const consistencyLevel = z.string().optional();
+
+/** The request's consistency fields: the collection's default unless a level is named. */
+export function consistency(level: string | undefined): { consistency_level?: string; use_default_consistency: boolean } {
+  if (!level) return { use_default_consistency: true };
+  if (!CONSISTENCY_LEVELS.includes(level)) {
+    throw invalidParameter(`consistencyLevel can only be [${CONSISTENCY_LEVELS.join(', ')}], got ${level}`);
+  }
+  return { consistency_level: level, use_default_consistency: false };
+}
+
+/** `exprParams`: values bound to `{name}` placeholders of a filter. */
+export const exprParams = z.record(z.string(), z.unknown()).optional();
+
+const isInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
+
+function templateArray(values: unknown[]): object {
+  const all = (test: (v: unknown) => boolean) => values.every(test);
+  if (all((v) => typeof v === 'boolean')) return { data: 'bool_data', bool_data: { data: values } };
+  if (all(isInt)) return { data: 'long_data', long_data: { data: values.map(String) } };
+  if (all((v) => typeof v === 'number')) return { data: 'double_data', double_data: { data: values } };
+  if (all((v) => typeof v === 'string')) return { data: 'string_data', string_data: { data: values } };
+  if (all(Array.isArray)) return { data: 'array_data', array_data: { data: values.map((v) => templateArray(v as unknown[])) } };
+  return { data: 'json_data', json_data: { data: values.map((v) => Buffer.from(JSON.stringify(v))) } };
+}
+
+function templateValue(v: unknown, key: string): object {
+  if (typeof v === 'boolean') return { val: 'bool_val', bool_val: v };
+  if (isInt(v)) return { val: 'int64_val', int64_val: String(v) };
+  if (typeof v === 'number') return { val: 'float_val', float_val: v };
+  if (typeof v === 'string') return { val: 'string_val', string_val: v };
+  if (Array.isArray(v)) return { val: 'array_val', array_val: templateArray(v) };
+  throw invalidParameter(`exprParams.${key}: only booleans, numbers, strings and arrays can be bound to a filter`);
+}
+
+/** `exprParams` as the `expr_template_values` map of a Milvus request. */
+export function templateValues(params: Record<string, unknown> | undefined): Record<string, object> {
+  return Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, templateValue(v, k)]));
+}

@@ -1,0 +1,35 @@
+import type { z } from 'zod';
+import type { Coordinator } from '../core/coordinator.js';
+import type { CallContext } from '../core/fanout.js';
+import type { Reply } from './reply.js';
+import type { WriterClient } from './writer-client.js';
+
+/** What a REST handler works with: the two back ends and the request's own settings. */
+export interface RestContext {
+  coordinator: Coordinator;
+  writer: WriterClient;
+  /** Deadline, cancellation (client gone) and metadata for every call the request makes. */
+  call: CallContext;
+  /** `Accept-Type-Allow-Int64: true`: int64 values as JSON numbers instead of strings. */
+  allowInt64: boolean;
+}
+
+export interface Route<S extends z.ZodType = z.ZodType> {
+  body: S;
+  handle(body: z.infer<S>, ctx: RestContext): Promise<Reply>;
+}
+
+/** Declares a route whose handler receives the body as its schema parsed it. */
+export const route = <S extends z.ZodType>(body: S, handle: (body: z.infer<S>, ctx: RestContext) => Promise<Reply>): Route =>
+  ({ body, handle }) as Route;
+
+/** A call whose answer carries nothing: `{code: 0, data: {}}` once the writer succeeds. */
+export const relay = <S extends z.ZodType>(body: S, method: string, request: (b: z.infer<S>) => object): Route =>
+  route(body, async (b, ctx) => {
+    await ctx.writer.call(method, request(b), ctx.call);
+    return { data: {} };
+  });
+
+/** A statistics answer (`stats` pairs) as REST's `{rowCount}`. */
+export const rowCount = (res: { stats: { key: string; value: string }[] }): Reply =>
+  ({ data: { rowCount: Number(res.stats.find((s) => s.key === 'row_count')?.value ?? 0) } });

@@ -1,0 +1,172 @@
+import { RestCode, RestError } from './reply.js';
+
+/**
+ * Rows (REST v2's JSON objects) to and from Milvus's columnar `schema.FieldData`. Inserts are
+ * turned into columns by the described schema and validated further by the writer; results
+ * are turned into rows the way Milvus renders them: int64 as strings unless the client allows
+ * numbers, JSON fields as text, dynamic keys flattened into the row, nulls as null.
+ */
+
+const SCALAR_KEY: Record<string, string> = {
+  Bool: 'bool_data', Int8: 'int_data', Int16: 'int_data', Int32: 'int_data', Int64: 'long_data',
+  Float: 'float_data', Double: 'double_data', VarChar: 'string_data', JSON: 'json_data', Array: 'array_data',
+};
+
+/**
+ * A float32 as the shortest decimal that reads back as the same float32, as Go prints it
+ * (0.1 rather than 0.10000000149011612).
+ */
+export function float32(x: number): number {
+  const f = Math.fround(x);
+  for (let p = 1; p < 9; p++) {
+    const short = Number(f.toPrecision(p));
+    if (Math.fround(short) === f) return short;
+  }
+  return f;
+}
+
+const invalidRow = (row: number, message: string) => new RestError(RestCode.InvalidInsertData, `fail to deal the insert data, error: row ${row}: ${message}`);
+
+/** One described field's column over all rows, or undefined when every row leaves it out. */
+function column(field: any, rows: Record<string, unknown>[]): object | undefined {
+  const type: string = field.data_type;
+  const optional = field.nullable || field.default_value?.data;
+  if (field.is_primary_key && field.autoID && rows.every((r) => r[field.name] === undefined)) return undefined;
+  const base = { type, field_name: field.name, is_dynamic: false };
+  if (type === 'FloatVector') {
+    const dim = Number(field.type_params.find((p: { key: string }) => p.key === 'dim')?.value);
+    const data: number[] = [];
+    rows.forEach((r, i) => {
+      const v = r[field.name];
+      if (!Array.isArray(v) || v.length !== dim || !v.every((x) => typeof x === 'number')) {
+        throw invalidRow(i, `${field.name} must be an array of ${dim} numbers`);
+      }
+      data.push(...v);
+    });
+    return { ...base, vectors: { dim: String(dim), float_vector: { data } } };
+  }
+  const valid: boolean[] = [];
+  const values = rows.map((r, i) => {
+    const v = r[field.name];
+    if (v === undefined || v === null) {
+      if (!optional) throw invalidRow(i, `missing field ${field.name}, which is neither nullable nor has a default value`);
+      valid.push(false);
+      return placeholder(type);
+    }
+    valid.push(true);
+    return scalarIn(type, v, field);
+  });
+  const payload: Record<string, unknown> = { data: values };
+  if (type === 'Array') payload.element_type = field.element_type;
+  return { ...base, valid_data: optional ? valid : [], scalars: { [SCALAR_KEY[type] ?? 'string_data']: payload } };
+}
+
+/** The stand-in sent for a null row (ignored by the writer, which reads valid_data). */
+function placeholder(type: string): unknown {
+  switch (type) {
+    case 'Bool': return false;
+    case 'Int64': return '0';
+    case 'VarChar': return '';
+    case 'JSON': return Buffer.from('null');
+    case 'Array': return {};
+    default: return 0;
+  }
+}
+
+function scalarIn(type: string, v: unknown, field: any): unknown {
+  switch (type) {
+    case 'Int64': return typeof v === 'number' || typeof v === 'string' ? String(v) : v;
+    // As in Milvus, a string is JSON text; any other value is the document itself.
+    case 'JSON': return Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
+    case 'Array': {
+      if (!Array.isArray(v)) return v;
+      const element: string = field.element_type;
+      return { [SCALAR_KEY[element] ?? 'string_data']: { data: element === 'Int64' ? v.map(String) : v } };
+    }
+    default: return v;
+  }
+}
+
+/**
+ * Insert or upsert rows as `fields_data`, by the collection's described schema. Keys that are
+ * not fields go to the dynamic field when it is on, and are refused otherwise.
+ */
+export function rowsToFieldsData(schema: any, rows: Record<string, unknown>[]): object[] {
+  const fields: any[] = schema.fields;
+  const names = new Set(fields.map((f) => f.name));
+  const columns = fields.map((f) => column(f, rows)).filter((c) => c !== undefined);
+  if (!schema.enable_dynamic_field) {
+    rows.forEach((r, i) => {
+      const extra = Object.keys(r).find((k) => !names.has(k));
+      if (extra !== undefined) throw invalidRow(i, `field ${extra} is not in the schema and the dynamic field is disabled`);
+    });
+    return columns;
+  }
+  const dynamic = rows.map((r) => Buffer.from(JSON.stringify(Object.fromEntries(Object.entries(r).filter(([k]) => !names.has(k))))));
+  return [...columns, { type: 'JSON', field_name: '$meta', is_dynamic: true, scalars: { json_data: { data: dynamic } } }];
+}
+
+/** The payload of a ScalarField (a column, or one row of an Array column): its one data member. */
+function scalarValues(s: any): { key: string; values: any[] } {
+  const key = Object.keys(s ?? {}).find((k) => k !== 'data' && s[k] != null) ?? '';
+  return { key, values: key ? s[key].data ?? [] : [] };
+}
+
+function scalarOut(key: string, v: any, allowInt64: boolean): unknown {
+  switch (key) {
+    case 'long_data': return allowInt64 ? BigInt(v) : String(v);
+    case 'float_data': return float32(v);
+    case 'json_data': return Buffer.from(v).toString('utf8');
+    case 'array_data': {
+      const element = scalarValues(v);
+      return element.values.map((e) => scalarOut(element.key, e, allowInt64));
+    }
+    default: return v;
+  }
+}
+
+/** Reads row `i` of one FieldData into `row`. */
+type ColumnReader = (row: Record<string, unknown>, i: number) => void;
+
+function reader(fd: any, allowInt64: boolean): ColumnReader {
+  const valid: boolean[] = fd.valid_data ?? [];
+  const isNull = (i: number) => valid.length > 0 && !valid[i];
+  if (fd.vectors) {
+    const dim = Number(fd.vectors.dim);
+    const data: number[] = fd.vectors.float_vector?.data ?? [];
+    return (row, i) => {
+      row[fd.field_name] = data.slice(i * dim, (i + 1) * dim).map(float32);
+    };
+  }
+  const { key, values } = scalarValues(fd.scalars);
+  if (fd.is_dynamic) {
+    return (row, i) => {
+      if (!isNull(i)) Object.assign(row, JSON.parse(Buffer.from(values[i]).toString('utf8')));
+    };
+  }
+  return (row, i) => {
+    row[fd.field_name] = isNull(i) ? null : scalarOut(key, values[i], allowInt64);
+  };
+}
+
+/** `count` rows from result columns. */
+export function fieldsDataToRows(fieldsData: any[], count: number, allowInt64: boolean): Record<string, unknown>[] {
+  const readers = fieldsData.map((fd) => reader(fd, allowInt64));
+  return Array.from({ length: count }, (_, i) => {
+    const row: Record<string, unknown> = {};
+    for (const read of readers) read(row, i);
+    return row;
+  });
+}
+
+/** The number of rows a result column holds. */
+export function columnLength(fd: any): number {
+  if (fd.vectors) return (fd.vectors.float_vector?.data?.length ?? 0) / Number(fd.vectors.dim);
+  return scalarValues(fd.scalars).values.length;
+}
+
+/** Primary keys of a result (`schema.IDs`), typed like the rows' int64 values. */
+export function idsOut(ids: any, allowInt64: boolean): unknown[] {
+  if (ids?.int_id) return (ids.int_id.data as string[]).map((k) => scalarOut('long_data', k, allowInt64));
+  return ids?.str_id?.data ?? [];
+}
