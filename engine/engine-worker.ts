@@ -23,46 +23,40 @@ function graph(id: number): HnswGraph {
   return g;
 }
 
-function handle(req: WorkerRequest): { value: unknown; transfer?: ArrayBuffer[] } {
+function handle(req: WorkerRequest): unknown {
   switch (req.op) {
     case 'norms':
       rowNorms(req.vectors, req.dim, req.out);
-      return { value: undefined };
+      return undefined;
     case 'build':
       graphs.set(req.id, HnswGraph.build(req.data, req.M, req.efConstruction, req.threads));
-      return { value: undefined };
+      return undefined;
     case 'open':
       graphs.set(req.id, HnswGraph.open(req.file, req.data, req.M, req.check));
-      return { value: undefined };
+      return undefined;
     case 'save':
-      return { value: graph(req.id).save(req.file) };
+      return graph(req.id).save(req.file);
     case 'search': {
       const { queries, nq, k, ef, allowed, allowedCount } = req;
       const result =
         req.id !== undefined
           ? graph(req.id).search(queries, nq, k, ef, allowed, allowedCount)
           : exactSearch(req.data!, queries, nq, k, allowed ? allowedRows(allowed, allowedCount) : undefined);
-      const packed = pack(result);
-      return {
-        value: packed,
-        transfer: [packed.counts.buffer, packed.offsets.buffer, packed.scores.buffer] as ArrayBuffer[],
-      };
+      // Copied, not transferred: for k-sized arrays a copy is cheaper than a transfer.
+      return pack(result);
     }
     case 'drop':
       if (graphs.delete(req.id)) collectGarbage();
-      return { value: undefined };
+      return undefined;
   }
 }
 
 parentPort!.on('message', ({ seq, req }: Envelope) => {
   let reply: WorkerReply;
-  let transfer: ArrayBuffer[] | undefined;
   try {
-    const done = handle(req);
-    reply = { seq, ok: true, value: done.value };
-    transfer = done.transfer;
+    reply = { seq, ok: true, value: handle(req) };
   } catch (err) {
     reply = { seq, ok: false, message: (err as Error).message };
   }
-  parentPort!.postMessage(reply, transfer);
+  parentPort!.postMessage(reply);
 });

@@ -33,7 +33,7 @@ export type WorkerRequest =
   /** Forgets graph `id` and frees its native memory. */
   | { op: 'drop'; id: number };
 
-/** A search answer packed into three transferable arrays: counts[q] hits for query q. */
+/** A search answer packed into three typed arrays: counts[q] hits for query q. */
 export interface PackedResult {
   counts: Int32Array;
   offsets: Int32Array;

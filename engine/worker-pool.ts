@@ -45,14 +45,14 @@ export class WorkerPool {
   }
 
   /** Sends `req` to worker `i`; resolves with its reply value. */
-  call<T>(i: number, req: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<T> {
+  call<T>(i: number, req: WorkerRequest): Promise<T> {
     const slot = this.slots[i];
     if (slot.stopped) return Promise.reject(slot.stopped);
     const seq = ++this.seq;
     return new Promise<T>((resolve, reject) => {
       if (slot.pending.size === 0) slot.worker.ref();
       slot.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject });
-      slot.worker.postMessage({ seq, req } satisfies Envelope, transfer);
+      slot.worker.postMessage({ seq, req } satisfies Envelope);
     });
   }
 

@@ -148,7 +148,7 @@ describe('HNSW on 100k x 128 clustered vectors', () => {
 describe('HNSW with IP and COSINE', () => {
   for (const metric of ['IP', 'COSINE'] as MetricType[]) {
     it(`${metric}: recall@10 >= 0.95 and exact scores`, async () => {
-      const rows = 20_000;
+      const rows = 10_000;
       const dim = 32;
       const data = clusteredVectors(rows, dim, 20, 5);
       const qs = clusteredVectors(50, dim, 20, 5, rows);
