@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startMishards } from '../harness/mishards-process.js';
+
+export const DIM = 8;
+
+export function vec(i: number): number[] {
+  return Array.from({ length: DIM }, (_, j) => Math.sin(i * 0.37 + j * 1.1) + (j === i % DIM ? 1 : 0));
+}
+
+export interface RestCluster {
+  /** The coordinator's REST address (HOST:PORT) from the ready line. */
+  http: string;
+  stop(): Promise<number | null>;
+}
+
+/** `mishards up` with three readers and REST on a free port, in a directory of its own. */
+export async function startRestCluster(): Promise<RestCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'mishards-rest-'));
+  const cluster = await startMishards(['up', '--readers', '3', '--port', '0', '--http-port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', '100']);
+  return {
+    http: cluster.addresses.http!,
+    async stop() {
+      const code = await cluster.stop();
+      rmSync(dir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
