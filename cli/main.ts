@@ -1,5 +1,6 @@
 import { parseServerOptions, USAGE, UsageError, type ServerOptions } from './options.js';
 import { createLogger } from '../nodes/common/logger.js';
+import { setupTracing } from '../nodes/common/tracing.js';
 import { startWriter } from '../nodes/writer/server.js';
 import { startReader } from '../nodes/reader/server.js';
 import { FileDiscovery, StaticDiscovery } from '../ext-proc/cluster/discovery.js';
@@ -46,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  setupTracing(command);
   const node = await start(opts);
   const parts = [`ready ${READY_ROLE[command] ?? command}`, `grpc=${node.grpc}`];
   if (node.http) parts.push(`http=${node.http}`);

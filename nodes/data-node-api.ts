@@ -1,4 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
+import { context, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { DataType, type CollectionSchema } from '../core/schema.js';
 import type { MetricType, VectorEngine } from '../engine/engine.js';
@@ -13,6 +14,9 @@ import type { Hit } from '../search/hits.js';
 import { queryRows, searchSegments } from '../search/segment-search.js';
 import type { Segment } from '../segment/segment.js';
 import type { RpcMetrics } from './common/rpc-metrics.js';
+import { contextFromMetadata } from './common/tracing.js';
+
+const tracer = trace.getTracer('mishards-data-node');
 
 /** What a data node offers the internal API: its collections' schemas and loaded segments. */
 export interface SegmentSource {
@@ -70,7 +74,12 @@ type Unary = (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>)
 export function dataNodeImplementation(source: SegmentSource, engine: VectorEngine, log: Logger, metrics?: RpcMetrics): grpc.UntypedServiceImplementation {
   const unary = (name: string, fn: (req: any) => Promise<Record<string, unknown>>): Unary => (call, cb) => {
     const done = metrics?.start('DataNode', name);
-    fn(call.request).then(
+    // A span per request, child of the coordinator's `search_<target>` span.
+    const parent = contextFromMetadata(call.metadata);
+    const span = tracer.startSpan(`data_node.${name}`, {}, parent);
+    const run = context.with(trace.setSpan(parent, span), () => fn(call.request));
+    void run.finally(() => span.end()).catch(() => undefined);
+    run.then(
       (res) => {
         done?.(0);
         cb(null, { status: ok, ...res });

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { context, propagation, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { DataType } from '../../core/schema.js';
 import type { CollectionView } from '../../meta/collection-view.js';
 import { SearchResultDataType, toPlainObject } from '../../milvus/proto.js';
@@ -8,6 +8,7 @@ import { Code, collectionNotFound, MilvusError, partitionNotFound } from '../../
 import { templateValuesToJson } from '../../milvus/template-values.js';
 import type { MetadataCache } from '../cluster/metadata-cache.js';
 import type { GroupTarget, Placement } from '../cluster/placement.js';
+import { contextFromMetadata, injectIntoMetadata } from '../../nodes/common/tracing.js';
 import type { CoordinatorMetrics } from './coordinator-metrics.js';
 import { gatherFieldsData, gatherIds, mergeSearchResults, type PartialResult, type Pick } from './merge.js';
 import type { CallContext, Fanout, ReplicaSet } from './fanout.js';
@@ -90,7 +91,7 @@ export class Coordinator {
       try {
         return await Promise.all(subs.map((sub) => tracer.startActiveSpan(`search_${sub.set.name}`, async (span) => {
           const metadata = ctx.metadata.clone();
-          propagation.inject(context.active(), metadata, { set: (m, k, v) => m.set(k, v) });
+          injectIntoMetadata(context.active(), metadata);
           const done = this.metrics.subRequest(sub.set.name);
           try {
             const res = await this.fanout.call<T>(sub.set, method, sub.request, { ...ctx, metadata });
@@ -122,7 +123,30 @@ export class Coordinator {
     return level !== 3;
   }
 
-  async search(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+  /** A Search under its own span, child of the caller's trace context. */
+  search(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+    return this.traced('Search', req, ctx, () => this.doSearch(req, ctx));
+  }
+
+  query(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+    return this.traced('Query', req, ctx, () => this.doQuery(req, ctx));
+  }
+
+  private traced<T>(name: string, req: any, ctx: CallContext, run: () => Promise<T>): Promise<T> {
+    return context.with(ctx.trace, () => tracer.startActiveSpan(name, async (span) => {
+      span.setAttribute('milvus.collection', String(req.collection_name ?? ''));
+      try {
+        return await run();
+      } catch (e) {
+        fail(span, e);
+        throw e;
+      } finally {
+        span.end();
+      }
+    }));
+  }
+
+  private async doSearch(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
     const view = await this.view(req.collection_name, ctx);
     const schema = view.record.schema;
     const index = view.indexes[0]!;
@@ -169,7 +193,7 @@ export class Coordinator {
     });
   }
 
-  async query(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+  private async doQuery(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
     const view = await this.view(req.collection_name, ctx);
     const schema = view.record.schema;
     const q = prepareQuery(schema, req);
@@ -236,5 +260,5 @@ export function callContext(call: grpc.ServerUnaryCall<any, any> | undefined, de
     if (Number.isFinite(ms)) deadline = ms;
     call.on('cancelled', () => controller.abort());
   }
-  return { deadline, signal: controller.signal, metadata: new grpc.Metadata() };
+  return { deadline, signal: controller.signal, metadata: new grpc.Metadata(), trace: contextFromMetadata(call?.metadata) };
 }

@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import type { Context } from '@opentelemetry/api';
 import { Code, MilvusError } from '../../milvus/status.js';
 import type { NodeClients } from '../cluster/node-clients.js';
 
@@ -9,6 +10,8 @@ export interface CallContext {
   signal: AbortSignal;
   /** Headers to pass on (trace context). */
   metadata: grpc.Metadata;
+  /** The caller's trace context: the request's span is its child. */
+  trace: Context;
 }
 
 export interface ReplicaSet {

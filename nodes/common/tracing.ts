@@ -1,0 +1,36 @@
+import { ROOT_CONTEXT, propagation, type Context } from '@opentelemetry/api';
+import { BatchSpanProcessor, ConsoleSpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import type * as grpc from '@grpc/grpc-js';
+
+/**
+ * OpenTelemetry for a Mishards process: a tracer provider with W3C trace-context
+ * propagation, so spans nest across processes. Spans are exported to stderr when
+ * MISHARDS_TRACE=console; otherwise they are created (and propagated) but not exported.
+ * Tests register their own provider with an in-memory exporter instead.
+ */
+export function setupTracing(service: string): NodeTracerProvider {
+  const spanProcessors: SpanProcessor[] = [];
+  if (process.env.MISHARDS_TRACE === 'console') spanProcessors.push(new BatchSpanProcessor(new ConsoleSpanExporter()));
+  const provider = new NodeTracerProvider({ resource: resourceFromAttributes({ 'service.name': `mishards-${service}` }), spanProcessors });
+  provider.register();
+  return provider;
+}
+
+/** The trace context a caller sent in gRPC metadata (traceparent), or the root context. */
+export function contextFromMetadata(metadata: grpc.Metadata | undefined): Context {
+  if (!metadata) return ROOT_CONTEXT;
+  return propagation.extract(ROOT_CONTEXT, metadata, {
+    keys: (m) => Object.keys(m.getMap()),
+    get: (m, key) => {
+      const v = m.get(key);
+      return v.length ? v.map(String) : undefined;
+    },
+  });
+}
+
+/** Writes the active trace context into outgoing gRPC metadata. */
+export function injectIntoMetadata(ctx: Context, metadata: grpc.Metadata): void {
+  propagation.inject(ctx, metadata, { set: (m, k, v) => m.set(k, v) });
+}
