@@ -1,0 +1,172 @@
+import * as http from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRestCluster, vec, DIM, type RestCluster } from './cluster.js';
+
+/**
+ * The REST v2 API with plain `fetch`: bodies of any content-type, malformed and mis-shaped
+ * bodies, Milvus's error codes, the size limit, int64 rendering and what is not supported.
+ */
+/** An Int64 array element (the writer keeps array elements exact only up to 2^53). */
+const BIG_ELEMENT = 2 ** 50;
+
+describe('REST v2 edge cases over HTTP', () => {
+  let cluster: RestCluster;
+  let base: string;
+
+  /** POSTs `body` (sent as is when a string) and returns the HTTP status and parsed answer. */
+  async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; text: string }> {
+    const res = await fetch(`${base}/v2/vectordb/${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, json: JSON.parse(text), text };
+  }
+
+  beforeAll(async () => {
+    cluster = await startRestCluster();
+    base = `http://${cluster.http}`;
+    const created = await post('collections/create', {
+      collectionName: 'items',
+      schema: {
+        fields: [
+          { fieldName: 'id', dataType: 'Int64', isPrimary: true },
+          { fieldName: 'vector', dataType: 'FloatVector', elementTypeParams: { dim: DIM } },
+          { fieldName: 'big', dataType: 'Int64' },
+          { fieldName: 'counts', dataType: 'Array', elementDataType: 'Int64', elementTypeParams: { max_capacity: 4 } },
+        ],
+      },
+      indexParams: [{ fieldName: 'vector', indexName: 'vector', metricType: 'L2', indexType: 'FLAT' }],
+    });
+    expect(created.json).toEqual({ code: 0, data: {} });
+    const rows = Array.from({ length: 10 }, (_, i) => ({ id: i, vector: vec(i), big: `${9007199254740993n + BigInt(i)}`, counts: [i, BIG_ELEMENT] }));
+    expect((await post('entities/insert', { collectionName: 'items', data: rows })).json.code).toBe(0);
+  });
+
+  afterAll(async () => {
+    if (cluster) expect(await cluster.stop()).toBe(0);
+  });
+
+  it('reads JSON bodies whatever the content-type says, and accepts Authorization: Bearer', async () => {
+    for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, {}] as Record<string, string>[]) {
+      expect((await post('collections/has', { collectionName: 'items' }, headers)).json).toEqual({ code: 0, data: { has: true } });
+    }
+    for (const token of ['root:Milvus', 'any-api-key']) {
+      const res = await post('collections/list', {}, { authorization: `Bearer ${token}` });
+      expect(res.json).toEqual({ code: 0, data: ['items'] });
+    }
+  });
+
+  it('answers malformed JSON and bodies of the wrong shape with 1801 / 1802 and the reason', async () => {
+    const malformed = await post('collections/describe', '{"collectionName": ');
+    expect(malformed.status).toBe(200);
+    expect(malformed.json.code).toBe(1801);
+    expect(malformed.json.message).toMatch(/json/);
+    expect((await post('collections/describe', '[1, 2]')).json.code).toBe(1801);
+    expect((await post('collections/describe', '')).json.code).toBe(1801);
+    const wrongType = await post('collections/describe', { collectionName: 42 });
+    expect(wrongType.json.code).toBe(1801);
+    expect(wrongType.json.message).toMatch(/collectionName/);
+    const missing = await post('entities/search', { collectionName: 'items', limit: 3 });
+    expect(missing.json).toEqual({ code: 1802, message: 'missing required parameters, error: data is required' });
+    expect((await post('entities/query', { collectionName: '' })).json.code).toBe(1802);
+    expect((await post('entities/search', { collectionName: 'items', data: [['x']] })).json.message).toMatch(/data\.0\.0/);
+  });
+
+  it('passes Milvus business errors through with their codes', async () => {
+    expect((await post('collections/describe', { collectionName: 'nope' })).json).toEqual({ code: 100, message: 'collection not found[collection=nope]' });
+    expect((await post('entities/search', { collectionName: 'nope', data: [vec(1)] })).json.code).toBe(100);
+    expect((await post('entities/query', { collectionName: 'nope', filter: 'id > 0' })).json.code).toBe(100);
+    expect((await post('entities/insert', { collectionName: 'nope', data: [{ id: 1 }] })).json.code).toBe(100);
+    const badFilter = await post('entities/query', { collectionName: 'items', filter: 'nope >' });
+    expect(badFilter.json.code).toBe(1100);
+    expect((await post('collections/list', { dbName: 'other' })).json.code).toBe(800);
+    expect((await post('collections/list', {}, { 'db-name': 'other' })).json.code).toBe(800);
+    expect((await post('collections/list', { dbName: 'default' })).json.code).toBe(0);
+    expect((await post('entities/query', { collectionName: 'items', filter: 'id > 0', consistencyLevel: 'Sometimes' })).json.code).toBe(1100);
+  });
+
+  it('answers unknown paths with 404 and other methods with 405, both as JSON', async () => {
+    const res = await fetch(`${base}/v2/vectordb/collections/nothing`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as any).message).toMatch(/no REST endpoint at \/v2\/vectordb\/collections\/nothing/);
+    const get = await fetch(`${base}/v2/vectordb/collections/list`);
+    expect(get.status).toBe(405);
+    expect(get.headers.get('allow')).toBe('POST');
+    expect(((await get.json()) as any).code).toBe(405);
+  });
+
+  it('refuses bodies above 64 MiB with HTTP 413, declared or streamed', async () => {
+    const declared = await post('entities/insert', ' '.repeat(64 * 1024 * 1024 + 1));
+    expect(declared.status).toBe(413);
+    expect(declared.json.message).toMatch(/exceeds the limit/);
+    // Chunked, without a Content-Length: refused once the limit is crossed.
+    const url = new URL(base);
+    const streamed = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = http.request({ host: url.hostname, port: url.port, path: '/v2/vectordb/entities/insert', method: 'POST' }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode!, body }));
+        res.on('error', reject);
+      });
+      // The server closes the connection after answering: writes still in flight may fail.
+      req.on('error', () => {});
+      const chunk = Buffer.alloc(1024 * 1024, ' ');
+      for (let i = 0; i < 65; i++) req.write(chunk);
+      req.end();
+    });
+    expect(streamed.status).toBe(413);
+    expect(JSON.parse(streamed.body).code).toBe(413);
+  });
+
+  it('writes int64 as strings, or as exact JSON numbers when Accept-Type-Allow-Int64 is true', async () => {
+    const asStrings = await post('entities/query', { collectionName: 'items', filter: 'id == 3', outputFields: ['big', 'counts'] });
+    expect(asStrings.json.data).toEqual([{ id: '3', big: '9007199254740996', counts: ['3', String(BIG_ELEMENT)] }]);
+    const asNumbers = await post('entities/query', { collectionName: 'items', filter: 'id == 3', outputFields: ['big', 'counts'] }, { 'accept-type-allow-int64': 'true' });
+    expect(asNumbers.text).toContain('"big":9007199254740996');
+    expect(asNumbers.text).toContain(`"counts":[3,${BIG_ELEMENT}]`);
+    const inserted = await post('entities/insert', { collectionName: 'items', data: [{ id: 20, vector: vec(20), big: 1, counts: [] }] }, { 'accept-type-allow-int64': 'true' });
+    expect(inserted.json.data).toEqual({ insertCount: 1, insertIds: [20] });
+  });
+
+  it('searches with several vectors: rows carry distance, topks splits them', async () => {
+    const res = await post('entities/search', { collectionName: 'items', data: [vec(2), vec(5)], limit: 2, outputFields: ['big'] });
+    expect(res.json.code).toBe(0);
+    expect(res.json.topks).toEqual([2, 2]);
+    const rows = res.json.data as any[];
+    expect(rows.map((r) => r.id)).toHaveLength(4);
+    expect(rows[0]).toMatchObject({ id: '2', big: '9007199254740995', distance: 0 });
+    expect(rows[2]).toMatchObject({ id: '5', distance: 0 });
+    expect(rows[1].distance).toBeGreaterThan(0);
+  });
+
+  it('gets and deletes by id, binds exprParams, and checks key types', async () => {
+    const got = await post('entities/get', { collectionName: 'items', id: ['4', 6], outputFields: ['id'] });
+    expect(got.json.data).toEqual([{ id: '4' }, { id: '6' }]);
+    expect((await post('entities/get', { collectionName: 'items', id: 1.5 })).json.code).toBe(1806);
+    const bound = await post('entities/query', { collectionName: 'items', filter: 'id in {ids}', exprParams: { ids: [7, 8] }, outputFields: ['id'] });
+    expect(bound.json.data).toEqual([{ id: '7' }, { id: '8' }]);
+    expect((await post('entities/delete', { collectionName: 'items', id: [7, 8] })).json).toEqual({ code: 0, data: { deleteCount: 2 } });
+    expect((await post('entities/get', { collectionName: 'items', id: [7, 8] })).json.data).toEqual([]);
+    expect((await post('entities/delete', { collectionName: 'items' })).json.code).toBe(1802);
+  });
+
+  it('refuses insert rows that do not fit the schema with 1804', async () => {
+    const extra = await post('entities/insert', { collectionName: 'items', data: [{ id: 30, vector: vec(30), big: 1, counts: [], color: 'red' }] });
+    expect(extra.json.code).toBe(1804);
+    expect(extra.json.message).toMatch(/color.*dynamic field is disabled/);
+    const shortVector = await post('entities/insert', { collectionName: 'items', data: [{ id: 31, vector: [1, 2], big: 1, counts: [] }] });
+    expect(shortVector.json.code).toBe(1804);
+    const missingField = await post('entities/insert', { collectionName: 'items', data: [{ id: 32, vector: vec(32), counts: [] }] });
+    expect(missingField.json.message).toMatch(/missing field big/);
+    expect((await post('entities/insert', { collectionName: 'items', data: [] })).json.code).toBe(1804);
+  });
+
+  it('says clearly what Mishards does not support', async () => {
+    const hybrid = await post('entities/hybrid_search', { collectionName: 'items', search: [], rerank: {} });
+    expect(hybrid.json.code).toBe(1100);
+    expect(hybrid.json.message).toMatch(/hybrid_search is not supported/);
+    const range = await post('entities/search', { collectionName: 'items', data: [vec(1)], searchParams: { params: { radius: 1 } } });
+    expect(range.json.message).toMatch(/range search/);
+    const grouping = await post('entities/search', { collectionName: 'items', data: [vec(1)], groupingField: 'big' });
+    expect(grouping.json.message).toMatch(/grouping/);
+    expect((await post('collections/create', { collectionName: 'odd', schema: { fields: [{ fieldName: 'id', dataType: 'int64' }] } })).json.message).toMatch(/invalid\(case sensitive\)/);
+  });
+});
