@@ -6,7 +6,7 @@ import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { startMishards, type MishardsProcess } from '../test/harness/mishards-process.js';
 import { ownCpuUs, serverCpuUs, type Ids } from './node-measure.js';
 
-export const COLLECTION = 'bench';
+const COLLECTION = 'bench';
 const CALL_TIMEOUT_MS = 600_000;
 
 interface Status {
