@@ -11,14 +11,18 @@ const tooLarge = (limit: number) =>
 /** Reads the whole body, whatever its content-type says (the SDK sends JSON as text/plain). */
 export function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);
-  if (declared > limit) return Promise.reject(tooLarge(limit));
+  if (declared > limit) {
+    // Discarded unread, so that the client, still sending, gets to read the 413.
+    req.resume();
+    return Promise.reject(tooLarge(limit));
+  }
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > limit) {
-        // Stop buffering but keep draining, so the 413 can still be written to the client.
+        // Stop buffering; the rest is discarded unread, so the client gets to read the 413.
         req.removeAllListeners('data');
         req.resume();
         reject(tooLarge(limit));

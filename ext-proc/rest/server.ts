@@ -109,8 +109,7 @@ export async function startRestServer(o: RestServerOptions): Promise<RunningRest
     handle(req, res, r).then(done, (err) => {
       const { httpStatus, body, unexpected } = errorReply(err);
       if (unexpected) o.hooks.onError?.(path, err);
-      // An oversized body is not read to its end: close the connection after answering.
-      send(res, httpStatus, body, httpStatus === 413 ? { connection: 'close' } : {});
+      send(res, httpStatus, body);
       done?.(body.code);
     });
   });

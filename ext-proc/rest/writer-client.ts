@@ -32,7 +32,8 @@ export class WriterClient {
         }
         resolve(res);
       });
-      ctx.signal.addEventListener('abort', cancel, { once: true });
+      if (ctx.signal.aborted) cancel();
+      else ctx.signal.addEventListener('abort', cancel, { once: true });
     });
   }
 

@@ -12,6 +12,8 @@ export function vec(i: number): number[] {
 export interface RestCluster {
   /** The coordinator's REST address (HOST:PORT) from the ready line. */
   http: string;
+  /** The coordinator's metrics address. */
+  metrics: string;
   stop(): Promise<number | null>;
 }
 
@@ -21,6 +23,7 @@ export async function startRestCluster(): Promise<RestCluster> {
   const cluster = await startMishards(['up', '--readers', '3', '--port', '0', '--http-port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', '100']);
   return {
     http: cluster.addresses.http!,
+    metrics: cluster.addresses.metrics!,
     async stop() {
       const code = await cluster.stop();
       rmSync(dir, { recursive: true, force: true });

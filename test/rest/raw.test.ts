@@ -159,6 +159,13 @@ describe('REST v2 edge cases over HTTP', () => {
     expect((await post('entities/insert', { collectionName: 'items', data: [] })).json.code).toBe(1804);
   });
 
+  it('counts REST requests in the coordinator metrics, by path and result code', async () => {
+    await post('collections/describe', { collectionName: 'nope' });
+    const metrics = await (await fetch(`http://${cluster.metrics}/metrics`)).text();
+    expect(metrics).toMatch(/mishards_requests_total\{service="REST",method="\/v2\/vectordb\/entities\/insert",code="0"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/mishards_requests_total\{service="REST",method="\/v2\/vectordb\/collections\/describe",code="100"[^}]*\} [1-9]/);
+  });
+
   it('says clearly what Mishards does not support', async () => {
     const hybrid = await post('entities/hybrid_search', { collectionName: 'items', search: [], rerank: {} });
     expect(hybrid.json.code).toBe(1100);
