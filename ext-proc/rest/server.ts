@@ -108,7 +108,8 @@ export async function startRestServer(o: RestServerOptions): Promise<RunningRest
     const done = o.hooks.onRequest?.(path);
     handle(req, res, r).then(done, (err) => {
       const { httpStatus, body, unexpected } = errorReply(err);
-      if (unexpected) o.hooks.onError?.(path, err);
+      // A client that went away mid-request is no server failure worth a log line.
+      if (unexpected && !res.destroyed) o.hooks.onError?.(path, err);
       send(res, httpStatus, body);
       done?.(body.code);
     });
