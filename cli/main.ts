@@ -62,6 +62,21 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * Children of `mishards up` and of test harnesses set MISHARDS_EXIT_WITH_PARENT=1: when
+ * their parent dies, however abruptly, they are re-parented, notice, and shut down instead of
+ * lingering with their ports and files.
+ */
+function exitWithParent(): void {
+  if (process.env.MISHARDS_EXIT_WITH_PARENT !== '1') return;
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGTERM');
+  }, 500).unref();
+}
+
+exitWithParent();
+
 process.on('unhandledRejection', (e) => {
   process.stderr.write(`mishards: unhandled rejection: ${(e as Error)?.stack ?? String(e)}\n`);
   process.exitCode = 1;

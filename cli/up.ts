@@ -16,7 +16,7 @@ interface Child {
 
 /** Starts `mishards <args>` and resolves with the addresses of its `ready` line. */
 function startChild(name: string, args: string[]): Promise<Child> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MISHARDS_EXIT_WITH_PARENT: '1' } });
   let out = '';
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {

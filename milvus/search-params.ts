@@ -47,6 +47,11 @@ export function parseSearchParams(pairs: { key: string; value: string }[]): Pars
     }
     if (typeof nested !== 'object' || nested === null || Array.isArray(nested)) throw invalidParameter('search params must be a JSON object');
   }
+  for (const unsupported of ['radius', 'range_filter', 'group_by_field']) {
+    if ((kv.get(unsupported) ?? '') !== '' || nested[unsupported] !== undefined) {
+      throw invalidParameter(`${unsupported === 'group_by_field' ? 'grouping search' : 'range search'} (${unsupported}) is not supported by Mishards`);
+    }
+  }
   const metricRaw = (kv.get('metric_type') || (nested.metric_type as string | undefined) || '').toUpperCase();
   if (metricRaw && !METRICS.has(metricRaw)) throw new MilvusError('IllegalMetricType', Code.MetricNotFound, `metric type ${metricRaw} is not supported: use L2, IP or COSINE`);
   const engine: SearchParams = {};

@@ -14,10 +14,16 @@ export interface SearchPlan {
   filter: CompiledFilter | undefined;
 }
 
-/** Rows of a segment that may match: live, and passing the filter when there is one. */
-export function candidateMask(seg: Segment, filter: CompiledFilter | undefined): { mask: Uint8Array; count: number } {
-  const live = seg.liveMask();
-  const mask = filter && !filter.matchesAll ? filter.evaluate(seg, live) : live;
+/**
+ * Rows of a segment that may match: live, and passing the filter when there is one.
+ * `mask` is undefined when every row may match (no filter, no deletes): the common search
+ * then costs nothing per row here.
+ */
+export function candidateMask(seg: Segment, filter: CompiledFilter | undefined): { mask: Uint8Array | undefined; count: number } {
+  const filtering = filter !== undefined && !filter.matchesAll;
+  if (!filtering && !seg.hasDeletes) return { mask: undefined, count: seg.length };
+  const live = seg.hasDeletes ? seg.liveMask() : undefined;
+  const mask = filtering ? filter.evaluate(seg, live) : live!;
   let count = 0;
   for (let i = 0; i < mask.length; i++) count += mask[i]!;
   return { mask, count };
@@ -32,13 +38,12 @@ export async function searchSegment(seg: Segment, plan: SearchPlan, engine: Vect
   if (seg.length === 0) return empty();
   const { mask, count } = candidateMask(seg, plan.filter);
   if (count === 0) return empty();
-  const allAllowed = count === seg.length;
   const request = {
     queries: plan.queries,
     nq: plan.nq,
     k: plan.k,
     params: plan.params,
-    ...(allAllowed ? {} : { allowed: mask, allowedCount: count }),
+    ...(mask && count < seg.length ? { allowed: mask, allowedCount: count } : {}),
   };
   const index = seg.index();
   let result;
@@ -83,7 +88,7 @@ export function queryRows(segments: Segment[], filter: CompiledFilter | undefine
       continue;
     }
     const { mask } = candidateMask(seg, filter);
-    for (let row = 0; row < mask.length; row++) if (mask[row]) consider(row);
+    for (let row = 0; row < seg.length; row++) if (!mask || mask[row]) consider(row);
   }
   return [...chosen.values()];
 }

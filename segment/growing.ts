@@ -132,6 +132,7 @@ export class GrowingSegment extends Segment {
     this.firstLsn ??= lsn;
     this.lastLsn = lsn;
     this.views.clear();
+    this.cachedLiveMask = undefined;
   }
 
   column(name: string): Column | undefined {

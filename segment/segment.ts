@@ -16,6 +16,8 @@ export abstract class Segment implements ColumnBatch {
   protected readonly pkIndex = new Map<PrimaryKey, number | number[]>();
   protected deletedBits: Uint8Array;
   protected deletedRows = 0;
+  /** liveMask() result, kept until the next delete or append. */
+  protected cachedLiveMask: Uint8Array | undefined;
 
   constructor(
     readonly id: number,
@@ -73,6 +75,7 @@ export abstract class Segment implements ColumnBatch {
       }
     }
     this.deletedRows += n;
+    if (n) this.cachedLiveMask = undefined;
     return n;
   }
 
@@ -84,12 +87,21 @@ export abstract class Segment implements ColumnBatch {
     return this.length - this.deletedRows;
   }
 
-  /** Rows not deleted, as a 0/1 mask of length `length` (a fresh array the caller may modify). */
+  get hasDeletes(): boolean {
+    return this.deletedRows > 0;
+  }
+
+  /**
+   * Rows not deleted, as a 0/1 mask of length `length`. Shared and cached until the next
+   * change: callers must not modify it.
+   */
   liveMask(): Uint8Array {
+    if (this.cachedLiveMask && this.cachedLiveMask.length === this.length) return this.cachedLiveMask;
     const n = this.length;
     const out = new Uint8Array(n);
     const del = this.deletedBits;
     for (let i = 0; i < n; i++) out[i] = del[i] ? 0 : 1;
+    this.cachedLiveMask = out;
     return out;
   }
 }

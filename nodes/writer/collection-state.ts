@@ -18,6 +18,8 @@ export class CollectionState {
   /** The growing segment per partition id. */
   readonly growing = new Map<number, GrowingSegment>();
   readonly sealing = new Map<number, SealingSegment>();
+  /** Seals under way (started by size, age or flush); a flush waits for all of them. */
+  readonly sealTasks = new Set<Promise<number | undefined>>();
   readonly sealed = new Map<number, SealedSegment>();
   /** Per partition, the highest LSN already persisted in a sealed segment (for replay). */
   readonly persistedLsn = new Map<number, number>();

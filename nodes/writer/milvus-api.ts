@@ -249,7 +249,7 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
           indexed_rows: String(indexed),
           total_rows: String(total),
           pending_index_rows: String(total - indexed),
-          state: 'Finished',
+          state: indexed < total ? 'InProgress' : 'Finished',
           index_state_fail_reason: '',
         }],
       };
@@ -268,7 +268,7 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
     async DropIndex(req) {
       const c = collection(req.collection_name);
       const idx = c.vectorIndex();
-      if (!idx) throw indexNotFound(req.collection_name);
+      if (!idx || (req.index_name && req.index_name !== idx.indexName) || (req.field_name && req.field_name !== idx.fieldName)) throw indexNotFound(req.collection_name);
       if (c.record.loaded) throw invalidParameter('index cannot be dropped, collection is loaded, please release it first');
       await writer.dropIndex(c, idx);
       return {};

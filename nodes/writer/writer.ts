@@ -218,7 +218,7 @@ export class Writer {
     if (m.insert && !(replay && lsn <= (state.persistedLsn.get(m.partitionId) ?? 0))) {
       const seg = this.growingFor(state, m.partitionId);
       seg.append(m.insert.rows, m.insert.columns, lsn);
-      if (seg.length >= this.opts.sealRows && !replay) void this.sealGrowing(state, m.partitionId);
+      if (seg.length >= this.opts.sealRows && !replay) void this.sealGrowing(state, m.partitionId).catch(() => undefined);
     }
     return true;
   }
@@ -267,7 +267,9 @@ export class Writer {
 
   /** Seals every growing segment of the collection; resolves with the sealed segment ids. */
   async flush(state: CollectionState): Promise<number[]> {
-    const ids = await Promise.all([...state.growing.keys()].map((pid) => this.sealGrowing(state, pid)));
+    for (const pid of [...state.growing.keys()]) void this.sealGrowing(state, pid).catch(() => undefined);
+    // Seals started earlier by size or age count too: Flush answers once all are persisted.
+    const ids = await Promise.all([...state.sealTasks]);
     await this.checkpoint();
     return ids.filter((id): id is number => id !== undefined);
   }
@@ -276,7 +278,7 @@ export class Writer {
     const now = Date.now();
     for (const state of this.collections.values()) {
       for (const [pid, seg] of state.growing) {
-        if (seg.length > 0 && now - seg.createdAt >= this.opts.sealAgeMs) void this.sealGrowing(state, pid).then(() => this.checkpoint());
+        if (seg.length > 0 && now - seg.createdAt >= this.opts.sealAgeMs) void this.sealGrowing(state, pid).then(() => this.checkpoint()).catch(() => undefined);
       }
     }
   }
@@ -287,6 +289,13 @@ export class Writer {
    * it meanwhile. Search sees the rows throughout.
    */
   private sealGrowing(state: CollectionState, partitionId: number): Promise<number | undefined> {
+    const task = this.sealGrowingNow(state, partitionId);
+    state.sealTasks.add(task);
+    void task.finally(() => state.sealTasks.delete(task)).catch(() => undefined);
+    return task;
+  }
+
+  private sealGrowingNow(state: CollectionState, partitionId: number): Promise<number | undefined> {
     const detached = this.applyChain.then(() => {
       const seg = state.growing.get(partitionId);
       if (!seg || seg.length === 0) return undefined;

@@ -24,7 +24,7 @@ export interface MishardsProcess {
  * or rejects with its output if it exits first.
  */
 export function startMishards(args: string[], env: NodeJS.ProcessEnv = {}): Promise<MishardsProcess> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MISHARDS_EXIT_WITH_PARENT: '1', ...env } });
   live.add(child);
   let out = '';
   let stdout = '';

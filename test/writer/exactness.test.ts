@@ -69,6 +69,8 @@ describe.each(['L2', 'IP', 'COSINE'] as const)('FLAT %s search equals brute forc
       await client.insert({ collection_name: name, data: rows });
       for (const r of rows) live.set(r.id, { v: r.v, bucket: r.bucket });
     }
+    // Seal what the inserts left growing, so the sealed count below is exact.
+    await client.flushSync({ collection_names: [name] });
     // Upserts move rows (some sealed, some growing); deletes remove rows in both.
     const moved = Array.from({ length: 40 }, (_, i) => ({ id: i * 31, v: Array.from({ length: DIM }, rand), bucket: 3 }));
     await client.upsert({ collection_name: name, data: moved });

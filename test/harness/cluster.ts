@@ -1,0 +1,132 @@
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { DataNodeClient } from './data-node-client.js';
+import { startMishards, type MishardsProcess } from './mishards-process.js';
+
+/**
+ * A cluster assembled process by process (writer, readers, coordinator watching a discovery
+ * file), for tests that change membership or kill nodes.
+ */
+export interface ReaderSpec {
+  name: string;
+  group: string;
+  /** Reuse a port, to restart a reader where it was. */
+  port?: number;
+}
+
+export class TestCluster {
+  readonly dir = mkdtempSync(join(tmpdir(), 'mishards-cluster-'));
+  readonly discoveryFile = join(this.dir, 'cluster.yaml');
+  writer!: MishardsProcess;
+  coordinator!: MishardsProcess;
+  readonly readers = new Map<string, { spec: ReaderSpec; process: MishardsProcess }>();
+  /** Readers listed in the discovery file. */
+  private listed = new Set<string>();
+  client!: MilvusClient;
+
+  private get shared(): string[] {
+    return ['--metrics-port', '0', '--meta', `sqlite:${join(this.dir, 'meta.sqlite')}`, '--storage', join(this.dir, 'storage')];
+  }
+
+  async start(readers: ReaderSpec[], sealRows: number): Promise<void> {
+    this.writer = await startMishards(['writer', ...this.shared, '--port', '0', '--data-dir', join(this.dir, 'writer'), '--seal-rows', String(sealRows)]);
+    for (const r of readers) await this.startReader(r);
+    this.writeDiscovery();
+    this.coordinator = await startMishards(['coordinator', '--port', '0', '--metrics-port', '0', '--writer', this.writer.addresses.grpc!, '--discovery', this.discoveryFile]);
+    this.client = new MilvusClient({ address: this.coordinator.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
+    await this.client.connectPromise;
+  }
+
+  async startReader(spec: ReaderSpec): Promise<MishardsProcess> {
+    const p = await startMishards(['reader', ...this.shared, '--port', String(spec.port ?? 0), '--group', spec.group, '--data-dir', join(this.dir, spec.name)]);
+    this.readers.set(spec.name, { spec, process: p });
+    this.listed.add(spec.name);
+    return p;
+  }
+
+  /** Lists exactly these readers in the discovery file (the coordinator reloads it). */
+  setListed(names: string[]): void {
+    this.listed = new Set(names);
+    this.writeDiscovery();
+  }
+
+  private writeDiscovery(): void {
+    const members = [
+      { role: 'writer', name: 'writer', address: this.writer.addresses.grpc },
+      ...[...this.readers.entries()].filter(([n]) => this.listed.has(n)).map(([name, r]) => ({ role: 'reader', name, group: r.spec.group, address: r.process.addresses.grpc })),
+    ];
+    // Rename so the watcher never reads a half-written file.
+    writeFileSync(`${this.discoveryFile}.tmp`, YAML.stringify({ members }));
+    renameSync(`${this.discoveryFile}.tmp`, this.discoveryFile);
+  }
+
+  /** Segment ids each named reader holds for `collection`. */
+  async holdings(collection: string): Promise<Map<string, number[]>> {
+    const out = new Map<string, number[]>();
+    for (const [name, r] of this.readers) {
+      if (r.process.child.exitCode !== null || r.process.child.signalCode !== null) continue;
+      const c = new DataNodeClient(r.process.addresses.grpc!);
+      try {
+        const res = await c.call('ListSegments', {});
+        out.set(name, res.segments.filter((s: any) => s.collection_name === collection).map((s: any) => Number(s.segment_id)));
+      } finally {
+        c.close();
+      }
+    }
+    return out;
+  }
+
+  /** Polls `check` until it holds (placement works in the background). */
+  async until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+
+  /** A FLAT L2 collection with `segments` sealed segments of `perSegment` rows; returns its vectors by id. */
+  async seed(name: string, dim: number, segments: number, perSegment: number): Promise<Map<number, number[]>> {
+    await this.client.createCollection({
+      collection_name: name,
+      consistency_level: 'Strong',
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+        { name: 'v', data_type: DataType.FloatVector, dim },
+      ],
+    });
+    await this.client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: 'L2' });
+    await this.client.loadCollectionSync({ collection_name: name });
+    const rows = new Map<number, number[]>();
+    for (let s = 0; s < segments; s++) {
+      const batch = Array.from({ length: perSegment }, (_, i) => {
+        const id = s * perSegment + i;
+        return { id, v: Array.from({ length: dim }, (_, j) => Math.sin(id * 0.7 + j * 1.3)) };
+      });
+      await this.client.insert({ collection_name: name, data: batch });
+      for (const r of batch) rows.set(r.id, r.v);
+    }
+    await this.client.flushSync({ collection_names: [name] });
+    return rows;
+  }
+
+  async stop(): Promise<void> {
+    await this.client?.closeConnection();
+    await this.coordinator?.stop();
+    for (const r of this.readers.values()) await r.process.kill();
+    await this.writer?.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Brute-force L2 top-k ids. */
+export function bruteForce(rows: Map<number, number[]>, q: number[], k: number): number[] {
+  return [...rows.entries()]
+    .map(([id, v]) => ({ id, d: v.reduce((s, x, i) => s + (x - q[i]!) ** 2, 0) }))
+    .sort((a, b) => a.d - b.d)
+    .slice(0, k)
+    .map((x) => x.id);
+}
