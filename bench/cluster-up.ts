@@ -1,0 +1,243 @@
+/**
+ * A `mishards up --readers 3` cluster as the cluster benchmark drives it: started by the CLI,
+ * loaded and searched through the official Milvus SDK pointed at the coordinator, with the
+ * readers' holdings read over the internal data-node API and the processes' pids for CPU
+ * accounting.
+ */
+import { readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import YAML from 'yaml';
+import { ConsistencyLevelEnum, DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { DataNodeClient } from '../test/harness/data-node-client.js';
+import { startMishards, type MishardsProcess } from '../test/harness/mishards-process.js';
+import type { Ids } from './node-measure.js';
+
+export const COLLECTION = 'bench';
+const CALL_TIMEOUT_MS = 600_000;
+/** Placement and index builds run in the background; past this the cluster is stuck. */
+const WAIT_LIMIT_MS = 600_000;
+
+interface Status {
+  error_code?: unknown;
+  reason?: unknown;
+}
+
+/** Throws unless an SDK reply (the status itself or holding one) reports Success. */
+export function ok<T extends object>(what: string, reply: T): T {
+  const status: Status = (reply as { status?: Status }).status ?? (reply as Status);
+  if (status.error_code !== 'Success') throw new Error(`${what} failed: ${String(status.error_code)} ${String(status.reason ?? '')}`);
+  return reply;
+}
+
+async function until<T>(what: string, check: () => Promise<T | undefined>, pollMs: number): Promise<T> {
+  const end = Date.now() + WAIT_LIMIT_MS;
+  for (;;) {
+    const done = await check();
+    if (done !== undefined) return done;
+    if (Date.now() > end) throw new Error(`timed out after ${WAIT_LIMIT_MS / 1000} s waiting until ${what}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** Direct children of a process (Linux /proc: every thread's children list). */
+async function childPids(pid: number): Promise<number[]> {
+  const tasks = await readdir(`/proc/${pid}/task`);
+  const lists = await Promise.all(tasks.map((t) => readFile(`/proc/${pid}/task/${t}/children`, 'utf8').catch(() => '')));
+  return lists.flatMap((l) => l.split(' ').filter(Boolean).map(Number));
+}
+
+/** The `mishards` subcommand a process runs (`writer`, `reader`, `coordinator`). */
+async function roleOf(pid: number): Promise<string> {
+  const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+  return argv[argv.findIndex((a) => a.endsWith('mishards.js')) + 1] ?? '';
+}
+
+export interface ReaderHolding {
+  name: string;
+  group: string;
+  segments: { id: number; rows: number; indexType: string }[];
+}
+
+export interface HnswParams {
+  M: number;
+  efConstruction: number;
+}
+
+export class BenchCluster {
+  private readonly clients: MilvusClient[] = [];
+  private writerClient: MilvusClient | undefined;
+
+  private constructor(
+    readonly proc: MishardsProcess,
+    /** Writer and readers as `up` listed them for the coordinator. */
+    readonly members: { role: string; name: string; group?: string; address: string }[],
+    /** Every process of the cluster: `up` itself and its children, by role. */
+    readonly pids: { role: string; pid: number }[],
+  ) {}
+
+  /** `mishards up --readers 3` with the coordinator on free ports, sealing every `sealRows` rows. */
+  static async start(dir: string, sealRows: number): Promise<BenchCluster> {
+    const proc = await startMishards(['up', '--readers', '3', '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', String(sealRows)]);
+    try {
+      const members = YAML.parse(readFileSync(join(dir, 'cluster.yaml'), 'utf8')).members;
+      const children = await childPids(proc.child.pid!);
+      const pids = [{ role: 'up', pid: proc.child.pid! }, ...await Promise.all(children.map(async (pid) => ({ role: await roleOf(pid), pid })))];
+      return new BenchCluster(proc, members, pids);
+    } catch (e) {
+      await proc.kill();
+      throw e;
+    }
+  }
+
+  get coordinatorAddress(): string {
+    return this.proc.addresses.grpc!;
+  }
+
+  get metricsAddress(): string {
+    return this.proc.addresses.metrics!;
+  }
+
+  get writerAddress(): string {
+    return this.members.find((m) => m.role === 'writer')!.address;
+  }
+
+  pidsOf(role: string): number[] {
+    return this.pids.filter((p) => p.role === role).map((p) => p.pid);
+  }
+
+  /** The i-th SDK client of the coordinator (each has its own gRPC channel), created on first use. */
+  async client(i = 0): Promise<MilvusClient> {
+    while (this.clients.length <= i) {
+      const c = new MilvusClient({ address: this.coordinatorAddress, timeout: CALL_TIMEOUT_MS, logLevel: 'error' });
+      await c.connectPromise;
+      this.clients.push(c);
+    }
+    return this.clients[i]!;
+  }
+
+  /** The cluster's writer searched directly (it holds every segment it sealed), bypassing the coordinator. */
+  async writer(): Promise<MilvusClient> {
+    if (!this.writerClient) {
+      this.writerClient = new MilvusClient({ address: this.writerAddress, timeout: CALL_TIMEOUT_MS, logLevel: 'error' });
+      await this.writerClient.connectPromise;
+    }
+    return this.writerClient;
+  }
+
+  /** Collection, L2 HNSW index and load, through the coordinator (relayed to the writer), before any insert. */
+  async createCollection(dim: number, hnsw: HnswParams): Promise<void> {
+    const c = await this.client();
+    ok('CreateCollection', await c.createCollection({
+      collection_name: COLLECTION,
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true, autoID: false },
+        { name: 'vector', data_type: DataType.FloatVector, dim },
+      ],
+    }));
+    ok('CreateIndex', await c.createIndex({ collection_name: COLLECTION, field_name: 'vector', index_type: 'HNSW', metric_type: 'L2', params: { ...hnsw } }));
+    ok('LoadCollection', await c.loadCollection({ collection_name: COLLECTION }));
+  }
+
+  /**
+   * One Insert of exactly `sealRows` rows per segment, one at a time, so that each fills the
+   * growing segment to the seal threshold and seals it (a larger or concurrent insert would
+   * overshoot and make uneven segments). Row i gets primary key i. Returns milliseconds.
+   */
+  async insertSegments(vectors: Float32Array, dim: number, sealRows: number): Promise<number> {
+    const rows = vectors.length / dim;
+    const c = await this.client();
+    const t = performance.now();
+    for (let start = 0; start < rows; start += sealRows) {
+      const end = Math.min(rows, start + sealRows);
+      const data = [];
+      for (let i = start; i < end; i++) data.push({ id: i, vector: Array.from(vectors.subarray(i * dim, (i + 1) * dim)) });
+      const reply = ok('Insert', await c.insert({ collection_name: COLLECTION, data }));
+      if (Number(reply.insert_cnt) !== end - start) throw new Error(`Insert acknowledged ${reply.insert_cnt} of ${end - start} rows`);
+    }
+    return performance.now() - t;
+  }
+
+  /** Flush (seals the remainder), then DescribeIndex until every row is indexed. Returns milliseconds to each. */
+  async flushAndWaitIndexed(rows: number): Promise<{ flushMs: number; indexedMs: number }> {
+    const c = await this.client();
+    const t = performance.now();
+    ok('Flush', await c.flush({ collection_names: [COLLECTION] }));
+    const flushMs = performance.now() - t;
+    await until('every row is indexed', async () => {
+      const d = ok('DescribeIndex', await c.describeIndex({ collection_name: COLLECTION })).index_descriptions[0]!;
+      return Number(d.indexed_rows) === rows && Number(d.total_rows) === rows ? true : undefined;
+    }, 100);
+    return { flushMs, indexedMs: performance.now() - t };
+  }
+
+  /** What each reader has loaded of the collection. */
+  async holdings(): Promise<ReaderHolding[]> {
+    return Promise.all(this.members.filter((m) => m.role === 'reader').map(async (m) => {
+      const c = new DataNodeClient(m.address);
+      try {
+        const res = await c.call('ListSegments', {});
+        const segments = res.segments
+          .filter((s: { collection_name: string }) => s.collection_name === COLLECTION)
+          .map((s: { segment_id: string; rows: string; index_type: string }) => ({ id: Number(s.segment_id), rows: Number(s.rows), indexType: s.index_type }));
+        return { name: m.name, group: m.group ?? '', segments };
+      } finally {
+        c.close();
+      }
+    }));
+  }
+
+  /** Waits until the readers together hold sealed segments covering all `rows` rows. */
+  async waitPlaced(rows: number): Promise<{ holdings: ReaderHolding[]; ms: number }> {
+    const t = performance.now();
+    const holdings = await until('the readers hold every sealed segment', async () => {
+      const h = await this.holdings();
+      const distinct = new Map(h.flatMap((r) => r.segments.map((s) => [s.id, s.rows] as const)));
+      return [...distinct.values()].reduce((a, b) => a + b, 0) === rows ? h : undefined;
+    }, 50);
+    return { holdings, ms: performance.now() - t };
+  }
+
+  /**
+   * Top 10 of one query through the coordinator, at the server's default search params.
+   * `eventually` overrides the collection's level (the SDK's default, Bounded) with Eventually,
+   * which lets the coordinator leave the writer out.
+   */
+  async search(client: number, query: Float32Array, eventually = false): Promise<Ids> {
+    const c = await this.client(client);
+    const reply = ok('Search', await c.search({
+      collection_name: COLLECTION, data: Array.from(query), limit: 10,
+      ...(eventually ? { consistency_level: ConsistencyLevelEnum.Eventually } : {}),
+    }));
+    return reply.results.map((r: { id: string | number }) => Number(r.id));
+  }
+
+  /** Top 10 of one query from the cluster's writer, not through the coordinator. */
+  async searchWriter(query: Float32Array): Promise<Ids> {
+    const c = await this.writer();
+    const reply = ok('Search', await c.search({ collection_name: COLLECTION, data: Array.from(query), limit: 10 }));
+    return reply.results.map((r: { id: string | number }) => Number(r.id));
+  }
+
+  /**
+   * Closes the SDK clients and stops the cluster (SIGTERM to `up`, which stops its children);
+   * if it hangs, SIGKILL to `up` and to each of its children by pid.
+   */
+  async stop(): Promise<void> {
+    await Promise.allSettled([...this.clients, ...(this.writerClient ? [this.writerClient] : [])].map((c) => c.closeConnection()));
+    const exited = this.proc.stop();
+    const timer = setTimeout(() => {
+      void this.proc.kill();
+      for (const { role, pid } of this.pids) {
+        if (role === 'up') continue;
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+    }, 30_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
