@@ -10,6 +10,7 @@
  * are not among the first n rows.
  */
 import type { MetricType, VectorSearchResult } from '../engine/engine.js';
+import { prng } from '../test/harness/prng.js';
 
 /** Directions spanned inside one cluster (its intrinsic dimension). */
 const LATENT_DIM = 12;
@@ -18,17 +19,6 @@ const LATENT_SCALE = 0.25;
 /** Per-coordinate isotropic noise added to every point. */
 const NOISE = 0.1;
 
-/** mulberry32: tiny, fast, good enough for test data, and identical on every platform. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Fills `out` with standard normal samples (Box-Muller, both outputs used). */
 function fillGaussian(rand: () => number, out: Float64Array): void {

@@ -5,37 +5,13 @@
  * runs after 3 warm-up runs; the first (cold) run and the compile time are shown too.
  */
 import { ColumnMap, type Column } from '../core/columns.js';
-import { DataType, type CollectionSchema, type FieldSchema } from '../core/schema.js';
+import { DataType, type CollectionSchema } from '../core/schema.js';
 import { compileFilter } from '../filter/index.js';
+import { field } from '../test/filter/fixtures.js';
+import { prng as rng } from '../test/harness/prng.js';
 
 const N = 1_000_000;
 
-/** A fixed-seed generator, so every run measures the same data. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function field(name: string, dataType: DataType, extra: Partial<FieldSchema> = {}): FieldSchema {
-  return {
-    fieldId: 100,
-    name,
-    description: '',
-    dataType,
-    isPrimaryKey: false,
-    autoId: false,
-    nullable: false,
-    isDynamic: false,
-    isPartitionKey: false,
-    ...extra,
-  };
-}
 
 const schema: CollectionSchema = {
   name: 'bench',

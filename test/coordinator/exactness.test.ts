@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { DataNodeClient } from '../harness/data-node-client.js';
+import { signedPrng } from '../harness/prng.js';
+import { rank, rankingMismatch, score } from '../harness/reference.js';
 import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 
 /**
@@ -22,20 +24,6 @@ let dir: string;
 let cluster: MishardsProcess;
 let client: MilvusClient;
 let readers: DataNodeClient[];
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
-}
-
-const score = {
-  L2: (a: number[], b: number[]) => a.reduce((s, x, i) => s + (x - b[i]!) ** 2, 0),
-  IP: (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0),
-  COSINE: (a: number[], b: number[]) => {
-    const n = (v: number[]) => Math.sqrt(v.reduce((s, x) => s + x * x, 0));
-    return score.IP(a, b) / (n(a) * n(b));
-  },
-};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-coord-exact-'));
@@ -76,7 +64,7 @@ describe.each(['L2', 'IP', 'COSINE'] as const)('coordinator %s search equals bru
     });
     await client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: metric });
     await client.loadCollectionSync({ collection_name: name });
-    const rand = rng(metric.length * 104729);
+    const rand = signedPrng(metric.length * 104729);
     const live = new Map<number, { v: number[]; bucket: number }>();
     for (let start = 0; start < ROWS; start += 100) {
       const rows = Array.from({ length: 100 }, (_, i) => ({ id: start + i, v: Array.from({ length: DIM }, rand), bucket: (start + i) % 5 }));
@@ -109,12 +97,10 @@ describe.each(['L2', 'IP', 'COSINE'] as const)('coordinator %s search equals bru
           if (filter === 'bucket != 2 and id > 100') return r.bucket !== 2 && id > 100;
           return true;
         });
-        const ranked = passing.map(([id, r]) => ({ id, s: score[metric](q, r.v) }));
-        ranked.sort((a, b) => (metric === 'L2' ? a.s - b.s : b.s - a.s));
-        const want = ranked.slice(offset, offset + topk);
+        const want = rank(passing.map(([id, r]) => [id, r.v]), q, metric).slice(offset, offset + topk);
         const got = results[qi]!;
-        expect(got.map((h) => Number(h.id))).toEqual(want.map((w) => w.id));
-        got.forEach((h, j) => expect(h.score).toBeCloseTo(want[j]!.s, 4));
+        const vectors = new Map(passing.map(([id, r]) => [id, r.v] as const));
+        expect(rankingMismatch(got.map((h) => ({ id: Number(h.id), score: h.score })), want, (id) => score[metric](q, vectors.get(id)!))).toBeUndefined();
       });
     }
   });

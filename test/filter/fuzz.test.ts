@@ -6,17 +6,8 @@
 import { describe, expect, it } from 'vitest';
 import { compileFilter, FilterError } from '../../filter/index.js';
 import { datasets } from './datasets.js';
+import { prng } from '../harness/prng.js';
 
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const rand = prng(20240611);
 const int = (n: number) => Math.floor(rand() * n);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { DataNodeClient } from './data-node-client.js';
+import { rank } from './reference.js';
 import { startMishards, type MishardsProcess } from './mishards-process.js';
 
 /**
@@ -124,9 +125,5 @@ export class TestCluster {
 
 /** Brute-force L2 top-k ids. */
 export function bruteForce(rows: Map<number, number[]>, q: number[], k: number): number[] {
-  return [...rows.entries()]
-    .map(([id, v]) => ({ id, d: v.reduce((s, x, i) => s + (x - q[i]!) ** 2, 0) }))
-    .sort((a, b) => a.d - b.d)
-    .slice(0, k)
-    .map((x) => x.id);
+  return rank(rows, q, 'L2').slice(0, k).map((x) => x.id);
 }

@@ -6,6 +6,7 @@ import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { encodeQueryVectors } from '../../milvus/placeholder.js';
 import { SearchResultDataType, toPlainObject } from '../../milvus/proto.js';
 import { DataNodeClient } from '../harness/data-node-client.js';
+import { signedPrng } from '../harness/prng.js';
 import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 
 /**
@@ -20,11 +21,6 @@ let client: MilvusClient;
 let onWriter: DataNodeClient;
 let onReader: DataNodeClient;
 let sealedIds: string[];
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32) * 2 - 1;
-}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-reader-'));
@@ -47,7 +43,7 @@ beforeAll(async () => {
   });
   await client.createIndex({ collection_name: 'shared', field_name: 'v', index_type: 'HNSW', metric_type: 'IP', params: { M: 8, efConstruction: 64 } });
   await client.loadCollectionSync({ collection_name: 'shared' });
-  const rand = rng(42);
+  const rand = signedPrng(42);
   for (let b = 0; b < 6; b++) {
     const rows = Array.from({ length: 200 }, (_, i) => ({ id: b * 200 + i, v: Array.from({ length: DIM }, rand), tag: `t${i % 5}`, extra: i % 3 }));
     expect((await client.insert({ collection_name: 'shared', data: rows })).status.error_code).toBe('Success');
@@ -84,7 +80,7 @@ describe('read-only node', () => {
   });
 
   it('answers searches exactly as the writer does over the same segments', async () => {
-    const rand = rng(7);
+    const rand = signedPrng(7);
     const queries = Array.from({ length: 3 }, () => Array.from({ length: DIM }, rand));
     for (const filter of ['', 'tag == "t2"', 'extra == 1 and id < 900']) {
       const req = {
