@@ -113,8 +113,8 @@ options (also MISHARDS_<OPTION> environment variables):
   --etcd HOST:PORT[,HOST:PORT]
   --group G          reader group (reader)
   --readers N        number of readers (up; default 3)
-  --writer HOST:PORT the writable node (coordinator)
-  --discovery FILE   cluster members as YAML/JSON, reloaded on change (coordinator)
+  --writer HOST:PORT the writable node (coordinator; reader, to preload its group's segments)
+  --discovery FILE   cluster members as YAML/JSON, reloaded on change (coordinator, reader)
   --seal-rows N      seal a growing segment at N rows (writer; default 65536)
   --seal-age S       seal a growing segment after S seconds (writer; default 600)
   --threads N        vector engine worker threads (default: cores)

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
@@ -44,6 +44,8 @@ async function stopChild(c: Child): Promise<void> {
  */
 export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: string; metrics: string; stop(): Promise<void> }> {
   await mkdir(opts.dataDir, { recursive: true });
+  // A membership file left by an earlier run names dead processes.
+  await rm(join(opts.dataDir, 'cluster.yaml'), { force: true });
   const shared = ['--meta', opts.meta, '--storage', opts.storage, '--host', opts.host, '--log-level', opts.logLevel];
   if (opts.threads) shared.push('--threads', String(opts.threads));
   const children: Child[] = [];
@@ -54,15 +56,18 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
     const writer = await startChild('writer', ['writer', ...shared, '--port', '0', '--metrics-port', '0', '--data-dir', join(opts.dataDir, 'writer'),
       '--seal-rows', String(opts.sealRows), '--seal-age', String(opts.sealAgeMs / 1000)]);
     children.push(writer);
+    const discoveryFile = join(opts.dataDir, 'cluster.yaml');
+    // Readers watch the membership file (written once all have their ports) and preload.
+    const readerArgs = ['--writer', writer.addresses.grpc!, '--discovery', discoveryFile];
     const readers = await Promise.all(Array.from({ length: opts.readers }, (_, i) =>
-      startChild(`reader g${i + 1}`, ['reader', ...shared, '--group', `g${i + 1}`, '--port', '0', '--metrics-port', '0', '--data-dir', join(opts.dataDir, `reader-g${i + 1}`)])));
+      startChild(`reader g${i + 1}`, ['reader', ...shared, ...readerArgs, '--group', `g${i + 1}`, '--port', '0', '--metrics-port', '0', '--data-dir', join(opts.dataDir, `reader-g${i + 1}`)])));
     children.push(...readers);
     const members: Member[] = [
       { role: 'writer', name: 'writer', address: writer.addresses.grpc! },
       ...readers.map((r, i) => ({ role: 'reader' as const, name: `reader-g${i + 1}`, group: `g${i + 1}`, address: r.addresses.grpc! })),
     ];
-    const discoveryFile = join(opts.dataDir, 'cluster.yaml');
-    await writeFile(discoveryFile, YAML.stringify({ members }));
+    await writeFile(`${discoveryFile}.tmp`, YAML.stringify({ members }));
+    await rename(`${discoveryFile}.tmp`, discoveryFile);
     const coordinator = await startChild('coordinator', ['coordinator', '--host', opts.host, '--port', String(opts.port), '--metrics-port', String(opts.metricsPort),
       '--writer', writer.addresses.grpc!, '--discovery', discoveryFile, '--log-level', opts.logLevel,
       ...(opts.httpPort === undefined ? [] : ['--http-port', String(opts.httpPort)])]);

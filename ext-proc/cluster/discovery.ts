@@ -54,7 +54,8 @@ const FileSchema = z.object({ members: z.array(MemberSchema) });
 /**
  * Membership from a YAML or JSON file (`members: [{role, name, address, group}]`), reloaded
  * when the file changes. A file that fails validation is reported with the reason and
- * ignored: the last good membership stays.
+ * ignored: the last good membership stays. A file that does not exist yet means no members
+ * until it appears (processes may start before their cluster's file is written).
  */
 export class FileDiscovery extends EventEmitter implements Discovery {
   private list: Member[] = [];
@@ -75,8 +76,15 @@ export class FileDiscovery extends EventEmitter implements Discovery {
   }
 
   private async reload(first: boolean): Promise<void> {
+    let text: string;
     try {
-      const parsed = FileSchema.parse(YAML.parse(await readFile(this.path, 'utf8')));
+      text = await readFile(this.path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    try {
+      const parsed = FileSchema.parse(YAML.parse(text));
       this.list = parsed.members as Member[];
       this.emit('change');
     } catch (e) {
