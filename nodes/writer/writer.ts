@@ -77,7 +77,11 @@ export class Writer {
     this.wal = wal;
     let replayed = 0;
     for (const r of records) {
-      if (this.applyMutation(decodeMutation(r.payload), r.lsn, true)) replayed++;
+      const writes = this.applyMutation(decodeMutation(r.payload), r.lsn, true);
+      if (writes) {
+        replayed++;
+        await Promise.all(writes);
+      }
     }
     if (records.length) this.opts.log.info({ records: records.length, replayed }, 'replayed write-ahead log');
     const tick = Math.max(50, Math.min(this.opts.sealAgeMs / 4, 10_000));
@@ -203,27 +207,33 @@ export class Writer {
     const { lsn, durable } = this.wal.append(encodeMutation(m));
     const step = this.applyChain.then(async () => {
       await durable;
-      this.applyMutation(m, lsn, false);
+      return this.applyMutation(m, lsn, false);
     });
-    this.applyChain = step.catch(() => undefined);
-    await step;
+    this.applyChain = step.then(() => undefined, () => undefined);
+    // Readers read sealed segments' delete records from their files: the acknowledgement
+    // waits until this mutation's records are written there (durability is the log's job).
+    await Promise.all((await step) ?? []);
     return lsn;
   }
 
-  /** Applies a durable mutation to memory; returns false if its target no longer exists. */
-  private applyMutation(m: Mutation, lsn: number, replay: boolean): boolean {
+  /**
+   * Applies a durable mutation to memory. Returns the writes of delete records to sealed
+   * segments' files it started, or undefined if its target no longer exists.
+   */
+  private applyMutation(m: Mutation, lsn: number, replay: boolean): Promise<void>[] | undefined {
     const state = [...this.collections.values()].find((c) => c.id === m.collectionId);
-    if (!state || !state.partitionById(m.partitionId)) return false;
-    if (m.deletes?.length) this.applyDeletes(state, m.deletes, lsn, m.deletePartitions);
+    if (!state || !state.partitionById(m.partitionId)) return undefined;
+    const writes = m.deletes?.length ? this.applyDeletes(state, m.deletes, lsn, m.deletePartitions) : [];
     if (m.insert && !(replay && lsn <= (state.persistedLsn.get(m.partitionId) ?? 0))) {
       const seg = this.growingFor(state, m.partitionId);
       seg.append(m.insert.rows, m.insert.columns, lsn);
       if (seg.length >= this.opts.sealRows && !replay) void this.sealGrowing(state, m.partitionId).catch(() => undefined);
     }
-    return true;
+    return writes;
   }
 
-  private applyDeletes(state: CollectionState, pks: PrimaryKey[], lsn: number, partitions?: number[]): void {
+  private applyDeletes(state: CollectionState, pks: PrimaryKey[], lsn: number, partitions?: number[]): Promise<void>[] {
+    const writes: Promise<void>[] = [];
     const inScope = (s: Segment) => !partitions || partitions.includes(s.partitionId);
     for (const seg of state.growing.values()) if (inScope(seg)) for (const pk of pks) seg.applyDelete(pk, lsn);
     for (const s of state.sealing.values()) {
@@ -233,17 +243,21 @@ export class Writer {
     for (const seg of state.sealed.values()) {
       if (!inScope(seg)) continue;
       const hit = pks.filter((pk) => seg.applyDelete(pk, lsn) > 0);
-      if (hit.length) this.persistDeletes(seg, hit, lsn);
+      if (hit.length) writes.push(this.persistDeletes(seg, hit, lsn));
     }
+    return writes;
   }
 
   /** Delete records of sealed segments are appended now and synced before the next checkpoint. */
-  private persistDeletes(seg: SealedSegment, pks: PrimaryKey[], ts: number): void {
+  private persistDeletes(seg: SealedSegment, pks: PrimaryKey[], ts: number): Promise<void> {
     this.dirtyDeleteLogs.add(seg.path);
     const write = appendDeletes(this.opts.storageDir, seg.path, ts, pks).catch((e) => {
+      // The delete is durable in the write-ahead log and applied here; readers miss it until
+      // the writer restarts and replays it. Loud, because it is a storage fault.
       this.opts.log.error({ err: e, segment: seg.id }, 'appending delete records failed; the log keeps them');
     });
     track(this.deleteWrites, write);
+    return write;
   }
 
   private growingFor(state: CollectionState, partitionId: number): GrowingSegment {
@@ -332,8 +346,9 @@ export class Writer {
     await this.meta.addSegment({ id, collectionId: state.id, partitionId: g.partitionId, state: 'sealed', rowCount: snap.rows, path, createdAt: g.createdAt, sealedAt: Date.now() });
     const sealed = await SealedSegment.load(this.opts.storageDir, path, id, state.schema, this.engine);
     // Swap in the apply chain so no mutation interleaves between re-applying deletes and the swap.
-    const swap = this.applyChain.then(() => {
-      for (const d of entry.pendingDeletes) if (sealed.applyDelete(d.pk, d.ts)) this.persistDeletes(sealed, [d.pk], d.ts);
+    const swap = this.applyChain.then(async () => {
+      // Written before the segment is published, so no reader can load it without them.
+      await Promise.all(entry.pendingDeletes.filter((d) => sealed.applyDelete(d.pk, d.ts)).map((d) => this.persistDeletes(sealed, [d.pk], d.ts)));
       state.sealing.delete(g.id);
       if (this.collections.get(state.record.name) !== state) return;
       state.sealed.set(id, sealed);
