@@ -92,10 +92,6 @@ export class WriteAheadLog {
     await syncDir(this.dir);
   }
 
-  /** The LSN the next append will get. */
-  peekLsn(): number {
-    return this.nextLsn;
-  }
 
   /**
    * Appends a record, assigning it the next LSN synchronously (so LSN order is call order),

@@ -53,6 +53,11 @@ export class Writer {
   private sealTimer: NodeJS.Timeout | undefined;
   private closed = false;
   /**
+   * The highest LSN applied to memory. A checkpoint never passes it: a record appended but not
+   * yet applied is in no segment, and only the log holds it.
+   */
+  private appliedLsn = 0;
+  /**
    * Metadata changes: emits ('change', name, view | undefined) after every change the writer
    * makes; `version` counts them.
    */
@@ -221,13 +226,17 @@ export class Writer {
    * segments' files it started, or undefined if its target no longer exists.
    */
   private applyMutation(m: Mutation, lsn: number, replay: boolean): Promise<void>[] | undefined {
+    this.appliedLsn = Math.max(this.appliedLsn, lsn);
     const state = [...this.collections.values()].find((c) => c.id === m.collectionId);
     if (!state || !state.partitionById(m.partitionId)) return undefined;
     const writes = m.deletes?.length ? this.applyDeletes(state, m.deletes, lsn, m.deletePartitions) : [];
     if (m.insert && !(replay && lsn <= (state.persistedLsn.get(m.partitionId) ?? 0))) {
       const seg = this.growingFor(state, m.partitionId);
       seg.append(m.insert.rows, m.insert.columns, lsn);
-      if (seg.length >= this.opts.sealRows && !replay) void this.sealGrowing(state, m.partitionId).catch(() => undefined);
+      if (seg.length >= this.opts.sealRows && !replay) {
+        // Checkpoint after sealing so the log does not grow without bound between flushes.
+        void this.sealGrowing(state, m.partitionId).then(() => this.checkpoint()).catch(() => undefined);
+      }
     }
     return writes;
   }
@@ -367,7 +376,7 @@ export class Writer {
    */
   async checkpoint(): Promise<void> {
     await this.applyChain;
-    const upTo = this.wal.peekLsn() - 1;
+    const upTo = this.appliedLsn;
     let minMemory = Infinity;
     for (const state of this.collections.values()) {
       for (const seg of state.growing.values()) if (seg.firstLsn !== undefined) minMemory = Math.min(minMemory, seg.firstLsn);
