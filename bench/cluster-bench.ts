@@ -19,7 +19,7 @@ import { bruteForceTopK, clusteredVectors } from './clustered-data.js';
 import { histograms, mean, pooled, quantile, scrape, since, type Histogram, type Series } from './cluster-metrics.js';
 import { BenchCluster } from './cluster-up.js';
 import {
-  FIGURE_HEADERS, figureCells, fmtInt, loadNote, machineNote, table, timeQueries, type Ids, type SearchFigures,
+  FIGURE_HEADERS, figureCells, fmtInt, loadNote, machineNote, ownCpuUs, serverCpuUs, table, timeQueries, type Ids, type SearchFigures,
 } from './node-measure.js';
 import { BenchWriter } from './node-writer.js';
 
@@ -138,12 +138,22 @@ interface Path {
   label: string;
   clients: number;
   search: (client: number, q: number) => Promise<Ids>;
-  /** Server processes whose CPU time counts towards the queries. */
-  pids: number[];
+  /** Server processes whose CPU time counts towards the queries, by role. */
+  roles: Partial<Record<Role, number[]>>;
   /** Read the coordinator's histograms around each measurement. */
   coordinator: boolean;
   rounds: SearchFigures[];
   observed?: CoordinatorObservations;
+  /** CPU time by role (this process is the client) and searches, over all rounds, warm-up included. */
+  cpuUs: Partial<Record<Role | 'client', number>>;
+  searches: number;
+}
+
+const ROLES = ['coordinator', 'reader', 'writer', 'up'] as const;
+type Role = (typeof ROLES)[number];
+
+function cpuByRole(p: Path): Partial<Record<Role | 'client', number>> {
+  return { client: ownCpuUs(), ...Object.fromEntries(Object.entries(p.roles).map(([role, pids]) => [role, serverCpuUs(pids)])) };
 }
 
 function observe(text: string): CoordinatorObservations {
@@ -217,24 +227,26 @@ async function main(): Promise<void> {
   const segmentCount = new Set(holdings.flatMap((h) => h.segments.map((s) => s.id))).size;
 
   // 3. Searches, all paths side by side, ROUNDS times.
+  const clusterRoles = Object.fromEntries(ROLES.map((role) => [role, cluster.pidsOf(role)]));
+  const fresh = { rounds: [], cpuUs: {}, searches: 0 };
   const direct = (clients: number): Path => ({
     label: 'direct: writer alone, 1 segment', clients, search: (c, q) => writer.search(c, query(q), undefined),
-    pids: [writer.pid], coordinator: false, rounds: [],
+    roles: { writer: [writer.pid] }, coordinator: false, ...structuredClone(fresh),
   });
   const viaCoordinator = (clients: number): Path => ({
     label: 'coordinator: 3 reader groups + writer (Bounded)', clients, search: (c, q) => cluster.search(c, query(q)),
-    pids: cluster.pids.map((p) => p.pid), coordinator: true, rounds: [],
+    roles: clusterRoles, coordinator: true, ...structuredClone(fresh),
   });
   const paths: Path[] = [
     direct(1),
     viaCoordinator(1),
     {
       label: 'coordinator: 3 reader groups only (Eventually)', clients: 1, search: (_, q) => cluster.search(0, query(q), true),
-      pids: cluster.pids.map((p) => p.pid), coordinator: true, rounds: [],
+      roles: clusterRoles, coordinator: true, ...structuredClone(fresh),
     },
     {
       label: `cluster's writer direct: same ${segmentCount} segments, one process`, clients: 1, search: (_, q) => cluster.searchWriter(query(q)),
-      pids: cluster.pidsOf('writer'), coordinator: false, rounds: [],
+      roles: { writer: cluster.pidsOf('writer') }, coordinator: false, ...structuredClone(fresh),
     },
     direct(CLIENTS),
     viaCoordinator(CLIENTS),
@@ -247,8 +259,13 @@ async function main(): Promise<void> {
     const rows: (string | number)[][] = [];
     for (const p of r % 2 === 0 ? paths : [...paths].reverse()) {
       const before = p.coordinator ? observe(await scrape(cluster.metricsAddress)) : undefined;
-      const figures = await timeQueries(QUERIES, truth, p.search, { clients: p.clients, minMs: MIN_MS, pids: p.pids });
+      const cpu0 = cpuByRole(p);
+      const figures = await timeQueries(QUERIES, truth, p.search, { clients: p.clients, minMs: MIN_MS, pids: Object.values(p.roles).flat() });
+      const cpu1 = cpuByRole(p);
       if (before) p.observed = accumulate(p.observed, before, observe(await scrape(cluster.metricsAddress)));
+      for (const role of Object.keys(cpu1) as (keyof typeof cpu1)[]) p.cpuUs[role] = (p.cpuUs[role] ?? 0) + cpu1[role]! - cpu0[role]!;
+      // timeQueries' untimed warm-up pass: min(queries, 100) searches.
+      p.searches += figures.queries + Math.min(QUERIES, 100);
       p.rounds.push(figures);
       rows.push([p.label, p.clients, ...figureCells(figures)]);
     }
@@ -273,6 +290,14 @@ async function main(): Promise<void> {
   console.log(`where the sequential p50 goes: ${segmentCount} segments instead of one (cluster's writer direct - direct) ${step(direct1, clusterWriter1)}; `
     + `the coordinator's fan-out to three readers (Eventually - cluster's writer direct) ${step(clusterWriter1, eventually1)}; `
     + `the writer's sub-request of a Bounded search (Bounded - Eventually) ${step(eventually1, coord1)}`);
+
+  console.log(`\nCPU time per search by process, all rounds pooled (us; client = this process: the SDK and the timing loop):`);
+  const cpuHeaders = ['client', ...ROLES] as const;
+  console.log(table(['path', 'clients', ...cpuHeaders, 'total'], paths.map((p) => {
+    const per = (role: keyof Path['cpuUs']) => (p.cpuUs[role] === undefined ? '-' : (p.cpuUs[role]! / p.searches).toFixed(0));
+    const total = Object.values(p.cpuUs).reduce((a, b) => a + b, 0) / p.searches;
+    return [p.label, p.clients, ...cpuHeaders.map(per), total.toFixed(0)];
+  })));
 
   console.log(`\nCoordinator histograms over the timed and warm-up searches of all ${ROUNDS} rounds (mishards_*_seconds on its metrics port; `
     + 'means exact, quantiles interpolated within the bucket shown):');
