@@ -1,10 +1,16 @@
+import { Etcd3 } from 'etcd3';
+import type { Logger } from 'pino';
 import { parseServerOptions, USAGE, UsageError, type ServerOptions } from './options.js';
 import { createLogger } from '../nodes/common/logger.js';
 import { setupTracing } from '../nodes/common/tracing.js';
 import { startWriter } from '../nodes/writer/server.js';
 import { startReader } from '../nodes/reader/server.js';
-import { FileDiscovery, StaticDiscovery } from '../ext-proc/cluster/discovery.js';
+import { FileDiscovery, StaticDiscovery, writerAddress, type Discovery } from '../ext-proc/cluster/discovery.js';
+import { EtcdDiscovery } from '../ext-proc/cluster/etcd-discovery.js';
 import { startCoordinator } from '../ext-proc/server.js';
+import { registerNode, type Registration } from '../control-plane/registry/register.js';
+import { describeError, NodeNameSchema, type Role } from '../control-plane/registry/schema.js';
+import { MISHARDS_VERSION } from '../control-plane/registry/version.js';
 import { up } from './up.js';
 
 interface Running {
@@ -14,18 +20,46 @@ interface Running {
   stop(): Promise<void>;
 }
 
-type Starter = (opts: ServerOptions) => Promise<Running>;
+/** What a server subcommand gets besides its options: its logger and, with --etcd, the client. */
+interface Context {
+  log: Logger;
+  etcd: Etcd3 | undefined;
+}
 
-const commands: Record<string, Starter> = {
-  writer: (o) => startWriter(o, createLogger('writer', o.logLevel)),
-  reader: (o) => startReader(o, createLogger(`reader-${o.group}`, o.logLevel)),
-  coordinator: async (o) => {
-    const log = createLogger('coordinator', o.logLevel);
-    if (!o.writer) throw new UsageError('coordinator needs --writer HOST:PORT');
-    const discovery = o.discovery ? await FileDiscovery.open(o.discovery, log) : new StaticDiscovery();
-    return startCoordinator({ host: o.host, port: o.port, httpPort: o.httpPort, metricsPort: o.metricsPort, writer: o.writer, discovery }, log);
+/** The membership source: etcd when configured, else the discovery file, else none. */
+async function openDiscovery(o: ServerOptions, ctx: Context): Promise<Discovery | undefined> {
+  if (ctx.etcd) return EtcdDiscovery.open({ etcd: ctx.etcd, prefix: o.etcdPrefix, log: ctx.log });
+  if (o.discovery) return FileDiscovery.open(o.discovery, ctx.log);
+  return undefined;
+}
+
+interface Command {
+  /** The role it registers as in etcd; `up` registers nothing itself (its children do). */
+  role?: Role;
+  logName(o: ServerOptions): string;
+  start(o: ServerOptions, ctx: Context): Promise<Running>;
+}
+
+const commands: Record<string, Command> = {
+  writer: { role: 'writer', logName: () => 'writer', start: (o, { log }) => startWriter(o, log) },
+  reader: {
+    role: 'reader',
+    logName: (o) => `reader-${o.group}`,
+    start: async (o, ctx) => startReader(o, ctx.log, await openDiscovery(o, ctx)),
   },
-  up,
+  coordinator: {
+    role: 'coordinator',
+    logName: () => 'coordinator',
+    start: async (o, ctx) => {
+      const found = await openDiscovery(o, ctx);
+      if (!o.writer && !found) throw new UsageError('coordinator needs --writer HOST:PORT (or --etcd / --discovery listing a writer)');
+      const discovery = found ?? new StaticDiscovery();
+      if (!o.writer) ctx.log.info('waiting for a writer to be listed');
+      const writer = o.writer ?? (await writerAddress(discovery));
+      return startCoordinator({ host: o.host, port: o.port, httpPort: o.httpPort, metricsPort: o.metricsPort, writer, discovery }, ctx.log);
+    },
+  },
+  up: { logName: () => 'up', start: (o) => up(o) },
 };
 /** `up` reports itself as the cluster (the coordinator's addresses). */
 const READY_ROLE: Record<string, string> = { up: 'cluster' };
@@ -47,8 +81,28 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
+  const badName = opts.name === undefined ? undefined : NodeNameSchema.safeParse(opts.name).error;
+  if (badName) throw new UsageError(`--name ${describeError(badName)}`);
   setupTracing(command);
-  const node = await start(opts);
+  const log = createLogger(start.logName(opts), opts.logLevel);
+  // `up` hands --etcd to its children and uses no client itself.
+  const etcd = opts.etcd && start.role ? new Etcd3({ hosts: opts.etcd }) : undefined;
+  const node = await start.start(opts, { log, etcd });
+  // Registered before `ready`: whoever waits for that line can find the process in etcd.
+  let registration: Registration | undefined;
+  if (etcd && start.role) {
+    registration = await registerNode({
+      etcd,
+      prefix: opts.etcdPrefix,
+      role: start.role,
+      ...(opts.name ? { name: opts.name } : {}),
+      ...(start.role === 'reader' ? { group: opts.group } : {}),
+      addresses: { grpc: node.grpc, metrics: node.metrics, ...(node.http ? { http: node.http } : {}) },
+      version: MISHARDS_VERSION,
+      ttlSeconds: opts.leaseTtl,
+      log,
+    });
+  }
   const parts = [`ready ${READY_ROLE[command] ?? command}`, `grpc=${node.grpc}`];
   if (node.http) parts.push(`http=${node.http}`);
   parts.push(`metrics=${node.metrics}`);
@@ -58,7 +112,10 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  // Leave the membership first, so that no one routes new work here while it drains.
+  await registration?.stop();
   await node.stop();
+  etcd?.close();
   return 0;
 }
 

@@ -14,6 +14,12 @@ export interface ServerOptions {
   meta: string;
   storage: string;
   etcd: string[] | undefined;
+  /** Key prefix of everything Mishards keeps in etcd. */
+  etcdPrefix: string;
+  /** TTL of the lease a process registers under: how long a crashed process stays listed. */
+  leaseTtl: number;
+  /** The name a process registers under; a default is derived when absent. */
+  name: string | undefined;
   group: string;
   readers: number;
   writer: string | undefined;
@@ -33,6 +39,9 @@ const SPEC = {
   meta: { type: 'string' },
   storage: { type: 'string' },
   etcd: { type: 'string' },
+  'etcd-prefix': { type: 'string' },
+  'lease-ttl': { type: 'string' },
+  name: { type: 'string' },
   mysql: { type: 'string' },
   group: { type: 'string' },
   readers: { type: 'string' },
@@ -72,6 +81,8 @@ export function parseServerOptions(argv: string[], env: NodeJS.ProcessEnv = proc
   const etcd = get('etcd');
   const httpPort = get('http-port');
   const threads = get('threads');
+  const leaseTtl = int('lease-ttl', get('lease-ttl'), 10);
+  if (leaseTtl < 1) throw new UsageError('--lease-ttl must be at least 1 second');
   return {
     help: Boolean(v.help),
     host: get('host') ?? '127.0.0.1',
@@ -82,6 +93,9 @@ export function parseServerOptions(argv: string[], env: NodeJS.ProcessEnv = proc
     meta: get('meta') ?? mysql ?? `sqlite:${join(dataDir, 'meta.sqlite')}`,
     storage: get('storage') ?? join(dataDir, 'storage'),
     etcd: etcd ? etcd.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    etcdPrefix: get('etcd-prefix') ?? '/mishards',
+    leaseTtl,
+    name: get('name'),
     group: get('group') ?? '0',
     readers: int('readers', get('readers'), 3),
     writer: get('writer'),
@@ -111,9 +125,14 @@ options (also MISHARDS_<OPTION> environment variables):
   --meta SPEC        sqlite:PATH or mysql://USER:PASS@HOST:PORT/DB
   --storage DIR      shared segment storage (default DATA_DIR/storage)
   --etcd HOST:PORT[,HOST:PORT]
+                     register in etcd and take the membership from it (replaces --discovery)
+  --etcd-prefix P    key prefix in etcd (default /mishards)
+  --lease-ttl S      registration lease TTL in seconds (default 10)
+  --name NAME        registration name (default ROLE[-GROUP]-HOST-PORT)
   --group G          reader group (reader)
   --readers N        number of readers (up; default 3)
-  --writer HOST:PORT the writable node (coordinator; reader, to preload its group's segments)
+  --writer HOST:PORT the writable node (coordinator; reader, to preload its group's segments);
+                     with --discovery or --etcd, defaults to the writer listed there
   --discovery FILE   cluster members as YAML/JSON, reloaded on change (coordinator, reader)
   --seal-rows N      seal a growing segment at N rows (writer; default 65536)
   --seal-age S       seal a growing segment after S seconds (writer; default 600)

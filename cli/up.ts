@@ -39,14 +39,16 @@ async function stopChild(c: Child): Promise<void> {
 /**
  * `mishards up`: the whole cluster on one machine with embedded defaults. A writer, N
  * readers (groups g1..gN) and a coordinator, as child processes sharing the data directory's
- * SQLite metadata and segment storage; membership goes to a discovery file the coordinator
- * watches. The coordinator gets the requested ports.
+ * SQLite metadata and segment storage. Membership goes to a discovery file the coordinator
+ * and readers watch or, with --etcd, each child registers in etcd and takes the membership
+ * from there. The coordinator gets the requested ports.
  */
 export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: string; metrics: string; stop(): Promise<void> }> {
   await mkdir(opts.dataDir, { recursive: true });
   // A membership file left by an earlier run names dead processes.
   await rm(join(opts.dataDir, 'cluster.yaml'), { force: true });
-  const shared = ['--meta', opts.meta, '--storage', opts.storage, '--host', opts.host, '--log-level', opts.logLevel];
+  const etcd = opts.etcd ? ['--etcd', opts.etcd.join(','), '--etcd-prefix', opts.etcdPrefix, '--lease-ttl', String(opts.leaseTtl)] : [];
+  const shared = ['--meta', opts.meta, '--storage', opts.storage, '--host', opts.host, '--log-level', opts.logLevel, ...etcd];
   if (opts.threads) shared.push('--threads', String(opts.threads));
   const children: Child[] = [];
   const stopAll = async () => {
@@ -57,19 +59,24 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
       '--seal-rows', String(opts.sealRows), '--seal-age', String(opts.sealAgeMs / 1000)]);
     children.push(writer);
     const discoveryFile = join(opts.dataDir, 'cluster.yaml');
-    // Readers watch the membership file (written once all have their ports) and preload.
-    const readerArgs = ['--writer', writer.addresses.grpc!, '--discovery', discoveryFile];
+    // Readers watch the membership (the file is written once all have their ports) and
+    // preload. The writer's address is passed even with etcd: a registration left by an
+    // earlier run's writer must not be mistaken for this one.
+    const membership = opts.etcd ? [] : ['--discovery', discoveryFile];
+    const readerArgs = ['--writer', writer.addresses.grpc!, ...membership];
     const readers = await Promise.all(Array.from({ length: opts.readers }, (_, i) =>
       startChild(`reader g${i + 1}`, ['reader', ...shared, ...readerArgs, '--group', `g${i + 1}`, '--port', '0', '--metrics-port', '0', '--data-dir', join(opts.dataDir, `reader-g${i + 1}`)])));
     children.push(...readers);
-    const members: Member[] = [
-      { role: 'writer', name: 'writer', address: writer.addresses.grpc! },
-      ...readers.map((r, i) => ({ role: 'reader' as const, name: `reader-g${i + 1}`, group: `g${i + 1}`, address: r.addresses.grpc! })),
-    ];
-    await writeFile(`${discoveryFile}.tmp`, YAML.stringify({ members }));
-    await rename(`${discoveryFile}.tmp`, discoveryFile);
+    if (!opts.etcd) {
+      const members: Member[] = [
+        { role: 'writer', name: 'writer', address: writer.addresses.grpc! },
+        ...readers.map((r, i) => ({ role: 'reader' as const, name: `reader-g${i + 1}`, group: `g${i + 1}`, address: r.addresses.grpc! })),
+      ];
+      await writeFile(`${discoveryFile}.tmp`, YAML.stringify({ members }));
+      await rename(`${discoveryFile}.tmp`, discoveryFile);
+    }
     const coordinator = await startChild('coordinator', ['coordinator', '--host', opts.host, '--port', String(opts.port), '--metrics-port', String(opts.metricsPort),
-      '--writer', writer.addresses.grpc!, '--discovery', discoveryFile, '--log-level', opts.logLevel,
+      '--writer', writer.addresses.grpc!, ...membership, '--log-level', opts.logLevel, ...etcd,
       ...(opts.httpPort === undefined ? [] : ['--http-port', String(opts.httpPort)])]);
     children.push(coordinator);
     // A child that dies takes the cluster down with it rather than leaving it half-alive.

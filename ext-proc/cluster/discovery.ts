@@ -4,15 +4,18 @@ import { watchFile, unwatchFile } from 'node:fs';
 import type { Logger } from 'pino';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { describeError, HostPortSchema, ROLES, type Role } from '../../control-plane/registry/schema.js';
 
 /** A Mishards process as discovery reports it. */
 export interface Member {
-  role: 'writer' | 'reader' | 'coordinator';
+  role: Role;
   name: string;
   /** gRPC address HOST:PORT. */
   address: string;
   /** Reader group; readers with the same group are replicas. */
   group?: string;
+  /** ISO time the process started, where the provider knows it (etcd registrations). */
+  startedAt?: string;
 }
 
 /**
@@ -43,9 +46,9 @@ export class StaticDiscovery extends EventEmitter implements Discovery {
 }
 
 const MemberSchema = z.object({
-  role: z.enum(['writer', 'reader', 'coordinator']),
+  role: z.enum(ROLES),
   name: z.string().min(1),
-  address: z.string().regex(/^[^\s:]+:\d+$/, 'address must be HOST:PORT'),
+  address: HostPortSchema,
   group: z.string().min(1).optional(),
 }).refine((m) => m.role !== 'reader' || m.group, { message: 'a reader needs a group' });
 
@@ -88,7 +91,7 @@ export class FileDiscovery extends EventEmitter implements Discovery {
       this.list = parsed.members as Member[];
       this.emit('change');
     } catch (e) {
-      const reason = e instanceof z.ZodError ? e.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') : (e as Error).message;
+      const reason = describeError(e);
       if (first) throw new Error(`discovery file ${this.path}: ${reason}`);
       this.log.error({ file: this.path, reason }, 'discovery file rejected; keeping the last good membership');
     }
@@ -97,4 +100,26 @@ export class FileDiscovery extends EventEmitter implements Discovery {
   close(): void {
     unwatchFile(this.path);
   }
+}
+
+/**
+ * The writer's address from the membership, waiting until one is listed. Several writers are
+ * listed only while a crashed one's registration awaits its lease expiry (or, later, beside a
+ * standby): the most recently started one is taken.
+ */
+export function writerAddress(discovery: Discovery): Promise<string> {
+  return new Promise((resolve) => {
+    const look = (): boolean => {
+      const writers = discovery.members().filter((m) => m.role === 'writer');
+      if (!writers.length) return false;
+      writers.sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
+      resolve(writers[0]!.address);
+      return true;
+    };
+    if (look()) return;
+    const onChange = () => {
+      if (look()) discovery.off('change', onChange);
+    };
+    discovery.on('change', onChange);
+  });
 }

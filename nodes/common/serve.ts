@@ -1,5 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
+import { HealthService } from '../../proto/health.js';
 import { bindGrpc, createGrpcServer, shutdownGrpc } from './grpc-server.js';
+import { HealthState, serviceName } from './health.js';
 import { MetricsServer } from './metrics-server.js';
 
 export interface RunningNode {
@@ -21,17 +23,24 @@ export interface ServeOptions {
   closers: (() => Promise<void>)[];
 }
 
-/** Serves a node's gRPC services and its metrics endpoint; stop() ends both, then the closers. */
+/**
+ * Serves a node's gRPC services, grpc.health.v1.Health for them, and its metrics endpoint;
+ * stop() turns health to NOT_SERVING (Watch streams hear it first), then ends the servers
+ * and runs the closers.
+ */
 export async function serveNode(o: ServeOptions): Promise<RunningNode> {
   const server = createGrpcServer();
   for (const [definition, implementation] of o.services) server.addService(definition, implementation);
+  const health = new HealthState(o.services.map(([definition]) => serviceName(definition)));
+  server.addService(HealthService.service, health.implementation());
   const grpcAddr = await bindGrpc(server, o.host, o.port);
   const metrics = o.metrics;
-  const metricsAddr = await metrics.listen(o.host, o.metricsPort, () => true);
+  const metricsAddr = await metrics.listen(o.host, o.metricsPort, () => health.serving);
   return {
     grpc: grpcAddr,
     metrics: metricsAddr,
     async stop() {
+      health.shutDown();
       o.beforeStop?.();
       await shutdownGrpc(server);
       await metrics.close();

@@ -7,22 +7,30 @@ import { MetricsServer } from '../common/metrics-server.js';
 import { RpcMetrics } from '../common/rpc-metrics.js';
 import { serveNode, type RunningNode } from '../common/serve.js';
 import { dataNodeImplementation } from '../data-node-api.js';
-import { FileDiscovery } from '../../ext-proc/cluster/discovery.js';
+import { writerAddress, type Discovery } from '../../ext-proc/cluster/discovery.js';
 import { MetadataCache } from '../../ext-proc/cluster/metadata-cache.js';
 import { Preloader } from './preloader.js';
 import { ReaderSegments } from './reader-source.js';
 
-/** Starts a read-only node of group `opts.group`: the internal data-node API over loaded segments. */
-export async function startReader(opts: ServerOptions, log: Logger): Promise<RunningNode> {
+/**
+ * Starts a read-only node of group `opts.group`: the internal data-node API over loaded
+ * segments. Given the membership, it also preloads its group's share from the writer's feed
+ * (the writer from --writer, else the one the membership lists, once it is listed).
+ */
+export async function startReader(opts: ServerOptions, log: Logger, discovery?: Discovery): Promise<RunningNode> {
   const meta = await openMetaStore(opts.meta);
   const engine = createEngine(opts.threads ? { threads: opts.threads } : {});
   const segments = new ReaderSegments(meta, opts.storage, engine, log);
-  // With the writer's address and the membership, the reader preloads its group's share.
-  const cache = opts.writer && opts.discovery ? new MetadataCache(opts.writer, log) : undefined;
-  const discovery = cache ? await FileDiscovery.open(opts.discovery!, log) : undefined;
-  if (cache && discovery) {
-    new Preloader(opts.group, cache, discovery, segments, log);
-    cache.start();
+  let cache: MetadataCache | undefined;
+  let stopped = false;
+  if (discovery) {
+    // Serving does not wait for the writer: segments can be loaded on request meanwhile.
+    void (opts.writer ? Promise.resolve(opts.writer) : writerAddress(discovery)).then((writer) => {
+      if (stopped) return;
+      cache = new MetadataCache(writer, log);
+      new Preloader(opts.group, cache, discovery, segments, log);
+      cache.start();
+    });
   }
   const metrics = new MetricsServer(`reader-${opts.group}`);
   const rpc = new RpcMetrics(metrics.registry);
@@ -32,6 +40,9 @@ export async function startReader(opts: ServerOptions, log: Logger): Promise<Run
     port: opts.port,
     metricsPort: opts.metricsPort,
     services: [[DataNodeService.service, dataNodeImplementation(segments, engine, log, rpc)]],
-    closers: [async () => cache?.close(), async () => discovery?.close(), () => segments.close(), () => engine.close(), () => meta.close()],
+    closers: [async () => {
+      stopped = true;
+      cache?.close();
+    }, async () => discovery?.close(), () => segments.close(), () => engine.close(), () => meta.close()],
   });
 }
