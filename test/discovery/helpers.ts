@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import pino, { type Logger } from 'pino';
+import type { Discovery, Member } from '../../ext-proc/cluster/discovery.js';
+import { HealthService } from '../../proto/health.js';
+
+/** A key prefix no other test file uses in the shared etcd. */
+export function uniquePrefix(name: string): string {
+  return `/test-${name}-${randomBytes(4).toString('hex')}`;
+}
+
+/** A logger that keeps its records, to assert what was reported. */
+export function memoryLogger(): { log: Logger; records: Record<string, any>[] } {
+  const records: Record<string, any>[] = [];
+  const log = pino({ level: 'debug' }, { write: (line: string) => void records.push(JSON.parse(line)) });
+  return { log, records };
+}
+
+/**
+ * Resolves with the members once `accept` holds for them, checking now and on every 'change'
+ * (the discovery's own event, no polling); rejects after `timeoutMs`.
+ */
+export function membersWhen(discovery: Discovery, what: string, accept: (m: Member[]) => boolean, timeoutMs = 20_000): Promise<Member[]> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      if (!accept(discovery.members())) return;
+      clearTimeout(timer);
+      discovery.off('change', check);
+      resolve(discovery.members());
+    };
+    const timer = setTimeout(() => {
+      discovery.off('change', check);
+      reject(new Error(`timed out waiting until ${what}; members: ${JSON.stringify(discovery.members())}`));
+    }, timeoutMs);
+    discovery.on('change', check);
+    check();
+  });
+}
+
+/** Polls `check` until it holds, for conditions that have no event to wait on. */
+export async function eventually(what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+export function healthClient(address: string): grpc.Client & Record<string, any> {
+  return new HealthService(address, grpc.credentials.createInsecure()) as any;
+}
+
+/** grpc.health.v1.Health/Check: the status name, or the gRPC error. */
+export function checkHealth(address: string, service = ''): Promise<string> {
+  const client = healthClient(address);
+  return new Promise<string>((resolve, reject) => {
+    client.Check({ service }, { deadline: Date.now() + 5000 }, (err: grpc.ServiceError | null, res: { status: string }) => (err ? reject(err) : resolve(res.status)));
+  }).finally(() => client.close());
+}
