@@ -72,7 +72,7 @@ it('serves create, insert, flush and search through the coordinator, with segmen
 
   // Placement puts every sealed segment on one of the readers etcd lists.
   const nodes = await registrations();
-  const segments = async (address: string) => {
+  const segments = async (address: string): Promise<number[]> => {
     const c = new DataNodeClient(address);
     try {
       return (await c.call('ListSegments', {})).segments.filter((s: any) => s.collection_name === name && !s.growing).map((s: any) => Number(s.segment_id));
