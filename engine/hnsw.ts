@@ -69,6 +69,7 @@ export class HnswGraph {
     /** The segment's raw vectors: exact scans of small allowed sets and rescoring. */
     private readonly data: ExactData,
     private readonly rows: number,
+    private readonly M: number,
   ) {}
 
   /** Builds over every row of `data`, key = row offset, on `threads` native threads. */
@@ -80,7 +81,7 @@ export class HnswGraph {
       for (let i = 0; i < rows; i++) keys[i] = BigInt(i);
       index.add(keys, data.vectors, threads);
     }
-    return new HnswGraph(index, data, rows);
+    return new HnswGraph(index, data, rows, M);
   }
 
   /**
@@ -98,7 +99,7 @@ export class HnswGraph {
       const index = newIndex(data.dim, data.metric, M, 0);
       index.view(file);
       if (index.size() !== rows) throw new Error(`graph holds ${index.size()} rows, segment has ${rows}`);
-      return new HnswGraph(index, data, rows);
+      return new HnswGraph(index, data, rows, M);
     } catch (err) {
       throw new Error(`cannot open HNSW index ${file}: ${(err as Error).message}`);
     }
@@ -128,9 +129,9 @@ export class HnswGraph {
     allowed: Uint8Array | undefined,
     allowedCount: number,
   ): VectorSearchResult {
-    const { rows, data } = this;
+    const { rows, data, M } = this;
     const want = Math.min(k, allowedCount);
-    const plan = planSearch(rows, allowedCount, k, ef);
+    const plan = planSearch(rows, allowedCount, k, ef, M);
     // The allowed offsets, listed at most once per request and only if a scan needs them.
     let listed: Int32Array | undefined;
     const exactRows = () => (allowed ? (listed ??= allowedRows(allowed, allowedCount)) : undefined);
@@ -147,7 +148,7 @@ export class HnswGraph {
       let hits = pick(matches.keys, allowed, want);
       while (hits.length < want) {
         beam = Math.min(rows, beam * FETCH_GROWTH);
-        if (exactIsCheaper(allowedCount, beam, rows)) break;
+        if (exactIsCheaper(allowedCount, beam, rows, M)) break;
         matches = this.index.search(queries.subarray(q * dim, (q + 1) * dim), beam, 1);
         hits = pick(matches.keys, allowed, want);
       }

@@ -64,7 +64,12 @@ abstract class PooledIndex implements VectorIndex {
       throw new Error(`allowed has ${req.allowed.length} entries, the index has ${this.size} rows`);
     }
     const count = req.allowed ? (req.allowedCount ?? countAllowed(req.allowed)) : this.size;
-    if (count === 0) return { offsets: Array.from({ length: nq }, () => new Int32Array(0)), scores: Array.from({ length: nq }, () => new Float32Array(0)) };
+    if (count === 0) {
+      return {
+        offsets: Array.from({ length: nq }, () => new Int32Array(0)),
+        scores: Array.from({ length: nq }, () => new Float32Array(0)),
+      };
+    }
     // A bitset that lets every row through is no filter.
     const allowed = req.allowed && count < this.size ? req.allowed : undefined;
     if (this.scansExactly(count, k, ef) && nq * count * this.dim <= INLINE_WORK) {
@@ -128,7 +133,7 @@ export class HnswIndex extends PooledIndex {
   }
 
   protected scansExactly(allowedCount: number, k: number, ef: number): boolean {
-    return planSearch(this.size, allowedCount, k, ef).exact;
+    return planSearch(this.size, allowedCount, k, ef, this.params.M).exact;
   }
 
   protected target() {

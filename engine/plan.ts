@@ -6,15 +6,16 @@
  */
 
 /** Defaults chosen so that a search without params reaches recall@10 >= 0.95 (docs/engine.md). */
-export const HNSW_DEFAULTS = { M: 16, efConstruction: 200, ef: 64 } as const;
+export const HNSW_DEFAULTS = { M: 24, efConstruction: 200, ef: 64 } as const;
 
 /**
- * Exact-scan rows that cost as much as one unit of beam width in the graph search.
- * Measured at 100k x 128, M=16: ~0.25-0.3 us per scanned row, ~0.8-1.6 us per unit of beam;
- * the two strategies cross over at 3-5 allowed rows per unit of beam. Both costs grow
- * with dim, so the ratio holds across dimensions to first order.
+ * Exact-scan rows that cost as much as one unit of beam width in a graph of degree M, per
+ * unit of M: each unit of beam scores up to 2M neighbours in the bottom layer. Measured at
+ * 100k x 128, M = 16: ~0.25-0.3 us per scanned row, ~0.8-1.6 us per unit of beam, crossing
+ * over at 3-5 allowed rows per unit of beam, i.e. ~0.25 per unit of M. Both costs grow with
+ * dim, so the ratio holds across dimensions to first order.
  */
-const EXACT_ROWS_PER_BEAM_STEP = 4;
+const EXACT_ROWS_PER_BEAM_STEP_PER_M = 0.25;
 
 /** Growth of the over-fetch when a pass returned fewer than k allowed hits. */
 export const FETCH_GROWTH = 4;
@@ -31,13 +32,19 @@ export function overFetch(rows: number, allowed: number, k: number, ef: number):
   return Math.min(rows, Math.ceil((Math.max(ef, k) * rows) / allowed));
 }
 
-/** True when scanning the allowed rows is cheaper than a graph search of this beam width. */
-export function exactIsCheaper(allowed: number, beam: number, rows: number): boolean {
-  return beam >= rows || allowed <= beam * EXACT_ROWS_PER_BEAM_STEP;
+/** True when scanning the allowed rows is cheaper than a search of this beam width in a graph of degree M. */
+export function exactIsCheaper(allowed: number, beam: number, rows: number, M: number): boolean {
+  return beam >= rows || allowed <= beam * M * EXACT_ROWS_PER_BEAM_STEP_PER_M;
 }
 
 /** The first plan for a segment: scan exactly, or search the graph with this beam. */
-export function planSearch(rows: number, allowed: number, k: number, ef: number): { exact: boolean; beam: number } {
+export function planSearch(
+  rows: number,
+  allowed: number,
+  k: number,
+  ef: number,
+  M: number,
+): { exact: boolean; beam: number } {
   const beam = overFetch(rows, allowed, k, ef);
-  return { exact: exactIsCheaper(allowed, beam, rows), beam };
+  return { exact: exactIsCheaper(allowed, beam, rows, M), beam };
 }
