@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Etcd3 } from 'etcd3';
+import { describe, expect, it } from 'vitest';
 import { writerAddress } from '../../ext-proc/cluster/discovery.js';
 import { EtcdDiscovery } from '../../ext-proc/cluster/etcd-discovery.js';
 import { nodeKey } from '../../control-plane/registry/schema.js';
-import { membersWhen, memoryLogger, uniquePrefix } from './helpers.js';
+import { membersWhen, memoryLogger, etcdForFile } from './helpers.js';
 
 /** EtcdDiscovery against the harness's etcd, with registrations written by hand. */
-const prefix = uniquePrefix('etcd-discovery');
-let etcd: Etcd3;
-
-beforeAll(() => {
-  etcd = new Etcd3({ hosts: inject('etcd').endpoint });
-});
-
-afterAll(async () => {
-  await etcd.delete().prefix(prefix);
-  etcd.close();
-});
+const { etcd, prefix } = etcdForFile('etcd-discovery');
 
 function registration(role: 'writer' | 'reader' | 'coordinator', name: string, port: number, extra: Record<string, unknown> = {}) {
   return {

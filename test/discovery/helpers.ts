@@ -1,12 +1,23 @@
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
+import { Etcd3 } from 'etcd3';
 import pino, { type Logger } from 'pino';
+import { afterAll, inject } from 'vitest';
 import type { Discovery, Member } from '../../ext-proc/cluster/discovery.js';
 import { HealthService } from '../../proto/health.js';
 
-/** A key prefix no other test file uses in the shared etcd. */
-export function uniquePrefix(name: string): string {
-  return `/test-${name}-${randomBytes(4).toString('hex')}`;
+/**
+ * A client of the harness's shared etcd and a key prefix no other test file uses; the keys
+ * under it are deleted and the client closed after the file's other afterAll hooks.
+ */
+export function etcdForFile(name: string): { etcd: Etcd3; prefix: string } {
+  const prefix = `/test-${name}-${randomBytes(4).toString('hex')}`;
+  const etcd = new Etcd3({ hosts: inject('etcd').endpoint });
+  afterAll(async () => {
+    await etcd.delete().prefix(prefix);
+    etcd.close();
+  });
+  return { etcd, prefix };
 }
 
 /** A logger that keeps its records, to assert what was reported. */

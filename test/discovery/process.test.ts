@@ -2,31 +2,26 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { Etcd3 } from 'etcd3';
 import { EtcdDiscovery } from '../../ext-proc/cluster/etcd-discovery.js';
 import { nodeKey } from '../../control-plane/registry/schema.js';
 import { startMishards } from '../harness/mishards-process.js';
-import { checkHealth, membersWhen, memoryLogger, uniquePrefix } from './helpers.js';
+import { checkHealth, membersWhen, memoryLogger, etcdForFile } from './helpers.js';
 
 /**
  * Real `mishards reader --etcd` processes: listed while they run, gone at once on a clean
  * stop, gone after the lease TTL when killed with SIGKILL.
  */
-const prefix = uniquePrefix('process');
+const { etcd, prefix } = etcdForFile('process');
 let dir: string;
-let etcd: Etcd3;
 let discovery: EtcdDiscovery;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-discovery-'));
-  etcd = new Etcd3({ hosts: inject('etcd').endpoint });
   discovery = await EtcdDiscovery.open({ etcd, prefix, log: memoryLogger().log });
 });
 
 afterAll(async () => {
   discovery?.close();
-  await etcd?.delete().prefix(prefix);
-  etcd?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Etcd3 } from 'etcd3';
+import { describe, expect, it } from 'vitest';
 import { defaultNodeName, registerNode } from '../../control-plane/registry/register.js';
 import { nodeKey, NodeRegistrationSchema } from '../../control-plane/registry/schema.js';
-import { eventually, memoryLogger, uniquePrefix } from './helpers.js';
+import { eventually, memoryLogger, etcdForFile } from './helpers.js';
 
 /** registerNode against the harness's etcd: the key, its JSON, its lease, and its removal. */
-const prefix = uniquePrefix('registration');
-let etcd: Etcd3;
-
-beforeAll(() => {
-  etcd = new Etcd3({ hosts: inject('etcd').endpoint });
-});
-
-afterAll(async () => {
-  await etcd.delete().prefix(prefix);
-  etcd.close();
-});
+const { etcd, prefix } = etcdForFile('registration');
 
 async function leaseOf(key: string): Promise<string | undefined> {
   const res = await etcd.get(key).exec();

@@ -2,12 +2,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { Etcd3 } from 'etcd3';
 import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { NodeRegistrationSchema, type NodeRegistration } from '../../control-plane/registry/schema.js';
 import { DataNodeClient } from '../harness/data-node-client.js';
 import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
-import { checkHealth, eventually, uniquePrefix } from './helpers.js';
+import { checkHealth, eventually, etcdForFile } from './helpers.js';
 
 /**
  * `mishards up --etcd`: every child registers, the coordinator and readers take the
@@ -15,15 +14,13 @@ import { checkHealth, eventually, uniquePrefix } from './helpers.js';
  * coordinator. A second coordinator started with only --etcd finds the writer there.
  */
 const DIM = 4;
-const prefix = uniquePrefix('up');
+const { etcd, prefix } = etcdForFile('up');
 let dir: string;
-let etcd: Etcd3;
 let cluster: MishardsProcess;
 let client: MilvusClient;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-up-etcd-'));
-  etcd = new Etcd3({ hosts: inject('etcd').endpoint });
   cluster = await startMishards(['up', '--etcd', inject('etcd').endpoint, '--etcd-prefix', prefix, '--readers', '2',
     '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', '50']);
   client = new MilvusClient({ address: cluster.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
@@ -33,8 +30,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.closeConnection();
   await cluster?.stop();
-  await etcd?.delete().prefix(prefix);
-  etcd?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
