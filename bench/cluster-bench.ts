@@ -187,8 +187,8 @@ async function main(): Promise<void> {
     + `HNSW M=${HNSW.M} efConstruction=${HNSW.efConstruction}, searched at the server default ef=${HNSW_DEFAULTS.ef}`);
   console.log(`machine  ${machineNote()}`);
   console.log(`start    ${loadNote()}`);
-  console.log('note     this machine has 2 cores shared with other work: clients, coordinator and nodes compete for them, '
-    + 'and the load average above and in every phase says how busy it was; wall-clock figures move with it');
+  console.log('note     the bench client, the coordinator and every node share this machine\'s cores, with any other work running on it; '
+    + 'the load average above and in every phase says how busy it was: wall-clock figures move with it');
 
   let t = performance.now();
   const vectors = clusteredVectors(ROWS, DIM, CLUSTERS, SEED);

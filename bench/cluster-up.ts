@@ -13,7 +13,7 @@ import { DataNodeClient } from '../test/harness/data-node-client.js';
 import { startMishards, type MishardsProcess } from '../test/harness/mishards-process.js';
 import type { Ids } from './node-measure.js';
 
-export const COLLECTION = 'bench';
+const COLLECTION = 'bench';
 const CALL_TIMEOUT_MS = 600_000;
 /** Placement and index builds run in the background; past this the cluster is stuck. */
 const WAIT_LIMIT_MS = 600_000;
@@ -24,7 +24,7 @@ interface Status {
 }
 
 /** Throws unless an SDK reply (the status itself or holding one) reports Success. */
-export function ok<T extends object>(what: string, reply: T): T {
+function ok<T extends object>(what: string, reply: T): T {
   const status: Status = (reply as { status?: Status }).status ?? (reply as Status);
   if (status.error_code !== 'Success') throw new Error(`${what} failed: ${String(status.error_code)} ${String(status.reason ?? '')}`);
   return reply;
