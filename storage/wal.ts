@@ -148,7 +148,15 @@ export class WriteAheadLog {
    * Records that every record with an LSN up to `lsn` is durable elsewhere and removes the
    * files that hold only such records.
    */
-  async checkpoint(lsn: number): Promise<void> {
+  checkpoint(lsn: number): Promise<void> {
+    // Serialised: concurrent calls would share the temporary file.
+    const run = this.checkpointChain.then(() => this.writeCheckpoint(lsn));
+    this.checkpointChain = run.catch(() => undefined);
+    return run;
+  }
+  private checkpointChain: Promise<void> = Promise.resolve();
+
+  private async writeCheckpoint(lsn: number): Promise<void> {
     if (lsn <= this.checkpointLsn) return;
     const tmp = join(this.dir, 'checkpoint.json.tmp');
     const h = await open(tmp, 'w');

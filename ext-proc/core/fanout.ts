@@ -50,7 +50,8 @@ export class Fanout {
     const start = this.rotation.get(set.name) ?? 0;
     this.rotation.set(set.name, start + 1);
     const order = set.replicas.map((_, i) => set.replicas[(start + i) % set.replicas.length]!);
-    const attempts: AbortController[] = [];
+    /** Attempts still waiting for an answer. */
+    const running = new Set<AbortController>();
     const errors: string[] = [];
     let next = 0;
     let failed = 0;
@@ -62,7 +63,8 @@ export class Fanout {
         settled = true;
         if (hedge) clearTimeout(hedge);
         ctx.signal.removeEventListener('abort', onClientGone);
-        for (const a of attempts) a.abort();
+        // Cancel attempts still running (a hedge that lost, or all on client cancellation).
+        for (const a of running) a.abort();
         fn();
       };
       const onClientGone = () => finish(() => reject(new MilvusError('UnexpectedError', Code.ServiceInternal, 'request cancelled by the client')));
@@ -71,19 +73,23 @@ export class Fanout {
         if (settled || next >= order.length) return;
         const address = order[next++]!;
         const controller = new AbortController();
-        attempts.push(controller);
+        running.add(controller);
         if (hedge) clearTimeout(hedge);
         if (next < order.length) hedge = setTimeout(launch, this.opts.hedgeAfterMs);
         this.attempt<T>(address, method, request, ctx, controller.signal).then(
-          (res) => finish(() => resolve(res)),
+          (res) => {
+            running.delete(controller);
+            finish(() => resolve(res));
+          },
           (e) => {
+            running.delete(controller);
             if (settled) return;
             if (e instanceof ReplicaFailure) {
               errors.push(`${address}: ${e.message}`);
               this.opts.onReplicaFailure?.(address, e);
               failed++;
               if (failed === order.length) finish(() => reject(unavailable(set, errors.join('; '))));
-              else if (attempts.length - failed === 0) launch();
+              else if (running.size === 0) launch();
               return;
             }
             finish(() => reject(e));

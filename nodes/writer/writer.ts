@@ -374,7 +374,15 @@ export class Writer {
    * Advances the log checkpoint past everything that is durable outside it: rows in sealed
    * segments and synced delete records. Rows still only in memory keep their records.
    */
-  async checkpoint(): Promise<void> {
+  checkpoint(): Promise<void> {
+    // One at a time: flushes and size- or age-triggered seals all checkpoint.
+    const run = this.checkpointing.then(() => this.checkpointOnce());
+    this.checkpointing = run.catch(() => undefined);
+    return run;
+  }
+  private checkpointing: Promise<void> = Promise.resolve();
+
+  private async checkpointOnce(): Promise<void> {
     await this.applyChain;
     const upTo = this.appliedLsn;
     let minMemory = Infinity;
@@ -385,7 +393,13 @@ export class Writer {
     await Promise.allSettled([...this.deleteWrites]);
     const dirty = [...this.dirtyDeleteLogs];
     this.dirtyDeleteLogs.clear();
-    await Promise.all(dirty.map((p) => syncDeletes(this.opts.storageDir, p)));
+    try {
+      await Promise.all(dirty.map((p) => syncDeletes(this.opts.storageDir, p)));
+    } catch (e) {
+      // Not synced: keep them dirty so no checkpoint passes their records.
+      for (const p of dirty) this.dirtyDeleteLogs.add(p);
+      throw e;
+    }
     await this.wal.drain();
     await this.wal.checkpoint(Math.min(upTo, minMemory - 1));
   }
