@@ -82,6 +82,19 @@ describe('write-ahead log', () => {
   });
 });
 
+describe('write-ahead log checkpoints', () => {
+  it('accepts concurrent checkpoints (flushes and seals checkpoint at the same time)', async () => {
+    const dir = fresh();
+    const { wal } = await WriteAheadLog.open(dir, 64);
+    for (let i = 1; i <= 12; i++) await wal.append(payload(i)).durable;
+    await Promise.all([wal.checkpoint(5), wal.checkpoint(9), wal.checkpoint(7)]);
+    await wal.close();
+    const reopened = await WriteAheadLog.open(dir, 64);
+    expect(reopened.records.map((r) => r.lsn)).toEqual([10, 11, 12]);
+    await reopened.wal.close();
+  });
+});
+
 describe('column codec', () => {
   const columns = new Map([
     ['id', { type: DataType.Int64, values: BigInt64Array.from([1n, -(2n ** 63n), 2n ** 63n - 1n]) }],
