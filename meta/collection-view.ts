@@ -11,6 +11,11 @@ export interface CollectionView {
   partitions: PartitionRecord[];
   indexes: IndexRecord[];
   segments: SegmentInfo[];
+  /**
+   * Whether the writer holds rows not yet in a listed sealed segment (growing, or being
+   * sealed). Coordinators may skip the writer for Bounded searches when it does not.
+   */
+  unsealedRows: boolean;
 }
 
 export interface SegmentInfo {

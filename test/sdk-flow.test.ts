@@ -64,7 +64,8 @@ describe.each(targets)('SDK flow against %s (%s metadata)', (target, _name, meta
     const ins = await client.insert({ collection_name: 'quick', data: rows });
     expect(ins.status.error_code).toBe('Success');
     expect(Number(ins.insert_cnt)).toBe(30);
-    const res = await client.search({ collection_name: 'quick', data: vec(7), limit: 3, filter: 'color == "red"', output_fields: ['color', 'n'] });
+    // Strong: read-your-writes right after the insert (Bounded, the default, may lag, as in Milvus).
+    const res = await client.search({ collection_name: 'quick', data: vec(7), limit: 3, filter: 'color == "red"', output_fields: ['color', 'n'], consistency_level: 'Strong' as any });
     expect(res.status.error_code).toBe('Success');
     expect(res.results.length).toBe(3);
     expect(res.results[0]!.id).toBe('7');

@@ -114,12 +114,17 @@ export class Coordinator {
     });
   }
 
+  /**
+   * Whether the writer's share is needed beyond sealed segments no reader holds: Strong and
+   * Session always ask it (a row acknowledged a moment ago must be seen); Bounded asks it when
+   * its last published view says it holds unsealed rows (staleness of a change in flight is
+   * what Bounded allows); Eventually does not.
+   */
   private includeWriter(view: CollectionView, req: any): boolean {
     const level = req.use_default_consistency || req.consistency_level === undefined
       ? view.record.consistencyLevel
       : typeof req.consistency_level === 'number' ? req.consistency_level : CONSISTENCY.indexOf(req.consistency_level);
-    // Strong, Session and Bounded all see the writer's acknowledged rows; only Eventually
-    // may skip them.
+    if (level === 2) return view.unsealedRows;
     return level !== 3;
   }
 

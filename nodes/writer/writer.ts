@@ -129,6 +129,7 @@ export class Writer {
       segments: [...state.sealed.values()].map((s) => ({
         id: s.id, partitionId: s.partitionId, rows: s.length, state: s.indexInfo() ? 'indexed' : 'sealed',
       })),
+      unsealedRows: hasUnsealedRows(state),
     };
   }
 
@@ -231,8 +232,11 @@ export class Writer {
     if (!state || !state.partitionById(m.partitionId)) return undefined;
     const writes = m.deletes?.length ? this.applyDeletes(state, m.deletes, lsn, m.deletePartitions) : [];
     if (m.insert && !(replay && lsn <= (state.persistedLsn.get(m.partitionId) ?? 0))) {
+      const hadUnsealed = hasUnsealedRows(state);
       const seg = this.growingFor(state, m.partitionId);
       seg.append(m.insert.rows, m.insert.columns, lsn);
+      // Coordinators skip the writer for Bounded searches while it holds no unsealed rows.
+      if (!hadUnsealed) this.publish(state);
       if (seg.length >= this.opts.sealRows && !replay) {
         // Checkpoint after sealing so the log does not grow without bound between flushes.
         void this.sealGrowing(state, m.partitionId).then(() => this.checkpoint()).catch(() => undefined);
@@ -469,6 +473,12 @@ export class Writer {
     columns.set(pk.name, { type: DataType.VarChar, values });
     return values;
   }
+}
+
+/** Rows only the writer can search: growing, or being sealed. */
+function hasUnsealedRows(state: CollectionState): boolean {
+  for (const g of state.growing.values()) if (g.length > 0) return true;
+  return state.sealing.size > 0;
 }
 
 function track(set: Set<Promise<void>>, p: Promise<void>): void {

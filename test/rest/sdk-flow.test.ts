@@ -32,7 +32,8 @@ describe('REST v2 flow with the SDK HttpClient against the coordinator of mishar
     expect(ins.code).toBe(0);
     expect(ins.data.insertCount).toBe(30);
     expect(ins.data.insertIds).toEqual(rows.map((r) => String(r.id)));
-    const res = await client.search({ collectionName: 'quick', data: [vec(7)], limit: 3, filter: 'color == "red"', outputFields: ['color', 'n'] });
+    // Strong: read-your-writes right after the insert (Bounded, the default, may lag, as in Milvus).
+    const res = await client.search({ collectionName: 'quick', data: [vec(7)], limit: 3, filter: 'color == "red"', outputFields: ['color', 'n'], consistencyLevel: 'Strong' } as any);
     expect(res.code).toBe(0);
     expect(res.topks).toEqual([3]);
     const hits = res.data as any[];
@@ -208,7 +209,7 @@ describe('REST v2 flow with the SDK HttpClient against the coordinator of mishar
     expect((await client.delete({ collectionName, filter: `pk in ["${ids[0]}", "${ids[1]}"]` })).code).toBe(0);
     const left = await client.query({ collectionName, filter: 'pk != ""', outputFields: ['pk'] });
     expect(left.data.map((r: any) => r.pk).sort()).toEqual(ids.slice(2).sort());
-    const hit = await client.search({ collectionName, data: [vec(3)], limit: 1, outputFields: [] });
+    const hit = await client.search({ collectionName, data: [vec(3)], limit: 1, outputFields: [], consistencyLevel: 'Strong' } as any);
     expect((hit.data as any[])[0].pk).toBe(ids[3]);
   });
 });
