@@ -38,7 +38,7 @@ export interface FileCheck {
 
 const CRC_CHUNK = 8 << 20;
 
-export function fileCheck(path: string): FileCheck {
+function fileCheck(path: string): FileCheck {
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.allocUnsafe(CRC_CHUNK);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { IndexType, MetricType } from './engine.js';
 import type { FileCheck } from './hnsw.js';
 
-export const META_FILE = 'engine.json';
+const META_FILE = 'engine.json';
 export const GRAPH_FILE = 'hnsw.usearch';
 const FORMAT = 1;
 
@@ -45,7 +45,7 @@ export async function readMeta(dir: string, want: Omit<IndexMeta, 'format' | 'gr
   }
   if (meta?.format !== FORMAT) throw fail(`unknown format ${JSON.stringify(meta?.format)}`);
   for (const key of ['indexType', 'metric', 'dim', 'rows'] as const) {
-    if (meta[key] !== want[key]) throw fail(`${key} is ${meta[key]}, the segment has ${want[key]}`);
+    if (meta[key] !== want[key]) throw fail(`${key} is ${meta[key]}, expected ${want[key]}`);
   }
   const g = meta.graph;
   if (meta.indexType === 'HNSW') {

@@ -103,7 +103,7 @@ describe('loading saved indexes', () => {
     const garbled = await damaged('garbled-meta', (b) => b);
     await writeFile(join(garbled, 'engine.json'), '{"format": 1, "indexType": "HN');
     await expect(engine.load(garbled, vectors, DIM, 'COSINE', 'HNSW')).rejects.toThrow(join(garbled, 'engine.json'));
-    await expect(engine.load(saved, vectors, DIM, 'L2', 'HNSW')).rejects.toThrow(/metric is COSINE, the segment has L2/);
+    await expect(engine.load(saved, vectors, DIM, 'L2', 'HNSW')).rejects.toThrow(/metric is COSINE, expected L2/);
     await expect(engine.load(saved, vectors.subarray(DIM), DIM, 'COSINE', 'HNSW')).rejects.toThrow(/rows is 3000/);
   });
 
