@@ -1,0 +1,48 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { clusteredVectors } from '../../bench/clustered-data.js';
+import { createEngine } from '../../engine/index.js';
+
+const DIM = 32;
+const ROWS = 5000;
+const vectors = clusteredVectors(ROWS, DIM, 10, 21);
+const queries = clusteredVectors(40, DIM, 10, 21, ROWS);
+const query = (q: number) => queries.subarray(q * DIM, (q + 1) * DIM);
+
+it('answers concurrent searches on every worker as it answers them one by one', async () => {
+  const engine = createEngine({ threads: 2 });
+  const dir = await mkdtemp(join(tmpdir(), 'engine-life-'));
+  try {
+    const built = await engine.build(vectors, DIM, 'IP', 'HNSW');
+    await built.save(dir);
+    const loaded = await engine.load(dir, vectors, DIM, 'IP', 'HNSW');
+    const flat = await engine.build(vectors, DIM, 'IP', 'FLAT');
+    for (const index of [loaded, flat]) {
+      const serial = [];
+      for (let q = 0; q < 40; q++) serial.push(await index.search({ queries: query(q), nq: 1, k: 7 }));
+      const concurrent = await Promise.all(Array.from({ length: 40 }, (_, q) => index.search({ queries: query(q), nq: 1, k: 7 })));
+      expect(concurrent).toEqual(serial);
+    }
+    await built.close();
+    await loaded.close();
+  } finally {
+    await engine.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+it('lets searches in flight finish when an index closes, and rejects after the engine closes', async () => {
+  const engine = createEngine({ threads: 2 });
+  const index = await engine.build(vectors, DIM, 'L2', 'HNSW');
+  const inFlight = Array.from({ length: 20 }, (_, q) => index.search({ queries: query(q), nq: 1, k: 5 }));
+  await index.close();
+  for (const r of await Promise.all(inFlight)) expect(r.offsets[0]).toHaveLength(5);
+  await expect(index.search({ queries: query(0), nq: 1, k: 5 })).rejects.toThrow(/closed/);
+
+  const flat = await engine.build(vectors, DIM, 'L2', 'FLAT');
+  await engine.close();
+  // 40 queries over 5000 x 32 is more than an inline scan: it needs a worker.
+  await expect(flat.search({ queries, nq: 40, k: 5 })).rejects.toThrow(/engine closed/);
+});
