@@ -22,6 +22,7 @@ export interface ExactData {
 /** Rows scanned per block: a block (256 * 128 floats = 128 KiB) stays in cache across queries. */
 const BLOCK_ROWS = 256;
 
+/** The Euclidean norm of each of the first out.length rows, into `out`. */
 export function rowNorms(vectors: Float32Array, dim: number, out: Float64Array): Float64Array {
   const rows = out.length;
   for (let r = 0; r < rows; r++) out[r] = Math.sqrt(dot(vectors, r * dim, vectors, r * dim, dim));
