@@ -22,6 +22,7 @@ import {
   FIGURE_HEADERS, figureCells, fmtInt, loadNote, machineNote, ownCpuUs, serverCpuUs, table, timeQueries, type Ids, type SearchFigures,
 } from './node-measure.js';
 import { BenchWriter } from './node-writer.js';
+import { cleanupOnExit } from './bench-support.js';
 
 function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -60,41 +61,8 @@ const ROUNDS = 3;
 const MIN_MS = 3000;
 const GOAL = { addedP50Ms: 0.3, p99Ms: 5 };
 
-// ------------------------------------------------------------------ cleanup
-
-const cleanups: (() => Promise<void>)[] = [];
-let cleaning: Promise<void> | undefined;
-/** Set by SIGINT/SIGTERM: the failures that follow (closed clients) are not news. */
-let interrupted = false;
-
-/** Registers a release step; the returned function runs it at most once (early, or at exit). */
-function defer(fn: () => Promise<void>): () => Promise<void> {
-  let done: Promise<void> | undefined;
-  const run = () => (done ??= fn());
-  cleanups.push(run);
-  return run;
-}
-
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const run of cleanups.reverse()) {
-      try {
-        await run();
-      } catch (e) {
-        console.error(`cleanup: ${(e as Error).message}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    console.error(`\n${signal}: stopping the servers and removing temporary files`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+const exit = cleanupOnExit('the servers');
+const defer = exit.defer;
 
 // ------------------------------------------------------------------ helpers
 
@@ -332,8 +300,8 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (e) {
-  if (!interrupted) console.error(`bench:cluster failed: ${(e as Error).stack ?? e}`);
+  if (!exit.interrupted) console.error(`bench:cluster failed: ${(e as Error).stack ?? e}`);
   process.exitCode = 1;
 } finally {
-  await cleanup();
+  await exit.run();
 }

@@ -12,23 +12,12 @@ import { ConsistencyLevelEnum, DataType, MilvusClient } from '@zilliz/milvus2-sd
 import { DataNodeClient } from '../test/harness/data-node-client.js';
 import { startMishards, type MishardsProcess } from '../test/harness/mishards-process.js';
 import type { Ids } from './node-measure.js';
+import { ok } from './bench-support.js';
 
 const COLLECTION = 'bench';
 const CALL_TIMEOUT_MS = 600_000;
 /** Placement and index builds run in the background; past this the cluster is stuck. */
 const WAIT_LIMIT_MS = 600_000;
-
-interface Status {
-  error_code?: unknown;
-  reason?: unknown;
-}
-
-/** Throws unless an SDK reply (the status itself or holding one) reports Success. */
-function ok<T extends object>(what: string, reply: T): T {
-  const status: Status = (reply as { status?: Status }).status ?? (reply as Status);
-  if (status.error_code !== 'Success') throw new Error(`${what} failed: ${String(status.error_code)} ${String(status.reason ?? '')}`);
-  return reply;
-}
 
 async function until<T>(what: string, check: () => Promise<T | undefined>, pollMs: number): Promise<T> {
   const end = Date.now() + WAIT_LIMIT_MS;

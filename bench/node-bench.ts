@@ -23,6 +23,7 @@ import {
   FIGURE_HEADERS, figureCells, fmtInt, loadNote, machineNote, table, timeQueries, type SearchFigures,
 } from './node-measure.js';
 import { BenchWriter } from './node-writer.js';
+import { cleanupOnExit } from './bench-support.js';
 
 function envInt(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -56,41 +57,8 @@ const GOALS = {
   oneThreadQps: ROWS === 100_000 ? 10_000 : ROWS === 1_000_000 ? 2_000 : undefined,
 };
 
-// ------------------------------------------------------------------ cleanup
-
-const cleanups: (() => Promise<void>)[] = [];
-let cleaning: Promise<void> | undefined;
-/** Set by SIGINT/SIGTERM: the run's own failure that follows (closed clients) is not news. */
-let interrupted = false;
-
-/** Registers a release step; the returned function runs it at most once (early, or at exit). */
-function defer(fn: () => Promise<void> | void): () => Promise<void> {
-  let done: Promise<void> | undefined;
-  const run = () => (done ??= Promise.resolve().then(fn));
-  cleanups.push(run);
-  return run;
-}
-
-function cleanup(): Promise<void> {
-  cleaning ??= (async () => {
-    for (const run of cleanups.reverse()) {
-      try {
-        await run();
-      } catch (e) {
-        console.error(`cleanup: ${(e as Error).message}`);
-      }
-    }
-  })();
-  return cleaning;
-}
-
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    interrupted = true;
-    console.error(`\n${signal}: stopping the writer and removing temporary files`);
-    void cleanup().finally(() => process.exit(130));
-  });
-}
+const exit = cleanupOnExit('the writer');
+const defer = exit.defer;
 
 // ------------------------------------------------------------------ helpers
 
@@ -263,8 +231,8 @@ async function main(): Promise<void> {
 try {
   await main();
 } catch (e) {
-  if (!interrupted) console.error(`bench:node failed: ${(e as Error).stack ?? e}`);
+  if (!exit.interrupted) console.error(`bench:node failed: ${(e as Error).stack ?? e}`);
   process.exitCode = 1;
 } finally {
-  await cleanup();
+  await exit.run();
 }

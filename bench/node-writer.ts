@@ -5,24 +5,10 @@
 import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { startMishards, type MishardsProcess } from '../test/harness/mishards-process.js';
 import { ownCpuUs, serverCpuUs, type Ids } from './node-measure.js';
+import { ok } from './bench-support.js';
 
 const COLLECTION = 'bench';
 const CALL_TIMEOUT_MS = 600_000;
-
-interface Status {
-  error_code?: unknown;
-  reason?: unknown;
-}
-
-/**
- * Throws unless the SDK reply carries a Success status: the SDK reports business errors in
- * the reply instead of throwing. Some replies are the status, others hold it in `status`.
- */
-function ok<T extends object>(what: string, reply: T): T {
-  const status: Status = (reply as { status?: Status }).status ?? (reply as Status);
-  if (status.error_code !== 'Success') throw new Error(`${what} failed: ${String(status.error_code)} ${String(status.reason ?? '')}`);
-  return reply;
-}
 
 export interface WriterSetup {
   dir: string;

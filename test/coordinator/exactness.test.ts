@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { DataNodeClient } from '../harness/data-node-client.js';
-import { signedPrng } from '../harness/prng.js';
+import { seedBucketed } from '../harness/bucketed.js';
 import { rank, rankingMismatch, score } from '../harness/reference.js';
 import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 
@@ -53,24 +53,7 @@ async function readersHold(name: string, count: number): Promise<number[]> {
 describe.each(['L2', 'IP', 'COSINE'] as const)('coordinator %s search equals brute force', (metric) => {
   it('across sealed segments on three reader groups plus growing data', async () => {
     const name = `cx_${metric}`;
-    await client.createCollection({
-      collection_name: name,
-      consistency_level: 'Strong',
-      fields: [
-        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
-        { name: 'v', data_type: DataType.FloatVector, dim: DIM },
-        { name: 'bucket', data_type: DataType.Int32 },
-      ],
-    });
-    await client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: metric });
-    await client.loadCollectionSync({ collection_name: name });
-    const rand = signedPrng(metric.length * 104729);
-    const live = new Map<number, { v: number[]; bucket: number }>();
-    for (let start = 0; start < ROWS; start += 100) {
-      const rows = Array.from({ length: 100 }, (_, i) => ({ id: start + i, v: Array.from({ length: DIM }, rand), bucket: (start + i) % 5 }));
-      await client.insert({ collection_name: name, data: rows });
-      for (const r of rows) live.set(r.id, { v: r.v, bucket: r.bucket });
-    }
+    const { live, rand } = await seedBucketed(client, { name, metric, dim: DIM, rows: ROWS, batch: 100, buckets: 5, seed: metric.length * 104729, strong: true });
     const sealed = ROWS / SEAL;
     const perReader = await readersHold(name, sealed);
     expect(perReader.every((n) => n > 0)).toBe(true);

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { DataNodeClient } from '../harness/data-node-client.js';
-import { signedPrng } from '../harness/prng.js';
+import { seedBucketed } from '../harness/bucketed.js';
 import { rank, rankingMismatch, score } from '../harness/reference.js';
 import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 
@@ -40,23 +40,7 @@ afterAll(async () => {
 describe.each(['L2', 'IP', 'COSINE'] as const)('FLAT %s search equals brute force', (metric) => {
   it('over sealed and growing segments after upserts and deletes', async () => {
     const name = `exact_${metric}`;
-    await client.createCollection({
-      collection_name: name,
-      fields: [
-        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
-        { name: 'v', data_type: DataType.FloatVector, dim: DIM },
-        { name: 'bucket', data_type: DataType.Int32 },
-      ],
-    });
-    await client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: metric });
-    await client.loadCollectionSync({ collection_name: name });
-    const rand = signedPrng(metric.length * 7919);
-    const live = new Map<number, { v: number[]; bucket: number }>();
-    for (let start = 0; start < ROWS; start += 50) {
-      const rows = Array.from({ length: 50 }, (_, i) => ({ id: start + i, v: Array.from({ length: DIM }, rand), bucket: (start + i) % 7 }));
-      await client.insert({ collection_name: name, data: rows });
-      for (const r of rows) live.set(r.id, { v: r.v, bucket: r.bucket });
-    }
+    const { live, rand } = await seedBucketed(client, { name, metric, dim: DIM, rows: ROWS, batch: 50, buckets: 7, seed: metric.length * 7919 });
     // Seal what the inserts left growing, so the sealed count below is exact.
     await client.flushSync({ collection_names: [name] });
     // Upserts move rows (some sealed, some growing); deletes remove rows in both.
