@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { IndexBuildParams, IndexType, MetricType, VectorEngine, VectorIndex } from './engine.js';
 import { rowNorms, type ExactData } from './flat.js';
 import { GRAPH_FILE, readMeta } from './index-files.js';
+import { HnswGraph } from './hnsw.js';
 import { FlatIndex, HnswIndex } from './indexes.js';
 import { HNSW_DEFAULTS, INLINE_WORK } from './plan.js';
 import { WorkerPool } from './worker-pool.js';
@@ -83,11 +84,18 @@ class PooledEngine implements VectorEngine {
     // One worker verifies the file; the others map it only once it is known to be sound.
     await this.pool.call(first, { op: 'open', id, data, file, M, check: { bytes, crc32 } });
     const opened = await Promise.allSettled(others.map((w) => this.pool.call(w, { op: 'open', id, data, file, M })));
-    const index = new HnswIndex(this.pool, data, id, this.pool.all(), { M, efConstruction });
-    const failed = opened.find((r) => r.status === 'rejected');
-    if (failed) {
+    let inline: HnswGraph | undefined;
+    let failure: unknown = (opened.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined)?.reason;
+    try {
+      // Also mapped in this thread, for searches too small to be worth a worker hop.
+      if (failure === undefined) inline = HnswGraph.open(file, data, M);
+    } catch (e) {
+      failure = e;
+    }
+    const index = new HnswIndex(this.pool, data, id, this.pool.all(), { M, efConstruction }, inline);
+    if (failure !== undefined) {
       await index.close();
-      throw (failed as PromiseRejectedResult).reason;
+      throw failure;
     }
     return index;
   }

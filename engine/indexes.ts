@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import type { IndexType, MetricType, VectorIndex, VectorSearchRequest, VectorSearchResult } from './engine.js';
 import { allowedRows, exactSearch, type ExactData } from './flat.js';
-import type { FileCheck } from './hnsw.js';
+import type { FileCheck, HnswGraph } from './hnsw.js';
 import { GRAPH_FILE, writeMeta } from './index-files.js';
-import { HNSW_DEFAULTS, INLINE_WORK, planSearch } from './plan.js';
+import { HNSW_DEFAULTS, INLINE_BEAM, INLINE_WORK, planSearch } from './plan.js';
 import { unpack, type PackedResult, type WorkerRequest } from './protocol.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -49,6 +49,10 @@ abstract class PooledIndex implements VectorIndex {
 
   /** Whether a search with this many allowed rows is an exact scan. */
   protected abstract scansExactly(allowedCount: number, k: number, ef: number): boolean;
+  /** A graph mapped in this thread, for searches too small to be worth a worker hop. */
+  protected inlineGraph(): HnswGraph | undefined {
+    return undefined;
+  }
   /** The worker to send a search to, and what names the index there. */
   protected abstract target(): { worker: number; id?: number; data?: ExactData };
 
@@ -75,6 +79,8 @@ abstract class PooledIndex implements VectorIndex {
     if (this.scansExactly(count, k, ef) && nq * count * this.dim <= INLINE_WORK) {
       return exactSearch(this.data, req.queries, nq, k, allowed ? allowedRows(allowed, count) : undefined);
     }
+    const inline = this.inlineGraph();
+    if (inline && !allowed && nq * Math.max(ef, k) <= INLINE_BEAM) return inline.search(req.queries, nq, k, ef, undefined, count);
     const { worker, id, data } = this.target();
     const request: WorkerRequest = {
       op: 'search',
@@ -128,8 +134,14 @@ export class HnswIndex extends PooledIndex {
     private readonly id: number,
     private readonly holders: number[],
     private readonly params: { M: number; efConstruction: number },
+    /** Loaded graphs are also mapped here (the mapping shares the workers' pages). */
+    private inline?: HnswGraph,
   ) {
     super(pool, data);
+  }
+
+  protected override inlineGraph(): HnswGraph | undefined {
+    return this.inline;
   }
 
   protected scansExactly(allowedCount: number, k: number, ef: number): boolean {
@@ -156,6 +168,7 @@ export class HnswIndex extends PooledIndex {
   override async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.inline = undefined;
     // Queued behind any search in flight on the same worker, so those still complete.
     await Promise.all(this.holders.map((w) => this.pool.call(w, { op: 'drop', id: this.id }).catch(() => undefined)));
   }
