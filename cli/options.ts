@@ -114,8 +114,8 @@ commands:
   writer         the writable node (Milvus API, write-ahead log, sealing, indexing)
   reader         a read-only node serving sealed segments (--group G)
   coordinator    the front door that splits searches by segment
-  control-plane  the xDS control plane programmed from etcd
-  ctl            operator tool
+  control-plane  the xDS control plane programmed from etcd (not yet available)
+  ctl            operator tool (not yet available)
 
 options (also MISHARDS_<OPTION> environment variables):
   --port N           gRPC port (default 19530; 0 picks a free port)
