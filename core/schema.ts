@@ -51,10 +51,6 @@ export interface CollectionSchema {
   enableDynamicField: boolean;
 }
 
-export function isScalarType(t: DataType): boolean {
-  return t !== DataType.FloatVector && t !== DataType.None;
-}
-
 export function isIntegerType(t: DataType): boolean {
   return t === DataType.Int8 || t === DataType.Int16 || t === DataType.Int32 || t === DataType.Int64;
 }
@@ -77,8 +73,4 @@ export function vectorField(schema: CollectionSchema): FieldSchema {
   const v = schema.fields.find((f) => f.dataType === DataType.FloatVector);
   if (!v) throw new Error(`collection ${schema.name} has no vector field`);
   return v;
-}
-
-export function findField(schema: CollectionSchema, name: string): FieldSchema | undefined {
-  return schema.fields.find((f) => f.name === name);
 }

@@ -32,7 +32,6 @@ export const MilvusService: grpc.ServiceClientConstructor = grpcObject.milvus.pr
 export const CollectionSchemaType = milvusRoot.lookupType('milvus.proto.schema.CollectionSchema');
 export const PlaceholderGroupType = milvusRoot.lookupType('milvus.proto.common.PlaceholderGroup');
 export const SearchResultDataType = milvusRoot.lookupType('milvus.proto.schema.SearchResultData');
-export const FieldDataType = milvusRoot.lookupType('milvus.proto.schema.FieldData');
 
 /** Decodes a protobufjs message into the same plain shape grpc-js hands to handlers. */
 export function toPlainObject(type: protobuf.Type, bytes: Uint8Array): any {
