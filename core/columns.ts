@@ -49,6 +49,27 @@ export interface ColumnBatch {
 /** Primary key values: Int64 keys are bigints, VarChar keys are strings. */
 export type PrimaryKey = bigint | string;
 
+type TypedValues = Uint8Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
+
+/** The typed-array constructor of a column type in the table above, with the usual constructor forms. */
+export interface TypedArrayConstructor {
+  new (length: number): TypedValues;
+  new (buffer: ArrayBufferLike, byteOffset?: number, length?: number): TypedValues;
+  readonly BYTES_PER_ELEMENT: number;
+}
+
+/** The typed array holding a column type, or undefined for variable-length types. */
+export function typedArrayFor(type: DataType): TypedArrayConstructor | undefined {
+  switch (type) {
+    case DataType.Bool: return Uint8Array;
+    case DataType.Int8: case DataType.Int16: case DataType.Int32: return Int32Array;
+    case DataType.Int64: return BigInt64Array as unknown as TypedArrayConstructor;
+    case DataType.Float: case DataType.FloatVector: return Float32Array;
+    case DataType.Double: return Float64Array;
+    default: return undefined;
+  }
+}
+
 /** A ColumnBatch over a plain map of columns. */
 export class ColumnMap implements ColumnBatch {
   constructor(

@@ -1,5 +1,5 @@
 import type { Column, PrimaryKey } from '../core/columns.js';
-import { DataType, DYNAMIC_FIELD, type CollectionSchema, type FieldSchema } from '../core/schema.js';
+import { DataType, DYNAMIC_FIELD, type CollectionSchema, type FieldSchema, primaryField } from '../core/schema.js';
 import type { Hit } from '../search/hits.js';
 import { dataTypeName } from './schema-codec.js';
 import { fieldNotFound } from './status.js';
@@ -25,7 +25,7 @@ export function resolveOutputFields(schema: CollectionSchema, requested: string[
   const chosen = new Map<string, FieldSchema>();
   const dynamicKeys: string[] = [];
   let allDynamic = false;
-  const pk = schema.fields.find((f) => f.isPrimaryKey)!;
+  const pk = primaryField(schema);
   for (const raw of requested) {
     const name = raw.trim();
     if (!name) continue;

@@ -1,12 +1,11 @@
-import type { CollectionSchema } from '../core/schema.js';
-import { DataType } from '../core/schema.js';
+import { vectorField, type CollectionSchema } from '../core/schema.js';
 import type { MetricType } from '../engine/engine.js';
 import { compileFilter, FilterError, type CompiledFilter } from '../filter/index.js';
 import type { IndexRecord } from '../meta/store.js';
 import { decodeQueryVectors } from './placeholder.js';
 import { resolveOutputFields, type OutputSelection } from './results.js';
 import { parseSearchParams, type ParsedSearchParams } from './search-params.js';
-import { Code, invalidParameter, MilvusError } from './status.js';
+import { Code, invalidParameter, MilvusError, partitionNotFound } from './status.js';
 import { decodeTemplateValues } from './template-values.js';
 
 /**
@@ -41,7 +40,7 @@ export interface PreparedSearch {
 }
 
 export function prepareSearch(schema: CollectionSchema, index: IndexRecord, req: any): PreparedSearch {
-  const vector = schema.fields.find((f) => f.dataType === DataType.FloatVector)!;
+  const vector = vectorField(schema);
   const params = parseSearchParams(req.search_params ?? []);
   if (params.annsField && params.annsField !== vector.name) {
     throw invalidParameter(`failed to get field schema by name: fieldName(${params.annsField}) not found`);
@@ -90,6 +89,17 @@ export function prepareQuery(schema: CollectionSchema, req: any): PreparedQuery 
 /** The response field of a `count(*)` query. */
 export function countFieldData(count: number): any {
   return { type: 'Int64', field_name: 'count(*)', field_id: '0', scalars: { long_data: { data: [String(count)] } }, valid_data: [] };
+}
+
+/** The ids of the named partitions (undefined: no restriction); an unknown name is an error. */
+export function partitionScope(partitions: Iterable<{ name: string; id: number }>, names: string[] | undefined): Set<number> | undefined {
+  if (!names?.length) return undefined;
+  const byName = new Map([...partitions].map((p) => [p.name, p.id] as const));
+  return new Set(names.map((n) => {
+    const id = byName.get(n);
+    if (id === undefined) throw partitionNotFound(n);
+    return id;
+  }));
 }
 
 export const comparePks = (a: bigint | string, b: bigint | string) => (a < b ? -1 : a > b ? 1 : 0);

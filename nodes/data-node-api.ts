@@ -1,7 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { context, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { DataType, type CollectionSchema } from '../core/schema.js';
+import { primaryField, vectorField, type CollectionSchema } from '../core/schema.js';
 import type { MetricType, VectorEngine } from '../engine/engine.js';
 import { decodeQueryVectors } from '../milvus/placeholder.js';
 import { SearchResultDataType } from '../milvus/proto.js';
@@ -51,7 +51,7 @@ function inPartitions(segments: Segment[], partitionIds: string[]): Segment[] {
 }
 
 function encodeResult(schema: CollectionSchema, perQuery: Hit[][], outputFields: string[], topk: number): { result: Buffer; timestamps: number[] } {
-  const pk = schema.fields.find((f) => f.isPrimaryKey)!;
+  const pk = primaryField(schema);
   const hits = perQuery.flat();
   const selection = resolveOutputFields(schema, outputFields, true);
   const data = {
@@ -114,7 +114,7 @@ export function dataNodeImplementation(source: SegmentSource, engine: VectorEngi
     })),
     SearchSegments: unary('SearchSegments', async (req) => {
       const schema = await source.schema(req.collection_name);
-      const vector = schema.fields.find((f) => f.dataType === DataType.FloatVector)!;
+      const vector = vectorField(schema);
       const segments = inPartitions(await source.segments(req.collection_name, req.segment_ids.map(Number), req.include_growing, req.covered_segment_ids.map(Number)), req.partition_ids);
       const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
       const topk = Number(req.topk);

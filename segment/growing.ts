@@ -1,26 +1,13 @@
-import type { Column, PrimaryKey } from '../core/columns.js';
-import { DataType, type CollectionSchema } from '../core/schema.js';
+import { typedArrayFor, type Column, type PrimaryKey, type TypedArrayConstructor } from '../core/columns.js';
+import { sharedFloat32 } from '../engine/index.js';
+import { DataType, type CollectionSchema, primaryField, vectorField } from '../core/schema.js';
 import { Segment } from './segment.js';
 
-type TypedArray = Uint8Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
-type TypedCtor = { new (n: number): TypedArray; new (buf: ArrayBufferLike): TypedArray };
+type TypedArray = InstanceType<TypedArrayConstructor>;
 
-/** Storage that grows by doubling; vectors live in shared memory so engine workers can read them. */
-function allocTyped(ctor: TypedCtor, n: number, shared: boolean): TypedArray {
-  if (!shared) return new ctor(n);
-  const bytes = (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-  return new ctor(new SharedArrayBuffer(Math.max(1, n) * bytes));
-}
-
-function ctorFor(type: DataType): TypedCtor | undefined {
-  switch (type) {
-    case DataType.Bool: return Uint8Array;
-    case DataType.Int8: case DataType.Int16: case DataType.Int32: return Int32Array;
-    case DataType.Int64: return BigInt64Array as unknown as TypedCtor;
-    case DataType.Float: case DataType.FloatVector: return Float32Array;
-    case DataType.Double: return Float64Array;
-    default: return undefined;
-  }
+/** Storage that grows by doubling; vectors live in shared memory so engine workers read them in place. */
+function allocTyped(ctor: TypedArrayConstructor, n: number, vectors: boolean): TypedArray {
+  return vectors ? sharedFloat32(Math.max(1, n)) : new ctor(n);
 }
 
 interface GrowingColumn {
@@ -51,15 +38,15 @@ export class GrowingSegment extends Segment {
   readonly createdAt = Date.now();
 
   constructor(id: number, collectionId: number, partitionId: number, schema: CollectionSchema, initialCapacity = 1024) {
-    const pk = schema.fields.find((f) => f.isPrimaryKey)!;
+    const pk = primaryField(schema);
     super(id, collectionId, partitionId, schema, pk.name, initialCapacity);
     this.capacity = initialCapacity;
     this.ts = new Float64Array(initialCapacity);
-    const vector = schema.fields.find((f) => f.dataType === DataType.FloatVector)!;
+    const vector = vectorField(schema);
     this.vectorName = vector.name;
     this.dim = vector.dim!;
     for (const f of schema.fields) {
-      const ctor = ctorFor(f.dataType);
+      const ctor = typedArrayFor(f.dataType);
       const width = f.dataType === DataType.FloatVector ? this.dim : 1;
       const col: GrowingColumn = { type: f.dataType };
       if (f.elementType !== undefined) col.elementType = f.elementType;
@@ -82,7 +69,7 @@ export class GrowingSegment extends Segment {
     for (const col of this.cols.values()) {
       if (col.typed) {
         const width = col.type === DataType.FloatVector ? this.dim : 1;
-        const next = allocTyped(col.typed.constructor as TypedCtor, cap * width, col.type === DataType.FloatVector);
+        const next = allocTyped(col.typed.constructor as TypedArrayConstructor, cap * width, col.type === DataType.FloatVector);
         (next as Float32Array).set(col.typed as Float32Array);
         col.typed = next;
       }

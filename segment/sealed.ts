@@ -1,6 +1,7 @@
 import type { Column, PrimaryKey } from '../core/columns.js';
-import { DataType, type CollectionSchema } from '../core/schema.js';
+import { DataType, type CollectionSchema, primaryField, vectorField } from '../core/schema.js';
 import type { VectorEngine, VectorIndex } from '../engine/engine.js';
+import { sharedFloat32 } from '../engine/index.js';
 import { indexDir, readDeletes, readIndexManifest, readSegment, SegmentFileError, type IndexManifest, type SegmentManifest } from '../storage/segment-files.js';
 import { Segment } from './segment.js';
 
@@ -30,8 +31,8 @@ export class SealedSegment extends Segment {
 
   static async load(root: string, path: string, segmentId: number, schema: CollectionSchema, engine: VectorEngine): Promise<SealedSegment> {
     const data = await readSegment(root, path, segmentId);
-    const pk = schema.fields.find((f) => f.isPrimaryKey)!;
-    const vector = schema.fields.find((f) => f.dataType === DataType.FloatVector)!;
+    const pk = primaryField(schema);
+    const vector = vectorField(schema);
     for (const f of schema.fields) {
       if (!f.isDynamic && !data.columns.has(f.name)) throw new SegmentFileError(segmentId, `data file has no column for field ${f.name}`);
     }
@@ -40,7 +41,7 @@ export class SealedSegment extends Segment {
       throw new SegmentFileError(segmentId, `vector column holds ${raw.length} floats, expected ${data.manifest.rows} x ${vector.dim}`);
     }
     // Engine workers read vectors from shared memory without copying per search.
-    const shared = new Float32Array(new SharedArrayBuffer(Math.max(4, raw.byteLength)), 0, raw.length);
+    const shared = sharedFloat32(raw.length);
     shared.set(raw);
     data.columns.set(vector.name, { type: DataType.FloatVector, dim: vector.dim!, values: shared });
     const seg = new SealedSegment(data.manifest, schema, pk.name, data.columns, data.ts, shared, root, path);
@@ -74,7 +75,7 @@ export class SealedSegment extends Segment {
   }
 
   async openIndex(engine: VectorEngine, manifest: IndexManifest): Promise<void> {
-    const dim = this.schema.fields.find((f) => f.dataType === DataType.FloatVector)!.dim!;
+    const dim = vectorField(this.schema).dim!;
     try {
       const next = await engine.load(indexDir(this.root, this.path), this.vectorData, dim, manifest.metric, manifest.indexType);
       const prev = this.vectorIndex;

@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import type { Column } from '../core/columns.js';
+import { typedArrayFor, type Column } from '../core/columns.js';
 import { DataType } from '../core/schema.js';
 
 /**
@@ -71,26 +71,6 @@ export function encodeColumns(rows: number, columns: Map<string, Column>): Buffe
 
 export class ColumnCodecError extends Error {}
 
-/** Typed array constructor for a column type (variable-length types return undefined). */
-function typedArrayFor(type: DataType): (new (buf: ArrayBufferLike, off: number, len: number) => ArrayBufferView) | undefined {
-  switch (type) {
-    case DataType.Bool: return Uint8Array as any;
-    case DataType.Int8: case DataType.Int16: case DataType.Int32: return Int32Array as any;
-    case DataType.Int64: return BigInt64Array as any;
-    case DataType.Float: case DataType.FloatVector: return Float32Array as any;
-    case DataType.Double: return Float64Array as any;
-    default: return undefined;
-  }
-}
-
-function bytesPerElement(type: DataType): number {
-  switch (type) {
-    case DataType.Bool: return 1;
-    case DataType.Int64: case DataType.Double: return 8;
-    default: return 4;
-  }
-}
-
 /**
  * Decodes columns. Typed columns are views into `buf` when it is suitably aligned (no copy);
  * callers that keep the columns must keep `buf` alive and unmodified.
@@ -115,9 +95,9 @@ export function decodeColumns(buf: Buffer, source: string): { rows: number; colu
     const Typed = typedArrayFor(h.type);
     let values: Column['values'];
     if (Typed) {
-      const width = bytesPerElement(h.type);
+      const width = Typed.BYTES_PER_ELEMENT;
       const aligned = raw.byteOffset % width === 0 ? raw : Buffer.from(raw);
-      values = new Typed(aligned.buffer, aligned.byteOffset, h.length / width) as Column['values'];
+      values = new Typed(aligned.buffer, aligned.byteOffset, h.length / width);
     } else {
       values = JSON.parse(raw.toString('utf8')) as unknown[];
     }

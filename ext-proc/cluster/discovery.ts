@@ -27,6 +27,11 @@ export interface Discovery extends EventEmitter {
   close(): void;
 }
 
+/** The distinct reader groups among members: the input of every router. */
+export function readerGroups(members: Member[]): string[] {
+  return [...new Set(members.filter((m) => m.role === 'reader').map((m) => m.group!))];
+}
+
 /** A fixed membership, changed only by calling `set` (for `mishards up` and tests). */
 export class StaticDiscovery extends EventEmitter implements Discovery {
   constructor(private list: Member[] = []) {

@@ -3,7 +3,8 @@ import type { CollectionView } from '../../meta/collection-view.js';
 import { Code, MilvusError } from '../../milvus/status.js';
 import { createRouter, DEFAULT_ROUTER } from '../routing/registry.js';
 import type { Router } from '../routing/router.js';
-import type { Discovery, Member } from './discovery.js';
+import { CoalescingRunner } from '../../core/coalescing-runner.js';
+import { readerGroups, type Discovery, type Member } from './discovery.js';
 import type { MetadataCache } from './metadata-cache.js';
 import type { NodeClients } from './node-clients.js';
 
@@ -42,8 +43,7 @@ export class Placement {
   private readers = new Map<string, ReaderState>();
   private router: Router;
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly passes = new CoalescingRunner(() => this.reconcile(), (e) => this.log.error({ err: e }, 'placement reconciliation failed'));
   private closed = false;
 
   constructor(
@@ -86,33 +86,17 @@ export class Placement {
       next.set(m.address, prev && prev.member.group === m.group ? { ...prev, member: m } : { member: m, up: true, loaded: new Map() });
     }
     this.readers = next;
-    const groups = [...new Set(readers.map((m) => m.group!))];
-    this.router = createRouter(this.routerKind, groups);
+    this.router = createRouter(this.routerKind, readerGroups(readers));
   }
 
   /** Runs a reconciliation pass now (or right after the current one). */
   kick(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    if (this.running) {
-      this.again = true;
-      return this.running;
-    }
-    this.running = this.reconcile()
-      .catch((e) => this.log.error({ err: e }, 'placement reconciliation failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          void this.kick();
-        }
-      });
-    return this.running;
+    return this.closed ? Promise.resolve() : this.passes.request();
   }
 
   /** Waits until a reconciliation pass that started after this call has finished. */
-  async settled(): Promise<void> {
-    if (this.running) await this.running;
-    await this.kick();
+  settled(): Promise<void> {
+    return this.passes.settled();
   }
 
   private async reconcile(): Promise<void> {

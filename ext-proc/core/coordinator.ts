@@ -1,10 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { DataType } from '../../core/schema.js';
+import { DataType, primaryField } from '../../core/schema.js';
 import type { CollectionView } from '../../meta/collection-view.js';
 import { SearchResultDataType, toPlainObject } from '../../milvus/proto.js';
-import { comparePks, countFieldData, prepareQuery, prepareSearch } from '../../milvus/search-request.js';
-import { Code, collectionNotFound, MilvusError, partitionNotFound } from '../../milvus/status.js';
+import { comparePks, countFieldData, partitionScope, prepareQuery, prepareSearch } from '../../milvus/search-request.js';
+import { Code, collectionNotFound, MilvusError } from '../../milvus/status.js';
 import { templateValuesToJson } from '../../milvus/template-values.js';
 import type { MetadataCache } from '../cluster/metadata-cache.js';
 import type { GroupTarget, Placement } from '../cluster/placement.js';
@@ -48,12 +48,7 @@ export class Coordinator {
   }
 
   private partitionIds(view: CollectionView, names: string[] | undefined): Set<number> | undefined {
-    if (!names?.length) return undefined;
-    return new Set(names.map((n) => {
-      const p = view.partitions.find((x) => x.name === n);
-      if (!p) throw partitionNotFound(n);
-      return p.id;
-    }));
+    return partitionScope(view.partitions, names);
   }
 
   /** Reader targets for the collection's sealed segments, plus the writer's share. */
@@ -176,7 +171,7 @@ export class Coordinator {
         const partials: PartialResult[] = responses.map((r) => ({ data: toPlainObject(SearchResultDataType, r.result), timestamps: r.timestamps }));
         const pages = mergeSearchResults(partials, p.nq, topk, offset, p.metric);
         const picks = pages.flat();
-        const pk = schema.fields.find((f) => f.isPrimaryKey)!;
+        const pk = primaryField(schema);
         const round = (x: number) => (roundDecimal >= 0 ? Number(x.toFixed(roundDecimal)) : x);
         return {
           collection_name: view.record.name,
@@ -213,7 +208,7 @@ export class Coordinator {
       count_only: q.countOnly,
     });
     const responses = await this.scatter<any>(subs, 'QuerySegments', ctx);
-    const pk = schema.fields.find((f) => f.isPrimaryKey)!;
+    const pk = primaryField(schema);
     const base = { collection_name: view.record.name, primary_field_name: pk.name };
     if (q.countOnly) {
       const count = responses.reduce((n, r) => n + Number(r.count), 0);

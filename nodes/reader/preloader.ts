@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import type { Discovery } from '../../ext-proc/cluster/discovery.js';
+import { CoalescingRunner } from '../../core/coalescing-runner.js';
+import { readerGroups, type Discovery } from '../../ext-proc/cluster/discovery.js';
 import type { MetadataCache } from '../../ext-proc/cluster/metadata-cache.js';
 import { createRouter, DEFAULT_ROUTER } from '../../ext-proc/routing/registry.js';
 import type { ReaderSegments } from './reader-source.js';
@@ -11,8 +12,7 @@ import type { ReaderSegments } from './reader-source.js';
  * new owner of a segment has it (warm hand-off).
  */
 export class Preloader {
-  private running: Promise<void> | undefined;
-  private again = false;
+  private readonly passes: CoalescingRunner;
 
   constructor(
     private readonly group: string,
@@ -21,28 +21,13 @@ export class Preloader {
     private readonly segments: ReaderSegments,
     private readonly log: Logger,
   ) {
-    cache.on('change', () => this.kick());
-    discovery.on('change', () => this.kick());
-  }
-
-  kick(): void {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    this.running = this.pass()
-      .catch((e) => this.log.error({ err: e }, 'preload pass failed'))
-      .finally(() => {
-        this.running = undefined;
-        if (this.again) {
-          this.again = false;
-          this.kick();
-        }
-      });
+    this.passes = new CoalescingRunner(() => this.pass(), (e) => this.log.error({ err: e }, 'preload pass failed'));
+    cache.on('change', () => void this.passes.request());
+    discovery.on('change', () => void this.passes.request());
   }
 
   private async pass(): Promise<void> {
-    const groups = [...new Set(this.discovery.members().filter((m) => m.role === 'reader').map((m) => m.group!))];
+    const groups = readerGroups(this.discovery.members());
     if (!groups.includes(this.group)) return;
     const router = createRouter(DEFAULT_ROUTER, groups);
     for (const view of this.cache.all()) {

@@ -1,9 +1,9 @@
 import type { PrimaryKey } from '../../core/columns.js';
-import { DataType, type CollectionSchema } from '../../core/schema.js';
+import { DataType, primaryField, vectorField } from '../../core/schema.js';
 import { MetaConflictError } from '../../meta/errors.js';
 import { decodeFieldsData } from '../../milvus/field-data.js';
 import { encodeFieldsData, encodeIds } from '../../milvus/results.js';
-import { comparePks, compileRequestFilter, countFieldData, prepareQuery, prepareSearch } from '../../milvus/search-request.js';
+import { comparePks, compileRequestFilter, countFieldData, partitionScope, prepareQuery, prepareSearch } from '../../milvus/search-request.js';
 import { decodeCollectionSchema, encodeCollectionSchema, validateName } from '../../milvus/schema-codec.js';
 import type { MilvusHandler } from '../../milvus/service.js';
 import {
@@ -40,15 +40,7 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
     if (!c.record.loaded) throw new MilvusError('UnexpectedError', Code.CollectionNotLoaded, `collection not loaded[collection=${name}]`);
     return c;
   };
-  const partitionIds = (c: CollectionState, names: string[] | undefined): Set<number> | undefined => {
-    if (!names || names.length === 0) return undefined;
-    return new Set(names.map((n) => {
-      const p = c.partitions.get(n);
-      if (!p) throw partitionNotFound(n);
-      return p.id;
-    }));
-  };
-  const pkField = (schema: CollectionSchema) => schema.fields.find((f) => f.isPrimaryKey)!;
+  const partitionIds = (c: CollectionState, names: string[] | undefined) => partitionScope(c.partitions.values(), names);
 
   const insertOrUpsert = async (req: any, upsert: boolean) => {
     const c = collection(req.collection_name);
@@ -56,7 +48,7 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
     const partition = c.partitions.get(partitionName);
     if (!partition) throw partitionNotFound(partitionName);
     const decoded = decodeFieldsData(c.schema, req.fields_data, req.num_rows);
-    const pk = pkField(c.schema);
+    const pk = primaryField(c.schema);
     let ids: PrimaryKey[];
     const provided = decoded.columns.get(pk.name);
     if (provided) {
@@ -192,7 +184,7 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
 
     async CreateIndex(req) {
       const c = collection(req.collection_name);
-      const vector = c.schema.fields.find((f) => f.dataType === DataType.FloatVector)!;
+      const vector = vectorField(c.schema);
       const fieldName = req.field_name || vector.name;
       const field = c.schema.fields.find((f) => f.name === fieldName);
       if (!field) throw invalidParameter(`cannot create index on non-exist field: ${fieldName}`);
@@ -313,7 +305,7 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
       if (!req.expr || !String(req.expr).trim()) throw invalidParameter('delete expression should not be empty: use a filter such as `id in [...]`');
       const { filter } = compileRequestFilter(c.schema, req.expr, req.expr_template_values);
       const keys = filter.primaryKeys() ?? writer.matchingKeys(c, filter, scope);
-      const pk = pkField(c.schema);
+      const pk = primaryField(c.schema);
       if (keys.length === 0) return { IDs: encodeIds(pk.dataType, []), delete_cnt: '0', succ_index: [], err_index: [], acknowledged: true };
       const partitionId = scope ? [...scope][0]! : c.partitions.get(DEFAULT_PARTITION)?.id ?? [...c.partitions.values()][0]!.id;
       const lsn = await writer.mutate({ collectionId: c.id, partitionId, deletes: keys, ...(scope ? { deletePartitions: [...scope] } : {}) });
@@ -358,10 +350,10 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
           top_k: String(topk),
           fields_data: encodeFieldsData(c.schema, hits, p.selection),
           scores: hits.map((h) => round(h.score)),
-          ids: encodeIds(pkField(c.schema).dataType, hits.map((h) => h.pk)),
+          ids: encodeIds(primaryField(c.schema).dataType, hits.map((h) => h.pk)),
           topks: pages.map((page) => String(page.length)),
           output_fields: p.selection.names,
-          primary_field_name: pkField(c.schema).name,
+          primary_field_name: primaryField(c.schema).name,
         },
       };
     },
@@ -370,7 +362,7 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
       const c = loaded(req.collection_name);
       const q = prepareQuery(c.schema, req);
       const rows = queryRows(c.segments(partitionIds(c, req.partition_names)), q.filter);
-      const base = { collection_name: c.record.name, primary_field_name: pkField(c.schema).name };
+      const base = { collection_name: c.record.name, primary_field_name: primaryField(c.schema).name };
       if (q.countOnly) return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(rows.length)] };
       // Milvus returns query pages ordered by primary key.
       rows.sort((a, b) => comparePks(a.pk, b.pk));

@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Column, PrimaryKey } from '../../core/columns.js';
-import { DataType, type CollectionSchema } from '../../core/schema.js';
+import { DataType, type CollectionSchema, primaryField } from '../../core/schema.js';
 import type { IndexType, MetricType, VectorEngine } from '../../engine/engine.js';
 import type { CompiledFilter } from '../../filter/index.js';
 import type { CollectionView } from '../../meta/collection-view.js';
@@ -461,7 +461,7 @@ export class Writer {
 
   /** A fresh column map with `count` auto-generated primary keys added. */
   async withAutoIds(state: CollectionState, count: number, columns: Map<string, Column>): Promise<PrimaryKey[]> {
-    const pk = state.schema.fields.find((f) => f.isPrimaryKey)!;
+    const pk = primaryField(state.schema);
     const first = await this.meta.allocateIds(`rowid:${state.id}`, count);
     if (pk.dataType === DataType.Int64) {
       const values = new BigInt64Array(count);
