@@ -1,5 +1,5 @@
 import type { CompiledFilter } from '../filter/index.js';
-import type { MetricType, SearchParams, VectorEngine } from '../engine/engine.js';
+import type { MetricType, SearchParams, VectorEngine, VectorIndex } from '../engine/engine.js';
 import type { Segment } from '../segment/segment.js';
 import { mergeHits, type Hit } from './hits.js';
 
@@ -46,22 +46,31 @@ export async function searchSegment(seg: Segment, plan: SearchPlan, engine: Vect
     ...(mask && count < seg.length ? { allowed: mask, allowedCount: count } : {}),
   };
   const index = seg.index();
-  let result;
-  if (index && index.metric === plan.metric) {
-    result = await index.search(request);
-  } else {
-    const dim = seg.vectors().length / seg.length;
-    const flat = await engine.build(seg.vectors(), dim, plan.metric, 'FLAT');
-    try {
-      result = await flat.search(request);
-    } finally {
-      await flat.close();
-    }
-  }
+  const result = await (index && index.metric === plan.metric ? index : await exactIndex(seg, plan.metric, engine)).search(request);
   const ts = seg.timestamps();
   return result.offsets.map((offsets, q) =>
     Array.from(offsets, (row, j) => ({ segment: seg, row, pk: seg.pk(row), score: result.scores[q]![j]!, ts: ts[row]! })),
   );
+}
+
+/**
+ * Exact indexes of segments searched without a graph (growing segments, or a metric the graph
+ * was not built for), kept until the segment grows: building one prepares the vectors
+ * (norms for COSINE), which is not work to repeat on every search. A FLAT index holds no
+ * native state, so a replaced one needs no closing.
+ */
+const exactIndexes = new WeakMap<Segment, { metric: MetricType; rows: number; index: Promise<VectorIndex> }>();
+
+function exactIndex(seg: Segment, metric: MetricType, engine: VectorEngine): Promise<VectorIndex> {
+  const cached = exactIndexes.get(seg);
+  if (cached && cached.metric === metric && cached.rows === seg.length) return cached.index;
+  const index = engine.build(seg.vectors(), seg.vectors().length / seg.length, metric, 'FLAT');
+  const entry = { metric, rows: seg.length, index };
+  exactIndexes.set(seg, entry);
+  index.catch(() => {
+    if (exactIndexes.get(seg) === entry) exactIndexes.delete(seg);
+  });
+  return index;
 }
 
 /** Searches segments concurrently and merges per query (duplicates resolved, best k). */
