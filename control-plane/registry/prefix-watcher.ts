@@ -29,7 +29,7 @@ const RETRY_MAX_MS = 5000;
  * Emits 'change' whenever the set of valid values changes, once per batch of events.
  */
 export class PrefixWatcher<T> extends EventEmitter {
-  private values = new Map<string, { text: string; value: T }>();
+  private values = new Map<string, Entry<T>>();
   private watcher: Watcher | undefined;
   private retryTimer: NodeJS.Timeout | undefined;
   private resyncing = false;
@@ -53,6 +53,16 @@ export class PrefixWatcher<T> extends EventEmitter {
     return new Map([...this.values].map(([k, v]) => [k, v.value]));
   }
 
+  /**
+   * The highest etcd mod revision among the values held: the same on every process that
+   * holds the same values, whenever it read them (unlike the store revision of its reads).
+   */
+  maxModRevision(): bigint {
+    let max = 0n;
+    for (const v of this.values.values()) if (v.modRevision > max) max = v.modRevision;
+    return max;
+  }
+
   close(): void {
     this.closed = true;
     clearTimeout(this.retryTimer);
@@ -69,10 +79,10 @@ export class PrefixWatcher<T> extends EventEmitter {
       await stale?.cancel();
       const res = await this.o.etcd.getAll().prefix(this.o.prefix).exec();
       if (this.closed) return;
-      const next = new Map<string, { text: string; value: T }>();
+      const next = new Map<string, Entry<T>>();
       for (const kv of res.kvs) {
         const key = kv.key.toString();
-        const entry = this.check(key, kv.value.toString()) ?? this.values.get(key);
+        const entry = this.check(key, kv) ?? this.values.get(key);
         if (entry) next.set(key, entry);
       }
       const changed = !sameEntries(this.values, next);
@@ -120,17 +130,19 @@ export class PrefixWatcher<T> extends EventEmitter {
         changed = this.values.delete(key) || changed;
         continue;
       }
-      const entry = this.check(key, ev.kv.value.toString());
-      if (!entry || this.values.get(key)?.text === entry.text) continue;
+      const entry = this.check(key, ev.kv);
+      // A value put again unchanged still counts: its mod revision feeds snapshot versions.
+      if (!entry || this.values.get(key)?.modRevision === entry.modRevision) continue;
       this.values.set(key, entry);
       changed = true;
     }
     if (changed) this.emit('change');
   }
 
-  private check(key: string, text: string): { text: string; value: T } | undefined {
+  private check(key: string, kv: IKeyValue): Entry<T> | undefined {
+    const text = kv.value.toString();
     try {
-      return { text, value: this.o.parse(key, text) };
+      return { value: this.o.parse(key, text), modRevision: BigInt(kv.mod_revision) };
     } catch (e) {
       const reason = describeError(e);
       this.o.log.error({ key, reason }, 'etcd value rejected; ignored');
@@ -140,8 +152,13 @@ export class PrefixWatcher<T> extends EventEmitter {
   }
 }
 
-function sameEntries<V extends { text: string }>(a: Map<string, V>, b: Map<string, V>): boolean {
+interface Entry<T> {
+  value: T;
+  modRevision: bigint;
+}
+
+function sameEntries<V extends { modRevision: bigint }>(a: Map<string, V>, b: Map<string, V>): boolean {
   if (a.size !== b.size) return false;
-  for (const [k, v] of a) if (b.get(k)?.text !== v.text) return false;
+  for (const [k, v] of a) if (b.get(k)?.modRevision !== v.modRevision) return false;
   return true;
 }
