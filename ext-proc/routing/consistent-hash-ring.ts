@@ -109,6 +109,21 @@ export class ConsistentHashRing implements Router {
     return out;
   }
 
+  /**
+   * The fraction of the hash space each group owns (what `mishards ctl ring` shows): a point
+   * owns the arc from the previous point, exclusive, up to itself.
+   */
+  shares(): Map<string, number> {
+    const out = new Map<string, number>(this.groups.map((g) => [g, 0]));
+    const n = this.points.length;
+    for (let i = 0; i < n; i++) {
+      const arc = i === 0 ? this.points[0]! + TWO_32 - this.points[n - 1]! : this.points[i]! - this.points[i - 1]!;
+      const group = this.groups[this.owners[i]!]!;
+      out.set(group, out.get(group)! + arc / TWO_32);
+    }
+    return out;
+  }
+
   /** Binary search for the first point >= hash, wrapping past the last point to the first. */
   private firstPointAtOrAfter(hash: number): number {
     let lo = 0;

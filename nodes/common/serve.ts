@@ -29,11 +29,13 @@ export interface ServeOptions {
  * and runs the closers.
  */
 export async function serveNode(o: ServeOptions): Promise<RunningNode> {
-  const server = createGrpcServer();
+  let address = '';
+  const server = createGrpcServer(() => address);
   for (const [definition, implementation] of o.services) server.addService(definition, implementation);
   const health = new HealthState(o.services.map(([definition]) => serviceName(definition)));
   server.addService(HealthService.service, health.implementation());
   const grpcAddr = await bindGrpc(server, o.host, o.port);
+  address = grpcAddr;
   const metrics = o.metrics;
   const metricsAddr = await metrics.listen(o.host, o.metricsPort, () => health.serving);
   return {
