@@ -10,7 +10,10 @@ import { Coordinator } from './core/coordinator.js';
 import { CoordinatorMetrics } from './core/coordinator-metrics.js';
 import { Fanout } from './core/fanout.js';
 import { frontImplementation, frontServiceDefinition } from './front/milvus-front.js';
+import { extProcService } from './extproc/service.js';
+import { RestApi } from './rest/api.js';
 import { startRestServer } from './rest/server.js';
+import { WriterClient } from './rest/writer-client.js';
 
 export interface CoordinatorOptions {
   host: string;
@@ -49,31 +52,39 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
   const fanout = new Fanout(clients, {
     hedgeAfterMs: o.hedgeAfterMs ?? 250,
     onReplicaFailure: (address) => placement.markDown(address),
+    onAttempt: (target) => coordinatorMetrics.attempt(target),
   });
   const coordinator = new Coordinator(cache, placement, fanout, o.writer, coordinatorMetrics);
   const front = frontImplementation(coordinator, o.writer, {
     onError: (method, err) => log.error({ err, method }, 'request failed'),
     onRequest: (method) => rpc.start('MilvusService', method),
   });
+  // One REST core for the HTTP endpoint and Envoy's ExternalProcessor: the same bytes either way.
+  const writerClient = new WriterClient(o.writer);
+  const restApi = new RestApi({ coordinator, writer: writerClient });
+  const extProc = extProcService(restApi, {
+    onError: (path, err) => log.error({ err, path }, 'ext_proc request failed'),
+    onRequest: (path) => rpc.start('ExtProc', path),
+  });
   const node = await serveNode({
     metrics,
     host: o.host,
     port: o.port,
     metricsPort: o.metricsPort,
-    services: [[frontServiceDefinition(), front.implementation]],
-    closers: [async () => front.close(), async () => placement.close(), async () => cache.close(), async () => clients.close(), async () => o.discovery.close()],
+    services: [[frontServiceDefinition(), front.implementation], [extProc.definition, extProc.implementation]],
+    closers: [async () => front.close(), async () => writerClient.close(), async () => placement.close(), async () => cache.close(), async () => clients.close(), async () => o.discovery.close()],
   });
   if (o.httpPort === undefined) return { ...node, placement, cache };
   const rest = await startRestServer({
     host: o.host,
     port: o.httpPort,
-    coordinator,
-    writer: o.writer,
+    api: restApi,
     hooks: { onError: (path, err) => log.error({ err, path }, 'REST request failed'), onRequest: (path) => rpc.start('REST', path) },
   }).catch(async (e) => {
     await node.stop();
     throw e;
   });
+  // The HTTP server closes first: the REST core's writer client is closed with the node.
   const stop = async () => {
     await rest.close();
     await node.stop();

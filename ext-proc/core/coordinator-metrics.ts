@@ -1,13 +1,17 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 const LATENCY_BUCKETS = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
-/** Coordinator metrics: fan-out width, per-target sub-request latency and errors, merge time, cache. */
+/**
+ * Coordinator metrics: fan-out width, per-target sub-request latency and errors, gRPC calls to
+ * data nodes in flight, merge time, cache.
+ */
 export class CoordinatorMetrics {
   readonly fanoutWidth: Histogram;
   readonly mergeSeconds: Histogram;
   private readonly subLatency: Histogram<'target' | 'result'>;
   private readonly subErrors: Counter<'target'>;
+  private readonly attemptsInFlight: Gauge<'target'>;
 
   constructor(registry: Registry, cache: { hits: number; misses: number }) {
     this.fanoutWidth = new Histogram({
@@ -24,6 +28,11 @@ export class CoordinatorMetrics {
     });
     this.subErrors = new Counter({
       name: 'mishards_subrequest_errors_total', help: 'Failed sub-requests per target',
+      labelNames: ['target'], registers: [registry],
+    });
+    this.attemptsInFlight = new Gauge({
+      name: 'mishards_subrequests_in_flight',
+      help: 'gRPC calls to data nodes started by searches and queries and not yet settled (hedges and retries included), per target',
       labelNames: ['target'], registers: [registry],
     });
     new Counter({
@@ -44,5 +53,15 @@ export class CoordinatorMetrics {
       end({ result });
       if (result === 'error') this.subErrors.inc({ target });
     };
+  }
+
+  /**
+   * Counts one gRPC call to a replica of `target` as in flight until the returned function is
+   * called, when the call has settled (answered, failed or cancelled): a cancelled request
+   * must bring this back to zero, which is how tests see that nothing was left running.
+   */
+  attempt(target: string): () => void {
+    this.attemptsInFlight.inc({ target });
+    return () => this.attemptsInFlight.dec({ target });
   }
 }

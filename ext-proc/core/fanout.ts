@@ -30,6 +30,8 @@ export interface FanoutOptions {
   hedgeAfterMs: number;
   /** Called when a replica fails (to mark it down). */
   onReplicaFailure?: (address: string, err: unknown) => void;
+  /** Called when a call to a replica of `target` starts; the result is called once it settles. */
+  onAttempt?: (target: string) => () => void;
 }
 
 class ReplicaFailure extends Error {}
@@ -76,7 +78,7 @@ export class Fanout {
         running.add(controller);
         if (hedge) clearTimeout(hedge);
         if (next < order.length) hedge = setTimeout(launch, this.opts.hedgeAfterMs);
-        this.attempt<T>(address, method, request, ctx, controller.signal).then(
+        this.attempt<T>(set.name, address, method, request, ctx, controller.signal).then(
           (res) => {
             running.delete(controller);
             finish(() => resolve(res));
@@ -101,11 +103,13 @@ export class Fanout {
     });
   }
 
-  private async attempt<T extends { status: { code: number; reason: string } }>(address: string, method: string, request: object, ctx: CallContext, signal: AbortSignal): Promise<T> {
+  private async attempt<T extends { status: { code: number; reason: string } }>(target: string, address: string, method: string, request: object, ctx: CallContext, signal: AbortSignal): Promise<T> {
     let res: T;
+    const settled = this.opts.onAttempt?.(target);
     try {
       res = await this.clients.call<T>(address, method, request, ctx.deadline, signal, ctx.metadata);
     } catch (e) {
+      settled?.();
       const code = (e as grpc.ServiceError).code;
       if (code === grpc.status.DEADLINE_EXCEEDED) {
         throw new MilvusError('UnexpectedError', Code.ServiceInternal, `deadline exceeded waiting for ${address}`, true);
@@ -113,6 +117,7 @@ export class Fanout {
       if (RETRYABLE_GRPC.has(code)) throw new ReplicaFailure((e as Error).message);
       throw e;
     }
+    settled?.();
     if (res.status.code !== 0) {
       if (RETRYABLE_NODE_CODES.has(res.status.code as never)) throw new ReplicaFailure(res.status.reason);
       throw new MilvusError('UnexpectedError', res.status.code, res.status.reason);

@@ -8,6 +8,11 @@ export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 const tooLarge = (limit: number) =>
   new RestError(413, `request body exceeds the limit of ${limit} bytes`, 413);
 
+/** For bodies another party buffered (Envoy): the same 413 as one read here would get. */
+export function checkBodySize(bytes: number, limit: number): void {
+  if (bytes > limit) throw tooLarge(limit);
+}
+
 /** Reads the whole body, whatever its content-type says (the SDK sends JSON as text/plain). */
 export function readBody(req: http.IncomingMessage, limit: number): Promise<string> {
   const declared = Number(req.headers['content-length']);

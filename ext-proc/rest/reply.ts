@@ -1,4 +1,3 @@
-import type * as http from 'node:http';
 import { Code, MilvusError } from '../../milvus/status.js';
 
 /**
@@ -40,12 +39,6 @@ export function toJsonText(value: unknown): string {
     return `{${members.map(([k, v]) => `${JSON.stringify(k)}:${toJsonText(v)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
-}
-
-export function send(res: http.ServerResponse, httpStatus: number, body: unknown, headers: http.OutgoingHttpHeaders = {}): void {
-  const text = toJsonText(body);
-  res.writeHead(httpStatus, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
 }
 
 export interface ErrorReply {

@@ -12,6 +12,10 @@ export function vec(i: number): number[] {
 export interface RestCluster {
   /** The coordinator's REST address (HOST:PORT) from the ready line. */
   http: string;
+  /** The coordinator's gRPC address (Milvus front door and Envoy's ExternalProcessor). */
+  grpc: string;
+  /** The `mishards up` process (its children are the cluster's nodes). */
+  pid: number;
   /** The coordinator's metrics address. */
   metrics: string;
   stop(): Promise<number | null>;
@@ -23,6 +27,8 @@ export async function startRestCluster(): Promise<RestCluster> {
   const cluster = await startMishards(['up', '--readers', '3', '--port', '0', '--http-port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', '100']);
   return {
     http: cluster.addresses.http!,
+    grpc: cluster.addresses.grpc!,
+    pid: cluster.child.pid!,
     metrics: cluster.addresses.metrics!,
     async stop() {
       const code = await cluster.stop();

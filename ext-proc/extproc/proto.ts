@@ -1,0 +1,31 @@
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import * as protoLoader from '@grpc/proto-loader';
+
+/**
+ * Envoy's own ext_proc protos, as `@grpc/grpc-js-xds` ships them (with their xds, googleapis
+ * and protoc-gen-validate imports), so the service speaks exactly what Envoy sends.
+ */
+const DEPS = join(dirname(createRequire(import.meta.url).resolve('@grpc/grpc-js-xds/package.json')), 'deps');
+
+export const ENVOY_PROTO_DIRS = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => join(DEPS, d));
+
+let loaded: grpc.ServiceDefinition | undefined;
+
+/**
+ * `envoy.service.ext_proc.v3.ExternalProcessor`. Messages are plain objects with field names as
+ * in the proto, the set member of each oneof named by the oneof (`request: 'request_headers'`),
+ * enums as names, bytes as Buffers, and unset fields absent.
+ */
+export function externalProcessorDefinition(): grpc.ServiceDefinition {
+  loaded ??= (grpc.loadPackageDefinition(protoLoader.loadSync('envoy/service/ext_proc/v3/external_processor.proto', {
+    keepCase: true,
+    longs: String,
+    enums: String,
+    defaults: false,
+    oneofs: true,
+    includeDirs: ENVOY_PROTO_DIRS,
+  })) as any).envoy.service.ext_proc.v3.ExternalProcessor.service as grpc.ServiceDefinition;
+  return loaded;
+}

@@ -1,0 +1,153 @@
+import * as grpc from '@grpc/grpc-js';
+import { ROOT_CONTEXT, propagation, type Context } from '@opentelemetry/api';
+import type { ServiceHooks } from '../../milvus/service.js';
+import type { Coordinator } from '../core/coordinator.js';
+import { MAX_BODY_BYTES, parseJsonObject, validate } from './body.js';
+import { collectionRoutes } from './collections.js';
+import { entityRoutes } from './entities.js';
+import { indexRoutes } from './indexes.js';
+import { partitionRoutes } from './partitions.js';
+import { errorReply, RestCode, RestError, toJsonText } from './reply.js';
+import type { RestContext, Route } from './route.js';
+import type { WriterClient } from './writer-client.js';
+
+/**
+ * The Milvus REST v2 API as a function from a request (method, path, headers, body bytes,
+ * cancellation) to an answer (HTTP status, headers, JSON text), with no transport of its own:
+ * the coordinator's HTTP server and its Envoy ExternalProcessor both answer through it, so a
+ * search answers the same bytes whichever way it came in.
+ */
+
+/** Milvus's default when the client sends no `Request-Timeout` (seconds). */
+const DEFAULT_TIMEOUT_MS = 30_000;
+const DEFAULT_DB = 'default';
+
+const RESOURCES: Record<string, Record<string, Route>> = {
+  collections: collectionRoutes,
+  partitions: partitionRoutes,
+  indexes: indexRoutes,
+  entities: entityRoutes,
+};
+
+/** Every endpoint by its path, e.g. `/v2/vectordb/entities/search`. */
+const ROUTES = new Map<string, Route>(Object.entries(RESOURCES).flatMap(([resource, actions]) =>
+  Object.entries(actions).map(([action, r]) => [`/v2/vectordb/${resource}/${action}`, r] as const)));
+
+/** Request headers by lower-case name, as Node's http module and Envoy's HeaderMap give them. */
+export type RestHeaders = Record<string, string | string[] | undefined>;
+
+export interface RestRequest {
+  method: string;
+  /** The path without its query string. */
+  path: string;
+  headers: RestHeaders;
+  /** Reads the whole body; only called for a routed POST. May reject with a 413 RestError. */
+  body: () => Promise<Buffer | string>;
+  /** Aborted when the client goes away: every call the request started is cancelled. */
+  signal: AbortSignal;
+  /** The caller's trace context; by default extracted from the `traceparent` header. */
+  trace?: Context;
+  /** A deadline the transport imposes on top of `Request-Timeout` (epoch ms). */
+  deadline?: number;
+}
+
+export interface RestAnswer {
+  status: number;
+  headers: Record<string, string>;
+  /** JSON text. */
+  body: string;
+}
+
+/** The answer headers every REST reply carries (the HTTP server adds content-length). */
+export const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+export function jsonAnswer(status: number, body: unknown, headers: Record<string, string> = {}): RestAnswer {
+  return { status, headers: { ...headers, 'content-type': JSON_CONTENT_TYPE }, body: toJsonText(body) };
+}
+
+const header = (headers: RestHeaders, name: string): string | undefined => {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+/**
+ * Only the default database exists. `dbName` (body) or `DB-Name` (header) may name it, as the
+ * SDK always does; any other name is Milvus's "database not found".
+ */
+function checkDatabase(headers: RestHeaders, body: Record<string, unknown>): void {
+  const db = (typeof body.dbName === 'string' && body.dbName) || header(headers, 'db-name');
+  if (db && db !== DEFAULT_DB) throw new RestError(RestCode.DatabaseNotFound, `database not found[database=${db}]: Mishards has only the default database`);
+}
+
+function requestDeadline(headers: RestHeaders, cap: number | undefined): number {
+  const seconds = Number(header(headers, 'request-timeout'));
+  const own = Date.now() + (seconds > 0 ? seconds * 1000 : DEFAULT_TIMEOUT_MS);
+  return cap === undefined ? own : Math.min(own, cap);
+}
+
+export interface RestApiOptions {
+  coordinator: Coordinator;
+  /** The writable node, for every call that is not search, query or get. */
+  writer: WriterClient;
+  maxBodyBytes?: number;
+}
+
+/**
+ * POST only, a JSON body whatever the content-type, answers `{code: 0, data}` or
+ * `{code, message}` with HTTP 200. Authorization headers are accepted and not checked
+ * (Mishards has no users).
+ */
+export class RestApi {
+  readonly maxBodyBytes: number;
+
+  constructor(private readonly o: RestApiOptions) {
+    this.maxBodyBytes = o.maxBodyBytes ?? MAX_BODY_BYTES;
+  }
+
+  /** Whether `path` is an endpoint of the API. */
+  static routes(path: string): boolean {
+    return ROUTES.has(path);
+  }
+
+  /**
+   * Answers one request. Transport-level problems (unknown path, wrong method, body too large)
+   * get their HTTP status; everything else HTTP 200 with Milvus's JSON. Never rejects.
+   * `hooks` count and time routed requests and hear about unexpected failures.
+   */
+  async serve(req: RestRequest, hooks: ServiceHooks): Promise<RestAnswer> {
+    const r = ROUTES.get(req.path);
+    if (!r) return jsonAnswer(404, { code: 404, message: `no REST endpoint at ${req.path}` });
+    if (req.method !== 'POST') return jsonAnswer(405, { code: 405, message: `${req.path} accepts POST only` }, { allow: 'POST' });
+    const done = hooks.onRequest?.(req.path);
+    try {
+      const reply = await this.handle(req, r);
+      done?.(0);
+      return jsonAnswer(200, { code: 0, ...reply });
+    } catch (err) {
+      const { httpStatus, body, unexpected } = errorReply(err);
+      // A client that went away mid-request is no server failure worth a log line.
+      if (unexpected && !req.signal.aborted) hooks.onError?.(req.path, err);
+      done?.(body.code);
+      return jsonAnswer(httpStatus, body);
+    }
+  }
+
+  private async handle(req: RestRequest, r: Route) {
+    const raw = await req.body();
+    const body = parseJsonObject(typeof raw === 'string' ? raw : raw.toString('utf8'));
+    checkDatabase(req.headers, body);
+    const ctx: RestContext = {
+      coordinator: this.o.coordinator,
+      writer: this.o.writer,
+      call: {
+        deadline: requestDeadline(req.headers, req.deadline),
+        signal: req.signal,
+        metadata: new grpc.Metadata(),
+        // The caller's traceparent header, so the coordinator's spans join its trace.
+        trace: req.trace ?? propagation.extract(ROOT_CONTEXT, req.headers),
+      },
+      allowInt64: String(header(req.headers, 'accept-type-allow-int64')).toLowerCase() === 'true',
+    };
+    return r.handle(validate(r.body, body), ctx);
+  }
+}
