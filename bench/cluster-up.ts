@@ -5,10 +5,10 @@
  * accounting.
  */
 import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { ConsistencyLevelEnum, DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { childPids, roleOf } from '../test/harness/child-processes.js';
 import { DataNodeClient } from '../test/harness/data-node-client.js';
 import { startMishards, type MishardsProcess } from '../test/harness/mishards-process.js';
 import type { Ids } from './node-measure.js';
@@ -27,19 +27,6 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, pollM
     if (Date.now() > end) throw new Error(`timed out after ${WAIT_LIMIT_MS / 1000} s waiting until ${what}`);
     await new Promise((r) => setTimeout(r, pollMs));
   }
-}
-
-/** Direct children of a process (Linux /proc: every thread's children list). */
-async function childPids(pid: number): Promise<number[]> {
-  const tasks = await readdir(`/proc/${pid}/task`);
-  const lists = await Promise.all(tasks.map((t) => readFile(`/proc/${pid}/task/${t}/children`, 'utf8').catch(() => '')));
-  return lists.flatMap((l) => l.split(' ').filter(Boolean).map(Number));
-}
-
-/** The `mishards` subcommand a process runs (`writer`, `reader`, `coordinator`). */
-async function roleOf(pid: number): Promise<string> {
-  const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
-  return argv[argv.findIndex((a) => a.endsWith('mishards.js')) + 1] ?? '';
 }
 
 export interface ReaderHolding {
