@@ -52,9 +52,13 @@ export class BenchCluster {
     readonly pids: { role: string; pid: number }[],
   ) {}
 
-  /** `mishards up --readers 3` with the coordinator on free ports, sealing every `sealRows` rows. */
-  static async start(dir: string, sealRows: number): Promise<BenchCluster> {
-    const proc = await startMishards(['up', '--readers', '3', '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', String(sealRows)]);
+  /**
+   * `mishards up --readers 3` with the coordinator on free ports, sealing every `sealRows` rows;
+   * with `rest`, the coordinator also serves the REST API (`httpAddress`).
+   */
+  static async start(dir: string, sealRows: number, opts: { rest?: boolean } = {}): Promise<BenchCluster> {
+    const proc = await startMishards(['up', '--readers', '3', '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', String(sealRows),
+      ...(opts.rest ? ['--http-port', '0'] : [])]);
     try {
       const members = YAML.parse(readFileSync(join(dir, 'cluster.yaml'), 'utf8')).members;
       const children = await childPids(proc.child.pid!);
@@ -68,6 +72,13 @@ export class BenchCluster {
 
   get coordinatorAddress(): string {
     return this.proc.addresses.grpc!;
+  }
+
+  /** The coordinator's REST address, when started with `rest`. */
+  get httpAddress(): string {
+    const http = this.proc.addresses.http;
+    if (!http) throw new Error('the cluster was started without REST');
+    return http;
   }
 
   get metricsAddress(): string {
