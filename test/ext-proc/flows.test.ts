@@ -1,4 +1,6 @@
+import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HealthService } from '../../proto/health.js';
 import { clusterProcesses } from '../harness/child-processes.js';
 import { startRestCluster, vec, DIM, type RestCluster } from '../rest/cluster.js';
 import { ExtProcDriver, type EnvoyOutcome } from './driver.js';
@@ -148,6 +150,17 @@ describe('ext_proc against a mishards up cluster', () => {
     // An empty POST: Envoy sends headers with end_of_stream and no body message.
     const empty = answered(await driver.request({ method: 'POST', path: SEARCH }));
     expect(JSON.parse(empty.text).code).toBe(1801);
+  });
+
+  it('reports the ExternalProcessor in grpc.health.v1, for Envoy health checks of the processor cluster', async () => {
+    const client = new HealthService(cluster.grpc, grpc.credentials.createInsecure()) as grpc.Client & Record<string, any>;
+    try {
+      const res = await new Promise<any>((resolve, reject) =>
+        client.Check({ service: 'envoy.service.ext_proc.v3.ExternalProcessor' }, (e: Error | null, r: unknown) => (e ? reject(e) : resolve(r))));
+      expect(res.status).toBe('SERVING');
+    } finally {
+      client.close();
+    }
   });
 
   it('forwards every other request to the route upstream untouched', async () => {
