@@ -12,6 +12,9 @@ import { registerNode, type Registration } from '../control-plane/registry/regis
 import { describeError, NodeNameSchema, type Role } from '../control-plane/registry/schema.js';
 import { MISHARDS_VERSION } from '../control-plane/registry/version.js';
 import { up } from './up.js';
+import { ctl } from './ctl.js';
+import { startControlPlane } from '../control-plane/server.js';
+import { CONTROL_PLANE_DEFAULTS, DEFAULT_ADS_PORT } from '../control-plane/defaults.js';
 
 interface Running {
   grpc: string;
@@ -34,8 +37,13 @@ async function openDiscovery(o: ServerOptions, ctx: Context): Promise<Discovery 
 }
 
 interface Command {
-  /** The role it registers as in etcd; `up` registers nothing itself (its children do). */
+  /**
+   * The role it registers as in etcd; `up` registers nothing itself (its children do), the
+   * control plane only reads.
+   */
   role?: Role;
+  /** The gRPC port when --port is absent (default Milvus's 19530). */
+  defaultPort?: number;
   logName(o: ServerOptions): string;
   start(o: ServerOptions, ctx: Context): Promise<Running>;
 }
@@ -60,6 +68,28 @@ const commands: Record<string, Command> = {
     },
   },
   up: { logName: () => 'up', start: (o) => up(o) },
+  'control-plane': {
+    logName: () => 'control-plane',
+    defaultPort: DEFAULT_ADS_PORT,
+    start: async (o, ctx) => {
+      if (!ctx.etcd) throw new UsageError('control-plane needs --etcd HOST:PORT');
+      const d = CONTROL_PLANE_DEFAULTS;
+      const cp = await startControlPlane({
+        ...d,
+        etcd: ctx.etcd,
+        prefix: o.etcdPrefix,
+        host: o.host,
+        port: o.port,
+        metricsPort: o.metricsPort,
+        front: { ...d.front, port: o.frontPort },
+        debounceMs: o.debounceMs,
+        maxDebounceMs: Math.max(d.maxDebounceMs, o.debounceMs),
+        health: { ...d.health, intervalMs: o.healthInterval * 1000 },
+        log: ctx.log,
+      });
+      return cp;
+    },
+  },
 };
 /** `up` reports itself as the cluster (the coordinator's addresses). */
 const READY_ROLE: Record<string, string> = { up: 'cluster' };
@@ -71,12 +101,13 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command ? 0 : 2;
   }
+  if (command === 'ctl') return ctl(rest);
   const start = commands[command];
   if (!start) {
     process.stderr.write(`mishards: unknown or not yet available command "${command}"\n\n${USAGE}`);
     return 2;
   }
-  const opts = parseServerOptions(rest);
+  const opts = parseServerOptions(rest, process.env, start.defaultPort);
   if (opts.help) {
     process.stdout.write(USAGE);
     return 0;
@@ -86,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
   setupTracing(command);
   const log = createLogger(start.logName(opts), opts.logLevel);
   // `up` hands --etcd to its children and uses no client itself.
-  const etcd = opts.etcd && start.role ? new Etcd3({ hosts: opts.etcd }) : undefined;
+  const etcd = opts.etcd && command !== 'up' ? new Etcd3({ hosts: opts.etcd }) : undefined;
   const node = await start.start(opts, { log, etcd });
   // Registered before `ready`: whoever waits for that line can find the process in etcd.
   let registration: Registration | undefined;

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
+import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
 
 /**
  * The options every server subcommand shares (the CLI contract of the architecture), each
@@ -28,6 +29,12 @@ export interface ServerOptions {
   sealAgeMs: number;
   threads: number | undefined;
   logLevel: string;
+  /** control-plane: the port of Envoy's front listener. */
+  frontPort: number;
+  /** control-plane: seconds between active health checks of registered processes. */
+  healthInterval: number;
+  /** control-plane: quiet time before a burst of etcd changes becomes a snapshot. */
+  debounceMs: number;
 }
 
 const SPEC = {
@@ -51,6 +58,9 @@ const SPEC = {
   'seal-age': { type: 'string' },
   threads: { type: 'string' },
   'log-level': { type: 'string' },
+  'front-port': { type: 'string' },
+  'health-interval': { type: 'string' },
+  debounce: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -63,7 +73,8 @@ function int(name: string, raw: string | undefined, fallback: number): number {
   return n;
 }
 
-export function parseServerOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): ServerOptions & { help: boolean } {
+/** `defaultPort`: the gRPC port when --port is absent (Milvus's, but the control plane's own). */
+export function parseServerOptions(argv: string[], env: NodeJS.ProcessEnv = process.env, defaultPort = 19530): ServerOptions & { help: boolean } {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, options: SPEC, allowPositionals: false, strict: true });
@@ -86,7 +97,7 @@ export function parseServerOptions(argv: string[], env: NodeJS.ProcessEnv = proc
   return {
     help: Boolean(v.help),
     host: get('host') ?? '127.0.0.1',
-    port: int('port', get('port'), 19530),
+    port: int('port', get('port'), defaultPort),
     httpPort: httpPort === undefined ? undefined : int('http-port', httpPort, 0),
     metricsPort: int('metrics-port', get('metrics-port'), 9091),
     dataDir,
@@ -104,6 +115,9 @@ export function parseServerOptions(argv: string[], env: NodeJS.ProcessEnv = proc
     sealAgeMs: int('seal-age', get('seal-age'), 600) * 1000,
     threads: threads === undefined ? undefined : int('threads', threads, 0),
     logLevel: get('log-level') ?? 'info',
+    frontPort: int('front-port', get('front-port'), CONTROL_PLANE_DEFAULTS.front.port),
+    healthInterval: int('health-interval', get('health-interval'), CONTROL_PLANE_DEFAULTS.health.intervalMs / 1000),
+    debounceMs: int('debounce', get('debounce'), CONTROL_PLANE_DEFAULTS.debounceMs),
   };
 }
 
@@ -114,8 +128,9 @@ commands:
   writer         the writable node (Milvus API, write-ahead log, sealing, indexing)
   reader         a read-only node serving sealed segments (--group G)
   coordinator    the front door that splits searches by segment
-  control-plane  the xDS control plane programmed from etcd (not yet available)
-  ctl            operator tool (not yet available)
+  control-plane  the xDS control plane: serves Envoy and gRPC clients over ADS from etcd
+                 (--etcd required; --port defaults to 18000)
+  ctl            operator tool: nodes, ring, route rules (mishards ctl --help)
 
 options (also MISHARDS_<OPTION> environment variables):
   --port N           gRPC port (default 19530; 0 picks a free port)
@@ -138,4 +153,9 @@ options (also MISHARDS_<OPTION> environment variables):
   --seal-age S       seal a growing segment after S seconds (writer; default 600)
   --threads N        vector engine worker threads (default: cores)
   --log-level L      pino level (default info)
+  --front-port N     port of Envoy's front listener (control-plane; default 19530)
+  --health-interval S
+                     seconds between health checks of registered processes (control-plane;
+                     default 5)
+  --debounce MS      quiet time before etcd changes become a snapshot (control-plane; default 20)
 `;

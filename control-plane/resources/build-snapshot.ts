@@ -60,6 +60,8 @@ function hash(text: string | Uint8Array): string {
  */
 export class SnapshotBuilder {
   private readonly accepted = new Map<string, NamedRouteRule>();
+  /** The previous build's resources: unchanged ones are handed out again as the same objects. */
+  private previous = new Map<string, XdsResource>();
 
   constructor(private readonly encode: EnvoyEncoder) {}
 
@@ -79,11 +81,13 @@ export class SnapshotBuilder {
       ...apiNames.map((n) => apiRouteConfig(n, rulesOf(n))),
     ];
 
+    const reuse = this.previous;
+    this.previous = new Map();
     const types = new Map<TypeUrl, TypeSnapshot>([
-      [TypeUrl.cluster, this.typeSnapshot(TypeUrl.cluster, clusters, 'name', inputs.revision)],
-      [TypeUrl.endpoint, this.typeSnapshot(TypeUrl.endpoint, assignments, 'cluster_name', inputs.revision)],
-      [TypeUrl.listener, this.typeSnapshot(TypeUrl.listener, listeners, 'name', inputs.revision)],
-      [TypeUrl.route, this.typeSnapshot(TypeUrl.route, routeConfigs, 'name', inputs.revision)],
+      [TypeUrl.cluster, this.typeSnapshot(TypeUrl.cluster, clusters, 'name', inputs.revision, reuse)],
+      [TypeUrl.endpoint, this.typeSnapshot(TypeUrl.endpoint, assignments, 'cluster_name', inputs.revision, reuse)],
+      [TypeUrl.listener, this.typeSnapshot(TypeUrl.listener, listeners, 'name', inputs.revision, reuse)],
+      [TypeUrl.route, this.typeSnapshot(TypeUrl.route, routeConfigs, 'name', inputs.revision, reuse)],
     ]);
     const version = `${inputs.revision}-${hash([...types.values()].map((t) => t.version).join(','))}`;
     const endpointCount = [...endpoints.values()].reduce((n, list) => n + list.length, 0);
@@ -150,12 +154,17 @@ export class SnapshotBuilder {
     return rules.sort((a, b) => a.rule.priority - b.rule.priority || a.name.localeCompare(b.name));
   }
 
-  private typeSnapshot(type: TypeUrl, messages: EnvoyJson[], nameField: string, revision: bigint): TypeSnapshot {
+  private typeSnapshot(type: TypeUrl, messages: EnvoyJson[], nameField: string, revision: bigint, reuse: Map<string, XdsResource>): TypeSnapshot {
     const resources = new Map<string, XdsResource>();
     for (const json of messages) {
       const name = json[nameField] as string;
       const value = this.encode(TYPE_NAMES[type], json);
-      resources.set(name, { name, version: hash(value), value });
+      const version = hash(value);
+      const key = `${type} ${name}`;
+      const old = reuse.get(key);
+      const resource = old?.version === version ? old : { name, version, value };
+      resources.set(name, resource);
+      this.previous.set(key, resource);
     }
     const digest = hash([...resources.values()].map((r) => `${r.name}:${r.version}`).join('\n'));
     return { version: `${revision}-${digest}`, resources };

@@ -1,0 +1,192 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Etcd3 } from 'etcd3';
+import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
+import { encodeEnvoyJson } from '../control-plane/envoy-proto/index.js';
+import { describeError, nodesPrefix, normalizePrefix, parseNodeRegistration, type NodeRegistration } from '../control-plane/registry/schema.js';
+import { SnapshotBuilder } from '../control-plane/resources/build-snapshot.js';
+import { parseRouteRule, routeKey, RouteNameSchema, routesPrefix } from '../control-plane/routes/schema.js';
+import { ConsistentHashRing } from '../ext-proc/routing/consistent-hash-ring.js';
+import { UsageError } from './options.js';
+
+export const CTL_USAGE = `usage: mishards ctl <command> [options]
+
+commands:
+  nodes                        registered processes (role, name, group, addresses, version)
+  ring [--segments ID,ID,...]  reader groups on the consistent-hash ring, their share of it,
+                               and the owner group of the given segment ids
+  routes list                  operator route rules, each with its validity
+  routes get NAME              one rule as stored
+  routes validate FILE|-       check a rule against the schema and the current cluster
+  routes put NAME FILE|-       validate, then write /mishards/routes/NAME
+  routes delete NAME           remove a rule
+
+options:
+  --etcd HOST:PORT[,HOST:PORT]  etcd endpoints (or MISHARDS_ETCD; default 127.0.0.1:2379)
+  --etcd-prefix P               key prefix (or MISHARDS_ETCD_PREFIX; default /mishards)
+  --json                        machine-readable output
+`;
+
+interface Ctx {
+  etcd: Etcd3;
+  prefix: string;
+  json: boolean;
+  out: (line: string) => void;
+}
+
+/** Runs one ctl command; returns the exit code (1: the cluster or the input is not valid). */
+export async function ctl(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: { etcd: { type: 'string' }, 'etcd-prefix': { type: 'string' }, json: { type: 'boolean' }, segments: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const { values: v, positionals: [command, ...args] } = parsed;
+  if (v.help || !command) {
+    out(CTL_USAGE);
+    return v.help ? 0 : 2;
+  }
+  const hosts = (v.etcd ?? process.env.MISHARDS_ETCD ?? '127.0.0.1:2379').split(',').map((s) => s.trim()).filter(Boolean);
+  const etcd = new Etcd3({ hosts, dialTimeout: 3000 });
+  const ctx: Ctx = { etcd, prefix: normalizePrefix(v['etcd-prefix'] ?? process.env.MISHARDS_ETCD_PREFIX ?? '/mishards'), json: Boolean(v.json), out };
+  try {
+    if (command === 'nodes') return await nodes(ctx);
+    if (command === 'ring') return await ring(ctx, v.segments);
+    if (command === 'routes') return await routes(ctx, args);
+    throw new UsageError(`unknown ctl command "${command}"\n\n${CTL_USAGE}`);
+  } finally {
+    etcd.close();
+  }
+}
+
+async function readNodes(ctx: Ctx): Promise<{ key: string; registration: NodeRegistration }[]> {
+  const kvs = await ctx.etcd.getAll().prefix(nodesPrefix(ctx.prefix)).strings();
+  const list: { key: string; registration: NodeRegistration }[] = [];
+  for (const [key, text] of Object.entries(kvs)) {
+    try {
+      list.push({ key, registration: parseNodeRegistration(ctx.prefix, key, text) });
+    } catch (e) {
+      process.stderr.write(`invalid registration at ${key}: ${describeError(e)}\n`);
+    }
+  }
+  return list;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+}
+
+async function nodes(ctx: Ctx): Promise<number> {
+  const list = (await readNodes(ctx)).map((n) => n.registration);
+  if (ctx.json) {
+    ctx.out(JSON.stringify(list, null, 2));
+    return 0;
+  }
+  const header = ['ROLE', 'NAME', 'GROUP', 'GRPC', 'HTTP', 'METRICS', 'VERSION', 'STARTED'];
+  const rows = list.map((r) => [r.role, r.name, r.group ?? '-', r.addresses.grpc, r.addresses.http ?? '-', r.addresses.metrics, r.version, r.startedAt]);
+  for (const line of table([header, ...rows])) ctx.out(line);
+  return 0;
+}
+
+async function ring(ctx: Ctx, segments: string | undefined): Promise<number> {
+  const readers = (await readNodes(ctx)).map((n) => n.registration).filter((r) => r.role === 'reader');
+  const groups = [...new Set(readers.map((r) => r.group!))];
+  const r = new ConsistentHashRing(groups);
+  const shares = r.shares();
+  const ids = segments ? segments.split(',').map((s) => Number(s.trim())) : [];
+  if (ids.some((id) => !Number.isSafeInteger(id) || id < 0)) throw new UsageError(`--segments must be non-negative integers, got ${segments}`);
+  const owners = ids.map((id) => ({ segment: id, group: r.owner(id) ?? null }));
+  const groupRows = r.groups.map((g) => ({ group: g, readers: readers.filter((x) => x.group === g).map((x) => x.name), share: shares.get(g)! }));
+  if (ctx.json) {
+    ctx.out(JSON.stringify({ router: r.name, vnodes: r.vnodes, groups: groupRows, owners }, null, 2));
+    return 0;
+  }
+  ctx.out(`${r.name} ring, ${r.vnodes} virtual nodes per group`);
+  for (const line of table([['GROUP', 'SHARE', 'READERS'], ...groupRows.map((g) => [g.group, `${(g.share * 100).toFixed(1)}%`, g.readers.join(',')])])) ctx.out(line);
+  if (owners.length) for (const line of table([['SEGMENT', 'OWNER'], ...owners.map((o) => [String(o.segment), o.group ?? '(no reader groups)'])])) ctx.out(line);
+  return 0;
+}
+
+function readInput(file: string | undefined): string {
+  if (!file) throw new UsageError('a FILE (or - for stdin) is required');
+  return readFileSync(file === '-' ? 0 : file, 'utf8');
+}
+
+/**
+ * What the control plane would say about `text` at `key`: the schema first, then the same
+ * snapshot build the control plane runs over the cluster as registered now.
+ */
+async function check(ctx: Ctx, name: string, text: string): Promise<string | undefined> {
+  const key = routeKey(ctx.prefix, name);
+  let rule;
+  try {
+    rule = parseRouteRule(ctx.prefix, key, text);
+  } catch (e) {
+    return `${key}: ${describeError(e)}`;
+  }
+  const registered = await readNodes(ctx);
+  const built = new SnapshotBuilder(encodeEnvoyJson).build({
+    nodes: registered.map((n) => ({ ...n, resolve: (hp: string) => ({ ip: '127.0.0.1', port: Number(hp.slice(hp.lastIndexOf(':') + 1)) }) })),
+    routes: [{ key, rule }],
+    health: () => 'UNKNOWN',
+    revision: 0n,
+    front: CONTROL_PLANE_DEFAULTS.front,
+  });
+  const rejection = built.rejected.find((r) => r.key === key);
+  return rejection && `${key}: ${rejection.reason}`;
+}
+
+async function routes(ctx: Ctx, [sub, ...args]: string[]): Promise<number> {
+  if (sub === 'list') {
+    const kvs = await ctx.etcd.getAll().prefix(routesPrefix(ctx.prefix)).strings();
+    const rows = await Promise.all(Object.entries(kvs).map(async ([key, text]) => {
+      const name = key.slice(routesPrefix(ctx.prefix).length);
+      const problem = await check(ctx, name, text);
+      return { name, key, valid: !problem, ...(problem ? { problem } : {}) };
+    }));
+    if (ctx.json) ctx.out(JSON.stringify(rows, null, 2));
+    else for (const line of table([['NAME', 'STATUS'], ...rows.map((r) => [r.name, r.problem ?? 'ok'])])) ctx.out(line);
+    return rows.every((r) => r.valid) ? 0 : 1;
+  }
+  const name = args[0];
+  if (sub === 'validate') {
+    const problem = await check(ctx, 'candidate', readInput(args[0]));
+    ctx.out(problem ?? 'valid');
+    return problem ? 1 : 0;
+  }
+  if (!name || !RouteNameSchema.safeParse(name).success) throw new UsageError(`routes ${sub ?? ''} needs a NAME (1-128 of A-Z a-z 0-9 . _ @ -)`);
+  const key = routeKey(ctx.prefix, name);
+  if (sub === 'get') {
+    const text = await ctx.etcd.get(key).string();
+    if (text === null) {
+      ctx.out(`no route rule at ${key}`);
+      return 1;
+    }
+    ctx.out(text);
+    return 0;
+  }
+  if (sub === 'put') {
+    const text = readInput(args[1]);
+    const problem = await check(ctx, name, text);
+    if (problem) {
+      ctx.out(`not written: ${problem}`);
+      return 1;
+    }
+    await ctx.etcd.put(key).value(JSON.stringify(JSON.parse(text)));
+    ctx.out(`written ${key}`);
+    return 0;
+  }
+  if (sub === 'delete') {
+    const deleted = await ctx.etcd.delete().key(key).exec();
+    ctx.out(Number(deleted.deleted) ? `deleted ${key}` : `no route rule at ${key}`);
+    return Number(deleted.deleted) ? 0 : 1;
+  }
+  throw new UsageError(`unknown routes command "${sub ?? ''}"\n\n${CTL_USAGE}`);
+}
