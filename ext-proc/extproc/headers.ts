@@ -20,8 +20,8 @@ export interface HeaderValueOption {
 /**
  * Envoy's request headers by lower-case name, pseudo-headers (`:method`, `:path`) included.
  * Current Envoy puts values in `raw_value` (runtime guard `send_header_raw_value`), older
- * ones in `value`; both are read. A name sent twice is joined with ", " as Node's http module
- * does, so the REST core sees what the HTTP server would give it.
+ * ones in `value`; both are read. A name sent twice is joined with ", " (HTTP's list form);
+ * the REST core reads only single-valued headers.
  */
 export function requestHeaders(map: HeaderMap | undefined): RestHeaders {
   const out: Record<string, string> = {};

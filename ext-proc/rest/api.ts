@@ -104,11 +104,6 @@ export class RestApi {
     this.maxBodyBytes = o.maxBodyBytes ?? MAX_BODY_BYTES;
   }
 
-  /** Whether `path` is an endpoint of the API. */
-  static routes(path: string): boolean {
-    return ROUTES.has(path);
-  }
-
   /**
    * Answers one request. Transport-level problems (unknown path, wrong method, body too large)
    * get their HTTP status; everything else HTTP 200 with Milvus's JSON. Never rejects.
