@@ -64,7 +64,7 @@ const commands: Record<string, Command> = {
       const discovery = found ?? new StaticDiscovery();
       if (!o.writer) ctx.log.info('waiting for a writer to be listed');
       const writer = o.writer ?? (await writerAddress(discovery));
-      return startCoordinator({ host: o.host, port: o.port, httpPort: o.httpPort, metricsPort: o.metricsPort, writer, discovery }, ctx.log);
+      return startCoordinator({ host: o.host, port: o.port, httpPort: o.httpPort, metricsPort: o.metricsPort, writer, discovery, ...(o.xds ? { xds: o.xds } : {}) }, ctx.log);
     },
   },
   up: { logName: () => 'up', start: (o) => up(o) },

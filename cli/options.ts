@@ -29,6 +29,8 @@ export interface ServerOptions {
   sealAgeMs: number;
   threads: number | undefined;
   logLevel: string;
+  /** coordinator: the control plane's ADS address, to reach reader groups over xDS. */
+  xds: string | undefined;
   /** control-plane: the port of Envoy's front listener. */
   frontPort: number;
   /** control-plane: seconds between active health checks of registered processes. */
@@ -59,6 +61,7 @@ const SPEC = {
   threads: { type: 'string' },
   'log-level': { type: 'string' },
   'front-port': { type: 'string' },
+  xds: { type: 'string' },
   'health-interval': { type: 'string' },
   debounce: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -115,6 +118,7 @@ export function parseServerOptions(argv: string[], env: NodeJS.ProcessEnv = proc
     sealAgeMs: int('seal-age', get('seal-age'), 600) * 1000,
     threads: threads === undefined ? undefined : int('threads', threads, 0),
     logLevel: get('log-level') ?? 'info',
+    xds: get('xds'),
     frontPort: int('front-port', get('front-port'), CONTROL_PLANE_DEFAULTS.front.port),
     healthInterval: int('health-interval', get('health-interval'), CONTROL_PLANE_DEFAULTS.health.intervalMs / 1000),
     debounceMs: int('debounce', get('debounce'), CONTROL_PLANE_DEFAULTS.debounceMs),
@@ -148,6 +152,8 @@ options (also MISHARDS_<OPTION> environment variables):
   --readers N        number of readers (up; default 3)
   --writer HOST:PORT the writable node (coordinator; reader, to preload its group's segments);
                      with --discovery or --etcd, defaults to the writer listed there
+  --xds HOST:PORT    the control plane's ADS address: search sub-requests reach reader groups
+                     through xDS (coordinator)
   --discovery FILE   cluster members as YAML/JSON, reloaded on change (coordinator, reader)
   --seal-rows N      seal a growing segment at N rows (writer; default 65536)
   --seal-age S       seal a growing segment after S seconds (writer; default 600)

@@ -77,7 +77,8 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
     }
     const coordinator = await startChild('coordinator', ['coordinator', '--host', opts.host, '--port', String(opts.port), '--metrics-port', String(opts.metricsPort),
       '--writer', writer.addresses.grpc!, ...membership, '--log-level', opts.logLevel, ...etcd,
-      ...(opts.httpPort === undefined ? [] : ['--http-port', String(opts.httpPort)])]);
+      ...(opts.httpPort === undefined ? [] : ['--http-port', String(opts.httpPort)]),
+      ...(opts.xds ? ['--xds', opts.xds] : [])]);
     children.push(coordinator);
     // A child that dies takes the cluster down with it rather than leaving it half-alive.
     for (const c of children) c.process.once('exit', (code) => {

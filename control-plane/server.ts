@@ -124,6 +124,14 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
   build();
 
   const ads = createAdsService({ source: cache, log, registry: metrics.registry });
+  // Operator views: who is connected and what each client ACKed or NACKed; what is served.
+  metrics.addJsonRoute('/xds/clients', () => ads.clients());
+  metrics.addJsonRoute('/xds/status', () => ({
+    version: cache.current()?.version,
+    endpoints: served,
+    resources: Object.fromEntries([...(cache.current()?.types ?? [])].map(([type, t]) => [type, { version: t.version, names: [...t.resources.keys()] }])),
+    rejectedKeys: Object.fromEntries(reported),
+  }));
   const node = await serveNode({
     metrics,
     host: o.host,

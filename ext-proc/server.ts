@@ -6,6 +6,7 @@ import type { Discovery } from './cluster/discovery.js';
 import { MetadataCache } from './cluster/metadata-cache.js';
 import { NodeClients } from './cluster/node-clients.js';
 import { Placement } from './cluster/placement.js';
+import { enableXdsReaders } from './cluster/xds-readers.js';
 import { Coordinator } from './core/coordinator.js';
 import { CoordinatorMetrics } from './core/coordinator-metrics.js';
 import { Fanout } from './core/fanout.js';
@@ -26,6 +27,8 @@ export interface CoordinatorOptions {
   hedgeAfterMs?: number;
   /** Serve the Milvus REST v2 API on this port (0 picks a free one); not served when absent. */
   httpPort?: number;
+  /** The control plane's ADS address: search sub-requests reach reader groups over xDS. */
+  xds?: string;
 }
 
 export interface RunningCoordinator extends RunningNode {
@@ -44,7 +47,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
   cache.start();
   await cache.ready();
   const clients = new NodeClients();
-  const placement = new Placement(cache, o.discovery, clients, log);
+  const placement = new Placement(cache, o.discovery, clients, log, undefined, o.xds ? enableXdsReaders(o.xds) : undefined);
   placement.start();
   const metrics = new MetricsServer('coordinator');
   const rpc = new RpcMetrics(metrics.registry);

@@ -52,6 +52,11 @@ export class Placement {
     private readonly clients: NodeClients,
     private readonly log: Logger,
     private readonly routerKind = DEFAULT_ROUTER,
+    /**
+     * A load-balanced address for a whole group (`xds:///mishards-reader-G`), tried before
+     * the group's replicas one by one; absent, replicas are called directly.
+     */
+    private readonly balancedTarget?: (group: string) => string,
   ) {
     this.router = createRouter(routerKind, []);
     this.syncMembers();
@@ -211,7 +216,10 @@ export class Placement {
       // after a failover if they have loaded meanwhile.
       const holdsAll = (r: ReaderState) => segs.every((id) => r.loaded.get(name)?.has(id));
       const replicas = live.filter((r) => r.member.group === group);
-      return { group, segmentIds: segs, replicas: [...replicas.filter(holdsAll), ...replicas.filter((r) => !holdsAll(r))].map((r) => r.member.address) };
+      const direct = [...replicas.filter(holdsAll), ...replicas.filter((r) => !holdsAll(r))].map((r) => r.member.address);
+      // A balanced pick may land on a replica still loading: it says so, and the direct
+      // replicas, holders first, come next.
+      return { group, segmentIds: segs, replicas: this.balancedTarget ? [this.balancedTarget(group), ...direct] : direct };
     });
     return { groups, toWriter };
   }

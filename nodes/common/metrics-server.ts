@@ -9,10 +9,16 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 export class MetricsServer {
   readonly registry = new Registry();
   private server: Server | undefined;
+  private readonly jsonRoutes = new Map<string, () => unknown>();
 
   constructor(role: string) {
     this.registry.setDefaultLabels({ role });
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Serves `read()` as JSON at `path` (operator views beside the metrics, e.g. `/xds/clients`). */
+  addJsonRoute(path: string, read: () => unknown): void {
+    this.jsonRoutes.set(path, read);
   }
 
   async listen(host: string, port: number, healthy: () => boolean): Promise<string> {
@@ -34,6 +40,12 @@ export class MetricsServer {
         const ok = healthy();
         res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
+        return;
+      }
+      const json = this.jsonRoutes.get(req.url ?? '');
+      if (json) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(json(), null, 2));
         return;
       }
       res.writeHead(404, { 'content-type': 'application/json' });
