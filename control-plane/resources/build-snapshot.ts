@@ -71,7 +71,11 @@ export class SnapshotBuilder {
     const rules = this.acceptRules(inputs, new Set(endpoints.keys()), rejected);
     const ringHash = new Set(rules.filter((r) => r.rule.action.hashPolicy).flatMap((r) => ruleClusters(r.rule)));
 
-    const clusters = [...endpoints.keys()].map((name) => cluster({ name, protocol: name === COORDINATOR_HTTP ? 'http' : 'grpc', ringHash: ringHash.has(name) }));
+    // The coordinators are the ext_proc processor: their side stream carries a whole REST body
+    // and its headers; their REST port receives whole bodies too.
+    const buffers: Record<string, number> = { [COORDINATOR]: inputs.front.maxBodyBytes + (8 << 20), [COORDINATOR_HTTP]: inputs.front.maxBodyBytes };
+    const clusters = [...endpoints.keys()].map((name) =>
+      cluster({ name, protocol: name === COORDINATOR_HTTP ? 'http' : 'grpc', ringHash: ringHash.has(name), ...(buffers[name] ? { bufferLimitBytes: buffers[name] } : {}) }));
     const assignments = [...endpoints].map(([name, list]) => loadAssignment(name, list));
     const apiNames = [...endpoints.keys()].filter((n) => n !== COORDINATOR_HTTP);
     const rulesOf = (listener: string) => rules.filter((r) => r.rule.listener === listener);

@@ -7,6 +7,8 @@ export interface ClusterSpec {
   protocol: 'grpc' | 'http';
   /** A route of an operator hashes requests onto this cluster's endpoints. */
   ringHash: boolean;
+  /** Per-connection buffer: clusters that carry whole REST bodies need room for the largest. */
+  bufferLimitBytes?: number;
 }
 
 const HTTP2 = {
@@ -27,6 +29,9 @@ export function cluster(spec: ClusterSpec): EnvoyJson {
     type: 'EDS',
     eds_cluster_config: { eds_config: ADS_CONFIG_SOURCE },
     connect_timeout: '1s',
+    ...(spec.bufferLimitBytes ? { per_connection_buffer_limit_bytes: spec.bufferLimitBytes } : {}),
+    // Envoy's default of 1,024 concurrent requests per cluster is far below a search fleet's.
+    circuit_breakers: { thresholds: [{ max_requests: 10_000, max_pending_requests: 10_000 }] },
     lb_policy: spec.ringHash ? 'RING_HASH' : 'ROUND_ROBIN',
     ...(spec.ringHash ? { ring_hash_lb_config: { minimum_ring_size: 1024, maximum_ring_size: 65536 } } : {}),
     ...(spec.protocol === 'grpc'

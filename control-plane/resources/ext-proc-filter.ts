@@ -31,7 +31,7 @@ export function extProcFilter(s: ExtProcSettings): EnvoyJson {
       },
       allow_mode_override: true,
       message_timeout: `${s.messageTimeoutMs / 1000}s`,
-      request_attributes: ['request.id', 'request.path', 'request.method'],
+      request_attributes: ['request.id', 'source.address', 'xds.route_name'],
     },
   };
 }

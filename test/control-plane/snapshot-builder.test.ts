@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEnvoy, encodeEnvoyJson } from '../../control-plane/envoy-proto/index.js';
+import { decodeEnvoy, encodeEnvoyJson, validateEnvoyJson } from '../../control-plane/envoy-proto/index.js';
 import type { NodeRegistration } from '../../control-plane/registry/schema.js';
 import { SnapshotBuilder, type SnapshotInputs } from '../../control-plane/resources/build-snapshot.js';
 import { CONTROL_PLANE_DEFAULTS } from '../../control-plane/defaults.js';
@@ -138,6 +138,34 @@ describe('snapshot building', () => {
     ]);
     expect(decoded(second.snapshot, TypeUrl.route, 'mishards-reader-g1')).toEqual(decoded(first.snapshot, TypeUrl.route, 'mishards-reader-g1'));
     expect(second.snapshot.types.get(TypeUrl.route)!.version.split('-')[1]).toBe(first.snapshot.types.get(TypeUrl.route)!.version.split('-')[1]);
+  });
+
+  it('generates only resources Envoy takes without errors or deprecation warnings', () => {
+    const { snapshot, rejected } = new SnapshotBuilder(encodeEnvoyJson).build(inputs({
+      routes: [
+        rule('every-feature', {
+          listener: 'mishards-front',
+          match: { grpcMethod: 'Search', headers: [{ name: 'x-tenant', regex: 'team-[a-z]+' }, { name: 'x-canary', present: true, invert: true }], collection: 'books' },
+          action: {
+            weightedClusters: [{ cluster: 'mishards-coordinator', weight: 90 }, { cluster: 'mishards-reader-g1', weight: 10 }],
+            timeout: '2s',
+            retry: { on: ['unavailable', 'reset'], numRetries: 2, perTryTimeout: '500ms', backoff: { base: '25ms', max: '250ms' } },
+            hashPolicy: [{ header: 'x-user', terminal: true }],
+          },
+        }),
+        rule('rest', { listener: 'mishards-front', match: { restPath: '/v2/vectordb/entities/search', headers: [{ name: 'x-a', prefix: 'b' }] }, action: { cluster: 'mishards-coordinator-http' } }),
+      ],
+    }));
+    expect(rejected).toEqual([]);
+    let checked = 0;
+    for (const [type, t] of snapshot.types) {
+      for (const r of t.resources.values()) {
+        const result = validateEnvoyJson(TYPE_NAMES[type], decodeEnvoy(TYPE_NAMES[type], r.value));
+        expect({ resource: r.name, ...result }).toEqual({ resource: r.name, errors: [], warnings: [] });
+        checked++;
+      }
+    }
+    expect(checked).toBe(20);
   });
 
   it('leaves out a registration whose host does not resolve, naming its key', () => {
