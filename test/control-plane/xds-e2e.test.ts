@@ -183,6 +183,22 @@ describe('xDS for proxyless gRPC clients', () => {
     expect(calls).toBeGreaterThan(100);
   }, 60_000);
 
+  it('two control-plane replicas over the same etcd serve the same versions', async () => {
+    const replica = await startControlPlane(0);
+    try {
+      const status = async (p: MishardsProcess) => (await (await fetch(`http://${p.addresses.metrics}/xds/status`)).json()) as any;
+      await eventually('both replicas serve the same snapshot', async () => {
+        const [a, b] = await Promise.all([status(controlPlane), status(replica)]);
+        return a.version === b.version;
+      });
+      const [a, b] = await Promise.all([status(controlPlane), status(replica)]);
+      expect(b.resources).toEqual(a.resources);
+      expect(a.version).toMatch(/^\d+-/);
+    } finally {
+      await replica.stop();
+    }
+  });
+
   it('a reader killed with SIGKILL leaves the endpoints once its lease expires; traffic moves to its replica', async () => {
     const victim = readers['g1-a']!;
     const victimPort = Number(victim.addresses.grpc!.split(':')[1]);
