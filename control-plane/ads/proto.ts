@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
-import path from 'node:path';
 import type * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { ENVOY_PROTO_INCLUDE_DIRS } from '../../proto/envoy-protos.js';
 
 /**
  * Envoy's xDS protos as shipped by @grpc/grpc-js-xds (deps/), and the ADS service loaded
@@ -9,12 +8,7 @@ import * as protoLoader from '@grpc/proto-loader';
  * defaults filled, unset messages null); responses are written as already-encoded bytes
  * (wire.ts), so the service's response serializer passes Buffers through.
  */
-const require = createRequire(import.meta.url);
-const depsDir = path.join(path.dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
-
-export const ENVOY_PROTO_INCLUDE_DIRS: readonly string[] = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) =>
-  path.join(depsDir, d),
-);
+export { ENVOY_PROTO_INCLUDE_DIRS };
 
 export const ADS_PROTO = 'envoy/service/discovery/v3/ads.proto';
 export const ADS_SERVICE_NAME = 'envoy.service.discovery.v3.AggregatedDiscoveryService';

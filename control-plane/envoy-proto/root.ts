@@ -11,16 +11,13 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join } from 'node:path';
 import protobuf from 'protobufjs';
+import { ENVOY_PROTO_INCLUDE_DIRS } from '../../proto/envoy-protos.js';
 
 const require = createRequire(import.meta.url);
-const xdsDeps = join(dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
 
 /** Import roots, searched in order, like protoc's -I. */
 const INCLUDE_DIRS: readonly string[] = [
-  join(xdsDeps, 'envoy-api'),
-  join(xdsDeps, 'xds'),
-  join(xdsDeps, 'googleapis'),
-  join(xdsDeps, 'protoc-gen-validate'),
+  ...ENVOY_PROTO_INCLUDE_DIRS,
   // google/protobuf/descriptor.proto (imported by every options extension); the other
   // google/protobuf/*.proto well-known types are bundled inside protobufjs itself.
   dirname(require.resolve('protobufjs/package.json')),

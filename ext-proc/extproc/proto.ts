@@ -1,15 +1,11 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { ENVOY_PROTO_INCLUDE_DIRS } from '../../proto/envoy-protos.js';
 
 /**
  * Envoy's own ext_proc protos, as `@grpc/grpc-js-xds` ships them (with their xds, googleapis
  * and protoc-gen-validate imports), so the service speaks exactly what Envoy sends.
  */
-const DEPS = join(dirname(createRequire(import.meta.url).resolve('@grpc/grpc-js-xds/package.json')), 'deps');
-
-export const ENVOY_PROTO_DIRS = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => join(DEPS, d));
 
 let loaded: grpc.ServiceDefinition | undefined;
 
@@ -25,7 +21,7 @@ export function externalProcessorDefinition(): grpc.ServiceDefinition {
     enums: String,
     defaults: false,
     oneofs: true,
-    includeDirs: ENVOY_PROTO_DIRS,
+    includeDirs: [...ENVOY_PROTO_INCLUDE_DIRS],
   })) as any).envoy.service.ext_proc.v3.ExternalProcessor.service as grpc.ServiceDefinition;
   return loaded;
 }

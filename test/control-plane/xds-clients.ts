@@ -1,9 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import * as xds from '@grpc/grpc-js-xds';
 import * as protoLoader from '@grpc/proto-loader';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { HealthService } from '../../proto/health.js';
+import { ENVOY_PROTO_INCLUDE_DIRS } from '../../proto/envoy-protos.js';
 import { SERVED_BY_HEADER } from '../../nodes/common/grpc-server.js';
 
 /**
@@ -45,16 +44,13 @@ export async function spread(client: grpc.Client & Record<string, any>, n: numbe
   return counts;
 }
 
-const require = createRequire(import.meta.url);
-const DEPS = join(dirname(require.resolve('@grpc/grpc-js-xds/package.json')), 'deps');
-
 const csdsDefinition = protoLoader.loadSync('envoy/service/status/v3/csds.proto', {
   keepCase: true,
   longs: String,
   enums: String,
   defaults: true,
   oneofs: true,
-  includeDirs: ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => join(DEPS, d)),
+  includeDirs: [...ENVOY_PROTO_INCLUDE_DIRS],
 });
 const CsdsService = (grpc.loadPackageDefinition(csdsDefinition) as any).envoy.service.status.v3.ClientStatusDiscoveryService as grpc.ServiceClientConstructor;
 

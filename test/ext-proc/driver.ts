@@ -17,7 +17,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { ENVOY_PROTO_DIRS } from '../../ext-proc/extproc/proto.js';
+import { ENVOY_PROTO_INCLUDE_DIRS } from '../../proto/envoy-protos.js';
 
 const definition = protoLoader.loadSync('envoy/service/ext_proc/v3/external_processor.proto', {
   keepCase: true,
@@ -25,7 +25,7 @@ const definition = protoLoader.loadSync('envoy/service/ext_proc/v3/external_proc
   enums: String,
   defaults: false,
   oneofs: true,
-  includeDirs: ENVOY_PROTO_DIRS,
+  includeDirs: [...ENVOY_PROTO_INCLUDE_DIRS],
 });
 const ExternalProcessor = (grpc.loadPackageDefinition(definition) as any).envoy.service.ext_proc.v3.ExternalProcessor as grpc.ServiceClientConstructor;
 
