@@ -1,3 +1,4 @@
+import { ANSWERED_PATHS } from '../../ext-proc/extproc/processor.js';
 import { compileRule } from '../routes/compile.js';
 import { grpcPath, type NamedRouteRule } from '../routes/schema.js';
 import type { EnvoyJson } from './envoy-json.js';
@@ -6,8 +7,8 @@ import { COORDINATOR, COORDINATOR_HTTP, FRONT_LISTENER, WRITER } from './names.j
 
 /** gRPC methods the coordinator answers by scatter-gather; every other method is the writer's. */
 export const SCATTER_METHODS = ['Search', 'Query', 'HybridSearch'] as const;
-/** REST paths the ext_proc processor answers itself. */
-export const SCATTER_REST_PATHS = ['search', 'query', 'get', 'hybrid_search'].map((a) => `/v2/vectordb/entities/${a}`);
+/** REST paths the ext_proc processor answers itself: the filter stays on for these routes. */
+const SCATTER_REST_PATHS = [...ANSWERED_PATHS];
 
 /** gRPC deadlines come from the client's grpc-timeout header, not from a route timeout. */
 const GRPC_ROUTE = { timeout: '0s', max_stream_duration: { grpc_timeout_header_max: '0s' } };
