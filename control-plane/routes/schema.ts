@@ -1,6 +1,7 @@
 import { RE2 } from 're2-wasm';
 import { z } from 'zod';
 import { normalizePrefix } from '../registry/schema.js';
+import { COLLECTION_HEADER } from './headers.js';
 
 /**
  * The etcd keys contract for operator route rules: `<prefix>/routes/<name>` holds one
@@ -10,8 +11,7 @@ import { normalizePrefix } from '../registry/schema.js';
  * clusters (does the named cluster exist?) is checked when a snapshot is built.
  */
 
-/** A header the front Envoy's ext_proc filter sets from the request body (and clients may set). */
-export const COLLECTION_HEADER = 'x-mishards-collection';
+export { COLLECTION_HEADER };
 
 const MILVUS_SERVICE = 'milvus.proto.milvus.MilvusService';
 

@@ -7,6 +7,7 @@ import { comparePks, countFieldData, partitionScope, prepareQuery, prepareSearch
 import { Code, collectionNotFound, MilvusError } from '../../milvus/status.js';
 import { templateValuesToJson } from '../../milvus/template-values.js';
 import type { MetadataCache } from '../cluster/metadata-cache.js';
+import { COLLECTION_HEADER } from '../../control-plane/routes/headers.js';
 import type { GroupTarget, Placement } from '../cluster/placement.js';
 import { contextFromMetadata, injectIntoMetadata } from '../../nodes/common/tracing.js';
 import type { CoordinatorMetrics } from './coordinator-metrics.js';
@@ -18,7 +19,7 @@ const CONSISTENCY = ['Strong', 'Session', 'Bounded', 'Eventually'];
 
 interface SubRequest {
   set: ReplicaSet;
-  request: object;
+  request: { collection_name: string; [field: string]: unknown };
 }
 
 /**
@@ -52,7 +53,7 @@ export class Coordinator {
   }
 
   /** Reader targets for the collection's sealed segments, plus the writer's share. */
-  private route(view: CollectionView, partitions: Set<number> | undefined, includeWriter: boolean, base: object): SubRequest[] {
+  private route(view: CollectionView, partitions: Set<number> | undefined, includeWriter: boolean, base: SubRequest["request"]): SubRequest[] {
     return tracer.startActiveSpan('get_routing', (span) => {
       try {
         const segments = view.segments.filter((s) => !partitions || partitions.has(s.partitionId)).map((s) => s.id);
@@ -87,6 +88,8 @@ export class Coordinator {
         return await Promise.all(subs.map((sub) => tracer.startActiveSpan(`search_${sub.set.name}`, async (span) => {
           const metadata = ctx.metadata.clone();
           injectIntoMetadata(context.active(), metadata);
+          // Operator rules of the reader groups' xDS routes may match or hash on it.
+          metadata.set(COLLECTION_HEADER, sub.request.collection_name);
           const done = this.metrics.subRequest(sub.set.name);
           try {
             const res = await this.fanout.call<T>(sub.set, method, sub.request, { ...ctx, metadata });
