@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Column, PrimaryKey } from '../core/columns.js';
@@ -172,11 +173,16 @@ export async function syncDeletes(root: string, rel: string): Promise<void> {
  */
 export async function readDeletes(root: string, rel: string, from: number): Promise<{ records: { ts: number; pks: PrimaryKey[] }[]; next: number }> {
   const path = join(root, rel, 'deletes.log');
-  let size: number;
+  // Readers call this for every segment of every search, and the log rarely changes (most
+  // segments have none): a synchronous stat that reports a missing file without throwing
+  // costs about 1 us, where an async stat costs ~50 us of CPU here (a thread-pool round
+  // trip, plus an ENOENT exception when there is no log). Only the read of new records,
+  // when the log has grown, goes through the thread pool.
+  let size = 0;
   try {
-    size = (await stat(path)).size;
+    size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
   } catch {
-    return { records: [], next: from };
+    // Unreadable for now: no new records, as for a missing log.
   }
   if (size <= from) return { records: [], next: from };
   const h = await open(path, 'r');
