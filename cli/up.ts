@@ -19,12 +19,21 @@ function startChild(name: string, args: string[]): Promise<Child> {
   const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MISHARDS_EXIT_WITH_PARENT: '1' } });
   let out = '';
   return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
+    const onData = (d: Buffer) => {
       out += d.toString();
-      const line = out.split('\n').find((l) => l.startsWith('ready '));
-      if (!line) return;
+      const lines = out.split('\n');
+      const i = lines.findIndex((l, n) => l.startsWith('ready ') && n < lines.length - 1);
+      if (i < 0) return;
+      // After its ready line a child's stdout (console traces) goes to our stderr: our stdout
+      // carries only the cluster's ready line, and nothing accumulates here.
+      child.stdout!.off('data', onData);
+      const rest = lines.slice(i + 1).join('\n');
+      if (rest) process.stderr.write(rest);
+      child.stdout!.pipe(process.stderr, { end: false });
+      const line = lines[i]!;
       resolve({ name, process: child, addresses: Object.fromEntries(line.split(' ').slice(2).map((kv) => kv.split('=') as [string, string])) });
-    });
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before it was ready`)));
   });
 }
