@@ -3,13 +3,15 @@ import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { DataType, primaryField } from '../../core/schema.js';
 import type { CollectionView } from '../../meta/collection-view.js';
 import { SearchResultDataType, toPlainObject } from '../../milvus/proto.js';
-import { comparePks, countFieldData, partitionScope, prepareQuery, prepareSearch } from '../../milvus/search-request.js';
+import { prepareHybridSearch } from '../../milvus/hybrid-request.js';
+import { comparePks, countFieldData, partitionScope, prepareQuery, prepareSearch, type PreparedSearch } from '../../milvus/search-request.js';
 import { Code, collectionNotFound, MilvusError } from '../../milvus/status.js';
 import { templateValuesToJson } from '../../milvus/template-values.js';
 import type { MetadataCache } from '../cluster/metadata-cache.js';
 import { COLLECTION_HEADER } from '../../control-plane/routes/headers.js';
 import type { GroupTarget, Placement } from '../cluster/placement.js';
 import { contextFromMetadata, injectIntoMetadata } from '../../nodes/common/tracing.js';
+import { fuseRankings } from '../../search/hybrid-rank.js';
 import type { CoordinatorMetrics } from './coordinator-metrics.js';
 import { gatherFieldsData, gatherIds, mergeSearchResults, type PartialResult, type Pick } from './merge.js';
 import type { CallContext, Fanout, ReplicaSet } from './fanout.js';
@@ -131,6 +133,11 @@ export class Coordinator {
     return this.traced('Search', req, ctx, () => this.doSearch(req, ctx));
   }
 
+  /** A HybridSearch under its own span: each sub-search scattered as a Search, then fused. */
+  hybridSearch(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+    return this.traced('HybridSearch', req, ctx, () => this.doHybridSearch(req, ctx));
+  }
+
   query(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
     return this.traced('Query', req, ctx, () => this.doQuery(req, ctx));
   }
@@ -149,6 +156,26 @@ export class Coordinator {
     }));
   }
 
+  /**
+   * The readers' and the writer's shares of one search (the prepared `p` of the raw request
+   * `raw`, each target asked for its best `k`), answered in parallel; decoded and merged by
+   * the caller.
+   */
+  private scatterSearch(view: CollectionView, p: PreparedSearch, raw: any, outputFields: string[], partitions: Set<number> | undefined, includeWriter: boolean, k: number, ctx: CallContext): Promise<any[]> {
+    const subs = this.route(view, partitions, includeWriter, {
+      collection_name: view.record.name,
+      placeholder_group: raw.placeholder_group,
+      topk: String(k),
+      metric_type: p.metric,
+      params_json: JSON.stringify(p.params.engine),
+      filter: raw.dsl ?? '',
+      template_values_json: templateValuesToJson(p.templateValues),
+      output_fields: outputFields,
+      partition_ids: partitions ? [...partitions].map(String) : [],
+    });
+    return this.scatter<any>(subs, 'SearchSegments', ctx);
+  }
+
   private async doSearch(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
     const view = await this.view(req.collection_name, ctx);
     const schema = view.record.schema;
@@ -156,22 +183,11 @@ export class Coordinator {
     const p = prepareSearch(schema, index, req);
     const { topk, offset, roundDecimal } = p.params;
     const partitions = this.partitionIds(view, req.partition_names);
-    const subs = this.route(view, partitions, this.includeWriter(view, req), {
-      collection_name: view.record.name,
-      placeholder_group: req.placeholder_group,
-      topk: String(topk + offset),
-      metric_type: p.metric,
-      params_json: JSON.stringify(p.params.engine),
-      filter: req.dsl ?? '',
-      template_values_json: templateValuesToJson(p.templateValues),
-      output_fields: req.output_fields ?? [],
-      partition_ids: partitions ? [...partitions].map(String) : [],
-    });
-    const responses = await this.scatter<any>(subs, 'SearchSegments', ctx);
+    const responses = await this.scatterSearch(view, p, req, req.output_fields ?? [], partitions, this.includeWriter(view, req), topk + offset, ctx);
     return tracer.startActiveSpan('do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
       try {
-        const partials: PartialResult[] = responses.map((r) => ({ data: toPlainObject(SearchResultDataType, r.result), timestamps: r.timestamps }));
+        const partials = decodePartials(responses);
         const pages = mergeSearchResults(partials, p.nq, topk, offset, p.metric);
         const picks = pages.flat();
         const pk = primaryField(schema);
@@ -186,6 +202,73 @@ export class Coordinator {
             ids: gatherIds(partials, picks, pk.dataType === DataType.Int64),
             topks: pages.map((page) => String(page.length)),
             output_fields: p.selection.names,
+            primary_field_name: pk.name,
+          },
+        };
+      } finally {
+        stop();
+        span.end();
+      }
+    });
+  }
+
+  /**
+   * A HybridSearch: every sub-search is scattered and merged exactly as a Search (its own
+   * topk and filter, the request's output fields), then the merged lists are fused by the
+   * ranker; each fused hit takes its output fields from the sub-search that found it first.
+   */
+  private async doHybridSearch(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+    const view = await this.view(req.collection_name, ctx);
+    const schema = view.record.schema;
+    const h = prepareHybridSearch(schema, view.indexes[0]!, req);
+    const partitions = this.partitionIds(view, req.partition_names);
+    const includeWriter = this.includeWriter(view, req);
+    const outputFields: string[] = req.output_fields ?? [];
+    const responses = await Promise.all(h.subs.map((p, i) =>
+      this.scatterSearch(view, p, req.requests[i], outputFields, partitions, includeWriter, p.params.topk, ctx)));
+    return tracer.startActiveSpan('do_merge', (span) => {
+      const stop = this.metrics.mergeSeconds.startTimer();
+      try {
+        const runs = responses.map(decodePartials);
+        const pk = primaryField(schema);
+        const intKeys = pk.dataType === DataType.Int64;
+        // All partials of all sub-searches in one array, so picks can point into any of them.
+        const all: PartialResult[] = runs.flat();
+        const bases: number[] = [];
+        let base = 0;
+        for (const r of runs) {
+          bases.push(base);
+          base += r.length;
+        }
+        const perSub = h.subs.map((p, i) => mergeSearchResults(runs[i]!, h.nq, p.params.topk, 0, h.metric));
+        const picks: Pick[] = [];
+        const scores: number[] = [];
+        const topks: string[] = [];
+        for (let q = 0; q < h.nq; q++) {
+          const lists = perSub.map((pages, i) => pages[q]!.map((pick) => {
+            const data = runs[i]![pick.partial]!.data;
+            const key: string = (data.ids?.int_id?.data ?? data.ids?.str_id?.data)[pick.row];
+            return { key: intKeys ? BigInt(key) : key, score: data.scores[pick.row] as number };
+          }));
+          const fused = fuseRankings(lists, h.ranker, h.metric, h.limit, h.offset);
+          for (const f of fused) {
+            const pick = perSub[f.list]![q]![f.pos]!;
+            picks.push({ partial: bases[f.list]! + pick.partial, row: pick.row });
+            scores.push(f.score);
+          }
+          topks.push(String(fused.length));
+        }
+        const round = (x: number) => (h.roundDecimal >= 0 ? Number(x.toFixed(h.roundDecimal)) : x);
+        return {
+          collection_name: view.record.name,
+          results: {
+            num_queries: String(h.nq),
+            top_k: String(h.limit),
+            fields_data: gatherFieldsData(all.map((x) => ({ fieldsData: x.data.fields_data })), picks),
+            scores: scores.map(round),
+            ids: gatherIds(all, picks, intKeys),
+            topks,
+            output_fields: h.selection.names,
             primary_field_name: pk.name,
           },
         };
@@ -232,6 +315,11 @@ export class Coordinator {
       }
     });
   }
+}
+
+/** SearchSegments answers as partial results (their `SearchResultData` decoded). */
+function decodePartials(responses: any[]): PartialResult[] {
+  return responses.map((r) => ({ data: toPlainObject(SearchResultDataType, r.result), timestamps: r.timestamps }));
 }
 
 /** Query rows of all partials ordered by primary key, one per key (its newest write). */

@@ -5,13 +5,13 @@ import { MAX_MESSAGE_BYTES } from '../../nodes/common/grpc-server.js';
 import { callContext, type Coordinator } from '../core/coordinator.js';
 
 /** Methods answered by scatter-gather; every other one goes to the writable node unchanged. */
-const SCATTERED = new Set(['Search', 'Query']);
+const SCATTERED = new Set(['Search', 'HybridSearch', 'Query']);
 const DEFAULT_TIMEOUT_MS = 120_000;
 
 const identity = (b: Buffer) => b;
 
 /**
- * The coordinator's MilvusService definition: Search and Query decoded as usual, every other
+ * The coordinator's MilvusService definition: Search, HybridSearch and Query decoded as usual, every other
  * method kept as raw bytes so it can be relayed to the writer without decoding.
  */
 export function frontServiceDefinition(): grpc.ServiceDefinition {
@@ -25,7 +25,7 @@ export function frontServiceDefinition(): grpc.ServiceDefinition {
 }
 
 /**
- * The implementation: scatter-gather for Search and Query, a byte-for-byte relay (with the
+ * The implementation: scatter-gather for Search, HybridSearch and Query, a byte-for-byte relay (with the
  * caller's deadline, metadata and cancellation) for the rest.
  */
 export function frontImplementation(coordinator: Coordinator, writerAddress: string, hooks: ServiceHooks): { implementation: grpc.UntypedServiceImplementation; close(): void } {
@@ -35,6 +35,7 @@ export function frontImplementation(coordinator: Coordinator, writerAddress: str
   });
   const implementation = milvusServiceImplementation({
     Search: (req, call) => coordinator.search(req, callContext(call, DEFAULT_TIMEOUT_MS)),
+    HybridSearch: (req, call) => coordinator.hybridSearch(req, callContext(call, DEFAULT_TIMEOUT_MS)),
     Query: (req, call) => coordinator.query(req, callContext(call, DEFAULT_TIMEOUT_MS)),
   }, hooks);
   for (const [name, method] of Object.entries(MilvusService.service)) {

@@ -7,7 +7,7 @@ import { route, type RestContext, type Route } from './route.js';
 import { columnLength, fieldsDataToRows, float32, idsOut, rowsToFieldsData } from './rows.js';
 
 /**
- * `/v2/vectordb/entities/*`. Search, query and get are answered by the coordinator's
+ * `/v2/vectordb/entities/*`. Search, hybrid search, query and get are answered by the coordinator's
  * scatter-gather (the REST body translated into the gRPC request it would be); insert,
  * upsert and delete go to the writable node.
  */
@@ -83,7 +83,7 @@ const searchBody = collectionBody.extend({
 });
 
 /** The string pairs of a gRPC SearchRequest's `search_params`. */
-function searchParams(b: z.infer<typeof searchBody>): { key: string; value: string }[] {
+function searchParams(b: Pick<z.infer<typeof searchBody>, 'limit' | 'offset' | 'annsField' | 'searchParams' | 'params'>): { key: string; value: string }[] {
   const nested = b.searchParams?.params ?? {};
   for (const p of [nested, b.params ?? {}]) {
     if ('radius' in p || 'range_filter' in p) throw invalidParameter('range search (radius, range_filter) is not supported by Mishards');
@@ -98,6 +98,45 @@ function searchParams(b: z.infer<typeof searchBody>): { key: string; value: stri
   if (b.searchParams?.metricType) pairs.push({ key: 'metric_type', value: b.searchParams.metricType });
   return pairs;
 }
+
+/** Search rows (the key, the output fields and `distance`) and the per-query `topks`. */
+function searchReply(res: Record<string, unknown>, ctx: RestContext): { data: Record<string, unknown>[]; topks: number[] } {
+  const r: any = res.results;
+  const keys = idsOut(r.ids, ctx.allowInt64);
+  const rows = fieldsDataToRows(r.fields_data, keys.length, ctx.allowInt64);
+  rows.forEach((row, i) => {
+    row[r.primary_field_name] = keys[i];
+    row.distance = float32(r.scores[i]);
+  });
+  return { data: rows, topks: r.topks.map(Number) };
+}
+
+/**
+ * Milvus's REST hybrid search: `search` (sub-searches, each with `data`, `annsField`,
+ * `filter`, `limit`, `params` or `searchParams`, `metricType`), `rerank`
+ * (`{strategy: "rrf"|"weighted", params}`), and the fused page's `limit` and `offset`.
+ */
+const hybridBody = collectionBody.extend({
+  search: z.array(z.object({
+    data: z.array(z.array(z.number())),
+    annsField: z.string().optional(),
+    filter: z.string().optional(),
+    limit: int,
+    offset: int,
+    exprParams,
+    groupingField: z.string().optional(),
+    metricType: z.string().optional(),
+    searchParams: z.object({ metricType: z.string().optional(), params: z.record(z.string(), z.unknown()).optional() }).optional(),
+    params: z.record(z.string(), z.unknown()).optional(),
+    ignoreGrowing: z.boolean().optional(),
+  })).optional().default([]),
+  rerank: z.object({ strategy: z.string().optional(), params: z.record(z.string(), z.unknown()).optional() }).optional(),
+  limit: int,
+  offset: int,
+  outputFields: names,
+  partitionNames: names,
+  consistencyLevel,
+});
 
 export const entityRoutes: Record<string, Route> = {
   insert: route(dataBody, async (b, ctx) => {
@@ -165,17 +204,40 @@ export const entityRoutes: Record<string, Route> = {
       nq: String(b.data.length),
       ...consistency(b.consistencyLevel),
     }, ctx.call);
-    const r: any = res.results;
-    const keys = idsOut(r.ids, ctx.allowInt64);
-    const rows = fieldsDataToRows(r.fields_data, keys.length, ctx.allowInt64);
-    rows.forEach((row, i) => {
-      row[r.primary_field_name] = keys[i];
-      row.distance = float32(r.scores[i]);
-    });
-    return { data: rows, topks: r.topks.map(Number) };
+    return searchReply(res, ctx);
   }),
 
-  hybrid_search: route(collectionBody, async () => {
-    throw invalidParameter('hybrid_search is not supported by Mishards: a collection has one vector field; use /v2/vectordb/entities/search');
+  hybrid_search: route(hybridBody, async (b, ctx) => {
+    if (b.search.length === 0) throw invalidParameter('hybrid search needs at least one search request in search');
+    const requests = b.search.map((sub, i) => {
+      if (sub.data.length === 0) throw new RestError(RestCode.MissingRequiredParameters, `missing required parameters, error: search[${i}].data (the query vectors) is empty`);
+      if (sub.groupingField) throw invalidParameter('grouping search (groupingField) is not supported by Mishards');
+      const params = searchParams({ ...sub, searchParams: { metricType: sub.metricType ?? sub.searchParams?.metricType, params: { ...sub.searchParams?.params, ...sub.params } }, params: undefined });
+      return {
+        collection_name: b.collectionName,
+        placeholder_group: encodeQueryVectors(sub.data),
+        dsl: sub.filter ?? '',
+        dsl_type: 'BoolExprV1',
+        expr_template_values: templateValues(sub.exprParams),
+        search_params: params,
+        nq: String(sub.data.length),
+      };
+    });
+    const rerank = b.rerank ?? { strategy: 'rrf' };
+    const res = await ctx.coordinator.hybridSearch({
+      collection_name: b.collectionName,
+      requests,
+      rank_params: [
+        { key: 'strategy', value: rerank.strategy ?? 'rrf' },
+        { key: 'params', value: JSON.stringify(rerank.params ?? {}) },
+        { key: 'limit', value: String(b.limit ?? DEFAULT_LIMIT) },
+        { key: 'offset', value: String(b.offset ?? 0) },
+        { key: 'round_decimal', value: '-1' },
+      ],
+      output_fields: b.outputFields ?? [],
+      partition_names: b.partitionNames ?? [],
+      ...consistency(b.consistencyLevel),
+    }, ctx.call);
+    return searchReply(res, ctx);
   }),
 };

@@ -2,6 +2,7 @@ import type { PrimaryKey } from '../../core/columns.js';
 import { DataType, primaryField, vectorField } from '../../core/schema.js';
 import { MetaConflictError } from '../../meta/errors.js';
 import { decodeFieldsData } from '../../milvus/field-data.js';
+import { prepareHybridSearch } from '../../milvus/hybrid-request.js';
 import { encodeFieldsData, encodeIds } from '../../milvus/results.js';
 import { comparePks, compileRequestFilter, countFieldData, partitionScope, prepareQuery, prepareSearch } from '../../milvus/search-request.js';
 import { decodeCollectionSchema, encodeCollectionSchema, validateName } from '../../milvus/schema-codec.js';
@@ -11,6 +12,7 @@ import {
 } from '../../milvus/status.js';
 import { searchSegments, queryRows } from '../../search/segment-search.js';
 import type { Hit } from '../../search/hits.js';
+import { fuseRankings } from '../../search/hybrid-rank.js';
 import type { CollectionState } from './collection-state.js';
 import { DEFAULT_PARTITION, type Writer } from './writer.js';
 
@@ -353,6 +355,42 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
           ids: encodeIds(primaryField(c.schema).dataType, hits.map((h) => h.pk)),
           topks: pages.map((page) => String(page.length)),
           output_fields: p.selection.names,
+          primary_field_name: primaryField(c.schema).name,
+        },
+      };
+    },
+
+    async HybridSearch(req) {
+      const c = loaded(req.collection_name);
+      const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req);
+      const segments = c.segments(partitionIds(c, req.partition_names));
+      // Every sub-search is an exact search of its own (its topk, its filter); the fused
+      // hits keep the row of the sub-search that found them first, for their output fields.
+      const perSub = await Promise.all(h.subs.map((p) => searchSegments(segments, {
+        queries: p.queries, nq: p.nq, k: p.params.topk, metric: p.metric, params: p.params.engine, filter: p.filter,
+      }, writer.engine)));
+      const hits: Hit[] = [];
+      const scores: number[] = [];
+      const topks: string[] = [];
+      for (let q = 0; q < h.nq; q++) {
+        const fused = fuseRankings(perSub.map((lists) => lists[q]!.map((hit) => ({ key: hit.pk, score: hit.score }))), h.ranker, h.metric, h.limit, h.offset);
+        for (const f of fused) {
+          hits.push(perSub[f.list]![q]![f.pos]!);
+          scores.push(f.score);
+        }
+        topks.push(String(fused.length));
+      }
+      const round = (x: number) => (h.roundDecimal >= 0 ? Number(x.toFixed(h.roundDecimal)) : x);
+      return {
+        collection_name: c.record.name,
+        results: {
+          num_queries: String(h.nq),
+          top_k: String(h.limit),
+          fields_data: encodeFieldsData(c.schema, hits, h.selection),
+          scores: scores.map(round),
+          ids: encodeIds(primaryField(c.schema).dataType, hits.map((x) => x.pk)),
+          topks,
+          output_fields: h.selection.names,
           primary_field_name: primaryField(c.schema).name,
         },
       };

@@ -169,7 +169,7 @@ describe('REST v2 edge cases over HTTP', () => {
   it('says clearly what Mishards does not support', async () => {
     const hybrid = await post('entities/hybrid_search', { collectionName: 'items', search: [], rerank: {} });
     expect(hybrid.json.code).toBe(1100);
-    expect(hybrid.json.message).toMatch(/hybrid_search is not supported/);
+    expect(hybrid.json.message).toMatch(/hybrid search needs at least one search request/);
     const range = await post('entities/search', { collectionName: 'items', data: [vec(1)], searchParams: { params: { radius: 1 } } });
     expect(range.json.message).toMatch(/range search/);
     const grouping = await post('entities/search', { collectionName: 'items', data: [vec(1)], groupingField: 'big' });

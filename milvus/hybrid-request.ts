@@ -1,0 +1,101 @@
+import type { CollectionSchema } from '../core/schema.js';
+import type { MetricType } from '../engine/engine.js';
+import type { IndexRecord } from '../meta/store.js';
+import type { Ranker } from '../search/hybrid-rank.js';
+import type { OutputSelection } from './results.js';
+import { prepareSearch, type PreparedSearch } from './search-request.js';
+import { MAX_TOPK } from './search-params.js';
+import { invalidParameter, MilvusError } from './status.js';
+
+/**
+ * Validation and parsing of a Milvus HybridSearchRequest: its `requests` (each a
+ * SearchRequest, prepared as Search prepares one), the ranker and paging of `rank_params`
+ * (`strategy`, `params` as JSON, `limit`, `offset`, `round_decimal`), and the request-level
+ * `output_fields`. Shared by the writable node and the coordinator.
+ *
+ * Each sub-search returns its own `topk` best hits; a sub-request's `offset` is not applied
+ * (the SDK copies the top-level offset into every sub-request): paging applies to the fused
+ * list, with the `limit` and `offset` of `rank_params`.
+ */
+
+/** Milvus caps the number of sub-searches of one hybrid search. */
+export const MAX_SUB_SEARCHES = 1024;
+const DEFAULT_RRF_K = 60;
+
+export interface PreparedHybridSearch {
+  /** One prepared search per sub-request, in request order. */
+  subs: PreparedSearch[];
+  ranker: Ranker;
+  limit: number;
+  offset: number;
+  roundDecimal: number;
+  nq: number;
+  metric: MetricType;
+  selection: OutputSelection;
+}
+
+function intParam(name: string, raw: string, lo: number, hi: number): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < lo || n > hi) throw invalidParameter(`rank_params ${name} [${raw}] is invalid, it should be an integer in range [${lo}, ${hi}]`);
+  return n;
+}
+
+export function parseRanker(strategyRaw: string | undefined, paramsRaw: string | undefined, subSearches: number): Ranker {
+  const strategy = (strategyRaw ?? '').trim().toLowerCase() || 'rrf';
+  let params: Record<string, unknown> = {};
+  if (paramsRaw !== undefined && paramsRaw.trim() !== '') {
+    try {
+      params = JSON.parse(paramsRaw);
+    } catch {
+      throw invalidParameter(`rank_params params is not valid JSON: ${paramsRaw}`);
+    }
+    if (typeof params !== 'object' || params === null || Array.isArray(params)) throw invalidParameter('rank_params params must be a JSON object');
+  }
+  if (strategy === 'rrf') {
+    const k = params.k === undefined ? DEFAULT_RRF_K : Number(params.k);
+    if (typeof params.k === 'boolean' || !Number.isFinite(k) || k <= 0 || k >= 16384) throw invalidParameter(`the k of the rrf ranker must be a number in range (0, 16384), got ${JSON.stringify(params.k)}`);
+    return { strategy: 'rrf', k };
+  }
+  if (strategy === 'weighted') {
+    const weights = params.weights;
+    if (!Array.isArray(weights) || !weights.every((w) => typeof w === 'number' && Number.isFinite(w))) {
+      throw invalidParameter('the weighted ranker needs params.weights, an array of numbers');
+    }
+    if (weights.length !== subSearches) throw invalidParameter(`the weighted ranker has ${weights.length} weights for ${subSearches} search requests: give one weight per request`);
+    if (weights.some((w) => w < 0 || w > 1)) throw invalidParameter(`the weights of the weighted ranker must be in range [0, 1], got ${JSON.stringify(weights)}`);
+    const norm = params.norm_score;
+    if (norm !== undefined && typeof norm !== 'boolean') throw invalidParameter(`norm_score of the weighted ranker must be a boolean, got ${JSON.stringify(norm)}`);
+    return { strategy: 'weighted', weights: weights as number[], normScore: norm ?? true };
+  }
+  throw invalidParameter(`unknown rank strategy ${JSON.stringify(strategyRaw)}: use rrf or weighted`);
+}
+
+export function prepareHybridSearch(schema: CollectionSchema, index: IndexRecord, req: any): PreparedHybridSearch {
+  const requests: any[] = req.requests ?? [];
+  if (requests.length === 0) throw invalidParameter('hybrid search needs at least one search request in requests');
+  if (requests.length > MAX_SUB_SEARCHES) throw invalidParameter(`hybrid search takes at most ${MAX_SUB_SEARCHES} search requests, got ${requests.length}`);
+  const outputFields: string[] = req.output_fields ?? [];
+  const subs = requests.map((sub, i) => {
+    try {
+      return prepareSearch(schema, index, { ...sub, output_fields: outputFields });
+    } catch (e) {
+      if (e instanceof MilvusError) throw new MilvusError(e.errorCode, e.code, `requests[${i}]: ${e.message}`, e.retriable);
+      throw e;
+    }
+  });
+  const nq = subs[0]!.nq;
+  const odd = subs.findIndex((s) => s.nq !== nq);
+  if (odd >= 0) throw invalidParameter(`every search request of a hybrid search must have the same nq: requests[0] has ${nq}, requests[${odd}] has ${subs[odd]!.nq}`);
+  const kv = new Map<string, string>((req.rank_params ?? []).map((p: { key: string; value: string }) => [p.key, String(p.value)]));
+  const ranker = parseRanker(kv.get('strategy'), kv.get('params'), subs.length);
+  const metric = subs[0]!.metric;
+  if (ranker.strategy === 'weighted' && !ranker.normScore && metric === 'L2') {
+    throw invalidParameter('norm_score false is not supported with the L2 metric by Mishards: distances cannot be summed with similarities; use norm_score true');
+  }
+  if (!kv.has('limit')) throw invalidParameter('limit is not set in rank_params');
+  const limit = intParam('limit', kv.get('limit')!, 1, MAX_TOPK);
+  const offset = kv.has('offset') && kv.get('offset') !== '' ? intParam('offset', kv.get('offset')!, 0, MAX_TOPK) : 0;
+  if (limit + offset > MAX_TOPK) throw invalidParameter(`rank_params limit + offset [${limit + offset}] is invalid, it should be in range [1, ${MAX_TOPK}]`);
+  const roundDecimal = kv.has('round_decimal') && kv.get('round_decimal') !== '' ? intParam('round_decimal', kv.get('round_decimal')!, -1, 6) : -1;
+  return { subs, ranker, limit, offset, roundDecimal, nq, metric, selection: subs[0]!.selection };
+}
