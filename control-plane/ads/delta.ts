@@ -1,5 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import { PUSH_ORDER, type Snapshot, type TypeUrl, type XdsResource } from '../xds/snapshot.js';
+import { type Snapshot, type TypeUrl, type XdsResource } from '../xds/snapshot.js';
 import type { DeltaDiscoveryRequest } from './proto.js';
 import { AdsStream, TypeState, type StreamContext } from './stream.js';
 import { encodeDeltaDiscoveryResponse } from './wire.js';
@@ -56,14 +56,7 @@ export class DeltaStream extends AdsStream<DeltaDiscoveryRequest, DeltaTypeState
     if (snapshot) this.answer(t, snapshot, undefined);
   }
 
-  protected push(snapshot: Snapshot, publishedAt: number | undefined): void {
-    for (const typeUrl of PUSH_ORDER) {
-      const t = this.types.get(typeUrl);
-      if (t) this.answer(t, snapshot, publishedAt);
-    }
-  }
-
-  private answer(t: DeltaTypeState, snapshot: Snapshot, publishedAt: number | undefined): void {
+  protected answer(t: DeltaTypeState, snapshot: Snapshot, publishedAt: number | undefined): void {
     const typeSnapshot = snapshot.types.get(t.typeUrl);
     if (!typeSnapshot) return;
     const existing = typeSnapshot.resources;

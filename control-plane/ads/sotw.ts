@@ -1,5 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import { PUSH_ORDER, WILDCARD_TYPES, type Snapshot, type TypeUrl, type XdsResource } from '../xds/snapshot.js';
+import { WILDCARD_TYPES, type Snapshot, type TypeUrl, type XdsResource } from '../xds/snapshot.js';
 import type { DiscoveryRequest } from './proto.js';
 import { AdsStream, TypeState, type StreamContext } from './stream.js';
 import { encodeDiscoveryResponse } from './wire.js';
@@ -54,14 +54,7 @@ export class SotwStream extends AdsStream<DiscoveryRequest, SotwTypeState> {
     if (snapshot) this.answer(t, snapshot, undefined);
   }
 
-  protected push(snapshot: Snapshot, publishedAt: number | undefined): void {
-    for (const typeUrl of PUSH_ORDER) {
-      const t = this.types.get(typeUrl);
-      if (t) this.answer(t, snapshot, publishedAt);
-    }
-  }
-
-  private answer(t: SotwTypeState, snapshot: Snapshot, publishedAt: number | undefined): void {
+  protected answer(t: SotwTypeState, snapshot: Snapshot, publishedAt: number | undefined): void {
     const typeSnapshot = snapshot.types.get(t.typeUrl);
     if (!typeSnapshot) return;
     const { subscription, held } = t;

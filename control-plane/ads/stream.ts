@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import type { Snapshot, SnapshotSource, TypeUrl } from '../xds/snapshot.js';
+import { PUSH_ORDER, type Snapshot, type SnapshotSource, type TypeUrl } from '../xds/snapshot.js';
 import { ResponseLedger, type ClientStatus, type StreamKind, type TypeStatus } from './client-status.js';
 import type { EncodedResources } from './encoded.js';
 import type { AdsMetrics } from './metrics.js';
@@ -81,8 +81,16 @@ export abstract class AdsStream<Req extends IncomingRequest, T extends TypeState
   /** Answers a request for a served type; the node is known. */
   protected abstract handle(request: Req, t: T, first: boolean): void;
 
+  /** Sends what `snapshot` changes for the client in one type (nothing when nothing changed). */
+  protected abstract answer(t: T, snapshot: Snapshot, publishedAt: number | undefined): void;
+
   /** Sends what a new snapshot changes for this client, types in PUSH_ORDER. */
-  protected abstract push(snapshot: Snapshot, publishedAt: number | undefined): void;
+  private push(snapshot: Snapshot, publishedAt: number | undefined): void {
+    for (const typeUrl of PUSH_ORDER) {
+      const t = this.types.get(typeUrl);
+      if (t) this.answer(t, snapshot, publishedAt);
+    }
+  }
 
   protected abstract newTypeState(typeUrl: TypeUrl): T;
 
