@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { ENVOY_PROTO_INCLUDE_DIRS } from '../../proto/envoy-protos.js';
+import { envoyLoaderOptions } from '../../proto/envoy-protos.js';
 
 /**
  * Envoy's xDS protos as shipped by @grpc/grpc-js-xds (deps/), and the ADS service loaded
@@ -8,23 +8,14 @@ import { ENVOY_PROTO_INCLUDE_DIRS } from '../../proto/envoy-protos.js';
  * defaults filled, unset messages null); responses are written as already-encoded bytes
  * (wire.ts), so the service's response serializer passes Buffers through.
  */
-export { ENVOY_PROTO_INCLUDE_DIRS };
 
 export const ADS_PROTO = 'envoy/service/discovery/v3/ads.proto';
 export const ADS_SERVICE_NAME = 'envoy.service.discovery.v3.AggregatedDiscoveryService';
 
-export const ADS_LOADER_OPTIONS: protoLoader.Options = {
-  keepCase: true,
-  longs: String,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-  includeDirs: [...ENVOY_PROTO_INCLUDE_DIRS],
-};
 
 /** The ADS package definition (clients in tests and tools load the service from it). */
 export function loadAdsPackageDefinition(): protoLoader.PackageDefinition {
-  return protoLoader.loadSync(ADS_PROTO, ADS_LOADER_OPTIONS);
+  return protoLoader.loadSync(ADS_PROTO, envoyLoaderOptions(true));
 }
 
 export interface Node {

@@ -1,6 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { ENVOY_PROTO_INCLUDE_DIRS } from '../../proto/envoy-protos.js';
+import { loadEnvoyService } from '../../proto/envoy-protos.js';
 
 /**
  * Envoy's own ext_proc protos, as `@grpc/grpc-js-xds` ships them (with their xds, googleapis
@@ -15,13 +14,6 @@ let loaded: grpc.ServiceDefinition | undefined;
  * enums as names, bytes as Buffers, and unset fields absent.
  */
 export function externalProcessorDefinition(): grpc.ServiceDefinition {
-  loaded ??= (grpc.loadPackageDefinition(protoLoader.loadSync('envoy/service/ext_proc/v3/external_processor.proto', {
-    keepCase: true,
-    longs: String,
-    enums: String,
-    defaults: false,
-    oneofs: true,
-    includeDirs: [...ENVOY_PROTO_INCLUDE_DIRS],
-  })) as any).envoy.service.ext_proc.v3.ExternalProcessor.service as grpc.ServiceDefinition;
+  loaded ??= loadEnvoyService('envoy/service/ext_proc/v3/external_processor.proto', 'envoy.service.ext_proc.v3.ExternalProcessor', false).service;
   return loaded;
 }

@@ -1,9 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import * as xds from '@grpc/grpc-js-xds';
-import * as protoLoader from '@grpc/proto-loader';
 import { HealthService } from '../../proto/health.js';
-import { ENVOY_PROTO_INCLUDE_DIRS } from '../../proto/envoy-protos.js';
-import { SERVED_BY_HEADER } from '../../nodes/common/grpc-server.js';
+import { loadEnvoyService } from '../../proto/envoy-protos.js';
+import { SERVED_BY_HEADER } from '../../nodes/common/health.js';
 
 /**
  * Proxyless gRPC clients of the control plane: real @grpc/grpc-js-xds channels, each with its
@@ -44,15 +43,7 @@ export async function spread(client: grpc.Client & Record<string, any>, n: numbe
   return counts;
 }
 
-const csdsDefinition = protoLoader.loadSync('envoy/service/status/v3/csds.proto', {
-  keepCase: true,
-  longs: String,
-  enums: String,
-  defaults: true,
-  oneofs: true,
-  includeDirs: [...ENVOY_PROTO_INCLUDE_DIRS],
-});
-const CsdsService = (grpc.loadPackageDefinition(csdsDefinition) as any).envoy.service.status.v3.ClientStatusDiscoveryService as grpc.ServiceClientConstructor;
+const CsdsService = loadEnvoyService('envoy/service/status/v3/csds.proto', 'envoy.service.status.v3.ClientStatusDiscoveryService', true);
 
 export interface ResourceStatus {
   nodeId: string;

@@ -13,20 +13,13 @@
  *   stream failing) is what Envoy turns into its own 500, a timeout into its 504.
  *
  * Written from the proto comments of external_processor.proto and ext_proc.proto; it shares
- * no code with the service beyond the proto files' location.
+ * no code with the service beyond loading the proto files.
  */
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { ENVOY_PROTO_INCLUDE_DIRS } from '../../proto/envoy-protos.js';
+import { envoyLoaderOptions } from '../../proto/envoy-protos.js';
 
-const definition = protoLoader.loadSync('envoy/service/ext_proc/v3/external_processor.proto', {
-  keepCase: true,
-  longs: String,
-  enums: String,
-  defaults: false,
-  oneofs: true,
-  includeDirs: [...ENVOY_PROTO_INCLUDE_DIRS],
-});
+const definition = protoLoader.loadSync('envoy/service/ext_proc/v3/external_processor.proto', envoyLoaderOptions(false));
 const ExternalProcessor = (grpc.loadPackageDefinition(definition) as any).envoy.service.ext_proc.v3.ExternalProcessor as grpc.ServiceClientConstructor;
 
 /** What the filter's `request_attributes` would carry: values of Envoy attributes by name. */

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import protobuf from 'protobufjs';
-import { ENVOY_PROTO_INCLUDE_DIRS } from '../../../control-plane/ads/proto.js';
+import { ENVOY_PROTO_INCLUDE_DIRS } from '../../../proto/envoy-protos.js';
 import { TypeUrl, type Snapshot, type TypeSnapshot, type XdsResource } from '../../../control-plane/xds/snapshot.js';
 
 /**
