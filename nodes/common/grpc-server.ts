@@ -3,25 +3,10 @@ import * as grpc from '@grpc/grpc-js';
 /** Message size limits well above gRPC's 4 MiB default: batches of vectors are large. */
 export const MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
 
-/** The response header naming the process that answered (for load-balanced callers). */
-export const SERVED_BY_HEADER = 'mishards-served-by';
-
-/**
- * `servedBy` is read on every call: behind a load balancer or an xDS-balanced channel, the
- * caller learns which process answered from the `mishards-served-by` response header.
- */
-export function createGrpcServer(servedBy: () => string): grpc.Server {
-  const tagResponses: grpc.ServerInterceptor = (_method, call) =>
-    new grpc.ServerInterceptingCall(call, {
-      sendMetadata: (metadata, next) => {
-        metadata.set(SERVED_BY_HEADER, servedBy());
-        next(metadata);
-      },
-    });
+export function createGrpcServer(): grpc.Server {
   return new grpc.Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-    interceptors: [tagResponses],
   });
 }
 

@@ -3,6 +3,13 @@ import * as grpc from '@grpc/grpc-js';
 type Status = 'SERVING' | 'NOT_SERVING';
 
 /**
+ * The response header of Check naming the process that answered: behind a load balancer or an
+ * xDS-balanced channel, a health check tells which process it reached. Only Check carries it,
+ * so no other call pays for it.
+ */
+export const SERVED_BY_HEADER = 'mishards-served-by';
+
+/**
  * grpc.health.v1.Health for one process. Every service the process serves shares the
  * process's status ("" names the process itself): a node is either taking traffic or
  * shutting down. Unknown service names get NOT_FOUND from Check and SERVICE_UNKNOWN from
@@ -14,7 +21,8 @@ export class HealthState {
   /** Open Watch streams, each with whether it watches a known service. */
   private readonly watchers = new Map<grpc.ServerWritableStream<{ service: string }, { status: string }>, boolean>();
 
-  constructor(serviceNames: string[]) {
+  /** `servedBy`: the process's gRPC address, once bound. */
+  constructor(serviceNames: string[], private readonly servedBy: () => string = () => '') {
     this.known = new Set(['', ...serviceNames]);
   }
 
@@ -42,6 +50,9 @@ export class HealthState {
           callback({ code: grpc.status.NOT_FOUND, details: `unknown service ${JSON.stringify(call.request.service)}` });
           return;
         }
+        const metadata = new grpc.Metadata();
+        metadata.set(SERVED_BY_HEADER, this.servedBy());
+        call.sendMetadata(metadata);
         callback(null, { status: this.status });
       },
       Watch: (call: grpc.ServerWritableStream<{ service: string }, { status: string }>) => {
