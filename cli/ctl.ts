@@ -65,9 +65,11 @@ export async function ctl(argv: string[], out: (line: string) => void = (l) => p
   }
 }
 
-async function readNodes(ctx: Ctx): Promise<{ key: string; registration: NodeRegistration }[]> {
+type RegisteredNode = { key: string; registration: NodeRegistration };
+
+async function readNodes(ctx: Ctx): Promise<RegisteredNode[]> {
   const kvs = await ctx.etcd.getAll().prefix(nodesPrefix(ctx.prefix)).strings();
-  const list: { key: string; registration: NodeRegistration }[] = [];
+  const list: RegisteredNode[] = [];
   for (const [key, text] of Object.entries(kvs)) {
     try {
       list.push({ key, registration: parseNodeRegistration(ctx.prefix, key, text) });
@@ -120,37 +122,49 @@ function readInput(file: string | undefined): string {
 }
 
 /**
- * What the control plane would say about `text` at `key`: the schema first, then the same
- * snapshot build the control plane runs over the cluster as registered now.
+ * What the control plane would say about each rule (by name): the schema first, then, for the
+ * rules that pass it, one snapshot build over the cluster as registered now, as the control
+ * plane runs it. Rules without a problem are absent from the answer.
  */
-async function check(ctx: Ctx, name: string, text: string): Promise<string | undefined> {
-  const key = routeKey(ctx.prefix, name);
-  let rule;
-  try {
-    rule = parseRouteRule(ctx.prefix, key, text);
-  } catch (e) {
-    return `${key}: ${describeError(e)}`;
+function problems(ctx: Ctx, registered: RegisteredNode[], texts: Map<string, string>): Map<string, string> {
+  const found = new Map<string, string>();
+  const rules = [];
+  for (const [name, text] of texts) {
+    const key = routeKey(ctx.prefix, name);
+    try {
+      rules.push({ key, rule: parseRouteRule(ctx.prefix, key, text) });
+    } catch (e) {
+      found.set(name, `${key}: ${describeError(e)}`);
+    }
   }
-  const registered = await readNodes(ctx);
   const built = new SnapshotBuilder(encodeEnvoyJson).build({
     nodes: registered.map((n) => ({ ...n, resolve: (hp: string) => ({ ip: '127.0.0.1', port: Number(hp.slice(hp.lastIndexOf(':') + 1)) }) })),
-    routes: [{ key, rule }],
+    routes: rules,
     health: () => 'UNKNOWN',
     revision: 0n,
     front: CONTROL_PLANE_DEFAULTS.front,
   });
-  const rejection = built.rejected.find((r) => r.key === key);
-  return rejection && `${key}: ${rejection.reason}`;
+  for (const r of built.rejected) {
+    const name = r.key.slice(routesPrefix(ctx.prefix).length);
+    if (texts.has(name)) found.set(name, `${r.key}: ${r.reason}`);
+  }
+  return found;
+}
+
+/** The problem of one rule, if any. */
+async function check(ctx: Ctx, name: string, text: string): Promise<string | undefined> {
+  return problems(ctx, await readNodes(ctx), new Map([[name, text]])).get(name);
 }
 
 async function routes(ctx: Ctx, [sub, ...args]: string[]): Promise<number> {
   if (sub === 'list') {
-    const kvs = await ctx.etcd.getAll().prefix(routesPrefix(ctx.prefix)).strings();
-    const rows = await Promise.all(Object.entries(kvs).map(async ([key, text]) => {
-      const name = key.slice(routesPrefix(ctx.prefix).length);
-      const problem = await check(ctx, name, text);
-      return { name, key, valid: !problem, ...(problem ? { problem } : {}) };
-    }));
+    const [kvs, registered] = await Promise.all([ctx.etcd.getAll().prefix(routesPrefix(ctx.prefix)).strings(), readNodes(ctx)]);
+    const texts = new Map(Object.entries(kvs).map(([key, text]) => [key.slice(routesPrefix(ctx.prefix).length), text]));
+    const found = problems(ctx, registered, texts);
+    const rows = [...texts.keys()].map((name) => {
+      const problem = found.get(name);
+      return { name, key: routeKey(ctx.prefix, name), valid: !problem, ...(problem ? { problem } : {}) };
+    });
     if (ctx.json) ctx.out(JSON.stringify(rows, null, 2));
     else for (const line of table([['NAME', 'STATUS'], ...rows.map((r) => [r.name, r.problem ?? 'ok'])])) ctx.out(line);
     return rows.every((r) => r.valid) ? 0 : 1;

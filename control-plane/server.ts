@@ -87,7 +87,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
         nodes: [...registered].map(([key, registration]) => ({ key, registration, resolve: (hp: string) => resolver.resolve(hp) })),
         routes: [...routes.entries()].map(([key, rule]) => ({ key, rule })),
         health: (address) => health.status(address),
-        revision: nodes.maxModRevision() > routes.maxModRevision() ? nodes.maxModRevision() : routes.maxModRevision(),
+        revision: [nodes.maxModRevision(), routes.maxModRevision()].reduce((a, b) => (a > b ? a : b)),
         front: o.front,
       });
     } catch (e) {
