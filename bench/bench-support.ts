@@ -1,4 +1,4 @@
-/** What every benchmark script needs: SDK status checks and cleanup that survives Ctrl-C. */
+/** What every benchmark script needs: SDK status checks, sizes from the environment, cleanup that survives Ctrl-C. */
 
 interface Status {
   error_code?: unknown;
@@ -13,6 +13,15 @@ export function ok<T extends object>(what: string, reply: T): T {
   const status: Status = (reply as { status?: Status }).status ?? (reply as Status);
   if (status.error_code !== 'Success') throw new Error(`${what} failed: ${String(status.error_code)} ${String(status.reason ?? '')}`);
   return reply;
+}
+
+/** A positive integer from the environment (`BENCH_ROWS=20000`), else `fallback`. */
+export function envInt(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
+  return n;
 }
 
 export interface Cleanup {
@@ -60,4 +69,19 @@ export function cleanupOnExit(what: string): Cleanup {
       return interrupted;
     },
   };
+}
+
+/**
+ * Runs a benchmark's main, reports its failure (unless an interrupt caused it), sets the exit
+ * code, and runs the cleanup steps whatever happened.
+ */
+export async function runBench(name: string, exit: Cleanup, main: () => Promise<void>): Promise<void> {
+  try {
+    await main();
+  } catch (e) {
+    if (!exit.interrupted) console.error(`${name} failed: ${(e as Error).stack ?? e}`);
+    process.exitCode = 1;
+  } finally {
+    await exit.run();
+  }
 }

@@ -15,37 +15,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HNSW_DEFAULTS } from '../engine/index.js';
-import { bruteForceTopK, clusteredVectors } from './clustered-data.js';
+import { bruteForceTopK, clusteredVectors, DATA } from './clustered-data.js';
 import { histograms, mean, pooled, quantile, scrape, since, type Histogram, type Series } from './cluster-metrics.js';
-import { BenchCluster } from './cluster-up.js';
+import { BenchCluster, sealRowsFor } from './cluster-up.js';
 import {
-  FIGURE_HEADERS, figureCells, fmtInt, loadNote, machineNote, ownCpuUs, serverCpuUs, table, timeQueries, type Ids, type SearchFigures,
+  FIGURE_HEADERS, figureCells, fmtInt, loadNote, machineNote, ownCpuUs, serverCpuUs, table, timeQueries, type Ids, type SearchFigures, medianFigures,
 } from './node-measure.js';
 import { BenchWriter } from './node-writer.js';
-import { cleanupOnExit } from './bench-support.js';
-
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
-  return n;
-}
+import { cleanupOnExit, envInt, runBench } from './bench-support.js';
 
 const ROWS = envInt('BENCH_ROWS', 100_000);
-const DIM = 128;
-const CLUSTERS = 100;
-const SEED = 1;
-const K = 10;
+const { dim: DIM, clusters: CLUSTERS, seed: SEED, k: K } = DATA;
 const QUERIES = envInt('BENCH_QUERIES', 1000);
-/** Enough segments that the hash ring gives each of the three reader groups several. */
-const SEGMENTS = 12;
-/**
- * SEGMENTS - 1 full segments sealed by size, and a smaller last one that Flush seals: were the
- * last insert to reach the threshold, its seal would checkpoint the log concurrently with
- * Flush's, which fails Flush today (two checkpoints share one temporary file, storage/wal.ts).
- */
-const SEAL_ROWS = Math.floor(ROWS / SEGMENTS) + 1;
+const SEAL_ROWS = sealRowsFor(ROWS);
 /** Above the row count: only Flush seals the single node's one segment, for the same reason. */
 const SINGLE_SEAL_ROWS = ROWS + 1;
 const HNSW = { M: HNSW_DEFAULTS.M, efConstruction: HNSW_DEFAULTS.efConstruction };
@@ -71,21 +53,6 @@ const msText = (s: number) => (s * 1000).toFixed(3);
 
 function section(title: string): void {
   console.log(`\n${title}\n${loadNote()}`);
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-/** Figure by figure, the median over rounds (recall is the same every round). */
-function medianFigures(rounds: SearchFigures[]): SearchFigures {
-  const pick = (f: keyof SearchFigures) => median(rounds.map((r) => r[f]));
-  return {
-    recall: pick('recall'), qps: pick('qps'), p50Ms: pick('p50Ms'), p99Ms: pick('p99Ms'),
-    cpuUsPerQuery: pick('cpuUsPerQuery'), serverCpuUsPerQuery: pick('serverCpuUsPerQuery'), queries: pick('queries'),
-  };
 }
 
 /** mean, p50 and p99 of a histogram in ms; quantiles with the bucket that bounds them. */
@@ -297,11 +264,4 @@ async function main(): Promise<void> {
   console.log(`\nfinished in ${seconds(performance.now() - started)} s; ${loadNote()}`);
 }
 
-try {
-  await main();
-} catch (e) {
-  if (!exit.interrupted) console.error(`bench:cluster failed: ${(e as Error).stack ?? e}`);
-  process.exitCode = 1;
-} finally {
-  await exit.run();
-}
+await runBench('bench:cluster', exit, main);

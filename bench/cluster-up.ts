@@ -29,6 +29,18 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, pollM
   }
 }
 
+/** Enough segments that the hash ring gives each of the three reader groups several. */
+const SEGMENTS = 12;
+
+/**
+ * SEGMENTS - 1 full segments sealed by size, and a smaller last one that Flush seals: were the
+ * last insert to reach the threshold, its seal would checkpoint the log concurrently with
+ * Flush's, which fails Flush today (two checkpoints share one temporary file, storage/wal.ts).
+ */
+export function sealRowsFor(rows: number): number {
+  return Math.floor(rows / SEGMENTS) + 1;
+}
+
 export interface ReaderHolding {
   name: string;
   group: string;

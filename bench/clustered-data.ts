@@ -34,6 +34,9 @@ function rowSeed(seed: number, row: number): number {
   return Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(row + 1, 0xc2b2ae35);
 }
 
+/** The benchmarks' data set: 128-d float32 vectors of 100 seeded clusters, searched top 10. */
+export const DATA = { dim: 128, clusters: 100, seed: 1, k: 10 } as const;
+
 /** Rows [offset, offset + n) of the seeded mixture, row-major, n * dim floats. */
 export function clusteredVectors(n: number, dim: number, clusters: number, seed: number, offset = 0): Float32Array {
   const rand = prng(seed);

@@ -18,28 +18,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HNSW_DEFAULTS } from '../engine/index.js';
 import { ExtProcDriver } from '../test/ext-proc/driver.js';
-import { cleanupOnExit } from './bench-support.js';
-import { bruteForceTopK, clusteredVectors } from './clustered-data.js';
-import { BenchCluster } from './cluster-up.js';
-import { FIGURE_HEADERS, figureCells, fmtInt, loadNote, machineNote, table, timeQueries, type Ids, type SearchFigures } from './node-measure.js';
-
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
-  return n;
-}
+import { cleanupOnExit, envInt, runBench } from './bench-support.js';
+import { bruteForceTopK, clusteredVectors, DATA } from './clustered-data.js';
+import { BenchCluster, sealRowsFor } from './cluster-up.js';
+import {
+  FIGURE_HEADERS, figureCells, fmtInt, loadNote, machineNote, table, timeQueries, type Ids, type SearchFigures, medianFigures,
+} from './node-measure.js';
 
 const ROWS = envInt('BENCH_ROWS', 100_000);
-const DIM = 128;
-const CLUSTERS = 100;
-const SEED = 1;
-const K = 10;
+const { dim: DIM, clusters: CLUSTERS, seed: SEED, k: K } = DATA;
 const QUERIES = envInt('BENCH_QUERIES', 1000);
-const SEGMENTS = 12;
-/** As bench:cluster: SEGMENTS - 1 segments sealed by size, the last one by Flush. */
-const SEAL_ROWS = Math.floor(ROWS / SEGMENTS) + 1;
+const SEAL_ROWS = sealRowsFor(ROWS);
 const HNSW = { M: HNSW_DEFAULTS.M, efConstruction: HNSW_DEFAULTS.efConstruction };
 const CLIENTS = 4;
 const ROUNDS = 3;
@@ -49,20 +38,6 @@ const SEARCH_PATH = '/v2/vectordb/entities/search';
 const MESSAGE_TIMEOUT_MS = 31_000;
 
 const exit = cleanupOnExit('the cluster');
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-}
-
-function medianFigures(rounds: SearchFigures[]): SearchFigures {
-  const pick = (f: keyof SearchFigures) => median(rounds.map((r) => r[f]));
-  return {
-    recall: pick('recall'), qps: pick('qps'), p50Ms: pick('p50Ms'), p99Ms: pick('p99Ms'),
-    cpuUsPerQuery: pick('cpuUsPerQuery'), serverCpuUsPerQuery: pick('serverCpuUsPerQuery'), queries: pick('queries'),
-  };
-}
 
 /** The row numbers (primary keys) of a REST search answer. */
 function ids(text: string): Ids {
@@ -156,11 +131,4 @@ async function main(): Promise<void> {
   console.log(`\nfinished in ${((performance.now() - started) / 1000).toFixed(1)} s; ${loadNote()}`);
 }
 
-try {
-  await main();
-} catch (e) {
-  if (!exit.interrupted) console.error(`bench:extproc failed: ${(e as Error).stack ?? e}`);
-  process.exitCode = 1;
-} finally {
-  await exit.run();
-}
+await runBench('bench:extproc', exit, main);

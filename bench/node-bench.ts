@@ -16,29 +16,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VectorSearchResult } from '../engine/engine.js';
 import { HNSW_DEFAULTS } from '../engine/index.js';
-import { bruteForceTopK, clusteredVectors } from './clustered-data.js';
+import { bruteForceTopK, clusteredVectors, DATA } from './clustered-data.js';
 import { EngineBench } from './node-engine.js';
 import { LanceBench, type LanceParams } from './node-lancedb.js';
 import {
   FIGURE_HEADERS, figureCells, fmtInt, loadNote, machineNote, table, timeQueries, type SearchFigures,
 } from './node-measure.js';
 import { BenchWriter } from './node-writer.js';
-import { cleanupOnExit } from './bench-support.js';
-
-function envInt(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got ${raw}`);
-  return n;
-}
+import { cleanupOnExit, envInt, runBench } from './bench-support.js';
 
 const ONE_MILLION = process.env.BENCH_1M === '1' || process.argv.includes('--1m');
 const ROWS = envInt('BENCH_ROWS', ONE_MILLION ? 1_000_000 : 100_000);
-const DIM = 128;
-const CLUSTERS = 100;
-const SEED = 1;
-const K = 10;
+const { dim: DIM, clusters: CLUSTERS, seed: SEED, k: K } = DATA;
 /** The naive reference costs ~0.25 us per row and query: fewer queries at 1M keep it to minutes. */
 const QUERIES = envInt('BENCH_QUERIES', ROWS > 200_000 ? 500 : 1000);
 /** An exact scan costs ~25 ms per query at 100k: FLAT is timed on a subset. */
@@ -228,11 +217,4 @@ async function main(): Promise<void> {
   console.log(`\nfinished in ${seconds(performance.now() - started)} s; ${loadNote()}`);
 }
 
-try {
-  await main();
-} catch (e) {
-  if (!exit.interrupted) console.error(`bench:node failed: ${(e as Error).stack ?? e}`);
-  process.exitCode = 1;
-} finally {
-  await exit.run();
-}
+await runBench('bench:node', exit, main);

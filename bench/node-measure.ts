@@ -22,6 +22,21 @@ export interface SearchFigures {
   queries: number;
 }
 
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Figure by figure, the median over rounds (recall is the same every round). */
+export function medianFigures(rounds: SearchFigures[]): SearchFigures {
+  const pick = (f: keyof SearchFigures) => median(rounds.map((r) => r[f]));
+  return {
+    recall: pick('recall'), qps: pick('qps'), p50Ms: pick('p50Ms'), p99Ms: pick('p99Ms'),
+    cpuUsPerQuery: pick('cpuUsPerQuery'), serverCpuUsPerQuery: pick('serverCpuUsPerQuery'), queries: pick('queries'),
+  };
+}
+
 export interface TimingOptions {
   /** Parallel clients, each issuing its next query when the previous one answered. */
   clients?: number;

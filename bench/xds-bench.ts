@@ -25,7 +25,7 @@ import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
 import { startControlPlane, type RunningControlPlane } from '../control-plane/server.js';
 import { TypeUrl } from '../control-plane/xds/snapshot.js';
 import { startEtcd } from '../test/harness/etcd.js';
-import { cleanupOnExit } from './bench-support.js';
+import { cleanupOnExit, runBench } from './bench-support.js';
 import { loadNote, machineNote, table } from './node-measure.js';
 import { StreamFleet } from './xds-fleet.js';
 import { ADDRESSES, extraReader, GROUPS, MEASURED_CLUSTER, PREFIX, READERS_PER_GROUP, readerRegistrations, timeSnapshotBuilds, type KeyedRegistration } from './xds-fixture.js';
@@ -214,11 +214,4 @@ async function main(): Promise<void> {
   console.log(`\nfinished in ${((performance.now() - started) / 1000).toFixed(1)} s; ${loadNote()}`);
 }
 
-try {
-  await main();
-} catch (e) {
-  if (!exit.interrupted) console.error(`bench:xds failed: ${(e as Error).stack ?? e}`);
-  process.exitCode = 1;
-} finally {
-  await exit.run();
-}
+await runBench('bench:xds', exit, main);
