@@ -1,4 +1,4 @@
-import { ANSWERED_PATHS } from '../../ext-proc/extproc/processor.js';
+import { ANSWERED_PATHS } from '../../ext-proc/extproc/answered-paths.js';
 import { compileRule } from '../routes/compile.js';
 import { grpcPath, type NamedRouteRule } from '../routes/schema.js';
 import type { EnvoyJson } from './envoy-json.js';

@@ -3,13 +3,12 @@ import type { ServiceHooks } from '../../milvus/service.js';
 import { jsonAnswer, type RestAnswer, type RestApi, type RestHeaders } from '../rest/api.js';
 import { checkBodySize } from '../rest/body.js';
 import { envoyAttributes, type Struct } from './attributes.js';
+import { ANSWERED_PATHS } from './answered-paths.js';
 import { requestHeaders } from './headers.js';
 import { continueHeaders, continueUnchanged, immediate, type HttpBody, type HttpHeaders, type ProcessingRequest, type ProcessingResponse } from './messages.js';
 
 const tracer = trace.getTracer('mishards-ext-proc');
 
-/** The REST endpoints answered by the coordinator's scatter-gather: their bodies are asked for. */
-export const ANSWERED_PATHS: ReadonlySet<string> = new Set(['search', 'query', 'get', 'hybrid_search'].map((a) => `/v2/vectordb/entities/${a}`));
 
 /** A message no state of the protocol allows; the stream is ended with INVALID_ARGUMENT. */
 export class ProtocolError extends Error {}
