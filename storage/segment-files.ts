@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Column, PrimaryKey } from '../core/columns.js';
 import { DataType } from '../core/schema.js';
@@ -196,14 +196,31 @@ export async function readDeletes(root: string, rel: string, from: number): Prom
   }
 }
 
-export async function deleteLogSize(root: string, rel: string): Promise<number> {
-  try {
-    return (await stat(join(root, rel, 'deletes.log'))).size;
-  } catch {
-    return 0;
-  }
-}
-
 export async function removeSegmentFiles(root: string, rel: string): Promise<void> {
   await rm(join(root, rel), { recursive: true, force: true });
+}
+
+/**
+ * Removes every collection, partition and segment directory (and leftover `.tmp` directory)
+ * under `root` whose relative path is not in `known`; returns the removed paths. For the
+ * writer's start, before anything writes: what a crash left between writing a segment and
+ * recording it, or between dropping a collection and removing its files.
+ */
+export async function removeOrphanSegmentFiles(root: string, known: Set<string>): Promise<string[]> {
+  const removed: string[] = [];
+  const visit = async (rel: string, depth: number): Promise<void> => {
+    const entries = await readdir(join(root, rel), { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      if (!e.isDirectory()) continue;
+      const child = rel ? `${rel}/${e.name}` : e.name;
+      if (!known.has(child)) {
+        await removeSegmentFiles(root, child);
+        removed.push(child);
+      } else if (depth < 3) {
+        await visit(child, depth + 1);
+      }
+    }
+  };
+  await visit('', 1);
+  return removed;
 }

@@ -11,6 +11,12 @@ export interface SealingSegment {
   pendingDeletes: { pk: PrimaryKey; ts: number }[];
 }
 
+/** A sealed segment's delete log with appends not yet synced, and the oldest LSN among them. */
+export interface DirtyDeleteLog {
+  partitionId: number;
+  minLsn: number;
+}
+
 /** What the writable node holds in memory for one collection. */
 export class CollectionState {
   readonly partitions = new Map<string, PartitionRecord>();
@@ -23,6 +29,18 @@ export class CollectionState {
   readonly sealed = new Map<number, SealedSegment>();
   /** Per partition, the highest LSN already persisted in a sealed segment (for replay). */
   readonly persistedLsn = new Map<number, number>();
+  /**
+   * Delete logs (by segment path) appended to since their last sync. Kept per collection so
+   * that dropping a collection or a partition forgets its logs with it, and a log that fails
+   * to sync holds back only the checkpoint, never another collection's flush.
+   */
+  readonly dirtyDeleteLogs = new Map<string, DirtyDeleteLog>();
+  /** Delete-record appends not yet known to be written (a checkpoint and a drop wait for them). */
+  readonly deleteWrites = new Set<Promise<void>>();
+  /** Background index builds of this collection's segments. */
+  readonly builds = new Set<Promise<void>>();
+  /** Set, inside the apply chain, when the collection is dropped: work under way stops publishing. */
+  dropped = false;
 
   constructor(public record: CollectionRecord) {}
 

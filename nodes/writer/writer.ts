@@ -13,11 +13,11 @@ import { SealedSegment } from '../../segment/sealed.js';
 import type { Segment } from '../../segment/segment.js';
 import { queryRows } from '../../search/segment-search.js';
 import {
-  appendDeletes, indexDir, publishIndex, removeIndex, removeSegmentFiles, syncDeletes, writeSegment,
+  appendDeletes, indexDir, publishIndex, removeIndex, removeOrphanSegmentFiles, removeSegmentFiles, syncDeletes, writeSegment,
   type IndexManifest,
 } from '../../storage/segment-files.js';
 import { WriteAheadLog } from '../../storage/wal.js';
-import { CollectionState } from './collection-state.js';
+import { CollectionState, type DirtyDeleteLog } from './collection-state.js';
 import { decodeMutation, encodeMutation, type Mutation } from './mutation-record.js';
 
 export const DEFAULT_PARTITION = '_default';
@@ -45,11 +45,8 @@ export class Writer {
   private wal!: WriteAheadLog;
   /** Applies durable mutations and seal steps one at a time, in LSN order. */
   private applyChain: Promise<void> = Promise.resolve();
-  private readonly dirtyDeleteLogs = new Set<string>();
-  /** Background index builds. */
-  private readonly builds = new Set<Promise<void>>();
-  /** Delete-record appends not yet known to be written (a checkpoint waits for them). */
-  private readonly deleteWrites = new Set<Promise<void>>();
+  /** Removals of dropped collections' and partitions' files, waiting for their index builds. */
+  private readonly dropCleanups = new Set<Promise<void>>();
   private sealTimer: NodeJS.Timeout | undefined;
   private closed = false;
   /**
@@ -78,6 +75,7 @@ export class Writer {
   async open(): Promise<void> {
     await mkdir(this.opts.storageDir, { recursive: true });
     for (const rec of await this.meta.listCollections()) await this.loadCollection(rec);
+    await this.removeOrphanFiles();
     const { wal, records } = await WriteAheadLog.open(join(this.opts.dataDir, 'wal'));
     this.wal = wal;
     let replayed = 0;
@@ -108,6 +106,21 @@ export class Writer {
     }
     this.collections.set(rec.name, state);
     return state;
+  }
+
+  /**
+   * Files the metadata does not know: a crash between writing a segment and recording it, or
+   * between dropping a collection and removing its files. Nothing else writes storage yet.
+   */
+  private async removeOrphanFiles(): Promise<void> {
+    const known: string[] = [];
+    for (const state of this.collections.values()) {
+      known.push(String(state.id));
+      for (const p of state.partitions.values()) known.push(`${state.id}/${p.id}`);
+      for (const seg of state.sealed.values()) known.push(seg.path);
+    }
+    const removed = await removeOrphanSegmentFiles(this.opts.storageDir, new Set(known));
+    if (removed.length) this.opts.log.info({ removed }, 'removed segment files the metadata does not know');
   }
 
   async close(): Promise<void> {
@@ -151,12 +164,23 @@ export class Writer {
     return state;
   }
 
+  /**
+   * Forgets the collection inside the apply chain, so no mutation, seal or checkpoint queued
+   * after the drop sees it; waits for the seals and delete-record appends already under way,
+   * so nothing they write outlives the metadata; then removes the metadata and, once index
+   * builds under way are over, the files.
+   */
   async dropCollection(state: CollectionState): Promise<void> {
-    this.collections.delete(state.record.name);
+    await this.serialized(() => {
+      this.collections.delete(state.record.name);
+      state.dropped = true;
+      state.growing.clear();
+      state.dirtyDeleteLogs.clear();
+    });
+    await settled(state.sealTasks, state.deleteWrites);
     await this.meta.dropCollection(state.id);
     this.publish(state);
-    for (const seg of state.sealed.values()) await seg.release();
-    await removeSegmentFiles(this.opts.storageDir, String(state.id));
+    this.removeFilesAfterBuilds(state, [...state.sealed.values()], String(state.id));
   }
 
   async createPartition(state: CollectionState, name: string): Promise<void> {
@@ -165,17 +189,33 @@ export class Writer {
     this.publish(state);
   }
 
+  /** As dropCollection, for one partition's rows, segments, delete logs and files. */
   async dropPartition(state: CollectionState, name: string): Promise<void> {
     const p = state.partitions.get(name)!;
-    state.partitions.delete(name);
-    state.growing.delete(p.id);
-    for (const seg of [...state.sealed.values()].filter((s) => s.partitionId === p.id)) {
-      state.sealed.delete(seg.id);
-      await seg.release();
-    }
+    const segments = await this.serialized(() => {
+      state.partitions.delete(name);
+      state.growing.delete(p.id);
+      state.persistedLsn.delete(p.id);
+      for (const [path, log] of state.dirtyDeleteLogs) if (log.partitionId === p.id) state.dirtyDeleteLogs.delete(path);
+      const gone = [...state.sealed.values()].filter((s) => s.partitionId === p.id);
+      for (const seg of gone) state.sealed.delete(seg.id);
+      return gone;
+    });
+    await settled(state.sealTasks, state.deleteWrites);
     await this.meta.dropPartition(p.id);
     this.publish(state);
-    await removeSegmentFiles(this.opts.storageDir, `${state.id}/${p.id}`);
+    this.removeFilesAfterBuilds(state, segments, `${state.id}/${p.id}`);
+  }
+
+  /** Index builds write beside their segment: the files go once the builds under way are over. */
+  private removeFilesAfterBuilds(state: CollectionState, segments: SealedSegment[], rel: string): void {
+    const cleanup = settled(state.builds).then(async () => {
+      for (const seg of segments) await seg.release();
+      await removeSegmentFiles(this.opts.storageDir, rel);
+    }).catch((e) => {
+      this.opts.log.error({ err: e, collection: state.record.name, path: rel }, 'removing dropped segment files failed; the next start removes them');
+    });
+    track(this.dropCleanups, cleanup);
   }
 
   async setLoaded(state: CollectionState, loaded: boolean): Promise<void> {
@@ -211,15 +251,21 @@ export class Writer {
   async mutate(m: Mutation): Promise<number> {
     if (this.closed) throw new Error('writer is shutting down');
     const { lsn, durable } = this.wal.append(encodeMutation(m));
-    const step = this.applyChain.then(async () => {
+    const step = this.serialized(async () => {
       await durable;
       return this.applyMutation(m, lsn, false);
     });
-    this.applyChain = step.then(() => undefined, () => undefined);
     // Readers read sealed segments' delete records from their files: the acknowledgement
     // waits until this mutation's records are written there (durability is the log's job).
     await Promise.all((await step) ?? []);
     return lsn;
+  }
+
+  /** Runs `fn` after every mutation and seal step queued before it, and before any queued after. */
+  private serialized<T>(fn: () => T | Promise<T>): Promise<T> {
+    const step = this.applyChain.then(fn);
+    this.applyChain = step.then(() => undefined, () => undefined);
+    return step;
   }
 
   /**
@@ -256,20 +302,20 @@ export class Writer {
     for (const seg of state.sealed.values()) {
       if (!inScope(seg)) continue;
       const hit = pks.filter((pk) => seg.applyDelete(pk, lsn) > 0);
-      if (hit.length) writes.push(this.persistDeletes(seg, hit, lsn));
+      if (hit.length) writes.push(this.persistDeletes(state, seg, hit, lsn));
     }
     return writes;
   }
 
   /** Delete records of sealed segments are appended now and synced before the next checkpoint. */
-  private persistDeletes(seg: SealedSegment, pks: PrimaryKey[], ts: number): Promise<void> {
-    this.dirtyDeleteLogs.add(seg.path);
+  private persistDeletes(state: CollectionState, seg: SealedSegment, pks: PrimaryKey[], ts: number): Promise<void> {
+    markDirty(state, seg.path, { partitionId: seg.partitionId, minLsn: ts });
     const write = appendDeletes(this.opts.storageDir, seg.path, ts, pks).catch((e) => {
       // The delete is durable in the write-ahead log and applied here; readers miss it until
       // the writer restarts and replays it. Loud, because it is a storage fault.
       this.opts.log.error({ err: e, segment: seg.id }, 'appending delete records failed; the log keeps them');
     });
-    track(this.deleteWrites, write);
+    track(state.deleteWrites, write);
     return write;
   }
 
@@ -323,7 +369,7 @@ export class Writer {
   }
 
   private sealGrowingNow(state: CollectionState, partitionId: number): Promise<number | undefined> {
-    const detached = this.applyChain.then(() => {
+    const detached = this.serialized(() => {
       const seg = state.growing.get(partitionId);
       if (!seg || seg.length === 0) return undefined;
       state.growing.delete(partitionId);
@@ -331,7 +377,6 @@ export class Writer {
       state.sealing.set(seg.id, entry);
       return entry;
     });
-    this.applyChain = detached.then(() => undefined, () => undefined);
     return detached.then(async (entry) => {
       if (!entry) return undefined;
       try {
@@ -339,7 +384,7 @@ export class Writer {
       } catch (e) {
         // The rows stay searchable in memory and in the log; a later flush retries.
         state.sealing.delete(entry.segment.id);
-        state.growing.set(partitionId, entry.segment);
+        if (!isGone(state, partitionId)) state.growing.set(partitionId, entry.segment);
         this.opts.log.error({ err: e, collection: state.record.name }, 'sealing a segment failed');
         throw e;
       }
@@ -349,27 +394,40 @@ export class Writer {
   private async writeSealed(state: CollectionState, entry: { segment: GrowingSegment; pendingDeletes: { pk: PrimaryKey; ts: number }[] }): Promise<number | undefined> {
     const g = entry.segment;
     const snap = g.snapshotLive();
-    if (snap.rows === 0) {
+    // A drop waits for this seal before it removes metadata and files: what was written for a
+    // dropped collection or partition goes with them.
+    if (snap.rows === 0 || isGone(state, g.partitionId)) {
       state.sealing.delete(g.id);
       return undefined;
     }
     const id = await this.meta.allocateIds('segment', 1);
     const manifest = { id, collectionId: state.id, partitionId: g.partitionId, rows: snap.rows, minLsn: g.firstLsn!, maxLsn: g.lastLsn };
     const path = await writeSegment(this.opts.storageDir, manifest, snap.columns, snap.ts);
+    if (isGone(state, g.partitionId)) {
+      state.sealing.delete(g.id);
+      return undefined;
+    }
     await this.meta.addSegment({ id, collectionId: state.id, partitionId: g.partitionId, state: 'sealed', rowCount: snap.rows, path, createdAt: g.createdAt, sealedAt: Date.now() });
     const sealed = await SealedSegment.load(this.opts.storageDir, path, id, state.schema, this.engine);
     // Swap in the apply chain so no mutation interleaves between re-applying deletes and the swap.
-    const swap = this.applyChain.then(async () => {
+    const published = await this.serialized(async () => {
+      if (isGone(state, g.partitionId)) {
+        state.sealing.delete(g.id);
+        return false;
+      }
       // Written before the segment is published, so no reader can load it without them.
-      await Promise.all(entry.pendingDeletes.filter((d) => sealed.applyDelete(d.pk, d.ts)).map((d) => this.persistDeletes(sealed, [d.pk], d.ts)));
+      await Promise.all(entry.pendingDeletes.filter((d) => sealed.applyDelete(d.pk, d.ts)).map((d) => this.persistDeletes(state, sealed, [d.pk], d.ts)));
+      // The growing copy leaves as the sealed one arrives: searches see the rows throughout.
       state.sealing.delete(g.id);
-      if (this.collections.get(state.record.name) !== state) return;
       state.sealed.set(id, sealed);
       state.persistedLsn.set(g.partitionId, Math.max(state.persistedLsn.get(g.partitionId) ?? 0, manifest.maxLsn));
       this.publish(state);
+      return true;
     });
-    this.applyChain = swap.catch(() => undefined);
-    await swap;
+    if (!published) {
+      await sealed.release();
+      return undefined;
+    }
     if (state.vectorIndex()) this.scheduleIndexBuild(state, sealed);
     return id;
   }
@@ -388,24 +446,38 @@ export class Writer {
 
   private async checkpointOnce(): Promise<void> {
     await this.applyChain;
-    const upTo = this.appliedLsn;
-    let minMemory = Infinity;
-    for (const state of this.collections.values()) {
-      for (const seg of state.growing.values()) if (seg.firstLsn !== undefined) minMemory = Math.min(minMemory, seg.firstLsn);
-      for (const s of state.sealing.values()) if (s.segment.firstLsn !== undefined) minMemory = Math.min(minMemory, s.segment.firstLsn);
+    const live = [...this.collections.values()];
+    let upTo = this.appliedLsn;
+    for (const state of live) {
+      for (const seg of state.growing.values()) if (seg.firstLsn !== undefined) upTo = Math.min(upTo, seg.firstLsn - 1);
+      for (const s of state.sealing.values()) if (s.segment.firstLsn !== undefined) upTo = Math.min(upTo, s.segment.firstLsn - 1);
     }
-    await Promise.allSettled([...this.deleteWrites]);
-    const dirty = [...this.dirtyDeleteLogs];
-    this.dirtyDeleteLogs.clear();
-    try {
-      await Promise.all(dirty.map((p) => syncDeletes(this.opts.storageDir, p)));
-    } catch (e) {
-      // Not synced: keep them dirty so no checkpoint passes their records.
-      for (const p of dirty) this.dirtyDeleteLogs.add(p);
-      throw e;
-    }
+    await settled(...live.map((s) => s.deleteWrites));
+    const failures = await Promise.all(live.map((state) => this.syncDeleteLogs(state)));
+    // A log that did not sync keeps its records in the write-ahead log and holds back only
+    // the checkpoint: no flush waits on it.
+    for (const minLsn of failures) upTo = Math.min(upTo, minLsn - 1);
     await this.wal.drain();
-    await this.wal.checkpoint(Math.min(upTo, minMemory - 1));
+    await this.wal.checkpoint(upTo);
+  }
+
+  /** Syncs a collection's dirty delete logs; returns the oldest LSN of those that failed (Infinity if none). */
+  private async syncDeleteLogs(state: CollectionState): Promise<number> {
+    const dirty = [...state.dirtyDeleteLogs];
+    state.dirtyDeleteLogs.clear();
+    let oldestFailed = Infinity;
+    for (const [path, log] of dirty) {
+      try {
+        await syncDeletes(this.opts.storageDir, path);
+      } catch (e) {
+        // A log dropped meanwhile went with its collection or partition: nothing to keep.
+        if (isGone(state, log.partitionId)) continue;
+        markDirty(state, path, log);
+        oldestFailed = Math.min(oldestFailed, log.minLsn);
+        this.opts.log.error({ err: e, collection: state.record.name, path }, 'syncing delete records failed; the write-ahead log keeps them');
+      }
+    }
+    return oldestFailed;
   }
 
   // ---------------------------------------------------------------- indexes
@@ -416,7 +488,7 @@ export class Writer {
     const build = this.buildIndex(state, seg, index).catch((e) => {
       this.opts.log.error({ err: e, segment: seg.id }, 'index build failed; the segment is searched exactly');
     });
-    track(this.builds, build);
+    track(state.builds, build);
   }
 
   private async buildIndex(state: CollectionState, seg: SealedSegment, index: IndexRecord): Promise<void> {
@@ -425,22 +497,25 @@ export class Writer {
     if (current && current.indexType === manifest.indexType && current.metric === manifest.metric) return;
     const dim = seg.vectors().length / Math.max(1, seg.length);
     const built = await this.engine.build(seg.vectors(), dim, manifest.metric, manifest.indexType, manifest.params);
+    const wanted = () => !state.dropped && state.indexes.includes(index) && state.sealed.has(seg.id);
     try {
+      if (!wanted()) return;
       await mkdir(`${indexDir(this.opts.storageDir, seg.path)}.tmp`, { recursive: true });
       await built.save(`${indexDir(this.opts.storageDir, seg.path)}.tmp`);
     } finally {
       await built.close();
     }
-    if (!state.indexes.includes(index) || !state.sealed.has(seg.id)) return;
+    if (!wanted()) return;
     await publishIndex(this.opts.storageDir, seg.path, manifest);
     await seg.openIndex(this.engine, manifest);
     await this.meta.updateSegment(seg.id, { state: 'indexed' });
     this.publish(state);
   }
 
-  /** Waits for background index builds and delete-record writes started so far. */
+  /** Waits for background index builds, delete-record writes and drop cleanups started so far. */
   async settle(): Promise<void> {
-    while (this.builds.size || this.deleteWrites.size) await Promise.allSettled([...this.builds, ...this.deleteWrites]);
+    const pending = () => [this.dropCleanups, ...[...this.collections.values()].flatMap((s) => [s.builds, s.deleteWrites])];
+    while (pending().some((set) => set.size)) await settled(...pending());
   }
 
   /** Rows per collection that are indexed, for DescribeIndex progress. */
@@ -481,9 +556,24 @@ function hasUnsealedRows(state: CollectionState): boolean {
   return state.sealing.size > 0;
 }
 
+/** Whether the collection or the partition was dropped: work under way must not publish into it. */
+function isGone(state: CollectionState, partitionId: number): boolean {
+  return state.dropped || !state.partitionById(partitionId);
+}
+
+function markDirty(state: CollectionState, path: string, log: DirtyDeleteLog): void {
+  const known = state.dirtyDeleteLogs.get(path);
+  state.dirtyDeleteLogs.set(path, known ? { ...known, minLsn: Math.min(known.minLsn, log.minLsn) } : log);
+}
+
 function track(set: Set<Promise<void>>, p: Promise<void>): void {
   set.add(p);
   void p.finally(() => set.delete(p));
+}
+
+/** Resolves once every promise now in the sets has settled. */
+async function settled(...sets: Set<Promise<unknown>>[]): Promise<void> {
+  await Promise.allSettled(sets.flatMap((set) => [...set]));
 }
 
 /** How a collection's index record maps onto the engine: AUTOINDEX is HNSW. */
