@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join } from 'node:path';
 import protobuf from 'protobufjs';
-import { ENVOY_PROTO_INCLUDE_DIRS } from '../../proto/envoy-protos.js';
+import { ENVOY_PROTO_INCLUDE_DIRS } from '../proto/envoy-protos.js';
 
 const require = createRequire(import.meta.url);
 

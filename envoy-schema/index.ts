@@ -9,7 +9,7 @@
  * deprecated or work-in-progress fields that Envoy accepts.
  *
  * Cost: parse + validate + encode of a 1,000-endpoint ClusterLoadAssignment takes about 4 ms
- * on a quiet core once warm (test/envoy-proto/valid-configs.test.ts prints it).
+ * on a quiet core once warm (test/envoy-schema/valid-configs.test.ts prints it).
  */
 export type { Issue } from './issues.js';
 export { formatIssues } from './issues.js';
