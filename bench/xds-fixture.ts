@@ -4,11 +4,11 @@
  * inputs, for timing the build directly on what the control plane builds from.
  */
 import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
-import { encodeEnvoyJson } from '../control-plane/envoy-proto/index.js';
 import { nodeKey, NodeRegistrationSchema, type NodeRegistration } from '../control-plane/registry/schema.js';
 import { MISHARDS_VERSION } from '../control-plane/registry/version.js';
 import { SnapshotBuilder, type SnapshotInputs } from '../control-plane/resources/build-snapshot.js';
 import { readerGroupName } from '../control-plane/resources/names.js';
+import { encodeEnvoyJson } from '../envoy-schema/index.js';
 
 export const PREFIX = '/mishards';
 export const GROUPS = 50;

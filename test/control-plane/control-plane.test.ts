@@ -1,7 +1,7 @@
 import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CONTROL_PLANE_DEFAULTS } from '../../control-plane/defaults.js';
-import { decodeEnvoy } from '../../control-plane/envoy-proto/index.js';
+import { decodeEnvoy } from '../../envoy-schema/index.js';
 import { nodeKey } from '../../control-plane/registry/schema.js';
 import { startControlPlane, type RunningControlPlane } from '../../control-plane/server.js';
 import { TypeUrl, type Snapshot } from '../../control-plane/xds/snapshot.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEnvoy, encodeEnvoyJson, validateEnvoyJson } from '../../control-plane/envoy-proto/index.js';
+import { decodeEnvoy, encodeEnvoyJson, validateEnvoyJson } from '../../envoy-schema/index.js';
 import type { NodeRegistration } from '../../control-plane/registry/schema.js';
 import { SnapshotBuilder, type SnapshotInputs } from '../../control-plane/resources/build-snapshot.js';
 import { CONTROL_PLANE_DEFAULTS } from '../../control-plane/defaults.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { decodeEnvoy } from '../../control-plane/envoy-proto/index.js';
+import { decodeEnvoy } from '../../envoy-schema/index.js';
 import { routeKey } from '../../control-plane/routes/schema.js';
 import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 import { etcdForFile, eventually } from '../discovery/helpers.js';

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { validateEnvoyYamlText, type YamlIssue } from '../../control-plane/envoy-proto/index.js';
+import { validateEnvoyYamlText, type YamlIssue } from '../../envoy-schema/index.js';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
 const envoyDir = join(repo, 'envoy');

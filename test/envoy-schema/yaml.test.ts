@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { validateEnvoyYamlText } from '../../control-plane/envoy-proto/index.js';
+import { validateEnvoyYamlText } from '../../envoy-schema/index.js';
 
 const BOOTSTRAP = `
 admin:

@@ -1,9 +1,9 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { envoyRoot } from '../../control-plane/envoy-proto/index.js';
-import { fieldRules } from '../../control-plane/envoy-proto/options.js';
-import { compileFieldRules, HANDLED_RULES, ruleKinds, UnsupportedRuleError } from '../../control-plane/envoy-proto/rules-compile.js';
-import { planOf } from '../../control-plane/envoy-proto/validate-rules.js';
+import { envoyRoot } from '../../envoy-schema/root.js';
+import { fieldRules } from '../../envoy-schema/options.js';
+import { compileFieldRules, HANDLED_RULES, ruleKinds, UnsupportedRuleError } from '../../envoy-schema/rules-compile.js';
+import { planOf } from '../../envoy-schema/validate-rules.js';
 
 function allTypes(ns: protobuf.NamespaceBase, out: protobuf.Type[] = []): protobuf.Type[] {
   for (const child of ns.nestedArray) {

@@ -1,6 +1,7 @@
 /**
  * Envoy configuration checked against Envoy's own protos: the stand-in for Envoy's config
- * loading in tests, and the last gate before the control plane pushes a resource.
+ * loading in tests, and the last gate before the control plane pushes a resource. This is the
+ * library's whole public surface; the other modules are its internals.
  *
  * Input is proto3 JSON (Envoy YAML after YAML parsing, or plain objects built in code):
  * snake_case or lowerCamelCase field names, enum names, Durations as "1.5s", Any as
@@ -9,12 +10,8 @@
  * deprecated or work-in-progress fields that Envoy accepts.
  *
  * Cost: parse + validate + encode of a 1,000-endpoint ClusterLoadAssignment takes about 4 ms
- * on a quiet core once warm (test/envoy-proto/valid-configs.test.ts prints it).
+ * on a quiet core once warm (test/envoy-schema/valid-configs.test.ts prints it).
  */
 export type { Issue } from './issues.js';
-export { formatIssues } from './issues.js';
-export { envoyRoot, envoyRootLoadMillis, ENVOY_PROTO_FILES, lookupEnvoyType } from './root.js';
-export { parseProtoJson, type ParseResult } from './proto-json.js';
-export { validateMessage } from './validate-rules.js';
 export { decodeEnvoy, encodeEnvoyJson, EnvoyConfigError, type EnvoyValidation, validateEnvoyJson } from './envoy-json.js';
 export { validateEnvoyYamlText, type YamlIssue, type YamlValidation } from './yaml.js';

@@ -97,14 +97,6 @@ export function formatIssues(issues: readonly Issue[]): string {
   return issues.map((i) => `${i.path === '' ? '<root>' : i.path}: ${i.message}`).join('\n');
 }
 
-/** True when `path` is `prefix` or lies inside it. */
-export function isWithin(path: string, prefix: string): boolean {
-  if (prefix === '') return true;
-  if (!path.startsWith(prefix)) return false;
-  const next = path[prefix.length];
-  return next === undefined || next === '.' || next === '[';
-}
-
 /**
  * Sets an own property even for the key "__proto__" (a legal map key and Struct field), which
  * a plain assignment would turn into a prototype change.

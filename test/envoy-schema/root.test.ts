@@ -1,7 +1,7 @@
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { envoyRoot, envoyRootLoadMillis, lookupEnvoyType } from '../../control-plane/envoy-proto/index.js';
-import { fieldRules, isOneofRequired, optionValue } from '../../control-plane/envoy-proto/options.js';
+import { envoyRoot, envoyRootLoadMillis, lookupEnvoyType } from '../../envoy-schema/root.js';
+import { fieldRules, isOneofRequired, optionValue } from '../../envoy-schema/options.js';
 
 describe('envoy proto root', () => {
   it('loads once, well under a second or two', () => {

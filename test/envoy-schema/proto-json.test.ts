@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEnvoy, encodeEnvoyJson, lookupEnvoyType, parseProtoJson, validateEnvoyJson } from '../../control-plane/envoy-proto/index.js';
+import { decodeEnvoy, encodeEnvoyJson, validateEnvoyJson } from '../../envoy-schema/index.js';
+import { parseProtoJson } from '../../envoy-schema/proto-json.js';
+import { lookupEnvoyType } from '../../envoy-schema/root.js';
 
 /** The errors of parsing `json` as `type` (PGV rules included), as "path: message". */
 function errors(type: string, json: unknown): string[] {

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, isAbsolute, join } from 'node:path';
 import protobuf from 'protobufjs';
-import { ENVOY_PROTO_INCLUDE_DIRS } from '../../proto/envoy-protos.js';
+import { ENVOY_PROTO_INCLUDE_DIRS } from '../proto/envoy-protos.js';
 
 const require = createRequire(import.meta.url);
 
@@ -27,7 +27,7 @@ const INCLUDE_DIRS: readonly string[] = [
  * Entry files: each pulls its imports. A typed_config whose @type is not in the loaded set is
  * reported as unresolvable, so an extension we start using must be added here.
  */
-export const ENVOY_PROTO_FILES: readonly string[] = [
+const ENVOY_PROTO_FILES: readonly string[] = [
   'envoy/config/bootstrap/v3/bootstrap.proto',
   'envoy/config/listener/v3/listener.proto',
   'envoy/config/route/v3/route.proto',

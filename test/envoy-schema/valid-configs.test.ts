@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  decodeEnvoy,
-  encodeEnvoyJson,
-  lookupEnvoyType,
-  parseProtoJson,
-  validateEnvoyJson,
-  validateMessage,
-} from '../../control-plane/envoy-proto/index.js';
+import { decodeEnvoy, encodeEnvoyJson, validateEnvoyJson } from '../../envoy-schema/index.js';
+import { parseProtoJson } from '../../envoy-schema/proto-json.js';
+import { lookupEnvoyType } from '../../envoy-schema/root.js';
+import { validateMessage } from '../../envoy-schema/validate-rules.js';
 import { bootstrap, clusterLoadAssignment, edsCluster, listener, routeConfiguration } from './fixtures.js';
 
 /**

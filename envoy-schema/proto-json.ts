@@ -425,7 +425,7 @@ class Parser {
       if (slash <= 0 || slash === typeUrl.length - 1) {
         this.fail(`malformed type URL "${typeUrl}" (expected "type.googleapis.com/<message full name>")`);
       } else if (!(payloadType = lookupMessageType(type.root, typeUrl.slice(slash + 1)))) {
-        this.fail(`unknown type "${typeUrl.slice(slash + 1)}": not a message of the loaded Envoy protos (control-plane/envoy-proto/root.ts)`);
+        this.fail(`unknown type "${typeUrl.slice(slash + 1)}": not a message of the loaded Envoy protos (envoy-schema/root.ts)`);
       }
     }
     this.path.pop();

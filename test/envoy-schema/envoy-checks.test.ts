@@ -1,6 +1,6 @@
 /** The load-time checks Envoy makes beyond protoc-gen-validate (envoy-checks.ts). */
 import { describe, expect, it } from 'vitest';
-import { validateEnvoyJson } from '../../control-plane/envoy-proto/index.js';
+import { validateEnvoyJson } from '../../envoy-schema/index.js';
 import { edsCluster, listener, routeConfiguration } from './fixtures.js';
 
 const HCM = 'filter_chains[0].filters[0].typed_config';

@@ -3,7 +3,7 @@
  * at the exact path: without the check it targets, the case finds no error and fails.
  */
 import { describe, expect, it } from 'vitest';
-import { EnvoyConfigError, encodeEnvoyJson, validateEnvoyJson } from '../../control-plane/envoy-proto/index.js';
+import { EnvoyConfigError, encodeEnvoyJson, validateEnvoyJson } from '../../envoy-schema/index.js';
 import { bootstrap, clusterLoadAssignment, edsCluster, listener, routeConfiguration } from './fixtures.js';
 
 const BOOTSTRAP = 'envoy.config.bootstrap.v3.Bootstrap';

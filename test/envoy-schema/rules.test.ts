@@ -5,9 +5,9 @@
  */
 import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
-import { parseMessageJson } from '../../control-plane/envoy-proto/proto-json.js';
-import { validateMessage } from '../../control-plane/envoy-proto/validate-rules.js';
-import { validateEnvoyJson } from '../../control-plane/envoy-proto/index.js';
+import { validateEnvoyJson } from '../../envoy-schema/index.js';
+import { parseMessageJson } from '../../envoy-schema/proto-json.js';
+import { validateMessage } from '../../envoy-schema/validate-rules.js';
 
 const PROTO = `
 syntax = "proto3";
