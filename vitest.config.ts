@@ -11,7 +11,8 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     projects: [
-      { extends: true, test: { name: 'unit', include: [UNIT_TESTS] } },
+      // Nothing to wait for: a hung test is a bug, and should fail fast.
+      { extends: true, test: { name: 'unit', include: [UNIT_TESTS], testTimeout: 10_000 } },
       {
         extends: true,
         test: {

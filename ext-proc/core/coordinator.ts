@@ -14,7 +14,7 @@ import { contextFromMetadata, injectIntoMetadata } from '../../nodes/common/trac
 import { fuseRankings } from '../../search/hybrid-rank.js';
 import type { CoordinatorMetrics } from './coordinator-metrics.js';
 import { gatherFieldsData, gatherIds, mergeQueryRows, mergeSearchResults, type PartialResult, type Pick } from './merge.js';
-import type { CallContext, Fanout, ReplicaSet } from './fanout.js';
+import { WRITER_SET, type CallContext, type Fanout, type ReplicaSet } from './fanout.js';
 
 const tracer = trace.getTracer('mishards-coordinator');
 const CONSISTENCY = ['Strong', 'Session', 'Bounded', 'Eventually'];
@@ -69,7 +69,7 @@ export class Coordinator {
           // sealed ones no reader holds yet.
           const covered = new Set(groups.flatMap((t) => t.segmentIds));
           subs.push({
-            set: { name: 'writer', replicas: [this.writerAddress] },
+            set: { name: WRITER_SET, replicas: [this.writerAddress] },
             request: { ...base, segment_ids: [], include_growing: true, covered_segment_ids: view.segments.filter((s) => covered.has(s.id)).map((s) => String(s.id)) },
           });
         }
