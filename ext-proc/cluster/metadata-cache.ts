@@ -4,6 +4,12 @@ import type { Logger } from 'pino';
 import { decodeView, type CollectionView } from '../../meta/collection-view.js';
 import { MetadataFeedService } from '../../proto/data-node.js';
 
+/** What placement reads of the metadata: every view, and a 'change' event when one changes. */
+export interface MetadataSource {
+  all(): CollectionView[];
+  on(event: 'change', listener: () => void): unknown;
+}
+
 /**
  * The coordinator's copy of the metadata: collection views kept fresh by the writer's change
  * feed, so that no SQL runs on the search path. After a disconnect it reconnects and

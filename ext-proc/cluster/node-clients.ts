@@ -4,6 +4,9 @@ import { DataNodeService } from '../../proto/data-node.js';
 
 export type DataNodeClient = grpc.Client & Record<string, any>;
 
+/** All that fan-out and placement need of the data nodes: one unary call to an address. */
+export type NodeCaller = Pick<NodeClients, 'call'>;
+
 /** One data-node client per address, created on first use and kept for reuse. */
 export class NodeClients {
   private readonly clients = new Map<string, DataNodeClient>();

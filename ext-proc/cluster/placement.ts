@@ -5,8 +5,8 @@ import { createRouter, DEFAULT_ROUTER } from '../routing/registry.js';
 import type { Router } from '../routing/router.js';
 import { CoalescingRunner } from '../../core/coalescing-runner.js';
 import { readerGroups, type Discovery, type Member } from './discovery.js';
-import type { MetadataCache } from './metadata-cache.js';
-import type { NodeClients } from './node-clients.js';
+import type { MetadataSource } from './metadata-cache.js';
+import type { NodeCaller } from './node-clients.js';
 
 /** What one reader holds, as it last reported. */
 interface ReaderState {
@@ -47,9 +47,9 @@ export class Placement {
   private closed = false;
 
   constructor(
-    private readonly cache: MetadataCache,
+    private readonly cache: MetadataSource,
     private readonly discovery: Discovery,
-    private readonly clients: NodeClients,
+    private readonly clients: NodeCaller,
     private readonly log: Logger,
     private readonly routerKind = DEFAULT_ROUTER,
     /**

@@ -4,7 +4,7 @@ import { DataType, primaryField } from '../../core/schema.js';
 import type { CollectionView } from '../../meta/collection-view.js';
 import { SearchResultDataType, toPlainObject } from '../../milvus/proto.js';
 import { prepareHybridSearch } from '../../milvus/hybrid-request.js';
-import { comparePks, countFieldData, partitionScope, prepareQuery, prepareSearch, type PreparedSearch } from '../../milvus/search-request.js';
+import { countFieldData, partitionScope, prepareQuery, prepareSearch, type PreparedSearch } from '../../milvus/search-request.js';
 import { Code, collectionNotFound, MilvusError } from '../../milvus/status.js';
 import { templateValuesToJson } from '../../milvus/template-values.js';
 import type { MetadataCache } from '../cluster/metadata-cache.js';
@@ -13,8 +13,8 @@ import type { GroupTarget, Placement } from '../cluster/placement.js';
 import { contextFromMetadata, injectIntoMetadata } from '../../nodes/common/tracing.js';
 import { fuseRankings } from '../../search/hybrid-rank.js';
 import type { CoordinatorMetrics } from './coordinator-metrics.js';
-import { gatherFieldsData, gatherIds, mergeSearchResults, type PartialResult, type Pick } from './merge.js';
-import type { CallContext, Fanout, ReplicaSet } from './fanout.js';
+import { gatherFieldsData, gatherIds, mergeQueryRows, mergeSearchResults, type PartialResult, type Pick } from './merge.js';
+import { WRITER_SET, type CallContext, type Fanout, type ReplicaSet } from './fanout.js';
 
 const tracer = trace.getTracer('mishards-coordinator');
 const CONSISTENCY = ['Strong', 'Session', 'Bounded', 'Eventually'];
@@ -69,7 +69,7 @@ export class Coordinator {
           // sealed ones no reader holds yet.
           const covered = new Set(groups.flatMap((t) => t.segmentIds));
           subs.push({
-            set: { name: 'writer', replicas: [this.writerAddress] },
+            set: { name: WRITER_SET, replicas: [this.writerAddress] },
             request: { ...base, segment_ids: [], include_growing: true, covered_segment_ids: view.segments.filter((s) => covered.has(s.id)).map((s) => String(s.id)) },
           });
         }
@@ -320,20 +320,6 @@ export class Coordinator {
 /** SearchSegments answers as partial results (their `SearchResultData` decoded). */
 function decodePartials(responses: any[]): PartialResult[] {
   return responses.map((r) => ({ data: toPlainObject(SearchResultDataType, r.result), timestamps: r.timestamps }));
-}
-
-/** Query rows of all partials ordered by primary key, one per key (its newest write). */
-function mergeQueryRows(partials: PartialResult[], intKeys: boolean): Pick[] {
-  const chosen = new Map<string, Pick & { ts: number; key: bigint | string }>();
-  partials.forEach((p, i) => {
-    const keys: string[] = p.data.ids?.int_id?.data ?? p.data.ids?.str_id?.data ?? [];
-    keys.forEach((k, row) => {
-      const ts = p.timestamps[row]!;
-      const prev = chosen.get(k);
-      if (!prev || ts > prev.ts) chosen.set(k, { partial: i, row, ts, key: intKeys ? BigInt(k) : k });
-    });
-  });
-  return [...chosen.values()].sort((a, b) => comparePks(a.key, b.key)).map(({ partial, row }) => ({ partial, row }));
 }
 
 function fail(span: Span, e: unknown): void {

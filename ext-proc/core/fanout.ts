@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Context } from '@opentelemetry/api';
 import { Code, MilvusError } from '../../milvus/status.js';
-import type { NodeClients } from '../cluster/node-clients.js';
+import type { NodeCaller } from '../cluster/node-clients.js';
 
 /** The per-request context every sub-request inherits. */
 export interface CallContext {
@@ -14,8 +14,11 @@ export interface CallContext {
   trace: Context;
 }
 
+/** The name of the writable node's replica set (in metrics and spans too). */
+export const WRITER_SET = 'writer';
+
 export interface ReplicaSet {
-  /** For error messages: a reader group name, or "writer". */
+  /** For error messages: a reader group name, or WRITER_SET. */
   name: string;
   /** Addresses in preference order. */
   replicas: string[];
@@ -45,7 +48,7 @@ class ReplicaFailure extends Error {}
 export class Fanout {
   private readonly rotation = new Map<string, number>();
 
-  constructor(private readonly clients: NodeClients, private readonly opts: FanoutOptions) {}
+  constructor(private readonly clients: NodeCaller, private readonly opts: FanoutOptions) {}
 
   async call<T extends { status: { code: number; reason: string } }>(set: ReplicaSet, method: string, request: object, ctx: CallContext): Promise<T> {
     if (set.replicas.length === 0) throw unavailable(set, 'no live replica');
@@ -127,5 +130,6 @@ export class Fanout {
 }
 
 function unavailable(set: ReplicaSet, detail: string): MilvusError {
-  return new MilvusError('NotReadyServe', Code.ServiceUnavailable, `reader group ${set.name} is unavailable: ${detail}`, true);
+  const what = set.name === WRITER_SET ? 'the writable node' : `reader group ${set.name}`;
+  return new MilvusError('NotReadyServe', Code.ServiceUnavailable, `${what} is unavailable: ${detail}`, true);
 }

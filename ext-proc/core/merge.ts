@@ -1,12 +1,14 @@
 import type { MetricType } from '../../engine/engine.js';
+import { comparePks } from '../../milvus/search-request.js';
 import { largerIsBetter } from '../../search/hits.js';
 
 /**
  * Exact merge of partial search results. Each partial is one node's answer: per query, its
  * best hits (client topk + offset of them) in order, with scores, primary keys, output
  * columns and each hit's write timestamp. Per query a k-way heap merge takes hits in the
- * metric's order (L2 ascending, IP and COSINE descending); a key seen twice keeps its newest
- * write; the page [offset, offset + topk) is returned.
+ * metric's order (L2 ascending, IP and COSINE descending) until it holds topk + offset keys;
+ * a key seen twice keeps its newest write, ranked by that write's score; the page
+ * [offset, offset + topk) is returned.
  */
 
 export interface PartialResult {
@@ -99,24 +101,39 @@ export function mergeSearchResults(partials: PartialResult[], nq: number, topk: 
       const end = starts[i]![q + 1]!;
       if (pos < end) heap.push({ partial: i, pos, end, score: p.data.scores[pos] });
     });
-    const chosen = new Map<string, Pick>();
-    const order: string[] = [];
-    while (heap.size && order.length < want) {
+    // Hits in merged order; a slot is emptied when a newer write of its key turns up further
+    // down, which then ranks where it stands, by its own score (as a data node ranks it), so
+    // scores stay in order. Older writes after the newest are dropped.
+    const ranked: (Pick | undefined)[] = [];
+    const slotOf = new Map<string, number>();
+    while (heap.size && slotOf.size < want) {
       const c = heap.pop();
       const key = keys[c.partial]![c.pos]!;
-      const prev = chosen.get(key);
-      if (!prev) {
-        chosen.set(key, { partial: c.partial, row: c.pos });
-        order.push(key);
-      } else if (partials[c.partial]!.timestamps[c.pos]! > partials[prev.partial]!.timestamps[prev.row]!) {
-        // A newer write of a key already placed replaces it at the older one's rank.
-        chosen.set(key, { partial: c.partial, row: c.pos });
+      const slot = slotOf.get(key);
+      const prev = slot === undefined ? undefined : ranked[slot]!;
+      if (!prev || partials[c.partial]!.timestamps[c.pos]! > partials[prev.partial]!.timestamps[prev.row]!) {
+        if (slot !== undefined) ranked[slot] = undefined;
+        slotOf.set(key, ranked.length);
+        ranked.push({ partial: c.partial, row: c.pos });
       }
       if (c.pos + 1 < c.end) heap.push({ ...c, pos: c.pos + 1, score: partials[c.partial]!.data.scores[c.pos + 1] });
     }
-    pages.push(order.slice(offset, want).map((k) => chosen.get(k)!));
+    pages.push(ranked.filter((p) => p !== undefined).slice(offset, want));
   }
   return pages;
+}
+
+/** Query rows of all partials ordered by primary key, one per key (its newest write). */
+export function mergeQueryRows(partials: PartialResult[], intKeys: boolean): Pick[] {
+  const chosen = new Map<string, Pick & { ts: number; key: bigint | string }>();
+  partials.forEach((p, i) => {
+    keysOf(p.data).forEach((k, row) => {
+      const ts = p.timestamps[row]!;
+      const prev = chosen.get(k);
+      if (!prev || ts > prev.ts) chosen.set(k, { partial: i, row, ts, key: intKeys ? BigInt(k) : k });
+    });
+  });
+  return [...chosen.values()].sort((a, b) => comparePks(a.key, b.key)).map(({ partial, row }) => ({ partial, row }));
 }
 
 /** The value arrays of a FieldData, whatever its kind. */

@@ -1,0 +1,309 @@
+import { EventEmitter } from 'node:events';
+import * as grpc from '@grpc/grpc-js';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { StaticDiscovery, type Member } from '../../ext-proc/cluster/discovery.js';
+import type { NodeCaller } from '../../ext-proc/cluster/node-clients.js';
+import { Placement } from '../../ext-proc/cluster/placement.js';
+import { ConsistentHashRing } from '../../ext-proc/routing/consistent-hash-ring.js';
+import type { CollectionView } from '../../meta/collection-view.js';
+import { Code, MilvusError } from '../../milvus/status.js';
+
+/**
+ * The placement reconciler's decisions, without any process: readers are fake data nodes
+ * that keep their loaded segments in memory, metadata and membership are set by hand.
+ */
+
+interface ControlCall {
+  address: string;
+  method: 'ListSegments' | 'LoadSegments' | 'ReleaseSegments';
+  collection?: string;
+  ids?: number[];
+}
+
+/** A fake reader: what it holds, whether it answers (calls to it are logged either way), which segments it fails to load. */
+interface FakeReader {
+  up: boolean;
+  loaded: Map<string, Set<number>>;
+  failLoad: Set<number>;
+}
+
+/** Fake data nodes answering the reconciler's control calls from memory, and logging them. */
+class FakeReaders implements NodeCaller {
+  readonly readers = new Map<string, FakeReader>();
+  readonly log: ControlCall[] = [];
+
+  add(address: string): FakeReader {
+    const r: FakeReader = { up: true, loaded: new Map(), failLoad: new Set() };
+    this.readers.set(address, r);
+    return r;
+  }
+
+  holds(address: string, collection = 'c'): number[] {
+    return [...(this.readers.get(address)!.loaded.get(collection) ?? [])].sort((a, b) => a - b);
+  }
+
+  async call<T>(address: string, method: string, request: object): Promise<T> {
+    const req = request as { collection_name?: string; segment_ids?: string[] };
+    const ids = req.segment_ids?.map(Number);
+    this.log.push({ address, method: method as ControlCall['method'], ...(req.collection_name ? { collection: req.collection_name, ids } : {}) });
+    const r = this.readers.get(address);
+    if (!r?.up) throw Object.assign(new Error('14 UNAVAILABLE: connection refused'), { code: grpc.status.UNAVAILABLE });
+    const ok = { code: 0, reason: '' };
+    const held = (c: string) => r.loaded.get(c) ?? r.loaded.set(c, new Set()).get(c)!;
+    switch (method) {
+      case 'ListSegments':
+        return { status: ok, segments: [...r.loaded].flatMap(([c, s]) => [...s].map((id) => ({ collection_name: c, segment_id: String(id) }))) } as T;
+      case 'LoadSegments': {
+        const loaded = ids!.filter((id) => !r.failLoad.has(id));
+        for (const id of loaded) held(req.collection_name!).add(id);
+        const errors = ids!.filter((id) => r.failLoad.has(id)).map((id) => ({ segment_id: String(id), reason: 'disk full' }));
+        return { status: ok, loaded: loaded.map(String), errors } as T;
+      }
+      case 'ReleaseSegments':
+        for (const id of ids!) held(req.collection_name!).delete(id);
+        return { status: ok } as T;
+      default:
+        throw new Error(`unexpected method ${method}`);
+    }
+  }
+
+  /** Index in the log of the first call of `method` to `address` that names `id`. */
+  when(address: string, method: ControlCall['method'], id: number): number {
+    return this.log.findIndex((c) => c.address === address && c.method === method && c.ids?.includes(id));
+  }
+}
+
+/** The metadata cache as placement sees it: collection views, and 'change' when they change. */
+class FakeMetadata extends EventEmitter {
+  private views: CollectionView[] = [];
+
+  all(): CollectionView[] {
+    return this.views;
+  }
+
+  set(views: CollectionView[]): void {
+    this.views = views;
+    this.emit('change');
+  }
+}
+
+function view(name: string, segmentIds: number[], loaded = true): CollectionView {
+  return {
+    record: { id: 1, name, schema: { name, description: '', fields: [], enableDynamicField: false }, shardsNum: 1, consistencyLevel: 0, properties: {}, loaded, createdAt: 0 },
+    partitions: [],
+    indexes: [],
+    segments: segmentIds.map((id) => ({ id, partitionId: 1, rows: 100, state: 'sealed' as const })),
+    unsealedRows: false,
+  };
+}
+
+const reader = (name: string, group: string): Member => ({ role: 'reader', name, address: `${name}:1`, group });
+
+/** Segment ids 1..n that the default ring over `groups` gives to `group`. */
+function ownedBy(groups: string[], group: string, n = 40): number[] {
+  const ring = new ConsistentHashRing(groups);
+  return Array.from({ length: n }, (_, i) => i + 1).filter((id) => ring.owner(id) === group);
+}
+
+const SEGMENTS = Array.from({ length: 40 }, (_, i) => i + 1);
+
+const placements: Placement[] = [];
+
+/** A placement over fake readers (every member given is a reader that answers). */
+function rig(members: Member[], views: CollectionView[], balancedTarget?: (group: string) => string) {
+  const nodes = new FakeReaders();
+  for (const m of members) nodes.add(m.address);
+  const meta = new FakeMetadata();
+  meta.set(views);
+  const discovery = new StaticDiscovery(members);
+  const placement = new Placement(meta, discovery, nodes, pino({ level: 'silent' }), undefined, balancedTarget);
+  placements.push(placement);
+  return { nodes, meta, discovery, placement };
+}
+
+afterEach(() => {
+  for (const p of placements.splice(0)) p.close();
+});
+
+describe('placement reconciliation', () => {
+  it('loads each owner group\'s segments on every replica of the group, and nothing else', async () => {
+    const { nodes, placement } = rig([reader('a1', 'ga'), reader('a2', 'ga'), reader('b1', 'gb')], [view('c', SEGMENTS)]);
+    await placement.settled();
+    const ga = ownedBy(['ga', 'gb'], 'ga');
+    const gb = ownedBy(['ga', 'gb'], 'gb');
+    expect(ga.length).toBeGreaterThan(0);
+    expect(gb.length).toBeGreaterThan(0);
+    expect(nodes.holds('a1:1')).toEqual(ga);
+    expect(nodes.holds('a2:1')).toEqual(ga);
+    expect(nodes.holds('b1:1')).toEqual(gb);
+    // Settled: another pass asks nobody to load or release anything.
+    const before = nodes.log.length;
+    await placement.settled();
+    expect(nodes.log.slice(before).map((c) => c.method)).toEqual(['ListSegments', 'ListSegments', 'ListSegments']);
+  });
+
+  it('loads nothing of a collection that is not loaded, and releases a collection once it is released', async () => {
+    const { nodes, meta, placement } = rig([reader('a1', 'ga')], [view('c', [1, 2, 3], false)]);
+    await placement.settled();
+    expect(nodes.holds('a1:1')).toEqual([]);
+    meta.set([view('c', [1, 2, 3])]);
+    await placement.settled();
+    expect(nodes.holds('a1:1')).toEqual([1, 2, 3]);
+    meta.set([view('c', [1, 2, 3], false)]);
+    await placement.settled();
+    expect(nodes.holds('a1:1')).toEqual([]);
+  });
+
+  it('releases a segment that left the collection (compacted or dropped)', async () => {
+    const { nodes, meta, placement } = rig([reader('a1', 'ga')], [view('c', [1, 2, 3])]);
+    await placement.settled();
+    meta.set([view('c', [1, 3])]);
+    await placement.settled();
+    expect(nodes.holds('a1:1')).toEqual([1, 3]);
+  });
+
+  describe('warm hand-off to a new group', () => {
+    /** ga holds everything; then gb joins with two replicas and takes over its share. */
+    async function handOff(prepare: (nodes: FakeReaders) => void) {
+      const r = rig([reader('a1', 'ga')], [view('c', SEGMENTS)]);
+      await r.placement.settled();
+      expect(r.nodes.holds('a1:1')).toEqual(SEGMENTS);
+      r.nodes.add('b1:1');
+      r.nodes.add('b2:1');
+      prepare(r.nodes);
+      r.discovery.set([reader('a1', 'ga'), reader('b1', 'gb'), reader('b2', 'gb')]);
+      await r.placement.settled();
+      return { ...r, moved: ownedBy(['ga', 'gb'], 'gb'), kept: ownedBy(['ga', 'gb'], 'ga') };
+    }
+
+    it('releases from the old owner only after every replica of the new owner reports it loaded', async () => {
+      const { nodes, moved, kept } = await handOff(() => undefined);
+      expect(moved.length).toBeGreaterThan(0);
+      expect(nodes.holds('b1:1')).toEqual(moved);
+      expect(nodes.holds('b2:1')).toEqual(moved);
+      expect(nodes.holds('a1:1')).toEqual(kept);
+      for (const id of moved) {
+        const released = nodes.when('a1:1', 'ReleaseSegments', id);
+        expect(released).toBeGreaterThan(nodes.when('b1:1', 'LoadSegments', id));
+        expect(released).toBeGreaterThan(nodes.when('b2:1', 'LoadSegments', id));
+      }
+    });
+
+    it('keeps a segment on the old owner while one live replica of the new owner fails to load it', async () => {
+      let stuck = 0;
+      const { nodes, placement, moved } = await handOff((n) => {
+        stuck = ownedBy(['ga', 'gb'], 'gb')[0]!;
+        n.readers.get('b2:1')!.failLoad.add(stuck);
+      });
+      expect(nodes.holds('b1:1')).toContain(stuck);
+      expect(nodes.holds('b2:1')).not.toContain(stuck);
+      expect(nodes.holds('a1:1')).toContain(stuck);
+      // The other moved segments were handed off.
+      expect(nodes.holds('a1:1').filter((id) => moved.includes(id))).toEqual([stuck]);
+      // Meanwhile searches go to the new owner, where b1 has it, rather than to a1.
+      expect(placement.targets(view('c', SEGMENTS), [stuck]).groups).toEqual([{ group: 'gb', segmentIds: [stuck], replicas: ['b1:1', 'b2:1'] }]);
+      // Once b2 manages to load it, a1 lets it go.
+      nodes.readers.get('b2:1')!.failLoad.clear();
+      await placement.settled();
+      expect(nodes.holds('b2:1')).toContain(stuck);
+      expect(nodes.holds('a1:1')).not.toContain(stuck);
+    });
+
+    it('skips a down replica of the new owner: the live ones decide, and the down one is not asked', async () => {
+      const { nodes, moved } = await handOff((n) => {
+        n.readers.get('b2:1')!.up = false;
+      });
+      expect(nodes.holds('b1:1')).toEqual(moved);
+      expect(nodes.holds('a1:1').filter((id) => moved.includes(id))).toEqual([]);
+      expect(nodes.log.filter((c) => c.address === 'b2:1' && c.method !== 'ListSegments')).toEqual([]);
+    });
+
+    it('releases nothing while the new owner has no live replica', async () => {
+      const { nodes } = await handOff((n) => {
+        n.readers.get('b1:1')!.up = false;
+        n.readers.get('b2:1')!.up = false;
+      });
+      expect(nodes.holds('a1:1')).toEqual(SEGMENTS);
+      expect(nodes.log.some((c) => c.method === 'ReleaseSegments')).toBe(false);
+    });
+  });
+
+  it('loads on a replica again once it is back', async () => {
+    const { nodes, placement } = rig([reader('a1', 'ga'), reader('a2', 'ga')], [view('c', [1, 2])]);
+    nodes.readers.get('a2:1')!.up = false;
+    await placement.settled();
+    expect(nodes.holds('a2:1')).toEqual([]);
+    nodes.readers.get('a2:1')!.up = true;
+    await placement.settled();
+    expect(nodes.holds('a2:1')).toEqual([1, 2]);
+  });
+});
+
+describe('search targets', () => {
+  const groups = ['ga', 'gb'];
+  const ga = ownedBy(groups, 'ga');
+  const gb = ownedBy(groups, 'gb');
+
+  it('sends each segment to its owner group, replicas holding all of its segments first', async () => {
+    const { nodes, placement } = rig([reader('a1', 'ga'), reader('a2', 'ga'), reader('b1', 'gb')], [view('c', SEGMENTS)]);
+    // a1 cannot load one of ga's segments: a2 holds all of them and comes first.
+    nodes.readers.get('a1:1')!.failLoad.add(ga[0]!);
+    await placement.settled();
+    const { groups: targets, toWriter } = placement.targets(view('c', SEGMENTS), SEGMENTS);
+    expect(toWriter).toEqual([]);
+    expect([...targets].sort((x, y) => x.group.localeCompare(y.group))).toEqual([
+      { group: 'ga', segmentIds: ga, replicas: ['a2:1', 'a1:1'] },
+      { group: 'gb', segmentIds: gb, replicas: ['b1:1'] },
+    ]);
+  });
+
+  it('sends a segment its owner has not loaded to a group that holds it, else to the writer', async () => {
+    // Before gb joined, a1 held everything; gb's b1 cannot load two of its segments.
+    const { nodes, discovery, placement } = rig([reader('a1', 'ga')], [view('c', SEGMENTS)]);
+    await placement.settled();
+    nodes.add('b1:1').failLoad = new Set([gb[0]!, gb[1]!]);
+    discovery.set([reader('a1', 'ga'), reader('b1', 'gb')]);
+    await placement.settled();
+    // a1 still holds them (warm hand-off), so they are searched there.
+    const during = placement.targets(view('c', SEGMENTS), [gb[0]!, gb[1]!, gb[2]!]);
+    expect(during).toEqual({
+      groups: [{ group: 'ga', segmentIds: [gb[0], gb[1]], replicas: ['a1:1'] }, { group: 'gb', segmentIds: [gb[2]], replicas: ['b1:1'] }],
+      toWriter: [],
+    });
+    // A segment nobody holds while its owner is up (just sealed, still loading) is the writer's.
+    const fresh = ownedBy(groups, 'gb', 100).find((id) => id > 40)!;
+    expect(placement.targets(view('c', [...SEGMENTS, fresh]), [fresh])).toEqual({ groups: [], toWriter: [fresh] });
+  });
+
+  it('fails naming the group and its segments when the owner has no live replica and nobody else holds them', async () => {
+    const { nodes, placement } = rig([reader('a1', 'ga'), reader('b1', 'gb')], [view('c', SEGMENTS)]);
+    nodes.readers.get('b1:1')!.up = false;
+    await placement.settled();
+    const err = (() => {
+      try {
+        placement.targets(view('c', SEGMENTS), [ga[0]!, gb[0]!, gb[1]!]);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(MilvusError);
+    expect(err).toMatchObject({ errorCode: 'NotReadyServe', code: Code.ServiceUnavailable, retriable: true });
+    expect((err as Error).message).toBe(`collection c: reader group gb is unavailable (no live replica) for segments ${gb[0]}, ${gb[1]}`);
+  });
+
+  it('leaves out a replica marked down after a failed call, until reconciliation finds it back', async () => {
+    const { placement } = rig([reader('a1', 'ga'), reader('a2', 'ga')], [view('c', [1, 2])]);
+    await placement.settled();
+    placement.markDown('a1:1');
+    expect(placement.targets(view('c', [1, 2]), [1, 2]).groups[0]!.replicas).toEqual(['a2:1']);
+    await placement.settled();
+    expect(placement.targets(view('c', [1, 2]), [1, 2]).groups[0]!.replicas).toEqual(['a1:1', 'a2:1']);
+  });
+
+  it('puts the group\'s balanced address before its replicas', async () => {
+    const { placement } = rig([reader('a1', 'ga')], [view('c', [1, 2])], (group) => `xds:///mishards-reader-${group}`);
+    await placement.settled();
+    expect(placement.targets(view('c', [1, 2]), [1, 2]).groups).toEqual([{ group: 'ga', segmentIds: [1, 2], replicas: ['xds:///mishards-reader-ga', 'a1:1'] }]);
+  });
+});
