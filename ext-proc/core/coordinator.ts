@@ -4,8 +4,8 @@ import { DataType, primaryField } from '../../core/schema.js';
 import type { CollectionView } from '../../meta/collection-view.js';
 import { SearchResultDataType, toPlainObject } from '../../milvus/proto.js';
 import { prepareHybridSearch } from '../../milvus/hybrid-request.js';
-import { comparePks, countFieldData, partitionScope, prepareQuery, prepareSearch, type PreparedSearch } from '../../milvus/search-request.js';
-import { Code, collectionNotFound, MilvusError } from '../../milvus/status.js';
+import { comparePks, countFieldData, prepareQuery, prepareSearch, searchScope, type PreparedSearch } from '../../milvus/search-request.js';
+import { collectionNotFound, MilvusError } from '../../milvus/status.js';
 import { templateValuesToJson } from '../../milvus/template-values.js';
 import type { MetadataCache } from '../cluster/metadata-cache.js';
 import { COLLECTION_HEADER } from '../../control-plane/routes/headers.js';
@@ -38,27 +38,31 @@ export class Coordinator {
     private readonly metrics: CoordinatorMetrics,
   ) {}
 
-  /** The collection's view; when missing or not loaded, first wait for the cache to catch up. */
-  private async view(name: string, ctx: CallContext): Promise<CollectionView> {
-    let view = this.cache.get(name);
-    if (!view || !view.record.loaded) {
+  /**
+   * The collection's view and the partitions the request covers (see searchScope). When the
+   * cache cannot answer (no such collection, partition or loaded partition), it may be behind
+   * a change made a moment ago: it catches up first, then answers for good.
+   */
+  private async target(name: string, partitionNames: string[] | undefined, ctx: CallContext): Promise<{ view: CollectionView; partitions: Set<number> }> {
+    const resolve = () => {
+      const view = this.cache.get(name);
+      if (!view) throw collectionNotFound(name);
+      return { view, partitions: searchScope(name, view.partitions, partitionNames) };
+    };
+    try {
+      return resolve();
+    } catch (e) {
+      if (!(e instanceof MilvusError)) throw e;
       await this.cache.catchUp(Math.min(ctx.deadline, Date.now() + 5000));
-      view = this.cache.get(name);
+      return resolve();
     }
-    if (!view) throw collectionNotFound(name);
-    if (!view.record.loaded) throw new MilvusError('UnexpectedError', Code.CollectionNotLoaded, `collection not loaded[collection=${name}]`);
-    return view;
   }
 
-  private partitionIds(view: CollectionView, names: string[] | undefined): Set<number> | undefined {
-    return partitionScope(view.partitions, names);
-  }
-
-  /** Reader targets for the collection's sealed segments, plus the writer's share. */
-  private route(view: CollectionView, partitions: Set<number> | undefined, includeWriter: boolean, base: SubRequest["request"]): SubRequest[] {
+  /** Reader targets for the sealed segments of the covered partitions, plus the writer's share. */
+  private route(view: CollectionView, partitions: Set<number>, includeWriter: boolean, base: SubRequest["request"]): SubRequest[] {
     return tracer.startActiveSpan('get_routing', (span) => {
       try {
-        const segments = view.segments.filter((s) => !partitions || partitions.has(s.partitionId)).map((s) => s.id);
+        const segments = view.segments.filter((s) => partitions.has(s.partitionId)).map((s) => s.id);
         const { groups, toWriter } = this.placement.targets(view, segments);
         const subs: SubRequest[] = groups.map((t: GroupTarget) => ({
           set: { name: t.group, replicas: t.replicas },
@@ -161,7 +165,7 @@ export class Coordinator {
    * `raw`, each target asked for its best `k`), answered in parallel; decoded and merged by
    * the caller.
    */
-  private scatterSearch(view: CollectionView, p: PreparedSearch, raw: any, outputFields: string[], partitions: Set<number> | undefined, includeWriter: boolean, k: number, ctx: CallContext): Promise<any[]> {
+  private scatterSearch(view: CollectionView, p: PreparedSearch, raw: any, outputFields: string[], partitions: Set<number>, includeWriter: boolean, k: number, ctx: CallContext): Promise<any[]> {
     const subs = this.route(view, partitions, includeWriter, {
       collection_name: view.record.name,
       placeholder_group: raw.placeholder_group,
@@ -171,18 +175,18 @@ export class Coordinator {
       filter: raw.dsl ?? '',
       template_values_json: templateValuesToJson(p.templateValues),
       output_fields: outputFields,
-      partition_ids: partitions ? [...partitions].map(String) : [],
+      // Always named: the writer's growing data spans every partition, loaded or not.
+      partition_ids: [...partitions].map(String),
     });
     return this.scatter<any>(subs, 'SearchSegments', ctx);
   }
 
   private async doSearch(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
-    const view = await this.view(req.collection_name, ctx);
+    const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const index = view.indexes[0]!;
     const p = prepareSearch(schema, index, req);
     const { topk, offset, roundDecimal } = p.params;
-    const partitions = this.partitionIds(view, req.partition_names);
     const responses = await this.scatterSearch(view, p, req, req.output_fields ?? [], partitions, this.includeWriter(view, req), topk + offset, ctx);
     return tracer.startActiveSpan('do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
@@ -218,10 +222,9 @@ export class Coordinator {
    * ranker; each fused hit takes its output fields from the sub-search that found it first.
    */
   private async doHybridSearch(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
-    const view = await this.view(req.collection_name, ctx);
+    const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const h = prepareHybridSearch(schema, view.indexes[0]!, req);
-    const partitions = this.partitionIds(view, req.partition_names);
     const includeWriter = this.includeWriter(view, req);
     const outputFields: string[] = req.output_fields ?? [];
     const responses = await Promise.all(h.subs.map((p, i) =>
@@ -280,16 +283,15 @@ export class Coordinator {
   }
 
   private async doQuery(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
-    const view = await this.view(req.collection_name, ctx);
+    const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const q = prepareQuery(schema, req);
-    const partitions = this.partitionIds(view, req.partition_names);
     const subs = this.route(view, partitions, this.includeWriter(view, req), {
       collection_name: view.record.name,
       filter: req.expr ?? '',
       template_values_json: templateValuesToJson(q.templateValues),
       output_fields: q.countOnly ? [] : q.outputFields,
-      partition_ids: partitions ? [...partitions].map(String) : [],
+      partition_ids: [...partitions].map(String),
       limit: q.limit === undefined ? '0' : String(q.offset + q.limit),
       count_only: q.countOnly,
     });
