@@ -18,6 +18,16 @@ import type { CallContext, Fanout, ReplicaSet } from './fanout.js';
 
 const tracer = trace.getTracer('mishards-coordinator');
 const CONSISTENCY = ['Strong', 'Session', 'Bounded', 'Eventually'];
+/** The longest a request waits for the metadata cache to catch up with the writer. */
+const CATCH_UP_MS = 5000;
+
+/**
+ * Writer calls that change what a search covers. The coordinator answers them (relayed over
+ * gRPC or REST) once its metadata has the change, so that the caller's next search sees it.
+ */
+export const SEARCH_SCOPE_CHANGES = new Set([
+  'LoadCollection', 'ReleaseCollection', 'LoadPartitions', 'ReleasePartitions', 'CreatePartition', 'DropPartition', 'DropCollection',
+]);
 
 interface SubRequest {
   set: ReplicaSet;
@@ -53,9 +63,18 @@ export class Coordinator {
       return resolve();
     } catch (e) {
       if (!(e instanceof MilvusError)) throw e;
-      await this.cache.catchUp(Math.min(ctx.deadline, Date.now() + 5000));
+      await this.catchUp(ctx.deadline);
       return resolve();
     }
+  }
+
+  /**
+   * Waits (until the deadline, at most a few seconds) for this coordinator's metadata to hold
+   * every change the writer has made: after a load, release or partition change relayed to
+   * the writer, searches through this coordinator see it, as they would in Milvus.
+   */
+  async catchUp(deadline: number): Promise<void> {
+    await this.cache.catchUp(Math.min(deadline, Date.now() + CATCH_UP_MS));
   }
 
   /** Reader targets for the sealed segments of the covered partitions, plus the writer's share. */
@@ -349,14 +368,18 @@ const CLIENT_GONE = new Error('the client cancelled the call or it ended');
 /** Request context from an incoming gRPC call: its deadline, cancellation and metadata. */
 export function callContext(call: grpc.ServerUnaryCall<any, any> | undefined, defaultTimeoutMs: number): CallContext {
   const controller = new AbortController();
-  let deadline = Date.now() + defaultTimeoutMs;
+  const deadline = deadlineOf(call, defaultTimeoutMs);
   if (call) {
-    const d = call.getDeadline();
-    const ms = d instanceof Date ? d.getTime() : Number(d);
-    if (Number.isFinite(ms)) deadline = ms;
     // grpc-js also emits 'cancelled' when the stream closes after the answer went out, so this
     // runs on every call: a prebuilt reason spares abort() a new DOMException each time.
     call.on('cancelled', () => controller.abort(CLIENT_GONE));
   }
   return { deadline, signal: controller.signal, metadata: new grpc.Metadata(), trace: contextFromMetadata(call?.metadata) };
+}
+
+/** An incoming call's deadline (epoch ms), or `defaultTimeoutMs` from now when it has none. */
+export function deadlineOf(call: grpc.ServerUnaryCall<any, any> | undefined, defaultTimeoutMs: number): number {
+  const d = call?.getDeadline();
+  const ms = d instanceof Date ? d.getTime() : Number(d);
+  return call && Number.isFinite(ms) ? ms : Date.now() + defaultTimeoutMs;
 }
