@@ -50,6 +50,16 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
     if (!p.loaded) throw partitionNotLoaded(p.name);
     return p;
   });
+  /**
+   * ShowPartitions' partitions: all of them; with type InMemory (the SDK's
+   * ShowPartitionsType.Loaded) the loaded ones, or the named ones if each is loaded, as Milvus
+   * answers it.
+   */
+  const shownPartitions = (c: CollectionState, req: any) => {
+    if (req.type !== 'InMemory') return [...c.partitions.values()];
+    if (req.partition_names?.length) return loadedPartitions(c, req.partition_names);
+    return [...c.partitions.values()].filter((p) => p.loaded);
+  };
   /** The collection and the partitions a search or query covers (see searchScope). */
   const searchTarget = (req: any) => {
     const c = collection(req.collection_name);
@@ -180,11 +190,7 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
     },
     async ShowPartitions(req) {
       const c = collection(req.collection_name);
-      // InMemory (the SDK's ShowPartitionsType.Loaded): the loaded partitions, or the named
-      // ones if each is loaded, as Milvus answers it.
-      const parts = req.type !== 'InMemory'
-        ? [...c.partitions.values()]
-        : req.partition_names?.length ? loadedPartitions(c, req.partition_names) : [...c.partitions.values()].filter((p) => p.loaded);
+      const parts = shownPartitions(c, req);
       return {
         partition_names: parts.map((p) => p.name),
         partitionIDs: parts.map((p) => String(p.id)),
