@@ -1,9 +1,10 @@
 import { fromJson, toJson } from '../core/json.js';
+import { loadedPartitionIds } from './load-state.js';
 import type { CollectionRecord, IndexRecord, PartitionRecord, SegmentState } from './store.js';
 
 /**
  * Everything a coordinator or reader needs to know about one collection to serve searches:
- * its record (schema, load state), partitions, index and sealed segments. The writer
+ * its record (schema), partitions (with their load state), index and sealed segments. The writer
  * publishes a fresh view after every change; caches replace their copy wholesale.
  */
 export interface CollectionView {
@@ -27,3 +28,9 @@ export interface SegmentInfo {
 
 export const encodeView = (v: CollectionView): string => toJson(v);
 export const decodeView = (json: string): CollectionView => fromJson<CollectionView>(json);
+
+/** The sealed segments readers hold for the collection: those of its loaded partitions. */
+export function servedSegmentIds(v: CollectionView): number[] {
+  const loaded = loadedPartitionIds(v.partitions);
+  return v.segments.filter((s) => loaded.has(s.partitionId)).map((s) => s.id);
+}

@@ -8,8 +8,17 @@ export type Dialect = 'sqlite' | 'mysql';
 
 interface Table {
   name: string;
-  /** Column definitions and table constraints, in order. `{int64}` and `{text}` are dialect types. */
-  body: string[];
+  /** Column definitions, in order. `{int64}` and `{text}` are dialect types. */
+  columns: string[];
+  /**
+   * Columns added after the table first shipped, created with it on a new database and added
+   * to an existing one by init() (see addedColumns). Each is nullable: NULL marks a row
+   * written before the column existed, and `fill` (idempotent: it touches NULLs only) derives
+   * its value from what the database already held.
+   */
+  added?: { column: string; type: string; fill: string }[];
+  /** Table constraints, after the columns. */
+  constraints?: string[];
   /** Secondary (non-unique) indexes: name -> column list. */
   indexes?: Record<string, string>;
 }
@@ -18,11 +27,11 @@ const TABLES: Table[] = [
   {
     // One row per named id sequence; next_id is the first id not handed out yet.
     name: 'meta_counters',
-    body: ['name VARCHAR(255) NOT NULL PRIMARY KEY', 'next_id {int64} NOT NULL'],
+    columns: ['name VARCHAR(255) NOT NULL PRIMARY KEY', 'next_id {int64} NOT NULL'],
   },
   {
     name: 'meta_collections',
-    body: [
+    columns: [
       'id {int64} NOT NULL PRIMARY KEY',
       'name VARCHAR(255) NOT NULL',
       // CollectionSchema as JSON (json.ts: bigints round-trip).
@@ -30,18 +39,29 @@ const TABLES: Table[] = [
       'shards_num INTEGER NOT NULL',
       'consistency_level INTEGER NOT NULL',
       'properties_json {text} NOT NULL',
+      // 1 once LoadCollection ran (Milvus's load type LoadCollection): partitions created
+      // from then on start loaded. Which partitions are loaded is meta_partitions.loaded.
       'loaded INTEGER NOT NULL',
       'created_at {int64} NOT NULL',
-      'UNIQUE (name)',
     ],
+    constraints: ['UNIQUE (name)'],
   },
   {
     name: 'meta_partitions',
-    body: [
+    columns: [
       'id {int64} NOT NULL PRIMARY KEY',
       'collection_id {int64} NOT NULL',
       'name VARCHAR(255) NOT NULL',
       'created_at {int64} NOT NULL',
+    ],
+    added: [{
+      // 1 when the partition is loaded. Before partitions had a load state of their own, a
+      // loaded collection had every partition loaded.
+      column: 'loaded',
+      type: 'INTEGER NULL',
+      fill: 'UPDATE meta_partitions SET loaded = (SELECT c.loaded FROM meta_collections c WHERE c.id = meta_partitions.collection_id) WHERE loaded IS NULL',
+    }],
+    constraints: [
       'UNIQUE (collection_id, name)',
       // Target of the segments' foreign key, which pins a segment's partition to its collection.
       'UNIQUE (collection_id, id)',
@@ -50,7 +70,7 @@ const TABLES: Table[] = [
   },
   {
     name: 'meta_indexes',
-    body: [
+    columns: [
       'id {int64} NOT NULL PRIMARY KEY',
       'collection_id {int64} NOT NULL',
       'field_name VARCHAR(255) NOT NULL',
@@ -59,13 +79,15 @@ const TABLES: Table[] = [
       'metric_type VARCHAR(64) NOT NULL',
       'params_json {text} NOT NULL',
       'created_at {int64} NOT NULL',
+    ],
+    constraints: [
       'UNIQUE (collection_id, index_name)',
       'FOREIGN KEY (collection_id) REFERENCES meta_collections (id) ON DELETE CASCADE',
     ],
   },
   {
     name: 'meta_segments',
-    body: [
+    columns: [
       'id {int64} NOT NULL PRIMARY KEY',
       'collection_id {int64} NOT NULL',
       'partition_id {int64} NOT NULL',
@@ -74,6 +96,8 @@ const TABLES: Table[] = [
       'path VARCHAR(1024) NOT NULL',
       'created_at {int64} NOT NULL',
       'sealed_at {int64} NULL',
+    ],
+    constraints: [
       // Dropping a partition (or, through it, a collection) drops its segment records.
       'FOREIGN KEY (collection_id, partition_id) REFERENCES meta_partitions (collection_id, id) ON DELETE CASCADE',
     ],
@@ -84,21 +108,49 @@ const TABLES: Table[] = [
 
 const DIALECTS = {
   // INTEGER PRIMARY KEY is SQLite's rowid: the cheapest key, and 64-bit like BIGINT.
-  sqlite: { int64: 'INTEGER', text: 'TEXT', tableOptions: '', inlineIndexes: false },
+  sqlite: {
+    int64: 'INTEGER', text: 'TEXT', tableOptions: '', inlineIndexes: false,
+    columnCount: 'SELECT COUNT(*) AS n FROM pragma_table_info(?) WHERE name = ?',
+  },
   // Binary collation: Milvus names are case-sensitive, MySQL's default collation is not.
-  mysql: { int64: 'BIGINT', text: 'MEDIUMTEXT', tableOptions: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin', inlineIndexes: true },
+  mysql: {
+    int64: 'BIGINT', text: 'MEDIUMTEXT', tableOptions: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin', inlineIndexes: true,
+    columnCount: 'SELECT COUNT(*) AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?',
+  },
 } as const;
+
+const dialectTypes = (dialect: Dialect, line: string) => line.replaceAll('{int64}', DIALECTS[dialect].int64).replaceAll('{text}', DIALECTS[dialect].text);
 
 /** DDL creating every table and index that is missing; safe to run on every start. */
 export function schemaStatements(dialect: Dialect): string[] {
   const d = DIALECTS[dialect];
   return TABLES.flatMap((table) => {
     const indexes = Object.entries(table.indexes ?? {});
-    const body = table.body.map((line) => line.replaceAll('{int64}', d.int64).replaceAll('{text}', d.text));
+    const added = (table.added ?? []).map((a) => `${a.column} ${a.type}`);
+    const body = [...table.columns, ...added, ...(table.constraints ?? [])].map((line) => dialectTypes(dialect, line));
     // MySQL has no CREATE INDEX IF NOT EXISTS (MariaDB has), so there indexes live inside CREATE TABLE.
     if (d.inlineIndexes) body.push(...indexes.map(([name, cols]) => `INDEX ${name} (${cols})`));
     const create = `CREATE TABLE IF NOT EXISTS ${table.name} (\n  ${body.join(',\n  ')}\n)${d.tableOptions}`;
     const separate = d.inlineIndexes ? [] : indexes.map(([name, cols]) => `CREATE INDEX IF NOT EXISTS ${name} ON ${table.name} (${cols})`);
     return [create, ...separate];
   });
+}
+
+/** How init() brings a table created by an earlier version up to date with one added column. */
+export interface AddedColumn {
+  /** Counts the column (0 or 1); parameters: table, column. */
+  count: { sql: string; params: [string, string] };
+  /** Adds the column. */
+  add: string;
+  /** Fills the rows the column is NULL in; idempotent. */
+  fill: string;
+}
+
+/** The columns added to existing tables, in the order they were added. */
+export function addedColumns(dialect: Dialect): AddedColumn[] {
+  return TABLES.flatMap((table) => (table.added ?? []).map((a) => ({
+    count: { sql: DIALECTS[dialect].columnCount, params: [table.name, a.column] as [string, string] },
+    add: `ALTER TABLE ${table.name} ADD COLUMN ${a.column} ${dialectTypes(dialect, a.type)}`,
+    fill: a.fill,
+  })));
 }

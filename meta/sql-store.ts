@@ -1,8 +1,8 @@
 import type { CollectionSchema } from '../core/schema.js';
 import { MetaConflictError, MetaNotFoundError } from './errors.js';
 import { fromJson, toJson } from '../core/json.js';
-import { schemaStatements, type Dialect } from './sql-schema.js';
-import type { CollectionRecord, IndexRecord, MetaStore, PartitionRecord, SegmentRecord } from './store.js';
+import { addedColumns, schemaStatements, type AddedColumn, type Dialect } from './sql-schema.js';
+import type { CollectionRecord, IndexRecord, LoadState, MetaStore, PartitionRecord, SegmentRecord } from './store.js';
 
 export type SqlValue = string | number | null;
 
@@ -47,6 +47,7 @@ interface PartitionRow {
   collection_id: number;
   name: string;
   created_at: number;
+  loaded: number | null;
 }
 
 interface IndexRow {
@@ -82,6 +83,23 @@ export class SqlMetaStore implements MetaStore {
 
   async init(): Promise<void> {
     for (const statement of schemaStatements(this.db.dialect)) await this.db.run(statement);
+    for (const column of addedColumns(this.db.dialect)) {
+      if (!(await this.hasColumn(column))) {
+        try {
+          await this.db.run(column.add);
+        } catch (err) {
+          // Another process opening the same database may have added it a moment ago.
+          if (!(await this.hasColumn(column))) throw err;
+        }
+      }
+      // Every start: a process that added the column may have stopped before filling it.
+      await this.db.run(column.fill);
+    }
+  }
+
+  private async hasColumn(column: AddedColumn): Promise<boolean> {
+    const [row] = await this.db.all<{ n: number | string }>(column.count.sql, column.count.params);
+    return Number(row?.n) > 0;
   }
 
   close(): Promise<void> {
@@ -96,13 +114,14 @@ export class SqlMetaStore implements MetaStore {
         await tx.run(
           `INSERT INTO meta_collections (id, name, schema_json, shards_num, consistency_level, properties_json, loaded, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          [id, c.name, toJson(c.schema), c.shardsNum, c.consistencyLevel, toJson(c.properties), c.loaded ? 1 : 0, c.createdAt],
+          [id, c.name, toJson(c.schema), c.shardsNum, c.consistencyLevel, toJson(c.properties), c.loadNewPartitions ? 1 : 0, c.createdAt],
         );
-        await tx.run('INSERT INTO meta_partitions (id, collection_id, name, created_at) VALUES (?, ?, ?, ?)', [
+        await tx.run('INSERT INTO meta_partitions (id, collection_id, name, created_at, loaded) VALUES (?, ?, ?, ?, ?)', [
           partitionId,
           id,
           defaultPartitionName,
           c.createdAt,
+          c.loadNewPartitions ? 1 : 0,
         ]);
         return { ...c, id };
       }),
@@ -124,8 +143,15 @@ export class SqlMetaStore implements MetaStore {
     return (await this.db.all<CollectionRow>('SELECT * FROM meta_collections ORDER BY id')).map(collection);
   }
 
-  async setCollectionLoaded(id: number, loaded: boolean): Promise<void> {
-    await this.db.run('UPDATE meta_collections SET loaded = ? WHERE id = ?', [loaded ? 1 : 0, id]);
+  async setLoadState(collectionId: number, state: LoadState): Promise<void> {
+    const ids = state.loadedPartitionIds;
+    await this.db.transaction(async (tx) => {
+      await tx.run('UPDATE meta_collections SET loaded = ? WHERE id = ?', [state.loadNewPartitions ? 1 : 0, collectionId]);
+      await tx.run('UPDATE meta_partitions SET loaded = 0 WHERE collection_id = ?', [collectionId]);
+      if (ids.length) {
+        await tx.run(`UPDATE meta_partitions SET loaded = 1 WHERE collection_id = ? AND id IN (${ids.map(() => '?').join(', ')})`, [collectionId, ...ids]);
+      }
+    });
   }
 
   async setCollectionProperties(id: number, properties: Record<string, string>): Promise<void> {
@@ -137,16 +163,17 @@ export class SqlMetaStore implements MetaStore {
     await this.db.run('DELETE FROM meta_collections WHERE id = ?', [id]);
   }
 
-  createPartition(collectionId: number, name: string): Promise<PartitionRecord> {
+  createPartition(collectionId: number, name: string, loaded = false): Promise<PartitionRecord> {
     // In a transaction so that a refused partition does not use up an id.
     return this.explain(
       this.db.transaction(async (tx) => {
-        const record: PartitionRecord = { id: await tx.allocate(PARTITION_IDS, 1), collectionId, name, createdAt: Date.now() };
-        await tx.run('INSERT INTO meta_partitions (id, collection_id, name, created_at) VALUES (?, ?, ?, ?)', [
+        const record: PartitionRecord = { id: await tx.allocate(PARTITION_IDS, 1), collectionId, name, createdAt: Date.now(), loaded };
+        await tx.run('INSERT INTO meta_partitions (id, collection_id, name, created_at, loaded) VALUES (?, ?, ?, ?, ?)', [
           record.id,
           collectionId,
           name,
           record.createdAt,
+          loaded ? 1 : 0,
         ]);
         return record;
       }),
@@ -159,7 +186,7 @@ export class SqlMetaStore implements MetaStore {
 
   async listPartitions(collectionId: number): Promise<PartitionRecord[]> {
     const rows = await this.db.all<PartitionRow>('SELECT * FROM meta_partitions WHERE collection_id = ? ORDER BY id', [collectionId]);
-    return rows.map((r) => ({ id: r.id, collectionId: r.collection_id, name: r.name, createdAt: r.created_at }));
+    return rows.map((r) => ({ id: r.id, collectionId: r.collection_id, name: r.name, createdAt: r.created_at, loaded: r.loaded === 1 }));
   }
 
   async dropPartition(partitionId: number): Promise<void> {
@@ -271,7 +298,7 @@ function collection(r: CollectionRow): CollectionRecord {
     shardsNum: r.shards_num,
     consistencyLevel: r.consistency_level,
     properties: fromJson<Record<string, string>>(r.properties_json),
-    loaded: r.loaded !== 0,
+    loadNewPartitions: r.loaded !== 0,
     createdAt: r.created_at,
   };
 }

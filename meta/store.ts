@@ -14,8 +14,12 @@ export interface CollectionRecord {
   /** Milvus ConsistencyLevel enum value (0 Strong, 1 Session, 2 Bounded, 3 Eventually). */
   consistencyLevel: number;
   properties: Record<string, string>;
-  /** Whether the collection is loaded (LoadCollection / ReleaseCollection). */
-  loaded: boolean;
+  /**
+   * Set by LoadCollection (Milvus's load type LoadCollection): partitions created from then on
+   * start loaded. Cleared when the collection is released, or its last loaded partition. Which
+   * partitions are loaded is PartitionRecord.loaded; the collection counts as loaded when any is.
+   */
+  loadNewPartitions: boolean;
   /** Creation time, unix milliseconds. */
   createdAt: number;
 }
@@ -25,6 +29,15 @@ export interface PartitionRecord {
   collectionId: number;
   name: string;
   createdAt: number;
+  /** Loaded: searches and queries cover it, and readers hold its sealed segments. */
+  loaded: boolean;
+}
+
+/** A collection's whole load state, as setLoadState writes it. */
+export interface LoadState {
+  loadNewPartitions: boolean;
+  /** The loaded partitions; every other partition of the collection is released. */
+  loadedPartitionIds: number[];
 }
 
 export interface IndexRecord {
@@ -61,17 +74,22 @@ export interface MetaStore {
   init(): Promise<void>;
   close(): Promise<void>;
 
-  /** Creates the collection and its `_default` partition atomically. Fails if the name is taken. */
+  /**
+   * Creates the collection and its `_default` partition atomically (the partition loaded if
+   * `loadNewPartitions` is set). Fails if the name is taken.
+   */
   createCollection(c: Omit<CollectionRecord, 'id'>, defaultPartitionName: string): Promise<CollectionRecord>;
   getCollection(name: string): Promise<CollectionRecord | undefined>;
   getCollectionById(id: number): Promise<CollectionRecord | undefined>;
   listCollections(): Promise<CollectionRecord[]>;
-  setCollectionLoaded(id: number, loaded: boolean): Promise<void>;
+  /** Replaces a collection's load state (its flag and every partition's) in one transaction. */
+  setLoadState(collectionId: number, state: LoadState): Promise<void>;
   setCollectionProperties(id: number, properties: Record<string, string>): Promise<void>;
   /** Removes the collection with its partitions, indexes and segment records. */
   dropCollection(id: number): Promise<void>;
 
-  createPartition(collectionId: number, name: string): Promise<PartitionRecord>;
+  /** Creates a partition, released unless `loaded`. */
+  createPartition(collectionId: number, name: string, loaded?: boolean): Promise<PartitionRecord>;
   listPartitions(collectionId: number): Promise<PartitionRecord[]>;
   /** Removes the partition and its segment records. */
   dropPartition(partitionId: number): Promise<void>;

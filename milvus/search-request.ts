@@ -1,11 +1,12 @@
 import { vectorField, type CollectionSchema } from '../core/schema.js';
 import type { MetricType } from '../engine/engine.js';
 import { compileFilter, FilterError, type CompiledFilter } from '../filter/index.js';
-import type { IndexRecord } from '../meta/store.js';
+import { anyLoaded, loadedPartitionIds } from '../meta/load-state.js';
+import type { IndexRecord, PartitionRecord } from '../meta/store.js';
 import { decodeQueryVectors } from './placeholder.js';
 import { resolveOutputFields, type OutputSelection } from './results.js';
 import { parseSearchParams, type ParsedSearchParams } from './search-params.js';
-import { Code, invalidParameter, MilvusError, partitionNotFound } from './status.js';
+import { Code, collectionNotLoaded, invalidParameter, MilvusError, partitionNotFound, partitionNotLoaded } from './status.js';
 import { decodeTemplateValues } from './template-values.js';
 
 /**
@@ -91,14 +92,34 @@ export function countFieldData(count: number): any {
   return { type: 'Int64', field_name: 'count(*)', field_id: '0', scalars: { long_data: { data: [String(count)] } }, valid_data: [] };
 }
 
+/** The named partitions, in the order named; an unknown name is an error. */
+export function namedPartitions<P extends { name: string }>(partitions: Iterable<P>, names: string[]): P[] {
+  const byName = new Map([...partitions].map((p) => [p.name, p] as const));
+  return names.map((n) => {
+    const p = byName.get(n);
+    if (!p) throw partitionNotFound(n);
+    return p;
+  });
+}
+
 /** The ids of the named partitions (undefined: no restriction); an unknown name is an error. */
 export function partitionScope(partitions: Iterable<{ name: string; id: number }>, names: string[] | undefined): Set<number> | undefined {
   if (!names?.length) return undefined;
-  const byName = new Map([...partitions].map((p) => [p.name, p.id] as const));
-  return new Set(names.map((n) => {
-    const id = byName.get(n);
-    if (id === undefined) throw partitionNotFound(n);
-    return id;
+  return new Set(namedPartitions(partitions, names).map((p) => p.id));
+}
+
+/**
+ * The partitions a search or query covers. As in Milvus, only loaded data is searched: the
+ * named partitions, each of which must exist and be loaded, or every loaded partition when
+ * none is named. A collection without a loaded partition is not loaded.
+ */
+export function searchScope(collection: string, partitions: Iterable<PartitionRecord>, names: string[] | undefined): Set<number> {
+  const all = [...partitions];
+  if (!anyLoaded(all)) throw collectionNotLoaded(collection);
+  if (!names?.length) return loadedPartitionIds(all);
+  return new Set(namedPartitions(all, names).map((p) => {
+    if (!p.loaded) throw partitionNotLoaded(p.name);
+    return p.id;
   }));
 }
 

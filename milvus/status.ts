@@ -26,6 +26,7 @@ export const Code = {
   CollectionNotFound: 100,
   CollectionNotLoaded: 101,
   PartitionNotFound: 200,
+  PartitionNotLoaded: 201,
   SegmentNotFound: 600,
   SegmentNotLoaded: 601,
   IndexNotFound: 700,
@@ -77,6 +78,12 @@ export const collectionNotFound = (name: string) =>
 
 export const partitionNotFound = (name: string) =>
   new MilvusError('IllegalArgument', Code.PartitionNotFound, `partition not found[partition=${name}]`);
+
+export const collectionNotLoaded = (name: string) =>
+  new MilvusError('UnexpectedError', Code.CollectionNotLoaded, `collection not loaded[collection=${name}]`);
+
+export const partitionNotLoaded = (name: string) =>
+  new MilvusError('UnexpectedError', Code.PartitionNotLoaded, `partition not loaded[partition=${name}]`);
 
 export const fieldNotFound = (name: string, collection: string) =>
   new MilvusError('IllegalArgument', Code.FieldNotFound, `field not found[field=${name}] in collection ${collection}`);

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CollectionView } from '../../meta/collection-view.js';
+import { servedSegmentIds, type CollectionView } from '../../meta/collection-view.js';
 import { Code, MilvusError } from '../../milvus/status.js';
 import { createRouter, DEFAULT_ROUTER } from '../routing/registry.js';
 import type { Router } from '../routing/router.js';
@@ -27,12 +27,15 @@ const RECONCILE_INTERVAL_MS = 1000;
 const CONTROL_DEADLINE_MS = 60_000;
 
 /**
- * Places sealed segments on reader groups and keeps the placement true:
+ * Places the sealed segments of loaded partitions on reader groups and keeps the placement
+ * true:
  *
  * - the router (consistent hash ring by default) names each segment's owner group;
  * - reconciliation asks every live replica of the owner to load what it lacks, and only once
  *   all of them report a segment loaded releases it from the groups that held it before
  *   (warm hand-off: a segment is always served by whoever has it loaded);
+ * - a segment whose partition (or collection) is released, or that is gone, is released from
+ *   every reader;
  * - searches are routed to the owner when it has the segment loaded, else to any group that
  *   has; a segment nobody has loaded fails the search with a status naming it.
  *
@@ -123,22 +126,21 @@ export class Placement {
         r.up = false;
       }
     }));
-    // 2. Load what owners lack; 3. release what others hold once owners have it.
-    const views = this.cache.all();
-    const wanted = new Set(views.filter((v) => v.record.loaded).map((v) => v.record.name));
-    for (const view of views) {
-      if (!view.record.loaded) continue;
-      const ids = view.segments.map((s) => s.id);
+    // 2. Load what owners lack; 3. release what others hold once owners have it, and what
+    // no loaded partition has.
+    const served = new Map(this.cache.all().map((v) => [v.record.name, servedSegmentIds(v)] as const));
+    for (const [collection, ids] of served) {
+      if (!ids.length) continue;
       const byOwner = this.router.assign(ids);
       for (const [group, segs] of byOwner) {
         await Promise.all(this.replicasOf(group).filter((r) => r.up).map(async (r) => {
-          const have = r.loaded.get(view.record.name) ?? new Set<number>();
+          const have = r.loaded.get(collection) ?? new Set<number>();
           const missing = segs.filter((id) => !have.has(id));
           if (!missing.length) return;
           try {
-            const res = await this.clients.call(r.member.address, 'LoadSegments', { collection_name: view.record.name, segment_ids: missing.map(String) }, deadline());
+            const res = await this.clients.call(r.member.address, 'LoadSegments', { collection_name: collection, segment_ids: missing.map(String) }, deadline());
             for (const id of res.loaded) have.add(Number(id));
-            r.loaded.set(view.record.name, have);
+            r.loaded.set(collection, have);
             for (const err of res.errors) this.log.error({ reader: r.member.name, segment: err.segment_id, reason: err.reason }, 'segment load failed');
             if (res.status.code !== 0) this.log.error({ reader: r.member.name, reason: res.status.reason }, 'LoadSegments failed');
           } catch (e) {
@@ -150,10 +152,9 @@ export class Placement {
     for (const r of this.readers.values()) {
       if (!r.up) continue;
       for (const [collection, have] of r.loaded) {
-        const view = views.find((v) => v.record.name === collection);
-        const live = new Set(view?.segments.map((s) => s.id) ?? []);
+        const wanted = new Set(served.get(collection));
         const release = [...have].filter((id) => {
-          if (!wanted.has(collection) || !live.has(id)) return true;
+          if (!wanted.has(id)) return true;
           const owner = this.router.owner(id);
           return owner !== r.member.group && this.ownerHasLoaded(owner, collection, id);
         });

@@ -4,8 +4,8 @@ import { DataType, primaryField } from '../../core/schema.js';
 import type { CollectionView } from '../../meta/collection-view.js';
 import { SearchResultDataType, toPlainObject } from '../../milvus/proto.js';
 import { prepareHybridSearch } from '../../milvus/hybrid-request.js';
-import { countFieldData, partitionScope, prepareQuery, prepareSearch, type PreparedSearch } from '../../milvus/search-request.js';
-import { Code, collectionNotFound, MilvusError } from '../../milvus/status.js';
+import { countFieldData, prepareQuery, prepareSearch, searchScope, type PreparedSearch } from '../../milvus/search-request.js';
+import { collectionNotFound, MilvusError } from '../../milvus/status.js';
 import { templateValuesToJson } from '../../milvus/template-values.js';
 import type { MetadataCache } from '../cluster/metadata-cache.js';
 import { COLLECTION_HEADER } from '../../control-plane/routes/headers.js';
@@ -18,6 +18,16 @@ import { WRITER_SET, type CallContext, type Fanout, type ReplicaSet } from './fa
 
 const tracer = trace.getTracer('mishards-coordinator');
 const CONSISTENCY = ['Strong', 'Session', 'Bounded', 'Eventually'];
+/** The longest a request waits for the metadata cache to catch up with the writer. */
+const CATCH_UP_MS = 5000;
+
+/**
+ * Writer calls that change what a search covers. The coordinator answers them (relayed over
+ * gRPC or REST) once its metadata has the change, so that the caller's next search sees it.
+ */
+export const SEARCH_SCOPE_CHANGES = new Set([
+  'LoadCollection', 'ReleaseCollection', 'LoadPartitions', 'ReleasePartitions', 'CreatePartition', 'DropPartition', 'DropCollection',
+]);
 
 interface SubRequest {
   set: ReplicaSet;
@@ -38,27 +48,40 @@ export class Coordinator {
     private readonly metrics: CoordinatorMetrics,
   ) {}
 
-  /** The collection's view; when missing or not loaded, first wait for the cache to catch up. */
-  private async view(name: string, ctx: CallContext): Promise<CollectionView> {
-    let view = this.cache.get(name);
-    if (!view || !view.record.loaded) {
-      await this.cache.catchUp(Math.min(ctx.deadline, Date.now() + 5000));
-      view = this.cache.get(name);
+  /**
+   * The collection's view and the partitions the request covers (see searchScope). When the
+   * cache cannot answer (no such collection, partition or loaded partition), it may be behind
+   * a change made a moment ago: it catches up first, then answers for good.
+   */
+  private async target(name: string, partitionNames: string[] | undefined, ctx: CallContext): Promise<{ view: CollectionView; partitions: Set<number> }> {
+    const resolve = () => {
+      const view = this.cache.get(name);
+      if (!view) throw collectionNotFound(name);
+      return { view, partitions: searchScope(name, view.partitions, partitionNames) };
+    };
+    try {
+      return resolve();
+    } catch (e) {
+      if (!(e instanceof MilvusError)) throw e;
+      await this.catchUp(ctx.deadline);
+      return resolve();
     }
-    if (!view) throw collectionNotFound(name);
-    if (!view.record.loaded) throw new MilvusError('UnexpectedError', Code.CollectionNotLoaded, `collection not loaded[collection=${name}]`);
-    return view;
   }
 
-  private partitionIds(view: CollectionView, names: string[] | undefined): Set<number> | undefined {
-    return partitionScope(view.partitions, names);
+  /**
+   * Waits (until the deadline, at most a few seconds) for this coordinator's metadata to hold
+   * every change the writer has made: after a load, release or partition change relayed to
+   * the writer, searches through this coordinator see it, as they would in Milvus.
+   */
+  async catchUp(deadline: number): Promise<void> {
+    await this.cache.catchUp(Math.min(deadline, Date.now() + CATCH_UP_MS));
   }
 
-  /** Reader targets for the collection's sealed segments, plus the writer's share. */
-  private route(view: CollectionView, partitions: Set<number> | undefined, includeWriter: boolean, base: SubRequest["request"]): SubRequest[] {
+  /** Reader targets for the sealed segments of the covered partitions, plus the writer's share. */
+  private route(view: CollectionView, partitions: Set<number>, includeWriter: boolean, base: SubRequest["request"]): SubRequest[] {
     return tracer.startActiveSpan('get_routing', (span) => {
       try {
-        const segments = view.segments.filter((s) => !partitions || partitions.has(s.partitionId)).map((s) => s.id);
+        const segments = view.segments.filter((s) => partitions.has(s.partitionId)).map((s) => s.id);
         const { groups, toWriter } = this.placement.targets(view, segments);
         const subs: SubRequest[] = groups.map((t: GroupTarget) => ({
           set: { name: t.group, replicas: t.replicas },
@@ -161,7 +184,7 @@ export class Coordinator {
    * `raw`, each target asked for its best `k`), answered in parallel; decoded and merged by
    * the caller.
    */
-  private scatterSearch(view: CollectionView, p: PreparedSearch, raw: any, outputFields: string[], partitions: Set<number> | undefined, includeWriter: boolean, k: number, ctx: CallContext): Promise<any[]> {
+  private scatterSearch(view: CollectionView, p: PreparedSearch, raw: any, outputFields: string[], partitions: Set<number>, includeWriter: boolean, k: number, ctx: CallContext): Promise<any[]> {
     const subs = this.route(view, partitions, includeWriter, {
       collection_name: view.record.name,
       placeholder_group: raw.placeholder_group,
@@ -171,18 +194,18 @@ export class Coordinator {
       filter: raw.dsl ?? '',
       template_values_json: templateValuesToJson(p.templateValues),
       output_fields: outputFields,
-      partition_ids: partitions ? [...partitions].map(String) : [],
+      // Always named: the writer's growing data spans every partition, loaded or not.
+      partition_ids: [...partitions].map(String),
     });
     return this.scatter<any>(subs, 'SearchSegments', ctx);
   }
 
   private async doSearch(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
-    const view = await this.view(req.collection_name, ctx);
+    const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const index = view.indexes[0]!;
     const p = prepareSearch(schema, index, req);
     const { topk, offset, roundDecimal } = p.params;
-    const partitions = this.partitionIds(view, req.partition_names);
     const responses = await this.scatterSearch(view, p, req, req.output_fields ?? [], partitions, this.includeWriter(view, req), topk + offset, ctx);
     return tracer.startActiveSpan('do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
@@ -218,10 +241,9 @@ export class Coordinator {
    * ranker; each fused hit takes its output fields from the sub-search that found it first.
    */
   private async doHybridSearch(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
-    const view = await this.view(req.collection_name, ctx);
+    const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const h = prepareHybridSearch(schema, view.indexes[0]!, req);
-    const partitions = this.partitionIds(view, req.partition_names);
     const includeWriter = this.includeWriter(view, req);
     const outputFields: string[] = req.output_fields ?? [];
     const responses = await Promise.all(h.subs.map((p, i) =>
@@ -280,16 +302,15 @@ export class Coordinator {
   }
 
   private async doQuery(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
-    const view = await this.view(req.collection_name, ctx);
+    const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const q = prepareQuery(schema, req);
-    const partitions = this.partitionIds(view, req.partition_names);
     const subs = this.route(view, partitions, this.includeWriter(view, req), {
       collection_name: view.record.name,
       filter: req.expr ?? '',
       template_values_json: templateValuesToJson(q.templateValues),
       output_fields: q.countOnly ? [] : q.outputFields,
-      partition_ids: partitions ? [...partitions].map(String) : [],
+      partition_ids: [...partitions].map(String),
       limit: q.limit === undefined ? '0' : String(q.offset + q.limit),
       count_only: q.countOnly,
     });
@@ -333,14 +354,18 @@ const CLIENT_GONE = new Error('the client cancelled the call or it ended');
 /** Request context from an incoming gRPC call: its deadline, cancellation and metadata. */
 export function callContext(call: grpc.ServerUnaryCall<any, any> | undefined, defaultTimeoutMs: number): CallContext {
   const controller = new AbortController();
-  let deadline = Date.now() + defaultTimeoutMs;
+  const deadline = deadlineOf(call, defaultTimeoutMs);
   if (call) {
-    const d = call.getDeadline();
-    const ms = d instanceof Date ? d.getTime() : Number(d);
-    if (Number.isFinite(ms)) deadline = ms;
     // grpc-js also emits 'cancelled' when the stream closes after the answer went out, so this
     // runs on every call: a prebuilt reason spares abort() a new DOMException each time.
     call.on('cancelled', () => controller.abort(CLIENT_GONE));
   }
   return { deadline, signal: controller.signal, metadata: new grpc.Metadata(), trace: contextFromMetadata(call?.metadata) };
+}
+
+/** An incoming call's deadline (epoch ms), or `defaultTimeoutMs` from now when it has none. */
+export function deadlineOf(call: grpc.ServerUnaryCall<any, any> | undefined, defaultTimeoutMs: number): number {
+  const d = call?.getDeadline();
+  const ms = d instanceof Date ? d.getTime() : Number(d);
+  return call && Number.isFinite(ms) ? ms : Date.now() + defaultTimeoutMs;
 }

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { MilvusService } from '../../milvus/proto.js';
 import { milvusServiceImplementation, type ServiceHooks } from '../../milvus/service.js';
 import { MAX_MESSAGE_BYTES } from '../../nodes/common/grpc-server.js';
-import { callContext, type Coordinator } from '../core/coordinator.js';
+import { callContext, deadlineOf, SEARCH_SCOPE_CHANGES, type Coordinator } from '../core/coordinator.js';
 
 /** Methods answered by scatter-gather; every other one goes to the writable node unchanged. */
 const SCATTERED = new Set(['Search', 'HybridSearch', 'Query']);
@@ -45,7 +45,9 @@ export function frontImplementation(coordinator: Coordinator, writerAddress: str
       const outgoing = writer.makeUnaryRequest(method.path, identity, identity, call.request, call.metadata, { deadline: call.getDeadline() },
         (err, res) => {
           done?.(err ? -(err.code ?? 2) : 0);
-          callback(err, res);
+          if (err || !SEARCH_SCOPE_CHANGES.has(name)) return callback(err, res);
+          // The writer's answer stands even if the wait fails.
+          void coordinator.catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS)).catch(() => undefined).then(() => callback(null, res));
         });
       call.on('cancelled', () => outgoing.cancel());
     };

@@ -79,10 +79,12 @@ async function create(b: CreateBody, ctx: RestContext): Promise<void> {
 
 const request = (b: { collectionName: string }) => ({ collection_name: b.collectionName });
 
+/** The collection's load state, or with `partitionNames` theirs (loaded only if all are). */
 async function loadState(b: { collectionName: string; partitionNames?: string[] }, ctx: RestContext): Promise<Record<string, unknown>> {
-  const { state } = await ctx.writer.call('GetLoadState', request(b), ctx.call);
+  const scoped = { ...request(b), partition_names: b.partitionNames ?? [] };
+  const { state } = await ctx.writer.call('GetLoadState', scoped, ctx.call);
   if (state === 'LoadStateNotLoad') return { loadState: state };
-  const { progress } = await ctx.writer.call('GetLoadingProgress', { ...request(b), partition_names: b.partitionNames ?? [] }, ctx.call);
+  const { progress } = await ctx.writer.call('GetLoadingProgress', scoped, ctx.call);
   return { loadState: Number(progress) >= 100 ? 'LoadStateLoaded' : 'LoadStateLoading', loadProgress: Number(progress) };
 }
 

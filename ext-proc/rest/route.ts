@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { Coordinator } from '../core/coordinator.js';
+import { SEARCH_SCOPE_CHANGES, type Coordinator } from '../core/coordinator.js';
 import type { CallContext } from '../core/fanout.js';
 import type { Reply } from './reply.js';
 import type { WriterClient } from './writer-client.js';
@@ -23,10 +23,14 @@ export interface Route<S extends z.ZodType = z.ZodType> {
 export const route = <S extends z.ZodType>(body: S, handle: (body: z.infer<S>, ctx: RestContext) => Promise<Reply>): Route =>
   ({ body, handle }) as Route;
 
-/** A call whose answer carries nothing: `{code: 0, data: {}}` once the writer succeeds. */
+/**
+ * A call whose answer carries nothing: `{code: 0, data: {}}` once the writer succeeds (and,
+ * for a change of what searches cover, once the coordinator's metadata has it).
+ */
 export const relay = <S extends z.ZodType>(body: S, method: string, request: (b: z.infer<S>) => object): Route =>
   route(body, async (b, ctx) => {
     await ctx.writer.call(method, request(b), ctx.call);
+    if (SEARCH_SCOPE_CHANGES.has(method)) await ctx.coordinator.catchUp(ctx.call.deadline).catch(() => undefined);
     return { data: {} };
   });
 

@@ -2,13 +2,14 @@ import type { Logger } from 'pino';
 import { CoalescingRunner } from '../../core/coalescing-runner.js';
 import { readerGroups, type Discovery } from '../../ext-proc/cluster/discovery.js';
 import type { MetadataCache } from '../../ext-proc/cluster/metadata-cache.js';
+import { servedSegmentIds } from '../../meta/collection-view.js';
 import { createRouter, DEFAULT_ROUTER } from '../../ext-proc/routing/registry.js';
 import type { ReaderSegments } from './reader-source.js';
 
 /**
  * A reader that knows the cluster (the writer's metadata feed and the membership) loads the
- * segments its group owns on the same ring the coordinators use, as soon as they are sealed,
- * without waiting to be asked. Releasing stays with the coordinators, which know when the
+ * segments of loaded partitions its group owns on the same ring the coordinators use, as soon
+ * as they are sealed or their partition is loaded, without waiting to be asked. Releasing stays with the coordinators, which know when the
  * new owner of a segment has it (warm hand-off).
  */
 export class Preloader {
@@ -31,8 +32,9 @@ export class Preloader {
     if (!groups.includes(this.group)) return;
     const router = createRouter(DEFAULT_ROUTER, groups);
     for (const view of this.cache.all()) {
-      if (!view.record.loaded) continue;
-      const mine = router.assign(view.segments.map((s) => s.id)).get(this.group) ?? [];
+      const served = servedSegmentIds(view);
+      if (!served.length) continue;
+      const mine = router.assign(served).get(this.group) ?? [];
       const held = new Set(this.segments.list().filter((s) => s.collection === view.record.name).map((s) => s.segment.id));
       const missing = mine.filter((id) => !held.has(id));
       if (!missing.length) continue;

@@ -1,5 +1,6 @@
 import type { PrimaryKey } from '../../core/columns.js';
 import type { CollectionSchema } from '../../core/schema.js';
+import { anyLoaded } from '../../meta/load-state.js';
 import type { CollectionRecord, IndexRecord, PartitionRecord } from '../../meta/store.js';
 import type { GrowingSegment } from '../../segment/growing.js';
 import type { SealedSegment } from '../../segment/sealed.js';
@@ -50,6 +51,11 @@ export class CollectionState {
 
   get schema(): CollectionSchema {
     return this.record.schema;
+  }
+
+  /** Whether any partition is loaded: the collection counts as loaded then. */
+  isLoaded(): boolean {
+    return anyLoaded(this.partitions.values());
   }
 
   partitionById(id: number): PartitionRecord | undefined {

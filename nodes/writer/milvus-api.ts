@@ -4,11 +4,13 @@ import { MetaConflictError } from '../../meta/errors.js';
 import { decodeFieldsData } from '../../milvus/field-data.js';
 import { prepareHybridSearch } from '../../milvus/hybrid-request.js';
 import { encodeFieldsData, encodeIds } from '../../milvus/results.js';
-import { comparePks, compileRequestFilter, countFieldData, partitionScope, prepareQuery, prepareSearch } from '../../milvus/search-request.js';
+import {
+  comparePks, compileRequestFilter, countFieldData, namedPartitions, partitionScope, prepareQuery, prepareSearch, searchScope,
+} from '../../milvus/search-request.js';
 import { decodeCollectionSchema, encodeCollectionSchema, validateName } from '../../milvus/schema-codec.js';
 import type { MilvusHandler } from '../../milvus/service.js';
 import {
-  Code, collectionNotFound, indexNotFound, invalidParameter, MilvusError, partitionNotFound,
+  Code, collectionNotFound, indexNotFound, invalidParameter, MilvusError, partitionNotFound, partitionNotLoaded,
 } from '../../milvus/status.js';
 import { searchSegments, queryRows } from '../../search/segment-search.js';
 import type { Hit } from '../../search/hits.js';
@@ -37,12 +39,32 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
     if (!c) throw collectionNotFound(name);
     return c;
   };
-  const loaded = (name: string): CollectionState => {
-    const c = collection(name);
-    if (!c.record.loaded) throw new MilvusError('UnexpectedError', Code.CollectionNotLoaded, `collection not loaded[collection=${name}]`);
-    return c;
-  };
   const partitionIds = (c: CollectionState, names: string[] | undefined) => partitionScope(c.partitions.values(), names);
+  /** The named partitions (at least one, as Milvus requires for partition load and release). */
+  const partitionsToChange = (c: CollectionState, names: string[] | undefined, emptyMessage: string): number[] => {
+    if (!names?.length) throw invalidParameter(emptyMessage);
+    return namedPartitions(c.partitions.values(), names).map((p) => p.id);
+  };
+  /** The named partitions, each of which must be loaded. */
+  const loadedPartitions = (c: CollectionState, names: string[]) => namedPartitions(c.partitions.values(), names).map((p) => {
+    if (!p.loaded) throw partitionNotLoaded(p.name);
+    return p;
+  });
+  /**
+   * ShowPartitions' partitions: all of them; with type InMemory (the SDK's
+   * ShowPartitionsType.Loaded) the loaded ones, or the named ones if each is loaded, as Milvus
+   * answers it.
+   */
+  const shownPartitions = (c: CollectionState, req: any) => {
+    if (req.type !== 'InMemory') return [...c.partitions.values()];
+    if (req.partition_names?.length) return loadedPartitions(c, req.partition_names);
+    return [...c.partitions.values()].filter((p) => p.loaded);
+  };
+  /** The collection and the partitions a search or query covers (see searchScope). */
+  const searchTarget = (req: any) => {
+    const c = collection(req.collection_name);
+    return { c, segments: c.segments(searchScope(c.record.name, c.partitions.values(), req.partition_names)) };
+  };
 
   const insertOrUpsert = async (req: any, upsert: boolean) => {
     const c = collection(req.collection_name);
@@ -129,15 +151,16 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
     async HasCollection(req) {
       return { value: writer.collections.has(req.collection_name) };
     },
-    async ShowCollections() {
-      const all = [...writer.collections.values()];
+    async ShowCollections(req) {
+      // The SDK's ShowCollectionsType.Loaded arrives as InMemory.
+      const all = [...writer.collections.values()].filter((c) => req.type !== 'InMemory' || c.isLoaded());
       return {
         collection_names: all.map((c) => c.record.name),
         collection_ids: all.map((c) => String(c.id)),
         created_timestamps: all.map((c) => hybridTs(c.record.createdAt)),
         created_utc_timestamps: all.map((c) => String(c.record.createdAt)),
-        inMemory_percentages: all.map((c) => (c.record.loaded ? '100' : '0')),
-        query_service_available: all.map((c) => c.record.loaded),
+        inMemory_percentages: all.map((c) => (c.isLoaded() ? '100' : '0')),
+        query_service_available: all.map((c) => c.isLoaded()),
         shards_num: all.map((c) => c.record.shardsNum),
       };
     },
@@ -167,19 +190,21 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
     },
     async ShowPartitions(req) {
       const c = collection(req.collection_name);
-      const parts = [...c.partitions.values()];
+      const parts = shownPartitions(c, req);
       return {
         partition_names: parts.map((p) => p.name),
         partitionIDs: parts.map((p) => String(p.id)),
         created_timestamps: parts.map((p) => hybridTs(p.createdAt)),
         created_utc_timestamps: parts.map((p) => String(p.createdAt)),
-        inMemory_percentages: parts.map(() => (c.record.loaded ? '100' : '0')),
+        inMemory_percentages: parts.map((p) => (p.loaded ? '100' : '0')),
       };
     },
     async DropPartition(req) {
       const c = collection(req.collection_name);
       if (req.partition_name === DEFAULT_PARTITION) throw invalidParameter('default partition cannot be deleted');
-      if (!c.partitions.has(req.partition_name)) throw partitionNotFound(req.partition_name);
+      const partition = c.partitions.get(req.partition_name);
+      if (!partition) throw partitionNotFound(req.partition_name);
+      if (partition.loaded) throw invalidParameter('partition cannot be dropped, partition is loaded, please release it first');
       await writer.dropPartition(c, req.partition_name);
       return {};
     },
@@ -263,7 +288,7 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
       const c = collection(req.collection_name);
       const idx = c.vectorIndex();
       if (!idx || (req.index_name && req.index_name !== idx.indexName) || (req.field_name && req.field_name !== idx.fieldName)) throw indexNotFound(req.collection_name);
-      if (c.record.loaded) throw invalidParameter('index cannot be dropped, collection is loaded, please release it first');
+      if (c.isLoaded()) throw invalidParameter('index cannot be dropped, collection is loaded, please release it first');
       await writer.dropIndex(c, idx);
       return {};
     },
@@ -271,32 +296,39 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
     async LoadCollection(req) {
       const c = collection(req.collection_name);
       if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
-      await writer.setLoaded(c, true);
+      await writer.changeLoadState(c, { action: 'load', partitionIds: 'all' });
       return {};
     },
     async LoadPartitions(req) {
       const c = collection(req.collection_name);
-      partitionIds(c, req.partition_names);
       if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
-      await writer.setLoaded(c, true);
+      const ids = partitionsToChange(c, req.partition_names, 'failed to load partition, due to no partition specified');
+      await writer.changeLoadState(c, { action: 'load', partitionIds: ids });
       return {};
     },
     async ReleaseCollection(req) {
-      await writer.setLoaded(collection(req.collection_name), false);
+      await writer.changeLoadState(collection(req.collection_name), { action: 'release', partitionIds: 'all' });
       return {};
     },
     async ReleasePartitions(req) {
       const c = collection(req.collection_name);
-      partitionIds(c, req.partition_names);
+      const ids = partitionsToChange(c, req.partition_names, 'invalid parameter[expected=any partition][actual=empty partition list]');
+      await writer.changeLoadState(c, { action: 'release', partitionIds: ids });
       return {};
     },
     async GetLoadingProgress(req) {
       const c = collection(req.collection_name);
-      return { progress: c.record.loaded ? '100' : '0', refresh_progress: c.record.loaded ? '100' : '0' };
+      // Loading completes with the request. Named partitions must be loaded, as in Milvus.
+      if (req.partition_names?.length) loadedPartitions(c, req.partition_names);
+      const progress = req.partition_names?.length || c.isLoaded() ? '100' : '0';
+      return { progress, refresh_progress: progress };
     },
     async GetLoadState(req) {
       const c = collection(req.collection_name);
-      return { state: c.record.loaded ? 'LoadStateLoaded' : 'LoadStateNotLoad' };
+      const loaded = req.partition_names?.length
+        ? namedPartitions(c.partitions.values(), req.partition_names).every((p) => p.loaded)
+        : c.isLoaded();
+      return { state: loaded ? 'LoadStateLoaded' : 'LoadStateNotLoad' };
     },
 
     Insert: (req) => insertOrUpsert(req, false),
@@ -336,10 +368,10 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
     },
 
     async Search(req) {
-      const c = loaded(req.collection_name);
+      const { c, segments } = searchTarget(req);
       const p = prepareSearch(c.schema, c.vectorIndex()!, req);
       const { topk, offset, roundDecimal } = p.params;
-      const perQuery = await searchSegments(c.segments(partitionIds(c, req.partition_names)), {
+      const perQuery = await searchSegments(segments, {
         queries: p.queries, nq: p.nq, k: topk + offset, metric: p.metric, params: p.params.engine, filter: p.filter,
       }, writer.engine);
       const pages = perQuery.map((hits) => hits.slice(offset, offset + topk));
@@ -361,9 +393,8 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
     },
 
     async HybridSearch(req) {
-      const c = loaded(req.collection_name);
+      const { c, segments } = searchTarget(req);
       const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req);
-      const segments = c.segments(partitionIds(c, req.partition_names));
       // Every sub-search is an exact search of its own (its topk, its filter); the fused
       // hits keep the row of the sub-search that found them first, for their output fields.
       const perSub = await Promise.all(h.subs.map((p) => searchSegments(segments, {
@@ -397,9 +428,9 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
     },
 
     async Query(req) {
-      const c = loaded(req.collection_name);
+      const { c, segments } = searchTarget(req);
       const q = prepareQuery(c.schema, req);
-      const rows = queryRows(c.segments(partitionIds(c, req.partition_names)), q.filter);
+      const rows = queryRows(segments, q.filter);
       const base = { collection_name: c.record.name, primary_field_name: primaryField(c.schema).name };
       if (q.countOnly) return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(rows.length)] };
       // Milvus returns query pages ordered by primary key.

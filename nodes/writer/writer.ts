@@ -7,6 +7,7 @@ import { DataType, type CollectionSchema, primaryField } from '../../core/schema
 import type { IndexType, MetricType, VectorEngine } from '../../engine/engine.js';
 import type { CompiledFilter } from '../../filter/index.js';
 import type { CollectionView } from '../../meta/collection-view.js';
+import { nextLoadState, type LoadChange } from '../../meta/load-state.js';
 import type { CollectionRecord, IndexRecord, MetaStore } from '../../meta/store.js';
 import { GrowingSegment } from '../../segment/growing.js';
 import { SealedSegment } from '../../segment/sealed.js';
@@ -156,7 +157,7 @@ export class Writer {
 
   async createCollection(schema: CollectionSchema, shardsNum: number, consistencyLevel: number, properties: Record<string, string>): Promise<CollectionState> {
     const rec = await this.meta.createCollection(
-      { name: schema.name, schema, shardsNum, consistencyLevel, properties, loaded: false, createdAt: Date.now() },
+      { name: schema.name, schema, shardsNum, consistencyLevel, properties, loadNewPartitions: false, createdAt: Date.now() },
       DEFAULT_PARTITION,
     );
     const state = await this.loadCollection(rec);
@@ -183,10 +184,13 @@ export class Writer {
     this.removeFilesAfterBuilds(state, [...state.sealed.values()], String(state.id));
   }
 
-  async createPartition(state: CollectionState, name: string): Promise<void> {
-    const p = await this.meta.createPartition(state.id, name);
-    state.partitions.set(name, p);
-    this.publish(state);
+  /** A new partition starts loaded when the collection was loaded whole (LoadCollection). */
+  createPartition(state: CollectionState, name: string): Promise<void> {
+    return this.oneLoadChangeAtATime(async () => {
+      const p = await this.meta.createPartition(state.id, name, state.record.loadNewPartitions);
+      state.partitions.set(name, p);
+      this.publish(state);
+    });
   }
 
   /** As dropCollection, for one partition's rows, segments, delete logs and files. */
@@ -218,11 +222,28 @@ export class Writer {
     track(this.dropCleanups, cleanup);
   }
 
-  async setLoaded(state: CollectionState, loaded: boolean): Promise<void> {
-    await this.meta.setCollectionLoaded(state.id, loaded);
-    state.record = { ...state.record, loaded };
-    this.publish(state);
+  /** Loads or releases partitions (or the whole collection); see nextLoadState. */
+  changeLoadState(state: CollectionState, change: LoadChange): Promise<void> {
+    return this.oneLoadChangeAtATime(async () => {
+      const next = nextLoadState([...state.partitions.values()], state.record.loadNewPartitions, change);
+      await this.meta.setLoadState(state.id, next);
+      const loaded = new Set(next.loadedPartitionIds);
+      state.record = { ...state.record, loadNewPartitions: next.loadNewPartitions };
+      for (const [name, p] of state.partitions) state.partitions.set(name, { ...p, loaded: loaded.has(p.id) });
+      this.publish(state);
+    });
   }
+
+  /**
+   * Load changes and partition creation run one at a time: each computes from the state the
+   * previous one left, so a partition created during a LoadCollection is loaded too.
+   */
+  private oneLoadChangeAtATime<T>(change: () => Promise<T>): Promise<T> {
+    const run = this.loadChanges.then(change);
+    this.loadChanges = run.catch(() => undefined);
+    return run;
+  }
+  private loadChanges: Promise<unknown> = Promise.resolve();
 
   async createIndex(state: CollectionState, index: Omit<IndexRecord, 'id' | 'collectionId' | 'createdAt'>): Promise<void> {
     const rec = await this.meta.createIndex({ ...index, collectionId: state.id, createdAt: Date.now() });

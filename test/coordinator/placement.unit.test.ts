@@ -90,8 +90,8 @@ class FakeMetadata extends EventEmitter {
 
 function view(name: string, segmentIds: number[], loaded = true): CollectionView {
   return {
-    record: { id: 1, name, schema: { name, description: '', fields: [], enableDynamicField: false }, shardsNum: 1, consistencyLevel: 0, properties: {}, loaded, createdAt: 0 },
-    partitions: [],
+    record: { id: 1, name, schema: { name, description: '', fields: [], enableDynamicField: false }, shardsNum: 1, consistencyLevel: 0, properties: {}, loadNewPartitions: loaded, createdAt: 0 },
+    partitions: [{ id: 1, collectionId: 1, name: '_default', createdAt: 0, loaded }],
     indexes: [],
     segments: segmentIds.map((id) => ({ id, partitionId: 1, rows: 100, state: 'sealed' as const })),
     unsealedRows: false,

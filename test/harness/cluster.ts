@@ -6,6 +6,7 @@ import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { DataNodeClient } from './data-node-client.js';
 import { rank } from './reference.js';
 import { startMishards, type MishardsProcess } from './mishards-process.js';
+import { waitUntil } from './wait.js';
 
 /**
  * A cluster assembled process by process (writer, readers, coordinator watching a discovery
@@ -81,12 +82,8 @@ export class TestCluster {
   }
 
   /** Polls `check` until it holds (placement works in the background). */
-  async until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
-    const end = Date.now() + timeoutMs;
-    while (!(await check())) {
-      if (Date.now() > end) throw new Error(`timed out waiting until ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
+  until(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+    return waitUntil(what, check, timeoutMs);
   }
 
   /** A FLAT L2 collection with `segments` sealed segments of `perSegment` rows; returns its vectors by id. */

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import mysql from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { DataType, type CollectionSchema } from '../../core/schema.js';
 import { MetaConflictError, MetaNotFoundError } from '../../meta/errors.js';
@@ -48,11 +49,30 @@ function schema(name: string): CollectionSchema {
 }
 
 function collection(name: string, createdAt = 1_700_000_000_000): Omit<CollectionRecord, 'id'> {
-  return { name, schema: schema(name), shardsNum: 2, consistencyLevel: 2, properties: { 'collection.ttl.seconds': '60' }, loaded: false, createdAt };
+  return { name, schema: schema(name), shardsNum: 2, consistencyLevel: 2, properties: { 'collection.ttl.seconds': '60' }, loadNewPartitions: false, createdAt };
 }
 
 function segment(id: number, collectionId: number, partitionId: number, patch: Partial<SegmentRecord> = {}): SegmentRecord {
   return { id, collectionId, partitionId, state: 'sealed', rowCount: 1000, path: `c${collectionId}/s${id}`, createdAt: 1_700_000_000_000 + id, sealedAt: 1_700_000_001_000 + id, ...patch };
+}
+
+/** Runs statements on the database behind a store spec, bypassing the store. */
+async function rawSql(spec: string, statements: string[]): Promise<void> {
+  if (spec.startsWith('sqlite:')) {
+    const db = new Database(spec.slice('sqlite:'.length));
+    try {
+      for (const sql of statements) db.exec(sql);
+    } finally {
+      db.close();
+    }
+    return;
+  }
+  const conn = await mysql.createConnection(spec);
+  try {
+    for (const sql of statements) await conn.query(sql);
+  } finally {
+    await conn.end();
+  }
 }
 
 /** The id ranges [first, first + count) must be pairwise disjoint. */
@@ -86,7 +106,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
       expect(await store.getCollection('books')).toEqual(created);
       expect(await store.getCollectionById(created.id)).toEqual(created);
       expect(await store.listPartitions(created.id)).toEqual([
-        { id: expect.any(Number), collectionId: created.id, name: '_default', createdAt: created.createdAt },
+        { id: expect.any(Number), collectionId: created.id, name: '_default', createdAt: created.createdAt, loaded: false },
       ]);
     });
 
@@ -146,16 +166,16 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
       expect(listed.map((c) => c.id)).toEqual([...listed.map((c) => c.id)].sort((x, y) => x - y));
     });
 
-    it('updates the loaded flag and the properties', async () => {
+    it('updates the properties', async () => {
       const { id } = await store.createCollection(collection('books'), '_default');
-      await store.setCollectionLoaded(id, true);
       await store.setCollectionProperties(id, { 'mmap.enabled': 'true', note: 'ünïcode ✓' });
       await reopen();
-      const got = (await store.getCollectionById(id))!;
-      expect(got.loaded).toBe(true);
-      expect(got.properties).toEqual({ 'mmap.enabled': 'true', note: 'ünïcode ✓' });
-      await store.setCollectionLoaded(id, false);
-      expect((await store.getCollectionById(id))!.loaded).toBe(false);
+      expect((await store.getCollectionById(id))!.properties).toEqual({ 'mmap.enabled': 'true', note: 'ünïcode ✓' });
+    });
+
+    it('creates the default partition loaded when the collection loads new partitions', async () => {
+      const c = await store.createCollection({ ...collection('books'), loadNewPartitions: true }, '_default');
+      expect((await store.listPartitions(c.id)).map((p) => p.loaded)).toEqual([true]);
     });
 
     it('drops a collection with its partitions, indexes and segments, and nothing else', async () => {
@@ -192,7 +212,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
 
     it('ignores drops and updates of records that do not exist', async () => {
       await store.dropCollection(999);
-      await store.setCollectionLoaded(999, true);
+      await store.setLoadState(999, { loadNewPartitions: true, loadedPartitionIds: [999] });
       await store.dropPartition(999);
       await store.dropIndex(999);
       await store.updateSegment(999, { state: 'indexed' });
@@ -207,7 +227,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
       const before = Date.now();
       const z = await store.createPartition(c.id, 'zeta');
       const a = await store.createPartition(c.id, 'alpha');
-      expect(z).toEqual({ id: expect.any(Number), collectionId: c.id, name: 'zeta', createdAt: expect.any(Number) });
+      expect(z).toEqual({ id: expect.any(Number), collectionId: c.id, name: 'zeta', createdAt: expect.any(Number), loaded: false });
       expect(z.createdAt).toBeGreaterThanOrEqual(before);
       expect((await store.listPartitions(c.id)).map((p) => p.name)).toEqual(['_default', 'zeta', 'alpha']);
       await store.dropPartition(z.id);
@@ -236,6 +256,53 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
       await store.addSegment(segment(2, c.id, p.id));
       await store.dropPartition(p.id);
       expect((await store.listSegments(c.id)).map((s) => s.id)).toEqual([1]);
+    });
+  });
+
+  describe('load state', () => {
+    it('loads exactly the given partitions, with the collection flag, in one call that survives a reopen', async () => {
+      const c = await store.createCollection(collection('books'), '_default');
+      const other = await store.createCollection(collection('other'), '_default');
+      const a = await store.createPartition(c.id, 'a');
+      const b = await store.createPartition(c.id, 'b', true);
+      expect(b.loaded).toBe(true);
+      await store.setLoadState(other.id, { loadNewPartitions: true, loadedPartitionIds: (await store.listPartitions(other.id)).map((p) => p.id) });
+
+      await store.setLoadState(c.id, { loadNewPartitions: false, loadedPartitionIds: [a.id] });
+      await reopen();
+      expect((await store.listPartitions(c.id)).map((p) => [p.name, p.loaded])).toEqual([['_default', false], ['a', true], ['b', false]]);
+      expect((await store.getCollectionById(c.id))!.loadNewPartitions).toBe(false);
+
+      await store.setLoadState(c.id, { loadNewPartitions: true, loadedPartitionIds: [a.id, b.id] });
+      expect((await store.listPartitions(c.id)).map((p) => p.loaded)).toEqual([false, true, true]);
+      expect((await store.getCollectionById(c.id))!.loadNewPartitions).toBe(true);
+      // Another collection's partitions are not touched, even when their ids are named.
+      await store.setLoadState(c.id, { loadNewPartitions: false, loadedPartitionIds: (await store.listPartitions(other.id)).map((p) => p.id) });
+      expect((await store.listPartitions(c.id)).map((p) => p.loaded)).toEqual([false, false, false]);
+      expect((await store.listPartitions(other.id)).map((p) => p.loaded)).toEqual([true]);
+    });
+
+    it('upgrades a database from before per-partition load state: a loaded collection has every partition loaded', async () => {
+      const on = await store.createCollection(collection('on'), '_default');
+      const onExtra = await store.createPartition(on.id, 'extra');
+      const off = await store.createCollection(collection('off'), '_default');
+      await store.createPartition(off.id, 'extra');
+      await store.close();
+      // The old schema: no loaded column on partitions; the collection's flag meant "loaded".
+      await rawSql(spec, ['ALTER TABLE meta_partitions DROP COLUMN loaded', `UPDATE meta_collections SET loaded = 1 WHERE id = ${on.id}`]);
+
+      // Two processes opening the old database at once both upgrade it without error.
+      const [first, second] = await Promise.all([openMetaStore(spec), openMetaStore(spec)]);
+      await second.close();
+      store = first;
+      expect((await store.listPartitions(on.id)).map((p) => p.loaded)).toEqual([true, true]);
+      expect((await store.listPartitions(off.id)).map((p) => p.loaded)).toEqual([false, false]);
+      expect((await store.getCollectionById(on.id))!.loadNewPartitions).toBe(true);
+
+      // The upgrade happens once: a partition released afterwards stays released.
+      await store.setLoadState(on.id, { loadNewPartitions: true, loadedPartitionIds: [onExtra.id] });
+      await reopen();
+      expect((await store.listPartitions(on.id)).map((p) => p.loaded)).toEqual([false, true]);
     });
   });
 
@@ -371,7 +438,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     await store.createPartition(c.id, 'p');
     await store.createIndex({ collectionId: c.id, fieldName: 'vec', indexName: 'vec_idx', indexType: 'HNSW', metricType: 'L2', params: { M: '8' }, createdAt: 3 });
     await store.addSegment(segment(1, c.id, (await store.listPartitions(c.id))[0]!.id));
-    await store.setCollectionLoaded(c.id, true);
+    await store.setLoadState(c.id, { loadNewPartitions: true, loadedPartitionIds: [(await store.listPartitions(c.id))[1]!.id] });
     const snapshot = async () => ({
       collections: await store.listCollections(),
       partitions: await store.listPartitions(c.id),

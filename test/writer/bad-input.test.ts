@@ -138,6 +138,15 @@ describe('the writer rejects bad input with a clear Milvus status and changes no
     expect(await rowCount()).toBe(2);
   });
 
+  it('loading or releasing an empty list of partitions', async () => {
+    const load = await raw.call('LoadPartitions', { collection_name: C, partition_names: [] });
+    expectError(load, /no partition specified/);
+    expect(load.code).toBe(1100);
+    const release = await raw.call('ReleasePartitions', { collection_name: C, partition_names: [] });
+    expectError(release, /empty partition list/);
+    expect((await raw.call('GetLoadState', { collection_name: C, partition_names: ['_default'] })).state).toBe('LoadStateLoaded');
+  });
+
   it('methods Mishards does not implement answer with a status, not UNIMPLEMENTED', async () => {
     const res = await raw.call('CreateAlias', { collection_name: C, alias: 'x' });
     expectError(res, /CreateAlias is not supported/);

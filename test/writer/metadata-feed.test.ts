@@ -72,7 +72,8 @@ it('streams a snapshot and then every metadata change', async () => {
   await client.createIndex({ collection_name: 'fed', field_name: 'v', index_type: 'HNSW', metric_type: 'L2' });
   await w.next((e) => e.name === 'fed' && e.view?.indexes[0]?.indexType === 'HNSW');
   await client.loadCollectionSync({ collection_name: 'fed' });
-  await w.next((e) => e.name === 'fed' && e.view?.record.loaded === true);
+  const loaded = await w.next((e) => e.name === 'fed' && e.view?.partitions[0]?.loaded === true);
+  expect(loaded.view!.record.loadNewPartitions).toBe(true);
   await client.insert({ collection_name: 'fed', data: Array.from({ length: 10 }, (_, i) => ({ id: i, v: [i, 1, 2, 3] })) });
   await client.flushSync({ collection_names: ['fed'] });
   const sealed = await w.next((e) => e.name === 'fed' && (e.view?.segments.length ?? 0) === 1);
