@@ -23,12 +23,16 @@ const STATUS_TYPE = '.milvus.proto.common.Status';
 
 /**
  * Fields the SDK reads from a reply whatever its status, so a failure must fill them too:
- * getMetric JSON.parses `response` unconditionally (an empty string throws inside the SDK).
+ * getMetric JSON.parses `response` unconditionally (an empty string throws inside the SDK);
+ * getPkFieldName and friends (behind get, delete by ids, queryIterator) read
+ * DescribeCollection's `schema.fields` without checking the status, so a missing collection
+ * gets an empty schema and the call goes on to fail with the server's "collection not found".
  * Every other SDK wrapper either checks the status first or reads repeated and map fields,
  * which the client decodes as empty when absent.
  */
 const FILLED_ON_FAILURE: Record<string, Record<string, unknown>> = {
   GetMetrics: { response: '{}' },
+  DescribeCollection: { schema: {} },
 };
 
 const service = milvusRoot.lookupService('milvus.proto.milvus.MilvusService');

@@ -431,6 +431,15 @@ describe('GetMetrics and resource groups through the coordinator', () => {
   });
 });
 
+describe('failures keep the fields the SDK reads anyway', () => {
+  it('get and delete by ids on a missing collection end with its status, not inside the SDK', async () => {
+    const got = await client.get({ collection_name: 'missing', ids: [1] });
+    expect(got.status).toMatchObject({ code: 100, reason: 'collection not found[collection=missing]' });
+    const deleted = await client.delete({ collection_name: 'missing', ids: [1] });
+    expect(deleted.status).toMatchObject({ code: 100, reason: 'collection not found[collection=missing]' });
+  });
+});
+
 describe('replies the SDK never asks for', () => {
   it('ends streaming methods with UNIMPLEMENTED naming them, on the coordinator and the writer alike', async () => {
     const client = new MilvusService(cluster.addresses.grpc!, grpc.credentials.createInsecure()) as any;
