@@ -431,6 +431,23 @@ describe('GetMetrics and resource groups through the coordinator', () => {
   });
 });
 
+describe('FlushAll', () => {
+  it('reports rows written before a timestamp as flushed only once they are persisted', async () => {
+    expect((await client.insert({ collection_name: S, data: rows([200]) })).status.error_code).toBe('Success');
+    // A hybrid timestamp (ms << 18) a moment after the insert; uint64 travels as a decimal string
+    // (the SDK's type says number).
+    const afterInsert = String(BigInt(Date.now() + 1) << 18n) as unknown as number;
+    expect((await client.getFlushAllState({ flush_all_ts: afterInsert })).flushed).toBe(false);
+    const before = Date.now();
+    const flushed = await client.flushAll();
+    // Its timestamp is the time it started.
+    expect(Number(BigInt(flushed.flush_all_ts) >> 18n)).toBeGreaterThanOrEqual(before);
+    expect(Number(BigInt(flushed.flush_all_ts) >> 18n)).toBeLessThanOrEqual(Date.now());
+    expect((await client.getFlushAllState({ flush_all_ts: flushed.flush_all_ts })).flushed).toBe(true);
+    expect((await client.getFlushAllState({ flush_all_ts: afterInsert })).flushed).toBe(true);
+  });
+});
+
 describe('failures keep the fields the SDK reads anyway', () => {
   it('get and delete by ids on a missing collection end with its status, not inside the SDK', async () => {
     const got = await client.get({ collection_name: 'missing', ids: [1] });
