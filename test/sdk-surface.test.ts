@@ -5,6 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONNECT_STATUS, DataType, FunctionType, MilvusClient, RbacObjects } from '@zilliz/milvus2-sdk-node';
 import { MilvusService } from '../milvus/proto.js';
+import { TestCluster } from './harness/cluster.js';
 import { startMishards, type MishardsProcess } from './harness/mishards-process.js';
 import { RawMilvus } from './harness/raw-milvus.js';
 
@@ -505,5 +506,28 @@ describe('GetMetrics on a standalone writer', () => {
     });
     const group: any = await wclient.describeResourceGroup({ resource_group: '__default_resource_group' });
     expect(group.resource_group.nodes).toEqual([{ node_id: '1', address: writer.addresses.grpc, hostname: '127.0.0.1' }]);
+  });
+});
+
+describe('GetMetrics with a reader down', () => {
+  const cluster = new TestCluster();
+
+  beforeAll(() => cluster.start([{ name: 'ra', group: 'ga' }, { name: 'rb', group: 'gb' }], 100));
+  afterAll(() => cluster.stop());
+
+  it('lists the reader that does not answer with the error, and drops it from the resource group', async () => {
+    await cluster.readers.get('rb')!.process.kill();
+    const m: any = await cluster.client.getMetric({ request: { metric_type: 'system_info' } });
+    const readers = m.response.nodes_info.filter((n: any) => n.infos.type === 'querynode').map((n: any) => n.infos);
+    expect(readers.map((r: any) => [r.mishards.name, r.has_error])).toEqual([['ra', false], ['rb', true]]);
+    expect(readers[1].error_reason).toMatch(/^unreachable: /);
+    expect(readers[1].hardware_infos).toMatchObject({ ip: cluster.readers.get('rb')!.process.addresses.grpc, cpu_core_count: 0 });
+    // Placement notices on its next pass.
+    await cluster.until('the group lists only the live reader', async () => {
+      const group: any = await cluster.client.describeResourceGroup({ resource_group: '__default_resource_group' });
+      return group.resource_group.num_available_node === 1;
+    });
+    const group: any = await cluster.client.describeResourceGroup({ resource_group: '__default_resource_group' });
+    expect(group.resource_group.nodes.map((n: any) => n.address)).toEqual([cluster.readers.get('ra')!.process.addresses.grpc]);
   });
 });
