@@ -5,7 +5,7 @@ import { Code, invalidParameter, MilvusError } from './status.js';
 export const MILVUS_COMPAT_VERSION = 'v2.5.4';
 
 /** The one metric type GetMetrics answers, as Milvus's proxy does. */
-export const SYSTEM_INFO_METRIC = 'system_info';
+const SYSTEM_INFO_METRIC = 'system_info';
 
 /** Milvus component roles (typeutil) that Mishards processes present themselves as. */
 export type MilvusRole = 'standalone' | 'proxy' | 'datanode' | 'querynode';
@@ -43,13 +43,13 @@ export interface TopologyNode {
 }
 
 /** Milvus's names of components: role then id, e.g. proxy1, querynode3. */
-export const componentName = (node: Pick<TopologyNode, 'role' | 'id'>) => `${node.role}${node.id}`;
+const componentName = (node: Pick<TopologyNode, 'role' | 'id'>) => `${node.role}${node.id}`;
 
 /**
  * Checks that a GetMetrics request (a JSON document) asks for system_info, failing as Milvus
  * does when it is not JSON, names no `metric_type`, or names another one.
  */
-export function checkSystemInfoRequest(request: string): void {
+function checkSystemInfoRequest(request: string): void {
   let parsed: unknown;
   try {
     parsed = JSON.parse(request);
@@ -119,7 +119,7 @@ function componentInfos(node: TopologyNode, deployMode: string) {
  * The GetMetrics reply for system_info: Milvus's SystemTopology JSON (`nodes_info`, each with
  * `identifier`, `connected` edges and `infos`) and the answering component's name.
  */
-export function systemInfoReply(nodes: TopologyNode[], self: TopologyNode): { response: string; component_name: string } {
+function systemInfoReply(nodes: TopologyNode[], self: TopologyNode): { response: string; component_name: string } {
   const deployMode = nodes.length === 1 ? 'STANDALONE' : 'DISTRIBUTED';
   const nodesInfo = nodes.map((node) => ({
     identifier: node.id,
@@ -127,4 +127,11 @@ export function systemInfoReply(nodes: TopologyNode[], self: TopologyNode): { re
     infos: componentInfos(node, deployMode),
   }));
   return { response: JSON.stringify({ nodes_info: nodesInfo }), component_name: componentName(self) };
+}
+
+/** GetMetrics: checks the request, then describes the nodes `topology` lists (`self` answers). */
+export async function getMetricsReply(request: string, topology: () => Promise<{ nodes: TopologyNode[]; self: TopologyNode }>): Promise<Record<string, unknown>> {
+  checkSystemInfoRequest(request);
+  const { nodes, self } = await topology();
+  return systemInfoReply(nodes, self);
 }

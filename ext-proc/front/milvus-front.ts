@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { MilvusService } from '../../milvus/proto.js';
 import { replyShape } from '../../milvus/reply-shape.js';
 import { milvusServiceImplementation, type MilvusHandler, type ServiceHooks } from '../../milvus/service.js';
-import { checkSystemInfoRequest, systemInfoReply } from '../../milvus/system-info.js';
+import { getMetricsReply } from '../../milvus/system-info.js';
 import { MAX_MESSAGE_BYTES } from '../../nodes/common/grpc-server.js';
 import type { ClusterDescription } from '../cluster/cluster-description.js';
 import { callContext, type Coordinator } from '../core/coordinator.js';
@@ -45,11 +45,7 @@ export function frontImplementation(coordinator: Coordinator, cluster: ClusterDe
     Search: (req, call) => coordinator.search(req, callContext(call, DEFAULT_TIMEOUT_MS)),
     HybridSearch: (req, call) => coordinator.hybridSearch(req, callContext(call, DEFAULT_TIMEOUT_MS)),
     Query: (req, call) => coordinator.query(req, callContext(call, DEFAULT_TIMEOUT_MS)),
-    async GetMetrics(req) {
-      checkSystemInfoRequest(req.request);
-      const { nodes, self } = await cluster.topology();
-      return systemInfoReply(nodes, self);
-    },
+    GetMetrics: (req) => getMetricsReply(req.request, () => cluster.topology()),
     DescribeResourceGroup: async (req) => cluster.resourceGroup(req.resource_group),
   };
   const implementation = milvusServiceImplementation(answeredHere, hooks);

@@ -11,13 +11,13 @@ import type { MilvusHandler } from '../../milvus/service.js';
 import {
   Code, collectionNotFound, indexNotFound, invalidParameter, MilvusError, partitionNotFound, successStatus,
 } from '../../milvus/status.js';
-import { checkSystemInfoRequest, MILVUS_COMPAT_VERSION, systemInfoReply, type TopologyNode } from '../../milvus/system-info.js';
+import { getMetricsReply, MILVUS_COMPAT_VERSION, type TopologyNode } from '../../milvus/system-info.js';
 import { searchSegments, queryRows } from '../../search/segment-search.js';
 import type { Hit } from '../../search/hits.js';
 import { fuseRankings } from '../../search/hybrid-rank.js';
-import type { CollectionState } from './collection-state.js';
-import { servedCollectionIds } from '../data-node-api.js';
 import type { ResourceMeter } from '../common/node-resources.js';
+import { servedCollectionIds } from '../data-node-api.js';
+import type { CollectionState } from './collection-state.js';
 import { writerSegmentSource } from './segment-source.js';
 import { DEFAULT_PARTITION, type Writer } from './writer.js';
 
@@ -110,7 +110,7 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Recor
         state: indexed < total ? 'InProgress' : 'Finished',
         index_state_fail_reason: '',
       }],
-      };
+    };
   };
 
   const insertOrUpsert = async (req: any, upsert: boolean) => {
@@ -158,11 +158,10 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Recor
     async CheckHealth() {
       return { isHealthy: true, reasons: [], quota_states: [] };
     },
-    async GetMetrics(req) {
-      checkSystemInfoRequest(req.request);
+    GetMetrics: (req) => getMetricsReply(req.request, async () => {
       const node = await selfNode();
-      return systemInfoReply([node], node);
-    },
+      return { nodes: [node], self: node };
+    }),
     ListResourceGroups: async () => listResourceGroupsReply(),
     DescribeResourceGroup: async (req) =>
       describeResourceGroupReply(req.resource_group, [{ id: 1, address: self.address() }], loadedNames()),
@@ -306,7 +305,7 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Recor
       return {};
     },
     DescribeIndex: async (req) => indexDescriptions(req),
-    // Milvus answers it with the same descriptions as DescribeIndex.
+    // The same index descriptions (with row counts) as DescribeIndex, as in Milvus.
     GetIndexStatistics: async (req) => indexDescriptions(req),
     async GetIndexState(req) {
       const c = collection(req.collection_name);
