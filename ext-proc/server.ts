@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
 import { MetricsServer } from '../nodes/common/metrics-server.js';
+import { ResourceMeter } from '../nodes/common/node-resources.js';
 import { RpcMetrics } from '../nodes/common/rpc-metrics.js';
 import { serveNode, type RunningNode } from '../nodes/common/serve.js';
+import { ClusterDescription } from './cluster/cluster-description.js';
 import type { Discovery } from './cluster/discovery.js';
 import { MetadataCache } from './cluster/metadata-cache.js';
 import { NodeClients } from './cluster/node-clients.js';
@@ -58,7 +60,12 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     onAttempt: (target) => coordinatorMetrics.attempt(target),
   });
   const coordinator = new Coordinator(cache, placement, fanout, o.writer, coordinatorMetrics);
-  const front = frontImplementation(coordinator, o.writer, {
+  // The address is known once the server is bound; GetMetrics asks for it later.
+  let address = '';
+  const cluster = new ClusterDescription({
+    discovery: o.discovery, clients, placement, cache, writer: o.writer, self: () => address, meter: new ResourceMeter(),
+  });
+  const front = frontImplementation(coordinator, cluster, o.writer, {
     onError: (method, err) => log.error({ err, method }, 'request failed'),
     onRequest: (method) => rpc.start('MilvusService', method),
   });
@@ -77,6 +84,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     services: [[frontServiceDefinition(), front.implementation], [extProc.definition, extProc.implementation]],
     closers: [async () => front.close(), async () => writerClient.close(), async () => placement.close(), async () => cache.close(), async () => clients.close(), async () => o.discovery.close()],
   });
+  address = node.grpc;
   if (o.httpPort === undefined) return { ...node, placement, cache };
   const rest = await startRestServer({
     host: o.host,

@@ -1,19 +1,14 @@
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import { MilvusService } from './proto.js';
-import { errorStatus, MilvusError, Code, successStatus } from './status.js';
-
-/** A Milvus RPC handler: returns the response without `status` (added here) or a Status. */
-export type MilvusHandler = (request: any, call: grpc.ServerUnaryCall<any, any>) => Promise<Record<string, unknown>>;
-
-const returnsBareStatus = (method: grpc.MethodDefinition<any, any>): boolean =>
-  (method as any).responseType?.type?.name === 'Status';
+import { carriesStatus, failureReply, replyShape, statusOfReply, withStatus } from './reply-shape.js';
+import { errorStatus, MilvusError, successStatus, unsupportedMethod } from './status.js';
 
 /**
- * Builds a grpc-js implementation of every MilvusService method. Implemented methods get
- * `status` filled in (success, or the MilvusError they threw); every other method answers
- * with a status naming it as unsupported, because the SDK crashes on replies without one and
- * silently swallows UNIMPLEMENTED.
+ * A Milvus RPC handler: returns the response without its status (added where the method keeps
+ * it), or, for methods answering a bare Status, a Status or nothing.
  */
+export type MilvusHandler = (request: any, call: grpc.ServerUnaryCall<any, any>) => Promise<Record<string, unknown>>;
+
 export interface ServiceHooks {
   /** Called for failures that are not MilvusErrors (bugs, I/O): they deserve a log line. */
   onError?: (method: string, err: unknown) => void;
@@ -21,26 +16,49 @@ export interface ServiceHooks {
   onRequest?: (method: string) => (code: number) => void;
 }
 
+/**
+ * The answer to a streaming method: Mishards implements none, and their messages may have no
+ * status field, so they end with gRPC UNIMPLEMENTED naming the method.
+ */
+export function unimplementedStream(name: string): grpc.UntypedHandleCall {
+  return (call: grpc.ServerWritableStream<any, any> | grpc.ServerDuplexStream<any, any>) => {
+    call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: unsupportedMethod(name).message });
+  };
+}
+
+/**
+ * Builds a grpc-js implementation of every MilvusService method. Implemented methods get their
+ * status filled in (success, or the MilvusError they threw); every other method answers with a
+ * status naming it as unsupported, in the response's own status field(s) and with the fields
+ * the SDK reads regardless (see milvus/reply-shape.ts): the SDK crashes on replies without
+ * them and silently swallows UNIMPLEMENTED. Only responses that cannot carry a status fail
+ * with a gRPC error.
+ */
 export function milvusServiceImplementation(handlers: Record<string, MilvusHandler>, hooks: ServiceHooks = {}): grpc.UntypedServiceImplementation {
   const impl: grpc.UntypedServiceImplementation = {};
-  for (const [name, method] of Object.entries(MilvusService.service)) {
-    const bare = returnsBareStatus(method);
+  for (const name of Object.keys(MilvusService.service)) {
+    const shape = replyShape(name);
+    if (shape.streaming) {
+      impl[name] = unimplementedStream(name);
+      continue;
+    }
     const handler = handlers[name];
+    const implemented = handler !== undefined;
     impl[name] = (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => {
       const done = hooks.onRequest?.(name);
-      const run = handler
-        ? handler(call.request, call)
-        : Promise.reject(new MilvusError('UnexpectedError', Code.ServiceInternal, `${name} is not supported by Mishards`));
+      const run = implemented ? handler(call.request, call) : Promise.reject(unsupportedMethod(name));
       run.then(
         (res) => {
-          done?.(0);
-          callback(null, bare ? (res.error_code ? res : successStatus()) : { ...res, status: successStatus() });
+          const reply = withStatus(shape, res, successStatus());
+          done?.(statusOfReply(shape, reply)?.code ?? 0);
+          callback(null, reply);
         },
         (err) => {
           if (!(err instanceof MilvusError)) hooks.onError?.(name, err);
           const status = errorStatus(err);
           done?.(status.code);
-          callback(null, bare ? status : { status });
+          if (carriesStatus(shape)) callback(null, failureReply(shape, status));
+          else callback({ code: implemented ? grpc.status.INTERNAL : grpc.status.UNIMPLEMENTED, details: status.reason });
         },
       );
     };

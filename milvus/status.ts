@@ -23,15 +23,18 @@ export const Code = {
   Success: 0,
   ServiceUnavailable: 2,
   ServiceInternal: 5,
+  ServiceUnimplemented: 10,
   CollectionNotFound: 100,
   CollectionNotLoaded: 101,
   PartitionNotFound: 200,
   PartitionNotLoaded: 201,
+  ResourceGroupNotFound: 300,
   SegmentNotFound: 600,
   SegmentNotLoaded: 601,
   IndexNotFound: 700,
   IndexNotSupported: 701,
   IndexDuplicate: 702,
+  DatabaseNotFound: 800,
   ParameterInvalid: 1100,
   ParameterMissing: 1101,
   ParameterTooLarge: 1102,
@@ -90,3 +93,7 @@ export const fieldNotFound = (name: string, collection: string) =>
 
 export const indexNotFound = (collection: string) =>
   new MilvusError('IndexNotExist', Code.IndexNotFound, `index not found[collection=${collection}]`);
+
+/** What every method Mishards does not implement answers (merr's "service unimplemented"). */
+export const unsupportedMethod = (method: string) =>
+  new MilvusError('UnexpectedError', Code.ServiceUnimplemented, `${method} is not supported by Mishards`);

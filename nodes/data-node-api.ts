@@ -13,6 +13,7 @@ import { templateValuesFromJson } from '../milvus/template-values.js';
 import type { Hit } from '../search/hits.js';
 import { queryRows, searchSegments } from '../search/segment-search.js';
 import type { Segment } from '../segment/segment.js';
+import type { ResourceMeter } from './common/node-resources.js';
 import type { RpcMetrics } from './common/rpc-metrics.js';
 import { contextFromMetadata } from './common/tracing.js';
 
@@ -30,6 +31,10 @@ export interface SegmentSource {
   release(collection: string, segmentIds: number[]): Promise<void>;
   list(): { collection: string; segment: Segment; indexType: string; growing: boolean }[];
 }
+
+/** Ids of the collections a node holds segments of. */
+export const servedCollectionIds = (source: SegmentSource): string[] =>
+  [...new Set(source.list().map((s) => String(s.segment.collectionId)))];
 
 /** Raised when a request names a segment this node has not loaded. */
 export class SegmentNotLoadedError extends MilvusError {
@@ -71,7 +76,7 @@ function encodeResult(schema: CollectionSchema, perQuery: Hit[][], outputFields:
 type Unary = (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => void;
 
 /** grpc-js implementation of mishards.data.DataNode over a segment source. */
-export function dataNodeImplementation(source: SegmentSource, engine: VectorEngine, log: Logger, metrics?: RpcMetrics): grpc.UntypedServiceImplementation {
+export function dataNodeImplementation(source: SegmentSource, engine: VectorEngine, meter: ResourceMeter, log: Logger, metrics?: RpcMetrics): grpc.UntypedServiceImplementation {
   const unary = (name: string, fn: (req: any) => Promise<Record<string, unknown>>): Unary => (call, cb) => {
     const done = metrics?.start('DataNode', name);
     // A span per request, child of the coordinator's `search_<target>` span.
@@ -134,6 +139,19 @@ export function dataNodeImplementation(source: SegmentSource, engine: VectorEngi
       const limit = Number(req.limit);
       const page = limit > 0 ? rows.slice(0, limit) : rows;
       return { ...encodeResult(schema, [page], req.output_fields, page.length), count: String(rows.length) };
+    }),
+    DescribeNode: unary('DescribeNode', async () => {
+      const r = await meter.read();
+      return {
+        cpu_cores: r.cpuCores,
+        cpu_usage: r.cpuUsage,
+        memory_bytes: String(r.memoryBytes),
+        memory_used_bytes: String(r.memoryUsedBytes),
+        disk_bytes: String(r.diskBytes),
+        disk_used_bytes: String(r.diskUsedBytes),
+        started_at: r.startedAt.toISOString(),
+        collection_ids: servedCollectionIds(source),
+      };
     }),
   };
 }

@@ -225,6 +225,11 @@ export class Placement {
     return { groups, toWriter };
   }
 
+  /** Every reader of the membership and whether it answered the last reconciliation. */
+  readerStates(): { member: Member; up: boolean }[] {
+    return [...this.readers.values()].map((r) => ({ member: r.member, up: r.up }));
+  }
+
   /** Marks a replica down after a failed call (reconciliation brings it back). */
   markDown(address: string): void {
     const r = this.readers.get(address);

@@ -1,23 +1,30 @@
 import * as grpc from '@grpc/grpc-js';
 import { MilvusService } from '../../milvus/proto.js';
-import { milvusServiceImplementation, type ServiceHooks } from '../../milvus/service.js';
+import { replyShape } from '../../milvus/reply-shape.js';
+import { milvusServiceImplementation, type MilvusHandler, type ServiceHooks } from '../../milvus/service.js';
+import { getMetricsReply } from '../../milvus/system-info.js';
 import { MAX_MESSAGE_BYTES } from '../../nodes/common/grpc-server.js';
+import type { ClusterDescription } from '../cluster/cluster-description.js';
 import { callContext, deadlineOf, SEARCH_SCOPE_CHANGES, type Coordinator } from '../core/coordinator.js';
 
-/** Methods answered by scatter-gather; every other one goes to the writable node unchanged. */
-const SCATTERED = new Set(['Search', 'HybridSearch', 'Query']);
+/**
+ * Methods the coordinator answers itself: scatter-gather, and the ones about the whole
+ * cluster, which the writer alone would describe as a standalone deployment. Every other
+ * unary method goes to the writable node unchanged (streams are not supported).
+ */
+const ANSWERED_HERE = new Set(['Search', 'HybridSearch', 'Query', 'GetMetrics', 'DescribeResourceGroup']);
 const DEFAULT_TIMEOUT_MS = 120_000;
 
 const identity = (b: Buffer) => b;
 
 /**
- * The coordinator's MilvusService definition: Search, HybridSearch and Query decoded as usual, every other
- * method kept as raw bytes so it can be relayed to the writer without decoding.
+ * The coordinator's MilvusService definition: the methods answered here decoded as usual,
+ * every other method kept as raw bytes so it can be relayed to the writer without decoding.
  */
 export function frontServiceDefinition(): grpc.ServiceDefinition {
   const def: Record<string, grpc.MethodDefinition<any, any>> = {};
   for (const [name, method] of Object.entries(MilvusService.service)) {
-    def[name] = SCATTERED.has(name)
+    def[name] = ANSWERED_HERE.has(name)
       ? method
       : { ...method, requestDeserialize: identity, responseSerialize: identity, requestSerialize: identity, responseDeserialize: identity };
   }
@@ -25,21 +32,25 @@ export function frontServiceDefinition(): grpc.ServiceDefinition {
 }
 
 /**
- * The implementation: scatter-gather for Search, HybridSearch and Query, a byte-for-byte relay (with the
+ * The implementation: scatter-gather for Search, HybridSearch and Query, the cluster's
+ * description for GetMetrics and DescribeResourceGroup, a byte-for-byte relay (with the
  * caller's deadline, metadata and cancellation) for the rest.
  */
-export function frontImplementation(coordinator: Coordinator, writerAddress: string, hooks: ServiceHooks): { implementation: grpc.UntypedServiceImplementation; close(): void } {
+export function frontImplementation(coordinator: Coordinator, cluster: ClusterDescription, writerAddress: string, hooks: ServiceHooks): { implementation: grpc.UntypedServiceImplementation; close(): void } {
   const writer = new grpc.Client(writerAddress, grpc.credentials.createInsecure(), {
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   });
-  const implementation = milvusServiceImplementation({
+  const answeredHere: Record<string, MilvusHandler> = {
     Search: (req, call) => coordinator.search(req, callContext(call, DEFAULT_TIMEOUT_MS)),
     HybridSearch: (req, call) => coordinator.hybridSearch(req, callContext(call, DEFAULT_TIMEOUT_MS)),
     Query: (req, call) => coordinator.query(req, callContext(call, DEFAULT_TIMEOUT_MS)),
-  }, hooks);
+    GetMetrics: (req) => getMetricsReply(req.request, () => cluster.topology()),
+    DescribeResourceGroup: async (req) => cluster.resourceGroup(req.resource_group),
+  };
+  const implementation = milvusServiceImplementation(answeredHere, hooks);
   for (const [name, method] of Object.entries(MilvusService.service)) {
-    if (SCATTERED.has(name)) continue;
+    if (ANSWERED_HERE.has(name) || replyShape(name).streaming) continue;
     implementation[name] = (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       const done = hooks.onRequest?.(name);
       const outgoing = writer.makeUnaryRequest(method.path, identity, identity, call.request, call.metadata, { deadline: call.getDeadline() },

@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { MilvusService } from '../../milvus/proto.js';
+import { replyShape, statusOfReply } from '../../milvus/reply-shape.js';
 import { Code, MilvusError, type LegacyErrorCode } from '../../milvus/status.js';
 import { MAX_MESSAGE_BYTES } from '../../nodes/common/grpc-server.js';
 import type { CallContext } from '../core/fanout.js';
@@ -25,8 +26,7 @@ export class WriterClient {
       const call = this.client[method](request, ctx.metadata, { deadline: ctx.deadline }, (err: grpc.ServiceError | null, res: any) => {
         ctx.signal.removeEventListener('abort', cancel);
         if (err) return reject(err);
-        // Some methods answer a bare common.Status, the others carry one in `status`.
-        const status = 'error_code' in res ? res : res.status;
+        const status = statusOfReply(replyShape(method), res)!;
         if (status.error_code !== 'Success') {
           return reject(new MilvusError(status.error_code as LegacyErrorCode, status.code || Code.ServiceInternal, status.reason));
         }

@@ -4,6 +4,7 @@ import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import { DataNodeService } from '../../proto/data-node.js';
 import { MetricsServer } from '../common/metrics-server.js';
+import { ResourceMeter } from '../common/node-resources.js';
 import { RpcMetrics } from '../common/rpc-metrics.js';
 import { serveNode, type RunningNode } from '../common/serve.js';
 import { dataNodeImplementation } from '../data-node-api.js';
@@ -39,7 +40,7 @@ export async function startReader(opts: ServerOptions, log: Logger, discovery?: 
     host: opts.host,
     port: opts.port,
     metricsPort: opts.metricsPort,
-    services: [[DataNodeService.service, dataNodeImplementation(segments, engine, log, rpc)]],
+    services: [[DataNodeService.service, dataNodeImplementation(segments, engine, new ResourceMeter(opts.storage), log, rpc)]],
     closers: [async () => {
       stopped = true;
       cache?.close();

@@ -73,6 +73,15 @@ export class CollectionState {
     return partitionIds ? all.filter((s) => partitionIds.has(s.partitionId)) : all;
   }
 
+  /**
+   * Whether rows written before `ms` (wall-clock time) may not be persisted yet: a growing or
+   * sealing segment with rows was created before then.
+   */
+  unpersistedBefore(ms: number): boolean {
+    const unpersisted = [...this.growing.values(), ...[...this.sealing.values()].map((s) => s.segment)];
+    return unpersisted.some((seg) => seg.length > 0 && seg.createdAt < ms);
+  }
+
   vectorIndex(): IndexRecord | undefined {
     return this.indexes[0];
   }

@@ -7,18 +7,24 @@ import { encodeFieldsData, encodeIds } from '../../milvus/results.js';
 import {
   comparePks, compileRequestFilter, countFieldData, namedPartitions, partitionScope, prepareQuery, prepareSearch, searchScope,
 } from '../../milvus/search-request.js';
+import { describeResourceGroupReply, listResourceGroupsReply } from '../../milvus/resource-groups.js';
 import { decodeCollectionSchema, encodeCollectionSchema, validateName } from '../../milvus/schema-codec.js';
 import type { MilvusHandler } from '../../milvus/service.js';
 import {
-  Code, collectionNotFound, indexNotFound, invalidParameter, MilvusError, partitionNotFound, partitionNotLoaded,
+  Code, collectionNotFound, indexNotFound, invalidParameter, MilvusError, partitionNotFound, partitionNotLoaded, successStatus,
 } from '../../milvus/status.js';
+import { getMetricsReply, MILVUS_COMPAT_VERSION, type TopologyNode } from '../../milvus/system-info.js';
 import { searchSegments, queryRows } from '../../search/segment-search.js';
 import type { Hit } from '../../search/hits.js';
 import { fuseRankings } from '../../search/hybrid-rank.js';
+import type { ResourceMeter } from '../common/node-resources.js';
+import { servedCollectionIds } from '../data-node-api.js';
 import type { CollectionState } from './collection-state.js';
+import { writerSegmentSource } from './segment-source.js';
 import { DEFAULT_PARTITION, type Writer } from './writer.js';
 
-export const MILVUS_COMPAT_VERSION = 'v2.5.4';
+/** Mishards has Milvus's default database only (id 1, as in Milvus). */
+const DEFAULT_DB = { name: 'default', id: '1' };
 const METRICS = new Set(['L2', 'IP', 'COSINE']);
 const INDEX_TYPES = new Set(['FLAT', 'HNSW', 'AUTOINDEX']);
 const CONSISTENCY = ['Strong', 'Session', 'Bounded', 'Eventually', 'Customized'];
@@ -27,12 +33,42 @@ const kv = (pairs: { key: string; value: string }[] | undefined) => new Map((pai
 
 /** Milvus timestamps are hybrid: physical milliseconds shifted left by 18 logical bits. */
 const hybridTs = (ms: number) => (BigInt(ms) << 18n).toString();
+const physicalMs = (ts: string) => Number(BigInt(ts || '0') >> 18n);
+
+/** The writer as a process: where it serves and what it runs on (GetMetrics, resource groups). */
+export interface WriterProcess {
+  /** The gRPC address it serves (known once bound). */
+  address(): string;
+  meter: ResourceMeter;
+}
+
+function describeCollection(c: CollectionState): Record<string, unknown> {
+  const created = c.record.createdAt;
+  return {
+    schema: encodeCollectionSchema(c.schema),
+    collectionID: String(c.id),
+    virtual_channel_names: [`mishards-dml_${c.id}_v0`],
+    physical_channel_names: ['mishards-dml_0'],
+    created_timestamp: hybridTs(created),
+    created_utc_timestamp: String(created),
+    shards_num: c.record.shardsNum,
+    aliases: [],
+    start_positions: [],
+    consistency_level: CONSISTENCY[c.record.consistencyLevel] ?? 'Bounded',
+    collection_name: c.record.name,
+    properties: Object.entries(c.record.properties).map(([key, value]) => ({ key, value })),
+    db_name: DEFAULT_DB.name,
+    num_partitions: String(c.partitions.size),
+    update_timestamp: hybridTs(created),
+    update_timestamp_str: hybridTs(created),
+  };
+}
 
 /**
  * The Milvus 2.x API of the writable node: request validation, Milvus status codes and
  * response shapes over the Writer's state machine.
  */
-export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandler> {
+export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Record<string, MilvusHandler> {
   const collection = (name: string): CollectionState => {
     if (!name) throw invalidParameter('collection name should not be empty');
     const c = writer.collections.get(name);
@@ -64,6 +100,39 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
   const searchTarget = (req: any) => {
     const c = collection(req.collection_name);
     return { c, segments: c.segments(searchScope(c.record.name, c.partitions.values(), req.partition_names)) };
+  };
+  const source = writerSegmentSource(writer);
+  const loadedNames = () => [...writer.collections.values()].filter((c) => c.isLoaded()).map((c) => c.record.name);
+  // Standalone, the writer is the whole deployment: the only node it describes.
+  const selfNode = async (): Promise<TopologyNode> => ({
+    id: 1, role: 'standalone', kind: 'writer', name: 'writer', address: self.address(),
+    resources: await self.meter.read(), collectionIds: servedCollectionIds(source), connected: [],
+  });
+
+  const indexDescriptions = (req: any) => {
+    const c = collection(req.collection_name);
+    const idx = c.vectorIndex();
+    if (!idx || (req.index_name && req.index_name !== idx.indexName) || (req.field_name && req.field_name !== idx.fieldName)) throw indexNotFound(req.collection_name);
+    const { indexed, total } = writer.indexProgress(c);
+    const params = [
+      { key: 'index_type', value: idx.indexType },
+      { key: 'metric_type', value: idx.metricType },
+      ...Object.entries(idx.params).map(([key, value]) => ({ key, value })),
+    ];
+    if (Object.keys(idx.params).length) params.push({ key: 'params', value: JSON.stringify(idx.params) });
+    return {
+      index_descriptions: [{
+        index_name: idx.indexName,
+        indexID: String(idx.id),
+        params,
+        field_name: idx.fieldName,
+        indexed_rows: String(indexed),
+        total_rows: String(total),
+        pending_index_rows: String(total - indexed),
+        state: indexed < total ? 'InProgress' : 'Finished',
+        index_state_fail_reason: '',
+      }],
+    };
   };
 
   const insertOrUpsert = async (req: any, upsert: boolean) => {
@@ -111,6 +180,22 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
     async CheckHealth() {
       return { isHealthy: true, reasons: [], quota_states: [] };
     },
+    GetMetrics: (req) => getMetricsReply(req.request, async () => {
+      const node = await selfNode();
+      return { nodes: [node], self: node };
+    }),
+    ListResourceGroups: async () => listResourceGroupsReply(),
+    DescribeResourceGroup: async (req) =>
+      describeResourceGroupReply(req.resource_group, [{ id: 1, address: self.address() }], loadedNames()),
+
+    async ListDatabases() {
+      return { db_names: [DEFAULT_DB.name], db_ids: [DEFAULT_DB.id], created_timestamp: ['0'] };
+    },
+    async DescribeDatabase(req) {
+      const name = req.db_name || DEFAULT_DB.name;
+      if (name !== DEFAULT_DB.name) throw new MilvusError('UnexpectedError', Code.DatabaseNotFound, `database not found[database=${name}]`);
+      return { db_name: name, dbID: DEFAULT_DB.id, created_timestamp: '0', properties: [] };
+    },
 
     async CreateCollection(req) {
       validateName('collection', req.collection_name);
@@ -127,26 +212,17 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
       return {};
     },
     async DescribeCollection(req) {
-      const c = collection(req.collection_name);
-      const created = c.record.createdAt;
-      return {
-        schema: encodeCollectionSchema(c.schema),
-        collectionID: String(c.id),
-        virtual_channel_names: [`mishards-dml_${c.id}_v0`],
-        physical_channel_names: ['mishards-dml_0'],
-        created_timestamp: hybridTs(created),
-        created_utc_timestamp: String(created),
-        shards_num: c.record.shardsNum,
-        aliases: [],
-        start_positions: [],
-        consistency_level: CONSISTENCY[c.record.consistencyLevel] ?? 'Bounded',
-        collection_name: c.record.name,
-        properties: Object.entries(c.record.properties).map(([key, value]) => ({ key, value })),
-        db_name: 'default',
-        num_partitions: String(c.partitions.size),
-        update_timestamp: hybridTs(created),
-        update_timestamp_str: hybridTs(created),
-      };
+      return describeCollection(collection(req.collection_name));
+    },
+    async BatchDescribeCollection(req) {
+      const byId = new Map([...writer.collections.values()].map((c) => [String(c.id), c]));
+      const wanted: CollectionState[] = (req.collection_name ?? []).map((name: string) => collection(name));
+      for (const id of req.collectionID ?? []) {
+        const c = byId.get(String(id));
+        if (!c) throw collectionNotFound(String(id));
+        wanted.push(c);
+      }
+      return { responses: wanted.map((c) => ({ status: successStatus(), ...describeCollection(c) })) };
     },
     async HasCollection(req) {
       return { value: writer.collections.has(req.collection_name) };
@@ -163,6 +239,11 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
         query_service_available: all.map((c) => c.isLoaded()),
         shards_num: all.map((c) => c.record.shardsNum),
       };
+    },
+    async ListAliases(req) {
+      // Aliases cannot be created here (CreateAlias is not supported): every collection has none.
+      if (req.collection_name) collection(req.collection_name);
+      return { db_name: DEFAULT_DB.name, collection_name: req.collection_name, aliases: [] };
     },
     async DropCollection(req) {
       const c = writer.collections.get(req.collection_name);
@@ -248,31 +329,9 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
       await writer.createIndex(c, { fieldName, indexName: req.index_name || fieldName, indexType, metricType: metric, params: buildParams });
       return {};
     },
-    async DescribeIndex(req) {
-      const c = collection(req.collection_name);
-      const idx = c.vectorIndex();
-      if (!idx || (req.index_name && req.index_name !== idx.indexName) || (req.field_name && req.field_name !== idx.fieldName)) throw indexNotFound(req.collection_name);
-      const { indexed, total } = writer.indexProgress(c);
-      const params = [
-        { key: 'index_type', value: idx.indexType },
-        { key: 'metric_type', value: idx.metricType },
-        ...Object.entries(idx.params).map(([key, value]) => ({ key, value })),
-      ];
-      if (Object.keys(idx.params).length) params.push({ key: 'params', value: JSON.stringify(idx.params) });
-      return {
-        index_descriptions: [{
-          index_name: idx.indexName,
-          indexID: String(idx.id),
-          params,
-          field_name: idx.fieldName,
-          indexed_rows: String(indexed),
-          total_rows: String(total),
-          pending_index_rows: String(total - indexed),
-          state: indexed < total ? 'InProgress' : 'Finished',
-          index_state_fail_reason: '',
-        }],
-      };
-    },
+    DescribeIndex: async (req) => indexDescriptions(req),
+    // The same index descriptions (with row counts) as DescribeIndex, as in Milvus.
+    GetIndexStatistics: async (req) => indexDescriptions(req),
     async GetIndexState(req) {
       const c = collection(req.collection_name);
       if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
@@ -365,6 +424,19 @@ export function writerMilvusHandlers(writer: Writer): Record<string, MilvusHandl
       const ids: string[] = req.segmentIDs ?? [];
       const records = await Promise.all(ids.map((id) => writer.meta.getSegment(Number(id))));
       return { flushed: records.every((r) => !r || r.state !== 'growing') };
+    },
+
+    async FlushAll(req) {
+      const started = Date.now();
+      const targets: string[] = (req.flush_targets ?? []).flatMap((t: any) => t.collection_names ?? []);
+      const states = targets.length ? targets.map(collection) : [...writer.collections.values()];
+      await Promise.all(states.map((c) => writer.flush(c)));
+      return { flush_all_ts: hybridTs(started) };
+    },
+    async GetFlushAllState(req) {
+      // Rows written before the timestamp are flushed once no unpersisted segment is older.
+      const since = Math.max(physicalMs(req.flush_all_ts), ...Object.values<string>(req.flush_all_tss ?? {}).map(physicalMs));
+      return { flushed: ![...writer.collections.values()].some((c) => c.unpersistedBefore(since)) };
     },
 
     async Search(req) {

@@ -7,6 +7,7 @@ import { MilvusService } from '../../milvus/proto.js';
 import { milvusServiceImplementation } from '../../milvus/service.js';
 import { DataNodeService, MetadataFeedService } from '../../proto/data-node.js';
 import { MetricsServer } from '../common/metrics-server.js';
+import { ResourceMeter } from '../common/node-resources.js';
 import { RpcMetrics } from '../common/rpc-metrics.js';
 import { serveNode, type RunningNode } from '../common/serve.js';
 import { dataNodeImplementation } from '../data-node-api.js';
@@ -24,21 +25,26 @@ export async function startWriter(opts: ServerOptions, log: Logger): Promise<Run
   await writer.open();
   const metrics = new MetricsServer('writer');
   const rpc = new RpcMetrics(metrics.registry);
+  const meter = new ResourceMeter(opts.dataDir);
+  // The address is known once the server is bound; GetMetrics asks for it later.
+  let address = '';
   const hooks = {
     onError: (method: string, err: unknown) => log.error({ err, method }, 'request failed'),
     onRequest: (method: string) => rpc.start('MilvusService', method),
   };
-  return serveNode({
+  const node = await serveNode({
     metrics,
     host: opts.host,
     port: opts.port,
     metricsPort: opts.metricsPort,
     services: [
-      [MilvusService.service, milvusServiceImplementation(writerMilvusHandlers(writer), hooks)],
-      [DataNodeService.service, dataNodeImplementation(writerSegmentSource(writer), engine, log, rpc)],
+      [MilvusService.service, milvusServiceImplementation(writerMilvusHandlers(writer, { address: () => address, meter }), hooks)],
+      [DataNodeService.service, dataNodeImplementation(writerSegmentSource(writer), engine, meter, log, rpc)],
       [MetadataFeedService.service, metadataFeedImplementation(writer)],
     ],
     beforeStop: () => writer.changes.emit('close'),
     closers: [() => writer.close(), () => engine.close(), () => meta.close()],
   });
+  address = node.grpc;
+  return node;
 }
