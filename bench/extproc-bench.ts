@@ -17,7 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HNSW_DEFAULTS } from '../engine/index.js';
-import { ExtProcDriver } from '../test/ext-proc/driver.js';
+import { ExtProcDriver } from '../test/processor/driver.js';
 import { cleanupOnExit, envInt, runBench } from './bench-support.js';
 import { bruteForceTopK, clusteredVectors, DATA } from './clustered-data.js';
 import { BenchCluster, sealRowsFor } from './cluster-up.js';

@@ -4,8 +4,8 @@
  * inputs, for timing the build directly on what the control plane builds from.
  */
 import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
-import { nodeKey, NodeRegistrationSchema, type NodeRegistration } from '../control-plane/registry/schema.js';
-import { MISHARDS_VERSION } from '../control-plane/registry/version.js';
+import { nodeKey, NodeRegistrationSchema, type NodeRegistration } from '../cluster/registry/schema.js';
+import { MISHARDS_VERSION } from '../cluster/registry/version.js';
 import { SnapshotBuilder, type SnapshotInputs } from '../control-plane/resources/build-snapshot.js';
 import { readerGroupName } from '../control-plane/resources/names.js';
 import { encodeEnvoyJson } from '../envoy-schema/index.js';

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Etcd3 } from 'etcd3';
 import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
-import { describeError, nodesPrefix, normalizePrefix, parseNodeRegistration, type NodeRegistration } from '../control-plane/registry/schema.js';
+import { describeError, nodesPrefix, normalizePrefix, parseNodeRegistration, type NodeRegistration } from '../cluster/registry/schema.js';
 import { SnapshotBuilder } from '../control-plane/resources/build-snapshot.js';
 import { parseRouteRule, routeKey, RouteNameSchema, routesPrefix } from '../control-plane/routes/schema.js';
 import { encodeEnvoyJson } from '../envoy-schema/index.js';
-import { ConsistentHashRing } from '../ext-proc/routing/consistent-hash-ring.js';
+import { ConsistentHashRing } from '../cluster/routing/consistent-hash-ring.js';
 import { UsageError } from './options.js';
 
 export const CTL_USAGE = `usage: mishards ctl <command> [options]

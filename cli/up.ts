@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import type { ServerOptions } from './options.js';
-import type { Member } from '../ext-proc/cluster/discovery.js';
+import type { Member } from '../cluster/discovery.js';
 
 const BIN = fileURLToPath(new URL('../bin/mishards.js', import.meta.url));
 

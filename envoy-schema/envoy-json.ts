@@ -9,6 +9,9 @@ import { lookupEnvoyType } from './root.js';
 import { messageToJson } from './to-json.js';
 import { validateMessage } from './validate-rules.js';
 
+/** An Envoy message in proto3 JSON form, as Envoy's YAML files write it. */
+export type EnvoyJson = { [field: string]: unknown };
+
 export interface EnvoyValidation {
   errors: Issue[];
   warnings: Issue[];
@@ -27,9 +30,9 @@ export function encodeEnvoyJson(typeName: string, json: unknown): Uint8Array {
 }
 
 /** Encoded bytes → proto3 JSON object (proto field names, Any payloads expanded). */
-export function decodeEnvoy(typeName: string, bytes: Uint8Array): Record<string, unknown> {
+export function decodeEnvoy(typeName: string, bytes: Uint8Array): EnvoyJson {
   const type = requireType(typeName);
-  return messageToJson(type, type.decode(bytes)) as Record<string, unknown>;
+  return messageToJson(type, type.decode(bytes)) as EnvoyJson;
 }
 
 export class EnvoyConfigError extends Error {

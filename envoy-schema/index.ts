@@ -13,5 +13,5 @@
  * on a quiet core once warm (test/envoy-schema/valid-configs.test.ts prints it).
  */
 export type { Issue } from './issues.js';
-export { decodeEnvoy, encodeEnvoyJson, EnvoyConfigError, type EnvoyValidation, validateEnvoyJson } from './envoy-json.js';
+export { decodeEnvoy, encodeEnvoyJson, EnvoyConfigError, type EnvoyJson, type EnvoyValidation, validateEnvoyJson } from './envoy-json.js';
 export { validateEnvoyYamlText, type YamlIssue, type YamlValidation } from './yaml.js';

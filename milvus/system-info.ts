@@ -1,4 +1,4 @@
-import type { NodeResources } from '../nodes/common/node-resources.js';
+import type { NodeResources } from '../runtime/node-resources.js';
 import { Code, invalidParameter, MilvusError } from './status.js';
 
 /** The Milvus release whose API Mishards speaks (GetVersion, Connect, GetMetrics). */

@@ -13,9 +13,9 @@ import { templateValuesFromJson } from '../milvus/template-values.js';
 import type { Hit } from '../search/hits.js';
 import { queryRows, searchSegments } from '../search/segment-search.js';
 import type { Segment } from '../segment/segment.js';
-import type { ResourceMeter } from './common/node-resources.js';
-import type { RpcMetrics } from './common/rpc-metrics.js';
-import { contextFromMetadata } from './common/tracing.js';
+import type { ResourceMeter } from '../runtime/node-resources.js';
+import type { RpcMetrics } from '../runtime/rpc-metrics.js';
+import { contextFromMetadata } from '../runtime/tracing.js';
 
 const tracer = trace.getTracer('mishards-data-node');
 

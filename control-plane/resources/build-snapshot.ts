@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { NodeRegistration } from '../registry/schema.js';
+import type { NodeRegistration } from '../../cluster/registry/schema.js';
 import { ruleClusters, type NamedRouteRule } from '../routes/schema.js';
 import { compileRule } from '../routes/compile.js';
 import { TypeUrl, type Snapshot, type TypeSnapshot, type XdsResource } from '../xds/snapshot.js';
 import { cluster } from './clusters.js';
 import { loadAssignment, type Endpoint, type HealthStatus } from './endpoints.js';
-import type { EnvoyJson } from './envoy-json.js';
+import type { EnvoyJson } from '../../envoy-schema/index.js';
 import { apiListener, frontListener, type FrontSettings } from './listeners.js';
 import { COORDINATOR, COORDINATOR_HTTP, FRONT_LISTENER, readerGroupName, WRITER } from './names.js';
 import { apiRouteConfig, frontRouteConfig } from './route-configs.js';

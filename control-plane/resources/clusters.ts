@@ -1,5 +1,5 @@
 import { ADS_CONFIG_SOURCE } from './names.js';
-import type { EnvoyJson } from './envoy-json.js';
+import type { EnvoyJson } from '../../envoy-schema/index.js';
 
 export interface ClusterSpec {
   name: string;

@@ -1,4 +1,4 @@
-import type { EnvoyJson } from './envoy-json.js';
+import type { EnvoyJson } from '../../envoy-schema/index.js';
 
 export type HealthStatus = 'UNKNOWN' | 'HEALTHY' | 'UNHEALTHY';
 

@@ -1,5 +1,5 @@
 import { COORDINATOR, EXT_PROC_FILTER } from './names.js';
-import type { EnvoyJson } from './envoy-json.js';
+import type { EnvoyJson } from '../../envoy-schema/index.js';
 
 export interface ExtProcSettings {
   /** Longest wait for the processor's answer to one message: above the fan-out's p99. */

@@ -1,5 +1,5 @@
 import { ADS_CONFIG_SOURCE, FRONT_LISTENER, HCM_TYPE, ROUTER_FILTER } from './names.js';
-import type { EnvoyJson } from './envoy-json.js';
+import type { EnvoyJson } from '../../envoy-schema/index.js';
 import { extProcFilter, type ExtProcSettings } from './ext-proc-filter.js';
 
 /**

@@ -1,7 +1,7 @@
-import { ANSWERED_PATHS } from '../../ext-proc/extproc/answered-paths.js';
+import { ANSWERED_PATHS } from '../../cluster/front-contract.js';
 import { compileRule } from '../routes/compile.js';
 import { grpcPath, type NamedRouteRule } from '../routes/schema.js';
-import type { EnvoyJson } from './envoy-json.js';
+import type { EnvoyJson } from '../../envoy-schema/index.js';
 import { EXT_PROC_DISABLED } from './ext-proc-filter.js';
 import { COORDINATOR, COORDINATOR_HTTP, FRONT_LISTENER, WRITER } from './names.js';
 

@@ -1,4 +1,4 @@
-import type { EnvoyJson } from '../resources/envoy-json.js';
+import type { EnvoyJson } from '../../envoy-schema/index.js';
 import { COLLECTION_HEADER, grpcPath, type HeaderMatch, type NamedRouteRule } from './schema.js';
 
 /** An operator's rule as an Envoy route (RouteConfiguration.virtual_hosts[].routes[]). */

@@ -1,7 +1,7 @@
 import { RE2 } from 're2-wasm';
 import { z } from 'zod';
-import { normalizePrefix } from '../registry/schema.js';
-import { COLLECTION_HEADER } from './headers.js';
+import { normalizePrefix } from '../../cluster/registry/schema.js';
+import { COLLECTION_HEADER } from '../../cluster/front-contract.js';
 
 /**
  * The etcd keys contract for operator route rules: `<prefix>/routes/<name>` holds one

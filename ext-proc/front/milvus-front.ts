@@ -3,9 +3,9 @@ import { MilvusService } from '../../milvus/proto.js';
 import { replyShape } from '../../milvus/reply-shape.js';
 import { milvusServiceImplementation, type MilvusHandler, type ServiceHooks } from '../../milvus/service.js';
 import { getMetricsReply } from '../../milvus/system-info.js';
-import { MAX_MESSAGE_BYTES } from '../../nodes/common/grpc-server.js';
-import type { ClusterDescription } from '../cluster/cluster-description.js';
-import { callContext, deadlineOf, SEARCH_SCOPE_CHANGES, type Coordinator } from '../core/coordinator.js';
+import { MAX_MESSAGE_BYTES } from '../../runtime/grpc-server.js';
+import type { ClusterDescription } from '../coordinator/cluster-description.js';
+import { callContext, deadlineOf, SEARCH_SCOPE_CHANGES, type Coordinator } from '../coordinator/coordinator.js';
 
 /**
  * Methods the coordinator answers itself: scatter-gather, and the ones about the whole

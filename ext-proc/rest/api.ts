@@ -1,7 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { ROOT_CONTEXT, propagation, type Context } from '@opentelemetry/api';
 import type { ServiceHooks } from '../../milvus/service.js';
-import type { Coordinator } from '../core/coordinator.js';
+import type { Coordinator } from '../coordinator/coordinator.js';
 import { MAX_BODY_BYTES, parseJsonObject, validate } from './body.js';
 import { collectionRoutes } from './collections.js';
 import { entityRoutes } from './entities.js';

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { SEARCH_SCOPE_CHANGES, type Coordinator } from '../core/coordinator.js';
-import type { CallContext } from '../core/fanout.js';
+import { SEARCH_SCOPE_CHANGES, type Coordinator } from '../coordinator/coordinator.js';
+import type { CallContext } from '../coordinator/fanout.js';
 import type { Reply } from './reply.js';
 import type { WriterClient } from './writer-client.js';
 

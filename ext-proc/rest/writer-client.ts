@@ -2,8 +2,8 @@ import * as grpc from '@grpc/grpc-js';
 import { MilvusService } from '../../milvus/proto.js';
 import { replyShape, statusOfReply } from '../../milvus/reply-shape.js';
 import { Code, MilvusError, type LegacyErrorCode } from '../../milvus/status.js';
-import { MAX_MESSAGE_BYTES } from '../../nodes/common/grpc-server.js';
-import type { CallContext } from '../core/fanout.js';
+import { MAX_MESSAGE_BYTES } from '../../runtime/grpc-server.js';
+import type { CallContext } from '../coordinator/fanout.js';
 
 /**
  * The writable node's Milvus API as decoded calls: every REST endpoint other than search,

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { CoalescingRunner } from '../../core/coalescing-runner.js';
-import { readerGroups, type Discovery } from '../../ext-proc/cluster/discovery.js';
-import type { MetadataCache } from '../../ext-proc/cluster/metadata-cache.js';
+import { readerGroups, type Discovery } from '../../cluster/discovery.js';
+import type { MetadataCache } from '../../cluster/metadata-cache.js';
 import { servedSegmentIds } from '../../meta/collection-view.js';
-import { createRouter, DEFAULT_ROUTER } from '../../ext-proc/routing/registry.js';
+import { createRouter, DEFAULT_ROUTER } from '../../cluster/routing/registry.js';
 import type { ReaderSegments } from './reader-source.js';
 
 /**

@@ -1,24 +1,41 @@
 import type { Logger } from 'pino';
-import type { ServerOptions } from '../../cli/options.js';
 import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import { DataNodeService } from '../../proto/data-node.js';
-import { MetricsServer } from '../common/metrics-server.js';
-import { ResourceMeter } from '../common/node-resources.js';
-import { RpcMetrics } from '../common/rpc-metrics.js';
-import { serveNode, type RunningNode } from '../common/serve.js';
+import { MetricsServer } from '../../runtime/metrics-server.js';
+import { ResourceMeter } from '../../runtime/node-resources.js';
+import { RpcMetrics } from '../../runtime/rpc-metrics.js';
+import { serveNode, type RunningNode } from '../../runtime/serve.js';
 import { dataNodeImplementation } from '../data-node-api.js';
-import { writerAddress, type Discovery } from '../../ext-proc/cluster/discovery.js';
-import { MetadataCache } from '../../ext-proc/cluster/metadata-cache.js';
+import { writerAddress, type Discovery } from '../../cluster/discovery.js';
+import { MetadataCache } from '../../cluster/metadata-cache.js';
 import { Preloader } from './preloader.js';
 import { ReaderSegments } from './reader-source.js';
+
+/** What a read-only node needs to start (the CLI maps its flags onto it). */
+export interface ReaderConfig {
+  host: string;
+  /** gRPC port; 0 picks a free one. */
+  port: number;
+  metricsPort: number;
+  /** Its reader group: nodes of one group are replicas. */
+  group: string;
+  /** `sqlite:PATH` or `mysql://USER:PASS@HOST:PORT/DB`. */
+  meta: string;
+  /** Shared segment storage. */
+  storage: string;
+  /** The writer to follow for preloading; else the one the membership lists. */
+  writer?: string | undefined;
+  /** Engine worker threads; unset picks by core count. */
+  threads?: number | undefined;
+}
 
 /**
  * Starts a read-only node of group `opts.group`: the internal data-node API over loaded
  * segments. Given the membership, it also preloads its group's share from the writer's feed
  * (the writer from --writer, else the one the membership lists, once it is listed).
  */
-export async function startReader(opts: ServerOptions, log: Logger, discovery?: Discovery): Promise<RunningNode> {
+export async function startReader(opts: ReaderConfig, log: Logger, discovery?: Discovery): Promise<RunningNode> {
   const meta = await openMetaStore(opts.meta);
   const engine = createEngine(opts.threads ? { threads: opts.threads } : {});
   const segments = new ReaderSegments(meta, opts.storage, engine, log);

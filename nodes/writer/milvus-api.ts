@@ -17,7 +17,7 @@ import { getMetricsReply, MILVUS_COMPAT_VERSION, type TopologyNode } from '../..
 import { searchSegments, queryRows } from '../../search/segment-search.js';
 import type { Hit } from '../../search/hits.js';
 import { fuseRankings } from '../../search/hybrid-rank.js';
-import type { ResourceMeter } from '../common/node-resources.js';
+import type { ResourceMeter } from '../../runtime/node-resources.js';
 import { servedCollectionIds } from '../data-node-api.js';
 import type { CollectionState } from './collection-state.js';
 import { writerSegmentSource } from './segment-source.js';

@@ -1,23 +1,40 @@
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { ServerOptions } from '../../cli/options.js';
 import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import { MilvusService } from '../../milvus/proto.js';
 import { milvusServiceImplementation } from '../../milvus/service.js';
 import { DataNodeService, MetadataFeedService } from '../../proto/data-node.js';
-import { MetricsServer } from '../common/metrics-server.js';
-import { ResourceMeter } from '../common/node-resources.js';
-import { RpcMetrics } from '../common/rpc-metrics.js';
-import { serveNode, type RunningNode } from '../common/serve.js';
+import { MetricsServer } from '../../runtime/metrics-server.js';
+import { ResourceMeter } from '../../runtime/node-resources.js';
+import { RpcMetrics } from '../../runtime/rpc-metrics.js';
+import { serveNode, type RunningNode } from '../../runtime/serve.js';
 import { dataNodeImplementation } from '../data-node-api.js';
 import { metadataFeedImplementation } from './metadata-feed.js';
 import { writerMilvusHandlers } from './milvus-api.js';
 import { writerSegmentSource } from './segment-source.js';
 import { Writer } from './writer.js';
 
+/** What the writable node needs to start (the CLI maps its flags onto it). */
+export interface WriterConfig {
+  host: string;
+  /** gRPC port; 0 picks a free one. */
+  port: number;
+  metricsPort: number;
+  /** The write-ahead log lives under it. */
+  dataDir: string;
+  /** `sqlite:PATH` or `mysql://USER:PASS@HOST:PORT/DB`. */
+  meta: string;
+  /** Shared segment storage. */
+  storage: string;
+  sealRows: number;
+  sealAgeMs: number;
+  /** Engine worker threads; unset picks by core count. */
+  threads?: number | undefined;
+}
+
 /** Starts the writable node: metadata store, engine, log replay, then the gRPC and metrics servers. */
-export async function startWriter(opts: ServerOptions, log: Logger): Promise<RunningNode> {
+export async function startWriter(opts: WriterConfig, log: Logger): Promise<RunningNode> {
   await mkdir(opts.dataDir, { recursive: true });
   const meta = await openMetaStore(opts.meta);
   const engine = createEngine(opts.threads ? { threads: opts.threads } : {});

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ActiveHealthChecker } from '../../control-plane/health/active-checker.js';
 import { HealthService } from '../../proto/health.js';
-import { memoryLogger } from '../discovery/helpers.js';
+import { memoryLogger } from '../cluster/discovery/helpers.js';
 
 /** A grpc.health.v1 server whose answer the test sets. */
 let status = 'SERVING';

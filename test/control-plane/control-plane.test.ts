@@ -2,11 +2,12 @@ import { Etcd3 } from 'etcd3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { CONTROL_PLANE_DEFAULTS } from '../../control-plane/defaults.js';
 import { decodeEnvoy } from '../../envoy-schema/index.js';
-import { nodeKey } from '../../control-plane/registry/schema.js';
+import { nodeKey } from '../../cluster/registry/schema.js';
 import { startControlPlane, type RunningControlPlane } from '../../control-plane/server.js';
 import { TypeUrl, type Snapshot } from '../../control-plane/xds/snapshot.js';
-import { etcdForFile, eventually, memoryLogger } from '../discovery/helpers.js';
-import { TcpProxy } from '../discovery/tcp-proxy.js';
+import { etcdForFile, memoryLogger } from '../cluster/discovery/helpers.js';
+import { waitUntil } from '../harness/wait.js';
+import { TcpProxy } from '../cluster/discovery/tcp-proxy.js';
 
 /**
  * The control plane's own safety rules, in process over the shared etcd: the last good
@@ -82,7 +83,7 @@ describe('the control plane', () => {
     await etcd.if(nodeKey(prefix, 'reader', 'r0'), 'Version', '>', 0)
       .then(...[1, 2, 3, 4, 5].map((i) => etcd.delete().key(nodeKey(prefix, 'reader', `r${i}`))))
       .commit();
-    await eventually('the guard held the snapshot back', async () => records.some((r) => r.msg === 'snapshot held back by the mass-removal guard'));
+    await waitUntil('the guard held the snapshot back', async () => records.some((r) => r.msg === 'snapshot held back by the mass-removal guard'));
     expect(g1Ports(cp.cache.current())).toHaveLength(6);
     const held = records.find((r) => r.msg === 'snapshot held back by the mass-removal guard')!;
     expect(held.reason).toMatch(/would remove 5 of 6 endpoints/);
@@ -99,7 +100,7 @@ describe('the control plane', () => {
 
     await proxy.cut();
     await etcd.delete().key(nodeKey(prefix, 'reader', 'r1'));
-    await eventually('the watch noticed etcd is gone', async () => records.some((r) => /etcd (watch broken|read or watch failed)/.test(r.msg)));
+    await waitUntil('the watch noticed etcd is gone', async () => records.some((r) => /etcd (watch broken|read or watch failed)/.test(r.msg)));
     expect(cp.cache.current()).toBe(before);
 
     const caughtUp = nextSnapshot((s) => g1Ports(s).length === 1);

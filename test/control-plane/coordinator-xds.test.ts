@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
-import { etcdForFile, eventually } from '../discovery/helpers.js';
+import { etcdForFile } from '../cluster/discovery/helpers.js';
+import { waitUntil } from '../harness/wait.js';
 
 /**
  * The control plane carries real traffic: `mishards up --etcd --xds` runs a coordinator that
@@ -64,7 +65,7 @@ it('searches reach the reader groups through xds:/// targets and return exact an
 
   // The coordinator is an xDS client of the control plane and holds both groups' listeners,
   // routes, clusters and endpoints, ACKed.
-  await eventually('the coordinator subscribed to both reader groups over xDS', async () => {
+  await waitUntil('the coordinator subscribed to both reader groups over xDS', async () => {
     const res = await client.search({ collection_name: name, data: [vec(120)], limit: 3 });
     expect(res.results.map((r) => Number(r.id))[0]).toBe(120);
     const coordinator = (await xdsClients()).find((c) => c.node?.id?.startsWith('coordinator-'));

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { ctl } from '../../cli/ctl.js';
-import { nodeKey } from '../../control-plane/registry/schema.js';
+import { nodeKey } from '../../cluster/registry/schema.js';
 import { routeKey } from '../../control-plane/routes/schema.js';
-import { ConsistentHashRing } from '../../ext-proc/routing/consistent-hash-ring.js';
-import { etcdForFile } from '../discovery/helpers.js';
+import { ConsistentHashRing } from '../../cluster/routing/consistent-hash-ring.js';
+import { etcdForFile } from '../cluster/discovery/helpers.js';
 
 const { etcd, prefix } = etcdForFile('ctl');
 const dir = mkdtempSync(join(tmpdir(), 'mishards-ctl-'));

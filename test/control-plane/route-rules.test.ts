@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileRule } from '../../control-plane/routes/compile.js';
-import { describeError } from '../../control-plane/registry/schema.js';
+import { describeError } from '../../cluster/registry/schema.js';
 import { parseRouteRule, routeKey } from '../../control-plane/routes/schema.js';
 
 const PREFIX = '/mishards';

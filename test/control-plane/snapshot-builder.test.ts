@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEnvoy, encodeEnvoyJson, validateEnvoyJson } from '../../envoy-schema/index.js';
-import type { NodeRegistration } from '../../control-plane/registry/schema.js';
+import type { NodeRegistration } from '../../cluster/registry/schema.js';
 import { SnapshotBuilder, type SnapshotInputs } from '../../control-plane/resources/build-snapshot.js';
 import { CONTROL_PLANE_DEFAULTS } from '../../control-plane/defaults.js';
 import { parseRouteRule, routeKey } from '../../control-plane/routes/schema.js';

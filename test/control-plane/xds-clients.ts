@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as xds from '@grpc/grpc-js-xds';
 import { HealthService } from '../../proto/health.js';
 import { loadEnvoyService } from '../../proto/envoy-protos.js';
-import { SERVED_BY_HEADER } from '../../nodes/common/health.js';
+import { SERVED_BY_HEADER } from '../../runtime/health.js';
 
 /**
  * Proxyless gRPC clients of the control plane: real @grpc/grpc-js-xds channels, each with its

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decodeEnvoy } from '../../envoy-schema/index.js';
 import { routeKey } from '../../control-plane/routes/schema.js';
 import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
-import { etcdForFile, eventually } from '../discovery/helpers.js';
+import { etcdForFile } from '../cluster/discovery/helpers.js';
+import { waitUntil } from '../harness/wait.js';
 import { servedBy, spread, startCsds, xdsHealthClient, type ResourceStatus } from './xds-clients.js';
 
 /**
@@ -88,7 +89,7 @@ describe('xDS for proxyless gRPC clients', () => {
       action: { weightedClusters: [{ cluster: 'mishards-reader-g1', weight: 70 }, { cluster: 'mishards-reader-g2', weight: 30 }] },
     }));
     const g2Address = readers['g2-a']!.addresses.grpc!;
-    await eventually('calls reach g2 through the g1 target', async () => (await servedBy(clientAlpha)) === g2Address);
+    await waitUntil('calls reach g2 through the g1 target', async () => (await servedBy(clientAlpha)) === g2Address);
     const n = 600;
     const counts = await spread(clientAlpha, n);
     const toG2 = (counts.get(g2Address) ?? 0) / n;
@@ -110,7 +111,7 @@ describe('xDS for proxyless gRPC clients', () => {
     for (const [name, value] of Object.entries(bad)) await etcd.put(routeKey(prefix, name)).value(value);
     // The existing canary rule updated to a cluster that does not exist: its previous value stays.
     await etcd.put(routeKey(prefix, 'canary')).value(JSON.stringify({ listener: 'mishards-reader-g1', action: { cluster: 'mishards-reader-g7' } }));
-    await eventually('every bad key is reported', async () =>
+    await waitUntil('every bad key is reported', async () =>
       [...Object.keys(bad), 'canary'].every((name) => controlPlane.output().includes(routeKey(prefix, name))));
     const out = controlPlane.output();
     expect(out).toMatch(/bad-json.*not JSON/);
@@ -122,7 +123,7 @@ describe('xDS for proxyless gRPC clients', () => {
     // A good change after the bad ones reaches the clients: the pipeline has processed them all.
     const marker = xdsHealthClient(adsAddress, 'client-alpha', 'mishards-writer');
     await etcd.put(routeKey(prefix, 'marker')).value(JSON.stringify({ listener: 'mishards-writer', match: { headers: [{ name: 'x-marker', present: true }] }, action: { cluster: 'mishards-writer' } }));
-    await eventually('the marker rule is in the client', async () => {
+    await waitUntil('the marker rule is in the client', async () => {
       await servedBy(marker);
       const route = await routeOf('client-alpha', 'mishards-writer');
       return Boolean(route?.raw?.includes('rule/marker'));
@@ -141,7 +142,7 @@ describe('xDS for proxyless gRPC clients', () => {
     await etcd.put(routeKey(prefix, 'no-retries')).value(JSON.stringify({
       listener: 'mishards-reader-g2', action: { cluster: 'mishards-reader-g2', retry: { on: ['unavailable'], numRetries: 0 } },
     }));
-    await eventually('the client NACKs the route', async () => (await routeOf('client-alpha', 'mishards-reader-g2'))?.status === 'NACKED');
+    await waitUntil('the client NACKs the route', async () => (await routeOf('client-alpha', 'mishards-reader-g2'))?.status === 'NACKED');
     const nacked = (await routeOf('client-alpha', 'mishards-reader-g2'))!;
     expect(nacked.error).toMatch(/num_retries/);
     expect(await servedBy(g2)).toBe(readers['g2-a']!.addresses.grpc);
@@ -151,7 +152,7 @@ describe('xDS for proxyless gRPC clients', () => {
     await etcd.put(routeKey(prefix, 'no-retries')).value(JSON.stringify({
       listener: 'mishards-reader-g2', action: { cluster: 'mishards-reader-g2', retry: { on: ['unavailable'], numRetries: 1 } },
     }));
-    await eventually('the client is back to ACKED', async () => (await routeOf('client-alpha', 'mishards-reader-g2'))?.status === 'ACKED');
+    await waitUntil('the client is back to ACKED', async () => (await routeOf('client-alpha', 'mishards-reader-g2'))?.status === 'ACKED');
     expect((await routeOf('client-alpha', 'mishards-reader-g2'))!.raw!.includes('rule/no-retries')).toBe(true);
     await etcd.delete().key(routeKey(prefix, 'no-retries'));
     g2.close();
@@ -169,11 +170,11 @@ describe('xDS for proxyless gRPC clients', () => {
     })();
     await controlPlane.kill();
     const callsWhileDown = calls;
-    await eventually('calls keep being answered without a control plane', async () => calls >= callsWhileDown + 50);
+    await waitUntil('calls keep being answered without a control plane', async () => calls >= callsWhileDown + 50);
     controlPlane = await startControlPlane(port);
     // The new control plane serves: removing the canary rule reaches the client.
     await etcd.delete().key(routeKey(prefix, 'canary'));
-    await eventually('the canary rule is gone', async () => {
+    await waitUntil('the canary rule is gone', async () => {
       const counts = await spread(clientAlpha, 30);
       return [...counts.keys()].every((a) => g1().has(a));
     });
@@ -187,7 +188,7 @@ describe('xDS for proxyless gRPC clients', () => {
     const replica = await startControlPlane(0);
     try {
       const status = async (p: MishardsProcess) => (await (await fetch(`http://${p.addresses.metrics}/xds/status`)).json()) as any;
-      await eventually('both replicas serve the same snapshot', async () => {
+      await waitUntil('both replicas serve the same snapshot', async () => {
         const [a, b] = await Promise.all([status(controlPlane), status(replica)]);
         return a.version === b.version;
       });
@@ -212,7 +213,7 @@ describe('xDS for proxyless gRPC clients', () => {
     const killedAt = Date.now();
     await victim.kill();
     delete readers['g1-a'];
-    await eventually('the killed reader is gone from the endpoints', async () => !(await endpointPorts()).includes(victimPort), 20_000);
+    await waitUntil('the killed reader is gone from the endpoints', async () => !(await endpointPorts()).includes(victimPort), 20_000);
     // Nobody deregistered it: it went when etcd expired its 2 s lease.
     expect(Date.now() - killedAt).toBeGreaterThan(1000);
     expect(await endpointPorts()).toEqual([Number(survivor.split(':')[1])]);

@@ -1,8 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { NodeCaller } from '../../ext-proc/cluster/node-clients.js';
-import { Fanout, WRITER_SET, type CallContext, type FanoutOptions } from '../../ext-proc/core/fanout.js';
+import type { NodeCaller } from '../../ext-proc/coordinator/node-clients.js';
+import { Fanout, WRITER_SET, type CallContext, type FanoutOptions } from '../../ext-proc/coordinator/fanout.js';
 import { Code, MilvusError } from '../../milvus/status.js';
 
 /**

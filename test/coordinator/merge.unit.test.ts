@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricType } from '../../engine/engine.js';
 import { SearchResultDataType, toPlainObject } from '../../milvus/proto.js';
-import { gatherFieldsData, gatherIds, mergeQueryRows, mergeSearchResults, type PartialResult, type Pick } from '../../ext-proc/core/merge.js';
+import { gatherFieldsData, gatherIds, mergeQueryRows, mergeSearchResults, type PartialResult, type Pick } from '../../ext-proc/coordinator/merge.js';
 import { prng } from '../harness/prng.js';
 
 /**

@@ -2,10 +2,10 @@ import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StaticDiscovery, type Member } from '../../ext-proc/cluster/discovery.js';
-import type { NodeCaller } from '../../ext-proc/cluster/node-clients.js';
-import { Placement } from '../../ext-proc/cluster/placement.js';
-import { ConsistentHashRing } from '../../ext-proc/routing/consistent-hash-ring.js';
+import { StaticDiscovery, type Member } from '../../cluster/discovery.js';
+import type { NodeCaller } from '../../ext-proc/coordinator/node-clients.js';
+import { Placement } from '../../ext-proc/coordinator/placement.js';
+import { ConsistentHashRing } from '../../cluster/routing/consistent-hash-ring.js';
 import type { CollectionView } from '../../meta/collection-view.js';
 import { Code, MilvusError } from '../../milvus/status.js';
 

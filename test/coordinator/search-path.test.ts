@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
-import { StaticDiscovery } from '../../ext-proc/cluster/discovery.js';
+import { StaticDiscovery } from '../../cluster/discovery.js';
 import { startCoordinator, type RunningCoordinator } from '../../ext-proc/server.js';
 import { DataNodeClient } from '../harness/data-node-client.js';
 import { startMariadb, type MariadbInstance } from '../harness/mariadb.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { createRouter, DEFAULT_ROUTER } from '../../ext-proc/routing/registry.js';
+import { createRouter, DEFAULT_ROUTER } from '../../cluster/routing/registry.js';
 import { DataNodeClient } from '../harness/data-node-client.js';
 import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { eventually } from '../discovery/helpers.js';
+import { waitUntil } from '../harness/wait.js';
 import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 
 /**
@@ -76,7 +76,7 @@ describe.each(targets)('dropping a collection with pending state, through %s', (
     expect((await c.dropCollection({ collection_name: 'doomed' })).error_code).toBe('Success');
 
     await useOthers(c, 100);
-    await eventually('the dropped collection has no files', async () => !existsSync(join(storage, doomedId)));
+    await waitUntil('the dropped collection has no files', async () => !existsSync(join(storage, doomedId)));
 
     await stop();
     const again = await start();
@@ -103,7 +103,7 @@ describe.each(targets)('dropping a collection with pending state, through %s', (
     expect((await c.dropPartition({ collection_name: 'keep_a', partition_name: 'doomed_part' })).error_code).toBe('Success');
 
     await useOthers(c, 300);
-    await eventually('the dropped partition has no files', async () => !existsSync(join(storage, String(collectionId), String(partitionId))));
+    await waitUntil('the dropped partition has no files', async () => !existsSync(join(storage, String(collectionId), String(partitionId))));
     const res = await c.query({ collection_name: 'keep_a', filter: 'id >= 1000', output_fields: ['id'], consistency_level: 'Strong' as any });
     expect(res.data).toEqual([]);
   });

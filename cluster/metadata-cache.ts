@@ -1,0 +1,139 @@
+import { EventEmitter } from 'node:events';
+import * as grpc from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { decodeView, type CollectionView } from '../meta/collection-view.js';
+import { MetadataFeedService } from '../proto/data-node.js';
+
+/** What placement reads of the metadata: every view, and a 'change' event when one changes. */
+export interface MetadataSource {
+  all(): CollectionView[];
+  on(event: 'change', listener: () => void): unknown;
+}
+
+/**
+ * The coordinator's copy of the metadata: collection views kept fresh by the writer's change
+ * feed, so that no SQL runs on the search path. After a disconnect it reconnects and
+ * replaces its state with the new snapshot. Emits 'change' (name) on every update.
+ */
+export class MetadataCache extends EventEmitter {
+  private views = new Map<string, CollectionView>();
+  /** Views being assembled from a snapshot; swapped in whole when the snapshot ends. */
+  private pending: Map<string, CollectionView> | undefined;
+  private version = 0;
+  private synced = false;
+  private readonly client: grpc.Client & Record<string, any>;
+  private stream: grpc.ClientReadableStream<any> | undefined;
+  private retry: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly waiters = new Set<{ version: number; resolve: () => void }>();
+  hits = 0;
+  misses = 0;
+
+  constructor(writerAddress: string, private readonly log: Logger) {
+    super();
+    this.setMaxListeners(0);
+    this.client = new MetadataFeedService(writerAddress, grpc.credentials.createInsecure()) as any;
+  }
+
+  start(): void {
+    this.connect();
+  }
+
+  /** Resolves once the first snapshot has arrived. */
+  ready(): Promise<void> {
+    return this.synced ? Promise.resolve() : new Promise((resolve) => this.once('synced', resolve));
+  }
+
+  get(name: string): CollectionView | undefined {
+    const v = this.views.get(name);
+    if (v) this.hits++;
+    else this.misses++;
+    return v;
+  }
+
+  all(): CollectionView[] {
+    return [...this.views.values()];
+  }
+
+  /**
+   * Waits until the cache holds every change the writer made before this call (its feed
+   * version), or the deadline passes. Used when a request finds the cache behind, e.g. a
+   * collection created a moment ago.
+   */
+  async catchUp(deadline: Date | number): Promise<void> {
+    const target = await new Promise<number>((resolve, reject) => {
+      this.client.Version({}, { deadline }, (err: Error | null, res: any) => (err ? reject(err) : resolve(Number(res.version))));
+    });
+    if (this.synced && this.version >= target) return;
+    await new Promise<void>((resolve) => {
+      const w = { version: target, resolve };
+      this.waiters.add(w);
+      const ms = Math.max(0, Number(deadline) - Date.now());
+      setTimeout(() => {
+        this.waiters.delete(w);
+        resolve();
+      }, ms).unref();
+    });
+  }
+
+  private connect(): void {
+    if (this.closed) return;
+    const stream = this.client.Watch({});
+    this.stream = stream;
+    this.pending = new Map();
+    stream.on('data', (m: any) => this.onEvent(m));
+    stream.on('error', (e: grpc.ServiceError) => {
+      if (this.closed) return;
+      this.log.warn({ err: e.message }, 'metadata feed lost; reconnecting');
+      this.scheduleReconnect();
+    });
+    stream.on('end', () => {
+      if (!this.closed) this.scheduleReconnect();
+    });
+  }
+
+  private scheduleReconnect(): void {
+    if (this.retry || this.closed) return;
+    this.stream?.removeAllListeners();
+    this.stream = undefined;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.connect();
+    }, 200);
+  }
+
+  private onEvent(m: any): void {
+    this.version = Math.max(this.version, Number(m.version));
+    if (this.pending) {
+      if (m.snapshot_done) {
+        const previous = this.views;
+        this.views = this.pending;
+        this.pending = undefined;
+        this.synced = true;
+        for (const name of new Set([...previous.keys(), ...this.views.keys()])) this.emit('change', name);
+        this.emit('synced');
+      } else if (m.view_json) {
+        this.pending.set(m.collection_name, decodeView(m.view_json));
+      }
+    } else if (m.view_json) {
+      this.views.set(m.collection_name, decodeView(m.view_json));
+      this.emit('change', m.collection_name);
+    } else {
+      this.views.delete(m.collection_name);
+      this.emit('change', m.collection_name);
+    }
+    if (!this.pending) {
+      for (const w of this.waiters) if (this.version >= w.version) {
+        this.waiters.delete(w);
+        w.resolve();
+      }
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    this.stream?.cancel();
+    this.client.close();
+  }
+}

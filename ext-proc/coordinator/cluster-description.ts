@@ -1,0 +1,98 @@
+import type { ResourceMeter } from '../../runtime/node-resources.js';
+import { describeResourceGroupReply } from '../../milvus/resource-groups.js';
+import { CLUSTER_ROLES, type NodeKind, type TopologyNode } from '../../milvus/system-info.js';
+import type { Discovery } from '../../cluster/discovery.js';
+import { anyLoaded } from '../../meta/load-state.js';
+import type { MetadataCache } from '../../cluster/metadata-cache.js';
+import type { NodeClients } from './node-clients.js';
+import type { Placement } from './placement.js';
+
+/** How long the coordinator waits for a node's DescribeNode before reporting it unreachable. */
+const DESCRIBE_DEADLINE_MS = 5_000;
+
+export interface ClusterDescriptionOptions {
+  discovery: Discovery;
+  clients: NodeClients;
+  placement: Placement;
+  cache: MetadataCache;
+  /** The writable node's gRPC address. */
+  writer: string;
+  /** The coordinator's own gRPC address (known once bound). */
+  self: () => string;
+  meter: ResourceMeter;
+}
+
+interface Process {
+  id: number;
+  kind: NodeKind;
+  name: string;
+  group?: string;
+  address: string;
+}
+
+/**
+ * The cluster as Milvus's cluster-level calls describe it, answered by the coordinator from
+ * its own knowledge of the membership: GetMetrics' system topology (every process asked for
+ * its resources) and the default resource group (the readers placement sees up).
+ */
+export class ClusterDescription {
+  constructor(private readonly o: ClusterDescriptionOptions) {}
+
+  /** The coordinator is 1, the writer 2, readers from 3 by group and name: stable while the membership is. */
+  private processes(): Process[] {
+    const members = this.o.discovery.members();
+    const writerName = members.find((m) => m.role === 'writer' && m.address === this.o.writer)?.name ?? 'writer';
+    const readers = members.filter((m) => m.role === 'reader')
+      .sort((a, b) => a.group!.localeCompare(b.group!) || a.name.localeCompare(b.name));
+    return [
+      { id: 1, kind: 'coordinator', name: 'coordinator', address: this.o.self() },
+      { id: 2, kind: 'writer', name: writerName, address: this.o.writer },
+      ...readers.map((m, i) => ({ id: i + 3, kind: 'reader' as const, name: m.name, group: m.group, address: m.address })),
+    ];
+  }
+
+  /** Every process as a topology node; the coordinator forwards to the writer and manages the readers. */
+  async topology(): Promise<{ nodes: TopologyNode[]; self: TopologyNode }> {
+    const [coordinator, ...dataNodes] = this.processes();
+    const described = await Promise.all(dataNodes.map((p) => this.describe(p)));
+    const self: TopologyNode = {
+      ...coordinator!,
+      role: CLUSTER_ROLES.coordinator,
+      resources: await this.o.meter.read(),
+      collectionIds: [],
+      connected: described.map((n) => ({ id: n.id, type: n.kind === 'writer' ? 'forward' : 'manage', targetType: n.role })),
+    };
+    return { nodes: [self, ...described], self };
+  }
+
+  private async describe(p: Process): Promise<TopologyNode> {
+    const node = { ...p, role: CLUSTER_ROLES[p.kind], collectionIds: [] as string[], connected: [] };
+    try {
+      const res = await this.o.clients.call(p.address, 'DescribeNode', {}, Date.now() + DESCRIBE_DEADLINE_MS);
+      if (res.status.code !== 0) return { ...node, error: res.status.reason };
+      return {
+        ...node,
+        collectionIds: res.collection_ids,
+        resources: {
+          cpuCores: res.cpu_cores,
+          cpuUsage: res.cpu_usage,
+          memoryBytes: Number(res.memory_bytes),
+          memoryUsedBytes: Number(res.memory_used_bytes),
+          diskBytes: Number(res.disk_bytes),
+          diskUsedBytes: Number(res.disk_used_bytes),
+          startedAt: new Date(res.started_at),
+        },
+      };
+    } catch (e) {
+      return { ...node, error: `unreachable: ${(e as Error).message}` };
+    }
+  }
+
+  /** DescribeResourceGroup: the readers placement sees up serve every loaded collection. */
+  resourceGroup(name: string): Record<string, unknown> {
+    const up = new Set(this.o.placement.readerStates().filter((r) => r.up).map((r) => r.member.address));
+    const live = this.processes().filter((p) => p.kind === 'reader' && up.has(p.address));
+    const loaded = this.o.cache.all().filter((v) => anyLoaded(v.partitions)).map((v) => v.record.name);
+    return describeResourceGroupReply(name, live, loaded);
+  }
+}

@@ -1,0 +1,371 @@
+import * as grpc from '@grpc/grpc-js';
+import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { DataType, primaryField } from '../../core/schema.js';
+import type { CollectionView } from '../../meta/collection-view.js';
+import { SearchResultDataType, toPlainObject } from '../../milvus/proto.js';
+import { prepareHybridSearch } from '../../milvus/hybrid-request.js';
+import { countFieldData, prepareQuery, prepareSearch, searchScope, type PreparedSearch } from '../../milvus/search-request.js';
+import { collectionNotFound, MilvusError } from '../../milvus/status.js';
+import { templateValuesToJson } from '../../milvus/template-values.js';
+import type { MetadataCache } from '../../cluster/metadata-cache.js';
+import { COLLECTION_HEADER } from '../../cluster/front-contract.js';
+import type { GroupTarget, Placement } from './placement.js';
+import { contextFromMetadata, injectIntoMetadata } from '../../runtime/tracing.js';
+import { fuseRankings } from '../../search/hybrid-rank.js';
+import type { CoordinatorMetrics } from './coordinator-metrics.js';
+import { gatherFieldsData, gatherIds, mergeQueryRows, mergeSearchResults, type PartialResult, type Pick } from './merge.js';
+import { WRITER_SET, type CallContext, type Fanout, type ReplicaSet } from './fanout.js';
+
+const tracer = trace.getTracer('mishards-coordinator');
+const CONSISTENCY = ['Strong', 'Session', 'Bounded', 'Eventually'];
+/** The longest a request waits for the metadata cache to catch up with the writer. */
+const CATCH_UP_MS = 5000;
+
+/**
+ * Writer calls that change what a search covers. The coordinator answers them (relayed over
+ * gRPC or REST) once its metadata has the change, so that the caller's next search sees it.
+ */
+export const SEARCH_SCOPE_CHANGES = new Set([
+  'LoadCollection', 'ReleaseCollection', 'LoadPartitions', 'ReleasePartitions', 'CreatePartition', 'DropPartition', 'DropCollection',
+]);
+
+interface SubRequest {
+  set: ReplicaSet;
+  request: { collection_name: string; [field: string]: unknown };
+}
+
+/**
+ * The heart of the coordinator: a Search or Query is split into one sub-request per reader
+ * group (all nq queries, that group's segments) plus one to the writable node for rows not
+ * yet in sealed segments the coordinator knows; the partial answers are merged exactly.
+ */
+export class Coordinator {
+  constructor(
+    private readonly cache: MetadataCache,
+    private readonly placement: Placement,
+    private readonly fanout: Fanout,
+    private readonly writerAddress: string,
+    private readonly metrics: CoordinatorMetrics,
+  ) {}
+
+  /**
+   * The collection's view and the partitions the request covers (see searchScope). When the
+   * cache cannot answer (no such collection, partition or loaded partition), it may be behind
+   * a change made a moment ago: it catches up first, then answers for good.
+   */
+  private async target(name: string, partitionNames: string[] | undefined, ctx: CallContext): Promise<{ view: CollectionView; partitions: Set<number> }> {
+    const resolve = () => {
+      const view = this.cache.get(name);
+      if (!view) throw collectionNotFound(name);
+      return { view, partitions: searchScope(name, view.partitions, partitionNames) };
+    };
+    try {
+      return resolve();
+    } catch (e) {
+      if (!(e instanceof MilvusError)) throw e;
+      await this.catchUp(ctx.deadline);
+      return resolve();
+    }
+  }
+
+  /**
+   * Waits (until the deadline, at most a few seconds) for this coordinator's metadata to hold
+   * every change the writer has made: after a load, release or partition change relayed to
+   * the writer, searches through this coordinator see it, as they would in Milvus.
+   */
+  async catchUp(deadline: number): Promise<void> {
+    await this.cache.catchUp(Math.min(deadline, Date.now() + CATCH_UP_MS));
+  }
+
+  /** Reader targets for the sealed segments of the covered partitions, plus the writer's share. */
+  private route(view: CollectionView, partitions: Set<number>, includeWriter: boolean, base: SubRequest["request"]): SubRequest[] {
+    return tracer.startActiveSpan('get_routing', (span) => {
+      try {
+        const segments = view.segments.filter((s) => partitions.has(s.partitionId)).map((s) => s.id);
+        const { groups, toWriter } = this.placement.targets(view, segments);
+        const subs: SubRequest[] = groups.map((t: GroupTarget) => ({
+          set: { name: t.group, replicas: t.replicas },
+          request: { ...base, segment_ids: t.segmentIds.map(String) },
+        }));
+        if (includeWriter || toWriter.length) {
+          // The writer covers its growing rows, segments sealed after this view and the
+          // sealed ones no reader holds yet.
+          const covered = new Set(groups.flatMap((t) => t.segmentIds));
+          subs.push({
+            set: { name: WRITER_SET, replicas: [this.writerAddress] },
+            request: { ...base, segment_ids: [], include_growing: true, covered_segment_ids: view.segments.filter((s) => covered.has(s.id)).map((s) => String(s.id)) },
+          });
+        }
+        span.setAttribute('mishards.segments', segments.length);
+        span.setAttribute('mishards.targets', subs.length);
+        return subs;
+      } finally {
+        span.end();
+      }
+    });
+  }
+
+  /** Sends sub-requests in parallel under a `do_search` span, one `search_<target>` child each. */
+  private async scatter<T extends { status: { code: number; reason: string } }>(subs: SubRequest[], method: string, ctx: CallContext): Promise<T[]> {
+    this.metrics.fanoutWidth.observe(subs.length);
+    return tracer.startActiveSpan('do_search', async (parent) => {
+      try {
+        return await Promise.all(subs.map((sub) => tracer.startActiveSpan(`search_${sub.set.name}`, async (span) => {
+          const metadata = ctx.metadata.clone();
+          injectIntoMetadata(context.active(), metadata);
+          // Operator rules of the reader groups' xDS routes may match or hash on it.
+          metadata.set(COLLECTION_HEADER, sub.request.collection_name);
+          const done = this.metrics.subRequest(sub.set.name);
+          try {
+            const res = await this.fanout.call<T>(sub.set, method, sub.request, { ...ctx, metadata });
+            done('ok');
+            return res;
+          } catch (e) {
+            done('error');
+            fail(span, e);
+            throw e;
+          } finally {
+            span.end();
+          }
+        })));
+      } catch (e) {
+        fail(parent, e);
+        throw e;
+      } finally {
+        parent.end();
+      }
+    });
+  }
+
+  /**
+   * Whether the writer's share is needed beyond sealed segments no reader holds: Strong and
+   * Session always ask it (a row acknowledged a moment ago must be seen); Bounded asks it when
+   * its last published view says it holds unsealed rows (staleness of a change in flight is
+   * what Bounded allows); Eventually does not.
+   */
+  private includeWriter(view: CollectionView, req: any): boolean {
+    const level = req.use_default_consistency || req.consistency_level === undefined
+      ? view.record.consistencyLevel
+      : typeof req.consistency_level === 'number' ? req.consistency_level : CONSISTENCY.indexOf(req.consistency_level);
+    if (level === 2) return view.unsealedRows;
+    return level !== 3;
+  }
+
+  /** A Search under its own span, child of the caller's trace context. */
+  search(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+    return this.traced('Search', req, ctx, () => this.doSearch(req, ctx));
+  }
+
+  /** A HybridSearch under its own span: each sub-search scattered as a Search, then fused. */
+  hybridSearch(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+    return this.traced('HybridSearch', req, ctx, () => this.doHybridSearch(req, ctx));
+  }
+
+  query(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+    return this.traced('Query', req, ctx, () => this.doQuery(req, ctx));
+  }
+
+  private traced<T>(name: string, req: any, ctx: CallContext, run: () => Promise<T>): Promise<T> {
+    return context.with(ctx.trace, () => tracer.startActiveSpan(name, async (span) => {
+      span.setAttribute('milvus.collection', String(req.collection_name ?? ''));
+      try {
+        return await run();
+      } catch (e) {
+        fail(span, e);
+        throw e;
+      } finally {
+        span.end();
+      }
+    }));
+  }
+
+  /**
+   * The readers' and the writer's shares of one search (the prepared `p` of the raw request
+   * `raw`, each target asked for its best `k`), answered in parallel; decoded and merged by
+   * the caller.
+   */
+  private scatterSearch(view: CollectionView, p: PreparedSearch, raw: any, outputFields: string[], partitions: Set<number>, includeWriter: boolean, k: number, ctx: CallContext): Promise<any[]> {
+    const subs = this.route(view, partitions, includeWriter, {
+      collection_name: view.record.name,
+      placeholder_group: raw.placeholder_group,
+      topk: String(k),
+      metric_type: p.metric,
+      params_json: JSON.stringify(p.params.engine),
+      filter: raw.dsl ?? '',
+      template_values_json: templateValuesToJson(p.templateValues),
+      output_fields: outputFields,
+      // Always named: the writer's growing data spans every partition, loaded or not.
+      partition_ids: [...partitions].map(String),
+    });
+    return this.scatter<any>(subs, 'SearchSegments', ctx);
+  }
+
+  private async doSearch(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+    const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
+    const schema = view.record.schema;
+    const index = view.indexes[0]!;
+    const p = prepareSearch(schema, index, req);
+    const { topk, offset, roundDecimal } = p.params;
+    const responses = await this.scatterSearch(view, p, req, req.output_fields ?? [], partitions, this.includeWriter(view, req), topk + offset, ctx);
+    return tracer.startActiveSpan('do_merge', (span) => {
+      const stop = this.metrics.mergeSeconds.startTimer();
+      try {
+        const partials = decodePartials(responses);
+        const pages = mergeSearchResults(partials, p.nq, topk, offset, p.metric);
+        const picks = pages.flat();
+        const pk = primaryField(schema);
+        const round = (x: number) => (roundDecimal >= 0 ? Number(x.toFixed(roundDecimal)) : x);
+        return {
+          collection_name: view.record.name,
+          results: {
+            num_queries: String(p.nq),
+            top_k: String(topk),
+            fields_data: gatherFieldsData(partials.map((x) => ({ fieldsData: x.data.fields_data })), picks),
+            scores: picks.map((k) => round(partials[k.partial]!.data.scores[k.row])),
+            ids: gatherIds(partials, picks, pk.dataType === DataType.Int64),
+            topks: pages.map((page) => String(page.length)),
+            output_fields: p.selection.names,
+            primary_field_name: pk.name,
+          },
+        };
+      } finally {
+        stop();
+        span.end();
+      }
+    });
+  }
+
+  /**
+   * A HybridSearch: every sub-search is scattered and merged exactly as a Search (its own
+   * topk and filter, the request's output fields), then the merged lists are fused by the
+   * ranker; each fused hit takes its output fields from the sub-search that found it first.
+   */
+  private async doHybridSearch(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+    const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
+    const schema = view.record.schema;
+    const h = prepareHybridSearch(schema, view.indexes[0]!, req);
+    const includeWriter = this.includeWriter(view, req);
+    const outputFields: string[] = req.output_fields ?? [];
+    const responses = await Promise.all(h.subs.map((p, i) =>
+      this.scatterSearch(view, p, req.requests[i], outputFields, partitions, includeWriter, p.params.topk, ctx)));
+    return tracer.startActiveSpan('do_merge', (span) => {
+      const stop = this.metrics.mergeSeconds.startTimer();
+      try {
+        const runs = responses.map(decodePartials);
+        const pk = primaryField(schema);
+        const intKeys = pk.dataType === DataType.Int64;
+        // All partials of all sub-searches in one array, so picks can point into any of them.
+        const all: PartialResult[] = runs.flat();
+        const bases: number[] = [];
+        let base = 0;
+        for (const r of runs) {
+          bases.push(base);
+          base += r.length;
+        }
+        const perSub = h.subs.map((p, i) => mergeSearchResults(runs[i]!, h.nq, p.params.topk, 0, h.metric));
+        const picks: Pick[] = [];
+        const scores: number[] = [];
+        const topks: string[] = [];
+        for (let q = 0; q < h.nq; q++) {
+          const lists = perSub.map((pages, i) => pages[q]!.map((pick) => {
+            const data = runs[i]![pick.partial]!.data;
+            const key: string = (data.ids?.int_id?.data ?? data.ids?.str_id?.data)[pick.row];
+            return { key: intKeys ? BigInt(key) : key, score: data.scores[pick.row] as number };
+          }));
+          const fused = fuseRankings(lists, h.ranker, h.metric, h.limit, h.offset);
+          for (const f of fused) {
+            const pick = perSub[f.list]![q]![f.pos]!;
+            picks.push({ partial: bases[f.list]! + pick.partial, row: pick.row });
+            scores.push(f.score);
+          }
+          topks.push(String(fused.length));
+        }
+        const round = (x: number) => (h.roundDecimal >= 0 ? Number(x.toFixed(h.roundDecimal)) : x);
+        return {
+          collection_name: view.record.name,
+          results: {
+            num_queries: String(h.nq),
+            top_k: String(h.limit),
+            fields_data: gatherFieldsData(all.map((x) => ({ fieldsData: x.data.fields_data })), picks),
+            scores: scores.map(round),
+            ids: gatherIds(all, picks, intKeys),
+            topks,
+            output_fields: h.selection.names,
+            primary_field_name: pk.name,
+          },
+        };
+      } finally {
+        stop();
+        span.end();
+      }
+    });
+  }
+
+  private async doQuery(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+    const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
+    const schema = view.record.schema;
+    const q = prepareQuery(schema, req);
+    const subs = this.route(view, partitions, this.includeWriter(view, req), {
+      collection_name: view.record.name,
+      filter: req.expr ?? '',
+      template_values_json: templateValuesToJson(q.templateValues),
+      output_fields: q.countOnly ? [] : q.outputFields,
+      partition_ids: [...partitions].map(String),
+      limit: q.limit === undefined ? '0' : String(q.offset + q.limit),
+      count_only: q.countOnly,
+    });
+    const responses = await this.scatter<any>(subs, 'QuerySegments', ctx);
+    const pk = primaryField(schema);
+    const base = { collection_name: view.record.name, primary_field_name: pk.name };
+    if (q.countOnly) {
+      const count = responses.reduce((n, r) => n + Number(r.count), 0);
+      return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(count)] };
+    }
+    return tracer.startActiveSpan('do_merge', (span) => {
+      try {
+        const partials: PartialResult[] = responses.map((r) => ({ data: toPlainObject(SearchResultDataType, r.result), timestamps: r.timestamps }));
+        const picks = mergeQueryRows(partials, pk.dataType === DataType.Int64);
+        const page = picks.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
+        return {
+          ...base,
+          fields_data: gatherFieldsData(partials.map((x) => ({ fieldsData: x.data.fields_data })), page),
+          output_fields: q.selection!.names,
+        };
+      } finally {
+        span.end();
+      }
+    });
+  }
+}
+
+/** SearchSegments answers as partial results (their `SearchResultData` decoded). */
+function decodePartials(responses: any[]): PartialResult[] {
+  return responses.map((r) => ({ data: toPlainObject(SearchResultDataType, r.result), timestamps: r.timestamps }));
+}
+
+function fail(span: Span, e: unknown): void {
+  span.recordException(e as Error);
+  span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
+}
+
+/** Why a request's signal aborts: the client went away (or the call ended). */
+const CLIENT_GONE = new Error('the client cancelled the call or it ended');
+
+/** Request context from an incoming gRPC call: its deadline, cancellation and metadata. */
+export function callContext(call: grpc.ServerUnaryCall<any, any> | undefined, defaultTimeoutMs: number): CallContext {
+  const controller = new AbortController();
+  const deadline = deadlineOf(call, defaultTimeoutMs);
+  if (call) {
+    // grpc-js also emits 'cancelled' when the stream closes after the answer went out, so this
+    // runs on every call: a prebuilt reason spares abort() a new DOMException each time.
+    call.on('cancelled', () => controller.abort(CLIENT_GONE));
+  }
+  return { deadline, signal: controller.signal, metadata: new grpc.Metadata(), trace: contextFromMetadata(call?.metadata) };
+}
+
+/** An incoming call's deadline (epoch ms), or `defaultTimeoutMs` from now when it has none. */
+export function deadlineOf(call: grpc.ServerUnaryCall<any, any> | undefined, defaultTimeoutMs: number): number {
+  const d = call?.getDeadline();
+  const ms = d instanceof Date ? d.getTime() : Number(d);
+  return call && Number.isFinite(ms) ? ms : Date.now() + defaultTimeoutMs;
+}

@@ -1,0 +1,135 @@
+import * as grpc from '@grpc/grpc-js';
+import type { Context } from '@opentelemetry/api';
+import { Code, MilvusError } from '../../milvus/status.js';
+import type { NodeCaller } from './node-clients.js';
+
+/** The per-request context every sub-request inherits. */
+export interface CallContext {
+  deadline: number;
+  /** Aborted when the client goes away: every sub-request is cancelled. */
+  signal: AbortSignal;
+  /** Headers to pass on (trace context). */
+  metadata: grpc.Metadata;
+  /** The caller's trace context: the request's span is its child. */
+  trace: Context;
+}
+
+/** The name of the writable node's replica set (in metrics and spans too). */
+export const WRITER_SET = 'writer';
+
+export interface ReplicaSet {
+  /** For error messages: a reader group name, or WRITER_SET. */
+  name: string;
+  /** Addresses in preference order. */
+  replicas: string[];
+}
+
+/** Gives up on the current replica as failed; the next one may have what it lacks. */
+const RETRYABLE_GRPC = new Set([grpc.status.UNAVAILABLE, grpc.status.CANCELLED, grpc.status.INTERNAL, grpc.status.UNKNOWN, grpc.status.RESOURCE_EXHAUSTED]);
+const RETRYABLE_NODE_CODES = new Set([Code.SegmentNotLoaded, Code.SegmentNotFound]);
+
+export interface FanoutOptions {
+  /** Start a second replica when the first has not answered after this long. */
+  hedgeAfterMs: number;
+  /** Called when a replica fails (to mark it down). */
+  onReplicaFailure?: (address: string, err: unknown) => void;
+  /** Called when a call to a replica of `target` starts; the result is called once it settles. */
+  onAttempt?: (target: string) => () => void;
+}
+
+class ReplicaFailure extends Error {}
+
+/**
+ * Sends one sub-request to a replica set: one replica at a time, moving to the next on a
+ * failure or when the current one is slower than the hedge delay (then the first answer wins
+ * and the others are cancelled). Replicas are rotated per set so load is shared. Fails with an
+ * UNAVAILABLE-class Milvus error naming the set when no replica answers in time.
+ */
+export class Fanout {
+  private readonly rotation = new Map<string, number>();
+
+  constructor(private readonly clients: NodeCaller, private readonly opts: FanoutOptions) {}
+
+  async call<T extends { status: { code: number; reason: string } }>(set: ReplicaSet, method: string, request: object, ctx: CallContext): Promise<T> {
+    if (set.replicas.length === 0) throw unavailable(set, 'no live replica');
+    const start = this.rotation.get(set.name) ?? 0;
+    this.rotation.set(set.name, start + 1);
+    const order = set.replicas.map((_, i) => set.replicas[(start + i) % set.replicas.length]!);
+    /** Attempts still waiting for an answer. */
+    const running = new Set<AbortController>();
+    const errors: string[] = [];
+    let next = 0;
+    let failed = 0;
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      let hedge: NodeJS.Timeout | undefined;
+      const finish = (fn: () => void) => {
+        if (settled) return;
+        settled = true;
+        if (hedge) clearTimeout(hedge);
+        ctx.signal.removeEventListener('abort', onClientGone);
+        // Cancel attempts still running (a hedge that lost, or all on client cancellation).
+        for (const a of running) a.abort();
+        fn();
+      };
+      const onClientGone = () => finish(() => reject(new MilvusError('UnexpectedError', Code.ServiceInternal, 'request cancelled by the client')));
+      ctx.signal.addEventListener('abort', onClientGone, { once: true });
+      const launch = () => {
+        if (settled || next >= order.length) return;
+        const address = order[next++]!;
+        const controller = new AbortController();
+        running.add(controller);
+        if (hedge) clearTimeout(hedge);
+        if (next < order.length) hedge = setTimeout(launch, this.opts.hedgeAfterMs);
+        this.attempt<T>(set.name, address, method, request, ctx, controller.signal).then(
+          (res) => {
+            running.delete(controller);
+            finish(() => resolve(res));
+          },
+          (e) => {
+            running.delete(controller);
+            if (settled) return;
+            if (e instanceof ReplicaFailure) {
+              errors.push(`${address}: ${e.message}`);
+              this.opts.onReplicaFailure?.(address, e);
+              failed++;
+              if (failed === order.length) finish(() => reject(unavailable(set, errors.join('; '))));
+              else if (running.size === 0) launch();
+              return;
+            }
+            finish(() => reject(e));
+          },
+        );
+      };
+      if (ctx.signal.aborted) onClientGone();
+      else launch();
+    });
+  }
+
+  private async attempt<T extends { status: { code: number; reason: string } }>(target: string, address: string, method: string, request: object, ctx: CallContext, signal: AbortSignal): Promise<T> {
+    let res: T;
+    const settled = this.opts.onAttempt?.(target);
+    try {
+      res = await this.clients.call<T>(address, method, request, ctx.deadline, signal, ctx.metadata);
+    } catch (e) {
+      settled?.();
+      const code = (e as grpc.ServiceError).code;
+      if (code === grpc.status.DEADLINE_EXCEEDED) {
+        throw new MilvusError('UnexpectedError', Code.ServiceInternal, `deadline exceeded waiting for ${address}`, true);
+      }
+      if (RETRYABLE_GRPC.has(code)) throw new ReplicaFailure((e as Error).message);
+      throw e;
+    }
+    settled?.();
+    if (res.status.code !== 0) {
+      if (RETRYABLE_NODE_CODES.has(res.status.code as never)) throw new ReplicaFailure(res.status.reason);
+      throw new MilvusError('UnexpectedError', res.status.code, res.status.reason);
+    }
+    return res;
+  }
+}
+
+function unavailable(set: ReplicaSet, detail: string): MilvusError {
+  const what = set.name === WRITER_SET ? 'the writable node' : `reader group ${set.name}`;
+  return new MilvusError('NotReadyServe', Code.ServiceUnavailable, `${what} is unavailable: ${detail}`, true);
+}

@@ -1,0 +1,241 @@
+import type { Logger } from 'pino';
+import { servedSegmentIds, type CollectionView } from '../../meta/collection-view.js';
+import { Code, MilvusError } from '../../milvus/status.js';
+import { createRouter, DEFAULT_ROUTER } from '../../cluster/routing/registry.js';
+import type { Router } from '../../cluster/routing/router.js';
+import { CoalescingRunner } from '../../core/coalescing-runner.js';
+import { readerGroups, type Discovery, type Member } from '../../cluster/discovery.js';
+import type { MetadataSource } from '../../cluster/metadata-cache.js';
+import type { NodeCaller } from './node-clients.js';
+
+/** What one reader holds, as it last reported. */
+interface ReaderState {
+  member: Member;
+  up: boolean;
+  /** Loaded segment ids per collection name. */
+  loaded: Map<string, Set<number>>;
+}
+
+/** A sub-request target: one reader group (its replicas in preference order) and its segments. */
+export interface GroupTarget {
+  group: string;
+  replicas: string[];
+  segmentIds: number[];
+}
+
+const RECONCILE_INTERVAL_MS = 1000;
+const CONTROL_DEADLINE_MS = 60_000;
+
+/**
+ * Places the sealed segments of loaded partitions on reader groups and keeps the placement
+ * true:
+ *
+ * - the router (consistent hash ring by default) names each segment's owner group;
+ * - reconciliation asks every live replica of the owner to load what it lacks, and only once
+ *   all of them report a segment loaded releases it from the groups that held it before
+ *   (warm hand-off: a segment is always served by whoever has it loaded);
+ * - a segment whose partition (or collection) is released, or that is gone, is released from
+ *   every reader;
+ * - searches are routed to the owner when it has the segment loaded, else to any group that
+ *   has; a segment nobody has loaded fails the search with a status naming it.
+ *
+ * Reconciliation runs on every metadata or membership change and every second, one pass at
+ * a time, so restarted or recovered readers are noticed.
+ */
+export class Placement {
+  private readers = new Map<string, ReaderState>();
+  private router: Router;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly passes = new CoalescingRunner(() => this.reconcile(), (e) => this.log.error({ err: e }, 'placement reconciliation failed'));
+  private closed = false;
+
+  constructor(
+    private readonly cache: MetadataSource,
+    private readonly discovery: Discovery,
+    private readonly clients: NodeCaller,
+    private readonly log: Logger,
+    private readonly routerKind = DEFAULT_ROUTER,
+    /**
+     * A load-balanced address for a whole group (`xds:///mishards-reader-G`), tried before
+     * the group's replicas one by one; absent, replicas are called directly.
+     */
+    private readonly balancedTarget?: (group: string) => string,
+  ) {
+    this.router = createRouter(routerKind, []);
+    this.syncMembers();
+    discovery.on('change', () => {
+      this.syncMembers();
+      this.kick();
+    });
+    cache.on('change', () => this.kick());
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.kick(), RECONCILE_INTERVAL_MS);
+    this.timer.unref();
+    this.kick();
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** The current router (for inspection: `ctl`, tests). */
+  currentRouter(): Router {
+    return this.router;
+  }
+
+  private syncMembers(): void {
+    const readers = this.discovery.members().filter((m) => m.role === 'reader');
+    const next = new Map<string, ReaderState>();
+    for (const m of readers) {
+      const prev = this.readers.get(m.address);
+      next.set(m.address, prev && prev.member.group === m.group ? { ...prev, member: m } : { member: m, up: true, loaded: new Map() });
+    }
+    this.readers = next;
+    this.router = createRouter(this.routerKind, readerGroups(readers));
+  }
+
+  /** Runs a reconciliation pass now (or right after the current one). */
+  kick(): Promise<void> {
+    return this.closed ? Promise.resolve() : this.passes.request();
+  }
+
+  /** Waits until a reconciliation pass that started after this call has finished. */
+  settled(): Promise<void> {
+    return this.passes.settled();
+  }
+
+  private async reconcile(): Promise<void> {
+    const deadline = () => Date.now() + CONTROL_DEADLINE_MS;
+    // 1. What does every reader hold?
+    await Promise.all([...this.readers.entries()].map(async ([address, r]) => {
+      try {
+        const res = await this.clients.call(address, 'ListSegments', {}, deadline());
+        const loaded = new Map<string, Set<number>>();
+        for (const s of res.segments) {
+          if (!loaded.has(s.collection_name)) loaded.set(s.collection_name, new Set());
+          loaded.get(s.collection_name)!.add(Number(s.segment_id));
+        }
+        r.loaded = loaded;
+        if (!r.up) this.log.info({ reader: r.member.name, address }, 'reader is back');
+        r.up = true;
+      } catch (e) {
+        if (r.up) this.log.warn({ reader: r.member.name, address, err: (e as Error).message }, 'reader unreachable');
+        r.up = false;
+      }
+    }));
+    // 2. Load what owners lack; 3. release what others hold once owners have it, and what
+    // no loaded partition has.
+    const served = new Map(this.cache.all().map((v) => [v.record.name, servedSegmentIds(v)] as const));
+    for (const [collection, ids] of served) {
+      if (!ids.length) continue;
+      const byOwner = this.router.assign(ids);
+      for (const [group, segs] of byOwner) {
+        await Promise.all(this.replicasOf(group).filter((r) => r.up).map(async (r) => {
+          const have = r.loaded.get(collection) ?? new Set<number>();
+          const missing = segs.filter((id) => !have.has(id));
+          if (!missing.length) return;
+          try {
+            const res = await this.clients.call(r.member.address, 'LoadSegments', { collection_name: collection, segment_ids: missing.map(String) }, deadline());
+            for (const id of res.loaded) have.add(Number(id));
+            r.loaded.set(collection, have);
+            for (const err of res.errors) this.log.error({ reader: r.member.name, segment: err.segment_id, reason: err.reason }, 'segment load failed');
+            if (res.status.code !== 0) this.log.error({ reader: r.member.name, reason: res.status.reason }, 'LoadSegments failed');
+          } catch (e) {
+            this.log.warn({ reader: r.member.name, err: (e as Error).message }, 'LoadSegments call failed');
+          }
+        }));
+      }
+    }
+    for (const r of this.readers.values()) {
+      if (!r.up) continue;
+      for (const [collection, have] of r.loaded) {
+        const wanted = new Set(served.get(collection));
+        const release = [...have].filter((id) => {
+          if (!wanted.has(id)) return true;
+          const owner = this.router.owner(id);
+          return owner !== r.member.group && this.ownerHasLoaded(owner, collection, id);
+        });
+        if (!release.length) continue;
+        try {
+          await this.clients.call(r.member.address, 'ReleaseSegments', { collection_name: collection, segment_ids: release.map(String) }, deadline());
+          for (const id of release) have.delete(id);
+        } catch (e) {
+          this.log.warn({ reader: r.member.name, err: (e as Error).message }, 'ReleaseSegments call failed');
+        }
+      }
+    }
+  }
+
+  private replicasOf(group: string): ReaderState[] {
+    return [...this.readers.values()].filter((r) => r.member.group === group);
+  }
+
+  /** Every live replica of the owner has the segment loaded (and there is at least one). */
+  private ownerHasLoaded(owner: string | undefined, collection: string, id: number): boolean {
+    if (!owner) return false;
+    const live = this.replicasOf(owner).filter((r) => r.up);
+    return live.length > 0 && live.every((r) => r.loaded.get(collection)?.has(id));
+  }
+
+  /**
+   * Splits a search over sealed segments. Each segment goes to its owner group if a live
+   * replica there has it loaded, else to any group that has it loaded (the previous owner,
+   * during a hand-off). A segment no reader holds yet while its owner group is up (just
+   * sealed, still loading) is left to the writable node, which holds every segment it sealed.
+   * A segment whose owner group has no live replica and that nobody else holds fails the
+   * request with an UNAVAILABLE-class status naming the group.
+   */
+  targets(view: CollectionView, segmentIds: number[]): { groups: GroupTarget[]; toWriter: number[] } {
+    const name = view.record.name;
+    const byGroup = new Map<string, number[]>();
+    const toWriter: number[] = [];
+    const down = new Map<string, number[]>();
+    const live = [...this.readers.values()].filter((r) => r.up);
+    for (const id of segmentIds) {
+      const owner = this.router.owner(id);
+      const holders = live.filter((r) => r.loaded.get(name)?.has(id));
+      const group = holders.find((r) => r.member.group === owner)?.member.group ?? holders[0]?.member.group;
+      if (group) {
+        if (!byGroup.has(group)) byGroup.set(group, []);
+        byGroup.get(group)!.push(id);
+      } else if (!owner || live.some((r) => r.member.group === owner)) {
+        toWriter.push(id);
+      } else {
+        if (!down.has(owner)) down.set(owner, []);
+        down.get(owner)!.push(id);
+      }
+    }
+    if (down.size) {
+      const detail = [...down.entries()].map(([g, ids]) => `reader group ${g} is unavailable (no live replica) for segments ${ids.join(', ')}`);
+      throw new MilvusError('NotReadyServe', Code.ServiceUnavailable, `collection ${name}: ${detail.join('; ')}`, true);
+    }
+    const groups = [...byGroup.entries()].map(([group, segs]) => {
+      // Replicas holding every segment of this target first; the others can still answer
+      // after a failover if they have loaded meanwhile.
+      const holdsAll = (r: ReaderState) => segs.every((id) => r.loaded.get(name)?.has(id));
+      const replicas = live.filter((r) => r.member.group === group);
+      const direct = [...replicas.filter(holdsAll), ...replicas.filter((r) => !holdsAll(r))].map((r) => r.member.address);
+      // A balanced pick may land on a replica still loading: it says so, and the direct
+      // replicas, holders first, come next.
+      return { group, segmentIds: segs, replicas: this.balancedTarget ? [this.balancedTarget(group), ...direct] : direct };
+    });
+    return { groups, toWriter };
+  }
+
+  /** Every reader of the membership and whether it answered the last reconciliation. */
+  readerStates(): { member: Member; up: boolean }[] {
+    return [...this.readers.values()].map((r) => ({ member: r.member, up: r.up }));
+  }
+
+  /** Marks a replica down after a failed call (reconciliation brings it back). */
+  markDown(address: string): void {
+    const r = this.readers.get(address);
+    if (r && r.up) {
+      r.up = false;
+      this.kick();
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type * as grpc from '@grpc/grpc-js';
+import { HealthService } from '../proto/health.js';
+import { bindGrpc, createGrpcServer, shutdownGrpc } from './grpc-server.js';
+import { HealthState, serviceName } from './health.js';
+import { MetricsServer } from './metrics-server.js';
+
+export interface RunningNode {
+  grpc: string;
+  metrics: string;
+  stop(): Promise<void>;
+}
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  metricsPort: number;
+  metrics: MetricsServer;
+  /** gRPC services this node serves. */
+  services: [grpc.ServiceDefinition, grpc.UntypedServiceImplementation][];
+  /** Ends long-lived streams so that the gRPC server can stop gracefully. */
+  beforeStop?: () => void;
+  /** Resources to release after the servers stop, in order. */
+  closers: (() => Promise<void>)[];
+}
+
+/**
+ * Serves a node's gRPC services, grpc.health.v1.Health for them, and its metrics endpoint;
+ * stop() turns health to NOT_SERVING (Watch streams hear it first), then ends the servers
+ * and runs the closers.
+ */
+export async function serveNode(o: ServeOptions): Promise<RunningNode> {
+  let address = '';
+  const server = createGrpcServer();
+  for (const [definition, implementation] of o.services) server.addService(definition, implementation);
+  const health = new HealthState(o.services.map(([definition]) => serviceName(definition)), () => address);
+  server.addService(HealthService.service, health.implementation());
+  const grpcAddr = await bindGrpc(server, o.host, o.port);
+  address = grpcAddr;
+  const metrics = o.metrics;
+  const metricsAddr = await metrics.listen(o.host, o.metricsPort, () => health.serving);
+  return {
+    grpc: grpcAddr,
+    metrics: metricsAddr,
+    async stop() {
+      health.shutDown();
+      o.beforeStop?.();
+      await shutdownGrpc(server);
+      await metrics.close();
+      for (const close of o.closers) await close();
+    },
+  };
+}

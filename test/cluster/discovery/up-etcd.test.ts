@@ -1,0 +1,111 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
+import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { NodeRegistrationSchema, type NodeRegistration } from '../../../cluster/registry/schema.js';
+import { DataNodeClient } from '../../harness/data-node-client.js';
+import { startMishards, type MishardsProcess } from '../../harness/mishards-process.js';
+import { checkHealth, etcdForFile } from './helpers.js';
+import { waitUntil } from '../../harness/wait.js';
+
+/**
+ * `mishards up --etcd`: every child registers, the coordinator and readers take the
+ * membership from etcd (no discovery file), and the SDK's basic flow works through the
+ * coordinator. A second coordinator started with only --etcd finds the writer there.
+ */
+const DIM = 4;
+const { etcd, prefix } = etcdForFile('up');
+let dir: string;
+let cluster: MishardsProcess;
+let client: MilvusClient;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mishards-up-etcd-'));
+  cluster = await startMishards(['up', '--etcd', inject('etcd').endpoint, '--etcd-prefix', prefix, '--readers', '2',
+    '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', '50']);
+  client = new MilvusClient({ address: cluster.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
+  await client.connectPromise;
+});
+
+afterAll(async () => {
+  await client?.closeConnection();
+  await cluster?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+async function registrations(): Promise<NodeRegistration[]> {
+  const values = Object.values(await etcd.getAll().prefix(`${prefix}/nodes/`).strings());
+  return values.map((v) => NodeRegistrationSchema.parse(JSON.parse(v)));
+}
+
+function vec(i: number): number[] {
+  return [Math.sin(i), Math.cos(i * 0.5), i % 7, 1];
+}
+
+it('registers every child and writes no discovery file', async () => {
+  const nodes = await registrations();
+  expect(nodes.map((n) => `${n.role}${n.group ? `:${n.group}` : ''}`).sort()).toEqual(['coordinator', 'reader:g1', 'reader:g2', 'writer']);
+  expect(nodes.find((n) => n.role === 'coordinator')!.addresses.grpc).toBe(cluster.addresses.grpc);
+  expect(existsSync(join(dir, 'cluster.yaml'))).toBe(false);
+  for (const n of nodes) expect(await checkHealth(n.addresses.grpc)).toBe('SERVING');
+});
+
+it('serves create, insert, flush and search through the coordinator, with segments on the discovered readers', async () => {
+  const name = 'etcd_flow';
+  expect((await client.createCollection({
+    collection_name: name,
+    consistency_level: 'Strong',
+    fields: [{ name: 'id', data_type: DataType.Int64, is_primary_key: true }, { name: 'v', data_type: DataType.FloatVector, dim: DIM }],
+  })).error_code).toBe('Success');
+  expect((await client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: 'L2' })).error_code).toBe('Success');
+  await client.loadCollectionSync({ collection_name: name });
+  for (let b = 0; b < 4; b++) {
+    const rows = Array.from({ length: 50 }, (_, i) => ({ id: b * 50 + i, v: vec(b * 50 + i) }));
+    expect(Number((await client.insert({ collection_name: name, data: rows })).insert_cnt)).toBe(50);
+  }
+  await client.flushSync({ collection_names: [name] });
+
+  // Placement puts every sealed segment on one of the readers etcd lists.
+  const nodes = await registrations();
+  const segments = async (address: string): Promise<number[]> => {
+    const c = new DataNodeClient(address);
+    try {
+      return (await c.call('ListSegments', {})).segments.filter((s: any) => s.collection_name === name && !s.growing).map((s: any) => Number(s.segment_id));
+    } finally {
+      c.close();
+    }
+  };
+  const sealed = await segments(nodes.find((n) => n.role === 'writer')!.addresses.grpc);
+  expect(sealed.length).toBeGreaterThanOrEqual(4);
+  const readers = nodes.filter((n) => n.role === 'reader');
+  await waitUntil('the readers hold every sealed segment', async () => {
+    const held = new Set((await Promise.all(readers.map((r) => segments(r.addresses.grpc)))).flat());
+    return sealed.every((id) => held.has(id));
+  }, 30_000);
+
+  const res = await client.search({ collection_name: name, data: vec(123), limit: 3 });
+  expect(res.status.error_code).toBe('Success');
+  expect(res.results[0]!.id).toBe('123');
+  expect(res.results.length).toBe(3);
+});
+
+it('a coordinator given only --etcd finds the writer and the readers there', async () => {
+  const second = await startMishards(['coordinator', '--etcd', inject('etcd').endpoint, '--etcd-prefix', prefix, '--port', '0', '--metrics-port', '0']);
+  const other = new MilvusClient({ address: second.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
+  try {
+    await other.connectPromise;
+    const res = await other.search({ collection_name: 'etcd_flow', data: vec(42), limit: 1 });
+    expect(res.status.error_code).toBe('Success');
+    expect(res.results[0]!.id).toBe('42');
+    expect((await registrations()).filter((n) => n.role === 'coordinator').length).toBe(2);
+  } finally {
+    await other.closeConnection();
+    expect(await second.stop()).toBe(0);
+  }
+});
+
+it('leaves etcd empty after a clean stop', async () => {
+  expect(await cluster.stop()).toBe(0);
+  expect(await registrations()).toEqual([]);
+});
