@@ -1,7 +1,7 @@
 import type { Column } from '../core/columns.js';
 import { DataType, DYNAMIC_FIELD } from '../core/schema.js';
 import type { CmpOp } from './ast.js';
-import type { Binder, Ctx } from './evaluator.js';
+import type { Binder, Ctx } from './kernel.js';
 import { compareNumbers, compareValues, isEmptyJson, pathGetter, valuesEqual } from './json.js';
 import { compileLike } from './like.js';
 import { valueType, type ColRef, type Lit, type Pred } from './plan.js';
