@@ -3,6 +3,8 @@ import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { decodeView, type CollectionView } from '../meta/collection-view.js';
 import { MetadataFeedService } from '../proto/data-node.js';
+import type { MetadataEvent__Output } from '../proto/generated/mishards/data/MetadataEvent.js';
+import type { MetadataFeedClient } from '../proto/generated/mishards/data/MetadataFeed.js';
 
 /** What placement reads of the metadata: every view, and a 'change' event when one changes. */
 export interface MetadataSource {
@@ -21,8 +23,8 @@ export class MetadataCache extends EventEmitter {
   private pending: Map<string, CollectionView> | undefined;
   private version = 0;
   private synced = false;
-  private readonly client: grpc.Client & Record<string, any>;
-  private stream: grpc.ClientReadableStream<any> | undefined;
+  private readonly client: MetadataFeedClient;
+  private stream: grpc.ClientReadableStream<MetadataEvent__Output> | undefined;
   private retry: NodeJS.Timeout | undefined;
   private closed = false;
   private readonly waiters = new Set<{ version: number; resolve: () => void }>();
@@ -32,7 +34,7 @@ export class MetadataCache extends EventEmitter {
   constructor(writerAddress: string, private readonly log: Logger) {
     super();
     this.setMaxListeners(0);
-    this.client = new MetadataFeedService(writerAddress, grpc.credentials.createInsecure()) as any;
+    this.client = new MetadataFeedService(writerAddress, grpc.credentials.createInsecure());
   }
 
   start(): void {
@@ -62,7 +64,7 @@ export class MetadataCache extends EventEmitter {
    */
   async catchUp(deadline: Date | number): Promise<void> {
     const target = await new Promise<number>((resolve, reject) => {
-      this.client.Version({}, { deadline }, (err: Error | null, res: any) => (err ? reject(err) : resolve(Number(res.version))));
+      this.client.Version({}, { deadline }, (err, res) => (err ? reject(err) : resolve(Number(res!.version))));
     });
     if (this.synced && this.version >= target) return;
     await new Promise<void>((resolve) => {
@@ -81,7 +83,7 @@ export class MetadataCache extends EventEmitter {
     const stream = this.client.Watch({});
     this.stream = stream;
     this.pending = new Map();
-    stream.on('data', (m: any) => this.onEvent(m));
+    stream.on('data', (m: MetadataEvent__Output) => this.onEvent(m));
     stream.on('error', (e: grpc.ServiceError) => {
       if (this.closed) return;
       this.log.warn({ err: e.message }, 'metadata feed lost; reconnecting');
@@ -102,7 +104,7 @@ export class MetadataCache extends EventEmitter {
     }, 200);
   }
 
-  private onEvent(m: any): void {
+  private onEvent(m: MetadataEvent__Output): void {
     this.version = Math.max(this.version, Number(m.version));
     if (this.pending) {
       if (m.snapshot_done) {

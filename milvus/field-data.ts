@@ -1,5 +1,7 @@
 import type { Column } from '../core/columns.js';
 import { DataType, DYNAMIC_FIELD, type CollectionSchema, type FieldSchema } from '../core/schema.js';
+import type { FieldData__Output } from '../proto/generated/milvus/proto/schema/FieldData.js';
+import type { ScalarField__Output } from '../proto/generated/milvus/proto/schema/ScalarField.js';
 import { dataTypeName, parseDataType } from './schema-codec.js';
 import { invalidParameter, fieldNotFound, MilvusError, Code } from './status.js';
 
@@ -19,12 +21,10 @@ const INT64_MAX = 2n ** 63n - 1n;
 
 const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8');
 
-function scalarPayload(fd: any): unknown[] {
-  const s = fd.scalars;
-  if (!s) return [];
-  const key = s.data as string | undefined;
-  if (!key) return [];
-  return (s[key]?.data ?? []) as unknown[];
+/** The values of a ScalarField (a column, or one row of an Array column): its one data member. */
+function scalarValues(s: ScalarField__Output | null | undefined): unknown[] {
+  const key = s?.data;
+  return key ? s[key]?.data ?? [] : [];
 }
 
 /** Expands nullable payloads: clients send either one slot per row or only the valid rows. */
@@ -57,12 +57,6 @@ function parseJsonBytes(v: unknown, field: string, row: number): unknown {
   } catch {
     throw invalidParameter(`field ${field}: row ${row} is not valid JSON`);
   }
-}
-
-function elementValues(element: any): unknown[] {
-  if (!element) return [];
-  const key = element.data as string | undefined;
-  return key ? ((element[key]?.data ?? []) as unknown[]) : [];
 }
 
 function checkElement(v: unknown, field: FieldSchema, row: number): unknown {
@@ -178,7 +172,8 @@ function buildColumn(field: FieldSchema, values: (unknown | null)[], rows: numbe
       for (let i = 0; i < rows; i++) {
         const v = fill(i);
         if (v === null) { out[i] = []; continue; }
-        const elements = Array.isArray(v) ? v : elementValues(v);
+        // A row of an Array column is a ScalarField.
+        const elements = Array.isArray(v) ? v : scalarValues(v as ScalarField__Output);
         if (elements.length > field.maxCapacity!) {
           throw invalidParameter(`array field ${name} row ${i}: ${elements.length} elements exceed max capacity ${field.maxCapacity}`);
         }
@@ -193,7 +188,7 @@ function buildColumn(field: FieldSchema, values: (unknown | null)[], rows: numbe
 
 const withValid = (c: Column, valid: Uint8Array | undefined): Column => (valid ? { ...c, valid } : c);
 
-function decodeVector(fd: any, field: FieldSchema, rows: number): Column {
+function decodeVector(fd: FieldData__Output, field: FieldSchema, rows: number): Column {
   const dim = field.dim!;
   const v = fd.vectors;
   if (!v || v.data !== 'float_vector') {
@@ -203,7 +198,7 @@ function decodeVector(fd: any, field: FieldSchema, rows: number): Column {
   if (sentDim && sentDim !== dim) {
     throw new MilvusError('IllegalDimension', Code.ParameterInvalid, `the dim (${sentDim}) of field data(${field.name}) is not equal to schema dim (${dim})`);
   }
-  const data = v.float_vector?.data as number[] | undefined;
+  const data = v.float_vector?.data;
   if (!data || data.length !== rows * dim) {
     throw new MilvusError('IllegalDimension', Code.ParameterInvalid,
       `the num_rows (${rows}) of field data(${field.name}) is not equal to the number of vectors (${(data?.length ?? 0) / dim}) of dim ${dim}`);
@@ -217,14 +212,13 @@ function decodeVector(fd: any, field: FieldSchema, rows: number): Column {
   return { type: DataType.FloatVector, dim, values: out };
 }
 
-function payloadRowCount(fd: any): number {
+function payloadRowCount(fd: FieldData__Output): number {
   if (fd.vectors) {
     const dim = Number(fd.vectors.dim) || 1;
     return (fd.vectors.float_vector?.data?.length ?? 0) / dim;
   }
-  const valid = fd.valid_data as boolean[] | undefined;
-  if (valid && valid.length) return valid.length;
-  return scalarPayload(fd).length;
+  if (fd.valid_data.length) return fd.valid_data.length;
+  return scalarValues(fd.scalars).length;
 }
 
 export interface DecodedRows {
@@ -237,11 +231,11 @@ export interface DecodedRows {
  * Decodes the `fields_data` of Insert or Upsert into validated columns. `pkProvided` says
  * whether the primary key must be present (upsert, or a key without autoID) or absent.
  */
-export function decodeFieldsData(schema: CollectionSchema, fieldsData: any[], numRows: number | undefined): DecodedRows {
+export function decodeFieldsData(schema: CollectionSchema, fieldsData: FieldData__Output[], numRows: number | undefined): DecodedRows {
   if (!fieldsData || fieldsData.length === 0) throw invalidParameter('no data in the insert request: fields_data is empty');
-  const byName = new Map<string, any>();
+  const byName = new Map<string, FieldData__Output>();
   for (const fd of fieldsData) {
-    const name = fd.field_name as string;
+    const name = fd.field_name;
     if (byName.has(name)) throw invalidParameter(`duplicated field ${name} in fields_data`);
     const field = schema.fields.find((f) => f.name === name);
     if (!field) {
@@ -250,7 +244,7 @@ export function decodeFieldsData(schema: CollectionSchema, fieldsData: any[], nu
     }
     byName.set(name, fd);
   }
-  const first = fieldsData[0];
+  const first = fieldsData[0]!;
   const rows = numRows && numRows > 0 ? numRows : payloadRowCount(first);
   if (rows === 0) throw invalidParameter('the number of rows to insert is 0');
   const columns = new Map<string, Column>();
@@ -281,7 +275,7 @@ export function decodeFieldsData(schema: CollectionSchema, fieldsData: any[], nu
         throw invalidParameter(`primary key ${field.name} is ${dataTypeName(field.dataType)}, but ${fd.scalars.data} values were sent`);
       }
     }
-    const values = expandNullable(scalarPayload(fd), fd.valid_data, rows, field.name);
+    const values = expandNullable(scalarValues(fd.scalars), fd.valid_data, rows, field.name);
     if (values.length !== rows) {
       throw invalidParameter(`the num_rows (${rows}) of field ${field.name} is not equal to passed num_rows (${values.length})`);
     }

@@ -2,8 +2,9 @@ import type { CollectionSchema } from '../core/schema.js';
 import type { MetricType } from '../engine/engine.js';
 import type { IndexRecord } from '../meta/store.js';
 import type { Ranker } from '../search/hybrid-rank.js';
+import type { MilvusRequest } from './methods.js';
 import type { OutputSelection } from './results.js';
-import { prepareSearch, type PreparedSearch } from './search-request.js';
+import { prepareSearch, type PreparedSearch, type SearchFields } from './search-request.js';
 import { MAX_TOPK } from './search-params.js';
 import { invalidParameter, MilvusError } from './status.js';
 
@@ -33,6 +34,11 @@ export interface PreparedHybridSearch {
   metric: MetricType;
   selection: OutputSelection;
 }
+
+/** What hybrid search reads of its request (see SearchFields); sub-searches take the request's output fields. */
+export type HybridSearchFields = Partial<Pick<MilvusRequest<'HybridSearch'>, 'rank_params' | 'output_fields'>> & {
+  requests?: Omit<SearchFields, 'output_fields'>[];
+};
 
 function intParam(name: string, raw: string, lo: number, hi: number): number {
   const n = Number(raw);
@@ -70,11 +76,11 @@ export function parseRanker(strategyRaw: string | undefined, paramsRaw: string |
   throw invalidParameter(`unknown rank strategy ${JSON.stringify(strategyRaw)}: use rrf or weighted`);
 }
 
-export function prepareHybridSearch(schema: CollectionSchema, index: IndexRecord, req: any): PreparedHybridSearch {
-  const requests: any[] = req.requests ?? [];
+export function prepareHybridSearch(schema: CollectionSchema, index: IndexRecord, req: HybridSearchFields): PreparedHybridSearch {
+  const requests = req.requests ?? [];
   if (requests.length === 0) throw invalidParameter('hybrid search needs at least one search request in requests');
   if (requests.length > MAX_SUB_SEARCHES) throw invalidParameter(`hybrid search takes at most ${MAX_SUB_SEARCHES} search requests, got ${requests.length}`);
-  const outputFields: string[] = req.output_fields ?? [];
+  const outputFields = req.output_fields ?? [];
   const subs = requests.map((sub, i) => {
     try {
       return prepareSearch(schema, index, { ...sub, output_fields: outputFields });
@@ -86,7 +92,7 @@ export function prepareHybridSearch(schema: CollectionSchema, index: IndexRecord
   const nq = subs[0]!.nq;
   const odd = subs.findIndex((s) => s.nq !== nq);
   if (odd >= 0) throw invalidParameter(`every search request of a hybrid search must have the same nq: requests[0] has ${nq}, requests[${odd}] has ${subs[odd]!.nq}`);
-  const kv = new Map<string, string>((req.rank_params ?? []).map((p: { key: string; value: string }) => [p.key, String(p.value)]));
+  const kv = new Map((req.rank_params ?? []).map((p) => [p.key, String(p.value)] as const));
   const ranker = parseRanker(kv.get('strategy'), kv.get('params'), subs.length);
   const metric = subs[0]!.metric;
   if (ranker.strategy === 'weighted' && !ranker.normScore && metric === 'L2') {

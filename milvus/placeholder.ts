@@ -1,4 +1,5 @@
-import { PlaceholderGroupType, toPlainObject } from './proto.js';
+import type { PlaceholderGroup__Output } from '../proto/generated/milvus/proto/common/PlaceholderGroup.js';
+import { PlaceholderGroupMessage } from './proto.js';
 import { invalidParameter, MilvusError, Code } from './status.js';
 
 /**
@@ -6,16 +7,16 @@ import { invalidParameter, MilvusError, Code } from './status.js';
  * the nq vectors, each float32 little-endian.
  */
 export function decodeQueryVectors(bytes: Uint8Array, dim: number): { queries: Float32Array; nq: number } {
-  let group: any;
+  let group: PlaceholderGroup__Output;
   try {
-    group = toPlainObject(PlaceholderGroupType, bytes);
+    group = PlaceholderGroupMessage.decode(bytes);
   } catch (e) {
     throw invalidParameter(`placeholder group is not valid: ${(e as Error).message}`);
   }
   const ph = group.placeholders?.[0];
   if (!ph) throw invalidParameter('search request carries no query vectors');
   if (ph.type !== 'FloatVector') throw invalidParameter(`query vectors of type ${ph.type} are not supported: the collection has a FloatVector field`);
-  const values: Buffer[] = ph.values ?? [];
+  const values = ph.values;
   if (values.length === 0) throw invalidParameter('search request carries no query vectors (nq = 0)');
   const queries = new Float32Array(values.length * dim);
   values.forEach((v, q) => {
@@ -38,6 +39,5 @@ export function encodeQueryVectors(vectors: number[][] | Float32Array[]): Buffer
     for (let i = 0; i < v.length; i++) b.writeFloatLE(v[i]!, i * 4);
     return b;
   });
-  const msg = PlaceholderGroupType.fromObject({ placeholders: [{ tag: '$0', type: 101, values }] });
-  return Buffer.from(PlaceholderGroupType.encode(msg).finish());
+  return PlaceholderGroupMessage.encode({ placeholders: [{ tag: '$0', type: 'FloatVector', values }] });
 }

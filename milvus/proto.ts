@@ -1,45 +1,43 @@
-import { createRequire } from 'node:module';
 import * as protoLoader from '@grpc/proto-loader';
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
+import type { ProtoGrpcType } from '../proto/generated/milvus.js';
+import type { PlaceholderGroup, PlaceholderGroup__Output } from '../proto/generated/milvus/proto/common/PlaceholderGroup.js';
+import type { CollectionSchema, CollectionSchema__Output } from '../proto/generated/milvus/proto/schema/CollectionSchema.js';
+import type { SearchResultData, SearchResultData__Output } from '../proto/generated/milvus/proto/schema/SearchResultData.js';
+import { LOADER_OPTIONS } from '../proto/loader-options.js';
+import { milvusDescriptor } from '../proto/milvus-descriptor.js';
 
 /**
- * The Milvus 2.x protocol, loaded from the descriptors that the official Node SDK ships
- * (compiled JSON, no .proto files). Loader options match the SDK's own: int64 as decimal
- * strings (exact), enums as names, defaults filled, oneofs named.
+ * The Milvus 2.x protocol, loaded from the descriptors that the official Node SDK ships, with
+ * the SDK's own loader options (proto/loader-options.ts).
  */
-const require = createRequire(import.meta.url);
-const descriptorJson = require('@zilliz/milvus2-sdk-node/dist/milvus/proto-json/milvus.js').default as protobuf.INamespace;
-
-export const LOADER_OPTIONS: protoLoader.Options = {
-  keepCase: true,
-  longs: String,
-  enums: String,
-  bytes: Buffer,
-  defaults: true,
-  oneofs: true,
-};
 
 /** protobufjs root for messages carried as bytes inside requests (schema, placeholders). */
-export const milvusRoot = protobuf.Root.fromJSON(descriptorJson);
+export const milvusRoot = protobuf.Root.fromJSON(milvusDescriptor);
 
-const packageDefinition = protoLoader.fromJSON(descriptorJson as protobuf.INamespace, LOADER_OPTIONS);
-const grpcObject = grpc.loadPackageDefinition(packageDefinition) as any;
+const packageDefinition = protoLoader.fromJSON(milvusDescriptor, LOADER_OPTIONS);
+const grpcObject = grpc.loadPackageDefinition(packageDefinition) as unknown as ProtoGrpcType;
 
 /** The `milvus.proto.milvus.MilvusService` service definition for grpc-js servers and clients. */
-export const MilvusService: grpc.ServiceClientConstructor = grpcObject.milvus.proto.milvus.MilvusService;
+export const MilvusService = grpcObject.milvus.proto.milvus.MilvusService;
 
-export const CollectionSchemaType = milvusRoot.lookupType('milvus.proto.schema.CollectionSchema');
-export const PlaceholderGroupType = milvusRoot.lookupType('milvus.proto.common.PlaceholderGroup');
-export const SearchResultDataType = milvusRoot.lookupType('milvus.proto.schema.SearchResultData');
-
-/** Decodes a protobufjs message into the same plain shape grpc-js hands to handlers. */
-export function toPlainObject(type: protobuf.Type, bytes: Uint8Array): any {
-  return type.toObject(type.decode(bytes), {
-    longs: String,
-    enums: String,
-    bytes: Buffer,
-    defaults: true,
-    oneofs: true,
-  });
+/** A message Milvus carries serialized inside another one (a bytes field). */
+export interface CarriedMessage<Input, Output> {
+  /** Decodes into the plain shape grpc-js gives decoded messages (LOADER_OPTIONS). */
+  decode(bytes: Uint8Array): Output;
+  encode(message: Input): Buffer;
 }
+
+function carriedMessage<Input extends object, Output>(name: string): CarriedMessage<Input, Output> {
+  const type = milvusRoot.lookupType(name);
+  return {
+    // protobufjs returns untyped objects; under these options they have the generated Output shape.
+    decode: (bytes) => type.toObject(type.decode(bytes), LOADER_OPTIONS) as Output,
+    encode: (message) => Buffer.from(type.encode(type.fromObject(message)).finish()),
+  };
+}
+
+export const CollectionSchemaMessage = carriedMessage<CollectionSchema, CollectionSchema__Output>('milvus.proto.schema.CollectionSchema');
+export const PlaceholderGroupMessage = carriedMessage<PlaceholderGroup, PlaceholderGroup__Output>('milvus.proto.common.PlaceholderGroup');
+export const SearchResultDataMessage = carriedMessage<SearchResultData, SearchResultData__Output>('milvus.proto.schema.SearchResultData');

@@ -77,6 +77,6 @@ export function failureReply(shape: ReplyShape, status: Status): Record<string, 
 }
 
 /** The status a reply carries (for metrics and logs). */
-export function statusOfReply(shape: ReplyShape, reply: Record<string, unknown>): Status | undefined {
-  return (shape.bare ? reply : reply[shape.statusFields[0] ?? '']) as Status | undefined;
+export function statusOfReply(shape: ReplyShape, reply: object): Status | undefined {
+  return (shape.bare ? reply : (reply as Record<string, unknown>)[shape.statusFields[0] ?? '']) as Status | undefined;
 }

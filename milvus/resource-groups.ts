@@ -1,3 +1,4 @@
+import type { MilvusResponse } from './methods.js';
 import { Code, MilvusError } from './status.js';
 
 /**
@@ -14,10 +15,10 @@ export interface GroupNode {
   address: string;
 }
 
-export const listResourceGroupsReply = () => ({ resource_groups: [DEFAULT_RESOURCE_GROUP] });
+export const listResourceGroupsReply = (): MilvusResponse<'ListResourceGroups'> => ({ resource_groups: [DEFAULT_RESOURCE_GROUP] });
 
 /** DescribeResourceGroup: the live search nodes, and one replica of every loaded collection. */
-export function describeResourceGroupReply(name: string, liveNodes: GroupNode[], loadedCollections: string[]): Record<string, unknown> {
+export function describeResourceGroupReply(name: string, liveNodes: GroupNode[], loadedCollections: string[]): MilvusResponse<'DescribeResourceGroup'> {
   if (name !== DEFAULT_RESOURCE_GROUP) throw new MilvusError('UnexpectedError', Code.ResourceGroupNotFound, `resource group not found[rg=${name}]`);
   return {
     resource_group: {

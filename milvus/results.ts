@@ -1,5 +1,7 @@
 import type { Column, PrimaryKey } from '../core/columns.js';
 import { DataType, DYNAMIC_FIELD, type CollectionSchema, type FieldSchema, primaryField } from '../core/schema.js';
+import type { FieldData } from '../proto/generated/milvus/proto/schema/FieldData.js';
+import type { IDs } from '../proto/generated/milvus/proto/schema/IDs.js';
 import type { Hit } from '../search/hits.js';
 import { dataTypeName } from './schema-codec.js';
 import { fieldNotFound } from './status.js';
@@ -110,8 +112,8 @@ function pickDynamic(obj: unknown, keys: string[] | 'all'): unknown {
 }
 
 /** One `FieldData` per selected field, over `hits` in order. */
-export function encodeFieldsData(schema: CollectionSchema, hits: Hit[], sel: OutputSelection): any[] {
-  const out: any[] = [];
+export function encodeFieldsData(schema: CollectionSchema, hits: Hit[], sel: OutputSelection): FieldData[] {
+  const out: FieldData[] = [];
   for (const f of sel.fields) out.push(encodeField(f, hits, (h) => readValue(h.segment.column(f.name)!, h.row)));
   if (sel.dynamicKeys) {
     const meta = schema.fields.find((f) => f.isDynamic)!;
@@ -124,7 +126,7 @@ export function encodeFieldsData(schema: CollectionSchema, hits: Hit[], sel: Out
   return out;
 }
 
-function encodeField(f: FieldSchema, hits: Hit[], value: (h: Hit) => unknown): any {
+function encodeField(f: FieldSchema, hits: Hit[], value: (h: Hit) => unknown): FieldData {
   const base = { type: dataTypeName(f.dataType), field_name: f.name, field_id: String(f.fieldId), is_dynamic: f.isDynamic, valid_data: [] as boolean[] };
   if (f.dataType === DataType.FloatVector) {
     const data = new Array<number>(hits.length * f.dim!);
@@ -141,13 +143,13 @@ function encodeField(f: FieldSchema, hits: Hit[], value: (h: Hit) => unknown): a
     if (f.nullable) base.valid_data.push(v !== null);
     values.push(v === null ? placeholder(f.dataType) : encodeScalar(f.dataType, v, f.elementType));
   }
-  const payload: any = { data: values };
+  const payload: Record<string, unknown> = { data: values };
   if (f.dataType === DataType.Array) payload.element_type = dataTypeName(f.elementType!);
   return { ...base, scalars: { [key]: payload } };
 }
 
 /** The `schema.IDs` message for a list of primary keys of one type. */
-export function encodeIds(pkType: DataType, pks: PrimaryKey[]): any {
+export function encodeIds(pkType: DataType, pks: PrimaryKey[]): IDs {
   return pkType === DataType.Int64
     ? { int_id: { data: pks.map(String) } }
     : { str_id: { data: pks as string[] } };

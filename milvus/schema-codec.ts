@@ -7,7 +7,10 @@ import {
   isFloatingType,
   isStringType,
 } from '../core/schema.js';
-import { CollectionSchemaType, toPlainObject } from './proto.js';
+import type { CollectionSchema as CollectionSchemaMessageIn, CollectionSchema__Output } from '../proto/generated/milvus/proto/schema/CollectionSchema.js';
+import type { FieldSchema as FieldSchemaMessageIn } from '../proto/generated/milvus/proto/schema/FieldSchema.js';
+import type { ValueField, ValueField__Output } from '../proto/generated/milvus/proto/schema/ValueField.js';
+import { CollectionSchemaMessage } from './proto.js';
 import { invalidParameter, MilvusError, Code } from './status.js';
 
 /** Milvus numbers user fields from 100; 0 and 1 are its row id and timestamp. */
@@ -32,8 +35,12 @@ export function parseDataType(v: unknown): DataType {
   return DataType.None;
 }
 
-export function dataTypeName(t: DataType): string {
-  return DataType[t] ?? String(t);
+/** A data type's name in Milvus's `schema.DataType`, which names each member as Mishards does. */
+export type DataTypeName = keyof typeof DataType;
+
+export function dataTypeName(t: DataType): DataTypeName {
+  // A number outside the enum (only parseDataType lets one in) is shown as the number.
+  return (DataType[t] ?? String(t)) as DataTypeName;
 }
 
 export function validateName(kind: string, name: string): void {
@@ -59,12 +66,13 @@ function intParam(params: Map<string, string>, key: string, field: string): numb
   return n;
 }
 
-function defaultValueOf(v: any, type: DataType, field: string): FieldSchema['defaultValue'] {
+function defaultValueOf(v: ValueField__Output | null, type: DataType, field: string): FieldSchema['defaultValue'] {
   if (!v || !v.data) return undefined;
   const raw = v[v.data];
   switch (type) {
     case DataType.Bool: return Boolean(raw);
-    case DataType.Int64: return BigInt(raw);
+    // long_data: a decimal string.
+    case DataType.Int64: return BigInt(raw as string);
     case DataType.Int8: case DataType.Int16: case DataType.Int32:
     case DataType.Float: case DataType.Double: return Number(raw);
     case DataType.VarChar: return String(raw);
@@ -74,9 +82,9 @@ function defaultValueOf(v: any, type: DataType, field: string): FieldSchema['def
 
 /** Decodes and validates the serialized schema of a CreateCollection request. */
 export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string): CollectionSchema {
-  let proto: any;
+  let proto: CollectionSchema__Output;
   try {
-    proto = toPlainObject(CollectionSchemaType, bytes);
+    proto = CollectionSchemaMessage.decode(bytes);
   } catch (e) {
     throw invalidParameter(`schema of collection ${collectionName} is not a valid CollectionSchema: ${(e as Error).message}`);
   }
@@ -172,7 +180,7 @@ function validateSchemaShape(schema: CollectionSchema): void {
 }
 
 /** The schema in the plain shape of `milvus.proto.schema.CollectionSchema` for DescribeCollection. */
-export function encodeCollectionSchema(schema: CollectionSchema): any {
+export function encodeCollectionSchema(schema: CollectionSchema): CollectionSchemaMessageIn {
   const pk = schema.fields.find((f) => f.isPrimaryKey);
   return {
     name: schema.name,
@@ -186,7 +194,7 @@ export function encodeCollectionSchema(schema: CollectionSchema): any {
   };
 }
 
-function encodeField(f: FieldSchema): any {
+function encodeField(f: FieldSchema): FieldSchemaMessageIn {
   const typeParams: { key: string; value: string }[] = [];
   if (f.dim !== undefined) typeParams.push({ key: 'dim', value: String(f.dim) });
   if (f.maxLength !== undefined) typeParams.push({ key: 'max_length', value: String(f.maxLength) });
@@ -210,7 +218,7 @@ function encodeField(f: FieldSchema): any {
   };
 }
 
-function encodeDefault(f: FieldSchema): any {
+function encodeDefault(f: FieldSchema): ValueField | null {
   const v = f.defaultValue;
   if (v === undefined) return null;
   if (typeof v === 'boolean') return { bool_data: v, data: 'bool_data' };

@@ -3,6 +3,9 @@ import type { MetricType } from '../engine/engine.js';
 import { compileFilter, FilterError, type CompiledFilter } from '../filter/index.js';
 import { anyLoaded, loadedPartitionIds } from '../meta/load-state.js';
 import type { IndexRecord, PartitionRecord } from '../meta/store.js';
+import type { FieldData__Output } from '../proto/generated/milvus/proto/schema/FieldData.js';
+import type { TemplateValue__Output } from '../proto/generated/milvus/proto/schema/TemplateValue.js';
+import type { MilvusRequest } from './methods.js';
 import { decodeQueryVectors } from './placeholder.js';
 import { resolveOutputFields, type OutputSelection } from './results.js';
 import { parseSearchParams, type ParsedSearchParams } from './search-params.js';
@@ -14,8 +17,15 @@ import { decodeTemplateValues } from './template-values.js';
  * answers them (the writable node on its own, the coordinator over the cluster).
  */
 
+/**
+ * What search and query read of their requests. grpc-js decodes every field; the REST layer
+ * builds requests with just the fields it sets, so each may be absent.
+ */
+export type SearchFields = Partial<Pick<MilvusRequest<'Search'>, 'placeholder_group' | 'search_params' | 'nq' | 'output_fields' | 'dsl' | 'expr_template_values'>>;
+export type QueryFields = Partial<Pick<MilvusRequest<'Query'>, 'query_params' | 'output_fields' | 'expr' | 'expr_template_values'>>;
+
 /** Compiles a filter, turning its errors into Milvus invalid-parameter statuses. */
-export function compileFilterForRequest(schema: CollectionSchema, expr: string, templateValues: Record<string, unknown> | undefined): CompiledFilter {
+export function compileFilterForRequest(schema: CollectionSchema, expr: string | undefined, templateValues: Record<string, unknown> | undefined): CompiledFilter {
   try {
     return compileFilter(expr ?? '', schema, { templateValues });
   } catch (e) {
@@ -25,8 +35,8 @@ export function compileFilterForRequest(schema: CollectionSchema, expr: string, 
 }
 
 /** Compiles a request's filter with its `expr_template_values`. */
-export function compileRequestFilter(schema: CollectionSchema, expr: string, templates: unknown): { filter: CompiledFilter; templateValues: Record<string, unknown> | undefined } {
-  const templateValues = decodeTemplateValues(templates as Record<string, any> | undefined);
+export function compileRequestFilter(schema: CollectionSchema, expr: string | undefined, templates: Record<string, TemplateValue__Output> | undefined): { filter: CompiledFilter; templateValues: Record<string, unknown> | undefined } {
+  const templateValues = decodeTemplateValues(templates);
   return { filter: compileFilterForRequest(schema, expr, templateValues), templateValues };
 }
 
@@ -40,7 +50,7 @@ export interface PreparedSearch {
   selection: OutputSelection;
 }
 
-export function prepareSearch(schema: CollectionSchema, index: IndexRecord, req: any): PreparedSearch {
+export function prepareSearch(schema: CollectionSchema, index: IndexRecord, req: SearchFields): PreparedSearch {
   const vector = vectorField(schema);
   const params = parseSearchParams(req.search_params ?? []);
   if (params.annsField && params.annsField !== vector.name) {
@@ -69,13 +79,13 @@ export interface PreparedQuery {
   selection: OutputSelection | undefined;
 }
 
-export function prepareQuery(schema: CollectionSchema, req: any): PreparedQuery {
-  const kv = new Map<string, string>((req.query_params ?? []).map((p: { key: string; value: string }) => [p.key, p.value]));
+export function prepareQuery(schema: CollectionSchema, req: QueryFields): PreparedQuery {
+  const kv = new Map((req.query_params ?? []).map((p) => [p.key, p.value] as const));
   const limit = kv.has('limit') ? Number(kv.get('limit')) : undefined;
   const offset = kv.has('offset') ? Number(kv.get('offset')) : 0;
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0 || limit > 16384)) throw invalidParameter(`limit [${kv.get('limit')}] is invalid, it should be in range [1, 16384]`);
   if (!Number.isInteger(offset) || offset < 0) throw invalidParameter(`offset [${kv.get('offset')}] is invalid`);
-  const outputFields: string[] = (req.output_fields ?? []).map((s: string) => s.trim());
+  const outputFields = (req.output_fields ?? []).map((s) => s.trim());
   const expr = String(req.expr ?? '');
   const { filter, templateValues } = compileRequestFilter(schema, expr, req.expr_template_values);
   const countOnly = outputFields.some((f) => f.toLowerCase() === 'count(*)');
@@ -87,9 +97,9 @@ export function prepareQuery(schema: CollectionSchema, req: any): PreparedQuery 
   };
 }
 
-/** The response field of a `count(*)` query. */
-export function countFieldData(count: number): any {
-  return { type: 'Int64', field_name: 'count(*)', field_id: '0', scalars: { long_data: { data: [String(count)] } }, valid_data: [] };
+/** The response field of a `count(*)` query (in its decoded shape, which the REST layer reads). */
+export function countFieldData(count: number): FieldData__Output {
+  return { type: 'Int64', field_name: 'count(*)', field_id: '0', is_dynamic: false, scalars: { long_data: { data: [String(count)] } }, valid_data: [] };
 }
 
 /** The named partitions, in the order named; an unknown name is an error. */

@@ -1,13 +1,14 @@
 import * as grpc from '@grpc/grpc-js';
+import type { MilvusHandlers } from './methods.js';
 import { MilvusService } from './proto.js';
 import { carriesStatus, failureReply, replyShape, statusOfReply, withStatus } from './reply-shape.js';
 import { errorStatus, MilvusError, successStatus, unsupportedMethod } from './status.js';
 
 /**
- * A Milvus RPC handler: returns the response without its status (added where the method keeps
- * it), or, for methods answering a bare Status, a Status or nothing.
+ * A handler as the dispatch below calls it: the method's name, known only at run time, picks
+ * its request type, which grpc-js decoded by that method's definition.
  */
-export type MilvusHandler = (request: any, call: grpc.ServerUnaryCall<any, any>) => Promise<Record<string, unknown>>;
+type DispatchedHandler = (request: object, call: grpc.ServerUnaryCall<object, object>) => Promise<Record<string, unknown>>;
 
 export interface ServiceHooks {
   /** Called for failures that are not MilvusErrors (bugs, I/O): they deserve a log line. */
@@ -21,7 +22,7 @@ export interface ServiceHooks {
  * status field, so they end with gRPC UNIMPLEMENTED naming the method.
  */
 export function unimplementedStream(name: string): grpc.UntypedHandleCall {
-  return (call: grpc.ServerWritableStream<any, any> | grpc.ServerDuplexStream<any, any>) => {
+  return (call: grpc.ServerWritableStream<object, object> | grpc.ServerDuplexStream<object, object>) => {
     call.emit('error', { code: grpc.status.UNIMPLEMENTED, details: unsupportedMethod(name).message });
   };
 }
@@ -34,17 +35,18 @@ export function unimplementedStream(name: string): grpc.UntypedHandleCall {
  * them and silently swallows UNIMPLEMENTED. Only responses that cannot carry a status fail
  * with a gRPC error.
  */
-export function milvusServiceImplementation(handlers: Record<string, MilvusHandler>, hooks: ServiceHooks = {}): grpc.UntypedServiceImplementation {
+export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: ServiceHooks = {}): grpc.UntypedServiceImplementation {
   const impl: grpc.UntypedServiceImplementation = {};
+  const byName = handlers as Record<string, DispatchedHandler | undefined>;
   for (const name of Object.keys(MilvusService.service)) {
     const shape = replyShape(name);
     if (shape.streaming) {
       impl[name] = unimplementedStream(name);
       continue;
     }
-    const handler = handlers[name];
+    const handler = byName[name];
     const implemented = handler !== undefined;
-    impl[name] = (call: grpc.ServerUnaryCall<any, any>, callback: grpc.sendUnaryData<any>) => {
+    impl[name] = (call: grpc.ServerUnaryCall<object, object>, callback: grpc.sendUnaryData<object>) => {
       const done = hooks.onRequest?.(name);
       const run = implemented ? handler(call.request, call) : Promise.reject(unsupportedMethod(name));
       run.then(

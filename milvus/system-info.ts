@@ -1,4 +1,5 @@
 import type { NodeResources } from '../runtime/node-resources.js';
+import type { MilvusResponse } from './methods.js';
 import { Code, invalidParameter, MilvusError } from './status.js';
 
 /** The Milvus release whose API Mishards speaks (GetVersion, Connect, GetMetrics). */
@@ -119,7 +120,7 @@ function componentInfos(node: TopologyNode, deployMode: string) {
  * The GetMetrics reply for system_info: Milvus's SystemTopology JSON (`nodes_info`, each with
  * `identifier`, `connected` edges and `infos`) and the answering component's name.
  */
-function systemInfoReply(nodes: TopologyNode[], self: TopologyNode): { response: string; component_name: string } {
+function systemInfoReply(nodes: TopologyNode[], self: TopologyNode): MilvusResponse<'GetMetrics'> {
   const deployMode = nodes.length === 1 ? 'STANDALONE' : 'DISTRIBUTED';
   const nodesInfo = nodes.map((node) => ({
     identifier: node.id,
@@ -130,7 +131,7 @@ function systemInfoReply(nodes: TopologyNode[], self: TopologyNode): { response:
 }
 
 /** GetMetrics: checks the request, then describes the nodes `topology` lists (`self` answers). */
-export async function getMetricsReply(request: string, topology: () => Promise<{ nodes: TopologyNode[]; self: TopologyNode }>): Promise<Record<string, unknown>> {
+export async function getMetricsReply(request: string, topology: () => Promise<{ nodes: TopologyNode[]; self: TopologyNode }>): Promise<MilvusResponse<'GetMetrics'>> {
   checkSystemInfoRequest(request);
   const { nodes, self } = await topology();
   return systemInfoReply(nodes, self);

@@ -4,12 +4,14 @@ import type { Logger } from 'pino';
 import { primaryField, vectorField, type CollectionSchema } from '../core/schema.js';
 import type { MetricType, VectorEngine } from '../engine/engine.js';
 import { decodeQueryVectors } from '../milvus/placeholder.js';
-import { SearchResultDataType } from '../milvus/proto.js';
+import { SearchResultDataMessage } from '../milvus/proto.js';
 import { encodeFieldsData, encodeIds, resolveOutputFields } from '../milvus/results.js';
 import { parseSearchParams } from '../milvus/search-params.js';
 import { comparePks, compileFilterForRequest } from '../milvus/search-request.js';
 import { Code, MilvusError } from '../milvus/status.js';
 import { templateValuesFromJson } from '../milvus/template-values.js';
+import type { DataNodeMethod, DataNodeRequest, DataNodeResponse } from '../proto/data-node.js';
+import type { DataNodeHandlers } from '../proto/generated/mishards/data/DataNode.js';
 import type { Hit } from '../search/hits.js';
 import { queryRows, searchSegments } from '../search/segment-search.js';
 import type { Segment } from '../segment/segment.js';
@@ -69,15 +71,15 @@ function encodeResult(schema: CollectionSchema, perQuery: Hit[][], outputFields:
     output_fields: selection.names,
     primary_field_name: pk.name,
   };
-  const msg = SearchResultDataType.fromObject(data);
-  return { result: Buffer.from(SearchResultDataType.encode(msg).finish()), timestamps: hits.map((h) => h.ts) };
+  return { result: SearchResultDataMessage.encode(data), timestamps: hits.map((h) => h.ts) };
 }
 
-type Unary = (call: grpc.ServerUnaryCall<any, any>, cb: grpc.sendUnaryData<any>) => void;
+/** A method's answer without its status, which is added as the call settles. */
+type Answer<M extends DataNodeMethod> = Omit<DataNodeResponse<M>, 'status'>;
 
 /** grpc-js implementation of mishards.data.DataNode over a segment source. */
-export function dataNodeImplementation(source: SegmentSource, engine: VectorEngine, meter: ResourceMeter, log: Logger, metrics?: RpcMetrics): grpc.UntypedServiceImplementation {
-  const unary = (name: string, fn: (req: any) => Promise<Record<string, unknown>>): Unary => (call, cb) => {
+export function dataNodeImplementation(source: SegmentSource, engine: VectorEngine, meter: ResourceMeter, log: Logger, metrics?: RpcMetrics): DataNodeHandlers {
+  const unary = <M extends DataNodeMethod>(name: M, fn: (req: DataNodeRequest<M>) => Promise<Answer<M>>): grpc.handleUnaryCall<DataNodeRequest<M>, DataNodeResponse<M>> => (call, cb) => {
     const done = metrics?.start('DataNode', name);
     // A span per request, child of the coordinator's `search_<target>` span.
     const parent = contextFromMetadata(call.metadata);

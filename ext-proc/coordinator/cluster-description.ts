@@ -1,5 +1,6 @@
 import type { ResourceMeter } from '../../runtime/node-resources.js';
 import { describeResourceGroupReply } from '../../milvus/resource-groups.js';
+import type { MilvusResponse } from '../../milvus/methods.js';
 import { CLUSTER_ROLES, type NodeKind, type TopologyNode } from '../../milvus/system-info.js';
 import type { Discovery } from '../../cluster/discovery.js';
 import { anyLoaded } from '../../meta/load-state.js';
@@ -89,7 +90,7 @@ export class ClusterDescription {
   }
 
   /** DescribeResourceGroup: the readers placement sees up serve every loaded collection. */
-  resourceGroup(name: string): Record<string, unknown> {
+  resourceGroup(name: string): MilvusResponse<'DescribeResourceGroup'> {
     const up = new Set(this.o.placement.readerStates().filter((r) => r.up).map((r) => r.member.address));
     const live = this.processes().filter((p) => p.kind === 'reader' && up.has(p.address));
     const loaded = this.o.cache.all().filter((v) => anyLoaded(v.partitions)).map((v) => v.record.name);

@@ -2,18 +2,23 @@ import * as grpc from '@grpc/grpc-js';
 import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { DataType, primaryField } from '../../core/schema.js';
 import type { CollectionView } from '../../meta/collection-view.js';
-import { SearchResultDataType, toPlainObject } from '../../milvus/proto.js';
-import { prepareHybridSearch } from '../../milvus/hybrid-request.js';
-import { countFieldData, prepareQuery, prepareSearch, searchScope, type PreparedSearch } from '../../milvus/search-request.js';
+import { prepareHybridSearch, type HybridSearchFields } from '../../milvus/hybrid-request.js';
+import type { MilvusRequest } from '../../milvus/methods.js';
+import { SearchResultDataMessage } from '../../milvus/proto.js';
+import { countFieldData, prepareQuery, prepareSearch, searchScope, type PreparedSearch, type QueryFields, type SearchFields } from '../../milvus/search-request.js';
 import { collectionNotFound, MilvusError } from '../../milvus/status.js';
 import { templateValuesToJson } from '../../milvus/template-values.js';
+import type { DataNodeClientReply, DataNodeClientRequest } from '../../proto/data-node.js';
+import type { QueryResults__Output } from '../../proto/generated/milvus/proto/milvus/QueryResults.js';
+import type { SearchResults__Output } from '../../proto/generated/milvus/proto/milvus/SearchResults.js';
+import type { SearchResultData__Output } from '../../proto/generated/milvus/proto/schema/SearchResultData.js';
 import type { MetadataCache } from '../../cluster/metadata-cache.js';
 import { COLLECTION_HEADER } from '../../cluster/front-contract.js';
 import type { GroupTarget, Placement } from './placement.js';
 import { contextFromMetadata, injectIntoMetadata } from '../../runtime/tracing.js';
 import { fuseRankings } from '../../search/hybrid-rank.js';
 import type { CoordinatorMetrics } from './coordinator-metrics.js';
-import { gatherFieldsData, gatherIds, mergeQueryRows, mergeSearchResults, type PartialResult, type Pick } from './merge.js';
+import { gatherFieldsData, gatherIds, mergeQueryRows, mergeSearchResults, type PartialResult, type Pick as MergePick } from './merge.js';
 import { WRITER_SET, type CallContext, type Fanout, type ReplicaSet } from './fanout.js';
 
 const tracer = trace.getTracer('mishards-coordinator');
@@ -29,10 +34,35 @@ export const SEARCH_SCOPE_CHANGES = new Set([
   'LoadCollection', 'ReleaseCollection', 'LoadPartitions', 'ReleasePartitions', 'CreatePartition', 'DropPartition', 'DropCollection',
 ]);
 
-interface SubRequest {
+/** The data-node methods a search or query is scattered over. */
+type SegmentMethod = 'SearchSegments' | 'QuerySegments';
+
+/** A SearchSegments or QuerySegments request, before routing says which segments it covers. */
+type SegmentRequest<M extends SegmentMethod> = DataNodeClientRequest<M> & { collection_name: string };
+
+/** What routing sets of each sub-request (the same fields in both methods). */
+type SegmentScope = Pick<DataNodeClientRequest<SegmentMethod>, 'segment_ids' | 'include_growing' | 'covered_segment_ids'>;
+
+interface SubRequest<R> {
   set: ReplicaSet;
-  request: { collection_name: string; [field: string]: unknown };
+  request: R & SegmentScope;
 }
+
+/**
+ * What the coordinator reads of a request besides what search or query read (see
+ * SearchFields): its collection, partitions and consistency.
+ */
+type ScopeFields = Pick<MilvusRequest<'Search'>, 'collection_name'> & Partial<Pick<MilvusRequest<'Search'>, 'partition_names' | 'consistency_level' | 'use_default_consistency'>>;
+
+export type SearchInput = ScopeFields & SearchFields;
+export type HybridSearchInput = ScopeFields & HybridSearchFields;
+export type QueryInput = ScopeFields & QueryFields;
+
+/** A merged answer as the coordinator builds it: what it sets of the response (the REST layer reads it as is). */
+export type SearchReply = Pick<SearchResults__Output, 'collection_name'> & {
+  results: Pick<SearchResultData__Output, 'num_queries' | 'top_k' | 'fields_data' | 'scores' | 'ids' | 'topks' | 'output_fields' | 'primary_field_name'>;
+};
+export type QueryReply = Pick<QueryResults__Output, 'collection_name' | 'primary_field_name' | 'output_fields' | 'fields_data'>;
 
 /**
  * The heart of the coordinator: a Search or Query is split into one sub-request per reader
@@ -78,12 +108,12 @@ export class Coordinator {
   }
 
   /** Reader targets for the sealed segments of the covered partitions, plus the writer's share. */
-  private route(view: CollectionView, partitions: Set<number>, includeWriter: boolean, base: SubRequest["request"]): SubRequest[] {
+  private route<R extends { collection_name: string }>(view: CollectionView, partitions: Set<number>, includeWriter: boolean, base: R): SubRequest<R>[] {
     return tracer.startActiveSpan('get_routing', (span) => {
       try {
         const segments = view.segments.filter((s) => partitions.has(s.partitionId)).map((s) => s.id);
         const { groups, toWriter } = this.placement.targets(view, segments);
-        const subs: SubRequest[] = groups.map((t: GroupTarget) => ({
+        const subs: SubRequest<R>[] = groups.map((t: GroupTarget) => ({
           set: { name: t.group, replicas: t.replicas },
           request: { ...base, segment_ids: t.segmentIds.map(String) },
         }));
@@ -106,7 +136,7 @@ export class Coordinator {
   }
 
   /** Sends sub-requests in parallel under a `do_search` span, one `search_<target>` child each. */
-  private async scatter<T extends { status: { code: number; reason: string } }>(subs: SubRequest[], method: string, ctx: CallContext): Promise<T[]> {
+  private async scatter<M extends SegmentMethod>(subs: SubRequest<SegmentRequest<M>>[], method: M, ctx: CallContext): Promise<DataNodeClientReply<M>[]> {
     this.metrics.fanoutWidth.observe(subs.length);
     return tracer.startActiveSpan('do_search', async (parent) => {
       try {
@@ -117,7 +147,7 @@ export class Coordinator {
           metadata.set(COLLECTION_HEADER, sub.request.collection_name);
           const done = this.metrics.subRequest(sub.set.name);
           try {
-            const res = await this.fanout.call<T>(sub.set, method, sub.request, { ...ctx, metadata });
+            const res = await this.fanout.call(sub.set, method, sub.request, { ...ctx, metadata });
             done('ok');
             return res;
           } catch (e) {
@@ -143,29 +173,30 @@ export class Coordinator {
    * its last published view says it holds unsealed rows (staleness of a change in flight is
    * what Bounded allows); Eventually does not.
    */
-  private includeWriter(view: CollectionView, req: any): boolean {
+  private includeWriter(view: CollectionView, req: ScopeFields): boolean {
     const level = req.use_default_consistency || req.consistency_level === undefined
       ? view.record.consistencyLevel
+      // A level the descriptors do not name arrives as its number.
       : typeof req.consistency_level === 'number' ? req.consistency_level : CONSISTENCY.indexOf(req.consistency_level);
     if (level === 2) return view.unsealedRows;
     return level !== 3;
   }
 
   /** A Search under its own span, child of the caller's trace context. */
-  search(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+  search(req: SearchInput, ctx: CallContext): Promise<SearchReply> {
     return this.traced('Search', req, ctx, () => this.doSearch(req, ctx));
   }
 
   /** A HybridSearch under its own span: each sub-search scattered as a Search, then fused. */
-  hybridSearch(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+  hybridSearch(req: HybridSearchInput, ctx: CallContext): Promise<SearchReply> {
     return this.traced('HybridSearch', req, ctx, () => this.doHybridSearch(req, ctx));
   }
 
-  query(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+  query(req: QueryInput, ctx: CallContext): Promise<QueryReply> {
     return this.traced('Query', req, ctx, () => this.doQuery(req, ctx));
   }
 
-  private traced<T>(name: string, req: any, ctx: CallContext, run: () => Promise<T>): Promise<T> {
+  private traced<T>(name: string, req: ScopeFields, ctx: CallContext, run: () => Promise<T>): Promise<T> {
     return context.with(ctx.trace, () => tracer.startActiveSpan(name, async (span) => {
       span.setAttribute('milvus.collection', String(req.collection_name ?? ''));
       try {
@@ -184,8 +215,8 @@ export class Coordinator {
    * `raw`, each target asked for its best `k`), answered in parallel; decoded and merged by
    * the caller.
    */
-  private scatterSearch(view: CollectionView, p: PreparedSearch, raw: any, outputFields: string[], partitions: Set<number>, includeWriter: boolean, k: number, ctx: CallContext): Promise<any[]> {
-    const subs = this.route(view, partitions, includeWriter, {
+  private scatterSearch(view: CollectionView, p: PreparedSearch, raw: Pick<SearchFields, 'placeholder_group' | 'dsl'>, outputFields: string[], partitions: Set<number>, includeWriter: boolean, k: number, ctx: CallContext): Promise<DataNodeClientReply<'SearchSegments'>[]> {
+    const subs = this.route<SegmentRequest<'SearchSegments'>>(view, partitions, includeWriter, {
       collection_name: view.record.name,
       placeholder_group: raw.placeholder_group,
       topk: String(k),
@@ -197,10 +228,10 @@ export class Coordinator {
       // Always named: the writer's growing data spans every partition, loaded or not.
       partition_ids: [...partitions].map(String),
     });
-    return this.scatter<any>(subs, 'SearchSegments', ctx);
+    return this.scatter(subs, 'SearchSegments', ctx);
   }
 
-  private async doSearch(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+  private async doSearch(req: SearchInput, ctx: CallContext): Promise<SearchReply> {
     const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const index = view.indexes[0]!;
@@ -221,7 +252,7 @@ export class Coordinator {
             num_queries: String(p.nq),
             top_k: String(topk),
             fields_data: gatherFieldsData(partials.map((x) => ({ fieldsData: x.data.fields_data })), picks),
-            scores: picks.map((k) => round(partials[k.partial]!.data.scores[k.row])),
+            scores: picks.map((k) => round(partials[k.partial]!.data.scores[k.row]!)),
             ids: gatherIds(partials, picks, pk.dataType === DataType.Int64),
             topks: pages.map((page) => String(page.length)),
             output_fields: p.selection.names,
@@ -240,14 +271,14 @@ export class Coordinator {
    * topk and filter, the request's output fields), then the merged lists are fused by the
    * ranker; each fused hit takes its output fields from the sub-search that found it first.
    */
-  private async doHybridSearch(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+  private async doHybridSearch(req: HybridSearchInput, ctx: CallContext): Promise<SearchReply> {
     const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const h = prepareHybridSearch(schema, view.indexes[0]!, req);
     const includeWriter = this.includeWriter(view, req);
-    const outputFields: string[] = req.output_fields ?? [];
+    const outputFields = req.output_fields ?? [];
     const responses = await Promise.all(h.subs.map((p, i) =>
-      this.scatterSearch(view, p, req.requests[i], outputFields, partitions, includeWriter, p.params.topk, ctx)));
+      this.scatterSearch(view, p, req.requests![i]!, outputFields, partitions, includeWriter, p.params.topk, ctx)));
     return tracer.startActiveSpan('do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
       try {
@@ -263,14 +294,14 @@ export class Coordinator {
           base += r.length;
         }
         const perSub = h.subs.map((p, i) => mergeSearchResults(runs[i]!, h.nq, p.params.topk, 0, h.metric));
-        const picks: Pick[] = [];
+        const picks: MergePick[] = [];
         const scores: number[] = [];
         const topks: string[] = [];
         for (let q = 0; q < h.nq; q++) {
           const lists = perSub.map((pages, i) => pages[q]!.map((pick) => {
             const data = runs[i]![pick.partial]!.data;
-            const key: string = (data.ids?.int_id?.data ?? data.ids?.str_id?.data)[pick.row];
-            return { key: intKeys ? BigInt(key) : key, score: data.scores[pick.row] as number };
+            const key = (data.ids?.int_id?.data ?? data.ids?.str_id?.data)![pick.row]!;
+            return { key: intKeys ? BigInt(key) : key, score: data.scores[pick.row]! };
           }));
           const fused = fuseRankings(lists, h.ranker, h.metric, h.limit, h.offset);
           for (const f of fused) {
@@ -301,11 +332,11 @@ export class Coordinator {
     });
   }
 
-  private async doQuery(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
+  private async doQuery(req: QueryInput, ctx: CallContext): Promise<QueryReply> {
     const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const q = prepareQuery(schema, req);
-    const subs = this.route(view, partitions, this.includeWriter(view, req), {
+    const subs = this.route<SegmentRequest<'QuerySegments'>>(view, partitions, this.includeWriter(view, req), {
       collection_name: view.record.name,
       filter: req.expr ?? '',
       template_values_json: templateValuesToJson(q.templateValues),
@@ -314,7 +345,7 @@ export class Coordinator {
       limit: q.limit === undefined ? '0' : String(q.offset + q.limit),
       count_only: q.countOnly,
     });
-    const responses = await this.scatter<any>(subs, 'QuerySegments', ctx);
+    const responses = await this.scatter(subs, 'QuerySegments', ctx);
     const pk = primaryField(schema);
     const base = { collection_name: view.record.name, primary_field_name: pk.name };
     if (q.countOnly) {
@@ -323,7 +354,7 @@ export class Coordinator {
     }
     return tracer.startActiveSpan('do_merge', (span) => {
       try {
-        const partials: PartialResult[] = responses.map((r) => ({ data: toPlainObject(SearchResultDataType, r.result), timestamps: r.timestamps }));
+        const partials = decodePartials(responses);
         const picks = mergeQueryRows(partials, pk.dataType === DataType.Int64);
         const page = picks.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
         return {
@@ -338,9 +369,9 @@ export class Coordinator {
   }
 }
 
-/** SearchSegments answers as partial results (their `SearchResultData` decoded). */
-function decodePartials(responses: any[]): PartialResult[] {
-  return responses.map((r) => ({ data: toPlainObject(SearchResultDataType, r.result), timestamps: r.timestamps }));
+/** SearchSegments or QuerySegments answers as partial results (their `SearchResultData` decoded). */
+function decodePartials(responses: DataNodeClientReply<SegmentMethod>[]): PartialResult[] {
+  return responses.map((r) => ({ data: SearchResultDataMessage.decode(r.result), timestamps: r.timestamps }));
 }
 
 function fail(span: Span, e: unknown): void {
@@ -352,7 +383,7 @@ function fail(span: Span, e: unknown): void {
 const CLIENT_GONE = new Error('the client cancelled the call or it ended');
 
 /** Request context from an incoming gRPC call: its deadline, cancellation and metadata. */
-export function callContext(call: grpc.ServerUnaryCall<any, any> | undefined, defaultTimeoutMs: number): CallContext {
+export function callContext(call: grpc.ServerUnaryCall<unknown, unknown> | undefined, defaultTimeoutMs: number): CallContext {
   const controller = new AbortController();
   const deadline = deadlineOf(call, defaultTimeoutMs);
   if (call) {
@@ -364,7 +395,7 @@ export function callContext(call: grpc.ServerUnaryCall<any, any> | undefined, de
 }
 
 /** An incoming call's deadline (epoch ms), or `defaultTimeoutMs` from now when it has none. */
-export function deadlineOf(call: grpc.ServerUnaryCall<any, any> | undefined, defaultTimeoutMs: number): number {
+export function deadlineOf(call: grpc.ServerUnaryCall<unknown, unknown> | undefined, defaultTimeoutMs: number): number {
   const d = call?.getDeadline();
   const ms = d instanceof Date ? d.getTime() : Number(d);
   return call && Number.isFinite(ms) ? ms : Date.now() + defaultTimeoutMs;

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Context } from '@opentelemetry/api';
 import { Code, MilvusError } from '../../milvus/status.js';
+import type { DataNodeClientReply, DataNodeClientRequest, DataNodeMethod } from '../../proto/data-node.js';
 import type { NodeCaller } from './node-clients.js';
 
 /** The per-request context every sub-request inherits. */
@@ -50,7 +51,7 @@ export class Fanout {
 
   constructor(private readonly clients: NodeCaller, private readonly opts: FanoutOptions) {}
 
-  async call<T extends { status: { code: number; reason: string } }>(set: ReplicaSet, method: string, request: object, ctx: CallContext): Promise<T> {
+  async call<M extends DataNodeMethod>(set: ReplicaSet, method: M, request: DataNodeClientRequest<M>, ctx: CallContext): Promise<DataNodeClientReply<M>> {
     if (set.replicas.length === 0) throw unavailable(set, 'no live replica');
     const start = this.rotation.get(set.name) ?? 0;
     this.rotation.set(set.name, start + 1);
@@ -60,7 +61,7 @@ export class Fanout {
     const errors: string[] = [];
     let next = 0;
     let failed = 0;
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<DataNodeClientReply<M>>((resolve, reject) => {
       let settled = false;
       let hedge: NodeJS.Timeout | undefined;
       const finish = (fn: () => void) => {
@@ -81,7 +82,7 @@ export class Fanout {
         running.add(controller);
         if (hedge) clearTimeout(hedge);
         if (next < order.length) hedge = setTimeout(launch, this.opts.hedgeAfterMs);
-        this.attempt<T>(set.name, address, method, request, ctx, controller.signal).then(
+        this.attempt(set.name, address, method, request, ctx, controller.signal).then(
           (res) => {
             running.delete(controller);
             finish(() => resolve(res));
@@ -106,11 +107,11 @@ export class Fanout {
     });
   }
 
-  private async attempt<T extends { status: { code: number; reason: string } }>(target: string, address: string, method: string, request: object, ctx: CallContext, signal: AbortSignal): Promise<T> {
-    let res: T;
+  private async attempt<M extends DataNodeMethod>(target: string, address: string, method: M, request: DataNodeClientRequest<M>, ctx: CallContext, signal: AbortSignal): Promise<DataNodeClientReply<M>> {
+    let res: DataNodeClientReply<M>;
     const settled = this.opts.onAttempt?.(target);
     try {
-      res = await this.clients.call<T>(address, method, request, ctx.deadline, signal, ctx.metadata);
+      res = await this.clients.call(address, method, request, ctx.deadline, signal, ctx.metadata);
     } catch (e) {
       settled?.();
       const code = (e as grpc.ServiceError).code;

@@ -1,5 +1,8 @@
 import type { MetricType } from '../../engine/engine.js';
 import { comparePks } from '../../milvus/search-request.js';
+import type { FieldData__Output } from '../../proto/generated/milvus/proto/schema/FieldData.js';
+import type { IDs__Output } from '../../proto/generated/milvus/proto/schema/IDs.js';
+import type { SearchResultData__Output } from '../../proto/generated/milvus/proto/schema/SearchResultData.js';
 import { largerIsBetter } from '../../search/hits.js';
 
 /**
@@ -12,8 +15,8 @@ import { largerIsBetter } from '../../search/hits.js';
  */
 
 export interface PartialResult {
-  /** Decoded `milvus.proto.schema.SearchResultData` (grpc-js plain shape). */
-  data: any;
+  /** Decoded `milvus.proto.schema.SearchResultData`. */
+  data: SearchResultData__Output;
   timestamps: number[];
 }
 
@@ -30,15 +33,14 @@ interface Cursor {
   score: number;
 }
 
-function keysOf(data: any): string[] {
+function keysOf(data: SearchResultData__Output): string[] {
   return data.ids?.int_id?.data ?? data.ids?.str_id?.data ?? [];
 }
 
 /** Offsets of each query's first hit within a partial's flat arrays. */
-function queryStarts(data: any, nq: number): number[] {
+function queryStarts(data: SearchResultData__Output, nq: number): number[] {
   const starts = new Array<number>(nq + 1).fill(0);
-  const topks: (string | number)[] = data.topks ?? [];
-  for (let q = 0; q < nq; q++) starts[q + 1] = starts[q]! + Number(topks[q] ?? 0);
+  for (let q = 0; q < nq; q++) starts[q + 1] = starts[q]! + Number(data.topks[q] ?? 0);
   return starts;
 }
 
@@ -99,7 +101,7 @@ export function mergeSearchResults(partials: PartialResult[], nq: number, topk: 
     partials.forEach((p, i) => {
       const pos = starts[i]![q]!;
       const end = starts[i]![q + 1]!;
-      if (pos < end) heap.push({ partial: i, pos, end, score: p.data.scores[pos] });
+      if (pos < end) heap.push({ partial: i, pos, end, score: p.data.scores[pos]! });
     });
     // Hits in merged order; a slot is emptied when a newer write of its key turns up further
     // down, which then ranks where it stands, by its own score (as a data node ranks it), so
@@ -116,7 +118,7 @@ export function mergeSearchResults(partials: PartialResult[], nq: number, topk: 
         slotOf.set(key, ranked.length);
         ranked.push({ partial: c.partial, row: c.pos });
       }
-      if (c.pos + 1 < c.end) heap.push({ ...c, pos: c.pos + 1, score: partials[c.partial]!.data.scores[c.pos + 1] });
+      if (c.pos + 1 < c.end) heap.push({ ...c, pos: c.pos + 1, score: partials[c.partial]!.data.scores[c.pos + 1]! });
     }
     pages.push(ranked.filter((p) => p !== undefined).slice(offset, want));
   }
@@ -137,22 +139,22 @@ export function mergeQueryRows(partials: PartialResult[], intKeys: boolean): Pic
 }
 
 /** The value arrays of a FieldData, whatever its kind. */
-function columnOf(fd: any): { values: unknown[]; width: number } {
+function columnOf(fd: FieldData__Output): { values: unknown[]; width: number } {
   if (fd.vectors) {
     const dim = Number(fd.vectors.dim) || 1;
     return { values: fd.vectors.float_vector?.data ?? [], width: dim };
   }
-  const key = fd.scalars?.data as string | undefined;
-  return { values: key ? fd.scalars[key]?.data ?? [] : [], width: 1 };
+  const key = fd.scalars?.data;
+  return { values: key ? fd.scalars![key]?.data ?? [] : [], width: 1 };
 }
 
 /**
  * Output columns for the picked rows, gathered from the partials' `fields_data` (every
  * partial carries the same fields, in the same order, since all got the same request).
  */
-export function gatherFieldsData(partials: { fieldsData: any[] }[], picks: Pick[]): any[] {
+export function gatherFieldsData(partials: { fieldsData: FieldData__Output[] }[], picks: Pick[]): FieldData__Output[] {
   const template = partials.find((p) => p.fieldsData.length)?.fieldsData ?? [];
-  return template.map((tpl: any, f: number) => {
+  return template.map((tpl, f) => {
     const columns = partials.map((p) => (p.fieldsData[f] ? columnOf(p.fieldsData[f]) : { values: [], width: 1 }));
     const width = columns[0]!.width;
     const values: unknown[] = [];
@@ -161,14 +163,15 @@ export function gatherFieldsData(partials: { fieldsData: any[] }[], picks: Pick[
     for (const pick of picks) {
       const col = columns[pick.partial]!;
       for (let j = 0; j < width; j++) values.push(col.values[pick.row * width + j]);
-      if (nullable) valid.push(Boolean(partials[pick.partial]!.fieldsData[f].valid_data?.[pick.row]));
+      if (nullable) valid.push(Boolean(partials[pick.partial]!.fieldsData[f]!.valid_data?.[pick.row]));
     }
-    const out: any = { type: tpl.type, field_name: tpl.field_name, field_id: tpl.field_id, is_dynamic: tpl.is_dynamic, valid_data: valid };
-    if (tpl.vectors) out.vectors = { dim: tpl.vectors.dim, float_vector: { data: values } };
+    const out: FieldData__Output = { type: tpl.type, field_name: tpl.field_name, field_id: tpl.field_id, is_dynamic: tpl.is_dynamic, valid_data: valid };
+    // A vector column's values are float_vector's numbers.
+    if (tpl.vectors) out.vectors = { dim: tpl.vectors.dim, float_vector: { data: values as number[] } };
     else {
-      const key = tpl.scalars.data as string;
-      const payload: any = { data: values };
-      if (key === 'array_data') payload.element_type = tpl.scalars.array_data.element_type;
+      const key = tpl.scalars!.data!;
+      const payload: Record<string, unknown> = { data: values };
+      if (key === 'array_data') payload.element_type = tpl.scalars!.array_data!.element_type;
       out.scalars = { [key]: payload };
     }
     return out;
@@ -176,7 +179,7 @@ export function gatherFieldsData(partials: { fieldsData: any[] }[], picks: Pick[
 }
 
 /** Ids message for picked rows. */
-export function gatherIds(partials: PartialResult[], picks: Pick[], intKeys: boolean): any {
+export function gatherIds(partials: PartialResult[], picks: Pick[], intKeys: boolean): IDs__Output {
   const data = picks.map((p) => keysOf(partials[p.partial]!.data)[p.row]!);
   return intKeys ? { int_id: { data } } : { str_id: { data } };
 }

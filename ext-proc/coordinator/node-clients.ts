@@ -1,17 +1,16 @@
 import * as grpc from '@grpc/grpc-js';
 import { MAX_MESSAGE_BYTES } from '../../runtime/grpc-server.js';
-import { DataNodeService } from '../../proto/data-node.js';
-
-export type DataNodeClient = grpc.Client & Record<string, any>;
+import { unaryCall, type UnaryMethodDefinition } from '../../runtime/unary-call.js';
+import { DataNodeService, type DataNodeClientReply, type DataNodeClientRequest, type DataNodeMethod } from '../../proto/data-node.js';
 
 /** All that fan-out and placement need of the data nodes: one unary call to an address. */
 export type NodeCaller = Pick<NodeClients, 'call'>;
 
 /** One data-node client per address, created on first use and kept for reuse. */
 export class NodeClients {
-  private readonly clients = new Map<string, DataNodeClient>();
+  private readonly clients = new Map<string, grpc.Client>();
 
-  get(address: string): DataNodeClient {
+  get(address: string): grpc.Client {
     let c = this.clients.get(address);
     if (!c) {
       c = new DataNodeService(address, grpc.credentials.createInsecure(), {
@@ -20,25 +19,17 @@ export class NodeClients {
         // Reconnect quickly after a node restarts.
         'grpc.initial_reconnect_backoff_ms': 100,
         'grpc.max_reconnect_backoff_ms': 1000,
-      }) as DataNodeClient;
+      });
       this.clients.set(address, c);
     }
     return c;
   }
 
   /** A unary call that honours the deadline and can be cancelled through `signal`. */
-  call<T = any>(address: string, method: string, request: object, deadline: Date | number, signal?: AbortSignal, metadata?: grpc.Metadata): Promise<T> {
-    const client = this.get(address);
-    return new Promise<T>((resolve, reject) => {
-      const call = client[method](request, metadata ?? new grpc.Metadata(), { deadline }, (err: grpc.ServiceError | null, res: T) => {
-        signal?.removeEventListener('abort', onAbort);
-        if (err) reject(err);
-        else resolve(res);
-      });
-      const onAbort = () => call.cancel();
-      if (signal?.aborted) call.cancel();
-      else signal?.addEventListener('abort', onAbort, { once: true });
-    });
+  call<M extends DataNodeMethod>(address: string, method: M, request: DataNodeClientRequest<M>, deadline: Date | number, signal?: AbortSignal, metadata?: grpc.Metadata): Promise<DataNodeClientReply<M>> {
+    // Indexed by a type parameter, the definition's types are not narrowed to this method's.
+    const definition = DataNodeService.service[method] as UnaryMethodDefinition<DataNodeClientRequest<M>, DataNodeClientReply<M>>;
+    return unaryCall(this.get(address), definition, request, { deadline, signal, metadata });
   }
 
   close(): void {

@@ -1,7 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { MilvusService } from '../../milvus/proto.js';
 import { replyShape } from '../../milvus/reply-shape.js';
-import { milvusServiceImplementation, type MilvusHandler, type ServiceHooks } from '../../milvus/service.js';
+import type { MilvusHandlers } from '../../milvus/methods.js';
+import { milvusServiceImplementation, type ServiceHooks } from '../../milvus/service.js';
 import { getMetricsReply } from '../../milvus/system-info.js';
 import { MAX_MESSAGE_BYTES } from '../../runtime/grpc-server.js';
 import type { ClusterDescription } from '../coordinator/cluster-description.js';
@@ -22,13 +23,9 @@ const identity = (b: Buffer) => b;
  * every other method kept as raw bytes so it can be relayed to the writer without decoding.
  */
 export function frontServiceDefinition(): grpc.ServiceDefinition {
-  const def: Record<string, grpc.MethodDefinition<any, any>> = {};
-  for (const [name, method] of Object.entries(MilvusService.service)) {
-    def[name] = ANSWERED_HERE.has(name)
-      ? method
-      : { ...method, requestDeserialize: identity, responseSerialize: identity, requestSerialize: identity, responseDeserialize: identity };
-  }
-  return def as grpc.ServiceDefinition;
+  return Object.fromEntries(Object.entries(MilvusService.service).map(([name, method]) => [name, ANSWERED_HERE.has(name)
+    ? method
+    : { ...method, requestDeserialize: identity, responseSerialize: identity, requestSerialize: identity, responseDeserialize: identity }]));
 }
 
 /**
@@ -41,7 +38,7 @@ export function frontImplementation(coordinator: Coordinator, cluster: ClusterDe
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   });
-  const answeredHere: Record<string, MilvusHandler> = {
+  const answeredHere: MilvusHandlers = {
     Search: (req, call) => coordinator.search(req, callContext(call, DEFAULT_TIMEOUT_MS)),
     HybridSearch: (req, call) => coordinator.hybridSearch(req, callContext(call, DEFAULT_TIMEOUT_MS)),
     Query: (req, call) => coordinator.query(req, callContext(call, DEFAULT_TIMEOUT_MS)),

@@ -90,7 +90,9 @@ async function loadState(b: { collectionName: string; partitionNames?: string[] 
 
 async function describe(b: { collectionName: string }, ctx: RestContext): Promise<Record<string, unknown>> {
   const c = await ctx.writer.call('DescribeCollection', request(b), ctx.call);
-  const pk = c.schema.fields.find((f: any) => f.is_primary_key);
+  // The writer describes every collection it has with its schema.
+  const schema = c.schema!;
+  const pk = schema.fields.find((f) => f.is_primary_key);
   // As in Milvus, load state and indexes are best effort: a collection without an index describes fine.
   const [state, index] = await Promise.allSettled([
     ctx.writer.call('GetLoadState', request(b), ctx.call),
@@ -100,21 +102,21 @@ async function describe(b: { collectionName: string }, ctx: RestContext): Promis
   return {
     collectionName: c.collection_name,
     collectionID: BigInt(c.collectionID),
-    description: c.schema.description,
+    description: schema.description,
     autoId: Boolean(pk?.autoID),
-    fields: c.schema.fields.map(describeField),
+    fields: schema.fields.map(describeField),
     functions: [],
     aliases: c.aliases,
-    indexes: indexes.map((d: any) => ({
+    indexes: indexes.map((d) => ({
       fieldName: d.field_name,
       indexName: d.index_name,
-      metricType: d.params.find((p: { key: string }) => p.key === 'metric_type')?.value ?? '',
+      metricType: d.params.find((p) => p.key === 'metric_type')?.value ?? '',
     })),
     load: state.status === 'fulfilled' ? state.value.state : '',
     shardsNum: c.shards_num,
     partitionsNum: BigInt(c.num_partitions),
     consistencyLevel: c.consistency_level,
-    enableDynamicField: c.schema.enable_dynamic_field,
+    enableDynamicField: schema.enable_dynamic_field,
     properties: c.properties,
   };
 }

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { encodeQueryVectors } from '../../milvus/placeholder.js';
 import { invalidParameter } from '../../milvus/status.js';
+import type { CollectionSchema__Output } from '../../proto/generated/milvus/proto/schema/CollectionSchema.js';
+import type { TemplateArrayValue__Output } from '../../proto/generated/milvus/proto/schema/TemplateArrayValue.js';
+import type { TemplateValue__Output } from '../../proto/generated/milvus/proto/schema/TemplateValue.js';
+import type { QueryReply, SearchReply } from '../coordinator/coordinator.js';
 import { RestCode, RestError } from './reply.js';
 import { collectionBody, consistency, consistencyLevel, exprParams, templateValues } from './requests.js';
 import { route, type RestContext, type Route } from './route.js';
@@ -23,15 +27,16 @@ const int = z.number().int().optional();
 const id = z.union([z.number(), z.string()]);
 const ids = z.union([id, z.array(id)]);
 
-async function describe(collectionName: string, ctx: RestContext): Promise<any> {
-  return (await ctx.writer.call('DescribeCollection', { collection_name: collectionName }, ctx.call)).schema;
+async function describe(collectionName: string, ctx: RestContext): Promise<CollectionSchema__Output> {
+  // The writer describes every collection it has with its schema.
+  return (await ctx.writer.call('DescribeCollection', { collection_name: collectionName }, ctx.call)).schema!;
 }
 
 /** `pk in {pk_ids}` with the keys bound as a template value, so no key is parsed as filter text. */
-async function byIds(collectionName: string, keys: z.infer<typeof ids>, ctx: RestContext) {
-  const pk = (await describe(collectionName, ctx)).fields.find((f: any) => f.is_primary_key);
+async function byIds(collectionName: string, keys: z.infer<typeof ids>, ctx: RestContext): Promise<{ expr: string; expr_template_values: Record<string, TemplateValue__Output> }> {
+  const pk = (await describe(collectionName, ctx)).fields.find((f) => f.is_primary_key)!;
   const list = [keys].flat();
-  let array: object;
+  let array: TemplateArrayValue__Output;
   if (pk.data_type === 'Int64') {
     const bad = list.find((k) => !(Number.isInteger(k) || (typeof k === 'string' && /^-?\d+$/.test(k))));
     if (bad !== undefined) {
@@ -49,7 +54,7 @@ const dataBody = collectionBody.extend({
   data: z.array(z.record(z.string(), z.unknown())),
 });
 
-async function write(method: 'Insert' | 'Upsert', b: z.infer<typeof dataBody>, ctx: RestContext): Promise<any> {
+async function write(method: 'Insert' | 'Upsert', b: z.infer<typeof dataBody>, ctx: RestContext) {
   if (b.data.length === 0) throw new RestError(RestCode.InvalidInsertData, 'fail to deal the insert data, error: data is empty');
   const schema = await describe(b.collectionName, ctx);
   return ctx.writer.call(method, {
@@ -61,8 +66,8 @@ async function write(method: 'Insert' | 'Upsert', b: z.infer<typeof dataBody>, c
 }
 
 /** The rows of a query result. */
-function queryRows(res: any, ctx: RestContext): Record<string, unknown>[] {
-  const fields: any[] = res.fields_data;
+function queryRows(res: QueryReply, ctx: RestContext): Record<string, unknown>[] {
+  const fields = res.fields_data;
   return fieldsDataToRows(fields, fields.length ? columnLength(fields[0]) : 0, ctx.allowInt64);
 }
 
@@ -100,13 +105,13 @@ function searchParams(b: Pick<z.infer<typeof searchBody>, 'limit' | 'offset' | '
 }
 
 /** Search rows (the key, the output fields and `distance`) and the per-query `topks`. */
-function searchReply(res: Record<string, unknown>, ctx: RestContext): { data: Record<string, unknown>[]; topks: number[] } {
-  const r: any = res.results;
+function searchReply(res: SearchReply, ctx: RestContext): { data: Record<string, unknown>[]; topks: number[] } {
+  const r = res.results;
   const keys = idsOut(r.ids, ctx.allowInt64);
   const rows = fieldsDataToRows(r.fields_data, keys.length, ctx.allowInt64);
   rows.forEach((row, i) => {
     row[r.primary_field_name] = keys[i];
-    row.distance = float32(r.scores[i]);
+    row.distance = float32(r.scores[i]!);
   });
   return { data: rows, topks: r.topks.map(Number) };
 }
@@ -150,7 +155,7 @@ export const entityRoutes: Record<string, Route> = {
   }),
 
   delete: route(collectionBody.extend({ filter: z.string().optional(), id: ids.optional(), partitionName: z.string().optional(), exprParams }), async (b, ctx) => {
-    let target: { expr: string; expr_template_values: Record<string, object> };
+    let target: { expr: string; expr_template_values: Record<string, TemplateValue__Output> };
     if (b.filter) target = { expr: b.filter, expr_template_values: templateValues(b.exprParams) };
     else if (b.id !== undefined) target = await byIds(b.collectionName, b.id, ctx);
     else throw new RestError(RestCode.MissingRequiredParameters, 'missing required parameters, error: filter or id is required');
@@ -196,7 +201,6 @@ export const entityRoutes: Record<string, Route> = {
       collection_name: b.collectionName,
       placeholder_group: encodeQueryVectors(b.data),
       dsl: b.filter ?? '',
-      dsl_type: 'BoolExprV1',
       expr_template_values: templateValues(b.exprParams),
       output_fields: b.outputFields ?? [],
       partition_names: b.partitionNames ?? [],
@@ -217,7 +221,6 @@ export const entityRoutes: Record<string, Route> = {
         collection_name: b.collectionName,
         placeholder_group: encodeQueryVectors(sub.data),
         dsl: sub.filter ?? '',
-        dsl_type: 'BoolExprV1',
         expr_template_values: templateValues(sub.exprParams),
         search_params: params,
         nq: String(sub.data.length),

@@ -49,7 +49,7 @@ export const indexRoutes: Record<string, Route> = {
   describe: route(indexBody, async (b, ctx) => {
     const res = await ctx.writer.call('DescribeIndex', { collection_name: b.collectionName, index_name: b.indexName }, ctx.call);
     return {
-      data: res.index_descriptions.map((d: any) => ({
+      data: res.index_descriptions.map((d) => ({
         indexName: d.index_name,
         fieldName: d.field_name,
         indexType: paramValue(d.params, 'index_type'),
@@ -66,7 +66,7 @@ export const indexRoutes: Record<string, Route> = {
   list: route(collectionBody, async (b, ctx) => {
     try {
       const res = await ctx.writer.call('DescribeIndex', { collection_name: b.collectionName }, ctx.call);
-      return { data: res.index_descriptions.map((d: any) => d.index_name) };
+      return { data: res.index_descriptions.map((d) => d.index_name) };
     } catch (e) {
       // A collection without indexes lists none, as in Milvus.
       if (e instanceof MilvusError && e.code === Code.IndexNotFound) return { data: [] };

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { invalidParameter } from '../../milvus/status.js';
+import type { ConsistencyLevel__Output } from '../../proto/generated/milvus/proto/common/ConsistencyLevel.js';
+import type { TemplateArrayValue__Output } from '../../proto/generated/milvus/proto/schema/TemplateArrayValue.js';
+import type { TemplateValue__Output } from '../../proto/generated/milvus/proto/schema/TemplateValue.js';
 
 /**
  * Request pieces shared by every resource. Field names and defaults follow Milvus's REST v2
@@ -16,14 +19,15 @@ export const collectionBody = base.extend({ collectionName: name });
 
 export const partitionBody = collectionBody.extend({ partitionName: name });
 
-const CONSISTENCY_LEVELS = ['Strong', 'Session', 'Bounded', 'Eventually', 'Customized'];
+const CONSISTENCY_LEVELS: readonly string[] = ['Strong', 'Session', 'Bounded', 'Eventually', 'Customized'] satisfies ConsistencyLevel__Output[];
+const isConsistencyLevel = (level: string): level is ConsistencyLevel__Output => CONSISTENCY_LEVELS.includes(level);
 
 export const consistencyLevel = z.string().optional();
 
 /** The request's consistency fields: the collection's default unless a level is named. */
-export function consistency(level: string | undefined): { consistency_level?: string; use_default_consistency: boolean } {
+export function consistency(level: string | undefined): { consistency_level?: ConsistencyLevel__Output; use_default_consistency: boolean } {
   if (!level) return { use_default_consistency: true };
-  if (!CONSISTENCY_LEVELS.includes(level)) {
+  if (!isConsistencyLevel(level)) {
     throw invalidParameter(`consistencyLevel can only be [${CONSISTENCY_LEVELS.join(', ')}], got ${level}`);
   }
   return { consistency_level: level, use_default_consistency: false };
@@ -32,19 +36,23 @@ export function consistency(level: string | undefined): { consistency_level?: st
 /** `exprParams`: values bound to `{name}` placeholders of a filter. */
 export const exprParams = z.record(z.string(), z.unknown()).optional();
 
-const isInt = (v: unknown) => typeof v === 'number' && Number.isInteger(v);
+const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
+const isBoolean = (v: unknown): v is boolean => typeof v === 'boolean';
+const isNumber = (v: unknown): v is number => typeof v === 'number';
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isArray = (v: unknown): v is unknown[] => Array.isArray(v);
 
-function templateArray(values: unknown[]): object {
-  const all = (test: (v: unknown) => boolean) => values.every(test);
-  if (all((v) => typeof v === 'boolean')) return { data: 'bool_data', bool_data: { data: values } };
-  if (all(isInt)) return { data: 'long_data', long_data: { data: values.map(String) } };
-  if (all((v) => typeof v === 'number')) return { data: 'double_data', double_data: { data: values } };
-  if (all((v) => typeof v === 'string')) return { data: 'string_data', string_data: { data: values } };
-  if (all(Array.isArray)) return { data: 'array_data', array_data: { data: values.map((v) => templateArray(v as unknown[])) } };
+/** Template values in the shape grpc-js decodes them into, which the coordinator reads. */
+function templateArray(values: unknown[]): TemplateArrayValue__Output {
+  if (values.every(isBoolean)) return { data: 'bool_data', bool_data: { data: values } };
+  if (values.every(isInt)) return { data: 'long_data', long_data: { data: values.map(String) } };
+  if (values.every(isNumber)) return { data: 'double_data', double_data: { data: values } };
+  if (values.every(isString)) return { data: 'string_data', string_data: { data: values } };
+  if (values.every(isArray)) return { data: 'array_data', array_data: { data: values.map((v) => templateArray(v)) } };
   return { data: 'json_data', json_data: { data: values.map((v) => Buffer.from(JSON.stringify(v))) } };
 }
 
-function templateValue(v: unknown, key: string): object {
+function templateValue(v: unknown, key: string): TemplateValue__Output {
   if (typeof v === 'boolean') return { val: 'bool_val', bool_val: v };
   if (isInt(v)) return { val: 'int64_val', int64_val: String(v) };
   if (typeof v === 'number') return { val: 'float_val', float_val: v };
@@ -54,6 +62,6 @@ function templateValue(v: unknown, key: string): object {
 }
 
 /** `exprParams` as the `expr_template_values` map of a Milvus request. */
-export function templateValues(params: Record<string, unknown> | undefined): Record<string, object> {
+export function templateValues(params: Record<string, unknown> | undefined): Record<string, TemplateValue__Output> {
   return Object.fromEntries(Object.entries(params ?? {}).map(([k, v]) => [k, templateValue(v, k)]));
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { MilvusClientRequest, MilvusMethod } from '../../milvus/methods.js';
 import { SEARCH_SCOPE_CHANGES, type Coordinator } from '../coordinator/coordinator.js';
 import type { CallContext } from '../coordinator/fanout.js';
 import type { Reply } from './reply.js';
@@ -27,7 +28,7 @@ export const route = <S extends z.ZodType>(body: S, handle: (body: z.infer<S>, c
  * A call whose answer carries nothing: `{code: 0, data: {}}` once the writer succeeds (and,
  * for a change of what searches cover, once the coordinator's metadata has it).
  */
-export const relay = <S extends z.ZodType>(body: S, method: string, request: (b: z.infer<S>) => object): Route =>
+export const relay = <S extends z.ZodType, M extends MilvusMethod>(body: S, method: M, request: (b: z.infer<S>) => MilvusClientRequest<M>): Route =>
   route(body, async (b, ctx) => {
     await ctx.writer.call(method, request(b), ctx.call);
     if (SEARCH_SCOPE_CHANGES.has(method)) await ctx.coordinator.catchUp(ctx.call.deadline).catch(() => undefined);

@@ -1,3 +1,8 @@
+import type { CollectionSchema__Output } from '../../proto/generated/milvus/proto/schema/CollectionSchema.js';
+import type { FieldData, FieldData__Output } from '../../proto/generated/milvus/proto/schema/FieldData.js';
+import type { FieldSchema__Output } from '../../proto/generated/milvus/proto/schema/FieldSchema.js';
+import type { IDs__Output } from '../../proto/generated/milvus/proto/schema/IDs.js';
+import type { ScalarField__Output } from '../../proto/generated/milvus/proto/schema/ScalarField.js';
 import { RestCode, RestError } from './reply.js';
 
 /**
@@ -28,13 +33,13 @@ export function float32(x: number): number {
 const invalidRow = (row: number, message: string) => new RestError(RestCode.InvalidInsertData, `fail to deal the insert data, error: row ${row}: ${message}`);
 
 /** One described field's column over all rows, or undefined when every row leaves it out. */
-function column(field: any, rows: Record<string, unknown>[]): object | undefined {
-  const type: string = field.data_type;
+function column(field: FieldSchema__Output, rows: Record<string, unknown>[]): FieldData | undefined {
+  const type = field.data_type;
   const optional = field.nullable || field.default_value?.data;
   if (field.is_primary_key && field.autoID && rows.every((r) => r[field.name] === undefined)) return undefined;
   const base = { type, field_name: field.name, is_dynamic: false };
   if (type === 'FloatVector') {
-    const dim = Number(field.type_params.find((p: { key: string }) => p.key === 'dim')?.value);
+    const dim = Number(field.type_params.find((p) => p.key === 'dim')?.value);
     const data: number[] = [];
     rows.forEach((r, i) => {
       const v = r[field.name];
@@ -73,14 +78,14 @@ function placeholder(type: string): unknown {
   }
 }
 
-function scalarIn(type: string, v: unknown, field: any): unknown {
+function scalarIn(type: string, v: unknown, field: FieldSchema__Output): unknown {
   switch (type) {
     case 'Int64': return typeof v === 'number' || typeof v === 'string' ? String(v) : v;
     // As in Milvus, a string is JSON text; any other value is the document itself.
     case 'JSON': return Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
     case 'Array': {
       if (!Array.isArray(v)) return v;
-      const element: string = field.element_type;
+      const element = field.element_type;
       return { [SCALAR_KEY[element] ?? 'string_data']: { data: element === 'Int64' ? v.map(String) : v } };
     }
     default: return v;
@@ -91,8 +96,8 @@ function scalarIn(type: string, v: unknown, field: any): unknown {
  * Insert or upsert rows as `fields_data`, by the collection's described schema. Keys that are
  * not fields go to the dynamic field when it is on, and are refused otherwise.
  */
-export function rowsToFieldsData(schema: any, rows: Record<string, unknown>[]): object[] {
-  const fields: any[] = schema.fields;
+export function rowsToFieldsData(schema: CollectionSchema__Output, rows: Record<string, unknown>[]): FieldData[] {
+  const fields = schema.fields;
   const names = new Set(fields.map((f) => f.name));
   const columns = fields.map((f) => column(f, rows)).filter((c) => c !== undefined);
   if (!schema.enable_dynamic_field) {
@@ -106,19 +111,25 @@ export function rowsToFieldsData(schema: any, rows: Record<string, unknown>[]): 
   return [...columns, { type: 'JSON', field_name: '$meta', is_dynamic: true, scalars: { json_data: { data: dynamic } } }];
 }
 
-/** The payload of a ScalarField (a column, or one row of an Array column): its one data member. */
-function scalarValues(s: any): { key: string; values: any[] } {
-  const key = Object.keys(s ?? {}).find((k) => k !== 'data' && s[k] != null) ?? '';
-  return { key, values: key ? s[key].data ?? [] : [] };
+type ScalarMember = Exclude<keyof ScalarField__Output, 'data'>;
+
+/**
+ * The payload of a ScalarField (a column, or one row of an Array column): its one data member,
+ * found by its value since the coordinator's merged columns do not name it in `data`.
+ */
+function scalarValues(s: ScalarField__Output | null | undefined): { key: ScalarMember | ''; values: unknown[] } {
+  const key = s ? (Object.keys(s) as (keyof ScalarField__Output)[]).find((k): k is ScalarMember => k !== 'data' && s[k] != null) : undefined;
+  return key ? { key, values: s![key]!.data ?? [] } : { key: '', values: [] };
 }
 
-function scalarOut(key: string, v: any, allowInt64: boolean): unknown {
+/** One value of the ScalarField member `key`, as REST renders it. */
+function scalarOut(key: ScalarMember | '', v: unknown, allowInt64: boolean): unknown {
   switch (key) {
-    case 'long_data': return allowInt64 ? BigInt(v) : String(v);
-    case 'float_data': return float32(v);
-    case 'json_data': return Buffer.from(v).toString('utf8');
+    case 'long_data': return allowInt64 ? BigInt(v as string) : String(v);
+    case 'float_data': return float32(v as number);
+    case 'json_data': return Buffer.from(v as Uint8Array).toString('utf8');
     case 'array_data': {
-      const element = scalarValues(v);
+      const element = scalarValues(v as ScalarField__Output);
       return element.values.map((e) => scalarOut(element.key, e, allowInt64));
     }
     default: return v;
@@ -128,12 +139,12 @@ function scalarOut(key: string, v: any, allowInt64: boolean): unknown {
 /** Reads row `i` of one FieldData into `row`. */
 type ColumnReader = (row: Record<string, unknown>, i: number) => void;
 
-function reader(fd: any, allowInt64: boolean): ColumnReader {
-  const valid: boolean[] = fd.valid_data ?? [];
+function reader(fd: FieldData__Output, allowInt64: boolean): ColumnReader {
+  const valid = fd.valid_data ?? [];
   const isNull = (i: number) => valid.length > 0 && !valid[i];
   if (fd.vectors) {
     const dim = Number(fd.vectors.dim);
-    const data: number[] = fd.vectors.float_vector?.data ?? [];
+    const data = fd.vectors.float_vector?.data ?? [];
     return (row, i) => {
       row[fd.field_name] = data.slice(i * dim, (i + 1) * dim).map(float32);
     };
@@ -141,7 +152,7 @@ function reader(fd: any, allowInt64: boolean): ColumnReader {
   const { key, values } = scalarValues(fd.scalars);
   if (fd.is_dynamic) {
     return (row, i) => {
-      if (!isNull(i)) Object.assign(row, JSON.parse(Buffer.from(values[i]).toString('utf8')));
+      if (!isNull(i)) Object.assign(row, JSON.parse(Buffer.from(values[i] as Uint8Array).toString('utf8')));
     };
   }
   return (row, i) => {
@@ -150,7 +161,7 @@ function reader(fd: any, allowInt64: boolean): ColumnReader {
 }
 
 /** `count` rows from result columns. */
-export function fieldsDataToRows(fieldsData: any[], count: number, allowInt64: boolean): Record<string, unknown>[] {
+export function fieldsDataToRows(fieldsData: FieldData__Output[], count: number, allowInt64: boolean): Record<string, unknown>[] {
   const readers = fieldsData.map((fd) => reader(fd, allowInt64));
   return Array.from({ length: count }, (_, i) => {
     const row: Record<string, unknown> = {};
@@ -160,13 +171,13 @@ export function fieldsDataToRows(fieldsData: any[], count: number, allowInt64: b
 }
 
 /** The number of rows a result column holds. */
-export function columnLength(fd: any): number {
+export function columnLength(fd: FieldData__Output): number {
   if (fd.vectors) return (fd.vectors.float_vector?.data?.length ?? 0) / Number(fd.vectors.dim);
   return scalarValues(fd.scalars).values.length;
 }
 
 /** Primary keys of a result (`schema.IDs`), typed like the rows' int64 values. */
-export function idsOut(ids: any, allowInt64: boolean): unknown[] {
-  if (ids?.int_id) return (ids.int_id.data as string[]).map((k) => scalarOut('long_data', k, allowInt64));
+export function idsOut(ids: IDs__Output | null | undefined, allowInt64: boolean): unknown[] {
+  if (ids?.int_id) return ids.int_id.data.map((k) => scalarOut('long_data', k, allowInt64));
   return ids?.str_id?.data ?? [];
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
-import { CollectionSchemaType, milvusRoot } from '../../milvus/proto.js';
+import { CollectionSchemaMessage, milvusRoot } from '../../milvus/proto.js';
 import { invalidParameter } from '../../milvus/status.js';
+import type { DataType__Output } from '../../proto/generated/milvus/proto/schema/DataType.js';
+import type { FieldSchema, FieldSchema__Output } from '../../proto/generated/milvus/proto/schema/FieldSchema.js';
+import type { ValueField, ValueField__Output } from '../../proto/generated/milvus/proto/schema/ValueField.js';
 import { name } from './requests.js';
 
 /**
@@ -9,7 +12,8 @@ import { name } from './requests.js';
  * describes it. Support for each type is the writer's to decide; this only translates.
  */
 
-const DATA_TYPES = new Set(Object.keys(milvusRoot.lookupEnum('milvus.proto.schema.DataType').values));
+const DATA_TYPES = new Set<string>(Object.keys(milvusRoot.lookupEnum('milvus.proto.schema.DataType').values));
+const isDataType = (v: string): v is DataType__Output => DATA_TYPES.has(v);
 
 const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
@@ -38,34 +42,23 @@ interface KeyValue {
   value: string;
 }
 
-/** A field in the plain `schema.FieldSchema` shape. */
-export interface MilvusField {
-  name: string;
-  data_type: string;
-  is_primary_key?: boolean;
-  autoID?: boolean;
-  nullable?: boolean;
-  is_partition_key?: boolean;
-  description?: string;
-  element_type?: string;
-  type_params?: KeyValue[];
-  default_value?: Record<string, unknown> | null;
-}
+/** A field in the `schema.FieldSchema` shape, named and typed. */
+export type MilvusField = FieldSchema & { name: string; data_type: DataType__Output };
 
-function dataType(value: string, what: string): string {
-  if (!DATA_TYPES.has(value)) throw invalidParameter(`${what} ${value} is invalid(case sensitive)`);
+function dataType(value: string, what: string): DataType__Output {
+  if (!isDataType(value)) throw invalidParameter(`${what} ${value} is invalid(case sensitive)`);
   return value;
 }
 
 /** The `schema.ValueField` of a default value, checked against the field's type. */
-function defaultValue(type: string, v: string | number | boolean, field: string): Record<string, unknown> {
+function defaultValue(type: DataType__Output, v: string | number | boolean, field: string): ValueField {
   const wrong = () => invalidParameter(`field ${field}: cannot use ${JSON.stringify(v)} as the default value of a ${type} field`);
   switch (type) {
     case 'Bool':
       if (typeof v !== 'boolean') throw wrong();
       return { bool_data: v };
     case 'Int8': case 'Int16': case 'Int32':
-      if (!Number.isInteger(v)) throw wrong();
+      if (typeof v !== 'number' || !Number.isInteger(v)) throw wrong();
       return { int_data: v };
     case 'Int64':
       if (!Number.isInteger(v) && !(typeof v === 'string' && /^-?\d+$/.test(v))) throw wrong();
@@ -105,20 +98,19 @@ export function restField(f: FieldBody, autoID: boolean): MilvusField {
 /** The serialized `schema.CollectionSchema` of a CreateCollection request. */
 export function encodeSchema(collectionName: string, fields: MilvusField[], enableDynamicField: boolean, description = ''): Buffer {
   const pk = fields.find((f) => f.is_primary_key);
-  const message = CollectionSchemaType.fromObject({
+  return CollectionSchemaMessage.encode({
     name: collectionName,
     description,
     autoID: Boolean(pk?.autoID),
     enable_dynamic_field: enableDynamicField,
     fields,
   });
-  return Buffer.from(CollectionSchemaType.encode(message).finish());
 }
 
-const defaultOf = (v: any): unknown => (v?.data ? (v.data === 'long_data' ? BigInt(v.long_data) : v[v.data]) : undefined);
+const defaultOf = (v: ValueField__Output | null): unknown => (v?.data ? (v.data === 'long_data' ? BigInt(v.long_data!) : v[v.data]) : undefined);
 
 /** A described field in REST v2's shape (`name`, `type`, `primaryKey`, `params`...). */
-export function describeField(f: any): Record<string, unknown> {
+export function describeField(f: FieldSchema__Output): Record<string, unknown> {
   const out: Record<string, unknown> = {
     name: f.name,
     id: BigInt(f.fieldID),
@@ -131,7 +123,7 @@ export function describeField(f: any): Record<string, unknown> {
     nullable: f.nullable,
     defaultValue: defaultOf(f.default_value),
   };
-  if (f.type_params?.length) out.params = f.type_params.map((p: KeyValue) => ({ key: p.key, value: p.value }));
+  if (f.type_params.length) out.params = f.type_params.map((p) => ({ key: p.key, value: p.value }));
   if (f.data_type === 'Array') out.elementType = f.element_type;
   return out;
 }

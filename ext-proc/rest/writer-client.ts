@@ -1,8 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
+import type { MilvusClientReply, MilvusClientRequest, MilvusMethod } from '../../milvus/methods.js';
 import { MilvusService } from '../../milvus/proto.js';
 import { replyShape, statusOfReply } from '../../milvus/reply-shape.js';
 import { Code, MilvusError, type LegacyErrorCode } from '../../milvus/status.js';
 import { MAX_MESSAGE_BYTES } from '../../runtime/grpc-server.js';
+import { unaryCall, type UnaryMethodDefinition } from '../../runtime/unary-call.js';
 import type { CallContext } from '../coordinator/fanout.js';
 
 /**
@@ -11,30 +13,24 @@ import type { CallContext } from '../coordinator/fanout.js';
  * Success becomes the MilvusError it describes, so its code reaches the REST client as is.
  */
 export class WriterClient {
-  private readonly client: grpc.Client & Record<string, any>;
+  private readonly client: grpc.Client;
 
   constructor(address: string) {
     this.client = new MilvusService(address, grpc.credentials.createInsecure(), {
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
       'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
-    }) as grpc.Client & Record<string, any>;
+    });
   }
 
-  call(method: string, request: object, ctx: CallContext): Promise<any> {
-    return new Promise((resolve, reject) => {
-      const cancel = () => call.cancel();
-      const call = this.client[method](request, ctx.metadata, { deadline: ctx.deadline }, (err: grpc.ServiceError | null, res: any) => {
-        ctx.signal.removeEventListener('abort', cancel);
-        if (err) return reject(err);
-        const status = statusOfReply(replyShape(method), res)!;
-        if (status.error_code !== 'Success') {
-          return reject(new MilvusError(status.error_code as LegacyErrorCode, status.code || Code.ServiceInternal, status.reason));
-        }
-        resolve(res);
-      });
-      if (ctx.signal.aborted) cancel();
-      else ctx.signal.addEventListener('abort', cancel, { once: true });
-    });
+  async call<M extends MilvusMethod>(method: M, request: MilvusClientRequest<M>, ctx: CallContext): Promise<MilvusClientReply<M>> {
+    // Indexed by a type parameter, the definition's types are not narrowed to this method's.
+    const definition = MilvusService.service[method] as UnaryMethodDefinition<MilvusClientRequest<M>, MilvusClientReply<M>>;
+    const res = await unaryCall(this.client, definition, request, ctx);
+    const status = statusOfReply(replyShape(method), res)!;
+    if (status.error_code !== 'Success') {
+      throw new MilvusError(status.error_code as LegacyErrorCode, status.code || Code.ServiceInternal, status.reason);
+    }
+    return res;
   }
 
   close(): void {

@@ -1,5 +1,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import { encodeView, type CollectionView } from '../../meta/collection-view.js';
+import type { MetadataEvent } from '../../proto/generated/mishards/data/MetadataEvent.js';
+import type { MetadataFeedHandlers } from '../../proto/generated/mishards/data/MetadataFeed.js';
+import type { VersionRequest__Output } from '../../proto/generated/mishards/data/VersionRequest.js';
+import type { VersionResponse } from '../../proto/generated/mishards/data/VersionResponse.js';
+import type { WatchRequest__Output } from '../../proto/generated/mishards/data/WatchRequest.js';
 import type { Writer } from './writer.js';
 
 /**
@@ -7,10 +12,10 @@ import type { Writer } from './writer.js';
  * change as the writer makes it. Subscribing before writing the snapshot (all synchronous)
  * means no change falls between the two.
  */
-export function metadataFeedImplementation(writer: Writer): grpc.UntypedServiceImplementation {
+export function metadataFeedImplementation(writer: Writer): MetadataFeedHandlers {
   return {
-    Watch(call: grpc.ServerWritableStream<unknown, unknown>) {
-      const event = (name: string, view: CollectionView | undefined, snapshotDone = false) => ({
+    Watch(call: grpc.ServerWritableStream<WatchRequest__Output, MetadataEvent>) {
+      const event = (name: string, view: CollectionView | undefined, snapshotDone = false): MetadataEvent => ({
         version: String(writer.version),
         collection_name: name,
         view_json: view ? encodeView(view) : '',
@@ -30,7 +35,7 @@ export function metadataFeedImplementation(writer: Writer): grpc.UntypedServiceI
       for (const c of writer.collections.values()) call.write(event(c.record.name, writer.view(c)));
       call.write(event('', undefined, true));
     },
-    Version(_call: grpc.ServerUnaryCall<unknown, unknown>, callback: grpc.sendUnaryData<unknown>) {
+    Version(_call: grpc.ServerUnaryCall<VersionRequest__Output, VersionResponse>, callback: grpc.sendUnaryData<VersionResponse>) {
       callback(null, { version: String(writer.version) });
     },
   };

@@ -9,7 +9,7 @@ import {
 } from '../../milvus/search-request.js';
 import { describeResourceGroupReply, listResourceGroupsReply } from '../../milvus/resource-groups.js';
 import { decodeCollectionSchema, encodeCollectionSchema, validateName } from '../../milvus/schema-codec.js';
-import type { MilvusHandler } from '../../milvus/service.js';
+import type { MilvusHandlers, MilvusRequest, MilvusResponse } from '../../milvus/methods.js';
 import {
   Code, collectionNotFound, indexNotFound, invalidParameter, MilvusError, partitionNotFound, partitionNotLoaded, successStatus,
 } from '../../milvus/status.js';
@@ -27,7 +27,7 @@ import { DEFAULT_PARTITION, type Writer } from './writer.js';
 const DEFAULT_DB = { name: 'default', id: '1' };
 const METRICS = new Set(['L2', 'IP', 'COSINE']);
 const INDEX_TYPES = new Set(['FLAT', 'HNSW', 'AUTOINDEX']);
-const CONSISTENCY = ['Strong', 'Session', 'Bounded', 'Eventually', 'Customized'];
+const CONSISTENCY = ['Strong', 'Session', 'Bounded', 'Eventually', 'Customized'] as const;
 
 const kv = (pairs: { key: string; value: string }[] | undefined) => new Map((pairs ?? []).map((p) => [p.key, p.value] as const));
 
@@ -42,7 +42,7 @@ export interface WriterProcess {
   meter: ResourceMeter;
 }
 
-function describeCollection(c: CollectionState): Record<string, unknown> {
+function describeCollection(c: CollectionState): MilvusResponse<'DescribeCollection'> {
   const created = c.record.createdAt;
   return {
     schema: encodeCollectionSchema(c.schema),
@@ -68,7 +68,7 @@ function describeCollection(c: CollectionState): Record<string, unknown> {
  * The Milvus 2.x API of the writable node: request validation, Milvus status codes and
  * response shapes over the Writer's state machine.
  */
-export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Record<string, MilvusHandler> {
+export function writerMilvusHandlers(writer: Writer, self: WriterProcess): MilvusHandlers {
   const collection = (name: string): CollectionState => {
     if (!name) throw invalidParameter('collection name should not be empty');
     const c = writer.collections.get(name);
@@ -91,13 +91,13 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Recor
    * ShowPartitionsType.Loaded) the loaded ones, or the named ones if each is loaded, as Milvus
    * answers it.
    */
-  const shownPartitions = (c: CollectionState, req: any) => {
+  const shownPartitions = (c: CollectionState, req: MilvusRequest<'ShowPartitions'>) => {
     if (req.type !== 'InMemory') return [...c.partitions.values()];
     if (req.partition_names?.length) return loadedPartitions(c, req.partition_names);
     return [...c.partitions.values()].filter((p) => p.loaded);
   };
   /** The collection and the partitions a search or query covers (see searchScope). */
-  const searchTarget = (req: any) => {
+  const searchTarget = (req: MilvusRequest<'Search' | 'HybridSearch' | 'Query'>) => {
     const c = collection(req.collection_name);
     return { c, segments: c.segments(searchScope(c.record.name, c.partitions.values(), req.partition_names)) };
   };
@@ -109,7 +109,8 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Recor
     resources: await self.meter.read(), collectionIds: servedCollectionIds(source), connected: [],
   });
 
-  const indexDescriptions = (req: any) => {
+  // GetIndexStatistics names no field.
+  const indexDescriptions = (req: MilvusRequest<'GetIndexStatistics'> & Partial<Pick<MilvusRequest<'DescribeIndex'>, 'field_name'>>): MilvusResponse<'DescribeIndex'> => {
     const c = collection(req.collection_name);
     const idx = c.vectorIndex();
     if (!idx || (req.index_name && req.index_name !== idx.indexName) || (req.field_name && req.field_name !== idx.fieldName)) throw indexNotFound(req.collection_name);
@@ -135,7 +136,7 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Recor
     };
   };
 
-  const insertOrUpsert = async (req: any, upsert: boolean) => {
+  const insertOrUpsert = async (req: MilvusRequest<'Insert' | 'Upsert'>, upsert: boolean): Promise<MilvusResponse<'Insert'>> => {
     const c = collection(req.collection_name);
     const partitionName = req.partition_name || DEFAULT_PARTITION;
     const partition = c.partitions.get(partitionName);
@@ -428,7 +429,7 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Recor
 
     async FlushAll(req) {
       const started = Date.now();
-      const targets: string[] = (req.flush_targets ?? []).flatMap((t: any) => t.collection_names ?? []);
+      const targets: string[] = (req.flush_targets ?? []).flatMap((t) => t.collection_names ?? []);
       const states = targets.length ? targets.map(collection) : [...writer.collections.values()];
       await Promise.all(states.map((c) => writer.flush(c)));
       return { flush_all_ts: hybridTs(started) };

@@ -117,7 +117,7 @@ afterEach(() => {
 describe('fan-out', () => {
   it('asks one replica and returns its answer', async () => {
     const r = rig();
-    const result = r.fanout.call<Answer>(group('a', 'b'), 'SearchSegments', {}, r.ctx);
+    const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx);
     const first = await r.nodes.next();
     expect([first.address, first.method]).toEqual(['a', 'SearchSegments']);
     first.answer();
@@ -132,7 +132,7 @@ describe('fan-out', () => {
     const r = rig();
     const firsts: string[] = [];
     for (let i = 0; i < 4; i++) {
-      const result = r.fanout.call<Answer>(group('a', 'b', 'c'), 'SearchSegments', {}, r.ctx);
+      const result = r.fanout.call(group('a', 'b', 'c'), 'SearchSegments', {}, r.ctx);
       const call = await r.nodes.next();
       firsts.push(call.address);
       call.answer();
@@ -143,7 +143,7 @@ describe('fan-out', () => {
 
   it('fails over to the next replica at once on a retriable gRPC error, and reports the failed one', async () => {
     const r = rig();
-    const result = r.fanout.call<Answer>(group('a', 'b'), 'SearchSegments', {}, r.ctx);
+    const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx);
     (await r.nodes.next()).fail(grpc.status.UNAVAILABLE, 'connection refused');
     // No hedge delay passes: the failure alone moves on.
     const second = await r.nodes.next();
@@ -155,7 +155,7 @@ describe('fan-out', () => {
 
   it('fails over when a replica answers that it has not loaded a segment', async () => {
     const r = rig();
-    const result = r.fanout.call<Answer>(group('a', 'b'), 'SearchSegments', {}, r.ctx);
+    const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx);
     (await r.nodes.next()).answer({ status: { code: Code.SegmentNotLoaded, reason: 'segments not loaded on this node: 7' } });
     (await r.nodes.next()).answer();
     await expect(result).resolves.toMatchObject({ from: 'b' });
@@ -164,7 +164,7 @@ describe('fan-out', () => {
 
   it('does not retry an error status of the request itself', async () => {
     const r = rig();
-    const result = r.fanout.call<Answer>(group('a', 'b'), 'SearchSegments', {}, r.ctx);
+    const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx);
     (await r.nodes.next()).answer({ status: { code: Code.ParameterInvalid, reason: 'bad filter' } });
     const err = await result.catch((e) => e);
     expect(err).toBeInstanceOf(MilvusError);
@@ -176,7 +176,7 @@ describe('fan-out', () => {
 
   it('does not retry a non-retriable gRPC error', async () => {
     const r = rig();
-    const result = r.fanout.call<Answer>(group('a', 'b'), 'SearchSegments', {}, r.ctx);
+    const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx);
     (await r.nodes.next()).fail(grpc.status.UNIMPLEMENTED, 'unknown method');
     await expect(result).rejects.toMatchObject({ code: grpc.status.UNIMPLEMENTED });
     await vi.advanceTimersByTimeAsync(10 * HEDGE_MS);
@@ -186,7 +186,7 @@ describe('fan-out', () => {
 
   it('names the group and every replica\'s reason when all replicas fail', async () => {
     const r = rig();
-    const result = r.fanout.call<Answer>(group('a', 'b', 'c'), 'SearchSegments', {}, r.ctx);
+    const result = r.fanout.call(group('a', 'b', 'c'), 'SearchSegments', {}, r.ctx);
     (await r.nodes.next()).fail(grpc.status.UNAVAILABLE, 'connection refused');
     (await r.nodes.next()).answer({ status: { code: Code.SegmentNotLoaded, reason: 'segments not loaded on this node: 7' } });
     (await r.nodes.next()).fail(grpc.status.INTERNAL, 'stream reset');
@@ -200,7 +200,7 @@ describe('fan-out', () => {
 
   it('says "the writable node" when the writer fails, and names a set with no replica without calling anyone', async () => {
     const r = rig();
-    const writer = r.fanout.call<Answer>({ name: WRITER_SET, replicas: ['w'] }, 'SearchSegments', {}, r.ctx);
+    const writer = r.fanout.call({ name: WRITER_SET, replicas: ['w'] }, 'SearchSegments', {}, r.ctx);
     (await r.nodes.next()).fail(grpc.status.UNAVAILABLE, 'connection refused');
     await expect(writer).rejects.toThrow(/^the writable node is unavailable: w: .*connection refused$/);
     await expect(r.fanout.call(group(), 'SearchSegments', {}, r.ctx)).rejects.toThrow('reader group g1 is unavailable: no live replica');
@@ -210,7 +210,7 @@ describe('fan-out', () => {
   describe('hedging', () => {
     it('asks a second replica only once the first is slower than the hedge delay', async () => {
       const r = rig();
-      const result = r.fanout.call<Answer>(group('a', 'b', 'c'), 'SearchSegments', {}, r.ctx);
+      const result = r.fanout.call(group('a', 'b', 'c'), 'SearchSegments', {}, r.ctx);
       await vi.advanceTimersByTimeAsync(HEDGE_MS - 1);
       expect(r.nodes.calls.map((c) => c.address)).toEqual(['a']);
       await vi.advanceTimersByTimeAsync(1);
@@ -224,7 +224,7 @@ describe('fan-out', () => {
 
     it('takes the first answer and cancels the slower replica', async () => {
       const r = rig();
-      const result = r.fanout.call<Answer>(group('a', 'b'), 'SearchSegments', {}, r.ctx);
+      const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx);
       const slow = await r.nodes.next();
       await vi.advanceTimersByTimeAsync(HEDGE_MS);
       const hedge = await r.nodes.next();
@@ -239,7 +239,7 @@ describe('fan-out', () => {
 
     it('cancels the hedge when the first replica answers first', async () => {
       const r = rig();
-      const result = r.fanout.call<Answer>(group('a', 'b'), 'SearchSegments', {}, r.ctx);
+      const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx);
       const first = await r.nodes.next();
       await vi.advanceTimersByTimeAsync(HEDGE_MS);
       const hedge = await r.nodes.next();
@@ -251,7 +251,7 @@ describe('fan-out', () => {
 
     it('keeps waiting for the slow replica when the hedge fails', async () => {
       const r = rig();
-      const result = r.fanout.call<Answer>(group('a', 'b'), 'SearchSegments', {}, r.ctx);
+      const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx);
       const slow = await r.nodes.next();
       await vi.advanceTimersByTimeAsync(HEDGE_MS);
       (await r.nodes.next()).fail(grpc.status.UNAVAILABLE, 'connection refused');
@@ -265,7 +265,7 @@ describe('fan-out', () => {
   describe('cancellation and deadline', () => {
     it('cancels every sub-request in flight when the caller goes away, and asks nobody else', async () => {
       const r = rig();
-      const result = r.fanout.call<Answer>(group('a', 'b', 'c'), 'SearchSegments', {}, r.ctx);
+      const result = r.fanout.call(group('a', 'b', 'c'), 'SearchSegments', {}, r.ctx);
       await vi.advanceTimersByTimeAsync(HEDGE_MS);
       const started = [...r.nodes.calls];
       expect(started.map((c) => c.address)).toEqual(['a', 'b']);
@@ -289,7 +289,7 @@ describe('fan-out', () => {
 
     it('fails at the deadline without trying another replica', async () => {
       const r = rig(1000, { hedgeAfterMs: 5000 });
-      const result = r.fanout.call<Answer>(group('a', 'b'), 'SearchSegments', {}, r.ctx);
+      const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx);
       const outcome = result.catch((e) => e);
       await vi.advanceTimersByTimeAsync(1000);
       const err = await outcome;
@@ -305,7 +305,7 @@ describe('fan-out', () => {
       const r = rig(1000);
       const deadlines: number[] = [];
       const spy = vi.spyOn(r.nodes, 'call');
-      const result = r.fanout.call<Answer>(group('a', 'b'), 'SearchSegments', {}, r.ctx);
+      const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx);
       (await r.nodes.next()).fail(grpc.status.UNAVAILABLE);
       (await r.nodes.next()).answer();
       await result;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricType } from '../../engine/engine.js';
-import { SearchResultDataType, toPlainObject } from '../../milvus/proto.js';
+import { SearchResultDataMessage } from '../../milvus/proto.js';
+import type { FieldData } from '../../proto/generated/milvus/proto/schema/FieldData.js';
 import { gatherFieldsData, gatherIds, mergeQueryRows, mergeSearchResults, type PartialResult, type Pick } from '../../ext-proc/coordinator/merge.js';
 import { prng } from '../harness/prng.js';
 
@@ -13,11 +14,11 @@ import { prng } from '../harness/prng.js';
 type Hit = [key: number | bigint | string, score: number, ts: number];
 
 /** One node's answer to nq queries (each query's hits in the node's order), as the coordinator decodes it. */
-function partial(perQuery: Hit[][], fieldsData: object[] = []): PartialResult {
+function partial(perQuery: Hit[][], fieldsData: FieldData[] = []): PartialResult {
   const hits = perQuery.flat();
   const varchar = hits.some(([key]) => typeof key === 'string');
   const keys = hits.map(([key]) => String(key));
-  const message = SearchResultDataType.fromObject({
+  const message = SearchResultDataMessage.encode({
     num_queries: perQuery.length,
     top_k: Math.max(0, ...perQuery.map((q) => q.length)),
     scores: hits.map(([, score]) => score),
@@ -25,13 +26,13 @@ function partial(perQuery: Hit[][], fieldsData: object[] = []): PartialResult {
     topks: perQuery.map((q) => q.length),
     fields_data: fieldsData,
   });
-  return { data: toPlainObject(SearchResultDataType, SearchResultDataType.encode(message).finish()), timestamps: hits.map(([, , ts]) => ts) };
+  return { data: SearchResultDataMessage.decode(message), timestamps: hits.map(([, , ts]) => ts) };
 }
 
 /** A picked page as [key, score] pairs. */
 function read(partials: PartialResult[], page: Pick[]): [string, number][] {
-  const keys: string[] = gatherIds(partials, page, true).int_id.data;
-  return page.map((p, i) => [keys[i]!, partials[p.partial]!.data.scores[p.row]]);
+  const keys: string[] = gatherIds(partials, page, true).int_id!.data;
+  return page.map((p, i) => [keys[i]!, partials[p.partial]!.data.scores[p.row]!]);
 }
 
 describe('search merge', () => {
@@ -123,10 +124,10 @@ describe('search merge against brute force', () => {
     return Array.from({ length: nq }, (_, q) => {
       const hits: (Pick & { key: string; score: number; ts: number })[] = [];
       partials.forEach((p, i) => {
-        const keys: string[] = p.data.ids.int_id?.data ?? p.data.ids.str_id.data;
+        const keys: string[] = p.data.ids!.int_id?.data ?? p.data.ids!.str_id!.data;
         const start = p.data.topks.slice(0, q).reduce((n: number, k: string) => n + Number(k), 0);
         for (let row = start; row < start + Number(p.data.topks[q]); row++) {
-          hits.push({ partial: i, row, key: keys[row]!, score: p.data.scores[row], ts: p.timestamps[row]! });
+          hits.push({ partial: i, row, key: keys[row]!, score: p.data.scores[row]!, ts: p.timestamps[row]! });
         }
       });
       hits.sort((a, b) => sign * (a.score - b.score) || a.partial - b.partial || a.row - b.row);
@@ -168,7 +169,7 @@ describe('search merge against brute force', () => {
       expect(got, `seed ${seed}`).toEqual(reference(partials, nq, topk, offset, metric));
       // Whatever the duplicates, a page lists each key once, in the metric's order.
       for (const page of got) {
-        const keys = page.map((p) => (partials[p.partial]!.data.ids.int_id?.data ?? partials[p.partial]!.data.ids.str_id.data)[p.row]);
+        const keys = page.map((p) => (partials[p.partial]!.data.ids!.int_id?.data ?? partials[p.partial]!.data.ids!.str_id!.data)[p.row]);
         expect(new Set(keys).size, `seed ${seed}`).toBe(keys.length);
         const scores = page.map((p) => partials[p.partial]!.data.scores[p.row] as number);
         const sorted = [...scores].sort((a, b) => (metric === 'L2' ? a - b : b - a));
@@ -182,14 +183,14 @@ describe('query merge', () => {
   it('orders Int64 keys numerically, one row per key: its newest write', () => {
     const parts = [partial([[[10, 0, 1], [-3, 0, 1], [9007199254740993n, 0, 1]]]), partial([[[2, 0, 1], [10, 0, 7], [9007199254740992n, 0, 1]]])];
     const picks = mergeQueryRows(parts, true);
-    expect(gatherIds(parts, picks, true).int_id.data).toEqual(['-3', '2', '10', '9007199254740992', '9007199254740993']);
+    expect(gatherIds(parts, picks, true).int_id!.data).toEqual(['-3', '2', '10', '9007199254740992', '9007199254740993']);
     expect(picks[2]).toEqual({ partial: 1, row: 1 });
   });
 
   it('orders VarChar keys by their text and keeps the newest write wherever it comes first', () => {
     const parts = [partial([[['b', 0, 9], ['a', 0, 1]]]), partial([[['b', 0, 3], ['B', 0, 1]]])];
     const picks = mergeQueryRows(parts, false);
-    expect(gatherIds(parts, picks, false).str_id.data).toEqual(['B', 'a', 'b']);
+    expect(gatherIds(parts, picks, false).str_id!.data).toEqual(['B', 'a', 'b']);
     expect(picks[2]).toEqual({ partial: 0, row: 0 });
   });
 
@@ -200,11 +201,11 @@ describe('query merge', () => {
 });
 
 describe('output columns of the picked rows', () => {
-  const scalar = (name: string, values: number[], valid: boolean[] = []) =>
+  const scalar = (name: string, values: number[], valid: boolean[] = []): FieldData =>
     ({ type: 'Int64', field_name: name, field_id: '101', is_dynamic: false, valid_data: valid, scalars: { long_data: { data: values.map(String) } } });
-  const vector = (values: number[]) =>
+  const vector = (values: number[]): FieldData =>
     ({ type: 'FloatVector', field_name: 'v', field_id: '102', is_dynamic: false, vectors: { dim: '2', float_vector: { data: values } } });
-  const tags = (values: string[][]) => ({
+  const tags = (values: string[][]): FieldData => ({
     type: 'Array', field_name: 'tags', field_id: '103', is_dynamic: false,
     scalars: { array_data: { element_type: 'VarChar', data: values.map((v) => ({ string_data: { data: v } })) } },
   });
@@ -214,10 +215,10 @@ describe('output columns of the picked rows', () => {
     const b = partial([[[3, 0.25, 1]]], [scalar('n', [30]), vector([5, 6]), tags([[]])]);
     const fields = gatherFieldsData([a, b].map((p) => ({ fieldsData: p.data.fields_data })), [{ partial: 1, row: 0 }, { partial: 0, row: 1 }]);
     expect(fields.map((f) => f.field_name)).toEqual(['n', 'v', 'tags']);
-    expect(fields[0].scalars.long_data.data).toEqual(['30', '20']);
-    expect(fields[1].vectors).toEqual({ dim: '2', float_vector: { data: [5, 6, 3, 4] } });
-    expect(fields[2].scalars.array_data.element_type).toBe('VarChar');
-    expect(fields[2].scalars.array_data.data.map((v: any) => v.string_data.data)).toEqual([[], ['y', 'z']]);
+    expect(fields[0]!.scalars!.long_data!.data).toEqual(['30', '20']);
+    expect(fields[1]!.vectors).toEqual({ dim: '2', float_vector: { data: [5, 6, 3, 4] } });
+    expect(fields[2]!.scalars!.array_data!.element_type).toBe('VarChar');
+    expect(fields[2]!.scalars!.array_data!.data.map((v) => v.string_data!.data)).toEqual([[], ['y', 'z']]);
     expect(fields.every((f) => f.valid_data.length === 0)).toBe(true);
   });
 
@@ -225,7 +226,7 @@ describe('output columns of the picked rows', () => {
     const empty = partial([[]], [scalar('n', [], [])]);
     const a = partial([[[1, 0.5, 1], [2, 0.75, 1]]], [scalar('n', [10, 0], [true, false])]);
     const [field] = gatherFieldsData([empty, a].map((p) => ({ fieldsData: p.data.fields_data })), [{ partial: 1, row: 1 }, { partial: 1, row: 0 }]);
-    expect(field.valid_data).toEqual([false, true]);
-    expect(field.scalars.long_data.data).toEqual(['0', '10']);
+    expect(field!.valid_data).toEqual([false, true]);
+    expect(field!.scalars!.long_data!.data).toEqual(['0', '10']);
   });
 });

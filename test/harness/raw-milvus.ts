@@ -1,5 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
-import { MilvusService, CollectionSchemaType } from '../../milvus/proto.js';
+import { MilvusService, CollectionSchemaMessage } from '../../milvus/proto.js';
+import type { CollectionSchema } from '../../proto/generated/milvus/proto/schema/CollectionSchema.js';
 
 /**
  * A bare gRPC client of MilvusService, for requests the SDK would refuse to send (the
@@ -27,6 +28,6 @@ export class RawMilvus {
 }
 
 /** Serializes a CollectionSchema for CreateCollection. */
-export function schemaBytes(schema: object): Buffer {
-  return Buffer.from(CollectionSchemaType.encode(CollectionSchemaType.fromObject(schema)).finish());
+export function schemaBytes(schema: CollectionSchema): Buffer {
+  return CollectionSchemaMessage.encode(schema);
 }

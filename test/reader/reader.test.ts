@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { encodeQueryVectors } from '../../milvus/placeholder.js';
-import { SearchResultDataType, toPlainObject } from '../../milvus/proto.js';
+import { SearchResultDataMessage } from '../../milvus/proto.js';
 import { DataNodeClient } from '../harness/data-node-client.js';
 import { signedPrng } from '../harness/prng.js';
 import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
@@ -65,8 +65,8 @@ afterAll(async () => {
 
 const decode = (res: any) => {
   expect(res.status.code).toBe(0);
-  const r = toPlainObject(SearchResultDataType, res.result);
-  return { ids: r.ids.int_id.data, scores: r.scores, topks: r.topks, fields: r.fields_data.map((f: any) => f.field_name), ts: res.timestamps };
+  const r = SearchResultDataMessage.decode(res.result);
+  return { ids: r.ids!.int_id!.data, scores: r.scores, topks: r.topks, fields: r.fields_data.map((f) => f.field_name), ts: res.timestamps };
 };
 
 describe('read-only node', () => {

@@ -1,0 +1,11 @@
+// Original file: null
+
+import type { MsgBase as _milvus_proto_common_MsgBase, MsgBase__Output as _milvus_proto_common_MsgBase__Output } from '../../../milvus/proto/common/MsgBase.js';
+
+export interface BackupRBACMetaRequest {
+  'base'?: (_milvus_proto_common_MsgBase | null);
+}
+
+export interface BackupRBACMetaRequest__Output {
+  'base': (_milvus_proto_common_MsgBase__Output | null);
+}

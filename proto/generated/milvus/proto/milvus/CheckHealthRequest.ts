@@ -1,0 +1,8 @@
+// Original file: null
+
+
+export interface CheckHealthRequest {
+}
+
+export interface CheckHealthRequest__Output {
+}

@@ -1,0 +1,15 @@
+// Original file: null
+
+import type { MsgBase as _milvus_proto_common_MsgBase, MsgBase__Output as _milvus_proto_common_MsgBase__Output } from '../../../milvus/proto/common/MsgBase.js';
+
+export interface DeleteUserTagsRequest {
+  'base'?: (_milvus_proto_common_MsgBase | null);
+  'user_name'?: (string);
+  'tag_keys'?: (string)[];
+}
+
+export interface DeleteUserTagsRequest__Output {
+  'base': (_milvus_proto_common_MsgBase__Output | null);
+  'user_name': (string);
+  'tag_keys': (string)[];
+}

@@ -1,0 +1,13 @@
+// Original file: null
+
+import type { MsgBase as _milvus_proto_common_MsgBase, MsgBase__Output as _milvus_proto_common_MsgBase__Output } from '../../../milvus/proto/common/MsgBase.js';
+
+export interface DropResourceGroupRequest {
+  'base'?: (_milvus_proto_common_MsgBase | null);
+  'resource_group'?: (string);
+}
+
+export interface DropResourceGroupRequest__Output {
+  'base': (_milvus_proto_common_MsgBase__Output | null);
+  'resource_group': (string);
+}

@@ -1,0 +1,10 @@
+// Original file: null
+
+
+export interface DummyResponse {
+  'response'?: (string);
+}
+
+export interface DummyResponse__Output {
+  'response': (string);
+}

@@ -1,0 +1,8 @@
+// Original file: null
+
+
+export interface GetComponentStatesRequest {
+}
+
+export interface GetComponentStatesRequest__Output {
+}

@@ -1,0 +1,8 @@
+// Original file: null
+
+
+export interface GetReplicateConfigurationRequest {
+}
+
+export interface GetReplicateConfigurationRequest__Output {
+}

@@ -1,0 +1,8 @@
+// Original file: null
+
+
+export interface GetVersionRequest {
+}
+
+export interface GetVersionRequest__Output {
+}

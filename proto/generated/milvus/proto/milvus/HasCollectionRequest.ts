@@ -1,0 +1,18 @@
+// Original file: null
+
+import type { MsgBase as _milvus_proto_common_MsgBase, MsgBase__Output as _milvus_proto_common_MsgBase__Output } from '../../../milvus/proto/common/MsgBase.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface HasCollectionRequest {
+  'base'?: (_milvus_proto_common_MsgBase | null);
+  'db_name'?: (string);
+  'collection_name'?: (string);
+  'time_stamp'?: (number | string | Long);
+}
+
+export interface HasCollectionRequest__Output {
+  'base': (_milvus_proto_common_MsgBase__Output | null);
+  'db_name': (string);
+  'collection_name': (string);
+  'time_stamp': (string);
+}

@@ -1,0 +1,31 @@
+// Original file: null
+
+import type { MsgBase as _milvus_proto_common_MsgBase, MsgBase__Output as _milvus_proto_common_MsgBase__Output } from '../../../milvus/proto/common/MsgBase.js';
+import type { FieldData as _milvus_proto_schema_FieldData, FieldData__Output as _milvus_proto_schema_FieldData__Output } from '../../../milvus/proto/schema/FieldData.js';
+import type { Long } from '@grpc/proto-loader';
+
+export interface InsertRequest {
+  'base'?: (_milvus_proto_common_MsgBase | null);
+  'db_name'?: (string);
+  'collection_name'?: (string);
+  'partition_name'?: (string);
+  'fields_data'?: (_milvus_proto_schema_FieldData)[];
+  'hash_keys'?: (number)[];
+  'num_rows'?: (number);
+  'schema_timestamp'?: (number | string | Long);
+  'namespace'?: (string);
+  '_namespace'?: "namespace";
+}
+
+export interface InsertRequest__Output {
+  'base': (_milvus_proto_common_MsgBase__Output | null);
+  'db_name': (string);
+  'collection_name': (string);
+  'partition_name': (string);
+  'fields_data': (_milvus_proto_schema_FieldData__Output)[];
+  'hash_keys': (number)[];
+  'num_rows': (number);
+  'schema_timestamp': (string);
+  'namespace'?: (string);
+  '_namespace'?: "namespace";
+}

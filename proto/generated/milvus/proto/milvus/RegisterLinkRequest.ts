@@ -1,0 +1,8 @@
+// Original file: null
+
+
+export interface RegisterLinkRequest {
+}
+
+export interface RegisterLinkRequest__Output {
+}

@@ -1,0 +1,19 @@
+// Original file: null
+
+import type { MsgBase as _milvus_proto_common_MsgBase, MsgBase__Output as _milvus_proto_common_MsgBase__Output } from '../../../milvus/proto/common/MsgBase.js';
+
+export interface RenameCollectionRequest {
+  'base'?: (_milvus_proto_common_MsgBase | null);
+  'db_name'?: (string);
+  'oldName'?: (string);
+  'newName'?: (string);
+  'newDBName'?: (string);
+}
+
+export interface RenameCollectionRequest__Output {
+  'base': (_milvus_proto_common_MsgBase__Output | null);
+  'db_name': (string);
+  'oldName': (string);
+  'newName': (string);
+  'newDBName': (string);
+}

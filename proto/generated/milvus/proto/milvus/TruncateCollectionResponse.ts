@@ -1,0 +1,11 @@
+// Original file: null
+
+import type { Status as _milvus_proto_common_Status, Status__Output as _milvus_proto_common_Status__Output } from '../../../milvus/proto/common/Status.js';
+
+export interface TruncateCollectionResponse {
+  'status'?: (_milvus_proto_common_Status | null);
+}
+
+export interface TruncateCollectionResponse__Output {
+  'status': (_milvus_proto_common_Status__Output | null);
+}

@@ -1,0 +1,10 @@
+// Original file: null
+
+
+export interface DateArray {
+  'data'?: (number)[];
+}
+
+export interface DateArray__Output {
+  'data': (number)[];
+}

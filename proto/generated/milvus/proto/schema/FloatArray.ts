@@ -1,0 +1,10 @@
+// Original file: null
+
+
+export interface FloatArray {
+  'data'?: (number | string)[];
+}
+
+export interface FloatArray__Output {
+  'data': (number)[];
+}

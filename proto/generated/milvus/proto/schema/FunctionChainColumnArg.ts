@@ -1,0 +1,10 @@
+// Original file: null
+
+
+export interface FunctionChainColumnArg {
+  'name'?: (string);
+}
+
+export interface FunctionChainColumnArg__Output {
+  'name': (string);
+}

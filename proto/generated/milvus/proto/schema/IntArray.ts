@@ -1,0 +1,10 @@
+// Original file: null
+
+
+export interface IntArray {
+  'data'?: (number)[];
+}
+
+export interface IntArray__Output {
+  'data': (number)[];
+}

@@ -1,0 +1,10 @@
+// Original file: null
+
+
+export interface MolSmilesArray {
+  'data'?: (string)[];
+}
+
+export interface MolSmilesArray__Output {
+  'data': (string)[];
+}

@@ -1,0 +1,8 @@
+// Original file: mishards/data_node.proto
+
+
+export interface DescribeNodeRequest {
+}
+
+export interface DescribeNodeRequest__Output {
+}

@@ -1,0 +1,13 @@
+// Original file: mishards/data_node.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface LoadSegmentsRequest {
+  'collection_name'?: (string);
+  'segment_ids'?: (number | string | Long)[];
+}
+
+export interface LoadSegmentsRequest__Output {
+  'collection_name': (string);
+  'segment_ids': (string)[];
+}

@@ -1,0 +1,47 @@
+// Original file: mishards/data_node.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface QuerySegmentsRequest {
+  'collection_name'?: (string);
+  'segment_ids'?: (number | string | Long)[];
+  'include_growing'?: (boolean);
+  'filter'?: (string);
+  'template_values_json'?: (string);
+  'output_fields'?: (string)[];
+  'partition_ids'?: (number | string | Long)[];
+  /**
+   * Return at most this many rows, smallest primary keys first (0: all).
+   */
+  'limit'?: (number | string | Long);
+  /**
+   * Return only the number of matching rows.
+   */
+  'count_only'?: (boolean);
+  /**
+   * As in SearchSegmentsRequest.
+   */
+  'covered_segment_ids'?: (number | string | Long)[];
+}
+
+export interface QuerySegmentsRequest__Output {
+  'collection_name': (string);
+  'segment_ids': (string)[];
+  'include_growing': (boolean);
+  'filter': (string);
+  'template_values_json': (string);
+  'output_fields': (string)[];
+  'partition_ids': (string)[];
+  /**
+   * Return at most this many rows, smallest primary keys first (0: all).
+   */
+  'limit': (string);
+  /**
+   * Return only the number of matching rows.
+   */
+  'count_only': (boolean);
+  /**
+   * As in SearchSegmentsRequest.
+   */
+  'covered_segment_ids': (string)[];
+}

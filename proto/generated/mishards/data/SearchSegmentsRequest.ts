@@ -1,0 +1,97 @@
+// Original file: mishards/data_node.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface SearchSegmentsRequest {
+  'collection_name'?: (string);
+  /**
+   * Sealed segments to search; every one must be loaded here.
+   */
+  'segment_ids'?: (number | string | Long)[];
+  /**
+   * Also search the node's growing data (writable node only).
+   */
+  'include_growing'?: (boolean);
+  /**
+   * Serialized milvus.proto.common.PlaceholderGroup with the nq query vectors.
+   */
+  'placeholder_group'?: (Buffer | Uint8Array | string);
+  /**
+   * Hits wanted per query (the client's topk plus offset).
+   */
+  'topk'?: (number | string | Long);
+  /**
+   * L2, IP or COSINE.
+   */
+  'metric_type'?: (string);
+  /**
+   * Search parameters as JSON, e.g. {"ef": 64}.
+   */
+  'params_json'?: (string);
+  /**
+   * Milvus boolean expression.
+   */
+  'filter'?: (string);
+  /**
+   * expr_template_values as JSON; int64 values as {"$bigint": "<decimal>"}.
+   */
+  'template_values_json'?: (string);
+  'output_fields'?: (string)[];
+  /**
+   * Limit to these partitions (empty: all).
+   */
+  'partition_ids'?: (number | string | Long)[];
+  /**
+   * With include_growing: the sealed segments the caller has covered elsewhere. The writable
+   * node also searches every sealed segment of its own that is not listed, so that rows it
+   * sealed after the caller's metadata snapshot are never missed.
+   */
+  'covered_segment_ids'?: (number | string | Long)[];
+}
+
+export interface SearchSegmentsRequest__Output {
+  'collection_name': (string);
+  /**
+   * Sealed segments to search; every one must be loaded here.
+   */
+  'segment_ids': (string)[];
+  /**
+   * Also search the node's growing data (writable node only).
+   */
+  'include_growing': (boolean);
+  /**
+   * Serialized milvus.proto.common.PlaceholderGroup with the nq query vectors.
+   */
+  'placeholder_group': (Buffer);
+  /**
+   * Hits wanted per query (the client's topk plus offset).
+   */
+  'topk': (string);
+  /**
+   * L2, IP or COSINE.
+   */
+  'metric_type': (string);
+  /**
+   * Search parameters as JSON, e.g. {"ef": 64}.
+   */
+  'params_json': (string);
+  /**
+   * Milvus boolean expression.
+   */
+  'filter': (string);
+  /**
+   * expr_template_values as JSON; int64 values as {"$bigint": "<decimal>"}.
+   */
+  'template_values_json': (string);
+  'output_fields': (string)[];
+  /**
+   * Limit to these partitions (empty: all).
+   */
+  'partition_ids': (string)[];
+  /**
+   * With include_growing: the sealed segments the caller has covered elsewhere. The writable
+   * node also searches every sealed segment of its own that is not listed, so that rows it
+   * sealed after the caller's metadata snapshot are never missed.
+   */
+  'covered_segment_ids': (string)[];
+}

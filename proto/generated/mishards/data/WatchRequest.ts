@@ -1,0 +1,8 @@
+// Original file: mishards/data_node.proto
+
+
+export interface WatchRequest {
+}
+
+export interface WatchRequest__Output {
+}
