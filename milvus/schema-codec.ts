@@ -7,6 +7,7 @@ import {
   isFloatingType,
   isStringType,
 } from '../core/schema.js';
+import { keyValueMap } from './key-values.js';
 import { CollectionSchemaType, toPlainObject } from './proto.js';
 import { invalidParameter, MilvusError, Code } from './status.js';
 
@@ -47,9 +48,6 @@ export function validateName(kind: string, name: string): void {
     );
   }
 }
-
-const kvMap = (pairs: { key: string; value: string }[] | undefined) =>
-  new Map((pairs ?? []).map((p) => [p.key, p.value] as const));
 
 function intParam(params: Map<string, string>, key: string, field: string): number | undefined {
   const raw = params.get(key);
@@ -94,7 +92,7 @@ export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string
     if (seen.has(name)) throw invalidParameter(`duplicated field name ${name} in collection ${collectionName}`);
     seen.add(name);
     const dataType = parseDataType(f.data_type);
-    const params = kvMap(f.type_params);
+    const params = keyValueMap(f.type_params);
     const field: FieldSchema = {
       fieldId: nextId++,
       name,

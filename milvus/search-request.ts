@@ -3,6 +3,7 @@ import type { MetricType } from '../engine/engine.js';
 import { compileFilter, FilterError, type CompiledFilter } from '../filter/index.js';
 import { anyLoaded, loadedPartitionIds } from '../meta/load-state.js';
 import type { IndexRecord, PartitionRecord } from '../meta/store.js';
+import { keyValueMap } from './key-values.js';
 import { decodeQueryVectors } from './placeholder.js';
 import { resolveOutputFields, type OutputSelection } from './results.js';
 import { parseSearchParams, type ParsedSearchParams } from './search-params.js';
@@ -70,7 +71,7 @@ export interface PreparedQuery {
 }
 
 export function prepareQuery(schema: CollectionSchema, req: any): PreparedQuery {
-  const kv = new Map<string, string>((req.query_params ?? []).map((p: { key: string; value: string }) => [p.key, p.value]));
+  const kv = keyValueMap(req.query_params);
   const limit = kv.has('limit') ? Number(kv.get('limit')) : undefined;
   const offset = kv.has('offset') ? Number(kv.get('offset')) : 0;
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0 || limit > 16384)) throw invalidParameter(`limit [${kv.get('limit')}] is invalid, it should be in range [1, 16384]`);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONSISTENCY_LEVEL_NAMES, isConsistencyLevelName } from '../../milvus/consistency.js';
 import { invalidParameter } from '../../milvus/status.js';
 
 /**
@@ -16,15 +17,13 @@ export const collectionBody = base.extend({ collectionName: name });
 
 export const partitionBody = collectionBody.extend({ partitionName: name });
 
-const CONSISTENCY_LEVELS = ['Strong', 'Session', 'Bounded', 'Eventually', 'Customized'];
-
 export const consistencyLevel = z.string().optional();
 
 /** The request's consistency fields: the collection's default unless a level is named. */
 export function consistency(level: string | undefined): { consistency_level?: string; use_default_consistency: boolean } {
   if (!level) return { use_default_consistency: true };
-  if (!CONSISTENCY_LEVELS.includes(level)) {
-    throw invalidParameter(`consistencyLevel can only be [${CONSISTENCY_LEVELS.join(', ')}], got ${level}`);
+  if (!isConsistencyLevelName(level)) {
+    throw invalidParameter(`consistencyLevel can only be [${CONSISTENCY_LEVEL_NAMES.join(', ')}], got ${level}`);
   }
   return { consistency_level: level, use_default_consistency: false };
 }

@@ -1,22 +1,26 @@
 import type { PrimaryKey } from '../../core/columns.js';
 import { DataType, primaryField, vectorField } from '../../core/schema.js';
 import { MetaConflictError } from '../../meta/errors.js';
+import { ConsistencyLevel, consistencyLevelName, consistencyLevelNumber } from '../../milvus/consistency.js';
 import { decodeFieldsData } from '../../milvus/field-data.js';
+import { keyValueMap } from '../../milvus/key-values.js';
 import { prepareHybridSearch } from '../../milvus/hybrid-request.js';
 import { encodeFieldsData, encodeIds } from '../../milvus/results.js';
 import {
   comparePks, compileRequestFilter, countFieldData, namedPartitions, partitionScope, prepareQuery, prepareSearch, searchScope,
 } from '../../milvus/search-request.js';
+import { isSupportedMetric } from '../../milvus/search-params.js';
+import { hitRows, searchResultData } from '../../milvus/search-results.js';
 import { describeResourceGroupReply, listResourceGroupsReply } from '../../milvus/resource-groups.js';
 import { decodeCollectionSchema, encodeCollectionSchema, validateName } from '../../milvus/schema-codec.js';
 import type { MilvusHandler } from '../../milvus/service.js';
 import {
-  Code, collectionNotFound, indexNotFound, invalidParameter, MilvusError, partitionNotFound, partitionNotLoaded, successStatus,
+  Code, collectionNotFound, indexNotFound, invalidParameter, metricNotSupported, MilvusError, partitionNotFound, partitionNotLoaded, successStatus,
 } from '../../milvus/status.js';
 import { getMetricsReply, MILVUS_COMPAT_VERSION, type TopologyNode } from '../../milvus/system-info.js';
 import { searchSegments, queryRows } from '../../search/segment-search.js';
 import type { Hit } from '../../search/hits.js';
-import { fuseRankings } from '../../search/hybrid-rank.js';
+import { fuseQueries } from '../../search/hybrid-rank.js';
 import type { ResourceMeter } from '../../runtime/node-resources.js';
 import { servedCollectionIds } from '../data-node-api.js';
 import type { CollectionState } from './collection-state.js';
@@ -25,11 +29,7 @@ import { DEFAULT_PARTITION, type Writer } from './writer.js';
 
 /** Mishards has Milvus's default database only (id 1, as in Milvus). */
 const DEFAULT_DB = { name: 'default', id: '1' };
-const METRICS = new Set(['L2', 'IP', 'COSINE']);
 const INDEX_TYPES = new Set(['FLAT', 'HNSW', 'AUTOINDEX']);
-const CONSISTENCY = ['Strong', 'Session', 'Bounded', 'Eventually', 'Customized'];
-
-const kv = (pairs: { key: string; value: string }[] | undefined) => new Map((pairs ?? []).map((p) => [p.key, p.value] as const));
 
 /** Milvus timestamps are hybrid: physical milliseconds shifted left by 18 logical bits. */
 const hybridTs = (ms: number) => (BigInt(ms) << 18n).toString();
@@ -54,7 +54,7 @@ function describeCollection(c: CollectionState): Record<string, unknown> {
     shards_num: c.record.shardsNum,
     aliases: [],
     start_positions: [],
-    consistency_level: CONSISTENCY[c.record.consistencyLevel] ?? 'Bounded',
+    consistency_level: consistencyLevelName(c.record.consistencyLevel) ?? 'Bounded',
     collection_name: c.record.name,
     properties: Object.entries(c.record.properties).map(([key, value]) => ({ key, value })),
     db_name: DEFAULT_DB.name,
@@ -201,8 +201,9 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Recor
       validateName('collection', req.collection_name);
       const schema = decodeCollectionSchema(req.schema ?? Buffer.alloc(0), req.collection_name);
       if (writer.collections.has(schema.name)) throw invalidParameter(`collection ${schema.name} already exists`);
-      const level = typeof req.consistency_level === 'number' ? req.consistency_level : Math.max(0, CONSISTENCY.indexOf(req.consistency_level));
-      const props = Object.fromEntries(kv(req.properties));
+      // A missing or unknown level is Strong, the enum's zero value.
+      const level = consistencyLevelNumber(req.consistency_level) ?? ConsistencyLevel.Strong;
+      const props = Object.fromEntries(keyValueMap(req.properties));
       try {
         await writer.createCollection(schema, Number(req.shards_num) || 1, level, props);
       } catch (e) {
@@ -297,7 +298,7 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Recor
       const field = c.schema.fields.find((f) => f.name === fieldName);
       if (!field) throw invalidParameter(`cannot create index on non-exist field: ${fieldName}`);
       if (field.dataType !== DataType.FloatVector) throw new MilvusError('IllegalIndexType', Code.IndexNotSupported, `Mishards indexes vector fields only; ${fieldName} is ${DataType[field.dataType]}`);
-      const params = kv(req.extra_params);
+      const params = keyValueMap(req.extra_params);
       let nested: Record<string, unknown> = {};
       if (params.get('params')) {
         try {
@@ -310,7 +311,7 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Recor
       if (!INDEX_TYPES.has(indexType)) throw new MilvusError('IllegalIndexType', Code.IndexNotSupported, `index type ${indexType} is not supported: use FLAT, HNSW or AUTOINDEX`);
       // Milvus: an index created without parameters is AUTOINDEX with COSINE.
       const metric = (params.get('metric_type') || (nested.metric_type as string) || 'COSINE').toUpperCase();
-      if (!METRICS.has(metric)) throw new MilvusError('IllegalMetricType', Code.MetricNotFound, `metric type ${metric} is not supported: use L2, IP or COSINE`);
+      if (!isSupportedMetric(metric)) throw metricNotSupported(metric);
       const buildParams: Record<string, string> = {};
       for (const [k, v] of Object.entries(nested)) if (k !== 'metric_type' && k !== 'index_type') buildParams[k] = String(v);
       for (const k of ['M', 'efConstruction']) {
@@ -447,20 +448,12 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Recor
         queries: p.queries, nq: p.nq, k: topk + offset, metric: p.metric, params: p.params.engine, filter: p.filter,
       }, writer.engine);
       const pages = perQuery.map((hits) => hits.slice(offset, offset + topk));
-      const hits = pages.flat();
-      const round = (x: number) => (roundDecimal >= 0 ? Number(x.toFixed(roundDecimal)) : x);
       return {
         collection_name: c.record.name,
-        results: {
-          num_queries: String(p.nq),
-          top_k: String(topk),
-          fields_data: encodeFieldsData(c.schema, hits, p.selection),
-          scores: hits.map((h) => round(h.score)),
-          ids: encodeIds(primaryField(c.schema).dataType, hits.map((h) => h.pk)),
-          topks: pages.map((page) => String(page.length)),
-          output_fields: p.selection.names,
-          primary_field_name: primaryField(c.schema).name,
-        },
+        results: searchResultData(
+          { schema: c.schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal },
+          hitRows(c.schema, p.selection, pages.flat(), pages.map((page) => page.length)),
+        ),
       };
     },
 
@@ -472,30 +465,13 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Recor
       const perSub = await Promise.all(h.subs.map((p) => searchSegments(segments, {
         queries: p.queries, nq: p.nq, k: p.params.topk, metric: p.metric, params: p.params.engine, filter: p.filter,
       }, writer.engine)));
-      const hits: Hit[] = [];
-      const scores: number[] = [];
-      const topks: string[] = [];
-      for (let q = 0; q < h.nq; q++) {
-        const fused = fuseRankings(perSub.map((lists) => lists[q]!.map((hit) => ({ key: hit.pk, score: hit.score }))), h.ranker, h.metric, h.limit, h.offset);
-        for (const f of fused) {
-          hits.push(perSub[f.list]![q]![f.pos]!);
-          scores.push(f.score);
-        }
-        topks.push(String(fused.length));
-      }
-      const round = (x: number) => (h.roundDecimal >= 0 ? Number(x.toFixed(h.roundDecimal)) : x);
+      const fused = fuseQueries(perSub, h, (hit) => ({ key: hit.pk, score: hit.score }));
       return {
         collection_name: c.record.name,
-        results: {
-          num_queries: String(h.nq),
-          top_k: String(h.limit),
-          fields_data: encodeFieldsData(c.schema, hits, h.selection),
-          scores: scores.map(round),
-          ids: encodeIds(primaryField(c.schema).dataType, hits.map((x) => x.pk)),
-          topks,
-          output_fields: h.selection.names,
-          primary_field_name: primaryField(c.schema).name,
-        },
+        results: searchResultData(
+          { schema: c.schema, selection: h.selection, nq: h.nq, topK: h.limit, roundDecimal: h.roundDecimal },
+          hitRows(c.schema, h.selection, fused.hits, fused.topks, fused.scores),
+        ),
       };
     },
 
