@@ -118,10 +118,15 @@ export function searchScope(collection: string, partitions: Iterable<PartitionRe
   const all = [...partitions];
   if (!anyLoaded(all)) throw collectionNotLoaded(collection);
   if (!names?.length) return loadedPartitionIds(all);
-  return new Set(namedPartitions(all, names).map((p) => {
+  return new Set(loadedNamedPartitions(all, names).map((p) => p.id));
+}
+
+/** The named partitions, each of which must exist and be loaded. */
+export function loadedNamedPartitions(partitions: Iterable<PartitionRecord>, names: string[]): PartitionRecord[] {
+  return namedPartitions(partitions, names).map((p) => {
     if (!p.loaded) throw partitionNotLoaded(p.name);
-    return p.id;
-  }));
+    return p;
+  });
 }
 
 export const comparePks = (a: bigint | string, b: bigint | string) => (a < b ? -1 : a > b ? 1 : 0);
