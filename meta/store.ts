@@ -11,7 +11,7 @@ export interface CollectionRecord {
   name: string;
   schema: CollectionSchema;
   shardsNum: number;
-  /** Milvus ConsistencyLevel enum value (0 Strong, 1 Session, 2 Bounded, 3 Eventually). */
+  /** Milvus ConsistencyLevel number (the table is milvus/consistency.ts). */
   consistencyLevel: number;
   properties: Record<string, string>;
   /**

@@ -11,6 +11,7 @@ import type { CollectionSchema as CollectionSchemaMessageIn, CollectionSchema__O
 import type { FieldSchema as FieldSchemaMessageIn } from '../proto/generated/milvus/proto/schema/FieldSchema.js';
 import type { ValueField, ValueField__Output } from '../proto/generated/milvus/proto/schema/ValueField.js';
 import { CollectionSchemaMessage } from './proto.js';
+import { keyValueMap } from './key-values.js';
 import { invalidParameter, MilvusError, Code } from './status.js';
 
 /** Milvus numbers user fields from 100; 0 and 1 are its row id and timestamp. */
@@ -54,9 +55,6 @@ export function validateName(kind: string, name: string): void {
     );
   }
 }
-
-const kvMap = (pairs: { key: string; value: string }[] | undefined) =>
-  new Map((pairs ?? []).map((p) => [p.key, p.value] as const));
 
 function intParam(params: Map<string, string>, key: string, field: string): number | undefined {
   const raw = params.get(key);
@@ -102,7 +100,7 @@ export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string
     if (seen.has(name)) throw invalidParameter(`duplicated field name ${name} in collection ${collectionName}`);
     seen.add(name);
     const dataType = parseDataType(f.data_type);
-    const params = kvMap(f.type_params);
+    const params = keyValueMap(f.type_params);
     const field: FieldSchema = {
       fieldId: nextId++,
       name,

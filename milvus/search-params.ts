@@ -1,8 +1,12 @@
 import type { MetricType, SearchParams } from '../engine/engine.js';
-import { invalidParameter, MilvusError, Code } from './status.js';
+import { keyValueMap } from './key-values.js';
+import { invalidParameter, metricNotSupported, MilvusError, Code } from './status.js';
 
 export const MAX_TOPK = 16384;
-const METRICS = new Set(['L2', 'IP', 'COSINE']);
+const METRICS = new Set<string>(['L2', 'IP', 'COSINE'] satisfies MetricType[]);
+
+/** Whether Mishards searches and indexes with the metric (upper-case, as Milvus names it). */
+export const isSupportedMetric = (metric: string): metric is MetricType => METRICS.has(metric);
 
 export interface ParsedSearchParams {
   annsField: string | undefined;
@@ -26,7 +30,7 @@ function intParam(name: string, raw: unknown): number {
  * index parameters such as `ef` as top-level pairs.
  */
 export function parseSearchParams(pairs: { key: string; value: string }[]): ParsedSearchParams {
-  const kv = new Map(pairs.map((p) => [p.key, p.value] as const));
+  const kv = keyValueMap(pairs);
   if (!kv.has('topk') && !kv.has('limit')) throw invalidParameter('topk (limit) is not set in the search parameters');
   const topk = intParam('topk', kv.get('topk') ?? kv.get('limit'));
   if (topk <= 0 || topk > MAX_TOPK) {
@@ -53,7 +57,7 @@ export function parseSearchParams(pairs: { key: string; value: string }[]): Pars
     }
   }
   const metricRaw = (kv.get('metric_type') || (nested.metric_type as string | undefined) || '').toUpperCase();
-  if (metricRaw && !METRICS.has(metricRaw)) throw new MilvusError('IllegalMetricType', Code.MetricNotFound, `metric type ${metricRaw} is not supported: use L2, IP or COSINE`);
+  if (metricRaw && !isSupportedMetric(metricRaw)) throw metricNotSupported(metricRaw);
   const engine: SearchParams = {};
   const ef = nested.ef ?? kv.get('ef');
   if (ef !== undefined && ef !== '') {

@@ -6,6 +6,7 @@ import type { IndexRecord, PartitionRecord } from '../meta/store.js';
 import type { FieldData__Output } from '../proto/generated/milvus/proto/schema/FieldData.js';
 import type { TemplateValue__Output } from '../proto/generated/milvus/proto/schema/TemplateValue.js';
 import type { MilvusRequest } from './methods.js';
+import { keyValueMap } from './key-values.js';
 import { decodeQueryVectors } from './placeholder.js';
 import { resolveOutputFields, type OutputSelection } from './results.js';
 import { parseSearchParams, type ParsedSearchParams } from './search-params.js';
@@ -80,7 +81,7 @@ export interface PreparedQuery {
 }
 
 export function prepareQuery(schema: CollectionSchema, req: QueryFields): PreparedQuery {
-  const kv = new Map((req.query_params ?? []).map((p) => [p.key, p.value] as const));
+  const kv = keyValueMap(req.query_params);
   const limit = kv.has('limit') ? Number(kv.get('limit')) : undefined;
   const offset = kv.has('offset') ? Number(kv.get('offset')) : 0;
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0 || limit > 16384)) throw invalidParameter(`limit [${kv.get('limit')}] is invalid, it should be in range [1, 16384]`);
@@ -127,10 +128,15 @@ export function searchScope(collection: string, partitions: Iterable<PartitionRe
   const all = [...partitions];
   if (!anyLoaded(all)) throw collectionNotLoaded(collection);
   if (!names?.length) return loadedPartitionIds(all);
-  return new Set(namedPartitions(all, names).map((p) => {
+  return new Set(loadedNamedPartitions(all, names).map((p) => p.id));
+}
+
+/** The named partitions, each of which must exist and be loaded. */
+export function loadedNamedPartitions(partitions: Iterable<PartitionRecord>, names: string[]): PartitionRecord[] {
+  return namedPartitions(partitions, names).map((p) => {
     if (!p.loaded) throw partitionNotLoaded(p.name);
-    return p.id;
-  }));
+    return p;
+  });
 }
 
 export const comparePks = (a: bigint | string, b: bigint | string) => (a < b ? -1 : a > b ? 1 : 0);

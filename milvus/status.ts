@@ -94,6 +94,9 @@ export const fieldNotFound = (name: string, collection: string) =>
 export const indexNotFound = (collection: string) =>
   new MilvusError('IndexNotExist', Code.IndexNotFound, `index not found[collection=${collection}]`);
 
+export const metricNotSupported = (metric: string) =>
+  new MilvusError('IllegalMetricType', Code.MetricNotFound, `metric type ${metric} is not supported: use L2, IP or COSINE`);
+
 /** What every method Mishards does not implement answers (merr's "service unimplemented"). */
 export const unsupportedMethod = (method: string) =>
   new MilvusError('UnexpectedError', Code.ServiceUnimplemented, `${method} is not supported by Mishards`);

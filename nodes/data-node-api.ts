@@ -1,13 +1,14 @@
 import type * as grpc from '@grpc/grpc-js';
 import { context, trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { primaryField, vectorField, type CollectionSchema } from '../core/schema.js';
+import { vectorField, type CollectionSchema } from '../core/schema.js';
 import type { MetricType, VectorEngine } from '../engine/engine.js';
 import { decodeQueryVectors } from '../milvus/placeholder.js';
 import { SearchResultDataMessage } from '../milvus/proto.js';
-import { encodeFieldsData, encodeIds, resolveOutputFields } from '../milvus/results.js';
+import { resolveOutputFields } from '../milvus/results.js';
 import { parseSearchParams } from '../milvus/search-params.js';
 import { comparePks, compileFilterForRequest } from '../milvus/search-request.js';
+import { hitRows, searchResultData } from '../milvus/search-results.js';
 import { Code, MilvusError } from '../milvus/status.js';
 import { templateValuesFromJson } from '../milvus/template-values.js';
 import type { DataNodeMethod, DataNodeRequest, DataNodeResponse } from '../proto/data-node.js';
@@ -57,20 +58,14 @@ function inPartitions(segments: Segment[], partitionIds: string[]): Segment[] {
   return segments.filter((s) => wanted.has(s.partitionId));
 }
 
+/** A partial answer: unrounded scores (the coordinator merges them) and each row's write timestamp. */
 function encodeResult(schema: CollectionSchema, perQuery: Hit[][], outputFields: string[], topk: number): { result: Buffer; timestamps: number[] } {
-  const pk = primaryField(schema);
   const hits = perQuery.flat();
   const selection = resolveOutputFields(schema, outputFields, true);
-  const data = {
-    num_queries: perQuery.length,
-    top_k: topk,
-    fields_data: encodeFieldsData(schema, hits, selection),
-    scores: hits.map((h) => h.score),
-    ids: encodeIds(pk.dataType, hits.map((h) => h.pk)),
-    topks: perQuery.map((q) => q.length),
-    output_fields: selection.names,
-    primary_field_name: pk.name,
-  };
+  const data = searchResultData(
+    { schema, selection, nq: perQuery.length, topK: topk, roundDecimal: -1 },
+    hitRows(schema, selection, hits, perQuery.map((q) => q.length)),
+  );
   return { result: SearchResultDataMessage.encode(data), timestamps: hits.map((h) => h.ts) };
 }
 

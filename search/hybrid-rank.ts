@@ -73,3 +73,37 @@ export function fuseRankings<K extends bigint | string>(
   out.sort((a, b) => (a.score !== b.score ? b.score - a.score : compareKeys(a.key, b.key)));
   return out.slice(offset, offset + limit);
 }
+
+/** What fusing a hybrid search's answers takes: the ranker, the metric, the page and nq. */
+export interface FusionPlan {
+  ranker: Ranker;
+  metric: MetricType;
+  limit: number;
+  offset: number;
+  nq: number;
+}
+
+/** A fused hybrid answer: its hits query after query, their fused scores, each query's count. */
+export interface FusedQueries<T> {
+  hits: T[];
+  scores: number[];
+  topks: number[];
+}
+
+/**
+ * Fuses a hybrid search query by query. `perSub[i][q]` is sub-search i's ranked hits for
+ * query q, whatever a hit is to the caller; `rank` gives its key and its own score. Each fused
+ * hit is the hit of the sub-search that found it first (its row gives the output fields).
+ */
+export function fuseQueries<T, K extends bigint | string>(perSub: T[][][], plan: FusionPlan, rank: (hit: T) => RankedItem<K>): FusedQueries<T> {
+  const out: FusedQueries<T> = { hits: [], scores: [], topks: [] };
+  for (let q = 0; q < plan.nq; q++) {
+    const fused = fuseRankings(perSub.map((lists) => lists[q]!.map(rank)), plan.ranker, plan.metric, plan.limit, plan.offset);
+    for (const f of fused) {
+      out.hits.push(perSub[f.list]![q]![f.pos]!);
+      out.scores.push(f.score);
+    }
+    out.topks.push(fused.length);
+  }
+  return out;
+}

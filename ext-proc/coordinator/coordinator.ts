@@ -1,11 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { DataType, primaryField } from '../../core/schema.js';
+import { DataType, primaryField, type CollectionSchema } from '../../core/schema.js';
 import type { CollectionView } from '../../meta/collection-view.js';
+import { ConsistencyLevel, consistencyLevelNumber } from '../../milvus/consistency.js';
 import { prepareHybridSearch, type HybridSearchFields } from '../../milvus/hybrid-request.js';
 import type { MilvusRequest } from '../../milvus/methods.js';
-import { SearchResultDataMessage } from '../../milvus/proto.js';
 import { countFieldData, prepareQuery, prepareSearch, searchScope, type PreparedSearch, type QueryFields, type SearchFields } from '../../milvus/search-request.js';
+import { searchResultData } from '../../milvus/search-results.js';
 import { collectionNotFound, MilvusError } from '../../milvus/status.js';
 import { templateValuesToJson } from '../../milvus/template-values.js';
 import type { DataNodeClientReply, DataNodeClientRequest } from '../../proto/data-node.js';
@@ -16,13 +17,14 @@ import type { MetadataCache } from '../../cluster/metadata-cache.js';
 import { COLLECTION_HEADER } from '../../cluster/front-contract.js';
 import type { GroupTarget, Placement } from './placement.js';
 import { contextFromMetadata, injectIntoMetadata } from '../../runtime/tracing.js';
-import { fuseRankings } from '../../search/hybrid-rank.js';
+import { fuseQueries } from '../../search/hybrid-rank.js';
 import type { CoordinatorMetrics } from './coordinator-metrics.js';
-import { gatherFieldsData, gatherIds, mergeQueryRows, mergeSearchResults, type PartialResult, type Pick as MergePick } from './merge.js';
+import {
+  decodePartials, gatherFieldsData, mergeQueryRows, mergeSearchResults, pickedRows, pickKey, pickScore, type PartialResult,
+} from './merge.js';
 import { WRITER_SET, type CallContext, type Fanout, type ReplicaSet } from './fanout.js';
 
 const tracer = trace.getTracer('mishards-coordinator');
-const CONSISTENCY = ['Strong', 'Session', 'Bounded', 'Eventually'];
 /** The longest a request waits for the metadata cache to catch up with the writer. */
 const CATCH_UP_MS = 5000;
 
@@ -176,10 +178,9 @@ export class Coordinator {
   private includeWriter(view: CollectionView, req: ScopeFields): boolean {
     const level = req.use_default_consistency || req.consistency_level === undefined
       ? view.record.consistencyLevel
-      // A level the descriptors do not name arrives as its number.
-      : typeof req.consistency_level === 'number' ? req.consistency_level : CONSISTENCY.indexOf(req.consistency_level);
-    if (level === 2) return view.unsealedRows;
-    return level !== 3;
+      : consistencyLevelNumber(req.consistency_level);
+    if (level === ConsistencyLevel.Bounded) return view.unsealedRows;
+    return level !== ConsistencyLevel.Eventually;
   }
 
   /** A Search under its own span, child of the caller's trace context. */
@@ -243,21 +244,10 @@ export class Coordinator {
       try {
         const partials = decodePartials(responses);
         const pages = mergeSearchResults(partials, p.nq, topk, offset, p.metric);
-        const picks = pages.flat();
-        const pk = primaryField(schema);
-        const round = (x: number) => (roundDecimal >= 0 ? Number(x.toFixed(roundDecimal)) : x);
+        const rows = pickedRows(partials, pages.flat(), pages.map((page) => page.length), hasIntKeys(schema));
         return {
           collection_name: view.record.name,
-          results: {
-            num_queries: String(p.nq),
-            top_k: String(topk),
-            fields_data: gatherFieldsData(partials.map((x) => ({ fieldsData: x.data.fields_data })), picks),
-            scores: picks.map((k) => round(partials[k.partial]!.data.scores[k.row]!)),
-            ids: gatherIds(partials, picks, pk.dataType === DataType.Int64),
-            topks: pages.map((page) => String(page.length)),
-            output_fields: p.selection.names,
-            primary_field_name: pk.name,
-          },
+          results: searchResultData({ schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal }, rows),
         };
       } finally {
         stop();
@@ -283,47 +273,23 @@ export class Coordinator {
       const stop = this.metrics.mergeSeconds.startTimer();
       try {
         const runs = responses.map(decodePartials);
-        const pk = primaryField(schema);
-        const intKeys = pk.dataType === DataType.Int64;
+        const intKeys = hasIntKeys(schema);
         // All partials of all sub-searches in one array, so picks can point into any of them.
         const all: PartialResult[] = runs.flat();
-        const bases: number[] = [];
         let base = 0;
-        for (const r of runs) {
-          bases.push(base);
-          base += r.length;
-        }
-        const perSub = h.subs.map((p, i) => mergeSearchResults(runs[i]!, h.nq, p.params.topk, 0, h.metric));
-        const picks: MergePick[] = [];
-        const scores: number[] = [];
-        const topks: string[] = [];
-        for (let q = 0; q < h.nq; q++) {
-          const lists = perSub.map((pages, i) => pages[q]!.map((pick) => {
-            const data = runs[i]![pick.partial]!.data;
-            const key = (data.ids?.int_id?.data ?? data.ids?.str_id?.data)![pick.row]!;
-            return { key: intKeys ? BigInt(key) : key, score: data.scores[pick.row]! };
-          }));
-          const fused = fuseRankings(lists, h.ranker, h.metric, h.limit, h.offset);
-          for (const f of fused) {
-            const pick = perSub[f.list]![q]![f.pos]!;
-            picks.push({ partial: bases[f.list]! + pick.partial, row: pick.row });
-            scores.push(f.score);
-          }
-          topks.push(String(fused.length));
-        }
-        const round = (x: number) => (h.roundDecimal >= 0 ? Number(x.toFixed(h.roundDecimal)) : x);
+        const perSub = runs.map((partials, i) => {
+          const offset = base;
+          base += partials.length;
+          const pages = mergeSearchResults(partials, h.nq, h.subs[i]!.params.topk, 0, h.metric);
+          return pages.map((page) => page.map((pick) => ({ partial: offset + pick.partial, row: pick.row })));
+        });
+        const fused = fuseQueries(perSub, h, (pick) => ({ key: pickKey(all, pick, intKeys), score: pickScore(all, pick) }));
         return {
           collection_name: view.record.name,
-          results: {
-            num_queries: String(h.nq),
-            top_k: String(h.limit),
-            fields_data: gatherFieldsData(all.map((x) => ({ fieldsData: x.data.fields_data })), picks),
-            scores: scores.map(round),
-            ids: gatherIds(all, picks, intKeys),
-            topks,
-            output_fields: h.selection.names,
-            primary_field_name: pk.name,
-          },
+          results: searchResultData(
+            { schema, selection: h.selection, nq: h.nq, topK: h.limit, roundDecimal: h.roundDecimal },
+            pickedRows(all, fused.hits, fused.topks, intKeys, fused.scores),
+          ),
         };
       } finally {
         stop();
@@ -346,8 +312,7 @@ export class Coordinator {
       count_only: q.countOnly,
     });
     const responses = await this.scatter(subs, 'QuerySegments', ctx);
-    const pk = primaryField(schema);
-    const base = { collection_name: view.record.name, primary_field_name: pk.name };
+    const base = { collection_name: view.record.name, primary_field_name: primaryField(schema).name };
     if (q.countOnly) {
       const count = responses.reduce((n, r) => n + Number(r.count), 0);
       return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(count)] };
@@ -355,7 +320,7 @@ export class Coordinator {
     return tracer.startActiveSpan('do_merge', (span) => {
       try {
         const partials = decodePartials(responses);
-        const picks = mergeQueryRows(partials, pk.dataType === DataType.Int64);
+        const picks = mergeQueryRows(partials, hasIntKeys(schema));
         const page = picks.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
         return {
           ...base,
@@ -369,10 +334,8 @@ export class Coordinator {
   }
 }
 
-/** SearchSegments or QuerySegments answers as partial results (their `SearchResultData` decoded). */
-function decodePartials(responses: DataNodeClientReply<SegmentMethod>[]): PartialResult[] {
-  return responses.map((r) => ({ data: SearchResultDataMessage.decode(r.result), timestamps: r.timestamps }));
-}
+/** Whether the collection's primary keys are Int64 (partials carry them as decimal strings). */
+const hasIntKeys = (schema: CollectionSchema) => primaryField(schema).dataType === DataType.Int64;
 
 function fail(span: Span, e: unknown): void {
   span.recordException(e as Error);

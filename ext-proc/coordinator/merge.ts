@@ -1,8 +1,10 @@
 import type { MetricType } from '../../engine/engine.js';
+import { SearchResultDataType, toPlainObject } from '../../milvus/proto.js';
 import { comparePks } from '../../milvus/search-request.js';
 import type { FieldData__Output } from '../../proto/generated/milvus/proto/schema/FieldData.js';
 import type { IDs__Output } from '../../proto/generated/milvus/proto/schema/IDs.js';
 import type { SearchResultData__Output } from '../../proto/generated/milvus/proto/schema/SearchResultData.js';
+import type { ResultRows } from '../../milvus/search-results.js';
 import { largerIsBetter } from '../../search/hits.js';
 
 /**
@@ -18,6 +20,11 @@ export interface PartialResult {
   /** Decoded `milvus.proto.schema.SearchResultData`. */
   data: SearchResultData__Output;
   timestamps: number[];
+}
+
+/** SearchSegments and QuerySegments answers as partial results (their `SearchResultData` decoded). */
+export function decodePartials(responses: { result: Uint8Array; timestamps: number[] }[]): PartialResult[] {
+  return responses.map((r) => ({ data: toPlainObject(SearchResultDataType, r.result), timestamps: r.timestamps }));
 }
 
 /** A hit of the merged answer: which partial, which row of it. */
@@ -182,4 +189,23 @@ export function gatherFieldsData(partials: { fieldsData: FieldData__Output[] }[]
 export function gatherIds(partials: PartialResult[], picks: Pick[], intKeys: boolean): IDs__Output {
   const data = picks.map((p) => keysOf(partials[p.partial]!.data)[p.row]!);
   return intKeys ? { int_id: { data } } : { str_id: { data } };
+}
+
+/** A picked row's primary key, as a bigint for Int64 keys. */
+export function pickKey(partials: PartialResult[], pick: Pick, intKeys: boolean): bigint | string {
+  const key = keysOf(partials[pick.partial]!.data)[pick.row]!;
+  return intKeys ? BigInt(key) : key;
+}
+
+/** A picked row's score, as the node that found it scored it. */
+export const pickScore = (partials: PartialResult[], pick: Pick): number => partials[pick.partial]!.data.scores[pick.row];
+
+/** The wire columns of picked rows, scored by their own scores unless others (fused ones) are given. */
+export function pickedRows(partials: PartialResult[], picks: Pick[], topks: number[], intKeys: boolean, scores = picks.map((p) => pickScore(partials, p))): ResultRows {
+  return {
+    topks,
+    scores,
+    ids: gatherIds(partials, picks, intKeys),
+    fieldsData: gatherFieldsData(partials.map((x) => ({ fieldsData: x.data.fields_data })), picks),
+  };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CONSISTENCY_LEVEL_NAMES, isConsistencyLevelName } from '../../milvus/consistency.js';
 import { invalidParameter } from '../../milvus/status.js';
 import type { ConsistencyLevel__Output } from '../../proto/generated/milvus/proto/common/ConsistencyLevel.js';
 import type { TemplateArrayValue__Output } from '../../proto/generated/milvus/proto/schema/TemplateArrayValue.js';
@@ -19,16 +20,13 @@ export const collectionBody = base.extend({ collectionName: name });
 
 export const partitionBody = collectionBody.extend({ partitionName: name });
 
-const CONSISTENCY_LEVELS: readonly string[] = ['Strong', 'Session', 'Bounded', 'Eventually', 'Customized'] satisfies ConsistencyLevel__Output[];
-const isConsistencyLevel = (level: string): level is ConsistencyLevel__Output => CONSISTENCY_LEVELS.includes(level);
-
 export const consistencyLevel = z.string().optional();
 
 /** The request's consistency fields: the collection's default unless a level is named. */
 export function consistency(level: string | undefined): { consistency_level?: ConsistencyLevel__Output; use_default_consistency: boolean } {
   if (!level) return { use_default_consistency: true };
-  if (!isConsistencyLevel(level)) {
-    throw invalidParameter(`consistencyLevel can only be [${CONSISTENCY_LEVELS.join(', ')}], got ${level}`);
+  if (!isConsistencyLevelName(level)) {
+    throw invalidParameter(`consistencyLevel can only be [${CONSISTENCY_LEVEL_NAMES.join(', ')}], got ${level}`);
   }
   return { consistency_level: level, use_default_consistency: false };
 }

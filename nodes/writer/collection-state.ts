@@ -85,4 +85,21 @@ export class CollectionState {
   vectorIndex(): IndexRecord | undefined {
     return this.indexes[0];
   }
+
+  /** Rows only the writer can search: growing, or being sealed. */
+  hasUnsealedRows(): boolean {
+    for (const g of this.growing.values()) if (g.length > 0) return true;
+    return this.sealing.size > 0;
+  }
+
+  /** Whether the collection or the partition was dropped: work under way must not publish into it. */
+  isGone(partitionId: number): boolean {
+    return this.dropped || !this.partitionById(partitionId);
+  }
+
+  /** Notes appends to a delete log not yet synced, keeping the oldest LSN among them. */
+  markDeleteLogDirty(path: string, log: DirtyDeleteLog): void {
+    const known = this.dirtyDeleteLogs.get(path);
+    this.dirtyDeleteLogs.set(path, known ? { ...known, minLsn: Math.min(known.minLsn, log.minLsn) } : log);
+  }
 }

@@ -11,7 +11,7 @@ import { RpcMetrics } from '../../runtime/rpc-metrics.js';
 import { serveNode, type RunningNode } from '../../runtime/serve.js';
 import { dataNodeImplementation } from '../data-node-api.js';
 import { metadataFeedImplementation } from './metadata-feed.js';
-import { writerMilvusHandlers } from './milvus-api.js';
+import { writerMilvusHandlers } from './api/index.js';
 import { writerSegmentSource } from './segment-source.js';
 import { Writer } from './writer.js';
 

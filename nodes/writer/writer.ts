@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Column, PrimaryKey } from '../../core/columns.js';
 import { DataType, type CollectionSchema, primaryField } from '../../core/schema.js';
-import type { IndexType, MetricType, VectorEngine } from '../../engine/engine.js';
+import type { VectorEngine } from '../../engine/engine.js';
 import type { CompiledFilter } from '../../filter/index.js';
 import type { CollectionView } from '../../meta/collection-view.js';
 import { nextLoadState, type LoadChange } from '../../meta/load-state.js';
@@ -13,13 +13,16 @@ import { GrowingSegment } from '../../segment/growing.js';
 import { SealedSegment } from '../../segment/sealed.js';
 import type { Segment } from '../../segment/segment.js';
 import { queryRows } from '../../search/segment-search.js';
-import {
-  appendDeletes, indexDir, publishIndex, removeIndex, removeOrphanSegmentFiles, removeSegmentFiles, syncDeletes, writeSegment,
-  type IndexManifest,
-} from '../../storage/segment-files.js';
+import { removeIndex, removeOrphanSegmentFiles, removeSegmentFiles } from '../../storage/segment-files.js';
 import { WriteAheadLog } from '../../storage/wal.js';
-import { CollectionState, type DirtyDeleteLog } from './collection-state.js';
+import { ApplyChain } from './apply-chain.js';
+import { settled, track } from './background.js';
+import { Checkpointer } from './checkpointer.js';
+import { CollectionState } from './collection-state.js';
+import { DeleteLogs } from './delete-logs.js';
+import { IndexBuilds } from './index-builds.js';
 import { decodeMutation, encodeMutation, type Mutation } from './mutation-record.js';
+import { Sealer } from './sealer.js';
 
 export const DEFAULT_PARTITION = '_default';
 
@@ -36,25 +39,26 @@ export interface WriterOptions {
 }
 
 /**
- * The state machine of the writable node: collections in memory, mutations through the
- * write-ahead log, growing segments sealed into files on shared storage, indexes built in
- * the background. Milvus request parsing lives in the API layer; this class speaks in
- * schemas, columns and keys.
+ * The state machine of the writable node: collections in memory, DDL, mutations through the
+ * write-ahead log and applied in LSN order. It composes the units that work over the
+ * collections' state in the background: sealing growing segments into files on shared
+ * storage (Sealer), checkpointing the log (Checkpointer), delete records of sealed segments
+ * (DeleteLogs) and index builds (IndexBuilds). Milvus request parsing lives in the API layer;
+ * this class speaks in schemas, columns and keys.
  */
 export class Writer {
   readonly collections = new Map<string, CollectionState>();
   private wal!: WriteAheadLog;
+  /** Created with the log it checkpoints, before the log is replayed. */
+  private checkpointer!: Checkpointer;
   /** Applies durable mutations and seal steps one at a time, in LSN order. */
-  private applyChain: Promise<void> = Promise.resolve();
+  private readonly chain = new ApplyChain();
+  private readonly deleteLogs: DeleteLogs;
+  private readonly indexBuilds: IndexBuilds;
+  private readonly sealer: Sealer;
   /** Removals of dropped collections' and partitions' files, waiting for their index builds. */
   private readonly dropCleanups = new Set<Promise<void>>();
-  private sealTimer: NodeJS.Timeout | undefined;
   private closed = false;
-  /**
-   * The highest LSN applied to memory. A checkpoint never passes it: a record appended but not
-   * yet applied is in no segment, and only the log holds it.
-   */
-  private appliedLsn = 0;
   /**
    * Metadata changes: emits ('change', name, view | undefined) after every change the writer
    * makes; `version` counts them.
@@ -62,7 +66,20 @@ export class Writer {
   readonly changes = new EventEmitter().setMaxListeners(0);
   version = 0;
 
-  constructor(readonly opts: WriterOptions) {}
+  constructor(readonly opts: WriterOptions) {
+    const { storageDir, meta, engine, log, sealAgeMs } = opts;
+    const publish = (state: CollectionState) => this.publish(state);
+    this.deleteLogs = new DeleteLogs(storageDir, log);
+    this.indexBuilds = new IndexBuilds({ storageDir, meta, engine, log, publish });
+    this.sealer = new Sealer({
+      storageDir, meta, engine, log, sealAgeMs, publish,
+      collections: this.collections,
+      chain: this.chain,
+      deleteLogs: this.deleteLogs,
+      indexBuilds: this.indexBuilds,
+      checkpoint: () => this.checkpointer.checkpoint(),
+    });
+  }
 
   get meta(): MetaStore {
     return this.opts.meta;
@@ -79,6 +96,7 @@ export class Writer {
     await this.removeOrphanFiles();
     const { wal, records } = await WriteAheadLog.open(join(this.opts.dataDir, 'wal'));
     this.wal = wal;
+    this.checkpointer = new Checkpointer(wal, this.chain, this.collections, this.deleteLogs);
     let replayed = 0;
     for (const r of records) {
       const writes = this.applyMutation(decodeMutation(r.payload), r.lsn, true);
@@ -88,9 +106,7 @@ export class Writer {
       }
     }
     if (records.length) this.opts.log.info({ records: records.length, replayed }, 'replayed write-ahead log');
-    const tick = Math.max(50, Math.min(this.opts.sealAgeMs / 4, 10_000));
-    this.sealTimer = setInterval(() => this.sealAged(), tick);
-    this.sealTimer.unref();
+    this.sealer.start();
   }
 
   private async loadCollection(rec: CollectionRecord): Promise<CollectionState> {
@@ -103,7 +119,7 @@ export class Writer {
       state.sealed.set(seg.id, seg);
       const prev = state.persistedLsn.get(seg.partitionId) ?? 0;
       state.persistedLsn.set(seg.partitionId, Math.max(prev, seg.manifest.maxLsn));
-      if (state.vectorIndex() && !seg.indexInfo()) this.scheduleIndexBuild(state, seg);
+      if (state.vectorIndex() && !seg.indexInfo()) this.indexBuilds.schedule(state, seg);
     }
     this.collections.set(rec.name, state);
     return state;
@@ -127,8 +143,8 @@ export class Writer {
   async close(): Promise<void> {
     this.closed = true;
     this.changes.emit('close');
-    if (this.sealTimer) clearInterval(this.sealTimer);
-    await this.applyChain;
+    this.sealer.stop();
+    await this.chain.idle();
     await this.settle();
     await this.wal?.close();
   }
@@ -143,7 +159,7 @@ export class Writer {
       segments: [...state.sealed.values()].map((s) => ({
         id: s.id, partitionId: s.partitionId, rows: s.length, state: s.indexInfo() ? 'indexed' : 'sealed',
       })),
-      unsealedRows: hasUnsealedRows(state),
+      unsealedRows: state.hasUnsealedRows(),
     };
   }
 
@@ -172,7 +188,7 @@ export class Writer {
    * builds under way are over, the files.
    */
   async dropCollection(state: CollectionState): Promise<void> {
-    await this.serialized(() => {
+    await this.chain.run(() => {
       this.collections.delete(state.record.name);
       state.dropped = true;
       state.growing.clear();
@@ -196,7 +212,7 @@ export class Writer {
   /** As dropCollection, for one partition's rows, segments, delete logs and files. */
   async dropPartition(state: CollectionState, name: string): Promise<void> {
     const p = state.partitions.get(name)!;
-    const segments = await this.serialized(() => {
+    const segments = await this.chain.run(() => {
       state.partitions.delete(name);
       state.growing.delete(p.id);
       state.persistedLsn.delete(p.id);
@@ -249,7 +265,7 @@ export class Writer {
     const rec = await this.meta.createIndex({ ...index, collectionId: state.id, createdAt: Date.now() });
     state.indexes.push(rec);
     this.publish(state);
-    for (const seg of state.sealed.values()) this.scheduleIndexBuild(state, seg);
+    for (const seg of state.sealed.values()) this.indexBuilds.schedule(state, seg);
   }
 
   async dropIndex(state: CollectionState, index: IndexRecord): Promise<void> {
@@ -272,7 +288,7 @@ export class Writer {
   async mutate(m: Mutation): Promise<number> {
     if (this.closed) throw new Error('writer is shutting down');
     const { lsn, durable } = this.wal.append(encodeMutation(m));
-    const step = this.serialized(async () => {
+    const step = this.chain.run(async () => {
       await durable;
       return this.applyMutation(m, lsn, false);
     });
@@ -282,32 +298,22 @@ export class Writer {
     return lsn;
   }
 
-  /** Runs `fn` after every mutation and seal step queued before it, and before any queued after. */
-  private serialized<T>(fn: () => T | Promise<T>): Promise<T> {
-    const step = this.applyChain.then(fn);
-    this.applyChain = step.then(() => undefined, () => undefined);
-    return step;
-  }
-
   /**
    * Applies a durable mutation to memory. Returns the writes of delete records to sealed
    * segments' files it started, or undefined if its target no longer exists.
    */
   private applyMutation(m: Mutation, lsn: number, replay: boolean): Promise<void>[] | undefined {
-    this.appliedLsn = Math.max(this.appliedLsn, lsn);
+    this.checkpointer.applied(lsn);
     const state = [...this.collections.values()].find((c) => c.id === m.collectionId);
     if (!state || !state.partitionById(m.partitionId)) return undefined;
     const writes = m.deletes?.length ? this.applyDeletes(state, m.deletes, lsn, m.deletePartitions) : [];
     if (m.insert && !(replay && lsn <= (state.persistedLsn.get(m.partitionId) ?? 0))) {
-      const hadUnsealed = hasUnsealedRows(state);
+      const hadUnsealed = state.hasUnsealedRows();
       const seg = this.growingFor(state, m.partitionId);
       seg.append(m.insert.rows, m.insert.columns, lsn);
       // Coordinators skip the writer for Bounded searches while it holds no unsealed rows.
       if (!hadUnsealed) this.publish(state);
-      if (seg.length >= this.opts.sealRows && !replay) {
-        // Checkpoint after sealing so the log does not grow without bound between flushes.
-        void this.sealGrowing(state, m.partitionId).then(() => this.checkpoint()).catch(() => undefined);
-      }
+      if (seg.length >= this.opts.sealRows && !replay) this.sealer.sealInBackground(state, m.partitionId);
     }
     return writes;
   }
@@ -323,21 +329,9 @@ export class Writer {
     for (const seg of state.sealed.values()) {
       if (!inScope(seg)) continue;
       const hit = pks.filter((pk) => seg.applyDelete(pk, lsn) > 0);
-      if (hit.length) writes.push(this.persistDeletes(state, seg, hit, lsn));
+      if (hit.length) writes.push(this.deleteLogs.append(state, seg, hit, lsn));
     }
     return writes;
-  }
-
-  /** Delete records of sealed segments are appended now and synced before the next checkpoint. */
-  private persistDeletes(state: CollectionState, seg: SealedSegment, pks: PrimaryKey[], ts: number): Promise<void> {
-    markDirty(state, seg.path, { partitionId: seg.partitionId, minLsn: ts });
-    const write = appendDeletes(this.opts.storageDir, seg.path, ts, pks).catch((e) => {
-      // The delete is durable in the write-ahead log and applied here; readers miss it until
-      // the writer restarts and replays it. Loud, because it is a storage fault.
-      this.opts.log.error({ err: e, segment: seg.id }, 'appending delete records failed; the log keeps them');
-    });
-    track(state.deleteWrites, write);
-    return write;
   }
 
   private growingFor(state: CollectionState, partitionId: number): GrowingSegment {
@@ -357,197 +351,22 @@ export class Writer {
     return queryRows(state.segments(partitionIds), filter).map((h) => h.pk);
   }
 
-  // ---------------------------------------------------------------- sealing
+  // ---------------------------------------------------------------- sealing and indexes
 
   /** Seals every growing segment of the collection; resolves with the sealed segment ids. */
-  async flush(state: CollectionState): Promise<number[]> {
-    for (const pid of [...state.growing.keys()]) void this.sealGrowing(state, pid).catch(() => undefined);
-    // Seals started earlier by size or age count too: Flush answers once all are persisted.
-    const ids = await Promise.all([...state.sealTasks]);
-    await this.checkpoint();
-    return ids.filter((id): id is number => id !== undefined);
+  flush(state: CollectionState): Promise<number[]> {
+    return this.sealer.flush(state);
   }
 
-  private sealAged(): void {
-    const now = Date.now();
-    for (const state of this.collections.values()) {
-      for (const [pid, seg] of state.growing) {
-        if (seg.length > 0 && now - seg.createdAt >= this.opts.sealAgeMs) void this.sealGrowing(state, pid).then(() => this.checkpoint()).catch(() => undefined);
-      }
-    }
-  }
-
-  /**
-   * Detaches the growing segment of a partition (new inserts start a fresh one), writes its
-   * live rows as a sealed segment, swaps the sealed copy in and re-applies deletes that hit
-   * it meanwhile. Search sees the rows throughout.
-   */
-  private sealGrowing(state: CollectionState, partitionId: number): Promise<number | undefined> {
-    const task = this.sealGrowingNow(state, partitionId);
-    state.sealTasks.add(task);
-    void task.finally(() => state.sealTasks.delete(task)).catch(() => undefined);
-    return task;
-  }
-
-  private sealGrowingNow(state: CollectionState, partitionId: number): Promise<number | undefined> {
-    const detached = this.serialized(() => {
-      const seg = state.growing.get(partitionId);
-      if (!seg || seg.length === 0) return undefined;
-      state.growing.delete(partitionId);
-      const entry = { segment: seg, pendingDeletes: [] as { pk: PrimaryKey; ts: number }[] };
-      state.sealing.set(seg.id, entry);
-      return entry;
-    });
-    return detached.then(async (entry) => {
-      if (!entry) return undefined;
-      try {
-        return await this.writeSealed(state, entry);
-      } catch (e) {
-        // The rows stay searchable in memory and in the log; a later flush retries.
-        state.sealing.delete(entry.segment.id);
-        if (!isGone(state, partitionId)) state.growing.set(partitionId, entry.segment);
-        this.opts.log.error({ err: e, collection: state.record.name }, 'sealing a segment failed');
-        throw e;
-      }
-    });
-  }
-
-  private async writeSealed(state: CollectionState, entry: { segment: GrowingSegment; pendingDeletes: { pk: PrimaryKey; ts: number }[] }): Promise<number | undefined> {
-    const g = entry.segment;
-    const snap = g.snapshotLive();
-    // A drop waits for this seal before it removes metadata and files: what was written for a
-    // dropped collection or partition goes with them.
-    if (snap.rows === 0 || isGone(state, g.partitionId)) {
-      state.sealing.delete(g.id);
-      return undefined;
-    }
-    const id = await this.meta.allocateIds('segment', 1);
-    const manifest = { id, collectionId: state.id, partitionId: g.partitionId, rows: snap.rows, minLsn: g.firstLsn!, maxLsn: g.lastLsn };
-    const path = await writeSegment(this.opts.storageDir, manifest, snap.columns, snap.ts);
-    if (isGone(state, g.partitionId)) {
-      state.sealing.delete(g.id);
-      return undefined;
-    }
-    await this.meta.addSegment({ id, collectionId: state.id, partitionId: g.partitionId, state: 'sealed', rowCount: snap.rows, path, createdAt: g.createdAt, sealedAt: Date.now() });
-    const sealed = await SealedSegment.load(this.opts.storageDir, path, id, state.schema, this.engine);
-    // Swap in the apply chain so no mutation interleaves between re-applying deletes and the swap.
-    const published = await this.serialized(async () => {
-      if (isGone(state, g.partitionId)) {
-        state.sealing.delete(g.id);
-        return false;
-      }
-      // Written before the segment is published, so no reader can load it without them.
-      await Promise.all(entry.pendingDeletes.filter((d) => sealed.applyDelete(d.pk, d.ts)).map((d) => this.persistDeletes(state, sealed, [d.pk], d.ts)));
-      // The growing copy leaves as the sealed one arrives: searches see the rows throughout.
-      state.sealing.delete(g.id);
-      state.sealed.set(id, sealed);
-      state.persistedLsn.set(g.partitionId, Math.max(state.persistedLsn.get(g.partitionId) ?? 0, manifest.maxLsn));
-      this.publish(state);
-      return true;
-    });
-    if (!published) {
-      await sealed.release();
-      return undefined;
-    }
-    if (state.vectorIndex()) this.scheduleIndexBuild(state, sealed);
-    return id;
-  }
-
-  /**
-   * Advances the log checkpoint past everything that is durable outside it: rows in sealed
-   * segments and synced delete records. Rows still only in memory keep their records.
-   */
-  checkpoint(): Promise<void> {
-    // One at a time: flushes and size- or age-triggered seals all checkpoint.
-    const run = this.checkpointing.then(() => this.checkpointOnce());
-    this.checkpointing = run.catch(() => undefined);
-    return run;
-  }
-  private checkpointing: Promise<void> = Promise.resolve();
-
-  private async checkpointOnce(): Promise<void> {
-    await this.applyChain;
-    const live = [...this.collections.values()];
-    let upTo = this.appliedLsn;
-    for (const state of live) {
-      for (const seg of state.growing.values()) if (seg.firstLsn !== undefined) upTo = Math.min(upTo, seg.firstLsn - 1);
-      for (const s of state.sealing.values()) if (s.segment.firstLsn !== undefined) upTo = Math.min(upTo, s.segment.firstLsn - 1);
-    }
-    await settled(...live.map((s) => s.deleteWrites));
-    const failures = await Promise.all(live.map((state) => this.syncDeleteLogs(state)));
-    // A log that did not sync keeps its records in the write-ahead log and holds back only
-    // the checkpoint: no flush waits on it.
-    for (const minLsn of failures) upTo = Math.min(upTo, minLsn - 1);
-    await this.wal.drain();
-    await this.wal.checkpoint(upTo);
-  }
-
-  /** Syncs a collection's dirty delete logs; returns the oldest LSN of those that failed (Infinity if none). */
-  private async syncDeleteLogs(state: CollectionState): Promise<number> {
-    const dirty = [...state.dirtyDeleteLogs];
-    state.dirtyDeleteLogs.clear();
-    let oldestFailed = Infinity;
-    for (const [path, log] of dirty) {
-      try {
-        await syncDeletes(this.opts.storageDir, path);
-      } catch (e) {
-        // A log dropped meanwhile went with its collection or partition: nothing to keep.
-        if (isGone(state, log.partitionId)) continue;
-        markDirty(state, path, log);
-        oldestFailed = Math.min(oldestFailed, log.minLsn);
-        this.opts.log.error({ err: e, collection: state.record.name, path }, 'syncing delete records failed; the write-ahead log keeps them');
-      }
-    }
-    return oldestFailed;
-  }
-
-  // ---------------------------------------------------------------- indexes
-
-  private scheduleIndexBuild(state: CollectionState, seg: SealedSegment): void {
-    const index = state.vectorIndex();
-    if (!index) return;
-    const build = this.buildIndex(state, seg, index).catch((e) => {
-      this.opts.log.error({ err: e, segment: seg.id }, 'index build failed; the segment is searched exactly');
-    });
-    track(state.builds, build);
-  }
-
-  private async buildIndex(state: CollectionState, seg: SealedSegment, index: IndexRecord): Promise<void> {
-    const manifest = indexManifestOf(index);
-    const current = seg.indexInfo();
-    if (current && current.indexType === manifest.indexType && current.metric === manifest.metric) return;
-    const dim = seg.vectors().length / Math.max(1, seg.length);
-    const built = await this.engine.build(seg.vectors(), dim, manifest.metric, manifest.indexType, manifest.params);
-    const wanted = () => !state.dropped && state.indexes.includes(index) && state.sealed.has(seg.id);
-    try {
-      if (!wanted()) return;
-      await mkdir(`${indexDir(this.opts.storageDir, seg.path)}.tmp`, { recursive: true });
-      await built.save(`${indexDir(this.opts.storageDir, seg.path)}.tmp`);
-    } finally {
-      await built.close();
-    }
-    if (!wanted()) return;
-    await publishIndex(this.opts.storageDir, seg.path, manifest);
-    await seg.openIndex(this.engine, manifest);
-    await this.meta.updateSegment(seg.id, { state: 'indexed' });
-    this.publish(state);
+  /** Rows per collection that are indexed, for DescribeIndex progress. */
+  indexProgress(state: CollectionState): { indexed: number; total: number } {
+    return this.indexBuilds.progress(state);
   }
 
   /** Waits for background index builds, delete-record writes and drop cleanups started so far. */
   async settle(): Promise<void> {
     const pending = () => [this.dropCleanups, ...[...this.collections.values()].flatMap((s) => [s.builds, s.deleteWrites])];
     while (pending().some((set) => set.size)) await settled(...pending());
-  }
-
-  /** Rows per collection that are indexed, for DescribeIndex progress. */
-  indexProgress(state: CollectionState): { indexed: number; total: number } {
-    let indexed = 0;
-    let total = 0;
-    for (const seg of state.segments()) {
-      total += seg.liveRows;
-      if (seg instanceof SealedSegment && seg.indexInfo()) indexed += seg.liveRows;
-    }
-    return { indexed, total };
   }
 
   /** Live row count, as GetCollectionStatistics reports it. */
@@ -569,40 +388,4 @@ export class Writer {
     columns.set(pk.name, { type: DataType.VarChar, values });
     return values;
   }
-}
-
-/** Rows only the writer can search: growing, or being sealed. */
-function hasUnsealedRows(state: CollectionState): boolean {
-  for (const g of state.growing.values()) if (g.length > 0) return true;
-  return state.sealing.size > 0;
-}
-
-/** Whether the collection or the partition was dropped: work under way must not publish into it. */
-function isGone(state: CollectionState, partitionId: number): boolean {
-  return state.dropped || !state.partitionById(partitionId);
-}
-
-function markDirty(state: CollectionState, path: string, log: DirtyDeleteLog): void {
-  const known = state.dirtyDeleteLogs.get(path);
-  state.dirtyDeleteLogs.set(path, known ? { ...known, minLsn: Math.min(known.minLsn, log.minLsn) } : log);
-}
-
-function track(set: Set<Promise<void>>, p: Promise<void>): void {
-  set.add(p);
-  void p.finally(() => set.delete(p));
-}
-
-/** Resolves once every promise now in the sets has settled. */
-async function settled(...sets: Set<Promise<unknown>>[]): Promise<void> {
-  await Promise.allSettled(sets.flatMap((set) => [...set]));
-}
-
-/** How a collection's index record maps onto the engine: AUTOINDEX is HNSW. */
-export function indexManifestOf(index: IndexRecord): IndexManifest {
-  const type: IndexType = index.indexType === 'FLAT' ? 'FLAT' : 'HNSW';
-  const params: Record<string, number> = {};
-  for (const key of ['M', 'efConstruction']) {
-    if (index.params[key] !== undefined) params[key] = Number(index.params[key]);
-  }
-  return { indexType: type, metric: index.metricType as MetricType, params };
 }

@@ -1,0 +1,54 @@
+import { primaryField, type CollectionSchema } from '../core/schema.js';
+import type { Hit } from '../search/hits.js';
+import { encodeFieldsData, encodeIds, type OutputSelection } from './results.js';
+
+/**
+ * Milvus's `SearchResultData`, assembled in one place for every answer that carries one: the
+ * writable node's Search and HybridSearch (from its own hits), the coordinator's (from merged
+ * partial answers) and a data node's partial answer. Each caller gathers its rows its own way
+ * and hands them over as wire columns.
+ */
+
+/** The rows of an answer as wire columns, query after query. */
+export interface ResultRows {
+  /** Per query, how many rows it has. */
+  topks: number[];
+  scores: number[];
+  /** A `schema.IDs` message. */
+  ids: unknown;
+  /** One `schema.FieldData` per output field. */
+  fieldsData: unknown[];
+}
+
+export interface ResultShape {
+  schema: CollectionSchema;
+  selection: OutputSelection;
+  nq: number;
+  topK: number;
+  /** Decimal places scores are rounded to; -1 leaves them as they are. */
+  roundDecimal: number;
+}
+
+export function searchResultData(shape: ResultShape, rows: ResultRows): Record<string, unknown> {
+  const { roundDecimal } = shape;
+  return {
+    num_queries: String(shape.nq),
+    top_k: String(shape.topK),
+    fields_data: rows.fieldsData,
+    scores: roundDecimal >= 0 ? rows.scores.map((x) => Number(x.toFixed(roundDecimal))) : rows.scores,
+    ids: rows.ids,
+    topks: rows.topks.map(String),
+    output_fields: shape.selection.names,
+    primary_field_name: primaryField(shape.schema).name,
+  };
+}
+
+/** The wire columns of in-process hits, scored by their own scores unless others (fused ones) are given. */
+export function hitRows(schema: CollectionSchema, selection: OutputSelection, hits: Hit[], topks: number[], scores = hits.map((h) => h.score)): ResultRows {
+  return {
+    topks,
+    scores,
+    ids: encodeIds(primaryField(schema).dataType, hits.map((h) => h.pk)),
+    fieldsData: encodeFieldsData(schema, hits, selection),
+  };
+}

@@ -1,0 +1,31 @@
+import type { MilvusHandler } from '../../../milvus/service.js';
+import { collectionNotFound, invalidParameter } from '../../../milvus/status.js';
+import type { ResourceMeter } from '../../../runtime/node-resources.js';
+import type { CollectionState } from '../collection-state.js';
+import type { Writer } from '../writer.js';
+
+/** The writer as a process: where it serves and what it runs on (GetMetrics, resource groups). */
+export interface WriterProcess {
+  /** The gRPC address it serves (known once bound). */
+  address(): string;
+  meter: ResourceMeter;
+}
+
+/** Handlers of one area of the Milvus API, by method name. */
+export type Handlers = Record<string, MilvusHandler>;
+
+/** Mishards has Milvus's default database only (id 1, as in Milvus). */
+export const DEFAULT_DB = { name: 'default', id: '1' };
+
+/** What every area's handlers work over: the Writer, its process, and the collection lookup. */
+export class WriterApi {
+  constructor(readonly writer: Writer, readonly self: WriterProcess) {}
+
+  /** The named collection: an empty name is invalid, an unknown one not found. */
+  collection(name: string): CollectionState {
+    if (!name) throw invalidParameter('collection name should not be empty');
+    const c = this.writer.collections.get(name);
+    if (!c) throw collectionNotFound(name);
+    return c;
+  }
+}

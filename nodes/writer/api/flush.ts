@@ -1,0 +1,43 @@
+import { hybridTs, physicalMs } from '../../../milvus/timestamps.js';
+import type { Handlers, WriterApi } from './context.js';
+
+/** Flush: seal and persist growing rows, and say when rows written before a point are flushed. */
+export function flushHandlers(api: WriterApi): Handlers {
+  const { writer } = api;
+  return {
+    async Flush(req) {
+      const names: string[] = req.collection_names ?? [];
+      const collSegIDs: Record<string, { data: string[] }> = {};
+      const flushSegIDs: Record<string, { data: string[] }> = {};
+      const sealTimes: Record<string, string> = {};
+      for (const name of names) {
+        const c = api.collection(name);
+        const sealed = await writer.flush(c);
+        flushSegIDs[name] = { data: sealed.map(String) };
+        collSegIDs[name] = { data: [...c.sealed.keys()].map(String) };
+        sealTimes[name] = String(Math.floor(Date.now() / 1000));
+      }
+      return { db_name: 'default', coll_segIDs: collSegIDs, flush_coll_segIDs: flushSegIDs, coll_seal_times: sealTimes, coll_flush_ts: {} };
+    },
+    async GetFlushState(req) {
+      // Flush returns after its segments are persisted, so a segment is flushed once the
+      // metadata store knows it (or it was compacted away, which Milvus also reports as flushed).
+      const ids: string[] = req.segmentIDs ?? [];
+      const records = await Promise.all(ids.map((id) => writer.meta.getSegment(Number(id))));
+      return { flushed: records.every((r) => !r || r.state !== 'growing') };
+    },
+
+    async FlushAll(req) {
+      const started = Date.now();
+      const targets: string[] = (req.flush_targets ?? []).flatMap((t: any) => t.collection_names ?? []);
+      const states = targets.length ? targets.map((name) => api.collection(name)) : [...writer.collections.values()];
+      await Promise.all(states.map((c) => writer.flush(c)));
+      return { flush_all_ts: hybridTs(started) };
+    },
+    async GetFlushAllState(req) {
+      // Rows written before the timestamp are flushed once no unpersisted segment is older.
+      const since = Math.max(physicalMs(req.flush_all_ts), ...Object.values<string>(req.flush_all_tss ?? {}).map(physicalMs));
+      return { flushed: ![...writer.collections.values()].some((c) => c.unpersistedBefore(since)) };
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { Writer } from '../writer.js';
+import { clusterInfoHandlers } from './cluster-info.js';
+import { collectionHandlers } from './collections.js';
+import { WriterApi, type Handlers, type WriterProcess } from './context.js';
+import { entityHandlers } from './entities.js';
+import { flushHandlers } from './flush.js';
+import { indexHandlers } from './indexes.js';
+import { loadHandlers } from './load.js';
+import { partitionHandlers } from './partitions.js';
+import { searchHandlers } from './search.js';
+import { sessionHandlers } from './session.js';
+
+export type { WriterProcess } from './context.js';
+
+/**
+ * The Milvus 2.x API of the writable node: request validation, Milvus status codes and
+ * response shapes over the Writer's state machine, one file per area of the API.
+ */
+export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Handlers {
+  const api = new WriterApi(writer, self);
+  return {
+    ...sessionHandlers(),
+    ...clusterInfoHandlers(api),
+    ...collectionHandlers(api),
+    ...partitionHandlers(api),
+    ...indexHandlers(api),
+    ...loadHandlers(api),
+    ...entityHandlers(api),
+    ...flushHandlers(api),
+    ...searchHandlers(api),
+  };
+}

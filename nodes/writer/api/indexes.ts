@@ -1,0 +1,107 @@
+import { DataType, vectorField } from '../../../core/schema.js';
+import type { IndexRecord } from '../../../meta/store.js';
+import { keyValueMap } from '../../../milvus/key-values.js';
+import { isSupportedMetric } from '../../../milvus/search-params.js';
+import { Code, indexNotFound, invalidParameter, metricNotSupported, MilvusError } from '../../../milvus/status.js';
+import type { CollectionState } from '../collection-state.js';
+import type { Handlers, WriterApi } from './context.js';
+
+const INDEX_TYPES = new Set(['FLAT', 'HNSW', 'AUTOINDEX']);
+
+/** The collection's vector index, if the request's index and field names (when given) match it. */
+function requestedIndex(c: CollectionState, req: any): IndexRecord {
+  const idx = c.vectorIndex();
+  if (!idx || (req.index_name && req.index_name !== idx.indexName) || (req.field_name && req.field_name !== idx.fieldName)) throw indexNotFound(req.collection_name);
+  return idx;
+}
+
+/** Indexes: one vector index per collection (FLAT, HNSW or AUTOINDEX), built in the background. */
+export function indexHandlers(api: WriterApi): Handlers {
+  const { writer } = api;
+  const indexDescriptions = (req: any) => {
+    const c = api.collection(req.collection_name);
+    const idx = requestedIndex(c, req);
+    const { indexed, total } = writer.indexProgress(c);
+    const params = [
+      { key: 'index_type', value: idx.indexType },
+      { key: 'metric_type', value: idx.metricType },
+      ...Object.entries(idx.params).map(([key, value]) => ({ key, value })),
+    ];
+    if (Object.keys(idx.params).length) params.push({ key: 'params', value: JSON.stringify(idx.params) });
+    return {
+      index_descriptions: [{
+        index_name: idx.indexName,
+        indexID: String(idx.id),
+        params,
+        field_name: idx.fieldName,
+        indexed_rows: String(indexed),
+        total_rows: String(total),
+        pending_index_rows: String(total - indexed),
+        state: indexed < total ? 'InProgress' : 'Finished',
+        index_state_fail_reason: '',
+      }],
+    };
+  };
+  return {
+    async CreateIndex(req) {
+      const c = api.collection(req.collection_name);
+      const vector = vectorField(c.schema);
+      const fieldName = req.field_name || vector.name;
+      const field = c.schema.fields.find((f) => f.name === fieldName);
+      if (!field) throw invalidParameter(`cannot create index on non-exist field: ${fieldName}`);
+      if (field.dataType !== DataType.FloatVector) throw new MilvusError('IllegalIndexType', Code.IndexNotSupported, `Mishards indexes vector fields only; ${fieldName} is ${DataType[field.dataType]}`);
+      const params = keyValueMap(req.extra_params);
+      let nested: Record<string, unknown> = {};
+      if (params.get('params')) {
+        try {
+          nested = JSON.parse(params.get('params')!);
+        } catch {
+          throw invalidParameter(`index params is not valid JSON: ${params.get('params')}`);
+        }
+      }
+      const indexType = (params.get('index_type') || 'AUTOINDEX').toUpperCase();
+      if (!INDEX_TYPES.has(indexType)) throw new MilvusError('IllegalIndexType', Code.IndexNotSupported, `index type ${indexType} is not supported: use FLAT, HNSW or AUTOINDEX`);
+      // Milvus: an index created without parameters is AUTOINDEX with COSINE.
+      const metric = (params.get('metric_type') || (nested.metric_type as string) || 'COSINE').toUpperCase();
+      if (!isSupportedMetric(metric)) throw metricNotSupported(metric);
+      const buildParams: Record<string, string> = {};
+      for (const [k, v] of Object.entries(nested)) if (k !== 'metric_type' && k !== 'index_type') buildParams[k] = String(v);
+      for (const k of ['M', 'efConstruction']) {
+        if (params.has(k)) buildParams[k] = params.get(k)!;
+        if (buildParams[k] !== undefined) {
+          const n = Number(buildParams[k]);
+          const [lo, hi] = k === 'M' ? [2, 2048] : [1, 2147483647];
+          if (!Number.isInteger(n) || n < lo || n > hi) throw invalidParameter(`index param ${k} = ${buildParams[k]} is out of range [${lo}, ${hi}]`);
+        }
+      }
+      const existing = c.vectorIndex();
+      if (existing) {
+        if (existing.indexType === indexType && existing.metricType === metric) return {};
+        throw new MilvusError('UnexpectedError', Code.IndexDuplicate, `at most one distinct index is allowed per field: ${existing.indexName} exists with ${existing.indexType}/${existing.metricType}`);
+      }
+      await writer.createIndex(c, { fieldName, indexName: req.index_name || fieldName, indexType, metricType: metric, params: buildParams });
+      return {};
+    },
+    DescribeIndex: async (req) => indexDescriptions(req),
+    // The same index descriptions (with row counts) as DescribeIndex, as in Milvus.
+    GetIndexStatistics: async (req) => indexDescriptions(req),
+    async GetIndexState(req) {
+      const c = api.collection(req.collection_name);
+      if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
+      return { state: 'Finished', fail_reason: '' };
+    },
+    async GetIndexBuildProgress(req) {
+      const c = api.collection(req.collection_name);
+      if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
+      const { indexed, total } = writer.indexProgress(c);
+      return { indexed_rows: String(indexed), total_rows: String(total) };
+    },
+    async DropIndex(req) {
+      const c = api.collection(req.collection_name);
+      const idx = requestedIndex(c, req);
+      if (c.isLoaded()) throw invalidParameter('index cannot be dropped, collection is loaded, please release it first');
+      await writer.dropIndex(c, idx);
+      return {};
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { primaryField } from '../../../core/schema.js';
+import { prepareHybridSearch } from '../../../milvus/hybrid-request.js';
+import { encodeFieldsData } from '../../../milvus/results.js';
+import { comparePks, countFieldData, prepareQuery, prepareSearch, searchScope } from '../../../milvus/search-request.js';
+import { hitRows, searchResultData } from '../../../milvus/search-results.js';
+import type { Hit } from '../../../search/hits.js';
+import { fuseQueries } from '../../../search/hybrid-rank.js';
+import { queryRows, searchSegments } from '../../../search/segment-search.js';
+import type { Handlers, WriterApi } from './context.js';
+
+/** Search, HybridSearch and Query over the writer's own segments, sealed and growing. */
+export function searchHandlers(api: WriterApi): Handlers {
+  const { writer } = api;
+  /** The collection and the partitions a search or query covers (see searchScope). */
+  const searchTarget = (req: any) => {
+    const c = api.collection(req.collection_name);
+    return { c, segments: c.segments(searchScope(c.record.name, c.partitions.values(), req.partition_names)) };
+  };
+  return {
+    async Search(req) {
+      const { c, segments } = searchTarget(req);
+      const p = prepareSearch(c.schema, c.vectorIndex()!, req);
+      const { topk, offset, roundDecimal } = p.params;
+      const perQuery = await searchSegments(segments, {
+        queries: p.queries, nq: p.nq, k: topk + offset, metric: p.metric, params: p.params.engine, filter: p.filter,
+      }, writer.engine);
+      const pages = perQuery.map((hits) => hits.slice(offset, offset + topk));
+      return {
+        collection_name: c.record.name,
+        results: searchResultData(
+          { schema: c.schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal },
+          hitRows(c.schema, p.selection, pages.flat(), pages.map((page) => page.length)),
+        ),
+      };
+    },
+
+    async HybridSearch(req) {
+      const { c, segments } = searchTarget(req);
+      const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req);
+      // Every sub-search is an exact search of its own (its topk, its filter); the fused
+      // hits keep the row of the sub-search that found them first, for their output fields.
+      const perSub = await Promise.all(h.subs.map((p) => searchSegments(segments, {
+        queries: p.queries, nq: p.nq, k: p.params.topk, metric: p.metric, params: p.params.engine, filter: p.filter,
+      }, writer.engine)));
+      const fused = fuseQueries(perSub, h, (hit) => ({ key: hit.pk, score: hit.score }));
+      return {
+        collection_name: c.record.name,
+        results: searchResultData(
+          { schema: c.schema, selection: h.selection, nq: h.nq, topK: h.limit, roundDecimal: h.roundDecimal },
+          hitRows(c.schema, h.selection, fused.hits, fused.topks, fused.scores),
+        ),
+      };
+    },
+
+    async Query(req) {
+      const { c, segments } = searchTarget(req);
+      const q = prepareQuery(c.schema, req);
+      const rows = queryRows(segments, q.filter);
+      const base = { collection_name: c.record.name, primary_field_name: primaryField(c.schema).name };
+      if (q.countOnly) return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(rows.length)] };
+      // Milvus returns query pages ordered by primary key.
+      rows.sort((a, b) => comparePks(a.pk, b.pk));
+      const page: Hit[] = rows.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
+      return { ...base, fields_data: encodeFieldsData(c.schema, page, q.selection!), output_fields: q.selection!.names };
+    },
+  };
+}

@@ -1,0 +1,79 @@
+import { mkdir } from 'node:fs/promises';
+import type { Logger } from 'pino';
+import type { IndexType, MetricType, VectorEngine } from '../../engine/engine.js';
+import type { IndexRecord, MetaStore } from '../../meta/store.js';
+import { SealedSegment } from '../../segment/sealed.js';
+import { indexDir, publishIndex, type IndexManifest } from '../../storage/segment-files.js';
+import { track } from './background.js';
+import type { CollectionState } from './collection-state.js';
+
+export interface IndexBuildsOptions {
+  storageDir: string;
+  meta: MetaStore;
+  engine: VectorEngine;
+  log: Logger;
+  /** Tells the metadata feed the collection changed (a segment became indexed). */
+  publish(state: CollectionState): void;
+}
+
+/**
+ * Background index builds of sealed segments: built by the engine, saved beside the segment
+ * under a temporary name, published by rename, opened, and recorded as indexed. A build whose
+ * segment, index or collection went away meanwhile publishes nothing.
+ */
+export class IndexBuilds {
+  constructor(private readonly opts: IndexBuildsOptions) {}
+
+  /** Starts building the collection's vector index for the segment, if it has one. */
+  schedule(state: CollectionState, seg: SealedSegment): void {
+    const index = state.vectorIndex();
+    if (!index) return;
+    const build = this.build(state, seg, index).catch((e) => {
+      this.opts.log.error({ err: e, segment: seg.id }, 'index build failed; the segment is searched exactly');
+    });
+    track(state.builds, build);
+  }
+
+  /** Rows per collection that are indexed, for DescribeIndex progress. */
+  progress(state: CollectionState): { indexed: number; total: number } {
+    let indexed = 0;
+    let total = 0;
+    for (const seg of state.segments()) {
+      total += seg.liveRows;
+      if (seg instanceof SealedSegment && seg.indexInfo()) indexed += seg.liveRows;
+    }
+    return { indexed, total };
+  }
+
+  private async build(state: CollectionState, seg: SealedSegment, index: IndexRecord): Promise<void> {
+    const { storageDir, engine } = this.opts;
+    const manifest = indexManifestOf(index);
+    const current = seg.indexInfo();
+    if (current && current.indexType === manifest.indexType && current.metric === manifest.metric) return;
+    const dim = seg.vectors().length / Math.max(1, seg.length);
+    const built = await engine.build(seg.vectors(), dim, manifest.metric, manifest.indexType, manifest.params);
+    const wanted = () => !state.dropped && state.indexes.includes(index) && state.sealed.has(seg.id);
+    try {
+      if (!wanted()) return;
+      await mkdir(`${indexDir(storageDir, seg.path)}.tmp`, { recursive: true });
+      await built.save(`${indexDir(storageDir, seg.path)}.tmp`);
+    } finally {
+      await built.close();
+    }
+    if (!wanted()) return;
+    await publishIndex(storageDir, seg.path, manifest);
+    await seg.openIndex(engine, manifest);
+    await this.opts.meta.updateSegment(seg.id, { state: 'indexed' });
+    this.opts.publish(state);
+  }
+}
+
+/** How a collection's index record maps onto the engine: AUTOINDEX is HNSW. */
+export function indexManifestOf(index: IndexRecord): IndexManifest {
+  const type: IndexType = index.indexType === 'FLAT' ? 'FLAT' : 'HNSW';
+  const params: Record<string, number> = {};
+  for (const key of ['M', 'efConstruction']) {
+    if (index.params[key] !== undefined) params[key] = Number(index.params[key]);
+  }
+  return { indexType: type, metric: index.metricType as MetricType, params };
+}
