@@ -1,3 +1,5 @@
+import type { ConsistencyLevel__Output } from '../proto/generated/milvus/proto/common/ConsistencyLevel.js';
+
 /**
  * Milvus's `common.ConsistencyLevel`: the names the API speaks (gRPC enums arrive as names,
  * REST takes them as strings) and the numbers the metadata store keeps.
@@ -8,7 +10,7 @@ export const ConsistencyLevel = {
   Bounded: 2,
   Eventually: 3,
   Customized: 4,
-} as const;
+} as const satisfies Record<ConsistencyLevel__Output, number>;
 
 export type ConsistencyLevelName = keyof typeof ConsistencyLevel;
 

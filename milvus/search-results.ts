@@ -1,4 +1,7 @@
 import { primaryField, type CollectionSchema } from '../core/schema.js';
+import type { FieldData } from '../proto/generated/milvus/proto/schema/FieldData.js';
+import type { IDs } from '../proto/generated/milvus/proto/schema/IDs.js';
+import type { SearchResultData__Output } from '../proto/generated/milvus/proto/schema/SearchResultData.js';
 import type { Hit } from '../search/hits.js';
 import { encodeFieldsData, encodeIds, type OutputSelection } from './results.js';
 
@@ -6,19 +9,28 @@ import { encodeFieldsData, encodeIds, type OutputSelection } from './results.js'
  * Milvus's `SearchResultData`, assembled in one place for every answer that carries one: the
  * writable node's Search and HybridSearch (from its own hits), the coordinator's (from merged
  * partial answers) and a data node's partial answer. Each caller gathers its rows its own way
- * and hands them over as wire columns.
+ * and hands them over as wire columns: built here from hits (`schema.IDs` and `schema.FieldData`
+ * as a sender writes them) or picked from decoded partial answers (their `__Output` shapes).
  */
 
 /** The rows of an answer as wire columns, query after query. */
-export interface ResultRows {
+export interface ResultRows<Ids extends IDs = IDs, Field extends FieldData = FieldData> {
   /** Per query, how many rows it has. */
   topks: number[];
   scores: number[];
   /** A `schema.IDs` message. */
-  ids: unknown;
+  ids: Ids;
   /** One `schema.FieldData` per output field. */
-  fieldsData: unknown[];
+  fieldsData: Field[];
 }
+
+/**
+ * The `SearchResultData` fields an answer fills in, typed as decoded (int64 counts as strings),
+ * with the ids and output columns of the rows it was built from.
+ */
+export type ResultData<Ids extends IDs = IDs, Field extends FieldData = FieldData> =
+  Pick<SearchResultData__Output, 'num_queries' | 'top_k' | 'scores' | 'topks' | 'output_fields' | 'primary_field_name'>
+  & { ids: Ids; fields_data: Field[] };
 
 export interface ResultShape {
   schema: CollectionSchema;
@@ -29,7 +41,7 @@ export interface ResultShape {
   roundDecimal: number;
 }
 
-export function searchResultData(shape: ResultShape, rows: ResultRows): Record<string, unknown> {
+export function searchResultData<Ids extends IDs, Field extends FieldData>(shape: ResultShape, rows: ResultRows<Ids, Field>): ResultData<Ids, Field> {
   const { roundDecimal } = shape;
   return {
     num_queries: String(shape.nq),

@@ -20,7 +20,7 @@ import { contextFromMetadata, injectIntoMetadata } from '../../runtime/tracing.j
 import { fuseQueries } from '../../search/hybrid-rank.js';
 import type { CoordinatorMetrics } from './coordinator-metrics.js';
 import {
-  decodePartials, gatherFieldsData, mergeQueryRows, mergeSearchResults, pickedRows, pickKey, pickScore, type PartialResult,
+  decodePartials, gatherFieldsData, mergeQueryRows, mergeSearchResults, pickedRows, pickKey, pickScore, type PartialResult, type SegmentMethod,
 } from './merge.js';
 import { WRITER_SET, type CallContext, type Fanout, type ReplicaSet } from './fanout.js';
 
@@ -35,9 +35,6 @@ const CATCH_UP_MS = 5000;
 export const SEARCH_SCOPE_CHANGES = new Set([
   'LoadCollection', 'ReleaseCollection', 'LoadPartitions', 'ReleasePartitions', 'CreatePartition', 'DropPartition', 'DropCollection',
 ]);
-
-/** The data-node methods a search or query is scattered over. */
-type SegmentMethod = 'SearchSegments' | 'QuerySegments';
 
 /** A SearchSegments or QuerySegments request, before routing says which segments it covers. */
 type SegmentRequest<M extends SegmentMethod> = DataNodeClientRequest<M> & { collection_name: string };

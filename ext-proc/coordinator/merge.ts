@@ -1,6 +1,7 @@
 import type { MetricType } from '../../engine/engine.js';
-import { SearchResultDataType, toPlainObject } from '../../milvus/proto.js';
+import { SearchResultDataMessage } from '../../milvus/proto.js';
 import { comparePks } from '../../milvus/search-request.js';
+import type { DataNodeClientReply } from '../../proto/data-node.js';
 import type { FieldData__Output } from '../../proto/generated/milvus/proto/schema/FieldData.js';
 import type { IDs__Output } from '../../proto/generated/milvus/proto/schema/IDs.js';
 import type { SearchResultData__Output } from '../../proto/generated/milvus/proto/schema/SearchResultData.js';
@@ -22,9 +23,12 @@ export interface PartialResult {
   timestamps: number[];
 }
 
+/** The data-node methods a search or query is scattered over; each answers a partial result. */
+export type SegmentMethod = 'SearchSegments' | 'QuerySegments';
+
 /** SearchSegments and QuerySegments answers as partial results (their `SearchResultData` decoded). */
-export function decodePartials(responses: { result: Uint8Array; timestamps: number[] }[]): PartialResult[] {
-  return responses.map((r) => ({ data: toPlainObject(SearchResultDataType, r.result), timestamps: r.timestamps }));
+export function decodePartials(responses: DataNodeClientReply<SegmentMethod>[]): PartialResult[] {
+  return responses.map((r) => ({ data: SearchResultDataMessage.decode(r.result), timestamps: r.timestamps }));
 }
 
 /** A hit of the merged answer: which partial, which row of it. */
@@ -201,7 +205,7 @@ export function pickKey(partials: PartialResult[], pick: Pick, intKeys: boolean)
 export const pickScore = (partials: PartialResult[], pick: Pick): number => partials[pick.partial]!.data.scores[pick.row];
 
 /** The wire columns of picked rows, scored by their own scores unless others (fused ones) are given. */
-export function pickedRows(partials: PartialResult[], picks: Pick[], topks: number[], intKeys: boolean, scores = picks.map((p) => pickScore(partials, p))): ResultRows {
+export function pickedRows(partials: PartialResult[], picks: Pick[], topks: number[], intKeys: boolean, scores = picks.map((p) => pickScore(partials, p))): ResultRows<IDs__Output, FieldData__Output> {
   return {
     topks,
     scores,

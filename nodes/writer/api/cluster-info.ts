@@ -5,7 +5,7 @@ import { writerSegmentSource } from '../segment-source.js';
 import type { Handlers, WriterApi } from './context.js';
 
 /** GetMetrics and resource groups: standalone, the writer is the whole deployment. */
-export function clusterInfoHandlers({ writer, self }: WriterApi): Handlers {
+export function clusterInfoHandlers({ writer, self }: WriterApi): Handlers<'GetMetrics' | 'ListResourceGroups' | 'DescribeResourceGroup'> {
   const source = writerSegmentSource(writer);
   const loadedNames = () => [...writer.collections.values()].filter((c) => c.isLoaded()).map((c) => c.record.name);
   // The only node it describes.

@@ -1,13 +1,14 @@
 import { MetaConflictError } from '../../../meta/errors.js';
 import { ConsistencyLevel, consistencyLevelName, consistencyLevelNumber } from '../../../milvus/consistency.js';
 import { keyValueMap } from '../../../milvus/key-values.js';
+import type { MilvusResponse } from '../../../milvus/methods.js';
 import { decodeCollectionSchema, encodeCollectionSchema, validateName } from '../../../milvus/schema-codec.js';
 import { collectionNotFound, invalidParameter, successStatus } from '../../../milvus/status.js';
 import { hybridTs } from '../../../milvus/timestamps.js';
 import type { CollectionState } from '../collection-state.js';
 import { DEFAULT_DB, type Handlers, type WriterApi } from './context.js';
 
-function describeCollection(c: CollectionState): Record<string, unknown> {
+function describeCollection(c: CollectionState): MilvusResponse<'DescribeCollection'> {
   const created = c.record.createdAt;
   return {
     schema: encodeCollectionSchema(c.schema),
@@ -30,7 +31,11 @@ function describeCollection(c: CollectionState): Record<string, unknown> {
 }
 
 /** Collections: create, describe, list, drop, statistics. */
-export function collectionHandlers(api: WriterApi): Handlers {
+type CollectionMethod =
+  | 'CreateCollection' | 'DescribeCollection' | 'BatchDescribeCollection' | 'HasCollection' | 'ShowCollections'
+  | 'ListAliases' | 'DropCollection' | 'GetCollectionStatistics';
+
+export function collectionHandlers(api: WriterApi): Handlers<CollectionMethod> {
   const { writer } = api;
   return {
     async CreateCollection(req) {

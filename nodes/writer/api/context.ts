@@ -1,4 +1,4 @@
-import type { MilvusHandler } from '../../../milvus/service.js';
+import type { MilvusHandlers, MilvusMethod } from '../../../milvus/methods.js';
 import { collectionNotFound, invalidParameter } from '../../../milvus/status.js';
 import type { ResourceMeter } from '../../../runtime/node-resources.js';
 import type { CollectionState } from '../collection-state.js';
@@ -11,8 +11,8 @@ export interface WriterProcess {
   meter: ResourceMeter;
 }
 
-/** Handlers of one area of the Milvus API, by method name. */
-export type Handlers = Record<string, MilvusHandler>;
+/** Handlers of one area of the Milvus API: one for each of its methods, typed per method. */
+export type Handlers<M extends MilvusMethod> = Required<Pick<MilvusHandlers, M>>;
 
 /** Mishards has Milvus's default database only (id 1, as in Milvus). */
 export const DEFAULT_DB = { name: 'default', id: '1' };

@@ -1,6 +1,7 @@
 import type { PrimaryKey } from '../../../core/columns.js';
 import { primaryField } from '../../../core/schema.js';
 import { decodeFieldsData } from '../../../milvus/field-data.js';
+import type { MilvusRequest, MilvusResponse } from '../../../milvus/methods.js';
 import { encodeIds } from '../../../milvus/results.js';
 import { compileRequestFilter, partitionScope } from '../../../milvus/search-request.js';
 import { invalidParameter, partitionNotFound } from '../../../milvus/status.js';
@@ -8,9 +9,9 @@ import { DEFAULT_PARTITION } from '../writer.js';
 import type { Handlers, WriterApi } from './context.js';
 
 /** Entities: insert, upsert and delete, each acknowledged once durable and applied. */
-export function entityHandlers(api: WriterApi): Handlers {
+export function entityHandlers(api: WriterApi): Handlers<'Insert' | 'Upsert' | 'Delete'> {
   const { writer } = api;
-  const insertOrUpsert = async (req: any, upsert: boolean) => {
+  const insertOrUpsert = async (req: MilvusRequest<'Insert' | 'Upsert'>, upsert: boolean): Promise<MilvusResponse<'Insert'>> => {
     const c = api.collection(req.collection_name);
     const partitionName = req.partition_name || DEFAULT_PARTITION;
     const partition = c.partitions.get(partitionName);

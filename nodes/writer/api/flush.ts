@@ -2,7 +2,7 @@ import { hybridTs, physicalMs } from '../../../milvus/timestamps.js';
 import type { Handlers, WriterApi } from './context.js';
 
 /** Flush: seal and persist growing rows, and say when rows written before a point are flushed. */
-export function flushHandlers(api: WriterApi): Handlers {
+export function flushHandlers(api: WriterApi): Handlers<'Flush' | 'GetFlushState' | 'FlushAll' | 'GetFlushAllState'> {
   const { writer } = api;
   return {
     async Flush(req) {
@@ -29,7 +29,7 @@ export function flushHandlers(api: WriterApi): Handlers {
 
     async FlushAll(req) {
       const started = Date.now();
-      const targets: string[] = (req.flush_targets ?? []).flatMap((t: any) => t.collection_names ?? []);
+      const targets: string[] = (req.flush_targets ?? []).flatMap((t) => t.collection_names ?? []);
       const states = targets.length ? targets.map((name) => api.collection(name)) : [...writer.collections.values()];
       await Promise.all(states.map((c) => writer.flush(c)));
       return { flush_all_ts: hybridTs(started) };

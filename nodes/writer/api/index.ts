@@ -1,7 +1,8 @@
 import type { Writer } from '../writer.js';
 import { clusterInfoHandlers } from './cluster-info.js';
 import { collectionHandlers } from './collections.js';
-import { WriterApi, type Handlers, type WriterProcess } from './context.js';
+import type { MilvusHandlers } from '../../../milvus/methods.js';
+import { WriterApi, type WriterProcess } from './context.js';
 import { entityHandlers } from './entities.js';
 import { flushHandlers } from './flush.js';
 import { indexHandlers } from './indexes.js';
@@ -16,7 +17,7 @@ export type { WriterProcess } from './context.js';
  * The Milvus 2.x API of the writable node: request validation, Milvus status codes and
  * response shapes over the Writer's state machine, one file per area of the API.
  */
-export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Handlers {
+export function writerMilvusHandlers(writer: Writer, self: WriterProcess): MilvusHandlers {
   const api = new WriterApi(writer, self);
   return {
     ...sessionHandlers(),

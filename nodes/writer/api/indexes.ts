@@ -1,6 +1,7 @@
 import { DataType, vectorField } from '../../../core/schema.js';
 import type { IndexRecord } from '../../../meta/store.js';
 import { keyValueMap } from '../../../milvus/key-values.js';
+import type { MilvusRequest, MilvusResponse } from '../../../milvus/methods.js';
 import { isSupportedMetric } from '../../../milvus/search-params.js';
 import { Code, indexNotFound, invalidParameter, metricNotSupported, MilvusError } from '../../../milvus/status.js';
 import type { CollectionState } from '../collection-state.js';
@@ -8,17 +9,22 @@ import type { Handlers, WriterApi } from './context.js';
 
 const INDEX_TYPES = new Set(['FLAT', 'HNSW', 'AUTOINDEX']);
 
+/** The index and field names a request may give (GetIndexStatistics names no field). */
+type IndexNames = Pick<MilvusRequest<'DescribeIndex'>, 'collection_name' | 'index_name'> & Partial<Pick<MilvusRequest<'DescribeIndex'>, 'field_name'>>;
+
 /** The collection's vector index, if the request's index and field names (when given) match it. */
-function requestedIndex(c: CollectionState, req: any): IndexRecord {
+function requestedIndex(c: CollectionState, req: IndexNames): IndexRecord {
   const idx = c.vectorIndex();
   if (!idx || (req.index_name && req.index_name !== idx.indexName) || (req.field_name && req.field_name !== idx.fieldName)) throw indexNotFound(req.collection_name);
   return idx;
 }
 
 /** Indexes: one vector index per collection (FLAT, HNSW or AUTOINDEX), built in the background. */
-export function indexHandlers(api: WriterApi): Handlers {
+type IndexMethod = 'CreateIndex' | 'DescribeIndex' | 'GetIndexStatistics' | 'GetIndexState' | 'GetIndexBuildProgress' | 'DropIndex';
+
+export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
   const { writer } = api;
-  const indexDescriptions = (req: any) => {
+  const indexDescriptions = (req: IndexNames): MilvusResponse<'DescribeIndex'> => {
     const c = api.collection(req.collection_name);
     const idx = requestedIndex(c, req);
     const { indexed, total } = writer.indexProgress(c);

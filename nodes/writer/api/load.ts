@@ -10,7 +10,9 @@ function partitionsToChange(c: CollectionState, names: string[] | undefined, emp
 }
 
 /** Load state, per partition (see meta/load-state.ts): load, release, progress. */
-export function loadHandlers(api: WriterApi): Handlers {
+type LoadMethod = 'LoadCollection' | 'LoadPartitions' | 'ReleaseCollection' | 'ReleasePartitions' | 'GetLoadingProgress' | 'GetLoadState';
+
+export function loadHandlers(api: WriterApi): Handlers<LoadMethod> {
   const { writer } = api;
   return {
     async LoadCollection(req) {

@@ -1,3 +1,4 @@
+import type { MilvusRequest } from '../../../milvus/methods.js';
 import { validateName } from '../../../milvus/schema-codec.js';
 import { loadedNamedPartitions, partitionScope } from '../../../milvus/search-request.js';
 import { invalidParameter, partitionNotFound } from '../../../milvus/status.js';
@@ -11,14 +12,14 @@ import type { Handlers, WriterApi } from './context.js';
  * ShowPartitionsType.Loaded) the loaded ones, or the named ones if each is loaded, as Milvus
  * answers it.
  */
-function shownPartitions(c: CollectionState, req: any) {
+function shownPartitions(c: CollectionState, req: MilvusRequest<'ShowPartitions'>) {
   if (req.type !== 'InMemory') return [...c.partitions.values()];
   if (req.partition_names?.length) return loadedNamedPartitions(c.partitions.values(), req.partition_names);
   return [...c.partitions.values()].filter((p) => p.loaded);
 }
 
 /** Partitions: create, list, drop, statistics. */
-export function partitionHandlers(api: WriterApi): Handlers {
+export function partitionHandlers(api: WriterApi): Handlers<'CreatePartition' | 'HasPartition' | 'ShowPartitions' | 'DropPartition' | 'GetPartitionStatistics'> {
   const { writer } = api;
   return {
     async CreatePartition(req) {

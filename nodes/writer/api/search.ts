@@ -1,5 +1,6 @@
 import { primaryField } from '../../../core/schema.js';
 import { prepareHybridSearch } from '../../../milvus/hybrid-request.js';
+import type { MilvusRequest } from '../../../milvus/methods.js';
 import { encodeFieldsData } from '../../../milvus/results.js';
 import { comparePks, countFieldData, prepareQuery, prepareSearch, searchScope } from '../../../milvus/search-request.js';
 import { hitRows, searchResultData } from '../../../milvus/search-results.js';
@@ -9,10 +10,10 @@ import { queryRows, searchSegments } from '../../../search/segment-search.js';
 import type { Handlers, WriterApi } from './context.js';
 
 /** Search, HybridSearch and Query over the writer's own segments, sealed and growing. */
-export function searchHandlers(api: WriterApi): Handlers {
+export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearch' | 'Query'> {
   const { writer } = api;
   /** The collection and the partitions a search or query covers (see searchScope). */
-  const searchTarget = (req: any) => {
+  const searchTarget = (req: MilvusRequest<'Search' | 'HybridSearch' | 'Query'>) => {
     const c = api.collection(req.collection_name);
     return { c, segments: c.segments(searchScope(c.record.name, c.partitions.values(), req.partition_names)) };
   };

@@ -3,7 +3,7 @@ import { MILVUS_COMPAT_VERSION } from '../../../milvus/system-info.js';
 import { DEFAULT_DB, type Handlers } from './context.js';
 
 /** Session and databases: who the server is, whether it is healthy, the one database. */
-export function sessionHandlers(): Handlers {
+export function sessionHandlers(): Handlers<'Connect' | 'GetVersion' | 'CheckHealth' | 'ListDatabases' | 'DescribeDatabase'> {
   return {
     async Connect() {
       return {
