@@ -95,14 +95,14 @@ function fieldIndex(type: protobuf.Type): Map<string, protobuf.Field> {
 
 /** protoc's rule: drop each underscore and upper-case the letter after it. */
 export function jsonName(field: protobuf.Field): string {
-  const explicit = field.options?.['json_name'];
+  const explicit = field.options?.json_name;
   if (typeof explicit === 'string') return explicit;
   return field.name.replace(/_(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''));
 }
 
 /** Whether a set field is distinguishable from an unset one (oneof members, `optional`, messages). */
 export function hasExplicitPresence(field: protobuf.Field): boolean {
-  return field.partOf != null || field.resolvedType instanceof protobuf.Type || field.options?.['proto3_optional'] === true;
+  return field.partOf != null || field.resolvedType instanceof protobuf.Type || field.options?.proto3_optional === true;
 }
 
 const INT32_RANGE: Record<string, [number, number]> = {
@@ -357,7 +357,7 @@ class Parser {
       return this.create(type, { paths });
     }
     // Wrappers: the bare value of their one `value` field.
-    const valueField = type.fields['value']!;
+    const valueField = type.fields.value!;
     const value = this.scalar(valueField.type, json);
     if (value === undefined) return undefined;
     return this.create(type, isScalarDefault(value) ? {} : { value });
@@ -368,7 +368,7 @@ class Parser {
   }
 
   private struct(type: protobuf.Type, json: Fields): Message {
-    const valueType = type.fields['fields']!.resolvedType as protobuf.Type;
+    const valueType = type.fields.fields!.resolvedType as protobuf.Type;
     const fields: Fields = {};
     for (const key of Object.keys(json)) {
       this.path.pushKey(key);
@@ -380,7 +380,7 @@ class Parser {
   }
 
   private listValue(type: protobuf.Type, json: unknown[]): Message {
-    const valueType = type.fields['values']!.resolvedType as protobuf.Type;
+    const valueType = type.fields.values!.resolvedType as protobuf.Type;
     const values: Message[] = [];
     for (let i = 0; i < json.length; i++) {
       this.path.push(i);
@@ -441,7 +441,7 @@ class Parser {
         }
       }
       this.path.push('value');
-      payload = Object.hasOwn(json, 'value') ? this.message(payloadType, json['value']) : this.fail('missing "value"');
+      payload = Object.hasOwn(json, 'value') ? this.message(payloadType, json.value) : this.fail('missing "value"');
       this.path.pop();
     } else {
       payload = this.fields(payloadType, json, '@type');
@@ -489,8 +489,8 @@ function isScalarDefault(value: unknown): boolean {
 
 function pruneZero(parsed: { seconds: number; nanos: number }): Fields {
   const out: Fields = {};
-  if (parsed.seconds !== 0) out['seconds'] = parsed.seconds;
-  if (parsed.nanos !== 0) out['nanos'] = parsed.nanos;
+  if (parsed.seconds !== 0) out.seconds = parsed.seconds;
+  if (parsed.nanos !== 0) out.nanos = parsed.nanos;
   return out;
 }
 

@@ -116,7 +116,7 @@ function planField(type: protobuf.Type, field: protobuf.Field): FieldPlan {
     descend: messageType !== undefined && needsVisit(messageType),
     keyType,
     explicitPresence: hasExplicitPresence(field),
-    inOneof: field.partOf != null && field.options?.['proto3_optional'] !== true,
+    inOneof: field.partOf != null && field.options?.proto3_optional !== true,
     rules: raw ? compileFieldRules(raw, target, `${fullNameOf(type).slice(1)}.${field.name}`) : undefined,
     deprecation: fieldDeprecation(field),
     workInProgress: isWorkInProgress(field),
