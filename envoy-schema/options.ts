@@ -9,7 +9,7 @@
  * `"(validate.rules).string.min_len": 1`. We read `parsedOptions`; an option written in several
  * statements may appear in several entries, which are merged here.
  */
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 
 export type OptionValue = Record<string, unknown>;
 
@@ -76,7 +76,8 @@ export function enumDeprecations(type: protobuf.Enum): Map<number, Deprecation> 
     const since = opts['(envoy.annotations.deprecated_at_minor_version_enum)'];
     const disallowed = opts['(envoy.annotations.disallowed_by_default_enum)'] === true;
     if (opts.deprecated !== true && since === undefined && !disallowed) continue;
-    (out ??= new Map()).set(type.values[name]!, { since: typeof since === 'string' ? since : undefined, disallowed });
+    out ??= new Map();
+    out.set(type.values[name]!, { since: typeof since === 'string' ? since : undefined, disallowed });
   }
   return out;
 }

@@ -168,7 +168,10 @@ class Parser {
     this.setField(msg, field, raw);
     if (this.issues.length > issuesBefore) {
       let failed = parseFailures.get(msg);
-      if (!failed) parseFailures.set(msg, (failed = new Set()));
+      if (!failed) {
+        failed = new Set();
+        parseFailures.set(msg, failed);
+      }
       failed.add(field.name);
     }
   }
@@ -424,8 +427,9 @@ class Parser {
       const slash = typeUrl.lastIndexOf('/');
       if (slash <= 0 || slash === typeUrl.length - 1) {
         this.fail(`malformed type URL "${typeUrl}" (expected "type.googleapis.com/<message full name>")`);
-      } else if (!(payloadType = lookupMessageType(type.root, typeUrl.slice(slash + 1)))) {
-        this.fail(`unknown type "${typeUrl.slice(slash + 1)}": not a message of the loaded Envoy protos (envoy-schema/root.ts)`);
+      } else {
+        payloadType = lookupMessageType(type.root, typeUrl.slice(slash + 1));
+        if (!payloadType) this.fail(`unknown type "${typeUrl.slice(slash + 1)}": not a message of the loaded Envoy protos (envoy-schema/root.ts)`);
       }
     }
     this.path.pop();

@@ -5,7 +5,7 @@
  * A rule kind this module does not know is a thrown error, never a skipped check: the set of
  * kinds below is the whole contract, and a test compiles every field of every loaded type.
  */
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 import { fullNameOf } from './names.js';
 import { isLong } from './long.js';
 import { isRecord, type OptionValue } from './options.js';
@@ -247,15 +247,14 @@ function numberCheck(kind: string, body: OptionValue, where: string): Check {
   const ignoreEmpty = body.ignore_empty === true;
   return (raw, sink) => {
     const value: Num = wide ? toBigInt(raw, where) : (raw as number);
-    // `==`: 0 and 0n alike.
-    if (ignoreEmpty && value == 0) return;
+    if (ignoreEmpty && (value === 0 || value === 0n)) return;
     if (constant !== undefined && value !== constant) sink.error(`must equal ${constant}, got ${value}`);
     if (range) {
       const problem = range(value);
       if (problem) sink.error(`${problem}, got ${value}`);
     }
     if (inList && !inList.includes(value)) sink.error(`must be one of ${inList.join(', ')}, got ${value}`);
-    if (notIn && notIn.includes(value)) sink.error(`must not be one of ${notIn.join(', ')}, got ${value}`);
+    if (notIn?.includes(value)) sink.error(`must not be one of ${notIn.join(', ')}, got ${value}`);
   };
 }
 
@@ -331,7 +330,7 @@ function stringCheck(body: OptionValue, where: string): Check {
     if (contains !== undefined && !value.includes(contains)) sink.error(`must contain ${JSON.stringify(contains)}`);
     if (notContains !== undefined && value.includes(notContains)) sink.error(`must not contain ${JSON.stringify(notContains)}`);
     if (inList && !inList.includes(value)) sink.error(`must be one of ${inList.map((s) => JSON.stringify(s)).join(', ')}`);
-    if (notIn && notIn.includes(value)) sink.error(`must not be one of ${notIn.map((s) => JSON.stringify(s)).join(', ')}`);
+    if (notIn?.includes(value)) sink.error(`must not be one of ${notIn.map((s) => JSON.stringify(s)).join(', ')}`);
     if (wellKnown) {
       const problem = wellKnown(value);
       if (problem) sink.error(problem);
@@ -410,7 +409,7 @@ function bytesCheck(body: OptionValue, where: string): Check {
     if (suffix && (value.length < suffix.length || !value.subarray(value.length - suffix.length).equals(suffix))) sink.error('must end with the suffix of its rule');
     if (contains && value.indexOf(contains) < 0) sink.error('must contain the bytes of its rule');
     if (inList && !inList.some((b) => b.equals(value))) sink.error('must be one of the values of its rule');
-    if (notIn && notIn.some((b) => b.equals(value))) sink.error('must not be one of the values of its rule');
+    if (notIn?.some((b) => b.equals(value))) sink.error('must not be one of the values of its rule');
     if (ipLengths && !ipLengths.includes(value.length)) sink.error(`must be an IP address in bytes (${ipLengths.join(' or ')} bytes), is ${value.length} bytes`);
   };
 }
@@ -426,7 +425,7 @@ function enumCheck(body: OptionValue, type: protobuf.Enum): Check {
     if (constant !== undefined && value !== constant) sink.error(`must be ${name(constant)}, got ${name(value)}`);
     if (definedOnly && type.valuesById[value] === undefined) sink.error(`${value} is not a defined value of ${fullNameOf(type).slice(1)}`);
     if (inList && !inList.includes(value)) sink.error(`must be one of ${inList.map(name).join(', ')}, got ${name(value)}`);
-    if (notIn && notIn.includes(value)) sink.error(`must not be ${notIn.map(name).join(' or ')}`);
+    if (notIn?.includes(value)) sink.error(`must not be ${notIn.map(name).join(' or ')}`);
   };
 }
 
@@ -437,7 +436,7 @@ function anyCheck(body: OptionValue): Check | undefined {
   return (raw, sink) => {
     const url = String((raw as OptionValue).type_url ?? '');
     if (inList && !inList.includes(url)) sink.error(`type must be one of ${inList.join(', ')}, got ${url}`);
-    if (notIn && notIn.includes(url)) sink.error(`type must not be ${url}`);
+    if (notIn?.includes(url)) sink.error(`type must not be ${url}`);
   };
 }
 
@@ -465,7 +464,7 @@ function timeCheck(body: OptionValue, where: string, kind: 'duration' | 'timesta
       if (problem) sink.error(`${problem}, got ${show(value)}`);
     }
     if (inList && !inList.includes(value)) sink.error(`must be one of ${inList.map(show).join(', ')}, got ${show(value)}`);
-    if (notIn && notIn.includes(value)) sink.error(`must not be ${show(value)}`);
+    if (notIn?.includes(value)) sink.error(`must not be ${show(value)}`);
     if (within !== undefined || ltNow || gtNow) {
       const now = BigInt(Date.now()) * 1_000_000n;
       if (ltNow && value >= now) sink.error('must be in the past');

@@ -110,7 +110,10 @@ function notBinder(arg: Binder): Binder {
         }
         if (c !== cand) ctx.give(c!);
       },
-      valid: () => (validity === undefined ? (validity = kid.valid()) : validity),
+      valid: () => {
+        if (validity === undefined) validity = kid.valid();
+        return validity;
+      },
     };
   };
 }

@@ -87,7 +87,7 @@ describe('exact search (FLAT)', () => {
   it('keeps the k smallest of a shuffled stream, ties by lower id', () => {
     const heap = new TopK(5);
     const values = [5, 3, 9, 3, 1, 7, 3, 0, 8, 2];
-    values.forEach((v, i) => heap.push(v, i));
+    for (const [i, v] of values.entries()) heap.push(v, i);
     const { offsets, scores } = heap.drain('L2');
     expect(Array.from(scores)).toEqual([0, 1, 2, 3, 3]);
     expect(Array.from(offsets)).toEqual([7, 4, 9, 1, 3]);

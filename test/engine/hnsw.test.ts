@@ -163,7 +163,7 @@ describe('HNSW with IP and COSINE', () => {
         await flatIndex.close();
         for (let q = 0; q < 50; q++) {
           const ref = new Map(Array.from(flat.offsets[q], (o, i) => [o, flat.scores[q][i]]));
-          got.offsets[q].forEach((o, i) => ref.has(o) && expect(got.scores[q][i]).toBe(ref.get(o)));
+          for (const [i, o] of got.offsets[q].entries()) if (ref.has(o)) expect(got.scores[q][i]).toBe(ref.get(o));
         }
       } finally {
         await ix.close();

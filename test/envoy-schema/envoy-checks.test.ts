@@ -15,9 +15,10 @@ describe('Envoy load-time checks', () => {
   });
 
   it('uses RE2, not JS RegExp: a lookahead is refused', () => {
+    const lookahead = '^/v2/(?!admin).*$';
     const r = routeConfiguration();
-    r.virtual_hosts[0].routes[1].match.safe_regex.regex = '^/v2/(?!admin).*$';
-    expect(new RegExp('^/v2/(?!admin).*$').test('/v2/x')).toBe(true);
+    r.virtual_hosts[0].routes[1].match.safe_regex.regex = lookahead;
+    expect(new RegExp(lookahead).test('/v2/x')).toBe(true);
     expect(validateEnvoyJson('envoy.config.route.v3.RouteConfiguration', r).errors).toHaveLength(1);
   });
 
