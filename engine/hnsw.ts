@@ -160,18 +160,23 @@ export class HnswGraph {
         matches = this.index.search(queries.subarray(q * dim, (q + 1) * dim), beam, 1);
         hits = pick(matches.keys, allowed, want);
       }
-      const best =
+      const hit =
         hits.length < want
-          ? exactSearch(data, queries.subarray(q * dim, (q + 1) * dim), 1, k, exactRows())
-          : undefined;
-      const hit = best
-        ? { offsets: best.offsets[0], scores: best.scores[0] }
-        : rescore(data, queries, q, qNorms ? qNorms[q] : 0, hits);
+          ? onlyQuery(exactSearch(data, queries.subarray(q * dim, (q + 1) * dim), 1, k, exactRows()))
+          : rescore(data, queries, q, qNorms?.[q] ?? 0, hits);
       result.offsets.push(hit.offsets);
       result.scores.push(hit.scores);
     }
     return result;
   }
+}
+
+/** The hits of a one-query search. */
+function onlyQuery(result: VectorSearchResult): { offsets: Int32Array; scores: Float32Array } {
+  const [offsets] = result.offsets;
+  const [scores] = result.scores;
+  if (!offsets || !scores) throw new Error('a one-query search answered no query');
+  return { offsets, scores };
 }
 
 /** The first `want` allowed keys, in the graph's order. */
