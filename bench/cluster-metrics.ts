@@ -33,7 +33,10 @@ export function histograms(text: string, name: string, where: Record<string, str
   const out: Series = new Map();
   const get = (key: string) => {
     let h = out.get(key);
-    if (!h) out.set(key, (h = { buckets: [], sum: 0, count: 0 }));
+    if (!h) {
+      h = { buckets: [], sum: 0, count: 0 };
+      out.set(key, h);
+    }
     return h;
   };
   for (const line of text.split('\n')) {

@@ -8,6 +8,9 @@
  * Row i is drawn from its own generator seeded by (seed, i), so a stream can be cut
  * anywhere: `clusteredVectors(nq, dim, c, seed, n)` gives queries from the same mixture that
  * are not among the first n rows.
+ *
+ * Typed-array reads in the numeric loops are `as number`: their indexes stay inside the
+ * arrays' sizes by construction (d < dim, c < clusters, l < LATENT_DIM).
  */
 import type { MetricType, VectorSearchResult } from '../engine/engine.js';
 import { prng } from '../test/harness/prng.js';
@@ -20,13 +23,13 @@ const LATENT_SCALE = 0.25;
 const NOISE = 0.1;
 
 
-/** Fills `out` with standard normal samples (Box-Muller, both outputs used). */
-function fillGaussian(rand: () => number, out: Float64Array): void {
+/** Fills `out` with normal samples of standard deviation `scale` (Box-Muller, both outputs used). */
+function fillGaussian(rand: () => number, out: Float64Array, scale = 1): void {
   for (let i = 0; i < out.length; i += 2) {
     const r = Math.sqrt(-2 * Math.log(1 - rand()));
     const t = 2 * Math.PI * rand();
-    out[i] = r * Math.cos(t);
-    if (i + 1 < out.length) out[i + 1] = r * Math.sin(t);
+    out[i] = r * Math.cos(t) * scale;
+    if (i + 1 < out.length) out[i + 1] = r * Math.sin(t) * scale;
   }
 }
 
@@ -43,8 +46,7 @@ export function clusteredVectors(n: number, dim: number, clusters: number, seed:
   const centres = new Float64Array(clusters * dim);
   fillGaussian(rand, centres);
   const bases = new Float64Array(clusters * LATENT_DIM * dim);
-  fillGaussian(rand, bases);
-  for (let i = 0; i < bases.length; i++) bases[i] *= LATENT_SCALE;
+  fillGaussian(rand, bases, LATENT_SCALE);
 
   const out = new Float32Array(n * dim);
   const latent = new Float64Array(LATENT_DIM);
@@ -55,11 +57,10 @@ export function clusteredVectors(n: number, dim: number, clusters: number, seed:
     const c = Math.floor(r() * clusters);
     fillGaussian(r, latent);
     fillGaussian(r, noise);
-    for (let d = 0; d < dim; d++) row[d] = centres[c * dim + d] + NOISE * noise[d];
-    for (let l = 0; l < LATENT_DIM; l++) {
+    for (let d = 0; d < dim; d++) row[d] = (centres[c * dim + d] as number) + NOISE * (noise[d] as number);
+    for (const [l, z] of latent.entries()) {
       const base = (c * LATENT_DIM + l) * dim;
-      const z = latent[l];
-      for (let d = 0; d < dim; d++) row[d] += z * bases[base + d];
+      for (let d = 0; d < dim; d++) row[d] = (row[d] as number) + z * (bases[base + d] as number);
     }
     out.set(row, i * dim);
   }
@@ -70,15 +71,17 @@ export function clusteredVectors(n: number, dim: number, clusters: number, seed:
 function score(metric: MetricType, a: Float32Array, aOff: number, b: Float32Array, bOff: number, dim: number): number {
   let s = 0;
   if (metric === 'L2') {
-    for (let d = 0; d < dim; d++) s += (a[aOff + d] - b[bOff + d]) ** 2;
+    for (let d = 0; d < dim; d++) s += ((a[aOff + d] as number) - (b[bOff + d] as number)) ** 2;
     return s;
   }
   let na = 0;
   let nb = 0;
   for (let d = 0; d < dim; d++) {
-    s += a[aOff + d] * b[bOff + d];
-    na += a[aOff + d] * a[aOff + d];
-    nb += b[bOff + d] * b[bOff + d];
+    const x = a[aOff + d] as number;
+    const y = b[bOff + d] as number;
+    s += x * y;
+    na += x * x;
+    nb += y * y;
   }
   if (metric === 'IP') return s;
   return na === 0 || nb === 0 ? 0 : s / (Math.sqrt(na) * Math.sqrt(nb));
@@ -107,9 +110,11 @@ export function bruteForceTopK(
     for (let r = 0; r < rows; r++) {
       if (allowed && !allowed[r]) continue;
       const s = score(metric, queries, q * dim, vectors, r * dim, dim);
-      if (ids.length === k && !better(s, vals[k - 1])) continue;
-      let pos = ids.length;
-      while (pos > 0 && better(s, vals[pos - 1])) pos--;
+      const worst = vals[k - 1];
+      if (worst !== undefined && !better(s, worst)) continue;
+      // Before the first kept score s beats: after its equals, so ties keep the lower offset.
+      let pos = vals.findIndex((v) => better(s, v));
+      if (pos < 0) pos = vals.length;
       ids.splice(pos, 0, r);
       vals.splice(pos, 0, s);
       if (ids.length > k) {
@@ -127,10 +132,10 @@ export function bruteForceTopK(
 export function recallAt(got: VectorSearchResult, truth: VectorSearchResult): number {
   let hit = 0;
   let total = 0;
-  for (let q = 0; q < truth.offsets.length; q++) {
-    const want = new Set(truth.offsets[q]);
+  for (const [q, wanted] of truth.offsets.entries()) {
+    const want = new Set(wanted);
     total += want.size;
-    for (const o of got.offsets[q]) if (want.has(o)) hit++;
+    for (const o of got.offsets[q] ?? []) if (want.has(o)) hit++;
   }
   return total === 0 ? 1 : hit / total;
 }

@@ -35,12 +35,12 @@ async function serial(index: VectorIndex, ef: number, allowed?: Uint8Array, allo
     const t = performance.now();
     const r = await index.search({ queries: query(q), nq: 1, k, params: { ef }, allowed, allowedCount });
     latencies.push(performance.now() - t);
-    got.offsets.push(r.offsets[0]);
-    got.scores.push(r.scores[0]);
+    got.offsets.push(...r.offsets);
+    got.scores.push(...r.scores);
   }
   latencies.sort((a, b) => a - b);
   const total = latencies.reduce((a, b) => a + b, 0);
-  return { got, qps: (nq / total) * 1000, p50: latencies[nq >> 1], p99: latencies[Math.floor(nq * 0.99)] };
+  return { got, qps: (nq / total) * 1000, p50: latencies[nq >> 1] ?? NaN, p99: latencies[Math.floor(nq * 0.99)] ?? NaN };
 }
 
 async function pipelined(index: VectorIndex, ef: number): Promise<number> {

@@ -93,14 +93,14 @@ for (const ef of efs) {
   const cells = candidates.map((c) => {
     const got: VectorSearchResult = { offsets: [], scores: [] };
     for (let q = 0; q < nq; q++) got.offsets.push(c.search(q, ef));
-    return { recall: recallAt(got, truth), qps: 0 };
+    return { candidate: c, recall: recallAt(got, truth), qps: 0 };
   });
   for (let round = 0; round < ROUNDS; round++) {
-    candidates.forEach((c, i) => {
+    for (const cell of cells) {
       const t = performance.now();
-      for (let q = 0; q < nq; q++) c.search(q, ef);
-      cells[i].qps = Math.max(cells[i].qps, (nq / (performance.now() - t)) * 1000);
-    });
+      for (let q = 0; q < nq; q++) cell.candidate.search(q, ef);
+      cell.qps = Math.max(cell.qps, (nq / (performance.now() - t)) * 1000);
+    }
   }
   console.log(`${String(ef).padEnd(5)} ${cells.map((x) => `${x.recall.toFixed(4)} / ${x.qps.toFixed(0).padStart(6)}`).join('        ')}`);
 }

@@ -85,7 +85,9 @@ async function main(): Promise<void> {
     return ids(await res.text());
   };
   const drivers = Array.from({ length: CLIENTS }, () => new ExtProcDriver(cluster.coordinatorAddress, { messageTimeoutMs: MESSAGE_TIMEOUT_MS }));
-  exit.defer(() => drivers.forEach((d) => d.close()));
+  exit.defer(() => {
+    for (const d of drivers) d.close();
+  });
   const viaExtProc = async (client: number, q: number) => {
     const out = await drivers[client]!.request({ method: 'POST', path: SEARCH_PATH, body: bodies[q] });
     if (out.kind !== 'immediate') throw new Error(`ext_proc did not answer: ${JSON.stringify(out)}`);

@@ -76,7 +76,7 @@ export class LanceBench {
     // fastSearch (below) skips unindexed rows, so every row must be in the index.
     const [index] = await table.listIndices();
     const stats = index && (await table.indexStats(index.name));
-    if (!stats || stats.numUnindexedRows !== 0) throw new Error(`LanceDB index does not cover the table: ${JSON.stringify(stats)}`);
+    if (stats?.numUnindexedRows !== 0) throw new Error(`LanceDB index does not cover the table: ${JSON.stringify(stats)}`);
     return { bench: new LanceBench(db, table), writeMs, indexMs };
   }
 

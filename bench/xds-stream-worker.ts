@@ -50,11 +50,11 @@ const calls = eds.map((_, i) =>
     if (header.typeUrl === EDS) onEds(i, header.version, receivedAt);
   }),
 );
-calls.forEach((call, i) =>
+for (const [i, call] of calls.entries()) {
   call.on('status', (status: { code: number; details: string }) => {
     if (!closing) post({ type: 'error', message: `${o.kind} stream ${i} ended: ${status.code} ${status.details}` });
-  }),
-);
+  });
+}
 
 port.on('message', (message: { type: 'close' }) => {
   if (message.type !== 'close') return;

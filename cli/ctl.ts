@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { Etcd3 } from 'etcd3';
 import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
 import { describeError, nodesPrefix, normalizePrefix, parseNodeRegistration, type NodeRegistration } from '../cluster/registry/schema.js';
@@ -7,7 +6,7 @@ import { SnapshotBuilder } from '../control-plane/resources/build-snapshot.js';
 import { parseRouteRule, routeKey, RouteNameSchema, routesPrefix } from '../control-plane/routes/schema.js';
 import { encodeEnvoyJson } from '../envoy-schema/index.js';
 import { ConsistentHashRing } from '../cluster/routing/consistent-hash-ring.js';
-import { UsageError } from './options.js';
+import { parseArgv, UsageError } from './options.js';
 
 export const CTL_USAGE = `usage: mishards ctl <command> [options]
 
@@ -36,17 +35,12 @@ interface Ctx {
 
 /** Runs one ctl command; returns the exit code (1: the cluster or the input is not valid). */
 export async function ctl(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { etcd: { type: 'string' }, 'etcd-prefix': { type: 'string' }, json: { type: 'boolean' }, segments: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseArgv({
+    args: argv,
+    options: { etcd: { type: 'string' }, 'etcd-prefix': { type: 'string' }, json: { type: 'boolean' }, segments: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+    strict: true,
+  });
   const { values: v, positionals: [command, ...args] } = parsed;
   if (v.help || !command) {
     out(CTL_USAGE);

@@ -137,7 +137,7 @@ async function main(argv: string[]): Promise<number> {
   const parts = [`ready ${READY_ROLE[command] ?? command}`, `grpc=${node.grpc}`];
   if (node.http) parts.push(`http=${node.http}`);
   parts.push(`metrics=${node.metrics}`);
-  process.stdout.write(parts.join(' ') + '\n');
+  process.stdout.write(`${parts.join(' ')}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

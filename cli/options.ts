@@ -1,4 +1,4 @@
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { join } from 'node:path';
 import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
 
@@ -69,6 +69,15 @@ const SPEC = {
 
 export class UsageError extends Error {}
 
+/** node:util's parseArgs, its errors (an unknown option, a missing value) as UsageErrors. */
+export function parseArgv<T extends ParseArgsConfig>(config: T): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 function int(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
@@ -78,12 +87,7 @@ function int(name: string, raw: string | undefined, fallback: number): number {
 
 /** `defaultPort`: the gRPC port when --port is absent (Milvus's, but the control plane's own). */
 export function parseServerOptions(argv: string[], env: NodeJS.ProcessEnv = process.env, defaultPort = 19530): ServerOptions & { help: boolean } {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: argv, options: SPEC, allowPositionals: false, strict: true });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseArgv({ args: argv, options: SPEC, allowPositionals: false, strict: true });
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const get = (name: keyof typeof SPEC): string | undefined => {
     const flag = v[name];

@@ -11,7 +11,7 @@ import { HostResolver } from './host-resolver.js';
 import { PrefixWatcher } from '../cluster/registry/prefix-watcher.js';
 import { nodesPrefix, parseNodeRegistration, type NodeRegistration } from '../cluster/registry/schema.js';
 import { RemovalGuard } from './removal-guard.js';
-import { SnapshotBuilder, type Rejection } from './resources/build-snapshot.js';
+import { SnapshotBuilder, type BuiltSnapshot, type Rejection } from './resources/build-snapshot.js';
 import type { FrontSettings } from './resources/listeners.js';
 import { parseRouteRule, routesPrefix, type NamedRouteRule } from './routes/schema.js';
 import { SnapshotCache } from './xds/snapshot.js';
@@ -81,13 +81,13 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     const started = performance.now();
     const registered = nodes.entries();
     health.setTargets([...registered.values()].map((r) => r.addresses.grpc));
-    let built;
+    let built: BuiltSnapshot;
     try {
       built = builder.build({
         nodes: [...registered].map(([key, registration]) => ({ key, registration, resolve: (hp: string) => resolver.resolve(hp) })),
         routes: [...routes.entries()].map(([key, rule]) => ({ key, rule })),
         health: (address) => health.status(address),
-        revision: [nodes.maxModRevision(), routes.maxModRevision()].reduce((a, b) => (a > b ? a : b)),
+        revision: [nodes.maxModRevision(), routes.maxModRevision()].reduce((a: bigint, b: bigint) => (a > b ? a : b)),
         front: o.front,
       });
     } catch (e) {

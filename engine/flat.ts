@@ -7,6 +7,10 @@
  * Sums run in double precision (float32 products are exact in a double), with four
  * partial sums to break the add dependency chain; the result differs from a one-sum loop
  * only far below float32 resolution. Ties go to the lower offset.
+ *
+ * Typed-array reads here are `as number`: every index lies inside bounds fixed before its loop
+ * (d < dim, rows of the segment, entries of the heap), so a read cannot miss, and a check per
+ * element in these loops would only be cost.
  */
 import type { MetricType, VectorSearchResult } from './engine.js';
 
@@ -36,12 +40,12 @@ function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: numb
   let s3 = 0;
   let d = 0;
   for (; d + 3 < dim; d += 4) {
-    s0 += a[ao + d] * b[bo + d];
-    s1 += a[ao + d + 1] * b[bo + d + 1];
-    s2 += a[ao + d + 2] * b[bo + d + 2];
-    s3 += a[ao + d + 3] * b[bo + d + 3];
+    s0 += (a[ao + d] as number) * (b[bo + d] as number);
+    s1 += (a[ao + d + 1] as number) * (b[bo + d + 1] as number);
+    s2 += (a[ao + d + 2] as number) * (b[bo + d + 2] as number);
+    s3 += (a[ao + d + 3] as number) * (b[bo + d + 3] as number);
   }
-  for (; d < dim; d++) s0 += a[ao + d] * b[bo + d];
+  for (; d < dim; d++) s0 += (a[ao + d] as number) * (b[bo + d] as number);
   return s0 + s1 + (s2 + s3);
 }
 
@@ -52,17 +56,17 @@ function l2(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: numbe
   let s3 = 0;
   let d = 0;
   for (; d + 3 < dim; d += 4) {
-    const e0 = a[ao + d] - b[bo + d];
-    const e1 = a[ao + d + 1] - b[bo + d + 1];
-    const e2 = a[ao + d + 2] - b[bo + d + 2];
-    const e3 = a[ao + d + 3] - b[bo + d + 3];
+    const e0 = (a[ao + d] as number) - (b[bo + d] as number);
+    const e1 = (a[ao + d + 1] as number) - (b[bo + d + 1] as number);
+    const e2 = (a[ao + d + 2] as number) - (b[bo + d + 2] as number);
+    const e3 = (a[ao + d + 3] as number) - (b[bo + d + 3] as number);
     s0 += e0 * e0;
     s1 += e1 * e1;
     s2 += e2 * e2;
     s3 += e3 * e3;
   }
   for (; d < dim; d++) {
-    const e = a[ao + d] - b[bo + d];
+    const e = (a[ao + d] as number) - (b[bo + d] as number);
     s0 += e * e;
   }
   return s0 + s1 + (s2 + s3);
@@ -87,7 +91,7 @@ export class TopK {
     const { k } = this;
     if (this.size < k) {
       this.siftUp(this.size++, bad, id);
-    } else if (bad < this.bad[0] || (bad === this.bad[0] && id < this.ids[0])) {
+    } else if (this.worse(0, bad, id)) {
       this.siftDown(bad, id);
     }
   }
@@ -96,29 +100,35 @@ export class TopK {
   drain(metric: MetricType): { offsets: Int32Array; scores: Float32Array } {
     const n = this.size;
     const order = Array.from({ length: n }, (_, i) => i).sort(
-      (x, y) => this.bad[x] - this.bad[y] || this.ids[x] - this.ids[y],
+      (x, y) => (this.bad[x] as number) - (this.bad[y] as number) || (this.ids[x] as number) - (this.ids[y] as number),
     );
     const offsets = new Int32Array(n);
     const scores = new Float32Array(n);
     const sign = metric === 'L2' ? 1 : -1;
-    for (let i = 0; i < n; i++) {
-      offsets[i] = this.ids[order[i]];
-      scores[i] = sign * this.bad[order[i]];
+    for (const [i, entry] of order.entries()) {
+      offsets[i] = this.ids[entry] as number;
+      scores[i] = sign * (this.bad[entry] as number);
     }
     this.size = 0;
     return { offsets, scores };
   }
 
+  /** Whether entry i is worse than (bad, id). */
   private worse(i: number, bad: number, id: number): boolean {
-    return this.bad[i] > bad || (this.bad[i] === bad && this.ids[i] > id);
+    const b = this.bad[i] as number;
+    return b > bad || (b === bad && (this.ids[i] as number) > id);
+  }
+
+  private move(from: number, to: number): void {
+    this.bad[to] = this.bad[from] as number;
+    this.ids[to] = this.ids[from] as number;
   }
 
   private siftUp(i: number, bad: number, id: number): void {
     while (i > 0) {
       const p = (i - 1) >> 1;
       if (this.worse(p, bad, id)) break;
-      this.bad[i] = this.bad[p];
-      this.ids[i] = this.ids[p];
+      this.move(p, i);
       i = p;
     }
     this.bad[i] = bad;
@@ -131,10 +141,9 @@ export class TopK {
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
-      if (c + 1 < n && this.worse(c + 1, this.bad[c], this.ids[c])) c++;
+      if (c + 1 < n && this.worse(c + 1, this.bad[c] as number, this.ids[c] as number)) c++;
       if (!this.worse(c, bad, id)) break;
-      this.bad[i] = this.bad[c];
-      this.ids[i] = this.ids[c];
+      this.move(c, i);
       i = c;
     }
     this.bad[i] = bad;
@@ -160,15 +169,15 @@ function scoreBlock(
   const { vectors, dim, metric, norms } = data;
   const n = end - start;
   if (metric === 'L2') {
-    if (rows) for (let i = 0; i < n; i++) out[i] = l2(query, qo, vectors, rows[start + i] * dim, dim);
+    if (rows) for (let i = 0; i < n; i++) out[i] = l2(query, qo, vectors, (rows[start + i] as number) * dim, dim);
     else for (let i = 0; i < n; i++) out[i] = l2(query, qo, vectors, (start + i) * dim, dim);
   } else if (metric === 'IP') {
-    if (rows) for (let i = 0; i < n; i++) out[i] = -dot(query, qo, vectors, rows[start + i] * dim, dim);
+    if (rows) for (let i = 0; i < n; i++) out[i] = -dot(query, qo, vectors, (rows[start + i] as number) * dim, dim);
     else for (let i = 0; i < n; i++) out[i] = -dot(query, qo, vectors, (start + i) * dim, dim);
   } else {
     for (let i = 0; i < n; i++) {
-      const r = rows ? rows[start + i] : start + i;
-      const denom = qNorm * norms![r];
+      const r = rows ? (rows[start + i] as number) : start + i;
+      const denom = qNorm * (norms![r] as number);
       out[i] = denom === 0 ? -0 : -(dot(query, qo, vectors, r * dim, dim) / denom);
     }
   }
@@ -192,19 +201,19 @@ export function rescore(
   scoreBlock(data, queries, q * data.dim, qNorm, rows, 0, n, bad);
   const offsets = Int32Array.from(rows);
   for (let i = 1; i < n; i++) {
-    const b = bad[i];
-    const o = offsets[i];
+    const b = bad[i] as number;
+    const o = offsets[i] as number;
     let j = i - 1;
-    for (; j >= 0 && (bad[j] > b || (bad[j] === b && offsets[j] > o)); j--) {
-      bad[j + 1] = bad[j];
-      offsets[j + 1] = offsets[j];
+    for (; j >= 0 && ((bad[j] as number) > b || (bad[j] === b && (offsets[j] as number) > o)); j--) {
+      bad[j + 1] = bad[j] as number;
+      offsets[j + 1] = offsets[j] as number;
     }
     bad[j + 1] = b;
     offsets[j + 1] = o;
   }
   const sign = data.metric === 'L2' ? 1 : -1;
   const scores = new Float32Array(n);
-  for (let i = 0; i < n; i++) scores[i] = sign * bad[i];
+  for (let i = 0; i < n; i++) scores[i] = sign * (bad[i] as number);
   return { offsets, scores };
 }
 
@@ -252,11 +261,10 @@ export function exactSearch(
   const block = new Float64Array(BLOCK_ROWS);
   for (let start = 0; start < total; start += BLOCK_ROWS) {
     const end = Math.min(total, start + BLOCK_ROWS);
-    for (let q = 0; q < nq; q++) {
-      scoreBlock(data, queries, q * dim, qNorms ? qNorms[q] : 0, rows, start, end, block);
-      const heap = heaps[q];
-      if (rows) for (let i = start; i < end; i++) heap.push(block[i - start], rows[i]);
-      else for (let i = start; i < end; i++) heap.push(block[i - start], i);
+    for (const [q, heap] of heaps.entries()) {
+      scoreBlock(data, queries, q * dim, qNorms?.[q] ?? 0, rows, start, end, block);
+      if (rows) for (let i = start; i < end; i++) heap.push(block[i - start] as number, rows[i] as number);
+      else for (let i = start; i < end; i++) heap.push(block[i - start] as number, i);
     }
   }
   const result: VectorSearchResult = { offsets: [], scores: [] };

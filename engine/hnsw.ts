@@ -44,7 +44,12 @@ function fileCheck(path: string): FileCheck {
     const buf = Buffer.allocUnsafe(CRC_CHUNK);
     let crc = 0;
     let bytes = 0;
-    for (let n; (n = readSync(fd, buf, 0, CRC_CHUNK, null)) > 0; bytes += n) crc = crc32(buf.subarray(0, n), crc);
+    for (;;) {
+      const n = readSync(fd, buf, 0, CRC_CHUNK, null);
+      if (n <= 0) break;
+      crc = crc32(buf.subarray(0, n), crc);
+      bytes += n;
+    }
     return { bytes, crc32: crc };
   } finally {
     closeSync(fd);
@@ -134,7 +139,10 @@ export class HnswGraph {
     const plan = planSearch(rows, allowedCount, k, ef, M);
     // The allowed offsets, listed at most once per request and only if a scan needs them.
     let listed: Int32Array | undefined;
-    const exactRows = () => (allowed ? (listed ??= allowedRows(allowed, allowedCount)) : undefined);
+    const exactRows = () => {
+      if (allowed) listed ??= allowedRows(allowed, allowedCount);
+      return listed;
+    };
     if (plan.exact) return exactSearch(data, queries, nq, k, exactRows());
 
     const dim = data.dim;
@@ -152,18 +160,23 @@ export class HnswGraph {
         matches = this.index.search(queries.subarray(q * dim, (q + 1) * dim), beam, 1);
         hits = pick(matches.keys, allowed, want);
       }
-      const best =
+      const hit =
         hits.length < want
-          ? exactSearch(data, queries.subarray(q * dim, (q + 1) * dim), 1, k, exactRows())
-          : undefined;
-      const hit = best
-        ? { offsets: best.offsets[0], scores: best.scores[0] }
-        : rescore(data, queries, q, qNorms ? qNorms[q] : 0, hits);
+          ? onlyQuery(exactSearch(data, queries.subarray(q * dim, (q + 1) * dim), 1, k, exactRows()))
+          : rescore(data, queries, q, qNorms?.[q] ?? 0, hits);
       result.offsets.push(hit.offsets);
       result.scores.push(hit.scores);
     }
     return result;
   }
+}
+
+/** The hits of a one-query search. */
+function onlyQuery(result: VectorSearchResult): { offsets: Int32Array; scores: Float32Array } {
+  const [offsets] = result.offsets;
+  const [scores] = result.scores;
+  if (!offsets || !scores) throw new Error('a one-query search answered no query');
+  return { offsets, scores };
 }
 
 /** The first `want` allowed keys, in the graph's order. */
@@ -172,7 +185,7 @@ function pick(keys: BigUint64Array, allowed: Uint8Array | undefined, want: numbe
   let n = 0;
   for (let i = 0; i < keys.length && n < want; i++) {
     const offset = Number(keys[i]);
-    if (!allowed || allowed[offset] !== 0) out[n++] = offset;
+    if (allowed?.[offset] !== 0) out[n++] = offset;
   }
   return n === want ? out : out.subarray(0, n);
 }

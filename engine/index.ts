@@ -81,6 +81,7 @@ class PooledEngine implements VectorEngine {
     const file = join(dir, GRAPH_FILE);
     const id = this.nextId++;
     const [first, ...others] = this.pool.all();
+    if (first === undefined) throw new Error('the engine has no workers');
     // One worker verifies the file; the others map it only once it is known to be sound.
     await this.pool.call(first, { op: 'open', id, data, file, M, check: { bytes, crc32 } });
     const opened = await Promise.allSettled(others.map((w) => this.pool.call(w, { op: 'open', id, data, file, M })));

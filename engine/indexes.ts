@@ -154,7 +154,9 @@ export class HnswIndex extends PooledIndex {
 
   async save(dir: string): Promise<void> {
     if (this.closed) throw new Error('HNSW index is closed');
-    const check = await this.pool.call<FileCheck>(this.holders[0], { op: 'save', id: this.id, file: join(dir, GRAPH_FILE) });
+    const [holder] = this.holders;
+    if (holder === undefined) throw new Error('no worker holds this HNSW graph');
+    const check = await this.pool.call<FileCheck>(holder, { op: 'save', id: this.id, file: join(dir, GRAPH_FILE) });
     await writeMeta(dir, {
       format: 1,
       indexType: 'HNSW',

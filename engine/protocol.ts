@@ -45,24 +45,30 @@ export type WorkerReply = { seq: number; ok: true; value: unknown } | { seq: num
 export type Envelope = { seq: number; req: WorkerRequest };
 
 export function pack(result: VectorSearchResult): PackedResult {
-  const nq = result.offsets.length;
-  const counts = new Int32Array(nq);
-  let total = 0;
-  for (let q = 0; q < nq; q++) total += counts[q] = result.offsets[q].length;
-  const offsets = new Int32Array(total);
-  const scores = new Float32Array(total);
-  for (let q = 0, at = 0; q < nq; at += counts[q++]) {
-    offsets.set(result.offsets[q], at);
-    scores.set(result.scores[q], at);
-  }
+  const counts = Int32Array.from(result.offsets, (hits) => hits.length);
+  const total = counts.reduce((sum, n) => sum + n, 0);
+  const offsets = concatInto(new Int32Array(total), result.offsets);
+  const scores = concatInto(new Float32Array(total), result.scores);
   return { counts, offsets, scores };
 }
 
 export function unpack({ counts, offsets, scores }: PackedResult): VectorSearchResult {
   const result: VectorSearchResult = { offsets: [], scores: [] };
-  for (let q = 0, at = 0; q < counts.length; at += counts[q++]) {
-    result.offsets.push(offsets.subarray(at, at + counts[q]));
-    result.scores.push(scores.subarray(at, at + counts[q]));
+  let at = 0;
+  for (const n of counts) {
+    result.offsets.push(offsets.subarray(at, at + n));
+    result.scores.push(scores.subarray(at, at + n));
+    at += n;
   }
   return result;
+}
+
+/** `parts` end to end in `out`. */
+function concatInto<T extends Int32Array | Float32Array>(out: T, parts: readonly T[]): T {
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
 }

@@ -46,7 +46,7 @@ export class WorkerPool {
 
   /** Sends `req` to worker `i`; resolves with its reply value. */
   call<T>(i: number, req: WorkerRequest): Promise<T> {
-    const slot = this.slots[i];
+    const slot = this.slot(i);
     if (slot.stopped) return Promise.reject(slot.stopped);
     const seq = ++this.seq;
     return new Promise<T>((resolve, reject) => {
@@ -58,18 +58,29 @@ export class WorkerPool {
 
   /** The running worker among `candidates` with the fewest requests in flight. */
   leastBusy(candidates: readonly number[]): number {
-    let best = -1;
+    let best: number | undefined;
+    let bestInFlight = Infinity;
     for (const i of candidates) {
-      const slot = this.slots[i];
-      if (slot.stopped) continue;
-      if (best < 0 || slot.pending.size < this.slots[best].pending.size) best = i;
+      const slot = this.slot(i);
+      if (slot.stopped || slot.pending.size >= bestInFlight) continue;
+      best = i;
+      bestInFlight = slot.pending.size;
     }
-    return best < 0 ? candidates[0] : best;
+    // All stopped: any of them, whose calls fail with the reason it stopped.
+    best ??= candidates[0];
+    if (best === undefined) throw new Error('no engine worker to choose from');
+    return best;
   }
 
   /** Indexes of every worker. */
   all(): number[] {
     return this.slots.map((_, i) => i);
+  }
+
+  private slot(i: number): Slot {
+    const slot = this.slots[i];
+    if (!slot) throw new Error(`no engine worker ${i} (the pool has ${this.slots.length})`);
+    return slot;
   }
 
   async close(): Promise<void> {

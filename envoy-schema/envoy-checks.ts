@@ -25,18 +25,18 @@ export const ENVOY_CHECKS: ReadonlyMap<string, EnvoyCheck> = new Map<string, Env
 ]);
 
 function checkRegex(msg: Record<string, unknown>, report: Report): void {
-  const regex = msg['regex'];
+  const regex = msg.regex;
   if (typeof regex !== 'string') return;
   const compiled = compileRe2(regex);
   if (compiled instanceof Error) report('regex', `is not a valid RE2 regular expression: ${compiled.message}`);
 }
 
 function checkRouterLast(msg: Record<string, unknown>, report: Report): void {
-  const filters = msg['http_filters'] as Array<Record<string, unknown>> | undefined;
+  const filters = msg.http_filters as Array<Record<string, unknown>> | undefined;
   if (!filters || filters.length === 0) return; // Envoy then installs the router itself
   filters.forEach((filter, i) => {
-    if (filter['typed_config'] == null) return; // discovered over ECDS: type unknown here
-    const type = anyTypeName(filter['typed_config']);
+    if (filter.typed_config == null) return; // discovered over ECDS: type unknown here
+    const type = anyTypeName(filter.typed_config);
     const last = i === filters.length - 1;
     if (type === ROUTER && !last) report(`http_filters[${i}]`, `the router filter is terminal and must be the last HTTP filter`);
     if (type !== ROUTER && last) report(`http_filters[${i}]`, `the last HTTP filter must be the router (${ROUTER}), not ${type || 'an untyped filter'}`);
@@ -54,15 +54,15 @@ function checkCluster(msg: Record<string, unknown>, report: Report): void {
  */
 function checkStaticAddresses(msg: Record<string, unknown>, report: Report): void {
   // STATIC is value 0 of the `type` member of the cluster_discovery_type oneof (also the default).
-  if (msg['cluster_type'] != null || (msg['type'] ?? 0) !== 0) return;
-  const assignment = msg['load_assignment'] as Record<string, unknown> | null | undefined;
-  const localities = (assignment?.['endpoints'] as Array<Record<string, unknown>> | undefined) ?? [];
+  if (msg.cluster_type != null || (msg.type ?? 0) !== 0) return;
+  const assignment = msg.load_assignment as Record<string, unknown> | null | undefined;
+  const localities = (assignment?.endpoints as Array<Record<string, unknown>> | undefined) ?? [];
   localities.forEach((locality, i) => {
-    const endpoints = (locality['lb_endpoints'] as Array<Record<string, unknown>> | undefined) ?? [];
+    const endpoints = (locality.lb_endpoints as Array<Record<string, unknown>> | undefined) ?? [];
     endpoints.forEach((lb, j) => {
-      const socket = (lb['endpoint'] as { address?: { socket_address?: Record<string, unknown> } } | null | undefined)?.address?.socket_address;
-      if (!socket || socket['resolver_name']) return;
-      const address = socket['address'];
+      const socket = (lb.endpoint as { address?: { socket_address?: Record<string, unknown> } } | null | undefined)?.address?.socket_address;
+      if (!socket || socket.resolver_name) return;
+      const address = socket.address;
       if (typeof address === 'string' && address !== '' && !isIp(address)) {
         report(
           `load_assignment.endpoints[${i}].lb_endpoints[${j}].endpoint.address.socket_address.address`,
@@ -75,8 +75,8 @@ function checkStaticAddresses(msg: Record<string, unknown>, report: Report): voi
 
 /** Envoy refuses gRPC health checking on a cluster without HTTP/2 ("must support HTTP/2"). */
 function checkGrpcHealthCheckHttp2(msg: Record<string, unknown>, report: Report): void {
-  const checks = (msg['health_checks'] as Array<Record<string, unknown>> | undefined) ?? [];
-  const grpcIndex = checks.findIndex((c) => c['grpc_health_check'] != null);
+  const checks = (msg.health_checks as Array<Record<string, unknown>> | undefined) ?? [];
+  const grpcIndex = checks.findIndex((c) => c.grpc_health_check != null);
   if (grpcIndex < 0 || clusterSpeaksHttp2(msg)) return;
   report(
     `health_checks[${grpcIndex}].grpc_health_check`,
@@ -85,16 +85,16 @@ function checkGrpcHealthCheckHttp2(msg: Record<string, unknown>, report: Report)
 }
 
 function clusterSpeaksHttp2(msg: Record<string, unknown>): boolean {
-  if (msg['http2_protocol_options'] != null) return true; // deprecated form
-  const options = (msg['typed_extension_protocol_options'] as Record<string, unknown> | undefined) ?? {};
+  if (msg.http2_protocol_options != null) return true; // deprecated form
+  const options = (msg.typed_extension_protocol_options as Record<string, unknown> | undefined) ?? {};
   const any = options[HTTP_PROTOCOL_OPTIONS];
   if (any == null || anyTypeName(any) !== HTTP_PROTOCOL_OPTIONS) return false;
   const payload = anyPayload(any as object);
   if ('problem' in payload) return false;
   const http = payload.message as unknown as Record<string, Record<string, unknown> | null | undefined>;
   return (
-    http['auto_config'] != null ||
-    http['explicit_http_config']?.['http2_protocol_options'] != null ||
-    http['use_downstream_protocol_config']?.['http2_protocol_options'] != null
+    http.auto_config != null ||
+    http.explicit_http_config?.http2_protocol_options != null ||
+    http.use_downstream_protocol_config?.http2_protocol_options != null
   );
 }

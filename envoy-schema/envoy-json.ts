@@ -2,7 +2,7 @@
  * validateEnvoyJson, encodeEnvoyJson and decodeEnvoy: parse (proto-json.ts), then rules
  * (validate-rules.ts), then encode; the public API re-exports them from index.ts.
  */
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 import { formatIssues, type Issue } from './issues.js';
 import { parseMessageJson } from './proto-json.js';
 import { lookupEnvoyType } from './root.js';

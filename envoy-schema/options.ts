@@ -9,7 +9,7 @@
  * `"(validate.rules).string.min_len": 1`. We read `parsedOptions`; an option written in several
  * statements may appear in several entries, which are merged here.
  */
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 
 export type OptionValue = Record<string, unknown>;
 
@@ -75,8 +75,9 @@ export function enumDeprecations(type: protobuf.Enum): Map<number, Deprecation> 
     if (!opts) continue;
     const since = opts['(envoy.annotations.deprecated_at_minor_version_enum)'];
     const disallowed = opts['(envoy.annotations.disallowed_by_default_enum)'] === true;
-    if (opts['deprecated'] !== true && since === undefined && !disallowed) continue;
-    (out ??= new Map()).set(type.values[name]!, { since: typeof since === 'string' ? since : undefined, disallowed });
+    if (opts.deprecated !== true && since === undefined && !disallowed) continue;
+    out ??= new Map();
+    out.set(type.values[name]!, { since: typeof since === 'string' ? since : undefined, disallowed });
   }
   return out;
 }
@@ -84,5 +85,5 @@ export function enumDeprecations(type: protobuf.Enum): Map<number, Deprecation> 
 /** Fields Envoy marks work in progress: accepted, but their behaviour may still change. */
 export function isWorkInProgress(field: protobuf.Field): boolean {
   const status = optionValue(field, '(xds.annotations.v3.field_status)');
-  return isRecord(status) && status['work_in_progress'] === true;
+  return isRecord(status) && status.work_in_progress === true;
 }

@@ -95,14 +95,14 @@ function fieldIndex(type: protobuf.Type): Map<string, protobuf.Field> {
 
 /** protoc's rule: drop each underscore and upper-case the letter after it. */
 export function jsonName(field: protobuf.Field): string {
-  const explicit = field.options?.['json_name'];
+  const explicit = field.options?.json_name;
   if (typeof explicit === 'string') return explicit;
   return field.name.replace(/_(.)?/g, (_m, c: string | undefined) => (c ? c.toUpperCase() : ''));
 }
 
 /** Whether a set field is distinguishable from an unset one (oneof members, `optional`, messages). */
 export function hasExplicitPresence(field: protobuf.Field): boolean {
-  return field.partOf != null || field.resolvedType instanceof protobuf.Type || field.options?.['proto3_optional'] === true;
+  return field.partOf != null || field.resolvedType instanceof protobuf.Type || field.options?.proto3_optional === true;
 }
 
 const INT32_RANGE: Record<string, [number, number]> = {
@@ -168,7 +168,10 @@ class Parser {
     this.setField(msg, field, raw);
     if (this.issues.length > issuesBefore) {
       let failed = parseFailures.get(msg);
-      if (!failed) parseFailures.set(msg, (failed = new Set()));
+      if (!failed) {
+        failed = new Set();
+        parseFailures.set(msg, failed);
+      }
       failed.add(field.name);
     }
   }
@@ -357,7 +360,7 @@ class Parser {
       return this.create(type, { paths });
     }
     // Wrappers: the bare value of their one `value` field.
-    const valueField = type.fields['value']!;
+    const valueField = type.fields.value!;
     const value = this.scalar(valueField.type, json);
     if (value === undefined) return undefined;
     return this.create(type, isScalarDefault(value) ? {} : { value });
@@ -368,7 +371,7 @@ class Parser {
   }
 
   private struct(type: protobuf.Type, json: Fields): Message {
-    const valueType = type.fields['fields']!.resolvedType as protobuf.Type;
+    const valueType = type.fields.fields!.resolvedType as protobuf.Type;
     const fields: Fields = {};
     for (const key of Object.keys(json)) {
       this.path.pushKey(key);
@@ -380,7 +383,7 @@ class Parser {
   }
 
   private listValue(type: protobuf.Type, json: unknown[]): Message {
-    const valueType = type.fields['values']!.resolvedType as protobuf.Type;
+    const valueType = type.fields.values!.resolvedType as protobuf.Type;
     const values: Message[] = [];
     for (let i = 0; i < json.length; i++) {
       this.path.push(i);
@@ -424,8 +427,9 @@ class Parser {
       const slash = typeUrl.lastIndexOf('/');
       if (slash <= 0 || slash === typeUrl.length - 1) {
         this.fail(`malformed type URL "${typeUrl}" (expected "type.googleapis.com/<message full name>")`);
-      } else if (!(payloadType = lookupMessageType(type.root, typeUrl.slice(slash + 1)))) {
-        this.fail(`unknown type "${typeUrl.slice(slash + 1)}": not a message of the loaded Envoy protos (envoy-schema/root.ts)`);
+      } else {
+        payloadType = lookupMessageType(type.root, typeUrl.slice(slash + 1));
+        if (!payloadType) this.fail(`unknown type "${typeUrl.slice(slash + 1)}": not a message of the loaded Envoy protos (envoy-schema/root.ts)`);
       }
     }
     this.path.pop();
@@ -441,7 +445,7 @@ class Parser {
         }
       }
       this.path.push('value');
-      payload = Object.hasOwn(json, 'value') ? this.message(payloadType, json['value']) : this.fail('missing "value"');
+      payload = Object.hasOwn(json, 'value') ? this.message(payloadType, json.value) : this.fail('missing "value"');
       this.path.pop();
     } else {
       payload = this.fields(payloadType, json, '@type');
@@ -489,8 +493,8 @@ function isScalarDefault(value: unknown): boolean {
 
 function pruneZero(parsed: { seconds: number; nanos: number }): Fields {
   const out: Fields = {};
-  if (parsed.seconds !== 0) out['seconds'] = parsed.seconds;
-  if (parsed.nanos !== 0) out['nanos'] = parsed.nanos;
+  if (parsed.seconds !== 0) out.seconds = parsed.seconds;
+  if (parsed.nanos !== 0) out.nanos = parsed.nanos;
   return out;
 }
 

@@ -5,7 +5,7 @@
  * A rule kind this module does not know is a thrown error, never a skipped check: the set of
  * kinds below is the whole contract, and a test compiles every field of every loaded type.
  */
-import protobuf from 'protobufjs';
+import type protobuf from 'protobufjs';
 import { fullNameOf } from './names.js';
 import { isLong } from './long.js';
 import { isRecord, type OptionValue } from './options.js';
@@ -109,7 +109,7 @@ export function compileFieldRules(rules: OptionValue, target: Target, where: str
   if (kind !== undefined) checkKeys(kind, body!, where);
 
   if (target.kind === 'repeated' || target.kind === 'map') {
-    if (rules['message'] !== undefined) throw new UnsupportedRuleError(`${where}: message rules on a ${target.kind} field`);
+    if (rules.message !== undefined) throw new UnsupportedRuleError(`${where}: message rules on a ${target.kind} field`);
     if (kind === undefined) return noRules(target);
     if (kind !== target.kind) throw new UnsupportedRuleError(`${where}: ${kind} rules on a ${target.kind} field`);
     return target.kind === 'repeated' ? compileRepeated(body!, target, where) : compileMap(body!, target, where);
@@ -124,10 +124,10 @@ function noRules(_target: Target): FieldRules {
 
 /** Rules of a singular value: one type kind plus, for messages, `message.required/skip`. */
 export function compileValueRules(rules: OptionValue, target: Target, where: string): ValueRules {
-  const messageRules = rules['message'] === undefined ? {} : asRecord(rules['message'], where, 'message');
+  const messageRules = rules.message === undefined ? {} : asRecord(rules.message, where, 'message');
   checkKeys('message', messageRules, where);
-  let required = messageRules['required'] === true;
-  const skip = messageRules['skip'] === true;
+  let required = messageRules.required === true;
+  const skip = messageRules.skip === true;
   if ((required || skip) && target.kind !== 'message') throw new UnsupportedRuleError(`${where}: message rules on a non-message value`);
 
   const kinds = Object.keys(rules).filter((k) => k !== 'message');
@@ -150,20 +150,20 @@ export function compileValueRules(rules: OptionValue, target: Target, where: str
       // PGV applies scalar rules to the wrapped value, when the wrapper is set.
       if (kind !== WRAPPED[name]) throw new UnsupportedRuleError(`${where}: ${kind} rules on a ${name}`);
       const inner = scalarCheck(kind, body, where);
-      check = (msg, sink) => inner((msg as OptionValue)['value'], sink);
+      check = (msg, sink) => inner((msg as OptionValue).value, sink);
     } else if (kind === 'any' && name === '.google.protobuf.Any') {
-      required ||= body['required'] === true;
+      required ||= body.required === true;
       check = anyCheck(body);
     } else if (kind === 'duration' && name === '.google.protobuf.Duration') {
-      required ||= body['required'] === true;
+      required ||= body.required === true;
       check = timeCheck(body, where, 'duration');
     } else if (kind === 'timestamp' && name === '.google.protobuf.Timestamp') {
-      required ||= body['required'] === true;
+      required ||= body.required === true;
       check = timeCheck(body, where, 'timestamp');
     } else if (kind === 'any' && Object.keys(body).every((k) => k === 'required')) {
       // Envoy writes `(validate.rules).any = {required: true}` on a few plain message fields
       // (ExtensionConfigSource.config_source); its only possible meaning is "must be set".
-      required ||= body['required'] === true;
+      required ||= body.required === true;
     } else {
       throw new UnsupportedRuleError(`${where}: ${kind} rules on a ${name}`);
     }
@@ -174,18 +174,18 @@ export function compileValueRules(rules: OptionValue, target: Target, where: str
 }
 
 function compileRepeated(body: OptionValue, target: { kind: 'repeated'; item: Target }, where: string): FieldRules {
-  const min = optCount(body['min_items']);
-  const max = optCount(body['max_items']);
-  const unique = body['unique'] === true;
+  const min = optCount(body.min_items);
+  const max = optCount(body.max_items);
+  const unique = body.unique === true;
   if (unique && target.item.kind === 'message') throw new UnsupportedRuleError(`${where}: repeated.unique on message items`);
-  const items = body['items'] === undefined ? undefined : compileValueRules(asRecord(body['items'], where, 'items'), target.item, `${where}[items]`);
+  const items = body.items === undefined ? undefined : compileValueRules(asRecord(body.items, where, 'items'), target.item, `${where}[items]`);
   return {
     check: undefined,
     required: false,
     skip: false,
     size: sizeCheck(min, max, 'items'),
     unique,
-    ignoreEmpty: body['ignore_empty'] === true,
+    ignoreEmpty: body.ignore_empty === true,
     items,
     keys: undefined,
     values: undefined,
@@ -193,10 +193,10 @@ function compileRepeated(body: OptionValue, target: { kind: 'repeated'; item: Ta
 }
 
 function compileMap(body: OptionValue, target: { kind: 'map'; key: Target; value: Target }, where: string): FieldRules {
-  const min = optCount(body['min_pairs']);
-  const max = optCount(body['max_pairs']);
-  const keys = body['keys'] === undefined ? undefined : compileValueRules(asRecord(body['keys'], where, 'keys'), target.key, `${where}[keys]`);
-  const values = body['values'] === undefined ? undefined : compileValueRules(asRecord(body['values'], where, 'values'), target.value, `${where}[values]`);
+  const min = optCount(body.min_pairs);
+  const max = optCount(body.max_pairs);
+  const keys = body.keys === undefined ? undefined : compileValueRules(asRecord(body.keys, where, 'keys'), target.key, `${where}[keys]`);
+  const values = body.values === undefined ? undefined : compileValueRules(asRecord(body.values, where, 'values'), target.value, `${where}[values]`);
   // `no_sparse` forbids unset message values; a protobufjs map cannot hold one (the parser
   // refuses null values and the decoder always creates the message), so it always holds.
   return {
@@ -205,7 +205,7 @@ function compileMap(body: OptionValue, target: { kind: 'map'; key: Target; value
     skip: false,
     size: sizeCheck(min, max, 'pairs'),
     unique: false,
-    ignoreEmpty: body['ignore_empty'] === true,
+    ignoreEmpty: body.ignore_empty === true,
     items: undefined,
     keys,
     values,
@@ -226,7 +226,7 @@ function scalarCheck(kind: string, body: OptionValue, where: string): Check {
   if (kind === 'string') return stringCheck(body, where);
   if (kind === 'bytes') return bytesCheck(body, where);
   if (kind === 'bool') {
-    const expected = body['const'];
+    const expected = body.const;
     return (value, sink) => {
       if (expected !== undefined && value !== expected) sink.error(`must be ${String(expected)}`);
     };
@@ -240,22 +240,21 @@ type Num = number | bigint;
 function numberCheck(kind: string, body: OptionValue, where: string): Check {
   const wide = kind.endsWith('64') && kind !== 'double';
   const conv = (v: unknown): Num => (wide ? toBigInt(v, where) : Number(v));
-  const constant = body['const'] === undefined ? undefined : conv(body['const']);
+  const constant = body.const === undefined ? undefined : conv(body.const);
   const range = compileRange(body, conv);
-  const inList = body['in'] === undefined ? undefined : toArray(body['in']).map(conv);
-  const notIn = body['not_in'] === undefined ? undefined : toArray(body['not_in']).map(conv);
-  const ignoreEmpty = body['ignore_empty'] === true;
+  const inList = body.in === undefined ? undefined : toArray(body.in).map(conv);
+  const notIn = body.not_in === undefined ? undefined : toArray(body.not_in).map(conv);
+  const ignoreEmpty = body.ignore_empty === true;
   return (raw, sink) => {
     const value: Num = wide ? toBigInt(raw, where) : (raw as number);
-    // `==`: 0 and 0n alike.
-    if (ignoreEmpty && value == 0) return;
+    if (ignoreEmpty && (value === 0 || value === 0n)) return;
     if (constant !== undefined && value !== constant) sink.error(`must equal ${constant}, got ${value}`);
     if (range) {
       const problem = range(value);
       if (problem) sink.error(`${problem}, got ${value}`);
     }
     if (inList && !inList.includes(value)) sink.error(`must be one of ${inList.join(', ')}, got ${value}`);
-    if (notIn && notIn.includes(value)) sink.error(`must not be one of ${notIn.join(', ')}, got ${value}`);
+    if (notIn?.includes(value)) sink.error(`must not be one of ${notIn.join(', ')}, got ${value}`);
   };
 }
 
@@ -269,10 +268,10 @@ function compileRange<T extends Num>(
   conv: (v: unknown) => T,
   show: (v: T) => string = String,
 ): ((value: T) => string | undefined) | undefined {
-  const lt = body['lt'] === undefined ? undefined : conv(body['lt']);
-  const lte = body['lte'] === undefined ? undefined : conv(body['lte']);
-  const gt = body['gt'] === undefined ? undefined : conv(body['gt']);
-  const gte = body['gte'] === undefined ? undefined : conv(body['gte']);
+  const lt = body.lt === undefined ? undefined : conv(body.lt);
+  const lte = body.lte === undefined ? undefined : conv(body.lte);
+  const gt = body.gt === undefined ? undefined : conv(body.gt);
+  const gte = body.gte === undefined ? undefined : conv(body.gte);
   const upper = lt ?? lte;
   const lower = gt ?? gte;
   if (upper === undefined && lower === undefined) return undefined;
@@ -289,22 +288,22 @@ function compileRange<T extends Num>(
 }
 
 function stringCheck(body: OptionValue, where: string): Check {
-  const constant = optString(body['const']);
-  const len = optCount(body['len']);
-  const minLen = optCount(body['min_len']);
-  const maxLen = optCount(body['max_len']);
-  const lenBytes = optCount(body['len_bytes']);
-  const minBytes = optCount(body['min_bytes']);
-  const maxBytes = optCount(body['max_bytes']);
-  const pattern = body['pattern'] === undefined ? undefined : compilePattern(String(body['pattern']), where);
-  const prefix = optString(body['prefix']);
-  const suffix = optString(body['suffix']);
-  const contains = optString(body['contains']);
-  const notContains = optString(body['not_contains']);
-  const inList = body['in'] === undefined ? undefined : toArray(body['in']).map(String);
-  const notIn = body['not_in'] === undefined ? undefined : toArray(body['not_in']).map(String);
+  const constant = optString(body.const);
+  const len = optCount(body.len);
+  const minLen = optCount(body.min_len);
+  const maxLen = optCount(body.max_len);
+  const lenBytes = optCount(body.len_bytes);
+  const minBytes = optCount(body.min_bytes);
+  const maxBytes = optCount(body.max_bytes);
+  const pattern = body.pattern === undefined ? undefined : compilePattern(String(body.pattern), where);
+  const prefix = optString(body.prefix);
+  const suffix = optString(body.suffix);
+  const contains = optString(body.contains);
+  const notContains = optString(body.not_contains);
+  const inList = body.in === undefined ? undefined : toArray(body.in).map(String);
+  const notIn = body.not_in === undefined ? undefined : toArray(body.not_in).map(String);
   const wellKnown = stringWellKnown(body, where);
-  const ignoreEmpty = body['ignore_empty'] === true;
+  const ignoreEmpty = body.ignore_empty === true;
   const countRunes = len !== undefined || minLen !== undefined || maxLen !== undefined;
   const countBytes = lenBytes !== undefined || minBytes !== undefined || maxBytes !== undefined;
 
@@ -331,7 +330,7 @@ function stringCheck(body: OptionValue, where: string): Check {
     if (contains !== undefined && !value.includes(contains)) sink.error(`must contain ${JSON.stringify(contains)}`);
     if (notContains !== undefined && value.includes(notContains)) sink.error(`must not contain ${JSON.stringify(notContains)}`);
     if (inList && !inList.includes(value)) sink.error(`must be one of ${inList.map((s) => JSON.stringify(s)).join(', ')}`);
-    if (notIn && notIn.includes(value)) sink.error(`must not be one of ${notIn.map((s) => JSON.stringify(s)).join(', ')}`);
+    if (notIn?.includes(value)) sink.error(`must not be one of ${notIn.map((s) => JSON.stringify(s)).join(', ')}`);
     if (wellKnown) {
       const problem = wellKnown(value);
       if (problem) sink.error(problem);
@@ -348,8 +347,8 @@ function stringWellKnown(body: OptionValue, where: string): ((value: string) => 
   switch (which) {
     case 'well_known_regex': {
       // `strict` defaults to true (validate.proto: `[default = true]`).
-      const strict = body['strict'] !== false;
-      const regex = body['well_known_regex'];
+      const strict = body.strict !== false;
+      const regex = body.well_known_regex;
       if (regex === 'HTTP_HEADER_NAME' || regex === 1) {
         return (v) => (isHeaderName(v, strict) ? undefined : `must be a valid HTTP header name${strict ? '' : ' (no NUL, CR or LF)'}, got ${shown(v)}`);
       }
@@ -385,18 +384,18 @@ function bytesCheck(body: OptionValue, where: string): Check {
   // Bytes literals in options reach us as strings (protobufjs does not decode their escapes
   // into bytes); their UTF-8 encoding is what the literal denotes for printable text.
   const bytesOf = (v: unknown) => Buffer.from(String(v), 'utf8');
-  const constant = body['const'] === undefined ? undefined : bytesOf(body['const']);
-  const len = optCount(body['len']);
-  const minLen = optCount(body['min_len']);
-  const maxLen = optCount(body['max_len']);
-  const pattern = body['pattern'] === undefined ? undefined : compilePattern(String(body['pattern']), where);
-  const prefix = body['prefix'] === undefined ? undefined : bytesOf(body['prefix']);
-  const suffix = body['suffix'] === undefined ? undefined : bytesOf(body['suffix']);
-  const contains = body['contains'] === undefined ? undefined : bytesOf(body['contains']);
-  const inList = body['in'] === undefined ? undefined : toArray(body['in']).map(bytesOf);
-  const notIn = body['not_in'] === undefined ? undefined : toArray(body['not_in']).map(bytesOf);
-  const ipLengths = body['ip'] === true ? [4, 16] : body['ipv4'] === true ? [4] : body['ipv6'] === true ? [16] : undefined;
-  const ignoreEmpty = body['ignore_empty'] === true;
+  const constant = body.const === undefined ? undefined : bytesOf(body.const);
+  const len = optCount(body.len);
+  const minLen = optCount(body.min_len);
+  const maxLen = optCount(body.max_len);
+  const pattern = body.pattern === undefined ? undefined : compilePattern(String(body.pattern), where);
+  const prefix = body.prefix === undefined ? undefined : bytesOf(body.prefix);
+  const suffix = body.suffix === undefined ? undefined : bytesOf(body.suffix);
+  const contains = body.contains === undefined ? undefined : bytesOf(body.contains);
+  const inList = body.in === undefined ? undefined : toArray(body.in).map(bytesOf);
+  const notIn = body.not_in === undefined ? undefined : toArray(body.not_in).map(bytesOf);
+  const ipLengths = body.ip === true ? [4, 16] : body.ipv4 === true ? [4] : body.ipv6 === true ? [16] : undefined;
+  const ignoreEmpty = body.ignore_empty === true;
   return (raw, sink) => {
     // An unset bytes field reads as protobufjs's shared empty array, not a Uint8Array.
     const value = raw instanceof Uint8Array ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength) : Buffer.from(raw as number[]);
@@ -410,34 +409,34 @@ function bytesCheck(body: OptionValue, where: string): Check {
     if (suffix && (value.length < suffix.length || !value.subarray(value.length - suffix.length).equals(suffix))) sink.error('must end with the suffix of its rule');
     if (contains && value.indexOf(contains) < 0) sink.error('must contain the bytes of its rule');
     if (inList && !inList.some((b) => b.equals(value))) sink.error('must be one of the values of its rule');
-    if (notIn && notIn.some((b) => b.equals(value))) sink.error('must not be one of the values of its rule');
+    if (notIn?.some((b) => b.equals(value))) sink.error('must not be one of the values of its rule');
     if (ipLengths && !ipLengths.includes(value.length)) sink.error(`must be an IP address in bytes (${ipLengths.join(' or ')} bytes), is ${value.length} bytes`);
   };
 }
 
 function enumCheck(body: OptionValue, type: protobuf.Enum): Check {
-  const constant = body['const'] === undefined ? undefined : Number(body['const']);
-  const definedOnly = body['defined_only'] === true;
-  const inList = body['in'] === undefined ? undefined : toArray(body['in']).map(Number);
-  const notIn = body['not_in'] === undefined ? undefined : toArray(body['not_in']).map(Number);
+  const constant = body.const === undefined ? undefined : Number(body.const);
+  const definedOnly = body.defined_only === true;
+  const inList = body.in === undefined ? undefined : toArray(body.in).map(Number);
+  const notIn = body.not_in === undefined ? undefined : toArray(body.not_in).map(Number);
   const name = (n: number) => type.valuesById[n] ?? String(n);
   return (raw, sink) => {
     const value = raw as number;
     if (constant !== undefined && value !== constant) sink.error(`must be ${name(constant)}, got ${name(value)}`);
     if (definedOnly && type.valuesById[value] === undefined) sink.error(`${value} is not a defined value of ${fullNameOf(type).slice(1)}`);
     if (inList && !inList.includes(value)) sink.error(`must be one of ${inList.map(name).join(', ')}, got ${name(value)}`);
-    if (notIn && notIn.includes(value)) sink.error(`must not be ${notIn.map(name).join(' or ')}`);
+    if (notIn?.includes(value)) sink.error(`must not be ${notIn.map(name).join(' or ')}`);
   };
 }
 
 function anyCheck(body: OptionValue): Check | undefined {
-  const inList = body['in'] === undefined ? undefined : toArray(body['in']).map(String);
-  const notIn = body['not_in'] === undefined ? undefined : toArray(body['not_in']).map(String);
+  const inList = body.in === undefined ? undefined : toArray(body.in).map(String);
+  const notIn = body.not_in === undefined ? undefined : toArray(body.not_in).map(String);
   if (!inList && !notIn) return undefined;
   return (raw, sink) => {
-    const url = String((raw as OptionValue)['type_url'] ?? '');
+    const url = String((raw as OptionValue).type_url ?? '');
     if (inList && !inList.includes(url)) sink.error(`type must be one of ${inList.join(', ')}, got ${url}`);
-    if (notIn && notIn.includes(url)) sink.error(`type must not be ${url}`);
+    if (notIn?.includes(url)) sink.error(`type must not be ${url}`);
   };
 }
 
@@ -445,27 +444,27 @@ function anyCheck(body: OptionValue): Check | undefined {
 function timeCheck(body: OptionValue, where: string, kind: 'duration' | 'timestamp'): Check | undefined {
   const nanosOf = (v: unknown): bigint => {
     if (!isRecord(v)) throw new UnsupportedRuleError(`${where}: ${kind} bound is not a message`);
-    return totalNanos(v['seconds'], v['nanos']);
+    return totalNanos(v.seconds, v.nanos);
   };
   const show = (n: bigint) => (kind === 'duration' ? `${Number(n) / 1e9}s` : new Date(Number(n / 1_000_000n)).toISOString());
-  const constant = body['const'] === undefined ? undefined : nanosOf(body['const']);
+  const constant = body.const === undefined ? undefined : nanosOf(body.const);
   const range = compileRange(body, nanosOf, show);
-  const inList = body['in'] === undefined ? undefined : toArray(body['in']).map(nanosOf);
-  const notIn = body['not_in'] === undefined ? undefined : toArray(body['not_in']).map(nanosOf);
-  const within = body['within'] === undefined ? undefined : nanosOf(body['within']);
-  const ltNow = body['lt_now'] === true;
-  const gtNow = body['gt_now'] === true;
+  const inList = body.in === undefined ? undefined : toArray(body.in).map(nanosOf);
+  const notIn = body.not_in === undefined ? undefined : toArray(body.not_in).map(nanosOf);
+  const within = body.within === undefined ? undefined : nanosOf(body.within);
+  const ltNow = body.lt_now === true;
+  const gtNow = body.gt_now === true;
   if (constant === undefined && !range && !inList && !notIn && within === undefined && !ltNow && !gtNow) return undefined;
   return (raw, sink) => {
     const msg = raw as OptionValue;
-    const value = totalNanos(msg['seconds'], msg['nanos']);
+    const value = totalNanos(msg.seconds, msg.nanos);
     if (constant !== undefined && value !== constant) sink.error(`must equal ${show(constant)}, got ${show(value)}`);
     if (range) {
       const problem = range(value);
       if (problem) sink.error(`${problem}, got ${show(value)}`);
     }
     if (inList && !inList.includes(value)) sink.error(`must be one of ${inList.map(show).join(', ')}, got ${show(value)}`);
-    if (notIn && notIn.includes(value)) sink.error(`must not be ${show(value)}`);
+    if (notIn?.includes(value)) sink.error(`must not be ${show(value)}`);
     if (within !== undefined || ltNow || gtNow) {
       const now = BigInt(Date.now()) * 1_000_000n;
       if (ltNow && value >= now) sink.error('must be in the past');

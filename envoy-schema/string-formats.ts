@@ -12,8 +12,10 @@ import { isIP, isIPv4, isIPv6 } from 'node:net';
  */
 const HEADER_NAME_STRICT = /^:?[0-9a-zA-Z!#$%&'*+-.^_|~`]+$/;
 /** PGV's strict HTTP_HEADER_VALUE: no control characters except horizontal tab. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's job
 const HEADER_VALUE_STRICT = /^[^\u0000-\u0008\u000A-\u001F\u007F]*$/;
 /** `strict: false`, for names and values alike: only NUL, CR and LF are refused. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's job
 const HEADER_LOOSE = /^[^\u0000\u000A\u000D]*$/;
 
 export function isHeaderName(value: string, strict: boolean): boolean {

@@ -40,7 +40,12 @@ export function parseTimestamp(text: string): SecondsNanos | string {
   const m = TIMESTAMP_RE.exec(text);
   const bad = `invalid Timestamp "${text}": expected RFC 3339 like "1972-01-01T10:00:20.021Z"`;
   if (!m) return bad;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i]));
+  const year = Number(m[1]);
+  const month = Number(m[2]);
+  const day = Number(m[3]);
+  const hour = Number(m[4]);
+  const minute = Number(m[5]);
+  const second = Number(m[6]);
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
     return bad;
   }

@@ -77,29 +77,29 @@ function special(type: protobuf.Type, msg: Fields): unknown {
   switch (fullNameOf(type)) {
     case '.google.protobuf.Any': {
       const payload = anyPayload(msg);
-      if ('problem' in payload) return { '@type': msg['type_url'], '@error': payload.problem };
+      if ('problem' in payload) return { '@type': msg.type_url, '@error': payload.problem };
       const json = messageToJson(payload.type, payload.message);
       return SPECIAL_JSON_TYPES.has(fullNameOf(payload.type))
-        ? { '@type': msg['type_url'], value: json }
-        : { '@type': msg['type_url'], ...(json as Fields) };
+        ? { '@type': msg.type_url, value: json }
+        : { '@type': msg.type_url, ...(json as Fields) };
     }
     case '.google.protobuf.Duration':
-      return formatDuration(Number(msg['seconds'] ?? 0), Number(msg['nanos'] ?? 0));
+      return formatDuration(Number(msg.seconds ?? 0), Number(msg.nanos ?? 0));
     case '.google.protobuf.Timestamp':
-      return formatTimestamp(Number(msg['seconds'] ?? 0), Number(msg['nanos'] ?? 0));
+      return formatTimestamp(Number(msg.seconds ?? 0), Number(msg.nanos ?? 0));
     case '.google.protobuf.FieldMask':
-      return ((msg['paths'] as string[] | undefined) ?? [])
+      return ((msg.paths as string[] | undefined) ?? [])
         .map((p) => p.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()))
         .join(',');
     case '.google.protobuf.Struct': {
       const out: Fields = {};
-      const valueType = type.fields['fields']!.resolvedType as protobuf.Type;
-      for (const [key, value] of Object.entries((msg['fields'] as Fields | undefined) ?? {})) setEntry(out, key, special(valueType, value as Fields));
+      const valueType = type.fields.fields!.resolvedType as protobuf.Type;
+      for (const [key, value] of Object.entries((msg.fields as Fields | undefined) ?? {})) setEntry(out, key, special(valueType, value as Fields));
       return out;
     }
     case '.google.protobuf.ListValue': {
-      const valueType = type.fields['values']!.resolvedType as protobuf.Type;
-      return ((msg['values'] as Fields[] | undefined) ?? []).map((v) => special(valueType, v));
+      const valueType = type.fields.values!.resolvedType as protobuf.Type;
+      return ((msg.values as Fields[] | undefined) ?? []).map((v) => special(valueType, v));
     }
     case '.google.protobuf.Value': {
       const root = type.root;
@@ -113,8 +113,8 @@ function special(type: protobuf.Type, msg: Fields): unknown {
     }
     default: {
       // Wrappers: the bare value.
-      const field = type.fields['value']!;
-      return scalar(field.type, msg['value'] ?? field.typeDefault);
+      const field = type.fields.value!;
+      return scalar(field.type, msg.value ?? field.typeDefault);
     }
   }
 }

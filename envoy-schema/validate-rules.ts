@@ -116,7 +116,7 @@ function planField(type: protobuf.Type, field: protobuf.Field): FieldPlan {
     descend: messageType !== undefined && needsVisit(messageType),
     keyType,
     explicitPresence: hasExplicitPresence(field),
-    inOneof: field.partOf != null && field.options?.['proto3_optional'] !== true,
+    inOneof: field.partOf != null && field.options?.proto3_optional !== true,
     rules: raw ? compileFieldRules(raw, target, `${fullNameOf(type).slice(1)}.${field.name}`) : undefined,
     deprecation: fieldDeprecation(field),
     workInProgress: isWorkInProgress(field),
@@ -218,7 +218,7 @@ class Walker implements Sink {
     if (plan.envoyCheck && !failed) plan.envoyCheck(msg, (relative, message) => this.reportAt(relative, message));
     for (const field of plan.fields) {
       // A field whose JSON did not parse keeps its own rules quiet, not those of its values.
-      const parseFailed = failed !== undefined && failed.has(field.name);
+      const parseFailed = failed?.has(field.name) === true;
       const rules = off || parseFailed ? undefined : field.rules;
       this.path.push(field.name);
       if (field.shape === 'single') this.single(field, msg, rules, off, parseFailed);

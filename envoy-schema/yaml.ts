@@ -89,7 +89,7 @@ function dropIgnored(node: unknown, value: unknown): void {
       else dropIgnored(pair.value, (value as Record<string, unknown>)[key]);
     }
   } else if (isSeq(node) && Array.isArray(value)) {
-    node.items.forEach((item, i) => dropIgnored(item, value[i]));
+    for (const [i, item] of node.items.entries()) dropIgnored(item, value[i]);
   }
 }
 

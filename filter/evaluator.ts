@@ -44,7 +44,7 @@ function anyValid(ctx: Ctx, kids: Kernel[]): Uint8Array | null {
   const vs = kids.map((k) => k.valid());
   if (vs.some((v) => v === null)) return null;
   const acc = new Uint8Array(ctx.n);
-  for (const v of vs as Uint8Array[]) for (let i = 0; i < ctx.n; i++) acc[i] |= v[i]!;
+  for (const v of vs as Uint8Array[]) for (let i = 0; i < ctx.n; i++) acc[i] = (acc[i] as number) | (v[i] as number);
   return acc;
 }
 
@@ -79,7 +79,7 @@ function orBinder(args: Binder[]): Binder {
           if (base === null) for (let i = 0; i < n; i++) rest[i] = out[i] === 0 ? 1 : 0;
           else for (let i = 0; i < n; i++) rest[i] = base[i] !== 0 && out[i] === 0 ? 1 : 0;
           kids[j]!.run(rest, rest);
-          for (let i = 0; i < n; i++) out[i] |= rest[i]!;
+          for (let i = 0; i < n; i++) out[i] = (out[i] as number) | (rest[i] as number);
         }
         ctx.give(rest);
         if (base !== cand) ctx.give(base!);
@@ -110,7 +110,10 @@ function notBinder(arg: Binder): Binder {
         }
         if (c !== cand) ctx.give(c!);
       },
-      valid: () => (validity === undefined ? (validity = kid.valid()) : validity),
+      valid: () => {
+        if (validity === undefined) validity = kid.valid();
+        return validity;
+      },
     };
   };
 }

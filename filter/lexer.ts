@@ -315,7 +315,7 @@ function lexString(src: string, start: number, q: number, raw: boolean): Token {
   const end = scanString(src, q);
   if (end < 0) throw new FilterError('syntax', start, 'unterminated string literal');
   const body = src.slice(q + 1, end - 1);
-  const str = raw ? body : unescape(body, q + 1);
+  const str = raw ? body : decodeEscapes(body, q + 1);
   return { kind: 'str', pos: start, end, str };
 }
 
@@ -332,7 +332,7 @@ const SIMPLE_ESCAPES = new Map<string, string>([
   ['"', '"'],
 ]);
 
-function unescape(body: string, offset: number): string {
+function decodeEscapes(body: string, offset: number): string {
   if (!body.includes('\\')) return body;
   let out = '';
   // \x and octal escapes are bytes in Go; runs of them are decoded together as UTF-8.
@@ -446,7 +446,7 @@ function lexNumber(src: string, p: number): Token {
     return { kind: 'float', pos: p, end: best.end, float: v };
   }
   // Go's ParseInt(s, 0, 64): a leading 0 means octal.
-  const v = best.kind === 'radix' ? BigInt(text) : text.length > 1 && text[0] === '0' ? BigInt('0o' + text.slice(1)) : BigInt(text);
+  const v = best.kind === 'radix' ? BigInt(text) : text.length > 1 && text[0] === '0' ? BigInt(`0o${text.slice(1)}`) : BigInt(text);
   if (v < INT64_MIN || v > INT64_MAX) {
     throw new FilterError('invalid_literal', p, `integer literal ${text} is out of the Int64 range`);
   }
@@ -457,6 +457,6 @@ function hexFloat(text: string): number {
   const m = /^0[xX]([0-9a-fA-F]*)(?:\.([0-9a-fA-F]*))?[pP]([+-]?\d+)$/.exec(text)!;
   const intPart = m[1] ?? '';
   const frac = m[2] ?? '';
-  const mant = BigInt('0x' + (intPart + frac || '0'));
+  const mant = BigInt(`0x${intPart + frac || '0'}`);
   return Number(mant) * 2 ** (Number(m[3]) - 4 * frac.length);
 }

@@ -191,7 +191,7 @@ const withValid = (c: Column, valid: Uint8Array | undefined): Column => (valid ?
 function decodeVector(fd: FieldData__Output, field: FieldSchema, rows: number): Column {
   const dim = field.dim!;
   const v = fd.vectors;
-  if (!v || v.data !== 'float_vector') {
+  if (v?.data !== 'float_vector') {
     throw invalidParameter(`field ${field.name}: expected FloatVector data, got ${v?.data ?? 'scalars'}`);
   }
   const sentDim = Number(v.dim);

@@ -65,7 +65,7 @@ function intParam(params: Map<string, string>, key: string, field: string): numb
 }
 
 function defaultValueOf(v: ValueField__Output | null, type: DataType, field: string): FieldSchema['defaultValue'] {
-  if (!v || !v.data) return undefined;
+  if (!v?.data) return undefined;
   const raw = v[v.data];
   switch (type) {
     case DataType.Bool: return Boolean(raw);

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { serviceAt } from './grpc-service.js';
 
 /**
  * Where Envoy's protos live: @grpc/grpc-js-xds ships them under deps/ with their imports, so
@@ -23,7 +24,5 @@ export function envoyLoaderOptions(defaults: boolean): protoLoader.Options {
 
 /** A gRPC service of Envoy's protos (`.service` is its server definition). */
 export function loadEnvoyService(file: string, service: string, defaults: boolean): grpc.ServiceClientConstructor {
-  let at: any = grpc.loadPackageDefinition(protoLoader.loadSync(file, envoyLoaderOptions(defaults)));
-  for (const part of service.split('.')) at = at[part];
-  return at as grpc.ServiceClientConstructor;
+  return serviceAt(grpc.loadPackageDefinition(protoLoader.loadSync(file, envoyLoaderOptions(defaults))), service);
 }

@@ -2,7 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { HealthService } from '../proto/health.js';
 import { bindGrpc, createGrpcServer, shutdownGrpc } from './grpc-server.js';
 import { HealthState, serviceName } from './health.js';
-import { MetricsServer } from './metrics-server.js';
+import type { MetricsServer } from './metrics-server.js';
 
 export interface RunningNode {
   grpc: string;

@@ -155,8 +155,7 @@ export class GrowingSegment extends Segment {
     for (const name of this.cols.keys()) {
       columns.set(name, selectRows(this.column(name)!, keep));
     }
-    const ts = new Float64Array(keep.length);
-    keep.forEach((r, i) => (ts[i] = this.ts[r]!));
+    const ts = Float64Array.from(keep, (r) => this.ts[r]!);
     return { rows: keep.length, columns, ts };
   }
 }
@@ -170,7 +169,7 @@ export function selectRows(col: Column, rows: number[]): Column {
     const width = col.type === DataType.FloatVector ? col.dim! : 1;
     const src = col.values as Float32Array;
     const dst = new (src.constructor as Float32ArrayConstructor)(rows.length * width);
-    rows.forEach((r, i) => dst.set(src.subarray(r * width, (r + 1) * width), i * width));
+    for (const [i, r] of rows.entries()) dst.set(src.subarray(r * width, (r + 1) * width), i * width);
     out.values = dst;
   } else {
     const src = col.values as unknown[];

@@ -1,6 +1,6 @@
 import { crc32 } from 'node:zlib';
 import { typedArrayFor, type Column } from '../core/columns.js';
-import { DataType } from '../core/schema.js';
+import type { DataType } from '../core/schema.js';
 
 /**
  * Binary form of a set of named columns: the body of write-ahead-log inserts and of sealed
@@ -71,11 +71,16 @@ export function encodeColumns(rows: number, columns: Map<string, Column>): Buffe
 
 export class ColumnCodecError extends Error {}
 
+export interface DecodedColumns {
+  rows: number;
+  columns: Map<string, Column>;
+}
+
 /**
  * Decodes columns. Typed columns are views into `buf` when it is suitably aligned (no copy);
  * callers that keep the columns must keep `buf` alive and unmodified.
  */
-export function decodeColumns(buf: Buffer, source: string): { rows: number; columns: Map<string, Column> } {
+export function decodeColumns(buf: Buffer, source: string): DecodedColumns {
   if (buf.length < 8 || buf.toString('latin1', 0, 4) !== MAGIC) throw new ColumnCodecError(`${source}: not a column file (bad magic)`);
   const headerLength = buf.readUInt32LE(4);
   if (8 + headerLength > buf.length) throw new ColumnCodecError(`${source}: truncated header`);

@@ -3,7 +3,7 @@ import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Column, PrimaryKey } from '../core/columns.js';
 import { DataType } from '../core/schema.js';
-import { decodeColumns, encodeColumns } from './column-codec.js';
+import { decodeColumns, encodeColumns, type DecodedColumns } from './column-codec.js';
 import { frame, readFrames } from './framing.js';
 import { syncDir, writeFileDurably } from './wal.js';
 
@@ -91,7 +91,7 @@ export async function readSegment(root: string, rel: string, segmentId: number):
   } catch (e) {
     throw new SegmentFileError(segmentId, `cannot read files in ${dir}: ${(e as Error).message}`);
   }
-  let decoded;
+  let decoded: DecodedColumns;
   try {
     decoded = decodeColumns(data, join(dir, 'data.msc'));
   } catch (e) {

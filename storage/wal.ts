@@ -128,13 +128,13 @@ export class WriteAheadLog {
         await this.handle!.write(bytes);
         await this.handle!.datasync();
         this.fileSize += bytes.length;
-        batch.forEach((p) => p.resolve());
+        for (const p of batch) p.resolve();
         if (this.fileSize >= this.rotateBytes) await this.startFile(batch[batch.length - 1]!.lsn + 1);
       } catch (e) {
         // After a failed write the file tail is unknown: refuse further appends rather than
         // acknowledge records that might sit behind garbage.
         this.failed = this.failed ?? new Error(`write-ahead log ${this.dir} failed: ${(e as Error).message}`);
-        batch.forEach((p) => p.reject(this.failed!));
+        for (const p of batch) p.reject(this.failed);
       }
     }
   }

@@ -156,7 +156,7 @@ describe.each(targets)('HybridSearch against %s', (target, command) => {
     for (const [q, [first, second]] of [[0, [3, 5]], [1, [4, 6]]] as const) {
       const want = expectedNotZero('IP', query(first), query(second));
       expect(res.results[q].map((r: any) => r.id)).toEqual(want.map((w) => w.id));
-      res.results[q].forEach((r: any, i: number) => expect(r.score).toBeCloseTo(want[i]!.score, 6));
+      for (const [i, r] of res.results[q].entries()) expect(r.score).toBeCloseTo(want[i]!.score, 6);
     }
   });
 
@@ -216,7 +216,7 @@ function expectedNotZero(metric: Metric, q1: number[], q2: number[]): { id: stri
     .sort((a, b) => b.s - a.s).slice(0, 10);
   const fused = new Map<number, number>();
   for (const list of [ranked(q1, () => true), ranked(q2, (r) => r.tag !== 0)]) {
-    list.forEach((h, rank) => fused.set(h.id, (fused.get(h.id) ?? 0) + 1 / (10 + rank + 1)));
+    for (const [rank, h] of list.entries()) fused.set(h.id, (fused.get(h.id) ?? 0) + 1 / (10 + rank + 1));
   }
   return [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 5).map(([id, s]) => ({ id: String(id), score: s }));
 }

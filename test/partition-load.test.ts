@@ -61,7 +61,7 @@ describe.each(targets)('per-partition load state against %s', (target, command) 
   afterAll(async () => {
     await client?.closeConnection();
     writerNode?.close();
-    readers.forEach((r) => r.close());
+    for (const r of readers) r.close();
     if (server) expect(await server.stop()).toBe(0);
     rmSync(dir, { recursive: true, force: true });
   });

@@ -77,7 +77,7 @@ export class ConsistentHashRing implements Router {
     const count = this.groups.length * vnodes;
     const positions = new Uint32Array(count);
     const order = new Uint32Array(count);
-    this.groups.forEach((group, g) => positions.set(groupPoints(group, vnodes), g * vnodes));
+    for (const [g, group] of this.groups.entries()) positions.set(groupPoints(group, vnodes), g * vnodes);
     for (let i = 0; i < count; i++) order[i] = i;
     // Equal positions (rare with 32 bits, but possible) go to the group first in name order,
     // then the lower vnode index: `order` indexes group-major in sorted name order, so comparing

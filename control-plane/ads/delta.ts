@@ -1,5 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import { type Snapshot, type TypeUrl, type XdsResource } from '../xds/snapshot.js';
+import type { Snapshot, TypeUrl, XdsResource } from '../xds/snapshot.js';
 import type { DeltaDiscoveryRequest } from './proto.js';
 import { AdsStream, TypeState, type StreamContext } from './stream.js';
 import { encodeDeltaDiscoveryResponse } from './wire.js';

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
-import { HealthService } from '../../proto/health.js';
+import { healthClient, type HealthClient } from '../../proto/health.js';
 import type { HealthStatus } from '../resources/endpoints.js';
 
 export interface ActiveCheckerOptions {
@@ -13,7 +13,7 @@ export interface ActiveCheckerOptions {
 }
 
 interface Target {
-  client: grpc.Client;
+  client: HealthClient;
   status: HealthStatus;
   failures: number;
   inFlight: boolean;
@@ -46,7 +46,7 @@ export class ActiveHealthChecker extends EventEmitter {
     }
     for (const address of wanted) {
       if (this.targets.has(address)) continue;
-      const target = { client: new HealthService(address, grpc.credentials.createInsecure()), status: 'UNKNOWN' as HealthStatus, failures: 0, inFlight: false };
+      const target = { client: healthClient(address, grpc.credentials.createInsecure()), status: 'UNKNOWN' as HealthStatus, failures: 0, inFlight: false };
       this.targets.set(address, target);
       this.check(address, target);
     }
@@ -69,7 +69,7 @@ export class ActiveHealthChecker extends EventEmitter {
   private check(address: string, t: Target): void {
     if (t.inFlight) return;
     t.inFlight = true;
-    (t.client as any).Check({ service: '' }, { deadline: Date.now() + this.o.timeoutMs }, (err: grpc.ServiceError | null, res?: { status: string }) => {
+    t.client.Check({ service: '' }, { deadline: Date.now() + this.o.timeoutMs }, (err, res) => {
       t.inFlight = false;
       if (this.targets.get(address) !== t) return;
       const ok = !err && res?.status === 'SERVING';

@@ -233,7 +233,7 @@ export class Placement {
   /** Marks a replica down after a failed call (reconciliation brings it back). */
   markDown(address: string): void {
     const r = this.readers.get(address);
-    if (r && r.up) {
+    if (r?.up) {
       r.up = false;
       this.kick();
     }

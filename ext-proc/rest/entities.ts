@@ -68,7 +68,8 @@ async function write(method: 'Insert' | 'Upsert', b: z.infer<typeof dataBody>, c
 /** The rows of a query result. */
 function queryRows(res: QueryReply, ctx: RestContext): Record<string, unknown>[] {
   const fields = res.fields_data;
-  return fieldsDataToRows(fields, fields.length ? columnLength(fields[0]) : 0, ctx.allowInt64);
+  const [first] = fields;
+  return fieldsDataToRows(fields, first ? columnLength(first) : 0, ctx.allowInt64);
 }
 
 const searchBody = collectionBody.extend({

@@ -36,7 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await client?.closeConnection();
-  readers?.forEach((r) => r.close());
+  for (const r of readers ?? []) r.close();
   await cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
 });

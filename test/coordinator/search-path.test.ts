@@ -70,7 +70,7 @@ beforeAll(async () => {
     if (held.reduce((a, b) => a + b, 0) >= 12) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  probes.forEach((p) => p.close());
+  for (const p of probes) p.close();
   // With 12 segments the ring gives every group some (ids are deterministic: 1..12).
 });
 

@@ -91,7 +91,7 @@ describe('loading saved indexes', () => {
     // Damage in the neighbour lists passes usearch's own header checks and crashes the
     // process on the first search; the recorded checksum catches it first.
     const dir = await damaged('bitflips', (b) => {
-      for (let i = b.length - 40_000; i < b.length - 100; i += 97) b[i] ^= 0x5a;
+      for (let i = b.length - 40_000; i < b.length - 100; i += 97) b.writeUInt8(b.readUInt8(i) ^ 0x5a, i);
       return b;
     });
     await expect(engine.load(dir, vectors, DIM, 'COSINE', 'HNSW')).rejects.toThrow(

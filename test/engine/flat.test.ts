@@ -3,6 +3,7 @@ import { bruteForceTopK, clusteredVectors } from '../../bench/clustered-data.js'
 import type { MetricType, VectorSearchResult } from '../../engine/engine.js';
 import { exactSearch, rowNorms, TopK } from '../../engine/flat.js';
 import { createEngine } from '../../engine/index.js';
+import { hitsOf } from './hits.js';
 
 const engine = createEngine({ threads: 2 });
 afterAll(() => engine.close());
@@ -20,13 +21,12 @@ function awkwardRows(rows: number, dim: number, seed: number): Float32Array {
 
 /** Allowed bitsets at several densities, including none and all. */
 function bitsets(rows: number): Uint8Array[] {
-  const out = [0, 0.01, 0.3, 0.9, 1].map((p, s) => {
+  return [0, 0.01, 0.3, 0.9, 1].map((p, s) => {
     const b = new Uint8Array(rows);
     for (let i = 0; i < rows; i++) b[i] = (Math.imul(i + 1, 2654435761 + s) >>> 0) / 2 ** 32 < p ? 1 : 0;
+    if (p === 0.01) for (const dup of [3, 5, 9]) b[dup] = 1; // keep the duplicates in a sparse set
     return b;
   });
-  out[1][3] = out[1][5] = out[1][9] = 1; // keep the duplicates in a sparse set
-  return out;
 }
 
 function expectSameHits(got: VectorSearchResult, want: VectorSearchResult): void {
@@ -64,7 +64,7 @@ describe('exact search (FLAT)', () => {
     const none = await index.search({ queries, nq: 2, k: 10, allowed: new Uint8Array(5), allowedCount: 0 });
     expect(none.offsets.map((o) => o.length)).toEqual([0, 0]);
     const two = await index.search({ queries, nq: 2, k: 10, allowed: Uint8Array.of(0, 1, 0, 1, 0) });
-    expect(Array.from(two.offsets[0]).sort()).toEqual([1, 3]);
+    expect(hitsOf(two, 0).offsets.sort()).toEqual([1, 3]);
   });
 
   it('scores follow Milvus conventions on a hand-checked example', () => {
@@ -72,22 +72,20 @@ describe('exact search (FLAT)', () => {
     const query = Float32Array.of(1, 1);
     const run = (metric: MetricType) =>
       exactSearch({ vectors, dim: 2, metric, norms: rowNorms(vectors, 2, new Float64Array(3)) }, query, 1, 3);
-    const l2 = run('L2'); // squared distances 1, 2, 13, ascending
-    expect(Array.from(l2.offsets[0])).toEqual([0, 1, 2]);
-    expect(Array.from(l2.scores[0])).toEqual([1, 2, 13]);
-    const ip = run('IP'); // 1, 2, 7, descending
-    expect(Array.from(ip.offsets[0])).toEqual([2, 1, 0]);
-    expect(Array.from(ip.scores[0])).toEqual([7, 2, 1]);
-    const cos = run('COSINE'); // 7/(5*sqrt2), 1/sqrt2, 1/sqrt2: tie broken by lower offset
-    expect(Array.from(cos.offsets[0])).toEqual([2, 0, 1]);
-    expect(cos.scores[0][0]).toBeCloseTo(7 / (5 * Math.SQRT2), 6);
-    expect(cos.scores[0][1]).toBeCloseTo(Math.SQRT1_2, 6);
+    // L2: squared distances 1, 2, 13, ascending; IP: 1, 2, 7, descending.
+    expect(hitsOf(run('L2'))).toEqual({ offsets: [0, 1, 2], scores: [1, 2, 13] });
+    expect(hitsOf(run('IP'))).toEqual({ offsets: [2, 1, 0], scores: [7, 2, 1] });
+    // COSINE: 7/(5*sqrt2), 1/sqrt2, 1/sqrt2: tie broken by lower offset.
+    expect(hitsOf(run('COSINE'))).toEqual({
+      offsets: [2, 0, 1],
+      scores: [expect.closeTo(7 / (5 * Math.SQRT2), 6), expect.closeTo(Math.SQRT1_2, 6), expect.closeTo(Math.SQRT1_2, 6)],
+    });
   });
 
   it('keeps the k smallest of a shuffled stream, ties by lower id', () => {
     const heap = new TopK(5);
     const values = [5, 3, 9, 3, 1, 7, 3, 0, 8, 2];
-    values.forEach((v, i) => heap.push(v, i));
+    for (const [i, v] of values.entries()) heap.push(v, i);
     const { offsets, scores } = heap.drain('L2');
     expect(Array.from(scores)).toEqual([0, 1, 2, 3, 3]);
     expect(Array.from(offsets)).toEqual([7, 4, 9, 1, 3]);

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bruteForceTopK, clusteredVectors, recallAt } from '../../bench/clustered-data.js';
 import type { MetricType, VectorIndex, VectorSearchResult } from '../../engine/engine.js';
 import { createEngine, HNSW_DEFAULTS, sharedFloat32 } from '../../engine/index.js';
+import { score } from '../harness/reference.js';
+import { hitsOf } from './hits.js';
 
 const ROWS = 100_000;
 const DIM = 128;
@@ -43,8 +45,8 @@ async function searchEach(ix: VectorIndex, nq: number, allowed?: Uint8Array, ef?
       allowed,
       params: ef ? { ef } : undefined,
     });
-    out.offsets.push(r.offsets[0]);
-    out.scores.push(r.scores[0]);
+    out.offsets.push(...r.offsets);
+    out.scores.push(...r.scores);
   }
   return out;
 }
@@ -70,11 +72,11 @@ describe('HNSW on 100k x 128 clustered vectors', () => {
     expect(recall).toBeGreaterThanOrEqual(0.95);
     // Hits carry the exact Milvus scores of their rows, in exact order.
     for (let q = 0; q < 20; q++) {
+      const hits = hitsOf(got, q);
       const only = new Uint8Array(ROWS);
-      for (const o of got.offsets[q]) only[o] = 1;
+      for (const o of hits.offsets) only[o] = 1;
       const exact = bruteForceTopK(vectors, DIM, queries.subarray(q * DIM), 1, K, 'L2', only);
-      expect(Array.from(got.offsets[q])).toEqual(Array.from(exact.offsets[0]));
-      expect(Array.from(got.scores[q])).toEqual(Array.from(exact.scores[0]));
+      expect(hits).toEqual(hitsOf(exact));
     }
   });
 
@@ -94,15 +96,14 @@ describe('HNSW on 100k x 128 clustered vectors', () => {
   it('finds the allowed rows when the filter excludes everything near the query', async () => {
     // Only the 10% of rows farthest from query 0 pass: the graph's neighbourhood of the
     // query holds none of them, so the search has to widen and fall back to a scan.
-    const dist = new Float64Array(ROWS);
-    for (let r = 0; r < ROWS; r++) {
-      for (let d = 0; d < DIM; d++) dist[r] += (vectors[r * DIM + d] - queries[d]) ** 2;
-    }
+    const query = Array.from(queries.subarray(0, DIM));
+    const dist = Float64Array.from({ length: ROWS }, (_, r) => score.L2(query, Array.from(vectors.subarray(r * DIM, (r + 1) * DIM))));
     const threshold = Float64Array.from(dist).sort()[ROWS - ROWS / 10];
+    if (threshold === undefined) throw new Error('no distance at the 90th percentile');
     const allowed = Uint8Array.from(dist, (x) => (x >= threshold ? 1 : 0));
     const truth = bruteForceTopK(vectors, DIM, queries, 1, K, 'L2', allowed);
     const got = await index.search({ queries: queries.subarray(0, DIM), nq: 1, k: K, allowed });
-    expect(Array.from(got.offsets[0])).toEqual(Array.from(truth.offsets[0]));
+    expect(hitsOf(got).offsets).toEqual(hitsOf(truth).offsets);
   });
 
   it('gives identical results after save and load', async () => {
@@ -139,7 +140,7 @@ describe('HNSW on 100k x 128 clustered vectors', () => {
       const got = await searchEach(index, 20, undefined, ef);
       for (let q = 0; q < 20; q++) {
         const ref = view.search(queries.subarray(q * DIM, (q + 1) * DIM), K, 1);
-        expect(Array.from(got.offsets[q]).sort()).toEqual(Array.from(ref.keys, Number).sort());
+        expect(hitsOf(got, q).offsets.sort()).toEqual(Array.from(ref.keys, Number).sort());
       }
     }
   });
@@ -162,8 +163,10 @@ describe('HNSW with IP and COSINE', () => {
         const flat = await flatIndex.search({ queries: qs, nq: 50, k: K });
         await flatIndex.close();
         for (let q = 0; q < 50; q++) {
-          const ref = new Map(Array.from(flat.offsets[q], (o, i) => [o, flat.scores[q][i]]));
-          got.offsets[q].forEach((o, i) => ref.has(o) && expect(got.scores[q][i]).toBe(ref.get(o)));
+          const want = hitsOf(flat, q);
+          const ref = new Map(want.offsets.map((o, i) => [o, want.scores[i]]));
+          const hits = hitsOf(got, q);
+          for (const [i, o] of hits.offsets.entries()) if (ref.has(o)) expect(hits.scores[i]).toBe(ref.get(o));
         }
       } finally {
         await ix.close();

@@ -15,7 +15,7 @@ const CLA = 'envoy.config.endpoint.v3.ClusterLoadAssignment';
 const HCM_PATH = 'filter_chains[0].filters[0].typed_config';
 
 function hcm(l: Record<string, any>): Record<string, any> {
-  return l['filter_chains'][0].filters[0].typed_config;
+  return l.filter_chains[0].filters[0].typed_config;
 }
 
 interface Case {
@@ -39,7 +39,7 @@ const CASES: Case[] = [
     type: LISTENER,
     build: () => {
       const l = listener();
-      hcm(l)['http_filters'][1].typed_config.dynamic_stat = true; // Router has dynamic_stats
+      hcm(l).http_filters[1].typed_config.dynamic_stat = true; // Router has dynamic_stats
       return l;
     },
     path: `${HCM_PATH}.http_filters[1].typed_config.dynamic_stat`,
@@ -57,7 +57,7 @@ const CASES: Case[] = [
     type: LISTENER,
     build: () => {
       const l = listener();
-      hcm(l)['http_filters'][1].typed_config['@type'] = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Routr';
+      hcm(l).http_filters[1].typed_config['@type'] = 'type.googleapis.com/envoy.extensions.filters.http.router.v3.Routr';
       return l;
     },
     path: `${HCM_PATH}.http_filters[1].typed_config.@type`,
@@ -68,7 +68,7 @@ const CASES: Case[] = [
     type: LISTENER,
     build: () => {
       const l = listener();
-      hcm(l)['http_filters'][1].typed_config['@type'] = 'envoy.extensions.filters.http.router.v3.Router';
+      hcm(l).http_filters[1].typed_config['@type'] = 'envoy.extensions.filters.http.router.v3.Router';
       return l;
     },
     path: `${HCM_PATH}.http_filters[1].typed_config.@type`,
@@ -93,7 +93,7 @@ const CASES: Case[] = [
     type: ROUTES,
     build: () => {
       const r = routeConfiguration();
-      r['virtual_hosts'][0].routes[2].route.weighted_clusters = { clusters: [{ name: 'writer', weight: 1 }] };
+      r.virtual_hosts[0].routes[2].route.weighted_clusters = { clusters: [{ name: 'writer', weight: 1 }] };
       return r;
     },
     path: 'virtual_hosts[0].routes[2].route.weighted_clusters',
@@ -104,7 +104,7 @@ const CASES: Case[] = [
     type: ROUTES,
     build: () => {
       const r = routeConfiguration();
-      delete r['virtual_hosts'][0].routes[2].route.cluster;
+      delete r.virtual_hosts[0].routes[2].route.cluster;
       return r;
     },
     path: 'virtual_hosts[0].routes[2].route',
@@ -115,7 +115,7 @@ const CASES: Case[] = [
     type: CLUSTER,
     build: () => {
       const c = edsCluster();
-      delete c['health_checks'][0].healthy_threshold;
+      delete c.health_checks[0].healthy_threshold;
       return c;
     },
     path: 'health_checks[0].healthy_threshold',
@@ -126,7 +126,7 @@ const CASES: Case[] = [
     type: CLUSTER,
     build: () => {
       const c = edsCluster();
-      delete c['health_checks'][0].timeout;
+      delete c.health_checks[0].timeout;
       return c;
     },
     path: 'health_checks[0].timeout',
@@ -137,7 +137,7 @@ const CASES: Case[] = [
     type: CLUSTER,
     build: () => {
       const c = edsCluster();
-      delete c['name'];
+      delete c.name;
       return c;
     },
     path: 'name',
@@ -148,7 +148,7 @@ const CASES: Case[] = [
     type: CLA,
     build: () => {
       const cla = clusterLoadAssignment(3);
-      cla['endpoints'][0].lb_endpoints[1].endpoint.address.socket_address.port_value = 65536;
+      cla.endpoints[0].lb_endpoints[1].endpoint.address.socket_address.port_value = 65536;
       return cla;
     },
     path: 'endpoints[0].lb_endpoints[1].endpoint.address.socket_address.port_value',
@@ -159,7 +159,7 @@ const CASES: Case[] = [
     type: BOOTSTRAP,
     build: () => {
       const b = bootstrap();
-      b['static_resources'].clusters[0].load_assignment.endpoints[0].lb_endpoints[1].endpoint.address.socket_address.port_value = 70000;
+      b.static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[1].endpoint.address.socket_address.port_value = 70000;
       return b;
     },
     path: 'static_resources.clusters[0].load_assignment.endpoints[0].lb_endpoints[1].endpoint.address.socket_address.port_value',
@@ -170,7 +170,7 @@ const CASES: Case[] = [
     type: ROUTES,
     build: () => {
       const r = routeConfiguration();
-      r['virtual_hosts'][0].domains = [];
+      r.virtual_hosts[0].domains = [];
       return r;
     },
     path: 'virtual_hosts[0].domains',
@@ -181,7 +181,7 @@ const CASES: Case[] = [
     type: ROUTES,
     build: () => {
       const r = routeConfiguration();
-      r['virtual_hosts'][0].routes[0].match.headers = [{ name: 'x-tenant\nx-evil', string_match: { exact: 'a' } }];
+      r.virtual_hosts[0].routes[0].match.headers = [{ name: 'x-tenant\nx-evil', string_match: { exact: 'a' } }];
       return r;
     },
     path: 'virtual_hosts[0].routes[0].match.headers[0].name',
@@ -192,7 +192,7 @@ const CASES: Case[] = [
     type: CLUSTER,
     build: () => {
       const c = edsCluster();
-      c['typed_extension_protocol_options']['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'].upstream_http_protocol_options = {
+      c.typed_extension_protocol_options['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'].upstream_http_protocol_options = {
         auto_sni: true,
         override_auto_sni_header: 'x sni',
       };
@@ -206,7 +206,7 @@ const CASES: Case[] = [
     type: CLA,
     build: () => {
       const cla = clusterLoadAssignment(3);
-      cla['endpoints'][0].lb_endpoints[2].load_balancing_weight = 0;
+      cla.endpoints[0].lb_endpoints[2].load_balancing_weight = 0;
       return cla;
     },
     path: 'endpoints[0].lb_endpoints[2].load_balancing_weight',
@@ -231,7 +231,7 @@ const CASES: Case[] = [
     type: LISTENER,
     build: () => {
       const l = listener();
-      hcm(l)['route_config'].virtual_hosts[0].name = '';
+      hcm(l).route_config.virtual_hosts[0].name = '';
       return l;
     },
     path: `${HCM_PATH}.route_config.virtual_hosts[0].name`,
@@ -242,7 +242,7 @@ const CASES: Case[] = [
     type: CLA,
     build: () => {
       const cla = clusterLoadAssignment(1);
-      cla['endpoints'][0].lb_endpoints[0].endpoint.address.socket_address.port_value = 'eighty';
+      cla.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value = 'eighty';
       return cla;
     },
     path: 'endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value',

@@ -162,7 +162,7 @@ describe('proto3 JSON mapping', () => {
     expect(Buffer.from(encodeEnvoyJson('google.protobuf.Struct', struct)).includes('__proto__')).toBe(true);
     const metadata = JSON.parse('{"filter_metadata": {"__proto__": {"a": 1}}}');
     expect(Buffer.from(encodeEnvoyJson('envoy.config.core.v3.Metadata', metadata)).includes('__proto__')).toBe(true);
-    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('refuses null inside lists and wrong JSON kinds', () => {

@@ -51,16 +51,16 @@ describe('envoy proto root', () => {
   });
 
   it('keeps aggregate PGV options as nested objects, enum values as names', () => {
-    const name = lookupEnvoyType('envoy.config.route.v3.HeaderMatcher')!.fields['name']!;
+    const name = lookupEnvoyType('envoy.config.route.v3.HeaderMatcher')!.fields.name!;
     // [(validate.rules).string = {min_len: 1 well_known_regex: HTTP_HEADER_NAME strict: false}]
     expect(fieldRules(name)).toEqual({ string: { min_len: 1, well_known_regex: 'HTTP_HEADER_NAME', strict: false } });
   });
 
   it('exposes (validate.required) on oneofs and deprecation annotations on fields', () => {
     const address = lookupEnvoyType('envoy.config.core.v3.Address')!;
-    expect(isOneofRequired(address.oneofs['address']!)).toBe(true);
+    expect(isOneofRequired(address.oneofs.address!)).toBe(true);
     const cluster = lookupEnvoyType('envoy.config.cluster.v3.Cluster')!;
-    const field = cluster.fields['http2_protocol_options']!;
+    const field = cluster.fields.http2_protocol_options!;
     expect(optionValue(field, 'deprecated')).toBe(true);
     expect(optionValue(field, '(envoy.annotations.deprecated_at_minor_version)')).toBe('3.0');
   });

@@ -44,10 +44,10 @@ describe('valid Envoy configurations', () => {
   it('encodes what protobufjs decodes back to the same fields', () => {
     const bytes = encodeEnvoyJson('envoy.config.cluster.v3.Cluster', edsCluster());
     const cluster = lookupEnvoyType('envoy.config.cluster.v3.Cluster')!.decode(bytes) as unknown as Record<string, any>;
-    expect(cluster['name']).toBe('coordinator');
-    expect(cluster['type']).toBe(3); // EDS
-    expect(Number(cluster['connect_timeout'].nanos)).toBe(250_000_000);
-    expect(cluster['typed_extension_protocol_options']['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'].type_url).toBe(
+    expect(cluster.name).toBe('coordinator');
+    expect(cluster.type).toBe(3); // EDS
+    expect(Number(cluster.connect_timeout.nanos)).toBe(250_000_000);
+    expect(cluster.typed_extension_protocol_options['envoy.extensions.upstreams.http.v3.HttpProtocolOptions'].type_url).toBe(
       'type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions',
     );
   });
@@ -55,7 +55,7 @@ describe('valid Envoy configurations', () => {
   it('validates messages decoded from bytes too, Any payloads included', () => {
     // A rule error is not a parse error: parseProtoJson builds the message, the rules refuse it.
     const bad = listener();
-    bad['filter_chains'][0].filters[0].typed_config.route_config.virtual_hosts[0].name = '';
+    bad.filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].name = '';
     const parsed = parseProtoJson('envoy.config.listener.v3.Listener', bad);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
@@ -95,7 +95,7 @@ describe('valid Envoy configurations', () => {
     runs.sort((a, b) => a - b);
     const median = runs[Math.floor(runs.length / 2)]!;
     console.log(`1,000-endpoint ClusterLoadAssignment: parse+validate+encode median ${median.toFixed(2)} ms, best ${runs[0]!.toFixed(2)} ms, ${bytes.length} bytes`);
-    expect(decodeEnvoy(type, bytes)['endpoints']).toHaveLength(1);
+    expect(decodeEnvoy(type, bytes).endpoints).toHaveLength(1);
     // Generous bound for a shared two-core machine: the point is "milliseconds, not seconds".
     expect(median).toBeLessThan(100);
   });

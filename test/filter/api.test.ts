@@ -4,6 +4,7 @@ import { ColumnMap } from '../../core/columns.js';
 import { DataType } from '../../core/schema.js';
 import { compileFilter, FilterError } from '../../filter/index.js';
 import { MAX_DEPTH } from '../../filter/parser.js';
+import { prng } from '../harness/prng.js';
 import { datasets } from './datasets.js';
 import { batchOf, field, matching, schemaOf } from './fixtures.js';
 
@@ -101,8 +102,7 @@ describe('compiled filter', () => {
       'meta["a"] != 1 and not (score > 2 or f32 < 0)',
       '1 == 1',
     ];
-    let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = prng(7);
     for (const expr of exprs) {
       const f = compileFilter(expr, basic.schema);
       const full = f.evaluate(basic.batch);
@@ -187,19 +187,18 @@ describe('size limits', () => {
   });
 
   it('accepts nesting up to the limit and rejects deeper nesting with a syntax error', () => {
-    const nested = (d: number) => '('.repeat(d) + 'age > 10' + ')'.repeat(d);
+    const nested = (d: number) => `${'('.repeat(d)}age > 10${')'.repeat(d)}`;
     expect(matching(compileFilter(nested(100), schema).evaluate(batch))).toEqual([1, 2, 3]);
     expect(errorOf(() => compileFilter(nested(MAX_DEPTH + 1), schema)).kind).toBe('syntax');
-    expect(errorOf(() => compileFilter('not '.repeat(300) + '(age > 1)', schema)).kind).toBe('syntax');
-    expect(errorOf(() => compileFilter('age == ' + Array(400).fill('1').join(' + '), schema)).kind).toBe('syntax');
+    expect(errorOf(() => compileFilter(`${'not '.repeat(300)}(age > 1)`, schema)).kind).toBe('syntax');
+    expect(errorOf(() => compileFilter(`age == ${Array(400).fill('1').join(' + ')}`, schema)).kind).toBe('syntax');
     expect(errorOf(() => compileFilter('('.repeat(100_000), schema)).kind).toBe('syntax');
   });
 });
 
 describe('typed-column kernels', () => {
   it('agree with a reference evaluation on random data, nulls included', () => {
-    let seed = 99;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+    const rand = prng(99);
     const schema = schemaOf([
       field('id', DataType.Int64, { isPrimaryKey: true }),
       field('i64', DataType.Int64, { nullable: true }),
@@ -219,8 +218,9 @@ describe('typed-column kernels', () => {
     }));
     const batch = batchOf(schema, rows);
     const ops = ['==', '!=', '<', '<=', '>', '>='] as const;
+    // Numbers and bigints compare by value; equality as both <= and >= (=== would tell 1 from 1n).
     const cmp = (op: (typeof ops)[number], a: number | bigint, b: number | bigint) =>
-      op === '==' ? a == b : op === '!=' ? a != b : op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
+      op === '==' ? a <= b && a >= b : op === '!=' ? !(a <= b && a >= b) : op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
     for (let k = 0; k < 300; k++) {
       const op = ops[Math.floor(rand() * ops.length)]!;
       const which = Math.floor(rand() * 4);

@@ -62,10 +62,10 @@ it('loads exactly its group share of each sealed segment as it is sealed', async
       const held = await Promise.all(onReaders.map(async (p) => (await p.call('ListSegments', {})).segments.map((s: any) => Number(s.segment_id)).sort((a: number, b: number) => a - b)));
       if (JSON.stringify(held) === JSON.stringify(want)) break;
       // Never more than the group's share: preloading follows the ring exactly.
-      held.forEach((h, i) => expect(h.every((id: number) => want[i]!.includes(id))).toBe(true));
+      for (const [i, h] of held.entries()) expect(h.every((id: number) => want[i]!.includes(id))).toBe(true);
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
   } finally {
-    probes.forEach((p) => p.close());
+    for (const p of probes) p.close();
   }
 });
