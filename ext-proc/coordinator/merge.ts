@@ -202,7 +202,11 @@ export function pickKey(partials: PartialResult[], pick: Pick, intKeys: boolean)
 }
 
 /** A picked row's score, as the node that found it scored it. */
-export const pickScore = (partials: PartialResult[], pick: Pick): number => partials[pick.partial]!.data.scores[pick.row];
+export function pickScore(partials: PartialResult[], pick: Pick): number {
+  const score = partials[pick.partial]!.data.scores[pick.row];
+  if (score === undefined) throw new Error(`merge picked row ${pick.row} beyond the scores of partial ${pick.partial}`);
+  return score;
+}
 
 /** The wire columns of picked rows, scored by their own scores unless others (fused ones) are given. */
 export function pickedRows(partials: PartialResult[], picks: Pick[], topks: number[], intKeys: boolean, scores = picks.map((p) => pickScore(partials, p))): ResultRows<IDs__Output, FieldData__Output> {

@@ -305,7 +305,7 @@ export class Writer {
   private applyMutation(m: Mutation, lsn: number, replay: boolean): Promise<void>[] | undefined {
     this.checkpointer.applied(lsn);
     const state = [...this.collections.values()].find((c) => c.id === m.collectionId);
-    if (!state || !state.partitionById(m.partitionId)) return undefined;
+    if (!state?.partitionById(m.partitionId)) return undefined;
     const writes = m.deletes?.length ? this.applyDeletes(state, m.deletes, lsn, m.deletePartitions) : [];
     if (m.insert && !(replay && lsn <= (state.persistedLsn.get(m.partitionId) ?? 0))) {
       const hadUnsealed = state.hasUnsealedRows();

@@ -24,7 +24,7 @@ export function flushHandlers(api: WriterApi): Handlers<'Flush' | 'GetFlushState
       // metadata store knows it (or it was compacted away, which Milvus also reports as flushed).
       const ids: string[] = req.segmentIDs ?? [];
       const records = await Promise.all(ids.map((id) => writer.meta.getSegment(Number(id))));
-      return { flushed: records.every((r) => !r || r.state !== 'growing') };
+      return { flushed: records.every((r) => r?.state !== 'growing') };
     },
 
     async FlushAll(req) {
