@@ -32,7 +32,7 @@ module.exports = {
     {
       name: 'roles-below-cli',
       severity: 'error',
-      comment: 'A role imports the CLI: the CLI maps flags onto each role\'s own typed config.',
+      comment: "A role imports the CLI: the CLI maps flags onto each role's own typed config.",
       from: { path: ROLES },
       to: { path: '^(cli|bin)/' },
     },

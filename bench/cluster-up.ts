@@ -69,12 +69,27 @@ export class BenchCluster {
    * with `rest`, the coordinator also serves the REST API (`httpAddress`).
    */
   static async start(dir: string, sealRows: number, opts: { rest?: boolean } = {}): Promise<BenchCluster> {
-    const proc = await startMishards(['up', '--readers', '3', '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', String(sealRows),
-      ...(opts.rest ? ['--http-port', '0'] : [])]);
+    const proc = await startMishards([
+      'up',
+      '--readers',
+      '3',
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--data-dir',
+      dir,
+      '--seal-rows',
+      String(sealRows),
+      ...(opts.rest ? ['--http-port', '0'] : []),
+    ]);
     try {
       const members = YAML.parse(readFileSync(join(dir, 'cluster.yaml'), 'utf8')).members;
       const children = await childPids(proc.child.pid!);
-      const pids = [{ role: 'up', pid: proc.child.pid! }, ...await Promise.all(children.map(async (pid) => ({ role: await roleOf(pid), pid })))];
+      const pids = [
+        { role: 'up', pid: proc.child.pid! },
+        ...(await Promise.all(children.map(async (pid) => ({ role: await roleOf(pid), pid })))),
+      ];
       return new BenchCluster(proc, members, pids);
     } catch (e) {
       await proc.kill();
@@ -127,14 +142,26 @@ export class BenchCluster {
   /** Collection, L2 HNSW index and load, through the coordinator (relayed to the writer), before any insert. */
   async createCollection(dim: number, hnsw: HnswParams): Promise<void> {
     const c = await this.client();
-    ok('CreateCollection', await c.createCollection({
-      collection_name: COLLECTION,
-      fields: [
-        { name: 'id', data_type: DataType.Int64, is_primary_key: true, autoID: false },
-        { name: 'vector', data_type: DataType.FloatVector, dim },
-      ],
-    }));
-    ok('CreateIndex', await c.createIndex({ collection_name: COLLECTION, field_name: 'vector', index_type: 'HNSW', metric_type: 'L2', params: { ...hnsw } }));
+    ok(
+      'CreateCollection',
+      await c.createCollection({
+        collection_name: COLLECTION,
+        fields: [
+          { name: 'id', data_type: DataType.Int64, is_primary_key: true, autoID: false },
+          { name: 'vector', data_type: DataType.FloatVector, dim },
+        ],
+      }),
+    );
+    ok(
+      'CreateIndex',
+      await c.createIndex({
+        collection_name: COLLECTION,
+        field_name: 'vector',
+        index_type: 'HNSW',
+        metric_type: 'L2',
+        params: { ...hnsw },
+      }),
+    );
     ok('LoadCollection', await c.loadCollection({ collection_name: COLLECTION }));
   }
 
@@ -163,37 +190,53 @@ export class BenchCluster {
     const t = performance.now();
     ok('Flush', await c.flush({ collection_names: [COLLECTION] }));
     const flushMs = performance.now() - t;
-    await until('every row is indexed', async () => {
-      const d = ok('DescribeIndex', await c.describeIndex({ collection_name: COLLECTION })).index_descriptions[0]!;
-      return Number(d.indexed_rows) === rows && Number(d.total_rows) === rows ? true : undefined;
-    }, 100);
+    await until(
+      'every row is indexed',
+      async () => {
+        const d = ok('DescribeIndex', await c.describeIndex({ collection_name: COLLECTION })).index_descriptions[0]!;
+        return Number(d.indexed_rows) === rows && Number(d.total_rows) === rows ? true : undefined;
+      },
+      100,
+    );
     return { flushMs, indexedMs: performance.now() - t };
   }
 
   /** What each reader has loaded of the collection. */
   async holdings(): Promise<ReaderHolding[]> {
-    return Promise.all(this.members.filter((m) => m.role === 'reader').map(async (m) => {
-      const c = new DataNodeClient(m.address);
-      try {
-        const res = await c.call('ListSegments', {});
-        const segments = res.segments
-          .filter((s: { collection_name: string }) => s.collection_name === COLLECTION)
-          .map((s: { segment_id: string; rows: string; index_type: string }) => ({ id: Number(s.segment_id), rows: Number(s.rows), indexType: s.index_type }));
-        return { name: m.name, group: m.group ?? '', segments };
-      } finally {
-        c.close();
-      }
-    }));
+    return Promise.all(
+      this.members
+        .filter((m) => m.role === 'reader')
+        .map(async (m) => {
+          const c = new DataNodeClient(m.address);
+          try {
+            const res = await c.call('ListSegments', {});
+            const segments = res.segments
+              .filter((s: { collection_name: string }) => s.collection_name === COLLECTION)
+              .map((s: { segment_id: string; rows: string; index_type: string }) => ({
+                id: Number(s.segment_id),
+                rows: Number(s.rows),
+                indexType: s.index_type,
+              }));
+            return { name: m.name, group: m.group ?? '', segments };
+          } finally {
+            c.close();
+          }
+        }),
+    );
   }
 
   /** Waits until the readers together hold sealed segments covering all `rows` rows. */
   async waitPlaced(rows: number): Promise<{ holdings: ReaderHolding[]; ms: number }> {
     const t = performance.now();
-    const holdings = await until('the readers hold every sealed segment', async () => {
-      const h = await this.holdings();
-      const distinct = new Map(h.flatMap((r) => r.segments.map((s) => [s.id, s.rows] as const)));
-      return [...distinct.values()].reduce((a, b) => a + b, 0) === rows ? h : undefined;
-    }, 50);
+    const holdings = await until(
+      'the readers hold every sealed segment',
+      async () => {
+        const h = await this.holdings();
+        const distinct = new Map(h.flatMap((r) => r.segments.map((s) => [s.id, s.rows] as const)));
+        return [...distinct.values()].reduce((a, b) => a + b, 0) === rows ? h : undefined;
+      },
+      50,
+    );
     return { holdings, ms: performance.now() - t };
   }
 
@@ -204,10 +247,15 @@ export class BenchCluster {
    */
   async search(client: number, query: Float32Array, eventually = false): Promise<Ids> {
     const c = await this.client(client);
-    const reply = ok('Search', await c.search({
-      collection_name: COLLECTION, data: Array.from(query), limit: 10,
-      ...(eventually ? { consistency_level: ConsistencyLevelEnum.Eventually } : {}),
-    }));
+    const reply = ok(
+      'Search',
+      await c.search({
+        collection_name: COLLECTION,
+        data: Array.from(query),
+        limit: 10,
+        ...(eventually ? { consistency_level: ConsistencyLevelEnum.Eventually } : {}),
+      }),
+    );
     return reply.results.map((r: { id: string | number }) => Number(r.id));
   }
 

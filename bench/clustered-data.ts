@@ -22,7 +22,6 @@ const LATENT_SCALE = 0.25;
 /** Per-coordinate isotropic noise added to every point. */
 const NOISE = 0.1;
 
-
 /** Fills `out` with normal samples of standard deviation `scale` (Box-Muller, both outputs used). */
 function fillGaussian(rand: () => number, out: Float64Array, scale = 1): void {
   for (let i = 0; i < out.length; i += 2) {

@@ -68,7 +68,9 @@ const index = await engine.load(dir, vectors, dim, 'L2', 'HNSW');
 const loadMs = performance.now() - t;
 
 console.log(`${rows} x ${dim}, ${clusters} clusters, ${nq} queries, k=${k}, L2`);
-console.log(`build (M=${HNSW_DEFAULTS.M}, efConstruction=${HNSW_DEFAULTS.efConstruction}, all cores): ${buildSeconds.toFixed(1)} s; load (verify + map): ${loadMs.toFixed(0)} ms`);
+console.log(
+  `build (M=${HNSW_DEFAULTS.M}, efConstruction=${HNSW_DEFAULTS.efConstruction}, all cores): ${buildSeconds.toFixed(1)} s; load (verify + map): ${loadMs.toFixed(0)} ms`,
+);
 t = performance.now();
 const truth = bruteForceTopK(vectors, dim, queries, nq, k, 'L2');
 console.log(`brute-force reference: ${((performance.now() - t) / nq).toFixed(1)} ms/query`);

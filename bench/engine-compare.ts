@@ -39,8 +39,13 @@ function usearchCandidate(): Candidate {
   const { Index } = require('usearch');
   // expansion_search 1: the beam is max(expansion_search, wanted), so wanted = ef sets it.
   const index = new Index({
-    dimensions: dim, metric: 'l2sq', quantization: 'f32', connectivity: M,
-    expansion_add: efConstruction, expansion_search: 1, multi: false,
+    dimensions: dim,
+    metric: 'l2sq',
+    quantization: 'f32',
+    connectivity: M,
+    expansion_add: efConstruction,
+    expansion_search: 1,
+    multi: false,
   });
   return {
     name: 'usearch 2.26.2',

@@ -12,7 +12,6 @@ import { prng as rng } from '../test/harness/prng.js';
 
 const N = 1_000_000;
 
-
 const schema: CollectionSchema = {
   name: 'bench',
   description: '',

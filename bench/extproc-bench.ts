@@ -22,7 +22,16 @@ import { cleanupOnExit, envInt, runBench } from './bench-support.js';
 import { bruteForceTopK, clusteredVectors, DATA } from './clustered-data.js';
 import { BenchCluster, sealRowsFor } from './cluster-up.js';
 import {
-  FIGURE_HEADERS, figureCells, fmtInt, loadNote, machineNote, table, timeQueries, type Ids, type SearchFigures, medianFigures,
+  FIGURE_HEADERS,
+  figureCells,
+  fmtInt,
+  loadNote,
+  machineNote,
+  table,
+  timeQueries,
+  type Ids,
+  type SearchFigures,
+  medianFigures,
 } from './node-measure.js';
 
 const ROWS = envInt('BENCH_ROWS', 100_000);
@@ -56,8 +65,10 @@ interface Path {
 async function main(): Promise<void> {
   const started = performance.now();
   console.log('Mishards ext_proc benchmark (npm run bench:extproc)');
-  console.log(`data     ${fmtInt(ROWS)} x ${DIM} float32, ${CLUSTERS} clusters (seed ${SEED}); ${fmtInt(QUERIES)} queries from the same mixture; `
-    + `REST search bodies, nq=1, limit ${K}, L2; HNSW M=${HNSW.M} efConstruction=${HNSW.efConstruction}, server default ef=${HNSW_DEFAULTS.ef}`);
+  console.log(
+    `data     ${fmtInt(ROWS)} x ${DIM} float32, ${CLUSTERS} clusters (seed ${SEED}); ${fmtInt(QUERIES)} queries from the same mixture; ` +
+      `REST search bodies, nq=1, limit ${K}, L2; HNSW M=${HNSW.M} efConstruction=${HNSW.efConstruction}, server default ef=${HNSW_DEFAULTS.ef}`,
+  );
   console.log(`machine  ${machineNote()}`);
   console.log(`start    ${loadNote()}`);
 
@@ -66,7 +77,8 @@ async function main(): Promise<void> {
   const truth = bruteForceTopK(vectors, DIM, queries, QUERIES, K, 'L2');
   // The bodies are made once: both paths send the same bytes.
   const bodies = Array.from({ length: QUERIES }, (_, q) =>
-    JSON.stringify({ collectionName: 'bench', data: [Array.from(queries.subarray(q * DIM, (q + 1) * DIM))], limit: K }));
+    JSON.stringify({ collectionName: 'bench', data: [Array.from(queries.subarray(q * DIM, (q + 1) * DIM))], limit: K }),
+  );
 
   const dir = await mkdtemp(join(tmpdir(), 'mishards-extproc-bench-'));
   exit.defer(() => rm(dir, { recursive: true, force: true }));
@@ -84,7 +96,10 @@ async function main(): Promise<void> {
     const res = await fetch(base, { method: 'POST', body: bodies[q] });
     return ids(await res.text());
   };
-  const drivers = Array.from({ length: CLIENTS }, () => new ExtProcDriver(cluster.coordinatorAddress, { messageTimeoutMs: MESSAGE_TIMEOUT_MS }));
+  const drivers = Array.from(
+    { length: CLIENTS },
+    () => new ExtProcDriver(cluster.coordinatorAddress, { messageTimeoutMs: MESSAGE_TIMEOUT_MS }),
+  );
   exit.defer(() => {
     for (const d of drivers) d.close();
   });
@@ -98,7 +113,8 @@ async function main(): Promise<void> {
   t = performance.now();
   for (let q = 0; q < QUERIES; q++) {
     const [a, b] = await Promise.all([viaRest(0, q), viaExtProc(0, q)]);
-    if (Array.from(a).join() !== Array.from(b).join()) throw new Error(`query ${q}: REST answered ${Array.from(a)}, ext_proc ${Array.from(b)}`);
+    if (Array.from(a).join() !== Array.from(b).join())
+      throw new Error(`query ${q}: REST answered ${Array.from(a)}, ext_proc ${Array.from(b)}`);
   }
   console.log(`every query answered the same ids on both paths (${((performance.now() - t) / 1000).toFixed(1)} s)`);
 
@@ -107,8 +123,10 @@ async function main(): Promise<void> {
     { label: 'REST endpoint (fetch)', clients, search: viaRest, rounds: [] },
     { label: 'ext_proc (driver playing Envoy)', clients, search: viaExtProc, rounds: [] },
   ]);
-  console.log(`\nSearches, every path once per round, ${ROUNDS} rounds (odd rounds reversed), each >= ${MIN_MS / 1000} s after a 100-query warm-up; `
-    + 'CPU per query includes the cluster\'s processes and this client');
+  console.log(
+    `\nSearches, every path once per round, ${ROUNDS} rounds (odd rounds reversed), each >= ${MIN_MS / 1000} s after a 100-query warm-up; ` +
+      "CPU per query includes the cluster's processes and this client",
+  );
   for (let r = 0; r < ROUNDS; r++) {
     const rows: (string | number)[][] = [];
     for (const p of r % 2 === 0 ? paths : [...paths].reverse()) {
@@ -122,11 +140,22 @@ async function main(): Promise<void> {
 
   const med = new Map(paths.map((p) => [p, medianFigures(p.rounds)]));
   console.log(`\nSummary: median of ${ROUNDS} rounds (${fmtInt(ROWS)} x ${DIM}, nq=1, top ${K})`);
-  console.log(table(['path', 'clients', ...FIGURE_HEADERS], paths.map((p) => [p.label, p.clients, ...figureCells(med.get(p)!)])));
+  console.log(
+    table(
+      ['path', 'clients', ...FIGURE_HEADERS],
+      paths.map((p) => [p.label, p.clients, ...figureCells(med.get(p)!)]),
+    ),
+  );
   const ratios = [1, CLIENTS].map((clients) => {
     const [rest, ext] = paths.filter((p) => p.clients === clients).map((p) => med.get(p)!) as [SearchFigures, SearchFigures];
-    return [clients, (ext.p50Ms / rest.p50Ms).toFixed(2), (ext.p99Ms / rest.p99Ms).toFixed(2), (ext.qps / rest.qps).toFixed(2),
-      (ext.p50Ms - rest.p50Ms).toFixed(3), (ext.cpuUsPerQuery / rest.cpuUsPerQuery).toFixed(2)];
+    return [
+      clients,
+      (ext.p50Ms / rest.p50Ms).toFixed(2),
+      (ext.p99Ms / rest.p99Ms).toFixed(2),
+      (ext.qps / rest.qps).toFixed(2),
+      (ext.p50Ms - rest.p50Ms).toFixed(3),
+      (ext.cpuUsPerQuery / rest.cpuUsPerQuery).toFixed(2),
+    ];
   });
   console.log('\next_proc against the REST endpoint:');
   console.log(table(['clients', 'p50 ratio', 'p99 ratio', 'QPS ratio', 'p50 added ms', 'CPU ratio'], ratios));

@@ -19,9 +19,7 @@ import { HNSW_DEFAULTS } from '../engine/index.js';
 import { bruteForceTopK, clusteredVectors, DATA } from './clustered-data.js';
 import { EngineBench } from './node-engine.js';
 import { LanceBench, type LanceParams } from './node-lancedb.js';
-import {
-  FIGURE_HEADERS, figureCells, fmtInt, loadNote, machineNote, table, timeQueries, type SearchFigures,
-} from './node-measure.js';
+import { FIGURE_HEADERS, figureCells, fmtInt, loadNote, machineNote, table, timeQueries, type SearchFigures } from './node-measure.js';
 import { BenchWriter } from './node-writer.js';
 import { cleanupOnExit, envInt, runBench } from './bench-support.js';
 
@@ -75,8 +73,10 @@ function verdict(met: boolean): string {
 async function main(): Promise<void> {
   const started = performance.now();
   console.log('Mishards data-node benchmark (npm run bench:node)');
-  console.log(`data     ${fmtInt(ROWS)} x ${DIM} float32, ${CLUSTERS} clusters (bench/clustered-data.ts, seed ${SEED}); `
-    + `${fmtInt(QUERIES)} queries from the same mixture, not in the data; top ${K}, L2`);
+  console.log(
+    `data     ${fmtInt(ROWS)} x ${DIM} float32, ${CLUSTERS} clusters (bench/clustered-data.ts, seed ${SEED}); ` +
+      `${fmtInt(QUERIES)} queries from the same mixture, not in the data; top ${K}, L2`,
+  );
   console.log(`machine  ${machineNote()}`);
   console.log(`start    ${loadNote()}`);
 
@@ -88,33 +88,56 @@ async function main(): Promise<void> {
   t = performance.now();
   const truth = bruteForceTopK(vectors, DIM, queries, QUERIES, K, 'L2');
   const flatTruth = firstQueries(truth, FLAT_QUERIES);
-  console.log(`prepared data in ${seconds(genMs)} s; exact top ${K} of every query by the naive brute force `
-    + `of bench/clustered-data.ts in ${seconds(performance.now() - t)} s`);
+  console.log(
+    `prepared data in ${seconds(genMs)} s; exact top ${K} of every query by the naive brute force ` +
+      `of bench/clustered-data.ts in ${seconds(performance.now() - t)} s`,
+  );
 
   const dir = await mkdtemp(join(tmpdir(), 'mishards-bench-'));
   defer(() => rm(dir, { recursive: true, force: true }));
 
   // 1. Inserts through the SDK.
-  section(`1. Insert through the Milvus SDK into \`mishards writer\` (CLI, --seal-rows ${ROWS}); the WAL is synced before every acknowledgement`);
+  section(
+    `1. Insert through the Milvus SDK into \`mishards writer\` (CLI, --seal-rows ${ROWS}); the WAL is synced before every acknowledgement`,
+  );
   const writer = await BenchWriter.start({ dir: join(dir, 'writer'), rows: ROWS, dim: DIM, sealRows: ROWS, hnsw: HNSW });
   const stopWriter = defer(() => writer.stop());
   await writer.createCollection();
   const insert = await writer.insertAll(vectors, BATCH, INSERT_IN_FLIGHT);
   const insertRate = (ROWS * 1000) / insert.ms;
-  console.log(table(['rows', 'batch', 'in flight', 'seconds', 'rows/s', 'SDK CPU us/row', 'writer CPU us/row'], [
-    [fmtInt(ROWS), fmtInt(BATCH), INSERT_IN_FLIGHT, (insert.ms / 1000).toFixed(2), fmtInt(insertRate),
-      (insert.clientCpuUs / ROWS).toFixed(1), (insert.writerCpuUs / ROWS).toFixed(1)],
-  ]));
+  console.log(
+    table(
+      ['rows', 'batch', 'in flight', 'seconds', 'rows/s', 'SDK CPU us/row', 'writer CPU us/row'],
+      [
+        [
+          fmtInt(ROWS),
+          fmtInt(BATCH),
+          INSERT_IN_FLIGHT,
+          (insert.ms / 1000).toFixed(2),
+          fmtInt(insertRate),
+          (insert.clientCpuUs / ROWS).toFixed(1),
+          (insert.writerCpuUs / ROWS).toFixed(1),
+        ],
+      ],
+    ),
+  );
   // Client and writer share the cores: the writer's own cost says what it could absorb.
-  console.log(`the writer spent ${(insert.writerCpuUs / ROWS).toFixed(1)} us of CPU per row: `
-    + `${fmtInt(1e6 / (insert.writerCpuUs / ROWS))} rows/s per core if the SDK ran elsewhere`);
+  console.log(
+    `the writer spent ${(insert.writerCpuUs / ROWS).toFixed(1)} us of CPU per row: ` +
+      `${fmtInt(1e6 / (insert.writerCpuUs / ROWS))} rows/s per core if the SDK ran elsewhere`,
+  );
 
   // 2. Sealed and indexed.
-  section('2. Time to sealed-and-indexed: from the last insert acknowledgement, Flush, then DescribeIndex polled until indexed_rows == total_rows');
+  section(
+    '2. Time to sealed-and-indexed: from the last insert acknowledgement, Flush, then DescribeIndex polled until indexed_rows == total_rows',
+  );
   const { flushMs, indexedMs } = await writer.flushAndWaitIndexed();
-  console.log(table(['index', 'Flush answered s', 'all rows indexed s'], [
-    [`HNSW M=${HNSW.M} efConstruction=${HNSW.efConstruction}`, seconds(flushMs), seconds(indexedMs)],
-  ]));
+  console.log(
+    table(
+      ['index', 'Flush answered s', 'all rows indexed s'],
+      [[`HNSW M=${HNSW.M} efConstruction=${HNSW.efConstruction}`, seconds(flushMs), seconds(indexedMs)]],
+    ),
+  );
 
   // 3a. Engine level, one thread.
   section('3a. Engine-level search: the sealed segment loaded in this process as a reader loads it, one query at a time (nq=1)');
@@ -136,9 +159,11 @@ async function main(): Promise<void> {
   const engineFlat = await timeQueries(FLAT_QUERIES, flatTruth, (_, q) => engine.exact(query(q)), { minMs: 0 });
   engineRows.push(['VectorIndex.search, 1 worker', 'FLAT', '-', ...figureCells(engineFlat)]);
   console.log(table(['path', 'index', 'ef', ...FIGURE_HEADERS], engineRows));
-  console.log(chosen
-    ? `smallest ef reaching recall@10 >= ${TARGET_RECALL}: ef=${matchedEf}, ${fmtInt(chosen.figures.qps)} QPS on one thread`
-    : `no swept ef reached recall@10 >= ${TARGET_RECALL}; the largest (${matchedEf}) is used below`);
+  console.log(
+    chosen
+      ? `smallest ef reaching recall@10 >= ${TARGET_RECALL}: ef=${matchedEf}, ${fmtInt(chosen.figures.qps)} QPS on one thread`
+      : `no swept ef reached recall@10 >= ${TARGET_RECALL}; the largest (${matchedEf}) is used below`,
+  );
   console.log(`segment: ${fmtInt(engine.rows)} rows; FLAT timed on the first ${FLAT_QUERIES} queries (one pass)`);
   await closeEngine();
 
@@ -163,10 +188,14 @@ async function main(): Promise<void> {
   section('4. LanceDB embedded (@lancedb/lancedb 0.31.0) on the same vectors and queries, same method (in process, nq=1, sequential)');
   const lance = await LanceBench.create(join(dir, 'lancedb'), vectors, DIM, HNSW);
   defer(() => lance.bench.close());
-  console.log(`table written in ${seconds(lance.writeMs)} s; IVF_HNSW_SQ (1 partition, m=${HNSW.M}, ef_construction=${HNSW.efConstruction}, L2) built in ${seconds(lance.indexMs)} s`);
-  console.log('fair terms: one graph with the same degree and construction beam on each side, same queries and reference, '
-    + 'same timing code; LanceDB queried its cheapest way (fastSearch, only id and _distance, Arrow results); its 8-bit SQ '
-    + 'distances are cheaper than our float32 ones (it has no unquantized HNSW); both compared at their smallest ef reaching the target recall');
+  console.log(
+    `table written in ${seconds(lance.writeMs)} s; IVF_HNSW_SQ (1 partition, m=${HNSW.M}, ef_construction=${HNSW.efConstruction}, L2) built in ${seconds(lance.indexMs)} s`,
+  );
+  console.log(
+    'fair terms: one graph with the same degree and construction beam on each side, same queries and reference, ' +
+      'same timing code; LanceDB queried its cheapest way (fastSearch, only id and _distance, Arrow results); its 8-bit SQ ' +
+      'distances are cheaper than our float32 ones (it has no unquantized HNSW); both compared at their smallest ef reaching the target recall',
+  );
   const lanceSweep: { params: LanceParams; figures: SearchFigures }[] = [];
   const lanceRows: (string | number)[][] = [];
   const runLance = async (p: LanceParams) => {
@@ -186,32 +215,54 @@ async function main(): Promise<void> {
   if (chosen) rows.push(['Mishards engine, VectorIndex, 1 worker', `ef=${matchedEf}`, ...figureCells(chosen.figures)]);
   if (lanceChosen) {
     const p = lanceChosen.params;
-    rows.push(['LanceDB IVF_HNSW_SQ', `ef=${p.ef}${p.refineFactor ? ` refine=${p.refineFactor}` : ''}`, ...figureCells(lanceChosen.figures)]);
+    rows.push([
+      'LanceDB IVF_HNSW_SQ',
+      `ef=${p.ef}${p.refineFactor ? ` refine=${p.refineFactor}` : ''}`,
+      ...figureCells(lanceChosen.figures),
+    ]);
   }
   console.log(`At matched recall (the smallest swept setting reaching recall@10 >= ${TARGET_RECALL} on each system):`);
   console.log(table(['system', 'params', ...FIGURE_HEADERS], rows));
   const ratio = chosen && lanceChosen ? chosen.figures.qps / lanceChosen.figures.qps : undefined;
   if (ratio !== undefined) {
-    console.log(`QPS ratio Mishards/LanceDB: ${ratio.toFixed(2)}; CPU per query ratio LanceDB/Mishards: `
-      + `${(lanceChosen!.figures.cpuUsPerQuery / chosen!.figures.cpuUsPerQuery).toFixed(2)}`);
+    console.log(
+      `QPS ratio Mishards/LanceDB: ${ratio.toFixed(2)}; CPU per query ratio LanceDB/Mishards: ` +
+        `${(lanceChosen!.figures.cpuUsPerQuery / chosen!.figures.cpuUsPerQuery).toFixed(2)}`,
+    );
   }
 
   if (chosen) {
     // Other work on the machine slows wall-clock figures; CPU time per query is less exposed to it.
-    console.log(`Mishards at ef=${matchedEf}: ${fmtInt(1e6 / chosen.figures.cpuUsPerQuery)} queries per CPU-second `
-      + `(worker and calling thread together), ${fmtInt(chosen.figures.qps)} QPS wall clock`);
+    console.log(
+      `Mishards at ef=${matchedEf}: ${fmtInt(1e6 / chosen.figures.cpuUsPerQuery)} queries per CPU-second ` +
+        `(worker and calling thread together), ${fmtInt(chosen.figures.qps)} QPS wall clock`,
+    );
   }
 
   const oneThread = chosen?.figures.qps;
   const goals: (string | number)[][] = [
-    [`insert >= ${fmtInt(GOALS.insertRowsPerSec)} rows/s (SDK, batches of ${BATCH})`, fmtInt(insertRate), verdict(insertRate >= GOALS.insertRowsPerSec)],
     [
-      GOALS.oneThreadQps ? `one-thread QPS >= ${fmtInt(GOALS.oneThreadQps)} at recall@10 >= ${TARGET_RECALL}` : 'one-thread QPS at recall@10 >= 0.95 (goals stated at 100k and 1M only)',
+      `insert >= ${fmtInt(GOALS.insertRowsPerSec)} rows/s (SDK, batches of ${BATCH})`,
+      fmtInt(insertRate),
+      verdict(insertRate >= GOALS.insertRowsPerSec),
+    ],
+    [
+      GOALS.oneThreadQps
+        ? `one-thread QPS >= ${fmtInt(GOALS.oneThreadQps)} at recall@10 >= ${TARGET_RECALL}`
+        : 'one-thread QPS at recall@10 >= 0.95 (goals stated at 100k and 1M only)',
       oneThread === undefined ? 'target recall not reached' : `${fmtInt(oneThread)} (ef=${matchedEf})`,
       GOALS.oneThreadQps ? verdict(oneThread !== undefined && oneThread >= GOALS.oneThreadQps) : '-',
     ],
-    [`HNSW recall@10 >= ${TARGET_RECALL} at default search params (end to end)`, e2eDefault.recall.toFixed(4), verdict(e2eDefault.recall >= TARGET_RECALL)],
-    ['ahead of LanceDB at matched recall', ratio === undefined ? 'no matched pair' : `x${ratio.toFixed(2)}`, verdict(ratio !== undefined && ratio > 1)],
+    [
+      `HNSW recall@10 >= ${TARGET_RECALL} at default search params (end to end)`,
+      e2eDefault.recall.toFixed(4),
+      verdict(e2eDefault.recall >= TARGET_RECALL),
+    ],
+    [
+      'ahead of LanceDB at matched recall',
+      ratio === undefined ? 'no matched pair' : `x${ratio.toFixed(2)}`,
+      verdict(ratio !== undefined && ratio > 1),
+    ],
   ];
   console.log(`\nGoals (issue 2):\n${table(['goal', 'measured', 'verdict'], goals)}`);
   console.log(`\nfinished in ${seconds(performance.now() - started)} s; ${loadNote()}`);

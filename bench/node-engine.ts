@@ -19,7 +19,18 @@ import type { Ids } from './node-measure.js';
 const K = 10;
 
 function field(fieldId: number, name: string, dataType: DataType, extra: Partial<FieldSchema>): FieldSchema {
-  return { fieldId, name, description: '', dataType, isPrimaryKey: false, autoId: false, nullable: false, isDynamic: false, isPartitionKey: false, ...extra };
+  return {
+    fieldId,
+    name,
+    description: '',
+    dataType,
+    isPrimaryKey: false,
+    autoId: false,
+    nullable: false,
+    isDynamic: false,
+    isPartitionKey: false,
+    ...extra,
+  };
 }
 
 /** The bench collection's schema as the segment loader needs it (field names and types). */
@@ -28,10 +39,7 @@ function schemaOf(dim: number): CollectionSchema {
     name: 'bench',
     description: '',
     enableDynamicField: false,
-    fields: [
-      field(100, 'id', DataType.Int64, { isPrimaryKey: true }),
-      field(101, 'vector', DataType.FloatVector, { dim }),
-    ],
+    fields: [field(100, 'id', DataType.Int64, { isPrimaryKey: true }), field(101, 'vector', DataType.FloatVector, { dim })],
   };
 }
 
@@ -96,15 +104,25 @@ export class EngineBench {
 
   /** The same graph file mapped on this thread and searched directly: no worker hop. */
   direct(query: Float32Array, ef: number): Ids {
-    this.graph ??= HnswGraph.open(join(indexDir(this.storage, this.segment.path), GRAPH_FILE), {
-      vectors: this.segment.vectors(), dim: this.dim, metric: 'L2',
-    }, this.M);
+    this.graph ??= HnswGraph.open(
+      join(indexDir(this.storage, this.segment.path), GRAPH_FILE),
+      {
+        vectors: this.segment.vectors(),
+        dim: this.dim,
+        metric: 'L2',
+      },
+      this.M,
+    );
     return this.ids(this.graph.search(query, 1, K, ef, undefined, this.rows).offsets[0]!);
   }
 
   /** search/segment-search.ts over the segment: live-row mask, index, hits with keys. */
   async segmentLayer(query: Float32Array, ef: number): Promise<Ids> {
-    const hits = await searchSegment(this.segment, { queries: query, nq: 1, k: K, metric: 'L2', params: { ef }, filter: undefined }, this.engine);
+    const hits = await searchSegment(
+      this.segment,
+      { queries: query, nq: 1, k: K, metric: 'L2', params: { ef }, filter: undefined },
+      this.engine,
+    );
     return hits[0]!.map((h) => Number(h.pk));
   }
 

@@ -32,8 +32,13 @@ function median(xs: number[]): number {
 export function medianFigures(rounds: SearchFigures[]): SearchFigures {
   const pick = (f: keyof SearchFigures) => median(rounds.map((r) => r[f]));
   return {
-    recall: pick('recall'), qps: pick('qps'), p50Ms: pick('p50Ms'), p99Ms: pick('p99Ms'),
-    cpuUsPerQuery: pick('cpuUsPerQuery'), serverCpuUsPerQuery: pick('serverCpuUsPerQuery'), queries: pick('queries'),
+    recall: pick('recall'),
+    qps: pick('qps'),
+    p50Ms: pick('p50Ms'),
+    p99Ms: pick('p99Ms'),
+    cpuUsPerQuery: pick('cpuUsPerQuery'),
+    serverCpuUsPerQuery: pick('serverCpuUsPerQuery'),
+    queries: pick('queries'),
   };
 }
 
@@ -137,7 +142,9 @@ export function figureCells(f: SearchFigures): string[] {
 export const FIGURE_HEADERS = ['recall@10', 'QPS', 'p50 ms', 'p99 ms', 'CPU us/q'];
 
 export function loadNote(): string {
-  return `load average ${loadavg().map((l) => l.toFixed(2)).join(' ')} (1/5/15 min) on ${cpus().length} cores`;
+  return `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} (1/5/15 min) on ${cpus().length} cores`;
 }
 
 export function machineNote(): string {

@@ -29,7 +29,15 @@ export class BenchWriter {
 
   static async start(setup: WriterSetup): Promise<BenchWriter> {
     const proc = await startMishards([
-      'writer', '--port', '0', '--metrics-port', '0', '--data-dir', setup.dir, '--seal-rows', String(setup.sealRows),
+      'writer',
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--data-dir',
+      setup.dir,
+      '--seal-rows',
+      String(setup.sealRows),
     ]);
     return new BenchWriter(proc, setup);
   }
@@ -51,20 +59,26 @@ export class BenchWriter {
   /** Creates the collection with an L2 HNSW index and loads it, before any insert. */
   async createCollection(): Promise<void> {
     const c = await this.client();
-    ok('CreateCollection', await c.createCollection({
-      collection_name: COLLECTION,
-      fields: [
-        { name: 'id', data_type: DataType.Int64, is_primary_key: true, autoID: false },
-        { name: 'vector', data_type: DataType.FloatVector, dim: this.setup.dim },
-      ],
-    }));
+    ok(
+      'CreateCollection',
+      await c.createCollection({
+        collection_name: COLLECTION,
+        fields: [
+          { name: 'id', data_type: DataType.Int64, is_primary_key: true, autoID: false },
+          { name: 'vector', data_type: DataType.FloatVector, dim: this.setup.dim },
+        ],
+      }),
+    );
     await this.createIndex('HNSW', { M: this.setup.hnsw.M, efConstruction: this.setup.hnsw.efConstruction });
     ok('LoadCollection', await c.loadCollection({ collection_name: COLLECTION }));
   }
 
   private async createIndex(indexType: 'HNSW' | 'FLAT', params: Record<string, number>): Promise<void> {
     const c = await this.client();
-    ok('CreateIndex', await c.createIndex({ collection_name: COLLECTION, field_name: 'vector', index_type: indexType, metric_type: 'L2', params }));
+    ok(
+      'CreateIndex',
+      await c.createIndex({ collection_name: COLLECTION, field_name: 'vector', index_type: indexType, metric_type: 'L2', params }),
+    );
   }
 
   /**
@@ -73,7 +87,11 @@ export class BenchWriter {
    * timed work: a client has to do it too. Returns the elapsed milliseconds and the CPU
    * time spent by this process (the SDK) and by the writer.
    */
-  async insertAll(vectors: Float32Array, batch: number, inFlight: number): Promise<{ ms: number; clientCpuUs: number; writerCpuUs: number }> {
+  async insertAll(
+    vectors: Float32Array,
+    batch: number,
+    inFlight: number,
+  ): Promise<{ ms: number; clientCpuUs: number; writerCpuUs: number }> {
     const { rows, dim } = this.setup;
     const c = await this.client();
     let next = 0;
@@ -130,12 +148,15 @@ export class BenchWriter {
   /** Top 10 of one query through the SDK; `ef` undefined means the server's default. */
   async search(client: number, query: Float32Array, ef: number | undefined): Promise<Ids> {
     const c = await this.client(client);
-    const reply = ok('Search', await c.search({
-      collection_name: COLLECTION,
-      data: Array.from(query),
-      limit: 10,
-      ...(ef === undefined ? {} : { params: { ef } }),
-    }));
+    const reply = ok(
+      'Search',
+      await c.search({
+        collection_name: COLLECTION,
+        data: Array.from(query),
+        limit: 10,
+        ...(ef === undefined ? {} : { params: { ef } }),
+      }),
+    );
     return reply.results.map((r: { id: string | number }) => Number(r.id));
   }
 

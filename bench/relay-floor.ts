@@ -18,12 +18,19 @@ import { serverCpuUs } from './node-measure.js';
 const identity = (b: Buffer) => b;
 const definition: grpc.ServiceDefinition = {
   Echo: {
-    path: '/floor.Floor/Echo', requestStream: false, responseStream: false,
-    requestSerialize: identity, requestDeserialize: identity, responseSerialize: identity, responseDeserialize: identity,
+    path: '/floor.Floor/Echo',
+    requestStream: false,
+    responseStream: false,
+    requestSerialize: identity,
+    requestDeserialize: identity,
+    responseSerialize: identity,
+    responseDeserialize: identity,
   },
 };
 const Client = grpc.makeGenericClientConstructor(definition, 'Floor');
-type FloorClient = grpc.Client & { Echo: (req: Buffer, options: grpc.CallOptions, cb: (e: grpc.ServiceError | null, res: Buffer) => void) => void };
+type FloorClient = grpc.Client & {
+  Echo: (req: Buffer, options: grpc.CallOptions, cb: (e: grpc.ServiceError | null, res: Buffer) => void) => void;
+};
 
 const REQUEST_BYTES = 600;
 const ANSWER_BYTES = 5600;
@@ -33,17 +40,22 @@ const CALLS = 4000;
 const ROUNDS = 3;
 
 const connect = (port: number) => new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as FloorClient;
-const call = (c: FloorClient, req: Buffer) => new Promise<Buffer>((resolve, reject) =>
-  c.Echo(req, { deadline: Date.now() + 60_000 }, (e, res) => (e ? reject(e) : resolve(res))));
+const call = (c: FloorClient, req: Buffer) =>
+  new Promise<Buffer>((resolve, reject) => c.Echo(req, { deadline: Date.now() + 60_000 }, (e, res) => (e ? reject(e) : resolve(res))));
 
 function serve(handler: (req: Buffer) => Promise<Buffer>): Promise<number> {
   const server = new grpc.Server();
   server.addService(definition, {
     Echo: (c: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
-      handler(c.request).then((res) => cb(null, res), (e: Error) => cb(e));
+      handler(c.request).then(
+        (res) => cb(null, res),
+        (e: Error) => cb(e),
+      );
     },
   });
-  return new Promise((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, port) => (e ? reject(e) : resolve(port))));
+  return new Promise((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, port) => (e ? reject(e) : resolve(port))),
+  );
 }
 
 interface Party {
@@ -78,7 +90,9 @@ async function measure(label: string, port: number, parties: Party[]): Promise<v
   latencies.sort();
   const q = (p: number) => latencies[Math.min(CALLS - 1, Math.ceil(p * CALLS) - 1)]!.toFixed(3);
   const cpu = parties.map((p, i) => `${p.name} ${((serverCpuUs([p.child.pid!]) - cpu0[i]!) / CALLS).toFixed(0)}`).join(', ');
-  console.log(`${label}  p50 ${q(0.5)} ms  p99 ${q(0.99)} ms  ${((CALLS / elapsed) * 1000).toFixed(0)} QPS  CPU us/call: client ${((own.user + own.system) / CALLS).toFixed(0)}, ${cpu}`);
+  console.log(
+    `${label}  p50 ${q(0.5)} ms  p99 ${q(0.99)} ms  ${((CALLS / elapsed) * 1000).toFixed(0)} QPS  CPU us/call: client ${((own.user + own.system) / CALLS).toFixed(0)}, ${cpu}`,
+  );
   c.close();
 }
 
@@ -89,10 +103,12 @@ if (role === 'leaf') {
 } else if (role === 'relay') {
   const leaves = ports.map((p) => connect(Number(p)));
   const answer = Buffer.alloc(ANSWER_BYTES);
-  process.send!(await serve(async (req) => {
-    await Promise.all(leaves.map((l) => call(l, req)));
-    return answer;
-  }));
+  process.send!(
+    await serve(async (req) => {
+      await Promise.all(leaves.map((l) => call(l, req)));
+      return answer;
+    }),
+  );
 } else {
   const leaves = await Promise.all(Array.from({ length: LEAVES }, (_, i) => start(`leaf${i + 1}`, ['leaf'])));
   const relay = await start('relay', ['relay', ...leaves.map((l) => String(l.port))]);

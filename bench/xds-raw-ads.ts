@@ -69,7 +69,10 @@ function rawClientClass(): grpc.ServiceClientConstructor {
 export function openChannels(address: string, count: number): RawClient[] {
   const Client = rawClientClass();
   // A generic client's methods are typed as bare Functions: name the two it has.
-  return Array.from({ length: count }, () => new Client(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 }) as unknown as RawClient);
+  return Array.from(
+    { length: count },
+    () => new Client(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 }) as unknown as RawClient,
+  );
 }
 
 /** What a measuring stream does with each response besides ACKing it. */
@@ -88,7 +91,13 @@ export function subscribe(client: RawClient, kind: StreamKind, nodeId: string, c
     const receivedAt = performance.timeOrigin + performance.now();
     const header = readResponseHeader(bytes);
     onResponse(header, receivedAt);
-    if (kind === 'sotw') call.write({ type_url: header.typeUrl, version_info: header.version, response_nonce: header.nonce, resource_names: names[header.typeUrl] ?? [] });
+    if (kind === 'sotw')
+      call.write({
+        type_url: header.typeUrl,
+        version_info: header.version,
+        response_nonce: header.nonce,
+        resource_names: names[header.typeUrl] ?? [],
+      });
     else call.write({ type_url: header.typeUrl, response_nonce: header.nonce });
   });
   // Ends (cancel at the close, the server going away) are reported by the fleet, not thrown.

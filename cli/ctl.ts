@@ -37,18 +37,35 @@ interface Ctx {
 export async function ctl(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
   const parsed = parseArgv({
     args: argv,
-    options: { etcd: { type: 'string' }, 'etcd-prefix': { type: 'string' }, json: { type: 'boolean' }, segments: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      etcd: { type: 'string' },
+      'etcd-prefix': { type: 'string' },
+      json: { type: 'boolean' },
+      segments: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     allowPositionals: true,
     strict: true,
   });
-  const { values: v, positionals: [command, ...args] } = parsed;
+  const {
+    values: v,
+    positionals: [command, ...args],
+  } = parsed;
   if (v.help || !command) {
     out(CTL_USAGE);
     return v.help ? 0 : 2;
   }
-  const hosts = (v.etcd ?? process.env.MISHARDS_ETCD ?? '127.0.0.1:2379').split(',').map((s) => s.trim()).filter(Boolean);
+  const hosts = (v.etcd ?? process.env.MISHARDS_ETCD ?? '127.0.0.1:2379')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const etcd = new Etcd3({ hosts, dialTimeout: 3000 });
-  const ctx: Ctx = { etcd, prefix: normalizePrefix(v['etcd-prefix'] ?? process.env.MISHARDS_ETCD_PREFIX ?? '/mishards'), json: Boolean(v.json), out };
+  const ctx: Ctx = {
+    etcd,
+    prefix: normalizePrefix(v['etcd-prefix'] ?? process.env.MISHARDS_ETCD_PREFIX ?? '/mishards'),
+    json: Boolean(v.json),
+    out,
+  };
   try {
     if (command === 'nodes') return await nodes(ctx);
     if (command === 'ring') return await ring(ctx, v.segments);
@@ -76,7 +93,12 @@ async function readNodes(ctx: Ctx): Promise<RegisteredNode[]> {
 
 function table(rows: string[][]): string[] {
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+  return rows.map((r) =>
+    r
+      .map((cell, i) => cell.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd(),
+  );
 }
 
 async function nodes(ctx: Ctx): Promise<number> {
@@ -86,7 +108,16 @@ async function nodes(ctx: Ctx): Promise<number> {
     return 0;
   }
   const header = ['ROLE', 'NAME', 'GROUP', 'GRPC', 'HTTP', 'METRICS', 'VERSION', 'STARTED'];
-  const rows = list.map((r) => [r.role, r.name, r.group ?? '-', r.addresses.grpc, r.addresses.http ?? '-', r.addresses.metrics, r.version, r.startedAt]);
+  const rows = list.map((r) => [
+    r.role,
+    r.name,
+    r.group ?? '-',
+    r.addresses.grpc,
+    r.addresses.http ?? '-',
+    r.addresses.metrics,
+    r.version,
+    r.startedAt,
+  ]);
   for (const line of table([header, ...rows])) ctx.out(line);
   return 0;
 }
@@ -97,16 +128,27 @@ async function ring(ctx: Ctx, segments: string | undefined): Promise<number> {
   const r = new ConsistentHashRing(groups);
   const shares = r.shares();
   const ids = segments ? segments.split(',').map((s) => Number(s.trim())) : [];
-  if (ids.some((id) => !Number.isSafeInteger(id) || id < 0)) throw new UsageError(`--segments must be non-negative integers, got ${segments}`);
+  if (ids.some((id) => !Number.isSafeInteger(id) || id < 0))
+    throw new UsageError(`--segments must be non-negative integers, got ${segments}`);
   const owners = ids.map((id) => ({ segment: id, group: r.owner(id) ?? null }));
-  const groupRows = r.groups.map((g) => ({ group: g, readers: readers.filter((x) => x.group === g).map((x) => x.name), share: shares.get(g)! }));
+  const groupRows = r.groups.map((g) => ({
+    group: g,
+    readers: readers.filter((x) => x.group === g).map((x) => x.name),
+    share: shares.get(g)!,
+  }));
   if (ctx.json) {
     ctx.out(JSON.stringify({ router: r.name, vnodes: r.vnodes, groups: groupRows, owners }, null, 2));
     return 0;
   }
   ctx.out(`${r.name} ring, ${r.vnodes} virtual nodes per group`);
-  for (const line of table([['GROUP', 'SHARE', 'READERS'], ...groupRows.map((g) => [g.group, `${(g.share * 100).toFixed(1)}%`, g.readers.join(',')])])) ctx.out(line);
-  if (owners.length) for (const line of table([['SEGMENT', 'OWNER'], ...owners.map((o) => [String(o.segment), o.group ?? '(no reader groups)'])])) ctx.out(line);
+  for (const line of table([
+    ['GROUP', 'SHARE', 'READERS'],
+    ...groupRows.map((g) => [g.group, `${(g.share * 100).toFixed(1)}%`, g.readers.join(',')]),
+  ]))
+    ctx.out(line);
+  if (owners.length)
+    for (const line of table([['SEGMENT', 'OWNER'], ...owners.map((o) => [String(o.segment), o.group ?? '(no reader groups)'])]))
+      ctx.out(line);
   return 0;
 }
 
@@ -132,7 +174,10 @@ function problems(ctx: Ctx, registered: RegisteredNode[], texts: Map<string, str
     }
   }
   const built = new SnapshotBuilder(encodeEnvoyJson).build({
-    nodes: registered.map((n) => ({ ...n, resolve: (hp: string) => ({ ip: '127.0.0.1', port: Number(hp.slice(hp.lastIndexOf(':') + 1)) }) })),
+    nodes: registered.map((n) => ({
+      ...n,
+      resolve: (hp: string) => ({ ip: '127.0.0.1', port: Number(hp.slice(hp.lastIndexOf(':') + 1)) }),
+    })),
     routes: rules,
     health: () => 'UNKNOWN',
     revision: 0n,
@@ -169,7 +214,8 @@ async function routes(ctx: Ctx, [sub, ...args]: string[]): Promise<number> {
     ctx.out(problem ?? 'valid');
     return problem ? 1 : 0;
   }
-  if (!name || !RouteNameSchema.safeParse(name).success) throw new UsageError(`routes ${sub ?? ''} needs a NAME (1-128 of A-Z a-z 0-9 . _ @ -)`);
+  if (!name || !RouteNameSchema.safeParse(name).success)
+    throw new UsageError(`routes ${sub ?? ''} needs a NAME (1-128 of A-Z a-z 0-9 . _ @ -)`);
   const key = routeKey(ctx.prefix, name);
   if (sub === 'get') {
     const text = await ctx.etcd.get(key).string();

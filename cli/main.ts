@@ -64,7 +64,18 @@ const commands: Record<string, Command> = {
       const discovery = found ?? new StaticDiscovery();
       if (!o.writer) ctx.log.info('waiting for a writer to be listed');
       const writer = o.writer ?? (await writerAddress(discovery));
-      return startCoordinator({ host: o.host, port: o.port, httpPort: o.httpPort, metricsPort: o.metricsPort, writer, discovery, ...(o.xds ? { xds: o.xds } : {}) }, ctx.log);
+      return startCoordinator(
+        {
+          host: o.host,
+          port: o.port,
+          httpPort: o.httpPort,
+          metricsPort: o.metricsPort,
+          writer,
+          discovery,
+          ...(o.xds ? { xds: o.xds } : {}),
+        },
+        ctx.log,
+      );
     },
   },
   up: { logName: () => 'up', start: (o) => up(o) },
@@ -173,7 +184,7 @@ process.on('unhandledRejection', (e) => {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
-    process.stderr.write(`mishards: ${e instanceof UsageError ? e.message : (e as Error)?.stack ?? String(e)}\n`);
+    process.stderr.write(`mishards: ${e instanceof UsageError ? e.message : ((e as Error)?.stack ?? String(e))}\n`);
     process.exit(e instanceof UsageError ? 2 : 1);
   },
 );

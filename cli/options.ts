@@ -86,7 +86,11 @@ function int(name: string, raw: string | undefined, fallback: number): number {
 }
 
 /** `defaultPort`: the gRPC port when --port is absent (Milvus's, but the control plane's own). */
-export function parseServerOptions(argv: string[], env: NodeJS.ProcessEnv = process.env, defaultPort = 19530): ServerOptions & { help: boolean } {
+export function parseServerOptions(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+  defaultPort = 19530,
+): ServerOptions & { help: boolean } {
   const parsed = parseArgv({ args: argv, options: SPEC, allowPositionals: false, strict: true });
   const v = parsed.values as Record<string, string | boolean | undefined>;
   const get = (name: keyof typeof SPEC): string | undefined => {
@@ -110,7 +114,12 @@ export function parseServerOptions(argv: string[], env: NodeJS.ProcessEnv = proc
     dataDir,
     meta: get('meta') ?? mysql ?? `sqlite:${join(dataDir, 'meta.sqlite')}`,
     storage: get('storage') ?? join(dataDir, 'storage'),
-    etcd: etcd ? etcd.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
+    etcd: etcd
+      ? etcd
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : undefined,
     etcdPrefix: get('etcd-prefix') ?? '/mishards',
     leaseTtl,
     name: get('name'),

@@ -16,7 +16,10 @@ interface Child {
 
 /** Starts `mishards <args>` and resolves with the addresses of its `ready` line. */
 function startChild(name: string, args: string[]): Promise<Child> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MISHARDS_EXIT_WITH_PARENT: '1' } });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, MISHARDS_EXIT_WITH_PARENT: '1' },
+  });
   let out = '';
   return new Promise((resolve, reject) => {
     const onData = (d: Buffer) => {
@@ -31,7 +34,16 @@ function startChild(name: string, args: string[]): Promise<Child> {
       if (rest) process.stderr.write(rest);
       child.stdout!.pipe(process.stderr, { end: false });
       const line = lines[i]!;
-      resolve({ name, process: child, addresses: Object.fromEntries(line.split(' ').slice(2).map((kv) => kv.split('=') as [string, string])) });
+      resolve({
+        name,
+        process: child,
+        addresses: Object.fromEntries(
+          line
+            .split(' ')
+            .slice(2)
+            .map((kv) => kv.split('=') as [string, string]),
+        ),
+      });
     };
     child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${name} exited with ${code} before it was ready`)));
@@ -64,8 +76,20 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
     for (const c of [...children].reverse()) await stopChild(c);
   };
   try {
-    const writer = await startChild('writer', ['writer', ...shared, '--port', '0', '--metrics-port', '0', '--data-dir', join(opts.dataDir, 'writer'),
-      '--seal-rows', String(opts.sealRows), '--seal-age', String(opts.sealAgeMs / 1000)]);
+    const writer = await startChild('writer', [
+      'writer',
+      ...shared,
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--data-dir',
+      join(opts.dataDir, 'writer'),
+      '--seal-rows',
+      String(opts.sealRows),
+      '--seal-age',
+      String(opts.sealAgeMs / 1000),
+    ]);
     children.push(writer);
     const discoveryFile = join(opts.dataDir, 'cluster.yaml');
     // Readers watch the membership (the file is written once all have their ports) and
@@ -73,8 +97,23 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
     // earlier run's writer must not be mistaken for this one.
     const membership = opts.etcd ? [] : ['--discovery', discoveryFile];
     const readerArgs = ['--writer', writer.addresses.grpc!, ...membership];
-    const readers = await Promise.all(Array.from({ length: opts.readers }, (_, i) =>
-      startChild(`reader g${i + 1}`, ['reader', ...shared, ...readerArgs, '--group', `g${i + 1}`, '--port', '0', '--metrics-port', '0', '--data-dir', join(opts.dataDir, `reader-g${i + 1}`)])));
+    const readers = await Promise.all(
+      Array.from({ length: opts.readers }, (_, i) =>
+        startChild(`reader g${i + 1}`, [
+          'reader',
+          ...shared,
+          ...readerArgs,
+          '--group',
+          `g${i + 1}`,
+          '--port',
+          '0',
+          '--metrics-port',
+          '0',
+          '--data-dir',
+          join(opts.dataDir, `reader-g${i + 1}`),
+        ]),
+      ),
+    );
     children.push(...readers);
     if (!opts.etcd) {
       const members: Member[] = [
@@ -84,15 +123,29 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
       await writeFile(`${discoveryFile}.tmp`, YAML.stringify({ members }));
       await rename(`${discoveryFile}.tmp`, discoveryFile);
     }
-    const coordinator = await startChild('coordinator', ['coordinator', '--host', opts.host, '--port', String(opts.port), '--metrics-port', String(opts.metricsPort),
-      '--writer', writer.addresses.grpc!, ...membership, '--log-level', opts.logLevel, ...etcd,
+    const coordinator = await startChild('coordinator', [
+      'coordinator',
+      '--host',
+      opts.host,
+      '--port',
+      String(opts.port),
+      '--metrics-port',
+      String(opts.metricsPort),
+      '--writer',
+      writer.addresses.grpc!,
+      ...membership,
+      '--log-level',
+      opts.logLevel,
+      ...etcd,
       ...(opts.httpPort === undefined ? [] : ['--http-port', String(opts.httpPort)]),
-      ...(opts.xds ? ['--xds', opts.xds] : [])]);
+      ...(opts.xds ? ['--xds', opts.xds] : []),
+    ]);
     children.push(coordinator);
     // A child that dies takes the cluster down with it rather than leaving it half-alive.
-    for (const c of children) c.process.once('exit', (code) => {
-      if (code !== 0 && code !== null) process.stderr.write(`mishards up: ${c.name} exited with ${code}\n`);
-    });
+    for (const c of children)
+      c.process.once('exit', (code) => {
+        if (code !== 0 && code !== null) process.stderr.write(`mishards up: ${c.name} exited with ${code}\n`);
+      });
     return { grpc: coordinator.addresses.grpc!, http: coordinator.addresses.http, metrics: coordinator.addresses.metrics!, stop: stopAll };
   } catch (e) {
     await stopAll();

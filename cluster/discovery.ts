@@ -50,12 +50,14 @@ export class StaticDiscovery extends EventEmitter implements Discovery {
   close(): void {}
 }
 
-const MemberSchema = z.object({
-  role: z.enum(ROLES),
-  name: z.string().min(1),
-  address: HostPortSchema,
-  group: z.string().min(1).optional(),
-}).refine((m) => m.role !== 'reader' || m.group, { message: 'a reader needs a group' });
+const MemberSchema = z
+  .object({
+    role: z.enum(ROLES),
+    name: z.string().min(1),
+    address: HostPortSchema,
+    group: z.string().min(1).optional(),
+  })
+  .refine((m) => m.role !== 'reader' || m.group, { message: 'a reader needs a group' });
 
 const FileSchema = z.object({ members: z.array(MemberSchema) });
 
@@ -68,7 +70,10 @@ const FileSchema = z.object({ members: z.array(MemberSchema) });
 export class FileDiscovery extends EventEmitter implements Discovery {
   private list: Member[] = [];
 
-  private constructor(private readonly path: string, private readonly log: Logger) {
+  private constructor(
+    private readonly path: string,
+    private readonly log: Logger,
+  ) {
     super();
   }
 

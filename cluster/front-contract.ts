@@ -16,4 +16,6 @@ export const COLLECTION_HEADER = 'x-mishards-collection';
  * scatter-gather (it asks Envoy for their bodies); the control plane keeps the filter on for
  * exactly these routes.
  */
-export const ANSWERED_PATHS: ReadonlySet<string> = new Set(['search', 'query', 'get', 'hybrid_search'].map((a) => `/v2/vectordb/entities/${a}`));
+export const ANSWERED_PATHS: ReadonlySet<string> = new Set(
+  ['search', 'query', 'get', 'hybrid_search'].map((a) => `/v2/vectordb/entities/${a}`),
+);

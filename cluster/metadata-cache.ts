@@ -31,7 +31,10 @@ export class MetadataCache extends EventEmitter {
   hits = 0;
   misses = 0;
 
-  constructor(writerAddress: string, private readonly log: Logger) {
+  constructor(
+    writerAddress: string,
+    private readonly log: Logger,
+  ) {
     super();
     this.setMaxListeners(0);
     this.client = new MetadataFeedService(writerAddress, grpc.credentials.createInsecure());
@@ -125,10 +128,11 @@ export class MetadataCache extends EventEmitter {
       this.emit('change', m.collection_name);
     }
     if (!this.pending) {
-      for (const w of this.waiters) if (this.version >= w.version) {
-        this.waiters.delete(w);
-        w.resolve();
-      }
+      for (const w of this.waiters)
+        if (this.version >= w.version) {
+          this.waiters.delete(w);
+          w.resolve();
+        }
     }
   }
 

@@ -58,8 +58,18 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
   const guard = new RemovalGuard(o.guard);
   const resolver = new HostResolver(log);
   const health = new ActiveHealthChecker({ ...o.health, log });
-  const nodes = new PrefixWatcher<NodeRegistration>({ etcd: o.etcd, prefix: nodesPrefix(o.prefix), parse: (k, t) => parseNodeRegistration(o.prefix, k, t), log });
-  const routes = new PrefixWatcher<NamedRouteRule>({ etcd: o.etcd, prefix: routesPrefix(o.prefix), parse: (k, t) => parseRouteRule(o.prefix, k, t), log });
+  const nodes = new PrefixWatcher<NodeRegistration>({
+    etcd: o.etcd,
+    prefix: nodesPrefix(o.prefix),
+    parse: (k, t) => parseNodeRegistration(o.prefix, k, t),
+    log,
+  });
+  const routes = new PrefixWatcher<NamedRouteRule>({
+    etcd: o.etcd,
+    prefix: routesPrefix(o.prefix),
+    parse: (k, t) => parseRouteRule(o.prefix, k, t),
+    log,
+  });
   for (const w of [nodes, routes]) w.on('invalid', () => m.invalidKeys.inc());
 
   let served = 0;
@@ -108,7 +118,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
         guardTimer = setTimeout(build, verdict.retryInMs);
         return;
       }
-      if (verdict.releasedAfterHold) log.warn({ endpoints: built.endpointCount, before: served }, 'large endpoint removal persisted; pushing it');
+      if (verdict.releasedAfterHold)
+        log.warn({ endpoints: built.endpointCount, before: served }, 'large endpoint removal persisted; pushing it');
     }
     served = built.endpointCount;
     m.endpoints.set(served);
@@ -129,7 +140,9 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
   metrics.addJsonRoute('/xds/status', () => ({
     version: cache.current()?.version,
     endpoints: served,
-    resources: Object.fromEntries([...(cache.current()?.types ?? [])].map(([type, t]) => [type, { version: t.version, names: [...t.resources.keys()] }])),
+    resources: Object.fromEntries(
+      [...(cache.current()?.types ?? [])].map(([type, t]) => [type, { version: t.version, names: [...t.resources.keys()] }]),
+    ),
     rejectedKeys: Object.fromEntries(reported),
   }));
   const node = await serveNode({
@@ -156,8 +169,17 @@ function controlPlaneMetrics(metrics: MetricsServer) {
   const registers = [metrics.registry];
   return {
     snapshots: new Counter({ name: 'mishards_xds_snapshots_total', help: 'Snapshots served', registers }),
-    buildSeconds: new Histogram({ name: 'mishards_xds_snapshot_build_seconds', help: 'Time to build and validate a snapshot', buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers }),
-    buildFailures: new Counter({ name: 'mishards_xds_snapshot_build_failures_total', help: 'Snapshots that could not be built', registers }),
+    buildSeconds: new Histogram({
+      name: 'mishards_xds_snapshot_build_seconds',
+      help: 'Time to build and validate a snapshot',
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers,
+    }),
+    buildFailures: new Counter({
+      name: 'mishards_xds_snapshot_build_failures_total',
+      help: 'Snapshots that could not be built',
+      registers,
+    }),
     endpoints: new Gauge({ name: 'mishards_xds_endpoints', help: 'Endpoints in the served snapshot', registers }),
     guardHolds: new Counter({ name: 'mishards_xds_guard_holds_total', help: 'Snapshots held back by the mass-removal guard', registers }),
     invalidKeys: new Counter({ name: 'mishards_xds_invalid_keys_total', help: 'etcd values rejected by their schema', registers }),

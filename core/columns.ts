@@ -20,14 +20,7 @@ import { DataType } from './schema.js';
  * `valid` is present only for nullable fields: valid[i] === 0 means row i is null (its slot
  * in `values` holds a zero/empty placeholder).
  */
-export type ColumnValues =
-  | Uint8Array
-  | Int32Array
-  | BigInt64Array
-  | Float32Array
-  | Float64Array
-  | string[]
-  | unknown[];
+export type ColumnValues = Uint8Array | Int32Array | BigInt64Array | Float32Array | Float64Array | string[] | unknown[];
 
 export interface Column {
   type: DataType;
@@ -61,12 +54,21 @@ export interface TypedArrayConstructor {
 /** The typed array holding a column type, or undefined for variable-length types. */
 export function typedArrayFor(type: DataType): TypedArrayConstructor | undefined {
   switch (type) {
-    case DataType.Bool: return Uint8Array;
-    case DataType.Int8: case DataType.Int16: case DataType.Int32: return Int32Array;
-    case DataType.Int64: return BigInt64Array as unknown as TypedArrayConstructor;
-    case DataType.Float: case DataType.FloatVector: return Float32Array;
-    case DataType.Double: return Float64Array;
-    default: return undefined;
+    case DataType.Bool:
+      return Uint8Array;
+    case DataType.Int8:
+    case DataType.Int16:
+    case DataType.Int32:
+      return Int32Array;
+    case DataType.Int64:
+      return BigInt64Array as unknown as TypedArrayConstructor;
+    case DataType.Float:
+    case DataType.FloatVector:
+      return Float32Array;
+    case DataType.Double:
+      return Float64Array;
+    default:
+      return undefined;
   }
 }
 

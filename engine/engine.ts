@@ -59,13 +59,7 @@ export interface VectorIndex {
 
 export interface VectorEngine {
   /** Builds an index over `vectors` (rows * dim floats; row i has offset i). */
-  build(
-    vectors: Float32Array,
-    dim: number,
-    metric: MetricType,
-    indexType: IndexType,
-    params?: IndexBuildParams,
-  ): Promise<VectorIndex>;
+  build(vectors: Float32Array, dim: number, metric: MetricType, indexType: IndexType, params?: IndexBuildParams): Promise<VectorIndex>;
   /**
    * Opens an index saved by `save` (memory-mapped where the library allows). `vectors` are
    * the segment's raw vectors, needed for exact scans of small allowed sets and for FLAT.

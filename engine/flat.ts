@@ -247,13 +247,7 @@ export function allowedRows(allowed: Uint8Array, count: number): Int32Array {
  * every row when `rows` is undefined. Rows are visited in cache-sized blocks, each block
  * scored against every query before moving on, so nq > 1 reads the vectors once.
  */
-export function exactSearch(
-  data: ExactData,
-  queries: Float32Array,
-  nq: number,
-  k: number,
-  rows?: Int32Array,
-): VectorSearchResult {
+export function exactSearch(data: ExactData, queries: Float32Array, nq: number, k: number, rows?: Int32Array): VectorSearchResult {
   const { dim, metric } = data;
   const total = rows ? rows.length : data.vectors.length / dim;
   const qNorms = metric === 'COSINE' ? queryNorms(queries, nq, dim) : undefined;

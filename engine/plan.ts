@@ -45,13 +45,7 @@ export function exactIsCheaper(allowed: number, beam: number, rows: number, M: n
 }
 
 /** The first plan for a segment: scan exactly, or search the graph with this beam. */
-export function planSearch(
-  rows: number,
-  allowed: number,
-  k: number,
-  ef: number,
-  M: number,
-): { exact: boolean; beam: number } {
+export function planSearch(rows: number, allowed: number, k: number, ef: number, M: number): { exact: boolean; beam: number } {
   const beam = overFetch(rows, allowed, k, ef);
   return { exact: exactIsCheaper(allowed, beam, rows, M), beam };
 }

@@ -106,9 +106,7 @@ export class WorkerPool {
       slot.pending.clear();
     };
     worker.on('error', (err) => stop(new Error(`engine worker ${i} failed: ${err.message}`)));
-    worker.on('exit', (code) =>
-      stop(new Error(this.closing ? 'engine closed' : `engine worker ${i} exited with code ${code}`)),
-    );
+    worker.on('exit', (code) => stop(new Error(this.closing ? 'engine closed' : `engine worker ${i} exited with code ${code}`)));
     return slot;
   }
 }

@@ -39,7 +39,8 @@ function checkRouterLast(msg: Record<string, unknown>, report: Report): void {
     const type = anyTypeName(filter.typed_config);
     const last = i === filters.length - 1;
     if (type === ROUTER && !last) report(`http_filters[${i}]`, `the router filter is terminal and must be the last HTTP filter`);
-    if (type !== ROUTER && last) report(`http_filters[${i}]`, `the last HTTP filter must be the router (${ROUTER}), not ${type || 'an untyped filter'}`);
+    if (type !== ROUTER && last)
+      report(`http_filters[${i}]`, `the last HTTP filter must be the router (${ROUTER}), not ${type || 'an untyped filter'}`);
   });
 }
 
@@ -60,7 +61,8 @@ function checkStaticAddresses(msg: Record<string, unknown>, report: Report): voi
   localities.forEach((locality, i) => {
     const endpoints = (locality.lb_endpoints as Array<Record<string, unknown>> | undefined) ?? [];
     endpoints.forEach((lb, j) => {
-      const socket = (lb.endpoint as { address?: { socket_address?: Record<string, unknown> } } | null | undefined)?.address?.socket_address;
+      const socket = (lb.endpoint as { address?: { socket_address?: Record<string, unknown> } } | null | undefined)?.address
+        ?.socket_address;
       if (!socket || socket.resolver_name) return;
       const address = socket.address;
       if (typeof address === 'string' && address !== '' && !isIp(address)) {

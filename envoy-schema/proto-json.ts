@@ -429,7 +429,8 @@ class Parser {
         this.fail(`malformed type URL "${typeUrl}" (expected "type.googleapis.com/<message full name>")`);
       } else {
         payloadType = lookupMessageType(type.root, typeUrl.slice(slash + 1));
-        if (!payloadType) this.fail(`unknown type "${typeUrl.slice(slash + 1)}": not a message of the loaded Envoy protos (envoy-schema/root.ts)`);
+        if (!payloadType)
+          this.fail(`unknown type "${typeUrl.slice(slash + 1)}": not a message of the loaded Envoy protos (envoy-schema/root.ts)`);
       }
     }
     this.path.pop();

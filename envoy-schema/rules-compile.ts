@@ -50,7 +50,20 @@ export type Target =
   | { readonly kind: 'map'; readonly key: Target; readonly value: Target };
 
 const NUMERIC_KEYS = ['const', 'lt', 'lte', 'gt', 'gte', 'in', 'not_in', 'ignore_empty'];
-const NUMERIC_KINDS = ['float', 'double', 'int32', 'int64', 'uint32', 'uint64', 'sint32', 'sint64', 'fixed32', 'fixed64', 'sfixed32', 'sfixed64'];
+const NUMERIC_KINDS = [
+  'float',
+  'double',
+  'int32',
+  'int64',
+  'uint32',
+  'uint64',
+  'sint32',
+  'sint64',
+  'fixed32',
+  'fixed64',
+  'sfixed32',
+  'sfixed64',
+];
 const STRING_WELL_KNOWN = ['email', 'hostname', 'ip', 'ipv4', 'ipv6', 'uri', 'uri_ref', 'address', 'uuid', 'well_known_regex'];
 
 /** Every rule this module enforces, by kind: `string.min_len`, `repeated.items`, ... */
@@ -58,10 +71,40 @@ export const HANDLED_RULES: Readonly<Record<string, readonly string[]>> = {
   ...Object.fromEntries(NUMERIC_KINDS.map((k) => [k, NUMERIC_KEYS])),
   bool: ['const'],
   string: [
-    'const', 'len', 'min_len', 'max_len', 'len_bytes', 'min_bytes', 'max_bytes', 'pattern', 'prefix', 'suffix',
-    'contains', 'not_contains', 'in', 'not_in', ...STRING_WELL_KNOWN, 'strict', 'ignore_empty',
+    'const',
+    'len',
+    'min_len',
+    'max_len',
+    'len_bytes',
+    'min_bytes',
+    'max_bytes',
+    'pattern',
+    'prefix',
+    'suffix',
+    'contains',
+    'not_contains',
+    'in',
+    'not_in',
+    ...STRING_WELL_KNOWN,
+    'strict',
+    'ignore_empty',
   ],
-  bytes: ['const', 'len', 'min_len', 'max_len', 'pattern', 'prefix', 'suffix', 'contains', 'in', 'not_in', 'ip', 'ipv4', 'ipv6', 'ignore_empty'],
+  bytes: [
+    'const',
+    'len',
+    'min_len',
+    'max_len',
+    'pattern',
+    'prefix',
+    'suffix',
+    'contains',
+    'in',
+    'not_in',
+    'ip',
+    'ipv4',
+    'ipv6',
+    'ignore_empty',
+  ],
   enum: ['const', 'defined_only', 'in', 'not_in'],
   message: ['required', 'skip'],
   repeated: ['min_items', 'max_items', 'unique', 'items', 'ignore_empty'],
@@ -119,7 +162,17 @@ export function compileFieldRules(rules: OptionValue, target: Target, where: str
 }
 
 function noRules(_target: Target): FieldRules {
-  return { check: undefined, required: false, skip: false, size: undefined, unique: false, ignoreEmpty: false, items: undefined, keys: undefined, values: undefined };
+  return {
+    check: undefined,
+    required: false,
+    skip: false,
+    size: undefined,
+    unique: false,
+    ignoreEmpty: false,
+    items: undefined,
+    keys: undefined,
+    values: undefined,
+  };
 }
 
 /** Rules of a singular value: one type kind plus, for messages, `message.required/skip`. */
@@ -178,7 +231,8 @@ function compileRepeated(body: OptionValue, target: { kind: 'repeated'; item: Ta
   const max = optCount(body.max_items);
   const unique = body.unique === true;
   if (unique && target.item.kind === 'message') throw new UnsupportedRuleError(`${where}: repeated.unique on message items`);
-  const items = body.items === undefined ? undefined : compileValueRules(asRecord(body.items, where, 'items'), target.item, `${where}[items]`);
+  const items =
+    body.items === undefined ? undefined : compileValueRules(asRecord(body.items, where, 'items'), target.item, `${where}[items]`);
   return {
     check: undefined,
     required: false,
@@ -196,7 +250,8 @@ function compileMap(body: OptionValue, target: { kind: 'map'; key: Target; value
   const min = optCount(body.min_pairs);
   const max = optCount(body.max_pairs);
   const keys = body.keys === undefined ? undefined : compileValueRules(asRecord(body.keys, where, 'keys'), target.key, `${where}[keys]`);
-  const values = body.values === undefined ? undefined : compileValueRules(asRecord(body.values, where, 'values'), target.value, `${where}[values]`);
+  const values =
+    body.values === undefined ? undefined : compileValueRules(asRecord(body.values, where, 'values'), target.value, `${where}[values]`);
   // `no_sparse` forbids unset message values; a protobufjs map cannot hold one (the parser
   // refuses null values and the decoder always creates the message), so it always holds.
   return {
@@ -350,10 +405,12 @@ function stringWellKnown(body: OptionValue, where: string): ((value: string) => 
       const strict = body.strict !== false;
       const regex = body.well_known_regex;
       if (regex === 'HTTP_HEADER_NAME' || regex === 1) {
-        return (v) => (isHeaderName(v, strict) ? undefined : `must be a valid HTTP header name${strict ? '' : ' (no NUL, CR or LF)'}, got ${shown(v)}`);
+        return (v) =>
+          isHeaderName(v, strict) ? undefined : `must be a valid HTTP header name${strict ? '' : ' (no NUL, CR or LF)'}, got ${shown(v)}`;
       }
       if (regex === 'HTTP_HEADER_VALUE' || regex === 2) {
-        return (v) => (isHeaderValue(v, strict) ? undefined : `must be a valid HTTP header value${strict ? '' : ' (no NUL, CR or LF)'}, got ${shown(v)}`);
+        return (v) =>
+          isHeaderValue(v, strict) ? undefined : `must be a valid HTTP header value${strict ? '' : ' (no NUL, CR or LF)'}, got ${shown(v)}`;
       }
       throw new UnsupportedRuleError(`${where}: well_known_regex ${String(regex)}`);
     }
@@ -406,11 +463,13 @@ function bytesCheck(body: OptionValue, where: string): Check {
     if (maxLen !== undefined && value.length > maxLen) sink.error(`must be at most ${maxLen} bytes long, is ${value.length}`);
     if (pattern && !pattern.test(value.toString('utf8'))) sink.error(`must match the pattern ${JSON.stringify(pattern.source)}`);
     if (prefix && !value.subarray(0, prefix.length).equals(prefix)) sink.error('must start with the prefix of its rule');
-    if (suffix && (value.length < suffix.length || !value.subarray(value.length - suffix.length).equals(suffix))) sink.error('must end with the suffix of its rule');
+    if (suffix && (value.length < suffix.length || !value.subarray(value.length - suffix.length).equals(suffix)))
+      sink.error('must end with the suffix of its rule');
     if (contains && value.indexOf(contains) < 0) sink.error('must contain the bytes of its rule');
     if (inList && !inList.some((b) => b.equals(value))) sink.error('must be one of the values of its rule');
     if (notIn?.some((b) => b.equals(value))) sink.error('must not be one of the values of its rule');
-    if (ipLengths && !ipLengths.includes(value.length)) sink.error(`must be an IP address in bytes (${ipLengths.join(' or ')} bytes), is ${value.length} bytes`);
+    if (ipLengths && !ipLengths.includes(value.length))
+      sink.error(`must be an IP address in bytes (${ipLengths.join(' or ')} bytes), is ${value.length} bytes`);
   };
 }
 
@@ -512,7 +571,8 @@ function toBigInt(value: unknown, where: string): bigint {
 
 function compilePattern(pattern: string, where: string): { test(value: string): boolean; source: string } {
   const compiled = compileRe2(pattern);
-  if (compiled instanceof Error) throw new UnsupportedRuleError(`${where}: pattern ${JSON.stringify(pattern)} does not compile: ${compiled.message}`);
+  if (compiled instanceof Error)
+    throw new UnsupportedRuleError(`${where}: pattern ${JSON.stringify(pattern)} does not compile: ${compiled.message}`);
   return { test: (v) => compiled.test(v), source: pattern };
 }
 

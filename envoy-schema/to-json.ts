@@ -88,13 +88,12 @@ function special(type: protobuf.Type, msg: Fields): unknown {
     case '.google.protobuf.Timestamp':
       return formatTimestamp(Number(msg.seconds ?? 0), Number(msg.nanos ?? 0));
     case '.google.protobuf.FieldMask':
-      return ((msg.paths as string[] | undefined) ?? [])
-        .map((p) => p.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()))
-        .join(',');
+      return ((msg.paths as string[] | undefined) ?? []).map((p) => p.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase())).join(',');
     case '.google.protobuf.Struct': {
       const out: Fields = {};
       const valueType = type.fields.fields!.resolvedType as protobuf.Type;
-      for (const [key, value] of Object.entries((msg.fields as Fields | undefined) ?? {})) setEntry(out, key, special(valueType, value as Fields));
+      for (const [key, value] of Object.entries((msg.fields as Fields | undefined) ?? {}))
+        setEntry(out, key, special(valueType, value as Fields));
       return out;
     }
     case '.google.protobuf.ListValue': {
@@ -130,7 +129,9 @@ function isDefault(value: unknown): boolean {
 function mapKeyText(field: protobuf.Field, key: string): string {
   const keyType = (field as unknown as protobuf.MapField).keyType;
   if (keyType.endsWith('64') && !/^-?\d+$/.test(key)) {
-    return protobuf.util.LongBits.fromHash(key).toLong(keyType === 'uint64' || keyType === 'fixed64').toString();
+    return protobuf.util.LongBits.fromHash(key)
+      .toLong(keyType === 'uint64' || keyType === 'fixed64')
+      .toString();
   }
   return key;
 }

@@ -63,7 +63,13 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
   // The address is known once the server is bound; GetMetrics asks for it later.
   let address = '';
   const cluster = new ClusterDescription({
-    discovery: o.discovery, clients, placement, cache, writer: o.writer, self: () => address, meter: new ResourceMeter(),
+    discovery: o.discovery,
+    clients,
+    placement,
+    cache,
+    writer: o.writer,
+    self: () => address,
+    meter: new ResourceMeter(),
   });
   const front = frontImplementation(coordinator, cluster, o.writer, {
     onError: (method, err) => log.error({ err, method }, 'request failed'),
@@ -81,8 +87,18 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     host: o.host,
     port: o.port,
     metricsPort: o.metricsPort,
-    services: [[frontServiceDefinition(), front.implementation], [extProc.definition, extProc.implementation]],
-    closers: [async () => front.close(), async () => writerClient.close(), async () => placement.close(), async () => cache.close(), async () => clients.close(), async () => o.discovery.close()],
+    services: [
+      [frontServiceDefinition(), front.implementation],
+      [extProc.definition, extProc.implementation],
+    ],
+    closers: [
+      async () => front.close(),
+      async () => writerClient.close(),
+      async () => placement.close(),
+      async () => cache.close(),
+      async () => clients.close(),
+      async () => o.discovery.close(),
+    ],
   });
   address = node.grpc;
   if (o.httpPort === undefined) return { ...node, placement, cache };

@@ -11,17 +11,7 @@ import type { ArithOp, Ast, CmpOp } from './ast.js';
 import { FilterError } from './errors.js';
 import type { JsonKey } from './lexer.js';
 import { valueType, type ColRef, type Lit, type Pred } from './plan.js';
-import {
-  compareLits,
-  describeLit,
-  foldArith,
-  foldCompare,
-  foldNegate,
-  litDataType,
-  litElementType,
-  REVERSED,
-  typeName,
-} from './values.js';
+import { compareLits, describeLit, foldArith, foldCompare, foldNegate, litDataType, litElementType, REVERSED, typeName } from './values.js';
 
 /**
  * What a sub-expression is after checking, mirroring the categories Milvus's plan builder
@@ -123,7 +113,11 @@ class Checker {
       case 'binary':
         return this.binary(a);
       case 'logic':
-        return this.logic(a.op, a.args.map((x) => this.visit(x)), a.pos);
+        return this.logic(
+          a.op,
+          a.args.map((x) => this.visit(x)),
+          a.pos,
+        );
       case 'in':
         return this.term(a.negated, this.visit(a.l), this.visit(a.r), a.pos);
       case 'range':
@@ -334,7 +328,8 @@ class Checker {
     if (r.k === 'val') {
       if (l.k === 'col') return { k: 'pred', pos, p: { k: 'cmp', col: l.ref, op, v: this.castForCompare(op, l.ref, r) } };
       if (l.k === 'alen') {
-        if (r.v.t !== 'int') throw new FilterError('type_mismatch', r.pos, `array_length can only be compared with an integer, not ${describeLit(r.v)}`);
+        if (r.v.t !== 'int')
+          throw new FilterError('type_mismatch', r.pos, `array_length can only be compared with an integer, not ${describeLit(r.v)}`);
         return { k: 'pred', pos, p: { k: 'arrayLength', col: l.ref, op, v: r.v.v } };
       }
       let v: Lit = r.v;
@@ -342,7 +337,8 @@ class Checker {
         throw new FilterError('type_mismatch', r.pos, `integer arithmetic result cannot be compared with ${describeLit(v)}`);
       }
       if (l.result === 'float') {
-        if (v.t !== 'int' && v.t !== 'float') throw new FilterError('type_mismatch', r.pos, `arithmetic result cannot be compared with ${describeLit(v)}`);
+        if (v.t !== 'int' && v.t !== 'float')
+          throw new FilterError('type_mismatch', r.pos, `arithmetic result cannot be compared with ${describeLit(v)}`);
         v = { t: 'float', v: Number(v.v) };
       }
       return { k: 'pred', pos, p: { k: 'arith', col: l.ref, arith: l.op, operand: l.operand, op, v } };
@@ -439,7 +435,8 @@ class Checker {
     let values: Lit[];
     if (isWholeArray(ref)) {
       values = list.map((e, i) => {
-        if (e.t !== 'arr') throw new FilterError('type_mismatch', r.itemPos?.[i] ?? r.pos, `array field '${ref.column}' can only be matched against arrays`);
+        if (e.t !== 'arr')
+          throw new FilterError('type_mismatch', r.itemPos?.[i] ?? r.pos, `array field '${ref.column}' can only be matched against arrays`);
         return this.castForCompare('==', ref, { k: 'val', pos: r.itemPos?.[i] ?? r.pos, v: e, folded: false });
       });
     } else {
@@ -456,7 +453,8 @@ class Checker {
     const hi = this.constant(this.visit(a.hi), 'a range bound');
     const t = valueType(ref);
     const cast = (b: Typed & { k: 'val' }): Lit => {
-      if (t === DataType.Bool) throw new FilterError('type_mismatch', a.pos, `range comparison on Bool field '${colName(ref)}' is not supported`);
+      if (t === DataType.Bool)
+        throw new FilterError('type_mismatch', a.pos, `range comparison on Bool field '${colName(ref)}' is not supported`);
       if (t === DataType.JSON) {
         if (b.v.t === 'arr') throw new FilterError('unsupported', b.pos, 'a range bound cannot be an array');
         return b.v;
@@ -467,7 +465,11 @@ class Checker {
     const hv = cast(hi);
     const order = compareLits(lv, hv);
     if (order !== null && (order > 0 || (order === 0 && !(a.loInclusive && a.hiInclusive)))) {
-      throw new FilterError('invalid_literal', a.pos, `invalid range: lower bound ${describeLit(lv)} is not below upper bound ${describeLit(hv)}`);
+      throw new FilterError(
+        'invalid_literal',
+        a.pos,
+        `invalid range: lower bound ${describeLit(lv)} is not below upper bound ${describeLit(hv)}`,
+      );
     }
     return {
       k: 'pred',
@@ -491,9 +493,14 @@ class Checker {
     if (l.k === 'val') throw new FilterError('type_mismatch', l.pos, `the left operand of like must be a field, found ${this.describe(l)}`);
     const ref = this.column(l, 'like');
     const t = valueType(ref);
-    if (isWholeArray(ref)) throw new FilterError('type_mismatch', l.pos, `array field '${ref.column}' cannot be matched with like directly`);
+    if (isWholeArray(ref))
+      throw new FilterError('type_mismatch', l.pos, `array field '${ref.column}' cannot be matched with like directly`);
     if (!isStringType(t) && t !== DataType.JSON) {
-      throw new FilterError('type_mismatch', l.pos, `like can only be applied to VarChar or JSON values, not ${typeName(t)} field '${colName(ref)}'`);
+      throw new FilterError(
+        'type_mismatch',
+        l.pos,
+        `like can only be applied to VarChar or JSON values, not ${typeName(t)} field '${colName(ref)}'`,
+      );
     }
     if (r.k !== 'val' || r.v.t !== 'str') {
       throw new FilterError('type_mismatch', r.pos, `the pattern of like must be a string, found ${this.describe(r)}`);
@@ -505,7 +512,11 @@ class Checker {
     const target = this.visit(args[0]!);
     const ref = this.column(target, `${name}()`);
     if (ref.type !== DataType.JSON && !isWholeArray(ref)) {
-      throw new FilterError('type_mismatch', target.pos, `${name}() can only be applied to JSON or Array fields, not ${this.describe(target)}`);
+      throw new FilterError(
+        'type_mismatch',
+        target.pos,
+        `${name}() can only be applied to JSON or Array fields, not ${this.describe(target)}`,
+      );
     }
     if (name === 'array_length') return { k: 'alen', pos, ref };
     const mode = name.endsWith('_all') ? 'all' : name.endsWith('_any') ? 'any' : 'one';
@@ -548,6 +559,10 @@ function templateLit(v: unknown, name: string, pos: number): Lit {
       return { t: 'float', v };
     default:
       if (Array.isArray(v)) return { t: 'arr', v: v.map((e) => templateLit(e, name, pos)) };
-      throw new FilterError('template', pos, `template variable {${name}} has an unsupported value type (${v === null ? 'null' : typeof v})`);
+      throw new FilterError(
+        'template',
+        pos,
+        `template variable {${name}} has an unsupported value type (${v === null ? 'null' : typeof v})`,
+      );
   }
 }

@@ -141,7 +141,13 @@ function leafBuilder(p: LeafPred): (col: Column) => Leaf {
       return (col) => {
         const get = getter(ref, col);
         // An Array element index past the end matches nothing, not even '!='.
-        if (outOfRangeFalse) return { pred: (i) => { const x = get(i); return x !== undefined && test(x); } };
+        if (outOfRangeFalse)
+          return {
+            pred: (i) => {
+              const x = get(i);
+              return x !== undefined && test(x);
+            },
+          };
         return { pred: (i) => test(get(i)) };
       };
     }
@@ -150,7 +156,12 @@ function leafBuilder(p: LeafPred): (col: Column) => Leaf {
       const hi = valueTest(p.hiInclusive ? '<=' : '<', litValue(ref, p.hi));
       return (col) => {
         const get = getter(ref, col);
-        return { pred: (i) => { const x = get(i); return lo(x) && hi(x); } };
+        return {
+          pred: (i) => {
+            const x = get(i);
+            return lo(x) && hi(x);
+          },
+        };
       };
     }
     case 'in':
@@ -161,31 +172,49 @@ function leafBuilder(p: LeafPred): (col: Column) => Leaf {
       const test = valueTest(p.op, Number(p.v));
       return (col) => {
         const get = getter(ref, col);
-        return { pred: (i) => { const x = get(i); return Array.isArray(x) && test(x.length); } };
+        return {
+          pred: (i) => {
+            const x = get(i);
+            return Array.isArray(x) && test(x.length);
+          },
+        };
       };
     }
     case 'like': {
       const match = compileLike(p.pattern);
       return (col) => {
         const get = getter(ref, col);
-        return { pred: (i) => { const x = get(i); return typeof x === 'string' && match(x); } };
+        return {
+          pred: (i) => {
+            const x = get(i);
+            return typeof x === 'string' && match(x);
+          },
+        };
       };
     }
     case 'exists':
       return (col) => {
         const get = getter(ref, col);
-        return { pred: (i) => { const x = get(i); return x !== undefined && !isEmptyJson(x); } };
+        return {
+          pred: (i) => {
+            const x = get(i);
+            return x !== undefined && !isEmptyJson(x);
+          },
+        };
       };
     case 'contains': {
       const wanted = p.values.map((v) => litValue(ref, v));
       const has = (arr: unknown[], w: unknown) => arr.some((e) => valuesEqual(e, w));
       const test =
-        p.mode === 'any'
-          ? (arr: unknown[]) => wanted.some((w) => has(arr, w))
-          : (arr: unknown[]) => wanted.every((w) => has(arr, w));
+        p.mode === 'any' ? (arr: unknown[]) => wanted.some((w) => has(arr, w)) : (arr: unknown[]) => wanted.every((w) => has(arr, w));
       return (col) => {
         const get = getter(ref, col);
-        return { pred: (i) => { const x = get(i); return Array.isArray(x) && test(x); } };
+        return {
+          pred: (i) => {
+            const x = get(i);
+            return Array.isArray(x) && test(x);
+          },
+        };
       };
     }
   }
@@ -233,7 +262,8 @@ function fastCompare(ref: ColRef, op: CmpOp, v: Lit): ((col: Column) => Leaf) | 
   if (!NUMERIC_TYPED.has(ref.type)) return null;
   let c: number;
   if (v.t === 'bool') c = v.v ? 1 : 0;
-  else if (v.t === 'int') c = Number(v.v < -(2n ** 53n) ? -(2n ** 53n) : v.v > 2n ** 53n ? 2n ** 53n : v.v); // int32 columns: clamping keeps every comparison exact
+  else if (v.t === 'int')
+    c = Number(v.v < -(2n ** 53n) ? -(2n ** 53n) : v.v > 2n ** 53n ? 2n ** 53n : v.v); // int32 columns: clamping keeps every comparison exact
   else if (v.t === 'float') c = ref.type === DataType.Float ? Math.fround(v.v) : v.v;
   else return null;
   return (col) => {
@@ -284,14 +314,7 @@ function int64CompareLoop(
 }
 
 /** The hot loop of `int64 field in [...]`: a Set<number> probe, bigints only beyond 2^53. */
-function int64InLoop(
-  w: Int32Array,
-  small: Set<number>,
-  big: Set<bigint>,
-  out: Uint8Array,
-  mask: Uint8Array | null,
-  n: number,
-): void {
+function int64InLoop(w: Int32Array, small: Set<number>, big: Set<bigint>, out: Uint8Array, mask: Uint8Array | null, n: number): void {
   for (let i = 0, j = 0; i < n; i++, j += 2) {
     if (mask !== null && mask[i] === 0) {
       out[i] = 0;

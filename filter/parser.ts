@@ -180,9 +180,7 @@ class Parser {
   }
 
   private primaryToken(t: Token): Ast {
-    return t.kind === 'json'
-      ? { t: 'json', pos: t.pos, name: t.name!, keys: t.keys! }
-      : { t: 'ident', pos: t.pos, name: t.name! };
+    return t.kind === 'json' ? { t: 'json', pos: t.pos, name: t.name!, keys: t.keys! } : { t: 'ident', pos: t.pos, name: t.name! };
   }
 
   private prefix(): Ast {

@@ -54,13 +54,15 @@ const TABLES: Table[] = [
       'name VARCHAR(255) NOT NULL',
       'created_at {int64} NOT NULL',
     ],
-    added: [{
-      // 1 when the partition is loaded. Before partitions had a load state of their own, a
-      // loaded collection had every partition loaded.
-      column: 'loaded',
-      type: 'INTEGER NULL',
-      fill: 'UPDATE meta_partitions SET loaded = (SELECT c.loaded FROM meta_collections c WHERE c.id = meta_partitions.collection_id) WHERE loaded IS NULL',
-    }],
+    added: [
+      {
+        // 1 when the partition is loaded. Before partitions had a load state of their own, a
+        // loaded collection had every partition loaded.
+        column: 'loaded',
+        type: 'INTEGER NULL',
+        fill: 'UPDATE meta_partitions SET loaded = (SELECT c.loaded FROM meta_collections c WHERE c.id = meta_partitions.collection_id) WHERE loaded IS NULL',
+      },
+    ],
     constraints: [
       'UNIQUE (collection_id, name)',
       // Target of the segments' foreign key, which pins a segment's partition to its collection.
@@ -80,10 +82,7 @@ const TABLES: Table[] = [
       'params_json {text} NOT NULL',
       'created_at {int64} NOT NULL',
     ],
-    constraints: [
-      'UNIQUE (collection_id, index_name)',
-      'FOREIGN KEY (collection_id) REFERENCES meta_collections (id) ON DELETE CASCADE',
-    ],
+    constraints: ['UNIQUE (collection_id, index_name)', 'FOREIGN KEY (collection_id) REFERENCES meta_collections (id) ON DELETE CASCADE'],
   },
   {
     name: 'meta_segments',
@@ -109,17 +108,25 @@ const TABLES: Table[] = [
 const DIALECTS = {
   // INTEGER PRIMARY KEY is SQLite's rowid: the cheapest key, and 64-bit like BIGINT.
   sqlite: {
-    int64: 'INTEGER', text: 'TEXT', tableOptions: '', inlineIndexes: false,
+    int64: 'INTEGER',
+    text: 'TEXT',
+    tableOptions: '',
+    inlineIndexes: false,
     columnCount: 'SELECT COUNT(*) AS n FROM pragma_table_info(?) WHERE name = ?',
   },
   // Binary collation: Milvus names are case-sensitive, MySQL's default collation is not.
   mysql: {
-    int64: 'BIGINT', text: 'MEDIUMTEXT', tableOptions: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin', inlineIndexes: true,
-    columnCount: 'SELECT COUNT(*) AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?',
+    int64: 'BIGINT',
+    text: 'MEDIUMTEXT',
+    tableOptions: ' ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
+    inlineIndexes: true,
+    columnCount:
+      'SELECT COUNT(*) AS n FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?',
   },
 } as const;
 
-const dialectTypes = (dialect: Dialect, line: string) => line.replaceAll('{int64}', DIALECTS[dialect].int64).replaceAll('{text}', DIALECTS[dialect].text);
+const dialectTypes = (dialect: Dialect, line: string) =>
+  line.replaceAll('{int64}', DIALECTS[dialect].int64).replaceAll('{text}', DIALECTS[dialect].text);
 
 /** DDL creating every table and index that is missing; safe to run on every start. */
 export function schemaStatements(dialect: Dialect): string[] {
@@ -148,9 +155,11 @@ export interface AddedColumn {
 
 /** The columns added to existing tables, in the order they were added. */
 export function addedColumns(dialect: Dialect): AddedColumn[] {
-  return TABLES.flatMap((table) => (table.added ?? []).map((a) => ({
-    count: { sql: DIALECTS[dialect].columnCount, params: [table.name, a.column] as [string, string] },
-    add: `ALTER TABLE ${table.name} ADD COLUMN ${a.column} ${dialectTypes(dialect, a.type)}`,
-    fill: a.fill,
-  })));
+  return TABLES.flatMap((table) =>
+    (table.added ?? []).map((a) => ({
+      count: { sql: DIALECTS[dialect].columnCount, params: [table.name, a.column] as [string, string] },
+      add: `ALTER TABLE ${table.name} ADD COLUMN ${a.column} ${dialectTypes(dialect, a.type)}`,
+      fill: a.fill,
+    })),
+  );
 }

@@ -149,7 +149,10 @@ export class SqlMetaStore implements MetaStore {
       await tx.run('UPDATE meta_collections SET loaded = ? WHERE id = ?', [state.loadNewPartitions ? 1 : 0, collectionId]);
       await tx.run('UPDATE meta_partitions SET loaded = 0 WHERE collection_id = ?', [collectionId]);
       if (ids.length) {
-        await tx.run(`UPDATE meta_partitions SET loaded = 1 WHERE collection_id = ? AND id IN (${ids.map(() => '?').join(', ')})`, [collectionId, ...ids]);
+        await tx.run(`UPDATE meta_partitions SET loaded = 1 WHERE collection_id = ? AND id IN (${ids.map(() => '?').join(', ')})`, [
+          collectionId,
+          ...ids,
+        ]);
       }
     });
   }

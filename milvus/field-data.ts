@@ -24,7 +24,7 @@ const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8');
 /** The values of a ScalarField (a column, or one row of an Array column): its one data member. */
 function scalarValues(s: ScalarField__Output | null | undefined): unknown[] {
   const key = s?.data;
-  return key ? s[key]?.data ?? [] : [];
+  return key ? (s[key]?.data ?? []) : [];
 }
 
 /** Expands nullable payloads: clients send either one slot per row or only the valid rows. */
@@ -78,7 +78,8 @@ function checkElement(v: unknown, field: FieldSchema, row: number): unknown {
       const n = typeof v === 'string' ? Number(v) : v;
       if (typeof n !== 'number' || !Number.isFinite(n)) throw invalidParameter(`${where}: expected ${dataTypeName(t)} elements`);
       const range = INT_RANGES[t];
-      if (range && (!Number.isInteger(n) || n < range[0] || n > range[1])) throw invalidParameter(`${where}: ${n} out of range for ${dataTypeName(t)}`);
+      if (range && (!Number.isInteger(n) || n < range[0] || n > range[1]))
+        throw invalidParameter(`${where}: ${n} out of range for ${dataTypeName(t)}`);
       return n;
     }
   }
@@ -112,14 +113,17 @@ function buildColumn(field: FieldSchema, values: (unknown | null)[], rows: numbe
       }
       return withValid({ type: field.dataType, values: out }, valid);
     }
-    case DataType.Int8: case DataType.Int16: case DataType.Int32: {
+    case DataType.Int8:
+    case DataType.Int16:
+    case DataType.Int32: {
       const out = new Int32Array(rows);
       const [lo, hi] = INT_RANGES[field.dataType]!;
       for (let i = 0; i < rows; i++) {
         const v = fill(i);
         if (v === null) continue;
         const n = Number(v);
-        if (!Number.isInteger(n) || n < lo || n > hi) throw invalidParameter(`field ${name}: ${String(v)} is out of range for ${dataTypeName(field.dataType)}`);
+        if (!Number.isInteger(n) || n < lo || n > hi)
+          throw invalidParameter(`field ${name}: ${String(v)} is out of range for ${dataTypeName(field.dataType)}`);
         out[i] = n;
       }
       return withValid({ type: field.dataType, values: out }, valid);
@@ -132,7 +136,8 @@ function buildColumn(field: FieldSchema, values: (unknown | null)[], rows: numbe
       }
       return withValid({ type: field.dataType, values: out }, valid);
     }
-    case DataType.Float: case DataType.Double: {
+    case DataType.Float:
+    case DataType.Double: {
       const out = field.dataType === DataType.Float ? new Float32Array(rows) : new Float64Array(rows);
       for (let i = 0; i < rows; i++) {
         const v = fill(i);
@@ -147,7 +152,10 @@ function buildColumn(field: FieldSchema, values: (unknown | null)[], rows: numbe
       const out: string[] = new Array(rows);
       for (let i = 0; i < rows; i++) {
         const v = fill(i);
-        if (v === null) { out[i] = ''; continue; }
+        if (v === null) {
+          out[i] = '';
+          continue;
+        }
         if (typeof v !== 'string') throw invalidParameter(`field ${name}: row ${i} is not a string`);
         if (utf8Length(v) > field.maxLength!) {
           throw invalidParameter(`the length (${utf8Length(v)}) of ${i}th VarChar ${name} exceeds max length (${field.maxLength})`);
@@ -171,7 +179,10 @@ function buildColumn(field: FieldSchema, values: (unknown | null)[], rows: numbe
       const out: unknown[][] = new Array(rows);
       for (let i = 0; i < rows; i++) {
         const v = fill(i);
-        if (v === null) { out[i] = []; continue; }
+        if (v === null) {
+          out[i] = [];
+          continue;
+        }
         // A row of an Array column is a ScalarField.
         const elements = Array.isArray(v) ? v : scalarValues(v as ScalarField__Output);
         if (elements.length > field.maxCapacity!) {
@@ -196,12 +207,19 @@ function decodeVector(fd: FieldData__Output, field: FieldSchema, rows: number): 
   }
   const sentDim = Number(v.dim);
   if (sentDim && sentDim !== dim) {
-    throw new MilvusError('IllegalDimension', Code.ParameterInvalid, `the dim (${sentDim}) of field data(${field.name}) is not equal to schema dim (${dim})`);
+    throw new MilvusError(
+      'IllegalDimension',
+      Code.ParameterInvalid,
+      `the dim (${sentDim}) of field data(${field.name}) is not equal to schema dim (${dim})`,
+    );
   }
   const data = v.float_vector?.data;
   if (!data || data.length !== rows * dim) {
-    throw new MilvusError('IllegalDimension', Code.ParameterInvalid,
-      `the num_rows (${rows}) of field data(${field.name}) is not equal to the number of vectors (${(data?.length ?? 0) / dim}) of dim ${dim}`);
+    throw new MilvusError(
+      'IllegalDimension',
+      Code.ParameterInvalid,
+      `the num_rows (${rows}) of field data(${field.name}) is not equal to the number of vectors (${(data?.length ?? 0) / dim}) of dim ${dim}`,
+    );
   }
   const out = new Float32Array(data);
   for (let i = 0; i < out.length; i++) {
@@ -258,16 +276,20 @@ export function decodeFieldsData(schema: CollectionSchema, fieldsData: FieldData
     if (!fd) {
       if (field.isPrimaryKey || field.isDynamic) continue;
       if (!field.nullable && field.defaultValue === undefined) {
-        throw invalidParameter(`insert missed the field \`${field.name}\` of collection ${schema.name}, which is neither nullable nor has a default value`);
+        throw invalidParameter(
+          `insert missed the field \`${field.name}\` of collection ${schema.name}, which is neither nullable nor has a default value`,
+        );
       }
       columns.set(field.name, buildColumn(field, new Array(rows).fill(null), rows));
       continue;
     }
     const sentType = parseDataType(fd.type);
     if (sentType !== DataType.None && sentType !== field.dataType && !(field.isDynamic && sentType === DataType.JSON)) {
-      throw invalidParameter(field.isPrimaryKey
-        ? `primary key ${field.name} is ${dataTypeName(field.dataType)}, but ${dataTypeName(sentType)} values were sent`
-        : `field ${field.name}: expected ${dataTypeName(field.dataType)} data, got ${dataTypeName(sentType)}`);
+      throw invalidParameter(
+        field.isPrimaryKey
+          ? `primary key ${field.name} is ${dataTypeName(field.dataType)}, but ${dataTypeName(sentType)} values were sent`
+          : `field ${field.name}: expected ${dataTypeName(field.dataType)} data, got ${dataTypeName(sentType)}`,
+      );
     }
     if (field.isPrimaryKey) {
       const expectKey = field.dataType === DataType.Int64 ? 'long_data' : 'string_data';

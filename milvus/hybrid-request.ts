@@ -42,7 +42,8 @@ export type HybridSearchFields = Partial<Pick<MilvusRequest<'HybridSearch'>, 'ra
 
 function intParam(name: string, raw: string, lo: number, hi: number): number {
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(n) || n < lo || n > hi) throw invalidParameter(`rank_params ${name} [${raw}] is invalid, it should be an integer in range [${lo}, ${hi}]`);
+  if (raw.trim() === '' || !Number.isInteger(n) || n < lo || n > hi)
+    throw invalidParameter(`rank_params ${name} [${raw}] is invalid, it should be an integer in range [${lo}, ${hi}]`);
   return n;
 }
 
@@ -55,11 +56,13 @@ export function parseRanker(strategyRaw: string | undefined, paramsRaw: string |
     } catch {
       throw invalidParameter(`rank_params params is not valid JSON: ${paramsRaw}`);
     }
-    if (typeof params !== 'object' || params === null || Array.isArray(params)) throw invalidParameter('rank_params params must be a JSON object');
+    if (typeof params !== 'object' || params === null || Array.isArray(params))
+      throw invalidParameter('rank_params params must be a JSON object');
   }
   if (strategy === 'rrf') {
     const k = params.k === undefined ? DEFAULT_RRF_K : Number(params.k);
-    if (typeof params.k === 'boolean' || !Number.isFinite(k) || k <= 0 || k >= 16384) throw invalidParameter(`the k of the rrf ranker must be a number in range (0, 16384), got ${JSON.stringify(params.k)}`);
+    if (typeof params.k === 'boolean' || !Number.isFinite(k) || k <= 0 || k >= 16384)
+      throw invalidParameter(`the k of the rrf ranker must be a number in range (0, 16384), got ${JSON.stringify(params.k)}`);
     return { strategy: 'rrf', k };
   }
   if (strategy === 'weighted') {
@@ -67,10 +70,15 @@ export function parseRanker(strategyRaw: string | undefined, paramsRaw: string |
     if (!Array.isArray(weights) || !weights.every((w) => typeof w === 'number' && Number.isFinite(w))) {
       throw invalidParameter('the weighted ranker needs params.weights, an array of numbers');
     }
-    if (weights.length !== subSearches) throw invalidParameter(`the weighted ranker has ${weights.length} weights for ${subSearches} search requests: give one weight per request`);
-    if (weights.some((w) => w < 0 || w > 1)) throw invalidParameter(`the weights of the weighted ranker must be in range [0, 1], got ${JSON.stringify(weights)}`);
+    if (weights.length !== subSearches)
+      throw invalidParameter(
+        `the weighted ranker has ${weights.length} weights for ${subSearches} search requests: give one weight per request`,
+      );
+    if (weights.some((w) => w < 0 || w > 1))
+      throw invalidParameter(`the weights of the weighted ranker must be in range [0, 1], got ${JSON.stringify(weights)}`);
     const norm = params.norm_score;
-    if (norm !== undefined && typeof norm !== 'boolean') throw invalidParameter(`norm_score of the weighted ranker must be a boolean, got ${JSON.stringify(norm)}`);
+    if (norm !== undefined && typeof norm !== 'boolean')
+      throw invalidParameter(`norm_score of the weighted ranker must be a boolean, got ${JSON.stringify(norm)}`);
     return { strategy: 'weighted', weights: weights as number[], normScore: norm ?? true };
   }
   throw invalidParameter(`unknown rank strategy ${JSON.stringify(strategyRaw)}: use rrf or weighted`);
@@ -79,7 +87,8 @@ export function parseRanker(strategyRaw: string | undefined, paramsRaw: string |
 export function prepareHybridSearch(schema: CollectionSchema, index: IndexRecord, req: HybridSearchFields): PreparedHybridSearch {
   const requests = req.requests ?? [];
   if (requests.length === 0) throw invalidParameter('hybrid search needs at least one search request in requests');
-  if (requests.length > MAX_SUB_SEARCHES) throw invalidParameter(`hybrid search takes at most ${MAX_SUB_SEARCHES} search requests, got ${requests.length}`);
+  if (requests.length > MAX_SUB_SEARCHES)
+    throw invalidParameter(`hybrid search takes at most ${MAX_SUB_SEARCHES} search requests, got ${requests.length}`);
   const outputFields = req.output_fields ?? [];
   const subs = requests.map((sub, i) => {
     try {
@@ -91,17 +100,24 @@ export function prepareHybridSearch(schema: CollectionSchema, index: IndexRecord
   });
   const nq = subs[0]!.nq;
   const odd = subs.findIndex((s) => s.nq !== nq);
-  if (odd >= 0) throw invalidParameter(`every search request of a hybrid search must have the same nq: requests[0] has ${nq}, requests[${odd}] has ${subs[odd]!.nq}`);
+  if (odd >= 0)
+    throw invalidParameter(
+      `every search request of a hybrid search must have the same nq: requests[0] has ${nq}, requests[${odd}] has ${subs[odd]!.nq}`,
+    );
   const kv = new Map((req.rank_params ?? []).map((p) => [p.key, String(p.value)] as const));
   const ranker = parseRanker(kv.get('strategy'), kv.get('params'), subs.length);
   const metric = subs[0]!.metric;
   if (ranker.strategy === 'weighted' && !ranker.normScore && metric === 'L2') {
-    throw invalidParameter('norm_score false is not supported with the L2 metric by Mishards: distances cannot be summed with similarities; use norm_score true');
+    throw invalidParameter(
+      'norm_score false is not supported with the L2 metric by Mishards: distances cannot be summed with similarities; use norm_score true',
+    );
   }
   if (!kv.has('limit')) throw invalidParameter('limit is not set in rank_params');
   const limit = intParam('limit', kv.get('limit')!, 1, MAX_TOPK);
   const offset = kv.has('offset') && kv.get('offset') !== '' ? intParam('offset', kv.get('offset')!, 0, MAX_TOPK) : 0;
-  if (limit + offset > MAX_TOPK) throw invalidParameter(`rank_params limit + offset [${limit + offset}] is invalid, it should be in range [1, ${MAX_TOPK}]`);
-  const roundDecimal = kv.has('round_decimal') && kv.get('round_decimal') !== '' ? intParam('round_decimal', kv.get('round_decimal')!, -1, 6) : -1;
+  if (limit + offset > MAX_TOPK)
+    throw invalidParameter(`rank_params limit + offset [${limit + offset}] is invalid, it should be in range [1, ${MAX_TOPK}]`);
+  const roundDecimal =
+    kv.has('round_decimal') && kv.get('round_decimal') !== '' ? intParam('round_decimal', kv.get('round_decimal')!, -1, 6) : -1;
   return { subs, ranker, limit, offset, roundDecimal, nq, metric, selection: subs[0]!.selection };
 }

@@ -22,8 +22,10 @@ type MilvusFullResponse<M extends MilvusMethod> = ServerResponse<MilvusServiceHa
  */
 export type MilvusResponse<M extends MilvusMethod> = Omit<MilvusFullResponse<M>, 'status'>;
 
-export type MilvusHandler<M extends MilvusMethod> =
-  (request: MilvusRequest<M>, call: grpc.ServerUnaryCall<MilvusRequest<M>, MilvusFullResponse<M>>) => Promise<MilvusResponse<M>>;
+export type MilvusHandler<M extends MilvusMethod> = (
+  request: MilvusRequest<M>,
+  call: grpc.ServerUnaryCall<MilvusRequest<M>, MilvusFullResponse<M>>,
+) => Promise<MilvusResponse<M>>;
 
 /** Handlers by method name; a method without one answers "unsupported". */
 export type MilvusHandlers = { [M in MilvusMethod]?: MilvusHandler<M> };

@@ -15,13 +15,18 @@ export function decodeQueryVectors(bytes: Uint8Array, dim: number): { queries: F
   }
   const ph = group.placeholders?.[0];
   if (!ph) throw invalidParameter('search request carries no query vectors');
-  if (ph.type !== 'FloatVector') throw invalidParameter(`query vectors of type ${ph.type} are not supported: the collection has a FloatVector field`);
+  if (ph.type !== 'FloatVector')
+    throw invalidParameter(`query vectors of type ${ph.type} are not supported: the collection has a FloatVector field`);
   const values = ph.values;
   if (values.length === 0) throw invalidParameter('search request carries no query vectors (nq = 0)');
   const queries = new Float32Array(values.length * dim);
   values.forEach((v, q) => {
     if (v.length !== dim * 4) {
-      throw new MilvusError('IllegalDimension', Code.ParameterInvalid, `vector dimension mismatch: query ${q} has dim ${v.length / 4}, the collection's vector field has dim ${dim}`);
+      throw new MilvusError(
+        'IllegalDimension',
+        Code.ParameterInvalid,
+        `vector dimension mismatch: query ${q} has dim ${v.length / 4}, the collection's vector field has dim ${dim}`,
+      );
     }
     for (let j = 0; j < dim; j++) {
       const x = v.readFloatLE(j * 4);

@@ -40,16 +40,23 @@ service.resolveAll();
 
 const isStatus = (type: protobuf.Type | null | undefined) => type?.fullName === STATUS_TYPE;
 
-const shapes = new Map<string, ReplyShape>(service.methodsArray.map((m) => {
-  const response = m.resolvedResponseType!;
-  const statusFields = response.fieldsArray.filter((f) => !f.repeated && !f.map && isStatus(f.resolvedType as protobuf.Type)).map((f) => f.name);
-  return [m.name, {
-    bare: isStatus(response),
-    streaming: Boolean(m.requestStream || m.responseStream),
-    statusFields,
-    failureFields: FILLED_ON_FAILURE[m.name] ?? {},
-  }];
-}));
+const shapes = new Map<string, ReplyShape>(
+  service.methodsArray.map((m) => {
+    const response = m.resolvedResponseType!;
+    const statusFields = response.fieldsArray
+      .filter((f) => !f.repeated && !f.map && isStatus(f.resolvedType as protobuf.Type))
+      .map((f) => f.name);
+    return [
+      m.name,
+      {
+        bare: isStatus(response),
+        streaming: Boolean(m.requestStream || m.responseStream),
+        statusFields,
+        failureFields: FILLED_ON_FAILURE[m.name] ?? {},
+      },
+    ];
+  }),
+);
 
 export function replyShape(method: string): ReplyShape {
   const shape = shapes.get(method);

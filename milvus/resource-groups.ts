@@ -18,8 +18,13 @@ export interface GroupNode {
 export const listResourceGroupsReply = (): MilvusResponse<'ListResourceGroups'> => ({ resource_groups: [DEFAULT_RESOURCE_GROUP] });
 
 /** DescribeResourceGroup: the live search nodes, and one replica of every loaded collection. */
-export function describeResourceGroupReply(name: string, liveNodes: GroupNode[], loadedCollections: string[]): MilvusResponse<'DescribeResourceGroup'> {
-  if (name !== DEFAULT_RESOURCE_GROUP) throw new MilvusError('UnexpectedError', Code.ResourceGroupNotFound, `resource group not found[rg=${name}]`);
+export function describeResourceGroupReply(
+  name: string,
+  liveNodes: GroupNode[],
+  loadedCollections: string[],
+): MilvusResponse<'DescribeResourceGroup'> {
+  if (name !== DEFAULT_RESOURCE_GROUP)
+    throw new MilvusError('UnexpectedError', Code.ResourceGroupNotFound, `resource group not found[rg=${name}]`);
   return {
     resource_group: {
       name,

@@ -81,26 +81,36 @@ const scalarKey: Partial<Record<DataType, string>> = {
 
 function placeholder(type: DataType): unknown {
   switch (type) {
-    case DataType.Bool: return false;
-    case DataType.VarChar: return '';
-    case DataType.JSON: return Buffer.from('{}');
-    case DataType.Array: return {};
-    case DataType.Int64: return '0';
-    default: return 0;
+    case DataType.Bool:
+      return false;
+    case DataType.VarChar:
+      return '';
+    case DataType.JSON:
+      return Buffer.from('{}');
+    case DataType.Array:
+      return {};
+    case DataType.Int64:
+      return '0';
+    default:
+      return 0;
   }
 }
 
 function encodeScalar(type: DataType, v: unknown, elementType?: DataType): unknown {
   switch (type) {
-    case DataType.Bool: return Boolean(v);
-    case DataType.Int64: return String(v);
-    case DataType.JSON: return Buffer.from(JSON.stringify(v));
+    case DataType.Bool:
+      return Boolean(v);
+    case DataType.Int64:
+      return String(v);
+    case DataType.JSON:
+      return Buffer.from(JSON.stringify(v));
     case DataType.Array: {
       const key = scalarKey[elementType!]!;
       const values = (v as unknown[]).map((e) => (elementType === DataType.Int64 ? String(e) : e));
       return { [key]: { data: values } };
     }
-    default: return v;
+    default:
+      return v;
   }
 }
 
@@ -118,16 +128,24 @@ export function encodeFieldsData(schema: CollectionSchema, hits: Hit[], sel: Out
   if (sel.dynamicKeys) {
     const meta = schema.fields.find((f) => f.isDynamic)!;
     const keys = sel.dynamicKeys;
-    out.push(encodeField(meta, hits, (h) => {
-      const col = h.segment.column(meta.name);
-      return pickDynamic(col ? readValue(col, h.row) : null, keys);
-    }));
+    out.push(
+      encodeField(meta, hits, (h) => {
+        const col = h.segment.column(meta.name);
+        return pickDynamic(col ? readValue(col, h.row) : null, keys);
+      }),
+    );
   }
   return out;
 }
 
 function encodeField(f: FieldSchema, hits: Hit[], value: (h: Hit) => unknown): FieldData {
-  const base = { type: dataTypeName(f.dataType), field_name: f.name, field_id: String(f.fieldId), is_dynamic: f.isDynamic, valid_data: [] as boolean[] };
+  const base = {
+    type: dataTypeName(f.dataType),
+    field_name: f.name,
+    field_id: String(f.fieldId),
+    is_dynamic: f.isDynamic,
+    valid_data: [] as boolean[],
+  };
   if (f.dataType === DataType.FloatVector) {
     const data = new Array<number>(hits.length * f.dim!);
     hits.forEach((h, i) => {
@@ -150,7 +168,5 @@ function encodeField(f: FieldSchema, hits: Hit[], value: (h: Hit) => unknown): F
 
 /** The `schema.IDs` message for a list of primary keys of one type. */
 export function encodeIds(pkType: DataType, pks: PrimaryKey[]): IDs {
-  return pkType === DataType.Int64
-    ? { int_id: { data: pks.map(String) } }
-    : { str_id: { data: pks as string[] } };
+  return pkType === DataType.Int64 ? { int_id: { data: pks.map(String) } } : { str_id: { data: pks as string[] } };
 }

@@ -7,7 +7,10 @@ import {
   isFloatingType,
   isStringType,
 } from '../core/schema.js';
-import type { CollectionSchema as CollectionSchemaMessageIn, CollectionSchema__Output } from '../proto/generated/milvus/proto/schema/CollectionSchema.js';
+import type {
+  CollectionSchema as CollectionSchemaMessageIn,
+  CollectionSchema__Output,
+} from '../proto/generated/milvus/proto/schema/CollectionSchema.js';
 import type { FieldSchema as FieldSchemaMessageIn } from '../proto/generated/milvus/proto/schema/FieldSchema.js';
 import type { ValueField, ValueField__Output } from '../proto/generated/milvus/proto/schema/ValueField.js';
 import { CollectionSchemaMessage } from './proto.js';
@@ -22,8 +25,16 @@ const MAX_ARRAY_CAPACITY = 4096;
 const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 const SUPPORTED_SCALARS = new Set<DataType>([
-  DataType.Bool, DataType.Int8, DataType.Int16, DataType.Int32, DataType.Int64,
-  DataType.Float, DataType.Double, DataType.VarChar, DataType.JSON, DataType.Array,
+  DataType.Bool,
+  DataType.Int8,
+  DataType.Int16,
+  DataType.Int32,
+  DataType.Int64,
+  DataType.Float,
+  DataType.Double,
+  DataType.VarChar,
+  DataType.JSON,
+  DataType.Array,
 ]);
 
 const dataTypeByName = DataType as unknown as Record<string, number>;
@@ -68,13 +79,21 @@ function defaultValueOf(v: ValueField__Output | null, type: DataType, field: str
   if (!v?.data) return undefined;
   const raw = v[v.data];
   switch (type) {
-    case DataType.Bool: return Boolean(raw);
+    case DataType.Bool:
+      return Boolean(raw);
     // long_data: a decimal string.
-    case DataType.Int64: return BigInt(raw as string);
-    case DataType.Int8: case DataType.Int16: case DataType.Int32:
-    case DataType.Float: case DataType.Double: return Number(raw);
-    case DataType.VarChar: return String(raw);
-    default: throw invalidParameter(`field ${field}: default values are not supported for ${dataTypeName(type)}`);
+    case DataType.Int64:
+      return BigInt(raw as string);
+    case DataType.Int8:
+    case DataType.Int16:
+    case DataType.Int32:
+    case DataType.Float:
+    case DataType.Double:
+      return Number(raw);
+    case DataType.VarChar:
+      return String(raw);
+    default:
+      throw invalidParameter(`field ${field}: default values are not supported for ${dataTypeName(type)}`);
   }
 }
 
@@ -116,7 +135,11 @@ export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string
       const dim = intParam(params, 'dim', name);
       if (dim === undefined) throw invalidParameter(`dimension is not defined in field type params of field ${name}`);
       if (dim < 2 || dim > MAX_DIM) {
-        throw new MilvusError('IllegalDimension', Code.ParameterInvalid, `invalid dimension: ${dim} of field ${name}. should be in range 2 ~ ${MAX_DIM}`);
+        throw new MilvusError(
+          'IllegalDimension',
+          Code.ParameterInvalid,
+          `invalid dimension: ${dim} of field ${name}. should be in range 2 ~ ${MAX_DIM}`,
+        );
       }
       field.dim = dim;
     } else if (!SUPPORTED_SCALARS.has(dataType)) {
@@ -124,8 +147,10 @@ export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string
     }
     if (isStringType(dataType) || (dataType === DataType.Array && parseDataType(f.element_type) === DataType.VarChar)) {
       const maxLength = intParam(params, 'max_length', name);
-      if (maxLength === undefined) throw invalidParameter(`type param(max_length) should be specified for the field(${name}) of collection ${collectionName}`);
-      if (maxLength <= 0 || maxLength > MAX_VARCHAR_LENGTH) throw invalidParameter(`the maximum length specified for the field(${name}) should be in (0, ${MAX_VARCHAR_LENGTH}]`);
+      if (maxLength === undefined)
+        throw invalidParameter(`type param(max_length) should be specified for the field(${name}) of collection ${collectionName}`);
+      if (maxLength <= 0 || maxLength > MAX_VARCHAR_LENGTH)
+        throw invalidParameter(`the maximum length specified for the field(${name}) should be in (0, ${MAX_VARCHAR_LENGTH}]`);
       field.maxLength = maxLength;
     }
     if (dataType === DataType.Array) {
@@ -135,7 +160,8 @@ export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string
       }
       const cap = intParam(params, 'max_capacity', name);
       if (cap === undefined) throw invalidParameter(`type param(max_capacity) should be specified for array field ${name}`);
-      if (cap <= 0 || cap > MAX_ARRAY_CAPACITY) throw invalidParameter(`the maximum capacity specified for array field ${name} should be in (0, ${MAX_ARRAY_CAPACITY}]`);
+      if (cap <= 0 || cap > MAX_ARRAY_CAPACITY)
+        throw invalidParameter(`the maximum capacity specified for array field ${name} should be in (0, ${MAX_ARRAY_CAPACITY}]`);
       field.elementType = elementType;
       field.maxCapacity = cap;
     }
@@ -162,7 +188,11 @@ export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string
 function validateSchemaShape(schema: CollectionSchema): void {
   const pks = schema.fields.filter((f) => f.isPrimaryKey);
   if (pks.length !== 1) {
-    throw invalidParameter(pks.length === 0 ? `primary key is not specified in collection ${schema.name}` : `there are more than one primary key in collection ${schema.name}`);
+    throw invalidParameter(
+      pks.length === 0
+        ? `primary key is not specified in collection ${schema.name}`
+        : `there are more than one primary key in collection ${schema.name}`,
+    );
   }
   const pk = pks[0]!;
   if (pk.dataType !== DataType.Int64 && pk.dataType !== DataType.VarChar) {
@@ -223,6 +253,7 @@ function encodeDefault(f: FieldSchema): ValueField | null {
   if (typeof v === 'string') return { string_data: v, data: 'string_data' };
   if (typeof v === 'bigint') return { long_data: v.toString(), data: 'long_data' };
   if (isIntegerType(f.dataType)) return { int_data: v, data: 'int_data' };
-  if (isFloatingType(f.dataType)) return f.dataType === DataType.Float ? { float_data: v, data: 'float_data' } : { double_data: v, data: 'double_data' };
+  if (isFloatingType(f.dataType))
+    return f.dataType === DataType.Float ? { float_data: v, data: 'float_data' } : { double_data: v, data: 'double_data' };
   return null;
 }

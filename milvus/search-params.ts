@@ -39,7 +39,11 @@ export function parseSearchParams(pairs: { key: string; value: string }[]): Pars
   const offset = kv.has('offset') && kv.get('offset') !== '' ? intParam('offset', kv.get('offset')) : 0;
   if (offset < 0) throw invalidParameter(`offset [${offset}] is invalid, it should not be negative`);
   if (topk + offset > MAX_TOPK) {
-    throw new MilvusError('IllegalTOPK', Code.ParameterInvalid, `topk + offset [${topk + offset}] is invalid, it should be in range [1, ${MAX_TOPK}]`);
+    throw new MilvusError(
+      'IllegalTOPK',
+      Code.ParameterInvalid,
+      `topk + offset [${topk + offset}] is invalid, it should be in range [1, ${MAX_TOPK}]`,
+    );
   }
   let nested: Record<string, unknown> = {};
   const rawParams = kv.get('params');
@@ -49,11 +53,14 @@ export function parseSearchParams(pairs: { key: string; value: string }[]): Pars
     } catch {
       throw invalidParameter(`search params is not valid JSON: ${rawParams}`);
     }
-    if (typeof nested !== 'object' || nested === null || Array.isArray(nested)) throw invalidParameter('search params must be a JSON object');
+    if (typeof nested !== 'object' || nested === null || Array.isArray(nested))
+      throw invalidParameter('search params must be a JSON object');
   }
   for (const unsupported of ['radius', 'range_filter', 'group_by_field']) {
     if ((kv.get(unsupported) ?? '') !== '' || nested[unsupported] !== undefined) {
-      throw invalidParameter(`${unsupported === 'group_by_field' ? 'grouping search' : 'range search'} (${unsupported}) is not supported by Mishards`);
+      throw invalidParameter(
+        `${unsupported === 'group_by_field' ? 'grouping search' : 'range search'} (${unsupported}) is not supported by Mishards`,
+      );
     }
   }
   const metricRaw = (kv.get('metric_type') || (nested.metric_type as string | undefined) || '').toUpperCase();

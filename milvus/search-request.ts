@@ -22,11 +22,17 @@ import { decodeTemplateValues } from './template-values.js';
  * What search and query read of their requests. grpc-js decodes every field; the REST layer
  * builds requests with just the fields it sets, so each may be absent.
  */
-export type SearchFields = Partial<Pick<MilvusRequest<'Search'>, 'placeholder_group' | 'search_params' | 'nq' | 'output_fields' | 'dsl' | 'expr_template_values'>>;
+export type SearchFields = Partial<
+  Pick<MilvusRequest<'Search'>, 'placeholder_group' | 'search_params' | 'nq' | 'output_fields' | 'dsl' | 'expr_template_values'>
+>;
 export type QueryFields = Partial<Pick<MilvusRequest<'Query'>, 'query_params' | 'output_fields' | 'expr' | 'expr_template_values'>>;
 
 /** Compiles a filter, turning its errors into Milvus invalid-parameter statuses. */
-export function compileFilterForRequest(schema: CollectionSchema, expr: string | undefined, templateValues: Record<string, unknown> | undefined): CompiledFilter {
+export function compileFilterForRequest(
+  schema: CollectionSchema,
+  expr: string | undefined,
+  templateValues: Record<string, unknown> | undefined,
+): CompiledFilter {
   try {
     return compileFilter(expr ?? '', schema, { templateValues });
   } catch (e) {
@@ -36,7 +42,11 @@ export function compileFilterForRequest(schema: CollectionSchema, expr: string |
 }
 
 /** Compiles a request's filter with its `expr_template_values`. */
-export function compileRequestFilter(schema: CollectionSchema, expr: string | undefined, templates: Record<string, TemplateValue__Output> | undefined): { filter: CompiledFilter; templateValues: Record<string, unknown> | undefined } {
+export function compileRequestFilter(
+  schema: CollectionSchema,
+  expr: string | undefined,
+  templates: Record<string, TemplateValue__Output> | undefined,
+): { filter: CompiledFilter; templateValues: Record<string, unknown> | undefined } {
   const templateValues = decodeTemplateValues(templates);
   return { filter: compileFilterForRequest(schema, expr, templateValues), templateValues };
 }
@@ -59,9 +69,14 @@ export function prepareSearch(schema: CollectionSchema, index: IndexRecord, req:
   }
   const metric = (params.metric ?? index.metricType) as MetricType;
   if (metric !== index.metricType) {
-    throw new MilvusError('IllegalMetricType', Code.ParameterInvalid, `metric type not match: invalid parameter[expected=${index.metricType}][actual=${metric}]`);
+    throw new MilvusError(
+      'IllegalMetricType',
+      Code.ParameterInvalid,
+      `metric type not match: invalid parameter[expected=${index.metricType}][actual=${metric}]`,
+    );
   }
-  if (!req.placeholder_group || req.placeholder_group.length === 0) throw invalidParameter('search by primary keys is not supported: send query vectors');
+  if (!req.placeholder_group || req.placeholder_group.length === 0)
+    throw invalidParameter('search by primary keys is not supported: send query vectors');
   const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
   if (req.nq && Number(req.nq) !== nq) throw invalidParameter(`nq (${req.nq}) does not match the number of query vectors (${nq})`);
   const selection = resolveOutputFields(schema, req.output_fields ?? [], true);
@@ -84,7 +99,8 @@ export function prepareQuery(schema: CollectionSchema, req: QueryFields): Prepar
   const kv = keyValueMap(req.query_params);
   const limit = kv.has('limit') ? Number(kv.get('limit')) : undefined;
   const offset = kv.has('offset') ? Number(kv.get('offset')) : 0;
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0 || limit > 16384)) throw invalidParameter(`limit [${kv.get('limit')}] is invalid, it should be in range [1, 16384]`);
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0 || limit > 16384))
+    throw invalidParameter(`limit [${kv.get('limit')}] is invalid, it should be in range [1, 16384]`);
   if (!Number.isInteger(offset) || offset < 0) throw invalidParameter(`offset [${kv.get('offset')}] is invalid`);
   const outputFields = (req.output_fields ?? []).map((s) => s.trim());
   const expr = String(req.expr ?? '');
@@ -93,14 +109,26 @@ export function prepareQuery(schema: CollectionSchema, req: QueryFields): Prepar
   if (countOnly && outputFields.length > 1) throw invalidParameter('count entities with other output fields is not supported');
   if (!countOnly && !expr.trim() && limit === undefined) throw invalidParameter('empty expression should be used with limit');
   return {
-    limit, offset, countOnly, filter, templateValues, outputFields,
+    limit,
+    offset,
+    countOnly,
+    filter,
+    templateValues,
+    outputFields,
     selection: countOnly ? undefined : resolveOutputFields(schema, outputFields, true),
   };
 }
 
 /** The response field of a `count(*)` query (in its decoded shape, which the REST layer reads). */
 export function countFieldData(count: number): FieldData__Output {
-  return { type: 'Int64', field_name: 'count(*)', field_id: '0', is_dynamic: false, scalars: { long_data: { data: [String(count)] } }, valid_data: [] };
+  return {
+    type: 'Int64',
+    field_name: 'count(*)',
+    field_id: '0',
+    is_dynamic: false,
+    scalars: { long_data: { data: [String(count)] } },
+    valid_data: [],
+  };
 }
 
 /** The named partitions, in the order named; an unknown name is an error. */

@@ -28,9 +28,10 @@ export interface ResultRows<Ids extends IDs = IDs, Field extends FieldData = Fie
  * The `SearchResultData` fields an answer fills in, typed as decoded (int64 counts as strings),
  * with the ids and output columns of the rows it was built from.
  */
-export type ResultData<Ids extends IDs = IDs, Field extends FieldData = FieldData> =
-  Pick<SearchResultData__Output, 'num_queries' | 'top_k' | 'scores' | 'topks' | 'output_fields' | 'primary_field_name'>
-  & { ids: Ids; fields_data: Field[] };
+export type ResultData<Ids extends IDs = IDs, Field extends FieldData = FieldData> = Pick<
+  SearchResultData__Output,
+  'num_queries' | 'top_k' | 'scores' | 'topks' | 'output_fields' | 'primary_field_name'
+> & { ids: Ids; fields_data: Field[] };
 
 export interface ResultShape {
   schema: CollectionSchema;
@@ -41,7 +42,10 @@ export interface ResultShape {
   roundDecimal: number;
 }
 
-export function searchResultData<Ids extends IDs, Field extends FieldData>(shape: ResultShape, rows: ResultRows<Ids, Field>): ResultData<Ids, Field> {
+export function searchResultData<Ids extends IDs, Field extends FieldData>(
+  shape: ResultShape,
+  rows: ResultRows<Ids, Field>,
+): ResultData<Ids, Field> {
   const { roundDecimal } = shape;
   return {
     num_queries: String(shape.nq),
@@ -56,11 +60,20 @@ export function searchResultData<Ids extends IDs, Field extends FieldData>(shape
 }
 
 /** The wire columns of in-process hits, scored by their own scores unless others (fused ones) are given. */
-export function hitRows(schema: CollectionSchema, selection: OutputSelection, hits: Hit[], topks: number[], scores = hits.map((h) => h.score)): ResultRows {
+export function hitRows(
+  schema: CollectionSchema,
+  selection: OutputSelection,
+  hits: Hit[],
+  topks: number[],
+  scores = hits.map((h) => h.score),
+): ResultRows {
   return {
     topks,
     scores,
-    ids: encodeIds(primaryField(schema).dataType, hits.map((h) => h.pk)),
+    ids: encodeIds(
+      primaryField(schema).dataType,
+      hits.map((h) => h.pk),
+    ),
     fieldsData: encodeFieldsData(schema, hits, selection),
   };
 }

@@ -59,7 +59,8 @@ function checkSystemInfoRequest(request: string): void {
   }
   const metricType = (parsed as Record<string, unknown> | null)?.metric_type;
   if (typeof metricType !== 'string') throw invalidParameter('metric_type not found in request');
-  if (metricType !== SYSTEM_INFO_METRIC) throw new MilvusError('UnexpectedError', Code.MetricNotFound, `metric not found[metric=${metricType}]`);
+  if (metricType !== SYSTEM_INFO_METRIC)
+    throw new MilvusError('UnexpectedError', Code.MetricNotFound, `metric not found[metric=${metricType}]`);
 }
 
 function hardware(node: TopologyNode) {
@@ -104,7 +105,13 @@ function componentInfos(node: TopologyNode, deployMode: string) {
     error_reason: node.error ?? '',
     name: componentName(node),
     hardware_infos: hms,
-    system_info: { system_version: MILVUS_COMPAT_VERSION, deploy_mode: deployMode, build_version: MILVUS_COMPAT_VERSION, build_time: '', used_go_version: '' },
+    system_info: {
+      system_version: MILVUS_COMPAT_VERSION,
+      deploy_mode: deployMode,
+      build_version: MILVUS_COMPAT_VERSION,
+      build_time: '',
+      used_go_version: '',
+    },
     created_time: started,
     updated_time: started,
     type: node.role,
@@ -131,7 +138,10 @@ function systemInfoReply(nodes: TopologyNode[], self: TopologyNode): MilvusRespo
 }
 
 /** GetMetrics: checks the request, then describes the nodes `topology` lists (`self` answers). */
-export async function getMetricsReply(request: string, topology: () => Promise<{ nodes: TopologyNode[]; self: TopologyNode }>): Promise<MilvusResponse<'GetMetrics'>> {
+export async function getMetricsReply(
+  request: string,
+  topology: () => Promise<{ nodes: TopologyNode[]; self: TopologyNode }>,
+): Promise<MilvusResponse<'GetMetrics'>> {
   checkSystemInfoRequest(request);
   const { nodes, self } = await topology();
   return systemInfoReply(nodes, self);

@@ -16,22 +16,35 @@ export function decodeTemplateValues(map: Record<string, TemplateValue__Output> 
 
 function templateValue(v: TemplateValue__Output, name: string): unknown {
   switch (v?.val) {
-    case 'bool_val': return Boolean(v.bool_val);
-    case 'int64_val': return BigInt(v.int64_val!);
-    case 'float_val': return Number(v.float_val);
-    case 'string_val': return String(v.string_val);
-    case 'array_val': return templateArray(v.array_val, name);
-    default: throw invalidParameter(`template value ${name} has an unsupported type`);
+    case 'bool_val':
+      return Boolean(v.bool_val);
+    case 'int64_val':
+      return BigInt(v.int64_val!);
+    case 'float_val':
+      return Number(v.float_val);
+    case 'string_val':
+      return String(v.string_val);
+    case 'array_val':
+      return templateArray(v.array_val, name);
+    default:
+      throw invalidParameter(`template value ${name} has an unsupported type`);
   }
 }
 
 function templateArray(a: TemplateArrayValue__Output | null | undefined, name: string): unknown[] {
   switch (a?.data) {
-    case 'long_data': return (a.long_data?.data ?? []).map((x) => BigInt(x));
-    case 'array_data': return (a.array_data?.data ?? []).map((x) => templateArray(x, name));
-    case 'json_data': return (a.json_data?.data ?? []).map((x) => JSON.parse(x.toString('utf8')));
-    case 'bool_data': case 'double_data': case 'string_data': return a[a.data]?.data ?? [];
-    default: throw invalidParameter(`template value ${name} has an unsupported array type`);
+    case 'long_data':
+      return (a.long_data?.data ?? []).map((x) => BigInt(x));
+    case 'array_data':
+      return (a.array_data?.data ?? []).map((x) => templateArray(x, name));
+    case 'json_data':
+      return (a.json_data?.data ?? []).map((x) => JSON.parse(x.toString('utf8')));
+    case 'bool_data':
+    case 'double_data':
+    case 'string_data':
+      return a[a.data]?.data ?? [];
+    default:
+      throw invalidParameter(`template value ${name} has an unsupported array type`);
   }
 }
 

@@ -36,8 +36,9 @@ export interface SegmentSource {
 }
 
 /** Ids of the collections a node holds segments of. */
-export const servedCollectionIds = (source: SegmentSource): string[] =>
-  [...new Set(source.list().map((s) => String(s.segment.collectionId)))];
+export const servedCollectionIds = (source: SegmentSource): string[] => [
+  ...new Set(source.list().map((s) => String(s.segment.collectionId))),
+];
 
 /** Raised when a request names a segment this node has not loaded. */
 export class SegmentNotLoadedError extends MilvusError {
@@ -47,7 +48,10 @@ export class SegmentNotLoadedError extends MilvusError {
 }
 
 const ok = { code: 0, reason: '' };
-const statusOf = (e: unknown) => ({ code: e instanceof MilvusError ? e.code : Code.ServiceInternal, reason: e instanceof Error ? e.message : String(e) });
+const statusOf = (e: unknown) => ({
+  code: e instanceof MilvusError ? e.code : Code.ServiceInternal,
+  reason: e instanceof Error ? e.message : String(e),
+});
 
 const compile = (schema: CollectionSchema, expr: string, templatesJson: string) =>
   compileFilterForRequest(schema, expr, templateValuesFromJson(templatesJson));
@@ -59,12 +63,22 @@ function inPartitions(segments: Segment[], partitionIds: string[]): Segment[] {
 }
 
 /** A partial answer: unrounded scores (the coordinator merges them) and each row's write timestamp. */
-function encodeResult(schema: CollectionSchema, perQuery: Hit[][], outputFields: string[], topk: number): { result: Buffer; timestamps: number[] } {
+function encodeResult(
+  schema: CollectionSchema,
+  perQuery: Hit[][],
+  outputFields: string[],
+  topk: number,
+): { result: Buffer; timestamps: number[] } {
   const hits = perQuery.flat();
   const selection = resolveOutputFields(schema, outputFields, true);
   const data = searchResultData(
     { schema, selection, nq: perQuery.length, topK: topk, roundDecimal: -1 },
-    hitRows(schema, selection, hits, perQuery.map((q) => q.length)),
+    hitRows(
+      schema,
+      selection,
+      hits,
+      perQuery.map((q) => q.length),
+    ),
   );
   return { result: SearchResultDataMessage.encode(data), timestamps: hits.map((h) => h.ts) };
 }
@@ -73,27 +87,38 @@ function encodeResult(schema: CollectionSchema, perQuery: Hit[][], outputFields:
 type Answer<M extends DataNodeMethod> = Omit<DataNodeResponse<M>, 'status'>;
 
 /** grpc-js implementation of mishards.data.DataNode over a segment source. */
-export function dataNodeImplementation(source: SegmentSource, engine: VectorEngine, meter: ResourceMeter, log: Logger, metrics?: RpcMetrics): DataNodeHandlers {
-  const unary = <M extends DataNodeMethod>(name: M, fn: (req: DataNodeRequest<M>) => Promise<Answer<M>>): grpc.handleUnaryCall<DataNodeRequest<M>, DataNodeResponse<M>> => (call, cb) => {
-    const done = metrics?.start('DataNode', name);
-    // A span per request, child of the coordinator's `search_<target>` span.
-    const parent = contextFromMetadata(call.metadata);
-    const span = tracer.startSpan(`data_node.${name}`, {}, parent);
-    const run = context.with(trace.setSpan(parent, span), () => fn(call.request));
-    void run.finally(() => span.end()).catch(() => undefined);
-    run.then(
-      (res) => {
-        done?.(0);
-        cb(null, { status: ok, ...res });
-      },
-      (e) => {
-        if (!(e instanceof MilvusError)) log.error({ err: e, method: name }, 'internal request failed');
-        const status = statusOf(e);
-        done?.(status.code);
-        cb(null, { status });
-      },
-    );
-  };
+export function dataNodeImplementation(
+  source: SegmentSource,
+  engine: VectorEngine,
+  meter: ResourceMeter,
+  log: Logger,
+  metrics?: RpcMetrics,
+): DataNodeHandlers {
+  const unary =
+    <M extends DataNodeMethod>(
+      name: M,
+      fn: (req: DataNodeRequest<M>) => Promise<Answer<M>>,
+    ): grpc.handleUnaryCall<DataNodeRequest<M>, DataNodeResponse<M>> =>
+    (call, cb) => {
+      const done = metrics?.start('DataNode', name);
+      // A span per request, child of the coordinator's `search_<target>` span.
+      const parent = contextFromMetadata(call.metadata);
+      const span = tracer.startSpan(`data_node.${name}`, {}, parent);
+      const run = context.with(trace.setSpan(parent, span), () => fn(call.request));
+      void run.finally(() => span.end()).catch(() => undefined);
+      run.then(
+        (res) => {
+          done?.(0);
+          cb(null, { status: ok, ...res });
+        },
+        (e) => {
+          if (!(e instanceof MilvusError)) log.error({ err: e, method: name }, 'internal request failed');
+          const status = statusOf(e);
+          done?.(status.code);
+          cb(null, { status });
+        },
+      );
+    };
   return {
     LoadSegments: unary('LoadSegments', async (req) => {
       const r = await source.load(req.collection_name, req.segment_ids.map(Number));
@@ -117,19 +142,36 @@ export function dataNodeImplementation(source: SegmentSource, engine: VectorEngi
     SearchSegments: unary('SearchSegments', async (req) => {
       const schema = await source.schema(req.collection_name);
       const vector = vectorField(schema);
-      const segments = inPartitions(await source.segments(req.collection_name, req.segment_ids.map(Number), req.include_growing, req.covered_segment_ids.map(Number)), req.partition_ids);
+      const segments = inPartitions(
+        await source.segments(req.collection_name, req.segment_ids.map(Number), req.include_growing, req.covered_segment_ids.map(Number)),
+        req.partition_ids,
+      );
       const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
       const topk = Number(req.topk);
-      const params = parseSearchParams([{ key: 'topk', value: String(topk) }, { key: 'params', value: req.params_json || '{}' }]);
-      const perQuery = await searchSegments(segments, {
-        queries, nq, k: topk, metric: req.metric_type as MetricType, params: params.engine,
-        filter: compile(schema, req.filter, req.template_values_json),
-      }, engine);
+      const params = parseSearchParams([
+        { key: 'topk', value: String(topk) },
+        { key: 'params', value: req.params_json || '{}' },
+      ]);
+      const perQuery = await searchSegments(
+        segments,
+        {
+          queries,
+          nq,
+          k: topk,
+          metric: req.metric_type as MetricType,
+          params: params.engine,
+          filter: compile(schema, req.filter, req.template_values_json),
+        },
+        engine,
+      );
       return encodeResult(schema, perQuery, req.output_fields, topk);
     }),
     QuerySegments: unary('QuerySegments', async (req) => {
       const schema = await source.schema(req.collection_name);
-      const segments = inPartitions(await source.segments(req.collection_name, req.segment_ids.map(Number), req.include_growing, req.covered_segment_ids.map(Number)), req.partition_ids);
+      const segments = inPartitions(
+        await source.segments(req.collection_name, req.segment_ids.map(Number), req.include_growing, req.covered_segment_ids.map(Number)),
+        req.partition_ids,
+      );
       const rows = queryRows(segments, compile(schema, req.filter, req.template_values_json));
       if (req.count_only) return { count: String(rows.length) };
       rows.sort((a, b) => comparePks(a.pk, b.pk));

@@ -11,7 +11,9 @@ import { serviceAt } from './grpc-service.js';
  */
 const deps = join(dirname(createRequire(import.meta.url).resolve('@grpc/grpc-js-xds/package.json')), 'deps');
 
-export const ENVOY_PROTO_INCLUDE_DIRS: readonly string[] = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) => join(deps, d));
+export const ENVOY_PROTO_INCLUDE_DIRS: readonly string[] = ['envoy-api', 'xds', 'googleapis', 'protoc-gen-validate'].map((d) =>
+  join(deps, d),
+);
 
 /**
  * How Envoy's messages look in JS: field names as in the protos (snake_case, as in Envoy's

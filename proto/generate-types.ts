@@ -25,7 +25,11 @@ export const GENERATED_DIR = path.join(PROTO_DIR, 'generated');
 const DATA_NODE_PROTO = 'mishards/data_node.proto';
 
 /** Serialized inside Milvus messages (bytes fields), decoded by milvus/proto.ts. */
-const CARRIED_AS_BYTES = ['milvus.proto.common.PlaceholderGroup', 'milvus.proto.schema.CollectionSchema', 'milvus.proto.schema.SearchResultData'];
+const CARRIED_AS_BYTES = [
+  'milvus.proto.common.PlaceholderGroup',
+  'milvus.proto.schema.CollectionSchema',
+  'milvus.proto.schema.SearchResultData',
+];
 
 const require = createRequire(import.meta.url);
 
@@ -87,10 +91,23 @@ export function generateTypes(outDir: string): void {
     writeFileSync(milvusJson, JSON.stringify(prune(milvusDescriptor, '', reachable(root, MILVUS_SERVICE, CARRIED_AS_BYTES))));
     rmSync(outDir, { recursive: true, force: true });
     const bin = path.join(path.dirname(require.resolve('@grpc/proto-loader/package.json')), 'build/bin/proto-loader-gen-types.js');
-    execFileSync(process.execPath, [
-      bin, ...generatorFlags(), '--includeComments', '--grpcLib=@grpc/grpc-js', '--importFileExtension=.js',
-      '-I', '.', '-O', outDir, milvusJson, DATA_NODE_PROTO,
-    ], { cwd: PROTO_DIR, stdio: ['ignore', 'inherit', 'inherit'] });
+    execFileSync(
+      process.execPath,
+      [
+        bin,
+        ...generatorFlags(),
+        '--includeComments',
+        '--grpcLib=@grpc/grpc-js',
+        '--importFileExtension=.js',
+        '-I',
+        '.',
+        '-O',
+        outDir,
+        milvusJson,
+        DATA_NODE_PROTO,
+      ],
+      { cwd: PROTO_DIR, stdio: ['ignore', 'inherit', 'inherit'] },
+    );
     // The generator names each root file after its input with .proto replaced, which a JSON input has not.
     renameSync(path.join(outDir, 'milvus.json'), path.join(outDir, 'milvus.ts'));
   } finally {

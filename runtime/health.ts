@@ -22,7 +22,10 @@ export class HealthState {
   private readonly watchers = new Map<grpc.ServerWritableStream<{ service: string }, { status: string }>, boolean>();
 
   /** `servedBy`: the process's gRPC address, once bound. */
-  constructor(serviceNames: string[], private readonly servedBy: () => string = () => '') {
+  constructor(
+    serviceNames: string[],
+    private readonly servedBy: () => string = () => '',
+  ) {
     this.known = new Set(['', ...serviceNames]);
   }
 

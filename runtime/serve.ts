@@ -32,7 +32,10 @@ export async function serveNode(o: ServeOptions): Promise<RunningNode> {
   let address = '';
   const server = createGrpcServer();
   for (const [definition, implementation] of o.services) server.addService(definition, implementation);
-  const health = new HealthState(o.services.map(([definition]) => serviceName(definition)), () => address);
+  const health = new HealthState(
+    o.services.map(([definition]) => serviceName(definition)),
+    () => address,
+  );
   server.addService(HealthService.service, health.implementation());
   const grpcAddr = await bindGrpc(server, o.host, o.port);
   address = grpcAddr;

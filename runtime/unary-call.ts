@@ -1,7 +1,10 @@
 import * as grpc from '@grpc/grpc-js';
 
 /** What a unary call needs of a method's definition (a generated client's method, unbound). */
-export type UnaryMethodDefinition<Request, Response> = Pick<grpc.MethodDefinition<Request, Response>, 'path' | 'requestSerialize' | 'responseDeserialize'>;
+export type UnaryMethodDefinition<Request, Response> = Pick<
+  grpc.MethodDefinition<Request, Response>,
+  'path' | 'requestSerialize' | 'responseDeserialize'
+>;
 
 export interface UnaryCallOptions {
   deadline: Date | number;
@@ -11,15 +14,27 @@ export interface UnaryCallOptions {
 }
 
 /** One unary call through `client`, typed by the method's definition. */
-export function unaryCall<Request, Response>(client: grpc.Client, method: UnaryMethodDefinition<Request, Response>, request: Request, o: UnaryCallOptions): Promise<Response> {
+export function unaryCall<Request, Response>(
+  client: grpc.Client,
+  method: UnaryMethodDefinition<Request, Response>,
+  request: Request,
+  o: UnaryCallOptions,
+): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
     const onAbort = () => call.cancel();
-    const call = client.makeUnaryRequest(method.path, method.requestSerialize, method.responseDeserialize, request, o.metadata ?? new grpc.Metadata(), { deadline: o.deadline },
+    const call = client.makeUnaryRequest(
+      method.path,
+      method.requestSerialize,
+      method.responseDeserialize,
+      request,
+      o.metadata ?? new grpc.Metadata(),
+      { deadline: o.deadline },
       (err, res) => {
         o.signal?.removeEventListener('abort', onAbort);
         if (err) reject(err);
         else resolve(res!);
-      });
+      },
+    );
     if (o.signal?.aborted) call.cancel();
     else o.signal?.addEventListener('abort', onAbort, { once: true });
   });

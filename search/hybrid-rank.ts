@@ -14,9 +14,7 @@ import type { MetricType } from '../engine/engine.js';
  * paged with [offset, offset + limit).
  */
 
-export type Ranker =
-  | { strategy: 'rrf'; k: number }
-  | { strategy: 'weighted'; weights: number[]; normScore: boolean };
+export type Ranker = { strategy: 'rrf'; k: number } | { strategy: 'weighted'; weights: number[]; normScore: boolean };
 
 export interface RankedItem<K extends bigint | string> {
   key: K;
@@ -35,10 +33,14 @@ export interface FusedHit<K extends bigint | string> {
 /** Maps a metric's score onto [0, 1], larger better. */
 export function normalizeScore(metric: MetricType, s: number): number {
   switch (metric) {
-    case 'IP': return 0.5 + Math.atan(s) / Math.PI;
-    case 'COSINE': return (1 + s) / 2;
-    case 'L2': return 1 - (2 * Math.atan(s)) / Math.PI;
-    default: throw new Error(`no normalization for metric ${String(metric)}`);
+    case 'IP':
+      return 0.5 + Math.atan(s) / Math.PI;
+    case 'COSINE':
+      return (1 + s) / 2;
+    case 'L2':
+      return 1 - (2 * Math.atan(s)) / Math.PI;
+    default:
+      throw new Error(`no normalization for metric ${String(metric)}`);
   }
 }
 
@@ -61,9 +63,10 @@ export function fuseRankings<K extends bigint | string>(
       // A key appears once per sub-search; should a list repeat one, its best rank counts.
       if (seen.has(item.key)) return;
       seen.add(item.key);
-      const contribution = ranker.strategy === 'rrf'
-        ? 1 / (ranker.k + pos + 1)
-        : ranker.weights[i]! * (ranker.normScore ? normalizeScore(metric, item.score) : item.score);
+      const contribution =
+        ranker.strategy === 'rrf'
+          ? 1 / (ranker.k + pos + 1)
+          : ranker.weights[i]! * (ranker.normScore ? normalizeScore(metric, item.score) : item.score);
       const prev = fused.get(item.key);
       if (prev) prev.score += contribution;
       else fused.set(item.key, { key: item.key, score: contribution, list: i, pos });
@@ -95,10 +98,20 @@ export interface FusedQueries<T> {
  * query q, whatever a hit is to the caller; `rank` gives its key and its own score. Each fused
  * hit is the hit of the sub-search that found it first (its row gives the output fields).
  */
-export function fuseQueries<T, K extends bigint | string>(perSub: T[][][], plan: FusionPlan, rank: (hit: T) => RankedItem<K>): FusedQueries<T> {
+export function fuseQueries<T, K extends bigint | string>(
+  perSub: T[][][],
+  plan: FusionPlan,
+  rank: (hit: T) => RankedItem<K>,
+): FusedQueries<T> {
   const out: FusedQueries<T> = { hits: [], scores: [], topks: [] };
   for (let q = 0; q < plan.nq; q++) {
-    const fused = fuseRankings(perSub.map((lists) => lists[q]!.map(rank)), plan.ranker, plan.metric, plan.limit, plan.offset);
+    const fused = fuseRankings(
+      perSub.map((lists) => lists[q]!.map(rank)),
+      plan.ranker,
+      plan.metric,
+      plan.limit,
+      plan.offset,
+    );
     for (const f of fused) {
       out.hits.push(perSub[f.list]![q]![f.pos]!);
       out.scores.push(f.score);

@@ -76,7 +76,13 @@ function exactIndex(seg: Segment, metric: MetricType, engine: VectorEngine): Pro
 /** Searches segments concurrently and merges per query (duplicates resolved, best k). */
 export async function searchSegments(segments: Segment[], plan: SearchPlan, engine: VectorEngine): Promise<Hit[][]> {
   const perSegment = await Promise.all(segments.map((s) => searchSegment(s, plan, engine)));
-  return Array.from({ length: plan.nq }, (_, q) => mergeHits(perSegment.map((r) => r[q]!), plan.k, plan.metric));
+  return Array.from({ length: plan.nq }, (_, q) =>
+    mergeHits(
+      perSegment.map((r) => r[q]!),
+      plan.k,
+      plan.metric,
+    ),
+  );
 }
 
 /** Rows matching a filter across segments, one per primary key (the newest write). */

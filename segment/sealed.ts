@@ -2,7 +2,15 @@ import type { Column, PrimaryKey } from '../core/columns.js';
 import { DataType, type CollectionSchema, primaryField, vectorField } from '../core/schema.js';
 import type { VectorEngine, VectorIndex } from '../engine/engine.js';
 import { sharedFloat32 } from '../engine/index.js';
-import { indexDir, readDeletes, readIndexManifest, readSegment, SegmentFileError, type IndexManifest, type SegmentManifest } from '../storage/segment-files.js';
+import {
+  indexDir,
+  readDeletes,
+  readIndexManifest,
+  readSegment,
+  SegmentFileError,
+  type IndexManifest,
+  type SegmentManifest,
+} from '../storage/segment-files.js';
 import { Segment } from './segment.js';
 
 /**

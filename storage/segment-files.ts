@@ -39,13 +39,15 @@ export interface IndexManifest {
 
 /** An error that names the segment whose files are missing or unreadable. */
 export class SegmentFileError extends Error {
-  constructor(readonly segmentId: number, message: string) {
+  constructor(
+    readonly segmentId: number,
+    message: string,
+  ) {
     super(`segment ${segmentId}: ${message}`);
   }
 }
 
-export const segmentPath = (collectionId: number, partitionId: number, segmentId: number) =>
-  `${collectionId}/${partitionId}/${segmentId}`;
+export const segmentPath = (collectionId: number, partitionId: number, segmentId: number) => `${collectionId}/${partitionId}/${segmentId}`;
 
 export async function writeSegment(root: string, m: SegmentManifest, columns: Map<string, Column>, ts: Float64Array): Promise<string> {
   const rel = segmentPath(m.collectionId, m.partitionId, m.id);
@@ -97,7 +99,8 @@ export async function readSegment(root: string, rel: string, segmentId: number):
   } catch (e) {
     throw new SegmentFileError(segmentId, (e as Error).message);
   }
-  if (decoded.rows !== manifest.rows) throw new SegmentFileError(segmentId, `data.msc holds ${decoded.rows} rows, segment.json says ${manifest.rows}`);
+  if (decoded.rows !== manifest.rows)
+    throw new SegmentFileError(segmentId, `data.msc holds ${decoded.rows} rows, segment.json says ${manifest.rows}`);
   const tsCol = decoded.columns.get(TS_COLUMN);
   if (!tsCol) throw new SegmentFileError(segmentId, 'data.msc has no timestamp column');
   decoded.columns.delete(TS_COLUMN);
@@ -171,7 +174,11 @@ export async function syncDeletes(root: string, rel: string): Promise<void> {
  * Reads delete records from byte `from` on; returns them with the offset to continue from.
  * A torn tail (an append in progress) is left for the next read.
  */
-export async function readDeletes(root: string, rel: string, from: number): Promise<{ records: { ts: number; pks: PrimaryKey[] }[]; next: number }> {
+export async function readDeletes(
+  root: string,
+  rel: string,
+  from: number,
+): Promise<{ records: { ts: number; pks: PrimaryKey[] }[]; next: number }> {
   const path = join(root, rel, 'deletes.log');
   // Readers call this for every segment of every search, and the log rarely changes (most
   // segments have none): a synchronous stat that reports a missing file without throwing

@@ -92,7 +92,6 @@ export class WriteAheadLog {
     await syncDir(this.dir);
   }
 
-
   /**
    * Appends a record, assigning it the next LSN synchronously (so LSN order is call order),
    * and resolves once it is durable.

@@ -32,14 +32,25 @@ function score(metric: Metric, a: number[], b: number[]): number {
   return s;
 }
 
-interface Sub { q: number[]; limit: number; tag?: number }
+interface Sub {
+  q: number[];
+  limit: number;
+  tag?: number;
+}
 
 /** Brute force: each sub-search's best `limit`, then the fusion by hand. */
-function expected(metric: Metric, subs: Sub[], ranker: { rrf: number } | { weights: number[] }, limit: number, offset: number): { id: string; score: number }[] {
+function expected(
+  metric: Metric,
+  subs: Sub[],
+  ranker: { rrf: number } | { weights: number[] },
+  limit: number,
+  offset: number,
+): { id: string; score: number }[] {
   const norm = (s: number) => (metric === 'L2' ? 1 - (2 * Math.atan(s)) / Math.PI : 0.5 + Math.atan(s) / Math.PI);
   const fused = new Map<number, number>();
   subs.forEach((sub, i) => {
-    const hits = rows.filter((r) => sub.tag === undefined || r.tag === sub.tag)
+    const hits = rows
+      .filter((r) => sub.tag === undefined || r.tag === sub.tag)
       .map((r) => ({ id: r.id, s: score(metric, sub.q, r.vector) }))
       .sort((a, b) => (metric === 'L2' ? a.s - b.s : b.s - a.s))
       .slice(0, sub.limit);
@@ -48,7 +59,10 @@ function expected(metric: Metric, subs: Sub[], ranker: { rrf: number } | { weigh
       fused.set(h.id, (fused.get(h.id) ?? 0) + add);
     });
   });
-  return [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(offset, offset + limit).map(([id, s]) => ({ id: String(id), score: s }));
+  return [...fused.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(offset, offset + limit)
+    .map(([id, s]) => ({ id: String(id), score: s }));
 }
 
 const targets: [string, string[]][] = [
@@ -63,7 +77,19 @@ describe.each(targets)('HybridSearch against %s', (target, command) => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mishards-hybrid-'));
-    proc = await startMishards([...command, '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--meta', `sqlite:${join(dir, 'meta.sqlite')}`, '--seal-rows', '100']);
+    proc = await startMishards([
+      ...command,
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--data-dir',
+      dir,
+      '--meta',
+      `sqlite:${join(dir, 'meta.sqlite')}`,
+      '--seal-rows',
+      '100',
+    ]);
     client = new MilvusClient({ address: proc.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
     await client.connectPromise;
     for (const metric of ['L2', 'IP'] as const) {
@@ -78,7 +104,9 @@ describe.each(targets)('HybridSearch against %s', (target, command) => {
         ],
       });
       expect(created.error_code).toBe('Success');
-      expect((await client.createIndex({ collection_name: name, field_name: 'vector', index_type: 'FLAT', metric_type: metric })).error_code).toBe('Success');
+      expect(
+        (await client.createIndex({ collection_name: name, field_name: 'vector', index_type: 'FLAT', metric_type: metric })).error_code,
+      ).toBe('Success');
       await client.loadCollectionSync({ collection_name: name });
       // In batches, so some rows are sealed (and, in the cluster, served by readers) and some growing.
       for (let start = 0; start < ROWS; start += 60) {
@@ -94,10 +122,18 @@ describe.each(targets)('HybridSearch against %s', (target, command) => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const subs: Sub[] = [{ q: query(1), limit: 20 }, { q: query(2), limit: 15, tag: 1 }];
-  const sdkRequests = (s: Sub[]) => s.map((sub) => ({
-    data: sub.q, anns_field: 'vector', limit: sub.limit, params: {}, ...(sub.tag === undefined ? {} : { expr: `tag == ${sub.tag}` }),
-  }));
+  const subs: Sub[] = [
+    { q: query(1), limit: 20 },
+    { q: query(2), limit: 15, tag: 1 },
+  ];
+  const sdkRequests = (s: Sub[]) =>
+    s.map((sub) => ({
+      data: sub.q,
+      anns_field: 'vector',
+      limit: sub.limit,
+      params: {},
+      ...(sub.tag === undefined ? {} : { expr: `tag == ${sub.tag}` }),
+    }));
   const check = (res: any, want: { id: string; score: number }[]) => {
     expect(res.status.error_code).toBe('Success');
     expect(res.results.map((r: any) => r.id)).toEqual(want.map((w) => w.id));
@@ -153,7 +189,10 @@ describe.each(targets)('HybridSearch against %s', (target, command) => {
     });
     expect(res.status.error_code).toBe('Success');
     expect(res.results).toHaveLength(2);
-    for (const [q, [first, second]] of [[0, [3, 5]], [1, [4, 6]]] as const) {
+    for (const [q, [first, second]] of [
+      [0, [3, 5]],
+      [1, [4, 6]],
+    ] as const) {
       const want = expectedNotZero('IP', query(first), query(second));
       expect(res.results[q].map((r: any) => r.id)).toEqual(want.map((w) => w.id));
       for (const [i, r] of res.results[q].entries()) expect(r.score).toBeCloseTo(want[i]!.score, 6);
@@ -180,9 +219,24 @@ describe.each(targets)('HybridSearch against %s', (target, command) => {
   });
 
   it.runIf(target !== 'the writer')('serves REST /v2/vectordb/entities/hybrid_search with the same answers', async () => {
-    const post = async (body: unknown) => (await fetch(`http://${proc.addresses.http}/v2/vectordb/entities/hybrid_search`, { method: 'POST', body: JSON.stringify(body) })).json() as Promise<any>;
-    const search = subs.map((s) => ({ data: [s.q], annsField: 'vector', limit: s.limit, ...(s.tag === undefined ? {} : { filter: `tag == ${s.tag}` }) }));
-    const rrf = await post({ collectionName: 'hybrid_l2', search, rerank: { strategy: 'rrf', params: { k: 60 } }, limit: 8, outputFields: ['tag', 'label'], consistencyLevel: 'Strong' });
+    const post = async (body: unknown) =>
+      (
+        await fetch(`http://${proc.addresses.http}/v2/vectordb/entities/hybrid_search`, { method: 'POST', body: JSON.stringify(body) })
+      ).json() as Promise<any>;
+    const search = subs.map((s) => ({
+      data: [s.q],
+      annsField: 'vector',
+      limit: s.limit,
+      ...(s.tag === undefined ? {} : { filter: `tag == ${s.tag}` }),
+    }));
+    const rrf = await post({
+      collectionName: 'hybrid_l2',
+      search,
+      rerank: { strategy: 'rrf', params: { k: 60 } },
+      limit: 8,
+      outputFields: ['tag', 'label'],
+      consistencyLevel: 'Strong',
+    });
     expect(rrf.code).toBe(0);
     const want = expected('L2', subs, { rrf: 60 }, 8, 0);
     expect(rrf.data.map((r: any) => r.id)).toEqual(want.map((w) => w.id));
@@ -191,10 +245,23 @@ describe.each(targets)('HybridSearch against %s', (target, command) => {
       expect(r.label).toBe(`row-${r.id}`);
     });
     expect(rrf.topks).toEqual([8]);
-    const weighted = await post({ collectionName: 'hybrid_ip', search, rerank: { strategy: 'weighted', params: { weights: [0.3, 0.7] } }, limit: 6, offset: 2, outputFields: ['label'], consistencyLevel: 'Strong' });
+    const weighted = await post({
+      collectionName: 'hybrid_ip',
+      search,
+      rerank: { strategy: 'weighted', params: { weights: [0.3, 0.7] } },
+      limit: 6,
+      offset: 2,
+      outputFields: ['label'],
+      consistencyLevel: 'Strong',
+    });
     expect(weighted.code).toBe(0);
     expect(weighted.data.map((r: any) => r.id)).toEqual(expected('IP', subs, { weights: [0.3, 0.7] }, 6, 2).map((w) => w.id));
-    const bad = await post({ collectionName: 'hybrid_ip', search, rerank: { strategy: 'weighted', params: { weights: [1, 1, 1] } }, limit: 5 });
+    const bad = await post({
+      collectionName: 'hybrid_ip',
+      search,
+      rerank: { strategy: 'weighted', params: { weights: [1, 1, 1] } },
+      limit: 5,
+    });
     expect(bad.code).toBe(1100);
     expect(bad.message).toMatch(/3 weights for 2 search requests/);
     const empty = await post({ collectionName: 'hybrid_ip', search: [], rerank: {} });
@@ -202,8 +269,16 @@ describe.each(targets)('HybridSearch against %s', (target, command) => {
     expect(empty.message).toMatch(/at least one search request/);
     // The sub-searches were scattered: reader groups served sealed segments, the writer the rest.
     const metrics = await (await fetch(`http://${proc.addresses.metrics}/metrics`)).text();
-    const served = (target: RegExp) => metrics.split('\n').some((line) =>
-      line.startsWith('mishards_subrequest_duration_seconds_count{') && target.test(line) && line.includes('result="ok"') && !/ 0$/.test(line));
+    const served = (target: RegExp) =>
+      metrics
+        .split('\n')
+        .some(
+          (line) =>
+            line.startsWith('mishards_subrequest_duration_seconds_count{') &&
+            target.test(line) &&
+            line.includes('result="ok"') &&
+            !/ 0$/.test(line),
+        );
     expect(served(/target="g\d"/)).toBe(true);
     expect(served(/target="writer"/)).toBe(true);
   });
@@ -211,12 +286,18 @@ describe.each(targets)('HybridSearch against %s', (target, command) => {
 
 /** RRF(k = 10) of an unfiltered and a `tag != 0` sub-search of limit 10, top 5 (IP). */
 function expectedNotZero(metric: Metric, q1: number[], q2: number[]): { id: string; score: number }[] {
-  const ranked = (q: number[], keep: (r: Row) => boolean) => rows.filter(keep)
-    .map((r) => ({ id: r.id, s: score(metric, q, r.vector) }))
-    .sort((a, b) => b.s - a.s).slice(0, 10);
+  const ranked = (q: number[], keep: (r: Row) => boolean) =>
+    rows
+      .filter(keep)
+      .map((r) => ({ id: r.id, s: score(metric, q, r.vector) }))
+      .sort((a, b) => b.s - a.s)
+      .slice(0, 10);
   const fused = new Map<number, number>();
   for (const list of [ranked(q1, () => true), ranked(q2, (r) => r.tag !== 0)]) {
     for (const [rank, h] of list.entries()) fused.set(h.id, (fused.get(h.id) ?? 0) + 1 / (10 + rank + 1));
   }
-  return [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 5).map(([id, s]) => ({ id: String(id), score: s }));
+  return [...fused.entries()]
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, 5)
+    .map(([id, s]) => ({ id: String(id), score: s }));
 }

@@ -76,8 +76,11 @@ describe.each(targets)('per-partition load state against %s', (target, command) 
       ],
     });
     expect(created.error_code).toBe('Success');
-    for (const p of PARTITIONS.slice(1)) expect((await client.createPartition({ collection_name: name, partition_name: p })).error_code).toBe('Success');
-    expect((await client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: 'L2' })).error_code).toBe('Success');
+    for (const p of PARTITIONS.slice(1))
+      expect((await client.createPartition({ collection_name: name, partition_name: p })).error_code).toBe('Success');
+    expect((await client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: 'L2' })).error_code).toBe(
+      'Success',
+    );
   }
 
   /** Sealed segment ids per partition id, as the writer holds them. */
@@ -92,14 +95,21 @@ describe.each(targets)('per-partition load state against %s', (target, command) 
 
   /** Every segment the readers hold for the collection (a segment held twice appears twice). */
   async function readerHoldings(name: string): Promise<{ segments: number[]; partitions: Set<number> }> {
-    const lists = await Promise.all(readers.map(async (r) => (await r.call('ListSegments', {})).segments.filter((s: any) => s.collection_name === name)));
-    return { segments: sorted(lists.flat().map((s: any) => Number(s.segment_id))), partitions: new Set(lists.flat().map((s: any) => Number(s.partition_id))) };
+    const lists = await Promise.all(
+      readers.map(async (r) => (await r.call('ListSegments', {})).segments.filter((s: any) => s.collection_name === name)),
+    );
+    return {
+      segments: sorted(lists.flat().map((s: any) => Number(s.segment_id))),
+      partitions: new Set(lists.flat().map((s: any) => Number(s.partition_id))),
+    };
   }
 
   /** Checks everything the load state decides, for exactly `loaded` partitions loaded. */
   async function expectLoaded(name: string, loaded: string[]): Promise<void> {
     const shown = await client.showPartitions({ collection_name: name });
-    expect(shown.data.map((p: any) => [p.name, Number(p.loadedPercentage)])).toEqual(PARTITIONS.map((p) => [p, loaded.includes(p) ? 100 : 0]));
+    expect(shown.data.map((p: any) => [p.name, Number(p.loadedPercentage)])).toEqual(
+      PARTITIONS.map((p) => [p, loaded.includes(p) ? 100 : 0]),
+    );
     const partitionIds = new Map(shown.data.map((p: any) => [p.name as string, Number(p.id)]));
     const onlyLoaded = await client.showPartitions({ collection_name: name, type: ShowPartitionsType.Loaded });
     expect(onlyLoaded.status.error_code).toBe('Success');
@@ -123,12 +133,16 @@ describe.each(targets)('per-partition load state against %s', (target, command) 
     const query = await client.query({ collection_name: name, filter: 'id >= 0', output_fields: ['id'], limit: 1000 });
     const hybrid = await client.hybridSearch({
       collection_name: name,
-      data: [{ data: vec(3), anns_field: 'v', limit: 100, params: {} }, { data: vec(5), anns_field: 'v', limit: 100, params: {} }],
+      data: [
+        { data: vec(3), anns_field: 'v', limit: 100, params: {} },
+        { data: vec(5), anns_field: 'v', limit: 100, params: {} },
+      ],
       rerank: RRFRanker(60),
       limit: 100,
     });
     if (!loaded.length) {
-      for (const res of [search, query, hybrid]) expect(res.status).toMatchObject({ error_code: 'UnexpectedError', code: 101, reason: `collection not loaded[collection=${name}]` });
+      for (const res of [search, query, hybrid])
+        expect(res.status).toMatchObject({ error_code: 'UnexpectedError', code: 101, reason: `collection not loaded[collection=${name}]` });
       return;
     }
     expect(sorted(search.results.map((r: any) => Number(r.id)))).toEqual(wanted);
@@ -139,12 +153,19 @@ describe.each(targets)('per-partition load state against %s', (target, command) 
 
     for (const p of PARTITIONS) {
       const named = await client.search({ collection_name: name, data: vec(7), limit: 100, partition_names: [p] });
-      const namedQuery = await client.query({ collection_name: name, filter: 'id >= 0', output_fields: ['id'], limit: 1000, partition_names: [p] });
+      const namedQuery = await client.query({
+        collection_name: name,
+        filter: 'id >= 0',
+        output_fields: ['id'],
+        limit: 1000,
+        partition_names: [p],
+      });
       if (loaded.includes(p)) {
         expect(sorted(named.results.map((r: any) => Number(r.id)))).toEqual(idsOf(p));
         expect(sorted(namedQuery.data.map((r: any) => Number(r.id)))).toEqual(idsOf(p));
       } else {
-        for (const res of [named, namedQuery]) expect(res.status).toMatchObject({ ...NOT_LOADED, reason: `partition not loaded[partition=${p}]` });
+        for (const res of [named, namedQuery])
+          expect(res.status).toMatchObject({ ...NOT_LOADED, reason: `partition not loaded[partition=${p}]` });
       }
     }
     // A loaded and an unloaded partition together: the unloaded one fails the request.
@@ -161,8 +182,11 @@ describe.each(targets)('per-partition load state against %s', (target, command) 
       const expected = sorted([...wantedPartitions].flatMap((id) => sealed.get(id) ?? []));
       const held = await readerHoldings(name);
       last = { expected, held: held.segments };
-      return expected.length === 3 * loaded.length && JSON.stringify(held.segments) === JSON.stringify(expected)
-        && [...held.partitions].every((id) => wantedPartitions.has(id));
+      return (
+        expected.length === 3 * loaded.length &&
+        JSON.stringify(held.segments) === JSON.stringify(expected) &&
+        [...held.partitions].every((id) => wantedPartitions.has(id))
+      );
     }).catch((e) => {
       throw new Error(`${(e as Error).message}: ${JSON.stringify(last)}`);
     });
@@ -181,7 +205,9 @@ describe.each(targets)('per-partition load state against %s', (target, command) 
     }
     await client.flushSync({ collection_names: [name] });
     for (const p of PARTITIONS) {
-      const growing = idsOf(p).slice(3 * SEAL).map((id) => ({ id, v: vec(id) }));
+      const growing = idsOf(p)
+        .slice(3 * SEAL)
+        .map((id) => ({ id, v: vec(id) }));
       expect((await client.insert({ collection_name: name, partition_name: p, data: growing })).status.error_code).toBe('Success');
     }
     await expectLoaded(name, []);
@@ -202,7 +228,9 @@ describe.each(targets)('per-partition load state against %s', (target, command) 
     await client.loadCollectionSync({ collection_name: whole });
     expect((await client.createPartition({ collection_name: whole, partition_name: 'later' })).error_code).toBe('Success');
     expect((await client.getLoadState({ collection_name: whole, partition_names: ['later'] })).state).toBe('LoadStateLoaded');
-    expect((await client.insert({ collection_name: whole, partition_name: 'later', data: [{ id: 1, v: vec(1) }] })).status.error_code).toBe('Success');
+    expect((await client.insert({ collection_name: whole, partition_name: 'later', data: [{ id: 1, v: vec(1) }] })).status.error_code).toBe(
+      'Success',
+    );
     const found = await client.query({ collection_name: whole, filter: 'id == 1', output_fields: ['id'] });
     expect(found.data.map((r: any) => Number(r.id))).toEqual([1]);
     // Releasing some partitions keeps the collection loaded as a whole: new partitions still load.
@@ -225,7 +253,11 @@ describe.each(targets)('per-partition load state against %s', (target, command) 
     await createCollection(name);
     await client.loadPartitionsSync({ collection_name: name, partition_names: ['p1', 'p2'] });
     const drop = await client.dropPartition({ collection_name: name, partition_name: 'p1' });
-    expect(drop).toMatchObject({ error_code: 'IllegalArgument', code: 1100, reason: 'partition cannot be dropped, partition is loaded, please release it first' });
+    expect(drop).toMatchObject({
+      error_code: 'IllegalArgument',
+      code: 1100,
+      reason: 'partition cannot be dropped, partition is loaded, please release it first',
+    });
     const dropIndex = await client.dropIndex({ collection_name: name, field_name: 'v' });
     expect(dropIndex.error_code).toBe('IllegalArgument');
 
@@ -245,20 +277,38 @@ describe.each(targets)('per-partition load state against %s', (target, command) 
   });
 
   // REST is the coordinator's: against the writer alone there is none.
-  if (cluster) it('answers the REST partition load, release and load state calls the same way', async () => {
-    const name = 'rest_parts';
-    await createCollection(name);
-    const post = async (path: string, body: object) => (await fetch(`http://${server.addresses.http}/v2/vectordb/${path}`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ collectionName: name, ...body }),
-    })).json();
-    expect(await post('partitions/load', { partitionNames: ['p3'] })).toEqual({ code: 0, data: {} });
-    expect(await post('collections/get_load_state', {})).toEqual({ code: 0, data: { loadState: 'LoadStateLoaded', loadProgress: 100 } });
-    expect(await post('collections/get_load_state', { partitionNames: ['p3'] })).toEqual({ code: 0, data: { loadState: 'LoadStateLoaded', loadProgress: 100 } });
-    expect(await post('collections/get_load_state', { partitionNames: ['p1', 'p3'] })).toEqual({ code: 0, data: { loadState: 'LoadStateNotLoad' } });
-    expect(await post('entities/search', { data: [vec(1)], partitionNames: ['p1'] })).toEqual({ code: 201, message: 'partition not loaded[partition=p1]' });
-    expect(await post('entities/query', { filter: 'id >= 0', partitionNames: ['p1'] })).toEqual({ code: 201, message: 'partition not loaded[partition=p1]' });
-    expect(await post('partitions/release', { partitionNames: ['p3'] })).toEqual({ code: 0, data: {} });
-    expect(await post('collections/get_load_state', {})).toEqual({ code: 0, data: { loadState: 'LoadStateNotLoad' } });
-    expect(await post('entities/search', { data: [vec(1)] })).toMatchObject({ code: 101 });
-  });
+  if (cluster)
+    it('answers the REST partition load, release and load state calls the same way', async () => {
+      const name = 'rest_parts';
+      await createCollection(name);
+      const post = async (path: string, body: object) =>
+        (
+          await fetch(`http://${server.addresses.http}/v2/vectordb/${path}`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ collectionName: name, ...body }),
+          })
+        ).json();
+      expect(await post('partitions/load', { partitionNames: ['p3'] })).toEqual({ code: 0, data: {} });
+      expect(await post('collections/get_load_state', {})).toEqual({ code: 0, data: { loadState: 'LoadStateLoaded', loadProgress: 100 } });
+      expect(await post('collections/get_load_state', { partitionNames: ['p3'] })).toEqual({
+        code: 0,
+        data: { loadState: 'LoadStateLoaded', loadProgress: 100 },
+      });
+      expect(await post('collections/get_load_state', { partitionNames: ['p1', 'p3'] })).toEqual({
+        code: 0,
+        data: { loadState: 'LoadStateNotLoad' },
+      });
+      expect(await post('entities/search', { data: [vec(1)], partitionNames: ['p1'] })).toEqual({
+        code: 201,
+        message: 'partition not loaded[partition=p1]',
+      });
+      expect(await post('entities/query', { filter: 'id >= 0', partitionNames: ['p1'] })).toEqual({
+        code: 201,
+        message: 'partition not loaded[partition=p1]',
+      });
+      expect(await post('partitions/release', { partitionNames: ['p3'] })).toEqual({ code: 0, data: {} });
+      expect(await post('collections/get_load_state', {})).toEqual({ code: 0, data: { loadState: 'LoadStateNotLoad' } });
+      expect(await post('entities/search', { data: [vec(1)] })).toMatchObject({ code: 101 });
+    });
 });

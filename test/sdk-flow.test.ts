@@ -33,7 +33,19 @@ describe.each(targets)('SDK flow against %s (%s metadata)', (target, _name, meta
     const spec = await metaSpec();
     const meta = spec === 'sqlite' ? `sqlite:${join(dir, 'meta.sqlite')}` : spec;
     const command = target === 'the writer' ? ['writer'] : ['up', '--readers', '3'];
-    writer = await startMishards([...command, '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--meta', meta, '--seal-rows', '100']);
+    writer = await startMishards([
+      ...command,
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--data-dir',
+      dir,
+      '--meta',
+      meta,
+      '--seal-rows',
+      '100',
+    ]);
     client = new MilvusClient({ address: writer.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
     await client.connectPromise;
   });
@@ -65,7 +77,14 @@ describe.each(targets)('SDK flow against %s (%s metadata)', (target, _name, meta
     expect(ins.status.error_code).toBe('Success');
     expect(Number(ins.insert_cnt)).toBe(30);
     // Strong: read-your-writes right after the insert (Bounded, the default, may lag, as in Milvus).
-    const res = await client.search({ collection_name: 'quick', data: vec(7), limit: 3, filter: 'color == "red"', output_fields: ['color', 'n'], consistency_level: 'Strong' as any });
+    const res = await client.search({
+      collection_name: 'quick',
+      data: vec(7),
+      limit: 3,
+      filter: 'color == "red"',
+      output_fields: ['color', 'n'],
+      consistency_level: 'Strong' as any,
+    });
     expect(res.status.error_code).toBe('Success');
     expect(res.results.length).toBe(3);
     expect(res.results[0]!.id).toBe('7');
@@ -104,7 +123,21 @@ describe.each(targets)('SDK flow against %s (%s metadata)', (target, _name, meta
     expect(desc.status.error_code).toBe('Success');
     expect(desc.schema.enable_dynamic_field).toBe(true);
     const fieldNames = desc.schema.fields.map((f: any) => f.name);
-    expect(fieldNames).toEqual(['id', 'vector', 'title', 'year', 'price', 'rank', 'small', 'big', 'ratio', 'available', 'info', 'tags', 'note']);
+    expect(fieldNames).toEqual([
+      'id',
+      'vector',
+      'title',
+      'year',
+      'price',
+      'rank',
+      'small',
+      'big',
+      'ratio',
+      'available',
+      'info',
+      'tags',
+      'note',
+    ]);
     const vectorField: any = desc.schema.fields.find((f: any) => f.name === 'vector');
     expect(Number(vectorField.dim)).toBe(DIM);
 
@@ -119,7 +152,13 @@ describe.each(targets)('SDK flow against %s (%s metadata)', (target, _name, meta
     // Loading without an index is refused, as in Milvus.
     await expect(client.loadCollection({ collection_name: name })).rejects.toThrow(/IndexNotExist.*index not found/);
 
-    const idx = await client.createIndex({ collection_name: name, field_name: 'vector', index_type: 'HNSW', metric_type: 'L2', params: { M: 16, efConstruction: 64 } });
+    const idx = await client.createIndex({
+      collection_name: name,
+      field_name: 'vector',
+      index_type: 'HNSW',
+      metric_type: 'L2',
+      params: { M: 16, efConstruction: 64 },
+    });
     expect(idx.error_code).toBe('Success');
     const di = await client.describeIndex({ collection_name: name });
     const diParams = Object.fromEntries(di.index_descriptions[0]!.params.map((p) => [p.key, p.value]));
@@ -131,14 +170,28 @@ describe.each(targets)('SDK flow against %s (%s metadata)', (target, _name, meta
     expect(Number((await client.getLoadingProgress({ collection_name: name })).progress)).toBe(100);
 
     const row = (i: number) => ({
-      id: i, vector: vec(i), title: `book ${i}`, year: 1990 + (i % 30), price: i * 1.5, rank: i % 100, small: i * 3,
-      big: `${9007199254740993n + BigInt(i)}`, ratio: i / 4, available: i % 3 === 0,
-      info: { author: i % 2 ? 'Ann' : 'Bob', pages: i * 10 }, tags: i % 2 ? ['a', 'b'] : ['c'],
-      note: i % 5 === 0 ? null : `n${i}`, shelf: `s${i % 4}`,
+      id: i,
+      vector: vec(i),
+      title: `book ${i}`,
+      year: 1990 + (i % 30),
+      price: i * 1.5,
+      rank: i % 100,
+      small: i * 3,
+      big: `${9007199254740993n + BigInt(i)}`,
+      ratio: i / 4,
+      available: i % 3 === 0,
+      info: { author: i % 2 ? 'Ann' : 'Bob', pages: i * 10 },
+      tags: i % 2 ? ['a', 'b'] : ['c'],
+      note: i % 5 === 0 ? null : `n${i}`,
+      shelf: `s${i % 4}`,
     });
     const first = await client.insert({ collection_name: name, data: Array.from({ length: 150 }, (_, i) => row(i)) });
     expect(first.status.error_code).toBe('Success');
-    const inP1 = await client.insert({ collection_name: name, partition_name: 'p1', data: Array.from({ length: 20 }, (_, i) => row(1000 + i)) });
+    const inP1 = await client.insert({
+      collection_name: name,
+      partition_name: 'p1',
+      data: Array.from({ length: 20 }, (_, i) => row(1000 + i)),
+    });
     expect(inP1.status.error_code).toBe('Success');
     const stats = await client.getCollectionStatistics({ collection_name: name });
     expect(Number(stats.data.row_count)).toBe(170);
@@ -157,7 +210,11 @@ describe.each(targets)('SDK flow against %s (%s metadata)', (target, _name, meta
     const removedByYear = Array.from({ length: 100 }, (_, i) => i).filter((i) => 1990 + (i % 30) === 1999 && ![1, 2, 3].includes(i)).length;
     expect(Number(afterFlush.data.row_count)).toBe(170 - 3 - removedByYear);
 
-    const got = await client.query({ collection_name: name, filter: 'id in [4, 5, 1]', output_fields: ['title', 'note', 'big', 'tags', 'info', 'shelf'] });
+    const got = await client.query({
+      collection_name: name,
+      filter: 'id in [4, 5, 1]',
+      output_fields: ['title', 'note', 'big', 'tags', 'info', 'shelf'],
+    });
     expect(got.status.error_code).toBe('Success');
     const byId = Object.fromEntries(got.data.map((r: any) => [r.id, r]));
     expect(Object.keys(byId).sort()).toEqual(['4', '5']);
@@ -171,20 +228,29 @@ describe.each(targets)('SDK flow against %s (%s metadata)', (target, _name, meta
     expect(byId['4'].$meta).toEqual({ shelf: 's0' });
 
     const page = await client.query({ collection_name: name, filter: 'year >= 2000', output_fields: ['year'], limit: 5, offset: 2 });
-    const allMatching = Array.from({ length: 150 }, (_, i) => i).filter((i) => 1990 + (i % 30) >= 2000 && ![1, 2, 3].includes(i))
+    const allMatching = Array.from({ length: 150 }, (_, i) => i)
+      .filter((i) => 1990 + (i % 30) >= 2000 && ![1, 2, 3].includes(i))
       .concat(Array.from({ length: 20 }, (_, i) => 1000 + i).filter((i) => 1990 + (i % 30) >= 2000));
     allMatching.sort((a, b) => a - b);
     expect(page.data.map((r: any) => Number(r.id))).toEqual(allMatching.slice(2, 7));
 
     const count = await client.count({ collection_name: name, expr: 'info["author"] == "Ann"' });
-    expect(count.data).toBe(Array.from({ length: 150 }, (_, i) => i).filter((i) => i % 2 === 1 && ![1, 3].includes(i) && !(1990 + (i % 30) === 1999 && i < 100)).length + 10);
+    expect(count.data).toBe(
+      Array.from({ length: 150 }, (_, i) => i).filter((i) => i % 2 === 1 && ![1, 3].includes(i) && !(1990 + (i % 30) === 1999 && i < 100))
+        .length + 10,
+    );
 
     const inPartition = await client.query({ collection_name: name, partition_names: ['p1'], filter: 'id > 0', output_fields: ['id'] });
     expect(inPartition.data.length).toBe(20);
 
     const search = await client.search({
-      collection_name: name, data: [vec(10), vec(11)], limit: 4, offset: 1, filter: 'available == true or id == 11',
-      output_fields: ['title', 'shelf'], params: { ef: 32 },
+      collection_name: name,
+      data: [vec(10), vec(11)],
+      limit: 4,
+      offset: 1,
+      filter: 'available == true or id == 11',
+      output_fields: ['title', 'shelf'],
+      params: { ef: 32 },
     });
     expect(search.status.error_code).toBe('Success');
     expect(search.results.length).toBe(2);

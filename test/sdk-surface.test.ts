@@ -52,23 +52,59 @@ const role = { roleName: 'reader_role' };
 const snapshot = { collection_name: C, snapshot_name: 'snap' };
 
 const CASES: Record<string, Case> = {
-  addCollectionField: { call: (c) => c.addCollectionField({ collection_name: C, field: { name: 'extra', data_type: DataType.Int64, nullable: true } }), expect: unsupported('AlterCollectionSchema') },
-  addCollectionFields: { call: (c) => c.addCollectionFields({ collection_name: C, fields: [{ name: 'extra', data_type: DataType.Int64, nullable: true }] }), expect: unsupported('AlterCollectionSchema') },
-  addCollectionFunction: { call: (c) => c.addCollectionFunction({ collection_name: C, function: bm25 }), expect: unsupported('AddCollectionFunction') },
-  addFileResource: { call: (c) => c.addFileResource({ name: 'dict', path: 'dict.txt' }), expect: unsupported('AddFileResource') },
-  addFunctionField: {
-    call: (c) => c.addFunctionField({ collection_name: C, field: sparseField, function: bm25, extra_params: { index_type: 'SPARSE_INVERTED_INDEX', metric_type: 'BM25' } }),
+  addCollectionField: {
+    call: (c) => c.addCollectionField({ collection_name: C, field: { name: 'extra', data_type: DataType.Int64, nullable: true } }),
     expect: unsupported('AlterCollectionSchema'),
   },
-  addPrivilegesToGroup: { call: (c) => c.addPrivilegesToGroup({ group_name: 'pg', privileges: ['Query'] }), expect: unsupported('OperatePrivilegeGroup') },
+  addCollectionFields: {
+    call: (c) => c.addCollectionFields({ collection_name: C, fields: [{ name: 'extra', data_type: DataType.Int64, nullable: true }] }),
+    expect: unsupported('AlterCollectionSchema'),
+  },
+  addCollectionFunction: {
+    call: (c) => c.addCollectionFunction({ collection_name: C, function: bm25 }),
+    expect: unsupported('AddCollectionFunction'),
+  },
+  addFileResource: { call: (c) => c.addFileResource({ name: 'dict', path: 'dict.txt' }), expect: unsupported('AddFileResource') },
+  addFunctionField: {
+    call: (c) =>
+      c.addFunctionField({
+        collection_name: C,
+        field: sparseField,
+        function: bm25,
+        extra_params: { index_type: 'SPARSE_INVERTED_INDEX', metric_type: 'BM25' },
+      }),
+    expect: unsupported('AlterCollectionSchema'),
+  },
+  addPrivilegesToGroup: {
+    call: (c) => c.addPrivilegesToGroup({ group_name: 'pg', privileges: ['Query'] }),
+    expect: unsupported('OperatePrivilegeGroup'),
+  },
   addUserToRole: { call: (c) => c.addUserToRole({ username: 'ann', ...role }), expect: unsupported('OperateUserRole') },
   alterAlias: { call: (c) => c.alterAlias({ collection_name: C, alias: 'al' }), expect: unsupported('AlterAlias') },
-  alterCollectionFieldProperties: { call: (c) => c.alterCollectionFieldProperties({ collection_name: C, field_name: 'v', properties: { 'mmap.enabled': true } }), expect: unsupported('AlterCollectionField') },
-  alterCollectionFunction: { call: (c) => c.alterCollectionFunction({ collection_name: C, function_name: 'bm25', function: bm25 }), expect: unsupported('AlterCollectionFunction') },
-  alterCollectionProperties: { call: (c) => c.alterCollectionProperties({ collection_name: C, properties: { 'collection.ttl.seconds': 60 } }), expect: unsupported('AlterCollection') },
-  alterCollectionSchema: { call: (c) => c.alterCollectionSchema({ collection_name: C, field: sparseField, function: bm25 }), expect: unsupported('AlterCollectionSchema') },
-  alterDatabase: { call: (c) => c.alterDatabase({ db_name: 'default', properties: { 'database.max.collections': 10 } }), expect: unsupported('AlterDatabase') },
-  alterIndexProperties: { call: (c) => c.alterIndexProperties({ collection_name: C, index_name: 'v', params: { 'mmap.enabled': true } }), expect: unsupported('AlterIndex') },
+  alterCollectionFieldProperties: {
+    call: (c) => c.alterCollectionFieldProperties({ collection_name: C, field_name: 'v', properties: { 'mmap.enabled': true } }),
+    expect: unsupported('AlterCollectionField'),
+  },
+  alterCollectionFunction: {
+    call: (c) => c.alterCollectionFunction({ collection_name: C, function_name: 'bm25', function: bm25 }),
+    expect: unsupported('AlterCollectionFunction'),
+  },
+  alterCollectionProperties: {
+    call: (c) => c.alterCollectionProperties({ collection_name: C, properties: { 'collection.ttl.seconds': 60 } }),
+    expect: unsupported('AlterCollection'),
+  },
+  alterCollectionSchema: {
+    call: (c) => c.alterCollectionSchema({ collection_name: C, field: sparseField, function: bm25 }),
+    expect: unsupported('AlterCollectionSchema'),
+  },
+  alterDatabase: {
+    call: (c) => c.alterDatabase({ db_name: 'default', properties: { 'database.max.collections': 10 } }),
+    expect: unsupported('AlterDatabase'),
+  },
+  alterIndexProperties: {
+    call: (c) => c.alterIndexProperties({ collection_name: C, index_name: 'v', params: { 'mmap.enabled': true } }),
+    expect: unsupported('AlterIndex'),
+  },
   alterRole: { call: (c) => c.alterRole({ ...role, description: 'reads' }), expect: unsupported('AlterRole') },
   backupRBAC: { call: (c) => c.backupRBAC(), expect: unsupported('BackupRBAC') },
   batchDescribeCollections: {
@@ -78,7 +114,10 @@ const CASES: Record<string, Case> = {
   bulkInsert: { call: (c) => c.bulkInsert({ collection_name: C, files: ['rows.json'] }), expect: unsupported('Import') },
   checkHealth: { call: (c) => c.checkHealth(), expect: 'ok' },
   compact: { call: (c) => c.compact({ collection_name: C }), expect: unsupported('ManualCompaction') },
-  count: { call: (c) => c.count({ collection_name: C }), expect: { check: (r) => expect([r.status.error_code, r.data]).toEqual(['Success', ROWS]) } },
+  count: {
+    call: (c) => c.count({ collection_name: C }),
+    expect: { check: (r) => expect([r.status.error_code, r.data]).toEqual(['Success', ROWS]) },
+  },
   createAlias: { call: (c) => c.createAlias({ collection_name: C, alias: 'al' }), expect: unsupported('CreateAlias') },
   createCollection: { call: (c) => c.createCollection({ collection_name: 'quick', dimension: DIM }), expect: 'ok' },
   createDatabase: { call: (c) => c.createDatabase({ db_name: 'other' }), expect: unsupported('CreateDatabase') },
@@ -113,12 +152,27 @@ const CASES: Record<string, Case> = {
     },
     expect: 'ok',
   },
-  dropCollectionField: { call: (c) => c.dropCollectionField({ collection_name: C, field_name: 'extra' }), expect: unsupported('AlterCollectionSchema') },
-  dropCollectionFunction: { call: (c) => c.dropCollectionFunction({ collection_name: C, function_name: 'bm25' }), expect: unsupported('DropCollectionFunction') },
-  dropCollectionProperties: { call: (c) => c.dropCollectionProperties({ collection_name: C, properties: ['collection.ttl.seconds'] }), expect: unsupported('AlterCollection') },
+  dropCollectionField: {
+    call: (c) => c.dropCollectionField({ collection_name: C, field_name: 'extra' }),
+    expect: unsupported('AlterCollectionSchema'),
+  },
+  dropCollectionFunction: {
+    call: (c) => c.dropCollectionFunction({ collection_name: C, function_name: 'bm25' }),
+    expect: unsupported('DropCollectionFunction'),
+  },
+  dropCollectionProperties: {
+    call: (c) => c.dropCollectionProperties({ collection_name: C, properties: ['collection.ttl.seconds'] }),
+    expect: unsupported('AlterCollection'),
+  },
   dropDatabase: { call: (c) => c.dropDatabase({ db_name: 'other' }), expect: unsupported('DropDatabase') },
-  dropDatabaseProperties: { call: (c) => c.dropDatabaseProperties({ db_name: 'default', properties: ['database.max.collections'] }), expect: unsupported('AlterDatabase') },
-  dropFunctionField: { call: (c) => c.dropFunctionField({ collection_name: C, function_name: 'bm25' }), expect: unsupported('AlterCollectionSchema') },
+  dropDatabaseProperties: {
+    call: (c) => c.dropDatabaseProperties({ db_name: 'default', properties: ['database.max.collections'] }),
+    expect: unsupported('AlterDatabase'),
+  },
+  dropFunctionField: {
+    call: (c) => c.dropFunctionField({ collection_name: C, function_name: 'bm25' }),
+    expect: unsupported('AlterCollectionSchema'),
+  },
   dropIndex: {
     call: async (c) => {
       await own(c, 'unindexed');
@@ -127,7 +181,10 @@ const CASES: Record<string, Case> = {
     },
     expect: 'ok',
   },
-  dropIndexProperties: { call: (c) => c.dropIndexProperties({ collection_name: C, index_name: 'v', properties: ['mmap.enabled'] }), expect: unsupported('AlterIndex') },
+  dropIndexProperties: {
+    call: (c) => c.dropIndexProperties({ collection_name: C, index_name: 'v', properties: ['mmap.enabled'] }),
+    expect: unsupported('AlterIndex'),
+  },
   dropPartition: {
     call: async (c) => {
       await own(c, 'partitioned');
@@ -145,13 +202,28 @@ const CASES: Record<string, Case> = {
   flush: { call: (c) => c.flush({ collection_names: [S] }), expect: 'ok' },
   flushAll: { call: (c) => c.flushAll(), expect: 'ok' },
   // Polls GetFlushAllState until flushed.
-  flushAllSync: { call: (c) => c.flushAllSync(), expect: { check: (r) => expect([r.status.error_code, r.flushed]).toEqual(['Success', true]) } },
+  flushAllSync: {
+    call: (c) => c.flushAllSync(),
+    expect: { check: (r) => expect([r.status.error_code, r.flushed]).toEqual(['Success', true]) },
+  },
   // Polls GetFlushState until flushed.
-  flushSync: { call: (c) => c.flushSync({ collection_names: [S] }), expect: { check: (r) => expect([r.status.error_code, r.flushed]).toEqual(['Success', true]) } },
-  get: { call: (c) => c.get({ collection_name: C, ids: [3], output_fields: ['id'] }), expect: { check: (r) => expect(r.data.map((x: any) => Number(x.id))).toEqual([3]) } },
-  getCollectionStatistics: { call: (c) => c.getCollectionStatistics({ collection_name: C }), expect: { check: (r) => expect(Number(r.data.row_count)).toBe(ROWS) } },
+  flushSync: {
+    call: (c) => c.flushSync({ collection_names: [S] }),
+    expect: { check: (r) => expect([r.status.error_code, r.flushed]).toEqual(['Success', true]) },
+  },
+  get: {
+    call: (c) => c.get({ collection_name: C, ids: [3], output_fields: ['id'] }),
+    expect: { check: (r) => expect(r.data.map((x: any) => Number(x.id))).toEqual([3]) },
+  },
+  getCollectionStatistics: {
+    call: (c) => c.getCollectionStatistics({ collection_name: C }),
+    expect: { check: (r) => expect(Number(r.data.row_count)).toBe(ROWS) },
+  },
   getCompactionState: { call: (c) => c.getCompactionState({ compactionID: 1 }), expect: unsupported('GetCompactionState') },
-  getCompactionStateWithPlans: { call: (c) => c.getCompactionStateWithPlans({ compactionID: 1 }), expect: unsupported('GetCompactionStateWithPlans') },
+  getCompactionStateWithPlans: {
+    call: (c) => c.getCompactionStateWithPlans({ compactionID: 1 }),
+    expect: unsupported('GetCompactionStateWithPlans'),
+  },
   getFlushAllState: {
     call: async (c) => c.getFlushAllState({ flush_all_ts: (await c.flushAll()).flush_all_ts }),
     expect: { check: (r) => expect([r.status.error_code, r.flushed]).toEqual(['Success', true]) },
@@ -160,17 +232,26 @@ const CASES: Record<string, Case> = {
   getImportState: { call: (c) => c.getImportState({ task: 1 }), expect: unsupported('GetImportState') },
   getIndexBuildProgress: { call: (c) => c.getIndexBuildProgress({ collection_name: C, index_name: 'v' }), expect: 'ok' },
   getIndexState: { call: (c) => c.getIndexState({ collection_name: C }), expect: 'ok' },
-  getIndexStatistics: { call: (c) => c.getIndexStatistics({ collection_name: C }), expect: { check: (r) => expect(r.index_descriptions.map((d: any) => d.field_name)).toEqual(['v']) } },
+  getIndexStatistics: {
+    call: (c) => c.getIndexStatistics({ collection_name: C }),
+    expect: { check: (r) => expect(r.index_descriptions.map((d: any) => d.field_name)).toEqual(['v']) },
+  },
   getLoadState: { call: (c) => c.getLoadState({ collection_name: C }), expect: 'ok' },
   getLoadingProgress: { call: (c) => c.getLoadingProgress({ collection_name: C }), expect: 'ok' },
   getMetric: { call: (c) => c.getMetric({ request: { metric_type: 'system_info' } }), expect: 'ok' },
   getPartitionStatistics: { call: (c) => c.getPartitionStatistics({ collection_name: C, partition_name: '_default' }), expect: 'ok' },
-  getPersistentSegmentInfo: { call: (c) => c.getPersistentSegmentInfo({ collectionName: C }), expect: unsupported('GetPersistentSegmentInfo') },
+  getPersistentSegmentInfo: {
+    call: (c) => c.getPersistentSegmentInfo({ collectionName: C }),
+    expect: unsupported('GetPersistentSegmentInfo'),
+  },
   getPkField: { call: (c) => c.getPkField({ collection_name: C }), expect: { check: (r) => expect(r.name).toBe('id') } },
   getPkFieldName: { call: (c) => c.getPkFieldName({ collection_name: C }), expect: { check: (r) => expect(r).toBe('id') } },
   getPkFieldType: { call: (c) => c.getPkFieldType({ collection_name: C }), expect: { check: (r) => expect(r).toBe('Int64') } },
   getQuerySegmentInfo: { call: (c) => c.getQuerySegmentInfo({ collectionName: C }), expect: unsupported('GetQuerySegmentInfo') },
-  getRefreshExternalCollectionProgress: { call: (c) => c.getRefreshExternalCollectionProgress({ job_id: 1 }), expect: unsupported('GetRefreshExternalCollectionProgress') },
+  getRefreshExternalCollectionProgress: {
+    call: (c) => c.getRefreshExternalCollectionProgress({ job_id: 1 }),
+    expect: unsupported('GetRefreshExternalCollectionProgress'),
+  },
   getReplicas: {
     call: async (c) => c.getReplicas({ collectionID: (await c.describeCollection({ collection_name: C })).collectionID }),
     expect: unsupported('GetReplicas'),
@@ -178,23 +259,47 @@ const CASES: Record<string, Case> = {
   getReplicateConfiguration: { call: (c) => c.getReplicateConfiguration(), expect: unsupported('GetReplicateConfiguration') },
   getRestoreSnapshotState: { call: (c) => c.getRestoreSnapshotState({ job_id: 1 }), expect: unsupported('GetRestoreSnapshotState') },
   getVersion: { call: (c) => c.getVersion(), expect: 'ok' },
-  grantPrivilege: { call: (c) => c.grantPrivilege({ ...role, object: RbacObjects.Collection, objectName: C, privilegeName: 'Search' }), expect: unsupported('OperatePrivilege') },
-  grantPrivilegeV2: { call: (c) => c.grantPrivilegeV2({ role: role.roleName, privilege: 'Search', db_name: 'default', collection_name: C }), expect: unsupported('OperatePrivilegeV2') },
-  hasCollection: { call: (c) => c.hasCollection({ collection_name: C }), expect: { check: (r) => expect([r.status.error_code, r.value]).toEqual(['Success', true]) } },
+  grantPrivilege: {
+    call: (c) => c.grantPrivilege({ ...role, object: RbacObjects.Collection, objectName: C, privilegeName: 'Search' }),
+    expect: unsupported('OperatePrivilege'),
+  },
+  grantPrivilegeV2: {
+    call: (c) => c.grantPrivilegeV2({ role: role.roleName, privilege: 'Search', db_name: 'default', collection_name: C }),
+    expect: unsupported('OperatePrivilegeV2'),
+  },
+  hasCollection: {
+    call: (c) => c.hasCollection({ collection_name: C }),
+    expect: { check: (r) => expect([r.status.error_code, r.value]).toEqual(['Success', true]) },
+  },
   hasPartition: { call: (c) => c.hasPartition({ collection_name: C, partition_name: '_default' }), expect: 'ok' },
   // Lists the roles: SelectRole's status, and no role.
   hasRole: { call: (c) => c.hasRole(role), expect: unsupported('SelectRole') },
   insert: { call: (c) => c.insert({ collection_name: S, data: rows([100]) }), expect: 'ok' },
-  listAliases: { call: (c) => c.listAliases({ collection_name: C }), expect: { check: (r) => expect([r.status.error_code, r.aliases]).toEqual(['Success', []]) } },
-  listDatabases: { call: (c) => c.listDatabases(), expect: { check: (r) => expect([r.status.error_code, r.db_names]).toEqual(['Success', ['default']]) } },
+  listAliases: {
+    call: (c) => c.listAliases({ collection_name: C }),
+    expect: { check: (r) => expect([r.status.error_code, r.aliases]).toEqual(['Success', []]) },
+  },
+  listDatabases: {
+    call: (c) => c.listDatabases(),
+    expect: { check: (r) => expect([r.status.error_code, r.db_names]).toEqual(['Success', ['default']]) },
+  },
   listFileResources: { call: (c) => c.listFileResources(), expect: unsupported('ListFileResources') },
   listGrants: { call: (c) => c.listGrants(role), expect: unsupported('SelectGrant') },
   listImportTasks: { call: (c) => c.listImportTasks({ collection_name: C }), expect: unsupported('ListImportTasks') },
-  listIndexes: { call: (c) => c.listIndexes({ collection_name: C }), expect: { check: (r) => expect([r.status.error_code, r.indexes]).toEqual(['Success', ['v']]) } },
+  listIndexes: {
+    call: (c) => c.listIndexes({ collection_name: C }),
+    expect: { check: (r) => expect([r.status.error_code, r.indexes]).toEqual(['Success', ['v']]) },
+  },
   listPartitions: { call: (c) => c.listPartitions({ collection_name: C }), expect: 'ok' },
   listPrivilegeGroups: { call: (c) => c.listPrivilegeGroups(), expect: unsupported('ListPrivilegeGroups') },
-  listRefreshExternalCollectionJobs: { call: (c) => c.listRefreshExternalCollectionJobs(), expect: unsupported('ListRefreshExternalCollectionJobs') },
-  listResourceGroups: { call: (c) => c.listResourceGroups(), expect: { check: (r) => expect([r.status.error_code, r.resource_groups]).toEqual(['Success', ['__default_resource_group']]) } },
+  listRefreshExternalCollectionJobs: {
+    call: (c) => c.listRefreshExternalCollectionJobs(),
+    expect: unsupported('ListRefreshExternalCollectionJobs'),
+  },
+  listResourceGroups: {
+    call: (c) => c.listResourceGroups(),
+    expect: { check: (r) => expect([r.status.error_code, r.resource_groups]).toEqual(['Success', ['__default_resource_group']]) },
+  },
   listRestoreSnapshotJobs: { call: (c) => c.listRestoreSnapshotJobs(), expect: unsupported('ListRestoreSnapshotJobs') },
   listRoles: { call: (c) => c.listRoles(), expect: unsupported('SelectRole') },
   listSnapshots: { call: (c) => c.listSnapshots({ collection_name: C }), expect: unsupported('ListSnapshots') },
@@ -207,17 +312,24 @@ const CASES: Record<string, Case> = {
   // Polls GetLoadingProgress until 100.
   loadPartitionsSync: { call: (c) => c.loadPartitionsSync({ collection_name: C, partition_names: ['_default'] }), expect: 'ok' },
   pinSnapshotData: { call: (c) => c.pinSnapshotData(snapshot), expect: unsupported('PinSnapshotData') },
-  query: { call: (c) => c.query({ collection_name: C, filter: 'id < 3', output_fields: ['id'] }), expect: { check: (r) => expect(r.data.map((x: any) => Number(x.id))).toEqual([0, 1, 2]) } },
+  query: {
+    call: (c) => c.query({ collection_name: C, filter: 'id < 3', output_fields: ['id'] }),
+    expect: { check: (r) => expect(r.data.map((x: any) => Number(x.id))).toEqual([0, 1, 2]) },
+  },
   // Counts, then pages through Query by primary key.
   queryIterator: {
     call: async (c) => {
       const ids: number[] = [];
-      for await (const batch of await c.queryIterator({ collection_name: C, batchSize: 4, output_fields: ['id'] })) ids.push(...batch.map((x: any) => Number(x.id)));
+      for await (const batch of await c.queryIterator({ collection_name: C, batchSize: 4, output_fields: ['id'] }))
+        ids.push(...batch.map((x: any) => Number(x.id)));
       return ids;
     },
     expect: { check: (ids) => expect(ids.sort((a: number, b: number) => a - b)).toEqual(Array.from({ length: ROWS }, (_, i) => i)) },
   },
-  refreshExternalCollection: { call: (c) => c.refreshExternalCollection({ collection_name: C }), expect: unsupported('RefreshExternalCollection') },
+  refreshExternalCollection: {
+    call: (c) => c.refreshExternalCollection({ collection_name: C }),
+    expect: unsupported('RefreshExternalCollection'),
+  },
   // LoadCollection with refresh.
   refreshLoad: { call: (c) => c.refreshLoad({ collection_name: C }), expect: 'ok' },
   releaseCollection: {
@@ -235,27 +347,66 @@ const CASES: Record<string, Case> = {
     expect: 'ok',
   },
   removeFileResource: { call: (c) => c.removeFileResource({ name: 'dict' }), expect: unsupported('RemoveFileResource') },
-  removePrivilegesFromGroup: { call: (c) => c.removePrivilegesFromGroup({ group_name: 'pg', privileges: ['Query'] }), expect: unsupported('OperatePrivilegeGroup') },
+  removePrivilegesFromGroup: {
+    call: (c) => c.removePrivilegesFromGroup({ group_name: 'pg', privileges: ['Query'] }),
+    expect: unsupported('OperatePrivilegeGroup'),
+  },
   removeUserFromRole: { call: (c) => c.removeUserFromRole({ username: 'ann', ...role }), expect: unsupported('OperateUserRole') },
-  renameCollection: { call: (c) => c.renameCollection({ collection_name: S, new_collection_name: 'renamed' }), expect: unsupported('RenameCollection') },
+  renameCollection: {
+    call: (c) => c.renameCollection({ collection_name: S, new_collection_name: 'renamed' }),
+    expect: unsupported('RenameCollection'),
+  },
   restoreRBAC: { call: (c) => c.restoreRBAC({ meta: {} } as any), expect: unsupported('RestoreRBAC') },
-  restoreSnapshot: { call: (c) => c.restoreSnapshot({ snapshot_name: 'snap', source_collection_name: C, target_collection_name: 'restored' }), expect: unsupported('RestoreSnapshot') },
-  revokePrivilege: { call: (c) => c.revokePrivilege({ ...role, object: RbacObjects.Collection, objectName: C, privilegeName: 'Search' }), expect: unsupported('OperatePrivilege') },
-  revokePrivilegeV2: { call: (c) => c.revokePrivilegeV2({ role: role.roleName, privilege: 'Search', db_name: 'default', collection_name: C }), expect: unsupported('OperatePrivilegeV2') },
-  runAnalyzer: { call: (c) => c.runAnalyzer({ text: 'hello world', analyzer_params: { tokenizer: 'standard' } }), expect: unsupported('RunAnalyzer') },
-  search: { call: (c) => c.search({ collection_name: C, data: vec(4), limit: 3 }), expect: { check: (r) => expect([r.status.error_code, r.results[0].id]).toEqual(['Success', '4']) } },
-  selectGrant: { call: (c) => c.selectGrant({ ...role, object: RbacObjects.Collection, objectName: C }), expect: unsupported('SelectGrant') },
+  restoreSnapshot: {
+    call: (c) => c.restoreSnapshot({ snapshot_name: 'snap', source_collection_name: C, target_collection_name: 'restored' }),
+    expect: unsupported('RestoreSnapshot'),
+  },
+  revokePrivilege: {
+    call: (c) => c.revokePrivilege({ ...role, object: RbacObjects.Collection, objectName: C, privilegeName: 'Search' }),
+    expect: unsupported('OperatePrivilege'),
+  },
+  revokePrivilegeV2: {
+    call: (c) => c.revokePrivilegeV2({ role: role.roleName, privilege: 'Search', db_name: 'default', collection_name: C }),
+    expect: unsupported('OperatePrivilegeV2'),
+  },
+  runAnalyzer: {
+    call: (c) => c.runAnalyzer({ text: 'hello world', analyzer_params: { tokenizer: 'standard' } }),
+    expect: unsupported('RunAnalyzer'),
+  },
+  search: {
+    call: (c) => c.search({ collection_name: C, data: vec(4), limit: 3 }),
+    expect: { check: (r) => expect([r.status.error_code, r.results[0].id]).toEqual(['Success', '4']) },
+  },
+  selectGrant: {
+    call: (c) => c.selectGrant({ ...role, object: RbacObjects.Collection, objectName: C }),
+    expect: unsupported('SelectGrant'),
+  },
   showCollections: { call: (c) => c.showCollections(), expect: { check: (r) => expect(r.data.map((x: any) => x.name)).toContain(C) } },
-  transferNode: { call: (c) => c.transferNode({ source_resource_group: '__default_resource_group', target_resource_group: 'rg', num_node: 1 }), expect: unsupported('TransferNode') },
+  transferNode: {
+    call: (c) => c.transferNode({ source_resource_group: '__default_resource_group', target_resource_group: 'rg', num_node: 1 }),
+    expect: unsupported('TransferNode'),
+  },
   transferReplica: {
-    call: (c) => c.transferReplica({ source_resource_group: '__default_resource_group', target_resource_group: 'rg', collection_name: C, num_replica: 1 }),
+    call: (c) =>
+      c.transferReplica({
+        source_resource_group: '__default_resource_group',
+        target_resource_group: 'rg',
+        collection_name: C,
+        num_replica: 1,
+      }),
     expect: unsupported('TransferReplica'),
   },
   truncateCollection: { call: (c) => c.truncateCollection({ collection_name: S }), expect: unsupported('TruncateCollection') },
   unpinSnapshotData: { call: (c) => c.unpinSnapshotData({ pin_id: 1 }), expect: unsupported('UnpinSnapshotData') },
-  updateReplicateConfiguration: { call: (c) => c.updateReplicateConfiguration({ clusters: [] }), expect: unsupported('UpdateReplicateConfiguration') },
+  updateReplicateConfiguration: {
+    call: (c) => c.updateReplicateConfiguration({ clusters: [] }),
+    expect: unsupported('UpdateReplicateConfiguration'),
+  },
   updateResourceGroups: { call: (c) => c.updateResourceGroups({ resource_groups: {} }), expect: unsupported('UpdateResourceGroups') },
-  updateUser: { call: (c) => c.updateUser({ username: 'ann', oldPassword: 'password1', newPassword: 'password2' }), expect: unsupported('UpdateCredential') },
+  updateUser: {
+    call: (c) => c.updateUser({ username: 'ann', oldPassword: 'password1', newPassword: 'password2' }),
+    expect: unsupported('UpdateCredential'),
+  },
   upsert: { call: (c) => c.upsert({ collection_name: S, data: rows([3]) }), expect: 'ok' },
 };
 
@@ -277,8 +428,8 @@ const NOT_CALLED: Record<string, string> = {
   invalidateCollectionInfo: 'local cache of DescribeCollection',
   normalizeFieldOps: 'local validation of upsert arguments',
   use: 'switches the database locally (a header on later calls)',
-  session: 'a view of the client pinned to a Zilliz cluster id; its calls are the client\'s',
-  getTelemetry: 'the client\'s telemetry manager',
+  session: "a view of the client pinned to a Zilliz cluster id; its calls are the client's",
+  getTelemetry: "the client's telemetry manager",
   sendTelemetryHeartbeat: 'ClientTelemetryService, not MilvusService (the SDK backs off when it is unimplemented)',
   // Zilliz Cloud global clusters only (a topology endpoint over HTTP).
   _initGlobalConnection: 'global-cluster mode only',
@@ -294,7 +445,8 @@ const NOT_CALLED: Record<string, string> = {
   _search: 'step of search',
   callAlterCollectionSchema: 'step of alterCollectionSchema and the field methods',
   // Needs a server feature Mishards does not have.
-  searchIterator: 'needs Search to return search_iterator_v2_results (Milvus\'s stateful search iterator), which Mishards does not implement; the SDK logs the missing token and ends the iteration',
+  searchIterator:
+    "needs Search to return search_iterator_v2_results (Milvus's stateful search iterator), which Mishards does not implement; the SDK logs the missing token and ends the iteration",
 };
 
 /** Every method of MilvusClient, from its prototype chain. */
@@ -316,7 +468,9 @@ function statusOf(result: any): any {
 /** Rejects if `promise` is not settled within `ms` (polling helpers must not hang the suite). */
 function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout;
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms)));
+  const timeout = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not settle within ${ms} ms`)), ms)),
+  );
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -327,7 +481,19 @@ let raw: RawMilvus;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-surface-'));
-  cluster = await startMishards(['up', '--readers', '2', '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--meta', `sqlite:${join(dir, 'meta.sqlite')}`]);
+  cluster = await startMishards([
+    'up',
+    '--readers',
+    '2',
+    '--port',
+    '0',
+    '--metrics-port',
+    '0',
+    '--data-dir',
+    dir,
+    '--meta',
+    `sqlite:${join(dir, 'meta.sqlite')}`,
+  ]);
   client = new MilvusClient({ address: cluster.addresses.grpc!, timeout: 15_000, logLevel: 'error' });
   await client.connectPromise;
   raw = new RawMilvus(cluster.addresses.grpc!);
@@ -341,9 +507,13 @@ beforeAll(async () => {
       consistency_level: 'Strong',
     });
     expect(created.error_code).toBe('Success');
-    expect((await client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: 'L2' })).error_code).toBe('Success');
+    expect((await client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: 'L2' })).error_code).toBe(
+      'Success',
+    );
     await client.loadCollectionSync({ collection_name: name });
-    expect((await client.insert({ collection_name: name, data: rows(Array.from({ length: ROWS }, (_, i) => i)) })).status.error_code).toBe('Success');
+    expect((await client.insert({ collection_name: name, data: rows(Array.from({ length: ROWS }, (_, i) => i)) })).status.error_code).toBe(
+      'Success',
+    );
     await client.flushSync({ collection_names: [name] });
   }
 });
@@ -374,7 +544,11 @@ describe('every MilvusClient method through the coordinator', () => {
       if (wanted === 'ok') {
         expect(status, JSON.stringify(result)).toMatchObject({ error_code: 'Success', code: 0 });
       } else {
-        expect(status).toMatchObject({ error_code: 'UnexpectedError', code: 10, reason: `${wanted.unsupported} is not supported by Mishards` });
+        expect(status).toMatchObject({
+          error_code: 'UnexpectedError',
+          code: 10,
+          reason: `${wanted.unsupported} is not supported by Mishards`,
+        });
       }
     });
   }
@@ -398,7 +572,12 @@ describe('GetMetrics and resource groups through the coordinator', () => {
       { connected_identifier: 4, type: 'manage', target_type: 'querynode' },
     ]);
     for (const { infos } of nodes) {
-      expect(infos).toMatchObject({ has_error: false, error_reason: '', id: expect.any(Number), system_info: { deploy_mode: 'DISTRIBUTED' } });
+      expect(infos).toMatchObject({
+        has_error: false,
+        error_reason: '',
+        id: expect.any(Number),
+        system_info: { deploy_mode: 'DISTRIBUTED' },
+      });
       expect(infos.hardware_infos.ip).toMatch(/:\d+$/);
       expect(infos.hardware_infos.cpu_core_count).toBeGreaterThan(0);
       expect(infos.hardware_infos.memory).toBeGreaterThan(0);
@@ -408,11 +587,13 @@ describe('GetMetrics and resource groups through the coordinator', () => {
     }
     // The data nodes report their disk and the collections they hold; the writer holds them all.
     expect(nodes[1].infos.hardware_infos.disk).toBeGreaterThan(0);
-    const ids = await Promise.all([C, S].map(async (name) => Number((await client.describeCollection({ collection_name: name })).collectionID)));
+    const ids = await Promise.all(
+      [C, S].map(async (name) => Number((await client.describeCollection({ collection_name: name })).collectionID)),
+    );
     expect(nodes[1].infos.quota_metrics.Effect.CollectionIDs).toEqual(expect.arrayContaining(ids));
   });
 
-  it('answers an unknown metric type and a request that is not JSON with Milvus\'s errors', async () => {
+  it("answers an unknown metric type and a request that is not JSON with Milvus's errors", async () => {
     const unknown: any = await client.getMetric({ request: { metric_type: 'system_statistics' } });
     expect(unknown.status).toMatchObject({ code: 1200, reason: 'metric not found[metric=system_statistics]' });
     expect(unknown.response).toEqual({});
@@ -474,7 +655,10 @@ describe('replies the SDK never asks for', () => {
   });
 
   it('fails unary methods whose response has no status field with UNIMPLEMENTED', async () => {
-    await expect(raw.call('Dummy', { request_type: 'x' })).rejects.toMatchObject({ code: grpc.status.UNIMPLEMENTED, details: 'Dummy is not supported by Mishards' });
+    await expect(raw.call('Dummy', { request_type: 'x' })).rejects.toMatchObject({
+      code: grpc.status.UNIMPLEMENTED,
+      details: 'Dummy is not supported by Mishards',
+    });
   });
 });
 
@@ -504,7 +688,14 @@ describe('GetMetrics on a standalone writer', () => {
     expect(nodes[0]).toMatchObject({
       identifier: 1,
       connected: [],
-      infos: { type: 'standalone', name: 'standalone1', has_error: false, hardware_infos: { ip: writer.addresses.grpc }, system_info: { deploy_mode: 'STANDALONE' }, mishards: { kind: 'writer' } },
+      infos: {
+        type: 'standalone',
+        name: 'standalone1',
+        has_error: false,
+        hardware_infos: { ip: writer.addresses.grpc },
+        system_info: { deploy_mode: 'STANDALONE' },
+        mishards: { kind: 'writer' },
+      },
     });
     const group: any = await wclient.describeResourceGroup({ resource_group: '__default_resource_group' });
     expect(group.resource_group.nodes).toEqual([{ node_id: '1', address: writer.addresses.grpc, hostname: '127.0.0.1' }]);
@@ -514,14 +705,25 @@ describe('GetMetrics on a standalone writer', () => {
 describe('GetMetrics with a reader down', () => {
   const cluster = new TestCluster();
 
-  beforeAll(() => cluster.start([{ name: 'ra', group: 'ga' }, { name: 'rb', group: 'gb' }], 100));
+  beforeAll(() =>
+    cluster.start(
+      [
+        { name: 'ra', group: 'ga' },
+        { name: 'rb', group: 'gb' },
+      ],
+      100,
+    ),
+  );
   afterAll(() => cluster.stop());
 
   it('lists the reader that does not answer with the error, and drops it from the resource group', async () => {
     await cluster.readers.get('rb')!.process.kill();
     const m: any = await cluster.client.getMetric({ request: { metric_type: 'system_info' } });
     const readers = m.response.nodes_info.filter((n: any) => n.infos.type === 'querynode').map((n: any) => n.infos);
-    expect(readers.map((r: any) => [r.mishards.name, r.has_error])).toEqual([['ra', false], ['rb', true]]);
+    expect(readers.map((r: any) => [r.mishards.name, r.has_error])).toEqual([
+      ['ra', false],
+      ['rb', true],
+    ]);
     expect(readers[1].error_reason).toMatch(/^unreachable: /);
     expect(readers[1].hardware_infos).toMatchObject({ ip: cluster.readers.get('rb')!.process.addresses.grpc, cpu_core_count: 0 });
     // Placement notices on its next pass.

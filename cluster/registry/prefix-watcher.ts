@@ -105,7 +105,10 @@ export class PrefixWatcher<T> extends EventEmitter {
     } catch (e) {
       this.resyncing = false;
       if (this.closed) return;
-      this.o.log.warn({ prefix: this.o.prefix, err: describeError(e), retryInMs: this.delay }, 'etcd read or watch failed; keeping the last good state');
+      this.o.log.warn(
+        { prefix: this.o.prefix, err: describeError(e), retryInMs: this.delay },
+        'etcd read or watch failed; keeping the last good state',
+      );
       this.retryTimer = setTimeout(() => void this.resync(undefined), this.delay);
       this.delay = Math.min(this.delay * 2, RETRY_MAX_MS);
     }

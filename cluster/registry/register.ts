@@ -86,7 +86,11 @@ class Registrar {
   private retryTimer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
 
-  constructor(private readonly o: RegisterOptions, readonly key: string, private readonly json: string) {}
+  constructor(
+    private readonly o: RegisterOptions,
+    readonly key: string,
+    private readonly json: string,
+  ) {}
 
   /** Puts the key under a fresh lease, retrying until it is written or stop() is called. */
   async register(): Promise<void> {

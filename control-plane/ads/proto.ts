@@ -12,7 +12,6 @@ import { envoyLoaderOptions } from '../../proto/envoy-protos.js';
 export const ADS_PROTO = 'envoy/service/discovery/v3/ads.proto';
 export const ADS_SERVICE_NAME = 'envoy.service.discovery.v3.AggregatedDiscoveryService';
 
-
 /** The ADS package definition (clients in tests and tools load the service from it). */
 export function loadAdsPackageDefinition(): protoLoader.PackageDefinition {
   return protoLoader.loadSync(ADS_PROTO, envoyLoaderOptions(true));

@@ -126,7 +126,10 @@ export abstract class AdsStream<Req extends IncomingRequest, T extends TypeState
         const node = request.node;
         if (!node?.id) {
           this.log.warn({ typeUrl: request.type_url }, 'first ADS request without node id: stream refused');
-          this.end({ code: grpc.status.INVALID_ARGUMENT, details: 'the first request of an ADS stream must carry node with a non-empty id' });
+          this.end({
+            code: grpc.status.INVALID_ARGUMENT,
+            details: 'the first request of an ADS stream must carry node with a non-empty id',
+          });
           return;
         }
         this.node = { id: node.id, cluster: node.cluster ?? '' };

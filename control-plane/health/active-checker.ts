@@ -46,7 +46,12 @@ export class ActiveHealthChecker extends EventEmitter {
     }
     for (const address of wanted) {
       if (this.targets.has(address)) continue;
-      const target = { client: healthClient(address, grpc.credentials.createInsecure()), status: 'UNKNOWN' as HealthStatus, failures: 0, inFlight: false };
+      const target = {
+        client: healthClient(address, grpc.credentials.createInsecure()),
+        status: 'UNKNOWN' as HealthStatus,
+        failures: 0,
+        inFlight: false,
+      };
       this.targets.set(address, target);
       this.check(address, target);
     }

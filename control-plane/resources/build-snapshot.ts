@@ -73,9 +73,18 @@ export class SnapshotBuilder {
 
     // The coordinators are the ext_proc processor: their side stream carries a whole REST body
     // and its headers; their REST port receives whole bodies too.
-    const buffers: Record<string, number> = { [COORDINATOR]: inputs.front.maxBodyBytes + (8 << 20), [COORDINATOR_HTTP]: inputs.front.maxBodyBytes };
+    const buffers: Record<string, number> = {
+      [COORDINATOR]: inputs.front.maxBodyBytes + (8 << 20),
+      [COORDINATOR_HTTP]: inputs.front.maxBodyBytes,
+    };
     const clusters = [...endpoints.keys()].map((name) =>
-      cluster({ name, protocol: name === COORDINATOR_HTTP ? 'http' : 'grpc', ringHash: ringHash.has(name), ...(buffers[name] ? { bufferLimitBytes: buffers[name] } : {}) }));
+      cluster({
+        name,
+        protocol: name === COORDINATOR_HTTP ? 'http' : 'grpc',
+        ringHash: ringHash.has(name),
+        ...(buffers[name] ? { bufferLimitBytes: buffers[name] } : {}),
+      }),
+    );
     const assignments = [...endpoints].map(([name, list]) => loadAssignment(name, list));
     const apiNames = [...endpoints.keys()].filter((n) => n !== COORDINATOR_HTTP);
     const rulesOf = (listener: string) => rules.filter((r) => r.rule.listener === listener);
@@ -104,7 +113,11 @@ export class SnapshotBuilder {
    * its readers is registered.
    */
   private endpoints(inputs: SnapshotInputs, rejected: Rejection[]): Map<string, Endpoint[]> {
-    const byCluster = new Map<string, Endpoint[]>([[COORDINATOR, []], [COORDINATOR_HTTP, []], [WRITER, []]]);
+    const byCluster = new Map<string, Endpoint[]>([
+      [COORDINATOR, []],
+      [COORDINATOR_HTTP, []],
+      [WRITER, []],
+    ]);
     const add = (name: string, node: RegisteredNode, hostPort: string) => {
       const resolved = node.resolve(hostPort);
       if (!resolved) {
@@ -158,7 +171,13 @@ export class SnapshotBuilder {
     return rules.sort((a, b) => a.rule.priority - b.rule.priority || a.name.localeCompare(b.name));
   }
 
-  private typeSnapshot(type: TypeUrl, messages: EnvoyJson[], nameField: string, revision: bigint, reuse: Map<string, XdsResource>): TypeSnapshot {
+  private typeSnapshot(
+    type: TypeUrl,
+    messages: EnvoyJson[],
+    nameField: string,
+    revision: bigint,
+    reuse: Map<string, XdsResource>,
+  ): TypeSnapshot {
     const resources = new Map<string, XdsResource>();
     for (const json of messages) {
       const name = json[nameField] as string;

@@ -19,15 +19,18 @@ export function loadAssignment(cluster: string, endpoints: readonly Endpoint[]):
   const sorted = [...endpoints].sort((a, b) => a.name.localeCompare(b.name));
   return {
     cluster_name: cluster,
-    endpoints: sorted.length === 0 ? [] : [
-      {
-        locality: { zone: 'mishards' },
-        load_balancing_weight: 1,
-        lb_endpoints: sorted.map((e) => ({
-          endpoint: { address: { socket_address: { address: e.ip, port_value: e.port } }, hostname: e.name },
-          health_status: e.health,
-        })),
-      },
-    ],
+    endpoints:
+      sorted.length === 0
+        ? []
+        : [
+            {
+              locality: { zone: 'mishards' },
+              load_balancing_weight: 1,
+              lb_endpoints: sorted.map((e) => ({
+                endpoint: { address: { socket_address: { address: e.ip, port_value: e.port } }, hostname: e.name },
+                health_status: e.health,
+              })),
+            },
+          ],
   };
 }

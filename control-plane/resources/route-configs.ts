@@ -47,7 +47,11 @@ export function frontRouteConfig(rules: readonly NamedRouteRule[], requestTimeou
           route: { cluster: COORDINATOR, ...GRPC_ROUTE },
           typed_per_filter_config: EXT_PROC_DISABLED,
         })),
-        ...SCATTER_REST_PATHS.map((path) => ({ name: `rest${path}`, match: { path }, route: { cluster: COORDINATOR_HTTP, timeout: restTimeout } })),
+        ...SCATTER_REST_PATHS.map((path) => ({
+          name: `rest${path}`,
+          match: { path },
+          route: { cluster: COORDINATOR_HTTP, timeout: restTimeout },
+        })),
         {
           name: 'rest',
           match: { prefix: '/v2/vectordb/' },

@@ -5,7 +5,10 @@ import { COLLECTION_HEADER, grpcPath, type HeaderMatch, type NamedRouteRule } fr
 export function compileRule({ name, rule }: NamedRouteRule): EnvoyJson {
   const m = rule.match;
   const path = m.grpcMethod ? { path: grpcPath(m.grpcMethod) } : m.restPath ? { path: m.restPath } : { prefix: m.pathPrefix ?? '/' };
-  const headers = [...(m.headers ?? []).map(headerMatcher), ...(m.collection ? [headerMatcher({ name: COLLECTION_HEADER, exact: m.collection })] : [])];
+  const headers = [
+    ...(m.headers ?? []).map(headerMatcher),
+    ...(m.collection ? [headerMatcher({ name: COLLECTION_HEADER, exact: m.collection })] : []),
+  ];
   const a = rule.action;
   return {
     name: `rule/${name}`,
@@ -22,7 +25,12 @@ export function compileRule({ name, rule }: NamedRouteRule): EnvoyJson {
               num_retries: a.retry.numRetries,
               ...(a.retry.perTryTimeout ? { per_try_timeout: seconds(a.retry.perTryTimeout) } : {}),
               ...(a.retry.backoff
-                ? { retry_back_off: { base_interval: seconds(a.retry.backoff.base), ...(a.retry.backoff.max ? { max_interval: seconds(a.retry.backoff.max) } : {}) } }
+                ? {
+                    retry_back_off: {
+                      base_interval: seconds(a.retry.backoff.base),
+                      ...(a.retry.backoff.max ? { max_interval: seconds(a.retry.backoff.max) } : {}),
+                    },
+                  }
                 : {}),
             },
           }
@@ -42,7 +50,8 @@ export function compileRule({ name, rule }: NamedRouteRule): EnvoyJson {
 function headerMatcher(h: HeaderMatch): EnvoyJson {
   const invert = h.invert ? { invert_match: true } : {};
   if (h.present) return { name: h.name, present_match: true, ...invert };
-  const stringMatch = h.regex !== undefined ? { safe_regex: { regex: h.regex } } : h.prefix !== undefined ? { prefix: h.prefix } : { exact: h.exact };
+  const stringMatch =
+    h.regex !== undefined ? { safe_regex: { regex: h.regex } } : h.prefix !== undefined ? { prefix: h.prefix } : { exact: h.exact };
   return { name: h.name, string_match: stringMatch, ...invert };
 }
 

@@ -18,23 +18,32 @@ const MILVUS_SERVICE = 'milvus.proto.milvus.MilvusService';
 /** Route configurations a rule can go into: Envoy's front listener and the API listeners. */
 export const ListenerNameSchema = z
   .string()
-  .regex(/^mishards-(front|coordinator|writer|reader-[A-Za-z0-9._-]+)$/, 'must be mishards-front, mishards-coordinator, mishards-writer or mishards-reader-<group>');
+  .regex(
+    /^mishards-(front|coordinator|writer|reader-[A-Za-z0-9._-]+)$/,
+    'must be mishards-front, mishards-coordinator, mishards-writer or mishards-reader-<group>',
+  );
 
 export const ClusterNameSchema = z
   .string()
-  .regex(/^mishards-(coordinator|coordinator-http|writer|reader-[A-Za-z0-9._-]+)$/, 'must be a Mishards cluster: mishards-coordinator, mishards-coordinator-http, mishards-writer or mishards-reader-<group>');
+  .regex(
+    /^mishards-(coordinator|coordinator-http|writer|reader-[A-Za-z0-9._-]+)$/,
+    'must be a Mishards cluster: mishards-coordinator, mishards-coordinator-http, mishards-writer or mishards-reader-<group>',
+  );
 
 /** Envoy's strict HTTP header name rule, lower case as HTTP/2 requires. */
 const HeaderNameSchema = z.string().regex(/^[a-z0-9!#$%&'*+.^_`|~-]+$/, 'must be a lower-case HTTP header name');
 
 /** RE2, the regex dialect of Envoy and gRPC: what compiles here compiles there. */
-const Re2Schema = z.string().min(1).superRefine((source, ctx) => {
-  try {
-    new RE2(source, 'u');
-  } catch (e) {
-    ctx.addIssue({ code: 'custom', message: `not a valid RE2 regex: ${(e as Error).message}` });
-  }
-});
+const Re2Schema = z
+  .string()
+  .min(1)
+  .superRefine((source, ctx) => {
+    try {
+      new RE2(source, 'u');
+    } catch (e) {
+      ctx.addIssue({ code: 'custom', message: `not a valid RE2 regex: ${(e as Error).message}` });
+    }
+  });
 
 const HeaderMatchSchema = z
   .object({
@@ -56,8 +65,14 @@ const GrpcMethodSchema = z.string().regex(/^([A-Za-z_][\w.]*\/)?[A-Za-z_]\w*$/, 
 const MatchSchema = z
   .object({
     grpcMethod: GrpcMethodSchema.optional(),
-    restPath: z.string().regex(/^\/\S*$/, 'must be an absolute path').optional(),
-    pathPrefix: z.string().regex(/^\/\S*$/, 'must start with /').optional(),
+    restPath: z
+      .string()
+      .regex(/^\/\S*$/, 'must be an absolute path')
+      .optional(),
+    pathPrefix: z
+      .string()
+      .regex(/^\/\S*$/, 'must start with /')
+      .optional(),
     headers: z.array(HeaderMatchSchema).max(16).optional(),
     collection: z.string().min(1).max(255).optional(),
   })
@@ -71,8 +86,17 @@ const DurationSchema = z.string().regex(/^\d+(\.\d+)?(ms|s|m)$/, 'must be a dura
 
 /** Retry conditions Envoy and gRPC share for gRPC, plus Envoy's HTTP ones. */
 const RETRY_ON = [
-  'cancelled', 'deadline-exceeded', 'internal', 'resource-exhausted', 'unavailable',
-  '5xx', 'gateway-error', 'reset', 'connect-failure', 'retriable-4xx', 'refused-stream',
+  'cancelled',
+  'deadline-exceeded',
+  'internal',
+  'resource-exhausted',
+  'unavailable',
+  '5xx',
+  'gateway-error',
+  'reset',
+  'connect-failure',
+  'retriable-4xx',
+  'refused-stream',
 ] as const;
 
 const RetrySchema = z
@@ -100,7 +124,9 @@ const ActionSchema = z
     hashPolicy: z.array(HashPolicySchema).min(1).max(4).optional(),
   })
   .strict()
-  .refine((a) => (a.cluster === undefined) !== (a.weightedClusters === undefined), { message: 'needs exactly one of cluster, weightedClusters' })
+  .refine((a) => (a.cluster === undefined) !== (a.weightedClusters === undefined), {
+    message: 'needs exactly one of cluster, weightedClusters',
+  })
   .refine((a) => !a.weightedClusters || a.weightedClusters.reduce((s, w) => s + w.weight, 0) === 100, {
     message: 'weightedClusters weights must sum to 100',
     path: ['weightedClusters'],

@@ -43,7 +43,8 @@ export class ClusterDescription {
   private processes(): Process[] {
     const members = this.o.discovery.members();
     const writerName = members.find((m) => m.role === 'writer' && m.address === this.o.writer)?.name ?? 'writer';
-    const readers = members.filter((m) => m.role === 'reader')
+    const readers = members
+      .filter((m) => m.role === 'reader')
       .sort((a, b) => a.group!.localeCompare(b.group!) || a.name.localeCompare(b.name));
     return [
       { id: 1, kind: 'coordinator', name: 'coordinator', address: this.o.self() },
@@ -91,9 +92,17 @@ export class ClusterDescription {
 
   /** DescribeResourceGroup: the readers placement sees up serve every loaded collection. */
   resourceGroup(name: string): MilvusResponse<'DescribeResourceGroup'> {
-    const up = new Set(this.o.placement.readerStates().filter((r) => r.up).map((r) => r.member.address));
+    const up = new Set(
+      this.o.placement
+        .readerStates()
+        .filter((r) => r.up)
+        .map((r) => r.member.address),
+    );
     const live = this.processes().filter((p) => p.kind === 'reader' && up.has(p.address));
-    const loaded = this.o.cache.all().filter((v) => anyLoaded(v.partitions)).map((v) => v.record.name);
+    const loaded = this.o.cache
+      .all()
+      .filter((v) => anyLoaded(v.partitions))
+      .map((v) => v.record.name);
     return describeResourceGroupReply(name, live, loaded);
   }
 }

@@ -15,29 +15,41 @@ export class CoordinatorMetrics {
 
   constructor(registry: Registry, cache: { hits: number; misses: number }) {
     this.fanoutWidth = new Histogram({
-      name: 'mishards_fanout_width', help: 'Sub-requests per search or query',
-      buckets: [1, 2, 3, 4, 6, 8, 12, 16, 32], registers: [registry],
+      name: 'mishards_fanout_width',
+      help: 'Sub-requests per search or query',
+      buckets: [1, 2, 3, 4, 6, 8, 12, 16, 32],
+      registers: [registry],
     });
     this.mergeSeconds = new Histogram({
-      name: 'mishards_merge_duration_seconds', help: 'Time to merge partial search results',
-      buckets: LATENCY_BUCKETS, registers: [registry],
+      name: 'mishards_merge_duration_seconds',
+      help: 'Time to merge partial search results',
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
     });
     this.subLatency = new Histogram({
-      name: 'mishards_subrequest_duration_seconds', help: 'Sub-request latency per target (reader group or writer)',
-      labelNames: ['target', 'result'], buckets: LATENCY_BUCKETS, registers: [registry],
+      name: 'mishards_subrequest_duration_seconds',
+      help: 'Sub-request latency per target (reader group or writer)',
+      labelNames: ['target', 'result'],
+      buckets: LATENCY_BUCKETS,
+      registers: [registry],
     });
     this.subErrors = new Counter({
-      name: 'mishards_subrequest_errors_total', help: 'Failed sub-requests per target',
-      labelNames: ['target'], registers: [registry],
+      name: 'mishards_subrequest_errors_total',
+      help: 'Failed sub-requests per target',
+      labelNames: ['target'],
+      registers: [registry],
     });
     this.attemptsInFlight = new Gauge({
       name: 'mishards_subrequests_in_flight',
       help: 'gRPC calls to data nodes started by searches and queries and not yet settled (hedges and retries included), per target',
-      labelNames: ['target'], registers: [registry],
+      labelNames: ['target'],
+      registers: [registry],
     });
     new Counter({
-      name: 'mishards_metadata_cache_lookups_total', help: 'Metadata cache lookups by outcome',
-      labelNames: ['outcome'], registers: [registry],
+      name: 'mishards_metadata_cache_lookups_total',
+      help: 'Metadata cache lookups by outcome',
+      labelNames: ['outcome'],
+      registers: [registry],
       collect() {
         this.reset();
         this.inc({ outcome: 'hit' }, cache.hits);

@@ -5,7 +5,15 @@ import type { CollectionView } from '../../meta/collection-view.js';
 import { ConsistencyLevel, consistencyLevelNumber } from '../../milvus/consistency.js';
 import { prepareHybridSearch, type HybridSearchFields } from '../../milvus/hybrid-request.js';
 import type { MilvusRequest } from '../../milvus/methods.js';
-import { countFieldData, prepareQuery, prepareSearch, searchScope, type PreparedSearch, type QueryFields, type SearchFields } from '../../milvus/search-request.js';
+import {
+  countFieldData,
+  prepareQuery,
+  prepareSearch,
+  searchScope,
+  type PreparedSearch,
+  type QueryFields,
+  type SearchFields,
+} from '../../milvus/search-request.js';
 import { searchResultData } from '../../milvus/search-results.js';
 import { collectionNotFound, MilvusError } from '../../milvus/status.js';
 import { templateValuesToJson } from '../../milvus/template-values.js';
@@ -20,7 +28,15 @@ import { contextFromMetadata, injectIntoMetadata } from '../../runtime/tracing.j
 import { fuseQueries } from '../../search/hybrid-rank.js';
 import type { CoordinatorMetrics } from './coordinator-metrics.js';
 import {
-  decodePartials, gatherFieldsData, mergeQueryRows, mergeSearchResults, pickedRows, pickKey, pickScore, type PartialResult, type SegmentMethod,
+  decodePartials,
+  gatherFieldsData,
+  mergeQueryRows,
+  mergeSearchResults,
+  pickedRows,
+  pickKey,
+  pickScore,
+  type PartialResult,
+  type SegmentMethod,
 } from './merge.js';
 import { WRITER_SET, type CallContext, type Fanout, type ReplicaSet } from './fanout.js';
 
@@ -33,7 +49,13 @@ const CATCH_UP_MS = 5000;
  * gRPC or REST) once its metadata has the change, so that the caller's next search sees it.
  */
 export const SEARCH_SCOPE_CHANGES = new Set([
-  'LoadCollection', 'ReleaseCollection', 'LoadPartitions', 'ReleasePartitions', 'CreatePartition', 'DropPartition', 'DropCollection',
+  'LoadCollection',
+  'ReleaseCollection',
+  'LoadPartitions',
+  'ReleasePartitions',
+  'CreatePartition',
+  'DropPartition',
+  'DropCollection',
 ]);
 
 /** A SearchSegments or QuerySegments request, before routing says which segments it covers. */
@@ -51,7 +73,8 @@ interface SubRequest<R> {
  * What the coordinator reads of a request besides what search or query read (see
  * SearchFields): its collection, partitions and consistency.
  */
-type ScopeFields = Pick<MilvusRequest<'Search'>, 'collection_name'> & Partial<Pick<MilvusRequest<'Search'>, 'partition_names' | 'consistency_level' | 'use_default_consistency'>>;
+type ScopeFields = Pick<MilvusRequest<'Search'>, 'collection_name'> &
+  Partial<Pick<MilvusRequest<'Search'>, 'partition_names' | 'consistency_level' | 'use_default_consistency'>>;
 
 export type SearchInput = ScopeFields & SearchFields;
 export type HybridSearchInput = ScopeFields & HybridSearchFields;
@@ -59,7 +82,10 @@ export type QueryInput = ScopeFields & QueryFields;
 
 /** A merged answer as the coordinator builds it: what it sets of the response (the REST layer reads it as is). */
 export type SearchReply = Pick<SearchResults__Output, 'collection_name'> & {
-  results: Pick<SearchResultData__Output, 'num_queries' | 'top_k' | 'fields_data' | 'scores' | 'ids' | 'topks' | 'output_fields' | 'primary_field_name'>;
+  results: Pick<
+    SearchResultData__Output,
+    'num_queries' | 'top_k' | 'fields_data' | 'scores' | 'ids' | 'topks' | 'output_fields' | 'primary_field_name'
+  >;
 };
 export type QueryReply = Pick<QueryResults__Output, 'collection_name' | 'primary_field_name' | 'output_fields' | 'fields_data'>;
 
@@ -82,7 +108,11 @@ export class Coordinator {
    * cache cannot answer (no such collection, partition or loaded partition), it may be behind
    * a change made a moment ago: it catches up first, then answers for good.
    */
-  private async target(name: string, partitionNames: string[] | undefined, ctx: CallContext): Promise<{ view: CollectionView; partitions: Set<number> }> {
+  private async target(
+    name: string,
+    partitionNames: string[] | undefined,
+    ctx: CallContext,
+  ): Promise<{ view: CollectionView; partitions: Set<number> }> {
     const resolve = () => {
       const view = this.cache.get(name);
       if (!view) throw collectionNotFound(name);
@@ -107,7 +137,12 @@ export class Coordinator {
   }
 
   /** Reader targets for the sealed segments of the covered partitions, plus the writer's share. */
-  private route<R extends { collection_name: string }>(view: CollectionView, partitions: Set<number>, includeWriter: boolean, base: R): SubRequest<R>[] {
+  private route<R extends { collection_name: string }>(
+    view: CollectionView,
+    partitions: Set<number>,
+    includeWriter: boolean,
+    base: R,
+  ): SubRequest<R>[] {
     return tracer.startActiveSpan('get_routing', (span) => {
       try {
         const segments = view.segments.filter((s) => partitions.has(s.partitionId)).map((s) => s.id);
@@ -122,7 +157,12 @@ export class Coordinator {
           const covered = new Set(groups.flatMap((t) => t.segmentIds));
           subs.push({
             set: { name: WRITER_SET, replicas: [this.writerAddress] },
-            request: { ...base, segment_ids: [], include_growing: true, covered_segment_ids: view.segments.filter((s) => covered.has(s.id)).map((s) => String(s.id)) },
+            request: {
+              ...base,
+              segment_ids: [],
+              include_growing: true,
+              covered_segment_ids: view.segments.filter((s) => covered.has(s.id)).map((s) => String(s.id)),
+            },
           });
         }
         span.setAttribute('mishards.segments', segments.length);
@@ -135,28 +175,36 @@ export class Coordinator {
   }
 
   /** Sends sub-requests in parallel under a `do_search` span, one `search_<target>` child each. */
-  private async scatter<M extends SegmentMethod>(subs: SubRequest<SegmentRequest<M>>[], method: M, ctx: CallContext): Promise<DataNodeClientReply<M>[]> {
+  private async scatter<M extends SegmentMethod>(
+    subs: SubRequest<SegmentRequest<M>>[],
+    method: M,
+    ctx: CallContext,
+  ): Promise<DataNodeClientReply<M>[]> {
     this.metrics.fanoutWidth.observe(subs.length);
     return tracer.startActiveSpan('do_search', async (parent) => {
       try {
-        return await Promise.all(subs.map((sub) => tracer.startActiveSpan(`search_${sub.set.name}`, async (span) => {
-          const metadata = ctx.metadata.clone();
-          injectIntoMetadata(context.active(), metadata);
-          // Operator rules of the reader groups' xDS routes may match or hash on it.
-          metadata.set(COLLECTION_HEADER, sub.request.collection_name);
-          const done = this.metrics.subRequest(sub.set.name);
-          try {
-            const res = await this.fanout.call(sub.set, method, sub.request, { ...ctx, metadata });
-            done('ok');
-            return res;
-          } catch (e) {
-            done('error');
-            fail(span, e);
-            throw e;
-          } finally {
-            span.end();
-          }
-        })));
+        return await Promise.all(
+          subs.map((sub) =>
+            tracer.startActiveSpan(`search_${sub.set.name}`, async (span) => {
+              const metadata = ctx.metadata.clone();
+              injectIntoMetadata(context.active(), metadata);
+              // Operator rules of the reader groups' xDS routes may match or hash on it.
+              metadata.set(COLLECTION_HEADER, sub.request.collection_name);
+              const done = this.metrics.subRequest(sub.set.name);
+              try {
+                const res = await this.fanout.call(sub.set, method, sub.request, { ...ctx, metadata });
+                done('ok');
+                return res;
+              } catch (e) {
+                done('error');
+                fail(span, e);
+                throw e;
+              } finally {
+                span.end();
+              }
+            }),
+          ),
+        );
       } catch (e) {
         fail(parent, e);
         throw e;
@@ -173,9 +221,10 @@ export class Coordinator {
    * what Bounded allows); Eventually does not.
    */
   private includeWriter(view: CollectionView, req: ScopeFields): boolean {
-    const level = req.use_default_consistency || req.consistency_level === undefined
-      ? view.record.consistencyLevel
-      : consistencyLevelNumber(req.consistency_level);
+    const level =
+      req.use_default_consistency || req.consistency_level === undefined
+        ? view.record.consistencyLevel
+        : consistencyLevelNumber(req.consistency_level);
     if (level === ConsistencyLevel.Bounded) return view.unsealedRows;
     return level !== ConsistencyLevel.Eventually;
   }
@@ -195,17 +244,19 @@ export class Coordinator {
   }
 
   private traced<T>(name: string, req: ScopeFields, ctx: CallContext, run: () => Promise<T>): Promise<T> {
-    return context.with(ctx.trace, () => tracer.startActiveSpan(name, async (span) => {
-      span.setAttribute('milvus.collection', String(req.collection_name ?? ''));
-      try {
-        return await run();
-      } catch (e) {
-        fail(span, e);
-        throw e;
-      } finally {
-        span.end();
-      }
-    }));
+    return context.with(ctx.trace, () =>
+      tracer.startActiveSpan(name, async (span) => {
+        span.setAttribute('milvus.collection', String(req.collection_name ?? ''));
+        try {
+          return await run();
+        } catch (e) {
+          fail(span, e);
+          throw e;
+        } finally {
+          span.end();
+        }
+      }),
+    );
   }
 
   /**
@@ -213,7 +264,16 @@ export class Coordinator {
    * `raw`, each target asked for its best `k`), answered in parallel; decoded and merged by
    * the caller.
    */
-  private scatterSearch(view: CollectionView, p: PreparedSearch, raw: Pick<SearchFields, 'placeholder_group' | 'dsl'>, outputFields: string[], partitions: Set<number>, includeWriter: boolean, k: number, ctx: CallContext): Promise<DataNodeClientReply<'SearchSegments'>[]> {
+  private scatterSearch(
+    view: CollectionView,
+    p: PreparedSearch,
+    raw: Pick<SearchFields, 'placeholder_group' | 'dsl'>,
+    outputFields: string[],
+    partitions: Set<number>,
+    includeWriter: boolean,
+    k: number,
+    ctx: CallContext,
+  ): Promise<DataNodeClientReply<'SearchSegments'>[]> {
     const subs = this.route<SegmentRequest<'SearchSegments'>>(view, partitions, includeWriter, {
       collection_name: view.record.name,
       placeholder_group: raw.placeholder_group,
@@ -235,13 +295,27 @@ export class Coordinator {
     const index = view.indexes[0]!;
     const p = prepareSearch(schema, index, req);
     const { topk, offset, roundDecimal } = p.params;
-    const responses = await this.scatterSearch(view, p, req, req.output_fields ?? [], partitions, this.includeWriter(view, req), topk + offset, ctx);
+    const responses = await this.scatterSearch(
+      view,
+      p,
+      req,
+      req.output_fields ?? [],
+      partitions,
+      this.includeWriter(view, req),
+      topk + offset,
+      ctx,
+    );
     return tracer.startActiveSpan('do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
       try {
         const partials = decodePartials(responses);
         const pages = mergeSearchResults(partials, p.nq, topk, offset, p.metric);
-        const rows = pickedRows(partials, pages.flat(), pages.map((page) => page.length), hasIntKeys(schema));
+        const rows = pickedRows(
+          partials,
+          pages.flat(),
+          pages.map((page) => page.length),
+          hasIntKeys(schema),
+        );
         return {
           collection_name: view.record.name,
           results: searchResultData({ schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal }, rows),
@@ -264,8 +338,9 @@ export class Coordinator {
     const h = prepareHybridSearch(schema, view.indexes[0]!, req);
     const includeWriter = this.includeWriter(view, req);
     const outputFields = req.output_fields ?? [];
-    const responses = await Promise.all(h.subs.map((p, i) =>
-      this.scatterSearch(view, p, req.requests![i]!, outputFields, partitions, includeWriter, p.params.topk, ctx)));
+    const responses = await Promise.all(
+      h.subs.map((p, i) => this.scatterSearch(view, p, req.requests![i]!, outputFields, partitions, includeWriter, p.params.topk, ctx)),
+    );
     return tracer.startActiveSpan('do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
       try {
@@ -321,7 +396,10 @@ export class Coordinator {
         const page = picks.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
         return {
           ...base,
-          fields_data: gatherFieldsData(partials.map((x) => ({ fieldsData: x.data.fields_data })), page),
+          fields_data: gatherFieldsData(
+            partials.map((x) => ({ fieldsData: x.data.fields_data })),
+            page,
+          ),
           output_fields: q.selection!.names,
         };
       } finally {

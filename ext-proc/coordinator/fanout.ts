@@ -26,7 +26,13 @@ export interface ReplicaSet {
 }
 
 /** Gives up on the current replica as failed; the next one may have what it lacks. */
-const RETRYABLE_GRPC = new Set([grpc.status.UNAVAILABLE, grpc.status.CANCELLED, grpc.status.INTERNAL, grpc.status.UNKNOWN, grpc.status.RESOURCE_EXHAUSTED]);
+const RETRYABLE_GRPC = new Set([
+  grpc.status.UNAVAILABLE,
+  grpc.status.CANCELLED,
+  grpc.status.INTERNAL,
+  grpc.status.UNKNOWN,
+  grpc.status.RESOURCE_EXHAUSTED,
+]);
 const RETRYABLE_NODE_CODES = new Set([Code.SegmentNotLoaded, Code.SegmentNotFound]);
 
 export interface FanoutOptions {
@@ -49,9 +55,17 @@ class ReplicaFailure extends Error {}
 export class Fanout {
   private readonly rotation = new Map<string, number>();
 
-  constructor(private readonly clients: NodeCaller, private readonly opts: FanoutOptions) {}
+  constructor(
+    private readonly clients: NodeCaller,
+    private readonly opts: FanoutOptions,
+  ) {}
 
-  async call<M extends DataNodeMethod>(set: ReplicaSet, method: M, request: DataNodeClientRequest<M>, ctx: CallContext): Promise<DataNodeClientReply<M>> {
+  async call<M extends DataNodeMethod>(
+    set: ReplicaSet,
+    method: M,
+    request: DataNodeClientRequest<M>,
+    ctx: CallContext,
+  ): Promise<DataNodeClientReply<M>> {
     if (set.replicas.length === 0) throw unavailable(set, 'no live replica');
     const start = this.rotation.get(set.name) ?? 0;
     this.rotation.set(set.name, start + 1);
@@ -73,7 +87,8 @@ export class Fanout {
         for (const a of running) a.abort();
         fn();
       };
-      const onClientGone = () => finish(() => reject(new MilvusError('UnexpectedError', Code.ServiceInternal, 'request cancelled by the client')));
+      const onClientGone = () =>
+        finish(() => reject(new MilvusError('UnexpectedError', Code.ServiceInternal, 'request cancelled by the client')));
       ctx.signal.addEventListener('abort', onClientGone, { once: true });
       const launch = () => {
         if (settled || next >= order.length) return;
@@ -107,7 +122,14 @@ export class Fanout {
     });
   }
 
-  private async attempt<M extends DataNodeMethod>(target: string, address: string, method: M, request: DataNodeClientRequest<M>, ctx: CallContext, signal: AbortSignal): Promise<DataNodeClientReply<M>> {
+  private async attempt<M extends DataNodeMethod>(
+    target: string,
+    address: string,
+    method: M,
+    request: DataNodeClientRequest<M>,
+    ctx: CallContext,
+    signal: AbortSignal,
+  ): Promise<DataNodeClientReply<M>> {
     let res: DataNodeClientReply<M>;
     const settled = this.opts.onAttempt?.(target);
     try {

@@ -102,7 +102,13 @@ export function mergeSearchResults(partials: PartialResult[], nq: number, topk: 
   const larger = largerIsBetter(metric);
   // Ties broken by partial index, then position, so the merge is deterministic.
   const before = (a: Cursor, b: Cursor) =>
-    a.score !== b.score ? (larger ? a.score > b.score : a.score < b.score) : a.partial !== b.partial ? a.partial < b.partial : a.pos < b.pos;
+    a.score !== b.score
+      ? larger
+        ? a.score > b.score
+        : a.score < b.score
+      : a.partial !== b.partial
+        ? a.partial < b.partial
+        : a.pos < b.pos;
   const keys = partials.map((p) => keysOf(p.data));
   const starts = partials.map((p) => queryStarts(p.data, nq));
   const want = topk + offset;
@@ -156,7 +162,7 @@ function columnOf(fd: FieldData__Output): { values: unknown[]; width: number } {
     return { values: fd.vectors.float_vector?.data ?? [], width: dim };
   }
   const key = fd.scalars?.data;
-  return { values: key ? fd.scalars![key]?.data ?? [] : [], width: 1 };
+  return { values: key ? (fd.scalars![key]?.data ?? []) : [], width: 1 };
 }
 
 /**
@@ -176,7 +182,13 @@ export function gatherFieldsData(partials: { fieldsData: FieldData__Output[] }[]
       for (let j = 0; j < width; j++) values.push(col.values[pick.row * width + j]);
       if (nullable) valid.push(Boolean(partials[pick.partial]!.fieldsData[f]!.valid_data?.[pick.row]));
     }
-    const out: FieldData__Output = { type: tpl.type, field_name: tpl.field_name, field_id: tpl.field_id, is_dynamic: tpl.is_dynamic, valid_data: valid };
+    const out: FieldData__Output = {
+      type: tpl.type,
+      field_name: tpl.field_name,
+      field_id: tpl.field_id,
+      is_dynamic: tpl.is_dynamic,
+      valid_data: valid,
+    };
     // A vector column's values are float_vector's numbers.
     if (tpl.vectors) out.vectors = { dim: tpl.vectors.dim, float_vector: { data: values as number[] } };
     else {
@@ -209,11 +221,20 @@ export function pickScore(partials: PartialResult[], pick: Pick): number {
 }
 
 /** The wire columns of picked rows, scored by their own scores unless others (fused ones) are given. */
-export function pickedRows(partials: PartialResult[], picks: Pick[], topks: number[], intKeys: boolean, scores = picks.map((p) => pickScore(partials, p))): ResultRows<IDs__Output, FieldData__Output> {
+export function pickedRows(
+  partials: PartialResult[],
+  picks: Pick[],
+  topks: number[],
+  intKeys: boolean,
+  scores = picks.map((p) => pickScore(partials, p)),
+): ResultRows<IDs__Output, FieldData__Output> {
   return {
     topks,
     scores,
     ids: gatherIds(partials, picks, intKeys),
-    fieldsData: gatherFieldsData(partials.map((x) => ({ fieldsData: x.data.fields_data })), picks),
+    fieldsData: gatherFieldsData(
+      partials.map((x) => ({ fieldsData: x.data.fields_data })),
+      picks,
+    ),
   };
 }

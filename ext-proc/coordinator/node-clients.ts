@@ -26,7 +26,14 @@ export class NodeClients {
   }
 
   /** A unary call that honours the deadline and can be cancelled through `signal`. */
-  call<M extends DataNodeMethod>(address: string, method: M, request: DataNodeClientRequest<M>, deadline: Date | number, signal?: AbortSignal, metadata?: grpc.Metadata): Promise<DataNodeClientReply<M>> {
+  call<M extends DataNodeMethod>(
+    address: string,
+    method: M,
+    request: DataNodeClientRequest<M>,
+    deadline: Date | number,
+    signal?: AbortSignal,
+    metadata?: grpc.Metadata,
+  ): Promise<DataNodeClientReply<M>> {
     // Indexed by a type parameter, the definition's types are not narrowed to this method's.
     const definition = DataNodeService.service[method] as UnaryMethodDefinition<DataNodeClientRequest<M>, DataNodeClientReply<M>>;
     return unaryCall(this.get(address), definition, request, { deadline, signal, metadata });

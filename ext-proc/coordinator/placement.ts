@@ -46,7 +46,10 @@ export class Placement {
   private readers = new Map<string, ReaderState>();
   private router: Router;
   private timer: NodeJS.Timeout | undefined;
-  private readonly passes = new CoalescingRunner(() => this.reconcile(), (e) => this.log.error({ err: e }, 'placement reconciliation failed'));
+  private readonly passes = new CoalescingRunner(
+    () => this.reconcile(),
+    (e) => this.log.error({ err: e }, 'placement reconciliation failed'),
+  );
   private closed = false;
 
   constructor(
@@ -110,22 +113,24 @@ export class Placement {
   private async reconcile(): Promise<void> {
     const deadline = () => Date.now() + CONTROL_DEADLINE_MS;
     // 1. What does every reader hold?
-    await Promise.all([...this.readers.entries()].map(async ([address, r]) => {
-      try {
-        const res = await this.clients.call(address, 'ListSegments', {}, deadline());
-        const loaded = new Map<string, Set<number>>();
-        for (const s of res.segments) {
-          if (!loaded.has(s.collection_name)) loaded.set(s.collection_name, new Set());
-          loaded.get(s.collection_name)!.add(Number(s.segment_id));
+    await Promise.all(
+      [...this.readers.entries()].map(async ([address, r]) => {
+        try {
+          const res = await this.clients.call(address, 'ListSegments', {}, deadline());
+          const loaded = new Map<string, Set<number>>();
+          for (const s of res.segments) {
+            if (!loaded.has(s.collection_name)) loaded.set(s.collection_name, new Set());
+            loaded.get(s.collection_name)!.add(Number(s.segment_id));
+          }
+          r.loaded = loaded;
+          if (!r.up) this.log.info({ reader: r.member.name, address }, 'reader is back');
+          r.up = true;
+        } catch (e) {
+          if (r.up) this.log.warn({ reader: r.member.name, address, err: (e as Error).message }, 'reader unreachable');
+          r.up = false;
         }
-        r.loaded = loaded;
-        if (!r.up) this.log.info({ reader: r.member.name, address }, 'reader is back');
-        r.up = true;
-      } catch (e) {
-        if (r.up) this.log.warn({ reader: r.member.name, address, err: (e as Error).message }, 'reader unreachable');
-        r.up = false;
-      }
-    }));
+      }),
+    );
     // 2. Load what owners lack; 3. release what others hold once owners have it, and what
     // no loaded partition has.
     const served = new Map(this.cache.all().map((v) => [v.record.name, servedSegmentIds(v)] as const));
@@ -133,20 +138,30 @@ export class Placement {
       if (!ids.length) continue;
       const byOwner = this.router.assign(ids);
       for (const [group, segs] of byOwner) {
-        await Promise.all(this.replicasOf(group).filter((r) => r.up).map(async (r) => {
-          const have = r.loaded.get(collection) ?? new Set<number>();
-          const missing = segs.filter((id) => !have.has(id));
-          if (!missing.length) return;
-          try {
-            const res = await this.clients.call(r.member.address, 'LoadSegments', { collection_name: collection, segment_ids: missing.map(String) }, deadline());
-            for (const id of res.loaded) have.add(Number(id));
-            r.loaded.set(collection, have);
-            for (const err of res.errors) this.log.error({ reader: r.member.name, segment: err.segment_id, reason: err.reason }, 'segment load failed');
-            if (res.status.code !== 0) this.log.error({ reader: r.member.name, reason: res.status.reason }, 'LoadSegments failed');
-          } catch (e) {
-            this.log.warn({ reader: r.member.name, err: (e as Error).message }, 'LoadSegments call failed');
-          }
-        }));
+        await Promise.all(
+          this.replicasOf(group)
+            .filter((r) => r.up)
+            .map(async (r) => {
+              const have = r.loaded.get(collection) ?? new Set<number>();
+              const missing = segs.filter((id) => !have.has(id));
+              if (!missing.length) return;
+              try {
+                const res = await this.clients.call(
+                  r.member.address,
+                  'LoadSegments',
+                  { collection_name: collection, segment_ids: missing.map(String) },
+                  deadline(),
+                );
+                for (const id of res.loaded) have.add(Number(id));
+                r.loaded.set(collection, have);
+                for (const err of res.errors)
+                  this.log.error({ reader: r.member.name, segment: err.segment_id, reason: err.reason }, 'segment load failed');
+                if (res.status.code !== 0) this.log.error({ reader: r.member.name, reason: res.status.reason }, 'LoadSegments failed');
+              } catch (e) {
+                this.log.warn({ reader: r.member.name, err: (e as Error).message }, 'LoadSegments call failed');
+              }
+            }),
+        );
       }
     }
     for (const r of this.readers.values()) {
@@ -160,7 +175,12 @@ export class Placement {
         });
         if (!release.length) continue;
         try {
-          await this.clients.call(r.member.address, 'ReleaseSegments', { collection_name: collection, segment_ids: release.map(String) }, deadline());
+          await this.clients.call(
+            r.member.address,
+            'ReleaseSegments',
+            { collection_name: collection, segment_ids: release.map(String) },
+            deadline(),
+          );
           for (const id of release) have.delete(id);
         } catch (e) {
           this.log.warn({ reader: r.member.name, err: (e as Error).message }, 'ReleaseSegments call failed');
@@ -209,7 +229,9 @@ export class Placement {
       }
     }
     if (down.size) {
-      const detail = [...down.entries()].map(([g, ids]) => `reader group ${g} is unavailable (no live replica) for segments ${ids.join(', ')}`);
+      const detail = [...down.entries()].map(
+        ([g, ids]) => `reader group ${g} is unavailable (no live replica) for segments ${ids.join(', ')}`,
+      );
       throw new MilvusError('NotReadyServe', Code.ServiceUnavailable, `collection ${name}: ${detail.join('; ')}`, true);
     }
     const groups = [...byGroup.entries()].map(([group, segs]) => {

@@ -23,9 +23,20 @@ const identity = (b: Buffer) => b;
  * every other method kept as raw bytes so it can be relayed to the writer without decoding.
  */
 export function frontServiceDefinition(): grpc.ServiceDefinition {
-  return Object.fromEntries(Object.entries(MilvusService.service).map(([name, method]) => [name, ANSWERED_HERE.has(name)
-    ? method
-    : { ...method, requestDeserialize: identity, responseSerialize: identity, requestSerialize: identity, responseDeserialize: identity }]));
+  return Object.fromEntries(
+    Object.entries(MilvusService.service).map(([name, method]) => [
+      name,
+      ANSWERED_HERE.has(name)
+        ? method
+        : {
+            ...method,
+            requestDeserialize: identity,
+            responseSerialize: identity,
+            requestSerialize: identity,
+            responseDeserialize: identity,
+          },
+    ]),
+  );
 }
 
 /**
@@ -33,7 +44,12 @@ export function frontServiceDefinition(): grpc.ServiceDefinition {
  * description for GetMetrics and DescribeResourceGroup, a byte-for-byte relay (with the
  * caller's deadline, metadata and cancellation) for the rest.
  */
-export function frontImplementation(coordinator: Coordinator, cluster: ClusterDescription, writerAddress: string, hooks: ServiceHooks): { implementation: grpc.UntypedServiceImplementation; close(): void } {
+export function frontImplementation(
+  coordinator: Coordinator,
+  cluster: ClusterDescription,
+  writerAddress: string,
+  hooks: ServiceHooks,
+): { implementation: grpc.UntypedServiceImplementation; close(): void } {
   const writer = new grpc.Client(writerAddress, grpc.credentials.createInsecure(), {
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
@@ -50,13 +66,23 @@ export function frontImplementation(coordinator: Coordinator, cluster: ClusterDe
     if (ANSWERED_HERE.has(name) || replyShape(name).streaming) continue;
     implementation[name] = (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       const done = hooks.onRequest?.(name);
-      const outgoing = writer.makeUnaryRequest(method.path, identity, identity, call.request, call.metadata, { deadline: call.getDeadline() },
+      const outgoing = writer.makeUnaryRequest(
+        method.path,
+        identity,
+        identity,
+        call.request,
+        call.metadata,
+        { deadline: call.getDeadline() },
         (err, res) => {
           done?.(err ? -(err.code ?? 2) : 0);
           if (err || !SEARCH_SCOPE_CHANGES.has(name)) return callback(err, res);
           // The writer's answer stands even if the wait fails.
-          void coordinator.catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS)).catch(() => undefined).then(() => callback(null, res));
-        });
+          void coordinator
+            .catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS))
+            .catch(() => undefined)
+            .then(() => callback(null, res));
+        },
+      );
       call.on('cancelled', () => outgoing.cancel());
     };
   }

@@ -20,12 +20,18 @@ export interface Struct {
 
 function plain(v: Value): unknown {
   switch (v.kind) {
-    case 'numberValue': return v.numberValue;
-    case 'stringValue': return v.stringValue;
-    case 'boolValue': return v.boolValue;
-    case 'structValue': return Object.fromEntries(Object.entries(v.structValue?.fields ?? {}).map(([k, x]) => [k, plain(x)]));
-    case 'listValue': return (v.listValue?.values ?? []).map(plain);
-    default: return null;
+    case 'numberValue':
+      return v.numberValue;
+    case 'stringValue':
+      return v.stringValue;
+    case 'boolValue':
+      return v.boolValue;
+    case 'structValue':
+      return Object.fromEntries(Object.entries(v.structValue?.fields ?? {}).map(([k, x]) => [k, plain(x)]));
+    case 'listValue':
+      return (v.listValue?.values ?? []).map(plain);
+    default:
+      return null;
   }
 }
 

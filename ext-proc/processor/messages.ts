@@ -17,7 +17,13 @@ export interface HttpBody {
   end_of_stream?: boolean;
 }
 
-export type RequestKind = 'request_headers' | 'response_headers' | 'request_body' | 'response_body' | 'request_trailers' | 'response_trailers';
+export type RequestKind =
+  | 'request_headers'
+  | 'response_headers'
+  | 'request_body'
+  | 'response_body'
+  | 'request_trailers'
+  | 'response_trailers';
 
 export interface ProcessingRequest {
   /** Which member of the `request` oneof is set. */

@@ -5,10 +5,17 @@ import { checkBodySize } from '../rest/body.js';
 import { envoyAttributes, type Struct } from './attributes.js';
 import { ANSWERED_PATHS } from '../../cluster/front-contract.js';
 import { requestHeaders } from './headers.js';
-import { continueHeaders, continueUnchanged, immediate, type HttpBody, type HttpHeaders, type ProcessingRequest, type ProcessingResponse } from './messages.js';
+import {
+  continueHeaders,
+  continueUnchanged,
+  immediate,
+  type HttpBody,
+  type HttpHeaders,
+  type ProcessingRequest,
+  type ProcessingResponse,
+} from './messages.js';
 
 const tracer = trace.getTracer('mishards-ext-proc');
-
 
 /** A message no state of the protocol allows; the stream is ended with INVALID_ARGUMENT. */
 export class ProtocolError extends Error {}
@@ -102,7 +109,9 @@ export class RequestProcessor {
         return { end: true };
       case 'body':
         if (!b.end_of_stream) {
-          return this.fail('the request body arrived in chunks (STREAMED or BUFFERED_PARTIAL mode); Mishards needs it whole: set allow_mode_override: true (or processing_mode.request_body_mode: BUFFERED) on the ext_proc filter');
+          return this.fail(
+            'the request body arrived in chunks (STREAMED or BUFFERED_PARTIAL mode); Mishards needs it whole: set allow_mode_override: true (or processing_mode.request_body_mode: BUFFERED) on the ext_proc filter',
+          );
         }
         return this.answer(b.body ?? Buffer.alloc(0));
     }
@@ -112,15 +121,19 @@ export class RequestProcessor {
     // Envoy forwards the client's traceparent (or its own tracer's) among the request headers.
     const parent = propagation.extract(ROOT_CONTEXT, headers);
     const requestId = headers['x-request-id'];
-    const span = tracer.startSpan(`ext_proc ${path}`, {
-      kind: SpanKind.SERVER,
-      attributes: {
-        'http.request.method': method,
-        'url.path': path,
-        ...(requestId ? { 'http.request.header.x-request-id': String(requestId) } : {}),
-        ...envoyAttributes(attributes),
+    const span = tracer.startSpan(
+      `ext_proc ${path}`,
+      {
+        kind: SpanKind.SERVER,
+        attributes: {
+          'http.request.method': method,
+          'url.path': path,
+          ...(requestId ? { 'http.request.header.x-request-id': String(requestId) } : {}),
+          ...envoyAttributes(attributes),
+        },
       },
-    }, parent);
+      parent,
+    );
     this.spanOpen = true;
     return { method, path, headers, span, trace: trace.setSpan(parent, span) };
   }
@@ -128,18 +141,21 @@ export class RequestProcessor {
   private async answer(body: Buffer): Promise<Step> {
     const r = this.request!;
     this.phase = 'answered';
-    const answer = await this.o.api.serve({
-      method: r.method,
-      path: r.path,
-      headers: r.headers,
-      signal: this.o.signal,
-      trace: r.trace,
-      deadline: this.o.deadline,
-      body: async () => {
-        checkBodySize(body.length, this.o.api.maxBodyBytes);
-        return body;
+    const answer = await this.o.api.serve(
+      {
+        method: r.method,
+        path: r.path,
+        headers: r.headers,
+        signal: this.o.signal,
+        trace: r.trace,
+        deadline: this.o.deadline,
+        body: async () => {
+          checkBodySize(body.length, this.o.api.maxBodyBytes);
+          return body;
+        },
       },
-    }, this.o.hooks);
+      this.o.hooks,
+    );
     this.endSpan(answer);
     return { response: immediate(answer), end: true };
   }

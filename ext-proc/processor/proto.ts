@@ -14,6 +14,10 @@ let loaded: grpc.ServiceDefinition | undefined;
  * enums as names, bytes as Buffers, and unset fields absent.
  */
 export function externalProcessorDefinition(): grpc.ServiceDefinition {
-  loaded ??= loadEnvoyService('envoy/service/ext_proc/v3/external_processor.proto', 'envoy.service.ext_proc.v3.ExternalProcessor', false).service;
+  loaded ??= loadEnvoyService(
+    'envoy/service/ext_proc/v3/external_processor.proto',
+    'envoy.service.ext_proc.v3.ExternalProcessor',
+    false,
+  ).service;
   return loaded;
 }

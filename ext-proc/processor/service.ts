@@ -61,7 +61,10 @@ function serveStream(call: Stream, api: RestApi, hooks: ServiceHooks): void {
 }
 
 /** `envoy.service.ext_proc.v3.ExternalProcessor` over the REST core. */
-export function extProcService(api: RestApi, hooks: ServiceHooks): { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation } {
+export function extProcService(
+  api: RestApi,
+  hooks: ServiceHooks,
+): { definition: grpc.ServiceDefinition; implementation: grpc.UntypedServiceImplementation } {
   return {
     definition: externalProcessorDefinition(),
     implementation: { Process: (call: Stream) => serveStream(call, api, hooks) },

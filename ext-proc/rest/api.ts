@@ -30,8 +30,11 @@ const RESOURCES: Record<string, Record<string, Route>> = {
 };
 
 /** Every endpoint by its path, e.g. `/v2/vectordb/entities/search`. */
-const ROUTES = new Map<string, Route>(Object.entries(RESOURCES).flatMap(([resource, actions]) =>
-  Object.entries(actions).map(([action, r]) => [`/v2/vectordb/${resource}/${action}`, r] as const)));
+const ROUTES = new Map<string, Route>(
+  Object.entries(RESOURCES).flatMap(([resource, actions]) =>
+    Object.entries(actions).map(([action, r]) => [`/v2/vectordb/${resource}/${action}`, r] as const),
+  ),
+);
 
 /** Request headers by lower-case name, as Node's http module and Envoy's HeaderMap give them. */
 export type RestHeaders = Record<string, string | string[] | undefined>;
@@ -76,7 +79,8 @@ const header = (headers: RestHeaders, name: string): string | undefined => {
  */
 function checkDatabase(headers: RestHeaders, body: Record<string, unknown>): void {
   const db = (typeof body.dbName === 'string' && body.dbName) || header(headers, 'db-name');
-  if (db && db !== DEFAULT_DB) throw new RestError(RestCode.DatabaseNotFound, `database not found[database=${db}]: Mishards has only the default database`);
+  if (db && db !== DEFAULT_DB)
+    throw new RestError(RestCode.DatabaseNotFound, `database not found[database=${db}]: Mishards has only the default database`);
 }
 
 function requestDeadline(headers: RestHeaders, cap: number | undefined): number {

@@ -5,8 +5,7 @@ import { RestCode, RestError } from './reply.js';
 /** Bodies above this are refused with HTTP 413 before they are buffered whole. */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
-const tooLarge = (limit: number) =>
-  new RestError(413, `request body exceeds the limit of ${limit} bytes`, 413);
+const tooLarge = (limit: number) => new RestError(413, `request body exceeds the limit of ${limit} bytes`, 413);
 
 /** For bodies another party buffered (Envoy): the same 413 as one read here would get. */
 export function checkBodySize(bytes: number, limit: number): void {

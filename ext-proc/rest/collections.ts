@@ -42,11 +42,21 @@ function quickFields(b: CreateBody): MilvusField[] {
   } else if (idType === 'VarChar' || idType === 'Varchar') {
     const maxLength = b.params?.max_length;
     if (maxLength === undefined) throw invalidParameter('params.max_length is required for a VarChar primary key');
-    key = { name: b.primaryFieldName || QUICK.primaryField, data_type: 'VarChar', is_primary_key: true, autoID: Boolean(b.autoID), type_params: [{ key: 'max_length', value: String(maxLength) }] };
+    key = {
+      name: b.primaryFieldName || QUICK.primaryField,
+      data_type: 'VarChar',
+      is_primary_key: true,
+      autoID: Boolean(b.autoID),
+      type_params: [{ key: 'max_length', value: String(maxLength) }],
+    };
   } else {
     throw invalidParameter(`idType can only be [Int64, VarChar], default: Int64, got ${idType}`);
   }
-  const vector: MilvusField = { name: b.vectorFieldName || QUICK.vectorField, data_type: 'FloatVector', type_params: [{ key: 'dim', value: String(b.dimension) }] };
+  const vector: MilvusField = {
+    name: b.vectorFieldName || QUICK.vectorField,
+    data_type: 'FloatVector',
+    type_params: [{ key: 'dim', value: String(b.dimension) }],
+  };
   return [key, vector];
 }
 
@@ -57,21 +67,31 @@ function quickFields(b: CreateBody): MilvusField[] {
 async function create(b: CreateBody, ctx: RestContext): Promise<void> {
   const full = Boolean(b.schema?.fields?.length);
   const fields = full ? b.schema!.fields!.map((f) => restField(f, Boolean(b.schema!.autoID))) : quickFields(b);
-  const dynamic = full ? Boolean(b.schema!.enableDynamicField) : flag(b.params?.enableDynamicField, 'enableDynamicField') ?? true;
+  const dynamic = full ? Boolean(b.schema!.enableDynamicField) : (flag(b.params?.enableDynamicField, 'enableDynamicField') ?? true);
   const vectorField = fields.find((f) => f.data_type === 'FloatVector')?.name ?? QUICK.vectorField;
-  const indexes = full ? b.indexParams ?? [] : [{ fieldName: vectorField, indexName: vectorField, metricType: b.metricType || QUICK.metricType }];
+  const indexes = full
+    ? (b.indexParams ?? [])
+    : [{ fieldName: vectorField, indexName: vectorField, metricType: b.metricType || QUICK.metricType }];
   // Checked before creating anything, so a bad index leaves no collection behind.
   const unknown = indexes.find((p) => !fields.some((f) => f.name === p.fieldName));
-  if (unknown) throw new RestError(RestCode.MissingRequiredParameters, `missing required parameters, error: \`${unknown.fieldName}\` hasn't defined in schema`);
+  if (unknown)
+    throw new RestError(
+      RestCode.MissingRequiredParameters,
+      `missing required parameters, error: \`${unknown.fieldName}\` hasn't defined in schema`,
+    );
   const level = b.params?.consistencyLevel;
   const shards = Number(b.params?.shardsNum ?? 1);
-  await ctx.writer.call('CreateCollection', {
-    collection_name: b.collectionName,
-    schema: encodeSchema(b.collectionName, fields, dynamic, b.description),
-    shards_num: Number.isInteger(shards) && shards > 0 ? shards : 1,
-    consistency_level: level === undefined ? 'Bounded' : consistency(String(level)).consistency_level,
-    properties: [],
-  }, ctx.call);
+  await ctx.writer.call(
+    'CreateCollection',
+    {
+      collection_name: b.collectionName,
+      schema: encodeSchema(b.collectionName, fields, dynamic, b.description),
+      shards_num: Number.isInteger(shards) && shards > 0 ? shards : 1,
+      consistency_level: level === undefined ? 'Bounded' : consistency(String(level)).consistency_level,
+      properties: [],
+    },
+    ctx.call,
+  );
   if (indexes.length === 0) return;
   await createIndexes(b.collectionName, indexes, ctx);
   await ctx.writer.call('LoadCollection', { collection_name: b.collectionName }, ctx.call);
@@ -133,8 +153,13 @@ export const collectionRoutes: Record<string, Route> = {
   get_stats: route(collectionBody, async (b, ctx) => rowCount(await ctx.writer.call('GetCollectionStatistics', request(b), ctx.call))),
   load: relay(collectionBody, 'LoadCollection', request),
   release: relay(collectionBody, 'ReleaseCollection', request),
-  get_load_state: route(collectionBody.extend({ partitionNames: z.array(z.string()).optional() }), async (b, ctx) => ({ data: await loadState(b, ctx) })),
+  get_load_state: route(collectionBody.extend({ partitionNames: z.array(z.string()).optional() }), async (b, ctx) => ({
+    data: await loadState(b, ctx),
+  })),
   flush: relay(collectionBody, 'Flush', (b) => ({ collection_names: [b.collectionName] })),
-  rename: relay(collectionBody.extend({ newCollectionName: name, newDbName: z.string().optional() }), 'RenameCollection',
-    (b) => ({ old_name: b.collectionName, new_name: b.newCollectionName, newDBName: b.newDbName ?? '' })),
+  rename: relay(collectionBody.extend({ newCollectionName: name, newDbName: z.string().optional() }), 'RenameCollection', (b) => ({
+    old_name: b.collectionName,
+    new_name: b.newCollectionName,
+    newDBName: b.newDbName ?? '',
+  })),
 };

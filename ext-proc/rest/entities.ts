@@ -33,14 +33,21 @@ async function describe(collectionName: string, ctx: RestContext): Promise<Colle
 }
 
 /** `pk in {pk_ids}` with the keys bound as a template value, so no key is parsed as filter text. */
-async function byIds(collectionName: string, keys: z.infer<typeof ids>, ctx: RestContext): Promise<{ expr: string; expr_template_values: Record<string, TemplateValue__Output> }> {
+async function byIds(
+  collectionName: string,
+  keys: z.infer<typeof ids>,
+  ctx: RestContext,
+): Promise<{ expr: string; expr_template_values: Record<string, TemplateValue__Output> }> {
   const pk = (await describe(collectionName, ctx)).fields.find((f) => f.is_primary_key)!;
   const list = [keys].flat();
   let array: TemplateArrayValue__Output;
   if (pk.data_type === 'Int64') {
     const bad = list.find((k) => !(Number.isInteger(k) || (typeof k === 'string' && /^-?\d+$/.test(k))));
     if (bad !== undefined) {
-      throw new RestError(RestCode.CheckPrimaryKey, `please check the primary key and its' type can only in [int, string], error: ${JSON.stringify(bad)} is not an Int64 key of ${pk.name}`);
+      throw new RestError(
+        RestCode.CheckPrimaryKey,
+        `please check the primary key and its' type can only in [int, string], error: ${JSON.stringify(bad)} is not an Int64 key of ${pk.name}`,
+      );
     }
     array = { data: 'long_data', long_data: { data: list.map(String) } };
   } else {
@@ -57,12 +64,16 @@ const dataBody = collectionBody.extend({
 async function write(method: 'Insert' | 'Upsert', b: z.infer<typeof dataBody>, ctx: RestContext) {
   if (b.data.length === 0) throw new RestError(RestCode.InvalidInsertData, 'fail to deal the insert data, error: data is empty');
   const schema = await describe(b.collectionName, ctx);
-  return ctx.writer.call(method, {
-    collection_name: b.collectionName,
-    partition_name: b.partitionName ?? '',
-    fields_data: rowsToFieldsData(schema, b.data),
-    num_rows: b.data.length,
-  }, ctx.call);
+  return ctx.writer.call(
+    method,
+    {
+      collection_name: b.collectionName,
+      partition_name: b.partitionName ?? '',
+      fields_data: rowsToFieldsData(schema, b.data),
+      num_rows: b.data.length,
+    },
+    ctx.call,
+  );
 }
 
 /** The rows of a query result. */
@@ -89,7 +100,9 @@ const searchBody = collectionBody.extend({
 });
 
 /** The string pairs of a gRPC SearchRequest's `search_params`. */
-function searchParams(b: Pick<z.infer<typeof searchBody>, 'limit' | 'offset' | 'annsField' | 'searchParams' | 'params'>): { key: string; value: string }[] {
+function searchParams(
+  b: Pick<z.infer<typeof searchBody>, 'limit' | 'offset' | 'annsField' | 'searchParams' | 'params'>,
+): { key: string; value: string }[] {
   const nested = b.searchParams?.params ?? {};
   for (const p of [nested, b.params ?? {}]) {
     if ('radius' in p || 'range_filter' in p) throw invalidParameter('range search (radius, range_filter) is not supported by Mishards');
@@ -123,19 +136,24 @@ function searchReply(res: SearchReply, ctx: RestContext): { data: Record<string,
  * (`{strategy: "rrf"|"weighted", params}`), and the fused page's `limit` and `offset`.
  */
 const hybridBody = collectionBody.extend({
-  search: z.array(z.object({
-    data: z.array(z.array(z.number())),
-    annsField: z.string().optional(),
-    filter: z.string().optional(),
-    limit: int,
-    offset: int,
-    exprParams,
-    groupingField: z.string().optional(),
-    metricType: z.string().optional(),
-    searchParams: z.object({ metricType: z.string().optional(), params: z.record(z.string(), z.unknown()).optional() }).optional(),
-    params: z.record(z.string(), z.unknown()).optional(),
-    ignoreGrowing: z.boolean().optional(),
-  })).optional().default([]),
+  search: z
+    .array(
+      z.object({
+        data: z.array(z.array(z.number())),
+        annsField: z.string().optional(),
+        filter: z.string().optional(),
+        limit: int,
+        offset: int,
+        exprParams,
+        groupingField: z.string().optional(),
+        metricType: z.string().optional(),
+        searchParams: z.object({ metricType: z.string().optional(), params: z.record(z.string(), z.unknown()).optional() }).optional(),
+        params: z.record(z.string(), z.unknown()).optional(),
+        ignoreGrowing: z.boolean().optional(),
+      }),
+    )
+    .optional()
+    .default([]),
   rerank: z.object({ strategy: z.string().optional(), params: z.record(z.string(), z.unknown()).optional() }).optional(),
   limit: int,
   offset: int,
@@ -155,69 +173,108 @@ export const entityRoutes: Record<string, Route> = {
     return { data: { upsertCount: Number(res.upsert_cnt), upsertIds: idsOut(res.IDs, ctx.allowInt64) } };
   }),
 
-  delete: route(collectionBody.extend({ filter: z.string().optional(), id: ids.optional(), partitionName: z.string().optional(), exprParams }), async (b, ctx) => {
-    let target: { expr: string; expr_template_values: Record<string, TemplateValue__Output> };
-    if (b.filter) target = { expr: b.filter, expr_template_values: templateValues(b.exprParams) };
-    else if (b.id !== undefined) target = await byIds(b.collectionName, b.id, ctx);
-    else throw new RestError(RestCode.MissingRequiredParameters, 'missing required parameters, error: filter or id is required');
-    const res = await ctx.writer.call('Delete', { collection_name: b.collectionName, partition_name: b.partitionName ?? '', ...target }, ctx.call);
-    return { data: { deleteCount: Number(res.delete_cnt) } };
-  }),
+  delete: route(
+    collectionBody.extend({ filter: z.string().optional(), id: ids.optional(), partitionName: z.string().optional(), exprParams }),
+    async (b, ctx) => {
+      let target: { expr: string; expr_template_values: Record<string, TemplateValue__Output> };
+      if (b.filter) target = { expr: b.filter, expr_template_values: templateValues(b.exprParams) };
+      else if (b.id !== undefined) target = await byIds(b.collectionName, b.id, ctx);
+      else throw new RestError(RestCode.MissingRequiredParameters, 'missing required parameters, error: filter or id is required');
+      const res = await ctx.writer.call(
+        'Delete',
+        { collection_name: b.collectionName, partition_name: b.partitionName ?? '', ...target },
+        ctx.call,
+      );
+      return { data: { deleteCount: Number(res.delete_cnt) } };
+    },
+  ),
 
   get: route(collectionBody.extend({ id: ids, outputFields: names, partitionNames: names, consistencyLevel }), async (b, ctx) => {
-    const res = await ctx.coordinator.query({
-      collection_name: b.collectionName,
-      ...await byIds(b.collectionName, b.id, ctx),
-      output_fields: b.outputFields ?? ALL_FIELDS,
-      partition_names: b.partitionNames ?? [],
-      query_params: [],
-      ...consistency(b.consistencyLevel),
-    }, ctx.call);
+    const res = await ctx.coordinator.query(
+      {
+        collection_name: b.collectionName,
+        ...(await byIds(b.collectionName, b.id, ctx)),
+        output_fields: b.outputFields ?? ALL_FIELDS,
+        partition_names: b.partitionNames ?? [],
+        query_params: [],
+        ...consistency(b.consistencyLevel),
+      },
+      ctx.call,
+    );
     return { data: queryRows(res, ctx) };
   }),
 
-  query: route(collectionBody.extend({ filter: z.string().optional(), outputFields: names, limit: int, offset: int, partitionNames: names, consistencyLevel, exprParams }), async (b, ctx) => {
-    const outputFields = b.outputFields ?? ALL_FIELDS;
-    const limit = b.limit ?? DEFAULT_LIMIT;
-    const countOnly = outputFields.length === 1 && outputFields[0]!.trim().toLowerCase() === 'count(*)';
-    const queryParams = [];
-    if (b.offset && b.offset > 0) queryParams.push({ key: 'offset', value: String(b.offset) });
-    if (limit > 0 && !countOnly) queryParams.push({ key: 'limit', value: String(limit) });
-    const res = await ctx.coordinator.query({
-      collection_name: b.collectionName,
-      expr: b.filter ?? '',
-      expr_template_values: templateValues(b.exprParams),
-      output_fields: outputFields,
-      partition_names: b.partitionNames ?? [],
-      query_params: queryParams,
-      ...consistency(b.consistencyLevel),
-    }, ctx.call);
-    return { data: queryRows(res, ctx) };
-  }),
+  query: route(
+    collectionBody.extend({
+      filter: z.string().optional(),
+      outputFields: names,
+      limit: int,
+      offset: int,
+      partitionNames: names,
+      consistencyLevel,
+      exprParams,
+    }),
+    async (b, ctx) => {
+      const outputFields = b.outputFields ?? ALL_FIELDS;
+      const limit = b.limit ?? DEFAULT_LIMIT;
+      const countOnly = outputFields.length === 1 && outputFields[0]!.trim().toLowerCase() === 'count(*)';
+      const queryParams = [];
+      if (b.offset && b.offset > 0) queryParams.push({ key: 'offset', value: String(b.offset) });
+      if (limit > 0 && !countOnly) queryParams.push({ key: 'limit', value: String(limit) });
+      const res = await ctx.coordinator.query(
+        {
+          collection_name: b.collectionName,
+          expr: b.filter ?? '',
+          expr_template_values: templateValues(b.exprParams),
+          output_fields: outputFields,
+          partition_names: b.partitionNames ?? [],
+          query_params: queryParams,
+          ...consistency(b.consistencyLevel),
+        },
+        ctx.call,
+      );
+      return { data: queryRows(res, ctx) };
+    },
+  ),
 
   search: route(searchBody, async (b, ctx) => {
-    if (b.data.length === 0) throw new RestError(RestCode.MissingRequiredParameters, 'missing required parameters, error: data (the query vectors) is empty');
+    if (b.data.length === 0)
+      throw new RestError(RestCode.MissingRequiredParameters, 'missing required parameters, error: data (the query vectors) is empty');
     if (b.groupingField) throw invalidParameter('grouping search (groupingField) is not supported by Mishards');
-    const res = await ctx.coordinator.search({
-      collection_name: b.collectionName,
-      placeholder_group: encodeQueryVectors(b.data),
-      dsl: b.filter ?? '',
-      expr_template_values: templateValues(b.exprParams),
-      output_fields: b.outputFields ?? [],
-      partition_names: b.partitionNames ?? [],
-      search_params: searchParams(b),
-      nq: String(b.data.length),
-      ...consistency(b.consistencyLevel),
-    }, ctx.call);
+    const res = await ctx.coordinator.search(
+      {
+        collection_name: b.collectionName,
+        placeholder_group: encodeQueryVectors(b.data),
+        dsl: b.filter ?? '',
+        expr_template_values: templateValues(b.exprParams),
+        output_fields: b.outputFields ?? [],
+        partition_names: b.partitionNames ?? [],
+        search_params: searchParams(b),
+        nq: String(b.data.length),
+        ...consistency(b.consistencyLevel),
+      },
+      ctx.call,
+    );
     return searchReply(res, ctx);
   }),
 
   hybrid_search: route(hybridBody, async (b, ctx) => {
     if (b.search.length === 0) throw invalidParameter('hybrid search needs at least one search request in search');
     const requests = b.search.map((sub, i) => {
-      if (sub.data.length === 0) throw new RestError(RestCode.MissingRequiredParameters, `missing required parameters, error: search[${i}].data (the query vectors) is empty`);
+      if (sub.data.length === 0)
+        throw new RestError(
+          RestCode.MissingRequiredParameters,
+          `missing required parameters, error: search[${i}].data (the query vectors) is empty`,
+        );
       if (sub.groupingField) throw invalidParameter('grouping search (groupingField) is not supported by Mishards');
-      const params = searchParams({ ...sub, searchParams: { metricType: sub.metricType ?? sub.searchParams?.metricType, params: { ...sub.searchParams?.params, ...sub.params } }, params: undefined });
+      const params = searchParams({
+        ...sub,
+        searchParams: {
+          metricType: sub.metricType ?? sub.searchParams?.metricType,
+          params: { ...sub.searchParams?.params, ...sub.params },
+        },
+        params: undefined,
+      });
       return {
         collection_name: b.collectionName,
         placeholder_group: encodeQueryVectors(sub.data),
@@ -228,20 +285,23 @@ export const entityRoutes: Record<string, Route> = {
       };
     });
     const rerank = b.rerank ?? { strategy: 'rrf' };
-    const res = await ctx.coordinator.hybridSearch({
-      collection_name: b.collectionName,
-      requests,
-      rank_params: [
-        { key: 'strategy', value: rerank.strategy ?? 'rrf' },
-        { key: 'params', value: JSON.stringify(rerank.params ?? {}) },
-        { key: 'limit', value: String(b.limit ?? DEFAULT_LIMIT) },
-        { key: 'offset', value: String(b.offset ?? 0) },
-        { key: 'round_decimal', value: '-1' },
-      ],
-      output_fields: b.outputFields ?? [],
-      partition_names: b.partitionNames ?? [],
-      ...consistency(b.consistencyLevel),
-    }, ctx.call);
+    const res = await ctx.coordinator.hybridSearch(
+      {
+        collection_name: b.collectionName,
+        requests,
+        rank_params: [
+          { key: 'strategy', value: rerank.strategy ?? 'rrf' },
+          { key: 'params', value: JSON.stringify(rerank.params ?? {}) },
+          { key: 'limit', value: String(b.limit ?? DEFAULT_LIMIT) },
+          { key: 'offset', value: String(b.offset ?? 0) },
+          { key: 'round_decimal', value: '-1' },
+        ],
+        output_fields: b.outputFields ?? [],
+        partition_names: b.partitionNames ?? [],
+        ...consistency(b.consistencyLevel),
+      },
+      ctx.call,
+    );
     return searchReply(res, ctx);
   }),
 };

@@ -27,12 +27,16 @@ function extraParams(p: IndexParam): { key: string; value: string }[] {
 
 export async function createIndexes(collectionName: string, params: IndexParam[], ctx: RestContext): Promise<void> {
   for (const p of params) {
-    await ctx.writer.call('CreateIndex', {
-      collection_name: collectionName,
-      field_name: p.fieldName,
-      index_name: p.indexName ?? '',
-      extra_params: extraParams(p),
-    }, ctx.call);
+    await ctx.writer.call(
+      'CreateIndex',
+      {
+        collection_name: collectionName,
+        field_name: p.fieldName,
+        index_name: p.indexName ?? '',
+        extra_params: extraParams(p),
+      },
+      ctx.call,
+    );
   }
 }
 

@@ -4,8 +4,14 @@ import { relay, route, rowCount, type Route } from './route.js';
 
 /** `/v2/vectordb/partitions/*`, each a relay of the matching partition call to the writable node. */
 
-const request = (b: { collectionName: string; partitionName: string }) => ({ collection_name: b.collectionName, partition_name: b.partitionName });
-const many = (b: { collectionName: string; partitionNames: string[] }) => ({ collection_name: b.collectionName, partition_names: b.partitionNames });
+const request = (b: { collectionName: string; partitionName: string }) => ({
+  collection_name: b.collectionName,
+  partition_name: b.partitionName,
+});
+const many = (b: { collectionName: string; partitionNames: string[] }) => ({
+  collection_name: b.collectionName,
+  partition_names: b.partitionNames,
+});
 const partitionsBody = collectionBody.extend({ partitionNames: z.array(z.string()) });
 
 export const partitionRoutes: Record<string, Route> = {

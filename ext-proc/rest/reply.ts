@@ -18,7 +18,11 @@ export const RestCode = {
 
 /** An error answered as `{code, message}` with the given HTTP status. */
 export class RestError extends Error {
-  constructor(readonly code: number, message: string, readonly httpStatus = 200) {
+  constructor(
+    readonly code: number,
+    message: string,
+    readonly httpStatus = 200,
+  ) {
     super(message);
     this.name = 'RestError';
   }
@@ -55,7 +59,11 @@ export function errorReply(err: unknown): ErrorReply {
   // A gRPC failure talking to the writer (down, deadline passed): Milvus's "service unavailable".
   const grpcCode = (err as { code?: unknown })?.code;
   if (typeof grpcCode === 'number' && typeof (err as { details?: unknown }).details === 'string') {
-    return { httpStatus: 200, body: { code: Code.ServiceUnavailable, message: `writable node: ${(err as Error).message}` }, unexpected: false };
+    return {
+      httpStatus: 200,
+      body: { code: Code.ServiceUnavailable, message: `writable node: ${(err as Error).message}` },
+      unexpected: false,
+    };
   }
   return { httpStatus: 200, body: { code: Code.ServiceInternal, message: (err as Error)?.message ?? String(err) }, unexpected: true };
 }

@@ -28,7 +28,11 @@ export const route = <S extends z.ZodType>(body: S, handle: (body: z.infer<S>, c
  * A call whose answer carries nothing: `{code: 0, data: {}}` once the writer succeeds (and,
  * for a change of what searches cover, once the coordinator's metadata has it).
  */
-export const relay = <S extends z.ZodType, M extends MilvusMethod>(body: S, method: M, request: (b: z.infer<S>) => MilvusClientRequest<M>): Route =>
+export const relay = <S extends z.ZodType, M extends MilvusMethod>(
+  body: S,
+  method: M,
+  request: (b: z.infer<S>) => MilvusClientRequest<M>,
+): Route =>
   route(body, async (b, ctx) => {
     await ctx.writer.call(method, request(b), ctx.call);
     if (SEARCH_SCOPE_CHANGES.has(method)) await ctx.coordinator.catchUp(ctx.call.deadline).catch(() => undefined);
@@ -36,5 +40,6 @@ export const relay = <S extends z.ZodType, M extends MilvusMethod>(body: S, meth
   });
 
 /** A statistics answer (`stats` pairs) as REST's `{rowCount}`. */
-export const rowCount = (res: { stats: { key: string; value: string }[] }): Reply =>
-  ({ data: { rowCount: Number(res.stats.find((s) => s.key === 'row_count')?.value ?? 0) } });
+export const rowCount = (res: { stats: { key: string; value: string }[] }): Reply => ({
+  data: { rowCount: Number(res.stats.find((s) => s.key === 'row_count')?.value ?? 0) },
+});

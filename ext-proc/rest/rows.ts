@@ -13,8 +13,16 @@ import { RestCode, RestError } from './reply.js';
  */
 
 const SCALAR_KEY: Record<string, string> = {
-  Bool: 'bool_data', Int8: 'int_data', Int16: 'int_data', Int32: 'int_data', Int64: 'long_data',
-  Float: 'float_data', Double: 'double_data', VarChar: 'string_data', JSON: 'json_data', Array: 'array_data',
+  Bool: 'bool_data',
+  Int8: 'int_data',
+  Int16: 'int_data',
+  Int32: 'int_data',
+  Int64: 'long_data',
+  Float: 'float_data',
+  Double: 'double_data',
+  VarChar: 'string_data',
+  JSON: 'json_data',
+  Array: 'array_data',
 };
 
 /**
@@ -30,7 +38,8 @@ export function float32(x: number): number {
   return f;
 }
 
-const invalidRow = (row: number, message: string) => new RestError(RestCode.InvalidInsertData, `fail to deal the insert data, error: row ${row}: ${message}`);
+const invalidRow = (row: number, message: string) =>
+  new RestError(RestCode.InvalidInsertData, `fail to deal the insert data, error: row ${row}: ${message}`);
 
 /** One described field's column over all rows, or undefined when every row leaves it out. */
 function column(field: FieldSchema__Output, rows: Record<string, unknown>[]): FieldData | undefined {
@@ -69,26 +78,35 @@ function column(field: FieldSchema__Output, rows: Record<string, unknown>[]): Fi
 /** The stand-in sent for a null row (ignored by the writer, which reads valid_data). */
 function placeholder(type: string): unknown {
   switch (type) {
-    case 'Bool': return false;
-    case 'Int64': return '0';
-    case 'VarChar': return '';
-    case 'JSON': return Buffer.from('null');
-    case 'Array': return {};
-    default: return 0;
+    case 'Bool':
+      return false;
+    case 'Int64':
+      return '0';
+    case 'VarChar':
+      return '';
+    case 'JSON':
+      return Buffer.from('null');
+    case 'Array':
+      return {};
+    default:
+      return 0;
   }
 }
 
 function scalarIn(type: string, v: unknown, field: FieldSchema__Output): unknown {
   switch (type) {
-    case 'Int64': return typeof v === 'number' || typeof v === 'string' ? String(v) : v;
+    case 'Int64':
+      return typeof v === 'number' || typeof v === 'string' ? String(v) : v;
     // As in Milvus, a string is JSON text; any other value is the document itself.
-    case 'JSON': return Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
+    case 'JSON':
+      return Buffer.from(typeof v === 'string' ? v : JSON.stringify(v));
     case 'Array': {
       if (!Array.isArray(v)) return v;
       const element = field.element_type;
       return { [SCALAR_KEY[element] ?? 'string_data']: { data: element === 'Int64' ? v.map(String) : v } };
     }
-    default: return v;
+    default:
+      return v;
   }
 }
 
@@ -118,21 +136,27 @@ type ScalarMember = Exclude<keyof ScalarField__Output, 'data'>;
  * found by its value since the coordinator's merged columns do not name it in `data`.
  */
 function scalarValues(s: ScalarField__Output | null | undefined): { key: ScalarMember | ''; values: unknown[] } {
-  const key = s ? (Object.keys(s) as (keyof ScalarField__Output)[]).find((k): k is ScalarMember => k !== 'data' && s[k] != null) : undefined;
+  const key = s
+    ? (Object.keys(s) as (keyof ScalarField__Output)[]).find((k): k is ScalarMember => k !== 'data' && s[k] != null)
+    : undefined;
   return key ? { key, values: s![key]!.data ?? [] } : { key: '', values: [] };
 }
 
 /** One value of the ScalarField member `key`, as REST renders it. */
 function scalarOut(key: ScalarMember | '', v: unknown, allowInt64: boolean): unknown {
   switch (key) {
-    case 'long_data': return allowInt64 ? BigInt(v as string) : String(v);
-    case 'float_data': return float32(v as number);
-    case 'json_data': return Buffer.from(v as Uint8Array).toString('utf8');
+    case 'long_data':
+      return allowInt64 ? BigInt(v as string) : String(v);
+    case 'float_data':
+      return float32(v as number);
+    case 'json_data':
+      return Buffer.from(v as Uint8Array).toString('utf8');
     case 'array_data': {
       const element = scalarValues(v as ScalarField__Output);
       return element.values.map((e) => scalarOut(element.key, e, allowInt64));
     }
-    default: return v;
+    default:
+      return v;
   }
 }
 

@@ -57,13 +57,16 @@ function defaultValue(type: DataType__Output, v: string | number | boolean, fiel
     case 'Bool':
       if (typeof v !== 'boolean') throw wrong();
       return { bool_data: v };
-    case 'Int8': case 'Int16': case 'Int32':
+    case 'Int8':
+    case 'Int16':
+    case 'Int32':
       if (typeof v !== 'number' || !Number.isInteger(v)) throw wrong();
       return { int_data: v };
     case 'Int64':
       if (!Number.isInteger(v) && !(typeof v === 'string' && /^-?\d+$/.test(v))) throw wrong();
       return { long_data: String(v) };
-    case 'Float': case 'Double':
+    case 'Float':
+    case 'Double':
       if (typeof v !== 'number') throw wrong();
       return type === 'Float' ? { float_data: v } : { double_data: v };
     case 'VarChar':
@@ -107,7 +110,8 @@ export function encodeSchema(collectionName: string, fields: MilvusField[], enab
   });
 }
 
-const defaultOf = (v: ValueField__Output | null): unknown => (v?.data ? (v.data === 'long_data' ? BigInt(v.long_data!) : v[v.data]) : undefined);
+const defaultOf = (v: ValueField__Output | null): unknown =>
+  v?.data ? (v.data === 'long_data' ? BigInt(v.long_data!) : v[v.data]) : undefined;
 
 /** A described field in REST v2's shape (`name`, `type`, `primaryKey`, `params`...). */
 export function describeField(f: FieldSchema__Output): Record<string, unknown> {

@@ -32,20 +32,25 @@ export async function startRestServer(o: RestServerOptions): Promise<RunningRest
       if (!res.writableFinished) controller.abort();
     });
     let read = false;
-    void o.api.serve({
-      method: req.method ?? 'GET',
-      path: new URL(req.url ?? '/', 'http://rest').pathname,
-      headers: req.headers,
-      signal: controller.signal,
-      body: () => {
-        read = true;
-        return readBody(req, o.api.maxBodyBytes);
-      },
-    }, o.hooks).then((answer) => {
-      // An unread body (unknown path, wrong method) is discarded so the client gets to read the answer.
-      if (!read) req.resume();
-      send(res, answer);
-    });
+    void o.api
+      .serve(
+        {
+          method: req.method ?? 'GET',
+          path: new URL(req.url ?? '/', 'http://rest').pathname,
+          headers: req.headers,
+          signal: controller.signal,
+          body: () => {
+            read = true;
+            return readBody(req, o.api.maxBodyBytes);
+          },
+        },
+        o.hooks,
+      )
+      .then((answer) => {
+        // An unread body (unknown path, wrong method) is discarded so the client gets to read the answer.
+        if (!read) req.resume();
+        send(res, answer);
+      });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -22,7 +22,10 @@ export class Preloader {
     private readonly segments: ReaderSegments,
     private readonly log: Logger,
   ) {
-    this.passes = new CoalescingRunner(() => this.pass(), (e) => this.log.error({ err: e }, 'preload pass failed'));
+    this.passes = new CoalescingRunner(
+      () => this.pass(),
+      (e) => this.log.error({ err: e }, 'preload pass failed'),
+    );
     cache.on('change', () => void this.passes.request());
     discovery.on('change', () => void this.passes.request());
   }
@@ -35,7 +38,12 @@ export class Preloader {
       const served = servedSegmentIds(view);
       if (!served.length) continue;
       const mine = router.assign(served).get(this.group) ?? [];
-      const held = new Set(this.segments.list().filter((s) => s.collection === view.record.name).map((s) => s.segment.id));
+      const held = new Set(
+        this.segments
+          .list()
+          .filter((s) => s.collection === view.record.name)
+          .map((s) => s.segment.id),
+      );
       const missing = mine.filter((id) => !held.has(id));
       if (!missing.length) continue;
       const res = await this.segments.load(view.record.name, missing);

@@ -37,10 +37,12 @@ export class ReaderSegments implements SegmentSource {
     if (missing.length) throw new SegmentNotLoadedError(missing);
     const segs = ids.map((id) => byId.get(id)!);
     // The writer appends deletes and publishes indexes after a segment is loaded here.
-    await Promise.all(segs.map(async (s) => {
-      await s.refreshDeletes();
-      await s.refreshIndex(this.engine);
-    }));
+    await Promise.all(
+      segs.map(async (s) => {
+        await s.refreshDeletes();
+        await s.refreshIndex(this.engine);
+      }),
+    );
     return segs;
   }
 

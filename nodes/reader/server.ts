@@ -58,9 +58,15 @@ export async function startReader(opts: ReaderConfig, log: Logger, discovery?: D
     port: opts.port,
     metricsPort: opts.metricsPort,
     services: [[DataNodeService.service, dataNodeImplementation(segments, engine, new ResourceMeter(opts.storage), log, rpc)]],
-    closers: [async () => {
-      stopped = true;
-      cache?.close();
-    }, async () => discovery?.close(), () => segments.close(), () => engine.close(), () => meta.close()],
+    closers: [
+      async () => {
+        stopped = true;
+        cache?.close();
+      },
+      async () => discovery?.close(),
+      () => segments.close(),
+      () => engine.close(),
+      () => meta.close(),
+    ],
   });
 }

@@ -9,7 +9,10 @@ export class ApplyChain {
   /** Runs `fn` after every step queued before it, and before any queued after. */
   run<T>(fn: () => T | Promise<T>): Promise<T> {
     const step = this.tail.then(fn);
-    this.tail = step.then(() => undefined, () => undefined);
+    this.tail = step.then(
+      () => undefined,
+      () => undefined,
+    );
     return step;
   }
 

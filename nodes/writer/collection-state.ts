@@ -65,11 +65,7 @@ export class CollectionState {
 
   /** Every segment with rows a search must see, optionally limited to some partitions. */
   segments(partitionIds?: Set<number>): Segment[] {
-    const all: Segment[] = [
-      ...this.sealed.values(),
-      ...[...this.sealing.values()].map((s) => s.segment),
-      ...this.growing.values(),
-    ];
+    const all: Segment[] = [...this.sealed.values(), ...[...this.sealing.values()].map((s) => s.segment), ...this.growing.values()];
     return partitionIds ? all.filter((s) => partitionIds.has(s.partitionId)) : all;
   }
 

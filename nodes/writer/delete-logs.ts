@@ -11,7 +11,10 @@ import type { CollectionState } from './collection-state.js';
  * logs appended to since their last sync are the collection's dirty delete logs.
  */
 export class DeleteLogs {
-  constructor(private readonly storageDir: string, private readonly log: Logger) {}
+  constructor(
+    private readonly storageDir: string,
+    private readonly log: Logger,
+  ) {}
 
   /** Delete records of sealed segments are appended now and synced before the next checkpoint. */
   append(state: CollectionState, seg: SealedSegment, pks: PrimaryKey[], ts: number): Promise<void> {

@@ -61,7 +61,9 @@ export class Sealer {
    * not grow without bound between flushes. A failure is logged by the seal itself.
    */
   sealInBackground(state: CollectionState, partitionId: number): void {
-    void this.seal(state, partitionId).then(() => this.opts.checkpoint()).catch(() => undefined);
+    void this.seal(state, partitionId)
+      .then(() => this.opts.checkpoint())
+      .catch(() => undefined);
   }
 
   private sealAged(): void {
@@ -121,7 +123,16 @@ export class Sealer {
       state.sealing.delete(g.id);
       return undefined;
     }
-    await meta.addSegment({ id, collectionId: state.id, partitionId: g.partitionId, state: 'sealed', rowCount: snap.rows, path, createdAt: g.createdAt, sealedAt: Date.now() });
+    await meta.addSegment({
+      id,
+      collectionId: state.id,
+      partitionId: g.partitionId,
+      state: 'sealed',
+      rowCount: snap.rows,
+      path,
+      createdAt: g.createdAt,
+      sealedAt: Date.now(),
+    });
     const sealed = await SealedSegment.load(storageDir, path, id, state.schema, engine);
     // Swap in the apply chain so no mutation interleaves between re-applying deletes and the swap.
     const published = await this.opts.chain.run(async () => {
@@ -130,7 +141,11 @@ export class Sealer {
         return false;
       }
       // Written before the segment is published, so no reader can load it without them.
-      await Promise.all(entry.pendingDeletes.filter((d) => sealed.applyDelete(d.pk, d.ts)).map((d) => this.opts.deleteLogs.append(state, sealed, [d.pk], d.ts)));
+      await Promise.all(
+        entry.pendingDeletes
+          .filter((d) => sealed.applyDelete(d.pk, d.ts))
+          .map((d) => this.opts.deleteLogs.append(state, sealed, [d.pk], d.ts)),
+      );
       // The growing copy leaves as the sealed one arrives: searches see the rows throughout.
       state.sealing.delete(g.id);
       state.sealed.set(id, sealed);

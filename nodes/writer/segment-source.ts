@@ -32,15 +32,19 @@ export function writerSegmentSource(writer: Writer): SegmentSource {
       const c = state(name);
       return {
         loaded: ids.filter((id) => c.sealed.has(id)),
-        errors: ids.filter((id) => !c.sealed.has(id)).map((id) => ({ segment_id: String(id), reason: `segment ${id} is not a sealed segment of ${name}` })),
+        errors: ids
+          .filter((id) => !c.sealed.has(id))
+          .map((id) => ({ segment_id: String(id), reason: `segment ${id} is not a sealed segment of ${name}` })),
       };
     },
     async release() {},
     list() {
       const out: ReturnType<SegmentSource['list']> = [];
       for (const c of writer.collections.values()) {
-        for (const s of c.sealed.values()) out.push({ collection: c.record.name, segment: s, indexType: s.indexInfo()?.indexType ?? '', growing: false });
-        for (const s of c.segments()) if (!c.sealed.has(s.id)) out.push({ collection: c.record.name, segment: s, indexType: '', growing: true });
+        for (const s of c.sealed.values())
+          out.push({ collection: c.record.name, segment: s, indexType: s.indexInfo()?.indexType ?? '', growing: false });
+        for (const s of c.segments())
+          if (!c.sealed.has(s.id)) out.push({ collection: c.record.name, segment: s, indexType: '', growing: true });
       }
       return out;
     },

@@ -38,7 +38,15 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
   await mkdir(opts.dataDir, { recursive: true });
   const meta = await openMetaStore(opts.meta);
   const engine = createEngine(opts.threads ? { threads: opts.threads } : {});
-  const writer = new Writer({ dataDir: opts.dataDir, storageDir: opts.storage, meta, engine, log, sealRows: opts.sealRows, sealAgeMs: opts.sealAgeMs });
+  const writer = new Writer({
+    dataDir: opts.dataDir,
+    storageDir: opts.storage,
+    meta,
+    engine,
+    log,
+    sealRows: opts.sealRows,
+    sealAgeMs: opts.sealAgeMs,
+  });
   await writer.open();
   const metrics = new MetricsServer('writer');
   const rpc = new RpcMetrics(metrics.registry);

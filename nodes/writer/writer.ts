@@ -72,7 +72,12 @@ export class Writer {
     this.deleteLogs = new DeleteLogs(storageDir, log);
     this.indexBuilds = new IndexBuilds({ storageDir, meta, engine, log, publish });
     this.sealer = new Sealer({
-      storageDir, meta, engine, log, sealAgeMs, publish,
+      storageDir,
+      meta,
+      engine,
+      log,
+      sealAgeMs,
+      publish,
       collections: this.collections,
       chain: this.chain,
       deleteLogs: this.deleteLogs,
@@ -157,7 +162,10 @@ export class Writer {
       partitions: [...state.partitions.values()],
       indexes: state.indexes,
       segments: [...state.sealed.values()].map((s) => ({
-        id: s.id, partitionId: s.partitionId, rows: s.length, state: s.indexInfo() ? 'indexed' : 'sealed',
+        id: s.id,
+        partitionId: s.partitionId,
+        rows: s.length,
+        state: s.indexInfo() ? 'indexed' : 'sealed',
       })),
       unsealedRows: state.hasUnsealedRows(),
     };
@@ -171,7 +179,12 @@ export class Writer {
 
   // ---------------------------------------------------------------- DDL
 
-  async createCollection(schema: CollectionSchema, shardsNum: number, consistencyLevel: number, properties: Record<string, string>): Promise<CollectionState> {
+  async createCollection(
+    schema: CollectionSchema,
+    shardsNum: number,
+    consistencyLevel: number,
+    properties: Record<string, string>,
+  ): Promise<CollectionState> {
     const rec = await this.meta.createCollection(
       { name: schema.name, schema, shardsNum, consistencyLevel, properties, loadNewPartitions: false, createdAt: Date.now() },
       DEFAULT_PARTITION,
@@ -229,12 +242,17 @@ export class Writer {
 
   /** Index builds write beside their segment: the files go once the builds under way are over. */
   private removeFilesAfterBuilds(state: CollectionState, segments: SealedSegment[], rel: string): void {
-    const cleanup = settled(state.builds).then(async () => {
-      for (const seg of segments) await seg.release();
-      await removeSegmentFiles(this.opts.storageDir, rel);
-    }).catch((e) => {
-      this.opts.log.error({ err: e, collection: state.record.name, path: rel }, 'removing dropped segment files failed; the next start removes them');
-    });
+    const cleanup = settled(state.builds)
+      .then(async () => {
+        for (const seg of segments) await seg.release();
+        await removeSegmentFiles(this.opts.storageDir, rel);
+      })
+      .catch((e) => {
+        this.opts.log.error(
+          { err: e, collection: state.record.name, path: rel },
+          'removing dropped segment files failed; the next start removes them',
+        );
+      });
     track(this.dropCleanups, cleanup);
   }
 

@@ -11,8 +11,13 @@ let address: string;
 
 beforeAll(async () => {
   server = new grpc.Server();
-  server.addService(HealthService.service, { Check: (_call: unknown, cb: grpc.sendUnaryData<{ status: string }>) => cb(null, { status }), Watch: () => {} });
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+  server.addService(HealthService.service, {
+    Check: (_call: unknown, cb: grpc.sendUnaryData<{ status: string }>) => cb(null, { status }),
+    Watch: () => {},
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+  );
   address = `127.0.0.1:${port}`;
 });
 
@@ -22,15 +27,16 @@ it('marks a target healthy on success, unhealthy after consecutive failures, and
   const { log, records } = memoryLogger();
   const checker = new ActiveHealthChecker({ intervalMs: 20, timeoutMs: 500, unhealthyThreshold: 2, log });
   const verdicts: string[] = [];
-  const next = (want: string) => new Promise<void>((resolve) => {
-    const on = () => {
-      verdicts.push(checker.status(address));
-      if (checker.status(address) !== want) return;
-      checker.off('change', on);
-      resolve();
-    };
-    checker.on('change', on);
-  });
+  const next = (want: string) =>
+    new Promise<void>((resolve) => {
+      const on = () => {
+        verdicts.push(checker.status(address));
+        if (checker.status(address) !== want) return;
+        checker.off('change', on);
+        resolve();
+      };
+      checker.on('change', on);
+    });
   try {
     const healthy = next('HEALTHY');
     checker.setTargets([address]);
@@ -44,7 +50,11 @@ it('marks a target healthy on success, unhealthy after consecutive failures, and
     await back;
     // Every verdict change is one event; one failure alone changed nothing.
     expect(verdicts).toEqual(['HEALTHY', 'UNHEALTHY', 'HEALTHY']);
-    expect(records.filter((r) => r.msg === 'endpoint health changed').map((r) => `${r.from}>${r.to}`)).toEqual(['UNKNOWN>HEALTHY', 'HEALTHY>UNHEALTHY', 'UNHEALTHY>HEALTHY']);
+    expect(records.filter((r) => r.msg === 'endpoint health changed').map((r) => `${r.from}>${r.to}`)).toEqual([
+      'UNKNOWN>HEALTHY',
+      'HEALTHY>UNHEALTHY',
+      'UNHEALTHY>HEALTHY',
+    ]);
     // A target no longer registered is forgotten.
     checker.setTargets([]);
     expect(checker.status(address)).toBe('UNKNOWN');

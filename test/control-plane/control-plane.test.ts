@@ -47,9 +47,16 @@ afterAll(async () => {
 });
 
 async function reader(name: string, port: number): Promise<void> {
-  await etcd.put(nodeKey(prefix, 'reader', name)).value(JSON.stringify({
-    role: 'reader', name, group: 'g1', addresses: { grpc: `127.0.0.1:${port}`, metrics: `127.0.0.1:${port + 1}` }, version: '0', startedAt: new Date().toISOString(),
-  }));
+  await etcd.put(nodeKey(prefix, 'reader', name)).value(
+    JSON.stringify({
+      role: 'reader',
+      name,
+      group: 'g1',
+      addresses: { grpc: `127.0.0.1:${port}`, metrics: `127.0.0.1:${port + 1}` },
+      version: '0',
+      startedAt: new Date().toISOString(),
+    }),
+  );
 }
 
 /** The ports of group g1's endpoints in a snapshot. */
@@ -80,10 +87,13 @@ describe('the control plane', () => {
     const removedAt = Date.now();
     const pushed = nextSnapshot((s) => g1Ports(s).length === 1);
     // Five of six go in one transaction: one burst, one snapshot.
-    await etcd.if(nodeKey(prefix, 'reader', 'r0'), 'Version', '>', 0)
+    await etcd
+      .if(nodeKey(prefix, 'reader', 'r0'), 'Version', '>', 0)
       .then(...[1, 2, 3, 4, 5].map((i) => etcd.delete().key(nodeKey(prefix, 'reader', `r${i}`))))
       .commit();
-    await waitUntil('the guard held the snapshot back', async () => records.some((r) => r.msg === 'snapshot held back by the mass-removal guard'));
+    await waitUntil('the guard held the snapshot back', async () =>
+      records.some((r) => r.msg === 'snapshot held back by the mass-removal guard'),
+    );
     expect(g1Ports(cp.cache.current())).toHaveLength(6);
     const held = records.find((r) => r.msg === 'snapshot held back by the mass-removal guard')!;
     expect(held.reason).toMatch(/would remove 5 of 6 endpoints/);
@@ -100,7 +110,9 @@ describe('the control plane', () => {
 
     await proxy.cut();
     await etcd.delete().key(nodeKey(prefix, 'reader', 'r1'));
-    await waitUntil('the watch noticed etcd is gone', async () => records.some((r) => /etcd (watch broken|read or watch failed)/.test(r.msg)));
+    await waitUntil('the watch noticed etcd is gone', async () =>
+      records.some((r) => /etcd (watch broken|read or watch failed)/.test(r.msg)),
+    );
     expect(cp.cache.current()).toBe(before);
 
     const caughtUp = nextSnapshot((s) => g1Ports(s).length === 1);

@@ -23,7 +23,22 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-coordinator-xds-'));
   const etcd = ['--etcd', inject('etcd').endpoint, '--etcd-prefix', prefix];
   controlPlane = await startMishards(['control-plane', ...etcd, '--port', '0', '--metrics-port', '0', '--health-interval', '1']);
-  cluster = await startMishards(['up', ...etcd, '--xds', controlPlane.addresses.grpc!, '--readers', '2', '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', '50']);
+  cluster = await startMishards([
+    'up',
+    ...etcd,
+    '--xds',
+    controlPlane.addresses.grpc!,
+    '--readers',
+    '2',
+    '--port',
+    '0',
+    '--metrics-port',
+    '0',
+    '--data-dir',
+    dir,
+    '--seal-rows',
+    '50',
+  ]);
   client = new MilvusClient({ address: cluster.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
   await client.connectPromise;
 }, 60_000);
@@ -47,7 +62,10 @@ it('searches reach the reader groups through xds:/// targets and return exact an
   await client.createCollection({
     collection_name: name,
     consistency_level: 'Strong',
-    fields: [{ name: 'id', data_type: DataType.Int64, is_primary_key: true }, { name: 'v', data_type: DataType.FloatVector, dim: DIM }],
+    fields: [
+      { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+      { name: 'v', data_type: DataType.FloatVector, dim: DIM },
+    ],
   });
   await client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: 'L2' });
   await client.loadCollectionSync({ collection_name: name });

@@ -25,9 +25,16 @@ function file(name: string, value: unknown): string {
 }
 
 async function register(role: 'writer' | 'reader', name: string, port: number, group?: string) {
-  await etcd.put(nodeKey(prefix, role, name)).value(JSON.stringify({
-    role, name, ...(group ? { group } : {}), addresses: { grpc: `127.0.0.1:${port}`, metrics: `127.0.0.1:${port + 1}` }, version: '0.1.0', startedAt: '2026-01-01T00:00:00.000Z',
-  }));
+  await etcd.put(nodeKey(prefix, role, name)).value(
+    JSON.stringify({
+      role,
+      name,
+      ...(group ? { group } : {}),
+      addresses: { grpc: `127.0.0.1:${port}`, metrics: `127.0.0.1:${port + 1}` },
+      version: '0.1.0',
+      startedAt: '2026-01-01T00:00:00.000Z',
+    }),
+  );
 }
 
 describe('mishards ctl', () => {
@@ -45,25 +52,58 @@ describe('mishards ctl', () => {
 
     const ring = JSON.parse((await run('ring', '--segments', '1,2,3,100', '--json')).out);
     const reference = new ConsistentHashRing(['g1', 'g2']);
-    expect(ring.groups.map((g: any) => [g.group, g.readers])).toEqual([['g1', ['r1']], ['g2', ['r2', 'r3']]]);
+    expect(ring.groups.map((g: any) => [g.group, g.readers])).toEqual([
+      ['g1', ['r1']],
+      ['g2', ['r2', 'r3']],
+    ]);
     expect(ring.groups.reduce((s: number, g: any) => s + g.share, 0)).toBeCloseTo(1, 9);
     expect(ring.owners).toEqual([1, 2, 3, 100].map((id) => ({ segment: id, group: reference.owner(id) })));
     expect((await run('ring')).out).toMatch(/g2\s+\d+\.\d%\s+r2,r3/);
   });
 
   it('validates route rules against the schema and the cluster, and writes only valid ones', async () => {
-    const good = { listener: 'mishards-reader-g1', action: { weightedClusters: [{ cluster: 'mishards-reader-g1', weight: 80 }, { cluster: 'mishards-reader-g2', weight: 20 }] } };
+    const good = {
+      listener: 'mishards-reader-g1',
+      action: {
+        weightedClusters: [
+          { cluster: 'mishards-reader-g1', weight: 80 },
+          { cluster: 'mishards-reader-g2', weight: 20 },
+        ],
+      },
+    };
     expect(await run('routes', 'validate', file('good.json', good))).toEqual({ code: 0, out: 'valid' });
-    const unknown = await run('routes', 'validate', file('unknown.json', { listener: 'mishards-reader-g1', action: { cluster: 'mishards-reader-g9' } }));
+    const unknown = await run(
+      'routes',
+      'validate',
+      file('unknown.json', { listener: 'mishards-reader-g1', action: { cluster: 'mishards-reader-g9' } }),
+    );
     expect(unknown.code).toBe(1);
     expect(unknown.out).toMatch(/unknown cluster mishards-reader-g9/);
 
-    const rejected = await run('routes', 'put', 'canary', file('weights.json', { ...good, action: { weightedClusters: [{ cluster: 'mishards-reader-g1', weight: 80 }, { cluster: 'mishards-reader-g2', weight: 30 }] } }));
+    const rejected = await run(
+      'routes',
+      'put',
+      'canary',
+      file('weights.json', {
+        ...good,
+        action: {
+          weightedClusters: [
+            { cluster: 'mishards-reader-g1', weight: 80 },
+            { cluster: 'mishards-reader-g2', weight: 30 },
+          ],
+        },
+      }),
+    );
     expect(rejected.code).toBe(1);
-    expect(rejected.out).toBe(`not written: ${routeKey(prefix, 'canary')}: action.weightedClusters: weightedClusters weights must sum to 100`);
+    expect(rejected.out).toBe(
+      `not written: ${routeKey(prefix, 'canary')}: action.weightedClusters: weightedClusters weights must sum to 100`,
+    );
     expect(await etcd.get(routeKey(prefix, 'canary')).string()).toBeNull();
 
-    expect(await run('routes', 'put', 'canary', file('good2.json', good))).toEqual({ code: 0, out: `written ${routeKey(prefix, 'canary')}` });
+    expect(await run('routes', 'put', 'canary', file('good2.json', good))).toEqual({
+      code: 0,
+      out: `written ${routeKey(prefix, 'canary')}`,
+    });
     expect(JSON.parse((await run('routes', 'get', 'canary')).out)).toEqual(good);
 
     // A bad value written past ctl shows up in the list with its reason.

@@ -16,12 +16,24 @@ const TYPE_NAMES = {
 
 function node(role: NodeRegistration['role'], name: string, port: number, extra: Partial<NodeRegistration> = {}) {
   const registration: NodeRegistration = {
-    role, name, addresses: { grpc: `127.0.0.1:${port}`, metrics: `127.0.0.1:${port + 1}` }, version: '0.1.0', startedAt: '2026-01-01T00:00:00.000Z', ...extra,
+    role,
+    name,
+    addresses: { grpc: `127.0.0.1:${port}`, metrics: `127.0.0.1:${port + 1}` },
+    version: '0.1.0',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    ...extra,
   };
-  return { key: `${PREFIX}/nodes/${role}/${name}`, registration, resolve: (hp: string) => ({ ip: '127.0.0.1', port: Number(hp.split(':')[1]) }) };
+  return {
+    key: `${PREFIX}/nodes/${role}/${name}`,
+    registration,
+    resolve: (hp: string) => ({ ip: '127.0.0.1', port: Number(hp.split(':')[1]) }),
+  };
 }
 
-const rule = (name: string, value: object) => ({ key: routeKey(PREFIX, name), rule: parseRouteRule(PREFIX, routeKey(PREFIX, name), JSON.stringify(value)) });
+const rule = (name: string, value: object) => ({
+  key: routeKey(PREFIX, name),
+  rule: parseRouteRule(PREFIX, routeKey(PREFIX, name), JSON.stringify(value)),
+});
 
 function inputs(over: Partial<SnapshotInputs> = {}): SnapshotInputs {
   return {
@@ -53,14 +65,33 @@ describe('snapshot building', () => {
     const { snapshot, rejected, endpointCount } = new SnapshotBuilder(encodeEnvoyJson).build(inputs());
     expect(rejected).toEqual([]);
     expect(endpointCount).toBe(6);
-    expect(names(snapshot, TypeUrl.cluster)).toEqual(['mishards-coordinator', 'mishards-coordinator-http', 'mishards-reader-g1', 'mishards-reader-g2', 'mishards-writer']);
+    expect(names(snapshot, TypeUrl.cluster)).toEqual([
+      'mishards-coordinator',
+      'mishards-coordinator-http',
+      'mishards-reader-g1',
+      'mishards-reader-g2',
+      'mishards-writer',
+    ]);
     expect(names(snapshot, TypeUrl.endpoint)).toEqual(names(snapshot, TypeUrl.cluster));
-    expect(names(snapshot, TypeUrl.listener)).toEqual(['mishards-coordinator', 'mishards-front', 'mishards-reader-g1', 'mishards-reader-g2', 'mishards-writer']);
+    expect(names(snapshot, TypeUrl.listener)).toEqual([
+      'mishards-coordinator',
+      'mishards-front',
+      'mishards-reader-g1',
+      'mishards-reader-g2',
+      'mishards-writer',
+    ]);
     expect(names(snapshot, TypeUrl.route)).toEqual(names(snapshot, TypeUrl.listener));
 
     const g1 = decoded(snapshot, TypeUrl.endpoint, 'mishards-reader-g1');
-    const endpoints = g1.endpoints[0].lb_endpoints.map((e: any) => [e.endpoint.address.socket_address.port_value, e.health_status, e.endpoint.hostname]);
-    expect(endpoints).toEqual([[7020, 'HEALTHY', 'r1'], [7030, 'UNHEALTHY', 'r2']]);
+    const endpoints = g1.endpoints[0].lb_endpoints.map((e: any) => [
+      e.endpoint.address.socket_address.port_value,
+      e.health_status,
+      e.endpoint.hostname,
+    ]);
+    expect(endpoints).toEqual([
+      [7020, 'HEALTHY', 'r1'],
+      [7030, 'UNHEALTHY', 'r2'],
+    ]);
     const http = decoded(snapshot, TypeUrl.endpoint, 'mishards-coordinator-http');
     expect(http.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value).toBe(7012);
 
@@ -74,7 +105,11 @@ describe('snapshot building', () => {
   it('routes the front: gRPC search and query to the coordinators, REST to their REST port, the rest to the writer', () => {
     const { snapshot } = new SnapshotBuilder(encodeEnvoyJson).build(inputs());
     const routes = decoded(snapshot, TypeUrl.route, 'mishards-front').virtual_hosts[0].routes;
-    const summary = routes.map((r: any) => [r.match.path ?? `${r.match.prefix}*`, r.route.cluster, r.typed_per_filter_config ? 'no ext_proc' : 'ext_proc']);
+    const summary = routes.map((r: any) => [
+      r.match.path ?? `${r.match.prefix}*`,
+      r.route.cluster,
+      r.typed_per_filter_config ? 'no ext_proc' : 'ext_proc',
+    ]);
     expect(summary).toEqual([
       ['/milvus.proto.milvus.MilvusService/Search', 'mishards-coordinator', 'no ext_proc'],
       ['/milvus.proto.milvus.MilvusService/Query', 'mishards-coordinator', 'no ext_proc'],
@@ -106,17 +141,33 @@ describe('snapshot building', () => {
     const changed = [...before.types].filter(([type, t]) => after.types.get(type)!.version !== t.version).map(([type]) => type);
     expect(changed).toEqual([TypeUrl.endpoint]);
     // Unchanged resources are the same objects, so the ADS server encodes them once.
-    expect(after.types.get(TypeUrl.cluster)!.resources.get('mishards-writer')).toBe(before.types.get(TypeUrl.cluster)!.resources.get('mishards-writer'));
-    expect(after.types.get(TypeUrl.endpoint)!.resources.get('mishards-reader-g1')!.version).not.toBe(before.types.get(TypeUrl.endpoint)!.resources.get('mishards-reader-g1')!.version);
+    expect(after.types.get(TypeUrl.cluster)!.resources.get('mishards-writer')).toBe(
+      before.types.get(TypeUrl.cluster)!.resources.get('mishards-writer'),
+    );
+    expect(after.types.get(TypeUrl.endpoint)!.resources.get('mishards-reader-g1')!.version).not.toBe(
+      before.types.get(TypeUrl.endpoint)!.resources.get('mishards-reader-g1')!.version,
+    );
   });
 
   it('places operator rules before the built-in routes, by priority, and hashes clusters that rules hash on', () => {
-    const { snapshot, rejected } = new SnapshotBuilder(encodeEnvoyJson).build(inputs({
-      routes: [
-        rule('b-late', { listener: 'mishards-coordinator', priority: 20, match: { grpcMethod: 'Query' }, action: { cluster: 'mishards-writer' } }),
-        rule('a-early', { listener: 'mishards-coordinator', priority: 10, match: { collection: 'books' }, action: { cluster: 'mishards-coordinator', hashPolicy: [{ collection: true }] } }),
-      ],
-    }));
+    const { snapshot, rejected } = new SnapshotBuilder(encodeEnvoyJson).build(
+      inputs({
+        routes: [
+          rule('b-late', {
+            listener: 'mishards-coordinator',
+            priority: 20,
+            match: { grpcMethod: 'Query' },
+            action: { cluster: 'mishards-writer' },
+          }),
+          rule('a-early', {
+            listener: 'mishards-coordinator',
+            priority: 10,
+            match: { collection: 'books' },
+            action: { cluster: 'mishards-coordinator', hashPolicy: [{ collection: true }] },
+          }),
+        ],
+      }),
+    );
     expect(rejected).toEqual([]);
     const routes = decoded(snapshot, TypeUrl.route, 'mishards-coordinator').virtual_hosts[0].routes.map((r: any) => r.name);
     expect(routes).toEqual(['rule/a-early', 'rule/b-late', 'default']);
@@ -124,38 +175,69 @@ describe('snapshot building', () => {
     expect(decoded(snapshot, TypeUrl.cluster, 'mishards-writer').lb_policy ?? 'ROUND_ROBIN').toBe('ROUND_ROBIN');
   });
 
-  it('rejects rules naming clusters or listeners that do not exist, keeping a key\'s previous value', () => {
+  it("rejects rules naming clusters or listeners that do not exist, keeping a key's previous value", () => {
     const builder = new SnapshotBuilder(encodeEnvoyJson);
-    const good = rule('canary', { listener: 'mishards-reader-g1', action: { weightedClusters: [{ cluster: 'mishards-reader-g1', weight: 90 }, { cluster: 'mishards-reader-g2', weight: 10 }] } });
+    const good = rule('canary', {
+      listener: 'mishards-reader-g1',
+      action: {
+        weightedClusters: [
+          { cluster: 'mishards-reader-g1', weight: 90 },
+          { cluster: 'mishards-reader-g2', weight: 10 },
+        ],
+      },
+    });
     const first = builder.build(inputs({ routes: [good] }));
     expect(first.rejected).toEqual([]);
     const bad = rule('canary', { listener: 'mishards-reader-g1', action: { cluster: 'mishards-reader-g9' } });
     const other = rule('ghost', { listener: 'mishards-reader-g5', action: { cluster: 'mishards-writer' } });
     const second = builder.build(inputs({ routes: [bad, other] }));
     expect(second.rejected).toEqual([
-      { key: routeKey(PREFIX, 'canary'), reason: 'unknown cluster mishards-reader-g9 (no such registered role or reader group); its previous value stays in force' },
+      {
+        key: routeKey(PREFIX, 'canary'),
+        reason: 'unknown cluster mishards-reader-g9 (no such registered role or reader group); its previous value stays in force',
+      },
       { key: routeKey(PREFIX, 'ghost'), reason: 'listener mishards-reader-g5 does not exist (no such registered role or reader group)' },
     ]);
-    expect(decoded(second.snapshot, TypeUrl.route, 'mishards-reader-g1')).toEqual(decoded(first.snapshot, TypeUrl.route, 'mishards-reader-g1'));
-    expect(second.snapshot.types.get(TypeUrl.route)!.version.split('-')[1]).toBe(first.snapshot.types.get(TypeUrl.route)!.version.split('-')[1]);
+    expect(decoded(second.snapshot, TypeUrl.route, 'mishards-reader-g1')).toEqual(
+      decoded(first.snapshot, TypeUrl.route, 'mishards-reader-g1'),
+    );
+    expect(second.snapshot.types.get(TypeUrl.route)!.version.split('-')[1]).toBe(
+      first.snapshot.types.get(TypeUrl.route)!.version.split('-')[1],
+    );
   });
 
   it('generates only resources Envoy takes without errors or deprecation warnings', () => {
-    const { snapshot, rejected } = new SnapshotBuilder(encodeEnvoyJson).build(inputs({
-      routes: [
-        rule('every-feature', {
-          listener: 'mishards-front',
-          match: { grpcMethod: 'Search', headers: [{ name: 'x-tenant', regex: 'team-[a-z]+' }, { name: 'x-canary', present: true, invert: true }], collection: 'books' },
-          action: {
-            weightedClusters: [{ cluster: 'mishards-coordinator', weight: 90 }, { cluster: 'mishards-reader-g1', weight: 10 }],
-            timeout: '2s',
-            retry: { on: ['unavailable', 'reset'], numRetries: 2, perTryTimeout: '500ms', backoff: { base: '25ms', max: '250ms' } },
-            hashPolicy: [{ header: 'x-user', terminal: true }],
-          },
-        }),
-        rule('rest', { listener: 'mishards-front', match: { restPath: '/v2/vectordb/entities/search', headers: [{ name: 'x-a', prefix: 'b' }] }, action: { cluster: 'mishards-coordinator-http' } }),
-      ],
-    }));
+    const { snapshot, rejected } = new SnapshotBuilder(encodeEnvoyJson).build(
+      inputs({
+        routes: [
+          rule('every-feature', {
+            listener: 'mishards-front',
+            match: {
+              grpcMethod: 'Search',
+              headers: [
+                { name: 'x-tenant', regex: 'team-[a-z]+' },
+                { name: 'x-canary', present: true, invert: true },
+              ],
+              collection: 'books',
+            },
+            action: {
+              weightedClusters: [
+                { cluster: 'mishards-coordinator', weight: 90 },
+                { cluster: 'mishards-reader-g1', weight: 10 },
+              ],
+              timeout: '2s',
+              retry: { on: ['unavailable', 'reset'], numRetries: 2, perTryTimeout: '500ms', backoff: { base: '25ms', max: '250ms' } },
+              hashPolicy: [{ header: 'x-user', terminal: true }],
+            },
+          }),
+          rule('rest', {
+            listener: 'mishards-front',
+            match: { restPath: '/v2/vectordb/entities/search', headers: [{ name: 'x-a', prefix: 'b' }] },
+            action: { cluster: 'mishards-coordinator-http' },
+          }),
+        ],
+      }),
+    );
     expect(rejected).toEqual([]);
     let checked = 0;
     for (const [type, t] of snapshot.types) {

@@ -21,14 +21,18 @@ export function bootstrap(adsAddress: string, nodeId: string): string {
 
 /** A grpc.health.v1 client of `xds:///<listener>`, as node `nodeId`. */
 export function xdsHealthClient(adsAddress: string, nodeId: string, listener: string): grpc.Client & Record<string, any> {
-  return new HealthService(`xds:///${listener}`, grpc.credentials.createInsecure(), { [BOOTSTRAP_OPTION]: bootstrap(adsAddress, nodeId) }) as any;
+  return new HealthService(`xds:///${listener}`, grpc.credentials.createInsecure(), {
+    [BOOTSTRAP_OPTION]: bootstrap(adsAddress, nodeId),
+  }) as any;
 }
 
 /** One Health/Check; resolves with the address of the process that answered. */
 export function servedBy(client: grpc.Client & Record<string, any>, timeoutMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
     let by = '';
-    const call = client.Check({ service: '' }, { deadline: Date.now() + timeoutMs }, (err: grpc.ServiceError | null) => (err ? reject(err) : resolve(by)));
+    const call = client.Check({ service: '' }, { deadline: Date.now() + timeoutMs }, (err: grpc.ServiceError | null) =>
+      err ? reject(err) : resolve(by),
+    );
     call.on('metadata', (md: grpc.Metadata) => (by = String(md.get(SERVED_BY_HEADER)[0] ?? '')));
   });
 }
@@ -64,23 +68,29 @@ export async function startCsds(): Promise<{ fetch(): Promise<ResourceStatus[]>;
   const server = new grpc.Server();
   grpc.addAdminServicesToServer(server);
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))),
+  );
   const client = new CsdsService(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as any;
   return {
     fetch: () =>
       new Promise((resolve, reject) =>
         client.FetchClientStatus({}, (err: Error | null, res: any) => {
           if (err) return reject(err);
-          resolve(res.config.flatMap((c: any) => c.generic_xds_configs.map((g: any) => ({
-            nodeId: c.node.id,
-            typeUrl: g.type_url,
-            name: g.name,
-            status: g.client_status,
-            version: g.version_info,
-            ...(g.error_state ? { error: g.error_state.details } : {}),
-            ...(g.xds_config ? { raw: g.xds_config.value } : {}),
-          }))));
-        })),
+          resolve(
+            res.config.flatMap((c: any) =>
+              c.generic_xds_configs.map((g: any) => ({
+                nodeId: c.node.id,
+                typeUrl: g.type_url,
+                name: g.name,
+                status: g.client_status,
+                version: g.version_info,
+                ...(g.error_state ? { error: g.error_state.details } : {}),
+                ...(g.xds_config ? { raw: g.xds_config.value } : {}),
+              })),
+            ),
+          );
+        }),
+      ),
     close() {
       client.close();
       server.forceShutdown();

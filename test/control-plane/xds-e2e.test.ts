@@ -23,20 +23,56 @@ let writer: MishardsProcess;
 let csds: Awaited<ReturnType<typeof startCsds>>;
 
 function startControlPlane(port: number): Promise<MishardsProcess> {
-  return startMishards(['control-plane', '--etcd', inject('etcd').endpoint, '--etcd-prefix', prefix, '--port', String(port), '--metrics-port', '0',
-    '--health-interval', '1', '--debounce', '10']);
+  return startMishards([
+    'control-plane',
+    '--etcd',
+    inject('etcd').endpoint,
+    '--etcd-prefix',
+    prefix,
+    '--port',
+    String(port),
+    '--metrics-port',
+    '0',
+    '--health-interval',
+    '1',
+    '--debounce',
+    '10',
+  ]);
 }
 
 function startNode(role: 'reader' | 'writer', name: string, group?: string): Promise<MishardsProcess> {
-  return startMishards([role, '--etcd', inject('etcd').endpoint, '--etcd-prefix', prefix, '--lease-ttl', '2', '--name', name,
-    ...(group ? ['--group', group] : []), '--port', '0', '--metrics-port', '0', '--data-dir', join(dir, name),
-    '--meta', `sqlite:${join(dir, 'meta.sqlite')}`, '--storage', join(dir, 'storage')]);
+  return startMishards([
+    role,
+    '--etcd',
+    inject('etcd').endpoint,
+    '--etcd-prefix',
+    prefix,
+    '--lease-ttl',
+    '2',
+    '--name',
+    name,
+    ...(group ? ['--group', group] : []),
+    '--port',
+    '0',
+    '--metrics-port',
+    '0',
+    '--data-dir',
+    join(dir, name),
+    '--meta',
+    `sqlite:${join(dir, 'meta.sqlite')}`,
+    '--storage',
+    join(dir, 'storage'),
+  ]);
 }
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-xds-'));
   writer = await startNode('writer', 'w1');
-  const [a, b, c] = await Promise.all([startNode('reader', 'g1-a', 'g1'), startNode('reader', 'g1-b', 'g1'), startNode('reader', 'g2-a', 'g2')]);
+  const [a, b, c] = await Promise.all([
+    startNode('reader', 'g1-a', 'g1'),
+    startNode('reader', 'g1-b', 'g1'),
+    startNode('reader', 'g2-a', 'g2'),
+  ]);
   Object.assign(readers, { 'g1-a': a, 'g1-b': b, 'g2-a': c });
   controlPlane = await startControlPlane(0);
   adsAddress = controlPlane.addresses.grpc!;
@@ -84,10 +120,17 @@ describe('xDS for proxyless gRPC clients', () => {
   });
 
   it('a weighted operator route splits calls in the configured ratio', async () => {
-    await etcd.put(routeKey(prefix, 'canary')).value(JSON.stringify({
-      listener: 'mishards-reader-g1',
-      action: { weightedClusters: [{ cluster: 'mishards-reader-g1', weight: 70 }, { cluster: 'mishards-reader-g2', weight: 30 }] },
-    }));
+    await etcd.put(routeKey(prefix, 'canary')).value(
+      JSON.stringify({
+        listener: 'mishards-reader-g1',
+        action: {
+          weightedClusters: [
+            { cluster: 'mishards-reader-g1', weight: 70 },
+            { cluster: 'mishards-reader-g2', weight: 30 },
+          ],
+        },
+      }),
+    );
     const g2Address = readers['g2-a']!.addresses.grpc!;
     await waitUntil('calls reach g2 through the g1 target', async () => (await servedBy(clientAlpha)) === g2Address);
     const n = 600;
@@ -104,15 +147,30 @@ describe('xDS for proxyless gRPC clients', () => {
     expect(before?.status).toBe('ACKED');
     const bad: Record<string, string> = {
       'bad-json': '{"listener": ',
-      'bad-weights': JSON.stringify({ listener: 'mishards-reader-g1', action: { weightedClusters: [{ cluster: 'mishards-reader-g1', weight: 50 }, { cluster: 'mishards-reader-g2', weight: 20 }] } }),
-      'bad-regex': JSON.stringify({ listener: 'mishards-reader-g1', match: { headers: [{ name: 'x-tenant', regex: '(unclosed' }] }, action: { cluster: 'mishards-reader-g2' } }),
+      'bad-weights': JSON.stringify({
+        listener: 'mishards-reader-g1',
+        action: {
+          weightedClusters: [
+            { cluster: 'mishards-reader-g1', weight: 50 },
+            { cluster: 'mishards-reader-g2', weight: 20 },
+          ],
+        },
+      }),
+      'bad-regex': JSON.stringify({
+        listener: 'mishards-reader-g1',
+        match: { headers: [{ name: 'x-tenant', regex: '(unclosed' }] },
+        action: { cluster: 'mishards-reader-g2' },
+      }),
       'bad-cluster': JSON.stringify({ listener: 'mishards-reader-g1', action: { cluster: 'mishards-reader-g9' } }),
     };
     for (const [name, value] of Object.entries(bad)) await etcd.put(routeKey(prefix, name)).value(value);
     // The existing canary rule updated to a cluster that does not exist: its previous value stays.
-    await etcd.put(routeKey(prefix, 'canary')).value(JSON.stringify({ listener: 'mishards-reader-g1', action: { cluster: 'mishards-reader-g7' } }));
+    await etcd
+      .put(routeKey(prefix, 'canary'))
+      .value(JSON.stringify({ listener: 'mishards-reader-g1', action: { cluster: 'mishards-reader-g7' } }));
     await waitUntil('every bad key is reported', async () =>
-      [...Object.keys(bad), 'canary'].every((name) => controlPlane.output().includes(routeKey(prefix, name))));
+      [...Object.keys(bad), 'canary'].every((name) => controlPlane.output().includes(routeKey(prefix, name))),
+    );
     const out = controlPlane.output();
     expect(out).toMatch(/bad-json.*not JSON/);
     expect(out).toMatch(/bad-weights.*weights must sum to 100/);
@@ -122,7 +180,13 @@ describe('xDS for proxyless gRPC clients', () => {
 
     // A good change after the bad ones reaches the clients: the pipeline has processed them all.
     const marker = xdsHealthClient(adsAddress, 'client-alpha', 'mishards-writer');
-    await etcd.put(routeKey(prefix, 'marker')).value(JSON.stringify({ listener: 'mishards-writer', match: { headers: [{ name: 'x-marker', present: true }] }, action: { cluster: 'mishards-writer' } }));
+    await etcd.put(routeKey(prefix, 'marker')).value(
+      JSON.stringify({
+        listener: 'mishards-writer',
+        match: { headers: [{ name: 'x-marker', present: true }] },
+        action: { cluster: 'mishards-writer' },
+      }),
+    );
     await waitUntil('the marker rule is in the client', async () => {
       await servedBy(marker);
       const route = await routeOf('client-alpha', 'mishards-writer');
@@ -139,9 +203,12 @@ describe('xDS for proxyless gRPC clients', () => {
     const g2 = xdsHealthClient(adsAddress, 'client-alpha', 'mishards-reader-g2');
     expect(await servedBy(g2)).toBe(readers['g2-a']!.addresses.grpc);
     // Valid for Envoy (0 retries: retry nothing), rejected by gRPC, which needs at least 1.
-    await etcd.put(routeKey(prefix, 'no-retries')).value(JSON.stringify({
-      listener: 'mishards-reader-g2', action: { cluster: 'mishards-reader-g2', retry: { on: ['unavailable'], numRetries: 0 } },
-    }));
+    await etcd.put(routeKey(prefix, 'no-retries')).value(
+      JSON.stringify({
+        listener: 'mishards-reader-g2',
+        action: { cluster: 'mishards-reader-g2', retry: { on: ['unavailable'], numRetries: 0 } },
+      }),
+    );
     await waitUntil('the client NACKs the route', async () => (await routeOf('client-alpha', 'mishards-reader-g2'))?.status === 'NACKED');
     const nacked = (await routeOf('client-alpha', 'mishards-reader-g2'))!;
     expect(nacked.error).toMatch(/num_retries/);
@@ -149,9 +216,12 @@ describe('xDS for proxyless gRPC clients', () => {
     expect(controlPlane.output()).toMatch(/NACK/i);
     // The operator fixes the rule. (Deleting it would restore the exact configuration the
     // client still holds, which grpc-js does not re-ACK in CSDS: it skips unchanged resources.)
-    await etcd.put(routeKey(prefix, 'no-retries')).value(JSON.stringify({
-      listener: 'mishards-reader-g2', action: { cluster: 'mishards-reader-g2', retry: { on: ['unavailable'], numRetries: 1 } },
-    }));
+    await etcd.put(routeKey(prefix, 'no-retries')).value(
+      JSON.stringify({
+        listener: 'mishards-reader-g2',
+        action: { cluster: 'mishards-reader-g2', retry: { on: ['unavailable'], numRetries: 1 } },
+      }),
+    );
     await waitUntil('the client is back to ACKED', async () => (await routeOf('client-alpha', 'mishards-reader-g2'))?.status === 'ACKED');
     expect((await routeOf('client-alpha', 'mishards-reader-g2'))!.raw!.includes('rule/no-retries')).toBe(true);
     await etcd.delete().key(routeKey(prefix, 'no-retries'));
@@ -165,7 +235,10 @@ describe('xDS for proxyless gRPC clients', () => {
     let running = true;
     const load = (async () => {
       while (running) {
-        await servedBy(clientAlpha).then(() => calls++, () => failures++);
+        await servedBy(clientAlpha).then(
+          () => calls++,
+          () => failures++,
+        );
       }
     })();
     await controlPlane.kill();
@@ -205,7 +278,9 @@ describe('xDS for proxyless gRPC clients', () => {
     const victimPort = Number(victim.addresses.grpc!.split(':')[1]);
     const survivor = readers['g1-b']!.addresses.grpc!;
     const endpointPorts = async () => {
-      const cla = (await csds.fetch()).find((r) => r.nodeId === 'client-alpha' && r.typeUrl.endsWith('ClusterLoadAssignment') && r.name === 'mishards-reader-g1');
+      const cla = (await csds.fetch()).find(
+        (r) => r.nodeId === 'client-alpha' && r.typeUrl.endsWith('ClusterLoadAssignment') && r.name === 'mishards-reader-g1',
+      );
       const decoded = decodeEnvoy('envoy.config.endpoint.v3.ClusterLoadAssignment', cla!.raw!) as any;
       return decoded.endpoints.flatMap((l: any) => l.lb_endpoints.map((e: any) => e.endpoint.address.socket_address.port_value));
     };

@@ -27,7 +27,19 @@ let readers: DataNodeClient[];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-coord-exact-'));
-  cluster = await startMishards(['up', '--readers', '3', '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', String(SEAL)]);
+  cluster = await startMishards([
+    'up',
+    '--readers',
+    '3',
+    '--port',
+    '0',
+    '--metrics-port',
+    '0',
+    '--data-dir',
+    dir,
+    '--seal-rows',
+    String(SEAL),
+  ]);
   client = new MilvusClient({ address: cluster.addresses.grpc!, timeout: 60_000, logLevel: 'error' });
   await client.connectPromise;
   const members = YAML.parse(readFileSync(join(dir, 'cluster.yaml'), 'utf8')).members as { role: string; address: string }[];
@@ -44,7 +56,9 @@ afterAll(async () => {
 /** Waits until the readers together hold `count` segments of the collection (placement runs in the background). */
 async function readersHold(name: string, count: number): Promise<number[]> {
   for (;;) {
-    const perReader = await Promise.all(readers.map(async (r) => (await r.call('ListSegments', {})).segments.filter((s: any) => s.collection_name === name).length));
+    const perReader = await Promise.all(
+      readers.map(async (r) => (await r.call('ListSegments', {})).segments.filter((s: any) => s.collection_name === name).length),
+    );
     if (perReader.reduce((a, b) => a + b, 0) >= count) return perReader;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -53,7 +67,16 @@ async function readersHold(name: string, count: number): Promise<number[]> {
 describe.each(['L2', 'IP', 'COSINE'] as const)('coordinator %s search equals brute force', (metric) => {
   it('across sealed segments on three reader groups plus growing data', async () => {
     const name = `cx_${metric}`;
-    const { live, rand } = await seedBucketed(client, { name, metric, dim: DIM, rows: ROWS, batch: 100, buckets: 5, seed: metric.length * 104729, strong: true });
+    const { live, rand } = await seedBucketed(client, {
+      name,
+      metric,
+      dim: DIM,
+      rows: ROWS,
+      batch: 100,
+      buckets: 5,
+      seed: metric.length * 104729,
+      strong: true,
+    });
     const sealed = ROWS / SEAL;
     const perReader = await readersHold(name, sealed);
     expect(perReader.every((n) => n > 0)).toBe(true);
@@ -68,10 +91,23 @@ describe.each(['L2', 'IP', 'COSINE'] as const)('coordinator %s search equals bru
     await client.insert({ collection_name: name, data: fresh });
     for (const r of fresh) live.set(r.id, { v: r.v, bucket: r.bucket });
 
-    const cases: [number, number, number, string][] = [[1, 1, 0, ''], [3, 10, 0, 'bucket in [1, 4]'], [100, 7, 3, ''], [5, 1000, 0, ''], [2, 300, 50, 'bucket != 2 and id > 100']];
+    const cases: [number, number, number, string][] = [
+      [1, 1, 0, ''],
+      [3, 10, 0, 'bucket in [1, 4]'],
+      [100, 7, 3, ''],
+      [5, 1000, 0, ''],
+      [2, 300, 50, 'bucket != 2 and id > 100'],
+    ];
     for (const [nq, topk, offset, filter] of cases) {
       const queries = Array.from({ length: nq }, () => Array.from({ length: DIM }, rand));
-      const res = await client.search({ collection_name: name, data: queries, limit: topk, offset, filter, consistency_level: 'Strong' as any });
+      const res = await client.search({
+        collection_name: name,
+        data: queries,
+        limit: topk,
+        offset,
+        filter,
+        consistency_level: 'Strong' as any,
+      });
       expect(res.status.error_code).toBe('Success');
       const results = (nq === 1 ? [res.results] : res.results) as unknown as any[][];
       queries.forEach((q, qi) => {
@@ -80,10 +116,20 @@ describe.each(['L2', 'IP', 'COSINE'] as const)('coordinator %s search equals bru
           if (filter === 'bucket != 2 and id > 100') return r.bucket !== 2 && id > 100;
           return true;
         });
-        const want = rank(passing.map(([id, r]) => [id, r.v]), q, metric).slice(offset, offset + topk);
+        const want = rank(
+          passing.map(([id, r]) => [id, r.v]),
+          q,
+          metric,
+        ).slice(offset, offset + topk);
         const got = results[qi]!;
         const vectors = new Map(passing.map(([id, r]) => [id, r.v] as const));
-        expect(rankingMismatch(got.map((h) => ({ id: Number(h.id), score: h.score })), want, (id) => score[metric](q, vectors.get(id)!))).toBeUndefined();
+        expect(
+          rankingMismatch(
+            got.map((h) => ({ id: Number(h.id), score: h.score })),
+            want,
+            (id) => score[metric](q, vectors.get(id)!),
+          ),
+        ).toBeUndefined();
       });
     }
   });

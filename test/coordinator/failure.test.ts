@@ -12,11 +12,14 @@ let rows: Map<number, number[]>;
 const queries = Array.from({ length: 8 }, (_, i) => Array.from({ length: DIM }, (_, j) => Math.cos(i * 2.1 + j)));
 
 beforeAll(async () => {
-  await cluster.start([
-    { name: 'a1', group: 'ga' },
-    { name: 'a2', group: 'ga' },
-    { name: 'b1', group: 'gb' },
-  ], 50);
+  await cluster.start(
+    [
+      { name: 'a1', group: 'ga' },
+      { name: 'a2', group: 'ga' },
+      { name: 'b1', group: 'gb' },
+    ],
+    50,
+  );
   rows = await cluster.seed('resilient', DIM, 12, 50);
   // Every replica holds its group's share, and nothing is left to the writer.
   await cluster.until('both groups hold all 12 segments on every replica', async () => {

@@ -47,7 +47,10 @@ class FakeNodes implements NodeCaller {
         signal?.removeEventListener('abort', onAbort);
         settle();
       };
-      const timer = setTimeout(() => end(() => reject(serviceError(grpc.status.DEADLINE_EXCEEDED, 'Deadline exceeded'))), Number(deadline) - Date.now());
+      const timer = setTimeout(
+        () => end(() => reject(serviceError(grpc.status.DEADLINE_EXCEEDED, 'Deadline exceeded'))),
+        Number(deadline) - Date.now(),
+      );
       const onAbort = () => end(() => reject(serviceError(grpc.status.CANCELLED, 'Cancelled on client')));
       signal?.addEventListener('abort', onAbort, { once: true });
       const call: FakeCall = {
@@ -69,10 +72,12 @@ class FakeNodes implements NodeCaller {
       this.seen++;
       return Promise.resolve(made);
     }
-    return new Promise((resolve) => this.waiters.push((c) => {
-      this.seen++;
-      resolve(c);
-    }));
+    return new Promise((resolve) =>
+      this.waiters.push((c) => {
+        this.seen++;
+        resolve(c);
+      }),
+    );
   }
 }
 
@@ -184,7 +189,7 @@ describe('fan-out', () => {
     expect(r.failures).toEqual([]);
   });
 
-  it('names the group and every replica\'s reason when all replicas fail', async () => {
+  it("names the group and every replica's reason when all replicas fail", async () => {
     const r = rig();
     const result = r.fanout.call(group('a', 'b', 'c'), 'SearchSegments', {}, r.ctx);
     (await r.nodes.next()).fail(grpc.status.UNAVAILABLE, 'connection refused');
@@ -193,7 +198,9 @@ describe('fan-out', () => {
     const err = await result.catch((e) => e);
     expect(err).toBeInstanceOf(MilvusError);
     expect([err.errorCode, err.code, err.retriable]).toEqual(['NotReadyServe', Code.ServiceUnavailable, true]);
-    expect(err.message).toMatch(/^reader group g1 is unavailable: a: .*connection refused; b: segments not loaded on this node: 7; c: .*stream reset$/);
+    expect(err.message).toMatch(
+      /^reader group g1 is unavailable: a: .*connection refused; b: segments not loaded on this node: 7; c: .*stream reset$/,
+    );
     expect(r.failures).toEqual(['a', 'b', 'c']);
     expect(r.inFlight()).toBe(0);
   });
@@ -301,7 +308,7 @@ describe('fan-out', () => {
       expect(r.failures).toEqual([]);
     });
 
-    it('gives every sub-request the caller\'s deadline', async () => {
+    it("gives every sub-request the caller's deadline", async () => {
       const r = rig(1000);
       const deadlines: number[] = [];
       const spy = vi.spyOn(r.nodes, 'call');

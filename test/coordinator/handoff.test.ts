@@ -13,7 +13,13 @@ let rows: Map<number, number[]>;
 const queries = Array.from({ length: 10 }, (_, i) => Array.from({ length: DIM }, (_, j) => Math.sin(i * 1.7 + j * 0.3)));
 
 beforeAll(async () => {
-  await cluster.start([{ name: 'r1', group: 'g1' }, { name: 'r2', group: 'g2' }], 40);
+  await cluster.start(
+    [
+      { name: 'r1', group: 'g1' },
+      { name: 'r2', group: 'g2' },
+    ],
+    40,
+  );
   rows = await cluster.seed('moving', DIM, SEGMENTS, 40);
   await cluster.until('g1 and g2 hold every segment', async () => {
     const h = await cluster.holdings('moving');

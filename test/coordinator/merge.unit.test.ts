@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import type { MetricType } from '../../engine/engine.js';
 import { SearchResultDataMessage } from '../../milvus/proto.js';
 import type { FieldData } from '../../proto/generated/milvus/proto/schema/FieldData.js';
-import { gatherFieldsData, gatherIds, mergeQueryRows, mergeSearchResults, type PartialResult, type Pick } from '../../ext-proc/coordinator/merge.js';
+import {
+  gatherFieldsData,
+  gatherIds,
+  mergeQueryRows,
+  mergeSearchResults,
+  type PartialResult,
+  type Pick,
+} from '../../ext-proc/coordinator/merge.js';
 import { prng } from '../harness/prng.js';
 
 /**
@@ -37,27 +44,106 @@ function read(partials: PartialResult[], page: Pick[]): [string, number][] {
 
 describe('search merge', () => {
   it('takes L2 distances ascending across partials', () => {
-    const parts = [partial([[[1, 0.5, 1], [2, 2.5, 1], [3, 4, 1]]]), partial([[[10, 0.25, 1], [11, 3, 1]]]), partial([[[20, 1, 1]]])];
+    const parts = [
+      partial([
+        [
+          [1, 0.5, 1],
+          [2, 2.5, 1],
+          [3, 4, 1],
+        ],
+      ]),
+      partial([
+        [
+          [10, 0.25, 1],
+          [11, 3, 1],
+        ],
+      ]),
+      partial([[[20, 1, 1]]]),
+    ];
     const [page] = mergeSearchResults(parts, 1, 4, 0, 'L2');
-    expect(read(parts, page!)).toEqual([['10', 0.25], ['1', 0.5], ['20', 1], ['2', 2.5]]);
+    expect(read(parts, page!)).toEqual([
+      ['10', 0.25],
+      ['1', 0.5],
+      ['20', 1],
+      ['2', 2.5],
+    ]);
   });
 
   it.each<MetricType>(['IP', 'COSINE'])('takes %s similarities descending across partials', (metric) => {
-    const parts = [partial([[[1, 0.75, 1], [2, 0.25, 1]]]), partial([[[10, 0.875, 1], [11, 0.5, 1], [12, -0.5, 1]]])];
+    const parts = [
+      partial([
+        [
+          [1, 0.75, 1],
+          [2, 0.25, 1],
+        ],
+      ]),
+      partial([
+        [
+          [10, 0.875, 1],
+          [11, 0.5, 1],
+          [12, -0.5, 1],
+        ],
+      ]),
+    ];
     const [page] = mergeSearchResults(parts, 1, 4, 0, metric);
-    expect(read(parts, page!)).toEqual([['10', 0.875], ['1', 0.75], ['11', 0.5], ['2', 0.25]]);
+    expect(read(parts, page!)).toEqual([
+      ['10', 0.875],
+      ['1', 0.75],
+      ['11', 0.5],
+      ['2', 0.25],
+    ]);
   });
 
   it('breaks equal scores by partial, then by position, the same way every time', () => {
-    const parts = [partial([[[5, 1, 1], [6, 1, 1]]]), partial([[[1, 1, 1], [2, 1, 1]]])];
+    const parts = [
+      partial([
+        [
+          [5, 1, 1],
+          [6, 1, 1],
+        ],
+      ]),
+      partial([
+        [
+          [1, 1, 1],
+          [2, 1, 1],
+        ],
+      ]),
+    ];
     const [page] = mergeSearchResults(parts, 1, 4, 0, 'L2');
-    expect(page).toEqual([{ partial: 0, row: 0 }, { partial: 0, row: 1 }, { partial: 1, row: 0 }, { partial: 1, row: 1 }]);
+    expect(page).toEqual([
+      { partial: 0, row: 0 },
+      { partial: 0, row: 1 },
+      { partial: 1, row: 0 },
+      { partial: 1, row: 1 },
+    ]);
   });
 
   it('returns the page [offset, offset + topk) of the merged order', () => {
     // Each node answered with its best topk + offset = 5.
-    const parts = [partial([[[1, 1, 1], [3, 3, 1], [5, 5, 1], [7, 7, 1], [9, 9, 1]]]), partial([[[2, 2, 1], [4, 4, 1], [6, 6, 1], [8, 8, 1], [10, 10, 1]]])];
-    expect(read(parts, mergeSearchResults(parts, 1, 2, 3, 'L2')[0]!)).toEqual([['4', 4], ['5', 5]]);
+    const parts = [
+      partial([
+        [
+          [1, 1, 1],
+          [3, 3, 1],
+          [5, 5, 1],
+          [7, 7, 1],
+          [9, 9, 1],
+        ],
+      ]),
+      partial([
+        [
+          [2, 2, 1],
+          [4, 4, 1],
+          [6, 6, 1],
+          [8, 8, 1],
+          [10, 10, 1],
+        ],
+      ]),
+    ];
+    expect(read(parts, mergeSearchResults(parts, 1, 2, 3, 'L2')[0]!)).toEqual([
+      ['4', 4],
+      ['5', 5],
+    ]);
     expect(read(parts, mergeSearchResults(parts, 1, 5, 0, 'L2')[0]!).map(([k]) => k)).toEqual(['1', '2', '3', '4', '5']);
     // Fewer hits than the offset: an empty page, not an error.
     const few = [partial([[[1, 1, 1]]])];
@@ -66,9 +152,33 @@ describe('search merge', () => {
 
   it('merges each of nq queries over its own hits', () => {
     // Node A found nothing for query 1; node B nothing for query 0.
-    const parts = [partial([[[1, 0.5, 1], [2, 0.75, 1]], [], [[3, 0.25, 1]]]), partial([[], [[4, 0.5, 1], [5, 1.5, 1]], [[6, 0.125, 1], [7, 9, 1]]])];
+    const parts = [
+      partial([
+        [
+          [1, 0.5, 1],
+          [2, 0.75, 1],
+        ],
+        [],
+        [[3, 0.25, 1]],
+      ]),
+      partial([
+        [],
+        [
+          [4, 0.5, 1],
+          [5, 1.5, 1],
+        ],
+        [
+          [6, 0.125, 1],
+          [7, 9, 1],
+        ],
+      ]),
+    ];
     const pages = mergeSearchResults(parts, 3, 2, 0, 'L2');
-    expect(pages.map((page) => read(parts, page).map(([k]) => k))).toEqual([['1', '2'], ['4', '5'], ['6', '3']]);
+    expect(pages.map((page) => read(parts, page).map(([k]) => k))).toEqual([
+      ['1', '2'],
+      ['4', '5'],
+      ['6', '3'],
+    ]);
   });
 
   it('merges empty partials and no partials into empty pages', () => {
@@ -80,24 +190,79 @@ describe('search merge', () => {
 
   it('keeps one hit per primary key, the newest write, ranked by its own score', () => {
     // Key 7 was written at ts 1 (node A) and re-inserted at ts 5 (node B) with another vector.
-    const parts = [partial([[[7, 0.125, 1], [1, 0.25, 1], [2, 0.5, 1]]]), partial([[[3, 0.375, 2], [7, 0.4375, 5], [4, 0.75, 1]]])];
+    const parts = [
+      partial([
+        [
+          [7, 0.125, 1],
+          [1, 0.25, 1],
+          [2, 0.5, 1],
+        ],
+      ]),
+      partial([
+        [
+          [3, 0.375, 2],
+          [7, 0.4375, 5],
+          [4, 0.75, 1],
+        ],
+      ]),
+    ];
     const [page] = mergeSearchResults(parts, 1, 4, 0, 'L2');
-    expect(read(parts, page!)).toEqual([['1', 0.25], ['3', 0.375], ['7', 0.4375], ['2', 0.5]]);
+    expect(read(parts, page!)).toEqual([
+      ['1', 0.25],
+      ['3', 0.375],
+      ['7', 0.4375],
+      ['2', 0.5],
+    ]);
     expect(page![2]).toEqual({ partial: 1, row: 1 });
   });
 
   it('drops an older write ranked after the newer one', () => {
-    const parts = [partial([[[7, 0.875, 4], [1, 0.5, 1]]]), partial([[[7, 0.75, 2], [2, 0.625, 1]]])];
+    const parts = [
+      partial([
+        [
+          [7, 0.875, 4],
+          [1, 0.5, 1],
+        ],
+      ]),
+      partial([
+        [
+          [7, 0.75, 2],
+          [2, 0.625, 1],
+        ],
+      ]),
+    ];
     const [page] = mergeSearchResults(parts, 1, 3, 0, 'IP');
-    expect(read(parts, page!)).toEqual([['7', 0.875], ['2', 0.625], ['1', 0.5]]);
+    expect(read(parts, page!)).toEqual([
+      ['7', 0.875],
+      ['2', 0.625],
+      ['1', 0.5],
+    ]);
     expect(page![0]).toEqual({ partial: 0, row: 0 });
   });
 
   it('counts a key once towards topk + offset, whichever write wins', () => {
     // Without dedup the page would stop at 1, 1, 2; with it the third distinct key is 3.
-    const parts = [partial([[[1, 1, 1], [2, 3, 1], [3, 4, 1]]]), partial([[[1, 2, 2], [4, 5, 1]]])];
+    const parts = [
+      partial([
+        [
+          [1, 1, 1],
+          [2, 3, 1],
+          [3, 4, 1],
+        ],
+      ]),
+      partial([
+        [
+          [1, 2, 2],
+          [4, 5, 1],
+        ],
+      ]),
+    ];
     const [page] = mergeSearchResults(parts, 1, 3, 0, 'L2');
-    expect(read(parts, page!)).toEqual([['1', 2], ['2', 3], ['3', 4]]);
+    expect(read(parts, page!)).toEqual([
+      ['1', 2],
+      ['2', 3],
+      ['3', 4],
+    ]);
   });
 
   it('tells Int64 keys apart beyond 2^53 and VarChar keys by their text', () => {
@@ -105,7 +270,20 @@ describe('search merge', () => {
     const [page] = mergeSearchResults(big, 1, 5, 0, 'L2');
     expect(gatherIds(big, page!, true)).toEqual({ int_id: { data: ['9007199254740992', '9007199254740993'] } });
 
-    const text = [partial([[['a', 0.5, 1], ['7', 0.25, 1]]]), partial([[['A', 0.75, 1], ['a', 0.125, 3]]])];
+    const text = [
+      partial([
+        [
+          ['a', 0.5, 1],
+          ['7', 0.25, 1],
+        ],
+      ]),
+      partial([
+        [
+          ['A', 0.75, 1],
+          ['a', 0.125, 3],
+        ],
+      ]),
+    ];
     const [textPage] = mergeSearchResults(text, 1, 5, 0, 'IP');
     expect(gatherIds(text, textPage!, false)).toEqual({ str_id: { data: ['A', '7', 'a'] } });
     expect(textPage![2]).toEqual({ partial: 1, row: 1 });
@@ -137,7 +315,10 @@ describe('search merge against brute force', () => {
         if (!prev || h.ts > prev.ts) newest.set(h.key, h);
         if (newest.size === topk + offset) break;
       }
-      return hits.filter((h) => newest.get(h.key) === h).slice(offset, offset + topk).map(({ partial, row }) => ({ partial, row }));
+      return hits
+        .filter((h) => newest.get(h.key) === h)
+        .slice(offset, offset + topk)
+        .map(({ partial, row }) => ({ partial, row }));
     });
   }
 
@@ -154,11 +335,15 @@ describe('search merge against brute force', () => {
     const offset = int(4);
     const varchar = next() < 0.5;
     const pool = 4 + int(30);
-    const partials = Array.from({ length: int(5) }, () => partial(Array.from({ length: nq }, () => {
-      const keys = [...new Set(Array.from({ length: int(topk + offset + 1) }, () => int(pool)))];
-      const hits = keys.map((k): Hit => [varchar ? `k${k}` : k, int(8) / 4 - (metric === 'L2' ? 0 : 1), 1 + int(4)]);
-      return hits.sort((a, b) => (metric === 'L2' ? a[1] - b[1] : b[1] - a[1]));
-    })));
+    const partials = Array.from({ length: int(5) }, () =>
+      partial(
+        Array.from({ length: nq }, () => {
+          const keys = [...new Set(Array.from({ length: int(topk + offset + 1) }, () => int(pool)))];
+          const hits = keys.map((k): Hit => [varchar ? `k${k}` : k, int(8) / 4 - (metric === 'L2' ? 0 : 1), 1 + int(4)]);
+          return hits.sort((a, b) => (metric === 'L2' ? a[1] - b[1] : b[1] - a[1]));
+        }),
+      ),
+    );
     return { partials, nq, topk, offset, metric };
   }
 
@@ -181,14 +366,42 @@ describe('search merge against brute force', () => {
 
 describe('query merge', () => {
   it('orders Int64 keys numerically, one row per key: its newest write', () => {
-    const parts = [partial([[[10, 0, 1], [-3, 0, 1], [9007199254740993n, 0, 1]]]), partial([[[2, 0, 1], [10, 0, 7], [9007199254740992n, 0, 1]]])];
+    const parts = [
+      partial([
+        [
+          [10, 0, 1],
+          [-3, 0, 1],
+          [9007199254740993n, 0, 1],
+        ],
+      ]),
+      partial([
+        [
+          [2, 0, 1],
+          [10, 0, 7],
+          [9007199254740992n, 0, 1],
+        ],
+      ]),
+    ];
     const picks = mergeQueryRows(parts, true);
     expect(gatherIds(parts, picks, true).int_id!.data).toEqual(['-3', '2', '10', '9007199254740992', '9007199254740993']);
     expect(picks[2]).toEqual({ partial: 1, row: 1 });
   });
 
   it('orders VarChar keys by their text and keeps the newest write wherever it comes first', () => {
-    const parts = [partial([[['b', 0, 9], ['a', 0, 1]]]), partial([[['b', 0, 3], ['B', 0, 1]]])];
+    const parts = [
+      partial([
+        [
+          ['b', 0, 9],
+          ['a', 0, 1],
+        ],
+      ]),
+      partial([
+        [
+          ['b', 0, 3],
+          ['B', 0, 1],
+        ],
+      ]),
+    ];
     const picks = mergeQueryRows(parts, false);
     expect(gatherIds(parts, picks, false).str_id!.data).toEqual(['B', 'a', 'b']);
     expect(picks[2]).toEqual({ partial: 0, row: 0 });
@@ -201,19 +414,47 @@ describe('query merge', () => {
 });
 
 describe('output columns of the picked rows', () => {
-  const scalar = (name: string, values: number[], valid: boolean[] = []): FieldData =>
-    ({ type: 'Int64', field_name: name, field_id: '101', is_dynamic: false, valid_data: valid, scalars: { long_data: { data: values.map(String) } } });
-  const vector = (values: number[]): FieldData =>
-    ({ type: 'FloatVector', field_name: 'v', field_id: '102', is_dynamic: false, vectors: { dim: '2', float_vector: { data: values } } });
+  const scalar = (name: string, values: number[], valid: boolean[] = []): FieldData => ({
+    type: 'Int64',
+    field_name: name,
+    field_id: '101',
+    is_dynamic: false,
+    valid_data: valid,
+    scalars: { long_data: { data: values.map(String) } },
+  });
+  const vector = (values: number[]): FieldData => ({
+    type: 'FloatVector',
+    field_name: 'v',
+    field_id: '102',
+    is_dynamic: false,
+    vectors: { dim: '2', float_vector: { data: values } },
+  });
   const tags = (values: string[][]): FieldData => ({
-    type: 'Array', field_name: 'tags', field_id: '103', is_dynamic: false,
+    type: 'Array',
+    field_name: 'tags',
+    field_id: '103',
+    is_dynamic: false,
     scalars: { array_data: { element_type: 'VarChar', data: values.map((v) => ({ string_data: { data: v } })) } },
   });
 
   it('gathers scalars, whole vectors and arrays row by row from the partial that holds each', () => {
-    const a = partial([[[1, 0.5, 1], [2, 0.75, 1]]], [scalar('n', [10, 20]), vector([1, 2, 3, 4]), tags([['x'], ['y', 'z']])]);
+    const a = partial(
+      [
+        [
+          [1, 0.5, 1],
+          [2, 0.75, 1],
+        ],
+      ],
+      [scalar('n', [10, 20]), vector([1, 2, 3, 4]), tags([['x'], ['y', 'z']])],
+    );
     const b = partial([[[3, 0.25, 1]]], [scalar('n', [30]), vector([5, 6]), tags([[]])]);
-    const fields = gatherFieldsData([a, b].map((p) => ({ fieldsData: p.data.fields_data })), [{ partial: 1, row: 0 }, { partial: 0, row: 1 }]);
+    const fields = gatherFieldsData(
+      [a, b].map((p) => ({ fieldsData: p.data.fields_data })),
+      [
+        { partial: 1, row: 0 },
+        { partial: 0, row: 1 },
+      ],
+    );
     expect(fields.map((f) => f.field_name)).toEqual(['n', 'v', 'tags']);
     expect(fields[0]!.scalars!.long_data!.data).toEqual(['30', '20']);
     expect(fields[1]!.vectors).toEqual({ dim: '2', float_vector: { data: [5, 6, 3, 4] } });
@@ -224,8 +465,22 @@ describe('output columns of the picked rows', () => {
 
   it('carries validity for nullable fields, even when an empty partial comes first', () => {
     const empty = partial([[]], [scalar('n', [], [])]);
-    const a = partial([[[1, 0.5, 1], [2, 0.75, 1]]], [scalar('n', [10, 0], [true, false])]);
-    const [field] = gatherFieldsData([empty, a].map((p) => ({ fieldsData: p.data.fields_data })), [{ partial: 1, row: 1 }, { partial: 1, row: 0 }]);
+    const a = partial(
+      [
+        [
+          [1, 0.5, 1],
+          [2, 0.75, 1],
+        ],
+      ],
+      [scalar('n', [10, 0], [true, false])],
+    );
+    const [field] = gatherFieldsData(
+      [empty, a].map((p) => ({ fieldsData: p.data.fields_data })),
+      [
+        { partial: 1, row: 1 },
+        { partial: 1, row: 0 },
+      ],
+    );
     expect(field!.valid_data).toEqual([false, true]);
     expect(field!.scalars!.long_data!.data).toEqual(['0', '10']);
   });

@@ -46,14 +46,21 @@ class FakeReaders implements NodeCaller {
   async call<T>(address: string, method: string, request: object): Promise<T> {
     const req = request as { collection_name?: string; segment_ids?: string[] };
     const ids = req.segment_ids?.map(Number);
-    this.log.push({ address, method: method as ControlCall['method'], ...(req.collection_name ? { collection: req.collection_name, ids } : {}) });
+    this.log.push({
+      address,
+      method: method as ControlCall['method'],
+      ...(req.collection_name ? { collection: req.collection_name, ids } : {}),
+    });
     const r = this.readers.get(address);
     if (!r?.up) throw Object.assign(new Error('14 UNAVAILABLE: connection refused'), { code: grpc.status.UNAVAILABLE });
     const ok = { code: 0, reason: '' };
     const held = (c: string) => r.loaded.get(c) ?? r.loaded.set(c, new Set()).get(c)!;
     switch (method) {
       case 'ListSegments':
-        return { status: ok, segments: [...r.loaded].flatMap(([c, s]) => [...s].map((id) => ({ collection_name: c, segment_id: String(id) }))) } as T;
+        return {
+          status: ok,
+          segments: [...r.loaded].flatMap(([c, s]) => [...s].map((id) => ({ collection_name: c, segment_id: String(id) }))),
+        } as T;
       case 'LoadSegments': {
         const loaded = ids!.filter((id) => !r.failLoad.has(id));
         for (const id of loaded) held(req.collection_name!).add(id);
@@ -90,7 +97,16 @@ class FakeMetadata extends EventEmitter {
 
 function view(name: string, segmentIds: number[], loaded = true): CollectionView {
   return {
-    record: { id: 1, name, schema: { name, description: '', fields: [], enableDynamicField: false }, shardsNum: 1, consistencyLevel: 0, properties: {}, loadNewPartitions: loaded, createdAt: 0 },
+    record: {
+      id: 1,
+      name,
+      schema: { name, description: '', fields: [], enableDynamicField: false },
+      shardsNum: 1,
+      consistencyLevel: 0,
+      properties: {},
+      loadNewPartitions: loaded,
+      createdAt: 0,
+    },
     partitions: [{ id: 1, collectionId: 1, name: '_default', createdAt: 0, loaded }],
     indexes: [],
     segments: segmentIds.map((id) => ({ id, partitionId: 1, rows: 100, state: 'sealed' as const })),
@@ -127,7 +143,7 @@ afterEach(() => {
 });
 
 describe('placement reconciliation', () => {
-  it('loads each owner group\'s segments on every replica of the group, and nothing else', async () => {
+  it("loads each owner group's segments on every replica of the group, and nothing else", async () => {
     const { nodes, placement } = rig([reader('a1', 'ga'), reader('a2', 'ga'), reader('b1', 'gb')], [view('c', SEGMENTS)]);
     await placement.settled();
     const ga = ownedBy(['ga', 'gb'], 'ga');
@@ -202,7 +218,9 @@ describe('placement reconciliation', () => {
       // The other moved segments were handed off.
       expect(nodes.holds('a1:1').filter((id) => moved.includes(id))).toEqual([stuck]);
       // Meanwhile searches go to the new owner, where b1 has it, rather than to a1.
-      expect(placement.targets(view('c', SEGMENTS), [stuck]).groups).toEqual([{ group: 'gb', segmentIds: [stuck], replicas: ['b1:1', 'b2:1'] }]);
+      expect(placement.targets(view('c', SEGMENTS), [stuck]).groups).toEqual([
+        { group: 'gb', segmentIds: [stuck], replicas: ['b1:1', 'b2:1'] },
+      ]);
       // Once b2 manages to load it, a1 lets it go.
       nodes.readers.get('b2:1')!.failLoad.clear();
       await placement.settled();
@@ -268,7 +286,10 @@ describe('search targets', () => {
     // a1 still holds them (warm hand-off), so they are searched there.
     const during = placement.targets(view('c', SEGMENTS), [gb[0]!, gb[1]!, gb[2]!]);
     expect(during).toEqual({
-      groups: [{ group: 'ga', segmentIds: [gb[0], gb[1]], replicas: ['a1:1'] }, { group: 'gb', segmentIds: [gb[2]], replicas: ['b1:1'] }],
+      groups: [
+        { group: 'ga', segmentIds: [gb[0], gb[1]], replicas: ['a1:1'] },
+        { group: 'gb', segmentIds: [gb[2]], replicas: ['b1:1'] },
+      ],
       toWriter: [],
     });
     // A segment nobody holds while its owner is up (just sealed, still loading) is the writer's.
@@ -301,9 +322,11 @@ describe('search targets', () => {
     expect(placement.targets(view('c', [1, 2]), [1, 2]).groups[0]!.replicas).toEqual(['a1:1', 'a2:1']);
   });
 
-  it('puts the group\'s balanced address before its replicas', async () => {
+  it("puts the group's balanced address before its replicas", async () => {
     const { placement } = rig([reader('a1', 'ga')], [view('c', [1, 2])], (group) => `xds:///mishards-reader-${group}`);
     await placement.settled();
-    expect(placement.targets(view('c', [1, 2]), [1, 2]).groups).toEqual([{ group: 'ga', segmentIds: [1, 2], replicas: ['xds:///mishards-reader-ga', 'a1:1'] }]);
+    expect(placement.targets(view('c', [1, 2]), [1, 2]).groups).toEqual([
+      { group: 'ga', segmentIds: [1, 2], replicas: ['xds:///mishards-reader-ga', 'a1:1'] },
+    ]);
   });
 });

@@ -30,7 +30,9 @@ const exporter = new InMemorySpanExporter();
 async function statementCount(): Promise<number> {
   const conn = await mysql.createConnection({ host: db.host, port: db.port, user: db.user, password: db.password });
   try {
-    const [rows] = await conn.query("SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_select', 'Com_insert', 'Com_update', 'Com_delete', 'Com_replace')");
+    const [rows] = await conn.query(
+      "SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_select', 'Com_insert', 'Com_update', 'Com_delete', 'Com_replace')",
+    );
     return (rows as { Value: string }[]).reduce((n, r) => n + Number(r.Value), 0);
   } finally {
     await conn.end();
@@ -45,8 +47,13 @@ beforeAll(async () => {
   const shared = ['--port', '0', '--metrics-port', '0', '--meta', db.url, '--storage', join(dir, 'storage')];
   writer = await startMishards(['writer', ...shared, '--data-dir', join(dir, 'w'), '--seal-rows', '100']);
   for (const g of ['g1', 'g2', 'g3']) readers.push(await startMishards(['reader', ...shared, '--group', g, '--data-dir', join(dir, g)]));
-  const discovery = new StaticDiscovery(readers.map((r, i) => ({ role: 'reader', name: `r${i}`, group: `g${i + 1}`, address: r.addresses.grpc! })));
-  coordinator = await startCoordinator({ host: '127.0.0.1', port: 0, metricsPort: 0, writer: writer.addresses.grpc!, discovery }, pino({ level: 'silent' }));
+  const discovery = new StaticDiscovery(
+    readers.map((r, i) => ({ role: 'reader', name: `r${i}`, group: `g${i + 1}`, address: r.addresses.grpc! })),
+  );
+  coordinator = await startCoordinator(
+    { host: '127.0.0.1', port: 0, metricsPort: 0, writer: writer.addresses.grpc!, discovery },
+    pino({ level: 'silent' }),
+  );
   client = new MilvusClient({ address: coordinator.grpc, timeout: 30_000, logLevel: 'error' });
   await client.connectPromise;
   await client.createCollection({
@@ -60,7 +67,13 @@ beforeAll(async () => {
   await client.loadCollectionSync({ collection_name: 'traced' });
   // Batches of the seal size: each becomes one sealed segment.
   for (let b = 0; b < 12; b++) {
-    await client.insert({ collection_name: 'traced', data: Array.from({ length: 100 }, (_, i) => ({ id: b * 100 + i, v: Array.from({ length: DIM }, (_, j) => Math.cos(b * 100 + i + j)) })) });
+    await client.insert({
+      collection_name: 'traced',
+      data: Array.from({ length: 100 }, (_, i) => ({
+        id: b * 100 + i,
+        v: Array.from({ length: DIM }, (_, j) => Math.cos(b * 100 + i + j)),
+      })),
+    });
   }
   await client.flushSync({ collection_names: ['traced'] });
   // Wait until placement has put every sealed segment on a reader.
@@ -89,7 +102,11 @@ describe('the search path', () => {
     await coordinator.placement.settled();
     const before = await statementCount();
     for (let i = 0; i < 30; i++) {
-      const res = await client.search({ collection_name: 'traced', data: [Array.from({ length: DIM }, (_, j) => Math.sin(i + j))], limit: 5 });
+      const res = await client.search({
+        collection_name: 'traced',
+        data: [Array.from({ length: DIM }, (_, j) => Math.sin(i + j))],
+        limit: 5,
+      });
       expect(res.status.error_code).toBe('Success');
       expect(res.results.length).toBe(5);
     }
@@ -106,7 +123,12 @@ describe('the search path', () => {
   it('produces the span tree get_routing, do_search with one search_<target> per sub-request, do_merge', async () => {
     const treeOf = async (consistency: 'Strong' | 'Bounded') => {
       exporter.reset();
-      const res = await client.search({ collection_name: 'traced', data: [Array.from({ length: DIM }, () => 0.5)], limit: 3, consistency_level: consistency as any });
+      const res = await client.search({
+        collection_name: 'traced',
+        data: [Array.from({ length: DIM }, () => 0.5)],
+        limit: 3,
+        consistency_level: consistency as any,
+      });
       expect(res.status.error_code).toBe('Success');
       const spans = exporter.getFinishedSpans();
       const parentOf = (s: ReadableSpan) => s.parentSpanContext?.spanId;
@@ -116,7 +138,10 @@ describe('the search path', () => {
       expect(children).toEqual(['get_routing', 'do_search', 'do_merge']);
       const doSearch = spans.find((s) => s.name === 'do_search')!;
       expect(spans.every((s) => s.spanContext().traceId === root.spanContext().traceId)).toBe(true);
-      return spans.filter((s) => parentOf(s) === doSearch.spanContext().spanId).map((s) => s.name).sort();
+      return spans
+        .filter((s) => parentOf(s) === doSearch.spanContext().spanId)
+        .map((s) => s.name)
+        .sort();
     };
     // Strong asks the writer too; Bounded skips it while it holds no unsealed rows.
     expect(await treeOf('Strong')).toEqual(['search_g1', 'search_g2', 'search_g3', 'search_writer']);

@@ -82,9 +82,7 @@ describe('loading saved indexes', () => {
   it('rejects a truncated graph file, naming it', async () => {
     const dir = await damaged('truncated', (b) => b);
     await truncate(join(dir, 'hnsw.usearch'), 1000);
-    await expect(engine.load(dir, vectors, DIM, 'COSINE', 'HNSW')).rejects.toThrow(
-      new RegExp(`${join(dir, 'hnsw.usearch')}.*truncated`),
-    );
+    await expect(engine.load(dir, vectors, DIM, 'COSINE', 'HNSW')).rejects.toThrow(new RegExp(`${join(dir, 'hnsw.usearch')}.*truncated`));
   });
 
   it('rejects a graph with flipped bits (which would crash usearch) before mapping it', async () => {
@@ -94,9 +92,7 @@ describe('loading saved indexes', () => {
       for (let i = b.length - 40_000; i < b.length - 100; i += 97) b.writeUInt8(b.readUInt8(i) ^ 0x5a, i);
       return b;
     });
-    await expect(engine.load(dir, vectors, DIM, 'COSINE', 'HNSW')).rejects.toThrow(
-      new RegExp(`${join(dir, 'hnsw.usearch')}.*checksum`),
-    );
+    await expect(engine.load(dir, vectors, DIM, 'COSINE', 'HNSW')).rejects.toThrow(new RegExp(`${join(dir, 'hnsw.usearch')}.*checksum`));
   });
 
   it('rejects a corrupt or mismatched engine.json, naming it', async () => {

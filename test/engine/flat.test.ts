@@ -95,9 +95,7 @@ describe('exact search (FLAT)', () => {
     const index = await engine.build(clusteredVectors(10, 4, 2, 1), 4, 'IP', 'FLAT');
     await expect(index.search({ queries: new Float32Array(3), nq: 1, k: 1 })).rejects.toThrow(/nq \* dim/);
     await expect(index.search({ queries: new Float32Array(4), nq: 1, k: 0 })).rejects.toThrow(/k must be/);
-    await expect(index.search({ queries: new Float32Array(4), nq: 1, k: 1, allowed: new Uint8Array(3) })).rejects.toThrow(
-      /allowed has 3/,
-    );
+    await expect(index.search({ queries: new Float32Array(4), nq: 1, k: 1, allowed: new Uint8Array(3) })).rejects.toThrow(/allowed has 3/);
     await expect(engine.build(new Float32Array(10), 4, 'L2', 'FLAT')).rejects.toThrow(/multiple of dim/);
     await index.close();
     await expect(index.search({ queries: new Float32Array(4), nq: 1, k: 1 })).rejects.toThrow(/closed/);

@@ -68,7 +68,9 @@ describe('HNSW on 100k x 128 clustered vectors', () => {
     const started = performance.now();
     const got = await searchEach(index, 200);
     const recall = recallAt(got, truth);
-    console.log(`recall@10 at ef=${HNSW_DEFAULTS.ef}: ${recall.toFixed(4)}, ${(200_000 / (performance.now() - started)).toFixed(0)} QPS (nq=1 calls)`);
+    console.log(
+      `recall@10 at ef=${HNSW_DEFAULTS.ef}: ${recall.toFixed(4)}, ${(200_000 / (performance.now() - started)).toFixed(0)} QPS (nq=1 calls)`,
+    );
     expect(recall).toBeGreaterThanOrEqual(0.95);
     // Hits carry the exact Milvus scores of their rows, in exact order.
     for (let q = 0; q < 20; q++) {
@@ -133,8 +135,13 @@ describe('HNSW on 100k x 128 clustered vectors', () => {
     const usearch = createRequire(import.meta.url)('usearch') as typeof import('usearch');
     for (const ef of [16, 40, 120]) {
       const view = new usearch.Index({
-        dimensions: DIM, metric: usearch.MetricKind.L2sq, quantization: usearch.ScalarKind.F32,
-        connectivity: HNSW_DEFAULTS.M, expansion_add: HNSW_DEFAULTS.efConstruction, expansion_search: ef, multi: false,
+        dimensions: DIM,
+        metric: usearch.MetricKind.L2sq,
+        quantization: usearch.ScalarKind.F32,
+        connectivity: HNSW_DEFAULTS.M,
+        expansion_add: HNSW_DEFAULTS.efConstruction,
+        expansion_search: ef,
+        multi: false,
       });
       view.view(join(dir, 'hnsw.usearch'));
       const got = await searchEach(index, 20, undefined, ef);

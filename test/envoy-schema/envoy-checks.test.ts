@@ -10,7 +10,10 @@ describe('Envoy load-time checks', () => {
     const r = routeConfiguration();
     r.virtual_hosts[0].routes[1].match.safe_regex.regex = '^/v2/(search';
     expect(validateEnvoyJson('envoy.config.route.v3.RouteConfiguration', r).errors).toEqual([
-      { path: 'virtual_hosts[0].routes[1].match.safe_regex.regex', message: expect.stringMatching(/^is not a valid RE2 regular expression: /) },
+      {
+        path: 'virtual_hosts[0].routes[1].match.safe_regex.regex',
+        message: expect.stringMatching(/^is not a valid RE2 regular expression: /),
+      },
     ]);
   });
 
@@ -30,7 +33,8 @@ describe('Envoy load-time checks', () => {
       { path: `${HCM}.http_filters[0]`, message: 'the router filter is terminal and must be the last HTTP filter' },
       {
         path: `${HCM}.http_filters[1]`,
-        message: 'the last HTTP filter must be the router (envoy.extensions.filters.http.router.v3.Router), not envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor',
+        message:
+          'the last HTTP filter must be the router (envoy.extensions.filters.http.router.v3.Router), not envoy.extensions.filters.http.ext_proc.v3.ExternalProcessor',
       },
     ]);
   });

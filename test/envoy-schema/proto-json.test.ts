@@ -152,7 +152,9 @@ describe('proto3 JSON mapping', () => {
     const type = 'envoy.config.core.v3.Metadata';
     const json = { filter_metadata: { 'envoy.lb': { canary: true } } };
     expect(roundTrip(type, json)).toEqual(json);
-    expect(errors(type, { filter_metadata: { 'envoy.lb': null } })).toEqual(['filter_metadata["envoy.lb"]: null is not allowed as a map value']);
+    expect(errors(type, { filter_metadata: { 'envoy.lb': null } })).toEqual([
+      'filter_metadata["envoy.lb"]: null is not allowed as a map value',
+    ]);
     expect(errors(type, { filter_metadata: { '': {} } })).toEqual(['filter_metadata[""]: must be at least 1 characters long, is 0']);
   });
 

@@ -55,6 +55,8 @@ describe('protoc-gen-validate rule kinds', () => {
 
   it('refuses rules that do not fit the field type', () => {
     expect(() => compileFieldRules({ uint32: { lte: 5 } }, { kind: 'scalar', type: 'string' }, 'x.y')).toThrow(UnsupportedRuleError);
-    expect(() => compileFieldRules({ repeated: { min_items: 1 } }, { kind: 'scalar', type: 'string' }, 'x.y')).toThrow(UnsupportedRuleError);
+    expect(() => compileFieldRules({ repeated: { min_items: 1 } }, { kind: 'scalar', type: 'string' }, 'x.y')).toThrow(
+      UnsupportedRuleError,
+    );
   });
 });

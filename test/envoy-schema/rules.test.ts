@@ -200,7 +200,14 @@ const TABLE: Array<[string, unknown[], unknown[]]> = [
 
   ['Items', [['ab'], ['ab', 'cd']], [undefined, [], ['a'], ['ab', 'cd', 'ef']]],
   ['Unique', [['a', 'b'], undefined], [['a', 'b', 'a']]],
-  ['UniqueNumbers', [['1', '18446744073709551615']], [[1, '1'], ['18446744073709551615', '18446744073709551615']]],
+  [
+    'UniqueNumbers',
+    [['1', '18446744073709551615']],
+    [
+      [1, '1'],
+      ['18446744073709551615', '18446744073709551615'],
+    ],
+  ],
   ['IgnoreEmptyList', [undefined, [], [1, 2]], [[1]]],
   ['MessageItems', [[{ v: 1 }]], [undefined, [{ v: 1 }, { v: 0 }]]],
   ['SkippedItems', [[{ v: 0 }], undefined], []],
@@ -211,7 +218,11 @@ const TABLE: Array<[string, unknown[], unknown[]]> = [
   ['MessageValues', [{ a: { v: 1 } }], [{ a: { v: 0 } }]],
 
   ['AnyRequired', [{ '@type': 'type.googleapis.com/pgvtest.Inside', v: 1 }], [undefined]],
-  ['AnyIn', [undefined, { '@type': 'type.googleapis.com/pgvtest.Inside', v: 1 }], [{ '@type': 'type.googleapis.com/pgvtest.Outside', v: 11 }]],
+  [
+    'AnyIn',
+    [undefined, { '@type': 'type.googleapis.com/pgvtest.Inside', v: 1 }],
+    [{ '@type': 'type.googleapis.com/pgvtest.Outside', v: 11 }],
+  ],
   ['AnyNotIn', [{ '@type': 'type.googleapis.com/pgvtest.Outside', v: 11 }], [{ '@type': 'type.googleapis.com/pgvtest.Inside', v: 1 }]],
   ['DurationRange', ['1.000000001s', '5s'], [undefined, '1s', '5.000000001s', '0s', '-3s']],
   ['DurationOutside', [undefined, '0.999s', '5s', '10s'], ['1s', '4.999s']],
@@ -246,7 +257,9 @@ describe('protoc-gen-validate rules', () => {
     expect(check('Pairs', { v: { ab: -1 } })).toEqual(['v["ab"]: must be greater than 0, got -1']);
     expect(check('MessageItems', { v: [{ v: 1 }, { v: 0 }] })).toEqual(['v[1].v: must be greater than 0 and less than 10, got 0']);
     expect(check('Nested', { v: {} })).toEqual(['v.v: must be greater than 0 and less than 10, got 0']);
-    expect(check('AnyPayload', { v: { '@type': 'type.googleapis.com/pgvtest.Inside', v: 12 } })).toEqual(['v.v: must be greater than 0 and less than 10, got 12']);
+    expect(check('AnyPayload', { v: { '@type': 'type.googleapis.com/pgvtest.Inside', v: 12 } })).toEqual([
+      'v.v: must be greater than 0 and less than 10, got 12',
+    ]);
     expect(check('Outside', { v: 5 })).toEqual(['v: must be less than 0 or greater than 10, got 5']);
     expect(check('Unique', { v: ['a', 'a'] })).toEqual(['v: items must be unique, "a" appears more than once']);
   });
@@ -292,7 +305,8 @@ describe('deprecation annotations', () => {
     const refused = [
       {
         path: 'api_type',
-        message: "enum value DEPRECATED_AND_UNAVAILABLE_DO_NOT_USE (the field's default) is deprecated and disallowed by default: Envoy refuses it",
+        message:
+          "enum value DEPRECATED_AND_UNAVAILABLE_DO_NOT_USE (the field's default) is deprecated and disallowed by default: Envoy refuses it",
       },
     ];
     // It is value 0: written or not, proto3 sees the default.

@@ -62,7 +62,10 @@ describe('valid Envoy configurations', () => {
     const type = lookupEnvoyType('envoy.config.listener.v3.Listener')!;
     const decoded = type.decode(type.encode(parsed.message).finish());
     expect(validateMessage(type, decoded).errors).toEqual([
-      { path: 'filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].name', message: 'must be at least 1 characters long, is 0' },
+      {
+        path: 'filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].name',
+        message: 'must be at least 1 characters long, is 0',
+      },
     ]);
     const good = type.decode(encodeEnvoyJson('envoy.config.listener.v3.Listener', listener()));
     expect(validateMessage(type, good)).toEqual({ errors: [], warnings: [] });
@@ -94,7 +97,9 @@ describe('valid Envoy configurations', () => {
     }
     runs.sort((a, b) => a - b);
     const median = runs[Math.floor(runs.length / 2)]!;
-    console.log(`1,000-endpoint ClusterLoadAssignment: parse+validate+encode median ${median.toFixed(2)} ms, best ${runs[0]!.toFixed(2)} ms, ${bytes.length} bytes`);
+    console.log(
+      `1,000-endpoint ClusterLoadAssignment: parse+validate+encode median ${median.toFixed(2)} ms, best ${runs[0]!.toFixed(2)} ms, ${bytes.length} bytes`,
+    );
     expect(decodeEnvoy(type, bytes).endpoints).toHaveLength(1);
     // Generous bound for a shared two-core machine: the point is "milliseconds, not seconds".
     expect(median).toBeLessThan(100);

@@ -40,7 +40,13 @@ describe('validateEnvoyYamlText', () => {
   it('finds lines for camelCase keys and unknown fields too', () => {
     const text = 'staticResources:\n  clusters:\n  - name: a\n    connectTimeout: 1s\n    typo: 1\n';
     expect(validateEnvoyYamlText(text, 'c.yaml').errors).toEqual([
-      { file: 'c.yaml', document: 0, line: 5, path: 'static_resources.clusters[0].typo', message: expect.stringMatching(/^unknown field "typo"/) },
+      {
+        file: 'c.yaml',
+        document: 0,
+        line: 5,
+        path: 'static_resources.clusters[0].typo',
+        message: expect.stringMatching(/^unknown field "typo"/),
+      },
     ]);
   });
 
@@ -55,7 +61,13 @@ typed_config:
 `;
     expect(validateEnvoyYamlText(text, 's.yaml').errors).toEqual([
       // Lines count from the start of the file.
-      { file: 's.yaml', document: 1, line: 22, path: 'typed_config.suppress_envoy_headers', message: 'expected true or false, got number 3' },
+      {
+        file: 's.yaml',
+        document: 1,
+        line: 22,
+        path: 'typed_config.suppress_envoy_headers',
+        message: 'expected true or false, got number 3',
+      },
     ]);
     expect(validateEnvoyYamlText(text.replace(': 3', ': true'), 's.yaml').errors).toEqual([]);
   });
@@ -82,7 +94,9 @@ typed_config:
 
   it('refuses an unknown @type at the top level', () => {
     const result = validateEnvoyYamlText('"@type": type.googleapis.com/envoy.config.listener.v3.Listenr\nname: x\n', 't.yaml');
-    expect(result.errors).toEqual([{ file: 't.yaml', document: 0, line: 1, path: '@type', message: expect.stringMatching(/^unknown type/) }]);
+    expect(result.errors).toEqual([
+      { file: 't.yaml', document: 0, line: 1, path: '@type', message: expect.stringMatching(/^unknown type/) },
+    ]);
   });
 
   it('reports YAML syntax errors and duplicate keys with their line', () => {
@@ -107,7 +121,13 @@ static_resources:
   it('passes warnings through with their line', () => {
     const text = 'static_resources:\n  clusters:\n  - name: a\n    http2_protocol_options: {}\n';
     expect(validateEnvoyYamlText(text, 'w.yaml').warnings).toEqual([
-      { file: 'w.yaml', document: 0, line: 4, path: 'static_resources.clusters[0].http2_protocol_options', message: 'is deprecated since API 3.0' },
+      {
+        file: 'w.yaml',
+        document: 0,
+        line: 4,
+        path: 'static_resources.clusters[0].http2_protocol_options',
+        message: 'is deprecated since API 3.0',
+      },
     ]);
   });
 

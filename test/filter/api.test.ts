@@ -117,17 +117,16 @@ describe('compiled filter', () => {
   it('is compiled once and evaluated over several batches', () => {
     const f = compileFilter('age >= 20 and color == "red"', basic.schema);
     expect(matching(f.evaluate(basic.batch))).toEqual([3]);
-    const other = batchOf(basic.schema, [{ id: 1, age: 50, color: 'red' }, { id: 2, age: 50 }]);
+    const other = batchOf(basic.schema, [
+      { id: 1, age: 50, color: 'red' },
+      { id: 2, age: 50 },
+    ]);
     expect(matching(f.evaluate(other))).toEqual([0]);
   });
 });
 
 describe('data edge cases', () => {
-  const schema = schemaOf([
-    field('id', DataType.Int64, { isPrimaryKey: true }),
-    field('d', DataType.Double),
-    field('j', DataType.JSON),
-  ]);
+  const schema = schemaOf([field('id', DataType.Int64, { isPrimaryKey: true }), field('d', DataType.Double), field('j', DataType.JSON)]);
   const extremes = [-(2n ** 63n), 2n ** 63n - 1n, 2n ** 53n + 1n, -(2n ** 53n) - 1n, 0n];
   const batch = batchOf(
     schema,
@@ -207,7 +206,19 @@ describe('typed-column kernels', () => {
       field('d', DataType.Double, { nullable: true }),
       field('b', DataType.Bool),
     ]);
-    const bigs = [0n, 1n, -1n, 2n ** 32n, -(2n ** 32n), 2n ** 32n + 5n, 2n ** 53n + 1n, -(2n ** 63n), 2n ** 63n - 1n, 4294967295n, -4294967296n];
+    const bigs = [
+      0n,
+      1n,
+      -1n,
+      2n ** 32n,
+      -(2n ** 32n),
+      2n ** 32n + 5n,
+      2n ** 53n + 1n,
+      -(2n ** 63n),
+      2n ** 63n - 1n,
+      4294967295n,
+      -4294967296n,
+    ];
     const rows = Array.from({ length: 400 }, (_, i) => ({
       id: i,
       i64: rand() < 0.1 ? null : rand() < 0.5 ? bigs[Math.floor(rand() * bigs.length)]! : BigInt(Math.floor(rand() * 200) - 100),
@@ -220,7 +231,17 @@ describe('typed-column kernels', () => {
     const ops = ['==', '!=', '<', '<=', '>', '>='] as const;
     // Numbers and bigints compare by value; equality as both <= and >= (=== would tell 1 from 1n).
     const cmp = (op: (typeof ops)[number], a: number | bigint, b: number | bigint) =>
-      op === '==' ? a <= b && a >= b : op === '!=' ? !(a <= b && a >= b) : op === '<' ? a < b : op === '<=' ? a <= b : op === '>' ? a > b : a >= b;
+      op === '=='
+        ? a <= b && a >= b
+        : op === '!='
+          ? !(a <= b && a >= b)
+          : op === '<'
+            ? a < b
+            : op === '<='
+              ? a <= b
+              : op === '>'
+                ? a > b
+                : a >= b;
     for (let k = 0; k < 300; k++) {
       const op = ops[Math.floor(rand() * ops.length)]!;
       const which = Math.floor(rand() * 4);
@@ -248,7 +269,14 @@ describe('typed-column kernels', () => {
       const f = compileFilter(expr, schema);
       expect(matching(f.evaluate(batch)), expr).toEqual(rows.flatMap((r, i) => (ref(r) ? [i] : [])));
     }
-    const set = [...new Set(rows.slice(0, 40).map((r) => r.i64).filter((v) => v !== null))];
+    const set = [
+      ...new Set(
+        rows
+          .slice(0, 40)
+          .map((r) => r.i64)
+          .filter((v) => v !== null),
+      ),
+    ];
     const inExpr = `i64 in [${set.join(', ').replace('-9223372036854775808', '-9223372036854775807 - 1')}]`;
     expect(matching(compileFilter(inExpr, schema).evaluate(batch)), inExpr).toEqual(
       rows.flatMap((r, i) => (r.i64 !== null && set.includes(r.i64) ? [i] : [])),

@@ -17,17 +17,66 @@ const basicFields = [
 ];
 
 const basicRows: Row[] = [
-  { id: 1, age: 10, score: 1.5, f32: 0.1, name: 'alice', flag: true, tags: ['a', 'b'], nums: [1, 2, 3], meta: { a: 1, b: 'x', arr: [1, 2, 3], nested: { k: 'v' }, f: 1.5 }, color: 'red', size: 1 },
-  { id: 2, age: 20, score: 2.5, f32: 0.2, name: 'bob', flag: false, tags: ['b'], nums: [4], meta: { a: 2, b: 'y', arr: [4], nested: { k: 'w' } }, color: 'blue', size: '1' },
+  {
+    id: 1,
+    age: 10,
+    score: 1.5,
+    f32: 0.1,
+    name: 'alice',
+    flag: true,
+    tags: ['a', 'b'],
+    nums: [1, 2, 3],
+    meta: { a: 1, b: 'x', arr: [1, 2, 3], nested: { k: 'v' }, f: 1.5 },
+    color: 'red',
+    size: 1,
+  },
+  {
+    id: 2,
+    age: 20,
+    score: 2.5,
+    f32: 0.2,
+    name: 'bob',
+    flag: false,
+    tags: ['b'],
+    nums: [4],
+    meta: { a: 2, b: 'y', arr: [4], nested: { k: 'w' } },
+    color: 'blue',
+    size: '1',
+  },
   { id: 3, age: 30, score: -1, f32: 0.3, name: 'carol', flag: true, tags: [], nums: [], meta: { a: '1', arr: [], n: null } },
-  { id: 4, age: 40, score: 0, f32: 1.0, name: 'dave_x', flag: false, tags: ['c', 'a'], nums: [5, 6], meta: { a: 1.0, b: 'x', arr: [[1, 2], 3], nested: { k: null } }, color: 'red', size: 2.5 },
-  { id: 9007199254740993n, age: -5, score: 100, f32: -0.5, name: 'Eve%', flag: true, tags: ['x'], nums: [9], meta: null, color: 'green', n: null },
+  {
+    id: 4,
+    age: 40,
+    score: 0,
+    f32: 1.0,
+    name: 'dave_x',
+    flag: false,
+    tags: ['c', 'a'],
+    nums: [5, 6],
+    meta: { a: 1.0, b: 'x', arr: [[1, 2], 3], nested: { k: null } },
+    color: 'red',
+    size: 2.5,
+  },
+  {
+    id: 9007199254740993n,
+    age: -5,
+    score: 100,
+    f32: -0.5,
+    name: 'Eve%',
+    flag: true,
+    tags: ['x'],
+    nums: [9],
+    meta: null,
+    color: 'green',
+    n: null,
+  },
   { id: -1, age: 0, score: 3.25, f32: 2.5, name: '', flag: false, tags: ['a'], nums: [1], meta: { b: true, a: [1, 2] }, size: 1 },
 ];
 
-const stringRows: Row[] = ["it's", 'say "hi"', 'tab\there', 'back\\slash', '中文', 'new\nline', 'emoji 😀', 'A', '😀'].map(
-  (s, i) => ({ id: i, s }),
-);
+const stringRows: Row[] = ["it's", 'say "hi"', 'tab\there', 'back\\slash', '中文', 'new\nline', 'emoji 😀', 'A', '😀'].map((s, i) => ({
+  id: i,
+  s,
+}));
 
 const nullableRows: Row[] = [
   { id: 1, n: 1, s: 'a', j: { k: 1 }, b: true },

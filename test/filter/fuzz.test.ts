@@ -8,18 +8,114 @@ import { compileFilter, FilterError } from '../../filter/index.js';
 import { datasets } from './datasets.js';
 import { prng } from '../harness/prng.js';
 
-
 const rand = prng(20240611);
 const int = (n: number) => Math.floor(rand() * n);
 const pick = <T>(xs: readonly T[]): T => xs[int(xs.length)]!;
 
-const FIELDS = ['id', 'age', 'score', 'f32', 'name', 'flag', 'tags', 'nums', 'meta', 'vec', 'color', '$meta', 'nosuch', 'constructor', '__proto__'];
+const FIELDS = [
+  'id',
+  'age',
+  'score',
+  'f32',
+  'name',
+  'flag',
+  'tags',
+  'nums',
+  'meta',
+  'vec',
+  'color',
+  '$meta',
+  'nosuch',
+  'constructor',
+  '__proto__',
+];
 const JSON_PATHS = ['meta["a"]', 'meta["arr"][0]', "meta['nested']['k']", '$meta["color"]', 'tags[0]', 'nums[1]', 'meta[""]', 'size["x"]'];
-const LITERALS = ['0', '1', '-1', '10', '2.5', '.5', '1e3', '0x1F', '017', '0b11', '9223372036854775807', '9223372036854775808', 'true', 'False', '"a"', "'b'", '"\\n"', '"\\q"', '"%a_"', 'r"\\d"', '[]', '[1, 2]', '["a", "b"]', '[1, "a"]', '{t}', '{nope}'];
-const OPS = ['==', '!=', '<', '<=', '>', '>=', '+', '-', '*', '/', '%', '**', 'and', 'or', '&&', '||', 'in', 'not in', 'like', '&', '|', '^', '<<', '>>', '=~'];
+const LITERALS = [
+  '0',
+  '1',
+  '-1',
+  '10',
+  '2.5',
+  '.5',
+  '1e3',
+  '0x1F',
+  '017',
+  '0b11',
+  '9223372036854775807',
+  '9223372036854775808',
+  'true',
+  'False',
+  '"a"',
+  "'b'",
+  '"\\n"',
+  '"\\q"',
+  '"%a_"',
+  'r"\\d"',
+  '[]',
+  '[1, 2]',
+  '["a", "b"]',
+  '[1, "a"]',
+  '{t}',
+  '{nope}',
+];
+const OPS = [
+  '==',
+  '!=',
+  '<',
+  '<=',
+  '>',
+  '>=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '**',
+  'and',
+  'or',
+  '&&',
+  '||',
+  'in',
+  'not in',
+  'like',
+  '&',
+  '|',
+  '^',
+  '<<',
+  '>>',
+  '=~',
+];
 const PREFIX = ['not ', '!', '-', '+', '~', 'exists '];
 const FUNCS = ['json_contains', 'json_contains_all', 'array_contains_any', 'array_length', 'text_match', 'ARRAY_CONTAINS'];
-const SOUP = [...FIELDS, ...JSON_PATHS, ...LITERALS, ...OPS, ...PREFIX, ...FUNCS, '(', ')', '[', ']', '{', '}', ',', 'is null', 'is not null', 'IS NULL', '"', "'", '\\', '.', '$', '#', '😀', '中', '\t', '\n', '\0'];
+const SOUP = [
+  ...FIELDS,
+  ...JSON_PATHS,
+  ...LITERALS,
+  ...OPS,
+  ...PREFIX,
+  ...FUNCS,
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  'is null',
+  'is not null',
+  'IS NULL',
+  '"',
+  "'",
+  '\\',
+  '.',
+  '$',
+  '#',
+  '😀',
+  '中',
+  '\t',
+  '\n',
+  '\0',
+];
 
 /** A random, mostly well-formed expression from a small grammar. */
 function genExpr(depth: number): string {
@@ -97,7 +193,12 @@ function genChars(): string {
   let s = '';
   for (let i = 0; i < n; i++) {
     const r = rand();
-    s += r < 0.85 ? String.fromCharCode(32 + int(95)) : r < 0.95 ? pick(['\t', '\n', '\r', '\0', '\x7f']) : pick(['é', '中', '😀', '\ud800', '\u2028']);
+    s +=
+      r < 0.85
+        ? String.fromCharCode(32 + int(95))
+        : r < 0.95
+          ? pick(['\t', '\n', '\r', '\0', '\x7f'])
+          : pick(['é', '中', '😀', '\ud800', '\u2028']);
   }
   return s;
 }
@@ -166,7 +267,8 @@ describe('filter fuzzing', () => {
         const full = f.evaluate(batch);
         const cand = Uint8Array.from([1, 0, 1, 0, 1, 0]);
         const part = f.evaluate(batch, cand);
-        const ok = full.length === batch.length && full.every((v) => v === 0 || v === 1) && part.every((v, i) => v === (full[i]! & cand[i]!));
+        const ok =
+          full.length === batch.length && full.every((v) => v === 0 || v === 1) && part.every((v, i) => v === (full[i]! & cand[i]!));
         if (!ok) failures.push(`bad mask for ${JSON.stringify(expr)}`);
       } catch (e) {
         if (!(e instanceof FilterError)) failures.push(`${JSON.stringify(expr)} threw ${String(e)}`);

@@ -12,9 +12,19 @@ export interface BucketedRow {
  * filter on, filled with random rows in batches (each batch seals when the writer's seal
  * size equals it). Returns the rows by id and the generator for further rows.
  */
-export async function seedBucketed(client: MilvusClient, o: {
-  name: string; metric: Metric; dim: number; rows: number; batch: number; buckets: number; seed: number; strong?: boolean;
-}): Promise<{ live: Map<number, BucketedRow>; rand: () => number }> {
+export async function seedBucketed(
+  client: MilvusClient,
+  o: {
+    name: string;
+    metric: Metric;
+    dim: number;
+    rows: number;
+    batch: number;
+    buckets: number;
+    seed: number;
+    strong?: boolean;
+  },
+): Promise<{ live: Map<number, BucketedRow>; rand: () => number }> {
   await client.createCollection({
     collection_name: o.name,
     ...(o.strong ? { consistency_level: 'Strong' as const } : {}),
@@ -29,7 +39,11 @@ export async function seedBucketed(client: MilvusClient, o: {
   const rand = signedPrng(o.seed);
   const live = new Map<number, BucketedRow>();
   for (let start = 0; start < o.rows; start += o.batch) {
-    const rows = Array.from({ length: o.batch }, (_, i) => ({ id: start + i, v: Array.from({ length: o.dim }, rand), bucket: (start + i) % o.buckets }));
+    const rows = Array.from({ length: o.batch }, (_, i) => ({
+      id: start + i,
+      v: Array.from({ length: o.dim }, rand),
+      bucket: (start + i) % o.buckets,
+    }));
     await client.insert({ collection_name: o.name, data: rows });
     for (const r of rows) live.set(r.id, { v: r.v, bucket: r.bucket });
   }

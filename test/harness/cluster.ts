@@ -34,16 +34,44 @@ export class TestCluster {
   }
 
   async start(readers: ReaderSpec[], sealRows: number): Promise<void> {
-    this.writer = await startMishards(['writer', ...this.shared, '--port', '0', '--data-dir', join(this.dir, 'writer'), '--seal-rows', String(sealRows)]);
+    this.writer = await startMishards([
+      'writer',
+      ...this.shared,
+      '--port',
+      '0',
+      '--data-dir',
+      join(this.dir, 'writer'),
+      '--seal-rows',
+      String(sealRows),
+    ]);
     for (const r of readers) await this.startReader(r);
     this.writeDiscovery();
-    this.coordinator = await startMishards(['coordinator', '--port', '0', '--metrics-port', '0', '--writer', this.writer.addresses.grpc!, '--discovery', this.discoveryFile]);
+    this.coordinator = await startMishards([
+      'coordinator',
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--writer',
+      this.writer.addresses.grpc!,
+      '--discovery',
+      this.discoveryFile,
+    ]);
     this.client = new MilvusClient({ address: this.coordinator.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
     await this.client.connectPromise;
   }
 
   async startReader(spec: ReaderSpec): Promise<MishardsProcess> {
-    const p = await startMishards(['reader', ...this.shared, '--port', String(spec.port ?? 0), '--group', spec.group, '--data-dir', join(this.dir, spec.name)]);
+    const p = await startMishards([
+      'reader',
+      ...this.shared,
+      '--port',
+      String(spec.port ?? 0),
+      '--group',
+      spec.group,
+      '--data-dir',
+      join(this.dir, spec.name),
+    ]);
     this.readers.set(spec.name, { spec, process: p });
     this.listed.add(spec.name);
     return p;
@@ -58,7 +86,9 @@ export class TestCluster {
   private writeDiscovery(): void {
     const members = [
       { role: 'writer', name: 'writer', address: this.writer.addresses.grpc },
-      ...[...this.readers.entries()].filter(([n]) => this.listed.has(n)).map(([name, r]) => ({ role: 'reader', name, group: r.spec.group, address: r.process.addresses.grpc })),
+      ...[...this.readers.entries()]
+        .filter(([n]) => this.listed.has(n))
+        .map(([name, r]) => ({ role: 'reader', name, group: r.spec.group, address: r.process.addresses.grpc })),
     ];
     // Rename so the watcher never reads a half-written file.
     writeFileSync(`${this.discoveryFile}.tmp`, YAML.stringify({ members }));
@@ -73,7 +103,10 @@ export class TestCluster {
       const c = new DataNodeClient(r.process.addresses.grpc!);
       try {
         const res = await c.call('ListSegments', {});
-        out.set(name, res.segments.filter((s: any) => s.collection_name === collection).map((s: any) => Number(s.segment_id)));
+        out.set(
+          name,
+          res.segments.filter((s: any) => s.collection_name === collection).map((s: any) => Number(s.segment_id)),
+        );
       } finally {
         c.close();
       }
@@ -122,5 +155,7 @@ export class TestCluster {
 
 /** Brute-force L2 top-k ids. */
 export function bruteForce(rows: Map<number, number[]>, q: number[], k: number): number[] {
-  return rank(rows, q, 'L2').slice(0, k).map((x) => x.id);
+  return rank(rows, q, 'L2')
+    .slice(0, k)
+    .map((x) => x.id);
 }

@@ -12,7 +12,7 @@ import { startMariadb, type MariadbInfo } from './mariadb.js';
 async function whoAmI({ host, port, user, password, database }: MariadbInfo): Promise<string> {
   const conn = await mysql.createConnection({ host, port, user, password, database });
   try {
-    const [rows] = await conn.query('SELECT CONCAT(@@port, \':\', DATABASE()) AS me');
+    const [rows] = await conn.query("SELECT CONCAT(@@port, ':', DATABASE()) AS me");
     return (rows as { me: string }[])[0]!.me;
   } finally {
     await conn.end();
@@ -65,7 +65,9 @@ describe('test harness', () => {
       console.log(etcd.endpoint);
       process.kill(process.pid, 'SIGKILL');
     `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     await new Promise((resolve) => child.once('exit', resolve));
@@ -79,7 +81,9 @@ describe('test harness', () => {
     const path = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
-      await expect(startEtcd()).rejects.toThrow(`etcd is not installed (looked in PATH and /usr/local/sbin, /usr/sbin, /sbin). Install it with: ${INSTALL_COMMAND}`);
+      await expect(startEtcd()).rejects.toThrow(
+        `etcd is not installed (looked in PATH and /usr/local/sbin, /usr/sbin, /sbin). Install it with: ${INSTALL_COMMAND}`,
+      );
     } finally {
       process.env.PATH = path;
     }

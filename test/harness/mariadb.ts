@@ -49,16 +49,20 @@ export async function startMariadb(): Promise<MariadbInstance> {
     const dataDir = join(dir, 'data');
     const socketPath = join(dir, 'mysqld.sock');
     try {
-      await promisify(execFile)(installDb, [
-        '--no-defaults',
-        `--datadir=${dataDir}`,
-        `--user=${osUser}`,
-        '--auth-root-authentication-method=socket',
-        '--skip-test-db',
-        // Its own temp dir: bootstraps running at once must not share temporary tables.
-        `--tmpdir=${dir}`,
-        ...TUNING,
-      ], { timeout: 60_000 });
+      await promisify(execFile)(
+        installDb,
+        [
+          '--no-defaults',
+          `--datadir=${dataDir}`,
+          `--user=${osUser}`,
+          '--auth-root-authentication-method=socket',
+          '--skip-test-db',
+          // Its own temp dir: bootstraps running at once must not share temporary tables.
+          `--tmpdir=${dir}`,
+          ...TUNING,
+        ],
+        { timeout: 60_000 },
+      );
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
       const { stderr, message } = err as { stderr?: string; message: string };

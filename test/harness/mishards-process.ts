@@ -24,14 +24,19 @@ export interface MishardsProcess {
  * or rejects with its output if it exits first.
  */
 export function startMishards(args: string[], env: NodeJS.ProcessEnv = {}): Promise<MishardsProcess> {
-  const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MISHARDS_EXIT_WITH_PARENT: '1', ...env } });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, MISHARDS_EXIT_WITH_PARENT: '1', ...env },
+  });
   live.add(child);
   let out = '';
   let stdout = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-    live.delete(child);
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      live.delete(child);
+      resolve(code);
+    }),
+  );
   child.stderr!.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-20000)));
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
@@ -39,7 +44,12 @@ export function startMishards(args: string[], env: NodeJS.ProcessEnv = {}): Prom
       out = (out + d.toString()).slice(-20000);
       const line = stdout.split('\n').find((l) => l.startsWith('ready '));
       if (!line) return;
-      const addresses = Object.fromEntries(line.split(' ').slice(2).map((kv) => kv.split('=') as [string, string]));
+      const addresses = Object.fromEntries(
+        line
+          .split(' ')
+          .slice(2)
+          .map((kv) => kv.split('=') as [string, string]),
+      );
       resolve({
         addresses,
         child,

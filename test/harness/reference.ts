@@ -23,7 +23,12 @@ export function rank(rows: Iterable<[number, number[]]>, q: number[], metric: Me
  * differ by less than float32 resolution (`tie`) may come out in either order; only such
  * near-ties may differ in position.
  */
-export function rankingMismatch(got: { id: number; score: number }[], want: { id: number; s: number }[], exact: (id: number) => number, tie = 1e-5): string | undefined {
+export function rankingMismatch(
+  got: { id: number; score: number }[],
+  want: { id: number; s: number }[],
+  exact: (id: number) => number,
+  tie = 1e-5,
+): string | undefined {
   if (got.length !== want.length) return `got ${got.length} hits, want ${want.length}`;
   for (let j = 0; j < want.length; j++) {
     const g = got[j]!;

@@ -34,26 +34,144 @@ function schema(name: string): CollectionSchema {
     description: 'books',
     enableDynamicField: true,
     fields: [
-      { fieldId: 100, name: 'id', description: '', dataType: DataType.Int64, isPrimaryKey: true, autoId: false, nullable: false, isDynamic: false, isPartitionKey: false },
-      { fieldId: 101, name: 'vec', description: 'embedding', dataType: DataType.FloatVector, dim: 8, isPrimaryKey: false, autoId: false, nullable: false, isDynamic: false, isPartitionKey: false },
+      {
+        fieldId: 100,
+        name: 'id',
+        description: '',
+        dataType: DataType.Int64,
+        isPrimaryKey: true,
+        autoId: false,
+        nullable: false,
+        isDynamic: false,
+        isPartitionKey: false,
+      },
+      {
+        fieldId: 101,
+        name: 'vec',
+        description: 'embedding',
+        dataType: DataType.FloatVector,
+        dim: 8,
+        isPrimaryKey: false,
+        autoId: false,
+        nullable: false,
+        isDynamic: false,
+        isPartitionKey: false,
+      },
       // Beyond 2^53: only a bigint holds it exactly, and JSON has no bigint.
-      { fieldId: 102, name: 'big', description: '', dataType: DataType.Int64, defaultValue: INT64_MAX, isPrimaryKey: false, autoId: false, nullable: false, isDynamic: false, isPartitionKey: false },
-      { fieldId: 103, name: 'neg', description: '', dataType: DataType.Int64, defaultValue: -42n, isPrimaryKey: false, autoId: false, nullable: true, isDynamic: false, isPartitionKey: false },
-      { fieldId: 104, name: 'title', description: '', dataType: DataType.VarChar, maxLength: 256, defaultValue: 'untitled', isPrimaryKey: false, autoId: false, nullable: false, isDynamic: false, isPartitionKey: true },
-      { fieldId: 105, name: 'score', description: '', dataType: DataType.Double, defaultValue: 0.5, isPrimaryKey: false, autoId: false, nullable: false, isDynamic: false, isPartitionKey: false },
-      { fieldId: 106, name: 'flag', description: '', dataType: DataType.Bool, defaultValue: false, isPrimaryKey: false, autoId: false, nullable: false, isDynamic: false, isPartitionKey: false },
-      { fieldId: 107, name: 'tags', description: '', dataType: DataType.Array, elementType: DataType.VarChar, maxCapacity: 4, maxLength: 16, isPrimaryKey: false, autoId: false, nullable: false, isDynamic: false, isPartitionKey: false },
-      { fieldId: 108, name: '$meta', description: '', dataType: DataType.JSON, isPrimaryKey: false, autoId: false, nullable: false, isDynamic: true, isPartitionKey: false },
+      {
+        fieldId: 102,
+        name: 'big',
+        description: '',
+        dataType: DataType.Int64,
+        defaultValue: INT64_MAX,
+        isPrimaryKey: false,
+        autoId: false,
+        nullable: false,
+        isDynamic: false,
+        isPartitionKey: false,
+      },
+      {
+        fieldId: 103,
+        name: 'neg',
+        description: '',
+        dataType: DataType.Int64,
+        defaultValue: -42n,
+        isPrimaryKey: false,
+        autoId: false,
+        nullable: true,
+        isDynamic: false,
+        isPartitionKey: false,
+      },
+      {
+        fieldId: 104,
+        name: 'title',
+        description: '',
+        dataType: DataType.VarChar,
+        maxLength: 256,
+        defaultValue: 'untitled',
+        isPrimaryKey: false,
+        autoId: false,
+        nullable: false,
+        isDynamic: false,
+        isPartitionKey: true,
+      },
+      {
+        fieldId: 105,
+        name: 'score',
+        description: '',
+        dataType: DataType.Double,
+        defaultValue: 0.5,
+        isPrimaryKey: false,
+        autoId: false,
+        nullable: false,
+        isDynamic: false,
+        isPartitionKey: false,
+      },
+      {
+        fieldId: 106,
+        name: 'flag',
+        description: '',
+        dataType: DataType.Bool,
+        defaultValue: false,
+        isPrimaryKey: false,
+        autoId: false,
+        nullable: false,
+        isDynamic: false,
+        isPartitionKey: false,
+      },
+      {
+        fieldId: 107,
+        name: 'tags',
+        description: '',
+        dataType: DataType.Array,
+        elementType: DataType.VarChar,
+        maxCapacity: 4,
+        maxLength: 16,
+        isPrimaryKey: false,
+        autoId: false,
+        nullable: false,
+        isDynamic: false,
+        isPartitionKey: false,
+      },
+      {
+        fieldId: 108,
+        name: '$meta',
+        description: '',
+        dataType: DataType.JSON,
+        isPrimaryKey: false,
+        autoId: false,
+        nullable: false,
+        isDynamic: true,
+        isPartitionKey: false,
+      },
     ],
   };
 }
 
 function collection(name: string, createdAt = 1_700_000_000_000): Omit<CollectionRecord, 'id'> {
-  return { name, schema: schema(name), shardsNum: 2, consistencyLevel: 2, properties: { 'collection.ttl.seconds': '60' }, loadNewPartitions: false, createdAt };
+  return {
+    name,
+    schema: schema(name),
+    shardsNum: 2,
+    consistencyLevel: 2,
+    properties: { 'collection.ttl.seconds': '60' },
+    loadNewPartitions: false,
+    createdAt,
+  };
 }
 
 function segment(id: number, collectionId: number, partitionId: number, patch: Partial<SegmentRecord> = {}): SegmentRecord {
-  return { id, collectionId, partitionId, state: 'sealed', rowCount: 1000, path: `c${collectionId}/s${id}`, createdAt: 1_700_000_000_000 + id, sealedAt: 1_700_000_001_000 + id, ...patch };
+  return {
+    id,
+    collectionId,
+    partitionId,
+    state: 'sealed',
+    rowCount: 1000,
+    path: `c${collectionId}/s${id}`,
+    createdAt: 1_700_000_000_000 + id,
+    sealedAt: 1_700_000_001_000 + id,
+    ...patch,
+  };
 }
 
 /** Runs statements on the database behind a store spec, bypassing the store. */
@@ -183,7 +301,15 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
       const kept = await store.createCollection(collection('kept'), '_default');
       for (const c of [doomed, kept]) {
         const extra = await store.createPartition(c.id, 'p1');
-        await store.createIndex({ collectionId: c.id, fieldName: 'vec', indexName: 'vec_idx', indexType: 'HNSW', metricType: 'L2', params: { M: '16' }, createdAt: 1 });
+        await store.createIndex({
+          collectionId: c.id,
+          fieldName: 'vec',
+          indexName: 'vec_idx',
+          indexType: 'HNSW',
+          metricType: 'L2',
+          params: { M: '16' },
+          createdAt: 1,
+        });
         await store.addSegment(segment(c.id * 100 + 1, c.id, extra.id));
       }
       await store.dropCollection(doomed.id);
@@ -266,18 +392,28 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
       const a = await store.createPartition(c.id, 'a');
       const b = await store.createPartition(c.id, 'b', true);
       expect(b.loaded).toBe(true);
-      await store.setLoadState(other.id, { loadNewPartitions: true, loadedPartitionIds: (await store.listPartitions(other.id)).map((p) => p.id) });
+      await store.setLoadState(other.id, {
+        loadNewPartitions: true,
+        loadedPartitionIds: (await store.listPartitions(other.id)).map((p) => p.id),
+      });
 
       await store.setLoadState(c.id, { loadNewPartitions: false, loadedPartitionIds: [a.id] });
       await reopen();
-      expect((await store.listPartitions(c.id)).map((p) => [p.name, p.loaded])).toEqual([['_default', false], ['a', true], ['b', false]]);
+      expect((await store.listPartitions(c.id)).map((p) => [p.name, p.loaded])).toEqual([
+        ['_default', false],
+        ['a', true],
+        ['b', false],
+      ]);
       expect((await store.getCollectionById(c.id))!.loadNewPartitions).toBe(false);
 
       await store.setLoadState(c.id, { loadNewPartitions: true, loadedPartitionIds: [a.id, b.id] });
       expect((await store.listPartitions(c.id)).map((p) => p.loaded)).toEqual([false, true, true]);
       expect((await store.getCollectionById(c.id))!.loadNewPartitions).toBe(true);
       // Another collection's partitions are not touched, even when their ids are named.
-      await store.setLoadState(c.id, { loadNewPartitions: false, loadedPartitionIds: (await store.listPartitions(other.id)).map((p) => p.id) });
+      await store.setLoadState(c.id, {
+        loadNewPartitions: false,
+        loadedPartitionIds: (await store.listPartitions(other.id)).map((p) => p.id),
+      });
       expect((await store.listPartitions(c.id)).map((p) => p.loaded)).toEqual([false, false, false]);
       expect((await store.listPartitions(other.id)).map((p) => p.loaded)).toEqual([true]);
     });
@@ -309,9 +445,34 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
   describe('indexes', () => {
     it('creates, lists in creation order and drops indexes', async () => {
       const c = await store.createCollection(collection('books'), '_default');
-      const hnsw = await store.createIndex({ collectionId: c.id, fieldName: 'vec', indexName: 'vec_idx', indexType: 'HNSW', metricType: 'COSINE', params: { M: '16', efConstruction: '200' }, createdAt: 5 });
-      const flat = await store.createIndex({ collectionId: c.id, fieldName: 'vec2', indexName: 'a_idx', indexType: 'FLAT', metricType: 'L2', params: {}, createdAt: 6 });
-      expect(hnsw).toEqual({ id: expect.any(Number), collectionId: c.id, fieldName: 'vec', indexName: 'vec_idx', indexType: 'HNSW', metricType: 'COSINE', params: { M: '16', efConstruction: '200' }, createdAt: 5 });
+      const hnsw = await store.createIndex({
+        collectionId: c.id,
+        fieldName: 'vec',
+        indexName: 'vec_idx',
+        indexType: 'HNSW',
+        metricType: 'COSINE',
+        params: { M: '16', efConstruction: '200' },
+        createdAt: 5,
+      });
+      const flat = await store.createIndex({
+        collectionId: c.id,
+        fieldName: 'vec2',
+        indexName: 'a_idx',
+        indexType: 'FLAT',
+        metricType: 'L2',
+        params: {},
+        createdAt: 6,
+      });
+      expect(hnsw).toEqual({
+        id: expect.any(Number),
+        collectionId: c.id,
+        fieldName: 'vec',
+        indexName: 'vec_idx',
+        indexType: 'HNSW',
+        metricType: 'COSINE',
+        params: { M: '16', efConstruction: '200' },
+        createdAt: 5,
+      });
       await reopen();
       expect(await store.listIndexes(c.id)).toEqual([hnsw, flat]);
       await store.dropIndex(hnsw.id);
@@ -320,7 +481,15 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
 
     it('refuses a taken index name with MetaConflictError and a missing collection with MetaNotFoundError', async () => {
       const c = await store.createCollection(collection('books'), '_default');
-      const index = { collectionId: c.id, fieldName: 'vec', indexName: 'vec_idx', indexType: 'FLAT', metricType: 'IP', params: {}, createdAt: 1 };
+      const index = {
+        collectionId: c.id,
+        fieldName: 'vec',
+        indexName: 'vec_idx',
+        indexType: 'FLAT',
+        metricType: 'IP',
+        params: {},
+        createdAt: 1,
+      };
       await store.createIndex(index);
       await expect(store.createIndex(index)).rejects.toThrow(MetaConflictError);
       await expect(store.createIndex({ ...index, collectionId: 777 })).rejects.toThrow(MetaNotFoundError);
@@ -354,7 +523,9 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
       await store.updateSegment(1, { state: 'sealed', sealedAt: 1_800_000_000_000 });
       await store.updateSegment(1, { state: 'indexed' });
       await store.updateSegment(1, {});
-      expect(await store.getSegment(1)).toEqual(segment(1, c.id, partitionId, { state: 'indexed', rowCount: 512, sealedAt: 1_800_000_000_000 }));
+      expect(await store.getSegment(1)).toEqual(
+        segment(1, c.id, partitionId, { state: 'indexed', rowCount: 512, sealedAt: 1_800_000_000_000 }),
+      );
       await store.updateSegment(1, { sealedAt: null });
       expect((await store.getSegment(1))!.sealedAt).toBeNull();
     });
@@ -377,7 +548,9 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
 
     it('refuses a taken id with MetaConflictError and a foreign or missing partition with MetaNotFoundError', async () => {
       await store.addSegment(segment(1, c.id, partitionId));
-      await expect(store.addSegment(segment(1, c.id, partitionId, { rowCount: 5 }))).rejects.toThrow(new MetaConflictError('segment 1 already exists'));
+      await expect(store.addSegment(segment(1, c.id, partitionId, { rowCount: 5 }))).rejects.toThrow(
+        new MetaConflictError('segment 1 already exists'),
+      );
       const other = await store.createCollection(collection('other'), '_default');
       const otherPartition = (await store.listPartitions(other.id))[0]!.id;
       // The partition exists, but belongs to another collection.
@@ -436,7 +609,15 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
   it('keeps everything across close and reopen, and init is idempotent', async () => {
     const c = await store.createCollection(collection('books'), '_default');
     await store.createPartition(c.id, 'p');
-    await store.createIndex({ collectionId: c.id, fieldName: 'vec', indexName: 'vec_idx', indexType: 'HNSW', metricType: 'L2', params: { M: '8' }, createdAt: 3 });
+    await store.createIndex({
+      collectionId: c.id,
+      fieldName: 'vec',
+      indexName: 'vec_idx',
+      indexType: 'HNSW',
+      metricType: 'L2',
+      params: { M: '8' },
+      createdAt: 3,
+    });
     await store.addSegment(segment(1, c.id, (await store.listPartitions(c.id))[0]!.id));
     await store.setLoadState(c.id, { loadNewPartitions: true, loadedPartitionIds: [(await store.listPartitions(c.id))[1]!.id] });
     const snapshot = async () => ({

@@ -20,7 +20,8 @@ import * as protoLoader from '@grpc/proto-loader';
 import { envoyLoaderOptions } from '../../proto/envoy-protos.js';
 
 const definition = protoLoader.loadSync('envoy/service/ext_proc/v3/external_processor.proto', envoyLoaderOptions(false));
-const ExternalProcessor = (grpc.loadPackageDefinition(definition) as any).envoy.service.ext_proc.v3.ExternalProcessor as grpc.ServiceClientConstructor;
+const ExternalProcessor = (grpc.loadPackageDefinition(definition) as any).envoy.service.ext_proc.v3
+  .ExternalProcessor as grpc.ServiceClientConstructor;
 
 /** What the filter's `request_attributes` would carry: values of Envoy attributes by name. */
 export type Attributes = Record<string, string | number | boolean>;
@@ -119,7 +120,10 @@ class Conversation {
   }
 
   /** The next response, or why there is none: the stream ended, or message_timeout passed. */
-  async next(timeoutMs: number, signal?: AbortSignal): Promise<{ response: any } | { timeout: true } | { ended: grpc.StatusObject } | { cancelled: true }> {
+  async next(
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<{ response: any } | { timeout: true } | { ended: grpc.StatusObject } | { cancelled: true }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (signal?.aborted) return { cancelled: true };
@@ -152,7 +156,10 @@ export class ExtProcDriver {
   private readonly client: grpc.Client & Record<string, any>;
   readonly streams: StreamRecord[] = [];
 
-  constructor(address: string, private readonly opts: DriverOptions) {
+  constructor(
+    address: string,
+    private readonly opts: DriverOptions,
+  ) {
     this.client = new ExternalProcessor(address, grpc.credentials.createInsecure(), {
       // Envoy's gRPC client has no message size limit by default.
       'grpc.max_send_message_length': -1,
@@ -212,7 +219,13 @@ export class ExtProcDriver {
     }
     if (!allowed.includes(got.response.response)) {
       c.call.cancel();
-      return { outcome: { kind: 'local', status: 500, reason: `spurious response ${got.response.response}, expected one of ${allowed.join(', ')}` } };
+      return {
+        outcome: {
+          kind: 'local',
+          status: 500,
+          reason: `spurious response ${got.response.response}, expected one of ${allowed.join(', ')}`,
+        },
+      };
     }
     return got;
   }
@@ -227,7 +240,8 @@ export class ExtProcDriver {
     const timer = setTimeout(() => c.call.cancel(), this.opts.messageTimeoutMs);
     const status = await c.closed;
     clearTimeout(timer);
-    if (status.code !== grpc.status.OK) return { kind: 'local', status: 500, reason: `stream not closed cleanly: ${grpc.status[status.code]} ${status.details}` };
+    if (status.code !== grpc.status.OK)
+      return { kind: 'local', status: 500, reason: `stream not closed cleanly: ${grpc.status[status.code]} ${status.details}` };
     if (c.unexpected) return { kind: 'local', status: 500, reason: `${c.unexpected} response(s) beyond one per message` };
     return outcome;
   }

@@ -25,7 +25,12 @@ const MESSAGE_TIMEOUT_MS = 60_000;
 function normalized(text: string): string {
   const sort = (v: unknown): unknown => {
     if (Array.isArray(v)) return v.map(sort);
-    if (v !== null && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sort((v as Record<string, unknown>)[k])]));
+    if (v !== null && typeof v === 'object')
+      return Object.fromEntries(
+        Object.keys(v)
+          .sort()
+          .map((k) => [k, sort((v as Record<string, unknown>)[k])]),
+      );
     return v;
   };
   return JSON.stringify(sort(JSON.parse(text)));
@@ -38,7 +43,8 @@ function wideVec(i: number): number[] {
 
 /** Sum of a gauge's series in a Prometheus text exposition. */
 function gaugeSum(text: string, name: string): number {
-  return text.split('\n')
+  return text
+    .split('\n')
     .filter((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
     .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
@@ -47,7 +53,11 @@ describe('ext_proc against a mishards up cluster', () => {
   let cluster: RestCluster;
   let driver: ExtProcDriver;
 
-  async function rest(path: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; contentType: string | null; text: string }> {
+  async function rest(
+    path: string,
+    body: string,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; contentType: string | null; text: string }> {
     const res = await fetch(`http://${cluster.http}${path}`, { method: 'POST', headers, body });
     return { status: res.status, contentType: res.headers.get('content-type'), text: await res.text() };
   }
@@ -61,7 +71,10 @@ describe('ext_proc against a mishards up cluster', () => {
   /** The same request through ext_proc and through the REST endpoint: the same answer. */
   async function same(path: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
-    const [viaEnvoy, direct] = await Promise.all([driver.request({ method: 'POST', path, headers, body: text }).then(answered), rest(path, text, headers)]);
+    const [viaEnvoy, direct] = await Promise.all([
+      driver.request({ method: 'POST', path, headers, body: text }).then(answered),
+      rest(path, text, headers),
+    ]);
     expect(viaEnvoy.status).toBe(direct.status);
     expect(viaEnvoy.contentType).toBe(direct.contentType);
     expect(normalized(viaEnvoy.text)).toBe(normalized(direct.text));
@@ -102,7 +115,10 @@ describe('ext_proc against a mishards up cluster', () => {
       await post('/v2/vectordb/entities/insert', { collectionName: 'items', data });
     }
     await post('/v2/vectordb/collections/create', { collectionName: 'wide', dimension: WIDE_DIM, metricType: 'L2' });
-    await post('/v2/vectordb/entities/insert', { collectionName: 'wide', data: Array.from({ length: 100 }, (_, i) => ({ id: i, vector: wideVec(i) })) });
+    await post('/v2/vectordb/entities/insert', {
+      collectionName: 'wide',
+      data: Array.from({ length: 100 }, (_, i) => ({ id: i, vector: wideVec(i) })),
+    });
   });
 
   afterAll(async () => {
@@ -114,14 +130,35 @@ describe('ext_proc against a mishards up cluster', () => {
     const one = await same(SEARCH, { collectionName: 'items', data: [vec(3)], limit: 5, outputFields: ['tag', 'big'] });
     expect(one.data).toHaveLength(5);
     expect(one.data[0]).toMatchObject({ id: '3', tag: 't3', big: '9007199254740996', distance: 0 });
-    const many = await same(SEARCH, { collectionName: 'items', data: [vec(1), vec(120), vec(249)], limit: 4, offset: 1, filter: 'tag != "t0"', outputFields: ['*'] });
+    const many = await same(SEARCH, {
+      collectionName: 'items',
+      data: [vec(1), vec(120), vec(249)],
+      limit: 4,
+      offset: 1,
+      filter: 'tag != "t0"',
+      outputFields: ['*'],
+    });
     expect(many.topks).toEqual([4, 4, 4]);
-    await same(SEARCH, { collectionName: 'items', data: [vec(7)], limit: 3, searchParams: { metricType: 'L2', params: {} }, consistencyLevel: 'Strong' }, { 'accept-type-allow-int64': 'true' });
-    await same(SEARCH, { collectionName: 'items', data: [vec(8)], limit: 3, filter: 'extra == {x}', exprParams: { x: 2 }, outputFields: ['extra'] }, { 'content-type': 'text/plain', authorization: 'Bearer root:Milvus' });
+    await same(
+      SEARCH,
+      { collectionName: 'items', data: [vec(7)], limit: 3, searchParams: { metricType: 'L2', params: {} }, consistencyLevel: 'Strong' },
+      { 'accept-type-allow-int64': 'true' },
+    );
+    await same(
+      SEARCH,
+      { collectionName: 'items', data: [vec(8)], limit: 3, filter: 'extra == {x}', exprParams: { x: 2 }, outputFields: ['extra'] },
+      { 'content-type': 'text/plain', authorization: 'Bearer root:Milvus' },
+    );
   });
 
   it('answers REST query and get bodies as the REST endpoint does', async () => {
-    const rows = await same(QUERY, { collectionName: 'items', filter: 'id >= 90 and id < 130', outputFields: ['id', 'tag', 'big'], limit: 10, offset: 5 });
+    const rows = await same(QUERY, {
+      collectionName: 'items',
+      filter: 'id >= 90 and id < 130',
+      outputFields: ['id', 'tag', 'big'],
+      limit: 10,
+      offset: 5,
+    });
     expect(rows.data.map((r: any) => r.id)).toEqual(Array.from({ length: 10 }, (_, i) => String(95 + i)));
     const count = await same(QUERY, { collectionName: 'items', filter: 'tag == "t1"', outputFields: ['count(*)'] });
     expect(count.data).toEqual([{ 'count(*)': String(ROWS / 5) }]);
@@ -156,7 +193,10 @@ describe('ext_proc against a mishards up cluster', () => {
     const client = new HealthService(cluster.grpc, grpc.credentials.createInsecure()) as grpc.Client & Record<string, any>;
     try {
       const res = await new Promise<any>((resolve, reject) =>
-        client.Check({ service: 'envoy.service.ext_proc.v3.ExternalProcessor' }, (e: Error | null, r: unknown) => (e ? reject(e) : resolve(r))));
+        client.Check({ service: 'envoy.service.ext_proc.v3.ExternalProcessor' }, (e: Error | null, r: unknown) =>
+          e ? reject(e) : resolve(r),
+        ),
+      );
       expect(res.status).toBe('SERVING');
     } finally {
       client.close();
@@ -164,8 +204,15 @@ describe('ext_proc against a mishards up cluster', () => {
   });
 
   it('forwards every other request to the route upstream untouched', async () => {
-    for (const [method, path] of [['POST', '/v2/vectordb/collections/describe'], ['POST', '/v2/vectordb/entities/insert'], ['GET', SEARCH]] as const) {
-      expect(await driver.request({ method, path, body: '{"collectionName":"items"}' })).toMatchObject({ kind: 'forwarded', bodySent: false });
+    for (const [method, path] of [
+      ['POST', '/v2/vectordb/collections/describe'],
+      ['POST', '/v2/vectordb/entities/insert'],
+      ['GET', SEARCH],
+    ] as const) {
+      expect(await driver.request({ method, path, body: '{"collectionName":"items"}' })).toMatchObject({
+        kind: 'forwarded',
+        bodySent: false,
+      });
     }
   });
 
@@ -175,7 +222,9 @@ describe('ext_proc against a mishards up cluster', () => {
       if (i % 4 === 2) return [GET, { collectionName: 'items', id: [i, (i * 7) % ROWS] }] as const;
       return [SEARCH, { collectionName: 'items', data: [vec(i)], limit: 3, outputFields: ['tag'] }] as const;
     });
-    const viaEnvoy = await Promise.all(bodies.map(([path, body]) => driver.request({ method: 'POST', path, body: JSON.stringify(body) }).then(answered)));
+    const viaEnvoy = await Promise.all(
+      bodies.map(([path, body]) => driver.request({ method: 'POST', path, body: JSON.stringify(body) }).then(answered)),
+    );
     const direct: string[] = [];
     for (const [path, body] of bodies) direct.push((await rest(path, JSON.stringify(body))).text);
     viaEnvoy.forEach((a, i) => {

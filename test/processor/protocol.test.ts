@@ -36,10 +36,16 @@ class StandInCoordinator {
   async search(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
     this.searches.push({ req, ctx });
     if (this.hold) {
-      await new Promise<void>((_, reject) => ctx.signal.addEventListener('abort', () => {
-        this.aborted.shift()?.(ctx);
-        reject(new Error('cancelled'));
-      }, { once: true }));
+      await new Promise<void>((_, reject) =>
+        ctx.signal.addEventListener(
+          'abort',
+          () => {
+            this.aborted.shift()?.(ctx);
+            reject(new Error('cancelled'));
+          },
+          { once: true },
+        ),
+      );
     }
     return {
       results: {
@@ -99,7 +105,13 @@ describe('ext_proc protocol', () => {
 
   const headers = (method: string, path: string, endOfStream = false, raw = true) => ({
     request_headers: {
-      headers: { headers: [[':method', method], [':path', path], ['content-type', 'text/plain']].map(([key, v]) => (raw ? { key, raw_value: Buffer.from(v!) } : { key, value: v })) },
+      headers: {
+        headers: [
+          [':method', method],
+          [':path', path],
+          ['content-type', 'text/plain'],
+        ].map(([key, v]) => (raw ? { key, raw_value: Buffer.from(v!) } : { key, value: v })),
+      },
       end_of_stream: endOfStream,
     },
   });
@@ -107,7 +119,11 @@ describe('ext_proc protocol', () => {
   const json = (b: Buffer) => JSON.parse(b.toString('utf8'));
 
   it('answers a search body with an immediate 200 JSON response that the REST endpoint would give', async () => {
-    const out = await driver.request({ method: 'POST', path: SEARCH, body: JSON.stringify({ collectionName: 'c', data: [[1, 2]], limit: 2 }) });
+    const out = await driver.request({
+      method: 'POST',
+      path: SEARCH,
+      body: JSON.stringify({ collectionName: 'c', data: [[1, 2]], limit: 2 }),
+    });
     expect(out).toMatchObject({ kind: 'immediate', status: 200, headers: { 'content-type': 'application/json; charset=utf-8' } });
     if (out.kind !== 'immediate') return;
     expect(out.body.toString()).toBe('{"code":0,"data":[{"id":"7","distance":0.5},{"id":"9","distance":0.25}],"topks":[2]}');
@@ -123,12 +139,27 @@ describe('ext_proc protocol', () => {
       expect(responses[0]).toMatchObject({
         response: 'request_headers',
         request_headers: { response: {} },
-        mode_override: { request_body_mode: 'BUFFERED', response_header_mode: 'SKIP', response_body_mode: 'NONE', request_trailer_mode: 'SKIP', response_trailer_mode: 'SKIP' },
+        mode_override: {
+          request_body_mode: 'BUFFERED',
+          response_header_mode: 'SKIP',
+          response_body_mode: 'NONE',
+          request_trailer_mode: 'SKIP',
+          response_trailer_mode: 'SKIP',
+        },
       });
     }
-    for (const [method, path] of [['POST', '/v2/vectordb/collections/describe'], ['GET', SEARCH], ['POST', '/v2/vectordb/entities/insert'], ['GET', '/healthz']]) {
+    for (const [method, path] of [
+      ['POST', '/v2/vectordb/collections/describe'],
+      ['GET', SEARCH],
+      ['POST', '/v2/vectordb/entities/insert'],
+      ['GET', '/healthz'],
+    ]) {
       const out = await driver.request({ method: method!, path: path!, body: '{"collectionName":"c"}' });
-      expect(out).toMatchObject({ kind: 'forwarded', bodySent: false, modeOverride: { request_body_mode: 'NONE', response_header_mode: 'SKIP' } });
+      expect(out).toMatchObject({
+        kind: 'forwarded',
+        bodySent: false,
+        modeOverride: { request_body_mode: 'NONE', response_header_mode: 'SKIP' },
+      });
     }
     expect(coordinator.searches).toHaveLength(0);
   });
@@ -159,9 +190,14 @@ describe('ext_proc protocol', () => {
   });
 
   it('refuses a body above the REST limit with 413 JSON, as the REST endpoint does', async () => {
-    const out = await driver.request({ method: 'POST', path: SEARCH, body: JSON.stringify({ collectionName: 'c', data: [Array(BODY_LIMIT).fill(1)] }) });
+    const out = await driver.request({
+      method: 'POST',
+      path: SEARCH,
+      body: JSON.stringify({ collectionName: 'c', data: [Array(BODY_LIMIT).fill(1)] }),
+    });
     expect(out).toMatchObject({ kind: 'immediate', status: 413 });
-    if (out.kind === 'immediate') expect(json(out.body)).toEqual({ code: 413, message: `request body exceeds the limit of ${BODY_LIMIT} bytes` });
+    if (out.kind === 'immediate')
+      expect(json(out.body)).toEqual({ code: 413, message: `request body exceeds the limit of ${BODY_LIMIT} bytes` });
   });
 
   it('refuses a body sent in chunks (STREAMED mode) with a 500 JSON reason, and one sent before the headers', async () => {
@@ -174,7 +210,10 @@ describe('ext_proc protocol', () => {
 
     const early = await exchange([body('{}')]);
     expect(early.responses).toHaveLength(1);
-    expect(json(early.responses[0].immediate_response.body)).toEqual({ code: 500, message: 'ext_proc: a request body arrived before the request headers' });
+    expect(json(early.responses[0].immediate_response.body)).toEqual({
+      code: 500,
+      message: 'ext_proc: a request body arrived before the request headers',
+    });
   });
 
   it('continues bodies it did not ask for and every response-side message, one response each, in order', async () => {
@@ -186,7 +225,14 @@ describe('ext_proc protocol', () => {
       { response_body: { body: Buffer.from('{}'), end_of_stream: true } },
       { response_trailers: { trailers: { headers: [] } } },
     ]);
-    expect(responses.map((r) => r.response)).toEqual(['request_headers', 'request_body', 'request_trailers', 'response_headers', 'response_body', 'response_trailers']);
+    expect(responses.map((r) => r.response)).toEqual([
+      'request_headers',
+      'request_body',
+      'request_trailers',
+      'response_headers',
+      'response_body',
+      'response_trailers',
+    ]);
     expect(responses[1].request_body.response.body_mutation).toBeUndefined();
     expect(status.code).toBe(grpc.status.OK);
   });
@@ -197,7 +243,10 @@ describe('ext_proc protocol', () => {
   });
 
   it('sends nothing in observability mode and closes the stream', async () => {
-    const { responses, status } = await exchange([{ ...headers('POST', SEARCH), observability_mode: true }, { ...body('{}'), observability_mode: true }]);
+    const { responses, status } = await exchange([
+      { ...headers('POST', SEARCH), observability_mode: true },
+      { ...body('{}'), observability_mode: true },
+    ]);
     expect(responses).toHaveLength(0);
     expect(status.code).toBe(grpc.status.OK);
     expect(coordinator.searches).toHaveLength(0);
@@ -213,7 +262,12 @@ describe('ext_proc protocol', () => {
     coordinator.hold = true;
     const controller = new AbortController();
     const aborted = coordinator.nextAbort();
-    const outcome = driver.request({ method: 'POST', path: SEARCH, body: '{"collectionName":"c","data":[[1]]}', signal: controller.signal });
+    const outcome = driver.request({
+      method: 'POST',
+      path: SEARCH,
+      body: '{"collectionName":"c","data":[[1]]}',
+      signal: controller.signal,
+    });
     // Cancel once the search is running: the stand-in records it before it waits.
     await expect.poll(() => coordinator.searches.length).toBe(1);
     controller.abort();

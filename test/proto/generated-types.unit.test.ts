@@ -10,10 +10,11 @@ import { GENERATED_DIR, generateTypes } from '../../proto/generate-types.js';
  * here until `npm run gen:types` is run.
  */
 
-const files = (dir: string) => (readdirSync(dir, { recursive: true, withFileTypes: true }))
-  .filter((e) => e.isFile())
-  .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
-  .sort();
+const files = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
 
 describe('generated protocol types', () => {
   const fresh = mkdtempSync(path.join(tmpdir(), 'mishards-types-'));

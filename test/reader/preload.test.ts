@@ -23,7 +23,20 @@ beforeAll(async () => {
   const shared = ['--port', '0', '--metrics-port', '0', '--meta', `sqlite:${join(dir, 'meta.sqlite')}`, '--storage', join(dir, 'storage')];
   writer = await startMishards(['writer', ...shared, '--data-dir', join(dir, 'w'), '--seal-rows', '20']);
   for (const g of ['ga', 'gb']) {
-    readers.push(await startMishards(['reader', ...shared, '--group', g, '--data-dir', join(dir, g), '--writer', writer.addresses.grpc!, '--discovery', file]));
+    readers.push(
+      await startMishards([
+        'reader',
+        ...shared,
+        '--group',
+        g,
+        '--data-dir',
+        join(dir, g),
+        '--writer',
+        writer.addresses.grpc!,
+        '--discovery',
+        file,
+      ]),
+    );
   }
   // The membership file appears after the readers started (as `mishards up` writes it).
   const members = readers.map((r, i) => ({ role: 'reader', name: `r${i}`, group: ['ga', 'gb'][i], address: r.addresses.grpc }));
@@ -43,7 +56,10 @@ afterAll(async () => {
 it('loads exactly its group share of each sealed segment as it is sealed', async () => {
   await client.createCollection({
     collection_name: 'pre',
-    fields: [{ name: 'id', data_type: DataType.Int64, is_primary_key: true }, { name: 'v', data_type: DataType.FloatVector, dim: 4 }],
+    fields: [
+      { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+      { name: 'v', data_type: DataType.FloatVector, dim: 4 },
+    ],
   });
   await client.createIndex({ collection_name: 'pre', field_name: 'v', index_type: 'FLAT', metric_type: 'L2' });
   await client.loadCollectionSync({ collection_name: 'pre' });
@@ -59,7 +75,11 @@ it('loads exactly its group share of each sealed segment as it is sealed', async
     expect(sealed.length).toBe(10);
     const want = ['ga', 'gb'].map((g) => (owners.assign(sealed).get(g) ?? []).sort((a, b) => a - b));
     for (;;) {
-      const held = await Promise.all(onReaders.map(async (p) => (await p.call('ListSegments', {})).segments.map((s: any) => Number(s.segment_id)).sort((a: number, b: number) => a - b)));
+      const held = await Promise.all(
+        onReaders.map(async (p) =>
+          (await p.call('ListSegments', {})).segments.map((s: any) => Number(s.segment_id)).sort((a: number, b: number) => a - b),
+        ),
+      );
       if (JSON.stringify(held) === JSON.stringify(want)) break;
       // Never more than the group's share: preloading follows the ring exactly.
       for (const [i, h] of held.entries()) expect(h.every((id: number) => want[i]!.includes(id))).toBe(true);

@@ -41,11 +41,22 @@ beforeAll(async () => {
       { name: 'tag', data_type: DataType.VarChar, max_length: 8 },
     ],
   });
-  await client.createIndex({ collection_name: 'shared', field_name: 'v', index_type: 'HNSW', metric_type: 'IP', params: { M: 8, efConstruction: 64 } });
+  await client.createIndex({
+    collection_name: 'shared',
+    field_name: 'v',
+    index_type: 'HNSW',
+    metric_type: 'IP',
+    params: { M: 8, efConstruction: 64 },
+  });
   await client.loadCollectionSync({ collection_name: 'shared' });
   const rand = signedPrng(42);
   for (let b = 0; b < 6; b++) {
-    const rows = Array.from({ length: 200 }, (_, i) => ({ id: b * 200 + i, v: Array.from({ length: DIM }, rand), tag: `t${i % 5}`, extra: i % 3 }));
+    const rows = Array.from({ length: 200 }, (_, i) => ({
+      id: b * 200 + i,
+      v: Array.from({ length: DIM }, rand),
+      tag: `t${i % 5}`,
+      extra: i % 3,
+    }));
     expect((await client.insert({ collection_name: 'shared', data: rows })).status.error_code).toBe('Success');
   }
   await client.flushSync({ collection_names: ['shared'] });
@@ -84,8 +95,14 @@ describe('read-only node', () => {
     const queries = Array.from({ length: 3 }, () => Array.from({ length: DIM }, rand));
     for (const filter of ['', 'tag == "t2"', 'extra == 1 and id < 900']) {
       const req = {
-        collection_name: 'shared', segment_ids: sealedIds, placeholder_group: encodeQueryVectors(queries), topk: 15,
-        metric_type: 'IP', params_json: '{"ef": 64}', filter, output_fields: ['tag', 'extra'],
+        collection_name: 'shared',
+        segment_ids: sealedIds,
+        placeholder_group: encodeQueryVectors(queries),
+        topk: 15,
+        metric_type: 'IP',
+        params_json: '{"ef": 64}',
+        filter,
+        output_fields: ['tag', 'extra'],
       };
       const fromReader = decode(await onReader.call('SearchSegments', req));
       const fromWriter = decode(await onWriter.call('SearchSegments', req));
@@ -113,15 +130,25 @@ describe('read-only node', () => {
     const victim = sealedIds[0]!;
     await onReader.call('ReleaseSegments', { collection_name: 'shared', segment_ids: [victim] });
     const collectionDirs = readdirSync(join(dir, 'storage'));
-    const segDir = collectionDirs.flatMap((c) => readdirSync(join(dir, 'storage', c)).map((p) => join(dir, 'storage', c, p, victim))).find((d) => {
-      try { return readdirSync(d).includes('data.msc'); } catch { return false; }
-    })!;
+    const segDir = collectionDirs
+      .flatMap((c) => readdirSync(join(dir, 'storage', c)).map((p) => join(dir, 'storage', c, p, victim)))
+      .find((d) => {
+        try {
+          return readdirSync(d).includes('data.msc');
+        } catch {
+          return false;
+        }
+      })!;
     writeFileSync(join(segDir, 'data.msc'), Buffer.from('garbage'));
     const corrupt = await onReader.call('LoadSegments', { collection_name: 'shared', segment_ids: [victim] });
     expect(corrupt.loaded).toEqual([]);
     expect(corrupt.errors[0].reason).toMatch(new RegExp(`segment ${victim}`));
     const notLoaded = await onReader.call('SearchSegments', {
-      collection_name: 'shared', segment_ids: [victim], placeholder_group: encodeQueryVectors([Array(DIM).fill(0.1)]), topk: 1, metric_type: 'IP',
+      collection_name: 'shared',
+      segment_ids: [victim],
+      placeholder_group: encodeQueryVectors([Array(DIM).fill(0.1)]),
+      topk: 1,
+      metric_type: 'IP',
     });
     expect(notLoaded.status.code).toBe(601);
     expect(notLoaded.status.reason).toMatch(victim);

@@ -24,7 +24,21 @@ export interface RestCluster {
 /** `mishards up` with three readers and REST on a free port, in a directory of its own. */
 export async function startRestCluster(): Promise<RestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'mishards-rest-'));
-  const cluster = await startMishards(['up', '--readers', '3', '--port', '0', '--http-port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', '100']);
+  const cluster = await startMishards([
+    'up',
+    '--readers',
+    '3',
+    '--port',
+    '0',
+    '--http-port',
+    '0',
+    '--metrics-port',
+    '0',
+    '--data-dir',
+    dir,
+    '--seal-rows',
+    '100',
+  ]);
   return {
     http: cluster.addresses.http!,
     grpc: cluster.addresses.grpc!,

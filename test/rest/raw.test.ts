@@ -14,8 +14,16 @@ describe('REST v2 edge cases over HTTP', () => {
   let base: string;
 
   /** POSTs `body` (sent as is when a string) and returns the HTTP status and parsed answer. */
-  async function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any; text: string }> {
-    const res = await fetch(`${base}/v2/vectordb/${path}`, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  async function post(
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; json: any; text: string }> {
+    const res = await fetch(`${base}/v2/vectordb/${path}`, {
+      method: 'POST',
+      headers,
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, json: JSON.parse(text), text };
   }
@@ -36,7 +44,12 @@ describe('REST v2 edge cases over HTTP', () => {
       indexParams: [{ fieldName: 'vector', indexName: 'vector', metricType: 'L2', indexType: 'FLAT' }],
     });
     expect(created.json).toEqual({ code: 0, data: {} });
-    const rows = Array.from({ length: 10 }, (_, i) => ({ id: i, vector: vec(i), big: `${9007199254740993n + BigInt(i)}`, counts: [i, BIG_ELEMENT] }));
+    const rows = Array.from({ length: 10 }, (_, i) => ({
+      id: i,
+      vector: vec(i),
+      big: `${9007199254740993n + BigInt(i)}`,
+      counts: [i, BIG_ELEMENT],
+    }));
     expect((await post('entities/insert', { collectionName: 'items', data: rows })).json.code).toBe(0);
   });
 
@@ -45,7 +58,10 @@ describe('REST v2 edge cases over HTTP', () => {
   });
 
   it('reads JSON bodies whatever the content-type says, and accepts Authorization: Bearer', async () => {
-    for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, {}] as Record<string, string>[]) {
+    for (const headers of [{ 'content-type': 'text/plain' }, { 'content-type': 'application/x-www-form-urlencoded' }, {}] as Record<
+      string,
+      string
+    >[]) {
       expect((await post('collections/has', { collectionName: 'items' }, headers)).json).toEqual({ code: 0, data: { has: true } });
     }
     for (const token of ['root:Milvus', 'any-api-key']) {
@@ -71,7 +87,10 @@ describe('REST v2 edge cases over HTTP', () => {
   });
 
   it('passes Milvus business errors through with their codes', async () => {
-    expect((await post('collections/describe', { collectionName: 'nope' })).json).toEqual({ code: 100, message: 'collection not found[collection=nope]' });
+    expect((await post('collections/describe', { collectionName: 'nope' })).json).toEqual({
+      code: 100,
+      message: 'collection not found[collection=nope]',
+    });
     expect((await post('entities/search', { collectionName: 'nope', data: [vec(1)] })).json.code).toBe(100);
     expect((await post('entities/query', { collectionName: 'nope', filter: 'id > 0' })).json.code).toBe(100);
     expect((await post('entities/insert', { collectionName: 'nope', data: [{ id: 1 }] })).json.code).toBe(100);
@@ -80,7 +99,9 @@ describe('REST v2 edge cases over HTTP', () => {
     expect((await post('collections/list', { dbName: 'other' })).json.code).toBe(800);
     expect((await post('collections/list', {}, { 'db-name': 'other' })).json.code).toBe(800);
     expect((await post('collections/list', { dbName: 'default' })).json.code).toBe(0);
-    expect((await post('entities/query', { collectionName: 'items', filter: 'id > 0', consistencyLevel: 'Sometimes' })).json.code).toBe(1100);
+    expect((await post('entities/query', { collectionName: 'items', filter: 'id > 0', consistencyLevel: 'Sometimes' })).json.code).toBe(
+      1100,
+    );
   });
 
   it('answers unknown paths with 404 and other methods with 405, both as JSON', async () => {
@@ -119,10 +140,18 @@ describe('REST v2 edge cases over HTTP', () => {
   it('writes int64 as strings, or as exact JSON numbers when Accept-Type-Allow-Int64 is true', async () => {
     const asStrings = await post('entities/query', { collectionName: 'items', filter: 'id == 3', outputFields: ['big', 'counts'] });
     expect(asStrings.json.data).toEqual([{ id: '3', big: '9007199254740996', counts: ['3', String(BIG_ELEMENT)] }]);
-    const asNumbers = await post('entities/query', { collectionName: 'items', filter: 'id == 3', outputFields: ['big', 'counts'] }, { 'accept-type-allow-int64': 'true' });
+    const asNumbers = await post(
+      'entities/query',
+      { collectionName: 'items', filter: 'id == 3', outputFields: ['big', 'counts'] },
+      { 'accept-type-allow-int64': 'true' },
+    );
     expect(asNumbers.text).toContain('"big":9007199254740996');
     expect(asNumbers.text).toContain(`"counts":[3,${BIG_ELEMENT}]`);
-    const inserted = await post('entities/insert', { collectionName: 'items', data: [{ id: 20, vector: vec(20), big: 1, counts: [] }] }, { 'accept-type-allow-int64': 'true' });
+    const inserted = await post(
+      'entities/insert',
+      { collectionName: 'items', data: [{ id: 20, vector: vec(20), big: 1, counts: [] }] },
+      { 'accept-type-allow-int64': 'true' },
+    );
     expect(inserted.json.data).toEqual({ insertCount: 1, insertIds: [20] });
   });
 
@@ -141,7 +170,12 @@ describe('REST v2 edge cases over HTTP', () => {
     const got = await post('entities/get', { collectionName: 'items', id: ['4', 6], outputFields: ['id'] });
     expect(got.json.data).toEqual([{ id: '4' }, { id: '6' }]);
     expect((await post('entities/get', { collectionName: 'items', id: 1.5 })).json.code).toBe(1806);
-    const bound = await post('entities/query', { collectionName: 'items', filter: 'id in {ids}', exprParams: { ids: [7, 8] }, outputFields: ['id'] });
+    const bound = await post('entities/query', {
+      collectionName: 'items',
+      filter: 'id in {ids}',
+      exprParams: { ids: [7, 8] },
+      outputFields: ['id'],
+    });
     expect(bound.json.data).toEqual([{ id: '7' }, { id: '8' }]);
     expect((await post('entities/delete', { collectionName: 'items', id: [7, 8] })).json).toEqual({ code: 0, data: { deleteCount: 2 } });
     expect((await post('entities/get', { collectionName: 'items', id: [7, 8] })).json.data).toEqual([]);
@@ -149,7 +183,10 @@ describe('REST v2 edge cases over HTTP', () => {
   });
 
   it('refuses insert rows that do not fit the schema with 1804', async () => {
-    const extra = await post('entities/insert', { collectionName: 'items', data: [{ id: 30, vector: vec(30), big: 1, counts: [], color: 'red' }] });
+    const extra = await post('entities/insert', {
+      collectionName: 'items',
+      data: [{ id: 30, vector: vec(30), big: 1, counts: [], color: 'red' }],
+    });
     expect(extra.json.code).toBe(1804);
     expect(extra.json.message).toMatch(/color.*dynamic field is disabled/);
     const shortVector = await post('entities/insert', { collectionName: 'items', data: [{ id: 31, vector: [1, 2], big: 1, counts: [] }] });
@@ -163,7 +200,9 @@ describe('REST v2 edge cases over HTTP', () => {
     await post('collections/describe', { collectionName: 'nope' });
     const metrics = await (await fetch(`http://${cluster.metrics}/metrics`)).text();
     expect(metrics).toMatch(/mishards_requests_total\{service="REST",method="\/v2\/vectordb\/entities\/insert",code="0"[^}]*\} [1-9]/);
-    expect(metrics).toMatch(/mishards_requests_total\{service="REST",method="\/v2\/vectordb\/collections\/describe",code="100"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(
+      /mishards_requests_total\{service="REST",method="\/v2\/vectordb\/collections\/describe",code="100"[^}]*\} [1-9]/,
+    );
   });
 
   it('says clearly what Mishards does not support', async () => {
@@ -174,6 +213,9 @@ describe('REST v2 edge cases over HTTP', () => {
     expect(range.json.message).toMatch(/range search/);
     const grouping = await post('entities/search', { collectionName: 'items', data: [vec(1)], groupingField: 'big' });
     expect(grouping.json.message).toMatch(/grouping/);
-    expect((await post('collections/create', { collectionName: 'odd', schema: { fields: [{ fieldName: 'id', dataType: 'int64' }] } })).json.message).toMatch(/invalid\(case sensitive\)/);
+    expect(
+      (await post('collections/create', { collectionName: 'odd', schema: { fields: [{ fieldName: 'id', dataType: 'int64' }] } })).json
+        .message,
+    ).toMatch(/invalid\(case sensitive\)/);
   });
 });

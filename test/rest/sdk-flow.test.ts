@@ -26,14 +26,24 @@ describe('REST v2 flow with the SDK HttpClient against the coordinator of mishar
     const index = await client.describeIndex({ collectionName: 'quick', indexName: 'vector' });
     expect(index.code).toBe(0);
     expect(index.data[0]!.metricType).toBe('COSINE');
-    expect((await client.getCollectionLoadState({ collectionName: 'quick' })).data).toEqual({ loadState: 'LoadStateLoaded', loadProgress: 100 });
+    expect((await client.getCollectionLoadState({ collectionName: 'quick' })).data).toEqual({
+      loadState: 'LoadStateLoaded',
+      loadProgress: 100,
+    });
     const rows = Array.from({ length: 30 }, (_, i) => ({ id: i, vector: vec(i), color: i % 2 ? 'red' : 'blue', n: i }));
     const ins = await client.insert({ collectionName: 'quick', data: rows });
     expect(ins.code).toBe(0);
     expect(ins.data.insertCount).toBe(30);
     expect(ins.data.insertIds).toEqual(rows.map((r) => String(r.id)));
     // Strong: read-your-writes right after the insert (Bounded, the default, may lag, as in Milvus).
-    const res = await client.search({ collectionName: 'quick', data: [vec(7)], limit: 3, filter: 'color == "red"', outputFields: ['color', 'n'], consistencyLevel: 'Strong' } as any);
+    const res = await client.search({
+      collectionName: 'quick',
+      data: [vec(7)],
+      limit: 3,
+      filter: 'color == "red"',
+      outputFields: ['color', 'n'],
+      consistencyLevel: 'Strong',
+    } as any);
     expect(res.code).toBe(0);
     expect(res.topks).toEqual([3]);
     const hits = res.data as any[];
@@ -94,7 +104,9 @@ describe('REST v2 flow with the SDK HttpClient against the coordinator of mishar
 
     const idx = await client.createIndex({
       collectionName,
-      indexParams: [{ fieldName: 'vector', indexName: 'vector_idx', metricType: 'L2', params: { index_type: 'HNSW', M: '16', efConstruction: '64' } }],
+      indexParams: [
+        { fieldName: 'vector', indexName: 'vector_idx', metricType: 'L2', params: { index_type: 'HNSW', M: '16', efConstruction: '64' } },
+      ],
     });
     expect(idx.code).toBe(0);
     const di = await client.describeIndex({ collectionName, indexName: 'vector_idx' });
@@ -105,10 +117,20 @@ describe('REST v2 flow with the SDK HttpClient against the coordinator of mishar
     expect((await client.getCollectionLoadState({ collectionName })).data).toEqual({ loadState: 'LoadStateLoaded', loadProgress: 100 });
 
     const row = (i: number) => ({
-      id: i, vector: vec(i), title: `book ${i}`, year: 1990 + (i % 30), price: i * 1.5, rank: i % 100, small: i * 3,
-      big: `${9007199254740993n + BigInt(i)}`, ratio: i / 4, available: i % 3 === 0,
-      info: { author: i % 2 ? 'Ann' : 'Bob', pages: i * 10 }, tags: i % 2 ? ['a', 'b'] : ['c'],
-      note: i % 5 === 0 ? null : `n${i}`, shelf: `s${i % 4}`,
+      id: i,
+      vector: vec(i),
+      title: `book ${i}`,
+      year: 1990 + (i % 30),
+      price: i * 1.5,
+      rank: i % 100,
+      small: i * 3,
+      big: `${9007199254740993n + BigInt(i)}`,
+      ratio: i / 4,
+      available: i % 3 === 0,
+      info: { author: i % 2 ? 'Ann' : 'Bob', pages: i * 10 },
+      tags: i % 2 ? ['a', 'b'] : ['c'],
+      note: i % 5 === 0 ? null : `n${i}`,
+      shelf: `s${i % 4}`,
     });
     const first = await client.insert({ collectionName, data: Array.from({ length: 150 }, (_, i) => row(i)) });
     expect(first.code).toBe(0);
@@ -129,7 +151,11 @@ describe('REST v2 flow with the SDK HttpClient against the coordinator of mishar
     const removedByYear = Array.from({ length: 100 }, (_, i) => i).filter((i) => 1990 + (i % 30) === 1999 && ![1, 2, 3].includes(i)).length;
     expect((await client.getCollectionStatistics({ collectionName })).data.rowCount).toBe(170 - 3 - removedByYear);
 
-    const got = await client.query({ collectionName, filter: 'id in [4, 5, 1]', outputFields: ['title', 'note', 'big', 'tags', 'info', 'shelf'] });
+    const got = await client.query({
+      collectionName,
+      filter: 'id in [4, 5, 1]',
+      outputFields: ['title', 'note', 'big', 'tags', 'info', 'shelf'],
+    });
     expect(got.code).toBe(0);
     const byId = Object.fromEntries(got.data.map((r: any) => [r.id, r]));
     expect(Object.keys(byId).sort()).toEqual(['4', '5']);
@@ -144,24 +170,35 @@ describe('REST v2 flow with the SDK HttpClient against the coordinator of mishar
     expect(byId['4'].shelf).toBe('s0');
 
     const page = await client.query({ collectionName, filter: 'year >= 2000', outputFields: ['year'], limit: 5, offset: 2 });
-    const allMatching = Array.from({ length: 150 }, (_, i) => i).filter((i) => 1990 + (i % 30) >= 2000 && ![1, 2, 3].includes(i))
+    const allMatching = Array.from({ length: 150 }, (_, i) => i)
+      .filter((i) => 1990 + (i % 30) >= 2000 && ![1, 2, 3].includes(i))
       .concat(Array.from({ length: 20 }, (_, i) => 1000 + i).filter((i) => 1990 + (i % 30) >= 2000));
     allMatching.sort((a, b) => a - b);
     expect(page.data.map((r: any) => Number(r.id))).toEqual(allMatching.slice(2, 7));
 
     const count = await client.query({ collectionName, filter: 'info["author"] == "Ann"', outputFields: ['count(*)'] });
-    const expected = Array.from({ length: 150 }, (_, i) => i).filter((i) => i % 2 === 1 && ![1, 3].includes(i) && !(1990 + (i % 30) === 1999 && i < 100)).length + 10;
+    const expected =
+      Array.from({ length: 150 }, (_, i) => i).filter((i) => i % 2 === 1 && ![1, 3].includes(i) && !(1990 + (i % 30) === 1999 && i < 100))
+        .length + 10;
     expect(count.data).toEqual([{ 'count(*)': String(expected) }]);
 
     const inPartition = await client.query({ collectionName, partitionNames: ['p1'], filter: 'id > 0', outputFields: ['id'] });
     expect(inPartition.data.length).toBe(20);
 
     const byKey = await client.get({ collectionName, id: [4, 5, 1], outputFields: ['title'] });
-    expect(byKey.data.map((r: any) => [r.id, r.title])).toEqual([['4', 'book 4'], ['5', 'replaced']]);
+    expect(byKey.data.map((r: any) => [r.id, r.title])).toEqual([
+      ['4', 'book 4'],
+      ['5', 'replaced'],
+    ]);
 
     const search = await client.search({
-      collectionName, data: [vec(10), vec(11)], limit: 4, offset: 1, filter: 'available == true or id == 11',
-      outputFields: ['title', 'shelf'], searchParams: { params: { ef: 32 } },
+      collectionName,
+      data: [vec(10), vec(11)],
+      limit: 4,
+      offset: 1,
+      filter: 'available == true or id == 11',
+      outputFields: ['title', 'shelf'],
+      searchParams: { params: { ef: 32 } },
     });
     expect(search.code).toBe(0);
     expect(search.topks).toEqual([4, 4]);

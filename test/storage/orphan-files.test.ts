@@ -9,7 +9,8 @@ afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 it('removes collection, partition, segment and .tmp directories the metadata does not know, and nothing else', async () => {
   root = mkdtempSync(join(tmpdir(), 'mishards-orphans-'));
-  for (const rel of ['1/10/100/index', '1/10/101', '1/10/102.tmp', '1/11/103', '2/20/200', '3']) mkdirSync(join(root, rel), { recursive: true });
+  for (const rel of ['1/10/100/index', '1/10/101', '1/10/102.tmp', '1/11/103', '2/20/200', '3'])
+    mkdirSync(join(root, rel), { recursive: true });
   writeFileSync(join(root, '1/10/100/data.msc'), 'x');
   writeFileSync(join(root, '1/10/100/index/index.json'), '{}');
   const removed = await removeOrphanSegmentFiles(root, new Set(['1', '1/10', '1/10/100', '3']));

@@ -17,7 +17,11 @@ let dir: string;
 let writer: MishardsProcess;
 let raw: RawMilvus;
 
-const vectors = (rows: number[][]) => ({ type: 'FloatVector', field_name: 'v', vectors: { dim: DIM, float_vector: { data: rows.flat() } } });
+const vectors = (rows: number[][]) => ({
+  type: 'FloatVector',
+  field_name: 'v',
+  vectors: { dim: DIM, float_vector: { data: rows.flat() } },
+});
 const ids = (values: (number | string)[]) => ({ type: 'Int64', field_name: 'id', scalars: { long_data: { data: values } } });
 
 async function rowCount(): Promise<number> {
@@ -47,11 +51,26 @@ beforeAll(async () => {
     }),
   });
   expect(created.error_code).toBe('Success');
-  await raw.call('CreateIndex', { collection_name: C, field_name: 'v', extra_params: [{ key: 'index_type', value: 'FLAT' }, { key: 'metric_type', value: 'L2' }] });
+  await raw.call('CreateIndex', {
+    collection_name: C,
+    field_name: 'v',
+    extra_params: [
+      { key: 'index_type', value: 'FLAT' },
+      { key: 'metric_type', value: 'L2' },
+    ],
+  });
   await raw.call('LoadCollection', { collection_name: C });
   const ok = await raw.call('Insert', {
-    collection_name: C, num_rows: 2,
-    fields_data: [ids([1, 2]), vectors([[1, 0, 0, 0], [0, 1, 0, 0]]), { type: 'VarChar', field_name: 'label', scalars: { string_data: { data: ['a', 'b'] } } }],
+    collection_name: C,
+    num_rows: 2,
+    fields_data: [
+      ids([1, 2]),
+      vectors([
+        [1, 0, 0, 0],
+        [0, 1, 0, 0],
+      ]),
+      { type: 'VarChar', field_name: 'label', scalars: { string_data: { data: ['a', 'b'] } } },
+    ],
   });
   expect(ok.status.error_code).toBe('Success');
 });
@@ -66,11 +85,23 @@ const label = (values: string[]) => ({ type: 'VarChar', field_name: 'label', sca
 
 describe('the writer rejects bad input with a clear Milvus status and changes nothing', () => {
   it.each([
-    ['a wrong vector dimension', [ids([3]), { type: 'FloatVector', field_name: 'v', vectors: { dim: 3, float_vector: { data: [1, 2, 3] } } }, label(['x'])], /dim/],
+    [
+      'a wrong vector dimension',
+      [ids([3]), { type: 'FloatVector', field_name: 'v', vectors: { dim: 3, float_vector: { data: [1, 2, 3] } } }, label(['x'])],
+      /dim/,
+    ],
     ['a NaN in a vector', [ids([3]), vectors([[1, Number.NaN, 0, 0]]), label(['x'])], /NaN or Inf/],
     ['an infinite value', [ids([3]), vectors([[1, Number.POSITIVE_INFINITY, 0, 0]]), label(['x'])], /NaN or Inf/],
-    ['an unknown field', [ids([3]), vectors([[1, 0, 0, 0]]), label(['x']), { type: 'Int64', field_name: 'ghost', scalars: { long_data: { data: [1] } } }], /field not found\[field=ghost\]/],
-    ['a primary key of the wrong type', [{ type: 'VarChar', field_name: 'id', scalars: { string_data: { data: ['k'] } } }, vectors([[1, 0, 0, 0]]), label(['x'])], /primary key id is Int64/],
+    [
+      'an unknown field',
+      [ids([3]), vectors([[1, 0, 0, 0]]), label(['x']), { type: 'Int64', field_name: 'ghost', scalars: { long_data: { data: [1] } } }],
+      /field not found\[field=ghost\]/,
+    ],
+    [
+      'a primary key of the wrong type',
+      [{ type: 'VarChar', field_name: 'id', scalars: { string_data: { data: ['k'] } } }, vectors([[1, 0, 0, 0]]), label(['x'])],
+      /primary key id is Int64/,
+    ],
     ['a string over max_length', [ids([3]), vectors([[1, 0, 0, 0]]), label(['much too long'])], /exceeds max length/],
     ['a missing required field', [ids([3]), vectors([[1, 0, 0, 0]])], /missed the field `label`/],
   ])('insert with %s', async (_what, fieldsData, reason) => {
@@ -97,11 +128,14 @@ describe('the writer rejects bad input with a clear Milvus status and changes no
   it('duplicate field names', async () => {
     const res = await raw.call('CreateCollection', {
       collection_name: 'dup',
-      schema: schemaBytes({ name: 'dup', fields: [
-        { name: 'id', data_type: 5, is_primary_key: true },
-        { name: 'v', data_type: 101, type_params: [{ key: 'dim', value: '4' }] },
-        { name: 'v', data_type: 5 },
-      ] }),
+      schema: schemaBytes({
+        name: 'dup',
+        fields: [
+          { name: 'id', data_type: 5, is_primary_key: true },
+          { name: 'v', data_type: 101, type_params: [{ key: 'dim', value: '4' }] },
+          { name: 'v', data_type: 5 },
+        ],
+      }),
     });
     expectError(res, /duplicated field name v/);
     expect((await raw.call('HasCollection', { collection_name: 'dup' })).value).toBe(false);
@@ -109,8 +143,14 @@ describe('the writer rejects bad input with a clear Milvus status and changes no
 
   it('topk above 16384', async () => {
     const res = await raw.call('Search', {
-      collection_name: C, nq: 1, dsl: '', placeholder_group: encodeQueryVectors([[1, 0, 0, 0]]),
-      search_params: [{ key: 'topk', value: '16385' }, { key: 'anns_field', value: 'v' }],
+      collection_name: C,
+      nq: 1,
+      dsl: '',
+      placeholder_group: encodeQueryVectors([[1, 0, 0, 0]]),
+      search_params: [
+        { key: 'topk', value: '16385' },
+        { key: 'anns_field', value: 'v' },
+      ],
     });
     expectError(res.status, /topk \[16385\] is invalid/);
     expect(res.status.error_code).toBe('IllegalTOPK');
@@ -118,7 +158,9 @@ describe('the writer rejects bad input with a clear Milvus status and changes no
 
   it('a query vector of the wrong dimension', async () => {
     const res = await raw.call('Search', {
-      collection_name: C, nq: 1, placeholder_group: encodeQueryVectors([[1, 0, 0]]),
+      collection_name: C,
+      nq: 1,
+      placeholder_group: encodeQueryVectors([[1, 0, 0]]),
       search_params: [{ key: 'topk', value: '1' }],
     });
     expectError(res.status, /dimension mismatch/);

@@ -62,7 +62,9 @@ describe.each(targets)('dropping a collection with pending state, through %s', (
   it('forgets the dropped collection: others flush, insert and search, before and after a restart', async () => {
     const c = await start();
     for (const name of ['doomed', ...OTHERS]) {
-      expect((await c.createCollection({ collection_name: name, dimension: DIM, metric_type: 'L2', auto_id: false })).error_code).toBe('Success');
+      expect((await c.createCollection({ collection_name: name, dimension: DIM, metric_type: 'L2', auto_id: false })).error_code).toBe(
+        'Success',
+      );
     }
     await useOthers(c, 0);
 
@@ -103,8 +105,16 @@ describe.each(targets)('dropping a collection with pending state, through %s', (
     expect((await c.dropPartition({ collection_name: 'keep_a', partition_name: 'doomed_part' })).error_code).toBe('Success');
 
     await useOthers(c, 300);
-    await waitUntil('the dropped partition has no files', async () => !existsSync(join(storage, String(collectionId), String(partitionId))));
-    const res = await c.query({ collection_name: 'keep_a', filter: 'id >= 1000', output_fields: ['id'], consistency_level: 'Strong' as any });
+    await waitUntil(
+      'the dropped partition has no files',
+      async () => !existsSync(join(storage, String(collectionId), String(partitionId))),
+    );
+    const res = await c.query({
+      collection_name: 'keep_a',
+      filter: 'id >= 1000',
+      output_fields: ['id'],
+      consistency_level: 'Strong' as any,
+    });
     expect(res.data).toEqual([]);
   });
 });

@@ -40,7 +40,15 @@ afterAll(async () => {
 describe.each(['L2', 'IP', 'COSINE'] as const)('FLAT %s search equals brute force', (metric) => {
   it('over sealed and growing segments after upserts and deletes', async () => {
     const name = `exact_${metric}`;
-    const { live, rand } = await seedBucketed(client, { name, metric, dim: DIM, rows: ROWS, batch: 50, buckets: 7, seed: metric.length * 7919 });
+    const { live, rand } = await seedBucketed(client, {
+      name,
+      metric,
+      dim: DIM,
+      rows: ROWS,
+      batch: 50,
+      buckets: 7,
+      seed: metric.length * 7919,
+    });
     // Seal what the inserts left growing, so the sealed count below is exact.
     await client.flushSync({ collection_names: [name] });
     // Upserts move rows (some sealed, some growing); deletes remove rows in both.
@@ -59,7 +67,11 @@ describe.each(['L2', 'IP', 'COSINE'] as const)('FLAT %s search equals brute forc
     expect(Number(stats.data.row_count)).toBe(live.size);
 
     const queries = Array.from({ length: 5 }, () => Array.from({ length: DIM }, rand));
-    for (const [filter, topk, offset] of [['', 10, 0], ['bucket in [1, 3]', 25, 5], ['bucket == 6 and id > 500', 7, 2]] as const) {
+    for (const [filter, topk, offset] of [
+      ['', 10, 0],
+      ['bucket in [1, 3]', 25, 5],
+      ['bucket == 6 and id > 500', 7, 2],
+    ] as const) {
       const res = await client.search({ collection_name: name, data: queries, limit: topk, offset, filter });
       expect(res.status.error_code).toBe('Success');
       queries.forEach((q, qi) => {
@@ -68,10 +80,20 @@ describe.each(['L2', 'IP', 'COSINE'] as const)('FLAT %s search equals brute forc
           if (filter === 'bucket == 6 and id > 500') return r.bucket === 6 && id > 500;
           return true;
         });
-        const want = rank(passing.map(([id, r]) => [id, r.v]), q, metric).slice(offset, offset + topk);
+        const want = rank(
+          passing.map(([id, r]) => [id, r.v]),
+          q,
+          metric,
+        ).slice(offset, offset + topk);
         const got = (res.results as unknown as any[][])[qi]!;
         const vectors = new Map(passing.map(([id, r]) => [id, r.v] as const));
-        expect(rankingMismatch(got.map((h) => ({ id: Number(h.id), score: h.score })), want, (id) => score[metric](q, vectors.get(id)!))).toBeUndefined();
+        expect(
+          rankingMismatch(
+            got.map((h) => ({ id: Number(h.id), score: h.score })),
+            want,
+            (id) => score[metric](q, vectors.get(id)!),
+          ),
+        ).toBeUndefined();
       });
     }
   });

@@ -13,7 +13,12 @@ let dir: string;
 let writer: MishardsProcess;
 let client: MilvusClient;
 
-interface Event { version: number; name: string; view: CollectionView | undefined; snapshotDone: boolean }
+interface Event {
+  version: number;
+  name: string;
+  view: CollectionView | undefined;
+  snapshotDone: boolean;
+}
 
 /** Collects feed events and lets a test wait for the first one matching a predicate. */
 function watch(address: string) {
@@ -22,12 +27,18 @@ function watch(address: string) {
   const events: Event[] = [];
   const waiters: { pred: (e: Event) => boolean; resolve: (e: Event) => void }[] = [];
   stream.on('data', (m: any) => {
-    const e = { version: Number(m.version), name: m.collection_name, view: m.view_json ? decodeView(m.view_json) : undefined, snapshotDone: m.snapshot_done };
+    const e = {
+      version: Number(m.version),
+      name: m.collection_name,
+      view: m.view_json ? decodeView(m.view_json) : undefined,
+      snapshotDone: m.snapshot_done,
+    };
     events.push(e);
-    for (const w of [...waiters]) if (w.pred(e)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(e);
-    }
+    for (const w of [...waiters])
+      if (w.pred(e)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(e);
+      }
   });
   stream.on('error', () => undefined);
   return {

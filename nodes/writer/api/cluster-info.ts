@@ -10,14 +10,21 @@ export function clusterInfoHandlers({ writer, self }: WriterApi): Handlers<'GetM
   const loadedNames = () => [...writer.collections.values()].filter((c) => c.isLoaded()).map((c) => c.record.name);
   // The only node it describes.
   const selfNode = async (): Promise<TopologyNode> => ({
-    id: 1, role: 'standalone', kind: 'writer', name: 'writer', address: self.address(),
-    resources: await self.meter.read(), collectionIds: servedCollectionIds(source), connected: [],
+    id: 1,
+    role: 'standalone',
+    kind: 'writer',
+    name: 'writer',
+    address: self.address(),
+    resources: await self.meter.read(),
+    collectionIds: servedCollectionIds(source),
+    connected: [],
   });
   return {
-    GetMetrics: (req) => getMetricsReply(req.request, async () => {
-      const node = await selfNode();
-      return { nodes: [node], self: node };
-    }),
+    GetMetrics: (req) =>
+      getMetricsReply(req.request, async () => {
+        const node = await selfNode();
+        return { nodes: [node], self: node };
+      }),
     ListResourceGroups: async () => listResourceGroupsReply(),
     DescribeResourceGroup: async (req) =>
       describeResourceGroupReply(req.resource_group, [{ id: 1, address: self.address() }], loadedNames()),

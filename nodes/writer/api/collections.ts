@@ -32,8 +32,14 @@ function describeCollection(c: CollectionState): MilvusResponse<'DescribeCollect
 
 /** Collections: create, describe, list, drop, statistics. */
 type CollectionMethod =
-  | 'CreateCollection' | 'DescribeCollection' | 'BatchDescribeCollection' | 'HasCollection' | 'ShowCollections'
-  | 'ListAliases' | 'DropCollection' | 'GetCollectionStatistics';
+  | 'CreateCollection'
+  | 'DescribeCollection'
+  | 'BatchDescribeCollection'
+  | 'HasCollection'
+  | 'ShowCollections'
+  | 'ListAliases'
+  | 'DropCollection'
+  | 'GetCollectionStatistics';
 
 export function collectionHandlers(api: WriterApi): Handlers<CollectionMethod> {
   const { writer } = api;

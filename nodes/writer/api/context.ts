@@ -19,7 +19,10 @@ export const DEFAULT_DB = { name: 'default', id: '1' };
 
 /** What every area's handlers work over: the Writer, its process, and the collection lookup. */
 export class WriterApi {
-  constructor(readonly writer: Writer, readonly self: WriterProcess) {}
+  constructor(
+    readonly writer: Writer,
+    readonly self: WriterProcess,
+  ) {}
 
   /** The named collection: an empty name is invalid, an unknown one not found. */
   collection(name: string): CollectionState {

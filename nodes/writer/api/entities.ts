@@ -21,16 +21,20 @@ export function entityHandlers(api: WriterApi): Handlers<'Insert' | 'Upsert' | '
     let ids: PrimaryKey[];
     const provided = decoded.columns.get(pk.name);
     if (provided) {
-      if (pk.autoId && !upsert) throw invalidParameter(`the primary key ${pk.name} is auto-generated (autoID): do not provide it on insert`);
+      if (pk.autoId && !upsert)
+        throw invalidParameter(`the primary key ${pk.name} is auto-generated (autoID): do not provide it on insert`);
       ids = Array.from(provided.values as ArrayLike<PrimaryKey>);
     } else {
-      if (!pk.autoId || upsert) throw invalidParameter(`the primary key field ${pk.name} is missing from the ${upsert ? 'upsert' : 'insert'} data`);
+      if (!pk.autoId || upsert)
+        throw invalidParameter(`the primary key field ${pk.name} is missing from the ${upsert ? 'upsert' : 'insert'} data`);
       ids = await writer.withAutoIds(c, decoded.rows, decoded.columns);
     }
     const insert = { rows: decoded.rows, columns: decoded.columns };
-    const lsn = await writer.mutate(upsert
-      ? { collectionId: c.id, partitionId: partition.id, deletes: ids, insert }
-      : { collectionId: c.id, partitionId: partition.id, insert });
+    const lsn = await writer.mutate(
+      upsert
+        ? { collectionId: c.id, partitionId: partition.id, deletes: ids, insert }
+        : { collectionId: c.id, partitionId: partition.id, insert },
+    );
     return {
       IDs: encodeIds(pk.dataType, ids),
       succ_index: ids.map((_, i) => i),
@@ -48,14 +52,27 @@ export function entityHandlers(api: WriterApi): Handlers<'Insert' | 'Upsert' | '
     async Delete(req) {
       const c = api.collection(req.collection_name);
       const scope = req.partition_name ? partitionScope(c.partitions.values(), [req.partition_name]) : undefined;
-      if (!req.expr || !String(req.expr).trim()) throw invalidParameter('delete expression should not be empty: use a filter such as `id in [...]`');
+      if (!req.expr || !String(req.expr).trim())
+        throw invalidParameter('delete expression should not be empty: use a filter such as `id in [...]`');
       const { filter } = compileRequestFilter(c.schema, req.expr, req.expr_template_values);
       const keys = filter.primaryKeys() ?? writer.matchingKeys(c, filter, scope);
       const pk = primaryField(c.schema);
       if (keys.length === 0) return { IDs: encodeIds(pk.dataType, []), delete_cnt: '0', succ_index: [], err_index: [], acknowledged: true };
-      const partitionId = scope ? [...scope][0]! : c.partitions.get(DEFAULT_PARTITION)?.id ?? [...c.partitions.values()][0]!.id;
-      const lsn = await writer.mutate({ collectionId: c.id, partitionId, deletes: keys, ...(scope ? { deletePartitions: [...scope] } : {}) });
-      return { IDs: encodeIds(pk.dataType, keys), delete_cnt: String(keys.length), succ_index: [], err_index: [], timestamp: String(lsn), acknowledged: true };
+      const partitionId = scope ? [...scope][0]! : (c.partitions.get(DEFAULT_PARTITION)?.id ?? [...c.partitions.values()][0]!.id);
+      const lsn = await writer.mutate({
+        collectionId: c.id,
+        partitionId,
+        deletes: keys,
+        ...(scope ? { deletePartitions: [...scope] } : {}),
+      });
+      return {
+        IDs: encodeIds(pk.dataType, keys),
+        delete_cnt: String(keys.length),
+        succ_index: [],
+        err_index: [],
+        timestamp: String(lsn),
+        acknowledged: true,
+      };
     },
   };
 }

@@ -10,12 +10,14 @@ import type { Handlers, WriterApi } from './context.js';
 const INDEX_TYPES = new Set(['FLAT', 'HNSW', 'AUTOINDEX']);
 
 /** The index and field names a request may give (GetIndexStatistics names no field). */
-type IndexNames = Pick<MilvusRequest<'DescribeIndex'>, 'collection_name' | 'index_name'> & Partial<Pick<MilvusRequest<'DescribeIndex'>, 'field_name'>>;
+type IndexNames = Pick<MilvusRequest<'DescribeIndex'>, 'collection_name' | 'index_name'> &
+  Partial<Pick<MilvusRequest<'DescribeIndex'>, 'field_name'>>;
 
 /** The collection's vector index, if the request's index and field names (when given) match it. */
 function requestedIndex(c: CollectionState, req: IndexNames): IndexRecord {
   const idx = c.vectorIndex();
-  if (!idx || (req.index_name && req.index_name !== idx.indexName) || (req.field_name && req.field_name !== idx.fieldName)) throw indexNotFound(req.collection_name);
+  if (!idx || (req.index_name && req.index_name !== idx.indexName) || (req.field_name && req.field_name !== idx.fieldName))
+    throw indexNotFound(req.collection_name);
   return idx;
 }
 
@@ -35,17 +37,19 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
     ];
     if (Object.keys(idx.params).length) params.push({ key: 'params', value: JSON.stringify(idx.params) });
     return {
-      index_descriptions: [{
-        index_name: idx.indexName,
-        indexID: String(idx.id),
-        params,
-        field_name: idx.fieldName,
-        indexed_rows: String(indexed),
-        total_rows: String(total),
-        pending_index_rows: String(total - indexed),
-        state: indexed < total ? 'InProgress' : 'Finished',
-        index_state_fail_reason: '',
-      }],
+      index_descriptions: [
+        {
+          index_name: idx.indexName,
+          indexID: String(idx.id),
+          params,
+          field_name: idx.fieldName,
+          indexed_rows: String(indexed),
+          total_rows: String(total),
+          pending_index_rows: String(total - indexed),
+          state: indexed < total ? 'InProgress' : 'Finished',
+          index_state_fail_reason: '',
+        },
+      ],
     };
   };
   return {
@@ -55,7 +59,12 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
       const fieldName = req.field_name || vector.name;
       const field = c.schema.fields.find((f) => f.name === fieldName);
       if (!field) throw invalidParameter(`cannot create index on non-exist field: ${fieldName}`);
-      if (field.dataType !== DataType.FloatVector) throw new MilvusError('IllegalIndexType', Code.IndexNotSupported, `Mishards indexes vector fields only; ${fieldName} is ${DataType[field.dataType]}`);
+      if (field.dataType !== DataType.FloatVector)
+        throw new MilvusError(
+          'IllegalIndexType',
+          Code.IndexNotSupported,
+          `Mishards indexes vector fields only; ${fieldName} is ${DataType[field.dataType]}`,
+        );
       const params = keyValueMap(req.extra_params);
       let nested: Record<string, unknown> = {};
       if (params.get('params')) {
@@ -66,7 +75,12 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
         }
       }
       const indexType = (params.get('index_type') || 'AUTOINDEX').toUpperCase();
-      if (!INDEX_TYPES.has(indexType)) throw new MilvusError('IllegalIndexType', Code.IndexNotSupported, `index type ${indexType} is not supported: use FLAT, HNSW or AUTOINDEX`);
+      if (!INDEX_TYPES.has(indexType))
+        throw new MilvusError(
+          'IllegalIndexType',
+          Code.IndexNotSupported,
+          `index type ${indexType} is not supported: use FLAT, HNSW or AUTOINDEX`,
+        );
       // Milvus: an index created without parameters is AUTOINDEX with COSINE.
       const metric = (params.get('metric_type') || (nested.metric_type as string) || 'COSINE').toUpperCase();
       if (!isSupportedMetric(metric)) throw metricNotSupported(metric);
@@ -77,15 +91,26 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
         if (buildParams[k] !== undefined) {
           const n = Number(buildParams[k]);
           const [lo, hi] = k === 'M' ? [2, 2048] : [1, 2147483647];
-          if (!Number.isInteger(n) || n < lo || n > hi) throw invalidParameter(`index param ${k} = ${buildParams[k]} is out of range [${lo}, ${hi}]`);
+          if (!Number.isInteger(n) || n < lo || n > hi)
+            throw invalidParameter(`index param ${k} = ${buildParams[k]} is out of range [${lo}, ${hi}]`);
         }
       }
       const existing = c.vectorIndex();
       if (existing) {
         if (existing.indexType === indexType && existing.metricType === metric) return {};
-        throw new MilvusError('UnexpectedError', Code.IndexDuplicate, `at most one distinct index is allowed per field: ${existing.indexName} exists with ${existing.indexType}/${existing.metricType}`);
+        throw new MilvusError(
+          'UnexpectedError',
+          Code.IndexDuplicate,
+          `at most one distinct index is allowed per field: ${existing.indexName} exists with ${existing.indexType}/${existing.metricType}`,
+        );
       }
-      await writer.createIndex(c, { fieldName, indexName: req.index_name || fieldName, indexType, metricType: metric, params: buildParams });
+      await writer.createIndex(c, {
+        fieldName,
+        indexName: req.index_name || fieldName,
+        indexType,
+        metricType: metric,
+        params: buildParams,
+      });
       return {};
     },
     DescribeIndex: async (req) => indexDescriptions(req),

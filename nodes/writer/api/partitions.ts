@@ -19,7 +19,9 @@ function shownPartitions(c: CollectionState, req: MilvusRequest<'ShowPartitions'
 }
 
 /** Partitions: create, list, drop, statistics. */
-export function partitionHandlers(api: WriterApi): Handlers<'CreatePartition' | 'HasPartition' | 'ShowPartitions' | 'DropPartition' | 'GetPartitionStatistics'> {
+export function partitionHandlers(
+  api: WriterApi,
+): Handlers<'CreatePartition' | 'HasPartition' | 'ShowPartitions' | 'DropPartition' | 'GetPartitionStatistics'> {
   const { writer } = api;
   return {
     async CreatePartition(req) {
@@ -54,7 +56,9 @@ export function partitionHandlers(api: WriterApi): Handlers<'CreatePartition' | 
     },
     async GetPartitionStatistics(req) {
       const c = api.collection(req.collection_name);
-      return { stats: [{ key: 'row_count', value: String(writer.rowCount(c, partitionScope(c.partitions.values(), [req.partition_name]))) }] };
+      return {
+        stats: [{ key: 'row_count', value: String(writer.rowCount(c, partitionScope(c.partitions.values(), [req.partition_name]))) }],
+      };
     },
   };
 }

@@ -22,15 +22,29 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       const { c, segments } = searchTarget(req);
       const p = prepareSearch(c.schema, c.vectorIndex()!, req);
       const { topk, offset, roundDecimal } = p.params;
-      const perQuery = await searchSegments(segments, {
-        queries: p.queries, nq: p.nq, k: topk + offset, metric: p.metric, params: p.params.engine, filter: p.filter,
-      }, writer.engine);
+      const perQuery = await searchSegments(
+        segments,
+        {
+          queries: p.queries,
+          nq: p.nq,
+          k: topk + offset,
+          metric: p.metric,
+          params: p.params.engine,
+          filter: p.filter,
+        },
+        writer.engine,
+      );
       const pages = perQuery.map((hits) => hits.slice(offset, offset + topk));
       return {
         collection_name: c.record.name,
         results: searchResultData(
           { schema: c.schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal },
-          hitRows(c.schema, p.selection, pages.flat(), pages.map((page) => page.length)),
+          hitRows(
+            c.schema,
+            p.selection,
+            pages.flat(),
+            pages.map((page) => page.length),
+          ),
         ),
       };
     },
@@ -40,9 +54,22 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req);
       // Every sub-search is an exact search of its own (its topk, its filter); the fused
       // hits keep the row of the sub-search that found them first, for their output fields.
-      const perSub = await Promise.all(h.subs.map((p) => searchSegments(segments, {
-        queries: p.queries, nq: p.nq, k: p.params.topk, metric: p.metric, params: p.params.engine, filter: p.filter,
-      }, writer.engine)));
+      const perSub = await Promise.all(
+        h.subs.map((p) =>
+          searchSegments(
+            segments,
+            {
+              queries: p.queries,
+              nq: p.nq,
+              k: p.params.topk,
+              metric: p.metric,
+              params: p.params.engine,
+              filter: p.filter,
+            },
+            writer.engine,
+          ),
+        ),
+      );
       const fused = fuseQueries(perSub, h, (hit) => ({ key: hit.pk, score: hit.score }));
       return {
         collection_name: c.record.name,

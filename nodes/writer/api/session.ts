@@ -7,7 +7,14 @@ export function sessionHandlers(): Handlers<'Connect' | 'GetVersion' | 'CheckHea
   return {
     async Connect() {
       return {
-        server_info: { build_tags: MILVUS_COMPAT_VERSION, build_time: '', git_commit: '', go_version: 'node', deploy_mode: 'mishards', reserved: {} },
+        server_info: {
+          build_tags: MILVUS_COMPAT_VERSION,
+          build_time: '',
+          git_commit: '',
+          go_version: 'node',
+          deploy_mode: 'mishards',
+          reserved: {},
+        },
         identifier: String(Date.now()),
       };
     },

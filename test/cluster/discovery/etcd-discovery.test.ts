@@ -28,7 +28,9 @@ describe('EtcdDiscovery', () => {
     const { log } = memoryLogger();
     const discovery = await EtcdDiscovery.open({ etcd, prefix: `${prefix}/`, log });
     try {
-      expect(discovery.members()).toEqual([{ role: 'reader', name: 'r1', group: 'g1', address: '127.0.0.1:41000', startedAt: expect.any(String) }]);
+      expect(discovery.members()).toEqual([
+        { role: 'reader', name: 'r1', group: 'g1', address: '127.0.0.1:41000', startedAt: expect.any(String) },
+      ]);
       await put(registration('reader', 'r2', 41010, { group: 'g2' }));
       await membersWhen(discovery, 'r2 joins', (m) => m.some((x) => x.name === 'r2' && x.group === 'g2'));
       // A changed address replaces the member's.
@@ -55,12 +57,19 @@ describe('EtcdDiscovery', () => {
       const misplaced = nodeKey(prefix, 'reader', 'elsewhere');
       await etcd.put(notJson).value('{not json');
       await etcd.put(noGroup).value(JSON.stringify(registration('reader', 'nogroup', 41100)));
-      await etcd.put(badAddress).value(JSON.stringify({ ...registration('coordinator', 'c1', 41110), addresses: { grpc: 'http://x', metrics: '127.0.0.1:1' } }));
+      await etcd
+        .put(badAddress)
+        .value(JSON.stringify({ ...registration('coordinator', 'c1', 41110), addresses: { grpc: 'http://x', metrics: '127.0.0.1:1' } }));
       await etcd.put(misplaced).value(JSON.stringify(registration('reader', 'somebody-else', 41120, { group: 'g1' })));
       // A good registration written after them: once it shows, every bad one was seen.
       await put(registration('writer', 'w1', 41130));
       await membersWhen(discovery, 'w1 joins', (m) => m.some((x) => x.name === 'w1'));
-      expect(discovery.members().map((m) => m.name).filter((n) => !before.includes(n))).toEqual(['w1']);
+      expect(
+        discovery
+          .members()
+          .map((m) => m.name)
+          .filter((n) => !before.includes(n)),
+      ).toEqual(['w1']);
       const reasons = new Map(invalid);
       expect(reasons.get(notJson)).toMatch(/^not JSON/);
       expect(reasons.get(noGroup)).toBe('group: a reader needs a group');
@@ -82,7 +91,12 @@ describe('EtcdDiscovery', () => {
       const second = await EtcdDiscovery.open({ etcd, prefix, log: log2 });
       second.close();
       expect(records2.filter((r) => r.msg === 'etcd value rejected; ignored').length).toBe(5);
-      expect(second.members().map((m) => m.name).sort()).toEqual(['r2', 'w2']);
+      expect(
+        second
+          .members()
+          .map((m) => m.name)
+          .sort(),
+      ).toEqual(['r2', 'w2']);
     } finally {
       discovery.close();
       await etcd.delete().prefix(`${prefix}/nodes/writer/`);

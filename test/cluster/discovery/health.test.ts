@@ -34,7 +34,7 @@ it('answers SERVING while up, NOT_SERVING to watchers when shutting down', async
     });
     const unknownEnded = new Promise<void>((resolve) => unknownWatch.on('end', resolve));
     await new Promise<void>((resolve) => {
-      const first = () => seen.length && unknown.length ? resolve() : undefined;
+      const first = () => (seen.length && unknown.length ? resolve() : undefined);
       watch.on('data', first);
       unknownWatch.on('data', first);
     });

@@ -56,6 +56,8 @@ export function healthClient(address: string): grpc.Client & Record<string, any>
 export function checkHealth(address: string, service = ''): Promise<string> {
   const client = healthClient(address);
   return new Promise<string>((resolve, reject) => {
-    client.Check({ service }, { deadline: Date.now() + 5000 }, (err: grpc.ServiceError | null, res: { status: string }) => (err ? reject(err) : resolve(res.status)));
+    client.Check({ service }, { deadline: Date.now() + 5000 }, (err: grpc.ServiceError | null, res: { status: string }) =>
+      err ? reject(err) : resolve(res.status),
+    );
   }).finally(() => client.close());
 }

@@ -37,7 +37,14 @@ afterAll(async () => {
 });
 
 function reader(name: string, port: number): string {
-  return JSON.stringify({ role: 'reader', name, group: 'g1', addresses: { grpc: `127.0.0.1:${port}`, metrics: `127.0.0.1:${port + 1}` }, version: '0', startedAt: new Date().toISOString() });
+  return JSON.stringify({
+    role: 'reader',
+    name,
+    group: 'g1',
+    addresses: { grpc: `127.0.0.1:${port}`, metrics: `127.0.0.1:${port + 1}` },
+    version: '0',
+    startedAt: new Date().toISOString(),
+  });
 }
 
 it('keeps the last good membership while etcd is unreachable, then resynchronises and registers again', async () => {
@@ -47,10 +54,20 @@ it('keeps the last good membership while etcd is unreachable, then resynchronise
   const discovery = await EtcdDiscovery.open({ etcd: viaProxy, prefix, log });
   try {
     registration = await registerNode({
-      etcd: viaProxy, prefix, role: 'coordinator', name: 'victim', version: '0', ttlSeconds: 2, log,
+      etcd: viaProxy,
+      prefix,
+      role: 'coordinator',
+      name: 'victim',
+      version: '0',
+      ttlSeconds: 2,
+      log,
       addresses: { grpc: '127.0.0.1:42100', metrics: '127.0.0.1:42101' },
     });
-    const names = (m: { name: string }[]) => m.map((x) => x.name).sort().join(',');
+    const names = (m: { name: string }[]) =>
+      m
+        .map((x) => x.name)
+        .sort()
+        .join(',');
     await membersWhen(discovery, 'the coordinator registered', (m) => names(m) === 'r1,victim');
 
     await proxy.cut();

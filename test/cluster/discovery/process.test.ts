@@ -26,15 +26,37 @@ afterAll(async () => {
 });
 
 function startReader(group: string) {
-  return startMishards(['reader', '--etcd', inject('etcd').endpoint, '--etcd-prefix', prefix, '--lease-ttl', '2', '--group', group,
-    '--port', '0', '--metrics-port', '0', '--data-dir', join(dir, group), '--meta', `sqlite:${join(dir, 'meta.sqlite')}`, '--storage', join(dir, 'storage')]);
+  return startMishards([
+    'reader',
+    '--etcd',
+    inject('etcd').endpoint,
+    '--etcd-prefix',
+    prefix,
+    '--lease-ttl',
+    '2',
+    '--group',
+    group,
+    '--port',
+    '0',
+    '--metrics-port',
+    '0',
+    '--data-dir',
+    join(dir, group),
+    '--meta',
+    `sqlite:${join(dir, 'meta.sqlite')}`,
+    '--storage',
+    join(dir, 'storage'),
+  ]);
 }
 
 it('a clean stop leaves the membership at once; SIGKILL leaves it when the lease expires', async () => {
   const [a, b] = await Promise.all([startReader('ga'), startReader('gb')]);
   // The ready line comes after the registration: both are listed.
   const members = await membersWhen(discovery, 'both readers are listed', (m) => m.length === 2, 5000);
-  expect(members.map((m) => [m.group, m.address]).sort()).toEqual([['ga', a.addresses.grpc], ['gb', b.addresses.grpc]]);
+  expect(members.map((m) => [m.group, m.address]).sort()).toEqual([
+    ['ga', a.addresses.grpc],
+    ['gb', b.addresses.grpc],
+  ]);
   expect(await checkHealth(a.addresses.grpc!)).toBe('SERVING');
   expect(await checkHealth(a.addresses.grpc!, 'mishards.data.DataNode')).toBe('SERVING');
 

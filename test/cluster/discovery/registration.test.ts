@@ -86,9 +86,17 @@ describe('registerNode', () => {
 
   it('refuses to publish a registration readers would reject', async () => {
     const { log } = memoryLogger();
-    await expect(registerNode({
-      etcd, prefix, role: 'reader', addresses: { grpc: '127.0.0.1:1', metrics: '127.0.0.1:2' }, version: '1', ttlSeconds: 2, log,
-    })).rejects.toThrow(/a reader needs a group/);
+    await expect(
+      registerNode({
+        etcd,
+        prefix,
+        role: 'reader',
+        addresses: { grpc: '127.0.0.1:1', metrics: '127.0.0.1:2' },
+        version: '1',
+        ttlSeconds: 2,
+        log,
+      }),
+    ).rejects.toThrow(/a reader needs a group/);
     expect((await etcd.getAll().prefix(`${prefix}/nodes/reader/`).keys()).length).toBe(0);
   });
 

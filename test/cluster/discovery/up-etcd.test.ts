@@ -22,8 +22,23 @@ let client: MilvusClient;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-up-etcd-'));
-  cluster = await startMishards(['up', '--etcd', inject('etcd').endpoint, '--etcd-prefix', prefix, '--readers', '2',
-    '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', '50']);
+  cluster = await startMishards([
+    'up',
+    '--etcd',
+    inject('etcd').endpoint,
+    '--etcd-prefix',
+    prefix,
+    '--readers',
+    '2',
+    '--port',
+    '0',
+    '--metrics-port',
+    '0',
+    '--data-dir',
+    dir,
+    '--seal-rows',
+    '50',
+  ]);
   client = new MilvusClient({ address: cluster.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
   await client.connectPromise;
 });
@@ -53,12 +68,21 @@ it('registers every child and writes no discovery file', async () => {
 
 it('serves create, insert, flush and search through the coordinator, with segments on the discovered readers', async () => {
   const name = 'etcd_flow';
-  expect((await client.createCollection({
-    collection_name: name,
-    consistency_level: 'Strong',
-    fields: [{ name: 'id', data_type: DataType.Int64, is_primary_key: true }, { name: 'v', data_type: DataType.FloatVector, dim: DIM }],
-  })).error_code).toBe('Success');
-  expect((await client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: 'L2' })).error_code).toBe('Success');
+  expect(
+    (
+      await client.createCollection({
+        collection_name: name,
+        consistency_level: 'Strong',
+        fields: [
+          { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+          { name: 'v', data_type: DataType.FloatVector, dim: DIM },
+        ],
+      })
+    ).error_code,
+  ).toBe('Success');
+  expect((await client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: 'L2' })).error_code).toBe(
+    'Success',
+  );
   await client.loadCollectionSync({ collection_name: name });
   for (let b = 0; b < 4; b++) {
     const rows = Array.from({ length: 50 }, (_, i) => ({ id: b * 50 + i, v: vec(b * 50 + i) }));
@@ -71,7 +95,9 @@ it('serves create, insert, flush and search through the coordinator, with segmen
   const segments = async (address: string): Promise<number[]> => {
     const c = new DataNodeClient(address);
     try {
-      return (await c.call('ListSegments', {})).segments.filter((s: any) => s.collection_name === name && !s.growing).map((s: any) => Number(s.segment_id));
+      return (await c.call('ListSegments', {})).segments
+        .filter((s: any) => s.collection_name === name && !s.growing)
+        .map((s: any) => Number(s.segment_id));
     } finally {
       c.close();
     }
@@ -79,10 +105,14 @@ it('serves create, insert, flush and search through the coordinator, with segmen
   const sealed = await segments(nodes.find((n) => n.role === 'writer')!.addresses.grpc);
   expect(sealed.length).toBeGreaterThanOrEqual(4);
   const readers = nodes.filter((n) => n.role === 'reader');
-  await waitUntil('the readers hold every sealed segment', async () => {
-    const held = new Set((await Promise.all(readers.map((r) => segments(r.addresses.grpc)))).flat());
-    return sealed.every((id) => held.has(id));
-  }, 30_000);
+  await waitUntil(
+    'the readers hold every sealed segment',
+    async () => {
+      const held = new Set((await Promise.all(readers.map((r) => segments(r.addresses.grpc)))).flat());
+      return sealed.every((id) => held.has(id));
+    },
+    30_000,
+  );
 
   const res = await client.search({ collection_name: name, data: vec(123), limit: 3 });
   expect(res.status.error_code).toBe('Success');
@@ -91,7 +121,17 @@ it('serves create, insert, flush and search through the coordinator, with segmen
 });
 
 it('a coordinator given only --etcd finds the writer and the readers there', async () => {
-  const second = await startMishards(['coordinator', '--etcd', inject('etcd').endpoint, '--etcd-prefix', prefix, '--port', '0', '--metrics-port', '0']);
+  const second = await startMishards([
+    'coordinator',
+    '--etcd',
+    inject('etcd').endpoint,
+    '--etcd-prefix',
+    prefix,
+    '--port',
+    '0',
+    '--metrics-port',
+    '0',
+  ]);
   const other = new MilvusClient({ address: second.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
   try {
     await other.connectPromise;

@@ -11,7 +11,9 @@ const SIZES = [3, 5, 8];
 const PREFIXES = ['g', 'reader-', 'group-'];
 const fixed = (x: number) => x.toFixed(3);
 
-console.log(`Balance over ${IDS.length} sequential ids, groups g0..: max/mean and min/mean; worst |count/mean - 1| over 2..10 groups named ${PREFIXES.join('N, ')}N`);
+console.log(
+  `Balance over ${IDS.length} sequential ids, groups g0..: max/mean and min/mean; worst |count/mean - 1| over 2..10 groups named ${PREFIXES.join('N, ')}N`,
+);
 for (const vnodes of [64, 128, 256, 512, 1024]) {
   const cells = SIZES.map((n) => {
     const b = balance(new ConsistentHashRing(groupNames(n), { vnodes }), IDS);
@@ -48,5 +50,5 @@ const lookups = sequentialIds(1_000_000);
 for (const id of IDS) ring.owner(id); // warm up the JIT
 start = performance.now();
 for (const id of lookups) ring.owner(id);
-const ownerNs = (performance.now() - start) * 1e6 / 1_000_000;
+const ownerNs = ((performance.now() - start) * 1e6) / 1_000_000;
 console.log(`Cost with ${DEFAULT_VNODES} vnodes, 8 groups: build ${buildMs.toFixed(2)} ms, owner() ${ownerNs.toFixed(0)} ns`);

@@ -9,7 +9,21 @@ const IDS = sequentialIds(10_000);
 
 describe('placement keys', () => {
   it('hashes a segment id as its 8-byte little-endian int64', () => {
-    const ids = [0, 1, 255, 256, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 40 + 12345, Number.MAX_SAFE_INTEGER, -1, -(2 ** 32), -(2 ** 40) - 7, Number.MIN_SAFE_INTEGER];
+    const ids = [
+      0,
+      1,
+      255,
+      256,
+      2 ** 31,
+      2 ** 32 - 1,
+      2 ** 32,
+      2 ** 40 + 12345,
+      Number.MAX_SAFE_INTEGER,
+      -1,
+      -(2 ** 32),
+      -(2 ** 40) - 7,
+      Number.MIN_SAFE_INTEGER,
+    ];
     for (const id of ids) {
       const key = new DataView(new ArrayBuffer(8));
       key.setBigInt64(0, BigInt(id), true);
@@ -39,7 +53,9 @@ describe('determinism', () => {
     ]);
     expect([...groupPoints('east', 3)]).toEqual([0x11e23ab4, 0x590a87be, 0x1edd21ce]);
     const ring = new ConsistentHashRing(['east', 'west', 'north']);
-    const owners = sequentialIds(48).map((id) => ring.owner(id - 1)![0]).join('');
+    const owners = sequentialIds(48)
+      .map((id) => ring.owner(id - 1)![0])
+      .join('');
     expect(owners).toBe('wewnweennenewneewnwneeenwennewennwnnneewwwwennee');
   });
 

@@ -3,7 +3,17 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Snapshot, TypeUrl } from '../../../control-plane/xds/snapshot.js';
 import { baseContent, CDS, EDS, LDS, RDS, withResource } from './content.js';
 import { cluster, endpoints, listener, makeSnapshot, route, type SnapshotContent } from './envoy-messages.js';
-import { deltaAck, deltaNack, deltaNames, sorted, startAds, warnings, type AdsHarness, type DeltaResponse, type DeltaStreamClient } from './harness.js';
+import {
+  deltaAck,
+  deltaNack,
+  deltaNames,
+  sorted,
+  startAds,
+  warnings,
+  type AdsHarness,
+  type DeltaResponse,
+  type DeltaStreamClient,
+} from './harness.js';
 
 let h: AdsHarness;
 let content: SnapshotContent;
@@ -72,7 +82,9 @@ describe('delta ADS', () => {
     s.send({ type_url: RDS, resource_names_subscribe: ['r1'] });
     expect((await s.next()).type_url).toBe(RDS);
     expect(statusOf(CDS).acked).toEqual({ version: cds.system_version_info, nonce: cds.nonce });
-    expect(await h.registry.getSingleMetricAsString('mishards_xds_acks_total')).toContain('mishards_xds_acks_total{kind="delta",type="cluster"} 1');
+    expect(await h.registry.getSingleMetricAsString('mishards_xds_acks_total')).toContain(
+      'mishards_xds_acks_total{kind="delta",type="cluster"} 1',
+    );
   });
 
   it('logs and records a NACK once, does not resend, and sends the next change', async () => {
@@ -87,9 +99,22 @@ describe('delta ADS', () => {
 
     const logged = warnings(h.logs, 'NACK');
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatchObject({ node: 'envoy-1', kind: 'delta', typeUrl: CDS, version: cds.system_version_info, nonce: cds.nonce, error: 'cluster c1: unknown field' });
-    expect(statusOf(CDS).nacked).toMatchObject({ version: cds.system_version_info, nonce: cds.nonce, message: 'cluster c1: unknown field' });
-    expect(await h.registry.getSingleMetricAsString('mishards_xds_nacks_total')).toContain('mishards_xds_nacks_total{kind="delta",type="cluster"} 1');
+    expect(logged[0]).toMatchObject({
+      node: 'envoy-1',
+      kind: 'delta',
+      typeUrl: CDS,
+      version: cds.system_version_info,
+      nonce: cds.nonce,
+      error: 'cluster c1: unknown field',
+    });
+    expect(statusOf(CDS).nacked).toMatchObject({
+      version: cds.system_version_info,
+      nonce: cds.nonce,
+      message: 'cluster c1: unknown field',
+    });
+    expect(await h.registry.getSingleMetricAsString('mishards_xds_nacks_total')).toContain(
+      'mishards_xds_nacks_total{kind="delta",type="cluster"} 1',
+    );
 
     await publish(withResource(content, CDS, 'c1', cluster('c1', 4)), s);
     const fixed = await s.next();

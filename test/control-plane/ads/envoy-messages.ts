@@ -63,7 +63,9 @@ export function cluster(name: string, tag = 0): Uint8Array {
 export function endpoints(name: string, ports: number[] = [9000]): Uint8Array {
   return encode(TypeUrl.endpoint, {
     cluster_name: name,
-    endpoints: [{ lb_endpoints: ports.map((port) => ({ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: port } } } })) }],
+    endpoints: [
+      { lb_endpoints: ports.map((port) => ({ endpoint: { address: { socket_address: { address: '127.0.0.1', port_value: port } } } })) },
+    ],
   });
 }
 

@@ -75,7 +75,10 @@ let port = 20_000;
 
 beforeAll(async () => {
   h = await startAds({ snapshot: makeSnapshot(content(port)), level: 'warn' });
-  clients = Array.from({ length: CHANNELS }, () => new RawClient(h.address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 }));
+  clients = Array.from(
+    { length: CHANNELS },
+    () => new RawClient(h.address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1 }),
+  );
 });
 
 afterAll(async () => {

@@ -192,7 +192,10 @@ class RequestProgress {
     this.counts.set(id, count);
     const list = this.waiters.get(id) ?? [];
     const ready = list.filter((w) => w.count <= count);
-    this.waiters.set(id, list.filter((w) => w.count > count));
+    this.waiters.set(
+      id,
+      list.filter((w) => w.count > count),
+    );
     for (const w of ready) w.resolve();
   }
 }
@@ -260,7 +263,8 @@ export function sotwNames(response: SotwResponse): string[] {
 /** Names of the resources in a delta response; each Resource's name must match its message. */
 export function deltaNames(response: DeltaResponse): string[] {
   return response.resources.map((r) => {
-    if (!r.resource || r.resource.type_url !== response.type_url) throw new Error(`resource ${r.name} without a ${response.type_url} message`);
+    if (!r.resource || r.resource.type_url !== response.type_url)
+      throw new Error(`resource ${r.name} without a ${response.type_url} message`);
     const inner = decodedName(r.resource.type_url, r.resource.value);
     if (inner !== r.name) throw new Error(`Resource.name ${r.name} wraps a message named ${inner}`);
     return r.name;

@@ -15,10 +15,20 @@ const ENDPOINTS = 1500; // about 40 kB per response: the HTTP/2 window fills aft
 
 const definition = loadAdsPackageDefinition()[ADS_SERVICE_NAME] as grpc.ServiceDefinition;
 const method = definition.StreamAggregatedResources!;
-const RawClient = grpc.makeGenericClientConstructor({ StreamAggregatedResources: { ...method, responseDeserialize: (b: Buffer) => b } }, 'RawAds');
+const RawClient = grpc.makeGenericClientConstructor(
+  { StreamAggregatedResources: { ...method, responseDeserialize: (b: Buffer) => b } },
+  'RawAds',
+);
 
 const snapshots = Array.from({ length: SNAPSHOTS + 1 }, (_, i) =>
-  makeSnapshot({ [EDS]: { big: endpoints('big', Array.from({ length: ENDPOINTS }, (_, p) => 1 + ((p + i) % 65_000))) } }),
+  makeSnapshot({
+    [EDS]: {
+      big: endpoints(
+        'big',
+        Array.from({ length: ENDPOINTS }, (_, p) => 1 + ((p + i) % 65_000)),
+      ),
+    },
+  }),
 );
 
 let h: AdsHarness;

@@ -63,7 +63,9 @@ describe('state-of-the-world ADS', () => {
     expect(cdsStatus.acked).toEqual({ version: cds.version_info, nonce: cds.nonce });
     expect(cdsStatus.nacked).toBeUndefined();
     expect(cdsStatus.wildcard).toBe(true);
-    expect(await h.registry.getSingleMetricAsString('mishards_xds_acks_total')).toContain('mishards_xds_acks_total{kind="sotw",type="cluster"} 1');
+    expect(await h.registry.getSingleMetricAsString('mishards_xds_acks_total')).toContain(
+      'mishards_xds_acks_total{kind="sotw",type="cluster"} 1',
+    );
   });
 
   it('logs and records a NACK, does not resend the rejected content, and sends the next different snapshot', async () => {
@@ -84,11 +86,19 @@ describe('state-of-the-world ADS', () => {
 
     const logged = warnings(h.logs, 'NACK');
     expect(logged).toHaveLength(1);
-    expect(logged[0]).toMatchObject({ node: 'envoy-1', typeUrl: CDS, version: cds.version_info, nonce: cds.nonce, error: 'cluster c2: bad connect_timeout' });
+    expect(logged[0]).toMatchObject({
+      node: 'envoy-1',
+      typeUrl: CDS,
+      version: cds.version_info,
+      nonce: cds.nonce,
+      error: 'cluster c2: bad connect_timeout',
+    });
     const cdsStatus = h.service.clients()[0]!.types.find((t) => t.typeUrl === CDS)!;
     expect(cdsStatus.nacked).toMatchObject({ version: cds.version_info, nonce: cds.nonce, message: 'cluster c2: bad connect_timeout' });
     expect(cdsStatus.acked).toBeUndefined();
-    expect(await h.registry.getSingleMetricAsString('mishards_xds_nacks_total')).toContain('mishards_xds_nacks_total{kind="sotw",type="cluster"} 1');
+    expect(await h.registry.getSingleMetricAsString('mishards_xds_nacks_total')).toContain(
+      'mishards_xds_nacks_total{kind="sotw",type="cluster"} 1',
+    );
 
     // The next snapshot that changes clusters is sent as usual; its ACK clears the NACK.
     await publish(withResource(content, CDS, 'c2', cluster('c2', 1)), s);
@@ -234,7 +244,12 @@ describe('state-of-the-world ADS', () => {
   it('pushes one snapshot change in the order clusters, endpoints, listeners, routes', async () => {
     const s = h.sotw();
     // Subscribed in the reverse order on purpose.
-    for (const [typeUrl, names] of [[RDS, ['r1']], [LDS, []], [EDS, ['c1']], [CDS, []]] as const) {
+    for (const [typeUrl, names] of [
+      [RDS, ['r1']],
+      [LDS, []],
+      [EDS, ['c1']],
+      [CDS, []],
+    ] as const) {
       s.send({ type_url: typeUrl, resource_names: [...names] });
       s.send(ack(await s.next(), [...names]));
     }
