@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { ConsistencyLevelEnum, DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { ConsistencyLevelEnum, DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { childPids, roleOf } from '../test/harness/child-processes.js';
 import { DataNodeClient } from '../test/harness/data-node-client.js';
-import { startMishards, type MishardsProcess } from '../test/harness/mishards-process.js';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../test/harness/mishards-process.js';
 import type { Ids } from './node-measure.js';
 import { ok } from './bench-support.js';
 
@@ -73,12 +73,7 @@ export class BenchCluster {
       'up',
       '--readers',
       '3',
-      '--port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--data-dir',
-      dir,
+      ...onFreePorts(dir),
       '--seal-rows',
       String(sealRows),
       ...(opts.rest ? ['--http-port', '0'] : []),
@@ -123,19 +118,14 @@ export class BenchCluster {
   /** The i-th SDK client of the coordinator (each has its own gRPC channel), created on first use. */
   async client(i = 0): Promise<MilvusClient> {
     while (this.clients.length <= i) {
-      const c = new MilvusClient({ address: this.coordinatorAddress, timeout: CALL_TIMEOUT_MS, logLevel: 'error' });
-      await c.connectPromise;
-      this.clients.push(c);
+      this.clients.push(await connectSdk(this.coordinatorAddress, CALL_TIMEOUT_MS));
     }
     return this.clients[i]!;
   }
 
   /** The cluster's writer searched directly (it holds every segment it sealed), bypassing the coordinator. */
   async writer(): Promise<MilvusClient> {
-    if (!this.writerClient) {
-      this.writerClient = new MilvusClient({ address: this.writerAddress, timeout: CALL_TIMEOUT_MS, logLevel: 'error' });
-      await this.writerClient.connectPromise;
-    }
+    this.writerClient ??= await connectSdk(this.writerAddress, CALL_TIMEOUT_MS);
     return this.writerClient;
   }
 

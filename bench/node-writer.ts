@@ -2,8 +2,8 @@
  * The writable node as a client sees it: `mishards writer` started by the CLI and driven
  * through the official Milvus SDK (insert, flush, index progress, search).
  */
-import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { startMishards, type MishardsProcess } from '../test/harness/mishards-process.js';
+import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../test/harness/mishards-process.js';
 import { ownCpuUs, serverCpuUs, type Ids } from './node-measure.js';
 import { ok } from './bench-support.js';
 
@@ -28,17 +28,7 @@ export class BenchWriter {
   ) {}
 
   static async start(setup: WriterSetup): Promise<BenchWriter> {
-    const proc = await startMishards([
-      'writer',
-      '--port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--data-dir',
-      setup.dir,
-      '--seal-rows',
-      String(setup.sealRows),
-    ]);
+    const proc = await startMishards(['writer', ...onFreePorts(setup.dir), '--seal-rows', String(setup.sealRows)]);
     return new BenchWriter(proc, setup);
   }
 
@@ -49,9 +39,7 @@ export class BenchWriter {
   /** The i-th SDK client (each has its own gRPC channel), created on first use. */
   async client(i = 0): Promise<MilvusClient> {
     while (this.clients.length <= i) {
-      const c = new MilvusClient({ address: this.proc.addresses.grpc!, timeout: CALL_TIMEOUT_MS, logLevel: 'error' });
-      await c.connectPromise;
-      this.clients.push(c);
+      this.clients.push(await connectSdk(this.proc.addresses.grpc!, CALL_TIMEOUT_MS));
     }
     return this.clients[i]!;
   }

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataType, MilvusClient, RRFRanker, WeightedRanker } from '@zilliz/milvus2-sdk-node';
-import { startMishards, type MishardsProcess } from './harness/mishards-process.js';
+import { DataType, type MilvusClient, RRFRanker, WeightedRanker } from '@zilliz/milvus2-sdk-node';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from './harness/mishards-process.js';
 
 /**
  * HybridSearch through the official SDK (`client.hybridSearch`) against the writer alone and
@@ -77,21 +77,8 @@ describe.each(targets)('HybridSearch against %s', (target, command) => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mishards-hybrid-'));
-    proc = await startMishards([
-      ...command,
-      '--port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--data-dir',
-      dir,
-      '--meta',
-      `sqlite:${join(dir, 'meta.sqlite')}`,
-      '--seal-rows',
-      '100',
-    ]);
-    client = new MilvusClient({ address: proc.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
-    await client.connectPromise;
+    proc = await startMishards([...command, ...onFreePorts(dir), '--meta', `sqlite:${join(dir, 'meta.sqlite')}`, '--seal-rows', '100']);
+    client = await connectSdk(proc.addresses.grpc!);
     for (const metric of ['L2', 'IP'] as const) {
       const name = `hybrid_${metric.toLowerCase()}`;
       const created = await client.createCollection({

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { DataType, MilvusClient, RRFRanker, ShowPartitionsType } from '@zilliz/milvus2-sdk-node';
+import { DataType, type MilvusClient, RRFRanker, ShowPartitionsType } from '@zilliz/milvus2-sdk-node';
 import { DataNodeClient } from './harness/data-node-client.js';
-import { startMishards, type MishardsProcess } from './harness/mishards-process.js';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from './harness/mishards-process.js';
 import { waitUntil } from './harness/wait.js';
 
 /**
@@ -48,9 +48,8 @@ describe.each(targets)('per-partition load state against %s', (target, command) 
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mishards-partition-load-'));
-    server = await startMishards([...command, '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', String(SEAL)]);
-    client = new MilvusClient({ address: server.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
-    await client.connectPromise;
+    server = await startMishards([...command, ...onFreePorts(dir), '--seal-rows', String(SEAL)]);
+    client = await connectSdk(server.addresses.grpc!);
     if (cluster) {
       const members = YAML.parse(readFileSync(join(dir, 'cluster.yaml'), 'utf8')).members as { role: string; address: string }[];
       writerNode = new DataNodeClient(members.find((m) => m.role === 'writer')!.address);

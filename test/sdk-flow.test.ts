@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { createTestDatabase } from './harness/databases.js';
-import { startMishards, type MishardsProcess } from './harness/mishards-process.js';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from './harness/mishards-process.js';
 
 /**
  * The official Milvus Node SDK against `mishards writer` started by the CLI: every call of
@@ -33,21 +33,8 @@ describe.each(targets)('SDK flow against %s (%s metadata)', (target, _name, meta
     const spec = await metaSpec();
     const meta = spec === 'sqlite' ? `sqlite:${join(dir, 'meta.sqlite')}` : spec;
     const command = target === 'the writer' ? ['writer'] : ['up', '--readers', '3'];
-    writer = await startMishards([
-      ...command,
-      '--port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--data-dir',
-      dir,
-      '--meta',
-      meta,
-      '--seal-rows',
-      '100',
-    ]);
-    client = new MilvusClient({ address: writer.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
-    await client.connectPromise;
+    writer = await startMishards([...command, ...onFreePorts(dir), '--meta', meta, '--seal-rows', '100']);
+    client = await connectSdk(writer.addresses.grpc!);
   });
 
   afterAll(async () => {

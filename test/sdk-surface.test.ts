@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONNECT_STATUS, DataType, FunctionType, MilvusClient, RbacObjects } from '@zilliz/milvus2-sdk-node';
 import { MilvusService } from '../milvus/proto.js';
 import { TestCluster } from './harness/cluster.js';
-import { startMishards, type MishardsProcess } from './harness/mishards-process.js';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from './harness/mishards-process.js';
 import { RawMilvus } from './harness/raw-milvus.js';
 
 /**
@@ -481,21 +481,8 @@ let raw: RawMilvus;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-surface-'));
-  cluster = await startMishards([
-    'up',
-    '--readers',
-    '2',
-    '--port',
-    '0',
-    '--metrics-port',
-    '0',
-    '--data-dir',
-    dir,
-    '--meta',
-    `sqlite:${join(dir, 'meta.sqlite')}`,
-  ]);
-  client = new MilvusClient({ address: cluster.addresses.grpc!, timeout: 15_000, logLevel: 'error' });
-  await client.connectPromise;
+  cluster = await startMishards(['up', '--readers', '2', ...onFreePorts(dir), '--meta', `sqlite:${join(dir, 'meta.sqlite')}`]);
+  client = await connectSdk(cluster.addresses.grpc!, 15_000);
   raw = new RawMilvus(cluster.addresses.grpc!);
   for (const name of [C, S]) {
     const created = await client.createCollection({
@@ -669,9 +656,8 @@ describe('GetMetrics on a standalone writer', () => {
 
   beforeAll(async () => {
     wdir = mkdtempSync(join(tmpdir(), 'mishards-surface-w-'));
-    writer = await startMishards(['writer', '--port', '0', '--metrics-port', '0', '--data-dir', wdir]);
-    wclient = new MilvusClient({ address: writer.addresses.grpc!, timeout: 15_000, logLevel: 'error' });
-    await wclient.connectPromise;
+    writer = await startMishards(['writer', ...onFreePorts(wdir)]);
+    wclient = await connectSdk(writer.addresses.grpc!, 15_000);
   });
 
   afterAll(async () => {

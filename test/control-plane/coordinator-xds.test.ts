@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 import { etcdForFile } from '../cluster/discovery/helpers.js';
 import { waitUntil } from '../harness/wait.js';
 
@@ -22,7 +22,7 @@ let client: MilvusClient;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-coordinator-xds-'));
   const etcd = ['--etcd', inject('etcd').endpoint, '--etcd-prefix', prefix];
-  controlPlane = await startMishards(['control-plane', ...etcd, '--port', '0', '--metrics-port', '0', '--health-interval', '1']);
+  controlPlane = await startMishards(['control-plane', ...etcd, ...onFreePorts(), '--health-interval', '1']);
   cluster = await startMishards([
     'up',
     ...etcd,
@@ -30,17 +30,11 @@ beforeAll(async () => {
     controlPlane.addresses.grpc!,
     '--readers',
     '2',
-    '--port',
-    '0',
-    '--metrics-port',
-    '0',
-    '--data-dir',
-    dir,
+    ...onFreePorts(dir),
     '--seal-rows',
     '50',
   ]);
-  client = new MilvusClient({ address: cluster.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
-  await client.connectPromise;
+  client = await connectSdk(cluster.addresses.grpc!);
 }, 60_000);
 
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { decodeEnvoy } from '../../envoy-schema/index.js';
 import { routeKey } from '../../control-plane/routes/schema.js';
-import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
+import { onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 import { etcdForFile } from '../cluster/discovery/helpers.js';
 import { waitUntil } from '../harness/wait.js';
 import { servedBy, spread, startCsds, xdsHealthClient, type ResourceStatus } from './xds-clients.js';
@@ -52,12 +52,7 @@ function startNode(role: 'reader' | 'writer', name: string, group?: string): Pro
     '--name',
     name,
     ...(group ? ['--group', group] : []),
-    '--port',
-    '0',
-    '--metrics-port',
-    '0',
-    '--data-dir',
-    join(dir, name),
+    ...onFreePorts(join(dir, name)),
     '--meta',
     `sqlite:${join(dir, 'meta.sqlite')}`,
     '--storage',

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { MilvusClient } from '@zilliz/milvus2-sdk-node';
+import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { DataNodeClient } from '../harness/data-node-client.js';
 import { seedBucketed } from '../harness/bucketed.js';
 import { rank, rankingMismatch, score } from '../harness/reference.js';
-import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 
 /**
  * Through the coordinator of a `mishards up` cluster, with FLAT and Strong consistency, for
@@ -27,21 +27,8 @@ let readers: DataNodeClient[];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-coord-exact-'));
-  cluster = await startMishards([
-    'up',
-    '--readers',
-    '3',
-    '--port',
-    '0',
-    '--metrics-port',
-    '0',
-    '--data-dir',
-    dir,
-    '--seal-rows',
-    String(SEAL),
-  ]);
-  client = new MilvusClient({ address: cluster.addresses.grpc!, timeout: 60_000, logLevel: 'error' });
-  await client.connectPromise;
+  cluster = await startMishards(['up', '--readers', '3', ...onFreePorts(dir), '--seal-rows', String(SEAL)]);
+  client = await connectSdk(cluster.addresses.grpc!, 60_000);
   const members = YAML.parse(readFileSync(join(dir, 'cluster.yaml'), 'utf8')).members as { role: string; address: string }[];
   readers = members.filter((m) => m.role === 'reader').map((m) => new DataNodeClient(m.address));
 });

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { StaticDiscovery } from '../../cluster/discovery.js';
 import { startCoordinator, type RunningCoordinator } from '../../ext-proc/server.js';
 import { DataNodeClient } from '../harness/data-node-client.js';
 import { startMariadb, type MariadbInstance } from '../harness/mariadb.js';
-import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 
 /**
  * The search path, seen from the inside: a coordinator in this process (so its spans land in
@@ -44,7 +44,7 @@ beforeAll(async () => {
   provider.register();
   dir = mkdtempSync(join(tmpdir(), 'mishards-path-'));
   db = await startMariadb();
-  const shared = ['--port', '0', '--metrics-port', '0', '--meta', db.url, '--storage', join(dir, 'storage')];
+  const shared = [...onFreePorts(), '--meta', db.url, '--storage', join(dir, 'storage')];
   writer = await startMishards(['writer', ...shared, '--data-dir', join(dir, 'w'), '--seal-rows', '100']);
   for (const g of ['g1', 'g2', 'g3']) readers.push(await startMishards(['reader', ...shared, '--group', g, '--data-dir', join(dir, g)]));
   const discovery = new StaticDiscovery(
@@ -54,8 +54,7 @@ beforeAll(async () => {
     { host: '127.0.0.1', port: 0, metricsPort: 0, writer: writer.addresses.grpc!, discovery },
     pino({ level: 'silent' }),
   );
-  client = new MilvusClient({ address: coordinator.grpc, timeout: 30_000, logLevel: 'error' });
-  await client.connectPromise;
+  client = await connectSdk(coordinator.grpc);
   await client.createCollection({
     collection_name: 'traced',
     fields: [

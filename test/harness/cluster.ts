@@ -2,10 +2,10 @@ import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { DataNodeClient } from './data-node-client.js';
 import { rank } from './reference.js';
-import { startMishards, type MishardsProcess } from './mishards-process.js';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from './mishards-process.js';
 import { waitUntil } from './wait.js';
 
 /**
@@ -30,17 +30,14 @@ export class TestCluster {
   client!: MilvusClient;
 
   private get shared(): string[] {
-    return ['--metrics-port', '0', '--meta', `sqlite:${join(this.dir, 'meta.sqlite')}`, '--storage', join(this.dir, 'storage')];
+    return ['--meta', `sqlite:${join(this.dir, 'meta.sqlite')}`, '--storage', join(this.dir, 'storage')];
   }
 
   async start(readers: ReaderSpec[], sealRows: number): Promise<void> {
     this.writer = await startMishards([
       'writer',
+      ...onFreePorts(join(this.dir, 'writer')),
       ...this.shared,
-      '--port',
-      '0',
-      '--data-dir',
-      join(this.dir, 'writer'),
       '--seal-rows',
       String(sealRows),
     ]);
@@ -48,17 +45,13 @@ export class TestCluster {
     this.writeDiscovery();
     this.coordinator = await startMishards([
       'coordinator',
-      '--port',
-      '0',
-      '--metrics-port',
-      '0',
+      ...onFreePorts(),
       '--writer',
       this.writer.addresses.grpc!,
       '--discovery',
       this.discoveryFile,
     ]);
-    this.client = new MilvusClient({ address: this.coordinator.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
-    await this.client.connectPromise;
+    this.client = await connectSdk(this.coordinator.addresses.grpc!);
   }
 
   async startReader(spec: ReaderSpec): Promise<MishardsProcess> {
@@ -67,6 +60,8 @@ export class TestCluster {
       ...this.shared,
       '--port',
       String(spec.port ?? 0),
+      '--metrics-port',
+      '0',
       '--group',
       spec.group,
       '--data-dir',

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { MilvusClient } from '@zilliz/milvus2-sdk-node';
 
 const BIN = fileURLToPath(new URL('../../bin/mishards.js', import.meta.url));
 const live = new Set<ChildProcess>();
@@ -17,6 +18,21 @@ export interface MishardsProcess {
   stop(): Promise<number | null>;
   /** SIGKILL and wait until the process is gone. */
   kill(): Promise<void>;
+}
+
+/**
+ * The arguments every server started here shares: gRPC and metrics on free ports (the ready
+ * line tells which), and its own data directory when it keeps state.
+ */
+export function onFreePorts(dataDir?: string): string[] {
+  return ['--port', '0', '--metrics-port', '0', ...(dataDir === undefined ? [] : ['--data-dir', dataDir])];
+}
+
+/** The official SDK connected to `address`; `timeout` bounds each call (ms). */
+export async function connectSdk(address: string, timeout = 30_000): Promise<MilvusClient> {
+  const client = new MilvusClient({ address, timeout, logLevel: 'error' });
+  await client.connectPromise;
+  return client;
 }
 
 /**

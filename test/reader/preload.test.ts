@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import YAML from 'yaml';
-import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { createRouter, DEFAULT_ROUTER } from '../../cluster/routing/registry.js';
 import { DataNodeClient } from '../harness/data-node-client.js';
-import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 
 /**
  * Readers that know the writer and the membership preload their group's share of the sealed
@@ -20,7 +20,7 @@ let client: MilvusClient;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-preload-'));
   const file = join(dir, 'cluster.yaml');
-  const shared = ['--port', '0', '--metrics-port', '0', '--meta', `sqlite:${join(dir, 'meta.sqlite')}`, '--storage', join(dir, 'storage')];
+  const shared = [...onFreePorts(), '--meta', `sqlite:${join(dir, 'meta.sqlite')}`, '--storage', join(dir, 'storage')];
   writer = await startMishards(['writer', ...shared, '--data-dir', join(dir, 'w'), '--seal-rows', '20']);
   for (const g of ['ga', 'gb']) {
     readers.push(
@@ -42,8 +42,7 @@ beforeAll(async () => {
   const members = readers.map((r, i) => ({ role: 'reader', name: `r${i}`, group: ['ga', 'gb'][i], address: r.addresses.grpc }));
   writeFileSync(`${file}.tmp`, YAML.stringify({ members }));
   renameSync(`${file}.tmp`, file);
-  client = new MilvusClient({ address: writer.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
-  await client.connectPromise;
+  client = await connectSdk(writer.addresses.grpc!);
 });
 
 afterAll(async () => {

@@ -2,12 +2,12 @@ import { mkdtempSync, rmSync, writeFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { encodeQueryVectors } from '../../milvus/placeholder.js';
 import { SearchResultDataMessage } from '../../milvus/proto.js';
 import { DataNodeClient } from '../harness/data-node-client.js';
 import { signedPrng } from '../harness/prng.js';
-import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 
 /**
  * A read-only node loads sealed segments from shared storage and answers searches and
@@ -24,11 +24,10 @@ let sealedIds: string[];
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-reader-'));
-  const common = ['--port', '0', '--metrics-port', '0', '--meta', `sqlite:${join(dir, 'meta.sqlite')}`, '--storage', join(dir, 'storage')];
+  const common = [...onFreePorts(), '--meta', `sqlite:${join(dir, 'meta.sqlite')}`, '--storage', join(dir, 'storage')];
   writer = await startMishards(['writer', ...common, '--data-dir', join(dir, 'w'), '--seal-rows', '200']);
   reader = await startMishards(['reader', ...common, '--data-dir', join(dir, 'r'), '--group', 'g1']);
-  client = new MilvusClient({ address: writer.addresses.grpc!, timeout: 60_000, logLevel: 'error' });
-  await client.connectPromise;
+  client = await connectSdk(writer.addresses.grpc!, 60_000);
   onWriter = new DataNodeClient(writer.addresses.grpc!);
   onReader = new DataNodeClient(reader.addresses.grpc!);
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startMishards } from '../harness/mishards-process.js';
+import { onFreePorts, startMishards } from '../harness/mishards-process.js';
 
 export const DIM = 8;
 
@@ -24,21 +24,7 @@ export interface RestCluster {
 /** `mishards up` with three readers and REST on a free port, in a directory of its own. */
 export async function startRestCluster(): Promise<RestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'mishards-rest-'));
-  const cluster = await startMishards([
-    'up',
-    '--readers',
-    '3',
-    '--port',
-    '0',
-    '--http-port',
-    '0',
-    '--metrics-port',
-    '0',
-    '--data-dir',
-    dir,
-    '--seal-rows',
-    '100',
-  ]);
+  const cluster = await startMishards(['up', '--readers', '3', ...onFreePorts(dir), '--http-port', '0', '--seal-rows', '100']);
   return {
     http: cluster.addresses.http!,
     grpc: cluster.addresses.grpc!,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeQueryVectors } from '../../milvus/placeholder.js';
-import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
+import { onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 import { RawMilvus, schemaBytes } from '../harness/raw-milvus.js';
 
 /**
@@ -37,7 +37,7 @@ function expectError(status: any, reason: RegExp): void {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-bad-'));
-  writer = await startMishards(['writer', '--port', '0', '--metrics-port', '0', '--data-dir', dir]);
+  writer = await startMishards(['writer', ...onFreePorts(dir)]);
   raw = new RawMilvus(writer.addresses.grpc!);
   const created = await raw.call('CreateCollection', {
     collection_name: C,

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
+import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 
 /**
  * Kills the writer with SIGKILL right after a stream of acknowledged inserts, upserts and
@@ -21,10 +21,9 @@ afterAll(async () => {
 });
 
 async function start(): Promise<{ writer: MishardsProcess; client: MilvusClient }> {
-  const writer = await startMishards(['writer', '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', '300']);
+  const writer = await startMishards(['writer', ...onFreePorts(dir), '--seal-rows', '300']);
   processes.push(writer);
-  const client = new MilvusClient({ address: writer.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
-  await client.connectPromise;
+  const client = await connectSdk(writer.addresses.grpc!);
   return { writer, client };
 }
 

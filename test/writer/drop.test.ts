@@ -2,9 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MilvusClient } from '@zilliz/milvus2-sdk-node';
+import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { waitUntil } from '../harness/wait.js';
-import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 
 /**
  * A dropped collection takes all of its pending writer state with it: a collection with
@@ -30,9 +30,8 @@ describe.each(targets)('dropping a collection with pending state, through %s', (
   let client: MilvusClient | undefined;
 
   const start = async () => {
-    server = await startMishards([...command, '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', '1000']);
-    client = new MilvusClient({ address: server.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
-    await client.connectPromise;
+    server = await startMishards([...command, ...onFreePorts(dir), '--seal-rows', '1000']);
+    client = await connectSdk(server.addresses.grpc!);
     return client;
   };
   const stop = async () => {

@@ -2,11 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MilvusClient } from '@zilliz/milvus2-sdk-node';
+import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { DataNodeClient } from '../harness/data-node-client.js';
 import { seedBucketed } from '../harness/bucketed.js';
 import { rank, rankingMismatch, score } from '../harness/reference.js';
-import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 
 /**
  * With FLAT, search results (ids and distances) equal a brute-force computation over the
@@ -24,9 +24,8 @@ let internal: DataNodeClient;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-exact-'));
-  writer = await startMishards(['writer', '--port', '0', '--metrics-port', '0', '--data-dir', dir, '--seal-rows', String(SEAL)]);
-  client = new MilvusClient({ address: writer.addresses.grpc!, timeout: 60_000, logLevel: 'error' });
-  await client.connectPromise;
+  writer = await startMishards(['writer', ...onFreePorts(dir), '--seal-rows', String(SEAL)]);
+  client = await connectSdk(writer.addresses.grpc!, 60_000);
   internal = new DataNodeClient(writer.addresses.grpc!);
 });
 

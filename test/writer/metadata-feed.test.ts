@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { decodeView, type CollectionView } from '../../meta/collection-view.js';
 import { MetadataFeedService } from '../../proto/data-node.js';
-import { startMishards, type MishardsProcess } from '../harness/mishards-process.js';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 
 /** The writer's metadata feed: a snapshot, then every change, in order, with rising versions. */
 let dir: string;
@@ -56,9 +56,8 @@ function watch(address: string) {
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-feed-'));
-  writer = await startMishards(['writer', '--port', '0', '--metrics-port', '0', '--data-dir', dir]);
-  client = new MilvusClient({ address: writer.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
-  await client.connectPromise;
+  writer = await startMishards(['writer', ...onFreePorts(dir)]);
+  client = await connectSdk(writer.addresses.grpc!);
 });
 
 afterAll(async () => {

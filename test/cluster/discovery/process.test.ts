@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { EtcdDiscovery } from '../../../cluster/etcd-discovery.js';
 import { nodeKey } from '../../../cluster/registry/schema.js';
-import { startMishards } from '../../harness/mishards-process.js';
+import { onFreePorts, startMishards } from '../../harness/mishards-process.js';
 import { checkHealth, membersWhen, memoryLogger, etcdForFile } from './helpers.js';
 
 /**
@@ -36,12 +36,7 @@ function startReader(group: string) {
     '2',
     '--group',
     group,
-    '--port',
-    '0',
-    '--metrics-port',
-    '0',
-    '--data-dir',
-    join(dir, group),
+    ...onFreePorts(join(dir, group)),
     '--meta',
     `sqlite:${join(dir, 'meta.sqlite')}`,
     '--storage',

@@ -2,10 +2,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { NodeRegistrationSchema, type NodeRegistration } from '../../../cluster/registry/schema.js';
 import { DataNodeClient } from '../../harness/data-node-client.js';
-import { startMishards, type MishardsProcess } from '../../harness/mishards-process.js';
+import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../../harness/mishards-process.js';
 import { checkHealth, etcdForFile } from './helpers.js';
 import { waitUntil } from '../../harness/wait.js';
 
@@ -30,17 +30,11 @@ beforeAll(async () => {
     prefix,
     '--readers',
     '2',
-    '--port',
-    '0',
-    '--metrics-port',
-    '0',
-    '--data-dir',
-    dir,
+    ...onFreePorts(dir),
     '--seal-rows',
     '50',
   ]);
-  client = new MilvusClient({ address: cluster.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
-  await client.connectPromise;
+  client = await connectSdk(cluster.addresses.grpc!);
 });
 
 afterAll(async () => {
@@ -121,26 +115,16 @@ it('serves create, insert, flush and search through the coordinator, with segmen
 });
 
 it('a coordinator given only --etcd finds the writer and the readers there', async () => {
-  const second = await startMishards([
-    'coordinator',
-    '--etcd',
-    inject('etcd').endpoint,
-    '--etcd-prefix',
-    prefix,
-    '--port',
-    '0',
-    '--metrics-port',
-    '0',
-  ]);
-  const other = new MilvusClient({ address: second.addresses.grpc!, timeout: 30_000, logLevel: 'error' });
+  const second = await startMishards(['coordinator', '--etcd', inject('etcd').endpoint, '--etcd-prefix', prefix, ...onFreePorts()]);
+  let other: MilvusClient | undefined;
   try {
-    await other.connectPromise;
+    other = await connectSdk(second.addresses.grpc!);
     const res = await other.search({ collection_name: 'etcd_flow', data: vec(42), limit: 1 });
     expect(res.status.error_code).toBe('Success');
     expect(res.results[0]!.id).toBe('42');
     expect((await registrations()).filter((n) => n.role === 'coordinator').length).toBe(2);
   } finally {
-    await other.closeConnection();
+    await other?.closeConnection();
     expect(await second.stop()).toBe(0);
   }
 });
