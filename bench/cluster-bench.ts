@@ -455,7 +455,10 @@ async function main(): Promise<void> {
   const dataNodeRows = [direct1, clusterWriter1, coord1, eventually1].flatMap((p) =>
     p.procs
       .filter((x) => x.metricsAddress)
-      .map((x) => [p.label, x.name, us(perSearch(p, x.name)), us(engineUs(p, x.name)), fmtInt(p.engine[x.name]?.count ?? 0)]),
+      .map((x) => {
+        const e = p.engine[x.name];
+        return [p.label, x.name, us(perSearch(p, x.name)), us(engineUs(p, x.name)), e ? fmtInt(e.count) : '-'];
+      }),
   );
   console.log(
     `\nData nodes, sequential paths, all rounds pooled (engine: ${ENGINE_HISTOGRAM} sum / count; '-' where a node does not export it):`,
@@ -504,7 +507,7 @@ async function main(): Promise<void> {
         dataNodeGoal(
           coord1,
           x,
-          `${x.name} (${segmentsOf.get(x.name) ?? 0} segments) in the cluster`,
+          `${x.name} (${segmentsOf.get(x.name) ?? 0} segment${segmentsOf.get(x.name) === 1 ? '' : 's'}) in the cluster`,
           leafBehindRelayUs,
           'a leaf behind the relay',
         ),
