@@ -1,8 +1,8 @@
 /**
  * A `mishards up --readers 3` cluster as the cluster benchmark drives it: started by the CLI,
  * loaded and searched through the official Milvus SDK pointed at the coordinator, with the
- * readers' holdings read over the internal data-node API and the processes' pids for CPU
- * accounting.
+ * readers' holdings read over the internal data-node API, and the processes' pids (CPU
+ * accounting) and data nodes' metrics addresses (engine time).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,9 +10,12 @@ import YAML from 'yaml';
 import { ConsistencyLevelEnum, DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { childPids, roleOf } from '../test/harness/child-processes.js';
 import { DataNodeClient } from '../test/harness/data-node-client.js';
+import { encodeQueryVectors } from '../milvus/placeholder.js';
+import { DataNodeService } from '../proto/data-node.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../test/harness/mishards-process.js';
 import type { Ids } from './node-measure.js';
 import { ok } from './bench-support.js';
+import { listeningPorts } from './listening-ports.js';
 
 const COLLECTION = 'bench';
 const CALL_TIMEOUT_MS = 600_000;
@@ -45,6 +48,14 @@ export interface ReaderHolding {
   name: string;
   group: string;
   segments: { id: number; rows: number; indexType: string }[];
+}
+
+/** A writer or reader of the cluster as a process. */
+export interface DataNodeProcess {
+  role: 'writer' | 'reader';
+  name: string;
+  pid: number;
+  metricsAddress: string;
 }
 
 export interface HnswParams {
@@ -113,6 +124,57 @@ export class BenchCluster {
 
   pidsOf(role: string): number[] {
     return this.pids.filter((p) => p.role === role).map((p) => p.pid);
+  }
+
+  /**
+   * The writer and the readers with their pids and metrics addresses. `up` reports only the
+   * coordinator's addresses: each member is the child listening on its gRPC port, and its
+   * metrics port is the other port that child listens on.
+   */
+  async dataNodes(): Promise<DataNodeProcess[]> {
+    const children = await Promise.all(
+      this.pids
+        .filter((p) => p.role === 'writer' || p.role === 'reader')
+        .map(async (p) => ({ pid: p.pid, ports: await listeningPorts(p.pid) })),
+    );
+    return this.members.map((m) => {
+      const host = m.address.slice(0, m.address.lastIndexOf(':'));
+      const grpcPort = Number(m.address.slice(host.length + 1));
+      const child = children.find((c) => c.ports.includes(grpcPort));
+      if (!child) throw new Error(`no process of the cluster listens on ${m.name}'s address ${m.address}`);
+      const others = child.ports.filter((port) => port !== grpcPort);
+      if (others.length !== 1)
+        throw new Error(`${m.name} (pid ${child.pid}) listens on ${others.length} ports besides gRPC, expected 1 (metrics)`);
+      return { role: m.role as DataNodeProcess['role'], name: m.name, pid: child.pid, metricsAddress: `${host}:${others[0]}` };
+    });
+  }
+
+  /**
+   * Bytes on the wire of a sub-request for `query` to one reader (its segments, top 10, every
+   * output field: what the coordinator sends for an SDK search with default output fields) and
+   * of the reader's partial answer.
+   */
+  async partialBytes(query: Float32Array): Promise<{ request: number; answer: number }> {
+    const holding = (await this.holdings()).find((h) => h.segments.length > 0);
+    if (!holding) throw new Error('no reader holds a segment');
+    const request = {
+      collection_name: COLLECTION,
+      segment_ids: holding.segments.map((s) => String(s.id)),
+      placeholder_group: encodeQueryVectors([query]),
+      topk: '10',
+      metric_type: 'L2',
+      params_json: '{}',
+      output_fields: ['*'],
+    };
+    const c = new DataNodeClient(this.members.find((m) => m.name === holding.name)!.address);
+    try {
+      const answer = await c.call('SearchSegments', request);
+      if (answer.status.code !== 0) throw new Error(`SearchSegments on ${holding.name} failed: ${answer.status.reason}`);
+      const method = DataNodeService.service.SearchSegments;
+      return { request: method.requestSerialize(request).length, answer: method.responseSerialize(answer).length };
+    } finally {
+      c.close();
+    }
   }
 
   /** The i-th SDK client of the coordinator (each has its own gRPC channel), created on first use. */
