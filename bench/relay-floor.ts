@@ -10,27 +10,8 @@
  * vectors). The difference between the two p50s is the floor under the coordinator's added
  * latency on this machine (figures in docs/coordinator.md, "Benchmarks").
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import * as grpc from '@grpc/grpc-js';
+import { callBare as call, connectBare as connect, type Party, serveBare as serve, startParty } from './bare-unary.js';
 import { serverCpuUs } from './node-measure.js';
-
-const identity = (b: Buffer) => b;
-const definition: grpc.ServiceDefinition = {
-  Echo: {
-    path: '/floor.Floor/Echo',
-    requestStream: false,
-    responseStream: false,
-    requestSerialize: identity,
-    requestDeserialize: identity,
-    responseSerialize: identity,
-    responseDeserialize: identity,
-  },
-};
-const Client = grpc.makeGenericClientConstructor(definition, 'Floor');
-type FloorClient = grpc.Client & {
-  Echo: (req: Buffer, options: grpc.CallOptions, cb: (e: grpc.ServiceError | null, res: Buffer) => void) => void;
-};
 
 const REQUEST_BYTES = 600;
 const ANSWER_BYTES = 5600;
@@ -39,38 +20,8 @@ const WARM_UP = 1000;
 const CALLS = 4000;
 const ROUNDS = 3;
 
-const connect = (port: number) => new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as FloorClient;
-const call = (c: FloorClient, req: Buffer) =>
-  new Promise<Buffer>((resolve, reject) => c.Echo(req, { deadline: Date.now() + 60_000 }, (e, res) => (e ? reject(e) : resolve(res))));
-
-function serve(handler: (req: Buffer) => Promise<Buffer>): Promise<number> {
-  const server = new grpc.Server();
-  server.addService(definition, {
-    Echo: (c: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
-      handler(c.request).then(
-        (res) => cb(null, res),
-        (e: Error) => cb(e),
-      );
-    },
-  });
-  return new Promise((resolve, reject) =>
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (e, port) => (e ? reject(e) : resolve(port))),
-  );
-}
-
-interface Party {
-  name: string;
-  child: ChildProcess;
-  port: number;
-}
-
-function start(name: string, args: string[]): Promise<Party> {
-  const child = fork(fileURLToPath(import.meta.url), args);
-  return new Promise((resolve, reject) => {
-    child.once('message', (port) => resolve({ name, child, port: port as number }));
-    child.once('exit', (code) => reject(new Error(`${name} exited with ${code}`)));
-  });
-}
+const start = (name: string, args: string[]) => startParty(name, import.meta.url, args);
+const startLeaf = (name: string) => startParty(name, new URL('./bare-leaf.ts', import.meta.url).href, [String(ANSWER_BYTES)]);
 
 async function measure(label: string, port: number, parties: Party[]): Promise<void> {
   const c = connect(port);
@@ -97,10 +48,7 @@ async function measure(label: string, port: number, parties: Party[]): Promise<v
 }
 
 const [role, ...ports] = process.argv.slice(2);
-if (role === 'leaf') {
-  const answer = Buffer.alloc(ANSWER_BYTES);
-  process.send!(await serve(async () => answer));
-} else if (role === 'relay') {
+if (role === 'relay') {
   const leaves = ports.map((p) => connect(Number(p)));
   const answer = Buffer.alloc(ANSWER_BYTES);
   process.send!(
@@ -110,7 +58,7 @@ if (role === 'leaf') {
     }),
   );
 } else {
-  const leaves = await Promise.all(Array.from({ length: LEAVES }, (_, i) => start(`leaf${i + 1}`, ['leaf'])));
+  const leaves = await Promise.all(Array.from({ length: LEAVES }, (_, i) => startLeaf(`leaf${i + 1}`)));
   const relay = await start('relay', ['relay', ...leaves.map((l) => String(l.port))]);
   try {
     for (let r = 0; r < ROUNDS; r++) {
