@@ -26,13 +26,19 @@ const definition: grpc.ServiceDefinition = {
   },
 };
 const Client = grpc.makeGenericClientConstructor(definition, 'Floor');
-type FloorClient = grpc.Client & {
+export type FloorClient = grpc.Client & {
   Echo: (req: Buffer, options: grpc.CallOptions, cb: (e: grpc.ServiceError | null, res: Buffer) => void) => void;
 };
 
 const CALL_TIMEOUT_MS = 60_000;
+/** Room for the 0.5 MB insert batches of the insert floor (grpc-js accepts 4 MB by default). */
+const MAX_MESSAGE_BYTES = 64 << 20;
 
-export const connect = (port: number) => new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure()) as unknown as FloorClient;
+export const connect = (port: number) =>
+  new Client(`127.0.0.1:${port}`, grpc.credentials.createInsecure(), {
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+  }) as unknown as FloorClient;
 
 export const call = (c: FloorClient, req: Buffer) =>
   new Promise<Buffer>((resolve, reject) =>
@@ -41,7 +47,7 @@ export const call = (c: FloorClient, req: Buffer) =>
 
 /** A server on a free loopback port answering every call with `handler`; resolves with the port. */
 export function serve(handler: (req: Buffer) => Promise<Buffer>): Promise<number> {
-  const server = new grpc.Server();
+  const server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES });
   server.addService(definition, {
     Echo: (c: grpc.ServerUnaryCall<Buffer, Buffer>, cb: grpc.sendUnaryData<Buffer>) => {
       handler(c.request).then(
@@ -55,7 +61,8 @@ export function serve(handler: (req: Buffer) => Promise<Buffer>): Promise<number
   );
 }
 
-interface Started {
+/** A forked party of a floor benchmark. */
+export interface FloorParty {
   name: string;
   pid: number;
   child: ChildProcess;
@@ -64,7 +71,8 @@ interface Started {
 
 const PARTY = fileURLToPath(new URL('./floor-party.ts', import.meta.url));
 
-function start(name: string, args: string[]): Promise<Started> {
+/** Forks a floor party (bench/floor-party.ts) with `args`; resolves once it serves. */
+export function startParty(name: string, args: string[]): Promise<FloorParty> {
   const child = fork(PARTY, args);
   return new Promise((resolve, reject) => {
     child.once('message', (port) => resolve({ name, child, pid: child.pid!, port: port as number }));
@@ -78,8 +86,8 @@ export class GrpcFloor {
   private readonly request: Buffer;
 
   private constructor(
-    readonly leaves: Started[],
-    readonly relay: Started,
+    readonly leaves: FloorParty[],
+    readonly relay: FloorParty,
     requestBytes: number,
   ) {
     this.leafClient = connect(leaves[0]!.port);
@@ -90,9 +98,9 @@ export class GrpcFloor {
   /** `leaves` leaves answering `answerBytes`, and a relay fanning every call out to all of them. */
   static async start(opts: { leaves: number; requestBytes: number; answerBytes: number }): Promise<GrpcFloor> {
     const leaves = await Promise.all(
-      Array.from({ length: opts.leaves }, (_, i) => start(`leaf${i + 1}`, ['leaf', String(opts.answerBytes)])),
+      Array.from({ length: opts.leaves }, (_, i) => startParty(`leaf${i + 1}`, ['leaf', String(opts.answerBytes)])),
     );
-    const relay = await start('relay', ['relay', String(opts.answerBytes), ...leaves.map((l) => String(l.port))]).catch((e) => {
+    const relay = await startParty('relay', ['relay', String(opts.answerBytes), ...leaves.map((l) => String(l.port))]).catch((e) => {
       for (const l of leaves) l.child.kill();
       throw e;
     });

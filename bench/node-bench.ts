@@ -2,7 +2,9 @@
  * `npm run bench:node`: the data-node benchmark of issue 2 (method in docs/data-nodes.md,
  * "Benchmarks").
  *
- *   1. inserts through the Milvus SDK into `mishards writer` started by the CLI;
+ *   1. inserts through the Milvus SDK into `mishards writer` started by the CLI, with the
+ *      writer's CPU per row against the floor: a bare grpc-js unary server receiving the same
+ *      request bytes (bench/insert-floor.ts);
  *   2. time from the end of inserts to Flush + every row in an indexed sealed segment;
  *   3. search QPS, p50/p99 and recall@10 for HNSW and FLAT: (a) engine level, in this
  *      process on one thread, with an `ef` sweep; (b) end to end through the SDK;
@@ -21,6 +23,7 @@ import { EngineBench } from './node-engine.js';
 import { LanceBench, type LanceParams } from './node-lancedb.js';
 import { FIGURE_HEADERS, figureCells, fmtInt, loadNote, machineNote, table, timeQueries, type SearchFigures } from './node-measure.js';
 import { BenchWriter } from './node-writer.js';
+import { InsertFloor, sdkInsertRequest } from './insert-floor.js';
 import { cleanupOnExit, envInt, runBench } from './bench-support.js';
 
 const ONE_MILLION = process.env.BENCH_1M === '1' || process.argv.includes('--1m');
@@ -39,8 +42,12 @@ const LANCE_EFS = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256];
 const TARGET_RECALL = 0.95;
 /** Each HNSW measurement repeats passes over the queries for at least this long. */
 const MIN_MS = 2000;
+/** Calls of the bare floor per measurement: enough 10 ms CPU ticks for a steady figure. */
+const FLOOR_CALLS = 300;
 const GOALS = {
   insertRowsPerSec: 50_000,
+  /** The writer's CPU per inserted row, at most this multiple of the bare unary floor's. */
+  insertCpuVsFloor: 4,
   oneThreadQps: ROWS === 100_000 ? 10_000 : ROWS === 1_000_000 ? 2_000 : undefined,
 };
 
@@ -100,6 +107,12 @@ async function main(): Promise<void> {
   section(
     `1. Insert through the Milvus SDK into \`mishards writer\` (CLI, --seal-rows ${ROWS}); the WAL is synced before every acknowledgement`,
   );
+  // The floor is measured before and after the inserts, so that both see the same load.
+  const floor = await InsertFloor.start(BATCH);
+  const stopFloor = defer(() => floor.stop());
+  const floorRows = Math.min(BATCH, ROWS);
+  const floorRequest = sdkInsertRequest('bench', vectors, DIM, 0, floorRows);
+  const floorCallUs = [await floor.cpuUsPerCall(floorRequest, FLOOR_CALLS, INSERT_IN_FLIGHT)];
   const writer = await BenchWriter.start({ dir: join(dir, 'writer'), rows: ROWS, dim: DIM, sealRows: ROWS, hnsw: HNSW });
   const stopWriter = defer(() => writer.stop());
   await writer.createCollection();
@@ -125,6 +138,19 @@ async function main(): Promise<void> {
   console.log(
     `the writer spent ${(insert.writerCpuUs / ROWS).toFixed(1)} us of CPU per row: ` +
       `${fmtInt(1e6 / (insert.writerCpuUs / ROWS))} rows/s per core if the SDK ran elsewhere`,
+  );
+  floorCallUs.push(await floor.cpuUsPerCall(floorRequest, FLOOR_CALLS, INSERT_IN_FLIGHT));
+  await stopFloor();
+  const floorRowUs = floorCallUs.map((us) => us / floorRows);
+  const floorUsPerRow = (floorRowUs[0]! + floorRowUs[1]!) / 2;
+  const insertVsFloor = insert.writerCpuUs / ROWS / floorUsPerRow;
+  console.log(
+    `floor: a bare grpc-js unary server (own process) receiving the same ${fmtInt(floorRequest.length)}-byte ${floorRows}-row request ` +
+      `as the SDK encodes it, ${INSERT_IN_FLIGHT} in flight: ${floorUsPerRow.toFixed(2)} us of CPU per row ` +
+      `(before the inserts ${floorRowUs[0]!.toFixed(2)}, after ${floorRowUs[1]!.toFixed(2)})`,
+  );
+  console.log(
+    `writer / floor CPU per row: ${insertVsFloor.toFixed(1)}x (goal <= ${GOALS.insertCpuVsFloor}x): ${verdict(insertVsFloor <= GOALS.insertCpuVsFloor)}`,
   );
 
   // 2. Sealed and indexed.
@@ -245,6 +271,11 @@ async function main(): Promise<void> {
       `insert >= ${fmtInt(GOALS.insertRowsPerSec)} rows/s (SDK, batches of ${BATCH})`,
       fmtInt(insertRate),
       verdict(insertRate >= GOALS.insertRowsPerSec),
+    ],
+    [
+      `writer CPU per inserted row <= ${GOALS.insertCpuVsFloor}x a bare unary server's on the same bytes (WAL synced per ack)`,
+      `${(insert.writerCpuUs / ROWS).toFixed(1)} vs ${floorUsPerRow.toFixed(2)} us/row = ${insertVsFloor.toFixed(1)}x`,
+      verdict(insertVsFloor <= GOALS.insertCpuVsFloor),
     ],
     [
       GOALS.oneThreadQps

@@ -2,6 +2,7 @@ import type { Column } from '../core/columns.js';
 import { DataType, DYNAMIC_FIELD, type CollectionSchema, type FieldSchema } from '../core/schema.js';
 import type { FieldData__Output } from '../proto/generated/milvus/proto/schema/FieldData.js';
 import type { ScalarField__Output } from '../proto/generated/milvus/proto/schema/ScalarField.js';
+import type { VectorField__Output } from '../proto/generated/milvus/proto/schema/VectorField.js';
 import { dataTypeName, parseDataType } from './schema-codec.js';
 import { invalidParameter, fieldNotFound, MilvusError, Code } from './status.js';
 
@@ -19,12 +20,40 @@ const INT_RANGES: Partial<Record<DataType, [number, number]>> = {
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+/**
+ * FieldData as the writer receives it: the generic decoding (FieldData__Output), or the
+ * Insert/Upsert decoder of milvus/insert-request.ts, which hands a float vector payload over
+ * as a Float32Array and int64 values as a BigInt64Array.
+ */
+export type IncomingFieldData = Omit<FieldData__Output, 'scalars' | 'vectors'> & {
+  scalars?: (Omit<ScalarField__Output, 'long_data'> & { long_data?: { data: string[] | BigInt64Array } | null }) | null;
+  vectors?: (Omit<VectorField__Output, 'float_vector'> & { float_vector?: { data: number[] | Float32Array } | null }) | null;
+};
+type IncomingScalars = IncomingFieldData['scalars'];
+
 const utf8Length = (s: string) => Buffer.byteLength(s, 'utf8');
 
 /** The values of a ScalarField (a column, or one row of an Array column): its one data member. */
-function scalarValues(s: ScalarField__Output | null | undefined): unknown[] {
+function scalarValues(s: IncomingScalars): unknown[] {
   const key = s?.data;
-  return key ? (s[key]?.data ?? []) : [];
+  const values = key ? s[key]?.data : undefined;
+  if (!values) return [];
+  return Array.isArray(values) ? values : Array.from(values);
+}
+
+/**
+ * Int64 values the decoder already read into a BigInt64Array, when they form the column as
+ * they are: one value per row of a field that is not nullable. Otherwise the general path
+ * below handles them (as bigints).
+ */
+function int64Column(fd: IncomingFieldData, field: FieldSchema, rows: number): Column | undefined {
+  const values = fd.scalars?.long_data?.data;
+  if (!(values instanceof BigInt64Array) || field.dataType !== DataType.Int64 || field.nullable || fd.valid_data.length > 0)
+    return undefined;
+  if (values.length !== rows) {
+    throw invalidParameter(`the num_rows (${rows}) of field ${field.name} is not equal to passed num_rows (${values.length})`);
+  }
+  return { type: DataType.Int64, values };
 }
 
 /** Expands nullable payloads: clients send either one slot per row or only the valid rows. */
@@ -199,7 +228,7 @@ function buildColumn(field: FieldSchema, values: (unknown | null)[], rows: numbe
 
 const withValid = (c: Column, valid: Uint8Array | undefined): Column => (valid ? { ...c, valid } : c);
 
-function decodeVector(fd: FieldData__Output, field: FieldSchema, rows: number): Column {
+function decodeVector(fd: IncomingFieldData, field: FieldSchema, rows: number): Column {
   const dim = field.dim!;
   const v = fd.vectors;
   if (v?.data !== 'float_vector') {
@@ -221,7 +250,8 @@ function decodeVector(fd: FieldData__Output, field: FieldSchema, rows: number): 
       `the num_rows (${rows}) of field data(${field.name}) is not equal to the number of vectors (${(data?.length ?? 0) / dim}) of dim ${dim}`,
     );
   }
-  const out = new Float32Array(data);
+  // The Insert decoder's array is already a copy of our own; the generic decoding's numbers are not.
+  const out = data instanceof Float32Array ? data : new Float32Array(data);
   for (let i = 0; i < out.length; i++) {
     if (!Number.isFinite(out[i]!)) {
       throw invalidParameter(`float vector field ${field.name} row ${Math.floor(i / dim)} contains NaN or Inf`);
@@ -230,7 +260,7 @@ function decodeVector(fd: FieldData__Output, field: FieldSchema, rows: number): 
   return { type: DataType.FloatVector, dim, values: out };
 }
 
-function payloadRowCount(fd: FieldData__Output): number {
+function payloadRowCount(fd: IncomingFieldData): number {
   if (fd.vectors) {
     const dim = Number(fd.vectors.dim) || 1;
     return (fd.vectors.float_vector?.data?.length ?? 0) / dim;
@@ -249,9 +279,9 @@ export interface DecodedRows {
  * Decodes the `fields_data` of Insert or Upsert into validated columns. `pkProvided` says
  * whether the primary key must be present (upsert, or a key without autoID) or absent.
  */
-export function decodeFieldsData(schema: CollectionSchema, fieldsData: FieldData__Output[], numRows: number | undefined): DecodedRows {
+export function decodeFieldsData(schema: CollectionSchema, fieldsData: IncomingFieldData[], numRows: number | undefined): DecodedRows {
   if (!fieldsData || fieldsData.length === 0) throw invalidParameter('no data in the insert request: fields_data is empty');
-  const byName = new Map<string, FieldData__Output>();
+  const byName = new Map<string, IncomingFieldData>();
   for (const fd of fieldsData) {
     const name = fd.field_name;
     if (byName.has(name)) throw invalidParameter(`duplicated field ${name} in fields_data`);
@@ -296,6 +326,11 @@ export function decodeFieldsData(schema: CollectionSchema, fieldsData: FieldData
       if (fd.scalars?.data && fd.scalars.data !== expectKey) {
         throw invalidParameter(`primary key ${field.name} is ${dataTypeName(field.dataType)}, but ${fd.scalars.data} values were sent`);
       }
+    }
+    const int64 = int64Column(fd, field, rows);
+    if (int64) {
+      columns.set(field.name, int64);
+      continue;
     }
     const values = expandNullable(scalarValues(fd.scalars), fd.valid_data, rows, field.name);
     if (values.length !== rows) {

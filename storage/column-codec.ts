@@ -37,15 +37,26 @@ function bigintSafeJson(values: unknown[]): string {
   return JSON.stringify(values, (_k, v) => (typeof v === 'bigint' ? v.toString() : v));
 }
 
-export function encodeColumns(rows: number, columns: Map<string, Column>): Buffer {
+/**
+ * The encoding as a list of chunks to be written one after the other: typed columns are views
+ * of their arrays, not copies (the write-ahead log writes them straight from the request's
+ * columns). The arrays must stay unchanged until the chunks are written.
+ */
+export function encodeColumnChunks(rows: number, columns: Map<string, Column>): Uint8Array[] {
   const bodies: Uint8Array[] = [];
   const headers: ColumnHeader[] = [];
   let offset = 0;
+  let crc = 0;
   const push = (bytes: Uint8Array) => {
     const at = offset;
     bodies.push(bytes);
+    crc = crc32(bytes, crc);
     const padded = align8(bytes.length);
-    if (padded > bytes.length) bodies.push(new Uint8Array(padded - bytes.length));
+    if (padded > bytes.length) {
+      const padding = new Uint8Array(padded - bytes.length);
+      bodies.push(padding);
+      crc = crc32(padding, crc);
+    }
     offset += padded;
     return at;
   };
@@ -59,14 +70,17 @@ export function encodeColumns(rows: number, columns: Map<string, Column>): Buffe
     if (col.valid) h.validOffset = push(col.valid);
     headers.push(h);
   }
-  const body = Buffer.concat(bodies);
-  const header: Header = { rows, crc: crc32(body), columns: headers };
+  const header: Header = { rows, crc, columns: headers };
   const headerBytes = Buffer.from(JSON.stringify(header), 'utf8');
   const prefix = Buffer.alloc(align8(8 + headerBytes.length));
   prefix.write(MAGIC, 0, 'latin1');
   prefix.writeUInt32LE(headerBytes.length, 4);
   headerBytes.copy(prefix, 8);
-  return Buffer.concat([prefix, body]);
+  return [prefix, ...bodies];
+}
+
+export function encodeColumns(rows: number, columns: Map<string, Column>): Buffer {
+  return Buffer.concat(encodeColumnChunks(rows, columns));
 }
 
 export class ColumnCodecError extends Error {}

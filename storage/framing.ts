@@ -8,10 +8,20 @@ import { crc32 } from 'node:zlib';
 const HEADER = 8;
 
 export function frame(payload: Uint8Array): Buffer {
-  const out = Buffer.allocUnsafe(HEADER + payload.length);
-  out.writeUInt32LE(payload.length, 0);
-  out.writeUInt32LE(crc32(payload), 4);
-  out.set(payload, HEADER);
+  return Buffer.concat([frameHeader([payload]), payload]);
+}
+
+/** The header of a frame whose payload is `chunks` written one after the other. */
+export function frameHeader(chunks: Uint8Array[]): Buffer {
+  let length = 0;
+  let crc = 0;
+  for (const c of chunks) {
+    length += c.length;
+    crc = crc32(c, crc);
+  }
+  const out = Buffer.allocUnsafe(HEADER);
+  out.writeUInt32LE(length, 0);
+  out.writeUInt32LE(crc, 4);
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
-import { frame, readFrames } from './framing.js';
+import { frameHeader, readFrames } from './framing.js';
 
 /**
  * The write-ahead log of the writable node. Every mutation is appended and the file is
@@ -20,7 +20,8 @@ export interface WalRecord {
 
 interface Pending {
   lsn: number;
-  bytes: Buffer;
+  /** The framed record, in order: written with one writev, never copied together. */
+  chunks: Uint8Array[];
   resolve: () => void;
   reject: (e: Error) => void;
 }
@@ -94,16 +95,17 @@ export class WriteAheadLog {
 
   /**
    * Appends a record, assigning it the next LSN synchronously (so LSN order is call order),
-   * and resolves once it is durable.
+   * and resolves once it is durable. The payload may be given as chunks (written in order,
+   * not copied): they must stay unchanged until the promise settles.
    */
-  append(payload: Uint8Array): { lsn: number; durable: Promise<void> } {
+  append(payload: Uint8Array | Uint8Array[]): { lsn: number; durable: Promise<void> } {
     if (this.failed) return { lsn: -1, durable: Promise.reject(this.failed) };
     const lsn = this.nextLsn++;
-    const body = Buffer.allocUnsafe(8 + payload.length);
-    body.writeDoubleLE(lsn, 0);
-    body.set(payload, 8);
+    const stamp = Buffer.allocUnsafe(8);
+    stamp.writeDoubleLE(lsn, 0);
+    const body = [stamp, ...(Array.isArray(payload) ? payload : [payload])];
     const durable = new Promise<void>((resolve, reject) => {
-      this.queue.push({ lsn, bytes: frame(body), resolve, reject });
+      this.queue.push({ lsn, chunks: [frameHeader(body), ...body], resolve, reject });
     });
     this.kick();
     return { lsn, durable };
@@ -123,10 +125,12 @@ export class WriteAheadLog {
       this.queue = [];
       try {
         if (this.failed) throw this.failed;
-        const bytes = Buffer.concat(batch.map((p) => p.bytes));
-        await this.handle!.write(bytes);
+        const chunks = batch.flatMap((p) => p.chunks);
+        const length = chunks.reduce((n, c) => n + c.length, 0);
+        const { bytesWritten } = await this.handle!.writev(chunks);
+        if (bytesWritten !== length) throw new Error(`short write: ${bytesWritten} of ${length} bytes`);
         await this.handle!.datasync();
-        this.fileSize += bytes.length;
+        this.fileSize += length;
         for (const p of batch) p.resolve();
         if (this.fileSize >= this.rotateBytes) await this.startFile(batch[batch.length - 1]!.lsn + 1);
       } catch (e) {

@@ -1,5 +1,5 @@
 import type { Column, PrimaryKey } from '../../core/columns.js';
-import { decodeColumns, encodeColumns } from '../../storage/column-codec.js';
+import { decodeColumns, encodeColumnChunks } from '../../storage/column-codec.js';
 
 /**
  * The write-ahead-log record of one acknowledged mutation: deletes of primary keys and/or
@@ -24,7 +24,11 @@ interface Header {
   n?: number;
 }
 
-export function encodeMutation(m: Mutation): Buffer {
+/**
+ * The record as chunks to be written in order (storage/column-codec.ts encodeColumnChunks):
+ * the inserted columns' arrays are referenced, not copied.
+ */
+export function encodeMutation(m: Mutation): Uint8Array[] {
   const header: Header = { c: m.collectionId, p: m.partitionId };
   if (m.deletes) header.d = m.deletes.map((k) => (typeof k === 'bigint' ? { i: k.toString() } : k));
   if (m.deletePartitions) header.dp = m.deletePartitions;
@@ -32,7 +36,7 @@ export function encodeMutation(m: Mutation): Buffer {
   const h = Buffer.from(JSON.stringify(header), 'utf8');
   const len = Buffer.alloc(4);
   len.writeUInt32LE(h.length);
-  return Buffer.concat(m.insert ? [len, h, encodeColumns(m.insert.rows, m.insert.columns)] : [len, h]);
+  return m.insert ? [len, h, ...encodeColumnChunks(m.insert.rows, m.insert.columns)] : [len, h];
 }
 
 export function decodeMutation(buf: Buffer): Mutation {

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
-import { MilvusService } from '../../milvus/proto.js';
+import { writerServiceDefinition } from '../../milvus/insert-request.js';
 import { milvusServiceImplementation } from '../../milvus/service.js';
 import { DataNodeService, MetadataFeedService } from '../../proto/data-node.js';
 import { MetricsServer } from '../../runtime/metrics-server.js';
@@ -63,7 +63,7 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
     port: opts.port,
     metricsPort: opts.metricsPort,
     services: [
-      [MilvusService.service, milvusServiceImplementation(writerMilvusHandlers(writer, { address: () => address, meter }), hooks)],
+      [writerServiceDefinition(), milvusServiceImplementation(writerMilvusHandlers(writer, { address: () => address, meter }), hooks)],
       [DataNodeService.service, dataNodeImplementation(writerSegmentSource(writer), engine, meter, log, rpc)],
       [MetadataFeedService.service, metadataFeedImplementation(writer)],
     ],

@@ -1,10 +1,10 @@
-import { appendFileSync, mkdtempSync, readdirSync, rmSync, statSync, truncateSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WriteAheadLog } from '../../storage/wal.js';
 import { DataType } from '../../core/schema.js';
-import { ColumnCodecError, decodeColumns, encodeColumns } from '../../storage/column-codec.js';
+import { ColumnCodecError, decodeColumns, encodeColumnChunks, encodeColumns } from '../../storage/column-codec.js';
 
 const dirs: string[] = [];
 const fresh = () => {
@@ -30,6 +30,22 @@ describe('write-ahead log', () => {
     const again = await WriteAheadLog.open(dir);
     expect(again.records.map((r) => r.payload.toString())).toEqual(Array.from({ length: 200 }, (_, i) => `record-${i}`));
     expect(again.wal.append(payload(200)).lsn).toBe(201);
+    await again.wal.close();
+  });
+
+  it('writes a record given as chunks as one frame, the same bytes as the joined payload', async () => {
+    const chunked = fresh();
+    const joined = fresh();
+    const parts = [Buffer.from('head-'), new Uint8Array(0), Buffer.from('middle-'), Buffer.from('tail')];
+    const a = await WriteAheadLog.open(chunked);
+    const b = await WriteAheadLog.open(joined);
+    await Promise.all([a.wal.append(parts).durable, a.wal.append(payload(2)).durable]);
+    await Promise.all([b.wal.append(Buffer.concat(parts)).durable, b.wal.append(payload(2)).durable]);
+    await Promise.all([a.wal.close(), b.wal.close()]);
+    const log = (dir: string) => readFileSync(join(dir, readdirSync(dir).find((n) => n.endsWith('.log'))!));
+    expect(log(chunked)).toEqual(log(joined));
+    const again = await WriteAheadLog.open(chunked);
+    expect(again.records.map((r) => r.payload.toString())).toEqual(['head-middle-tail', 'record-2']);
     await again.wal.close();
   });
 
@@ -107,6 +123,13 @@ describe('column codec', () => {
     const decoded = decodeColumns(encodeColumns(3, columns), 'test');
     expect(decoded.rows).toBe(3);
     expect(decoded.columns).toEqual(columns);
+  });
+
+  it('gives the same bytes as chunks, the typed columns as views of their arrays', () => {
+    const chunks = encodeColumnChunks(3, columns);
+    expect(Buffer.concat(chunks)).toEqual(encodeColumns(3, columns));
+    const vector = columns.get('v')!.values as Float32Array;
+    expect(chunks.some((c) => c.buffer === vector.buffer)).toBe(true);
   });
 
   it('detects corruption and names the source', () => {

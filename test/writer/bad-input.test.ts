@@ -104,6 +104,19 @@ describe('the writer rejects bad input with a clear Milvus status and changes no
     ],
     ['a string over max_length', [ids([3]), vectors([[1, 0, 0, 0]]), label(['much too long'])], /exceeds max length/],
     ['a missing required field', [ids([3]), vectors([[1, 0, 0, 0]])], /missed the field `label`/],
+    ['more keys than rows', [ids([3, 4]), vectors([[1, 0, 0, 0]]), label(['x'])], /num_rows \(1\) of field id .*\(2\)/],
+    [
+      'more vectors than rows',
+      [
+        ids([3]),
+        vectors([
+          [1, 0, 0, 0],
+          [0, 1, 0, 0],
+        ]),
+        label(['x']),
+      ],
+      /num_rows \(1\) of field data\(v\) is not equal to the number of vectors \(2\)/,
+    ],
   ])('insert with %s', async (_what, fieldsData, reason) => {
     const res = await raw.call('Insert', { collection_name: C, num_rows: 1, fields_data: fieldsData });
     expectError(res.status, reason);

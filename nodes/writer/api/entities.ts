@@ -1,6 +1,6 @@
 import type { PrimaryKey } from '../../../core/columns.js';
 import { primaryField } from '../../../core/schema.js';
-import { decodeFieldsData } from '../../../milvus/field-data.js';
+import { decodeFieldsData, type IncomingFieldData } from '../../../milvus/field-data.js';
 import type { MilvusRequest, MilvusResponse } from '../../../milvus/methods.js';
 import { encodeIds } from '../../../milvus/results.js';
 import { compileRequestFilter, partitionScope } from '../../../milvus/search-request.js';
@@ -8,10 +8,13 @@ import { invalidParameter, partitionNotFound } from '../../../milvus/status.js';
 import { DEFAULT_PARTITION } from '../writer.js';
 import type { Handlers, WriterApi } from './context.js';
 
+/** Insert and Upsert as the writer's service definition decodes them (milvus/insert-request.ts). */
+type IncomingInsert = Omit<MilvusRequest<'Insert' | 'Upsert'>, 'fields_data'> & { fields_data: IncomingFieldData[] };
+
 /** Entities: insert, upsert and delete, each acknowledged once durable and applied. */
 export function entityHandlers(api: WriterApi): Handlers<'Insert' | 'Upsert' | 'Delete'> {
   const { writer } = api;
-  const insertOrUpsert = async (req: MilvusRequest<'Insert' | 'Upsert'>, upsert: boolean): Promise<MilvusResponse<'Insert'>> => {
+  const insertOrUpsert = async (req: IncomingInsert, upsert: boolean): Promise<MilvusResponse<'Insert'>> => {
     const c = api.collection(req.collection_name);
     const partitionName = req.partition_name || DEFAULT_PARTITION;
     const partition = c.partitions.get(partitionName);
