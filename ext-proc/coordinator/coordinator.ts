@@ -14,6 +14,7 @@ import {
   type QueryFields,
   type SearchFields,
 } from '../../milvus/search-request.js';
+import type { PartialView } from '../../milvus/partial-result.js';
 import type { ResultFieldData } from '../../milvus/result-fields.js';
 import { searchResultData } from '../../milvus/search-results.js';
 import { collectionNotFound, MilvusError } from '../../milvus/status.js';
@@ -36,7 +37,6 @@ import {
   pickedRows,
   pickKey,
   pickScore,
-  type PartialResult,
   type SegmentMethod,
 } from './merge.js';
 import { WRITER_SET, type CallContext, type Fanout, type ReplicaSet } from './fanout.js';
@@ -350,7 +350,7 @@ export class Coordinator {
         const intKeys = hasIntKeys(schema);
         const runs = responses.map((r) => decodePartials(r, intKeys));
         // All partials of all sub-searches in one array, so picks can point into any of them.
-        const all: PartialResult[] = runs.flat();
+        const all: PartialView[] = runs.flat();
         let base = 0;
         const perSub = runs.map((partials, i) => {
           const offset = base;

@@ -22,14 +22,11 @@ import { largerIsBetter } from '../../search/hits.js';
  * as typed arrays over the received bytes, and only the picked rows are copied into the reply.
  */
 
-/** A node's partial answer as the merge reads it. */
-export type PartialResult = PartialView;
-
 /** The data-node methods a search or query is scattered over; each answers a partial result. */
 export type SegmentMethod = 'SearchSegments' | 'QuerySegments';
 
 /** SearchSegments and QuerySegments answers as partial results; `intKeys` for Int64 primary keys. */
-export function decodePartials(responses: DataNodeClientReply<SegmentMethod>[], intKeys: boolean): PartialResult[] {
+export function decodePartials(responses: DataNodeClientReply<SegmentMethod>[], intKeys: boolean): PartialView[] {
   return responses.map((r) => readPartial(r.partial, intKeys));
 }
 
@@ -47,14 +44,14 @@ interface Cursor {
 }
 
 /** Offsets of each query's first hit within a partial's rows. */
-function queryStarts(p: PartialResult, nq: number): number[] {
+function queryStarts(p: PartialView, nq: number): number[] {
   const starts = new Array<number>(nq + 1).fill(0);
   for (let q = 0; q < nq; q++) starts[q + 1] = starts[q]! + (p.topks[q] ?? 0);
   return starts;
 }
 
 /** A row's primary key: a bigint for Int64 keys, the text for VarChar keys. */
-const keyAt = (p: PartialResult, row: number): bigint | string => p.keys[row]!;
+const keyAt = (p: PartialView, row: number): bigint | string => p.keys[row]!;
 
 class CursorHeap {
   private readonly items: Cursor[] = [];
@@ -99,7 +96,7 @@ class CursorHeap {
   }
 }
 
-export function mergeSearchResults(partials: PartialResult[], nq: number, topk: number, offset: number, metric: MetricType): Pick[][] {
+export function mergeSearchResults(partials: PartialView[], nq: number, topk: number, offset: number, metric: MetricType): Pick[][] {
   const larger = largerIsBetter(metric);
   // Ties broken by partial index, then position, so the merge is deterministic.
   const before = (a: Cursor, b: Cursor) =>
@@ -143,7 +140,7 @@ export function mergeSearchResults(partials: PartialResult[], nq: number, topk: 
 }
 
 /** Query rows of all partials ordered by primary key, one per key (its newest write). */
-export function mergeQueryRows(partials: PartialResult[]): Pick[] {
+export function mergeQueryRows(partials: PartialView[]): Pick[] {
   const chosen = new Map<bigint | string, Pick & { ts: number; key: bigint | string }>();
   partials.forEach((p, i) => {
     for (let row = 0; row < p.keys.length; row++) {
@@ -163,9 +160,9 @@ const mismatch = (field: string) => new Error(`partial answers disagree on the e
 function gatherFixedRows(columns: (ColumnView | undefined)[], picks: Pick[], rowBytes: number, field: string): ArrayBuffer {
   const out = new Uint8Array(picks.length * rowBytes);
   picks.forEach((pick, i) => {
-    const fixed = columns[pick.partial]?.fixed;
-    if (!fixed) throw mismatch(field);
-    fixed.copy(out, i * rowBytes, pick.row * rowBytes, (pick.row + 1) * rowBytes);
+    const column = columns[pick.partial];
+    if (!column?.fixed || column.rowBytes !== rowBytes) throw mismatch(field);
+    column.fixed.copy(out, i * rowBytes, pick.row * rowBytes, (pick.row + 1) * rowBytes);
   });
   return out.buffer;
 }
@@ -230,7 +227,7 @@ function fieldDataField(
  * Output columns for the picked rows, gathered from the partials' columns (every partial
  * carries the same fields, in the same order, since all got the same request).
  */
-export function gatherFieldsData(partials: PartialResult[], picks: Pick[]): ResultFieldData[] {
+export function gatherFieldsData(partials: PartialView[], picks: Pick[]): ResultFieldData[] {
   const template = partials.find((p) => p.columns.length)?.columns ?? [];
   return template.map((tpl, f) => {
     const columns = partials.map((p) => p.columns[f]);
@@ -248,18 +245,18 @@ export function gatherFieldsData(partials: PartialResult[], picks: Pick[]): Resu
 }
 
 /** Ids message for picked rows. */
-export function gatherIds(partials: PartialResult[], picks: Pick[], intKeys: boolean): IDs__Output {
+export function gatherIds(partials: PartialView[], picks: Pick[], intKeys: boolean): IDs__Output {
   const keys = picks.map((p) => keyAt(partials[p.partial]!, p.row));
   return intKeys ? { int_id: { data: keys.map(String) } } : { str_id: { data: keys as string[] } };
 }
 
 /** A picked row's primary key, as a bigint for Int64 keys. */
-export function pickKey(partials: PartialResult[], pick: Pick): bigint | string {
+export function pickKey(partials: PartialView[], pick: Pick): bigint | string {
   return keyAt(partials[pick.partial]!, pick.row);
 }
 
 /** A picked row's score, as the node that found it scored it. */
-export function pickScore(partials: PartialResult[], pick: Pick): number {
+export function pickScore(partials: PartialView[], pick: Pick): number {
   const score = partials[pick.partial]!.scores[pick.row];
   if (score === undefined) throw new Error(`merge picked row ${pick.row} beyond the scores of partial ${pick.partial}`);
   return score;
@@ -267,7 +264,7 @@ export function pickScore(partials: PartialResult[], pick: Pick): number {
 
 /** The wire columns of picked rows, scored by their own scores unless others (fused ones) are given. */
 export function pickedRows(
-  partials: PartialResult[],
+  partials: PartialView[],
   picks: Pick[],
   topks: number[],
   intKeys: boolean,

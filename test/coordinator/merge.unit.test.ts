@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DataType, type FieldSchema } from '../../core/schema.js';
 import type { MetricType } from '../../engine/engine.js';
-import { encodePartial, readPartial } from '../../milvus/partial-result.js';
+import { encodePartial, readPartial, type PartialView } from '../../milvus/partial-result.js';
 import { DataNodeService } from '../../proto/data-node.js';
 import type { Segment } from '../../segment/segment.js';
-import {
-  gatherFieldsData,
-  gatherIds,
-  mergeQueryRows,
-  mergeSearchResults,
-  type PartialResult,
-  type Pick,
-} from '../../ext-proc/coordinator/merge.js';
+import { gatherFieldsData, gatherIds, mergeQueryRows, mergeSearchResults, type Pick } from '../../ext-proc/coordinator/merge.js';
 import { batchOf, field, schemaOf } from '../filter/fixtures.js';
 import { prng } from '../harness/prng.js';
 
@@ -31,7 +24,7 @@ interface Output {
 }
 
 /** One node's answer to nq queries (each query's hits in the node's order), as the coordinator reads it. */
-function partial(perQuery: Hit[][], outputs: Output[] = []): PartialResult {
+function partial(perQuery: Hit[][], outputs: Output[] = []): PartialView {
   const hits = perQuery.flat();
   const varchar = hits.some(([key]) => typeof key === 'string');
   const pk = field('id', varchar ? DataType.VarChar : DataType.Int64, { isPrimaryKey: true });
@@ -60,7 +53,7 @@ function partial(perQuery: Hit[][], outputs: Output[] = []): PartialResult {
 }
 
 /** A picked page as [key, score] pairs. */
-function read(partials: PartialResult[], page: Pick[]): [string, number][] {
+function read(partials: PartialView[], page: Pick[]): [string, number][] {
   const keys: string[] = gatherIds(partials, page, true).int_id!.data;
   return page.map((p, i) => [keys[i]!, partials[p.partial]!.scores[p.row]!]);
 }
@@ -320,7 +313,7 @@ describe('search merge against brute force', () => {
    * distinct keys (the merge cannot look further); per key its newest write in that prefix
    * (the first of equal stamps), ranked where that write stands; the page of that list.
    */
-  function reference(partials: PartialResult[], nq: number, topk: number, offset: number, metric: MetricType): Pick[][] {
+  function reference(partials: PartialView[], nq: number, topk: number, offset: number, metric: MetricType): Pick[][] {
     const sign = metric === 'L2' ? 1 : -1;
     return Array.from({ length: nq }, (_, q) => {
       const hits: (Pick & { key: string; score: number; ts: number })[] = [];

@@ -21,7 +21,7 @@ export interface PartialResult {
    */
   'str_ids'?: (string)[];
   /**
-   * Search only: each row's score as a float32, unrounded.
+   * Each row's score as a float32, unrounded (0 for query rows).
    */
   'scores'?: (Buffer | Uint8Array | string);
   /**
@@ -53,7 +53,7 @@ export interface PartialResult__Output {
    */
   'str_ids': (string)[];
   /**
-   * Search only: each row's score as a float32, unrounded.
+   * Each row's score as a float32, unrounded (0 for query rows).
    */
   'scores': (Buffer);
   /**
