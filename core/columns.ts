@@ -72,6 +72,9 @@ export function typedArrayFor(type: DataType): TypedArrayConstructor | undefined
   }
 }
 
+/** The bytes of a typed array, not copied. */
+export const bytesOf = (a: ArrayBufferView): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+
 /** A ColumnBatch over a plain map of columns. */
 export class ColumnMap implements ColumnBatch {
   constructor(

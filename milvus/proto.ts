@@ -4,7 +4,7 @@ import protobuf from 'protobufjs';
 import type { ProtoGrpcType } from '../proto/generated/milvus.js';
 import type { PlaceholderGroup, PlaceholderGroup__Output } from '../proto/generated/milvus/proto/common/PlaceholderGroup.js';
 import type { CollectionSchema, CollectionSchema__Output } from '../proto/generated/milvus/proto/schema/CollectionSchema.js';
-import type { SearchResultData, SearchResultData__Output } from '../proto/generated/milvus/proto/schema/SearchResultData.js';
+import type { FieldData, FieldData__Output } from '../proto/generated/milvus/proto/schema/FieldData.js';
 import { LOADER_OPTIONS } from '../proto/loader-options.js';
 import { milvusDescriptor } from '../proto/milvus-descriptor.js';
 
@@ -40,4 +40,5 @@ function carriedMessage<Input extends object, Output>(name: string): CarriedMess
 
 export const CollectionSchemaMessage = carriedMessage<CollectionSchema, CollectionSchema__Output>('milvus.proto.schema.CollectionSchema');
 export const PlaceholderGroupMessage = carriedMessage<PlaceholderGroup, PlaceholderGroup__Output>('milvus.proto.common.PlaceholderGroup');
-export const SearchResultDataMessage = carriedMessage<SearchResultData, SearchResultData__Output>('milvus.proto.schema.SearchResultData');
+/** A result column inside a data node's partial answer (proto/mishards/data_node.proto). */
+export const FieldDataMessage = carriedMessage<FieldData, FieldData__Output>('milvus.proto.schema.FieldData');

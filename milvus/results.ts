@@ -66,7 +66,8 @@ export function readValue(col: Column, row: number): unknown {
   return (col.values as ArrayLike<unknown>)[row];
 }
 
-const scalarKey: Partial<Record<DataType, string>> = {
+/** The `ScalarField` member holding values of each scalar type. */
+export const scalarKey: Partial<Record<DataType, string>> = {
   [DataType.Bool]: 'bool_data',
   [DataType.Int8]: 'int_data',
   [DataType.Int16]: 'int_data',
@@ -121,24 +122,36 @@ function pickDynamic(obj: unknown, keys: string[] | 'all'): unknown {
   return out;
 }
 
-/** One `FieldData` per selected field, over `hits` in order. */
-export function encodeFieldsData(schema: CollectionSchema, hits: Hit[], sel: OutputSelection): FieldData[] {
-  const out: FieldData[] = [];
-  for (const f of sel.fields) out.push(encodeField(f, hits, (h) => readValue(h.segment.column(f.name)!, h.row)));
+/** A selected output column: its field and how to read a hit's value of it. */
+export interface OutputColumn {
+  field: FieldSchema;
+  value: (h: Hit) => unknown;
+}
+
+/** The selected output columns in answer order: the fields, then the dynamic keys. */
+export function outputColumns(schema: CollectionSchema, sel: OutputSelection): OutputColumn[] {
+  const out: OutputColumn[] = sel.fields.map((f) => ({ field: f, value: (h) => readValue(h.segment.column(f.name)!, h.row) }));
   if (sel.dynamicKeys) {
     const meta = schema.fields.find((f) => f.isDynamic)!;
     const keys = sel.dynamicKeys;
-    out.push(
-      encodeField(meta, hits, (h) => {
+    out.push({
+      field: meta,
+      value: (h) => {
         const col = h.segment.column(meta.name);
         return pickDynamic(col ? readValue(col, h.row) : null, keys);
-      }),
-    );
+      },
+    });
   }
   return out;
 }
 
-function encodeField(f: FieldSchema, hits: Hit[], value: (h: Hit) => unknown): FieldData {
+/** One `FieldData` per selected field, over `hits` in order. */
+export function encodeFieldsData(schema: CollectionSchema, hits: Hit[], sel: OutputSelection): FieldData[] {
+  return outputColumns(schema, sel).map((c) => encodeField(c.field, hits, c.value));
+}
+
+/** The `FieldData` of one field over `hits` in order, each value read by `value`. */
+export function encodeField(f: FieldSchema, hits: Hit[], value: (h: Hit) => unknown): FieldData {
   const base = {
     type: dataTypeName(f.dataType),
     field_name: f.name,

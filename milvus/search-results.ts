@@ -10,11 +10,11 @@ import { encodeFieldsData, encodeIds, type OutputSelection } from './results.js'
  * writable node's Search and HybridSearch (from its own hits), the coordinator's (from merged
  * partial answers) and a data node's partial answer. Each caller gathers its rows its own way
  * and hands them over as wire columns: built here from hits (`schema.IDs` and `schema.FieldData`
- * as a sender writes them) or picked from decoded partial answers (their `__Output` shapes).
+ * as a sender writes them) or picked from partial answers (milvus/result-fields.ts).
  */
 
 /** The rows of an answer as wire columns, query after query. */
-export interface ResultRows<Ids extends IDs = IDs, Field extends FieldData = FieldData> {
+export interface ResultRows<Ids extends IDs = IDs, Field extends object = FieldData> {
   /** Per query, how many rows it has. */
   topks: number[];
   scores: number[];
@@ -28,7 +28,7 @@ export interface ResultRows<Ids extends IDs = IDs, Field extends FieldData = Fie
  * The `SearchResultData` fields an answer fills in, typed as decoded (int64 counts as strings),
  * with the ids and output columns of the rows it was built from.
  */
-export type ResultData<Ids extends IDs = IDs, Field extends FieldData = FieldData> = Pick<
+export type ResultData<Ids extends IDs = IDs, Field extends object = FieldData> = Pick<
   SearchResultData__Output,
   'num_queries' | 'top_k' | 'scores' | 'topks' | 'output_fields' | 'primary_field_name'
 > & { ids: Ids; fields_data: Field[] };
@@ -42,7 +42,7 @@ export interface ResultShape {
   roundDecimal: number;
 }
 
-export function searchResultData<Ids extends IDs, Field extends FieldData>(
+export function searchResultData<Ids extends IDs, Field extends object>(
   shape: ResultShape,
   rows: ResultRows<Ids, Field>,
 ): ResultData<Ids, Field> {

@@ -4,16 +4,13 @@ import type { Logger } from 'pino';
 import { vectorField, type CollectionSchema } from '../core/schema.js';
 import type { MetricType, VectorEngine } from '../engine/engine.js';
 import { decodeQueryVectors } from '../milvus/placeholder.js';
-import { SearchResultDataMessage } from '../milvus/proto.js';
-import { resolveOutputFields } from '../milvus/results.js';
+import { encodePartial } from '../milvus/partial-result.js';
 import { parseSearchParams } from '../milvus/search-params.js';
 import { comparePks, compileFilterForRequest } from '../milvus/search-request.js';
-import { hitRows, searchResultData } from '../milvus/search-results.js';
 import { Code, MilvusError } from '../milvus/status.js';
 import { templateValuesFromJson } from '../milvus/template-values.js';
 import type { DataNodeMethod, DataNodeRequest, DataNodeResponse } from '../proto/data-node.js';
 import type { DataNodeHandlers } from '../proto/generated/mishards/data/DataNode.js';
-import type { Hit } from '../search/hits.js';
 import { queryRows, searchSegments } from '../search/segment-search.js';
 import type { Segment } from '../segment/segment.js';
 import type { ResourceMeter } from '../runtime/node-resources.js';
@@ -60,27 +57,6 @@ function inPartitions(segments: Segment[], partitionIds: string[]): Segment[] {
   if (!partitionIds.length) return segments;
   const wanted = new Set(partitionIds.map(Number));
   return segments.filter((s) => wanted.has(s.partitionId));
-}
-
-/** A partial answer: unrounded scores (the coordinator merges them) and each row's write timestamp. */
-function encodeResult(
-  schema: CollectionSchema,
-  perQuery: Hit[][],
-  outputFields: string[],
-  topk: number,
-): { result: Buffer; timestamps: number[] } {
-  const hits = perQuery.flat();
-  const selection = resolveOutputFields(schema, outputFields, true);
-  const data = searchResultData(
-    { schema, selection, nq: perQuery.length, topK: topk, roundDecimal: -1 },
-    hitRows(
-      schema,
-      selection,
-      hits,
-      perQuery.map((q) => q.length),
-    ),
-  );
-  return { result: SearchResultDataMessage.encode(data), timestamps: hits.map((h) => h.ts) };
 }
 
 /** A method's answer without its status, which is added as the call settles. */
@@ -164,7 +140,7 @@ export function dataNodeImplementation(
         },
         engine,
       );
-      return encodeResult(schema, perQuery, req.output_fields, topk);
+      return { partial: encodePartial(schema, req.output_fields, perQuery) };
     }),
     QuerySegments: unary('QuerySegments', async (req) => {
       const schema = await source.schema(req.collection_name);
@@ -177,7 +153,7 @@ export function dataNodeImplementation(
       rows.sort((a, b) => comparePks(a.pk, b.pk));
       const limit = Number(req.limit);
       const page = limit > 0 ? rows.slice(0, limit) : rows;
-      return { ...encodeResult(schema, [page], req.output_fields, page.length), count: String(rows.length) };
+      return { partial: encodePartial(schema, req.output_fields, [page]), count: String(rows.length) };
     }),
     DescribeNode: unary('DescribeNode', async () => {
       const r = await meter.read();

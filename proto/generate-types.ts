@@ -24,12 +24,8 @@ const PROTO_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const GENERATED_DIR = path.join(PROTO_DIR, 'generated');
 const DATA_NODE_PROTO = 'mishards/data_node.proto';
 
-/** Serialized inside Milvus messages (bytes fields), decoded by milvus/proto.ts. */
-const CARRIED_AS_BYTES = [
-  'milvus.proto.common.PlaceholderGroup',
-  'milvus.proto.schema.CollectionSchema',
-  'milvus.proto.schema.SearchResultData',
-];
+/** Serialized inside Milvus messages or data-node answers (bytes fields), decoded by milvus/proto.ts. */
+const CARRIED_AS_BYTES = ['milvus.proto.common.PlaceholderGroup', 'milvus.proto.schema.CollectionSchema', 'milvus.proto.schema.FieldData'];
 
 const require = createRequire(import.meta.url);
 

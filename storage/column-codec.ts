@@ -1,5 +1,5 @@
 import { crc32 } from 'node:zlib';
-import { typedArrayFor, type Column } from '../core/columns.js';
+import { bytesOf, typedArrayFor, type Column } from '../core/columns.js';
 import type { DataType } from '../core/schema.js';
 
 /**
@@ -61,9 +61,7 @@ export function encodeColumnChunks(rows: number, columns: Map<string, Column>): 
     return at;
   };
   for (const [name, col] of columns) {
-    const bytes = isTyped(col.values)
-      ? new Uint8Array(col.values.buffer, col.values.byteOffset, col.values.byteLength)
-      : Buffer.from(bigintSafeJson(col.values as unknown[]), 'utf8');
+    const bytes = isTyped(col.values) ? bytesOf(col.values) : Buffer.from(bigintSafeJson(col.values as unknown[]), 'utf8');
     const h: ColumnHeader = { name, type: col.type, offset: push(bytes), length: bytes.length };
     if (col.elementType !== undefined) h.elementType = col.elementType;
     if (col.dim !== undefined) h.dim = col.dim;

@@ -14,6 +14,8 @@ import {
   type QueryFields,
   type SearchFields,
 } from '../../milvus/search-request.js';
+import type { PartialView } from '../../milvus/partial-result.js';
+import type { ResultFieldData } from '../../milvus/result-fields.js';
 import { searchResultData } from '../../milvus/search-results.js';
 import { collectionNotFound, MilvusError } from '../../milvus/status.js';
 import { templateValuesToJson } from '../../milvus/template-values.js';
@@ -35,7 +37,6 @@ import {
   pickedRows,
   pickKey,
   pickScore,
-  type PartialResult,
   type SegmentMethod,
 } from './merge.js';
 import { WRITER_SET, type CallContext, type Fanout, type ReplicaSet } from './fanout.js';
@@ -82,12 +83,13 @@ export type QueryInput = ScopeFields & QueryFields;
 
 /** A merged answer as the coordinator builds it: what it sets of the response (the REST layer reads it as is). */
 export type SearchReply = Pick<SearchResults__Output, 'collection_name'> & {
-  results: Pick<
-    SearchResultData__Output,
-    'num_queries' | 'top_k' | 'fields_data' | 'scores' | 'ids' | 'topks' | 'output_fields' | 'primary_field_name'
-  >;
+  results: Pick<SearchResultData__Output, 'num_queries' | 'top_k' | 'scores' | 'ids' | 'topks' | 'output_fields' | 'primary_field_name'> & {
+    fields_data: ResultFieldData[];
+  };
 };
-export type QueryReply = Pick<QueryResults__Output, 'collection_name' | 'primary_field_name' | 'output_fields' | 'fields_data'>;
+export type QueryReply = Pick<QueryResults__Output, 'collection_name' | 'primary_field_name' | 'output_fields'> & {
+  fields_data: ResultFieldData[];
+};
 
 /**
  * The heart of the coordinator: a Search or Query is split into one sub-request per reader
@@ -308,13 +310,14 @@ export class Coordinator {
     return tracer.startActiveSpan('do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
       try {
-        const partials = decodePartials(responses);
+        const intKeys = hasIntKeys(schema);
+        const partials = decodePartials(responses, intKeys);
         const pages = mergeSearchResults(partials, p.nq, topk, offset, p.metric);
         const rows = pickedRows(
           partials,
           pages.flat(),
           pages.map((page) => page.length),
-          hasIntKeys(schema),
+          intKeys,
         );
         return {
           collection_name: view.record.name,
@@ -344,10 +347,10 @@ export class Coordinator {
     return tracer.startActiveSpan('do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
       try {
-        const runs = responses.map(decodePartials);
         const intKeys = hasIntKeys(schema);
+        const runs = responses.map((r) => decodePartials(r, intKeys));
         // All partials of all sub-searches in one array, so picks can point into any of them.
-        const all: PartialResult[] = runs.flat();
+        const all: PartialView[] = runs.flat();
         let base = 0;
         const perSub = runs.map((partials, i) => {
           const offset = base;
@@ -355,7 +358,7 @@ export class Coordinator {
           const pages = mergeSearchResults(partials, h.nq, h.subs[i]!.params.topk, 0, h.metric);
           return pages.map((page) => page.map((pick) => ({ partial: offset + pick.partial, row: pick.row })));
         });
-        const fused = fuseQueries(perSub, h, (pick) => ({ key: pickKey(all, pick, intKeys), score: pickScore(all, pick) }));
+        const fused = fuseQueries(perSub, h, (pick) => ({ key: pickKey(all, pick), score: pickScore(all, pick) }));
         return {
           collection_name: view.record.name,
           results: searchResultData(
@@ -391,15 +394,12 @@ export class Coordinator {
     }
     return tracer.startActiveSpan('do_merge', (span) => {
       try {
-        const partials = decodePartials(responses);
-        const picks = mergeQueryRows(partials, hasIntKeys(schema));
+        const partials = decodePartials(responses, hasIntKeys(schema));
+        const picks = mergeQueryRows(partials);
         const page = picks.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
         return {
           ...base,
-          fields_data: gatherFieldsData(
-            partials.map((x) => ({ fieldsData: x.data.fields_data })),
-            page,
-          ),
+          fields_data: gatherFieldsData(partials, page),
           output_fields: q.selection!.names,
         };
       } finally {
@@ -409,7 +409,7 @@ export class Coordinator {
   }
 }
 
-/** Whether the collection's primary keys are Int64 (partials carry them as decimal strings). */
+/** Whether the collection's primary keys are Int64 (partials carry them as raw int64s). */
 const hasIntKeys = (schema: CollectionSchema) => primaryField(schema).dataType === DataType.Int64;
 
 function fail(span: Span, e: unknown): void {

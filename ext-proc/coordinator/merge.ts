@@ -1,11 +1,15 @@
+import { typedArrayFor } from '../../core/columns.js';
+import { DataType } from '../../core/schema.js';
 import type { MetricType } from '../../engine/engine.js';
-import { SearchResultDataMessage } from '../../milvus/proto.js';
+import { readPartial, type ColumnView, type PartialView } from '../../milvus/partial-result.js';
+import type { ResultFieldData } from '../../milvus/result-fields.js';
+import { scalarKey } from '../../milvus/results.js';
+import { parseDataType } from '../../milvus/schema-codec.js';
 import { comparePks } from '../../milvus/search-request.js';
+import type { ResultRows } from '../../milvus/search-results.js';
 import type { DataNodeClientReply } from '../../proto/data-node.js';
 import type { FieldData__Output } from '../../proto/generated/milvus/proto/schema/FieldData.js';
 import type { IDs__Output } from '../../proto/generated/milvus/proto/schema/IDs.js';
-import type { SearchResultData__Output } from '../../proto/generated/milvus/proto/schema/SearchResultData.js';
-import type { ResultRows } from '../../milvus/search-results.js';
 import { largerIsBetter } from '../../search/hits.js';
 
 /**
@@ -14,21 +18,16 @@ import { largerIsBetter } from '../../search/hits.js';
  * columns and each hit's write timestamp. Per query a k-way heap merge takes hits in the
  * metric's order (L2 ascending, IP and COSINE descending) until it holds topk + offset keys;
  * a key seen twice keeps its newest write, ranked by that write's score; the page
- * [offset, offset + topk) is returned.
+ * [offset, offset + topk) is returned. The merge reads the partials' keys, scores and stamps
+ * as typed arrays over the received bytes, and only the picked rows are copied into the reply.
  */
-
-export interface PartialResult {
-  /** Decoded `milvus.proto.schema.SearchResultData`. */
-  data: SearchResultData__Output;
-  timestamps: number[];
-}
 
 /** The data-node methods a search or query is scattered over; each answers a partial result. */
 export type SegmentMethod = 'SearchSegments' | 'QuerySegments';
 
-/** SearchSegments and QuerySegments answers as partial results (their `SearchResultData` decoded). */
-export function decodePartials(responses: DataNodeClientReply<SegmentMethod>[]): PartialResult[] {
-  return responses.map((r) => ({ data: SearchResultDataMessage.decode(r.result), timestamps: r.timestamps }));
+/** SearchSegments and QuerySegments answers as partial results; `intKeys` for Int64 primary keys. */
+export function decodePartials(responses: DataNodeClientReply<SegmentMethod>[], intKeys: boolean): PartialView[] {
+  return responses.map((r) => readPartial(r.partial, intKeys));
 }
 
 /** A hit of the merged answer: which partial, which row of it. */
@@ -44,16 +43,15 @@ interface Cursor {
   score: number;
 }
 
-function keysOf(data: SearchResultData__Output): string[] {
-  return data.ids?.int_id?.data ?? data.ids?.str_id?.data ?? [];
-}
-
-/** Offsets of each query's first hit within a partial's flat arrays. */
-function queryStarts(data: SearchResultData__Output, nq: number): number[] {
+/** Offsets of each query's first hit within a partial's rows. */
+function queryStarts(p: PartialView, nq: number): number[] {
   const starts = new Array<number>(nq + 1).fill(0);
-  for (let q = 0; q < nq; q++) starts[q + 1] = starts[q]! + Number(data.topks[q] ?? 0);
+  for (let q = 0; q < nq; q++) starts[q + 1] = starts[q]! + (p.topks[q] ?? 0);
   return starts;
 }
+
+/** A row's primary key: a bigint for Int64 keys, the text for VarChar keys. */
+const keyAt = (p: PartialView, row: number): bigint | string => p.keys[row]!;
 
 class CursorHeap {
   private readonly items: Cursor[] = [];
@@ -98,7 +96,7 @@ class CursorHeap {
   }
 }
 
-export function mergeSearchResults(partials: PartialResult[], nq: number, topk: number, offset: number, metric: MetricType): Pick[][] {
+export function mergeSearchResults(partials: PartialView[], nq: number, topk: number, offset: number, metric: MetricType): Pick[][] {
   const larger = largerIsBetter(metric);
   // Ties broken by partial index, then position, so the merge is deterministic.
   const before = (a: Cursor, b: Cursor) =>
@@ -109,8 +107,7 @@ export function mergeSearchResults(partials: PartialResult[], nq: number, topk: 
       : a.partial !== b.partial
         ? a.partial < b.partial
         : a.pos < b.pos;
-  const keys = partials.map((p) => keysOf(p.data));
-  const starts = partials.map((p) => queryStarts(p.data, nq));
+  const starts = partials.map((p) => queryStarts(p, nq));
   const want = topk + offset;
   const pages: Pick[][] = [];
   for (let q = 0; q < nq; q++) {
@@ -118,16 +115,16 @@ export function mergeSearchResults(partials: PartialResult[], nq: number, topk: 
     partials.forEach((p, i) => {
       const pos = starts[i]![q]!;
       const end = starts[i]![q + 1]!;
-      if (pos < end) heap.push({ partial: i, pos, end, score: p.data.scores[pos]! });
+      if (pos < end) heap.push({ partial: i, pos, end, score: p.scores[pos]! });
     });
     // Hits in merged order; a slot is emptied when a newer write of its key turns up further
     // down, which then ranks where it stands, by its own score (as a data node ranks it), so
     // scores stay in order. Older writes after the newest are dropped.
     const ranked: (Pick | undefined)[] = [];
-    const slotOf = new Map<string, number>();
+    const slotOf = new Map<bigint | string, number>();
     while (heap.size && slotOf.size < want) {
       const c = heap.pop();
-      const key = keys[c.partial]![c.pos]!;
+      const key = keyAt(partials[c.partial]!, c.pos);
       const slot = slotOf.get(key);
       const prev = slot === undefined ? undefined : ranked[slot]!;
       if (!prev || partials[c.partial]!.timestamps[c.pos]! > partials[prev.partial]!.timestamps[prev.row]!) {
@@ -135,7 +132,7 @@ export function mergeSearchResults(partials: PartialResult[], nq: number, topk: 
         slotOf.set(key, ranked.length);
         ranked.push({ partial: c.partial, row: c.pos });
       }
-      if (c.pos + 1 < c.end) heap.push({ ...c, pos: c.pos + 1, score: partials[c.partial]!.data.scores[c.pos + 1]! });
+      if (c.pos + 1 < c.end) heap.push({ ...c, pos: c.pos + 1, score: partials[c.partial]!.scores[c.pos + 1]! });
     }
     pages.push(ranked.filter((p) => p !== undefined).slice(offset, want));
   }
@@ -143,16 +140,46 @@ export function mergeSearchResults(partials: PartialResult[], nq: number, topk: 
 }
 
 /** Query rows of all partials ordered by primary key, one per key (its newest write). */
-export function mergeQueryRows(partials: PartialResult[], intKeys: boolean): Pick[] {
-  const chosen = new Map<string, Pick & { ts: number; key: bigint | string }>();
+export function mergeQueryRows(partials: PartialView[]): Pick[] {
+  const chosen = new Map<bigint | string, Pick & { ts: number; key: bigint | string }>();
   partials.forEach((p, i) => {
-    keysOf(p.data).forEach((k, row) => {
+    for (let row = 0; row < p.keys.length; row++) {
+      const key = keyAt(p, row);
       const ts = p.timestamps[row]!;
-      const prev = chosen.get(k);
-      if (!prev || ts > prev.ts) chosen.set(k, { partial: i, row, ts, key: intKeys ? BigInt(k) : k });
-    });
+      const prev = chosen.get(key);
+      if (!prev || ts > prev.ts) chosen.set(key, { partial: i, row, ts, key });
+    }
   });
   return [...chosen.values()].sort((a, b) => comparePks(a.key, b.key)).map(({ partial, row }) => ({ partial, row }));
+}
+
+/** Raised when the partials' columns disagree, which nodes answering one request never do. */
+const mismatch = (field: string) => new Error(`partial answers disagree on the encoding of output field ${field}`);
+
+/** The picked rows of a fixed-width column, back to back in a new (aligned) buffer. */
+function gatherFixedRows(columns: (ColumnView | undefined)[], picks: Pick[], rowBytes: number, field: string): ArrayBuffer {
+  const out = new Uint8Array(picks.length * rowBytes);
+  picks.forEach((pick, i) => {
+    const column = columns[pick.partial];
+    if (!column?.fixed || column.rowBytes !== rowBytes) throw mismatch(field);
+    column.fixed.copy(out, i * rowBytes, pick.row * rowBytes, (pick.row + 1) * rowBytes);
+  });
+  return out.buffer;
+}
+
+/** A fixed-width column of the picked rows: vectors stay float32s, scalars become the FieldData values. */
+function fixedField(
+  base: ResultFieldData,
+  tpl: ColumnView & { rowBytes: number },
+  columns: (ColumnView | undefined)[],
+  picks: Pick[],
+): ResultFieldData {
+  const rows = gatherFixedRows(columns, picks, tpl.rowBytes, base.field_name);
+  const type = parseDataType(tpl.header.type);
+  if (type === DataType.FloatVector) return { ...base, vectors: { dim: tpl.header.dim, float_vector: { data: new Float32Array(rows) } } };
+  const typed = new (typedArrayFor(type)!)(rows) as ArrayLike<number | bigint>;
+  const value: (v: number | bigint) => unknown = type === DataType.Int64 ? String : type === DataType.Bool ? Boolean : Number;
+  return { ...base, scalars: { [scalarKey[type]!]: { data: Array.from(typed, value) } } };
 }
 
 /** The value arrays of a FieldData, whatever its kind. */
@@ -165,76 +192,83 @@ function columnOf(fd: FieldData__Output): { values: unknown[]; width: number } {
   return { values: key ? (fd.scalars![key]?.data ?? []) : [], width: 1 };
 }
 
+/** A column sent as `FieldData` (variable-length, nullable or dynamic) for the picked rows. */
+function fieldDataField(
+  base: ResultFieldData,
+  tpl: FieldData__Output,
+  columns: (ColumnView | undefined)[],
+  picks: Pick[],
+): ResultFieldData {
+  const data = columns.map((c) => c?.fieldData);
+  const values = data.map((fd) => (fd ? columnOf(fd) : { values: [], width: 1 }));
+  const width = columnOf(tpl).width;
+  const out: unknown[] = [];
+  const valid: boolean[] = [];
+  const nullable = data.some((fd) => (fd?.valid_data ?? []).length > 0);
+  for (const pick of picks) {
+    const fd = data[pick.partial];
+    if (!fd) throw mismatch(base.field_name);
+    const col = values[pick.partial]!;
+    for (let j = 0; j < width; j++) out.push(col.values[pick.row * width + j]);
+    if (nullable) valid.push(Boolean(fd.valid_data?.[pick.row]));
+  }
+  const field: ResultFieldData = { ...base, valid_data: valid };
+  if (tpl.vectors) field.vectors = { dim: tpl.vectors.dim, float_vector: { data: Float32Array.from(out as number[]) } };
+  else {
+    const key = tpl.scalars!.data!;
+    const payload: Record<string, unknown> = { data: out };
+    if (key === 'array_data') payload.element_type = tpl.scalars!.array_data!.element_type;
+    field.scalars = { [key]: payload };
+  }
+  return field;
+}
+
 /**
- * Output columns for the picked rows, gathered from the partials' `fields_data` (every
- * partial carries the same fields, in the same order, since all got the same request).
+ * Output columns for the picked rows, gathered from the partials' columns (every partial
+ * carries the same fields, in the same order, since all got the same request).
  */
-export function gatherFieldsData(partials: { fieldsData: FieldData__Output[] }[], picks: Pick[]): FieldData__Output[] {
-  const template = partials.find((p) => p.fieldsData.length)?.fieldsData ?? [];
+export function gatherFieldsData(partials: PartialView[], picks: Pick[]): ResultFieldData[] {
+  const template = partials.find((p) => p.columns.length)?.columns ?? [];
   return template.map((tpl, f) => {
-    const columns = partials.map((p) => (p.fieldsData[f] ? columnOf(p.fieldsData[f]) : { values: [], width: 1 }));
-    const width = columns[0]!.width;
-    const values: unknown[] = [];
-    const valid: boolean[] = [];
-    const nullable = partials.some((p) => (p.fieldsData[f]?.valid_data ?? []).length > 0);
-    for (const pick of picks) {
-      const col = columns[pick.partial]!;
-      for (let j = 0; j < width; j++) values.push(col.values[pick.row * width + j]);
-      if (nullable) valid.push(Boolean(partials[pick.partial]!.fieldsData[f]!.valid_data?.[pick.row]));
-    }
-    const out: FieldData__Output = {
-      type: tpl.type,
-      field_name: tpl.field_name,
-      field_id: tpl.field_id,
-      is_dynamic: tpl.is_dynamic,
-      valid_data: valid,
+    const columns = partials.map((p) => p.columns[f]);
+    const h = tpl.fieldData ?? tpl.header;
+    const base: ResultFieldData = {
+      // The node wrote the field's DataType name.
+      type: h.type as FieldData__Output['type'],
+      field_name: h.field_name,
+      field_id: h.field_id,
+      is_dynamic: h.is_dynamic,
+      valid_data: [],
     };
-    // A vector column's values are float_vector's numbers.
-    if (tpl.vectors) out.vectors = { dim: tpl.vectors.dim, float_vector: { data: values as number[] } };
-    else {
-      const key = tpl.scalars!.data!;
-      const payload: Record<string, unknown> = { data: values };
-      if (key === 'array_data') payload.element_type = tpl.scalars!.array_data!.element_type;
-      out.scalars = { [key]: payload };
-    }
-    return out;
+    return tpl.fixed ? fixedField(base, tpl, columns, picks) : fieldDataField(base, tpl.fieldData, columns, picks);
   });
 }
 
 /** Ids message for picked rows. */
-export function gatherIds(partials: PartialResult[], picks: Pick[], intKeys: boolean): IDs__Output {
-  const data = picks.map((p) => keysOf(partials[p.partial]!.data)[p.row]!);
-  return intKeys ? { int_id: { data } } : { str_id: { data } };
+export function gatherIds(partials: PartialView[], picks: Pick[], intKeys: boolean): IDs__Output {
+  const keys = picks.map((p) => keyAt(partials[p.partial]!, p.row));
+  return intKeys ? { int_id: { data: keys.map(String) } } : { str_id: { data: keys as string[] } };
 }
 
 /** A picked row's primary key, as a bigint for Int64 keys. */
-export function pickKey(partials: PartialResult[], pick: Pick, intKeys: boolean): bigint | string {
-  const key = keysOf(partials[pick.partial]!.data)[pick.row]!;
-  return intKeys ? BigInt(key) : key;
+export function pickKey(partials: PartialView[], pick: Pick): bigint | string {
+  return keyAt(partials[pick.partial]!, pick.row);
 }
 
 /** A picked row's score, as the node that found it scored it. */
-export function pickScore(partials: PartialResult[], pick: Pick): number {
-  const score = partials[pick.partial]!.data.scores[pick.row];
+export function pickScore(partials: PartialView[], pick: Pick): number {
+  const score = partials[pick.partial]!.scores[pick.row];
   if (score === undefined) throw new Error(`merge picked row ${pick.row} beyond the scores of partial ${pick.partial}`);
   return score;
 }
 
 /** The wire columns of picked rows, scored by their own scores unless others (fused ones) are given. */
 export function pickedRows(
-  partials: PartialResult[],
+  partials: PartialView[],
   picks: Pick[],
   topks: number[],
   intKeys: boolean,
   scores = picks.map((p) => pickScore(partials, p)),
-): ResultRows<IDs__Output, FieldData__Output> {
-  return {
-    topks,
-    scores,
-    ids: gatherIds(partials, picks, intKeys),
-    fieldsData: gatherFieldsData(
-      partials.map((x) => ({ fieldsData: x.data.fields_data })),
-      picks,
-    ),
-  };
+): ResultRows<IDs__Output, ResultFieldData> {
+  return { topks, scores, ids: gatherIds(partials, picks, intKeys), fieldsData: gatherFieldsData(partials, picks) };
 }

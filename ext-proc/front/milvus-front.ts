@@ -1,12 +1,20 @@
 import * as grpc from '@grpc/grpc-js';
 import { MilvusService } from '../../milvus/proto.js';
 import { replyShape } from '../../milvus/reply-shape.js';
-import type { MilvusHandlers } from '../../milvus/methods.js';
+import type { MilvusHandlers, MilvusResponse } from '../../milvus/methods.js';
+import { resultSerializer } from '../../milvus/result-fields.js';
 import { milvusServiceImplementation, type ServiceHooks } from '../../milvus/service.js';
 import { getMetricsReply } from '../../milvus/system-info.js';
 import { MAX_MESSAGE_BYTES } from '../../runtime/grpc-server.js';
 import type { ClusterDescription } from '../coordinator/cluster-description.js';
-import { callContext, deadlineOf, SEARCH_SCOPE_CHANGES, type Coordinator } from '../coordinator/coordinator.js';
+import {
+  callContext,
+  deadlineOf,
+  SEARCH_SCOPE_CHANGES,
+  type Coordinator,
+  type QueryReply,
+  type SearchReply,
+} from '../coordinator/coordinator.js';
 
 /**
  * Methods the coordinator answers itself: scatter-gather, and the ones about the whole
@@ -19,15 +27,32 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 const identity = (b: Buffer) => b;
 
 /**
- * The coordinator's MilvusService definition: the methods answered here decoded as usual,
- * every other method kept as raw bytes so it can be relayed to the writer without decoding.
+ * The reply types of the scatter-gather methods: their float vector columns are Float32Arrays
+ * (milvus/result-fields.ts), written as packed floats by resultSerializer.
+ */
+const RESULT_REPLIES: Record<string, string> = {
+  Search: 'milvus.proto.milvus.SearchResults',
+  HybridSearch: 'milvus.proto.milvus.SearchResults',
+  Query: 'milvus.proto.milvus.QueryResults',
+};
+
+/** A coordinator answer as its handler is typed: resultSerializer writes its Float32Array vectors. */
+const withResultColumns = <M extends 'Search' | 'HybridSearch' | 'Query'>(answer: Promise<SearchReply | QueryReply>) =>
+  answer as Promise<unknown> as Promise<MilvusResponse<M>>;
+
+/**
+ * The coordinator's MilvusService definition: the methods answered here decoded as usual (the
+ * scatter-gather replies with their own serializer), every other method kept as raw bytes so
+ * it can be relayed to the writer without decoding.
  */
 export function frontServiceDefinition(): grpc.ServiceDefinition {
   return Object.fromEntries(
     Object.entries(MilvusService.service).map(([name, method]) => [
       name,
       ANSWERED_HERE.has(name)
-        ? method
+        ? RESULT_REPLIES[name]
+          ? { ...method, responseSerialize: resultSerializer(RESULT_REPLIES[name]) }
+          : method
         : {
             ...method,
             requestDeserialize: identity,
@@ -55,9 +80,9 @@ export function frontImplementation(
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   });
   const answeredHere: MilvusHandlers = {
-    Search: (req, call) => coordinator.search(req, callContext(call, DEFAULT_TIMEOUT_MS)),
-    HybridSearch: (req, call) => coordinator.hybridSearch(req, callContext(call, DEFAULT_TIMEOUT_MS)),
-    Query: (req, call) => coordinator.query(req, callContext(call, DEFAULT_TIMEOUT_MS)),
+    Search: (req, call) => withResultColumns<'Search'>(coordinator.search(req, callContext(call, DEFAULT_TIMEOUT_MS))),
+    HybridSearch: (req, call) => withResultColumns<'HybridSearch'>(coordinator.hybridSearch(req, callContext(call, DEFAULT_TIMEOUT_MS))),
+    Query: (req, call) => withResultColumns<'Query'>(coordinator.query(req, callContext(call, DEFAULT_TIMEOUT_MS))),
     GetMetrics: (req) => getMetricsReply(req.request, () => cluster.topology()),
     DescribeResourceGroup: async (req) => cluster.resourceGroup(req.resource_group),
   };

@@ -1,5 +1,6 @@
 import type { CollectionSchema__Output } from '../../proto/generated/milvus/proto/schema/CollectionSchema.js';
-import type { FieldData, FieldData__Output } from '../../proto/generated/milvus/proto/schema/FieldData.js';
+import type { ResultFieldData } from '../../milvus/result-fields.js';
+import type { FieldData } from '../../proto/generated/milvus/proto/schema/FieldData.js';
 import type { FieldSchema__Output } from '../../proto/generated/milvus/proto/schema/FieldSchema.js';
 import type { IDs__Output } from '../../proto/generated/milvus/proto/schema/IDs.js';
 import type { ScalarField__Output } from '../../proto/generated/milvus/proto/schema/ScalarField.js';
@@ -163,14 +164,14 @@ function scalarOut(key: ScalarMember | '', v: unknown, allowInt64: boolean): unk
 /** Reads row `i` of one FieldData into `row`. */
 type ColumnReader = (row: Record<string, unknown>, i: number) => void;
 
-function reader(fd: FieldData__Output, allowInt64: boolean): ColumnReader {
+function reader(fd: ResultFieldData, allowInt64: boolean): ColumnReader {
   const valid = fd.valid_data ?? [];
   const isNull = (i: number) => valid.length > 0 && !valid[i];
   if (fd.vectors) {
     const dim = Number(fd.vectors.dim);
     const data = fd.vectors.float_vector?.data ?? [];
     return (row, i) => {
-      row[fd.field_name] = data.slice(i * dim, (i + 1) * dim).map(float32);
+      row[fd.field_name] = Array.from({ length: dim }, (_, j) => float32(data[i * dim + j]!));
     };
   }
   const { key, values } = scalarValues(fd.scalars);
@@ -185,7 +186,7 @@ function reader(fd: FieldData__Output, allowInt64: boolean): ColumnReader {
 }
 
 /** `count` rows from result columns. */
-export function fieldsDataToRows(fieldsData: FieldData__Output[], count: number, allowInt64: boolean): Record<string, unknown>[] {
+export function fieldsDataToRows(fieldsData: ResultFieldData[], count: number, allowInt64: boolean): Record<string, unknown>[] {
   const readers = fieldsData.map((fd) => reader(fd, allowInt64));
   return Array.from({ length: count }, (_, i) => {
     const row: Record<string, unknown> = {};
@@ -195,7 +196,7 @@ export function fieldsDataToRows(fieldsData: FieldData__Output[], count: number,
 }
 
 /** The number of rows a result column holds. */
-export function columnLength(fd: FieldData__Output): number {
+export function columnLength(fd: ResultFieldData): number {
   if (fd.vectors) return (fd.vectors.float_vector?.data?.length ?? 0) / Number(fd.vectors.dim);
   return scalarValues(fd.scalars).values.length;
 }

@@ -12,6 +12,8 @@ import type { LoadedSegment as _mishards_data_LoadedSegment, LoadedSegment__Outp
 import type { MetadataEvent as _mishards_data_MetadataEvent, MetadataEvent__Output as _mishards_data_MetadataEvent__Output } from './mishards/data/MetadataEvent.js';
 import type { MetadataFeedClient as _mishards_data_MetadataFeedClient, MetadataFeedDefinition as _mishards_data_MetadataFeedDefinition } from './mishards/data/MetadataFeed.js';
 import type { NodeStatus as _mishards_data_NodeStatus, NodeStatus__Output as _mishards_data_NodeStatus__Output } from './mishards/data/NodeStatus.js';
+import type { PartialColumn as _mishards_data_PartialColumn, PartialColumn__Output as _mishards_data_PartialColumn__Output } from './mishards/data/PartialColumn.js';
+import type { PartialResult as _mishards_data_PartialResult, PartialResult__Output as _mishards_data_PartialResult__Output } from './mishards/data/PartialResult.js';
 import type { QuerySegmentsRequest as _mishards_data_QuerySegmentsRequest, QuerySegmentsRequest__Output as _mishards_data_QuerySegmentsRequest__Output } from './mishards/data/QuerySegmentsRequest.js';
 import type { QuerySegmentsResponse as _mishards_data_QuerySegmentsResponse, QuerySegmentsResponse__Output as _mishards_data_QuerySegmentsResponse__Output } from './mishards/data/QuerySegmentsResponse.js';
 import type { ReleaseSegmentsRequest as _mishards_data_ReleaseSegmentsRequest, ReleaseSegmentsRequest__Output as _mishards_data_ReleaseSegmentsRequest__Output } from './mishards/data/ReleaseSegmentsRequest.js';
@@ -45,6 +47,8 @@ export interface ProtoGrpcType {
        */
       MetadataFeed: SubtypeConstructor<typeof grpc.Client, _mishards_data_MetadataFeedClient> & { service: _mishards_data_MetadataFeedDefinition }
       NodeStatus: MessageTypeDefinition<_mishards_data_NodeStatus, _mishards_data_NodeStatus__Output>
+      PartialColumn: MessageTypeDefinition<_mishards_data_PartialColumn, _mishards_data_PartialColumn__Output>
+      PartialResult: MessageTypeDefinition<_mishards_data_PartialResult, _mishards_data_PartialResult__Output>
       QuerySegmentsRequest: MessageTypeDefinition<_mishards_data_QuerySegmentsRequest, _mishards_data_QuerySegmentsRequest__Output>
       QuerySegmentsResponse: MessageTypeDefinition<_mishards_data_QuerySegmentsResponse, _mishards_data_QuerySegmentsResponse__Output>
       ReleaseSegmentsRequest: MessageTypeDefinition<_mishards_data_ReleaseSegmentsRequest, _mishards_data_ReleaseSegmentsRequest__Output>

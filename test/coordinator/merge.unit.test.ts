@@ -1,45 +1,61 @@
 import { describe, expect, it } from 'vitest';
+import { DataType, type FieldSchema } from '../../core/schema.js';
 import type { MetricType } from '../../engine/engine.js';
-import { SearchResultDataMessage } from '../../milvus/proto.js';
-import type { FieldData } from '../../proto/generated/milvus/proto/schema/FieldData.js';
-import {
-  gatherFieldsData,
-  gatherIds,
-  mergeQueryRows,
-  mergeSearchResults,
-  type PartialResult,
-  type Pick,
-} from '../../ext-proc/coordinator/merge.js';
+import { encodePartial, readPartial, type PartialView } from '../../milvus/partial-result.js';
+import { DataNodeService } from '../../proto/data-node.js';
+import type { Segment } from '../../segment/segment.js';
+import { gatherFieldsData, gatherIds, mergeQueryRows, mergeSearchResults, type Pick } from '../../ext-proc/coordinator/merge.js';
+import { batchOf, field, schemaOf } from '../filter/fixtures.js';
 import { prng } from '../harness/prng.js';
 
 /**
  * The coordinator's merge of partial answers, without any process: partials are built as the
- * data nodes encode them (a `SearchResultData` through the wire encoding, plus write stamps).
+ * data nodes encode them (encodePartial over a segment's columns, through the wire encoding
+ * of SearchSegmentsResponse) and read as the coordinator reads them.
  */
 
 /** A hit as a node reports it: primary key, score, write timestamp. */
 type Hit = [key: number | bigint | string, score: number, ts: number];
 
-/** One node's answer to nq queries (each query's hits in the node's order), as the coordinator decodes it. */
-function partial(perQuery: Hit[][], fieldsData: FieldData[] = []): PartialResult {
+/** An output field of a test partial and its value in each hit, in order (null for null). */
+interface Output {
+  field: FieldSchema;
+  values: unknown[];
+}
+
+/** One node's answer to nq queries (each query's hits in the node's order), as the coordinator reads it. */
+function partial(perQuery: Hit[][], outputs: Output[] = []): PartialView {
   const hits = perQuery.flat();
   const varchar = hits.some(([key]) => typeof key === 'string');
-  const keys = hits.map(([key]) => String(key));
-  const message = SearchResultDataMessage.encode({
-    num_queries: perQuery.length,
-    top_k: Math.max(0, ...perQuery.map((q) => q.length)),
-    scores: hits.map(([, score]) => score),
-    ids: varchar ? { str_id: { data: keys } } : { int_id: { data: keys } },
-    topks: perQuery.map((q) => q.length),
-    fields_data: fieldsData,
+  const pk = field('id', varchar ? DataType.VarChar : DataType.Int64, { isPrimaryKey: true });
+  const schema = schemaOf([pk, ...outputs.map((o) => o.field)]);
+  const rows = hits.map(([key], i) => Object.fromEntries([['id', key], ...outputs.map((o) => [o.field.name, o.values[i]])]));
+  const batch = batchOf(schema, rows);
+  for (const o of outputs) {
+    if (o.field.dataType === DataType.FloatVector) (batch.column(o.field.name)!.values as Float32Array).set(o.values.flat() as number[]);
+  }
+  // The encoder reads nothing of a segment but its columns.
+  const segment = batch as unknown as Segment;
+  let row = 0;
+  const nodeHits = perQuery.map((q) =>
+    q.map(([key, score, ts]) => ({ segment, row: row++, pk: typeof key === 'string' ? key : BigInt(key), score, ts })),
+  );
+  const method = DataNodeService.service.SearchSegments;
+  const wire = method.responseSerialize({
+    status: { code: 0, reason: '' },
+    partial: encodePartial(
+      schema,
+      outputs.map((o) => o.field.name),
+      nodeHits,
+    ),
   });
-  return { data: SearchResultDataMessage.decode(message), timestamps: hits.map(([, , ts]) => ts) };
+  return readPartial(method.responseDeserialize(wire).partial, !varchar);
 }
 
 /** A picked page as [key, score] pairs. */
-function read(partials: PartialResult[], page: Pick[]): [string, number][] {
+function read(partials: PartialView[], page: Pick[]): [string, number][] {
   const keys: string[] = gatherIds(partials, page, true).int_id!.data;
-  return page.map((p, i) => [keys[i]!, partials[p.partial]!.data.scores[p.row]!]);
+  return page.map((p, i) => [keys[i]!, partials[p.partial]!.scores[p.row]!]);
 }
 
 describe('search merge', () => {
@@ -297,15 +313,14 @@ describe('search merge against brute force', () => {
    * distinct keys (the merge cannot look further); per key its newest write in that prefix
    * (the first of equal stamps), ranked where that write stands; the page of that list.
    */
-  function reference(partials: PartialResult[], nq: number, topk: number, offset: number, metric: MetricType): Pick[][] {
+  function reference(partials: PartialView[], nq: number, topk: number, offset: number, metric: MetricType): Pick[][] {
     const sign = metric === 'L2' ? 1 : -1;
     return Array.from({ length: nq }, (_, q) => {
       const hits: (Pick & { key: string; score: number; ts: number })[] = [];
       partials.forEach((p, i) => {
-        const keys: string[] = p.data.ids!.int_id?.data ?? p.data.ids!.str_id!.data;
-        const start = p.data.topks.slice(0, q).reduce((n: number, k: string) => n + Number(k), 0);
-        for (let row = start; row < start + Number(p.data.topks[q]); row++) {
-          hits.push({ partial: i, row, key: keys[row]!, score: p.data.scores[row]!, ts: p.timestamps[row]! });
+        const start = p.topks.slice(0, q).reduce((n, k) => n + k, 0);
+        for (let row = start; row < start + (p.topks[q] ?? 0); row++) {
+          hits.push({ partial: i, row, key: String(p.keys[row]), score: p.scores[row]!, ts: p.timestamps[row]! });
         }
       });
       hits.sort((a, b) => sign * (a.score - b.score) || a.partial - b.partial || a.row - b.row);
@@ -354,9 +369,9 @@ describe('search merge against brute force', () => {
       expect(got, `seed ${seed}`).toEqual(reference(partials, nq, topk, offset, metric));
       // Whatever the duplicates, a page lists each key once, in the metric's order.
       for (const page of got) {
-        const keys = page.map((p) => (partials[p.partial]!.data.ids!.int_id?.data ?? partials[p.partial]!.data.ids!.str_id!.data)[p.row]);
+        const keys = page.map((p) => partials[p.partial]!.keys[p.row]);
         expect(new Set(keys).size, `seed ${seed}`).toBe(keys.length);
-        const scores = page.map((p) => partials[p.partial]!.data.scores[p.row] as number);
+        const scores = page.map((p) => partials[p.partial]!.scores[p.row]!);
         const sorted = [...scores].sort((a, b) => (metric === 'L2' ? a - b : b - a));
         expect(scores, `seed ${seed}`).toEqual(sorted);
       }
@@ -382,7 +397,7 @@ describe('query merge', () => {
         ],
       ]),
     ];
-    const picks = mergeQueryRows(parts, true);
+    const picks = mergeQueryRows(parts);
     expect(gatherIds(parts, picks, true).int_id!.data).toEqual(['-3', '2', '10', '9007199254740992', '9007199254740993']);
     expect(picks[2]).toEqual({ partial: 1, row: 1 });
   });
@@ -402,40 +417,28 @@ describe('query merge', () => {
         ],
       ]),
     ];
-    const picks = mergeQueryRows(parts, false);
+    const picks = mergeQueryRows(parts);
     expect(gatherIds(parts, picks, false).str_id!.data).toEqual(['B', 'a', 'b']);
     expect(picks[2]).toEqual({ partial: 0, row: 0 });
   });
 
   it('merges no rows into none', () => {
-    expect(mergeQueryRows([partial([[]]), partial([[]])], true)).toEqual([]);
-    expect(mergeQueryRows([], false)).toEqual([]);
+    expect(mergeQueryRows([partial([[]]), partial([[]])])).toEqual([]);
+    expect(mergeQueryRows([])).toEqual([]);
   });
 });
 
 describe('output columns of the picked rows', () => {
-  const scalar = (name: string, values: number[], valid: boolean[] = []): FieldData => ({
-    type: 'Int64',
-    field_name: name,
-    field_id: '101',
-    is_dynamic: false,
-    valid_data: valid,
-    scalars: { long_data: { data: values.map(String) } },
+  const scalar = (name: string, values: (number | null)[], nullable = false): Output => ({
+    field: field(name, DataType.Int64, { fieldId: 101, nullable }),
+    values,
   });
-  const vector = (values: number[]): FieldData => ({
-    type: 'FloatVector',
-    field_name: 'v',
-    field_id: '102',
-    is_dynamic: false,
-    vectors: { dim: '2', float_vector: { data: values } },
+  const vector = (values: number[][]): Output => ({ field: field('v', DataType.FloatVector, { fieldId: 102, dim: 2 }), values });
+  const tags = (values: string[][]): Output => ({
+    field: field('tags', DataType.Array, { fieldId: 103, elementType: DataType.VarChar }),
+    values,
   });
-  const tags = (values: string[][]): FieldData => ({
-    type: 'Array',
-    field_name: 'tags',
-    field_id: '103',
-    is_dynamic: false,
-    scalars: { array_data: { element_type: 'VarChar', data: values.map((v) => ({ string_data: { data: v } })) } },
-  });
+  const numbers = (name: string, type: DataType, values: unknown[]): Output => ({ field: field(name, type), values });
 
   it('gathers scalars, whole vectors and arrays row by row from the partial that holds each', () => {
     const a = partial(
@@ -445,26 +448,64 @@ describe('output columns of the picked rows', () => {
           [2, 0.75, 1],
         ],
       ],
-      [scalar('n', [10, 20]), vector([1, 2, 3, 4]), tags([['x'], ['y', 'z']])],
+      [
+        scalar('n', [10, 20]),
+        vector([
+          [1, 2],
+          [3, 4],
+        ]),
+        tags([['x'], ['y', 'z']]),
+      ],
     );
-    const b = partial([[[3, 0.25, 1]]], [scalar('n', [30]), vector([5, 6]), tags([[]])]);
+    const b = partial([[[3, 0.25, 1]]], [scalar('n', [30]), vector([[5, 6]]), tags([[]])]);
     const fields = gatherFieldsData(
-      [a, b].map((p) => ({ fieldsData: p.data.fields_data })),
+      [a, b],
       [
         { partial: 1, row: 0 },
         { partial: 0, row: 1 },
       ],
     );
-    expect(fields.map((f) => f.field_name)).toEqual(['n', 'v', 'tags']);
+    // The primary key is always returned, after the requested fields.
+    expect(fields.map((f) => f.field_name)).toEqual(['n', 'v', 'tags', 'id']);
     expect(fields[0]!.scalars!.long_data!.data).toEqual(['30', '20']);
-    expect(fields[1]!.vectors).toEqual({ dim: '2', float_vector: { data: [5, 6, 3, 4] } });
+    expect(fields[1]!.vectors).toEqual({ dim: '2', float_vector: { data: new Float32Array([5, 6, 3, 4]) } });
     expect(fields[2]!.scalars!.array_data!.element_type).toBe('VarChar');
     expect(fields[2]!.scalars!.array_data!.data.map((v) => v.string_data!.data)).toEqual([[], ['y', 'z']]);
+    expect(fields[3]!.scalars!.long_data!.data).toEqual(['3', '2']);
     expect(fields.every((f) => f.valid_data.length === 0)).toBe(true);
+    expect(fields.map((f) => [f.type, f.field_id])).toEqual([
+      ['Int64', '101'],
+      ['FloatVector', '102'],
+      ['Array', '103'],
+      ['Int64', '100'],
+    ]);
+  });
+
+  it('gathers every fixed-width type exactly', () => {
+    const outputs = (row: number) => [
+      numbers('b', DataType.Bool, [row % 2 === 0]),
+      numbers('i8', DataType.Int8, [-row]),
+      numbers('i32', DataType.Int32, [2 ** 31 - 1 - row]),
+      numbers('i64', DataType.Int64, [2n ** 63n - 1n - BigInt(row)]),
+      numbers('f', DataType.Float, [Math.fround(0.1 * row)]),
+      numbers('d', DataType.Double, [0.1 * row]),
+    ];
+    const parts = [partial([[[1, 0.5, 1]]], outputs(1)), partial([[[2, 0.25, 1]]], outputs(2))];
+    const fields = gatherFieldsData(parts, [
+      { partial: 1, row: 0 },
+      { partial: 0, row: 0 },
+    ]);
+    const byName = Object.fromEntries(fields.map((f) => [f.field_name, f.scalars]));
+    expect(byName.b!.bool_data!.data).toEqual([true, false]);
+    expect(byName.i8!.int_data!.data).toEqual([-2, -1]);
+    expect(byName.i32!.int_data!.data).toEqual([2 ** 31 - 3, 2 ** 31 - 2]);
+    expect(byName.i64!.long_data!.data).toEqual(['9223372036854775805', '9223372036854775806']);
+    expect(byName.f!.float_data!.data).toEqual([Math.fround(0.2), Math.fround(0.1)]);
+    expect(byName.d!.double_data!.data).toEqual([0.2, 0.1]);
   });
 
   it('carries validity for nullable fields, even when an empty partial comes first', () => {
-    const empty = partial([[]], [scalar('n', [], [])]);
+    const empty = partial([[]], [scalar('n', [], true)]);
     const a = partial(
       [
         [
@@ -472,10 +513,10 @@ describe('output columns of the picked rows', () => {
           [2, 0.75, 1],
         ],
       ],
-      [scalar('n', [10, 0], [true, false])],
+      [scalar('n', [10, null], true)],
     );
     const [field] = gatherFieldsData(
-      [empty, a].map((p) => ({ fieldsData: p.data.fields_data })),
+      [empty, a],
       [
         { partial: 1, row: 1 },
         { partial: 1, row: 0 },
@@ -483,5 +524,34 @@ describe('output columns of the picked rows', () => {
     );
     expect(field!.valid_data).toEqual([false, true]);
     expect(field!.scalars!.long_data!.data).toEqual(['0', '10']);
+  });
+
+  it('reads keys, scores and stamps that start at any byte of the message', () => {
+    // A received message's fields start wherever they fall; typed arrays need aligned starts.
+    const at1 = (bytes: number, write: (b: Buffer) => void) => {
+      const b = Buffer.alloc(bytes + 1);
+      write(b);
+      return b.subarray(1);
+    };
+    const p = readPartial(
+      {
+        topks: [1],
+        int_ids: at1(8, (b) => b.writeBigInt64LE(-(2n ** 62n), 1)),
+        str_ids: [],
+        scores: at1(4, (b) => b.writeFloatLE(0.375, 1)),
+        timestamps: at1(8, (b) => b.writeDoubleLE(1.5, 1)),
+        columns: [],
+      },
+      true,
+    );
+    expect([p.keys[0], p.scores[0], p.timestamps[0]]).toEqual([-(2n ** 62n), 0.375, 1.5]);
+  });
+
+  it('refuses a partial whose columns do not add up to its rows', () => {
+    const method = DataNodeService.service.SearchSegments;
+    const response = method.responseDeserialize(
+      method.responseSerialize({ status: { code: 0, reason: '' }, partial: { topks: [2], int_ids: Buffer.alloc(8) } }),
+    );
+    expect(() => readPartial(response.partial, true)).toThrow('malformed partial answer from a data node: ids: 8 bytes for 2 rows');
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { encodeQueryVectors } from '../../milvus/placeholder.js';
-import { SearchResultDataMessage } from '../../milvus/proto.js';
+import { readPartial } from '../../milvus/partial-result.js';
 import { DataNodeClient } from '../harness/data-node-client.js';
 import { signedPrng } from '../harness/prng.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
@@ -75,8 +75,14 @@ afterAll(async () => {
 
 const decode = (res: any) => {
   expect(res.status.code).toBe(0);
-  const r = SearchResultDataMessage.decode(res.result);
-  return { ids: r.ids!.int_id!.data, scores: r.scores, topks: r.topks, fields: r.fields_data.map((f) => f.field_name), ts: res.timestamps };
+  const p = readPartial(res.partial, true);
+  return {
+    ids: [...p.keys],
+    scores: [...p.scores],
+    topks: p.topks,
+    fields: p.columns.map((c) => c.header.field_name),
+    ts: [...p.timestamps],
+  };
 };
 
 describe('read-only node', () => {

@@ -1,24 +1,23 @@
 // Original file: mishards/data_node.proto
 
 import type { NodeStatus as _mishards_data_NodeStatus, NodeStatus__Output as _mishards_data_NodeStatus__Output } from '../../mishards/data/NodeStatus.js';
+import type { PartialResult as _mishards_data_PartialResult, PartialResult__Output as _mishards_data_PartialResult__Output } from '../../mishards/data/PartialResult.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface QuerySegmentsResponse {
   'status'?: (_mishards_data_NodeStatus | null);
-  /**
-   * Serialized milvus.proto.schema.SearchResultData with one "query": ids and fields_data.
-   */
-  'result'?: (Buffer | Uint8Array | string);
-  'timestamps'?: (number | string)[];
   'count'?: (number | string | Long);
+  /**
+   * The rows as one "query", smallest primary keys first (no scores).
+   */
+  'partial'?: (_mishards_data_PartialResult | null);
 }
 
 export interface QuerySegmentsResponse__Output {
   'status': (_mishards_data_NodeStatus__Output | null);
-  /**
-   * Serialized milvus.proto.schema.SearchResultData with one "query": ids and fields_data.
-   */
-  'result': (Buffer);
-  'timestamps': (number)[];
   'count': (string);
+  /**
+   * The rows as one "query", smallest primary keys first (no scores).
+   */
+  'partial': (_mishards_data_PartialResult__Output | null);
 }
