@@ -43,6 +43,11 @@ export interface VectorSearchResult {
   offsets: Int32Array[];
   /** scores[q][j] is the Milvus-convention score of offsets[q][j]. */
   scores: Float32Array[];
+  /**
+   * Seconds of computing this answer, in this thread or in a worker (its queueing and the
+   * hop not included). Set by VectorIndex.search; the raw search functions leave it out.
+   */
+  seconds?: number;
 }
 
 export interface VectorIndex {

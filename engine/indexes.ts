@@ -31,6 +31,12 @@ function compact<T extends Float32Array | Uint8Array>(view: T): T {
   return view.slice() as T;
 }
 
+/** An answer computed in this thread, with the seconds since `started` (performance.now()). */
+function timed(result: VectorSearchResult, started: number): VectorSearchResult {
+  result.seconds = (performance.now() - started) / 1000;
+  return result;
+}
+
 abstract class PooledIndex implements VectorIndex {
   abstract readonly indexType: IndexType;
   readonly metric: MetricType;
@@ -72,15 +78,20 @@ abstract class PooledIndex implements VectorIndex {
       return {
         offsets: Array.from({ length: nq }, () => new Int32Array(0)),
         scores: Array.from({ length: nq }, () => new Float32Array(0)),
+        seconds: 0,
       };
     }
     // A bitset that lets every row through is no filter.
     const allowed = req.allowed && count < this.size ? req.allowed : undefined;
     if (this.scansExactly(count, k, ef) && nq * count * this.dim <= INLINE_WORK) {
-      return exactSearch(this.data, req.queries, nq, k, allowed ? allowedRows(allowed, count) : undefined);
+      const started = performance.now();
+      return timed(exactSearch(this.data, req.queries, nq, k, allowed ? allowedRows(allowed, count) : undefined), started);
     }
     const inline = this.inlineGraph();
-    if (inline && !allowed && nq * Math.max(ef, k) <= INLINE_BEAM) return inline.search(req.queries, nq, k, ef, undefined, count);
+    if (inline && !allowed && nq * Math.max(ef, k) <= INLINE_BEAM) {
+      const started = performance.now();
+      return timed(inline.search(req.queries, nq, k, ef, undefined, count), started);
+    }
     const { worker, id, data } = this.target();
     const request: WorkerRequest = {
       op: 'search',

@@ -14,6 +14,12 @@ export interface SearchPlan {
   filter: CompiledFilter | undefined;
 }
 
+/** Per query, up to k hits best first; and the seconds the engine spent computing them. */
+export interface SearchHits {
+  perQuery: Hit[][];
+  engineSeconds: number;
+}
+
 /**
  * Rows of a segment that may match: live, and passing the filter when there is one.
  * `mask` is undefined when every row may match (no filter, no deletes): the common search
@@ -33,8 +39,8 @@ export function candidateMask(seg: Segment, filter: CompiledFilter | undefined):
  * Searches one segment: through its vector index when it has one built for the requested
  * metric, exactly otherwise. Returns, per query, up to k hits best first.
  */
-export async function searchSegment(seg: Segment, plan: SearchPlan, engine: VectorEngine): Promise<Hit[][]> {
-  const empty = () => Array.from({ length: plan.nq }, () => [] as Hit[]);
+export async function searchSegment(seg: Segment, plan: SearchPlan, engine: VectorEngine): Promise<SearchHits> {
+  const empty = () => ({ perQuery: Array.from({ length: plan.nq }, () => [] as Hit[]), engineSeconds: 0 });
   if (seg.length === 0) return empty();
   const { mask, count } = candidateMask(seg, plan.filter);
   if (count === 0) return empty();
@@ -48,9 +54,12 @@ export async function searchSegment(seg: Segment, plan: SearchPlan, engine: Vect
   const index = seg.index();
   const result = await (index && index.metric === plan.metric ? index : await exactIndex(seg, plan.metric, engine)).search(request);
   const ts = seg.timestamps();
-  return result.offsets.map((offsets, q) =>
-    Array.from(offsets, (row, j) => ({ segment: seg, row, pk: seg.pk(row), score: result.scores[q]![j]!, ts: ts[row]! })),
-  );
+  return {
+    perQuery: result.offsets.map((offsets, q) =>
+      Array.from(offsets, (row, j) => ({ segment: seg, row, pk: seg.pk(row), score: result.scores[q]![j]!, ts: ts[row]! })),
+    ),
+    engineSeconds: result.seconds ?? 0,
+  };
 }
 
 /**
@@ -73,16 +82,24 @@ function exactIndex(seg: Segment, metric: MetricType, engine: VectorEngine): Pro
   return index;
 }
 
-/** Searches segments concurrently and merges per query (duplicates resolved, best k). */
-export async function searchSegments(segments: Segment[], plan: SearchPlan, engine: VectorEngine): Promise<Hit[][]> {
+/**
+ * Searches segments concurrently and merges per query (duplicates resolved, best k); the
+ * engine time is the sum over the segments (work done, whatever ran in parallel).
+ */
+export async function searchSegments(segments: Segment[], plan: SearchPlan, engine: VectorEngine): Promise<SearchHits> {
   const perSegment = await Promise.all(segments.map((s) => searchSegment(s, plan, engine)));
-  return Array.from({ length: plan.nq }, (_, q) =>
-    mergeHits(
-      perSegment.map((r) => r[q]!),
-      plan.k,
-      plan.metric,
+  let engineSeconds = 0;
+  for (const r of perSegment) engineSeconds += r.engineSeconds;
+  return {
+    perQuery: Array.from({ length: plan.nq }, (_, q) =>
+      mergeHits(
+        perSegment.map((r) => r.perQuery[q]!),
+        plan.k,
+        plan.metric,
+      ),
     ),
-  );
+    engineSeconds,
+  };
 }
 
 /** Rows matching a filter across segments, one per primary key (the newest write). */

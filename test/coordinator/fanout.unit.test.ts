@@ -105,7 +105,7 @@ function rig(timeoutMs = 60_000, opts: Partial<FanoutOptions> = {}): Rig {
     ...opts,
   });
   const abort = new AbortController();
-  const ctx: CallContext = { deadline: Date.now() + timeoutMs, signal: abort.signal, metadata: new grpc.Metadata(), trace: ROOT_CONTEXT };
+  const ctx: CallContext = { deadline: Date.now() + timeoutMs, signal: abort.signal, trace: ROOT_CONTEXT };
   return { nodes, fanout, inFlight: () => running, failures, abort, ctx };
 }
 
