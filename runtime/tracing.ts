@@ -99,7 +99,8 @@ export function contextFromMetadata(metadata: grpc.Metadata | undefined): Contex
  * header table), else a copy with the traceparent.
  */
 export function metadataWithTrace(ctx: Context, base: grpc.Metadata): grpc.Metadata {
-  if (!sampled(ctx) || !trace.getSpanContext(ctx)) return base;
+  const span = trace.getSpanContext(ctx);
+  if (!span || (span.traceFlags & TraceFlags.SAMPLED) === 0) return base;
   const metadata = base.clone();
   propagation.inject(ctx, metadata, { set: (m, k, v) => m.set(k, v) });
   return metadata;

@@ -287,6 +287,18 @@ describe('fan-out', () => {
       expect(r.failures).toEqual([]);
     });
 
+    it('cancels the one call to a single-replica set when the caller goes away, without reporting the replica', async () => {
+      const r = rig();
+      const result = r.fanout.call({ name: WRITER_SET, replicas: ['w'] }, 'SearchSegments', {}, r.ctx);
+      const call = await r.nodes.next();
+      expect(r.inFlight()).toBe(1);
+      r.abort.abort();
+      await expect(result).rejects.toThrow('request cancelled by the client');
+      expect(call.signal?.aborted).toBe(true);
+      expect(r.inFlight()).toBe(0);
+      expect(r.failures).toEqual([]);
+    });
+
     it('calls nobody when the caller has already gone', async () => {
       const r = rig();
       r.abort.abort();
