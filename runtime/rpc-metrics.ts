@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 /** Per-method request counts and latencies of a node's gRPC services. */
