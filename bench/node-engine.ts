@@ -118,12 +118,12 @@ export class EngineBench {
 
   /** search/segment-search.ts over the segment: live-row mask, index, hits with keys. */
   async segmentLayer(query: Float32Array, ef: number): Promise<Ids> {
-    const { perQuery } = await searchSegment(
+    const hits = await searchSegment(
       this.segment,
       { queries: query, nq: 1, k: K, metric: 'L2', params: { ef }, filter: undefined },
       this.engine,
     );
-    return perQuery[0]!.map((h) => Number(h.pk));
+    return hits[0]!.map((h) => Number(h.pk));
   }
 
   /** Exact search through the engine's FLAT index over the same vectors. */

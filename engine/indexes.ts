@@ -31,9 +31,9 @@ function compact<T extends Float32Array | Uint8Array>(view: T): T {
   return view.slice() as T;
 }
 
-/** An answer computed in this thread, with the seconds since `started` (performance.now()). */
-function timed(result: VectorSearchResult, started: number): VectorSearchResult {
-  result.seconds = (performance.now() - started) / 1000;
+/** `result`, computed in this thread since `started` (performance.now()): its time is added to the request's. */
+function timed(req: VectorSearchRequest, result: VectorSearchResult, started: number): VectorSearchResult {
+  if (req.time) req.time.seconds += (performance.now() - started) / 1000;
   return result;
 }
 
@@ -78,19 +78,18 @@ abstract class PooledIndex implements VectorIndex {
       return {
         offsets: Array.from({ length: nq }, () => new Int32Array(0)),
         scores: Array.from({ length: nq }, () => new Float32Array(0)),
-        seconds: 0,
       };
     }
     // A bitset that lets every row through is no filter.
     const allowed = req.allowed && count < this.size ? req.allowed : undefined;
     if (this.scansExactly(count, k, ef) && nq * count * this.dim <= INLINE_WORK) {
       const started = performance.now();
-      return timed(exactSearch(this.data, req.queries, nq, k, allowed ? allowedRows(allowed, count) : undefined), started);
+      return timed(req, exactSearch(this.data, req.queries, nq, k, allowed ? allowedRows(allowed, count) : undefined), started);
     }
     const inline = this.inlineGraph();
     if (inline && !allowed && nq * Math.max(ef, k) <= INLINE_BEAM) {
       const started = performance.now();
-      return timed(inline.search(req.queries, nq, k, ef, undefined, count), started);
+      return timed(req, inline.search(req.queries, nq, k, ef, undefined, count), started);
     }
     const { worker, id, data } = this.target();
     const request: WorkerRequest = {
@@ -104,7 +103,9 @@ abstract class PooledIndex implements VectorIndex {
       allowed: allowed && compact(allowed),
       allowedCount: count,
     };
-    return unpack(await this.pool.call<PackedResult>(worker, request));
+    const packed = await this.pool.call<PackedResult>(worker, request);
+    if (req.time) req.time.seconds += packed.seconds;
+    return unpack(packed);
   }
 
   abstract save(dir: string): Promise<void>;

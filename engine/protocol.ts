@@ -53,8 +53,8 @@ export function pack(result: VectorSearchResult, seconds: number): PackedResult 
   return { counts, offsets, scores, seconds };
 }
 
-export function unpack({ counts, offsets, scores, seconds }: PackedResult): VectorSearchResult {
-  const result: VectorSearchResult = { offsets: [], scores: [], seconds };
+export function unpack({ counts, offsets, scores }: PackedResult): VectorSearchResult {
+  const result: VectorSearchResult = { offsets: [], scores: [] };
   let at = 0;
   for (const n of counts) {
     result.offsets.push(offsets.subarray(at, at + n));

@@ -1,5 +1,5 @@
 import type { CompiledFilter } from '../filter/index.js';
-import type { MetricType, SearchParams, VectorEngine, VectorIndex } from '../engine/engine.js';
+import type { MetricType, SearchParams, SearchTime, VectorEngine, VectorIndex } from '../engine/engine.js';
 import type { Segment } from '../segment/segment.js';
 import { mergeHits, type Hit } from './hits.js';
 
@@ -37,10 +37,11 @@ export function candidateMask(seg: Segment, filter: CompiledFilter | undefined):
 
 /**
  * Searches one segment: through its vector index when it has one built for the requested
- * metric, exactly otherwise. Returns, per query, up to k hits best first.
+ * metric, exactly otherwise. Returns, per query, up to k hits best first; the engine's time
+ * is added to `time` when given.
  */
-export async function searchSegment(seg: Segment, plan: SearchPlan, engine: VectorEngine): Promise<SearchHits> {
-  const empty = () => ({ perQuery: Array.from({ length: plan.nq }, () => [] as Hit[]), engineSeconds: 0 });
+export async function searchSegment(seg: Segment, plan: SearchPlan, engine: VectorEngine, time?: SearchTime): Promise<Hit[][]> {
+  const empty = () => Array.from({ length: plan.nq }, () => [] as Hit[]);
   if (seg.length === 0) return empty();
   const { mask, count } = candidateMask(seg, plan.filter);
   if (count === 0) return empty();
@@ -49,17 +50,15 @@ export async function searchSegment(seg: Segment, plan: SearchPlan, engine: Vect
     nq: plan.nq,
     k: plan.k,
     params: plan.params,
+    time,
     ...(mask && count < seg.length ? { allowed: mask, allowedCount: count } : {}),
   };
   const index = seg.index();
   const result = await (index && index.metric === plan.metric ? index : await exactIndex(seg, plan.metric, engine)).search(request);
   const ts = seg.timestamps();
-  return {
-    perQuery: result.offsets.map((offsets, q) =>
-      Array.from(offsets, (row, j) => ({ segment: seg, row, pk: seg.pk(row), score: result.scores[q]![j]!, ts: ts[row]! })),
-    ),
-    engineSeconds: result.seconds ?? 0,
-  };
+  return result.offsets.map((offsets, q) =>
+    Array.from(offsets, (row, j) => ({ segment: seg, row, pk: seg.pk(row), score: result.scores[q]![j]!, ts: ts[row]! })),
+  );
 }
 
 /**
@@ -87,18 +86,17 @@ function exactIndex(seg: Segment, metric: MetricType, engine: VectorEngine): Pro
  * engine time is the sum over the segments (work done, whatever ran in parallel).
  */
 export async function searchSegments(segments: Segment[], plan: SearchPlan, engine: VectorEngine): Promise<SearchHits> {
-  const perSegment = await Promise.all(segments.map((s) => searchSegment(s, plan, engine)));
-  let engineSeconds = 0;
-  for (const r of perSegment) engineSeconds += r.engineSeconds;
+  const time: SearchTime = { seconds: 0 };
+  const perSegment = await Promise.all(segments.map((s) => searchSegment(s, plan, engine, time)));
   return {
     perQuery: Array.from({ length: plan.nq }, (_, q) =>
       mergeHits(
-        perSegment.map((r) => r.perQuery[q]!),
+        perSegment.map((r) => r[q]!),
         plan.k,
         plan.metric,
       ),
     ),
-    engineSeconds,
+    engineSeconds: time.seconds,
   };
 }
 
