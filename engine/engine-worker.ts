@@ -38,12 +38,13 @@ function handle(req: WorkerRequest): unknown {
       return graph(req.id).save(req.file);
     case 'search': {
       const { queries, nq, k, ef, allowed, allowedCount } = req;
+      const started = performance.now();
       const result =
         req.id !== undefined
           ? graph(req.id).search(queries, nq, k, ef, allowed, allowedCount)
           : exactSearch(req.data!, queries, nq, k, allowed ? allowedRows(allowed, allowedCount) : undefined);
       // Copied, not transferred: for k-sized arrays a copy is cheaper than a transfer.
-      return pack(result);
+      return pack(result, (performance.now() - started) / 1000);
     }
     case 'drop':
       if (graphs.delete(req.id)) collectGarbage();

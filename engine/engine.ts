@@ -35,6 +35,17 @@ export interface VectorSearchRequest {
   allowed?: Uint8Array;
   /** Number of non-zero entries of `allowed`, when the caller knows it. */
   allowedCount?: number;
+  /** When given, the seconds spent computing this search are added to it (see SearchTime). */
+  time?: SearchTime;
+}
+
+/**
+ * Engine time of a search request, added to by each index searched: computing in this thread
+ * is timed in place, computing in a worker counts the time the worker reports (its queue and
+ * the thread hop not included).
+ */
+export interface SearchTime {
+  seconds: number;
 }
 
 /** Per query, up to k hits, best first. Missing hits are not padded. */

@@ -31,6 +31,12 @@ function compact<T extends Float32Array | Uint8Array>(view: T): T {
   return view.slice() as T;
 }
 
+/** `result`, computed in this thread since `started` (performance.now()): its time is added to the request's. */
+function timed(req: VectorSearchRequest, result: VectorSearchResult, started: number): VectorSearchResult {
+  if (req.time) req.time.seconds += (performance.now() - started) / 1000;
+  return result;
+}
+
 abstract class PooledIndex implements VectorIndex {
   abstract readonly indexType: IndexType;
   readonly metric: MetricType;
@@ -77,10 +83,14 @@ abstract class PooledIndex implements VectorIndex {
     // A bitset that lets every row through is no filter.
     const allowed = req.allowed && count < this.size ? req.allowed : undefined;
     if (this.scansExactly(count, k, ef) && nq * count * this.dim <= INLINE_WORK) {
-      return exactSearch(this.data, req.queries, nq, k, allowed ? allowedRows(allowed, count) : undefined);
+      const started = performance.now();
+      return timed(req, exactSearch(this.data, req.queries, nq, k, allowed ? allowedRows(allowed, count) : undefined), started);
     }
     const inline = this.inlineGraph();
-    if (inline && !allowed && nq * Math.max(ef, k) <= INLINE_BEAM) return inline.search(req.queries, nq, k, ef, undefined, count);
+    if (inline && !allowed && nq * Math.max(ef, k) <= INLINE_BEAM) {
+      const started = performance.now();
+      return timed(req, inline.search(req.queries, nq, k, ef, undefined, count), started);
+    }
     const { worker, id, data } = this.target();
     const request: WorkerRequest = {
       op: 'search',
@@ -93,7 +103,9 @@ abstract class PooledIndex implements VectorIndex {
       allowed: allowed && compact(allowed),
       allowedCount: count,
     };
-    return unpack(await this.pool.call<PackedResult>(worker, request));
+    const packed = await this.pool.call<PackedResult>(worker, request);
+    if (req.time) req.time.seconds += packed.seconds;
+    return unpack(packed);
   }
 
   abstract save(dir: string): Promise<void>;

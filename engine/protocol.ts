@@ -33,23 +33,24 @@ export type WorkerRequest =
   /** Forgets graph `id` and frees its native memory. */
   | { op: 'drop'; id: number };
 
-/** A search answer packed into three typed arrays: counts[q] hits for query q. */
+/** A search answer packed into three typed arrays (counts[q] hits for query q) and the seconds it took to compute. */
 export interface PackedResult {
   counts: Int32Array;
   offsets: Int32Array;
   scores: Float32Array;
+  seconds: number;
 }
 
 export type WorkerReply = { seq: number; ok: true; value: unknown } | { seq: number; ok: false; message: string };
 
 export type Envelope = { seq: number; req: WorkerRequest };
 
-export function pack(result: VectorSearchResult): PackedResult {
+export function pack(result: VectorSearchResult, seconds: number): PackedResult {
   const counts = Int32Array.from(result.offsets, (hits) => hits.length);
   const total = counts.reduce((sum, n) => sum + n, 0);
   const offsets = concatInto(new Int32Array(total), result.offsets);
   const scores = concatInto(new Float32Array(total), result.scores);
-  return { counts, offsets, scores };
+  return { counts, offsets, scores, seconds };
 }
 
 export function unpack({ counts, offsets, scores }: PackedResult): VectorSearchResult {

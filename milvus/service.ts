@@ -37,6 +37,8 @@ export function unimplementedStream(name: string): grpc.UntypedHandleCall {
  */
 export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: ServiceHooks = {}): grpc.UntypedServiceImplementation {
   const impl: grpc.UntypedServiceImplementation = {};
+  // Only serialized, never changed: every successful reply can point at the same one.
+  const success = successStatus();
   const byName = handlers as Record<string, DispatchedHandler | undefined>;
   for (const name of Object.keys(MilvusService.service)) {
     const shape = replyShape(name);
@@ -51,7 +53,7 @@ export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: Ser
       const run = implemented ? handler(call.request, call) : Promise.reject(unsupportedMethod(name));
       run.then(
         (res) => {
-          const reply = withStatus(shape, res, successStatus());
+          const reply = withStatus(shape, res, success);
           done?.(statusOfReply(shape, reply)?.code ?? 0);
           callback(null, reply);
         },

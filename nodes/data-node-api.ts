@@ -1,5 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
-import { context, trace } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { vectorField, type CollectionSchema } from '../core/schema.js';
 import type { MetricType, VectorEngine } from '../engine/engine.js';
@@ -14,8 +14,9 @@ import type { DataNodeHandlers } from '../proto/generated/mishards/data/DataNode
 import { queryRows, searchSegments } from '../search/segment-search.js';
 import type { Segment } from '../segment/segment.js';
 import type { ResourceMeter } from '../runtime/node-resources.js';
+import type { EngineSearchSeconds } from '../runtime/engine-metrics.js';
 import type { RpcMetrics } from '../runtime/rpc-metrics.js';
-import { contextFromMetadata } from '../runtime/tracing.js';
+import { childSpan, contextFromMetadata } from '../runtime/tracing.js';
 
 const tracer = trace.getTracer('mishards-data-node');
 
@@ -62,39 +63,48 @@ function inPartitions(segments: Segment[], partitionIds: string[]): Segment[] {
 /** A method's answer without its status, which is added as the call settles. */
 type Answer<M extends DataNodeMethod> = Omit<DataNodeResponse<M>, 'status'>;
 
+/** What a data node records of the requests it serves. */
+export interface DataNodeMetrics {
+  rpc: RpcMetrics;
+  engineSearchSeconds: EngineSearchSeconds;
+}
+
 /** grpc-js implementation of mishards.data.DataNode over a segment source. */
 export function dataNodeImplementation(
   source: SegmentSource,
   engine: VectorEngine,
   meter: ResourceMeter,
   log: Logger,
-  metrics?: RpcMetrics,
+  metrics?: DataNodeMetrics,
 ): DataNodeHandlers {
-  const unary =
-    <M extends DataNodeMethod>(
-      name: M,
-      fn: (req: DataNodeRequest<M>) => Promise<Answer<M>>,
-    ): grpc.handleUnaryCall<DataNodeRequest<M>, DataNodeResponse<M>> =>
-    (call, cb) => {
-      const done = metrics?.start('DataNode', name);
-      // A span per request, child of the coordinator's `search_<target>` span.
-      const parent = contextFromMetadata(call.metadata);
-      const span = tracer.startSpan(`data_node.${name}`, {}, parent);
-      const run = context.with(trace.setSpan(parent, span), () => fn(call.request));
-      void run.finally(() => span.end()).catch(() => undefined);
-      run.then(
+  const unary = <M extends DataNodeMethod>(
+    name: M,
+    fn: (req: DataNodeRequest<M>) => Promise<Answer<M>>,
+  ): grpc.handleUnaryCall<DataNodeRequest<M>, DataNodeResponse<M>> => {
+    const spanName = `data_node.${name}`;
+    const method = metrics?.rpc.method('DataNode', name);
+    return (call, cb) => {
+      const startedAt = performance.now();
+      // A span per request, child of the coordinator's `search_<target>` span when it is traced.
+      const { span } = childSpan(tracer, spanName, contextFromMetadata(call.metadata));
+      fn(call.request).then(
         (res) => {
-          done?.(0);
-          cb(null, { status: ok, ...res });
+          span.end();
+          method?.done(startedAt, 0);
+          // The answer is this call's own object: the status is added in place, not by a copy.
+          (res as DataNodeResponse<M>).status = ok;
+          cb(null, res as DataNodeResponse<M>);
         },
         (e) => {
+          span.end();
           if (!(e instanceof MilvusError)) log.error({ err: e, method: name }, 'internal request failed');
           const status = statusOf(e);
-          done?.(status.code);
+          method?.done(startedAt, status.code);
           cb(null, { status });
         },
       );
     };
+  };
   return {
     LoadSegments: unary('LoadSegments', async (req) => {
       const r = await source.load(req.collection_name, req.segment_ids.map(Number));
@@ -128,7 +138,7 @@ export function dataNodeImplementation(
         { key: 'topk', value: String(topk) },
         { key: 'params', value: req.params_json || '{}' },
       ]);
-      const perQuery = await searchSegments(
+      const { perQuery, engineSeconds } = await searchSegments(
         segments,
         {
           queries,
@@ -140,6 +150,7 @@ export function dataNodeImplementation(
         },
         engine,
       );
+      metrics?.engineSearchSeconds.observe(engineSeconds);
       return { partial: encodePartial(schema, req.output_fields, perQuery) };
     }),
     QuerySegments: unary('QuerySegments', async (req) => {

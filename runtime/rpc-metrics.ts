@@ -4,6 +4,8 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 export class RpcMetrics {
   private readonly requests: Counter<'service' | 'method' | 'code'>;
   private readonly latency: Histogram<'service' | 'method'>;
+  /** Each method's label-bound children (by service, then method), built on first use. */
+  private readonly methods = new Map<string, Map<string, MethodMetrics>>();
 
   constructor(registry: Registry) {
     this.requests = new Counter({
@@ -21,12 +23,48 @@ export class RpcMetrics {
     });
   }
 
+  /** The metrics of one method, bound to its labels once. */
+  method(service: string, method: string): MethodMetrics {
+    let byMethod = this.methods.get(service);
+    if (!byMethod) {
+      byMethod = new Map();
+      this.methods.set(service, byMethod);
+    }
+    let m = byMethod.get(method);
+    if (!m) {
+      const requests = this.requests;
+      m = new MethodMetrics(this.latency.labels({ service, method }), (code) => requests.labels({ service, method, code }));
+      byMethod.set(method, m);
+    }
+    return m;
+  }
+
   /** Starts timing a request; call the returned function with the result code when done. */
   start(service: string, method: string): (code: number) => void {
-    const end = this.latency.startTimer({ service, method });
-    return (code) => {
-      end();
-      this.requests.inc({ service, method, code: String(code) });
-    };
+    const m = this.method(service, method);
+    const startedAt = performance.now();
+    return (code) => m.done(startedAt, code);
+  }
+}
+
+/** Latency and per-result-code counts of one method. */
+export class MethodMetrics {
+  /** Counters by result code: a handful per method (success and the errors seen). */
+  private readonly byCode = new Map<number, Counter.Internal>();
+
+  constructor(
+    private readonly latency: Histogram.Internal<'service' | 'method'>,
+    private readonly counter: (code: string) => Counter.Internal,
+  ) {}
+
+  /** Records a request that started at `startedAt` (performance.now()) and ended with `code`. */
+  done(startedAt: number, code: number): void {
+    this.latency.observe((performance.now() - startedAt) / 1000);
+    let c = this.byCode.get(code);
+    if (!c) {
+      c = this.counter(String(code));
+      this.byCode.set(code, c);
+    }
+    c.inc();
   }
 }

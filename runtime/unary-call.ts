@@ -13,6 +13,9 @@ export interface UnaryCallOptions {
   signal?: AbortSignal;
 }
 
+/** grpc-js copies a call's metadata as it starts, so calls without headers can share one. */
+const NO_METADATA = new grpc.Metadata();
+
 /** One unary call through `client`, typed by the method's definition. */
 export function unaryCall<Request, Response>(
   client: grpc.Client,
@@ -21,21 +24,23 @@ export function unaryCall<Request, Response>(
   o: UnaryCallOptions,
 ): Promise<Response> {
   return new Promise<Response>((resolve, reject) => {
-    const onAbort = () => call.cancel();
+    const { signal } = o;
+    const onAbort = signal && (() => call.cancel());
     const call = client.makeUnaryRequest(
       method.path,
       method.requestSerialize,
       method.responseDeserialize,
       request,
-      o.metadata ?? new grpc.Metadata(),
+      o.metadata ?? NO_METADATA,
       { deadline: o.deadline },
       (err, res) => {
-        o.signal?.removeEventListener('abort', onAbort);
+        if (onAbort) signal.removeEventListener('abort', onAbort);
         if (err) reject(err);
         else resolve(res!);
       },
     );
-    if (o.signal?.aborted) call.cancel();
-    else o.signal?.addEventListener('abort', onAbort, { once: true });
+    if (!onAbort) return;
+    if (signal.aborted) call.cancel();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
 }

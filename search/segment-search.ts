@@ -1,5 +1,5 @@
 import type { CompiledFilter } from '../filter/index.js';
-import type { MetricType, SearchParams, VectorEngine, VectorIndex } from '../engine/engine.js';
+import type { MetricType, SearchParams, SearchTime, VectorEngine, VectorIndex } from '../engine/engine.js';
 import type { Segment } from '../segment/segment.js';
 import { mergeHits, type Hit } from './hits.js';
 
@@ -12,6 +12,12 @@ export interface SearchPlan {
   metric: MetricType;
   params: SearchParams;
   filter: CompiledFilter | undefined;
+}
+
+/** Per query, up to k hits best first; and the seconds the engine spent computing them. */
+export interface SearchHits {
+  perQuery: Hit[][];
+  engineSeconds: number;
 }
 
 /**
@@ -31,9 +37,10 @@ export function candidateMask(seg: Segment, filter: CompiledFilter | undefined):
 
 /**
  * Searches one segment: through its vector index when it has one built for the requested
- * metric, exactly otherwise. Returns, per query, up to k hits best first.
+ * metric, exactly otherwise. Returns, per query, up to k hits best first; the engine's time
+ * is added to `time` when given.
  */
-export async function searchSegment(seg: Segment, plan: SearchPlan, engine: VectorEngine): Promise<Hit[][]> {
+export async function searchSegment(seg: Segment, plan: SearchPlan, engine: VectorEngine, time?: SearchTime): Promise<Hit[][]> {
   const empty = () => Array.from({ length: plan.nq }, () => [] as Hit[]);
   if (seg.length === 0) return empty();
   const { mask, count } = candidateMask(seg, plan.filter);
@@ -43,6 +50,7 @@ export async function searchSegment(seg: Segment, plan: SearchPlan, engine: Vect
     nq: plan.nq,
     k: plan.k,
     params: plan.params,
+    time,
     ...(mask && count < seg.length ? { allowed: mask, allowedCount: count } : {}),
   };
   const index = seg.index();
@@ -73,16 +81,23 @@ function exactIndex(seg: Segment, metric: MetricType, engine: VectorEngine): Pro
   return index;
 }
 
-/** Searches segments concurrently and merges per query (duplicates resolved, best k). */
-export async function searchSegments(segments: Segment[], plan: SearchPlan, engine: VectorEngine): Promise<Hit[][]> {
-  const perSegment = await Promise.all(segments.map((s) => searchSegment(s, plan, engine)));
-  return Array.from({ length: plan.nq }, (_, q) =>
-    mergeHits(
-      perSegment.map((r) => r[q]!),
-      plan.k,
-      plan.metric,
+/**
+ * Searches segments concurrently and merges per query (duplicates resolved, best k); the
+ * engine time is the sum over the segments (work done, whatever ran in parallel).
+ */
+export async function searchSegments(segments: Segment[], plan: SearchPlan, engine: VectorEngine): Promise<SearchHits> {
+  const time: SearchTime = { seconds: 0 };
+  const perSegment = await Promise.all(segments.map((s) => searchSegment(s, plan, engine, time)));
+  return {
+    perQuery: Array.from({ length: plan.nq }, (_, q) =>
+      mergeHits(
+        perSegment.map((r) => r[q]!),
+        plan.k,
+        plan.metric,
+      ),
     ),
-  );
+    engineSeconds: time.seconds,
+  };
 }
 
 /** Rows matching a filter across segments, one per primary key (the newest write). */

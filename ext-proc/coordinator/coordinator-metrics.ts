@@ -12,6 +12,8 @@ export class CoordinatorMetrics {
   private readonly subLatency: Histogram<'target' | 'result'>;
   private readonly subErrors: Counter<'target'>;
   private readonly attemptsInFlight: Gauge<'target'>;
+  /** Each target's label-bound children, so no observation hashes its labels again. */
+  private readonly targets = new Map<string, TargetMetrics>();
 
   constructor(registry: Registry, cache: { hits: number; misses: number }) {
     this.fanoutWidth = new Histogram({
@@ -58,13 +60,19 @@ export class CoordinatorMetrics {
     });
   }
 
-  /** Starts timing a sub-request to `target`; call the result with its outcome. */
-  subRequest(target: string): (result: 'ok' | 'error') => void {
-    const end = this.subLatency.startTimer({ target });
-    return (result) => {
-      end({ result });
-      if (result === 'error') this.subErrors.inc({ target });
-    };
+  /** The metrics of sub-requests to `target` (a reader group or the writer). */
+  target(name: string): TargetMetrics {
+    let t = this.targets.get(name);
+    if (!t) {
+      t = new TargetMetrics(
+        this.subLatency.labels({ target: name, result: 'ok' }),
+        this.subLatency.labels({ target: name, result: 'error' }),
+        this.subErrors.labels({ target: name }),
+        this.attemptsInFlight.labels({ target: name }),
+      );
+      this.targets.set(name, t);
+    }
+    return t;
   }
 
   /**
@@ -73,7 +81,33 @@ export class CoordinatorMetrics {
    * must bring this back to zero, which is how tests see that nothing was left running.
    */
   attempt(target: string): () => void {
-    this.attemptsInFlight.inc({ target });
-    return () => this.attemptsInFlight.dec({ target });
+    const t = this.target(target);
+    t.inFlight.inc();
+    return t.attemptSettled;
+  }
+}
+
+/** Sub-request metrics of one target, bound to its labels once. */
+export class TargetMetrics {
+  /** Ends an in-flight attempt (prebuilt: one per target, not per call). */
+  readonly attemptSettled = (): void => {
+    this.inFlight.dec();
+  };
+
+  constructor(
+    private readonly latencyOk: Histogram.Internal<'target' | 'result'>,
+    private readonly latencyError: Histogram.Internal<'target' | 'result'>,
+    private readonly errors: Counter.Internal,
+    readonly inFlight: Gauge.Internal<'target'>,
+  ) {}
+
+  /** Records a sub-request that started at `startedAt` (performance.now()) and just ended. */
+  subRequestDone(startedAt: number, ok: boolean): void {
+    const seconds = (performance.now() - startedAt) / 1000;
+    if (ok) this.latencyOk.observe(seconds);
+    else {
+      this.latencyError.observe(seconds);
+      this.errors.inc();
+    }
   }
 }

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { context, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { DataType, primaryField, type CollectionSchema } from '../../core/schema.js';
 import type { CollectionView } from '../../meta/collection-view.js';
 import { ConsistencyLevel, consistencyLevelNumber } from '../../milvus/consistency.js';
@@ -26,7 +26,7 @@ import type { SearchResultData__Output } from '../../proto/generated/milvus/prot
 import type { MetadataCache } from '../../cluster/metadata-cache.js';
 import { COLLECTION_HEADER } from '../../cluster/front-contract.js';
 import type { GroupTarget, Placement } from './placement.js';
-import { contextFromMetadata, injectIntoMetadata } from '../../runtime/tracing.js';
+import { childSpan, contextFromMetadata, metadataWithTrace } from '../../runtime/tracing.js';
 import { fuseQueries } from '../../search/hybrid-rank.js';
 import type { CoordinatorMetrics } from './coordinator-metrics.js';
 import {
@@ -105,6 +105,21 @@ export class Coordinator {
     private readonly metrics: CoordinatorMetrics,
   ) {}
 
+  /** Each collection view's sub-request headers, built once: grpc-js copies them per call. */
+  private readonly headers = new WeakMap<CollectionView, grpc.Metadata>();
+
+  /** The headers of every sub-request for `view`'s collection (when not traced). */
+  private headersFor(view: CollectionView): grpc.Metadata {
+    let metadata = this.headers.get(view);
+    if (!metadata) {
+      metadata = new grpc.Metadata();
+      // Operator rules of the reader groups' xDS routes may match or hash on it.
+      metadata.set(COLLECTION_HEADER, view.record.name);
+      this.headers.set(view, metadata);
+    }
+    return metadata;
+  }
+
   /**
    * The collection's view and the partitions the request covers (see searchScope). When the
    * cache cannot answer (no such collection, partition or loaded partition), it may be behind
@@ -144,8 +159,9 @@ export class Coordinator {
     partitions: Set<number>,
     includeWriter: boolean,
     base: R,
+    trace: Context,
   ): SubRequest<R>[] {
-    return tracer.startActiveSpan('get_routing', (span) => {
+    return inSpan(trace, 'get_routing', (span) => {
       try {
         const segments = view.segments.filter((s) => partitions.has(s.partitionId)).map((s) => s.id);
         const { groups, toWriter } = this.placement.targets(view, segments);
@@ -181,39 +197,43 @@ export class Coordinator {
     subs: SubRequest<SegmentRequest<M>>[],
     method: M,
     ctx: CallContext,
+    headers: grpc.Metadata,
+    trace: Context,
   ): Promise<DataNodeClientReply<M>[]> {
     this.metrics.fanoutWidth.observe(subs.length);
-    return tracer.startActiveSpan('do_search', async (parent) => {
-      try {
-        return await Promise.all(
-          subs.map((sub) =>
-            tracer.startActiveSpan(`search_${sub.set.name}`, async (span) => {
-              const metadata = ctx.metadata.clone();
-              injectIntoMetadata(context.active(), metadata);
-              // Operator rules of the reader groups' xDS routes may match or hash on it.
-              metadata.set(COLLECTION_HEADER, sub.request.collection_name);
-              const done = this.metrics.subRequest(sub.set.name);
-              try {
-                const res = await this.fanout.call(sub.set, method, sub.request, { ...ctx, metadata });
-                done('ok');
-                return res;
-              } catch (e) {
-                done('error');
-                fail(span, e);
-                throw e;
-              } finally {
-                span.end();
-              }
-            }),
-          ),
-        );
-      } catch (e) {
-        fail(parent, e);
-        throw e;
-      } finally {
-        parent.end();
-      }
-    });
+    const scope = childSpan(tracer, 'do_search', trace);
+    try {
+      return await Promise.all(subs.map((sub) => this.send(sub, method, ctx, headers, scope.context)));
+    } catch (e) {
+      fail(scope.span, e);
+      throw e;
+    } finally {
+      scope.span.end();
+    }
+  }
+
+  /** One sub-request under its `search_<target>` span; the nodes get the trace context only when it is sampled. */
+  private async send<M extends SegmentMethod>(
+    sub: SubRequest<SegmentRequest<M>>,
+    method: M,
+    ctx: CallContext,
+    headers: grpc.Metadata,
+    trace: Context,
+  ): Promise<DataNodeClientReply<M>> {
+    const { span, context } = childSpan(tracer, `search_${sub.set.name}`, trace);
+    const target = this.metrics.target(sub.set.name);
+    const startedAt = performance.now();
+    try {
+      const res = await this.fanout.call(sub.set, method, sub.request, ctx, metadataWithTrace(context, headers));
+      target.subRequestDone(startedAt, true);
+      return res;
+    } catch (e) {
+      target.subRequestDone(startedAt, false);
+      fail(span, e);
+      throw e;
+    } finally {
+      span.end();
+    }
   }
 
   /**
@@ -233,32 +253,30 @@ export class Coordinator {
 
   /** A Search under its own span, child of the caller's trace context. */
   search(req: SearchInput, ctx: CallContext): Promise<SearchReply> {
-    return this.traced('Search', req, ctx, () => this.doSearch(req, ctx));
+    return this.traced('Search', req, ctx, (trace) => this.doSearch(req, ctx, trace));
   }
 
   /** A HybridSearch under its own span: each sub-search scattered as a Search, then fused. */
   hybridSearch(req: HybridSearchInput, ctx: CallContext): Promise<SearchReply> {
-    return this.traced('HybridSearch', req, ctx, () => this.doHybridSearch(req, ctx));
+    return this.traced('HybridSearch', req, ctx, (trace) => this.doHybridSearch(req, ctx, trace));
   }
 
   query(req: QueryInput, ctx: CallContext): Promise<QueryReply> {
-    return this.traced('Query', req, ctx, () => this.doQuery(req, ctx));
+    return this.traced('Query', req, ctx, (trace) => this.doQuery(req, ctx, trace));
   }
 
-  private traced<T>(name: string, req: ScopeFields, ctx: CallContext, run: () => Promise<T>): Promise<T> {
-    return context.with(ctx.trace, () =>
-      tracer.startActiveSpan(name, async (span) => {
-        span.setAttribute('milvus.collection', String(req.collection_name ?? ''));
-        try {
-          return await run();
-        } catch (e) {
-          fail(span, e);
-          throw e;
-        } finally {
-          span.end();
-        }
-      }),
-    );
+  /** Runs `run` under span `name`, child of the caller's trace context; `run` gets the span's context. */
+  private async traced<T>(name: string, req: ScopeFields, ctx: CallContext, run: (trace: Context) => Promise<T>): Promise<T> {
+    const { span, context } = childSpan(tracer, name, ctx.trace);
+    if (span.isRecording()) span.setAttribute('milvus.collection', String(req.collection_name ?? ''));
+    try {
+      return await run(context);
+    } catch (e) {
+      fail(span, e);
+      throw e;
+    } finally {
+      span.end();
+    }
   }
 
   /**
@@ -275,23 +293,30 @@ export class Coordinator {
     includeWriter: boolean,
     k: number,
     ctx: CallContext,
+    trace: Context,
   ): Promise<DataNodeClientReply<'SearchSegments'>[]> {
-    const subs = this.route<SegmentRequest<'SearchSegments'>>(view, partitions, includeWriter, {
-      collection_name: view.record.name,
-      placeholder_group: raw.placeholder_group,
-      topk: String(k),
-      metric_type: p.metric,
-      params_json: JSON.stringify(p.params.engine),
-      filter: raw.dsl ?? '',
-      template_values_json: templateValuesToJson(p.templateValues),
-      output_fields: outputFields,
-      // Always named: the writer's growing data spans every partition, loaded or not.
-      partition_ids: [...partitions].map(String),
-    });
-    return this.scatter(subs, 'SearchSegments', ctx);
+    const subs = this.route<SegmentRequest<'SearchSegments'>>(
+      view,
+      partitions,
+      includeWriter,
+      {
+        collection_name: view.record.name,
+        placeholder_group: raw.placeholder_group,
+        topk: String(k),
+        metric_type: p.metric,
+        params_json: JSON.stringify(p.params.engine),
+        filter: raw.dsl ?? '',
+        template_values_json: templateValuesToJson(p.templateValues),
+        output_fields: outputFields,
+        // Always named: the writer's growing data spans every partition, loaded or not.
+        partition_ids: [...partitions].map(String),
+      },
+      trace,
+    );
+    return this.scatter(subs, 'SearchSegments', ctx, this.headersFor(view), trace);
   }
 
-  private async doSearch(req: SearchInput, ctx: CallContext): Promise<SearchReply> {
+  private async doSearch(req: SearchInput, ctx: CallContext, trace: Context): Promise<SearchReply> {
     const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const index = view.indexes[0]!;
@@ -306,8 +331,9 @@ export class Coordinator {
       this.includeWriter(view, req),
       topk + offset,
       ctx,
+      trace,
     );
-    return tracer.startActiveSpan('do_merge', (span) => {
+    return inSpan(trace, 'do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
       try {
         const intKeys = hasIntKeys(schema);
@@ -335,16 +361,18 @@ export class Coordinator {
    * topk and filter, the request's output fields), then the merged lists are fused by the
    * ranker; each fused hit takes its output fields from the sub-search that found it first.
    */
-  private async doHybridSearch(req: HybridSearchInput, ctx: CallContext): Promise<SearchReply> {
+  private async doHybridSearch(req: HybridSearchInput, ctx: CallContext, trace: Context): Promise<SearchReply> {
     const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const h = prepareHybridSearch(schema, view.indexes[0]!, req);
     const includeWriter = this.includeWriter(view, req);
     const outputFields = req.output_fields ?? [];
     const responses = await Promise.all(
-      h.subs.map((p, i) => this.scatterSearch(view, p, req.requests![i]!, outputFields, partitions, includeWriter, p.params.topk, ctx)),
+      h.subs.map((p, i) =>
+        this.scatterSearch(view, p, req.requests![i]!, outputFields, partitions, includeWriter, p.params.topk, ctx, trace),
+      ),
     );
-    return tracer.startActiveSpan('do_merge', (span) => {
+    return inSpan(trace, 'do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
       try {
         const intKeys = hasIntKeys(schema);
@@ -373,26 +401,32 @@ export class Coordinator {
     });
   }
 
-  private async doQuery(req: QueryInput, ctx: CallContext): Promise<QueryReply> {
+  private async doQuery(req: QueryInput, ctx: CallContext, trace: Context): Promise<QueryReply> {
     const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const q = prepareQuery(schema, req);
-    const subs = this.route<SegmentRequest<'QuerySegments'>>(view, partitions, this.includeWriter(view, req), {
-      collection_name: view.record.name,
-      filter: req.expr ?? '',
-      template_values_json: templateValuesToJson(q.templateValues),
-      output_fields: q.countOnly ? [] : q.outputFields,
-      partition_ids: [...partitions].map(String),
-      limit: q.limit === undefined ? '0' : String(q.offset + q.limit),
-      count_only: q.countOnly,
-    });
-    const responses = await this.scatter(subs, 'QuerySegments', ctx);
+    const subs = this.route<SegmentRequest<'QuerySegments'>>(
+      view,
+      partitions,
+      this.includeWriter(view, req),
+      {
+        collection_name: view.record.name,
+        filter: req.expr ?? '',
+        template_values_json: templateValuesToJson(q.templateValues),
+        output_fields: q.countOnly ? [] : q.outputFields,
+        partition_ids: [...partitions].map(String),
+        limit: q.limit === undefined ? '0' : String(q.offset + q.limit),
+        count_only: q.countOnly,
+      },
+      trace,
+    );
+    const responses = await this.scatter(subs, 'QuerySegments', ctx, this.headersFor(view), trace);
     const base = { collection_name: view.record.name, primary_field_name: primaryField(schema).name };
     if (q.countOnly) {
       const count = responses.reduce((n, r) => n + Number(r.count), 0);
       return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(count)] };
     }
-    return tracer.startActiveSpan('do_merge', (span) => {
+    return inSpan(trace, 'do_merge', (span) => {
       try {
         const partials = decodePartials(responses, hasIntKeys(schema));
         const picks = mergeQueryRows(partials);
@@ -412,6 +446,9 @@ export class Coordinator {
 /** Whether the collection's primary keys are Int64 (partials carry them as raw int64s). */
 const hasIntKeys = (schema: CollectionSchema) => primaryField(schema).dataType === DataType.Int64;
 
+/** Runs `fn` under span `name`, a child of `parent` (the shared unsampled span when not traced). */
+const inSpan = <T>(parent: Context, name: string, fn: (span: Span) => T): T => fn(childSpan(tracer, name, parent).span);
+
 function fail(span: Span, e: unknown): void {
   span.recordException(e as Error);
   span.setStatus({ code: SpanStatusCode.ERROR, message: (e as Error).message });
@@ -429,7 +466,7 @@ export function callContext(call: grpc.ServerUnaryCall<unknown, unknown> | undef
     // runs on every call: a prebuilt reason spares abort() a new DOMException each time.
     call.on('cancelled', () => controller.abort(CLIENT_GONE));
   }
-  return { deadline, signal: controller.signal, metadata: new grpc.Metadata(), trace: contextFromMetadata(call?.metadata) };
+  return { deadline, signal: controller.signal, trace: contextFromMetadata(call?.metadata) };
 }
 
 /** An incoming call's deadline (epoch ms), or `defaultTimeoutMs` from now when it has none. */

@@ -9,8 +9,6 @@ export interface CallContext {
   deadline: number;
   /** Aborted when the client goes away: every sub-request is cancelled. */
   signal: AbortSignal;
-  /** Headers to pass on (trace context). */
-  metadata: grpc.Metadata;
   /** The caller's trace context: the request's span is its child. */
   trace: Context;
 }
@@ -60,13 +58,16 @@ export class Fanout {
     private readonly opts: FanoutOptions,
   ) {}
 
+  /** Answers `request` from one replica of `set`; `metadata` holds the headers the nodes get. */
   async call<M extends DataNodeMethod>(
     set: ReplicaSet,
     method: M,
     request: DataNodeClientRequest<M>,
     ctx: CallContext,
+    metadata?: grpc.Metadata,
   ): Promise<DataNodeClientReply<M>> {
     if (set.replicas.length === 0) throw unavailable(set, 'no live replica');
+    if (set.replicas.length === 1) return this.callOnly(set, set.replicas[0]!, method, request, ctx, metadata);
     const start = this.rotation.get(set.name) ?? 0;
     this.rotation.set(set.name, start + 1);
     const order = set.replicas.map((_, i) => set.replicas[(start + i) % set.replicas.length]!);
@@ -87,8 +88,7 @@ export class Fanout {
         for (const a of running) a.abort();
         fn();
       };
-      const onClientGone = () =>
-        finish(() => reject(new MilvusError('UnexpectedError', Code.ServiceInternal, 'request cancelled by the client')));
+      const onClientGone = () => finish(() => reject(clientGone()));
       ctx.signal.addEventListener('abort', onClientGone, { once: true });
       const launch = () => {
         if (settled || next >= order.length) return;
@@ -97,7 +97,7 @@ export class Fanout {
         running.add(controller);
         if (hedge) clearTimeout(hedge);
         if (next < order.length) hedge = setTimeout(launch, this.opts.hedgeAfterMs);
-        this.attempt(set.name, address, method, request, ctx, controller.signal).then(
+        this.attempt(set.name, address, method, request, ctx.deadline, controller.signal, metadata).then(
           (res) => {
             running.delete(controller);
             finish(() => resolve(res));
@@ -122,18 +122,43 @@ export class Fanout {
     });
   }
 
+  /**
+   * A set of one replica: nothing to hedge or fail over to, so the call runs on the request's
+   * own signal (no controller, timer or listener of its own) and its failure is the set's.
+   */
+  private async callOnly<M extends DataNodeMethod>(
+    set: ReplicaSet,
+    address: string,
+    method: M,
+    request: DataNodeClientRequest<M>,
+    ctx: CallContext,
+    metadata: grpc.Metadata | undefined,
+  ): Promise<DataNodeClientReply<M>> {
+    if (ctx.signal.aborted) throw clientGone();
+    try {
+      return await this.attempt(set.name, address, method, request, ctx.deadline, ctx.signal, metadata);
+    } catch (e) {
+      // Cancelled by us, not failed: the replica is not reported down.
+      if (ctx.signal.aborted) throw clientGone();
+      if (!(e instanceof ReplicaFailure)) throw e;
+      this.opts.onReplicaFailure?.(address, e);
+      throw unavailable(set, `${address}: ${e.message}`);
+    }
+  }
+
   private async attempt<M extends DataNodeMethod>(
     target: string,
     address: string,
     method: M,
     request: DataNodeClientRequest<M>,
-    ctx: CallContext,
+    deadline: number,
     signal: AbortSignal,
+    metadata: grpc.Metadata | undefined,
   ): Promise<DataNodeClientReply<M>> {
     let res: DataNodeClientReply<M>;
     const settled = this.opts.onAttempt?.(target);
     try {
-      res = await this.clients.call(address, method, request, ctx.deadline, signal, ctx.metadata);
+      res = await this.clients.call(address, method, request, deadline, signal, metadata);
     } catch (e) {
       settled?.();
       const code = (e as grpc.ServiceError).code;
@@ -151,6 +176,8 @@ export class Fanout {
     return res;
   }
 }
+
+const clientGone = () => new MilvusError('UnexpectedError', Code.ServiceInternal, 'request cancelled by the client');
 
 function unavailable(set: ReplicaSet, detail: string): MilvusError {
   const what = set.name === WRITER_SET ? 'the writable node' : `reader group ${set.name}`;

@@ -1,4 +1,5 @@
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, propagation, trace, type Context, type Span } from '@opentelemetry/api';
+import { childSpan } from '../../runtime/tracing.js';
 import type { ServiceHooks } from '../../milvus/service.js';
 import { jsonAnswer, type RestAnswer, type RestApi, type RestHeaders } from '../rest/api.js';
 import { checkBodySize } from '../rest/body.js';
@@ -120,22 +121,18 @@ export class RequestProcessor {
   private begin(method: string, path: string, headers: RestHeaders, attributes: Record<string, Struct> | undefined): Answered {
     // Envoy forwards the client's traceparent (or its own tracer's) among the request headers.
     const parent = propagation.extract(ROOT_CONTEXT, headers);
-    const requestId = headers['x-request-id'];
-    const span = tracer.startSpan(
-      `ext_proc ${path}`,
-      {
-        kind: SpanKind.SERVER,
-        attributes: {
-          'http.request.method': method,
-          'url.path': path,
-          ...(requestId ? { 'http.request.header.x-request-id': String(requestId) } : {}),
-          ...envoyAttributes(attributes),
-        },
-      },
-      parent,
-    );
+    const { span, context } = childSpan(tracer, `ext_proc ${path}`, parent, { kind: SpanKind.SERVER });
+    if (span.isRecording()) {
+      const requestId = headers['x-request-id'];
+      span.setAttributes({
+        'http.request.method': method,
+        'url.path': path,
+        ...(requestId ? { 'http.request.header.x-request-id': String(requestId) } : {}),
+        ...envoyAttributes(attributes),
+      });
+    }
     this.spanOpen = true;
-    return { method, path, headers, span, trace: trace.setSpan(parent, span) };
+    return { method, path, headers, span, trace: context };
   }
 
   private async answer(body: Buffer): Promise<Step> {

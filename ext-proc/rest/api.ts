@@ -1,4 +1,3 @@
-import * as grpc from '@grpc/grpc-js';
 import { ROOT_CONTEXT, propagation, type Context } from '@opentelemetry/api';
 import type { ServiceHooks } from '../../milvus/service.js';
 import type { Coordinator } from '../coordinator/coordinator.js';
@@ -141,7 +140,6 @@ export class RestApi {
       call: {
         deadline: requestDeadline(req.headers, req.deadline),
         signal: req.signal,
-        metadata: new grpc.Metadata(),
         // The caller's traceparent header, so the coordinator's spans join its trace.
         trace: req.trace ?? propagation.extract(ROOT_CONTEXT, req.headers),
       },

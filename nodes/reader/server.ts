@@ -4,6 +4,7 @@ import { openMetaStore } from '../../meta/open-store.js';
 import { DataNodeService } from '../../proto/data-node.js';
 import { MetricsServer } from '../../runtime/metrics-server.js';
 import { ResourceMeter } from '../../runtime/node-resources.js';
+import { engineSearchSeconds } from '../../runtime/engine-metrics.js';
 import { RpcMetrics } from '../../runtime/rpc-metrics.js';
 import { serveNode, type RunningNode } from '../../runtime/serve.js';
 import { dataNodeImplementation } from '../data-node-api.js';
@@ -57,7 +58,15 @@ export async function startReader(opts: ReaderConfig, log: Logger, discovery?: D
     host: opts.host,
     port: opts.port,
     metricsPort: opts.metricsPort,
-    services: [[DataNodeService.service, dataNodeImplementation(segments, engine, new ResourceMeter(opts.storage), log, rpc)]],
+    services: [
+      [
+        DataNodeService.service,
+        dataNodeImplementation(segments, engine, new ResourceMeter(opts.storage), log, {
+          rpc,
+          engineSearchSeconds: engineSearchSeconds(metrics.registry),
+        }),
+      ],
+    ],
     closers: [
       async () => {
         stopped = true;

@@ -7,6 +7,7 @@ import { milvusServiceImplementation } from '../../milvus/service.js';
 import { DataNodeService, MetadataFeedService } from '../../proto/data-node.js';
 import { MetricsServer } from '../../runtime/metrics-server.js';
 import { ResourceMeter } from '../../runtime/node-resources.js';
+import { engineSearchSeconds } from '../../runtime/engine-metrics.js';
 import { RpcMetrics } from '../../runtime/rpc-metrics.js';
 import { serveNode, type RunningNode } from '../../runtime/serve.js';
 import { dataNodeImplementation } from '../data-node-api.js';
@@ -50,6 +51,7 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
   await writer.open();
   const metrics = new MetricsServer('writer');
   const rpc = new RpcMetrics(metrics.registry);
+  const engineSearch = engineSearchSeconds(metrics.registry);
   const meter = new ResourceMeter(opts.dataDir);
   // The address is known once the server is bound; GetMetrics asks for it later.
   let address = '';
@@ -63,8 +65,17 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
     port: opts.port,
     metricsPort: opts.metricsPort,
     services: [
-      [writerServiceDefinition(), milvusServiceImplementation(writerMilvusHandlers(writer, { address: () => address, meter }), hooks)],
-      [DataNodeService.service, dataNodeImplementation(writerSegmentSource(writer), engine, meter, log, rpc)],
+      [
+        writerServiceDefinition(),
+        milvusServiceImplementation(
+          writerMilvusHandlers(writer, { address: () => address, meter, engineSearchSeconds: engineSearch }),
+          hooks,
+        ),
+      ],
+      [
+        DataNodeService.service,
+        dataNodeImplementation(writerSegmentSource(writer), engine, meter, log, { rpc, engineSearchSeconds: engineSearch }),
+      ],
       [MetadataFeedService.service, metadataFeedImplementation(writer)],
     ],
     beforeStop: () => writer.changes.emit('close'),

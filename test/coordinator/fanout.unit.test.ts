@@ -105,7 +105,7 @@ function rig(timeoutMs = 60_000, opts: Partial<FanoutOptions> = {}): Rig {
     ...opts,
   });
   const abort = new AbortController();
-  const ctx: CallContext = { deadline: Date.now() + timeoutMs, signal: abort.signal, metadata: new grpc.Metadata(), trace: ROOT_CONTEXT };
+  const ctx: CallContext = { deadline: Date.now() + timeoutMs, signal: abort.signal, trace: ROOT_CONTEXT };
   return { nodes, fanout, inFlight: () => running, failures, abort, ctx };
 }
 
@@ -284,6 +284,18 @@ describe('fan-out', () => {
       await vi.advanceTimersByTimeAsync(10 * HEDGE_MS);
       expect(r.nodes.calls).toHaveLength(2);
       // Cancelled by us, not failed: no replica is reported down.
+      expect(r.failures).toEqual([]);
+    });
+
+    it('cancels the one call to a single-replica set when the caller goes away, without reporting the replica', async () => {
+      const r = rig();
+      const result = r.fanout.call({ name: WRITER_SET, replicas: ['w'] }, 'SearchSegments', {}, r.ctx);
+      const call = await r.nodes.next();
+      expect(r.inFlight()).toBe(1);
+      r.abort.abort();
+      await expect(result).rejects.toThrow('request cancelled by the client');
+      expect(call.signal?.aborted).toBe(true);
+      expect(r.inFlight()).toBe(0);
       expect(r.failures).toEqual([]);
     });
 

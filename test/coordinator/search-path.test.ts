@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { DataType, type MilvusClient, RRFRanker } from '@zilliz/milvus2-sdk-node';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { StaticDiscovery } from '../../cluster/discovery.js';
 import { startCoordinator, type RunningCoordinator } from '../../ext-proc/server.js';
 import { DataNodeClient } from '../harness/data-node-client.js';
 import { startMariadb, type MariadbInstance } from '../harness/mariadb.js';
+import { scrapeMetrics } from '../harness/metrics.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 
 /**
@@ -145,5 +146,40 @@ describe('the search path', () => {
     // Strong asks the writer too; Bounded skips it while it holds no unsealed rows.
     expect(await treeOf('Strong')).toEqual(['search_g1', 'search_g2', 'search_g3', 'search_writer']);
     expect(await treeOf('Bounded')).toEqual(['search_g1', 'search_g2', 'search_g3']);
+  });
+
+  it("records each data node's engine time once per search request it serves", async () => {
+    const query = (i: number) => Array.from({ length: DIM }, (_, j) => Math.cos(i * j));
+    for (let i = 0; i < 5; i++) {
+      const res = await client.search({ collection_name: 'traced', data: [query(i)], limit: 3, consistency_level: 'Strong' as any });
+      expect(res.status.error_code).toBe('Success');
+    }
+    // Strong asks every reader group (sealed segments to search) and the writer (none left to it).
+    for (const reader of readers) {
+      const value = await scrapeMetrics(reader.addresses.metrics!);
+      const served = value('mishards_requests_total', { method: 'SearchSegments', code: '0' });
+      expect(served).toBeGreaterThanOrEqual(5);
+      expect(value('mishards_engine_search_seconds_count')).toBe(served);
+      expect(value('mishards_engine_search_seconds_sum')).toBeGreaterThan(0);
+    }
+    // The writer's own Milvus API searches all twelve segments itself.
+    const direct = await connectSdk(writer.addresses.grpc!);
+    try {
+      expect((await direct.search({ collection_name: 'traced', data: [query(7)], limit: 3 })).status.error_code).toBe('Success');
+      const hybrid = await direct.hybridSearch({
+        collection_name: 'traced',
+        data: [1, 2].map((i) => ({ data: query(i), anns_field: 'v', limit: 3, params: {} })),
+        rerank: RRFRanker(60),
+        limit: 3,
+      });
+      expect(hybrid.status.error_code).toBe('Success');
+    } finally {
+      await direct.closeConnection();
+    }
+    const value = await scrapeMetrics(writer.addresses.metrics!);
+    const served = ['SearchSegments', 'Search', 'HybridSearch'].map((method) => value('mishards_requests_total', { method, code: '0' }));
+    expect(served.slice(1)).toEqual([1, 1]);
+    expect(value('mishards_engine_search_seconds_count')).toBe(served.reduce((a, b) => a + b, 0));
+    expect(value('mishards_engine_search_seconds_sum')).toBeGreaterThan(0);
   });
 });

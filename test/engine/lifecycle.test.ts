@@ -46,3 +46,27 @@ it('lets searches in flight finish when an index closes, and rejects after the e
   // 40 queries over 5000 x 32 is more than an inline scan: it needs a worker.
   await expect(flat.search({ queries, nq: 40, k: 5 })).rejects.toThrow(/engine closed/);
 });
+
+it("adds each search's compute time to the request's SearchTime, run in this thread or in a worker", async () => {
+  const engine = createEngine({ threads: 1 });
+  try {
+    // 100 rows are scanned in place; 5000 x 32 floats are more than that, so a worker scans them.
+    const inline = await engine.build(vectors.slice(0, 100 * DIM), DIM, 'L2', 'FLAT');
+    const pooled = await engine.build(vectors, DIM, 'L2', 'FLAT');
+    for (const index of [inline, pooled]) {
+      const time = { seconds: 0 };
+      const started = performance.now();
+      const timed = await index.search({ queries: query(0), nq: 1, k: 5, time });
+      const wall = (performance.now() - started) / 1000;
+      expect(time.seconds).toBeGreaterThan(0);
+      expect(time.seconds).toBeLessThanOrEqual(wall);
+      // A second search adds to the same request's time; the answer does not depend on it.
+      const first = time.seconds;
+      expect(await index.search({ queries: query(0), nq: 1, k: 5, time })).toEqual(timed);
+      expect(time.seconds).toBeGreaterThan(first);
+      expect(await index.search({ queries: query(0), nq: 1, k: 5 })).toEqual(timed);
+    }
+  } finally {
+    await engine.close();
+  }
+});

@@ -2,6 +2,7 @@ import type { MilvusHandlers, MilvusMethod } from '../../../milvus/methods.js';
 import { collectionNotFound, invalidParameter } from '../../../milvus/status.js';
 import type { ResourceMeter } from '../../../runtime/node-resources.js';
 import type { CollectionState } from '../collection-state.js';
+import type { EngineSearchSeconds } from '../../../runtime/engine-metrics.js';
 import type { Writer } from '../writer.js';
 
 /** The writer as a process: where it serves and what it runs on (GetMetrics, resource groups). */
@@ -9,6 +10,8 @@ export interface WriterProcess {
   /** The gRPC address it serves (known once bound). */
   address(): string;
   meter: ResourceMeter;
+  /** Where Search and HybridSearch record their engine time. */
+  engineSearchSeconds: EngineSearchSeconds;
 }
 
 /** Handlers of one area of the Milvus API: one for each of its methods, typed per method. */

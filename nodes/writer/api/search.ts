@@ -22,7 +22,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       const { c, segments } = searchTarget(req);
       const p = prepareSearch(c.schema, c.vectorIndex()!, req);
       const { topk, offset, roundDecimal } = p.params;
-      const perQuery = await searchSegments(
+      const { perQuery, engineSeconds } = await searchSegments(
         segments,
         {
           queries: p.queries,
@@ -34,6 +34,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
         },
         writer.engine,
       );
+      api.self.engineSearchSeconds.observe(engineSeconds);
       const pages = perQuery.map((hits) => hits.slice(offset, offset + topk));
       return {
         collection_name: c.record.name,
@@ -54,7 +55,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req);
       // Every sub-search is an exact search of its own (its topk, its filter); the fused
       // hits keep the row of the sub-search that found them first, for their output fields.
-      const perSub = await Promise.all(
+      const searched = await Promise.all(
         h.subs.map((p) =>
           searchSegments(
             segments,
@@ -70,7 +71,12 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
           ),
         ),
       );
-      const fused = fuseQueries(perSub, h, (hit) => ({ key: hit.pk, score: hit.score }));
+      api.self.engineSearchSeconds.observe(searched.reduce((s, r) => s + r.engineSeconds, 0));
+      const fused = fuseQueries(
+        searched.map((r) => r.perQuery),
+        h,
+        (hit) => ({ key: hit.pk, score: hit.score }),
+      );
       return {
         collection_name: c.record.name,
         results: searchResultData(
