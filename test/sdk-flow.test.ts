@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { createTestDatabase } from './harness/databases.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from './harness/mishards-process.js';
+import { bookRow } from './harness/book-rows.js';
 
 /**
  * The official Milvus Node SDK against `mishards writer` started by the CLI: every call of
@@ -156,22 +157,7 @@ describe.each(targets)('SDK flow against %s (%s metadata)', (target, _name, meta
     expect((await client.getLoadState({ collection_name: name })).state).toBe('LoadStateLoaded');
     expect(Number((await client.getLoadingProgress({ collection_name: name })).progress)).toBe(100);
 
-    const row = (i: number) => ({
-      id: i,
-      vector: vec(i),
-      title: `book ${i}`,
-      year: 1990 + (i % 30),
-      price: i * 1.5,
-      rank: i % 100,
-      small: i * 3,
-      big: `${9007199254740993n + BigInt(i)}`,
-      ratio: i / 4,
-      available: i % 3 === 0,
-      info: { author: i % 2 ? 'Ann' : 'Bob', pages: i * 10 },
-      tags: i % 2 ? ['a', 'b'] : ['c'],
-      note: i % 5 === 0 ? null : `n${i}`,
-      shelf: `s${i % 4}`,
-    });
+    const row = (i: number) => bookRow(i, vec(i));
     const first = await client.insert({ collection_name: name, data: Array.from({ length: 150 }, (_, i) => row(i)) });
     expect(first.status.error_code).toBe('Success');
     const inP1 = await client.insert({

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '@zilliz/milvus2-sdk-node';
 import { startRestCluster, vec, DIM, type RestCluster } from './cluster.js';
+import { bookRow } from '../harness/book-rows.js';
 
 /**
  * The official SDK's REST `HttpClient` runs the data-node flow of test/sdk-flow.test.ts
@@ -116,22 +117,7 @@ describe('REST v2 flow with the SDK HttpClient against the coordinator of mishar
     expect((await client.loadCollection({ collectionName })).code).toBe(0);
     expect((await client.getCollectionLoadState({ collectionName })).data).toEqual({ loadState: 'LoadStateLoaded', loadProgress: 100 });
 
-    const row = (i: number) => ({
-      id: i,
-      vector: vec(i),
-      title: `book ${i}`,
-      year: 1990 + (i % 30),
-      price: i * 1.5,
-      rank: i % 100,
-      small: i * 3,
-      big: `${9007199254740993n + BigInt(i)}`,
-      ratio: i / 4,
-      available: i % 3 === 0,
-      info: { author: i % 2 ? 'Ann' : 'Bob', pages: i * 10 },
-      tags: i % 2 ? ['a', 'b'] : ['c'],
-      note: i % 5 === 0 ? null : `n${i}`,
-      shelf: `s${i % 4}`,
-    });
+    const row = (i: number) => bookRow(i, vec(i));
     const first = await client.insert({ collectionName, data: Array.from({ length: 150 }, (_, i) => row(i)) });
     expect(first.code).toBe(0);
     expect(first.data.insertCount).toBe(150);
