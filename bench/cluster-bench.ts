@@ -540,6 +540,19 @@ async function main(): Promise<void> {
       (ROWS === 100_000 ? '' : `; this run has ${fmtInt(ROWS)} rows, the goals are stated at 100,000`),
   );
   console.log(table(['goal', 'ratio', 'measured', 'verdict'], goals));
+  // What the cluster goal allows: with every process at its floor (its bare grpc-js hop plus
+  // its engine time), the ratio cannot go below this; above the goal, no work on overhead can
+  // meet it at this data size, only more engine work per search can.
+  const readers = coord1.procs.filter((x) => x.role === 'reader');
+  const readersEngineUs = readers.reduce((sum, x) => sum + (engineUs(coord1, x.name) ?? 0), 0);
+  const oneProcessEngineUs = engineUs(clusterWriter1, clusterWriterProcs[0]!.name) ?? 0;
+  const floorClusterUs = relayUs + readers.length * leafBehindRelayUs + readersEngineUs;
+  const floorOneUs = leafUs + oneProcessEngineUs;
+  console.log(
+    `\nThe cluster goal at the floor: relay ${us(relayUs)} + ${readers.length} leaves behind it ${us(readers.length * leafBehindRelayUs)} ` +
+      `+ readers' engine ${us(readersEngineUs)} = ${us(floorClusterUs)} against the leaf ${us(leafUs)} + one process's engine ` +
+      `${us(oneProcessEngineUs)} = ${us(floorOneUs)}: ${(floorClusterUs / floorOneUs).toFixed(2)}x with nothing above the floor anywhere.`,
+  );
   console.log(`\nfinished in ${seconds(performance.now() - started)} s; ${loadNote()}`);
 }
 
