@@ -41,7 +41,15 @@ function withVectorBytes(): protobuf.Root {
 }
 
 let packedRoot: protobuf.Root | undefined;
-const packedType = (typeName: string) => (packedRoot ??= withVectorBytes()).lookupType(typeName);
+function packedType(typeName: string): protobuf.Type {
+  packedRoot ??= withVectorBytes();
+  return packedRoot.lookupType(typeName);
+}
+
+function encodeAs(type: protobuf.Type, message: Record<string, unknown>): Buffer {
+  const bytes = type.encode(type.fromObject(message)).finish();
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
 
 /** The MilvusService methods whose replies carry result columns, and their reply types. */
 export const RESULT_REPLY_TYPES: Readonly<Record<string, string>> = {
@@ -80,15 +88,14 @@ export function resultSerializer(typeName: string): (reply: ResultReply) => Buff
     const packed: Record<string, unknown> = { ...reply };
     if (reply.fields_data) packed.fields_data = reply.fields_data.map(packedColumn);
     if (reply.results?.fields_data) packed.results = { ...reply.results, fields_data: reply.results.fields_data.map(packedColumn) };
-    const bytes = type.encode(type.fromObject(packed)).finish();
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    return encodeAs(type, packed);
   };
 }
 
-/** Encodes one result column (a `schema.FieldData`), its float vectors possibly a Float32Array, as protobufjs would. */
 let fieldDataType: protobuf.Type | undefined;
+
+/** Encodes one result column (a `schema.FieldData`), its float vectors possibly a Float32Array, as protobufjs would. */
 export function encodeResultField(fd: OutgoingFieldData): Buffer {
-  const type = (fieldDataType ??= packedType('milvus.proto.schema.FieldData'));
-  const bytes = type.encode(type.fromObject(packedColumn(fd) as Record<string, unknown>)).finish();
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  fieldDataType ??= packedType('milvus.proto.schema.FieldData');
+  return encodeAs(fieldDataType, packedColumn(fd) as Record<string, unknown>);
 }

@@ -5,6 +5,7 @@ import { resultSerializer } from '../../milvus/result-fields.js';
 import { resolveOutputFields } from '../../milvus/results.js';
 import { hitRows, searchResultData } from '../../milvus/search-results.js';
 import { writerServiceDefinition } from '../../milvus/writer-service.js';
+import type { FieldData } from '../../proto/generated/milvus/proto/schema/FieldData.js';
 import type { Hit } from '../../search/hits.js';
 import type { Segment } from '../../segment/segment.js';
 
@@ -125,7 +126,7 @@ describe("the writer's result columns", () => {
     ...results,
     ids: { int_id: { data: hits.map((h) => String(h.pk)) } },
     fields_data: [
-      results.fields_data[0],
+      results.fields_data[0] as FieldData,
       {
         ...results.fields_data[1],
         vectors: { dim: String(dim), float_vector: { data: hits.flatMap((h) => [...vectors.subarray(h.row * dim, (h.row + 1) * dim)]) } },
@@ -144,7 +145,7 @@ describe("the writer's result columns", () => {
     const expected = MilvusService.service.Search.responseSerialize({ status, collection_name: 'c', results: decodedShape });
     expect(writer.Search!.responseSerialize({ status, collection_name: 'c', results })).toEqual(expected);
     expect(writer.HybridSearch!.responseSerialize({ status, collection_name: 'c', results })).toEqual(expected);
-    const query = (fields_data: unknown) => ({
+    const query = <F>(fields_data: F[]) => ({
       status,
       collection_name: 'c',
       primary_field_name: 'id',
