@@ -1,8 +1,7 @@
-import type * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
 import { LOADER_OPTIONS } from '../proto/loader-options.js';
 import type { IncomingFieldData } from './field-data.js';
-import { MilvusService, milvusRoot } from './proto.js';
+import { milvusRoot } from './proto.js';
 
 /**
  * The writer's decoding of InsertRequest and UpsertRequest. The generic decoding turns every
@@ -188,13 +187,3 @@ const upsertRequestType = milvusRoot.lookupType('milvus.proto.milvus.UpsertReque
 
 export const decodeInsertRequest = (bytes: Buffer) => decodeInsertOrUpsert(insertRequestType, bytes);
 export const decodeUpsertRequest = (bytes: Buffer) => decodeInsertOrUpsert(upsertRequestType, bytes);
-
-/** The writer's MilvusService definition: Insert and Upsert decoded as above, the rest as usual. */
-export function writerServiceDefinition(): grpc.ServiceDefinition {
-  const service = MilvusService.service;
-  return {
-    ...service,
-    Insert: { ...service.Insert, requestDeserialize: decodeInsertRequest },
-    Upsert: { ...service.Upsert, requestDeserialize: decodeUpsertRequest },
-  };
-}

@@ -4,9 +4,10 @@ import protobuf from 'protobufjs';
 import type { ProtoGrpcType } from '../proto/generated/milvus.js';
 import type { PlaceholderGroup, PlaceholderGroup__Output } from '../proto/generated/milvus/proto/common/PlaceholderGroup.js';
 import type { CollectionSchema, CollectionSchema__Output } from '../proto/generated/milvus/proto/schema/CollectionSchema.js';
-import type { FieldData, FieldData__Output } from '../proto/generated/milvus/proto/schema/FieldData.js';
+import type { FieldData__Output } from '../proto/generated/milvus/proto/schema/FieldData.js';
 import { LOADER_OPTIONS } from '../proto/loader-options.js';
 import { milvusDescriptor } from '../proto/milvus-descriptor.js';
+import { encodeResultField, type OutgoingFieldData } from './result-fields.js';
 
 /**
  * The Milvus 2.x protocol, loaded from the descriptors that the official Node SDK ships, with
@@ -29,16 +30,19 @@ export interface CarriedMessage<Input, Output> {
   encode(message: Input): Buffer;
 }
 
-function carriedMessage<Input extends object, Output>(name: string): CarriedMessage<Input, Output> {
+function carriedMessage<Input extends object, Output>(name: string, encode?: (message: Input) => Buffer): CarriedMessage<Input, Output> {
   const type = milvusRoot.lookupType(name);
   return {
     // protobufjs returns untyped objects; under these options they have the generated Output shape.
     decode: (bytes) => type.toObject(type.decode(bytes), LOADER_OPTIONS) as Output,
-    encode: (message) => Buffer.from(type.encode(type.fromObject(message)).finish()),
+    encode: encode ?? ((message) => Buffer.from(type.encode(type.fromObject(message)).finish())),
   };
 }
 
 export const CollectionSchemaMessage = carriedMessage<CollectionSchema, CollectionSchema__Output>('milvus.proto.schema.CollectionSchema');
 export const PlaceholderGroupMessage = carriedMessage<PlaceholderGroup, PlaceholderGroup__Output>('milvus.proto.common.PlaceholderGroup');
-/** A result column inside a data node's partial answer (proto/mishards/data_node.proto). */
-export const FieldDataMessage = carriedMessage<FieldData, FieldData__Output>('milvus.proto.schema.FieldData');
+/**
+ * A result column inside a data node's partial answer (proto/mishards/data_node.proto); its
+ * float vectors may be a Float32Array (milvus/result-fields.ts).
+ */
+export const FieldDataMessage = carriedMessage<OutgoingFieldData, FieldData__Output>('milvus.proto.schema.FieldData', encodeResultField);

@@ -1,8 +1,8 @@
 import type { Column, PrimaryKey } from '../core/columns.js';
 import { DataType, DYNAMIC_FIELD, type CollectionSchema, type FieldSchema, primaryField } from '../core/schema.js';
-import type { FieldData } from '../proto/generated/milvus/proto/schema/FieldData.js';
 import type { IDs } from '../proto/generated/milvus/proto/schema/IDs.js';
 import type { Hit } from '../search/hits.js';
+import type { OutgoingFieldData } from './result-fields.js';
 import { dataTypeName } from './schema-codec.js';
 import { fieldNotFound } from './status.js';
 
@@ -146,12 +146,15 @@ export function outputColumns(schema: CollectionSchema, sel: OutputSelection): O
 }
 
 /** One `FieldData` per selected field, over `hits` in order. */
-export function encodeFieldsData(schema: CollectionSchema, hits: Hit[], sel: OutputSelection): FieldData[] {
+export function encodeFieldsData(schema: CollectionSchema, hits: Hit[], sel: OutputSelection): OutgoingFieldData[] {
   return outputColumns(schema, sel).map((c) => encodeField(c.field, hits, c.value));
 }
 
-/** The `FieldData` of one field over `hits` in order, each value read by `value`. */
-export function encodeField(f: FieldSchema, hits: Hit[], value: (h: Hit) => unknown): FieldData {
+/**
+ * The `FieldData` of one field over `hits` in order, each value read by `value`. Float vectors
+ * are copied into one Float32Array, for a serializer that writes it as a block (result-fields.ts).
+ */
+export function encodeField(f: FieldSchema, hits: Hit[], value: (h: Hit) => unknown): OutgoingFieldData {
   const base = {
     type: dataTypeName(f.dataType),
     field_name: f.name,
@@ -160,12 +163,10 @@ export function encodeField(f: FieldSchema, hits: Hit[], value: (h: Hit) => unkn
     valid_data: [] as boolean[],
   };
   if (f.dataType === DataType.FloatVector) {
-    const data = new Array<number>(hits.length * f.dim!);
-    hits.forEach((h, i) => {
-      const v = value(h) as Float32Array;
-      for (let j = 0; j < f.dim!; j++) data[i * f.dim! + j] = v[j]!;
-    });
-    return { ...base, vectors: { dim: String(f.dim), float_vector: { data } } };
+    const dim = f.dim!;
+    const data = new Float32Array(hits.length * dim);
+    for (let i = 0; i < hits.length; i++) data.set(value(hits[i]!) as Float32Array, i * dim);
+    return { ...base, vectors: { dim: String(dim), float_vector: { data } } };
   }
   const key = scalarKey[f.dataType]!;
   const values: unknown[] = [];
@@ -179,7 +180,16 @@ export function encodeField(f: FieldSchema, hits: Hit[], value: (h: Hit) => unkn
   return { ...base, scalars: { [key]: payload } };
 }
 
+const MIN_EXACT = BigInt(Number.MIN_SAFE_INTEGER);
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * An int64 key as protobufjs encodes it: a number where that is exact (converted without the
+ * decimal parsing a string needs), its decimal string beyond; the bytes are the same.
+ */
+const int64Value = (pk: PrimaryKey) => (typeof pk === 'bigint' && pk >= MIN_EXACT && pk <= MAX_EXACT ? Number(pk) : String(pk));
+
 /** The `schema.IDs` message for a list of primary keys of one type. */
 export function encodeIds(pkType: DataType, pks: PrimaryKey[]): IDs {
-  return pkType === DataType.Int64 ? { int_id: { data: pks.map(String) } } : { str_id: { data: pks as string[] } };
+  return pkType === DataType.Int64 ? { int_id: { data: pks.map(int64Value) } } : { str_id: { data: pks as string[] } };
 }

@@ -3,6 +3,7 @@ import type { FieldData } from '../proto/generated/milvus/proto/schema/FieldData
 import type { IDs } from '../proto/generated/milvus/proto/schema/IDs.js';
 import type { SearchResultData__Output } from '../proto/generated/milvus/proto/schema/SearchResultData.js';
 import type { Hit } from '../search/hits.js';
+import type { OutgoingFieldData } from './result-fields.js';
 import { encodeFieldsData, encodeIds, type OutputSelection } from './results.js';
 
 /**
@@ -66,7 +67,7 @@ export function hitRows(
   hits: Hit[],
   topks: number[],
   scores = hits.map((h) => h.score),
-): ResultRows {
+): ResultRows<IDs, OutgoingFieldData> {
   return {
     topks,
     scores,

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import { MilvusService } from '../../milvus/proto.js';
 import { replyShape } from '../../milvus/reply-shape.js';
 import type { MilvusHandlers, MilvusResponse } from '../../milvus/methods.js';
-import { resultSerializer } from '../../milvus/result-fields.js';
+import { RESULT_REPLY_TYPES, resultSerializer } from '../../milvus/result-fields.js';
 import { milvusServiceImplementation, type ServiceHooks } from '../../milvus/service.js';
 import { getMetricsReply } from '../../milvus/system-info.js';
 import { MAX_MESSAGE_BYTES } from '../../runtime/grpc-server.js';
@@ -26,16 +26,6 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 
 const identity = (b: Buffer) => b;
 
-/**
- * The reply types of the scatter-gather methods: their float vector columns are Float32Arrays
- * (milvus/result-fields.ts), written as packed floats by resultSerializer.
- */
-const RESULT_REPLIES: Record<string, string> = {
-  Search: 'milvus.proto.milvus.SearchResults',
-  HybridSearch: 'milvus.proto.milvus.SearchResults',
-  Query: 'milvus.proto.milvus.QueryResults',
-};
-
 /** A coordinator answer as its handler is typed: resultSerializer writes its Float32Array vectors. */
 const withResultColumns = <M extends 'Search' | 'HybridSearch' | 'Query'>(answer: Promise<SearchReply | QueryReply>) =>
   answer as Promise<unknown> as Promise<MilvusResponse<M>>;
@@ -50,8 +40,8 @@ export function frontServiceDefinition(): grpc.ServiceDefinition {
     Object.entries(MilvusService.service).map(([name, method]) => [
       name,
       ANSWERED_HERE.has(name)
-        ? RESULT_REPLIES[name]
-          ? { ...method, responseSerialize: resultSerializer(RESULT_REPLIES[name]) }
+        ? RESULT_REPLY_TYPES[name]
+          ? { ...method, responseSerialize: resultSerializer(RESULT_REPLY_TYPES[name]) }
           : method
         : {
             ...method,

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
-import { writerServiceDefinition } from '../../milvus/insert-request.js';
+import { writerServiceDefinition } from '../../milvus/writer-service.js';
 import { milvusServiceImplementation } from '../../milvus/service.js';
 import { DataNodeService, MetadataFeedService } from '../../proto/data-node.js';
 import { MetricsServer } from '../../runtime/metrics-server.js';

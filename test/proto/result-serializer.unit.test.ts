@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { MilvusService } from '../../milvus/proto.js';
+import { DataType, type CollectionSchema } from '../../core/schema.js';
+import { FieldDataMessage, MilvusService, milvusRoot } from '../../milvus/proto.js';
 import { resultSerializer } from '../../milvus/result-fields.js';
+import { resolveOutputFields } from '../../milvus/results.js';
+import { hitRows, searchResultData } from '../../milvus/search-results.js';
+import { writerServiceDefinition } from '../../milvus/writer-service.js';
+import type { FieldData } from '../../proto/generated/milvus/proto/schema/FieldData.js';
+import type { Hit } from '../../search/hits.js';
+import type { Segment } from '../../segment/segment.js';
 
 /**
  * The coordinator's reply serializer writes float vectors from Float32Arrays as one block; the
@@ -66,5 +73,93 @@ describe('result serializer', () => {
     const bytes = resultSerializer('milvus.proto.milvus.QueryResults')({ fields_data: [vectorColumn(new Float32Array(floats))] });
     const decoded = MilvusService.service.Query.responseDeserialize(bytes);
     expect(decoded.fields_data[0]!.vectors!.float_vector!.data).toEqual(floats.map(Math.fround));
+  });
+});
+
+describe("the writer's result columns", () => {
+  const dim = 3;
+  const schema: CollectionSchema = {
+    name: 'c',
+    description: '',
+    enableDynamicField: false,
+    fields: [
+      {
+        fieldId: 100,
+        name: 'id',
+        description: '',
+        dataType: DataType.Int64,
+        isPrimaryKey: true,
+        autoId: false,
+        nullable: false,
+        isDynamic: false,
+        isPartitionKey: false,
+      },
+      {
+        fieldId: 101,
+        name: 'v',
+        description: '',
+        dataType: DataType.FloatVector,
+        dim,
+        isPrimaryKey: false,
+        autoId: false,
+        nullable: false,
+        isDynamic: false,
+        isPartitionKey: false,
+      },
+    ],
+  };
+  // Keys on both sides of the range a double holds exactly, and negative ones (ten-byte varints).
+  const pks = [0n, 7n, -9n, 9007199254740991n, 9007199254740993n, -9223372036854775808n, 9223372036854775807n];
+  const vectors = new Float32Array(pks.length * dim).map((_, i) => (i % 2 ? -1 : 1) * (i + 0.1) * 1e-3);
+  const columns = new Map<string, unknown>([
+    ['id', { type: DataType.Int64, values: BigInt64Array.from(pks) }],
+    ['v', { type: DataType.FloatVector, dim, values: vectors }],
+  ]);
+  const segment = { column: (name: string) => columns.get(name) } as unknown as Segment;
+  // Rows out of order, one twice.
+  const hits: Hit[] = [3, 0, 6, 1, 5, 4, 2, 3].map((row, i) => ({ segment, row, pk: pks[row]!, score: i / 3, ts: 0 }));
+  const selection = resolveOutputFields(schema, ['*'], true);
+  const rows = hitRows(schema, selection, hits, [5, 3]);
+  const results = searchResultData({ schema, selection, nq: 2, topK: 5, roundDecimal: -1 }, rows);
+  /** The same results as proto-loader's own shape has them: int64 as decimal strings, vectors as number arrays. */
+  const decodedShape = {
+    ...results,
+    ids: { int_id: { data: hits.map((h) => String(h.pk)) } },
+    fields_data: [
+      results.fields_data[0] as FieldData,
+      {
+        ...results.fields_data[1],
+        vectors: { dim: String(dim), float_vector: { data: hits.flatMap((h) => [...vectors.subarray(h.row * dim, (h.row + 1) * dim)]) } },
+      },
+    ],
+  };
+  const writer = writerServiceDefinition();
+
+  it('builds vectors as one Float32Array and ids as exact values', () => {
+    expect(rows.fieldsData[1]!.vectors!.float_vector!.data).toBeInstanceOf(Float32Array);
+    expect(rows.ids.int_id!.data!.map((x) => BigInt(x as number | string))).toEqual(hits.map((h) => h.pk));
+  });
+
+  it('writes Search and Query replies byte for byte as proto-loader does', () => {
+    const status = { code: 0, reason: '', error_code: 'Success' as const };
+    const expected = MilvusService.service.Search.responseSerialize({ status, collection_name: 'c', results: decodedShape });
+    expect(writer.Search!.responseSerialize({ status, collection_name: 'c', results })).toEqual(expected);
+    expect(writer.HybridSearch!.responseSerialize({ status, collection_name: 'c', results })).toEqual(expected);
+    const query = <F>(fields_data: F[]) => ({
+      status,
+      collection_name: 'c',
+      primary_field_name: 'id',
+      output_fields: ['id', 'v'],
+      fields_data,
+    });
+    expect(writer.Query!.responseSerialize(query(rows.fieldsData))).toEqual(
+      MilvusService.service.Query.responseSerialize(query(decodedShape.fields_data)),
+    );
+  });
+
+  it('encodes a carried FieldData with Float32Array vectors as protobufjs encodes the number array', () => {
+    const type = milvusRoot.lookupType('milvus.proto.schema.FieldData');
+    const expected = Buffer.from(type.encode(type.fromObject(decodedShape.fields_data[1]!)).finish());
+    expect(FieldDataMessage.encode(rows.fieldsData[1]!)).toEqual(expected);
   });
 });

@@ -1,6 +1,7 @@
 import { primaryField } from '../../../core/schema.js';
 import { prepareHybridSearch } from '../../../milvus/hybrid-request.js';
 import type { MilvusRequest } from '../../../milvus/methods.js';
+import { resultReply } from '../../../milvus/result-fields.js';
 import { encodeFieldsData } from '../../../milvus/results.js';
 import { comparePks, countFieldData, prepareQuery, prepareSearch, searchScope } from '../../../milvus/search-request.js';
 import { hitRows, searchResultData } from '../../../milvus/search-results.js';
@@ -36,7 +37,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       );
       api.self.engineSearchSeconds.observe(engineSeconds);
       const pages = perQuery.map((hits) => hits.slice(offset, offset + topk));
-      return {
+      return resultReply<'Search'>({
         collection_name: c.record.name,
         results: searchResultData(
           { schema: c.schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal },
@@ -47,7 +48,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
             pages.map((page) => page.length),
           ),
         ),
-      };
+      });
     },
 
     async HybridSearch(req) {
@@ -77,13 +78,13 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
         h,
         (hit) => ({ key: hit.pk, score: hit.score }),
       );
-      return {
+      return resultReply<'HybridSearch'>({
         collection_name: c.record.name,
         results: searchResultData(
           { schema: c.schema, selection: h.selection, nq: h.nq, topK: h.limit, roundDecimal: h.roundDecimal },
           hitRows(c.schema, h.selection, fused.hits, fused.topks, fused.scores),
         ),
-      };
+      });
     },
 
     async Query(req) {
@@ -95,7 +96,11 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       // Milvus returns query pages ordered by primary key.
       rows.sort((a, b) => comparePks(a.pk, b.pk));
       const page: Hit[] = rows.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
-      return { ...base, fields_data: encodeFieldsData(c.schema, page, q.selection!), output_fields: q.selection!.names };
+      return resultReply<'Query'>({
+        ...base,
+        fields_data: encodeFieldsData(c.schema, page, q.selection!),
+        output_fields: q.selection!.names,
+      });
     },
   };
 }
