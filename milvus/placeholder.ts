@@ -28,10 +28,10 @@ export function decodeQueryVectors(bytes: Uint8Array, dim: number): { queries: F
         `vector dimension mismatch: query ${q} has dim ${v.length / 4}, the collection's vector field has dim ${dim}`,
       );
     }
-    for (let j = 0; j < dim; j++) {
-      const x = v.readFloatLE(j * 4);
-      if (!Number.isFinite(x)) throw invalidParameter(`query vector ${q} contains NaN or Inf`);
-      queries[q * dim + j] = x;
+    // One block copy per vector (the platform is little-endian, as the wire is), then the check.
+    new Uint8Array(queries.buffer, q * dim * 4, dim * 4).set(v);
+    for (let j = q * dim; j < (q + 1) * dim; j++) {
+      if (!Number.isFinite(queries[j]!)) throw invalidParameter(`query vector ${q} contains NaN or Inf`);
     }
   });
   return { queries, nq: values.length };
