@@ -18,8 +18,6 @@ export const largerIsBetter = (metric: MetricType) => metric !== 'L2';
 /** One segment's answer to a search: per query, its rows and scores best first, as an index returns them. */
 export interface SegmentHits {
   segment: Segment;
-  /** The segment's write timestamps (`Segment.timestamps()`), read once per search. */
-  ts: Float64Array;
   offsets: Int32Array[];
   scores: Float32Array[];
 }
@@ -27,53 +25,61 @@ export interface SegmentHits {
 /**
  * Merges the segments' hits of query `q` into the best `k`, keeping one hit per primary key:
  * the newest write, or the better score between writes of the same time. Candidates rank by
- * score, ties in the order of `lists` and then of each list; a key's survivor ranks by its own
- * score, ties by where its key first ranked. Candidates stay in typed arrays: only the hits
- * returned become objects.
+ * score, ties in the order of `lists` and then of each list (each list is best first); a key's
+ * survivor ranks by its own score, ties by where its key first ranked. Candidates stay in
+ * typed arrays: only the hits returned become objects.
  */
 export function mergeSegmentHits(lists: SegmentHits[], q: number, k: number, metric: MetricType): Hit[] {
-  let n = 0;
-  for (const list of lists) n += list.offsets[q]!.length;
+  const larger = largerIsBetter(metric);
+  const sign = larger ? -1 : 1;
+  const lens = Int32Array.from(lists, (l) => l.offsets[q]!.length);
+  const n = lens.reduce((a, b) => a + b, 0);
+  // Each list's next candidate, and its score as a badness (smaller is better).
+  const heads = new Int32Array(lists.length);
+  const headBad = Float64Array.from(lists, (l, i) => (lens[i]! ? sign * l.scores[q]![0]! : 0));
+  // Candidates in rank order: a merge of the sorted lists, the first list winning ties.
   const from = new Int32Array(n);
   const rows = new Int32Array(n);
   const scores = new Float64Array(n);
-  const order = new Int32Array(n);
-  let c = 0;
-  for (let i = 0; i < lists.length; i++) {
-    const offsets = lists[i]!.offsets[q]!;
-    const listScores = lists[i]!.scores[q]!;
-    for (let j = 0; j < offsets.length; j++, c++) {
-      from[c] = i;
-      rows[c] = offsets[j]!;
-      scores[c] = listScores[j]!;
-      order[c] = c;
+  for (let c = 0; c < n; c++) {
+    let best = -1;
+    for (let i = 0; i < lens.length; i++) {
+      if (heads[i]! < lens[i]! && (best < 0 || headBad[i]! < headBad[best]!)) best = i;
     }
+    const pos = heads[best]!++;
+    from[c] = best;
+    rows[c] = lists[best]!.offsets[q]![pos]!;
+    scores[c] = lists[best]!.scores[q]![pos]!;
+    if (pos + 1 < lens[best]!) headBad[best] = sign * lists[best]!.scores[q]![pos + 1]!;
   }
-  // Best first; equal scores keep the candidates' order (as a stable sort would).
-  const sign = largerIsBetter(metric) ? -1 : 1;
-  const better = (a: number, b: number) => sign * (scores[a]! - scores[b]!) || a - b;
-  order.sort(better);
+  // One survivor per key, in the slot where the key first ranked.
+  const keys = lists.map((l) => l.segment.pkValues());
+  const stamps = lists.map((l) => l.segment.timestamps());
   const slotOf = new Map<PrimaryKey, number>();
-  const kept: number[] = [];
-  const tsOf = (cand: number) => lists[from[cand]!]!.ts[rows[cand]!]!;
-  for (let i = 0; i < n; i++) {
-    const cand = order[i]!;
-    const pk = lists[from[cand]!]!.segment.pk(rows[cand]!);
+  let kept: number[] = [];
+  let replaced = false;
+  for (let c = 0; c < n; c++) {
+    const pk = keys[from[c]!]![rows[c]!]!;
     const slot = slotOf.get(pk);
     if (slot === undefined) {
       slotOf.set(pk, kept.length);
-      kept.push(cand);
-    } else if (tsOf(cand) > tsOf(kept[slot]!)) {
-      kept[slot] = cand;
+      kept.push(c);
+    } else if (stamps[from[c]!]![rows[c]!]! > stamps[from[kept[slot]!]!]![rows[kept[slot]!]!]!) {
+      kept[slot] = c;
+      replaced = true;
     }
   }
-  const slots = Array.from(kept.keys()).sort((a, b) => sign * (scores[kept[a]!]! - scores[kept[b]!]!) || a - b);
+  // Survivors are in rank order unless a newer write, ranked lower, replaced one.
+  if (replaced) {
+    const slots = Array.from(kept.keys()).sort((a, b) => sign * (scores[kept[a]!]! - scores[kept[b]!]!) || a - b);
+    kept = slots.map((slot) => kept[slot]!);
+  }
   const out: Hit[] = [];
-  for (let i = 0; i < slots.length && i < k; i++) {
-    const cand = kept[slots[i]!]!;
-    const list = lists[from[cand]!]!;
-    const row = rows[cand]!;
-    out.push({ segment: list.segment, row, pk: list.segment.pk(row), score: scores[cand]!, ts: list.ts[row]! });
+  for (let i = 0; i < kept.length && i < k; i++) {
+    const c = kept[i]!;
+    const list = lists[from[c]!]!;
+    const row = rows[c]!;
+    out.push({ segment: list.segment, row, pk: keys[from[c]!]![row]!, score: scores[c]!, ts: stamps[from[c]!]![row]! });
   }
   return out;
 }

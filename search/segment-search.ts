@@ -101,7 +101,7 @@ export async function searchSegments(segments: Segment[], plan: SearchPlan, engi
       const request = segmentRequest(seg, plan, base);
       if (!request) continue;
       // Kept in the segments' order whenever they finish: ties between segments rank by it.
-      const slot: SegmentHits = { segment: seg, ts: seg.timestamps(), offsets: [], scores: [] };
+      const slot: SegmentHits = { segment: seg, offsets: [], scores: [] };
       found.push(slot);
       const index = readyIndex(seg, plan.metric);
       const result = index?.searchInline(request);
