@@ -95,7 +95,7 @@ export async function searchSegments(segments: Segment[], plan: SearchPlan, engi
   const time: SearchTime = { seconds: 0 };
   const base: VectorSearchRequest = { queries: plan.queries, nq: plan.nq, k: plan.k, params: plan.params, time };
   const found: SegmentHits[] = [];
-  let pending: Promise<void>[] | undefined;
+  const pending: Promise<void>[] = [];
   try {
     for (const seg of segments) {
       const request = segmentRequest(seg, plan, base);
@@ -111,7 +111,7 @@ export async function searchSegments(segments: Segment[], plan: SearchPlan, engi
         continue;
       }
       const searched = index ? index.search(request) : exactIndex(seg, plan.metric, engine).then((built) => built.search(request));
-      (pending ??= []).push(
+      pending.push(
         searched.then((r) => {
           slot.offsets = r.offsets;
           slot.scores = r.scores;
@@ -120,10 +120,10 @@ export async function searchSegments(segments: Segment[], plan: SearchPlan, engi
     }
   } catch (e) {
     // Searches already sent still settle; their outcome no longer matters.
-    if (pending) void Promise.allSettled(pending);
+    void Promise.allSettled(pending);
     throw e;
   }
-  if (pending) await Promise.all(pending);
+  if (pending.length) await Promise.all(pending);
   return {
     perQuery: Array.from({ length: plan.nq }, (_, q) => mergeSegmentHits(found, q, plan.k, plan.metric)),
     engineSeconds: time.seconds,

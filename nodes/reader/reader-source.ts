@@ -41,13 +41,13 @@ export class ReaderSegments implements SegmentSource {
     // The writer appends deletes and publishes indexes after a segment is loaded here; most
     // requests find nothing to read.
     const now = performance.now();
-    let refreshes: Promise<void>[] | undefined;
+    const refreshes: Promise<void>[] = [];
     const segs = watched.map((w) => {
       const refresh = w!.refresh(now);
-      if (refresh) (refreshes ??= []).push(refresh);
+      if (refresh) refreshes.push(refresh);
       return w!.segment;
     });
-    if (refreshes) await Promise.all(refreshes);
+    if (refreshes.length) await Promise.all(refreshes);
     return segs;
   }
 
