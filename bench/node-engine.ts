@@ -11,7 +11,7 @@ import type { VectorEngine, VectorIndex } from '../engine/engine.js';
 import { HnswGraph } from '../engine/hnsw.js';
 import { GRAPH_FILE } from '../engine/index-files.js';
 import { createEngine } from '../engine/index.js';
-import { searchSegment } from '../search/segment-search.js';
+import { searchSegments } from '../search/segment-search.js';
 import { SealedSegment } from '../segment/sealed.js';
 import { indexDir } from '../storage/segment-files.js';
 import type { Ids } from './node-measure.js';
@@ -118,12 +118,12 @@ export class EngineBench {
 
   /** search/segment-search.ts over the segment: live-row mask, index, hits with keys. */
   async segmentLayer(query: Float32Array, ef: number): Promise<Ids> {
-    const hits = await searchSegment(
-      this.segment,
+    const { perQuery } = await searchSegments(
+      [this.segment],
       { queries: query, nq: 1, k: K, metric: 'L2', params: { ef }, filter: undefined },
       this.engine,
     );
-    return hits[0]!.map((h) => Number(h.pk));
+    return perQuery[0]!.map((h) => Number(h.pk));
   }
 
   /** Exact search through the engine's FLAT index over the same vectors. */

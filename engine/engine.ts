@@ -62,6 +62,12 @@ export interface VectorIndex {
   readonly dim: number;
   readonly size: number;
   search(req: VectorSearchRequest): Promise<VectorSearchResult>;
+  /**
+   * The same search computed on the calling thread, when it is small enough to be cheaper
+   * there than a worker hop (see `search`); undefined when it is not, and then nothing was
+   * done. Lets a caller search many segments in one synchronous loop.
+   */
+  searchInline(req: VectorSearchRequest): VectorSearchResult | undefined;
   /** Writes the index into `dir` (files named by the implementation). */
   save(dir: string): Promise<void>;
   /** Frees native memory and worker-side state. */

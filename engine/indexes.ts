@@ -37,6 +37,15 @@ function timed(req: VectorSearchRequest, result: VectorSearchResult, started: nu
   return result;
 }
 
+/** A search request's numbers, validated; `allowed` only when it excludes rows. */
+interface CheckedRequest {
+  nq: number;
+  k: number;
+  ef: number;
+  count: number;
+  allowed: Uint8Array | undefined;
+}
+
 abstract class PooledIndex implements VectorIndex {
   abstract readonly indexType: IndexType;
   readonly metric: MetricType;
@@ -62,35 +71,15 @@ abstract class PooledIndex implements VectorIndex {
   /** The worker to send a search to, and what names the index there. */
   protected abstract target(): { worker: number; id?: number; data?: ExactData };
 
+  searchInline(req: VectorSearchRequest): VectorSearchResult | undefined {
+    return this.inlineResult(req, this.checked(req));
+  }
+
   async search(req: VectorSearchRequest): Promise<VectorSearchResult> {
-    if (this.closed) throw new Error(`${this.indexType} index is closed`);
-    const nq = positiveInt('nq', req.nq);
-    const k = positiveInt('k', req.k);
-    const ef = positiveInt('ef', req.params?.ef ?? HNSW_DEFAULTS.ef);
-    if (req.queries.length !== nq * this.dim) {
-      throw new Error(`queries hold ${req.queries.length} floats, expected nq * dim = ${nq * this.dim}`);
-    }
-    if (req.allowed && req.allowed.length !== this.size) {
-      throw new Error(`allowed has ${req.allowed.length} entries, the index has ${this.size} rows`);
-    }
-    const count = req.allowed ? (req.allowedCount ?? countAllowed(req.allowed)) : this.size;
-    if (count === 0) {
-      return {
-        offsets: Array.from({ length: nq }, () => new Int32Array(0)),
-        scores: Array.from({ length: nq }, () => new Float32Array(0)),
-      };
-    }
-    // A bitset that lets every row through is no filter.
-    const allowed = req.allowed && count < this.size ? req.allowed : undefined;
-    if (this.scansExactly(count, k, ef) && nq * count * this.dim <= INLINE_WORK) {
-      const started = performance.now();
-      return timed(req, exactSearch(this.data, req.queries, nq, k, allowed ? allowedRows(allowed, count) : undefined), started);
-    }
-    const inline = this.inlineGraph();
-    if (inline && !allowed && nq * Math.max(ef, k) <= INLINE_BEAM) {
-      const started = performance.now();
-      return timed(req, inline.search(req.queries, nq, k, ef, undefined, count), started);
-    }
+    const checked = this.checked(req);
+    const here = this.inlineResult(req, checked);
+    if (here) return here;
+    const { nq, k, ef, count, allowed } = checked;
     const { worker, id, data } = this.target();
     const request: WorkerRequest = {
       op: 'search',
@@ -106,6 +95,44 @@ abstract class PooledIndex implements VectorIndex {
     const packed = await this.pool.call<PackedResult>(worker, request);
     if (req.time) req.time.seconds += packed.seconds;
     return unpack(packed);
+  }
+
+  /** The search computed here when it is small enough (an empty answer, a small scan, a small beam in a mapped graph). */
+  private inlineResult(req: VectorSearchRequest, s: CheckedRequest): VectorSearchResult | undefined {
+    if (s.count === 0) {
+      return {
+        offsets: Array.from({ length: s.nq }, () => new Int32Array(0)),
+        scores: Array.from({ length: s.nq }, () => new Float32Array(0)),
+      };
+    }
+    const { nq, k, ef, count, allowed } = s;
+    if (this.scansExactly(count, k, ef) && nq * count * this.dim <= INLINE_WORK) {
+      const started = performance.now();
+      return timed(req, exactSearch(this.data, req.queries, nq, k, allowed ? allowedRows(allowed, count) : undefined), started);
+    }
+    const inline = this.inlineGraph();
+    if (inline && !allowed && nq * Math.max(ef, k) <= INLINE_BEAM) {
+      const started = performance.now();
+      return timed(req, inline.search(req.queries, nq, k, ef, undefined, count), started);
+    }
+    return undefined;
+  }
+
+  /** A request's shape checked against the index, with its allowed rows counted. */
+  private checked(req: VectorSearchRequest): CheckedRequest {
+    if (this.closed) throw new Error(`${this.indexType} index is closed`);
+    const nq = positiveInt('nq', req.nq);
+    const k = positiveInt('k', req.k);
+    const ef = positiveInt('ef', req.params?.ef ?? HNSW_DEFAULTS.ef);
+    if (req.queries.length !== nq * this.dim) {
+      throw new Error(`queries hold ${req.queries.length} floats, expected nq * dim = ${nq * this.dim}`);
+    }
+    if (req.allowed && req.allowed.length !== this.size) {
+      throw new Error(`allowed has ${req.allowed.length} entries, the index has ${this.size} rows`);
+    }
+    const count = req.allowed ? (req.allowedCount ?? countAllowed(req.allowed)) : this.size;
+    // A bitset that lets every row through is no filter.
+    return { nq, k, ef, count, allowed: req.allowed && count < this.size ? req.allowed : undefined };
   }
 
   abstract save(dir: string): Promise<void>;

@@ -15,20 +15,71 @@ export interface Hit {
 /** L2 is a distance (smaller first); IP and COSINE are similarities (larger first). */
 export const largerIsBetter = (metric: MetricType) => metric !== 'L2';
 
+/** One segment's answer to a search: per query, its rows and scores best first, as an index returns them. */
+export interface SegmentHits {
+  segment: Segment;
+  offsets: Int32Array[];
+  scores: Float32Array[];
+}
+
 /**
- * Merges per-source hit lists of one query into the best `k`, keeping one hit per primary
- * key: the newest write, or the better score between writes of the same time.
+ * Merges the segments' hits of query `q` into the best `k`, keeping one hit per primary key:
+ * the newest write, or the better score between writes of the same time. Candidates rank by
+ * score, ties in the order of `lists` and then of each list (each list is best first); a key's
+ * survivor ranks by its own score, ties by where its key first ranked. Candidates stay in
+ * typed arrays: only the hits returned become objects.
  */
-export function mergeHits(lists: Hit[][], k: number, metric: MetricType): Hit[] {
-  const all = lists.flat();
-  const better = largerIsBetter(metric) ? (a: Hit, b: Hit) => b.score - a.score : (a: Hit, b: Hit) => a.score - b.score;
-  all.sort(better);
-  const chosen = new Map<PrimaryKey, Hit>();
-  for (const h of all) {
-    const prev = chosen.get(h.pk);
-    if (!prev || h.ts > prev.ts) chosen.set(h.pk, h);
+export function mergeSegmentHits(lists: SegmentHits[], q: number, k: number, metric: MetricType): Hit[] {
+  const larger = largerIsBetter(metric);
+  const sign = larger ? -1 : 1;
+  const lens = Int32Array.from(lists, (l) => l.offsets[q]!.length);
+  const n = lens.reduce((a, b) => a + b, 0);
+  // Each list's next candidate, and its score as a badness (smaller is better).
+  const heads = new Int32Array(lists.length);
+  const headBad = Float64Array.from(lists, (l, i) => (lens[i]! ? sign * l.scores[q]![0]! : 0));
+  // Candidates in rank order: a merge of the sorted lists, the first list winning ties.
+  const from = new Int32Array(n);
+  const rows = new Int32Array(n);
+  const scores = new Float64Array(n);
+  for (let c = 0; c < n; c++) {
+    let best = -1;
+    for (let i = 0; i < lens.length; i++) {
+      if (heads[i]! < lens[i]! && (best < 0 || headBad[i]! < headBad[best]!)) best = i;
+    }
+    const pos = heads[best]!++;
+    from[c] = best;
+    rows[c] = lists[best]!.offsets[q]![pos]!;
+    scores[c] = lists[best]!.scores[q]![pos]!;
+    if (pos + 1 < lens[best]!) headBad[best] = sign * lists[best]!.scores[q]![pos + 1]!;
   }
-  const out = [...chosen.values()];
-  out.sort(better);
-  return out.slice(0, k);
+  // One survivor per key, in the slot where the key first ranked.
+  const keys = lists.map((l) => l.segment.pkValues());
+  const stamps = lists.map((l) => l.segment.timestamps());
+  const slotOf = new Map<PrimaryKey, number>();
+  let kept: number[] = [];
+  let replaced = false;
+  for (let c = 0; c < n; c++) {
+    const pk = keys[from[c]!]![rows[c]!]!;
+    const slot = slotOf.get(pk);
+    if (slot === undefined) {
+      slotOf.set(pk, kept.length);
+      kept.push(c);
+    } else if (stamps[from[c]!]![rows[c]!]! > stamps[from[kept[slot]!]!]![rows[kept[slot]!]!]!) {
+      kept[slot] = c;
+      replaced = true;
+    }
+  }
+  // Survivors are in rank order unless a newer write, ranked lower, replaced one.
+  if (replaced) {
+    const slots = Array.from(kept.keys()).sort((a, b) => sign * (scores[kept[a]!]! - scores[kept[b]!]!) || a - b);
+    kept = slots.map((slot) => kept[slot]!);
+  }
+  const out: Hit[] = [];
+  for (let i = 0; i < kept.length && i < k; i++) {
+    const c = kept[i]!;
+    const list = lists[from[c]!]!;
+    const row = rows[c]!;
+    out.push({ segment: list.segment, row, pk: keys[from[c]!]![row]!, score: scores[c]!, ts: stamps[from[c]!]![row]! });
+  }
+  return out;
 }

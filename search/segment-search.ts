@@ -1,7 +1,7 @@
 import type { CompiledFilter } from '../filter/index.js';
-import type { MetricType, SearchParams, SearchTime, VectorEngine, VectorIndex } from '../engine/engine.js';
+import type { MetricType, SearchParams, SearchTime, VectorEngine, VectorIndex, VectorSearchRequest } from '../engine/engine.js';
 import type { Segment } from '../segment/segment.js';
-import { mergeHits, type Hit } from './hits.js';
+import { mergeSegmentHits, type Hit, type SegmentHits } from './hits.js';
 
 export interface SearchPlan {
   /** nq query vectors, row-major. */
@@ -36,29 +36,22 @@ export function candidateMask(seg: Segment, filter: CompiledFilter | undefined):
 }
 
 /**
- * Searches one segment: through its vector index when it has one built for the requested
- * metric, exactly otherwise. Returns, per query, up to k hits best first; the engine's time
- * is added to `time` when given.
+ * The engine request for one segment, or undefined when no row of it can match. Segments
+ * without deletes or filter share `base`; the others get their allowed rows.
  */
-export async function searchSegment(seg: Segment, plan: SearchPlan, engine: VectorEngine, time?: SearchTime): Promise<Hit[][]> {
-  const empty = () => Array.from({ length: plan.nq }, () => [] as Hit[]);
-  if (seg.length === 0) return empty();
+function segmentRequest(seg: Segment, plan: SearchPlan, base: VectorSearchRequest): VectorSearchRequest | undefined {
+  if (seg.length === 0) return undefined;
   const { mask, count } = candidateMask(seg, plan.filter);
-  if (count === 0) return empty();
-  const request = {
-    queries: plan.queries,
-    nq: plan.nq,
-    k: plan.k,
-    params: plan.params,
-    time,
-    ...(mask && count < seg.length ? { allowed: mask, allowedCount: count } : {}),
-  };
+  if (count === 0) return undefined;
+  return mask && count < seg.length ? { ...base, allowed: mask, allowedCount: count } : base;
+}
+
+/** The segment's index for the metric, if it is at hand: its graph, or an exact index already built. */
+function readyIndex(seg: Segment, metric: MetricType): VectorIndex | undefined {
   const index = seg.index();
-  const result = await (index && index.metric === plan.metric ? index : await exactIndex(seg, plan.metric, engine)).search(request);
-  const ts = seg.timestamps();
-  return result.offsets.map((offsets, q) =>
-    Array.from(offsets, (row, j) => ({ segment: seg, row, pk: seg.pk(row), score: result.scores[q]![j]!, ts: ts[row]! })),
-  );
+  if (index && index.metric === metric) return index;
+  const cached = exactIndexes.get(seg);
+  return cached && cached.metric === metric && cached.rows === seg.length ? cached.ready : undefined;
 }
 
 /**
@@ -67,35 +60,72 @@ export async function searchSegment(seg: Segment, plan: SearchPlan, engine: Vect
  * (norms for COSINE), which is not work to repeat on every search. A FLAT index holds no
  * native state, so a replaced one needs no closing.
  */
-const exactIndexes = new WeakMap<Segment, { metric: MetricType; rows: number; index: Promise<VectorIndex> }>();
+const exactIndexes = new WeakMap<Segment, ExactEntry>();
+
+interface ExactEntry {
+  metric: MetricType;
+  rows: number;
+  index: Promise<VectorIndex>;
+  /** The index once built, for searches that run without waiting. */
+  ready?: VectorIndex;
+}
 
 function exactIndex(seg: Segment, metric: MetricType, engine: VectorEngine): Promise<VectorIndex> {
   const cached = exactIndexes.get(seg);
   if (cached && cached.metric === metric && cached.rows === seg.length) return cached.index;
   const index = engine.build(seg.vectors(), seg.vectors().length / seg.length, metric, 'FLAT');
-  const entry = { metric, rows: seg.length, index };
+  const entry: ExactEntry = { metric, rows: seg.length, index };
   exactIndexes.set(seg, entry);
-  index.catch(() => {
-    if (exactIndexes.get(seg) === entry) exactIndexes.delete(seg);
-  });
+  index.then(
+    (built) => (entry.ready = built),
+    () => {
+      if (exactIndexes.get(seg) === entry) exactIndexes.delete(seg);
+    },
+  );
   return index;
 }
 
 /**
- * Searches segments concurrently and merges per query (duplicates resolved, best k); the
- * engine time is the sum over the segments (work done, whatever ran in parallel).
+ * Searches segments and merges per query (duplicates resolved, best k); the engine time is the
+ * sum over the segments (work done, whatever ran in parallel). Searches small enough for the
+ * calling thread (see VectorIndex.searchInline) run in one synchronous loop; the others (big
+ * or filtered beams, an exact index still to build) go to the engine's workers concurrently.
  */
 export async function searchSegments(segments: Segment[], plan: SearchPlan, engine: VectorEngine): Promise<SearchHits> {
   const time: SearchTime = { seconds: 0 };
-  const perSegment = await Promise.all(segments.map((s) => searchSegment(s, plan, engine, time)));
+  const base: VectorSearchRequest = { queries: plan.queries, nq: plan.nq, k: plan.k, params: plan.params, time };
+  const found: SegmentHits[] = [];
+  const pending: Promise<void>[] = [];
+  try {
+    for (const seg of segments) {
+      const request = segmentRequest(seg, plan, base);
+      if (!request) continue;
+      // Kept in the segments' order whenever they finish: ties between segments rank by it.
+      const slot: SegmentHits = { segment: seg, offsets: [], scores: [] };
+      found.push(slot);
+      const index = readyIndex(seg, plan.metric);
+      const result = index?.searchInline(request);
+      if (result) {
+        slot.offsets = result.offsets;
+        slot.scores = result.scores;
+        continue;
+      }
+      const searched = index ? index.search(request) : exactIndex(seg, plan.metric, engine).then((built) => built.search(request));
+      pending.push(
+        searched.then((r) => {
+          slot.offsets = r.offsets;
+          slot.scores = r.scores;
+        }),
+      );
+    }
+  } catch (e) {
+    // Searches already sent still settle; their outcome no longer matters.
+    void Promise.allSettled(pending);
+    throw e;
+  }
+  if (pending.length) await Promise.all(pending);
   return {
-    perQuery: Array.from({ length: plan.nq }, (_, q) =>
-      mergeHits(
-        perSegment.map((r) => r[q]!),
-        plan.k,
-        plan.metric,
-      ),
-    ),
+    perQuery: Array.from({ length: plan.nq }, (_, q) => mergeSegmentHits(found, q, plan.k, plan.metric)),
     engineSeconds: time.seconds,
   };
 }

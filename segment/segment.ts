@@ -42,8 +42,12 @@ export abstract class Segment implements ColumnBatch {
   }
 
   pk(row: number): PrimaryKey {
-    const values = this.column(this.pkName)!.values;
-    return values[row] as PrimaryKey;
+    return this.pkValues()[row]!;
+  }
+
+  /** The primary key of every row (of a growing segment: its rows so far, and room for more). */
+  pkValues(): ArrayLike<PrimaryKey> {
+    return this.column(this.pkName)!.values as ArrayLike<PrimaryKey>;
   }
 
   protected indexKey(pk: PrimaryKey, row: number): void {

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { statSync, watch, type FSWatcher } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Column, PrimaryKey } from '../core/columns.js';
@@ -180,11 +180,11 @@ export async function readDeletes(
   from: number,
 ): Promise<{ records: { ts: number; pks: PrimaryKey[] }[]; next: number }> {
   const path = join(root, rel, 'deletes.log');
-  // Readers call this for every segment of every search, and the log rarely changes (most
-  // segments have none): a synchronous stat that reports a missing file without throwing
-  // costs about 1 us, where an async stat costs ~50 us of CPU here (a thread-pool round
-  // trip, plus an ENOENT exception when there is no log). Only the read of new records,
-  // when the log has grown, goes through the thread pool.
+  // Readers call this whenever a segment's files may have changed, and most segments have no
+  // log: a synchronous stat that reports a missing file without throwing costs about 1 us,
+  // where an async stat costs ~50 us of CPU here (a thread-pool round trip, plus an ENOENT
+  // exception when there is no log). Only the read of new records, when the log has grown,
+  // goes through the thread pool.
   let size = 0;
   try {
     size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
@@ -201,6 +201,17 @@ export async function readDeletes(
   } finally {
     await h.close();
   }
+}
+
+/**
+ * Calls `onChange` when something in a segment's directory changes: records appended to its
+ * `deletes.log`, an index published. The watch does not keep the process alive; `onError`
+ * hears of a watch that stopped working. Throws when the directory cannot be watched.
+ */
+export function watchSegmentDir(root: string, rel: string, onChange: () => void, onError: (e: Error) => void): FSWatcher {
+  const watcher = watch(join(root, rel), { persistent: false }, onChange);
+  watcher.on('error', onError);
+  return watcher;
 }
 
 export async function removeSegmentFiles(root: string, rel: string): Promise<void> {

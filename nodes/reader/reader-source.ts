@@ -5,14 +5,16 @@ import type { MetaStore } from '../../meta/store.js';
 import { collectionNotFound } from '../../milvus/status.js';
 import { SealedSegment } from '../../segment/sealed.js';
 import { SegmentNotLoadedError, type SegmentSource } from '../data-node-api.js';
+import { WatchedSegment } from './watched-segment.js';
 
 /**
  * The loaded segments of a read-only node. Segment locations and schemas come from the
- * metadata store; files come from shared storage. Delete records appended by the writer are
- * picked up before each request that touches a segment.
+ * metadata store; files come from shared storage. Delete records appended and indexes
+ * published by the writer are picked up before the next request that touches a segment (see
+ * WatchedSegment).
  */
 export class ReaderSegments implements SegmentSource {
-  private readonly loaded = new Map<string, Map<number, SealedSegment>>();
+  private readonly loaded = new Map<string, Map<number, WatchedSegment>>();
   private readonly schemas = new Map<string, CollectionSchema>();
 
   constructor(
@@ -32,17 +34,20 @@ export class ReaderSegments implements SegmentSource {
   }
 
   async segments(collection: string, ids: number[]): Promise<SealedSegment[]> {
-    const byId = this.loaded.get(collection) ?? new Map<number, SealedSegment>();
-    const missing = ids.filter((id) => !byId.has(id));
+    const byId = this.loaded.get(collection);
+    const watched = ids.map((id) => byId?.get(id));
+    const missing = ids.filter((_, i) => !watched[i]);
     if (missing.length) throw new SegmentNotLoadedError(missing);
-    const segs = ids.map((id) => byId.get(id)!);
-    // The writer appends deletes and publishes indexes after a segment is loaded here.
-    await Promise.all(
-      segs.map(async (s) => {
-        await s.refreshDeletes();
-        await s.refreshIndex(this.engine);
-      }),
-    );
+    // The writer appends deletes and publishes indexes after a segment is loaded here; most
+    // requests find nothing to read.
+    const now = performance.now();
+    const refreshes: Promise<void>[] = [];
+    const segs = watched.map((w) => {
+      const refresh = w!.refresh(now);
+      if (refresh) refreshes.push(refresh);
+      return w!.segment;
+    });
+    if (refreshes.length) await Promise.all(refreshes);
     return segs;
   }
 
@@ -50,7 +55,7 @@ export class ReaderSegments implements SegmentSource {
     const rec = await this.meta.getCollection(collection);
     if (!rec) throw collectionNotFound(collection);
     this.schemas.set(collection, rec.schema);
-    const byId = this.loaded.get(collection) ?? new Map<number, SealedSegment>();
+    const byId = this.loaded.get(collection) ?? new Map<number, WatchedSegment>();
     this.loaded.set(collection, byId);
     const loaded: number[] = [];
     const errors: { segment_id: string; reason: string }[] = [];
@@ -64,7 +69,10 @@ export class ReaderSegments implements SegmentSource {
         if (!segRec || segRec.collectionId !== rec.id || segRec.state === 'growing' || segRec.state === 'dropped') {
           throw new Error(`segment ${id} is not a sealed segment of collection ${collection}`);
         }
-        byId.set(id, await SealedSegment.load(this.storageDir, segRec.path, id, rec.schema, this.engine));
+        byId.set(
+          id,
+          new WatchedSegment(await SealedSegment.load(this.storageDir, segRec.path, id, rec.schema, this.engine), this.engine, this.log),
+        );
         loaded.push(id);
       } catch (e) {
         // A missing or corrupt segment is reported and skipped; the node keeps serving.
@@ -87,7 +95,8 @@ export class ReaderSegments implements SegmentSource {
   list() {
     const out: ReturnType<SegmentSource['list']> = [];
     for (const [collection, byId] of this.loaded) {
-      for (const s of byId.values()) out.push({ collection, segment: s, indexType: s.indexInfo()?.indexType ?? '', growing: false });
+      for (const { segment } of byId.values())
+        out.push({ collection, segment, indexType: segment.indexInfo()?.indexType ?? '', growing: false });
     }
     return out;
   }
