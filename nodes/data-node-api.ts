@@ -25,9 +25,11 @@ export interface SegmentSource {
   schema(collection: string): Promise<CollectionSchema>;
   /**
    * The requested sealed segments (all must be loaded) plus, if asked, growing data and the
-   * node's sealed segments not in `covered` (writable node only).
+   * node's sealed segments not in `covered` (writable node only). With `freshDeletes`, every
+   * delete acknowledged before the call is applied to them (a read-only node reads their
+   * delete logs first).
    */
-  segments(collection: string, segmentIds: number[], includeGrowing: boolean, covered: number[]): Promise<Segment[]>;
+  segments(collection: string, segmentIds: number[], includeGrowing: boolean, covered: number[], freshDeletes: boolean): Promise<Segment[]>;
   load(collection: string, segmentIds: number[]): Promise<{ loaded: number[]; errors: { segment_id: string; reason: string }[] }>;
   release(collection: string, segmentIds: number[]): Promise<void>;
   list(): { collection: string; segment: Segment; indexType: string; growing: boolean }[];
@@ -129,7 +131,13 @@ export function dataNodeImplementation(
       const schema = await source.schema(req.collection_name);
       const vector = vectorField(schema);
       const segments = inPartitions(
-        await source.segments(req.collection_name, req.segment_ids.map(Number), req.include_growing, req.covered_segment_ids.map(Number)),
+        await source.segments(
+          req.collection_name,
+          req.segment_ids.map(Number),
+          req.include_growing,
+          req.covered_segment_ids.map(Number),
+          req.fresh_deletes,
+        ),
         req.partition_ids,
       );
       const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
@@ -156,7 +164,13 @@ export function dataNodeImplementation(
     QuerySegments: unary('QuerySegments', async (req) => {
       const schema = await source.schema(req.collection_name);
       const segments = inPartitions(
-        await source.segments(req.collection_name, req.segment_ids.map(Number), req.include_growing, req.covered_segment_ids.map(Number)),
+        await source.segments(
+          req.collection_name,
+          req.segment_ids.map(Number),
+          req.include_growing,
+          req.covered_segment_ids.map(Number),
+          req.fresh_deletes,
+        ),
         req.partition_ids,
       );
       const rows = queryRows(segments, compile(schema, req.filter, req.template_values_json));

@@ -65,6 +65,12 @@ type SegmentRequest<M extends SegmentMethod> = DataNodeClientRequest<M> & { coll
 /** What routing sets of each sub-request (the same fields in both methods). */
 type SegmentScope = Pick<DataNodeClientRequest<SegmentMethod>, 'segment_ids' | 'include_growing' | 'covered_segment_ids'>;
 
+/** What a request's consistency level asks of the data nodes (see Coordinator.freshness). */
+interface Freshness {
+  includeWriter: boolean;
+  freshDeletes: boolean;
+}
+
 interface SubRequest<R> {
   set: ReplicaSet;
   request: R & SegmentScope;
@@ -237,18 +243,22 @@ export class Coordinator {
   }
 
   /**
-   * Whether the writer's share is needed beyond sealed segments no reader holds: Strong and
-   * Session always ask it (a row acknowledged a moment ago must be seen); Bounded asks it when
-   * its last published view says it holds unsealed rows (staleness of a change in flight is
-   * what Bounded allows); Eventually does not.
+   * What a request's consistency level needs. The writer's share beyond sealed segments no
+   * reader holds: Strong and Session always ask it (a row acknowledged a moment ago must be
+   * seen); Bounded asks it when its last published view says it holds unsealed rows (staleness
+   * of a change in flight is what Bounded allows); Eventually does not. Fresh deletes: Strong
+   * and Session make readers read their segments' delete logs before answering, so a delete
+   * acknowledged a moment ago is seen even where a reader's watch cannot report it.
    */
-  private includeWriter(view: CollectionView, req: ScopeFields): boolean {
+  private freshness(view: CollectionView, req: ScopeFields): Freshness {
     const level =
       req.use_default_consistency || req.consistency_level === undefined
         ? view.record.consistencyLevel
         : consistencyLevelNumber(req.consistency_level);
-    if (level === ConsistencyLevel.Bounded) return view.unsealedRows;
-    return level !== ConsistencyLevel.Eventually;
+    return {
+      includeWriter: level === ConsistencyLevel.Bounded ? view.unsealedRows : level !== ConsistencyLevel.Eventually,
+      freshDeletes: level === ConsistencyLevel.Strong || level === ConsistencyLevel.Session,
+    };
   }
 
   /** A Search under its own span, child of the caller's trace context. */
@@ -290,7 +300,7 @@ export class Coordinator {
     raw: Pick<SearchFields, 'placeholder_group' | 'dsl'>,
     outputFields: string[],
     partitions: Set<number>,
-    includeWriter: boolean,
+    freshness: Freshness,
     k: number,
     ctx: CallContext,
     trace: Context,
@@ -298,7 +308,7 @@ export class Coordinator {
     const subs = this.route<SegmentRequest<'SearchSegments'>>(
       view,
       partitions,
-      includeWriter,
+      freshness.includeWriter,
       {
         collection_name: view.record.name,
         placeholder_group: raw.placeholder_group,
@@ -310,6 +320,7 @@ export class Coordinator {
         output_fields: outputFields,
         // Always named: the writer's growing data spans every partition, loaded or not.
         partition_ids: [...partitions].map(String),
+        fresh_deletes: freshness.freshDeletes,
       },
       trace,
     );
@@ -328,7 +339,7 @@ export class Coordinator {
       req,
       req.output_fields ?? [],
       partitions,
-      this.includeWriter(view, req),
+      this.freshness(view, req),
       topk + offset,
       ctx,
       trace,
@@ -365,12 +376,10 @@ export class Coordinator {
     const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const h = prepareHybridSearch(schema, view.indexes[0]!, req);
-    const includeWriter = this.includeWriter(view, req);
+    const freshness = this.freshness(view, req);
     const outputFields = req.output_fields ?? [];
     const responses = await Promise.all(
-      h.subs.map((p, i) =>
-        this.scatterSearch(view, p, req.requests![i]!, outputFields, partitions, includeWriter, p.params.topk, ctx, trace),
-      ),
+      h.subs.map((p, i) => this.scatterSearch(view, p, req.requests![i]!, outputFields, partitions, freshness, p.params.topk, ctx, trace)),
     );
     return inSpan(trace, 'do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
@@ -405,10 +414,11 @@ export class Coordinator {
     const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const q = prepareQuery(schema, req);
+    const freshness = this.freshness(view, req);
     const subs = this.route<SegmentRequest<'QuerySegments'>>(
       view,
       partitions,
-      this.includeWriter(view, req),
+      freshness.includeWriter,
       {
         collection_name: view.record.name,
         filter: req.expr ?? '',
@@ -417,6 +427,7 @@ export class Coordinator {
         partition_ids: [...partitions].map(String),
         limit: q.limit === undefined ? '0' : String(q.offset + q.limit),
         count_only: q.countOnly,
+        fresh_deletes: freshness.freshDeletes,
       },
       trace,
     );

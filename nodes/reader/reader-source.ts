@@ -33,7 +33,13 @@ export class ReaderSegments implements SegmentSource {
     return rec.schema;
   }
 
-  async segments(collection: string, ids: number[]): Promise<SealedSegment[]> {
+  async segments(
+    collection: string,
+    ids: number[],
+    _growing: boolean,
+    _covered: number[],
+    freshDeletes: boolean,
+  ): Promise<SealedSegment[]> {
     const byId = this.loaded.get(collection);
     const watched = ids.map((id) => byId?.get(id));
     const missing = ids.filter((_, i) => !watched[i]);
@@ -43,7 +49,7 @@ export class ReaderSegments implements SegmentSource {
     const now = performance.now();
     const refreshes: Promise<void>[] = [];
     const segs = watched.map((w) => {
-      const refresh = w!.refresh(now);
+      const refresh = w!.refresh(now, freshDeletes);
       if (refresh) refreshes.push(refresh);
       return w!.segment;
     });

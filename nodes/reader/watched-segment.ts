@@ -49,10 +49,11 @@ export class WatchedSegment {
 
   /**
    * Reads what changed in the segment's files since the last check (delete records, a
-   * published index); undefined, with nothing done, when nothing can have changed.
+   * published index); undefined, with nothing done, when nothing can have changed. `force`
+   * reads them regardless (a Strong or Session request: the writer may be on another machine).
    */
-  refresh(now: number): Promise<void> | undefined {
-    if (this.watcher && this.checked === this.changes && now - this.checkedAt < RECHECK_MS) return undefined;
+  refresh(now: number, force = false): Promise<void> | undefined {
+    if (!force && this.watcher && this.checked === this.changes && now - this.checkedAt < RECHECK_MS) return undefined;
     return this.read(now);
   }
 

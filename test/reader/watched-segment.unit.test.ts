@@ -84,3 +84,17 @@ it('reads a segment’s files only after they change, and then before the next r
   await later;
   expect(readDeletes).toHaveBeenCalled();
 });
+
+it('reads a segment’s files for a request that needs fresh deletes, even when no change was reported', async () => {
+  const segment = await loadSegment();
+  watched = new WatchedSegment(segment, engine, pino({ level: 'silent' }));
+  const now = performance.now();
+  await watched.refresh(now);
+  const readDeletes = vi.spyOn(segment, 'refreshDeletes');
+  expect(watched.refresh(now)).toBeUndefined();
+  // Strong and Session requests: the writer may have appended from another machine, which no watch reports.
+  const forced = watched.refresh(now, true);
+  expect(forced).toBeDefined();
+  await forced;
+  expect(readDeletes).toHaveBeenCalledTimes(1);
+});

@@ -22,6 +22,10 @@ export interface QuerySegmentsRequest {
    * As in SearchSegmentsRequest.
    */
   'covered_segment_ids'?: (number | string | Long)[];
+  /**
+   * As in SearchSegmentsRequest.
+   */
+  'fresh_deletes'?: (boolean);
 }
 
 export interface QuerySegmentsRequest__Output {
@@ -44,4 +48,8 @@ export interface QuerySegmentsRequest__Output {
    * As in SearchSegmentsRequest.
    */
   'covered_segment_ids': (string)[];
+  /**
+   * As in SearchSegmentsRequest.
+   */
+  'fresh_deletes': (boolean);
 }

@@ -47,6 +47,12 @@ export interface SearchSegmentsRequest {
    * sealed after the caller's metadata snapshot are never missed.
    */
   'covered_segment_ids'?: (number | string | Long)[];
+  /**
+   * The caller's consistency level needs every delete acknowledged before the request (Strong,
+   * Session): a read-only node reads its segments' delete logs first, even where its watch
+   * reported no change (storage written from another machine is not reported).
+   */
+  'fresh_deletes'?: (boolean);
 }
 
 export interface SearchSegmentsRequest__Output {
@@ -94,4 +100,10 @@ export interface SearchSegmentsRequest__Output {
    * sealed after the caller's metadata snapshot are never missed.
    */
   'covered_segment_ids': (string)[];
+  /**
+   * The caller's consistency level needs every delete acknowledged before the request (Strong,
+   * Session): a read-only node reads its segments' delete logs first, even where its watch
+   * reported no change (storage written from another machine is not reported).
+   */
+  'fresh_deletes': (boolean);
 }
