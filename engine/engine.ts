@@ -41,8 +41,8 @@ export interface VectorSearchRequest {
 
 /**
  * Engine time of a search request, added to by each index searched: computing in this thread
- * is timed in place, computing in a worker counts the time the worker reports (its queue and
- * the thread hop not included).
+ * counts the CPU time it took, computing in a worker the time the worker reports (its compute's
+ * wall time; its queue and the thread hop not included).
  */
 export interface SearchTime {
   seconds: number;

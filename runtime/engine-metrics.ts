@@ -5,9 +5,9 @@ export type EngineSearchSeconds = Pick<Histogram, 'observe'>;
 
 /**
  * `mishards_engine_search_seconds` of a data node: per search request, the seconds spent
- * inside engine search calls (timed in place for calls run on the main thread, by the
- * compute time the worker reports for calls run in a worker; summed over segments and
- * sub-searches). Request latency minus this is what the node spends around the engine.
+ * inside engine search calls (the CPU time of calls run on the main thread, the compute time
+ * the worker reports for calls run in a worker; summed over segments and sub-searches). The
+ * node's CPU per request minus this is what it spends around the engine.
  */
 export function engineSearchSeconds(registry: Registry): Histogram {
   return new Histogram({
