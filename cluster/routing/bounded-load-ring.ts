@@ -38,7 +38,8 @@ export class BoundedLoadRing implements Router {
 
   constructor(groups: readonly string[], options: BoundedLoadOptions = {}) {
     const loadFactor = options.loadFactor ?? DEFAULT_LOAD_FACTOR;
-    if (!(loadFactor >= 1) || !Number.isFinite(loadFactor)) throw new RoutingError(`loadFactor must be a finite number >= 1, got ${loadFactor}`);
+    if (!(loadFactor >= 1) || !Number.isFinite(loadFactor))
+      throw new RoutingError(`loadFactor must be a finite number >= 1, got ${loadFactor}`);
     this.loadFactor = loadFactor;
     this.ring = new ConsistentHashRing(groups, options);
     this.groups = this.ring.groups;

@@ -131,8 +131,12 @@ describe('mishards ctl', () => {
       { segment: 100, group: null },
     ]);
     const text = (await run('ring', '--segments', '50')).out;
-    expect(text).toMatch(/^bounded-load placement: 13 served segments, 2100 rows on 2 reader groups; imbalance \(max\/mean rows\) \d\.\d{3}$/m);
-    expect(text).toMatch(new RegExp(`^g2\\s+${reference.segmentCounts.get('g2')}\\s+${reference.rows.get('g2')}\\s+\\d+\\.\\d%\\s+r2,r3$`, 'm'));
+    expect(text).toMatch(
+      /^bounded-load placement: 13 served segments, 2100 rows on 2 reader groups; imbalance \(max\/mean rows\) \d\.\d{3}$/m,
+    );
+    expect(text).toMatch(
+      new RegExp(`^g2\\s+${reference.segmentCounts.get('g2')}\\s+${reference.rows.get('g2')}\\s+\\d+\\.\\d%\\s+r2,r3$`, 'm'),
+    );
     expect(text).toMatch(/^50\s+\(not served\)$/m);
   });
 

@@ -124,7 +124,12 @@ const sequentialIds = (count: number, first = 1) => Array.from({ length: count }
 /** Segment ids 1..n of 100 rows each that the default router over `groups` gives to `group`. */
 function ownedBy(groups: string[], group: string, n = 40): number[] {
   const ids = Array.from({ length: n }, (_, i) => i + 1);
-  return new BoundedLoadRing(groups).assign(ids.map((id) => ({ id, rows: 100 }))).partition(ids).get(group) ?? [];
+  return (
+    new BoundedLoadRing(groups)
+      .assign(ids.map((id) => ({ id, rows: 100 })))
+      .partition(ids)
+      .get(group) ?? []
+  );
 }
 
 const SEGMENTS = Array.from({ length: 40 }, (_, i) => i + 1);

@@ -217,7 +217,13 @@ describe('configuration errors', () => {
   });
 
   it.each([
-    [[{ id: 1, rows: 1 }, { id: 1, rows: 2 }], 'segment 1 is listed twice'],
+    [
+      [
+        { id: 1, rows: 1 },
+        { id: 1, rows: 2 },
+      ],
+      'segment 1 is listed twice',
+    ],
     [[{ id: 1.5, rows: 1 }], 'segment id 1.5 is not an integer in the safe range'],
     [[{ id: 1, rows: -1 }], 'segment 1 has -1 rows; expected a non-negative integer'],
     [[{ id: 1, rows: 0.5 }], 'segment 1 has 0.5 rows; expected a non-negative integer'],
