@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { HNSW_DEFAULTS } from '../engine/index.js';
 import { bruteForceTopK, clusteredVectors, DATA } from './clustered-data.js';
-import { histograms, mean, pooled, quantile, scrape, since, type Histogram, type Series } from './cluster-metrics.js';
+import { gauges, histograms, mean, pooled, quantile, scrape, since, type Histogram, type Series } from './cluster-metrics.js';
 import { BenchCluster, sealRowsFor } from './cluster-up.js';
 import { GrpcFloor } from './grpc-floor.js';
 import {
@@ -72,6 +72,8 @@ const GOAL = {
   p99OverOneProcess: 2,
 };
 const ENGINE_HISTOGRAM = 'mishards_engine_search_seconds';
+/** The router's bound on the largest reader group's rows over the mean (docs/routing.md). */
+const PLACEMENT_BOUND = 1.25;
 
 const exit = cleanupOnExit('the servers');
 const defer = exit.defer;
@@ -268,6 +270,18 @@ async function main(): Promise<void> {
   );
   const unindexed = holdings.flatMap((h) => h.segments.filter((s) => s.indexType !== 'HNSW').map((s) => `${s.id} on ${h.name}`));
   if (unindexed.length) throw new Error(`segments served without their HNSW index: ${unindexed.join(', ')}`);
+  // The placement the coordinator computed (its last reconciliation pass): rows per group.
+  const groupRows = gauges(await scrape(cluster.metricsAddress), 'mishards_group_rows', 'group');
+  const placedRows = [...groupRows.values()];
+  const maxOverMean = Math.max(...placedRows) / (placedRows.reduce((a, b) => a + b, 0) / placedRows.length);
+  console.log(
+    `placement (mishards_group_rows): ${[...groupRows].map(([g, rows]) => `${g} ${fmtInt(rows)}`).join(', ')}; ` +
+      `largest group over the mean ${maxOverMean.toFixed(3)} (bound ${PLACEMENT_BOUND}), over the smallest ${(Math.max(...placedRows) / Math.min(...placedRows)).toFixed(3)}`,
+  );
+  if (placedRows.length !== 3 || maxOverMean > PLACEMENT_BOUND)
+    throw new Error(
+      `placement out of bounds: ${JSON.stringify([...groupRows])} (largest group over the mean must be <= ${PLACEMENT_BOUND})`,
+    );
   const segmentCount = new Set(holdings.flatMap((h) => h.segments.map((s) => s.id))).size;
   const segmentsOf = new Map(holdings.map((h) => [h.name, h.segments.length]));
 

@@ -61,6 +61,18 @@ export function histograms(text: string, name: string, where: Record<string, str
   return out;
 }
 
+/** The samples of gauge `name` in one scrape, keyed by the value of label `by`. */
+export function gauges(text: string, name: string, by: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const line of text.split('\n')) {
+    const m = SAMPLE.exec(line);
+    if (m?.[1] !== name) continue;
+    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(LABEL)].map((l) => [l[1]!, l[2]!]));
+    out.set(labels[by] ?? '', Number(m[3]));
+  }
+  return out;
+}
+
 /** `a` + sign * `b`, series by series (bucket bounds are fixed per histogram). */
 function combine(a: Series, b: Series, sign: 1 | -1): Series {
   const out: Series = new Map();

@@ -5,15 +5,23 @@ import { describeError, nodesPrefix, normalizePrefix, parseNodeRegistration, typ
 import { SnapshotBuilder } from '../control-plane/resources/build-snapshot.js';
 import { parseRouteRule, routeKey, RouteNameSchema, routesPrefix } from '../control-plane/routes/schema.js';
 import { encodeEnvoyJson } from '../envoy-schema/index.js';
-import { ConsistentHashRing } from '../cluster/routing/consistent-hash-ring.js';
+import { readerGroups, StaticDiscovery, writerAddress } from '../cluster/discovery.js';
+import { toMember } from '../cluster/etcd-discovery.js';
+import { MetadataCache } from '../cluster/metadata-cache.js';
+import { imbalance } from '../cluster/routing/assignment.js';
+import { createRouter, DEFAULT_ROUTER } from '../cluster/routing/registry.js';
+import { ServedAssignment } from '../cluster/served-assignment.js';
+import type { CollectionView } from '../meta/collection-view.js';
+import { createLogger } from '../runtime/logger.js';
 import { parseArgv, UsageError } from './options.js';
 
 export const CTL_USAGE = `usage: mishards ctl <command> [options]
 
 commands:
   nodes                        registered processes (role, name, group, addresses, version)
-  ring [--segments ID,ID,...]  reader groups on the consistent-hash ring, their share of it,
-                               and the owner group of the given segment ids
+  ring [--segments ID,ID,...]  reader groups with the served segments and rows the router places
+                               on each, the imbalance (max/mean rows), and the owner group of
+                               the given segment ids (reads the metadata from the writer)
   routes list                  operator route rules, each with its validity
   routes get NAME              one rule as stored
   routes validate FILE|-       check a rule against the schema and the current cluster
@@ -122,33 +130,75 @@ async function nodes(ctx: Ctx): Promise<number> {
   return 0;
 }
 
+/** How long `ring` waits for the writer's metadata snapshot. */
+const METADATA_WAIT_MS = 5000;
+
+/**
+ * Every collection view as the writer's metadata feed has it now (the feed coordinators and
+ * readers place from), or undefined after writing why not.
+ */
+async function readMetadata(ctx: Ctx, writer: string): Promise<CollectionView[] | undefined> {
+  const cache = new MetadataCache(writer, createLogger('ctl', 'silent'));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    cache.start();
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), METADATA_WAIT_MS);
+    });
+    if (await Promise.race([cache.ready().then(() => true), timeout])) return cache.all();
+    ctx.out(`the writer at ${writer} sent no metadata snapshot within ${METADATA_WAIT_MS / 1000} s`);
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+    cache.close();
+  }
+}
+
 async function ring(ctx: Ctx, segments: string | undefined): Promise<number> {
-  const readers = (await readNodes(ctx)).map((n) => n.registration).filter((r) => r.role === 'reader');
-  const groups = [...new Set(readers.map((r) => r.group!))];
-  const r = new ConsistentHashRing(groups);
-  const shares = r.shares();
   const ids = segments ? segments.split(',').map((s) => Number(s.trim())) : [];
   if (ids.some((id) => !Number.isSafeInteger(id) || id < 0))
     throw new UsageError(`--segments must be non-negative integers, got ${segments}`);
-  const owners = ids.map((id) => ({ segment: id, group: r.owner(id) ?? null }));
-  const groupRows = r.groups.map((g) => ({
+  const members = (await readNodes(ctx)).map((n) => toMember(n.registration));
+  if (!members.some((m) => m.role === 'writer')) {
+    ctx.out('no writer is registered: the served segments and their rows are unknown');
+    return 1;
+  }
+  const views = await readMetadata(ctx, await writerAddress(new StaticDiscovery(members)));
+  if (!views) return 1;
+  const router = createRouter(DEFAULT_ROUTER, readerGroups(members));
+  const assignment = new ServedAssignment().of(router, views);
+  const total = [...assignment.rows.values()].reduce((a, b) => a + b, 0);
+  const groupRows = router.groups.map((g) => ({
     group: g,
-    readers: readers.filter((x) => x.group === g).map((x) => x.name),
-    share: shares.get(g)!,
+    readers: members.filter((m) => m.role === 'reader' && m.group === g).map((m) => m.name),
+    segments: assignment.segmentCounts.get(g)!,
+    rows: assignment.rows.get(g)!,
   }));
+  const ratio = imbalance(assignment) ?? null;
+  const owners = ids.map((id) => ({ segment: id, group: assignment.owner(id) ?? null }));
   if (ctx.json) {
-    ctx.out(JSON.stringify({ router: r.name, vnodes: r.vnodes, groups: groupRows, owners }, null, 2));
+    ctx.out(JSON.stringify({ router: router.name, rows: total, imbalance: ratio, groups: groupRows, owners }, null, 2));
     return 0;
   }
-  ctx.out(`${r.name} ring, ${r.vnodes} virtual nodes per group`);
+  const segmentCount = groupRows.reduce((n, g) => n + g.segments, 0);
+  ctx.out(
+    `${router.name} placement: ${segmentCount} served segments, ${total} rows on ${router.groups.length} reader groups; ` +
+      `imbalance (max/mean rows) ${ratio === null ? '-' : ratio.toFixed(3)}`,
+  );
   for (const line of table([
-    ['GROUP', 'SHARE', 'READERS'],
-    ...groupRows.map((g) => [g.group, `${(g.share * 100).toFixed(1)}%`, g.readers.join(',')]),
+    ['GROUP', 'SEGMENTS', 'ROWS', 'SHARE', 'READERS'],
+    ...groupRows.map((g) => [
+      g.group,
+      String(g.segments),
+      String(g.rows),
+      total ? `${((g.rows / total) * 100).toFixed(1)}%` : '-',
+      g.readers.join(','),
+    ]),
   ]))
     ctx.out(line);
+  const unplaced = router.groups.length ? '(not served)' : '(no reader groups)';
   if (owners.length)
-    for (const line of table([['SEGMENT', 'OWNER'], ...owners.map((o) => [String(o.segment), o.group ?? '(no reader groups)'])]))
-      ctx.out(line);
+    for (const line of table([['SEGMENT', 'OWNER'], ...owners.map((o) => [String(o.segment), o.group ?? unplaced])])) ctx.out(line);
   return 0;
 }
 

@@ -53,6 +53,7 @@ export class EtcdDiscovery extends EventEmitter implements Discovery {
   }
 }
 
-function toMember(r: NodeRegistration): Member {
+/** A registration as discovery lists it. */
+export function toMember(r: NodeRegistration): Member {
   return { role: r.role, name: r.name, address: r.addresses.grpc, startedAt: r.startedAt, ...(r.group ? { group: r.group } : {}) };
 }

@@ -49,11 +49,14 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
   cache.start();
   await cache.ready();
   const clients = new NodeClients();
-  const placement = new Placement(cache, o.discovery, clients, log, undefined, o.xds ? enableXdsReaders(o.xds) : undefined);
-  placement.start();
   const metrics = new MetricsServer('coordinator');
   const rpc = new RpcMetrics(metrics.registry);
   const coordinatorMetrics = new CoordinatorMetrics(metrics.registry, cache);
+  const placement = new Placement(cache, o.discovery, clients, log, {
+    ...(o.xds ? { balancedTarget: enableXdsReaders(o.xds) } : {}),
+    onAssignment: (assignment) => coordinatorMetrics.recordAssignment(assignment),
+  });
+  placement.start();
   const fanout = new Fanout(clients, {
     hedgeAfterMs: o.hedgeAfterMs ?? 250,
     onReplicaFailure: (address) => placement.markDown(address),

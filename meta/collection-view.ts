@@ -30,7 +30,11 @@ export const encodeView = (v: CollectionView): string => toJson(v);
 export const decodeView = (json: string): CollectionView => fromJson<CollectionView>(json);
 
 /** The sealed segments readers hold for the collection: those of its loaded partitions. */
-export function servedSegmentIds(v: CollectionView): number[] {
+export function servedSegments(v: CollectionView): SegmentInfo[] {
   const loaded = loadedPartitionIds(v.partitions);
-  return v.segments.filter((s) => loaded.has(s.partitionId)).map((s) => s.id);
+  return v.segments.filter((s) => loaded.has(s.partitionId));
+}
+
+export function servedSegmentIds(v: CollectionView): number[] {
+  return servedSegments(v).map((s) => s.id);
 }

@@ -1,21 +1,26 @@
 /**
- * The default router: a consistent hash ring of virtual nodes. Each group owns `vnodes` points
- * on a 32-bit ring; a segment belongs to the first point at or clockwise after the hash of its
- * id. Many points per group even out the arcs, and a group joining or leaving only takes or
- * gives back the arcs next to its own points, so about 1/N of the segments move.
+ * The consistent hash ring of virtual nodes that placement is built on. Each group owns
+ * `vnodes` points on a 32-bit ring; a segment belongs to the first point at or clockwise after
+ * the hash of its id. Many points per group even out the arcs, and a group joining or leaving
+ * only takes or gives back the arcs next to its own points, so about 1/N of the segments move.
+ *
+ * As a router (kind "consistent-hash") it places by hash alone, ignoring row counts: with few
+ * segments per group that is far from balanced in rows, which is why the default router is the
+ * bounded-load walk over this ring (`bounded-load-ring.ts`). Tests use it as the baseline.
  *
  * Every placement is a pure function of the group set and the vnode count: points are hashed
  * with MurmurHash3 x86_32 over fixed byte layouts and ties are broken by group name, so the
  * order in which groups are listed, the process and the platform make no difference.
  */
+import { checkSegments, OwnerTable } from './assignment.js';
 import { murmur3x86_32 } from './hash.js';
-import { RoutingError, type Router } from './router.js';
+import { RoutingError, type Assignment, type Router, type SegmentRows } from './router.js';
 
 /**
- * Points per group. Imbalance shrinks roughly like 1/sqrt(vnodes); at 256 no group of 2 to 10
- * strays more than about 13% from the mean, and a ring of 8 groups builds in under a
- * millisecond (figures in docs/routing.md). More points buy little: a collection's tens of
- * segments scatter more than that anyway.
+ * Points per group. The imbalance of the arcs shrinks roughly like 1/sqrt(vnodes); at 256 no
+ * group of 2 to 10 owns more than about 13% over the mean share of the ring, and a ring of 8
+ * groups builds in under a millisecond (figures in docs/routing.md). More points buy little:
+ * tens of segments per group scatter more than that anyway.
  */
 export const DEFAULT_VNODES = 256;
 
@@ -67,6 +72,9 @@ export class ConsistentHashRing implements Router {
   private readonly points: Uint32Array;
   /** owners[i] indexes `groups` for points[i]. */
   private readonly owners: Uint32Array;
+  /** Per group, the walk that last offered it (firstClockwise offers each group once per walk). */
+  private readonly offeredIn: Uint32Array;
+  private walkStamp = 0;
 
   constructor(groups: readonly string[], options: RingOptions = {}) {
     const vnodes = options.vnodes ?? DEFAULT_VNODES;
@@ -85,43 +93,54 @@ export class ConsistentHashRing implements Router {
     order.sort((a, b) => positions[a]! - positions[b]! || a - b);
     this.points = new Uint32Array(count);
     this.owners = new Uint32Array(count);
+    this.offeredIn = new Uint32Array(this.groups.length);
     order.forEach((p, i) => {
       this.points[i] = positions[p]!;
       this.owners[i] = Math.floor(p / vnodes);
     });
   }
 
+  /** The group whose point is first at or clockwise after the segment's position. */
   owner(segmentId: number): string | undefined {
     const hash = segmentHash(segmentId);
     if (this.points.length === 0) return undefined;
     return this.groups[this.owners[this.firstPointAtOrAfter(hash)]!];
   }
 
-  assign(segmentIds: readonly number[]): Map<string, number[]> {
-    const out = new Map<string, number[]>();
-    for (const id of segmentIds) {
-      const group = this.owner(id);
-      if (group === undefined) continue;
-      const list = out.get(group);
-      if (list) list.push(id);
-      else out.set(group, [id]);
+  /** Places each segment on its owner by hash; row counts play no part. */
+  assign(segments: readonly SegmentRows[]): Assignment {
+    checkSegments(segments);
+    const owners = new Map<number, number>();
+    if (this.points.length > 0) {
+      for (const s of segments) owners.set(s.id, this.owners[this.firstPointAtOrAfter(segmentHash(s.id))]!);
     }
-    return out;
+    return new OwnerTable(this.groups, owners, segments);
   }
 
   /**
-   * The fraction of the hash space each group owns (what `mishards ctl ring` shows): a point
-   * owns the arc from the previous point, exclusive, up to itself.
+   * Walks the ring clockwise from `hash`, offering each group once, in the order of its first
+   * point met, to `accept`; returns the index (into `groups`) of the first group accepted, or
+   * -1 when every group was refused (or there are none). The first group offered is the owner.
+   * `accept` must not start another walk on this ring.
    */
-  shares(): Map<string, number> {
-    const out = new Map<string, number>(this.groups.map((g) => [g, 0]));
+  firstClockwise(hash: number, accept: (group: number) => boolean): number {
     const n = this.points.length;
-    for (let i = 0; i < n; i++) {
-      const arc = i === 0 ? this.points[0]! + TWO_32 - this.points[n - 1]! : this.points[i]! - this.points[i - 1]!;
-      const group = this.groups[this.owners[i]!]!;
-      out.set(group, out.get(group)! + arc / TWO_32);
+    if (n === 0) return -1;
+    this.walkStamp = (this.walkStamp + 1) >>> 0;
+    if (this.walkStamp === 0) {
+      // 2^32 walks on one ring: clear the stamps rather than mistake an old walk for this one.
+      this.offeredIn.fill(0);
+      this.walkStamp = 1;
     }
-    return out;
+    let offered = 0;
+    for (let i = this.firstPointAtOrAfter(hash); offered < this.groups.length; i = i + 1 === n ? 0 : i + 1) {
+      const group = this.owners[i]!;
+      if (this.offeredIn[group] === this.walkStamp) continue;
+      this.offeredIn[group] = this.walkStamp;
+      offered++;
+      if (accept(group)) return group;
+    }
+    return -1;
   }
 
   /** Binary search for the first point >= hash, wrapping past the last point to the first. */

@@ -1,13 +1,18 @@
 /**
  * Routers by kind, so the coordinator and readers pick one from configuration and other
- * routers can be plugged in by name. The default kind is the consistent hash ring.
+ * routers can be plugged in by name. The default kind is the bounded-load ring; the plain
+ * consistent hash ring, which ignores row counts, is registered too.
  */
+import { BoundedLoadRing } from './bounded-load-ring.js';
 import { ConsistentHashRing } from './consistent-hash-ring.js';
 import { RoutingError, type Router, type RouterFactory } from './router.js';
 
-export const DEFAULT_ROUTER = ConsistentHashRing.kind;
+export const DEFAULT_ROUTER = BoundedLoadRing.kind;
 
-const factories = new Map<string, RouterFactory>([[DEFAULT_ROUTER, (groups) => new ConsistentHashRing(groups)]]);
+const factories = new Map<string, RouterFactory>([
+  [DEFAULT_ROUTER, (groups) => new BoundedLoadRing(groups)],
+  [ConsistentHashRing.kind, (groups) => new ConsistentHashRing(groups)],
+]);
 
 /** Plugs in another router under `kind`; kinds are never replaced, so a typo cannot shadow the default. */
 export function registerRouter(kind: string, factory: RouterFactory): void {

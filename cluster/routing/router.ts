@@ -1,28 +1,50 @@
 /**
- * The routing plug-in point of the coordinator. A Router maps sealed segment ids to reader
- * groups; coordinators use it to split a search, readers to know which segments to preload.
- * Routers are immutable values built from a group set: when groups join or leave, build a new
- * one, so every process that sees the same group set computes the same assignment. Routers are
- * built by kind through the registry in `registry.ts`.
+ * The routing plug-in point of the coordinator. A Router places sealed segments on reader
+ * groups; coordinators use the placement to split a search, readers to know which segments to
+ * preload. Routers are immutable values built from a group set, and `assign` is a pure function
+ * of the segment list it is given (ids and row counts, in any order): every process that sees
+ * the same groups and the same segments computes the same Assignment. Routers are built by kind
+ * through the registry in `registry.ts`.
  */
 export interface Router {
-  /** The routing scheme, for logs and metrics (the default ring's is "consistent-hash"). */
+  /** The routing scheme, for logs and `mishards ctl ring` (the default's is "bounded-load"). */
   readonly name: string;
   /** The group names, sorted (code-unit order), without duplicates. */
   readonly groups: readonly string[];
-  /** The group that owns a sealed segment, or undefined when there are no groups. */
+  /**
+   * Places every segment of the list on one group. Segment ids must be distinct safe integers
+   * and row counts non-negative safe integers; the order of the list makes no difference.
+   */
+  assign(segments: readonly SegmentRows[]): Assignment;
+}
+
+/** A sealed segment as placement sees it. */
+export interface SegmentRows {
+  readonly id: number;
+  readonly rows: number;
+}
+
+/** Where each segment of one `Router.assign` call lives. */
+export interface Assignment {
+  /** The router's groups, sorted. */
+  readonly groups: readonly string[];
+  /** The owner group of an assigned segment; undefined for any other id, or when there are no groups. */
   owner(segmentId: number): string | undefined;
   /**
-   * Partitions `segmentIds` by owner: every input id lands in exactly one list, lists keep the
-   * input order, groups that own none of them are absent. With no groups the map is empty.
+   * Partitions `segmentIds` by owner: each assigned id lands in its owner's list, lists keep the
+   * input order, ids that were not assigned are left out, groups that own none are absent.
    */
-  assign(segmentIds: readonly number[]): Map<string, number[]>;
+  partition(segmentIds: readonly number[]): Map<string, number[]>;
+  /** Rows per group over the assigned segments, every group listed (0 when it owns none). */
+  readonly rows: ReadonlyMap<string, number>;
+  /** Assigned segments per group, every group listed. */
+  readonly segmentCounts: ReadonlyMap<string, number>;
 }
 
 /** Builds a router over a group set; throws RoutingError for an invalid set. */
 export type RouterFactory = (groups: readonly string[]) => Router;
 
-/** A bad group set, segment id or router kind. */
+/** A bad group set, segment list or router kind. */
 export class RoutingError extends Error {
   override readonly name = 'RoutingError';
 }

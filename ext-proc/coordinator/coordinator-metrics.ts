@@ -1,10 +1,11 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Assignment } from '../../cluster/routing/router.js';
 
 const LATENCY_BUCKETS = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /**
  * Coordinator metrics: fan-out width, per-target sub-request latency and errors, gRPC calls to
- * data nodes in flight, merge time, cache.
+ * data nodes in flight, merge time, cache, rows placed per reader group.
  */
 export class CoordinatorMetrics {
   readonly fanoutWidth: Histogram;
@@ -12,6 +13,7 @@ export class CoordinatorMetrics {
   private readonly subLatency: Histogram<'target' | 'result'>;
   private readonly subErrors: Counter<'target'>;
   private readonly attemptsInFlight: Gauge<'target'>;
+  private readonly groupRows: Gauge<'group'>;
   /** Each target's label-bound children, so no observation hashes its labels again. */
   private readonly targets = new Map<string, TargetMetrics>();
 
@@ -47,6 +49,12 @@ export class CoordinatorMetrics {
       labelNames: ['target'],
       registers: [registry],
     });
+    this.groupRows = new Gauge({
+      name: 'mishards_group_rows',
+      help: 'Rows of the served sealed segments placed on each reader group (over every collection), as of the last reconciliation pass',
+      labelNames: ['group'],
+      registers: [registry],
+    });
     new Counter({
       name: 'mishards_metadata_cache_lookups_total',
       help: 'Metadata cache lookups by outcome',
@@ -58,6 +66,12 @@ export class CoordinatorMetrics {
         this.inc({ outcome: 'miss' }, cache.misses);
       },
     });
+  }
+
+  /** Sets the rows gauge to an assignment's rows per group; groups no longer present disappear. */
+  recordAssignment(assignment: Assignment): void {
+    this.groupRows.reset();
+    for (const [group, rows] of assignment.rows) this.groupRows.set({ group }, rows);
   }
 
   /** The metrics of sub-requests to `target` (a reader group or the writer). */

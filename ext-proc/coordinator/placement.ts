@@ -2,7 +2,8 @@ import type { Logger } from 'pino';
 import { servedSegmentIds, type CollectionView } from '../../meta/collection-view.js';
 import { Code, MilvusError } from '../../milvus/status.js';
 import { createRouter, DEFAULT_ROUTER } from '../../cluster/routing/registry.js';
-import type { Router } from '../../cluster/routing/router.js';
+import type { Assignment, Router } from '../../cluster/routing/router.js';
+import { ServedAssignment } from '../../cluster/served-assignment.js';
 import { CoalescingRunner } from '../../core/coalescing-runner.js';
 import { readerGroups, type Discovery, type Member } from '../../cluster/discovery.js';
 import type { MetadataSource } from '../../cluster/metadata-cache.js';
@@ -26,11 +27,24 @@ export interface GroupTarget {
 const RECONCILE_INTERVAL_MS = 1000;
 const CONTROL_DEADLINE_MS = 60_000;
 
+export interface PlacementOptions {
+  /** The router kind (DEFAULT_ROUTER when absent); readers preload on the same kind. */
+  routerKind?: string;
+  /**
+   * A load-balanced address for a whole group (`xds:///mishards-reader-G`), tried before
+   * the group's replicas one by one; absent, replicas are called directly.
+   */
+  balancedTarget?: (group: string) => string;
+  /** Called with the assignment at the start of every reconciliation pass (the rows gauge). */
+  onAssignment?: (assignment: Assignment) => void;
+}
+
 /**
  * Places the sealed segments of loaded partitions on reader groups and keeps the placement
  * true:
  *
- * - the router (consistent hash ring by default) names each segment's owner group;
+ * - the router (the bounded-load ring by default) names each segment's owner group, over the
+ *   served segments of every collection at once, so groups are balanced on all their rows;
  * - reconciliation asks every live replica of the owner to load what it lacks, and only once
  *   all of them report a segment loaded releases it from the groups that held it before
  *   (warm hand-off: a segment is always served by whoever has it loaded);
@@ -45,6 +59,10 @@ const CONTROL_DEADLINE_MS = 60_000;
 export class Placement {
   private readers = new Map<string, ReaderState>();
   private router: Router;
+  private readonly served = new ServedAssignment();
+  /** The assignment of the current router and metadata; recomputed after either changes. */
+  private current: Assignment | undefined;
+  private readonly routerKind: string;
   private timer: NodeJS.Timeout | undefined;
   private readonly passes = new CoalescingRunner(
     () => this.reconcile(),
@@ -57,20 +75,19 @@ export class Placement {
     private readonly discovery: Discovery,
     private readonly clients: NodeCaller,
     private readonly log: Logger,
-    private readonly routerKind = DEFAULT_ROUTER,
-    /**
-     * A load-balanced address for a whole group (`xds:///mishards-reader-G`), tried before
-     * the group's replicas one by one; absent, replicas are called directly.
-     */
-    private readonly balancedTarget?: (group: string) => string,
+    private readonly options: PlacementOptions = {},
   ) {
-    this.router = createRouter(routerKind, []);
+    this.routerKind = options.routerKind ?? DEFAULT_ROUTER;
+    this.router = createRouter(this.routerKind, []);
     this.syncMembers();
     discovery.on('change', () => {
       this.syncMembers();
       this.kick();
     });
-    cache.on('change', () => this.kick());
+    cache.on('change', () => {
+      this.current = undefined;
+      this.kick();
+    });
   }
 
   start(): void {
@@ -84,9 +101,10 @@ export class Placement {
     if (this.timer) clearInterval(this.timer);
   }
 
-  /** The current router (for inspection: `ctl`, tests). */
-  currentRouter(): Router {
-    return this.router;
+  /** Where the served segments belong now: the router over the current metadata. */
+  assignment(): Assignment {
+    this.current ??= this.served.of(this.router, this.cache.all());
+    return this.current;
   }
 
   private syncMembers(): void {
@@ -98,6 +116,7 @@ export class Placement {
     }
     this.readers = next;
     this.router = createRouter(this.routerKind, readerGroups(readers));
+    this.current = undefined;
   }
 
   /** Runs a reconciliation pass now (or right after the current one). */
@@ -133,10 +152,12 @@ export class Placement {
     );
     // 2. Load what owners lack; 3. release what others hold once owners have it, and what
     // no loaded partition has.
+    const assignment = this.assignment();
+    this.options.onAssignment?.(assignment);
     const served = new Map(this.cache.all().map((v) => [v.record.name, servedSegmentIds(v)] as const));
     for (const [collection, ids] of served) {
       if (!ids.length) continue;
-      const byOwner = this.router.assign(ids);
+      const byOwner = assignment.partition(ids);
       for (const [group, segs] of byOwner) {
         await Promise.all(
           this.replicasOf(group)
@@ -170,7 +191,7 @@ export class Placement {
         const wanted = new Set(served.get(collection));
         const release = [...have].filter((id) => {
           if (!wanted.has(id)) return true;
-          const owner = this.router.owner(id);
+          const owner = assignment.owner(id);
           return owner !== r.member.group && this.ownerHasLoaded(owner, collection, id);
         });
         if (!release.length) continue;
@@ -204,7 +225,8 @@ export class Placement {
    * Splits a search over sealed segments. Each segment goes to its owner group if a live
    * replica there has it loaded, else to any group that has it loaded (the previous owner,
    * during a hand-off). A segment no reader holds yet while its owner group is up (just
-   * sealed, still loading) is left to the writable node, which holds every segment it sealed.
+   * sealed, still loading, or not placed yet) is left to the writable node, which holds every
+   * segment it sealed.
    * A segment whose owner group has no live replica and that nobody else holds fails the
    * request with an UNAVAILABLE-class status naming the group.
    */
@@ -214,8 +236,9 @@ export class Placement {
     const toWriter: number[] = [];
     const down = new Map<string, number[]>();
     const live = [...this.readers.values()].filter((r) => r.up);
+    const assignment = this.assignment();
     for (const id of segmentIds) {
-      const owner = this.router.owner(id);
+      const owner = assignment.owner(id);
       const holders = live.filter((r) => r.loaded.get(name)?.has(id));
       const group = holders.find((r) => r.member.group === owner)?.member.group ?? holders[0]?.member.group;
       if (group) {
@@ -242,7 +265,8 @@ export class Placement {
       const direct = [...replicas.filter(holdsAll), ...replicas.filter((r) => !holdsAll(r))].map((r) => r.member.address);
       // A balanced pick may land on a replica still loading: it says so, and the direct
       // replicas, holders first, come next.
-      return { group, segmentIds: segs, replicas: this.balancedTarget ? [this.balancedTarget(group), ...direct] : direct };
+      const balanced = this.options.balancedTarget;
+      return { group, segmentIds: segs, replicas: balanced ? [balanced(group), ...direct] : direct };
     });
     return { groups, toWriter };
   }

@@ -4,16 +4,21 @@ import { readerGroups, type Discovery } from '../../cluster/discovery.js';
 import type { MetadataCache } from '../../cluster/metadata-cache.js';
 import { servedSegmentIds } from '../../meta/collection-view.js';
 import { createRouter, DEFAULT_ROUTER } from '../../cluster/routing/registry.js';
+import type { Router } from '../../cluster/routing/router.js';
+import { ServedAssignment } from '../../cluster/served-assignment.js';
 import type { ReaderSegments } from './reader-source.js';
 
 /**
  * A reader that knows the cluster (the writer's metadata feed and the membership) loads the
- * segments of loaded partitions its group owns on the same ring the coordinators use, as soon
- * as they are sealed or their partition is loaded, without waiting to be asked. Releasing stays with the coordinators, which know when the
- * new owner of a segment has it (warm hand-off).
+ * segments of loaded partitions its group owns, placed by the same router over the same served
+ * segments as the coordinators place them, as soon as they are sealed or their partition is
+ * loaded, without waiting to be asked. Releasing stays with the coordinators, which know when
+ * the new owner of a segment has it (warm hand-off).
  */
 export class Preloader {
   private readonly passes: CoalescingRunner;
+  private router: Router | undefined;
+  private readonly served = new ServedAssignment();
 
   constructor(
     private readonly group: string,
@@ -33,11 +38,17 @@ export class Preloader {
   private async pass(): Promise<void> {
     const groups = readerGroups(this.discovery.members());
     if (!groups.includes(this.group)) return;
-    const router = createRouter(DEFAULT_ROUTER, groups);
-    for (const view of this.cache.all()) {
+    // Keeping the router while the groups stay lets the last assignment be reused while nothing placed changed.
+    const sorted = [...groups].sort();
+    if (this.router?.groups.length !== sorted.length || this.router.groups.some((g, i) => g !== sorted[i])) {
+      this.router = createRouter(DEFAULT_ROUTER, groups);
+    }
+    const views = this.cache.all();
+    const assignment = this.served.of(this.router, views);
+    for (const view of views) {
       const served = servedSegmentIds(view);
       if (!served.length) continue;
-      const mine = router.assign(served).get(this.group) ?? [];
+      const mine = assignment.partition(served).get(this.group) ?? [];
       const held = new Set(
         this.segments
           .list()

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StaticDiscovery, type Member } from '../../cluster/discovery.js';
 import type { NodeCaller } from '../../ext-proc/coordinator/node-clients.js';
 import { Placement } from '../../ext-proc/coordinator/placement.js';
-import { ConsistentHashRing } from '../../cluster/routing/consistent-hash-ring.js';
+import { BoundedLoadRing } from '../../cluster/routing/bounded-load-ring.js';
+import type { Assignment } from '../../cluster/routing/router.js';
 import type { CollectionView } from '../../meta/collection-view.js';
 import { Code, MilvusError } from '../../milvus/status.js';
 
@@ -95,7 +96,8 @@ class FakeMetadata extends EventEmitter {
   }
 }
 
-function view(name: string, segmentIds: number[], loaded = true): CollectionView {
+/** A collection of one partition; segment `id` has `rows(id)` rows (100 unless told). */
+function view(name: string, segmentIds: number[], loaded = true, rows: (id: number) => number = () => 100): CollectionView {
   return {
     record: {
       id: 1,
@@ -109,17 +111,25 @@ function view(name: string, segmentIds: number[], loaded = true): CollectionView
     },
     partitions: [{ id: 1, collectionId: 1, name: '_default', createdAt: 0, loaded }],
     indexes: [],
-    segments: segmentIds.map((id) => ({ id, partitionId: 1, rows: 100, state: 'sealed' as const })),
+    segments: segmentIds.map((id) => ({ id, partitionId: 1, rows: rows(id), state: 'sealed' as const })),
     unsealedRows: false,
   };
 }
 
 const reader = (name: string, group: string): Member => ({ role: 'reader', name, address: `${name}:1`, group });
 
-/** Segment ids 1..n that the default ring over `groups` gives to `group`. */
+/** Ids `first`, `first + 1`, ... (`count` of them). */
+const sequentialIds = (count: number, first = 1) => Array.from({ length: count }, (_, i) => first + i);
+
+/** Segment ids 1..n of 100 rows each that the default router over `groups` gives to `group`. */
 function ownedBy(groups: string[], group: string, n = 40): number[] {
-  const ring = new ConsistentHashRing(groups);
-  return Array.from({ length: n }, (_, i) => i + 1).filter((id) => ring.owner(id) === group);
+  const ids = Array.from({ length: n }, (_, i) => i + 1);
+  return (
+    new BoundedLoadRing(groups)
+      .assign(ids.map((id) => ({ id, rows: 100 })))
+      .partition(ids)
+      .get(group) ?? []
+  );
 }
 
 const SEGMENTS = Array.from({ length: 40 }, (_, i) => i + 1);
@@ -133,9 +143,13 @@ function rig(members: Member[], views: CollectionView[], balancedTarget?: (group
   const meta = new FakeMetadata();
   meta.set(views);
   const discovery = new StaticDiscovery(members);
-  const placement = new Placement(meta, discovery, nodes, pino({ level: 'silent' }), undefined, balancedTarget);
+  const passes: Assignment[] = [];
+  const placement = new Placement(meta, discovery, nodes, pino({ level: 'silent' }), {
+    ...(balancedTarget ? { balancedTarget } : {}),
+    onAssignment: (a) => passes.push(a),
+  });
   placements.push(placement);
-  return { nodes, meta, discovery, placement };
+  return { nodes, meta, discovery, placement, passes };
 }
 
 afterEach(() => {
@@ -177,6 +191,27 @@ describe('placement reconciliation', () => {
     meta.set([view('c', [1, 3])]);
     await placement.settled();
     expect(nodes.holds('a1:1')).toEqual([1, 3]);
+  });
+
+  it('places the segments of every collection together, balanced on their rows, and reports each pass', async () => {
+    // Uneven rows: collection c has a few large segments, d many small ones.
+    const c = view('c', [1, 2, 3, 4], true, (id) => 1000 * id);
+    const d = view('d', sequentialIds(30, 100), true, () => 150);
+    const { nodes, placement, passes } = rig([reader('a1', 'ga'), reader('b1', 'gb'), reader('c1', 'gc')], [c, d]);
+    await placement.settled();
+    const expected = new BoundedLoadRing(['ga', 'gb', 'gc']).assign([...c.segments, ...d.segments]);
+    const held = (address: string) => [...nodes.holds(address, 'c'), ...nodes.holds(address, 'd')];
+    for (const [address, group] of [
+      ['a1:1', 'ga'],
+      ['b1:1', 'gb'],
+      ['c1:1', 'gc'],
+    ] as const) {
+      expect(held(address)).toEqual([...c.segments, ...d.segments].map((s) => s.id).filter((id) => expected.owner(id) === group));
+    }
+    // 14,500 rows: no group over 1.25 x the mean.
+    expect(Math.max(...expected.rows.values())).toBeLessThanOrEqual((1.25 * 14_500) / 3);
+    expect(passes.length).toBeGreaterThan(0);
+    expect([...passes.at(-1)!.rows]).toEqual([...expected.rows]);
   });
 
   describe('warm hand-off to a new group', () => {
@@ -278,7 +313,7 @@ describe('search targets', () => {
 
   it('sends a segment its owner has not loaded to a group that holds it, else to the writer', async () => {
     // Before gb joined, a1 held everything; gb's b1 cannot load two of its segments.
-    const { nodes, discovery, placement } = rig([reader('a1', 'ga')], [view('c', SEGMENTS)]);
+    const { nodes, meta, discovery, placement } = rig([reader('a1', 'ga')], [view('c', SEGMENTS)]);
     await placement.settled();
     nodes.add('b1:1').failLoad = new Set([gb[0]!, gb[1]!]);
     discovery.set([reader('a1', 'ga'), reader('b1', 'gb')]);
@@ -292,9 +327,13 @@ describe('search targets', () => {
       ],
       toWriter: [],
     });
-    // A segment nobody holds while its owner is up (just sealed, still loading) is the writer's.
-    const fresh = ownedBy(groups, 'gb', 100).find((id) => id > 40)!;
+    // A segment nobody holds while its owner is up (just sealed, still loading) is the writer's,
+    const fresh = 41;
+    meta.set([view('c', [...SEGMENTS, fresh])]);
+    expect(placement.assignment().owner(fresh)).toBeDefined();
     expect(placement.targets(view('c', [...SEGMENTS, fresh]), [fresh])).toEqual({ groups: [], toWriter: [fresh] });
+    // and so is one the metadata does not list yet.
+    expect(placement.targets(view('c', [...SEGMENTS, 42]), [42])).toEqual({ groups: [], toWriter: [42] });
   });
 
   it('fails naming the group and its segments when the owner has no live replica and nobody else holds them', async () => {

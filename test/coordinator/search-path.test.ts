@@ -84,7 +84,6 @@ beforeAll(async () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   for (const p of probes) p.close();
-  // With 12 segments the ring gives every group some (ids are deterministic: 1..12).
 });
 
 afterAll(async () => {
@@ -146,6 +145,25 @@ describe('the search path', () => {
     // Strong asks the writer too; Bounded skips it while it holds no unsealed rows.
     expect(await treeOf('Strong')).toEqual(['search_g1', 'search_g2', 'search_g3', 'search_writer']);
     expect(await treeOf('Bounded')).toEqual(['search_g1', 'search_g2', 'search_g3']);
+  });
+
+  it('places the 12 segments within 1.25x of the mean rows per group, as mishards_group_rows shows', async () => {
+    await coordinator.placement.settled();
+    const value = await scrapeMetrics(coordinator.metrics);
+    const held = await Promise.all(
+      readers.map(async (r) => {
+        const probe = new DataNodeClient(r.addresses.grpc!);
+        try {
+          return (await probe.call('ListSegments', {})).segments.reduce((n: number, s: any) => n + Number(s.rows), 0);
+        } finally {
+          probe.close();
+        }
+      }),
+    );
+    // Reader i is the one replica of group g(i+1): what it holds is what the gauge says it was given.
+    expect(held.reduce((a, b) => a + b, 0)).toBe(1200);
+    for (const [i, rows] of held.entries()) expect(value('mishards_group_rows', { group: `g${i + 1}` })).toBe(rows);
+    expect(Math.max(...held)).toBeLessThanOrEqual(1.25 * 400);
   });
 
   it("records each data node's engine time once per search request it serves", async () => {

@@ -1,28 +1,33 @@
 /**
- * Prints the ring's balance and movement figures quoted in docs/routing.md:
+ * Prints the balance and movement figures quoted in docs/routing.md:
  *   npx tsx test/cluster/routing/balance-report.ts
  * Everything is deterministic except the timings.
  */
+import { BoundedLoadRing } from '../../../cluster/routing/bounded-load-ring.js';
 import { ConsistentHashRing, DEFAULT_VNODES } from '../../../cluster/routing/consistent-hash-ring.js';
-import { balance, groupNames, moves, sequentialIds } from './measure.js';
+import type { RouterFactory } from '../../../cluster/routing/router.js';
+import { balance, equalSegments, groupNames, moves, movedShare, sequentialIds } from './measure.js';
+import { BALANCE_BOUND, joinAndLeave, maxOverMean, MOVEMENT_BOUND } from './properties.js';
+import { randomInstances, seeded } from './random-segments.js';
 
 const IDS = sequentialIds(10_000);
+const SEGMENTS = equalSegments(IDS);
 const SIZES = [3, 5, 8];
 const PREFIXES = ['g', 'reader-', 'group-'];
 const fixed = (x: number) => x.toFixed(3);
 
 console.log(
-  `Balance over ${IDS.length} sequential ids, groups g0..: max/mean and min/mean; worst |count/mean - 1| over 2..10 groups named ${PREFIXES.join('N, ')}N`,
+  `The plain ring. Balance over ${IDS.length} sequential ids, groups g0..: max/mean and min/mean; worst |count/mean - 1| over 2..10 groups named ${PREFIXES.join('N, ')}N`,
 );
 for (const vnodes of [64, 128, 256, 512, 1024]) {
   const cells = SIZES.map((n) => {
-    const b = balance(new ConsistentHashRing(groupNames(n), { vnodes }), IDS);
+    const b = balance(new ConsistentHashRing(groupNames(n), { vnodes }).assign(SEGMENTS));
     return `${n}: ${fixed(b.maxOverMean)}/${fixed(b.minOverMean)}`;
   });
   let worst = 0;
   for (const prefix of PREFIXES) {
     for (let n = 2; n <= 10; n++) {
-      const b = balance(new ConsistentHashRing(groupNames(n, prefix), { vnodes }), IDS);
+      const b = balance(new ConsistentHashRing(groupNames(n, prefix), { vnodes }).assign(SEGMENTS));
       worst = Math.max(worst, b.maxOverMean - 1, 1 - b.minOverMean);
     }
   }
@@ -32,13 +37,59 @@ for (const vnodes of [64, 128, 256, 512, 1024]) {
 console.log(`Movement with ${DEFAULT_VNODES} vnodes: moved segments / (ids/N), min..max over which group joins or leaves`);
 for (const n of SIZES) {
   const all = groupNames(n);
-  const ratios = (build: (g: string) => [ConsistentHashRing, ConsistentHashRing]) =>
-    all.map((g) => moves(...build(g), IDS).length / (IDS.length / n));
+  const ring = (groups: string[]) => new ConsistentHashRing(groups).assign(SEGMENTS);
+  const ratios = (build: (g: string) => [ReturnType<typeof ring>, ReturnType<typeof ring>]) =>
+    all.map((g) => moves(...build(g), SEGMENTS).length / (IDS.length / n));
   const range = (xs: number[]) => `${fixed(Math.min(...xs))}..${fixed(Math.max(...xs))}`;
-  const without = (g: string) => new ConsistentHashRing(all.filter((x) => x !== g));
-  const join = ratios((g) => [without(g), new ConsistentHashRing(all)]);
-  const leave = ratios((g) => [new ConsistentHashRing(all), without(g)]);
+  const without = (g: string) => ring(all.filter((x) => x !== g));
+  const join = ratios((g) => [without(g), ring(all)]);
+  const leave = ratios((g) => [ring(all), without(g)]);
   console.log(`  N=${n}  join ${range(join)}  leave ${range(leave)}`);
+}
+
+const ROUTERS: [string, RouterFactory][] = [
+  ['bounded-load', (g) => new BoundedLoadRing(g)],
+  ['plain ring  ', (g) => new ConsistentHashRing(g)],
+];
+const BANDS: [number, number][] = [
+  [3, 4],
+  [4, 6],
+  [6, 12],
+  [12, 24],
+  [24, 48],
+  [48, 64],
+  [64, 128],
+];
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+console.log(
+  `Rows over random instances (1..16 groups; uniform, skewed and few-large sizes; 100 of each per band), by segments per group on average:\n` +
+    `  balance: largest max/mean, instances over ${BALANCE_BOUND}; movement: moved rows x N for one random join and one random leave, ` +
+    `median / p90 / max, cases over ${MOVEMENT_BOUND}; seal: rows of other segments moved when one segment is added, x N, mean / max`,
+);
+for (const band of BANDS) {
+  const instances = randomInstances(7, 100, band);
+  for (const [name, make] of ROUTERS) {
+    const ratios = instances.map((i) => maxOverMean(make, i));
+    const random = seeded(3);
+    const moved = instances
+      .flatMap((i) => {
+        const m = joinAndLeave(make, i, random);
+        return m ? [m.join, m.leave] : [];
+      })
+      .sort((a, b) => a - b);
+    const seal = instances.map((i) => {
+      const router = make(i.groups);
+      const added = { id: Math.max(...i.segments.map((s) => s.id)) + 1, rows: i.segments[Math.floor(random() * i.segments.length)]!.rows };
+      const before = router.assign(i.segments);
+      const after = router.assign([...i.segments, added]);
+      return movedShare(before, after, i.segments) * i.groups.length;
+    });
+    console.log(
+      `  ${String(band[0]).padStart(2)}-${String(band[1]).padEnd(3)} ${name}  balance ${fixed(Math.max(...ratios))} over ${ratios.filter((r) => r > BALANCE_BOUND).length}/${ratios.length}` +
+        `  movement ${quantile(moved, 0.5).toFixed(2)} / ${quantile(moved, 0.9).toFixed(2)} / ${moved.at(-1)!.toFixed(2)} over ${moved.filter((m) => m > MOVEMENT_BOUND).length}/${moved.length}` +
+        `  seal ${(seal.reduce((a, b) => a + b, 0) / seal.length).toFixed(2)} / ${Math.max(...seal).toFixed(2)}`,
+    );
+  }
 }
 
 const eight = groupNames(8);
@@ -51,4 +102,13 @@ for (const id of IDS) ring.owner(id); // warm up the JIT
 start = performance.now();
 for (const id of lookups) ring.owner(id);
 const ownerNs = ((performance.now() - start) * 1e6) / 1_000_000;
-console.log(`Cost with ${DEFAULT_VNODES} vnodes, 8 groups: build ${buildMs.toFixed(2)} ms, owner() ${ownerNs.toFixed(0)} ns`);
+const sixteen = new BoundedLoadRing(groupNames(16));
+const placed = randomInstances(5, 1, [625, 625])[0]!.segments.map((s, i) => ({ id: i + 1, rows: s.rows }));
+for (let i = 0; i < 3; i++) sixteen.assign(placed); // warm up
+start = performance.now();
+for (let i = 0; i < 10; i++) sixteen.assign(placed);
+const assignMs = (performance.now() - start) / 10;
+console.log(
+  `Cost with ${DEFAULT_VNODES} vnodes: ring of 8 groups built in ${buildMs.toFixed(2)} ms, ring owner() ${ownerNs.toFixed(0)} ns; ` +
+    `bounded-load assign() of ${placed.length} segments on 16 groups ${assignMs.toFixed(1)} ms`,
+);

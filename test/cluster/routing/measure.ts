@@ -1,5 +1,5 @@
-/** Balance and movement figures of a router, shared by the ring tests and balance-report.ts. */
-import type { Router } from '../../../cluster/routing/router.js';
+/** Balance and movement figures of a router, shared by the routing tests and balance-report.ts. */
+import type { Assignment, SegmentRows } from '../../../cluster/routing/router.js';
 
 /** Segment ids as the metadata store hands them out: a counter from 1. */
 export const sequentialIds = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
@@ -7,38 +7,42 @@ export const sequentialIds = (n: number) => Array.from({ length: n }, (_, i) => 
 /** Group names `prefix0`, `prefix1`, ... */
 export const groupNames = (n: number, prefix = 'g') => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
+/** Segments of `rows` rows each, so that rows count segments. */
+export const equalSegments = (ids: readonly number[], rows = 1): SegmentRows[] => ids.map((id) => ({ id, rows }));
+
+export const totalRows = (segments: readonly SegmentRows[]) => segments.reduce((sum, s) => sum + s.rows, 0);
+
 export interface Balance {
-  /** Segments per group, every group of the router included. */
-  counts: Map<string, number>;
-  /** Largest and smallest count over the mean count. */
+  /** Largest and smallest group's rows over the mean, every group of the assignment included. */
   maxOverMean: number;
   minOverMean: number;
 }
 
-export function balance(router: Router, ids: readonly number[]): Balance {
-  const assigned = router.assign(ids);
-  const counts = new Map(router.groups.map((g) => [g, assigned.get(g)?.length ?? 0]));
-  const mean = ids.length / router.groups.length;
-  return {
-    counts,
-    maxOverMean: Math.max(...counts.values()) / mean,
-    minOverMean: Math.min(...counts.values()) / mean,
-  };
+export function balance(assignment: Assignment): Balance {
+  const rows = [...assignment.rows.values()];
+  const mean = rows.reduce((a, b) => a + b, 0) / rows.length;
+  return { maxOverMean: Math.max(...rows) / mean, minOverMean: Math.min(...rows) / mean };
 }
 
 export interface Move {
   id: number;
+  rows: number;
   from: string | undefined;
   to: string | undefined;
 }
 
-/** The segments whose owner differs between two routers. */
-export function moves(before: Router, after: Router, ids: readonly number[]): Move[] {
+/** The segments whose owner differs between two assignments of the same list. */
+export function moves(before: Assignment, after: Assignment, segments: readonly SegmentRows[]): Move[] {
   const out: Move[] = [];
-  for (const id of ids) {
+  for (const { id, rows } of segments) {
     const from = before.owner(id);
     const to = after.owner(id);
-    if (from !== to) out.push({ id, from, to });
+    if (from !== to) out.push({ id, rows, from, to });
   }
   return out;
+}
+
+/** Rows that change owner when the group set goes from `before` to `after`, over the total. */
+export function movedShare(before: Assignment, after: Assignment, segments: readonly SegmentRows[]): number {
+  return totalRows(moves(before, after, segments)) / totalRows(segments);
 }

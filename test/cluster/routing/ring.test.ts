@@ -1,11 +1,16 @@
-/** The consistent hash ring: determinism, balance, movement on join and leave, exact partitions. */
+/**
+ * The consistent hash ring (the plain router, and the ring the default router walks):
+ * determinism, balance of segment counts, movement on join and leave, exact partitions.
+ */
 import { describe, expect, it } from 'vitest';
 import { ConsistentHashRing, DEFAULT_VNODES, groupPoints, segmentHash } from '../../../cluster/routing/consistent-hash-ring.js';
 import { murmur3x86_32 } from '../../../cluster/routing/hash.js';
 import { RoutingError } from '../../../cluster/routing/router.js';
-import { balance, groupNames, moves, sequentialIds } from './measure.js';
+import { balance, equalSegments, groupNames, moves, sequentialIds } from './measure.js';
 
 const IDS = sequentialIds(10_000);
+/** One row each: the ring ignores rows, so rows count segments. */
+const SEGMENTS = equalSegments(IDS);
 
 describe('placement keys', () => {
   it('hashes a segment id as its 8-byte little-endian int64', () => {
@@ -66,9 +71,12 @@ describe('determinism', () => {
     expect(IDS.map((id) => a.owner(id))).toEqual(IDS.map((id) => b.owner(id)));
   });
 
-  it('gives the same assignment on every build', () => {
-    const first = new ConsistentHashRing(groupNames(5)).assign(IDS);
-    expect(new ConsistentHashRing(groupNames(5)).assign(IDS)).toEqual(first);
+  it('gives the same assignment on every build, whatever the order of the segment list', () => {
+    const ring = new ConsistentHashRing(groupNames(5));
+    const first = ring.assign(SEGMENTS);
+    const again = new ConsistentHashRing(groupNames(5)).assign([...SEGMENTS].reverse());
+    expect(IDS.map((id) => again.owner(id))).toEqual(IDS.map((id) => first.owner(id)));
+    expect(IDS.map((id) => first.owner(id))).toEqual(IDS.map((id) => ring.owner(id)));
   });
 
   it('is immutable: its group list cannot be changed', () => {
@@ -83,7 +91,7 @@ describe('balance over 10k sequential segment ids', () => {
   // (balance-report.ts prints them).
   it.each([3, 5, 8])('%i groups stay within ±15%% of the mean', (n) => {
     for (const prefix of ['g', 'reader-', 'group-']) {
-      const b = balance(new ConsistentHashRing(groupNames(n, prefix)), IDS);
+      const b = balance(new ConsistentHashRing(groupNames(n, prefix)).assign(SEGMENTS));
       expect(b.maxOverMean, `${prefix} max/mean`).toBeLessThanOrEqual(1.15);
       expect(b.minOverMean, `${prefix} min/mean`).toBeGreaterThanOrEqual(0.85);
     }
@@ -96,7 +104,7 @@ describe('balance over 10k sequential segment ids', () => {
 
   it('balances better with more vnodes', () => {
     const spread = (vnodes: number) => {
-      const b = balance(new ConsistentHashRing(groupNames(8), { vnodes }), IDS);
+      const b = balance(new ConsistentHashRing(groupNames(8), { vnodes }).assign(SEGMENTS));
       return b.maxOverMean - b.minOverMean;
     };
     expect(spread(1024)).toBeLessThan(spread(16));
@@ -115,12 +123,12 @@ describe('movement when one of N groups joins or leaves', () => {
   it.each([3, 5, 8])('adding a group to make %i moves about 1/N, all onto the new group', (n) => {
     const all = groupNames(n);
     for (const joining of all) {
-      const before = new ConsistentHashRing(all.filter((g) => g !== joining));
-      const after = new ConsistentHashRing(all);
-      const moved = moves(before, after, IDS);
+      const before = new ConsistentHashRing(all.filter((g) => g !== joining)).assign(SEGMENTS);
+      const after = new ConsistentHashRing(all).assign(SEGMENTS);
+      const moved = moves(before, after, SEGMENTS);
       expect(moved.every((m) => m.to === joining)).toBe(true);
       // Everything the new group owns came from somewhere else: nothing else moved.
-      expect(moved.length).toBe(after.assign(IDS).get(joining)!.length);
+      expect(moved.length).toBe(after.segmentCounts.get(joining));
       within(moved.length, n);
     }
   });
@@ -128,43 +136,63 @@ describe('movement when one of N groups joins or leaves', () => {
   it.each([3, 5, 8])('removing one of %i groups moves about 1/N, all from the leaving group', (n) => {
     const all = groupNames(n);
     for (const leaving of all) {
-      const before = new ConsistentHashRing(all);
-      const after = new ConsistentHashRing(all.filter((g) => g !== leaving));
-      const moved = moves(before, after, IDS);
+      const before = new ConsistentHashRing(all).assign(SEGMENTS);
+      const after = new ConsistentHashRing(all.filter((g) => g !== leaving)).assign(SEGMENTS);
+      const moved = moves(before, after, SEGMENTS);
       expect(moved.every((m) => m.from === leaving)).toBe(true);
-      expect(moved.length).toBe(before.assign(IDS).get(leaving)!.length);
+      expect(moved.length).toBe(before.segmentCounts.get(leaving));
       within(moved.length, n);
     }
   });
 });
 
 describe('assign', () => {
-  it('partitions the input exactly, keeping input order within each group', () => {
+  it('places every segment, and partitions an id list exactly, keeping input order within each group', () => {
     const ring = new ConsistentHashRing(groupNames(5));
+    const extra = equalSegments([0, -5, 2 ** 40]);
+    const assignment = ring.assign([...SEGMENTS, ...extra]);
     const ids = [...IDS].reverse().concat([0, -5, 2 ** 40]);
-    const parts = ring.assign(ids);
+    for (const id of ids) expect(assignment.owner(id)).toBe(ring.owner(id));
+    const parts = assignment.partition(ids);
     const flat = [...parts.values()].flat();
     expect(flat.length).toBe(ids.length);
     expect(new Set(flat)).toEqual(new Set(ids));
     for (const [group, list] of parts) {
-      expect(list.length).toBeGreaterThan(0);
+      expect(list.length).toBe(assignment.segmentCounts.get(group));
       expect(list.every((id) => ring.owner(id) === group)).toBe(true);
       const positions = list.map((id) => ids.indexOf(id));
       expect(positions).toEqual([...positions].sort((a, b) => a - b));
     }
   });
 
-  it('keeps duplicate ids (a partition of the list, not of a set)', () => {
-    const parts = new ConsistentHashRing(['a', 'b']).assign([7, 7, 7]);
-    expect([...parts.values()].flat()).toEqual([7, 7, 7]);
+  it('counts rows and segments per group, every group listed', () => {
+    const ring = new ConsistentHashRing(['a', 'b', 'c']);
+    const segments = [
+      { id: 1, rows: 10 },
+      { id: 2, rows: 20 },
+      { id: 3, rows: 30 },
+    ];
+    const assignment = ring.assign(segments);
+    expect([...assignment.rows.keys()]).toEqual(['a', 'b', 'c']);
+    for (const g of ['a', 'b', 'c']) {
+      const mine = segments.filter((s) => ring.owner(s.id) === g);
+      expect(assignment.rows.get(g)).toBe(mine.reduce((n, s) => n + s.rows, 0));
+      expect(assignment.segmentCounts.get(g)).toBe(mine.length);
+    }
   });
 
-  it('returns an empty map for no ids', () => {
-    expect(new ConsistentHashRing(['a']).assign([]).size).toBe(0);
+  it('keeps duplicate ids in a partition (of the list, not of a set), and leaves out ids it did not place', () => {
+    const assignment = new ConsistentHashRing(['a', 'b']).assign(equalSegments([7]));
+    expect([...assignment.partition([7, 8, 7, 7]).values()].flat()).toEqual([7, 7, 7]);
+    expect(assignment.owner(8)).toBeUndefined();
+  });
+
+  it('returns an empty partition for no ids', () => {
+    expect(new ConsistentHashRing(['a']).assign([]).partition([]).size).toBe(0);
   });
 
   it('puts everything on the only group', () => {
-    const parts = new ConsistentHashRing(['solo']).assign(IDS);
+    const parts = new ConsistentHashRing(['solo']).assign(SEGMENTS).partition(IDS);
     expect([...parts.keys()]).toEqual(['solo']);
     expect(parts.get('solo')).toEqual(IDS);
   });
@@ -172,7 +200,10 @@ describe('assign', () => {
   it('has no owners without groups', () => {
     const ring = new ConsistentHashRing([]);
     expect(ring.owner(42)).toBeUndefined();
-    expect(ring.assign(IDS).size).toBe(0);
+    const assignment = ring.assign(SEGMENTS);
+    expect(assignment.owner(42)).toBeUndefined();
+    expect(assignment.partition(IDS).size).toBe(0);
+    expect(assignment.rows.size).toBe(0);
   });
 });
 
@@ -183,6 +214,22 @@ describe('configuration errors', () => {
   ])('refuses groups %j', (groups, message) => {
     expect(() => new ConsistentHashRing(groups)).toThrow(RoutingError);
     expect(() => new ConsistentHashRing(groups)).toThrow(message);
+  });
+
+  it.each([
+    [
+      [
+        { id: 1, rows: 1 },
+        { id: 1, rows: 2 },
+      ],
+      'segment 1 is listed twice',
+    ],
+    [[{ id: 1.5, rows: 1 }], 'segment id 1.5 is not an integer in the safe range'],
+    [[{ id: 1, rows: -1 }], 'segment 1 has -1 rows; expected a non-negative integer'],
+    [[{ id: 1, rows: 0.5 }], 'segment 1 has 0.5 rows; expected a non-negative integer'],
+  ])('refuses the segment list %j', (segments, message) => {
+    expect(() => new ConsistentHashRing(['a']).assign(segments)).toThrow(RoutingError);
+    expect(() => new ConsistentHashRing(['a']).assign(segments)).toThrow(message);
   });
 
   it.each([0, -1, 1.5, NaN])('refuses vnodes %s', (vnodes) => {
