@@ -1,10 +1,12 @@
 /**
  * An engine worker: runs the synchronous work (graph builds, graph searches, large exact
- * scans, checksums) off the main thread. One request at a time, in arrival order.
+ * scans, checksums) off the main thread. One request at a time, in arrival order; a search
+ * whose cancel flag is set by the time it comes up is dropped without computing.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
+import { stopIfCancelled } from './cancel.js';
 import { exactSearch, allowedRows, rowNorms } from './flat.js';
 import { HnswGraph } from './hnsw.js';
 import { pack, type Envelope, type WorkerReply, type WorkerRequest } from './protocol.js';
@@ -37,12 +39,13 @@ function handle(req: WorkerRequest): unknown {
     case 'save':
       return graph(req.id).save(req.file);
     case 'search': {
-      const { queries, nq, k, ef, allowed, allowedCount } = req;
+      const { queries, nq, k, ef, allowed, allowedCount, cancel } = req;
+      stopIfCancelled(cancel);
       const started = performance.now();
       const result =
         req.id !== undefined
-          ? graph(req.id).search(queries, nq, k, ef, allowed, allowedCount)
-          : exactSearch(req.data!, queries, nq, k, allowed ? allowedRows(allowed, allowedCount) : undefined);
+          ? graph(req.id).search(queries, nq, k, ef, allowed, allowedCount, cancel)
+          : exactSearch(req.data!, queries, nq, k, allowed ? allowedRows(allowed, allowedCount) : undefined, cancel);
       // Copied, not transferred: for k-sized arrays a copy is cheaper than a transfer.
       return pack(result, (performance.now() - started) / 1000);
     }

@@ -37,6 +37,21 @@ export interface VectorSearchRequest {
   allowedCount?: number;
   /** When given, the seconds spent computing this search are added to it (see SearchTime). */
   time?: SearchTime;
+  /**
+   * Cancels the search: once it aborts, the search rejects with the signal's reason, its
+   * slices not yet started are dropped and the one running stops at its next check (within
+   * one block of rows or one query). Searches small enough for the calling thread run to the end.
+   */
+  signal?: AbortSignal;
+}
+
+/** The shape of a search, for estimating its cost before running it. */
+export interface SearchShape {
+  nq: number;
+  k: number;
+  params?: SearchParams;
+  /** A filter will pass an unknown share of the rows: the estimate is the most such a search costs. */
+  filtered?: boolean;
 }
 
 /**
@@ -68,6 +83,8 @@ export interface VectorIndex {
    * done. Lets a caller search many segments in one synchronous loop.
    */
   searchInline(req: VectorSearchRequest): VectorSearchResult | undefined;
+  /** Estimated multiply-adds of a search of this shape: what admission and slicing weigh. */
+  estimateWork(shape: SearchShape): number;
   /** Writes the index into `dir` (files named by the implementation). */
   save(dir: string): Promise<void>;
   /** Frees native memory and worker-side state. */
@@ -82,6 +99,8 @@ export interface VectorEngine {
    * the segment's raw vectors, needed for exact scans of small allowed sets and for FLAT.
    */
   load(dir: string, vectors: Float32Array, dim: number, metric: MetricType, indexType: IndexType): Promise<VectorIndex>;
+  /** Jobs sent to the worker threads and not answered yet (searches slices, builds, ...). */
+  workInFlight(): number;
   /** Stops the worker threads. */
   close(): Promise<void>;
 }

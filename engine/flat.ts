@@ -12,6 +12,7 @@
  * (d < dim, rows of the segment, entries of the heap), so a read cannot miss, and a check per
  * element in these loops would only be cost.
  */
+import { stopIfCancelled, type CancelFlag } from './cancel.js';
 import type { MetricType, VectorSearchResult } from './engine.js';
 
 /** Raw vectors of a segment, with what exact scoring needs beside them. */
@@ -245,15 +246,24 @@ export function allowedRows(allowed: Uint8Array, count: number): Int32Array {
 /**
  * The exact top k of every query over `rows` (offsets to consider, ascending), or over
  * every row when `rows` is undefined. Rows are visited in cache-sized blocks, each block
- * scored against every query before moving on, so nq > 1 reads the vectors once.
+ * scored against every query before moving on, so nq > 1 reads the vectors once. With
+ * `cancel`, the flag is read before each block: a cancelled scan stops within one block.
  */
-export function exactSearch(data: ExactData, queries: Float32Array, nq: number, k: number, rows?: Int32Array): VectorSearchResult {
+export function exactSearch(
+  data: ExactData,
+  queries: Float32Array,
+  nq: number,
+  k: number,
+  rows?: Int32Array,
+  cancel?: CancelFlag,
+): VectorSearchResult {
   const { dim, metric } = data;
   const total = rows ? rows.length : data.vectors.length / dim;
   const qNorms = metric === 'COSINE' ? queryNorms(queries, nq, dim) : undefined;
   const heaps = Array.from({ length: nq }, () => new TopK(Math.min(k, total)));
   const block = new Float64Array(BLOCK_ROWS);
   for (let start = 0; start < total; start += BLOCK_ROWS) {
+    stopIfCancelled(cancel);
     const end = Math.min(total, start + BLOCK_ROWS);
     for (const [q, heap] of heaps.entries()) {
       scoreBlock(data, queries, q * dim, qNorms?.[q] ?? 0, rows, start, end, block);

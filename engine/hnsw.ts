@@ -15,6 +15,7 @@ import { closeSync, openSync, readSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { crc32 } from 'node:zlib';
 import type { Index, Matches, MetricKind } from 'usearch';
+import { stopIfCancelled, type CancelFlag } from './cancel.js';
 import type { MetricType, VectorSearchResult } from './engine.js';
 import { allowedRows, exactSearch, queryNorms, rescore, type ExactData } from './flat.js';
 import { exactIsCheaper, FETCH_GROWTH, planSearch } from './plan.js';
@@ -125,6 +126,9 @@ export class HnswGraph {
    * `allowedCount` their number. Planned per call: an exact scan when that is cheaper, else
    * the graph with a beam widened by 1/selectivity, widened again for a query that still
    * finds fewer than k allowed hits, and an exact scan once that costs less than widening.
+   * With `cancel`, the flag is read before the batch and before each query's own work (its
+   * widening and rescoring), so a cancelled search stops within one query; the caller keeps
+   * the batch, one native call, small (see indexes.ts).
    */
   search(
     queries: Float32Array,
@@ -133,6 +137,7 @@ export class HnswGraph {
     ef: number,
     allowed: Uint8Array | undefined,
     allowedCount: number,
+    cancel?: CancelFlag,
   ): VectorSearchResult {
     const { rows, data, M } = this;
     const want = Math.min(k, allowedCount);
@@ -143,14 +148,16 @@ export class HnswGraph {
       if (allowed) listed ??= allowedRows(allowed, allowedCount);
       return listed;
     };
-    if (plan.exact) return exactSearch(data, queries, nq, k, exactRows());
+    if (plan.exact) return exactSearch(data, queries, nq, k, exactRows(), cancel);
 
     const dim = data.dim;
     const qNorms = data.metric === 'COSINE' ? queryNorms(queries, nq, dim) : undefined;
+    stopIfCancelled(cancel);
     const first = this.index.search(queries, plan.beam, 1);
     const batch = first instanceof usearch.BatchMatches ? first : undefined;
     const result: VectorSearchResult = { offsets: [], scores: [] };
     for (let q = 0; q < nq; q++) {
+      stopIfCancelled(cancel);
       let matches = batch ? batch.get(q) : (first as Matches);
       let beam = plan.beam;
       let hits = pick(matches.keys, allowed, want);
@@ -162,7 +169,7 @@ export class HnswGraph {
       }
       const hit =
         hits.length < want
-          ? onlyQuery(exactSearch(data, queries.subarray(q * dim, (q + 1) * dim), 1, k, exactRows()))
+          ? onlyQuery(exactSearch(data, queries.subarray(q * dim, (q + 1) * dim), 1, k, exactRows(), cancel))
           : rescore(data, queries, q, qNorms?.[q] ?? 0, hits);
       result.offsets.push(hit.offsets);
       result.scores.push(hit.scores);

@@ -10,7 +10,7 @@ import { GRAPH_FILE, readMeta } from './index-files.js';
 import { HnswGraph } from './hnsw.js';
 import { FlatIndex, HnswIndex } from './indexes.js';
 import { HNSW_DEFAULTS, INLINE_WORK } from './plan.js';
-import { WorkerPool } from './worker-pool.js';
+import { BUILD_WORK, WorkerPool } from './worker-pool.js';
 
 export type * from './engine.js';
 export { HNSW_DEFAULTS } from './plan.js';
@@ -68,7 +68,7 @@ class PooledEngine implements VectorEngine {
     const data = await this.prepare(vectors, dim, metric);
     const id = this.nextId++;
     const worker = this.pool.leastBusy(this.pool.all());
-    await this.pool.call(worker, { op: 'build', id, data, M, efConstruction, threads: this.pool.size });
+    await this.pool.call(worker, { op: 'build', id, data, M, efConstruction, threads: this.pool.size }, BUILD_WORK);
     return new HnswIndex(this.pool, data, id, [worker], { M, efConstruction });
   }
 
@@ -83,7 +83,8 @@ class PooledEngine implements VectorEngine {
     const [first, ...others] = this.pool.all();
     if (first === undefined) throw new Error('the engine has no workers');
     // One worker verifies the file; the others map it only once it is known to be sound.
-    await this.pool.call(first, { op: 'open', id, data, file, M, check: { bytes, crc32 } });
+    // Reading the whole file for its checksum takes as long as a build, for choosing a worker.
+    await this.pool.call(first, { op: 'open', id, data, file, M, check: { bytes, crc32 } }, BUILD_WORK);
     const opened = await Promise.allSettled(others.map((w) => this.pool.call(w, { op: 'open', id, data, file, M })));
     let inline: HnswGraph | undefined;
     let failure: unknown = (opened.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined)?.reason;
@@ -99,6 +100,10 @@ class PooledEngine implements VectorEngine {
       throw failure;
     }
     return index;
+  }
+
+  workInFlight(): number {
+    return this.pool.inFlight();
   }
 
   close(): Promise<void> {
@@ -117,7 +122,7 @@ class PooledEngine implements VectorEngine {
       const rows = shared.length / dim;
       const norms = new Float64Array(new SharedArrayBuffer(rows * Float64Array.BYTES_PER_ELEMENT));
       if (shared.length <= INLINE_WORK) rowNorms(shared, dim, norms);
-      else await this.pool.call(this.pool.leastBusy(this.pool.all()), { op: 'norms', vectors: shared, dim, out: norms });
+      else await this.pool.call(this.pool.leastBusy(this.pool.all()), { op: 'norms', vectors: shared, dim, out: norms }, shared.length);
       data.norms = norms;
     }
     return data;

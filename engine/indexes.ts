@@ -1,13 +1,14 @@
 /**
  * The main-thread side of an index: validates requests, runs small exact scans in place
- * (cheaper than a worker hop) and sends everything else to a worker.
+ * (cheaper than a worker hop) and sends everything else to the workers in slices.
  */
 import { join } from 'node:path';
-import type { IndexType, MetricType, VectorIndex, VectorSearchRequest, VectorSearchResult } from './engine.js';
+import { cancelFlagFor, unlessAborted } from './cancel.js';
+import type { IndexType, MetricType, SearchShape, VectorIndex, VectorSearchRequest, VectorSearchResult } from './engine.js';
 import { allowedRows, exactSearch, type ExactData } from './flat.js';
 import type { FileCheck, HnswGraph } from './hnsw.js';
 import { GRAPH_FILE, writeMeta } from './index-files.js';
-import { HNSW_DEFAULTS, INLINE_BEAM, INLINE_WORK, planSearch } from './plan.js';
+import { HNSW_DEFAULTS, INLINE_BEAM, INLINE_WORK, planSearch, queryWork, SLICE_WORK } from './plan.js';
 import { unpack, type PackedResult, type WorkerRequest } from './protocol.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -29,6 +30,14 @@ function countAllowed(allowed: Uint8Array): number {
 function compact<T extends Float32Array | Uint8Array>(view: T): T {
   if (view.buffer instanceof SharedArrayBuffer || view.byteLength === view.buffer.byteLength) return view;
   return view.slice() as T;
+}
+
+/** `bytes` in shared memory: posted to every slice of a search without a copy each. */
+function shared(bytes: Uint8Array): Uint8Array {
+  if (bytes.buffer instanceof SharedArrayBuffer) return bytes;
+  const out = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  out.set(bytes);
+  return out;
 }
 
 /**
@@ -63,6 +72,8 @@ abstract class PooledIndex implements VectorIndex {
   readonly dim: number;
   readonly size: number;
   protected closed = false;
+  /** Searches sent to the workers and not settled: their later slices still need the index there. */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     protected readonly pool: WorkerPool,
@@ -75,6 +86,8 @@ abstract class PooledIndex implements VectorIndex {
 
   /** Whether a search with this many allowed rows is an exact scan. */
   protected abstract scansExactly(allowedCount: number, k: number, ef: number): boolean;
+  /** Estimated multiply-adds of one query with this many allowed rows. */
+  protected abstract queryWork(allowedCount: number, k: number, ef: number): number;
   /** A graph mapped in this thread, for searches too small to be worth a worker hop. */
   protected inlineGraph(): HnswGraph | undefined {
     return undefined;
@@ -86,26 +99,74 @@ abstract class PooledIndex implements VectorIndex {
     return this.inlineResult(req, this.checked(req));
   }
 
+  estimateWork({ nq, k, params, filtered }: SearchShape): number {
+    // A filter's share of the rows is unknown before it runs; whatever it is, the plan scans
+    // the allowed rows exactly once that is cheaper than the graph, so a scan of every row
+    // bounds it.
+    return nq * (filtered ? this.size * this.dim : this.queryWork(this.size, k, params?.ef ?? HNSW_DEFAULTS.ef));
+  }
+
   async search(req: VectorSearchRequest): Promise<VectorSearchResult> {
     const checked = this.checked(req);
     const here = this.inlineResult(req, checked);
     if (here) return here;
-    const { nq, k, ef, count, allowed } = checked;
-    const { worker, id, data } = this.target();
-    const request: WorkerRequest = {
-      op: 'search',
-      id,
-      data,
-      queries: compact(req.queries),
-      nq,
-      k,
-      ef,
-      allowed: allowed && compact(allowed),
-      allowedCount: count,
-    };
-    const packed = await this.pool.call<PackedResult>(worker, request);
-    if (req.time) req.time.seconds += packed.seconds;
-    return unpack(packed);
+    req.signal?.throwIfAborted();
+    const searching = this.inSlices(req, checked);
+    this.running.add(searching);
+    try {
+      return await searching;
+    } finally {
+      this.running.delete(searching);
+    }
+  }
+
+  /**
+   * The search as worker jobs of about SLICE_WORK each (whole queries), sent one after the
+   * other: no search holds a worker for long, so another one queued behind it waits about one
+   * slice, and a cancelled search sends no further slice (the one in flight is dropped or
+   * stopped through the cancel flag). Answers are per query, so the slices' answers end to end
+   * are the search's.
+   */
+  private async inSlices(req: VectorSearchRequest, s: CheckedRequest): Promise<VectorSearchResult> {
+    const { nq, k, ef, count } = s;
+    const work = this.queryWork(count, k, ef);
+    const perSlice = Math.max(1, Math.floor(SLICE_WORK / work));
+    const allowed = s.allowed && (perSlice < nq ? shared(s.allowed) : compact(s.allowed));
+    const cancel = req.signal && cancelFlagFor(req.signal);
+    const result: VectorSearchResult = { offsets: [], scores: [] };
+    try {
+      for (let first = 0; first < nq; first += perSlice) {
+        const n = Math.min(perSlice, nq - first);
+        const { worker, id, data } = this.target();
+        const request: WorkerRequest = {
+          op: 'search',
+          id,
+          data,
+          queries: compact(req.queries.subarray(first * this.dim, (first + n) * this.dim)),
+          nq: n,
+          k,
+          ef,
+          allowed,
+          allowedCount: count,
+          cancel: cancel?.flag,
+        };
+        const packed = await unlessAborted(this.pool.call<PackedResult>(worker, request, n * work), req.signal);
+        if (req.time) req.time.seconds += packed.seconds;
+        const part = unpack(packed);
+        for (let q = 0; q < n; q++) {
+          result.offsets.push(part.offsets[q]!);
+          result.scores.push(part.scores[q]!);
+        }
+      }
+    } finally {
+      cancel?.dispose();
+    }
+    return result;
+  }
+
+  /** Settles once the searches sent to the workers have: closing waits for them. */
+  protected async searchesSettled(): Promise<void> {
+    await Promise.allSettled(this.running);
   }
 
   /** The search computed here when it is small enough (an empty answer, a small scan, a small beam in a mapped graph). */
@@ -161,6 +222,10 @@ export class FlatIndex extends PooledIndex {
     return true;
   }
 
+  protected queryWork(allowedCount: number): number {
+    return allowedCount * this.dim;
+  }
+
   protected target() {
     return { worker: this.pool.leastBusy(this.pool.all()), data: this.data };
   }
@@ -198,6 +263,11 @@ export class HnswIndex extends PooledIndex {
     return planSearch(this.size, allowedCount, k, ef, this.params.M).exact;
   }
 
+  protected queryWork(allowedCount: number, k: number, ef: number): number {
+    const { M } = this.params;
+    return queryWork(planSearch(this.size, allowedCount, k, ef, M), allowedCount, M, this.dim);
+  }
+
   protected target() {
     return { worker: this.pool.leastBusy(this.holders), id: this.id };
   }
@@ -221,7 +291,8 @@ export class HnswIndex extends PooledIndex {
     if (this.closed) return;
     this.closed = true;
     this.inline = undefined;
-    // Queued behind any search in flight on the same worker, so those still complete.
+    // Searches in progress complete: their remaining slices need the graph in the workers.
+    await this.searchesSettled();
     await Promise.all(this.holders.map((w) => this.pool.call(w, { op: 'drop', id: this.id }).catch(() => undefined)));
   }
 }

@@ -24,6 +24,14 @@ export const FETCH_GROWTH = 4;
 export const INLINE_WORK = 1 << 17;
 
 /**
+ * Estimated multiply-adds one worker job may take: a search is sent to the workers in slices
+ * of queries of about this much work (at least one query each), ~20-40 ms of one core at the
+ * 0.45-1 G multiply-adds/s an exact scan runs at. A search queued behind another waits at most
+ * about one slice, and a cancelled search stops within one.
+ */
+export const SLICE_WORK = 1 << 24;
+
+/**
  * Beam width (nq * max(ef, k)) up to which an unfiltered graph search runs on the calling
  * thread: at 128-d such a search takes ~70-150 us, less than the ~40 us worker hop plus the
  * worker's wake-up, and short enough not to delay health checks or small calls noticeably.
@@ -48,4 +56,13 @@ export function exactIsCheaper(allowed: number, beam: number, rows: number, M: n
 export function planSearch(rows: number, allowed: number, k: number, ef: number, M: number): { exact: boolean; beam: number } {
   const beam = overFetch(rows, allowed, k, ef);
   return { exact: exactIsCheaper(allowed, beam, rows, M), beam };
+}
+
+/**
+ * Estimated multiply-adds of one query under `plan` at dimension `dim`: a scan of the allowed
+ * rows, or a beam through a graph of degree M, each unit of which costs about as much as
+ * EXACT_ROWS_PER_BEAM_STEP_PER_M * M scanned rows.
+ */
+export function queryWork(plan: { exact: boolean; beam: number }, allowed: number, M: number, dim: number): number {
+  return (plan.exact ? allowed : plan.beam * M * EXACT_ROWS_PER_BEAM_STEP_PER_M) * dim;
 }

@@ -2,6 +2,7 @@
  * Messages between the engine (main thread) and its workers. Vectors and norms travel as
  * views of SharedArrayBuffers, so posting them shares memory instead of copying it.
  */
+import type { CancelFlag } from './cancel.js';
 import type { VectorSearchResult } from './engine.js';
 import type { ExactData } from './flat.js';
 import type { FileCheck } from './hnsw.js';
@@ -17,7 +18,8 @@ export type WorkerRequest =
   | { op: 'save'; id: number; file: string }
   /**
    * Searches graph `id`, or scans `data` exactly when no graph is named. `allowed` is
-   * undefined when every row may match.
+   * undefined when every row may match. A set `cancel` flag (shared memory) stops the search:
+   * one not yet started is dropped, one running stops at its next check.
    */
   | {
       op: 'search';
@@ -29,6 +31,7 @@ export type WorkerRequest =
       ef: number;
       allowed?: Uint8Array;
       allowedCount: number;
+      cancel?: CancelFlag;
     }
   /** Forgets graph `id` and frees its native memory. */
   | { op: 'drop'; id: number };

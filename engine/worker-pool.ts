@@ -9,14 +9,24 @@ import type { Envelope, WorkerReply, WorkerRequest } from './protocol.js';
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (err: Error) => void;
+  /** The request's estimated work (see WorkerPool.call). */
+  work: number;
 }
 
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Estimated work of the requests in flight: what a new request would wait behind. */
+  queuedWork: number;
   /** Set once the worker has stopped; every later call fails with it. */
   stopped?: Error;
 }
+
+/**
+ * The work a graph build counts for when choosing a worker: more than any search slice, so
+ * searches go to a worker that is not building while there is one.
+ */
+export const BUILD_WORK = 2 ** 40;
 
 /**
  * Workers run the TypeScript sources through tsx, like the rest of the project. Node 20
@@ -44,26 +54,36 @@ export class WorkerPool {
     return this.slots.length;
   }
 
-  /** Sends `req` to worker `i`; resolves with its reply value. */
-  call<T>(i: number, req: WorkerRequest): Promise<T> {
+  /**
+   * Sends `req` to worker `i`; resolves with its reply value. `work` is its estimated cost
+   * (multiply-adds for a search, BUILD_WORK for a build), which `leastBusy` weighs.
+   */
+  call<T>(i: number, req: WorkerRequest, work = 0): Promise<T> {
     const slot = this.slot(i);
     if (slot.stopped) return Promise.reject(slot.stopped);
     const seq = ++this.seq;
     return new Promise<T>((resolve, reject) => {
       if (slot.pending.size === 0) slot.worker.ref();
-      slot.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject });
+      slot.pending.set(seq, { resolve: resolve as (v: unknown) => void, reject, work });
+      slot.queuedWork += work;
       slot.worker.postMessage({ seq, req } satisfies Envelope);
     });
   }
 
-  /** The running worker among `candidates` with the fewest requests in flight. */
+  /**
+   * The running worker among `candidates` with the least estimated work in flight (then the
+   * fewest requests): a search lands behind a short slice rather than a long build.
+   */
   leastBusy(candidates: readonly number[]): number {
     let best: number | undefined;
+    let bestWork = Infinity;
     let bestInFlight = Infinity;
     for (const i of candidates) {
       const slot = this.slot(i);
-      if (slot.stopped || slot.pending.size >= bestInFlight) continue;
+      if (slot.stopped) continue;
+      if (slot.queuedWork > bestWork || (slot.queuedWork === bestWork && slot.pending.size >= bestInFlight)) continue;
       best = i;
+      bestWork = slot.queuedWork;
       bestInFlight = slot.pending.size;
     }
     // All stopped: any of them, whose calls fail with the reason it stopped.
@@ -75,6 +95,11 @@ export class WorkerPool {
   /** Indexes of every worker. */
   all(): number[] {
     return this.slots.map((_, i) => i);
+  }
+
+  /** Requests sent to the workers and not answered yet: work running or queued in them. */
+  inFlight(): number {
+    return this.slots.reduce((n, s) => n + s.pending.size, 0);
   }
 
   private slot(i: number): Slot {
@@ -90,13 +115,18 @@ export class WorkerPool {
 
   private spawn(i: number, code: string): Slot {
     const worker = new Worker(code, { eval: true, name: `engine-${i}` });
-    const slot: Slot = { worker, pending: new Map() };
+    const slot: Slot = { worker, pending: new Map(), queuedWork: 0 };
     worker.unref();
     worker.on('message', (reply: WorkerReply) => {
       const p = slot.pending.get(reply.seq);
       if (!p) return;
       slot.pending.delete(reply.seq);
-      if (slot.pending.size === 0) worker.unref();
+      slot.queuedWork -= p.work;
+      if (slot.pending.size === 0) {
+        worker.unref();
+        // Rounding of the running sum cannot outlive an idle worker.
+        slot.queuedWork = 0;
+      }
       if (reply.ok) p.resolve(reply.value);
       else p.reject(new Error(reply.message));
     });
@@ -104,6 +134,7 @@ export class WorkerPool {
       slot.stopped ??= err;
       for (const p of slot.pending.values()) p.reject(slot.stopped);
       slot.pending.clear();
+      slot.queuedWork = 0;
     };
     worker.on('error', (err) => stop(new Error(`engine worker ${i} failed: ${err.message}`)));
     worker.on('exit', (code) => stop(new Error(this.closing ? 'engine closed' : `engine worker ${i} exited with code ${code}`)));

@@ -1,0 +1,130 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { clusteredVectors } from '../../bench/clustered-data.js';
+import { cancelFlagFor } from '../../engine/cancel.js';
+import type { VectorSearchResult } from '../../engine/engine.js';
+import { exactSearch } from '../../engine/flat.js';
+import { createEngine, sharedFloat32 } from '../../engine/index.js';
+import { SLICE_WORK } from '../../engine/plan.js';
+import { WorkerPool } from '../../engine/worker-pool.js';
+import { waitUntil } from '../harness/wait.js';
+
+/**
+ * Cancellation and fairness of engine work. One worker thread, so that work queues: a search
+ * of 10,000 queries over 20,000 x 64 rows is ~13 G multiply-adds, many seconds of one core,
+ * while one slice of it is ~17 M.
+ */
+const dim = 64;
+const rows = 20_000;
+const vectors = clusteredVectors(rows, dim, 20, 3);
+const heavyNq = 10_000;
+const heavyQueries = clusteredVectors(heavyNq, dim, 20, 3, rows);
+const engine = createEngine({ threads: 1 });
+afterAll(() => engine.close());
+
+const CANCELLED = new Error('cancelled by the test');
+
+/** Resolves once this process (its worker threads included) has used `ms` more CPU: work is running. */
+async function afterCpu(ms: number): Promise<void> {
+  const start = process.cpuUsage();
+  await waitUntil(`${ms} ms of CPU were used`, async () => {
+    const used = process.cpuUsage(start);
+    return (used.user + used.system) / 1000 >= ms;
+  });
+}
+
+/** The same per-query answers. */
+function expectSameHits(got: VectorSearchResult, want: VectorSearchResult): void {
+  expect(got.offsets.map((o) => Array.from(o))).toEqual(want.offsets.map((o) => Array.from(o)));
+  expect(got.scores.map((s) => Array.from(s))).toEqual(want.scores.map((s) => Array.from(s)));
+}
+
+describe('a worker job with a cancel flag', () => {
+  const pool = new WorkerPool(1);
+  afterAll(() => pool.close());
+  const data = { vectors: sharedFloat32(vectors.length), dim, metric: 'L2' as const };
+  data.vectors.set(vectors);
+  const scan = (cancel: Int32Array) =>
+    pool.call(0, { op: 'search', data, queries: heavyQueries, nq: heavyNq, k: 10, ef: 10, allowedCount: rows, cancel });
+
+  it('is dropped unstarted when the flag is set before it comes up', async () => {
+    const controller = new AbortController();
+    const { flag } = cancelFlagFor(controller.signal);
+    controller.abort();
+    await expect(scan(flag)).rejects.toThrow('search cancelled');
+  });
+
+  it('stops between row blocks when the flag is set while it runs', async () => {
+    const controller = new AbortController();
+    const { flag } = cancelFlagFor(controller.signal);
+    const running = scan(flag);
+    expect(pool.inFlight()).toBe(1);
+    await afterCpu(200);
+    controller.abort();
+    await expect(running).rejects.toThrow('search cancelled');
+    expect(pool.inFlight()).toBe(0);
+  });
+});
+
+describe('a search with a signal', () => {
+  it('answers exactly when cut into slices', async () => {
+    const index = await engine.build(vectors, dim, 'L2', 'FLAT');
+    // 300 queries of 1.28 M multiply-adds each: slices of 13, 24 worker jobs.
+    const nq = 300;
+    expect(Math.floor(SLICE_WORK / (rows * dim))).toBeLessThan(nq / 4);
+    const queries = heavyQueries.subarray(0, nq * dim);
+    const signal = new AbortController().signal;
+    expectSameHits(await index.search({ queries, nq, k: 10, signal }), exactSearch({ vectors, dim, metric: 'L2' }, queries, nq, 10));
+  });
+
+  it('rejects with the reason once aborted, and its slices stop coming', async () => {
+    const index = await engine.build(vectors, dim, 'L2', 'FLAT');
+    const controller = new AbortController();
+    const heavy = index.search({ queries: heavyQueries, nq: heavyNq, k: 10, signal: controller.signal });
+    expect(engine.workInFlight()).toBe(1);
+    await afterCpu(200);
+    controller.abort(CANCELLED);
+    await expect(heavy).rejects.toBe(CANCELLED);
+    // The slice in flight is dropped or stopped at its next block: the worker goes idle,
+    // long before the 10,000 queries could have been computed.
+    await waitUntil('the worker is idle', async () => engine.workInFlight() === 0, 2000);
+  });
+
+  it('lets a small search through while a heavy one runs on the only worker', async () => {
+    const index = await engine.build(vectors, dim, 'L2', 'FLAT');
+    const controller = new AbortController();
+    let heavyDone = false;
+    const heavy = index
+      .search({ queries: heavyQueries, nq: heavyNq, k: 10, signal: controller.signal })
+      .finally(() => (heavyDone = true))
+      .catch((e) => e);
+    // One query over 20,000 rows: too much to run inline, so it queues on the worker.
+    const small = await index.search({ queries: heavyQueries.subarray(0, dim), nq: 1, k: 5 });
+    expect(small.offsets[0]).toHaveLength(5);
+    expect(heavyDone).toBe(false);
+    controller.abort(CANCELLED);
+    expect(await heavy).toBe(CANCELLED);
+  });
+
+  it('stops an HNSW search between batches of queries', async () => {
+    const index = await engine.build(vectors.subarray(0, 5000 * dim), dim, 'L2', 'HNSW', { efConstruction: 40 });
+    try {
+      const controller = new AbortController();
+      // A beam of 2,000 per query: far more work than one slice.
+      const heavy = index.search({ queries: heavyQueries, nq: heavyNq, k: 10, params: { ef: 2000 }, signal: controller.signal });
+      await afterCpu(200);
+      controller.abort(CANCELLED);
+      await expect(heavy).rejects.toBe(CANCELLED);
+      await waitUntil('the worker is idle', async () => engine.workInFlight() === 0, 2000);
+      // Sliced, the graph's answers are the per-query answers.
+      const nq = 40;
+      const queries = heavyQueries.subarray(0, nq * dim);
+      const sliced = await index.search({ queries, nq, k: 10, params: { ef: 2000 }, signal: new AbortController().signal });
+      for (const q of [0, 17, 39]) {
+        const alone = await index.search({ queries: queries.subarray(q * dim, (q + 1) * dim), nq: 1, k: 10, params: { ef: 2000 } });
+        expect(Array.from(sliced.offsets[q]!)).toEqual(Array.from(alone.offsets[0]!));
+      }
+    } finally {
+      await index.close();
+    }
+  });
+});
