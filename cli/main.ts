@@ -105,6 +105,14 @@ const commands: Record<string, Command> = {
 /** `up` reports itself as the cluster (the coordinator's addresses). */
 const READY_ROLE: Record<string, string> = { up: 'cluster' };
 
+/**
+ * How long a server may take to stop after SIGTERM or SIGINT (docs/limits.md): the gRPC grace
+ * of 2 s for calls in flight, their cancellation, the closers. Whatever has not stopped by then
+ * is abandoned as after a crash, which every part recovers from. `up` waits for its children,
+ * each bound by this.
+ */
+const STOP_BOUND_MS = 5000;
+
 /** Runs one server subcommand until SIGINT/SIGTERM, printing the `ready` line once serving. */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -154,6 +162,12 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  if (command !== 'up') {
+    setTimeout(() => {
+      process.stderr.write(`mishards: ${command} did not stop within ${STOP_BOUND_MS} ms; exiting\n`);
+      process.exit(1);
+    }, STOP_BOUND_MS).unref();
+  }
   // Leave the membership first, so that no one routes new work here while it drains.
   await registration?.stop();
   await node.stop();

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { join } from 'node:path';
 import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
+import { DEFAULT_ADMISSION, type AdmissionLimits } from '../runtime/admission.js';
 
 /**
  * The options every server subcommand shares (the CLI contract of the architecture), each
@@ -28,6 +29,8 @@ export interface ServerOptions {
   sealRows: number;
   sealAgeMs: number;
   threads: number | undefined;
+  /** writer, reader: admission limits given on the command line (docs/limits.md); the rest default. */
+  admission: Partial<AdmissionLimits>;
   logLevel: string;
   /** coordinator: the control plane's ADS address, to reach reader groups over xDS. */
   xds: string | undefined;
@@ -59,6 +62,9 @@ const SPEC = {
   'seal-rows': { type: 'string' },
   'seal-age': { type: 'string' },
   threads: { type: 'string' },
+  'heavy-searches': { type: 'string' },
+  'search-memory': { type: 'string' },
+  'admission-wait': { type: 'string' },
   'log-level': { type: 'string' },
   'front-port': { type: 'string' },
   xds: { type: 'string' },
@@ -103,6 +109,19 @@ export function parseServerOptions(
   const etcd = get('etcd');
   const httpPort = get('http-port');
   const threads = get('threads');
+  const positive = (name: keyof typeof SPEC): number | undefined => {
+    const raw = get(name);
+    if (raw === undefined) return undefined;
+    const n = int(name, raw, 0);
+    if (n < 1) throw new UsageError(`--${name} must be at least 1, got ${JSON.stringify(raw)}`);
+    return n;
+  };
+  const searchMemoryMb = positive('search-memory');
+  const admission: Partial<AdmissionLimits> = {
+    heavySlots: positive('heavy-searches'),
+    heavyBytes: searchMemoryMb === undefined ? undefined : searchMemoryMb * 2 ** 20,
+    maxWaitMs: positive('admission-wait'),
+  };
   const leaseTtl = int('lease-ttl', get('lease-ttl'), 10);
   if (leaseTtl < 1) throw new UsageError('--lease-ttl must be at least 1 second');
   return {
@@ -130,6 +149,7 @@ export function parseServerOptions(
     sealRows: int('seal-rows', get('seal-rows'), 65536),
     sealAgeMs: int('seal-age', get('seal-age'), 600) * 1000,
     threads: threads === undefined ? undefined : int('threads', threads, 0),
+    admission,
     logLevel: get('log-level') ?? 'info',
     xds: get('xds'),
     frontPort: int('front-port', get('front-port'), CONTROL_PLANE_DEFAULTS.front.port),
@@ -171,6 +191,13 @@ options (also MISHARDS_<OPTION> environment variables):
   --seal-rows N      seal a growing segment at N rows (writer; default 65536)
   --seal-age S       seal a growing segment after S seconds (writer; default 600)
   --threads N        vector engine worker threads (default: cores)
+  --heavy-searches N expensive searches and queries a data node runs at once; more wait for
+                     a slot (writer, reader; default: the engine's threads)
+  --search-memory MB estimated result memory expensive requests may hold at once on a data
+                     node; a request above it alone is refused (writer, reader; default ${DEFAULT_ADMISSION.heavyBytes / 2 ** 20})
+  --admission-wait MS
+                     longest an expensive request waits for a slot before it is refused as
+                     rate-limited (writer, reader; default ${DEFAULT_ADMISSION.maxWaitMs})
   --log-level L      pino level (default info)
   --front-port N     port of Envoy's front listener (control-plane; default 19530)
   --health-interval S

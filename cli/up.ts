@@ -71,6 +71,10 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
   const etcd = opts.etcd ? ['--etcd', opts.etcd.join(','), '--etcd-prefix', opts.etcdPrefix, '--lease-ttl', String(opts.leaseTtl)] : [];
   const shared = ['--meta', opts.meta, '--storage', opts.storage, '--host', opts.host, '--log-level', opts.logLevel, ...etcd];
   if (opts.threads) shared.push('--threads', String(opts.threads));
+  const { heavySlots, heavyBytes, maxWaitMs } = opts.admission;
+  if (heavySlots !== undefined) shared.push('--heavy-searches', String(heavySlots));
+  if (heavyBytes !== undefined) shared.push('--search-memory', String(heavyBytes / 2 ** 20));
+  if (maxWaitMs !== undefined) shared.push('--admission-wait', String(maxWaitMs));
   const children: Child[] = [];
   const stopAll = async () => {
     for (const c of [...children].reverse()) await stopChild(c);

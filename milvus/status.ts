@@ -16,13 +16,17 @@ export type LegacyErrorCode =
   | 'IllegalMetricType'
   | 'IndexNotExist'
   | 'SegmentNotFound'
-  | 'NotReadyServe';
+  | 'NotReadyServe'
+  | 'RateLimit'
+  | 'InsufficientMemoryToLoad';
 
 /** Numeric codes of Milvus's error catalogue that Mishards produces. */
 export const Code = {
   Success: 0,
   ServiceUnavailable: 2,
+  ServiceMemoryLimitExceeded: 3,
   ServiceInternal: 5,
+  ServiceRateLimit: 8,
   ServiceUnimplemented: 10,
   CollectionNotFound: 100,
   CollectionNotLoaded: 101,
@@ -100,3 +104,13 @@ export const metricNotSupported = (metric: string) =>
 /** What every method Mishards does not implement answers (merr's "service unimplemented"). */
 export const unsupportedMethod = (method: string) =>
   new MilvusError('UnexpectedError', Code.ServiceUnimplemented, `${method} is not supported by Mishards`);
+
+/** The node is too busy to take the request now (merr's "rate limit exceeded"): retriable. */
+export const rateLimited = (message: string) => new MilvusError('RateLimit', Code.ServiceRateLimit, message, true);
+
+/**
+ * The request needs more memory than the node will ever grant one request (merr's "memory
+ * limit exceeded", whose legacy code Milvus maps to InsufficientMemoryToLoad): not retriable.
+ */
+export const memoryLimitExceeded = (message: string) =>
+  new MilvusError('InsufficientMemoryToLoad', Code.ServiceMemoryLimitExceeded, message);

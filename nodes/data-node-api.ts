@@ -11,8 +11,11 @@ import { Code, MilvusError } from '../milvus/status.js';
 import { templateValuesFromJson } from '../milvus/template-values.js';
 import type { DataNodeMethod, DataNodeRequest, DataNodeResponse } from '../proto/data-node.js';
 import type { DataNodeHandlers } from '../proto/generated/mishards/data/DataNode.js';
-import { queryRows, searchSegments } from '../search/segment-search.js';
+import { queryCost, searchCost } from '../search/cost.js';
+import { queryRowsInTurns, searchSegments } from '../search/segment-search.js';
 import type { Segment } from '../segment/segment.js';
+import type { Admission } from '../runtime/admission.js';
+import { callSignal } from '../runtime/call-signal.js';
 import type { ResourceMeter } from '../runtime/node-resources.js';
 import type { EngineSearchSeconds } from '../runtime/engine-metrics.js';
 import type { RpcMetrics } from '../runtime/rpc-metrics.js';
@@ -71,17 +74,21 @@ export interface DataNodeMetrics {
   engineSearchSeconds: EngineSearchSeconds;
 }
 
-/** grpc-js implementation of mishards.data.DataNode over a segment source. */
+/**
+ * grpc-js implementation of mishards.data.DataNode over a segment source. Searches and queries
+ * run under `admission` and stop when their call is cancelled or its deadline passes.
+ */
 export function dataNodeImplementation(
   source: SegmentSource,
   engine: VectorEngine,
   meter: ResourceMeter,
   log: Logger,
+  admission: Admission,
   metrics?: DataNodeMetrics,
 ): DataNodeHandlers {
   const unary = <M extends DataNodeMethod>(
     name: M,
-    fn: (req: DataNodeRequest<M>) => Promise<Answer<M>>,
+    fn: (req: DataNodeRequest<M>, signal: AbortSignal) => Promise<Answer<M>>,
   ): grpc.handleUnaryCall<DataNodeRequest<M>, DataNodeResponse<M>> => {
     const spanName = `data_node.${name}`;
     const method = metrics?.rpc.method('DataNode', name);
@@ -89,8 +96,10 @@ export function dataNodeImplementation(
       const startedAt = performance.now();
       // A span per request, child of the coordinator's `search_<target>` span when it is traced.
       const { span } = childSpan(tracer, spanName, contextFromMetadata(call.metadata));
-      fn(call.request).then(
+      const { signal, done } = callSignal(call);
+      fn(call.request, signal).then(
         (res) => {
+          done();
           span.end();
           method?.done(startedAt, 0);
           // The answer is this call's own object: the status is added in place, not by a copy.
@@ -98,6 +107,7 @@ export function dataNodeImplementation(
           cb(null, res as DataNodeResponse<M>);
         },
         (e) => {
+          done();
           span.end();
           if (!(e instanceof MilvusError)) log.error({ err: e, method: name }, 'internal request failed');
           const status = statusOf(e);
@@ -127,7 +137,7 @@ export function dataNodeImplementation(
         growing: s.growing,
       })),
     })),
-    SearchSegments: unary('SearchSegments', async (req) => {
+    SearchSegments: unary('SearchSegments', async (req, signal) => {
       const schema = await source.schema(req.collection_name);
       const vector = vectorField(schema);
       const segments = inPartitions(
@@ -146,22 +156,22 @@ export function dataNodeImplementation(
         { key: 'topk', value: String(topk) },
         { key: 'params', value: req.params_json || '{}' },
       ]);
-      const { perQuery, engineSeconds } = await searchSegments(
-        segments,
-        {
-          queries,
-          nq,
-          k: topk,
-          metric: req.metric_type as MetricType,
-          params: params.engine,
-          filter: compile(schema, req.filter, req.template_values_json),
-        },
-        engine,
-      );
-      metrics?.engineSearchSeconds.observe(engineSeconds);
-      return { partial: encodePartial(schema, req.output_fields, perQuery) };
+      const plan = {
+        queries,
+        nq,
+        k: topk,
+        metric: req.metric_type as MetricType,
+        params: params.engine,
+        filter: compile(schema, req.filter, req.template_values_json),
+        signal,
+      };
+      return admission.run(searchCost(segments, { ...plan, dim: vector.dim! }), signal, async () => {
+        const { perQuery, engineSeconds } = await searchSegments(segments, plan, engine);
+        metrics?.engineSearchSeconds.observe(engineSeconds);
+        return { partial: encodePartial(schema, req.output_fields, perQuery) };
+      });
     }),
-    QuerySegments: unary('QuerySegments', async (req) => {
+    QuerySegments: unary('QuerySegments', async (req, signal) => {
       const schema = await source.schema(req.collection_name);
       const segments = inPartitions(
         await source.segments(
@@ -173,12 +183,15 @@ export function dataNodeImplementation(
         ),
         req.partition_ids,
       );
-      const rows = queryRows(segments, compile(schema, req.filter, req.template_values_json));
-      if (req.count_only) return { count: String(rows.length) };
-      rows.sort((a, b) => comparePks(a.pk, b.pk));
-      const limit = Number(req.limit);
-      const page = limit > 0 ? rows.slice(0, limit) : rows;
-      return { partial: encodePartial(schema, req.output_fields, [page]), count: String(rows.length) };
+      const filter = compile(schema, req.filter, req.template_values_json);
+      return admission.run(queryCost(segments, filter), signal, async () => {
+        const rows = await queryRowsInTurns(segments, filter, signal);
+        if (req.count_only) return { count: String(rows.length) };
+        rows.sort((a, b) => comparePks(a.pk, b.pk));
+        const limit = Number(req.limit);
+        const page = limit > 0 ? rows.slice(0, limit) : rows;
+        return { partial: encodePartial(schema, req.output_fields, [page]), count: String(rows.length) };
+      });
     }),
     DescribeNode: unary('DescribeNode', async () => {
       const r = await meter.read();

@@ -1,5 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import { HealthService } from '../proto/health.js';
+import { NODE_STOPPING, type Admission } from './admission.js';
 import { bindGrpc, createGrpcServer, shutdownGrpc } from './grpc-server.js';
 import { HealthState, serviceName } from './health.js';
 import type { MetricsServer } from './metrics-server.js';
@@ -19,14 +20,19 @@ export interface ServeOptions {
   services: [grpc.ServiceDefinition, grpc.UntypedServiceImplementation][];
   /** Ends long-lived streams so that the gRPC server can stop gracefully. */
   beforeStop?: () => void;
+  /** A data node's admission: requests still waiting for it are refused as the node stops. */
+  admission?: Admission;
   /** Resources to release after the servers stop, in order. */
   closers: (() => Promise<void>)[];
 }
 
 /**
- * Serves a node's gRPC services, grpc.health.v1.Health for them, and its metrics endpoint;
- * stop() turns health to NOT_SERVING (Watch streams hear it first), then ends the servers
- * and runs the closers.
+ * Serves a node's gRPC services, grpc.health.v1.Health for them, and its metrics endpoint.
+ * stop() drains: health turns NOT_SERVING (Watch streams hear it first), requests waiting for
+ * admission are refused (retriable: the coordinator tries another replica), new calls are
+ * refused and running ones get the grace period of shutdownGrpc; whatever still runs then is
+ * cancelled (a forced shutdown cancels every call, which stops its engine work), and the
+ * closers run. See docs/limits.md for the bound.
  */
 export async function serveNode(o: ServeOptions): Promise<RunningNode> {
   let address = '';
@@ -46,6 +52,7 @@ export async function serveNode(o: ServeOptions): Promise<RunningNode> {
     metrics: metricsAddr,
     async stop() {
       health.shutDown();
+      o.admission?.close(NODE_STOPPING);
       o.beforeStop?.();
       await shutdownGrpc(server);
       await metrics.close();

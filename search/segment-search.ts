@@ -1,7 +1,21 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { CompiledFilter } from '../filter/index.js';
 import type { MetricType, SearchParams, SearchTime, VectorEngine, VectorIndex, VectorSearchRequest } from '../engine/engine.js';
 import type { Segment } from '../segment/segment.js';
 import { mergeSegmentHits, type Hit, type SegmentHits } from './hits.js';
+
+/**
+ * Rows a request handles on the calling thread (filter evaluation, small inline searches,
+ * query rows) before it lets the event loop turn: a few milliseconds, so a request over many
+ * segments never holds health checks, metrics, lease keep-alives or other requests for long.
+ */
+const ROWS_PER_TURN = 1 << 16;
+
+/** Segments searched inline in one turn of the event loop: each inline search is under ~0.2 ms. */
+const SEGMENTS_PER_TURN = 32;
+
+/** Merge candidates (segments x k per query) handled in one turn of the event loop. */
+const MERGE_CANDIDATES_PER_TURN = 1 << 16;
 
 export interface SearchPlan {
   /** nq query vectors, row-major. */
@@ -12,6 +26,8 @@ export interface SearchPlan {
   metric: MetricType;
   params: SearchParams;
   filter: CompiledFilter | undefined;
+  /** Stops the search between segments, inside the engine and between merge chunks; it then rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 /** Per query, up to k hits best first; and the seconds the engine spent computing them. */
@@ -86,23 +102,44 @@ function exactIndex(seg: Segment, metric: MetricType, engine: VectorEngine): Pro
 }
 
 /**
+ * The end of the run of segments starting at `from` handled in one turn of the event loop:
+ * at least one segment, then up to ROWS_PER_TURN rows and SEGMENTS_PER_TURN segments.
+ */
+function runEnd(segments: readonly Segment[], from: number): number {
+  let rows = 0;
+  let to = from;
+  while (to < segments.length && to - from < SEGMENTS_PER_TURN && (to === from || rows + segments[to]!.length <= ROWS_PER_TURN)) {
+    rows += segments[to]!.length;
+    to++;
+  }
+  return to;
+}
+
+/**
  * Searches segments and merges per query (duplicates resolved, best k); the engine time is the
  * sum over the segments (work done, whatever ran in parallel). Searches small enough for the
- * calling thread (see VectorIndex.searchInline) run in one synchronous loop; the others (big
- * or filtered beams, an exact index still to build) go to the engine's workers concurrently.
+ * calling thread (see VectorIndex.searchInline) run in synchronous runs of a bounded number of
+ * rows, the event loop turning between runs; the others (big or filtered beams, an exact index
+ * still to build) go to the engine's workers concurrently. The merge runs in chunks of queries
+ * with turns between them. With `plan.signal`, an aborted search stops at the next run, chunk
+ * or engine check and rejects with the signal's reason.
  */
 export async function searchSegments(segments: Segment[], plan: SearchPlan, engine: VectorEngine): Promise<SearchHits> {
+  const { signal } = plan;
+  signal?.throwIfAborted();
   const time: SearchTime = { seconds: 0 };
-  const base: VectorSearchRequest = { queries: plan.queries, nq: plan.nq, k: plan.k, params: plan.params };
-  const requests = segments.map((seg) => segmentRequest(seg, plan, base));
+  const base: VectorSearchRequest = { queries: plan.queries, nq: plan.nq, k: plan.k, params: plan.params, signal };
   const found: SegmentHits[] = [];
   const pending: Promise<void>[] = [];
-  // The inline searches' engine time is the CPU this loop takes, read once around it (a
-  // clock read per segment costs more than it measures): the loop does nothing else but
-  // hand the other searches to the workers, which report their own time.
-  const started = process.cpuUsage();
-  try {
-    segments.forEach((seg, i) => {
+  for (let from = 0; from < segments.length; ) {
+    const to = runEnd(segments, from);
+    const run = segments.slice(from, to);
+    const requests = run.map((seg) => segmentRequest(seg, plan, base));
+    // The inline searches' engine time is the CPU this loop takes, read once around it (a
+    // clock read per segment costs more than it measures): the loop does nothing else but
+    // hand the other searches to the workers, which report their own time.
+    const started = process.cpuUsage();
+    run.forEach((seg, i) => {
       const inline = requests[i];
       if (!inline) return;
       // Kept in the segments' order whenever they finish: ties between segments rank by it.
@@ -117,46 +154,82 @@ export async function searchSegments(segments: Segment[], plan: SearchPlan, engi
       }
       const request = { ...inline, time };
       const searched = index ? index.search(request) : exactIndex(seg, plan.metric, engine).then((built) => built.search(request));
-      pending.push(
-        searched.then((r) => {
-          slot.offsets = r.offsets;
-          slot.scores = r.scores;
-        }),
-      );
+      const settled = searched.then((r) => {
+        slot.offsets = r.offsets;
+        slot.scores = r.scores;
+      });
+      // Awaited with the others after the last run; handled now, as it may fail during a turn.
+      settled.catch(() => undefined);
+      pending.push(settled);
     });
-  } catch (e) {
-    // Searches already sent still settle; their outcome no longer matters.
-    void Promise.allSettled(pending);
-    throw e;
+    const used = process.cpuUsage(started);
+    time.seconds += (used.user + used.system) / 1e6;
+    from = to;
+    if (from < segments.length) {
+      await nextTurn();
+      signal?.throwIfAborted();
+    }
   }
-  const used = process.cpuUsage(started);
-  time.seconds += (used.user + used.system) / 1e6;
   if (pending.length) await Promise.all(pending);
-  return {
-    perQuery: Array.from({ length: plan.nq }, (_, q) => mergeSegmentHits(found, q, plan.k, plan.metric)),
-    engineSeconds: time.seconds,
-  };
+  return { perQuery: await mergeInTurns(found, plan), engineSeconds: time.seconds };
 }
 
-/** Rows matching a filter across segments, one per primary key (the newest write). */
+/** Each query's merged hits, in chunks of queries with a turn of the event loop between them. */
+async function mergeInTurns(found: SegmentHits[], plan: SearchPlan): Promise<Hit[][]> {
+  const perChunk = Math.max(1, Math.floor(MERGE_CANDIDATES_PER_TURN / Math.max(1, found.length * plan.k)));
+  const perQuery: Hit[][] = [];
+  for (let q = 0; q < plan.nq; ) {
+    const end = Math.min(plan.nq, q + perChunk);
+    for (; q < end; q++) perQuery.push(mergeSegmentHits(found, q, plan.k, plan.metric));
+    if (q < plan.nq) {
+      await nextTurn();
+      plan.signal?.throwIfAborted();
+    }
+  }
+  return perQuery;
+}
+
+/** The rows of `seg` matching `filter` into `chosen`, keeping per primary key the newest write. */
+function chooseRows(seg: Segment, filter: CompiledFilter | undefined, chosen: Map<Hit['pk'], Hit>): void {
+  if (seg.length === 0) return;
+  const keys = filter?.primaryKeys();
+  const ts = seg.timestamps();
+  const consider = (row: number) => {
+    const pk = seg.pk(row);
+    const prev = chosen.get(pk);
+    if (!prev || ts[row]! > prev.ts) chosen.set(pk, { segment: seg, row, pk, score: 0, ts: ts[row]! });
+  };
+  if (keys) {
+    // `pk in [...]`: look the keys up instead of scanning the segment.
+    for (const k of keys) for (const row of seg.rowsOf(k)) if (!seg.isDeleted(row)) consider(row);
+    return;
+  }
+  const { mask } = candidateMask(seg, filter);
+  for (let row = 0; row < seg.length; row++) if (!mask || mask[row]) consider(row);
+}
+
+/** Rows matching a filter across segments, one per primary key (the newest write), in one synchronous pass. */
 export function queryRows(segments: Segment[], filter: CompiledFilter | undefined): Hit[] {
   const chosen = new Map<Hit['pk'], Hit>();
-  for (const seg of segments) {
-    if (seg.length === 0) continue;
-    const keys = filter?.primaryKeys();
-    const ts = seg.timestamps();
-    const consider = (row: number) => {
-      const pk = seg.pk(row);
-      const prev = chosen.get(pk);
-      if (!prev || ts[row]! > prev.ts) chosen.set(pk, { segment: seg, row, pk, score: 0, ts: ts[row]! });
-    };
-    if (keys) {
-      // `pk in [...]`: look the keys up instead of scanning the segment.
-      for (const k of keys) for (const row of seg.rowsOf(k)) if (!seg.isDeleted(row)) consider(row);
-      continue;
+  for (const seg of segments) chooseRows(seg, filter, chosen);
+  return [...chosen.values()];
+}
+
+/**
+ * queryRows for a request: runs of segments of a bounded number of rows, with a turn of the
+ * event loop between runs; an aborted `signal` stops it between runs with its reason.
+ */
+export async function queryRowsInTurns(segments: Segment[], filter: CompiledFilter | undefined, signal?: AbortSignal): Promise<Hit[]> {
+  signal?.throwIfAborted();
+  const chosen = new Map<Hit['pk'], Hit>();
+  for (let from = 0; from < segments.length; ) {
+    const to = runEnd(segments, from);
+    for (let i = from; i < to; i++) chooseRows(segments[i]!, filter, chosen);
+    from = to;
+    if (from < segments.length) {
+      await nextTurn();
+      signal?.throwIfAborted();
     }
-    const { mask } = candidateMask(seg, filter);
-    for (let row = 0; row < seg.length; row++) if (!mask || mask[row]) consider(row);
   }
   return [...chosen.values()];
 }

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
-import { DataType, primaryField, type CollectionSchema } from '../../core/schema.js';
+import { DataType, primaryField, vectorField, type CollectionSchema } from '../../core/schema.js';
 import type { CollectionView } from '../../meta/collection-view.js';
 import { ConsistencyLevel, consistencyLevelNumber } from '../../milvus/consistency.js';
 import { prepareHybridSearch, type HybridSearchFields } from '../../milvus/hybrid-request.js';
@@ -26,6 +26,7 @@ import type { SearchResultData__Output } from '../../proto/generated/milvus/prot
 import type { MetadataCache } from '../../cluster/metadata-cache.js';
 import { COLLECTION_HEADER } from '../../cluster/front-contract.js';
 import type { GroupTarget, Placement } from './placement.js';
+import { callDeadline } from '../../runtime/call-signal.js';
 import { childSpan, contextFromMetadata, metadataWithTrace } from '../../runtime/tracing.js';
 import { fuseQueries } from '../../search/hybrid-rank.js';
 import type { CoordinatorMetrics } from './coordinator-metrics.js';
@@ -39,7 +40,7 @@ import {
   pickScore,
   type SegmentMethod,
 } from './merge.js';
-import { WRITER_SET, type CallContext, type Fanout, type ReplicaSet } from './fanout.js';
+import { searchCostOf, WRITER_SET, type CallContext, type Fanout, type ReplicaSet } from './fanout.js';
 
 const tracer = trace.getTracer('mishards-coordinator');
 /** The longest a request waits for the metadata cache to catch up with the writer. */
@@ -74,6 +75,8 @@ interface Freshness {
 interface SubRequest<R> {
   set: ReplicaSet;
   request: R & SegmentScope;
+  /** Estimated cost of a search sub-request (searchCostOf): whether it may be hedged. */
+  cost?: number;
 }
 
 /**
@@ -230,7 +233,7 @@ export class Coordinator {
     const target = this.metrics.target(sub.set.name);
     const startedAt = performance.now();
     try {
-      const res = await this.fanout.call(sub.set, method, sub.request, ctx, metadataWithTrace(context, headers));
+      const res = await this.fanout.call(sub.set, method, sub.request, ctx, metadataWithTrace(context, headers), sub.cost);
       target.subRequestDone(startedAt, true);
       return res;
     } catch (e) {
@@ -324,6 +327,8 @@ export class Coordinator {
       },
       trace,
     );
+    const dim = vectorField(view.record.schema).dim!;
+    for (const sub of subs) sub.cost = searchCostOf(p.nq, k, sub.request.segment_ids?.length ?? 0, dim);
     return this.scatter(subs, 'SearchSegments', ctx, this.headersFor(view), trace);
   }
 
@@ -482,7 +487,5 @@ export function callContext(call: grpc.ServerUnaryCall<unknown, unknown> | undef
 
 /** An incoming call's deadline (epoch ms), or `defaultTimeoutMs` from now when it has none. */
 export function deadlineOf(call: grpc.ServerUnaryCall<unknown, unknown> | undefined, defaultTimeoutMs: number): number {
-  const d = call?.getDeadline();
-  const ms = d instanceof Date ? d.getTime() : Number(d);
-  return call && Number.isFinite(ms) ? ms : Date.now() + defaultTimeoutMs;
+  return (call && callDeadline(call)) ?? Date.now() + defaultTimeoutMs;
 }

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Context } from '@opentelemetry/api';
-import { Code, MilvusError } from '../../milvus/status.js';
+import { Code, memoryLimitExceeded, MilvusError, rateLimited } from '../../milvus/status.js';
 import type { DataNodeClientReply, DataNodeClientRequest, DataNodeMethod } from '../../proto/data-node.js';
 import type { NodeCaller } from './node-clients.js';
 
@@ -31,11 +31,29 @@ const RETRYABLE_GRPC = new Set([
   grpc.status.UNKNOWN,
   grpc.status.RESOURCE_EXHAUSTED,
 ]);
-const RETRYABLE_NODE_CODES = new Set([Code.SegmentNotLoaded, Code.SegmentNotFound]);
+/** Node statuses that make the next replica worth asking: it may hold the segments, or not be stopping. */
+const RETRYABLE_NODE_CODES = new Set([Code.SegmentNotLoaded, Code.SegmentNotFound, Code.ServiceUnavailable]);
+
+/**
+ * The largest sub-request cost (searchCostOf) that is hedged. 2^24 keeps hedging for
+ * interactive searches (nq 1-100, topk up to 100, tens of segments, up to 768 dimensions:
+ * 10^3 to 10^7) and stops it for batch-sized ones, whose second copy would double the load of
+ * the very request that is slow (nq 10,000 x topk 1,000 x 32 dimensions is 3.2 x 10^8 per segment).
+ */
+export const HEDGE_MAX_COST = 2 ** 24;
+
+/**
+ * The estimated cost of a search sub-request, for the hedging decision: nq x topk x segments x
+ * dim (the per-segment hit lists the node builds and sends, times the vector width its work
+ * scales with).
+ */
+export const searchCostOf = (nq: number, topk: number, segments: number, dim: number): number => nq * topk * segments * dim;
 
 export interface FanoutOptions {
   /** Start a second replica when the first has not answered after this long. */
   hedgeAfterMs: number;
+  /** Sub-requests costing more than this are never hedged (default HEDGE_MAX_COST). */
+  hedgeMaxCost?: number;
   /** Called when a replica fails (to mark it down). */
   onReplicaFailure?: (address: string, err: unknown) => void;
   /** Called when a call to a replica of `target` starts; the result is called once it settles. */
@@ -46,9 +64,10 @@ class ReplicaFailure extends Error {}
 
 /**
  * Sends one sub-request to a replica set: one replica at a time, moving to the next on a
- * failure or when the current one is slower than the hedge delay (then the first answer wins
- * and the others are cancelled). Replicas are rotated per set so load is shared. Fails with an
- * UNAVAILABLE-class Milvus error naming the set when no replica answers in time.
+ * failure or, for a sub-request cheap enough to hedge, when the current one is slower than the
+ * hedge delay (then the first answer wins and the others are cancelled). Replicas are rotated
+ * per set so load is shared. Fails with an UNAVAILABLE-class Milvus error naming the set when
+ * no replica answers in time.
  */
 export class Fanout {
   private readonly rotation = new Map<string, number>();
@@ -58,16 +77,22 @@ export class Fanout {
     private readonly opts: FanoutOptions,
   ) {}
 
-  /** Answers `request` from one replica of `set`; `metadata` holds the headers the nodes get. */
+  /**
+   * Answers `request` from one replica of `set`; `metadata` holds the headers the nodes get;
+   * `cost` is the sub-request's estimated cost (searchCostOf), unknown for queries, which are
+   * hedged as cheap.
+   */
   async call<M extends DataNodeMethod>(
     set: ReplicaSet,
     method: M,
     request: DataNodeClientRequest<M>,
     ctx: CallContext,
     metadata?: grpc.Metadata,
+    cost?: number,
   ): Promise<DataNodeClientReply<M>> {
     if (set.replicas.length === 0) throw unavailable(set, 'no live replica');
     if (set.replicas.length === 1) return this.callOnly(set, set.replicas[0]!, method, request, ctx, metadata);
+    const hedging = cost === undefined || cost <= (this.opts.hedgeMaxCost ?? HEDGE_MAX_COST);
     const start = this.rotation.get(set.name) ?? 0;
     this.rotation.set(set.name, start + 1);
     const order = set.replicas.map((_, i) => set.replicas[(start + i) % set.replicas.length]!);
@@ -96,7 +121,7 @@ export class Fanout {
         const controller = new AbortController();
         running.add(controller);
         if (hedge) clearTimeout(hedge);
-        if (next < order.length) hedge = setTimeout(launch, this.opts.hedgeAfterMs);
+        if (hedging && next < order.length) hedge = setTimeout(launch, this.opts.hedgeAfterMs);
         this.attempt(set.name, address, method, request, ctx.deadline, controller.signal, metadata).then(
           (res) => {
             running.delete(controller);
@@ -171,10 +196,17 @@ export class Fanout {
     settled?.();
     if (res.status.code !== 0) {
       if (RETRYABLE_NODE_CODES.has(res.status.code as never)) throw new ReplicaFailure(res.status.reason);
-      throw new MilvusError('UnexpectedError', res.status.code, res.status.reason);
+      throw nodeError(res.status);
     }
     return res;
   }
+}
+
+/** A node's error status as the client gets it: admission's refusals keep their Milvus kind (legacy code, retriable). */
+function nodeError({ code, reason }: { code: number; reason: string }): MilvusError {
+  if (code === Code.ServiceRateLimit) return rateLimited(reason);
+  if (code === Code.ServiceMemoryLimitExceeded) return memoryLimitExceeded(reason);
+  return new MilvusError('UnexpectedError', code, reason);
 }
 
 const clientGone = () => new MilvusError('UnexpectedError', Code.ServiceInternal, 'request cancelled by the client');

@@ -1,5 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
-import { MAX_MESSAGE_BYTES } from '../../runtime/grpc-server.js';
+import { KEEPALIVE_OPTIONS, MAX_MESSAGE_BYTES } from '../../runtime/grpc-server.js';
 import { unaryCall, type UnaryMethodDefinition } from '../../runtime/unary-call.js';
 import { DataNodeService, type DataNodeClientReply, type DataNodeClientRequest, type DataNodeMethod } from '../../proto/data-node.js';
 
@@ -19,6 +19,8 @@ export class NodeClients {
         // Reconnect quickly after a node restarts.
         'grpc.initial_reconnect_backoff_ms': 100,
         'grpc.max_reconnect_backoff_ms': 1000,
+        // A node that vanished without closing the connection fails its calls within seconds.
+        ...KEEPALIVE_OPTIONS,
       });
       this.clients.set(address, c);
     }

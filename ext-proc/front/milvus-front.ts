@@ -5,7 +5,7 @@ import type { MilvusHandlers, MilvusResponse } from '../../milvus/methods.js';
 import { RESULT_REPLY_TYPES, resultSerializer } from '../../milvus/result-fields.js';
 import { milvusServiceImplementation, type ServiceHooks } from '../../milvus/service.js';
 import { getMetricsReply } from '../../milvus/system-info.js';
-import { MAX_MESSAGE_BYTES } from '../../runtime/grpc-server.js';
+import { KEEPALIVE_OPTIONS, MAX_MESSAGE_BYTES } from '../../runtime/grpc-server.js';
 import type { ClusterDescription } from '../coordinator/cluster-description.js';
 import {
   callContext,
@@ -68,6 +68,7 @@ export function frontImplementation(
   const writer = new grpc.Client(writerAddress, grpc.credentials.createInsecure(), {
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+    ...KEEPALIVE_OPTIONS,
   });
   const answeredHere: MilvusHandlers = {
     Search: (req, call) => withResultColumns<'Search'>(coordinator.search(req, callContext(call, DEFAULT_TIMEOUT_MS))),

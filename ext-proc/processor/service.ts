@@ -1,17 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import type { ServiceHooks } from '../../milvus/service.js';
+import { callDeadline } from '../../runtime/call-signal.js';
 import type { RestApi } from '../rest/api.js';
 import type { ProcessingRequest, ProcessingResponse } from './messages.js';
 import { ProtocolError, RequestProcessor } from './processor.js';
 import { externalProcessorDefinition } from './proto.js';
 
 type Stream = grpc.ServerDuplexStream<ProcessingRequest, ProcessingResponse>;
-
-function deadlineOf(call: Stream): number | undefined {
-  const d = call.getDeadline();
-  const ms = d instanceof Date ? d.getTime() : Number(d);
-  return Number.isFinite(ms) ? ms : undefined;
-}
 
 /**
  * Runs one Process stream: messages are handled strictly one after another, so responses
@@ -22,7 +17,7 @@ function deadlineOf(call: Stream): number | undefined {
  */
 function serveStream(call: Stream, api: RestApi, hooks: ServiceHooks): void {
   const controller = new AbortController();
-  const processor = new RequestProcessor({ api, hooks, signal: controller.signal, deadline: deadlineOf(call) });
+  const processor = new RequestProcessor({ api, hooks, signal: controller.signal, deadline: callDeadline(call) });
   let finished = false;
   let queue = Promise.resolve();
 

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import { DataNodeService } from '../../proto/data-node.js';
+import { admissionLimits, type AdmissionLimits } from '../../runtime/admission.js';
+import { meteredAdmission } from '../../runtime/load-metrics.js';
 import { MetricsServer } from '../../runtime/metrics-server.js';
 import { ResourceMeter } from '../../runtime/node-resources.js';
 import { engineSearchSeconds } from '../../runtime/engine-metrics.js';
@@ -29,6 +31,8 @@ export interface ReaderConfig {
   writer?: string | undefined;
   /** Engine worker threads; unset picks by core count. */
   threads?: number | undefined;
+  /** Admission limits other than the defaults (docs/limits.md). */
+  admission?: Partial<AdmissionLimits>;
 }
 
 /**
@@ -53,6 +57,7 @@ export async function startReader(opts: ReaderConfig, log: Logger, discovery?: D
   }
   const metrics = new MetricsServer(`reader-${opts.group}`);
   const rpc = new RpcMetrics(metrics.registry);
+  const admission = meteredAdmission(metrics.registry, engine, admissionLimits(opts.threads, opts.admission));
   return serveNode({
     metrics,
     host: opts.host,
@@ -61,12 +66,13 @@ export async function startReader(opts: ReaderConfig, log: Logger, discovery?: D
     services: [
       [
         DataNodeService.service,
-        dataNodeImplementation(segments, engine, new ResourceMeter(opts.storage), log, {
+        dataNodeImplementation(segments, engine, new ResourceMeter(opts.storage), log, admission, {
           rpc,
           engineSearchSeconds: engineSearchSeconds(metrics.registry),
         }),
       ],
     ],
+    admission,
     closers: [
       async () => {
         stopped = true;

@@ -5,6 +5,8 @@ import { openMetaStore } from '../../meta/open-store.js';
 import { writerServiceDefinition } from '../../milvus/writer-service.js';
 import { milvusServiceImplementation } from '../../milvus/service.js';
 import { DataNodeService, MetadataFeedService } from '../../proto/data-node.js';
+import { admissionLimits, type AdmissionLimits } from '../../runtime/admission.js';
+import { meteredAdmission } from '../../runtime/load-metrics.js';
 import { MetricsServer } from '../../runtime/metrics-server.js';
 import { ResourceMeter } from '../../runtime/node-resources.js';
 import { engineSearchSeconds } from '../../runtime/engine-metrics.js';
@@ -32,6 +34,8 @@ export interface WriterConfig {
   sealAgeMs: number;
   /** Engine worker threads; unset picks by core count. */
   threads?: number | undefined;
+  /** Admission limits other than the defaults (docs/limits.md). */
+  admission?: Partial<AdmissionLimits>;
 }
 
 /** Starts the writable node: metadata store, engine, log replay, then the gRPC and metrics servers. */
@@ -52,6 +56,8 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
   const metrics = new MetricsServer('writer');
   const rpc = new RpcMetrics(metrics.registry);
   const engineSearch = engineSearchSeconds(metrics.registry);
+  // One admission for the node's Milvus searches and its internal ones: they share the engine.
+  const admission = meteredAdmission(metrics.registry, engine, admissionLimits(opts.threads, opts.admission));
   const meter = new ResourceMeter(opts.dataDir);
   // The address is known once the server is bound; GetMetrics asks for it later.
   let address = '';
@@ -68,16 +74,17 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
       [
         writerServiceDefinition(),
         milvusServiceImplementation(
-          writerMilvusHandlers(writer, { address: () => address, meter, engineSearchSeconds: engineSearch }),
+          writerMilvusHandlers(writer, { address: () => address, meter, engineSearchSeconds: engineSearch, admission }),
           hooks,
         ),
       ],
       [
         DataNodeService.service,
-        dataNodeImplementation(writerSegmentSource(writer), engine, meter, log, { rpc, engineSearchSeconds: engineSearch }),
+        dataNodeImplementation(writerSegmentSource(writer), engine, meter, log, admission, { rpc, engineSearchSeconds: engineSearch }),
       ],
       [MetadataFeedService.service, metadataFeedImplementation(writer)],
     ],
+    admission,
     beforeStop: () => writer.changes.emit('close'),
     closers: [() => writer.close(), () => engine.close(), () => meta.close()],
   });

@@ -2,7 +2,14 @@ import * as grpc from '@grpc/grpc-js';
 import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NodeCaller } from '../../ext-proc/coordinator/node-clients.js';
-import { Fanout, WRITER_SET, type CallContext, type FanoutOptions } from '../../ext-proc/coordinator/fanout.js';
+import {
+  Fanout,
+  HEDGE_MAX_COST,
+  searchCostOf,
+  WRITER_SET,
+  type CallContext,
+  type FanoutOptions,
+} from '../../ext-proc/coordinator/fanout.js';
 import { Code, MilvusError } from '../../milvus/status.js';
 
 /**
@@ -167,6 +174,25 @@ describe('fan-out', () => {
     expect(r.failures).toEqual(['a']);
   });
 
+  it('fails over from a replica that answers it is shutting down', async () => {
+    const r = rig();
+    const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx);
+    (await r.nodes.next()).answer({ status: { code: Code.ServiceUnavailable, reason: 'the node is shutting down' } });
+    (await r.nodes.next()).answer();
+    await expect(result).resolves.toMatchObject({ from: 'b' });
+    expect(r.failures).toEqual(['a']);
+  });
+
+  it("passes a node's admission refusal on as it is, without asking another replica", async () => {
+    const r = rig();
+    const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx);
+    (await r.nodes.next()).answer({ status: { code: Code.ServiceRateLimit, reason: 'the node is busy' } });
+    const err = await result.catch((e) => e);
+    expect([err.errorCode, err.code, err.retriable, err.message]).toEqual(['RateLimit', Code.ServiceRateLimit, true, 'the node is busy']);
+    expect(r.nodes.calls).toHaveLength(1);
+    expect(r.failures).toEqual([]);
+  });
+
   it('does not retry an error status of the request itself', async () => {
     const r = rig();
     const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx);
@@ -254,6 +280,29 @@ describe('fan-out', () => {
       await expect(result).resolves.toMatchObject({ from: 'a' });
       expect(hedge.signal?.aborted).toBe(true);
       await vi.waitFor(() => expect(r.inFlight()).toBe(0));
+    });
+
+    it('never hedges a sub-request costing more than the threshold, but still fails over', async () => {
+      const r = rig();
+      const heavy = searchCostOf(10_000, 1000, 1, 32);
+      expect(heavy).toBeGreaterThan(HEDGE_MAX_COST);
+      const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx, undefined, heavy);
+      const slow = await r.nodes.next();
+      await vi.advanceTimersByTimeAsync(100 * HEDGE_MS);
+      expect(r.nodes.calls.map((c) => c.address)).toEqual(['a']);
+      slow.fail(grpc.status.UNAVAILABLE, 'connection reset');
+      (await r.nodes.next()).answer();
+      await expect(result).resolves.toMatchObject({ from: 'b' });
+      expect(r.failures).toEqual(['a']);
+    });
+
+    it('hedges a sub-request at the threshold', async () => {
+      const r = rig();
+      const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx, undefined, HEDGE_MAX_COST);
+      await r.nodes.next();
+      await vi.advanceTimersByTimeAsync(HEDGE_MS);
+      (await r.nodes.next()).answer();
+      await expect(result).resolves.toMatchObject({ from: 'b' });
     });
 
     it('keeps waiting for the slow replica when the hedge fails', async () => {

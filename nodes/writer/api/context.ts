@@ -1,6 +1,10 @@
+import type * as grpc from '@grpc/grpc-js';
 import type { MilvusHandlers, MilvusMethod } from '../../../milvus/methods.js';
 import { collectionNotFound, invalidParameter } from '../../../milvus/status.js';
+import type { Admission } from '../../../runtime/admission.js';
+import { callSignal } from '../../../runtime/call-signal.js';
 import type { ResourceMeter } from '../../../runtime/node-resources.js';
+import type { RequestCost } from '../../../search/cost.js';
 import type { CollectionState } from '../collection-state.js';
 import type { EngineSearchSeconds } from '../../../runtime/engine-metrics.js';
 import type { Writer } from '../writer.js';
@@ -12,6 +16,8 @@ export interface WriterProcess {
   meter: ResourceMeter;
   /** Where Search and HybridSearch record their engine time. */
   engineSearchSeconds: EngineSearchSeconds;
+  /** Admits searches and queries by cost (shared with the node's internal API). */
+  admission: Admission;
 }
 
 /** Handlers of one area of the Milvus API: one for each of its methods, typed per method. */
@@ -26,6 +32,23 @@ export class WriterApi {
     readonly writer: Writer,
     readonly self: WriterProcess,
   ) {}
+
+  /**
+   * Runs a search's or query's work under the node's admission; `work` gets the signal that
+   * stops it when the call is cancelled or its deadline passes.
+   */
+  async admitted<T>(
+    call: grpc.ServerUnaryCall<unknown, unknown>,
+    cost: RequestCost,
+    work: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const { signal, done } = callSignal(call);
+    try {
+      return await this.self.admission.run(cost, signal, () => work(signal));
+    } finally {
+      done();
+    }
+  }
 
   /** The named collection: an empty name is invalid, an unknown one not found. */
   collection(name: string): CollectionState {

@@ -1,4 +1,4 @@
-import { primaryField } from '../../../core/schema.js';
+import { primaryField, vectorField } from '../../../core/schema.js';
 import { prepareHybridSearch } from '../../../milvus/hybrid-request.js';
 import type { MilvusRequest } from '../../../milvus/methods.js';
 import { resultReply } from '../../../milvus/result-fields.js';
@@ -6,11 +6,15 @@ import { encodeFieldsData } from '../../../milvus/results.js';
 import { comparePks, countFieldData, prepareQuery, prepareSearch, searchScope } from '../../../milvus/search-request.js';
 import { hitRows, searchResultData } from '../../../milvus/search-results.js';
 import type { Hit } from '../../../search/hits.js';
+import { queryCost, searchCost, totalCost } from '../../../search/cost.js';
 import { fuseQueries } from '../../../search/hybrid-rank.js';
-import { queryRows, searchSegments } from '../../../search/segment-search.js';
+import { queryRowsInTurns, searchSegments, type SearchPlan } from '../../../search/segment-search.js';
 import type { Handlers, WriterApi } from './context.js';
 
-/** Search, HybridSearch and Query over the writer's own segments, sealed and growing. */
+/**
+ * Search, HybridSearch and Query over the writer's own segments, sealed and growing; admitted
+ * by cost and stopped when the call is cancelled or its deadline passes.
+ */
 export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearch' | 'Query'> {
   const { writer } = api;
   /** The collection and the partitions a search or query covers (see searchScope). */
@@ -19,21 +23,22 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
     return { c, segments: c.segments(searchScope(c.record.name, c.partitions.values(), req.partition_names)) };
   };
   return {
-    async Search(req) {
+    async Search(req, call) {
       const { c, segments } = searchTarget(req);
       const p = prepareSearch(c.schema, c.vectorIndex()!, req);
       const { topk, offset, roundDecimal } = p.params;
-      const { perQuery, engineSeconds } = await searchSegments(
-        segments,
-        {
-          queries: p.queries,
-          nq: p.nq,
-          k: topk + offset,
-          metric: p.metric,
-          params: p.params.engine,
-          filter: p.filter,
-        },
-        writer.engine,
+      const plan: SearchPlan = {
+        queries: p.queries,
+        nq: p.nq,
+        k: topk + offset,
+        metric: p.metric,
+        params: p.params.engine,
+        filter: p.filter,
+      };
+      const { perQuery, engineSeconds } = await api.admitted(
+        call,
+        searchCost(segments, { ...plan, dim: vectorField(c.schema).dim! }),
+        (signal) => searchSegments(segments, { ...plan, signal }, writer.engine),
       );
       api.self.engineSearchSeconds.observe(engineSeconds);
       const pages = perQuery.map((hits) => hits.slice(offset, offset + topk));
@@ -51,26 +56,23 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       });
     },
 
-    async HybridSearch(req) {
+    async HybridSearch(req, call) {
       const { c, segments } = searchTarget(req);
       const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req);
       // Every sub-search is an exact search of its own (its topk, its filter); the fused
       // hits keep the row of the sub-search that found them first, for their output fields.
-      const searched = await Promise.all(
-        h.subs.map((p) =>
-          searchSegments(
-            segments,
-            {
-              queries: p.queries,
-              nq: p.nq,
-              k: p.params.topk,
-              metric: p.metric,
-              params: p.params.engine,
-              filter: p.filter,
-            },
-            writer.engine,
-          ),
-        ),
+      const plans: SearchPlan[] = h.subs.map((p) => ({
+        queries: p.queries,
+        nq: p.nq,
+        k: p.params.topk,
+        metric: p.metric,
+        params: p.params.engine,
+        filter: p.filter,
+      }));
+      const dim = vectorField(c.schema).dim!;
+      const cost = totalCost(plans.map((plan) => searchCost(segments, { ...plan, dim })));
+      const searched = await api.admitted(call, cost, (signal) =>
+        Promise.all(plans.map((plan) => searchSegments(segments, { ...plan, signal }, writer.engine))),
       );
       api.self.engineSearchSeconds.observe(searched.reduce((s, r) => s + r.engineSeconds, 0));
       const fused = fuseQueries(
@@ -87,10 +89,10 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       });
     },
 
-    async Query(req) {
+    async Query(req, call) {
       const { c, segments } = searchTarget(req);
       const q = prepareQuery(c.schema, req);
-      const rows = queryRows(segments, q.filter);
+      const rows = await api.admitted(call, queryCost(segments, q.filter), (signal) => queryRowsInTurns(segments, q.filter, signal));
       const base = { collection_name: c.record.name, primary_field_name: primaryField(c.schema).name };
       if (q.countOnly) return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(rows.length)] };
       // Milvus returns query pages ordered by primary key.

@@ -1,0 +1,75 @@
+/**
+ * What a search or query is expected to cost a data node, estimated before it runs from the
+ * segments it covers and its shape: the CPU it takes and the memory its results hold. A data
+ * node admits requests by this estimate (runtime/admission.ts, docs/limits.md).
+ */
+import type { CompiledFilter } from '../filter/index.js';
+import type { MetricType, SearchParams } from '../engine/engine.js';
+import type { Segment } from '../segment/segment.js';
+
+export interface RequestCost {
+  /** Multiply-adds of the vector search (a query's rows visited count as QUERY_ROW_WORK each). */
+  work: number;
+  /** Bytes of results held at the peak: per-segment hit lists, merged hits, the encoded answer. */
+  bytes: number;
+}
+
+/** A hit in one segment's answer: its row offset (Int32) and score (Float32). */
+const SEGMENT_HIT_BYTES = 8;
+
+/**
+ * A hit of the merged answer, from the merge to the reply: its Hit object, its share of the
+ * merge's arrays, its key, score and stamp encoded, and the reply message holding them
+ * (measured: `npm run bench:overload`, docs/limits.md).
+ */
+export const MERGED_HIT_BYTES = 200;
+
+/** A row a query visits (filter evaluation, key comparison) in multiply-add equivalents. */
+const QUERY_ROW_WORK = 64;
+
+/** The shape of a search as the data node receives it. */
+export interface SearchCostInput {
+  nq: number;
+  /** Hits per query (topk + offset). */
+  k: number;
+  dim: number;
+  metric: MetricType;
+  params: SearchParams;
+  filter: CompiledFilter | undefined;
+}
+
+/**
+ * The cost of one search over `segments`: each segment's own estimate from its index (an exact
+ * scan where it has none for the metric), and up to k hits per query from each segment plus
+ * the merged k per query.
+ */
+export function searchCost(segments: readonly Segment[], s: SearchCostInput): RequestCost {
+  const filtered = s.filter !== undefined && !s.filter.matchesAll;
+  let work = 0;
+  let segmentHits = 0;
+  let rows = 0;
+  for (const seg of segments) {
+    const index = seg.index();
+    work +=
+      index && index.metric === s.metric ? index.estimateWork({ nq: s.nq, k: s.k, params: s.params, filtered }) : s.nq * seg.length * s.dim;
+    segmentHits += Math.min(s.k, seg.length);
+    rows += seg.length;
+  }
+  return { work, bytes: s.nq * (segmentHits * SEGMENT_HIT_BYTES + Math.min(s.k, rows) * MERGED_HIT_BYTES) };
+}
+
+/**
+ * The cost of a query over `segments`: every row visited (only the keys' rows for a `pk in
+ * [...]` filter), and at most every visited row a match held until the page is cut.
+ */
+export function queryCost(segments: readonly Segment[], filter: CompiledFilter | undefined): RequestCost {
+  const keys = filter?.primaryKeys();
+  const rows = keys ? keys.length * segments.length : segments.reduce((n, seg) => n + seg.length, 0);
+  return { work: rows * QUERY_ROW_WORK, bytes: rows * MERGED_HIT_BYTES };
+}
+
+/** Costs of requests run as one (a hybrid search's sub-searches), added up. */
+export const totalCost = (costs: readonly RequestCost[]): RequestCost => ({
+  work: costs.reduce((n, c) => n + c.work, 0),
+  bytes: costs.reduce((n, c) => n + c.bytes, 0),
+});
