@@ -328,7 +328,13 @@ export class Coordinator {
       trace,
     );
     const dim = vectorField(view.record.schema).dim!;
-    for (const sub of subs) sub.cost = searchCostOf(p.nq, k, sub.request.segment_ids?.length ?? 0, dim);
+    // FLAT segments are scanned whole: their rows count. (The writer's share is never hedged.)
+    const rows = view.indexes[0]?.indexType === 'FLAT' ? new Map(view.segments.map((s) => [String(s.id), s.rows])) : undefined;
+    for (const sub of subs) {
+      const ids = sub.request.segment_ids ?? [];
+      const scanned = rows ? ids.reduce<number>((n, id) => n + (rows.get(String(id)) ?? 0), 0) : 0;
+      sub.cost = searchCostOf(p.nq, k, ids.length, dim, scanned);
+    }
     return this.scatter(subs, 'SearchSegments', ctx, this.headersFor(view), trace);
   }
 

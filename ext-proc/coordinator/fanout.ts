@@ -37,17 +37,20 @@ const RETRYABLE_NODE_CODES = new Set([Code.SegmentNotLoaded, Code.SegmentNotFoun
 /**
  * The largest sub-request cost (searchCostOf) that is hedged. 2^24 keeps hedging for
  * interactive searches (nq 1-100, topk up to 100, tens of segments, up to 768 dimensions:
- * 10^3 to 10^7) and stops it for batch-sized ones, whose second copy would double the load of
- * the very request that is slow (nq 10,000 x topk 1,000 x 32 dimensions is 3.2 x 10^8 per segment).
+ * 10^3 to 10^7; one query over 100k x 128 FLAT rows, 1.3 x 10^7) and stops it for batch-sized
+ * ones, whose second copy would double the load of the very request that is slow (nq 10,000 x
+ * topk 1,000 x 32 dimensions is 3.2 x 10^8 per segment).
  */
 export const HEDGE_MAX_COST = 2 ** 24;
 
 /**
  * The estimated cost of a search sub-request, for the hedging decision: nq x topk x segments x
  * dim (the per-segment hit lists the node builds and sends, times the vector width its work
- * scales with).
+ * scales with), plus nq x scannedRows x dim where segments are scanned exactly (FLAT: every
+ * row is compared with every query, whatever topk).
  */
-export const searchCostOf = (nq: number, topk: number, segments: number, dim: number): number => nq * topk * segments * dim;
+export const searchCostOf = (nq: number, topk: number, segments: number, dim: number, scannedRows = 0): number =>
+  nq * dim * (topk * segments + scannedRows);
 
 export interface FanoutOptions {
   /** Start a second replica when the first has not answered after this long. */

@@ -43,15 +43,27 @@ export class TestCluster {
     ]);
     for (const r of readers) await this.startReader(r);
     this.writeDiscovery();
-    this.coordinator = await startMishards([
+    this.coordinator = await this.startCoordinator(0);
+    this.client = await connectSdk(this.coordinator.addresses.grpc!);
+  }
+
+  private startCoordinator(port: number): Promise<MishardsProcess> {
+    return startMishards([
       'coordinator',
-      ...onFreePorts(),
+      '--port',
+      String(port),
+      '--metrics-port',
+      '0',
       '--writer',
       this.writer.addresses.grpc!,
       '--discovery',
       this.discoveryFile,
     ]);
-    this.client = await connectSdk(this.coordinator.addresses.grpc!);
+  }
+
+  /** Starts a new coordinator on the gRPC port of the last one (which must be gone): `client` reconnects to it. */
+  async restartCoordinator(): Promise<void> {
+    this.coordinator = await this.startCoordinator(Number(this.coordinator.addresses.grpc!.split(':')[1]));
   }
 
   async startReader(spec: ReaderSpec): Promise<MishardsProcess> {
