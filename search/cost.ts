@@ -18,11 +18,12 @@ export interface RequestCost {
 const SEGMENT_HIT_BYTES = 8;
 
 /**
- * A hit of the merged answer, from the merge to the reply: its Hit object, its share of the
- * merge's arrays, its key, score and stamp encoded, and the reply message holding them
- * (measured: `npm run bench:overload`, docs/limits.md).
+ * A hit of the merged answer, from the merge to the reply, in resident memory: its Hit object,
+ * its share of the per-query arrays and views, its key, score and stamp encoded, the reply
+ * message, and the heap the collector has not returned yet. `npm run bench:overload` measured
+ * 620-800 bytes of RSS growth per merged hit (nq 10,000 x limit 20); see docs/limits.md.
  */
-export const MERGED_HIT_BYTES = 200;
+export const MERGED_HIT_BYTES = 768;
 
 /** A row a query visits (filter evaluation, key comparison) in multiply-add equivalents. */
 const QUERY_ROW_WORK = 64;

@@ -102,7 +102,10 @@ it('stops every reader within 2 s of the deadline, unhedged, while small searche
 it('stops a reader within its bound on SIGTERM while it runs a heavy request', async () => {
   const heavy = heavySearch(10_000);
   let running: string[] = [];
-  await waitUntil('a reader runs the heavy search', async () => (running = await heavyReaders()).length > 0);
+  await waitUntil('a reader runs the heavy search', async () => {
+    running = await heavyReaders();
+    return running.length > 0;
+  });
   const target = cluster.readers.get(running[0]!)!.process;
   const signalled = Date.now();
   const code = await target.stop();
