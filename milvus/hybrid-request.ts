@@ -94,7 +94,7 @@ export function prepareHybridSearch(schema: CollectionSchema, index: IndexRecord
     try {
       return prepareSearch(schema, index, { ...sub, output_fields: outputFields });
     } catch (e) {
-      if (e instanceof MilvusError) throw new MilvusError(e.errorCode, e.code, `requests[${i}]: ${e.message}`, e.retriable);
+      if (e instanceof MilvusError) throw new MilvusError(e.code, `requests[${i}]: ${e.message}`, e.retriable);
       throw e;
     }
   });

@@ -24,7 +24,7 @@ export function describeResourceGroupReply(
   loadedCollections: string[],
 ): MilvusResponse<'DescribeResourceGroup'> {
   if (name !== DEFAULT_RESOURCE_GROUP)
-    throw new MilvusError('UnexpectedError', Code.ResourceGroupNotFound, `resource group not found[rg=${name}]`);
+    throw new MilvusError(Code.ResourceGroupNotFound, `resource group not found[rg=${name}]`);
   return {
     resource_group: {
       name,

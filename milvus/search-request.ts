@@ -10,7 +10,7 @@ import { keyValueMap } from './key-values.js';
 import { decodeQueryVectors } from './placeholder.js';
 import { resolveOutputFields, type OutputSelection } from './results.js';
 import { parseSearchParams, type ParsedSearchParams } from './search-params.js';
-import { Code, collectionNotLoaded, invalidParameter, MilvusError, partitionNotFound, partitionNotLoaded } from './status.js';
+import { collectionNotLoaded, invalidParameter, partitionNotFound, partitionNotLoaded } from './status.js';
 import { decodeTemplateValues } from './template-values.js';
 
 /**
@@ -69,10 +69,7 @@ export function prepareSearch(schema: CollectionSchema, index: IndexRecord, req:
   }
   const metric = (params.metric ?? index.metricType) as MetricType;
   if (metric !== index.metricType) {
-    throw new MilvusError(
-      'IllegalMetricType',
-      Code.ParameterInvalid,
-      `metric type not match: invalid parameter[expected=${index.metricType}][actual=${metric}]`,
+    throw invalidParameter(`metric type not match: invalid parameter[expected=${index.metricType}][actual=${metric}]`,
     );
   }
   if (!req.placeholder_group || req.placeholder_group.length === 0)
