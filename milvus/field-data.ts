@@ -236,12 +236,12 @@ function decodeVector(fd: IncomingFieldData, field: FieldSchema, rows: number): 
   }
   const sentDim = Number(v.dim);
   if (sentDim && sentDim !== dim) {
-    throw invalidParameter(`the dim (${sentDim}) of field data(${field.name}) is not equal to schema dim (${dim})`,
-    );
+    throw invalidParameter(`the dim (${sentDim}) of field data(${field.name}) is not equal to schema dim (${dim})`);
   }
   const data = v.float_vector?.data;
   if (!data || data.length !== rows * dim) {
-    throw invalidParameter(`the num_rows (${rows}) of field data(${field.name}) is not equal to the number of vectors (${(data?.length ?? 0) / dim}) of dim ${dim}`,
+    throw invalidParameter(
+      `the num_rows (${rows}) of field data(${field.name}) is not equal to the number of vectors (${(data?.length ?? 0) / dim}) of dim ${dim}`,
     );
   }
   // The Insert decoder's array is already a copy of our own; the generic decoding's numbers are not.

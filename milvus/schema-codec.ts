@@ -59,7 +59,8 @@ export function validateName(kind: string, name: string): void {
   if (!name) throw invalidParameter(`${kind} name should not be empty`);
   if (name.length > 255) throw invalidParameter(`the length of ${kind} name must be not greater than 255 characters`);
   if (!NAME_PATTERN.test(name)) {
-    throw invalidParameter(`invalid ${kind} name: ${name}. ${kind} name can only contain numbers, letters and underscores, and must start with a letter or underscore`,
+    throw invalidParameter(
+      `invalid ${kind} name: ${name}. ${kind} name can only contain numbers, letters and underscores, and must start with a letter or underscore`,
     );
   }
 }
@@ -132,8 +133,7 @@ export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string
       const dim = intParam(params, 'dim', name);
       if (dim === undefined) throw invalidParameter(`dimension is not defined in field type params of field ${name}`);
       if (dim < 2 || dim > MAX_DIM) {
-        throw invalidParameter(`invalid dimension: ${dim} of field ${name}. should be in range 2 ~ ${MAX_DIM}`,
-        );
+        throw invalidParameter(`invalid dimension: ${dim} of field ${name}. should be in range 2 ~ ${MAX_DIM}`);
       }
       field.dim = dim;
     } else if (!SUPPORTED_SCALARS.has(dataType)) {

@@ -1,8 +1,8 @@
 import type { MetricType, SearchParams } from '../engine/engine.js';
 import { keyValueMap } from './key-values.js';
+import { checkTopk } from './request-limits.js';
 import { invalidParameter, metricNotSupported } from './status.js';
 
-export const MAX_TOPK = 16384;
 const METRICS = new Set<string>(['L2', 'IP', 'COSINE'] satisfies MetricType[]);
 
 /** Whether Mishards searches and indexes with the metric (upper-case, as Milvus names it). */
@@ -33,15 +33,8 @@ export function parseSearchParams(pairs: { key: string; value: string }[]): Pars
   const kv = keyValueMap(pairs);
   if (!kv.has('topk') && !kv.has('limit')) throw invalidParameter('topk (limit) is not set in the search parameters');
   const topk = intParam('topk', kv.get('topk') ?? kv.get('limit'));
-  if (topk <= 0 || topk > MAX_TOPK) {
-    throw invalidParameter(`topk [${topk}] is invalid, it should be in range [1, ${MAX_TOPK}]`);
-  }
   const offset = kv.has('offset') && kv.get('offset') !== '' ? intParam('offset', kv.get('offset')) : 0;
-  if (offset < 0) throw invalidParameter(`offset [${offset}] is invalid, it should not be negative`);
-  if (topk + offset > MAX_TOPK) {
-    throw invalidParameter(`topk + offset [${topk + offset}] is invalid, it should be in range [1, ${MAX_TOPK}]`,
-    );
-  }
+  checkTopk(topk, offset);
   let nested: Record<string, unknown> = {};
   const rawParams = kv.get('params');
   if (rawParams) {

@@ -93,7 +93,13 @@ export function errorStatus(err: unknown): Status {
     return { error_code: err.errorCode, reason: err.message, code: err.code, retriable: err.retriable, detail: err.message };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { error_code: legacyErrorCode(Code.ServiceInternal), reason: message, code: Code.ServiceInternal, retriable: false, detail: message };
+  return {
+    error_code: legacyErrorCode(Code.ServiceInternal),
+    reason: message,
+    code: Code.ServiceInternal,
+    retriable: false,
+    detail: message,
+  };
 }
 
 export const invalidParameter = (message: string) => new MilvusError(Code.ParameterInvalid, message);
@@ -122,7 +128,8 @@ export const unsupportedMethod = (method: string) => new MilvusError(Code.Servic
  * What a process that is stopping (or not serving yet) answers new work, as a Milvus proxy
  * that is not healthy does: `what` names the process (`writer=HOST:PORT`), `state` its state.
  */
-export const serviceNotReady = (what: string, state: string) => new MilvusError(Code.ServiceNotReady, `service not ready[${what}]: ${state}`);
+export const serviceNotReady = (what: string, state: string) =>
+  new MilvusError(Code.ServiceNotReady, `service not ready[${what}]: ${state}`);
 
 /**
  * A request refused by a rate or admission limit, which the client should retry later

@@ -6,6 +6,7 @@ import { ConsistencyLevel, consistencyLevelNumber } from '../../milvus/consisten
 import { prepareHybridSearch, type HybridSearchFields } from '../../milvus/hybrid-request.js';
 import type { MilvusRequest } from '../../milvus/methods.js';
 import {
+  checkQueryRows,
   countFieldData,
   prepareQuery,
   prepareSearch,
@@ -15,6 +16,7 @@ import {
   type SearchFields,
 } from '../../milvus/search-request.js';
 import type { PartialView } from '../../milvus/partial-result.js';
+import type { RequestLimits } from '../../milvus/request-limits.js';
 import type { ResultFieldData } from '../../milvus/result-fields.js';
 import { searchResultData } from '../../milvus/search-results.js';
 import { collectionNotFound, MilvusError } from '../../milvus/status.js';
@@ -109,6 +111,7 @@ export class Coordinator {
     private readonly fanout: Fanout,
     private readonly writerAddress: string,
     private readonly metrics: CoordinatorMetrics,
+    private readonly limits: RequestLimits,
   ) {}
 
   /** Each collection view's sub-request headers, built once: grpc-js copies them per call. */
@@ -331,7 +334,7 @@ export class Coordinator {
     const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const index = view.indexes[0]!;
-    const p = prepareSearch(schema, index, req);
+    const p = prepareSearch(schema, index, req, this.limits);
     const { topk, offset, roundDecimal } = p.params;
     const responses = await this.scatterSearch(
       view,
@@ -375,7 +378,7 @@ export class Coordinator {
   private async doHybridSearch(req: HybridSearchInput, ctx: CallContext, trace: Context): Promise<SearchReply> {
     const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
-    const h = prepareHybridSearch(schema, view.indexes[0]!, req);
+    const h = prepareHybridSearch(schema, view.indexes[0]!, req, this.limits);
     const freshness = this.freshness(view, req);
     const outputFields = req.output_fields ?? [];
     const responses = await Promise.all(
@@ -413,7 +416,7 @@ export class Coordinator {
   private async doQuery(req: QueryInput, ctx: CallContext, trace: Context): Promise<QueryReply> {
     const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
-    const q = prepareQuery(schema, req);
+    const q = prepareQuery(schema, req, this.limits);
     const freshness = this.freshness(view, req);
     const subs = this.route<SegmentRequest<'QuerySegments'>>(
       view,
@@ -425,7 +428,8 @@ export class Coordinator {
         template_values_json: templateValuesToJson(q.templateValues),
         output_fields: q.countOnly ? [] : q.outputFields,
         partition_ids: [...partitions].map(String),
-        limit: q.limit === undefined ? '0' : String(q.offset + q.limit),
+        // Without a limit, one row more than the size limit allows tells that the answer is too large.
+        limit: String(q.limit === undefined ? q.maxRows + 1 : q.offset + q.limit),
         count_only: q.countOnly,
         fresh_deletes: freshness.freshDeletes,
       },
@@ -441,6 +445,7 @@ export class Coordinator {
       try {
         const partials = decodePartials(responses, hasIntKeys(schema));
         const picks = mergeQueryRows(partials);
+        checkQueryRows(q, picks.length, this.limits);
         const page = picks.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
         return {
           ...base,

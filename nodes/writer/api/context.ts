@@ -1,5 +1,6 @@
 import type { MilvusHandlers, MilvusMethod } from '../../../milvus/methods.js';
 import { collectionNotFound, invalidParameter } from '../../../milvus/status.js';
+import type { RequestLimits } from '../../../milvus/request-limits.js';
 import type { ResourceMeter } from '../../../runtime/node-resources.js';
 import type { CollectionState } from '../collection-state.js';
 import type { EngineSearchSeconds } from '../../../runtime/engine-metrics.js';
@@ -10,6 +11,8 @@ export interface WriterProcess {
   /** The gRPC address it serves (known once bound). */
   address(): string;
   meter: ResourceMeter;
+  /** What a search or query may ask for. */
+  limits: RequestLimits;
   /** Where Search and HybridSearch record their engine time. */
   engineSearchSeconds: EngineSearchSeconds;
 }
