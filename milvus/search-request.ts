@@ -35,6 +35,9 @@ export type SearchFields = Partial<
 >;
 export type QueryFields = Partial<Pick<MilvusRequest<'Query'>, 'query_params' | 'output_fields' | 'expr' | 'expr_template_values'>>;
 
+/** Characters of an expression quoted in an error: a filter may be megabytes long (a list of keys). */
+const QUOTED_EXPRESSION_CHARS = 256;
+
 /** Compiles a filter, turning its errors into Milvus invalid-parameter statuses. */
 export function compileFilterForRequest(
   schema: CollectionSchema,
@@ -44,8 +47,11 @@ export function compileFilterForRequest(
   try {
     return compileFilter(expr ?? '', schema, { templateValues });
   } catch (e) {
-    if (e instanceof FilterError) throw invalidParameter(`cannot parse expression: ${expr}, error: ${e.message}`);
-    throw e;
+    if (!(e instanceof FilterError)) throw e;
+    const text = expr ?? '';
+    const quoted =
+      text.length > QUOTED_EXPRESSION_CHARS ? `${text.slice(0, QUOTED_EXPRESSION_CHARS)}... (${text.length} characters)` : text;
+    throw invalidParameter(`cannot parse expression: ${quoted}, error: ${e.message}`);
   }
 }
 
