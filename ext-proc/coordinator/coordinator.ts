@@ -162,6 +162,23 @@ export class Coordinator {
     await this.cache.catchUp(Math.min(deadline, Date.now() + CATCH_UP_MS));
   }
 
+  /**
+   * The nodes' answers to a request about `view`'s collection (what `run` got or failed with).
+   * When a node fails, the collection may have been dropped under the request (its nodes then
+   * answer that they hold no such collection or segment, or fail): once the cache has caught
+   * up, a collection gone (or dropped and created again) is the answer, as for a request made
+   * after the drop.
+   */
+  private async whileExists<T>(view: CollectionView, ctx: CallContext, run: () => Promise<T>): Promise<T> {
+    const [outcome] = await Promise.allSettled([run()]);
+    if (outcome.status === 'fulfilled') return outcome.value;
+    if (ctx.signal.aborted) throw outcome.reason;
+    // The writer out of reach: the cache as it is decides.
+    await this.catchUp(ctx.deadline).catch(() => undefined);
+    if (this.cache.get(view.record.name)?.record.id !== view.record.id) throw collectionNotFound(view.record.name);
+    throw outcome.reason;
+  }
+
   /** Reader targets for the sealed segments of the covered partitions, plus the writer's share. */
   private route<R extends { collection_name: string }>(
     view: CollectionView,
@@ -336,16 +353,8 @@ export class Coordinator {
     const index = view.indexes[0]!;
     const p = prepareSearch(schema, index, req, this.limits);
     const { topk, offset, roundDecimal } = p.params;
-    const responses = await this.scatterSearch(
-      view,
-      p,
-      req,
-      req.output_fields ?? [],
-      partitions,
-      this.freshness(view, req),
-      topk + offset,
-      ctx,
-      trace,
+    const responses = await this.whileExists(view, ctx, () =>
+      this.scatterSearch(view, p, req, req.output_fields ?? [], partitions, this.freshness(view, req), topk + offset, ctx, trace),
     );
     return inSpan(trace, 'do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
@@ -381,8 +390,12 @@ export class Coordinator {
     const h = prepareHybridSearch(schema, view.indexes[0]!, req, this.limits);
     const freshness = this.freshness(view, req);
     const outputFields = req.output_fields ?? [];
-    const responses = await Promise.all(
-      h.subs.map((p, i) => this.scatterSearch(view, p, req.requests![i]!, outputFields, partitions, freshness, p.params.topk, ctx, trace)),
+    const responses = await this.whileExists(view, ctx, () =>
+      Promise.all(
+        h.subs.map((p, i) =>
+          this.scatterSearch(view, p, req.requests![i]!, outputFields, partitions, freshness, p.params.topk, ctx, trace),
+        ),
+      ),
     );
     return inSpan(trace, 'do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
@@ -435,7 +448,7 @@ export class Coordinator {
       },
       trace,
     );
-    const responses = await this.scatter(subs, 'QuerySegments', ctx, this.headersFor(view), trace);
+    const responses = await this.whileExists(view, ctx, () => this.scatter(subs, 'QuerySegments', ctx, this.headersFor(view), trace));
     const base = { collection_name: view.record.name, primary_field_name: primaryField(schema).name };
     if (q.countOnly) {
       const count = responses.reduce((n, r) => n + Number(r.count), 0);

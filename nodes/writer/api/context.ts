@@ -37,4 +37,16 @@ export class WriterApi {
     if (!c) throw collectionNotFound(name);
     return c;
   }
+
+  /**
+   * The answer of a search of `c` (what `run` found or failed with), unless `c` is dropped
+   * before it is ready: then, whatever the engine made of segments released under it, the
+   * answer is the one a search started after the drop gets, that the collection does not exist.
+   */
+  async whileExists<T>(c: CollectionState, run: () => Promise<T>): Promise<T> {
+    const [outcome] = await Promise.allSettled([run()]);
+    if (c.dropped) throw collectionNotFound(c.record.name);
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
+  }
 }

@@ -23,17 +23,19 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       const { c, segments } = searchTarget(req);
       const p = prepareSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
       const { topk, offset, roundDecimal } = p.params;
-      const { perQuery, engineSeconds } = await searchSegments(
-        segments,
-        {
-          queries: p.queries,
-          nq: p.nq,
-          k: topk + offset,
-          metric: p.metric,
-          params: p.params.engine,
-          filter: p.filter,
-        },
-        writer.engine,
+      const { perQuery, engineSeconds } = await api.whileExists(c, () =>
+        searchSegments(
+          segments,
+          {
+            queries: p.queries,
+            nq: p.nq,
+            k: topk + offset,
+            metric: p.metric,
+            params: p.params.engine,
+            filter: p.filter,
+          },
+          writer.engine,
+        ),
       );
       api.self.engineSearchSeconds.observe(engineSeconds);
       const pages = perQuery.map((hits) => hits.slice(offset, offset + topk));
@@ -56,19 +58,21 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
       // Every sub-search is an exact search of its own (its topk, its filter); the fused
       // hits keep the row of the sub-search that found them first, for their output fields.
-      const searched = await Promise.all(
-        h.subs.map((p) =>
-          searchSegments(
-            segments,
-            {
-              queries: p.queries,
-              nq: p.nq,
-              k: p.params.topk,
-              metric: p.metric,
-              params: p.params.engine,
-              filter: p.filter,
-            },
-            writer.engine,
+      const searched = await api.whileExists(c, () =>
+        Promise.all(
+          h.subs.map((p) =>
+            searchSegments(
+              segments,
+              {
+                queries: p.queries,
+                nq: p.nq,
+                k: p.params.topk,
+                metric: p.metric,
+                params: p.params.engine,
+                filter: p.filter,
+              },
+              writer.engine,
+            ),
           ),
         ),
       );
