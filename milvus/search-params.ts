@@ -64,12 +64,15 @@ export function parseSearchParams(pairs: { key: string; value: string }[]): Pars
     engine.ef = n;
   }
   const rd = kv.get('round_decimal');
+  const roundDecimal = rd === undefined || rd === '' ? -1 : Number(rd);
+  if (!Number.isInteger(roundDecimal) || roundDecimal < -1 || roundDecimal > 6)
+    throw invalidParameter(`round_decimal [${rd}] is invalid, should be -1 or an integer in range [0, 6]`);
   return {
     annsField: kv.get('anns_field') || undefined,
     topk,
     offset,
     metric: (metricRaw || undefined) as MetricType | undefined,
     engine,
-    roundDecimal: rd === undefined || rd === '' ? -1 : intParam('round_decimal', rd),
+    roundDecimal,
   };
 }
