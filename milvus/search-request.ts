@@ -142,13 +142,9 @@ export function prepareQuery(schema: CollectionSchema, req: QueryFields, limits:
   if (countOnly && outputFields.length > 1) throw invalidParameter('count entities with other output fields is not supported');
   if (!countOnly && !expr.trim() && limit === undefined) throw invalidParameter('empty expression should be used with limit');
   const selection = countOnly ? undefined : resolveOutputFields(schema, outputFields, true);
-  let maxRows = Number.MAX_SAFE_INTEGER;
-  if (selection && limit !== undefined) {
-    checkQueryResultSize(limit, selection, limits, 'limit');
-    maxRows = limit;
-  } else if (selection) {
-    maxRows = maxQueryRows(selection, limits);
-  }
+  if (selection && limit !== undefined) checkQueryResultSize(limit, selection, limits, 'limit');
+  // count(*) answers one number, whatever it counts.
+  const maxRows = selection === undefined ? Number.MAX_SAFE_INTEGER : (limit ?? maxQueryRows(selection, limits));
   return { limit, offset, countOnly, filter, templateValues, outputFields, selection, maxRows };
 }
 
