@@ -72,6 +72,7 @@ const commands: Record<string, Command> = {
           metricsPort: o.metricsPort,
           writer,
           discovery,
+          limits: { maxResultBytes: o.maxResultBytes },
           ...(o.xds ? { xds: o.xds } : {}),
         },
         ctx.log,

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { join } from 'node:path';
 import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
+import { DEFAULT_MAX_RESULT_BYTES } from '../milvus/request-limits.js';
 
 /**
  * The options every server subcommand shares (the CLI contract of the architecture), each
@@ -37,6 +38,8 @@ export interface ServerOptions {
   healthInterval: number;
   /** control-plane: quiet time before a burst of etcd changes becomes a snapshot. */
   debounceMs: number;
+  /** writer, coordinator: the estimated bytes a search or query answer may hold. */
+  maxResultBytes: number;
 }
 
 const SPEC = {
@@ -64,6 +67,7 @@ const SPEC = {
   xds: { type: 'string' },
   'health-interval': { type: 'string' },
   debounce: { type: 'string' },
+  'max-result-bytes': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -135,6 +139,7 @@ export function parseServerOptions(
     frontPort: int('front-port', get('front-port'), CONTROL_PLANE_DEFAULTS.front.port),
     healthInterval: int('health-interval', get('health-interval'), CONTROL_PLANE_DEFAULTS.health.intervalMs / 1000),
     debounceMs: int('debounce', get('debounce'), CONTROL_PLANE_DEFAULTS.debounceMs),
+    maxResultBytes: int('max-result-bytes', get('max-result-bytes'), DEFAULT_MAX_RESULT_BYTES),
   };
 }
 
@@ -177,4 +182,8 @@ options (also MISHARDS_<OPTION> environment variables):
                      seconds between health checks of registered processes (control-plane;
                      default 5)
   --debounce MS      quiet time before etcd changes become a snapshot (control-plane; default 20)
+  --max-result-bytes N
+                     refuse a search or query whose answer is estimated above N bytes
+                     (writer, coordinator; default 104857600, Milvus's maxOutputSize; see
+                     docs/limits.md)
 `;

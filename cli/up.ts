@@ -71,6 +71,8 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
   const etcd = opts.etcd ? ['--etcd', opts.etcd.join(','), '--etcd-prefix', opts.etcdPrefix, '--lease-ttl', String(opts.leaseTtl)] : [];
   const shared = ['--meta', opts.meta, '--storage', opts.storage, '--host', opts.host, '--log-level', opts.logLevel, ...etcd];
   if (opts.threads) shared.push('--threads', String(opts.threads));
+  // Both answer searches and queries: the writer alone, and as the coordinator's target.
+  const requestLimits = ['--max-result-bytes', String(opts.maxResultBytes)];
   const children: Child[] = [];
   const stopAll = async () => {
     for (const c of [...children].reverse()) await stopChild(c);
@@ -89,6 +91,7 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
       String(opts.sealRows),
       '--seal-age',
       String(opts.sealAgeMs / 1000),
+      ...requestLimits,
     ]);
     children.push(writer);
     const discoveryFile = join(opts.dataDir, 'cluster.yaml');
@@ -138,6 +141,7 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
       opts.logLevel,
       ...etcd,
       ...(opts.httpPort === undefined ? [] : ['--http-port', String(opts.httpPort)]),
+      ...requestLimits,
       ...(opts.xds ? ['--xds', opts.xds] : []),
     ]);
     children.push(coordinator);

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RequestLimits } from '../milvus/request-limits.js';
 import { MetricsServer } from '../runtime/metrics-server.js';
 import { ResourceMeter } from '../runtime/node-resources.js';
 import { RpcMetrics } from '../runtime/rpc-metrics.js';
@@ -31,6 +32,8 @@ export interface CoordinatorOptions {
   httpPort?: number;
   /** The control plane's ADS address: search sub-requests reach reader groups over xDS. */
   xds?: string;
+  /** What a search or query may ask for. */
+  limits: RequestLimits;
 }
 
 export interface RunningCoordinator extends RunningNode {
@@ -62,7 +65,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     onReplicaFailure: (address) => placement.markDown(address),
     onAttempt: (target) => coordinatorMetrics.attempt(target),
   });
-  const coordinator = new Coordinator(cache, placement, fanout, o.writer, coordinatorMetrics);
+  const coordinator = new Coordinator(cache, placement, fanout, o.writer, coordinatorMetrics, o.limits);
   // The address is known once the server is bound; GetMetrics asks for it later.
   let address = '';
   const cluster = new ClusterDescription({

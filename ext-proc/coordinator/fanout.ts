@@ -163,7 +163,7 @@ export class Fanout {
       settled?.();
       const code = (e as grpc.ServiceError).code;
       if (code === grpc.status.DEADLINE_EXCEEDED) {
-        throw new MilvusError('UnexpectedError', Code.ServiceInternal, `deadline exceeded waiting for ${address}`, true);
+        throw new MilvusError(Code.ServiceInternal, `deadline exceeded waiting for ${address}`, true);
       }
       if (RETRYABLE_GRPC.has(code)) throw new ReplicaFailure((e as Error).message);
       throw e;
@@ -171,15 +171,15 @@ export class Fanout {
     settled?.();
     if (res.status.code !== 0) {
       if (RETRYABLE_NODE_CODES.has(res.status.code as never)) throw new ReplicaFailure(res.status.reason);
-      throw new MilvusError('UnexpectedError', res.status.code, res.status.reason);
+      throw new MilvusError(res.status.code, res.status.reason);
     }
     return res;
   }
 }
 
-const clientGone = () => new MilvusError('UnexpectedError', Code.ServiceInternal, 'request cancelled by the client');
+const clientGone = () => new MilvusError(Code.ServiceInternal, 'request cancelled by the client');
 
 function unavailable(set: ReplicaSet, detail: string): MilvusError {
   const what = set.name === WRITER_SET ? 'the writable node' : `reader group ${set.name}`;
-  return new MilvusError('NotReadyServe', Code.ServiceUnavailable, `${what} is unavailable: ${detail}`, true);
+  return new MilvusError(Code.ServiceUnavailable, `${what} is unavailable: ${detail}`, true);
 }

@@ -255,7 +255,7 @@ export class Placement {
       const detail = [...down.entries()].map(
         ([g, ids]) => `reader group ${g} is unavailable (no live replica) for segments ${ids.join(', ')}`,
       );
-      throw new MilvusError('NotReadyServe', Code.ServiceUnavailable, `collection ${name}: ${detail.join('; ')}`, true);
+      throw new MilvusError(Code.ServiceUnavailable, `collection ${name}: ${detail.join('; ')}`, true);
     }
     const groups = [...byGroup.entries()].map(([group, segs]) => {
       // Replicas holding every segment of this target first; the others can still answer

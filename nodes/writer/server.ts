@@ -32,6 +32,8 @@ export interface WriterConfig {
   sealAgeMs: number;
   /** Engine worker threads; unset picks by core count. */
   threads?: number | undefined;
+  /** The result-size limit of a search or query (see milvus/request-limits.ts). */
+  maxResultBytes: number;
 }
 
 /** Starts the writable node: metadata store, engine, log replay, then the gRPC and metrics servers. */
@@ -68,7 +70,12 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
       [
         writerServiceDefinition(),
         milvusServiceImplementation(
-          writerMilvusHandlers(writer, { address: () => address, meter, engineSearchSeconds: engineSearch }),
+          writerMilvusHandlers(writer, {
+            address: () => address,
+            meter,
+            engineSearchSeconds: engineSearch,
+            limits: { maxResultBytes: opts.maxResultBytes },
+          }),
           hooks,
         ),
       ],

@@ -8,6 +8,7 @@ import type { VectorEngine } from '../../engine/engine.js';
 import type { CompiledFilter } from '../../filter/index.js';
 import type { CollectionView } from '../../meta/collection-view.js';
 import { nextLoadState, type LoadChange } from '../../meta/load-state.js';
+import { serviceNotReady } from '../../milvus/status.js';
 import type { CollectionRecord, IndexRecord, MetaStore } from '../../meta/store.js';
 import { GrowingSegment } from '../../segment/growing.js';
 import { SealedSegment } from '../../segment/sealed.js';
@@ -304,7 +305,7 @@ export class Writer {
    * is on disk and visible to the next search.
    */
   async mutate(m: Mutation): Promise<number> {
-    if (this.closed) throw new Error('writer is shutting down');
+    if (this.closed) throw serviceNotReady('writer', 'Stopping');
     const { lsn, durable } = this.wal.append(encodeMutation(m));
     const step = this.chain.run(async () => {
       await durable;

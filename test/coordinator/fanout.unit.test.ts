@@ -197,7 +197,7 @@ describe('fan-out', () => {
     (await r.nodes.next()).fail(grpc.status.INTERNAL, 'stream reset');
     const err = await result.catch((e) => e);
     expect(err).toBeInstanceOf(MilvusError);
-    expect([err.errorCode, err.code, err.retriable]).toEqual(['NotReadyServe', Code.ServiceUnavailable, true]);
+    expect([err.errorCode, err.code, err.retriable]).toEqual(['UnexpectedError', Code.ServiceUnavailable, true]);
     expect(err.message).toMatch(
       /^reader group g1 is unavailable: a: .*connection refused; b: segments not loaded on this node: 7; c: .*stream reset$/,
     );

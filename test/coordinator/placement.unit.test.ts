@@ -348,7 +348,7 @@ describe('search targets', () => {
       }
     })();
     expect(err).toBeInstanceOf(MilvusError);
-    expect(err).toMatchObject({ errorCode: 'NotReadyServe', code: Code.ServiceUnavailable, retriable: true });
+    expect(err).toMatchObject({ errorCode: 'UnexpectedError', code: Code.ServiceUnavailable, retriable: true });
     expect((err as Error).message).toBe(`collection c: reader group gb is unavailable (no live replica) for segments ${gb[0]}, ${gb[1]}`);
   });
 

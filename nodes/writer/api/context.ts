@@ -1,5 +1,6 @@
 import type { MilvusHandlers, MilvusMethod } from '../../../milvus/methods.js';
 import { collectionNotFound, invalidParameter } from '../../../milvus/status.js';
+import type { RequestLimits } from '../../../milvus/request-limits.js';
 import type { ResourceMeter } from '../../../runtime/node-resources.js';
 import type { CollectionState } from '../collection-state.js';
 import type { EngineSearchSeconds } from '../../../runtime/engine-metrics.js';
@@ -10,6 +11,8 @@ export interface WriterProcess {
   /** The gRPC address it serves (known once bound). */
   address(): string;
   meter: ResourceMeter;
+  /** What a search or query may ask for. */
+  limits: RequestLimits;
   /** Where Search and HybridSearch record their engine time. */
   engineSearchSeconds: EngineSearchSeconds;
 }
@@ -33,5 +36,17 @@ export class WriterApi {
     const c = this.writer.collections.get(name);
     if (!c) throw collectionNotFound(name);
     return c;
+  }
+
+  /**
+   * The answer of a search of `c` (what `run` found or failed with), unless `c` is dropped
+   * before it is ready: then, whatever the engine made of segments released under it, the
+   * answer is the one a search started after the drop gets, that the collection does not exist.
+   */
+  async whileExists<T>(c: CollectionState, run: () => Promise<T>): Promise<T> {
+    const [outcome] = await Promise.allSettled([run()]);
+    if (c.dropped) throw collectionNotFound(c.record.name);
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
   }
 }

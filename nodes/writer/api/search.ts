@@ -3,7 +3,7 @@ import { prepareHybridSearch } from '../../../milvus/hybrid-request.js';
 import type { MilvusRequest } from '../../../milvus/methods.js';
 import { resultReply } from '../../../milvus/result-fields.js';
 import { encodeFieldsData } from '../../../milvus/results.js';
-import { comparePks, countFieldData, prepareQuery, prepareSearch, searchScope } from '../../../milvus/search-request.js';
+import { checkQueryRows, comparePks, countFieldData, prepareQuery, prepareSearch, searchScope } from '../../../milvus/search-request.js';
 import { hitRows, searchResultData } from '../../../milvus/search-results.js';
 import type { Hit } from '../../../search/hits.js';
 import { fuseQueries } from '../../../search/hybrid-rank.js';
@@ -21,19 +21,21 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
   return {
     async Search(req) {
       const { c, segments } = searchTarget(req);
-      const p = prepareSearch(c.schema, c.vectorIndex()!, req);
+      const p = prepareSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
       const { topk, offset, roundDecimal } = p.params;
-      const { perQuery, engineSeconds } = await searchSegments(
-        segments,
-        {
-          queries: p.queries,
-          nq: p.nq,
-          k: topk + offset,
-          metric: p.metric,
-          params: p.params.engine,
-          filter: p.filter,
-        },
-        writer.engine,
+      const { perQuery, engineSeconds } = await api.whileExists(c, () =>
+        searchSegments(
+          segments,
+          {
+            queries: p.queries,
+            nq: p.nq,
+            k: topk + offset,
+            metric: p.metric,
+            params: p.params.engine,
+            filter: p.filter,
+          },
+          writer.engine,
+        ),
       );
       api.self.engineSearchSeconds.observe(engineSeconds);
       const pages = perQuery.map((hits) => hits.slice(offset, offset + topk));
@@ -53,22 +55,24 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
 
     async HybridSearch(req) {
       const { c, segments } = searchTarget(req);
-      const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req);
+      const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
       // Every sub-search is an exact search of its own (its topk, its filter); the fused
       // hits keep the row of the sub-search that found them first, for their output fields.
-      const searched = await Promise.all(
-        h.subs.map((p) =>
-          searchSegments(
-            segments,
-            {
-              queries: p.queries,
-              nq: p.nq,
-              k: p.params.topk,
-              metric: p.metric,
-              params: p.params.engine,
-              filter: p.filter,
-            },
-            writer.engine,
+      const searched = await api.whileExists(c, () =>
+        Promise.all(
+          h.subs.map((p) =>
+            searchSegments(
+              segments,
+              {
+                queries: p.queries,
+                nq: p.nq,
+                k: p.params.topk,
+                metric: p.metric,
+                params: p.params.engine,
+                filter: p.filter,
+              },
+              writer.engine,
+            ),
           ),
         ),
       );
@@ -89,10 +93,11 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
 
     async Query(req) {
       const { c, segments } = searchTarget(req);
-      const q = prepareQuery(c.schema, req);
+      const q = prepareQuery(c.schema, req, api.self.limits);
       const rows = queryRows(segments, q.filter);
       const base = { collection_name: c.record.name, primary_field_name: primaryField(c.schema).name };
       if (q.countOnly) return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(rows.length)] };
+      checkQueryRows(q, rows.length, api.self.limits);
       // Milvus returns query pages ordered by primary key.
       rows.sort((a, b) => comparePks(a.pk, b.pk));
       const page: Hit[] = rows.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
