@@ -247,6 +247,16 @@ export class Placement {
     return { groups, toWriter };
   }
 
+  /** The live readers holding each segment of the collection, by address, as they last reported. */
+  holders(collection: string): Map<number, string[]> {
+    const out = new Map<number, string[]>();
+    for (const r of this.readers.values()) {
+      if (!r.up) continue;
+      for (const id of r.loaded.get(collection) ?? []) out.set(id, [...(out.get(id) ?? []), r.member.address]);
+    }
+    return out;
+  }
+
   /** Every reader of the membership and whether it answered the last reconciliation. */
   readerStates(): { member: Member; up: boolean }[] {
     return [...this.readers.values()].map((r) => ({ member: r.member, up: r.up }));
