@@ -573,6 +573,20 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
       expect(await store.getSegment(4)).toEqual(segment(4, c.id, partitionId, { rowCount: 2000 }));
     });
 
+    it('upgrades a database from before compaction: its segments are in service', async () => {
+      await store.addSegment(segment(1, c.id, partitionId));
+      await store.addSegment(segment(2, c.id, partitionId));
+      await store.close();
+      await rawSql(spec, ['ALTER TABLE meta_segments DROP COLUMN compacted_into']);
+      store = await openMetaStore(spec);
+      expect((await store.listSegments(c.id)).map((s) => [s.id, s.compactedInto])).toEqual([
+        [1, undefined],
+        [2, undefined],
+      ]);
+      await store.compactSegments(segment(3, c.id, partitionId), [1, 2]);
+      expect((await store.listSegments(c.id)).map((s) => s.compactedInto)).toEqual([3, 3, undefined]);
+    });
+
     it('refuses a compaction of segments already compacted, missing or of another partition, changing nothing', async () => {
       const extra = await store.createPartition(c.id, 'extra');
       for (const id of [1, 2]) await store.addSegment(segment(id, c.id, partitionId));
