@@ -115,7 +115,8 @@ export class Retirement {
       return segments;
     });
     // Records first: a crash before the files leaves orphans, which the next start removes.
-    for (const s of gone) await this.opts.meta.deleteSegment(s.id);
+    // Oldest first: a crash between two leaves no retiring segment whose target is gone.
+    for (const s of gone.sort((a, b) => a.id - b.id)) await this.opts.meta.deleteSegment(s.id);
     this.opts.publish(state);
     this.opts.removeFiles(state, gone);
   }
