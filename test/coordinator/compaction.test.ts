@@ -1,11 +1,14 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { readDeletes, readSegment, segmentPath } from '../../storage/segment-files.js';
 import { bruteForce, TestCluster } from '../harness/cluster.js';
 
 /**
  * Automatic compaction on a 3-group cluster while searches run without pause: 44 small
- * flushed segments are merged towards the target size, the new segments are handed off to
- * their owners and the old ones dropped, and every search (FLAT, Strong) equals the brute
- * force over the rows throughout: never a row twice (both sets), never one missing (neither).
+ * flushed segments (one with 32% of its rows deleted) are merged towards the target size,
+ * the new segments are handed off to their owners and the old ones dropped, and every search
+ * (FLAT, Strong) equals the brute force over the live rows throughout: never a row twice (both
+ * sets), never one missing (neither). The new segments' files hold no deleted row.
  */
 const DIM = 8;
 const SEGMENTS = 44;
@@ -19,6 +22,8 @@ const GROUPS = 3;
 const INTERVAL_S = 45;
 const cluster = new TestCluster();
 let rows: Map<number, number[]>;
+/** 8 of the 25 rows of one segment, deleted before the compaction. */
+const DELETED = [250, 252, 254, 256, 258, 260, 262, 264];
 const queries = Array.from({ length: 12 }, (_, i) => Array.from({ length: DIM }, (_, j) => Math.cos(i * 1.3 + j * 0.7)));
 
 beforeAll(async () => {
@@ -32,6 +37,9 @@ beforeAll(async () => {
     ['--segment-size', String(TARGET), '--compaction-interval', String(INTERVAL_S), '--compaction-retention', '3'],
   );
   rows = await cluster.seed('merging', DIM, SEGMENTS, PER_SEGMENT);
+  const del = await cluster.client.delete({ collection_name: 'merging', filter: `id in [${DELETED.join(',')}]` });
+  expect(del.status.error_code).toBe('Success');
+  for (const id of DELETED) rows.delete(id);
 });
 
 afterAll(() => cluster.stop());
@@ -81,6 +89,14 @@ it('answers every search exactly while automatic compaction merges and hands off
   expect(searches).toBeGreaterThan(beforeFirstMerge! + 30);
   const infos = await persistentSegments();
   expect(infos.reduce((n, s) => n + Number(s.num_rows), 0)).toBe(rows.size);
+  // Compaction copied live rows only: no segment in service stores a deleted one.
+  for (const s of infos) {
+    const path = segmentPath(Number(s.collectionID), Number(s.partitionID), Number(s.segmentID));
+    const files = await readSegment(join(cluster.dir, 'storage'), path, Number(s.segmentID));
+    const keys = [...(files.columns.get('id')!.values as BigInt64Array)].map(Number);
+    expect(keys.filter((k) => DELETED.includes(k))).toEqual([]);
+    expect((await readDeletes(join(cluster.dir, 'storage'), path, 0)).records).toEqual([]);
+  }
   // What the coordinator says of the query side: the same segments, each on one reader.
   const query = await cluster.client.getQuerySegmentInfo({ collectionName: 'merging' });
   expect(query.infos.map((s) => String(s.segmentID)).sort()).toEqual(infos.map((s) => String(s.segmentID)).sort());
