@@ -2,6 +2,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { join } from 'node:path';
 import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
 import { DEFAULT_MAX_RESULT_BYTES } from '../milvus/request-limits.js';
+import type { SegmentSize } from '../nodes/writer/compaction-plan.js';
 
 /**
  * The options every server subcommand shares (the CLI contract of the architecture), each
@@ -28,6 +29,14 @@ export interface ServerOptions {
   discovery: string | undefined;
   sealRows: number;
   sealAgeMs: number;
+  /** writer: what compaction merges small segments up to. */
+  segmentSize: SegmentSize;
+  /** writer: automatic compaction every this often; 0 turns it off. */
+  compactionIntervalMs: number;
+  /** writer: a segment whose deleted share passes this is rewritten without the deleted rows. */
+  compactionDeletedRatio: number;
+  /** writer: how long a compaction's sources stay for readers still serving them. */
+  compactionRetentionMs: number;
   threads: number | undefined;
   logLevel: string;
   /** coordinator: the control plane's ADS address, to reach reader groups over xDS. */
@@ -61,6 +70,10 @@ const SPEC = {
   discovery: { type: 'string' },
   'seal-rows': { type: 'string' },
   'seal-age': { type: 'string' },
+  'segment-size': { type: 'string' },
+  'compaction-interval': { type: 'string' },
+  'compaction-deleted-ratio': { type: 'string' },
+  'compaction-retention': { type: 'string' },
   threads: { type: 'string' },
   'log-level': { type: 'string' },
   'front-port': { type: 'string' },
@@ -86,6 +99,29 @@ function int(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--${name} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/**
+ * What a node with 2 cores and 8 GiB searches well: an HNSW search costs about the logarithm
+ * of a segment's rows, so four 65,536-row segments (the seal size) cost nearly four times one
+ * segment of 262,144; larger still, the compaction's index build (one core, tens of seconds at
+ * 128 dimensions) and the memory it holds while old and new coexist grow with it.
+ */
+export const DEFAULT_SEGMENT_SIZE: SegmentSize = { unit: 'rows', value: 262_144 };
+
+/** `--segment-size`: a row count (`262144`) or MiB of segment data (`512MiB`). */
+function segmentSize(raw: string | undefined): SegmentSize {
+  if (raw === undefined || raw === '') return DEFAULT_SEGMENT_SIZE;
+  const m = /^([1-9][0-9]*)\s*(MiB)?$/i.exec(raw.trim());
+  if (!m) throw new UsageError(`--segment-size must be a row count or a size in MiB (e.g. 262144 or 512MiB), got ${JSON.stringify(raw)}`);
+  return m[2] ? { unit: 'MiB', value: Number(m[1]) } : { unit: 'rows', value: Number(m[1]) };
+}
+
+function ratio(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n >= 1) throw new UsageError(`--${name} must be a number in [0, 1), got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -133,6 +169,10 @@ export function parseServerOptions(
     discovery: get('discovery'),
     sealRows: int('seal-rows', get('seal-rows'), 65536),
     sealAgeMs: int('seal-age', get('seal-age'), 600) * 1000,
+    segmentSize: segmentSize(get('segment-size')),
+    compactionIntervalMs: int('compaction-interval', get('compaction-interval'), 60) * 1000,
+    compactionDeletedRatio: ratio('compaction-deleted-ratio', get('compaction-deleted-ratio'), 0.2),
+    compactionRetentionMs: int('compaction-retention', get('compaction-retention'), 60) * 1000,
     threads: threads === undefined ? undefined : int('threads', threads, 0),
     logLevel: get('log-level') ?? 'info',
     xds: get('xds'),
@@ -175,6 +215,17 @@ options (also MISHARDS_<OPTION> environment variables):
   --discovery FILE   cluster members as YAML/JSON, reloaded on change (coordinator, reader)
   --seal-rows N      seal a growing segment at N rows (writer; default 65536)
   --seal-age S       seal a growing segment after S seconds (writer; default 600)
+  --segment-size N|NMiB
+                     compaction merges small segments up to N rows or N MiB (writer;
+                     default 262144 rows)
+  --compaction-interval S
+                     automatic compaction every S seconds, 0 for none (writer; default 60)
+  --compaction-deleted-ratio R
+                     rewrite a segment once more than R of its rows are deleted (writer;
+                     default 0.2)
+  --compaction-retention S
+                     keep compacted segments S seconds for readers still serving them
+                     (writer; default 60)
   --threads N        vector engine worker threads (default: cores)
   --log-level L      pino level (default info)
   --front-port N     port of Envoy's front listener (control-plane; default 19530)

@@ -92,6 +92,14 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
       '--seal-age',
       String(opts.sealAgeMs / 1000),
       ...requestLimits,
+      '--segment-size',
+      opts.segmentSize.unit === 'MiB' ? `${opts.segmentSize.value}MiB` : String(opts.segmentSize.value),
+      '--compaction-interval',
+      String(opts.compactionIntervalMs / 1000),
+      '--compaction-deleted-ratio',
+      String(opts.compactionDeletedRatio),
+      '--compaction-retention',
+      String(opts.compactionRetentionMs / 1000),
     ]);
     children.push(writer);
     const discoveryFile = join(opts.dataDir, 'cluster.yaml');

@@ -13,6 +13,7 @@ import { serveNode, type RunningNode } from '../../runtime/serve.js';
 import { dataNodeImplementation } from '../data-node-api.js';
 import { metadataFeedImplementation } from './metadata-feed.js';
 import { writerMilvusHandlers } from './api/index.js';
+import type { SegmentSize } from './compaction-plan.js';
 import { writerSegmentSource } from './segment-source.js';
 import { Writer } from './writer.js';
 
@@ -30,6 +31,10 @@ export interface WriterConfig {
   storage: string;
   sealRows: number;
   sealAgeMs: number;
+  segmentSize: SegmentSize;
+  compactionIntervalMs: number;
+  compactionDeletedRatio: number;
+  compactionRetentionMs: number;
   /** Engine worker threads; unset picks by core count. */
   threads?: number | undefined;
   /** The result-size limit of a search or query (see milvus/request-limits.ts). */
@@ -49,6 +54,12 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
     log,
     sealRows: opts.sealRows,
     sealAgeMs: opts.sealAgeMs,
+    compaction: {
+      target: opts.segmentSize,
+      intervalMs: opts.compactionIntervalMs,
+      deletedRatio: opts.compactionDeletedRatio,
+      retentionMs: opts.compactionRetentionMs,
+    },
   });
   await writer.open();
   const metrics = new MetricsServer('writer');

@@ -115,6 +115,7 @@ beforeAll(async () => {
     log: pino({ level: 'silent' }),
     sealRows: 1_000_000,
     sealAgeMs: 3_600_000,
+    compaction: { target: { unit: 'rows', value: 1_000_000 }, deletedRatio: 0.2, intervalMs: 0, retentionMs: 3_600_000 },
   });
   await writer.open();
   server = createGrpcServer();
