@@ -191,9 +191,8 @@ export function quotaArgs(o: ServerOptions): string[] {
 const QUOTA_USAGE = RATE_KINDS.map((kind) => {
   const s = RATE_KIND_SPECS[kind];
   return `  --${rateFlag(kind, 'cluster')} N, --${rateFlag(kind, 'collection')} N
-                     ${s.unit} of ${kind === 'rows' ? 'written rows' : `${kind} ${s.counts}`}, in all and per collection
-                     (${s.key}.max, .collection.max; default unlimited)
-`;
+                     ${kind} rate in ${s.unit} (counting ${s.counts}), in all and per
+                     collection (${s.key}.max, .collection.max; default unlimited)\n`;
 }).join('');
 
 export const USAGE = `usage: mishards <command> [options]

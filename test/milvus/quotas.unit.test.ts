@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { parseServerOptions, quotaArgs } from '../../cli/options.js';
 import { MemoryProtection, RateQuotas, unlimitedRates, type RateKind, type RateQuotaConfig } from '../../milvus/quotas.js';
 import { errorStatus } from '../../milvus/status.js';
 import { TokenBucket } from '../../runtime/token-bucket.js';
@@ -157,5 +158,22 @@ describe('MemoryProtection', () => {
     expect(refused).toEqual(['memory/a']);
     used = 950;
     m.check('a');
+  });
+});
+
+describe('quota options', () => {
+  it('reads flags and MISHARDS_ variables (flags win), leaves the rest unlimited, and passes them on unchanged', () => {
+    const o = parseServerOptions(['--quota-search-rate-collection', '20', '--quota-insert-rate', '0.5'], {
+      MISHARDS_QUOTA_SEARCH_RATE_COLLECTION: '99',
+      MISHARDS_QUOTA_ROWS_RATE: '1000',
+    });
+    expect(o.rates).toEqual({ ...unlimitedRates(), search: { collection: 20 }, insert: { cluster: 0.5 }, rows: { cluster: 1000 } });
+    expect(o.memoryHighWaterLevel).toBe(0.95);
+    expect(parseServerOptions(quotaArgs(o), {}).rates).toEqual(o.rates);
+  });
+
+  it('refuses a rate that is not a positive number and a level outside (0, 1]', () => {
+    expect(() => parseServerOptions(['--quota-query-rate', '0'], {})).toThrow(/--quota-query-rate must be a positive number/);
+    expect(() => parseServerOptions(['--quota-memory-high-water-level', '1.5'], {})).toThrow(/must be in \(0, 1\]/);
   });
 });
