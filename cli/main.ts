@@ -73,6 +73,7 @@ const commands: Record<string, Command> = {
           writer,
           discovery,
           limits: { maxResultBytes: o.maxResultBytes },
+          rates: o.rates,
           ...(o.xds ? { xds: o.xds } : {}),
         },
         ctx.log,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
 import { DEFAULT_MAX_RESULT_BYTES } from '../milvus/request-limits.js';
 import type { SegmentSize } from '../nodes/writer/compaction-plan.js';
+import { DEFAULT_MEMORY_HIGH_WATER_LEVEL, RATE_KIND_SPECS, RATE_KINDS, rateFlag, type RateQuotaConfig } from '../milvus/quotas.js';
 
 /**
  * The options every server subcommand shares (the CLI contract of the architecture), each
@@ -49,6 +50,10 @@ export interface ServerOptions {
   debounceMs: number;
   /** writer, coordinator: the estimated bytes a search or query answer may hold. */
   maxResultBytes: number;
+  /** writer (DML, and DQL sent to it), coordinator (DQL): Milvus's quotaAndLimits rates. */
+  rates: RateQuotaConfig;
+  /** writer: the fraction of memory above which writes are refused. */
+  memoryHighWaterLevel: number;
 }
 
 const SPEC = {
@@ -81,8 +86,17 @@ const SPEC = {
   'health-interval': { type: 'string' },
   debounce: { type: 'string' },
   'max-result-bytes': { type: 'string' },
+  'quota-memory-high-water-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** `--quota-<kind>-rate` and `--quota-<kind>-rate-collection` of every rate kind. */
+const QUOTA_RATE_SPEC = Object.fromEntries(
+  RATE_KINDS.flatMap((kind) => [rateFlag(kind, 'cluster'), rateFlag(kind, 'collection')]).map((flag) => [
+    flag,
+    { type: 'string' } as const,
+  ]),
+);
 
 export class UsageError extends Error {}
 
@@ -125,15 +139,23 @@ function ratio(name: string, raw: string | undefined, fallback: number): number 
   return n;
 }
 
+/** A positive number, or undefined (unlimited) when absent. */
+function positive(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
 /** `defaultPort`: the gRPC port when --port is absent (Milvus's, but the control plane's own). */
 export function parseServerOptions(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
   defaultPort = 19530,
 ): ServerOptions & { help: boolean } {
-  const parsed = parseArgv({ args: argv, options: SPEC, allowPositionals: false, strict: true });
+  const parsed = parseArgv({ args: argv, options: { ...SPEC, ...QUOTA_RATE_SPEC }, allowPositionals: false, strict: true });
   const v = parsed.values as Record<string, string | boolean | undefined>;
-  const get = (name: keyof typeof SPEC): string | undefined => {
+  const get = (name: string): string | undefined => {
     const flag = v[name];
     if (typeof flag === 'string') return flag;
     return env[`MISHARDS_${name.toUpperCase().replace(/-/g, '_')}`];
@@ -145,6 +167,15 @@ export function parseServerOptions(
   const threads = get('threads');
   const leaseTtl = int('lease-ttl', get('lease-ttl'), 10);
   if (leaseTtl < 1) throw new UsageError('--lease-ttl must be at least 1 second');
+  const rates = Object.fromEntries(
+    RATE_KINDS.map((kind) => {
+      const [cluster, collection] = [rateFlag(kind, 'cluster'), rateFlag(kind, 'collection')];
+      return [kind, { cluster: positive(cluster, get(cluster)), collection: positive(collection, get(collection)) }];
+    }),
+  ) as unknown as RateQuotaConfig;
+  const memoryHighWaterLevel =
+    positive('quota-memory-high-water-level', get('quota-memory-high-water-level')) ?? DEFAULT_MEMORY_HIGH_WATER_LEVEL;
+  if (memoryHighWaterLevel > 1) throw new UsageError('--quota-memory-high-water-level must be in (0, 1]');
   return {
     help: Boolean(v.help),
     host: get('host') ?? '127.0.0.1',
@@ -180,8 +211,29 @@ export function parseServerOptions(
     healthInterval: int('health-interval', get('health-interval'), CONTROL_PLANE_DEFAULTS.health.intervalMs / 1000),
     debounceMs: int('debounce', get('debounce'), CONTROL_PLANE_DEFAULTS.debounceMs),
     maxResultBytes: int('max-result-bytes', get('max-result-bytes'), DEFAULT_MAX_RESULT_BYTES),
+    rates,
+    memoryHighWaterLevel,
   };
 }
+
+/** The quota options as flags, for a process that passes them on (`up` to its children). */
+export function quotaArgs(o: ServerOptions): string[] {
+  const args = ['--quota-memory-high-water-level', String(o.memoryHighWaterLevel)];
+  for (const kind of RATE_KINDS) {
+    for (const scope of ['cluster', 'collection'] as const) {
+      const value = o.rates[kind][scope];
+      if (value !== undefined) args.push(`--${rateFlag(kind, scope)}`, String(value));
+    }
+  }
+  return args;
+}
+
+const QUOTA_USAGE = RATE_KINDS.map((kind) => {
+  const s = RATE_KIND_SPECS[kind];
+  return `  --${rateFlag(kind, 'cluster')} N, --${rateFlag(kind, 'collection')} N
+                     ${kind} rate in ${s.unit} (counting ${s.counts}), in all and per
+                     collection (${s.key}.max, .collection.max; default unlimited)\n`;
+}).join('');
 
 export const USAGE = `usage: mishards <command> [options]
 
@@ -237,4 +289,10 @@ options (also MISHARDS_<OPTION> environment variables):
                      refuse a search or query whose answer is estimated above N bytes
                      (writer, coordinator; default 104857600, Milvus's maxOutputSize; see
                      docs/limits.md)
+
+quotas and rate limits (writer: writes, and searches sent to it; coordinator: searches and
+queries; see docs/limits.md):
+${QUOTA_USAGE}  --quota-memory-high-water-level F
+                     refuse writes while the writer's memory is above F of the machine's
+                     (writer; default 0.95, Milvus's dataNodeMemoryHighWaterLevel)
 `;

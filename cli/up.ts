@@ -3,7 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import type { ServerOptions } from './options.js';
+import { quotaArgs, type ServerOptions } from './options.js';
 import type { Member } from '../cluster/discovery.js';
 
 const BIN = fileURLToPath(new URL('../bin/mishards.js', import.meta.url));
@@ -72,7 +72,8 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
   const shared = ['--meta', opts.meta, '--storage', opts.storage, '--host', opts.host, '--log-level', opts.logLevel, ...etcd];
   if (opts.threads) shared.push('--threads', String(opts.threads));
   // Both answer searches and queries: the writer alone, and as the coordinator's target.
-  const requestLimits = ['--max-result-bytes', String(opts.maxResultBytes)];
+  // The quotas too: the writer holds writes and its own searches to them, the coordinator searches.
+  const requestLimits = ['--max-result-bytes', String(opts.maxResultBytes), ...quotaArgs(opts)];
   const children: Child[] = [];
   const stopAll = async () => {
     for (const c of [...children].reverse()) await stopChild(c);

@@ -13,6 +13,7 @@ export type LegacyErrorCode =
   | 'IllegalArgument'
   | 'MetaFailed'
   | 'RateLimit'
+  | 'ForceDeny'
   | 'IndexNotExist'
   | 'SegmentNotFound';
 
@@ -23,6 +24,7 @@ export const Code = {
   ServiceUnavailable: 2,
   ServiceInternal: 5,
   ServiceRateLimit: 8,
+  ServiceQuotaExceeded: 9,
   ServiceUnimplemented: 10,
   CollectionNotFound: 100,
   CollectionNotLoaded: 101,
@@ -50,6 +52,7 @@ export const Code = {
 const LEGACY_NAMES = new Map<number, LegacyErrorCode>([
   [Code.ServiceNotReady, 'NotReadyServe'],
   [Code.ServiceRateLimit, 'RateLimit'],
+  [Code.ServiceQuotaExceeded, 'ForceDeny'],
   [Code.CollectionNotFound, 'CollectionNotExists'],
   [Code.PartitionNotFound, 'MetaFailed'],
   [Code.SegmentNotFound, 'SegmentNotFound'],
@@ -136,3 +139,18 @@ export const serviceNotReady = (what: string, state: string) =>
  * (Milvus's rate limiter: "<why>, please retry later: rate exceeded[...]").
  */
 export const rateLimited = (why: string) => new MilvusError(Code.ServiceRateLimit, `${why}, please retry later: rate exceeded`);
+
+/**
+ * A request refused by a configured rate (quotaAndLimits), as Milvus's rate limiter words it:
+ * "<why>, please retry later: rate limit exceeded[rate=<rate>]" (merr.WrapErrServiceRateLimit).
+ */
+export const rateLimitExceeded = (rate: number, why: string) =>
+  new MilvusError(Code.ServiceRateLimit, `${why}, please retry later: rate limit exceeded[rate=${rate}]`);
+
+/**
+ * A write refused while a node is short of a resource, as Milvus's quota center refuses it:
+ * "<detail>: quota exceeded[reason=<reason>]" (merr.WrapErrServiceQuotaExceeded, 9, ForceDeny,
+ * not retriable: the condition outlasts any retry a client would make by itself).
+ */
+export const quotaExceeded = (reason: string, detail: string) =>
+  new MilvusError(Code.ServiceQuotaExceeded, `${detail}: quota exceeded[reason=${reason}]`);

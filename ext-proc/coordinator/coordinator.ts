@@ -17,6 +17,7 @@ import {
 } from '../../milvus/search-request.js';
 import type { PartialView } from '../../milvus/partial-result.js';
 import type { RequestLimits } from '../../milvus/request-limits.js';
+import { RateQuotas, unlimitedRates } from '../../milvus/quotas.js';
 import type { ResultFieldData } from '../../milvus/result-fields.js';
 import { searchResultData } from '../../milvus/search-results.js';
 import { collectionNotFound, MilvusError } from '../../milvus/status.js';
@@ -112,6 +113,8 @@ export class Coordinator {
     private readonly writerAddress: string,
     private readonly metrics: CoordinatorMetrics,
     private readonly limits: RequestLimits,
+    /** The DQL rates of this coordinator's searches and queries (each coordinator its own). */
+    private readonly quotas: RateQuotas = new RateQuotas(unlimitedRates()),
   ) {}
 
   /** Each collection view's sub-request headers, built once: grpc-js copies them per call. */
@@ -352,6 +355,7 @@ export class Coordinator {
     const schema = view.record.schema;
     const index = view.indexes[0]!;
     const p = prepareSearch(schema, index, req, this.limits);
+    this.quotas.charge(view.record.name, { search: p.nq });
     const { topk, offset, roundDecimal } = p.params;
     const responses = await this.whileExists(view, ctx, () =>
       this.scatterSearch(view, p, req, req.output_fields ?? [], partitions, this.freshness(view, req), topk + offset, ctx, trace),
@@ -388,6 +392,7 @@ export class Coordinator {
     const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const h = prepareHybridSearch(schema, view.indexes[0]!, req, this.limits);
+    this.quotas.charge(view.record.name, { search: h.nq * h.subs.length });
     const freshness = this.freshness(view, req);
     const outputFields = req.output_fields ?? [];
     const responses = await this.whileExists(view, ctx, () =>
@@ -430,6 +435,7 @@ export class Coordinator {
     const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const q = prepareQuery(schema, req, this.limits);
+    this.quotas.charge(view.record.name, { query: 1 });
     const freshness = this.freshness(view, req);
     const subs = this.route<SegmentRequest<'QuerySegments'>>(
       view,

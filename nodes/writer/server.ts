@@ -4,6 +4,8 @@ import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import { writerServiceDefinition } from '../../milvus/writer-service.js';
 import { milvusServiceImplementation } from '../../milvus/service.js';
+import { MemoryProtection, RATE_KINDS, RateQuotas, type RateQuotaConfig } from '../../milvus/quotas.js';
+import { QuotaMetrics } from '../../runtime/quota-metrics.js';
 import { DataNodeService, MetadataFeedService } from '../../proto/data-node.js';
 import { MetricsServer } from '../../runtime/metrics-server.js';
 import { ResourceMeter } from '../../runtime/node-resources.js';
@@ -39,6 +41,10 @@ export interface WriterConfig {
   threads?: number | undefined;
   /** The result-size limit of a search or query (see milvus/request-limits.ts). */
   maxResultBytes: number;
+  /** Milvus's quotaAndLimits rates (milvus/quotas.ts). */
+  rates: RateQuotaConfig;
+  /** Writes are refused while the process's memory is above this fraction of the machine's. */
+  memoryHighWaterLevel: number;
 }
 
 /** Starts the writable node: metadata store, engine, log replay, then the gRPC and metrics servers. */
@@ -66,6 +72,7 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
   const rpc = new RpcMetrics(metrics.registry);
   const engineSearch = engineSearchSeconds(metrics.registry);
   const meter = new ResourceMeter(opts.dataDir);
+  const quotaMetrics = new QuotaMetrics(metrics.registry, opts.rates, RATE_KINDS, opts.memoryHighWaterLevel);
   // The address is known once the server is bound; GetMetrics asks for it later.
   let address = '';
   const hooks = {
@@ -86,6 +93,8 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
             meter,
             engineSearchSeconds: engineSearch,
             limits: { maxResultBytes: opts.maxResultBytes },
+            quotas: new RateQuotas(opts.rates, { onRefused: quotaMetrics.refused }),
+            memory: new MemoryProtection(opts.memoryHighWaterLevel, undefined, quotaMetrics.refused),
           }),
           hooks,
         ),

@@ -12,6 +12,7 @@ import { openMetaStore } from '../../meta/open-store.js';
 import type { MetaStore } from '../../meta/store.js';
 import { encodeQueryVectors } from '../../milvus/placeholder.js';
 import { milvusServiceImplementation } from '../../milvus/service.js';
+import { MemoryProtection, RateQuotas, unlimitedRates } from '../../milvus/quotas.js';
 import { errorStatus, rateLimited } from '../../milvus/status.js';
 import { writerServiceDefinition } from '../../milvus/writer-service.js';
 import { writerMilvusHandlers } from '../../nodes/writer/api/index.js';
@@ -35,6 +36,8 @@ const DIM = 4;
  */
 const MAX_RESULT_BYTES = 400_000;
 const ROWS = 20_000;
+/** The writer's memory as its memory protection reads it, of 1000 bytes (high water level 0.9). */
+let memoryUsed = 0;
 
 interface WireStatus {
   code: number;
@@ -124,6 +127,8 @@ beforeAll(async () => {
     meter: new ResourceMeter(dir),
     engineSearchSeconds: engineSearchSeconds(new Registry()),
     limits: { maxResultBytes: MAX_RESULT_BYTES },
+    quotas: new RateQuotas(unlimitedRates()),
+    memory: new MemoryProtection(0.9, () => ({ usedBytes: memoryUsed, totalBytes: 1000 })),
   });
   server.addService(writerServiceDefinition(), milvusServiceImplementation(handlers));
   const address = await bindGrpc(server, '127.0.0.1', 0);
@@ -162,6 +167,16 @@ async function searchDroppedMidway(): Promise<WireStatus> {
   expect((await client.dropCollection({ collection_name: 'doomed' })).error_code).toBe('Success');
   hold.release();
   return answer;
+}
+
+/** `run` while the writer's memory reads `used` bytes. */
+async function withMemoryUsed<T>(used: number, run: () => Promise<T>): Promise<T> {
+  memoryUsed = used;
+  try {
+    return await run();
+  } finally {
+    memoryUsed = 0;
+  }
 }
 
 type Row = [condition: string, run: () => Promise<WireStatus>, code: number, errorCode: string, reason: RegExp];
@@ -245,6 +260,20 @@ const TABLE: Row[] = [
     /^query results exceed the maxOutputSize Limit 400000: at least 20000 matching rows x 24 bytes per row/,
   ],
   [
+    'memory above the high water level: insert',
+    () => withMemoryUsed(950, () => client.insert({ collection_name: 'present', data: rows(1) }).then((r) => r.status as WireStatus)),
+    9,
+    'ForceDeny',
+    /^writes are refused while the writer uses 950 bytes of memory, above dataNodeMemoryHighWaterLevel 0.9 of 1000 bytes: quota exceeded\[reason=memory quota exceeded, please allocate more resources\]$/,
+  ],
+  [
+    'memory above the high water level: delete',
+    () => withMemoryUsed(950, () => client.delete({ collection_name: 'present', filter: 'id in [0]' }).then((r) => r.status as WireStatus)),
+    9,
+    'ForceDeny',
+    /quota exceeded\[reason=memory quota exceeded/,
+  ],
+  [
     'rate limited (the status other limits give)',
     async () => errorStatus(rateLimited('request is rejected by the search queue')),
     8,
@@ -266,6 +295,14 @@ describe('failure statuses: one code and one error_code per condition', () => {
   it('answers within the limits', async () => {
     expect((await search('present', { limit: 16384 })).error_code).toBe('Success');
     expect((await query('present', { limit: 16384, offset: 0 })).error_code).toBe('Success');
+  });
+
+  it('memory protection: writes pass again once memory is back below the high water level', async () => {
+    const insert = () => client.insert({ collection_name: 'present', data: rows(1) }).then((r) => r.status as WireStatus);
+    expect((await withMemoryUsed(901, insert)).code).toBe(9);
+    expect((await withMemoryUsed(900, insert)).error_code).toBe('Success');
+    // Reads are never refused by it.
+    expect((await withMemoryUsed(1000, () => search('present'))).error_code).toBe('Success');
   });
 
   // Last: the writer stops taking work.

@@ -1,6 +1,7 @@
 import type { MilvusHandlers, MilvusMethod } from '../../../milvus/methods.js';
 import { collectionNotFound, invalidParameter } from '../../../milvus/status.js';
 import type { RequestLimits } from '../../../milvus/request-limits.js';
+import type { MemoryProtection, RateQuotas } from '../../../milvus/quotas.js';
 import type { ResourceMeter } from '../../../runtime/node-resources.js';
 import type { CollectionState } from '../collection-state.js';
 import type { EngineSearchSeconds } from '../../../runtime/engine-metrics.js';
@@ -13,6 +14,10 @@ export interface WriterProcess {
   meter: ResourceMeter;
   /** What a search or query may ask for. */
   limits: RequestLimits;
+  /** The DML rates, and the DQL rates of searches and queries sent to the writer itself. */
+  quotas: RateQuotas;
+  /** Refuses writes while the writer's memory is above its high water level. */
+  memory: MemoryProtection;
   /** Where Search and HybridSearch record their engine time. */
   engineSearchSeconds: EngineSearchSeconds;
 }

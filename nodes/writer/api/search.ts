@@ -22,6 +22,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
     async Search(req) {
       const { c, segments } = searchTarget(req);
       const p = prepareSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
+      api.self.quotas.charge(c.record.name, { search: p.nq });
       const { topk, offset, roundDecimal } = p.params;
       const { perQuery, engineSeconds } = await api.whileExists(c, () =>
         searchSegments(
@@ -56,6 +57,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
     async HybridSearch(req) {
       const { c, segments } = searchTarget(req);
       const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
+      api.self.quotas.charge(c.record.name, { search: h.nq * h.subs.length });
       // Every sub-search is an exact search of its own (its topk, its filter); the fused
       // hits keep the row of the sub-search that found them first, for their output fields.
       const searched = await api.whileExists(c, () =>
@@ -94,6 +96,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
     async Query(req) {
       const { c, segments } = searchTarget(req);
       const q = prepareQuery(c.schema, req, api.self.limits);
+      api.self.quotas.charge(c.record.name, { query: 1 });
       const rows = queryRows(segments, q.filter);
       const base = { collection_name: c.record.name, primary_field_name: primaryField(c.schema).name };
       if (q.countOnly) return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(rows.length)] };
