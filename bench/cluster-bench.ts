@@ -14,7 +14,9 @@
  *      directly and through a relay fanning out to three leaves (bench/grpc-floor.ts);
  *   4. CPU per search of every process, engine time per request of every data node (histogram
  *      mishards_engine_search_seconds), the coordinator's histograms;
- *   5. the goals: ratios of those figures to the floor and to the one-process search.
+ *   5. the goals: ratios of those figures to the floor and to the one-process search;
+ *   6. after compaction (ManualCompaction through the coordinator, default --segment-size):
+ *      the coordinator path again on the compacted segments, next to the ~12-segment figures.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -253,21 +255,7 @@ async function main(): Promise<void> {
   // once through every segment, then check that no reader would fall back to an exact scan.
   for (let q = 0; q < 20; q++) await cluster.search(0, query(q));
   const holdings = await cluster.holdings();
-  console.log(
-    table(
-      ['reader', 'group', 'segments', 'rows', 'index'],
-      holdings.map((h) => [
-        h.name,
-        h.group,
-        h.segments
-          .map((s) => s.id)
-          .sort((a, b) => a - b)
-          .join(' '),
-        fmtInt(h.segments.reduce((n, s) => n + s.rows, 0)),
-        [...new Set(h.segments.map((s) => s.indexType || 'none'))].join(' '),
-      ]),
-    ),
-  );
+  console.log(holdingsTable(holdings));
   const unindexed = holdings.flatMap((h) => h.segments.filter((s) => s.indexType !== 'HNSW').map((s) => `${s.id} on ${h.name}`));
   if (unindexed.length) throw new Error(`segments served without their HNSW index: ${unindexed.join(', ')}`);
   // The placement the coordinator computed (its last reconciliation pass): rows per group.
@@ -380,29 +368,33 @@ async function main(): Promise<void> {
     `4. Searches (and floor calls) through the SDK, nq=1, top ${K}, sequential and ${CLIENTS} concurrent clients; every path once per round, ` +
       `${ROUNDS} rounds (odd rounds in reverse order), each measurement >= ${MIN_MS / 1000} s after a 100-query warm-up; CPU includes the servers`,
   );
-  for (let r = 0; r < ROUNDS; r++) {
-    const rows: (string | number)[][] = [];
-    for (const p of r % 2 === 0 ? paths : [...paths].reverse()) {
-      const before = p.coordinator ? observe(await scrape(cluster.metricsAddress)) : undefined;
-      const engine0 = await engineTimes(p);
-      const cpu0 = cpuByProcess(p);
-      const figures = await timeQueries(QUERIES, truth, p.search, {
-        clients: p.clients,
-        minMs: MIN_MS,
-        pids: p.procs.map((x) => x.pid),
-      });
-      const cpu1 = cpuByProcess(p);
-      addEngineTimes(p, engine0, await engineTimes(p));
-      if (before) p.observed = accumulate(p.observed, before, observe(await scrape(cluster.metricsAddress)));
-      for (const name of Object.keys(cpu1)) p.cpuUs[name] = (p.cpuUs[name] ?? 0) + cpu1[name]! - cpu0[name]!;
-      // timeQueries' untimed warm-up pass: min(queries, 100) searches.
-      p.searches += figures.queries + Math.min(QUERIES, 100);
-      p.rounds.push(figures);
-      rows.push([p.label, p.clients, ...cells(p, figures)]);
+  /** Every path of `measured` once per round, ROUNDS rounds, odd rounds in reverse order; a table per round. */
+  const runRounds = async (measured: Path[]) => {
+    for (let r = 0; r < ROUNDS; r++) {
+      const rows: (string | number)[][] = [];
+      for (const p of r % 2 === 0 ? measured : [...measured].reverse()) {
+        const before = p.coordinator ? observe(await scrape(cluster.metricsAddress)) : undefined;
+        const engine0 = await engineTimes(p);
+        const cpu0 = cpuByProcess(p);
+        const figures = await timeQueries(QUERIES, truth, p.search, {
+          clients: p.clients,
+          minMs: MIN_MS,
+          pids: p.procs.map((x) => x.pid),
+        });
+        const cpu1 = cpuByProcess(p);
+        addEngineTimes(p, engine0, await engineTimes(p));
+        if (before) p.observed = accumulate(p.observed, before, observe(await scrape(cluster.metricsAddress)));
+        for (const name of Object.keys(cpu1)) p.cpuUs[name] = (p.cpuUs[name] ?? 0) + cpu1[name]! - cpu0[name]!;
+        // timeQueries' untimed warm-up pass: min(queries, 100) searches.
+        p.searches += figures.queries + Math.min(QUERIES, 100);
+        p.rounds.push(figures);
+        rows.push([p.label, p.clients, ...cells(p, figures)]);
+      }
+      console.log(`\nround ${r + 1} of ${ROUNDS}; ${loadNote()}`);
+      console.log(table(['path', 'clients', ...FIGURE_HEADERS], rows));
     }
-    console.log(`\nround ${r + 1} of ${ROUNDS}; ${loadNote()}`);
-    console.log(table(['path', 'clients', ...FIGURE_HEADERS], rows));
-  }
+  };
+  await runRounds(paths);
 
   // Summary.
   section(
@@ -567,7 +559,69 @@ async function main(): Promise<void> {
       `+ readers' engine ${us(readersEngineUs)} = ${us(floorClusterUs)} against the leaf ${us(leafUs)} + one process's engine ` +
       `${us(oneProcessEngineUs)} = ${us(floorOneUs)}: ${(floorClusterUs / floorOneUs).toFixed(2)}x with nothing above the floor anywhere.`,
   );
+
+  // 6. After compaction.
+  section(
+    "6. After compaction: ManualCompaction through the coordinator (the writer's default --segment-size), GetCompactionState until Completed, " +
+      `readers polled until they hold exactly the segments in service; then the coordinator path again, ${ROUNDS} rounds`,
+  );
+  const compacted = await cluster.compactAndWaitPlaced();
+  console.log(
+    `${segmentCount} segments compacted into ${compacted.segments} in ${seconds(compacted.compactMs)} s (Completed); ` +
+      `the readers held the new set, the old one released, ${seconds(compacted.placedMs)} s later`,
+  );
+  console.log(holdingsTable(await cluster.holdings()));
+  const afterCompaction = (clients: number): Path => ({
+    ...viaCoordinator(clients),
+    label: `coordinator after compaction: ${compacted.segments} segment${compacted.segments === 1 ? '' : 's'} (Bounded)`,
+  });
+  const compactedPaths = [afterCompaction(1), afterCompaction(CLIENTS)];
+  await runRounds(compactedPaths);
+  const serverUs = (p: Path) => p.procs.reduce((sum, x) => sum + perSearch(p, x.name), 0);
+  const compactedMed = new Map(compactedPaths.map((p) => [p, medianFigures(p.rounds)]));
+  console.log(
+    `\nThe coordinator path before and after compaction (median of ${ROUNDS} rounds; CPU per search of every cluster process, all rounds pooled):`,
+  );
+  const compared = [
+    { segments: segmentCount, path: coord1, figures: med.get(coord1)! },
+    { segments: compacted.segments, path: compactedPaths[0]!, figures: compactedMed.get(compactedPaths[0]!)! },
+    { segments: segmentCount, path: coordN, figures: med.get(coordN)! },
+    { segments: compacted.segments, path: compactedPaths[1]!, figures: compactedMed.get(compactedPaths[1]!)! },
+  ];
+  console.log(
+    table(
+      ['segments', 'clients', 'QPS', 'p50 ms', 'p99 ms', 'coordinator CPU us', 'readers CPU us', 'writer CPU us', 'servers CPU us'],
+      compared.map(({ segments, path, figures }) => [
+        segments,
+        path.clients,
+        fmtInt(figures.qps),
+        figures.p50Ms.toFixed(3),
+        figures.p99Ms.toFixed(3),
+        roleUs(path, 'coordinator'),
+        roleUs(path, 'reader'),
+        roleUs(path, 'writer'),
+        serverUs(path).toFixed(0),
+      ]),
+    ),
+  );
   console.log(`\nfinished in ${seconds(performance.now() - started)} s; ${loadNote()}`);
+}
+
+/** What each reader holds: segment ids, rows and index types. */
+function holdingsTable(holdings: Awaited<ReturnType<BenchCluster['holdings']>>): string {
+  return table(
+    ['reader', 'group', 'segments', 'rows', 'index'],
+    holdings.map((h) => [
+      h.name,
+      h.group,
+      h.segments
+        .map((s) => s.id)
+        .sort((a, b) => a - b)
+        .join(' '),
+      fmtInt(h.segments.reduce((n, s) => n + s.rows, 0)),
+      [...new Set(h.segments.map((s) => s.indexType || 'none'))].join(' '),
+    ]),
+  );
 }
 
 await runBench('bench:cluster', exit, main);

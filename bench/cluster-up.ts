@@ -293,6 +293,46 @@ export class BenchCluster {
   }
 
   /**
+   * ManualCompaction through the coordinator (relayed to the writer), then GetCompactionState
+   * until Completed, then the readers polled until they hold exactly the segments in service
+   * (the new ones loaded, each with its HNSW index, the old ones released). Returns the number
+   * of segments in service and milliseconds to each step.
+   */
+  async compactAndWaitPlaced(): Promise<{ segments: number; compactMs: number; placedMs: number }> {
+    const c = await this.client();
+    const t = performance.now();
+    const started = ok('ManualCompaction', await c.compact({ collection_name: COLLECTION }));
+    if (started.compactionPlanCount === 0) throw new Error('ManualCompaction planned nothing: the segments are at the target size already');
+    await until(
+      'the compaction completed',
+      async () => {
+        const state = ok('GetCompactionState', await c.getCompactionState({ compactionID: started.compactionID }));
+        if (String(state.state) !== 'Completed') return undefined;
+        if (Number(state.failedPlanNo) > 0) throw new Error(`${state.failedPlanNo} compaction plans failed`);
+        return true;
+      },
+      100,
+    );
+    const compactMs = performance.now() - t;
+    const inService = new Set(
+      ok('GetPersistentSegmentInfo', await c.getPersistentSegmentInfo({ collectionName: COLLECTION })).infos.map((s) =>
+        Number(s.segmentID),
+      ),
+    );
+    await until(
+      'the readers hold exactly the segments in service',
+      async () => {
+        const held = (await this.holdings()).flatMap((h) => h.segments);
+        const ids = new Set(held.map((s) => s.id));
+        const exact = ids.size === inService.size && [...ids].every((id) => inService.has(id));
+        return exact && held.every((s) => s.indexType === 'HNSW') ? true : undefined;
+      },
+      100,
+    );
+    return { segments: inService.size, compactMs, placedMs: performance.now() - t - compactMs };
+  }
+
+  /**
    * Top 10 of one query through the coordinator, at the server's default search params.
    * `eventually` overrides the collection's level (the SDK's default, Bounded) with Eventually,
    * which lets the coordinator leave the writer out.

@@ -72,6 +72,8 @@ const commands: Record<string, Command> = {
           metricsPort: o.metricsPort,
           writer,
           discovery,
+          limits: { maxResultBytes: o.maxResultBytes },
+          rates: o.rates,
           ...(o.xds ? { xds: o.xds } : {}),
         },
         ctx.log,

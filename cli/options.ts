@@ -1,6 +1,9 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { join } from 'node:path';
 import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
+import { DEFAULT_MAX_RESULT_BYTES } from '../milvus/request-limits.js';
+import type { SegmentSize } from '../nodes/writer/compaction-plan.js';
+import { DEFAULT_MEMORY_HIGH_WATER_LEVEL, RATE_KIND_SPECS, RATE_KINDS, rateFlag, type RateQuotaConfig } from '../milvus/quotas.js';
 import { DEFAULT_ADMISSION, type AdmissionLimits } from '../runtime/admission.js';
 
 /**
@@ -28,6 +31,14 @@ export interface ServerOptions {
   discovery: string | undefined;
   sealRows: number;
   sealAgeMs: number;
+  /** writer: what compaction merges small segments up to. */
+  segmentSize: SegmentSize;
+  /** writer: automatic compaction every this often; 0 turns it off. */
+  compactionIntervalMs: number;
+  /** writer: a segment whose deleted share passes this is rewritten without the deleted rows. */
+  compactionDeletedRatio: number;
+  /** writer: how long a compaction's sources stay for readers still serving them. */
+  compactionRetentionMs: number;
   threads: number | undefined;
   /** writer, reader: admission limits given on the command line (docs/limits.md); the rest default. */
   admission: Partial<AdmissionLimits>;
@@ -40,6 +51,12 @@ export interface ServerOptions {
   healthInterval: number;
   /** control-plane: quiet time before a burst of etcd changes becomes a snapshot. */
   debounceMs: number;
+  /** writer, coordinator: the estimated bytes a search or query answer may hold. */
+  maxResultBytes: number;
+  /** writer (DML, and DQL sent to it), coordinator (DQL): Milvus's quotaAndLimits rates. */
+  rates: RateQuotaConfig;
+  /** writer: the fraction of memory above which writes are refused. */
+  memoryHighWaterLevel: number;
 }
 
 const SPEC = {
@@ -61,6 +78,10 @@ const SPEC = {
   discovery: { type: 'string' },
   'seal-rows': { type: 'string' },
   'seal-age': { type: 'string' },
+  'segment-size': { type: 'string' },
+  'compaction-interval': { type: 'string' },
+  'compaction-deleted-ratio': { type: 'string' },
+  'compaction-retention': { type: 'string' },
   threads: { type: 'string' },
   'heavy-searches': { type: 'string' },
   'search-memory': { type: 'string' },
@@ -70,8 +91,18 @@ const SPEC = {
   xds: { type: 'string' },
   'health-interval': { type: 'string' },
   debounce: { type: 'string' },
+  'max-result-bytes': { type: 'string' },
+  'quota-memory-high-water-level': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
+
+/** `--quota-<kind>-rate` and `--quota-<kind>-rate-collection` of every rate kind. */
+const QUOTA_RATE_SPEC = Object.fromEntries(
+  RATE_KINDS.flatMap((kind) => [rateFlag(kind, 'cluster'), rateFlag(kind, 'collection')]).map((flag) => [
+    flag,
+    { type: 'string' } as const,
+  ]),
+);
 
 export class UsageError extends Error {}
 
@@ -91,15 +122,53 @@ function int(name: string, raw: string | undefined, fallback: number): number {
   return n;
 }
 
+/**
+ * What a node with 2 cores and 8 GiB searches well: an HNSW search costs about the logarithm
+ * of a segment's rows, so four 65,536-row segments (the seal size) cost nearly four times one
+ * segment of 262,144; larger still, the compaction's index build (one core, tens of seconds at
+ * 128 dimensions) and the memory it holds while old and new coexist grow with it.
+ */
+export const DEFAULT_SEGMENT_SIZE: SegmentSize = { unit: 'rows', value: 262_144 };
+
+/** `--segment-size`: a row count (`262144`) or MiB of segment data (`512MiB`). */
+function segmentSize(raw: string | undefined): SegmentSize {
+  if (raw === undefined || raw === '') return DEFAULT_SEGMENT_SIZE;
+  const m = /^([1-9][0-9]*)\s*(MiB)?$/i.exec(raw.trim());
+  if (!m) throw new UsageError(`--segment-size must be a row count or a size in MiB (e.g. 262144 or 512MiB), got ${JSON.stringify(raw)}`);
+  return m[2] ? { unit: 'MiB', value: Number(m[1]) } : { unit: 'rows', value: Number(m[1]) };
+}
+
+function ratio(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || n >= 1) throw new UsageError(`--${name} must be a number in [0, 1), got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** A positive number, or undefined (unlimited) when absent. */
+function positive(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** A positive integer, or undefined (the default applies) when absent. */
+function count(name: string, raw: string | undefined): number | undefined {
+  const n = positive(name, raw);
+  if (n !== undefined && !Number.isInteger(n)) throw new UsageError(`--${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
 /** `defaultPort`: the gRPC port when --port is absent (Milvus's, but the control plane's own). */
 export function parseServerOptions(
   argv: string[],
   env: NodeJS.ProcessEnv = process.env,
   defaultPort = 19530,
 ): ServerOptions & { help: boolean } {
-  const parsed = parseArgv({ args: argv, options: SPEC, allowPositionals: false, strict: true });
+  const parsed = parseArgv({ args: argv, options: { ...SPEC, ...QUOTA_RATE_SPEC }, allowPositionals: false, strict: true });
   const v = parsed.values as Record<string, string | boolean | undefined>;
-  const get = (name: keyof typeof SPEC): string | undefined => {
+  const get = (name: string): string | undefined => {
     const flag = v[name];
     if (typeof flag === 'string') return flag;
     return env[`MISHARDS_${name.toUpperCase().replace(/-/g, '_')}`];
@@ -109,21 +178,23 @@ export function parseServerOptions(
   const etcd = get('etcd');
   const httpPort = get('http-port');
   const threads = get('threads');
-  const positive = (name: keyof typeof SPEC): number | undefined => {
-    const raw = get(name);
-    if (raw === undefined) return undefined;
-    const n = int(name, raw, 0);
-    if (n < 1) throw new UsageError(`--${name} must be at least 1, got ${JSON.stringify(raw)}`);
-    return n;
-  };
-  const searchMemoryMb = positive('search-memory');
+  const searchMemoryMb = count('search-memory', get('search-memory'));
   const admission: Partial<AdmissionLimits> = {
-    heavySlots: positive('heavy-searches'),
+    heavySlots: count('heavy-searches', get('heavy-searches')),
     heavyBytes: searchMemoryMb === undefined ? undefined : searchMemoryMb * 2 ** 20,
-    maxWaitMs: positive('admission-wait'),
+    maxWaitMs: count('admission-wait', get('admission-wait')),
   };
   const leaseTtl = int('lease-ttl', get('lease-ttl'), 10);
   if (leaseTtl < 1) throw new UsageError('--lease-ttl must be at least 1 second');
+  const rates = Object.fromEntries(
+    RATE_KINDS.map((kind) => {
+      const [cluster, collection] = [rateFlag(kind, 'cluster'), rateFlag(kind, 'collection')];
+      return [kind, { cluster: positive(cluster, get(cluster)), collection: positive(collection, get(collection)) }];
+    }),
+  ) as unknown as RateQuotaConfig;
+  const memoryHighWaterLevel =
+    positive('quota-memory-high-water-level', get('quota-memory-high-water-level')) ?? DEFAULT_MEMORY_HIGH_WATER_LEVEL;
+  if (memoryHighWaterLevel > 1) throw new UsageError('--quota-memory-high-water-level must be in (0, 1]');
   return {
     help: Boolean(v.help),
     host: get('host') ?? '127.0.0.1',
@@ -148,6 +219,10 @@ export function parseServerOptions(
     discovery: get('discovery'),
     sealRows: int('seal-rows', get('seal-rows'), 65536),
     sealAgeMs: int('seal-age', get('seal-age'), 600) * 1000,
+    segmentSize: segmentSize(get('segment-size')),
+    compactionIntervalMs: int('compaction-interval', get('compaction-interval'), 60) * 1000,
+    compactionDeletedRatio: ratio('compaction-deleted-ratio', get('compaction-deleted-ratio'), 0.2),
+    compactionRetentionMs: int('compaction-retention', get('compaction-retention'), 60) * 1000,
     threads: threads === undefined ? undefined : int('threads', threads, 0),
     admission,
     logLevel: get('log-level') ?? 'info',
@@ -155,8 +230,30 @@ export function parseServerOptions(
     frontPort: int('front-port', get('front-port'), CONTROL_PLANE_DEFAULTS.front.port),
     healthInterval: int('health-interval', get('health-interval'), CONTROL_PLANE_DEFAULTS.health.intervalMs / 1000),
     debounceMs: int('debounce', get('debounce'), CONTROL_PLANE_DEFAULTS.debounceMs),
+    maxResultBytes: int('max-result-bytes', get('max-result-bytes'), DEFAULT_MAX_RESULT_BYTES),
+    rates,
+    memoryHighWaterLevel,
   };
 }
+
+/** The quota options as flags, for a process that passes them on (`up` to its children). */
+export function quotaArgs(o: ServerOptions): string[] {
+  const args = ['--quota-memory-high-water-level', String(o.memoryHighWaterLevel)];
+  for (const kind of RATE_KINDS) {
+    for (const scope of ['cluster', 'collection'] as const) {
+      const value = o.rates[kind][scope];
+      if (value !== undefined) args.push(`--${rateFlag(kind, scope)}`, String(value));
+    }
+  }
+  return args;
+}
+
+const QUOTA_USAGE = RATE_KINDS.map((kind) => {
+  const s = RATE_KIND_SPECS[kind];
+  return `  --${rateFlag(kind, 'cluster')} N, --${rateFlag(kind, 'collection')} N
+                     ${kind} rate in ${s.unit} (counting ${s.counts}), in all and per
+                     collection (${s.key}.max, .collection.max; default unlimited)\n`;
+}).join('');
 
 export const USAGE = `usage: mishards <command> [options]
 
@@ -190,6 +287,17 @@ options (also MISHARDS_<OPTION> environment variables):
   --discovery FILE   cluster members as YAML/JSON, reloaded on change (coordinator, reader)
   --seal-rows N      seal a growing segment at N rows (writer; default 65536)
   --seal-age S       seal a growing segment after S seconds (writer; default 600)
+  --segment-size N|NMiB
+                     compaction merges small segments up to N rows or N MiB (writer;
+                     default 262144 rows)
+  --compaction-interval S
+                     automatic compaction every S seconds, 0 for none (writer; default 60)
+  --compaction-deleted-ratio R
+                     rewrite a segment once more than R of its rows are deleted (writer;
+                     default 0.2)
+  --compaction-retention S
+                     keep compacted segments S seconds for readers still serving them
+                     (writer; default 60)
   --threads N        vector engine worker threads (default: cores)
   --heavy-searches N expensive searches and queries a data node runs at once; more wait for
                      a slot (writer, reader; default: the engine's threads)
@@ -204,4 +312,14 @@ options (also MISHARDS_<OPTION> environment variables):
                      seconds between health checks of registered processes (control-plane;
                      default 5)
   --debounce MS      quiet time before etcd changes become a snapshot (control-plane; default 20)
+  --max-result-bytes N
+                     refuse a search or query whose answer is estimated above N bytes
+                     (writer, coordinator; default 104857600, Milvus's maxOutputSize; see
+                     docs/limits.md)
+
+quotas and rate limits (writer: writes, and searches sent to it; coordinator: searches and
+queries; see docs/limits.md):
+${QUOTA_USAGE}  --quota-memory-high-water-level F
+                     refuse writes while the writer's memory is above F of the machine's
+                     (writer; default 0.95, Milvus's dataNodeMemoryHighWaterLevel)
 `;

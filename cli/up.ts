@@ -3,7 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import type { ServerOptions } from './options.js';
+import { quotaArgs, type ServerOptions } from './options.js';
 import type { Member } from '../cluster/discovery.js';
 
 const BIN = fileURLToPath(new URL('../bin/mishards.js', import.meta.url));
@@ -75,6 +75,9 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
   if (heavySlots !== undefined) shared.push('--heavy-searches', String(heavySlots));
   if (heavyBytes !== undefined) shared.push('--search-memory', String(heavyBytes / 2 ** 20));
   if (maxWaitMs !== undefined) shared.push('--admission-wait', String(maxWaitMs));
+  // Both answer searches and queries: the writer alone, and as the coordinator's target.
+  // The quotas too: the writer holds writes and its own searches to them, the coordinator searches.
+  const requestLimits = ['--max-result-bytes', String(opts.maxResultBytes), ...quotaArgs(opts)];
   const children: Child[] = [];
   const stopAll = async () => {
     for (const c of [...children].reverse()) await stopChild(c);
@@ -93,6 +96,15 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
       String(opts.sealRows),
       '--seal-age',
       String(opts.sealAgeMs / 1000),
+      ...requestLimits,
+      '--segment-size',
+      opts.segmentSize.unit === 'MiB' ? `${opts.segmentSize.value}MiB` : String(opts.segmentSize.value),
+      '--compaction-interval',
+      String(opts.compactionIntervalMs / 1000),
+      '--compaction-deleted-ratio',
+      String(opts.compactionDeletedRatio),
+      '--compaction-retention',
+      String(opts.compactionRetentionMs / 1000),
     ]);
     children.push(writer);
     const discoveryFile = join(opts.dataDir, 'cluster.yaml');
@@ -142,6 +154,7 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
       opts.logLevel,
       ...etcd,
       ...(opts.httpPort === undefined ? [] : ['--http-port', String(opts.httpPort)]),
+      ...requestLimits,
       ...(opts.xds ? ['--xds', opts.xds] : []),
     ]);
     children.push(coordinator);

@@ -13,6 +13,11 @@ export interface IndexBuildParams {
   M?: number;
   /** HNSW construction beam width (Milvus `efConstruction`). */
   efConstruction?: number;
+  /**
+   * Native threads of an HNSW build; default the engine's worker count. Background work that
+   * must leave cores to searches (compaction) builds on fewer.
+   */
+  threads?: number;
 }
 
 export interface SearchParams {

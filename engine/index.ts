@@ -65,10 +65,12 @@ class PooledEngine implements VectorEngine {
     // Milvus' bounds for M; efConstruction is bounded only to refuse absurd values.
     const M = buildParam('M', params.M, 2048);
     const efConstruction = buildParam('efConstruction', params.efConstruction, 1 << 16);
+    const threads = params.threads ?? this.pool.size;
+    if (!Number.isInteger(threads) || threads < 1) throw new Error(`build threads must be a positive integer, got ${threads}`);
     const data = await this.prepare(vectors, dim, metric);
     const id = this.nextId++;
     const worker = this.pool.leastBusy(this.pool.all());
-    await this.pool.call(worker, { op: 'build', id, data, M, efConstruction, threads: this.pool.size }, BUILD_WORK);
+    await this.pool.call(worker, { op: 'build', id, data, M, efConstruction, threads }, BUILD_WORK);
     return new HnswIndex(this.pool, data, id, [worker], { M, efConstruction });
   }
 

@@ -1,4 +1,7 @@
 import type { Logger } from 'pino';
+import type { RequestLimits } from '../milvus/request-limits.js';
+import { DQL_KINDS, RateQuotas, unlimitedRates, type RateQuotaConfig } from '../milvus/quotas.js';
+import { QuotaMetrics } from '../runtime/quota-metrics.js';
 import { MetricsServer } from '../runtime/metrics-server.js';
 import { ResourceMeter } from '../runtime/node-resources.js';
 import { RpcMetrics } from '../runtime/rpc-metrics.js';
@@ -31,6 +34,10 @@ export interface CoordinatorOptions {
   httpPort?: number;
   /** The control plane's ADS address: search sub-requests reach reader groups over xDS. */
   xds?: string;
+  /** What a search or query may ask for. */
+  limits: RequestLimits;
+  /** Milvus's quotaAndLimits rates; the coordinator holds searches and queries to the DQL ones (default unlimited). */
+  rates?: RateQuotaConfig;
 }
 
 export interface RunningCoordinator extends RunningNode {
@@ -62,7 +69,10 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     onReplicaFailure: (address) => placement.markDown(address),
     onAttempt: (target) => coordinatorMetrics.attempt(target),
   });
-  const coordinator = new Coordinator(cache, placement, fanout, o.writer, coordinatorMetrics);
+  const rates = o.rates ?? unlimitedRates();
+  const quotaMetrics = new QuotaMetrics(metrics.registry, rates, DQL_KINDS);
+  const quotas = new RateQuotas(rates, { onRefused: quotaMetrics.refused });
+  const coordinator = new Coordinator(cache, placement, fanout, o.writer, coordinatorMetrics, o.limits, quotas);
   // The address is known once the server is bound; GetMetrics asks for it later.
   let address = '';
   const cluster = new ClusterDescription({

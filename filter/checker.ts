@@ -209,7 +209,7 @@ class Checker {
   }
 
   /** Folding of constants is refused for template variables, as in Milvus. */
-  private noTemplate(...ts: Typed[]): void {
+  private noTemplate(ts: Typed[]): void {
     for (const t of ts) {
       if (t.k === 'val' && t.template) {
         throw new FilterError('template', t.pos, `template variable {${t.template}} cannot be combined with another constant`);
@@ -223,7 +223,7 @@ class Checker {
     if (op === '+') return arg;
     if (op === '~') throw new FilterError('unsupported', pos, "bitwise '~' is not supported");
     if (arg.k === 'val') {
-      this.noTemplate(arg);
+      this.noTemplate([arg]);
       if (op === '-') return { k: 'val', pos, v: foldNegate(arg.v, pos), folded: true };
       if (arg.v.t !== 'bool') throw new FilterError('type_mismatch', pos, `'not' cannot be applied to ${this.describe(arg)}`);
       return { k: 'val', pos, v: { t: 'bool', v: !arg.v.v }, folded: true };
@@ -258,7 +258,7 @@ class Checker {
         return this.arith(a.op, l, r, a.pos);
       case '**':
         if (l.k === 'val' && r.k === 'val') {
-          this.noTemplate(l, r);
+          this.noTemplate([l, r]);
           return { k: 'val', pos: a.pos, v: foldArith('**', l.v, r.v, a.pos), folded: true };
         }
         throw new FilterError('unsupported', a.pos, "'**' can only be applied to constants");
@@ -274,7 +274,7 @@ class Checker {
 
   private arith(op: ArithOp, l: Typed, r: Typed, pos: number): Typed {
     if (l.k === 'val' && r.k === 'val') {
-      this.noTemplate(l, r);
+      this.noTemplate([l, r]);
       return { k: 'val', pos, v: foldArith(op, l.v, r.v, pos), folded: true };
     }
     let col: Typed = l;
@@ -318,7 +318,7 @@ class Checker {
 
   private compare(op: CmpOp, l: Typed, r: Typed, pos: number): Typed {
     if (l.k === 'val' && r.k === 'val') {
-      this.noTemplate(l, r);
+      this.noTemplate([l, r]);
       return { k: 'val', pos, v: foldCompare(op, l.v, r.v, pos), folded: true };
     }
     if (l.k === 'pred' || r.k === 'pred') {
@@ -406,7 +406,7 @@ class Checker {
 
   private logic(op: 'and' | 'or', args: Typed[], pos: number): Typed {
     if (args.every((x) => x.k === 'val')) {
-      this.noTemplate(...args);
+      this.noTemplate(args);
       let acc = op === 'and';
       for (const x of args as (Typed & { k: 'val' })[]) {
         if (x.v.t !== 'bool') throw new FilterError('type_mismatch', x.pos, `'${op}' can only be applied to booleans`);
@@ -419,7 +419,8 @@ class Checker {
       if (x.k !== 'pred') {
         throw new FilterError('type_mismatch', x.pos, `'${op}' can only be used between boolean expressions, found ${this.describe(x)}`);
       }
-      if (x.p.k === op) preds.push(...x.p.args);
+      // A nested chain of the same operator is inlined one by one: it may have any length.
+      if (x.p.k === op) for (const p of x.p.args) preds.push(p);
       else preds.push(x.p);
     }
     return { k: 'pred', pos, p: { k: op, args: preds } };

@@ -134,7 +134,8 @@ function mergeEqualities(args: Pred[]): Pred[] {
     }
     const k = key(eq.col);
     const m = merged.get(k);
-    if (m) m.values.push(...eq.values);
+    // One by one: spreading a list of any length into push() would overflow the stack.
+    if (m) for (const v of eq.values) m.values.push(v);
     else {
       const p: Pred & { k: 'in' } = { k: 'in', col: eq.col, values: [...eq.values] };
       merged.set(k, p);

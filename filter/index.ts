@@ -92,7 +92,9 @@ function primaryKeysOf(p: Pred): PrimaryKey[] | null {
   const collect = (q: Pred): boolean => {
     if (q.k === 'or') return q.args.every(collect);
     if ((q.k === 'in' || (q.k === 'cmp' && q.op === '==')) && q.col.isPrimaryKey && q.col.path.length === 0) {
-      keys.push(...(q.k === 'in' ? q.values : [q.v]));
+      // One by one: a list of any length (`pk in [...]` of a million keys) must not become call arguments.
+      if (q.k === 'in') for (const v of q.values) keys.push(v);
+      else keys.push(q.v);
       return true;
     }
     return false;

@@ -170,7 +170,7 @@ export function tokenize(src: string): Token[] {
       continue;
     }
     if (isDigit(c) || (c === '.' && isDigit(src[p + 1] ?? ''))) {
-      const t = lexNumber(src, p);
+      const t = lexPlainInt(src, p) ?? lexNumber(src, p);
       toks.push(t);
       p = t.end;
       continue;
@@ -387,6 +387,27 @@ function decodeEscapes(body: string, offset: number): string {
 
 function badEscape(pos: number, text: string): FilterError {
   return new FilterError('invalid_literal', pos, `invalid escape sequence ${JSON.stringify(text)} in string literal`);
+}
+
+/** Digits before an integer can leave the Int64 range (19 digits can, 18 cannot). */
+const SAFE_INT64_DIGITS = 18;
+
+/**
+ * The common case of lexNumber, without its candidates: a decimal integer (no leading 0) of
+ * at most 18 digits that no `.` or exponent follows. Lists of keys are made of them.
+ */
+function lexPlainInt(src: string, p: number): Token | null {
+  const c = src.charCodeAt(p);
+  if (c < 0x31 || c > 0x39) return null;
+  let q = p + 1;
+  while (q < src.length) {
+    const d = src.charCodeAt(q);
+    if (d < 0x30 || d > 0x39) break;
+    q++;
+  }
+  const after = src[q];
+  if (q - p > SAFE_INT64_DIGITS || after === '.' || after === 'e' || after === 'E') return null;
+  return { kind: 'int', pos: p, end: q, int: BigInt(src.slice(p, q)) };
 }
 
 /**

@@ -23,7 +23,8 @@ export function compileLike(pattern: string): (s: string) => boolean {
     }
     segs[segs.length - 1]!.push(cp);
   }
-  const literal = (seg: number[]) => (seg.includes(-1) ? null : String.fromCodePoint(...seg));
+  // Code point by code point: a pattern of any length must not become call arguments.
+  const literal = (seg: number[]) => (seg.includes(-1) ? null : seg.map((cp) => String.fromCodePoint(cp)).join(''));
   const first = segs[0]!;
   const last = segs[segs.length - 1]!;
   const middle = segs.slice(1, -1).filter((s) => s.length > 0);

@@ -152,12 +152,18 @@ export function foldNegate(a: Lit, pos: number): Lit {
   throw new FilterError('type_mismatch', pos, `unary '-' cannot be applied to ${typeName(litDataType(a))}`);
 }
 
+/** Elements of a list literal quoted in a message; the rest are counted, so a message stays short. */
+const QUOTED_ELEMENTS = 8;
+
 export function describeLit(l: Lit): string {
   switch (l.t) {
     case 'str':
       return JSON.stringify(l.v);
-    case 'arr':
-      return `[${l.v.map(describeLit).join(', ')}]`;
+    case 'arr': {
+      const shown = l.v.slice(0, QUOTED_ELEMENTS).map(describeLit);
+      if (l.v.length > QUOTED_ELEMENTS) shown.push(`... (${l.v.length} elements)`);
+      return `[${shown.join(', ')}]`;
+    }
     default:
       return String(l.v);
   }

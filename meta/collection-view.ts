@@ -24,17 +24,38 @@ export interface SegmentInfo {
   partitionId: number;
   rows: number;
   state: SegmentState;
+  /**
+   * Set on a retiring segment: a compaction replaced it by this one. It stays listed (and
+   * held by readers that serve it) until the new one has been handed off, then the writer
+   * drops it.
+   */
+  compactedInto?: number;
 }
 
 export const encodeView = (v: CollectionView): string => toJson(v);
 export const decodeView = (json: string): CollectionView => fromJson<CollectionView>(json);
 
-/** The sealed segments readers hold for the collection: those of its loaded partitions. */
+/**
+ * The sealed segments readers hold for the collection: those of its loaded partitions that
+ * are in service (not retiring after a compaction).
+ */
 export function servedSegments(v: CollectionView): SegmentInfo[] {
   const loaded = loadedPartitionIds(v.partitions);
-  return v.segments.filter((s) => loaded.has(s.partitionId));
+  return v.segments.filter((s) => loaded.has(s.partitionId) && s.compactedInto === undefined);
 }
 
 export function servedSegmentIds(v: CollectionView): number[] {
   return servedSegments(v).map((s) => s.id);
+}
+
+/** Each compaction target's sources among the view's retiring segments. */
+export function compactionSources(v: CollectionView): Map<number, number[]> {
+  const sources = new Map<number, number[]>();
+  for (const s of v.segments) {
+    if (s.compactedInto === undefined) continue;
+    const list = sources.get(s.compactedInto);
+    if (list) list.push(s.id);
+    else sources.set(s.compactedInto, [s.id]);
+  }
+  return sources;
 }

@@ -14,9 +14,9 @@ interface Table {
    * Columns added after the table first shipped, created with it on a new database and added
    * to an existing one by init() (see addedColumns). Each is nullable: NULL marks a row
    * written before the column existed, and `fill` (idempotent: it touches NULLs only) derives
-   * its value from what the database already held.
+   * its value from what the database already held; without `fill`, NULL is already right.
    */
-  added?: { column: string; type: string; fill: string }[];
+  added?: { column: string; type: string; fill?: string }[];
   /** Table constraints, after the columns. */
   constraints?: string[];
   /** Secondary (non-unique) indexes: name -> column list. */
@@ -96,6 +96,11 @@ const TABLES: Table[] = [
       'created_at {int64} NOT NULL',
       'sealed_at {int64} NULL',
     ],
+    added: [
+      // The segment a compaction replaced this one by; NULL for a segment in service (every
+      // segment written before compaction existed).
+      { column: 'compacted_into', type: '{int64} NULL' },
+    ],
     constraints: [
       // Dropping a partition (or, through it, a collection) drops its segment records.
       'FOREIGN KEY (collection_id, partition_id) REFERENCES meta_partitions (collection_id, id) ON DELETE CASCADE',
@@ -149,8 +154,8 @@ export interface AddedColumn {
   count: { sql: string; params: [string, string] };
   /** Adds the column. */
   add: string;
-  /** Fills the rows the column is NULL in; idempotent. */
-  fill: string;
+  /** Fills the rows the column is NULL in; idempotent. Absent when NULL is already right. */
+  fill?: string;
 }
 
 /** The columns added to existing tables, in the order they were added. */
@@ -159,7 +164,7 @@ export function addedColumns(dialect: Dialect): AddedColumn[] {
     (table.added ?? []).map((a) => ({
       count: { sql: DIALECTS[dialect].columnCount, params: [table.name, a.column] as [string, string] },
       add: `ALTER TABLE ${table.name} ADD COLUMN ${a.column} ${dialectTypes(dialect, a.type)}`,
-      fill: a.fill,
+      ...(a.fill === undefined ? {} : { fill: a.fill }),
     })),
   );
 }

@@ -70,6 +70,7 @@ interface SegmentRow {
   path: string;
   created_at: number;
   sealed_at: number | null;
+  compacted_into: number | null;
 }
 
 /**
@@ -93,7 +94,7 @@ export class SqlMetaStore implements MetaStore {
         }
       }
       // Every start: a process that added the column may have stopped before filling it.
-      await this.db.run(column.fill);
+      if (column.fill) await this.db.run(column.fill);
     }
   }
 
@@ -234,17 +235,7 @@ export class SqlMetaStore implements MetaStore {
   }
 
   async addSegment(s: SegmentRecord): Promise<void> {
-    await this.explain(
-      this.db.run(
-        `INSERT INTO meta_segments (id, collection_id, partition_id, state, row_count, path, created_at, sealed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        [s.id, s.collectionId, s.partitionId, s.state, s.rowCount, s.path, s.createdAt, s.sealedAt],
-      ),
-      {
-        conflict: `segment ${s.id} already exists`,
-        missing: `partition ${s.partitionId} of collection ${s.collectionId} does not exist`,
-      },
-    );
+    await this.explain(insertSegment(this.db, s), segmentMessages(s));
   }
 
   async updateSegment(id: number, patch: Partial<Pick<SegmentRecord, 'state' | 'rowCount' | 'sealedAt'>>): Promise<void> {
@@ -271,6 +262,26 @@ export class SqlMetaStore implements MetaStore {
 
   async deleteSegment(id: number): Promise<void> {
     await this.db.run('DELETE FROM meta_segments WHERE id = ?', [id]);
+  }
+
+  compactSegments(target: SegmentRecord, sourceIds: number[]): Promise<void> {
+    return this.explain(
+      this.db.transaction(async (tx) => {
+        await insertSegment(tx, target);
+        const marked = await tx.run(
+          `UPDATE meta_segments SET compacted_into = ?
+           WHERE collection_id = ? AND partition_id = ? AND compacted_into IS NULL AND state <> 'dropped'
+             AND id IN (${sourceIds.map(() => '?').join(', ')})`,
+          [target.id, target.collectionId, target.partitionId, ...sourceIds],
+        );
+        if (marked !== sourceIds.length) {
+          throw new MetaConflictError(
+            `compacting segments ${sourceIds.join(', ')} into ${target.id}: not all are live segments of partition ${target.partitionId}`,
+          );
+        }
+      }),
+      segmentMessages(target),
+    );
   }
 
   allocateIds(counter: string, count: number): Promise<number> {
@@ -316,5 +327,20 @@ function segment(r: SegmentRow): SegmentRecord {
     path: r.path,
     createdAt: r.created_at,
     sealedAt: r.sealed_at,
+    ...(r.compacted_into === null ? {} : { compactedInto: r.compacted_into }),
   };
 }
+
+/** A new segment's row; a segment is never added compacted. */
+function insertSegment(db: SqlRunner, s: SegmentRecord): Promise<number> {
+  return db.run(
+    `INSERT INTO meta_segments (id, collection_id, partition_id, state, row_count, path, created_at, sealed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+    [s.id, s.collectionId, s.partitionId, s.state, s.rowCount, s.path, s.createdAt, s.sealedAt],
+  );
+}
+
+const segmentMessages = (s: SegmentRecord) => ({
+  conflict: `segment ${s.id} already exists`,
+  missing: `partition ${s.partitionId} of collection ${s.collectionId} does not exist`,
+});

@@ -67,6 +67,11 @@ export interface SegmentRecord {
   createdAt: number;
   /** When the segment was sealed, unix ms; null while growing. */
   sealedAt: number | null;
+  /**
+   * Set once a compaction has replaced this segment by the one named: it is retiring (still
+   * held for readers that serve it) until the writer drops it. Never set by addSegment.
+   */
+  compactedInto?: number;
 }
 
 export interface MetaStore {
@@ -104,6 +109,12 @@ export interface MetaStore {
   /** Segments of a collection, excluding dropped ones, ordered by id. */
   listSegments(collectionId: number): Promise<SegmentRecord[]>;
   deleteSegment(id: number): Promise<void>;
+  /**
+   * A compaction's commit, in one transaction: adds `target` and marks every source as
+   * compacted into it. Fails with MetaConflictError, changing nothing, unless every source is
+   * a live segment of the target's partition not compacted already.
+   */
+  compactSegments(target: SegmentRecord, sourceIds: number[]): Promise<void>;
 
   /**
    * Reserves `count` consecutive ids from the named persistent counter and returns the

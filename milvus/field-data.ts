@@ -4,7 +4,7 @@ import type { FieldData__Output } from '../proto/generated/milvus/proto/schema/F
 import type { ScalarField__Output } from '../proto/generated/milvus/proto/schema/ScalarField.js';
 import type { VectorField__Output } from '../proto/generated/milvus/proto/schema/VectorField.js';
 import { dataTypeName, parseDataType } from './schema-codec.js';
-import { invalidParameter, fieldNotFound, MilvusError, Code } from './status.js';
+import { invalidParameter, fieldNotFound } from './status.js';
 
 /**
  * Conversion between Milvus `schema.FieldData` (as grpc-js decodes it: int64 as strings,
@@ -236,17 +236,11 @@ function decodeVector(fd: IncomingFieldData, field: FieldSchema, rows: number): 
   }
   const sentDim = Number(v.dim);
   if (sentDim && sentDim !== dim) {
-    throw new MilvusError(
-      'IllegalDimension',
-      Code.ParameterInvalid,
-      `the dim (${sentDim}) of field data(${field.name}) is not equal to schema dim (${dim})`,
-    );
+    throw invalidParameter(`the dim (${sentDim}) of field data(${field.name}) is not equal to schema dim (${dim})`);
   }
   const data = v.float_vector?.data;
   if (!data || data.length !== rows * dim) {
-    throw new MilvusError(
-      'IllegalDimension',
-      Code.ParameterInvalid,
+    throw invalidParameter(
       `the num_rows (${rows}) of field data(${field.name}) is not equal to the number of vectors (${(data?.length ?? 0) / dim}) of dim ${dim}`,
     );
   }

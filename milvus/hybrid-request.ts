@@ -5,7 +5,7 @@ import type { Ranker } from '../search/hybrid-rank.js';
 import type { MilvusRequest } from './methods.js';
 import type { OutputSelection } from './results.js';
 import { prepareSearch, type PreparedSearch, type SearchFields } from './search-request.js';
-import { MAX_TOPK } from './search-params.js';
+import { checkQueryWindow, checkSearchResultSize, type RequestLimits } from './request-limits.js';
 import { invalidParameter, MilvusError } from './status.js';
 
 /**
@@ -40,10 +40,12 @@ export type HybridSearchFields = Partial<Pick<MilvusRequest<'HybridSearch'>, 'ra
   requests?: Omit<SearchFields, 'output_fields'>[];
 };
 
-function intParam(name: string, raw: string, lo: number, hi: number): number {
+/** An integer of rank_params, in [lo, hi] when a range is given. */
+function intParam(name: string, raw: string, range?: [lo: number, hi: number]): number {
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isInteger(n) || n < lo || n > hi)
-    throw invalidParameter(`rank_params ${name} [${raw}] is invalid, it should be an integer in range [${lo}, ${hi}]`);
+  if (raw.trim() === '' || !Number.isInteger(n)) throw invalidParameter(`rank_params ${name} [${raw}] is invalid`);
+  if (range && (n < range[0] || n > range[1]))
+    throw invalidParameter(`rank_params ${name} [${raw}] is invalid, it should be an integer in range [${range[0]}, ${range[1]}]`);
   return n;
 }
 
@@ -84,7 +86,16 @@ export function parseRanker(strategyRaw: string | undefined, paramsRaw: string |
   throw invalidParameter(`unknown rank strategy ${JSON.stringify(strategyRaw)}: use rrf or weighted`);
 }
 
-export function prepareHybridSearch(schema: CollectionSchema, index: IndexRecord, req: HybridSearchFields): PreparedHybridSearch {
+/**
+ * Validates and parses a HybridSearch request: each sub-search as a Search, the ranker, and
+ * the fused page within Milvus's window and the result-size limit.
+ */
+export function prepareHybridSearch(
+  schema: CollectionSchema,
+  index: IndexRecord,
+  req: HybridSearchFields,
+  limits: RequestLimits,
+): PreparedHybridSearch {
   const requests = req.requests ?? [];
   if (requests.length === 0) throw invalidParameter('hybrid search needs at least one search request in requests');
   if (requests.length > MAX_SUB_SEARCHES)
@@ -92,9 +103,9 @@ export function prepareHybridSearch(schema: CollectionSchema, index: IndexRecord
   const outputFields = req.output_fields ?? [];
   const subs = requests.map((sub, i) => {
     try {
-      return prepareSearch(schema, index, { ...sub, output_fields: outputFields });
+      return prepareSearch(schema, index, { ...sub, output_fields: outputFields }, limits);
     } catch (e) {
-      if (e instanceof MilvusError) throw new MilvusError(e.errorCode, e.code, `requests[${i}]: ${e.message}`, e.retriable);
+      if (e instanceof MilvusError) throw new MilvusError(e.code, `requests[${i}]: ${e.message}`, e.retriable);
       throw e;
     }
   });
@@ -113,11 +124,11 @@ export function prepareHybridSearch(schema: CollectionSchema, index: IndexRecord
     );
   }
   if (!kv.has('limit')) throw invalidParameter('limit is not set in rank_params');
-  const limit = intParam('limit', kv.get('limit')!, 1, MAX_TOPK);
-  const offset = kv.has('offset') && kv.get('offset') !== '' ? intParam('offset', kv.get('offset')!, 0, MAX_TOPK) : 0;
-  if (limit + offset > MAX_TOPK)
-    throw invalidParameter(`rank_params limit + offset [${limit + offset}] is invalid, it should be in range [1, ${MAX_TOPK}]`);
+  const limit = intParam('limit', kv.get('limit')!);
+  const offset = kv.has('offset') && kv.get('offset') !== '' ? intParam('offset', kv.get('offset')!) : 0;
+  checkQueryWindow(limit, offset);
+  checkSearchResultSize(nq, limit, subs[0]!.selection, limits);
   const roundDecimal =
-    kv.has('round_decimal') && kv.get('round_decimal') !== '' ? intParam('round_decimal', kv.get('round_decimal')!, -1, 6) : -1;
+    kv.has('round_decimal') && kv.get('round_decimal') !== '' ? intParam('round_decimal', kv.get('round_decimal')!, [-1, 6]) : -1;
   return { subs, ranker, limit, offset, roundDecimal, nq, metric, selection: subs[0]!.selection };
 }

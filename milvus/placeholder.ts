@@ -1,6 +1,6 @@
 import type { PlaceholderGroup__Output } from '../proto/generated/milvus/proto/common/PlaceholderGroup.js';
 import { PlaceholderGroupMessage } from './proto.js';
-import { invalidParameter, MilvusError, Code } from './status.js';
+import { invalidParameter } from './status.js';
 
 /**
  * Query vectors arrive as a serialized PlaceholderGroup: one placeholder whose `values` are
@@ -22,11 +22,7 @@ export function decodeQueryVectors(bytes: Uint8Array, dim: number): { queries: F
   const queries = new Float32Array(values.length * dim);
   values.forEach((v, q) => {
     if (v.length !== dim * 4) {
-      throw new MilvusError(
-        'IllegalDimension',
-        Code.ParameterInvalid,
-        `vector dimension mismatch: query ${q} has dim ${v.length / 4}, the collection's vector field has dim ${dim}`,
-      );
+      throw invalidParameter(`vector dimension mismatch: query ${q} has dim ${v.length / 4}, the collection's vector field has dim ${dim}`);
     }
     // One block copy per vector (the platform is little-endian, as the wire is), then the check.
     new Uint8Array(queries.buffer, q * dim * 4, dim * 4).set(v);

@@ -23,8 +23,7 @@ export function describeResourceGroupReply(
   liveNodes: GroupNode[],
   loadedCollections: string[],
 ): MilvusResponse<'DescribeResourceGroup'> {
-  if (name !== DEFAULT_RESOURCE_GROUP)
-    throw new MilvusError('UnexpectedError', Code.ResourceGroupNotFound, `resource group not found[rg=${name}]`);
+  if (name !== DEFAULT_RESOURCE_GROUP) throw new MilvusError(Code.ResourceGroupNotFound, `resource group not found[rg=${name}]`);
   return {
     resource_group: {
       name,

@@ -15,7 +15,7 @@ import type { FieldSchema as FieldSchemaMessageIn } from '../proto/generated/mil
 import type { ValueField, ValueField__Output } from '../proto/generated/milvus/proto/schema/ValueField.js';
 import { CollectionSchemaMessage } from './proto.js';
 import { keyValueMap } from './key-values.js';
-import { invalidParameter, MilvusError, Code } from './status.js';
+import { invalidParameter } from './status.js';
 
 /** Milvus numbers user fields from 100; 0 and 1 are its row id and timestamp. */
 const FIRST_USER_FIELD_ID = 100;
@@ -59,9 +59,7 @@ export function validateName(kind: string, name: string): void {
   if (!name) throw invalidParameter(`${kind} name should not be empty`);
   if (name.length > 255) throw invalidParameter(`the length of ${kind} name must be not greater than 255 characters`);
   if (!NAME_PATTERN.test(name)) {
-    throw new MilvusError(
-      kind === 'collection' ? 'IllegalCollectionName' : 'IllegalArgument',
-      Code.ParameterInvalid,
+    throw invalidParameter(
       `invalid ${kind} name: ${name}. ${kind} name can only contain numbers, letters and underscores, and must start with a letter or underscore`,
     );
   }
@@ -135,11 +133,7 @@ export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string
       const dim = intParam(params, 'dim', name);
       if (dim === undefined) throw invalidParameter(`dimension is not defined in field type params of field ${name}`);
       if (dim < 2 || dim > MAX_DIM) {
-        throw new MilvusError(
-          'IllegalDimension',
-          Code.ParameterInvalid,
-          `invalid dimension: ${dim} of field ${name}. should be in range 2 ~ ${MAX_DIM}`,
-        );
+        throw invalidParameter(`invalid dimension: ${dim} of field ${name}. should be in range 2 ~ ${MAX_DIM}`);
       }
       field.dim = dim;
     } else if (!SUPPORTED_SCALARS.has(dataType)) {

@@ -1,8 +1,8 @@
 import type { MetricType, SearchParams } from '../engine/engine.js';
 import { keyValueMap } from './key-values.js';
-import { invalidParameter, metricNotSupported, MilvusError, Code } from './status.js';
+import { checkTopk } from './request-limits.js';
+import { invalidParameter, metricNotSupported } from './status.js';
 
-export const MAX_TOPK = 16384;
 const METRICS = new Set<string>(['L2', 'IP', 'COSINE'] satisfies MetricType[]);
 
 /** Whether Mishards searches and indexes with the metric (upper-case, as Milvus names it). */
@@ -33,18 +33,8 @@ export function parseSearchParams(pairs: { key: string; value: string }[]): Pars
   const kv = keyValueMap(pairs);
   if (!kv.has('topk') && !kv.has('limit')) throw invalidParameter('topk (limit) is not set in the search parameters');
   const topk = intParam('topk', kv.get('topk') ?? kv.get('limit'));
-  if (topk <= 0 || topk > MAX_TOPK) {
-    throw new MilvusError('IllegalTOPK', Code.ParameterInvalid, `topk [${topk}] is invalid, it should be in range [1, ${MAX_TOPK}]`);
-  }
   const offset = kv.has('offset') && kv.get('offset') !== '' ? intParam('offset', kv.get('offset')) : 0;
-  if (offset < 0) throw invalidParameter(`offset [${offset}] is invalid, it should not be negative`);
-  if (topk + offset > MAX_TOPK) {
-    throw new MilvusError(
-      'IllegalTOPK',
-      Code.ParameterInvalid,
-      `topk + offset [${topk + offset}] is invalid, it should be in range [1, ${MAX_TOPK}]`,
-    );
-  }
+  checkTopk(topk, offset);
   let nested: Record<string, unknown> = {};
   const rawParams = kv.get('params');
   if (rawParams) {
@@ -74,12 +64,15 @@ export function parseSearchParams(pairs: { key: string; value: string }[]): Pars
     engine.ef = n;
   }
   const rd = kv.get('round_decimal');
+  const roundDecimal = rd === undefined || rd === '' ? -1 : Number(rd);
+  if (!Number.isInteger(roundDecimal) || roundDecimal < -1 || roundDecimal > 6)
+    throw invalidParameter(`round_decimal [${rd}] is invalid, should be -1 or an integer in range [0, 6]`);
   return {
     annsField: kv.get('anns_field') || undefined,
     topk,
     offset,
     metric: (metricRaw || undefined) as MetricType | undefined,
     engine,
-    roundDecimal: rd === undefined || rd === '' ? -1 : intParam('round_decimal', rd),
+    roundDecimal,
   };
 }

@@ -9,8 +9,16 @@ import type { MilvusRequest } from './methods.js';
 import { keyValueMap } from './key-values.js';
 import { decodeQueryVectors } from './placeholder.js';
 import { resolveOutputFields, type OutputSelection } from './results.js';
+import {
+  checkNq,
+  checkQueryResultSize,
+  checkQueryWindow,
+  checkSearchResultSize,
+  maxQueryRows,
+  type RequestLimits,
+} from './request-limits.js';
 import { parseSearchParams, type ParsedSearchParams } from './search-params.js';
-import { Code, collectionNotLoaded, invalidParameter, MilvusError, partitionNotFound, partitionNotLoaded } from './status.js';
+import { collectionNotLoaded, invalidParameter, partitionNotFound, partitionNotLoaded } from './status.js';
 import { decodeTemplateValues } from './template-values.js';
 
 /**
@@ -27,6 +35,9 @@ export type SearchFields = Partial<
 >;
 export type QueryFields = Partial<Pick<MilvusRequest<'Query'>, 'query_params' | 'output_fields' | 'expr' | 'expr_template_values'>>;
 
+/** Characters of an expression quoted in an error: a filter may be megabytes long (a list of keys). */
+const QUOTED_EXPRESSION_CHARS = 256;
+
 /** Compiles a filter, turning its errors into Milvus invalid-parameter statuses. */
 export function compileFilterForRequest(
   schema: CollectionSchema,
@@ -36,8 +47,11 @@ export function compileFilterForRequest(
   try {
     return compileFilter(expr ?? '', schema, { templateValues });
   } catch (e) {
-    if (e instanceof FilterError) throw invalidParameter(`cannot parse expression: ${expr}, error: ${e.message}`);
-    throw e;
+    if (!(e instanceof FilterError)) throw e;
+    const text = expr ?? '';
+    const quoted =
+      text.length > QUOTED_EXPRESSION_CHARS ? `${text.slice(0, QUOTED_EXPRESSION_CHARS)}... (${text.length} characters)` : text;
+    throw invalidParameter(`cannot parse expression: ${quoted}, error: ${e.message}`);
   }
 }
 
@@ -61,7 +75,11 @@ export interface PreparedSearch {
   selection: OutputSelection;
 }
 
-export function prepareSearch(schema: CollectionSchema, index: IndexRecord, req: SearchFields): PreparedSearch {
+/**
+ * Validates and parses a Search request: its parameters and query vectors within Milvus's
+ * limits, and its answer (nq x topk hits with their output fields) within the size limit.
+ */
+export function prepareSearch(schema: CollectionSchema, index: IndexRecord, req: SearchFields, limits: RequestLimits): PreparedSearch {
   const vector = vectorField(schema);
   const params = parseSearchParams(req.search_params ?? []);
   if (params.annsField && params.annsField !== vector.name) {
@@ -69,23 +87,24 @@ export function prepareSearch(schema: CollectionSchema, index: IndexRecord, req:
   }
   const metric = (params.metric ?? index.metricType) as MetricType;
   if (metric !== index.metricType) {
-    throw new MilvusError(
-      'IllegalMetricType',
-      Code.ParameterInvalid,
-      `metric type not match: invalid parameter[expected=${index.metricType}][actual=${metric}]`,
-    );
+    throw invalidParameter(`metric type not match: invalid parameter[expected=${index.metricType}][actual=${metric}]`);
   }
   if (!req.placeholder_group || req.placeholder_group.length === 0)
     throw invalidParameter('search by primary keys is not supported: send query vectors');
+  // The nq the client states is refused before its vectors are decoded.
+  if (req.nq) checkNq(Number(req.nq));
   const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
   if (req.nq && Number(req.nq) !== nq) throw invalidParameter(`nq (${req.nq}) does not match the number of query vectors (${nq})`);
+  checkNq(nq);
   const selection = resolveOutputFields(schema, req.output_fields ?? [], true);
+  checkSearchResultSize(nq, params.topk, selection, limits);
   const { filter, templateValues } = compileRequestFilter(schema, req.dsl, req.expr_template_values);
   return { params, metric, queries, nq, filter, templateValues, selection };
 }
 
 export interface PreparedQuery {
   limit: number | undefined;
+  /** Applies with a limit only (as in Milvus). */
   offset: number;
   countOnly: boolean;
   filter: CompiledFilter;
@@ -93,30 +112,48 @@ export interface PreparedQuery {
   /** Requested output fields as sent (count(*) aside). */
   outputFields: string[];
   selection: OutputSelection | undefined;
+  /**
+   * The most rows the answer may hold within the result-size limit: the limit itself, checked
+   * up front, when there is one; without a limit, the rows found are checked against it
+   * (checkQueryRows).
+   */
+  maxRows: number;
 }
 
-export function prepareQuery(schema: CollectionSchema, req: QueryFields): PreparedQuery {
+function integerParam(name: string, raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isInteger(n)) throw invalidParameter(`${name} [${raw}] is invalid`);
+  return n;
+}
+
+/**
+ * Validates and parses a Query request: its limit and offset within Milvus's window, its
+ * filter and output fields, and, when it has a limit, its answer within the size limit.
+ */
+export function prepareQuery(schema: CollectionSchema, req: QueryFields, limits: RequestLimits): PreparedQuery {
   const kv = keyValueMap(req.query_params);
-  const limit = kv.has('limit') ? Number(kv.get('limit')) : undefined;
-  const offset = kv.has('offset') ? Number(kv.get('offset')) : 0;
-  if (limit !== undefined && (!Number.isInteger(limit) || limit < 0 || limit > 16384))
-    throw invalidParameter(`limit [${kv.get('limit')}] is invalid, it should be in range [1, 16384]`);
-  if (!Number.isInteger(offset) || offset < 0) throw invalidParameter(`offset [${kv.get('offset')}] is invalid`);
+  const limit = kv.has('limit') ? integerParam('limit', kv.get('limit')!) : undefined;
+  const offset = limit !== undefined && kv.has('offset') ? integerParam('offset', kv.get('offset')!) : 0;
+  if (limit !== undefined) checkQueryWindow(limit, offset);
   const outputFields = (req.output_fields ?? []).map((s) => s.trim());
   const expr = String(req.expr ?? '');
   const { filter, templateValues } = compileRequestFilter(schema, expr, req.expr_template_values);
   const countOnly = outputFields.some((f) => f.toLowerCase() === 'count(*)');
   if (countOnly && outputFields.length > 1) throw invalidParameter('count entities with other output fields is not supported');
   if (!countOnly && !expr.trim() && limit === undefined) throw invalidParameter('empty expression should be used with limit');
-  return {
-    limit,
-    offset,
-    countOnly,
-    filter,
-    templateValues,
-    outputFields,
-    selection: countOnly ? undefined : resolveOutputFields(schema, outputFields, true),
-  };
+  const selection = countOnly ? undefined : resolveOutputFields(schema, outputFields, true);
+  if (selection && limit !== undefined) checkQueryResultSize(limit, selection, limits, 'limit');
+  // count(*) answers one number, whatever it counts.
+  const maxRows = selection === undefined ? Number.MAX_SAFE_INTEGER : (limit ?? maxQueryRows(selection, limits));
+  return { limit, offset, countOnly, filter, templateValues, outputFields, selection, maxRows };
+}
+
+/**
+ * Refuses a query without a limit whose matching rows (`rows`, or a lower bound of them) are
+ * more than the size limit allows.
+ */
+export function checkQueryRows(q: PreparedQuery, rows: number, limits: RequestLimits): void {
+  if (q.selection && q.limit === undefined && rows > q.maxRows) checkQueryResultSize(rows, q.selection, limits, 'found');
 }
 
 /** The response field of a `count(*)` query (in its decoded shape, which the REST layer reads). */

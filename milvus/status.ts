@@ -1,32 +1,30 @@
 /**
  * Milvus statuses. The SDK decides success from `error_code` alone, newer clients read
- * `code`, so every status carries both: the legacy ErrorCode name and the numeric code of
- * Milvus's error catalogue (merr) for the same condition.
+ * `code`, so every status carries both: the numeric code of Milvus's error catalogue (merr)
+ * and the legacy ErrorCode name. As in Milvus, the name is derived from the code (merr's
+ * `oldCode`), so each condition has exactly one pairing whichever node raised it.
  */
 
 export type LegacyErrorCode =
   | 'Success'
   | 'UnexpectedError'
+  | 'NotReadyServe'
   | 'CollectionNotExists'
   | 'IllegalArgument'
-  | 'IllegalDimension'
-  | 'IllegalIndexType'
-  | 'IllegalCollectionName'
-  | 'IllegalTOPK'
-  | 'IllegalMetricType'
-  | 'IndexNotExist'
-  | 'SegmentNotFound'
-  | 'NotReadyServe'
+  | 'MetaFailed'
   | 'RateLimit'
-  | 'InsufficientMemoryToLoad';
+  | 'ForceDeny'
+  | 'IndexNotExist'
+  | 'SegmentNotFound';
 
 /** Numeric codes of Milvus's error catalogue that Mishards produces. */
 export const Code = {
   Success: 0,
+  ServiceNotReady: 1,
   ServiceUnavailable: 2,
-  ServiceMemoryLimitExceeded: 3,
   ServiceInternal: 5,
   ServiceRateLimit: 8,
+  ServiceQuotaExceeded: 9,
   ServiceUnimplemented: 10,
   CollectionNotFound: 100,
   CollectionNotLoaded: 101,
@@ -47,6 +45,27 @@ export const Code = {
   FieldInvalidName: 1701,
 } as const;
 
+/**
+ * The legacy name of each code that has one other than UnexpectedError, as Milvus 2.4 and
+ * 2.5 set it (pkg/util/merr/utils.go, `oldCode`); every other failure code is UnexpectedError.
+ */
+const LEGACY_NAMES = new Map<number, LegacyErrorCode>([
+  [Code.ServiceNotReady, 'NotReadyServe'],
+  [Code.ServiceRateLimit, 'RateLimit'],
+  [Code.ServiceQuotaExceeded, 'ForceDeny'],
+  [Code.CollectionNotFound, 'CollectionNotExists'],
+  [Code.PartitionNotFound, 'MetaFailed'],
+  [Code.SegmentNotFound, 'SegmentNotFound'],
+  [Code.IndexNotFound, 'IndexNotExist'],
+  [Code.ParameterInvalid, 'IllegalArgument'],
+]);
+
+export const legacyErrorCode = (code: number): LegacyErrorCode =>
+  code === Code.Success ? 'Success' : (LEGACY_NAMES.get(code) ?? 'UnexpectedError');
+
+/** Codes merr marks retriable: the client may try again unchanged. */
+const RETRIABLE = new Set<number>([Code.ServiceNotReady, Code.ServiceUnavailable, Code.ServiceRateLimit]);
+
 export interface Status {
   error_code: LegacyErrorCode;
   reason: string;
@@ -57,14 +76,16 @@ export interface Status {
 
 /** A business error that travels to the client inside `status`. */
 export class MilvusError extends Error {
+  readonly errorCode: LegacyErrorCode;
+
   constructor(
-    readonly errorCode: LegacyErrorCode,
     readonly code: number,
     message: string,
-    readonly retriable = false,
+    readonly retriable = RETRIABLE.has(code),
   ) {
     super(message);
     this.name = 'MilvusError';
+    this.errorCode = legacyErrorCode(code);
   }
 }
 
@@ -75,42 +96,61 @@ export function errorStatus(err: unknown): Status {
     return { error_code: err.errorCode, reason: err.message, code: err.code, retriable: err.retriable, detail: err.message };
   }
   const message = err instanceof Error ? err.message : String(err);
-  return { error_code: 'UnexpectedError', reason: message, code: Code.ServiceInternal, retriable: false, detail: message };
+  return {
+    error_code: legacyErrorCode(Code.ServiceInternal),
+    reason: message,
+    code: Code.ServiceInternal,
+    retriable: false,
+    detail: message,
+  };
 }
 
-export const invalidParameter = (message: string) => new MilvusError('IllegalArgument', Code.ParameterInvalid, message);
+export const invalidParameter = (message: string) => new MilvusError(Code.ParameterInvalid, message);
 
-export const collectionNotFound = (name: string) =>
-  new MilvusError('CollectionNotExists', Code.CollectionNotFound, `collection not found[collection=${name}]`);
+/** Also the answer when the collection is dropped while a search or query of it runs. */
+export const collectionNotFound = (name: string) => new MilvusError(Code.CollectionNotFound, `collection not found[collection=${name}]`);
 
-export const partitionNotFound = (name: string) =>
-  new MilvusError('IllegalArgument', Code.PartitionNotFound, `partition not found[partition=${name}]`);
+export const partitionNotFound = (name: string) => new MilvusError(Code.PartitionNotFound, `partition not found[partition=${name}]`);
 
-export const collectionNotLoaded = (name: string) =>
-  new MilvusError('UnexpectedError', Code.CollectionNotLoaded, `collection not loaded[collection=${name}]`);
+export const collectionNotLoaded = (name: string) => new MilvusError(Code.CollectionNotLoaded, `collection not loaded[collection=${name}]`);
 
-export const partitionNotLoaded = (name: string) =>
-  new MilvusError('UnexpectedError', Code.PartitionNotLoaded, `partition not loaded[partition=${name}]`);
+export const partitionNotLoaded = (name: string) => new MilvusError(Code.PartitionNotLoaded, `partition not loaded[partition=${name}]`);
 
 export const fieldNotFound = (name: string, collection: string) =>
-  new MilvusError('IllegalArgument', Code.FieldNotFound, `field not found[field=${name}] in collection ${collection}`);
+  new MilvusError(Code.FieldNotFound, `field not found[field=${name}] in collection ${collection}`);
 
-export const indexNotFound = (collection: string) =>
-  new MilvusError('IndexNotExist', Code.IndexNotFound, `index not found[collection=${collection}]`);
+export const indexNotFound = (collection: string) => new MilvusError(Code.IndexNotFound, `index not found[collection=${collection}]`);
 
 export const metricNotSupported = (metric: string) =>
-  new MilvusError('IllegalMetricType', Code.MetricNotFound, `metric type ${metric} is not supported: use L2, IP or COSINE`);
+  new MilvusError(Code.MetricNotFound, `metric type ${metric} is not supported: use L2, IP or COSINE`);
 
 /** What every method Mishards does not implement answers (merr's "service unimplemented"). */
-export const unsupportedMethod = (method: string) =>
-  new MilvusError('UnexpectedError', Code.ServiceUnimplemented, `${method} is not supported by Mishards`);
-
-/** The node is too busy to take the request now (merr's "rate limit exceeded"): retriable. */
-export const rateLimited = (message: string) => new MilvusError('RateLimit', Code.ServiceRateLimit, message, true);
+export const unsupportedMethod = (method: string) => new MilvusError(Code.ServiceUnimplemented, `${method} is not supported by Mishards`);
 
 /**
- * The request needs more memory than the node will ever grant one request (merr's "memory
- * limit exceeded", whose legacy code Milvus maps to InsufficientMemoryToLoad): not retriable.
+ * What a process that is stopping (or not serving yet) answers new work, as a Milvus proxy
+ * that is not healthy does: `what` names the process (`writer=HOST:PORT`), `state` its state.
  */
-export const memoryLimitExceeded = (message: string) =>
-  new MilvusError('InsufficientMemoryToLoad', Code.ServiceMemoryLimitExceeded, message);
+export const serviceNotReady = (what: string, state: string) =>
+  new MilvusError(Code.ServiceNotReady, `service not ready[${what}]: ${state}`);
+
+/**
+ * A request refused by a rate or admission limit, which the client should retry later
+ * (Milvus's rate limiter: "<why>, please retry later: rate exceeded[...]").
+ */
+export const rateLimited = (why: string) => new MilvusError(Code.ServiceRateLimit, `${why}, please retry later: rate exceeded`);
+
+/**
+ * A request refused by a configured rate (quotaAndLimits), as Milvus's rate limiter words it:
+ * "<why>, please retry later: rate limit exceeded[rate=<rate>]" (merr.WrapErrServiceRateLimit).
+ */
+export const rateLimitExceeded = (rate: number, why: string) =>
+  new MilvusError(Code.ServiceRateLimit, `${why}, please retry later: rate limit exceeded[rate=${rate}]`);
+
+/**
+ * A write refused while a node is short of a resource, as Milvus's quota center refuses it:
+ * "<detail>: quota exceeded[reason=<reason>]" (merr.WrapErrServiceQuotaExceeded, 9, ForceDeny,
+ * not retriable: the condition outlasts any retry a client would make by itself).
+ */
+export const quotaExceeded = (reason: string, detail: string) =>
+  new MilvusError(Code.ServiceQuotaExceeded, `${detail}: quota exceeded[reason=${reason}]`);

@@ -59,8 +59,7 @@ function checkSystemInfoRequest(request: string): void {
   }
   const metricType = (parsed as Record<string, unknown> | null)?.metric_type;
   if (typeof metricType !== 'string') throw invalidParameter('metric_type not found in request');
-  if (metricType !== SYSTEM_INFO_METRIC)
-    throw new MilvusError('UnexpectedError', Code.MetricNotFound, `metric not found[metric=${metricType}]`);
+  if (metricType !== SYSTEM_INFO_METRIC) throw new MilvusError(Code.MetricNotFound, `metric not found[metric=${metricType}]`);
 }
 
 function hardware(node: TopologyNode) {

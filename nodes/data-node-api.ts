@@ -46,7 +46,7 @@ export const servedCollectionIds = (source: SegmentSource): string[] => [
 /** Raised when a request names a segment this node has not loaded. */
 export class SegmentNotLoadedError extends MilvusError {
   constructor(segmentIds: number[]) {
-    super('SegmentNotFound', Code.SegmentNotLoaded, `segments not loaded on this node: ${segmentIds.join(', ')}`);
+    super(Code.SegmentNotLoaded, `segments not loaded on this node: ${segmentIds.join(', ')}`);
   }
 }
 

@@ -5,7 +5,7 @@
  * and a small request never waits behind them. See docs/limits.md for the bounds and defaults.
  */
 import { availableParallelism } from 'node:os';
-import { Code, memoryLimitExceeded, MilvusError, rateLimited } from '../milvus/status.js';
+import { invalidParameter, rateLimited } from '../milvus/status.js';
 import type { RequestCost } from '../search/cost.js';
 
 export interface AdmissionLimits {
@@ -37,9 +37,6 @@ export function admissionLimits(threads: number | undefined, overrides: Partial<
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   return { ...DEFAULT_ADMISSION, heavySlots: threads ?? availableParallelism(), ...defined };
 }
-
-/** What requests still waiting get when the node stops: retriable elsewhere. */
-export const NODE_STOPPING = new MilvusError('NotReadyServe', Code.ServiceUnavailable, 'the node is shutting down', true);
 
 export type Lane = 'small' | 'heavy';
 
@@ -85,10 +82,11 @@ export class Admission {
   }
 
   /**
-   * Resolves with the request's release once it may run. Rejects with a rate-limited status when
-   * no slot frees within the wait bound, a memory-limit status when the request alone exceeds
-   * what expensive requests may hold, the signal's reason when it aborts first, and the closing
-   * reason once the node is shutting down.
+   * Resolves with the request's release once it may run. Rejects with a rate-limited status
+   * (8, retriable) when no slot frees within the wait bound, an invalid-parameter status (1100,
+   * a limit the request must change to pass, as the request limits answer) when the request
+   * alone exceeds what expensive requests may hold, the signal's reason when it aborts first,
+   * and the closing reason once the node is stopping.
    */
   admit(cost: RequestCost, signal?: AbortSignal): Promise<Release> {
     if (signal?.aborted) return Promise.reject(signal.reason);
@@ -97,7 +95,7 @@ export class Admission {
     if (cost.bytes > this.limits.heavyBytes) {
       return this.refuse(
         'too_large',
-        memoryLimitExceeded(
+        invalidParameter(
           `the request's results would take an estimated ${mib(cost.bytes)} on this node, more than the ${mib(this.limits.heavyBytes)} ` +
             'it grants expensive requests: lower nq or topk, or search fewer partitions',
         ),
@@ -128,7 +126,7 @@ export class Admission {
           rateLimited(
             `the node is busy with expensive requests: ${this.running.heavy} running (at most ${this.limits.heavySlots}, ` +
               `${mib(this.heldBytes)} of ${mib(this.limits.heavyBytes)} of results held) and ${this.queue.indexOf(waiter)} ` +
-              `waiting ahead; no slot freed within ${this.limits.maxWaitMs} ms. Retry later, or lower nq or topk`,
+              `waiting ahead, no slot freed within ${this.limits.maxWaitMs} ms`,
           ),
         );
       }, this.limits.maxWaitMs);

@@ -9,8 +9,8 @@ export function callDeadline(call: { getDeadline(): grpc.Deadline }): number | u
 }
 
 /** Why a call's work stopped: statuses, so that none is logged as a failure of the node. */
-export const CALL_CANCELLED = new MilvusError('UnexpectedError', Code.ServiceInternal, 'request cancelled by the client');
-export const DEADLINE_PASSED = new MilvusError('UnexpectedError', Code.ServiceInternal, 'deadline exceeded', true);
+export const CALL_CANCELLED = new MilvusError(Code.ServiceInternal, 'request cancelled by the client');
+export const DEADLINE_PASSED = new MilvusError(Code.ServiceInternal, 'deadline exceeded', true);
 
 /** The longest timer Node keeps: a deadline further away than this is as good as none. */
 const MAX_TIMER_MS = 2 ** 31 - 1;

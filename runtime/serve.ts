@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import { HealthService } from '../proto/health.js';
-import { NODE_STOPPING, type Admission } from './admission.js';
+import { serviceNotReady } from '../milvus/status.js';
+import type { Admission } from './admission.js';
 import { bindGrpc, createGrpcServer, shutdownGrpc } from './grpc-server.js';
 import { HealthState, serviceName } from './health.js';
 import type { MetricsServer } from './metrics-server.js';
@@ -52,7 +53,7 @@ export async function serveNode(o: ServeOptions): Promise<RunningNode> {
     metrics: metricsAddr,
     async stop() {
       health.shutDown();
-      o.admission?.close(NODE_STOPPING);
+      o.admission?.close(serviceNotReady(`node=${grpcAddr}`, 'Stopping'));
       o.beforeStop?.();
       await shutdownGrpc(server);
       await metrics.close();

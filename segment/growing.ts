@@ -1,6 +1,7 @@
 import { typedArrayFor, type Column, type PrimaryKey, type TypedArrayConstructor } from '../core/columns.js';
 import { sharedFloat32 } from '../engine/index.js';
 import { DataType, type CollectionSchema, primaryField, vectorField } from '../core/schema.js';
+import { selectRows } from './rows.js';
 import { Segment } from './segment.js';
 
 type TypedArray = InstanceType<TypedArrayConstructor>;
@@ -158,23 +159,4 @@ export class GrowingSegment extends Segment {
     const ts = Float64Array.from(keep, (r) => this.ts[r]!);
     return { rows: keep.length, columns, ts };
   }
-}
-
-/** A copy of `col` holding only `rows`, in order. */
-export function selectRows(col: Column, rows: number[]): Column {
-  const out: Column = { type: col.type, values: [] };
-  if (col.elementType !== undefined) out.elementType = col.elementType;
-  if (col.dim !== undefined) out.dim = col.dim;
-  if (ArrayBuffer.isView(col.values)) {
-    const width = col.type === DataType.FloatVector ? col.dim! : 1;
-    const src = col.values as Float32Array;
-    const dst = new (src.constructor as Float32ArrayConstructor)(rows.length * width);
-    for (const [i, r] of rows.entries()) dst.set(src.subarray(r * width, (r + 1) * width), i * width);
-    out.values = dst;
-  } else {
-    const src = col.values as unknown[];
-    out.values = rows.map((r) => src[r]);
-  }
-  if (col.valid) out.valid = Uint8Array.from(rows, (r) => col.valid![r]!);
-  return out;
 }

@@ -24,6 +24,8 @@ export class SealedSegment extends Segment {
 
   private constructor(
     readonly manifest: SegmentManifest,
+    /** Size of the data file (compaction sizes segments in MiB by it). */
+    readonly dataBytes: number,
     schema: CollectionSchema,
     pkName: string,
     private readonly columns: Map<string, Column>,
@@ -52,7 +54,7 @@ export class SealedSegment extends Segment {
     const shared = sharedFloat32(raw.length);
     shared.set(raw);
     data.columns.set(vector.name, { type: DataType.FloatVector, dim: vector.dim!, values: shared });
-    const seg = new SealedSegment(data.manifest, schema, pk.name, data.columns, data.ts, shared, root, path);
+    const seg = new SealedSegment(data.manifest, data.bytes, schema, pk.name, data.columns, data.ts, shared, root, path);
     await seg.refreshDeletes();
     if (data.index) await seg.openIndex(engine, data.index);
     return seg;

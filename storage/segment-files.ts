@@ -78,6 +78,8 @@ async function writeSynced(path: string, data: Uint8Array | string): Promise<voi
 
 export interface LoadedSegmentData {
   manifest: SegmentManifest;
+  /** Size of the data file. */
+  bytes: number;
   columns: Map<string, Column>;
   ts: Float64Array;
   index: IndexManifest | undefined;
@@ -104,7 +106,13 @@ export async function readSegment(root: string, rel: string, segmentId: number):
   const tsCol = decoded.columns.get(TS_COLUMN);
   if (!tsCol) throw new SegmentFileError(segmentId, 'data.msc has no timestamp column');
   decoded.columns.delete(TS_COLUMN);
-  return { manifest, columns: decoded.columns, ts: tsCol.values as Float64Array, index: await readIndexManifest(root, rel) };
+  return {
+    manifest,
+    bytes: data.length,
+    columns: decoded.columns,
+    ts: tsCol.values as Float64Array,
+    index: await readIndexManifest(root, rel),
+  };
 }
 
 /** The published index of a segment, if there is one. */

@@ -113,7 +113,11 @@ const CASES: Record<string, Case> = {
   },
   bulkInsert: { call: (c) => c.bulkInsert({ collection_name: C, files: ['rows.json'] }), expect: unsupported('Import') },
   checkHealth: { call: (c) => c.checkHealth(), expect: 'ok' },
-  compact: { call: (c) => c.compact({ collection_name: C }), expect: unsupported('ManualCompaction') },
+  // One small segment with nothing deleted: nothing to merge, so no compaction (id -1, as Milvus).
+  compact: {
+    call: (c) => c.compact({ collection_name: C }),
+    expect: { check: (r) => expect([r.status.error_code, r.compactionID, r.compactionPlanCount]).toEqual(['Success', '-1', 0]) },
+  },
   count: {
     call: (c) => c.count({ collection_name: C }),
     expect: { check: (r) => expect([r.status.error_code, r.data]).toEqual(['Success', ROWS]) },
@@ -219,10 +223,17 @@ const CASES: Record<string, Case> = {
     call: (c) => c.getCollectionStatistics({ collection_name: C }),
     expect: { check: (r) => expect(Number(r.data.row_count)).toBe(ROWS) },
   },
-  getCompactionState: { call: (c) => c.getCompactionState({ compactionID: 1 }), expect: unsupported('GetCompactionState') },
+  // An id nobody handed out reads as Completed with no plan, as in Milvus.
+  getCompactionState: {
+    call: (c) => c.getCompactionState({ compactionID: 987654 }),
+    expect: {
+      check: (r) =>
+        expect([r.status.error_code, r.state, r.executingPlanNo, r.completedPlanNo]).toEqual(['Success', 'Completed', '0', '0']),
+    },
+  },
   getCompactionStateWithPlans: {
-    call: (c) => c.getCompactionStateWithPlans({ compactionID: 1 }),
-    expect: unsupported('GetCompactionStateWithPlans'),
+    call: (c) => c.getCompactionStateWithPlans({ compactionID: 987654 }),
+    expect: { check: (r) => expect([r.status.error_code, r.state, r.mergeInfos]).toEqual(['Success', 'Completed', []]) },
   },
   getFlushAllState: {
     call: async (c) => c.getFlushAllState({ flush_all_ts: (await c.flushAll()).flush_all_ts }),
@@ -242,12 +253,21 @@ const CASES: Record<string, Case> = {
   getPartitionStatistics: { call: (c) => c.getPartitionStatistics({ collection_name: C, partition_name: '_default' }), expect: 'ok' },
   getPersistentSegmentInfo: {
     call: (c) => c.getPersistentSegmentInfo({ collectionName: C }),
-    expect: unsupported('GetPersistentSegmentInfo'),
+    expect: {
+      check: (r) =>
+        expect([r.status.error_code, r.infos.map((i: any) => [i.num_rows, i.state])]).toEqual(['Success', [[String(ROWS), 'Flushed']]]),
+    },
   },
   getPkField: { call: (c) => c.getPkField({ collection_name: C }), expect: { check: (r) => expect(r.name).toBe('id') } },
   getPkFieldName: { call: (c) => c.getPkFieldName({ collection_name: C }), expect: { check: (r) => expect(r).toBe('id') } },
   getPkFieldType: { call: (c) => c.getPkFieldType({ collection_name: C }), expect: { check: (r) => expect(r).toBe('Int64') } },
-  getQuerySegmentInfo: { call: (c) => c.getQuerySegmentInfo({ collectionName: C }), expect: unsupported('GetQuerySegmentInfo') },
+  getQuerySegmentInfo: {
+    call: (c) => c.getQuerySegmentInfo({ collectionName: C }),
+    expect: {
+      check: (r) =>
+        expect([r.status.error_code, r.infos.map((i: any) => [i.num_rows, i.state])]).toEqual(['Success', [[String(ROWS), 'Sealed']]]),
+    },
+  },
   getRefreshExternalCollectionProgress: {
     call: (c) => c.getRefreshExternalCollectionProgress({ job_id: 1 }),
     expect: unsupported('GetRefreshExternalCollectionProgress'),

@@ -4,6 +4,8 @@ import type { MilvusResponse } from '../../milvus/methods.js';
 import { CLUSTER_ROLES, type NodeKind, type TopologyNode } from '../../milvus/system-info.js';
 import type { Discovery } from '../../cluster/discovery.js';
 import { anyLoaded } from '../../meta/load-state.js';
+import { querySegmentInfos } from '../../milvus/segment-info.js';
+import { collectionNotFound, invalidParameter } from '../../milvus/status.js';
 import type { MetadataCache } from '../../cluster/metadata-cache.js';
 import type { NodeClients } from './node-clients.js';
 import type { Placement } from './placement.js';
@@ -34,7 +36,8 @@ interface Process {
 /**
  * The cluster as Milvus's cluster-level calls describe it, answered by the coordinator from
  * its own knowledge of the membership: GetMetrics' system topology (every process asked for
- * its resources) and the default resource group (the readers placement sees up).
+ * its resources), the default resource group (the readers placement sees up) and which nodes
+ * hold which segments (GetQuerySegmentInfo).
  */
 export class ClusterDescription {
   constructor(private readonly o: ClusterDescriptionOptions) {}
@@ -88,6 +91,27 @@ export class ClusterDescription {
     } catch (e) {
       return { ...node, error: `unreachable: ${(e as Error).message}` };
     }
+  }
+
+  /**
+   * GetQuerySegmentInfo: each segment in service of the collection's loaded partitions with
+   * the ids (as GetMetrics numbers them) of the live readers holding it, or the writer's when
+   * none does yet (it searches every segment no reader holds).
+   */
+  querySegments(name: string): MilvusResponse<'GetQuerySegmentInfo'> {
+    if (!name) throw invalidParameter('collection name should not be empty');
+    const view = this.o.cache.get(name);
+    if (!view) throw collectionNotFound(name);
+    const processes = this.processes();
+    const idOf = new Map(processes.map((p) => [p.address, p.id]));
+    const writerId = processes.find((p) => p.kind === 'writer')!.id;
+    const holders = this.o.placement.holders(name);
+    return {
+      infos: querySegmentInfos(view, (id) => {
+        const readers = (holders.get(id) ?? []).flatMap((address) => idOf.get(address) ?? []);
+        return readers.length ? readers.sort((a, b) => a - b) : [writerId];
+      }),
+    };
   }
 
   /** DescribeResourceGroup: the readers placement sees up serve every loaded collection. */

@@ -6,6 +6,7 @@ import { ConsistencyLevel, consistencyLevelNumber } from '../../milvus/consisten
 import { prepareHybridSearch, type HybridSearchFields } from '../../milvus/hybrid-request.js';
 import type { MilvusRequest } from '../../milvus/methods.js';
 import {
+  checkQueryRows,
   countFieldData,
   prepareQuery,
   prepareSearch,
@@ -15,6 +16,8 @@ import {
   type SearchFields,
 } from '../../milvus/search-request.js';
 import type { PartialView } from '../../milvus/partial-result.js';
+import type { RequestLimits } from '../../milvus/request-limits.js';
+import { RateQuotas, unlimitedRates } from '../../milvus/quotas.js';
 import type { ResultFieldData } from '../../milvus/result-fields.js';
 import { searchResultData } from '../../milvus/search-results.js';
 import { collectionNotFound, MilvusError } from '../../milvus/status.js';
@@ -112,6 +115,9 @@ export class Coordinator {
     private readonly fanout: Fanout,
     private readonly writerAddress: string,
     private readonly metrics: CoordinatorMetrics,
+    private readonly limits: RequestLimits,
+    /** The DQL rates of this coordinator's searches and queries (each coordinator its own). */
+    private readonly quotas: RateQuotas = new RateQuotas(unlimitedRates()),
   ) {}
 
   /** Each collection view's sub-request headers, built once: grpc-js copies them per call. */
@@ -160,6 +166,23 @@ export class Coordinator {
    */
   async catchUp(deadline: number): Promise<void> {
     await this.cache.catchUp(Math.min(deadline, Date.now() + CATCH_UP_MS));
+  }
+
+  /**
+   * The nodes' answers to a request about `view`'s collection (what `run` got or failed with).
+   * When a node fails, the collection may have been dropped under the request (its nodes then
+   * answer that they hold no such collection or segment, or fail): once the cache has caught
+   * up, a collection gone (or dropped and created again) is the answer, as for a request made
+   * after the drop.
+   */
+  private async whileExists<T>(view: CollectionView, ctx: CallContext, run: () => Promise<T>): Promise<T> {
+    const [outcome] = await Promise.allSettled([run()]);
+    if (outcome.status === 'fulfilled') return outcome.value;
+    if (ctx.signal.aborted) throw outcome.reason;
+    // The writer out of reach: the cache as it is decides.
+    await this.catchUp(ctx.deadline).catch(() => undefined);
+    if (this.cache.get(view.record.name)?.record.id !== view.record.id) throw collectionNotFound(view.record.name);
+    throw outcome.reason;
   }
 
   /** Reader targets for the sealed segments of the covered partitions, plus the writer's share. */
@@ -342,18 +365,11 @@ export class Coordinator {
     const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const index = view.indexes[0]!;
-    const p = prepareSearch(schema, index, req);
+    const p = prepareSearch(schema, index, req, this.limits);
+    this.quotas.charge(view.record.name, { search: p.nq });
     const { topk, offset, roundDecimal } = p.params;
-    const responses = await this.scatterSearch(
-      view,
-      p,
-      req,
-      req.output_fields ?? [],
-      partitions,
-      this.freshness(view, req),
-      topk + offset,
-      ctx,
-      trace,
+    const responses = await this.whileExists(view, ctx, () =>
+      this.scatterSearch(view, p, req, req.output_fields ?? [], partitions, this.freshness(view, req), topk + offset, ctx, trace),
     );
     return inSpan(trace, 'do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
@@ -386,11 +402,16 @@ export class Coordinator {
   private async doHybridSearch(req: HybridSearchInput, ctx: CallContext, trace: Context): Promise<SearchReply> {
     const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
-    const h = prepareHybridSearch(schema, view.indexes[0]!, req);
+    const h = prepareHybridSearch(schema, view.indexes[0]!, req, this.limits);
+    this.quotas.charge(view.record.name, { search: h.nq * h.subs.length });
     const freshness = this.freshness(view, req);
     const outputFields = req.output_fields ?? [];
-    const responses = await Promise.all(
-      h.subs.map((p, i) => this.scatterSearch(view, p, req.requests![i]!, outputFields, partitions, freshness, p.params.topk, ctx, trace)),
+    const responses = await this.whileExists(view, ctx, () =>
+      Promise.all(
+        h.subs.map((p, i) =>
+          this.scatterSearch(view, p, req.requests![i]!, outputFields, partitions, freshness, p.params.topk, ctx, trace),
+        ),
+      ),
     );
     return inSpan(trace, 'do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
@@ -424,7 +445,8 @@ export class Coordinator {
   private async doQuery(req: QueryInput, ctx: CallContext, trace: Context): Promise<QueryReply> {
     const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
-    const q = prepareQuery(schema, req);
+    const q = prepareQuery(schema, req, this.limits);
+    this.quotas.charge(view.record.name, { query: 1 });
     const freshness = this.freshness(view, req);
     const subs = this.route<SegmentRequest<'QuerySegments'>>(
       view,
@@ -436,13 +458,14 @@ export class Coordinator {
         template_values_json: templateValuesToJson(q.templateValues),
         output_fields: q.countOnly ? [] : q.outputFields,
         partition_ids: [...partitions].map(String),
-        limit: q.limit === undefined ? '0' : String(q.offset + q.limit),
+        // Without a limit, one row more than the size limit allows tells that the answer is too large.
+        limit: String(q.limit === undefined ? q.maxRows + 1 : q.offset + q.limit),
         count_only: q.countOnly,
         fresh_deletes: freshness.freshDeletes,
       },
       trace,
     );
-    const responses = await this.scatter(subs, 'QuerySegments', ctx, this.headersFor(view), trace);
+    const responses = await this.whileExists(view, ctx, () => this.scatter(subs, 'QuerySegments', ctx, this.headersFor(view), trace));
     const base = { collection_name: view.record.name, primary_field_name: primaryField(schema).name };
     if (q.countOnly) {
       const count = responses.reduce((n, r) => n + Number(r.count), 0);
@@ -452,6 +475,7 @@ export class Coordinator {
       try {
         const partials = decodePartials(responses, hasIntKeys(schema));
         const picks = mergeQueryRows(partials);
+        checkQueryRows(q, picks.length, this.limits);
         const page = picks.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
         return {
           ...base,

@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { Context } from '@opentelemetry/api';
-import { Code, memoryLimitExceeded, MilvusError, rateLimited } from '../../milvus/status.js';
+import { Code, MilvusError } from '../../milvus/status.js';
 import type { DataNodeClientReply, DataNodeClientRequest, DataNodeMethod } from '../../proto/data-node.js';
 import type { NodeCaller } from './node-clients.js';
 
@@ -32,7 +32,7 @@ const RETRYABLE_GRPC = new Set([
   grpc.status.RESOURCE_EXHAUSTED,
 ]);
 /** Node statuses that make the next replica worth asking: it may hold the segments, or not be stopping. */
-const RETRYABLE_NODE_CODES = new Set([Code.SegmentNotLoaded, Code.SegmentNotFound, Code.ServiceUnavailable]);
+const RETRYABLE_NODE_CODES = new Set([Code.SegmentNotLoaded, Code.SegmentNotFound, Code.ServiceNotReady]);
 
 /**
  * The largest sub-request cost (searchCostOf) that is hedged. 2^24 keeps hedging for
@@ -191,7 +191,7 @@ export class Fanout {
       settled?.();
       const code = (e as grpc.ServiceError).code;
       if (code === grpc.status.DEADLINE_EXCEEDED) {
-        throw new MilvusError('UnexpectedError', Code.ServiceInternal, `deadline exceeded waiting for ${address}`, true);
+        throw new MilvusError(Code.ServiceInternal, `deadline exceeded waiting for ${address}`, true);
       }
       if (RETRYABLE_GRPC.has(code)) throw new ReplicaFailure((e as Error).message);
       throw e;
@@ -199,22 +199,15 @@ export class Fanout {
     settled?.();
     if (res.status.code !== 0) {
       if (RETRYABLE_NODE_CODES.has(res.status.code as never)) throw new ReplicaFailure(res.status.reason);
-      throw nodeError(res.status);
+      throw new MilvusError(res.status.code, res.status.reason);
     }
     return res;
   }
 }
 
-/** A node's error status as the client gets it: admission's refusals keep their Milvus kind (legacy code, retriable). */
-function nodeError({ code, reason }: { code: number; reason: string }): MilvusError {
-  if (code === Code.ServiceRateLimit) return rateLimited(reason);
-  if (code === Code.ServiceMemoryLimitExceeded) return memoryLimitExceeded(reason);
-  return new MilvusError('UnexpectedError', code, reason);
-}
-
-const clientGone = () => new MilvusError('UnexpectedError', Code.ServiceInternal, 'request cancelled by the client');
+const clientGone = () => new MilvusError(Code.ServiceInternal, 'request cancelled by the client');
 
 function unavailable(set: ReplicaSet, detail: string): MilvusError {
   const what = set.name === WRITER_SET ? 'the writable node' : `reader group ${set.name}`;
-  return new MilvusError('NotReadyServe', Code.ServiceUnavailable, `${what} is unavailable: ${detail}`, true);
+  return new MilvusError(Code.ServiceUnavailable, `${what} is unavailable: ${detail}`, true);
 }

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { servedSegmentIds, type CollectionView } from '../../meta/collection-view.js';
+import { compactionSources, servedSegmentIds, type CollectionView, type SegmentInfo } from '../../meta/collection-view.js';
+import { loadedPartitionIds } from '../../meta/load-state.js';
 import { Code, MilvusError } from '../../milvus/status.js';
 import { createRouter, DEFAULT_ROUTER } from '../../cluster/routing/registry.js';
 import type { Assignment, Router } from '../../cluster/routing/router.js';
@@ -17,6 +18,13 @@ interface ReaderState {
   loaded: Map<string, Set<number>>;
 }
 
+/** What a view says of compactions: each target's sources, the retiring segments, every segment by id. */
+interface ViewCompactions {
+  sources: Map<number, number[]>;
+  retiring: Set<number>;
+  byId: Map<number, SegmentInfo>;
+}
+
 /** A sub-request target: one reader group (its replicas in preference order) and its segments. */
 export interface GroupTarget {
   group: string;
@@ -26,6 +34,11 @@ export interface GroupTarget {
 
 const RECONCILE_INTERVAL_MS = 1000;
 const CONTROL_DEADLINE_MS = 60_000;
+/**
+ * How long a compaction's old segments stay on readers after the new one is loaded by its
+ * owner: searches routed to them just before keep finding them.
+ */
+const HANDOFF_GRACE_MS = 2 * RECONCILE_INTERVAL_MS;
 
 export interface PlacementOptions {
   /** The router kind (DEFAULT_ROUTER when absent); readers preload on the same kind. */
@@ -51,7 +64,10 @@ export interface PlacementOptions {
  * - a segment whose partition (or collection) is released, or that is gone, is released from
  *   every reader;
  * - searches are routed to the owner when it has the segment loaded, else to any group that
- *   has; a segment nobody has loaded fails the search with a status naming it.
+ *   has; a segment nobody has loaded fails the search with a status naming it;
+ * - after a compaction, the old segments stay loaded until every live replica of the new
+ *   segment's owner has it (and a short grace after), and each search takes either the new
+ *   segment or the whole old set, never both and never neither.
  *
  * Reconciliation runs on every metadata or membership change and every second, one pass at
  * a time, so restarted or recovered readers are noticed.
@@ -69,6 +85,10 @@ export class Placement {
     (e) => this.log.error({ err: e }, 'placement reconciliation failed'),
   );
   private closed = false;
+  /** When each retiring segment's replacement was first seen loaded by its owner (`collection/id` to ms). */
+  private readonly handedOffAt = new Map<string, number>();
+  /** What each view says of compactions, computed once per view. */
+  private readonly compactionsByView = new WeakMap<CollectionView, ViewCompactions>();
 
   constructor(
     private readonly cache: MetadataSource,
@@ -154,7 +174,8 @@ export class Placement {
     // no loaded partition has.
     const assignment = this.assignment();
     this.options.onAssignment?.(assignment);
-    const served = new Map(this.cache.all().map((v) => [v.record.name, servedSegmentIds(v)] as const));
+    const views = new Map(this.cache.all().map((v) => [v.record.name, v] as const));
+    const served = new Map([...views].map(([name, v]) => [name, servedSegmentIds(v)] as const));
     for (const [collection, ids] of served) {
       if (!ids.length) continue;
       const byOwner = assignment.partition(ids);
@@ -189,8 +210,9 @@ export class Placement {
       if (!r.up) continue;
       for (const [collection, have] of r.loaded) {
         const wanted = new Set(served.get(collection));
+        const view = views.get(collection);
         const release = [...have].filter((id) => {
-          if (!wanted.has(id)) return true;
+          if (!wanted.has(id)) return !(view && this.keepRetiring(view, id, assignment));
           const owner = assignment.owner(id);
           return owner !== r.member.group && this.ownerHasLoaded(owner, collection, id);
         });
@@ -202,12 +224,37 @@ export class Placement {
             { collection_name: collection, segment_ids: release.map(String) },
             deadline(),
           );
-          for (const id of release) have.delete(id);
+          for (const id of release) {
+            have.delete(id);
+            this.handedOffAt.delete(`${collection}/${id}`);
+          }
         } catch (e) {
           this.log.warn({ reader: r.member.name, err: (e as Error).message }, 'ReleaseSegments call failed');
         }
       }
     }
+  }
+
+  /**
+   * Whether a reader keeps a segment that left service: a compaction's source (of a loaded
+   * partition) whose replacement, followed down any later compactions, is not yet loaded by
+   * every live replica of its owner, or was only a moment ago.
+   */
+  private keepRetiring(view: CollectionView, id: number, assignment: Assignment): boolean {
+    const { byId } = this.compactionsOf(view);
+    const retiring = byId.get(id);
+    if (retiring?.compactedInto === undefined || !loadedPartitionIds(view.partitions).has(retiring.partitionId)) return false;
+    let top: SegmentInfo | undefined = retiring;
+    while (top?.compactedInto !== undefined) top = byId.get(top.compactedInto);
+    if (!top) return false;
+    const key = `${view.record.name}/${id}`;
+    if (!this.ownerHasLoaded(assignment.owner(top.id), view.record.name, top.id)) {
+      this.handedOffAt.delete(key);
+      return true;
+    }
+    const since = this.handedOffAt.get(key) ?? Date.now();
+    this.handedOffAt.set(key, since);
+    return Date.now() - since < HANDOFF_GRACE_MS;
   }
 
   private replicasOf(group: string): ReaderState[] {
@@ -229,6 +276,11 @@ export class Placement {
    * segment it sealed.
    * A segment whose owner group has no live replica and that nobody else holds fails the
    * request with an UNAVAILABLE-class status naming the group.
+   *
+   * A segment a compaction made is taken on its owner when loaded there; else, if every one of
+   * its sources (retiring segments of the view, recursively) is on readers, the sources are
+   * taken instead; else as any other segment. Retiring segments are never taken on their own,
+   * so each search covers exactly one of the two sets.
    */
   targets(view: CollectionView, segmentIds: number[]): { groups: GroupTarget[]; toWriter: number[] } {
     const name = view.record.name;
@@ -237,10 +289,20 @@ export class Placement {
     const down = new Map<string, number[]>();
     const live = [...this.readers.values()].filter((r) => r.up);
     const assignment = this.assignment();
-    for (const id of segmentIds) {
+    const { sources, retiring } = this.compactionsOf(view);
+    const holdersOf = (id: number) => live.filter((r) => r.loaded.get(name)?.has(id));
+    const onReaders = (id: number): boolean => holdersOf(id).length > 0 || (sources.get(id)?.every(onReaders) ?? false);
+    const place = (id: number): void => {
+      // Retiring sources are not placed: they are taken wherever a reader still holds them.
       const owner = assignment.owner(id);
-      const holders = live.filter((r) => r.loaded.get(name)?.has(id));
-      const group = holders.find((r) => r.member.group === owner)?.member.group ?? holders[0]?.member.group;
+      const holders = holdersOf(id);
+      const atOwner = holders.find((r) => r.member.group === owner)?.member.group;
+      const from = sources.get(id);
+      if (!atOwner && from?.every(onReaders)) {
+        from.forEach(place);
+        return;
+      }
+      const group = atOwner ?? holders[0]?.member.group;
       if (group) {
         if (!byGroup.has(group)) byGroup.set(group, []);
         byGroup.get(group)!.push(id);
@@ -250,12 +312,13 @@ export class Placement {
         if (!down.has(owner)) down.set(owner, []);
         down.get(owner)!.push(id);
       }
-    }
+    };
+    for (const id of segmentIds) if (!retiring.has(id)) place(id);
     if (down.size) {
       const detail = [...down.entries()].map(
         ([g, ids]) => `reader group ${g} is unavailable (no live replica) for segments ${ids.join(', ')}`,
       );
-      throw new MilvusError('NotReadyServe', Code.ServiceUnavailable, `collection ${name}: ${detail.join('; ')}`, true);
+      throw new MilvusError(Code.ServiceUnavailable, `collection ${name}: ${detail.join('; ')}`, true);
     }
     const groups = [...byGroup.entries()].map(([group, segs]) => {
       // Replicas holding every segment of this target first; the others can still answer
@@ -269,6 +332,26 @@ export class Placement {
       return { group, segmentIds: segs, replicas: balanced ? [balanced(group), ...direct] : direct };
     });
     return { groups, toWriter };
+  }
+
+  private compactionsOf(view: CollectionView): ViewCompactions {
+    let c = this.compactionsByView.get(view);
+    if (!c) {
+      const sources = compactionSources(view);
+      c = { sources, retiring: new Set([...sources.values()].flat()), byId: new Map(view.segments.map((s) => [s.id, s] as const)) };
+      this.compactionsByView.set(view, c);
+    }
+    return c;
+  }
+
+  /** The live readers holding each segment of the collection, by address, as they last reported. */
+  holders(collection: string): Map<number, string[]> {
+    const out = new Map<number, string[]>();
+    for (const r of this.readers.values()) {
+      if (!r.up) continue;
+      for (const id of r.loaded.get(collection) ?? []) out.set(id, [...(out.get(id) ?? []), r.member.address]);
+    }
+    return out;
   }
 
   /** Every reader of the membership and whether it answered the last reconciliation. */

@@ -21,7 +21,7 @@ import {
  * cluster, which the writer alone would describe as a standalone deployment. Every other
  * unary method goes to the writable node unchanged (streams are not supported).
  */
-const ANSWERED_HERE = new Set(['Search', 'HybridSearch', 'Query', 'GetMetrics', 'DescribeResourceGroup']);
+const ANSWERED_HERE = new Set(['Search', 'HybridSearch', 'Query', 'GetMetrics', 'DescribeResourceGroup', 'GetQuerySegmentInfo']);
 const DEFAULT_TIMEOUT_MS = 120_000;
 
 const identity = (b: Buffer) => b;
@@ -56,7 +56,7 @@ export function frontServiceDefinition(): grpc.ServiceDefinition {
 
 /**
  * The implementation: scatter-gather for Search, HybridSearch and Query, the cluster's
- * description for GetMetrics and DescribeResourceGroup, a byte-for-byte relay (with the
+ * description for GetMetrics, DescribeResourceGroup and GetQuerySegmentInfo, a byte-for-byte relay (with the
  * caller's deadline, metadata and cancellation) for the rest.
  */
 export function frontImplementation(
@@ -76,6 +76,11 @@ export function frontImplementation(
     Query: (req, call) => withResultColumns<'Query'>(coordinator.query(req, callContext(call, DEFAULT_TIMEOUT_MS))),
     GetMetrics: (req) => getMetricsReply(req.request, () => cluster.topology()),
     DescribeResourceGroup: async (req) => cluster.resourceGroup(req.resource_group),
+    GetQuerySegmentInfo: async (req, call) => {
+      // After a compaction relayed to the writer, the caller sees the segments it left.
+      await coordinator.catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS));
+      return cluster.querySegments(req.collectionName);
+    },
   };
   const implementation = milvusServiceImplementation(answeredHere, hooks);
   for (const [name, method] of Object.entries(MilvusService.service)) {

@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { MilvusClientReply, MilvusClientRequest, MilvusMethod } from '../../milvus/methods.js';
 import { MilvusService } from '../../milvus/proto.js';
 import { replyShape, statusOfReply } from '../../milvus/reply-shape.js';
-import { Code, MilvusError, type LegacyErrorCode } from '../../milvus/status.js';
+import { Code, MilvusError } from '../../milvus/status.js';
 import { MAX_MESSAGE_BYTES } from '../../runtime/grpc-server.js';
 import { unaryCall, type UnaryMethodDefinition } from '../../runtime/unary-call.js';
 import type { CallContext } from '../coordinator/fanout.js';
@@ -28,7 +28,7 @@ export class WriterClient {
     const res = await unaryCall(this.client, definition, request, ctx);
     const status = statusOfReply(replyShape(method), res)!;
     if (status.error_code !== 'Success') {
-      throw new MilvusError(status.error_code as LegacyErrorCode, status.code || Code.ServiceInternal, status.reason);
+      throw new MilvusError(status.code || Code.ServiceInternal, status.reason, status.retriable);
     }
     return res;
   }

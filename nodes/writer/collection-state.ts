@@ -6,10 +6,25 @@ import type { GrowingSegment } from '../../segment/growing.js';
 import type { SealedSegment } from '../../segment/sealed.js';
 import type { Segment } from '../../segment/segment.js';
 
+/** A delete applied to a segment while a copy of its rows was being written. */
+export interface PendingDelete {
+  pk: PrimaryKey;
+  ts: number;
+}
+
 /** A growing segment that is being written to storage; deletes that hit it meanwhile are kept. */
 export interface SealingSegment {
   segment: GrowingSegment;
-  pendingDeletes: { pk: PrimaryKey; ts: number }[];
+  pendingDeletes: PendingDelete[];
+}
+
+/**
+ * A sealed segment a compaction replaced (by `into`): out of service, but still held, with
+ * deletes applied and logged, for readers that serve it until the hand-off is over.
+ */
+export interface RetiringSegment {
+  segment: SealedSegment;
+  into: number;
 }
 
 /** A sealed segment's delete log with appends not yet synced, and the oldest LSN among them. */
@@ -27,7 +42,17 @@ export class CollectionState {
   readonly sealing = new Map<number, SealingSegment>();
   /** Seals under way (started by size, age or flush); a flush waits for all of them. */
   readonly sealTasks = new Set<Promise<number | undefined>>();
+  /** Sealed segments in service. */
   readonly sealed = new Map<number, SealedSegment>();
+  /** Sealed segments compacted into others, until they are dropped. */
+  readonly retiring = new Map<number, RetiringSegment>();
+  /**
+   * Sealed segments being compacted: each maps to its compaction's list of deletes that hit
+   * it after its rows were copied (re-applied to the new segment at the swap).
+   */
+  readonly compacting = new Map<number, PendingDelete[]>();
+  /** Compactions under way (drops and close wait for them). */
+  readonly compactionTasks = new Set<Promise<unknown>>();
   /** Per partition, the highest LSN already persisted in a sealed segment (for replay). */
   readonly persistedLsn = new Map<number, number>();
   /**
@@ -65,7 +90,7 @@ export class CollectionState {
 
   /** Every segment with rows a search must see, optionally limited to some partitions. */
   segments(partitionIds?: Set<number>): Segment[] {
-    const all: Segment[] = [...this.sealed.values(), ...[...this.sealing.values()].map((s) => s.segment), ...this.growing.values()];
+    const all: Segment[] = [...this.sealed.values(), ...this.unsealedSegments()];
     return partitionIds ? all.filter((s) => partitionIds.has(s.partitionId)) : all;
   }
 
@@ -74,8 +99,37 @@ export class CollectionState {
    * sealing segment with rows was created before then.
    */
   unpersistedBefore(ms: number): boolean {
-    const unpersisted = [...this.growing.values(), ...[...this.sealing.values()].map((s) => s.segment)];
-    return unpersisted.some((seg) => seg.length > 0 && seg.createdAt < ms);
+    return this.unsealedSegments().some((seg) => seg.length > 0 && seg.createdAt < ms);
+  }
+
+  /**
+   * The sealed segments a search must cover besides `covered` (segments some other node
+   * searches). A segment in service whose compaction sources are partly covered is replaced by
+   * its uncovered sources (retiring segments, recursively): a coordinator whose view predates
+   * the compaction covers old segments the writer has retired, and rows must be counted once.
+   */
+  sealedBeyond(covered: Set<number>): SealedSegment[] {
+    const sourcesOf = new Map<number, SealedSegment[]>();
+    for (const r of this.retiring.values()) {
+      const list = sourcesOf.get(r.into);
+      if (list) list.push(r.segment);
+      else sourcesOf.set(r.into, [r.segment]);
+    }
+    const touches = (seg: SealedSegment): boolean => covered.has(seg.id) || (sourcesOf.get(seg.id) ?? []).some(touches);
+    const out: SealedSegment[] = [];
+    const visit = (seg: SealedSegment): void => {
+      if (covered.has(seg.id)) return;
+      const sources = sourcesOf.get(seg.id) ?? [];
+      if (sources.some(touches)) sources.forEach(visit);
+      else out.push(seg);
+    };
+    for (const seg of this.sealed.values()) visit(seg);
+    return out;
+  }
+
+  /** Growing segments and those being sealed: rows only the writer holds. */
+  unsealedSegments(): GrowingSegment[] {
+    return [...[...this.sealing.values()].map((s) => s.segment), ...this.growing.values()];
   }
 
   vectorIndex(): IndexRecord | undefined {

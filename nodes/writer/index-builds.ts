@@ -46,26 +46,47 @@ export class IndexBuilds {
   }
 
   private async build(state: CollectionState, seg: SealedSegment, index: IndexRecord): Promise<void> {
-    const { storageDir, engine } = this.opts;
     const manifest = indexManifestOf(index);
     const current = seg.indexInfo();
     if (current && current.indexType === manifest.indexType && current.metric === manifest.metric) return;
-    const dim = seg.vectors().length / Math.max(1, seg.length);
-    const built = await engine.build(seg.vectors(), dim, manifest.metric, manifest.indexType, manifest.params);
     const wanted = () => !state.dropped && state.indexes.includes(index) && state.sealed.has(seg.id);
-    try {
-      if (!wanted()) return;
-      await mkdir(`${indexDir(storageDir, seg.path)}.tmp`, { recursive: true });
-      await built.save(`${indexDir(storageDir, seg.path)}.tmp`);
-    } finally {
-      await built.close();
-    }
-    if (!wanted()) return;
-    await publishIndex(storageDir, seg.path, manifest);
-    await seg.openIndex(engine, manifest);
+    const dim = seg.vectors().length / Math.max(1, seg.length);
+    if (!(await writeIndexFiles(this.opts, seg.path, seg.vectors(), dim, manifest, wanted))) return;
+    await seg.openIndex(this.opts.engine, manifest);
     await this.opts.meta.updateSegment(seg.id, { state: 'indexed' });
     this.opts.publish(state);
   }
+}
+
+/**
+ * Builds an index over a segment's vectors and publishes it beside the segment's files at
+ * `path` (saved under a temporary name, then renamed), unless `wanted()` turns false while it
+ * builds; resolves to whether it published. `threads` bounds the build's native threads.
+ */
+export async function writeIndexFiles(
+  o: { storageDir: string; engine: VectorEngine },
+  path: string,
+  vectors: Float32Array,
+  dim: number,
+  manifest: IndexManifest,
+  wanted: () => boolean,
+  threads?: number,
+): Promise<boolean> {
+  const built = await o.engine.build(vectors, dim, manifest.metric, manifest.indexType, {
+    ...manifest.params,
+    ...(threads === undefined ? {} : { threads }),
+  });
+  const tmp = `${indexDir(o.storageDir, path)}.tmp`;
+  try {
+    if (!wanted()) return false;
+    await mkdir(tmp, { recursive: true });
+    await built.save(tmp);
+  } finally {
+    await built.close();
+  }
+  if (!wanted()) return false;
+  await publishIndex(o.storageDir, path, manifest);
+  return true;
 }
 
 /** How a collection's index record maps onto the engine: AUTOINDEX is HNSW. */

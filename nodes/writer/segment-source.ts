@@ -4,8 +4,9 @@ import type { Segment } from '../../segment/segment.js';
 import type { Writer } from './writer.js';
 
 /**
- * The writable node as a data node: it holds every sealed segment it wrote plus the growing
- * ones, so loading is a no-op and growing data is always available.
+ * The writable node as a data node: it holds every sealed segment it wrote (retiring ones
+ * too, until they are dropped) plus the growing ones, so loading is a no-op and growing data
+ * is always available.
  */
 export function writerSegmentSource(writer: Writer): SegmentSource {
   const state = (name: string) => {
@@ -19,13 +20,11 @@ export function writerSegmentSource(writer: Writer): SegmentSource {
     },
     async segments(name, ids, includeGrowing, covered) {
       const c = state(name);
-      const missing = ids.filter((id) => !c.sealed.has(id));
+      const held = (id: number) => c.sealed.get(id) ?? c.retiring.get(id)?.segment;
+      const missing = ids.filter((id) => !held(id));
       if (missing.length) throw new SegmentNotLoadedError(missing);
-      const out: Segment[] = ids.map((id) => c.sealed.get(id)!);
-      if (includeGrowing) {
-        const skip = new Set([...ids, ...covered]);
-        out.push(...c.segments().filter((s) => !skip.has(s.id)));
-      }
+      const out: Segment[] = ids.map((id) => held(id)!);
+      if (includeGrowing) out.push(...c.sealedBeyond(new Set([...ids, ...covered])), ...c.unsealedSegments());
       return out;
     },
     async load(name, ids) {
@@ -43,8 +42,7 @@ export function writerSegmentSource(writer: Writer): SegmentSource {
       for (const c of writer.collections.values()) {
         for (const s of c.sealed.values())
           out.push({ collection: c.record.name, segment: s, indexType: s.indexInfo()?.indexType ?? '', growing: false });
-        for (const s of c.segments())
-          if (!c.sealed.has(s.id)) out.push({ collection: c.record.name, segment: s, indexType: '', growing: true });
+        for (const s of c.unsealedSegments()) out.push({ collection: c.record.name, segment: s, indexType: '', growing: true });
       }
       return out;
     },

@@ -4,6 +4,8 @@ import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import { writerServiceDefinition } from '../../milvus/writer-service.js';
 import { milvusServiceImplementation } from '../../milvus/service.js';
+import { MemoryProtection, RATE_KINDS, RateQuotas, type RateQuotaConfig } from '../../milvus/quotas.js';
+import { QuotaMetrics } from '../../runtime/quota-metrics.js';
 import { DataNodeService, MetadataFeedService } from '../../proto/data-node.js';
 import { admissionLimits, type AdmissionLimits } from '../../runtime/admission.js';
 import { meteredAdmission } from '../../runtime/load-metrics.js';
@@ -15,6 +17,7 @@ import { serveNode, type RunningNode } from '../../runtime/serve.js';
 import { dataNodeImplementation } from '../data-node-api.js';
 import { metadataFeedImplementation } from './metadata-feed.js';
 import { writerMilvusHandlers } from './api/index.js';
+import type { SegmentSize } from './compaction-plan.js';
 import { writerSegmentSource } from './segment-source.js';
 import { Writer } from './writer.js';
 
@@ -32,8 +35,18 @@ export interface WriterConfig {
   storage: string;
   sealRows: number;
   sealAgeMs: number;
+  segmentSize: SegmentSize;
+  compactionIntervalMs: number;
+  compactionDeletedRatio: number;
+  compactionRetentionMs: number;
   /** Engine worker threads; unset picks by core count. */
   threads?: number | undefined;
+  /** The result-size limit of a search or query (see milvus/request-limits.ts). */
+  maxResultBytes: number;
+  /** Milvus's quotaAndLimits rates (milvus/quotas.ts). */
+  rates: RateQuotaConfig;
+  /** Writes are refused while the process's memory is above this fraction of the machine's. */
+  memoryHighWaterLevel: number;
   /** Admission limits other than the defaults (docs/limits.md). */
   admission?: Partial<AdmissionLimits>;
 }
@@ -51,6 +64,12 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
     log,
     sealRows: opts.sealRows,
     sealAgeMs: opts.sealAgeMs,
+    compaction: {
+      target: opts.segmentSize,
+      intervalMs: opts.compactionIntervalMs,
+      deletedRatio: opts.compactionDeletedRatio,
+      retentionMs: opts.compactionRetentionMs,
+    },
   });
   await writer.open();
   const metrics = new MetricsServer('writer');
@@ -59,6 +78,7 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
   // One admission for the node's Milvus searches and its internal ones: they share the engine.
   const admission = meteredAdmission(metrics.registry, engine, admissionLimits(opts.threads, opts.admission));
   const meter = new ResourceMeter(opts.dataDir);
+  const quotaMetrics = new QuotaMetrics(metrics.registry, opts.rates, RATE_KINDS, opts.memoryHighWaterLevel);
   // The address is known once the server is bound; GetMetrics asks for it later.
   let address = '';
   const hooks = {
@@ -74,7 +94,15 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
       [
         writerServiceDefinition(),
         milvusServiceImplementation(
-          writerMilvusHandlers(writer, { address: () => address, meter, engineSearchSeconds: engineSearch, admission }),
+          writerMilvusHandlers(writer, {
+            address: () => address,
+            meter,
+            engineSearchSeconds: engineSearch,
+            limits: { maxResultBytes: opts.maxResultBytes },
+            quotas: new RateQuotas(opts.rates, { onRefused: quotaMetrics.refused }),
+            memory: new MemoryProtection(opts.memoryHighWaterLevel, undefined, quotaMetrics.refused),
+            admission,
+          }),
           hooks,
         ),
       ],

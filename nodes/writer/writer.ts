@@ -8,6 +8,7 @@ import type { VectorEngine } from '../../engine/engine.js';
 import type { CompiledFilter } from '../../filter/index.js';
 import type { CollectionView } from '../../meta/collection-view.js';
 import { nextLoadState, type LoadChange } from '../../meta/load-state.js';
+import { serviceNotReady } from '../../milvus/status.js';
 import type { CollectionRecord, IndexRecord, MetaStore } from '../../meta/store.js';
 import { GrowingSegment } from '../../segment/growing.js';
 import { SealedSegment } from '../../segment/sealed.js';
@@ -19,9 +20,12 @@ import { ApplyChain } from './apply-chain.js';
 import { settled, track } from './background.js';
 import { Checkpointer } from './checkpointer.js';
 import { CollectionState } from './collection-state.js';
+import { Compactions, type CompactionJob, type CompactionScope, type CompactionSettings } from './compactions.js';
+import { Compactor } from './compactor.js';
 import { DeleteLogs } from './delete-logs.js';
 import { IndexBuilds } from './index-builds.js';
 import { decodeMutation, encodeMutation, type Mutation } from './mutation-record.js';
+import { Retirement } from './retirement.js';
 import { Sealer } from './sealer.js';
 
 export const DEFAULT_PARTITION = '_default';
@@ -36,6 +40,10 @@ export interface WriterOptions {
   sealRows: number;
   /** Seal a non-empty growing segment once it is this old. */
   sealAgeMs: number;
+  compaction: CompactionSettings & {
+    /** How long a compaction's sources stay after the swap, for readers still serving them. */
+    retentionMs: number;
+  };
 }
 
 /**
@@ -43,8 +51,9 @@ export interface WriterOptions {
  * write-ahead log and applied in LSN order. It composes the units that work over the
  * collections' state in the background: sealing growing segments into files on shared
  * storage (Sealer), checkpointing the log (Checkpointer), delete records of sealed segments
- * (DeleteLogs) and index builds (IndexBuilds). Milvus request parsing lives in the API layer;
- * this class speaks in schemas, columns and keys.
+ * (DeleteLogs), index builds (IndexBuilds), compaction (Compactions, Compactor) and the end of
+ * compacted segments (Retirement). Milvus request parsing lives in the API layer; this class
+ * speaks in schemas, columns and keys.
  */
 export class Writer {
   readonly collections = new Map<string, CollectionState>();
@@ -56,6 +65,8 @@ export class Writer {
   private readonly deleteLogs: DeleteLogs;
   private readonly indexBuilds: IndexBuilds;
   private readonly sealer: Sealer;
+  private readonly retirement: Retirement;
+  private readonly compactions: Compactions;
   /** Removals of dropped collections' and partitions' files, waiting for their index builds. */
   private readonly dropCleanups = new Set<Promise<void>>();
   private closed = false;
@@ -67,10 +78,36 @@ export class Writer {
   version = 0;
 
   constructor(readonly opts: WriterOptions) {
-    const { storageDir, meta, engine, log, sealAgeMs } = opts;
+    const { storageDir, meta, engine, log, sealAgeMs, compaction } = opts;
     const publish = (state: CollectionState) => this.publish(state);
+    const removeFiles = (state: CollectionState, segments: SealedSegment[]) => this.removeFilesAfterBuilds(state, segments);
+    const { chain } = this;
     this.deleteLogs = new DeleteLogs(storageDir, log);
     this.indexBuilds = new IndexBuilds({ storageDir, meta, engine, log, publish });
+    const { deleteLogs, indexBuilds } = this;
+    this.retirement = new Retirement({
+      storageDir,
+      meta,
+      log,
+      chain,
+      deleteLogs,
+      retentionMs: compaction.retentionMs,
+      publish,
+      removeFiles,
+    });
+    const compactor = new Compactor({
+      storageDir,
+      meta,
+      engine,
+      log,
+      chain,
+      deleteLogs,
+      indexBuilds,
+      publish,
+      removeFiles,
+      retire: (state, ids) => this.retirement.schedule(state, ids),
+    });
+    this.compactions = new Compactions({ meta, log, compactor, collections: this.collections, settings: compaction });
     this.sealer = new Sealer({
       storageDir,
       meta,
@@ -112,6 +149,7 @@ export class Writer {
     }
     if (records.length) this.opts.log.info({ records: records.length, replayed }, 'replayed write-ahead log');
     this.sealer.start();
+    this.compactions.start();
   }
 
   private async loadCollection(rec: CollectionRecord): Promise<CollectionState> {
@@ -121,11 +159,17 @@ export class Writer {
     for (const segRec of await this.meta.listSegments(rec.id)) {
       if (segRec.state === 'growing' || segRec.state === 'dropped') continue;
       const seg = await SealedSegment.load(this.opts.storageDir, segRec.path, segRec.id, rec.schema, this.engine);
+      if (segRec.compactedInto !== undefined) {
+        state.retiring.set(seg.id, { segment: seg, into: segRec.compactedInto });
+        continue;
+      }
       state.sealed.set(seg.id, seg);
       const prev = state.persistedLsn.get(seg.partitionId) ?? 0;
       state.persistedLsn.set(seg.partitionId, Math.max(prev, seg.manifest.maxLsn));
       if (state.vectorIndex() && !seg.indexInfo()) this.indexBuilds.schedule(state, seg);
     }
+    await this.retirement.recover(state);
+    this.retirement.scheduleAll(state);
     this.collections.set(rec.name, state);
     return state;
   }
@@ -140,6 +184,7 @@ export class Writer {
       known.push(String(state.id));
       for (const p of state.partitions.values()) known.push(`${state.id}/${p.id}`);
       for (const seg of state.sealed.values()) known.push(seg.path);
+      for (const { segment } of state.retiring.values()) known.push(segment.path);
     }
     const removed = await removeOrphanSegmentFiles(this.opts.storageDir, new Set(known));
     if (removed.length) this.opts.log.info({ removed }, 'removed segment files the metadata does not know');
@@ -149,6 +194,8 @@ export class Writer {
     this.closed = true;
     this.changes.emit('close');
     this.sealer.stop();
+    this.compactions.stop();
+    this.retirement.stop();
     await this.chain.idle();
     await this.settle();
     await this.wal?.close();
@@ -161,12 +208,10 @@ export class Writer {
       record: state.record,
       partitions: [...state.partitions.values()],
       indexes: state.indexes,
-      segments: [...state.sealed.values()].map((s) => ({
-        id: s.id,
-        partitionId: s.partitionId,
-        rows: s.length,
-        state: s.indexInfo() ? 'indexed' : 'sealed',
-      })),
+      segments: [
+        ...[...state.sealed.values()].map((s) => segmentInfo(s)),
+        ...[...state.retiring.values()].map((r) => ({ ...segmentInfo(r.segment), compactedInto: r.into })),
+      ],
       unsealedRows: state.hasUnsealedRows(),
     };
   }
@@ -196,9 +241,9 @@ export class Writer {
 
   /**
    * Forgets the collection inside the apply chain, so no mutation, seal or checkpoint queued
-   * after the drop sees it; waits for the seals and delete-record appends already under way,
-   * so nothing they write outlives the metadata; then removes the metadata and, once index
-   * builds under way are over, the files.
+   * after the drop sees it; waits for the seals, compactions and delete-record appends already
+   * under way, so nothing they write outlives the metadata; then removes the metadata and,
+   * once index builds under way are over, the files.
    */
   async dropCollection(state: CollectionState): Promise<void> {
     await this.chain.run(() => {
@@ -207,10 +252,11 @@ export class Writer {
       state.growing.clear();
       state.dirtyDeleteLogs.clear();
     });
-    await settled(state.sealTasks, state.deleteWrites);
+    await settled(state.sealTasks, state.compactionTasks, state.deleteWrites);
     await this.meta.dropCollection(state.id);
     this.publish(state);
-    this.removeFilesAfterBuilds(state, [...state.sealed.values()], String(state.id));
+    const held = [...state.sealed.values(), ...[...state.retiring.values()].map((r) => r.segment)];
+    this.removeFilesAfterBuilds(state, held, [String(state.id)]);
   }
 
   /** A new partition starts loaded when the collection was loaded whole (LoadCollection). */
@@ -232,24 +278,33 @@ export class Writer {
       for (const [path, log] of state.dirtyDeleteLogs) if (log.partitionId === p.id) state.dirtyDeleteLogs.delete(path);
       const gone = [...state.sealed.values()].filter((s) => s.partitionId === p.id);
       for (const seg of gone) state.sealed.delete(seg.id);
+      for (const [id, r] of state.retiring) {
+        if (r.segment.partitionId !== p.id) continue;
+        state.retiring.delete(id);
+        gone.push(r.segment);
+      }
       return gone;
     });
-    await settled(state.sealTasks, state.deleteWrites);
+    await settled(state.sealTasks, state.compactionTasks, state.deleteWrites);
     await this.meta.dropPartition(p.id);
     this.publish(state);
-    this.removeFilesAfterBuilds(state, segments, `${state.id}/${p.id}`);
+    this.removeFilesAfterBuilds(state, segments, [`${state.id}/${p.id}`]);
   }
 
-  /** Index builds write beside their segment: the files go once the builds under way are over. */
-  private removeFilesAfterBuilds(state: CollectionState, segments: SealedSegment[], rel: string): void {
+  /**
+   * Releases segments that left the writer and removes their files (`rels`: each segment's
+   * directory, unless a whole collection or partition directory goes). Index builds write
+   * beside their segment: the files go once the builds under way are over.
+   */
+  private removeFilesAfterBuilds(state: CollectionState, segments: SealedSegment[], rels = segments.map((s) => s.path)): void {
     const cleanup = settled(state.builds)
       .then(async () => {
         for (const seg of segments) await seg.release();
-        await removeSegmentFiles(this.opts.storageDir, rel);
+        for (const rel of rels) await removeSegmentFiles(this.opts.storageDir, rel);
       })
       .catch((e) => {
         this.opts.log.error(
-          { err: e, collection: state.record.name, path: rel },
+          { err: e, collection: state.record.name, paths: rels },
           'removing dropped segment files failed; the next start removes them',
         );
       });
@@ -304,7 +359,7 @@ export class Writer {
    * is on disk and visible to the next search.
    */
   async mutate(m: Mutation): Promise<number> {
-    if (this.closed) throw new Error('writer is shutting down');
+    if (this.closed) throw serviceNotReady('writer', 'Stopping');
     const { lsn, durable } = this.wal.append(encodeMutation(m));
     const step = this.chain.run(async () => {
       await durable;
@@ -344,10 +399,14 @@ export class Writer {
       if (!inScope(s.segment)) continue;
       for (const pk of pks) if (s.segment.applyDelete(pk, lsn)) s.pendingDeletes.push({ pk, ts: lsn });
     }
-    for (const seg of state.sealed.values()) {
+    // Retiring segments too: readers may still serve them.
+    for (const seg of [...state.sealed.values(), ...[...state.retiring.values()].map((r) => r.segment)]) {
       if (!inScope(seg)) continue;
       const hit = pks.filter((pk) => seg.applyDelete(pk, lsn) > 0);
-      if (hit.length) writes.push(this.deleteLogs.append(state, seg, hit, lsn));
+      if (!hit.length) continue;
+      writes.push(this.deleteLogs.append(state, seg, hit, lsn));
+      // A compaction copied this segment's rows before: the swap re-applies the delete.
+      state.compacting.get(seg.id)?.push(...hit.map((pk) => ({ pk, ts: lsn })));
     }
     return writes;
   }
@@ -381,9 +440,24 @@ export class Writer {
     return this.indexBuilds.progress(state);
   }
 
-  /** Waits for background index builds, delete-record writes and drop cleanups started so far. */
+  // ---------------------------------------------------------------- compaction
+
+  /** ManualCompaction: plans now, runs in the background; id -1 when there is nothing to do. */
+  compact(state: CollectionState, scope: CompactionScope): Promise<{ id: number; plans: number }> {
+    return this.compactions.manual(state, scope);
+  }
+
+  /** A compaction by id, while it is remembered. */
+  compactionJob(id: number): CompactionJob | undefined {
+    return this.compactions.job(id);
+  }
+
+  /** Waits for background index builds, compactions, delete-record writes and drop cleanups started so far. */
   async settle(): Promise<void> {
-    const pending = () => [this.dropCleanups, ...[...this.collections.values()].flatMap((s) => [s.builds, s.deleteWrites])];
+    const pending = () => [
+      this.dropCleanups,
+      ...[...this.collections.values()].flatMap((s) => [s.builds, s.compactionTasks, s.deleteWrites]),
+    ];
     while (pending().some((set) => set.size)) await settled(...pending());
   }
 
@@ -407,3 +481,11 @@ export class Writer {
     return values;
   }
 }
+
+/** A sealed segment as the metadata feed lists it. */
+const segmentInfo = (s: SealedSegment) => ({
+  id: s.id,
+  partitionId: s.partitionId,
+  rows: s.length,
+  state: s.indexInfo() ? ('indexed' as const) : ('sealed' as const),
+});

@@ -177,7 +177,7 @@ describe('fan-out', () => {
   it('fails over from a replica that answers it is shutting down', async () => {
     const r = rig();
     const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx);
-    (await r.nodes.next()).answer({ status: { code: Code.ServiceUnavailable, reason: 'the node is shutting down' } });
+    (await r.nodes.next()).answer({ status: { code: Code.ServiceNotReady, reason: 'service not ready[node=a]: Stopping' } });
     (await r.nodes.next()).answer();
     await expect(result).resolves.toMatchObject({ from: 'b' });
     expect(r.failures).toEqual(['a']);
@@ -186,9 +186,10 @@ describe('fan-out', () => {
   it("passes a node's admission refusal on as it is, without asking another replica", async () => {
     const r = rig();
     const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx);
-    (await r.nodes.next()).answer({ status: { code: Code.ServiceRateLimit, reason: 'the node is busy' } });
+    const reason = 'the node is busy, please retry later: rate exceeded';
+    (await r.nodes.next()).answer({ status: { code: Code.ServiceRateLimit, reason } });
     const err = await result.catch((e) => e);
-    expect([err.errorCode, err.code, err.retriable, err.message]).toEqual(['RateLimit', Code.ServiceRateLimit, true, 'the node is busy']);
+    expect([err.errorCode, err.code, err.retriable, err.message]).toEqual(['RateLimit', Code.ServiceRateLimit, true, reason]);
     expect(r.nodes.calls).toHaveLength(1);
     expect(r.failures).toEqual([]);
   });
@@ -223,7 +224,7 @@ describe('fan-out', () => {
     (await r.nodes.next()).fail(grpc.status.INTERNAL, 'stream reset');
     const err = await result.catch((e) => e);
     expect(err).toBeInstanceOf(MilvusError);
-    expect([err.errorCode, err.code, err.retriable]).toEqual(['NotReadyServe', Code.ServiceUnavailable, true]);
+    expect([err.errorCode, err.code, err.retriable]).toEqual(['UnexpectedError', Code.ServiceUnavailable, true]);
     expect(err.message).toMatch(
       /^reader group g1 is unavailable: a: .*connection refused; b: segments not loaded on this node: 7; c: .*stream reset$/,
     );

@@ -49,20 +49,24 @@ const heavyReaders = async () => (await readerLoad()).filter((r) => r.heavy > 0)
 
 const idle = async () => (await readerLoad()).every((r) => r.heavy === 0 && r.work === 0);
 
-/** A heavy search's outcome: the SDK's reply, or the error it threw. */
+/** A heavy search's outcome (keys only, so the answer is 20 bytes a hit): the SDK's reply, or the error it threw. */
 function heavySearch(timeoutMs: number, limit = 10): Promise<{ status?: ResStatus; error?: Error }> {
-  return cluster.client.search({ collection_name: 'heavy', data: heavyQueries, limit, timeout: timeoutMs } as any).then(
+  const request = { collection_name: 'heavy', data: heavyQueries, limit, output_fields: ['id'], timeout: timeoutMs };
+  return cluster.client.search(request as any).then(
     (res) => ({ status: res.status }),
     (error: Error) => ({ error }),
   );
 }
 
-it("refuses the issue's request at once: its results would not fit a reader's memory budget", async () => {
+it("refuses at once the issue's request and one whose results would not fit a reader's memory budget", async () => {
   const started = Date.now();
-  const outcome = await heavySearch(20_000, 1000);
-  expect(outcome.status?.code).toBe(3);
-  expect(outcome.status?.error_code).toBe('InsufficientMemoryToLoad');
-  expect(outcome.status?.reason).toMatch(/would take an estimated .* MiB on this node, more than the 1024 MiB/);
+  // nq 10,000 x limit 1,000: over the result-size limit, refused by the coordinator.
+  const issue = await heavySearch(20_000, 1000);
+  expect([issue.status?.code, issue.status?.error_code]).toEqual([1100, 'IllegalArgument']);
+  // nq 10,000 x limit 200 passes it (40 MB), but each reader would hold an estimated 1.5 GiB of results.
+  const large = await heavySearch(20_000, 200);
+  expect([large.status?.code, large.status?.error_code]).toEqual([1100, 'IllegalArgument']);
+  expect(large.status?.reason).toMatch(/would take an estimated \d+ MiB on this node, more than the 1024 MiB it grants expensive requests/);
   expect(Date.now() - started).toBeLessThan(20_000);
   expect(await idle()).toBe(true);
 });

@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { StaticDiscovery, type Member } from '../../cluster/discovery.js';
 import type { NodeCaller } from '../../ext-proc/coordinator/node-clients.js';
 import { Placement } from '../../ext-proc/coordinator/placement.js';
@@ -348,7 +348,7 @@ describe('search targets', () => {
       }
     })();
     expect(err).toBeInstanceOf(MilvusError);
-    expect(err).toMatchObject({ errorCode: 'NotReadyServe', code: Code.ServiceUnavailable, retriable: true });
+    expect(err).toMatchObject({ errorCode: 'UnexpectedError', code: Code.ServiceUnavailable, retriable: true });
     expect((err as Error).message).toBe(`collection c: reader group gb is unavailable (no live replica) for segments ${gb[0]}, ${gb[1]}`);
   });
 
@@ -367,5 +367,88 @@ describe('search targets', () => {
     expect(placement.targets(view('c', [1, 2]), [1, 2]).groups).toEqual([
       { group: 'ga', segmentIds: [1, 2], replicas: ['xds:///mishards-reader-ga', 'a1:1'] },
     ]);
+  });
+});
+
+describe('hand-off after a compaction', () => {
+  /** A view where `sources` were compacted into `into` (in service), with `others` in service too. */
+  function compacted(sources: number[], into: number, others: number[] = []): CollectionView {
+    const v = view('c', [...others, into]);
+    v.segments.push(...sources.map((id) => ({ id, partitionId: 1, rows: 100, state: 'sealed' as const, compactedInto: into })));
+    return v;
+  }
+  const OLD = [1, 2, 3, 4, 5, 6];
+  const NEW = 100;
+  const all = [...OLD, NEW];
+  /** Every segment a search covers, each once, from targets' answer. */
+  const covered = (t: { groups: { segmentIds: number[] }[]; toWriter: number[] }) =>
+    [...t.groups.flatMap((g) => g.segmentIds), ...t.toWriter].sort((a, b) => a - b);
+
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('searches the old set until the owner of the new segment has it, then the new one, never both', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const { nodes, meta, placement } = rig([reader('a1', 'ga'), reader('b1', 'gb')], [view('c', OLD)]);
+    await placement.settled();
+    const before = placement.assignment();
+    const holderOf = (id: number) => (before.owner(id) === 'ga' ? 'a1:1' : 'b1:1');
+    meta.set([compacted(OLD, NEW)]);
+    // Before the pass the change started reaches its loads: the owner refuses the new segment.
+    const owner = placement.assignment().owner(NEW)!;
+    const ownerReader = owner === 'ga' ? 'a1:1' : 'b1:1';
+    nodes.readers.get(ownerReader)!.failLoad.add(NEW);
+    await placement.settled();
+    // The new segment is not loaded by its owner: the old set, on the readers that hold it.
+    expect(covered(placement.targets(compacted(OLD, NEW), all))).toEqual(OLD);
+    expect(nodes.holds('a1:1').length + nodes.holds('b1:1').length).toBe(OLD.length);
+
+    nodes.readers.get(ownerReader)!.failLoad.clear();
+    await placement.settled();
+    // Loaded: the new segment alone, while the old ones stay loaded for a grace period.
+    expect(placement.targets(compacted(OLD, NEW), all)).toEqual({
+      groups: [{ group: owner, segmentIds: [NEW], replicas: [ownerReader] }],
+      toWriter: [],
+    });
+    expect([...nodes.holds('a1:1'), ...nodes.holds('b1:1')].sort((a, b) => a - b)).toEqual(all);
+    expect(nodes.log.some((c) => c.method === 'ReleaseSegments')).toBe(false);
+
+    vi.setSystemTime(Date.now() + 5_000);
+    await placement.settled();
+    expect([...nodes.holds('a1:1'), ...nodes.holds('b1:1')]).toEqual([NEW]);
+    for (const id of OLD) {
+      expect(nodes.when(holderOf(id), 'ReleaseSegments', id)).toBeGreaterThan(nodes.when(ownerReader, 'LoadSegments', NEW));
+    }
+  });
+
+  it('sends the new segment to the writer when neither it nor the whole old set is on readers', async () => {
+    const olds = Array.from({ length: 40 }, (_, i) => i + 1);
+    const { nodes, meta, placement } = rig([reader('a1', 'ga'), reader('b1', 'gb')], [view('c', olds)]);
+    await placement.settled();
+    const before = placement.assignment();
+    meta.set([compacted(olds, NEW)]);
+    const owner = placement.assignment().owner(NEW)!;
+    const other = owner === 'ga' ? 'gb' : 'ga';
+    // Some old segments live on the other group, which goes down below.
+    expect(olds.some((id) => before.owner(id) === other)).toBe(true);
+    nodes.readers.get(owner === 'ga' ? 'a1:1' : 'b1:1')!.failLoad.add(NEW);
+    await placement.settled();
+    placement.markDown(other === 'ga' ? 'a1:1' : 'b1:1');
+    expect(placement.targets(compacted(olds, NEW), [...olds, NEW])).toEqual({ groups: [], toWriter: [NEW] });
+  });
+
+  it('follows a chain of compactions down to the segments readers hold', async () => {
+    // 1 and 2 went into 50, which went with 3 into 100; readers hold only 1, 2 and 3.
+    const { placement } = rig([reader('a1', 'ga')], [view('c', [1, 2, 3])]);
+    await placement.settled();
+    const v = view('c', [100]);
+    v.segments.push(
+      { id: 1, partitionId: 1, rows: 10, state: 'sealed', compactedInto: 50 },
+      { id: 2, partitionId: 1, rows: 10, state: 'sealed', compactedInto: 50 },
+      { id: 50, partitionId: 1, rows: 20, state: 'sealed', compactedInto: 100 },
+      { id: 3, partitionId: 1, rows: 10, state: 'sealed', compactedInto: 100 },
+    );
+    expect(covered(placement.targets(v, [1, 2, 3, 50, 100]))).toEqual([1, 2, 3]);
   });
 });

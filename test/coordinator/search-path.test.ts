@@ -9,6 +9,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@o
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { StaticDiscovery } from '../../cluster/discovery.js';
 import { startCoordinator, type RunningCoordinator } from '../../ext-proc/server.js';
+import { DEFAULT_REQUEST_LIMITS } from '../../milvus/request-limits.js';
 import { DataNodeClient } from '../harness/data-node-client.js';
 import { startMariadb, type MariadbInstance } from '../harness/mariadb.js';
 import { scrapeMetrics } from '../harness/metrics.js';
@@ -52,7 +53,7 @@ beforeAll(async () => {
     readers.map((r, i) => ({ role: 'reader', name: `r${i}`, group: `g${i + 1}`, address: r.addresses.grpc! })),
   );
   coordinator = await startCoordinator(
-    { host: '127.0.0.1', port: 0, metricsPort: 0, writer: writer.addresses.grpc!, discovery },
+    { host: '127.0.0.1', port: 0, metricsPort: 0, writer: writer.addresses.grpc!, discovery, limits: DEFAULT_REQUEST_LIMITS },
     pino({ level: 'silent' }),
   );
   client = await connectSdk(coordinator.grpc);

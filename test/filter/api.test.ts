@@ -185,6 +185,34 @@ describe('size limits', () => {
     expect(matching(compileFilter(ands, schema).evaluate(batch))).toEqual([0, 1, 2, 3, 5]);
   });
 
+  it('compiles and evaluates inputs that grow with their length without growing the stack', () => {
+    // `id in [0..499999]` is 3.9 MB of text: every pass over its list must loop, not recurse or spread.
+    const keys = Array.from({ length: 500_000 }, (_, i) => i);
+    const list = `[${keys.join(', ')}]`;
+    const inList = compileFilter(`id in ${list}`, schema);
+    expect(inList.primaryKeys()).toHaveLength(500_000);
+    expect(matching(inList.evaluate(batch))).toEqual([0, 1, 2, 3]);
+    expect(matching(compileFilter(`id not in ${list}`, schema).evaluate(batch))).toEqual([4, 5]);
+    // Two lists on one column are merged into one before evaluation.
+    const halves = `id in [${keys.slice(0, 250_000).join(', ')}] or id in [${keys.slice(250_000).join(', ')}]`;
+    expect(matching(compileFilter(halves, schema).evaluate(batch))).toEqual([0, 1, 2, 3]);
+    // A parenthesised chain is inlined into the chain around it.
+    const chain = `age < 0 or (${keys
+      .slice(0, 200_000)
+      .map((k) => `id == ${k}`)
+      .join(' or ')})`;
+    const inlined = compileFilter(chain, schema);
+    expect(inlined.primaryKeys()).toBeNull();
+    expect(matching(inlined.evaluate(batch))).toEqual([0, 1, 2, 3, 4]);
+    expect(matching(compileFilter(Array(200_000).fill('true').join(' and '), schema).evaluate(batch))).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(matching(compileFilter(`name like "${'a'.repeat(200_000)}%"`, schema).evaluate(batch))).toEqual([]);
+    // An error quotes a few of the elements, not all of them.
+    const e = errorOf(() => compileFilter(`id == ${list}`, schema));
+    expect(e.kind).toBe('type_mismatch');
+    expect(e.message).toContain('[0, 1, 2, 3, 4, 5, 6, 7, ... (500000 elements)]');
+    expect(e.message.length).toBeLessThan(200);
+  });
+
   it('accepts nesting up to the limit and rejects deeper nesting with a syntax error', () => {
     const nested = (d: number) => `${'('.repeat(d)}age > 10${')'.repeat(d)}`;
     expect(matching(compileFilter(nested(100), schema).evaluate(batch))).toEqual([1, 2, 3]);

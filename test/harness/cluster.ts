@@ -33,13 +33,15 @@ export class TestCluster {
     return ['--meta', `sqlite:${join(this.dir, 'meta.sqlite')}`, '--storage', join(this.dir, 'storage')];
   }
 
-  async start(readers: ReaderSpec[], sealRows: number): Promise<void> {
+  /** `writerArgs`: more options of the writer (compaction's, say). */
+  async start(readers: ReaderSpec[], sealRows: number, writerArgs: string[] = []): Promise<void> {
     this.writer = await startMishards([
       'writer',
       ...onFreePorts(join(this.dir, 'writer')),
       ...this.shared,
       '--seal-rows',
       String(sealRows),
+      ...writerArgs,
     ]);
     for (const r of readers) await this.startReader(r);
     this.writeDiscovery();

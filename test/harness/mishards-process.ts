@@ -37,12 +37,14 @@ export async function connectSdk(address: string, timeout = 30_000): Promise<Mil
 
 /**
  * Runs `mishards <args>` and resolves once it prints its `ready` line (the CLI contract),
- * or rejects with its output if it exits first.
+ * or rejects with its output if it exits first. Automatic compaction is off unless a test
+ * asks for it (`--compaction-interval`, or `env`): tests count and place segments, and a
+ * background merge would change them under their feet.
  */
 export function startMishards(args: string[], env: NodeJS.ProcessEnv = {}): Promise<MishardsProcess> {
   const child = spawn(process.execPath, [BIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, MISHARDS_EXIT_WITH_PARENT: '1', ...env },
+    env: { ...process.env, MISHARDS_EXIT_WITH_PARENT: '1', MISHARDS_COMPACTION_INTERVAL: '0', ...env },
   });
   live.add(child);
   let out = '';

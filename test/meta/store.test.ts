@@ -558,6 +558,54 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
       await expect(store.addSegment(segment(3, c.id, 99999))).rejects.toThrow(`partition 99999 of collection ${c.id} does not exist`);
       expect((await store.listSegments(c.id)).map((s) => s.id)).toEqual([1]);
     });
+
+    it('commits a compaction at once: the new segment added, its sources marked compacted into it', async () => {
+      for (const id of [1, 2, 3]) await store.addSegment(segment(id, c.id, partitionId));
+      await store.compactSegments(segment(4, c.id, partitionId, { rowCount: 2000 }), [1, 2]);
+      await reopen();
+      const listed = await store.listSegments(c.id);
+      expect(listed.map((s) => [s.id, s.compactedInto])).toEqual([
+        [1, 4],
+        [2, 4],
+        [3, undefined],
+        [4, undefined],
+      ]);
+      expect(await store.getSegment(4)).toEqual(segment(4, c.id, partitionId, { rowCount: 2000 }));
+    });
+
+    it('upgrades a database from before compaction: its segments are in service', async () => {
+      await store.addSegment(segment(1, c.id, partitionId));
+      await store.addSegment(segment(2, c.id, partitionId));
+      await store.close();
+      await rawSql(spec, ['ALTER TABLE meta_segments DROP COLUMN compacted_into']);
+      store = await openMetaStore(spec);
+      expect((await store.listSegments(c.id)).map((s) => [s.id, s.compactedInto])).toEqual([
+        [1, undefined],
+        [2, undefined],
+      ]);
+      await store.compactSegments(segment(3, c.id, partitionId), [1, 2]);
+      expect((await store.listSegments(c.id)).map((s) => s.compactedInto)).toEqual([3, 3, undefined]);
+    });
+
+    it('refuses a compaction of segments already compacted, missing or of another partition, changing nothing', async () => {
+      const extra = await store.createPartition(c.id, 'extra');
+      for (const id of [1, 2]) await store.addSegment(segment(id, c.id, partitionId));
+      await store.addSegment(segment(3, c.id, extra.id));
+      await store.compactSegments(segment(4, c.id, partitionId), [1]);
+      for (const sources of [
+        [1, 2],
+        [2, 99],
+        [2, 3],
+      ]) {
+        await expect(store.compactSegments(segment(5, c.id, partitionId), sources)).rejects.toThrow(MetaConflictError);
+      }
+      expect((await store.listSegments(c.id)).map((s) => [s.id, s.compactedInto])).toEqual([
+        [1, 4],
+        [2, undefined],
+        [3, undefined],
+        [4, undefined],
+      ]);
+    });
   });
 
   describe('allocateIds', () => {

@@ -71,8 +71,9 @@ it('reads a segment’s files only after they change, and then before the next r
   expect(readDeletes).not.toHaveBeenCalled();
 
   await appendDeletes(root, segment.path, 5, [3n]);
-  // The watch reports the append as an event of this process's loop.
-  await vi.waitFor(() => expect(watched!.refresh(now)).toBeDefined());
+  // The watch reports the append as an event of this process's loop (a busy machine may take
+  // a while to deliver it: the bound is generous, the test ends as soon as it arrives).
+  await vi.waitFor(() => expect(watched!.refresh(now)).toBeDefined(), { timeout: 20_000, interval: 10 });
   await watched.refresh(now);
   expect(segment.isDeleted(3)).toBe(true);
   expect(segment.liveRows).toBe(ROWS - 1);

@@ -81,11 +81,10 @@ describe('admission', () => {
     expect(admission.runningIn('heavy')).toBe(1);
   });
 
-  it('refuses at once a request that could never fit, with a memory-limit status', async () => {
+  it('refuses at once a request that could never fit, as over a limit', async () => {
     const err = await admission.admit(heavy(200 * MIB)).catch((e) => e);
     expect(err).toBeInstanceOf(MilvusError);
-    expect(err.code).toBe(Code.ServiceMemoryLimitExceeded);
-    expect(err.retriable).toBe(false);
+    expect([err.code, err.errorCode, err.retriable]).toEqual([Code.ParameterInvalid, 'IllegalArgument', false]);
     expect(err.message).toMatch(/estimated 200 MiB on this node, more than the 100 MiB/);
     expect(refusals).toEqual(['too_large']);
   });
@@ -101,7 +100,10 @@ describe('admission', () => {
     expect(err.code).toBe(Code.ServiceRateLimit);
     expect(err.errorCode).toBe('RateLimit');
     expect(err.retriable).toBe(true);
-    expect(err.message).toMatch(/busy with expensive requests: 2 running \(at most 2, 20 MiB of 100 MiB .*no slot freed within 3000 ms/);
+    expect(err.message).toBe(
+      'the node is busy with expensive requests: 2 running (at most 2, 20 MiB of 100 MiB of results held) and 0 waiting ahead, ' +
+        'no slot freed within 3000 ms, please retry later: rate exceeded',
+    );
     expect(admission.waiting).toBe(0);
     expect(refusals).toEqual(['busy']);
   });

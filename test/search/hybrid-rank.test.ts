@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRanker, prepareHybridSearch } from '../../milvus/hybrid-request.js';
+import { DEFAULT_REQUEST_LIMITS } from '../../milvus/request-limits.js';
 import { MilvusError } from '../../milvus/status.js';
 import { fuseRankings, normalizeScore, type Ranker } from '../../search/hybrid-rank.js';
 
@@ -198,7 +199,7 @@ describe('HybridSearch request parsing', () => {
   });
 
   it('refuses a hybrid search without requests', () => {
-    expect(reason(() => prepareHybridSearch({} as any, {} as any, { requests: [], rank_params: [] }))).toMatch(
+    expect(reason(() => prepareHybridSearch({} as any, {} as any, { requests: [], rank_params: [] }, DEFAULT_REQUEST_LIMITS))).toMatch(
       /at least one search request/,
     );
   });

@@ -165,8 +165,8 @@ describe('the writer rejects bad input with a clear Milvus status and changes no
         { key: 'anns_field', value: 'v' },
       ],
     });
-    expectError(res.status, /topk \[16385\] is invalid/);
-    expect(res.status.error_code).toBe('IllegalTOPK');
+    expectError(res.status, /topk \[16385\] is invalid, it should be in range \[1, 16384\], but got 16385/);
+    expect([res.status.error_code, res.status.code]).toEqual(['IllegalArgument', 1100]);
   });
 
   it('a query vector of the wrong dimension', async () => {

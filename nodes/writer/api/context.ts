@@ -1,6 +1,8 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MilvusHandlers, MilvusMethod } from '../../../milvus/methods.js';
 import { collectionNotFound, invalidParameter } from '../../../milvus/status.js';
+import type { RequestLimits } from '../../../milvus/request-limits.js';
+import type { MemoryProtection, RateQuotas } from '../../../milvus/quotas.js';
 import type { Admission } from '../../../runtime/admission.js';
 import { callSignal } from '../../../runtime/call-signal.js';
 import type { ResourceMeter } from '../../../runtime/node-resources.js';
@@ -14,6 +16,12 @@ export interface WriterProcess {
   /** The gRPC address it serves (known once bound). */
   address(): string;
   meter: ResourceMeter;
+  /** What a search or query may ask for. */
+  limits: RequestLimits;
+  /** The DML rates, and the DQL rates of searches and queries sent to the writer itself. */
+  quotas: RateQuotas;
+  /** Refuses writes while the writer's memory is above its high water level. */
+  memory: MemoryProtection;
   /** Where Search and HybridSearch record their engine time. */
   engineSearchSeconds: EngineSearchSeconds;
   /** Admits searches and queries by cost (shared with the node's internal API). */
@@ -56,5 +64,17 @@ export class WriterApi {
     const c = this.writer.collections.get(name);
     if (!c) throw collectionNotFound(name);
     return c;
+  }
+
+  /**
+   * The answer of a search of `c` (what `run` found or failed with), unless `c` is dropped
+   * before it is ready: then, whatever the engine made of segments released under it, the
+   * answer is the one a search started after the drop gets, that the collection does not exist.
+   */
+  async whileExists<T>(c: CollectionState, run: () => Promise<T>): Promise<T> {
+    const [outcome] = await Promise.allSettled([run()]);
+    if (c.dropped) throw collectionNotFound(c.record.name);
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return outcome.value;
   }
 }

@@ -5,17 +5,24 @@ import type { MilvusRequest, MilvusResponse } from '../../../milvus/methods.js';
 import { encodeIds } from '../../../milvus/results.js';
 import { compileRequestFilter, partitionScope } from '../../../milvus/search-request.js';
 import { invalidParameter, partitionNotFound } from '../../../milvus/status.js';
+import { wireBytes } from '../../../milvus/writer-service.js';
 import { DEFAULT_PARTITION } from '../writer.js';
 import type { Handlers, WriterApi } from './context.js';
 
 /** Insert and Upsert as the writer's service definition decodes them (milvus/insert-request.ts). */
 type IncomingInsert = Omit<MilvusRequest<'Insert' | 'Upsert'>, 'fields_data'> & { fields_data: IncomingFieldData[] };
 
-/** Entities: insert, upsert and delete, each acknowledged once durable and applied. */
+/**
+ * Entities: insert, upsert and delete, each acknowledged once durable and applied, and each
+ * held to memory protection and the DML rates first (milvus/quotas.ts).
+ */
 export function entityHandlers(api: WriterApi): Handlers<'Insert' | 'Upsert' | 'Delete'> {
   const { writer } = api;
+  const { quotas, memory } = api.self;
   const insertOrUpsert = async (req: IncomingInsert, upsert: boolean): Promise<MilvusResponse<'Insert'>> => {
     const c = api.collection(req.collection_name);
+    memory.check(c.record.name);
+    quotas.charge(c.record.name, { [upsert ? 'upsert' : 'insert']: wireBytes(req), rows: req.num_rows });
     const partitionName = req.partition_name || DEFAULT_PARTITION;
     const partition = c.partitions.get(partitionName);
     if (!partition) throw partitionNotFound(partitionName);
@@ -54,6 +61,7 @@ export function entityHandlers(api: WriterApi): Handlers<'Insert' | 'Upsert' | '
     Upsert: (req) => insertOrUpsert(req, true),
     async Delete(req) {
       const c = api.collection(req.collection_name);
+      memory.check(c.record.name);
       const scope = req.partition_name ? partitionScope(c.partitions.values(), [req.partition_name]) : undefined;
       if (!req.expr || !String(req.expr).trim())
         throw invalidParameter('delete expression should not be empty: use a filter such as `id in [...]`');
@@ -61,6 +69,7 @@ export function entityHandlers(api: WriterApi): Handlers<'Insert' | 'Upsert' | '
       const keys = filter.primaryKeys() ?? writer.matchingKeys(c, filter, scope);
       const pk = primaryField(c.schema);
       if (keys.length === 0) return { IDs: encodeIds(pk.dataType, []), delete_cnt: '0', succ_index: [], err_index: [], acknowledged: true };
+      quotas.charge(c.record.name, { delete: wireBytes(req), rows: keys.length });
       const partitionId = scope ? [...scope][0]! : (c.partitions.get(DEFAULT_PARTITION)?.id ?? [...c.partitions.values()][0]!.id);
       const lsn = await writer.mutate({
         collectionId: c.id,

@@ -1,6 +1,7 @@
 import type { Writer } from '../writer.js';
 import { clusterInfoHandlers } from './cluster-info.js';
 import { collectionHandlers } from './collections.js';
+import { compactionHandlers } from './compaction.js';
 import type { MilvusHandlers } from '../../../milvus/methods.js';
 import { WriterApi, type WriterProcess } from './context.js';
 import { entityHandlers } from './entities.js';
@@ -28,6 +29,7 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Milvu
     ...loadHandlers(api),
     ...entityHandlers(api),
     ...flushHandlers(api),
+    ...compactionHandlers(api),
     ...searchHandlers(api),
   };
 }

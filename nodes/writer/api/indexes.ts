@@ -60,11 +60,7 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
       const field = c.schema.fields.find((f) => f.name === fieldName);
       if (!field) throw invalidParameter(`cannot create index on non-exist field: ${fieldName}`);
       if (field.dataType !== DataType.FloatVector)
-        throw new MilvusError(
-          'IllegalIndexType',
-          Code.IndexNotSupported,
-          `Mishards indexes vector fields only; ${fieldName} is ${DataType[field.dataType]}`,
-        );
+        throw new MilvusError(Code.IndexNotSupported, `Mishards indexes vector fields only; ${fieldName} is ${DataType[field.dataType]}`);
       const params = keyValueMap(req.extra_params);
       let nested: Record<string, unknown> = {};
       if (params.get('params')) {
@@ -76,11 +72,7 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
       }
       const indexType = (params.get('index_type') || 'AUTOINDEX').toUpperCase();
       if (!INDEX_TYPES.has(indexType))
-        throw new MilvusError(
-          'IllegalIndexType',
-          Code.IndexNotSupported,
-          `index type ${indexType} is not supported: use FLAT, HNSW or AUTOINDEX`,
-        );
+        throw new MilvusError(Code.IndexNotSupported, `index type ${indexType} is not supported: use FLAT, HNSW or AUTOINDEX`);
       // Milvus: an index created without parameters is AUTOINDEX with COSINE.
       const metric = (params.get('metric_type') || (nested.metric_type as string) || 'COSINE').toUpperCase();
       if (!isSupportedMetric(metric)) throw metricNotSupported(metric);
@@ -99,7 +91,6 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
       if (existing) {
         if (existing.indexType === indexType && existing.metricType === metric) return {};
         throw new MilvusError(
-          'UnexpectedError',
           Code.IndexDuplicate,
           `at most one distinct index is allowed per field: ${existing.indexName} exists with ${existing.indexType}/${existing.metricType}`,
         );

@@ -3,7 +3,7 @@ import { prepareHybridSearch } from '../../../milvus/hybrid-request.js';
 import type { MilvusRequest } from '../../../milvus/methods.js';
 import { resultReply } from '../../../milvus/result-fields.js';
 import { encodeFieldsData } from '../../../milvus/results.js';
-import { comparePks, countFieldData, prepareQuery, prepareSearch, searchScope } from '../../../milvus/search-request.js';
+import { checkQueryRows, comparePks, countFieldData, prepareQuery, prepareSearch, searchScope } from '../../../milvus/search-request.js';
 import { hitRows, searchResultData } from '../../../milvus/search-results.js';
 import type { Hit } from '../../../search/hits.js';
 import { queryCost, searchCost, totalCost } from '../../../search/cost.js';
@@ -25,7 +25,8 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
   return {
     async Search(req, call) {
       const { c, segments } = searchTarget(req);
-      const p = prepareSearch(c.schema, c.vectorIndex()!, req);
+      const p = prepareSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
+      api.self.quotas.charge(c.record.name, { search: p.nq });
       const { topk, offset, roundDecimal } = p.params;
       const plan: SearchPlan = {
         queries: p.queries,
@@ -35,10 +36,9 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
         params: p.params.engine,
         filter: p.filter,
       };
-      const { perQuery, engineSeconds } = await api.admitted(
-        call,
-        searchCost(segments, { ...plan, dim: vectorField(c.schema).dim! }),
-        (signal) => searchSegments(segments, { ...plan, signal }, writer.engine),
+      const cost = searchCost(segments, { ...plan, dim: vectorField(c.schema).dim! });
+      const { perQuery, engineSeconds } = await api.whileExists(c, () =>
+        api.admitted(call, cost, (signal) => searchSegments(segments, { ...plan, signal }, writer.engine)),
       );
       api.self.engineSearchSeconds.observe(engineSeconds);
       const pages = perQuery.map((hits) => hits.slice(offset, offset + topk));
@@ -58,7 +58,8 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
 
     async HybridSearch(req, call) {
       const { c, segments } = searchTarget(req);
-      const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req);
+      const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
+      api.self.quotas.charge(c.record.name, { search: h.nq * h.subs.length });
       // Every sub-search is an exact search of its own (its topk, its filter); the fused
       // hits keep the row of the sub-search that found them first, for their output fields.
       const plans: SearchPlan[] = h.subs.map((p) => ({
@@ -71,8 +72,10 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       }));
       const dim = vectorField(c.schema).dim!;
       const cost = totalCost(plans.map((plan) => searchCost(segments, { ...plan, dim })));
-      const searched = await api.admitted(call, cost, (signal) =>
-        Promise.all(plans.map((plan) => searchSegments(segments, { ...plan, signal }, writer.engine))),
+      const searched = await api.whileExists(c, () =>
+        api.admitted(call, cost, (signal) =>
+          Promise.all(plans.map((plan) => searchSegments(segments, { ...plan, signal }, writer.engine))),
+        ),
       );
       api.self.engineSearchSeconds.observe(searched.reduce((s, r) => s + r.engineSeconds, 0));
       const fused = fuseQueries(
@@ -91,10 +94,12 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
 
     async Query(req, call) {
       const { c, segments } = searchTarget(req);
-      const q = prepareQuery(c.schema, req);
+      const q = prepareQuery(c.schema, req, api.self.limits);
+      api.self.quotas.charge(c.record.name, { query: 1 });
       const rows = await api.admitted(call, queryCost(segments, q.filter), (signal) => queryRowsInTurns(segments, q.filter, signal));
       const base = { collection_name: c.record.name, primary_field_name: primaryField(c.schema).name };
       if (q.countOnly) return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(rows.length)] };
+      checkQueryRows(q, rows.length, api.self.limits);
       // Milvus returns query pages ordered by primary key.
       rows.sort((a, b) => comparePks(a.pk, b.pk));
       const page: Hit[] = rows.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);

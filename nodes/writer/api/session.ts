@@ -30,7 +30,7 @@ export function sessionHandlers(): Handlers<'Connect' | 'GetVersion' | 'CheckHea
     },
     async DescribeDatabase(req) {
       const name = req.db_name || DEFAULT_DB.name;
-      if (name !== DEFAULT_DB.name) throw new MilvusError('UnexpectedError', Code.DatabaseNotFound, `database not found[database=${name}]`);
+      if (name !== DEFAULT_DB.name) throw new MilvusError(Code.DatabaseNotFound, `database not found[database=${name}]`);
       return { db_name: name, dbID: DEFAULT_DB.id, created_timestamp: '0', properties: [] };
     },
   };
