@@ -4,17 +4,19 @@
  * another size), and what it does to everything else. Figures in docs/limits.md.
  *
  *   1. the issue's request (nq 10,000, limit 1,000, 20 s deadline) and a smaller one that passes
- *      the result-size limit but not a reader's memory budget (limit 200): how fast each is refused;
+ *      the result-size limit but not a reader's memory budget (limit 400): how fast each is refused;
  *   2. small searches (nq 1, limit 10), sequential, unloaded: p50 / p99;
  *   3. the same while a heavy search runs (nq 10,000, limit 10): p50 / p99, errors, and how
  *      long after the heavy search's deadline (BENCH_DEADLINE_MS, default 3,000) the readers
  *      are idle again;
  *   4. a heavy search that is admitted and completes (nq 10,000, limit 20: the SDK cannot take
- *      much more, it turns every reply into a JSON string): the readers' peak RSS over their
- *      baseline, per merged hit (what MERGED_HIT_BYTES in search/cost.ts estimates).
+ *      much more, it turns every reply into a JSON string), keys only and with the vectors: the
+ *      readers' peak RSS over their baseline, per merged hit (what MERGED_HIT_BYTES and
+ *      OUTPUT_COPIES in search/cost.ts estimate).
  * Readers' RSS is sampled from /proc every 50 ms throughout (Linux).
  */
 import { readFileSync } from 'node:fs';
+import type { ResStatus } from '@zilliz/milvus2-sdk-node';
 import { TestCluster } from '../test/harness/cluster.js';
 import { scrapeMetrics } from '../test/harness/metrics.js';
 import { cleanupOnExit, envInt, runBench } from './bench-support.js';
@@ -87,9 +89,9 @@ async function main(): Promise<void> {
     const rss = new RssSampler(pids);
     exit.defer(() => rss.stop());
     const client = cluster.client;
-    // Keys only: the answer is 20 bytes a hit, as the result-size limit counts it.
-    const search = (data: number[][], limit: number, timeout?: number) =>
-      client.search({ collection_name: COLLECTION, data, limit, output_fields: ['id'], ...(timeout ? { timeout } : {}) } as never);
+    // Keys only unless asked: the answer is 20 bytes a hit, as the result-size limit counts it.
+    const search = (data: number[][], limit: number, timeout?: number, outputFields = ['id']) =>
+      client.search({ collection_name: COLLECTION, data, limit, output_fields: outputFields, ...(timeout ? { timeout } : {}) } as never);
     const load = async () =>
       Promise.all(
         READERS.map(async (name) => {
@@ -102,8 +104,8 @@ async function main(): Promise<void> {
     };
 
     // 1. The issue's request, and one over a reader's memory budget only.
-    const refusals = [];
-    for (const limit of [1000, 200]) {
+    const refusals: { limit: number; status: ResStatus; ms: number }[] = [];
+    for (const limit of [1000, 400]) {
       const started = Date.now();
       const res = await search(heavyQueries, limit, 20_000);
       refusals.push({ limit, status: res.status, ms: Date.now() - started });
@@ -141,16 +143,26 @@ async function main(): Promise<void> {
     const idleAfterMs = Date.now() - started - DEADLINE_MS;
     const duringDeadline = rss.take();
 
-    // 4. A heavy search admitted and completed.
-    await untilIdle();
-    rss.take();
-    const before = new Map([...pids].map(([name, pid]) => [name, rssBytes(pid)]));
-    started = Date.now();
-    const completed = await search(heavyQueries, COMPLETED_LIMIT, 600_000);
-    const completedMs = Date.now() - started;
-    const peaks = rss.take();
+    // 4. A heavy search admitted and completed, keys only and with the vectors.
     const hitsPerReader = HEAVY_NQ * COMPLETED_LIMIT;
-    const growth = READERS.map((name) => (peaks.get(name) ?? 0) - (before.get(name) ?? 0));
+    const completed: {
+      outputFields: string[];
+      status: { error_code: unknown };
+      ms: number;
+      peaks: Map<string, number>;
+      growth: Map<string, number>;
+    }[] = [];
+    for (const outputFields of [['id'], ['id', 'v']]) {
+      await untilIdle();
+      rss.take();
+      const before = new Map([...pids].map(([name, pid]) => [name, rssBytes(pid)]));
+      started = Date.now();
+      const res = await search(heavyQueries, COMPLETED_LIMIT, 600_000, outputFields);
+      const ms = Date.now() - started;
+      const peaks = rss.take();
+      const growth = new Map(READERS.map((name) => [name, (peaks.get(name) ?? 0) - (before.get(name) ?? 0)]));
+      completed.push({ outputFields, status: res.status, ms, peaks, growth });
+    }
 
     console.log(`bench:overload  ${fmtInt(ROWS)} x ${DIM} FLAT in ${SEGMENTS} segments, two groups of two replicas`);
     console.log(`${machineNote()}; ${loadNote()}\n`);
@@ -176,22 +188,23 @@ async function main(): Promise<void> {
     console.log(
       `\n3. heavy search with a ${DEADLINE_MS} ms deadline: "${heavyOutcome}" after ${settledMs} ms; readers idle ${idleAfterMs} ms after the deadline`,
     );
+    const perHit = (bytes: number) => (bytes > 0 ? fmtInt(bytes / hitsPerReader) : '-');
     console.log(
       table(
-        ['reader', 'RSS before', 'peak during 3', 'peak during 4', 'growth in 4', 'bytes per merged hit'],
-        READERS.map((name, i) => [
+        ['reader', 'RSS before', 'peak during 3', 'peak in 4, keys', 'per merged hit', 'peak in 4, keys + vectors', 'per merged hit'],
+        READERS.map((name) => [
           name,
           mib(baseline.get(name) ?? 0),
           mib(duringDeadline.get(name) ?? 0),
-          mib(peaks.get(name) ?? 0),
-          mib(growth[i]!),
-          growth[i]! > 0 ? fmtInt(growth[i]! / hitsPerReader) : '-',
+          ...completed.flatMap((c) => [mib(c.peaks.get(name) ?? 0), perHit(c.growth.get(name) ?? 0)]),
         ]),
       ),
     );
-    console.log(
-      `\n4. heavy search admitted (nq ${fmtInt(HEAVY_NQ)}, limit ${COMPLETED_LIMIT}, ${fmtInt(hitsPerReader)} merged hits per answering reader): ${completed.status.error_code} in ${completedMs} ms`,
-    );
+    for (const c of completed) {
+      console.log(
+        `\n4. heavy search admitted (nq ${fmtInt(HEAVY_NQ)}, limit ${COMPLETED_LIMIT}, output ${c.outputFields.join(', ')}, ${fmtInt(hitsPerReader)} merged hits per answering reader): ${c.status.error_code} in ${c.ms} ms`,
+      );
+    }
   });
 }
 

@@ -5,6 +5,8 @@ import { vectorField, type CollectionSchema } from '../core/schema.js';
 import type { MetricType, VectorEngine } from '../engine/engine.js';
 import { decodeQueryVectors } from '../milvus/placeholder.js';
 import { encodePartial } from '../milvus/partial-result.js';
+import { resultRowBytes } from '../milvus/request-limits.js';
+import { resolveOutputFields } from '../milvus/results.js';
 import { parseSearchParams } from '../milvus/search-params.js';
 import { comparePks, compileFilterForRequest } from '../milvus/search-request.js';
 import { Code, MilvusError } from '../milvus/status.js';
@@ -165,7 +167,8 @@ export function dataNodeImplementation(
         filter: compile(schema, req.filter, req.template_values_json),
         signal,
       };
-      return admission.run(searchCost(segments, { ...plan, dim: vector.dim! }), signal, async () => {
+      const answerRowBytes = resultRowBytes(resolveOutputFields(schema, req.output_fields, true), true);
+      return admission.run(searchCost(segments, { ...plan, dim: vector.dim!, answerRowBytes }), signal, async () => {
         const { perQuery, engineSeconds } = await searchSegments(segments, plan, engine);
         metrics?.engineSearchSeconds.observe(engineSeconds);
         return { partial: encodePartial(schema, req.output_fields, perQuery) };
@@ -184,7 +187,11 @@ export function dataNodeImplementation(
         req.partition_ids,
       );
       const filter = compile(schema, req.filter, req.template_values_json);
-      return admission.run(queryCost(segments, filter), signal, async () => {
+      const answer = {
+        rowBytes: req.count_only ? 0 : resultRowBytes(resolveOutputFields(schema, req.output_fields, true), false),
+        maxRows: Number(req.limit) > 0 ? Number(req.limit) : Number.MAX_SAFE_INTEGER,
+      };
+      return admission.run(queryCost(segments, filter, answer), signal, async () => {
         const rows = await queryRowsInTurns(segments, filter, signal);
         if (req.count_only) return { count: String(rows.length) };
         rows.sort((a, b) => comparePks(a.pk, b.pk));

@@ -18,12 +18,20 @@ export interface RequestCost {
 const SEGMENT_HIT_BYTES = 8;
 
 /**
- * A hit of the merged answer, from the merge to the reply, in resident memory: its Hit object,
- * its share of the per-query arrays and views, its key, score and stamp encoded, the reply
- * message, and the heap the collector has not returned yet. `npm run bench:overload` measured
- * 620-800 bytes of RSS growth per merged hit (nq 10,000 x limit 20); see docs/limits.md.
+ * A hit of the merged answer, from the merge to the reply, in resident memory, besides its
+ * output fields: its Hit object, its share of the per-query arrays and views, its key, score
+ * and stamp encoded, the reply message, and the heap the collector has not returned yet.
+ * `npm run bench:overload` measured 250-300 bytes of RSS growth per merged hit with keys only
+ * (nq 10,000 x limit 20); see docs/limits.md.
  */
-export const MERGED_HIT_BYTES = 768;
+export const MERGED_HIT_BYTES = 320;
+
+/**
+ * Copies of a hit's output fields held at once: read into the encoded answer, the reply
+ * message, its gRPC frames. With a 32-d vector among them (148 bytes a hit as the result-size
+ * limit counts it) the bench measured 550-800 bytes per merged hit: 320 + 3 x 148 = 764.
+ */
+const OUTPUT_COPIES = 3;
 
 /** A row a query visits (filter evaluation, key comparison) in multiply-add equivalents. */
 const QUERY_ROW_WORK = 64;
@@ -37,7 +45,12 @@ export interface SearchCostInput {
   metric: MetricType;
   params: SearchParams;
   filter: CompiledFilter | undefined;
+  /** Bytes of one hit of the answer (key, score, output fields: `resultRowBytes`). */
+  answerRowBytes: number;
 }
+
+/** Bytes a merged hit or query row holds whose answer row is `answerRowBytes`. */
+const mergedBytes = (answerRowBytes: number) => MERGED_HIT_BYTES + OUTPUT_COPIES * answerRowBytes;
 
 /**
  * The cost of one search over `segments`: each segment's own estimate from its index (an exact
@@ -56,17 +69,23 @@ export function searchCost(segments: readonly Segment[], s: SearchCostInput): Re
     segmentHits += Math.min(s.k, seg.length);
     rows += seg.length;
   }
-  return { work, bytes: s.nq * (segmentHits * SEGMENT_HIT_BYTES + Math.min(s.k, rows) * MERGED_HIT_BYTES) };
+  return { work, bytes: s.nq * (segmentHits * SEGMENT_HIT_BYTES + Math.min(s.k, rows) * mergedBytes(s.answerRowBytes)) };
 }
 
 /**
  * The cost of a query over `segments`: every row visited (only the keys' rows for a `pk in
- * [...]` filter), and at most every visited row a match held until the page is cut.
+ * [...]` filter), and at most every visited row a match held until the page is cut; the answer
+ * holds at most `maxRows` of them (its limit, or all) with their output fields.
  */
-export function queryCost(segments: readonly Segment[], filter: CompiledFilter | undefined): RequestCost {
+export function queryCost(
+  segments: readonly Segment[],
+  filter: CompiledFilter | undefined,
+  answer: { rowBytes: number; maxRows: number },
+): RequestCost {
   const keys = filter?.primaryKeys();
   const rows = keys ? keys.length * segments.length : segments.reduce((n, seg) => n + seg.length, 0);
-  return { work: rows * QUERY_ROW_WORK, bytes: rows * MERGED_HIT_BYTES };
+  const answered = Math.min(rows, answer.maxRows);
+  return { work: rows * QUERY_ROW_WORK, bytes: rows * MERGED_HIT_BYTES + answered * OUTPUT_COPIES * answer.rowBytes };
 }
 
 /** Costs of requests run as one (a hybrid search's sub-searches), added up. */

@@ -63,8 +63,8 @@ it("refuses at once the issue's request and one whose results would not fit a re
   // nq 10,000 x limit 1,000: over the result-size limit, refused by the coordinator.
   const issue = await heavySearch(20_000, 1000);
   expect([issue.status?.code, issue.status?.error_code]).toEqual([1100, 'IllegalArgument']);
-  // nq 10,000 x limit 200 passes it (40 MB), but each reader would hold an estimated 1.5 GiB of results.
-  const large = await heavySearch(20_000, 200);
+  // nq 10,000 x limit 400 passes it (80 MB), but each reader would hold an estimated 1.5 GiB of results.
+  const large = await heavySearch(20_000, 400);
   expect([large.status?.code, large.status?.error_code]).toEqual([1100, 'IllegalArgument']);
   expect(large.status?.reason).toMatch(/would take an estimated \d+ MiB on this node, more than the 1024 MiB it grants expensive requests/);
   expect(Date.now() - started).toBeLessThan(20_000);

@@ -1,6 +1,7 @@
 import { primaryField, vectorField } from '../../../core/schema.js';
 import { prepareHybridSearch } from '../../../milvus/hybrid-request.js';
 import type { MilvusRequest } from '../../../milvus/methods.js';
+import { resultRowBytes } from '../../../milvus/request-limits.js';
 import { resultReply } from '../../../milvus/result-fields.js';
 import { encodeFieldsData } from '../../../milvus/results.js';
 import { checkQueryRows, comparePks, countFieldData, prepareQuery, prepareSearch, searchScope } from '../../../milvus/search-request.js';
@@ -36,7 +37,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
         params: p.params.engine,
         filter: p.filter,
       };
-      const cost = searchCost(segments, { ...plan, dim: vectorField(c.schema).dim! });
+      const cost = searchCost(segments, { ...plan, dim: vectorField(c.schema).dim!, answerRowBytes: resultRowBytes(p.selection, true) });
       const { perQuery, engineSeconds } = await api.whileExists(c, () =>
         api.admitted(call, cost, (signal) => searchSegments(segments, { ...plan, signal }, writer.engine)),
       );
@@ -71,7 +72,8 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
         filter: p.filter,
       }));
       const dim = vectorField(c.schema).dim!;
-      const cost = totalCost(plans.map((plan) => searchCost(segments, { ...plan, dim })));
+      const answerRowBytes = resultRowBytes(h.selection, true);
+      const cost = totalCost(plans.map((plan) => searchCost(segments, { ...plan, dim, answerRowBytes })));
       const searched = await api.whileExists(c, () =>
         api.admitted(call, cost, (signal) =>
           Promise.all(plans.map((plan) => searchSegments(segments, { ...plan, signal }, writer.engine))),
@@ -96,7 +98,11 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       const { c, segments } = searchTarget(req);
       const q = prepareQuery(c.schema, req, api.self.limits);
       api.self.quotas.charge(c.record.name, { query: 1 });
-      const rows = await api.admitted(call, queryCost(segments, q.filter), (signal) => queryRowsInTurns(segments, q.filter, signal));
+      const rows = await api.admitted(
+        call,
+        queryCost(segments, q.filter, { rowBytes: q.selection ? resultRowBytes(q.selection, false) : 0, maxRows: q.maxRows }),
+        (signal) => queryRowsInTurns(segments, q.filter, signal),
+      );
       const base = { collection_name: c.record.name, primary_field_name: primaryField(c.schema).name };
       if (q.countOnly) return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(rows.length)] };
       checkQueryRows(q, rows.length, api.self.limits);
