@@ -208,7 +208,8 @@ describe('xDS for proxyless gRPC clients', () => {
     const nacked = (await routeOf('client-alpha', 'mishards-reader-g2'))!;
     expect(nacked.error).toMatch(/num_retries/);
     expect(await servedBy(g2)).toBe(readers['g2-a']!.addresses.grpc);
-    expect(controlPlane.output()).toMatch(/NACK/i);
+    // The client's own status changes before its NACK reaches the control plane's stream.
+    await waitUntil('the control plane logs the NACK', async () => /NACK/i.test(controlPlane.output()));
     // The operator fixes the rule. (Deleting it would restore the exact configuration the
     // client still holds, which grpc-js does not re-ACK in CSDS: it skips unchanged resources.)
     await etcd.put(routeKey(prefix, 'no-retries')).value(

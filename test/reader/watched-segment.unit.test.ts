@@ -80,7 +80,7 @@ it('reads a segment’s files only after they change, and then before the next r
   expect(watched.refresh(now)).toBeUndefined();
 
   // Changes a watch cannot see (another machine writing shared storage) are still read.
-  const later = watched.refresh(now + RECHECK_MS);
+  const later = watched.refresh(now + RECHECK_MS + 1);
   expect(later).toBeDefined();
   await later;
   expect(readDeletes).toHaveBeenCalled();
