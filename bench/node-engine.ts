@@ -6,7 +6,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DataType, type CollectionSchema, type FieldSchema } from '../core/schema.js';
+import { DataType, type CollectionSchema } from '../core/schema.js';
 import type { VectorEngine, VectorIndex } from '../engine/engine.js';
 import { HnswGraph } from '../engine/hnsw.js';
 import { GRAPH_FILE } from '../engine/index-files.js';
@@ -14,24 +14,10 @@ import { createEngine } from '../engine/index.js';
 import { searchSegments } from '../search/segment-search.js';
 import { SealedSegment } from '../segment/sealed.js';
 import { indexDir } from '../storage/segment-files.js';
+import { fieldSchema } from '../test/harness/schemas.js';
 import type { Ids } from './node-measure.js';
 
 const K = 10;
-
-function field(fieldId: number, name: string, dataType: DataType, extra: Partial<FieldSchema>): FieldSchema {
-  return {
-    fieldId,
-    name,
-    description: '',
-    dataType,
-    isPrimaryKey: false,
-    autoId: false,
-    nullable: false,
-    isDynamic: false,
-    isPartitionKey: false,
-    ...extra,
-  };
-}
 
 /** The bench collection's schema as the segment loader needs it (field names and types). */
 function schemaOf(dim: number): CollectionSchema {
@@ -39,7 +25,7 @@ function schemaOf(dim: number): CollectionSchema {
     name: 'bench',
     description: '',
     enableDynamicField: false,
-    fields: [field(100, 'id', DataType.Int64, { isPrimaryKey: true }), field(101, 'vector', DataType.FloatVector, { dim })],
+    fields: [fieldSchema(100, 'id', DataType.Int64, { isPrimaryKey: true }), fieldSchema(101, 'vector', DataType.FloatVector, { dim })],
   };
 }
 

@@ -2,7 +2,6 @@ import { ROOT_CONTEXT } from '@opentelemetry/api';
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
 import type { MetadataCache } from '../../cluster/metadata-cache.js';
-import { DataType, type CollectionSchema } from '../../core/schema.js';
 import { Coordinator } from '../../ext-proc/coordinator/coordinator.js';
 import { CoordinatorMetrics } from '../../ext-proc/coordinator/coordinator-metrics.js';
 import type { CallContext, Fanout } from '../../ext-proc/coordinator/fanout.js';
@@ -11,42 +10,14 @@ import type { CollectionView } from '../../meta/collection-view.js';
 import { encodeQueryVectors } from '../../milvus/placeholder.js';
 import { DEFAULT_REQUEST_LIMITS } from '../../milvus/request-limits.js';
 import { Code, MilvusError } from '../../milvus/status.js';
+import { keyVectorSchema } from '../harness/schemas.js';
 
 /**
  * A collection dropped while the coordinator's sub-requests are out: the nodes answer what
  * they make of it (segments not loaded, collection not found), and the client gets what a
  * request after the drop gets, "collection not found" (100, CollectionNotExists).
  */
-const schema: CollectionSchema = {
-  name: 'doomed',
-  description: '',
-  enableDynamicField: false,
-  fields: [
-    {
-      fieldId: 100,
-      name: 'id',
-      description: '',
-      dataType: DataType.Int64,
-      isPrimaryKey: true,
-      autoId: false,
-      nullable: false,
-      isDynamic: false,
-      isPartitionKey: false,
-    },
-    {
-      fieldId: 101,
-      name: 'v',
-      description: '',
-      dataType: DataType.FloatVector,
-      dim: 2,
-      isPrimaryKey: false,
-      autoId: false,
-      nullable: false,
-      isDynamic: false,
-      isPartitionKey: false,
-    },
-  ],
-};
+const schema = keyVectorSchema('doomed', 2);
 
 const view = (id: number): CollectionView => ({
   record: { id, name: 'doomed', schema, shardsNum: 1, consistencyLevel: 0, properties: {}, loadNewPartitions: true, createdAt: 0 },

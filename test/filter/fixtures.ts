@@ -1,19 +1,9 @@
 import { ColumnMap, type Column } from '../../core/columns.js';
 import { DataType, DYNAMIC_FIELD, type CollectionSchema, type FieldSchema } from '../../core/schema.js';
+import { fieldSchema } from '../harness/schemas.js';
 
 export function field(name: string, dataType: DataType, extra: Partial<FieldSchema> = {}): FieldSchema {
-  return {
-    fieldId: 100,
-    name,
-    description: '',
-    dataType,
-    isPrimaryKey: false,
-    autoId: false,
-    nullable: false,
-    isDynamic: false,
-    isPartitionKey: false,
-    ...extra,
-  };
+  return fieldSchema(100, name, dataType, extra);
 }
 
 export function schemaOf(fields: FieldSchema[], enableDynamicField = false): CollectionSchema {

@@ -10,20 +10,10 @@ import {
   VARIABLE_VALUE_BYTES,
 } from '../../milvus/request-limits.js';
 import { resolveOutputFields } from '../../milvus/results.js';
+import { fieldSchema } from '../harness/schemas.js';
 import { MilvusError } from '../../milvus/status.js';
 
-const field = (name: string, dataType: DataType, extra: Partial<FieldSchema> = {}): FieldSchema => ({
-  fieldId: 100,
-  name,
-  description: '',
-  dataType,
-  isPrimaryKey: false,
-  autoId: false,
-  nullable: false,
-  isDynamic: false,
-  isPartitionKey: false,
-  ...extra,
-});
+const field = (name: string, dataType: DataType, extra: Partial<FieldSchema> = {}) => fieldSchema(100, name, dataType, extra);
 
 const schema: CollectionSchema = {
   name: 'sized',

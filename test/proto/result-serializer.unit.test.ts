@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DataType, type CollectionSchema } from '../../core/schema.js';
+import { DataType } from '../../core/schema.js';
 import { FieldDataMessage, MilvusService, milvusRoot } from '../../milvus/proto.js';
 import { resultSerializer } from '../../milvus/result-fields.js';
 import { resolveOutputFields } from '../../milvus/results.js';
@@ -8,6 +8,7 @@ import { writerServiceDefinition } from '../../milvus/writer-service.js';
 import type { FieldData } from '../../proto/generated/milvus/proto/schema/FieldData.js';
 import type { Hit } from '../../search/hits.js';
 import type { Segment } from '../../segment/segment.js';
+import { keyVectorSchema } from '../harness/schemas.js';
 
 /**
  * The coordinator's reply serializer writes float vectors from Float32Arrays as one block; the
@@ -78,36 +79,8 @@ describe('result serializer', () => {
 
 describe("the writer's result columns", () => {
   const dim = 3;
-  const schema: CollectionSchema = {
-    name: 'c',
-    description: '',
-    enableDynamicField: false,
-    fields: [
-      {
-        fieldId: 100,
-        name: 'id',
-        description: '',
-        dataType: DataType.Int64,
-        isPrimaryKey: true,
-        autoId: false,
-        nullable: false,
-        isDynamic: false,
-        isPartitionKey: false,
-      },
-      {
-        fieldId: 101,
-        name: 'v',
-        description: '',
-        dataType: DataType.FloatVector,
-        dim,
-        isPrimaryKey: false,
-        autoId: false,
-        nullable: false,
-        isDynamic: false,
-        isPartitionKey: false,
-      },
-    ],
-  };
+  const schema = keyVectorSchema('c', dim);
+
   // Keys on both sides of the range a double holds exactly, and negative ones (ten-byte varints).
   const pks = [0n, 7n, -9n, 9007199254740991n, 9007199254740993n, -9223372036854775808n, 9223372036854775807n];
   const vectors = new Float32Array(pks.length * dim).map((_, i) => (i % 2 ? -1 : 1) * (i + 0.1) * 1e-3);

@@ -3,35 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
-import { DataType, type CollectionSchema, type FieldSchema } from '../../core/schema.js';
+import { DataType } from '../../core/schema.js';
 import type { VectorEngine } from '../../engine/engine.js';
 import { createEngine } from '../../engine/index.js';
 import { RECHECK_MS, WatchedSegment } from '../../nodes/reader/watched-segment.js';
 import { SealedSegment } from '../../segment/sealed.js';
 import { appendDeletes, writeSegment } from '../../storage/segment-files.js';
+import { keyVectorSchema } from '../harness/schemas.js';
 
 const DIM = 4;
 const ROWS = 8;
 
-const field = (fieldId: number, name: string, dataType: DataType, extra: Partial<FieldSchema> = {}): FieldSchema => ({
-  fieldId,
-  name,
-  description: '',
-  dataType,
-  isPrimaryKey: false,
-  autoId: false,
-  nullable: false,
-  isDynamic: false,
-  isPartitionKey: false,
-  ...extra,
-});
-
-const schema: CollectionSchema = {
-  name: 'watched',
-  description: '',
-  enableDynamicField: false,
-  fields: [field(100, 'id', DataType.Int64, { isPrimaryKey: true }), field(101, 'v', DataType.FloatVector, { dim: DIM })],
-};
+const schema = keyVectorSchema('watched', DIM);
 
 let root: string;
 let engine: VectorEngine;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PrimaryKey } from '../../core/columns.js';
-import { DataType, type CollectionSchema, type FieldSchema } from '../../core/schema.js';
+import { DataType, type CollectionSchema } from '../../core/schema.js';
 import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import type { MetaStore } from '../../meta/store.js';
@@ -12,6 +12,7 @@ import type { CollectionState } from '../../nodes/writer/collection-state.js';
 import { writerSegmentSource } from '../../nodes/writer/segment-source.js';
 import { Writer, type WriterOptions } from '../../nodes/writer/writer.js';
 import { readDeletes, readSegment } from '../../storage/segment-files.js';
+import { fieldSchema } from '../harness/schemas.js';
 import { waitUntil } from '../harness/wait.js';
 
 /**
@@ -29,27 +30,14 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const field = (fieldId: number, name: string, dataType: DataType, extra: Partial<FieldSchema> = {}): FieldSchema => ({
-  fieldId,
-  name,
-  description: '',
-  dataType,
-  isPrimaryKey: false,
-  autoId: false,
-  nullable: false,
-  isDynamic: false,
-  isPartitionKey: false,
-  ...extra,
-});
-
 const SCHEMA: CollectionSchema = {
   name: 'pile',
   description: '',
   enableDynamicField: false,
   fields: [
-    field(100, 'id', DataType.Int64, { isPrimaryKey: true }),
-    field(101, 'v', DataType.FloatVector, { dim: DIM }),
-    field(102, 'tag', DataType.VarChar, { maxLength: 16, nullable: true }),
+    fieldSchema(100, 'id', DataType.Int64, { isPrimaryKey: true }),
+    fieldSchema(101, 'v', DataType.FloatVector, { dim: DIM }),
+    fieldSchema(102, 'tag', DataType.VarChar, { maxLength: 16, nullable: true }),
   ],
 };
 
