@@ -67,6 +67,16 @@ function inPartitions(segments: Segment[], partitionIds: string[]): Segment[] {
   return segments.filter((s) => wanted.has(s.partitionId));
 }
 
+/** The segments a SearchSegments or QuerySegments request covers (the same scope fields in both). */
+async function requestedSegments(
+  source: SegmentSource,
+  req: DataNodeRequest<'SearchSegments'> | DataNodeRequest<'QuerySegments'>,
+): Promise<Segment[]> {
+  const ids = req.segment_ids.map(Number);
+  const covered = req.covered_segment_ids.map(Number);
+  return inPartitions(await source.segments(req.collection_name, ids, req.include_growing, covered, req.fresh_deletes), req.partition_ids);
+}
+
 /** A method's answer without its status, which is added as the call settles. */
 type Answer<M extends DataNodeMethod> = Omit<DataNodeResponse<M>, 'status'>;
 
@@ -142,16 +152,7 @@ export function dataNodeImplementation(
     SearchSegments: unary('SearchSegments', async (req, signal) => {
       const schema = await source.schema(req.collection_name);
       const vector = vectorField(schema);
-      const segments = inPartitions(
-        await source.segments(
-          req.collection_name,
-          req.segment_ids.map(Number),
-          req.include_growing,
-          req.covered_segment_ids.map(Number),
-          req.fresh_deletes,
-        ),
-        req.partition_ids,
-      );
+      const segments = await requestedSegments(source, req);
       const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
       const topk = Number(req.topk);
       const params = parseSearchParams([
@@ -176,16 +177,7 @@ export function dataNodeImplementation(
     }),
     QuerySegments: unary('QuerySegments', async (req, signal) => {
       const schema = await source.schema(req.collection_name);
-      const segments = inPartitions(
-        await source.segments(
-          req.collection_name,
-          req.segment_ids.map(Number),
-          req.include_growing,
-          req.covered_segment_ids.map(Number),
-          req.fresh_deletes,
-        ),
-        req.partition_ids,
-      );
+      const segments = await requestedSegments(source, req);
       const filter = compile(schema, req.filter, req.template_values_json);
       const answer = {
         rowBytes: req.count_only ? 0 : resultRowBytes(resolveOutputFields(schema, req.output_fields, true), false),

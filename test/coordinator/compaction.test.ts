@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readDeletes, readSegment, segmentPath } from '../../storage/segment-files.js';
-import { bruteForce, TestCluster } from '../harness/cluster.js';
+import { CheckedSearches, TestCluster } from '../harness/cluster.js';
 
 /**
  * Automatic compaction on a 3-group cluster while searches run without pause: 44 small
@@ -49,22 +49,7 @@ const persistentSegments = async () => (await cluster.client.getPersistentSegmen
 it('answers every search exactly while automatic compaction merges and hands off segments', async () => {
   // Seeded before the first automatic round: searches run before, during and after it.
   expect((await persistentSegments()).length).toBe(SEGMENTS);
-  let stop = false;
-  let searches = 0;
-  const failures: string[] = [];
-  const load = Array.from({ length: 3 }, async (_, w) => {
-    for (let i = w; !stop; i += 3) {
-      const q = queries[i % queries.length]!;
-      const res = await cluster.client.search({ collection_name: 'merging', data: [q], limit: 10 });
-      if (res.status.error_code !== 'Success') failures.push(res.status.reason);
-      else {
-        const got = res.results.map((r: any) => Number(r.id));
-        const want = bruteForce(rows, q, 10);
-        if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`query ${i % queries.length}: got ${got} want ${want}`);
-      }
-      searches++;
-    }
-  });
+  const checked = new CheckedSearches(cluster.client, 'merging', queries, rows);
 
   const limit = Math.ceil(rows.size / TARGET) + GROUPS;
   let beforeFirstMerge: number | undefined;
@@ -72,7 +57,7 @@ it('answers every search exactly while automatic compaction merges and hands off
     `at most ${limit} segments, each held by one reader, the old ones released`,
     async () => {
       const infos = await persistentSegments();
-      if (infos.length < SEGMENTS) beforeFirstMerge ??= searches;
+      if (infos.length < SEGMENTS) beforeFirstMerge ??= checked.searches;
       if (infos.length > limit) return false;
       const inService = new Set(infos.map((s) => Number(s.segmentID)));
       const held = [...(await cluster.holdings('merging')).values()].flat();
@@ -80,13 +65,12 @@ it('answers every search exactly while automatic compaction merges and hands off
     },
     180_000,
   );
-  const settled = searches;
-  await cluster.until('searches ran on the compacted layout', async () => searches > settled + 30);
-  stop = true;
-  await Promise.all(load);
-  expect(failures).toEqual([]);
+  const settled = checked.searches;
+  await cluster.until('searches ran on the compacted layout', async () => checked.searches > settled + 30);
+  await checked.stop();
+  expect(checked.failures).toEqual([]);
   expect(beforeFirstMerge).toBeGreaterThan(0);
-  expect(searches).toBeGreaterThan(beforeFirstMerge! + 30);
+  expect(checked.searches).toBeGreaterThan(beforeFirstMerge! + 30);
   const infos = await persistentSegments();
   expect(infos.reduce((n, s) => n + Number(s.num_rows), 0)).toBe(rows.size);
   // Compaction copied live rows only: no segment in service stores a deleted one.

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { bruteForce, TestCluster } from '../harness/cluster.js';
+import { CheckedSearches, TestCluster } from '../harness/cluster.js';
 
 /**
  * Searches run continuously while a reader group joins and another leaves; every search
@@ -30,22 +30,7 @@ beforeAll(async () => {
 afterAll(() => cluster.stop());
 
 it('answers every search exactly while a group joins and another leaves', async () => {
-  let stop = false;
-  let searches = 0;
-  const failures: string[] = [];
-  const load = Array.from({ length: 3 }, async (_, w) => {
-    for (let i = w; !stop; i += 3) {
-      const q = queries[i % queries.length]!;
-      const res = await cluster.client.search({ collection_name: 'moving', data: [q], limit: 10 });
-      if (res.status.error_code !== 'Success') failures.push(res.status.reason);
-      else {
-        const got = res.results.map((r: any) => Number(r.id));
-        const want = bruteForce(rows, q, 10);
-        if (JSON.stringify(got) !== JSON.stringify(want)) failures.push(`query ${i % queries.length}: got ${got} want ${want}`);
-      }
-      searches++;
-    }
-  });
+  const checked = new CheckedSearches(cluster.client, 'moving', queries, rows);
 
   // g3 joins: it takes over about a third of the segments; the others release them only
   // after g3 has loaded them.
@@ -56,7 +41,7 @@ it('answers every search exactly while a group joins and another leaves', async 
     const all = [...h.values()].flat();
     return h.get('r3')!.length > 0 && all.length === SEGMENTS && new Set(all).size === SEGMENTS;
   });
-  const joined = searches;
+  const joined = checked.searches;
 
   // g1 leaves: its segments move to g2 and g3.
   cluster.setListed(['r2', 'r3']);
@@ -65,11 +50,10 @@ it('answers every search exactly while a group joins and another leaves', async 
     return new Set([...h.get('r2')!, ...h.get('r3')!]).size === SEGMENTS;
   });
   await cluster.readers.get('r1')!.process.stop();
-  const after = searches;
-  await cluster.until('searches ran on the final layout', async () => searches > after + 30);
-  stop = true;
-  await Promise.all(load);
-  expect(failures).toEqual([]);
+  const after = checked.searches;
+  await cluster.until('searches ran on the final layout', async () => checked.searches > after + 30);
+  await checked.stop();
+  expect(checked.failures).toEqual([]);
   expect(joined).toBeGreaterThan(0);
-  expect(searches).toBeGreaterThan(60);
+  expect(checked.searches).toBeGreaterThan(60);
 });

@@ -168,3 +168,39 @@ export function bruteForce(rows: Map<number, number[]>, q: number[], k: number):
     .slice(0, k)
     .map((x) => x.id);
 }
+
+/**
+ * Searches without pause from `workers` concurrent loops, each answer checked against brute
+ * force over `rows` (top 10, L2), until stopped: what a cluster must keep answering exactly
+ * while its layout changes under it.
+ */
+export class CheckedSearches {
+  /** Searches answered so far. */
+  searches = 0;
+  /** Each failed or inexact answer, described. */
+  readonly failures: string[] = [];
+  private stopped = false;
+  private readonly loops: Promise<void>[];
+
+  constructor(client: MilvusClient, collection: string, queries: number[][], rows: Map<number, number[]>, workers = 3) {
+    this.loops = Array.from({ length: workers }, async (_, w) => {
+      for (let i = w; !this.stopped; i += workers) {
+        const q = queries[i % queries.length]!;
+        const res = await client.search({ collection_name: collection, data: [q], limit: 10 });
+        if (res.status.error_code !== 'Success') this.failures.push(res.status.reason);
+        else {
+          const got = res.results.map((r: { id: string | number }) => Number(r.id));
+          const want = bruteForce(rows, q, 10);
+          if (JSON.stringify(got) !== JSON.stringify(want)) this.failures.push(`query ${i % queries.length}: got ${got} want ${want}`);
+        }
+        this.searches++;
+      }
+    });
+  }
+
+  /** Stops the loops once their searches in flight are answered. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.loops);
+  }
+}
