@@ -137,9 +137,21 @@ it('keeps every acknowledged row exactly once across kill -9 at random points of
   for (let run = 0; run < RUNS; run++) {
     await seed();
     const segmentsBefore = inServiceSegments().length;
-    await compact();
-    const killAfter = random() * took * 1.5;
-    const killed = new Promise<void>((resolve) => setTimeout(() => void writer.kill().then(resolve), killAfter));
+    const compactionId = await compact();
+    // Random points, except that the first run is killed at once (before its commit) and the
+    // last once its compaction completed (after it): both outcomes are covered however fast
+    // or loaded the machine is.
+    const killAfter = run === 0 ? 0 : random() * took * 1.5;
+    const killAt =
+      run === RUNS - 1
+        ? waitUntil(
+            'the compaction completed',
+            async () => String((await client.getCompactionState({ compactionID: compactionId })).state) === 'Completed',
+          )
+        : new Promise<void>((resolve) => setTimeout(resolve, killAfter));
+    const killed = killAt.then(async () => {
+      await writer.kill();
+    });
     // Deletes while the compaction runs, one key at a time, until the kill.
     let dead = false;
     void killed.then(() => (dead = true));
