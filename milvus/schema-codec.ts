@@ -1,3 +1,4 @@
+import { checkCarriedMessage } from './field-guard.js';
 import {
   DataType,
   DYNAMIC_FIELD,
@@ -103,6 +104,7 @@ export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string
   } catch (e) {
     throw invalidParameter(`schema of collection ${collectionName} is not a valid CollectionSchema: ${(e as Error).message}`);
   }
+  checkCarriedMessage('CollectionSchema', 'milvus.proto.schema.CollectionSchema', proto, 'schema');
   const schema: CollectionSchema = {
     name: collectionName,
     description: proto.description ?? '',

@@ -1,5 +1,5 @@
 import type { MetricType, SearchParams } from '../engine/engine.js';
-import { keyValueMap } from './key-values.js';
+import { boolParam, keyValueMap } from './key-values.js';
 import { checkTopk } from './request-limits.js';
 import { invalidParameter, metricNotSupported } from './status.js';
 
@@ -16,6 +16,8 @@ export interface ParsedSearchParams {
   metric: MetricType | undefined;
   engine: SearchParams;
   roundDecimal: number;
+  /** Leave the rows not sealed yet out of the search (Milvus's `ignore_growing`). */
+  ignoreGrowing: boolean;
 }
 
 function intParam(name: string, raw: unknown): number {
@@ -74,5 +76,6 @@ export function parseSearchParams(pairs: { key: string; value: string }[]): Pars
     metric: (metricRaw || undefined) as MetricType | undefined,
     engine,
     roundDecimal,
+    ignoreGrowing: boolParam(kv, 'ignore_growing', invalidParameter),
   };
 }

@@ -6,7 +6,7 @@ import type { IndexRecord, PartitionRecord } from '../meta/store.js';
 import type { FieldData__Output } from '../proto/generated/milvus/proto/schema/FieldData.js';
 import type { TemplateValue__Output } from '../proto/generated/milvus/proto/schema/TemplateValue.js';
 import type { MilvusRequest } from './methods.js';
-import { keyValueMap } from './key-values.js';
+import { boolParam, keyValueMap } from './key-values.js';
 import { decodeQueryVectors } from './placeholder.js';
 import { resolveOutputFields, type OutputSelection } from './results.js';
 import {
@@ -122,6 +122,8 @@ export interface PreparedQuery {
    * (checkQueryRows).
    */
   maxRows: number;
+  /** Leave the rows not sealed yet out of the query (Milvus's `ignore_growing`). */
+  ignoreGrowing: boolean;
 }
 
 function integerParam(name: string, raw: string): number {
@@ -149,7 +151,17 @@ export function prepareQuery(schema: CollectionSchema, req: QueryFields, limits:
   if (selection && limit !== undefined) checkQueryResultSize(limit, selection, limits, 'limit');
   // count(*) answers one number, whatever it counts.
   const maxRows = selection === undefined ? Number.MAX_SAFE_INTEGER : (limit ?? maxQueryRows(selection, limits));
-  return { limit, offset, countOnly, filter, templateValues, outputFields, selection, maxRows };
+  return {
+    limit,
+    offset,
+    countOnly,
+    filter,
+    templateValues,
+    outputFields,
+    selection,
+    maxRows,
+    ignoreGrowing: boolParam(kv, 'ignore_growing', invalidParameter),
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as grpc from '@grpc/grpc-js';
 import type { MilvusHandlers } from './methods.js';
 import { MilvusService } from './proto.js';
+import { checkRequestFields } from './field-guard.js';
 import { carriesStatus, failureReply, replyShape, statusOfReply, withStatus } from './reply-shape.js';
 import { errorStatus, MilvusError, successStatus, unsupportedMethod } from './status.js';
 
@@ -50,7 +51,7 @@ export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: Ser
     const implemented = handler !== undefined;
     impl[name] = (call: grpc.ServerUnaryCall<object, object>, callback: grpc.sendUnaryData<object>) => {
       const done = hooks.onRequest?.(name);
-      const run = implemented ? handler(call.request, call) : Promise.reject(unsupportedMethod(name));
+      const run = implemented ? guarded(name, handler, call) : Promise.reject(unsupportedMethod(name));
       run.then(
         (res) => {
           const reply = withStatus(shape, res, success);
@@ -68,4 +69,14 @@ export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: Ser
     };
   }
   return impl;
+}
+
+/** Runs a handler once the request sets nothing Mishards refuses (milvus/field-rules.ts). */
+function guarded(name: string, handler: DispatchedHandler, call: grpc.ServerUnaryCall<object, object>): Promise<Record<string, unknown>> {
+  try {
+    checkRequestFields(name, call.request);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  return handler(call.request, call);
 }

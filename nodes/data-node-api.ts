@@ -26,15 +26,21 @@ import { childSpan, contextFromMetadata } from '../runtime/tracing.js';
 const tracer = trace.getTracer('mishards-data-node');
 
 /** What a data node offers the internal API: its collections' schemas and loaded segments. */
+/**
+ * What a request asks of the writable node beyond the segments it names: nothing, the node's
+ * sealed segments the caller did not cover, or those and its rows not sealed yet.
+ */
+export type WriterShare = 'none' | 'sealed' | 'all';
+
 export interface SegmentSource {
   schema(collection: string): Promise<CollectionSchema>;
   /**
-   * The requested sealed segments (all must be loaded) plus, if asked, growing data and the
-   * node's sealed segments not in `covered` (writable node only). With `freshDeletes`, every
-   * delete acknowledged before the call is applied to them (a read-only node reads their
-   * delete logs first).
+   * The requested sealed segments (all must be loaded) plus the writer's `share`: its sealed
+   * segments not in `covered` and, with 'all', its rows not sealed yet (writable node only).
+   * With `freshDeletes`, every delete acknowledged before the call is applied to them (a
+   * read-only node reads their delete logs first).
    */
-  segments(collection: string, segmentIds: number[], includeGrowing: boolean, covered: number[], freshDeletes: boolean): Promise<Segment[]>;
+  segments(collection: string, segmentIds: number[], share: WriterShare, covered: number[], freshDeletes: boolean): Promise<Segment[]>;
   load(collection: string, segmentIds: number[]): Promise<{ loaded: number[]; errors: { segment_id: string; reason: string }[] }>;
   release(collection: string, segmentIds: number[]): Promise<void>;
   list(): { collection: string; segment: Segment; indexType: string; growing: boolean }[];
@@ -74,7 +80,8 @@ async function requestedSegments(
 ): Promise<Segment[]> {
   const ids = req.segment_ids.map(Number);
   const covered = req.covered_segment_ids.map(Number);
-  return inPartitions(await source.segments(req.collection_name, ids, req.include_growing, covered, req.fresh_deletes), req.partition_ids);
+  const share: WriterShare = !req.include_growing ? 'none' : req.ignore_growing ? 'sealed' : 'all';
+  return inPartitions(await source.segments(req.collection_name, ids, share, covered, req.fresh_deletes), req.partition_ids);
 }
 
 /** A method's answer without its status, which is added as the call settles. */

@@ -347,6 +347,7 @@ export class Coordinator {
         // Always named: the writer's growing data spans every partition, loaded or not.
         partition_ids: [...partitions].map(String),
         fresh_deletes: freshness.freshDeletes,
+        ignore_growing: p.params.ignoreGrowing,
       },
       trace,
     );
@@ -462,6 +463,7 @@ export class Coordinator {
         limit: String(q.limit === undefined ? q.maxRows + 1 : q.offset + q.limit),
         count_only: q.countOnly,
         fresh_deletes: freshness.freshDeletes,
+        ignore_growing: q.ignoreGrowing,
       },
       trace,
     );

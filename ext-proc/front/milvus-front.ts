@@ -21,7 +21,14 @@ import {
  * cluster, which the writer alone would describe as a standalone deployment. Every other
  * unary method goes to the writable node unchanged (streams are not supported).
  */
-const ANSWERED_HERE = new Set(['Search', 'HybridSearch', 'Query', 'GetMetrics', 'DescribeResourceGroup', 'GetQuerySegmentInfo']);
+export const ANSWERED_HERE: ReadonlySet<string> = new Set([
+  'Search',
+  'HybridSearch',
+  'Query',
+  'GetMetrics',
+  'DescribeResourceGroup',
+  'GetQuerySegmentInfo',
+]);
 const DEFAULT_TIMEOUT_MS = 120_000;
 
 const identity = (b: Buffer) => b;

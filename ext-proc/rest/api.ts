@@ -29,7 +29,7 @@ const RESOURCES: Record<string, Record<string, Route>> = {
 };
 
 /** Every endpoint by its path, e.g. `/v2/vectordb/entities/search`. */
-const ROUTES = new Map<string, Route>(
+export const ROUTES: ReadonlyMap<string, Route> = new Map<string, Route>(
   Object.entries(RESOURCES).flatMap(([resource, actions]) =>
     Object.entries(actions).map(([action, r]) => [`/v2/vectordb/${resource}/${action}`, r] as const),
   ),

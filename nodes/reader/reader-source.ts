@@ -4,7 +4,7 @@ import type { VectorEngine } from '../../engine/engine.js';
 import type { MetaStore } from '../../meta/store.js';
 import { collectionNotFound } from '../../milvus/status.js';
 import { SealedSegment } from '../../segment/sealed.js';
-import { SegmentNotLoadedError, type SegmentSource } from '../data-node-api.js';
+import { SegmentNotLoadedError, type SegmentSource, type WriterShare } from '../data-node-api.js';
 import { WatchedSegment } from './watched-segment.js';
 
 /**
@@ -36,7 +36,7 @@ export class ReaderSegments implements SegmentSource {
   async segments(
     collection: string,
     ids: number[],
-    _growing: boolean,
+    _share: WriterShare,
     _covered: number[],
     freshDeletes: boolean,
   ): Promise<SealedSegment[]> {

@@ -88,9 +88,12 @@ export class CollectionState {
     return undefined;
   }
 
-  /** Every segment with rows a search must see, optionally limited to some partitions. */
-  segments(partitionIds?: Set<number>): Segment[] {
-    const all: Segment[] = [...this.sealed.values(), ...this.unsealedSegments()];
+  /**
+   * Every segment with rows a search must see, optionally limited to some partitions; without
+   * `growing`, the sealed ones only (a search that ignores growing data).
+   */
+  segments(partitionIds?: Set<number>, growing = true): Segment[] {
+    const all: Segment[] = growing ? [...this.sealed.values(), ...this.unsealedSegments()] : [...this.sealed.values()];
     return partitionIds ? all.filter((s) => partitionIds.has(s.partitionId)) : all;
   }
 

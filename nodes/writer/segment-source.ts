@@ -18,13 +18,14 @@ export function writerSegmentSource(writer: Writer): SegmentSource {
     async schema(name) {
       return state(name).schema;
     },
-    async segments(name, ids, includeGrowing, covered) {
+    async segments(name, ids, share, covered) {
       const c = state(name);
       const held = (id: number) => c.sealed.get(id) ?? c.retiring.get(id)?.segment;
       const missing = ids.filter((id) => !held(id));
       if (missing.length) throw new SegmentNotLoadedError(missing);
       const out: Segment[] = ids.map((id) => held(id)!);
-      if (includeGrowing) out.push(...c.sealedBeyond(new Set([...ids, ...covered])), ...c.unsealedSegments());
+      if (share !== 'none') out.push(...c.sealedBeyond(new Set([...ids, ...covered])));
+      if (share === 'all') out.push(...c.unsealedSegments());
       return out;
     },
     async load(name, ids) {

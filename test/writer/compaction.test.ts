@@ -172,7 +172,7 @@ describe('compaction on the writer', () => {
     const [merged] = [...state.sealed.keys()];
     const source = writerSegmentSource(writer);
     const ids = async (covered: number[]) =>
-      (await source.segments('pile', [], true, covered, false))
+      (await source.segments('pile', [], 'all', covered, false))
         .map((s) => s.id)
         .filter((id) => id > 0)
         .sort((a, b) => a - b);
@@ -183,7 +183,7 @@ describe('compaction on the writer', () => {
     // One whose view predates it covered some old segments on readers: the rest, not the new one.
     expect(await ids([o1!, o3!])).toEqual([o2, o4]);
     // And old segments named explicitly are still served.
-    expect((await source.segments('pile', [o2!], false, [], false)).map((s) => s.id)).toEqual([o2]);
+    expect((await source.segments('pile', [o2!], 'none', [], false)).map((s) => s.id)).toEqual([o2]);
   });
 
   it('rewrites a segment with 30% of its rows deleted; its files no longer hold them', async () => {

@@ -3,7 +3,7 @@ import { ConsistencyLevel, consistencyLevelName, consistencyLevelNumber } from '
 import { keyValueMap } from '../../../milvus/key-values.js';
 import type { MilvusResponse } from '../../../milvus/methods.js';
 import { decodeCollectionSchema, encodeCollectionSchema, validateName } from '../../../milvus/schema-codec.js';
-import { collectionNotFound, invalidParameter, successStatus } from '../../../milvus/status.js';
+import { collectionNotFound, collectionNotLoaded, invalidParameter, successStatus } from '../../../milvus/status.js';
 import { hybridTs } from '../../../milvus/timestamps.js';
 import type { CollectionState } from '../collection-state.js';
 import { DEFAULT_DB, type Handlers, type WriterApi } from './context.js';
@@ -43,6 +43,20 @@ type CollectionMethod =
 
 export function collectionHandlers(api: WriterApi): Handlers<CollectionMethod> {
   const { writer } = api;
+  /**
+   * The collections ShowCollections lists: every one, or with InMemory (the SDK's Loaded) the
+   * loaded ones; named ones with InMemory are those only, each of which must exist and be
+   * loaded, as Milvus answers.
+   */
+  const showCollections = (type: string, names: string[]): CollectionState[] => {
+    if (type !== 'InMemory') return [...writer.collections.values()];
+    if (!names.length) return [...writer.collections.values()].filter((c) => c.isLoaded());
+    return names.map((name) => {
+      const c = api.collection(name);
+      if (!c.isLoaded()) throw collectionNotLoaded(name);
+      return c;
+    });
+  };
   return {
     async CreateCollection(req) {
       validateName('collection', req.collection_name);
@@ -76,8 +90,7 @@ export function collectionHandlers(api: WriterApi): Handlers<CollectionMethod> {
       return { value: writer.collections.has(req.collection_name) };
     },
     async ShowCollections(req) {
-      // The SDK's ShowCollectionsType.Loaded arrives as InMemory.
-      const all = [...writer.collections.values()].filter((c) => req.type !== 'InMemory' || c.isLoaded());
+      const all = showCollections(req.type, req.collection_names ?? []);
       return {
         collection_names: all.map((c) => c.record.name),
         collection_ids: all.map((c) => String(c.id)),

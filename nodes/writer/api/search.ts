@@ -21,12 +21,17 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
   /** The collection and the partitions a search or query covers (see searchScope). */
   const searchTarget = (req: MilvusRequest<'Search' | 'HybridSearch' | 'Query'>) => {
     const c = api.collection(req.collection_name);
-    return { c, segments: c.segments(searchScope(c.record.name, c.partitions.values(), req.partition_names)) };
+    const scope = searchScope(c.record.name, c.partitions.values(), req.partition_names);
+    /** The segments searched: all of them, or the sealed ones when growing data is ignored. */
+    const segments = (ignoreGrowing: boolean) => c.segments(scope, !ignoreGrowing);
+    return { c, segments };
   };
   return {
     async Search(req, call) {
-      const { c, segments } = searchTarget(req);
+      const target = searchTarget(req);
+      const { c } = target;
       const p = prepareSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
+      const segments = target.segments(p.params.ignoreGrowing);
       api.self.quotas.charge(c.record.name, { search: p.nq });
       const { topk, offset, roundDecimal } = p.params;
       const plan: SearchPlan = {
@@ -58,8 +63,11 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
     },
 
     async HybridSearch(req, call) {
-      const { c, segments } = searchTarget(req);
+      const target = searchTarget(req);
+      const { c } = target;
       const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
+      // Each sub-search is a search of its own, with its own ignore_growing.
+      const segmentsOf = h.subs.map((p) => target.segments(p.params.ignoreGrowing));
       api.self.quotas.charge(c.record.name, { search: h.nq * h.subs.length });
       // Every sub-search is an exact search of its own (its topk, its filter); the fused
       // hits keep the row of the sub-search that found them first, for their output fields.
@@ -73,10 +81,10 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       }));
       const dim = vectorField(c.schema).dim!;
       const answerRowBytes = resultRowBytes(h.selection, true);
-      const cost = totalCost(plans.map((plan) => searchCost(segments, { ...plan, dim, answerRowBytes })));
+      const cost = totalCost(plans.map((plan, i) => searchCost(segmentsOf[i]!, { ...plan, dim, answerRowBytes })));
       const searched = await api.whileExists(c, () =>
         api.admitted(call, cost, (signal) =>
-          Promise.all(plans.map((plan) => searchSegments(segments, { ...plan, signal }, writer.engine))),
+          Promise.all(plans.map((plan, i) => searchSegments(segmentsOf[i]!, { ...plan, signal }, writer.engine))),
         ),
       );
       api.self.engineSearchSeconds.observe(searched.reduce((s, r) => s + r.engineSeconds, 0));
@@ -95,8 +103,10 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
     },
 
     async Query(req, call) {
-      const { c, segments } = searchTarget(req);
+      const target = searchTarget(req);
+      const { c } = target;
       const q = prepareQuery(c.schema, req, api.self.limits);
+      const segments = target.segments(q.ignoreGrowing);
       api.self.quotas.charge(c.record.name, { query: 1 });
       const rows = await api.admitted(
         call,

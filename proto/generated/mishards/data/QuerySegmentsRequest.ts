@@ -26,6 +26,10 @@ export interface QuerySegmentsRequest {
    * As in SearchSegmentsRequest.
    */
   'fresh_deletes'?: (boolean);
+  /**
+   * As in SearchSegmentsRequest.
+   */
+  'ignore_growing'?: (boolean);
 }
 
 export interface QuerySegmentsRequest__Output {
@@ -52,4 +56,8 @@ export interface QuerySegmentsRequest__Output {
    * As in SearchSegmentsRequest.
    */
   'fresh_deletes': (boolean);
+  /**
+   * As in SearchSegmentsRequest.
+   */
+  'ignore_growing': (boolean);
 }

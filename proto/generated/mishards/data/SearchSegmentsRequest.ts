@@ -53,6 +53,11 @@ export interface SearchSegmentsRequest {
    * reported no change (storage written from another machine is not reported).
    */
   'fresh_deletes'?: (boolean);
+  /**
+   * With include_growing: leave the rows not sealed yet out (Milvus's ignore_growing); the
+   * sealed segments beyond covered_segment_ids are still searched.
+   */
+  'ignore_growing'?: (boolean);
 }
 
 export interface SearchSegmentsRequest__Output {
@@ -106,4 +111,9 @@ export interface SearchSegmentsRequest__Output {
    * reported no change (storage written from another machine is not reported).
    */
   'fresh_deletes': (boolean);
+  /**
+   * With include_growing: leave the rows not sealed yet out (Milvus's ignore_growing); the
+   * sealed segments beyond covered_segment_ids are still searched.
+   */
+  'ignore_growing': (boolean);
 }

@@ -1,0 +1,422 @@
+/**
+ * What Mishards does with every field of every Milvus request it implements, and with the
+ * fields of the messages those requests carry (a collection's schema, a hybrid search's
+ * sub-searches) and the keys of their key-value parameters. Nothing is silently ignored:
+ *
+ * - `handled`: the field does what Milvus documents;
+ * - `ignored`: accepted with no effect, because that is right for Mishards too (Milvus's own
+ *   proxy overwrites or ignores it, or what it asks for always holds here); `why` says which;
+ * - `refused`: set to anything but its default (or a value `accepts` lets through), the
+ *   request fails with a parameter error naming the field and `why`.
+ *
+ * `milvus/field-guard.ts` enforces the refusals; `test/milvus/field-audit.unit.test.ts` walks
+ * the Milvus protocol and fails when a field of an implemented request is in neither list;
+ * `docs/compatibility.md` is generated from these tables (`npm run gen:compat`).
+ */
+import { Code, MilvusError } from './status.js';
+
+export type FieldRule =
+  | { readonly kind: 'handled'; readonly note?: string }
+  | { readonly kind: 'ignored'; readonly why: string }
+  | {
+      readonly kind: 'refused';
+      readonly why: string;
+      /** Values accepted although not the default (e.g. the only resource group there is). */
+      readonly accepts?: (value: unknown) => boolean;
+      /** The error for a refused value, when it is not a parameter error (e.g. database not found). */
+      readonly error?: (value: unknown) => Error;
+    }
+  | {
+      /** A message (or bytes carrying one, or key-value pairs) whose own fields or keys have a table of their own. */
+      readonly kind: 'nested';
+      readonly table: NestedTable;
+    };
+
+/** The tables of carried messages and key-value parameters, by name (see NESTED_FIELDS). */
+export type NestedTable = 'CollectionSchema' | 'FieldSchema' | 'type_params' | 'search_params' | 'query_params' | 'HybridSearch.requests';
+
+export type FieldRules = Readonly<Record<string, FieldRule>>;
+
+export const handled = (note?: string): FieldRule => (note === undefined ? { kind: 'handled' } : { kind: 'handled', note });
+export const ignored = (why: string): FieldRule => ({ kind: 'ignored', why });
+export const refused = (why: string, accepts?: (value: unknown) => boolean): FieldRule =>
+  accepts ? { kind: 'refused', why, accepts } : { kind: 'refused', why };
+const nested = (table: NestedTable): FieldRule => ({ kind: 'nested', table });
+
+/** The name Milvus gives the one database that exists here. */
+export const DEFAULT_DATABASE = 'default';
+
+const BASE = ignored("the message header (type, id, timestamp, source): Milvus's proxy replaces it with its own");
+const DATABASE: FieldRule = {
+  kind: 'refused',
+  why: 'only the default database exists',
+  accepts: (v) => v === DEFAULT_DATABASE,
+  error: (v) => new MilvusError(Code.DatabaseNotFound, `database not found[database=${String(v)}]`),
+};
+const NAME = handled();
+const METADATA_TIME_TRAVEL = refused('metadata as of a past timestamp is not kept: leave it 0 for the current state');
+const TRAVEL_TIMESTAMP = ignored('time travel was removed in Milvus 2.3, whose proxy ignores this field too');
+const NAMESPACE = refused('namespaces (Milvus 2.6) are not supported');
+const HASH_KEYS = ignored("row hashes for Milvus's shard channels, which its proxy computes itself; a Mishards collection has one shard");
+const GUARANTEE = ignored(
+  'a read point for Session and Customized consistency: Mishards answers every level at least as fresh (Strong, Session and Customized ' +
+    "always include the writer's acknowledged rows), so the point is always met",
+);
+const NOT_RETURN_ALL_META = ignored(
+  "asks Milvus to leave optional metadata out of the reply; Mishards's replies carry none beyond the results",
+);
+const CONSISTENCY = handled('Strong, Session, Bounded, Eventually, Customized (docs/coordinator.md)');
+const FUNCTIONS = refused('functions (BM25, embedding and rerank functions) are not supported');
+const FUNCTION_CHAINS = refused('function chains are not supported');
+const ONLY_ONE_REPLICA_SET = refused(
+  'replicas are reader groups and their replicas, set when the cluster is deployed, not per load',
+  (v) => v === 0 || v === 1 || v === '0' || v === '1',
+);
+const DEFAULT_RESOURCE_GROUP = '__default_resource_group';
+const RESOURCE_GROUPS = refused(
+  `only ${DEFAULT_RESOURCE_GROUP} exists`,
+  (v) => Array.isArray(v) && v.every((g) => g === DEFAULT_RESOURCE_GROUP),
+);
+const LOAD_FIELDS = refused('every field of a collection is loaded: partial load is not supported');
+const SKIP_DYNAMIC = refused('the dynamic field is always loaded');
+const LOAD_PARAMS = refused('load parameters are not supported');
+const REFRESH = handled('loaded segments are always current, so a refresh has nothing to reload');
+const PARTITION_NAMES = handled();
+
+const search = {
+  base: BASE,
+  db_name: DATABASE,
+  collection_name: NAME,
+  partition_names: PARTITION_NAMES,
+  dsl: handled('the filter expression'),
+  placeholder_group: handled(),
+  ids: refused('search by primary keys is not supported: send the vectors'),
+  dsl_type: ignored('Milvus accepts only boolean expressions (BoolExprV1) and reads dsl as one whatever this says'),
+  output_fields: handled(),
+  search_params: nested('search_params'),
+  travel_timestamp: TRAVEL_TIMESTAMP,
+  guarantee_timestamp: GUARANTEE,
+  nq: handled('checked against the vectors sent'),
+  not_return_all_meta: NOT_RETURN_ALL_META,
+  consistency_level: CONSISTENCY,
+  use_default_consistency: handled(),
+  search_by_primary_keys: refused('search by primary keys is not supported: send the vectors'),
+  sub_reqs: refused('sub-requests inside Search are not supported: use HybridSearch'),
+  expr_template_values: handled(),
+  function_score: FUNCTIONS,
+  namespace: NAMESPACE,
+  highlighter: refused('highlighting needs full-text search, which is not supported'),
+  search_aggregation: refused('search aggregations are not supported'),
+  function_chains: FUNCTION_CHAINS,
+} satisfies FieldRules;
+
+const loadFields = {
+  replica_number: ONLY_ONE_REPLICA_SET,
+  resource_groups: RESOURCE_GROUPS,
+  refresh: REFRESH,
+  load_fields: LOAD_FIELDS,
+  skip_load_dynamic_field: SKIP_DYNAMIC,
+  load_params: LOAD_PARAMS,
+} satisfies FieldRules;
+
+const insert = {
+  base: BASE,
+  db_name: DATABASE,
+  collection_name: NAME,
+  partition_name: handled(),
+  fields_data: handled("columns of the schema's types; a column that does not match its field is refused"),
+  hash_keys: HASH_KEYS,
+  num_rows: handled('checked against the columns'),
+  schema_timestamp: ignored(
+    'Milvus refuses writes from a client that read the schema before it last changed; a Mishards schema never changes after creation',
+  ),
+  namespace: NAMESPACE,
+} satisfies FieldRules;
+
+/** Every field of every implemented method's request, by method. */
+export const METHOD_FIELDS = {
+  CreateCollection: {
+    base: BASE,
+    db_name: DATABASE,
+    collection_name: NAME,
+    schema: nested('CollectionSchema'),
+    shards_num: handled('kept and reported; a Mishards collection is served as one shard'),
+    consistency_level: CONSISTENCY,
+    properties: handled('kept and reported'),
+    num_partitions: refused('partition-key collections are not supported'),
+  },
+  DropCollection: { base: BASE, db_name: DATABASE, collection_name: NAME },
+  HasCollection: { base: BASE, db_name: DATABASE, collection_name: NAME, time_stamp: METADATA_TIME_TRAVEL },
+  LoadCollection: { base: BASE, db_name: DATABASE, collection_name: NAME, ...loadFields },
+  ReleaseCollection: { base: BASE, db_name: DATABASE, collection_name: NAME },
+  DescribeCollection: {
+    base: BASE,
+    db_name: DATABASE,
+    collection_name: NAME,
+    collectionID: refused('describe a collection by its name'),
+    time_stamp: METADATA_TIME_TRAVEL,
+  },
+  BatchDescribeCollection: { db_name: DATABASE, collection_name: NAME, collectionID: handled() },
+  GetCollectionStatistics: { base: BASE, db_name: DATABASE, collection_name: NAME },
+  ShowCollections: {
+    base: BASE,
+    db_name: DATABASE,
+    time_stamp: METADATA_TIME_TRAVEL,
+    type: handled('All, or InMemory for loaded collections'),
+    collection_names: handled('with InMemory, the named collections only (each must exist), as Milvus answers'),
+  },
+  CreatePartition: { base: BASE, db_name: DATABASE, collection_name: NAME, partition_name: NAME },
+  DropPartition: { base: BASE, db_name: DATABASE, collection_name: NAME, partition_name: NAME },
+  HasPartition: { base: BASE, db_name: DATABASE, collection_name: NAME, partition_name: NAME },
+  LoadPartitions: { base: BASE, db_name: DATABASE, collection_name: NAME, partition_names: PARTITION_NAMES, ...loadFields },
+  ReleasePartitions: { base: BASE, db_name: DATABASE, collection_name: NAME, partition_names: PARTITION_NAMES },
+  GetPartitionStatistics: { base: BASE, db_name: DATABASE, collection_name: NAME, partition_name: NAME },
+  ShowPartitions: {
+    base: BASE,
+    db_name: DATABASE,
+    collection_name: NAME,
+    collectionID: refused('list the partitions of a collection by its name'),
+    partition_names: handled(),
+    type: handled('All, or InMemory for loaded partitions'),
+  },
+  GetLoadingProgress: { base: BASE, collection_name: NAME, partition_names: PARTITION_NAMES, db_name: DATABASE },
+  GetLoadState: { base: BASE, collection_name: NAME, partition_names: PARTITION_NAMES, db_name: DATABASE },
+  ListAliases: { base: BASE, db_name: DATABASE, collection_name: NAME },
+  CreateIndex: {
+    base: BASE,
+    db_name: DATABASE,
+    collection_name: NAME,
+    field_name: handled(),
+    extra_params: handled('index_type, metric_type and the index parameters, validated per index type'),
+    index_name: handled(),
+  },
+  DescribeIndex: {
+    base: BASE,
+    db_name: DATABASE,
+    collection_name: NAME,
+    field_name: handled(),
+    index_name: handled(),
+    timestamp: METADATA_TIME_TRAVEL,
+  },
+  GetIndexStatistics: { base: BASE, db_name: DATABASE, collection_name: NAME, index_name: handled(), timestamp: METADATA_TIME_TRAVEL },
+  GetIndexState: { base: BASE, db_name: DATABASE, collection_name: NAME, field_name: handled(), index_name: handled() },
+  GetIndexBuildProgress: { base: BASE, db_name: DATABASE, collection_name: NAME, field_name: handled(), index_name: handled() },
+  DropIndex: { base: BASE, db_name: DATABASE, collection_name: NAME, field_name: handled(), index_name: handled() },
+  Insert: insert,
+  Upsert: {
+    ...insert,
+    partial_update: refused('partial updates are not supported: upsert whole rows'),
+    field_ops: refused('field operations in upserts are not supported: upsert whole rows'),
+  },
+  Delete: {
+    base: BASE,
+    db_name: DATABASE,
+    collection_name: NAME,
+    partition_name: handled(),
+    expr: handled(),
+    hash_keys: HASH_KEYS,
+    consistency_level: ignored(
+      'the writer finds the rows to delete in its own data, which holds every acknowledged write: Strong, whatever the level',
+    ),
+    expr_template_values: handled(),
+    namespace: NAMESPACE,
+  },
+  Search: search,
+  HybridSearch: {
+    base: BASE,
+    db_name: DATABASE,
+    collection_name: NAME,
+    partition_names: PARTITION_NAMES,
+    requests: nested('HybridSearch.requests'),
+    rank_params: handled('strategy (rrf, weighted), its params, limit, offset, round_decimal'),
+    travel_timestamp: TRAVEL_TIMESTAMP,
+    guarantee_timestamp: GUARANTEE,
+    not_return_all_meta: NOT_RETURN_ALL_META,
+    output_fields: handled(),
+    consistency_level: CONSISTENCY,
+    use_default_consistency: handled(),
+    function_score: FUNCTIONS,
+    namespace: NAMESPACE,
+    function_chains: FUNCTION_CHAINS,
+  },
+  Flush: { base: BASE, db_name: DATABASE, collection_names: handled() },
+  Query: {
+    base: BASE,
+    db_name: DATABASE,
+    collection_name: NAME,
+    expr: handled(),
+    output_fields: handled(),
+    partition_names: PARTITION_NAMES,
+    travel_timestamp: TRAVEL_TIMESTAMP,
+    guarantee_timestamp: GUARANTEE,
+    query_params: nested('query_params'),
+    not_return_all_meta: NOT_RETURN_ALL_META,
+    consistency_level: CONSISTENCY,
+    use_default_consistency: handled(),
+    expr_template_values: handled(),
+    namespace: NAMESPACE,
+  },
+  FlushAll: { base: BASE, db_name: DATABASE, flush_targets: handled('the collections named in each target') },
+  GetFlushState: {
+    segmentIDs: handled(),
+    flush_ts: ignored('Flush answers once its segments are persisted, so the segments alone say whether it is done'),
+    db_name: DATABASE,
+    collection_name: ignored('the segment ids name what to check'),
+  },
+  GetFlushAllState: {
+    base: BASE,
+    flush_all_ts: handled(),
+    db_name: DATABASE,
+    flush_targets: ignored('every collection is checked against the timestamp'),
+    flush_all_tss: handled(),
+  },
+  GetPersistentSegmentInfo: { base: BASE, dbName: DATABASE, collectionName: NAME },
+  GetQuerySegmentInfo: { base: BASE, dbName: DATABASE, collectionName: NAME },
+  GetMetrics: { base: BASE, request: handled('metric_type system_info') },
+  GetCompactionState: { compactionID: handled() },
+  ManualCompaction: {
+    collectionID: handled('used when collection_name is empty'),
+    timetravel: ignored('time travel was removed in Milvus 2.3'),
+    majorCompaction: refused('major (clustering) compaction needs a clustering key field, which is not supported'),
+    collection_name: NAME,
+    db_name: DATABASE,
+    partition_id: handled(),
+    channel: refused('a Mishards collection has one shard: compact by collection, partition or segments'),
+    segment_ids: handled(),
+    l0Compaction: handled('deletes are kept with the segments they hit, never in L0 segments: nothing to compact'),
+    target_size: refused("the target size is the writer's --segment-size"),
+  },
+  GetCompactionStateWithPlans: { compactionID: handled() },
+  GetVersion: {},
+  CheckHealth: {},
+  ListResourceGroups: { base: BASE },
+  DescribeResourceGroup: { base: BASE, resource_group: handled() },
+  Connect: { base: BASE, client_info: ignored("the client's self-description, which Milvus only logs") },
+  ListDatabases: { base: BASE },
+  DescribeDatabase: { base: BASE, db_name: DATABASE },
+} satisfies Record<string, FieldRules>;
+
+/** Keys Milvus reads from `search_params`; any other key is ignored by Milvus and here alike. */
+const SEARCH_PARAMS = {
+  anns_field: handled(),
+  topk: handled(),
+  limit: handled(),
+  offset: handled(),
+  metric_type: handled(),
+  round_decimal: handled(),
+  params: handled('ef; radius and range_filter are refused'),
+  ignore_growing: handled('searches skip the rows not yet sealed'),
+  group_by_field: refused('grouping search is not supported'),
+  group_size: refused('grouping search is not supported'),
+  strict_group_size: refused('grouping search is not supported', (v) => v === 'false'),
+  group_by_fields: refused('grouping search is not supported'),
+  rank_group_scorer: refused('grouping search is not supported'),
+  order_by_fields: refused('ordering search results by fields is not supported'),
+  iterator: refused('search iterators are not supported', (v) => v === 'false'),
+  search_iter_v2: refused('search iterators are not supported', (v) => v === 'false'),
+  search_iter_batch_size: refused('search iterators are not supported'),
+  search_iter_last_bound: refused('search iterators are not supported'),
+  search_iter_id: refused('search iterators are not supported'),
+  collection_id: refused('search iterators are not supported'),
+  reduce_stop_for_best: refused('query iterators are not supported', (v) => v === 'false'),
+  hints: refused('search hints are not supported'),
+  analyzer_name: refused('full-text search is not supported'),
+  json_path: refused('JSON path indexes are not supported'),
+  json_type: refused('JSON path indexes are not supported'),
+  strict_cast: refused('JSON path indexes are not supported'),
+  expr_params: refused('expression parameters are not supported: use expr_template_values'),
+  time_fields: refused('Timestamptz fields are not supported'),
+  pipeline_trace: refused('search pipeline traces are not supported', (v) => v === 'false'),
+} satisfies FieldRules;
+
+/** Keys Milvus reads from a query's `query_params`; any other key is ignored by Milvus and here alike. */
+const QUERY_PARAMS = {
+  limit: handled(),
+  offset: handled(),
+  ignore_growing: handled('the query skips the rows not yet sealed'),
+  iterator: refused('query iterators are not supported', (v) => v === 'false'),
+  reduce_stop_for_best: refused('query iterators are not supported', (v) => v === 'false'),
+  collection_id: refused('query iterators are not supported'),
+  query_iter_last_pk: refused('query iterators are not supported'),
+  query_iter_last_element_offset: refused('query iterators are not supported'),
+  order_by_fields: refused('ordering query results by fields is not supported'),
+  group_by_fields: refused('grouping query results is not supported'),
+  expr_params: refused('expression parameters are not supported: use expr_template_values'),
+  time_fields: refused('Timestamptz fields are not supported'),
+} satisfies FieldRules;
+
+const NESTED_TABLES = {
+  /** `CreateCollectionRequest.schema`, a serialized `milvus.proto.schema.CollectionSchema`. */
+  CollectionSchema: {
+    name: ignored("Milvus names the collection after the request's collection_name, which must match"),
+    description: handled(),
+    autoID: handled('makes the primary key auto-generated, as the SDKs send it'),
+    fields: nested('FieldSchema'),
+    enable_dynamic_field: handled(),
+    properties: refused('schema properties are not supported: set collection properties on the request'),
+    functions: FUNCTIONS,
+    dbName: ignored("Milvus's proxy overwrites it with the request's database"),
+    struct_array_fields: refused('struct array fields are not supported'),
+    version: ignored("the schema's version, which Milvus's coordinators assign"),
+    external_source: refused('external collections are not supported'),
+    external_spec: refused('external collections are not supported'),
+    do_physical_backfill: ignored('applies to schema changes of existing collections, not to their creation'),
+    file_resource_ids: refused('file resources (analyzer dictionaries) are not supported'),
+    enable_namespace: refused('namespaces (Milvus 2.6) are not supported'),
+  },
+  /** One field of a collection schema. */
+  FieldSchema: {
+    fieldID: ignored('field ids are assigned by Milvus (and Mishards) at creation'),
+    name: handled(),
+    is_primary_key: handled(),
+    description: handled(),
+    data_type: handled('a type Mishards stores, else refused naming it'),
+    type_params: nested('type_params'),
+    index_params: ignored('index parameters in a schema are a legacy form Milvus ignores: create indexes with CreateIndex'),
+    autoID: handled(),
+    state: ignored("a field's lifecycle state, which Milvus's coordinators keep"),
+    element_type: handled(),
+    default_value: handled(),
+    is_dynamic: refused('the dynamic field is declared with enable_dynamic_field'),
+    is_partition_key: refused('partition-key collections are not supported'),
+    is_clustering_key: refused('clustering keys are not supported'),
+    nullable: handled(),
+    is_function_output: FUNCTIONS,
+    external_field: refused('external collections are not supported'),
+  },
+  /** `FieldSchema.type_params` keys Milvus reads; any other key is kept unread by Milvus and ignored here alike. */
+  type_params: {
+    dim: handled(),
+    max_length: handled(),
+    max_capacity: handled(),
+    enable_analyzer: refused('full-text search (analyzers) is not supported', (v) => v === 'false'),
+    analyzer_params: refused('full-text search (analyzers) is not supported'),
+    multi_analyzer_params: refused('full-text search (analyzers) is not supported'),
+    enable_match: refused('text match is not supported', (v) => v === 'false'),
+    'mmap.enabled': refused('memory-mapping settings per field are not supported'),
+  },
+  search_params: SEARCH_PARAMS,
+  query_params: QUERY_PARAMS,
+  /** One sub-search of a HybridSearch: Milvus reads its vectors, filter and parameters; the rest comes from the hybrid request. */
+  'HybridSearch.requests': {
+    ...Object.fromEntries(
+      Object.keys(search).map((f) => [f, ignored('a sub-search takes it from the hybrid search request, as in Milvus')]),
+    ),
+    dsl: search.dsl,
+    placeholder_group: search.placeholder_group,
+    ids: search.ids,
+    nq: search.nq,
+    search_params: search.search_params,
+    search_by_primary_keys: search.search_by_primary_keys,
+    expr_template_values: search.expr_template_values,
+    function_score: search.function_score,
+    highlighter: search.highlighter,
+    search_aggregation: search.search_aggregation,
+    sub_reqs: search.sub_reqs,
+  },
+} satisfies Record<NestedTable, FieldRules>;
+
+export const NESTED_FIELDS: Readonly<Record<NestedTable, FieldRules>> = NESTED_TABLES;
+
+/** Methods whose request fields are listed above. */
+export type ImplementedMethod = keyof typeof METHOD_FIELDS;
