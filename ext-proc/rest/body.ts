@@ -68,6 +68,12 @@ export function validate<S extends z.ZodType>(schema: S, body: Record<string, un
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
   const where = issue.path.map(String).join('.') || 'body';
+  if (issue.code === 'unrecognized_keys') {
+    throw new RestError(
+      RestCode.IncorrectParameterFormat,
+      `${issue.keys.map((k) => `${where === 'body' ? '' : `${where}.`}${k}`).join(', ')}: not supported by Mishards (see docs/compatibility.md)`,
+    );
+  }
   const value = valueAt(body, issue.path);
   if (value === undefined || value === '') {
     throw new RestError(RestCode.MissingRequiredParameters, `missing required parameters, error: ${where} is required`);

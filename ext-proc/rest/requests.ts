@@ -7,14 +7,15 @@ import type { TemplateValue__Output } from '../../proto/generated/milvus/proto/s
 
 /**
  * Request pieces shared by every resource. Field names and defaults follow Milvus's REST v2
- * (`dbName`, `collectionName`, camelCase everywhere); unknown keys are ignored, as Go's JSON
- * decoder does.
+ * (`dbName`, `collectionName`, camelCase everywhere). A top-level key an endpoint does not
+ * read is refused (1801, naming it) where Milvus's Go decoder would drop it: a parameter that
+ * Mishards does not implement must not look accepted.
  */
 
 export const name = z.string().min(1);
 
 /** `dbName` is accepted everywhere; only the default database exists (checked by the server). */
-export const base = z.object({ dbName: z.string().optional() });
+export const base = z.strictObject({ dbName: z.string().optional() });
 
 export const collectionBody = base.extend({ collectionName: name });
 

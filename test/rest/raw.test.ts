@@ -213,6 +213,10 @@ describe('REST v2 edge cases over HTTP', () => {
     expect(range.json.message).toMatch(/range search/);
     const grouping = await post('entities/search', { collectionName: 'items', data: [vec(1)], groupingField: 'big' });
     expect(grouping.json.message).toMatch(/grouping/);
+    // A key the endpoint does not read is refused, naming it, where Milvus's decoder would drop it.
+    const unread = await post('entities/search', { collectionName: 'items', data: [vec(1)], highlighter: { type: 'lexical' } });
+    expect(unread.json.code).toBe(1801);
+    expect(unread.json.message).toBe('highlighter: not supported by Mishards (see docs/compatibility.md)');
     expect(
       (await post('collections/create', { collectionName: 'odd', schema: { fields: [{ fieldName: 'id', dataType: 'int64' }] } })).json
         .message,
