@@ -427,9 +427,7 @@ export class Coordinator {
     const outputFields = req.output_fields ?? [];
     const responses = await this.whileExists(view, ctx, () =>
       Promise.all(
-        h.subs.map((p, i) =>
-          this.scatterSearch(view, p, req.requests![i]!, outputFields, scope, freshness, p.params.topk, ctx, trace),
-        ),
+        h.subs.map((p, i) => this.scatterSearch(view, p, req.requests![i]!, outputFields, scope, freshness, p.params.topk, ctx, trace)),
       ),
     );
     return inSpan(trace, 'do_merge', (span) => {

@@ -44,7 +44,7 @@ function numPartitions(fields: MilvusField[], requested: unknown): number {
   if (!fields.some((f) => f.is_partition_key)) return 0;
   const n = typeof requested === 'number' || (typeof requested === 'string' && /^[+-]?\d+$/.test(requested)) ? Number(requested) : NaN;
   const partitions = Number.isSafeInteger(n) ? n : REST_PARTITION_KEY_PARTITIONS;
-  return partitions > 0 ? partitions : 0;
+  return Math.max(partitions, 0);
 }
 
 /** The two fields of a quick create (`dimension`): a key and a float vector. */

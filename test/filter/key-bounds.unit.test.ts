@@ -99,7 +99,13 @@ describe('partition key bounds', () => {
   it('holds every key of every matching row, for random filters over random rows', () => {
     const rand = prng(7);
     const int = (n: number) => Math.floor(rand() * n);
-    const rows: Row[] = Array.from({ length: 300 }, (_, i) => ({ id: i, tenant: int(12), other: int(12), age: int(50), name: `n${int(5)}` }));
+    const rows: Row[] = Array.from({ length: 300 }, (_, i) => ({
+      id: i,
+      tenant: int(12),
+      other: int(12),
+      age: int(50),
+      name: `n${int(5)}`,
+    }));
     const batch = batchOf(intKey, rows);
     const leaves = [
       () => `tenant == ${int(12)}`,
