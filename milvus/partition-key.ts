@@ -1,7 +1,7 @@
 import { partitionKeyField, type CollectionSchema } from '../core/schema.js';
 import type { CompiledFilter } from '../filter/index.js';
 import { hashKey } from './key-hash.js';
-import { Code, invalidParameter, MilvusError } from './status.js';
+import { invalidParameter } from './status.js';
 
 /**
  * Milvus's partition-key mode (docs/partition-key.md): a collection whose schema marks one
@@ -75,8 +75,11 @@ export function prunedScope(partitions: Iterable<{ id: number; name: string }>, 
 }
 
 /**
- * Milvus's refusals of managing partitions by hand in partition-key mode. The proxy raises
- * them as plain errors, so they travel as code 65535 (UnexpectedError).
+ * Milvus's refusals of managing partitions by hand in partition-key mode. Milvus 2.4/2.5 raise
+ * them as plain errors (65535, UnexpectedError); later Milvus wraps the partition-names one as
+ * an invalid parameter. Mishards answers all of them as invalid parameters (1100,
+ * IllegalArgument), the requests being the client's to change, as for every such refusal
+ * (docs/limits.md, "Error codes").
  */
 const REFUSALS = {
   CreatePartition: 'disable create partition if partition key mode is used',
@@ -88,7 +91,7 @@ const REFUSALS = {
 
 /** Throws Milvus's refusal of `what` when the collection is in partition-key mode. */
 export function refuseInPartitionKeyMode(schema: CollectionSchema, what: keyof typeof REFUSALS): void {
-  if (partitionKeyField(schema)) throw new MilvusError(Code.Unexpected, REFUSALS[what]);
+  if (partitionKeyField(schema)) throw invalidParameter(REFUSALS[what]);
 }
 
 /** Throws Milvus's refusal when a request of a partition-key collection names partitions. */

@@ -43,8 +43,6 @@ export const Code = {
   MetricNotFound: 1200,
   FieldNotFound: 1700,
   FieldInvalidName: 1701,
-  /** merr's errUnexpected: the code of a plain error, one outside the catalogue. */
-  Unexpected: 65535,
 } as const;
 
 /**

@@ -44,7 +44,7 @@ const FILTERS: [string, (r: Row) => boolean][] = [
   ['tenant == 1 and tenant == 2', () => false],
 ];
 
-const REFUSED = { error_code: 'UnexpectedError', code: 65535 };
+const REFUSED = { error_code: 'IllegalArgument', code: 1100 };
 const NAMED = { ...REFUSED, reason: 'not support manually specifying the partition names if partition key mode is used' };
 
 const cluster = new TestCluster();
@@ -368,7 +368,7 @@ describe('partition keys over REST v2', () => {
       '_default_3',
     ]);
     expect(await post('partitions/create', { collectionName: 'rest_tags', partitionName: 'mine' })).toEqual({
-      code: 65535,
+      code: 1100,
       message: 'disable create partition if partition key mode is used',
     });
 
