@@ -57,9 +57,9 @@ export const partitionIndexOf = (key: bigint | string, n: number): number => has
 /**
  * The partitions of `scope` that can hold rows matching `filter` (compiled against the
  * collection's schema): in a partition-key collection whose filter bounds the key, those the
- * key's values hash to; otherwise all of
- * `scope`. A filter that bounds the key to no value at all (`key == 1 and key == 2`) matches
- * nothing: its scope stays whole, and reading it finds nothing.
+ * key's values hash to; otherwise all of `scope`. A filter that bounds the key to no value at
+ * all (`key == 1 and key == 2`) matches nothing: its scope stays whole, and reading it finds
+ * nothing.
  */
 export function prunedScope(partitions: Iterable<{ id: number; name: string }>, scope: Set<number>, filter: CompiledFilter): Set<number> {
   const keys = filter.partitionKeys();
