@@ -69,6 +69,11 @@ export function primaryField(schema: CollectionSchema): FieldSchema {
   return pk;
 }
 
+/** The partition key field, in a collection that has one (Milvus's partition-key mode). */
+export function partitionKeyField(schema: CollectionSchema): FieldSchema | undefined {
+  return schema.fields.find((f) => f.isPartitionKey);
+}
+
 export function vectorField(schema: CollectionSchema): FieldSchema {
   const v = schema.fields.find((f) => f.dataType === DataType.FloatVector);
   if (!v) throw new Error(`collection ${schema.name} has no vector field`);

@@ -4,13 +4,15 @@
  * See docs/filter.md for the grammar and the semantics chosen where Milvus is subtle.
  */
 import type { ColumnBatch, PrimaryKey } from '../core/columns.js';
-import type { CollectionSchema } from '../core/schema.js';
+import { partitionKeyField, type CollectionSchema } from '../core/schema.js';
 import { check } from './checker.js';
 import { compile, evaluate } from './evaluator.js';
+import { keyBounds, type KeyValue } from './key-bounds.js';
 import type { Lit, Pred } from './plan.js';
 import { parse } from './parser.js';
 
 export { FilterError, type FilterErrorKind } from './errors.js';
+export type { KeyValue } from './key-bounds.js';
 
 export interface CompileOptions {
   /** Values of `{name}` template variables (Milvus's expr_template_values), as JS values. */
@@ -32,6 +34,12 @@ export interface CompiledFilter {
    * `pk == x`, or an `or` of those): bigint for Int64 keys, string for VarChar. Else null.
    */
   primaryKeys(): PrimaryKey[] | null;
+  /**
+   * The values the schema's partition key field can hold in matching rows, when the
+   * expression bounds them (`key == x`, `key in [...]`, and `and`s and `or`s of such; see
+   * key-bounds.ts). Null when it does not, or the schema has no partition key.
+   */
+  partitionKeys(): ReadonlySet<KeyValue> | null;
 }
 
 /** Compiles a filter expression against a schema; throws FilterError when it is invalid. */
@@ -48,17 +56,27 @@ export function compileFilter(expr: string, schema: CollectionSchema, opts: Comp
         return out;
       },
       primaryKeys: () => null,
+      partitionKeys: () => null,
     };
   }
   const pred = check(ast, schema, opts.templateValues ?? {});
   const binder = compile(pred);
   const fields = fieldsOf(pred);
   const keys = primaryKeysOf(pred);
+  // Worked out on first use only: most filters are never asked.
+  let partitionKeys: ReadonlySet<KeyValue> | null | undefined;
   return {
     matchesAll: false,
     fields,
     evaluate: (batch, candidates) => evaluate(binder, batch, candidates),
     primaryKeys: () => (keys === null ? null : [...keys]),
+    partitionKeys() {
+      if (partitionKeys === undefined) {
+        const field = partitionKeyField(schema);
+        partitionKeys = field ? keyBounds(pred, field.name) : null;
+      }
+      return partitionKeys;
+    },
   };
 }
 

@@ -107,23 +107,25 @@ export class SqlMetaStore implements MetaStore {
     return this.db.close();
   }
 
-  createCollection(c: Omit<CollectionRecord, 'id'>, defaultPartitionName: string): Promise<CollectionRecord> {
+  createCollection(c: Omit<CollectionRecord, 'id'>, partitionNames: readonly string[]): Promise<CollectionRecord> {
     return this.explain(
       this.db.transaction(async (tx) => {
         const id = await tx.allocate(COLLECTION_IDS, 1);
-        const partitionId = await tx.allocate(PARTITION_IDS, 1);
+        const firstPartitionId = await tx.allocate(PARTITION_IDS, partitionNames.length);
         await tx.run(
           `INSERT INTO meta_collections (id, name, schema_json, shards_num, consistency_level, properties_json, loaded, created_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
           [id, c.name, toJson(c.schema), c.shardsNum, c.consistencyLevel, toJson(c.properties), c.loadNewPartitions ? 1 : 0, c.createdAt],
         );
-        await tx.run('INSERT INTO meta_partitions (id, collection_id, name, created_at, loaded) VALUES (?, ?, ?, ?, ?)', [
-          partitionId,
-          id,
-          defaultPartitionName,
-          c.createdAt,
-          c.loadNewPartitions ? 1 : 0,
-        ]);
+        for (const [i, name] of partitionNames.entries()) {
+          await tx.run('INSERT INTO meta_partitions (id, collection_id, name, created_at, loaded) VALUES (?, ?, ?, ?, ?)', [
+            firstPartitionId + i,
+            id,
+            name,
+            c.createdAt,
+            c.loadNewPartitions ? 1 : 0,
+          ]);
+        }
         return { ...c, id };
       }),
       { conflict: `collection ${c.name} already exists` },

@@ -80,10 +80,11 @@ export interface MetaStore {
   close(): Promise<void>;
 
   /**
-   * Creates the collection and its `_default` partition atomically (the partition loaded if
-   * `loadNewPartitions` is set). Fails if the name is taken.
+   * Creates the collection and its first partitions (`_default`, or a partition-key
+   * collection's `_default_<i>`) atomically, each loaded if `loadNewPartitions` is set. Fails
+   * if the name is taken.
    */
-  createCollection(c: Omit<CollectionRecord, 'id'>, defaultPartitionName: string): Promise<CollectionRecord>;
+  createCollection(c: Omit<CollectionRecord, 'id'>, partitionNames: readonly string[]): Promise<CollectionRecord>;
   getCollection(name: string): Promise<CollectionRecord | undefined>;
   getCollectionById(id: number): Promise<CollectionRecord | undefined>;
   listCollections(): Promise<CollectionRecord[]>;

@@ -201,6 +201,21 @@ function validateSchemaShape(schema: CollectionSchema): void {
   if (vectors.length === 0) throw invalidParameter(`schema does not contain vector field: collection ${schema.name}`);
   if (vectors.length > 1) throw invalidParameter('Mishards supports one vector field per collection');
   if (vectors[0]!.nullable) throw invalidParameter('vector field should not be nullable');
+  validatePartitionKey(schema);
+}
+
+/** The partition key, if any, as Milvus's proxy checks it (createCollectionTask.validatePartitionKey). */
+function validatePartitionKey(schema: CollectionSchema): void {
+  let key: FieldSchema | undefined;
+  for (const f of schema.fields) {
+    if (!f.isPartitionKey) continue;
+    if (key) throw invalidParameter(`there are more than one partition key, field name = ${key.name}, ${f.name}`);
+    if (f.isPrimaryKey) throw invalidParameter('the partition key field must not be primary field');
+    if (f.nullable) throw invalidParameter('partition key field not support nullable');
+    if (f.dataType !== DataType.Int64 && f.dataType !== DataType.VarChar)
+      throw invalidParameter('the data type of partition key should be Int64 or VarChar');
+    key = f;
+  }
 }
 
 /** The schema in the plain shape of `milvus.proto.schema.CollectionSchema` for DescribeCollection. */

@@ -1,15 +1,18 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { Assignment } from '../../cluster/routing/router.js';
+import { searchPartitions } from '../../runtime/scope-metrics.js';
 
 const LATENCY_BUCKETS = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
 /**
- * Coordinator metrics: fan-out width, per-target sub-request latency and errors, gRPC calls to
- * data nodes in flight, merge time, cache, rows placed per reader group.
+ * Coordinator metrics: fan-out width, partitions read, per-target sub-request latency and
+ * errors, gRPC calls to data nodes in flight, merge time, cache, rows placed per reader group.
  */
 export class CoordinatorMetrics {
   readonly fanoutWidth: Histogram;
   readonly mergeSeconds: Histogram;
+  /** Partitions each search, query and hybrid sub-search reads. */
+  readonly searchPartitions: Histogram;
   private readonly subLatency: Histogram<'target' | 'result'>;
   private readonly subErrors: Counter<'target'>;
   private readonly attemptsInFlight: Gauge<'target'>;
@@ -30,6 +33,7 @@ export class CoordinatorMetrics {
       buckets: LATENCY_BUCKETS,
       registers: [registry],
     });
+    this.searchPartitions = searchPartitions(registry);
     this.subLatency = new Histogram({
       name: 'mishards_subrequest_duration_seconds',
       help: 'Sub-request latency per target (reader group or writer)',

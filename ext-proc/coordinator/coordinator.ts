@@ -1,10 +1,12 @@
 import * as grpc from '@grpc/grpc-js';
 import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { DataType, primaryField, vectorField, type CollectionSchema } from '../../core/schema.js';
+import type { CompiledFilter } from '../../filter/index.js';
 import type { CollectionView } from '../../meta/collection-view.js';
 import { ConsistencyLevel, consistencyLevelNumber } from '../../milvus/consistency.js';
 import { prepareHybridSearch, type HybridSearchFields } from '../../milvus/hybrid-request.js';
 import type { MilvusRequest } from '../../milvus/methods.js';
+import { prunedScope, refuseNamedPartitions } from '../../milvus/partition-key.js';
 import {
   checkQueryRows,
   countFieldData,
@@ -144,11 +146,12 @@ export class Coordinator {
     name: string,
     partitionNames: string[] | undefined,
     ctx: CallContext,
-  ): Promise<{ view: CollectionView; partitions: Set<number> }> {
+  ): Promise<{ view: CollectionView; scope: Set<number> }> {
     const resolve = () => {
       const view = this.cache.get(name);
       if (!view) throw collectionNotFound(name);
-      return { view, partitions: searchScope(name, view.partitions, partitionNames) };
+      refuseNamedPartitions(view.record.schema, partitionNames);
+      return { view, scope: searchScope(name, view.partitions, partitionNames) };
     };
     try {
       return resolve();
@@ -185,7 +188,21 @@ export class Coordinator {
     throw outcome.reason;
   }
 
-  /** Reader targets for the sealed segments of the covered partitions, plus the writer's share. */
+  /**
+   * The partitions of `scope` that can hold rows matching `filter` (see prunedScope): all a
+   * search, query or hybrid sub-search reads, and what the metrics count of it.
+   */
+  private readPartitions(view: CollectionView, scope: Set<number>, filter: CompiledFilter): Set<number> {
+    const partitions = prunedScope(view.partitions, scope, filter);
+    this.metrics.searchPartitions.observe(partitions.size);
+    return partitions;
+  }
+
+  /**
+   * Reader targets for the sealed segments of the covered partitions, plus the writer's share;
+   * none when no partition is covered (pruning left none), as a data node reads an empty
+   * `partition_ids` as every partition.
+   */
   private route<R extends { collection_name: string }>(
     view: CollectionView,
     partitions: Set<number>,
@@ -195,6 +212,7 @@ export class Coordinator {
   ): SubRequest<R>[] {
     return inSpan(trace, 'get_routing', (span) => {
       try {
+        if (partitions.size === 0) return [];
         const segments = view.segments.filter((s) => partitions.has(s.partitionId)).map((s) => s.id);
         const { groups, toWriter } = this.placement.targets(view, segments);
         const subs: SubRequest<R>[] = groups.map((t: GroupTarget) => ({
@@ -317,20 +335,21 @@ export class Coordinator {
 
   /**
    * The readers' and the writer's shares of one search (the prepared `p` of the raw request
-   * `raw`, each target asked for its best `k`), answered in parallel; decoded and merged by
-   * the caller.
+   * `raw`, over the partitions of `scope` its filter leaves, each target asked for its best
+   * `k`), answered in parallel; decoded and merged by the caller.
    */
   private scatterSearch(
     view: CollectionView,
     p: PreparedSearch,
     raw: Pick<SearchFields, 'placeholder_group' | 'dsl'>,
     outputFields: string[],
-    partitions: Set<number>,
+    scope: Set<number>,
     freshness: Freshness,
     k: number,
     ctx: CallContext,
     trace: Context,
   ): Promise<DataNodeClientReply<'SearchSegments'>[]> {
+    const partitions = this.readPartitions(view, scope, p.filter);
     const subs = this.route<SegmentRequest<'SearchSegments'>>(
       view,
       partitions,
@@ -363,14 +382,14 @@ export class Coordinator {
   }
 
   private async doSearch(req: SearchInput, ctx: CallContext, trace: Context): Promise<SearchReply> {
-    const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
+    const { view, scope } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const index = view.indexes[0]!;
     const p = prepareSearch(schema, index, req, this.limits);
     this.quotas.charge(view.record.name, { search: p.nq });
     const { topk, offset, roundDecimal } = p.params;
     const responses = await this.whileExists(view, ctx, () =>
-      this.scatterSearch(view, p, req, req.output_fields ?? [], partitions, this.freshness(view, req), topk + offset, ctx, trace),
+      this.scatterSearch(view, p, req, req.output_fields ?? [], scope, this.freshness(view, req), topk + offset, ctx, trace),
     );
     return inSpan(trace, 'do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
@@ -401,7 +420,7 @@ export class Coordinator {
    * ranker; each fused hit takes its output fields from the sub-search that found it first.
    */
   private async doHybridSearch(req: HybridSearchInput, ctx: CallContext, trace: Context): Promise<SearchReply> {
-    const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
+    const { view, scope } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const h = prepareHybridSearch(schema, view.indexes[0]!, req, this.limits);
     this.quotas.charge(view.record.name, { search: h.nq * h.subs.length });
@@ -409,9 +428,7 @@ export class Coordinator {
     const outputFields = req.output_fields ?? [];
     const responses = await this.whileExists(view, ctx, () =>
       Promise.all(
-        h.subs.map((p, i) =>
-          this.scatterSearch(view, p, req.requests![i]!, outputFields, partitions, freshness, p.params.topk, ctx, trace),
-        ),
+        h.subs.map((p, i) => this.scatterSearch(view, p, req.requests![i]!, outputFields, scope, freshness, p.params.topk, ctx, trace)),
       ),
     );
     return inSpan(trace, 'do_merge', (span) => {
@@ -444,11 +461,12 @@ export class Coordinator {
   }
 
   private async doQuery(req: QueryInput, ctx: CallContext, trace: Context): Promise<QueryReply> {
-    const { view, partitions } = await this.target(req.collection_name, req.partition_names, ctx);
+    const { view, scope } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const q = prepareQuery(schema, req, this.limits);
     this.quotas.charge(view.record.name, { query: 1 });
     const freshness = this.freshness(view, req);
+    const partitions = this.readPartitions(view, scope, q.filter);
     const subs = this.route<SegmentRequest<'QuerySegments'>>(
       view,
       partitions,

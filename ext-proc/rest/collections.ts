@@ -32,6 +32,21 @@ const flag = (v: unknown, what: string): boolean | undefined => {
   throw invalidParameter(`params.${what} must be a boolean, got ${JSON.stringify(v)}`);
 };
 
+/** Partitions of a partition-key collection created over REST without `params.partitionsNum` (Milvus's REST handler). */
+const REST_PARTITION_KEY_PARTITIONS = 64;
+
+/**
+ * The `num_partitions` of a REST create, as Milvus's handler sets it: with a partition key
+ * field, `params.partitionsNum` when it reads as an integer (else 64), sent only when
+ * positive (the server's default of 16 applies otherwise); without one, none.
+ */
+function numPartitions(fields: MilvusField[], requested: unknown): number {
+  if (!fields.some((f) => f.is_partition_key)) return 0;
+  const n = typeof requested === 'number' || (typeof requested === 'string' && /^[+-]?\d+$/.test(requested)) ? Number(requested) : NaN;
+  const partitions = Number.isSafeInteger(n) ? n : REST_PARTITION_KEY_PARTITIONS;
+  return Math.max(partitions, 0);
+}
+
 /** The two fields of a quick create (`dimension`): a key and a float vector. */
 function quickFields(b: CreateBody): MilvusField[] {
   if (!b.dimension) throw invalidParameter('dimension is required for quickly create collection (default metric type: COSINE)');
@@ -87,6 +102,7 @@ async function create(b: CreateBody, ctx: RestContext): Promise<void> {
       collection_name: b.collectionName,
       schema: encodeSchema(b.collectionName, fields, dynamic, b.description),
       shards_num: Number.isInteger(shards) && shards > 0 ? shards : 1,
+      num_partitions: numPartitions(fields, b.params?.partitionsNum),
       consistency_level: level === undefined ? 'Bounded' : consistency(String(level)).consistency_level,
       properties: [],
     },

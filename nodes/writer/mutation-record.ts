@@ -8,6 +8,10 @@ import { decodeColumns, encodeColumnChunks } from '../../storage/column-codec.js
  */
 export interface Mutation {
   collectionId: number;
+  /**
+   * The partition inserted into. In a partition-key collection any of its partitions: each
+   * row goes to the one its key hashes to (partition-routing.ts).
+   */
   partitionId: number;
   /** Keys deleted (for an upsert: the keys being replaced). */
   deletes?: PrimaryKey[];

@@ -13,6 +13,7 @@ import { MetricsServer } from '../../runtime/metrics-server.js';
 import { ResourceMeter } from '../../runtime/node-resources.js';
 import { engineSearchSeconds } from '../../runtime/engine-metrics.js';
 import { RpcMetrics } from '../../runtime/rpc-metrics.js';
+import { searchPartitions } from '../../runtime/scope-metrics.js';
 import { serveNode, type RunningNode } from '../../runtime/serve.js';
 import { dataNodeImplementation } from '../data-node-api.js';
 import { metadataFeedImplementation } from './metadata-feed.js';
@@ -98,6 +99,7 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
             address: () => address,
             meter,
             engineSearchSeconds: engineSearch,
+            searchPartitions: searchPartitions(metrics.registry),
             limits: { maxResultBytes: opts.maxResultBytes },
             quotas: new RateQuotas(opts.rates, { onRefused: quotaMetrics.refused }),
             memory: new MemoryProtection(opts.memoryHighWaterLevel, undefined, quotaMetrics.refused),

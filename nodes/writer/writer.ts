@@ -8,6 +8,7 @@ import type { VectorEngine } from '../../engine/engine.js';
 import type { CompiledFilter } from '../../filter/index.js';
 import type { CollectionView } from '../../meta/collection-view.js';
 import { nextLoadState, type LoadChange } from '../../meta/load-state.js';
+import { DEFAULT_PARTITION } from '../../milvus/partition-key.js';
 import { serviceNotReady } from '../../milvus/status.js';
 import type { CollectionRecord, IndexRecord, MetaStore } from '../../meta/store.js';
 import { GrowingSegment } from '../../segment/growing.js';
@@ -25,10 +26,9 @@ import { Compactor } from './compactor.js';
 import { DeleteLogs } from './delete-logs.js';
 import { IndexBuilds } from './index-builds.js';
 import { decodeMutation, encodeMutation, type Mutation } from './mutation-record.js';
+import { insertParts } from './partition-routing.js';
 import { Retirement } from './retirement.js';
 import { Sealer } from './sealer.js';
-
-export const DEFAULT_PARTITION = '_default';
 
 export interface WriterOptions {
   dataDir: string;
@@ -224,15 +224,17 @@ export class Writer {
 
   // ---------------------------------------------------------------- DDL
 
+  /** Creates a collection with its first partitions (`_default` unless in partition-key mode; see milvus/partition-key.ts). */
   async createCollection(
     schema: CollectionSchema,
     shardsNum: number,
     consistencyLevel: number,
     properties: Record<string, string>,
+    partitionNames: readonly string[] = [DEFAULT_PARTITION],
   ): Promise<CollectionState> {
     const rec = await this.meta.createCollection(
       { name: schema.name, schema, shardsNum, consistencyLevel, properties, loadNewPartitions: false, createdAt: Date.now() },
-      DEFAULT_PARTITION,
+      partitionNames,
     );
     const state = await this.loadCollection(rec);
     this.publish(state);
@@ -380,13 +382,14 @@ export class Writer {
     const state = [...this.collections.values()].find((c) => c.id === m.collectionId);
     if (!state?.partitionById(m.partitionId)) return undefined;
     const writes = m.deletes?.length ? this.applyDeletes(state, m.deletes, lsn, m.deletePartitions) : [];
-    if (m.insert && !(replay && lsn <= (state.persistedLsn.get(m.partitionId) ?? 0))) {
+    for (const part of m.insert ? insertParts(state, m.partitionId, m.insert) : []) {
+      if (replay && lsn <= (state.persistedLsn.get(part.partitionId) ?? 0)) continue;
       const hadUnsealed = state.hasUnsealedRows();
-      const seg = this.growingFor(state, m.partitionId);
-      seg.append(m.insert.rows, m.insert.columns, lsn);
+      const seg = this.growingFor(state, part.partitionId);
+      seg.append(part.rows, part.columns, lsn);
       // Coordinators skip the writer for Bounded searches while it holds no unsealed rows.
       if (!hadUnsealed) this.publish(state);
-      if (seg.length >= this.opts.sealRows && !replay) this.sealer.sealInBackground(state, m.partitionId);
+      if (seg.length >= this.opts.sealRows && !replay) this.sealer.sealInBackground(state, part.partitionId);
     }
     return writes;
   }

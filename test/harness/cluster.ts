@@ -28,13 +28,16 @@ export class TestCluster {
   /** Readers listed in the discovery file. */
   private listed = new Set<string>();
   client!: MilvusClient;
+  /** More options of the coordinator (`--http-port 0` for REST, say), kept for a restart. */
+  private coordinatorArgs: string[] = [];
 
   private get shared(): string[] {
     return ['--meta', `sqlite:${join(this.dir, 'meta.sqlite')}`, '--storage', join(this.dir, 'storage')];
   }
 
-  /** `writerArgs`: more options of the writer (compaction's, say). */
-  async start(readers: ReaderSpec[], sealRows: number, writerArgs: string[] = []): Promise<void> {
+  /** `writerArgs`, `coordinatorArgs`: more options of the writer (compaction's, say) and of the coordinator. */
+  async start(readers: ReaderSpec[], sealRows: number, writerArgs: string[] = [], coordinatorArgs: string[] = []): Promise<void> {
+    this.coordinatorArgs = coordinatorArgs;
     this.writer = await startMishards([
       'writer',
       ...onFreePorts(join(this.dir, 'writer')),
@@ -60,6 +63,7 @@ export class TestCluster {
       this.writer.addresses.grpc!,
       '--discovery',
       this.discoveryFile,
+      ...this.coordinatorArgs,
     ]);
   }
 

@@ -219,7 +219,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
 
   describe('collections', () => {
     it('creates a collection with its default partition, readable by name and by id', async () => {
-      const created = await store.createCollection(collection('books'), '_default');
+      const created = await store.createCollection(collection('books'), ['_default']);
       expect(created).toEqual({ ...collection('books'), id: expect.any(Number) });
       expect(await store.getCollection('books')).toEqual(created);
       expect(await store.getCollectionById(created.id)).toEqual(created);
@@ -229,7 +229,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     });
 
     it('round-trips the schema exactly, bigint default values included', async () => {
-      await store.createCollection(collection('books'), '_default');
+      await store.createCollection(collection('books'), ['_default']);
       await reopen();
       const fields = (await store.getCollection('books'))!.schema.fields;
       expect(fields).toEqual(schema('books').fields);
@@ -239,14 +239,29 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
       expect(fields.find((f) => f.name === 'flag')!.defaultValue).toBe(false);
     });
 
+    it("creates a partition-key collection's partitions with it, in order", async () => {
+      const names = Array.from({ length: 16 }, (_, i) => `_default_${i}`);
+      const created = await store.createCollection({ ...collection('books'), loadNewPartitions: true }, names);
+      const partitions = await store.listPartitions(created.id);
+      expect(partitions.map((p) => p.name)).toEqual(names);
+      expect(new Set(partitions.map((p) => p.id)).size).toBe(16);
+      expect(partitions.every((p) => p.loaded && p.collectionId === created.id)).toBe(true);
+    });
+
+    it('creates nothing when a later partition cannot be written (atomic)', async () => {
+      const attempt = store.createCollection(collection('books'), ['_default_0', null as unknown as string]);
+      await expect(attempt).rejects.toThrow();
+      expect(await store.listCollections()).toEqual([]);
+    });
+
     it('returns undefined for unknown names and ids', async () => {
       expect(await store.getCollection('nope')).toBeUndefined();
       expect(await store.getCollectionById(12345)).toBeUndefined();
     });
 
     it('refuses a taken name with MetaConflictError and changes nothing', async () => {
-      const first = await store.createCollection(collection('books'), '_default');
-      const attempt = store.createCollection({ ...collection('books'), shardsNum: 7 }, '_default');
+      const first = await store.createCollection(collection('books'), ['_default']);
+      const attempt = store.createCollection({ ...collection('books'), shardsNum: 7 }, ['_default']);
       await expect(attempt).rejects.toBeInstanceOf(MetaConflictError);
       await expect(attempt).rejects.toThrow('collection books already exists');
       expect(await store.listCollections()).toEqual([first]);
@@ -254,7 +269,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     });
 
     it('lets exactly one of many concurrent creates of the same name succeed', async () => {
-      const results = await Promise.allSettled(Array.from({ length: 8 }, () => store.createCollection(collection('race'), '_default')));
+      const results = await Promise.allSettled(Array.from({ length: 8 }, () => store.createCollection(collection('race'), ['_default'])));
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       for (const r of results) if (r.status === 'rejected') expect(r.reason).toBeInstanceOf(MetaConflictError);
       const [only] = await store.listCollections();
@@ -262,43 +277,43 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     });
 
     it('treats names as case-sensitive, as Milvus does', async () => {
-      await store.createCollection(collection('Books'), '_default');
-      await store.createCollection(collection('books'), '_default');
+      await store.createCollection(collection('Books'), ['_default']);
+      await store.createCollection(collection('books'), ['_default']);
       expect((await store.listCollections()).map((c) => c.name)).toEqual(['Books', 'books']);
     });
 
     it('creates nothing when the default partition cannot be written (atomic)', async () => {
       // NULL violates NOT NULL on the partition insert, after the collection row went in.
-      const attempt = store.createCollection(collection('books'), null as unknown as string);
+      const attempt = store.createCollection(collection('books'), [null as unknown as string]);
       await expect(attempt).rejects.toThrow();
       expect(await store.getCollection('books')).toBeUndefined();
       expect(await store.listCollections()).toEqual([]);
       // The name is free again.
-      await store.createCollection(collection('books'), '_default');
+      await store.createCollection(collection('books'), ['_default']);
     });
 
     it('lists collections in creation order, not by name', async () => {
-      for (const name of ['b', 'a', 'c']) await store.createCollection(collection(name), '_default');
+      for (const name of ['b', 'a', 'c']) await store.createCollection(collection(name), ['_default']);
       const listed = await store.listCollections();
       expect(listed.map((c) => c.name)).toEqual(['b', 'a', 'c']);
       expect(listed.map((c) => c.id)).toEqual([...listed.map((c) => c.id)].sort((x, y) => x - y));
     });
 
     it('updates the properties', async () => {
-      const { id } = await store.createCollection(collection('books'), '_default');
+      const { id } = await store.createCollection(collection('books'), ['_default']);
       await store.setCollectionProperties(id, { 'mmap.enabled': 'true', note: 'ünïcode ✓' });
       await reopen();
       expect((await store.getCollectionById(id))!.properties).toEqual({ 'mmap.enabled': 'true', note: 'ünïcode ✓' });
     });
 
     it('creates the default partition loaded when the collection loads new partitions', async () => {
-      const c = await store.createCollection({ ...collection('books'), loadNewPartitions: true }, '_default');
+      const c = await store.createCollection({ ...collection('books'), loadNewPartitions: true }, ['_default']);
       expect((await store.listPartitions(c.id)).map((p) => p.loaded)).toEqual([true]);
     });
 
     it('drops a collection with its partitions, indexes and segments, and nothing else', async () => {
-      const doomed = await store.createCollection(collection('doomed'), '_default');
-      const kept = await store.createCollection(collection('kept'), '_default');
+      const doomed = await store.createCollection(collection('doomed'), ['_default']);
+      const kept = await store.createCollection(collection('kept'), ['_default']);
       for (const c of [doomed, kept]) {
         const extra = await store.createPartition(c.id, 'p1');
         await store.createIndex({
@@ -327,11 +342,11 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     });
 
     it('gives a re-created name a new id: ids are never reused', async () => {
-      const first = await store.createCollection(collection('books'), '_default');
+      const first = await store.createCollection(collection('books'), ['_default']);
       const [firstPartition] = await store.listPartitions(first.id);
       await store.dropCollection(first.id);
       await reopen();
-      const second = await store.createCollection(collection('books'), '_default');
+      const second = await store.createCollection(collection('books'), ['_default']);
       expect(second.id).toBeGreaterThan(first.id);
       expect((await store.listPartitions(second.id))[0]!.id).toBeGreaterThan(firstPartition!.id);
     });
@@ -349,7 +364,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
 
   describe('partitions', () => {
     it('creates, lists in creation order and drops partitions', async () => {
-      const c = await store.createCollection(collection('books'), '_default');
+      const c = await store.createCollection(collection('books'), ['_default']);
       const before = Date.now();
       const z = await store.createPartition(c.id, 'zeta');
       const a = await store.createPartition(c.id, 'alpha');
@@ -361,8 +376,8 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     });
 
     it('refuses a taken name in the same collection, allows it in another', async () => {
-      const c1 = await store.createCollection(collection('c1'), '_default');
-      const c2 = await store.createCollection(collection('c2'), '_default');
+      const c1 = await store.createCollection(collection('c1'), ['_default']);
+      const c2 = await store.createCollection(collection('c2'), ['_default']);
       await store.createPartition(c1.id, 'p');
       await expect(store.createPartition(c1.id, 'p')).rejects.toThrow(MetaConflictError);
       await expect(store.createPartition(c1.id, '_default')).rejects.toThrow(`partition _default already exists in collection ${c1.id}`);
@@ -375,7 +390,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     });
 
     it('drops the segment records of a dropped partition only', async () => {
-      const c = await store.createCollection(collection('books'), '_default');
+      const c = await store.createCollection(collection('books'), ['_default']);
       const [dflt] = await store.listPartitions(c.id);
       const p = await store.createPartition(c.id, 'p');
       await store.addSegment(segment(1, c.id, dflt!.id));
@@ -387,8 +402,8 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
 
   describe('load state', () => {
     it('loads exactly the given partitions, with the collection flag, in one call that survives a reopen', async () => {
-      const c = await store.createCollection(collection('books'), '_default');
-      const other = await store.createCollection(collection('other'), '_default');
+      const c = await store.createCollection(collection('books'), ['_default']);
+      const other = await store.createCollection(collection('other'), ['_default']);
       const a = await store.createPartition(c.id, 'a');
       const b = await store.createPartition(c.id, 'b', true);
       expect(b.loaded).toBe(true);
@@ -419,9 +434,9 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     });
 
     it('upgrades a database from before per-partition load state: a loaded collection has every partition loaded', async () => {
-      const on = await store.createCollection(collection('on'), '_default');
+      const on = await store.createCollection(collection('on'), ['_default']);
       const onExtra = await store.createPartition(on.id, 'extra');
-      const off = await store.createCollection(collection('off'), '_default');
+      const off = await store.createCollection(collection('off'), ['_default']);
       await store.createPartition(off.id, 'extra');
       await store.close();
       // The old schema: no loaded column on partitions; the collection's flag meant "loaded".
@@ -444,7 +459,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
 
   describe('indexes', () => {
     it('creates, lists in creation order and drops indexes', async () => {
-      const c = await store.createCollection(collection('books'), '_default');
+      const c = await store.createCollection(collection('books'), ['_default']);
       const hnsw = await store.createIndex({
         collectionId: c.id,
         fieldName: 'vec',
@@ -480,7 +495,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     });
 
     it('refuses a taken index name with MetaConflictError and a missing collection with MetaNotFoundError', async () => {
-      const c = await store.createCollection(collection('books'), '_default');
+      const c = await store.createCollection(collection('books'), ['_default']);
       const index = {
         collectionId: c.id,
         fieldName: 'vec',
@@ -501,7 +516,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     let c: CollectionRecord;
     let partitionId: number;
     beforeEach(async () => {
-      c = await store.createCollection(collection('books'), '_default');
+      c = await store.createCollection(collection('books'), ['_default']);
       partitionId = (await store.listPartitions(c.id))[0]!.id;
     });
 
@@ -531,7 +546,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     });
 
     it('lists the segments of one collection ordered by id, without dropped ones', async () => {
-      const other = await store.createCollection(collection('other'), '_default');
+      const other = await store.createCollection(collection('other'), ['_default']);
       const otherPartition = (await store.listPartitions(other.id))[0]!.id;
       for (const id of [30, 10, 20, 40]) await store.addSegment(segment(id, c.id, partitionId));
       await store.addSegment(segment(15, other.id, otherPartition));
@@ -551,7 +566,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
       await expect(store.addSegment(segment(1, c.id, partitionId, { rowCount: 5 }))).rejects.toThrow(
         new MetaConflictError('segment 1 already exists'),
       );
-      const other = await store.createCollection(collection('other'), '_default');
+      const other = await store.createCollection(collection('other'), ['_default']);
       const otherPartition = (await store.listPartitions(other.id))[0]!.id;
       // The partition exists, but belongs to another collection.
       await expect(store.addSegment(segment(2, c.id, otherPartition))).rejects.toThrow(MetaNotFoundError);
@@ -643,7 +658,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     });
 
     it('does not share ids with the store’s own collection and partition ids', async () => {
-      const c = await store.createCollection(collection('books'), '_default');
+      const c = await store.createCollection(collection('books'), ['_default']);
       expect(await store.allocateIds('segment', 1)).toBe(1);
       expect(c.id).toBe(1);
     });
@@ -655,7 +670,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
   });
 
   it('keeps everything across close and reopen, and init is idempotent', async () => {
-    const c = await store.createCollection(collection('books'), '_default');
+    const c = await store.createCollection(collection('books'), ['_default']);
     await store.createPartition(c.id, 'p');
     await store.createIndex({
       collectionId: c.id,
@@ -696,7 +711,7 @@ describe('openMetaStore', () => {
     const { user, password, host, port } = inject('mariadb');
     const url = `mysql://${user}:${password}@${host}:${port}/t_created_by_store_${process.pid}`;
     const store = await openMetaStore(url);
-    await store.createCollection(collection('books'), '_default');
+    await store.createCollection(collection('books'), ['_default']);
     await store.close();
     const again = await openMetaStore(url);
     expect((await again.listCollections()).map((c) => c.name)).toEqual(['books']);

@@ -18,6 +18,7 @@ import { writerServiceDefinition } from '../../milvus/writer-service.js';
 import { writerMilvusHandlers } from '../../nodes/writer/api/index.js';
 import { Writer } from '../../nodes/writer/writer.js';
 import { engineSearchSeconds } from '../../runtime/engine-metrics.js';
+import { searchPartitions } from '../../runtime/scope-metrics.js';
 import { bindGrpc, createGrpcServer, shutdownGrpc } from '../../runtime/grpc-server.js';
 import { Admission, admissionLimits } from '../../runtime/admission.js';
 import { ResourceMeter } from '../../runtime/node-resources.js';
@@ -128,6 +129,7 @@ beforeAll(async () => {
     address: () => 'in-process',
     meter: new ResourceMeter(dir),
     engineSearchSeconds: engineSearchSeconds(new Registry()),
+    searchPartitions: searchPartitions(new Registry()),
     limits: { maxResultBytes: MAX_RESULT_BYTES },
     quotas: new RateQuotas(unlimitedRates()),
     memory: new MemoryProtection(0.9, () => ({ usedBytes: memoryUsed, totalBytes: 1000 })),

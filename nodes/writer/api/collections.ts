@@ -2,6 +2,7 @@ import { MetaConflictError } from '../../../meta/errors.js';
 import { ConsistencyLevel, consistencyLevelName, consistencyLevelNumber } from '../../../milvus/consistency.js';
 import { keyValueMap } from '../../../milvus/key-values.js';
 import type { MilvusResponse } from '../../../milvus/methods.js';
+import { initialPartitionNames } from '../../../milvus/partition-key.js';
 import { decodeCollectionSchema, encodeCollectionSchema, validateName } from '../../../milvus/schema-codec.js';
 import { collectionNotFound, collectionNotLoaded, invalidParameter, successStatus } from '../../../milvus/status.js';
 import { hybridTs } from '../../../milvus/timestamps.js';
@@ -65,8 +66,9 @@ export function collectionHandlers(api: WriterApi): Handlers<CollectionMethod> {
       // A missing or unknown level is Strong, the enum's zero value.
       const level = consistencyLevelNumber(req.consistency_level) ?? ConsistencyLevel.Strong;
       const props = Object.fromEntries(keyValueMap(req.properties));
+      const partitions = initialPartitionNames(schema, Number(req.num_partitions ?? 0));
       try {
-        await writer.createCollection(schema, Number(req.shards_num) || 1, level, props);
+        await writer.createCollection(schema, Number(req.shards_num) || 1, level, props, partitions);
       } catch (e) {
         if (e instanceof MetaConflictError) throw invalidParameter(`collection ${schema.name} already exists`);
         throw e;

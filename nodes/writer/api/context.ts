@@ -9,6 +9,7 @@ import type { ResourceMeter } from '../../../runtime/node-resources.js';
 import type { RequestCost } from '../../../search/cost.js';
 import type { CollectionState } from '../collection-state.js';
 import type { EngineSearchSeconds } from '../../../runtime/engine-metrics.js';
+import type { SearchPartitions } from '../../../runtime/scope-metrics.js';
 import type { Writer } from '../writer.js';
 
 /** The writer as a process: where it serves and what it runs on (GetMetrics, resource groups). */
@@ -24,6 +25,8 @@ export interface WriterProcess {
   memory: MemoryProtection;
   /** Where Search and HybridSearch record their engine time. */
   engineSearchSeconds: EngineSearchSeconds;
+  /** Where searches and queries record the partitions they read. */
+  searchPartitions: SearchPartitions;
   /** Admits searches and queries by cost (shared with the node's internal API). */
   admission: Admission;
 }

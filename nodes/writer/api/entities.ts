@@ -1,13 +1,39 @@
 import type { PrimaryKey } from '../../../core/columns.js';
-import { primaryField } from '../../../core/schema.js';
+import { partitionKeyField, primaryField } from '../../../core/schema.js';
+import type { CompiledFilter } from '../../../filter/index.js';
+import type { PartitionRecord } from '../../../meta/store.js';
 import { decodeFieldsData, type IncomingFieldData } from '../../../milvus/field-data.js';
 import type { MilvusRequest, MilvusResponse } from '../../../milvus/methods.js';
+import { DEFAULT_PARTITION, partitionsInHashOrder, prunedScope, refuseNamedPartitions } from '../../../milvus/partition-key.js';
 import { encodeIds } from '../../../milvus/results.js';
 import { compileRequestFilter, partitionScope } from '../../../milvus/search-request.js';
 import { invalidParameter, partitionNotFound } from '../../../milvus/status.js';
 import { wireBytes } from '../../../milvus/writer-service.js';
-import { DEFAULT_PARTITION } from '../writer.js';
+import type { CollectionState } from '../collection-state.js';
 import type { Handlers, WriterApi } from './context.js';
+
+/**
+ * The partition an insert or upsert names, `_default` when it names none. A partition-key
+ * collection's inserts name none: the writer sends each row to the partition its key hashes
+ * to (partition-routing.ts), and the mutation carries its first partition.
+ */
+function insertTarget(c: CollectionState, name: string | undefined): PartitionRecord {
+  refuseNamedPartitions(c.schema, name);
+  if (partitionKeyField(c.schema)) return partitionsInHashOrder(c.partitions.values())[0]!;
+  const partition = c.partitions.get(name || DEFAULT_PARTITION);
+  if (!partition) throw partitionNotFound(name || DEFAULT_PARTITION);
+  return partition;
+}
+
+/**
+ * The partitions a delete by `filter` can hit, when the partition key prunes them (see
+ * prunedScope); undefined when it does not narrow them, for the whole collection.
+ */
+function keyScope(c: CollectionState, filter: CompiledFilter): Set<number> | undefined {
+  const all = new Set([...c.partitions.values()].map((p) => p.id));
+  const pruned = prunedScope(c.partitions.values(), all, filter);
+  return pruned.size < all.size ? pruned : undefined;
+}
 
 /** Insert and Upsert as the writer's service definition decodes them (milvus/insert-request.ts). */
 type IncomingInsert = Omit<MilvusRequest<'Insert' | 'Upsert'>, 'fields_data'> & { fields_data: IncomingFieldData[] };
@@ -23,9 +49,7 @@ export function entityHandlers(api: WriterApi): Handlers<'Insert' | 'Upsert' | '
     const c = api.collection(req.collection_name);
     memory.check(c.record.name);
     quotas.charge(c.record.name, { [upsert ? 'upsert' : 'insert']: wireBytes(req), rows: req.num_rows });
-    const partitionName = req.partition_name || DEFAULT_PARTITION;
-    const partition = c.partitions.get(partitionName);
-    if (!partition) throw partitionNotFound(partitionName);
+    const partition = insertTarget(c, req.partition_name);
     const decoded = decodeFieldsData(c.schema, req.fields_data, req.num_rows);
     const pk = primaryField(c.schema);
     let ids: PrimaryKey[];
@@ -62,10 +86,12 @@ export function entityHandlers(api: WriterApi): Handlers<'Insert' | 'Upsert' | '
     async Delete(req) {
       const c = api.collection(req.collection_name);
       memory.check(c.record.name);
-      const scope = req.partition_name ? partitionScope(c.partitions.values(), [req.partition_name]) : undefined;
+      refuseNamedPartitions(c.schema, req.partition_name);
+      const named = req.partition_name ? partitionScope(c.partitions.values(), [req.partition_name]) : undefined;
       if (!req.expr || !String(req.expr).trim())
         throw invalidParameter('delete expression should not be empty: use a filter such as `id in [...]`');
       const { filter } = compileRequestFilter(c.schema, req.expr, req.expr_template_values);
+      const scope = named ?? keyScope(c, filter);
       const keys = filter.primaryKeys() ?? writer.matchingKeys(c, filter, scope);
       const pk = primaryField(c.schema);
       if (keys.length === 0) return { IDs: encodeIds(pk.dataType, []), delete_cnt: '0', succ_index: [], err_index: [], acknowledged: true };

@@ -1,3 +1,4 @@
+import { refuseInPartitionKeyMode } from '../../../milvus/partition-key.js';
 import { loadedNamedPartitions, namedPartitions } from '../../../milvus/search-request.js';
 import { indexNotFound, invalidParameter } from '../../../milvus/status.js';
 import type { CollectionState } from '../collection-state.js';
@@ -23,6 +24,7 @@ export function loadHandlers(api: WriterApi): Handlers<LoadMethod> {
     },
     async LoadPartitions(req) {
       const c = api.collection(req.collection_name);
+      refuseInPartitionKeyMode(c.schema, 'LoadPartitions');
       if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
       const ids = partitionsToChange(c, req.partition_names, 'failed to load partition, due to no partition specified');
       await writer.changeLoadState(c, { action: 'load', partitionIds: ids });
@@ -34,6 +36,7 @@ export function loadHandlers(api: WriterApi): Handlers<LoadMethod> {
     },
     async ReleasePartitions(req) {
       const c = api.collection(req.collection_name);
+      refuseInPartitionKeyMode(c.schema, 'ReleasePartitions');
       const ids = partitionsToChange(c, req.partition_names, 'invalid parameter[expected=any partition][actual=empty partition list]');
       await writer.changeLoadState(c, { action: 'release', partitionIds: ids });
       return {};

@@ -1,10 +1,10 @@
 import type { MilvusRequest } from '../../../milvus/methods.js';
+import { DEFAULT_PARTITION, refuseInPartitionKeyMode } from '../../../milvus/partition-key.js';
 import { validateName } from '../../../milvus/schema-codec.js';
 import { loadedNamedPartitions, partitionScope } from '../../../milvus/search-request.js';
 import { invalidParameter, partitionNotFound } from '../../../milvus/status.js';
 import { hybridTs } from '../../../milvus/timestamps.js';
 import type { CollectionState } from '../collection-state.js';
-import { DEFAULT_PARTITION } from '../writer.js';
 import type { Handlers, WriterApi } from './context.js';
 
 /**
@@ -18,7 +18,7 @@ function shownPartitions(c: CollectionState, req: MilvusRequest<'ShowPartitions'
   return [...c.partitions.values()].filter((p) => p.loaded);
 }
 
-/** Partitions: create, list, drop, statistics. */
+/** Partitions: create, list, drop, statistics (none created or dropped by hand in partition-key mode). */
 export function partitionHandlers(
   api: WriterApi,
 ): Handlers<'CreatePartition' | 'HasPartition' | 'ShowPartitions' | 'DropPartition' | 'GetPartitionStatistics'> {
@@ -26,6 +26,7 @@ export function partitionHandlers(
   return {
     async CreatePartition(req) {
       const c = api.collection(req.collection_name);
+      refuseInPartitionKeyMode(c.schema, 'CreatePartition');
       validateName('partition', req.partition_name);
       if (c.partitions.has(req.partition_name)) throw invalidParameter(`partition ${req.partition_name} already exists`);
       await writer.createPartition(c, req.partition_name);
@@ -47,6 +48,7 @@ export function partitionHandlers(
     },
     async DropPartition(req) {
       const c = api.collection(req.collection_name);
+      refuseInPartitionKeyMode(c.schema, 'DropPartition');
       if (req.partition_name === DEFAULT_PARTITION) throw invalidParameter('default partition cannot be deleted');
       const partition = c.partitions.get(req.partition_name);
       if (!partition) throw partitionNotFound(req.partition_name);

@@ -1,6 +1,8 @@
 import { primaryField, vectorField } from '../../../core/schema.js';
+import type { CompiledFilter } from '../../../filter/index.js';
 import { prepareHybridSearch } from '../../../milvus/hybrid-request.js';
 import type { MilvusRequest } from '../../../milvus/methods.js';
+import { prunedScope, refuseNamedPartitions } from '../../../milvus/partition-key.js';
 import { resultRowBytes } from '../../../milvus/request-limits.js';
 import { resultReply } from '../../../milvus/result-fields.js';
 import { encodeFieldsData } from '../../../milvus/results.js';
@@ -10,6 +12,7 @@ import type { Hit } from '../../../search/hits.js';
 import { queryCost, searchCost, totalCost } from '../../../search/cost.js';
 import { fuseQueries } from '../../../search/hybrid-rank.js';
 import { queryRowsInTurns, searchSegments, type SearchPlan } from '../../../search/segment-search.js';
+import type { CollectionState } from '../collection-state.js';
 import type { Handlers, WriterApi } from './context.js';
 
 /**
@@ -21,17 +24,23 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
   /** The collection and the partitions a search or query covers (see searchScope). */
   const searchTarget = (req: MilvusRequest<'Search' | 'HybridSearch' | 'Query'>) => {
     const c = api.collection(req.collection_name);
-    const scope = searchScope(c.record.name, c.partitions.values(), req.partition_names);
-    /** The segments searched: all of them, or the sealed ones when growing data is ignored. */
-    const segments = (ignoreGrowing: boolean) => c.segments(scope, !ignoreGrowing);
-    return { c, segments };
+    refuseNamedPartitions(c.schema, req.partition_names);
+    return { c, scope: searchScope(c.record.name, c.partitions.values(), req.partition_names) };
+  };
+  /**
+   * The segments of the partitions of `scope` that can hold rows matching `filter` (see
+   * prunedScope); the sealed ones only when growing data is ignored.
+   */
+  const segmentsFor = (c: CollectionState, scope: Set<number>, filter: CompiledFilter, ignoreGrowing: boolean) => {
+    const partitions = prunedScope(c.partitions.values(), scope, filter);
+    api.self.searchPartitions.observe(partitions.size);
+    return c.segments(partitions, !ignoreGrowing);
   };
   return {
     async Search(req, call) {
-      const target = searchTarget(req);
-      const { c } = target;
+      const { c, scope } = searchTarget(req);
       const p = prepareSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
-      const segments = target.segments(p.params.ignoreGrowing);
+      const segments = segmentsFor(c, scope, p.filter, p.params.ignoreGrowing);
       api.self.quotas.charge(c.record.name, { search: p.nq });
       const { topk, offset, roundDecimal } = p.params;
       const plan: SearchPlan = {
@@ -63,11 +72,8 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
     },
 
     async HybridSearch(req, call) {
-      const target = searchTarget(req);
-      const { c } = target;
+      const { c, scope } = searchTarget(req);
       const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
-      // Each sub-search is a search of its own, with its own ignore_growing.
-      const segmentsOf = h.subs.map((p) => target.segments(p.params.ignoreGrowing));
       api.self.quotas.charge(c.record.name, { search: h.nq * h.subs.length });
       // Every sub-search is an exact search of its own (its topk, its filter); the fused
       // hits keep the row of the sub-search that found them first, for their output fields.
@@ -79,12 +85,14 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
         params: p.params.engine,
         filter: p.filter,
       }));
+      // Each sub-search reads the partitions its own filter leaves, with its own ignore_growing.
+      const segments = h.subs.map((p) => segmentsFor(c, scope, p.filter, p.params.ignoreGrowing));
       const dim = vectorField(c.schema).dim!;
       const answerRowBytes = resultRowBytes(h.selection, true);
-      const cost = totalCost(plans.map((plan, i) => searchCost(segmentsOf[i]!, { ...plan, dim, answerRowBytes })));
+      const cost = totalCost(plans.map((plan, i) => searchCost(segments[i]!, { ...plan, dim, answerRowBytes })));
       const searched = await api.whileExists(c, () =>
         api.admitted(call, cost, (signal) =>
-          Promise.all(plans.map((plan, i) => searchSegments(segmentsOf[i]!, { ...plan, signal }, writer.engine))),
+          Promise.all(plans.map((plan, i) => searchSegments(segments[i]!, { ...plan, signal }, writer.engine))),
         ),
       );
       api.self.engineSearchSeconds.observe(searched.reduce((s, r) => s + r.engineSeconds, 0));
@@ -103,10 +111,9 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
     },
 
     async Query(req, call) {
-      const target = searchTarget(req);
-      const { c } = target;
+      const { c, scope } = searchTarget(req);
       const q = prepareQuery(c.schema, req, api.self.limits);
-      const segments = target.segments(q.ignoreGrowing);
+      const segments = segmentsFor(c, scope, q.filter, q.ignoreGrowing);
       api.self.quotas.charge(c.record.name, { query: 1 });
       const rows = await api.admitted(
         call,
