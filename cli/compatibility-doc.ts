@@ -15,6 +15,39 @@ export const COMPATIBILITY_DOC = fileURLToPath(new URL('../docs/compatibility.md
 
 const cell = (text: string) => text.replaceAll('|', '\\|');
 
+/** Milvus 2.5/2.6's REST v2 endpoints (its httpserver routes), under `/v2/vectordb/`. */
+const MILVUS_REST: Record<string, string[]> = {
+  collections: [
+    'list',
+    'has',
+    'describe',
+    'get_stats',
+    'get_load_state',
+    'create',
+    'drop',
+    'rename',
+    'load',
+    'refresh_load',
+    'release',
+    'alter_properties',
+    'drop_properties',
+    'compact',
+    'get_compaction_state',
+    'flush',
+  ],
+  'collections/fields': ['alter_properties', 'add'],
+  databases: ['create', 'drop', 'list', 'describe', 'alter'],
+  entities: ['query', 'get', 'delete', 'insert', 'upsert', 'search', 'advanced_search', 'hybrid_search'],
+  partitions: ['list', 'has', 'get_stats', 'create', 'drop', 'load', 'release'],
+  users: ['list', 'describe', 'create', 'update_password', 'drop', 'grant_role', 'revoke_role'],
+  roles: ['list', 'describe', 'create', 'drop', 'grant_privilege', 'revoke_privilege', 'grant_privilege_v2', 'revoke_privilege_v2'],
+  privilege_groups: ['create', 'drop', 'list', 'add_privileges_to_group', 'remove_privileges_from_group'],
+  indexes: ['list', 'describe', 'create', 'drop', 'alter_properties', 'drop_properties'],
+  aliases: ['list', 'describe', 'create', 'drop', 'alter'],
+  'jobs/import': ['list', 'create', 'get_progress', 'describe'],
+  resource_groups: ['create', 'drop', 'alter', 'describe', 'list', 'transfer_replica'],
+};
+
 function state(rule: FieldRule): string {
   switch (rule.kind) {
     case 'handled':
@@ -46,6 +79,16 @@ const NESTED_TITLES: Record<NestedTable, string> = {
   query_params: '`query_params` keys of Query (other keys: ignored, as by Milvus)',
   'HybridSearch.requests': 'Each sub-search of HybridSearch (`requests`)',
 };
+
+/** Every Milvus endpoint with whether it is served, then any served endpoint Milvus does not have. */
+function restRows(): string[] {
+  const milvus = Object.entries(MILVUS_REST).flatMap(([resource, actions]) => actions.map((a) => `/v2/vectordb/${resource}/${a}`));
+  const known = new Set(milvus);
+  return [
+    ...milvus.map((path) => `| \`${path}\` | ${ROUTES.has(path) ? 'works' : 'refused: HTTP 404'} |`),
+    ...[...ROUTES.keys()].filter((path) => !known.has(path)).map((path) => `| \`${path}\` | works (not a Milvus endpoint) |`),
+  ];
+}
 
 export function compatibilityDoc(): string {
   const service = milvusRoot.lookupService('milvus.proto.milvus.MilvusService');
@@ -96,11 +139,13 @@ export function compatibilityDoc(): string {
     '',
     '## REST v2 endpoints',
     '',
-    'The coordinator serves these (POST, JSON body); any other path answers HTTP 404 with a JSON',
-    'body naming it, any other method HTTP 405. A top-level body key an endpoint does not read is',
-    "refused with code 1801 naming it (Milvus's decoder would drop it silently).",
+    'Served endpoints take POST with a JSON body; a path not served answers HTTP 404 with a JSON body',
+    'naming it, another method HTTP 405. A top-level body key an endpoint does not read is refused',
+    "with code 1801 naming it (Milvus's decoder would drop it silently).",
     '',
-    ...[...ROUTES.keys()].sort().map((path) => `- \`${path}\``),
+    '| endpoint | state |',
+    '| --- | --- |',
+    ...restRows(),
     '',
   );
   return lines.join('\n');

@@ -3,6 +3,7 @@ import type { ServiceHooks } from '../../milvus/service.js';
 import type { Coordinator } from '../coordinator/coordinator.js';
 import { MAX_BODY_BYTES, parseJsonObject, validate } from './body.js';
 import { collectionRoutes } from './collections.js';
+import { compactionRoutes } from './compaction.js';
 import { entityRoutes } from './entities.js';
 import { indexRoutes } from './indexes.js';
 import { partitionRoutes } from './partitions.js';
@@ -22,10 +23,11 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 const DEFAULT_DB = 'default';
 
 const RESOURCES: Record<string, Record<string, Route>> = {
-  collections: collectionRoutes,
+  collections: { ...collectionRoutes, ...compactionRoutes },
   partitions: partitionRoutes,
   indexes: indexRoutes,
-  entities: entityRoutes,
+  // advanced_search: Milvus's earlier path for hybrid_search, still served by Milvus.
+  entities: { ...entityRoutes, advanced_search: entityRoutes.hybrid_search! },
 };
 
 /** Every endpoint by its path, e.g. `/v2/vectordb/entities/search`. */

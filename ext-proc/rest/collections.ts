@@ -168,6 +168,8 @@ export const collectionRoutes: Record<string, Route> = {
   drop: relay(collectionBody, 'DropCollection', request),
   get_stats: route(collectionBody, async (b, ctx) => rowCount(await ctx.writer.call('GetCollectionStatistics', request(b), ctx.call))),
   load: relay(collectionBody, 'LoadCollection', request),
+  // Loaded segments are always current: a refresh is a load that finds nothing new.
+  refresh_load: relay(collectionBody, 'LoadCollection', (b) => ({ ...request(b), refresh: true })),
   release: relay(collectionBody, 'ReleaseCollection', request),
   get_load_state: route(collectionBody.extend({ partitionNames: z.array(z.string()).optional() }), async (b, ctx) => ({
     data: await loadState(b, ctx),

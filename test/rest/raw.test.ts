@@ -1,5 +1,6 @@
 import * as http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitUntil } from '../harness/wait.js';
 import { startRestCluster, vec, DIM, type RestCluster } from './cluster.js';
 
 /**
@@ -205,10 +206,39 @@ describe('REST v2 edge cases over HTTP', () => {
     );
   });
 
+  it('compacts a collection, reports the compaction, and refreshes a load', async () => {
+    // Two flushed batches make two small segments, which a manual compaction merges.
+    for (const from of [100, 110]) {
+      const rows = Array.from({ length: 5 }, (_, i) => ({ id: from + i, vector: vec(from + i), big: '1', counts: [] }));
+      expect((await post('entities/insert', { collectionName: 'items', data: rows })).json.code).toBe(0);
+      expect((await post('collections/flush', { collectionName: 'items' })).json.code).toBe(0);
+    }
+    const compact = await post('collections/compact', { collectionName: 'items' });
+    expect(compact.json.code).toBe(0);
+    const jobID = compact.json.data.compactionID;
+    expect(jobID).toBeGreaterThan(0);
+    let state: Record<string, unknown> = {};
+    await waitUntil('the compaction completes', async () => {
+      const res = await post('collections/get_compaction_state', { jobID });
+      expect(res.json.code).toBe(0);
+      state = res.json.data;
+      return state.state === 'Completed';
+    });
+    expect(state).toMatchObject({ compactionID: jobID, executingPlanNumber: 0, timeoutPlanNumber: 0 });
+    expect(state.completedPlanNumber).toBeGreaterThan(0);
+    expect((await post('collections/refresh_load', { collectionName: 'items' })).json).toEqual({ code: 0, data: {} });
+    const clustering = await post('collections/compact', { collectionName: 'items', isClustering: true });
+    expect(clustering.json.code).toBe(1100);
+    expect(clustering.json.message).toMatch(/clustering key/);
+  });
+
   it('says clearly what Mishards does not support', async () => {
     const hybrid = await post('entities/hybrid_search', { collectionName: 'items', search: [], rerank: {} });
     expect(hybrid.json.code).toBe(1100);
     expect(hybrid.json.message).toMatch(/hybrid search needs at least one search request/);
+    // advanced_search is Milvus's earlier path for the same endpoint.
+    const advanced = await post('entities/advanced_search', { collectionName: 'items', search: [], rerank: {} });
+    expect(advanced.json).toEqual(hybrid.json);
     const range = await post('entities/search', { collectionName: 'items', data: [vec(1)], searchParams: { params: { radius: 1 } } });
     expect(range.json.message).toMatch(/range search/);
     const grouping = await post('entities/search', { collectionName: 'items', data: [vec(1)], groupingField: 'big' });
