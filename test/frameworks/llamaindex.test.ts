@@ -19,8 +19,7 @@ const VOCABULARY = ['rust', 'go', 'python', 'typescript', 'haskell', 'ocaml'] as
 const DIM = 1536;
 
 class KeywordEmbedding extends BaseEmbedding {
-  // BaseEmbedding's constructor is protected.
-  // biome-ignore lint/complexity/noUselessConstructor: makes it public
+  // biome-ignore lint/complexity/noUselessConstructor: BaseEmbedding's constructor is protected; this one is public
   constructor() {
     super();
   }
