@@ -21,7 +21,15 @@ import {
  * cluster, which the writer alone would describe as a standalone deployment. Every other
  * unary method goes to the writable node unchanged (streams are not supported).
  */
-const ANSWERED_HERE = new Set(['Search', 'HybridSearch', 'Query', 'GetMetrics', 'DescribeResourceGroup', 'GetQuerySegmentInfo']);
+const ANSWERED_HERE = new Set([
+  'Search',
+  'HybridSearch',
+  'Query',
+  'GetMetrics',
+  'DescribeResourceGroup',
+  'GetQuerySegmentInfo',
+  'GetReplicas',
+]);
 const DEFAULT_TIMEOUT_MS = 120_000;
 
 const identity = (b: Buffer) => b;
@@ -56,8 +64,8 @@ export function frontServiceDefinition(): grpc.ServiceDefinition {
 
 /**
  * The implementation: scatter-gather for Search, HybridSearch and Query, the cluster's
- * description for GetMetrics, DescribeResourceGroup and GetQuerySegmentInfo, a byte-for-byte relay (with the
- * caller's deadline, metadata and cancellation) for the rest.
+ * description for GetMetrics, DescribeResourceGroup, GetQuerySegmentInfo and GetReplicas, a
+ * byte-for-byte relay (with the caller's deadline, metadata and cancellation) for the rest.
  */
 export function frontImplementation(
   coordinator: Coordinator,
@@ -80,6 +88,11 @@ export function frontImplementation(
       // After a compaction relayed to the writer, the caller sees the segments it left.
       await coordinator.catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS));
       return cluster.querySegments(req.collectionName);
+    },
+    GetReplicas: async (req, call) => {
+      // After a load relayed to the writer, the caller sees its replica.
+      await coordinator.catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS));
+      return cluster.replicas(req);
     },
   };
   const implementation = milvusServiceImplementation(answeredHere, hooks);

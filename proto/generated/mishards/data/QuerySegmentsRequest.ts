@@ -26,6 +26,14 @@ export interface QuerySegmentsRequest {
    * As in SearchSegmentsRequest.
    */
   'fresh_deletes'?: (boolean);
+  /**
+   * As in SearchSegmentsRequest.
+   */
+  'expire_before_ms'?: (number | string);
+  /**
+   * As in SearchSegmentsRequest.
+   */
+  'schema_version'?: (number | string | Long);
 }
 
 export interface QuerySegmentsRequest__Output {
@@ -52,4 +60,12 @@ export interface QuerySegmentsRequest__Output {
    * As in SearchSegmentsRequest.
    */
   'fresh_deletes': (boolean);
+  /**
+   * As in SearchSegmentsRequest.
+   */
+  'expire_before_ms': (number);
+  /**
+   * As in SearchSegmentsRequest.
+   */
+  'schema_version': (string);
 }

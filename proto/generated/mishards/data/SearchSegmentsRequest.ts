@@ -53,6 +53,16 @@ export interface SearchSegmentsRequest {
    * reported no change (storage written from another machine is not reported).
    */
   'fresh_deletes'?: (boolean);
+  /**
+   * The collection's TTL (collection.ttl.seconds) as the caller applies it: rows inserted
+   * before this time (unix ms) have expired and match nothing. 0: no row expires.
+   */
+  'expire_before_ms'?: (number | string);
+  /**
+   * The highest field id of the caller's schema: a node whose copy of the schema is older (a
+   * field was added since) reloads it before answering.
+   */
+  'schema_version'?: (number | string | Long);
 }
 
 export interface SearchSegmentsRequest__Output {
@@ -106,4 +116,14 @@ export interface SearchSegmentsRequest__Output {
    * reported no change (storage written from another machine is not reported).
    */
   'fresh_deletes': (boolean);
+  /**
+   * The collection's TTL (collection.ttl.seconds) as the caller applies it: rows inserted
+   * before this time (unix ms) have expired and match nothing. 0: no row expires.
+   */
+  'expire_before_ms': (number);
+  /**
+   * The highest field id of the caller's schema: a node whose copy of the schema is older (a
+   * field was added since) reloads it before answering.
+   */
+  'schema_version': (string);
 }
