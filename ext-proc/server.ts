@@ -92,7 +92,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
   });
   // One REST core for the HTTP endpoint and Envoy's ExternalProcessor: the same bytes either way.
   const writerClient = new WriterClient(o.writer);
-  const restApi = new RestApi({ coordinator, writer: writerClient });
+  const restApi = new RestApi({ coordinator, writer: writerClient, cluster });
   const extProc = extProcService(restApi, {
     onError: (path, err) => log.error({ err, path }, 'ext_proc request failed'),
     onRequest: (path) => rpc.start('ExtProc', path),

@@ -1,11 +1,14 @@
 import { ROOT_CONTEXT, propagation, type Context } from '@opentelemetry/api';
 import type { ServiceHooks } from '../../milvus/service.js';
+import type { ClusterDescription } from '../coordinator/cluster-description.js';
 import type { Coordinator } from '../coordinator/coordinator.js';
+import { aliasRoutes } from './aliases.js';
 import { MAX_BODY_BYTES, parseJsonObject, validate } from './body.js';
 import { collectionRoutes } from './collections.js';
 import { entityRoutes } from './entities.js';
 import { indexRoutes } from './indexes.js';
 import { partitionRoutes } from './partitions.js';
+import { resourceGroupRoutes } from './resource-groups.js';
 import { errorReply, RestCode, RestError, toJsonText } from './reply.js';
 import type { RestContext, Route } from './route.js';
 import type { WriterClient } from './writer-client.js';
@@ -26,6 +29,8 @@ const RESOURCES: Record<string, Record<string, Route>> = {
   partitions: partitionRoutes,
   indexes: indexRoutes,
   entities: entityRoutes,
+  aliases: aliasRoutes,
+  resource_groups: resourceGroupRoutes,
 };
 
 /** Every endpoint by its path, e.g. `/v2/vectordb/entities/search`. */
@@ -92,6 +97,8 @@ export interface RestApiOptions {
   coordinator: Coordinator;
   /** The writable node, for every call that is not search, query or get. */
   writer: WriterClient;
+  /** The cluster's description (resource groups). */
+  cluster: ClusterDescription;
   maxBodyBytes?: number;
 }
 
@@ -137,6 +144,7 @@ export class RestApi {
     const ctx: RestContext = {
       coordinator: this.o.coordinator,
       writer: this.o.writer,
+      cluster: this.o.cluster,
       call: {
         deadline: requestDeadline(req.headers, req.deadline),
         signal: req.signal,
