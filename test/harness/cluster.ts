@@ -49,12 +49,15 @@ export class TestCluster {
     this.client = await connectSdk(this.coordinator.addresses.grpc!);
   }
 
+  /** The coordinator serves REST too, on a port of its own (`coordinator.addresses.http`). */
   private startCoordinator(port: number): Promise<MishardsProcess> {
     return startMishards([
       'coordinator',
       '--port',
       String(port),
       '--metrics-port',
+      '0',
+      '--http-port',
       '0',
       '--writer',
       this.writer.addresses.grpc!,
@@ -128,8 +131,11 @@ export class TestCluster {
     return waitUntil(what, check, timeoutMs);
   }
 
-  /** A FLAT L2 collection with `segments` sealed segments of `perSegment` rows; returns its vectors by id. */
-  async seed(name: string, dim: number, segments: number, perSegment: number): Promise<Map<number, number[]>> {
+  /**
+   * A FLAT L2 collection with `segments` sealed segments of `perSegment` rows, row `id`'s
+   * vector given by `vector`; returns its vectors by id.
+   */
+  async seed(name: string, dim: number, segments: number, perSegment: number, vector = seedVector): Promise<Map<number, number[]>> {
     await this.client.createCollection({
       collection_name: name,
       consistency_level: 'Strong',
@@ -144,7 +150,7 @@ export class TestCluster {
     for (let s = 0; s < segments; s++) {
       const batch = Array.from({ length: perSegment }, (_, i) => {
         const id = s * perSegment + i;
-        return { id, v: Array.from({ length: dim }, (_, j) => Math.sin(id * 0.7 + j * 1.3)) };
+        return { id, v: vector(id, dim) };
       });
       await this.client.insert({ collection_name: name, data: batch });
       for (const r of batch) rows.set(r.id, r.v);
@@ -162,6 +168,9 @@ export class TestCluster {
   }
 }
 
+/** The vectors TestCluster.seed writes unless told otherwise. */
+export const seedVector = (id: number, dim: number): number[] => Array.from({ length: dim }, (_, j) => Math.sin(id * 0.7 + j * 1.3));
+
 /** Brute-force L2 top-k ids. */
 export function bruteForce(rows: Map<number, number[]>, q: number[], k: number): number[] {
   return rank(rows, q, 'L2')
@@ -171,27 +180,36 @@ export function bruteForce(rows: Map<number, number[]>, q: number[], k: number):
 
 /**
  * Searches without pause from `workers` concurrent loops, each answer checked against brute
- * force over `rows` (top 10, L2), until stopped: what a cluster must keep answering exactly
- * while its layout changes under it.
+ * force (top 10, L2) over one of `datasets` (it must equal the answer over exactly one of
+ * them), until stopped: what a cluster must keep answering exactly while its layout changes
+ * under it, or while the name searched moves from one collection to another.
  */
 export class CheckedSearches {
   /** Searches answered so far. */
   searches = 0;
+  /** Searches answered per dataset (by its index in `datasets`). */
+  readonly answeredBy: number[];
   /** Each failed or inexact answer, described. */
   readonly failures: string[] = [];
   private stopped = false;
   private readonly loops: Promise<void>[];
 
-  constructor(client: MilvusClient, collection: string, queries: number[][], rows: Map<number, number[]>, workers = 3) {
+  constructor(client: MilvusClient, collection: string, queries: number[][], datasets: Map<number, number[]>[], workers = 3) {
+    this.answeredBy = datasets.map(() => 0);
     this.loops = Array.from({ length: workers }, async (_, w) => {
       for (let i = w; !this.stopped; i += workers) {
         const q = queries[i % queries.length]!;
         const res = await client.search({ collection_name: collection, data: [q], limit: 10 });
         if (res.status.error_code !== 'Success') this.failures.push(res.status.reason);
         else {
-          const got = res.results.map((r: { id: string | number }) => Number(r.id));
-          const want = bruteForce(rows, q, 10);
-          if (JSON.stringify(got) !== JSON.stringify(want)) this.failures.push(`query ${i % queries.length}: got ${got} want ${want}`);
+          const got = JSON.stringify(res.results.map((r: { id: string | number }) => Number(r.id)));
+          const wanted = datasets.map((rows) => JSON.stringify(bruteForce(rows, q, 10)));
+          const matches = wanted.flatMap((want, d) => (want === got ? [d] : []));
+          if (matches.length === 1) this.answeredBy[matches[0]!]!++;
+          else
+            this.failures.push(
+              `query ${i % queries.length}: got ${got}, matching ${matches.length} of the datasets (${wanted.join(' | ')})`,
+            );
         }
         this.searches++;
       }
