@@ -1,11 +1,12 @@
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import YAML from 'yaml';
 import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { DataNodeClient } from './data-node-client.js';
 import { rank } from './reference.js';
-import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from './mishards-process.js';
+import { connectSdk, startMishards, type MishardsProcess } from './mishards-process.js';
 import { waitUntil } from './wait.js';
 
 /**
@@ -33,16 +34,22 @@ export class TestCluster {
     return ['--meta', `sqlite:${join(this.dir, 'meta.sqlite')}`, '--storage', join(this.dir, 'storage')];
   }
 
+  /** How the writer was started, to restart it alike. */
+  private writerArgs: string[] = [];
+
   /** `writerArgs`: more options of the writer (compaction's, say). */
   async start(readers: ReaderSpec[], sealRows: number, writerArgs: string[] = []): Promise<void> {
-    this.writer = await startMishards([
-      'writer',
-      ...onFreePorts(join(this.dir, 'writer')),
+    this.writerArgs = [
       ...this.shared,
+      '--data-dir',
+      join(this.dir, 'writer'),
+      '--metrics-port',
+      '0',
       '--seal-rows',
       String(sealRows),
       ...writerArgs,
-    ]);
+    ];
+    this.writer = await startMishards(['writer', '--port', '0', ...this.writerArgs]);
     for (const r of readers) await this.startReader(r);
     this.writeDiscovery();
     this.coordinator = await this.startCoordinator(0);
@@ -64,6 +71,16 @@ export class TestCluster {
       '--discovery',
       this.discoveryFile,
     ]);
+  }
+
+  /**
+   * Stops the writer and starts it again on its port, over the same data: what it replays is
+   * what it kept. The coordinator and readers reconnect by themselves.
+   */
+  async restartWriter(): Promise<void> {
+    const port = this.writer.addresses.grpc!.split(':').pop()!;
+    expect(await this.writer.stop()).toBe(0);
+    this.writer = await startMishards(['writer', '--port', port, ...this.writerArgs]);
   }
 
   /** Starts a new coordinator on the gRPC port of the last one (which must be gone): `client` reconnects to it. */
