@@ -400,7 +400,10 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
 
     it('replaces the schema', async () => {
       const c = await store.createCollection(collection('books'), '_default');
-      const grown = { ...schema('books'), fields: [...schema('books').fields, { ...schema('books').fields[2]!, fieldId: 110, name: 'added' }] };
+      const grown = {
+        ...schema('books'),
+        fields: [...schema('books').fields, { ...schema('books').fields[2]!, fieldId: 110, name: 'added' }],
+      };
       await store.setCollectionSchema(c.id, grown);
       await reopen();
       expect((await store.getCollectionById(c.id))!.schema).toEqual(grown);
