@@ -377,6 +377,9 @@ export class Writer {
    * write-ahead log's records of the old partitions are skipped on replay.
    */
   async truncateCollection(state: CollectionState): Promise<void> {
+    // Seals and compactions under way record segments of the partitions about to go: let them
+    // finish first (one started meanwhile fails to record its segment and publishes nothing).
+    await settled(state.sealTasks, state.compactionTasks);
     const fresh = await this.meta.replacePartitions(state.id);
     const old = [...state.partitions.values()];
     const segments = await this.chain.run(() => {
