@@ -238,6 +238,12 @@ export class Writer {
     return Object.fromEntries([...this.aliases].map(([alias, state]) => [alias, state.record.name]));
   }
 
+  /** Tells the feed that no collection has `name` any more. */
+  private publishGone(name: string): void {
+    this.version++;
+    this.changes.emit('change', name, undefined);
+  }
+
   private publishAliases(): void {
     this.version++;
     this.changes.emit('aliases', this.aliasTable());
@@ -305,8 +311,7 @@ export class Writer {
     this.collections.set(name, state);
     this.publish(state);
     this.publishAliases();
-    this.version++;
-    this.changes.emit('change', old, undefined);
+    this.publishGone(old);
   }
 
   // ---------------------------------------------------------------- DDL
@@ -380,12 +385,16 @@ export class Writer {
     // Seals and compactions under way record segments of the partitions about to go: let them
     // finish first (one started meanwhile fails to record its segment and publishes nothing).
     await settled(state.sealTasks, state.compactionTasks);
-    const fresh = await this.meta.replacePartitions(state.id);
-    const old = [...state.partitions.values()];
-    const segments = await this.chain.run(() => {
-      state.partitions.clear();
-      for (const p of fresh) state.partitions.set(p.name, p);
-      return old.flatMap((p) => detachPartition(state, p.id));
+    // Among the load changes, which compute from the partitions as the previous change left them.
+    const { old, segments } = await this.loadChanges.run(async () => {
+      const fresh = await this.meta.replacePartitions(state.id);
+      const old = [...state.partitions.values()];
+      const segments = await this.chain.run(() => {
+        state.partitions.clear();
+        for (const p of fresh) state.partitions.set(p.name, p);
+        return old.flatMap((p) => detachPartition(state, p.id));
+      });
+      return { old, segments };
     });
     await settled(state.sealTasks, state.compactionTasks, state.deleteWrites);
     this.publish(state);
