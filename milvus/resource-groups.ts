@@ -47,10 +47,16 @@ export const dmlChannel = (collectionId: number) => `${DML_CHANNEL_PREFIX}_${col
 /**
  * GetReplicas: the loaded collection's one replica (its id is the collection's), in the
  * default group, over its loaded partitions, served by `nodes`; its one shard is led by
- * `leader`, the writable node, which holds the growing rows as Milvus's shard leader does.
- * A collection with no loaded partition has no replica, as in Milvus's query coordinator.
+ * `leader`, the writable node, which holds the growing rows as Milvus's shard leader does,
+ * and lists its nodes only when asked (`with_shard_nodes`), as Milvus's query coordinator.
+ * A collection with no loaded partition has no replica, as there.
  */
-export function getReplicasReply(view: CollectionView, leader: GroupNode, nodes: GroupNode[]): MilvusResponse<'GetReplicas'> {
+export function getReplicasReply(
+  view: CollectionView,
+  leader: GroupNode,
+  nodes: GroupNode[],
+  withShardNodes: boolean,
+): MilvusResponse<'GetReplicas'> {
   const id = view.record.id;
   const loaded = loadedPartitionIds(view.partitions);
   if (!loaded.size) throw new MilvusError(Code.ReplicaNotFound, `failed to get replicas by collection: replica not found[replica=${id}]`);
@@ -61,7 +67,14 @@ export function getReplicasReply(view: CollectionView, leader: GroupNode, nodes:
         replicaID: String(id),
         collectionID: String(id),
         partition_ids: [...loaded].map(String),
-        shard_replicas: [{ leaderID: String(leader.id), leader_addr: leader.address, dm_channel_name: dmlChannel(id), node_ids: nodeIds }],
+        shard_replicas: [
+          {
+            leaderID: String(leader.id),
+            leader_addr: leader.address,
+            dm_channel_name: dmlChannel(id),
+            node_ids: withShardNodes ? nodeIds : [],
+          },
+        ],
         node_ids: nodeIds,
         resource_group_name: DEFAULT_RESOURCE_GROUP,
         num_outbound_node: {},

@@ -127,13 +127,13 @@ export class ClusterDescription {
    * GetReplicas: the collection (named by name or alias, else by id) has one replica, served
    * by the live readers and the writer, which leads its shard (it holds the growing rows).
    */
-  replicas(req: { collection_name: string; collectionID: string }): MilvusResponse<'GetReplicas'> {
+  replicas(req: { collection_name: string; collectionID: string; with_shard_nodes: boolean }): MilvusResponse<'GetReplicas'> {
     const view = req.collection_name
       ? this.o.cache.resolve(req.collection_name)
       : this.o.cache.all().find((v) => String(v.record.id) === req.collectionID);
     if (!view) throw collectionNotFound(req.collection_name || req.collectionID);
     const writer = this.processes().find((p) => p.kind === 'writer')!;
-    return getReplicasReply(view, writer, [writer, ...this.liveReaders()]);
+    return getReplicasReply(view, writer, [writer, ...this.liveReaders()], req.with_shard_nodes);
   }
 
   /** The readers placement sees up. */

@@ -34,7 +34,7 @@ export function clusterInfoHandlers(
       describeResourceGroupReply(req.resource_group, [{ id: 1, address: self.address() }], loadedNames()),
     async GetReplicas(req) {
       const me = { id: 1, address: self.address() };
-      return getReplicasReply(writer.view(replicaTarget(api, req)), me, [me]);
+      return getReplicasReply(writer.view(replicaTarget(api, req)), me, [me], req.with_shard_nodes);
     },
   };
 }
