@@ -13,12 +13,15 @@ export interface MetadataSource {
 }
 
 /**
- * The coordinator's copy of the metadata: collection views kept fresh by the writer's change
- * feed, so that no SQL runs on the search path. After a disconnect it reconnects and
- * replaces its state with the new snapshot. Emits 'change' (name) on every update.
+ * The coordinator's copy of the metadata: collection views and the alias table, kept fresh by
+ * the writer's change feed, so that no SQL runs on the search path. After a disconnect it
+ * reconnects and replaces its state with the new snapshot. Emits 'change' (name) on every
+ * update of a collection (the alias table changes no view).
  */
 export class MetadataCache extends EventEmitter {
   private views = new Map<string, CollectionView>();
+  /** Alias -> collection name, replaced whole by each alias event (see resolve). */
+  private aliases = new Map<string, string>();
   /** Views being assembled from a snapshot; swapped in whole when the snapshot ends. */
   private pending: Map<string, CollectionView> | undefined;
   private version = 0;
@@ -49,11 +52,23 @@ export class MetadataCache extends EventEmitter {
     return this.synced ? Promise.resolve() : new Promise((resolve) => this.once('synced', resolve));
   }
 
-  get(name: string): CollectionView | undefined {
-    const v = this.views.get(name);
+  /**
+   * The view of the collection a request names: an alias first, then a collection name, as
+   * Milvus resolves them. Synchronous, over the state the feed last left: a request that
+   * resolves its name once sees one snapshot, so an alias moved meanwhile takes it to either
+   * collection whole, never to a mix (nor to nothing: the feed moves an alias in one event).
+   */
+  resolve(name: string): CollectionView | undefined {
+    const v = this.views.get(this.aliases.get(name) ?? name);
     if (v) this.hits++;
     else this.misses++;
     return v;
+  }
+
+  /** Whether a collection (by id, whatever its name now) still exists. */
+  has(collectionId: number): boolean {
+    for (const v of this.views.values()) if (v.record.id === collectionId) return true;
+    return false;
   }
 
   all(): CollectionView[] {
@@ -113,6 +128,7 @@ export class MetadataCache extends EventEmitter {
       if (m.snapshot_done) {
         const previous = this.views;
         this.views = this.pending;
+        this.aliases = aliasTable(m);
         this.pending = undefined;
         this.synced = true;
         for (const name of new Set([...previous.keys(), ...this.views.keys()])) this.emit('change', name);
@@ -120,6 +136,8 @@ export class MetadataCache extends EventEmitter {
       } else if (m.view_json) {
         this.pending.set(m.collection_name, decodeView(m.view_json));
       }
+    } else if (m.aliases) {
+      this.aliases = aliasTable(m);
     } else if (m.view_json) {
       this.views.set(m.collection_name, decodeView(m.view_json));
       this.emit('change', m.collection_name);
@@ -143,3 +161,5 @@ export class MetadataCache extends EventEmitter {
     this.client.close();
   }
 }
+
+const aliasTable = (m: MetadataEvent__Output) => new Map(Object.entries(m.aliases?.collections ?? {}));

@@ -79,3 +79,11 @@ export function vectorField(schema: CollectionSchema): FieldSchema {
   if (!v) throw new Error(`collection ${schema.name} has no vector field`);
   return v;
 }
+
+/**
+ * A schema's version: its highest field id. Fields are only ever added, each with a higher id
+ * than any before, so a newer schema of a collection always has a higher version.
+ */
+export function schemaVersion(schema: CollectionSchema): number {
+  return schema.fields.reduce((max, f) => Math.max(max, f.fieldId), 0);
+}

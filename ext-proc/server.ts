@@ -38,6 +38,8 @@ export interface CoordinatorOptions {
   limits: RequestLimits;
   /** Milvus's quotaAndLimits rates; the coordinator holds searches and queries to the DQL ones (default unlimited). */
   rates?: RateQuotaConfig;
+  /** The wall clock (unix ms) collection TTLs are applied at; Date.now by default. */
+  clock?: () => number;
 }
 
 export interface RunningCoordinator extends RunningNode {
@@ -72,7 +74,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
   const rates = o.rates ?? unlimitedRates();
   const quotaMetrics = new QuotaMetrics(metrics.registry, rates, DQL_KINDS);
   const quotas = new RateQuotas(rates, { onRefused: quotaMetrics.refused });
-  const coordinator = new Coordinator(cache, placement, fanout, o.writer, coordinatorMetrics, o.limits, quotas);
+  const coordinator = new Coordinator(cache, placement, fanout, o.writer, coordinatorMetrics, o.limits, quotas, o.clock);
   // The address is known once the server is bound; GetMetrics asks for it later.
   let address = '';
   const cluster = new ClusterDescription({
@@ -90,7 +92,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
   });
   // One REST core for the HTTP endpoint and Envoy's ExternalProcessor: the same bytes either way.
   const writerClient = new WriterClient(o.writer);
-  const restApi = new RestApi({ coordinator, writer: writerClient });
+  const restApi = new RestApi({ coordinator, writer: writerClient, cluster });
   const extProc = extProcService(restApi, {
     onError: (path, err) => log.error({ err, path }, 'ext_proc request failed'),
     onRequest: (path) => rpc.start('ExtProc', path),

@@ -85,6 +85,14 @@ const TABLES: Table[] = [
     constraints: ['UNIQUE (collection_id, index_name)', 'FOREIGN KEY (collection_id) REFERENCES meta_collections (id) ON DELETE CASCADE'],
   },
   {
+    // Collection aliases. Added after the first release: CREATE TABLE IF NOT EXISTS adds it to
+    // an existing database. The writer refuses to drop a collection that has aliases, as Milvus
+    // does; the cascade only keeps the table consistent should a row outlive its collection.
+    name: 'meta_aliases',
+    columns: ['name VARCHAR(255) NOT NULL PRIMARY KEY', 'collection_id {int64} NOT NULL', 'created_at {int64} NOT NULL'],
+    constraints: ['FOREIGN KEY (collection_id) REFERENCES meta_collections (id) ON DELETE CASCADE'],
+  },
+  {
     name: 'meta_segments',
     columns: [
       'id {int64} NOT NULL PRIMARY KEY',

@@ -2,7 +2,7 @@ import type { CollectionSchema } from '../core/schema.js';
 import { MetaConflictError, MetaNotFoundError } from './errors.js';
 import { fromJson, toJson } from '../core/json.js';
 import { addedColumns, schemaStatements, type AddedColumn, type Dialect } from './sql-schema.js';
-import type { CollectionRecord, IndexRecord, LoadState, MetaStore, PartitionRecord, SegmentRecord } from './store.js';
+import type { AliasRecord, CollectionRecord, IndexRecord, LoadState, MetaStore, PartitionRecord, SegmentRecord } from './store.js';
 
 export type SqlValue = string | number | null;
 
@@ -48,6 +48,12 @@ interface PartitionRow {
   name: string;
   created_at: number;
   loaded: number | null;
+}
+
+interface AliasRow {
+  name: string;
+  collection_id: number;
+  created_at: number;
 }
 
 interface IndexRow {
@@ -164,6 +170,16 @@ export class SqlMetaStore implements MetaStore {
     await this.db.run('UPDATE meta_collections SET properties_json = ? WHERE id = ?', [toJson(properties), id]);
   }
 
+  async setCollectionSchema(id: number, schema: CollectionSchema): Promise<void> {
+    await this.db.run('UPDATE meta_collections SET schema_json = ? WHERE id = ?', [toJson(schema), id]);
+  }
+
+  async renameCollection(id: number, name: string, schema: CollectionSchema): Promise<void> {
+    await this.explain(this.db.run('UPDATE meta_collections SET name = ?, schema_json = ? WHERE id = ?', [name, toJson(schema), id]), {
+      conflict: `collection ${name} already exists`,
+    });
+  }
+
   async dropCollection(id: number): Promise<void> {
     // One statement, so atomic on its own: foreign keys cascade to partitions, indexes and segments.
     await this.db.run('DELETE FROM meta_collections WHERE id = ?', [id]);
@@ -191,13 +207,55 @@ export class SqlMetaStore implements MetaStore {
   }
 
   async listPartitions(collectionId: number): Promise<PartitionRecord[]> {
-    const rows = await this.db.all<PartitionRow>('SELECT * FROM meta_partitions WHERE collection_id = ? ORDER BY id', [collectionId]);
-    return rows.map((r) => ({ id: r.id, collectionId: r.collection_id, name: r.name, createdAt: r.created_at, loaded: r.loaded === 1 }));
+    return partitionsOf(this.db, collectionId);
+  }
+
+  replacePartitions(collectionId: number): Promise<PartitionRecord[]> {
+    return this.db.transaction(async (tx) => {
+      const old = await partitionsOf(tx, collectionId);
+      // Deleted first: the new rows take the same names. The cascade removes the segment records.
+      await tx.run('DELETE FROM meta_partitions WHERE collection_id = ?', [collectionId]);
+      const fresh: PartitionRecord[] = [];
+      for (const p of old) {
+        const record = { ...p, id: await tx.allocate(PARTITION_IDS, 1) };
+        await tx.run('INSERT INTO meta_partitions (id, collection_id, name, created_at, loaded) VALUES (?, ?, ?, ?, ?)', [
+          record.id,
+          collectionId,
+          record.name,
+          record.createdAt,
+          record.loaded ? 1 : 0,
+        ]);
+        fresh.push(record);
+      }
+      return fresh;
+    });
   }
 
   async dropPartition(partitionId: number): Promise<void> {
     // Cascades to the partition's segment records.
     await this.db.run('DELETE FROM meta_partitions WHERE id = ?', [partitionId]);
+  }
+
+  async createAlias(a: AliasRecord): Promise<void> {
+    await this.explain(
+      this.db.run('INSERT INTO meta_aliases (name, collection_id, created_at) VALUES (?, ?, ?)', [a.name, a.collectionId, a.createdAt]),
+      { conflict: `alias ${a.name} already exists`, missing: `collection ${a.collectionId} does not exist` },
+    );
+  }
+
+  async alterAlias(name: string, collectionId: number): Promise<void> {
+    await this.explain(this.db.run('UPDATE meta_aliases SET collection_id = ? WHERE name = ?', [collectionId, name]), {
+      missing: `collection ${collectionId} does not exist`,
+    });
+  }
+
+  async dropAlias(name: string): Promise<void> {
+    await this.db.run('DELETE FROM meta_aliases WHERE name = ?', [name]);
+  }
+
+  async listAliases(): Promise<AliasRecord[]> {
+    const rows = await this.db.all<AliasRow>('SELECT * FROM meta_aliases ORDER BY name');
+    return rows.map((r) => ({ name: r.name, collectionId: r.collection_id, createdAt: r.created_at }));
   }
 
   createIndex(i: Omit<IndexRecord, 'id'>): Promise<IndexRecord> {
@@ -294,12 +352,12 @@ export class SqlMetaStore implements MetaStore {
   }
 
   /** Turns the drivers' constraint violations into the store's own errors, with a message that names the record. */
-  private async explain<T>(work: Promise<T>, messages: { conflict: string; missing?: string }): Promise<T> {
+  private async explain<T>(work: Promise<T>, messages: { conflict?: string; missing?: string }): Promise<T> {
     try {
       return await work;
     } catch (err) {
       const kind = this.db.violation(err);
-      if (kind === 'unique') throw new MetaConflictError(messages.conflict, { cause: err });
+      if (kind === 'unique' && messages.conflict) throw new MetaConflictError(messages.conflict, { cause: err });
       if (kind === 'foreign-key' && messages.missing) throw new MetaNotFoundError(messages.missing, { cause: err });
       throw err;
     }
@@ -331,6 +389,11 @@ function segment(r: SegmentRow): SegmentRecord {
     sealedAt: r.sealed_at,
     ...(r.compacted_into === null ? {} : { compactedInto: r.compacted_into }),
   };
+}
+
+async function partitionsOf(db: SqlRunner, collectionId: number): Promise<PartitionRecord[]> {
+  const rows = await db.all<PartitionRow>('SELECT * FROM meta_partitions WHERE collection_id = ? ORDER BY id', [collectionId]);
+  return rows.map((r) => ({ id: r.id, collectionId: r.collection_id, name: r.name, createdAt: r.created_at, loaded: r.loaded === 1 }));
 }
 
 /** A new segment's row; a segment is never added compacted. */

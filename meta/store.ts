@@ -54,6 +54,14 @@ export interface IndexRecord {
   createdAt: number;
 }
 
+/** A collection alias (CreateAlias): another name for the collection, usable wherever its name is. */
+export interface AliasRecord {
+  name: string;
+  collectionId: number;
+  /** Creation time, unix milliseconds (kept when the alias is moved to another collection). */
+  createdAt: number;
+}
+
 export type SegmentState = 'growing' | 'sealed' | 'indexed' | 'dropped';
 
 export interface SegmentRecord {
@@ -91,6 +99,13 @@ export interface MetaStore {
   /** Replaces a collection's load state (its flag and every partition's) in one transaction. */
   setLoadState(collectionId: number, state: LoadState): Promise<void>;
   setCollectionProperties(id: number, properties: Record<string, string>): Promise<void>;
+  /** Replaces the schema (AddCollectionField: Mishards only ever adds fields). */
+  setCollectionSchema(id: number, schema: CollectionSchema): Promise<void>;
+  /**
+   * Renames a collection; `schema` is its schema under the new name. Fails with
+   * MetaConflictError, changing nothing, if another collection has the name.
+   */
+  renameCollection(id: number, name: string, schema: CollectionSchema): Promise<void>;
   /** Removes the collection with its partitions, indexes and segment records. */
   dropCollection(id: number): Promise<void>;
 
@@ -99,6 +114,20 @@ export interface MetaStore {
   listPartitions(collectionId: number): Promise<PartitionRecord[]>;
   /** Removes the partition and its segment records. */
   dropPartition(partitionId: number): Promise<void>;
+  /**
+   * TruncateCollection, in one transaction: every partition of the collection is replaced by a
+   * new, empty one (a new id) of the same name, creation time and load state, so the old ones'
+   * segment records go with them. Resolves to the new partitions, in the old ones' order.
+   */
+  replacePartitions(collectionId: number): Promise<PartitionRecord[]>;
+
+  /** Fails with MetaConflictError if the alias exists, MetaNotFoundError if the collection does not. */
+  createAlias(alias: AliasRecord): Promise<void>;
+  /** Points an alias at another collection (MetaNotFoundError if that one does not exist). */
+  alterAlias(name: string, collectionId: number): Promise<void>;
+  dropAlias(name: string): Promise<void>;
+  /** Every alias, ordered by name. Dropping a collection drops its aliases. */
+  listAliases(): Promise<AliasRecord[]>;
 
   createIndex(i: Omit<IndexRecord, 'id'>): Promise<IndexRecord>;
   listIndexes(collectionId: number): Promise<IndexRecord[]>;

@@ -128,7 +128,7 @@ const insert = {
   hash_keys: HASH_KEYS,
   num_rows: handled('checked against the columns'),
   schema_timestamp: ignored(
-    'Milvus refuses writes from a client that read the schema before it last changed; a Mishards schema never changes after creation',
+    'Milvus refuses writes from a client that read the schema before it last changed; Mishards accepts them, filling the fields added since (nullable or defaulted, the only change a schema can have) with null or their default',
   ),
   namespace: NAMESPACE,
 } satisfies FieldRules;
@@ -294,6 +294,47 @@ export const METHOD_FIELDS = {
   Connect: { base: BASE, client_info: ignored("the client's self-description, which Milvus only logs") },
   ListDatabases: { base: BASE },
   DescribeDatabase: { base: BASE, db_name: DATABASE },
+  CreateAlias: { base: BASE, db_name: DATABASE, collection_name: NAME, alias: handled() },
+  AlterAlias: { base: BASE, db_name: DATABASE, collection_name: NAME, alias: handled() },
+  DropAlias: { base: BASE, db_name: DATABASE, alias: handled() },
+  DescribeAlias: { base: BASE, db_name: DATABASE, alias: handled() },
+  RenameCollection: {
+    base: BASE,
+    db_name: DATABASE,
+    oldName: NAME,
+    newName: NAME,
+    newDBName: refused('only the default database exists', (v) => v === DEFAULT_DATABASE),
+  },
+  TruncateCollection: { base: BASE, db_name: DATABASE, collection_name: NAME },
+  AlterCollection: {
+    base: BASE,
+    db_name: DATABASE,
+    collection_name: NAME,
+    collectionID: refused('alter a collection by its name'),
+    properties: handled('collection.ttl.seconds (enforced on reads) and mmap.enabled (kept and reported), as docs/metadata.md says'),
+    delete_keys: handled(),
+  },
+  AddCollectionField: {
+    base: BASE,
+    db_name: DATABASE,
+    collection_name: NAME,
+    collectionID: refused('add a field to a collection by its name'),
+    schema: handled('one nullable or default-valued field of a type Mishards stores'),
+  },
+  AlterCollectionSchema: {
+    base: BASE,
+    db_name: DATABASE,
+    collection_name: NAME,
+    collectionID: refused('alter a collection by its name'),
+    action: handled('an add_request of one field (as the SDK sends addCollectionField); anything else refused naming it'),
+  },
+  GetReplicas: {
+    base: BASE,
+    collectionID: handled('used when collection_name is empty'),
+    with_shard_nodes: handled(),
+    collection_name: NAME,
+    db_name: DATABASE,
+  },
 } satisfies Record<string, FieldRules>;
 
 /** Keys Milvus reads from `search_params`; any other key is ignored by Milvus and here alike. */

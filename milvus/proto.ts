@@ -4,6 +4,7 @@ import protobuf from 'protobufjs';
 import type { ProtoGrpcType } from '../proto/generated/milvus.js';
 import type { PlaceholderGroup, PlaceholderGroup__Output } from '../proto/generated/milvus/proto/common/PlaceholderGroup.js';
 import type { CollectionSchema, CollectionSchema__Output } from '../proto/generated/milvus/proto/schema/CollectionSchema.js';
+import type { FieldSchema, FieldSchema__Output } from '../proto/generated/milvus/proto/schema/FieldSchema.js';
 import type { FieldData__Output } from '../proto/generated/milvus/proto/schema/FieldData.js';
 import { LOADER_OPTIONS } from '../proto/loader-options.js';
 import { milvusDescriptor } from '../proto/milvus-descriptor.js';
@@ -40,6 +41,8 @@ function carriedMessage<Input extends object, Output>(name: string, encode?: (me
 }
 
 export const CollectionSchemaMessage = carriedMessage<CollectionSchema, CollectionSchema__Output>('milvus.proto.schema.CollectionSchema');
+/** AddCollectionField's field. */
+export const FieldSchemaMessage = carriedMessage<FieldSchema, FieldSchema__Output>('milvus.proto.schema.FieldSchema');
 export const PlaceholderGroupMessage = carriedMessage<PlaceholderGroup, PlaceholderGroup__Output>('milvus.proto.common.PlaceholderGroup');
 /**
  * A result column inside a data node's partial answer (proto/mishards/data_node.proto); its

@@ -7,12 +7,13 @@ import {
   isIntegerType,
   isFloatingType,
   isStringType,
+  schemaVersion,
 } from '../core/schema.js';
 import type {
   CollectionSchema as CollectionSchemaMessageIn,
   CollectionSchema__Output,
 } from '../proto/generated/milvus/proto/schema/CollectionSchema.js';
-import type { FieldSchema as FieldSchemaMessageIn } from '../proto/generated/milvus/proto/schema/FieldSchema.js';
+import type { FieldSchema as FieldSchemaMessageIn, FieldSchema__Output } from '../proto/generated/milvus/proto/schema/FieldSchema.js';
 import type { ValueField, ValueField__Output } from '../proto/generated/milvus/proto/schema/ValueField.js';
 import { CollectionSchemaMessage } from './proto.js';
 import { keyValueMap } from './key-values.js';
@@ -23,7 +24,9 @@ const FIRST_USER_FIELD_ID = 100;
 export const MAX_DIM = 32768;
 const MAX_VARCHAR_LENGTH = 65535;
 const MAX_ARRAY_CAPACITY = 4096;
-const NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const NAME_START = /^[A-Za-z_]/;
+const NAME_REST = /^[A-Za-z0-9_]*$/;
+const MAX_NAME_LENGTH = 255;
 
 const SUPPORTED_SCALARS = new Set<DataType>([
   DataType.Bool,
@@ -56,14 +59,17 @@ export function dataTypeName(t: DataType): DataTypeName {
   return (DataType[t] ?? String(t)) as DataTypeName;
 }
 
+/**
+ * Checks a name as Milvus's proxy does, with its messages; `kind` is what the name is, e.g.
+ * `collection name`, `collection alias`, `partition name` or `field name`.
+ */
 export function validateName(kind: string, name: string): void {
-  if (!name) throw invalidParameter(`${kind} name should not be empty`);
-  if (name.length > 255) throw invalidParameter(`the length of ${kind} name must be not greater than 255 characters`);
-  if (!NAME_PATTERN.test(name)) {
-    throw invalidParameter(
-      `invalid ${kind} name: ${name}. ${kind} name can only contain numbers, letters and underscores, and must start with a letter or underscore`,
-    );
-  }
+  if (!name) throw invalidParameter(`${kind} should not be empty`);
+  const invalid = `Invalid ${kind}: ${name}.`;
+  if (name.length > MAX_NAME_LENGTH)
+    throw invalidParameter(`${invalid} the length of a ${kind} must be less than ${MAX_NAME_LENGTH} characters`);
+  if (!NAME_START.test(name)) throw invalidParameter(`${invalid} the first character of a ${kind} must be an underscore or letter.`);
+  if (!NAME_REST.test(name)) throw invalidParameter(`${invalid} ${kind} can only contain numbers, letters and underscores.`);
 }
 
 function intParam(params: Map<string, string>, key: string, field: string): number | undefined {
@@ -114,55 +120,9 @@ export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string
   const seen = new Set<string>();
   let nextId = FIRST_USER_FIELD_ID;
   for (const f of proto.fields ?? []) {
-    const name: string = f.name;
-    validateName('field', name);
-    if (seen.has(name)) throw invalidParameter(`duplicated field name ${name} in collection ${collectionName}`);
-    seen.add(name);
-    const dataType = parseDataType(f.data_type);
-    const params = keyValueMap(f.type_params);
-    const field: FieldSchema = {
-      fieldId: nextId++,
-      name,
-      description: f.description ?? '',
-      dataType,
-      isPrimaryKey: Boolean(f.is_primary_key),
-      autoId: Boolean(f.autoID) || (Boolean(f.is_primary_key) && Boolean(proto.autoID)),
-      nullable: Boolean(f.nullable),
-      isDynamic: false,
-      isPartitionKey: Boolean(f.is_partition_key),
-    };
-    if (dataType === DataType.FloatVector) {
-      const dim = intParam(params, 'dim', name);
-      if (dim === undefined) throw invalidParameter(`dimension is not defined in field type params of field ${name}`);
-      if (dim < 2 || dim > MAX_DIM) {
-        throw invalidParameter(`invalid dimension: ${dim} of field ${name}. should be in range 2 ~ ${MAX_DIM}`);
-      }
-      field.dim = dim;
-    } else if (!SUPPORTED_SCALARS.has(dataType)) {
-      throw invalidParameter(`field ${name}: data type ${dataTypeName(dataType)} is not supported by Mishards`);
-    }
-    if (isStringType(dataType) || (dataType === DataType.Array && parseDataType(f.element_type) === DataType.VarChar)) {
-      const maxLength = intParam(params, 'max_length', name);
-      if (maxLength === undefined)
-        throw invalidParameter(`type param(max_length) should be specified for the field(${name}) of collection ${collectionName}`);
-      if (maxLength <= 0 || maxLength > MAX_VARCHAR_LENGTH)
-        throw invalidParameter(`the maximum length specified for the field(${name}) should be in (0, ${MAX_VARCHAR_LENGTH}]`);
-      field.maxLength = maxLength;
-    }
-    if (dataType === DataType.Array) {
-      const elementType = parseDataType(f.element_type);
-      if (!SUPPORTED_SCALARS.has(elementType) || elementType === DataType.Array || elementType === DataType.JSON) {
-        throw invalidParameter(`field ${name}: element type ${dataTypeName(elementType)} is not supported for arrays`);
-      }
-      const cap = intParam(params, 'max_capacity', name);
-      if (cap === undefined) throw invalidParameter(`type param(max_capacity) should be specified for array field ${name}`);
-      if (cap <= 0 || cap > MAX_ARRAY_CAPACITY)
-        throw invalidParameter(`the maximum capacity specified for array field ${name} should be in (0, ${MAX_ARRAY_CAPACITY}]`);
-      field.elementType = elementType;
-      field.maxCapacity = cap;
-    }
-    field.defaultValue = defaultValueOf(f.default_value, dataType, name);
-    schema.fields.push(field);
+    if (seen.has(f.name)) throw invalidParameter(`duplicated field name ${f.name} in collection ${collectionName}`);
+    seen.add(f.name);
+    schema.fields.push(decodeField(f, nextId++, collectionName, Boolean(proto.autoID)));
   }
   validateSchemaShape(schema);
   if (schema.enableDynamicField) {
@@ -179,6 +139,79 @@ export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string
     });
   }
   return schema;
+}
+
+/** One field of a schema as a request gives it, checked; `schemaAutoId` is the schema's autoID (for the key). */
+function decodeField(f: FieldSchema__Output, fieldId: number, collectionName: string, schemaAutoId: boolean): FieldSchema {
+  const name: string = f.name;
+  validateName('field name', name);
+  const dataType = parseDataType(f.data_type);
+  const params = keyValueMap(f.type_params);
+  const field: FieldSchema = {
+    fieldId,
+    name,
+    description: f.description ?? '',
+    dataType,
+    isPrimaryKey: Boolean(f.is_primary_key),
+    autoId: Boolean(f.autoID) || (Boolean(f.is_primary_key) && schemaAutoId),
+    nullable: Boolean(f.nullable),
+    isDynamic: false,
+    isPartitionKey: Boolean(f.is_partition_key),
+  };
+  if (dataType === DataType.FloatVector) {
+    const dim = intParam(params, 'dim', name);
+    if (dim === undefined) throw invalidParameter(`dimension is not defined in field type params of field ${name}`);
+    if (dim < 2 || dim > MAX_DIM) {
+      throw invalidParameter(`invalid dimension: ${dim} of field ${name}. should be in range 2 ~ ${MAX_DIM}`);
+    }
+    field.dim = dim;
+  } else if (!SUPPORTED_SCALARS.has(dataType)) {
+    throw invalidParameter(`field ${name}: data type ${dataTypeName(dataType)} is not supported by Mishards`);
+  }
+  if (isStringType(dataType) || (dataType === DataType.Array && parseDataType(f.element_type) === DataType.VarChar)) {
+    const maxLength = intParam(params, 'max_length', name);
+    if (maxLength === undefined)
+      throw invalidParameter(`type param(max_length) should be specified for the field(${name}) of collection ${collectionName}`);
+    if (maxLength <= 0 || maxLength > MAX_VARCHAR_LENGTH)
+      throw invalidParameter(`the maximum length specified for the field(${name}) should be in (0, ${MAX_VARCHAR_LENGTH}]`);
+    field.maxLength = maxLength;
+  }
+  if (dataType === DataType.Array) {
+    const elementType = parseDataType(f.element_type);
+    if (!SUPPORTED_SCALARS.has(elementType) || elementType === DataType.Array || elementType === DataType.JSON) {
+      throw invalidParameter(`field ${name}: element type ${dataTypeName(elementType)} is not supported for arrays`);
+    }
+    const cap = intParam(params, 'max_capacity', name);
+    if (cap === undefined) throw invalidParameter(`type param(max_capacity) should be specified for array field ${name}`);
+    if (cap <= 0 || cap > MAX_ARRAY_CAPACITY)
+      throw invalidParameter(`the maximum capacity specified for array field ${name} should be in (0, ${MAX_ARRAY_CAPACITY}]`);
+    field.elementType = elementType;
+    field.maxCapacity = cap;
+  }
+  field.defaultValue = defaultValueOf(f.default_value, dataType, name);
+  return field;
+}
+
+/** Names Milvus keeps for its own fields (row id, timestamp, the dynamic field). */
+const SYSTEM_FIELD_NAMES = new Set(['RowID', 'Timestamp', DYNAMIC_FIELD]);
+
+/**
+ * A field AddCollectionField (or AlterCollectionSchema's add request) adds to `schema`, checked
+ * as Milvus's proxy checks one (validateAddFieldRequest), with its messages: a new scalar name,
+ * no key of any kind, nullable (the rows written before read its default value, or null). Its
+ * id follows the schema's highest.
+ */
+export function decodeAddedField(f: FieldSchema__Output, schema: CollectionSchema): FieldSchema {
+  const name = f.name;
+  if (schema.fields.some((x) => x.name === name)) throw invalidParameter(`duplicated field name ${name}`);
+  if (SYSTEM_FIELD_NAMES.has(name)) throw invalidParameter(`not support to add system field, field name = ${name}`);
+  if (f.is_primary_key) throw invalidParameter(`not support to add pk field, field name = ${name}`);
+  if (f.autoID) throw invalidParameter(`only primary field can speficy AutoID with true, field name = ${name}`);
+  if (f.is_partition_key) throw invalidParameter(`not support to add partition key field, field name  = ${name}`);
+  if (f.is_clustering_key) throw invalidParameter(`field ${name}: clustering keys are not supported by Mishards`);
+  if (parseDataType(f.data_type) === DataType.FloatVector) throw invalidParameter(`not support to add vector field, field name = ${name}`);
+  if (!f.nullable) throw invalidParameter(`added field must be nullable, please check it, field name = ${name}`);
+  return decodeField(f, schemaVersion(schema) + 1, schema.name, false);
 }
 
 function validateSchemaShape(schema: CollectionSchema): void {

@@ -28,9 +28,11 @@ export const Code = {
   ServiceUnimplemented: 10,
   CollectionNotFound: 100,
   CollectionNotLoaded: 101,
+  CollectionLoaded: 104,
   PartitionNotFound: 200,
   PartitionNotLoaded: 201,
   ResourceGroupNotFound: 300,
+  ReplicaNotFound: 400,
   SegmentNotFound: 600,
   SegmentNotLoaded: 601,
   IndexNotFound: 700,
@@ -41,8 +43,13 @@ export const Code = {
   ParameterMissing: 1101,
   ParameterTooLarge: 1102,
   MetricNotFound: 1200,
+  AliasNotFound: 1600,
+  AliasCollectionNameConflict: 1601,
+  AliasAlreadyExist: 1602,
   FieldNotFound: 1700,
   FieldInvalidName: 1701,
+  /** What Milvus answers for a failure without a code of its own (a plain Go error). */
+  Unexpected: 65535,
 } as const;
 
 /**
@@ -55,6 +62,7 @@ const LEGACY_NAMES = new Map<number, LegacyErrorCode>([
   [Code.ServiceQuotaExceeded, 'ForceDeny'],
   [Code.CollectionNotFound, 'CollectionNotExists'],
   [Code.PartitionNotFound, 'MetaFailed'],
+  [Code.ReplicaNotFound, 'MetaFailed'],
   [Code.SegmentNotFound, 'SegmentNotFound'],
   [Code.IndexNotFound, 'IndexNotExist'],
   [Code.ParameterInvalid, 'IllegalArgument'],
@@ -109,6 +117,30 @@ export const invalidParameter = (message: string) => new MilvusError(Code.Parame
 
 /** Also the answer when the collection is dropped while a search or query of it runs. */
 export const collectionNotFound = (name: string) => new MilvusError(Code.CollectionNotFound, `collection not found[collection=${name}]`);
+
+/** CreateAlias's "you cannot alias to a non-existent collection" (merr.WrapErrCollectionNotFoundWithDB). */
+export const collectionNotFoundIn = (db: string, name: string) =>
+  new MilvusError(Code.CollectionNotFound, `collection not found[database=${db}][collection=${name}]`);
+
+export const aliasNotFound = (db: string, alias: string) =>
+  new MilvusError(Code.AliasNotFound, `alias not found[database=${db}][alias=${alias}]`);
+
+/** An alias that is a collection's name, or a collection name that is an alias. */
+export const aliasNameConflict = (db: string, alias: string) =>
+  new MilvusError(Code.AliasCollectionNameConflict, `alias and collection name conflict[database=${db}][alias=${alias}]`);
+
+export const aliasAlreadyExists = (db: string, alias: string, collection: string) =>
+  new MilvusError(
+    Code.AliasAlreadyExist,
+    `${alias} is alias to another collection: ${collection}: alias already exist[database=${db}][alias=${alias}]`,
+  );
+
+/** A refusal Milvus words as a plain error, without a code of its own. */
+export const unexpected = (message: string) => new MilvusError(Code.Unexpected, message);
+
+/** A change Milvus refuses while the collection is loaded (merr.WrapErrCollectionLoaded). */
+export const collectionLoaded = (name: string, why: string) =>
+  new MilvusError(Code.CollectionLoaded, `${why}: collection already loaded[collection=${name}]`);
 
 export const partitionNotFound = (name: string) => new MilvusError(Code.PartitionNotFound, `partition not found[partition=${name}]`);
 

@@ -33,7 +33,11 @@ const tracer = trace.getTracer('mishards-data-node');
 export type WriterShare = 'none' | 'sealed' | 'all';
 
 export interface SegmentSource {
-  schema(collection: string): Promise<CollectionSchema>;
+  /**
+   * The collection's schema, at least of `version` (see schemaVersion: the caller's): a node
+   * whose copy is older reloads it, and gives the segments it holds the added fields.
+   */
+  schema(collection: string, version: number): Promise<CollectionSchema>;
   /**
    * The requested sealed segments (all must be loaded) plus the writer's `share`: its sealed
    * segments not in `covered` and, with 'all', its rows not sealed yet (writable node only).
@@ -157,7 +161,7 @@ export function dataNodeImplementation(
       })),
     })),
     SearchSegments: unary('SearchSegments', async (req, signal) => {
-      const schema = await source.schema(req.collection_name);
+      const schema = await source.schema(req.collection_name, Number(req.schema_version));
       const vector = vectorField(schema);
       const segments = await requestedSegments(source, req);
       const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
@@ -173,6 +177,7 @@ export function dataNodeImplementation(
         metric: req.metric_type as MetricType,
         params: params.engine,
         filter: compile(schema, req.filter, req.template_values_json),
+        expireBefore: req.expire_before_ms,
         signal,
       };
       const answerRowBytes = resultRowBytes(resolveOutputFields(schema, req.output_fields, true), true);
@@ -183,7 +188,7 @@ export function dataNodeImplementation(
       });
     }),
     QuerySegments: unary('QuerySegments', async (req, signal) => {
-      const schema = await source.schema(req.collection_name);
+      const schema = await source.schema(req.collection_name, Number(req.schema_version));
       const segments = await requestedSegments(source, req);
       const filter = compile(schema, req.filter, req.template_values_json);
       const answer = {
@@ -191,7 +196,7 @@ export function dataNodeImplementation(
         maxRows: Number(req.limit) > 0 ? Number(req.limit) : Number.MAX_SAFE_INTEGER,
       };
       return admission.run(queryCost(segments, filter, answer), signal, async () => {
-        const rows = await queryRowsInTurns(segments, filter, signal);
+        const rows = await queryRowsInTurns(segments, { filter, expireBefore: req.expire_before_ms }, signal);
         if (req.count_only) return { count: String(rows.length) };
         rows.sort((a, b) => comparePks(a.pk, b.pk));
         const limit = Number(req.limit);

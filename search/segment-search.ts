@@ -26,6 +26,8 @@ export interface SearchPlan {
   metric: MetricType;
   params: SearchParams;
   filter: CompiledFilter | undefined;
+  /** Collection TTL: rows inserted before this time (unix ms) have expired (see Segment.visibleRows); 0 or absent, none. */
+  expireBefore?: number;
   /** Stops the search between segments, inside the engine and between merge chunks; it then rejects with the signal's reason. */
   signal?: AbortSignal;
 }
@@ -37,15 +39,19 @@ export interface SearchHits {
 }
 
 /**
- * Rows of a segment that may match: live, and passing the filter when there is one.
- * `mask` is undefined when every row may match (no filter, no deletes): the common search
- * then costs nothing per row here.
+ * Rows of a segment that may match: visible (live, not expired; see Segment.visibleRows), and
+ * passing the filter when there is one. `mask` is undefined when every row may match (no
+ * filter, no deletes, nothing expired): the common search then costs nothing per row here.
  */
-export function candidateMask(seg: Segment, filter: CompiledFilter | undefined): { mask: Uint8Array | undefined; count: number } {
+export function candidateMask(
+  seg: Segment,
+  filter: CompiledFilter | undefined,
+  expireBefore = 0,
+): { mask: Uint8Array | undefined; count: number } {
   const filtering = filter !== undefined && !filter.matchesAll;
-  if (!filtering && !seg.hasDeletes) return { mask: undefined, count: seg.length };
-  const live = seg.hasDeletes ? seg.liveMask() : undefined;
-  const mask = filtering ? filter.evaluate(seg, live) : live!;
+  const visible = seg.visibleRows(expireBefore);
+  if (!filtering && !visible) return { mask: undefined, count: seg.length };
+  const mask = filtering ? filter.evaluate(seg, visible) : visible!;
   let count = 0;
   for (let i = 0; i < mask.length; i++) count += mask[i]!;
   return { mask, count };
@@ -57,7 +63,7 @@ export function candidateMask(seg: Segment, filter: CompiledFilter | undefined):
  */
 function segmentRequest(seg: Segment, plan: SearchPlan, base: VectorSearchRequest): VectorSearchRequest | undefined {
   if (seg.length === 0) return undefined;
-  const { mask, count } = candidateMask(seg, plan.filter);
+  const { mask, count } = candidateMask(seg, plan.filter, plan.expireBefore);
   if (count === 0) return undefined;
   return mask && count < seg.length ? { ...base, allowed: mask, allowedCount: count } : base;
 }
@@ -189,8 +195,14 @@ async function mergeInTurns(found: SegmentHits[], plan: SearchPlan): Promise<Hit
   return perQuery;
 }
 
-/** The rows of `seg` matching `filter` into `chosen`, keeping per primary key the newest write. */
-function chooseRows(seg: Segment, filter: CompiledFilter | undefined, chosen: Map<Hit['pk'], Hit>): void {
+/** What a query reads: the filter, and the collection TTL's expiry time (see SearchPlan). */
+export interface QueryScope {
+  filter: CompiledFilter | undefined;
+  expireBefore?: number;
+}
+
+/** The rows of `seg` matching the query into `chosen`, keeping per primary key the newest write. */
+function chooseRows(seg: Segment, { filter, expireBefore = 0 }: QueryScope, chosen: Map<Hit['pk'], Hit>): void {
   if (seg.length === 0) return;
   const keys = filter?.primaryKeys();
   const ts = seg.timestamps();
@@ -201,30 +213,31 @@ function chooseRows(seg: Segment, filter: CompiledFilter | undefined, chosen: Ma
   };
   if (keys) {
     // `pk in [...]`: look the keys up instead of scanning the segment.
-    for (const k of keys) for (const row of seg.rowsOf(k)) if (!seg.isDeleted(row)) consider(row);
+    for (const k of keys) for (const row of seg.rowsOf(k)) if (!seg.isDeleted(row) && !seg.isExpired(row, expireBefore)) consider(row);
     return;
   }
-  const { mask } = candidateMask(seg, filter);
+  const { mask } = candidateMask(seg, filter, expireBefore);
   for (let row = 0; row < seg.length; row++) if (!mask || mask[row]) consider(row);
 }
 
 /** Rows matching a filter across segments, one per primary key (the newest write), in one synchronous pass. */
 export function queryRows(segments: Segment[], filter: CompiledFilter | undefined): Hit[] {
   const chosen = new Map<Hit['pk'], Hit>();
-  for (const seg of segments) chooseRows(seg, filter, chosen);
+  for (const seg of segments) chooseRows(seg, { filter }, chosen);
   return [...chosen.values()];
 }
 
 /**
- * queryRows for a request: runs of segments of a bounded number of rows, with a turn of the
- * event loop between runs; an aborted `signal` stops it between runs with its reason.
+ * queryRows for a request (its filter and TTL): runs of segments of a bounded number of rows,
+ * with a turn of the event loop between runs; an aborted `signal` stops it between runs with
+ * its reason.
  */
-export async function queryRowsInTurns(segments: Segment[], filter: CompiledFilter | undefined, signal?: AbortSignal): Promise<Hit[]> {
+export async function queryRowsInTurns(segments: Segment[], scope: QueryScope, signal?: AbortSignal): Promise<Hit[]> {
   signal?.throwIfAborted();
   const chosen = new Map<Hit['pk'], Hit>();
   for (let from = 0; from < segments.length; ) {
     const to = runEnd(segments, from);
-    for (let i = from; i < to; i++) chooseRows(segments[i]!, filter, chosen);
+    for (let i = from; i < to; i++) chooseRows(segments[i]!, scope, chosen);
     from = to;
     if (from < segments.length) {
       await nextTurn();

@@ -1,7 +1,7 @@
 import { typedArrayFor, type Column, type PrimaryKey, type TypedArrayConstructor } from '../core/columns.js';
 import { sharedFloat32 } from '../engine/index.js';
-import { DataType, type CollectionSchema, primaryField, vectorField } from '../core/schema.js';
-import { selectRows } from './rows.js';
+import { DataType, type CollectionSchema, type FieldSchema, primaryField, vectorField } from '../core/schema.js';
+import { absentColumn, selectRows, type RowSet } from './rows.js';
 import { Segment } from './segment.js';
 
 type TypedArray = InstanceType<TypedArrayConstructor>;
@@ -12,6 +12,7 @@ function allocTyped(ctor: TypedArrayConstructor, n: number, vectors: boolean): T
 }
 
 interface GrowingColumn {
+  field: FieldSchema;
   type: DataType;
   elementType?: DataType;
   dim?: number;
@@ -29,6 +30,7 @@ export class GrowingSegment extends Segment {
   private capacity: number;
   private readonly cols = new Map<string, GrowingColumn>();
   private ts: Float64Array;
+  private inserted: Float64Array;
   /** Exact-length column views, rebuilt lazily after appends. */
   private views = new Map<string, Column>();
   readonly vectorName: string;
@@ -43,20 +45,31 @@ export class GrowingSegment extends Segment {
     super(id, collectionId, partitionId, schema, pk.name, initialCapacity);
     this.capacity = initialCapacity;
     this.ts = new Float64Array(initialCapacity);
+    this.inserted = new Float64Array(initialCapacity);
     const vector = vectorField(schema);
     this.vectorName = vector.name;
     this.dim = vector.dim!;
-    for (const f of schema.fields) {
-      const ctor = typedArrayFor(f.dataType);
-      const width = f.dataType === DataType.FloatVector ? this.dim : 1;
-      const col: GrowingColumn = { type: f.dataType };
-      if (f.elementType !== undefined) col.elementType = f.elementType;
-      if (f.dim !== undefined) col.dim = f.dim;
-      if (ctor) col.typed = allocTyped(ctor, initialCapacity * width, f.dataType === DataType.FloatVector);
-      else col.list = [];
-      if (f.nullable) col.valid = new Uint8Array(initialCapacity);
-      this.cols.set(f.name, col);
-    }
+    for (const f of schema.fields) this.cols.set(f.name, this.newColumn(f));
+  }
+
+  private newColumn(f: FieldSchema): GrowingColumn {
+    const ctor = typedArrayFor(f.dataType);
+    const width = f.dataType === DataType.FloatVector ? this.dim : 1;
+    const col: GrowingColumn = { field: f, type: f.dataType };
+    if (f.elementType !== undefined) col.elementType = f.elementType;
+    if (f.dim !== undefined) col.dim = f.dim;
+    if (ctor) col.typed = allocTyped(ctor, this.capacity * width, f.dataType === DataType.FloatVector);
+    else col.list = [];
+    if (f.nullable) col.valid = new Uint8Array(this.capacity);
+    return col;
+  }
+
+  addField(field: FieldSchema): void {
+    if (this.cols.has(field.name)) return;
+    const col = this.newColumn(field);
+    this.cols.set(field.name, col);
+    this.fill(col, absentColumn(field, this.rows), 0, this.rows);
+    this.views.delete(field.name);
   }
 
   get length(): number {
@@ -83,6 +96,9 @@ export class GrowingSegment extends Segment {
     const ts = new Float64Array(cap);
     ts.set(this.ts);
     this.ts = ts;
+    const inserted = new Float64Array(cap);
+    inserted.set(this.inserted);
+    this.inserted = inserted;
     const del = new Uint8Array(cap);
     del.set(this.deletedBits);
     this.deletedBits = del;
@@ -90,28 +106,16 @@ export class GrowingSegment extends Segment {
   }
 
   /**
-   * Appends `count` rows given as columns (every schema field except possibly `$meta`),
-   * all written at `lsn`.
+   * Appends `count` rows given as columns (every schema field; one missing, such as `$meta` or
+   * a field added after the rows were logged, reads as absentColumn says), all written at
+   * `lsn` and inserted at `insertedAt` (unix ms, NaN: unknown).
    */
-  append(count: number, columns: Map<string, Column>, lsn: number): void {
+  append(count: number, columns: Map<string, Column>, lsn: number, insertedAt: number): void {
     const start = this.rows;
     this.grow(start + count);
-    for (const [name, col] of this.cols) {
-      const src = columns.get(name);
-      if (col.typed) {
-        const width = col.type === DataType.FloatVector ? this.dim : 1;
-        if (src) (col.typed as Float32Array).set(src.values as Float32Array, start * width);
-      } else {
-        const list = col.list!;
-        if (src) for (let i = 0; i < count; i++) list.push((src.values as unknown[])[i]);
-        else for (let i = 0; i < count; i++) list.push(null);
-      }
-      if (col.valid) {
-        if (src?.valid) col.valid.set(src.valid, start);
-        else col.valid.fill(src ? 1 : 0, start, start + count);
-      }
-    }
+    for (const col of this.cols.values()) this.fill(col, columns.get(col.field.name) ?? absentColumn(col.field, count), start, count);
     this.ts.fill(lsn, start, start + count);
+    this.inserted.fill(insertedAt, start, start + count);
     this.rows += count;
     const pks = this.cols.get(this.pkName)!;
     for (let i = start; i < this.rows; i++) {
@@ -121,6 +125,22 @@ export class GrowingSegment extends Segment {
     this.lastLsn = lsn;
     this.views.clear();
     this.cachedLiveMask = undefined;
+    this.cachedOldestInsert = undefined;
+  }
+
+  /** Writes `count` rows of `src` into `col` from row `start` (room is there already). */
+  private fill(col: GrowingColumn, src: Column, start: number, count: number): void {
+    if (col.typed) {
+      const width = col.type === DataType.FloatVector ? this.dim : 1;
+      (col.typed as Float32Array).set(src.values as Float32Array, start * width);
+    } else {
+      const list = col.list!;
+      for (let i = 0; i < count; i++) list[start + i] = (src.values as unknown[])[i];
+    }
+    if (col.valid) {
+      if (src.valid) col.valid.set(src.valid, start);
+      else col.valid.fill(1, start, start + count);
+    }
   }
 
   column(name: string): Column | undefined {
@@ -148,8 +168,12 @@ export class GrowingSegment extends Segment {
     return this.ts.subarray(0, this.rows);
   }
 
-  /** Live rows as columns (deleted rows dropped) plus their timestamps, for sealing. */
-  snapshotLive(): { rows: number; columns: Map<string, Column>; ts: Float64Array } {
+  insertTimes(): Float64Array {
+    return this.inserted.subarray(0, this.rows);
+  }
+
+  /** Live rows as columns (deleted rows dropped) plus their timestamps and insert times, for sealing. */
+  snapshotLive(): RowSet {
     const keep: number[] = [];
     for (let i = 0; i < this.rows; i++) if (!this.deletedBits[i]) keep.push(i);
     const columns = new Map<string, Column>();
@@ -157,6 +181,7 @@ export class GrowingSegment extends Segment {
       columns.set(name, selectRows(this.column(name)!, keep));
     }
     const ts = Float64Array.from(keep, (r) => this.ts[r]!);
-    return { rows: keep.length, columns, ts };
+    const inserted = Float64Array.from(keep, (r) => this.inserted[r]!);
+    return { rows: keep.length, columns, ts, inserted };
   }
 }

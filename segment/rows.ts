@@ -1,11 +1,35 @@
-import type { Column, ColumnValues } from '../core/columns.js';
-import { DataType, type CollectionSchema } from '../core/schema.js';
+import { typedArrayFor, type Column, type ColumnValues } from '../core/columns.js';
+import { DataType, type CollectionSchema, type FieldSchema } from '../core/schema.js';
 import type { Segment } from './segment.js';
 
 /**
  * Rows copied out of segments: the live rows of a growing segment when it is sealed, the live
  * rows of several sealed segments when a compaction merges them.
  */
+
+/**
+ * The column of `rows` rows written before `field` was added to the schema (AddCollectionField,
+ * or the dynamic field of a collection that gained one): every row holds the field's default
+ * value when it has one, else null (a nullable field's rows invalid, other fields' rows null).
+ */
+export function absentColumn(field: FieldSchema, rows: number): Column {
+  const fallback = field.defaultValue;
+  const ctor = typedArrayFor(field.dataType);
+  const col: Column = { type: field.dataType, values: [] };
+  if (field.elementType !== undefined) col.elementType = field.elementType;
+  if (ctor) {
+    const values = new ctor(rows);
+    if (fallback !== undefined) {
+      const v = field.dataType === DataType.Int64 ? BigInt(fallback as bigint) : Number(fallback);
+      (values as unknown as { fill(v: unknown): void }).fill(v);
+    }
+    col.values = values;
+  } else {
+    col.values = new Array<unknown>(rows).fill(fallback ?? null);
+  }
+  if (field.nullable) col.valid = new Uint8Array(rows).fill(fallback === undefined ? 0 : 1);
+  return col;
+}
 
 /** A copy of `col` holding only `rows`, in order. */
 export function selectRows(col: Column, rows: number[]): Column {
@@ -65,12 +89,20 @@ export interface LiveRows {
   live: Uint8Array;
 }
 
+/** Rows as columns with their write timestamps and insert times: what a segment file holds. */
+export interface RowSet {
+  rows: number;
+  columns: Map<string, Column>;
+  ts: Float64Array;
+  inserted: Float64Array;
+}
+
 /**
  * The kept rows of several segments of one collection as one set of columns (every schema
- * field; a field a segment does not store, the dynamic field of an old one, reads as nulls),
- * with their write timestamps, in segment order.
+ * field; a field a segment does not store reads as absentColumn says), with their write
+ * timestamps and insert times, in segment order.
  */
-export function gatherRows(schema: CollectionSchema, parts: LiveRows[]): { rows: number; columns: Map<string, Column>; ts: Float64Array } {
+export function gatherRows(schema: CollectionSchema, parts: LiveRows[]): RowSet {
   const kept = parts.map(({ live }) => {
     const rows: number[] = [];
     for (let i = 0; i < live.length; i++) if (live[i]) rows.push(i);
@@ -80,16 +112,21 @@ export function gatherRows(schema: CollectionSchema, parts: LiveRows[]): { rows:
   const columns = new Map<string, Column>();
   for (const field of schema.fields) {
     const selected = parts.map(({ segment }, i) => {
-      const col = segment.column(field.name) ?? { type: field.dataType, values: new Array<unknown>(segment.length).fill(null) };
+      const col = segment.column(field.name) ?? absentColumn(field, segment.length);
       return selectRows(col, kept[i]!);
     });
     columns.set(field.name, concatColumns(selected));
   }
   const ts = new Float64Array(rows);
+  const inserted = new Float64Array(rows);
   let at = 0;
   parts.forEach(({ segment }, i) => {
     const times = segment.timestamps();
-    for (const r of kept[i]!) ts[at++] = times[r]!;
+    const insertTimes = segment.insertTimes();
+    for (const r of kept[i]!) {
+      ts[at] = times[r]!;
+      inserted[at++] = insertTimes[r]!;
+    }
   });
-  return { rows, columns, ts };
+  return { rows, columns, ts, inserted };
 }

@@ -1,5 +1,5 @@
 import type { Column, PrimaryKey } from '../core/columns.js';
-import { DataType, type CollectionSchema, primaryField, vectorField } from '../core/schema.js';
+import { DataType, type CollectionSchema, type FieldSchema, primaryField, vectorField } from '../core/schema.js';
 import type { VectorEngine, VectorIndex } from '../engine/engine.js';
 import { sharedFloat32 } from '../engine/index.js';
 import {
@@ -11,6 +11,7 @@ import {
   type IndexManifest,
   type SegmentManifest,
 } from '../storage/segment-files.js';
+import { absentColumn } from './rows.js';
 import { Segment } from './segment.js';
 
 /**
@@ -30,6 +31,7 @@ export class SealedSegment extends Segment {
     pkName: string,
     private readonly columns: Map<string, Column>,
     private readonly ts: Float64Array,
+    private readonly inserted: Float64Array,
     private readonly vectorData: Float32Array,
     readonly root: string,
     readonly path: string,
@@ -44,7 +46,10 @@ export class SealedSegment extends Segment {
     const pk = primaryField(schema);
     const vector = vectorField(schema);
     for (const f of schema.fields) {
-      if (!f.isDynamic && !data.columns.has(f.name)) throw new SegmentFileError(segmentId, `data file has no column for field ${f.name}`);
+      if (f.isDynamic || data.columns.has(f.name)) continue;
+      // Written before the field was added (AddCollectionField, which only adds nullable fields).
+      if (!f.nullable) throw new SegmentFileError(segmentId, `data file has no column for field ${f.name}`);
+      data.columns.set(f.name, absentColumn(f, data.manifest.rows));
     }
     const raw = data.columns.get(vector.name)!.values as Float32Array;
     if (raw.length !== data.manifest.rows * vector.dim!) {
@@ -54,7 +59,7 @@ export class SealedSegment extends Segment {
     const shared = sharedFloat32(raw.length);
     shared.set(raw);
     data.columns.set(vector.name, { type: DataType.FloatVector, dim: vector.dim!, values: shared });
-    const seg = new SealedSegment(data.manifest, data.bytes, schema, pk.name, data.columns, data.ts, shared, root, path);
+    const seg = new SealedSegment(data.manifest, data.bytes, schema, pk.name, data.columns, data.ts, data.inserted, shared, root, path);
     await seg.refreshDeletes();
     if (data.index) await seg.openIndex(engine, data.index);
     return seg;
@@ -74,6 +79,14 @@ export class SealedSegment extends Segment {
 
   timestamps(): Float64Array {
     return this.ts;
+  }
+
+  insertTimes(): Float64Array {
+    return this.inserted;
+  }
+
+  addField(field: FieldSchema): void {
+    if (!this.columns.has(field.name)) this.columns.set(field.name, absentColumn(field, this.length));
   }
 
   override index(): VectorIndex | undefined {

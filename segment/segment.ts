@@ -1,5 +1,5 @@
 import type { Column, ColumnBatch, PrimaryKey } from '../core/columns.js';
-import type { CollectionSchema } from '../core/schema.js';
+import type { CollectionSchema, FieldSchema } from '../core/schema.js';
 import type { VectorIndex } from '../engine/engine.js';
 
 /**
@@ -10,6 +10,10 @@ import type { VectorIndex } from '../engine/engine.js';
  * Delete semantics follow Milvus: a delete of key k at time T removes the rows with key k
  * written before T; an upsert is a delete and an insert at the same time, so the new row
  * survives its own delete.
+ *
+ * Each row also has its insert time (wall clock, unix ms; NaN when unknown: rows written before
+ * Mishards recorded it), which a collection TTL compares to: a row inserted before the
+ * request's expiry time has expired and no read sees it, as in Milvus.
  */
 export abstract class Segment implements ColumnBatch {
   /** Row offsets per key; most keys have one row, duplicates (plain re-inserts) more. */
@@ -18,6 +22,8 @@ export abstract class Segment implements ColumnBatch {
   protected deletedRows = 0;
   /** liveMask() result, kept until the next delete or append. */
   protected cachedLiveMask: Uint8Array | undefined;
+  /** The earliest known insert time, kept until the next append. */
+  protected cachedOldestInsert: number | undefined;
 
   constructor(
     readonly id: number,
@@ -36,6 +42,14 @@ export abstract class Segment implements ColumnBatch {
   abstract vectors(): Float32Array;
   /** Write timestamp of each row. */
   abstract timestamps(): Float64Array;
+  /** Insert time of each row, unix ms (NaN: unknown). */
+  abstract insertTimes(): Float64Array;
+  /**
+   * Gives the segment a column for a field added to the schema after its rows were written:
+   * each row reads the field's default value, or null (see absentColumn). A field it has
+   * already is left alone.
+   */
+  abstract addField(field: FieldSchema): void;
   /** The vector index, for sealed segments that have one. */
   index(): VectorIndex | undefined {
     return undefined;
@@ -93,6 +107,36 @@ export abstract class Segment implements ColumnBatch {
 
   get hasDeletes(): boolean {
     return this.deletedRows > 0;
+  }
+
+  /**
+   * The rows a read may see, as a 0/1 mask: not deleted and, with a collection TTL, not
+   * expired (inserted before `expireBefore`, unix ms; 0 expires nothing). Undefined when every
+   * row may be seen. Without expired rows it is liveMask's shared mask: callers must not
+   * modify it.
+   */
+  visibleRows(expireBefore = 0): Uint8Array | undefined {
+    if (!this.expiresAny(expireBefore)) return this.hasDeletes ? this.liveMask() : undefined;
+    const times = this.insertTimes();
+    const out = this.hasDeletes ? this.liveMask().slice() : new Uint8Array(this.length).fill(1);
+    for (let i = 0; i < out.length; i++) if (times[i]! < expireBefore) out[i] = 0;
+    return out;
+  }
+
+  /** Whether a row has expired at `expireBefore` (see visibleRows). */
+  isExpired(row: number, expireBefore: number): boolean {
+    return expireBefore > 0 && this.insertTimes()[row]! < expireBefore;
+  }
+
+  private expiresAny(expireBefore: number): boolean {
+    if (expireBefore <= 0 || this.length === 0) return false;
+    if (this.cachedOldestInsert === undefined) {
+      let oldest = Number.POSITIVE_INFINITY;
+      // NaN (unknown) compares false: such rows never expire.
+      for (const t of this.insertTimes()) if (t < oldest) oldest = t;
+      this.cachedOldestInsert = oldest;
+    }
+    return this.cachedOldestInsert < expireBefore;
   }
 
   /**

@@ -12,7 +12,8 @@ import { syncDir, writeFileDurably } from './wal.js';
  *
  *   <root>/<collectionId>/<partitionId>/<segmentId>/
  *     segment.json   what the segment holds (rows, LSN range)
- *     data.msc       every field's column plus `$ts`, the write timestamp of each row
+ *     data.msc       every field's column plus `$ts`, the write timestamp of each row, and
+ *                    `$inserted`, its insert time (unix ms; absent in files from before TTL)
  *     deletes.log    framed delete records appended after sealing
  *     index/         the vector index files, with index.json saying how it was built
  *
@@ -21,6 +22,7 @@ import { syncDir, writeFileDurably } from './wal.js';
  */
 
 export const TS_COLUMN = '$ts';
+export const INSERTED_COLUMN = '$inserted';
 
 export interface SegmentManifest {
   id: number;
@@ -49,7 +51,14 @@ export class SegmentFileError extends Error {
 
 export const segmentPath = (collectionId: number, partitionId: number, segmentId: number) => `${collectionId}/${partitionId}/${segmentId}`;
 
-export async function writeSegment(root: string, m: SegmentManifest, columns: Map<string, Column>, ts: Float64Array): Promise<string> {
+/** Writes a segment's rows (see RowSet: columns, write timestamps, insert times) under `m`'s path. */
+export async function writeSegment(
+  root: string,
+  m: SegmentManifest,
+  columns: Map<string, Column>,
+  ts: Float64Array,
+  inserted: Float64Array,
+): Promise<string> {
   const rel = segmentPath(m.collectionId, m.partitionId, m.id);
   const dir = join(root, rel);
   const tmp = `${dir}.tmp`;
@@ -57,6 +66,7 @@ export async function writeSegment(root: string, m: SegmentManifest, columns: Ma
   await mkdir(tmp, { recursive: true });
   const all = new Map(columns);
   all.set(TS_COLUMN, { type: DataType.Double, values: ts });
+  all.set(INSERTED_COLUMN, { type: DataType.Double, values: inserted });
   await writeSynced(join(tmp, 'data.msc'), encodeColumns(m.rows, all));
   await writeSynced(join(tmp, 'segment.json'), JSON.stringify(m));
   await syncDir(tmp);
@@ -82,6 +92,8 @@ export interface LoadedSegmentData {
   bytes: number;
   columns: Map<string, Column>;
   ts: Float64Array;
+  /** Insert times, unix ms; NaN (unknown) for a file written before they were recorded. */
+  inserted: Float64Array;
   index: IndexManifest | undefined;
 }
 
@@ -106,11 +118,14 @@ export async function readSegment(root: string, rel: string, segmentId: number):
   const tsCol = decoded.columns.get(TS_COLUMN);
   if (!tsCol) throw new SegmentFileError(segmentId, 'data.msc has no timestamp column');
   decoded.columns.delete(TS_COLUMN);
+  const insertedCol = decoded.columns.get(INSERTED_COLUMN);
+  decoded.columns.delete(INSERTED_COLUMN);
   return {
     manifest,
     bytes: data.length,
     columns: decoded.columns,
     ts: tsCol.values as Float64Array,
+    inserted: insertedCol ? (insertedCol.values as Float64Array) : new Float64Array(manifest.rows).fill(Number.NaN),
     index: await readIndexManifest(root, rel),
   };
 }

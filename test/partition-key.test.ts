@@ -55,8 +55,6 @@ beforeAll(() =>
       { name: 'r2', group: 'g2' },
     ],
     SEAL_ROWS,
-    [],
-    ['--http-port', '0'],
   ),
 );
 afterAll(() => cluster.stop());

@@ -1,5 +1,5 @@
 import type { ResourceMeter } from '../../runtime/node-resources.js';
-import { describeResourceGroupReply } from '../../milvus/resource-groups.js';
+import { describeResourceGroupReply, getReplicasReply } from '../../milvus/resource-groups.js';
 import type { MilvusResponse } from '../../milvus/methods.js';
 import { CLUSTER_ROLES, type NodeKind, type TopologyNode } from '../../milvus/system-info.js';
 import type { Discovery } from '../../cluster/discovery.js';
@@ -100,12 +100,12 @@ export class ClusterDescription {
    */
   querySegments(name: string): MilvusResponse<'GetQuerySegmentInfo'> {
     if (!name) throw invalidParameter('collection name should not be empty');
-    const view = this.o.cache.get(name);
+    const view = this.o.cache.resolve(name);
     if (!view) throw collectionNotFound(name);
     const processes = this.processes();
     const idOf = new Map(processes.map((p) => [p.address, p.id]));
     const writerId = processes.find((p) => p.kind === 'writer')!.id;
-    const holders = this.o.placement.holders(name);
+    const holders = this.o.placement.holders(view.record.name);
     return {
       infos: querySegmentInfos(view, (id) => {
         const readers = (holders.get(id) ?? []).flatMap((address) => idOf.get(address) ?? []);
@@ -116,17 +116,34 @@ export class ClusterDescription {
 
   /** DescribeResourceGroup: the readers placement sees up serve every loaded collection. */
   resourceGroup(name: string): MilvusResponse<'DescribeResourceGroup'> {
+    const loaded = this.o.cache
+      .all()
+      .filter((v) => anyLoaded(v.partitions))
+      .map((v) => v.record.name);
+    return describeResourceGroupReply(name, this.liveReaders(), loaded);
+  }
+
+  /**
+   * GetReplicas: the collection (named by name or alias, else by id) has one replica, served
+   * by the live readers and the writer, which leads its shard (it holds the growing rows).
+   */
+  replicas(req: { collection_name: string; collectionID: string; with_shard_nodes: boolean }): MilvusResponse<'GetReplicas'> {
+    const view = req.collection_name
+      ? this.o.cache.resolve(req.collection_name)
+      : this.o.cache.all().find((v) => String(v.record.id) === req.collectionID);
+    if (!view) throw collectionNotFound(req.collection_name || req.collectionID);
+    const writer = this.processes().find((p) => p.kind === 'writer')!;
+    return getReplicasReply(view, writer, [writer, ...this.liveReaders()], req.with_shard_nodes);
+  }
+
+  /** The readers placement sees up. */
+  private liveReaders(): Process[] {
     const up = new Set(
       this.o.placement
         .readerStates()
         .filter((r) => r.up)
         .map((r) => r.member.address),
     );
-    const live = this.processes().filter((p) => p.kind === 'reader' && up.has(p.address));
-    const loaded = this.o.cache
-      .all()
-      .filter((v) => anyLoaded(v.partitions))
-      .map((v) => v.record.name);
-    return describeResourceGroupReply(name, live, loaded);
+    return this.processes().filter((p) => p.kind === 'reader' && up.has(p.address));
   }
 }

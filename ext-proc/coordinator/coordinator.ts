@@ -1,8 +1,9 @@
 import * as grpc from '@grpc/grpc-js';
 import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
-import { DataType, primaryField, vectorField, type CollectionSchema } from '../../core/schema.js';
+import { DataType, primaryField, schemaVersion, vectorField, type CollectionSchema } from '../../core/schema.js';
 import type { CompiledFilter } from '../../filter/index.js';
 import type { CollectionView } from '../../meta/collection-view.js';
+import { expireBefore } from '../../milvus/collection-properties.js';
 import { ConsistencyLevel, consistencyLevelNumber } from '../../milvus/consistency.js';
 import { prepareHybridSearch, type HybridSearchFields } from '../../milvus/hybrid-request.js';
 import type { MilvusRequest } from '../../milvus/methods.js';
@@ -52,8 +53,9 @@ const tracer = trace.getTracer('mishards-coordinator');
 const CATCH_UP_MS = 5000;
 
 /**
- * Writer calls that change what a search covers. The coordinator answers them (relayed over
- * gRPC or REST) once its metadata has the change, so that the caller's next search sees it.
+ * Writer calls that change what a search covers or how it names or reads a collection. The
+ * coordinator answers them (relayed over gRPC or REST) once its metadata has the change, so
+ * that the caller's next search sees it.
  */
 export const SEARCH_SCOPE_CHANGES = new Set([
   'LoadCollection',
@@ -63,6 +65,14 @@ export const SEARCH_SCOPE_CHANGES = new Set([
   'CreatePartition',
   'DropPartition',
   'DropCollection',
+  'RenameCollection',
+  'TruncateCollection',
+  'CreateAlias',
+  'AlterAlias',
+  'DropAlias',
+  'AlterCollection',
+  'AddCollectionField',
+  'AlterCollectionSchema',
 ]);
 
 /** A SearchSegments or QuerySegments request, before routing says which segments it covers. */
@@ -71,10 +81,16 @@ type SegmentRequest<M extends SegmentMethod> = DataNodeClientRequest<M> & { coll
 /** What routing sets of each sub-request (the same fields in both methods). */
 type SegmentScope = Pick<DataNodeClientRequest<SegmentMethod>, 'segment_ids' | 'include_growing' | 'covered_segment_ids'>;
 
-/** What a request's consistency level asks of the data nodes (see Coordinator.freshness). */
+/**
+ * What a request asks of the data nodes besides its segments: its consistency level's (see
+ * Coordinator.freshness) and its collection's as the request reads it (the TTL's expiry time
+ * and the schema's version, taken once for the whole request).
+ */
 interface Freshness {
   includeWriter: boolean;
   freshDeletes: boolean;
+  expireBefore: number;
+  schemaVersion: number;
 }
 
 interface SubRequest<R> {
@@ -120,6 +136,8 @@ export class Coordinator {
     private readonly limits: RequestLimits,
     /** The DQL rates of this coordinator's searches and queries (each coordinator its own). */
     private readonly quotas: RateQuotas = new RateQuotas(unlimitedRates()),
+    /** The wall clock (unix ms) a collection TTL is applied at. */
+    private readonly clock: () => number = Date.now,
   ) {}
 
   /** Each collection view's sub-request headers, built once: grpc-js copies them per call. */
@@ -138,9 +156,10 @@ export class Coordinator {
   }
 
   /**
-   * The collection's view and the partitions the request covers (see searchScope). When the
-   * cache cannot answer (no such collection, partition or loaded partition), it may be behind
-   * a change made a moment ago: it catches up first, then answers for good.
+   * The view of the collection the request names (by name or alias: resolved once, so the
+   * whole request reads one collection) and the partitions it covers (see searchScope). When
+   * the cache cannot answer (no such collection, partition or loaded partition), it may be
+   * behind a change made a moment ago: it catches up first, then answers for good.
    */
   private async target(
     name: string,
@@ -148,7 +167,7 @@ export class Coordinator {
     ctx: CallContext,
   ): Promise<{ view: CollectionView; scope: Set<number> }> {
     const resolve = () => {
-      const view = this.cache.get(name);
+      const view = this.cache.resolve(name);
       if (!view) throw collectionNotFound(name);
       refuseNamedPartitions(view.record.schema, partitionNames);
       return { view, scope: searchScope(name, view.partitions, partitionNames) };
@@ -175,8 +194,8 @@ export class Coordinator {
    * The nodes' answers to a request about `view`'s collection (what `run` got or failed with).
    * When a node fails, the collection may have been dropped under the request (its nodes then
    * answer that they hold no such collection or segment, or fail): once the cache has caught
-   * up, a collection gone (or dropped and created again) is the answer, as for a request made
-   * after the drop.
+   * up, a collection gone (or dropped and created again; a renamed one is not gone) is the
+   * answer, as for a request made after the drop.
    */
   private async whileExists<T>(view: CollectionView, ctx: CallContext, run: () => Promise<T>): Promise<T> {
     const [outcome] = await Promise.allSettled([run()]);
@@ -184,7 +203,7 @@ export class Coordinator {
     if (ctx.signal.aborted) throw outcome.reason;
     // The writer out of reach: the cache as it is decides.
     await this.catchUp(ctx.deadline).catch(() => undefined);
-    if (this.cache.get(view.record.name)?.record.id !== view.record.id) throw collectionNotFound(view.record.name);
+    if (!this.cache.has(view.record.id)) throw collectionNotFound(view.record.name);
     throw outcome.reason;
   }
 
@@ -287,7 +306,8 @@ export class Coordinator {
   }
 
   /**
-   * What a request's consistency level needs. The writer's share beyond sealed segments no
+   * What a request's consistency level needs (and the collection's TTL and schema version as
+   * the request reads them). The writer's share beyond sealed segments no
    * reader holds: Strong and Session always ask it (a row acknowledged a moment ago must be
    * seen); Bounded asks it when its last published view says it holds unsealed rows (staleness
    * of a change in flight is what Bounded allows); Eventually does not. Fresh deletes: Strong
@@ -302,6 +322,8 @@ export class Coordinator {
     return {
       includeWriter: level === ConsistencyLevel.Bounded ? view.unsealedRows : level !== ConsistencyLevel.Eventually,
       freshDeletes: level === ConsistencyLevel.Strong || level === ConsistencyLevel.Session,
+      expireBefore: expireBefore(view.record.properties, this.clock()),
+      schemaVersion: schemaVersion(view.record.schema),
     };
   }
 
@@ -367,6 +389,8 @@ export class Coordinator {
         partition_ids: [...partitions].map(String),
         fresh_deletes: freshness.freshDeletes,
         ignore_growing: p.params.ignoreGrowing,
+        expire_before_ms: freshness.expireBefore,
+        schema_version: String(freshness.schemaVersion),
       },
       trace,
     );
@@ -404,7 +428,8 @@ export class Coordinator {
           intKeys,
         );
         return {
-          collection_name: view.record.name,
+          // As Milvus answers: the name the request used, an alias or not.
+          collection_name: req.collection_name,
           results: searchResultData({ schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal }, rows),
         };
       } finally {
@@ -447,7 +472,7 @@ export class Coordinator {
         });
         const fused = fuseQueries(perSub, h, (pick) => ({ key: pickKey(all, pick), score: pickScore(all, pick) }));
         return {
-          collection_name: view.record.name,
+          collection_name: req.collection_name,
           results: searchResultData(
             { schema, selection: h.selection, nq: h.nq, topK: h.limit, roundDecimal: h.roundDecimal },
             pickedRows(all, fused.hits, fused.topks, intKeys, fused.scores),
@@ -482,11 +507,13 @@ export class Coordinator {
         count_only: q.countOnly,
         fresh_deletes: freshness.freshDeletes,
         ignore_growing: q.ignoreGrowing,
+        expire_before_ms: freshness.expireBefore,
+        schema_version: String(freshness.schemaVersion),
       },
       trace,
     );
     const responses = await this.whileExists(view, ctx, () => this.scatter(subs, 'QuerySegments', ctx, this.headersFor(view), trace));
-    const base = { collection_name: view.record.name, primary_field_name: primaryField(schema).name };
+    const base = { collection_name: req.collection_name, primary_field_name: primaryField(schema).name };
     if (q.countOnly) {
       const count = responses.reduce((n, r) => n + Number(r.count), 0);
       return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(count)] };

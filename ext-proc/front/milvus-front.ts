@@ -28,6 +28,7 @@ export const ANSWERED_HERE: ReadonlySet<string> = new Set([
   'GetMetrics',
   'DescribeResourceGroup',
   'GetQuerySegmentInfo',
+  'GetReplicas',
 ]);
 const DEFAULT_TIMEOUT_MS = 120_000;
 
@@ -63,8 +64,8 @@ export function frontServiceDefinition(): grpc.ServiceDefinition {
 
 /**
  * The implementation: scatter-gather for Search, HybridSearch and Query, the cluster's
- * description for GetMetrics, DescribeResourceGroup and GetQuerySegmentInfo, a byte-for-byte relay (with the
- * caller's deadline, metadata and cancellation) for the rest.
+ * description for GetMetrics, DescribeResourceGroup, GetQuerySegmentInfo and GetReplicas, a
+ * byte-for-byte relay (with the caller's deadline, metadata and cancellation) for the rest.
  */
 export function frontImplementation(
   coordinator: Coordinator,
@@ -87,6 +88,11 @@ export function frontImplementation(
       // After a compaction relayed to the writer, the caller sees the segments it left.
       await coordinator.catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS));
       return cluster.querySegments(req.collectionName);
+    },
+    GetReplicas: async (req, call) => {
+      // After a load relayed to the writer, the caller sees its replica.
+      await coordinator.catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS));
+      return cluster.replicas(req);
     },
   };
   const implementation = milvusServiceImplementation(answeredHere, hooks);

@@ -1,12 +1,15 @@
 import { ROOT_CONTEXT, propagation, type Context } from '@opentelemetry/api';
 import type { ServiceHooks } from '../../milvus/service.js';
+import type { ClusterDescription } from '../coordinator/cluster-description.js';
 import type { Coordinator } from '../coordinator/coordinator.js';
+import { aliasRoutes } from './aliases.js';
 import { MAX_BODY_BYTES, parseJsonObject, validate } from './body.js';
 import { collectionRoutes } from './collections.js';
 import { compactionRoutes } from './compaction.js';
 import { entityRoutes } from './entities.js';
 import { indexRoutes } from './indexes.js';
 import { partitionRoutes } from './partitions.js';
+import { resourceGroupRoutes } from './resource-groups.js';
 import { errorReply, RestCode, RestError, toJsonText } from './reply.js';
 import type { RestContext, Route } from './route.js';
 import type { WriterClient } from './writer-client.js';
@@ -28,6 +31,8 @@ const RESOURCES: Record<string, Record<string, Route>> = {
   indexes: indexRoutes,
   // advanced_search: Milvus's earlier path for hybrid_search, still served by Milvus.
   entities: { ...entityRoutes, advanced_search: entityRoutes.hybrid_search! },
+  aliases: aliasRoutes,
+  resource_groups: resourceGroupRoutes,
 };
 
 /** Every endpoint by its path, e.g. `/v2/vectordb/entities/search`. */
@@ -94,6 +99,8 @@ export interface RestApiOptions {
   coordinator: Coordinator;
   /** The writable node, for every call that is not search, query or get. */
   writer: WriterClient;
+  /** The cluster's description (resource groups). */
+  cluster: ClusterDescription;
   maxBodyBytes?: number;
 }
 
@@ -139,6 +146,7 @@ export class RestApi {
     const ctx: RestContext = {
       coordinator: this.o.coordinator,
       writer: this.o.writer,
+      cluster: this.o.cluster,
       call: {
         deadline: requestDeadline(req.headers, req.deadline),
         signal: req.signal,

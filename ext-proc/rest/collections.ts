@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { FieldSchemaMessage } from '../../milvus/proto.js';
 import { invalidParameter } from '../../milvus/status.js';
 import { createIndexes, indexParam } from './indexes.js';
 import { RestCode, RestError } from './reply.js';
 import { base, collectionBody, consistency, name } from './requests.js';
 import { relay, route, rowCount, type RestContext, type Route } from './route.js';
-import { describeField, encodeSchema, restField, schemaBody, type MilvusField } from './schema.js';
+import { describeField, encodeSchema, fieldBody, restField, schemaBody, type MilvusField } from './schema.js';
 
 /** `/v2/vectordb/collections/*`, translated onto the writable node's collection calls. */
 
@@ -176,8 +177,23 @@ export const collectionRoutes: Record<string, Route> = {
   })),
   flush: relay(collectionBody, 'Flush', (b) => ({ collection_names: [b.collectionName] })),
   rename: relay(collectionBody.extend({ newCollectionName: name, newDbName: z.string().optional() }), 'RenameCollection', (b) => ({
-    old_name: b.collectionName,
-    new_name: b.newCollectionName,
+    oldName: b.collectionName,
+    newName: b.newCollectionName,
     newDBName: b.newDbName ?? '',
+  })),
+  truncate: relay(collectionBody, 'TruncateCollection', request),
+  // Values as Go's %v prints them, as Milvus's handler sends them on.
+  alter_properties: relay(
+    collectionBody.extend({ properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) }),
+    'AlterCollection',
+    (b) => ({ ...request(b), properties: Object.entries(b.properties).map(([key, value]) => ({ key, value: String(value) })) }),
+  ),
+  drop_properties: relay(collectionBody.extend({ propertyKeys: z.array(z.string()) }), 'AlterCollection', (b) => ({
+    ...request(b),
+    delete_keys: b.propertyKeys,
+  })),
+  'fields/add': relay(collectionBody.extend({ schema: fieldBody }), 'AddCollectionField', (b) => ({
+    ...request(b),
+    schema: FieldSchemaMessage.encode(restField(b.schema, false)),
   })),
 };

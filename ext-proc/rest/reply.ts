@@ -28,8 +28,11 @@ export class RestError extends Error {
   }
 }
 
-/** What a handler returns: `data` plus any sibling fields (search's `topks`). */
-export type Reply = { data: unknown } & Record<string, unknown>;
+/**
+ * What a handler returns: `data` plus any sibling fields (search's `topks`); a few answers
+ * have no `data` (resource group describe's `resource_group`).
+ */
+export type Reply = { data?: unknown } & Record<string, unknown>;
 
 /**
  * JSON text where bigints are written as plain numbers with all their digits, so int64

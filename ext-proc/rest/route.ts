@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { MilvusClientRequest, MilvusMethod } from '../../milvus/methods.js';
+import type { ClusterDescription } from '../coordinator/cluster-description.js';
 import { SEARCH_SCOPE_CHANGES, type Coordinator } from '../coordinator/coordinator.js';
 import type { CallContext } from '../coordinator/fanout.js';
 import type { Reply } from './reply.js';
@@ -9,6 +10,8 @@ import type { WriterClient } from './writer-client.js';
 export interface RestContext {
   coordinator: Coordinator;
   writer: WriterClient;
+  /** The cluster as the coordinator describes it (resource groups). */
+  cluster: ClusterDescription;
   /** Deadline, cancellation (client gone) and metadata for every call the request makes. */
   call: CallContext;
   /** `Accept-Type-Allow-Int64: true`: int64 values as JSON numbers instead of strings. */

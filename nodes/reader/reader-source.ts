@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { CollectionSchema } from '../../core/schema.js';
+import { schemaVersion, type CollectionSchema } from '../../core/schema.js';
 import type { VectorEngine } from '../../engine/engine.js';
 import type { MetaStore } from '../../meta/store.js';
 import { collectionNotFound } from '../../milvus/status.js';
@@ -24,13 +24,26 @@ export class ReaderSegments implements SegmentSource {
     private readonly log: Logger,
   ) {}
 
-  async schema(collection: string): Promise<CollectionSchema> {
+  async schema(collection: string, version: number): Promise<CollectionSchema> {
     const cached = this.schemas.get(collection);
-    if (cached) return cached;
+    if (cached && schemaVersion(cached) >= version) return cached;
     const rec = await this.meta.getCollection(collection);
     if (!rec) throw collectionNotFound(collection);
-    this.schemas.set(collection, rec.schema);
+    this.adopt(collection, rec.schema);
     return rec.schema;
+  }
+
+  /**
+   * Takes `schema` as the collection's: the segments loaded under an older one get the fields
+   * added since (AddCollectionField), read as their defaults or null.
+   */
+  private adopt(collection: string, schema: CollectionSchema): void {
+    const known = this.schemas.get(collection);
+    this.schemas.set(collection, schema);
+    if (!known) return;
+    const had = new Set(known.fields.map((f) => f.name));
+    const added = schema.fields.filter((f) => !had.has(f.name));
+    for (const w of this.loaded.get(collection)?.values() ?? []) for (const f of added) w.segment.addField(f);
   }
 
   async segments(
@@ -60,7 +73,7 @@ export class ReaderSegments implements SegmentSource {
   async load(collection: string, ids: number[]): Promise<{ loaded: number[]; errors: { segment_id: string; reason: string }[] }> {
     const rec = await this.meta.getCollection(collection);
     if (!rec) throw collectionNotFound(collection);
-    this.schemas.set(collection, rec.schema);
+    this.adopt(collection, rec.schema);
     const byId = this.loaded.get(collection) ?? new Map<number, WatchedSegment>();
     this.loaded.set(collection, byId);
     const loaded: number[] = [];

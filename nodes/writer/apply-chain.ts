@@ -1,7 +1,9 @@
 /**
- * The writer's one promise chain: durable mutations and seal steps are applied through it one
- * at a time, in the order queued (LSN order for mutations), so no search ever sees a later
- * write without an earlier one and no seal step interleaves with a mutation.
+ * A promise chain: steps run one at a time, in the order queued, a failed step not stopping
+ * the next. The writer's apply chain is one: durable mutations and seal steps are applied
+ * through it (LSN order for mutations), so no search ever sees a later write without an
+ * earlier one and no seal step interleaves with a mutation. Others order the load changes and
+ * the changes of collection names.
  */
 export class ApplyChain {
   private tail: Promise<void> = Promise.resolve();

@@ -99,7 +99,7 @@ export class Compactor {
       minLsn: Math.min(...claim.sources.map((s) => s.manifest.minLsn)),
       maxLsn: Math.max(...claim.sources.map((s) => s.manifest.maxLsn)),
     };
-    const path = await writeSegment(storageDir, manifest, data.columns, data.ts);
+    const path = await writeSegment(storageDir, manifest, data.columns, data.ts, data.inserted);
     const wanted = () => !state.isGone(plan.partitionId) && state.vectorIndex() === index;
     let loaded: SealedSegment | undefined;
     try {

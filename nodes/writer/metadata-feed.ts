@@ -8,9 +8,9 @@ import type { WatchRequest__Output } from '../../proto/generated/mishards/data/W
 import type { Writer } from './writer.js';
 
 /**
- * mishards.data.MetadataFeed on the writable node: a snapshot of every collection, then each
- * change as the writer makes it. Subscribing before writing the snapshot (all synchronous)
- * means no change falls between the two.
+ * mishards.data.MetadataFeed on the writable node: a snapshot of every collection (its last
+ * event carrying the alias table), then each change as the writer makes it. Subscribing before
+ * writing the snapshot (all synchronous) means no change falls between the two.
  */
 export function metadataFeedImplementation(writer: Writer): MetadataFeedHandlers {
   return {
@@ -21,19 +21,23 @@ export function metadataFeedImplementation(writer: Writer): MetadataFeedHandlers
         view_json: view ? encodeView(view) : '',
         snapshot_done: snapshotDone,
       });
+      const aliases = (table: Record<string, string>) => ({ collections: table });
       const onChange = (name: string, view: CollectionView | undefined) => call.write(event(name, view));
+      const onAliases = (table: Record<string, string>) => call.write({ ...event('', undefined), aliases: aliases(table) });
       const onClose = () => call.end();
       const unsubscribe = () => {
         writer.changes.off('change', onChange);
+        writer.changes.off('aliases', onAliases);
         writer.changes.off('close', onClose);
       };
       writer.changes.on('change', onChange);
+      writer.changes.on('aliases', onAliases);
       writer.changes.on('close', onClose);
       call.on('cancelled', unsubscribe);
       call.on('close', unsubscribe);
       call.on('error', unsubscribe);
       for (const c of writer.collections.values()) call.write(event(c.record.name, writer.view(c)));
-      call.write(event('', undefined, true));
+      call.write({ ...event('', undefined, true), aliases: aliases(writer.aliasTable()) });
     },
     Version(_call: grpc.ServerUnaryCall<VersionRequest__Output, VersionResponse>, callback: grpc.sendUnaryData<VersionResponse>) {
       callback(null, { version: String(writer.version) });

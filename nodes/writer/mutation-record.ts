@@ -18,6 +18,8 @@ export interface Mutation {
   /** Partitions the deletes are limited to; undefined means the whole collection. */
   deletePartitions?: number[];
   insert?: { rows: number; columns: Map<string, Column> };
+  /** When the inserted rows were written, unix ms (collection TTL); absent in records from before TTL. */
+  insertedAt?: number;
 }
 
 interface Header {
@@ -26,6 +28,7 @@ interface Header {
   d?: (string | { i: string })[];
   dp?: number[];
   n?: number;
+  t?: number;
 }
 
 /**
@@ -37,6 +40,7 @@ export function encodeMutation(m: Mutation): Uint8Array[] {
   if (m.deletes) header.d = m.deletes.map((k) => (typeof k === 'bigint' ? { i: k.toString() } : k));
   if (m.deletePartitions) header.dp = m.deletePartitions;
   if (m.insert) header.n = m.insert.rows;
+  if (m.insertedAt !== undefined) header.t = m.insertedAt;
   const h = Buffer.from(JSON.stringify(header), 'utf8');
   const len = Buffer.alloc(4);
   len.writeUInt32LE(h.length);
@@ -49,6 +53,7 @@ export function decodeMutation(buf: Buffer): Mutation {
   const m: Mutation = { collectionId: header.c, partitionId: header.p };
   if (header.d) m.deletes = header.d.map((k) => (typeof k === 'string' ? k : BigInt(k.i)));
   if (header.dp) m.deletePartitions = header.dp;
+  if (header.t !== undefined) m.insertedAt = header.t;
   if (header.n !== undefined) {
     // Copy: the log buffer is reused, and typed columns must be aligned views.
     const decoded = decodeColumns(Buffer.from(buf.subarray(4 + hl)), 'write-ahead log record');

@@ -118,7 +118,7 @@ export class Sealer {
     }
     const id = await meta.allocateIds('segment', 1);
     const manifest = { id, collectionId: state.id, partitionId: g.partitionId, rows: snap.rows, minLsn: g.firstLsn!, maxLsn: g.lastLsn };
-    const path = await writeSegment(storageDir, manifest, snap.columns, snap.ts);
+    const path = await writeSegment(storageDir, manifest, snap.columns, snap.ts, snap.inserted);
     if (state.isGone(g.partitionId)) {
       state.sealing.delete(g.id);
       return undefined;

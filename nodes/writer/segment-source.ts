@@ -9,12 +9,14 @@ import type { Writer } from './writer.js';
  * is always available.
  */
 export function writerSegmentSource(writer: Writer): SegmentSource {
+  // Coordinators name collections as their views do: by name, never by alias.
   const state = (name: string) => {
     const c = writer.collections.get(name);
     if (!c) throw collectionNotFound(name);
     return c;
   };
   return {
+    // The writer makes every schema change: its copy is the newest.
     async schema(name) {
       return state(name).schema;
     },

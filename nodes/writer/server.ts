@@ -50,6 +50,8 @@ export interface WriterConfig {
   memoryHighWaterLevel: number;
   /** Admission limits other than the defaults (docs/limits.md). */
   admission?: Partial<AdmissionLimits>;
+  /** The wall clock (unix ms) inserted rows are stamped with (collection TTL); Date.now by default. */
+  clock?: () => number;
 }
 
 /** Starts the writable node: metadata store, engine, log replay, then the gRPC and metrics servers. */
@@ -71,6 +73,7 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
       deletedRatio: opts.compactionDeletedRatio,
       retentionMs: opts.compactionRetentionMs,
     },
+    ...(opts.clock ? { clock: opts.clock } : {}),
   });
   await writer.open();
   const metrics = new MetricsServer('writer');

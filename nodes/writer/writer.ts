@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Column, PrimaryKey } from '../../core/columns.js';
-import { DataType, type CollectionSchema, primaryField } from '../../core/schema.js';
+import { DataType, DYNAMIC_FIELD, type CollectionSchema, type FieldSchema, primaryField } from '../../core/schema.js';
 import type { VectorEngine } from '../../engine/engine.js';
 import type { CompiledFilter } from '../../filter/index.js';
 import type { CollectionView } from '../../meta/collection-view.js';
@@ -44,6 +44,8 @@ export interface WriterOptions {
     /** How long a compaction's sources stay after the swap, for readers still serving them. */
     retentionMs: number;
   };
+  /** The wall clock (unix ms) rows are stamped with as they are inserted (collection TTL); Date.now by default. */
+  clock?: () => number;
 }
 
 /**
@@ -56,7 +58,10 @@ export interface WriterOptions {
  * speaks in schemas, columns and keys.
  */
 export class Writer {
+  /** Collections by name. A request names one through `resolve`, which also knows the aliases. */
   readonly collections = new Map<string, CollectionState>();
+  /** Aliases (CreateAlias), each to the collection it names: the same state through a rename. */
+  readonly aliases = new Map<string, CollectionState>();
   private wal!: WriteAheadLog;
   /** Created with the log it checkpoints, before the log is replayed. */
   private checkpointer!: Checkpointer;
@@ -71,13 +76,17 @@ export class Writer {
   private readonly dropCleanups = new Set<Promise<void>>();
   private closed = false;
   /**
-   * Metadata changes: emits ('change', name, view | undefined) after every change the writer
-   * makes; `version` counts them.
+   * Metadata changes: emits ('change', name, view | undefined) after every change of a
+   * collection and ('aliases', table) after every change of the aliases (see aliasTable);
+   * `version` counts them.
    */
   readonly changes = new EventEmitter().setMaxListeners(0);
   version = 0;
+  /** Stamps inserted rows (see WriterOptions.clock). */
+  readonly clock: () => number;
 
   constructor(readonly opts: WriterOptions) {
+    this.clock = opts.clock ?? Date.now;
     const { storageDir, meta, engine, log, sealAgeMs, compaction } = opts;
     const publish = (state: CollectionState) => this.publish(state);
     const removeFiles = (state: CollectionState, segments: SealedSegment[]) => this.removeFilesAfterBuilds(state, segments);
@@ -135,6 +144,8 @@ export class Writer {
   async open(): Promise<void> {
     await mkdir(this.opts.storageDir, { recursive: true });
     for (const rec of await this.meta.listCollections()) await this.loadCollection(rec);
+    const byId = new Map([...this.collections.values()].map((c) => [c.id, c]));
+    for (const a of await this.meta.listAliases()) this.aliases.set(a.name, byId.get(a.collectionId)!);
     await this.removeOrphanFiles();
     const { wal, records } = await WriteAheadLog.open(join(this.opts.dataDir, 'wal'));
     this.wal = wal;
@@ -222,6 +233,87 @@ export class Writer {
     this.changes.emit('change', state.record.name, live ? this.view(state) : undefined);
   }
 
+  /** Alias -> the name of the collection it names, as the metadata feed carries the aliases. */
+  aliasTable(): Record<string, string> {
+    return Object.fromEntries([...this.aliases].map(([alias, state]) => [alias, state.record.name]));
+  }
+
+  /** Tells the feed that no collection has `name` any more. */
+  private publishGone(name: string): void {
+    this.version++;
+    this.changes.emit('change', name, undefined);
+  }
+
+  private publishAliases(): void {
+    this.version++;
+    this.changes.emit('aliases', this.aliasTable());
+  }
+
+  // ---------------------------------------------------------------- names
+
+  /**
+   * The collection a request's name stands for: an alias first, then a collection name, in
+   * the order Milvus resolves them (a name is never both). Every request names its collection
+   * through here.
+   */
+  resolve(name: string): CollectionState | undefined {
+    return this.aliases.get(name) ?? this.collections.get(name);
+  }
+
+  /** The aliases of a collection, by name. */
+  aliasesOf(state: CollectionState): string[] {
+    return [...this.aliases]
+      .filter(([, s]) => s === state)
+      .map(([alias]) => alias)
+      .sort();
+  }
+
+  /**
+   * Runs a change of collection definitions (names, aliases, schemas, properties, truncation)
+   * after every earlier one, so that the checks it makes (is a name free, is it an alias, is a
+   * field new) hold until it is done.
+   */
+  definitionChange<T>(change: () => Promise<T>): Promise<T> {
+    return this.definitionChanges.run(change);
+  }
+  private readonly definitionChanges = new ApplyChain();
+
+  async createAlias(alias: string, state: CollectionState): Promise<void> {
+    await this.meta.createAlias({ name: alias, collectionId: state.id, createdAt: Date.now() });
+    this.aliases.set(alias, state);
+    this.publishAliases();
+  }
+
+  /** Moves an alias to another collection in one step: no search finds it on both, or on neither. */
+  async alterAlias(alias: string, state: CollectionState): Promise<void> {
+    await this.meta.alterAlias(alias, state.id);
+    this.aliases.set(alias, state);
+    this.publishAliases();
+  }
+
+  async dropAlias(alias: string): Promise<void> {
+    await this.meta.dropAlias(alias);
+    this.aliases.delete(alias);
+    this.publishAliases();
+  }
+
+  /**
+   * Gives a collection a new name. The feed carries the collection under its new name first,
+   * then the aliases (naming it anew), then the end of the old name, so that a search through
+   * an alias always finds it.
+   */
+  async renameCollection(state: CollectionState, name: string): Promise<void> {
+    const schema = { ...state.schema, name };
+    await this.meta.renameCollection(state.id, name, schema);
+    const old = state.record.name;
+    state.record = { ...state.record, name, schema };
+    this.collections.delete(old);
+    this.collections.set(name, state);
+    this.publish(state);
+    this.publishAliases();
+    this.publishGone(old);
+  }
+
   // ---------------------------------------------------------------- DDL
 
   /** Creates a collection with its first partitions (`_default` unless in partition-key mode; see milvus/partition-key.ts). */
@@ -263,7 +355,7 @@ export class Writer {
 
   /** A new partition starts loaded when the collection was loaded whole (LoadCollection). */
   createPartition(state: CollectionState, name: string): Promise<void> {
-    return this.oneLoadChangeAtATime(async () => {
+    return this.loadChanges.run(async () => {
       const p = await this.meta.createPartition(state.id, name, state.record.loadNewPartitions);
       state.partitions.set(name, p);
       this.publish(state);
@@ -275,22 +367,72 @@ export class Writer {
     const p = state.partitions.get(name)!;
     const segments = await this.chain.run(() => {
       state.partitions.delete(name);
-      state.growing.delete(p.id);
-      state.persistedLsn.delete(p.id);
-      for (const [path, log] of state.dirtyDeleteLogs) if (log.partitionId === p.id) state.dirtyDeleteLogs.delete(path);
-      const gone = [...state.sealed.values()].filter((s) => s.partitionId === p.id);
-      for (const seg of gone) state.sealed.delete(seg.id);
-      for (const [id, r] of state.retiring) {
-        if (r.segment.partitionId !== p.id) continue;
-        state.retiring.delete(id);
-        gone.push(r.segment);
-      }
-      return gone;
+      return detachPartition(state, p.id);
     });
     await settled(state.sealTasks, state.compactionTasks, state.deleteWrites);
     await this.meta.dropPartition(p.id);
     this.publish(state);
     this.removeFilesAfterBuilds(state, segments, [`${state.id}/${p.id}`]);
+  }
+
+  /**
+   * TruncateCollection: every row goes, the collection stays as it was (schema, indexes,
+   * partitions with their load state, aliases, properties). Each partition is replaced by an
+   * empty one of the same name in the metadata store, in one transaction (see
+   * MetaStore.replacePartitions); then, in the apply chain, its rows leave memory as in
+   * dropPartition. A write acknowledged while the truncation runs may go with it; the
+   * write-ahead log's records of the old partitions are skipped on replay.
+   */
+  async truncateCollection(state: CollectionState): Promise<void> {
+    // Seals and compactions under way record segments of the partitions about to go: let them
+    // finish first (one started meanwhile fails to record its segment and publishes nothing).
+    await settled(state.sealTasks, state.compactionTasks);
+    // Among the load changes, which compute from the partitions as the previous change left them.
+    const { old, segments } = await this.loadChanges.run(async () => {
+      const fresh = await this.meta.replacePartitions(state.id);
+      const old = [...state.partitions.values()];
+      const segments = await this.chain.run(() => {
+        state.partitions.clear();
+        for (const p of fresh) state.partitions.set(p.name, p);
+        return old.flatMap((p) => detachPartition(state, p.id));
+      });
+      return { old, segments };
+    });
+    await settled(state.sealTasks, state.compactionTasks, state.deleteWrites);
+    this.publish(state);
+    this.removeFilesAfterBuilds(
+      state,
+      segments,
+      old.map((p) => `${state.id}/${p.id}`),
+    );
+  }
+
+  /**
+   * AddCollectionField: the field joins the schema, and every segment held gets its column,
+   * which reads as the field's default value, or null, for the rows written before (sealed
+   * segments loaded later, by this node or a reader, get it as they load).
+   */
+  async addField(state: CollectionState, field: FieldSchema): Promise<void> {
+    // The dynamic field stays last, where Milvus shows it.
+    const fields = [
+      ...state.schema.fields.filter((f) => f.name !== DYNAMIC_FIELD),
+      field,
+      ...state.schema.fields.filter((f) => f.name === DYNAMIC_FIELD),
+    ];
+    const schema = { ...state.schema, fields };
+    await this.meta.setCollectionSchema(state.id, schema);
+    await this.chain.run(() => {
+      state.record = { ...state.record, schema };
+      for (const seg of heldSegments(state)) seg.addField(field);
+    });
+    this.publish(state);
+  }
+
+  /** AlterCollection / DropCollectionProperties: the collection's properties become `properties`. */
+  async setProperties(state: CollectionState, properties: Record<string, string>): Promise<void> {
+    await this.meta.setCollectionProperties(state.id, properties);
+    state.record = { ...state.record, properties };
+    this.publish(state);
   }
 
   /**
@@ -315,7 +457,7 @@ export class Writer {
 
   /** Loads or releases partitions (or the whole collection); see nextLoadState. */
   changeLoadState(state: CollectionState, change: LoadChange): Promise<void> {
-    return this.oneLoadChangeAtATime(async () => {
+    return this.loadChanges.run(async () => {
       const next = nextLoadState([...state.partitions.values()], state.record.loadNewPartitions, change);
       await this.meta.setLoadState(state.id, next);
       const loaded = new Set(next.loadedPartitionIds);
@@ -329,12 +471,7 @@ export class Writer {
    * Load changes and partition creation run one at a time: each computes from the state the
    * previous one left, so a partition created during a LoadCollection is loaded too.
    */
-  private oneLoadChangeAtATime<T>(change: () => Promise<T>): Promise<T> {
-    const run = this.loadChanges.then(change);
-    this.loadChanges = run.catch(() => undefined);
-    return run;
-  }
-  private loadChanges: Promise<unknown> = Promise.resolve();
+  private readonly loadChanges = new ApplyChain();
 
   async createIndex(state: CollectionState, index: Omit<IndexRecord, 'id' | 'collectionId' | 'createdAt'>): Promise<void> {
     const rec = await this.meta.createIndex({ ...index, collectionId: state.id, createdAt: Date.now() });
@@ -360,8 +497,10 @@ export class Writer {
    * Makes a mutation durable, then applies it. Resolves after both, so an acknowledged write
    * is on disk and visible to the next search.
    */
-  async mutate(m: Mutation): Promise<number> {
+  async mutate(request: Mutation): Promise<number> {
     if (this.closed) throw serviceNotReady('writer', 'Stopping');
+    // Inserted rows carry their insert time into the log, so that a replay keeps it (TTL).
+    const m = request.insert ? { ...request, insertedAt: this.clock() } : request;
     const { lsn, durable } = this.wal.append(encodeMutation(m));
     const step = this.chain.run(async () => {
       await durable;
@@ -386,7 +525,8 @@ export class Writer {
       if (replay && lsn <= (state.persistedLsn.get(part.partitionId) ?? 0)) continue;
       const hadUnsealed = state.hasUnsealedRows();
       const seg = this.growingFor(state, part.partitionId);
-      seg.append(part.rows, part.columns, lsn);
+      // A record written before rows had insert times: unknown (NaN), such rows never expire.
+      seg.append(part.rows, part.columns, lsn, m.insertedAt ?? Number.NaN);
       // Coordinators skip the writer for Bounded searches while it holds no unsealed rows.
       if (!hadUnsealed) this.publish(state);
       if (seg.length >= this.opts.sealRows && !replay) this.sealer.sealInBackground(state, part.partitionId);
@@ -483,6 +623,31 @@ export class Writer {
     columns.set(pk.name, { type: DataType.VarChar, values });
     return values;
   }
+}
+
+/**
+ * Takes a partition's rows out of memory, in the apply chain: its growing data, its part of
+ * the checkpoint and delete-log bookkeeping, its segments being sealed (their seal sees the
+ * partition gone and publishes nothing); returns its sealed and retiring segments, for release.
+ */
+function detachPartition(state: CollectionState, partitionId: number): SealedSegment[] {
+  state.growing.delete(partitionId);
+  state.persistedLsn.delete(partitionId);
+  for (const [id, s] of state.sealing) if (s.segment.partitionId === partitionId) state.sealing.delete(id);
+  for (const [path, log] of state.dirtyDeleteLogs) if (log.partitionId === partitionId) state.dirtyDeleteLogs.delete(path);
+  const gone = [...state.sealed.values()].filter((s) => s.partitionId === partitionId);
+  for (const seg of gone) state.sealed.delete(seg.id);
+  for (const [id, r] of state.retiring) {
+    if (r.segment.partitionId !== partitionId) continue;
+    state.retiring.delete(id);
+    gone.push(r.segment);
+  }
+  return gone;
+}
+
+/** Every segment the writer holds for a collection: sealed, retiring, being sealed, growing. */
+function heldSegments(state: CollectionState): Segment[] {
+  return [...state.sealed.values(), ...[...state.retiring.values()].map((r) => r.segment), ...state.unsealedSegments()];
 }
 
 /** A sealed segment as the metadata feed lists it. */

@@ -1,6 +1,7 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AliasTable as _mishards_data_AliasTable, AliasTable__Output as _mishards_data_AliasTable__Output } from './mishards/data/AliasTable.js';
 import type { DataNodeClient as _mishards_data_DataNodeClient, DataNodeDefinition as _mishards_data_DataNodeDefinition } from './mishards/data/DataNode.js';
 import type { DescribeNodeRequest as _mishards_data_DescribeNodeRequest, DescribeNodeRequest__Output as _mishards_data_DescribeNodeRequest__Output } from './mishards/data/DescribeNodeRequest.js';
 import type { DescribeNodeResponse as _mishards_data_DescribeNodeResponse, DescribeNodeResponse__Output as _mishards_data_DescribeNodeResponse__Output } from './mishards/data/DescribeNodeResponse.js';
@@ -32,6 +33,7 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   mishards: {
     data: {
+      AliasTable: MessageTypeDefinition<_mishards_data_AliasTable, _mishards_data_AliasTable__Output>
       DataNode: SubtypeConstructor<typeof grpc.Client, _mishards_data_DataNodeClient> & { service: _mishards_data_DataNodeDefinition }
       DescribeNodeRequest: MessageTypeDefinition<_mishards_data_DescribeNodeRequest, _mishards_data_DescribeNodeRequest__Output>
       DescribeNodeResponse: MessageTypeDefinition<_mishards_data_DescribeNodeResponse, _mishards_data_DescribeNodeResponse__Output>

@@ -49,7 +49,7 @@ const persistentSegments = async () => (await cluster.client.getPersistentSegmen
 it('answers every search exactly while automatic compaction merges and hands off segments', async () => {
   // Seeded before the first automatic round: searches run before, during and after it.
   expect((await persistentSegments()).length).toBe(SEGMENTS);
-  const checked = new CheckedSearches(cluster.client, 'merging', queries, rows);
+  const checked = new CheckedSearches(cluster.client, 'merging', queries, [rows]);
 
   const limit = Math.ceil(rows.size / TARGET) + GROUPS;
   let beforeFirstMerge: number | undefined;

@@ -30,7 +30,11 @@ const view = (id: number): CollectionView => ({
 /** A coordinator over one reader group whose only sub-request runs `onCall`; the cache holds `current`. */
 function rig(onCall: (cache: { current: CollectionView | undefined }) => Promise<never>) {
   const state = { current: view(1) as CollectionView | undefined };
-  const cache = { get: () => state.current, catchUp: async () => {} } as unknown as MetadataCache;
+  const cache = {
+    resolve: () => state.current,
+    has: (id: number) => state.current?.record.id === id,
+    catchUp: async () => {},
+  } as unknown as MetadataCache;
   const placement = {
     targets: () => ({ groups: [{ group: 'g1', segmentIds: [7], replicas: ['r1'] }], toWriter: [] }),
   } as unknown as Placement;

@@ -30,7 +30,7 @@ beforeAll(async () => {
 afterAll(() => cluster.stop());
 
 it('answers every search exactly while a group joins and another leaves', async () => {
-  const checked = new CheckedSearches(cluster.client, 'moving', queries, rows);
+  const checked = new CheckedSearches(cluster.client, 'moving', queries, [rows]);
 
   // g3 joins: it takes over about a third of the segments; the others release them only
   // after g3 has loaded them.

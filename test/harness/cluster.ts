@@ -1,11 +1,12 @@
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import YAML from 'yaml';
 import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { DataNodeClient } from './data-node-client.js';
 import { rank } from './reference.js';
-import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from './mishards-process.js';
+import { connectSdk, startMishards, type MishardsProcess } from './mishards-process.js';
 import { waitUntil } from './wait.js';
 
 /**
@@ -28,30 +29,34 @@ export class TestCluster {
   /** Readers listed in the discovery file. */
   private listed = new Set<string>();
   client!: MilvusClient;
-  /** More options of the coordinator (`--http-port 0` for REST, say), kept for a restart. */
-  private coordinatorArgs: string[] = [];
 
   private get shared(): string[] {
     return ['--meta', `sqlite:${join(this.dir, 'meta.sqlite')}`, '--storage', join(this.dir, 'storage')];
   }
 
-  /** `writerArgs`, `coordinatorArgs`: more options of the writer (compaction's, say) and of the coordinator. */
-  async start(readers: ReaderSpec[], sealRows: number, writerArgs: string[] = [], coordinatorArgs: string[] = []): Promise<void> {
-    this.coordinatorArgs = coordinatorArgs;
-    this.writer = await startMishards([
-      'writer',
-      ...onFreePorts(join(this.dir, 'writer')),
+  /** How the writer was started, to restart it alike. */
+  private writerArgs: string[] = [];
+
+  /** `writerArgs`: more options of the writer (compaction's, say). */
+  async start(readers: ReaderSpec[], sealRows: number, writerArgs: string[] = []): Promise<void> {
+    this.writerArgs = [
       ...this.shared,
+      '--data-dir',
+      join(this.dir, 'writer'),
+      '--metrics-port',
+      '0',
       '--seal-rows',
       String(sealRows),
       ...writerArgs,
-    ]);
+    ];
+    this.writer = await startMishards(['writer', '--port', '0', ...this.writerArgs]);
     for (const r of readers) await this.startReader(r);
     this.writeDiscovery();
     this.coordinator = await this.startCoordinator(0);
     this.client = await connectSdk(this.coordinator.addresses.grpc!);
   }
 
+  /** The coordinator serves REST too, on a port of its own (`coordinator.addresses.http`). */
   private startCoordinator(port: number): Promise<MishardsProcess> {
     return startMishards([
       'coordinator',
@@ -59,12 +64,23 @@ export class TestCluster {
       String(port),
       '--metrics-port',
       '0',
+      '--http-port',
+      '0',
       '--writer',
       this.writer.addresses.grpc!,
       '--discovery',
       this.discoveryFile,
-      ...this.coordinatorArgs,
     ]);
+  }
+
+  /**
+   * Stops the writer and starts it again on its port, over the same data: what it replays is
+   * what it kept. The coordinator and readers reconnect by themselves.
+   */
+  async restartWriter(): Promise<void> {
+    const port = this.writer.addresses.grpc!.split(':').pop()!;
+    expect(await this.writer.stop()).toBe(0);
+    this.writer = await startMishards(['writer', '--port', port, ...this.writerArgs]);
   }
 
   /** Starts a new coordinator on the gRPC port of the last one (which must be gone): `client` reconnects to it. */
@@ -132,8 +148,11 @@ export class TestCluster {
     return waitUntil(what, check, timeoutMs);
   }
 
-  /** A FLAT L2 collection with `segments` sealed segments of `perSegment` rows; returns its vectors by id. */
-  async seed(name: string, dim: number, segments: number, perSegment: number): Promise<Map<number, number[]>> {
+  /**
+   * A FLAT L2 collection with `segments` sealed segments of `perSegment` rows, row `id`'s
+   * vector given by `vector`; returns its vectors by id.
+   */
+  async seed(name: string, dim: number, segments: number, perSegment: number, vector = seedVector): Promise<Map<number, number[]>> {
     await this.client.createCollection({
       collection_name: name,
       consistency_level: 'Strong',
@@ -148,7 +167,7 @@ export class TestCluster {
     for (let s = 0; s < segments; s++) {
       const batch = Array.from({ length: perSegment }, (_, i) => {
         const id = s * perSegment + i;
-        return { id, v: Array.from({ length: dim }, (_, j) => Math.sin(id * 0.7 + j * 1.3)) };
+        return { id, v: vector(id, dim) };
       });
       await this.client.insert({ collection_name: name, data: batch });
       for (const r of batch) rows.set(r.id, r.v);
@@ -166,6 +185,9 @@ export class TestCluster {
   }
 }
 
+/** The vectors TestCluster.seed writes unless told otherwise. */
+export const seedVector = (id: number, dim: number): number[] => Array.from({ length: dim }, (_, j) => Math.sin(id * 0.7 + j * 1.3));
+
 /** Brute-force L2 top-k ids. */
 export function bruteForce(rows: Map<number, number[]>, q: number[], k: number): number[] {
   return rank(rows, q, 'L2')
@@ -175,27 +197,36 @@ export function bruteForce(rows: Map<number, number[]>, q: number[], k: number):
 
 /**
  * Searches without pause from `workers` concurrent loops, each answer checked against brute
- * force over `rows` (top 10, L2), until stopped: what a cluster must keep answering exactly
- * while its layout changes under it.
+ * force (top 10, L2) over one of `datasets` (it must equal the answer over exactly one of
+ * them), until stopped: what a cluster must keep answering exactly while its layout changes
+ * under it, or while the name searched moves from one collection to another.
  */
 export class CheckedSearches {
   /** Searches answered so far. */
   searches = 0;
+  /** Searches answered per dataset (by its index in `datasets`). */
+  readonly answeredBy: number[];
   /** Each failed or inexact answer, described. */
   readonly failures: string[] = [];
   private stopped = false;
   private readonly loops: Promise<void>[];
 
-  constructor(client: MilvusClient, collection: string, queries: number[][], rows: Map<number, number[]>, workers = 3) {
+  constructor(client: MilvusClient, collection: string, queries: number[][], datasets: Map<number, number[]>[], workers = 3) {
+    this.answeredBy = datasets.map(() => 0);
     this.loops = Array.from({ length: workers }, async (_, w) => {
       for (let i = w; !this.stopped; i += workers) {
         const q = queries[i % queries.length]!;
         const res = await client.search({ collection_name: collection, data: [q], limit: 10 });
         if (res.status.error_code !== 'Success') this.failures.push(res.status.reason);
         else {
-          const got = res.results.map((r: { id: string | number }) => Number(r.id));
-          const want = bruteForce(rows, q, 10);
-          if (JSON.stringify(got) !== JSON.stringify(want)) this.failures.push(`query ${i % queries.length}: got ${got} want ${want}`);
+          const got = JSON.stringify(res.results.map((r: { id: string | number }) => Number(r.id)));
+          const wanted = datasets.map((rows) => JSON.stringify(bruteForce(rows, q, 10)));
+          const matches = wanted.flatMap((want, d) => (want === got ? [d] : []));
+          if (matches.length === 1) this.answeredBy[matches[0]!]!++;
+          else
+            this.failures.push(
+              `query ${i % queries.length}: got ${got}, matching ${matches.length} of the datasets (${wanted.join(' | ')})`,
+            );
         }
         this.searches++;
       }

@@ -400,6 +400,94 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     });
   });
 
+  describe('renames, schema changes and truncation', () => {
+    it('renames a collection with its schema, refusing a taken name and changing nothing then', async () => {
+      const c = await store.createCollection(collection('books'), ['_default']);
+      await store.createCollection(collection('taken'), ['_default']);
+      await expect(store.renameCollection(c.id, 'taken', schema('taken'))).rejects.toBeInstanceOf(MetaConflictError);
+      expect((await store.getCollectionById(c.id))!.name).toBe('books');
+      await store.renameCollection(c.id, 'novels', schema('novels'));
+      await reopen();
+      expect(await store.getCollection('books')).toBeUndefined();
+      const renamed = (await store.getCollection('novels'))!;
+      expect([renamed.id, renamed.schema.name]).toEqual([c.id, 'novels']);
+    });
+
+    it('replaces the schema', async () => {
+      const c = await store.createCollection(collection('books'), ['_default']);
+      const grown = {
+        ...schema('books'),
+        fields: [...schema('books').fields, { ...schema('books').fields[2]!, fieldId: 110, name: 'added' }],
+      };
+      await store.setCollectionSchema(c.id, grown);
+      await reopen();
+      expect((await store.getCollectionById(c.id))!.schema).toEqual(grown);
+    });
+
+    it('replaces every partition by an empty one of the same name and load state, in one step', async () => {
+      const c = await store.createCollection({ ...collection('books'), loadNewPartitions: true }, ['_default']);
+      const p1 = await store.createPartition(c.id, 'p1', false);
+      const [p0] = await store.listPartitions(c.id);
+      await store.addSegment(segment(1, c.id, p0!.id));
+      await store.addSegment(segment(2, c.id, p1.id));
+      const fresh = await store.replacePartitions(c.id);
+      expect(fresh.map((p) => [p.name, p.loaded, p.createdAt])).toEqual([
+        ['_default', true, p0!.createdAt],
+        ['p1', false, p1.createdAt],
+      ]);
+      expect(fresh.every((p) => p.id > p1.id)).toBe(true);
+      await reopen();
+      expect(await store.listPartitions(c.id)).toEqual(fresh);
+      expect(await store.listSegments(c.id)).toEqual([]);
+    });
+  });
+
+  describe('aliases', () => {
+    it('creates, moves, lists (by name) and drops aliases, which survive a reopen', async () => {
+      const a = await store.createCollection(collection('a'), ['_default']);
+      const b = await store.createCollection(collection('b'), ['_default']);
+      await store.createAlias({ name: 'zeta', collectionId: a.id, createdAt: 5 });
+      await store.createAlias({ name: 'alpha', collectionId: a.id, createdAt: 6 });
+      await store.alterAlias('zeta', b.id);
+      await reopen();
+      expect(await store.listAliases()).toEqual([
+        { name: 'alpha', collectionId: a.id, createdAt: 6 },
+        { name: 'zeta', collectionId: b.id, createdAt: 5 },
+      ]);
+      await store.dropAlias('alpha');
+      await store.dropAlias('never');
+      expect((await store.listAliases()).map((x) => x.name)).toEqual(['zeta']);
+    });
+
+    it('refuses a taken alias with MetaConflictError and a missing collection with MetaNotFoundError', async () => {
+      const a = await store.createCollection(collection('a'), ['_default']);
+      await store.createAlias({ name: 'al', collectionId: a.id, createdAt: 1 });
+      await expect(store.createAlias({ name: 'al', collectionId: a.id, createdAt: 2 })).rejects.toBeInstanceOf(MetaConflictError);
+      await expect(store.createAlias({ name: 'other', collectionId: 999, createdAt: 2 })).rejects.toBeInstanceOf(MetaNotFoundError);
+      await expect(store.alterAlias('al', 999)).rejects.toBeInstanceOf(MetaNotFoundError);
+      expect(await store.listAliases()).toEqual([{ name: 'al', collectionId: a.id, createdAt: 1 }]);
+    });
+
+    it('drops the aliases of a dropped collection with it', async () => {
+      const a = await store.createCollection(collection('a'), ['_default']);
+      const b = await store.createCollection(collection('b'), ['_default']);
+      await store.createAlias({ name: 'of_a', collectionId: a.id, createdAt: 1 });
+      await store.createAlias({ name: 'of_b', collectionId: b.id, createdAt: 1 });
+      await store.dropCollection(a.id);
+      expect((await store.listAliases()).map((x) => x.name)).toEqual(['of_b']);
+    });
+
+    it('adds the alias table to a database from before aliases existed', async () => {
+      await store.createCollection(collection('a'), ['_default']);
+      await store.close();
+      await rawSql(spec, ['DROP TABLE meta_aliases']);
+      store = await openMetaStore(spec);
+      const [a] = await store.listCollections();
+      await store.createAlias({ name: 'al', collectionId: a!.id, createdAt: 1 });
+      expect(await store.listAliases()).toHaveLength(1);
+    });
+  });
+
   describe('load state', () => {
     it('loads exactly the given partitions, with the collection flag, in one call that survives a reopen', async () => {
       const c = await store.createCollection(collection('books'), ['_default']);

@@ -3,6 +3,7 @@ import { trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { ClusterDescription } from '../../ext-proc/coordinator/cluster-description.js';
 import type { Coordinator } from '../../ext-proc/coordinator/coordinator.js';
 import type { CallContext } from '../../ext-proc/coordinator/fanout.js';
 import { extProcService } from '../../ext-proc/processor/service.js';
@@ -72,7 +73,12 @@ describe('ext_proc protocol', () => {
 
   beforeAll(async () => {
     new NodeTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }).register();
-    const api = new RestApi({ coordinator: coordinator as unknown as Coordinator, writer: {} as WriterClient, maxBodyBytes: BODY_LIMIT });
+    const api = new RestApi({
+      coordinator: coordinator as unknown as Coordinator,
+      writer: {} as WriterClient,
+      cluster: {} as ClusterDescription,
+      maxBodyBytes: BODY_LIMIT,
+    });
     const service = extProcService(api, { onRequest: (path) => (code) => void counted.push(`${path} ${code}`) });
     server = new grpc.Server({ 'grpc.max_receive_message_length': MAX_MESSAGE_BYTES });
     server.addService(service.definition, service.implementation);

@@ -39,7 +39,7 @@ async function loadSegment(): Promise<SealedSegment> {
     ['v', { type: DataType.FloatVector, dim: DIM, values: Float32Array.from({ length: ROWS * DIM }, (_, i) => i) }],
   ]);
   const manifest = { id: 7, collectionId: 1, partitionId: 2, rows: ROWS, minLsn: 1, maxLsn: 1 };
-  const rel = await writeSegment(root, manifest, columns, new Float64Array(ROWS).fill(1));
+  const rel = await writeSegment(root, manifest, columns, new Float64Array(ROWS).fill(1), new Float64Array(ROWS).fill(Date.now()));
   return SealedSegment.load(root, rel, 7, schema, engine);
 }
 

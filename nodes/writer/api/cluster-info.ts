@@ -1,11 +1,15 @@
-import { describeResourceGroupReply, listResourceGroupsReply } from '../../../milvus/resource-groups.js';
+import { describeResourceGroupReply, getReplicasReply, listResourceGroupsReply } from '../../../milvus/resource-groups.js';
+import { collectionNotFound } from '../../../milvus/status.js';
 import { getMetricsReply, type TopologyNode } from '../../../milvus/system-info.js';
 import { servedCollectionIds } from '../../data-node-api.js';
 import { writerSegmentSource } from '../segment-source.js';
 import type { Handlers, WriterApi } from './context.js';
 
-/** GetMetrics and resource groups: standalone, the writer is the whole deployment. */
-export function clusterInfoHandlers({ writer, self }: WriterApi): Handlers<'GetMetrics' | 'ListResourceGroups' | 'DescribeResourceGroup'> {
+/** GetMetrics, resource groups and replicas: standalone, the writer is the whole deployment. */
+export function clusterInfoHandlers(
+  api: WriterApi,
+): Handlers<'GetMetrics' | 'ListResourceGroups' | 'DescribeResourceGroup' | 'GetReplicas'> {
+  const { writer, self } = api;
   const source = writerSegmentSource(writer);
   const loadedNames = () => [...writer.collections.values()].filter((c) => c.isLoaded()).map((c) => c.record.name);
   // The only node it describes.
@@ -28,5 +32,17 @@ export function clusterInfoHandlers({ writer, self }: WriterApi): Handlers<'GetM
     ListResourceGroups: async () => listResourceGroupsReply(),
     DescribeResourceGroup: async (req) =>
       describeResourceGroupReply(req.resource_group, [{ id: 1, address: self.address() }], loadedNames()),
+    async GetReplicas(req) {
+      const me = { id: 1, address: self.address() };
+      return getReplicasReply(writer.view(replicaTarget(api, req)), me, [me], req.with_shard_nodes);
+    },
   };
+}
+
+/** The collection GetReplicas asks about: by name (or alias) when given, else by id, as the SDK sends it. */
+function replicaTarget(api: WriterApi, req: { collection_name: string; collectionID: string }) {
+  if (req.collection_name) return api.collection(req.collection_name);
+  const c = [...api.writer.collections.values()].find((s) => String(s.id) === req.collectionID);
+  if (!c) throw collectionNotFound(req.collectionID);
+  return c;
 }

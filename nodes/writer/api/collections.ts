@@ -1,25 +1,28 @@
 import { MetaConflictError } from '../../../meta/errors.js';
+import { validateProperties } from '../../../milvus/collection-properties.js';
 import { ConsistencyLevel, consistencyLevelName, consistencyLevelNumber } from '../../../milvus/consistency.js';
 import { keyValueMap } from '../../../milvus/key-values.js';
 import type { MilvusResponse } from '../../../milvus/methods.js';
 import { initialPartitionNames } from '../../../milvus/partition-key.js';
+import { DML_CHANNEL_PREFIX, dmlChannel } from '../../../milvus/resource-groups.js';
 import { decodeCollectionSchema, encodeCollectionSchema, validateName } from '../../../milvus/schema-codec.js';
-import { collectionNotFound, collectionNotLoaded, invalidParameter, successStatus } from '../../../milvus/status.js';
+import { collectionNotFound, collectionNotFoundIn, collectionNotLoaded, invalidParameter, successStatus, unexpected } from '../../../milvus/status.js';
 import { hybridTs } from '../../../milvus/timestamps.js';
 import type { CollectionState } from '../collection-state.js';
+import type { Writer } from '../writer.js';
 import { DEFAULT_DB, type Handlers, type WriterApi } from './context.js';
 
-function describeCollection(c: CollectionState): MilvusResponse<'DescribeCollection'> {
+function describeCollection(writer: Writer, c: CollectionState): MilvusResponse<'DescribeCollection'> {
   const created = c.record.createdAt;
   return {
     schema: encodeCollectionSchema(c.schema),
     collectionID: String(c.id),
-    virtual_channel_names: [`mishards-dml_${c.id}_v0`],
-    physical_channel_names: ['mishards-dml_0'],
+    virtual_channel_names: [dmlChannel(c.id)],
+    physical_channel_names: [`${DML_CHANNEL_PREFIX}_0`],
     created_timestamp: hybridTs(created),
     created_utc_timestamp: String(created),
     shards_num: c.record.shardsNum,
-    aliases: [],
+    aliases: writer.aliasesOf(c),
     start_positions: [],
     consistency_level: consistencyLevelName(c.record.consistencyLevel) ?? 'Bounded',
     collection_name: c.record.name,
@@ -31,14 +34,15 @@ function describeCollection(c: CollectionState): MilvusResponse<'DescribeCollect
   };
 }
 
-/** Collections: create, describe, list, drop, statistics. */
+/** Collections: create, describe, list, rename, truncate, drop, statistics. */
 type CollectionMethod =
   | 'CreateCollection'
   | 'DescribeCollection'
   | 'BatchDescribeCollection'
   | 'HasCollection'
   | 'ShowCollections'
-  | 'ListAliases'
+  | 'RenameCollection'
+  | 'TruncateCollection'
   | 'DropCollection'
   | 'GetCollectionStatistics';
 
@@ -59,24 +63,28 @@ export function collectionHandlers(api: WriterApi): Handlers<CollectionMethod> {
     });
   };
   return {
-    async CreateCollection(req) {
-      validateName('collection', req.collection_name);
-      const schema = decodeCollectionSchema(req.schema ?? Buffer.alloc(0), req.collection_name);
-      if (writer.collections.has(schema.name)) throw invalidParameter(`collection ${schema.name} already exists`);
-      // A missing or unknown level is Strong, the enum's zero value.
-      const level = consistencyLevelNumber(req.consistency_level) ?? ConsistencyLevel.Strong;
-      const props = Object.fromEntries(keyValueMap(req.properties));
-      const partitions = initialPartitionNames(schema, Number(req.num_partitions ?? 0));
-      try {
-        await writer.createCollection(schema, Number(req.shards_num) || 1, level, props, partitions);
-      } catch (e) {
-        if (e instanceof MetaConflictError) throw invalidParameter(`collection ${schema.name} already exists`);
-        throw e;
-      }
-      return {};
-    },
+    CreateCollection: (req) =>
+      writer.definitionChange(async () => {
+        validateName('collection name', req.collection_name);
+        const schema = decodeCollectionSchema(req.schema ?? Buffer.alloc(0), req.collection_name);
+        if (writer.aliases.has(schema.name))
+          throw unexpected(`collection name [${schema.name}] conflicts with an existing alias, please choose a unique name`);
+        if (writer.collections.has(schema.name)) throw invalidParameter(`collection ${schema.name} already exists`);
+        // A missing or unknown level is Strong, the enum's zero value.
+        const level = consistencyLevelNumber(req.consistency_level) ?? ConsistencyLevel.Strong;
+        const props = Object.fromEntries(keyValueMap(req.properties));
+        validateProperties(props);
+        const partitions = initialPartitionNames(schema, Number(req.num_partitions ?? 0));
+        try {
+          await writer.createCollection(schema, Number(req.shards_num) || 1, level, props, partitions);
+        } catch (e) {
+          if (e instanceof MetaConflictError) throw invalidParameter(`collection ${schema.name} already exists`);
+          throw e;
+        }
+        return {};
+      }),
     async DescribeCollection(req) {
-      return describeCollection(api.collection(req.collection_name));
+      return describeCollection(writer, api.collection(req.collection_name));
     },
     async BatchDescribeCollection(req) {
       const byId = new Map([...writer.collections.values()].map((c) => [String(c.id), c]));
@@ -86,10 +94,10 @@ export function collectionHandlers(api: WriterApi): Handlers<CollectionMethod> {
         if (!c) throw collectionNotFound(String(id));
         wanted.push(c);
       }
-      return { responses: wanted.map((c) => ({ status: successStatus(), ...describeCollection(c) })) };
+      return { responses: wanted.map((c) => ({ status: successStatus(), ...describeCollection(writer, c) })) };
     },
     async HasCollection(req) {
-      return { value: writer.collections.has(req.collection_name) };
+      return { value: writer.resolve(req.collection_name) !== undefined };
     },
     async ShowCollections(req) {
       const all = showCollections(req.type, req.collection_names ?? []);
@@ -103,16 +111,48 @@ export function collectionHandlers(api: WriterApi): Handlers<CollectionMethod> {
         shards_num: all.map((c) => c.record.shardsNum),
       };
     },
-    async ListAliases(req) {
-      // Aliases cannot be created here (CreateAlias is not supported): every collection has none.
-      if (req.collection_name) api.collection(req.collection_name);
-      return { db_name: DEFAULT_DB.name, collection_name: req.collection_name, aliases: [] };
-    },
-    async DropCollection(req) {
-      const c = writer.collections.get(req.collection_name);
-      if (c) await writer.dropCollection(c);
-      return {};
-    },
+    // As Milvus's rootcoord: not through an alias, not while aliases name it; a name that
+    // names nothing is already dropped.
+    DropCollection: (req) =>
+      writer.definitionChange(async () => {
+        const name = req.collection_name;
+        if (writer.aliases.has(name)) throw unexpected(`cannot drop the collection via alias = ${name}`);
+        const c = writer.collections.get(name);
+        if (!c) return {};
+        const aliases = writer.aliasesOf(c);
+        if (aliases.length) {
+          throw unexpected(
+            `unable to drop the collection [${name}] because it has associated aliases [${aliases.join(' ')}], please remove all aliases before dropping the collection`,
+          );
+        }
+        await writer.dropCollection(c);
+        return {};
+      }),
+    // Milvus 2.5's checks, in its order and words (rootcoord's renameCollectionTask).
+    RenameCollection: (req) =>
+      writer.definitionChange(async () => {
+        const { oldName, newName } = req;
+        if (!oldName) throw invalidParameter('old collection name should not be empty');
+        if (!newName) throw invalidParameter('new collection name should not be empty');
+        const targetDb = req.newDBName || req.db_name || DEFAULT_DB.name;
+        if (targetDb !== DEFAULT_DB.name) throw unexpected(`target database:${targetDb} not found`);
+        if (oldName === newName) throw invalidParameter('collection name or database name should be different');
+        validateName('collection name', newName);
+        if (writer.aliases.has(oldName)) throw unexpected(`unsupported use an alias to rename collection, alias:${oldName}`);
+        if (writer.aliases.has(newName)) throw unexpected(`cannot rename collection to an existing alias: ${newName}`);
+        if (writer.collections.has(newName))
+          throw unexpected(`duplicated new collection name ${targetDb}:${newName} with other collection name or alias`);
+        const c = writer.collections.get(oldName);
+        if (!c) throw collectionNotFoundIn(DEFAULT_DB.name, oldName);
+        await writer.renameCollection(c, newName);
+        return {};
+      }),
+    // Through an alias too, as Milvus resolves the name.
+    TruncateCollection: (req) =>
+      writer.definitionChange(async () => {
+        await writer.truncateCollection(api.collection(req.collection_name));
+        return {};
+      }),
     async GetCollectionStatistics(req) {
       const c = api.collection(req.collection_name);
       return { stats: [{ key: 'row_count', value: String(writer.rowCount(c)) }] };

@@ -61,10 +61,10 @@ export class WriterApi {
     }
   }
 
-  /** The named collection: an empty name is invalid, an unknown one not found. */
+  /** The collection a request names, by name or alias: an empty name is invalid, an unknown one not found. */
   collection(name: string): CollectionState {
     if (!name) throw invalidParameter('collection name should not be empty');
-    const c = this.writer.collections.get(name);
+    const c = this.writer.resolve(name);
     if (!c) throw collectionNotFound(name);
     return c;
   }

@@ -1,4 +1,6 @@
 import type { Writer } from '../writer.js';
+import { aliasHandlers } from './aliases.js';
+import { alterationHandlers } from './alterations.js';
 import { clusterInfoHandlers } from './cluster-info.js';
 import { collectionHandlers } from './collections.js';
 import { compactionHandlers } from './compaction.js';
@@ -24,6 +26,8 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Milvu
     ...sessionHandlers(),
     ...clusterInfoHandlers(api),
     ...collectionHandlers(api),
+    ...aliasHandlers(api),
+    ...alterationHandlers(api),
     ...partitionHandlers(api),
     ...indexHandlers(api),
     ...loadHandlers(api),

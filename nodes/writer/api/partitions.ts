@@ -27,7 +27,7 @@ export function partitionHandlers(
     async CreatePartition(req) {
       const c = api.collection(req.collection_name);
       refuseInPartitionKeyMode(c.schema, 'CreatePartition');
-      validateName('partition', req.partition_name);
+      validateName('partition name', req.partition_name);
       if (c.partitions.has(req.partition_name)) throw invalidParameter(`partition ${req.partition_name} already exists`);
       await writer.createPartition(c, req.partition_name);
       return {};

@@ -6,6 +6,7 @@ import { prunedScope, refuseNamedPartitions } from '../../../milvus/partition-ke
 import { resultRowBytes } from '../../../milvus/request-limits.js';
 import { resultReply } from '../../../milvus/result-fields.js';
 import { encodeFieldsData } from '../../../milvus/results.js';
+import { expireBefore } from '../../../milvus/collection-properties.js';
 import { checkQueryRows, comparePks, countFieldData, prepareQuery, prepareSearch, searchScope } from '../../../milvus/search-request.js';
 import { hitRows, searchResultData } from '../../../milvus/search-results.js';
 import type { Hit } from '../../../search/hits.js';
@@ -21,11 +22,18 @@ import type { Handlers, WriterApi } from './context.js';
  */
 export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearch' | 'Query'> {
   const { writer } = api;
-  /** The collection and the partitions a search or query covers (see searchScope). */
+  /**
+   * The collection, the segments of the partitions a search or query covers (see searchScope)
+   * and the expiry time of its TTL (see expireBefore), read once for the whole request.
+   */
   const searchTarget = (req: MilvusRequest<'Search' | 'HybridSearch' | 'Query'>) => {
     const c = api.collection(req.collection_name);
     refuseNamedPartitions(c.schema, req.partition_names);
-    return { c, scope: searchScope(c.record.name, c.partitions.values(), req.partition_names) };
+    return {
+      c,
+      scope: searchScope(c.record.name, c.partitions.values(), req.partition_names),
+      expiry: expireBefore(c.record.properties, writer.clock()),
+    };
   };
   /**
    * The segments of the partitions of `scope` that can hold rows matching `filter` (see
@@ -38,7 +46,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
   };
   return {
     async Search(req, call) {
-      const { c, scope } = searchTarget(req);
+      const { c, scope, expiry } = searchTarget(req);
       const p = prepareSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
       const segments = segmentsFor(c, scope, p.filter, p.params.ignoreGrowing);
       api.self.quotas.charge(c.record.name, { search: p.nq });
@@ -50,6 +58,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
         metric: p.metric,
         params: p.params.engine,
         filter: p.filter,
+        expireBefore: expiry,
       };
       const cost = searchCost(segments, { ...plan, dim: vectorField(c.schema).dim!, answerRowBytes: resultRowBytes(p.selection, true) });
       const { perQuery, engineSeconds } = await api.whileExists(c, () =>
@@ -58,7 +67,8 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       api.self.engineSearchSeconds.observe(engineSeconds);
       const pages = perQuery.map((hits) => hits.slice(offset, offset + topk));
       return resultReply<'Search'>({
-        collection_name: c.record.name,
+        // As Milvus answers: the name the request used, an alias or not.
+        collection_name: req.collection_name,
         results: searchResultData(
           { schema: c.schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal },
           hitRows(
@@ -72,7 +82,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
     },
 
     async HybridSearch(req, call) {
-      const { c, scope } = searchTarget(req);
+      const { c, scope, expiry } = searchTarget(req);
       const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
       api.self.quotas.charge(c.record.name, { search: h.nq * h.subs.length });
       // Every sub-search is an exact search of its own (its topk, its filter); the fused
@@ -84,6 +94,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
         metric: p.metric,
         params: p.params.engine,
         filter: p.filter,
+        expireBefore: expiry,
       }));
       // Each sub-search reads the partitions its own filter leaves, with its own ignore_growing.
       const segments = h.subs.map((p) => segmentsFor(c, scope, p.filter, p.params.ignoreGrowing));
@@ -102,7 +113,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
         (hit) => ({ key: hit.pk, score: hit.score }),
       );
       return resultReply<'HybridSearch'>({
-        collection_name: c.record.name,
+        collection_name: req.collection_name,
         results: searchResultData(
           { schema: c.schema, selection: h.selection, nq: h.nq, topK: h.limit, roundDecimal: h.roundDecimal },
           hitRows(c.schema, h.selection, fused.hits, fused.topks, fused.scores),
@@ -111,16 +122,16 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
     },
 
     async Query(req, call) {
-      const { c, scope } = searchTarget(req);
+      const { c, scope, expiry } = searchTarget(req);
       const q = prepareQuery(c.schema, req, api.self.limits);
       const segments = segmentsFor(c, scope, q.filter, q.ignoreGrowing);
       api.self.quotas.charge(c.record.name, { query: 1 });
       const rows = await api.admitted(
         call,
         queryCost(segments, q.filter, { rowBytes: q.selection ? resultRowBytes(q.selection, false) : 0, maxRows: q.maxRows }),
-        (signal) => queryRowsInTurns(segments, q.filter, signal),
+        (signal) => queryRowsInTurns(segments, { filter: q.filter, expireBefore: expiry }, signal),
       );
-      const base = { collection_name: c.record.name, primary_field_name: primaryField(c.schema).name };
+      const base = { collection_name: req.collection_name, primary_field_name: primaryField(c.schema).name };
       if (q.countOnly) return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(rows.length)] };
       checkQueryRows(q, rows.length, api.self.limits);
       // Milvus returns query pages ordered by primary key.

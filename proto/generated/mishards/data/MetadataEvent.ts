@@ -1,5 +1,6 @@
 // Original file: mishards/data_node.proto
 
+import type { AliasTable as _mishards_data_AliasTable, AliasTable__Output as _mishards_data_AliasTable__Output } from '../../mishards/data/AliasTable.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface MetadataEvent {
@@ -17,6 +18,12 @@ export interface MetadataEvent {
    * Marks the end of the initial snapshot.
    */
   'snapshot_done'?: (boolean);
+  /**
+   * Set on the snapshot's last event and on every change of the aliases: the whole alias
+   * table. A watcher replaces its copy at once, so an alias moved to another collection is
+   * never seen on both collections or on neither.
+   */
+  'aliases'?: (_mishards_data_AliasTable | null);
 }
 
 export interface MetadataEvent__Output {
@@ -34,4 +41,10 @@ export interface MetadataEvent__Output {
    * Marks the end of the initial snapshot.
    */
   'snapshot_done': (boolean);
+  /**
+   * Set on the snapshot's last event and on every change of the aliases: the whole alias
+   * table. A watcher replaces its copy at once, so an alias moved to another collection is
+   * never seen on both collections or on neither.
+   */
+  'aliases': (_mishards_data_AliasTable__Output | null);
 }

@@ -29,6 +29,14 @@ export interface QuerySegmentsRequest {
   /**
    * As in SearchSegmentsRequest.
    */
+  'expire_before_ms'?: (number | string);
+  /**
+   * As in SearchSegmentsRequest.
+   */
+  'schema_version'?: (number | string | Long);
+  /**
+   * As in SearchSegmentsRequest.
+   */
   'ignore_growing'?: (boolean);
 }
 
@@ -56,6 +64,14 @@ export interface QuerySegmentsRequest__Output {
    * As in SearchSegmentsRequest.
    */
   'fresh_deletes': (boolean);
+  /**
+   * As in SearchSegmentsRequest.
+   */
+  'expire_before_ms': (number);
+  /**
+   * As in SearchSegmentsRequest.
+   */
+  'schema_version': (string);
   /**
    * As in SearchSegmentsRequest.
    */

@@ -54,6 +54,16 @@ export interface SearchSegmentsRequest {
    */
   'fresh_deletes'?: (boolean);
   /**
+   * The collection's TTL (collection.ttl.seconds) as the caller applies it: rows inserted
+   * before this time (unix ms) have expired and match nothing. 0: no row expires.
+   */
+  'expire_before_ms'?: (number | string);
+  /**
+   * The highest field id of the caller's schema: a node whose copy of the schema is older (a
+   * field was added since) reloads it before answering.
+   */
+  'schema_version'?: (number | string | Long);
+  /**
    * With include_growing: leave the rows not sealed yet out (Milvus's ignore_growing); the
    * sealed segments beyond covered_segment_ids are still searched.
    */
@@ -111,6 +121,16 @@ export interface SearchSegmentsRequest__Output {
    * reported no change (storage written from another machine is not reported).
    */
   'fresh_deletes': (boolean);
+  /**
+   * The collection's TTL (collection.ttl.seconds) as the caller applies it: rows inserted
+   * before this time (unix ms) have expired and match nothing. 0: no row expires.
+   */
+  'expire_before_ms': (number);
+  /**
+   * The highest field id of the caller's schema: a node whose copy of the schema is older (a
+   * field was added since) reloads it before answering.
+   */
+  'schema_version': (string);
   /**
    * With include_growing: leave the rows not sealed yet out (Milvus's ignore_growing); the
    * sealed segments beyond covered_segment_ids are still searched.
