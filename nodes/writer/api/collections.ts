@@ -6,7 +6,14 @@ import type { MilvusResponse } from '../../../milvus/methods.js';
 import { initialPartitionNames } from '../../../milvus/partition-key.js';
 import { DML_CHANNEL_PREFIX, dmlChannel } from '../../../milvus/resource-groups.js';
 import { decodeCollectionSchema, encodeCollectionSchema, validateName } from '../../../milvus/schema-codec.js';
-import { collectionNotFound, collectionNotFoundIn, collectionNotLoaded, invalidParameter, successStatus, unexpected } from '../../../milvus/status.js';
+import {
+  collectionNotFound,
+  collectionNotFoundIn,
+  collectionNotLoaded,
+  invalidParameter,
+  successStatus,
+  unexpected,
+} from '../../../milvus/status.js';
 import { hybridTs } from '../../../milvus/timestamps.js';
 import type { CollectionState } from '../collection-state.js';
 import type { Writer } from '../writer.js';
