@@ -15,6 +15,7 @@ import { enableXdsReaders } from './coordinator/xds-readers.js';
 import { Coordinator } from './coordinator/coordinator.js';
 import { CoordinatorMetrics } from './coordinator/coordinator-metrics.js';
 import { Fanout } from './coordinator/fanout.js';
+import { startingAtFirstMessage } from '../runtime/first-message.js';
 import { frontImplementation, frontServiceDefinition } from './front/milvus-front.js';
 import { extProcService } from './processor/service.js';
 import { RestApi } from './rest/api.js';
@@ -100,10 +101,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     host: o.host,
     port: o.port,
     metricsPort: o.metricsPort,
-    services: [
-      [frontServiceDefinition(), front.implementation],
-      [extProc.definition, extProc.implementation],
-    ],
+    services: [startingAtFirstMessage(frontServiceDefinition(), front.implementation), [extProc.definition, extProc.implementation]],
     closers: [
       async () => front.close(),
       async () => writerClient.close(),

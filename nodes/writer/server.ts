@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import { writerServiceDefinition } from '../../milvus/writer-service.js';
+import { startingAtFirstMessage } from '../../runtime/first-message.js';
 import { milvusServiceImplementation } from '../../milvus/service.js';
 import { MemoryProtection, RATE_KINDS, RateQuotas, type RateQuotaConfig } from '../../milvus/quotas.js';
 import { QuotaMetrics } from '../../runtime/quota-metrics.js';
@@ -91,7 +92,7 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
     port: opts.port,
     metricsPort: opts.metricsPort,
     services: [
-      [
+      startingAtFirstMessage(
         writerServiceDefinition(),
         milvusServiceImplementation(
           writerMilvusHandlers(writer, {
@@ -105,7 +106,7 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
           }),
           hooks,
         ),
-      ],
+      ),
       [
         DataNodeService.service,
         dataNodeImplementation(writerSegmentSource(writer), engine, meter, log, admission, { rpc, engineSearchSeconds: engineSearch }),
