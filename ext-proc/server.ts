@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { RequestLimits } from '../milvus/request-limits.js';
-import { DQL_KINDS, RateQuotas, unlimitedRates, type RateQuotaConfig } from '../milvus/quotas.js';
+import { DQL_KINDS, RateQuotas, unlimitedRates, type QuotaConfig, type RateQuotaConfig } from '../milvus/quotas.js';
+import type { QuotaSettingsWatcher } from '../cluster/quota-settings.js';
 import { QuotaMetrics } from '../runtime/quota-metrics.js';
 import { MetricsServer } from '../runtime/metrics-server.js';
 import { ResourceMeter } from '../runtime/node-resources.js';
@@ -39,6 +40,8 @@ export interface CoordinatorOptions {
   limits: RequestLimits;
   /** Milvus's quotaAndLimits rates; the coordinator holds searches and queries to the DQL ones (default unlimited). */
   rates?: RateQuotaConfig;
+  /** Quota settings changed at run time (etcd), replacing `rates`. */
+  quotaSettings?: QuotaSettingsWatcher;
 }
 
 export interface RunningCoordinator extends RunningNode {
@@ -73,6 +76,11 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
   const rates = o.rates ?? unlimitedRates();
   const quotaMetrics = new QuotaMetrics(metrics.registry, rates, DQL_KINDS);
   const quotas = new RateQuotas(rates, { onRefused: quotaMetrics.refused });
+  o.quotaSettings?.on('change', (c: QuotaConfig) => {
+    quotas.reconfigure(c.rates);
+    quotaMetrics.configure(c.rates);
+    log.info({ rates: c.rates }, 'quota settings changed');
+  });
   const coordinator = new Coordinator(cache, placement, fanout, o.writer, coordinatorMetrics, o.limits, quotas);
   // The address is known once the server is bound; GetMetrics asks for it later.
   let address = '';
@@ -109,6 +117,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
       async () => cache.close(),
       async () => clients.close(),
       async () => o.discovery.close(),
+      async () => o.quotaSettings?.close(),
     ],
   });
   address = node.grpc;
