@@ -260,9 +260,9 @@ async function main(): Promise<void> {
         ]),
       ),
     );
-    const missed = rounds.filter((r) => ratioOf(r.unloaded, r.loaded) >= P99_GOAL).length;
+    const met = rounds.filter((r) => ratioOf(r.unloaded, r.loaded) < P99_GOAL).length;
     console.log(
-      `(goal: p99 beside the heavy search under ${P99_GOAL}x the unloaded p99: ${missed === 0 ? 'met' : `MISSED`} in ${ROUNDS - missed} of ${ROUNDS} rounds)`,
+      `(goal: p99 beside the heavy search under ${P99_GOAL}x the unloaded p99: met in ${met} of ${ROUNDS} rounds${met < ROUNDS ? ', MISSED in the others' : ''})`,
     );
     for (const [i, r] of rounds.entries()) {
       console.log(
