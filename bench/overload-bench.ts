@@ -3,37 +3,49 @@
  * reader groups of two replicas, a coordinator; 30,000 x 32 FLAT by default, BENCH_ROWS=N for
  * another size), and what it does to everything else. Figures in docs/limits.md.
  *
- *   1. the issue's request (nq 10,000, limit 1,000, 20 s deadline) and a smaller one that passes
- *      the result-size limit but not a reader's memory budget (limit 400): how fast each is refused;
- *   2. small searches (nq 1, limit 10), sequential, unloaded: p50 / p99;
- *   3. the same while a heavy search runs (nq 10,000, limit 10): p50 / p99, errors, and how
- *      long after the heavy search's deadline (BENCH_DEADLINE_MS, default 3,000) the readers
- *      are idle again;
- *   4. a heavy search that is admitted and completes (nq 10,000, limit 20: the SDK cannot take
+ *   1. requests over each kind of limit (nq, topk, the result size, a reader group's result
+ *      memory; the issue's request is the third): how long the coordinator takes to refuse
+ *      each, and the client;
+ *   2. in BENCH_ROUNDS rounds (default 3): small searches (nq 1, limit 10), sequential,
+ *      unloaded, then the same while a heavy search (nq 10,000, limit 10) runs until its
+ *      deadline (BENCH_DEADLINE_MS, default 3,000), sent by a client process of its own
+ *      (overload-heavy-client.ts): p50 / p99 of each and their ratio, errors, and how long after
+ *      the deadline the readers are idle again;
+ *   3. a heavy search that is admitted and completes (nq 10,000, limit 20: the SDK cannot take
  *      much more, it turns every reply into a JSON string), keys only and with the vectors: the
  *      readers' peak RSS over their baseline, per merged hit (what MERGED_HIT_BYTES and
  *      OUTPUT_COPIES in search/cost.ts estimate).
  * Readers' RSS is sampled from /proc every 50 ms throughout (Linux).
  */
+import { fork } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { ResStatus } from '@zilliz/milvus2-sdk-node';
 import { TestCluster } from '../test/harness/cluster.js';
 import { scrapeMetrics } from '../test/harness/metrics.js';
 import { cleanupOnExit, envInt, runBench } from './bench-support.js';
 import { fmtInt, loadNote, machineNote, table } from './node-measure.js';
+import { COLLECTION, DIM, HEAVY_NQ, heavyQueries, queryVectors, type HeavyOutcome, type HeavySearch } from './overload-shape.js';
 
 const ROWS = envInt('BENCH_ROWS', 30_000);
-const DIM = 32;
 const SEGMENTS = 4;
-const HEAVY_NQ = 10_000;
-const SMALL_RUNS = envInt('BENCH_SMALL', 200);
+const SMALL_RUNS = envInt('BENCH_SMALL', 100);
+const ROUNDS = envInt('BENCH_ROUNDS', 3);
 const DEADLINE_MS = envInt('BENCH_DEADLINE_MS', 3000);
 const READERS = ['a1', 'a2', 'b1', 'b2'];
-const COLLECTION = 'overload';
-/** Hits per query of the completed heavy search (phase 4). */
+/** Hits per query of the completed heavy search (phase 3). */
 const COMPLETED_LIMIT = 20;
+/** The goal: small searches' p99 beside the heavy one under this many times their unloaded p99. */
+const P99_GOAL = 5;
 
-const heavyQueries = Array.from({ length: HEAVY_NQ }, (_, i) => Array.from({ length: DIM }, (_, j) => Math.cos(i * 0.37 + j * 1.1)));
+/** Requests over each kind of limit (phase 1). */
+const OVER_LIMITS = [
+  { what: 'nq over 16,384', nq: 16_385, limit: 10 },
+  { what: 'topk over 16,384', nq: 1, limit: 16_385 },
+  { what: "the result size (the issue's request)", nq: HEAVY_NQ, limit: 1000 },
+  { what: "a reader group's result memory", nq: HEAVY_NQ, limit: 400 },
+];
+
 const smallQuery = (i: number) => Array.from({ length: DIM }, (_, j) => Math.sin(i * 0.61 + j * 0.9));
 
 function rssBytes(pid: number): number {
@@ -70,6 +82,28 @@ class RssSampler {
 const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
+/** The heavy client process: one heavy search per call of `search`. */
+async function startHeavyClient(address: string) {
+  const child = fork(fileURLToPath(new URL('./overload-heavy-client.ts', import.meta.url)), [address]);
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`the heavy client exited with ${code} before it was ready`)));
+  });
+  return {
+    search: (request: HeavySearch) =>
+      new Promise<HeavyOutcome>((resolve) => {
+        child.once('message', (outcome) => resolve(outcome as HeavyOutcome));
+        child.send(request);
+      }),
+    stop: () => child.disconnect(),
+  };
+}
+
+interface Latencies {
+  sorted: number[];
+  errors: number;
+}
+
 async function main(): Promise<void> {
   const exit = cleanupOnExit('the overload cluster');
   await runBench('bench:overload', exit, async () => {
@@ -88,7 +122,10 @@ async function main(): Promise<void> {
     const pids = new Map(READERS.map((name) => [name, cluster.readers.get(name)!.process.child.pid!]));
     const rss = new RssSampler(pids);
     exit.defer(() => rss.stop());
+    const heavyClient = await startHeavyClient(cluster.coordinator.addresses.grpc!);
+    exit.defer(() => heavyClient.stop());
     const client = cluster.client;
+    const heavy = heavyQueries();
     // Keys only unless asked: the answer is 20 bytes a hit, as the result-size limit counts it.
     const search = (data: number[][], limit: number, timeout?: number, outputFields = ['id']) =>
       client.search({ collection_name: COLLECTION, data, limit, output_fields: outputFields, ...(timeout ? { timeout } : {}) } as never);
@@ -103,25 +140,25 @@ async function main(): Promise<void> {
       while ((await load()).some((n) => n > 0)) await new Promise((r) => setTimeout(r, 20));
     };
 
-    // 1. The issue's request, and one over a reader's memory budget only. Timed by the client
-    // (which includes the SDK encoding 10,000 query vectors) and by the coordinator: its
-    // Search latency histogram's sum grows by exactly this request's time in the handler.
+    // 1. Requests over each kind of limit. Timed by the client (which includes the SDK
+    // encoding the query vectors) and by the coordinator: its Search latency histogram's sum
+    // grows by exactly this request's time in the handler.
     const coordinatorSearchSeconds = async () => {
       const value = await scrapeMetrics(cluster.coordinator.addresses.metrics!);
       return value('mishards_request_duration_seconds_sum', { method: 'Search' });
     };
-    const refusals: { limit: number; status: ResStatus; ms: number; serverMs: number }[] = [];
-    for (const limit of [1000, 400]) {
+    const refusals: { what: string; nq: number; limit: number; status: ResStatus; ms: number; serverMs: number }[] = [];
+    for (const { what, nq, limit } of OVER_LIMITS) {
+      const data = nq === HEAVY_NQ ? heavy : queryVectors(nq);
       const before = await coordinatorSearchSeconds();
       const started = Date.now();
-      const res = await search(heavyQueries, limit, 20_000);
+      const res = await search(data, limit, 20_000);
       const ms = Date.now() - started;
-      refusals.push({ limit, status: res.status, ms, serverMs: ((await coordinatorSearchSeconds()) - before) * 1000 });
+      refusals.push({ what, nq, limit, status: res.status, ms, serverMs: ((await coordinatorSearchSeconds()) - before) * 1000 });
     }
-    let started: number;
 
-    // 2. Small searches, unloaded.
-    const timeSmall = async (runs: number, stillLoaded: () => boolean = () => true) => {
+    // 2. Small searches, unloaded and beside a heavy search, round after round.
+    const timeSmall = async (runs: number, stillLoaded: () => boolean = () => true): Promise<Latencies> => {
       const ms: number[] = [];
       let errors = 0;
       for (let i = 0; i < runs && stillLoaded(); i++) {
@@ -133,25 +170,21 @@ async function main(): Promise<void> {
       return { sorted: ms.sort((a, b) => a - b), errors };
     };
     await timeSmall(20); // warm-up
-    const unloaded = await timeSmall(SMALL_RUNS);
     const baseline = rss.take();
-
-    // 3. Small searches while a heavy search runs until its deadline.
-    let settled = false;
-    started = Date.now();
-    const heavy = search(heavyQueries, 10, DEADLINE_MS).then(
-      (res) => `${res.status.error_code} ${res.status.reason}`.trim(),
-      (e: Error) => e.message.split(':').slice(0, 2).join(':'),
-    );
-    void heavy.finally(() => (settled = true));
-    const loaded = await timeSmall(Number.MAX_SAFE_INTEGER, () => !settled);
-    const heavyOutcome = await heavy;
-    const settledMs = Date.now() - started;
-    await untilIdle();
-    const idleAfterMs = Date.now() - started - DEADLINE_MS;
+    const rounds: { unloaded: Latencies; loaded: Latencies; heavy: HeavyOutcome; idleAfterMs: number }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const unloaded = await timeSmall(SMALL_RUNS);
+      let settled = false;
+      const started = Date.now();
+      const heavySearch = heavyClient.search({ limit: 10, timeoutMs: DEADLINE_MS }).finally(() => (settled = true));
+      const loaded = await timeSmall(Number.MAX_SAFE_INTEGER, () => !settled);
+      const heavyOutcome = await heavySearch;
+      await untilIdle();
+      rounds.push({ unloaded, loaded, heavy: heavyOutcome, idleAfterMs: Date.now() - started - DEADLINE_MS });
+    }
     const duringDeadline = rss.take();
 
-    // 4. A heavy search admitted and completed, keys only and with the vectors.
+    // 3. A heavy search admitted and completed, keys only and with the vectors.
     const hitsPerReader = HEAVY_NQ * COMPLETED_LIMIT;
     const completed: {
       outputFields: string[];
@@ -164,8 +197,8 @@ async function main(): Promise<void> {
       await untilIdle();
       rss.take();
       const before = new Map([...pids].map(([name, pid]) => [name, rssBytes(pid)]));
-      started = Date.now();
-      const res = await search(heavyQueries, COMPLETED_LIMIT, 600_000, outputFields);
+      const started = Date.now();
+      const res = await search(heavy, COMPLETED_LIMIT, 600_000, outputFields);
       const ms = Date.now() - started;
       const peaks = rss.take();
       const growth = new Map(READERS.map((name) => [name, (peaks.get(name) ?? 0) - (before.get(name) ?? 0)]));
@@ -174,35 +207,73 @@ async function main(): Promise<void> {
 
     console.log(`bench:overload  ${fmtInt(ROWS)} x ${DIM} FLAT in ${SEGMENTS} segments, two groups of two replicas`);
     console.log(`${machineNote()}; ${loadNote()}\n`);
-    for (const r of refusals) {
-      console.log(
-        `1. nq ${fmtInt(HEAVY_NQ)}, limit ${fmtInt(r.limit)}: ${r.status.error_code} (code ${r.status.code}) in ${r.ms} ms at the client, ` +
-          `${r.serverMs.toFixed(1)} ms in the coordinator (goal: under 10 ms)\n   ${r.status.reason}`,
-      );
-    }
+    console.log(
+      table(
+        ['1. refused: over', 'nq', 'limit', 'status', 'coordinator ms', 'client ms'],
+        refusals.map((r) => [
+          r.what,
+          fmtInt(r.nq),
+          fmtInt(r.limit),
+          `${r.status.error_code} (${r.status.code})`,
+          r.serverMs.toFixed(1),
+          r.ms,
+        ]),
+      ),
+    );
+    console.log('(goal: under 10 ms)');
+    for (const r of refusals) console.log(`   ${r.what}: ${r.status.reason}`);
     console.log();
-    const latencyRow = (what: string, r: { sorted: number[]; errors: number }) => [
-      what,
-      r.sorted.length,
-      r.errors,
-      percentile(r.sorted, 0.5).toFixed(1),
-      percentile(r.sorted, 0.99).toFixed(1),
+    const p50 = (r: Latencies) => percentile(r.sorted, 0.5).toFixed(1);
+    const p99 = (r: Latencies) => percentile(r.sorted, 0.99);
+    const ratioOf = (unloaded: Latencies, loaded: Latencies) => p99(loaded) / p99(unloaded);
+    const pooled = (pick: (r: (typeof rounds)[number]) => Latencies): Latencies => ({
+      sorted: rounds.flatMap((r) => pick(r).sorted).sort((a, b) => a - b),
+      errors: rounds.reduce((n, r) => n + pick(r).errors, 0),
+    });
+    const rows = [
+      ...rounds.map((r, i) => [String(i + 1), r.unloaded, r.loaded] as const),
+      ['all', pooled((r) => r.unloaded), pooled((r) => r.loaded)] as const,
     ];
     console.log(
       table(
-        ['small searches (nq 1, limit 10)', 'n', 'errors', 'p50 ms', 'p99 ms'],
-        [latencyRow('unloaded', unloaded), latencyRow(`beside a heavy search (nq ${fmtInt(HEAVY_NQ)}, limit 10)`, loaded)],
+        [
+          `2. small searches (nq 1, limit 10), round`,
+          'n',
+          'p50 ms',
+          'p99 ms',
+          `n beside the heavy search`,
+          'errors',
+          'p50 ms',
+          'p99 ms',
+          'p99 ratio',
+        ],
+        rows.map(([round, unloaded, loaded]) => [
+          round,
+          unloaded.sorted.length,
+          p50(unloaded),
+          p99(unloaded).toFixed(1),
+          loaded.sorted.length,
+          loaded.errors,
+          p50(loaded),
+          p99(loaded).toFixed(1),
+          `${ratioOf(unloaded, loaded).toFixed(2)}x`,
+        ]),
       ),
     );
-    const p99Ratio = percentile(loaded.sorted, 0.99) / percentile(unloaded.sorted, 0.99);
-    console.log(`p99 beside the heavy search / unloaded: ${p99Ratio.toFixed(2)}x (goal: under 5x) ${p99Ratio < 5 ? 'met' : 'MISSED'}`);
+    const met = rounds.filter((r) => ratioOf(r.unloaded, r.loaded) < P99_GOAL).length;
     console.log(
-      `\n3. heavy search with a ${DEADLINE_MS} ms deadline: "${heavyOutcome}" after ${settledMs} ms; readers idle ${idleAfterMs} ms after the deadline`,
+      `(goal: p99 beside the heavy search under ${P99_GOAL}x the unloaded p99: met in ${met} of ${ROUNDS} rounds${met < ROUNDS ? ', MISSED in the others' : ''})`,
     );
+    for (const [i, r] of rounds.entries()) {
+      console.log(
+        `   round ${i + 1}: heavy search (nq ${fmtInt(HEAVY_NQ)}, limit 10, ${DEADLINE_MS} ms deadline): "${r.heavy.outcome}" after ${r.heavy.ms} ms; readers idle ${r.idleAfterMs} ms after the deadline`,
+      );
+    }
     const perHit = (bytes: number) => (bytes > 0 ? fmtInt(bytes / hitsPerReader) : '-');
+    console.log();
     console.log(
       table(
-        ['reader', 'RSS before', 'peak during 3', 'peak in 4, keys', 'per merged hit', 'peak in 4, keys + vectors', 'per merged hit'],
+        ['reader', 'RSS before', 'peak during 2', 'peak in 3, keys', 'per merged hit', 'peak in 3, keys + vectors', 'per merged hit'],
         READERS.map((name) => [
           name,
           mib(baseline.get(name) ?? 0),
@@ -213,7 +284,7 @@ async function main(): Promise<void> {
     );
     for (const c of completed) {
       console.log(
-        `\n4. heavy search admitted (nq ${fmtInt(HEAVY_NQ)}, limit ${COMPLETED_LIMIT}, output ${c.outputFields.join(', ')}, ${fmtInt(hitsPerReader)} merged hits per answering reader): ${c.status.error_code} in ${c.ms} ms`,
+        `\n3. heavy search admitted (nq ${fmtInt(HEAVY_NQ)}, limit ${COMPLETED_LIMIT}, output ${c.outputFields.join(', ')}, ${fmtInt(hitsPerReader)} merged hits per answering reader): ${c.status.error_code} in ${c.ms} ms`,
       );
     }
   });

@@ -7,6 +7,8 @@ import { startWriter } from '../nodes/writer/server.js';
 import { startReader } from '../nodes/reader/server.js';
 import { FileDiscovery, StaticDiscovery, writerAddress, type Discovery } from '../cluster/discovery.js';
 import { EtcdDiscovery } from '../cluster/etcd-discovery.js';
+import { QuotaSettingsWatcher } from '../cluster/quota-settings.js';
+import type { QuotaConfig } from '../milvus/quotas.js';
 import { startCoordinator } from '../ext-proc/server.js';
 import { registerNode, type Registration } from '../cluster/registry/register.js';
 import { describeError, NodeNameSchema, type Role } from '../cluster/registry/schema.js';
@@ -36,6 +38,17 @@ async function openDiscovery(o: ServerOptions, ctx: Context): Promise<Discovery 
   return undefined;
 }
 
+/**
+ * The quotas of a writer or coordinator: its flags, and with --etcd the settings key, which
+ * overrides them at run time (cluster/quota-settings.ts).
+ */
+async function openQuotas(o: ServerOptions, ctx: Context): Promise<QuotaConfig & { quotaSettings?: QuotaSettingsWatcher }> {
+  const flags = { rates: o.rates, memoryHighWaterLevel: o.memoryHighWaterLevel };
+  if (!ctx.etcd) return flags;
+  const quotaSettings = await QuotaSettingsWatcher.open({ etcd: ctx.etcd, prefix: o.etcdPrefix, flags, log: ctx.log });
+  return { ...quotaSettings.current(), quotaSettings };
+}
+
 interface Command {
   /**
    * The role it registers as in etcd; `up` registers nothing itself (its children do), the
@@ -49,7 +62,11 @@ interface Command {
 }
 
 const commands: Record<string, Command> = {
-  writer: { role: 'writer', logName: () => 'writer', start: (o, { log }) => startWriter(o, log) },
+  writer: {
+    role: 'writer',
+    logName: () => 'writer',
+    start: async (o, ctx) => startWriter({ ...o, ...(await openQuotas(o, ctx)) }, ctx.log),
+  },
   reader: {
     role: 'reader',
     logName: (o) => `reader-${o.group}`,
@@ -64,6 +81,7 @@ const commands: Record<string, Command> = {
       const discovery = found ?? new StaticDiscovery();
       if (!o.writer) ctx.log.info('waiting for a writer to be listed');
       const writer = o.writer ?? (await writerAddress(discovery));
+      const { rates, quotaSettings } = await openQuotas(o, ctx);
       return startCoordinator(
         {
           host: o.host,
@@ -73,7 +91,8 @@ const commands: Record<string, Command> = {
           writer,
           discovery,
           limits: { maxResultBytes: o.maxResultBytes },
-          rates: o.rates,
+          rates,
+          ...(quotaSettings ? { quotaSettings } : {}),
           ...(o.xds ? { xds: o.xds } : {}),
         },
         ctx.log,

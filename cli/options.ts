@@ -3,7 +3,14 @@ import { join } from 'node:path';
 import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
 import { DEFAULT_MAX_RESULT_BYTES } from '../milvus/request-limits.js';
 import type { SegmentSize } from '../nodes/writer/compaction-plan.js';
-import { DEFAULT_MEMORY_HIGH_WATER_LEVEL, RATE_KIND_SPECS, RATE_KINDS, rateFlag, type RateQuotaConfig } from '../milvus/quotas.js';
+import {
+  DEFAULT_MEMORY_HIGH_WATER_LEVEL,
+  MEMORY_LEVEL_FLAG,
+  RATE_KIND_SPECS,
+  RATE_KINDS,
+  rateFlag,
+  type RateQuotaConfig,
+} from '../milvus/quotas.js';
 import { DEFAULT_ADMISSION, type AdmissionLimits } from '../runtime/admission.js';
 
 /**
@@ -92,7 +99,7 @@ const SPEC = {
   'health-interval': { type: 'string' },
   debounce: { type: 'string' },
   'max-result-bytes': { type: 'string' },
-  'quota-memory-high-water-level': { type: 'string' },
+  [MEMORY_LEVEL_FLAG]: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -192,9 +199,8 @@ export function parseServerOptions(
       return [kind, { cluster: positive(cluster, get(cluster)), collection: positive(collection, get(collection)) }];
     }),
   ) as unknown as RateQuotaConfig;
-  const memoryHighWaterLevel =
-    positive('quota-memory-high-water-level', get('quota-memory-high-water-level')) ?? DEFAULT_MEMORY_HIGH_WATER_LEVEL;
-  if (memoryHighWaterLevel > 1) throw new UsageError('--quota-memory-high-water-level must be in (0, 1]');
+  const memoryHighWaterLevel = positive(MEMORY_LEVEL_FLAG, get(MEMORY_LEVEL_FLAG)) ?? DEFAULT_MEMORY_HIGH_WATER_LEVEL;
+  if (memoryHighWaterLevel > 1) throw new UsageError(`--${MEMORY_LEVEL_FLAG} must be in (0, 1]`);
   return {
     help: Boolean(v.help),
     host: get('host') ?? '127.0.0.1',
@@ -238,7 +244,7 @@ export function parseServerOptions(
 
 /** The quota options as flags, for a process that passes them on (`up` to its children). */
 export function quotaArgs(o: ServerOptions): string[] {
-  const args = ['--quota-memory-high-water-level', String(o.memoryHighWaterLevel)];
+  const args = [`--${MEMORY_LEVEL_FLAG}`, String(o.memoryHighWaterLevel)];
   for (const kind of RATE_KINDS) {
     for (const scope of ['cluster', 'collection'] as const) {
       const value = o.rates[kind][scope];

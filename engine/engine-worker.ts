@@ -1,7 +1,12 @@
 /**
  * An engine worker: runs the synchronous work (graph builds, graph searches, large exact
- * scans, checksums) off the main thread. One request at a time, in arrival order; a search
- * whose cancel flag is set by the time it comes up is dropped without computing.
+ * scans, checksums) off the main thread. Two queues, by cost: a request that takes at most
+ * one turn (TURN_WORK, about a millisecond: a small search, and any request other than a
+ * search) runs as soon as it arrives; a longer search joins the queue of searches run in
+ * turns, in arrival order, one turn of whole queries at a time, and the worker's event loop
+ * turns between them, so the short requests that arrived meanwhile run first. A small search
+ * thus waits about one turn behind any number of heavy ones, not a whole slice. A search whose
+ * cancel flag is set by the time it comes up, or by its next turn, is dropped.
  */
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -9,6 +14,7 @@ import { parentPort } from 'node:worker_threads';
 import { stopIfCancelled } from './cancel.js';
 import { exactSearch, allowedRows, rowNorms } from './flat.js';
 import { HnswGraph } from './hnsw.js';
+import type { VectorSearchResult } from './engine.js';
 import { pack, type Envelope, type WorkerReply, type WorkerRequest } from './protocol.js';
 
 // usearch frees a graph (heap memory or file mapping) only when its JS wrapper is
@@ -39,15 +45,9 @@ function handle(req: WorkerRequest): unknown {
     case 'save':
       return graph(req.id).save(req.file);
     case 'search': {
-      const { queries, nq, k, ef, allowed, allowedCount, cancel } = req;
-      stopIfCancelled(cancel);
       const started = performance.now();
-      const result =
-        req.id !== undefined
-          ? graph(req.id).search(queries, nq, k, ef, allowed, allowedCount, cancel)
-          : exactSearch(req.data!, queries, nq, k, allowed ? allowedRows(allowed, allowedCount) : undefined, cancel);
       // Copied, not transferred: for k-sized arrays a copy is cheaper than a transfer.
-      return pack(result, (performance.now() - started) / 1000);
+      return pack(searchQueries(req, 0, req.nq), (performance.now() - started) / 1000);
     }
     case 'drop':
       if (graphs.delete(req.id)) collectGarbage();
@@ -55,12 +55,69 @@ function handle(req: WorkerRequest): unknown {
   }
 }
 
-parentPort!.on('message', ({ seq, req }: Envelope) => {
-  let reply: WorkerReply;
+type SearchRequest = Extract<WorkerRequest, { op: 'search' }>;
+
+/** Queries [first, first + n) of a search. */
+function searchQueries(req: SearchRequest, first: number, n: number): VectorSearchResult {
+  const { nq, k, ef, allowed, allowedCount, cancel } = req;
+  stopIfCancelled(cancel);
+  const dim = req.queries.length / nq;
+  const queries = first === 0 && n === nq ? req.queries : req.queries.subarray(first * dim, (first + n) * dim);
+  return req.id !== undefined
+    ? graph(req.id).search(queries, n, k, ef, allowed, allowedCount, cancel)
+    : exactSearch(req.data!, queries, n, k, allowed ? allowedRows(allowed, allowedCount) : undefined, cancel);
+}
+
+/** A search run in turns: its answer so far and the compute time it took. */
+interface TurnedSearch {
+  seq: number;
+  req: SearchRequest;
+  result: VectorSearchResult;
+  seconds: number;
+}
+
+/** Searches run in turns, in arrival order: the first advances by one turn at a time. */
+const turned: TurnedSearch[] = [];
+
+const reply = (r: WorkerReply) => parentPort!.postMessage(r);
+const failure = (seq: number, err: unknown): WorkerReply => ({ seq, ok: false, message: (err as Error).message });
+
+/** One turn of the first search in turns; the next is scheduled after whatever arrived meanwhile. */
+function nextTurn(): void {
+  const s = turned[0];
+  if (!s) return;
+  const { req, result } = s;
+  const first = result.offsets.length;
+  const n = Math.min(req.queriesPerTurn, req.nq - first);
   try {
-    reply = { seq, ok: true, value: handle(req) };
+    const started = performance.now();
+    const part = searchQueries(req, first, n);
+    s.seconds += (performance.now() - started) / 1000;
+    for (let q = 0; q < n; q++) {
+      result.offsets.push(part.offsets[q]!);
+      result.scores.push(part.scores[q]!);
+    }
+    if (result.offsets.length === req.nq) {
+      turned.shift();
+      reply({ seq: s.seq, ok: true, value: pack(result, s.seconds) });
+    }
   } catch (err) {
-    reply = { seq, ok: false, message: (err as Error).message };
+    turned.shift();
+    reply(failure(s.seq, err));
   }
-  parentPort!.postMessage(reply);
+  // Messages that arrived during the turn are handled before the immediate runs.
+  if (turned.length > 0) setImmediate(nextTurn);
+}
+
+parentPort!.on('message', ({ seq, req }: Envelope) => {
+  if (req.op === 'search' && req.queriesPerTurn < req.nq) {
+    turned.push({ seq, req, result: { offsets: [], scores: [] }, seconds: 0 });
+    if (turned.length === 1) setImmediate(nextTurn);
+    return;
+  }
+  try {
+    reply({ seq, ok: true, value: handle(req) });
+  } catch (err) {
+    reply(failure(seq, err));
+  }
 });

@@ -8,7 +8,7 @@ import type { IndexType, MetricType, SearchShape, VectorIndex, VectorSearchReque
 import { allowedRows, exactSearch, type ExactData } from './flat.js';
 import type { FileCheck, HnswGraph } from './hnsw.js';
 import { GRAPH_FILE, writeMeta } from './index-files.js';
-import { HNSW_DEFAULTS, INLINE_BEAM, INLINE_WORK, planSearch, queryWork, SLICE_WORK } from './plan.js';
+import { HNSW_DEFAULTS, INLINE_BEAM, INLINE_WORK, planSearch, queryWork, SLICE_WORK, TURN_WORK } from './plan.js';
 import { unpack, type PackedResult, type WorkerRequest } from './protocol.js';
 import type { WorkerPool } from './worker-pool.js';
 
@@ -122,15 +122,16 @@ abstract class PooledIndex implements VectorIndex {
 
   /**
    * The search as worker jobs of about SLICE_WORK each (whole queries), sent one after the
-   * other: no search holds a worker for long, so another one queued behind it waits about one
-   * slice, and a cancelled search sends no further slice (the one in flight is dropped or
-   * stopped through the cancel flag). Answers are per query, so the slices' answers end to end
-   * are the search's.
+   * other, each run in turns of about TURN_WORK in the worker: a small search that reaches the
+   * worker meanwhile waits about one turn, a search in turns behind it about one slice, and a
+   * cancelled search sends no further slice (the one in flight is dropped or stopped through
+   * the cancel flag). Answers are per query, so the slices' answers end to end are the search's.
    */
   private async inSlices(req: VectorSearchRequest, s: CheckedRequest): Promise<VectorSearchResult> {
     const { nq, k, ef, count } = s;
     const work = this.queryWork(count, k, ef);
     const perSlice = Math.max(1, Math.floor(SLICE_WORK / work));
+    const queriesPerTurn = Math.max(1, Math.floor(TURN_WORK / work));
     const allowed = s.allowed && (perSlice < nq ? shared(s.allowed) : compact(s.allowed));
     const cancel = req.signal && cancelFlagFor(req.signal);
     const result: VectorSearchResult = { offsets: [], scores: [] };
@@ -149,6 +150,7 @@ abstract class PooledIndex implements VectorIndex {
           allowed,
           allowedCount: count,
           cancel: cancel?.flag,
+          queriesPerTurn,
         };
         const packed = await unlessAborted(this.pool.call<PackedResult>(worker, request, n * work), req.signal);
         if (req.time) req.time.seconds += packed.seconds;

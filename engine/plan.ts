@@ -26,10 +26,18 @@ export const INLINE_WORK = 1 << 17;
 /**
  * Estimated multiply-adds one worker job may take: a search is sent to the workers in slices
  * of queries of about this much work (at least one query each), ~20-40 ms of one core at the
- * 0.45-1 G multiply-adds/s an exact scan runs at. A search queued behind another waits at most
- * about one slice, and a cancelled search stops within one.
+ * 0.45-1 G multiply-adds/s an exact scan runs at, so that a cancelled search sends no more and
+ * the search that comes next in a worker's queue of searches in turns waits about one slice.
  */
 export const SLICE_WORK = 1 << 24;
+
+/**
+ * Estimated multiply-adds a worker computes of one search before its event loop turns (about a
+ * millisecond): a search within it runs as soon as it reaches the worker; a longer one runs in
+ * turns of whole queries of about this much, and the requests that reach the worker meanwhile
+ * run between them (engine-worker.ts). A small search waits about one turn, whatever runs.
+ */
+export const TURN_WORK = 1 << 20;
 
 /**
  * Beam width (nq * max(ef, k)) up to which an unfiltered graph search runs on the calling

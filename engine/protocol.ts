@@ -19,7 +19,9 @@ export type WorkerRequest =
   /**
    * Searches graph `id`, or scans `data` exactly when no graph is named. `allowed` is
    * undefined when every row may match. A set `cancel` flag (shared memory) stops the search:
-   * one not yet started is dropped, one running stops at its next check.
+   * one not yet started is dropped, one running stops at its next check. A search of more than
+   * `queriesPerTurn` queries runs in turns of that many, giving way to the requests that
+   * arrive meanwhile (see engine-worker.ts).
    */
   | {
       op: 'search';
@@ -32,6 +34,7 @@ export type WorkerRequest =
       allowed?: Uint8Array;
       allowedCount: number;
       cancel?: CancelFlag;
+      queriesPerTurn: number;
     }
   /** Forgets graph `id` and frees its native memory. */
   | { op: 'drop'; id: number };

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { RequestLimits } from '../milvus/request-limits.js';
-import { DQL_KINDS, RateQuotas, unlimitedRates, type RateQuotaConfig } from '../milvus/quotas.js';
+import { DQL_KINDS, RateQuotas, unlimitedRates, type QuotaConfig, type RateQuotaConfig } from '../milvus/quotas.js';
+import type { QuotaSettingsWatcher } from '../cluster/quota-settings.js';
 import { QuotaMetrics } from '../runtime/quota-metrics.js';
 import { MetricsServer } from '../runtime/metrics-server.js';
 import { ResourceMeter } from '../runtime/node-resources.js';
@@ -15,6 +16,7 @@ import { enableXdsReaders } from './coordinator/xds-readers.js';
 import { Coordinator } from './coordinator/coordinator.js';
 import { CoordinatorMetrics } from './coordinator/coordinator-metrics.js';
 import { Fanout } from './coordinator/fanout.js';
+import { startingAtFirstMessage } from '../runtime/first-message.js';
 import { frontImplementation, frontServiceDefinition } from './front/milvus-front.js';
 import { extProcService } from './processor/service.js';
 import { RestApi } from './rest/api.js';
@@ -40,6 +42,8 @@ export interface CoordinatorOptions {
   rates?: RateQuotaConfig;
   /** The wall clock (unix ms) collection TTLs are applied at; Date.now by default. */
   clock?: () => number;
+  /** Quota settings changed at run time (etcd), replacing `rates`. */
+  quotaSettings?: QuotaSettingsWatcher;
 }
 
 export interface RunningCoordinator extends RunningNode {
@@ -74,6 +78,11 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
   const rates = o.rates ?? unlimitedRates();
   const quotaMetrics = new QuotaMetrics(metrics.registry, rates, DQL_KINDS);
   const quotas = new RateQuotas(rates, { onRefused: quotaMetrics.refused });
+  o.quotaSettings?.on('change', (c: QuotaConfig) => {
+    quotas.reconfigure(c.rates);
+    quotaMetrics.configure(c.rates);
+    log.info({ rates: c.rates }, 'quota settings changed');
+  });
   const coordinator = new Coordinator(cache, placement, fanout, o.writer, coordinatorMetrics, o.limits, quotas, o.clock);
   // The address is known once the server is bound; GetMetrics asks for it later.
   let address = '';
@@ -102,10 +111,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     host: o.host,
     port: o.port,
     metricsPort: o.metricsPort,
-    services: [
-      [frontServiceDefinition(), front.implementation],
-      [extProc.definition, extProc.implementation],
-    ],
+    services: [startingAtFirstMessage(frontServiceDefinition(), front.implementation), [extProc.definition, extProc.implementation]],
     closers: [
       async () => front.close(),
       async () => writerClient.close(),
@@ -113,6 +119,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
       async () => cache.close(),
       async () => clients.close(),
       async () => o.discovery.close(),
+      async () => o.quotaSettings?.close(),
     ],
   });
   address = node.grpc;

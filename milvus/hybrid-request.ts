@@ -4,7 +4,7 @@ import type { IndexRecord } from '../meta/store.js';
 import type { Ranker } from '../search/hybrid-rank.js';
 import type { MilvusRequest } from './methods.js';
 import type { OutputSelection } from './results.js';
-import { prepareSearch, type PreparedSearch, type SearchFields } from './search-request.js';
+import { prepareSearch, type PreparedSearch, type SearchFields, type SearchShapeCheck } from './search-request.js';
 import { checkQueryWindow, checkSearchResultSize, type RequestLimits } from './request-limits.js';
 import { invalidParameter, MilvusError } from './status.js';
 
@@ -87,14 +87,15 @@ export function parseRanker(strategyRaw: string | undefined, paramsRaw: string |
 }
 
 /**
- * Validates and parses a HybridSearch request: each sub-search as a Search, the ranker, and
- * the fused page within Milvus's window and the result-size limit.
+ * Validates and parses a HybridSearch request: each sub-search as a Search (`checkShape` too),
+ * the ranker, and the fused page within Milvus's window and the result-size limit.
  */
 export function prepareHybridSearch(
   schema: CollectionSchema,
   index: IndexRecord,
   req: HybridSearchFields,
   limits: RequestLimits,
+  checkShape?: SearchShapeCheck,
 ): PreparedHybridSearch {
   const requests = req.requests ?? [];
   if (requests.length === 0) throw invalidParameter('hybrid search needs at least one search request in requests');
@@ -103,7 +104,7 @@ export function prepareHybridSearch(
   const outputFields = req.output_fields ?? [];
   const subs = requests.map((sub, i) => {
     try {
-      return prepareSearch(schema, index, { ...sub, output_fields: outputFields }, limits);
+      return prepareSearch(schema, index, { ...sub, output_fields: outputFields }, limits, checkShape);
     } catch (e) {
       if (e instanceof MilvusError) throw new MilvusError(e.code, `requests[${i}]: ${e.message}`, e.retriable);
       throw e;

@@ -50,6 +50,15 @@ export const RATE_KIND_SPECS: Record<RateKind, RateKindSpec> = {
 /** The option names of a kind's limits: `--quota-search-rate`, `--quota-search-rate-collection`. */
 export const rateFlag = (kind: RateKind, scope: keyof RateLimit) => `quota-${kind}-rate${scope === 'collection' ? '-collection' : ''}`;
 
+/** The option name of the writer's memory protection level. */
+export const MEMORY_LEVEL_FLAG = 'quota-memory-high-water-level';
+
+/** Every quota setting of a process: its rates and its memory protection level. */
+export interface QuotaConfig {
+  rates: RateQuotaConfig;
+  memoryHighWaterLevel: number;
+}
+
 export const unlimitedRates = (): RateQuotaConfig => Object.fromEntries(RATE_KINDS.map((k) => [k, {}])) as unknown as RateQuotaConfig;
 
 export type RefusalKind = RateKind | 'memory';
@@ -63,9 +72,21 @@ export class RateQuotas {
   private readonly buckets = new Map<string, TokenBucket>();
 
   constructor(
-    readonly config: RateQuotaConfig,
+    private config: RateQuotaConfig,
     private readonly hooks: { now?: Clock; onRefused?: (kind: RefusalKind, collection: string) => void } = {},
   ) {}
+
+  /**
+   * Holds requests to `config` from now on: the buckets of a kind whose limits changed start
+   * over at the new rate (full, as after a quiet second); the others keep their state.
+   */
+  reconfigure(config: RateQuotaConfig): void {
+    const changed = new Set(
+      RATE_KINDS.filter((k) => this.config[k].cluster !== config[k].cluster || this.config[k].collection !== config[k].collection),
+    );
+    for (const id of [...this.buckets.keys()]) if (changed.has(id.split('/')[0] as RateKind)) this.buckets.delete(id);
+    this.config = config;
+  }
 
   private bucket(kind: RateKind, scope: keyof RateLimit, collection: string): TokenBucket | undefined {
     const limit = this.config[kind][scope];
@@ -123,7 +144,8 @@ export const processMemory = (): MemoryReading => ({ usedBytes: process.memoryUs
  */
 export class MemoryProtection {
   constructor(
-    readonly highWaterLevel: number,
+    /** May be changed at run time (quota settings in etcd); read at each write. */
+    public highWaterLevel: number,
     private readonly read: () => MemoryReading = processMemory,
     private readonly onRefused?: (kind: RefusalKind, collection: string) => void,
   ) {}

@@ -76,10 +76,23 @@ export interface PreparedSearch {
 }
 
 /**
- * Validates and parses a Search request: its parameters and query vectors within Milvus's
- * limits, and its answer (nq x topk hits with their output fields) within the size limit.
+ * A further check of a search's shape, run with the request limits: `nq` queries with these
+ * parameters and the output fields of `selection`. It throws to refuse the request.
  */
-export function prepareSearch(schema: CollectionSchema, index: IndexRecord, req: SearchFields, limits: RequestLimits): PreparedSearch {
+export type SearchShapeCheck = (nq: number, params: ParsedSearchParams, selection: OutputSelection) => void;
+
+/**
+ * Validates and parses a Search request: its parameters and query vectors within Milvus's
+ * limits, and its answer (nq x topk hits with their output fields) within the size limit;
+ * `checkShape` adds the caller's own limits to them.
+ */
+export function prepareSearch(
+  schema: CollectionSchema,
+  index: IndexRecord,
+  req: SearchFields,
+  limits: RequestLimits,
+  checkShape?: SearchShapeCheck,
+): PreparedSearch {
   const vector = vectorField(schema);
   const params = parseSearchParams(req.search_params ?? []);
   if (params.annsField && params.annsField !== vector.name) {
@@ -92,16 +105,17 @@ export function prepareSearch(schema: CollectionSchema, index: IndexRecord, req:
   if (!req.placeholder_group || req.placeholder_group.length === 0)
     throw invalidParameter('search by primary keys is not supported: send query vectors');
   const selection = resolveOutputFields(schema, req.output_fields ?? [], true);
+  const checkLimits = (nq: number) => {
+    checkNq(nq);
+    checkSearchResultSize(nq, params.topk, selection, limits);
+    checkShape?.(nq, params, selection);
+  };
   // A request over the limits by the nq it states is refused before its vectors are decoded
   // (10,000 of them take milliseconds): the refusal costs next to nothing.
-  if (req.nq) {
-    checkNq(Number(req.nq));
-    checkSearchResultSize(Number(req.nq), params.topk, selection, limits);
-  }
+  if (req.nq) checkLimits(Number(req.nq));
   const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
-  if (req.nq && Number(req.nq) !== nq) throw invalidParameter(`nq (${req.nq}) does not match the number of query vectors (${nq})`);
-  checkNq(nq);
-  checkSearchResultSize(nq, params.topk, selection, limits);
+  if (!req.nq) checkLimits(nq);
+  else if (Number(req.nq) !== nq) throw invalidParameter(`nq (${req.nq}) does not match the number of query vectors (${nq})`);
   const { filter, templateValues } = compileRequestFilter(schema, req.dsl, req.expr_template_values);
   return { params, metric, queries, nq, filter, templateValues, selection };
 }

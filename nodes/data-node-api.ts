@@ -159,6 +159,7 @@ export function dataNodeImplementation(
         index_type: s.indexType,
         growing: s.growing,
       })),
+      result_memory_limit_bytes: String(admission.refusesAbove),
     })),
     SearchSegments: unary('SearchSegments', async (req, signal) => {
       const schema = await source.schema(req.collection_name, Number(req.schema_version));

@@ -56,6 +56,16 @@ interface Waiter {
 const MIB = 2 ** 20;
 const mib = (bytes: number) => `${(bytes / MIB).toFixed(bytes < 10 * MIB ? 1 : 0)} MiB`;
 
+/**
+ * The refusal of a request whose results alone are estimated at `bytes`, more than the `limit`
+ * a data node grants expensive requests; `where` names the node or nodes ("on this node").
+ */
+export const resultMemoryRefusal = (bytes: number, limit: number, where: string) =>
+  invalidParameter(
+    `the request's results would take an estimated ${mib(bytes)} ${where}, more than the ${mib(limit)} granted to ` +
+      'expensive requests there: lower nq or topk, or search fewer partitions',
+  );
+
 export class Admission {
   private readonly running: Record<Lane, number> = { small: 0, heavy: 0 };
   private heldBytes = 0;
@@ -76,6 +86,14 @@ export class Admission {
     return this.running[lane];
   }
 
+  /**
+   * The estimated result bytes above which every request is refused, small or not: what a
+   * coordinator checks a sub-request against before sending it.
+   */
+  get refusesAbove(): number {
+    return Math.max(this.limits.heavyBytes, this.limits.smallBytes);
+  }
+
   /** Expensive requests waiting for a slot. */
   get waiting(): number {
     return this.queue.length;
@@ -93,13 +111,7 @@ export class Admission {
     if (this.closedWith) return this.refuse('closed', this.closedWith);
     if (this.laneOf(cost) === 'small') return Promise.resolve(this.start('small', cost));
     if (cost.bytes > this.limits.heavyBytes) {
-      return this.refuse(
-        'too_large',
-        invalidParameter(
-          `the request's results would take an estimated ${mib(cost.bytes)} on this node, more than the ${mib(this.limits.heavyBytes)} ` +
-            'it grants expensive requests: lower nq or topk, or search fewer partitions',
-        ),
-      );
+      return this.refuse('too_large', resultMemoryRefusal(cost.bytes, this.limits.heavyBytes, 'on this node'));
     }
     if (this.queue.length === 0 && this.fits(cost)) return Promise.resolve(this.start('heavy', cost));
     return new Promise<Release>((resolve, reject) => {

@@ -34,7 +34,7 @@ export const MERGED_HIT_BYTES = 320;
 const OUTPUT_COPIES = 3;
 
 /** A row a query visits (filter evaluation, key comparison) in multiply-add equivalents. */
-const QUERY_ROW_WORK = 64;
+export const QUERY_ROW_WORK = 64;
 
 /** The shape of a search as the data node receives it. */
 export interface SearchCostInput {
@@ -60,16 +60,36 @@ const mergedBytes = (answerRowBytes: number) => MERGED_HIT_BYTES + OUTPUT_COPIES
 export function searchCost(segments: readonly Segment[], s: SearchCostInput): RequestCost {
   const filtered = s.filter !== undefined && !s.filter.matchesAll;
   let work = 0;
-  let segmentHits = 0;
-  let rows = 0;
   for (const seg of segments) {
     const index = seg.index();
     work +=
       index && index.metric === s.metric ? index.estimateWork({ nq: s.nq, k: s.k, params: s.params, filtered }) : s.nq * seg.length * s.dim;
-    segmentHits += Math.min(s.k, seg.length);
-    rows += seg.length;
   }
-  return { work, bytes: s.nq * (segmentHits * SEGMENT_HIT_BYTES + Math.min(s.k, rows) * mergedBytes(s.answerRowBytes)) };
+  return {
+    work,
+    bytes: searchResultBytes(
+      s.nq,
+      s.k,
+      segments.map((seg) => seg.length),
+      s.answerRowBytes,
+    ),
+  };
+}
+
+/**
+ * The result bytes a node holds at the peak of a search of nq queries for k hits each over
+ * segments of `segmentRows` rows: up to k hits per query from each segment, and the merged k
+ * per query. A coordinator computes it from its metadata for each sub-request, exactly as the
+ * node that receives it will.
+ */
+export function searchResultBytes(nq: number, k: number, segmentRows: readonly number[], answerRowBytes: number): number {
+  let segmentHits = 0;
+  let rows = 0;
+  for (const n of segmentRows) {
+    segmentHits += Math.min(k, n);
+    rows += n;
+  }
+  return nq * (segmentHits * SEGMENT_HIT_BYTES + Math.min(k, rows) * mergedBytes(answerRowBytes));
 }
 
 /**
@@ -82,8 +102,10 @@ export function queryCost(
   filter: CompiledFilter | undefined,
   answer: { rowBytes: number; maxRows: number },
 ): RequestCost {
-  const keys = filter?.primaryKeys();
-  const rows = keys ? keys.length * segments.length : segments.reduce((n, seg) => n + seg.length, 0);
+  const rows = queryRowsVisited(
+    segments.map((seg) => seg.length),
+    filter,
+  );
   const answered = Math.min(rows, answer.maxRows);
   return { work: rows * QUERY_ROW_WORK, bytes: rows * MERGED_HIT_BYTES + answered * OUTPUT_COPIES * answer.rowBytes };
 }
@@ -93,3 +115,12 @@ export const totalCost = (costs: readonly RequestCost[]): RequestCost => ({
   work: costs.reduce((n, c) => n + c.work, 0),
   bytes: costs.reduce((n, c) => n + c.bytes, 0),
 });
+
+/**
+ * The rows a query with `filter` visits in segments of `segmentRows` rows: every row, or only
+ * the keys' rows (one per key and segment at most) for a `pk in [...]` filter.
+ */
+export function queryRowsVisited(segmentRows: readonly number[], filter: CompiledFilter | undefined): number {
+  const keys = filter?.primaryKeys();
+  return keys ? keys.length * segmentRows.length : segmentRows.reduce((n, rows) => n + rows, 0);
+}

@@ -17,7 +17,9 @@ import {
   type PreparedSearch,
   type QueryFields,
   type SearchFields,
+  type SearchShapeCheck,
 } from '../../milvus/search-request.js';
+import type { ParsedSearchParams } from '../../milvus/search-params.js';
 import type { PartialView } from '../../milvus/partial-result.js';
 import type { RequestLimits } from '../../milvus/request-limits.js';
 import { RateQuotas, unlimitedRates } from '../../milvus/quotas.js';
@@ -34,6 +36,7 @@ import { COLLECTION_HEADER } from '../../cluster/front-contract.js';
 import type { GroupTarget, Placement } from './placement.js';
 import { callDeadline } from '../../runtime/call-signal.js';
 import { childSpan, contextFromMetadata, metadataWithTrace } from '../../runtime/tracing.js';
+import { queryRowsVisited } from '../../search/cost.js';
 import { fuseQueries } from '../../search/hybrid-rank.js';
 import type { CoordinatorMetrics } from './coordinator-metrics.js';
 import {
@@ -46,7 +49,8 @@ import {
   pickScore,
   type SegmentMethod,
 } from './merge.js';
-import { searchCostOf, WRITER_SET, type CallContext, type Fanout, type ReplicaSet } from './fanout.js';
+import { queryCostOf, searchCostOf, WRITER_SET, type CallContext, type Fanout, type ReplicaSet } from './fanout.js';
+import { checkGroupsResultMemory, segmentRows } from './result-memory.js';
 
 const tracer = trace.getTracer('mishards-coordinator');
 /** The longest a request waits for the metadata cache to catch up with the writer. */
@@ -93,10 +97,33 @@ interface Freshness {
   schemaVersion: number;
 }
 
+/** Where a request's segments are served: its reader groups, and the writer's share when it is asked. */
+interface Located {
+  groups: GroupTarget[];
+  /** When the writer is asked: the sealed segments the reader groups cover (it searches the rest). */
+  writerCovered?: string[];
+}
+
+/** A computation's value or what it threw, rethrown where the caller decides (unwrap). */
+type Outcome<T> = { value: T } | { error: unknown };
+
+function outcomeOf<T>(compute: () => T): Outcome<T> {
+  try {
+    return { value: compute() };
+  } catch (error) {
+    return { error };
+  }
+}
+
+function unwrap<T>(outcome: Outcome<T>): T {
+  if ('error' in outcome) throw outcome.error;
+  return outcome.value;
+}
+
 interface SubRequest<R> {
   set: ReplicaSet;
   request: R & SegmentScope;
-  /** Estimated cost of a search sub-request (searchCostOf): whether it may be hedged. */
+  /** Estimated cost of the sub-request (searchCostOf, queryCostOf): whether it may be hedged, and its replica's load. */
   cost?: number;
 }
 
@@ -218,47 +245,44 @@ export class Coordinator {
   }
 
   /**
-   * Reader targets for the sealed segments of the covered partitions, plus the writer's share;
-   * none when no partition is covered (pruning left none), as a data node reads an empty
-   * `partition_ids` as every partition.
+   * Where the sealed segments of the covered partitions are served (reader groups), and what
+   * the writer covers when it is asked: its growing rows, segments sealed after this view and
+   * the sealed ones no reader holds yet. Nowhere when no partition is covered (pruning left
+   * none), as a data node reads an empty `partition_ids` as every partition.
    */
-  private route<R extends { collection_name: string }>(
-    view: CollectionView,
-    partitions: Set<number>,
-    includeWriter: boolean,
-    base: R,
-    trace: Context,
-  ): SubRequest<R>[] {
+  private locate(view: CollectionView, partitions: Set<number>, includeWriter: boolean, trace: Context): Located {
     return inSpan(trace, 'get_routing', (span) => {
       try {
-        if (partitions.size === 0) return [];
+        if (partitions.size === 0) return { groups: [], writerCovered: undefined };
         const segments = view.segments.filter((s) => partitions.has(s.partitionId)).map((s) => s.id);
         const { groups, toWriter } = this.placement.targets(view, segments);
-        const subs: SubRequest<R>[] = groups.map((t: GroupTarget) => ({
-          set: { name: t.group, replicas: t.replicas },
-          request: { ...base, segment_ids: t.segmentIds.map(String) },
-        }));
+        let writerCovered: string[] | undefined;
         if (includeWriter || toWriter.length) {
-          // The writer covers its growing rows, segments sealed after this view and the
-          // sealed ones no reader holds yet.
           const covered = new Set(groups.flatMap((t) => t.segmentIds));
-          subs.push({
-            set: { name: WRITER_SET, replicas: [this.writerAddress] },
-            request: {
-              ...base,
-              segment_ids: [],
-              include_growing: true,
-              covered_segment_ids: view.segments.filter((s) => covered.has(s.id)).map((s) => String(s.id)),
-            },
-          });
+          writerCovered = view.segments.filter((s) => covered.has(s.id)).map((s) => String(s.id));
         }
         span.setAttribute('mishards.segments', segments.length);
-        span.setAttribute('mishards.targets', subs.length);
-        return subs;
+        span.setAttribute('mishards.targets', groups.length + (writerCovered ? 1 : 0));
+        return { groups, writerCovered };
       } finally {
         span.end();
       }
     });
+  }
+
+  /** One sub-request of `base` per reader group of `located`, plus the writer's share. */
+  private subRequests<R extends { collection_name: string }>(located: Located, base: R): SubRequest<R>[] {
+    const subs: SubRequest<R>[] = located.groups.map((t: GroupTarget) => ({
+      set: { name: t.group, replicas: t.replicas },
+      request: { ...base, segment_ids: t.segmentIds.map(String) },
+    }));
+    if (located.writerCovered) {
+      subs.push({
+        set: { name: WRITER_SET, replicas: [this.writerAddress] },
+        request: { ...base, segment_ids: [], include_growing: true, covered_segment_ids: located.writerCovered },
+      });
+    }
+    return subs;
   }
 
   /** Sends sub-requests in parallel under a `do_search` span, one `search_<target>` child each. */
@@ -357,11 +381,12 @@ export class Coordinator {
 
   /**
    * The readers' and the writer's shares of one search (the prepared `p` of the raw request
-   * `raw`, over the partitions of `scope` its filter leaves, each target asked for its best
-   * `k`), answered in parallel; decoded and merged by the caller.
+   * `raw`, each target asked for its best `k`), answered in parallel; decoded and merged by
+   * the caller.
    */
   private scatterSearch(
     view: CollectionView,
+    located: Located,
     p: PreparedSearch,
     raw: Pick<SearchFields, 'placeholder_group' | 'dsl'>,
     outputFields: string[],
@@ -371,49 +396,69 @@ export class Coordinator {
     ctx: CallContext,
     trace: Context,
   ): Promise<DataNodeClientReply<'SearchSegments'>[]> {
+    // `located` covers the whole scope; a filter on the partition key may leave fewer partitions.
     const partitions = this.readPartitions(view, scope, p.filter);
-    const subs = this.route<SegmentRequest<'SearchSegments'>>(
-      view,
-      partitions,
-      freshness.includeWriter,
-      {
-        collection_name: view.record.name,
-        placeholder_group: raw.placeholder_group,
-        topk: String(k),
-        metric_type: p.metric,
-        params_json: JSON.stringify(p.params.engine),
-        filter: raw.dsl ?? '',
-        template_values_json: templateValuesToJson(p.templateValues),
-        output_fields: outputFields,
-        // Always named: the writer's growing data spans every partition, loaded or not.
-        partition_ids: [...partitions].map(String),
-        fresh_deletes: freshness.freshDeletes,
-        ignore_growing: p.params.ignoreGrowing,
-        expire_before_ms: freshness.expireBefore,
-        schema_version: String(freshness.schemaVersion),
-      },
-      trace,
-    );
+    const where = partitions.size === scope.size ? located : this.locate(view, partitions, freshness.includeWriter, trace);
+    const subs = this.subRequests<SegmentRequest<'SearchSegments'>>(where, {
+      collection_name: view.record.name,
+      placeholder_group: raw.placeholder_group,
+      topk: String(k),
+      metric_type: p.metric,
+      params_json: JSON.stringify(p.params.engine),
+      filter: raw.dsl ?? '',
+      template_values_json: templateValuesToJson(p.templateValues),
+      output_fields: outputFields,
+      // Always named: the writer's growing data spans every partition, loaded or not.
+      partition_ids: [...partitions].map(String),
+      fresh_deletes: freshness.freshDeletes,
+      ignore_growing: p.params.ignoreGrowing,
+      expire_before_ms: freshness.expireBefore,
+      schema_version: String(freshness.schemaVersion),
+    });
     const dim = vectorField(view.record.schema).dim!;
     // FLAT segments are scanned whole: their rows count. (The writer's share is never hedged.)
-    const rows = view.indexes[0]?.indexType === 'FLAT' ? new Map(view.segments.map((s) => [String(s.id), s.rows])) : undefined;
+    const rows = view.indexes[0]?.indexType === 'FLAT' ? segmentRows(view) : undefined;
     for (const sub of subs) {
       const ids = sub.request.segment_ids ?? [];
-      const scanned = rows ? ids.reduce<number>((n, id) => n + (rows.get(String(id)) ?? 0), 0) : 0;
+      const scanned = rows ? ids.reduce<number>((n, id) => n + (rows.get(Number(id)) ?? 0), 0) : 0;
       sub.cost = searchCostOf(p.nq, k, ids.length, dim, scanned);
     }
     return this.scatter(subs, 'SearchSegments', ctx, this.headersFor(view), trace);
+  }
+
+  /**
+   * Routes a search before it is prepared, so that the reader groups' result-memory limits
+   * (result-memory.ts) are checked with the request limits, from the nq the request states; a
+   * routing failure is not reported here but by the fan-out (`whileExists` then tells a dropped
+   * collection from an unavailable group).
+   */
+  private routeSearch(
+    view: CollectionView,
+    partitions: Set<number>,
+    freshness: Freshness,
+    trace: Context,
+    hitsAsked: (params: ParsedSearchParams) => number,
+  ): { located: () => Located; checkShape: SearchShapeCheck } {
+    const outcome = outcomeOf(() => this.locate(view, partitions, freshness.includeWriter, trace));
+    return {
+      located: () => unwrap(outcome),
+      checkShape: (nq, params, selection) => {
+        if ('value' in outcome) checkGroupsResultMemory(view, outcome.value.groups, nq, hitsAsked(params), selection);
+      },
+    };
   }
 
   private async doSearch(req: SearchInput, ctx: CallContext, trace: Context): Promise<SearchReply> {
     const { view, scope } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
     const index = view.indexes[0]!;
-    const p = prepareSearch(schema, index, req, this.limits);
+    const freshness = this.freshness(view, req);
+    const route = this.routeSearch(view, scope, freshness, trace, (params) => params.topk + params.offset);
+    const p = prepareSearch(schema, index, req, this.limits, route.checkShape);
     this.quotas.charge(view.record.name, { search: p.nq });
     const { topk, offset, roundDecimal } = p.params;
-    const responses = await this.whileExists(view, ctx, () =>
-      this.scatterSearch(view, p, req, req.output_fields ?? [], scope, this.freshness(view, req), topk + offset, ctx, trace),
+    const responses = await this.whileExists(view, ctx, async () =>
+      this.scatterSearch(view, route.located(), p, req, req.output_fields ?? [], scope, freshness, topk + offset, ctx, trace),
     );
     return inSpan(trace, 'do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
@@ -447,15 +492,20 @@ export class Coordinator {
   private async doHybridSearch(req: HybridSearchInput, ctx: CallContext, trace: Context): Promise<SearchReply> {
     const { view, scope } = await this.target(req.collection_name, req.partition_names, ctx);
     const schema = view.record.schema;
-    const h = prepareHybridSearch(schema, view.indexes[0]!, req, this.limits);
-    this.quotas.charge(view.record.name, { search: h.nq * h.subs.length });
     const freshness = this.freshness(view, req);
+    // Each sub-search asks the nodes for its topk: paging applies to the fused list.
+    const route = this.routeSearch(view, scope, freshness, trace, (params) => params.topk);
+    const h = prepareHybridSearch(schema, view.indexes[0]!, req, this.limits, route.checkShape);
+    this.quotas.charge(view.record.name, { search: h.nq * h.subs.length });
     const outputFields = req.output_fields ?? [];
-    const responses = await this.whileExists(view, ctx, () =>
-      Promise.all(
-        h.subs.map((p, i) => this.scatterSearch(view, p, req.requests![i]!, outputFields, scope, freshness, p.params.topk, ctx, trace)),
-      ),
-    );
+    const responses = await this.whileExists(view, ctx, async () => {
+      const located = route.located();
+      return Promise.all(
+        h.subs.map((p, i) =>
+          this.scatterSearch(view, located, p, req.requests![i]!, outputFields, scope, freshness, p.params.topk, ctx, trace),
+        ),
+      );
+    });
     return inSpan(trace, 'do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
       try {
@@ -492,11 +542,8 @@ export class Coordinator {
     this.quotas.charge(view.record.name, { query: 1 });
     const freshness = this.freshness(view, req);
     const partitions = this.readPartitions(view, scope, q.filter);
-    const subs = this.route<SegmentRequest<'QuerySegments'>>(
-      view,
-      partitions,
-      freshness.includeWriter,
-      {
+    const responses = await this.whileExists(view, ctx, async () => {
+      const subs = this.subRequests<SegmentRequest<'QuerySegments'>>(this.locate(view, partitions, freshness.includeWriter, trace), {
         collection_name: view.record.name,
         filter: req.expr ?? '',
         template_values_json: templateValuesToJson(q.templateValues),
@@ -509,10 +556,18 @@ export class Coordinator {
         ignore_growing: q.ignoreGrowing,
         expire_before_ms: freshness.expireBefore,
         schema_version: String(freshness.schemaVersion),
-      },
-      trace,
-    );
-    const responses = await this.whileExists(view, ctx, () => this.scatter(subs, 'QuerySegments', ctx, this.headersFor(view), trace));
+      });
+      const rows = segmentRows(view);
+      for (const sub of subs) {
+        sub.cost = queryCostOf(
+          queryRowsVisited(
+            (sub.request.segment_ids ?? []).map((id) => rows.get(Number(id)) ?? 0),
+            q.filter,
+          ),
+        );
+      }
+      return this.scatter(subs, 'QuerySegments', ctx, this.headersFor(view), trace);
+    });
     const base = { collection_name: req.collection_name, primary_field_name: primaryField(schema).name };
     if (q.countOnly) {
       const count = responses.reduce((n, r) => n + Number(r.count), 0);

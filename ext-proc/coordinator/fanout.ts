@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { Context } from '@opentelemetry/api';
 import { Code, MilvusError } from '../../milvus/status.js';
 import type { DataNodeClientReply, DataNodeClientRequest, DataNodeMethod } from '../../proto/data-node.js';
+import { QUERY_ROW_WORK } from '../../search/cost.js';
 import type { NodeCaller } from './node-clients.js';
 
 /** The per-request context every sub-request inherits. */
@@ -35,11 +36,13 @@ const RETRYABLE_GRPC = new Set([
 const RETRYABLE_NODE_CODES = new Set([Code.SegmentNotLoaded, Code.SegmentNotFound, Code.ServiceNotReady]);
 
 /**
- * The largest sub-request cost (searchCostOf) that is hedged. 2^24 keeps hedging for
- * interactive searches (nq 1-100, topk up to 100, tens of segments, up to 768 dimensions:
- * 10^3 to 10^7; one query over 100k x 128 FLAT rows, 1.3 x 10^7) and stops it for batch-sized
- * ones, whose second copy would double the load of the very request that is slow (nq 10,000 x
- * topk 1,000 x 32 dimensions is 3.2 x 10^8 per segment).
+ * The largest sub-request cost (searchCostOf, queryCostOf) that is hedged. 2^24 keeps hedging
+ * for interactive searches (nq 1-100, topk up to 100, tens of segments, up to 768 dimensions:
+ * 10^3 to 10^7; one query over 100k x 128 FLAT rows, 1.3 x 10^7) and queries (up to 262,144
+ * rows visited: a filter over a few segments, any `pk in [...]` lookup of up to thousands of
+ * keys), and stops it for batch-sized ones, whose second copy would double the load of the
+ * very request that is slow (nq 10,000 x topk 1,000 x 32 dimensions is 3.2 x 10^8 per
+ * segment; a filter over 10^6 rows, 6.4 x 10^7).
  */
 export const HEDGE_MAX_COST = 2 ** 24;
 
@@ -51,6 +54,12 @@ export const HEDGE_MAX_COST = 2 ** 24;
  */
 export const searchCostOf = (nq: number, topk: number, segments: number, dim: number, scannedRows = 0): number =>
   nq * dim * (topk * segments + scannedRows);
+
+/**
+ * The estimated cost of a query sub-request that visits `rowsVisited` rows (queryRowsVisited),
+ * in the same unit: each row counts as the data node's admission counts it (QUERY_ROW_WORK).
+ */
+export const queryCostOf = (rowsVisited: number): number => rowsVisited * QUERY_ROW_WORK;
 
 export interface FanoutOptions {
   /** Start a second replica when the first has not answered after this long. */
@@ -68,12 +77,16 @@ class ReplicaFailure extends Error {}
 /**
  * Sends one sub-request to a replica set: one replica at a time, moving to the next on a
  * failure or, for a sub-request cheap enough to hedge, when the current one is slower than the
- * hedge delay (then the first answer wins and the others are cancelled). Replicas are rotated
- * per set so load is shared. Fails with an UNAVAILABLE-class Milvus error naming the set when
+ * hedge delay (then the first answer wins and the others are cancelled). Replicas are tried
+ * least loaded first: by the estimated cost of the sub-requests this coordinator has in flight
+ * on each, so that small requests go round a replica busy with a heavy one; replicas equally
+ * loaded take turns, per set. Fails with an UNAVAILABLE-class Milvus error naming the set when
  * no replica answers in time.
  */
 export class Fanout {
   private readonly rotation = new Map<string, number>();
+  /** The estimated cost of the attempts in flight, per replica address (absent: none). */
+  private readonly load = new Map<string, number>();
 
   constructor(
     private readonly clients: NodeCaller,
@@ -82,8 +95,8 @@ export class Fanout {
 
   /**
    * Answers `request` from one replica of `set`; `metadata` holds the headers the nodes get;
-   * `cost` is the sub-request's estimated cost (searchCostOf), unknown for queries, which are
-   * hedged as cheap.
+   * `cost` is the sub-request's estimated cost (searchCostOf, queryCostOf); unknown, it is
+   * hedged as cheap and weighs nothing in the replicas' load.
    */
   async call<M extends DataNodeMethod>(
     set: ReplicaSet,
@@ -94,11 +107,9 @@ export class Fanout {
     cost?: number,
   ): Promise<DataNodeClientReply<M>> {
     if (set.replicas.length === 0) throw unavailable(set, 'no live replica');
-    if (set.replicas.length === 1) return this.callOnly(set, set.replicas[0]!, method, request, ctx, metadata);
+    if (set.replicas.length === 1) return this.callOnly(set, set.replicas[0]!, method, request, ctx, metadata, cost);
     const hedging = cost === undefined || cost <= (this.opts.hedgeMaxCost ?? HEDGE_MAX_COST);
-    const start = this.rotation.get(set.name) ?? 0;
-    this.rotation.set(set.name, start + 1);
-    const order = set.replicas.map((_, i) => set.replicas[(start + i) % set.replicas.length]!);
+    const order = this.order(set);
     /** Attempts still waiting for an answer. */
     const running = new Set<AbortController>();
     const errors: string[] = [];
@@ -125,7 +136,7 @@ export class Fanout {
         running.add(controller);
         if (hedge) clearTimeout(hedge);
         if (hedging && next < order.length) hedge = setTimeout(launch, this.opts.hedgeAfterMs);
-        this.attempt(set.name, address, method, request, ctx.deadline, controller.signal, metadata).then(
+        this.attempt(set.name, address, method, request, ctx.deadline, controller.signal, metadata, cost).then(
           (res) => {
             running.delete(controller);
             finish(() => resolve(res));
@@ -150,6 +161,27 @@ export class Fanout {
     });
   }
 
+  /** The set's replicas in the order to try them: least loaded first, equally loaded ones in turn. */
+  private order(set: ReplicaSet): string[] {
+    const start = this.rotation.get(set.name) ?? 0;
+    this.rotation.set(set.name, start + 1);
+    const rotated = set.replicas.map((_, i) => set.replicas[(start + i) % set.replicas.length]!);
+    const loadOf = (address: string) => this.load.get(address) ?? 0;
+    // Stable: the rotation decides between equals.
+    return rotated.sort((a, b) => loadOf(a) - loadOf(b));
+  }
+
+  /** Counts `cost` on `address` until the returned function is called. */
+  private carry(address: string, cost: number): () => void {
+    if (cost <= 0) return () => {};
+    this.load.set(address, (this.load.get(address) ?? 0) + cost);
+    return () => {
+      const left = (this.load.get(address) ?? 0) - cost;
+      if (left > 0) this.load.set(address, left);
+      else this.load.delete(address);
+    };
+  }
+
   /**
    * A set of one replica: nothing to hedge or fail over to, so the call runs on the request's
    * own signal (no controller, timer or listener of its own) and its failure is the set's.
@@ -161,10 +193,11 @@ export class Fanout {
     request: DataNodeClientRequest<M>,
     ctx: CallContext,
     metadata: grpc.Metadata | undefined,
+    cost: number | undefined,
   ): Promise<DataNodeClientReply<M>> {
     if (ctx.signal.aborted) throw clientGone();
     try {
-      return await this.attempt(set.name, address, method, request, ctx.deadline, ctx.signal, metadata);
+      return await this.attempt(set.name, address, method, request, ctx.deadline, ctx.signal, metadata, cost);
     } catch (e) {
       // Cancelled by us, not failed: the replica is not reported down.
       if (ctx.signal.aborted) throw clientGone();
@@ -182,13 +215,16 @@ export class Fanout {
     deadline: number,
     signal: AbortSignal,
     metadata: grpc.Metadata | undefined,
+    cost = 0,
   ): Promise<DataNodeClientReply<M>> {
     let res: DataNodeClientReply<M>;
     const settled = this.opts.onAttempt?.(target);
+    const unload = this.carry(address, cost);
     try {
       res = await this.clients.call(address, method, request, deadline, signal, metadata);
     } catch (e) {
       settled?.();
+      unload();
       const code = (e as grpc.ServiceError).code;
       if (code === grpc.status.DEADLINE_EXCEEDED) {
         throw new MilvusError(Code.ServiceInternal, `deadline exceeded waiting for ${address}`, true);
@@ -197,6 +233,7 @@ export class Fanout {
       throw e;
     }
     settled?.();
+    unload();
     if (res.status.code !== 0) {
       if (RETRYABLE_NODE_CODES.has(res.status.code as never)) throw new ReplicaFailure(res.status.reason);
       throw new MilvusError(res.status.code, res.status.reason);

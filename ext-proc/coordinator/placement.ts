@@ -16,6 +16,8 @@ interface ReaderState {
   up: boolean;
   /** Loaded segment ids per collection name. */
   loaded: Map<string, Set<number>>;
+  /** The estimated result bytes above which it refuses every search (Infinity until it says). */
+  resultMemoryLimit: number;
 }
 
 /** What a view says of compactions: each target's sources, the retiring segments, every segment by id. */
@@ -30,6 +32,11 @@ export interface GroupTarget {
   group: string;
   replicas: string[];
   segmentIds: number[];
+  /**
+   * The estimated result bytes above which every live replica refuses a search (the largest
+   * of their admission budgets; Infinity while one has not reported its own).
+   */
+  resultMemoryLimit: number;
 }
 
 const RECONCILE_INTERVAL_MS = 1000;
@@ -132,7 +139,12 @@ export class Placement {
     const next = new Map<string, ReaderState>();
     for (const m of readers) {
       const prev = this.readers.get(m.address);
-      next.set(m.address, prev && prev.member.group === m.group ? { ...prev, member: m } : { member: m, up: true, loaded: new Map() });
+      next.set(
+        m.address,
+        prev && prev.member.group === m.group
+          ? { ...prev, member: m }
+          : { member: m, up: true, loaded: new Map(), resultMemoryLimit: Infinity },
+      );
     }
     this.readers = next;
     this.router = createRouter(this.routerKind, readerGroups(readers));
@@ -162,6 +174,7 @@ export class Placement {
             loaded.get(s.collection_name)!.add(Number(s.segment_id));
           }
           r.loaded = loaded;
+          r.resultMemoryLimit = Number(res.result_memory_limit_bytes) || Infinity;
           if (!r.up) this.log.info({ reader: r.member.name, address }, 'reader is back');
           r.up = true;
         } catch (e) {
@@ -329,7 +342,8 @@ export class Placement {
       // A balanced pick may land on a replica still loading: it says so, and the direct
       // replicas, holders first, come next.
       const balanced = this.options.balancedTarget;
-      return { group, segmentIds: segs, replicas: balanced ? [balanced(group), ...direct] : direct };
+      const resultMemoryLimit = Math.max(...replicas.map((r) => r.resultMemoryLimit));
+      return { group, segmentIds: segs, replicas: balanced ? [balanced(group), ...direct] : direct, resultMemoryLimit };
     });
     return { groups, toWriter };
   }

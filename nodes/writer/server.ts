@@ -3,8 +3,10 @@ import type { Logger } from 'pino';
 import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import { writerServiceDefinition } from '../../milvus/writer-service.js';
+import { startingAtFirstMessage } from '../../runtime/first-message.js';
 import { milvusServiceImplementation } from '../../milvus/service.js';
-import { MemoryProtection, RATE_KINDS, RateQuotas, type RateQuotaConfig } from '../../milvus/quotas.js';
+import { MemoryProtection, RATE_KINDS, RateQuotas, type QuotaConfig, type RateQuotaConfig } from '../../milvus/quotas.js';
+import type { QuotaSettingsWatcher } from '../../cluster/quota-settings.js';
 import { QuotaMetrics } from '../../runtime/quota-metrics.js';
 import { DataNodeService, MetadataFeedService } from '../../proto/data-node.js';
 import { admissionLimits, type AdmissionLimits } from '../../runtime/admission.js';
@@ -48,6 +50,8 @@ export interface WriterConfig {
   rates: RateQuotaConfig;
   /** Writes are refused while the process's memory is above this fraction of the machine's. */
   memoryHighWaterLevel: number;
+  /** Quota settings changed at run time (etcd), replacing `rates` and `memoryHighWaterLevel`. */
+  quotaSettings?: QuotaSettingsWatcher;
   /** Admission limits other than the defaults (docs/limits.md). */
   admission?: Partial<AdmissionLimits>;
   /** The wall clock (unix ms) inserted rows are stamped with (collection TTL); Date.now by default. */
@@ -83,6 +87,14 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
   const admission = meteredAdmission(metrics.registry, engine, admissionLimits(opts.threads, opts.admission));
   const meter = new ResourceMeter(opts.dataDir);
   const quotaMetrics = new QuotaMetrics(metrics.registry, opts.rates, RATE_KINDS, opts.memoryHighWaterLevel);
+  const quotas = new RateQuotas(opts.rates, { onRefused: quotaMetrics.refused });
+  const memory = new MemoryProtection(opts.memoryHighWaterLevel, undefined, quotaMetrics.refused);
+  opts.quotaSettings?.on('change', (c: QuotaConfig) => {
+    quotas.reconfigure(c.rates);
+    memory.highWaterLevel = c.memoryHighWaterLevel;
+    quotaMetrics.configure(c.rates, c.memoryHighWaterLevel);
+    log.info({ quotas: c }, 'quota settings changed');
+  });
   // The address is known once the server is bound; GetMetrics asks for it later.
   let address = '';
   const hooks = {
@@ -95,7 +107,7 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
     port: opts.port,
     metricsPort: opts.metricsPort,
     services: [
-      [
+      startingAtFirstMessage(
         writerServiceDefinition(),
         milvusServiceImplementation(
           writerMilvusHandlers(writer, {
@@ -104,13 +116,13 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
             engineSearchSeconds: engineSearch,
             searchPartitions: searchPartitions(metrics.registry),
             limits: { maxResultBytes: opts.maxResultBytes },
-            quotas: new RateQuotas(opts.rates, { onRefused: quotaMetrics.refused }),
-            memory: new MemoryProtection(opts.memoryHighWaterLevel, undefined, quotaMetrics.refused),
+            quotas,
+            memory,
             admission,
           }),
           hooks,
         ),
-      ],
+      ),
       [
         DataNodeService.service,
         dataNodeImplementation(writerSegmentSource(writer), engine, meter, log, admission, { rpc, engineSearchSeconds: engineSearch }),
@@ -119,7 +131,7 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
     ],
     admission,
     beforeStop: () => writer.changes.emit('close'),
-    closers: [() => writer.close(), () => engine.close(), () => meta.close()],
+    closers: [async () => opts.quotaSettings?.close(), () => writer.close(), () => engine.close(), () => meta.close()],
   });
   address = node.grpc;
   return node;

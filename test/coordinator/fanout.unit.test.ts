@@ -153,6 +153,25 @@ describe('fan-out', () => {
     expect(firsts).toEqual(['a', 'b', 'c', 'a']);
   });
 
+  it('sends a sub-request round a replica busy with a heavy one, and takes turns again once it is done', async () => {
+    const r = rig();
+    const heavy = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx, undefined, 100 * HEDGE_MAX_COST);
+    const heavyCall = await r.nodes.next();
+    expect(heavyCall.address).toBe('a');
+    const firstOfSmall = async () => {
+      const small = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx, undefined, 1000);
+      const call = await r.nodes.next();
+      call.answer();
+      await small;
+      return call.address;
+    };
+    // The rotation alone would alternate b, a: the load keeps both off a.
+    expect([await firstOfSmall(), await firstOfSmall()]).toEqual(['b', 'b']);
+    heavyCall.answer();
+    await heavy;
+    expect([await firstOfSmall(), await firstOfSmall()]).toEqual(['b', 'a']);
+  });
+
   it('fails over to the next replica at once on a retriable gRPC error, and reports the failed one', async () => {
     const r = rig();
     const result = r.fanout.call(group('a', 'b'), 'SearchSegments', {}, r.ctx);

@@ -27,6 +27,8 @@ interface FakeReader {
   up: boolean;
   loaded: Map<string, Set<number>>;
   failLoad: Set<number>;
+  /** What it reports as the result bytes above which it refuses every search (0: nothing). */
+  resultMemoryLimit?: number;
 }
 
 /** Fake data nodes answering the reconciler's control calls from memory, and logging them. */
@@ -61,6 +63,7 @@ class FakeReaders implements NodeCaller {
         return {
           status: ok,
           segments: [...r.loaded].flatMap(([c, s]) => [...s].map((id) => ({ collection_name: c, segment_id: String(id) }))),
+          result_memory_limit_bytes: String(r.resultMemoryLimit ?? 0),
         } as T;
       case 'LoadSegments': {
         const loaded = ids!.filter((id) => !r.failLoad.has(id));
@@ -254,7 +257,7 @@ describe('placement reconciliation', () => {
       expect(nodes.holds('a1:1').filter((id) => moved.includes(id))).toEqual([stuck]);
       // Meanwhile searches go to the new owner, where b1 has it, rather than to a1.
       expect(placement.targets(view('c', SEGMENTS), [stuck]).groups).toEqual([
-        { group: 'gb', segmentIds: [stuck], replicas: ['b1:1', 'b2:1'] },
+        { group: 'gb', segmentIds: [stuck], replicas: ['b1:1', 'b2:1'], resultMemoryLimit: Infinity },
       ]);
       // Once b2 manages to load it, a1 lets it go.
       nodes.readers.get('b2:1')!.failLoad.clear();
@@ -306,8 +309,8 @@ describe('search targets', () => {
     const { groups: targets, toWriter } = placement.targets(view('c', SEGMENTS), SEGMENTS);
     expect(toWriter).toEqual([]);
     expect([...targets].sort((x, y) => x.group.localeCompare(y.group))).toEqual([
-      { group: 'ga', segmentIds: ga, replicas: ['a2:1', 'a1:1'] },
-      { group: 'gb', segmentIds: gb, replicas: ['b1:1'] },
+      { group: 'ga', segmentIds: ga, replicas: ['a2:1', 'a1:1'], resultMemoryLimit: Infinity },
+      { group: 'gb', segmentIds: gb, replicas: ['b1:1'], resultMemoryLimit: Infinity },
     ]);
   });
 
@@ -322,8 +325,8 @@ describe('search targets', () => {
     const during = placement.targets(view('c', SEGMENTS), [gb[0]!, gb[1]!, gb[2]!]);
     expect(during).toEqual({
       groups: [
-        { group: 'ga', segmentIds: [gb[0], gb[1]], replicas: ['a1:1'] },
-        { group: 'gb', segmentIds: [gb[2]], replicas: ['b1:1'] },
+        { group: 'ga', segmentIds: [gb[0], gb[1]], replicas: ['a1:1'], resultMemoryLimit: Infinity },
+        { group: 'gb', segmentIds: [gb[2]], replicas: ['b1:1'], resultMemoryLimit: Infinity },
       ],
       toWriter: [],
     });
@@ -361,11 +364,25 @@ describe('search targets', () => {
     expect(placement.targets(view('c', [1, 2]), [1, 2]).groups[0]!.replicas).toEqual(['a1:1', 'a2:1']);
   });
 
+  it('carries the largest result-memory limit its live replicas report, none until every one has', async () => {
+    const { nodes, placement } = rig([reader('a1', 'ga'), reader('a2', 'ga')], [view('c', [1, 2])]);
+    nodes.readers.get('a1:1')!.resultMemoryLimit = 2 ** 30;
+    await placement.settled();
+    // a2 has not said: it may admit anything.
+    expect(placement.targets(view('c', [1, 2]), [1, 2]).groups[0]!.resultMemoryLimit).toBe(Infinity);
+    nodes.readers.get('a2:1')!.resultMemoryLimit = 2 ** 31;
+    await placement.settled();
+    expect(placement.targets(view('c', [1, 2]), [1, 2]).groups[0]!.resultMemoryLimit).toBe(2 ** 31);
+    // A replica that is down no longer counts.
+    placement.markDown('a2:1');
+    expect(placement.targets(view('c', [1, 2]), [1, 2]).groups[0]!.resultMemoryLimit).toBe(2 ** 30);
+  });
+
   it("puts the group's balanced address before its replicas", async () => {
     const { placement } = rig([reader('a1', 'ga')], [view('c', [1, 2])], (group) => `xds:///mishards-reader-${group}`);
     await placement.settled();
     expect(placement.targets(view('c', [1, 2]), [1, 2]).groups).toEqual([
-      { group: 'ga', segmentIds: [1, 2], replicas: ['xds:///mishards-reader-ga', 'a1:1'] },
+      { group: 'ga', segmentIds: [1, 2], replicas: ['xds:///mishards-reader-ga', 'a1:1'], resultMemoryLimit: Infinity },
     ]);
   });
 });
@@ -408,7 +425,7 @@ describe('hand-off after a compaction', () => {
     await placement.settled();
     // Loaded: the new segment alone, while the old ones stay loaded for a grace period.
     expect(placement.targets(compacted(OLD, NEW), all)).toEqual({
-      groups: [{ group: owner, segmentIds: [NEW], replicas: [ownerReader] }],
+      groups: [{ group: owner, segmentIds: [NEW], replicas: [ownerReader], resultMemoryLimit: Infinity }],
       toWriter: [],
     });
     expect([...nodes.holds('a1:1'), ...nodes.holds('b1:1')].sort((a, b) => a - b)).toEqual(all);

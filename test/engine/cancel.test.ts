@@ -5,6 +5,7 @@ import type { VectorSearchResult } from '../../engine/engine.js';
 import { exactSearch } from '../../engine/flat.js';
 import { createEngine, sharedFloat32 } from '../../engine/index.js';
 import { SLICE_WORK } from '../../engine/plan.js';
+import { unpack, type PackedResult } from '../../engine/protocol.js';
 import { WorkerPool } from '../../engine/worker-pool.js';
 import { waitUntil } from '../harness/wait.js';
 
@@ -43,8 +44,19 @@ describe('a worker job with a cancel flag', () => {
   afterAll(() => pool.close());
   const data = { vectors: sharedFloat32(vectors.length), dim, metric: 'L2' as const };
   data.vectors.set(vectors);
-  const scan = (cancel: Int32Array) =>
-    pool.call(0, { op: 'search', data, queries: heavyQueries, nq: heavyNq, k: 10, ef: 10, allowedCount: rows, cancel });
+  /** The first `nq` heavy queries as one job, run `queriesPerTurn` queries at a time. */
+  const scan = (cancel?: Int32Array, nq = heavyNq, queriesPerTurn = nq) =>
+    pool.call<PackedResult>(0, {
+      op: 'search',
+      data,
+      queries: heavyQueries.subarray(0, nq * dim),
+      nq,
+      k: 10,
+      ef: 10,
+      allowedCount: rows,
+      cancel,
+      queriesPerTurn,
+    });
 
   it('is dropped unstarted when the flag is set before it comes up', async () => {
     const controller = new AbortController();
@@ -62,6 +74,25 @@ describe('a worker job with a cancel flag', () => {
     controller.abort();
     await expect(running).rejects.toThrow('search cancelled');
     expect(pool.inFlight()).toBe(0);
+  });
+
+  it('answers in turns as it answers at once', async () => {
+    expectSameHits(unpack(await scan(undefined, 40, 3)), unpack(await scan(undefined, 40)));
+  });
+
+  it('in turns, lets a short job that arrives meanwhile run first, and stops at its next turn once cancelled', async () => {
+    const controller = new AbortController();
+    const { flag } = cancelFlagFor(controller.signal);
+    // 10,000 queries of 1.28 M multiply-adds each, one a turn: seconds of work.
+    const heavy = scan(flag, heavyNq, 1);
+    heavy.catch(() => undefined);
+    await afterCpu(200);
+    const small = unpack(await scan(undefined, 1));
+    expect(small.offsets[0]).toHaveLength(10);
+    // Answered while the heavy job was still in the worker.
+    expect(pool.inFlight()).toBe(1);
+    controller.abort();
+    await expect(heavy).rejects.toThrow('search cancelled');
   });
 });
 

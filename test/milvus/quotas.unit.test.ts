@@ -131,6 +131,19 @@ describe('RateQuotas', () => {
     const q = new RateQuotas(unlimitedRates());
     for (let i = 0; i < 1000; i++) q.charge('a', { search: 16384, query: 1, insert: 1e9, rows: 1e6 });
   });
+
+  it('takes new limits at run time: a changed kind starts over at its new rate, the others keep their state', () => {
+    const clock = manualClock();
+    const q = new RateQuotas({ ...unlimitedRates(), search: { collection: 2 }, query: { cluster: 1 } }, { now: clock.now });
+    q.charge('a', { search: 2, query: 1 });
+    q.reconfigure({ ...unlimitedRates(), search: { collection: 5 }, query: { cluster: 1 } });
+    // search: a full bucket of the new rate; query: still spent.
+    q.charge('a', { search: 5 });
+    expect(() => q.charge('a', { search: 1 })).toThrow(/collection a \(5 vectors\/s\)/);
+    expect(() => q.charge('a', { query: 1 })).toThrow(/queryRate\.max \(1 requests\/s\)/);
+    q.reconfigure(unlimitedRates());
+    for (let i = 0; i < 100; i++) q.charge('a', { search: 100, query: 1 });
+  });
 });
 
 describe('MemoryProtection', () => {
