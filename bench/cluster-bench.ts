@@ -74,7 +74,10 @@ const GOAL = {
   p99OverOneProcess: 2,
 };
 const ENGINE_HISTOGRAM = 'mishards_engine_search_seconds';
-/** The router's bound on the largest reader group's rows over the mean (docs/routing.md). */
+/**
+ * The largest reader group's rows over the smallest: the issue's goal for the benchmark's 12
+ * equal segments (the router keeps every group within 0.8x..1.25x the mean, docs/routing.md).
+ */
 const PLACEMENT_BOUND = 1.25;
 
 const exit = cleanupOnExit('the servers');
@@ -262,13 +265,14 @@ async function main(): Promise<void> {
   const groupRows = gauges(await scrape(cluster.metricsAddress), 'mishards_group_rows', 'group');
   const placedRows = [...groupRows.values()];
   const maxOverMean = Math.max(...placedRows) / (placedRows.reduce((a, b) => a + b, 0) / placedRows.length);
+  const maxOverMin = Math.max(...placedRows) / Math.min(...placedRows);
   console.log(
     `placement (mishards_group_rows): ${[...groupRows].map(([g, rows]) => `${g} ${fmtInt(rows)}`).join(', ')}; ` +
-      `largest group over the mean ${maxOverMean.toFixed(3)} (bound ${PLACEMENT_BOUND}), over the smallest ${(Math.max(...placedRows) / Math.min(...placedRows)).toFixed(3)}`,
+      `largest group over the mean ${maxOverMean.toFixed(3)}, over the smallest ${maxOverMin.toFixed(3)} (bound ${PLACEMENT_BOUND})`,
   );
-  if (placedRows.length !== 3 || maxOverMean > PLACEMENT_BOUND)
+  if (placedRows.length !== 3 || maxOverMin > PLACEMENT_BOUND)
     throw new Error(
-      `placement out of bounds: ${JSON.stringify([...groupRows])} (largest group over the mean must be <= ${PLACEMENT_BOUND})`,
+      `placement out of bounds: ${JSON.stringify([...groupRows])} (largest group over the smallest must be <= ${PLACEMENT_BOUND})`,
     );
   const segmentCount = new Set(holdings.flatMap((h) => h.segments.map((s) => s.id))).size;
   const segmentsOf = new Map(holdings.map((h) => [h.name, h.segments.length]));

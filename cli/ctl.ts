@@ -11,7 +11,7 @@ import { MetadataCache } from '../cluster/metadata-cache.js';
 import { imbalance } from '../cluster/routing/assignment.js';
 import { createRouter, DEFAULT_ROUTER } from '../cluster/routing/registry.js';
 import { ServedAssignment } from '../cluster/served-assignment.js';
-import type { CollectionView } from '../meta/collection-view.js';
+import { servedSegments, type CollectionView } from '../meta/collection-view.js';
 import { createLogger } from '../runtime/logger.js';
 import { parseArgv, UsageError } from './options.js';
 
@@ -175,15 +175,19 @@ async function ring(ctx: Ctx, segments: string | undefined): Promise<number> {
     rows: assignment.rows.get(g)!,
   }));
   const ratio = imbalance(assignment) ?? null;
-  const owners = ids.map((id) => ({ segment: id, group: assignment.owner(id) ?? null }));
+  // The recorded group of each served segment: where the coordinators last recorded it.
+  const recorded = new Map(views.flatMap(servedSegments).map((s) => [s.id, s.placedGroup ?? null] as const));
+  const unrecorded = [...recorded].filter(([id, group]) => assignment.owner(id) !== (group ?? undefined)).length;
+  const owners = ids.map((id) => ({ segment: id, group: assignment.owner(id) ?? null, recorded: recorded.get(id) ?? null }));
   if (ctx.json) {
-    ctx.out(JSON.stringify({ router: router.name, rows: total, imbalance: ratio, groups: groupRows, owners }, null, 2));
+    ctx.out(JSON.stringify({ router: router.name, rows: total, imbalance: ratio, unrecorded, groups: groupRows, owners }, null, 2));
     return 0;
   }
   const segmentCount = groupRows.reduce((n, g) => n + g.segments, 0);
   ctx.out(
     `${router.name} placement: ${segmentCount} served segments, ${total} rows on ${router.groups.length} reader groups; ` +
-      `imbalance (max/mean rows) ${ratio === null ? '-' : ratio.toFixed(3)}`,
+      `imbalance (max/mean rows) ${ratio === null ? '-' : ratio.toFixed(3)}` +
+      (unrecorded ? `; ${unrecorded} not on their recorded group yet` : ''),
   );
   for (const line of table([
     ['GROUP', 'SEGMENTS', 'ROWS', 'SHARE', 'READERS'],
@@ -198,7 +202,11 @@ async function ring(ctx: Ctx, segments: string | undefined): Promise<number> {
     ctx.out(line);
   const unplaced = router.groups.length ? '(not served)' : '(no reader groups)';
   if (owners.length)
-    for (const line of table([['SEGMENT', 'OWNER'], ...owners.map((o) => [String(o.segment), o.group ?? unplaced])])) ctx.out(line);
+    for (const line of table([
+      ['SEGMENT', 'OWNER', 'RECORDED'],
+      ...owners.map((o) => [String(o.segment), o.group ?? unplaced, o.recorded ?? '-']),
+    ]))
+      ctx.out(line);
   return 0;
 }
 

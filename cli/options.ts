@@ -302,7 +302,8 @@ options (also MISHARDS_<OPTION> environment variables):
                      rewrite a segment once more than R of its rows are deleted (writer;
                      default 0.2)
   --compaction-retention S
-                     keep compacted segments S seconds for readers still serving them
+                     keep compacted segments at most S seconds for readers still serving
+                     them; they go sooner once coordinators report no reader holds them
                      (writer; default 60)
   --threads N        vector engine worker threads (default: cores)
   --heavy-searches N expensive searches and queries a data node runs at once; more wait for

@@ -66,6 +66,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
   const rpc = new RpcMetrics(metrics.registry);
   const coordinatorMetrics = new CoordinatorMetrics(metrics.registry, cache);
   const placement = new Placement(cache, o.discovery, clients, log, {
+    writer: o.writer,
     ...(o.xds ? { balancedTarget: enableXdsReaders(o.xds) } : {}),
     onAssignment: (assignment) => coordinatorMetrics.recordAssignment(assignment),
   });

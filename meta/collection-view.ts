@@ -30,6 +30,11 @@ export interface SegmentInfo {
    * drops it.
    */
   compactedInto?: number;
+  /**
+   * Set on a segment in service whose placement coordinators recorded: the reader group it
+   * was placed on, the anchor the router keeps it on (cluster/routing).
+   */
+  placedGroup?: string;
 }
 
 export const encodeView = (v: CollectionView): string => toJson(v);

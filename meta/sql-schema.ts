@@ -108,6 +108,10 @@ const TABLES: Table[] = [
       // The segment a compaction replaced this one by; NULL for a segment in service (every
       // segment written before compaction existed).
       { column: 'compacted_into', type: '{int64} NULL' },
+      // The reader group the segment was placed on when coordinators last recorded the
+      // placement (cluster/routing: the router keeps it there while the bounds hold); NULL
+      // for a segment never placed.
+      { column: 'placed_group', type: 'VARCHAR(255) NULL' },
     ],
     constraints: [
       // Dropping a partition (or, through it, a collection) drops its segment records.

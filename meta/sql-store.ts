@@ -2,7 +2,16 @@ import type { CollectionSchema } from '../core/schema.js';
 import { MetaConflictError, MetaNotFoundError } from './errors.js';
 import { fromJson, toJson } from '../core/json.js';
 import { addedColumns, schemaStatements, type AddedColumn, type Dialect } from './sql-schema.js';
-import type { AliasRecord, CollectionRecord, IndexRecord, LoadState, MetaStore, PartitionRecord, SegmentRecord } from './store.js';
+import type {
+  AliasRecord,
+  CollectionRecord,
+  IndexRecord,
+  LoadState,
+  MetaStore,
+  PartitionRecord,
+  PlacedGroup,
+  SegmentRecord,
+} from './store.js';
 
 export type SqlValue = string | number | null;
 
@@ -77,6 +86,7 @@ interface SegmentRow {
   created_at: number;
   sealed_at: number | null;
   compacted_into: number | null;
+  placed_group: string | null;
 }
 
 /**
@@ -344,6 +354,13 @@ export class SqlMetaStore implements MetaStore {
     );
   }
 
+  async setPlacedGroups(placements: PlacedGroup[]): Promise<void> {
+    if (!placements.length) return;
+    await this.db.transaction(async (tx) => {
+      for (const p of placements) await tx.run('UPDATE meta_segments SET placed_group = ? WHERE id = ?', [p.group, p.segmentId]);
+    });
+  }
+
   allocateIds(counter: string, count: number): Promise<number> {
     if (!Number.isSafeInteger(count) || count < 1) {
       return Promise.reject(new RangeError(`allocateIds: count must be a positive integer, got ${count}`));
@@ -388,6 +405,7 @@ function segment(r: SegmentRow): SegmentRecord {
     createdAt: r.created_at,
     sealedAt: r.sealed_at,
     ...(r.compacted_into === null ? {} : { compactedInto: r.compacted_into }),
+    ...(r.placed_group === null ? {} : { placedGroup: r.placed_group }),
   };
 }
 
@@ -396,7 +414,7 @@ async function partitionsOf(db: SqlRunner, collectionId: number): Promise<Partit
   return rows.map((r) => ({ id: r.id, collectionId: r.collection_id, name: r.name, createdAt: r.created_at, loaded: r.loaded === 1 }));
 }
 
-/** A new segment's row; a segment is never added compacted. */
+/** A new segment's row; a segment is never added compacted, nor placed. */
 function insertSegment(db: SqlRunner, s: SegmentRecord): Promise<number> {
   return db.run(
     `INSERT INTO meta_segments (id, collection_id, partition_id, state, row_count, path, created_at, sealed_at)

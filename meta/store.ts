@@ -80,6 +80,17 @@ export interface SegmentRecord {
    * held for readers that serve it) until the writer drops it. Never set by addSegment.
    */
   compactedInto?: number;
+  /**
+   * The reader group the segment was placed on in the last recorded placement: the anchor the
+   * router keeps it on. Absent for a segment never placed. Never set by addSegment.
+   */
+  placedGroup?: string;
+}
+
+/** One segment's placement, as setPlacedGroups records it. */
+export interface PlacedGroup {
+  segmentId: number;
+  group: string;
 }
 
 export interface MetaStore {
@@ -145,6 +156,8 @@ export interface MetaStore {
    * a live segment of the target's partition not compacted already.
    */
   compactSegments(target: SegmentRecord, sourceIds: number[]): Promise<void>;
+  /** Records the groups segments were placed on, in one transaction; ids without a record are skipped. */
+  setPlacedGroups(placements: PlacedGroup[]): Promise<void>;
 
   /**
    * Reserves `count` consecutive ids from the named persistent counter and returns the

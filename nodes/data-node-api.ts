@@ -50,6 +50,20 @@ export interface SegmentSource {
   list(): { collection: string; segment: Segment; indexType: string; growing: boolean }[];
 }
 
+/** Where a coordinator placed one served segment, and the recorded group it placed it from (ReportPlacement). */
+export interface ReportedPlacement {
+  segmentId: number;
+  group: string;
+  /** The recorded group in the coordinator's metadata; undefined for none. */
+  anchor: string | undefined;
+}
+
+/**
+ * What the writable node does with a coordinator's ReportPlacement: records the placement and
+ * drops the released retiring segments. Read-only nodes have none.
+ */
+export type PlacementReports = (placements: ReportedPlacement[], released: number[]) => Promise<{ recorded: number; stale: boolean }>;
+
 /** Ids of the collections a node holds segments of. */
 export const servedCollectionIds = (source: SegmentSource): string[] => [
   ...new Set(source.list().map((s) => String(s.segment.collectionId))),
@@ -100,6 +114,7 @@ export interface DataNodeMetrics {
 /**
  * grpc-js implementation of mishards.data.DataNode over a segment source. Searches and queries
  * run under `admission` and stop when their call is cancelled or its deadline passes.
+ * ReportPlacement goes to `reports` (the writable node's); without, it is unimplemented.
  */
 export function dataNodeImplementation(
   source: SegmentSource,
@@ -108,6 +123,7 @@ export function dataNodeImplementation(
   log: Logger,
   admission: Admission,
   metrics?: DataNodeMetrics,
+  reports?: PlacementReports,
 ): DataNodeHandlers {
   const unary = <M extends DataNodeMethod>(
     name: M,
@@ -217,6 +233,15 @@ export function dataNodeImplementation(
         started_at: r.startedAt.toISOString(),
         collection_ids: servedCollectionIds(source),
       };
+    }),
+    ReportPlacement: unary('ReportPlacement', async (req) => {
+      if (!reports) throw new MilvusError(Code.ServiceUnimplemented, 'ReportPlacement: only the writable node records placement');
+      const placements = req.placements.map((p) => ({
+        segmentId: Number(p.segment_id),
+        group: p.group,
+        anchor: p.anchor === '' ? undefined : p.anchor,
+      }));
+      return reports(placements, req.released_segment_ids.map(Number));
     }),
   };
 }

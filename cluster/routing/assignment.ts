@@ -42,12 +42,14 @@ export class OwnerTable implements Assignment {
   }
 }
 
-/** Refuses a segment list a router cannot place deterministically: bad ids or rows, an id twice. */
+/** Refuses a segment list a router cannot place deterministically: bad ids, rows or anchors, an id twice. */
 export function checkSegments(segments: readonly SegmentRows[]): void {
   const seen = new Set<number>();
-  for (const { id, rows } of segments) {
+  for (const { id, rows, anchor } of segments) {
     if (!Number.isSafeInteger(id)) throw new RoutingError(`segment id ${id} is not an integer in the safe range`);
     if (!Number.isSafeInteger(rows) || rows < 0) throw new RoutingError(`segment ${id} has ${rows} rows; expected a non-negative integer`);
+    if (anchor !== undefined && (typeof anchor !== 'string' || anchor === ''))
+      throw new RoutingError(`segment ${id} has anchor ${JSON.stringify(anchor)}; expected a group name`);
     if (seen.has(id)) throw new RoutingError(`segment ${id} is listed twice`);
     seen.add(id);
   }

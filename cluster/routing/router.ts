@@ -2,9 +2,9 @@
  * The routing plug-in point of the coordinator. A Router places sealed segments on reader
  * groups; coordinators use the placement to split a search, readers to know which segments to
  * preload. Routers are immutable values built from a group set, and `assign` is a pure function
- * of the segment list it is given (ids and row counts, in any order): every process that sees
- * the same groups and the same segments computes the same Assignment. Routers are built by kind
- * through the registry in `registry.ts`.
+ * of the segment list it is given (ids, row counts and anchors, in any order): every process
+ * that sees the same groups and the same segments computes the same Assignment. Routers are
+ * built by kind through the registry in `registry.ts`.
  */
 export interface Router {
   /** The routing scheme, for logs and `mishards ctl ring` (the default's is "bounded-load"). */
@@ -12,8 +12,9 @@ export interface Router {
   /** The group names, sorted (code-unit order), without duplicates. */
   readonly groups: readonly string[];
   /**
-   * Places every segment of the list on one group. Segment ids must be distinct safe integers
-   * and row counts non-negative safe integers; the order of the list makes no difference.
+   * Places every segment of the list on one group. Segment ids must be distinct safe integers,
+   * row counts non-negative safe integers and anchors non-empty strings; the order of the list
+   * makes no difference.
    */
   assign(segments: readonly SegmentRows[]): Assignment;
 }
@@ -22,6 +23,13 @@ export interface Router {
 export interface SegmentRows {
   readonly id: number;
   readonly rows: number;
+  /**
+   * The group the segment was placed on in the last recorded placement; absent for a segment
+   * never placed. A router may keep it there (the default does while the group exists and
+   * the bounds hold) or ignore it (the plain ring does). An anchor naming a group not in the
+   * router's set is the same as none.
+   */
+  readonly anchor?: string;
 }
 
 /** Where each segment of one `Router.assign` call lives. */

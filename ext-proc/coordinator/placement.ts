@@ -9,6 +9,7 @@ import { CoalescingRunner } from '../../core/coalescing-runner.js';
 import { readerGroups, type Discovery, type Member } from '../../cluster/discovery.js';
 import type { MetadataSource } from '../../cluster/metadata-cache.js';
 import type { NodeCaller } from './node-clients.js';
+import { PlacementReporter } from './placement-report.js';
 
 /** What one reader holds, as it last reported. */
 interface ReaderState {
@@ -48,6 +49,8 @@ const CONTROL_DEADLINE_MS = 60_000;
 const HANDOFF_GRACE_MS = 2 * RECONCILE_INTERVAL_MS;
 
 export interface PlacementOptions {
+  /** The writable node's address: placement and released compaction sources are reported to it. */
+  writer: string;
   /** The router kind (DEFAULT_ROUTER when absent); readers preload on the same kind. */
   routerKind?: string;
   /**
@@ -63,8 +66,11 @@ export interface PlacementOptions {
  * Places the sealed segments of loaded partitions on reader groups and keeps the placement
  * true:
  *
- * - the router (the bounded-load ring by default) names each segment's owner group, over the
- *   served segments of every collection at once, so groups are balanced on all their rows;
+ * - the router (bounded loads by default) names each segment's owner group, over the served
+ *   segments of every collection at once, so groups are balanced on all their rows, keeping
+ *   segments on their recorded groups while the bounds hold;
+ * - after each pass, the placement is reported to the writer when it differs from the
+ *   recorded one, and so are compaction sources no reader holds any more (PlacementReporter);
  * - reconciliation asks every live replica of the owner to load what it lacks, and only once
  *   all of them report a segment loaded releases it from the groups that held it before
  *   (warm hand-off: a segment is always served by whoever has it loaded);
@@ -96,14 +102,16 @@ export class Placement {
   private readonly handedOffAt = new Map<string, number>();
   /** What each view says of compactions, computed once per view. */
   private readonly compactionsByView = new WeakMap<CollectionView, ViewCompactions>();
+  private readonly reporter: PlacementReporter;
 
   constructor(
     private readonly cache: MetadataSource,
     private readonly discovery: Discovery,
     private readonly clients: NodeCaller,
     private readonly log: Logger,
-    private readonly options: PlacementOptions = {},
+    private readonly options: PlacementOptions,
   ) {
+    this.reporter = new PlacementReporter(options.writer, clients, log);
     this.routerKind = options.routerKind ?? DEFAULT_ROUTER;
     this.router = createRouter(this.routerKind, []);
     this.syncMembers();
@@ -246,6 +254,13 @@ export class Placement {
         }
       }
     }
+    // 4. Tell the writer what to record and what it may drop. The views and the assignment
+    // are taken together, so the report is computed from one metadata state.
+    const readers = [...this.readers.values()];
+    await this.reporter.send(this.cache.all(), this.assignment(), {
+      complete: readers.every((r) => r.up),
+      held: (collection) => new Set(readers.flatMap((r) => [...(r.loaded.get(collection) ?? [])])),
+    });
   }
 
   /**

@@ -11,9 +11,10 @@ import type { ReaderSegments } from './reader-source.js';
 /**
  * A reader that knows the cluster (the writer's metadata feed and the membership) loads the
  * segments of loaded partitions its group owns, placed by the same router over the same served
- * segments as the coordinators place them, as soon as they are sealed or their partition is
- * loaded, without waiting to be asked. Releasing stays with the coordinators, which know when
- * the new owner of a segment has it (warm hand-off).
+ * segments and recorded groups as the coordinators place them, as soon as they are sealed or
+ * their partition is loaded, without waiting to be asked or for the placement to be recorded.
+ * Recording and releasing stay with the coordinators, which know when the new owner of a
+ * segment has it (warm hand-off).
  */
 export class Preloader {
   private readonly passes: CoalescingRunner;

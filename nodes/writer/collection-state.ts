@@ -44,6 +44,8 @@ export class CollectionState {
   readonly sealTasks = new Set<Promise<number | undefined>>();
   /** Sealed segments in service. */
   readonly sealed = new Map<number, SealedSegment>();
+  /** The recorded reader group of sealed segments in service that coordinators placed (segment id to group). */
+  readonly placedGroups = new Map<number, string>();
   /** Sealed segments compacted into others, until they are dropped. */
   readonly retiring = new Map<number, RetiringSegment>();
   /**

@@ -14,9 +14,10 @@ export interface RetirementOptions {
   chain: ApplyChain;
   deleteLogs: DeleteLogs;
   /**
-   * How long a compaction's sources stay after the swap. The writer cannot see which readers
-   * still hold them (it knows no membership), so it gives the coordinators this long to hand
-   * the new segment off; a coordinator that finds the old set gone searches the new segment.
+   * The longest a compaction's sources stay after the swap. They go sooner once a coordinator
+   * reports that no reader holds them (`released`); this bound is for when none does (no
+   * coordinator, or a reader that does not answer). A coordinator that finds the old set gone
+   * searches the new segment.
    */
   retentionMs: number;
   /** Tells the metadata feed the collection changed (retired segments left). */
@@ -25,15 +26,23 @@ export interface RetirementOptions {
   removeFiles(state: CollectionState, segments: SealedSegment[]): void;
 }
 
+/** A compaction's sources waiting to be dropped, and the timer of the retention bound. */
+interface PendingDrop {
+  state: CollectionState;
+  ids: number[];
+  timer: NodeJS.Timeout;
+}
+
 /**
  * The end of retiring segments (sources of finished compactions). Until dropped they stay
- * exact for readers that still serve them; then their records go, the view without them is
- * published, and their files are removed. On start, deletes logged to a retiring segment are
- * carried over to the segment it was compacted into, for a crash between a compaction's
- * commit and its swap.
+ * exact for readers that still serve them; they are dropped once coordinators report that no
+ * reader holds them, or when the retention has passed, whichever comes first. Then their
+ * records go, the view without them is published, and their files are removed. On start,
+ * deletes logged to a retiring segment are carried over to the segment it was compacted into,
+ * for a crash between a compaction's commit and its swap.
  */
 export class Retirement {
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly pending = new Set<PendingDrop>();
 
   constructor(private readonly opts: RetirementOptions) {}
 
@@ -56,17 +65,11 @@ export class Retirement {
     }
   }
 
-  /** Drops the given retiring segments once the retention has passed. */
+  /** Drops the given retiring segments once released, or once the retention has passed. */
   schedule(state: CollectionState, ids: number[]): void {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      this.drop(state, ids).catch((e) => {
-        this.opts.log.error({ err: e, collection: state.record.name, segments: ids }, 'dropping retired segments failed; retrying later');
-        this.schedule(state, ids);
-      });
-    }, this.opts.retentionMs);
-    timer.unref();
-    this.timers.add(timer);
+    const pending: PendingDrop = { state, ids, timer: setTimeout(() => this.dropNow(pending), this.opts.retentionMs) };
+    pending.timer.unref();
+    this.pending.add(pending);
   }
 
   /** Schedules the drop of every retiring segment of a collection just loaded. */
@@ -76,9 +79,28 @@ export class Retirement {
     for (const ids of byTarget.values()) this.schedule(state, ids);
   }
 
+  /**
+   * A coordinator's report that no reader holds these segments: every compaction whose sources
+   * are all among them is dropped now. Ids that are not retiring change nothing.
+   */
+  released(ids: readonly number[]): void {
+    const gone = new Set(ids);
+    for (const pending of this.pending) if (pending.ids.every((id) => gone.has(id))) this.dropNow(pending);
+  }
+
   stop(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers.clear();
+    for (const p of this.pending) clearTimeout(p.timer);
+    this.pending.clear();
+  }
+
+  private dropNow(pending: PendingDrop): void {
+    clearTimeout(pending.timer);
+    if (!this.pending.delete(pending)) return;
+    const { state, ids } = pending;
+    this.drop(state, ids).catch((e) => {
+      this.opts.log.error({ err: e, collection: state.record.name, segments: ids }, 'dropping retired segments failed; retrying later');
+      this.schedule(state, ids);
+    });
   }
 
   private async drop(state: CollectionState, ids: number[]): Promise<void> {

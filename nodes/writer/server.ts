@@ -125,7 +125,15 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
       ),
       [
         DataNodeService.service,
-        dataNodeImplementation(writerSegmentSource(writer), engine, meter, log, admission, { rpc, engineSearchSeconds: engineSearch }),
+        dataNodeImplementation(
+          writerSegmentSource(writer),
+          engine,
+          meter,
+          log,
+          admission,
+          { rpc, engineSearchSeconds: engineSearch },
+          (placements, released) => writer.reportPlacement(placements, released),
+        ),
       ],
       [MetadataFeedService.service, metadataFeedImplementation(writer)],
     ],

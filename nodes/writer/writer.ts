@@ -27,6 +27,8 @@ import { DeleteLogs } from './delete-logs.js';
 import { IndexBuilds } from './index-builds.js';
 import { decodeMutation, encodeMutation, type Mutation } from './mutation-record.js';
 import { insertParts } from './partition-routing.js';
+import type { ReportedPlacement } from '../data-node-api.js';
+import { PlacementRecords } from './placement-records.js';
 import { Retirement } from './retirement.js';
 import { Sealer } from './sealer.js';
 
@@ -41,7 +43,10 @@ export interface WriterOptions {
   /** Seal a non-empty growing segment once it is this old. */
   sealAgeMs: number;
   compaction: CompactionSettings & {
-    /** How long a compaction's sources stay after the swap, for readers still serving them. */
+    /**
+     * The longest a compaction's sources stay after the swap, for readers still serving them;
+     * they go sooner once a coordinator reports no reader holds them.
+     */
     retentionMs: number;
   };
   /** The wall clock (unix ms) rows are stamped with as they are inserted (collection TTL); Date.now by default. */
@@ -53,8 +58,9 @@ export interface WriterOptions {
  * write-ahead log and applied in LSN order. It composes the units that work over the
  * collections' state in the background: sealing growing segments into files on shared
  * storage (Sealer), checkpointing the log (Checkpointer), delete records of sealed segments
- * (DeleteLogs), index builds (IndexBuilds), compaction (Compactions, Compactor) and the end of
- * compacted segments (Retirement). Milvus request parsing lives in the API layer; this class
+ * (DeleteLogs), index builds (IndexBuilds), compaction (Compactions, Compactor), the end of
+ * compacted segments (Retirement) and the placement coordinators record (PlacementRecords).
+ * Milvus request parsing lives in the API layer; this class
  * speaks in schemas, columns and keys.
  */
 export class Writer {
@@ -72,6 +78,7 @@ export class Writer {
   private readonly sealer: Sealer;
   private readonly retirement: Retirement;
   private readonly compactions: Compactions;
+  private readonly placements: PlacementRecords;
   /** Removals of dropped collections' and partitions' files, waiting for their index builds. */
   private readonly dropCleanups = new Set<Promise<void>>();
   private closed = false;
@@ -117,6 +124,7 @@ export class Writer {
       retire: (state, ids) => this.retirement.schedule(state, ids),
     });
     this.compactions = new Compactions({ meta, log, compactor, collections: this.collections, settings: compaction });
+    this.placements = new PlacementRecords({ meta, collections: this.collections, publish });
     this.sealer = new Sealer({
       storageDir,
       meta,
@@ -175,6 +183,7 @@ export class Writer {
         continue;
       }
       state.sealed.set(seg.id, seg);
+      if (segRec.placedGroup !== undefined) state.placedGroups.set(seg.id, segRec.placedGroup);
       const prev = state.persistedLsn.get(seg.partitionId) ?? 0;
       state.persistedLsn.set(seg.partitionId, Math.max(prev, seg.manifest.maxLsn));
       if (state.vectorIndex() && !seg.indexInfo()) this.indexBuilds.schedule(state, seg);
@@ -220,7 +229,10 @@ export class Writer {
       partitions: [...state.partitions.values()],
       indexes: state.indexes,
       segments: [
-        ...[...state.sealed.values()].map((s) => segmentInfo(s)),
+        ...[...state.sealed.values()].map((s) => {
+          const placedGroup = state.placedGroups.get(s.id);
+          return placedGroup === undefined ? segmentInfo(s) : { ...segmentInfo(s), placedGroup };
+        }),
         ...[...state.retiring.values()].map((r) => ({ ...segmentInfo(r.segment), compactedInto: r.into })),
       ],
       unsealedRows: state.hasUnsealedRows(),
@@ -593,6 +605,18 @@ export class Writer {
   /** A compaction by id, while it is remembered. */
   compactionJob(id: number): CompactionJob | undefined {
     return this.compactions.job(id);
+  }
+
+  // ---------------------------------------------------------------- placement
+
+  /**
+   * A coordinator's report: the placement it computed (recorded when it was computed from the
+   * current metadata, see PlacementRecords) and the retiring segments no reader holds, which
+   * are dropped now instead of at the end of the retention.
+   */
+  async reportPlacement(placements: ReportedPlacement[], released: number[]): Promise<{ recorded: number; stale: boolean }> {
+    this.retirement.released(released);
+    return placements.length ? this.placements.record(placements) : { recorded: 0, stale: false };
   }
 
   /** Waits for background index builds, compactions, delete-record writes and drop cleanups started so far. */

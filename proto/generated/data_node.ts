@@ -19,9 +19,12 @@ import type { QuerySegmentsRequest as _mishards_data_QuerySegmentsRequest, Query
 import type { QuerySegmentsResponse as _mishards_data_QuerySegmentsResponse, QuerySegmentsResponse__Output as _mishards_data_QuerySegmentsResponse__Output } from './mishards/data/QuerySegmentsResponse.js';
 import type { ReleaseSegmentsRequest as _mishards_data_ReleaseSegmentsRequest, ReleaseSegmentsRequest__Output as _mishards_data_ReleaseSegmentsRequest__Output } from './mishards/data/ReleaseSegmentsRequest.js';
 import type { ReleaseSegmentsResponse as _mishards_data_ReleaseSegmentsResponse, ReleaseSegmentsResponse__Output as _mishards_data_ReleaseSegmentsResponse__Output } from './mishards/data/ReleaseSegmentsResponse.js';
+import type { ReportPlacementRequest as _mishards_data_ReportPlacementRequest, ReportPlacementRequest__Output as _mishards_data_ReportPlacementRequest__Output } from './mishards/data/ReportPlacementRequest.js';
+import type { ReportPlacementResponse as _mishards_data_ReportPlacementResponse, ReportPlacementResponse__Output as _mishards_data_ReportPlacementResponse__Output } from './mishards/data/ReportPlacementResponse.js';
 import type { SearchSegmentsRequest as _mishards_data_SearchSegmentsRequest, SearchSegmentsRequest__Output as _mishards_data_SearchSegmentsRequest__Output } from './mishards/data/SearchSegmentsRequest.js';
 import type { SearchSegmentsResponse as _mishards_data_SearchSegmentsResponse, SearchSegmentsResponse__Output as _mishards_data_SearchSegmentsResponse__Output } from './mishards/data/SearchSegmentsResponse.js';
 import type { SegmentError as _mishards_data_SegmentError, SegmentError__Output as _mishards_data_SegmentError__Output } from './mishards/data/SegmentError.js';
+import type { SegmentPlacement as _mishards_data_SegmentPlacement, SegmentPlacement__Output as _mishards_data_SegmentPlacement__Output } from './mishards/data/SegmentPlacement.js';
 import type { VersionRequest as _mishards_data_VersionRequest, VersionRequest__Output as _mishards_data_VersionRequest__Output } from './mishards/data/VersionRequest.js';
 import type { VersionResponse as _mishards_data_VersionResponse, VersionResponse__Output as _mishards_data_VersionResponse__Output } from './mishards/data/VersionResponse.js';
 import type { WatchRequest as _mishards_data_WatchRequest, WatchRequest__Output as _mishards_data_WatchRequest__Output } from './mishards/data/WatchRequest.js';
@@ -55,9 +58,12 @@ export interface ProtoGrpcType {
       QuerySegmentsResponse: MessageTypeDefinition<_mishards_data_QuerySegmentsResponse, _mishards_data_QuerySegmentsResponse__Output>
       ReleaseSegmentsRequest: MessageTypeDefinition<_mishards_data_ReleaseSegmentsRequest, _mishards_data_ReleaseSegmentsRequest__Output>
       ReleaseSegmentsResponse: MessageTypeDefinition<_mishards_data_ReleaseSegmentsResponse, _mishards_data_ReleaseSegmentsResponse__Output>
+      ReportPlacementRequest: MessageTypeDefinition<_mishards_data_ReportPlacementRequest, _mishards_data_ReportPlacementRequest__Output>
+      ReportPlacementResponse: MessageTypeDefinition<_mishards_data_ReportPlacementResponse, _mishards_data_ReportPlacementResponse__Output>
       SearchSegmentsRequest: MessageTypeDefinition<_mishards_data_SearchSegmentsRequest, _mishards_data_SearchSegmentsRequest__Output>
       SearchSegmentsResponse: MessageTypeDefinition<_mishards_data_SearchSegmentsResponse, _mishards_data_SearchSegmentsResponse__Output>
       SegmentError: MessageTypeDefinition<_mishards_data_SegmentError, _mishards_data_SegmentError__Output>
+      SegmentPlacement: MessageTypeDefinition<_mishards_data_SegmentPlacement, _mishards_data_SegmentPlacement__Output>
       VersionRequest: MessageTypeDefinition<_mishards_data_VersionRequest, _mishards_data_VersionRequest__Output>
       VersionResponse: MessageTypeDefinition<_mishards_data_VersionResponse, _mishards_data_VersionResponse__Output>
       WatchRequest: MessageTypeDefinition<_mishards_data_WatchRequest, _mishards_data_WatchRequest__Output>

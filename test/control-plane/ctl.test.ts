@@ -62,7 +62,14 @@ const VIEW: CollectionView = {
   ],
   indexes: [],
   segments: [
-    ...Array.from({ length: 12 }, (_, i) => ({ id: i + 1, partitionId: 1, rows: 100, state: 'sealed' as const })),
+    // Segments 1 and 2 were placed on g1 and g2 before, 3 on a group that has left since.
+    ...Array.from({ length: 12 }, (_, i) => ({
+      id: i + 1,
+      partitionId: 1,
+      rows: 100,
+      state: 'sealed' as const,
+      ...(i < 3 ? { placedGroup: ['g1', 'g2', 'gone'][i] } : {}),
+    })),
     { id: 13, partitionId: 1, rows: 900, state: 'sealed' as const },
     { id: 50, partitionId: 2, rows: 100, state: 'sealed' as const },
     { id: 51, partitionId: 2, rows: 100, state: 'sealed' as const },
@@ -108,7 +115,9 @@ describe('mishards ctl', () => {
 
     const ring = JSON.parse((await run('ring', '--segments', '1,2,13,50,100', '--json')).out);
     const served = VIEW.segments.filter((s) => s.partitionId === 1);
-    const reference = new BoundedLoadRing(['g1', 'g2']).assign(served);
+    const reference = new BoundedLoadRing(['g1', 'g2']).assign(served.map((s) => ({ id: s.id, rows: s.rows, anchor: s.placedGroup })));
+    // The recorded groups are kept (the bounds hold with them), and the rest is not recorded.
+    expect([reference.owner(1), reference.owner(2)]).toEqual(['g1', 'g2']);
     expect(ring.router).toBe('bounded-load');
     expect(ring.rows).toBe(2100);
     expect(ring.groups).toEqual(
@@ -122,22 +131,23 @@ describe('mishards ctl', () => {
     expect(ring.groups.reduce((n: number, g: any) => n + g.rows, 0)).toBe(2100);
     expect(ring.imbalance).toBeCloseTo(Math.max(...reference.rows.values()) / 1050, 9);
     expect(ring.imbalance).toBeLessThanOrEqual(1.25);
+    expect(ring.unrecorded).toBe(11);
     // Segments of the released partition, and unknown ones, are not placed.
     expect(ring.owners).toEqual([
-      { segment: 1, group: reference.owner(1) },
-      { segment: 2, group: reference.owner(2) },
-      { segment: 13, group: reference.owner(13) },
-      { segment: 50, group: null },
-      { segment: 100, group: null },
+      { segment: 1, group: 'g1', recorded: 'g1' },
+      { segment: 2, group: 'g2', recorded: 'g2' },
+      { segment: 13, group: reference.owner(13), recorded: null },
+      { segment: 50, group: null, recorded: null },
+      { segment: 100, group: null, recorded: null },
     ]);
     const text = (await run('ring', '--segments', '50')).out;
     expect(text).toMatch(
-      /^bounded-load placement: 13 served segments, 2100 rows on 2 reader groups; imbalance \(max\/mean rows\) \d\.\d{3}$/m,
+      /^bounded-load placement: 13 served segments, 2100 rows on 2 reader groups; imbalance \(max\/mean rows\) \d\.\d{3}; 11 not on their recorded group yet$/m,
     );
     expect(text).toMatch(
       new RegExp(`^g2\\s+${reference.segmentCounts.get('g2')}\\s+${reference.rows.get('g2')}\\s+\\d+\\.\\d%\\s+r2,r3$`, 'm'),
     );
-    expect(text).toMatch(/^50\s+\(not served\)$/m);
+    expect(text).toMatch(/^50\s+\(not served\)\s+-$/m);
   });
 
   it('says why it cannot place without a registered writer', async () => {

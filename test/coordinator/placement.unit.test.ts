@@ -7,7 +7,7 @@ import type { NodeCaller } from '../../ext-proc/coordinator/node-clients.js';
 import { Placement } from '../../ext-proc/coordinator/placement.js';
 import { BoundedLoadRing } from '../../cluster/routing/bounded-load-ring.js';
 import type { Assignment } from '../../cluster/routing/router.js';
-import type { CollectionView } from '../../meta/collection-view.js';
+import { servedSegments, type CollectionView } from '../../meta/collection-view.js';
 import { Code, MilvusError } from '../../milvus/status.js';
 
 /**
@@ -22,6 +22,13 @@ interface ControlCall {
   ids?: number[];
 }
 
+/** The writable node as the reconciler reports to it (ReportPlacement). */
+interface Report {
+  placements: { segment_id: string; group: string; anchor: string }[];
+  released: number[];
+  stale: boolean;
+}
+
 /** A fake reader: what it holds, whether it answers (calls to it are logged either way), which segments it fails to load. */
 interface FakeReader {
   up: boolean;
@@ -31,10 +38,17 @@ interface FakeReader {
   resultMemoryLimit?: number;
 }
 
-/** Fake data nodes answering the reconciler's control calls from memory, and logging them. */
+/**
+ * Fake data nodes answering the reconciler's control calls from memory, and logging them. The
+ * writer (WRITER) records reported placements into the fake metadata as the real one does:
+ * only when computed from the current metadata.
+ */
 class FakeReaders implements NodeCaller {
   readonly readers = new Map<string, FakeReader>();
   readonly log: ControlCall[] = [];
+  readonly reports: Report[] = [];
+
+  constructor(private readonly meta: FakeMetadata) {}
 
   add(address: string): FakeReader {
     const r: FakeReader = { up: true, loaded: new Map(), failLoad: new Set() };
@@ -54,6 +68,8 @@ class FakeReaders implements NodeCaller {
       method: method as ControlCall['method'],
       ...(req.collection_name ? { collection: req.collection_name, ids } : {}),
     });
+    if (address === WRITER && method === 'ReportPlacement')
+      return { status: { code: 0, reason: '' }, ...this.record(request as never) } as T;
     const r = this.readers.get(address);
     if (!r?.up) throw Object.assign(new Error('14 UNAVAILABLE: connection refused'), { code: grpc.status.UNAVAILABLE });
     const ok = { code: 0, reason: '' };
@@ -77,6 +93,21 @@ class FakeReaders implements NodeCaller {
       default:
         throw new Error(`unexpected method ${method}`);
     }
+  }
+
+  private record(req: { placements: Report['placements']; released_segment_ids: string[] }): { recorded: number; stale: boolean } {
+    const views = this.meta.all();
+    const served = new Map(views.flatMap(servedSegments).map((s) => [String(s.id), s.placedGroup ?? ''] as const));
+    const current = req.placements.length === served.size && req.placements.every((p) => served.get(p.segment_id) === p.anchor);
+    const changed = current ? req.placements.filter((p) => p.group !== p.anchor) : [];
+    this.reports.push({ placements: req.placements, released: req.released_segment_ids.map(Number), stale: !current });
+    if (changed.length) {
+      const group = new Map(changed.map((p) => [Number(p.segment_id), p.group]));
+      this.meta.set(
+        views.map((v) => ({ ...v, segments: v.segments.map((s) => (group.has(s.id) ? { ...s, placedGroup: group.get(s.id)! } : s)) })),
+      );
+    }
+    return { recorded: changed.length, stale: !current };
   }
 
   /** Index in the log of the first call of `method` to `address` that names `id`. */
@@ -120,16 +151,20 @@ function view(name: string, segmentIds: number[], loaded = true, rows: (id: numb
 }
 
 const reader = (name: string, group: string): Member => ({ role: 'reader', name, address: `${name}:1`, group });
+const WRITER = 'writer:1';
 
 /** Ids `first`, `first + 1`, ... (`count` of them). */
 const sequentialIds = (count: number, first = 1) => Array.from({ length: count }, (_, i) => first + i);
 
-/** Segment ids 1..n of 100 rows each that the default router over `groups` gives to `group`. */
-function ownedBy(groups: string[], group: string, n = 40): number[] {
+/**
+ * Segment ids 1..n of 100 rows each that the default router over `groups` gives to `group`,
+ * placed from scratch or, with `anchor`, from a recorded placement of all of them there.
+ */
+function ownedBy(groups: string[], group: string, n = 40, anchor?: string): number[] {
   const ids = Array.from({ length: n }, (_, i) => i + 1);
   return (
     new BoundedLoadRing(groups)
-      .assign(ids.map((id) => ({ id, rows: 100 })))
+      .assign(ids.map((id) => ({ id, rows: 100, ...(anchor ? { anchor } : {}) })))
       .partition(ids)
       .get(group) ?? []
   );
@@ -141,13 +176,14 @@ const placements: Placement[] = [];
 
 /** A placement over fake readers (every member given is a reader that answers). */
 function rig(members: Member[], views: CollectionView[], balancedTarget?: (group: string) => string) {
-  const nodes = new FakeReaders();
-  for (const m of members) nodes.add(m.address);
   const meta = new FakeMetadata();
   meta.set(views);
+  const nodes = new FakeReaders(meta);
+  for (const m of members) nodes.add(m.address);
   const discovery = new StaticDiscovery(members);
   const passes: Assignment[] = [];
   const placement = new Placement(meta, discovery, nodes, pino({ level: 'silent' }), {
+    writer: WRITER,
     ...(balancedTarget ? { balancedTarget } : {}),
     onAssignment: (a) => passes.push(a),
   });
@@ -218,7 +254,7 @@ describe('placement reconciliation', () => {
   });
 
   describe('warm hand-off to a new group', () => {
-    /** ga holds everything; then gb joins with two replicas and takes over its share. */
+    /** ga holds everything (and it is recorded); then gb joins with two replicas and takes over its share. */
     async function handOff(prepare: (nodes: FakeReaders) => void) {
       const r = rig([reader('a1', 'ga')], [view('c', SEGMENTS)]);
       await r.placement.settled();
@@ -228,7 +264,7 @@ describe('placement reconciliation', () => {
       prepare(r.nodes);
       r.discovery.set([reader('a1', 'ga'), reader('b1', 'gb'), reader('b2', 'gb')]);
       await r.placement.settled();
-      return { ...r, moved: ownedBy(['ga', 'gb'], 'gb'), kept: ownedBy(['ga', 'gb'], 'ga') };
+      return { ...r, moved: ownedBy(['ga', 'gb'], 'gb', 40, 'ga'), kept: ownedBy(['ga', 'gb'], 'ga', 40, 'ga') };
     }
 
     it('releases from the old owner only after every replica of the new owner reports it loaded', async () => {
@@ -247,7 +283,7 @@ describe('placement reconciliation', () => {
     it('keeps a segment on the old owner while one live replica of the new owner fails to load it', async () => {
       let stuck = 0;
       const { nodes, placement, moved } = await handOff((n) => {
-        stuck = ownedBy(['ga', 'gb'], 'gb')[0]!;
+        stuck = ownedBy(['ga', 'gb'], 'gb', 40, 'ga')[0]!;
         n.readers.get('b2:1')!.failLoad.add(stuck);
       });
       expect(nodes.holds('b1:1')).toContain(stuck);
@@ -315,9 +351,10 @@ describe('search targets', () => {
   });
 
   it('sends a segment its owner has not loaded to a group that holds it, else to the writer', async () => {
-    // Before gb joined, a1 held everything; gb's b1 cannot load two of its segments.
+    // Before gb joined, a1 held everything (recorded there); gb's b1 cannot load two of its segments.
     const { nodes, meta, discovery, placement } = rig([reader('a1', 'ga')], [view('c', SEGMENTS)]);
     await placement.settled();
+    const gb = ownedBy(groups, 'gb', 40, 'ga');
     nodes.add('b1:1').failLoad = new Set([gb[0]!, gb[1]!]);
     discovery.set([reader('a1', 'ga'), reader('b1', 'gb')]);
     await placement.settled();
@@ -387,13 +424,14 @@ describe('search targets', () => {
   });
 });
 
+/** A view where `sources` were compacted into `into` (in service), with `others` in service too. */
+function compacted(sources: number[], into: number, others: number[] = []): CollectionView {
+  const v = view('c', [...others, into]);
+  v.segments.push(...sources.map((id) => ({ id, partitionId: 1, rows: 100, state: 'sealed' as const, compactedInto: into })));
+  return v;
+}
+
 describe('hand-off after a compaction', () => {
-  /** A view where `sources` were compacted into `into` (in service), with `others` in service too. */
-  function compacted(sources: number[], into: number, others: number[] = []): CollectionView {
-    const v = view('c', [...others, into]);
-    v.segments.push(...sources.map((id) => ({ id, partitionId: 1, rows: 100, state: 'sealed' as const, compactedInto: into })));
-    return v;
-  }
   const OLD = [1, 2, 3, 4, 5, 6];
   const NEW = 100;
   const all = [...OLD, NEW];
@@ -467,5 +505,125 @@ describe('hand-off after a compaction', () => {
       { id: 3, partitionId: 1, rows: 10, state: 'sealed', compactedInto: 100 },
     );
     expect(covered(placement.targets(v, [1, 2, 3, 50, 100]))).toEqual([1, 2, 3]);
+  });
+});
+
+describe('the recorded placement', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  /** The recorded group of every served segment of the fake metadata. */
+  const recorded = (meta: FakeMetadata) =>
+    new Map(
+      meta
+        .all()
+        .flatMap(servedSegments)
+        .map((s) => [s.id, s.placedGroup]),
+    );
+  const accepted = (nodes: FakeReaders) => nodes.reports.filter((r) => r.placements.length && !r.stale);
+
+  it('is reported once, from the metadata it was computed from; passes after it report nothing', async () => {
+    const { nodes, meta, placement } = rig([reader('a1', 'ga'), reader('b1', 'gb'), reader('c1', 'gc')], [view('c', SEGMENTS)]);
+    await placement.settled();
+    await placement.settled();
+    const assignment = placement.assignment();
+    expect(accepted(nodes)).toHaveLength(1);
+    expect(nodes.reports[0]!.placements).toEqual(
+      SEGMENTS.map((id) => ({ segment_id: String(id), group: assignment.owner(id), anchor: '' })),
+    );
+    expect(recorded(meta)).toEqual(new Map(SEGMENTS.map((id) => [id, assignment.owner(id)])));
+    const reports = nodes.reports.length;
+    await placement.settled();
+    expect(nodes.reports).toHaveLength(reports);
+  });
+
+  it('moves little when a group joins: only onto it, at most 1.5/N of the rows', async () => {
+    const { nodes, discovery, placement } = rig([reader('a1', 'ga'), reader('b1', 'gb')], [view('c', SEGMENTS)]);
+    await placement.settled();
+    const before = placement.assignment();
+    nodes.add('c1:1');
+    discovery.set([reader('a1', 'ga'), reader('b1', 'gb'), reader('c1', 'gc')]);
+    await placement.settled();
+    await placement.settled();
+    const after = placement.assignment();
+    const moved = SEGMENTS.filter((id) => after.owner(id) !== before.owner(id));
+    expect(moved.length).toBeGreaterThan(0);
+    expect(moved.every((id) => after.owner(id) === 'gc')).toBe(true);
+    expect(moved.length * 3).toBeLessThanOrEqual(1.5 * SEGMENTS.length);
+    expect(nodes.holds('c1:1')).toEqual(moved);
+    expect(accepted(nodes)).toHaveLength(2);
+  });
+
+  it('from a coordinator a metadata change behind is refused, and does not undo the newer record', async () => {
+    const { nodes, meta, discovery, placement } = rig([reader('a1', 'ga'), reader('b1', 'gb')], [view('c', SEGMENTS)]);
+    await placement.settled();
+    const newer = recorded(meta);
+    // Another coordinator whose feed still has the metadata from before the record, and a
+    // segment fewer: it computes a placement of its own and reports it.
+    const stale = new FakeMetadata();
+    stale.set([view('c', SEGMENTS.slice(1))]);
+    const behind = new Placement(stale, discovery, nodes, pino({ level: 'silent' }), { writer: WRITER });
+    placements.push(behind);
+    await behind.settled();
+    expect(nodes.reports.at(-1)).toMatchObject({ stale: true });
+    expect(recorded(meta)).toEqual(newer);
+    expect(accepted(nodes)).toHaveLength(1);
+  });
+
+  it('does not flap between coordinators whose memberships differ: moves off a group one does not see are recorded once, after a grace', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const members = [reader('a1', 'ga'), reader('b1', 'gb'), reader('c1', 'gc')];
+    const { nodes, meta, placement: seesAll } = rig(members, [view('c', SEGMENTS)]);
+    // A coordinator whose membership has not caught up with gc.
+    const lagging = new Placement(meta, new StaticDiscovery(members.slice(0, 2)), nodes, pino({ level: 'silent' }), { writer: WRITER });
+    placements.push(lagging);
+    await seesAll.settled();
+    const onto = recorded(meta);
+    expect([...onto.values()]).toContain('gc');
+    for (let i = 0; i < 3; i++) {
+      await lagging.settled();
+      await seesAll.settled();
+    }
+    expect(recorded(meta)).toEqual(onto);
+    expect(accepted(nodes)).toHaveLength(1);
+
+    // gc stays out of its membership past the grace: it records the moves off gc, once.
+    vi.setSystemTime(Date.now() + 11_000);
+    await lagging.settled();
+    expect([...recorded(meta).values()]).not.toContain('gc');
+    expect(accepted(nodes)).toHaveLength(2);
+    // The coordinator that sees gc fills it again; the lagging one leaves that be.
+    await seesAll.settled();
+    const refilled = recorded(meta);
+    expect([...refilled.values()]).toContain('gc');
+    for (let i = 0; i < 3; i++) {
+      await lagging.settled();
+      await seesAll.settled();
+    }
+    expect(recorded(meta)).toEqual(refilled);
+    expect(accepted(nodes)).toHaveLength(3);
+  });
+
+  it('reports compaction sources that no reader holds, when every reader answered', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const OLD = [1, 2, 3, 4, 5, 6];
+    const { nodes, meta, placement } = rig([reader('a1', 'ga'), reader('b1', 'gb')], [view('c', OLD)]);
+    await placement.settled();
+    meta.set([compacted(OLD, 100)]);
+    await placement.settled();
+    await placement.settled();
+    // Handed off, but within the grace the sources stay on the readers: nothing released.
+    expect(nodes.reports.filter((r) => r.released.length)).toEqual([]);
+    // One reader down: what it holds is unknown, so nothing is reported released.
+    vi.setSystemTime(Date.now() + 5_000);
+    nodes.readers.get('b1:1')!.up = false;
+    await placement.settled();
+    expect(nodes.reports.filter((r) => r.released.length)).toEqual([]);
+    nodes.readers.get('b1:1')!.up = true;
+    await placement.settled();
+    await placement.settled();
+    expect([...nodes.holds('a1:1'), ...nodes.holds('b1:1')]).toEqual([100]);
+    expect(nodes.reports.at(-1)!.released).toEqual(OLD);
   });
 });

@@ -690,6 +690,34 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
       expect((await store.listSegments(c.id)).map((s) => s.compactedInto)).toEqual([3, 3, undefined]);
     });
 
+    it('records the groups segments were placed on, in one call that survives a reopen', async () => {
+      for (const id of [1, 2, 3]) await store.addSegment(segment(id, c.id, partitionId));
+      await store.setPlacedGroups([
+        { segmentId: 1, group: 'g1' },
+        { segmentId: 2, group: 'g2' },
+        { segmentId: 99, group: 'g3' },
+      ]);
+      await store.setPlacedGroups([{ segmentId: 1, group: 'g3' }]);
+      await store.setPlacedGroups([]);
+      await reopen();
+      expect((await store.listSegments(c.id)).map((s) => [s.id, s.placedGroup])).toEqual([
+        [1, 'g3'],
+        [2, 'g2'],
+        [3, undefined],
+      ]);
+      expect(await store.getSegment(99)).toBeUndefined();
+    });
+
+    it('upgrades a database from before placement was recorded: its segments are unplaced', async () => {
+      await store.addSegment(segment(1, c.id, partitionId));
+      await store.close();
+      await rawSql(spec, ['ALTER TABLE meta_segments DROP COLUMN placed_group']);
+      store = await openMetaStore(spec);
+      expect((await store.getSegment(1))!.placedGroup).toBeUndefined();
+      await store.setPlacedGroups([{ segmentId: 1, group: 'g1' }]);
+      expect((await store.getSegment(1))!.placedGroup).toBe('g1');
+    });
+
     it('refuses a compaction of segments already compacted, missing or of another partition, changing nothing', async () => {
       const extra = await store.createPartition(c.id, 'extra');
       for (const id of [1, 2]) await store.addSegment(segment(id, c.id, partitionId));

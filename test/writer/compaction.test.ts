@@ -1,18 +1,12 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PrimaryKey } from '../../core/columns.js';
-import { DataType, type CollectionSchema } from '../../core/schema.js';
-import { createEngine } from '../../engine/index.js';
-import { openMetaStore } from '../../meta/open-store.js';
-import type { MetaStore } from '../../meta/store.js';
 import type { CollectionState } from '../../nodes/writer/collection-state.js';
 import { writerSegmentSource } from '../../nodes/writer/segment-source.js';
-import { Writer, type WriterOptions } from '../../nodes/writer/writer.js';
+import type { Writer } from '../../nodes/writer/writer.js';
 import { readDeletes, readSegment } from '../../storage/segment-files.js';
-import { fieldSchema } from '../harness/schemas.js';
+import { closeLastWriter, closeWriters, freshWriter, remove, seed, startWriter } from '../harness/in-process-writer.js';
 import { waitUntil } from '../harness/wait.js';
 
 /**
@@ -21,97 +15,7 @@ import { waitUntil } from '../harness/wait.js';
  * arrive while the new segment is written included), retires and then drops the sources, and
  * recovers the deletes of a swap cut short.
  */
-const DIM = 16;
-const dirs: string[] = [];
-const open: { close(): Promise<void> }[] = [];
-
-afterEach(async () => {
-  for (const o of open.splice(0)) await o.close();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-const SCHEMA: CollectionSchema = {
-  name: 'pile',
-  description: '',
-  enableDynamicField: false,
-  fields: [
-    fieldSchema(100, 'id', DataType.Int64, { isPrimaryKey: true }),
-    fieldSchema(101, 'v', DataType.FloatVector, { dim: DIM }),
-    fieldSchema(102, 'tag', DataType.VarChar, { maxLength: 16, nullable: true }),
-  ],
-};
-
-type Compaction = Partial<WriterOptions['compaction']>;
-
-async function startWriter(dir: string, compaction: Compaction = {}): Promise<{ writer: Writer; meta: MetaStore }> {
-  const meta = await openMetaStore(`sqlite:${join(dir, 'meta.sqlite')}`);
-  const engine = createEngine({ threads: 1 });
-  const writer = new Writer({
-    dataDir: dir,
-    storageDir: join(dir, 'storage'),
-    meta,
-    engine,
-    log: pino({ level: 'silent' }),
-    sealRows: 1_000_000,
-    sealAgeMs: 3_600_000,
-    compaction: { target: { unit: 'rows', value: 100 }, deletedRatio: 0.2, intervalMs: 0, retentionMs: 3_600_000, ...compaction },
-  });
-  await writer.open();
-  const handle = {
-    async close() {
-      await writer.close();
-      await engine.close();
-      await meta.close();
-    },
-  };
-  open.push(handle);
-  return { writer, meta };
-}
-
-async function freshWriter(compaction: Compaction = {}): Promise<{ dir: string; writer: Writer; meta: MetaStore; state: CollectionState }> {
-  const dir = mkdtempSync(join(tmpdir(), 'mishards-compaction-'));
-  dirs.push(dir);
-  const { writer, meta } = await startWriter(dir, compaction);
-  const state = await writer.createCollection(SCHEMA, 1, 2, {});
-  return { dir, writer, meta, state };
-}
-
-const vector = (id: number) => Float32Array.from({ length: DIM }, (_, j) => Math.sin(id * 0.37 + j));
-
-/** Inserts ids [from, from + count) as one mutation. */
-async function insert(writer: Writer, state: CollectionState, from: number, count: number): Promise<void> {
-  const ids = BigInt64Array.from({ length: count }, (_, i) => BigInt(from + i));
-  const v = new Float32Array(count * DIM);
-  for (let i = 0; i < count; i++) v.set(vector(from + i), i * DIM);
-  const tag = Array.from({ length: count }, (_, i) => ((from + i) % 3 === 0 ? null : `t${from + i}`));
-  const valid = Uint8Array.from(tag, (t) => (t === null ? 0 : 1));
-  await writer.mutate({
-    collectionId: state.id,
-    partitionId: defaultPartition(state),
-    insert: {
-      rows: count,
-      columns: new Map([
-        ['id', { type: DataType.Int64, values: ids }],
-        ['v', { type: DataType.FloatVector, dim: DIM, values: v }],
-        ['tag', { type: DataType.VarChar, values: tag.map((t) => t ?? ''), valid }],
-      ]),
-    },
-  });
-}
-
-const defaultPartition = (state: CollectionState) => state.partitions.get('_default')!.id;
-
-async function remove(writer: Writer, state: CollectionState, ids: number[]): Promise<void> {
-  await writer.mutate({ collectionId: state.id, partitionId: defaultPartition(state), deletes: ids.map((id) => BigInt(id)) });
-}
-
-/** `segments` flushed segments of `rows` rows each, ids from 0. */
-async function seed(writer: Writer, state: CollectionState, segments: number, rows: number): Promise<void> {
-  for (let s = 0; s < segments; s++) {
-    await insert(writer, state, s * rows, rows);
-    await writer.flush(state);
-  }
-}
+afterEach(closeWriters);
 
 /** Every live row of the segments in service, by key: each must be there exactly once. */
 function liveRows(state: CollectionState): Map<PrimaryKey, number> {
@@ -253,7 +157,7 @@ describe('compaction on the writer', () => {
     // A crash between the commit and the swap loses those appends: recovery re-applies the
     // sources' delete logs. Flush first, so the write-ahead log no longer holds the deletes.
     await writer.flush(state);
-    await open.pop()!.close();
+    await closeLastWriter();
     rmSync(join(dir, 'storage', merged!.path, 'deletes.log'));
     const { writer: again } = await startWriter(dir);
     const restarted = again.collections.get('pile')!;

@@ -6,8 +6,8 @@
 import { BoundedLoadRing } from '../../../cluster/routing/bounded-load-ring.js';
 import { ConsistentHashRing, DEFAULT_VNODES } from '../../../cluster/routing/consistent-hash-ring.js';
 import type { RouterFactory } from '../../../cluster/routing/router.js';
-import { balance, equalSegments, groupNames, moves, movedShare, sequentialIds } from './measure.js';
-import { BALANCE_BOUND, joinAndLeave, maxOverMean, MOVEMENT_BOUND } from './properties.js';
+import { balance, equalSegments, groupNames, moves, sequentialIds } from './measure.js';
+import { anchoredTo, BALANCE_BOUND, joinAndLeave, maxOverMean, MOVEMENT_BOUND, placed, sealChurn, type Prior } from './properties.js';
 import { randomInstances, seeded } from './random-segments.js';
 
 const IDS = sequentialIds(10_000);
@@ -47,8 +47,20 @@ for (const n of SIZES) {
   console.log(`  N=${n}  join ${range(join)}  leave ${range(leave)}`);
 }
 
+/** The default router, the same without anchors (stateless, as consistent hashing with bounded loads is), the plain ring. */
 const ROUTERS: [string, RouterFactory][] = [
   ['bounded-load', (g) => new BoundedLoadRing(g)],
+  [
+    'no anchors  ',
+    (g) => {
+      const router = new BoundedLoadRing(g);
+      return {
+        name: 'no anchors',
+        groups: router.groups,
+        assign: (segments) => router.assign(segments.map(({ id, rows }) => ({ id, rows }))),
+      };
+    },
+  ],
   ['plain ring  ', (g) => new ConsistentHashRing(g)],
 ];
 const BANDS: [number, number][] = [
@@ -60,35 +72,42 @@ const BANDS: [number, number][] = [
   [48, 64],
   [64, 128],
 ];
+/** Growing a placement one seal at a time costs a placement per segment: measured up to this band. */
+const GROWN_UP_TO = 24;
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 console.log(
-  `Rows over random instances (1..16 groups; uniform, skewed and few-large sizes; 100 of each per band), by segments per group on average:\n` +
-    `  balance: largest max/mean, instances over ${BALANCE_BOUND}; movement: moved rows x N for one random join and one random leave, ` +
+  `Rows over random instances (1..16 groups; uniform, skewed and few-large sizes; 100 of each per band), by segments per group on average; ` +
+    `prior placement from scratch (cold) and grown one seal at a time (grown, up to ${GROWN_UP_TO} per group):\n` +
+    `  balance: largest max/mean, instances over ${BALANCE_BOUND}; movement: moved rows x N for one random join and one random leave, anchored on the prior, ` +
     `median / p90 / max, cases over ${MOVEMENT_BOUND}; seal: rows of other segments moved when one segment is added, x N, mean / max`,
 );
 for (const band of BANDS) {
   const instances = randomInstances(7, 100, band);
   for (const [name, make] of ROUTERS) {
-    const ratios = instances.map((i) => maxOverMean(make, i));
-    const random = seeded(3);
-    const moved = instances
-      .flatMap((i) => {
-        const m = joinAndLeave(make, i, random);
-        return m ? [m.join, m.leave] : [];
-      })
-      .sort((a, b) => a - b);
-    const seal = instances.map((i) => {
-      const router = make(i.groups);
-      const added = { id: Math.max(...i.segments.map((s) => s.id)) + 1, rows: i.segments[Math.floor(random() * i.segments.length)]!.rows };
-      const before = router.assign(i.segments);
-      const after = router.assign([...i.segments, added]);
-      return movedShare(before, after, i.segments) * i.groups.length;
-    });
-    console.log(
-      `  ${String(band[0]).padStart(2)}-${String(band[1]).padEnd(3)} ${name}  balance ${fixed(Math.max(...ratios))} over ${ratios.filter((r) => r > BALANCE_BOUND).length}/${ratios.length}` +
-        `  movement ${quantile(moved, 0.5).toFixed(2)} / ${quantile(moved, 0.9).toFixed(2)} / ${moved.at(-1)!.toFixed(2)} over ${moved.filter((m) => m > MOVEMENT_BOUND).length}/${moved.length}` +
-        `  seal ${(seal.reduce((a, b) => a + b, 0) / seal.length).toFixed(2)} / ${Math.max(...seal).toFixed(2)}`,
-    );
+    // A stateless router places the same whatever came before.
+    const priors: Prior[] = name.startsWith('bounded-load') && band[1] <= GROWN_UP_TO ? ['cold', 'grown'] : ['cold'];
+    for (const prior of priors) {
+      const ratios = instances.map((i) => maxOverMean(make, i, prior));
+      const random = seeded(3);
+      const moved = instances
+        .flatMap((i) => {
+          const m = joinAndLeave(make, i, random, prior);
+          return m ? [m.join, m.leave] : [];
+        })
+        .sort((a, b) => a - b);
+      const seal = instances.map((i) => {
+        const added = {
+          id: Math.max(...i.segments.map((s) => s.id)) + 1,
+          rows: i.segments[Math.floor(random() * i.segments.length)]!.rows,
+        };
+        return sealChurn(make, i.groups, placed(make, i.groups, i.segments, prior), i.segments, added).churn;
+      });
+      console.log(
+        `  ${String(band[0]).padStart(2)}-${String(band[1]).padEnd(3)} ${name} ${(name.startsWith('bounded-load') ? prior : 'any').padEnd(5)}  balance ${fixed(Math.max(...ratios))} over ${ratios.filter((r) => r > BALANCE_BOUND).length}/${ratios.length}` +
+          `  movement ${quantile(moved, 0.5).toFixed(2)} / ${quantile(moved, 0.9).toFixed(2)} / ${moved.at(-1)!.toFixed(2)} over ${moved.filter((m) => m > MOVEMENT_BOUND).length}/${moved.length}` +
+          `  seal ${(seal.reduce((a, b) => a + b, 0) / seal.length).toFixed(2)} / ${Math.max(...seal).toFixed(2)}`,
+      );
+    }
   }
 }
 
@@ -103,12 +122,18 @@ start = performance.now();
 for (const id of lookups) ring.owner(id);
 const ownerNs = ((performance.now() - start) * 1e6) / 1_000_000;
 const sixteen = new BoundedLoadRing(groupNames(16));
-const placed = randomInstances(5, 1, [625, 625])[0]!.segments.map((s, i) => ({ id: i + 1, rows: s.rows }));
-for (let i = 0; i < 3; i++) sixteen.assign(placed); // warm up
-start = performance.now();
-for (let i = 0; i < 10; i++) sixteen.assign(placed);
-const assignMs = (performance.now() - start) / 10;
+const segments = randomInstances(5, 1, [470, 470])[0]!.segments.map((s, i) => ({ id: i + 1, rows: s.rows }));
+const timed = (run: () => unknown) => {
+  for (let i = 0; i < 3; i++) run(); // warm up
+  const t = performance.now();
+  for (let i = 0; i < 10; i++) run();
+  return ((performance.now() - t) / 10).toFixed(1);
+};
+const recorded = anchoredTo(segments, sixteen.assign(segments));
+const cold = timed(() => sixteen.assign(segments));
+const again = timed(() => sixteen.assign(recorded));
+const join = timed(() => new BoundedLoadRing(groupNames(17)).assign(recorded));
 console.log(
   `Cost with ${DEFAULT_VNODES} vnodes: ring of 8 groups built in ${buildMs.toFixed(2)} ms, ring owner() ${ownerNs.toFixed(0)} ns; ` +
-    `bounded-load assign() of ${placed.length} segments on 16 groups ${assignMs.toFixed(1)} ms`,
+    `bounded-load assign() of ${segments.length} segments on 16 groups: ${cold} ms from scratch, ${again} ms anchored on its own result, ${join} ms for a 17th group joining`,
 );

@@ -12,6 +12,8 @@ import type { QuerySegmentsRequest as _mishards_data_QuerySegmentsRequest, Query
 import type { QuerySegmentsResponse as _mishards_data_QuerySegmentsResponse, QuerySegmentsResponse__Output as _mishards_data_QuerySegmentsResponse__Output } from '../../mishards/data/QuerySegmentsResponse.js';
 import type { ReleaseSegmentsRequest as _mishards_data_ReleaseSegmentsRequest, ReleaseSegmentsRequest__Output as _mishards_data_ReleaseSegmentsRequest__Output } from '../../mishards/data/ReleaseSegmentsRequest.js';
 import type { ReleaseSegmentsResponse as _mishards_data_ReleaseSegmentsResponse, ReleaseSegmentsResponse__Output as _mishards_data_ReleaseSegmentsResponse__Output } from '../../mishards/data/ReleaseSegmentsResponse.js';
+import type { ReportPlacementRequest as _mishards_data_ReportPlacementRequest, ReportPlacementRequest__Output as _mishards_data_ReportPlacementRequest__Output } from '../../mishards/data/ReportPlacementRequest.js';
+import type { ReportPlacementResponse as _mishards_data_ReportPlacementResponse, ReportPlacementResponse__Output as _mishards_data_ReportPlacementResponse__Output } from '../../mishards/data/ReportPlacementResponse.js';
 import type { SearchSegmentsRequest as _mishards_data_SearchSegmentsRequest, SearchSegmentsRequest__Output as _mishards_data_SearchSegmentsRequest__Output } from '../../mishards/data/SearchSegmentsRequest.js';
 import type { SearchSegmentsResponse as _mishards_data_SearchSegmentsResponse, SearchSegmentsResponse__Output as _mishards_data_SearchSegmentsResponse__Output } from '../../mishards/data/SearchSegmentsResponse.js';
 
@@ -92,6 +94,25 @@ export interface DataNodeClient extends grpc.Client {
   releaseSegments(argument: _mishards_data_ReleaseSegmentsRequest, callback: grpc.requestCallback<_mishards_data_ReleaseSegmentsResponse__Output>): grpc.ClientUnaryCall;
   
   /**
+   * Writable node only (a read-only node answers ServiceUnimplemented): a coordinator's report
+   * of the placement it computed, recorded as each segment's anchor group, and of the retiring
+   * segments no reader holds any more, which the writer may then drop.
+   */
+  ReportPlacement(argument: _mishards_data_ReportPlacementRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mishards_data_ReportPlacementResponse__Output>): grpc.ClientUnaryCall;
+  ReportPlacement(argument: _mishards_data_ReportPlacementRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mishards_data_ReportPlacementResponse__Output>): grpc.ClientUnaryCall;
+  ReportPlacement(argument: _mishards_data_ReportPlacementRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mishards_data_ReportPlacementResponse__Output>): grpc.ClientUnaryCall;
+  ReportPlacement(argument: _mishards_data_ReportPlacementRequest, callback: grpc.requestCallback<_mishards_data_ReportPlacementResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Writable node only (a read-only node answers ServiceUnimplemented): a coordinator's report
+   * of the placement it computed, recorded as each segment's anchor group, and of the retiring
+   * segments no reader holds any more, which the writer may then drop.
+   */
+  reportPlacement(argument: _mishards_data_ReportPlacementRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mishards_data_ReportPlacementResponse__Output>): grpc.ClientUnaryCall;
+  reportPlacement(argument: _mishards_data_ReportPlacementRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mishards_data_ReportPlacementResponse__Output>): grpc.ClientUnaryCall;
+  reportPlacement(argument: _mishards_data_ReportPlacementRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mishards_data_ReportPlacementResponse__Output>): grpc.ClientUnaryCall;
+  reportPlacement(argument: _mishards_data_ReportPlacementRequest, callback: grpc.requestCallback<_mishards_data_ReportPlacementResponse__Output>): grpc.ClientUnaryCall;
+  
+  /**
    * Top-k search over a set of segments.
    */
   SearchSegments(argument: _mishards_data_SearchSegmentsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mishards_data_SearchSegmentsResponse__Output>): grpc.ClientUnaryCall;
@@ -135,6 +156,13 @@ export interface DataNodeHandlers extends grpc.UntypedServiceImplementation {
   ReleaseSegments: grpc.handleUnaryCall<_mishards_data_ReleaseSegmentsRequest__Output, _mishards_data_ReleaseSegmentsResponse>;
   
   /**
+   * Writable node only (a read-only node answers ServiceUnimplemented): a coordinator's report
+   * of the placement it computed, recorded as each segment's anchor group, and of the retiring
+   * segments no reader holds any more, which the writer may then drop.
+   */
+  ReportPlacement: grpc.handleUnaryCall<_mishards_data_ReportPlacementRequest__Output, _mishards_data_ReportPlacementResponse>;
+  
+  /**
    * Top-k search over a set of segments.
    */
   SearchSegments: grpc.handleUnaryCall<_mishards_data_SearchSegmentsRequest__Output, _mishards_data_SearchSegmentsResponse>;
@@ -147,5 +175,6 @@ export interface DataNodeDefinition extends grpc.ServiceDefinition {
   LoadSegments: MethodDefinition<_mishards_data_LoadSegmentsRequest, _mishards_data_LoadSegmentsResponse, _mishards_data_LoadSegmentsRequest__Output, _mishards_data_LoadSegmentsResponse__Output>
   QuerySegments: MethodDefinition<_mishards_data_QuerySegmentsRequest, _mishards_data_QuerySegmentsResponse, _mishards_data_QuerySegmentsRequest__Output, _mishards_data_QuerySegmentsResponse__Output>
   ReleaseSegments: MethodDefinition<_mishards_data_ReleaseSegmentsRequest, _mishards_data_ReleaseSegmentsResponse, _mishards_data_ReleaseSegmentsRequest__Output, _mishards_data_ReleaseSegmentsResponse__Output>
+  ReportPlacement: MethodDefinition<_mishards_data_ReportPlacementRequest, _mishards_data_ReportPlacementResponse, _mishards_data_ReportPlacementRequest__Output, _mishards_data_ReportPlacementResponse__Output>
   SearchSegments: MethodDefinition<_mishards_data_SearchSegmentsRequest, _mishards_data_SearchSegmentsResponse, _mishards_data_SearchSegmentsRequest__Output, _mishards_data_SearchSegmentsResponse__Output>
 }
