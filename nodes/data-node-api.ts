@@ -1,19 +1,22 @@
 import type * as grpc from '@grpc/grpc-js';
 import { trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { vectorField, type CollectionSchema } from '../core/schema.js';
+import { comparePks } from '../core/columns.js';
+import { DataType, primaryField, vectorField, type CollectionSchema } from '../core/schema.js';
 import type { MetricType, VectorEngine } from '../engine/engine.js';
 import { decodeQueryVectors } from '../milvus/placeholder.js';
 import { encodePartial } from '../milvus/partial-result.js';
 import { resultRowBytes } from '../milvus/request-limits.js';
 import { resolveOutputFields } from '../milvus/results.js';
 import { parseSearchParams } from '../milvus/search-params.js';
-import { comparePks, compileFilterForRequest } from '../milvus/search-request.js';
+import { compileFilterForRequest } from '../milvus/search-request.js';
 import { Code, MilvusError } from '../milvus/status.js';
 import { templateValuesFromJson } from '../milvus/template-values.js';
 import type { DataNodeMethod, DataNodeRequest, DataNodeResponse } from '../proto/data-node.js';
 import type { DataNodeHandlers } from '../proto/generated/mishards/data/DataNode.js';
+import type { IteratorPage__Output } from '../proto/generated/mishards/data/IteratorPage.js';
 import { queryCost, searchCost } from '../search/cost.js';
+import { searchIteratorPage, type IteratorPagePlan } from '../search/iterator-page.js';
 import { queryRowsInTurns, searchSegments } from '../search/segment-search.js';
 import type { Segment } from '../segment/segment.js';
 import type { Admission } from '../runtime/admission.js';
@@ -36,6 +39,8 @@ export interface SegmentSource {
    */
   segments(collection: string, segmentIds: number[], includeGrowing: boolean, covered: number[], freshDeletes: boolean): Promise<Segment[]>;
   load(collection: string, segmentIds: number[]): Promise<{ loaded: number[]; errors: { segment_id: string; reason: string }[] }>;
+  /** The writable node's newest applied write (Writer.appliedLsn), an iterator's snapshot; read-only nodes have none. */
+  appliedLsn?(): number;
   release(collection: string, segmentIds: number[]): Promise<void>;
   list(): { collection: string; segment: Segment; indexType: string; growing: boolean }[];
 }
@@ -75,6 +80,31 @@ async function requestedSegments(
   const ids = req.segment_ids.map(Number);
   const covered = req.covered_segment_ids.map(Number);
   return inPartitions(await source.segments(req.collection_name, ids, req.include_growing, covered, req.fresh_deletes), req.partition_ids);
+}
+
+/**
+ * The snapshot a request reads (see ReadSnapshot in the proto): the one it names, or with
+ * `pin_snapshot` the writable node's newest applied write, taken before its segments are
+ * listed so that every row they hold up to it is seen. Undefined: no snapshot.
+ */
+function readSnapshot(
+  source: SegmentSource,
+  req: DataNodeRequest<'SearchSegments'> | DataNodeRequest<'QuerySegments'>,
+): number | undefined {
+  if (req.pin_snapshot && source.appliedLsn) return source.appliedLsn();
+  return req.snapshot ? Number(req.snapshot.as_of) : undefined;
+}
+
+/** A search iterator page's plan from its request part. */
+function iteratorPagePlan(page: IteratorPage__Output, batch: number, intKeys: boolean): IteratorPagePlan {
+  const after = page.after;
+  const key =
+    after?.key === 'int_key' ? (intKeys ? BigInt(after.int_key!) : undefined) : after?.key === 'str_key' ? after.str_key : undefined;
+  return {
+    batch,
+    returned: Number(page.returned),
+    ...(after ? { after: { score: after.score, ...(key !== undefined ? { key } : {}) } } : {}),
+  };
 }
 
 /** A method's answer without its status, which is added as the call settles. */
@@ -152,6 +182,7 @@ export function dataNodeImplementation(
     SearchSegments: unary('SearchSegments', async (req, signal) => {
       const schema = await source.schema(req.collection_name);
       const vector = vectorField(schema);
+      const asOf = readSnapshot(source, req);
       const segments = await requestedSegments(source, req);
       const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
       const topk = Number(req.topk);
@@ -167,16 +198,23 @@ export function dataNodeImplementation(
         params: params.engine,
         filter: compile(schema, req.filter, req.template_values_json),
         signal,
+        ...(asOf !== undefined ? { asOf } : {}),
       };
+      const page = req.iterator_page && iteratorPagePlan(req.iterator_page, topk, primaryField(schema).dataType === DataType.Int64);
       const answerRowBytes = resultRowBytes(resolveOutputFields(schema, req.output_fields, true), true);
-      return admission.run(searchCost(segments, { ...plan, dim: vector.dim!, answerRowBytes }), signal, async () => {
-        const { perQuery, engineSeconds } = await searchSegments(segments, plan, engine);
+      // An iterator page searches the rows returned before it too (see searchIteratorPage).
+      const k = page ? page.returned + page.batch : topk;
+      return admission.run(searchCost(segments, { ...plan, k, dim: vector.dim!, answerRowBytes }), signal, async () => {
+        const { perQuery, engineSeconds } = page
+          ? await searchIteratorPage(segments, plan, page, engine).then((r) => ({ perQuery: [r.hits], engineSeconds: r.engineSeconds }))
+          : await searchSegments(segments, plan, engine);
         metrics?.engineSearchSeconds.observe(engineSeconds);
-        return { partial: encodePartial(schema, req.output_fields, perQuery) };
+        return { partial: encodePartial(schema, req.output_fields, perQuery), snapshot_ts: String(asOf ?? 0) };
       });
     }),
     QuerySegments: unary('QuerySegments', async (req, signal) => {
       const schema = await source.schema(req.collection_name);
+      const asOf = readSnapshot(source, req);
       const segments = await requestedSegments(source, req);
       const filter = compile(schema, req.filter, req.template_values_json);
       const answer = {
@@ -184,12 +222,13 @@ export function dataNodeImplementation(
         maxRows: Number(req.limit) > 0 ? Number(req.limit) : Number.MAX_SAFE_INTEGER,
       };
       return admission.run(queryCost(segments, filter, answer), signal, async () => {
-        const rows = await queryRowsInTurns(segments, filter, signal);
-        if (req.count_only) return { count: String(rows.length) };
+        const rows = await queryRowsInTurns(segments, filter, signal, asOf);
+        const snapshot_ts = String(asOf ?? 0);
+        if (req.count_only) return { count: String(rows.length), snapshot_ts };
         rows.sort((a, b) => comparePks(a.pk, b.pk));
         const limit = Number(req.limit);
         const page = limit > 0 ? rows.slice(0, limit) : rows;
-        return { partial: encodePartial(schema, req.output_fields, [page]), count: String(rows.length) };
+        return { partial: encodePartial(schema, req.output_fields, [page]), count: String(rows.length), snapshot_ts };
       });
     }),
     DescribeNode: unary('DescribeNode', async () => {

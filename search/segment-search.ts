@@ -28,6 +28,8 @@ export interface SearchPlan {
   filter: CompiledFilter | undefined;
   /** Stops the search between segments, inside the engine and between merge chunks; it then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Leaves out rows written after this LSN: an iterator's snapshot (see writtenBy). */
+  asOf?: number;
 }
 
 /** Per query, up to k hits best first; and the seconds the engine spent computing them. */
@@ -37,14 +39,36 @@ export interface SearchHits {
 }
 
 /**
- * Rows of a segment that may match: live, and passing the filter when there is one.
- * `mask` is undefined when every row may match (no filter, no deletes): the common search
- * then costs nothing per row here.
+ * The rows of `seg` written at or before `asOf`, as a 0/1 mask that also leaves out the rows
+ * `live` (when given) does; undefined when that is every row `live` allows. Rows of a
+ * snapshot are those stamped at or before it: the writer applies writes in LSN order.
  */
-export function candidateMask(seg: Segment, filter: CompiledFilter | undefined): { mask: Uint8Array | undefined; count: number } {
+function writtenBy(seg: Segment, asOf: number, live: Uint8Array | undefined): Uint8Array | undefined {
+  const ts = seg.timestamps();
+  const n = seg.length;
+  let first = 0;
+  while (first < n && ts[first]! <= asOf) first++;
+  if (first === n) return live;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = ts[i]! <= asOf && (!live || live[i]) ? 1 : 0;
+  return out;
+}
+
+/**
+ * Rows of a segment that may match: live, written by `asOf` when there is a snapshot, and
+ * passing the filter when there is one. `mask` is undefined when every row may match (no
+ * filter, no deletes, no snapshot): the common search then costs nothing per row here.
+ */
+export function candidateMask(
+  seg: Segment,
+  filter: CompiledFilter | undefined,
+  asOf?: number,
+): { mask: Uint8Array | undefined; count: number } {
   const filtering = filter !== undefined && !filter.matchesAll;
-  if (!filtering && !seg.hasDeletes) return { mask: undefined, count: seg.length };
-  const live = seg.hasDeletes ? seg.liveMask() : undefined;
+  if (!filtering && !seg.hasDeletes && asOf === undefined) return { mask: undefined, count: seg.length };
+  const deleted = seg.hasDeletes ? seg.liveMask() : undefined;
+  const live = asOf === undefined ? deleted : writtenBy(seg, asOf, deleted);
+  if (!filtering && !live) return { mask: undefined, count: seg.length };
   const mask = filtering ? filter.evaluate(seg, live) : live!;
   let count = 0;
   for (let i = 0; i < mask.length; i++) count += mask[i]!;
@@ -57,7 +81,7 @@ export function candidateMask(seg: Segment, filter: CompiledFilter | undefined):
  */
 function segmentRequest(seg: Segment, plan: SearchPlan, base: VectorSearchRequest): VectorSearchRequest | undefined {
   if (seg.length === 0) return undefined;
-  const { mask, count } = candidateMask(seg, plan.filter);
+  const { mask, count } = candidateMask(seg, plan.filter, plan.asOf);
   if (count === 0) return undefined;
   return mask && count < seg.length ? { ...base, allowed: mask, allowedCount: count } : base;
 }
@@ -189,8 +213,11 @@ async function mergeInTurns(found: SegmentHits[], plan: SearchPlan): Promise<Hit
   return perQuery;
 }
 
-/** The rows of `seg` matching `filter` into `chosen`, keeping per primary key the newest write. */
-function chooseRows(seg: Segment, filter: CompiledFilter | undefined, chosen: Map<Hit['pk'], Hit>): void {
+/**
+ * The rows of `seg` matching `filter` (and written by `asOf` when given) into `chosen`,
+ * keeping per primary key the newest write.
+ */
+function chooseRows(seg: Segment, filter: CompiledFilter | undefined, chosen: Map<Hit['pk'], Hit>, asOf?: number): void {
   if (seg.length === 0) return;
   const keys = filter?.primaryKeys();
   const ts = seg.timestamps();
@@ -201,10 +228,11 @@ function chooseRows(seg: Segment, filter: CompiledFilter | undefined, chosen: Ma
   };
   if (keys) {
     // `pk in [...]`: look the keys up instead of scanning the segment.
-    for (const k of keys) for (const row of seg.rowsOf(k)) if (!seg.isDeleted(row)) consider(row);
+    for (const k of keys)
+      for (const row of seg.rowsOf(k)) if (!seg.isDeleted(row) && (asOf === undefined || ts[row]! <= asOf)) consider(row);
     return;
   }
-  const { mask } = candidateMask(seg, filter);
+  const { mask } = candidateMask(seg, filter, asOf);
   for (let row = 0; row < seg.length; row++) if (!mask || mask[row]) consider(row);
 }
 
@@ -217,14 +245,20 @@ export function queryRows(segments: Segment[], filter: CompiledFilter | undefine
 
 /**
  * queryRows for a request: runs of segments of a bounded number of rows, with a turn of the
- * event loop between runs; an aborted `signal` stops it between runs with its reason.
+ * event loop between runs; an aborted `signal` stops it between runs with its reason. With
+ * `asOf`, rows written after that LSN are left out (an iterator's snapshot).
  */
-export async function queryRowsInTurns(segments: Segment[], filter: CompiledFilter | undefined, signal?: AbortSignal): Promise<Hit[]> {
+export async function queryRowsInTurns(
+  segments: Segment[],
+  filter: CompiledFilter | undefined,
+  signal?: AbortSignal,
+  asOf?: number,
+): Promise<Hit[]> {
   signal?.throwIfAborted();
   const chosen = new Map<Hit['pk'], Hit>();
   for (let from = 0; from < segments.length; ) {
     const to = runEnd(segments, from);
-    for (let i = from; i < to; i++) chooseRows(segments[i]!, filter, chosen);
+    for (let i = from; i < to; i++) chooseRows(segments[i]!, filter, chosen, asOf);
     from = to;
     if (from < segments.length) {
       await nextTurn();
