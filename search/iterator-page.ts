@@ -47,7 +47,8 @@ export function isAfter(metric: MetricType, cursor: PageCursor | undefined): (sc
  * (the rows returned before plus a page, at first); of those, the rows after the cursor make
  * the page. A node's best k cut a run of equal scores at an arbitrary key, so when k rows
  * came back the run of the last score is left out; when that leaves less than a page, k
- * doubles and the search runs again. Fewer than k rows back means none were left out.
+ * doubles and the search runs again. Fewer than k rows back means none were left out; k
+ * never exceeds one more than the segments' rows, which returns them all.
  */
 export async function searchIteratorPage(
   segments: Segment[],
@@ -57,8 +58,10 @@ export async function searchIteratorPage(
 ): Promise<{ hits: Hit[]; engineSeconds: number }> {
   const order = iteratorOrder(plan.metric);
   const after = isAfter(plan.metric, page.after);
+  // A k above every row: the search then returns them all.
+  const everyRow = () => segments.reduce((n, seg) => n + seg.length, 0) + 1;
   let engineSeconds = 0;
-  for (let k = page.returned + page.batch; ; k *= 2) {
+  for (let k = Math.min(page.returned + page.batch, everyRow()); ; k = Math.min(k * 2, everyRow())) {
     const searched = await searchSegments(segments, { ...plan, nq: 1, k }, engine);
     engineSeconds += searched.engineSeconds;
     const found = searched.perQuery[0]!;

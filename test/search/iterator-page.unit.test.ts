@@ -167,3 +167,14 @@ it('without a key in the cursor, continues after the bound only (Milvus rule): t
   );
   expect(boundOnly.hits.map((h) => Number(h.pk))).toEqual([6, 7, 8, 9]);
 });
+
+it('searches no deeper than every row, whatever count of returned rows a token claims', async () => {
+  const rows: Row[] = Array.from({ length: 20 }, (_, id) => ({ id, v: [id, 0, 0, 0], bucket: 0 }));
+  const { hits } = await searchIteratorPage(
+    [segmentOf(1, rows, 1)],
+    { queries: Float32Array.from([0, 0, 0, 0]), metric: 'L2', params: {}, filter: undefined },
+    { batch: 5, returned: 1e12, after: { score: 16, key: 4n } },
+    engine,
+  );
+  expect(hits.map((h) => Number(h.pk))).toEqual([5, 6, 7, 8, 9]);
+});
