@@ -79,12 +79,11 @@ function naturalNumber(raw: string | undefined): number | undefined {
   return Number(raw);
 }
 
-/** A request's `guarantee_timestamp` (the field, else the search parameter) when it names a snapshot. */
-function guaranteedSnapshot(field: string | undefined, param: string | undefined): number | undefined {
-  const ts = naturalNumber(field) || naturalNumber(param);
-  return ts ? ts : undefined;
-}
+/** A request's `guarantee_timestamp` (the field, else the search parameter) when it names a snapshot (0 names none). */
+const guaranteedSnapshot = (field: string | undefined, param: string | undefined): number | undefined =>
+  naturalNumber(field) || naturalNumber(param) || undefined;
 
+/** A token: base64url JSON of {s: snapshot, n: rows returned, b: cursor score, k: cursor key}. */
 function encodeToken(t: Token): string {
   const body = {
     s: t.snapshot,
@@ -95,6 +94,7 @@ function encodeToken(t: Token): string {
   return Buffer.from(JSON.stringify(body)).toString('base64url');
 }
 
+/** A token made by encodeToken for a collection whose keys are Int64 (`intKeys`) or VarChar; anything else is refused. */
 function decodeToken(raw: string, intKeys: boolean): Token {
   const invalid = () => invalidParameter(`${PARSE_FAILED}: invalid token format`);
   let body: unknown;
