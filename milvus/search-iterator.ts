@@ -1,5 +1,6 @@
 import { DataType, primaryField, type CollectionSchema } from '../core/schema.js';
 import type { MetricType } from '../engine/engine.js';
+import type { IteratorPage, IteratorPage__Output } from '../proto/generated/mishards/data/IteratorPage.js';
 import { largerIsBetter } from '../search/hits.js';
 import type { IteratorPagePlan, PageCursor } from '../search/iterator-page.js';
 import { keyValueMap } from './key-values.js';
@@ -191,6 +192,30 @@ export function searchIteratorReply(
   return {
     session_ts: String(snapshot),
     search_iterator_v2_results: { token, last_bound: cursor?.score ?? (largerIsBetter(metric) ? MAX_FLOAT32 : -MAX_FLOAT32) },
+  };
+}
+
+/** A page plan as the coordinator sends it to the data nodes (`mishards.data.IteratorPage`; topk is the batch). */
+export function iteratorPageMessage(page: IteratorPagePlan): IteratorPage {
+  const { after } = page;
+  const key = after?.key;
+  return {
+    returned: String(page.returned),
+    after: after
+      ? { score: after.score, ...(typeof key === 'bigint' ? { int_key: String(key) } : typeof key === 'string' ? { str_key: key } : {}) }
+      : null,
+  };
+}
+
+/** The page plan of a received `mishards.data.IteratorPage`, for a collection whose keys are Int64 (`intKeys`) or VarChar. */
+export function iteratorPagePlan(message: IteratorPage__Output, batch: number, intKeys: boolean): IteratorPagePlan {
+  const { after } = message;
+  const key =
+    after?.key === 'int_key' && intKeys ? BigInt(after.int_key!) : after?.key === 'str_key' && !intKeys ? after.str_key : undefined;
+  return {
+    batch,
+    returned: Number(message.returned),
+    ...(after ? { after: { score: after.score, ...(key !== undefined ? { key } : {}) } } : {}),
   };
 }
 

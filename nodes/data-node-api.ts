@@ -8,15 +8,15 @@ import { decodeQueryVectors } from '../milvus/placeholder.js';
 import { encodePartial } from '../milvus/partial-result.js';
 import { resultRowBytes } from '../milvus/request-limits.js';
 import { resolveOutputFields } from '../milvus/results.js';
+import { iteratorPagePlan } from '../milvus/search-iterator.js';
 import { parseSearchParams } from '../milvus/search-params.js';
 import { compileFilterForRequest } from '../milvus/search-request.js';
 import { Code, MilvusError } from '../milvus/status.js';
 import { templateValuesFromJson } from '../milvus/template-values.js';
 import type { DataNodeMethod, DataNodeRequest, DataNodeResponse } from '../proto/data-node.js';
 import type { DataNodeHandlers } from '../proto/generated/mishards/data/DataNode.js';
-import type { IteratorPage__Output } from '../proto/generated/mishards/data/IteratorPage.js';
 import { queryCost, searchCost } from '../search/cost.js';
-import { searchIteratorPage, type IteratorPagePlan } from '../search/iterator-page.js';
+import { searchIteratorPage } from '../search/iterator-page.js';
 import { queryRowsInTurns, searchSegments } from '../search/segment-search.js';
 import type { Segment } from '../segment/segment.js';
 import type { Admission } from '../runtime/admission.js';
@@ -93,18 +93,6 @@ function readSnapshot(
 ): number | undefined {
   if (req.pin_snapshot && source.appliedLsn) return source.appliedLsn();
   return req.snapshot ? Number(req.snapshot.as_of) : undefined;
-}
-
-/** A search iterator page's plan from its request part. */
-function iteratorPagePlan(page: IteratorPage__Output, batch: number, intKeys: boolean): IteratorPagePlan {
-  const after = page.after;
-  const key =
-    after?.key === 'int_key' ? (intKeys ? BigInt(after.int_key!) : undefined) : after?.key === 'str_key' ? after.str_key : undefined;
-  return {
-    batch,
-    returned: Number(page.returned),
-    ...(after ? { after: { score: after.score, ...(key !== undefined ? { key } : {}) } } : {}),
-  };
 }
 
 /** A method's answer without its status, which is added as the call settles. */

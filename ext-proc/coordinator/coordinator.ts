@@ -6,6 +6,7 @@ import { ConsistencyLevel, consistencyLevelNumber } from '../../milvus/consisten
 import { prepareHybridSearch, type HybridSearchFields } from '../../milvus/hybrid-request.js';
 import type { MilvusRequest } from '../../milvus/methods.js';
 import {
+  iteratorPageMessage,
   queryIteratorOf,
   searchIteratorOf,
   searchIteratorReply,
@@ -355,7 +356,7 @@ export class Coordinator {
     k: number,
     ctx: CallContext,
     trace: Context,
-    iterating?: SnapshotFields & Pick<DataNodeClientRequest<'SearchSegments'>, 'iterator_page'> & { depth: number },
+    iterating?: { fields: SnapshotFields & Pick<DataNodeClientRequest<'SearchSegments'>, 'iterator_page'>; depth: number },
   ): Promise<DataNodeClientReply<'SearchSegments'>[]> {
     const subs = this.route<SegmentRequest<'SearchSegments'>>(
       view,
@@ -373,9 +374,7 @@ export class Coordinator {
         // Always named: the writer's growing data spans every partition, loaded or not.
         partition_ids: [...partitions].map(String),
         fresh_deletes: freshness.freshDeletes,
-        ...(iterating
-          ? { snapshot: iterating.snapshot, pin_snapshot: iterating.pin_snapshot, iterator_page: iterating.iterator_page }
-          : {}),
+        ...iterating?.fields,
       },
       trace,
     );
@@ -443,15 +442,10 @@ export class Coordinator {
   ): Promise<SearchReply> {
     const schema = view.record.schema;
     const { page } = iterator;
-    const after = page.after;
-    const key = after?.key;
-    const iteratorPage = {
-      returned: String(page.returned),
-      after: after
-        ? { score: after.score, ...(typeof key === 'bigint' ? { int_key: String(key) } : typeof key === 'string' ? { str_key: key } : {}) }
-        : null,
+    const iterating = {
+      fields: { ...snapshotFields(iterator.snapshot), iterator_page: iteratorPageMessage(page) },
+      depth: page.returned + page.batch,
     };
-    const iterating = { ...snapshotFields(iterator.snapshot), iterator_page: iteratorPage, depth: page.returned + page.batch };
     const responses = await this.whileExists(view, ctx, () =>
       this.scatterSearch(
         view,

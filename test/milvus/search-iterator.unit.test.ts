@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { DataType } from '../../core/schema.js';
-import { queryIteratorOf, searchIteratorOf, searchIteratorReply } from '../../milvus/search-iterator.js';
+import {
+  iteratorPageMessage,
+  iteratorPagePlan,
+  queryIteratorOf,
+  searchIteratorOf,
+  searchIteratorReply,
+} from '../../milvus/search-iterator.js';
+import { DataNodeService, type DataNodeRequest } from '../../proto/data-node.js';
+import type { IteratorPagePlan } from '../../search/iterator-page.js';
 import { collectionSchema, fieldSchema, keyVectorSchema } from '../harness/schemas.js';
 
 /** The iterator parameters as SDKs send them, refused where Milvus refuses them (proxy parseSearchIteratorV2Info, parseQueryParams). */
@@ -114,5 +122,23 @@ describe('queryIteratorOf', () => {
     [{ iterator: true, collection_id: 41 }, 'Input collection id is not consistent to collectionID in the context'],
   ] as const)('refuses %j', (params, reason) => {
     expect(() => parseQuery(params)).toThrow(reason);
+  });
+});
+
+describe('the page plan on the wire to the data nodes', () => {
+  const method = DataNodeService.service.SearchSegments;
+  const roundTrip = (plan: IteratorPagePlan, intKeys: boolean) => {
+    const bytes = method.requestSerialize({ collection_name: 'c', topk: String(plan.batch), iterator_page: iteratorPageMessage(plan) });
+    const received = method.requestDeserialize(bytes) as DataNodeRequest<'SearchSegments'>;
+    return iteratorPagePlan(received.iterator_page!, Number(received.topk), intKeys);
+  };
+
+  it.each([
+    ['a first page', { batch: 10, returned: 0 }, true],
+    ['an Int64 key', { batch: 10, returned: 30, after: { score: Math.fround(0.25), key: -7n } }, true],
+    ['an empty VarChar key', { batch: 10, returned: 30, after: { score: Math.fround(-1.5), key: '' } }, false],
+    ['a bound without a key', { batch: 10, returned: 30, after: { score: 3 } }, false],
+  ] as [string, IteratorPagePlan, boolean][])('keeps %s', (_, plan, intKeys) => {
+    expect(roundTrip(plan, intKeys)).toEqual(plan);
   });
 });
