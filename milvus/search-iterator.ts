@@ -72,7 +72,11 @@ function parseBool(raw: string): boolean | undefined {
   return undefined;
 }
 
-const mentions = (pairs: Pairs, keys: readonly string[]) => (pairs ?? []).some((p) => keys.includes(p.key));
+const SEARCH_KEYS = new Set<string>(SEARCH_ITERATOR_PARAMS);
+const QUERY_KEYS = new Set<string>(QUERY_ITERATOR_PARAMS);
+
+/** Whether a request names any of `keys`: the only cost a plain search or query pays here. */
+const mentions = (pairs: Pairs, keys: Set<string>) => (pairs ?? []).some((p) => keys.has(p.key));
 
 /** A non-negative integer in decimal, or undefined. */
 function naturalNumber(raw: string | undefined): number | undefined {
@@ -138,7 +142,7 @@ export function searchIteratorOf(
   search: { nq: number; offset: number },
   collection: { id: number; schema: CollectionSchema },
 ): SearchIteratorRequest | undefined {
-  if (!mentions(req.search_params, SEARCH_ITERATOR_PARAMS)) return undefined;
+  if (!mentions(req.search_params, SEARCH_KEYS)) return undefined;
   const kv = keyValueMap(req.search_params);
   checkSearchCollectionId(kv, collection.id);
   const iterator = kv.get('iterator') === 'true' || kv.get('iterator') === 'True';
@@ -235,7 +239,7 @@ export function queryIteratorOf(
   req: { query_params?: Pairs; guarantee_timestamp?: string },
   collectionId: number,
 ): QueryIteratorRequest | undefined {
-  if (!mentions(req.query_params, QUERY_ITERATOR_PARAMS)) return undefined;
+  if (!mentions(req.query_params, QUERY_KEYS)) return undefined;
   const kv = keyValueMap(req.query_params);
   const flag = (key: string, what: string) => {
     if (!kv.has(key)) return false;
