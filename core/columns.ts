@@ -42,6 +42,9 @@ export interface ColumnBatch {
 /** Primary key values: Int64 keys are bigints, VarChar keys are strings. */
 export type PrimaryKey = bigint | string;
 
+/** Orders primary keys (of one type): numerically for Int64 keys, by code units for VarChar keys. */
+export const comparePks = (a: PrimaryKey, b: PrimaryKey) => (a < b ? -1 : a > b ? 1 : 0);
+
 type TypedValues = Uint8Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
 
 /** The typed-array constructor of a column type in the table above, with the usual constructor forms. */

@@ -58,9 +58,9 @@ const METADATA_TIME_TRAVEL = refused('metadata as of a past timestamp is not kep
 const TRAVEL_TIMESTAMP = ignored('time travel was removed in Milvus 2.3, whose proxy ignores this field too');
 const NAMESPACE = refused('namespaces (Milvus 2.6) are not supported');
 const HASH_KEYS = ignored("row hashes for Milvus's shard channels, which its proxy computes itself; a Mishards collection has one shard");
-const GUARANTEE = ignored(
-  'a read point for Session and Customized consistency: Mishards answers every level at least as fresh (Strong, Session and Customized ' +
-    "always include the writer's acknowledged rows), so the point is always met",
+const GUARANTEE = handled(
+  "an iterator's snapshot (its pages read as of it); otherwise a read point for Session and Customized consistency, which " +
+    "Mishards always meets (Strong, Session and Customized include the writer's acknowledged rows)",
 );
 const NOT_RETURN_ALL_META = ignored(
   "asks Milvus to leave optional metadata out of the reply; Mishards's replies carry none beyond the results",
@@ -353,13 +353,14 @@ const SEARCH_PARAMS = {
   group_by_fields: refused('grouping search is not supported'),
   rank_group_scorer: refused('grouping search is not supported'),
   order_by_fields: refused('ordering search results by fields is not supported'),
-  iterator: refused('search iterators are not supported', (v) => v === 'false'),
-  search_iter_v2: refused('search iterators are not supported', (v) => v === 'false'),
-  search_iter_batch_size: refused('search iterators are not supported'),
-  search_iter_last_bound: refused('search iterators are not supported'),
-  search_iter_id: refused('search iterators are not supported'),
-  collection_id: refused('search iterators are not supported'),
-  reduce_stop_for_best: refused('query iterators are not supported', (v) => v === 'false'),
+  iterator: handled('search iterator v2 (docs/coordinator.md, "Iterators")'),
+  search_iter_v2: handled('search iterator v2 (docs/coordinator.md, "Iterators")'),
+  search_iter_batch_size: handled('search iterator v2 (docs/coordinator.md, "Iterators")'),
+  search_iter_last_bound: handled('search iterator v2 (docs/coordinator.md, "Iterators")'),
+  search_iter_id: handled('search iterator v2 (docs/coordinator.md, "Iterators")'),
+  collection_id: handled('search iterator v2 (docs/coordinator.md, "Iterators")'),
+  guarantee_timestamp: handled("an iterator's snapshot, as pymilvus sends it among the parameters"),
+  reduce_stop_for_best: ignored("a query iterator's parameter, which Milvus's search does not read either"),
   hints: refused('search hints are not supported'),
   analyzer_name: refused('full-text search is not supported'),
   json_path: refused('JSON path indexes are not supported'),
@@ -375,9 +376,9 @@ const QUERY_PARAMS = {
   limit: handled(),
   offset: handled(),
   ignore_growing: handled('the query skips the rows not yet sealed'),
-  iterator: refused('query iterators are not supported', (v) => v === 'false'),
-  reduce_stop_for_best: refused('query iterators are not supported', (v) => v === 'false'),
-  collection_id: refused('query iterators are not supported'),
+  iterator: handled('query iterator (docs/coordinator.md, "Iterators")'),
+  reduce_stop_for_best: handled('query iterator (docs/coordinator.md, "Iterators")'),
+  collection_id: handled('query iterator (docs/coordinator.md, "Iterators")'),
   query_iter_last_pk: refused('query iterators are not supported'),
   query_iter_last_element_offset: refused('query iterators are not supported'),
   order_by_fields: refused('ordering query results by fields is not supported'),

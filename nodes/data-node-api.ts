@@ -1,19 +1,22 @@
 import type * as grpc from '@grpc/grpc-js';
 import { trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { vectorField, type CollectionSchema } from '../core/schema.js';
+import { comparePks } from '../core/columns.js';
+import { DataType, primaryField, vectorField, type CollectionSchema } from '../core/schema.js';
 import type { MetricType, VectorEngine } from '../engine/engine.js';
 import { decodeQueryVectors } from '../milvus/placeholder.js';
 import { encodePartial } from '../milvus/partial-result.js';
 import { resultRowBytes } from '../milvus/request-limits.js';
 import { resolveOutputFields } from '../milvus/results.js';
+import { iteratorPagePlan } from '../milvus/search-iterator.js';
 import { parseSearchParams } from '../milvus/search-params.js';
-import { comparePks, compileFilterForRequest } from '../milvus/search-request.js';
+import { compileFilterForRequest } from '../milvus/search-request.js';
 import { Code, MilvusError } from '../milvus/status.js';
 import { templateValuesFromJson } from '../milvus/template-values.js';
 import type { DataNodeMethod, DataNodeRequest, DataNodeResponse } from '../proto/data-node.js';
 import type { DataNodeHandlers } from '../proto/generated/mishards/data/DataNode.js';
 import { queryCost, searchCost } from '../search/cost.js';
+import { searchIteratorPage } from '../search/iterator-page.js';
 import { queryRowsInTurns, searchSegments } from '../search/segment-search.js';
 import type { Segment } from '../segment/segment.js';
 import type { Admission } from '../runtime/admission.js';
@@ -46,6 +49,8 @@ export interface SegmentSource {
    */
   segments(collection: string, segmentIds: number[], share: WriterShare, covered: number[], freshDeletes: boolean): Promise<Segment[]>;
   load(collection: string, segmentIds: number[]): Promise<{ loaded: number[]; errors: { segment_id: string; reason: string }[] }>;
+  /** The writable node's newest applied write (Writer.appliedLsn), an iterator's snapshot; read-only nodes have none. */
+  appliedLsn?(): number;
   release(collection: string, segmentIds: number[]): Promise<void>;
   list(): { collection: string; segment: Segment; indexType: string; growing: boolean }[];
 }
@@ -100,6 +105,19 @@ async function requestedSegments(
   const covered = req.covered_segment_ids.map(Number);
   const share: WriterShare = !req.include_growing ? 'none' : req.ignore_growing ? 'sealed' : 'all';
   return inPartitions(await source.segments(req.collection_name, ids, share, covered, req.fresh_deletes), req.partition_ids);
+}
+
+/**
+ * The snapshot a request reads (see ReadSnapshot in the proto): the one it names, or with
+ * `pin_snapshot` the writable node's newest applied write, taken before its segments are
+ * listed so that every row they hold up to it is seen. Undefined: no snapshot.
+ */
+function readSnapshot(
+  source: SegmentSource,
+  req: DataNodeRequest<'SearchSegments'> | DataNodeRequest<'QuerySegments'>,
+): number | undefined {
+  if (req.pin_snapshot && source.appliedLsn) return source.appliedLsn();
+  return req.snapshot ? Number(req.snapshot.as_of) : undefined;
 }
 
 /** A method's answer without its status, which is added as the call settles. */
@@ -180,6 +198,7 @@ export function dataNodeImplementation(
     SearchSegments: unary('SearchSegments', async (req, signal) => {
       const schema = await source.schema(req.collection_name, Number(req.schema_version));
       const vector = vectorField(schema);
+      const asOf = readSnapshot(source, req);
       const segments = await requestedSegments(source, req);
       const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
       const topk = Number(req.topk);
@@ -196,16 +215,23 @@ export function dataNodeImplementation(
         filter: compile(schema, req.filter, req.template_values_json),
         expireBefore: req.expire_before_ms,
         signal,
+        ...(asOf !== undefined ? { asOf } : {}),
       };
+      const page = req.iterator_page && iteratorPagePlan(req.iterator_page, topk, primaryField(schema).dataType === DataType.Int64);
       const answerRowBytes = resultRowBytes(resolveOutputFields(schema, req.output_fields, true), true);
-      return admission.run(searchCost(segments, { ...plan, dim: vector.dim!, answerRowBytes }), signal, async () => {
-        const { perQuery, engineSeconds } = await searchSegments(segments, plan, engine);
+      // An iterator page searches the rows returned before it too (see searchIteratorPage).
+      const k = page ? page.returned + page.batch : topk;
+      return admission.run(searchCost(segments, { ...plan, k, dim: vector.dim!, answerRowBytes }), signal, async () => {
+        const { perQuery, engineSeconds } = page
+          ? await searchIteratorPage(segments, plan, page, engine).then((r) => ({ perQuery: [r.hits], engineSeconds: r.engineSeconds }))
+          : await searchSegments(segments, plan, engine);
         metrics?.engineSearchSeconds.observe(engineSeconds);
-        return { partial: encodePartial(schema, req.output_fields, perQuery) };
+        return { partial: encodePartial(schema, req.output_fields, perQuery), snapshot_ts: String(asOf ?? 0) };
       });
     }),
     QuerySegments: unary('QuerySegments', async (req, signal) => {
       const schema = await source.schema(req.collection_name, Number(req.schema_version));
+      const asOf = readSnapshot(source, req);
       const segments = await requestedSegments(source, req);
       const filter = compile(schema, req.filter, req.template_values_json);
       const answer = {
@@ -213,12 +239,13 @@ export function dataNodeImplementation(
         maxRows: Number(req.limit) > 0 ? Number(req.limit) : Number.MAX_SAFE_INTEGER,
       };
       return admission.run(queryCost(segments, filter, answer), signal, async () => {
-        const rows = await queryRowsInTurns(segments, { filter, expireBefore: req.expire_before_ms }, signal);
-        if (req.count_only) return { count: String(rows.length) };
+        const rows = await queryRowsInTurns(segments, { filter, expireBefore: req.expire_before_ms, asOf }, signal);
+        const snapshot_ts = String(asOf ?? 0);
+        if (req.count_only) return { count: String(rows.length), snapshot_ts };
         rows.sort((a, b) => comparePks(a.pk, b.pk));
         const limit = Number(req.limit);
         const page = limit > 0 ? rows.slice(0, limit) : rows;
-        return { partial: encodePartial(schema, req.output_fields, [page]), count: String(rows.length) };
+        return { partial: encodePartial(schema, req.output_fields, [page]), count: String(rows.length), snapshot_ts };
       });
     }),
     DescribeNode: unary('DescribeNode', async () => {

@@ -30,6 +30,8 @@ export interface SearchPlan {
   expireBefore?: number;
   /** Stops the search between segments, inside the engine and between merge chunks; it then rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Leaves out rows written after this LSN: an iterator's snapshot (see writtenBy). */
+  asOf?: number;
 }
 
 /** Per query, up to k hits best first; and the seconds the engine spent computing them. */
@@ -39,17 +41,36 @@ export interface SearchHits {
 }
 
 /**
- * Rows of a segment that may match: visible (live, not expired; see Segment.visibleRows), and
- * passing the filter when there is one. `mask` is undefined when every row may match (no
- * filter, no deletes, nothing expired): the common search then costs nothing per row here.
+/**
+ * The rows of `seg` written at or before `asOf`, as a 0/1 mask that also leaves out the rows
+ * `live` (when given) does; undefined when that is every row `live` allows. Rows of a
+ * snapshot are those stamped at or before it: the writer applies writes in LSN order.
+ */
+function writtenBy(seg: Segment, asOf: number, live: Uint8Array | undefined): Uint8Array | undefined {
+  const ts = seg.timestamps();
+  const n = seg.length;
+  let first = 0;
+  while (first < n && ts[first]! <= asOf) first++;
+  if (first === n) return live;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = ts[i]! <= asOf && (!live || live[i]) ? 1 : 0;
+  return out;
+}
+
+/**
+ * Rows of a segment that may match: visible (live, not expired; see Segment.visibleRows),
+ * written by `asOf` when there is a snapshot (an iterator's), and passing the filter when
+ * there is one. `mask` is undefined when every row may match (no filter, no deletes, nothing
+ * expired, no snapshot): the common search then costs nothing per row here.
  */
 export function candidateMask(
   seg: Segment,
   filter: CompiledFilter | undefined,
   expireBefore = 0,
+  asOf?: number,
 ): { mask: Uint8Array | undefined; count: number } {
   const filtering = filter !== undefined && !filter.matchesAll;
-  const visible = seg.visibleRows(expireBefore);
+  const visible = asOf === undefined ? seg.visibleRows(expireBefore) : writtenBy(seg, asOf, seg.visibleRows(expireBefore));
   if (!filtering && !visible) return { mask: undefined, count: seg.length };
   const mask = filtering ? filter.evaluate(seg, visible) : visible!;
   let count = 0;
@@ -63,7 +84,7 @@ export function candidateMask(
  */
 function segmentRequest(seg: Segment, plan: SearchPlan, base: VectorSearchRequest): VectorSearchRequest | undefined {
   if (seg.length === 0) return undefined;
-  const { mask, count } = candidateMask(seg, plan.filter, plan.expireBefore);
+  const { mask, count } = candidateMask(seg, plan.filter, plan.expireBefore, plan.asOf);
   if (count === 0) return undefined;
   return mask && count < seg.length ? { ...base, allowed: mask, allowedCount: count } : base;
 }
@@ -195,14 +216,18 @@ async function mergeInTurns(found: SegmentHits[], plan: SearchPlan): Promise<Hit
   return perQuery;
 }
 
-/** What a query reads: the filter, and the collection TTL's expiry time (see SearchPlan). */
+/**
+ * What a query reads: the filter, the collection TTL's expiry time (see SearchPlan) and, for
+ * an iterator's pages, the snapshot (rows written after that LSN are left out).
+ */
 export interface QueryScope {
   filter: CompiledFilter | undefined;
   expireBefore?: number;
+  asOf?: number;
 }
 
 /** The rows of `seg` matching the query into `chosen`, keeping per primary key the newest write. */
-function chooseRows(seg: Segment, { filter, expireBefore = 0 }: QueryScope, chosen: Map<Hit['pk'], Hit>): void {
+function chooseRows(seg: Segment, { filter, expireBefore = 0, asOf }: QueryScope, chosen: Map<Hit['pk'], Hit>): void {
   if (seg.length === 0) return;
   const keys = filter?.primaryKeys();
   const ts = seg.timestamps();
@@ -213,10 +238,12 @@ function chooseRows(seg: Segment, { filter, expireBefore = 0 }: QueryScope, chos
   };
   if (keys) {
     // `pk in [...]`: look the keys up instead of scanning the segment.
-    for (const k of keys) for (const row of seg.rowsOf(k)) if (!seg.isDeleted(row) && !seg.isExpired(row, expireBefore)) consider(row);
+    for (const k of keys)
+      for (const row of seg.rowsOf(k))
+        if (!seg.isDeleted(row) && !seg.isExpired(row, expireBefore) && (asOf === undefined || ts[row]! <= asOf)) consider(row);
     return;
   }
-  const { mask } = candidateMask(seg, filter, expireBefore);
+  const { mask } = candidateMask(seg, filter, expireBefore, asOf);
   for (let row = 0; row < seg.length; row++) if (!mask || mask[row]) consider(row);
 }
 
@@ -228,9 +255,10 @@ export function queryRows(segments: Segment[], filter: CompiledFilter | undefine
 }
 
 /**
- * queryRows for a request (its filter and TTL): runs of segments of a bounded number of rows,
- * with a turn of the event loop between runs; an aborted `signal` stops it between runs with
- * its reason.
+/**
+ * queryRows for a request (its filter, TTL and snapshot): runs of segments of a bounded number
+ * of rows, with a turn of the event loop between runs; an aborted `signal` stops it between
+ * runs with its reason.
  */
 export async function queryRowsInTurns(segments: Segment[], scope: QueryScope, signal?: AbortSignal): Promise<Hit[]> {
   signal?.throwIfAborted();

@@ -75,6 +75,11 @@ export class WriteAheadLog {
     return { wal, records };
   }
 
+  /** The LSN of the newest record appended; just after opening, of the newest the log or its checkpoint holds. */
+  get lastLsn(): number {
+    return this.nextLsn - 1;
+  }
+
   private async readCheckpoint(): Promise<number> {
     try {
       return Number(JSON.parse(await readFile(join(this.dir, 'checkpoint.json'), 'utf8')).lsn) || 0;

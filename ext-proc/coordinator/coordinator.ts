@@ -9,6 +9,14 @@ import { prepareHybridSearch, type HybridSearchFields } from '../../milvus/hybri
 import type { MilvusRequest } from '../../milvus/methods.js';
 import { prunedScope, refuseNamedPartitions } from '../../milvus/partition-key.js';
 import {
+  iteratorPageMessage,
+  queryIteratorOf,
+  searchIteratorOf,
+  searchIteratorReply,
+  type SearchIteratorReply,
+  type SearchIteratorRequest,
+} from '../../milvus/search-iterator.js';
+import {
   checkQueryRows,
   countFieldData,
   prepareQuery,
@@ -132,21 +140,37 @@ interface SubRequest<R> {
  * SearchFields): its collection, partitions and consistency.
  */
 type ScopeFields = Pick<MilvusRequest<'Search'>, 'collection_name'> &
-  Partial<Pick<MilvusRequest<'Search'>, 'partition_names' | 'consistency_level' | 'use_default_consistency'>>;
+  Partial<Pick<MilvusRequest<'Search'>, 'partition_names' | 'consistency_level' | 'use_default_consistency' | 'guarantee_timestamp'>>;
 
 export type SearchInput = ScopeFields & SearchFields;
 export type HybridSearchInput = ScopeFields & HybridSearchFields;
 export type QueryInput = ScopeFields & QueryFields;
 
-/** A merged answer as the coordinator builds it: what it sets of the response (the REST layer reads it as is). */
-export type SearchReply = Pick<SearchResults__Output, 'collection_name'> & {
-  results: Pick<SearchResultData__Output, 'num_queries' | 'top_k' | 'scores' | 'ids' | 'topks' | 'output_fields' | 'primary_field_name'> & {
+/**
+ * A merged answer as the coordinator builds it: what it sets of the response (the REST layer
+ * reads it as is); an iterator's page also sets `session_ts` and the iterator results.
+ */
+export type SearchReply = Pick<SearchResults__Output, 'collection_name'> &
+  Partial<Pick<SearchResults__Output, 'session_ts'>> & {
+    results: Pick<SearchResultData__Output, 'num_queries' | 'top_k' | 'scores' | 'ids' | 'topks' | 'output_fields' | 'primary_field_name'> &
+      Partial<Pick<SearchIteratorReply, 'search_iterator_v2_results'>> & {
+        fields_data: ResultFieldData[];
+      };
+  };
+export type QueryReply = Pick<QueryResults__Output, 'collection_name' | 'primary_field_name' | 'output_fields'> &
+  Partial<Pick<QueryResults__Output, 'session_ts'>> & {
     fields_data: ResultFieldData[];
   };
-};
-export type QueryReply = Pick<QueryResults__Output, 'collection_name' | 'primary_field_name' | 'output_fields'> & {
-  fields_data: ResultFieldData[];
-};
+
+/** What the sub-requests of an iterator's page carry besides a search's or query's fields. */
+type SnapshotFields = Pick<DataNodeClientRequest<SegmentMethod>, 'snapshot' | 'pin_snapshot'>;
+
+/** The sub-requests' snapshot fields: read as of `snapshot`, or, without one, have the writer pin one. */
+const snapshotFields = (snapshot: number | undefined): SnapshotFields =>
+  snapshot === undefined ? { pin_snapshot: true } : { snapshot: { as_of: String(snapshot) } };
+
+/** The snapshot the nodes read (the writer's, when it pinned one): the greatest they report. */
+const snapshotRead = (responses: { snapshot_ts: string }[]): number => Math.max(0, ...responses.map((r) => Number(r.snapshot_ts)));
 
 /**
  * The heart of the coordinator: a Search or Query is split into one sub-request per reader
@@ -338,13 +362,15 @@ export class Coordinator {
    * and Session make readers read their segments' delete logs before answering, so a delete
    * acknowledged a moment ago is seen even where a reader's watch cannot report it.
    */
-  private freshness(view: CollectionView, req: ScopeFields): Freshness {
+  private freshness(view: CollectionView, req: ScopeFields, iterating = false): Freshness {
     const level =
       req.use_default_consistency || req.consistency_level === undefined
         ? view.record.consistencyLevel
         : consistencyLevelNumber(req.consistency_level);
     return {
-      includeWriter: level === ConsistencyLevel.Bounded ? view.unsealedRows : level !== ConsistencyLevel.Eventually,
+      // An iterator's pages read the writer's rows of their snapshot whatever the level: a page
+      // that skipped them would leave them out of their turn (docs/coordinator.md, "Iterators").
+      includeWriter: iterating || (level === ConsistencyLevel.Bounded ? view.unsealedRows : level !== ConsistencyLevel.Eventually),
       freshDeletes: level === ConsistencyLevel.Strong || level === ConsistencyLevel.Session,
       expireBefore: expireBefore(view.record.properties, this.clock()),
       schemaVersion: schemaVersion(view.record.schema),
@@ -395,6 +421,7 @@ export class Coordinator {
     k: number,
     ctx: CallContext,
     trace: Context,
+    iterating?: { fields: SnapshotFields & Pick<DataNodeClientRequest<'SearchSegments'>, 'iterator_page'>; depth: number },
   ): Promise<DataNodeClientReply<'SearchSegments'>[]> {
     // `located` covers the whole scope; a filter on the partition key may leave fewer partitions.
     const partitions = this.readPartitions(view, scope, p.filter);
@@ -414,14 +441,17 @@ export class Coordinator {
       ignore_growing: p.params.ignoreGrowing,
       expire_before_ms: freshness.expireBefore,
       schema_version: String(freshness.schemaVersion),
+      ...iterating?.fields,
     });
     const dim = vectorField(view.record.schema).dim!;
     // FLAT segments are scanned whole: their rows count. (The writer's share is never hedged.)
     const rows = view.indexes[0]?.indexType === 'FLAT' ? segmentRows(view) : undefined;
+    // A node searches an iterator's page as deep as the rows returned before it plus the page.
+    const depth = iterating ? iterating.depth : k;
     for (const sub of subs) {
       const ids = sub.request.segment_ids ?? [];
       const scanned = rows ? ids.reduce<number>((n, id) => n + (rows.get(Number(id)) ?? 0), 0) : 0;
-      sub.cost = searchCostOf(p.nq, k, ids.length, dim, scanned);
+      sub.cost = searchCostOf(p.nq, depth, ids.length, dim, scanned);
     }
     return this.scatter(subs, 'SearchSegments', ctx, this.headersFor(view), trace);
   }
@@ -457,6 +487,8 @@ export class Coordinator {
     const p = prepareSearch(schema, index, req, this.limits, route.checkShape);
     this.quotas.charge(view.record.name, { search: p.nq });
     const { topk, offset, roundDecimal } = p.params;
+    const iterator = searchIteratorOf(req, { nq: p.nq, offset }, { id: view.record.id, schema });
+    if (iterator) return this.searchPage(view, scope, p, req, iterator, ctx, trace);
     const responses = await this.whileExists(view, ctx, async () =>
       this.scatterSearch(view, route.located(), p, req, req.output_fields ?? [], scope, freshness, topk + offset, ctx, trace),
     );
@@ -476,6 +508,72 @@ export class Coordinator {
           // As Milvus answers: the name the request used, an alias or not.
           collection_name: req.collection_name,
           results: searchResultData({ schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal }, rows),
+        };
+      } finally {
+        stop();
+        span.end();
+      }
+    });
+  }
+
+  /**
+   * A search iterator's page: every node answers its next page after the request's cursor (as
+   * of the iterator's snapshot, or on the first page as of the one the writer pins), the
+   * pages are merged in the iterator's order (ties by primary key) and cut to the page size.
+   */
+  private async searchPage(
+    view: CollectionView,
+    scope: Set<number>,
+    p: PreparedSearch,
+    req: SearchInput,
+    iterator: SearchIteratorRequest,
+    ctx: CallContext,
+    trace: Context,
+  ): Promise<SearchReply> {
+    const schema = view.record.schema;
+    const { page } = iterator;
+    const iterating = {
+      fields: { ...snapshotFields(iterator.snapshot), iterator_page: iteratorPageMessage(page) },
+      depth: page.returned + page.batch,
+    };
+    // Pages always read the writer's rows of their snapshot (see freshness).
+    const freshness = this.freshness(view, req, true);
+    const responses = await this.whileExists(view, ctx, async () =>
+      this.scatterSearch(
+        view,
+        this.locate(view, scope, freshness.includeWriter, trace),
+        p,
+        req,
+        req.output_fields ?? [],
+        scope,
+        freshness,
+        page.batch,
+        ctx,
+        trace,
+        iterating,
+      ),
+    );
+    return inSpan(trace, 'do_merge', (span) => {
+      const stop = this.metrics.mergeSeconds.startTimer();
+      try {
+        const intKeys = hasIntKeys(schema);
+        const partials = decodePartials(responses, intKeys);
+        const picks = mergeSearchResults(partials, 1, page.batch, 0, p.metric, true)[0]!;
+        const last = picks.at(-1);
+        const reply = searchIteratorReply(
+          iterator,
+          iterator.snapshot ?? snapshotRead(responses),
+          { count: picks.length, last: last && { score: pickScore(partials, last), pk: pickKey(partials, last) } },
+          p.metric,
+        );
+        const shape = { schema, selection: p.selection, nq: 1, topK: page.batch, roundDecimal: p.params.roundDecimal };
+        return {
+          collection_name: view.record.name,
+          session_ts: reply.session_ts,
+          results: {
+            ...searchResultData(shape, pickedRows(partials, picks, [picks.length], intKeys)),
+            search_iterator_v2_results: reply.search_iterator_v2_results,
+          },
         };
       } finally {
         stop();
@@ -540,7 +638,8 @@ export class Coordinator {
     const schema = view.record.schema;
     const q = prepareQuery(schema, req, this.limits);
     this.quotas.charge(view.record.name, { query: 1 });
-    const freshness = this.freshness(view, req);
+    const iterator = queryIteratorOf(req, view.record.id);
+    const freshness = this.freshness(view, req, iterator !== undefined);
     const partitions = this.readPartitions(view, scope, q.filter);
     const responses = await this.whileExists(view, ctx, async () => {
       const subs = this.subRequests<SegmentRequest<'QuerySegments'>>(this.locate(view, partitions, freshness.includeWriter, trace), {
@@ -556,6 +655,8 @@ export class Coordinator {
         ignore_growing: q.ignoreGrowing,
         expire_before_ms: freshness.expireBefore,
         schema_version: String(freshness.schemaVersion),
+        // A query iterator's pages read as of its snapshot (the first, as of the one the writer pins).
+        ...(iterator ? snapshotFields(iterator.snapshot) : {}),
       });
       const rows = segmentRows(view);
       for (const sub of subs) {
@@ -568,7 +669,11 @@ export class Coordinator {
       }
       return this.scatter(subs, 'QuerySegments', ctx, this.headersFor(view), trace);
     });
-    const base = { collection_name: req.collection_name, primary_field_name: primaryField(schema).name };
+    const base = {
+      collection_name: req.collection_name,
+      primary_field_name: primaryField(schema).name,
+      ...(iterator ? { session_ts: String(iterator.snapshot ?? snapshotRead(responses)) } : {}),
+    };
     if (q.countOnly) {
       const count = responses.reduce((n, r) => n + Number(r.count), 0);
       return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(count)] };

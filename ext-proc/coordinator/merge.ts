@@ -1,11 +1,10 @@
-import { typedArrayFor } from '../../core/columns.js';
+import { comparePks, typedArrayFor } from '../../core/columns.js';
 import { DataType } from '../../core/schema.js';
 import type { MetricType } from '../../engine/engine.js';
 import { readPartial, type ColumnView, type PartialView } from '../../milvus/partial-result.js';
 import type { ResultFieldData } from '../../milvus/result-fields.js';
 import { scalarKey } from '../../milvus/results.js';
 import { parseDataType } from '../../milvus/schema-codec.js';
-import { comparePks } from '../../milvus/search-request.js';
 import type { ResultRows } from '../../milvus/search-results.js';
 import type { DataNodeClientReply } from '../../proto/data-node.js';
 import type { FieldData__Output } from '../../proto/generated/milvus/proto/schema/FieldData.js';
@@ -96,17 +95,24 @@ class CursorHeap {
   }
 }
 
-export function mergeSearchResults(partials: PartialView[], nq: number, topk: number, offset: number, metric: MetricType): Pick[][] {
+/**
+ * The merged pages of a search, per query. `tiesByKey` (a search iterator's page, whose
+ * partials are in that order too) ranks equal scores by primary key, ascending; otherwise they
+ * rank by partial index, then position, so the merge is deterministic either way.
+ */
+export function mergeSearchResults(
+  partials: PartialView[],
+  nq: number,
+  topk: number,
+  offset: number,
+  metric: MetricType,
+  tiesByKey = false,
+): Pick[][] {
   const larger = largerIsBetter(metric);
-  // Ties broken by partial index, then position, so the merge is deterministic.
-  const before = (a: Cursor, b: Cursor) =>
-    a.score !== b.score
-      ? larger
-        ? a.score > b.score
-        : a.score < b.score
-      : a.partial !== b.partial
-        ? a.partial < b.partial
-        : a.pos < b.pos;
+  const tieBefore = tiesByKey
+    ? (a: Cursor, b: Cursor) => comparePks(keyAt(partials[a.partial]!, a.pos), keyAt(partials[b.partial]!, b.pos)) < 0
+    : (a: Cursor, b: Cursor) => (a.partial !== b.partial ? a.partial < b.partial : a.pos < b.pos);
+  const before = (a: Cursor, b: Cursor) => (a.score !== b.score ? (larger ? a.score > b.score : a.score < b.score) : tieBefore(a, b));
   const starts = partials.map((p) => queryStarts(p, nq));
   const want = topk + offset;
   const pages: Pick[][] = [];

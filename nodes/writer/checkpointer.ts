@@ -29,6 +29,11 @@ export class Checkpointer {
     this.appliedLsn = Math.max(this.appliedLsn, lsn);
   }
 
+  /** The newest LSN applied to memory (see Writer.appliedLsn). */
+  get lastApplied(): number {
+    return this.appliedLsn;
+  }
+
   checkpoint(): Promise<void> {
     const run = this.running.then(() => this.once());
     this.running = run.catch(() => undefined);

@@ -40,6 +40,7 @@ export function writerSegmentSource(writer: Writer): SegmentSource {
       };
     },
     async release() {},
+    appliedLsn: () => writer.appliedLsn,
     list() {
       const out: ReturnType<SegmentSource['list']> = [];
       for (const c of writer.collections.values()) {

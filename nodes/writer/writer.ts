@@ -167,6 +167,8 @@ export class Writer {
       }
     }
     if (records.length) this.opts.log.info({ records: records.length, replayed }, 'replayed write-ahead log');
+    // Every record up to the log's last is applied now: replayed, or in segments before its checkpoint.
+    this.checkpointer.applied(wal.lastLsn);
     this.sealer.start();
     this.compactions.start();
   }
@@ -504,6 +506,16 @@ export class Writer {
   }
 
   // ---------------------------------------------------------------- DML
+
+  /**
+   * The LSN of the newest write applied to memory. Writes are applied in LSN order, so every
+   * write at or before it is visible to searches and queries, and every later one has a greater
+   * LSN: rows stamped at or before it are a consistent snapshot (an iterator's, see
+   * docs/coordinator.md "Iterators").
+   */
+  get appliedLsn(): number {
+    return this.checkpointer.lastApplied;
+  }
 
   /**
    * Makes a mutation durable, then applies it. Resolves after both, so an acknowledged write

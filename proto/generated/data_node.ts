@@ -5,6 +5,7 @@ import type { AliasTable as _mishards_data_AliasTable, AliasTable__Output as _mi
 import type { DataNodeClient as _mishards_data_DataNodeClient, DataNodeDefinition as _mishards_data_DataNodeDefinition } from './mishards/data/DataNode.js';
 import type { DescribeNodeRequest as _mishards_data_DescribeNodeRequest, DescribeNodeRequest__Output as _mishards_data_DescribeNodeRequest__Output } from './mishards/data/DescribeNodeRequest.js';
 import type { DescribeNodeResponse as _mishards_data_DescribeNodeResponse, DescribeNodeResponse__Output as _mishards_data_DescribeNodeResponse__Output } from './mishards/data/DescribeNodeResponse.js';
+import type { IteratorPage as _mishards_data_IteratorPage, IteratorPage__Output as _mishards_data_IteratorPage__Output } from './mishards/data/IteratorPage.js';
 import type { ListSegmentsRequest as _mishards_data_ListSegmentsRequest, ListSegmentsRequest__Output as _mishards_data_ListSegmentsRequest__Output } from './mishards/data/ListSegmentsRequest.js';
 import type { ListSegmentsResponse as _mishards_data_ListSegmentsResponse, ListSegmentsResponse__Output as _mishards_data_ListSegmentsResponse__Output } from './mishards/data/ListSegmentsResponse.js';
 import type { LoadSegmentsRequest as _mishards_data_LoadSegmentsRequest, LoadSegmentsRequest__Output as _mishards_data_LoadSegmentsRequest__Output } from './mishards/data/LoadSegmentsRequest.js';
@@ -13,10 +14,12 @@ import type { LoadedSegment as _mishards_data_LoadedSegment, LoadedSegment__Outp
 import type { MetadataEvent as _mishards_data_MetadataEvent, MetadataEvent__Output as _mishards_data_MetadataEvent__Output } from './mishards/data/MetadataEvent.js';
 import type { MetadataFeedClient as _mishards_data_MetadataFeedClient, MetadataFeedDefinition as _mishards_data_MetadataFeedDefinition } from './mishards/data/MetadataFeed.js';
 import type { NodeStatus as _mishards_data_NodeStatus, NodeStatus__Output as _mishards_data_NodeStatus__Output } from './mishards/data/NodeStatus.js';
+import type { PageCursor as _mishards_data_PageCursor, PageCursor__Output as _mishards_data_PageCursor__Output } from './mishards/data/PageCursor.js';
 import type { PartialColumn as _mishards_data_PartialColumn, PartialColumn__Output as _mishards_data_PartialColumn__Output } from './mishards/data/PartialColumn.js';
 import type { PartialResult as _mishards_data_PartialResult, PartialResult__Output as _mishards_data_PartialResult__Output } from './mishards/data/PartialResult.js';
 import type { QuerySegmentsRequest as _mishards_data_QuerySegmentsRequest, QuerySegmentsRequest__Output as _mishards_data_QuerySegmentsRequest__Output } from './mishards/data/QuerySegmentsRequest.js';
 import type { QuerySegmentsResponse as _mishards_data_QuerySegmentsResponse, QuerySegmentsResponse__Output as _mishards_data_QuerySegmentsResponse__Output } from './mishards/data/QuerySegmentsResponse.js';
+import type { ReadSnapshot as _mishards_data_ReadSnapshot, ReadSnapshot__Output as _mishards_data_ReadSnapshot__Output } from './mishards/data/ReadSnapshot.js';
 import type { ReleaseSegmentsRequest as _mishards_data_ReleaseSegmentsRequest, ReleaseSegmentsRequest__Output as _mishards_data_ReleaseSegmentsRequest__Output } from './mishards/data/ReleaseSegmentsRequest.js';
 import type { ReleaseSegmentsResponse as _mishards_data_ReleaseSegmentsResponse, ReleaseSegmentsResponse__Output as _mishards_data_ReleaseSegmentsResponse__Output } from './mishards/data/ReleaseSegmentsResponse.js';
 import type { ReportPlacementRequest as _mishards_data_ReportPlacementRequest, ReportPlacementRequest__Output as _mishards_data_ReportPlacementRequest__Output } from './mishards/data/ReportPlacementRequest.js';
@@ -40,6 +43,7 @@ export interface ProtoGrpcType {
       DataNode: SubtypeConstructor<typeof grpc.Client, _mishards_data_DataNodeClient> & { service: _mishards_data_DataNodeDefinition }
       DescribeNodeRequest: MessageTypeDefinition<_mishards_data_DescribeNodeRequest, _mishards_data_DescribeNodeRequest__Output>
       DescribeNodeResponse: MessageTypeDefinition<_mishards_data_DescribeNodeResponse, _mishards_data_DescribeNodeResponse__Output>
+      IteratorPage: MessageTypeDefinition<_mishards_data_IteratorPage, _mishards_data_IteratorPage__Output>
       ListSegmentsRequest: MessageTypeDefinition<_mishards_data_ListSegmentsRequest, _mishards_data_ListSegmentsRequest__Output>
       ListSegmentsResponse: MessageTypeDefinition<_mishards_data_ListSegmentsResponse, _mishards_data_ListSegmentsResponse__Output>
       LoadSegmentsRequest: MessageTypeDefinition<_mishards_data_LoadSegmentsRequest, _mishards_data_LoadSegmentsRequest__Output>
@@ -52,10 +56,12 @@ export interface ProtoGrpcType {
        */
       MetadataFeed: SubtypeConstructor<typeof grpc.Client, _mishards_data_MetadataFeedClient> & { service: _mishards_data_MetadataFeedDefinition }
       NodeStatus: MessageTypeDefinition<_mishards_data_NodeStatus, _mishards_data_NodeStatus__Output>
+      PageCursor: MessageTypeDefinition<_mishards_data_PageCursor, _mishards_data_PageCursor__Output>
       PartialColumn: MessageTypeDefinition<_mishards_data_PartialColumn, _mishards_data_PartialColumn__Output>
       PartialResult: MessageTypeDefinition<_mishards_data_PartialResult, _mishards_data_PartialResult__Output>
       QuerySegmentsRequest: MessageTypeDefinition<_mishards_data_QuerySegmentsRequest, _mishards_data_QuerySegmentsRequest__Output>
       QuerySegmentsResponse: MessageTypeDefinition<_mishards_data_QuerySegmentsResponse, _mishards_data_QuerySegmentsResponse__Output>
+      ReadSnapshot: MessageTypeDefinition<_mishards_data_ReadSnapshot, _mishards_data_ReadSnapshot__Output>
       ReleaseSegmentsRequest: MessageTypeDefinition<_mishards_data_ReleaseSegmentsRequest, _mishards_data_ReleaseSegmentsRequest__Output>
       ReleaseSegmentsResponse: MessageTypeDefinition<_mishards_data_ReleaseSegmentsResponse, _mishards_data_ReleaseSegmentsResponse__Output>
       ReportPlacementRequest: MessageTypeDefinition<_mishards_data_ReportPlacementRequest, _mishards_data_ReportPlacementRequest__Output>

@@ -1,3 +1,5 @@
+import type * as grpc from '@grpc/grpc-js';
+import { comparePks } from '../../../core/columns.js';
 import { primaryField, vectorField } from '../../../core/schema.js';
 import type { CompiledFilter } from '../../../filter/index.js';
 import { prepareHybridSearch } from '../../../milvus/hybrid-request.js';
@@ -7,12 +9,22 @@ import { resultRowBytes } from '../../../milvus/request-limits.js';
 import { resultReply } from '../../../milvus/result-fields.js';
 import { encodeFieldsData } from '../../../milvus/results.js';
 import { expireBefore } from '../../../milvus/collection-properties.js';
-import { checkQueryRows, comparePks, countFieldData, prepareQuery, prepareSearch, searchScope } from '../../../milvus/search-request.js';
+import { queryIteratorOf, searchIteratorOf, searchIteratorReply, type SearchIteratorRequest } from '../../../milvus/search-iterator.js';
+import {
+  checkQueryRows,
+  countFieldData,
+  prepareQuery,
+  prepareSearch,
+  searchScope,
+  type PreparedSearch,
+} from '../../../milvus/search-request.js';
 import { hitRows, searchResultData } from '../../../milvus/search-results.js';
 import type { Hit } from '../../../search/hits.js';
 import { queryCost, searchCost, totalCost } from '../../../search/cost.js';
 import { fuseQueries } from '../../../search/hybrid-rank.js';
+import { searchIteratorPage } from '../../../search/iterator-page.js';
 import { queryRowsInTurns, searchSegments, type SearchPlan } from '../../../search/segment-search.js';
+import type { Segment } from '../../../segment/segment.js';
 import type { CollectionState } from '../collection-state.js';
 import type { Handlers, WriterApi } from './context.js';
 
@@ -44,6 +56,37 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
     api.self.searchPartitions.observe(partitions.size);
     return c.segments(partitions, !ignoreGrowing);
   };
+  /**
+   * A search iterator's page over the writer's own segments: read as of the iterator's
+   * snapshot, or on its first page as of the newest applied write (taken with the segments,
+   * no turn of the event loop between them).
+   */
+  const searchPage = async (
+    c: CollectionState,
+    segments: Segment[],
+    p: PreparedSearch,
+    plan: SearchPlan,
+    iterator: SearchIteratorRequest,
+    call: grpc.ServerUnaryCall<unknown, unknown>,
+  ) => {
+    const asOf = iterator.snapshot ?? writer.appliedLsn;
+    const { page } = iterator;
+    const answerRowBytes = resultRowBytes(p.selection, true);
+    const cost = searchCost(segments, { ...plan, k: page.returned + page.batch, dim: vectorField(c.schema).dim!, answerRowBytes });
+    const { hits, engineSeconds } = await api.whileExists(c, () =>
+      api.admitted(call, cost, (signal) => searchIteratorPage(segments, { ...plan, signal, asOf }, page, writer.engine)),
+    );
+    api.self.engineSearchSeconds.observe(engineSeconds);
+    const { session_ts, search_iterator_v2_results } = searchIteratorReply(
+      iterator,
+      asOf,
+      { count: hits.length, last: hits.at(-1) },
+      p.metric,
+    );
+    const shape = { schema: c.schema, selection: p.selection, nq: 1, topK: page.batch, roundDecimal: p.params.roundDecimal };
+    const results = { ...searchResultData(shape, hitRows(c.schema, p.selection, hits, [hits.length])), search_iterator_v2_results };
+    return resultReply<'Search'>({ collection_name: c.record.name, session_ts, results });
+  };
   return {
     async Search(req, call) {
       const { c, scope, expiry } = searchTarget(req);
@@ -60,6 +103,8 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
         filter: p.filter,
         expireBefore: expiry,
       };
+      const iterator = searchIteratorOf(req, { nq: p.nq, offset }, c);
+      if (iterator) return searchPage(c, segments, p, plan, iterator, call);
       const cost = searchCost(segments, { ...plan, dim: vectorField(c.schema).dim!, answerRowBytes: resultRowBytes(p.selection, true) });
       const { perQuery, engineSeconds } = await api.whileExists(c, () =>
         api.admitted(call, cost, (signal) => searchSegments(segments, { ...plan, signal }, writer.engine)),
@@ -126,12 +171,19 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       const q = prepareQuery(c.schema, req, api.self.limits);
       const segments = segmentsFor(c, scope, q.filter, q.ignoreGrowing);
       api.self.quotas.charge(c.record.name, { query: 1 });
+      // A query iterator's pages read as of its snapshot, the first as of the newest applied write.
+      const iterator = queryIteratorOf(req, c.id);
+      const asOf = iterator && (iterator.snapshot ?? writer.appliedLsn);
       const rows = await api.admitted(
         call,
         queryCost(segments, q.filter, { rowBytes: q.selection ? resultRowBytes(q.selection, false) : 0, maxRows: q.maxRows }),
-        (signal) => queryRowsInTurns(segments, { filter: q.filter, expireBefore: expiry }, signal),
+        (signal) => queryRowsInTurns(segments, { filter: q.filter, expireBefore: expiry, asOf }, signal),
       );
-      const base = { collection_name: req.collection_name, primary_field_name: primaryField(c.schema).name };
+      const base = {
+        collection_name: req.collection_name,
+        primary_field_name: primaryField(c.schema).name,
+        ...(asOf !== undefined ? { session_ts: String(asOf) } : {}),
+      };
       if (q.countOnly) return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(rows.length)] };
       checkQueryRows(q, rows.length, api.self.limits);
       // Milvus returns query pages ordered by primary key.

@@ -1,5 +1,6 @@
 // Original file: mishards/data_node.proto
 
+import type { ReadSnapshot as _mishards_data_ReadSnapshot, ReadSnapshot__Output as _mishards_data_ReadSnapshot__Output } from '../../mishards/data/ReadSnapshot.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface QuerySegmentsRequest {
@@ -38,6 +39,11 @@ export interface QuerySegmentsRequest {
    * As in SearchSegmentsRequest.
    */
   'ignore_growing'?: (boolean);
+  /**
+   * As in SearchSegmentsRequest (a query iterator's pages).
+   */
+  'snapshot'?: (_mishards_data_ReadSnapshot | null);
+  'pin_snapshot'?: (boolean);
 }
 
 export interface QuerySegmentsRequest__Output {
@@ -76,4 +82,9 @@ export interface QuerySegmentsRequest__Output {
    * As in SearchSegmentsRequest.
    */
   'ignore_growing': (boolean);
+  /**
+   * As in SearchSegmentsRequest (a query iterator's pages).
+   */
+  'snapshot': (_mishards_data_ReadSnapshot__Output | null);
+  'pin_snapshot': (boolean);
 }

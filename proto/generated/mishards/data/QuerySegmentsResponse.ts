@@ -11,6 +11,10 @@ export interface QuerySegmentsResponse {
    * The rows as one "query", smallest primary keys first (no scores).
    */
   'partial'?: (_mishards_data_PartialResult | null);
+  /**
+   * As in SearchSegmentsResponse.
+   */
+  'snapshot_ts'?: (number | string | Long);
 }
 
 export interface QuerySegmentsResponse__Output {
@@ -20,4 +24,8 @@ export interface QuerySegmentsResponse__Output {
    * The rows as one "query", smallest primary keys first (no scores).
    */
   'partial': (_mishards_data_PartialResult__Output | null);
+  /**
+   * As in SearchSegmentsResponse.
+   */
+  'snapshot_ts': (string);
 }

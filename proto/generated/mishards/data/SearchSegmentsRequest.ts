@@ -1,5 +1,7 @@
 // Original file: mishards/data_node.proto
 
+import type { ReadSnapshot as _mishards_data_ReadSnapshot, ReadSnapshot__Output as _mishards_data_ReadSnapshot__Output } from '../../mishards/data/ReadSnapshot.js';
+import type { IteratorPage as _mishards_data_IteratorPage, IteratorPage__Output as _mishards_data_IteratorPage__Output } from '../../mishards/data/IteratorPage.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface SearchSegmentsRequest {
@@ -68,6 +70,21 @@ export interface SearchSegmentsRequest {
    * sealed segments beyond covered_segment_ids are still searched.
    */
   'ignore_growing'?: (boolean);
+  /**
+   * Read as of an iterator's snapshot: rows written after it are left out.
+   */
+  'snapshot'?: (_mishards_data_ReadSnapshot | null);
+  /**
+   * Writable node: read as of its newest applied write and report it in the response's
+   * snapshot_ts (an iterator's first page). Read-only nodes ignore it: every row they hold was
+   * written before any snapshot the writable node takes after the caller routed the request.
+   */
+  'pin_snapshot'?: (boolean);
+  /**
+   * A page of a search iterator (nq is 1): topk is the page size, hits rank by score and then
+   * by primary key (ascending), and only those after the page's cursor are returned.
+   */
+  'iterator_page'?: (_mishards_data_IteratorPage | null);
 }
 
 export interface SearchSegmentsRequest__Output {
@@ -136,4 +153,19 @@ export interface SearchSegmentsRequest__Output {
    * sealed segments beyond covered_segment_ids are still searched.
    */
   'ignore_growing': (boolean);
+  /**
+   * Read as of an iterator's snapshot: rows written after it are left out.
+   */
+  'snapshot': (_mishards_data_ReadSnapshot__Output | null);
+  /**
+   * Writable node: read as of its newest applied write and report it in the response's
+   * snapshot_ts (an iterator's first page). Read-only nodes ignore it: every row they hold was
+   * written before any snapshot the writable node takes after the caller routed the request.
+   */
+  'pin_snapshot': (boolean);
+  /**
+   * A page of a search iterator (nq is 1): topk is the page size, hits rank by score and then
+   * by primary key (ascending), and only those after the page's cursor are returned.
+   */
+  'iterator_page': (_mishards_data_IteratorPage__Output | null);
 }
