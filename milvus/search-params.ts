@@ -1,5 +1,6 @@
 import type { MetricType, SearchParams } from '../engine/engine.js';
-import { keyValueMap } from './key-values.js';
+import type { RangeWindow } from '../search/range-window.js';
+import { isGoTrue, keyValueMap } from './key-values.js';
 import { checkTopk } from './request-limits.js';
 import { invalidParameter, metricNotSupported } from './status.js';
 
@@ -16,7 +17,22 @@ export interface ParsedSearchParams {
   metric: MetricType | undefined;
   engine: SearchParams;
   roundDecimal: number;
+  /** A range search (`radius` set), not yet checked against the metric (checkRangeWindow). */
+  range: RangeWindow | undefined;
+  /** A grouping search (`group_by_field` set), its field not yet resolved against the schema. */
+  grouping: GroupingParams | undefined;
+  /** `order_by_fields` as sent, e.g. `price:asc,rating:desc` (empty: none); see milvus/order-by.ts. */
+  orderBy: string;
 }
+
+export interface GroupingParams {
+  field: string;
+  size: number;
+  strict: boolean;
+}
+
+/** Most hits per group (Milvus `quotaAndLimits.limits.maxGroupSize`). */
+export const MAX_GROUP_SIZE = 10;
 
 function intParam(name: string, raw: unknown): number {
   const n = Number(raw);
@@ -46,13 +62,6 @@ export function parseSearchParams(pairs: { key: string; value: string }[]): Pars
     if (typeof nested !== 'object' || nested === null || Array.isArray(nested))
       throw invalidParameter('search params must be a JSON object');
   }
-  for (const unsupported of ['radius', 'range_filter', 'group_by_field']) {
-    if ((kv.get(unsupported) ?? '') !== '' || nested[unsupported] !== undefined) {
-      throw invalidParameter(
-        `${unsupported === 'group_by_field' ? 'grouping search' : 'range search'} (${unsupported}) is not supported by Mishards`,
-      );
-    }
-  }
   const metricRaw = (kv.get('metric_type') || (nested.metric_type as string | undefined) || '').toUpperCase();
   if (metricRaw && !isSupportedMetric(metricRaw)) throw metricNotSupported(metricRaw);
   const engine: SearchParams = {};
@@ -67,6 +76,16 @@ export function parseSearchParams(pairs: { key: string; value: string }[]): Pars
   const roundDecimal = rd === undefined || rd === '' ? -1 : Number(rd);
   if (!Number.isInteger(roundDecimal) || roundDecimal < -1 || roundDecimal > 6)
     throw invalidParameter(`round_decimal [${rd}] is invalid, should be -1 or an integer in range [0, 6]`);
+  const grouping = groupingParams(kv);
+  const range = rangeWindow(nested, kv);
+  // Milvus: a radius among the search params makes a range search, refused with grouping.
+  if (grouping && (range || (rawParams ?? '').includes('radius')))
+    throw invalidParameter('Not allowed to do range-search when doing search-group-by');
+  const orderBy = (kv.get('order_by_fields') ?? '').trim();
+  if (isGoTrue(kv.get('iterator'))) {
+    if (grouping) throw invalidParameter('Not allowed to do groupBy when doing iteration');
+    if (orderBy) throw invalidParameter('order_by is not supported when using search iterator');
+  }
   return {
     annsField: kv.get('anns_field') || undefined,
     topk,
@@ -74,5 +93,45 @@ export function parseSearchParams(pairs: { key: string; value: string }[]): Pars
     metric: (metricRaw || undefined) as MetricType | undefined,
     engine,
     roundDecimal,
+    range,
+    grouping,
+    orderBy,
   };
+}
+
+/**
+ * `radius` and `range_filter`, read as Milvus's proxy reads them (checkRangeSearchParams) from
+ * the `params` JSON, where they must be JSON numbers; a pair outside it (the SDK spreads
+ * `params` into the pairs) is read when the JSON has none. A range filter without a radius
+ * makes no range search, as in Milvus.
+ */
+function rangeWindow(nested: Record<string, unknown>, kv: Map<string, string>): RangeWindow | undefined {
+  const read = (name: string): number | undefined => {
+    const raw = name in nested ? nested[name] : kv.get(name);
+    if (raw === undefined || raw === '') return undefined;
+    const n = typeof raw === 'number' ? raw : typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : Number.NaN;
+    if (!Number.isFinite(n)) throw invalidParameter(`must pass numpy type for ${name}`);
+    return n;
+  };
+  const radius = read('radius');
+  if (radius === undefined) return undefined;
+  return { radius, rangeFilter: read('range_filter') };
+}
+
+/**
+ * `group_by_field`, `group_size` (default 1, at most MAX_GROUP_SIZE) and
+ * `strict_group_size` (a Go bool; anything else is false), as Milvus's proxy parses them
+ * (parseGroupByInfo, same messages). The sizes are read, as there, even without a field.
+ */
+function groupingParams(kv: Map<string, string>): GroupingParams | undefined {
+  const sizeRaw = kv.get('group_size');
+  let size = 1;
+  if (sizeRaw !== undefined) {
+    size = Number(sizeRaw);
+    if (sizeRaw.trim() === '' || !Number.isInteger(size)) throw invalidParameter(`failed to parse input group size:${sizeRaw}`);
+    if (size <= 0) throw invalidParameter(`input group size:${size} is negative, failed to do search_groupby`);
+  }
+  if (size > MAX_GROUP_SIZE) throw invalidParameter(`input group size:${size} exceeds configured max group size:${MAX_GROUP_SIZE}`);
+  const field = kv.get('group_by_field') ?? '';
+  return field ? { field, size, strict: isGoTrue(kv.get('strict_group_size')) } : undefined;
 }

@@ -1,20 +1,24 @@
 import type * as grpc from '@grpc/grpc-js';
 import { trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { vectorField, type CollectionSchema } from '../core/schema.js';
+import { vectorField, type CollectionSchema, type FieldSchema } from '../core/schema.js';
 import type { MetricType, VectorEngine } from '../engine/engine.js';
 import { decodeQueryVectors } from '../milvus/placeholder.js';
+import { parseQueryOrderBy, parseSearchOrderBy } from '../milvus/order-by.js';
 import { encodePartial } from '../milvus/partial-result.js';
 import { resultRowBytes } from '../milvus/request-limits.js';
 import { resolveOutputFields } from '../milvus/results.js';
 import { parseSearchParams } from '../milvus/search-params.js';
-import { comparePks, compileFilterForRequest } from '../milvus/search-request.js';
+import { compileFilterForRequest } from '../milvus/search-request.js';
 import { Code, MilvusError } from '../milvus/status.js';
 import { templateValuesFromJson } from '../milvus/template-values.js';
 import type { DataNodeMethod, DataNodeRequest, DataNodeResponse } from '../proto/data-node.js';
 import type { DataNodeHandlers } from '../proto/generated/mishards/data/DataNode.js';
 import { queryCost, searchCost } from '../search/cost.js';
-import { queryRowsInTurns, searchSegments } from '../search/segment-search.js';
+import { fieldKey } from '../search/field-keys.js';
+import { restrictToGroups, type Grouping } from '../search/grouping.js';
+import { sortRows } from '../search/row-order.js';
+import { queryRowsInTurns, searchSegments, type SearchPlan } from '../search/segment-search.js';
 import type { Segment } from '../segment/segment.js';
 import type { Admission } from '../runtime/admission.js';
 import { callSignal } from '../runtime/call-signal.js';
@@ -65,6 +69,21 @@ function inPartitions(segments: Segment[], partitionIds: string[]): Segment[] {
   if (!partitionIds.length) return segments;
   const wanted = new Set(partitionIds.map(Number));
   return segments.filter((s) => wanted.has(s.partitionId));
+}
+
+/** A SearchSegments request's grouping (proto/mishards/data_node.proto), if any. */
+function requestGrouping(schema: CollectionSchema, req: DataNodeRequest<'SearchSegments'>): Grouping | undefined {
+  if (!req.group_by_field) return undefined;
+  const field = schema.fields.find((f) => f.name === req.group_by_field);
+  if (!field) throw new MilvusError(Code.FieldNotFound, `field not found[field=${req.group_by_field}]`);
+  return { field, groups: Number(req.topk), size: Number(req.group_size) || 1, strict: req.strict_group_size };
+}
+
+/** The groups of a request's group_restriction_json, as keys of the group_by field. */
+function restrictionKeys(field: FieldSchema, json: string): Set<ReturnType<typeof fieldKey>> {
+  const values: unknown = JSON.parse(json);
+  if (!Array.isArray(values)) throw new MilvusError(Code.ParameterInvalid, 'group_restriction_json must be a JSON array');
+  return new Set(values.map((v) => fieldKey(field.dataType, v)));
 }
 
 /** The segments a SearchSegments or QuerySegments request covers (the same scope fields in both). */
@@ -159,26 +178,35 @@ export function dataNodeImplementation(
         { key: 'topk', value: String(topk) },
         { key: 'params', value: req.params_json || '{}' },
       ]);
-      const plan = {
+      const grouping = requestGrouping(schema, req);
+      let filter = compile(schema, req.filter, req.template_values_json);
+      if (grouping && req.group_restriction_json)
+        filter = restrictToGroups(filter, grouping.field, restrictionKeys(grouping.field, req.group_restriction_json));
+      const plan: SearchPlan = {
         queries,
         nq,
-        k: topk,
+        // A grouping search's cost is that of its first round (search/deepening.ts).
+        k: grouping ? grouping.groups * grouping.size : topk,
         metric: req.metric_type as MetricType,
         params: params.engine,
-        filter: compile(schema, req.filter, req.template_values_json),
+        filter,
         signal,
+        range: params.range,
+        grouping,
       };
+      const order = parseSearchOrderBy(schema, req.order_by_fields).map((key) => key.field);
       const answerRowBytes = resultRowBytes(resolveOutputFields(schema, req.output_fields, true), true);
       return admission.run(searchCost(segments, { ...plan, dim: vector.dim!, answerRowBytes }), signal, async () => {
         const { perQuery, engineSeconds } = await searchSegments(segments, plan, engine);
         metrics?.engineSearchSeconds.observe(engineSeconds);
-        return { partial: encodePartial(schema, req.output_fields, perQuery) };
+        return { partial: encodePartial(schema, req.output_fields, perQuery, { group: grouping?.field, order }) };
       });
     }),
     QuerySegments: unary('QuerySegments', async (req, signal) => {
       const schema = await source.schema(req.collection_name);
       const segments = await requestedSegments(source, req);
       const filter = compile(schema, req.filter, req.template_values_json);
+      const order = parseQueryOrderBy(schema, req.order_by_fields);
       const answer = {
         rowBytes: req.count_only ? 0 : resultRowBytes(resolveOutputFields(schema, req.output_fields, true), false),
         maxRows: Number(req.limit) > 0 ? Number(req.limit) : Number.MAX_SAFE_INTEGER,
@@ -186,10 +214,11 @@ export function dataNodeImplementation(
       return admission.run(queryCost(segments, filter, answer), signal, async () => {
         const rows = await queryRowsInTurns(segments, filter, signal);
         if (req.count_only) return { count: String(rows.length) };
-        rows.sort((a, b) => comparePks(a.pk, b.pk));
+        const sorted = sortRows(rows, order);
         const limit = Number(req.limit);
-        const page = limit > 0 ? rows.slice(0, limit) : rows;
-        return { partial: encodePartial(schema, req.output_fields, [page]), count: String(rows.length) };
+        const page = limit > 0 ? sorted.slice(0, limit) : sorted;
+        const keys = { order: order.map((key) => key.field) };
+        return { partial: encodePartial(schema, req.output_fields, [page], keys), count: String(rows.length) };
       });
     }),
     DescribeNode: unary('DescribeNode', async () => {

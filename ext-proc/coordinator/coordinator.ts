@@ -16,6 +16,7 @@ import {
   type SearchFields,
 } from '../../milvus/search-request.js';
 import type { PartialView } from '../../milvus/partial-result.js';
+import { encodeQueryVectors } from '../../milvus/placeholder.js';
 import type { RequestLimits } from '../../milvus/request-limits.js';
 import { RateQuotas, unlimitedRates } from '../../milvus/quotas.js';
 import type { ResultFieldData } from '../../milvus/result-fields.js';
@@ -31,15 +32,21 @@ import { COLLECTION_HEADER } from '../../cluster/front-contract.js';
 import type { GroupTarget, Placement } from './placement.js';
 import { callDeadline } from '../../runtime/call-signal.js';
 import { childSpan, contextFromMetadata, metadataWithTrace } from '../../runtime/tracing.js';
+import { keyToJson } from '../../search/field-keys.js';
+import type { Grouping } from '../../search/grouping.js';
 import { fuseQueries } from '../../search/hybrid-rank.js';
+import { searchPage } from '../../search/row-order.js';
 import type { CoordinatorMetrics } from './coordinator-metrics.js';
+import { completeGroups, mergeGroupedResults, partialGroupKeys } from './group-merge.js';
 import {
   decodePartials,
   gatherFieldsData,
   mergeQueryRows,
   mergeSearchResults,
+  partialOrderKeys,
   pickedRows,
   pickKey,
+  pickOrderKeys,
   pickScore,
   type SegmentMethod,
 } from './merge.js';
@@ -73,6 +80,22 @@ type SegmentScope = Pick<DataNodeClientRequest<SegmentMethod>, 'segment_ids' | '
 interface Freshness {
   includeWriter: boolean;
   freshDeletes: boolean;
+}
+
+/** One search scattered over the nodes (scatterSearch). */
+interface SearchScatter {
+  view: CollectionView;
+  p: PreparedSearch;
+  /** The request's query vectors and filter as sent. */
+  raw: Pick<SearchFields, 'placeholder_group' | 'dsl'>;
+  nq: number;
+  outputFields: string[];
+  partitions: Set<number>;
+  freshness: Freshness;
+  /** What each node is asked for: hits per query, or groups in a grouping search. */
+  k: number;
+  /** Fields of the sub-requests beyond the search's own (a second grouping round's). */
+  extra?: Partial<SegmentRequest<'SearchSegments'>>;
 }
 
 interface SubRequest<R> {
@@ -316,47 +339,47 @@ export class Coordinator {
   }
 
   /**
-   * The readers' and the writer's shares of one search (the prepared `p` of the raw request
-   * `raw`, each target asked for its best `k`), answered in parallel; decoded and merged by
-   * the caller.
+   * The readers' and the writer's shares of one search (`s.p` prepared from the raw request,
+   * each target asked for its best `s.k`), answered in parallel; decoded and merged by the
+   * caller.
    */
-  private scatterSearch(
-    view: CollectionView,
-    p: PreparedSearch,
-    raw: Pick<SearchFields, 'placeholder_group' | 'dsl'>,
-    outputFields: string[],
-    partitions: Set<number>,
-    freshness: Freshness,
-    k: number,
-    ctx: CallContext,
-    trace: Context,
-  ): Promise<DataNodeClientReply<'SearchSegments'>[]> {
+  private scatterSearch(s: SearchScatter, ctx: CallContext, trace: Context): Promise<DataNodeClientReply<'SearchSegments'>[]> {
+    const { view, p } = s;
     const subs = this.route<SegmentRequest<'SearchSegments'>>(
       view,
-      partitions,
-      freshness.includeWriter,
+      s.partitions,
+      s.freshness.includeWriter,
       {
         collection_name: view.record.name,
-        placeholder_group: raw.placeholder_group,
-        topk: String(k),
+        placeholder_group: s.raw.placeholder_group,
+        topk: String(s.k),
         metric_type: p.metric,
-        params_json: JSON.stringify(p.params.engine),
-        filter: raw.dsl ?? '',
+        params_json: JSON.stringify({
+          ...p.params.engine,
+          ...(p.params.range && { radius: p.params.range.radius, range_filter: p.params.range.rangeFilter }),
+        }),
+        filter: s.raw.dsl ?? '',
         template_values_json: templateValuesToJson(p.templateValues),
-        output_fields: outputFields,
+        output_fields: s.outputFields,
         // Always named: the writer's growing data spans every partition, loaded or not.
-        partition_ids: [...partitions].map(String),
-        fresh_deletes: freshness.freshDeletes,
+        partition_ids: [...s.partitions].map(String),
+        fresh_deletes: s.freshness.freshDeletes,
+        group_by_field: p.grouping?.field.name ?? '',
+        group_size: String(p.grouping?.size ?? 0),
+        strict_group_size: p.grouping?.strict ?? false,
+        order_by_fields: p.params.orderBy,
+        ...s.extra,
       },
       trace,
     );
     const dim = vectorField(view.record.schema).dim!;
     // FLAT segments are scanned whole: their rows count. (The writer's share is never hedged.)
-    const rows = view.indexes[0]?.indexType === 'FLAT' ? new Map(view.segments.map((s) => [String(s.id), s.rows])) : undefined;
+    const rows = view.indexes[0]?.indexType === 'FLAT' ? new Map(view.segments.map((seg) => [String(seg.id), seg.rows])) : undefined;
+    const hits = s.k * (p.grouping?.size ?? 1);
     for (const sub of subs) {
       const ids = sub.request.segment_ids ?? [];
       const scanned = rows ? ids.reduce<number>((n, id) => n + (rows.get(String(id)) ?? 0), 0) : 0;
-      sub.cost = searchCostOf(p.nq, k, ids.length, dim, scanned);
+      sub.cost = searchCostOf(s.nq, hits, ids.length, dim, scanned);
     }
     return this.scatter(subs, 'SearchSegments', ctx, this.headersFor(view), trace);
   }
@@ -368,20 +391,100 @@ export class Coordinator {
     const p = prepareSearch(schema, index, req, this.limits);
     this.quotas.charge(view.record.name, { search: p.nq });
     const { topk, offset, roundDecimal } = p.params;
-    const responses = await this.whileExists(view, ctx, () =>
-      this.scatterSearch(view, p, req, req.output_fields ?? [], partitions, this.freshness(view, req), topk + offset, ctx, trace),
-    );
+    const scatter = {
+      view,
+      p,
+      raw: req,
+      nq: p.nq,
+      outputFields: req.output_fields ?? [],
+      partitions,
+      freshness: this.freshness(view, req),
+    };
+    if (p.grouping) return this.groupedSearch({ ...scatter, k: p.grouping.groups }, p.grouping, ctx, trace);
+    const responses = await this.whileExists(view, ctx, () => this.scatterSearch({ ...scatter, k: topk + offset }, ctx, trace));
     return inSpan(trace, 'do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
       try {
         const intKeys = hasIntKeys(schema);
         const partials = decodePartials(responses, intKeys);
-        const pages = mergeSearchResults(partials, p.nq, topk, offset, p.metric);
+        const orderKeys = p.orderBy.length ? partialOrderKeys(partials) : [];
+        const pages = mergeSearchResults(partials, p.nq, topk, offset, p.metric).map((page) =>
+          searchPage(page.length, { offset: 0, topk, order: p.orderBy, orderKeysAt: (i) => pickOrderKeys(orderKeys, page[i]!) }).map(
+            (i) => page[i]!,
+          ),
+        );
         const rows = pickedRows(
           partials,
           pages.flat(),
           pages.map((page) => page.length),
           intKeys,
+        );
+        return {
+          collection_name: view.record.name,
+          results: searchResultData({ schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal }, rows),
+        };
+      } finally {
+        stop();
+        span.end();
+      }
+    });
+  }
+
+  /**
+   * A grouping search (docs/coordinator.md, "Grouping search"): each node answers its own
+   * grouping, the coordinator merges (group-merge.ts); a strict search whose merged groups
+   * may lack hits asks the nodes a second time for just those groups.
+   */
+  private async groupedSearch(s: SearchScatter, grouping: Grouping, ctx: CallContext, trace: Context): Promise<SearchReply> {
+    const { view, p } = s;
+    const schema = view.record.schema;
+    const intKeys = hasIntKeys(schema);
+    const first = decodePartials(await this.whileExists(view, ctx, () => this.scatterSearch(s, ctx, trace)), intKeys);
+    const { perQuery, incomplete } = mergeGroupedResults(first, p.nq, grouping, p.metric);
+    let partials = first;
+    const short = incomplete.flatMap((keys, q) => (keys.length ? [q] : []));
+    if (short.length) {
+      const groups = [...new Set(short.flatMap((q) => incomplete[q]!))];
+      const dim = p.queries.length / p.nq;
+      const second = await this.whileExists(view, ctx, () =>
+        this.scatterSearch(
+          {
+            ...s,
+            raw: { ...s.raw, placeholder_group: encodeQueryVectors(short.map((q) => p.queries.subarray(q * dim, (q + 1) * dim))) },
+            nq: short.length,
+            k: groups.length,
+            extra: { group_restriction_json: JSON.stringify(groups.map(keyToJson)), strict_group_size: true },
+          },
+          ctx,
+          trace,
+        ),
+      );
+      partials = [...first, ...decodePartials(second, intKeys)];
+      completeGroups(perQuery, incomplete, short, partials.slice(first.length), first.length, grouping.size, p.metric);
+    }
+    return inSpan(trace, 'do_merge', (span) => {
+      const stop = this.metrics.mergeSeconds.startTimer();
+      try {
+        const groupKeys = partialGroupKeys(partials);
+        const orderKeys = p.orderBy.length ? partialOrderKeys(partials) : [];
+        const { topk, offset, roundDecimal } = p.params;
+        const pages = perQuery.map(({ members }) => {
+          const picks = members.flat();
+          return searchPage(picks.length, {
+            offset,
+            topk,
+            groupKeyAt: (i) => groupKeys[picks[i]!.partial]![picks[i]!.row]!,
+            order: p.orderBy,
+            orderKeysAt: (i) => pickOrderKeys(orderKeys, picks[i]!),
+          }).map((i) => picks[i]!);
+        });
+        const rows = pickedRows(
+          partials,
+          pages.flat(),
+          pages.map((page) => page.length),
+          intKeys,
+          undefined,
+          true,
         );
         return {
           collection_name: view.record.name,
@@ -409,7 +512,11 @@ export class Coordinator {
     const responses = await this.whileExists(view, ctx, () =>
       Promise.all(
         h.subs.map((p, i) =>
-          this.scatterSearch(view, p, req.requests![i]!, outputFields, partitions, freshness, p.params.topk, ctx, trace),
+          this.scatterSearch(
+            { view, p, raw: req.requests![i]!, nq: p.nq, outputFields, partitions, freshness, k: p.params.topk },
+            ctx,
+            trace,
+          ),
         ),
       ),
     );
@@ -462,6 +569,7 @@ export class Coordinator {
         limit: String(q.limit === undefined ? q.maxRows + 1 : q.offset + q.limit),
         count_only: q.countOnly,
         fresh_deletes: freshness.freshDeletes,
+        order_by_fields: q.orderByRaw,
       },
       trace,
     );
@@ -474,7 +582,7 @@ export class Coordinator {
     return inSpan(trace, 'do_merge', (span) => {
       try {
         const partials = decodePartials(responses, hasIntKeys(schema));
-        const picks = mergeQueryRows(partials);
+        const picks = mergeQueryRows(partials, q.orderBy);
         checkQueryRows(q, picks.length, this.limits);
         const page = picks.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
         return {

@@ -541,6 +541,8 @@ describe('output columns of the picked rows', () => {
         scores: at1(4, (b) => b.writeFloatLE(0.375, 1)),
         timestamps: at1(8, (b) => b.writeDoubleLE(1.5, 1)),
         columns: [],
+        group_values: null,
+        order_values: [],
       },
       true,
     );

@@ -4,11 +4,13 @@ import type { MilvusRequest } from '../../../milvus/methods.js';
 import { resultRowBytes } from '../../../milvus/request-limits.js';
 import { resultReply } from '../../../milvus/result-fields.js';
 import { encodeFieldsData } from '../../../milvus/results.js';
-import { checkQueryRows, comparePks, countFieldData, prepareQuery, prepareSearch, searchScope } from '../../../milvus/search-request.js';
+import { checkQueryRows, countFieldData, prepareQuery, prepareSearch, searchScope } from '../../../milvus/search-request.js';
 import { hitRows, searchResultData } from '../../../milvus/search-results.js';
 import type { Hit } from '../../../search/hits.js';
 import { queryCost, searchCost, totalCost } from '../../../search/cost.js';
+import { hitKeyReader } from '../../../search/field-keys.js';
 import { fuseQueries } from '../../../search/hybrid-rank.js';
+import { hitKeyTuples, searchPage, sortRows } from '../../../search/row-order.js';
 import { queryRowsInTurns, searchSegments, type SearchPlan } from '../../../search/segment-search.js';
 import type { Handlers, WriterApi } from './context.js';
 
@@ -32,17 +34,29 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       const plan: SearchPlan = {
         queries: p.queries,
         nq: p.nq,
-        k: topk + offset,
+        k: p.grouping ? p.grouping.groups * p.grouping.size : topk + offset,
         metric: p.metric,
         params: p.params.engine,
         filter: p.filter,
+        range: p.params.range,
+        grouping: p.grouping,
       };
       const cost = searchCost(segments, { ...plan, dim: vectorField(c.schema).dim!, answerRowBytes: resultRowBytes(p.selection, true) });
       const { perQuery, engineSeconds } = await api.whileExists(c, () =>
         api.admitted(call, cost, (signal) => searchSegments(segments, { ...plan, signal }, writer.engine)),
       );
       api.self.engineSearchSeconds.observe(engineSeconds);
-      const pages = perQuery.map((hits) => hits.slice(offset, offset + topk));
+      const groupKeyOf = p.grouping && hitKeyReader(p.grouping.field);
+      const orderKeysOf = hitKeyTuples(p.orderBy);
+      const pages = perQuery.map((hits) =>
+        searchPage(hits.length, {
+          offset,
+          topk,
+          groupKeyAt: groupKeyOf && ((i) => groupKeyOf(hits[i]!)),
+          order: p.orderBy,
+          orderKeysAt: (i) => orderKeysOf(hits[i]!),
+        }).map((i) => hits[i]!),
+      );
       return resultReply<'Search'>({
         collection_name: c.record.name,
         results: searchResultData(
@@ -52,6 +66,8 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
             p.selection,
             pages.flat(),
             pages.map((page) => page.length),
+            undefined,
+            p.grouping?.field,
           ),
         ),
       });
@@ -70,6 +86,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
         metric: p.metric,
         params: p.params.engine,
         filter: p.filter,
+        range: p.params.range,
       }));
       const dim = vectorField(c.schema).dim!;
       const answerRowBytes = resultRowBytes(h.selection, true);
@@ -106,9 +123,8 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       const base = { collection_name: c.record.name, primary_field_name: primaryField(c.schema).name };
       if (q.countOnly) return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(rows.length)] };
       checkQueryRows(q, rows.length, api.self.limits);
-      // Milvus returns query pages ordered by primary key.
-      rows.sort((a, b) => comparePks(a.pk, b.pk));
-      const page: Hit[] = rows.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
+      // Milvus returns query pages ordered by primary key, or by order_by_fields (ties by key).
+      const page: Hit[] = sortRows(rows, q.orderBy).slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
       return resultReply<'Query'>({
         ...base,
         fields_data: encodeFieldsData(c.schema, page, q.selection!),

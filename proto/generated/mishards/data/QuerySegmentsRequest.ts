@@ -11,7 +11,8 @@ export interface QuerySegmentsRequest {
   'output_fields'?: (string)[];
   'partition_ids'?: (number | string | Long)[];
   /**
-   * Return at most this many rows, smallest primary keys first (0: all).
+   * Return at most this many rows, smallest primary keys first (0: all); with
+   * order_by_fields, first in that order (primary keys breaking ties).
    */
   'limit'?: (number | string | Long);
   /**
@@ -26,6 +27,11 @@ export interface QuerySegmentsRequest {
    * As in SearchSegmentsRequest.
    */
   'fresh_deletes'?: (boolean);
+  /**
+   * The query's order_by_fields (e.g. "price:desc"): rows sorted so, with their values in
+   * the partial's order_values.
+   */
+  'order_by_fields'?: (string);
 }
 
 export interface QuerySegmentsRequest__Output {
@@ -37,7 +43,8 @@ export interface QuerySegmentsRequest__Output {
   'output_fields': (string)[];
   'partition_ids': (string)[];
   /**
-   * Return at most this many rows, smallest primary keys first (0: all).
+   * Return at most this many rows, smallest primary keys first (0: all); with
+   * order_by_fields, first in that order (primary keys breaking ties).
    */
   'limit': (string);
   /**
@@ -52,4 +59,9 @@ export interface QuerySegmentsRequest__Output {
    * As in SearchSegmentsRequest.
    */
   'fresh_deletes': (boolean);
+  /**
+   * The query's order_by_fields (e.g. "price:desc"): rows sorted so, with their values in
+   * the partial's order_values.
+   */
+  'order_by_fields': (string);
 }

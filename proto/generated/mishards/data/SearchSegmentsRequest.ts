@@ -17,7 +17,7 @@ export interface SearchSegmentsRequest {
    */
   'placeholder_group'?: (Buffer | Uint8Array | string);
   /**
-   * Hits wanted per query (the client's topk plus offset).
+   * Hits wanted per query (the client's topk plus offset); in a grouping search, groups wanted.
    */
   'topk'?: (number | string | Long);
   /**
@@ -25,7 +25,8 @@ export interface SearchSegmentsRequest {
    */
   'metric_type'?: (string);
   /**
-   * Search parameters as JSON, e.g. {"ef": 64}.
+   * Search parameters as JSON, e.g. {"ef": 64}; a range search's window as its "radius" and
+   * "range_filter" (the node returns only hits inside it).
    */
   'params_json'?: (string);
   /**
@@ -53,6 +54,24 @@ export interface SearchSegmentsRequest {
    * reported no change (storage written from another machine is not reported).
    */
   'fresh_deletes'?: (boolean);
+  /**
+   * A grouping search: hits grouped by this scalar field (empty: none), each query's answer
+   * the first `topk` groups of at most group_size hits (search/grouping.ts), with each row's
+   * group value in the partial's group_values.
+   */
+  'group_by_field'?: (string);
+  'group_size'?: (number | string | Long);
+  'strict_group_size'?: (boolean);
+  /**
+   * Only rows of these groups: a JSON array of group values, Int64 ones as decimal strings
+   * (empty: every group). The coordinator's second round of a strict grouping search.
+   */
+  'group_restriction_json'?: (string);
+  /**
+   * The search's order_by_fields: the rows' values of those fields come in the partial's
+   * order_values (the coordinator orders the merged page by them).
+   */
+  'order_by_fields'?: (string);
 }
 
 export interface SearchSegmentsRequest__Output {
@@ -70,7 +89,7 @@ export interface SearchSegmentsRequest__Output {
    */
   'placeholder_group': (Buffer);
   /**
-   * Hits wanted per query (the client's topk plus offset).
+   * Hits wanted per query (the client's topk plus offset); in a grouping search, groups wanted.
    */
   'topk': (string);
   /**
@@ -78,7 +97,8 @@ export interface SearchSegmentsRequest__Output {
    */
   'metric_type': (string);
   /**
-   * Search parameters as JSON, e.g. {"ef": 64}.
+   * Search parameters as JSON, e.g. {"ef": 64}; a range search's window as its "radius" and
+   * "range_filter" (the node returns only hits inside it).
    */
   'params_json': (string);
   /**
@@ -106,4 +126,22 @@ export interface SearchSegmentsRequest__Output {
    * reported no change (storage written from another machine is not reported).
    */
   'fresh_deletes': (boolean);
+  /**
+   * A grouping search: hits grouped by this scalar field (empty: none), each query's answer
+   * the first `topk` groups of at most group_size hits (search/grouping.ts), with each row's
+   * group value in the partial's group_values.
+   */
+  'group_by_field': (string);
+  'group_size': (string);
+  'strict_group_size': (boolean);
+  /**
+   * Only rows of these groups: a JSON array of group values, Int64 ones as decimal strings
+   * (empty: every group). The coordinator's second round of a strict grouping search.
+   */
+  'group_restriction_json': (string);
+  /**
+   * The search's order_by_fields: the rows' values of those fields come in the partial's
+   * order_values (the coordinator orders the merged page by them).
+   */
+  'order_by_fields': (string);
 }
