@@ -76,7 +76,14 @@ export function groupDeepening(plan: { metric: MetricType }, grouping: Grouping)
         while (exact < stream.length && (larger ? stream[exact]!.score > bound : stream[exact]!.score < bound)) exact++;
       }
       const picked = selectGroups(stream.length, (i) => keyOf(stream[i]!), grouping, exact);
-      return picked.settled ? { hits: picked.members.flat().map((i) => stream[i]!) } : { deepen: cut };
+      if (!picked.settled) return { deepen: cut };
+      // In rank order, as every answer is merged: the page groups them (search/row-order.ts).
+      return {
+        hits: picked.members
+          .flat()
+          .sort((a, b) => a - b)
+          .map((i) => stream[i]!),
+      };
     },
   };
 }

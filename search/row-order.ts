@@ -67,20 +67,22 @@ export function searchPageOrder(
   return groups.flatMap((g) => Array.from({ length: sizes[g]! }, (_, j) => starts[g]! + j));
 }
 
-/** The sizes of the runs of equal keys among positions 0..n-1: a grouped answer's groups, in order. */
-function groupRuns(n: number, keyAt: (i: number) => FieldKey): number[] {
-  const sizes: number[] = [];
+/** Positions 0..n-1 (hits in rank order) grouped by key: groups in the order of their first hit, each in rank order. */
+function groupsByKey(n: number, keyAt: (i: number) => FieldKey): number[][] {
+  const slot = new Map<FieldKey, number[]>();
   for (let i = 0; i < n; i++) {
-    if (i > 0 && keyAt(i) === keyAt(i - 1)) sizes[sizes.length - 1]!++;
-    else sizes.push(1);
+    const key = keyAt(i);
+    const members = slot.get(key);
+    if (members) members.push(i);
+    else slot.set(key, [i]);
   }
-  return sizes;
+  return [...slot.values()];
 }
 
 export interface PageSpec {
   offset: number;
   topk: number;
-  /** A grouped answer's group keys: the page then skips `offset` whole groups. */
+  /** A grouping search's group keys: the page then holds whole groups and skips `offset` of them. */
   groupKeyAt?: ((i: number) => FieldKey) | undefined;
   order: readonly FieldOrder[];
   /** The order fields' values of an answer position (read only with `order`). */
@@ -88,23 +90,22 @@ export interface PageSpec {
 }
 
 /**
- * The page of a search answer of `n` hits in rank order (grouped: group after group), as
- * positions of the answer in reply order: hits [offset, offset + topk), or the groups after
- * the first `offset`; then re-sorted by order_by fields (searchPageOrder).
+ * The page of a search answer of `n` hits in rank order, as positions of the answer in reply
+ * order: hits [offset, offset + topk); or, grouped, the groups after the first `offset`, one
+ * after the other (groups in the order of their best hit, each best first); then re-sorted by
+ * order_by fields (searchPageOrder).
  */
 export function searchPage(n: number, p: PageSpec): number[] {
-  let first: number;
-  let count: number;
+  let positions: number[];
   let sizes: number[] | undefined;
   if (p.groupKeyAt) {
-    const runs = groupRuns(n, p.groupKeyAt);
-    first = runs.slice(0, p.offset).reduce((a, b) => a + b, 0);
-    sizes = runs.slice(p.offset);
-    count = n - first;
+    const groups = groupsByKey(n, p.groupKeyAt).slice(p.offset);
+    positions = groups.flat();
+    sizes = groups.map((g) => g.length);
   } else {
-    first = Math.min(p.offset, n);
-    count = Math.min(p.topk, n - first);
+    const first = Math.min(p.offset, n);
+    positions = Array.from({ length: Math.min(p.topk, n - first) }, (_, i) => first + i);
   }
-  if (p.order.length === 0) return Array.from({ length: count }, (_, i) => first + i);
-  return searchPageOrder(count, (i) => p.orderKeysAt(first + i), p.order, sizes).map((i) => first + i);
+  if (p.order.length === 0) return positions;
+  return searchPageOrder(positions.length, (i) => p.orderKeysAt(positions[i]!), p.order, sizes).map((i) => positions[i]!);
 }
