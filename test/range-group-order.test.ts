@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { DataType, type MilvusClient, RRFRanker } from '@zilliz/milvus2-sdk-node';
 import type { DataNodeClient } from './harness/data-node-client.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from './harness/mishards-process.js';
 import { prng, signedPrng } from './harness/prng.js';
@@ -214,6 +214,31 @@ describe.each(targets)('range, grouping and order_by against %s', (target, comma
         expect(hits.map((h) => Number(h.id))).toEqual(want.map((r) => r.id));
       });
     });
+  });
+
+  it('takes a range search as a hybrid sub-search, and refuses grouping in a hybrid search', async () => {
+    const q = query();
+    const list = ranked('IP', live.get('IP')!.values(), q);
+    const inner = edge(list, 40);
+    const outer = edge(list, inner.at + 20);
+    const res = await client.hybridSearch({
+      collection_name: 'rg_IP',
+      data: [{ data: q, anns_field: 'v', limit: 50, params: { radius: outer.bound, range_filter: inner.bound } }],
+      rerank: RRFRanker(60),
+      limit: 50,
+    });
+    expect(res.status.error_code, res.status.reason).toBe('Success');
+    // One sub-search: its RRF order is its own rank order.
+    expect(res.results.map((h: any) => Number(h.id))).toEqual(list.slice(inner.at, outer.at).map((r) => r.id));
+    const grouped = await client.hybridSearch({
+      collection_name: 'rg_IP',
+      data: [{ data: q, anns_field: 'v', limit: 5 }],
+      rerank: RRFRanker(60),
+      limit: 5,
+      group_by_field: 'cat',
+    } as any);
+    expect(grouped.status.code).toBe(1100);
+    expect(grouped.status.reason).toMatch(/group_by_field in a hybrid search is not supported by Mishards/);
   });
 
   describe('range bounds', () => {
