@@ -40,6 +40,41 @@ function intParam(name: string, raw: unknown): number {
   return n;
 }
 
+/** The `params` JSON of a search, an object. */
+function paramsObject(raw: string | undefined): Record<string, unknown> {
+  if (!raw) return {};
+  let nested: unknown;
+  try {
+    nested = JSON.parse(raw);
+  } catch {
+    throw invalidParameter(`search params is not valid JSON: ${raw}`);
+  }
+  if (typeof nested !== 'object' || nested === null || Array.isArray(nested)) throw invalidParameter('search params must be a JSON object');
+  return nested as Record<string, unknown>;
+}
+
+/** The index's search parameters: `ef` from the `params` JSON or a pair of its own. */
+function engineParams(nested: Record<string, unknown>, kv: Map<string, string>): SearchParams {
+  const engine: SearchParams = {};
+  const ef = nested.ef ?? kv.get('ef');
+  if (ef !== undefined && ef !== '') {
+    const n = intParam('ef', ef);
+    if (n < 1 || n > 32768) throw invalidParameter(`ef [${n}] is invalid, it should be in range [1, 32768]`);
+    engine.ef = n;
+  }
+  return engine;
+}
+
+/**
+ * What a data node reads of a sub-request's `params_json` (the coordinator checked the
+ * client's request): the index's parameters and a range search's window.
+ */
+export function nodeSearchParams(paramsJson: string): { engine: SearchParams; range: RangeWindow | undefined } {
+  const nested = paramsObject(paramsJson);
+  const none = new Map<string, string>();
+  return { engine: engineParams(nested, none), range: rangeWindow(nested, none) };
+}
+
 /**
  * Reads Milvus search parameters: the string pairs `anns_field`, `topk`, `offset`,
  * `metric_type`, `round_decimal` and `params` (JSON, e.g. `{"ef": 64}`). Clients also spread
@@ -51,27 +86,12 @@ export function parseSearchParams(pairs: { key: string; value: string }[]): Pars
   const topk = intParam('topk', kv.get('topk') ?? kv.get('limit'));
   const offset = kv.has('offset') && kv.get('offset') !== '' ? intParam('offset', kv.get('offset')) : 0;
   checkTopk(topk, offset);
-  let nested: Record<string, unknown> = {};
   const rawParams = kv.get('params');
-  if (rawParams) {
-    try {
-      nested = JSON.parse(rawParams);
-    } catch {
-      throw invalidParameter(`search params is not valid JSON: ${rawParams}`);
-    }
-    if (typeof nested !== 'object' || nested === null || Array.isArray(nested))
-      throw invalidParameter('search params must be a JSON object');
-  }
+  const nested = paramsObject(rawParams);
   const metricRaw = (kv.get('metric_type') || (nested.metric_type as string | undefined) || '').toUpperCase();
   if (metricRaw && !isSupportedMetric(metricRaw)) throw metricNotSupported(metricRaw);
-  const engine: SearchParams = {};
-  const ef = nested.ef ?? kv.get('ef');
-  if (ef !== undefined && ef !== '') {
-    const n = intParam('ef', ef);
-    if (n < 1 || n > 32768) throw invalidParameter(`ef [${n}] is invalid, it should be in range [1, 32768]`);
-    if (n < topk) throw invalidParameter(`ef(${n}) should be larger than k(${topk})`);
-    engine.ef = n;
-  }
+  const engine = engineParams(nested, kv);
+  if (engine.ef !== undefined && engine.ef < topk) throw invalidParameter(`ef(${engine.ef}) should be larger than k(${topk})`);
   const rd = kv.get('round_decimal');
   const roundDecimal = rd === undefined || rd === '' ? -1 : Number(rd);
   if (!Number.isInteger(roundDecimal) || roundDecimal < -1 || roundDecimal > 6)

@@ -268,5 +268,3 @@ export function loadedNamedPartitions(partitions: Iterable<PartitionRecord>, nam
     return p;
   });
 }
-
-export const comparePks = (a: bigint | string, b: bigint | string) => (a < b ? -1 : a > b ? 1 : 0);

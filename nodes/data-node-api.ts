@@ -8,14 +8,14 @@ import { parseQueryOrderBy, parseSearchOrderBy } from '../milvus/order-by.js';
 import { encodePartial } from '../milvus/partial-result.js';
 import { resultRowBytes } from '../milvus/request-limits.js';
 import { resolveOutputFields } from '../milvus/results.js';
-import { parseSearchParams } from '../milvus/search-params.js';
+import { nodeSearchParams } from '../milvus/search-params.js';
 import { compileFilterForRequest } from '../milvus/search-request.js';
 import { Code, MilvusError } from '../milvus/status.js';
 import { templateValuesFromJson } from '../milvus/template-values.js';
 import type { DataNodeMethod, DataNodeRequest, DataNodeResponse } from '../proto/data-node.js';
 import type { DataNodeHandlers } from '../proto/generated/mishards/data/DataNode.js';
 import { queryCost, searchCost } from '../search/cost.js';
-import { fieldKey } from '../search/field-keys.js';
+import { fieldKey, type FieldKey } from '../search/field-keys.js';
 import { restrictToGroups, type Grouping } from '../search/grouping.js';
 import { sortRows } from '../search/row-order.js';
 import { queryRowsInTurns, searchSegments, type SearchPlan } from '../search/segment-search.js';
@@ -71,17 +71,20 @@ function inPartitions(segments: Segment[], partitionIds: string[]): Segment[] {
   return segments.filter((s) => wanted.has(s.partitionId));
 }
 
-/** A SearchSegments request's grouping (proto/mishards/data_node.proto), if any. */
-function requestGrouping(schema: CollectionSchema, req: DataNodeRequest<'SearchSegments'>): Grouping | undefined {
+/**
+ * A SearchSegments request's grouping (proto/mishards/data_node.proto), if any: `topk` groups,
+ * or, restricted to some groups, every one of them.
+ */
+function requestGrouping(schema: CollectionSchema, req: DataNodeRequest<'SearchSegments'>, restriction: unknown): Grouping | undefined {
   if (!req.group_by_field) return undefined;
   const field = schema.fields.find((f) => f.name === req.group_by_field);
   if (!field) throw new MilvusError(Code.FieldNotFound, `field not found[field=${req.group_by_field}]`);
-  return { field, groups: Number(req.topk), size: Number(req.group_size) || 1, strict: req.strict_group_size };
+  const groups = Array.isArray(restriction) ? restriction.length : Number(req.topk);
+  return { field, groups, size: Number(req.group_size) || 1, strict: req.strict_group_size };
 }
 
 /** The groups of a request's group_restriction_json, as keys of the group_by field. */
-function restrictionKeys(field: FieldSchema, json: string): Set<ReturnType<typeof fieldKey>> {
-  const values: unknown = JSON.parse(json);
+function restrictionKeys(field: FieldSchema, values: unknown): Set<FieldKey> {
   if (!Array.isArray(values)) throw new MilvusError(Code.ParameterInvalid, 'group_restriction_json must be a JSON array');
   return new Set(values.map((v) => fieldKey(field.dataType, v)));
 }
@@ -174,14 +177,11 @@ export function dataNodeImplementation(
       const segments = await requestedSegments(source, req);
       const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
       const topk = Number(req.topk);
-      const params = parseSearchParams([
-        { key: 'topk', value: String(topk) },
-        { key: 'params', value: req.params_json || '{}' },
-      ]);
-      const grouping = requestGrouping(schema, req);
+      const params = nodeSearchParams(req.params_json);
+      const restriction = req.group_restriction_json ? JSON.parse(req.group_restriction_json) : undefined;
+      const grouping = requestGrouping(schema, req, restriction);
       let filter = compile(schema, req.filter, req.template_values_json);
-      if (grouping && req.group_restriction_json)
-        filter = restrictToGroups(filter, grouping.field, restrictionKeys(grouping.field, req.group_restriction_json));
+      if (grouping && restriction) filter = restrictToGroups(filter, grouping.field, restrictionKeys(grouping.field, restriction));
       const plan: SearchPlan = {
         queries,
         nq,

@@ -407,12 +407,15 @@ export class Coordinator {
       try {
         const intKeys = hasIntKeys(schema);
         const partials = decodePartials(responses, intKeys);
-        const orderKeys = p.orderBy.length ? partialOrderKeys(partials) : [];
-        const pages = mergeSearchResults(partials, p.nq, topk, offset, p.metric).map((page) =>
-          searchPage(page.length, { offset: 0, topk, order: p.orderBy, orderKeysAt: (i) => pickOrderKeys(orderKeys, page[i]!) }).map(
-            (i) => page[i]!,
-          ),
-        );
+        let pages = mergeSearchResults(partials, p.nq, topk, offset, p.metric);
+        if (p.orderBy.length) {
+          const orderKeys = partialOrderKeys(partials);
+          pages = pages.map((page) =>
+            searchPage(page.length, { offset: 0, topk, order: p.orderBy, orderKeysAt: (i) => pickOrderKeys(orderKeys, page[i]!) }).map(
+              (i) => page[i]!,
+            ),
+          );
+        }
         const rows = pickedRows(
           partials,
           pages.flat(),
