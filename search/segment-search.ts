@@ -250,7 +250,12 @@ async function deepSearch(
       const q = open[i]!;
       const outcome = deepening.settle(found, q, k);
       if ('hits' in outcome) perQuery[q] = outcome.hits;
-      else for (const l of outcome.deepen) again.set(l, [...(again.get(l) ?? []), q]);
+      else
+        for (const l of outcome.deepen) {
+          const qs = again.get(l);
+          if (qs) qs.push(q);
+          else again.set(l, [q]);
+        }
       return 'hits' in outcome;
     });
     open = open.filter((_, i) => !settled[i]);

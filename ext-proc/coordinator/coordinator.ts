@@ -434,9 +434,9 @@ export class Coordinator {
   }
 
   /**
-   * A grouping search (docs/coordinator.md, "Grouping search"): each node answers its own
-   * grouping, the coordinator merges (group-merge.ts); a strict search whose merged groups
-   * may lack hits asks the nodes a second time for just those groups.
+   * A grouping search (docs/coordinator.md, "Range search, grouping search and ORDER BY"):
+   * each node answers its own grouping, the coordinator merges (group-merge.ts); a strict
+   * search whose merged groups may lack hits asks the nodes a second time for just those.
    */
   private async groupedSearch(s: SearchScatter, grouping: Grouping, ctx: CallContext, trace: Context): Promise<SearchReply> {
     const { view, p } = s;

@@ -6,9 +6,10 @@ import { largerIsBetter } from '../../search/hits.js';
 import { mergeSearchResults, type Pick } from './merge.js';
 
 /**
- * The merge of a grouping search's partial answers (docs/coordinator.md, "Grouping search").
- * Each node answers its own grouping over its rows: the first `groups` groups of its rank
- * order, hits grouped (search/grouping.ts). Merged in rank order and grouped again:
+ * The merge of a grouping search's partial answers (docs/coordinator.md, "Range search,
+ * grouping search and ORDER BY"). Each node answers its own grouping over its rows: the hits
+ * of the first `groups` groups of its rank order (search/grouping.ts), in rank order. Merged
+ * in rank order and grouped again:
  *
  * - the groups and their order are exact: a group's best hit is on some node, and there the
  *   group is among that node's first `groups` groups (every group ranked before it there is

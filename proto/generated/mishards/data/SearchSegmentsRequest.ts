@@ -56,15 +56,16 @@ export interface SearchSegmentsRequest {
   'fresh_deletes'?: (boolean);
   /**
    * A grouping search: hits grouped by this scalar field (empty: none), each query's answer
-   * the first `topk` groups of at most group_size hits (search/grouping.ts), with each row's
-   * group value in the partial's group_values.
+   * the hits of its first `topk` groups, at most group_size each (search/grouping.ts), in
+   * rank order, with each row's group value in the partial's group_values.
    */
   'group_by_field'?: (string);
   'group_size'?: (number | string | Long);
   'strict_group_size'?: (boolean);
   /**
-   * Only rows of these groups: a JSON array of group values, Int64 ones as decimal strings
-   * (empty: every group). The coordinator's second round of a strict grouping search.
+   * Only rows of these groups, every one of them answered (topk then says how many): a JSON
+   * array of group values, Int64 ones as decimal strings (empty: every group). The
+   * coordinator's second round of a strict grouping search.
    */
   'group_restriction_json'?: (string);
   /**
@@ -128,15 +129,16 @@ export interface SearchSegmentsRequest__Output {
   'fresh_deletes': (boolean);
   /**
    * A grouping search: hits grouped by this scalar field (empty: none), each query's answer
-   * the first `topk` groups of at most group_size hits (search/grouping.ts), with each row's
-   * group value in the partial's group_values.
+   * the hits of its first `topk` groups, at most group_size each (search/grouping.ts), in
+   * rank order, with each row's group value in the partial's group_values.
    */
   'group_by_field': (string);
   'group_size': (string);
   'strict_group_size': (boolean);
   /**
-   * Only rows of these groups: a JSON array of group values, Int64 ones as decimal strings
-   * (empty: every group). The coordinator's second round of a strict grouping search.
+   * Only rows of these groups, every one of them answered (topk then says how many): a JSON
+   * array of group values, Int64 ones as decimal strings (empty: every group). The
+   * coordinator's second round of a strict grouping search.
    */
   'group_restriction_json': (string);
   /**
