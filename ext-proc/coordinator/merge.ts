@@ -293,17 +293,14 @@ export function pickedRows(
   scores = picks.map((p) => pickScore(partials, p)),
   grouped = false,
 ): ResultRows<IDs__Output, ResultFieldData> {
+  const groupColumns = partials.map((p) => p.groupValues);
   return {
     topks,
     scores,
     ids: gatherIds(partials, picks, intKeys),
     fieldsData: gatherFieldsData(partials, picks),
-    groupValues: grouped
-      ? gatherColumn(
-          partials.map((p) => p.groupValues),
-          picks,
-        )
-      : undefined,
+    // No node answered (nothing to search): no rows, and no group values.
+    groupValues: grouped && groupColumns.some((c) => c !== undefined) ? gatherColumn(groupColumns, picks) : undefined,
   };
 }
 
