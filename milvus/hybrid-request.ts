@@ -16,7 +16,8 @@ import { invalidParameter, MilvusError } from './status.js';
  *
  * Each sub-search returns its own `topk` best hits; a sub-request's `offset` is not applied
  * (the SDK copies the top-level offset into every sub-request): paging applies to the fused
- * list, with the `limit` and `offset` of `rank_params`.
+ * list, with the `limit` and `offset` of `rank_params`. A sub-search may be a range search;
+ * grouping and order_by, in a sub-search or in rank_params, are refused.
  */
 
 /** Milvus caps the number of sub-searches of one hybrid search. */
@@ -110,13 +111,17 @@ export function prepareHybridSearch(
       throw e;
     }
   });
+  const kv = new Map((req.rank_params ?? []).map((p) => [p.key, String(p.value)] as const));
+  for (const name of ['group_by_field', 'order_by_fields']) {
+    if (kv.get(name) || subs.some((p) => (name === 'group_by_field' ? p.grouping : p.orderBy.length)))
+      throw invalidParameter(`${name} in a hybrid search is not supported by Mishards: use it in a Search`);
+  }
   const nq = subs[0]!.nq;
   const odd = subs.findIndex((s) => s.nq !== nq);
   if (odd >= 0)
     throw invalidParameter(
       `every search request of a hybrid search must have the same nq: requests[0] has ${nq}, requests[${odd}] has ${subs[odd]!.nq}`,
     );
-  const kv = new Map((req.rank_params ?? []).map((p) => [p.key, String(p.value)] as const));
   const ranker = parseRanker(kv.get('strategy'), kv.get('params'), subs.length);
   const metric = subs[0]!.metric;
   if (ranker.strategy === 'weighted' && !ranker.normScore && metric === 'L2') {

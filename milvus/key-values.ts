@@ -15,3 +15,6 @@ export function boolParam(pairs: Map<string, string>, key: string, invalid: (mes
   if (TRUE.has(raw)) return true;
   throw invalid(`${key} [${raw}] is invalid: expected true or false`);
 }
+
+/** Whether a pair's value is true as Go's strconv.ParseBool reads it (Milvus reads its flags so; anything else is false). */
+export const isGoTrue = (v: string | undefined): boolean => v !== undefined && ['1', 't', 'T', 'TRUE', 'true', 'True'].includes(v);

@@ -4,9 +4,10 @@ import { DataType, primaryField, type CollectionSchema, type FieldSchema } from 
 import type { PartialColumn, PartialColumn__Output } from '../proto/generated/mishards/data/PartialColumn.js';
 import type { PartialResult, PartialResult__Output } from '../proto/generated/mishards/data/PartialResult.js';
 import type { FieldData__Output } from '../proto/generated/milvus/proto/schema/FieldData.js';
+import { fieldKey, type FieldKey } from '../search/field-keys.js';
 import type { Hit } from '../search/hits.js';
 import { FieldDataMessage } from './proto.js';
-import { encodeField, outputColumns, resolveOutputFields, type OutputColumn } from './results.js';
+import { encodeField, fieldColumn, outputColumns, resolveOutputFields, scalarKey, type OutputColumn } from './results.js';
 import { dataTypeName, parseDataType } from './schema-codec.js';
 
 /**
@@ -40,11 +41,25 @@ function encodeColumn(c: OutputColumn, hits: Hit[]): PartialColumn {
   return { ...header, dim: String(f.dim ?? 0), fixed: out };
 }
 
+/** Fields whose values a partial answer carries besides its output columns, for the coordinator to merge by. */
+export interface PartialKeyFields {
+  /** A grouping search's group_by field. */
+  group?: FieldSchema | undefined;
+  /** The order_by fields, in order. */
+  order?: FieldSchema[] | undefined;
+}
+
 /**
  * The partial answer of a search (each query's hits in order) or a query (one list): unrounded
- * scores (the coordinator merges them), write stamps and the requested output columns.
+ * scores (the coordinator merges them), write stamps, the requested output columns and the
+ * values of `keys`.
  */
-export function encodePartial(schema: CollectionSchema, outputFields: string[], perQuery: Hit[][]): PartialResult {
+export function encodePartial(
+  schema: CollectionSchema,
+  outputFields: string[],
+  perQuery: Hit[][],
+  keys: PartialKeyFields = {},
+): PartialResult {
   const hits = perQuery.flat();
   const scores = new Float32Array(hits.length);
   const timestamps = new Float64Array(hits.length);
@@ -61,6 +76,8 @@ export function encodePartial(schema: CollectionSchema, outputFields: string[], 
     scores: bytesOf(scores),
     timestamps: bytesOf(timestamps),
     columns: outputColumns(schema, selection).map((c) => encodeColumn(c, hits)),
+    group_values: keys.group ? encodeColumn(fieldColumn(keys.group), hits) : null,
+    order_values: (keys.order ?? []).map((f) => encodeColumn(fieldColumn(f), hits)),
   };
 }
 
@@ -79,6 +96,10 @@ export interface PartialView {
   scores: Float32Array;
   timestamps: Float64Array;
   columns: ColumnView[];
+  /** A grouping search's group values. */
+  groupValues: ColumnView | undefined;
+  /** The order_by fields' values, in order. */
+  orderValues: ColumnView[];
 }
 
 /** Raised for a partial answer whose parts disagree: a node and the coordinator out of step. */
@@ -122,5 +143,19 @@ export function readPartial(p: PartialResult__Output | null | undefined, intKeys
     scores: typedView(p.scores, Float32Array, rows, 'scores'),
     timestamps: typedView(p.timestamps, Float64Array, rows, 'timestamps'),
     columns: p.columns.map((c) => columnView(c, rows)),
+    groupValues: p.group_values ? columnView(p.group_values, rows) : undefined,
+    orderValues: p.order_values.map((c) => columnView(c, rows)),
   };
+}
+
+/** Each row's key (search/field-keys.ts) in a received scalar column. */
+export function columnKeys(c: ColumnView, rows: number): FieldKey[] {
+  const type = parseDataType(c.header.type);
+  if (c.fixed) {
+    const values = typedView(c.fixed, typedArrayFor(type)! as ViewType<ArrayLike<number | bigint>>, rows, c.header.field_name);
+    return Array.from(values, (v) => fieldKey(type, v));
+  }
+  const valid = c.fieldData.valid_data ?? [];
+  const data = (c.fieldData.scalars?.[scalarKey[type] as 'long_data']?.data ?? []) as unknown[];
+  return Array.from({ length: rows }, (_, i) => (valid.length && !valid[i] ? null : fieldKey(type, data[i])));
 }

@@ -128,9 +128,12 @@ export interface OutputColumn {
   value: (h: Hit) => unknown;
 }
 
+/** The column of a schema field, read as stored. */
+export const fieldColumn = (f: FieldSchema): OutputColumn => ({ field: f, value: (h) => readValue(h.segment.column(f.name)!, h.row) });
+
 /** The selected output columns in answer order: the fields, then the dynamic keys. */
 export function outputColumns(schema: CollectionSchema, sel: OutputSelection): OutputColumn[] {
-  const out: OutputColumn[] = sel.fields.map((f) => ({ field: f, value: (h) => readValue(h.segment.column(f.name)!, h.row) }));
+  const out: OutputColumn[] = sel.fields.map(fieldColumn);
   if (sel.dynamicKeys) {
     const meta = schema.fields.find((f) => f.isDynamic)!;
     const keys = sel.dynamicKeys;

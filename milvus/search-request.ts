@@ -1,4 +1,4 @@
-import { vectorField, type CollectionSchema } from '../core/schema.js';
+import { DataType, vectorField, type CollectionSchema } from '../core/schema.js';
 import type { MetricType } from '../engine/engine.js';
 import { compileFilter, FilterError, type CompiledFilter } from '../filter/index.js';
 import { anyLoaded, loadedPartitionIds } from '../meta/load-state.js';
@@ -6,7 +6,7 @@ import type { IndexRecord, PartitionRecord } from '../meta/store.js';
 import type { FieldData__Output } from '../proto/generated/milvus/proto/schema/FieldData.js';
 import type { TemplateValue__Output } from '../proto/generated/milvus/proto/schema/TemplateValue.js';
 import type { MilvusRequest } from './methods.js';
-import { boolParam, keyValueMap } from './key-values.js';
+import { boolParam, isGoTrue, keyValueMap } from './key-values.js';
 import { decodeQueryVectors } from './placeholder.js';
 import { resolveOutputFields, type OutputSelection } from './results.js';
 import {
@@ -17,8 +17,12 @@ import {
   maxQueryRows,
   type RequestLimits,
 } from './request-limits.js';
-import { parseSearchParams, type ParsedSearchParams } from './search-params.js';
-import { collectionNotLoaded, invalidParameter, partitionNotFound, partitionNotLoaded } from './status.js';
+import type { FieldOrder } from '../search/field-keys.js';
+import type { Grouping } from '../search/grouping.js';
+import type { RangeWindow } from '../search/range-window.js';
+import { parseQueryOrderBy, parseSearchOrderBy } from './order-by.js';
+import { parseSearchParams, type GroupingParams, type ParsedSearchParams } from './search-params.js';
+import { Code, collectionNotLoaded, invalidParameter, MilvusError, partitionNotFound, partitionNotLoaded } from './status.js';
 import { decodeTemplateValues } from './template-values.js';
 
 /**
@@ -73,6 +77,42 @@ export interface PreparedSearch {
   filter: CompiledFilter;
   templateValues: Record<string, unknown> | undefined;
   selection: OutputSelection;
+  /** A grouping search: `params.offset + params.topk` groups of up to `size` hits. */
+  grouping: Grouping | undefined;
+  /** The page's order (search order_by_fields); empty: by score. */
+  orderBy: FieldOrder[];
+}
+
+/** Checks a range search's window against the metric, as Milvus's proxy does (checkRangeSearchParams). */
+function checkRangeWindow(w: RangeWindow, metric: MetricType): void {
+  if (w.rangeFilter === undefined) return;
+  const values = `range_filter:${w.rangeFilter.toFixed(6)}, radius:${w.radius.toFixed(6)}`;
+  if (metric === 'L2') {
+    if (w.radius <= w.rangeFilter) throw invalidParameter(`range_filter must be less than radius for L2/HAMMING/JACCARD, ${values}`);
+  } else if (w.radius >= w.rangeFilter) {
+    throw invalidParameter(`range_filter must be greater than radius for IP/COSINE, ${values}`);
+  }
+}
+
+/** Types a grouping search may group by (Milvus segcore's group-by operator). */
+const GROUPABLE = new Set([DataType.Bool, DataType.Int8, DataType.Int16, DataType.Int32, DataType.Int64, DataType.VarChar]);
+
+/** segcore's names of the types it cannot group by, which its refusal names. */
+const SEGCORE_TYPE_NAMES: Partial<Record<DataType, string>> = {
+  [DataType.Float]: 'FLOAT',
+  [DataType.Double]: 'DOUBLE',
+  [DataType.JSON]: 'JSON',
+  [DataType.Array]: 'ARRAY',
+  [DataType.FloatVector]: 'VECTOR_FLOAT',
+};
+
+/** A grouping search's field resolved against the schema (Milvus's messages and codes). */
+function resolveGrouping(schema: CollectionSchema, g: GroupingParams, groups: number): Grouping {
+  const field = schema.fields.find((f) => f.name === g.field);
+  if (!field) throw new MilvusError(Code.FieldNotFound, `groupBy field not found in schema: field not found[field=${g.field}]`);
+  if (!GROUPABLE.has(field.dataType))
+    throw invalidParameter(`unsupported data type ${SEGCORE_TYPE_NAMES[field.dataType] ?? field.dataType} for group by operator`);
+  return { field, groups, size: g.size, strict: g.strict };
 }
 
 /**
@@ -102,12 +142,17 @@ export function prepareSearch(
   if (metric !== index.metricType) {
     throw invalidParameter(`metric type not match: invalid parameter[expected=${index.metricType}][actual=${metric}]`);
   }
+  if (params.range) checkRangeWindow(params.range, metric);
+  const grouping = params.grouping && resolveGrouping(schema, params.grouping, params.offset + params.topk);
+  const orderBy = params.orderBy ? parseSearchOrderBy(schema, params.orderBy) : [];
+  // A grouping search answers up to group_size hits per group.
+  const hitsPerQuery = params.topk * (grouping?.size ?? 1);
   if (!req.placeholder_group || req.placeholder_group.length === 0)
     throw invalidParameter('search by primary keys is not supported: send query vectors');
   const selection = resolveOutputFields(schema, req.output_fields ?? [], true);
   const checkLimits = (nq: number) => {
     checkNq(nq);
-    checkSearchResultSize(nq, params.topk, selection, limits);
+    checkSearchResultSize(nq, hitsPerQuery, selection, limits);
     checkShape?.(nq, params, selection);
   };
   // A request over the limits by the nq it states is refused before its vectors are decoded
@@ -117,7 +162,7 @@ export function prepareSearch(
   if (!req.nq) checkLimits(nq);
   else if (Number(req.nq) !== nq) throw invalidParameter(`nq (${req.nq}) does not match the number of query vectors (${nq})`);
   const { filter, templateValues } = compileRequestFilter(schema, req.dsl, req.expr_template_values);
-  return { params, metric, queries, nq, filter, templateValues, selection };
+  return { params, metric, queries, nq, filter, templateValues, selection, grouping, orderBy };
 }
 
 export interface PreparedQuery {
@@ -129,6 +174,9 @@ export interface PreparedQuery {
   templateValues: Record<string, unknown> | undefined;
   /** Requested output fields as sent (count(*) aside). */
   outputFields: string[];
+  /** order_by_fields as sent (empty: primary key order), and as parsed. */
+  orderByRaw: string;
+  orderBy: FieldOrder[];
   selection: OutputSelection | undefined;
   /**
    * The most rows the answer may hold within the result-size limit: the limit itself, checked
@@ -156,10 +204,23 @@ export function prepareQuery(schema: CollectionSchema, req: QueryFields, limits:
   const offset = limit !== undefined && kv.has('offset') ? integerParam('offset', kv.get('offset')!) : 0;
   if (limit !== undefined) checkQueryWindow(limit, offset);
   const outputFields = (req.output_fields ?? []).map((s) => s.trim());
+  const orderByRaw = (kv.get('order_by_fields') ?? '').trim();
+  // Milvus checks these before it reads the filter and output fields.
+  if (orderByRaw) {
+    if (limit === undefined) throw invalidParameter('ORDER BY requires explicit limit');
+    if (isGoTrue(kv.get('iterator'))) throw invalidParameter('ORDER BY with iterator is not supported');
+  }
   const expr = String(req.expr ?? '');
   const { filter, templateValues } = compileRequestFilter(schema, expr, req.expr_template_values);
   const countOnly = outputFields.some((f) => f.toLowerCase() === 'count(*)');
   if (countOnly && outputFields.length > 1) throw invalidParameter('count entities with other output fields is not supported');
+  if (countOnly && orderByRaw) {
+    const first = orderByRaw.split(',')[0]!.split(':')[0]!.trim().toLowerCase();
+    throw invalidParameter(
+      `ORDER BY field '${first}' is not valid: when using GROUP BY or aggregates, ORDER BY can only reference GROUP BY columns. Valid targets are: []`,
+    );
+  }
+  const orderBy = parseQueryOrderBy(schema, orderByRaw);
   if (!countOnly && !expr.trim() && limit === undefined) throw invalidParameter('empty expression should be used with limit');
   const selection = countOnly ? undefined : resolveOutputFields(schema, outputFields, true);
   if (selection && limit !== undefined) checkQueryResultSize(limit, selection, limits, 'limit');
@@ -172,6 +233,8 @@ export function prepareQuery(schema: CollectionSchema, req: QueryFields, limits:
     filter,
     templateValues,
     outputFields,
+    orderByRaw,
+    orderBy,
     selection,
     maxRows,
     ignoreGrowing: boolParam(kv, 'ignore_growing', invalidParameter),

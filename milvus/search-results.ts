@@ -1,10 +1,10 @@
-import { primaryField, type CollectionSchema } from '../core/schema.js';
+import { primaryField, type CollectionSchema, type FieldSchema } from '../core/schema.js';
 import type { FieldData } from '../proto/generated/milvus/proto/schema/FieldData.js';
 import type { IDs } from '../proto/generated/milvus/proto/schema/IDs.js';
 import type { SearchResultData__Output } from '../proto/generated/milvus/proto/schema/SearchResultData.js';
 import type { Hit } from '../search/hits.js';
 import type { OutgoingFieldData } from './result-fields.js';
-import { encodeFieldsData, encodeIds, type OutputSelection } from './results.js';
+import { encodeField, encodeFieldsData, encodeIds, fieldColumn, type OutputSelection } from './results.js';
 
 /**
  * Milvus's `SearchResultData`, assembled in one place for every answer that carries one: the
@@ -23,6 +23,8 @@ export interface ResultRows<Ids extends IDs = IDs, Field extends object = FieldD
   ids: Ids;
   /** One `schema.FieldData` per output field. */
   fieldsData: Field[];
+  /** A grouping search: each row's group value, a `schema.FieldData` of the group_by field. */
+  groupValues?: Field | undefined;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface ResultRows<Ids extends IDs = IDs, Field extends object = FieldD
 export type ResultData<Ids extends IDs = IDs, Field extends object = FieldData> = Pick<
   SearchResultData__Output,
   'num_queries' | 'top_k' | 'scores' | 'topks' | 'output_fields' | 'primary_field_name'
-> & { ids: Ids; fields_data: Field[] };
+> & { ids: Ids; fields_data: Field[]; group_by_field_value?: Field; group_by_field_values?: Field[] };
 
 export interface ResultShape {
   schema: CollectionSchema;
@@ -48,7 +50,11 @@ export function searchResultData<Ids extends IDs, Field extends object>(
   rows: ResultRows<Ids, Field>,
 ): ResultData<Ids, Field> {
   const { roundDecimal } = shape;
+  // A grouping search's values go in both fields: the one-field `group_by_field_value` older
+  // clients read, and `group_by_field_values` (one per group_by field), which newer ones read.
+  const groups = rows.groupValues ? { group_by_field_value: rows.groupValues, group_by_field_values: [rows.groupValues] } : {};
   return {
+    ...groups,
     num_queries: String(shape.nq),
     top_k: String(shape.topK),
     fields_data: rows.fieldsData,
@@ -67,6 +73,7 @@ export function hitRows(
   hits: Hit[],
   topks: number[],
   scores = hits.map((h) => h.score),
+  groupField?: FieldSchema,
 ): ResultRows<IDs, OutgoingFieldData> {
   return {
     topks,
@@ -76,5 +83,6 @@ export function hitRows(
       hits.map((h) => h.pk),
     ),
     fieldsData: encodeFieldsData(schema, hits, selection),
+    groupValues: groupField && encodeField(groupField, hits, fieldColumn(groupField).value),
   };
 }

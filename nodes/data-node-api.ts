@@ -1,23 +1,26 @@
 import type * as grpc from '@grpc/grpc-js';
 import { trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import { comparePks } from '../core/columns.js';
-import { DataType, primaryField, vectorField, type CollectionSchema } from '../core/schema.js';
+import { DataType, primaryField, vectorField, type CollectionSchema, type FieldSchema } from '../core/schema.js';
 import type { MetricType, VectorEngine } from '../engine/engine.js';
 import { decodeQueryVectors } from '../milvus/placeholder.js';
+import { parseQueryOrderBy, parseSearchOrderBy } from '../milvus/order-by.js';
 import { encodePartial } from '../milvus/partial-result.js';
 import { resultRowBytes } from '../milvus/request-limits.js';
 import { resolveOutputFields } from '../milvus/results.js';
 import { iteratorPagePlan } from '../milvus/search-iterator.js';
-import { parseSearchParams } from '../milvus/search-params.js';
+import { nodeSearchParams } from '../milvus/search-params.js';
 import { compileFilterForRequest } from '../milvus/search-request.js';
 import { Code, MilvusError } from '../milvus/status.js';
 import { templateValuesFromJson } from '../milvus/template-values.js';
 import type { DataNodeMethod, DataNodeRequest, DataNodeResponse } from '../proto/data-node.js';
 import type { DataNodeHandlers } from '../proto/generated/mishards/data/DataNode.js';
 import { queryCost, searchCost } from '../search/cost.js';
+import { fieldKey, type FieldKey } from '../search/field-keys.js';
+import { restrictToGroups, type Grouping } from '../search/grouping.js';
 import { searchIteratorPage } from '../search/iterator-page.js';
-import { queryRowsInTurns, searchSegments } from '../search/segment-search.js';
+import { sortRows } from '../search/row-order.js';
+import { queryRowsInTurns, searchSegments, type SearchPlan } from '../search/segment-search.js';
 import type { Segment } from '../segment/segment.js';
 import type { Admission } from '../runtime/admission.js';
 import { callSignal } from '../runtime/call-signal.js';
@@ -94,6 +97,24 @@ function inPartitions(segments: Segment[], partitionIds: string[]): Segment[] {
   if (!partitionIds.length) return segments;
   const wanted = new Set(partitionIds.map(Number));
   return segments.filter((s) => wanted.has(s.partitionId));
+}
+
+/**
+ * A SearchSegments request's grouping (proto/mishards/data_node.proto), if any: `topk` groups,
+ * or, restricted to some groups, every one of them.
+ */
+function requestGrouping(schema: CollectionSchema, req: DataNodeRequest<'SearchSegments'>, restriction: unknown): Grouping | undefined {
+  if (!req.group_by_field) return undefined;
+  const field = schema.fields.find((f) => f.name === req.group_by_field);
+  if (!field) throw new MilvusError(Code.FieldNotFound, `field not found[field=${req.group_by_field}]`);
+  const groups = Array.isArray(restriction) ? restriction.length : Number(req.topk);
+  return { field, groups, size: Number(req.group_size) || 1, strict: req.strict_group_size };
+}
+
+/** The groups of a request's group_restriction_json, as keys of the group_by field. */
+function restrictionKeys(field: FieldSchema, values: unknown): Set<FieldKey> {
+  if (!Array.isArray(values)) throw new MilvusError(Code.ParameterInvalid, 'group_restriction_json must be a JSON array');
+  return new Set(values.map((v) => fieldKey(field.dataType, v)));
 }
 
 /** The segments a SearchSegments or QuerySegments request covers (the same scope fields in both). */
@@ -202,31 +223,39 @@ export function dataNodeImplementation(
       const segments = await requestedSegments(source, req);
       const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
       const topk = Number(req.topk);
-      const params = parseSearchParams([
-        { key: 'topk', value: String(topk) },
-        { key: 'params', value: req.params_json || '{}' },
-      ]);
-      const plan = {
+      const params = nodeSearchParams(req.params_json);
+      const restriction = req.group_restriction_json ? JSON.parse(req.group_restriction_json) : undefined;
+      const grouping = requestGrouping(schema, req, restriction);
+      let filter = compile(schema, req.filter, req.template_values_json);
+      if (grouping && restriction) filter = restrictToGroups(filter, grouping.field, restrictionKeys(grouping.field, restriction));
+      const plan: SearchPlan = {
         queries,
         nq,
-        k: topk,
+        // A grouping search's cost is that of its first round (search/deepening.ts).
+        k: grouping ? grouping.groups * grouping.size : topk,
         metric: req.metric_type as MetricType,
         params: params.engine,
-        filter: compile(schema, req.filter, req.template_values_json),
+        filter,
         expireBefore: req.expire_before_ms,
         signal,
+        range: params.range,
+        grouping,
         ...(asOf !== undefined ? { asOf } : {}),
       };
       const page = req.iterator_page && iteratorPagePlan(req.iterator_page, topk, primaryField(schema).dataType === DataType.Int64);
+      const order = parseSearchOrderBy(schema, req.order_by_fields).map((key) => key.field);
       const answerRowBytes = resultRowBytes(resolveOutputFields(schema, req.output_fields, true), true);
       // An iterator page searches the rows returned before it too (see searchIteratorPage).
-      const k = page ? page.returned + page.batch : topk;
+      const k = page ? page.returned + page.batch : plan.k;
       return admission.run(searchCost(segments, { ...plan, k, dim: vector.dim!, answerRowBytes }), signal, async () => {
         const { perQuery, engineSeconds } = page
           ? await searchIteratorPage(segments, plan, page, engine).then((r) => ({ perQuery: [r.hits], engineSeconds: r.engineSeconds }))
           : await searchSegments(segments, plan, engine);
         metrics?.engineSearchSeconds.observe(engineSeconds);
-        return { partial: encodePartial(schema, req.output_fields, perQuery), snapshot_ts: String(asOf ?? 0) };
+        return {
+          partial: encodePartial(schema, req.output_fields, perQuery, { group: grouping?.field, order }),
+          snapshot_ts: String(asOf ?? 0),
+        };
       });
     }),
     QuerySegments: unary('QuerySegments', async (req, signal) => {
@@ -234,6 +263,7 @@ export function dataNodeImplementation(
       const asOf = readSnapshot(source, req);
       const segments = await requestedSegments(source, req);
       const filter = compile(schema, req.filter, req.template_values_json);
+      const order = parseQueryOrderBy(schema, req.order_by_fields);
       const answer = {
         rowBytes: req.count_only ? 0 : resultRowBytes(resolveOutputFields(schema, req.output_fields, true), false),
         maxRows: Number(req.limit) > 0 ? Number(req.limit) : Number.MAX_SAFE_INTEGER,
@@ -242,10 +272,11 @@ export function dataNodeImplementation(
         const rows = await queryRowsInTurns(segments, { filter, expireBefore: req.expire_before_ms, asOf }, signal);
         const snapshot_ts = String(asOf ?? 0);
         if (req.count_only) return { count: String(rows.length), snapshot_ts };
-        rows.sort((a, b) => comparePks(a.pk, b.pk));
+        const sorted = sortRows(rows, order);
         const limit = Number(req.limit);
-        const page = limit > 0 ? rows.slice(0, limit) : rows;
-        return { partial: encodePartial(schema, req.output_fields, [page]), count: String(rows.length), snapshot_ts };
+        const page = limit > 0 ? sorted.slice(0, limit) : sorted;
+        const keys = { order: order.map((key) => key.field) };
+        return { partial: encodePartial(schema, req.output_fields, [page], keys), count: String(rows.length), snapshot_ts };
       });
     }),
     DescribeNode: unary('DescribeNode', async () => {

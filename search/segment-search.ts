@@ -2,7 +2,10 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { CompiledFilter } from '../filter/index.js';
 import type { MetricType, SearchParams, SearchTime, VectorEngine, VectorIndex, VectorSearchRequest } from '../engine/engine.js';
 import type { Segment } from '../segment/segment.js';
+import { groupDeepening, rangeDeepening, type Deepening } from './deepening.js';
+import type { Grouping } from './grouping.js';
 import { mergeSegmentHits, type Hit, type SegmentHits } from './hits.js';
+import type { RangeWindow } from './range-window.js';
 
 /**
  * Rows a request handles on the calling thread (filter evaluation, small inline searches,
@@ -21,20 +24,24 @@ export interface SearchPlan {
   /** nq query vectors, row-major. */
   queries: Float32Array;
   nq: number;
-  /** Hits wanted per query before the offset is applied (topk + offset). */
+  /** Hits wanted per query before the offset is applied (topk + offset); with grouping, see `grouping`. */
   k: number;
   metric: MetricType;
   params: SearchParams;
   filter: CompiledFilter | undefined;
   /** Collection TTL: rows inserted before this time (unix ms) have expired (see Segment.visibleRows); 0 or absent, none. */
   expireBefore?: number;
+  /** A range search: only hits inside the window, up to k per query. */
+  range?: RangeWindow;
+  /** A grouping search: per query, the selected groups' hits, group after group (search/grouping.ts). */
+  grouping?: Grouping;
   /** Stops the search between segments, inside the engine and between merge chunks; it then rejects with the signal's reason. */
   signal?: AbortSignal;
   /** Leaves out rows written after this LSN: an iterator's snapshot (see writtenBy). */
   asOf?: number;
 }
 
-/** Per query, up to k hits best first; and the seconds the engine spent computing them. */
+/** Per query, up to k hits best first (or grouped); and the seconds the engine spent computing them. */
 export interface SearchHits {
   perQuery: Hit[][];
   engineSeconds: number;
@@ -128,11 +135,17 @@ function exactIndex(seg: Segment, metric: MetricType, engine: VectorEngine): Pro
   return index;
 }
 
+/** One segment's search: the segment and its engine request (undefined: no row of it can match). */
+interface SearchJob {
+  segment: Segment;
+  request: VectorSearchRequest | undefined;
+}
+
 /**
  * The end of the run of segments starting at `from` handled in one turn of the event loop:
  * at least one segment, then up to ROWS_PER_TURN rows and SEGMENTS_PER_TURN segments.
  */
-function runEnd(segments: readonly Segment[], from: number): number {
+function runEnd(segments: readonly { length: number }[], from: number): number {
   let rows = 0;
   let to = from;
   while (to < segments.length && to - from < SEGMENTS_PER_TURN && (to === from || rows + segments[to]!.length <= ROWS_PER_TURN)) {
@@ -143,33 +156,27 @@ function runEnd(segments: readonly Segment[], from: number): number {
 }
 
 /**
- * Searches segments and merges per query (duplicates resolved, best k); the engine time is the
- * sum over the segments (work done, whatever ran in parallel). Searches small enough for the
- * calling thread (see VectorIndex.searchInline) run in synchronous runs of a bounded number of
- * rows, the event loop turning between runs; the others (big or filtered beams, an exact index
- * still to build) go to the engine's workers concurrently. The merge runs in chunks of queries
- * with turns between them. With `plan.signal`, an aborted search stops at the next run, chunk
- * or engine check and rejects with the signal's reason.
+ * Runs segment searches: those small enough for the calling thread (see
+ * VectorIndex.searchInline) in synchronous runs of a bounded number of rows, the event loop
+ * turning between runs; the others (big or filtered beams, an exact index still to build) on
+ * the engine's workers concurrently. Returns one list per job that has a request, in job
+ * order; the engine time is added to `time`.
  */
-export async function searchSegments(segments: Segment[], plan: SearchPlan, engine: VectorEngine): Promise<SearchHits> {
+async function searchJobs(jobs: readonly SearchJob[], plan: SearchPlan, engine: VectorEngine, time: SearchTime): Promise<SegmentHits[]> {
   const { signal } = plan;
-  signal?.throwIfAborted();
-  const time: SearchTime = { seconds: 0 };
-  const base: VectorSearchRequest = { queries: plan.queries, nq: plan.nq, k: plan.k, params: plan.params, signal };
   const found: SegmentHits[] = [];
   const pending: Promise<void>[] = [];
-  for (let from = 0; from < segments.length; ) {
+  const segments = jobs.map((j) => j.segment);
+  for (let from = 0; from < jobs.length; ) {
     const to = runEnd(segments, from);
-    const run = segments.slice(from, to);
-    const requests = run.map((seg) => segmentRequest(seg, plan, base));
     // The inline searches' engine time is the CPU this loop takes, read once around it (a
     // clock read per segment costs more than it measures): the loop does nothing else but
     // hand the other searches to the workers, which report their own time.
     const started = process.cpuUsage();
-    run.forEach((seg, i) => {
-      const inline = requests[i];
-      if (!inline) return;
-      // Kept in the segments' order whenever they finish: ties between segments rank by it.
+    for (let j = from; j < to; j++) {
+      const { segment: seg, request: inline } = jobs[j]!;
+      if (!inline) continue;
+      // Kept in the jobs' order whenever they finish: ties between segments rank by it.
       const slot: SegmentHits = { segment: seg, offsets: [], scores: [] };
       found.push(slot);
       const index = readyIndex(seg, plan.metric);
@@ -177,7 +184,7 @@ export async function searchSegments(segments: Segment[], plan: SearchPlan, engi
       if (result) {
         slot.offsets = result.offsets;
         slot.scores = result.scores;
-        return;
+        continue;
       }
       const request = { ...inline, time };
       const searched = index ? index.search(request) : exactIndex(seg, plan.metric, engine).then((built) => built.search(request));
@@ -188,32 +195,127 @@ export async function searchSegments(segments: Segment[], plan: SearchPlan, engi
       // Awaited with the others after the last run; handled now, as it may fail during a turn.
       settled.catch(() => undefined);
       pending.push(settled);
-    });
+    }
     const used = process.cpuUsage(started);
     time.seconds += (used.user + used.system) / 1e6;
     from = to;
-    if (from < segments.length) {
+    if (from < jobs.length) {
       await nextTurn();
       signal?.throwIfAborted();
     }
   }
   if (pending.length) await Promise.all(pending);
-  return { perQuery: await mergeInTurns(found, plan), engineSeconds: time.seconds };
+  return found;
 }
 
-/** Each query's merged hits, in chunks of queries with a turn of the event loop between them. */
-async function mergeInTurns(found: SegmentHits[], plan: SearchPlan): Promise<Hit[][]> {
-  const perChunk = Math.max(1, Math.floor(MERGE_CANDIDATES_PER_TURN / Math.max(1, found.length * plan.k)));
-  const perQuery: Hit[][] = [];
+/**
+ * Searches segments and merges per query (duplicates resolved, best k); the engine time is the
+ * sum over the segments (work done, whatever ran in parallel). The merge runs in chunks of
+ * queries with turns between them. With `plan.signal`, an aborted search stops at the next
+ * run, chunk or engine check and rejects with the signal's reason. A range or grouping search
+ * (plan.range, plan.grouping) goes deeper into segments as its answer needs (deepSearch).
+ */
+export async function searchSegments(segments: Segment[], plan: SearchPlan, engine: VectorEngine): Promise<SearchHits> {
+  plan.signal?.throwIfAborted();
+  const time: SearchTime = { seconds: 0 };
+  const deepening = plan.range ? rangeDeepening(plan, plan.range) : plan.grouping ? groupDeepening(plan, plan.grouping) : undefined;
+  const base: VectorSearchRequest = {
+    queries: plan.queries,
+    nq: plan.nq,
+    k: deepening?.firstK ?? plan.k,
+    params: plan.params,
+    signal: plan.signal,
+  };
+  const jobs = segments.map((seg) => ({ segment: seg, request: segmentRequest(seg, plan, base) }));
+  const found = await searchJobs(jobs, plan, engine, time);
+  const perQuery = deepening
+    ? await deepSearch(jobs, found, plan, engine, time, deepening)
+    : await inTurns(plan, found.length * plan.k, (q) => mergeSegmentHits(found, q, plan.k, plan.metric));
+  return { perQuery, engineSeconds: time.seconds };
+}
+
+/** Each query's result by `perQuery`, in chunks of queries (about `cost` work each) with a turn of the event loop between them. */
+async function inTurns<T>(plan: Pick<SearchPlan, 'nq' | 'signal'>, cost: number, perQuery: (q: number) => T): Promise<T[]> {
+  const perChunk = Math.max(1, Math.floor(MERGE_CANDIDATES_PER_TURN / Math.max(1, cost)));
+  const out: T[] = [];
   for (let q = 0; q < plan.nq; ) {
     const end = Math.min(plan.nq, q + perChunk);
-    for (; q < end; q++) perQuery.push(mergeSegmentHits(found, q, plan.k, plan.metric));
+    for (; q < end; q++) out.push(perQuery(q));
     if (q < plan.nq) {
       await nextTurn();
       plan.signal?.throwIfAborted();
     }
   }
-  return perQuery;
+  return out;
+}
+
+/** How much deeper than the last round the next round of a deep search asks each segment. */
+const DEEPENING_FACTOR = 4;
+
+/**
+ * The rounds of a range or grouping search after the first: while a query's answer is not
+ * settled, the segments whose lists were cut off at k are searched again for that query with
+ * k times DEEPENING_FACTOR, until every query settles (at worst once each list holds every
+ * candidate row of its segment).
+ */
+async function deepSearch(
+  jobs: readonly SearchJob[],
+  found: SegmentHits[],
+  plan: SearchPlan,
+  engine: VectorEngine,
+  time: SearchTime,
+  deepening: Deepening,
+): Promise<Hit[][]> {
+  const withRequest = jobs.filter((j) => j.request !== undefined);
+  const perQuery: Hit[][] = new Array(plan.nq);
+  let open = Array.from({ length: plan.nq }, (_, q) => q);
+  let k = deepening.firstK;
+  for (;;) {
+    // Per list to search again, the queries it is searched again for.
+    const again = new Map<number, number[]>();
+    const settled = await inTurns({ nq: open.length, signal: plan.signal }, found.length * k, (i) => {
+      const q = open[i]!;
+      const outcome = deepening.settle(found, q, k);
+      if ('hits' in outcome) perQuery[q] = outcome.hits;
+      else
+        for (const l of outcome.deepen) {
+          const qs = again.get(l);
+          if (qs) qs.push(q);
+          else again.set(l, [q]);
+        }
+      return 'hits' in outcome;
+    });
+    open = open.filter((_, i) => !settled[i]);
+    if (open.length === 0) return perQuery;
+    k *= DEEPENING_FACTOR;
+    const lists = [...again.keys()];
+    const deeper = lists.map((l) => {
+      const qs = again.get(l)!;
+      const request = withRequest[l]!.request!;
+      return {
+        segment: found[l]!.segment,
+        request: { ...request, queries: queryVectorsOf(plan, qs), nq: qs.length, k },
+      };
+    });
+    const results = await searchJobs(deeper, plan, engine, time);
+    results.forEach((r, j) => {
+      const l = lists[j]!;
+      again.get(l)!.forEach((q, i) => {
+        found[l]!.offsets[q] = r.offsets[i]!;
+        found[l]!.scores[q] = r.scores[i]!;
+      });
+    });
+  }
+}
+
+/** The query vectors of queries `qs` of a plan, row-major. */
+function queryVectorsOf(plan: Pick<SearchPlan, 'queries' | 'nq'>, qs: number[]): Float32Array {
+  const dim = plan.queries.length / plan.nq;
+  const out = new Float32Array(qs.length * dim);
+  qs.forEach((q, i) => {
+    out.set(plan.queries.subarray(q * dim, (q + 1) * dim), i * dim);
+  });
+  return out;
 }
 
 /**

@@ -29,6 +29,7 @@ import {
 } from '../../milvus/search-request.js';
 import type { ParsedSearchParams } from '../../milvus/search-params.js';
 import type { PartialView } from '../../milvus/partial-result.js';
+import { encodeQueryVectors } from '../../milvus/placeholder.js';
 import type { RequestLimits } from '../../milvus/request-limits.js';
 import { RateQuotas, unlimitedRates } from '../../milvus/quotas.js';
 import type { ResultFieldData } from '../../milvus/result-fields.js';
@@ -45,15 +46,21 @@ import type { GroupTarget, Placement } from './placement.js';
 import { callDeadline } from '../../runtime/call-signal.js';
 import { childSpan, contextFromMetadata, metadataWithTrace } from '../../runtime/tracing.js';
 import { queryRowsVisited } from '../../search/cost.js';
+import { keyToJson } from '../../search/field-keys.js';
+import type { Grouping } from '../../search/grouping.js';
 import { fuseQueries } from '../../search/hybrid-rank.js';
+import { searchPage } from '../../search/row-order.js';
 import type { CoordinatorMetrics } from './coordinator-metrics.js';
+import { completeGroups, mergeGroupedResults, partialGroupKeys } from './group-merge.js';
 import {
   decodePartials,
   gatherFieldsData,
   mergeQueryRows,
   mergeSearchResults,
+  partialOrderKeys,
   pickedRows,
   pickKey,
+  pickOrderKeys,
   pickScore,
   type SegmentMethod,
 } from './merge.js';
@@ -126,6 +133,29 @@ function outcomeOf<T>(compute: () => T): Outcome<T> {
 function unwrap<T>(outcome: Outcome<T>): T {
   if ('error' in outcome) throw outcome.error;
   return outcome.value;
+}
+
+/** One search scattered over the nodes (scatterSearch). */
+interface SearchScatter {
+  view: CollectionView;
+  p: PreparedSearch;
+  /** The request's query vectors and filter as sent. */
+  raw: Pick<SearchFields, 'placeholder_group' | 'dsl'>;
+  nq: number;
+  outputFields: string[];
+  /** Where the whole scope is served (routed before the search was prepared; may throw, inside whileExists). */
+  located: () => Located;
+  /** The partitions the request covers; its filter may prune them (readPartitions). */
+  scope: Set<number>;
+  freshness: Freshness;
+  /** What each node is asked for: hits per query, or groups in a grouping search. */
+  k: number;
+  /** How deep each node searches when it is more than `k` (an iterator's page), for the cost. */
+  depth?: number;
+  /** Fields of the sub-requests beyond the search's own (a second grouping round's, an iterator page's). */
+  extra?: Partial<SegmentRequest<'SearchSegments'>>;
+  /** The name the request used (an alias or not), which the answer carries. */
+  requestName?: string;
 }
 
 interface SubRequest<R> {
@@ -406,52 +436,48 @@ export class Coordinator {
   }
 
   /**
-   * The readers' and the writer's shares of one search (the prepared `p` of the raw request
-   * `raw`, each target asked for its best `k`), answered in parallel; decoded and merged by
-   * the caller.
+   * The readers' and the writer's shares of one search (`s.p` prepared from the raw request,
+   * each target asked for its best `s.k`), answered in parallel; decoded and merged by the
+   * caller.
    */
-  private scatterSearch(
-    view: CollectionView,
-    located: Located,
-    p: PreparedSearch,
-    raw: Pick<SearchFields, 'placeholder_group' | 'dsl'>,
-    outputFields: string[],
-    scope: Set<number>,
-    freshness: Freshness,
-    k: number,
-    ctx: CallContext,
-    trace: Context,
-    iterating?: { fields: SnapshotFields & Pick<DataNodeClientRequest<'SearchSegments'>, 'iterator_page'>; depth: number },
-  ): Promise<DataNodeClientReply<'SearchSegments'>[]> {
+  private scatterSearch(s: SearchScatter, ctx: CallContext, trace: Context): Promise<DataNodeClientReply<'SearchSegments'>[]> {
+    const { view, p } = s;
     // `located` covers the whole scope; a filter on the partition key may leave fewer partitions.
-    const partitions = this.readPartitions(view, scope, p.filter);
-    const where = partitions.size === scope.size ? located : this.locate(view, partitions, freshness.includeWriter, trace);
+    const partitions = this.readPartitions(view, s.scope, p.filter);
+    const where = partitions.size === s.scope.size ? s.located() : this.locate(view, partitions, s.freshness.includeWriter, trace);
     const subs = this.subRequests<SegmentRequest<'SearchSegments'>>(where, {
       collection_name: view.record.name,
-      placeholder_group: raw.placeholder_group,
-      topk: String(k),
+      placeholder_group: s.raw.placeholder_group,
+      topk: String(s.k),
       metric_type: p.metric,
-      params_json: JSON.stringify(p.params.engine),
-      filter: raw.dsl ?? '',
+      params_json: JSON.stringify({
+        ...p.params.engine,
+        ...(p.params.range && { radius: p.params.range.radius, range_filter: p.params.range.rangeFilter }),
+      }),
+      filter: s.raw.dsl ?? '',
       template_values_json: templateValuesToJson(p.templateValues),
-      output_fields: outputFields,
+      output_fields: s.outputFields,
       // Always named: the writer's growing data spans every partition, loaded or not.
       partition_ids: [...partitions].map(String),
-      fresh_deletes: freshness.freshDeletes,
+      fresh_deletes: s.freshness.freshDeletes,
       ignore_growing: p.params.ignoreGrowing,
-      expire_before_ms: freshness.expireBefore,
-      schema_version: String(freshness.schemaVersion),
-      ...iterating?.fields,
+      expire_before_ms: s.freshness.expireBefore,
+      schema_version: String(s.freshness.schemaVersion),
+      group_by_field: p.grouping?.field.name ?? '',
+      group_size: String(p.grouping?.size ?? 0),
+      strict_group_size: p.grouping?.strict ?? false,
+      order_by_fields: p.params.orderBy,
+      ...s.extra,
     });
     const dim = vectorField(view.record.schema).dim!;
     // FLAT segments are scanned whole: their rows count. (The writer's share is never hedged.)
     const rows = view.indexes[0]?.indexType === 'FLAT' ? segmentRows(view) : undefined;
-    // A node searches an iterator's page as deep as the rows returned before it plus the page.
-    const depth = iterating ? iterating.depth : k;
+    // Hits each node looks at: an iterator's page as deep as the rows returned before it plus the page.
+    const hits = (s.depth ?? s.k) * (p.grouping?.size ?? 1);
     for (const sub of subs) {
       const ids = sub.request.segment_ids ?? [];
       const scanned = rows ? ids.reduce<number>((n, id) => n + (rows.get(Number(id)) ?? 0), 0) : 0;
-      sub.cost = searchCostOf(p.nq, depth, ids.length, dim, scanned);
+      sub.cost = searchCostOf(s.nq, hits, ids.length, dim, scanned);
     }
     return this.scatter(subs, 'SearchSegments', ctx, this.headersFor(view), trace);
   }
@@ -489,15 +515,33 @@ export class Coordinator {
     const { topk, offset, roundDecimal } = p.params;
     const iterator = searchIteratorOf(req, { nq: p.nq, offset }, { id: view.record.id, schema });
     if (iterator) return this.searchPage(view, scope, p, req, iterator, ctx, trace);
-    const responses = await this.whileExists(view, ctx, async () =>
-      this.scatterSearch(view, route.located(), p, req, req.output_fields ?? [], scope, freshness, topk + offset, ctx, trace),
-    );
+    const scatter = {
+      view,
+      p,
+      raw: req,
+      nq: p.nq,
+      outputFields: req.output_fields ?? [],
+      located: () => route.located(),
+      scope,
+      freshness,
+      requestName: req.collection_name,
+    };
+    if (p.grouping) return this.groupedSearch({ ...scatter, k: p.grouping.groups }, p.grouping, ctx, trace);
+    const responses = await this.whileExists(view, ctx, async () => this.scatterSearch({ ...scatter, k: topk + offset }, ctx, trace));
     return inSpan(trace, 'do_merge', (span) => {
       const stop = this.metrics.mergeSeconds.startTimer();
       try {
         const intKeys = hasIntKeys(schema);
         const partials = decodePartials(responses, intKeys);
-        const pages = mergeSearchResults(partials, p.nq, topk, offset, p.metric);
+        let pages = mergeSearchResults(partials, p.nq, topk, offset, p.metric);
+        if (p.orderBy.length) {
+          const orderKeys = partialOrderKeys(partials);
+          pages = pages.map((page) =>
+            searchPage(page.length, { offset: 0, topk, order: p.orderBy, orderKeysAt: (i) => pickOrderKeys(orderKeys, page[i]!) }).map(
+              (i) => page[i]!,
+            ),
+          );
+        }
         const rows = pickedRows(
           partials,
           pages.flat(),
@@ -540,17 +584,21 @@ export class Coordinator {
     const freshness = this.freshness(view, req, true);
     const responses = await this.whileExists(view, ctx, async () =>
       this.scatterSearch(
-        view,
-        this.locate(view, scope, freshness.includeWriter, trace),
-        p,
-        req,
-        req.output_fields ?? [],
-        scope,
-        freshness,
-        page.batch,
+        {
+          view,
+          p,
+          raw: req,
+          nq: p.nq,
+          outputFields: req.output_fields ?? [],
+          located: () => this.locate(view, scope, freshness.includeWriter, trace),
+          scope,
+          freshness,
+          k: page.batch,
+          depth: iterating.depth,
+          extra: iterating.fields,
+        },
         ctx,
         trace,
-        iterating,
       ),
     );
     return inSpan(trace, 'do_merge', (span) => {
@@ -568,12 +616,79 @@ export class Coordinator {
         );
         const shape = { schema, selection: p.selection, nq: 1, topK: page.batch, roundDecimal: p.params.roundDecimal };
         return {
-          collection_name: view.record.name,
+          collection_name: req.collection_name,
           session_ts: reply.session_ts,
           results: {
             ...searchResultData(shape, pickedRows(partials, picks, [picks.length], intKeys)),
             search_iterator_v2_results: reply.search_iterator_v2_results,
           },
+        };
+      } finally {
+        stop();
+        span.end();
+      }
+    });
+  }
+
+  /**
+   * A grouping search (docs/coordinator.md, "Range search, grouping search and ORDER BY"):
+   * each node answers its own grouping, the coordinator merges (group-merge.ts); a strict
+   * search whose merged groups may lack hits asks the nodes a second time for just those.
+   */
+  private async groupedSearch(s: SearchScatter, grouping: Grouping, ctx: CallContext, trace: Context): Promise<SearchReply> {
+    const { view, p } = s;
+    const schema = view.record.schema;
+    const intKeys = hasIntKeys(schema);
+    const first = decodePartials(await this.whileExists(view, ctx, () => this.scatterSearch(s, ctx, trace)), intKeys);
+    const { perQuery, incomplete } = mergeGroupedResults(first, p.nq, grouping, p.metric);
+    let partials = first;
+    const short = incomplete.flatMap((keys, q) => (keys.length ? [q] : []));
+    if (short.length) {
+      const groups = [...new Set(short.flatMap((q) => incomplete[q]!))];
+      const dim = p.queries.length / p.nq;
+      const second = await this.whileExists(view, ctx, () =>
+        this.scatterSearch(
+          {
+            ...s,
+            raw: { ...s.raw, placeholder_group: encodeQueryVectors(short.map((q) => p.queries.subarray(q * dim, (q + 1) * dim))) },
+            nq: short.length,
+            k: groups.length,
+            extra: { group_restriction_json: JSON.stringify(groups.map(keyToJson)), strict_group_size: true },
+          },
+          ctx,
+          trace,
+        ),
+      );
+      partials = [...first, ...decodePartials(second, intKeys)];
+      completeGroups(perQuery, incomplete, short, partials.slice(first.length), first.length, grouping.size, p.metric);
+    }
+    return inSpan(trace, 'do_merge', (span) => {
+      const stop = this.metrics.mergeSeconds.startTimer();
+      try {
+        const groupKeys = partialGroupKeys(partials);
+        const orderKeys = p.orderBy.length ? partialOrderKeys(partials) : [];
+        const { topk, offset, roundDecimal } = p.params;
+        const pages = perQuery.map(({ members }) => {
+          const picks = members.flat();
+          return searchPage(picks.length, {
+            offset,
+            topk,
+            groupKeyAt: (i) => groupKeys[picks[i]!.partial]![picks[i]!.row]!,
+            order: p.orderBy,
+            orderKeysAt: (i) => pickOrderKeys(orderKeys, picks[i]!),
+          }).map((i) => picks[i]!);
+        });
+        const rows = pickedRows(
+          partials,
+          pages.flat(),
+          pages.map((page) => page.length),
+          intKeys,
+          undefined,
+          true,
+        );
+        return {
+          collection_name: s.requestName ?? view.record.name,
+          results: searchResultData({ schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal }, rows),
         };
       } finally {
         stop();
@@ -600,7 +715,11 @@ export class Coordinator {
       const located = route.located();
       return Promise.all(
         h.subs.map((p, i) =>
-          this.scatterSearch(view, located, p, req.requests![i]!, outputFields, scope, freshness, p.params.topk, ctx, trace),
+          this.scatterSearch(
+            { view, p, raw: req.requests![i]!, nq: p.nq, outputFields, located: () => located, scope, freshness, k: p.params.topk },
+            ctx,
+            trace,
+          ),
         ),
       );
     });
@@ -655,6 +774,7 @@ export class Coordinator {
         ignore_growing: q.ignoreGrowing,
         expire_before_ms: freshness.expireBefore,
         schema_version: String(freshness.schemaVersion),
+        order_by_fields: q.orderByRaw,
         // A query iterator's pages read as of its snapshot (the first, as of the one the writer pins).
         ...(iterator ? snapshotFields(iterator.snapshot) : {}),
       });
@@ -681,7 +801,7 @@ export class Coordinator {
     return inSpan(trace, 'do_merge', (span) => {
       try {
         const partials = decodePartials(responses, hasIntKeys(schema));
-        const picks = mergeQueryRows(partials);
+        const picks = mergeQueryRows(partials, q.orderBy);
         checkQueryRows(q, picks.length, this.limits);
         const page = picks.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
         return {

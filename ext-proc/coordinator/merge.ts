@@ -1,7 +1,7 @@
 import { comparePks, typedArrayFor } from '../../core/columns.js';
 import { DataType } from '../../core/schema.js';
 import type { MetricType } from '../../engine/engine.js';
-import { readPartial, type ColumnView, type PartialView } from '../../milvus/partial-result.js';
+import { columnKeys, readPartial, type ColumnView, type PartialView } from '../../milvus/partial-result.js';
 import type { ResultFieldData } from '../../milvus/result-fields.js';
 import { scalarKey } from '../../milvus/results.js';
 import { parseDataType } from '../../milvus/schema-codec.js';
@@ -9,7 +9,9 @@ import type { ResultRows } from '../../milvus/search-results.js';
 import type { DataNodeClientReply } from '../../proto/data-node.js';
 import type { FieldData__Output } from '../../proto/generated/milvus/proto/schema/FieldData.js';
 import type { IDs__Output } from '../../proto/generated/milvus/proto/schema/IDs.js';
+import type { FieldKey, FieldOrder } from '../../search/field-keys.js';
 import { largerIsBetter } from '../../search/hits.js';
+import { queryRowOrder } from '../../search/row-order.js';
 
 /**
  * Exact merge of partial search results. Each partial is one node's answer: per query, its
@@ -145,18 +147,28 @@ export function mergeSearchResults(
   return pages;
 }
 
-/** Query rows of all partials ordered by primary key, one per key (its newest write). */
-export function mergeQueryRows(partials: PartialView[]): Pick[] {
-  const chosen = new Map<bigint | string, Pick & { ts: number; key: bigint | string }>();
+/**
+ * Query rows of all partials, one per key (its newest write), in answer order: by primary
+ * key, or by `order` with ties by primary key (search/row-order.ts).
+ */
+export function mergeQueryRows(partials: PartialView[], order: readonly FieldOrder[] = []): Pick[] {
+  const chosen = new Map<bigint | string, Pick & { ts: number }>();
   partials.forEach((p, i) => {
     for (let row = 0; row < p.keys.length; row++) {
       const key = keyAt(p, row);
       const ts = p.timestamps[row]!;
       const prev = chosen.get(key);
-      if (!prev || ts > prev.ts) chosen.set(key, { partial: i, row, ts, key });
+      if (!prev || ts > prev.ts) chosen.set(key, { partial: i, row, ts });
     }
   });
-  return [...chosen.values()].sort((a, b) => comparePks(a.key, b.key)).map(({ partial, row }) => ({ partial, row }));
+  const rows = [...chosen.values()];
+  const orderKeys = order.length ? partialOrderKeys(partials) : [];
+  return queryRowOrder(
+    rows.length,
+    (i) => pickOrderKeys(orderKeys, rows[i]!),
+    (i) => pickKey(partials, rows[i]!),
+    order,
+  ).map((i) => ({ partial: rows[i]!.partial, row: rows[i]!.row }));
 }
 
 /** Raised when the partials' columns disagree, which nodes answering one request never do. */
@@ -235,19 +247,27 @@ function fieldDataField(
  */
 export function gatherFieldsData(partials: PartialView[], picks: Pick[]): ResultFieldData[] {
   const template = partials.find((p) => p.columns.length)?.columns ?? [];
-  return template.map((tpl, f) => {
-    const columns = partials.map((p) => p.columns[f]);
-    const h = tpl.fieldData ?? tpl.header;
-    const base: ResultFieldData = {
-      // The node wrote the field's DataType name.
-      type: h.type as FieldData__Output['type'],
-      field_name: h.field_name,
-      field_id: h.field_id,
-      is_dynamic: h.is_dynamic,
-      valid_data: [],
-    };
-    return tpl.fixed ? fixedField(base, tpl, columns, picks) : fieldDataField(base, tpl.fieldData, columns, picks);
-  });
+  return template.map((_, f) =>
+    gatherColumn(
+      partials.map((p) => p.columns[f]),
+      picks,
+    ),
+  );
+}
+
+/** One column of the picked rows, from each partial's copy of it (`columns[i]` of partial i; at least one present). */
+export function gatherColumn(columns: (ColumnView | undefined)[], picks: Pick[]): ResultFieldData {
+  const tpl = columns.find((c) => c !== undefined)!;
+  const h = tpl.fieldData ?? tpl.header;
+  const base: ResultFieldData = {
+    // The node wrote the field's DataType name.
+    type: h.type as FieldData__Output['type'],
+    field_name: h.field_name,
+    field_id: h.field_id,
+    is_dynamic: h.is_dynamic,
+    valid_data: [],
+  };
+  return tpl.fixed ? fixedField(base, tpl, columns, picks) : fieldDataField(base, tpl.fieldData, columns, picks);
 }
 
 /** Ids message for picked rows. */
@@ -268,13 +288,32 @@ export function pickScore(partials: PartialView[], pick: Pick): number {
   return score;
 }
 
-/** The wire columns of picked rows, scored by their own scores unless others (fused ones) are given. */
+/**
+ * The wire columns of picked rows, scored by their own scores unless others (fused ones) are
+ * given; with `grouped`, each row's group value too.
+ */
 export function pickedRows(
   partials: PartialView[],
   picks: Pick[],
   topks: number[],
   intKeys: boolean,
   scores = picks.map((p) => pickScore(partials, p)),
+  grouped = false,
 ): ResultRows<IDs__Output, ResultFieldData> {
-  return { topks, scores, ids: gatherIds(partials, picks, intKeys), fieldsData: gatherFieldsData(partials, picks) };
+  const groupColumns = partials.map((p) => p.groupValues);
+  return {
+    topks,
+    scores,
+    ids: gatherIds(partials, picks, intKeys),
+    fieldsData: gatherFieldsData(partials, picks),
+    // No node answered (nothing to search): no rows, and no group values.
+    groupValues: grouped && groupColumns.some((c) => c !== undefined) ? gatherColumn(groupColumns, picks) : undefined,
+  };
 }
+
+/** Each partial's values of the order_by fields: per partial, per field, per row. */
+export const partialOrderKeys = (partials: PartialView[]): FieldKey[][][] =>
+  partials.map((p) => p.orderValues.map((c) => columnKeys(c, p.scores.length)));
+
+/** A picked row's values of the order_by fields (from partialOrderKeys). */
+export const pickOrderKeys = (keys: FieldKey[][][], pick: Pick): FieldKey[] => keys[pick.partial]!.map((column) => column[pick.row]!);

@@ -94,27 +94,33 @@ const searchBody = collectionBody.extend({
   consistencyLevel,
   exprParams,
   groupingField: z.string().optional(),
+  groupSize: int,
+  strictGroupSize: z.boolean().optional(),
   searchParams: z.object({ metricType: z.string().optional(), params: z.record(z.string(), z.unknown()).optional() }).optional(),
   /** Legacy top-level range-search parameters. */
   params: z.record(z.string(), z.unknown()).optional(),
 });
 
-/** The string pairs of a gRPC SearchRequest's `search_params`. */
+/**
+ * The string pairs of a gRPC SearchRequest's `search_params`: a range search's `radius` and
+ * `range_filter` go in the `params` JSON (from `searchParams.params` or the legacy top-level
+ * `params`), a grouping search's fields in their own pairs.
+ */
 function searchParams(
-  b: Pick<z.infer<typeof searchBody>, 'limit' | 'offset' | 'annsField' | 'searchParams' | 'params'>,
+  b: Pick<z.infer<typeof searchBody>, 'limit' | 'offset' | 'annsField' | 'searchParams' | 'params'> &
+    Partial<Pick<z.infer<typeof searchBody>, 'groupingField' | 'groupSize' | 'strictGroupSize'>>,
 ): { key: string; value: string }[] {
-  const nested = b.searchParams?.params ?? {};
-  for (const p of [nested, b.params ?? {}]) {
-    if ('radius' in p || 'range_filter' in p) throw invalidParameter('range search (radius, range_filter) is not supported by Mishards');
-  }
   const pairs = [
     { key: 'topk', value: String(b.limit ?? DEFAULT_LIMIT) },
     { key: 'offset', value: String(b.offset ?? 0) },
     { key: 'anns_field', value: b.annsField ?? '' },
-    { key: 'params', value: JSON.stringify(nested) },
+    { key: 'params', value: JSON.stringify({ ...b.params, ...b.searchParams?.params }) },
     { key: 'round_decimal', value: '-1' },
   ];
   if (b.searchParams?.metricType) pairs.push({ key: 'metric_type', value: b.searchParams.metricType });
+  if (b.groupingField) pairs.push({ key: 'group_by_field', value: b.groupingField });
+  if (b.groupSize !== undefined) pairs.push({ key: 'group_size', value: String(b.groupSize) });
+  if (b.strictGroupSize !== undefined) pairs.push({ key: 'strict_group_size', value: String(b.strictGroupSize) });
   return pairs;
 }
 
@@ -240,7 +246,6 @@ export const entityRoutes: Record<string, Route> = {
   search: route(searchBody, async (b, ctx) => {
     if (b.data.length === 0)
       throw new RestError(RestCode.MissingRequiredParameters, 'missing required parameters, error: data (the query vectors) is empty');
-    if (b.groupingField) throw invalidParameter('grouping search (groupingField) is not supported by Mishards');
     const res = await ctx.coordinator.search(
       {
         collection_name: b.collectionName,
@@ -266,7 +271,7 @@ export const entityRoutes: Record<string, Route> = {
           RestCode.MissingRequiredParameters,
           `missing required parameters, error: search[${i}].data (the query vectors) is empty`,
         );
-      if (sub.groupingField) throw invalidParameter('grouping search (groupingField) is not supported by Mishards');
+      if (sub.groupingField) throw invalidParameter('groupingField in a hybrid search is not supported by Mishards: use it in a search');
       const params = searchParams({
         ...sub,
         searchParams: {

@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import YAML from 'yaml';
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { DataNodeClient } from '../harness/data-node-client.js';
+import type { DataNodeClient } from '../harness/data-node-client.js';
 import { seedBucketed } from '../harness/bucketed.js';
 import { rank, rankingMismatch, score } from '../harness/reference.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
+import { readersHold, upMembers } from '../harness/up-members.js';
 
 /**
  * Through the coordinator of a `mishards up` cluster, with FLAT and Strong consistency, for
@@ -29,8 +29,9 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-coord-exact-'));
   cluster = await startMishards(['up', '--readers', '3', ...onFreePorts(dir), '--seal-rows', String(SEAL)]);
   client = await connectSdk(cluster.addresses.grpc!, 60_000);
-  const members = YAML.parse(readFileSync(join(dir, 'cluster.yaml'), 'utf8')).members as { role: string; address: string }[];
-  readers = members.filter((m) => m.role === 'reader').map((m) => new DataNodeClient(m.address));
+  const members = upMembers(dir);
+  members.writer.close();
+  readers = members.readers;
 });
 
 afterAll(async () => {
@@ -39,17 +40,6 @@ afterAll(async () => {
   await cluster?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
-
-/** Waits until the readers together hold `count` segments of the collection (placement runs in the background). */
-async function readersHold(name: string, count: number): Promise<number[]> {
-  for (;;) {
-    const perReader = await Promise.all(
-      readers.map(async (r) => (await r.call('ListSegments', {})).segments.filter((s: any) => s.collection_name === name).length),
-    );
-    if (perReader.reduce((a, b) => a + b, 0) >= count) return perReader;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe.each(['L2', 'IP', 'COSINE'] as const)('coordinator %s search equals brute force', (metric) => {
   it('across sealed segments on three reader groups plus growing data', async () => {
@@ -65,7 +55,7 @@ describe.each(['L2', 'IP', 'COSINE'] as const)('coordinator %s search equals bru
       strong: true,
     });
     const sealed = ROWS / SEAL;
-    const perReader = await readersHold(name, sealed);
+    const perReader = await readersHold(readers, name, sealed);
     expect(perReader.every((n) => n > 0)).toBe(true);
     // Upserts and deletes reach sealed segments on readers; new rows stay growing on the writer.
     const moved = Array.from({ length: 30 }, (_, i) => ({ id: i * 47, v: Array.from({ length: DIM }, rand), bucket: 4 }));

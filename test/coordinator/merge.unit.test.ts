@@ -1,56 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { DataType, type FieldSchema } from '../../core/schema.js';
+import { DataType } from '../../core/schema.js';
 import type { MetricType } from '../../engine/engine.js';
-import { encodePartial, readPartial, type PartialView } from '../../milvus/partial-result.js';
+import { readPartial, type PartialView } from '../../milvus/partial-result.js';
 import { DataNodeService } from '../../proto/data-node.js';
-import type { Segment } from '../../segment/segment.js';
 import { gatherFieldsData, gatherIds, mergeQueryRows, mergeSearchResults, type Pick } from '../../ext-proc/coordinator/merge.js';
-import { batchOf, field, schemaOf } from '../filter/fixtures.js';
+import { field } from '../filter/fixtures.js';
 import { prng } from '../harness/prng.js';
+import { partial, type NodeHit, type Output } from './partials.js';
 
-/**
- * The coordinator's merge of partial answers, without any process: partials are built as the
- * data nodes encode them (encodePartial over a segment's columns, through the wire encoding
- * of SearchSegmentsResponse) and read as the coordinator reads them.
- */
+/** The coordinator's merge of partial answers, without any process (partials.ts). */
 
-/** A hit as a node reports it: primary key, score, write timestamp. */
-type Hit = [key: number | bigint | string, score: number, ts: number];
-
-/** An output field of a test partial and its value in each hit, in order (null for null). */
-interface Output {
-  field: FieldSchema;
-  values: unknown[];
-}
-
-/** One node's answer to nq queries (each query's hits in the node's order), as the coordinator reads it. */
-function partial(perQuery: Hit[][], outputs: Output[] = []): PartialView {
-  const hits = perQuery.flat();
-  const varchar = hits.some(([key]) => typeof key === 'string');
-  const pk = field('id', varchar ? DataType.VarChar : DataType.Int64, { isPrimaryKey: true });
-  const schema = schemaOf([pk, ...outputs.map((o) => o.field)]);
-  const rows = hits.map(([key], i) => Object.fromEntries([['id', key], ...outputs.map((o) => [o.field.name, o.values[i]])]));
-  const batch = batchOf(schema, rows);
-  for (const o of outputs) {
-    if (o.field.dataType === DataType.FloatVector) (batch.column(o.field.name)!.values as Float32Array).set(o.values.flat() as number[]);
-  }
-  // The encoder reads nothing of a segment but its columns.
-  const segment = batch as unknown as Segment;
-  let row = 0;
-  const nodeHits = perQuery.map((q) =>
-    q.map(([key, score, ts]) => ({ segment, row: row++, pk: typeof key === 'string' ? key : BigInt(key), score, ts })),
-  );
-  const method = DataNodeService.service.SearchSegments;
-  const wire = method.responseSerialize({
-    status: { code: 0, reason: '' },
-    partial: encodePartial(
-      schema,
-      outputs.map((o) => o.field.name),
-      nodeHits,
-    ),
-  });
-  return readPartial(method.responseDeserialize(wire).partial, !varchar);
-}
+type Hit = NodeHit;
 
 /** A picked page as [key, score] pairs. */
 function read(partials: PartialView[], page: Pick[]): [string, number][] {
@@ -541,6 +501,8 @@ describe('output columns of the picked rows', () => {
         scores: at1(4, (b) => b.writeFloatLE(0.375, 1)),
         timestamps: at1(8, (b) => b.writeDoubleLE(1.5, 1)),
         columns: [],
+        group_values: null,
+        order_values: [],
       },
       true,
     );

@@ -97,6 +97,9 @@ describe("the writer's result columns", () => {
   /** The same results as proto-loader's own shape has them: int64 as decimal strings, vectors as number arrays. */
   const decodedShape = {
     ...results,
+    // No grouping: no group values.
+    group_by_field_value: undefined,
+    group_by_field_values: undefined,
     ids: { int_id: { data: hits.map((h) => String(h.pk)) } },
     fields_data: [
       results.fields_data[0] as FieldData,

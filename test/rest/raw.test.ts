@@ -232,6 +232,50 @@ describe('REST v2 edge cases over HTTP', () => {
     expect(clustering.json.message).toMatch(/clustering key/);
   });
 
+  it('answers range searches and grouping searches', async () => {
+    const created = await post('collections/create', {
+      collectionName: 'ranged',
+      schema: {
+        fields: [
+          { fieldName: 'id', dataType: 'Int64', isPrimary: true },
+          { fieldName: 'vector', dataType: 'FloatVector', elementTypeParams: { dim: DIM } },
+          { fieldName: 'kind', dataType: 'Int64' },
+        ],
+      },
+      indexParams: [{ fieldName: 'vector', indexName: 'vector', metricType: 'L2', indexType: 'FLAT' }],
+    });
+    expect(created.json.code).toBe(0);
+    const rows = Array.from({ length: 12 }, (_, id) => ({ id, vector: vec(id), kind: id % 4 }));
+    expect((await post('entities/insert', { collectionName: 'ranged', data: rows })).json.code).toBe(0);
+    const q = vec(3);
+    const l2 = (v: number[]) => v.reduce((s, x, j) => s + (Math.fround(x) - Math.fround(q[j]!)) ** 2, 0);
+    const order = rows.map((r) => ({ ...r, d: l2(r.vector) })).sort((a, b) => a.d - b.d);
+    const between = (i: number) => (order[i - 1]!.d + order[i]!.d) / 2;
+    // The window holds ranks 1 to 3: the nearest row is closer than range_filter, rank 4 beyond the radius.
+    const range = await post('entities/search', {
+      collectionName: 'ranged',
+      data: [q],
+      limit: 10,
+      searchParams: { params: { radius: between(4), range_filter: between(1) } },
+    });
+    expect(range.json.code).toBe(0);
+    expect(range.json.data.map((r: any) => Number(r.id))).toEqual(order.slice(1, 4).map((r) => r.id));
+    // Two groups of `kind`, two rows each: by each group's best row, then the group's next best.
+    const grouped = await post('entities/search', {
+      collectionName: 'ranged',
+      data: [q],
+      limit: 2,
+      groupingField: 'kind',
+      groupSize: 2,
+      strictGroupSize: true,
+      outputFields: ['kind'],
+    });
+    expect(grouped.json.code).toBe(0);
+    const kinds = [...new Set(order.map((r) => r.kind))].slice(0, 2);
+    const want = kinds.flatMap((k) => order.filter((r) => r.kind === k).slice(0, 2));
+    expect(grouped.json.data.map((r: any) => [Number(r.id), Number(r.kind)])).toEqual(want.map((r) => [r.id, r.kind]));
+  });
+
   it('says clearly what Mishards does not support', async () => {
     const hybrid = await post('entities/hybrid_search', { collectionName: 'items', search: [], rerank: {} });
     expect(hybrid.json.code).toBe(1100);
@@ -239,14 +283,16 @@ describe('REST v2 edge cases over HTTP', () => {
     // advanced_search is Milvus's earlier path for the same endpoint.
     const advanced = await post('entities/advanced_search', { collectionName: 'items', search: [], rerank: {} });
     expect(advanced.json).toEqual(hybrid.json);
-    const range = await post('entities/search', { collectionName: 'items', data: [vec(1)], searchParams: { params: { radius: 1 } } });
-    expect(range.json.message).toMatch(/range search/);
-    const grouping = await post('entities/search', { collectionName: 'items', data: [vec(1)], groupingField: 'big' });
-    expect(grouping.json.message).toMatch(/grouping/);
     // A key the endpoint does not read is refused, naming it, where Milvus's decoder would drop it.
     const unread = await post('entities/search', { collectionName: 'items', data: [vec(1)], highlighter: { type: 'lexical' } });
     expect(unread.json.code).toBe(1801);
     expect(unread.json.message).toBe('highlighter: not supported by Mishards (see docs/compatibility.md)');
+    const grouping = await post('entities/hybrid_search', {
+      collectionName: 'items',
+      search: [{ data: [vec(1)], annsField: 'vector', limit: 3, groupingField: 'big' }],
+    });
+    expect(grouping.json.code).toBe(1100);
+    expect(grouping.json.message).toMatch(/groupingField in a hybrid search is not supported/);
     expect(
       (await post('collections/create', { collectionName: 'odd', schema: { fields: [{ fieldName: 'id', dataType: 'int64' }] } })).json
         .message,

@@ -1,5 +1,4 @@
 import type * as grpc from '@grpc/grpc-js';
-import { comparePks } from '../../../core/columns.js';
 import { primaryField, vectorField } from '../../../core/schema.js';
 import type { CompiledFilter } from '../../../filter/index.js';
 import { prepareHybridSearch } from '../../../milvus/hybrid-request.js';
@@ -21,8 +20,10 @@ import {
 import { hitRows, searchResultData } from '../../../milvus/search-results.js';
 import type { Hit } from '../../../search/hits.js';
 import { queryCost, searchCost, totalCost } from '../../../search/cost.js';
+import { hitKeyReader } from '../../../search/field-keys.js';
 import { fuseQueries } from '../../../search/hybrid-rank.js';
 import { searchIteratorPage } from '../../../search/iterator-page.js';
+import { hitKeyTuples, searchPage, sortRows } from '../../../search/row-order.js';
 import { queryRowsInTurns, searchSegments, type SearchPlan } from '../../../search/segment-search.js';
 import type { Segment } from '../../../segment/segment.js';
 import type { CollectionState } from '../collection-state.js';
@@ -61,7 +62,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
    * snapshot, or on its first page as of the newest applied write (taken with the segments,
    * no turn of the event loop between them).
    */
-  const searchPage = async (
+  const iteratorPage = async (
     c: CollectionState,
     segments: Segment[],
     p: PreparedSearch,
@@ -97,20 +98,32 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       const plan: SearchPlan = {
         queries: p.queries,
         nq: p.nq,
-        k: topk + offset,
+        k: p.grouping ? p.grouping.groups * p.grouping.size : topk + offset,
         metric: p.metric,
         params: p.params.engine,
         filter: p.filter,
         expireBefore: expiry,
+        range: p.params.range,
+        grouping: p.grouping,
       };
       const iterator = searchIteratorOf(req, { nq: p.nq, offset }, c);
-      if (iterator) return searchPage(c, segments, p, plan, iterator, call);
+      if (iterator) return iteratorPage(c, segments, p, plan, iterator, call);
       const cost = searchCost(segments, { ...plan, dim: vectorField(c.schema).dim!, answerRowBytes: resultRowBytes(p.selection, true) });
       const { perQuery, engineSeconds } = await api.whileExists(c, () =>
         api.admitted(call, cost, (signal) => searchSegments(segments, { ...plan, signal }, writer.engine)),
       );
       api.self.engineSearchSeconds.observe(engineSeconds);
-      const pages = perQuery.map((hits) => hits.slice(offset, offset + topk));
+      const groupKeyOf = p.grouping && hitKeyReader(p.grouping.field);
+      const orderKeysOf = hitKeyTuples(p.orderBy);
+      const pages = perQuery.map((hits) =>
+        searchPage(hits.length, {
+          offset,
+          topk,
+          groupKeyAt: groupKeyOf && ((i) => groupKeyOf(hits[i]!)),
+          order: p.orderBy,
+          orderKeysAt: (i) => orderKeysOf(hits[i]!),
+        }).map((i) => hits[i]!),
+      );
       return resultReply<'Search'>({
         // As Milvus answers: the name the request used, an alias or not.
         collection_name: req.collection_name,
@@ -121,6 +134,8 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
             p.selection,
             pages.flat(),
             pages.map((page) => page.length),
+            undefined,
+            p.grouping?.field,
           ),
         ),
       });
@@ -140,6 +155,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
         params: p.params.engine,
         filter: p.filter,
         expireBefore: expiry,
+        range: p.params.range,
       }));
       // Each sub-search reads the partitions its own filter leaves, with its own ignore_growing.
       const segments = h.subs.map((p) => segmentsFor(c, scope, p.filter, p.params.ignoreGrowing));
@@ -186,9 +202,8 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       };
       if (q.countOnly) return { ...base, output_fields: ['count(*)'], fields_data: [countFieldData(rows.length)] };
       checkQueryRows(q, rows.length, api.self.limits);
-      // Milvus returns query pages ordered by primary key.
-      rows.sort((a, b) => comparePks(a.pk, b.pk));
-      const page: Hit[] = rows.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
+      // Milvus returns query pages ordered by primary key, or by order_by_fields (ties by key).
+      const page: Hit[] = sortRows(rows, q.orderBy).slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
       return resultReply<'Query'>({
         ...base,
         fields_data: encodeFieldsData(c.schema, page, q.selection!),

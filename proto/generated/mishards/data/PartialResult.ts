@@ -32,6 +32,14 @@ export interface PartialResult {
    * One per output field, in the order of the reply's fields_data.
    */
   'columns'?: (_mishards_data_PartialColumn)[];
+  /**
+   * A grouping search: each row's value of the group_by field.
+   */
+  'group_values'?: (_mishards_data_PartialColumn | null);
+  /**
+   * Each row's values of the request's order_by_fields, one column per field, in order.
+   */
+  'order_values'?: (_mishards_data_PartialColumn)[];
 }
 
 /**
@@ -64,4 +72,12 @@ export interface PartialResult__Output {
    * One per output field, in the order of the reply's fields_data.
    */
   'columns': (_mishards_data_PartialColumn__Output)[];
+  /**
+   * A grouping search: each row's value of the group_by field.
+   */
+  'group_values': (_mishards_data_PartialColumn__Output | null);
+  /**
+   * Each row's values of the request's order_by_fields, one column per field, in order.
+   */
+  'order_values': (_mishards_data_PartialColumn__Output)[];
 }

@@ -12,7 +12,8 @@ export interface QuerySegmentsRequest {
   'output_fields'?: (string)[];
   'partition_ids'?: (number | string | Long)[];
   /**
-   * Return at most this many rows, smallest primary keys first (0: all).
+   * Return at most this many rows, smallest primary keys first (0: all); with
+   * order_by_fields, first in that order (primary keys breaking ties).
    */
   'limit'?: (number | string | Long);
   /**
@@ -44,6 +45,11 @@ export interface QuerySegmentsRequest {
    */
   'snapshot'?: (_mishards_data_ReadSnapshot | null);
   'pin_snapshot'?: (boolean);
+  /**
+   * The query's order_by_fields (e.g. "price:desc"): rows sorted so, with their values in
+   * the partial's order_values.
+   */
+  'order_by_fields'?: (string);
 }
 
 export interface QuerySegmentsRequest__Output {
@@ -55,7 +61,8 @@ export interface QuerySegmentsRequest__Output {
   'output_fields': (string)[];
   'partition_ids': (string)[];
   /**
-   * Return at most this many rows, smallest primary keys first (0: all).
+   * Return at most this many rows, smallest primary keys first (0: all); with
+   * order_by_fields, first in that order (primary keys breaking ties).
    */
   'limit': (string);
   /**
@@ -87,4 +94,9 @@ export interface QuerySegmentsRequest__Output {
    */
   'snapshot': (_mishards_data_ReadSnapshot__Output | null);
   'pin_snapshot': (boolean);
+  /**
+   * The query's order_by_fields (e.g. "price:desc"): rows sorted so, with their values in
+   * the partial's order_values.
+   */
+  'order_by_fields': (string);
 }

@@ -8,7 +8,7 @@ export interface QuerySegmentsResponse {
   'status'?: (_mishards_data_NodeStatus | null);
   'count'?: (number | string | Long);
   /**
-   * The rows as one "query", smallest primary keys first (no scores).
+   * The rows as one "query", in the order asked (no scores).
    */
   'partial'?: (_mishards_data_PartialResult | null);
   /**
@@ -21,7 +21,7 @@ export interface QuerySegmentsResponse__Output {
   'status': (_mishards_data_NodeStatus__Output | null);
   'count': (string);
   /**
-   * The rows as one "query", smallest primary keys first (no scores).
+   * The rows as one "query", in the order asked (no scores).
    */
   'partial': (_mishards_data_PartialResult__Output | null);
   /**

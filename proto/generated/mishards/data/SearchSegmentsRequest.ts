@@ -19,7 +19,7 @@ export interface SearchSegmentsRequest {
    */
   'placeholder_group'?: (Buffer | Uint8Array | string);
   /**
-   * Hits wanted per query (the client's topk plus offset).
+   * Hits wanted per query (the client's topk plus offset); in a grouping search, groups wanted.
    */
   'topk'?: (number | string | Long);
   /**
@@ -27,7 +27,8 @@ export interface SearchSegmentsRequest {
    */
   'metric_type'?: (string);
   /**
-   * Search parameters as JSON, e.g. {"ef": 64}.
+   * Search parameters as JSON, e.g. {"ef": 64}; a range search's window as its "radius" and
+   * "range_filter" (the node returns only hits inside it).
    */
   'params_json'?: (string);
   /**
@@ -85,6 +86,25 @@ export interface SearchSegmentsRequest {
    * by primary key (ascending), and only those after the page's cursor are returned.
    */
   'iterator_page'?: (_mishards_data_IteratorPage | null);
+  /**
+   * A grouping search: hits grouped by this scalar field (empty: none), each query's answer
+   * the hits of its first `topk` groups, at most group_size each (search/grouping.ts), in
+   * rank order, with each row's group value in the partial's group_values.
+   */
+  'group_by_field'?: (string);
+  'group_size'?: (number | string | Long);
+  'strict_group_size'?: (boolean);
+  /**
+   * Only rows of these groups, every one of them answered (topk then says how many): a JSON
+   * array of group values, Int64 ones as decimal strings (empty: every group). The
+   * coordinator's second round of a strict grouping search.
+   */
+  'group_restriction_json'?: (string);
+  /**
+   * The search's order_by_fields: the rows' values of those fields come in the partial's
+   * order_values (the coordinator orders the merged page by them).
+   */
+  'order_by_fields'?: (string);
 }
 
 export interface SearchSegmentsRequest__Output {
@@ -102,7 +122,7 @@ export interface SearchSegmentsRequest__Output {
    */
   'placeholder_group': (Buffer);
   /**
-   * Hits wanted per query (the client's topk plus offset).
+   * Hits wanted per query (the client's topk plus offset); in a grouping search, groups wanted.
    */
   'topk': (string);
   /**
@@ -110,7 +130,8 @@ export interface SearchSegmentsRequest__Output {
    */
   'metric_type': (string);
   /**
-   * Search parameters as JSON, e.g. {"ef": 64}.
+   * Search parameters as JSON, e.g. {"ef": 64}; a range search's window as its "radius" and
+   * "range_filter" (the node returns only hits inside it).
    */
   'params_json': (string);
   /**
@@ -168,4 +189,23 @@ export interface SearchSegmentsRequest__Output {
    * by primary key (ascending), and only those after the page's cursor are returned.
    */
   'iterator_page': (_mishards_data_IteratorPage__Output | null);
+  /**
+   * A grouping search: hits grouped by this scalar field (empty: none), each query's answer
+   * the hits of its first `topk` groups, at most group_size each (search/grouping.ts), in
+   * rank order, with each row's group value in the partial's group_values.
+   */
+  'group_by_field': (string);
+  'group_size': (string);
+  'strict_group_size': (boolean);
+  /**
+   * Only rows of these groups, every one of them answered (topk then says how many): a JSON
+   * array of group values, Int64 ones as decimal strings (empty: every group). The
+   * coordinator's second round of a strict grouping search.
+   */
+  'group_restriction_json': (string);
+  /**
+   * The search's order_by_fields: the rows' values of those fields come in the partial's
+   * order_values (the coordinator orders the merged page by them).
+   */
+  'order_by_fields': (string);
 }
