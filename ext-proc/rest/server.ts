@@ -19,10 +19,7 @@ export interface RunningRestServer {
 }
 
 function send(res: http.ServerResponse, a: RestAnswer): void {
-  // A body refused as too large is not read to its end: the connection cannot carry another
-  // request, and saying so keeps clients from sending one on it (and failing with a reset).
-  const close = a.status === 413 ? { connection: 'close' } : {};
-  res.writeHead(a.status, { ...a.headers, ...close, 'content-length': Buffer.byteLength(a.body) });
+  res.writeHead(a.status, { ...a.headers, 'content-length': Buffer.byteLength(a.body) });
   res.end(a.body);
 }
 
