@@ -39,7 +39,7 @@ const SENT = new MilvusError(1, 'sub-requests recorded');
 
 function rig(resultMemoryLimit = Infinity) {
   const sent: { set: string; cost: number | undefined }[] = [];
-  const cache = { get: () => view, catchUp: async () => {} } as unknown as MetadataCache;
+  const cache = { get: () => view, resolve: () => view, has: () => true, catchUp: async () => {} } as unknown as MetadataCache;
   const placement = { targets: () => ({ groups: groups(resultMemoryLimit), toWriter: [] }) } as unknown as Placement;
   const fanout = {
     call: async (set: ReplicaSet, _method: string, _request: object, _ctx: CallContext, _metadata: unknown, cost?: number) => {
