@@ -102,6 +102,8 @@ async function startHeavyClient(address: string) {
 interface Latencies {
   sorted: number[];
   errors: number;
+  /** The slowest search: its latency and when it started (performance.now()). */
+  slowest: { ms: number; startedAt: number };
 }
 
 async function main(): Promise<void> {
@@ -161,26 +163,35 @@ async function main(): Promise<void> {
     const timeSmall = async (runs: number, stillLoaded: () => boolean = () => true): Promise<Latencies> => {
       const ms: number[] = [];
       let errors = 0;
+      let slowest = { ms: 0, startedAt: 0 };
       for (let i = 0; i < runs && stillLoaded(); i++) {
         const t = performance.now();
         const res = await search([smallQuery(i)], 10);
         ms.push(performance.now() - t);
+        if (ms.at(-1)! > slowest.ms) slowest = { ms: ms.at(-1)!, startedAt: t };
         if (res.status.error_code !== 'Success') errors++;
       }
-      return { sorted: ms.sort((a, b) => a - b), errors };
+      return { sorted: ms.sort((a, b) => a - b), errors, slowest };
     };
     await timeSmall(20); // warm-up
     const baseline = rss.take();
-    const rounds: { unloaded: Latencies; loaded: Latencies; heavy: HeavyOutcome; idleAfterMs: number }[] = [];
+    const rounds: { unloaded: Latencies; loaded: Latencies; heavy: HeavyOutcome; idleAfterMs: number; slowestAfterMs: number }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       const unloaded = await timeSmall(SMALL_RUNS);
       let settled = false;
       const started = Date.now();
+      const heavyStartedAt = performance.now();
       const heavySearch = heavyClient.search({ limit: 10, timeoutMs: DEADLINE_MS }).finally(() => (settled = true));
       const loaded = await timeSmall(Number.MAX_SAFE_INTEGER, () => !settled);
       const heavyOutcome = await heavySearch;
       await untilIdle();
-      rounds.push({ unloaded, loaded, heavy: heavyOutcome, idleAfterMs: Date.now() - started - DEADLINE_MS });
+      rounds.push({
+        unloaded,
+        loaded,
+        heavy: heavyOutcome,
+        idleAfterMs: Date.now() - started - DEADLINE_MS,
+        slowestAfterMs: loaded.slowest.startedAt - heavyStartedAt,
+      });
     }
     const duringDeadline = rss.take();
 
@@ -229,6 +240,7 @@ async function main(): Promise<void> {
     const pooled = (pick: (r: (typeof rounds)[number]) => Latencies): Latencies => ({
       sorted: rounds.flatMap((r) => pick(r).sorted).sort((a, b) => a - b),
       errors: rounds.reduce((n, r) => n + pick(r).errors, 0),
+      slowest: rounds.map((r) => pick(r).slowest).reduce((a, b) => (b.ms > a.ms ? b : a)),
     });
     const rows = [
       ...rounds.map((r, i) => [String(i + 1), r.unloaded, r.loaded] as const),
@@ -266,7 +278,8 @@ async function main(): Promise<void> {
     );
     for (const [i, r] of rounds.entries()) {
       console.log(
-        `   round ${i + 1}: heavy search (nq ${fmtInt(HEAVY_NQ)}, limit 10, ${DEADLINE_MS} ms deadline): "${r.heavy.outcome}" after ${r.heavy.ms} ms; readers idle ${r.idleAfterMs} ms after the deadline`,
+        `   round ${i + 1}: heavy search (nq ${fmtInt(HEAVY_NQ)}, limit 10, ${DEADLINE_MS} ms deadline): "${r.heavy.outcome}" after ${r.heavy.ms} ms; readers idle ${r.idleAfterMs} ms after the deadline; ` +
+          `the slowest small search beside it (${r.loaded.slowest.ms.toFixed(0)} ms) started ${r.slowestAfterMs.toFixed(0)} ms after it`,
       );
     }
     const perHit = (bytes: number) => (bytes > 0 ? fmtInt(bytes / hitsPerReader) : '-');
