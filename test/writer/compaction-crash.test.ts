@@ -208,4 +208,4 @@ it('keeps every acknowledged row exactly once across kill -9 at random points of
   );
   expect(Number((await client.getCollectionStatistics({ collection_name: C })).data.row_count)).toBe(live.size);
   await client.closeConnection();
-});
+}, 240_000); // Ten writer kills and restarts with compactions between them: ~60 s alone, twice that on a busy machine.
