@@ -44,8 +44,15 @@ export async function closeLastWriter(): Promise<void> {
   await open.pop()!.close();
 }
 
-/** A writer over `dir` (a restart when it was used before); compaction only on request unless told. */
-export async function startWriter(dir: string, compaction: Compaction = {}): Promise<{ writer: Writer; meta: MetaStore }> {
+/**
+ * A writer over `dir` (a restart when it was used before); compaction only on request unless
+ * told; growing segments sealed by `sealRows` (by Flush only, by default).
+ */
+export async function startWriter(
+  dir: string,
+  compaction: Compaction = {},
+  sealRows = 1_000_000,
+): Promise<{ writer: Writer; meta: MetaStore }> {
   const meta = await openMetaStore(`sqlite:${join(dir, 'meta.sqlite')}`);
   const engine = createEngine({ threads: 1 });
   const writer = new Writer({
@@ -54,7 +61,7 @@ export async function startWriter(dir: string, compaction: Compaction = {}): Pro
     meta,
     engine,
     log: pino({ level: 'silent' }),
-    sealRows: 1_000_000,
+    sealRows,
     sealAgeMs: 3_600_000,
     compaction: { target: { unit: 'rows', value: 100 }, deletedRatio: 0.2, intervalMs: 0, retentionMs: 3_600_000, ...compaction },
   });

@@ -1,17 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
 import { afterEach, expect, it } from 'vitest';
 import { DataType } from '../../core/schema.js';
-import { createEngine } from '../../engine/index.js';
 import { compileFilter } from '../../filter/index.js';
 import { hashInt64Key } from '../../milvus/key-hash.js';
 import { initialPartitionNames } from '../../milvus/partition-key.js';
-import { openMetaStore } from '../../meta/open-store.js';
 import type { CollectionState } from '../../nodes/writer/collection-state.js';
-import { Writer } from '../../nodes/writer/writer.js';
 import { queryRows } from '../../search/segment-search.js';
+import { closeLastWriter, closeWriters, startWriter } from '../harness/in-process-writer.js';
 import { collectionSchema, fieldSchema } from '../harness/schemas.js';
 import { waitUntil } from '../harness/wait.js';
 
@@ -31,37 +28,11 @@ const SCHEMA = collectionSchema('tenants', [
 ]);
 const home = (tenant: bigint) => hashInt64Key(tenant) % PARTITIONS;
 
-const cleanups: (() => Promise<void>)[] = [];
+const dirs: string[] = [];
 afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
+  await closeWriters();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
-
-/** A writer over `dir`, and what closes it with its engine and metadata store (once; at the end of the test if not before). */
-async function startWriter(dir: string): Promise<{ writer: Writer; close: () => Promise<void> }> {
-  const meta = await openMetaStore(`sqlite:${join(dir, 'meta.sqlite')}`);
-  const engine = createEngine({ threads: 1 });
-  const writer = new Writer({
-    dataDir: dir,
-    storageDir: join(dir, 'storage'),
-    meta,
-    engine,
-    log: pino({ level: 'silent' }),
-    sealRows: SEAL_ROWS,
-    sealAgeMs: 3_600_000,
-    compaction: { target: { unit: 'rows', value: 1_000_000 }, deletedRatio: 0.2, intervalMs: 0, retentionMs: 3_600_000 },
-  });
-  await writer.open();
-  let closed = false;
-  const close = async () => {
-    if (closed) return;
-    closed = true;
-    await writer.close();
-    await engine.close();
-    await meta.close();
-  };
-  cleanups.push(close);
-  return { writer, close };
-}
 
 /** One mutation inserting `ids` with their tenants. */
 function insert(state: CollectionState, rows: [id: number, tenant: bigint][]) {
@@ -91,8 +62,8 @@ function held(state: CollectionState): number[][] {
 
 it('routes one record over several partitions, and replays it into the partitions that had not sealed it', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mishards-routing-'));
-  cleanups.push(async () => rmSync(dir, { recursive: true, force: true }));
-  const first = await startWriter(dir);
+  dirs.push(dir);
+  const first = await startWriter(dir, {}, SEAL_ROWS);
   const writer = first.writer;
   let state = await writer.createCollection(SCHEMA, 1, 2, {}, initialPartitionNames(SCHEMA, PARTITIONS));
   // A tenant of partition 0 gets enough rows to seal it; tenants of the other partitions a few.
@@ -123,7 +94,7 @@ it('routes one record over several partitions, and replays it into the partition
       .every((s) => s.partitionId !== partition0),
   ).toBe(true);
 
-  await first.close();
-  state = (await startWriter(dir)).writer.collections.get('tenants')!;
+  await closeLastWriter();
+  state = (await startWriter(dir, {}, SEAL_ROWS)).writer.collections.get('tenants')!;
   expect(held(state)).toEqual(want);
 });
