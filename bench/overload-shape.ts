@@ -17,7 +17,7 @@ export interface HeavySearch {
   timeoutMs: number;
 }
 export interface HeavyOutcome {
-  /** The status's code and reason, or the error the SDK threw. */
+  /** The status's code and reason, or the gRPC error. */
   outcome: string;
   ms: number;
 }

@@ -57,21 +57,23 @@ function handle(req: WorkerRequest): unknown {
 
 type SearchRequest = Extract<WorkerRequest, { op: 'search' }>;
 
-/** Queries [first, first + n) of a search. */
-function searchQueries(req: SearchRequest, first: number, n: number): VectorSearchResult {
+/** Queries [first, first + n) of a search; `listed`: its allowed rows' offsets, if listed already. */
+function searchQueries(req: SearchRequest, first: number, n: number, listed?: Int32Array): VectorSearchResult {
   const { nq, k, ef, allowed, allowedCount, cancel } = req;
   stopIfCancelled(cancel);
   const dim = req.queries.length / nq;
   const queries = first === 0 && n === nq ? req.queries : req.queries.subarray(first * dim, (first + n) * dim);
   return req.id !== undefined
-    ? graph(req.id).search(queries, n, k, ef, allowed, allowedCount, cancel)
-    : exactSearch(req.data!, queries, n, k, allowed ? allowedRows(allowed, allowedCount) : undefined, cancel);
+    ? graph(req.id).search(queries, n, k, ef, allowed, allowedCount, cancel, listed)
+    : exactSearch(req.data!, queries, n, k, listed ?? (allowed ? allowedRows(allowed, allowedCount) : undefined), cancel);
 }
 
 /** A search run in turns: its answer so far and the compute time it took. */
 interface TurnedSearch {
   seq: number;
   req: SearchRequest;
+  /** The allowed rows' offsets, listed at its first turn for all of them. */
+  listed: Int32Array | undefined;
   result: VectorSearchResult;
   seconds: number;
 }
@@ -91,7 +93,8 @@ function nextTurn(): void {
   const n = Math.min(req.queriesPerTurn, req.nq - first);
   try {
     const started = performance.now();
-    const part = searchQueries(req, first, n);
+    if (req.allowed) s.listed ??= allowedRows(req.allowed, req.allowedCount);
+    const part = searchQueries(req, first, n, s.listed);
     s.seconds += (performance.now() - started) / 1000;
     for (let q = 0; q < n; q++) {
       result.offsets.push(part.offsets[q]!);
@@ -111,7 +114,7 @@ function nextTurn(): void {
 
 parentPort!.on('message', ({ seq, req }: Envelope) => {
   if (req.op === 'search' && req.queriesPerTurn < req.nq) {
-    turned.push({ seq, req, result: { offsets: [], scores: [] }, seconds: 0 });
+    turned.push({ seq, req, listed: undefined, result: { offsets: [], scores: [] }, seconds: 0 });
     if (turned.length === 1) setImmediate(nextTurn);
     return;
   }

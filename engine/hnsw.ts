@@ -128,7 +128,8 @@ export class HnswGraph {
    * finds fewer than k allowed hits, and an exact scan once that costs less than widening.
    * With `cancel`, the flag is read before the batch and before each query's own work (its
    * widening and rescoring), so a cancelled search stops within one query; the caller keeps
-   * the batch, one native call, small (see indexes.ts).
+   * the batch, one native call, small (see indexes.ts). `allowedList`: the allowed rows'
+   * offsets, when the caller has listed them already (a search run in turns lists them once).
    */
   search(
     queries: Float32Array,
@@ -138,12 +139,13 @@ export class HnswGraph {
     allowed: Uint8Array | undefined,
     allowedCount: number,
     cancel?: CancelFlag,
+    allowedList?: Int32Array,
   ): VectorSearchResult {
     const { rows, data, M } = this;
     const want = Math.min(k, allowedCount);
     const plan = planSearch(rows, allowedCount, k, ef, M);
     // The allowed offsets, listed at most once per request and only if a scan needs them.
-    let listed: Int32Array | undefined;
+    let listed = allowedList;
     const exactRows = () => {
       if (allowed) listed ??= allowedRows(allowed, allowedCount);
       return listed;

@@ -44,8 +44,8 @@ describe('a worker job with a cancel flag', () => {
   afterAll(() => pool.close());
   const data = { vectors: sharedFloat32(vectors.length), dim, metric: 'L2' as const };
   data.vectors.set(vectors);
-  /** The first `nq` heavy queries as one job, run `queriesPerTurn` queries at a time. */
-  const scan = (cancel?: Int32Array, nq = heavyNq, queriesPerTurn = nq) =>
+  /** The first `nq` heavy queries as one job, run `queriesPerTurn` queries at a time, over the `allowed` rows (all by default). */
+  const scan = (cancel?: Int32Array, nq = heavyNq, queriesPerTurn = nq, allowed?: Uint8Array) =>
     pool.call<PackedResult>(0, {
       op: 'search',
       data,
@@ -53,7 +53,7 @@ describe('a worker job with a cancel flag', () => {
       nq,
       k: 10,
       ef: 10,
-      allowedCount: rows,
+      ...(allowed ? { allowed, allowedCount: allowed.reduce((n, a) => n + a, 0) } : { allowedCount: rows }),
       cancel,
       queriesPerTurn,
     });
@@ -76,8 +76,12 @@ describe('a worker job with a cancel flag', () => {
     expect(pool.inFlight()).toBe(0);
   });
 
-  it('answers in turns as it answers at once', async () => {
+  it('answers in turns as it answers at once, over every row or the allowed ones', async () => {
     expectSameHits(unpack(await scan(undefined, 40, 3)), unpack(await scan(undefined, 40)));
+    const everyThird = Uint8Array.from({ length: rows }, (_, i) => (i % 3 === 0 ? 1 : 0));
+    const inTurns = unpack(await scan(undefined, 40, 3, everyThird));
+    expectSameHits(inTurns, unpack(await scan(undefined, 40, 40, everyThird)));
+    expect(inTurns.offsets.every((hits) => hits.every((row) => row % 3 === 0))).toBe(true);
   });
 
   it('in turns, lets a short job that arrives meanwhile run first, and stops at its next turn once cancelled', async () => {
