@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise';
-import { SqlMetaStore, type SqlDriver, type SqlRunner, type SqlValue } from './sql-store.js';
+import { storeOver } from './fenced-driver.js';
+import type { SqlDriver, SqlRunner, SqlValue } from './sql-store.js';
 import type { MetaStore } from './store.js';
 
 export interface MysqlTarget {
@@ -10,8 +11,11 @@ export interface MysqlTarget {
   database: string;
 }
 
-/** Connects to MySQL or MariaDB, creates the database if it is missing, then the tables. */
-export async function openMysqlStore(target: MysqlTarget): Promise<MetaStore> {
+/**
+ * Connects to MySQL or MariaDB, creates the database if it is missing, then the tables;
+ * fenced by `writerEpoch` when given (meta/fenced-driver.ts).
+ */
+export async function openMysqlStore(target: MysqlTarget, writerEpoch?: number): Promise<MetaStore> {
   const { database, ...server } = target;
   const admin = await mysql.createConnection(server);
   try {
@@ -21,9 +25,7 @@ export async function openMysqlStore(target: MysqlTarget): Promise<MetaStore> {
   }
   const pool = mysql.createPool({ ...target, connectionLimit: 10 });
   try {
-    const store = new SqlMetaStore(new MysqlDriver(pool));
-    await store.init();
-    return store;
+    return await storeOver(new MysqlDriver(pool), writerEpoch);
   } catch (err) {
     await pool.end();
     throw err;

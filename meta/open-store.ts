@@ -6,15 +6,16 @@ import type { MetaStore } from './store.js';
  * Opens the metadata store named by a `--meta` value, ready to use (tables created):
  * `sqlite:PATH` (the file and its directory are created if missing) or
  * `mysql://USER:PASS@HOST:PORT/DB` (the database is created if missing; user and password
- * may be percent-encoded; the port defaults to 3306).
+ * may be percent-encoded; the port defaults to 3306). A writer leader passes its fencing
+ * epoch: every write of the store is then fenced by it (meta/fenced-driver.ts).
  */
-export async function openMetaStore(spec: string): Promise<MetaStore> {
+export async function openMetaStore(spec: string, writerEpoch?: number): Promise<MetaStore> {
   if (spec.startsWith('sqlite:')) {
     const path = spec.slice('sqlite:'.length);
     if (!path) throw new Error(`--meta ${spec}: missing the file path after sqlite:`);
-    return openSqliteStore(path);
+    return openSqliteStore(path, writerEpoch);
   }
-  if (spec.startsWith('mysql://')) return openMysqlStore(parseMysqlUrl(spec));
+  if (spec.startsWith('mysql://')) return openMysqlStore(parseMysqlUrl(spec), writerEpoch);
   throw new Error(`--meta ${JSON.stringify(redact(spec))}: expected sqlite:PATH or mysql://USER:PASS@HOST:PORT/DB`);
 }
 

@@ -30,6 +30,11 @@ const TABLES: Table[] = [
     columns: ['name VARCHAR(255) NOT NULL PRIMARY KEY', 'next_id {int64} NOT NULL'],
   },
   {
+    // One row (id 1): the fencing epoch of the writer leader in force (docs/writer-ha.md).
+    name: 'meta_writer_epoch',
+    columns: ['id INTEGER NOT NULL PRIMARY KEY', 'epoch {int64} NOT NULL'],
+  },
+  {
     name: 'meta_collections',
     columns: [
       'id {int64} NOT NULL PRIMARY KEY',

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { DataType, type CollectionSchema } from '../../core/schema.js';
-import { MetaConflictError, MetaNotFoundError } from '../../meta/errors.js';
+import { MetaConflictError, MetaFencedError, MetaNotFoundError } from '../../meta/errors.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import type { CollectionRecord, MetaStore, SegmentRecord } from '../../meta/store.js';
 import { createTestDatabase } from '../harness/databases.js';
@@ -216,6 +216,31 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     await store.close();
     store = await openMetaStore(spec);
   }
+
+  describe('writer fencing', () => {
+    it("refuses every write of a deposed leader's store, reads still answer, and a stale epoch cannot claim", async () => {
+      const old = await openMetaStore(spec, 10);
+      try {
+        const books = await old.createCollection(collection('books'), ['_default']);
+        const [part] = await old.listPartitions(books.id);
+        const next = await openMetaStore(spec, 20);
+        try {
+          await expect(old.createCollection(collection('late'), ['_default'])).rejects.toBeInstanceOf(MetaFencedError);
+          await expect(old.addSegment(segment(1, books.id, part!.id))).rejects.toBeInstanceOf(MetaFencedError);
+          await expect(old.dropCollection(books.id)).rejects.toBeInstanceOf(MetaFencedError);
+          await expect(old.allocateIds('rowid', 5)).rejects.toBeInstanceOf(MetaFencedError);
+          expect((await old.listCollections()).map((c) => c.name)).toEqual(['books']);
+          await next.addSegment(segment(2, books.id, part!.id));
+          expect((await store.listSegments(books.id)).map((x) => x.id)).toEqual([2]);
+          await expect(openMetaStore(spec, 15)).rejects.toBeInstanceOf(MetaFencedError);
+        } finally {
+          await next.close();
+        }
+      } finally {
+        await old.close();
+      }
+    });
+  });
 
   describe('collections', () => {
     it('creates a collection with its default partition, readable by name and by id', async () => {
