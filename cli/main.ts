@@ -4,6 +4,9 @@ import { parseServerOptions, USAGE, UsageError, type ServerOptions } from './opt
 import { createLogger } from '../runtime/logger.js';
 import { setupTracing } from '../runtime/tracing.js';
 import { startWriter } from '../nodes/writer/server.js';
+import { startHaWriter } from '../nodes/writer/ha-node.js';
+import { leaderTarget } from '../cluster/leader-resolver.js';
+import { WriterLeaderWatch } from '../cluster/writer-leader.js';
 import { startReader } from '../nodes/reader/server.js';
 import { FileDiscovery, StaticDiscovery, writerAddress, type Discovery } from '../cluster/discovery.js';
 import { EtcdDiscovery } from '../cluster/etcd-discovery.js';
@@ -49,6 +52,18 @@ async function openQuotas(o: ServerOptions, ctx: Context): Promise<QuotaConfig &
   return { ...quotaSettings.current(), quotaSettings };
 }
 
+/** The writer election's leader, watched (docs/writer-ha.md). */
+function openLeaderWatch(o: ServerOptions, ctx: Context): Promise<WriterLeaderWatch> {
+  return WriterLeaderWatch.open({ etcd: ctx.etcd!, prefix: o.etcdPrefix, log: ctx.log });
+}
+
+/** A gRPC target that follows the writer leader, once one is elected. */
+async function followLeader(o: ServerOptions, ctx: Context): Promise<string> {
+  const watch = await openLeaderWatch(o, ctx);
+  await watch.next();
+  return leaderTarget(watch);
+}
+
 interface Command {
   /**
    * The role it registers as in etcd; `up` registers nothing itself (its children do), the
@@ -65,12 +80,20 @@ const commands: Record<string, Command> = {
   writer: {
     role: 'writer',
     logName: () => 'writer',
-    start: async (o, ctx) => startWriter({ ...o, ...(await openQuotas(o, ctx)) }, ctx.log),
+    start: async (o, ctx) => {
+      const config = { ...o, ...(await openQuotas(o, ctx)) };
+      // With etcd, every writer campaigns: the leader serves, the others stand by.
+      if (!ctx.etcd) return startWriter(config, ctx.log);
+      return startHaWriter(config, { etcd: ctx.etcd, prefix: o.etcdPrefix, ttlSeconds: o.leaseTtl, name: o.name }, ctx.log);
+    },
   },
   reader: {
     role: 'reader',
     logName: (o) => `reader-${o.group}`,
-    start: async (o, ctx) => startReader(o, ctx.log, await openDiscovery(o, ctx)),
+    start: async (o, ctx) => {
+      const writer = o.writer ?? (ctx.etcd ? leaderTarget(await openLeaderWatch(o, ctx)) : undefined);
+      return startReader({ ...o, writer }, ctx.log, await openDiscovery(o, ctx));
+    },
   },
   coordinator: {
     role: 'coordinator',
@@ -79,8 +102,8 @@ const commands: Record<string, Command> = {
       const found = await openDiscovery(o, ctx);
       if (!o.writer && !found) throw new UsageError('coordinator needs --writer HOST:PORT (or --etcd / --discovery listing a writer)');
       const discovery = found ?? new StaticDiscovery();
-      if (!o.writer) ctx.log.info('waiting for a writer to be listed');
-      const writer = o.writer ?? (await writerAddress(discovery));
+      if (!o.writer) ctx.log.info(ctx.etcd ? 'waiting for a writer leader to be elected' : 'waiting for a writer to be listed');
+      const writer = o.writer ?? (ctx.etcd ? await followLeader(o, ctx) : await writerAddress(discovery));
       const { rates, quotaSettings } = await openQuotas(o, ctx);
       return startCoordinator(
         {

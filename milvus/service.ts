@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { UnavailableError } from '../runtime/unavailable.js';
 import type { MilvusHandlers } from './methods.js';
 import { MilvusService } from './proto.js';
 import { checkRequestFields } from './field-guard.js';
@@ -59,6 +60,11 @@ export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: Ser
           callback(null, reply);
         },
         (err) => {
+          // Not a failure of the request but of this node's role: a gRPC status the caller retries.
+          if (err instanceof UnavailableError) {
+            done?.(-grpc.status.UNAVAILABLE);
+            return callback(err.toStatus());
+          }
           if (!(err instanceof MilvusError)) hooks.onError?.(name, err);
           const status = errorStatus(err);
           done?.(status.code);

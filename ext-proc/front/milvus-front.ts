@@ -6,6 +6,8 @@ import { RESULT_REPLY_TYPES, resultSerializer } from '../../milvus/result-fields
 import { milvusServiceImplementation, type ServiceHooks } from '../../milvus/service.js';
 import { getMetricsReply } from '../../milvus/system-info.js';
 import { KEEPALIVE_OPTIONS, MAX_MESSAGE_BYTES } from '../../runtime/grpc-server.js';
+import { notApplied } from '../../runtime/unavailable.js';
+import { leaderChannelOptions } from '../../cluster/leader-resolver.js';
 import type { ClusterDescription } from '../coordinator/cluster-description.js';
 import {
   callContext,
@@ -31,6 +33,13 @@ export const ANSWERED_HERE: ReadonlySet<string> = new Set([
   'GetReplicas',
 ]);
 const DEFAULT_TIMEOUT_MS = 120_000;
+/**
+ * A relayed call refused unapplied by a writer that is not (or no longer) the leader is sent
+ * again, after this pause, for at most this long (and never past its deadline): the takeover
+ * window of writer HA (docs/writer-ha.md).
+ */
+const RELAY_RETRY_PAUSE_MS = 100;
+const RELAY_RETRY_WINDOW_MS = 30_000;
 
 const identity = (b: Buffer) => b;
 
@@ -77,6 +86,7 @@ export function frontImplementation(
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
     ...KEEPALIVE_OPTIONS,
+    ...leaderChannelOptions(writerAddress),
   });
   const answeredHere: MilvusHandlers = {
     Search: (req, call) => withResultColumns<'Search'>(coordinator.search(req, callContext(call, DEFAULT_TIMEOUT_MS))),
@@ -100,24 +110,39 @@ export function frontImplementation(
     if (ANSWERED_HERE.has(name) || replyShape(name).streaming) continue;
     implementation[name] = (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       const done = hooks.onRequest?.(name);
-      const outgoing = writer.makeUnaryRequest(
-        method.path,
-        identity,
-        identity,
-        call.request,
-        call.metadata,
-        { deadline: call.getDeadline() },
-        (err, res) => {
-          done?.(err ? -(err.code ?? 2) : 0);
-          if (err || !SEARCH_SCOPE_CHANGES.has(name)) return callback(err, res);
-          // The writer's answer stands even if the wait fails.
-          void coordinator
-            .catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS))
-            .catch(() => undefined)
-            .then(() => callback(null, res));
-        },
-      );
-      call.on('cancelled', () => outgoing.cancel());
+      const retryUntil = Math.min(deadlineOf(call, DEFAULT_TIMEOUT_MS), Date.now() + RELAY_RETRY_WINDOW_MS);
+      let cancelled = false;
+      let outgoing: grpc.ClientUnaryCall | undefined;
+      call.on('cancelled', () => {
+        cancelled = true;
+        outgoing?.cancel();
+      });
+      const send = () => {
+        outgoing = writer.makeUnaryRequest(
+          method.path,
+          identity,
+          identity,
+          call.request,
+          call.metadata,
+          { deadline: call.getDeadline() },
+          (err, res) => {
+            // A standby or a fenced writer refused it unapplied: the leader (the target follows
+            // it) may take it. A failure with an unknown outcome goes back to the client.
+            if (notApplied(err) && !cancelled && Date.now() + RELAY_RETRY_PAUSE_MS < retryUntil) {
+              setTimeout(send, RELAY_RETRY_PAUSE_MS);
+              return;
+            }
+            done?.(err ? -(err.code ?? 2) : 0);
+            if (err || !SEARCH_SCOPE_CHANGES.has(name)) return callback(err, res);
+            // The writer's answer stands even if the wait fails.
+            void coordinator
+              .catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS))
+              .catch(() => undefined)
+              .then(() => callback(null, res));
+          },
+        );
+      };
+      send();
     };
   }
   return { implementation, close: () => writer.close() };

@@ -17,6 +17,8 @@ import type { Segment } from '../../segment/segment.js';
 import { queryRows } from '../../search/segment-search.js';
 import { removeIndex, removeOrphanSegmentFiles, removeSegmentFiles } from '../../storage/segment-files.js';
 import { WriteAheadLog } from '../../storage/wal.js';
+import { FencedError } from '../../storage/wal-fence.js';
+import { UnavailableError } from '../../runtime/unavailable.js';
 import { ApplyChain } from './apply-chain.js';
 import { settled, track } from './background.js';
 import { Checkpointer } from './checkpointer.js';
@@ -34,6 +36,15 @@ import { Sealer } from './sealer.js';
 
 export interface WriterOptions {
   dataDir: string;
+  /** The write-ahead log's directory; `<dataDir>/wal` by default. Shared by the writers of an HA cluster. */
+  walDir?: string;
+  /**
+   * A leader's fencing epoch (docs/writer-ha.md): the log is opened fenced by it (sealed for it
+   * beforehand) and the metadata store given is fenced by it.
+   */
+  fencingEpoch?: number;
+  /** Called once when a newer leader fenced this writer: it must step down. */
+  onFenced?: (err: FencedError) => void;
   storageDir: string;
   meta: MetaStore;
   engine: VectorEngine;
@@ -155,7 +166,8 @@ export class Writer {
     const byId = new Map([...this.collections.values()].map((c) => [c.id, c]));
     for (const a of await this.meta.listAliases()) this.aliases.set(a.name, byId.get(a.collectionId)!);
     await this.removeOrphanFiles();
-    const { wal, records } = await WriteAheadLog.open(join(this.opts.dataDir, 'wal'));
+    const fencing = this.opts.fencingEpoch === undefined ? undefined : { epoch: this.opts.fencingEpoch };
+    const { wal, records } = await WriteAheadLog.open(this.opts.walDir ?? join(this.opts.dataDir, 'wal'), undefined, fencing);
     this.wal = wal;
     this.checkpointer = new Checkpointer(wal, this.chain, this.collections, this.deleteLogs);
     let replayed = 0;
@@ -221,6 +233,16 @@ export class Writer {
     await this.chain.idle();
     await this.settle();
     await this.wal?.close();
+  }
+
+  /**
+   * After close(), in a process that goes on (a writer leader stepping down to standby): the
+   * engine lets go of every sealed segment this writer loaded.
+   */
+  async releaseSegments(): Promise<void> {
+    for (const state of this.collections.values()) {
+      for (const seg of [...state.sealed.values(), ...[...state.retiring.values()].map((r) => r.segment)]) await seg.release();
+    }
   }
 
   // ---------------------------------------------------------------- metadata feed
@@ -527,7 +549,11 @@ export class Writer {
     const m = request.insert ? { ...request, insertedAt: this.clock() } : request;
     const { lsn, durable } = this.wal.append(encodeMutation(m));
     const step = this.chain.run(async () => {
-      await durable;
+      await durable.catch((e: unknown) => {
+        if (!(e instanceof FencedError)) throw e;
+        this.fenced(e);
+        throw new UnavailableError(`writer fenced: ${e.message}`, e.applied === 'no');
+      });
       return this.applyMutation(m, lsn, false);
     });
     // Readers read sealed segments' delete records from their files: the acknowledgement
@@ -535,6 +561,14 @@ export class Writer {
     await Promise.all((await step) ?? []);
     return lsn;
   }
+
+  private fenced(e: FencedError): void {
+    if (this.fencedBy) return;
+    this.fencedBy = e;
+    this.opts.log.warn({ newerEpoch: e.newerEpoch }, 'a newer writer leader fenced this one');
+    this.opts.onFenced?.(e);
+  }
+  private fencedBy: FencedError | undefined;
 
   /**
    * Applies a durable mutation to memory. Returns the writes of delete records to sealed

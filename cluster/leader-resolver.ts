@@ -1,0 +1,71 @@
+import * as grpc from '@grpc/grpc-js';
+import type { WriterLeaderWatch } from './writer-leader.js';
+
+/**
+ * gRPC targets that follow the writer leader: `mishards-writer-leader:///<id>` resolves to the
+ * address of the leader a WriterLeaderWatch knows, and again whenever it changes, so every
+ * client made with such a target (the coordinator's relay, its metadata feed, the data-node
+ * calls, a reader's feed) moves to a new leader by itself. Between leaders it resolves to an
+ * error: calls waiting for a connection wait (or fail UNAVAILABLE, retriable).
+ */
+const SCHEME = 'mishards-writer-leader';
+const sources = new Map<string, WriterLeaderWatch>();
+let registered = false;
+
+/** A target that follows `watch`'s leader. */
+export function leaderTarget(watch: WriterLeaderWatch): string {
+  if (!registered) {
+    grpc.experimental.registerResolver(SCHEME, LeaderResolver);
+    registered = true;
+  }
+  const id = `w${sources.size + 1}`;
+  sources.set(id, watch);
+  return `${SCHEME}:///${id}`;
+}
+
+/**
+ * Channel options for a client of `target`: calls to a leader target wait while no leader is
+ * reachable (during a takeover) instead of failing at once; any other target is unchanged.
+ */
+export function leaderChannelOptions(target: string): grpc.ChannelOptions {
+  if (!target.startsWith(`${SCHEME}:`)) return {};
+  return { 'grpc.service_config': JSON.stringify({ methodConfig: [{ name: [{}], waitForReady: true }] }) };
+}
+
+class LeaderResolver implements grpc.experimental.Resolver {
+  private readonly watch: WriterLeaderWatch | undefined;
+  private readonly onChange = () => this.report();
+
+  constructor(
+    private readonly target: grpc.experimental.GrpcUri,
+    private readonly listener: grpc.experimental.ResolverListener,
+  ) {
+    this.watch = sources.get(target.path);
+    this.watch?.on('change', this.onChange);
+  }
+
+  updateResolution(): void {
+    // Never synchronously with the constructor or this call (the Resolver contract).
+    process.nextTick(() => this.report());
+  }
+
+  private report(): void {
+    const leader = this.watch?.current();
+    if (!leader) {
+      const details = this.watch ? 'no writer leader is elected' : `unknown writer leader target ${this.target.path}`;
+      this.listener({ ok: false, error: { code: grpc.status.UNAVAILABLE, details, metadata: new grpc.Metadata() } }, {}, null, '');
+      return;
+    }
+    const i = leader.address.lastIndexOf(':');
+    const address = { host: leader.address.slice(0, i), port: Number(leader.address.slice(i + 1)) };
+    this.listener({ ok: true, value: [{ addresses: [address] }] }, {}, null, '');
+  }
+
+  destroy(): void {
+    this.watch?.off('change', this.onChange);
+  }
+
+  static getDefaultAuthority(): string {
+    return 'writer-leader';
+  }
+}

@@ -1,0 +1,153 @@
+import { EventEmitter } from 'node:events';
+import type { Etcd3, Lease } from 'etcd3';
+import type { Logger } from 'pino';
+import { LeaseTerm } from './lease-term.js';
+import { describeError } from './registry/schema.js';
+import { electionPrefix, WriterLeaderWatch, type WriterCandidate, type WriterLeader } from './writer-leader.js';
+
+export interface WriterElectionOptions {
+  etcd: Etcd3;
+  prefix: string;
+  ttlSeconds: number;
+  candidate: WriterCandidate;
+  log: Logger;
+}
+
+const RETRY_FIRST_MS = 250;
+const RETRY_MAX_MS = 2000;
+const REVOKE_DEADLINE_MS = 2000;
+
+/**
+ * One writer's campaign in the writer election (cluster/writer-leader.ts), on its own lease.
+ *
+ * Events: 'elected' (epoch) when its key becomes the oldest; 'deposed' (reason) when, elected,
+ * it loses the lease or its key; 'leader' (WriterLeader | undefined) whenever the leader
+ * changes. After a deposition it campaigns again with a new lease (behind the other
+ * candidates). holdsTerm() says whether it may acknowledge writes now: elected, and within
+ * the lease's term by its own clock (LeaseTerm), which ends on time even while etcd is
+ * unreachable and resumes, with the same epoch, once keep-alives are confirmed again.
+ */
+export class WriterElection extends EventEmitter {
+  private leaders!: WriterLeaderWatch;
+  private lease: Lease | undefined;
+  private key: string | undefined;
+  private elected = false;
+  private stopped = false;
+  private readonly term: LeaseTerm;
+  /** The epoch of the current or last term won. */
+  epoch = 0;
+
+  constructor(private readonly o: WriterElectionOptions) {
+    super();
+    this.term = new LeaseTerm(o.ttlSeconds * 1000);
+  }
+
+  /** Resolves once the election keys are watched; the campaign runs on in the background. */
+  async start(): Promise<void> {
+    this.leaders = await WriterLeaderWatch.open({ etcd: this.o.etcd, prefix: this.o.prefix, log: this.o.log });
+    this.leaders.on('change', (leader: WriterLeader | undefined) => {
+      this.emit('leader', leader);
+      this.evaluate();
+    });
+    void this.campaign();
+  }
+
+  leader(): WriterLeader | undefined {
+    return this.leaders.current();
+  }
+
+  holdsTerm(): boolean {
+    return this.elected && this.term.valid();
+  }
+
+  /** How long the current term has left by this writer's clock (ms; negative past it). */
+  termRemainingMs(): number {
+    return this.term.remainingMs();
+  }
+
+  private async campaign(): Promise<void> {
+    let delay = RETRY_FIRST_MS;
+    while (!this.stopped) {
+      const lease = this.o.etcd.lease(this.o.ttlSeconds, { autoKeepAlive: true });
+      this.watchLease(lease);
+      try {
+        this.term.sending();
+        const id = await lease.grant();
+        this.term.confirmed();
+        const key = `${electionPrefix(this.o.prefix)}${id}`;
+        const res = await this.o.etcd
+          .if(key, 'Create', '==', 0)
+          .then(this.o.etcd.put(key).value(JSON.stringify(this.o.candidate)).lease(id))
+          .commit();
+        if (this.stopped) {
+          await lease.revoke().catch(() => undefined);
+          return;
+        }
+        this.lease = lease;
+        this.key = key;
+        this.epoch = Number(res.header.revision);
+        this.o.log.info({ key, epoch: this.epoch }, 'campaigning for writer leader');
+        this.evaluate();
+        return;
+      } catch (e) {
+        this.term.end();
+        lease.release();
+        this.o.log.warn({ err: describeError(e), retryInMs: delay }, 'writer campaign failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+      }
+    }
+  }
+
+  private watchLease(lease: Lease): void {
+    lease.on('keepaliveFired', () => this.term.sending());
+    lease.on('keepaliveSucceeded', () => this.term.confirmed());
+    lease.on('keepaliveFailed', () => this.term.dropInFlight());
+    lease.on('lost', (err) => {
+      if (lease !== this.lease) return;
+      this.o.log.warn({ err: err.message, key: this.key }, 'writer election lease lost');
+      this.restart('lease lost');
+    });
+  }
+
+  /** Elected when our key is the oldest; deposed when, elected, it no longer is. */
+  private evaluate(): void {
+    if (!this.key) return;
+    const mine = this.leaders.current()?.key === this.key;
+    if (mine && !this.elected) {
+      this.elected = true;
+      this.emit('elected', this.epoch);
+    } else if (!mine && this.elected) {
+      this.restart('another writer holds the election');
+    }
+  }
+
+  /** Gives up the term (a takeover failed, or a newer leader fenced this one) and campaigns again. */
+  abdicate(reason: string): void {
+    this.o.log.warn({ key: this.key, reason }, 'giving up the writer election key');
+    this.restart(reason);
+  }
+
+  /** Gives up the current key (deposed if elected) and campaigns again with a new lease. */
+  private restart(reason: string): void {
+    const lease = this.lease;
+    this.lease = undefined;
+    this.key = undefined;
+    this.term.end();
+    if (this.elected) {
+      this.elected = false;
+      this.emit('deposed', reason);
+    }
+    void lease?.revoke({ deadline: Date.now() + REVOKE_DEADLINE_MS }).catch(() => lease.release());
+    if (!this.stopped) void this.campaign();
+  }
+
+  /** Resigns: the lease is revoked, so a standby takes over at once. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.elected = false;
+    this.term.end();
+    this.leaders?.close();
+    await this.lease?.revoke({ deadline: Date.now() + REVOKE_DEADLINE_MS }).catch(() => this.lease?.release());
+  }
+}
