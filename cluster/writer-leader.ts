@@ -64,6 +64,11 @@ export class WriterLeaderWatch extends EventEmitter {
     return this.leader;
   }
 
+  /** The highest etcd mod revision among the election keys held (snapshot versions). */
+  revision(): bigint {
+    return this.watcher.maxModRevision();
+  }
+
   /** The leader, waiting for one to be elected. */
   async next(): Promise<WriterLeader> {
     while (!this.leader) await new Promise((resolve) => this.once('change', resolve));

@@ -9,6 +9,7 @@ import { createAdsService } from './ads/service.js';
 import { ActiveHealthChecker } from './health/active-checker.js';
 import { HostResolver } from './host-resolver.js';
 import { PrefixWatcher } from '../cluster/registry/prefix-watcher.js';
+import { WriterLeaderWatch } from '../cluster/writer-leader.js';
 import { nodesPrefix, parseNodeRegistration, type NodeRegistration } from '../cluster/registry/schema.js';
 import { RemovalGuard } from './removal-guard.js';
 import { SnapshotBuilder, type BuiltSnapshot, type Rejection } from './resources/build-snapshot.js';
@@ -71,6 +72,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     log,
   });
   for (const w of [nodes, routes]) w.on('invalid', () => m.invalidKeys.inc());
+  const leader = await WriterLeaderWatch.open({ etcd: o.etcd, prefix: o.prefix, log });
 
   let served = 0;
   let reported = new Map<string, string>();
@@ -97,7 +99,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
         nodes: [...registered].map(([key, registration]) => ({ key, registration, resolve: (hp: string) => resolver.resolve(hp) })),
         routes: [...routes.entries()].map(([key, rule]) => ({ key, rule })),
         health: (address) => health.status(address),
-        revision: [nodes.maxModRevision(), routes.maxModRevision()].reduce((a: bigint, b: bigint) => (a > b ? a : b)),
+        writerLeader: leader.current()?.address,
+        revision: [nodes.maxModRevision(), routes.maxModRevision(), leader.revision()].reduce((a: bigint, b: bigint) => (a > b ? a : b)),
         front: o.front,
       });
     } catch (e) {
@@ -129,7 +132,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     markReady();
   };
   const debouncer = new Debouncer(build, o.debounceMs, o.maxDebounceMs);
-  for (const source of [nodes, routes, resolver, health]) source.on('change', () => debouncer.trigger());
+  for (const source of [nodes, routes, resolver, health, leader]) source.on('change', () => debouncer.trigger());
 
   await Promise.all([nodes.start(), routes.start()]);
   build();
@@ -158,6 +161,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
         clearTimeout(guardTimer);
         nodes.close();
         routes.close();
+        leader.close();
         health.close();
       },
     ],
