@@ -57,11 +57,11 @@ function openLeaderWatch(o: ServerOptions, ctx: Context): Promise<WriterLeaderWa
   return WriterLeaderWatch.open({ etcd: ctx.etcd!, prefix: o.etcdPrefix, log: ctx.log });
 }
 
-/** A gRPC target that follows the writer leader, once one is elected. */
-async function followLeader(o: ServerOptions, ctx: Context): Promise<string> {
+/** A gRPC target that follows the writer leader, once one is elected, with the watch it follows. */
+async function followLeader(o: ServerOptions, ctx: Context): Promise<{ writer: string; writerLeader: WriterLeaderWatch }> {
   const watch = await openLeaderWatch(o, ctx);
   await watch.next();
-  return leaderTarget(watch);
+  return { writer: leaderTarget(watch), writerLeader: watch };
 }
 
 interface Command {
@@ -103,7 +103,7 @@ const commands: Record<string, Command> = {
       if (!o.writer && !found) throw new UsageError('coordinator needs --writer HOST:PORT (or --etcd / --discovery listing a writer)');
       const discovery = found ?? new StaticDiscovery();
       if (!o.writer) ctx.log.info(ctx.etcd ? 'waiting for a writer leader to be elected' : 'waiting for a writer to be listed');
-      const writer = o.writer ?? (ctx.etcd ? await followLeader(o, ctx) : await writerAddress(discovery));
+      const target = o.writer ? { writer: o.writer } : ctx.etcd ? await followLeader(o, ctx) : { writer: await writerAddress(discovery) };
       const { rates, quotaSettings } = await openQuotas(o, ctx);
       return startCoordinator(
         {
@@ -111,7 +111,7 @@ const commands: Record<string, Command> = {
           port: o.port,
           httpPort: o.httpPort,
           metricsPort: o.metricsPort,
-          writer,
+          ...target,
           discovery,
           limits: { maxResultBytes: o.maxResultBytes },
           rates,

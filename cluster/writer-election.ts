@@ -68,8 +68,14 @@ export class WriterElection extends EventEmitter {
   private async campaign(): Promise<void> {
     let delay = RETRY_FIRST_MS;
     while (!this.stopped) {
-      const lease = this.o.etcd.lease(this.o.ttlSeconds, { autoKeepAlive: true });
-      this.watchLease(lease);
+      // Kept alive here rather than by etcd3, which gives a lease up after 2 TTLs without an
+      // answer: a lease that etcd still holds when it comes back keeps its term and epoch.
+      const lease = this.o.etcd.lease(this.o.ttlSeconds, { autoKeepAlive: false });
+      lease.on('lost', (err) => {
+        if (lease !== this.lease) return;
+        this.o.log.warn({ err: err.message, key: this.key }, 'writer election lease lost');
+        this.restart('lease lost');
+      });
       try {
         this.term.sending();
         const id = await lease.grant();
@@ -87,6 +93,7 @@ export class WriterElection extends EventEmitter {
         this.key = key;
         this.epoch = Number(res.header.revision);
         this.o.log.info({ key, epoch: this.epoch }, 'campaigning for writer leader');
+        void this.keepAlive(lease);
         this.evaluate();
         return;
       } catch (e) {
@@ -99,15 +106,25 @@ export class WriterElection extends EventEmitter {
     }
   }
 
-  private watchLease(lease: Lease): void {
-    lease.on('keepaliveFired', () => this.term.sending());
-    lease.on('keepaliveSucceeded', () => this.term.confirmed());
-    lease.on('keepaliveFailed', () => this.term.dropInFlight());
-    lease.on('lost', (err) => {
-      if (lease !== this.lease) return;
-      this.o.log.warn({ err: err.message, key: this.key }, 'writer election lease lost');
-      this.restart('lease lost');
-    });
+  /**
+   * A keep-alive every TTL/3 while this lease is ours, each bounded by that interval. Only etcd
+   * saying the lease is gone ends it (etcd3 emits 'lost'); while etcd does not answer, the term
+   * runs out by the clock (LeaseTerm) and comes back with the first confirmed keep-alive.
+   */
+  private async keepAlive(lease: Lease): Promise<void> {
+    const intervalMs = (this.o.ttlSeconds * 1000) / 3;
+    while (this.lease === lease && !this.stopped) {
+      const started = performance.now();
+      this.term.sending();
+      try {
+        await lease.keepaliveOnce({ deadline: Date.now() + intervalMs });
+        this.term.confirmed();
+      } catch {
+        this.term.dropInFlight();
+        if (lease.revoked()) return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, intervalMs - (performance.now() - started))));
+    }
   }
 
   /** Elected when our key is the oldest; deposed when, elected, it no longer is. */

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { RequestLimits } from '../milvus/request-limits.js';
 import { DQL_KINDS, RateQuotas, unlimitedRates, type QuotaConfig, type RateQuotaConfig } from '../milvus/quotas.js';
@@ -27,8 +28,10 @@ export interface CoordinatorOptions {
   host: string;
   port: number;
   metricsPort: number;
-  /** The writable node's gRPC address. */
+  /** The writable node's gRPC address, or a target following the writer leader (cluster/leader-resolver.ts). */
   writer: string;
+  /** With a leader target: the leader's changes, which end the relayed calls still waiting on the old one. */
+  writerLeader?: EventEmitter;
   discovery: Discovery;
   /** Delay before a slow replica is backed up by another one. */
   hedgeAfterMs?: number;
@@ -96,10 +99,16 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     self: () => address,
     meter: new ResourceMeter(),
   });
-  const front = frontImplementation(coordinator, cluster, o.writer, {
-    onError: (method, err) => log.error({ err, method }, 'request failed'),
-    onRequest: (method) => rpc.start('MilvusService', method),
-  });
+  const front = frontImplementation(
+    coordinator,
+    cluster,
+    o.writer,
+    {
+      onError: (method, err) => log.error({ err, method }, 'request failed'),
+      onRequest: (method) => rpc.start('MilvusService', method),
+    },
+    o.writerLeader,
+  );
   // One REST core for the HTTP endpoint and Envoy's ExternalProcessor: the same bytes either way.
   const writerClient = new WriterClient(o.writer);
   const restApi = new RestApi({ coordinator, writer: writerClient, cluster });

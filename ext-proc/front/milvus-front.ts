@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { MilvusService } from '../../milvus/proto.js';
 import { replyShape } from '../../milvus/reply-shape.js';
@@ -81,6 +82,7 @@ export function frontImplementation(
   cluster: ClusterDescription,
   writerAddress: string,
   hooks: ServiceHooks,
+  writerLeader?: EventEmitter,
 ): { implementation: grpc.UntypedServiceImplementation; close(): void } {
   const writer = new grpc.Client(writerAddress, grpc.credentials.createInsecure(), {
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -106,6 +108,15 @@ export function frontImplementation(
     },
   };
   const implementation = milvusServiceImplementation(answeredHere, hooks);
+  // Relayed calls in flight, ended when the writer leader changes: the old one (paused, cut
+  // off) may hold them until their deadline, and their outcome is unknown either way.
+  const inFlight = new Set<(err: grpc.ServiceError) => void>();
+  const onLeaderChange = () => {
+    const details = 'the writer leader changed while the call was in flight: its outcome is unknown';
+    const status = Object.assign(new Error(details), { code: grpc.status.UNAVAILABLE, details, metadata: new grpc.Metadata() });
+    for (const end of [...inFlight]) end(status);
+  };
+  writerLeader?.on('change', onLeaderChange);
   for (const [name, method] of Object.entries(MilvusService.service)) {
     if (ANSWERED_HERE.has(name) || replyShape(name).streaming) continue;
     implementation[name] = (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
@@ -118,6 +129,18 @@ export function frontImplementation(
         outgoing?.cancel();
       });
       const send = () => {
+        let settled = false;
+        const end = (err: grpc.ServiceError) => {
+          if (settled) return;
+          outgoing?.cancel();
+          finish(err, undefined);
+        };
+        const finish = (err: grpc.ServiceError | null, res: Buffer | undefined) => {
+          settled = true;
+          inFlight.delete(end);
+          answer(err, res);
+        };
+        inFlight.add(end);
         outgoing = writer.makeUnaryRequest(
           method.path,
           identity,
@@ -126,24 +149,33 @@ export function frontImplementation(
           call.metadata,
           { deadline: call.getDeadline() },
           (err, res) => {
-            // A standby or a fenced writer refused it unapplied: the leader (the target follows
-            // it) may take it. A failure with an unknown outcome goes back to the client.
-            if (notApplied(err) && !cancelled && Date.now() + RELAY_RETRY_PAUSE_MS < retryUntil) {
-              setTimeout(send, RELAY_RETRY_PAUSE_MS);
-              return;
-            }
-            done?.(err ? -(err.code ?? 2) : 0);
-            if (err || !SEARCH_SCOPE_CHANGES.has(name)) return callback(err, res);
-            // The writer's answer stands even if the wait fails.
-            void coordinator
-              .catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS))
-              .catch(() => undefined)
-              .then(() => callback(null, res));
+            if (!settled) finish(err, res);
           },
         );
+      };
+      const answer = (err: grpc.ServiceError | null, res: Buffer | undefined) => {
+        // A standby or a fenced writer refused it unapplied: the leader (the target follows
+        // it) may take it. A failure with an unknown outcome goes back to the client.
+        if (notApplied(err) && !cancelled && Date.now() + RELAY_RETRY_PAUSE_MS < retryUntil) {
+          setTimeout(send, RELAY_RETRY_PAUSE_MS);
+          return;
+        }
+        done?.(err ? -(err.code ?? 2) : 0);
+        if (err || !SEARCH_SCOPE_CHANGES.has(name)) return callback(err, res);
+        // The writer's answer stands even if the wait fails.
+        void coordinator
+          .catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS))
+          .catch(() => undefined)
+          .then(() => callback(null, res));
       };
       send();
     };
   }
-  return { implementation, close: () => writer.close() };
+  return {
+    implementation,
+    close: () => {
+      writerLeader?.off('change', onLeaderChange);
+      writer.close();
+    },
+  };
 }
