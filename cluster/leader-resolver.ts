@@ -23,33 +23,35 @@ export function leaderTarget(watch: WriterLeaderWatch): string {
   return `${SCHEME}:///${id}`;
 }
 
-/**
- * Channel options for a client of `target`: calls to a leader target wait while no leader is
- * reachable (during a takeover) instead of failing at once; any other target is unchanged.
- */
-export function leaderChannelOptions(target: string): grpc.ChannelOptions {
-  if (!target.startsWith(`${SCHEME}:`)) return {};
-  return { 'grpc.service_config': JSON.stringify({ methodConfig: [{ name: [{}], waitForReady: true }] }) };
+/** Whether `target` follows the writer leader (a takeover is then waited out rather than failed). */
+export function isLeaderTarget(target: string): boolean {
+  return target.startsWith(`${SCHEME}:`);
 }
 
 class LeaderResolver implements grpc.experimental.Resolver {
   private readonly watch: WriterLeaderWatch | undefined;
   private readonly onChange = () => this.report();
+  /** Reporting again on every re-resolution request would spin: the channel asks again at once while the address fails. */
+  private subscribed = false;
 
   constructor(
     private readonly target: grpc.experimental.GrpcUri,
     private readonly listener: grpc.experimental.ResolverListener,
   ) {
     this.watch = sources.get(target.path);
-    this.watch?.on('change', this.onChange);
   }
 
+  /** The first call (and the first after destroy) reports the leader; later ones come with its changes. */
   updateResolution(): void {
+    if (this.subscribed) return;
+    this.subscribed = true;
+    this.watch?.on('change', this.onChange);
     // Never synchronously with the constructor or this call (the Resolver contract).
     process.nextTick(() => this.report());
   }
 
   private report(): void {
+    if (!this.subscribed) return;
     const leader = this.watch?.current();
     if (!leader) {
       const details = this.watch ? 'no writer leader is elected' : `unknown writer leader target ${this.target.path}`;
@@ -62,6 +64,7 @@ class LeaderResolver implements grpc.experimental.Resolver {
   }
 
   destroy(): void {
+    this.subscribed = false;
     this.watch?.off('change', this.onChange);
   }
 

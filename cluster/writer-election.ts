@@ -141,12 +141,13 @@ export class WriterElection extends EventEmitter {
 
   /** Gives up the term (a takeover failed, or a newer leader fenced this one) and campaigns again. */
   abdicate(reason: string): void {
-    this.o.log.warn({ key: this.key, reason }, 'giving up the writer election key');
-    this.restart(reason);
+    this.o.log.warn({ key: this.key, reason, campaignInMs: RETRY_FIRST_MS }, 'giving up the writer election key');
+    // Not at once: a takeover that failed would likely fail again straight away.
+    this.restart(reason, RETRY_FIRST_MS);
   }
 
   /** Gives up the current key (deposed if elected) and campaigns again with a new lease. */
-  private restart(reason: string): void {
+  private restart(reason: string, campaignAfterMs = 0): void {
     const lease = this.lease;
     this.lease = undefined;
     this.key = undefined;
@@ -156,7 +157,7 @@ export class WriterElection extends EventEmitter {
       this.emit('deposed', reason);
     }
     void lease?.revoke({ deadline: Date.now() + REVOKE_DEADLINE_MS }).catch(() => lease.release());
-    if (!this.stopped) void this.campaign();
+    if (!this.stopped) setTimeout(() => void this.campaign(), campaignAfterMs);
   }
 
   /** Resigns: the lease is revoked, so a standby takes over at once. */

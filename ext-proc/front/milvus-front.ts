@@ -8,7 +8,7 @@ import { milvusServiceImplementation, type ServiceHooks } from '../../milvus/ser
 import { getMetricsReply } from '../../milvus/system-info.js';
 import { KEEPALIVE_OPTIONS, MAX_MESSAGE_BYTES } from '../../runtime/grpc-server.js';
 import { notApplied } from '../../runtime/unavailable.js';
-import { leaderChannelOptions } from '../../cluster/leader-resolver.js';
+import { isLeaderTarget } from '../../cluster/leader-resolver.js';
 import type { ClusterDescription } from '../coordinator/cluster-description.js';
 import {
   callContext,
@@ -88,8 +88,10 @@ export function frontImplementation(
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
     ...KEEPALIVE_OPTIONS,
-    ...leaderChannelOptions(writerAddress),
   });
+  // Following the leader, a relayed call waits while none is reachable (during a takeover)
+  // instead of failing at once, within its deadline.
+  const waitForLeader = isLeaderTarget(writerAddress);
   const answeredHere: MilvusHandlers = {
     Search: (req, call) => withResultColumns<'Search'>(coordinator.search(req, callContext(call, DEFAULT_TIMEOUT_MS))),
     HybridSearch: (req, call) => withResultColumns<'HybridSearch'>(coordinator.hybridSearch(req, callContext(call, DEFAULT_TIMEOUT_MS))),
@@ -122,6 +124,8 @@ export function frontImplementation(
     implementation[name] = (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       const done = hooks.onRequest?.(name);
       const retryUntil = Math.min(deadlineOf(call, DEFAULT_TIMEOUT_MS), Date.now() + RELAY_RETRY_WINDOW_MS);
+      const metadata = waitForLeader ? call.metadata.clone() : call.metadata;
+      if (waitForLeader) metadata.setOptions({ waitForReady: true });
       let cancelled = false;
       let outgoing: grpc.ClientUnaryCall | undefined;
       call.on('cancelled', () => {
@@ -146,7 +150,7 @@ export function frontImplementation(
           identity,
           identity,
           call.request,
-          call.metadata,
+          metadata,
           { deadline: call.getDeadline() },
           (err, res) => {
             if (!settled) finish(err, res);

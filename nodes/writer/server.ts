@@ -85,6 +85,7 @@ export function writerProcess(opts: WriterConfig, log: Logger): WriterProcess {
   const metrics = new MetricsServer('writer');
   const rpc = new RpcMetrics(metrics.registry);
   const engineSearch = engineSearchSeconds(metrics.registry);
+  const partitionsSearched = searchPartitions(metrics.registry);
   // One admission for the node's Milvus searches and its internal ones: they share the engine.
   const admission = meteredAdmission(metrics.registry, engine, admissionLimits(opts.threads, opts.admission));
   const meter = new ResourceMeter(opts.dataDir);
@@ -121,7 +122,7 @@ export function writerProcess(opts: WriterConfig, log: Logger): WriterProcess {
           address,
           meter,
           engineSearchSeconds: engineSearch,
-          searchPartitions: searchPartitions(metrics.registry),
+          searchPartitions: partitionsSearched,
           limits: { maxResultBytes: opts.maxResultBytes },
           quotas,
           memory,
