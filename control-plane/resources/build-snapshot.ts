@@ -142,8 +142,7 @@ export class SnapshotBuilder {
         if (r.addresses.http) add(COORDINATOR_HTTP, node, r.addresses.http);
       } else if (r.role === 'writer') {
         if (inputs.writerLeader === undefined || r.addresses.grpc === inputs.writerLeader) add(WRITER, node, r.addresses.grpc);
-      }
-      else add(readerGroupName(r.group!), node, r.addresses.grpc);
+      } else add(readerGroupName(r.group!), node, r.addresses.grpc);
     }
     return new Map([...byCluster].sort(([a], [b]) => a.localeCompare(b)));
   }
