@@ -34,10 +34,13 @@ interface Context {
   etcd: Etcd3 | undefined;
 }
 
-/** The membership source: etcd when configured, else the discovery file, else none. */
+/**
+ * The membership source: the discovery file when given, else etcd when configured, else none.
+ * With both, etcd still gives the registration and the writer leader.
+ */
 async function openDiscovery(o: ServerOptions, ctx: Context): Promise<Discovery | undefined> {
-  if (ctx.etcd) return EtcdDiscovery.open({ etcd: ctx.etcd, prefix: o.etcdPrefix, log: ctx.log });
   if (o.discovery) return FileDiscovery.open(o.discovery, ctx.log);
+  if (ctx.etcd) return EtcdDiscovery.open({ etcd: ctx.etcd, prefix: o.etcdPrefix, log: ctx.log });
   return undefined;
 }
 

@@ -288,7 +288,7 @@ options (also MISHARDS_<OPTION> environment variables):
   --meta SPEC        sqlite:PATH or mysql://USER:PASS@HOST:PORT/DB
   --storage DIR      shared segment storage (default DATA_DIR/storage)
   --etcd HOST:PORT[,HOST:PORT]
-                     register in etcd and take the membership from it (replaces --discovery);
+                     register in etcd and take the membership from it (unless --discovery);
                      a writer campaigns in the writer election (docs/writer-ha.md), and
                      coordinators and readers follow its leader
   --wal-dir DIR      the write-ahead log (writer; default DATA_DIR/wal): writers standing by
