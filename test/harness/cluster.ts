@@ -40,15 +40,7 @@ export class TestCluster {
 
   /** `writerArgs`: more options of the writer (compaction's, say). */
   async start(readers: ReaderSpec[], sealRows: number, writerArgs: string[] = []): Promise<void> {
-    this.writerArgs = [
-      ...this.shared,
-      '--metrics-port',
-      '0',
-      '--seal-rows',
-      String(sealRows),
-      ...this.election,
-      ...writerArgs,
-    ];
+    this.writerArgs = [...this.shared, '--metrics-port', '0', '--seal-rows', String(sealRows), ...this.election, ...writerArgs];
     this.writer = await this.startWriter('0', 'writer');
     if (this.election.length) {
       await this.until('the writer leads', () => leads(this.writer));
