@@ -34,10 +34,6 @@ interface Term {
   services: grpc.UntypedServiceImplementation[];
 }
 
-export interface HaWriterNode extends RunningNode {
-  readonly election: WriterElection;
-}
-
 /**
  * A writer in the writer election (docs/writer-ha.md). It serves health at once and campaigns;
  * as a standby it answers every other call UNAVAILABLE, naming the leader, with the
@@ -46,7 +42,7 @@ export interface HaWriterNode extends RunningNode {
  * log's tail replayed) and serves it while it holds its term. Deposed (lease or key lost) or
  * fenced by a newer leader, it drops that Writer and campaigns again as a standby.
  */
-export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logger): Promise<HaWriterNode> {
+export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logger): Promise<RunningNode> {
   await mkdir(opts.dataDir, { recursive: true });
   const walDir = opts.walDir ?? join(opts.dataDir, 'wal');
   const proc = writerProcess(opts, log);
@@ -78,11 +74,14 @@ export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logg
     services: proc.served(definitions.map((d, i) => switchable(d, () => current(i), refusal))),
     admission: proc.admission,
     beforeStop: () => term?.writer.changes.emit('close'),
-    closers: [async () => election?.stop(), () => transitions.run(() => stepDown('stopping')), () => proc.close()],
+    // The writer is closed before the lease is revoked: the standby then takes over a quiet log.
+    closers: [() => transitions.run(() => stepDown('stopping')), async () => election?.stop(), () => proc.close()],
   });
   address = node.grpc;
 
   const takeOver = async (epoch: number) => {
+    // Queued behind a step-down, the term may be gone already.
+    if (!election?.holdsTerm() || election.epoch !== epoch) return;
     const started = performance.now();
     metrics.elected(epoch);
     log.info({ epoch }, 'elected writer leader; taking over');
@@ -129,7 +128,7 @@ export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logg
   election.on('elected', (epoch: number) => void transitions.run(() => takeOver(epoch)));
   election.on('deposed', (reason: string) => void transitions.run(() => stepDown(reason)));
   await election.start();
-  return { ...node, election };
+  return node;
 }
 
 /**
