@@ -132,9 +132,9 @@ async function writersShown(): Promise<(NodeRegistration & { election?: string; 
 }
 
 async function leader(): Promise<NodeRegistration> {
-  let found: NodeRegistration | undefined;
-  await waitUntil('a writer leads', async () => (found = (await writersShown()).find((w) => w.election === 'leader')) !== undefined);
-  return found!;
+  const find = async () => (await writersShown()).find((w) => w.election === 'leader');
+  await waitUntil('a writer leads', async () => (await find()) !== undefined);
+  return (await find())!;
 }
 
 it('runs a leader and a standby writer, as ctl nodes shows with the fencing epoch', async () => {
