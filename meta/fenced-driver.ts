@@ -2,6 +2,18 @@ import { MetaFencedError } from './errors.js';
 import { SqlMetaStore, type SqlDriver, type SqlRunner, type SqlValue } from './sql-store.js';
 import type { MetaStore } from './store.js';
 
+/** How a writer leader opens the metadata store (docs/writer-ha.md). */
+export interface WriterFencing {
+  /** Its term's fencing epoch. */
+  epoch: number;
+  /**
+   * The newest epoch whose fence its write-ahead log directory held before its own: the claim
+   * fails if the metadata was claimed by a newer epoch than that, whose log is then elsewhere
+   * (writers that do not share --wal-dir would lose what the last leader left unsealed).
+   */
+  walEpoch: number;
+}
+
 /**
  * A driver whose every write runs in a transaction that first checks the writer fencing epoch
  * in force (table meta_writer_epoch) is this writer's: a deposed leader's publication (segment
@@ -13,18 +25,30 @@ import type { MetaStore } from './store.js';
 export class FencedDriver implements SqlDriver {
   readonly dialect: SqlDriver['dialect'];
 
+  readonly epoch: number;
+
   constructor(
     private readonly inner: SqlDriver,
-    readonly epoch: number,
+    private readonly fencing: WriterFencing,
   ) {
     this.dialect = inner.dialect;
+    this.epoch = fencing.epoch;
   }
 
-  /** Makes this writer's epoch the one in force; fails if a newer one already is. */
+  /**
+   * Makes this writer's epoch the one in force; fails if a newer one already is, or if the
+   * one in force is not in this writer's log (see WriterFencing.walEpoch).
+   */
   claim(): Promise<void> {
     return this.inner.transaction(async (tx) => {
       const current = await epochInForce(tx, this.dialect);
       if (current !== undefined && current > this.epoch) throw fenced(this.epoch, current);
+      if (current !== undefined && current > this.fencing.walEpoch) {
+        throw new MetaFencedError(
+          `the metadata was last claimed by writer epoch ${current}, whose write-ahead log is not this writer's ` +
+            `(its newest fence is of epoch ${this.fencing.walEpoch}): the writers of a cluster must share --wal-dir`,
+        );
+      }
       if (current === undefined) await tx.run('INSERT INTO meta_writer_epoch (id, epoch) VALUES (1, ?)', [this.epoch]);
       else await tx.run('UPDATE meta_writer_epoch SET epoch = ? WHERE id = 1', [this.epoch]);
     });
@@ -69,15 +93,15 @@ const fenced = (own: number, current: number) =>
   new MetaFencedError(`metadata fenced: writer epoch ${current} is in force, this writer's is ${own}`);
 
 /**
- * The store over `driver` (its tables created), fenced by `writerEpoch` when given: the epoch
- * is claimed first, so everything the store reads after it includes every publication of the
+ * The store over `driver` (its tables created), fenced when `fencing` is given: the epoch is
+ * claimed first, so everything the store reads after it includes every publication of the
  * writers before.
  */
-export async function storeOver(driver: SqlDriver, writerEpoch: number | undefined): Promise<MetaStore> {
+export async function storeOver(driver: SqlDriver, fencing: WriterFencing | undefined): Promise<MetaStore> {
   const plain = new SqlMetaStore(driver);
   await plain.init();
-  if (writerEpoch === undefined) return plain;
-  const fencedDriver = new FencedDriver(driver, writerEpoch);
+  if (fencing === undefined) return plain;
+  const fencedDriver = new FencedDriver(driver, fencing);
   await fencedDriver.claim();
   return new SqlMetaStore(fencedDriver);
 }

@@ -1,5 +1,5 @@
 import mysql from 'mysql2/promise';
-import { storeOver } from './fenced-driver.js';
+import { storeOver, type WriterFencing } from './fenced-driver.js';
 import type { SqlDriver, SqlRunner, SqlValue } from './sql-store.js';
 import type { MetaStore } from './store.js';
 
@@ -13,9 +13,9 @@ export interface MysqlTarget {
 
 /**
  * Connects to MySQL or MariaDB, creates the database if it is missing, then the tables;
- * fenced by `writerEpoch` when given (meta/fenced-driver.ts).
+ * fenced when `fencing` is given (meta/fenced-driver.ts).
  */
-export async function openMysqlStore(target: MysqlTarget, writerEpoch?: number): Promise<MetaStore> {
+export async function openMysqlStore(target: MysqlTarget, fencing?: WriterFencing): Promise<MetaStore> {
   const { database, ...server } = target;
   const admin = await mysql.createConnection(server);
   try {
@@ -25,7 +25,7 @@ export async function openMysqlStore(target: MysqlTarget, writerEpoch?: number):
   }
   const pool = mysql.createPool({ ...target, connectionLimit: 10 });
   try {
-    return await storeOver(new MysqlDriver(pool), writerEpoch);
+    return await storeOver(new MysqlDriver(pool), fencing);
   } catch (err) {
     await pool.end();
     throw err;

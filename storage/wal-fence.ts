@@ -46,10 +46,14 @@ export class FencedError extends Error {
   }
 }
 
-/** The epochs of the fence files present, newest first. */
+/** The epochs of the fence files present, newest first (none in a directory not created yet). */
 async function fenceEpochs(dir: string): Promise<number[]> {
   const epochs: number[] = [];
-  for (const name of await readdir(dir)) {
+  const names = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return [];
+    throw e;
+  });
+  for (const name of names) {
     const m = FENCE_FILE.exec(name);
     if (m) epochs.push(Number(m[1]));
   }

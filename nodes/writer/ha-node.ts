@@ -10,7 +10,7 @@ import { openMetaStore } from '../../meta/open-store.js';
 import type { MetaStore } from '../../meta/store.js';
 import { serveNode, type RunningNode } from '../../runtime/serve.js';
 import { UnavailableError } from '../../runtime/unavailable.js';
-import { sealOlderLogs } from '../../storage/wal-fence.js';
+import { currentFence, sealOlderLogs } from '../../storage/wal-fence.js';
 import { ApplyChain } from './apply-chain.js';
 import { HaMetrics } from './ha-metrics.js';
 import { openWriter, writerProcess, type WriterConfig } from './server.js';
@@ -87,8 +87,9 @@ export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logg
     log.info({ epoch }, 'elected writer leader; taking over');
     let meta: MetaStore | undefined;
     try {
+      const walEpoch = (await currentFence(walDir))?.epoch ?? 0;
       await sealOlderLogs(walDir, epoch);
-      meta = await openMetaStore(opts.meta, epoch);
+      meta = await openMetaStore(opts.meta, { epoch, walEpoch });
       const writer = await openWriter(opts, meta, proc.engine, log, {
         fencingEpoch: epoch,
         onFenced: () => void transitions.run(() => stepDown('fenced by a newer leader')).then(() => election?.abdicate('fenced')),

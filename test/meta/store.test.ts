@@ -218,12 +218,12 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
   }
 
   describe('writer fencing', () => {
-    it("refuses every write of a deposed leader's store, reads still answer, and a stale epoch cannot claim", async () => {
-      const old = await openMetaStore(spec, 10);
+    it("refuses every write of a deposed leader's store, reads still answer, a stale epoch or another log cannot claim", async () => {
+      const old = await openMetaStore(spec, { epoch: 10, walEpoch: 0 });
       try {
         const books = await old.createCollection(collection('books'), ['_default']);
         const [part] = await old.listPartitions(books.id);
-        const next = await openMetaStore(spec, 20);
+        const next = await openMetaStore(spec, { epoch: 20, walEpoch: 10 });
         try {
           await expect(old.createCollection(collection('late'), ['_default'])).rejects.toBeInstanceOf(MetaFencedError);
           await expect(old.addSegment(segment(1, books.id, part!.id))).rejects.toBeInstanceOf(MetaFencedError);
@@ -232,7 +232,9 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
           expect((await old.listCollections()).map((c) => c.name)).toEqual(['books']);
           await next.addSegment(segment(2, books.id, part!.id));
           expect((await store.listSegments(books.id)).map((x) => x.id)).toEqual([2]);
-          await expect(openMetaStore(spec, 15)).rejects.toBeInstanceOf(MetaFencedError);
+          await expect(openMetaStore(spec, { epoch: 15, walEpoch: 10 })).rejects.toBeInstanceOf(MetaFencedError);
+          // A writer whose log never saw epoch 20 (another --wal-dir) cannot take over.
+          await expect(openMetaStore(spec, { epoch: 30, walEpoch: 10 })).rejects.toThrow(/must share --wal-dir/);
         } finally {
           await next.close();
         }
