@@ -1,4 +1,5 @@
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
+import { etcdClient } from '../cluster/etcd-client.js';
 import type { Logger } from 'pino';
 import { parseServerOptions, USAGE, UsageError, type ServerOptions } from './options.js';
 import { createLogger } from '../runtime/logger.js';
@@ -183,7 +184,7 @@ async function main(argv: string[]): Promise<number> {
   setupTracing(command);
   const log = createLogger(start.logName(opts), opts.logLevel);
   // `up` hands --etcd to its children and uses no client itself.
-  const etcd = opts.etcd && command !== 'up' ? new Etcd3({ hosts: opts.etcd }) : undefined;
+  const etcd = opts.etcd && command !== 'up' ? etcdClient(opts.etcd) : undefined;
   const node = await start.start(opts, { log, etcd });
   // Registered before `ready`: whoever waits for that line can find the process in etcd.
   let registration: Registration | undefined;
