@@ -21,8 +21,7 @@ const REVOKE_DEADLINE_MS = 2000;
  * One writer's campaign in the writer election (cluster/writer-leader.ts), on its own lease.
  *
  * Events: 'elected' (epoch) when its key becomes the oldest; 'deposed' (reason) when, elected,
- * it loses the lease or its key; 'leader' (WriterLeader | undefined) whenever the leader
- * changes. After a deposition it campaigns again with a new lease (behind the other
+ * it loses the lease or its key. After a deposition it campaigns again with a new lease (behind the other
  * candidates). holdsTerm() says whether it may acknowledge writes now: elected, and within
  * the lease's term by its own clock (LeaseTerm), which ends on time even while etcd is
  * unreachable and resumes, with the same epoch, once keep-alives are confirmed again.
@@ -45,24 +44,17 @@ export class WriterElection extends EventEmitter {
   /** Resolves once the election keys are watched; the campaign runs on in the background. */
   async start(): Promise<void> {
     this.leaders = await WriterLeaderWatch.open({ etcd: this.o.etcd, prefix: this.o.prefix, log: this.o.log });
-    this.leaders.on('change', (leader: WriterLeader | undefined) => {
-      this.emit('leader', leader);
-      this.evaluate();
-    });
+    this.leaders.on('change', () => this.evaluate());
     void this.campaign();
   }
 
+  /** The leader the election keys name now (this writer or another). */
   leader(): WriterLeader | undefined {
     return this.leaders.current();
   }
 
   holdsTerm(): boolean {
     return this.elected && this.term.valid();
-  }
-
-  /** How long the current term has left by this writer's clock (ms; negative past it). */
-  termRemainingMs(): number {
-    return this.term.remainingMs();
   }
 
   private async campaign(): Promise<void> {
