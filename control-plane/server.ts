@@ -8,6 +8,7 @@ import { serveNode, type RunningNode } from '../runtime/serve.js';
 import { createAdsService } from './ads/service.js';
 import { ActiveHealthChecker } from './health/active-checker.js';
 import { HostResolver } from './host-resolver.js';
+import { etcdMetrics } from '../cluster/registry/etcd-metrics.js';
 import { PrefixWatcher } from '../cluster/registry/prefix-watcher.js';
 import { nodesPrefix, parseNodeRegistration, type NodeRegistration } from '../cluster/registry/schema.js';
 import { RemovalGuard } from './removal-guard.js';
@@ -71,6 +72,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     log,
   });
   for (const w of [nodes, routes]) w.on('invalid', () => m.invalidKeys.inc());
+  etcdMetrics(metrics.registry, { connected: [() => nodes.connected, () => routes.connected] });
 
   let served = 0;
   let reported = new Map<string, string>();

@@ -71,6 +71,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     onAssignment: (assignment) => coordinatorMetrics.recordAssignment(assignment),
   });
   placement.start();
+  coordinatorMetrics.watchGroups(() => placement.groupReplicas());
   const fanout = new Fanout(clients, {
     hedgeAfterMs: o.hedgeAfterMs ?? 250,
     onReplicaFailure: (address) => placement.markDown(address),
