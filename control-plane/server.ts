@@ -12,6 +12,7 @@ import { etcdMetrics } from '../cluster/registry/etcd-metrics.js';
 import { PrefixWatcher } from '../cluster/registry/prefix-watcher.js';
 import { nodesPrefix, parseNodeRegistration, type NodeRegistration } from '../cluster/registry/schema.js';
 import { RemovalGuard } from './removal-guard.js';
+import { scrapeTargets } from './scrape-targets.js';
 import { SnapshotBuilder, type BuiltSnapshot, type Rejection } from './resources/build-snapshot.js';
 import type { FrontSettings } from './resources/listeners.js';
 import { parseRouteRule, routesPrefix, type NamedRouteRule } from './routes/schema.js';
@@ -147,6 +148,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     ),
     rejectedKeys: Object.fromEntries(reported),
   }));
+  metrics.addJsonRoute('/sd/targets', () => scrapeTargets(nodes.entries().values()));
   const node = await serveNode({
     metrics,
     host: o.host,
