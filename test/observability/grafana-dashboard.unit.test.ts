@@ -8,8 +8,8 @@ import { readDashboard } from './deploy-files.js';
  * cluster-observability.test.ts.)
  */
 const dashboard = readDashboard();
-// Grafana's reference to the dashboard's data source variable (a literal ${...}, not a template).
-const DATASOURCE = { type: 'prometheus', uid: ['$', '{datasource}'].join('') };
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's reference to the data source variable, not a template
+const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 
 it('has a row for each part of the cluster, every panel under one', () => {
   const rows = dashboard.panels.filter((p) => p.type === 'row').map((p) => p.title);
