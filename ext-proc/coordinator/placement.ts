@@ -137,6 +137,11 @@ export class Placement {
     if (this.timer) clearInterval(this.timer);
   }
 
+  /** The routing scheme (`mishards ctl ring` names it too). */
+  get routerName(): string {
+    return this.router.name;
+  }
+
   /** Where the served segments belong now: the router over the current metadata. */
   assignment(): Assignment {
     this.current ??= this.served.of(this.router, this.cache.all());
@@ -382,6 +387,29 @@ export class Placement {
       for (const id of r.loaded.get(collection) ?? []) out.set(id, [...(out.get(id) ?? []), r.member.address]);
     }
     return out;
+  }
+
+  /**
+   * Rows of the collection's served segments (of `partitionIds` only, when given), and of
+   * those loaded on readers: a segment a live reader holds, or a compaction's segment whose
+   * sources all are (searches take those meanwhile). With no reader group at all every row
+   * counts as loaded: the writer serves them.
+   */
+  loadedRows(view: CollectionView, partitionIds?: ReadonlySet<number>): { loaded: number; total: number } {
+    const name = view.record.name;
+    const live = [...this.readers.values()].filter((r) => r.up);
+    const { sources } = this.compactionsOf(view);
+    const onReaders = (id: number): boolean =>
+      live.some((r) => r.loaded.get(name)?.has(id)) || (sources.get(id)?.every(onReaders) ?? false);
+    const noGroups = this.assignment().groups.length === 0;
+    let loaded = 0;
+    let total = 0;
+    for (const s of servedSegments(view)) {
+      if (partitionIds && !partitionIds.has(s.partitionId)) continue;
+      total += s.rows;
+      if (noGroups || onReaders(s.id)) loaded += s.rows;
+    }
+    return { loaded, total };
   }
 
   /** Every reader of the membership and whether it answered the last reconciliation. */
