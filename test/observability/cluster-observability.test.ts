@@ -5,6 +5,7 @@ import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import YAML from 'yaml';
+import { ctl } from '../../cli/ctl.js';
 import { etcdForFile } from '../cluster/discovery/helpers.js';
 import { artifactPath, launchChromium, watchedPage } from '../harness/browser.js';
 import { clusterProcesses, groupOf } from '../harness/child-processes.js';
@@ -212,6 +213,56 @@ it("renders the control plane's status page: registered members and the coordina
   await page.screenshot({ path: artifactPath('status-control-plane.png'), fullPage: true });
   await page.close();
   expect(errors).toEqual([]);
+});
+
+/** `mishards ctl ARGS --address <coordinator>`: its exit code and the lines it wrote. */
+async function runCtl(...args: string[]): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  const code = await ctl([...args, '--address', cluster.addresses.grpc!, '--timeout', '60'], (l) => lines.push(l));
+  return { code, lines };
+}
+
+it('mishards ctl loads collections in bulk, showing the loading progress until the readers hold them', async () => {
+  for (const name of ['bulk_a', 'bulk_b']) {
+    await client.createCollection({
+      collection_name: name,
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+        { name: 'v', data_type: DataType.FloatVector, dim: DIM },
+      ],
+    });
+    await client.createIndex({ collection_name: name, field_name: 'v', index_type: 'HNSW', metric_type: 'L2' });
+    for (let b = 0; b < 3; b++)
+      await client.insert({ collection_name: name, data: Array.from({ length: 100 }, (_, i) => ({ id: b * 100 + i, v: vec(i) })) });
+    await client.flushSync({ collection_names: [name] });
+  }
+  const loaded = await runCtl('load', 'bulk_a', 'bulk_b');
+  expect(loaded.code).toBe(0);
+  const last = loaded.lines.slice(-2);
+  for (const [i, name] of ['bulk_a', 'bulk_b'].entries()) expect(last[i]).toMatch(new RegExp(`^${name} +load \\[#+\\] 100%  index \\[`));
+  for (const name of ['bulk_a', 'bulk_b'])
+    expect((await client.getLoadingProgress({ collection_name: name })).progress).toBe('100');
+
+  const progress = await runCtl('progress', '--wait', '--json');
+  expect(progress.code).toBe(0);
+  const report = JSON.parse(progress.lines.join('\n')) as { collection: string; load: number; index: { finished: boolean; indexed: number } }[];
+  expect(report.map((r) => r.collection)).toEqual(['bulk_a', 'bulk_b', COLLECTION]);
+  for (const r of report) {
+    expect(r.load).toBe(100);
+    expect(r.index.finished).toBe(true);
+  }
+  expect(report[0]!.index.indexed).toBe(300);
+});
+
+it('mishards ctl compacts and releases in bulk, showing each compaction plans completing', async () => {
+  const compacted = await runCtl('compact', 'bulk_a', 'bulk_b');
+  expect(compacted.code).toBe(0);
+  for (const [i, name] of ['bulk_a', 'bulk_b'].entries())
+    expect(compacted.lines.at(i - 2)).toMatch(new RegExp(`^${name} +compaction \\d+  \\[#+\\] 100% (\\d+)/\\1 plans$`));
+  const released = await runCtl('release', 'bulk_a', 'bulk_b');
+  expect(released).toEqual({ code: 0, lines: ['released bulk_a', 'released bulk_b'] });
+  expect((await client.getLoadState({ collection_name: 'bulk_b' })).state).toBe('LoadStateNotLoad');
+  await expect(runCtl('load')).rejects.toThrow(/ctl load needs collection names or --all/);
 });
 
 it('a reader group that stops: its alert goes pending in Prometheus and the open status page shows it', async () => {
