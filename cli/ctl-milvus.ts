@@ -29,8 +29,7 @@ function check<T extends { error_code?: string | number; reason?: string; status
 }
 
 /** Load (of a loaded collection) at 100%, and every sealed segment indexed. */
-const settled = (p: CollectionProgress): boolean =>
-  (p.loadState !== 'LoadStateLoaded' || p.load === 100) && (!p.index || p.index.finished);
+const settled = (p: CollectionProgress): boolean => (p.loadState !== 'LoadStateLoaded' || p.load === 100) && (!p.index || p.index.finished);
 
 /**
  * Runs one of MILVUS_COMMANDS; `names` are collections (`all`: every collection), `wait`:
@@ -84,7 +83,9 @@ interface CollectionProgress {
 async function progressOf(client: MilvusClient, collection: string): Promise<CollectionProgress> {
   const state = check(`load state of ${collection}`, await client.getLoadState({ collection_name: collection }));
   const loaded = state.state === 'LoadStateLoaded';
-  const load = loaded ? Number(check(`loading progress of ${collection}`, await client.getLoadingProgress({ collection_name: collection })).progress) : 0;
+  const load = loaded
+    ? Number(check(`loading progress of ${collection}`, await client.getLoadingProgress({ collection_name: collection })).progress)
+    : 0;
   const described = await client.describeIndex({ collection_name: collection });
   const d = described.status.error_code === 'Success' ? described.index_descriptions[0] : undefined;
   if (!d) return { collection, loadState: String(state.state), load };

@@ -240,12 +240,15 @@ it('mishards ctl loads collections in bulk, showing the loading progress until t
   expect(loaded.code).toBe(0);
   const last = loaded.lines.slice(-2);
   for (const [i, name] of ['bulk_a', 'bulk_b'].entries()) expect(last[i]).toMatch(new RegExp(`^${name} +load \\[#+\\] 100%  index \\[`));
-  for (const name of ['bulk_a', 'bulk_b'])
-    expect((await client.getLoadingProgress({ collection_name: name })).progress).toBe('100');
+  for (const name of ['bulk_a', 'bulk_b']) expect((await client.getLoadingProgress({ collection_name: name })).progress).toBe('100');
 
   const progress = await runCtl('progress', '--wait', '--json');
   expect(progress.code).toBe(0);
-  const report = JSON.parse(progress.lines.join('\n')) as { collection: string; load: number; index: { finished: boolean; indexed: number } }[];
+  const report = JSON.parse(progress.lines.join('\n')) as {
+    collection: string;
+    load: number;
+    index: { finished: boolean; indexed: number };
+  }[];
   expect(report.map((r) => r.collection)).toEqual(['bulk_a', 'bulk_b', COLLECTION]);
   for (const r of report) {
     expect(r.load).toBe(100);
