@@ -167,6 +167,9 @@ it('evaluates every recording rule with data, and the figures reflect the load',
   expect(await value('sum(mishards:group_rows)')).toBeGreaterThanOrEqual(600);
   expect(await value('count(mishards:group_segments > 0)')).toBe(2);
   expect(await value('min(mishards:group_live_replicas)')).toBe(1);
+  // Every process reaches etcd: the four registered ones and the control plane.
+  expect(await value('count(mishards_etcd_up == 1)')).toBe(5);
+  expect(await value('sum(mishards_etcd_registrations_total)')).toBe(4);
   expect(load.failures).toEqual([]);
 });
 
