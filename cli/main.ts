@@ -10,6 +10,8 @@ import { EtcdDiscovery } from '../cluster/etcd-discovery.js';
 import { QuotaSettingsWatcher } from '../cluster/quota-settings.js';
 import type { QuotaConfig } from '../milvus/quotas.js';
 import { startCoordinator } from '../ext-proc/server.js';
+import type { Registry } from 'prom-client';
+import { etcdMetrics } from '../cluster/registry/etcd-metrics.js';
 import { registerNode, type Registration } from '../cluster/registry/register.js';
 import { describeError, NodeNameSchema, type Role } from '../cluster/registry/schema.js';
 import { MISHARDS_VERSION } from '../cluster/registry/version.js';
@@ -22,6 +24,8 @@ interface Running {
   grpc: string;
   http?: string;
   metrics: string;
+  /** The metrics of a single process (`up` has none of its own). */
+  registry?: Registry;
   stop(): Promise<void>;
 }
 
@@ -29,11 +33,17 @@ interface Running {
 interface Context {
   log: Logger;
   etcd: Etcd3 | undefined;
+  /** Whether each etcd watch the subcommand opened is live (mishards_etcd_up). */
+  etcdWatches: (() => boolean)[];
 }
 
 /** The membership source: etcd when configured, else the discovery file, else none. */
 async function openDiscovery(o: ServerOptions, ctx: Context): Promise<Discovery | undefined> {
-  if (ctx.etcd) return EtcdDiscovery.open({ etcd: ctx.etcd, prefix: o.etcdPrefix, log: ctx.log });
+  if (ctx.etcd) {
+    const discovery = await EtcdDiscovery.open({ etcd: ctx.etcd, prefix: o.etcdPrefix, log: ctx.log });
+    ctx.etcdWatches.push(() => discovery.connected);
+    return discovery;
+  }
   if (o.discovery) return FileDiscovery.open(o.discovery, ctx.log);
   return undefined;
 }
@@ -158,7 +168,8 @@ async function main(argv: string[]): Promise<number> {
   const log = createLogger(start.logName(opts), opts.logLevel);
   // `up` hands --etcd to its children and uses no client itself.
   const etcd = opts.etcd && command !== 'up' ? new Etcd3({ hosts: opts.etcd }) : undefined;
-  const node = await start.start(opts, { log, etcd });
+  const ctx: Context = { log, etcd, etcdWatches: [] };
+  const node = await start.start(opts, ctx);
   // Registered before `ready`: whoever waits for that line can find the process in etcd.
   let registration: Registration | undefined;
   if (etcd && start.role) {
@@ -173,6 +184,8 @@ async function main(argv: string[]): Promise<number> {
       ttlSeconds: opts.leaseTtl,
       log,
     });
+    const r = registration;
+    if (node.registry) etcdMetrics(node.registry, { connected: [...ctx.etcdWatches, () => r.alive], registrations: () => r.registrations });
   }
   const parts = [`ready ${READY_ROLE[command] ?? command}`, `grpc=${node.grpc}`];
   if (node.http) parts.push(`http=${node.http}`);

@@ -270,7 +270,7 @@ commands:
   coordinator    the front door that splits searches by segment
   control-plane  the xDS control plane: serves Envoy and gRPC clients over ADS from etcd
                  (--etcd required; --port defaults to 18000)
-  ctl            operator tool: nodes, ring, route rules (mishards ctl --help)
+  ctl            operator tool: nodes, ring, route rules, progress, bulk load, release, compact (mishards ctl --help)
 
 options (also MISHARDS_<OPTION> environment variables):
   --port N           gRPC port (default 19530; 0 picks a free port)

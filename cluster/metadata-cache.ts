@@ -30,6 +30,8 @@ export class MetadataCache extends EventEmitter {
   private stream: grpc.ClientReadableStream<MetadataEvent__Output> | undefined;
   private retry: NodeJS.Timeout | undefined;
   private closed = false;
+  /** The feed's current stream has delivered an event and has not failed since. */
+  private live = false;
   private readonly waiters = new Set<{ version: number; resolve: () => void }>();
   hits = 0;
   misses = 0;
@@ -96,6 +98,11 @@ export class MetadataCache extends EventEmitter {
     });
   }
 
+  /** Whether the writer's feed is flowing: its stream delivered events and has not broken since. */
+  get connected(): boolean {
+    return this.live;
+  }
+
   private connect(): void {
     if (this.closed) return;
     const stream = this.client.Watch({});
@@ -103,11 +110,13 @@ export class MetadataCache extends EventEmitter {
     this.pending = new Map();
     stream.on('data', (m: MetadataEvent__Output) => this.onEvent(m));
     stream.on('error', (e: grpc.ServiceError) => {
+      this.live = false;
       if (this.closed) return;
       this.log.warn({ err: e.message }, 'metadata feed lost; reconnecting');
       this.scheduleReconnect();
     });
     stream.on('end', () => {
+      this.live = false;
       if (!this.closed) this.scheduleReconnect();
     });
   }
@@ -123,6 +132,7 @@ export class MetadataCache extends EventEmitter {
   }
 
   private onEvent(m: MetadataEvent__Output): void {
+    this.live = true;
     this.version = Math.max(this.version, Number(m.version));
     if (this.pending) {
       if (m.snapshot_done) {

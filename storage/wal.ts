@@ -42,12 +42,21 @@ export class WriteAheadLog {
   private constructor(
     private readonly dir: string,
     private readonly rotateBytes: number,
+    private readonly onSync: (seconds: number) => void,
   ) {}
 
-  /** Opens the log, returning it with the records after the last checkpoint, in order. */
-  static async open(dir: string, rotateBytes = 64 << 20): Promise<{ wal: WriteAheadLog; records: WalRecord[] }> {
+  /**
+   * Opens the log, returning it with the records after the last checkpoint, in order.
+   * `onSync` hears the seconds of every group commit's write and fdatasync (the time an
+   * acknowledgement waits for the disk).
+   */
+  static async open(
+    dir: string,
+    rotateBytes = 64 << 20,
+    onSync: (seconds: number) => void = () => {},
+  ): Promise<{ wal: WriteAheadLog; records: WalRecord[] }> {
     await mkdir(dir, { recursive: true });
-    const wal = new WriteAheadLog(dir, rotateBytes);
+    const wal = new WriteAheadLog(dir, rotateBytes, onSync);
     wal.checkpointLsn = await wal.readCheckpoint();
     const names = (await readdir(dir)).filter((n) => FILE_PATTERN.test(n)).sort();
     const records: WalRecord[] = [];
@@ -132,9 +141,11 @@ export class WriteAheadLog {
         if (this.failed) throw this.failed;
         const chunks = batch.flatMap((p) => p.chunks);
         const length = chunks.reduce((n, c) => n + c.length, 0);
+        const started = performance.now();
         const { bytesWritten } = await this.handle!.writev(chunks);
         if (bytesWritten !== length) throw new Error(`short write: ${bytesWritten} of ${length} bytes`);
         await this.handle!.datasync();
+        this.onSync((performance.now() - started) / 1000);
         this.fileSize += length;
         for (const p of batch) p.resolve();
         if (this.fileSize >= this.rotateBytes) await this.startFile(batch[batch.length - 1]!.lsn + 1);

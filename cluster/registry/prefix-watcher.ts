@@ -53,6 +53,11 @@ export class PrefixWatcher<T> extends EventEmitter {
     return new Map([...this.values].map(([k, v]) => [k, v.value]));
   }
 
+  /** Whether the watch is live: false from a break until a new read and watch succeed. */
+  get connected(): boolean {
+    return this.watcher !== undefined;
+  }
+
   /**
    * The highest etcd mod revision among the values held: the same on every process that
    * holds the same values, whenever it read them (unlike the store revision of its reads).

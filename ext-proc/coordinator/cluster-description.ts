@@ -3,7 +3,9 @@ import { describeResourceGroupReply, getReplicasReply } from '../../milvus/resou
 import type { MilvusResponse } from '../../milvus/methods.js';
 import { CLUSTER_ROLES, type NodeKind, type TopologyNode } from '../../milvus/system-info.js';
 import type { Discovery } from '../../cluster/discovery.js';
+import type { CollectionView } from '../../meta/collection-view.js';
 import { anyLoaded } from '../../meta/load-state.js';
+import { loadedNamedPartitions } from '../../milvus/search-request.js';
 import { querySegmentInfos } from '../../milvus/segment-info.js';
 import { collectionNotFound, invalidParameter } from '../../milvus/status.js';
 import type { MetadataCache } from '../../cluster/metadata-cache.js';
@@ -112,6 +114,26 @@ export class ClusterDescription {
         return readers.length ? readers.sort((a, b) => a - b) : [writerId];
       }),
     };
+  }
+
+  /**
+   * GetLoadingProgress across the cluster: the percentage of the rows of the collection's
+   * loaded partitions (the named ones, which must be loaded) that readers hold. 0 for a
+   * collection not loaded, as the writer answers.
+   */
+  loadingProgress(req: { collection_name: string; partition_names: string[] }): MilvusResponse<'GetLoadingProgress'> {
+    if (!req.collection_name) throw invalidParameter('collection name should not be empty');
+    const view = this.o.cache.resolve(req.collection_name);
+    if (!view) throw collectionNotFound(req.collection_name);
+    const named = req.partition_names?.length ? loadedNamedPartitions(view.partitions, req.partition_names) : undefined;
+    const progress = !named && !anyLoaded(view.partitions) ? 0 : this.progressOf(view, named && new Set(named.map((p) => p.id)));
+    return { progress: String(progress), refresh_progress: String(progress) };
+  }
+
+  /** Percent (whole, rounded down) of the served rows readers hold; 100 without rows. */
+  progressOf(view: CollectionView, partitionIds?: ReadonlySet<number>): number {
+    const { loaded, total } = this.o.placement.loadedRows(view, partitionIds);
+    return total ? Math.floor((100 * loaded) / total) : 100;
   }
 
   /** DescribeResourceGroup: the readers placement sees up serve every loaded collection. */

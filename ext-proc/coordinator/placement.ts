@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { compactionSources, servedSegmentIds, type CollectionView, type SegmentInfo } from '../../meta/collection-view.js';
+import { compactionSources, servedSegmentIds, servedSegments, type CollectionView, type SegmentInfo } from '../../meta/collection-view.js';
 import { loadedPartitionIds } from '../../meta/load-state.js';
 import { Code, MilvusError } from '../../milvus/status.js';
 import { createRouter, DEFAULT_ROUTER } from '../../cluster/routing/registry.js';
@@ -9,6 +9,7 @@ import { CoalescingRunner } from '../../core/coalescing-runner.js';
 import { readerGroups, type Discovery, type Member } from '../../cluster/discovery.js';
 import type { MetadataSource } from '../../cluster/metadata-cache.js';
 import type { NodeCaller } from './node-clients.js';
+import type { GroupReplicas } from './coordinator-metrics.js';
 import { PlacementReporter } from './placement-report.js';
 
 /** What one reader holds, as it last reported. */
@@ -134,6 +135,11 @@ export class Placement {
   close(): void {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+  }
+
+  /** The routing scheme (`mishards ctl ring` names it too). */
+  get routerName(): string {
+    return this.router.name;
   }
 
   /** Where the served segments belong now: the router over the current metadata. */
@@ -383,9 +389,49 @@ export class Placement {
     return out;
   }
 
+  /**
+   * Rows of the collection's served segments (of `partitionIds` only, when given), and of
+   * those loaded on readers: a segment a live reader holds, or a compaction's segment whose
+   * sources all are (searches take those meanwhile). With no reader group at all every row
+   * counts as loaded: the writer serves them.
+   */
+  loadedRows(view: CollectionView, partitionIds?: ReadonlySet<number>): { loaded: number; total: number } {
+    const name = view.record.name;
+    const live = [...this.readers.values()].filter((r) => r.up);
+    const { sources } = this.compactionsOf(view);
+    const onReaders = (id: number): boolean =>
+      live.some((r) => r.loaded.get(name)?.has(id)) || (sources.get(id)?.every(onReaders) ?? false);
+    const noGroups = this.assignment().groups.length === 0;
+    let loaded = 0;
+    let total = 0;
+    for (const s of servedSegments(view)) {
+      if (partitionIds && !partitionIds.has(s.partitionId)) continue;
+      total += s.rows;
+      if (noGroups || onReaders(s.id)) loaded += s.rows;
+    }
+    return { loaded, total };
+  }
+
   /** Every reader of the membership and whether it answered the last reconciliation. */
   readerStates(): { member: Member; up: boolean }[] {
     return [...this.readers.values()].map((r) => ({ member: r.member, up: r.up }));
+  }
+
+  /**
+   * Every reader group with its live replicas: the groups of the membership, and those the
+   * recorded placement still names while no member serves them (0 live: their segments are
+   * not placed elsewhere yet).
+   */
+  groupReplicas(): Map<string, GroupReplicas> {
+    const out = new Map<string, GroupReplicas>();
+    for (const view of this.cache.all())
+      for (const s of servedSegments(view)) if (s.placedGroup !== undefined) out.set(s.placedGroup, { live: 0 });
+    for (const r of this.readers.values()) {
+      const g = out.get(r.member.group!) ?? { live: 0 };
+      if (r.up) g.live++;
+      out.set(r.member.group!, g);
+    }
+    return out;
   }
 
   /** Marks a replica down after a failed call (reconciliation brings it back). */

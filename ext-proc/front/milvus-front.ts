@@ -29,6 +29,7 @@ export const ANSWERED_HERE: ReadonlySet<string> = new Set([
   'DescribeResourceGroup',
   'GetQuerySegmentInfo',
   'GetReplicas',
+  'GetLoadingProgress',
 ]);
 const DEFAULT_TIMEOUT_MS = 120_000;
 
@@ -64,7 +65,8 @@ export function frontServiceDefinition(): grpc.ServiceDefinition {
 
 /**
  * The implementation: scatter-gather for Search, HybridSearch and Query, the cluster's
- * description for GetMetrics, DescribeResourceGroup, GetQuerySegmentInfo and GetReplicas, a
+ * description for GetMetrics, DescribeResourceGroup, GetQuerySegmentInfo, GetReplicas and
+ * GetLoadingProgress (how much the readers hold), a
  * byte-for-byte relay (with the caller's deadline, metadata and cancellation) for the rest.
  */
 export function frontImplementation(
@@ -93,6 +95,11 @@ export function frontImplementation(
       // After a load relayed to the writer, the caller sees its replica.
       await coordinator.catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS));
       return cluster.replicas(req);
+    },
+    GetLoadingProgress: async (req, call) => {
+      // After a load relayed to the writer, the progress is that of the load.
+      await coordinator.catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS));
+      return cluster.loadingProgress(req);
     },
   };
   const implementation = milvusServiceImplementation(answeredHere, hooks);

@@ -23,6 +23,7 @@ import { writerMilvusHandlers } from './api/index.js';
 import type { SegmentSize } from './compaction-plan.js';
 import { writerSegmentSource } from './segment-source.js';
 import { Writer } from './writer.js';
+import { writerMetrics } from './writer-metrics.js';
 
 /** What the writable node needs to start (the CLI maps its flags onto it). */
 export interface WriterConfig {
@@ -63,6 +64,7 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
   await mkdir(opts.dataDir, { recursive: true });
   const meta = await openMetaStore(opts.meta);
   const engine = createEngine(opts.threads ? { threads: opts.threads } : {});
+  const metrics = new MetricsServer('writer');
   const writer = new Writer({
     dataDir: opts.dataDir,
     storageDir: opts.storage,
@@ -78,9 +80,9 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
       retentionMs: opts.compactionRetentionMs,
     },
     ...(opts.clock ? { clock: opts.clock } : {}),
+    observer: writerMetrics(metrics.registry),
   });
   await writer.open();
-  const metrics = new MetricsServer('writer');
   const rpc = new RpcMetrics(metrics.registry);
   const engineSearch = engineSearchSeconds(metrics.registry);
   // One admission for the node's Milvus searches and its internal ones: they share the engine.

@@ -51,6 +51,16 @@ export interface WriterOptions {
   };
   /** The wall clock (unix ms) rows are stamped with as they are inserted (collection TTL); Date.now by default. */
   clock?: () => number;
+  /** Hears what operators chart: log syncs and the rows acknowledged (writer-metrics.ts). */
+  observer?: WriterObserver;
+}
+
+/** What the writer reports as it works, for its metrics. */
+export interface WriterObserver {
+  /** A group commit of the log took this long (write and fdatasync). */
+  walSynced(seconds: number): void;
+  /** An acknowledged mutation inserted `inserted` rows and deleted `deleted` keys (an upsert does both). */
+  mutated(inserted: number, deleted: number): void;
 }
 
 /**
@@ -155,7 +165,12 @@ export class Writer {
     const byId = new Map([...this.collections.values()].map((c) => [c.id, c]));
     for (const a of await this.meta.listAliases()) this.aliases.set(a.name, byId.get(a.collectionId)!);
     await this.removeOrphanFiles();
-    const { wal, records } = await WriteAheadLog.open(join(this.opts.dataDir, 'wal'));
+    const observer = this.opts.observer;
+    const { wal, records } = await WriteAheadLog.open(
+      join(this.opts.dataDir, 'wal'),
+      undefined,
+      observer && ((s) => observer.walSynced(s)),
+    );
     this.wal = wal;
     this.checkpointer = new Checkpointer(wal, this.chain, this.collections, this.deleteLogs);
     let replayed = 0;
@@ -533,6 +548,7 @@ export class Writer {
     // Readers read sealed segments' delete records from their files: the acknowledgement
     // waits until this mutation's records are written there (durability is the log's job).
     await Promise.all((await step) ?? []);
+    this.opts.observer?.mutated(m.insert?.rows ?? 0, m.deletes?.length ?? 0);
     return lsn;
   }
 

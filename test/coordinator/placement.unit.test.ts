@@ -627,3 +627,29 @@ describe('the recorded placement', () => {
     expect(nodes.reports.at(-1)!.released).toEqual(OLD);
   });
 });
+
+describe('what operators read of placement', () => {
+  it('counts the rows readers hold of the served segments (loading progress), all of them without groups', async () => {
+    const { nodes, placement } = rig([reader('a1', 'ga'), reader('b1', 'gb')], [view('c', [1, 2, 3, 4], true, (id) => id * 100)]);
+    // Segment 4 fails to load wherever it is placed.
+    for (const r of nodes.readers.values()) r.failLoad = new Set([4]);
+    const c = () => placement.loadedRows(view('c', [1, 2, 3, 4], true, (id) => id * 100));
+    expect(c()).toEqual({ loaded: 0, total: 1000 });
+    await placement.settled();
+    expect(c()).toEqual({ loaded: 600, total: 1000 });
+    // Only the partitions asked about.
+    expect(placement.loadedRows(view('c', [1, 2, 3, 4]), new Set([2]))).toEqual({ loaded: 0, total: 0 });
+
+    const alone = rig([], [view('c', [1, 2])]);
+    expect(alone.placement.loadedRows(view('c', [1, 2]))).toEqual({ loaded: 200, total: 200 });
+  });
+
+  it('lists every group with its live replicas, and a group the recorded placement names with none', async () => {
+    const recorded = view('c', [1, 2]);
+    recorded.segments[0]!.placedGroup = 'gone';
+    const { nodes, placement } = rig([reader('a1', 'ga'), reader('a2', 'ga'), reader('b1', 'gb')], [recorded]);
+    nodes.readers.get('a2:1')!.up = false;
+    await placement.settled();
+    expect(Object.fromEntries(placement.groupReplicas())).toEqual({ ga: { live: 1 }, gb: { live: 1 }, gone: { live: 0 } });
+  });
+});

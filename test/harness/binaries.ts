@@ -2,7 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 /** The one command that provides every binary the harness runs (Debian packages). */
-export const INSTALL_COMMAND = 'apt-get update && apt-get install -y etcd-server mariadb-server';
+export const INSTALL_COMMAND = 'apt-get update && apt-get install -y etcd-server mariadb-server prometheus chromium';
 
 // Debian installs mariadbd in /usr/sbin, which many non-root PATHs leave out.
 const SBIN_DIRS = ['/usr/local/sbin', '/usr/sbin', '/sbin'];

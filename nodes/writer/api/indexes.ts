@@ -107,10 +107,13 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
     DescribeIndex: async (req) => indexDescriptions(req),
     // The same index descriptions (with row counts) as DescribeIndex, as in Milvus.
     GetIndexStatistics: async (req) => indexDescriptions(req),
+    // InProgress while a sealed segment waits for its index build. Growing rows are searched
+    // without one, as Milvus's growing segments are: they do not hold the state back.
     async GetIndexState(req) {
       const c = api.collection(req.collection_name);
       if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
-      return { state: 'Finished', fail_reason: '' };
+      const building = [...c.sealed.values()].some((s) => !s.indexInfo());
+      return { state: building ? 'InProgress' : 'Finished', fail_reason: '' };
     },
     async GetIndexBuildProgress(req) {
       const c = api.collection(req.collection_name);
