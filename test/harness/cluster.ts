@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import YAML from 'yaml';
 import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { DataNodeClient } from './data-node-client.js';
+import { collectionIdOf, DataNodeClient } from './data-node-client.js';
 import { rank } from './reference.js';
 import { connectSdk, startMishards, type MishardsProcess } from './mishards-process.js';
 import { waitUntil } from './wait.js';
@@ -124,8 +124,9 @@ export class TestCluster {
     renameSync(`${this.discoveryFile}.tmp`, this.discoveryFile);
   }
 
-  /** Segment ids each named reader holds for `collection`. */
-  async holdings(collection: string): Promise<Map<string, number[]>> {
+  /** Segment ids each named reader holds for `collection` (of `database`). */
+  async holdings(collection: string, database = 'default'): Promise<Map<string, number[]>> {
+    const id = await collectionIdOf(this.client, collection, database);
     const out = new Map<string, number[]>();
     for (const [name, r] of this.readers) {
       if (r.process.child.exitCode !== null || r.process.child.signalCode !== null) continue;
@@ -134,7 +135,7 @@ export class TestCluster {
         const res = await c.call('ListSegments', {});
         out.set(
           name,
-          res.segments.filter((s: any) => s.collection_name === collection).map((s: any) => Number(s.segment_id)),
+          res.segments.filter((s: any) => s.collection_id === id).map((s: any) => Number(s.segment_id)),
         );
       } finally {
         c.close();
