@@ -93,6 +93,9 @@ export const SEARCH_SCOPE_CHANGES = new Set([
   'AlterCollection',
   'AddCollectionField',
   'AlterCollectionSchema',
+  // A database created or dropped: a request naming it finds it, or is told it is gone.
+  'CreateDatabase',
+  'DropDatabase',
 ]);
 
 /** A SearchSegments or QuerySegments request, before routing says which segments it covers. */

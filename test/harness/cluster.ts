@@ -151,10 +151,17 @@ export class TestCluster {
 
   /**
    * A FLAT L2 collection with `segments` sealed segments of `perSegment` rows, row `id`'s
-   * vector given by `vector`; returns its vectors by id.
+   * vector given by `vector`, made through `client` (in its database); returns its vectors by id.
    */
-  async seed(name: string, dim: number, segments: number, perSegment: number, vector = seedVector): Promise<Map<number, number[]>> {
-    await this.client.createCollection({
+  async seed(
+    name: string,
+    dim: number,
+    segments: number,
+    perSegment: number,
+    vector = seedVector,
+    client = this.client,
+  ): Promise<Map<number, number[]>> {
+    await client.createCollection({
       collection_name: name,
       consistency_level: 'Strong',
       fields: [
@@ -162,18 +169,18 @@ export class TestCluster {
         { name: 'v', data_type: DataType.FloatVector, dim },
       ],
     });
-    await this.client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: 'L2' });
-    await this.client.loadCollectionSync({ collection_name: name });
+    await client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: 'L2' });
+    await client.loadCollectionSync({ collection_name: name });
     const rows = new Map<number, number[]>();
     for (let s = 0; s < segments; s++) {
       const batch = Array.from({ length: perSegment }, (_, i) => {
         const id = s * perSegment + i;
         return { id, v: vector(id, dim) };
       });
-      await this.client.insert({ collection_name: name, data: batch });
+      await client.insert({ collection_name: name, data: batch });
       for (const r of batch) rows.set(r.id, r.v);
     }
-    await this.client.flushSync({ collection_names: [name] });
+    await client.flushSync({ collection_names: [name] });
     return rows;
   }
 
