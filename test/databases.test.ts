@@ -195,6 +195,9 @@ describe('the same collection name in two databases', () => {
     ]);
     expect(mainItems.collectionID).not.toBe(shopItems.collectionID);
     expect([mainItems.db_name, shopItems.db_name]).toEqual(['default', 'shop']);
+    // db_id is on the wire, not in the SDK's type of the reply.
+    const dbIds = [mainItems, shopItems].map((r) => (r as { db_id?: string }).db_id);
+    expect(dbIds).toEqual(['1', (await c.describeDatabase({ db_name: 'shop' })).dbID]);
 
     ok(await shop.createPartition({ collection_name: 'items', partition_name: 'p_shop' }));
     expect((await shop.showPartitions({ collection_name: 'items' })).partition_names).toEqual(['_default', 'p_shop']);

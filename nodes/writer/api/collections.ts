@@ -24,6 +24,7 @@ import type { Handlers, WriterApi } from './context.js';
 
 function describeCollection(writer: Writer, c: CollectionState): MilvusResponse<'DescribeCollection'> {
   const created = c.record.createdAt;
+  const db = writer.databaseOf(c);
   return {
     schema: encodeCollectionSchema(c.schema),
     collectionID: String(c.id),
@@ -37,7 +38,8 @@ function describeCollection(writer: Writer, c: CollectionState): MilvusResponse<
     consistency_level: consistencyLevelName(c.record.consistencyLevel) ?? 'Bounded',
     collection_name: c.record.name,
     properties: Object.entries(c.record.properties).map(([key, value]) => ({ key, value })),
-    db_name: writer.databaseOf(c).name,
+    db_name: db.name,
+    db_id: String(db.id),
     num_partitions: String(c.partitions.size),
     update_timestamp: hybridTs(created),
     update_timestamp_str: hybridTs(created),
