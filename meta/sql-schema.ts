@@ -130,9 +130,13 @@ const TABLES: Table[] = [
         fill: 'UPDATE meta_aliases SET db_id = (SELECT c.db_id FROM meta_collections c WHERE c.id = meta_aliases.collection_id) WHERE db_id IS NULL',
       },
     ],
-    constraints: ['FOREIGN KEY (collection_id) REFERENCES meta_collections (id) ON DELETE CASCADE'],
-    // Alias names are unique per database; they were the primary key before databases. The
-    // key is not a primary key now because db_id, an added column, is nullable.
+    constraints: [
+      // Unique as well, since a collection is in one database; a primary key of columns that
+      // are not NULL (db_id, an added column, may be), which some MySQL setups require.
+      'PRIMARY KEY (collection_id, name)',
+      'FOREIGN KEY (collection_id) REFERENCES meta_collections (id) ON DELETE CASCADE',
+    ],
+    // Alias names are unique per database; they were the primary key before databases.
     rekeyed: [{ from: ['name'], to: ['db_id', 'name'] }],
   },
   {
@@ -256,14 +260,16 @@ export function rekeyedTables(dialect: Dialect): RekeyedTable[] {
     (table.rekeyed ?? []).map((k) => ({
       uniqueKeys: { sql: DIALECTS[dialect].uniqueKeys, params: [table.name] as [string] },
       from: k.from.join(','),
-      statements: (key: string) => (dialect === 'mysql' ? [alterKey(table.name, key, k.to)] : rebuild(table)),
+      statements: (key: string) => (dialect === 'mysql' ? [alterKey(table, key, k.to)] : rebuild(table)),
     })),
   );
 }
 
-function alterKey(table: string, key: string, to: string[]): string {
-  const drop = key === 'PRIMARY' ? 'DROP PRIMARY KEY' : `DROP INDEX \`${key}\``;
-  return `ALTER TABLE ${table} ${drop}, ADD UNIQUE (${to.join(', ')})`;
+/** MySQL's in-place change: the old key dropped, the new one added (and the table's primary key, if the old key was it). */
+function alterKey(table: Table, key: string, to: string[]): string {
+  const primaryKey = (table.constraints ?? []).filter((c) => c.startsWith('PRIMARY KEY'));
+  const drop = key === 'PRIMARY' ? ['DROP PRIMARY KEY', ...primaryKey.map((c) => `ADD ${c}`)] : [`DROP INDEX \`${key}\``];
+  return `ALTER TABLE ${table.name} ${[...drop, `ADD UNIQUE (${to.join(', ')})`].join(', ')}`;
 }
 
 function rebuild(table: Table): string[] {

@@ -209,7 +209,7 @@ function beforeDatabases(spec: string): string[] {
     return [
       'ALTER TABLE meta_collections DROP INDEX db_id, ADD UNIQUE (name)',
       'ALTER TABLE meta_collections DROP COLUMN db_id',
-      'ALTER TABLE meta_aliases DROP INDEX db_id, ADD PRIMARY KEY (name)',
+      'ALTER TABLE meta_aliases DROP PRIMARY KEY, DROP INDEX db_id, ADD PRIMARY KEY (name)',
       'ALTER TABLE meta_aliases DROP COLUMN db_id',
       ...common,
     ];
