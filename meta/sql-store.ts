@@ -120,7 +120,7 @@ export class SqlMetaStore implements MetaStore {
 
   async init(): Promise<void> {
     for (const statement of schemaStatements(this.db.dialect)) await this.db.run(statement);
-    // Before the added columns: collections written before databases are filled into it.
+    // Before the added columns, whose fill puts the collections written before databases into it.
     await this.createDefaultDatabase();
     for (const column of addedColumns(this.db.dialect)) {
       if (!(await this.hasColumn(column))) {
@@ -142,7 +142,7 @@ export class SqlMetaStore implements MetaStore {
     return Number(row?.n) > 0;
   }
 
-  /** The default database, unless the store has it: one statement, so processes opening a store at once may race. */
+  /** The default database, unless the store has it: in one statement, which processes opening a store at once may race on safely. */
   private async createDefaultDatabase(): Promise<void> {
     const [row] = await this.db.all('SELECT id FROM meta_databases WHERE id = ?', [DEFAULT_DATABASE_ID]);
     if (row) return;
