@@ -124,7 +124,7 @@ export function compatibilityDoc(): string {
     '## Request fields',
     '',
     '`db_name` everywhere: the database the request works in. Empty, it is the one the client names in',
-    'its `dbname` metadata (the SDK\'s `useDatabase` and `database` option), else `default`, as Milvus\'s',
+    "its `dbname` metadata (the SDK's `useDatabase` and `database` option), else `default`, as Milvus's",
     'proxy settles it; a database that does not exist answers code 800 `database not found[database=NAME]`',
     '(see [databases.md](databases.md)).',
   ];
