@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { ConsistencyLevelEnum, DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { childPids, roleOf } from '../test/harness/child-processes.js';
-import { DataNodeClient } from '../test/harness/data-node-client.js';
+import { collectionIdOf, DataNodeClient } from '../test/harness/data-node-client.js';
 import { encodeQueryVectors } from '../milvus/placeholder.js';
 import { DataNodeService } from '../proto/data-node.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../test/harness/mishards-process.js';
@@ -255,6 +255,7 @@ export class BenchCluster {
 
   /** What each reader has loaded of the collection. */
   async holdings(): Promise<ReaderHolding[]> {
+    const id = await collectionIdOf(await this.client(), COLLECTION);
     return Promise.all(
       this.members
         .filter((m) => m.role === 'reader')
@@ -263,7 +264,7 @@ export class BenchCluster {
           try {
             const res = await c.call('ListSegments', {});
             const segments = res.segments
-              .filter((s: { collection_name: string }) => s.collection_name === COLLECTION)
+              .filter((s: { collection_id: string }) => s.collection_id === id)
               .map((s: { segment_id: string; rows: string; index_type: string }) => ({
                 id: Number(s.segment_id),
                 rows: Number(s.rows),
