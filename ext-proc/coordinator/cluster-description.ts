@@ -121,10 +121,9 @@ export class ClusterDescription {
    * loaded partitions (the named ones, which must be loaded) that readers hold. 0 for a
    * collection not loaded, as the writer answers.
    */
-  loadingProgress(req: { collection_name: string; partition_names: string[] }): MilvusResponse<'GetLoadingProgress'> {
+  loadingProgress(req: { db_name: string; collection_name: string; partition_names: string[] }): MilvusResponse<'GetLoadingProgress'> {
     if (!req.collection_name) throw invalidParameter('collection name should not be empty');
-    const view = this.o.cache.resolve(req.collection_name);
-    if (!view) throw collectionNotFound(req.collection_name);
+    const view = namedView(this.o.cache, req.db_name, req.collection_name);
     const named = req.partition_names?.length ? loadedNamedPartitions(view.partitions, req.partition_names) : undefined;
     const progress = !named && !anyLoaded(view.partitions) ? 0 : this.progressOf(view, named && new Set(named.map((p) => p.id)));
     return { progress: String(progress), refresh_progress: String(progress) };

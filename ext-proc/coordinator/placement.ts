@@ -397,11 +397,11 @@ export class Placement {
    * counts as loaded: the writer serves them.
    */
   loadedRows(view: CollectionView, partitionIds?: ReadonlySet<number>): { loaded: number; total: number } {
-    const name = view.record.name;
+    const collectionId = view.record.id;
     const live = [...this.readers.values()].filter((r) => r.up);
     const { sources } = this.compactionsOf(view);
     const onReaders = (id: number): boolean =>
-      live.some((r) => r.loaded.get(name)?.has(id)) || (sources.get(id)?.every(onReaders) ?? false);
+      live.some((r) => r.loaded.get(collectionId)?.has(id)) || (sources.get(id)?.every(onReaders) ?? false);
     const noGroups = this.assignment().groups.length === 0;
     let loaded = 0;
     let total = 0;
