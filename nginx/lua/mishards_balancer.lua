@@ -121,18 +121,16 @@ function M.balance(name, max_fails, fail_timeout)
   else
     tried = {}
     ctx.mishards_tried = tried
-    -- One try per distinct peer; the location's next_upstream_tries may allow fewer.
-    local distinct = {}
+    -- One try per distinct peer (the location's next_upstream_tries may allow fewer). The
+    -- upstream's own server is a placeholder marked down, which leaves Nginx no tries of its own.
+    local distinct, count = {}, 0
     for _, address in ipairs(list) do
-      distinct[address] = true
+      if not distinct[address] then
+        distinct[address] = true
+        count = count + 1
+      end
     end
-    local count = 0
-    for _ in pairs(distinct) do
-      count = count + 1
-    end
-    if count > 1 then
-      balancer.set_more_tries(count - 1)
-    end
+    balancer.set_more_tries(count)
   end
   local choices = candidates(list, tried, max_fails, fail_timeout)
   if #choices == 0 then
