@@ -75,7 +75,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const n of running) await n.stop();
-  for (const s of restBackends) s.closeAllConnections(), s.close();
+  for (const s of restBackends) {
+    s.closeAllConnections();
+    s.close();
+  }
   grpcBackend?.forceShutdown();
   rmSync(dir, { recursive: true, force: true });
 });
