@@ -72,7 +72,7 @@ export class AdsSession {
       'grpc.keepalive_time_ms': 10_000,
       'grpc.keepalive_timeout_ms': 5_000,
     });
-    this.backoff = o.backoff ?? { initialMs: 100, maxMs: 5000 };
+    this.backoff = o.backoff ?? { initialMs: 100, maxMs: 2000 };
     this.retryMs = this.backoff.initialMs;
   }
 
