@@ -26,8 +26,6 @@ export interface AdsSessionOptions {
   log: Logger;
   /** Every response that decodes; the consumer settles it with ack() or nack(). */
   onResponse: (response: AdsResponse) => void;
-  /** Called on each new stream: the consumer re-subscribes as for a new server. */
-  onConnect?: () => void;
   backoff?: { initialMs: number; maxMs: number };
 }
 
@@ -158,7 +156,6 @@ export class AdsSession {
       t.nonce = '';
       t.pending = undefined;
     }
-    this.o.onConnect?.();
     for (const typeUrl of Object.values(TypeUrl)) {
       const t = this.types.get(typeUrl);
       if (t) this.send(typeUrl, t);
