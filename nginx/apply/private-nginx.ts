@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Logger } from 'pino';
 import { spawnWatched } from '../../runtime/watchdog.js';
-import { pidArgument } from '../render/main.js';
 import { testConfig } from './nginx-test.js';
 
 export interface PrivateNginxOptions {
@@ -60,13 +59,7 @@ export class PrivateNginx extends EventEmitter<{ exit: [reason: string] }> {
   private async start(config: string): Promise<void> {
     await mkdir(join(this.o.prefix, 'temp'), { recursive: true });
     await this.install(config);
-    const child = spawnWatched(
-      this.o.binary,
-      ['-p', this.o.prefix, '-c', this.conf, '-e', 'stderr', ...pidArgument(this.o.prefix, false)],
-      {
-        signal: 'TERM',
-      },
-    );
+    const child = spawnWatched(this.o.binary, ['-p', this.o.prefix, '-c', this.conf, '-e', 'stderr'], { signal: 'TERM' });
     this.child = child;
     this.exited = new Promise((resolve) =>
       child.once('exit', (code, signal) => resolve(signal ? `killed by ${signal}` : `exited with code ${code}`)),
@@ -121,7 +114,7 @@ export class PrivateNginx extends EventEmitter<{ exit: [reason: string] }> {
   private async install(config: string): Promise<void> {
     const next = `${this.conf}.next`;
     await writeFile(next, config);
-    await testConfig(this.o.binary, ['-p', this.o.prefix, '-c', next, ...pidArgument(this.o.prefix, true)]);
+    await testConfig(this.o.binary, ['-p', this.o.prefix, '-c', next]);
     await rename(next, this.conf);
   }
 

@@ -1,9 +1,7 @@
 /**
  * The main configuration of the private Nginx the agent runs: everything outside the `http`
- * block, in a working directory of its own (temporary files), its error log on stderr, where
- * the agent reads it (reload confirmations, upstream errors). The pid file is given on the
- * command line (pidArgument): `nginx -t` writes the pid file its configuration names, and
- * must not overwrite the running master's.
+ * block, in a working directory of its own (pid file, temporary files), its error log on
+ * stderr, where the agent reads it (reload confirmations, upstream errors).
  */
 export interface PrivateNginxSettings {
   /** The working directory; `temp/` under it must exist (Nginx creates one level only). */
@@ -22,6 +20,7 @@ export function privateMainConfig(http: string, s: PrivateNginxSettings): string
     'master_process on;',
     'worker_processes auto;',
     ...(s.runAsRoot ? ['user root;'] : []),
+    `pid ${s.prefix}/nginx.pid;`,
     'error_log stderr notice;',
     'events {',
     '    worker_connections 8192;',
@@ -34,9 +33,4 @@ export function privateMainConfig(http: string, s: PrivateNginxSettings): string
     '}',
     '',
   ].join('\n');
-}
-
-/** `-g` for the command line: the pid file of the running master, or of a test run. */
-export function pidArgument(prefix: string, test: boolean): string[] {
-  return ['-g', `pid ${prefix}/${test ? 'nginx-test' : 'nginx'}.pid;`];
 }

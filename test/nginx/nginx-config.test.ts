@@ -9,13 +9,15 @@ import * as grpc from '@grpc/grpc-js';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PrivateNginx } from '../../nginx/apply/private-nginx.js';
+import { SystemNginx } from '../../nginx/apply/system-nginx.js';
 import { testConfig } from '../../nginx/apply/nginx-test.js';
 import { findLuaModules } from '../../nginx/lua/modules.js';
 import { LUA_PACKAGE_DIR, peersText, pushPeers } from '../../nginx/lua/peers.js';
-import { pidArgument, privateMainConfig } from '../../nginx/render/main.js';
+import { privateMainConfig } from '../../nginx/render/main.js';
 import { type RenderSettings, renderHttp } from '../../nginx/render/render.js';
 import { HealthService } from '../../proto/health.js';
 import { freePort } from '../../runtime/free-port.js';
+import { spawnWatched } from '../../runtime/watchdog.js';
 import { childPids } from '../harness/child-processes.js';
 import { findBinary } from '../harness/binaries.js';
 import { waitUntil } from '../harness/wait.js';
@@ -151,15 +153,13 @@ describe('what the renderer writes, Nginx takes', () => {
   ])('in %s, operator rules included', async (what, settings) => {
     const file = join(dir, `${what.replace(/\W/g, '')}.conf`);
     writeFileSync(file, main(renderHttp(buildState(withReaders, rules), settings).http, dir, settings.lua !== undefined));
-    await testConfig(NGINX, ['-p', dir, '-c', file, ...pidArgument(dir, true)]);
+    await testConfig(NGINX, ['-p', dir, '-c', file]);
   });
 
   it('and refuses what it cannot parse, with its reason', async () => {
     const file = join(dir, 'broken.conf');
     writeFileSync(file, main('server { listen 127.0.0.1:1; no_such_directive on; }\n', dir, false));
-    await expect(testConfig(NGINX, ['-p', dir, '-c', file, ...pidArgument(dir, true)])).rejects.toThrow(
-      /nginx -t: unknown directive "no_such_directive"/,
-    );
+    await expect(testConfig(NGINX, ['-p', dir, '-c', file])).rejects.toThrow(/nginx -t: unknown directive "no_such_directive"/);
   });
 });
 
@@ -211,6 +211,38 @@ describe('a private Nginx', () => {
       );
     } finally {
       blocker.close();
+    }
+  });
+});
+
+describe('an Nginx the operator runs', () => {
+  it('gets the include file swapped, tested with the whole configuration and reloaded; a refused one is swapped back', async () => {
+    const prefix = join(dir, 'operator');
+    mkdirSync(join(prefix, 'temp'), { recursive: true });
+    const include = join(prefix, 'mishards.conf');
+    const [ours, theirs] = [await freePort(), await freePort()];
+    // The operator's own configuration: a server of theirs, and the agent's file in the http block.
+    const mainConfig = join(prefix, 'nginx.conf');
+    writeFileSync(
+      mainConfig,
+      main(`server {\n    listen 127.0.0.1:${theirs};\n    return 200 "theirs";\n}\ninclude ${include};\n`, prefix, false),
+    );
+    const serve = (text: string) => `server {\n    listen 127.0.0.1:${ours};\n    return 200 "${text}";\n}\n`;
+    writeFileSync(include, serve('one'));
+    const operatorNginx = spawnWatched(NGINX, ['-c', mainConfig, '-e', 'stderr'], { signal: 'TERM' });
+    const exited = once(operatorNginx, 'exit');
+    try {
+      await waitUntil("the operator's Nginx serves", async () => (await get(`127.0.0.1:${ours}`).catch(() => undefined))?.body === 'one');
+      const fleet = new SystemNginx({ binary: NGINX, includeFile: include, mainConfig });
+      await fleet.apply(serve('two'));
+      await waitUntil('the reload took', async () => (await get(`127.0.0.1:${ours}`)).body === 'two');
+      await expect(fleet.apply(serve('three').replace('return 200', 'retrun 200'))).rejects.toThrow(/nginx -t: unknown directive "retrun"/);
+      expect(readFileSync(include, 'utf8')).toBe(serve('two'));
+      expect((await get(`127.0.0.1:${ours}`)).body).toBe('two');
+      expect((await get(`127.0.0.1:${theirs}`)).body).toBe('theirs');
+    } finally {
+      operatorNginx.stdin!.end();
+      await exited;
     }
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { peersText } from '../../nginx/lua/peers.js';
-import { pidArgument, privateMainConfig } from '../../nginx/render/main.js';
+import { privateMainConfig } from '../../nginx/render/main.js';
 import type { XdsState } from '../../nginx/render/model.js';
 import { type RenderSettings, renderHttp } from '../../nginx/render/render.js';
 import { TypeUrl } from '../../proto/xds.js';
@@ -353,19 +353,16 @@ describe('the snapshot as Nginx configuration', () => {
 
   it('wraps the http block into a private Nginx: modules, pid, temporary paths, the log on stderr', () => {
     const main = privateMainConfig('upstream x {\n}\n', { prefix: '/tmp/agent', modules: ['/m/ndk.so', '/m/lua.so'], runAsRoot: true });
-    expect(main.split('\n').slice(0, 7)).toEqual([
+    expect(main.split('\n').slice(0, 8)).toEqual([
       'load_module /m/ndk.so;',
       'load_module /m/lua.so;',
       'daemon off;',
       'master_process on;',
       'worker_processes auto;',
       'user root;',
+      'pid /tmp/agent/nginx.pid;',
       'error_log stderr notice;',
     ]);
-    // The pid file is a command-line setting: `nginx -t` would overwrite the one a file names.
-    expect(main).not.toContain('pid ');
-    expect(pidArgument('/tmp/agent', false)).toEqual(['-g', 'pid /tmp/agent/nginx.pid;']);
-    expect(pidArgument('/tmp/agent', true)).toEqual(['-g', 'pid /tmp/agent/nginx-test.pid;']);
     expect(main).toContain('    client_body_temp_path /tmp/agent/temp/client_body;');
     expect(main).toContain('    upstream x {');
     expect(privateMainConfig('', { prefix: '/p', modules: [], runAsRoot: false })).not.toMatch(/user|load_module/);
