@@ -156,7 +156,8 @@ function upstream(u: UpstreamSpec, servers: ServerSpec[], settings: RenderSettin
         '}',
       ]
     : [
-        `zone ${u.name} 64k;`,
+        // Shared memory: the workers share each server's failure count. 64 KiB, and 1 KiB per server.
+        `zone ${u.name} ${64 + servers.length}k;`,
         ...(u.balance === 'hash' ? ['hash $mishards_hash_key consistent;'] : u.balance === 'round_robin' ? [] : [`${u.balance};`]),
         ...(servers.length
           ? servers.map((s) => `server ${hostPort(s.ip, s.port)}${s.weight === 1 ? '' : ` weight=${s.weight}`} ${health};`)

@@ -64,7 +64,7 @@ describe('the snapshot as Nginx configuration', () => {
     expect(block(out.http, 'upstream mishards-coordinator {')).toBe(
       [
         'upstream mishards-coordinator {',
-        'zone mishards-coordinator 64k;',
+        'zone mishards-coordinator 66k;',
         'server 127.0.0.1:7010 max_fails=2 fail_timeout=5s;',
         'server 127.0.0.1:7020 max_fails=2 fail_timeout=5s;',
         'keepalive 64;',
