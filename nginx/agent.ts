@@ -33,7 +33,7 @@ export interface NginxAgentOptions {
   log: Logger;
 }
 
-export interface Rejection {
+interface Rejection {
   typeUrl: TypeUrl;
   version: string;
   reason: string;
