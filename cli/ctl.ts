@@ -13,6 +13,7 @@ import { createRouter, DEFAULT_ROUTER } from '../cluster/routing/registry.js';
 import { ServedAssignment } from '../cluster/served-assignment.js';
 import { servedSegments, type CollectionView } from '../meta/collection-view.js';
 import { createLogger } from '../runtime/logger.js';
+import { MILVUS_COMMANDS, milvusCommand } from './ctl-milvus.js';
 import { parseArgv, UsageError } from './options.js';
 import { electionPrefix, WriterCandidateSchema } from '../cluster/writer-leader.js';
 
@@ -30,9 +31,19 @@ commands:
   routes put NAME FILE|-       validate, then write /mishards/routes/NAME
   routes delete NAME           remove a rule
 
+  progress [NAME...] [--wait]  load and index-build progress of each collection (all when none
+                               named), as progress bars; --wait redraws until both are done
+  load NAME...|--all           load collections, then show their loading progress until the
+                               readers hold every segment
+  release NAME...|--all        release collections
+  compact NAME...|--all        compact collections, showing each compaction's plans completing
+
 options:
   --etcd HOST:PORT[,HOST:PORT]  etcd endpoints (or MISHARDS_ETCD; default 127.0.0.1:2379)
   --etcd-prefix P               key prefix (or MISHARDS_ETCD_PREFIX; default /mishards)
+  --address HOST:PORT           the Milvus API of progress, load, release and compact: a
+                                coordinator (or MISHARDS_ADDRESS; default 127.0.0.1:19530)
+  --timeout S                   longest wait of load, compact and progress --wait (default 300)
   --json                        machine-readable output
 `;
 
@@ -44,7 +55,10 @@ interface Ctx {
 }
 
 /** Runs one ctl command; returns the exit code (1: the cluster or the input is not valid). */
-export async function ctl(argv: string[], out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<number> {
+export async function ctl(argv: string[], out?: (line: string) => void): Promise<number> {
+  // Progress is redrawn in place only when writing to a terminal ourselves.
+  const tty = !out && process.stdout.isTTY;
+  out ??= (l) => process.stdout.write(`${l}\n`);
   const parsed = parseArgv({
     args: argv,
     options: {
@@ -52,6 +66,10 @@ export async function ctl(argv: string[], out: (line: string) => void = (l) => p
       'etcd-prefix': { type: 'string' },
       json: { type: 'boolean' },
       segments: { type: 'string' },
+      address: { type: 'string' },
+      all: { type: 'boolean' },
+      wait: { type: 'boolean' },
+      timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     allowPositionals: true,
@@ -64,6 +82,22 @@ export async function ctl(argv: string[], out: (line: string) => void = (l) => p
   if (v.help || !command) {
     out(CTL_USAGE);
     return v.help ? 0 : 2;
+  }
+  if (MILVUS_COMMANDS.has(command)) {
+    const timeout = Number(v.timeout ?? 300);
+    if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got ${v.timeout}`);
+    return milvusCommand(
+      {
+        address: v.address ?? process.env.MISHARDS_ADDRESS ?? '127.0.0.1:19530',
+        json: Boolean(v.json),
+        timeoutMs: timeout * 1000,
+        out,
+        tty: tty ? process.stdout : undefined,
+      },
+      command,
+      args,
+      { all: Boolean(v.all), wait: Boolean(v.wait) },
+    );
   }
   const hosts = (v.etcd ?? process.env.MISHARDS_ETCD ?? '127.0.0.1:2379')
     .split(',')

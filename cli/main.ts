@@ -14,6 +14,8 @@ import { EtcdDiscovery } from '../cluster/etcd-discovery.js';
 import { QuotaSettingsWatcher } from '../cluster/quota-settings.js';
 import type { QuotaConfig } from '../milvus/quotas.js';
 import { startCoordinator } from '../ext-proc/server.js';
+import type { Registry } from 'prom-client';
+import { etcdMetrics } from '../cluster/registry/etcd-metrics.js';
 import { registerNode, type Registration } from '../cluster/registry/register.js';
 import { describeError, NodeNameSchema, type Role } from '../cluster/registry/schema.js';
 import { MISHARDS_VERSION } from '../cluster/registry/version.js';
@@ -21,11 +23,17 @@ import { up } from './up.js';
 import { ctl } from './ctl.js';
 import { startControlPlane } from '../control-plane/server.js';
 import { CONTROL_PLANE_DEFAULTS, DEFAULT_ADS_PORT } from '../control-plane/defaults.js';
+import { nginxAgentConfig } from './nginx-agent.js';
+import { startNginxAgent } from '../nginx/start.js';
 
 interface Running {
   grpc: string;
   http?: string;
   metrics: string;
+  /** The metrics of a single process (`up` has none of its own). */
+  registry?: Registry;
+  /** `up --nginx`: the control plane's ADS address. */
+  xds?: string;
   stop(): Promise<void>;
 }
 
@@ -33,6 +41,8 @@ interface Running {
 interface Context {
   log: Logger;
   etcd: Etcd3 | undefined;
+  /** Whether each etcd watch the subcommand opened is live (mishards_etcd_up). */
+  etcdWatches: (() => boolean)[];
 }
 
 /**
@@ -41,7 +51,11 @@ interface Context {
  */
 async function openDiscovery(o: ServerOptions, ctx: Context): Promise<Discovery | undefined> {
   if (o.discovery) return FileDiscovery.open(o.discovery, ctx.log);
-  if (ctx.etcd) return EtcdDiscovery.open({ etcd: ctx.etcd, prefix: o.etcdPrefix, log: ctx.log });
+  if (ctx.etcd) {
+    const discovery = await EtcdDiscovery.open({ etcd: ctx.etcd, prefix: o.etcdPrefix, log: ctx.log });
+    ctx.etcdWatches.push(() => discovery.connected);
+    return discovery;
+  }
   return undefined;
 }
 
@@ -57,8 +71,10 @@ async function openQuotas(o: ServerOptions, ctx: Context): Promise<QuotaConfig &
 }
 
 /** The writer election's leader, watched (docs/writer-ha.md). */
-function openLeaderWatch(o: ServerOptions, ctx: Context): Promise<WriterLeaderWatch> {
-  return WriterLeaderWatch.open({ etcd: ctx.etcd!, prefix: o.etcdPrefix, log: ctx.log });
+async function openLeaderWatch(o: ServerOptions, ctx: Context): Promise<WriterLeaderWatch> {
+  const watch = await WriterLeaderWatch.open({ etcd: ctx.etcd!, prefix: o.etcdPrefix, log: ctx.log });
+  ctx.etcdWatches.push(() => watch.connected);
+  return watch;
 }
 
 /** A gRPC target that follows the writer leader, once one is elected, with the watch it follows. */
@@ -88,7 +104,8 @@ const commands: Record<string, Command> = {
       const config = { ...o, ...(await openQuotas(o, ctx)) };
       // With etcd, every writer campaigns: the leader serves, the others stand by.
       if (!ctx.etcd) return startWriter(config, ctx.log);
-      return startHaWriter(config, { etcd: ctx.etcd, prefix: o.etcdPrefix, ttlSeconds: o.leaseTtl, name: o.name }, ctx.log);
+      const ha = { etcd: ctx.etcd, prefix: o.etcdPrefix, ttlSeconds: o.leaseTtl, name: o.name, etcdWatches: ctx.etcdWatches };
+      return startHaWriter(config, ha, ctx.log);
     },
   },
   reader: {
@@ -140,7 +157,7 @@ const commands: Record<string, Command> = {
         host: o.host,
         port: o.port,
         metricsPort: o.metricsPort,
-        front: { ...d.front, port: o.frontPort },
+        front: { ...d.front, address: o.frontHost, port: o.frontPort },
         debounceMs: o.debounceMs,
         maxDebounceMs: Math.max(d.maxDebounceMs, o.debounceMs),
         health: { ...d.health, intervalMs: o.healthInterval * 1000 },
@@ -149,8 +166,12 @@ const commands: Record<string, Command> = {
       return cp;
     },
   },
+  'nginx-agent': {
+    logName: () => 'nginx-agent',
+    start: (o, ctx) => startNginxAgent(nginxAgentConfig(o, ctx.log)),
+  },
 };
-/** `up` reports itself as the cluster (the coordinator's addresses). */
+/** `up` reports itself as the cluster (the proxy's or the coordinator's addresses). */
 const READY_ROLE: Record<string, string> = { up: 'cluster' };
 
 /**
@@ -185,7 +206,8 @@ async function main(argv: string[]): Promise<number> {
   const log = createLogger(start.logName(opts), opts.logLevel);
   // `up` hands --etcd to its children and uses no client itself.
   const etcd = opts.etcd && command !== 'up' ? etcdClient(opts.etcd) : undefined;
-  const node = await start.start(opts, { log, etcd });
+  const ctx: Context = { log, etcd, etcdWatches: [] };
+  const node = await start.start(opts, ctx);
   // Registered before `ready`: whoever waits for that line can find the process in etcd.
   let registration: Registration | undefined;
   if (etcd && start.role) {
@@ -200,10 +222,13 @@ async function main(argv: string[]): Promise<number> {
       ttlSeconds: opts.leaseTtl,
       log,
     });
+    const r = registration;
+    if (node.registry) etcdMetrics(node.registry, { connected: [...ctx.etcdWatches, () => r.alive], registrations: () => r.registrations });
   }
   const parts = [`ready ${READY_ROLE[command] ?? command}`, `grpc=${node.grpc}`];
   if (node.http) parts.push(`http=${node.http}`);
   parts.push(`metrics=${node.metrics}`);
+  if (node.xds) parts.push(`xds=${node.xds}`);
   process.stdout.write(`${parts.join(' ')}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

@@ -48,6 +48,11 @@ export class EtcdDiscovery extends EventEmitter implements Discovery {
     return this.list;
   }
 
+  /** Whether the registrations are being watched (etcd reachable). */
+  get connected(): boolean {
+    return this.watcher.connected;
+  }
+
   close(): void {
     this.watcher.close();
   }

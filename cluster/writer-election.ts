@@ -53,6 +53,11 @@ export class WriterElection extends EventEmitter {
     return this.leaders.current();
   }
 
+  /** Whether its watch of the election keys is live. */
+  get connected(): boolean {
+    return this.leaders.connected;
+  }
+
   holdsTerm(): boolean {
     return this.elected && this.term.valid();
   }

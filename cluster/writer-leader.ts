@@ -60,6 +60,11 @@ export class WriterLeaderWatch extends EventEmitter {
     return watch;
   }
 
+  /** Whether the watch is live (see PrefixWatcher.connected). */
+  get connected(): boolean {
+    return this.watcher.connected;
+  }
+
   current(): WriterLeader | undefined {
     return this.leader;
   }

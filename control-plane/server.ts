@@ -8,10 +8,14 @@ import { serveNode, type RunningNode } from '../runtime/serve.js';
 import { createAdsService } from './ads/service.js';
 import { ActiveHealthChecker } from './health/active-checker.js';
 import { HostResolver } from './host-resolver.js';
+import { etcdMetrics } from '../cluster/registry/etcd-metrics.js';
 import { PrefixWatcher } from '../cluster/registry/prefix-watcher.js';
 import { WriterLeaderWatch } from '../cluster/writer-leader.js';
 import { nodesPrefix, parseNodeRegistration, type NodeRegistration } from '../cluster/registry/schema.js';
 import { RemovalGuard } from './removal-guard.js';
+import { scrapeTargets } from './scrape-targets.js';
+import { controlPlaneStatus } from './status.js';
+import { serveStatusPage } from '../runtime/status-page.js';
 import { SnapshotBuilder, type BuiltSnapshot, type Rejection } from './resources/build-snapshot.js';
 import type { FrontSettings } from './resources/listeners.js';
 import { parseRouteRule, routesPrefix, type NamedRouteRule } from './routes/schema.js';
@@ -73,6 +77,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
   });
   for (const w of [nodes, routes]) w.on('invalid', () => m.invalidKeys.inc());
   const leader = await WriterLeaderWatch.open({ etcd: o.etcd, prefix: o.prefix, log });
+  etcdMetrics(metrics.registry, { connected: [() => nodes.connected, () => routes.connected, () => leader.connected] });
 
   let served = 0;
   let reported = new Map<string, string>();
@@ -148,6 +153,17 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     ),
     rejectedKeys: Object.fromEntries(reported),
   }));
+  metrics.addJsonRoute('/sd/targets', () => scrapeTargets(nodes.entries().values()));
+  let address = '';
+  serveStatusPage(metrics, () =>
+    controlPlaneStatus({
+      registrations: nodes.entries().values(),
+      health: (a) => health.status(a),
+      clients: ads.clients(),
+      snapshot: { ...(cache.current() ? { version: cache.current()!.version } : {}), endpoints: served },
+      address,
+    }),
+  );
   const node = await serveNode({
     metrics,
     host: o.host,
@@ -166,6 +182,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       },
     ],
   });
+  address = node.grpc;
   return { ...node, cache, ready };
 }
 

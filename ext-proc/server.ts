@@ -9,6 +9,9 @@ import { ResourceMeter } from '../runtime/node-resources.js';
 import { RpcMetrics } from '../runtime/rpc-metrics.js';
 import { serveNode, type RunningNode } from '../runtime/serve.js';
 import { ClusterDescription } from './coordinator/cluster-description.js';
+import { clusterStatus } from './coordinator/cluster-status.js';
+import { RecentTraffic } from '../runtime/recent-traffic.js';
+import { serveStatusPage } from '../runtime/status-page.js';
 import type { Discovery } from '../cluster/discovery.js';
 import { MetadataCache } from '../cluster/metadata-cache.js';
 import { NodeClients } from './coordinator/node-clients.js';
@@ -74,6 +77,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     onAssignment: (assignment) => coordinatorMetrics.recordAssignment(assignment),
   });
   placement.start();
+  coordinatorMetrics.watchGroups(() => placement.groupReplicas());
   const fanout = new Fanout(clients, {
     hedgeAfterMs: o.hedgeAfterMs ?? 250,
     onReplicaFailure: (address) => placement.markDown(address),
@@ -116,6 +120,10 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     onError: (path, err) => log.error({ err, path }, 'ext_proc request failed'),
     onRequest: (path) => rpc.start('ExtProc', path),
   });
+  const traffic = new RecentTraffic(rpc.latency);
+  serveStatusPage(metrics, () =>
+    clusterStatus({ discovery: o.discovery, placement, cache, cluster, traffic, writer: o.writer, self: () => address }),
+  );
   const node = await serveNode({
     metrics,
     host: o.host,
@@ -124,6 +132,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     services: [startingAtFirstMessage(frontServiceDefinition(), front.implementation), [extProc.definition, extProc.implementation]],
     closers: [
       async () => front.close(),
+      async () => traffic.close(),
       async () => writerClient.close(),
       async () => placement.close(),
       async () => cache.close(),

@@ -68,10 +68,23 @@ export class FencedDriver implements SqlDriver {
 
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
     return this.inner.transaction(async (tx) => {
-      const current = await epochInForce(tx, this.dialect);
-      if (current !== this.epoch) throw fenced(this.epoch, current ?? 0);
+      await this.assertInForce(tx);
       return fn(tx);
     });
+  }
+
+  // init() changes the schema through the plain store, before the claim (storeOver); a change
+  // through a fenced store is a write like any other.
+  schemaChange(change: (db: SqlRunner) => Promise<void>): Promise<void> {
+    return this.inner.schemaChange(async (db) => {
+      await this.assertInForce(db);
+      await change(db);
+    });
+  }
+
+  private async assertInForce(tx: SqlRunner): Promise<void> {
+    const current = await epochInForce(tx, this.dialect);
+    if (current !== this.epoch) throw fenced(this.epoch, current ?? 0);
   }
 
   violation(err: unknown): 'unique' | 'foreign-key' | undefined {

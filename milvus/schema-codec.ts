@@ -26,7 +26,16 @@ const MAX_VARCHAR_LENGTH = 65535;
 const MAX_ARRAY_CAPACITY = 4096;
 const NAME_START = /^[A-Za-z_]/;
 const NAME_REST = /^[A-Za-z0-9_]*$/;
-const MAX_NAME_LENGTH = 255;
+/** Milvus's proxy.maxNameLength. */
+export const MAX_NAME_LENGTH = 255;
+
+/** Which of Milvus's rules for names (of collections, aliases, partitions, fields, databases) a name breaks, if any. */
+export function brokenNameRule(name: string): 'empty' | 'length' | 'start' | 'rest' | undefined {
+  if (!name) return 'empty';
+  if (name.length > MAX_NAME_LENGTH) return 'length';
+  if (!NAME_START.test(name)) return 'start';
+  return NAME_REST.test(name) ? undefined : 'rest';
+}
 
 const SUPPORTED_SCALARS = new Set<DataType>([
   DataType.Bool,
@@ -64,12 +73,13 @@ export function dataTypeName(t: DataType): DataTypeName {
  * `collection name`, `collection alias`, `partition name` or `field name`.
  */
 export function validateName(kind: string, name: string): void {
-  if (!name) throw invalidParameter(`${kind} should not be empty`);
+  const broken = brokenNameRule(name);
+  if (!broken) return;
+  if (broken === 'empty') throw invalidParameter(`${kind} should not be empty`);
   const invalid = `Invalid ${kind}: ${name}.`;
-  if (name.length > MAX_NAME_LENGTH)
-    throw invalidParameter(`${invalid} the length of a ${kind} must be less than ${MAX_NAME_LENGTH} characters`);
-  if (!NAME_START.test(name)) throw invalidParameter(`${invalid} the first character of a ${kind} must be an underscore or letter.`);
-  if (!NAME_REST.test(name)) throw invalidParameter(`${invalid} ${kind} can only contain numbers, letters and underscores.`);
+  if (broken === 'length') throw invalidParameter(`${invalid} the length of a ${kind} must be less than ${MAX_NAME_LENGTH} characters`);
+  if (broken === 'start') throw invalidParameter(`${invalid} the first character of a ${kind} must be an underscore or letter.`);
+  throw invalidParameter(`${invalid} ${kind} can only contain numbers, letters and underscores.`);
 }
 
 function intParam(params: Map<string, string>, key: string, field: string): number | undefined {

@@ -3,6 +3,7 @@ import { UnavailableError } from '../runtime/unavailable.js';
 import type { MilvusHandlers } from './methods.js';
 import { MilvusService } from './proto.js';
 import { checkRequestFields } from './field-guard.js';
+import { fillDatabase } from './request-database.js';
 import { carriesStatus, failureReply, replyShape, statusOfReply, withStatus } from './reply-shape.js';
 import { errorStatus, MilvusError, successStatus, unsupportedMethod } from './status.js';
 
@@ -77,12 +78,16 @@ export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: Ser
   return impl;
 }
 
-/** Runs a handler once the request sets nothing Mishards refuses (milvus/field-rules.ts). */
+/**
+ * Runs a handler once the request sets nothing Mishards refuses (milvus/field-rules.ts), with
+ * its database settled (milvus/request-database.ts).
+ */
 function guarded(name: string, handler: DispatchedHandler, call: grpc.ServerUnaryCall<object, object>): Promise<Record<string, unknown>> {
   try {
     checkRequestFields(name, call.request);
   } catch (e) {
     return Promise.reject(e);
   }
+  fillDatabase(name, call.request, call.metadata);
   return handler(call.request, call);
 }

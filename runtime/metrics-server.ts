@@ -10,6 +10,7 @@ export class MetricsServer {
   readonly registry = new Registry();
   private server: Server | undefined;
   private readonly jsonRoutes = new Map<string, () => unknown>();
+  private readonly pages = new Map<string, { contentType: string; body: string }>();
 
   constructor(role: string) {
     this.registry.setDefaultLabels({ role });
@@ -19,6 +20,11 @@ export class MetricsServer {
   /** Serves `read()` as JSON at `path` (operator views beside the metrics, e.g. `/xds/clients`). */
   addJsonRoute(path: string, read: () => unknown): void {
     this.jsonRoutes.set(path, read);
+  }
+
+  /** Serves a fixed document at `path` (the status page). */
+  addPage(path: string, contentType: string, body: string): void {
+    this.pages.set(path, { contentType, body });
   }
 
   async listen(host: string, port: number, healthy: () => boolean): Promise<string> {
@@ -42,10 +48,24 @@ export class MetricsServer {
         res.end(JSON.stringify({ status: ok ? 'ok' : 'unavailable' }));
         return;
       }
+      const page = this.pages.get(req.url ?? '');
+      if (page) {
+        res.writeHead(200, { 'content-type': page.contentType });
+        res.end(page.body);
+        return;
+      }
       const json = this.jsonRoutes.get(req.url ?? '');
       if (json) {
+        let body: string;
+        try {
+          body = JSON.stringify(json(), null, 2);
+        } catch (e) {
+          res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: String(e) }));
+          return;
+        }
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(json(), null, 2));
+        res.end(body);
         return;
       }
       res.writeHead(404, { 'content-type': 'application/json' });

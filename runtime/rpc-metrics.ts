@@ -3,7 +3,8 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 /** Per-method request counts and latencies of a node's gRPC services. */
 export class RpcMetrics {
   private readonly requests: Counter<'service' | 'method' | 'code'>;
-  private readonly latency: Histogram<'service' | 'method'>;
+  /** mishards_request_duration_seconds (the status page's recent traffic reads it). */
+  readonly latency: Histogram<'service' | 'method'>;
   /** Each method's label-bound children (by service, then method), built on first use. */
   private readonly methods = new Map<string, Map<string, MethodMetrics>>();
 

@@ -1,4 +1,5 @@
 import type * as grpc from '@grpc/grpc-js';
+import type { Registry } from 'prom-client';
 import { HealthService } from '../proto/health.js';
 import { serviceNotReady } from '../milvus/status.js';
 import type { Admission } from './admission.js';
@@ -9,6 +10,8 @@ import type { MetricsServer } from './metrics-server.js';
 export interface RunningNode {
   grpc: string;
   metrics: string;
+  /** The metrics registry served at `metrics`, for what the caller adds once the node runs. */
+  registry: Registry;
   stop(): Promise<void>;
 }
 
@@ -51,6 +54,7 @@ export async function serveNode(o: ServeOptions): Promise<RunningNode> {
   return {
     grpc: grpcAddr,
     metrics: metricsAddr,
+    registry: metrics.registry,
     async stop() {
       health.shutDown();
       o.admission?.close(serviceNotReady(`node=${grpcAddr}`, 'Stopping'));

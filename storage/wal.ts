@@ -26,6 +26,13 @@ export interface WalRecord {
   payload: Buffer;
 }
 
+export interface WalOptions {
+  /** The fencing epoch of the writer that opens a shared log (see storage/wal-fence.ts). */
+  epoch?: number;
+  /** Hears the seconds of every group commit's write and fdatasync. */
+  onSync?: (seconds: number) => void;
+}
+
 interface Pending {
   lsn: number;
   /** The framed record, in order: written with one writev, never copied together. */
@@ -51,24 +58,25 @@ export class WriteAheadLog {
     private readonly rotateBytes: number,
     private readonly epoch: number,
     private readonly gate: AckGate | undefined,
+    private readonly onSync: (seconds: number) => void,
   ) {}
 
   /**
-   * Opens the log, returning it with the records after the last checkpoint, in order. With
-   * `fencing`, the log must have been sealed for that epoch (sealOlderLogs) and no newer one.
+   * Opens the log, returning it with the records after the last checkpoint, in order. With an
+   * `epoch`, the log must have been sealed for that epoch (sealOlderLogs) and no newer one.
+   * `onSync` hears the seconds of every group commit's write and fdatasync (the time an
+   * acknowledgement waits for the disk, before the fence check).
    */
-  static async open(
-    dir: string,
-    rotateBytes = 64 << 20,
-    fencing?: { epoch: number },
-  ): Promise<{ wal: WriteAheadLog; records: WalRecord[] }> {
+  static async open(dir: string, rotateBytes = 64 << 20, options: WalOptions = {}): Promise<{ wal: WriteAheadLog; records: WalRecord[] }> {
     await mkdir(dir, { recursive: true });
-    const epoch = fencing?.epoch ?? 0;
-    const fence = fencing ? await currentFence(dir) : undefined;
-    if (fencing && (fence?.epoch !== epoch || fence.sealing)) {
+    const fenced = options.epoch !== undefined;
+    const epoch = options.epoch ?? 0;
+    const fence = fenced ? await currentFence(dir) : undefined;
+    if (fenced && (fence?.epoch !== epoch || fence.sealing)) {
       throw new FencedError(fence?.epoch ?? 0, 'no', `write-ahead log ${dir} is not sealed for epoch ${epoch}`);
     }
-    const wal = new WriteAheadLog(dir, rotateBytes, epoch, fencing ? new AckGate(dir, epoch) : undefined);
+    const gate = fenced ? new AckGate(dir, epoch) : undefined;
+    const wal = new WriteAheadLog(dir, rotateBytes, epoch, gate, options.onSync ?? (() => {}));
     wal.checkpointLsn = await wal.readCheckpoint();
     const records: WalRecord[] = [];
     let maxLsn = wal.checkpointLsn;
@@ -159,9 +167,11 @@ export class WriteAheadLog {
         if (this.failed) throw this.failed;
         const chunks = batch.flatMap((p) => p.chunks);
         const length = chunks.reduce((n, c) => n + c.length, 0);
+        const started = performance.now();
         const { bytesWritten } = await this.handle!.writev(chunks);
         if (bytesWritten !== length) throw new Error(`short write: ${bytesWritten} of ${length} bytes`);
         await this.handle!.datasync();
+        this.onSync((performance.now() - started) / 1000);
         this.fileSize += length;
         await this.gate?.check(this.fileName, this.fileSize);
         for (const p of batch) p.resolve();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { DataType, type MilvusClient, RRFRanker, ShowPartitionsType } from '@zilliz/milvus2-sdk-node';
-import { DataNodeClient } from './harness/data-node-client.js';
+import { collectionIdOf, DataNodeClient } from './harness/data-node-client.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from './harness/mishards-process.js';
 import { waitUntil } from './harness/wait.js';
 
@@ -14,8 +14,9 @@ import { waitUntil } from './harness/wait.js';
  * partition loaded, then a second, then the first released. After each step: search, query
  * and hybrid search cover exactly the loaded partitions (sealed and growing rows), naming an
  * unloaded partition fails with Milvus's "partition not loaded" status, ShowPartitions,
- * GetLoadState and GetLoadingProgress answer per partition, and the readers hold exactly the
- * sealed segments of the loaded partitions.
+ * GetLoadState and GetLoadingProgress answer per partition (through the coordinator the
+ * progress reaches 100 as the readers load), and the readers hold exactly the sealed segments
+ * of the loaded partitions.
  */
 const DIM = 8;
 const PARTITIONS = ['_default', 'p1', 'p2', 'p3'];
@@ -84,9 +85,10 @@ describe.each(targets)('per-partition load state against %s', (target, command) 
 
   /** Sealed segment ids per partition id, as the writer holds them. */
   async function sealedByPartition(name: string): Promise<Map<number, number[]>> {
+    const id = await collectionIdOf(client, name);
     const out = new Map<number, number[]>();
     for (const s of (await writerNode!.call('ListSegments', {})).segments) {
-      if (s.collection_name !== name || s.growing) continue;
+      if (s.collection_id !== id || s.growing) continue;
       out.set(Number(s.partition_id), [...(out.get(Number(s.partition_id)) ?? []), Number(s.segment_id)]);
     }
     return out;
@@ -94,8 +96,9 @@ describe.each(targets)('per-partition load state against %s', (target, command) 
 
   /** Every segment the readers hold for the collection (a segment held twice appears twice). */
   async function readerHoldings(name: string): Promise<{ segments: number[]; partitions: Set<number> }> {
+    const id = await collectionIdOf(client, name);
     const lists = await Promise.all(
-      readers.map(async (r) => (await r.call('ListSegments', {})).segments.filter((s: any) => s.collection_name === name)),
+      readers.map(async (r) => (await r.call('ListSegments', {})).segments.filter((s: any) => s.collection_id === id)),
     );
     return {
       segments: sorted(lists.flat().map((s: any) => Number(s.segment_id))),
@@ -116,7 +119,10 @@ describe.each(targets)('per-partition load state against %s', (target, command) 
     expect(onlyLoaded.data.map((p: any) => Number(p.loadedPercentage))).toEqual(loaded.map(() => 100));
 
     expect((await client.getLoadState({ collection_name: name })).state).toBe(loaded.length ? 'LoadStateLoaded' : 'LoadStateNotLoad');
-    expect(Number((await client.getLoadingProgress({ collection_name: name })).progress)).toBe(loaded.length ? 100 : 0);
+    // Through a coordinator, the share of the loaded rows the readers hold: 100 once placement has loaded them.
+    const progress = async () => Number((await client.getLoadingProgress({ collection_name: name })).progress);
+    if (loaded.length) await waitUntil(`loading of ${loaded.join(', ')} completes`, async () => (await progress()) === 100);
+    expect(await progress()).toBe(loaded.length ? 100 : 0);
     for (const p of PARTITIONS) {
       const state = await client.getLoadState({ collection_name: name, partition_names: [p] });
       expect(state.state, p).toBe(loaded.includes(p) ? 'LoadStateLoaded' : 'LoadStateNotLoad');

@@ -53,6 +53,11 @@ export class PrefixWatcher<T> extends EventEmitter {
     return new Map([...this.values].map(([k, v]) => [k, v.value]));
   }
 
+  /** Whether the watch is live: false from a break until a new read and watch succeed. */
+  get connected(): boolean {
+    return this.watcher !== undefined;
+  }
+
   /**
    * The value created first among those held, with its create revision: an election's
    * leader (etcd's election recipe), whose create revision is its term's fencing epoch.

@@ -21,6 +21,10 @@ export interface RegisterOptions {
 export interface Registration {
   readonly key: string;
   readonly value: NodeRegistration;
+  /** Registered under a lease whose last keepalive succeeded. */
+  readonly alive: boolean;
+  /** Times the key was written: 1 after the first registration, one more after each lost lease. */
+  readonly registrations: number;
   /** Revokes the lease, which deletes the key; the registration is not renewed after this. */
   stop(): Promise<void>;
 }
@@ -77,7 +81,17 @@ export async function registerNode(o: RegisterOptions): Promise<Registration> {
   });
   const registrar = new Registrar(o, nodeKey(o.prefix, o.role, name), JSON.stringify(value));
   await registrar.register();
-  return { key: registrar.key, value, stop: () => registrar.stop() };
+  return {
+    key: registrar.key,
+    value,
+    get alive() {
+      return registrar.alive;
+    },
+    get registrations() {
+      return registrar.registrations;
+    },
+    stop: () => registrar.stop(),
+  };
 }
 
 class Registrar {
@@ -85,6 +99,8 @@ class Registrar {
   private stopped = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private wake: (() => void) | undefined;
+  alive = false;
+  registrations = 0;
 
   constructor(
     private readonly o: RegisterOptions,
@@ -97,6 +113,8 @@ class Registrar {
     for (let delay = RETRY_FIRST_MS; !this.stopped; delay = Math.min(delay * 2, RETRY_MAX_MS)) {
       const lease = this.o.etcd.lease(this.o.ttlSeconds);
       lease.on('lost', (err) => this.lost(lease, err));
+      lease.on('keepaliveFailed', () => this.keptAlive(lease, false));
+      lease.on('keepaliveSucceeded', () => this.keptAlive(lease, true));
       try {
         await lease.put(this.key).value(this.json);
         if (this.stopped) {
@@ -104,6 +122,8 @@ class Registrar {
           return;
         }
         this.lease = lease;
+        this.alive = true;
+        this.registrations++;
         this.o.log.info({ key: this.key, lease: await lease.grant(), ttl: this.o.ttlSeconds }, 'registered in etcd');
         return;
       } catch (e) {
@@ -118,9 +138,14 @@ class Registrar {
     }
   }
 
+  private keptAlive(lease: Lease, ok: boolean): void {
+    if (lease === this.lease) this.alive = ok;
+  }
+
   private lost(lease: Lease, err: Error): void {
     if (this.stopped || lease !== this.lease) return;
     this.lease = undefined;
+    this.alive = false;
     this.o.log.warn({ key: this.key, err: err.message }, 'etcd lease lost; registering again');
     void this.register();
   }

@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { TypeUrl } from '../xds/snapshot.js';
 import type { StreamKind } from './client-status.js';
+import { typeName } from './types.js';
 
 /**
  * ADS server metrics. `type` is the short type name (cluster, endpoint, listener, route),
@@ -44,6 +46,14 @@ export class AdsMetrics {
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1],
       registers: [registry],
     });
+    // Every variant and type reads 0 until it happens: a NACK alert, a push rate and its
+    // delay quantile need the series.
+    for (const kind of ['sotw', 'delta'] satisfies StreamKind[])
+      for (const url of Object.values(TypeUrl)) {
+        const labels = { kind, type: typeName(url) };
+        for (const counter of [this.responses, this.acks, this.nacks]) counter.inc(labels, 0);
+        this.pushDelay.zero(labels);
+      }
   }
 
   opened(kind: StreamKind): void {

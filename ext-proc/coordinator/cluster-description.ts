@@ -3,12 +3,15 @@ import { describeResourceGroupReply, getReplicasReply } from '../../milvus/resou
 import type { MilvusResponse } from '../../milvus/methods.js';
 import { CLUSTER_ROLES, type NodeKind, type TopologyNode } from '../../milvus/system-info.js';
 import type { Discovery } from '../../cluster/discovery.js';
+import type { CollectionView } from '../../meta/collection-view.js';
 import { anyLoaded } from '../../meta/load-state.js';
+import { loadedNamedPartitions } from '../../milvus/search-request.js';
 import { querySegmentInfos } from '../../milvus/segment-info.js';
 import { collectionNotFound, invalidParameter } from '../../milvus/status.js';
 import type { MetadataCache } from '../../cluster/metadata-cache.js';
 import type { NodeClients } from './node-clients.js';
 import type { Placement } from './placement.js';
+import { namedView } from './named-view.js';
 
 /** How long the coordinator waits for a node's DescribeNode before reporting it unreachable. */
 const DESCRIBE_DEADLINE_MS = 5_000;
@@ -98,20 +101,38 @@ export class ClusterDescription {
    * the ids (as GetMetrics numbers them) of the live readers holding it, or the writer's when
    * none does yet (it searches every segment no reader holds).
    */
-  querySegments(name: string): MilvusResponse<'GetQuerySegmentInfo'> {
+  querySegments(database: string, name: string): MilvusResponse<'GetQuerySegmentInfo'> {
     if (!name) throw invalidParameter('collection name should not be empty');
-    const view = this.o.cache.resolve(name);
-    if (!view) throw collectionNotFound(name);
+    const view = namedView(this.o.cache, database, name);
     const processes = this.processes();
     const idOf = new Map(processes.map((p) => [p.address, p.id]));
     const writerId = processes.find((p) => p.kind === 'writer')!.id;
-    const holders = this.o.placement.holders(view.record.name);
+    const holders = this.o.placement.holders(view.record.id);
     return {
       infos: querySegmentInfos(view, (id) => {
         const readers = (holders.get(id) ?? []).flatMap((address) => idOf.get(address) ?? []);
         return readers.length ? readers.sort((a, b) => a - b) : [writerId];
       }),
     };
+  }
+
+  /**
+   * GetLoadingProgress across the cluster: the percentage of the rows of the collection's
+   * loaded partitions (the named ones, which must be loaded) that readers hold. 0 for a
+   * collection not loaded, as the writer answers.
+   */
+  loadingProgress(req: { db_name: string; collection_name: string; partition_names: string[] }): MilvusResponse<'GetLoadingProgress'> {
+    if (!req.collection_name) throw invalidParameter('collection name should not be empty');
+    const view = namedView(this.o.cache, req.db_name, req.collection_name);
+    const named = req.partition_names?.length ? loadedNamedPartitions(view.partitions, req.partition_names) : undefined;
+    const progress = !named && !anyLoaded(view.partitions) ? 0 : this.progressOf(view, named && new Set(named.map((p) => p.id)));
+    return { progress: String(progress), refresh_progress: String(progress) };
+  }
+
+  /** Percent (whole, rounded down) of the served rows readers hold; 100 without rows. */
+  progressOf(view: CollectionView, partitionIds?: ReadonlySet<number>): number {
+    const { loaded, total } = this.o.placement.loadedRows(view, partitionIds);
+    return total ? Math.floor((100 * loaded) / total) : 100;
   }
 
   /** DescribeResourceGroup: the readers placement sees up serve every loaded collection. */
@@ -124,14 +145,20 @@ export class ClusterDescription {
   }
 
   /**
-   * GetReplicas: the collection (named by name or alias, else by id) has one replica, served
-   * by the live readers and the writer, which leads its shard (it holds the growing rows).
+   * GetReplicas: the collection (named by name or alias in its database, else by id) has one
+   * replica, served by the live readers and the writer, which leads its shard (it holds the
+   * growing rows).
    */
-  replicas(req: { collection_name: string; collectionID: string; with_shard_nodes: boolean }): MilvusResponse<'GetReplicas'> {
+  replicas(req: {
+    db_name: string;
+    collection_name: string;
+    collectionID: string;
+    with_shard_nodes: boolean;
+  }): MilvusResponse<'GetReplicas'> {
     const view = req.collection_name
-      ? this.o.cache.resolve(req.collection_name)
-      : this.o.cache.all().find((v) => String(v.record.id) === req.collectionID);
-    if (!view) throw collectionNotFound(req.collection_name || req.collectionID);
+      ? namedView(this.o.cache, req.db_name, req.collection_name)
+      : this.o.cache.byId(Number(req.collectionID));
+    if (!view) throw collectionNotFound(req.collectionID);
     const writer = this.processes().find((p) => p.kind === 'writer')!;
     return getReplicasReply(view, writer, [writer, ...this.liveReaders()], req.with_shard_nodes);
   }

@@ -4,9 +4,16 @@ import { searchPartitions } from '../../runtime/scope-metrics.js';
 
 const LATENCY_BUCKETS = [0.0002, 0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
+/** Replicas of a reader group, as the coordinator's placement sees them. */
+export interface GroupReplicas {
+  /** Readers of the group that answered the last reconciliation pass. */
+  live: number;
+}
+
 /**
  * Coordinator metrics: fan-out width, partitions read, per-target sub-request latency and
- * errors, gRPC calls to data nodes in flight, merge time, cache, rows placed per reader group.
+ * errors, gRPC calls to data nodes in flight, merge time, cache, rows and segments placed per
+ * reader group, live replicas per group.
  */
 export class CoordinatorMetrics {
   readonly fanoutWidth: Histogram;
@@ -17,6 +24,9 @@ export class CoordinatorMetrics {
   private readonly subErrors: Counter<'target'>;
   private readonly attemptsInFlight: Gauge<'target'>;
   private readonly groupRows: Gauge<'group'>;
+  private readonly groupSegments: Gauge<'group'>;
+  /** Where the live replicas per group are read at each scrape (set by watchGroups). */
+  private groups: () => ReadonlyMap<string, GroupReplicas> = () => new Map();
   /** Each target's label-bound children, so no observation hashes its labels again. */
   private readonly targets = new Map<string, TargetMetrics>();
 
@@ -59,6 +69,23 @@ export class CoordinatorMetrics {
       labelNames: ['group'],
       registers: [registry],
     });
+    this.groupSegments = new Gauge({
+      name: 'mishards_group_segments',
+      help: 'Served sealed segments placed on each reader group (over every collection), as of the last reconciliation pass',
+      labelNames: ['group'],
+      registers: [registry],
+    });
+    const groups = () => this.groups();
+    new Gauge({
+      name: 'mishards_group_live_replicas',
+      help: 'Live replicas of each reader group: its readers that answered the last reconciliation pass; 0 for a group the recorded placement still names but no member serves',
+      labelNames: ['group'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const [group, r] of groups()) this.set({ group }, r.live);
+      },
+    });
     new Counter({
       name: 'mishards_metadata_cache_lookups_total',
       help: 'Metadata cache lookups by outcome',
@@ -72,10 +99,17 @@ export class CoordinatorMetrics {
     });
   }
 
-  /** Sets the rows gauge to an assignment's rows per group; groups no longer present disappear. */
+  /** Sets the rows and segments gauges to an assignment's per group; groups no longer present disappear. */
   recordAssignment(assignment: Assignment): void {
     this.groupRows.reset();
+    this.groupSegments.reset();
     for (const [group, rows] of assignment.rows) this.groupRows.set({ group }, rows);
+    for (const [group, segments] of assignment.segmentCounts) this.groupSegments.set({ group }, segments);
+  }
+
+  /** Reads the live replicas per group from `read` at every scrape. */
+  watchGroups(read: () => ReadonlyMap<string, GroupReplicas>): void {
+    this.groups = read;
   }
 
   /** The metrics of sub-requests to `target` (a reader group or the writer). */
@@ -117,7 +151,10 @@ export class TargetMetrics {
     private readonly latencyError: Histogram.Internal<'target' | 'result'>,
     private readonly errors: Counter.Internal,
     readonly inFlight: Gauge.Internal<'target'>,
-  ) {}
+  ) {
+    // A target's error count reads 0 from its first sub-request: error ratios need both series.
+    errors.inc(0);
+  }
 
   /** Records a sub-request that started at `startedAt` (performance.now()) and just ended. */
   subRequestDone(startedAt: number, ok: boolean): void {

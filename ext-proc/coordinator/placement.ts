@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { compactionSources, servedSegmentIds, type CollectionView, type SegmentInfo } from '../../meta/collection-view.js';
+import { compactionSources, servedSegmentIds, servedSegments, type CollectionView, type SegmentInfo } from '../../meta/collection-view.js';
 import { loadedPartitionIds } from '../../meta/load-state.js';
 import { Code, MilvusError } from '../../milvus/status.js';
 import { createRouter, DEFAULT_ROUTER } from '../../cluster/routing/registry.js';
@@ -9,14 +9,15 @@ import { CoalescingRunner } from '../../core/coalescing-runner.js';
 import { readerGroups, type Discovery, type Member } from '../../cluster/discovery.js';
 import type { MetadataSource } from '../../cluster/metadata-cache.js';
 import type { NodeCaller } from './node-clients.js';
+import type { GroupReplicas } from './coordinator-metrics.js';
 import { PlacementReporter } from './placement-report.js';
 
 /** What one reader holds, as it last reported. */
 interface ReaderState {
   member: Member;
   up: boolean;
-  /** Loaded segment ids per collection name. */
-  loaded: Map<string, Set<number>>;
+  /** Loaded segment ids per collection id. */
+  loaded: Map<number, Set<number>>;
   /** The estimated result bytes above which it refuses every search (Infinity until it says). */
   resultMemoryLimit: number;
 }
@@ -136,6 +137,11 @@ export class Placement {
     if (this.timer) clearInterval(this.timer);
   }
 
+  /** The routing scheme (`mishards ctl ring` names it too). */
+  get routerName(): string {
+    return this.router.name;
+  }
+
   /** Where the served segments belong now: the router over the current metadata. */
   assignment(): Assignment {
     this.current ??= this.served.of(this.router, this.cache.all());
@@ -176,10 +182,11 @@ export class Placement {
       [...this.readers.entries()].map(async ([address, r]) => {
         try {
           const res = await this.clients.call(address, 'ListSegments', {}, deadline());
-          const loaded = new Map<string, Set<number>>();
+          const loaded = new Map<number, Set<number>>();
           for (const s of res.segments) {
-            if (!loaded.has(s.collection_name)) loaded.set(s.collection_name, new Set());
-            loaded.get(s.collection_name)!.add(Number(s.segment_id));
+            const collection = Number(s.collection_id);
+            if (!loaded.has(collection)) loaded.set(collection, new Set());
+            loaded.get(collection)!.add(Number(s.segment_id));
           }
           r.loaded = loaded;
           r.resultMemoryLimit = Number(res.result_memory_limit_bytes) || Infinity;
@@ -195,8 +202,8 @@ export class Placement {
     // no loaded partition has.
     const assignment = this.assignment();
     this.options.onAssignment?.(assignment);
-    const views = new Map(this.cache.all().map((v) => [v.record.name, v] as const));
-    const served = new Map([...views].map(([name, v]) => [name, servedSegmentIds(v)] as const));
+    const views = new Map(this.cache.all().map((v) => [v.record.id, v] as const));
+    const served = new Map([...views].map(([id, v]) => [id, servedSegmentIds(v)] as const));
     for (const [collection, ids] of served) {
       if (!ids.length) continue;
       const byOwner = assignment.partition(ids);
@@ -212,7 +219,7 @@ export class Placement {
                 const res = await this.clients.call(
                   r.member.address,
                   'LoadSegments',
-                  { collection_name: collection, segment_ids: missing.map(String) },
+                  { collection_id: String(collection), segment_ids: missing.map(String) },
                   deadline(),
                 );
                 for (const id of res.loaded) have.add(Number(id));
@@ -242,7 +249,7 @@ export class Placement {
           await this.clients.call(
             r.member.address,
             'ReleaseSegments',
-            { collection_name: collection, segment_ids: release.map(String) },
+            { collection_id: String(collection), segment_ids: release.map(String) },
             deadline(),
           );
           for (const id of release) {
@@ -275,8 +282,8 @@ export class Placement {
     let top: SegmentInfo | undefined = retiring;
     while (top?.compactedInto !== undefined) top = byId.get(top.compactedInto);
     if (!top) return false;
-    const key = `${view.record.name}/${id}`;
-    if (!this.ownerHasLoaded(assignment.owner(top.id), view.record.name, top.id)) {
+    const key = `${view.record.id}/${id}`;
+    if (!this.ownerHasLoaded(assignment.owner(top.id), view.record.id, top.id)) {
       this.handedOffAt.delete(key);
       return true;
     }
@@ -290,7 +297,7 @@ export class Placement {
   }
 
   /** Every live replica of the owner has the segment loaded (and there is at least one). */
-  private ownerHasLoaded(owner: string | undefined, collection: string, id: number): boolean {
+  private ownerHasLoaded(owner: string | undefined, collection: number, id: number): boolean {
     if (!owner) return false;
     const live = this.replicasOf(owner).filter((r) => r.up);
     return live.length > 0 && live.every((r) => r.loaded.get(collection)?.has(id));
@@ -311,14 +318,14 @@ export class Placement {
    * so each search covers exactly one of the two sets.
    */
   targets(view: CollectionView, segmentIds: number[]): { groups: GroupTarget[]; toWriter: number[] } {
-    const name = view.record.name;
+    const collection = view.record.id;
     const byGroup = new Map<string, number[]>();
     const toWriter: number[] = [];
     const down = new Map<string, number[]>();
     const live = [...this.readers.values()].filter((r) => r.up);
     const assignment = this.assignment();
     const { sources, retiring } = this.compactionsOf(view);
-    const holdersOf = (id: number) => live.filter((r) => r.loaded.get(name)?.has(id));
+    const holdersOf = (id: number) => live.filter((r) => r.loaded.get(collection)?.has(id));
     const onReaders = (id: number): boolean => holdersOf(id).length > 0 || (sources.get(id)?.every(onReaders) ?? false);
     const place = (id: number): void => {
       // Retiring sources are not placed: they are taken wherever a reader still holds them.
@@ -346,12 +353,12 @@ export class Placement {
       const detail = [...down.entries()].map(
         ([g, ids]) => `reader group ${g} is unavailable (no live replica) for segments ${ids.join(', ')}`,
       );
-      throw new MilvusError(Code.ServiceUnavailable, `collection ${name}: ${detail.join('; ')}`, true);
+      throw new MilvusError(Code.ServiceUnavailable, `collection ${view.record.name}: ${detail.join('; ')}`, true);
     }
     const groups = [...byGroup.entries()].map(([group, segs]) => {
       // Replicas holding every segment of this target first; the others can still answer
       // after a failover if they have loaded meanwhile.
-      const holdsAll = (r: ReaderState) => segs.every((id) => r.loaded.get(name)?.has(id));
+      const holdsAll = (r: ReaderState) => segs.every((id) => r.loaded.get(collection)?.has(id));
       const replicas = live.filter((r) => r.member.group === group);
       const direct = [...replicas.filter(holdsAll), ...replicas.filter((r) => !holdsAll(r))].map((r) => r.member.address);
       // A balanced pick may land on a replica still loading: it says so, and the direct
@@ -373,8 +380,8 @@ export class Placement {
     return c;
   }
 
-  /** The live readers holding each segment of the collection, by address, as they last reported. */
-  holders(collection: string): Map<number, string[]> {
+  /** The live readers holding each segment of the collection (by id), by address, as they last reported. */
+  holders(collection: number): Map<number, string[]> {
     const out = new Map<number, string[]>();
     for (const r of this.readers.values()) {
       if (!r.up) continue;
@@ -383,9 +390,49 @@ export class Placement {
     return out;
   }
 
+  /**
+   * Rows of the collection's served segments (of `partitionIds` only, when given), and of
+   * those loaded on readers: a segment a live reader holds, or a compaction's segment whose
+   * sources all are (searches take those meanwhile). With no reader group at all every row
+   * counts as loaded: the writer serves them.
+   */
+  loadedRows(view: CollectionView, partitionIds?: ReadonlySet<number>): { loaded: number; total: number } {
+    const collectionId = view.record.id;
+    const live = [...this.readers.values()].filter((r) => r.up);
+    const { sources } = this.compactionsOf(view);
+    const onReaders = (id: number): boolean =>
+      live.some((r) => r.loaded.get(collectionId)?.has(id)) || (sources.get(id)?.every(onReaders) ?? false);
+    const noGroups = this.assignment().groups.length === 0;
+    let loaded = 0;
+    let total = 0;
+    for (const s of servedSegments(view)) {
+      if (partitionIds && !partitionIds.has(s.partitionId)) continue;
+      total += s.rows;
+      if (noGroups || onReaders(s.id)) loaded += s.rows;
+    }
+    return { loaded, total };
+  }
+
   /** Every reader of the membership and whether it answered the last reconciliation. */
   readerStates(): { member: Member; up: boolean }[] {
     return [...this.readers.values()].map((r) => ({ member: r.member, up: r.up }));
+  }
+
+  /**
+   * Every reader group with its live replicas: the groups of the membership, and those the
+   * recorded placement still names while no member serves them (0 live: their segments are
+   * not placed elsewhere yet).
+   */
+  groupReplicas(): Map<string, GroupReplicas> {
+    const out = new Map<string, GroupReplicas>();
+    for (const view of this.cache.all())
+      for (const s of servedSegments(view)) if (s.placedGroup !== undefined) out.set(s.placedGroup, { live: 0 });
+    for (const r of this.readers.values()) {
+      const g = out.get(r.member.group!) ?? { live: 0 };
+      if (r.up) g.live++;
+      out.set(r.member.group!, g);
+    }
+    return out;
   }
 
   /** Marks a replica down after a failed call (reconciliation brings it back). */

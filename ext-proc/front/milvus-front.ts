@@ -32,6 +32,7 @@ export const ANSWERED_HERE: ReadonlySet<string> = new Set([
   'DescribeResourceGroup',
   'GetQuerySegmentInfo',
   'GetReplicas',
+  'GetLoadingProgress',
 ]);
 const DEFAULT_TIMEOUT_MS = 120_000;
 /**
@@ -74,7 +75,8 @@ export function frontServiceDefinition(): grpc.ServiceDefinition {
 
 /**
  * The implementation: scatter-gather for Search, HybridSearch and Query, the cluster's
- * description for GetMetrics, DescribeResourceGroup, GetQuerySegmentInfo and GetReplicas, a
+ * description for GetMetrics, DescribeResourceGroup, GetQuerySegmentInfo, GetReplicas and
+ * GetLoadingProgress (how much the readers hold), a
  * byte-for-byte relay (with the caller's deadline, metadata and cancellation) for the rest.
  */
 export function frontImplementation(
@@ -101,12 +103,17 @@ export function frontImplementation(
     GetQuerySegmentInfo: async (req, call) => {
       // After a compaction relayed to the writer, the caller sees the segments it left.
       await coordinator.catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS));
-      return cluster.querySegments(req.collectionName);
+      return cluster.querySegments(req.dbName, req.collectionName);
     },
     GetReplicas: async (req, call) => {
       // After a load relayed to the writer, the caller sees its replica.
       await coordinator.catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS));
       return cluster.replicas(req);
+    },
+    GetLoadingProgress: async (req, call) => {
+      // After a load relayed to the writer, the progress is that of the load.
+      await coordinator.catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS));
+      return cluster.loadingProgress(req);
     },
   };
   const implementation = milvusServiceImplementation(answeredHere, hooks);

@@ -8,7 +8,6 @@ import { Code, MilvusError } from '../../milvus/status.js';
 
 /** Codes of Milvus's catalogue that only the REST layer produces. */
 export const RestCode = {
-  DatabaseNotFound: 800,
   /** Not JSON, or JSON of the wrong shape. */
   IncorrectParameterFormat: 1801,
   MissingRequiredParameters: 1802,

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { MilvusClientRequest, MilvusMethod } from '../../milvus/methods.js';
 import type { ClusterDescription } from '../coordinator/cluster-description.js';
 import { SEARCH_SCOPE_CHANGES, type Coordinator } from '../coordinator/coordinator.js';
-import type { CallContext } from '../coordinator/fanout.js';
+import type { RestCall } from './rest-call.js';
 import type { Reply } from './reply.js';
 import type { WriterClient } from './writer-client.js';
 
@@ -12,8 +12,8 @@ export interface RestContext {
   writer: WriterClient;
   /** The cluster as the coordinator describes it (resource groups). */
   cluster: ClusterDescription;
-  /** Deadline, cancellation (client gone) and metadata for every call the request makes. */
-  call: CallContext;
+  /** Deadline, cancellation (client gone), trace and database for every call the request makes. */
+  call: RestCall;
   /** `Accept-Type-Allow-Int64: true`: int64 values as JSON numbers instead of strings. */
   allowInt64: boolean;
 }

@@ -22,6 +22,8 @@ export interface HaOptions {
   ttlSeconds: number;
   /** The candidate's name in the election (its registration name, by default from its address). */
   name?: string | undefined;
+  /** Where the election's watch of etcd reports whether it is live (mishards_etcd_up). */
+  etcdWatches?: (() => boolean)[];
 }
 
 /** How long a leader stepping down waits for its writer's background work before dropping it. */
@@ -90,7 +92,7 @@ export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logg
       const walEpoch = (await currentFence(walDir))?.epoch ?? 0;
       await sealOlderLogs(walDir, epoch);
       meta = await openMetaStore(opts.meta, { epoch, walEpoch });
-      const writer = await openWriter(opts, meta, proc.engine, log, {
+      const writer = await openWriter(opts, meta, proc, log, {
         fencingEpoch: epoch,
         onFenced: () => void transitions.run(() => stepDown('fenced by a newer leader')).then(() => election?.abdicate('fenced')),
       });
@@ -129,6 +131,7 @@ export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logg
   election.on('elected', (epoch: number) => void transitions.run(() => takeOver(epoch)));
   election.on('deposed', (reason: string) => void transitions.run(() => stepDown(reason)));
   await election.start();
+  ha.etcdWatches?.push(() => election.connected);
   return node;
 }
 

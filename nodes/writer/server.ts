@@ -25,7 +25,8 @@ import { metadataFeedImplementation } from './metadata-feed.js';
 import { writerMilvusHandlers } from './api/index.js';
 import type { SegmentSize } from './compaction-plan.js';
 import { writerSegmentSource } from './segment-source.js';
-import { Writer, type WriterOptions } from './writer.js';
+import { Writer, type WriterObserver, type WriterOptions } from './writer.js';
+import { writerMetrics } from './writer-metrics.js';
 
 /** What the writable node needs to start (the CLI maps its flags onto it). */
 export interface WriterConfig {
@@ -70,6 +71,8 @@ export interface WriterConfig {
 export interface WriterProcess {
   engine: VectorEngine;
   metrics: MetricsServer;
+  /** The writer metrics (WAL sync time, ingested rows) every term's Writer reports to. */
+  observer: WriterObserver;
   admission: Admission;
   close(): Promise<void>;
   /** The definitions of the node's services: Milvus, data node, metadata feed. */
@@ -105,6 +108,7 @@ export function writerProcess(opts: WriterConfig, log: Logger): WriterProcess {
   return {
     engine,
     metrics,
+    observer: writerMetrics(metrics.registry),
     admission,
     close: async () => {
       await opts.quotaSettings?.close();
@@ -144,11 +148,11 @@ export function writerProcess(opts: WriterConfig, log: Logger): WriterProcess {
   };
 }
 
-/** Opens a Writer over `meta`: collections and segments loaded, the log replayed. */
+/** Opens a Writer over `meta` in `proc`: collections and segments loaded, the log replayed. */
 export async function openWriter(
   opts: WriterConfig,
   meta: MetaStore,
-  engine: VectorEngine,
+  proc: Pick<WriterProcess, 'engine' | 'observer'>,
   log: Logger,
   fencing?: Pick<WriterOptions, 'fencingEpoch' | 'onFenced'>,
 ): Promise<Writer> {
@@ -157,7 +161,8 @@ export async function openWriter(
     ...(opts.walDir ? { walDir: opts.walDir } : {}),
     storageDir: opts.storage,
     meta,
-    engine,
+    engine: proc.engine,
+    observer: proc.observer,
     log,
     sealRows: opts.sealRows,
     sealAgeMs: opts.sealAgeMs,
@@ -179,7 +184,7 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
   await mkdir(opts.dataDir, { recursive: true });
   const meta = await openMetaStore(opts.meta);
   const proc = writerProcess(opts, log);
-  const writer = await openWriter(opts, meta, proc.engine, log);
+  const writer = await openWriter(opts, meta, proc, log);
   // The address is known once the server is bound; GetMetrics asks for it later.
   let address = '';
   const node = await serveNode({

@@ -4,7 +4,7 @@ import { leaderTarget } from '../../cluster/leader-resolver.js';
 import { electionPrefix, WriterLeaderWatch } from '../../cluster/writer-leader.js';
 import { healthClient, HealthService, type HealthClient } from '../../proto/health.js';
 import { HealthState, SERVED_BY_HEADER } from '../../runtime/health.js';
-import { freePort } from '../harness/free-port.js';
+import { freePort } from '../../runtime/free-port.js';
 import { waitUntil } from '../harness/wait.js';
 import { etcdForFile, memoryLogger } from './discovery/helpers.js';
 

@@ -6,6 +6,7 @@ import { nodeKey } from '../../cluster/registry/schema.js';
 import { startControlPlane, type RunningControlPlane } from '../../control-plane/server.js';
 import { TypeUrl, type Snapshot } from '../../control-plane/xds/snapshot.js';
 import { etcdForFile, memoryLogger } from '../cluster/discovery/helpers.js';
+import { scrapeMetrics } from '../harness/metrics.js';
 import { waitUntil } from '../harness/wait.js';
 import { TcpProxy } from '../cluster/discovery/tcp-proxy.js';
 
@@ -45,6 +46,11 @@ afterAll(async () => {
   viaProxy?.close();
   await proxy?.cut();
 });
+
+/** The control plane's mishards_etcd_up, as Prometheus would scrape it. */
+async function etcdUp(): Promise<number> {
+  return (await scrapeMetrics(cp.metrics))('mishards_etcd_up');
+}
 
 async function reader(name: string, port: number): Promise<void> {
   await etcd.put(nodeKey(prefix, 'reader', name)).value(
@@ -108,15 +114,20 @@ describe('the control plane', () => {
     await nextSnapshot((s) => g1Ports(s).length === 2);
     const before = cp.cache.current()!;
 
+    expect(await etcdUp()).toBe(1);
+
     await proxy.cut();
     await etcd.delete().key(nodeKey(prefix, 'reader', 'r1'));
     await waitUntil('the watch noticed etcd is gone', async () =>
       records.some((r) => /etcd (watch broken|read or watch failed)/.test(r.msg)),
     );
     expect(cp.cache.current()).toBe(before);
+    // What MishardsEtcdUnreachable reads.
+    expect(await etcdUp()).toBe(0);
 
     const caughtUp = nextSnapshot((s) => g1Ports(s).length === 1);
     await proxy.start();
     await caughtUp;
+    await waitUntil('mishards_etcd_up is back to 1', async () => (await etcdUp()) === 1);
   }, 30_000);
 });

@@ -7,10 +7,20 @@ export async function childPids(pid: number): Promise<number[]> {
   return lists.flatMap((l) => l.split(' ').filter(Boolean).map(Number));
 }
 
+/** A process's command line. */
+const argvOf = async (pid: number): Promise<string[]> => (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+
 /** The `mishards` subcommand a process runs (`writer`, `reader`, `coordinator`). */
 export async function roleOf(pid: number): Promise<string> {
-  const argv = (await readFile(`/proc/${pid}/cmdline`, 'utf8')).split('\0');
+  const argv = await argvOf(pid);
   return argv[argv.findIndex((a) => a.endsWith('mishards.js')) + 1] ?? '';
+}
+
+/** The value of a process's `--group` option (a reader's group), or undefined. */
+export async function groupOf(pid: number): Promise<string | undefined> {
+  const argv = await argvOf(pid);
+  const i = argv.indexOf('--group');
+  return i < 0 ? undefined : argv[i + 1];
 }
 
 /** The children of a `mishards up` process with their roles. */

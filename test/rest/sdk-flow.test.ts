@@ -9,12 +9,15 @@ import { bookRow } from '../harness/book-rows.js';
  * built as plain objects where the SDK's types lag behind Milvus's API (nullable fields,
  * `enableDynamicField`, `partitionName` on insert).
  */
-describe('REST v2 flow with the SDK HttpClient against the coordinator of mishards up', () => {
+describe.each([
+  ['the coordinator of mishards up', false],
+  ['Nginx in front of mishards up --nginx (membership from etcd)', true],
+])('REST v2 flow with the SDK HttpClient against %s', (_target, nginx) => {
   let cluster: RestCluster;
   let client: HttpClient;
 
   beforeAll(async () => {
-    cluster = await startRestCluster();
+    cluster = await startRestCluster({ nginx });
     client = new HttpClient({ endpoint: `http://${cluster.http}`, timeout: 30_000 });
   });
 
