@@ -6,6 +6,9 @@ export class HaMetrics {
   private readonly epoch: Gauge;
   private readonly changes: Counter<'change'>;
   private readonly takeover: Histogram;
+  private readonly takeoverSegments: Counter<'source'>;
+  /** How many segments the standby holds (followSegments). */
+  private heldSegments: () => number = () => 0;
 
   constructor(registry: Registry) {
     this.leader = new Gauge({
@@ -30,6 +33,26 @@ export class HaMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
       registers: [registry],
     });
+    this.takeoverSegments = new Counter({
+      name: 'mishards_writer_takeover_segments_total',
+      help: 'Sealed segments a takeover opened, held loaded by the standby (source=standby) or loaded from storage then (source=storage)',
+      labelNames: ['source'],
+      registers: [registry],
+    });
+    const held = () => this.heldSegments();
+    new Gauge({
+      name: 'mishards_writer_standby_segments',
+      help: 'Sealed segments a standby holds loaded to take over with (0 while it leads)',
+      registers: [registry],
+      collect() {
+        this.set(held());
+      },
+    });
+  }
+
+  /** Reads how many segments the standby holds at each scrape. */
+  followSegments(held: () => number): void {
+    this.heldSegments = held;
   }
 
   elected(epoch: number): void {
@@ -37,9 +60,11 @@ export class HaMetrics {
     this.epoch.set(epoch);
   }
 
-  serving(seconds: number): void {
+  serving(seconds: number, segments: { standby: number; storage: number }): void {
     this.leader.set(1);
     this.takeover.observe(seconds);
+    this.takeoverSegments.inc({ source: 'standby' }, segments.standby);
+    this.takeoverSegments.inc({ source: 'storage' }, segments.storage);
   }
 
   deposed(): void {

@@ -14,6 +14,7 @@ import { currentFence, sealOlderLogs } from '../../storage/wal-fence.js';
 import { ApplyChain } from './apply-chain.js';
 import { HaMetrics } from './ha-metrics.js';
 import { openWriter, writerProcess, type WriterConfig } from './server.js';
+import { StandbySegments } from './standby-segments.js';
 import type { Writer } from './writer.js';
 
 export interface HaOptions {
@@ -49,6 +50,10 @@ export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logg
   const walDir = opts.walDir ?? join(opts.dataDir, 'wal');
   const proc = writerProcess(opts, log);
   const metrics = new HaMetrics(proc.metrics.registry);
+  // Standing by, the writer holds the leader's sealed segments loaded (reads are not fenced).
+  const followed = await openMetaStore(opts.meta);
+  const standby = new StandbySegments({ meta: followed, storageDir: opts.storage, engine: proc.engine, log });
+  metrics.followSegments(() => (term ? 0 : standby.size));
   let address = '';
   let term: Term | undefined;
   const transitions = new ApplyChain();
@@ -77,8 +82,15 @@ export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logg
     admission: proc.admission,
     beforeStop: () => term?.writer.changes.emit('close'),
     // The writer is closed before the lease is revoked: the standby then takes over a quiet log.
-    closers: [() => transitions.run(() => stepDown('stopping')), async () => election?.stop(), () => proc.close()],
+    closers: [
+      () => transitions.run(() => stepDown('stopping')),
+      async () => election?.stop(),
+      () => standby.stop().then(() => standby.releaseAll()),
+      () => followed.close(),
+      () => proc.close(),
+    ],
   });
+  standby.start();
   address = node.grpc;
 
   const takeOver = async (epoch: number) => {
@@ -88,6 +100,8 @@ export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logg
     metrics.elected(epoch);
     log.info({ epoch }, 'elected writer leader; taking over');
     let meta: MetaStore | undefined;
+    await standby.stop();
+    const segments = { standby: 0, storage: 0 };
     try {
       const walEpoch = (await currentFence(walDir))?.epoch ?? 0;
       await sealOlderLogs(walDir, epoch);
@@ -95,14 +109,22 @@ export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logg
       const writer = await openWriter(opts, meta, proc, log, {
         fencingEpoch: epoch,
         onFenced: () => void transitions.run(() => stepDown('fenced by a newer leader')).then(() => election?.abdicate('fenced')),
+        preloaded: async (rec, schema) => {
+          const segment = await standby.take(rec, schema);
+          segments[segment ? 'standby' : 'storage']++;
+          return segment;
+        },
       });
+      await standby.releaseAll();
       term = { epoch, writer, meta, services: proc.implementations(writer, () => address) };
       const seconds = (performance.now() - started) / 1000;
-      metrics.serving(seconds);
-      log.info({ epoch, takeoverMs: Math.round(seconds * 1000) }, 'serving writes as the writer leader');
+      metrics.serving(seconds, segments);
+      log.info({ epoch, takeoverMs: Math.round(seconds * 1000), segments }, 'serving writes as the writer leader');
     } catch (e) {
       await meta?.close().catch(() => undefined);
       log.error({ epoch, err: describeError(e) }, 'taking over as writer leader failed; standing by');
+      await standby.releaseAll();
+      standby.start();
       election?.abdicate('takeover failed');
     }
   };
@@ -118,6 +140,7 @@ export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logg
     await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, STEP_DOWN_BOUND_MS).unref())]);
     await t.writer.releaseSegments().catch(() => undefined);
     await t.meta.close().catch(() => undefined);
+    standby.start();
   };
 
   const advertised = advertisedAddress(address);

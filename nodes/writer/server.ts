@@ -154,7 +154,7 @@ export async function openWriter(
   meta: MetaStore,
   proc: Pick<WriterProcess, 'engine' | 'observer'>,
   log: Logger,
-  fencing?: Pick<WriterOptions, 'fencingEpoch' | 'onFenced'>,
+  takeover?: Pick<WriterOptions, 'fencingEpoch' | 'onFenced' | 'preloaded'>,
 ): Promise<Writer> {
   const writer = new Writer({
     dataDir: opts.dataDir,
@@ -173,7 +173,7 @@ export async function openWriter(
       retentionMs: opts.compactionRetentionMs,
     },
     ...(opts.clock ? { clock: opts.clock } : {}),
-    ...fencing,
+    ...takeover,
   });
   await writer.open();
   return writer;

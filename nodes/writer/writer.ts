@@ -10,7 +10,7 @@ import type { CollectionView } from '../../meta/collection-view.js';
 import { nextLoadState, type LoadChange } from '../../meta/load-state.js';
 import { DEFAULT_PARTITION } from '../../milvus/partition-key.js';
 import { serviceNotReady } from '../../milvus/status.js';
-import type { CollectionRecord, IndexRecord, MetaStore } from '../../meta/store.js';
+import type { CollectionRecord, IndexRecord, MetaStore, SegmentRecord } from '../../meta/store.js';
 import { GrowingSegment } from '../../segment/growing.js';
 import { SealedSegment } from '../../segment/sealed.js';
 import type { Segment } from '../../segment/segment.js';
@@ -65,6 +65,11 @@ export interface WriterOptions {
   clock?: () => number;
   /** Hears what operators chart: log syncs and the rows acknowledged (writer-metrics.ts). */
   observer?: WriterObserver;
+  /**
+   * A sealed segment loaded already (by a standby that became the leader: standby-segments.ts),
+   * up to date with its files; undefined to load it from storage.
+   */
+  preloaded?: (rec: SegmentRecord, schema: CollectionSchema) => Promise<SealedSegment | undefined>;
 }
 
 /** What the writer reports as it works, for its metrics. */
@@ -205,7 +210,9 @@ export class Writer {
     state.indexes = await this.meta.listIndexes(rec.id);
     for (const segRec of await this.meta.listSegments(rec.id)) {
       if (segRec.state === 'growing' || segRec.state === 'dropped') continue;
-      const seg = await SealedSegment.load(this.opts.storageDir, segRec.path, segRec.id, rec.schema, this.engine);
+      const seg =
+        (await this.opts.preloaded?.(segRec, rec.schema)) ??
+        (await SealedSegment.load(this.opts.storageDir, segRec.path, segRec.id, rec.schema, this.engine));
       if (segRec.compactedInto !== undefined) {
         state.retiring.set(seg.id, { segment: seg, into: segRec.compactedInto });
         continue;

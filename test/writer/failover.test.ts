@@ -76,11 +76,26 @@ async function election(): Promise<Leader | undefined> {
   return { address: JSON.parse(first.value.toString()).address, epoch: Number(first.create_revision), candidates: res.kvs.length };
 }
 
-/** A metric of a process; a paused one never answers, hence the bound. */
+/** A process's metrics; a paused one never answers, hence the bound. */
+async function metricsText(p: MishardsProcess): Promise<string> {
+  return (await fetch(`http://${p.addresses.metrics}/metrics`, { signal: AbortSignal.timeout(1000) })).text();
+}
+
+/** A metric of a process (its first series). */
 async function metric(p: MishardsProcess, name: string): Promise<number | undefined> {
-  const text = await (await fetch(`http://${p.addresses.metrics}/metrics`, { signal: AbortSignal.timeout(1000) })).text();
+  const text = await metricsText(p);
   const line = text.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return line === undefined ? undefined : Number(line.split(' ').pop());
+}
+
+/** How many sealed segments a writer's takeovers found held by it as a standby, and loaded from storage. */
+async function takeoverSegments(p: MishardsProcess): Promise<{ standby: number; storage: number }> {
+  const text = await metricsText(p);
+  const count = (source: string) => {
+    const line = text.split('\n').find((l) => l.startsWith(`mishards_writer_takeover_segments_total{source="${source}"`));
+    return line === undefined ? 0 : Number(line.split(' ').pop());
+  };
+  return { standby: count('standby'), storage: count('storage') };
 }
 
 /** The slot of the writer serving as leader: elected in etcd and serving writes. */
@@ -234,6 +249,7 @@ it(`keeps every acknowledged write exactly once and searches exact through ${TAK
   const load = new Load();
   load.start();
   const unavailableMs: number[] = [];
+  const opened = { standby: 0, storage: 0 };
   try {
     await load.ackedAfter(Date.now());
     for (let round = 0; round < TAKEOVERS; round++) {
@@ -241,11 +257,16 @@ it(`keeps every acknowledged write exactly once and searches exact through ${TAK
       expect(old).toBeDefined();
       const before = (await election())!;
       const signal = round % 2 === 0 ? 'SIGKILL' : 'SIGSTOP';
+      const standby = writers[1 - old]!;
+      const openedBefore = await takeoverSegments(standby);
       const killedAt = Date.now();
       writers[old]!.child.kill(signal);
       // The standby takes over, and writes are acknowledged again.
       await waitUntil('the standby leads', async () => (await servingLeader()) === 1 - old, 30_000);
       unavailableMs.push((await load.ackedAfter(killedAt)) - killedAt);
+      const openedAfter = await takeoverSegments(standby);
+      opened.standby += openedAfter.standby - openedBefore.standby;
+      opened.storage += openedAfter.storage - openedBefore.storage;
       expect((await election())!.epoch).toBeGreaterThan(before.epoch);
       // The old leader comes back as a standby: restarted, or resumed (fenced, it steps down).
       if (signal === 'SIGKILL') {
@@ -263,10 +284,14 @@ it(`keeps every acknowledged write exactly once and searches exact through ${TAK
     await load.stop();
   }
   expect(load.acked.size).toBeGreaterThan(TAKEOVERS * 5);
+  // Standbys are hot: takeovers found most sealed segments loaded already (those sealed in
+  // the last follow interval before a takeover are loaded then).
+  expect(opened.standby).toBeGreaterThan(opened.storage);
   process.stdout.write(
     `writer takeovers: ${TAKEOVERS}; write unavailability p50 ${percentile(unavailableMs, 0.5)} ms, ` +
       `max ${Math.max(...unavailableMs)} ms (lease TTL ${TTL_SECONDS * 1000} ms); ` +
-      `${load.acked.size} rows acknowledged, ${load.unknownInserts.size} with an unknown outcome\n`,
+      `${load.acked.size} rows acknowledged, ${load.unknownInserts.size} with an unknown outcome; ` +
+      `sealed segments opened by takeovers: ${opened.standby} held by the standby, ${opened.storage} loaded then\n`,
   );
 }, 600_000);
 
