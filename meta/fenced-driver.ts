@@ -39,7 +39,8 @@ export class FencedDriver implements SqlDriver {
    * Makes this writer's epoch the one in force; fails if a newer one already is, or if the
    * one in force is not in this writer's log (see WriterFencing.walEpoch).
    */
-  claim(): Promise<void> {
+  async claim(): Promise<void> {
+    await this.inner.endOlderWriterSessions?.(this.epoch);
     return this.inner.transaction(async (tx) => {
       const current = await epochInForce(tx, this.dialect);
       if (current !== undefined && current > this.epoch) throw fenced(this.epoch, current);

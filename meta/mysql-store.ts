@@ -1,5 +1,6 @@
 import mysql from 'mysql2/promise';
 import { storeOver, type WriterFencing } from './fenced-driver.js';
+import { createWriterSessionsTable, endOlderWriterSessions, registerWriterSessions, serverStarted } from './mysql-writer-sessions.js';
 import type { SqlDriver, SqlRunner, SqlValue } from './sql-store.js';
 import type { MetaStore } from './store.js';
 
@@ -18,12 +19,19 @@ export interface MysqlTarget {
 export async function openMysqlStore(target: MysqlTarget, fencing?: WriterFencing): Promise<MetaStore> {
   const { database, ...server } = target;
   const admin = await mysql.createConnection(server);
+  let started = 0;
   try {
     await admin.query(`CREATE DATABASE IF NOT EXISTS ${mysql.escapeId(database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    if (fencing) {
+      await admin.changeUser({ database });
+      await createWriterSessionsTable(admin);
+      started = await serverStarted(admin);
+    }
   } finally {
     await admin.end();
   }
   const pool = mysql.createPool({ ...target, connectionLimit: 10 });
+  if (fencing) registerWriterSessions(pool, fencing.epoch, started);
   try {
     return await storeOver(new MysqlDriver(pool), fencing);
   } catch (err) {
@@ -99,6 +107,10 @@ class MysqlDriver implements SqlDriver {
   // Each DDL statement commits by itself in MySQL: the change runs statement by statement.
   schemaChange(change: (db: SqlRunner) => Promise<void>): Promise<void> {
     return change(this.pooled);
+  }
+
+  endOlderWriterSessions(epoch: number): Promise<void> {
+    return endOlderWriterSessions(this.pool, epoch);
   }
 
   violation(err: unknown): 'unique' | 'foreign-key' | undefined {

@@ -8,6 +8,7 @@ import mysql from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { DataType, type CollectionSchema } from '../../core/schema.js';
 import { MetaConflictError, MetaFencedError, MetaNotFoundError } from '../../meta/errors.js';
+import { serverStarted } from '../../meta/mysql-writer-sessions.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import type { CollectionRecord, MetaStore, SegmentRecord } from '../../meta/store.js';
 import { createTestDatabase } from '../harness/databases.js';
@@ -1031,4 +1032,43 @@ describe('openMetaStore', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
   });
+});
+
+describe('writer fencing on MySQL (MariaDB)', () => {
+  it("a new leader's claim ends the connection of a leader paused inside a metadata transaction, whose write never commits", async () => {
+    const spec = await createTestDatabase(inject('mariadb'), 'meta_paused_leader');
+    const old = await openMetaStore(spec, { epoch: 10, walEpoch: 0 });
+    await old.close();
+    // Epoch 10's connection, stopped in the middle of a fenced write: it holds the epoch row's
+    // lock and has written a row it has not committed, as a SIGSTOPped leader would.
+    const url = new URL(spec);
+    const paused = await mysql.createConnection({
+      host: url.hostname,
+      port: Number(url.port),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database: url.pathname.slice(1),
+    });
+    const started = await serverStarted(paused);
+    await paused.query('REPLACE INTO meta_writer_sessions (connection_id, epoch, server_started) VALUES (CONNECTION_ID(), 10, ?)', [started]);
+    await paused.beginTransaction();
+    await paused.query('SELECT epoch FROM meta_writer_epoch WHERE id = 1 FOR UPDATE');
+    await paused.query("INSERT INTO meta_counters (name, next_id) VALUES ('written-while-paused', 1)");
+    try {
+      const next = await openMetaStore(spec, { epoch: 20, walEpoch: 10 });
+      try {
+        await expect(paused.query('SELECT 1')).rejects.toThrow();
+        await next.allocateIds('after-takeover', 1);
+        const check = await mysql.createConnection(spec);
+        const [rows] = await check.query<mysql.RowDataPacket[]>('SELECT name FROM meta_counters');
+        await check.end();
+        expect(rows.map((r) => r.name)).toContain('after-takeover');
+        expect(rows.map((r) => r.name)).not.toContain('written-while-paused');
+      } finally {
+        await next.close();
+      }
+    } finally {
+      paused.destroy();
+    }
+  }, 30_000);
 });
