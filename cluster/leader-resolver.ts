@@ -28,6 +28,18 @@ export function isLeaderTarget(target: string): boolean {
   return target.startsWith(`${SCHEME}:`);
 }
 
+/**
+ * round_robin over the one address rather than the default pick_first: pick_first keeps the
+ * connection it picked until a connection to the new address is ready, so calls sent just
+ * after a leader change would go to the old leader, which, paused or cut off, holds them until
+ * keep-alive gives up on it (seconds). round_robin drops the old connection when the address
+ * changes and queues calls until the new leader's is ready.
+ */
+const LEAVE_OLD_LEADER_AT_ONCE: grpc.experimental.StatusOr<grpc.ServiceConfig> = {
+  ok: true,
+  value: { loadBalancingConfig: [{ round_robin: {} }], methodConfig: [] },
+};
+
 class LeaderResolver implements grpc.experimental.Resolver {
   private readonly watch: WriterLeaderWatch | undefined;
   private readonly onChange = () => this.report();
@@ -60,7 +72,7 @@ class LeaderResolver implements grpc.experimental.Resolver {
     }
     const i = leader.address.lastIndexOf(':');
     const address = { host: leader.address.slice(0, i), port: Number(leader.address.slice(i + 1)) };
-    this.listener({ ok: true, value: [{ addresses: [address] }] }, {}, null, '');
+    this.listener({ ok: true, value: [{ addresses: [address] }] }, {}, LEAVE_OLD_LEADER_AT_ONCE, '');
   }
 
   destroy(): void {

@@ -71,3 +71,33 @@ it('moves to the new leader when the old key goes, and fails fast without spinni
     watch.close();
   }
 });
+
+/** A process that accepts calls and never answers them, as a paused (SIGSTOP) leader does. */
+async function pausedServer(): Promise<string> {
+  const server = new grpc.Server();
+  server.addService(HealthService.service, { Check: () => undefined, Watch: () => undefined });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  servers.push(server);
+  return `127.0.0.1:${port}`;
+}
+
+it('sends a call made just after the leader changes to the new leader, not down the connection to the old one', async () => {
+  await etcd.delete().prefix(electionPrefix(prefix));
+  const [paused, next] = [await pausedServer(), await healthServer()];
+  const keyPaused = await candidate('p', paused);
+  await candidate('q', next);
+  const watch = await WriterLeaderWatch.open({ etcd, prefix, log: memoryLogger().log });
+  const client = healthClient(leaderTarget(watch), grpc.credentials.createInsecure());
+  try {
+    // Connected to the paused leader: its calls hang.
+    expect(await servedBy(client, 300)).toBe('error DEADLINE_EXCEEDED');
+    const sent = new Promise<string>((resolve) => watch.once('change', () => resolve(servedBy(client))));
+    await etcd.delete().key(keyPaused);
+    expect(await sent).toBe(next);
+  } finally {
+    client.close();
+    watch.close();
+  }
+});
