@@ -12,6 +12,8 @@ export interface WriterFencing {
    * (writers that do not share --wal-dir would lose what the last leader left unsealed).
    */
   walEpoch: number;
+  /** Called when a write finds a newer epoch in force: the writer must step down. */
+  onFenced?: () => void;
 }
 
 /**
@@ -85,7 +87,9 @@ export class FencedDriver implements SqlDriver {
 
   private async assertInForce(tx: SqlRunner): Promise<void> {
     const current = await epochInForce(tx, this.dialect);
-    if (current !== this.epoch) throw fenced(this.epoch, current ?? 0);
+    if (current === this.epoch) return;
+    this.fencing.onFenced?.();
+    throw fenced(this.epoch, current ?? 0);
   }
 
   violation(err: unknown): 'unique' | 'foreign-key' | undefined {

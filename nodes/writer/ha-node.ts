@@ -105,10 +105,17 @@ export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logg
     try {
       const walEpoch = (await currentFence(walDir))?.epoch ?? 0;
       await sealOlderLogs(walDir, epoch);
-      meta = await openMetaStore(opts.meta, { epoch, walEpoch });
+      // Fenced by a newer leader's log seal or metadata claim, it steps down (once: the term goes).
+      let out = false;
+      const fencedOut = () => {
+        if (out) return;
+        out = true;
+        void transitions.run(() => stepDown('fenced by a newer leader')).then(() => election?.abdicate('fenced'));
+      };
+      meta = await openMetaStore(opts.meta, { epoch, walEpoch, onFenced: fencedOut });
       const writer = await openWriter(opts, meta, proc, log, {
         fencingEpoch: epoch,
-        onFenced: () => void transitions.run(() => stepDown('fenced by a newer leader')).then(() => election?.abdicate('fenced')),
+        onFenced: fencedOut,
         preloaded: async (rec, schema) => {
           const segment = await standby.take(rec, schema);
           segments[segment ? 'standby' : 'storage']++;

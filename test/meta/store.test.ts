@@ -273,7 +273,8 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
 
   describe('writer fencing', () => {
     it("refuses every write of a deposed leader's store, reads still answer, a stale epoch or another log cannot claim", async () => {
-      const old = await openMetaStore(spec, { epoch: 10, walEpoch: 0 });
+      let fencedOut = 0;
+      const old = await openMetaStore(spec, { epoch: 10, walEpoch: 0, onFenced: () => fencedOut++ });
       try {
         const books = await old.createCollection(collection('books'), ['_default']);
         const [part] = await old.listPartitions(books.id);
@@ -284,6 +285,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
           await expect(old.addSegment(segment(1, books.id, part!.id))).rejects.toBeInstanceOf(MetaFencedError);
           await expect(old.dropCollection(books.id)).rejects.toBeInstanceOf(MetaFencedError);
           await expect(old.allocateIds('rowid', 5)).rejects.toBeInstanceOf(MetaFencedError);
+          expect(fencedOut).toBe(5);
           expect((await old.listCollections()).map((c) => c.name)).toEqual(['books']);
           await next.addSegment(segment(2, books.id, part!.id));
           expect((await store.listSegments(books.id)).map((x) => x.id)).toEqual([2]);

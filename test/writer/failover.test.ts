@@ -85,7 +85,7 @@ async function election(): Promise<Leader | undefined> {
 
 /** A process's metrics; a paused one never answers, hence the bound. */
 async function metricsText(p: MishardsProcess): Promise<string> {
-  return (await fetch(`http://${p.addresses.metrics}/metrics`, { signal: AbortSignal.timeout(1000) })).text();
+  return (await fetch(`http://${p.addresses.metrics}/metrics`, { signal: AbortSignal.timeout(300) })).text();
 }
 
 /** A metric of a process (its first series). */
