@@ -162,6 +162,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       clients: ads.clients(),
       snapshot: { ...(cache.current() ? { version: cache.current()!.version } : {}), endpoints: served },
       address,
+      leader: leader.current(),
     }),
   );
   const node = await serveNode({

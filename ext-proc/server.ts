@@ -1,4 +1,3 @@
-import type { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import type { RequestLimits } from '../milvus/request-limits.js';
 import { DQL_KINDS, RateQuotas, unlimitedRates, type QuotaConfig, type RateQuotaConfig } from '../milvus/quotas.js';
@@ -13,6 +12,7 @@ import { clusterStatus } from './coordinator/cluster-status.js';
 import { RecentTraffic } from '../runtime/recent-traffic.js';
 import { serveStatusPage } from '../runtime/status-page.js';
 import type { Discovery } from '../cluster/discovery.js';
+import type { WriterLeaderWatch } from '../cluster/writer-leader.js';
 import { MetadataCache } from '../cluster/metadata-cache.js';
 import { NodeClients } from './coordinator/node-clients.js';
 import { Placement } from './coordinator/placement.js';
@@ -33,8 +33,11 @@ export interface CoordinatorOptions {
   metricsPort: number;
   /** The writable node's gRPC address, or a target following the writer leader (cluster/leader-resolver.ts). */
   writer: string;
-  /** With a leader target: the leader's changes, which end the relayed calls still waiting on the old one. */
-  writerLeader?: EventEmitter;
+  /**
+   * With a leader target: the leader's changes, which end the relayed calls still waiting on
+   * the old one, and the leader the status page marks.
+   */
+  writerLeader?: WriterLeaderWatch;
   discovery: Discovery;
   /** Delay before a slow replica is backed up by another one. */
   hedgeAfterMs?: number;
@@ -122,7 +125,16 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
   });
   const traffic = new RecentTraffic(rpc.latency);
   serveStatusPage(metrics, () =>
-    clusterStatus({ discovery: o.discovery, placement, cache, cluster, traffic, writer: o.writer, self: () => address }),
+    clusterStatus({
+      discovery: o.discovery,
+      placement,
+      cache,
+      cluster,
+      traffic,
+      writer: o.writer,
+      leader: () => o.writerLeader?.current(),
+      self: () => address,
+    }),
   );
   const node = await serveNode({
     metrics,

@@ -7,6 +7,7 @@ import { NodeRegistrationSchema, type NodeRegistration } from '../../../cluster/
 import { collectionIdOf, DataNodeClient } from '../../harness/data-node-client.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../../harness/mishards-process.js';
 import { checkHealth, etcdForFile } from './helpers.js';
+import type { StatusReport } from '../../../runtime/status-page.js';
 import { waitUntil } from '../../harness/wait.js';
 import { ctl } from '../../../cli/ctl.js';
 
@@ -142,7 +143,15 @@ it('runs a leader and a standby writer, as ctl nodes shows with the fencing epoc
   await leader();
   const writers = await writersShown();
   expect(writers.map((w) => w.election).sort()).toEqual(['leader', 'standby']);
-  expect(writers.find((w) => w.election === 'leader')!.epoch).toBeGreaterThan(0);
+  const epoch = writers.find((w) => w.election === 'leader')!.epoch!;
+  expect(epoch).toBeGreaterThan(0);
+  // The coordinator's status page marks them the same way.
+  const shown = async () => {
+    const status = (await (await fetch(`http://${cluster.addresses.metrics}/status.json`)).json()) as StatusReport;
+    return status.members!.filter((m) => m.role === 'writer').map((m) => m.election).sort();
+  };
+  await waitUntil('the status page marks the leader', async () => (await shown())[0] === `leader epoch=${epoch}`);
+  expect(await shown()).toEqual([`leader epoch=${epoch}`, 'standby']);
 });
 
 it('a coordinator given only --etcd finds the writer and the readers there', async () => {
