@@ -192,7 +192,7 @@ async function presentRows(upTo: number): Promise<Map<number, number>> {
       limit: 16_384,
       consistency_level: 'Strong' as never,
     });
-    expect(res.status.error_code).toBe('Success');
+    expect(res.status.error_code, res.status.reason).toBe('Success');
     for (const r of res.data) present.set(Number(r.id), (present.get(Number(r.id)) ?? 0) + 1);
   }
   return present;
@@ -212,7 +212,7 @@ async function expectExact(load: Load): Promise<void> {
   const rows = new Map([...present.keys()].map((id) => [id, vector(id)]));
   for (const q of queries) {
     const res = await client.search({ collection_name: COLLECTION, data: [q], limit: 10, consistency_level: 'Strong' as never });
-    expect(res.status.error_code).toBe('Success');
+    expect(res.status.error_code, res.status.reason).toBe('Success');
     expect(res.results.map((r) => Number(r.id))).toEqual(bruteForce(rows, q, 10));
   }
 }
