@@ -84,8 +84,8 @@ async function election(): Promise<Leader | undefined> {
 }
 
 /** A process's metrics; a paused one never answers, hence the bound. */
-async function metricsText(p: MishardsProcess): Promise<string> {
-  return (await fetch(`http://${p.addresses.metrics}/metrics`, { signal: AbortSignal.timeout(300) })).text();
+async function metricsText(p: MishardsProcess, boundMs = 1000): Promise<string> {
+  return (await fetch(`http://${p.addresses.metrics}/metrics`, { signal: AbortSignal.timeout(boundMs) })).text();
 }
 
 /** A metric of a process (its first series). */
@@ -95,9 +95,16 @@ async function metric(p: MishardsProcess, name: string): Promise<number | undefi
   return line === undefined ? undefined : Number(line.split(' ').pop());
 }
 
+/** The slot of the leader, once one serves (a loaded machine may be slow to answer its metrics). */
+async function leaderSlot(): Promise<number> {
+  let slot: number | undefined;
+  await waitUntil('a writer leads', async () => (slot = await servingLeader()) !== undefined, 30_000);
+  return slot!;
+}
+
 /** How many sealed segments a writer's takeovers found held by it as a standby, and loaded from storage. */
 async function takeoverSegments(p: MishardsProcess): Promise<{ standby: number; storage: number }> {
-  const text = await metricsText(p);
+  const text = await metricsText(p, 10_000);
   const count = (source: string) => {
     const line = text.split('\n').find((l) => l.startsWith(`mishards_writer_takeover_segments_total{source="${source}"`));
     return line === undefined ? 0 : Number(line.split(' ').pop());
@@ -262,8 +269,7 @@ it(`keeps every acknowledged write exactly once and searches exact through ${TAK
   try {
     await load.ackedAfter(Date.now());
     for (let round = 0; round < TAKEOVERS; round++) {
-      const old = (await servingLeader())!;
-      expect(old).toBeDefined();
+      const old = await leaderSlot();
       const before = (await election())!;
       const signal = round % 2 === 0 ? 'SIGKILL' : 'SIGSTOP';
       const standby = writers[1 - old]!;
@@ -327,7 +333,7 @@ const outcome = (p: Promise<{ status: { error_code: string | number } }>) =>
   );
 
 it('fences a paused leader: none of its late writes is acknowledged or visible, and it rejoins as a standby', async () => {
-  const old = (await servingLeader())!;
+  const old = await leaderSlot();
   const direct = sdk(writers[old]!.addresses.grpc!, 60_000);
   try {
     const early = [10_000_001, 10_000_002];
@@ -355,7 +361,7 @@ it('fences a paused leader: none of its late writes is acknowledged or visible, 
 }, 120_000);
 
 it('keeps its term through an etcd outage only while the lease allows, refuses writes until etcd is back, and leads on with the same epoch', async () => {
-  const lead = (await servingLeader())!;
+  const lead = await leaderSlot();
   const before = (await election())!;
   const direct = sdk(writers[lead]!.addresses.grpc!, 5_000);
   let nextId = 20_000_000;
