@@ -1,9 +1,13 @@
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
+import { etcdClient } from '../cluster/etcd-client.js';
 import type { Logger } from 'pino';
 import { parseServerOptions, USAGE, UsageError, type ServerOptions } from './options.js';
 import { createLogger } from '../runtime/logger.js';
 import { setupTracing } from '../runtime/tracing.js';
 import { startWriter } from '../nodes/writer/server.js';
+import { startHaWriter } from '../nodes/writer/ha-node.js';
+import { leaderTarget } from '../cluster/leader-resolver.js';
+import { WriterLeaderWatch } from '../cluster/writer-leader.js';
 import { startReader } from '../nodes/reader/server.js';
 import { FileDiscovery, StaticDiscovery, writerAddress, type Discovery } from '../cluster/discovery.js';
 import { EtcdDiscovery } from '../cluster/etcd-discovery.js';
@@ -41,14 +45,17 @@ interface Context {
   etcdWatches: (() => boolean)[];
 }
 
-/** The membership source: etcd when configured, else the discovery file, else none. */
+/**
+ * The membership source: the discovery file when given, else etcd when configured, else none.
+ * With both, etcd still gives the registration and the writer leader.
+ */
 async function openDiscovery(o: ServerOptions, ctx: Context): Promise<Discovery | undefined> {
+  if (o.discovery) return FileDiscovery.open(o.discovery, ctx.log);
   if (ctx.etcd) {
     const discovery = await EtcdDiscovery.open({ etcd: ctx.etcd, prefix: o.etcdPrefix, log: ctx.log });
     ctx.etcdWatches.push(() => discovery.connected);
     return discovery;
   }
-  if (o.discovery) return FileDiscovery.open(o.discovery, ctx.log);
   return undefined;
 }
 
@@ -61,6 +68,20 @@ async function openQuotas(o: ServerOptions, ctx: Context): Promise<QuotaConfig &
   if (!ctx.etcd) return flags;
   const quotaSettings = await QuotaSettingsWatcher.open({ etcd: ctx.etcd, prefix: o.etcdPrefix, flags, log: ctx.log });
   return { ...quotaSettings.current(), quotaSettings };
+}
+
+/** The writer election's leader, watched (docs/writer-ha.md). */
+async function openLeaderWatch(o: ServerOptions, ctx: Context): Promise<WriterLeaderWatch> {
+  const watch = await WriterLeaderWatch.open({ etcd: ctx.etcd!, prefix: o.etcdPrefix, log: ctx.log });
+  ctx.etcdWatches.push(() => watch.connected);
+  return watch;
+}
+
+/** A gRPC target that follows the writer leader, once one is elected, with the watch it follows. */
+async function followLeader(o: ServerOptions, ctx: Context): Promise<{ writer: string; writerLeader: WriterLeaderWatch }> {
+  const watch = await openLeaderWatch(o, ctx);
+  await watch.next();
+  return { writer: leaderTarget(watch), writerLeader: watch };
 }
 
 interface Command {
@@ -79,12 +100,21 @@ const commands: Record<string, Command> = {
   writer: {
     role: 'writer',
     logName: () => 'writer',
-    start: async (o, ctx) => startWriter({ ...o, ...(await openQuotas(o, ctx)) }, ctx.log),
+    start: async (o, ctx) => {
+      const config = { ...o, ...(await openQuotas(o, ctx)) };
+      // With etcd, every writer campaigns: the leader serves, the others stand by.
+      if (!ctx.etcd) return startWriter(config, ctx.log);
+      const ha = { etcd: ctx.etcd, prefix: o.etcdPrefix, ttlSeconds: o.leaseTtl, name: o.name, etcdWatches: ctx.etcdWatches };
+      return startHaWriter(config, ha, ctx.log);
+    },
   },
   reader: {
     role: 'reader',
     logName: (o) => `reader-${o.group}`,
-    start: async (o, ctx) => startReader(o, ctx.log, await openDiscovery(o, ctx)),
+    start: async (o, ctx) => {
+      const writer = o.writer ?? (ctx.etcd ? leaderTarget(await openLeaderWatch(o, ctx)) : undefined);
+      return startReader({ ...o, writer }, ctx.log, await openDiscovery(o, ctx));
+    },
   },
   coordinator: {
     role: 'coordinator',
@@ -93,8 +123,8 @@ const commands: Record<string, Command> = {
       const found = await openDiscovery(o, ctx);
       if (!o.writer && !found) throw new UsageError('coordinator needs --writer HOST:PORT (or --etcd / --discovery listing a writer)');
       const discovery = found ?? new StaticDiscovery();
-      if (!o.writer) ctx.log.info('waiting for a writer to be listed');
-      const writer = o.writer ?? (await writerAddress(discovery));
+      if (!o.writer) ctx.log.info(ctx.etcd ? 'waiting for a writer leader to be elected' : 'waiting for a writer to be listed');
+      const target = o.writer ? { writer: o.writer } : ctx.etcd ? await followLeader(o, ctx) : { writer: await writerAddress(discovery) };
       const { rates, quotaSettings } = await openQuotas(o, ctx);
       return startCoordinator(
         {
@@ -102,7 +132,7 @@ const commands: Record<string, Command> = {
           port: o.port,
           httpPort: o.httpPort,
           metricsPort: o.metricsPort,
-          writer,
+          ...target,
           discovery,
           limits: { maxResultBytes: o.maxResultBytes },
           rates,
@@ -175,7 +205,7 @@ async function main(argv: string[]): Promise<number> {
   setupTracing(command);
   const log = createLogger(start.logName(opts), opts.logLevel);
   // `up` hands --etcd to its children and uses no client itself.
-  const etcd = opts.etcd && command !== 'up' ? new Etcd3({ hosts: opts.etcd }) : undefined;
+  const etcd = opts.etcd && command !== 'up' ? etcdClient(opts.etcd) : undefined;
   const ctx: Context = { log, etcd, etcdWatches: [] };
   const node = await start.start(opts, ctx);
   // Registered before `ready`: whoever waits for that line can find the process in etcd.

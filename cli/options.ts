@@ -34,6 +34,10 @@ export interface ServerOptions {
   name: string | undefined;
   group: string;
   readers: number;
+  /** up: writers in the election, the leader and its standbys (with --etcd). */
+  writers: number;
+  /** writer: the write-ahead log's directory; the writers of one cluster share it (docs/writer-ha.md). */
+  walDir: string | undefined;
   writer: string | undefined;
   discovery: string | undefined;
   sealRows: number;
@@ -86,6 +90,8 @@ const SPEC = {
   'http-port': { type: 'string' },
   'metrics-port': { type: 'string' },
   'data-dir': { type: 'string' },
+  'wal-dir': { type: 'string' },
+  writers: { type: 'string' },
   meta: { type: 'string' },
   storage: { type: 'string' },
   etcd: { type: 'string' },
@@ -248,6 +254,8 @@ export function parseServerOptions(
     name: get('name'),
     group: get('group') ?? '0',
     readers: int('readers', get('readers'), 3),
+    writers: int('writers', get('writers'), 1),
+    walDir: get('wal-dir'),
     writer: get('writer'),
     discovery: get('discovery'),
     sealRows: int('seal-rows', get('seal-rows'), 65536),
@@ -319,13 +327,18 @@ options (also MISHARDS_<OPTION> environment variables):
   --meta SPEC        sqlite:PATH or mysql://USER:PASS@HOST:PORT/DB
   --storage DIR      shared segment storage (default DATA_DIR/storage)
   --etcd HOST:PORT[,HOST:PORT]
-                     register in etcd and take the membership from it (replaces --discovery)
+                     register in etcd and take the membership from it (unless --discovery);
+                     a writer campaigns in the writer election (docs/writer-ha.md), and
+                     coordinators and readers follow its leader
+  --wal-dir DIR      the write-ahead log (writer; default DATA_DIR/wal): writers standing by
+                     for one another share it, with --meta and --storage
   --etcd-prefix P    key prefix in etcd (default /mishards)
   --lease-ttl S      registration lease TTL in seconds (default 10)
   --name NAME        registration name (default ROLE[-GROUP]-HOST-PORT); the nginx-agent's
                      xDS node id (default nginx-HOST-PID)
   --group G          reader group (reader)
   --readers N        number of readers (up; default 3)
+  --writers N        writers, the leader and N-1 standbys (up, with --etcd; default 1)
   --writer HOST:PORT the writable node (coordinator; reader, to preload its group's segments);
                      with --discovery or --etcd, defaults to the writer listed there
   --xds HOST:PORT    the control plane's ADS address: search sub-requests reach reader groups

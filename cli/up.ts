@@ -70,13 +70,14 @@ export interface UpAddresses {
 }
 
 /**
- * `mishards up`: the whole cluster on one machine with embedded defaults. A writer, N
- * readers (groups g1..gN) and a coordinator, as child processes sharing the data directory's
- * SQLite metadata and segment storage. Membership goes to a discovery file the coordinator
- * and readers watch or, with --etcd, each child registers in etcd and takes the membership
- * from there. The coordinator gets the requested ports; with --nginx (and --etcd), the
- * control plane and the Nginx agent join, and a private Nginx takes them instead: gRPC on
- * --port, REST on --http-port (default --port + 1).
+ * `mishards up`: the whole cluster on one machine with embedded defaults. A writer (with
+ * --etcd and --writers N, a leader and N-1 standbys sharing the write-ahead log), N readers
+ * (groups g1..gN) and a coordinator, as child processes sharing the data directory's SQLite
+ * metadata and segment storage. Membership goes to a discovery file the coordinator and
+ * readers watch or, with --etcd, each child registers in etcd and takes the membership from
+ * there, and follows the writer election's leader. The coordinator gets the requested ports;
+ * with --nginx (and --etcd), the control plane and the Nginx agent join, and a private Nginx
+ * takes them instead: gRPC on --port, REST on --http-port (default --port + 1).
  */
 export async function up(opts: ServerOptions): Promise<UpAddresses & { stop(): Promise<void> }> {
   if (opts.nginx && !opts.etcd) throw new UsageError('up --nginx needs --etcd HOST:PORT: the control plane reads the cluster from etcd');
@@ -99,7 +100,9 @@ export async function up(opts: ServerOptions): Promise<UpAddresses & { stop(): P
     for (const c of [...children].reverse()) await stopChild(c);
   };
   try {
-    const writer = await startChild('writer', [
+    if (opts.writers > 1 && !opts.etcd) throw new UsageError('--writers above 1 needs --etcd: the writers campaign there');
+    if (opts.writers < 1) throw new UsageError('--writers must be at least 1');
+    const writerArgs = (i: number) => [
       'writer',
       ...shared,
       '--port',
@@ -107,7 +110,10 @@ export async function up(opts: ServerOptions): Promise<UpAddresses & { stop(): P
       '--metrics-port',
       '0',
       '--data-dir',
-      join(opts.dataDir, 'writer'),
+      join(opts.dataDir, i === 1 ? 'writer' : `writer-${i}`),
+      // The leader and its standbys share the log: a standby replays it when it takes over.
+      '--wal-dir',
+      join(opts.dataDir, 'writer', 'wal'),
       '--seal-rows',
       String(opts.sealRows),
       '--seal-age',
@@ -121,14 +127,16 @@ export async function up(opts: ServerOptions): Promise<UpAddresses & { stop(): P
       String(opts.compactionDeletedRatio),
       '--compaction-retention',
       String(opts.compactionRetentionMs / 1000),
-    ]);
-    children.push(writer);
+    ];
+    // One at a time: the first campaigns first and leads.
+    for (let i = 1; i <= opts.writers; i++) children.push(await startChild(i === 1 ? 'writer' : `writer ${i}`, writerArgs(i)));
+    const writer = children[0]!;
     const discoveryFile = join(opts.dataDir, 'cluster.yaml');
     // Readers watch the membership (the file is written once all have their ports) and
-    // preload. The writer's address is passed even with etcd: a registration left by an
-    // earlier run's writer must not be mistaken for this one.
+    // preload. With etcd, readers and the coordinator follow the writer election's leader.
     const membership = opts.etcd ? [] : ['--discovery', discoveryFile];
-    const readerArgs = ['--writer', writer.addresses.grpc!, ...membership];
+    const writerTarget = opts.etcd ? [] : ['--writer', writer.addresses.grpc!];
+    const readerArgs = [...writerTarget, ...membership];
     const readers = await Promise.all(
       Array.from({ length: opts.readers }, (_, i) =>
         startChild(`reader g${i + 1}`, [
@@ -166,8 +174,7 @@ export async function up(opts: ServerOptions): Promise<UpAddresses & { stop(): P
       ...coordinatorPorts,
       '--metrics-port',
       String(opts.metricsPort),
-      '--writer',
-      writer.addresses.grpc!,
+      ...writerTarget,
       ...membership,
       '--log-level',
       opts.logLevel,

@@ -10,6 +10,7 @@ import { ActiveHealthChecker } from './health/active-checker.js';
 import { HostResolver } from './host-resolver.js';
 import { etcdMetrics } from '../cluster/registry/etcd-metrics.js';
 import { PrefixWatcher } from '../cluster/registry/prefix-watcher.js';
+import { WriterLeaderWatch } from '../cluster/writer-leader.js';
 import { nodesPrefix, parseNodeRegistration, type NodeRegistration } from '../cluster/registry/schema.js';
 import { RemovalGuard } from './removal-guard.js';
 import { scrapeTargets } from './scrape-targets.js';
@@ -75,7 +76,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     log,
   });
   for (const w of [nodes, routes]) w.on('invalid', () => m.invalidKeys.inc());
-  etcdMetrics(metrics.registry, { connected: [() => nodes.connected, () => routes.connected] });
+  const leader = await WriterLeaderWatch.open({ etcd: o.etcd, prefix: o.prefix, log });
+  etcdMetrics(metrics.registry, { connected: [() => nodes.connected, () => routes.connected, () => leader.connected] });
 
   let served = 0;
   let reported = new Map<string, string>();
@@ -102,7 +104,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
         nodes: [...registered].map(([key, registration]) => ({ key, registration, resolve: (hp: string) => resolver.resolve(hp) })),
         routes: [...routes.entries()].map(([key, rule]) => ({ key, rule })),
         health: (address) => health.status(address),
-        revision: [nodes.maxModRevision(), routes.maxModRevision()].reduce((a: bigint, b: bigint) => (a > b ? a : b)),
+        writerLeader: leader.current()?.address,
+        revision: [nodes.maxModRevision(), routes.maxModRevision(), leader.revision()].reduce((a: bigint, b: bigint) => (a > b ? a : b)),
         front: o.front,
       });
     } catch (e) {
@@ -134,7 +137,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     markReady();
   };
   const debouncer = new Debouncer(build, o.debounceMs, o.maxDebounceMs);
-  for (const source of [nodes, routes, resolver, health]) source.on('change', () => debouncer.trigger());
+  for (const source of [nodes, routes, resolver, health, leader]) source.on('change', () => debouncer.trigger());
 
   await Promise.all([nodes.start(), routes.start()]);
   build();
@@ -159,6 +162,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       clients: ads.clients(),
       snapshot: { ...(cache.current() ? { version: cache.current()!.version } : {}), endpoints: served },
       address,
+      leader: leader.current(),
     }),
   );
   const node = await serveNode({
@@ -174,6 +178,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
         clearTimeout(guardTimer);
         nodes.close();
         routes.close();
+        leader.close();
         health.close();
       },
     ],

@@ -12,6 +12,7 @@ import { clusterStatus } from './coordinator/cluster-status.js';
 import { RecentTraffic } from '../runtime/recent-traffic.js';
 import { serveStatusPage } from '../runtime/status-page.js';
 import type { Discovery } from '../cluster/discovery.js';
+import type { WriterLeaderWatch } from '../cluster/writer-leader.js';
 import { MetadataCache } from '../cluster/metadata-cache.js';
 import { NodeClients } from './coordinator/node-clients.js';
 import { Placement } from './coordinator/placement.js';
@@ -30,8 +31,13 @@ export interface CoordinatorOptions {
   host: string;
   port: number;
   metricsPort: number;
-  /** The writable node's gRPC address. */
+  /** The writable node's gRPC address, or a target following the writer leader (cluster/leader-resolver.ts). */
   writer: string;
+  /**
+   * With a leader target: the leader's changes, which end the relayed calls still waiting on
+   * the old one, and the leader the status page marks.
+   */
+  writerLeader?: WriterLeaderWatch;
   discovery: Discovery;
   /** Delay before a slow replica is backed up by another one. */
   hedgeAfterMs?: number;
@@ -100,10 +106,16 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     self: () => address,
     meter: new ResourceMeter(),
   });
-  const front = frontImplementation(coordinator, cluster, o.writer, {
-    onError: (method, err) => log.error({ err, method }, 'request failed'),
-    onRequest: (method) => rpc.start('MilvusService', method),
-  });
+  const front = frontImplementation(
+    coordinator,
+    cluster,
+    o.writer,
+    {
+      onError: (method, err) => log.error({ err, method }, 'request failed'),
+      onRequest: (method) => rpc.start('MilvusService', method),
+    },
+    o.writerLeader,
+  );
   // One REST core for the HTTP endpoint and Envoy's ExternalProcessor: the same bytes either way.
   const writerClient = new WriterClient(o.writer);
   const restApi = new RestApi({ coordinator, writer: writerClient, cluster });
@@ -113,7 +125,16 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
   });
   const traffic = new RecentTraffic(rpc.latency);
   serveStatusPage(metrics, () =>
-    clusterStatus({ discovery: o.discovery, placement, cache, cluster, traffic, writer: o.writer, self: () => address }),
+    clusterStatus({
+      discovery: o.discovery,
+      placement,
+      cache,
+      cluster,
+      traffic,
+      writer: o.writer,
+      leader: () => o.writerLeader?.current(),
+      self: () => address,
+    }),
   );
   const node = await serveNode({
     metrics,

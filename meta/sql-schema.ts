@@ -38,6 +38,11 @@ const TABLES: Table[] = [
     columns: ['name VARCHAR(255) NOT NULL PRIMARY KEY', 'next_id {int64} NOT NULL'],
   },
   {
+    // One row (id 1): the fencing epoch of the writer leader in force (docs/writer-ha.md).
+    name: 'meta_writer_epoch',
+    columns: ['id INTEGER NOT NULL PRIMARY KEY', 'epoch {int64} NOT NULL'],
+  },
+  {
     // Milvus databases: every collection is in one. init() creates the default database, with
     // Milvus's id for it (1); the others take the ids after it (see insertDatabase).
     name: 'meta_databases',

@@ -42,6 +42,11 @@ export interface SqlDriver extends SqlRunner {
   schemaChange(change: (db: SqlRunner) => Promise<void>): Promise<void>;
   /** Which constraint a driver error reports, if it is a constraint violation we map. */
   violation(err: unknown): 'unique' | 'foreign-key' | undefined;
+  /**
+   * Ends the sessions of writer leaders of epochs before `epoch` where the backend can (MySQL:
+   * meta/mysql-writer-sessions.ts), so that none of them holds a lock the claim waits for.
+   */
+  endOlderWriterSessions?(epoch: number): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
+import { MetaFencedError } from '../meta/errors.js';
+import { UnavailableError } from '../runtime/unavailable.js';
 import type { MilvusHandlers } from './methods.js';
 import { MilvusService } from './proto.js';
 import { checkRequestFields } from './field-guard.js';
@@ -60,6 +62,14 @@ export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: Ser
           callback(null, reply);
         },
         (err) => {
+          // A deposed writer's metadata write: refused, but the handler may have committed an
+          // earlier step before the newer leader claimed the store, so the outcome is unknown.
+          if (err instanceof MetaFencedError) err = new UnavailableError(`writer fenced: ${err.message}`, false);
+          // Not a failure of the request but of this node's role: a gRPC status the caller retries.
+          if (err instanceof UnavailableError) {
+            done?.(-grpc.status.UNAVAILABLE);
+            return callback(err.toStatus());
+          }
           if (!(err instanceof MilvusError)) hooks.onError?.(name, err);
           const status = errorStatus(err);
           done?.(status.code);

@@ -10,13 +10,15 @@ import type { CollectionView } from '../../meta/collection-view.js';
 import { nextLoadState, type LoadChange } from '../../meta/load-state.js';
 import { DEFAULT_PARTITION } from '../../milvus/partition-key.js';
 import { serviceNotReady } from '../../milvus/status.js';
-import type { CollectionRecord, IndexRecord, MetaStore } from '../../meta/store.js';
+import type { CollectionRecord, IndexRecord, MetaStore, SegmentRecord } from '../../meta/store.js';
 import { GrowingSegment } from '../../segment/growing.js';
 import { SealedSegment } from '../../segment/sealed.js';
 import type { Segment } from '../../segment/segment.js';
 import { queryRows } from '../../search/segment-search.js';
 import { removeIndex, removeOrphanSegmentFiles, removeSegmentFiles } from '../../storage/segment-files.js';
 import { WriteAheadLog } from '../../storage/wal.js';
+import { FencedError } from '../../storage/wal-fence.js';
+import { UnavailableError } from '../../runtime/unavailable.js';
 import { ApplyChain } from './apply-chain.js';
 import { settled, track } from './background.js';
 import { Checkpointer } from './checkpointer.js';
@@ -35,6 +37,15 @@ import { Sealer } from './sealer.js';
 
 export interface WriterOptions {
   dataDir: string;
+  /** The write-ahead log's directory; `<dataDir>/wal` by default. Shared by the writers of an HA cluster. */
+  walDir?: string;
+  /**
+   * A leader's fencing epoch (docs/writer-ha.md): the log is opened fenced by it (sealed for it
+   * beforehand) and the metadata store given is fenced by it.
+   */
+  fencingEpoch?: number;
+  /** Called once when a newer leader fenced this writer: it must step down. */
+  onFenced?: (err: FencedError) => void;
   storageDir: string;
   meta: MetaStore;
   engine: VectorEngine;
@@ -54,6 +65,11 @@ export interface WriterOptions {
   clock?: () => number;
   /** Hears what operators chart: log syncs and the rows acknowledged (writer-metrics.ts). */
   observer?: WriterObserver;
+  /**
+   * A sealed segment loaded already (by a standby that became the leader: standby-segments.ts),
+   * up to date with its files; undefined to load it from storage.
+   */
+  preloaded?: (rec: SegmentRecord, schema: CollectionSchema) => Promise<SealedSegment | undefined>;
 }
 
 /** What the writer reports as it works, for its metrics. */
@@ -167,11 +183,10 @@ export class Writer {
     for (const a of await this.meta.listAliases()) this.databaseById(a.dbId).aliases.set(a.name, this.collections.get(a.collectionId)!);
     await this.removeOrphanFiles();
     const observer = this.opts.observer;
-    const { wal, records } = await WriteAheadLog.open(
-      join(this.opts.dataDir, 'wal'),
-      undefined,
-      observer && ((s) => observer.walSynced(s)),
-    );
+    const { wal, records } = await WriteAheadLog.open(this.opts.walDir ?? join(this.opts.dataDir, 'wal'), undefined, {
+      epoch: this.opts.fencingEpoch,
+      onSync: observer && ((s) => observer.walSynced(s)),
+    });
     this.wal = wal;
     this.checkpointer = new Checkpointer(wal, this.chain, this.collections, this.deleteLogs);
     let replayed = 0;
@@ -195,7 +210,9 @@ export class Writer {
     state.indexes = await this.meta.listIndexes(rec.id);
     for (const segRec of await this.meta.listSegments(rec.id)) {
       if (segRec.state === 'growing' || segRec.state === 'dropped') continue;
-      const seg = await SealedSegment.load(this.opts.storageDir, segRec.path, segRec.id, rec.schema, this.engine);
+      const seg =
+        (await this.opts.preloaded?.(segRec, rec.schema)) ??
+        (await SealedSegment.load(this.opts.storageDir, segRec.path, segRec.id, rec.schema, this.engine));
       if (segRec.compactedInto !== undefined) {
         state.retiring.set(seg.id, { segment: seg, into: segRec.compactedInto });
         continue;
@@ -238,6 +255,16 @@ export class Writer {
     await this.chain.idle();
     await this.settle();
     await this.wal?.close();
+  }
+
+  /**
+   * After close(), in a process that goes on (a writer leader stepping down to standby): the
+   * engine lets go of every sealed segment this writer loaded.
+   */
+  async releaseSegments(): Promise<void> {
+    for (const state of this.collections.values()) {
+      for (const seg of [...state.sealed.values(), ...[...state.retiring.values()].map((r) => r.segment)]) await seg.release();
+    }
   }
 
   // ---------------------------------------------------------------- metadata feed
@@ -564,7 +591,11 @@ export class Writer {
     const m = request.insert ? { ...request, insertedAt: this.clock() } : request;
     const { lsn, durable } = this.wal.append(encodeMutation(m));
     const step = this.chain.run(async () => {
-      await durable;
+      await durable.catch((e: unknown) => {
+        if (!(e instanceof FencedError)) throw e;
+        this.fenced(e);
+        throw new UnavailableError(`writer fenced: ${e.message}`, e.applied === 'no');
+      });
       return this.applyMutation(m, lsn, false);
     });
     // Readers read sealed segments' delete records from their files: the acknowledgement
@@ -573,6 +604,14 @@ export class Writer {
     this.opts.observer?.mutated(m.insert?.rows ?? 0, m.deletes?.length ?? 0);
     return lsn;
   }
+
+  private fenced(e: FencedError): void {
+    if (this.fencedBy) return;
+    this.fencedBy = e;
+    this.opts.log.warn({ newerEpoch: e.newerEpoch }, 'a newer writer leader fenced this one');
+    this.opts.onFenced?.(e);
+  }
+  private fencedBy: FencedError | undefined;
 
   /**
    * Applies a durable mutation to memory. Returns the writes of delete records to sealed
