@@ -94,7 +94,7 @@ export class StandbySegments {
     if (this.stopped) return;
     this.timer = setTimeout(() => {
       this.polling = this.follow()
-        .catch((e: unknown) => this.opts.log.warn({ err: describeError(e) }, 'following the leader\'s segments failed; retrying'))
+        .catch((e: unknown) => this.opts.log.warn({ err: describeError(e) }, "following the leader's segments failed; retrying"))
         .finally(() => {
           this.polling = undefined;
           this.schedule(this.opts.intervalMs ?? FOLLOW_INTERVAL_MS);
@@ -117,11 +117,13 @@ export class StandbySegments {
           this.held.delete(rec.id);
           await held.segment.release();
         }
-        const segment = await SealedSegment.load(this.opts.storageDir, rec.path, rec.id, collection.schema, this.opts.engine).catch((e: unknown) => {
-          // Its files may be gone with a drop the next pass sees; the takeover loads it itself otherwise.
-          this.opts.log.debug({ segment: rec.id, err: describeError(e) }, 'standby could not load a segment yet');
-          return undefined;
-        });
+        const segment = await SealedSegment.load(this.opts.storageDir, rec.path, rec.id, collection.schema, this.opts.engine).catch(
+          (e: unknown) => {
+            // Its files may be gone with a drop the next pass sees; the takeover loads it itself otherwise.
+            this.opts.log.debug({ segment: rec.id, err: describeError(e) }, 'standby could not load a segment yet');
+            return undefined;
+          },
+        );
         if (segment) this.held.set(rec.id, { segment, schema });
       }
     }

@@ -1052,7 +1052,9 @@ describe('writer fencing on MySQL (MariaDB)', () => {
       database: url.pathname.slice(1),
     });
     const started = await serverStarted(paused);
-    await paused.query('REPLACE INTO meta_writer_sessions (connection_id, epoch, server_started) VALUES (CONNECTION_ID(), 10, ?)', [started]);
+    await paused.query('REPLACE INTO meta_writer_sessions (connection_id, epoch, server_started) VALUES (CONNECTION_ID(), 10, ?)', [
+      started,
+    ]);
     await paused.beginTransaction();
     await paused.query('SELECT epoch FROM meta_writer_epoch WHERE id = 1 FOR UPDATE');
     await paused.query("INSERT INTO meta_counters (name, next_id) VALUES ('written-while-paused', 1)");

@@ -22,7 +22,7 @@ function answer(handlers: MilvusHandlers): Promise<{ err: grpc.ServiceError | nu
 it("a deposed leader's fenced metadata write: UNAVAILABLE with an unknown outcome (no not-applied trailer)", async () => {
   const { err, reply } = await answer({
     HasCollection: async () => {
-      throw new MetaFencedError('metadata fenced: writer epoch 20 is in force, this writer\'s is 10');
+      throw new MetaFencedError("metadata fenced: writer epoch 20 is in force, this writer's is 10");
     },
   } as MilvusHandlers);
   expect(reply).toBeFalsy();

@@ -98,7 +98,14 @@ async function metric(p: MishardsProcess, name: string): Promise<number | undefi
 /** The slot of the leader, once one serves (a loaded machine may be slow to answer its metrics). */
 async function leaderSlot(): Promise<number> {
   let slot: number | undefined;
-  await waitUntil('a writer leads', async () => (slot = await servingLeader()) !== undefined, 30_000);
+  await waitUntil(
+    'a writer leads',
+    async () => {
+      slot = await servingLeader();
+      return slot !== undefined;
+    },
+    30_000,
+  );
   return slot!;
 }
 

@@ -148,7 +148,10 @@ it('runs a leader and a standby writer, as ctl nodes shows with the fencing epoc
   // The coordinator's status page marks them the same way.
   const shown = async () => {
     const status = (await (await fetch(`http://${cluster.addresses.metrics}/status.json`)).json()) as StatusReport;
-    return status.members!.filter((m) => m.role === 'writer').map((m) => m.election).sort();
+    return status
+      .members!.filter((m) => m.role === 'writer')
+      .map((m) => m.election)
+      .sort();
   };
   await waitUntil('the status page marks the leader', async () => (await shown())[0] === `leader epoch=${epoch}`);
   expect(await shown()).toEqual([`leader epoch=${epoch}`, 'standby']);
