@@ -2,6 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { MilvusHandlers } from './methods.js';
 import { MilvusService } from './proto.js';
 import { checkRequestFields } from './field-guard.js';
+import { checkCollectionNames } from './names.js';
 import { carriesStatus, failureReply, replyShape, statusOfReply, withStatus } from './reply-shape.js';
 import { errorStatus, MilvusError, successStatus, unsupportedMethod } from './status.js';
 
@@ -71,10 +72,14 @@ export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: Ser
   return impl;
 }
 
-/** Runs a handler once the request sets nothing Mishards refuses (milvus/field-rules.ts). */
+/**
+ * Runs a handler once the request sets nothing Mishards refuses (milvus/field-rules.ts) and
+ * the collections it names have names Milvus accepts (milvus/names.ts).
+ */
 function guarded(name: string, handler: DispatchedHandler, call: grpc.ServerUnaryCall<object, object>): Promise<Record<string, unknown>> {
   try {
     checkRequestFields(name, call.request);
+    checkCollectionNames(name, call.request);
   } catch (e) {
     return Promise.reject(e);
   }

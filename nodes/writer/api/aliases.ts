@@ -1,4 +1,4 @@
-import { validateName } from '../../../milvus/schema-codec.js';
+import { validateName } from '../../../milvus/names.js';
 import { aliasAlreadyExists, aliasNameConflict, aliasNotFound, collectionNotFound, collectionNotFoundIn } from '../../../milvus/status.js';
 import type { CollectionState } from '../collection-state.js';
 import { DEFAULT_DB, type Handlers, type WriterApi } from './context.js';
@@ -17,7 +17,6 @@ export function aliasHandlers(api: WriterApi): Handlers<'CreateAlias' | 'AlterAl
   /** The collection an alias is to name: by its name only, which must not itself be the alias. */
   const target = (alias: string, collectionName: string, notFound: (name: string) => Error): CollectionState => {
     validateName('collection alias', alias);
-    validateName('collection name', collectionName);
     if (writer.collections.has(alias)) throw aliasNameConflict(db, alias);
     const c = writer.collections.get(collectionName);
     if (!c) throw notFound(collectionName);
@@ -57,7 +56,6 @@ export function aliasHandlers(api: WriterApi): Handlers<'CreateAlias' | 'AlterAl
     async ListAliases(req) {
       // One collection's aliases (named by its name), or every alias of the database.
       if (!req.collection_name) return { db_name: db, collection_name: '', aliases: [...writer.aliases.keys()].sort() };
-      validateName('collection name', req.collection_name);
       const c = writer.collections.get(req.collection_name);
       if (!c) throw collectionNotFound(req.collection_name);
       return { db_name: db, collection_name: req.collection_name, aliases: writer.aliasesOf(c) };

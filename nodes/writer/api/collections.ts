@@ -5,7 +5,7 @@ import { keyValueMap } from '../../../milvus/key-values.js';
 import type { MilvusResponse } from '../../../milvus/methods.js';
 import { initialPartitionNames } from '../../../milvus/partition-key.js';
 import { DML_CHANNEL_PREFIX, dmlChannel } from '../../../milvus/resource-groups.js';
-import { decodeCollectionSchema, encodeCollectionSchema, validateName } from '../../../milvus/schema-codec.js';
+import { decodeCollectionSchema, encodeCollectionSchema } from '../../../milvus/schema-codec.js';
 import {
   collectionNotFound,
   collectionNotFoundIn,
@@ -72,7 +72,6 @@ export function collectionHandlers(api: WriterApi): Handlers<CollectionMethod> {
   return {
     CreateCollection: (req) =>
       writer.definitionChange(async () => {
-        validateName('collection name', req.collection_name);
         const schema = decodeCollectionSchema(req.schema ?? Buffer.alloc(0), req.collection_name);
         if (writer.aliases.has(schema.name))
           throw unexpected(`collection name [${schema.name}] conflicts with an existing alias, please choose a unique name`);
@@ -144,7 +143,6 @@ export function collectionHandlers(api: WriterApi): Handlers<CollectionMethod> {
         const targetDb = req.newDBName || req.db_name || DEFAULT_DB.name;
         if (targetDb !== DEFAULT_DB.name) throw unexpected(`target database:${targetDb} not found`);
         if (oldName === newName) throw invalidParameter('collection name or database name should be different');
-        validateName('collection name', newName);
         if (writer.aliases.has(oldName)) throw unexpected(`unsupported use an alias to rename collection, alias:${oldName}`);
         if (writer.aliases.has(newName)) throw unexpected(`cannot rename collection to an existing alias: ${newName}`);
         if (writer.collections.has(newName))
