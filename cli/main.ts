@@ -102,6 +102,7 @@ const commands: Record<string, Command> = {
           discovery,
           limits: { maxResultBytes: o.maxResultBytes },
           rates,
+          auth: o.auth,
           ...(quotaSettings ? { quotaSettings } : {}),
           ...(o.xds ? { xds: o.xds } : {}),
         },

@@ -64,6 +64,10 @@ export interface ServerOptions {
   rates: RateQuotaConfig;
   /** writer: the fraction of memory above which writes are refused. */
   memoryHighWaterLevel: number;
+  /** writer, coordinator, up: requests need credentials and privileges (docs/security.md). */
+  auth: boolean;
+  /** writer, up: root's password at first start (MISHARDS_ROOT_PASSWORD). */
+  rootPassword: string | undefined;
 }
 
 const SPEC = {
@@ -100,6 +104,8 @@ const SPEC = {
   debounce: { type: 'string' },
   'max-result-bytes': { type: 'string' },
   [MEMORY_LEVEL_FLAG]: { type: 'string' },
+  auth: { type: 'boolean' },
+  'root-password': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -239,8 +245,13 @@ export function parseServerOptions(
     maxResultBytes: int('max-result-bytes', get('max-result-bytes'), DEFAULT_MAX_RESULT_BYTES),
     rates,
     memoryHighWaterLevel,
+    auth: v.auth === true || flagFromEnv(env.MISHARDS_AUTH),
+    rootPassword: get('root-password'),
   };
 }
+
+/** A boolean option's environment variable: set to 1 or true. */
+const flagFromEnv = (raw: string | undefined) => raw === '1' || raw?.toLowerCase() === 'true';
 
 /** The quota options as flags, for a process that passes them on (`up` to its children). */
 export function quotaArgs(o: ServerOptions): string[] {
@@ -313,6 +324,12 @@ options (also MISHARDS_<OPTION> environment variables):
   --admission-wait MS
                      longest an expensive request waits for a slot before it is refused as
                      rate-limited (writer, reader; default ${DEFAULT_ADMISSION.maxWaitMs})
+  --auth             requests need a user's credentials (gRPC authorization metadata, REST
+                     Authorization: Bearer user:password) and its privileges (writer,
+                     coordinator, up; off by default; docs/security.md)
+  --root-password P  the root user's password, set at first start when root does not exist
+                     yet; required then with --auth (writer, up; prefer the
+                     MISHARDS_ROOT_PASSWORD environment variable: flags show in ps)
   --log-level L      pino level (default info)
   --front-port N     port of Envoy's front listener (control-plane; default 19530)
   --health-interval S

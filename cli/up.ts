@@ -14,11 +14,16 @@ interface Child {
   addresses: Record<string, string>;
 }
 
-/** Starts `mishards <args>` and resolves with the addresses of its `ready` line. */
-function startChild(name: string, args: string[]): Promise<Child> {
+/**
+ * Starts `mishards <args>` and resolves with the addresses of its `ready` line. `rootPassword`
+ * goes to the child's environment (never its arguments, which `ps` shows); every other child
+ * gets none.
+ */
+function startChild(name: string, args: string[], rootPassword?: string): Promise<Child> {
+  const { MISHARDS_ROOT_PASSWORD: _, ...env } = process.env;
   const child = spawn(process.execPath, [BIN, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, MISHARDS_EXIT_WITH_PARENT: '1' },
+    env: { ...env, MISHARDS_EXIT_WITH_PARENT: '1', ...(rootPassword === undefined ? {} : { MISHARDS_ROOT_PASSWORD: rootPassword }) },
   });
   let out = '';
   return new Promise((resolve, reject) => {
@@ -62,7 +67,8 @@ async function stopChild(c: Child): Promise<void> {
  * readers (groups g1..gN) and a coordinator, as child processes sharing the data directory's
  * SQLite metadata and segment storage. Membership goes to a discovery file the coordinator
  * and readers watch or, with --etcd, each child registers in etcd and takes the membership
- * from there. The coordinator gets the requested ports.
+ * from there. The coordinator gets the requested ports. With --auth, the writer and the
+ * coordinator check credentials and privileges, and the writer gets root's password.
  */
 export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: string; metrics: string; stop(): Promise<void> }> {
   await mkdir(opts.dataDir, { recursive: true });
@@ -78,34 +84,40 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
   // Both answer searches and queries: the writer alone, and as the coordinator's target.
   // The quotas too: the writer holds writes and its own searches to them, the coordinator searches.
   const requestLimits = ['--max-result-bytes', String(opts.maxResultBytes), ...quotaArgs(opts)];
+  const auth = opts.auth ? ['--auth'] : [];
   const children: Child[] = [];
   const stopAll = async () => {
     for (const c of [...children].reverse()) await stopChild(c);
   };
   try {
-    const writer = await startChild('writer', [
+    const writer = await startChild(
       'writer',
-      ...shared,
-      '--port',
-      '0',
-      '--metrics-port',
-      '0',
-      '--data-dir',
-      join(opts.dataDir, 'writer'),
-      '--seal-rows',
-      String(opts.sealRows),
-      '--seal-age',
-      String(opts.sealAgeMs / 1000),
-      ...requestLimits,
-      '--segment-size',
-      opts.segmentSize.unit === 'MiB' ? `${opts.segmentSize.value}MiB` : String(opts.segmentSize.value),
-      '--compaction-interval',
-      String(opts.compactionIntervalMs / 1000),
-      '--compaction-deleted-ratio',
-      String(opts.compactionDeletedRatio),
-      '--compaction-retention',
-      String(opts.compactionRetentionMs / 1000),
-    ]);
+      [
+        'writer',
+        ...shared,
+        '--port',
+        '0',
+        '--metrics-port',
+        '0',
+        '--data-dir',
+        join(opts.dataDir, 'writer'),
+        '--seal-rows',
+        String(opts.sealRows),
+        '--seal-age',
+        String(opts.sealAgeMs / 1000),
+        ...requestLimits,
+        '--segment-size',
+        opts.segmentSize.unit === 'MiB' ? `${opts.segmentSize.value}MiB` : String(opts.segmentSize.value),
+        '--compaction-interval',
+        String(opts.compactionIntervalMs / 1000),
+        '--compaction-deleted-ratio',
+        String(opts.compactionDeletedRatio),
+        '--compaction-retention',
+        String(opts.compactionRetentionMs / 1000),
+        ...auth,
+      ],
+      opts.rootPassword,
+    );
     children.push(writer);
     const discoveryFile = join(opts.dataDir, 'cluster.yaml');
     // Readers watch the membership (the file is written once all have their ports) and
@@ -155,6 +167,7 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
       ...etcd,
       ...(opts.httpPort === undefined ? [] : ['--http-port', String(opts.httpPort)]),
       ...requestLimits,
+      ...auth,
       ...(opts.xds ? ['--xds', opts.xds] : []),
     ]);
     children.push(coordinator);

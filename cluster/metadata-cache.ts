@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { decodeView, type CollectionView } from '../meta/collection-view.js';
+import type { SecurityRecords } from '../meta/store.js';
 import { MetadataFeedService } from '../proto/data-node.js';
 import type { MetadataEvent__Output } from '../proto/generated/mishards/data/MetadataEvent.js';
 import type { MetadataFeedClient } from '../proto/generated/mishards/data/MetadataFeed.js';
@@ -13,15 +14,18 @@ export interface MetadataSource {
 }
 
 /**
- * The coordinator's copy of the metadata: collection views and the alias table, kept fresh by
- * the writer's change feed, so that no SQL runs on the search path. After a disconnect it
- * reconnects and replaces its state with the new snapshot. Emits 'change' (name) on every
- * update of a collection (the alias table changes no view).
+ * The coordinator's copy of the metadata: collection views, the alias table and the RBAC
+ * state, kept fresh by the writer's change feed, so that no SQL runs on the search path (nor
+ * to authenticate or authorize a request). After a disconnect it reconnects and replaces its
+ * state with the new snapshot. Emits 'change' (name) on every update of a collection (the
+ * alias table and the RBAC state change no view).
  */
 export class MetadataCache extends EventEmitter {
   private views = new Map<string, CollectionView>();
   /** Alias -> collection name, replaced whole by each alias event (see resolve). */
   private aliases = new Map<string, string>();
+  /** Users, roles and grants; replaced whole by each security event. */
+  private securityRecords: SecurityRecords = { users: [], roles: [], memberships: [], grants: [] };
   /** Views being assembled from a snapshot; swapped in whole when the snapshot ends. */
   private pending: Map<string, CollectionView> | undefined;
   private version = 0;
@@ -65,6 +69,16 @@ export class MetadataCache extends EventEmitter {
     if (v) this.hits++;
     else this.misses++;
     return v;
+  }
+
+  /** The collection an alias names, if `name` is an alias. */
+  aliasTarget(name: string): string | undefined {
+    return this.aliases.get(name);
+  }
+
+  /** The RBAC state as the feed last left it (a new object after every change). */
+  security(): SecurityRecords {
+    return this.securityRecords;
   }
 
   /** Whether a collection (by id, whatever its name now) still exists. */
@@ -139,6 +153,7 @@ export class MetadataCache extends EventEmitter {
         const previous = this.views;
         this.views = this.pending;
         this.aliases = aliasTable(m);
+        if (m.security) this.securityRecords = securityRecords(m);
         this.pending = undefined;
         this.synced = true;
         for (const name of new Set([...previous.keys(), ...this.views.keys()])) this.emit('change', name);
@@ -148,6 +163,8 @@ export class MetadataCache extends EventEmitter {
       }
     } else if (m.aliases) {
       this.aliases = aliasTable(m);
+    } else if (m.security) {
+      this.securityRecords = securityRecords(m);
     } else if (m.view_json) {
       this.views.set(m.collection_name, decodeView(m.view_json));
       this.emit('change', m.collection_name);
@@ -173,3 +190,4 @@ export class MetadataCache extends EventEmitter {
 }
 
 const aliasTable = (m: MetadataEvent__Output) => new Map(Object.entries(m.aliases?.collections ?? {}));
+const securityRecords = (m: MetadataEvent__Output) => JSON.parse(m.security!.records_json) as SecurityRecords;

@@ -22,6 +22,7 @@ import { Fanout } from './coordinator/fanout.js';
 import { startingAtFirstMessage } from '../runtime/first-message.js';
 import { frontImplementation, frontServiceDefinition } from './front/milvus-front.js';
 import { extProcService } from './processor/service.js';
+import { Access } from '../security/access.js';
 import { RestApi } from './rest/api.js';
 import { startRestServer } from './rest/server.js';
 import { WriterClient } from './rest/writer-client.js';
@@ -47,6 +48,11 @@ export interface CoordinatorOptions {
   clock?: () => number;
   /** Quota settings changed at run time (etcd), replacing `rates`. */
   quotaSettings?: QuotaSettingsWatcher;
+  /**
+   * Requests need a user's credentials and the privileges for what they do, checked against
+   * the RBAC state of the writer's metadata feed (docs/security.md); off by default.
+   */
+  auth?: boolean;
 }
 
 export interface RunningCoordinator extends RunningNode {
@@ -64,6 +70,12 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
   const cache = new MetadataCache(o.writer, log);
   cache.start();
   await cache.ready();
+  const access = o.auth
+    ? new Access(
+        () => cache.security(),
+        (name) => cache.aliasTarget(name),
+      )
+    : undefined;
   const clients = new NodeClients();
   const metrics = new MetricsServer('coordinator');
   const rpc = new RpcMetrics(metrics.registry);
@@ -103,10 +115,11 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
   const front = frontImplementation(coordinator, cluster, o.writer, {
     onError: (method, err) => log.error({ err, method }, 'request failed'),
     onRequest: (method) => rpc.start('MilvusService', method),
+    ...(access ? { access: (method, call) => access.check(method, call) } : {}),
   });
   // One REST core for the HTTP endpoint and Envoy's ExternalProcessor: the same bytes either way.
   const writerClient = new WriterClient(o.writer);
-  const restApi = new RestApi({ coordinator, writer: writerClient, cluster });
+  const restApi = new RestApi({ coordinator, writer: writerClient, cluster, ...(access ? { access } : {}) });
   const extProc = extProcService(restApi, {
     onError: (path, err) => log.error({ err, path }, 'ext_proc request failed'),
     onRequest: (path) => rpc.start('ExtProc', path),

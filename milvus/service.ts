@@ -3,6 +3,7 @@ import type { MilvusHandlers } from './methods.js';
 import { MilvusService } from './proto.js';
 import { checkRequestFields } from './field-guard.js';
 import { checkCollectionNames } from './names.js';
+import { AccessError } from '../security/access.js';
 import { carriesStatus, failureReply, replyShape, statusOfReply, withStatus } from './reply-shape.js';
 import { errorStatus, MilvusError, successStatus, unsupportedMethod } from './status.js';
 
@@ -17,6 +18,11 @@ export interface ServiceHooks {
   onError?: (method: string, err: unknown) => void;
   /** Called when a request starts; the returned function gets the result code. */
   onRequest?: (method: string) => (code: number) => void;
+  /**
+   * Authenticates and authorizes a call before anything else (security/access.ts): it
+   * rejects with an AccessError, which the client gets as a gRPC status, as from Milvus.
+   */
+  access?: (method: string, call: grpc.ServerUnaryCall<object, object>) => Promise<void>;
 }
 
 /**
@@ -52,7 +58,8 @@ export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: Ser
     const implemented = handler !== undefined;
     impl[name] = (call: grpc.ServerUnaryCall<object, object>, callback: grpc.sendUnaryData<object>) => {
       const done = hooks.onRequest?.(name);
-      const run = implemented ? guarded(name, handler, call) : Promise.reject(unsupportedMethod(name));
+      const admitted = hooks.access ? hooks.access(name, call) : Promise.resolve();
+      const run = admitted.then(() => (implemented ? guarded(name, handler, call) : Promise.reject(unsupportedMethod(name))));
       run.then(
         (res) => {
           const reply = withStatus(shape, res, success);
@@ -60,6 +67,10 @@ export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: Ser
           callback(null, reply);
         },
         (err) => {
+          if (err instanceof AccessError) {
+            done?.(-err.grpcCode);
+            return callback({ code: err.grpcCode, details: err.message });
+          }
           if (!(err instanceof MilvusError)) hooks.onError?.(name, err);
           const status = errorStatus(err);
           done?.(status.code);

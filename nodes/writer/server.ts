@@ -4,7 +4,8 @@ import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import { writerServiceDefinition } from '../../milvus/writer-service.js';
 import { startingAtFirstMessage } from '../../runtime/first-message.js';
-import { milvusServiceImplementation } from '../../milvus/service.js';
+import { milvusServiceImplementation, type ServiceHooks } from '../../milvus/service.js';
+import { Access } from '../../security/access.js';
 import { MemoryProtection, RATE_KINDS, RateQuotas, type QuotaConfig, type RateQuotaConfig } from '../../milvus/quotas.js';
 import type { QuotaSettingsWatcher } from '../../cluster/quota-settings.js';
 import { QuotaMetrics } from '../../runtime/quota-metrics.js';
@@ -57,6 +58,10 @@ export interface WriterConfig {
   admission?: Partial<AdmissionLimits>;
   /** The wall clock (unix ms) inserted rows are stamped with (collection TTL); Date.now by default. */
   clock?: () => number;
+  /** Requests need a user's credentials and the privileges for what they do (docs/security.md); off by default. */
+  auth?: boolean;
+  /** root's password, set when root does not exist yet (first start); required then with `auth`. */
+  rootPassword?: string | undefined;
 }
 
 /** Starts the writable node: metadata store, engine, log replay, then the gRPC and metrics servers. */
@@ -83,6 +88,19 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
     observer: writerMetrics(metrics.registry),
   });
   await writer.open();
+  const root = await writer.security.ensureRoot(opts.rootPassword, opts.auth === true).catch(async (e) => {
+    await writer.close();
+    throw e;
+  });
+  if (root === 'created') log.info('root user created with the password given at start');
+  if (root === 'exists' && opts.rootPassword !== undefined)
+    log.warn('the root user exists: the root password given at start is ignored (change it with UpdateCredential)');
+  const access = opts.auth
+    ? new Access(
+        () => writer.security.records,
+        (name) => writer.aliases.get(name)?.record.name,
+      )
+    : undefined;
   const rpc = new RpcMetrics(metrics.registry);
   const engineSearch = engineSearchSeconds(metrics.registry);
   // One admission for the node's Milvus searches and its internal ones: they share the engine.
@@ -99,9 +117,10 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
   });
   // The address is known once the server is bound; GetMetrics asks for it later.
   let address = '';
-  const hooks = {
-    onError: (method: string, err: unknown) => log.error({ err, method }, 'request failed'),
-    onRequest: (method: string) => rpc.start('MilvusService', method),
+  const hooks: ServiceHooks = {
+    onError: (method, err) => log.error({ err, method }, 'request failed'),
+    onRequest: (method) => rpc.start('MilvusService', method),
+    ...(access ? { access: (method, call) => access.check(method, call) } : {}),
   };
   const node = await serveNode({
     metrics,
@@ -121,6 +140,7 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
             quotas,
             memory,
             admission,
+            callerOf: (call) => access?.callerOf(call),
           }),
           hooks,
         ),

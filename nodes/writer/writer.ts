@@ -31,6 +31,7 @@ import type { ReportedPlacement } from '../data-node-api.js';
 import { PlacementRecords } from './placement-records.js';
 import { Retirement } from './retirement.js';
 import { Sealer } from './sealer.js';
+import { SecurityState } from './security-state.js';
 
 export interface WriterOptions {
   dataDir: string;
@@ -94,17 +95,23 @@ export class Writer {
   private closed = false;
   /**
    * Metadata changes: emits ('change', name, view | undefined) after every change of a
-   * collection and ('aliases', table) after every change of the aliases (see aliasTable);
-   * `version` counts them.
+   * collection, ('aliases', table) after every change of the aliases (see aliasTable) and
+   * ('security', records) after every change of users, roles or grants; `version` counts them.
    */
   readonly changes = new EventEmitter().setMaxListeners(0);
   version = 0;
   /** Stamps inserted rows (see WriterOptions.clock). */
   readonly clock: () => number;
+  /** Users, roles and grants (Milvus's RBAC). */
+  readonly security: SecurityState;
 
   constructor(readonly opts: WriterOptions) {
     this.clock = opts.clock ?? Date.now;
     const { storageDir, meta, engine, log, sealAgeMs, compaction } = opts;
+    this.security = new SecurityState(meta, (records) => {
+      this.version++;
+      this.changes.emit('security', records);
+    });
     const publish = (state: CollectionState) => this.publish(state);
     const removeFiles = (state: CollectionState, segments: SealedSegment[]) => this.removeFilesAfterBuilds(state, segments);
     const { chain } = this;
@@ -158,9 +165,10 @@ export class Writer {
     return this.opts.engine;
   }
 
-  /** Loads collections and sealed segments from the metadata store, then replays the log. */
+  /** Loads the RBAC state, collections and sealed segments from the metadata store, then replays the log. */
   async open(): Promise<void> {
     await mkdir(this.opts.storageDir, { recursive: true });
+    await this.security.open();
     for (const rec of await this.meta.listCollections()) await this.loadCollection(rec);
     const byId = new Map([...this.collections.values()].map((c) => [c.id, c]));
     for (const a of await this.meta.listAliases()) this.aliases.set(a.name, byId.get(a.collectionId)!);

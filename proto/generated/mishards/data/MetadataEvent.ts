@@ -1,6 +1,7 @@
 // Original file: mishards/data_node.proto
 
 import type { AliasTable as _mishards_data_AliasTable, AliasTable__Output as _mishards_data_AliasTable__Output } from '../../mishards/data/AliasTable.js';
+import type { SecurityState as _mishards_data_SecurityState, SecurityState__Output as _mishards_data_SecurityState__Output } from '../../mishards/data/SecurityState.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface MetadataEvent {
@@ -24,6 +25,12 @@ export interface MetadataEvent {
    * never seen on both collections or on neither.
    */
   'aliases'?: (_mishards_data_AliasTable | null);
+  /**
+   * Set on the snapshot's last event and on every change of users, roles, memberships or
+   * grants: the whole RBAC state (password hashes included, never passwords), which a
+   * coordinator authenticates and authorizes requests against.
+   */
+  'security'?: (_mishards_data_SecurityState | null);
 }
 
 export interface MetadataEvent__Output {
@@ -47,4 +54,10 @@ export interface MetadataEvent__Output {
    * never seen on both collections or on neither.
    */
   'aliases': (_mishards_data_AliasTable__Output | null);
+  /**
+   * Set on the snapshot's last event and on every change of users, roles, memberships or
+   * grants: the whole RBAC state (password hashes included, never passwords), which a
+   * coordinator authenticates and authorizes requests against.
+   */
+  'security': (_mishards_data_SecurityState__Output | null);
 }
