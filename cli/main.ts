@@ -2,6 +2,7 @@ import { Etcd3 } from 'etcd3';
 import type { Logger } from 'pino';
 import { parseServerOptions, USAGE, UsageError, type ServerOptions } from './options.js';
 import { createLogger } from '../runtime/logger.js';
+import { loadTls, type Tls } from '../runtime/tls.js';
 import { setupTracing } from '../runtime/tracing.js';
 import { startWriter } from '../nodes/writer/server.js';
 import { startReader } from '../nodes/reader/server.js';
@@ -32,6 +33,8 @@ interface Running {
 /** What a server subcommand gets besides its options: its logger and, with --etcd, the client. */
 interface Context {
   log: Logger;
+  /** TLS of the process's listeners and calls, when configured. */
+  tls: Tls | undefined;
   etcd: Etcd3 | undefined;
   /** Whether each etcd watch the subcommand opened is live (mishards_etcd_up). */
   etcdWatches: (() => boolean)[];
@@ -75,17 +78,21 @@ const commands: Record<string, Command> = {
   writer: {
     role: 'writer',
     logName: () => 'writer',
-    start: async (o, ctx) => startWriter({ ...o, ...(await openQuotas(o, ctx)) }, ctx.log),
+    start: async (o, ctx) => startWriter({ ...o, ...(await openQuotas(o, ctx)), tls: ctx.tls }, ctx.log),
   },
   reader: {
     role: 'reader',
     logName: (o) => `reader-${o.group}`,
-    start: async (o, ctx) => startReader(o, ctx.log, await openDiscovery(o, ctx)),
+    start: async (o, ctx) => startReader({ ...o, tls: ctx.tls }, ctx.log, await openDiscovery(o, ctx)),
   },
   coordinator: {
     role: 'coordinator',
     logName: () => 'coordinator',
     start: async (o, ctx) => {
+      if (o.xds && ctx.tls)
+        throw new UsageError(
+          '--xds cannot be used with TLS: the xDS client connects to the control plane in plaintext only (docs/security.md)',
+        );
       const found = await openDiscovery(o, ctx);
       if (!o.writer && !found) throw new UsageError('coordinator needs --writer HOST:PORT (or --etcd / --discovery listing a writer)');
       const discovery = found ?? new StaticDiscovery();
@@ -103,6 +110,7 @@ const commands: Record<string, Command> = {
           limits: { maxResultBytes: o.maxResultBytes },
           rates,
           auth: o.auth,
+          tls: ctx.tls,
           ...(quotaSettings ? { quotaSettings } : {}),
           ...(o.xds ? { xds: o.xds } : {}),
         },
@@ -129,6 +137,7 @@ const commands: Record<string, Command> = {
         maxDebounceMs: Math.max(d.maxDebounceMs, o.debounceMs),
         health: { ...d.health, intervalMs: o.healthInterval * 1000 },
         log: ctx.log,
+        tls: ctx.tls,
       });
       return cp;
     },
@@ -169,7 +178,7 @@ async function main(argv: string[]): Promise<number> {
   const log = createLogger(start.logName(opts), opts.logLevel);
   // `up` hands --etcd to its children and uses no client itself.
   const etcd = opts.etcd && command !== 'up' ? new Etcd3({ hosts: opts.etcd }) : undefined;
-  const ctx: Context = { log, etcd, etcdWatches: [] };
+  const ctx: Context = { log, etcd, etcdWatches: [], tls: tlsOf(opts) };
   const node = await start.start(opts, ctx);
   // Registered before `ready`: whoever waits for that line can find the process in etcd.
   let registration: Registration | undefined;
@@ -208,6 +217,15 @@ async function main(argv: string[]): Promise<number> {
   await node.stop();
   etcd?.close();
   return 0;
+}
+
+/** The process's TLS from its options; a bad configuration is a usage error. */
+function tlsOf(o: ServerOptions): Tls | undefined {
+  try {
+    return loadTls(o.tls);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 /**

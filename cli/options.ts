@@ -12,6 +12,7 @@ import {
   type RateQuotaConfig,
 } from '../milvus/quotas.js';
 import { DEFAULT_ADMISSION, type AdmissionLimits } from '../runtime/admission.js';
+import type { TlsPaths } from '../runtime/tls.js';
 
 /**
  * The options every server subcommand shares (the CLI contract of the architecture), each
@@ -68,6 +69,8 @@ export interface ServerOptions {
   auth: boolean;
   /** writer, up: root's password at first start (MISHARDS_ROOT_PASSWORD). */
   rootPassword: string | undefined;
+  /** Every role: certificate, key and (for mutual TLS) CA files of its listeners and calls. */
+  tls: TlsPaths;
 }
 
 const SPEC = {
@@ -106,6 +109,9 @@ const SPEC = {
   [MEMORY_LEVEL_FLAG]: { type: 'string' },
   auth: { type: 'boolean' },
   'root-password': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-ca': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -247,7 +253,13 @@ export function parseServerOptions(
     memoryHighWaterLevel,
     auth: v.auth === true || flagFromEnv(env.MISHARDS_AUTH),
     rootPassword: get('root-password'),
+    tls: { cert: get('tls-cert'), key: get('tls-key'), ca: get('tls-ca') },
   };
+}
+
+/** The TLS options as flags, for a process that passes them on (`up` to its children). */
+export function tlsArgs(o: ServerOptions): string[] {
+  return (['cert', 'key', 'ca'] as const).flatMap((f) => (o.tls[f] ? [`--tls-${f}`, o.tls[f]!] : []));
 }
 
 /** A boolean option's environment variable: set to 1 or true. */
@@ -330,6 +342,12 @@ options (also MISHARDS_<OPTION> environment variables):
   --root-password P  the root user's password, set at first start when root does not exist
                      yet; required then with --auth (writer, up; prefer the
                      MISHARDS_ROOT_PASSWORD environment variable: flags show in ps)
+  --tls-cert FILE, --tls-key FILE
+                     serve every gRPC and HTTP listener (Milvus API, REST, internal API,
+                     metrics, ADS) over TLS with this certificate, and present it when calling
+                     other processes (every role; docs/security.md)
+  --tls-ca FILE      with --tls-cert/--tls-key: mutual TLS, every listener requires a client
+                     certificate this CA signed, and calls to other processes trust it
   --log-level L      pino level (default info)
   --front-port N     port of Envoy's front listener (control-plane; default 19530)
   --health-interval S

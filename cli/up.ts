@@ -3,7 +3,7 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import { quotaArgs, type ServerOptions } from './options.js';
+import { quotaArgs, tlsArgs, type ServerOptions } from './options.js';
 import type { Member } from '../cluster/discovery.js';
 
 const BIN = fileURLToPath(new URL('../bin/mishards.js', import.meta.url));
@@ -75,7 +75,8 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
   // A membership file left by an earlier run names dead processes.
   await rm(join(opts.dataDir, 'cluster.yaml'), { force: true });
   const etcd = opts.etcd ? ['--etcd', opts.etcd.join(','), '--etcd-prefix', opts.etcdPrefix, '--lease-ttl', String(opts.leaseTtl)] : [];
-  const shared = ['--meta', opts.meta, '--storage', opts.storage, '--host', opts.host, '--log-level', opts.logLevel, ...etcd];
+  const tls = tlsArgs(opts);
+  const shared = ['--meta', opts.meta, '--storage', opts.storage, '--host', opts.host, '--log-level', opts.logLevel, ...etcd, ...tls];
   if (opts.threads) shared.push('--threads', String(opts.threads));
   const { heavySlots, heavyBytes, maxWaitMs } = opts.admission;
   if (heavySlots !== undefined) shared.push('--heavy-searches', String(heavySlots));
@@ -165,6 +166,7 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
       '--log-level',
       opts.logLevel,
       ...etcd,
+      ...tls,
       ...(opts.httpPort === undefined ? [] : ['--http-port', String(opts.httpPort)]),
       ...requestLimits,
       ...auth,

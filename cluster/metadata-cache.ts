@@ -40,13 +40,15 @@ export class MetadataCache extends EventEmitter {
   hits = 0;
   misses = 0;
 
+  /** `credentials`: how to reach the writer (TLS when configured). */
   constructor(
     writerAddress: string,
     private readonly log: Logger,
+    credentials = grpc.credentials.createInsecure(),
   ) {
     super();
     this.setMaxListeners(0);
-    this.client = new MetadataFeedService(writerAddress, grpc.credentials.createInsecure());
+    this.client = new MetadataFeedService(writerAddress, credentials);
   }
 
   start(): void {

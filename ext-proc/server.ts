@@ -24,6 +24,7 @@ import { frontImplementation, frontServiceDefinition } from './front/milvus-fron
 import { extProcService } from './processor/service.js';
 import { Access } from '../security/access.js';
 import { RestApi } from './rest/api.js';
+import { channelCredentials, type Tls } from '../runtime/tls.js';
 import { startRestServer } from './rest/server.js';
 import { WriterClient } from './rest/writer-client.js';
 
@@ -53,6 +54,8 @@ export interface CoordinatorOptions {
    * the RBAC state of the writer's metadata feed (docs/security.md); off by default.
    */
   auth?: boolean;
+  /** TLS of its listeners and of its calls to the writer and readers (runtime/tls.ts). */
+  tls?: Tls | undefined;
 }
 
 export interface RunningCoordinator extends RunningNode {
@@ -67,7 +70,8 @@ export interface RunningCoordinator extends RunningNode {
  * the discovered reader groups, and the Milvus front door.
  */
 export async function startCoordinator(o: CoordinatorOptions, log: Logger): Promise<RunningCoordinator> {
-  const cache = new MetadataCache(o.writer, log);
+  const credentials = channelCredentials(o.tls);
+  const cache = new MetadataCache(o.writer, log, credentials);
   cache.start();
   await cache.ready();
   const access = o.auth
@@ -76,7 +80,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
         (name) => cache.aliasTarget(name),
       )
     : undefined;
-  const clients = new NodeClients();
+  const clients = new NodeClients(credentials);
   const metrics = new MetricsServer('coordinator');
   const rpc = new RpcMetrics(metrics.registry);
   const coordinatorMetrics = new CoordinatorMetrics(metrics.registry, cache);
@@ -112,13 +116,19 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     self: () => address,
     meter: new ResourceMeter(),
   });
-  const front = frontImplementation(coordinator, cluster, o.writer, {
-    onError: (method, err) => log.error({ err, method }, 'request failed'),
-    onRequest: (method) => rpc.start('MilvusService', method),
-    ...(access ? { access: (method, call) => access.check(method, call) } : {}),
-  });
+  const front = frontImplementation(
+    coordinator,
+    cluster,
+    o.writer,
+    {
+      onError: (method, err) => log.error({ err, method }, 'request failed'),
+      onRequest: (method) => rpc.start('MilvusService', method),
+      ...(access ? { access: (method, call) => access.check(method, call) } : {}),
+    },
+    credentials,
+  );
   // One REST core for the HTTP endpoint and Envoy's ExternalProcessor: the same bytes either way.
-  const writerClient = new WriterClient(o.writer);
+  const writerClient = new WriterClient(o.writer, credentials);
   const restApi = new RestApi({ coordinator, writer: writerClient, cluster, ...(access ? { access } : {}) });
   const extProc = extProcService(restApi, {
     onError: (path, err) => log.error({ err, path }, 'ext_proc request failed'),
@@ -134,6 +144,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     port: o.port,
     metricsPort: o.metricsPort,
     services: [startingAtFirstMessage(frontServiceDefinition(), front.implementation), [extProc.definition, extProc.implementation]],
+    tls: o.tls,
     closers: [
       async () => front.close(),
       async () => traffic.close(),
@@ -151,6 +162,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     host: o.host,
     port: o.httpPort,
     api: restApi,
+    tls: o.tls,
     hooks: { onError: (path, err) => log.error({ err, path }, 'REST request failed'), onRequest: (path) => rpc.start('REST', path) },
   }).catch(async (e) => {
     await node.stop();

@@ -1,6 +1,7 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { createHttpServer, type Tls } from './tls.js';
 
 /**
  * Prometheus metrics (`/metrics`) and liveness (`/healthz`) on the metrics port, as Milvus
@@ -27,8 +28,9 @@ export class MetricsServer {
     this.pages.set(path, { contentType, body });
   }
 
-  async listen(host: string, port: number, healthy: () => boolean): Promise<string> {
-    this.server = createServer((req, res) => {
+  /** Serves on host:port (0 picks a free port), over HTTPS with `tls`. */
+  async listen(host: string, port: number, healthy: () => boolean, tls?: Tls): Promise<string> {
+    this.server = createHttpServer(tls, (req, res) => {
       if (req.url === '/metrics') {
         this.registry.metrics().then(
           (text) => {

@@ -6,6 +6,7 @@ import type { Admission } from './admission.js';
 import { bindGrpc, createGrpcServer, shutdownGrpc } from './grpc-server.js';
 import { HealthState, serviceName } from './health.js';
 import type { MetricsServer } from './metrics-server.js';
+import { serverCredentials, type Tls } from './tls.js';
 
 export interface RunningNode {
   grpc: string;
@@ -28,6 +29,8 @@ export interface ServeOptions {
   admission?: Admission;
   /** Resources to release after the servers stop, in order. */
   closers: (() => Promise<void>)[];
+  /** TLS of the gRPC and metrics listeners (runtime/tls.ts); plaintext when absent. */
+  tls?: Tls | undefined;
 }
 
 /**
@@ -47,10 +50,10 @@ export async function serveNode(o: ServeOptions): Promise<RunningNode> {
     () => address,
   );
   server.addService(HealthService.service, health.implementation());
-  const grpcAddr = await bindGrpc(server, o.host, o.port);
+  const grpcAddr = await bindGrpc(server, o.host, o.port, serverCredentials(o.tls));
   address = grpcAddr;
   const metrics = o.metrics;
-  const metricsAddr = await metrics.listen(o.host, o.metricsPort, () => health.serving);
+  const metricsAddr = await metrics.listen(o.host, o.metricsPort, () => health.serving, o.tls);
   return {
     grpc: grpcAddr,
     metrics: metricsAddr,

@@ -10,10 +10,13 @@ export type NodeCaller = Pick<NodeClients, 'call'>;
 export class NodeClients {
   private readonly clients = new Map<string, grpc.Client>();
 
+  /** `credentials`: how to reach the nodes (TLS when configured). */
+  constructor(private readonly credentials = grpc.credentials.createInsecure()) {}
+
   get(address: string): grpc.Client {
     let c = this.clients.get(address);
     if (!c) {
-      c = new DataNodeService(address, grpc.credentials.createInsecure(), {
+      c = new DataNodeService(address, this.credentials, {
         'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
         'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
         // Reconnect quickly after a node restarts.

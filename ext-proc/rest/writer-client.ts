@@ -15,8 +15,9 @@ import type { CallContext } from '../coordinator/fanout.js';
 export class WriterClient {
   private readonly client: grpc.Client;
 
-  constructor(address: string) {
-    this.client = new MilvusService(address, grpc.credentials.createInsecure(), {
+  /** `credentials`: how to reach the writer (TLS when configured). */
+  constructor(address: string, credentials = grpc.credentials.createInsecure()) {
+    this.client = new MilvusService(address, credentials, {
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
       'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
     });

@@ -14,6 +14,7 @@ import { writerAddress, type Discovery } from '../../cluster/discovery.js';
 import { MetadataCache } from '../../cluster/metadata-cache.js';
 import { Preloader } from './preloader.js';
 import { ReaderSegments } from './reader-source.js';
+import { channelCredentials, type Tls } from '../../runtime/tls.js';
 
 /** What a read-only node needs to start (the CLI maps its flags onto it). */
 export interface ReaderConfig {
@@ -33,6 +34,8 @@ export interface ReaderConfig {
   threads?: number | undefined;
   /** Admission limits other than the defaults (docs/limits.md). */
   admission?: Partial<AdmissionLimits>;
+  /** TLS of its listeners and of its calls to the writer (runtime/tls.ts). */
+  tls?: Tls | undefined;
 }
 
 /**
@@ -50,7 +53,7 @@ export async function startReader(opts: ReaderConfig, log: Logger, discovery?: D
     // Serving does not wait for the writer: segments can be loaded on request meanwhile.
     void (opts.writer ? Promise.resolve(opts.writer) : writerAddress(discovery)).then((writer) => {
       if (stopped) return;
-      cache = new MetadataCache(writer, log);
+      cache = new MetadataCache(writer, log, channelCredentials(opts.tls));
       new Preloader(opts.group, cache, discovery, segments, log);
       cache.start();
     });
@@ -73,6 +76,7 @@ export async function startReader(opts: ReaderConfig, log: Logger, discovery?: D
       ],
     ],
     admission,
+    tls: opts.tls,
     closers: [
       async () => {
         stopped = true;

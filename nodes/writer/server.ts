@@ -6,6 +6,7 @@ import { writerServiceDefinition } from '../../milvus/writer-service.js';
 import { startingAtFirstMessage } from '../../runtime/first-message.js';
 import { milvusServiceImplementation, type ServiceHooks } from '../../milvus/service.js';
 import { Access } from '../../security/access.js';
+import type { Tls } from '../../runtime/tls.js';
 import { MemoryProtection, RATE_KINDS, RateQuotas, type QuotaConfig, type RateQuotaConfig } from '../../milvus/quotas.js';
 import type { QuotaSettingsWatcher } from '../../cluster/quota-settings.js';
 import { QuotaMetrics } from '../../runtime/quota-metrics.js';
@@ -62,6 +63,8 @@ export interface WriterConfig {
   auth?: boolean;
   /** root's password, set when root does not exist yet (first start); required then with `auth`. */
   rootPassword?: string | undefined;
+  /** TLS of its gRPC and metrics listeners (runtime/tls.ts). */
+  tls?: Tls | undefined;
 }
 
 /** Starts the writable node: metadata store, engine, log replay, then the gRPC and metrics servers. */
@@ -160,6 +163,7 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
       [MetadataFeedService.service, metadataFeedImplementation(writer)],
     ],
     admission,
+    tls: opts.tls,
     beforeStop: () => writer.changes.emit('close'),
     closers: [async () => opts.quotaSettings?.close(), () => writer.close(), () => engine.close(), () => meta.close()],
   });
