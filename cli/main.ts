@@ -132,7 +132,7 @@ const commands: Record<string, Command> = {
         host: o.host,
         port: o.port,
         metricsPort: o.metricsPort,
-        front: { ...d.front, port: o.frontPort },
+        front: { ...d.front, port: o.frontPort, ...(ctx.tls ? { tls: ctx.tls.paths } : {}) },
         debounceMs: o.debounceMs,
         maxDebounceMs: Math.max(d.maxDebounceMs, o.debounceMs),
         health: { ...d.health, intervalMs: o.healthInterval * 1000 },
