@@ -21,10 +21,16 @@ export interface RestCluster {
   stop(): Promise<number | null>;
 }
 
-/** `mishards up` with three readers and REST on a free port, in a directory of its own. */
-export async function startRestCluster(): Promise<RestCluster> {
+/**
+ * `mishards up` with three readers and REST on a free port, in a directory of its own; `args`
+ * and `env` add options (authentication, TLS).
+ */
+export async function startRestCluster(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'mishards-rest-'));
-  const cluster = await startMishards(['up', '--readers', '3', ...onFreePorts(dir), '--http-port', '0', '--seal-rows', '100']);
+  const cluster = await startMishards(
+    ['up', '--readers', '3', ...onFreePorts(dir), '--http-port', '0', '--seal-rows', '100', ...args],
+    env,
+  );
   return {
     http: cluster.addresses.http!,
     grpc: cluster.addresses.grpc!,

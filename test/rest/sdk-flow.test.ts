@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '@zilliz/milvus2-sdk-node';
 import { startRestCluster, vec, DIM, type RestCluster } from './cluster.js';
 import { bookRow } from '../harness/book-rows.js';
+import { makeCertificates, tlsFetch, type TestCertificates } from '../harness/tls.js';
+
+const ROOT_PASSWORD = 'Root-pw-rest-6d02';
 
 /**
  * The official SDK's REST `HttpClient` runs the data-node flow of test/sdk-flow.test.ts
@@ -9,17 +12,34 @@ import { bookRow } from '../harness/book-rows.js';
  * built as plain objects where the SDK's types lag behind Milvus's API (nullable fields,
  * `enableDynamicField`, `partitionName` on insert).
  */
-describe('REST v2 flow with the SDK HttpClient against the coordinator of mishards up', () => {
+describe.each([
+  ['mishards up', false],
+  ['mishards up --auth --tls-cert --tls-key --tls-ca, with a bearer token', true],
+])('REST v2 flow with the SDK HttpClient against the coordinator of %s', (_name, secured) => {
   let cluster: RestCluster;
   let client: HttpClient;
+  let certs: TestCertificates | undefined;
 
   beforeAll(async () => {
-    cluster = await startRestCluster();
-    client = new HttpClient({ endpoint: `http://${cluster.http}`, timeout: 30_000 });
+    if (!secured) {
+      cluster = await startRestCluster();
+      client = new HttpClient({ endpoint: `http://${cluster.http}`, timeout: 30_000 });
+      return;
+    }
+    certs = makeCertificates();
+    const tls = ['--tls-cert', certs.node.cert, '--tls-key', certs.node.key, '--tls-ca', certs.ca];
+    cluster = await startRestCluster(['--auth', ...tls], { MISHARDS_ROOT_PASSWORD: ROOT_PASSWORD });
+    client = new HttpClient({
+      endpoint: `https://${cluster.http}`,
+      token: `root:${ROOT_PASSWORD}`,
+      timeout: 30_000,
+      fetch: tlsFetch({ ca: certs.ca, cert: certs.client.cert, key: certs.client.key }),
+    });
   });
 
   afterAll(async () => {
     if (cluster) expect(await cluster.stop()).toBe(0);
+    certs?.remove();
   });
 
   it('quick-creates a collection (indexed and loaded), inserts with dynamic fields and searches it', async () => {
