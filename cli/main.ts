@@ -111,6 +111,8 @@ const commands: Record<string, Command> = {
           rates,
           auth: o.auth,
           tls: ctx.tls,
+          clusterToken: o.clusterToken,
+          metricsHost: o.metricsHost,
           ...(quotaSettings ? { quotaSettings } : {}),
           ...(o.xds ? { xds: o.xds } : {}),
         },
@@ -138,6 +140,7 @@ const commands: Record<string, Command> = {
         health: { ...d.health, intervalMs: o.healthInterval * 1000 },
         log: ctx.log,
         tls: ctx.tls,
+        metricsHost: o.metricsHost,
       });
       return cp;
     },
@@ -178,6 +181,11 @@ async function main(argv: string[]): Promise<number> {
   const log = createLogger(start.logName(opts), opts.logLevel);
   // `up` hands --etcd to its children and uses no client itself.
   const etcd = opts.etcd && command !== 'up' ? new Etcd3({ hosts: opts.etcd }) : undefined;
+  if (opts.auth && start.role && !opts.clusterToken)
+    throw new UsageError(
+      `${command} --auth: the cluster's internal API needs a shared secret: set MISHARDS_CLUSTER_TOKEN (or --cluster-token-file) ` +
+        'to the same value on every process (docs/security.md)',
+    );
   const ctx: Context = { log, etcd, etcdWatches: [], tls: tlsOf(opts) };
   const node = await start.start(opts, ctx);
   // Registered before `ready`: whoever waits for that line can find the process in etcd.

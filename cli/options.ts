@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { join } from 'node:path';
 import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
@@ -12,6 +13,7 @@ import {
   type RateQuotaConfig,
 } from '../milvus/quotas.js';
 import { DEFAULT_ADMISSION, type AdmissionLimits } from '../runtime/admission.js';
+import { DEFAULT_METRICS_HOST } from '../runtime/serve.js';
 import type { TlsPaths } from '../runtime/tls.js';
 
 /**
@@ -23,6 +25,8 @@ export interface ServerOptions {
   port: number;
   httpPort: number | undefined;
   metricsPort: number;
+  /** Where the metrics port listens: loopback unless given, whatever --host says. */
+  metricsHost: string;
   dataDir: string;
   meta: string;
   storage: string;
@@ -71,6 +75,11 @@ export interface ServerOptions {
   rootPassword: string | undefined;
   /** Every role: certificate, key and (for mutual TLS) CA files of its listeners and calls. */
   tls: TlsPaths;
+  /**
+   * writer, reader, coordinator: the secret of the cluster's internal API, from
+   * MISHARDS_CLUSTER_TOKEN or the file of --cluster-token-file (never a flag: `ps` shows flags).
+   */
+  clusterToken: string | undefined;
 }
 
 const SPEC = {
@@ -78,6 +87,7 @@ const SPEC = {
   port: { type: 'string' },
   'http-port': { type: 'string' },
   'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
   'data-dir': { type: 'string' },
   meta: { type: 'string' },
   storage: { type: 'string' },
@@ -112,6 +122,7 @@ const SPEC = {
   'tls-cert': { type: 'string' },
   'tls-key': { type: 'string' },
   'tls-ca': { type: 'string' },
+  'cluster-token-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -219,6 +230,7 @@ export function parseServerOptions(
     port: int('port', get('port'), defaultPort),
     httpPort: httpPort === undefined ? undefined : int('http-port', httpPort, 0),
     metricsPort: int('metrics-port', get('metrics-port'), 9091),
+    metricsHost: get('metrics-host') ?? DEFAULT_METRICS_HOST,
     dataDir,
     meta: get('meta') ?? mysql ?? `sqlite:${join(dataDir, 'meta.sqlite')}`,
     storage: get('storage') ?? join(dataDir, 'storage'),
@@ -254,7 +266,21 @@ export function parseServerOptions(
     auth: v.auth === true || flagFromEnv(env.MISHARDS_AUTH),
     rootPassword: get('root-password'),
     tls: { cert: get('tls-cert'), key: get('tls-key'), ca: get('tls-ca') },
+    clusterToken: clusterToken(get('cluster-token-file'), env.MISHARDS_CLUSTER_TOKEN),
   };
+}
+
+/** The cluster token: a file's content (trimmed) or the environment's; empty means none. */
+function clusterToken(file: string | undefined, fromEnv: string | undefined): string | undefined {
+  let token = fromEnv;
+  if (file) {
+    try {
+      token = readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new UsageError(`--cluster-token-file ${file}: ${(e as Error).message}`);
+    }
+  }
+  return token || undefined;
 }
 
 /** The TLS options as flags, for a process that passes them on (`up` to its children). */
@@ -299,6 +325,9 @@ options (also MISHARDS_<OPTION> environment variables):
   --port N           gRPC port (default 19530; 0 picks a free port)
   --http-port N      REST port, where served
   --metrics-port N   Prometheus metrics and health (default 9091; 0 picks a free port)
+  --metrics-host H   where the metrics port, health and status pages listen (default
+                     127.0.0.1 whatever --host is; elsewhere, with --auth, the writer's and
+                     the coordinator's want a user's credentials)
   --data-dir DIR     where embedded defaults live (default ./.data)
   --meta SPEC        sqlite:PATH or mysql://USER:PASS@HOST:PORT/DB
   --storage DIR      shared segment storage (default DATA_DIR/storage)
@@ -337,8 +366,9 @@ options (also MISHARDS_<OPTION> environment variables):
                      longest an expensive request waits for a slot before it is refused as
                      rate-limited (writer, reader; default ${DEFAULT_ADMISSION.maxWaitMs})
   --auth             requests need a user's credentials (gRPC authorization metadata, REST
-                     Authorization: Bearer user:password) and its privileges (writer,
-                     coordinator, up; off by default; docs/security.md)
+                     Authorization: Bearer user:password) and its privileges, and the internal
+                     API the cluster token (writer, reader, coordinator, up; off by default;
+                     docs/security.md)
   --root-password P  the root user's password, set at first start when root does not exist
                      yet; required then with --auth (writer, up; prefer the
                      MISHARDS_ROOT_PASSWORD environment variable: flags show in ps)
@@ -348,6 +378,9 @@ options (also MISHARDS_<OPTION> environment variables):
                      other processes (every role; docs/security.md)
   --tls-ca FILE      with --tls-cert/--tls-key: mutual TLS, every listener requires a client
                      certificate this CA signed, and calls to other processes trust it
+  --cluster-token-file FILE
+                     the secret the cluster's internal API wants (or MISHARDS_CLUSTER_TOKEN;
+                     required with --auth, the same on every process; up makes one)
   --log-level L      pino level (default info)
   --front-port N     port of Envoy's front listener (control-plane; default 19530)
   --health-interval S

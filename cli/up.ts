@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,11 +20,16 @@ interface Child {
  * goes to the child's environment (never its arguments, which `ps` shows); every other child
  * gets none.
  */
-function startChild(name: string, args: string[], rootPassword?: string): Promise<Child> {
-  const { MISHARDS_ROOT_PASSWORD: _, ...env } = process.env;
+function startChild(name: string, args: string[], clusterToken: string | undefined, rootPassword?: string): Promise<Child> {
+  const { MISHARDS_ROOT_PASSWORD: _, MISHARDS_CLUSTER_TOKEN: __, ...env } = process.env;
   const child = spawn(process.execPath, [BIN, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...env, MISHARDS_EXIT_WITH_PARENT: '1', ...(rootPassword === undefined ? {} : { MISHARDS_ROOT_PASSWORD: rootPassword }) },
+    env: {
+      ...env,
+      MISHARDS_EXIT_WITH_PARENT: '1',
+      ...(clusterToken === undefined ? {} : { MISHARDS_CLUSTER_TOKEN: clusterToken }),
+      ...(rootPassword === undefined ? {} : { MISHARDS_ROOT_PASSWORD: rootPassword }),
+    },
   });
   let out = '';
   return new Promise((resolve, reject) => {
@@ -76,7 +82,20 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
   await rm(join(opts.dataDir, 'cluster.yaml'), { force: true });
   const etcd = opts.etcd ? ['--etcd', opts.etcd.join(','), '--etcd-prefix', opts.etcdPrefix, '--lease-ttl', String(opts.leaseTtl)] : [];
   const tls = tlsArgs(opts);
-  const shared = ['--meta', opts.meta, '--storage', opts.storage, '--host', opts.host, '--log-level', opts.logLevel, ...etcd, ...tls];
+  const shared = [
+    '--meta',
+    opts.meta,
+    '--storage',
+    opts.storage,
+    '--host',
+    opts.host,
+    '--metrics-host',
+    opts.metricsHost,
+    '--log-level',
+    opts.logLevel,
+    ...etcd,
+    ...tls,
+  ];
   if (opts.threads) shared.push('--threads', String(opts.threads));
   const { heavySlots, heavyBytes, maxWaitMs } = opts.admission;
   if (heavySlots !== undefined) shared.push('--heavy-searches', String(heavySlots));
@@ -86,6 +105,8 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
   // The quotas too: the writer holds writes and its own searches to them, the coordinator searches.
   const requestLimits = ['--max-result-bytes', String(opts.maxResultBytes), ...quotaArgs(opts)];
   const auth = opts.auth ? ['--auth'] : [];
+  // With --auth the internal API needs the cluster token: a random one unless given.
+  const clusterToken = opts.clusterToken ?? (opts.auth ? randomBytes(32).toString('base64url') : undefined);
   const children: Child[] = [];
   const stopAll = async () => {
     for (const c of [...children].reverse()) await stopChild(c);
@@ -117,6 +138,7 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
         String(opts.compactionRetentionMs / 1000),
         ...auth,
       ],
+      clusterToken,
       opts.rootPassword,
     );
     children.push(writer);
@@ -128,19 +150,24 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
     const readerArgs = ['--writer', writer.addresses.grpc!, ...membership];
     const readers = await Promise.all(
       Array.from({ length: opts.readers }, (_, i) =>
-        startChild(`reader g${i + 1}`, [
-          'reader',
-          ...shared,
-          ...readerArgs,
-          '--group',
-          `g${i + 1}`,
-          '--port',
-          '0',
-          '--metrics-port',
-          '0',
-          '--data-dir',
-          join(opts.dataDir, `reader-g${i + 1}`),
-        ]),
+        startChild(
+          `reader g${i + 1}`,
+          [
+            'reader',
+            ...shared,
+            ...readerArgs,
+            '--group',
+            `g${i + 1}`,
+            '--port',
+            '0',
+            '--metrics-port',
+            '0',
+            '--data-dir',
+            join(opts.dataDir, `reader-g${i + 1}`),
+            ...auth,
+          ],
+          clusterToken,
+        ),
       ),
     );
     children.push(...readers);
@@ -152,26 +179,32 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
       await writeFile(`${discoveryFile}.tmp`, YAML.stringify({ members }));
       await rename(`${discoveryFile}.tmp`, discoveryFile);
     }
-    const coordinator = await startChild('coordinator', [
+    const coordinator = await startChild(
       'coordinator',
-      '--host',
-      opts.host,
-      '--port',
-      String(opts.port),
-      '--metrics-port',
-      String(opts.metricsPort),
-      '--writer',
-      writer.addresses.grpc!,
-      ...membership,
-      '--log-level',
-      opts.logLevel,
-      ...etcd,
-      ...tls,
-      ...(opts.httpPort === undefined ? [] : ['--http-port', String(opts.httpPort)]),
-      ...requestLimits,
-      ...auth,
-      ...(opts.xds ? ['--xds', opts.xds] : []),
-    ]);
+      [
+        'coordinator',
+        '--host',
+        opts.host,
+        '--port',
+        String(opts.port),
+        '--metrics-port',
+        String(opts.metricsPort),
+        '--metrics-host',
+        opts.metricsHost,
+        '--writer',
+        writer.addresses.grpc!,
+        ...membership,
+        '--log-level',
+        opts.logLevel,
+        ...etcd,
+        ...tls,
+        ...(opts.httpPort === undefined ? [] : ['--http-port', String(opts.httpPort)]),
+        ...requestLimits,
+        ...auth,
+        ...(opts.xds ? ['--xds', opts.xds] : []),
+      ],
+      clusterToken,
+    );
     children.push(coordinator);
     // A child that dies takes the cluster down with it rather than leaving it half-alive.
     for (const c of children)

@@ -6,6 +6,7 @@ import type { SecurityRecords } from '../meta/store.js';
 import { MetadataFeedService } from '../proto/data-node.js';
 import type { MetadataEvent__Output } from '../proto/generated/mishards/data/MetadataEvent.js';
 import type { MetadataFeedClient } from '../proto/generated/mishards/data/MetadataFeed.js';
+import { PLAIN_PEERING, type Peering } from '../runtime/peering.js';
 
 /** What placement reads of the metadata: every view, and a 'change' event when one changes. */
 export interface MetadataSource {
@@ -40,15 +41,15 @@ export class MetadataCache extends EventEmitter {
   hits = 0;
   misses = 0;
 
-  /** `credentials`: how to reach the writer (TLS when configured). */
+  /** `peers`: how to reach the writer's internal API (TLS, the cluster token). */
   constructor(
     writerAddress: string,
     private readonly log: Logger,
-    credentials = grpc.credentials.createInsecure(),
+    peers: Peering = PLAIN_PEERING,
   ) {
     super();
     this.setMaxListeners(0);
-    this.client = new MetadataFeedService(writerAddress, credentials);
+    this.client = new MetadataFeedService(writerAddress, peers.credentials, peers.options);
   }
 
   start(): void {

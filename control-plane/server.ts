@@ -41,6 +41,8 @@ export interface ControlPlaneOptions {
    * its clusters are given the same files (docs/security.md).
    */
   tls?: Tls | undefined;
+  /** Where the metrics port and status pages listen: loopback by default (the control plane has no users to check). */
+  metricsHost?: string | undefined;
 }
 
 export interface RunningControlPlane extends RunningNode {
@@ -174,6 +176,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     metricsPort: o.metricsPort,
     services: [[ads.definition, ads.implementation]],
     tls: o.tls,
+    metricsHost: o.metricsHost,
     beforeStop: () => ads.close(),
     closers: [
       async () => {

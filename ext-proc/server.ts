@@ -23,8 +23,10 @@ import { startingAtFirstMessage } from '../runtime/first-message.js';
 import { frontImplementation, frontServiceDefinition } from './front/milvus-front.js';
 import { extProcService } from './processor/service.js';
 import { Access } from '../security/access.js';
+import { adminGuard } from '../security/admin-guard.js';
 import { RestApi } from './rest/api.js';
-import { channelCredentials, type Tls } from '../runtime/tls.js';
+import { peering } from '../runtime/peering.js';
+import type { Tls } from '../runtime/tls.js';
 import { startRestServer } from './rest/server.js';
 import { WriterClient } from './rest/writer-client.js';
 
@@ -56,6 +58,10 @@ export interface CoordinatorOptions {
   auth?: boolean;
   /** TLS of its listeners and of its calls to the writer and readers (runtime/tls.ts). */
   tls?: Tls | undefined;
+  /** The secret the internal API of the writer and readers wants (runtime/cluster-token.ts). */
+  clusterToken?: string | undefined;
+  /** Where the metrics port (and status pages) listen (loopback by default); elsewhere, with `auth`, they want credentials. */
+  metricsHost?: string | undefined;
 }
 
 export interface RunningCoordinator extends RunningNode {
@@ -70,8 +76,9 @@ export interface RunningCoordinator extends RunningNode {
  * the discovered reader groups, and the Milvus front door.
  */
 export async function startCoordinator(o: CoordinatorOptions, log: Logger): Promise<RunningCoordinator> {
-  const credentials = channelCredentials(o.tls);
-  const cache = new MetadataCache(o.writer, log, credentials);
+  const peers = peering(o.tls, o.clusterToken);
+  const { credentials } = peers;
+  const cache = new MetadataCache(o.writer, log, peers);
   cache.start();
   await cache.ready();
   const access = o.auth
@@ -80,7 +87,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
         (name) => cache.aliasTarget(name),
       )
     : undefined;
-  const clients = new NodeClients(credentials);
+  const clients = new NodeClients(peers);
   const metrics = new MetricsServer('coordinator');
   const rpc = new RpcMetrics(metrics.registry);
   const coordinatorMetrics = new CoordinatorMetrics(metrics.registry, cache);
@@ -145,6 +152,8 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     metricsPort: o.metricsPort,
     services: [startingAtFirstMessage(frontServiceDefinition(), front.implementation), [extProc.definition, extProc.implementation]],
     tls: o.tls,
+    metricsHost: o.metricsHost,
+    metricsGuard: adminGuard(access, o.metricsHost),
     closers: [
       async () => front.close(),
       async () => traffic.close(),

@@ -36,6 +36,17 @@ const unauthenticated = (message: string) => new AccessError(grpc.status.UNAUTHE
 /** Strict base64 (Go's StdEncoding), as Milvus decodes the authorization header. */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
+/**
+ * An HTTP request's credentials, as Milvus's HTTP server reads them: HTTP Basic, or
+ * `Authorization: Bearer user:password`; '' when the request carries neither.
+ */
+export function httpToken(authorization: string | undefined): string {
+  if (!authorization) return '';
+  const basic = /^Basic (.+)$/i.exec(authorization);
+  if (basic) return Buffer.from(basic[1]!, 'base64').toString('utf8');
+  return authorization.replace(/^Bearer /, '');
+}
+
 export class Access {
   private readonly passwords = new VerifiedPasswords();
   private compiled: Policy | undefined;
@@ -67,6 +78,14 @@ export class Access {
     const hash = this.policy().users.get(user)?.passwordHash;
     if (hash === undefined || !(await this.passwords.verify(user, token.slice(colon + 1), hash))) throw unauthenticated(WRONG_PASSWORD);
     return user;
+  }
+
+  /** Whether an HTTP Authorization header signs a user in (the admin surfaces' guard). */
+  signsIn(authorization: string | undefined): Promise<boolean> {
+    return this.authenticate(httpToken(authorization)).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** The user of a gRPC call: its `authorization` metadata, base64 of `user:password` (or of an API key). */

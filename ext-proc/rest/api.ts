@@ -11,7 +11,8 @@ import { indexRoutes } from './indexes.js';
 import { partitionRoutes } from './partitions.js';
 import { resourceGroupRoutes } from './resource-groups.js';
 import type { Access } from '../../security/access.js';
-import { guardedReads, restToken, writerMetadata } from './credentials.js';
+import { httpToken } from '../../security/access.js';
+import { guardedReads, writerMetadata } from './credentials.js';
 import { errorReply, RestCode, RestError, toJsonText } from './reply.js';
 import type { RestContext, Route } from './route.js';
 import type { WriterClient } from './writer-client.js';
@@ -148,7 +149,7 @@ export class RestApi {
   /** The authenticated caller and its token, or nothing when authentication is off; throws UNAUTHENTICATED. */
   private async caller(headers: RestHeaders): Promise<{ user: string; token: string } | undefined> {
     if (!this.o.access) return undefined;
-    const token = restToken(header(headers, 'authorization'));
+    const token = httpToken(header(headers, 'authorization'));
     return { user: await this.o.access.authenticate(token), token };
   }
 

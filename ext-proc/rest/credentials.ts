@@ -5,17 +5,6 @@ import type { Coordinator, HybridSearchInput, QueryInput, SearchInput } from '..
 import type { CallContext } from '../coordinator/fanout.js';
 
 /**
- * The REST API's credentials, as Milvus's HTTP server reads them: HTTP Basic, or
- * `Authorization: Bearer user:password`; '' when the request carries neither.
- */
-export function restToken(authorization: string | undefined): string {
-  if (!authorization) return '';
-  const basic = /^Basic (.+)$/i.exec(authorization);
-  if (basic) return Buffer.from(basic[1]!, 'base64').toString('utf8');
-  return authorization.replace(/^Bearer /, '');
-}
-
-/**
  * The writer's calls for a REST request carry the client's credentials as gRPC
  * `authorization` metadata, so the writer authenticates and authorizes them itself.
  */

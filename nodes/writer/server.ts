@@ -7,6 +7,8 @@ import { startingAtFirstMessage } from '../../runtime/first-message.js';
 import { milvusServiceImplementation, type ServiceHooks } from '../../milvus/service.js';
 import { Access } from '../../security/access.js';
 import type { Tls } from '../../runtime/tls.js';
+import { membersOnly } from '../../runtime/cluster-token.js';
+import type * as grpc from '@grpc/grpc-js';
 import { MemoryProtection, RATE_KINDS, RateQuotas, type QuotaConfig, type RateQuotaConfig } from '../../milvus/quotas.js';
 import type { QuotaSettingsWatcher } from '../../cluster/quota-settings.js';
 import { QuotaMetrics } from '../../runtime/quota-metrics.js';
@@ -19,6 +21,7 @@ import { engineSearchSeconds } from '../../runtime/engine-metrics.js';
 import { RpcMetrics } from '../../runtime/rpc-metrics.js';
 import { searchPartitions } from '../../runtime/scope-metrics.js';
 import { serveNode, type RunningNode } from '../../runtime/serve.js';
+import { adminGuard } from '../../security/admin-guard.js';
 import { dataNodeImplementation } from '../data-node-api.js';
 import { metadataFeedImplementation } from './metadata-feed.js';
 import { writerMilvusHandlers } from './api/index.js';
@@ -65,6 +68,10 @@ export interface WriterConfig {
   rootPassword?: string | undefined;
   /** TLS of its gRPC and metrics listeners (runtime/tls.ts). */
   tls?: Tls | undefined;
+  /** The secret its internal API (data node, metadata feed) wants of callers (runtime/cluster-token.ts). */
+  clusterToken?: string | undefined;
+  /** Where the metrics port listens (loopback by default); elsewhere, with `auth`, it wants credentials. */
+  metricsHost?: string | undefined;
 }
 
 /** Starts the writable node: metadata store, engine, log replay, then the gRPC and metrics servers. */
@@ -104,6 +111,7 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
         (name) => writer.aliases.get(name)?.record.name,
       )
     : undefined;
+  const internal = (impl: grpc.UntypedServiceImplementation) => (opts.clusterToken ? membersOnly(impl, opts.clusterToken) : impl);
   const rpc = new RpcMetrics(metrics.registry);
   const engineSearch = engineSearchSeconds(metrics.registry);
   // One admission for the node's Milvus searches and its internal ones: they share the engine.
@@ -150,20 +158,24 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
       ),
       [
         DataNodeService.service,
-        dataNodeImplementation(
-          writerSegmentSource(writer),
-          engine,
-          meter,
-          log,
-          admission,
-          { rpc, engineSearchSeconds: engineSearch },
-          (placements, released) => writer.reportPlacement(placements, released),
+        internal(
+          dataNodeImplementation(
+            writerSegmentSource(writer),
+            engine,
+            meter,
+            log,
+            admission,
+            { rpc, engineSearchSeconds: engineSearch },
+            (placements, released) => writer.reportPlacement(placements, released),
+          ),
         ),
       ],
-      [MetadataFeedService.service, metadataFeedImplementation(writer)],
+      [MetadataFeedService.service, internal(metadataFeedImplementation(writer) as grpc.UntypedServiceImplementation)],
     ],
     admission,
     tls: opts.tls,
+    metricsHost: opts.metricsHost,
+    metricsGuard: adminGuard(access, opts.metricsHost),
     beforeStop: () => writer.changes.emit('close'),
     closers: [async () => opts.quotaSettings?.close(), () => writer.close(), () => engine.close(), () => meta.close()],
   });

@@ -11,6 +11,8 @@ import { milvusRoot } from '../../milvus/proto.js';
 import { requiredPrivilege } from '../../security/privileges.js';
 import { onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 import { credentials, RawMilvus } from '../harness/raw-milvus.js';
+import { DataNodeClient } from '../harness/data-node-client.js';
+import { MetadataFeedService } from '../../proto/data-node.js';
 import { waitUntil } from '../harness/wait.js';
 
 /**
@@ -31,6 +33,7 @@ let dir: string;
 let up: MishardsProcess;
 let root: MilvusClient;
 let writerAddress: string;
+let readerAddress: string;
 /** Every reply and error seen, for the password grep. */
 const seen: string[] = [];
 
@@ -97,12 +100,13 @@ async function state() {
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-auth-'));
   up = await startMishards(
-    ['up', '--auth', '--readers', '1', ...onFreePorts(dir), '--http-port', '0', '--log-level', 'debug'],
+    ['up', '--auth', '--readers', '1', ...onFreePorts(dir), '--http-port', '0', '--log-level', 'debug', '--metrics-host', '0.0.0.0'],
     { MISHARDS_ROOT_PASSWORD: ROOT_PASSWORD, MISHARDS_TRACE: 'console' },
     { transcript: true },
   );
   const members = YAML.parse(readFileSync(join(dir, 'cluster.yaml'), 'utf8')).members as { role: string; address: string }[];
   writerAddress = members.find((m) => m.role === 'writer')!.address;
+  readerAddress = members.find((m) => m.role === 'reader')!.address;
   root = new MilvusClient({ address: up.addresses.grpc!, username: 'root', password: ROOT_PASSWORD, logLevel: 'error' });
   await root.connectPromise;
   const created = await root.createCollection({
@@ -236,11 +240,71 @@ describe('REST', () => {
   });
 });
 
+describe('around the Milvus API', () => {
+  const rootBasic = `Basic ${Buffer.from(`root:${ROOT_PASSWORD}`).toString('base64')}`;
+  const admin = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`http://${up.addresses.metrics}${path}`, init);
+    const text = await res.text();
+    seen.push(text);
+    return { status: res.status, text };
+  };
+
+  it('the internal API refuses every call without the cluster token, credentials or not', async () => {
+    for (const metadata of [new grpc.Metadata(), credentials('root', ROOT_PASSWORD)]) {
+      for (const [address, method, request] of [
+        [readerAddress, 'SearchSegments', { collection_name: C }],
+        [readerAddress, 'ReleaseSegments', { collection_name: C, segment_ids: ['1'] }],
+        [writerAddress, 'ReportPlacement', {}],
+        [writerAddress, 'ListSegments', {}],
+      ] as const) {
+        const client = new DataNodeClient(address, metadata);
+        try {
+          await expect(client.call(method, request), `${method} on ${address}`).rejects.toMatchObject({
+            code: grpc.status.UNAUTHENTICATED,
+            details: 'an internal API of the Mishards cluster: calls need the cluster token',
+          });
+        } finally {
+          client.close();
+        }
+      }
+      // The metadata feed, which carries password hashes, likewise.
+      const feed = new MetadataFeedService(writerAddress, grpc.credentials.createInsecure()) as any;
+      try {
+        const stream = feed.Watch({}, metadata);
+        stream.on('data', (m: unknown) => seen.push(JSON.stringify(m)));
+        const err: grpc.ServiceError = await new Promise((resolve) => stream.on('error', resolve));
+        expect([err.code, err.details]).toEqual([
+          grpc.status.UNAUTHENTICATED,
+          'an internal API of the Mishards cluster: calls need the cluster token',
+        ]);
+      } finally {
+        feed.close();
+      }
+    }
+    expect((await root.getCollectionStatistics({ collection_name: C })).data.row_count).toBe('5');
+  });
+
+  it('metrics and status pages exposed beyond loopback want a user; health does not; none changes anything', async () => {
+    expect(up.addresses.metrics).toMatch(/^0\.0\.0\.0:/);
+    for (const path of ['/metrics', '/status', '/status.json']) {
+      expect((await admin(path)).status, path).toBe(401);
+      expect(
+        (await admin(path, { headers: { authorization: `Basic ${Buffer.from(`root:${WRONG_PASSWORD}`).toString('base64')}` } })).status,
+      ).toBe(401);
+      expect((await admin(path, { headers: { authorization: rootBasic } })).status, path).toBe(200);
+      expect((await admin(path, { headers: { authorization: `Bearer ann:${ANN_PASSWORD}` } })).status, path).toBe(200);
+    }
+    expect(await admin('/healthz')).toEqual({ status: 200, text: '{"status":"ok"}' });
+    expect((await admin('/metrics', { method: 'POST', headers: { authorization: rootBasic } })).status).toBe(405);
+  });
+});
+
 describe('passwords', () => {
   it('appear nowhere: not in logs, traces, metrics, status pages or any answer', async () => {
     const metrics = up.addresses.metrics!;
-    seen.push(await (await fetch(`http://${metrics}/metrics`)).text());
-    seen.push(await (await fetch(`http://${metrics}/status.json`)).text());
+    const headers = { authorization: `Basic ${Buffer.from(`root:${ROOT_PASSWORD}`).toString('base64')}` };
+    seen.push(await (await fetch(`http://${metrics}/metrics`, { headers })).text());
+    seen.push(await (await fetch(`http://${metrics}/status.json`, { headers })).text());
     // Traces are exported (in batches): the grep covers them too.
     await waitUntil('spans are exported', async () => /traceId/.test(up.transcript()), 20_000);
     const everything = [up.transcript(), ...seen].join('\n');

@@ -23,7 +23,10 @@ const processes: MishardsProcess[] = [];
 let tlsArgs: string[];
 
 async function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<MishardsProcess> {
-  const p = await startMishards([...args, '--port', '0', '--metrics-port', '0', ...tlsArgs], env);
+  const p = await startMishards([...args, '--port', '0', '--metrics-port', '0', ...tlsArgs], {
+    MISHARDS_CLUSTER_TOKEN: 'tls-test-cluster-token',
+    ...env,
+  });
   processes.push(p);
   return p;
 }
@@ -34,7 +37,17 @@ beforeAll(async () => {
   tlsArgs = ['--tls-cert', certs.node.cert, '--tls-key', certs.node.key, '--tls-ca', certs.ca];
   const shared = ['--meta', `sqlite:${join(dir, 'meta.sqlite')}`, '--storage', join(dir, 'storage')];
   const writer = await start(['writer', '--auth', ...shared, '--data-dir', join(dir, 'writer')], { MISHARDS_ROOT_PASSWORD: ROOT_PASSWORD });
-  const reader = await start(['reader', '--group', 'g1', ...shared, '--data-dir', join(dir, 'reader'), '--writer', writer.addresses.grpc!]);
+  const reader = await start([
+    'reader',
+    '--auth',
+    '--group',
+    'g1',
+    ...shared,
+    '--data-dir',
+    join(dir, 'reader'),
+    '--writer',
+    writer.addresses.grpc!,
+  ]);
   const members = [
     { role: 'writer', name: 'writer', address: writer.addresses.grpc },
     { role: 'reader', name: 'reader', group: 'g1', address: reader.addresses.grpc },
