@@ -45,10 +45,37 @@ const NAME_FIELDS = new Set([
   'db_name',
   'dbName',
   'resource_group',
+  'username',
+  'role_name',
 ]);
 
+/**
+ * Request fields that are messages naming a user or a role (and, in OperatePrivilege and
+ * SelectGrant, the object of a grant): the hostile name goes in every name they hold.
+ */
+const NAME_MESSAGES: Record<string, (method: string, name: string) => unknown> = {
+  role: (_method, name) => ({ name }),
+  user: (_method, name) => ({ name }),
+  entity: (method, name) =>
+    method === 'CreateRole'
+      ? { name }
+      : { role: { name }, object: { name: 'Collection' }, object_name: name, grantor: { privilege: { name: 'Search' } } },
+};
+
 /** Methods whose success would create or rename something under the hostile name. */
-const CREATING = new Set(['CreateCollection', 'CreatePartition', 'CreateAlias', 'AlterAlias', 'RenameCollection', 'CreateIndex']);
+const CREATING = new Set([
+  'CreateCollection',
+  'CreatePartition',
+  'CreateAlias',
+  'AlterAlias',
+  'RenameCollection',
+  'CreateIndex',
+  'CreateCredential',
+  'CreateRole',
+  'OperateUserRole',
+  'OperatePrivilege',
+  'OperatePrivilegeV2',
+]);
 
 let dir: string;
 let writer: MishardsProcess;
@@ -73,6 +100,8 @@ function metadataTables(): Record<string, number> {
 }
 
 async function reported() {
+  const users = await raw.call('ListCredUsers', {});
+  const roles = await raw.call('SelectRole', { include_user_info: true });
   const collections = await raw.call('ShowCollections', {});
   const partitions = await raw.call('ShowPartitions', { collection_name: 'kept' });
   const aliases = await raw.call('ListAliases', {});
@@ -84,6 +113,8 @@ async function reported() {
     aliases: aliases.aliases,
     indexes: indexes.index_descriptions.map((d: { index_name: string; field_name: string }) => [d.index_name, d.field_name]),
     rows: rows.stats,
+    users: users.usernames,
+    roles: roles.results,
   };
 }
 
@@ -141,6 +172,13 @@ function hostileRequests(): { method: string; field: string; request: Record<str
     m.resolve();
     const type = m.resolvedRequestType as protobuf.Type;
     const named = type.fieldsArray.filter((f) => NAME_FIELDS.has(f.name) && f.type === 'string');
+    const messages = type.fieldsArray.filter((f) => f.name in NAME_MESSAGES);
+    // A new user's password, valid, so that the name is what is checked.
+    const password = type.fields.password ? { password: Buffer.from('password1').toString('base64') } : {};
+    for (const field of messages) {
+      for (const name of HOSTILE)
+        out.push({ method, field: field.name, request: { ...password, [field.name]: NAME_MESSAGES[field.name]!(method, name) } });
+    }
     for (const field of named) {
       for (const name of HOSTILE) {
         // The other names point at what exists, so that the hostile one is the one looked at.
@@ -151,7 +189,7 @@ function hostileRequests(): { method: string; field: string; request: Record<str
           if (value) request[other.name] = other.repeated ? [value] : value;
         }
         request[field.name] = field.repeated ? [name] : name;
-        out.push({ method, field: field.name, request });
+        out.push({ method, field: field.name, request: { ...password, ...request } });
       }
     }
   }
@@ -163,7 +201,7 @@ describe('hostile names', () => {
     const before = { files: tree(dir), tables: metadataTables(), api: await reported() };
     const calls = hostileRequests();
     // Every kind of name field of the API is exercised.
-    expect(new Set(calls.map((c) => c.field))).toEqual(NAME_FIELDS);
+    expect(new Set(calls.map((c) => c.field))).toEqual(new Set([...NAME_FIELDS, ...Object.keys(NAME_MESSAGES)]));
     for (const { method, field, request } of calls) {
       const reply = await raw.call(method, request);
       const status = statusOf(method, reply);
