@@ -16,6 +16,7 @@ import { httpsRequest, makeCertificates, type ClientTls, type TestCertificates }
  * with a certificate of the cluster's CA; the processes reach each other over it.
  */
 const ROOT_PASSWORD = 'Root-pw-tls-4411';
+const CLUSTER_TOKEN = 'tls-test-cluster-token-9c1e';
 
 let certs: TestCertificates;
 let dir: string;
@@ -23,10 +24,11 @@ const processes: MishardsProcess[] = [];
 let tlsArgs: string[];
 
 async function start(args: string[], env: NodeJS.ProcessEnv = {}): Promise<MishardsProcess> {
-  const p = await startMishards([...args, '--port', '0', '--metrics-port', '0', ...tlsArgs], {
-    MISHARDS_CLUSTER_TOKEN: 'tls-test-cluster-token',
-    ...env,
-  });
+  const p = await startMishards(
+    [...args, '--port', '0', '--metrics-port', '0', ...tlsArgs],
+    { MISHARDS_CLUSTER_TOKEN: CLUSTER_TOKEN, ...env },
+    { transcript: true },
+  );
   processes.push(p);
   return p;
 }
@@ -136,6 +138,14 @@ describe('with mutual TLS', () => {
       expect(res.results.map((r) => r.id)).toEqual(['3']);
     } finally {
       await client.closeConnection();
+    }
+  });
+
+  it('no secret appears in what the processes wrote', () => {
+    for (const p of processes) {
+      for (const secret of [ROOT_PASSWORD, CLUSTER_TOKEN, readFileSync(certs.node.key, 'utf8').split('\n')[1]!]) {
+        expect(p.transcript().includes(secret), p.addresses.grpc).toBe(false);
+      }
     }
   });
 });
