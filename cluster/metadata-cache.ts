@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { decodeView, type CollectionView } from '../meta/collection-view.js';
 import type { SecurityRecords } from '../meta/store.js';
