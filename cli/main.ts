@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Etcd3 } from 'etcd3';
 import type { Logger } from 'pino';
 import { parseServerOptions, USAGE, UsageError, type ServerOptions } from './options.js';
@@ -179,13 +180,18 @@ async function main(argv: string[]): Promise<number> {
   if (badName) throw new UsageError(`--name ${describeError(badName)}`);
   setupTracing(command);
   const log = createLogger(start.logName(opts), opts.logLevel);
+  if (opts.auth && start.role && !opts.clusterToken) {
+    if (command !== 'writer')
+      throw new UsageError(
+        `${command} --auth: the cluster's internal API needs a shared secret: set MISHARDS_CLUSTER_TOKEN (or --cluster-token-file) ` +
+          'to the same value on every process (docs/security.md)',
+      );
+    // A standalone writer: a secret no one else knows keeps its internal API closed to all.
+    opts.clusterToken = randomBytes(32).toString('base64url');
+    log.warn('no cluster token (MISHARDS_CLUSTER_TOKEN): the internal API refuses every caller, as a standalone writer needs');
+  }
   // `up` hands --etcd to its children and uses no client itself.
   const etcd = opts.etcd && command !== 'up' ? new Etcd3({ hosts: opts.etcd }) : undefined;
-  if (opts.auth && start.role && !opts.clusterToken)
-    throw new UsageError(
-      `${command} --auth: the cluster's internal API needs a shared secret: set MISHARDS_CLUSTER_TOKEN (or --cluster-token-file) ` +
-        'to the same value on every process (docs/security.md)',
-    );
   const ctx: Context = { log, etcd, etcdWatches: [], tls: tlsOf(opts) };
   const node = await start.start(opts, ctx);
   // Registered before `ready`: whoever waits for that line can find the process in etcd.

@@ -299,6 +299,27 @@ describe('around the Milvus API', () => {
   });
 });
 
+describe('starting with --auth', () => {
+  it('a coordinator or reader needs the cluster token; a standalone writer closes its internal API without one', async () => {
+    await expect(startMishards(['coordinator', '--auth', '--writer', writerAddress, ...onFreePorts()])).rejects.toThrow(
+      /coordinator --auth: the cluster's internal API needs a shared secret: set MISHARDS_CLUSTER_TOKEN/,
+    );
+    const wdir = mkdtempSync(join(tmpdir(), 'mishards-auth-w-'));
+    const writer = await startMishards(['writer', '--auth', ...onFreePorts(wdir)], { MISHARDS_ROOT_PASSWORD: ROOT_PASSWORD });
+    try {
+      const raw = new RawMilvus(writer.addresses.grpc!, credentials('root', ROOT_PASSWORD));
+      expect((await raw.call('ListCredUsers', {})).usernames).toEqual(['root']);
+      raw.close();
+      const internal = new DataNodeClient(writer.addresses.grpc!);
+      await expect(internal.call('ListSegments', {})).rejects.toMatchObject({ code: grpc.status.UNAUTHENTICATED });
+      internal.close();
+    } finally {
+      expect(await writer.stop()).toBe(0);
+      rmSync(wdir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('passwords', () => {
   it('appear nowhere: not in logs, traces, metrics, status pages or any answer', async () => {
     const metrics = up.addresses.metrics!;
