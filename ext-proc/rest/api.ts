@@ -10,6 +10,7 @@ import { entityRoutes } from './entities.js';
 import { indexRoutes } from './indexes.js';
 import { partitionRoutes } from './partitions.js';
 import { resourceGroupRoutes } from './resource-groups.js';
+import { roleRoutes, userRoutes } from './users.js';
 import type { Access } from '../../security/access.js';
 import { httpToken } from '../../security/access.js';
 import { guardedReads, writerMetadata } from './credentials.js';
@@ -36,6 +37,8 @@ const RESOURCES: Record<string, Record<string, Route>> = {
   entities: { ...entityRoutes, advanced_search: entityRoutes.hybrid_search! },
   aliases: aliasRoutes,
   resource_groups: resourceGroupRoutes,
+  users: userRoutes,
+  roles: roleRoutes,
 };
 
 /** Every endpoint by its path, e.g. `/v2/vectordb/entities/search`. */
@@ -156,7 +159,7 @@ export class RestApi {
   private async handle(req: RestRequest, r: Route, caller: { user: string; token: string } | undefined) {
     const raw = await req.body();
     const body = parseJsonObject(typeof raw === 'string' ? raw : raw.toString('utf8'));
-    checkDatabase(req.headers, body);
+    if (!r.anyDatabase) checkDatabase(req.headers, body);
     const ctx: RestContext = {
       coordinator: guardedReads(this.o.coordinator, this.o.access, caller?.user),
       writer: this.o.writer,

@@ -23,6 +23,8 @@ export interface RestContext {
 export interface Route<S extends z.ZodType = z.ZodType> {
   body: S;
   handle(body: z.infer<S>, ctx: RestContext): Promise<Reply>;
+  /** `dbName` may also be `*` (every database): a grant's scope, which the writer checks. */
+  anyDatabase?: boolean;
 }
 
 /** Declares a route whose handler receives the body as its schema parsed it. */

@@ -25,7 +25,9 @@ import { waitUntil } from '../harness/wait.js';
 const ROOT_PASSWORD = 'Root-pw-5e1b7c';
 const ANN_PASSWORD = 'Ann-pw-93d2af';
 const WRONG_PASSWORD = 'Wrong-pw-0c4e88';
-const SECRETS = [ROOT_PASSWORD, ANN_PASSWORD, WRONG_PASSWORD];
+const BOB_PASSWORD = 'Bob-pw-31aa07';
+const BOB_NEW_PASSWORD = 'Bob-new-pw-5d9e';
+const SECRETS = [ROOT_PASSWORD, ANN_PASSWORD, WRONG_PASSWORD, BOB_PASSWORD, BOB_NEW_PASSWORD];
 const C = 'kept';
 const DIM = 4;
 
@@ -237,6 +239,41 @@ describe('REST', () => {
     expect(found.status).toBe(200);
     expect(found.json.data.map((r: { id: string }) => r.id)).toEqual(['1', '0']);
     expect((await root.hasCollection({ collection_name: C })).value).toBe(true);
+  });
+
+  it('manages users, roles and grants, as Milvus’s users/* and roles/* endpoints', async () => {
+    const asRoot = `Bearer root:${ROOT_PASSWORD}`;
+    const ok = { status: 200, json: { code: 0, data: {} } };
+    expect(await post('users/create', { userName: 'bob', password: BOB_PASSWORD }, asRoot)).toEqual(ok);
+    expect(await post('roles/create', { roleName: 'rest_role' }, asRoot)).toEqual(ok);
+    expect(
+      await post('roles/grant_privilege', { roleName: 'rest_role', objectType: 'Collection', objectName: C, privilege: 'Search' }, asRoot),
+    ).toEqual(ok);
+    expect(await post('roles/grant_privilege_v2', { roleName: 'rest_role', privilege: 'ClusterReadOnly', dbName: '*' }, asRoot)).toEqual(
+      ok,
+    );
+    expect(await post('users/grant_role', { userName: 'bob', roleName: 'rest_role' }, asRoot)).toEqual(ok);
+    expect((await post('users/list', {}, asRoot)).json.data).toEqual(expect.arrayContaining(['root', 'ann', 'bob']));
+    expect((await post('users/describe', { userName: 'bob' }, asRoot)).json.data).toEqual(['rest_role']);
+    expect((await post('roles/describe', { roleName: 'rest_role' }, asRoot)).json.data).toEqual([
+      { objectType: 'Collection', objectName: C, privilege: 'Search', dbName: 'default', grantor: 'root' },
+      { objectType: 'Global', objectName: '*', privilege: 'ClusterReadOnly', dbName: '*', grantor: 'root' },
+    ]);
+    expect((await post('entities/search', search, `Bearer bob:${BOB_PASSWORD}`)).json.code).toBe(0);
+    // Bob changes his own password: the old one stops working at once.
+    expect(
+      await post(
+        'users/update_password',
+        { userName: 'bob', password: BOB_PASSWORD, newPassword: BOB_NEW_PASSWORD },
+        `Bearer bob:${BOB_PASSWORD}`,
+      ),
+    ).toEqual(ok);
+    expect((await post('entities/search', search, `Bearer bob:${BOB_PASSWORD}`)).status).toBe(401);
+    expect((await post('entities/search', search, `Bearer bob:${BOB_NEW_PASSWORD}`)).json.code).toBe(0);
+    expect(await post('users/revoke_role', { userName: 'bob', roleName: 'rest_role' }, asRoot)).toEqual(ok);
+    expect((await post('entities/search', search, `Bearer bob:${BOB_NEW_PASSWORD}`)).status).toBe(403);
+    expect(await post('users/drop', { userName: 'bob' }, asRoot)).toEqual(ok);
+    expect((await post('roles/list', {}, asRoot)).json.data).toEqual(expect.arrayContaining(['admin', 'public', 'rest_role']));
   });
 });
 
