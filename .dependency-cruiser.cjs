@@ -3,7 +3,7 @@
  * role, nothing imports tests or benchmarks, and there are no import cycles.
  * See docs/architecture.md for the layers. Run by `npm run lint`.
  */
-const ROLES = '^(ext-proc|control-plane|nodes)/';
+const ROLES = '^(ext-proc|control-plane|nodes|nginx)/';
 const SHARED = '^(cluster|runtime|milvus|security|search|segment|storage|engine|filter|meta|envoy-schema|core|proto)/';
 
 module.exports = {
@@ -27,7 +27,7 @@ module.exports = {
       severity: 'error',
       comment: 'A shared layer imports a role or the CLI: shared layers sit below every role.',
       from: { path: SHARED },
-      to: { path: '^(ext-proc|control-plane|nodes|cli|bin)/' },
+      to: { path: '^(ext-proc|control-plane|nodes|nginx|cli|bin)/' },
     },
     {
       name: 'roles-below-cli',

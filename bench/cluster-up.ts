@@ -7,9 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { Etcd3 } from 'etcd3';
+import { nodesPrefix, NodeRegistrationSchema } from '../cluster/registry/schema.js';
 import { ConsistencyLevelEnum, DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { childPids, roleOf } from '../test/harness/child-processes.js';
-import { DataNodeClient } from '../test/harness/data-node-client.js';
+import { collectionIdOf, DataNodeClient } from '../test/harness/data-node-client.js';
 import { encodeQueryVectors } from '../milvus/placeholder.js';
 import { DataNodeService } from '../proto/data-node.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../test/harness/mishards-process.js';
@@ -63,6 +65,20 @@ export interface HnswParams {
   efConstruction: number;
 }
 
+/** The writer and readers registered in etcd, as `up` lists them in its discovery file. */
+async function registeredMembers(at: { endpoint: string; prefix: string }): Promise<BenchCluster['members']> {
+  const etcd = new Etcd3({ hosts: at.endpoint });
+  try {
+    const values = Object.values(await etcd.getAll().prefix(nodesPrefix(at.prefix)).strings());
+    return values
+      .map((v) => NodeRegistrationSchema.parse(JSON.parse(v)))
+      .filter((r) => r.role !== 'coordinator')
+      .map((r) => ({ role: r.role, name: r.name, ...(r.group ? { group: r.group } : {}), address: r.addresses.grpc }));
+  } finally {
+    etcd.close();
+  }
+}
+
 export class BenchCluster {
   private readonly clients: MilvusClient[] = [];
   private writerClient: MilvusClient | undefined;
@@ -77,20 +93,26 @@ export class BenchCluster {
 
   /**
    * `mishards up --readers 3` with the coordinator on free ports, sealing every `sealRows` rows;
-   * with `rest`, the coordinator also serves the REST API (`httpAddress`).
+   * with `rest`, the coordinator also serves the REST API (`httpAddress`); with `etcd`, every
+   * process registers there (and the members are read from there, `up` writing no file).
    */
-  static async start(dir: string, sealRows: number, opts: { rest?: boolean } = {}): Promise<BenchCluster> {
+  static async start(
+    dir: string,
+    sealRows: number,
+    opts: { rest?: boolean; readers?: number; etcd?: { endpoint: string; prefix: string } } = {},
+  ): Promise<BenchCluster> {
     const proc = await startMishards([
       'up',
       '--readers',
-      '3',
+      String(opts.readers ?? 3),
       ...onFreePorts(dir),
       '--seal-rows',
       String(sealRows),
       ...(opts.rest ? ['--http-port', '0'] : []),
+      ...(opts.etcd ? ['--etcd', opts.etcd.endpoint, '--etcd-prefix', opts.etcd.prefix] : []),
     ]);
     try {
-      const members = YAML.parse(readFileSync(join(dir, 'cluster.yaml'), 'utf8')).members;
+      const members = opts.etcd ? await registeredMembers(opts.etcd) : YAML.parse(readFileSync(join(dir, 'cluster.yaml'), 'utf8')).members;
       const children = await childPids(proc.child.pid!);
       const pids = [
         { role: 'up', pid: proc.child.pid! },
@@ -158,7 +180,7 @@ export class BenchCluster {
     const holding = (await this.holdings()).find((h) => h.segments.length > 0);
     if (!holding) throw new Error('no reader holds a segment');
     const request = {
-      collection_name: COLLECTION,
+      collection_id: await collectionIdOf(await this.client(), COLLECTION),
       segment_ids: holding.segments.map((s) => String(s.id)),
       placeholder_group: encodeQueryVectors([query]),
       topk: '10',
@@ -255,6 +277,7 @@ export class BenchCluster {
 
   /** What each reader has loaded of the collection. */
   async holdings(): Promise<ReaderHolding[]> {
+    const id = await collectionIdOf(await this.client(), COLLECTION);
     return Promise.all(
       this.members
         .filter((m) => m.role === 'reader')
@@ -263,7 +286,7 @@ export class BenchCluster {
           try {
             const res = await c.call('ListSegments', {});
             const segments = res.segments
-              .filter((s: { collection_name: string }) => s.collection_name === COLLECTION)
+              .filter((s: { collection_id: string }) => s.collection_id === id)
               .map((s: { segment_id: string; rows: string; index_type: string }) => ({
                 id: Number(s.segment_id),
                 rows: Number(s.rows),

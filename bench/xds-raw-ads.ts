@@ -5,7 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import protobuf from 'protobufjs';
-import { ADS_SERVICE_NAME, loadAdsPackageDefinition } from '../control-plane/ads/proto.js';
+import { ADS_SERVICE_NAME, loadAdsPackageDefinition } from '../proto/xds.js';
 import { TypeUrl } from '../control-plane/xds/snapshot.js';
 
 export type StreamKind = 'sotw' | 'delta';

@@ -36,7 +36,7 @@ const MILVUS_REST: Record<string, string[]> = {
     'flush',
   ],
   'collections/fields': ['alter_properties', 'add'],
-  databases: ['create', 'drop', 'list', 'describe', 'alter'],
+  databases: ['create', 'drop', 'list', 'describe', 'alter', 'alter_properties', 'drop_properties'],
   entities: ['query', 'get', 'delete', 'insert', 'upsert', 'search', 'advanced_search', 'hybrid_search'],
   partitions: ['list', 'has', 'get_stats', 'create', 'drop', 'load', 'release'],
   users: ['list', 'describe', 'create', 'update_password', 'drop', 'grant_role', 'revoke_role'],
@@ -123,8 +123,10 @@ export function compatibilityDoc(): string {
     '',
     '## Request fields',
     '',
-    '`db_name` everywhere: only the `default` database exists; another name answers code 800',
-    '`database not found[database=NAME]`.',
+    '`db_name` everywhere: the database the request works in. Empty, it is the one the client names in',
+    "its `dbname` metadata (the SDK's `useDatabase` and `database` option), else `default`, as Milvus's",
+    'proxy settles it; a database that does not exist answers code 800 `database not found[database=NAME]`',
+    '(see [databases.md](databases.md)).',
   ];
   for (const [method, rules] of Object.entries(implemented)) {
     lines.push('', `### ${method}`, '');

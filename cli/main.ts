@@ -21,6 +21,8 @@ import { up } from './up.js';
 import { ctl } from './ctl.js';
 import { startControlPlane } from '../control-plane/server.js';
 import { CONTROL_PLANE_DEFAULTS, DEFAULT_ADS_PORT } from '../control-plane/defaults.js';
+import { nginxAgentConfig } from './nginx-agent.js';
+import { startNginxAgent } from '../nginx/start.js';
 
 interface Running {
   grpc: string;
@@ -28,6 +30,8 @@ interface Running {
   metrics: string;
   /** The metrics of a single process (`up` has none of its own). */
   registry?: Registry;
+  /** `up --nginx`: the control plane's ADS address. */
+  xds?: string;
   stop(): Promise<void>;
 }
 
@@ -135,7 +139,12 @@ const commands: Record<string, Command> = {
         host: o.host,
         port: o.port,
         metricsPort: o.metricsPort,
-        front: { ...d.front, port: o.frontPort, ...(ctx.tls ? { tls: ctx.tls.paths } : {}) },
+        front: {
+          ...d.front,
+          address: o.frontHost,
+          port: o.frontPort,
+          ...(ctx.tls ? { tls: ctx.tls.paths } : {}),
+        },
         debounceMs: o.debounceMs,
         maxDebounceMs: Math.max(d.maxDebounceMs, o.debounceMs),
         health: { ...d.health, intervalMs: o.healthInterval * 1000 },
@@ -146,8 +155,12 @@ const commands: Record<string, Command> = {
       return cp;
     },
   },
+  'nginx-agent': {
+    logName: () => 'nginx-agent',
+    start: (o, ctx) => startNginxAgent(nginxAgentConfig(o, ctx.log)),
+  },
 };
-/** `up` reports itself as the cluster (the coordinator's addresses). */
+/** `up` reports itself as the cluster (the proxy's or the coordinator's addresses). */
 const READY_ROLE: Record<string, string> = { up: 'cluster' };
 
 /**
@@ -214,6 +227,7 @@ async function main(argv: string[]): Promise<number> {
   const parts = [`ready ${READY_ROLE[command] ?? command}`, `grpc=${node.grpc}`];
   if (node.http) parts.push(`http=${node.http}`);
   parts.push(`metrics=${node.metrics}`);
+  if (node.xds) parts.push(`xds=${node.xds}`);
   process.stdout.write(`${parts.join(' ')}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();

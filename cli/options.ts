@@ -57,8 +57,19 @@ export interface ServerOptions {
   logLevel: string;
   /** coordinator: the control plane's ADS address, to reach reader groups over xDS. */
   xds: string | undefined;
-  /** control-plane: the port of Envoy's front listener. */
+  /** control-plane: the address and port of the front listener (Envoy's, or the Nginx agent's). */
+  frontHost: string;
   frontPort: number;
+  /** up: a private Nginx in front, programmed by the control plane through the agent. */
+  nginx: boolean;
+  /** nginx-agent: how endpoint changes reach Nginx (auto: Lua where the module is installed). */
+  nginxMode: 'auto' | 'reload' | 'lua';
+  /** nginx-agent: the nginx executable (default: found in PATH or /usr/sbin). */
+  nginxBin: string | undefined;
+  /** nginx-agent: render into this file of an Nginx the operator runs, instead of a private one. */
+  nginxInclude: string | undefined;
+  /** nginx-agent: that Nginx's main configuration (nginx -c), when not its default. */
+  nginxConf: string | undefined;
   /** control-plane: seconds between active health checks of registered processes. */
   healthInterval: number;
   /** control-plane: quiet time before a burst of etcd changes becomes a snapshot. */
@@ -111,7 +122,13 @@ const SPEC = {
   'search-memory': { type: 'string' },
   'admission-wait': { type: 'string' },
   'log-level': { type: 'string' },
+  'front-host': { type: 'string' },
   'front-port': { type: 'string' },
+  nginx: { type: 'boolean' },
+  'nginx-mode': { type: 'string' },
+  'nginx-bin': { type: 'string' },
+  'nginx-include': { type: 'string' },
+  'nginx-conf': { type: 'string' },
   xds: { type: 'string' },
   'health-interval': { type: 'string' },
   debounce: { type: 'string' },
@@ -222,6 +239,11 @@ export function parseServerOptions(
       return [kind, { cluster: positive(cluster, get(cluster)), collection: positive(collection, get(collection)) }];
     }),
   ) as unknown as RateQuotaConfig;
+  const nginxMode = get('nginx-mode') ?? 'auto';
+  if (nginxMode !== 'auto' && nginxMode !== 'reload' && nginxMode !== 'lua')
+    throw new UsageError(`--nginx-mode must be auto, reload or lua, got ${JSON.stringify(nginxMode)}`);
+  const tls = { cert: get('tls-cert'), key: get('tls-key'), ca: get('tls-ca') };
+  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
   const memoryHighWaterLevel = positive(MEMORY_LEVEL_FLAG, get(MEMORY_LEVEL_FLAG)) ?? DEFAULT_MEMORY_HIGH_WATER_LEVEL;
   if (memoryHighWaterLevel > 1) throw new UsageError(`--${MEMORY_LEVEL_FLAG} must be in (0, 1]`);
   return {
@@ -257,7 +279,13 @@ export function parseServerOptions(
     admission,
     logLevel: get('log-level') ?? 'info',
     xds: get('xds'),
+    frontHost: get('front-host') ?? CONTROL_PLANE_DEFAULTS.front.address,
     frontPort: int('front-port', get('front-port'), CONTROL_PLANE_DEFAULTS.front.port),
+    nginx: v.nginx === true || /^(1|true)$/i.test(env.MISHARDS_NGINX ?? ''),
+    nginxMode,
+    nginxBin: get('nginx-bin'),
+    nginxInclude: get('nginx-include'),
+    nginxConf: get('nginx-conf'),
     healthInterval: int('health-interval', get('health-interval'), CONTROL_PLANE_DEFAULTS.health.intervalMs / 1000),
     debounceMs: int('debounce', get('debounce'), CONTROL_PLANE_DEFAULTS.debounceMs),
     maxResultBytes: int('max-result-bytes', get('max-result-bytes'), DEFAULT_MAX_RESULT_BYTES),
@@ -265,7 +293,7 @@ export function parseServerOptions(
     memoryHighWaterLevel,
     auth: v.auth === true || flagFromEnv(env.MISHARDS_AUTH),
     rootPassword: get('root-password'),
-    tls: { cert: get('tls-cert'), key: get('tls-key'), ca: get('tls-ca') },
+    tls,
     clusterToken: clusterToken(get('cluster-token-file'), env.MISHARDS_CLUSTER_TOKEN),
   };
 }
@@ -319,29 +347,34 @@ commands:
   coordinator    the front door that splits searches by segment
   control-plane  the xDS control plane: serves Envoy and gRPC clients over ADS from etcd
                  (--etcd required; --port defaults to 18000)
+  nginx-agent    programs Nginx from the control plane over xDS (--xds required), a private
+                 Nginx or, with --nginx-include, one you run (docs/nginx.md)
   ctl            operator tool: nodes, ring, route rules, progress, bulk load, release, compact (mishards ctl --help)
 
 options (also MISHARDS_<OPTION> environment variables):
   --port N           gRPC port (default 19530; 0 picks a free port)
-  --http-port N      REST port, where served
+  --http-port N      REST port, where served (nginx-agent: Nginx's REST port; default the
+                     front port + 1)
   --metrics-port N   Prometheus metrics and health (default 9091; 0 picks a free port)
   --metrics-host H   where the metrics port, health and status pages listen (default
                      127.0.0.1 whatever --host is; elsewhere, with --auth, the writer's and
                      the coordinator's want a user's credentials)
-  --data-dir DIR     where embedded defaults live (default ./.data)
+  --data-dir DIR     where embedded defaults live (default ./.data; nginx-agent: its Nginx's
+                     prefix)
   --meta SPEC        sqlite:PATH or mysql://USER:PASS@HOST:PORT/DB
   --storage DIR      shared segment storage (default DATA_DIR/storage)
   --etcd HOST:PORT[,HOST:PORT]
                      register in etcd and take the membership from it (replaces --discovery)
   --etcd-prefix P    key prefix in etcd (default /mishards)
   --lease-ttl S      registration lease TTL in seconds (default 10)
-  --name NAME        registration name (default ROLE[-GROUP]-HOST-PORT)
+  --name NAME        registration name (default ROLE[-GROUP]-HOST-PORT); the nginx-agent's
+                     xDS node id (default nginx-HOST-PID)
   --group G          reader group (reader)
   --readers N        number of readers (up; default 3)
   --writer HOST:PORT the writable node (coordinator; reader, to preload its group's segments);
                      with --discovery or --etcd, defaults to the writer listed there
   --xds HOST:PORT    the control plane's ADS address: search sub-requests reach reader groups
-                     through xDS (coordinator)
+                     through xDS (coordinator); what the nginx-agent is programmed from
   --discovery FILE   cluster members as YAML/JSON, reloaded on change (coordinator, reader)
   --seal-rows N      seal a growing segment at N rows (writer; default 65536)
   --seal-age S       seal a growing segment after S seconds (writer; default 600)
@@ -382,7 +415,21 @@ options (also MISHARDS_<OPTION> environment variables):
                      the secret the cluster's internal API wants (or MISHARDS_CLUSTER_TOKEN;
                      required with --auth, the same on every process; up makes one)
   --log-level L      pino level (default info)
-  --front-port N     port of Envoy's front listener (control-plane; default 19530)
+  --front-host H     address of the front listener, Envoy's or Nginx's (control-plane;
+                     default 0.0.0.0)
+  --front-port N     port of the front listener (control-plane; default 19530)
+  --nginx            up: with --etcd, also the control plane and the Nginx agent with a
+                     private Nginx in front: gRPC on --port, REST on --http-port (default
+                     --port + 1); the coordinator moves to a free port
+  --nginx-mode M     nginx-agent: lua (endpoint changes through the Lua balancer, no reload),
+                     reload, or auto (lua where libnginx-mod-http-lua is installed; default)
+  --nginx-bin PATH   nginx-agent: the nginx executable (default: from PATH or /usr/sbin)
+  --nginx-include F  nginx-agent: write the http-level configuration to F, included by an
+                     Nginx you run, and reload that one (default: a private Nginx)
+  --nginx-conf F     nginx-agent: with --nginx-include, that Nginx's main configuration
+  --tls-cert F, --tls-key F
+                     nginx-agent: gRPC and REST on the front port over TLS (ALPN); the agent
+                     takes no --tls-ca, and up --nginx no TLS (docs/nginx.md, "TLS")
   --health-interval S
                      seconds between health checks of registered processes (control-plane;
                      default 5)

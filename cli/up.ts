@@ -4,8 +4,11 @@ import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
-import { quotaArgs, tlsArgs, type ServerOptions } from './options.js';
+import { quotaArgs, tlsArgs, type ServerOptions, UsageError } from './options.js';
 import type { Member } from '../cluster/discovery.js';
+import { findExecutable } from '../runtime/executables.js';
+import { freePort } from '../runtime/free-port.js';
+import { NGINX_NO_CLUSTER_TLS, NGINX_PACKAGES } from './nginx-agent.js';
 
 const BIN = fileURLToPath(new URL('../bin/mishards.js', import.meta.url));
 
@@ -68,15 +71,29 @@ async function stopChild(c: Child): Promise<void> {
   await exited;
 }
 
+/** The addresses `up` reports in its ready line. */
+export interface UpAddresses {
+  grpc: string;
+  http?: string;
+  metrics: string;
+  /** With --nginx: the control plane's ADS address. */
+  xds?: string;
+}
+
 /**
  * `mishards up`: the whole cluster on one machine with embedded defaults. A writer, N
  * readers (groups g1..gN) and a coordinator, as child processes sharing the data directory's
  * SQLite metadata and segment storage. Membership goes to a discovery file the coordinator
  * and readers watch or, with --etcd, each child registers in etcd and takes the membership
- * from there. The coordinator gets the requested ports. With --auth, the writer and the
+ * from there. The coordinator gets the requested ports; with --nginx (and --etcd), the
+ * control plane and the Nginx agent join, and a private Nginx takes them instead: gRPC on
+ * --port, REST on --http-port (default --port + 1). With --auth, the writer and the
  * coordinator check credentials and privileges, and the writer gets root's password.
  */
-export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: string; metrics: string; stop(): Promise<void> }> {
+export async function up(opts: ServerOptions): Promise<UpAddresses & { stop(): Promise<void> }> {
+  if (opts.nginx && !opts.etcd) throw new UsageError('up --nginx needs --etcd HOST:PORT: the control plane reads the cluster from etcd');
+  if (opts.nginx && !opts.nginxBin && !findExecutable('nginx')) throw new UsageError(`up --nginx needs nginx: ${NGINX_PACKAGES}`);
+  if (opts.nginx && tlsArgs(opts).length) throw new UsageError(NGINX_NO_CLUSTER_TLS);
   await mkdir(opts.dataDir, { recursive: true });
   // A membership file left by an earlier run names dead processes.
   await rm(join(opts.dataDir, 'cluster.yaml'), { force: true });
@@ -179,14 +196,17 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
       await writeFile(`${discoveryFile}.tmp`, YAML.stringify({ members }));
       await rename(`${discoveryFile}.tmp`, discoveryFile);
     }
+    // Behind Nginx the coordinator takes free ports, REST always on (Nginx's REST server needs it).
+    const coordinatorPorts = opts.nginx
+      ? ['--port', '0', '--http-port', '0']
+      : ['--port', String(opts.port), ...(opts.httpPort === undefined ? [] : ['--http-port', String(opts.httpPort)])];
     const coordinator = await startChild(
       'coordinator',
       [
         'coordinator',
         '--host',
         opts.host,
-        '--port',
-        String(opts.port),
+        ...coordinatorPorts,
         '--metrics-port',
         String(opts.metricsPort),
         '--metrics-host',
@@ -198,7 +218,6 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
         opts.logLevel,
         ...etcd,
         ...tls,
-        ...(opts.httpPort === undefined ? [] : ['--http-port', String(opts.httpPort)]),
         ...requestLimits,
         ...auth,
         ...(opts.xds ? ['--xds', opts.xds] : []),
@@ -206,14 +225,74 @@ export async function up(opts: ServerOptions): Promise<{ grpc: string; http?: st
       clusterToken,
     );
     children.push(coordinator);
+    const proxy = opts.nginx ? await startProxy(opts, etcd, children) : undefined;
     // A child that dies takes the cluster down with it rather than leaving it half-alive.
     for (const c of children)
       c.process.once('exit', (code) => {
         if (code !== 0 && code !== null) process.stderr.write(`mishards up: ${c.name} exited with ${code}\n`);
       });
-    return { grpc: coordinator.addresses.grpc!, http: coordinator.addresses.http, metrics: coordinator.addresses.metrics!, stop: stopAll };
+    return {
+      grpc: proxy?.grpc ?? coordinator.addresses.grpc!,
+      http: proxy?.http ?? coordinator.addresses.http,
+      metrics: coordinator.addresses.metrics!,
+      ...(proxy ? { xds: proxy.xds } : {}),
+      stop: stopAll,
+    };
   } catch (e) {
     await stopAll();
     throw e;
   }
+}
+
+/**
+ * The control plane over the cluster's etcd, and the Nginx agent with its private Nginx on
+ * the requested ports (a port of 0 becomes a free one: Nginx must be told its ports).
+ */
+async function startProxy(opts: ServerOptions, etcd: string[], children: Child[]): Promise<{ grpc: string; http: string; xds: string }> {
+  const grpcPort = opts.port || (await freePort(opts.host));
+  const restPort = opts.httpPort === undefined ? grpcPort + 1 : opts.httpPort || (await freePort(opts.host));
+  // Their admin surfaces (metrics, /xds/clients, /nginx/status) listen where the cluster's do.
+  const shared = ['--log-level', opts.logLevel, '--metrics-host', opts.metricsHost];
+  // Neither calls the internal API: no cluster token.
+  const controlPlane = await startChild(
+    'control-plane',
+    [
+      'control-plane',
+      ...etcd,
+      '--host',
+      opts.host,
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--front-host',
+      opts.host,
+      '--front-port',
+      String(grpcPort),
+      ...shared,
+    ],
+    undefined,
+  );
+  children.push(controlPlane);
+  const agent = await startChild(
+    'nginx-agent',
+    [
+      'nginx-agent',
+      '--xds',
+      controlPlane.addresses.grpc!,
+      '--metrics-port',
+      '0',
+      '--http-port',
+      String(restPort),
+      '--data-dir',
+      opts.dataDir,
+      '--nginx-mode',
+      opts.nginxMode,
+      ...(opts.nginxBin ? ['--nginx-bin', opts.nginxBin] : []),
+      ...shared,
+    ],
+    undefined,
+  );
+  children.push(agent);
+  return { grpc: agent.addresses.grpc!, http: agent.addresses.http!, xds: controlPlane.addresses.grpc! };
 }

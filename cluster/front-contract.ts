@@ -4,10 +4,16 @@
  */
 
 /**
+ * The listener data planes serve Milvus clients on (gRPC and REST): Envoy's front listener,
+ * and the one the Nginx agent renders into its servers.
+ */
+export const FRONT_LISTENER = 'mishards-front';
+
+/**
  * The collection a request concerns, as a header operator rules can match (`match.collection`)
  * and hash on: the coordinator sets it on every sub-request to the readers, and any gRPC
  * client may set it as metadata. Envoy cannot route on a request body, so nothing derives it
- * from one.
+ * from one. It is the collection's name alone, the same in every database.
  */
 export const COLLECTION_HEADER = 'x-mishards-collection';
 

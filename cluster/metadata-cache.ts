@@ -3,6 +3,7 @@ import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { decodeView, type CollectionView } from '../meta/collection-view.js';
 import type { SecurityRecords } from '../meta/store.js';
+import { CollectionNames } from './collection-names.js';
 import { MetadataFeedService } from '../proto/data-node.js';
 import type { MetadataEvent__Output } from '../proto/generated/mishards/data/MetadataEvent.js';
 import type { MetadataFeedClient } from '../proto/generated/mishards/data/MetadataFeed.js';
@@ -15,20 +16,20 @@ export interface MetadataSource {
 }
 
 /**
- * The coordinator's copy of the metadata: collection views, the alias table and the RBAC
- * state, kept fresh by the writer's change feed, so that no SQL runs on the search path (nor
- * to authenticate or authorize a request). After a disconnect it reconnects and replaces its
- * state with the new snapshot. Emits 'change' (name) on every update of a collection (the
- * alias table and the RBAC state change no view).
+ * The coordinator's copy of the metadata: collection views by id, the names that lead to them
+ * (databases, aliases, collection names) and the RBAC state, kept fresh by the writer's change
+ * feed, so that no SQL runs on the search path (nor to authenticate or authorize a request).
+ * After a disconnect it reconnects and replaces its state with the new snapshot. Emits
+ * 'change' (collection id) on every update of a collection (the names and the RBAC state
+ * change no view).
  */
 export class MetadataCache extends EventEmitter {
-  private views = new Map<string, CollectionView>();
-  /** Alias -> collection name, replaced whole by each alias event (see resolve). */
-  private aliases = new Map<string, string>();
+  private views = new Map<number, CollectionView>();
+  private readonly names = new CollectionNames();
   /** Users, roles and grants; replaced whole by each security event. */
   private securityRecords: SecurityRecords = { users: [], roles: [], memberships: [], grants: [] };
   /** Views being assembled from a snapshot; swapped in whole when the snapshot ends. */
-  private pending: Map<string, CollectionView> | undefined;
+  private pending: Map<number, CollectionView> | undefined;
   private version = 0;
   private synced = false;
   private readonly client: MetadataFeedClient;
@@ -62,21 +63,24 @@ export class MetadataCache extends EventEmitter {
   }
 
   /**
-   * The view of the collection a request names: an alias first, then a collection name, as
-   * Milvus resolves them. Synchronous, over the state the feed last left: a request that
-   * resolves its name once sees one snapshot, so an alias moved meanwhile takes it to either
-   * collection whole, never to a mix (nor to nothing: the feed moves an alias in one event).
+   * The view of the collection a request names in its database: an alias first, then a
+   * collection name, as Milvus resolves them. Synchronous, over the state the feed last left: a
+   * request that resolves its name once sees one snapshot, so an alias moved meanwhile takes it
+   * to either collection whole, never to a mix (nor to nothing: the feed moves an alias in one
+   * event).
    */
-  resolve(name: string): CollectionView | undefined {
-    const v = this.views.get(this.aliases.get(name) ?? name);
+  resolve(database: string, name: string): CollectionView | undefined {
+    const id = this.names.resolve(database, name);
+    const v = id === undefined ? undefined : this.views.get(id);
     if (v) this.hits++;
     else this.misses++;
     return v;
   }
 
-  /** The collection an alias names, if `name` is an alias. */
-  aliasTarget(name: string): string | undefined {
-    return this.aliases.get(name);
+  /** The name of the collection `name` stands for in `database` if it is an alias there. */
+  aliasTarget(database: string, name: string): string | undefined {
+    const id = this.names.aliasTarget(database, name);
+    return id === undefined ? undefined : this.views.get(id)?.record.name;
   }
 
   /** The RBAC state as the feed last left it (a new object after every change). */
@@ -84,10 +88,19 @@ export class MetadataCache extends EventEmitter {
     return this.securityRecords;
   }
 
-  /** Whether a collection (by id, whatever its name now) still exists. */
+  /** Whether the database exists, as the feed last said. */
+  hasDatabase(name: string): boolean {
+    return this.names.hasDatabase(name);
+  }
+
+  /** Whether a collection (by id, whatever its name or database now) still exists. */
   has(collectionId: number): boolean {
-    for (const v of this.views.values()) if (v.record.id === collectionId) return true;
-    return false;
+    return this.views.has(collectionId);
+  }
+
+  /** A collection's view by id. */
+  byId(collectionId: number): CollectionView | undefined {
+    return this.views.get(collectionId);
   }
 
   all(): CollectionView[] {
@@ -151,29 +164,32 @@ export class MetadataCache extends EventEmitter {
   private onEvent(m: MetadataEvent__Output): void {
     this.live = true;
     this.version = Math.max(this.version, Number(m.version));
+    const id = Number(m.collection_id);
     if (this.pending) {
       if (m.snapshot_done) {
         const previous = this.views;
         this.views = this.pending;
-        this.aliases = aliasTable(m);
+        this.names.reset(this.views.values());
+        if (m.names) this.names.setNames(m.names);
         if (m.security) this.securityRecords = securityRecords(m);
         this.pending = undefined;
         this.synced = true;
-        for (const name of new Set([...previous.keys(), ...this.views.keys()])) this.emit('change', name);
+        for (const changed of new Set([...previous.keys(), ...this.views.keys()])) this.emit('change', changed);
         this.emit('synced');
       } else if (m.view_json) {
-        this.pending.set(m.collection_name, decodeView(m.view_json));
+        this.pending.set(id, decodeView(m.view_json));
       }
-    } else if (m.aliases) {
-      this.aliases = aliasTable(m);
+    } else if (m.names) {
+      this.names.setNames(m.names);
     } else if (m.security) {
       this.securityRecords = securityRecords(m);
-    } else if (m.view_json) {
-      this.views.set(m.collection_name, decodeView(m.view_json));
-      this.emit('change', m.collection_name);
     } else {
-      this.views.delete(m.collection_name);
-      this.emit('change', m.collection_name);
+      const before = this.views.get(id);
+      const after = m.view_json ? decodeView(m.view_json) : undefined;
+      if (after) this.views.set(id, after);
+      else this.views.delete(id);
+      this.names.viewChanged(before, after);
+      this.emit('change', id);
     }
     if (!this.pending) {
       for (const w of this.waiters)
@@ -192,5 +208,4 @@ export class MetadataCache extends EventEmitter {
   }
 }
 
-const aliasTable = (m: MetadataEvent__Output) => new Map(Object.entries(m.aliases?.collections ?? {}));
 const securityRecords = (m: MetadataEvent__Output) => JSON.parse(m.security!.records_json) as SecurityRecords;

@@ -84,7 +84,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
   const access = o.auth
     ? new Access(
         () => cache.security(),
-        (name) => cache.aliasTarget(name),
+        (database, name) => cache.aliasTarget(database, name),
       )
     : undefined;
   const clients = new NodeClients(peers);

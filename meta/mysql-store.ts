@@ -94,6 +94,11 @@ class MysqlDriver implements SqlDriver {
     }
   }
 
+  // Each DDL statement commits by itself in MySQL: the change runs statement by statement.
+  schemaChange(change: (db: SqlRunner) => Promise<void>): Promise<void> {
+    return change(this.pooled);
+  }
+
   violation(err: unknown): 'unique' | 'foreign-key' | undefined {
     const code = (err as { code?: unknown }).code;
     if (code === 'ER_DUP_ENTRY') return 'unique';

@@ -1,19 +1,22 @@
 import type { CollectionSchema } from '../core/schema.js';
 import { MetaConflictError, MetaNotFoundError } from './errors.js';
 import { fromJson, toJson } from '../core/json.js';
-import { addedColumns, schemaStatements, type AddedColumn, type Dialect } from './sql-schema.js';
-import type {
-  AliasRecord,
-  CollectionRecord,
-  GrantRecord,
-  IndexRecord,
-  LoadState,
-  MetaStore,
-  PartitionRecord,
-  PlacedGroup,
-  SecurityRecords,
-  SegmentRecord,
-  UserRecord,
+import { addedColumns, rekeyedTables, schemaStatements, type AddedColumn, type Dialect, type RekeyedTable } from './sql-schema.js';
+import {
+  DEFAULT_DATABASE,
+  DEFAULT_DATABASE_ID,
+  type AliasRecord,
+  type CollectionRecord,
+  type DatabaseRecord,
+  type GrantRecord,
+  type IndexRecord,
+  type LoadState,
+  type MetaStore,
+  type PartitionRecord,
+  type PlacedGroup,
+  type SecurityRecords,
+  type SegmentRecord,
+  type UserRecord,
 } from './store.js';
 
 export type SqlValue = string | number | null;
@@ -33,18 +36,34 @@ export interface SqlDriver extends SqlRunner {
   readonly dialect: Dialect;
   /** Runs `fn` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T>;
+  /**
+   * Runs a change of the schema, in one transaction as far as the backend allows. SQLite runs
+   * it in one, with foreign keys enforced only by a check just before the commit (a table
+   * rebuild drops a table others refer to). MySQL commits each DDL statement by itself: each
+   * statement of the change must leave a consistent schema on its own.
+   */
+  schemaChange(change: (db: SqlRunner) => Promise<void>): Promise<void>;
   /** Which constraint a driver error reports, if it is a constraint violation we map. */
   violation(err: unknown): 'unique' | 'foreign-key' | undefined;
   close(): Promise<void>;
 }
 
 // The store's own id sequences, in the same table as the callers' counters.
+const DATABASE_IDS = 'database';
 const COLLECTION_IDS = 'collection';
 const PARTITION_IDS = 'partition';
 const INDEX_IDS = 'index';
 
+interface DatabaseRow {
+  id: number;
+  name: string;
+  properties_json: string;
+  created_at: number;
+}
+
 interface CollectionRow {
   id: number;
+  db_id: number;
   name: string;
   schema_json: string;
   shards_num: number;
@@ -63,6 +82,7 @@ interface PartitionRow {
 }
 
 interface AliasRow {
+  db_id: number;
   name: string;
   collection_id: number;
   created_at: number;
@@ -112,6 +132,8 @@ export class SqlMetaStore implements MetaStore {
 
   async init(): Promise<void> {
     for (const statement of schemaStatements(this.db.dialect)) await this.db.run(statement);
+    // Before the added columns, whose fill puts the collections written before databases into it.
+    await this.createDefaultDatabase();
     for (const column of addedColumns(this.db.dialect)) {
       if (!(await this.hasColumn(column))) {
         try {
@@ -124,6 +146,7 @@ export class SqlMetaStore implements MetaStore {
       // Every start: a process that added the column may have stopped before filling it.
       if (column.fill) await this.db.run(column.fill);
     }
+    for (const table of rekeyedTables(this.db.dialect)) await this.rekey(table);
   }
 
   private async hasColumn(column: AddedColumn): Promise<boolean> {
@@ -131,8 +154,77 @@ export class SqlMetaStore implements MetaStore {
     return Number(row?.n) > 0;
   }
 
+  /** The default database, unless the store has it: in one statement, which processes opening a store at once may race on safely. */
+  private async createDefaultDatabase(): Promise<void> {
+    const [row] = await this.db.all('SELECT id FROM meta_databases WHERE id = ?', [DEFAULT_DATABASE_ID]);
+    if (row) return;
+    try {
+      await this.db.run('INSERT INTO meta_databases (id, name, properties_json, created_at) VALUES (?, ?, ?, ?)', [
+        DEFAULT_DATABASE_ID,
+        DEFAULT_DATABASE,
+        toJson({}),
+        Date.now(),
+      ]);
+    } catch (err) {
+      // Another process opening the same store created it a moment ago.
+      if (this.db.violation(err) !== 'unique') throw err;
+    }
+  }
+
+  /** Replaces a table's earlier unique key (Table.rekeyed), unless it is gone already. */
+  private async rekey(table: RekeyedTable): Promise<void> {
+    const earlierKey = async (db: SqlRunner) => {
+      const keys = await db.all<{ name: string; cols: string }>(table.uniqueKeys.sql, table.uniqueKeys.params);
+      return keys.find((k) => String(k.cols) === table.from)?.name;
+    };
+    // Checked first outside the change: a store that is up to date takes no write lock.
+    if ((await earlierKey(this.db)) === undefined) return;
+    try {
+      await this.db.schemaChange(async (tx) => {
+        const key = await earlierKey(tx);
+        if (key !== undefined) for (const statement of table.statements(key)) await tx.run(statement);
+      });
+    } catch (err) {
+      // Another process opening the same database may have replaced it a moment ago.
+      if ((await earlierKey(this.db)) !== undefined) throw err;
+    }
+  }
+
   close(): Promise<void> {
     return this.db.close();
+  }
+
+  createDatabase(d: Omit<DatabaseRecord, 'id'>): Promise<DatabaseRecord> {
+    // In a transaction so that a refused name does not use up an id.
+    return this.explain(
+      this.db.transaction((tx) => insertDatabase(tx, d)),
+      { conflict: `database ${d.name} already exists` },
+    );
+  }
+
+  async listDatabases(): Promise<DatabaseRecord[]> {
+    const rows = await this.db.all<DatabaseRow>('SELECT * FROM meta_databases ORDER BY id');
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      properties: fromJson<Record<string, string>>(r.properties_json),
+      createdAt: r.created_at,
+    }));
+  }
+
+  async setDatabaseProperties(id: number, properties: Record<string, string>): Promise<void> {
+    await this.db.run('UPDATE meta_databases SET properties_json = ? WHERE id = ?', [toJson(properties), id]);
+  }
+
+  async dropDatabase(id: number): Promise<void> {
+    // One statement: no collection can be created in the database between the check and the delete.
+    const dropped = await this.db.run(
+      'DELETE FROM meta_databases WHERE id = ? AND NOT EXISTS (SELECT 1 FROM meta_collections WHERE db_id = ?)',
+      [id, id],
+    );
+    if (dropped) return;
+    const [held] = await this.db.all('SELECT id FROM meta_collections WHERE db_id = ? LIMIT 1', [id]);
+    if (held) throw new MetaConflictError(`database ${id} holds collections`);
   }
 
   createCollection(c: Omit<CollectionRecord, 'id'>, partitionNames: readonly string[]): Promise<CollectionRecord> {
@@ -141,9 +233,19 @@ export class SqlMetaStore implements MetaStore {
         const id = await tx.allocate(COLLECTION_IDS, 1);
         const firstPartitionId = await tx.allocate(PARTITION_IDS, partitionNames.length);
         await tx.run(
-          `INSERT INTO meta_collections (id, name, schema_json, shards_num, consistency_level, properties_json, loaded, created_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-          [id, c.name, toJson(c.schema), c.shardsNum, c.consistencyLevel, toJson(c.properties), c.loadNewPartitions ? 1 : 0, c.createdAt],
+          `INSERT INTO meta_collections (id, db_id, name, schema_json, shards_num, consistency_level, properties_json, loaded, created_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            id,
+            c.dbId,
+            c.name,
+            toJson(c.schema),
+            c.shardsNum,
+            c.consistencyLevel,
+            toJson(c.properties),
+            c.loadNewPartitions ? 1 : 0,
+            c.createdAt,
+          ],
         );
         for (const [i, name] of partitionNames.entries()) {
           await tx.run('INSERT INTO meta_partitions (id, collection_id, name, created_at, loaded) VALUES (?, ?, ?, ?, ?)', [
@@ -160,8 +262,8 @@ export class SqlMetaStore implements MetaStore {
     );
   }
 
-  async getCollection(name: string): Promise<CollectionRecord | undefined> {
-    const [row] = await this.db.all<CollectionRow>('SELECT * FROM meta_collections WHERE name = ?', [name]);
+  async getCollection(dbId: number, name: string): Promise<CollectionRecord | undefined> {
+    const [row] = await this.db.all<CollectionRow>('SELECT * FROM meta_collections WHERE db_id = ? AND name = ?', [dbId, name]);
     return row && collection(row);
   }
 
@@ -196,10 +298,11 @@ export class SqlMetaStore implements MetaStore {
     await this.db.run('UPDATE meta_collections SET schema_json = ? WHERE id = ?', [toJson(schema), id]);
   }
 
-  async renameCollection(id: number, name: string, schema: CollectionSchema): Promise<void> {
-    await this.explain(this.db.run('UPDATE meta_collections SET name = ?, schema_json = ? WHERE id = ?', [name, toJson(schema), id]), {
-      conflict: `collection ${name} already exists`,
-    });
+  async renameCollection(id: number, dbId: number, name: string, schema: CollectionSchema): Promise<void> {
+    await this.explain(
+      this.db.run('UPDATE meta_collections SET db_id = ?, name = ?, schema_json = ? WHERE id = ?', [dbId, name, toJson(schema), id]),
+      { conflict: `collection ${name} already exists in database ${dbId}` },
+    );
   }
 
   async dropCollection(id: number): Promise<void> {
@@ -260,24 +363,29 @@ export class SqlMetaStore implements MetaStore {
 
   async createAlias(a: AliasRecord): Promise<void> {
     await this.explain(
-      this.db.run('INSERT INTO meta_aliases (name, collection_id, created_at) VALUES (?, ?, ?)', [a.name, a.collectionId, a.createdAt]),
-      { conflict: `alias ${a.name} already exists`, missing: `collection ${a.collectionId} does not exist` },
+      this.db.run('INSERT INTO meta_aliases (db_id, name, collection_id, created_at) VALUES (?, ?, ?, ?)', [
+        a.dbId,
+        a.name,
+        a.collectionId,
+        a.createdAt,
+      ]),
+      { conflict: `alias ${a.name} already exists in database ${a.dbId}`, missing: `collection ${a.collectionId} does not exist` },
     );
   }
 
-  async alterAlias(name: string, collectionId: number): Promise<void> {
-    await this.explain(this.db.run('UPDATE meta_aliases SET collection_id = ? WHERE name = ?', [collectionId, name]), {
+  async alterAlias(dbId: number, name: string, collectionId: number): Promise<void> {
+    await this.explain(this.db.run('UPDATE meta_aliases SET collection_id = ? WHERE db_id = ? AND name = ?', [collectionId, dbId, name]), {
       missing: `collection ${collectionId} does not exist`,
     });
   }
 
-  async dropAlias(name: string): Promise<void> {
-    await this.db.run('DELETE FROM meta_aliases WHERE name = ?', [name]);
+  async dropAlias(dbId: number, name: string): Promise<void> {
+    await this.db.run('DELETE FROM meta_aliases WHERE db_id = ? AND name = ?', [dbId, name]);
   }
 
   async listAliases(): Promise<AliasRecord[]> {
-    const rows = await this.db.all<AliasRow>('SELECT * FROM meta_aliases ORDER BY name');
-    return rows.map((r) => ({ name: r.name, collectionId: r.collection_id, createdAt: r.created_at }));
+    const rows = await this.db.all<AliasRow>('SELECT * FROM meta_aliases ORDER BY db_id, name');
+    return rows.map((r) => ({ dbId: r.db_id, name: r.name, collectionId: r.collection_id, createdAt: r.created_at }));
   }
 
   createIndex(i: Omit<IndexRecord, 'id'>): Promise<IndexRecord> {
@@ -481,9 +589,22 @@ export class SqlMetaStore implements MetaStore {
   }
 }
 
+/** A new database: its id from the `database` counter, after the default database's. */
+async function insertDatabase(db: SqlRunner, d: Omit<DatabaseRecord, 'id'>): Promise<DatabaseRecord> {
+  const id = DEFAULT_DATABASE_ID + (await db.allocate(DATABASE_IDS, 1));
+  await db.run('INSERT INTO meta_databases (id, name, properties_json, created_at) VALUES (?, ?, ?, ?)', [
+    id,
+    d.name,
+    toJson(d.properties),
+    d.createdAt,
+  ]);
+  return { ...d, id };
+}
+
 function collection(r: CollectionRow): CollectionRecord {
   return {
     id: r.id,
+    dbId: r.db_id,
     name: r.name,
     schema: fromJson<CollectionSchema>(r.schema_json),
     shardsNum: r.shards_num,

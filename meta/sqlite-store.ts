@@ -62,19 +62,38 @@ class SqliteDriver implements SqlDriver {
   }
 
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    return this.serial(() => this.inTransaction(fn));
+  }
+
+  schemaChange(change: (db: SqlRunner) => Promise<void>): Promise<void> {
     return this.serial(async () => {
-      // IMMEDIATE takes the write lock up front, so another process cannot make us fail mid-way.
-      this.db.exec('BEGIN IMMEDIATE');
+      // SQLite switches foreign keys only outside a transaction.
+      this.db.pragma('foreign_keys = OFF');
       try {
-        const result = await fn(this.direct);
-        this.db.exec('COMMIT');
-        return result;
-      } catch (err) {
-        // Some errors (a full disk, say) make SQLite roll back by itself.
-        if (this.db.inTransaction) this.db.exec('ROLLBACK');
-        throw err;
+        await this.inTransaction(async (tx) => {
+          await change(tx);
+          const broken = this.db.pragma('foreign_key_check') as unknown[];
+          if (broken.length) throw new Error(`the schema change leaves ${broken.length} rows referring to no row`);
+        });
+      } finally {
+        this.db.pragma('foreign_keys = ON');
       }
     });
+  }
+
+  /** Runs `fn` in one transaction; the caller holds the queue. */
+  private async inTransaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    // IMMEDIATE takes the write lock up front, so another process cannot make us fail mid-way.
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const result = await fn(this.direct);
+      this.db.exec('COMMIT');
+      return result;
+    } catch (err) {
+      // Some errors (a full disk, say) make SQLite roll back by itself.
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    }
   }
 
   violation(err: unknown): 'unique' | 'foreign-key' | undefined {

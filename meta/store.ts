@@ -1,13 +1,28 @@
 import type { CollectionSchema } from '../core/schema.js';
 
 /**
- * The metadata store: collections, partitions, indexes and segments. The writable node is
+ * The metadata store: databases, collections, partitions, indexes and segments. The writable node is
  * its only writer; coordinators and readers read it (and cache it). Two backends implement
  * this interface over one schema: SQLite (embedded default) and MySQL/MariaDB.
  */
 
+/** The database every store has, as Milvus names and numbers it; it cannot be dropped. */
+export const DEFAULT_DATABASE = 'default';
+export const DEFAULT_DATABASE_ID = 1;
+
+/** A Milvus database: a namespace of collections and aliases, with properties. */
+export interface DatabaseRecord {
+  id: number;
+  name: string;
+  properties: Record<string, string>;
+  /** Creation time, unix milliseconds. */
+  createdAt: number;
+}
+
 export interface CollectionRecord {
   id: number;
+  /** The database the collection is in (DatabaseRecord.id); its name is unique there. */
+  dbId: number;
   name: string;
   schema: CollectionSchema;
   shardsNum: number;
@@ -54,8 +69,12 @@ export interface IndexRecord {
   createdAt: number;
 }
 
-/** A collection alias (CreateAlias): another name for the collection, usable wherever its name is. */
+/**
+ * A collection alias (CreateAlias): another name for the collection, usable wherever its name
+ * is in the collection's database (its `dbId`), where it is unique.
+ */
 export interface AliasRecord {
+  dbId: number;
   name: string;
   collectionId: number;
   /** Creation time, unix milliseconds (kept when the alias is moved to another collection). */
@@ -124,9 +143,17 @@ export interface SecurityRecords {
 }
 
 export interface MetaStore {
-  /** Creates the tables if they do not exist. Idempotent. */
+  /** Creates the tables if they do not exist, and the default database. Idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;
+
+  /** Fails with MetaConflictError, creating nothing, if the name is taken. */
+  createDatabase(d: Omit<DatabaseRecord, 'id'>): Promise<DatabaseRecord>;
+  /** Every database, the default one included, ordered by id. */
+  listDatabases(): Promise<DatabaseRecord[]>;
+  setDatabaseProperties(id: number, properties: Record<string, string>): Promise<void>;
+  /** Fails with MetaConflictError, changing nothing, while the database holds a collection. */
+  dropDatabase(id: number): Promise<void>;
 
   /**
    * Creates the collection and its first partitions (`_default`, or a partition-key
@@ -134,7 +161,7 @@ export interface MetaStore {
    * if the name is taken.
    */
   createCollection(c: Omit<CollectionRecord, 'id'>, partitionNames: readonly string[]): Promise<CollectionRecord>;
-  getCollection(name: string): Promise<CollectionRecord | undefined>;
+  getCollection(dbId: number, name: string): Promise<CollectionRecord | undefined>;
   getCollectionById(id: number): Promise<CollectionRecord | undefined>;
   listCollections(): Promise<CollectionRecord[]>;
   /** Replaces a collection's load state (its flag and every partition's) in one transaction. */
@@ -143,10 +170,11 @@ export interface MetaStore {
   /** Replaces the schema (AddCollectionField: Mishards only ever adds fields). */
   setCollectionSchema(id: number, schema: CollectionSchema): Promise<void>;
   /**
-   * Renames a collection; `schema` is its schema under the new name. Fails with
-   * MetaConflictError, changing nothing, if another collection has the name.
+   * Renames a collection, possibly into another database (`dbId`); `schema` is its schema under
+   * the new name. Fails with MetaConflictError, changing nothing, if another collection of that
+   * database has the name.
    */
-  renameCollection(id: number, name: string, schema: CollectionSchema): Promise<void>;
+  renameCollection(id: number, dbId: number, name: string, schema: CollectionSchema): Promise<void>;
   /** Removes the collection with its partitions, indexes and segment records. */
   dropCollection(id: number): Promise<void>;
 
@@ -162,12 +190,12 @@ export interface MetaStore {
    */
   replacePartitions(collectionId: number): Promise<PartitionRecord[]>;
 
-  /** Fails with MetaConflictError if the alias exists, MetaNotFoundError if the collection does not. */
+  /** Fails with MetaConflictError if the alias exists in its database, MetaNotFoundError if the collection does not. */
   createAlias(alias: AliasRecord): Promise<void>;
-  /** Points an alias at another collection (MetaNotFoundError if that one does not exist). */
-  alterAlias(name: string, collectionId: number): Promise<void>;
-  dropAlias(name: string): Promise<void>;
-  /** Every alias, ordered by name. Dropping a collection drops its aliases. */
+  /** Points an alias of a database at another collection (MetaNotFoundError if that one does not exist). */
+  alterAlias(dbId: number, name: string, collectionId: number): Promise<void>;
+  dropAlias(dbId: number, name: string): Promise<void>;
+  /** Every alias, ordered by database and name. Dropping a collection drops its aliases. */
   listAliases(): Promise<AliasRecord[]>;
 
   createIndex(i: Omit<IndexRecord, 'id'>): Promise<IndexRecord>;

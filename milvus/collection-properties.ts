@@ -13,8 +13,8 @@ export const MMAP_PROPERTY = 'mmap.enabled';
 /** Milvus's bound on a collection TTL (common.MaxTTLSeconds: 100 years). */
 const MAX_TTL_SECONDS = 3_155_760_000;
 
-/** What Go's strconv.Atoi accepts, which is how Milvus parses the TTL. */
-const GO_INTEGER = /^[+-]?\d+$/;
+/** What Go's strconv.Atoi accepts, which is how Milvus parses integer properties (the TTL, a database's limits). */
+export const GO_INTEGER = /^[+-]?\d+$/;
 
 /** Refuses properties Milvus refuses (its proxy's validateCollectionTTL), with its messages. */
 export function validateProperties(properties: Record<string, string>): void {

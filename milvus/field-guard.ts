@@ -26,8 +26,8 @@ function unsetChecker(field: protobuf.Field): (v: unknown) => boolean {
   };
 }
 
-function refuse(rule: Refusal, value: unknown, path: string): never {
-  throw rule.error ? rule.error(value) : invalidParameter(`${rule.why} (${path})`);
+function refuse(rule: Refusal, path: string): never {
+  throw invalidParameter(`${rule.why} (${path})`);
 }
 
 /** The check of key-value pairs against a table of keys: refused keys with a value it does not accept fail. */
@@ -37,7 +37,7 @@ function keyCheck(rules: FieldRules): Check {
     for (const pair of pairs as { key: string; value: string }[]) {
       const rule = Object.hasOwn(rules, pair.key) ? rules[pair.key] : undefined;
       if (rule?.kind !== 'refused' || pair.value === '' || rule.accepts?.(pair.value)) continue;
-      refuse(rule, pair.value, `${path}.${pair.key}`);
+      refuse(rule, `${path}.${pair.key}`);
     }
   };
 }
@@ -53,7 +53,7 @@ function messageCheck(type: protobuf.Type, rules: FieldRules): Check {
       checks.push({
         name: field.name,
         check: (v, path) => {
-          if (!unset(v) && !rule.accepts?.(v)) refuse(rule, v, path);
+          if (!unset(v) && !rule.accepts?.(v)) refuse(rule, path);
         },
       });
     } else if (rule?.kind === 'nested' && field.resolvedType instanceof protobuf.Type) {

@@ -13,8 +13,6 @@
  * the Milvus protocol and fails when a field of an implemented request is in neither list;
  * `docs/compatibility.md` is generated from these tables (`npm run gen:compat`).
  */
-import { Code, MilvusError } from './status.js';
-
 export type FieldRule =
   | { readonly kind: 'handled'; readonly note?: string }
   | { readonly kind: 'ignored'; readonly why: string }
@@ -23,8 +21,6 @@ export type FieldRule =
       readonly why: string;
       /** Values accepted although not the default (e.g. the only resource group there is). */
       readonly accepts?: (value: unknown) => boolean;
-      /** The error for a refused value, when it is not a parameter error (e.g. database not found). */
-      readonly error?: (value: unknown) => Error;
     }
   | {
       /** A message (or bytes carrying one, or key-value pairs) whose own fields or keys have a table of their own. */
@@ -43,16 +39,11 @@ export const refused = (why: string, accepts?: (value: unknown) => boolean): Fie
   accepts ? { kind: 'refused', why, accepts } : { kind: 'refused', why };
 const nested = (table: NestedTable): FieldRule => ({ kind: 'nested', table });
 
-/** The name Milvus gives the one database that exists here. */
-export const DEFAULT_DATABASE = 'default';
-
 const BASE = ignored("the message header (type, id, timestamp, source): Milvus's proxy replaces it with its own");
-const DATABASE: FieldRule = {
-  kind: 'refused',
-  why: 'only the default database exists',
-  accepts: (v) => v === DEFAULT_DATABASE,
-  error: (v) => new MilvusError(Code.DatabaseNotFound, `database not found[database=${String(v)}]`),
-};
+const DATABASE = handled(
+  'the database the request works in; empty: the one the client names in its `dbname` metadata (useDatabase), else `default` (docs/databases.md)',
+);
+const DATABASE_PROPERTIES = handled('database.max.collections enforced; every other key kept and reported (docs/databases.md)');
 const NAME = handled();
 const METADATA_TIME_TRAVEL = refused('metadata as of a past timestamp is not kept: leave it 0 for the current state');
 const TRAVEL_TIMESTAMP = ignored('time travel was removed in Milvus 2.3, whose proxy ignores this field too');
@@ -258,17 +249,21 @@ export const METHOD_FIELDS = {
     expr_template_values: handled(),
     namespace: NAMESPACE,
   },
-  FlushAll: { base: BASE, db_name: DATABASE, flush_targets: handled('the collections named in each target') },
+  FlushAll: {
+    base: BASE,
+    db_name: handled("that database's collections; empty: every database's"),
+    flush_targets: handled('the collections named in each target, in its database'),
+  },
   GetFlushState: {
     segmentIDs: handled(),
     flush_ts: ignored('Flush answers once its segments are persisted, so the segments alone say whether it is done'),
-    db_name: DATABASE,
+    db_name: ignored('the segment ids name what to check'),
     collection_name: ignored('the segment ids name what to check'),
   },
   GetFlushAllState: {
     base: BASE,
     flush_all_ts: handled(),
-    db_name: DATABASE,
+    db_name: ignored('every collection of every database is checked against the timestamp'),
     flush_targets: ignored('every collection is checked against the timestamp'),
     flush_all_tss: handled(),
   },
@@ -295,7 +290,16 @@ export const METHOD_FIELDS = {
   DescribeResourceGroup: { base: BASE, resource_group: handled() },
   Connect: { base: BASE, client_info: ignored("the client's self-description, which Milvus only logs") },
   ListDatabases: { base: BASE },
-  DescribeDatabase: { base: BASE, db_name: DATABASE },
+  DescribeDatabase: { base: BASE, db_name: handled('empty: the default database, as Milvus answers') },
+  CreateDatabase: { base: BASE, db_name: handled(), properties: DATABASE_PROPERTIES },
+  DropDatabase: { base: BASE, db_name: handled() },
+  AlterDatabase: {
+    base: BASE,
+    db_name: handled(),
+    db_id: ignored("Milvus's rootcoord looks the database up by its name"),
+    properties: DATABASE_PROPERTIES,
+    delete_keys: handled(),
+  },
   CreateAlias: { base: BASE, db_name: DATABASE, collection_name: NAME, alias: handled() },
   AlterAlias: { base: BASE, db_name: DATABASE, collection_name: NAME, alias: handled() },
   DropAlias: { base: BASE, db_name: DATABASE, alias: handled() },
@@ -305,7 +309,7 @@ export const METHOD_FIELDS = {
     db_name: DATABASE,
     oldName: NAME,
     newName: NAME,
-    newDBName: refused('only the default database exists', (v) => v === DEFAULT_DATABASE),
+    newDBName: handled("the database to move the collection to (without aliases, as Milvus requires); empty: the request's own"),
   },
   TruncateCollection: { base: BASE, db_name: DATABASE, collection_name: NAME },
   AlterCollection: {

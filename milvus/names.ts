@@ -1,7 +1,7 @@
 /**
  * Names as Milvus's proxy checks them, with its messages: collections, aliases, partitions and
- * fields (util.go's validateCollectionNameOrAlias and kin), users and roles (ValidateUsername,
- * ValidateRoleName). Nothing but these characters reaches Mishards's storage: segment files are
+ * fields (util.go's validateCollectionNameOrAlias and kin; databases follow the same rules with
+ * their own messages, milvus/databases.ts), users and roles (ValidateUsername, ValidateRoleName). Nothing but these characters reaches Mishards's storage: segment files are
  * named by ids, and every SQL statement takes names as parameters.
  */
 import { Code, invalidParameter, MilvusError } from './status.js';
@@ -17,17 +17,26 @@ const LETTER = /^[A-Za-z]$/;
 const NAME_START = /^[A-Za-z_]/;
 const NAME_REST = /^[A-Za-z0-9_]*$/;
 
+/** Which of Milvus's rules for names (of collections, aliases, partitions, fields, databases) a name breaks, if any. */
+export function brokenNameRule(name: string): 'empty' | 'length' | 'start' | 'rest' | undefined {
+  if (!name) return 'empty';
+  if (name.length > MAX_NAME_LENGTH) return 'length';
+  if (!NAME_START.test(name)) return 'start';
+  return NAME_REST.test(name.slice(1)) ? undefined : 'rest';
+}
+
 /**
  * A collection, alias, partition or field name; `kind` is what the name is, e.g. `collection
  * name`, `collection alias`, `partition name` or `field name`.
  */
 export function validateName(kind: string, name: string): void {
-  if (!name) throw invalidParameter(`${kind} should not be empty`);
+  const broken = brokenNameRule(name);
+  if (!broken) return;
+  if (broken === 'empty') throw invalidParameter(`${kind} should not be empty`);
   const invalid = `Invalid ${kind}: ${name}.`;
-  if (name.length > MAX_NAME_LENGTH)
-    throw invalidParameter(`${invalid} the length of a ${kind} must be less than ${MAX_NAME_LENGTH} characters`);
-  if (!NAME_START.test(name)) throw invalidParameter(`${invalid} the first character of a ${kind} must be an underscore or letter.`);
-  if (!NAME_REST.test(name.slice(1))) throw invalidParameter(`${invalid} ${kind} can only contain numbers, letters and underscores.`);
+  if (broken === 'length') throw invalidParameter(`${invalid} the length of a ${kind} must be less than ${MAX_NAME_LENGTH} characters`);
+  if (broken === 'start') throw invalidParameter(`${invalid} the first character of a ${kind} must be an underscore or letter.`);
+  throw invalidParameter(`${invalid} ${kind} can only contain numbers, letters and underscores.`);
 }
 
 /** An index name as CreateIndex checks it (Milvus's validateIndexName); an empty one is the field's name. */

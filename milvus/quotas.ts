@@ -1,4 +1,5 @@
 import { totalmem } from 'node:os';
+import { DEFAULT_DATABASE } from '../meta/store.js';
 import { TokenBucket, type Clock } from '../runtime/token-bucket.js';
 import { quotaExceeded, rateLimitExceeded } from './status.js';
 
@@ -62,6 +63,12 @@ export interface QuotaConfig {
 export const unlimitedRates = (): RateQuotaConfig => Object.fromEntries(RATE_KINDS.map((k) => [k, {}])) as unknown as RateQuotaConfig;
 
 export type RefusalKind = RateKind | 'memory';
+
+/**
+ * How the limits (their buckets, messages and metrics) name a collection: by its name in the
+ * default database, as `database.name` in another (Milvus names have no dots).
+ */
+export const rateCollection = (database: string, name: string): string => (database === DEFAULT_DATABASE ? name : `${database}.${name}`);
 
 /**
  * The rate limits of one process: a token bucket per kind cluster-wide and per kind and

@@ -4,6 +4,7 @@ import { MilvusService } from './proto.js';
 import { checkRequestFields } from './field-guard.js';
 import { checkCollectionNames } from './names.js';
 import { AccessError } from '../security/access.js';
+import { fillDatabase } from './request-database.js';
 import { carriesStatus, failureReply, replyShape, statusOfReply, withStatus } from './reply-shape.js';
 import { errorStatus, MilvusError, successStatus, unsupportedMethod } from './status.js';
 
@@ -85,7 +86,8 @@ export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: Ser
 
 /**
  * Runs a handler once the request sets nothing Mishards refuses (milvus/field-rules.ts) and
- * the collections it names have names Milvus accepts (milvus/names.ts).
+ * the collections it names have names Milvus accepts (milvus/names.ts), with its database
+ * settled (milvus/request-database.ts).
  */
 function guarded(name: string, handler: DispatchedHandler, call: grpc.ServerUnaryCall<object, object>): Promise<Record<string, unknown>> {
   try {
@@ -94,5 +96,6 @@ function guarded(name: string, handler: DispatchedHandler, call: grpc.ServerUnar
   } catch (e) {
     return Promise.reject(e);
   }
+  fillDatabase(name, call.request, call.metadata);
   return handler(call.request, call);
 }

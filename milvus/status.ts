@@ -45,6 +45,7 @@ export const Code = {
   ServiceUnimplemented: 10,
   CollectionNotFound: 100,
   CollectionNotLoaded: 101,
+  CollectionNumLimitExceeded: 102,
   CollectionLoaded: 104,
   PartitionNotFound: 200,
   PartitionNotLoaded: 201,
@@ -56,6 +57,8 @@ export const Code = {
   IndexNotSupported: 701,
   IndexDuplicate: 702,
   DatabaseNotFound: 800,
+  DatabaseNumLimitExceeded: 801,
+  DatabaseInvalidName: 802,
   /** merr.ErrPrivilegeNotAuthenticated: e.g. a wrong old password. */
   PrivilegeNotAuthenticated: 1400,
   /** merr.ErrPrivilegeNotPermitted: e.g. deleting root. */
@@ -149,6 +152,12 @@ export const collectionNotFound = (name: string) => new MilvusError(Code.Collect
 /** CreateAlias's "you cannot alias to a non-existent collection" (merr.WrapErrCollectionNotFoundWithDB). */
 export const collectionNotFoundIn = (db: string, name: string) =>
   new MilvusError(Code.CollectionNotFound, `collection not found[database=${db}][collection=${name}]`);
+
+export const databaseNotFound = (name: string) => new MilvusError(Code.DatabaseNotFound, `database not found[database=${name}]`);
+
+/** A collection beyond its database's `database.max.collections` (merr.WrapErrCollectionNumLimitExceeded). */
+export const collectionNumLimitExceeded = (db: string, limit: number) =>
+  new MilvusError(Code.CollectionNumLimitExceeded, `exceeded the limit number of collections[dbName=${db}][limit=${limit}]`);
 
 export const aliasNotFound = (db: string, alias: string) =>
   new MilvusError(Code.AliasNotFound, `alias not found[database=${db}][alias=${alias}]`);

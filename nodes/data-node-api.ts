@@ -31,31 +31,31 @@ import { childSpan, contextFromMetadata } from '../runtime/tracing.js';
 
 const tracer = trace.getTracer('mishards-data-node');
 
-/** What a data node offers the internal API: its collections' schemas and loaded segments. */
 /**
  * What a request asks of the writable node beyond the segments it names: nothing, the node's
  * sealed segments the caller did not cover, or those and its rows not sealed yet.
  */
 export type WriterShare = 'none' | 'sealed' | 'all';
 
+/** What a data node offers the internal API: its collections' schemas and loaded segments, collections by id. */
 export interface SegmentSource {
   /**
    * The collection's schema, at least of `version` (see schemaVersion: the caller's): a node
    * whose copy is older reloads it, and gives the segments it holds the added fields.
    */
-  schema(collection: string, version: number): Promise<CollectionSchema>;
+  schema(collection: number, version: number): Promise<CollectionSchema>;
   /**
    * The requested sealed segments (all must be loaded) plus the writer's `share`: its sealed
    * segments not in `covered` and, with 'all', its rows not sealed yet (writable node only).
    * With `freshDeletes`, every delete acknowledged before the call is applied to them (a
    * read-only node reads their delete logs first).
    */
-  segments(collection: string, segmentIds: number[], share: WriterShare, covered: number[], freshDeletes: boolean): Promise<Segment[]>;
-  load(collection: string, segmentIds: number[]): Promise<{ loaded: number[]; errors: { segment_id: string; reason: string }[] }>;
+  segments(collection: number, segmentIds: number[], share: WriterShare, covered: number[], freshDeletes: boolean): Promise<Segment[]>;
+  load(collection: number, segmentIds: number[]): Promise<{ loaded: number[]; errors: { segment_id: string; reason: string }[] }>;
   /** The writable node's newest applied write (Writer.appliedLsn), an iterator's snapshot; read-only nodes have none. */
   appliedLsn?(): number;
-  release(collection: string, segmentIds: number[]): Promise<void>;
-  list(): { collection: string; segment: Segment; indexType: string; growing: boolean }[];
+  release(collection: number, segmentIds: number[]): Promise<void>;
+  list(): { collection: number; segment: Segment; indexType: string; growing: boolean }[];
 }
 
 /** Where a coordinator placed one served segment, and the recorded group it placed it from (ReportPlacement). */
@@ -125,7 +125,7 @@ async function requestedSegments(
   const ids = req.segment_ids.map(Number);
   const covered = req.covered_segment_ids.map(Number);
   const share: WriterShare = !req.include_growing ? 'none' : req.ignore_growing ? 'sealed' : 'all';
-  return inPartitions(await source.segments(req.collection_name, ids, share, covered, req.fresh_deletes), req.partition_ids);
+  return inPartitions(await source.segments(Number(req.collection_id), ids, share, covered, req.fresh_deletes), req.partition_ids);
 }
 
 /**
@@ -197,16 +197,16 @@ export function dataNodeImplementation(
   };
   return {
     LoadSegments: unary('LoadSegments', async (req) => {
-      const r = await source.load(req.collection_name, req.segment_ids.map(Number));
+      const r = await source.load(Number(req.collection_id), req.segment_ids.map(Number));
       return { loaded: r.loaded.map(String), errors: r.errors };
     }),
     ReleaseSegments: unary('ReleaseSegments', async (req) => {
-      await source.release(req.collection_name, req.segment_ids.map(Number));
+      await source.release(Number(req.collection_id), req.segment_ids.map(Number));
       return {};
     }),
     ListSegments: unary('ListSegments', async () => ({
       segments: source.list().map((s) => ({
-        collection_name: s.collection,
+        collection_id: String(s.collection),
         segment_id: String(s.segment.id),
         partition_id: String(s.segment.partitionId),
         rows: String(s.segment.length),
@@ -217,7 +217,7 @@ export function dataNodeImplementation(
       result_memory_limit_bytes: String(admission.refusesAbove),
     })),
     SearchSegments: unary('SearchSegments', async (req, signal) => {
-      const schema = await source.schema(req.collection_name, Number(req.schema_version));
+      const schema = await source.schema(Number(req.collection_id), Number(req.schema_version));
       const vector = vectorField(schema);
       const asOf = readSnapshot(source, req);
       const segments = await requestedSegments(source, req);
@@ -259,7 +259,7 @@ export function dataNodeImplementation(
       });
     }),
     QuerySegments: unary('QuerySegments', async (req, signal) => {
-      const schema = await source.schema(req.collection_name, Number(req.schema_version));
+      const schema = await source.schema(Number(req.collection_id), Number(req.schema_version));
       const asOf = readSnapshot(source, req);
       const segments = await requestedSegments(source, req);
       const filter = compile(schema, req.filter, req.template_values_json);

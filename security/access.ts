@@ -6,11 +6,10 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import type { SecurityRecords } from '../meta/store.js';
+import { requestDatabase } from '../milvus/request-database.js';
 import { VerifiedPasswords } from './passwords.js';
 import { Policy, ROOT_USER } from './policy.js';
 import { requiredPrivilege } from './privileges.js';
-
-const DEFAULT_DB = 'default';
 
 /**
  * A refusal Milvus answers with a gRPC status rather than inside the response: the SDK does
@@ -55,12 +54,12 @@ export class Access {
 
   /**
    * `records` gives the current RBAC state (read on every request: a change applies to the
-   * next one); `resolveAlias` the collection an alias names, so that a grant on a collection
-   * covers the requests naming it through an alias.
+   * next one); `resolveAlias` the collection an alias of a database names, so that a grant on
+   * a collection covers the requests naming it through an alias.
    */
   constructor(
     private readonly records: () => SecurityRecords,
-    private readonly resolveAlias: (name: string) => string | undefined = () => undefined,
+    private readonly resolveAlias: (database: string, name: string) => string | undefined = () => undefined,
   ) {}
 
   private policy(): Policy {
@@ -98,10 +97,11 @@ export class Access {
   }
 
   /**
-   * Refuses `user` a request of `method` it holds no privilege for, with Milvus's
+   * Refuses `user` a request of `method` in `database` it holds no privilege for, with Milvus's
    * PERMISSION_DENIED; what a request needs comes from the protocol (security/privileges.ts).
+   * Grants count in the database they name, or in all with `*`, as Milvus's policies do.
    */
-  authorize(user: string, method: string, request: Record<string, unknown>): void {
+  authorize(user: string, method: string, request: Record<string, unknown>, database: string): void {
     if (user === ROOT_USER) return;
     const required = requiredPrivilege(method);
     if (!required) return;
@@ -112,21 +112,25 @@ export class Access {
     if (required.objectType === 'User' && 'one' in objects && objects.one === user) return;
     if (method === 'SelectGrant' && roles.includes(roleOf(request))) return;
     const permits = (name: string) => {
-      const alias = required.objectType === 'Collection' ? this.resolveAlias(name) : undefined;
-      return [name, ...(alias ? [alias] : [])].some((n) => policy.permits(roles, required.objectType, n, DEFAULT_DB, required.privilege));
+      const alias = required.objectType === 'Collection' ? this.resolveAlias(database, name) : undefined;
+      return [name, ...(alias ? [alias] : [])].some((n) => policy.permits(roles, required.objectType, n, database, required.privilege));
     };
     const permitted = 'one' in objects ? permits(objects.one) : objects.all.length > 0 && objects.all.every(permits);
     if (!permitted)
       throw new AccessError(
         grpc.status.PERMISSION_DENIED,
-        `${required.privilege}: permission deny to ${user} in the \`${DEFAULT_DB}\` database`,
+        `${required.privilege}: permission deny to ${user} in the \`${database}\` database`,
       );
   }
 
-  /** Authenticates and authorizes one gRPC call of a MilvusService method; remembers the caller. */
+  /**
+   * Authenticates and authorizes one gRPC call of a MilvusService method, in the database the
+   * request works in (milvus/request-database.ts); remembers the caller.
+   */
   async check(method: string, call: { metadata: grpc.Metadata; request: unknown }): Promise<void> {
     const user = await this.authenticateMetadata(call.metadata);
-    this.authorize(user, method, call.request as Record<string, unknown>);
+    const request = call.request as Record<string, unknown>;
+    this.authorize(user, method, request, requestDatabase(method, request, call.metadata));
     this.callers.set(call, user);
   }
 

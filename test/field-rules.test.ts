@@ -103,7 +103,7 @@ describe.each(targets)('field rules against %s', (_target, command) => {
     expect((await client.hasCollection({ collection_name: 'clustered' })).value).toBe(false);
   });
 
-  it('answers a database other than the default with database not found', async () => {
+  it('answers a database that does not exist with database not found', async () => {
     // (The SDK's own search path fails before sending for a database it cannot describe.)
     const res = await client.getCollectionStatistics({ collection_name: collection, db_name: 'sales' });
     expect(res.status.code).toBe(800);

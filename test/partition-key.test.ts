@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataType, type MilvusClient, RRFRanker } from '@zilliz/milvus2-sdk-node';
 import { hashInt64Key } from '../milvus/key-hash.js';
 import { TestCluster } from './harness/cluster.js';
-import { DataNodeClient } from './harness/data-node-client.js';
+import { collectionIdOf, DataNodeClient } from './harness/data-node-client.js';
 import { scrapeMetrics } from './harness/metrics.js';
 import { connectSdk } from './harness/mishards-process.js';
 import { RawMilvus, schemaBytes } from './harness/raw-milvus.js';
@@ -154,9 +154,10 @@ describe.each([
     // On the writer's internal API, every row a partition holds has a key that hashes to it.
     const ids = new Map((await client.showPartitions({ collection_name: name })).data.map((p: any) => [p.name as string, String(p.id)]));
     const node = new DataNodeClient(cluster.writer.addresses.grpc!);
+    const collectionId = await collectionIdOf(client, name);
     const count = async (partition: string, filter: string) => {
       const res = await node.call('QuerySegments', {
-        collection_name: name,
+        collection_id: collectionId,
         filter,
         partition_ids: [ids.get(partition)],
         include_growing: true,

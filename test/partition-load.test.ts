@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 import { DataType, type MilvusClient, RRFRanker, ShowPartitionsType } from '@zilliz/milvus2-sdk-node';
-import { DataNodeClient } from './harness/data-node-client.js';
+import { collectionIdOf, DataNodeClient } from './harness/data-node-client.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from './harness/mishards-process.js';
 import { waitUntil } from './harness/wait.js';
 
@@ -85,9 +85,10 @@ describe.each(targets)('per-partition load state against %s', (target, command) 
 
   /** Sealed segment ids per partition id, as the writer holds them. */
   async function sealedByPartition(name: string): Promise<Map<number, number[]>> {
+    const id = await collectionIdOf(client, name);
     const out = new Map<number, number[]>();
     for (const s of (await writerNode!.call('ListSegments', {})).segments) {
-      if (s.collection_name !== name || s.growing) continue;
+      if (s.collection_id !== id || s.growing) continue;
       out.set(Number(s.partition_id), [...(out.get(Number(s.partition_id)) ?? []), Number(s.segment_id)]);
     }
     return out;
@@ -95,8 +96,9 @@ describe.each(targets)('per-partition load state against %s', (target, command) 
 
   /** Every segment the readers hold for the collection (a segment held twice appears twice). */
   async function readerHoldings(name: string): Promise<{ segments: number[]; partitions: Set<number> }> {
+    const id = await collectionIdOf(client, name);
     const lists = await Promise.all(
-      readers.map(async (r) => (await r.call('ListSegments', {})).segments.filter((s: any) => s.collection_name === name)),
+      readers.map(async (r) => (await r.call('ListSegments', {})).segments.filter((s: any) => s.collection_id === id)),
     );
     return {
       segments: sorted(lists.flat().map((s: any) => Number(s.segment_id))),

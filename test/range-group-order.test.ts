@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataType, type MilvusClient, RRFRanker } from '@zilliz/milvus2-sdk-node';
-import type { DataNodeClient } from './harness/data-node-client.js';
+import { collectionIdOf, type DataNodeClient } from './harness/data-node-client.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from './harness/mishards-process.js';
 import { prng, signedPrng } from './harness/prng.js';
 import { rankingMismatch } from './harness/reference.js';
@@ -138,7 +138,7 @@ describe.each(targets)('range, grouping and order_by against %s', (target, comma
       for (const id of doomed) mine.delete(id);
       live.set(metric, mine);
       if (readers.length) {
-        const held = await readersHold(readers, name, Math.floor(ROWS / SEAL));
+        const held = await readersHold(readers, await collectionIdOf(client, name), Math.floor(ROWS / SEAL));
         expect(held.every((n) => n > 0)).toBe(true);
       }
     }

@@ -1,31 +1,14 @@
 import type * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { envoyLoaderOptions } from '../../proto/envoy-protos.js';
+import { ADS_SERVICE_NAME, loadAdsPackageDefinition, type Node, type RpcStatus } from '../../proto/xds.js';
 
 /**
- * Envoy's xDS protos as shipped by @grpc/grpc-js-xds (deps/), and the ADS service loaded
- * from them. Requests are decoded by proto-loader into plain objects (fields in snake_case,
- * defaults filled, unset messages null); responses are written as already-encoded bytes
- * (wire.ts), so the service's response serializer passes Buffers through.
+ * The ADS service as the server sees it (the protocol itself is in proto/xds.ts). Requests are
+ * decoded by proto-loader into plain objects (fields in snake_case, defaults filled, unset
+ * messages null); responses are written as already-encoded bytes (wire.ts), so the service's
+ * response serializer passes Buffers through.
  */
 
-export const ADS_PROTO = 'envoy/service/discovery/v3/ads.proto';
-export const ADS_SERVICE_NAME = 'envoy.service.discovery.v3.AggregatedDiscoveryService';
-
-/** The ADS package definition (clients in tests and tools load the service from it). */
-export function loadAdsPackageDefinition(): protoLoader.PackageDefinition {
-  return protoLoader.loadSync(ADS_PROTO, envoyLoaderOptions(true));
-}
-
-export interface Node {
-  id: string;
-  cluster: string;
-}
-
-export interface RpcStatus {
-  code: number;
-  message: string;
-}
+export type { Node, RpcStatus };
 
 /** envoy.service.discovery.v3.DiscoveryRequest, the fields the server reads. */
 export interface DiscoveryRequest {

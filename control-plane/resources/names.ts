@@ -4,7 +4,7 @@
  * default cluster share one name.
  */
 
-export const FRONT_LISTENER = 'mishards-front';
+export { FRONT_LISTENER } from '../../cluster/front-contract.js';
 export const COORDINATOR = 'mishards-coordinator';
 export const WRITER = 'mishards-writer';
 /** The coordinators' REST port: where the front Envoy sends the Milvus REST API. */

@@ -4,14 +4,10 @@
  * (control-plane/ads). Nothing here knows about etcd or gRPC.
  */
 
-export const TypeUrl = {
-  cluster: 'type.googleapis.com/envoy.config.cluster.v3.Cluster',
-  endpoint: 'type.googleapis.com/envoy.config.endpoint.v3.ClusterLoadAssignment',
-  listener: 'type.googleapis.com/envoy.config.listener.v3.Listener',
-  route: 'type.googleapis.com/envoy.config.route.v3.RouteConfiguration',
-} as const;
+import { TypeUrl } from '../../proto/xds.js';
 
-export type TypeUrl = (typeof TypeUrl)[keyof typeof TypeUrl];
+/** The served types, defined with the protocol (proto/xds.ts) that data-plane agents share. */
+export { TypeUrl };
 
 /**
  * Make-before-break: a client learns of a cluster (and its endpoints) before any listener or

@@ -11,6 +11,7 @@ import { collectionNotFound, invalidParameter } from '../../milvus/status.js';
 import type { MetadataCache } from '../../cluster/metadata-cache.js';
 import type { NodeClients } from './node-clients.js';
 import type { Placement } from './placement.js';
+import { namedView } from './named-view.js';
 
 /** How long the coordinator waits for a node's DescribeNode before reporting it unreachable. */
 const DESCRIBE_DEADLINE_MS = 5_000;
@@ -100,14 +101,13 @@ export class ClusterDescription {
    * the ids (as GetMetrics numbers them) of the live readers holding it, or the writer's when
    * none does yet (it searches every segment no reader holds).
    */
-  querySegments(name: string): MilvusResponse<'GetQuerySegmentInfo'> {
+  querySegments(database: string, name: string): MilvusResponse<'GetQuerySegmentInfo'> {
     if (!name) throw invalidParameter('collection name should not be empty');
-    const view = this.o.cache.resolve(name);
-    if (!view) throw collectionNotFound(name);
+    const view = namedView(this.o.cache, database, name);
     const processes = this.processes();
     const idOf = new Map(processes.map((p) => [p.address, p.id]));
     const writerId = processes.find((p) => p.kind === 'writer')!.id;
-    const holders = this.o.placement.holders(view.record.name);
+    const holders = this.o.placement.holders(view.record.id);
     return {
       infos: querySegmentInfos(view, (id) => {
         const readers = (holders.get(id) ?? []).flatMap((address) => idOf.get(address) ?? []);
@@ -121,10 +121,9 @@ export class ClusterDescription {
    * loaded partitions (the named ones, which must be loaded) that readers hold. 0 for a
    * collection not loaded, as the writer answers.
    */
-  loadingProgress(req: { collection_name: string; partition_names: string[] }): MilvusResponse<'GetLoadingProgress'> {
+  loadingProgress(req: { db_name: string; collection_name: string; partition_names: string[] }): MilvusResponse<'GetLoadingProgress'> {
     if (!req.collection_name) throw invalidParameter('collection name should not be empty');
-    const view = this.o.cache.resolve(req.collection_name);
-    if (!view) throw collectionNotFound(req.collection_name);
+    const view = namedView(this.o.cache, req.db_name, req.collection_name);
     const named = req.partition_names?.length ? loadedNamedPartitions(view.partitions, req.partition_names) : undefined;
     const progress = !named && !anyLoaded(view.partitions) ? 0 : this.progressOf(view, named && new Set(named.map((p) => p.id)));
     return { progress: String(progress), refresh_progress: String(progress) };
@@ -146,14 +145,20 @@ export class ClusterDescription {
   }
 
   /**
-   * GetReplicas: the collection (named by name or alias, else by id) has one replica, served
-   * by the live readers and the writer, which leads its shard (it holds the growing rows).
+   * GetReplicas: the collection (named by name or alias in its database, else by id) has one
+   * replica, served by the live readers and the writer, which leads its shard (it holds the
+   * growing rows).
    */
-  replicas(req: { collection_name: string; collectionID: string; with_shard_nodes: boolean }): MilvusResponse<'GetReplicas'> {
+  replicas(req: {
+    db_name: string;
+    collection_name: string;
+    collectionID: string;
+    with_shard_nodes: boolean;
+  }): MilvusResponse<'GetReplicas'> {
     const view = req.collection_name
-      ? this.o.cache.resolve(req.collection_name)
-      : this.o.cache.all().find((v) => String(v.record.id) === req.collectionID);
-    if (!view) throw collectionNotFound(req.collection_name || req.collectionID);
+      ? namedView(this.o.cache, req.db_name, req.collection_name)
+      : this.o.cache.byId(Number(req.collectionID));
+    if (!view) throw collectionNotFound(req.collectionID);
     const writer = this.processes().find((p) => p.kind === 'writer')!;
     return getReplicasReply(view, writer, [writer, ...this.liveReaders()], req.with_shard_nodes);
   }

@@ -31,7 +31,7 @@ import type { ParsedSearchParams } from '../../milvus/search-params.js';
 import type { PartialView } from '../../milvus/partial-result.js';
 import { encodeQueryVectors } from '../../milvus/placeholder.js';
 import type { RequestLimits } from '../../milvus/request-limits.js';
-import { RateQuotas, unlimitedRates } from '../../milvus/quotas.js';
+import { RateQuotas, rateCollection, unlimitedRates } from '../../milvus/quotas.js';
 import type { ResultFieldData } from '../../milvus/result-fields.js';
 import { searchResultData } from '../../milvus/search-results.js';
 import { collectionNotFound, MilvusError } from '../../milvus/status.js';
@@ -42,6 +42,7 @@ import type { SearchResults__Output } from '../../proto/generated/milvus/proto/m
 import type { SearchResultData__Output } from '../../proto/generated/milvus/proto/schema/SearchResultData.js';
 import type { MetadataCache } from '../../cluster/metadata-cache.js';
 import { COLLECTION_HEADER } from '../../cluster/front-contract.js';
+import { namedView } from './named-view.js';
 import type { GroupTarget, Placement } from './placement.js';
 import { callDeadline } from '../../runtime/call-signal.js';
 import { childSpan, contextFromMetadata, metadataWithTrace } from '../../runtime/tracing.js';
@@ -92,10 +93,13 @@ export const SEARCH_SCOPE_CHANGES = new Set([
   'AlterCollection',
   'AddCollectionField',
   'AlterCollectionSchema',
+  // A database created or dropped: a request naming it finds it, or is told it is gone.
+  'CreateDatabase',
+  'DropDatabase',
 ]);
 
 /** A SearchSegments or QuerySegments request, before routing says which segments it covers. */
-type SegmentRequest<M extends SegmentMethod> = DataNodeClientRequest<M> & { collection_name: string };
+type SegmentRequest<M extends SegmentMethod> = DataNodeClientRequest<M> & { collection_id: string };
 
 /** What routing sets of each sub-request (the same fields in both methods). */
 type SegmentScope = Pick<DataNodeClientRequest<SegmentMethod>, 'segment_ids' | 'include_growing' | 'covered_segment_ids'>;
@@ -169,7 +173,7 @@ interface SubRequest<R> {
  * What the coordinator reads of a request besides what search or query read (see
  * SearchFields): its collection, partitions and consistency.
  */
-type ScopeFields = Pick<MilvusRequest<'Search'>, 'collection_name'> &
+type ScopeFields = Pick<MilvusRequest<'Search'>, 'db_name' | 'collection_name'> &
   Partial<Pick<MilvusRequest<'Search'>, 'partition_names' | 'consistency_level' | 'use_default_consistency' | 'guarantee_timestamp'>>;
 
 export type SearchInput = ScopeFields & SearchFields;
@@ -237,19 +241,16 @@ export class Coordinator {
   }
 
   /**
-   * The view of the collection the request names (by name or alias: resolved once, so the
-   * whole request reads one collection) and the partitions it covers (see searchScope). When
-   * the cache cannot answer (no such collection, partition or loaded partition), it may be
-   * behind a change made a moment ago: it catches up first, then answers for good.
+   * The view of the collection the request names in its database (by name or alias: resolved
+   * once, so the whole request reads one collection) and the partitions it covers (see
+   * searchScope). When the cache cannot answer (no such database, collection, partition or
+   * loaded partition), it may be behind a change made a moment ago: it catches up first, then
+   * answers for good.
    */
-  private async target(
-    name: string,
-    partitionNames: string[] | undefined,
-    ctx: CallContext,
-  ): Promise<{ view: CollectionView; scope: Set<number> }> {
+  private async target(req: ScopeFields, ctx: CallContext): Promise<{ view: CollectionView; scope: Set<number> }> {
+    const { collection_name: name, partition_names: partitionNames } = req;
     const resolve = () => {
-      const view = this.cache.resolve(name);
-      if (!view) throw collectionNotFound(name);
+      const view = namedView(this.cache, req.db_name, name);
       refuseNamedPartitions(view.record.schema, partitionNames);
       return { view, scope: searchScope(name, view.partitions, partitionNames) };
     };
@@ -325,7 +326,7 @@ export class Coordinator {
   }
 
   /** One sub-request of `base` per reader group of `located`, plus the writer's share. */
-  private subRequests<R extends { collection_name: string }>(located: Located, base: R): SubRequest<R>[] {
+  private subRequests<R extends { collection_id: string }>(located: Located, base: R): SubRequest<R>[] {
     const subs: SubRequest<R>[] = located.groups.map((t: GroupTarget) => ({
       set: { name: t.group, replicas: t.replicas },
       request: { ...base, segment_ids: t.segmentIds.map(String) },
@@ -446,7 +447,7 @@ export class Coordinator {
     const partitions = this.readPartitions(view, s.scope, p.filter);
     const where = partitions.size === s.scope.size ? s.located() : this.locate(view, partitions, s.freshness.includeWriter, trace);
     const subs = this.subRequests<SegmentRequest<'SearchSegments'>>(where, {
-      collection_name: view.record.name,
+      collection_id: String(view.record.id),
       placeholder_group: s.raw.placeholder_group,
       topk: String(s.k),
       metric_type: p.metric,
@@ -505,13 +506,13 @@ export class Coordinator {
   }
 
   private async doSearch(req: SearchInput, ctx: CallContext, trace: Context): Promise<SearchReply> {
-    const { view, scope } = await this.target(req.collection_name, req.partition_names, ctx);
+    const { view, scope } = await this.target(req, ctx);
     const schema = view.record.schema;
     const index = view.indexes[0]!;
     const freshness = this.freshness(view, req);
     const route = this.routeSearch(view, scope, freshness, trace, (params) => params.topk + params.offset);
     const p = prepareSearch(schema, index, req, this.limits, route.checkShape);
-    this.quotas.charge(view.record.name, { search: p.nq });
+    this.quotas.charge(rateCollection(req.db_name, view.record.name), { search: p.nq });
     const { topk, offset, roundDecimal } = p.params;
     const iterator = searchIteratorOf(req, { nq: p.nq, offset }, { id: view.record.id, schema });
     if (iterator) return this.searchPage(view, scope, p, req, iterator, ctx, trace);
@@ -703,13 +704,13 @@ export class Coordinator {
    * ranker; each fused hit takes its output fields from the sub-search that found it first.
    */
   private async doHybridSearch(req: HybridSearchInput, ctx: CallContext, trace: Context): Promise<SearchReply> {
-    const { view, scope } = await this.target(req.collection_name, req.partition_names, ctx);
+    const { view, scope } = await this.target(req, ctx);
     const schema = view.record.schema;
     const freshness = this.freshness(view, req);
     // Each sub-search asks the nodes for its topk: paging applies to the fused list.
     const route = this.routeSearch(view, scope, freshness, trace, (params) => params.topk);
     const h = prepareHybridSearch(schema, view.indexes[0]!, req, this.limits, route.checkShape);
-    this.quotas.charge(view.record.name, { search: h.nq * h.subs.length });
+    this.quotas.charge(rateCollection(req.db_name, view.record.name), { search: h.nq * h.subs.length });
     const outputFields = req.output_fields ?? [];
     const responses = await this.whileExists(view, ctx, async () => {
       const located = route.located();
@@ -753,16 +754,16 @@ export class Coordinator {
   }
 
   private async doQuery(req: QueryInput, ctx: CallContext, trace: Context): Promise<QueryReply> {
-    const { view, scope } = await this.target(req.collection_name, req.partition_names, ctx);
+    const { view, scope } = await this.target(req, ctx);
     const schema = view.record.schema;
     const q = prepareQuery(schema, req, this.limits);
-    this.quotas.charge(view.record.name, { query: 1 });
+    this.quotas.charge(rateCollection(req.db_name, view.record.name), { query: 1 });
     const iterator = queryIteratorOf(req, view.record.id);
     const freshness = this.freshness(view, req, iterator !== undefined);
     const partitions = this.readPartitions(view, scope, q.filter);
     const responses = await this.whileExists(view, ctx, async () => {
       const subs = this.subRequests<SegmentRequest<'QuerySegments'>>(this.locate(view, partitions, freshness.includeWriter, trace), {
-        collection_name: view.record.name,
+        collection_id: String(view.record.id),
         filter: req.expr ?? '',
         template_values_json: templateValuesToJson(q.templateValues),
         output_fields: q.countOnly ? [] : q.outputFields,

@@ -24,7 +24,7 @@ interface Absent {
 /** What readers hold, as the last reconciliation pass found it. */
 export interface ReaderHoldings {
   /** Segment ids some reader of the membership holds, per collection (readers that did not answer: as they last said). */
-  held(collection: string): ReadonlySet<number>;
+  held(collection: number): ReadonlySet<number>;
   /** Every reader of the membership answered the pass. */
   complete: boolean;
 }
@@ -95,7 +95,7 @@ export class PlacementReporter {
 /** Retiring segments of the views that no reader holds. */
 function releasedSources(views: readonly CollectionView[], readers: ReaderHoldings): number[] {
   return views.flatMap((v) => {
-    const held = readers.held(v.record.name);
+    const held = readers.held(v.record.id);
     return v.segments.filter((s) => s.compactedInto !== undefined && !held.has(s.id)).map((s) => s.id);
   });
 }

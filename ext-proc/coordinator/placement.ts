@@ -16,8 +16,8 @@ import { PlacementReporter } from './placement-report.js';
 interface ReaderState {
   member: Member;
   up: boolean;
-  /** Loaded segment ids per collection name. */
-  loaded: Map<string, Set<number>>;
+  /** Loaded segment ids per collection id. */
+  loaded: Map<number, Set<number>>;
   /** The estimated result bytes above which it refuses every search (Infinity until it says). */
   resultMemoryLimit: number;
 }
@@ -182,10 +182,11 @@ export class Placement {
       [...this.readers.entries()].map(async ([address, r]) => {
         try {
           const res = await this.clients.call(address, 'ListSegments', {}, deadline());
-          const loaded = new Map<string, Set<number>>();
+          const loaded = new Map<number, Set<number>>();
           for (const s of res.segments) {
-            if (!loaded.has(s.collection_name)) loaded.set(s.collection_name, new Set());
-            loaded.get(s.collection_name)!.add(Number(s.segment_id));
+            const collection = Number(s.collection_id);
+            if (!loaded.has(collection)) loaded.set(collection, new Set());
+            loaded.get(collection)!.add(Number(s.segment_id));
           }
           r.loaded = loaded;
           r.resultMemoryLimit = Number(res.result_memory_limit_bytes) || Infinity;
@@ -201,8 +202,8 @@ export class Placement {
     // no loaded partition has.
     const assignment = this.assignment();
     this.options.onAssignment?.(assignment);
-    const views = new Map(this.cache.all().map((v) => [v.record.name, v] as const));
-    const served = new Map([...views].map(([name, v]) => [name, servedSegmentIds(v)] as const));
+    const views = new Map(this.cache.all().map((v) => [v.record.id, v] as const));
+    const served = new Map([...views].map(([id, v]) => [id, servedSegmentIds(v)] as const));
     for (const [collection, ids] of served) {
       if (!ids.length) continue;
       const byOwner = assignment.partition(ids);
@@ -218,7 +219,7 @@ export class Placement {
                 const res = await this.clients.call(
                   r.member.address,
                   'LoadSegments',
-                  { collection_name: collection, segment_ids: missing.map(String) },
+                  { collection_id: String(collection), segment_ids: missing.map(String) },
                   deadline(),
                 );
                 for (const id of res.loaded) have.add(Number(id));
@@ -248,7 +249,7 @@ export class Placement {
           await this.clients.call(
             r.member.address,
             'ReleaseSegments',
-            { collection_name: collection, segment_ids: release.map(String) },
+            { collection_id: String(collection), segment_ids: release.map(String) },
             deadline(),
           );
           for (const id of release) {
@@ -281,8 +282,8 @@ export class Placement {
     let top: SegmentInfo | undefined = retiring;
     while (top?.compactedInto !== undefined) top = byId.get(top.compactedInto);
     if (!top) return false;
-    const key = `${view.record.name}/${id}`;
-    if (!this.ownerHasLoaded(assignment.owner(top.id), view.record.name, top.id)) {
+    const key = `${view.record.id}/${id}`;
+    if (!this.ownerHasLoaded(assignment.owner(top.id), view.record.id, top.id)) {
       this.handedOffAt.delete(key);
       return true;
     }
@@ -296,7 +297,7 @@ export class Placement {
   }
 
   /** Every live replica of the owner has the segment loaded (and there is at least one). */
-  private ownerHasLoaded(owner: string | undefined, collection: string, id: number): boolean {
+  private ownerHasLoaded(owner: string | undefined, collection: number, id: number): boolean {
     if (!owner) return false;
     const live = this.replicasOf(owner).filter((r) => r.up);
     return live.length > 0 && live.every((r) => r.loaded.get(collection)?.has(id));
@@ -317,14 +318,14 @@ export class Placement {
    * so each search covers exactly one of the two sets.
    */
   targets(view: CollectionView, segmentIds: number[]): { groups: GroupTarget[]; toWriter: number[] } {
-    const name = view.record.name;
+    const collection = view.record.id;
     const byGroup = new Map<string, number[]>();
     const toWriter: number[] = [];
     const down = new Map<string, number[]>();
     const live = [...this.readers.values()].filter((r) => r.up);
     const assignment = this.assignment();
     const { sources, retiring } = this.compactionsOf(view);
-    const holdersOf = (id: number) => live.filter((r) => r.loaded.get(name)?.has(id));
+    const holdersOf = (id: number) => live.filter((r) => r.loaded.get(collection)?.has(id));
     const onReaders = (id: number): boolean => holdersOf(id).length > 0 || (sources.get(id)?.every(onReaders) ?? false);
     const place = (id: number): void => {
       // Retiring sources are not placed: they are taken wherever a reader still holds them.
@@ -352,12 +353,12 @@ export class Placement {
       const detail = [...down.entries()].map(
         ([g, ids]) => `reader group ${g} is unavailable (no live replica) for segments ${ids.join(', ')}`,
       );
-      throw new MilvusError(Code.ServiceUnavailable, `collection ${name}: ${detail.join('; ')}`, true);
+      throw new MilvusError(Code.ServiceUnavailable, `collection ${view.record.name}: ${detail.join('; ')}`, true);
     }
     const groups = [...byGroup.entries()].map(([group, segs]) => {
       // Replicas holding every segment of this target first; the others can still answer
       // after a failover if they have loaded meanwhile.
-      const holdsAll = (r: ReaderState) => segs.every((id) => r.loaded.get(name)?.has(id));
+      const holdsAll = (r: ReaderState) => segs.every((id) => r.loaded.get(collection)?.has(id));
       const replicas = live.filter((r) => r.member.group === group);
       const direct = [...replicas.filter(holdsAll), ...replicas.filter((r) => !holdsAll(r))].map((r) => r.member.address);
       // A balanced pick may land on a replica still loading: it says so, and the direct
@@ -379,8 +380,8 @@ export class Placement {
     return c;
   }
 
-  /** The live readers holding each segment of the collection, by address, as they last reported. */
-  holders(collection: string): Map<number, string[]> {
+  /** The live readers holding each segment of the collection (by id), by address, as they last reported. */
+  holders(collection: number): Map<number, string[]> {
     const out = new Map<number, string[]>();
     for (const r of this.readers.values()) {
       if (!r.up) continue;
@@ -396,11 +397,11 @@ export class Placement {
    * counts as loaded: the writer serves them.
    */
   loadedRows(view: CollectionView, partitionIds?: ReadonlySet<number>): { loaded: number; total: number } {
-    const name = view.record.name;
+    const collectionId = view.record.id;
     const live = [...this.readers.values()].filter((r) => r.up);
     const { sources } = this.compactionsOf(view);
     const onReaders = (id: number): boolean =>
-      live.some((r) => r.loaded.get(name)?.has(id)) || (sources.get(id)?.every(onReaders) ?? false);
+      live.some((r) => r.loaded.get(collectionId)?.has(id)) || (sources.get(id)?.every(onReaders) ?? false);
     const noGroups = this.assignment().groups.length === 0;
     let loaded = 0;
     let total = 0;

@@ -90,7 +90,7 @@ export function frontImplementation(
     GetQuerySegmentInfo: async (req, call) => {
       // After a compaction relayed to the writer, the caller sees the segments it left.
       await coordinator.catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS));
-      return cluster.querySegments(req.collectionName);
+      return cluster.querySegments(req.dbName, req.collectionName);
     },
     GetReplicas: async (req, call) => {
       // After a load relayed to the writer, the caller sees its replica.

@@ -1,4 +1,5 @@
 import { ROOT_CONTEXT, propagation, type Context } from '@opentelemetry/api';
+import { DEFAULT_DATABASE } from '../../meta/store.js';
 import type { ServiceHooks } from '../../milvus/service.js';
 import type { ClusterDescription } from '../coordinator/cluster-description.js';
 import type { Coordinator } from '../coordinator/coordinator.js';
@@ -6,6 +7,7 @@ import { aliasRoutes } from './aliases.js';
 import { MAX_BODY_BYTES, parseJsonObject, validate } from './body.js';
 import { collectionRoutes } from './collections.js';
 import { compactionRoutes } from './compaction.js';
+import { databaseRoutes } from './databases.js';
 import { entityRoutes } from './entities.js';
 import { indexRoutes } from './indexes.js';
 import { partitionRoutes } from './partitions.js';
@@ -14,7 +16,7 @@ import { roleRoutes, userRoutes } from './users.js';
 import type { Access } from '../../security/access.js';
 import { httpToken } from '../../security/access.js';
 import { guardedReads, writerMetadata } from './credentials.js';
-import { errorReply, RestCode, RestError, toJsonText } from './reply.js';
+import { errorReply, toJsonText } from './reply.js';
 import type { RestContext, Route } from './route.js';
 import type { WriterClient } from './writer-client.js';
 
@@ -27,7 +29,6 @@ import type { WriterClient } from './writer-client.js';
 
 /** Milvus's default when the client sends no `Request-Timeout` (seconds). */
 const DEFAULT_TIMEOUT_MS = 30_000;
-const DEFAULT_DB = 'default';
 
 const RESOURCES: Record<string, Record<string, Route>> = {
   collections: { ...collectionRoutes, ...compactionRoutes },
@@ -36,6 +37,7 @@ const RESOURCES: Record<string, Record<string, Route>> = {
   // advanced_search: Milvus's earlier path for hybrid_search, still served by Milvus.
   entities: { ...entityRoutes, advanced_search: entityRoutes.hybrid_search! },
   aliases: aliasRoutes,
+  databases: databaseRoutes,
   resource_groups: resourceGroupRoutes,
   users: userRoutes,
   roles: roleRoutes,
@@ -85,14 +87,9 @@ const header = (headers: RestHeaders, name: string): string | undefined => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-/**
- * Only the default database exists. `dbName` (body) or `DB-Name` (header) may name it, as the
- * SDK always does; any other name is Milvus's "database not found".
- */
-function checkDatabase(headers: RestHeaders, body: Record<string, unknown>): void {
-  const db = (typeof body.dbName === 'string' && body.dbName) || header(headers, 'db-name');
-  if (db && db !== DEFAULT_DB)
-    throw new RestError(RestCode.DatabaseNotFound, `database not found[database=${db}]: Mishards has only the default database`);
+/** The database a request works in, as Milvus's REST handler settles it: the body's `dbName`, else the `DB-Name` header, else the default. */
+function requestDatabase(headers: RestHeaders, body: Record<string, unknown>): string {
+  return (typeof body.dbName === 'string' && body.dbName) || header(headers, 'db-name') || DEFAULT_DATABASE;
 }
 
 function requestDeadline(headers: RestHeaders, cap: number | undefined): number {
@@ -159,7 +156,6 @@ export class RestApi {
   private async handle(req: RestRequest, r: Route, caller: { user: string; token: string } | undefined) {
     const raw = await req.body();
     const body = parseJsonObject(typeof raw === 'string' ? raw : raw.toString('utf8'));
-    if (!r.anyDatabase) checkDatabase(req.headers, body);
     const ctx: RestContext = {
       coordinator: guardedReads(this.o.coordinator, this.o.access, caller?.user),
       writer: this.o.writer,
@@ -169,6 +165,7 @@ export class RestApi {
         signal: req.signal,
         // The caller's traceparent header, so the coordinator's spans join its trace.
         trace: req.trace ?? propagation.extract(ROOT_CONTEXT, req.headers),
+        database: requestDatabase(req.headers, body),
         ...(caller ? { metadata: writerMetadata(caller.token) } : {}),
       },
       allowInt64: String(header(req.headers, 'accept-type-allow-int64')).toLowerCase() === 'true',

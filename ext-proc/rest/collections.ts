@@ -3,7 +3,7 @@ import { FieldSchemaMessage } from '../../milvus/proto.js';
 import { invalidParameter } from '../../milvus/status.js';
 import { createIndexes, indexParam } from './indexes.js';
 import { RestCode, RestError } from './reply.js';
-import { base, collectionBody, consistency, name } from './requests.js';
+import { base, collectionBody, consistency, name, properties, propertyPairs } from './requests.js';
 import { relay, route, rowCount, type RestContext, type Route } from './route.js';
 import { describeField, encodeSchema, fieldBody, restField, schemaBody, type MilvusField } from './schema.js';
 
@@ -182,12 +182,10 @@ export const collectionRoutes: Record<string, Route> = {
     newDBName: b.newDbName ?? '',
   })),
   truncate: relay(collectionBody, 'TruncateCollection', request),
-  // Values as Go's %v prints them, as Milvus's handler sends them on.
-  alter_properties: relay(
-    collectionBody.extend({ properties: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])) }),
-    'AlterCollection',
-    (b) => ({ ...request(b), properties: Object.entries(b.properties).map(([key, value]) => ({ key, value: String(value) })) }),
-  ),
+  alter_properties: relay(collectionBody.extend({ properties }), 'AlterCollection', (b) => ({
+    ...request(b),
+    properties: propertyPairs(b.properties),
+  })),
   drop_properties: relay(collectionBody.extend({ propertyKeys: z.array(z.string()) }), 'AlterCollection', (b) => ({
     ...request(b),
     delete_keys: b.propertyKeys,

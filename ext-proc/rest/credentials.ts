@@ -23,9 +23,9 @@ export type CoordinatorReads = Pick<Coordinator, 'search' | 'hybridSearch' | 'qu
  * first (the coordinator answers these itself; the writer checks everything else).
  */
 export function guardedReads(coordinator: Coordinator, access: Access | undefined, user: string | undefined): CoordinatorReads {
-  const check = (method: string, request: object) => {
+  const check = (method: string, request: SearchInput | HybridSearchInput | QueryInput) => {
     checkCollectionNames(method, request);
-    if (access && user !== undefined) access.authorize(user, method, request as Record<string, unknown>);
+    if (access && user !== undefined) access.authorize(user, method, request as Record<string, unknown>, request.db_name);
   };
   return {
     search: (request: SearchInput, ctx: CallContext) => {

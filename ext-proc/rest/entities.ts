@@ -198,6 +198,7 @@ export const entityRoutes: Record<string, Route> = {
   get: route(collectionBody.extend({ id: ids, outputFields: names, partitionNames: names, consistencyLevel }), async (b, ctx) => {
     const res = await ctx.coordinator.query(
       {
+        db_name: ctx.call.database,
         collection_name: b.collectionName,
         ...(await byIds(b.collectionName, b.id, ctx)),
         output_fields: b.outputFields ?? ALL_FIELDS,
@@ -229,6 +230,7 @@ export const entityRoutes: Record<string, Route> = {
       if (limit > 0 && !countOnly) queryParams.push({ key: 'limit', value: String(limit) });
       const res = await ctx.coordinator.query(
         {
+          db_name: ctx.call.database,
           collection_name: b.collectionName,
           expr: b.filter ?? '',
           expr_template_values: templateValues(b.exprParams),
@@ -248,6 +250,7 @@ export const entityRoutes: Record<string, Route> = {
       throw new RestError(RestCode.MissingRequiredParameters, 'missing required parameters, error: data (the query vectors) is empty');
     const res = await ctx.coordinator.search(
       {
+        db_name: ctx.call.database,
         collection_name: b.collectionName,
         placeholder_group: encodeQueryVectors(b.data),
         dsl: b.filter ?? '',
@@ -292,6 +295,7 @@ export const entityRoutes: Record<string, Route> = {
     const rerank = b.rerank ?? { strategy: 'rrf' };
     const res = await ctx.coordinator.hybridSearch(
       {
+        db_name: ctx.call.database,
         collection_name: b.collectionName,
         requests,
         rank_params: [

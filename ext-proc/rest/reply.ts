@@ -10,7 +10,6 @@ import { AccessError } from '../../security/access.js';
 
 /** Codes of Milvus's catalogue that only the REST layer produces. */
 export const RestCode = {
-  DatabaseNotFound: 800,
   /** Not JSON, or JSON of the wrong shape. */
   IncorrectParameterFormat: 1801,
   MissingRequiredParameters: 1802,

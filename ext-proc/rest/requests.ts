@@ -14,8 +14,15 @@ import type { TemplateValue__Output } from '../../proto/generated/milvus/proto/s
 
 export const name = z.string().min(1);
 
-/** `dbName` is accepted everywhere; only the default database exists (checked by the server). */
+/** `dbName` is accepted everywhere: the database the request works in (see RestCall.database). */
 export const base = z.strictObject({ dbName: z.string().optional() });
+
+/** Collection and database properties as REST sends them: any JSON scalar. */
+export const properties = z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]));
+
+/** Properties as Milvus's REST handler passes them on: values as Go's %v prints them. */
+export const propertyPairs = (props: z.infer<typeof properties>) =>
+  Object.entries(props).map(([key, value]) => ({ key, value: String(value) }));
 
 export const collectionBody = base.extend({ collectionName: name });
 

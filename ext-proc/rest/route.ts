@@ -2,8 +2,8 @@ import type { z } from 'zod';
 import type { MilvusClientRequest, MilvusMethod } from '../../milvus/methods.js';
 import type { ClusterDescription } from '../coordinator/cluster-description.js';
 import { SEARCH_SCOPE_CHANGES } from '../coordinator/coordinator.js';
-import type { CallContext } from '../coordinator/fanout.js';
 import type { CoordinatorReads } from './credentials.js';
+import type { RestCall } from './rest-call.js';
 import type { Reply } from './reply.js';
 import type { WriterClient } from './writer-client.js';
 
@@ -14,8 +14,8 @@ export interface RestContext {
   writer: WriterClient;
   /** The cluster as the coordinator describes it (resource groups). */
   cluster: ClusterDescription;
-  /** Deadline, cancellation (client gone) and metadata for every call the request makes. */
-  call: CallContext;
+  /** Deadline, cancellation (client gone), trace and database for every call the request makes. */
+  call: RestCall;
   /** `Accept-Type-Allow-Int64: true`: int64 values as JSON numbers instead of strings. */
   allowInt64: boolean;
 }
@@ -23,8 +23,6 @@ export interface RestContext {
 export interface Route<S extends z.ZodType = z.ZodType> {
   body: S;
   handle(body: z.infer<S>, ctx: RestContext): Promise<Reply>;
-  /** `dbName` may also be `*` (every database): a grant's scope, which the writer checks. */
-  anyDatabase?: boolean;
 }
 
 /** Declares a route whose handler receives the body as its schema parsed it. */

@@ -19,33 +19,26 @@ const grantV2Body = roleBody.extend({ privilege: name, collectionName: z.string(
 const userRole = (type: 'AddUserToRole' | 'RemoveUserFromRole') =>
   relay(userRoleBody, 'OperateUserRole', (b) => ({ username: b.userName, role_name: b.roleName, type }));
 
-/** A grant's scope may be every database (`*`): the writer checks the name. */
-const anyDatabase = (r: Route): Route => ({ ...r, anyDatabase: true });
-
 const privilege = (type: 'Grant' | 'Revoke') =>
-  anyDatabase(
-    relay(grantBody, 'OperatePrivilege', (b) => ({
-      entity: {
-        role: { name: b.roleName },
-        object: { name: b.objectType },
-        object_name: b.objectName,
-        db_name: b.dbName ?? '',
-        grantor: { privilege: { name: b.privilege } },
-      },
-      type,
-    })),
-  );
+  relay(grantBody, 'OperatePrivilege', (b) => ({
+    entity: {
+      role: { name: b.roleName },
+      object: { name: b.objectType },
+      object_name: b.objectName,
+      db_name: b.dbName ?? '',
+      grantor: { privilege: { name: b.privilege } },
+    },
+    type,
+  }));
 
 const privilegeV2 = (type: 'Grant' | 'Revoke') =>
-  anyDatabase(
-    relay(grantV2Body, 'OperatePrivilegeV2', (b) => ({
-      role: { name: b.roleName },
-      grantor: { privilege: { name: b.privilege } },
-      type,
-      db_name: b.dbName ?? '',
-      collection_name: b.collectionName ?? '',
-    })),
-  );
+  relay(grantV2Body, 'OperatePrivilegeV2', (b) => ({
+    role: { name: b.roleName },
+    grantor: { privilege: { name: b.privilege } },
+    type,
+    db_name: b.dbName ?? '',
+    collection_name: b.collectionName ?? '',
+  }));
 
 export const userRoutes: Record<string, Route> = {
   list: route(base, async (_b, ctx) => ({ data: (await ctx.writer.call('ListCredUsers', {}, ctx.call)).usernames })),

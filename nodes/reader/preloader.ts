@@ -53,12 +53,12 @@ export class Preloader {
       const held = new Set(
         this.segments
           .list()
-          .filter((s) => s.collection === view.record.name)
+          .filter((s) => s.collection === view.record.id)
           .map((s) => s.segment.id),
       );
       const missing = mine.filter((id) => !held.has(id));
       if (!missing.length) continue;
-      const res = await this.segments.load(view.record.name, missing);
+      const res = await this.segments.load(view.record.id, missing);
       for (const err of res.errors) this.log.error({ segment: err.segment_id, reason: err.reason }, 'preload failed');
     }
   }

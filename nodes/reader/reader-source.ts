@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { schemaVersion, type CollectionSchema } from '../../core/schema.js';
 import type { VectorEngine } from '../../engine/engine.js';
-import type { MetaStore } from '../../meta/store.js';
+import type { CollectionRecord, MetaStore } from '../../meta/store.js';
 import { collectionNotFound } from '../../milvus/status.js';
 import { SealedSegment } from '../../segment/sealed.js';
 import { SegmentNotLoadedError, type SegmentSource, type WriterShare } from '../data-node-api.js';
@@ -14,8 +14,9 @@ import { WatchedSegment } from './watched-segment.js';
  * WatchedSegment).
  */
 export class ReaderSegments implements SegmentSource {
-  private readonly loaded = new Map<string, Map<number, WatchedSegment>>();
-  private readonly schemas = new Map<string, CollectionSchema>();
+  /** Loaded segments by collection id, then by segment id. */
+  private readonly loaded = new Map<number, Map<number, WatchedSegment>>();
+  private readonly schemas = new Map<number, CollectionSchema>();
 
   constructor(
     private readonly meta: MetaStore,
@@ -24,20 +25,25 @@ export class ReaderSegments implements SegmentSource {
     private readonly log: Logger,
   ) {}
 
-  async schema(collection: string, version: number): Promise<CollectionSchema> {
+  async schema(collection: number, version: number): Promise<CollectionSchema> {
     const cached = this.schemas.get(collection);
     if (cached && schemaVersion(cached) >= version) return cached;
-    const rec = await this.meta.getCollection(collection);
-    if (!rec) throw collectionNotFound(collection);
+    return (await this.record(collection)).schema;
+  }
+
+  /** The collection's record from the metadata store, its schema adopted. */
+  private async record(collection: number): Promise<CollectionRecord> {
+    const rec = await this.meta.getCollectionById(collection);
+    if (!rec) throw collectionNotFound(String(collection));
     this.adopt(collection, rec.schema);
-    return rec.schema;
+    return rec;
   }
 
   /**
    * Takes `schema` as the collection's: the segments loaded under an older one get the fields
    * added since (AddCollectionField), read as their defaults or null.
    */
-  private adopt(collection: string, schema: CollectionSchema): void {
+  private adopt(collection: number, schema: CollectionSchema): void {
     const known = this.schemas.get(collection);
     this.schemas.set(collection, schema);
     if (!known) return;
@@ -47,7 +53,7 @@ export class ReaderSegments implements SegmentSource {
   }
 
   async segments(
-    collection: string,
+    collection: number,
     ids: number[],
     _share: WriterShare,
     _covered: number[],
@@ -70,10 +76,8 @@ export class ReaderSegments implements SegmentSource {
     return segs;
   }
 
-  async load(collection: string, ids: number[]): Promise<{ loaded: number[]; errors: { segment_id: string; reason: string }[] }> {
-    const rec = await this.meta.getCollection(collection);
-    if (!rec) throw collectionNotFound(collection);
-    this.adopt(collection, rec.schema);
+  async load(collection: number, ids: number[]): Promise<{ loaded: number[]; errors: { segment_id: string; reason: string }[] }> {
+    const rec = await this.record(collection);
     const byId = this.loaded.get(collection) ?? new Map<number, WatchedSegment>();
     this.loaded.set(collection, byId);
     const loaded: number[] = [];
@@ -86,7 +90,7 @@ export class ReaderSegments implements SegmentSource {
       try {
         const segRec = await this.meta.getSegment(id);
         if (!segRec || segRec.collectionId !== rec.id || segRec.state === 'growing' || segRec.state === 'dropped') {
-          throw new Error(`segment ${id} is not a sealed segment of collection ${collection}`);
+          throw new Error(`segment ${id} is not a sealed segment of collection ${rec.name} (id ${collection})`);
         }
         byId.set(
           id,
@@ -102,7 +106,7 @@ export class ReaderSegments implements SegmentSource {
     return { loaded, errors };
   }
 
-  async release(collection: string, ids: number[]): Promise<void> {
+  async release(collection: number, ids: number[]): Promise<void> {
     const byId = this.loaded.get(collection);
     if (!byId) return;
     for (const id of ids) {

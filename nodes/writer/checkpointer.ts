@@ -20,7 +20,7 @@ export class Checkpointer {
   constructor(
     private readonly wal: WriteAheadLog,
     private readonly chain: ApplyChain,
-    private readonly collections: Map<string, CollectionState>,
+    private readonly collections: Map<number, CollectionState>,
     private readonly deleteLogs: DeleteLogs,
   ) {}
 

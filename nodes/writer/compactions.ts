@@ -51,7 +51,7 @@ export interface CompactionsOptions {
   meta: MetaStore;
   log: Logger;
   compactor: Compactor;
-  collections: Map<string, CollectionState>;
+  collections: Map<number, CollectionState>;
   settings: CompactionSettings;
 }
 

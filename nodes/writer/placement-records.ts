@@ -6,7 +6,7 @@ import type { CollectionState } from './collection-state.js';
 
 export interface PlacementRecordsOptions {
   meta: MetaStore;
-  collections: ReadonlyMap<string, CollectionState>;
+  collections: ReadonlyMap<number, CollectionState>;
   /** Tells the metadata feed the collection changed (its segments' recorded groups). */
   publish(state: CollectionState): void;
 }

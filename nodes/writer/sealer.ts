@@ -15,7 +15,7 @@ export interface SealerOptions {
   log: Logger;
   /** Seal a non-empty growing segment once it is this old. */
   sealAgeMs: number;
-  collections: Map<string, CollectionState>;
+  collections: Map<number, CollectionState>;
   chain: ApplyChain;
   deleteLogs: DeleteLogs;
   indexBuilds: IndexBuilds;

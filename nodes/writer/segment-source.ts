@@ -9,19 +9,19 @@ import type { Writer } from './writer.js';
  * is always available.
  */
 export function writerSegmentSource(writer: Writer): SegmentSource {
-  // Coordinators name collections as their views do: by name, never by alias.
-  const state = (name: string) => {
-    const c = writer.collections.get(name);
-    if (!c) throw collectionNotFound(name);
+  // Coordinators name collections by id, as their views do.
+  const state = (id: number) => {
+    const c = writer.collections.get(id);
+    if (!c) throw collectionNotFound(String(id));
     return c;
   };
   return {
     // The writer makes every schema change: its copy is the newest.
-    async schema(name) {
-      return state(name).schema;
+    async schema(id) {
+      return state(id).schema;
     },
-    async segments(name, ids, share, covered) {
-      const c = state(name);
+    async segments(id, ids, share, covered) {
+      const c = state(id);
       const held = (id: number) => c.sealed.get(id) ?? c.retiring.get(id)?.segment;
       const missing = ids.filter((id) => !held(id));
       if (missing.length) throw new SegmentNotLoadedError(missing);
@@ -30,13 +30,13 @@ export function writerSegmentSource(writer: Writer): SegmentSource {
       if (share === 'all') out.push(...c.unsealedSegments());
       return out;
     },
-    async load(name, ids) {
-      const c = state(name);
+    async load(collectionId, ids) {
+      const c = state(collectionId);
       return {
         loaded: ids.filter((id) => c.sealed.has(id)),
         errors: ids
           .filter((id) => !c.sealed.has(id))
-          .map((id) => ({ segment_id: String(id), reason: `segment ${id} is not a sealed segment of ${name}` })),
+          .map((id) => ({ segment_id: String(id), reason: `segment ${id} is not a sealed segment of ${c.record.name}` })),
       };
     },
     async release() {},
@@ -45,8 +45,8 @@ export function writerSegmentSource(writer: Writer): SegmentSource {
       const out: ReturnType<SegmentSource['list']> = [];
       for (const c of writer.collections.values()) {
         for (const s of c.sealed.values())
-          out.push({ collection: c.record.name, segment: s, indexType: s.indexInfo()?.indexType ?? '', growing: false });
-        for (const s of c.unsealedSegments()) out.push({ collection: c.record.name, segment: s, indexType: '', growing: true });
+          out.push({ collection: c.id, segment: s, indexType: s.indexInfo()?.indexType ?? '', growing: false });
+        for (const s of c.unsealedSegments()) out.push({ collection: c.id, segment: s, indexType: '', growing: true });
       }
       return out;
     },

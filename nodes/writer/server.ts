@@ -108,7 +108,7 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
   const access = opts.auth
     ? new Access(
         () => writer.security.records,
-        (name) => writer.aliases.get(name)?.record.name,
+        (database, name) => writer.databases.get(database)?.aliases.get(name)?.record.name,
       )
     : undefined;
   const internal = (impl: grpc.UntypedServiceImplementation) => (opts.clusterToken ? membersOnly(impl, opts.clusterToken) : impl);

@@ -21,6 +21,7 @@ import { ApplyChain } from './apply-chain.js';
 import { settled, track } from './background.js';
 import { Checkpointer } from './checkpointer.js';
 import { CollectionState } from './collection-state.js';
+import { DatabaseState } from './database-state.js';
 import { Compactions, type CompactionJob, type CompactionScope, type CompactionSettings } from './compactions.js';
 import { Compactor } from './compactor.js';
 import { DeleteLogs } from './delete-logs.js';
@@ -75,10 +76,10 @@ export interface WriterObserver {
  * speaks in schemas, columns and keys.
  */
 export class Writer {
-  /** Collections by name. A request names one through `resolve`, which also knows the aliases. */
-  readonly collections = new Map<string, CollectionState>();
-  /** Aliases (CreateAlias), each to the collection it names: the same state through a rename. */
-  readonly aliases = new Map<string, CollectionState>();
+  /** Databases by name; a request names a collection (or an alias) inside one. */
+  readonly databases = new Map<string, DatabaseState>();
+  /** Every collection of every database, by id. */
+  readonly collections = new Map<number, CollectionState>();
   private wal!: WriteAheadLog;
   /** Created with the log it checkpoints, before the log is replayed. */
   private checkpointer!: Checkpointer;
@@ -94,9 +95,10 @@ export class Writer {
   private readonly dropCleanups = new Set<Promise<void>>();
   private closed = false;
   /**
-   * Metadata changes: emits ('change', name, view | undefined) after every change of a
-   * collection, ('aliases', table) after every change of the aliases (see aliasTable) and
-   * ('security', records) after every change of users, roles or grants; `version` counts them.
+   * Metadata changes: emits ('change', collection id, view | undefined) after every change of a
+   * collection, ('names', names) after every change of the databases or the aliases (see
+   * names) and ('security', records) after every change of users, roles or grants; `version`
+   * counts them.
    */
   readonly changes = new EventEmitter().setMaxListeners(0);
   version = 0;
@@ -165,13 +167,13 @@ export class Writer {
     return this.opts.engine;
   }
 
-  /** Loads the RBAC state, collections and sealed segments from the metadata store, then replays the log. */
+  /** Loads the RBAC state, databases, collections and sealed segments from the metadata store, then replays the log. */
   async open(): Promise<void> {
     await mkdir(this.opts.storageDir, { recursive: true });
     await this.security.open();
+    for (const rec of await this.meta.listDatabases()) this.databases.set(rec.name, new DatabaseState(rec));
     for (const rec of await this.meta.listCollections()) await this.loadCollection(rec);
-    const byId = new Map([...this.collections.values()].map((c) => [c.id, c]));
-    for (const a of await this.meta.listAliases()) this.aliases.set(a.name, byId.get(a.collectionId)!);
+    for (const a of await this.meta.listAliases()) this.databaseById(a.dbId).aliases.set(a.name, this.collections.get(a.collectionId)!);
     await this.removeOrphanFiles();
     const observer = this.opts.observer;
     const { wal, records } = await WriteAheadLog.open(
@@ -215,7 +217,8 @@ export class Writer {
     }
     await this.retirement.recover(state);
     this.retirement.scheduleAll(state);
-    this.collections.set(rec.name, state);
+    this.collections.set(rec.id, state);
+    this.databaseById(rec.dbId).collections.set(rec.name, state);
     return state;
   }
 
@@ -266,43 +269,39 @@ export class Writer {
 
   private publish(state: CollectionState): void {
     this.version++;
-    const live = this.collections.get(state.record.name) === state;
-    this.changes.emit('change', state.record.name, live ? this.view(state) : undefined);
+    const live = this.collections.get(state.id) === state;
+    this.changes.emit('change', state.id, live ? this.view(state) : undefined);
   }
 
-  /** Alias -> the name of the collection it names, as the metadata feed carries the aliases. */
-  aliasTable(): Record<string, string> {
-    return Object.fromEntries([...this.aliases].map(([alias, state]) => [alias, state.record.name]));
+  /** The databases and every alias, as the metadata feed carries them (the views name neither). */
+  names(): MetadataNames {
+    const databases = [...this.databases.values()];
+    return {
+      databases: databases.map((d) => ({ id: d.id, name: d.name })),
+      aliases: databases.flatMap((d) => [...d.aliases].map(([alias, state]) => ({ databaseId: d.id, alias, collectionId: state.id }))),
+    };
   }
 
-  /** Tells the feed that no collection has `name` any more. */
-  private publishGone(name: string): void {
+  private publishNames(): void {
     this.version++;
-    this.changes.emit('change', name, undefined);
-  }
-
-  private publishAliases(): void {
-    this.version++;
-    this.changes.emit('aliases', this.aliasTable());
+    this.changes.emit('names', this.names());
   }
 
   // ---------------------------------------------------------------- names
 
-  /**
-   * The collection a request's name stands for: an alias first, then a collection name, in
-   * the order Milvus resolves them (a name is never both). Every request names its collection
-   * through here.
-   */
-  resolve(name: string): CollectionState | undefined {
-    return this.aliases.get(name) ?? this.collections.get(name);
+  /** The database a collection is in. */
+  databaseOf(state: CollectionState): DatabaseState {
+    return this.databaseById(state.record.dbId);
+  }
+
+  private databaseById(id: number): DatabaseState {
+    for (const d of this.databases.values()) if (d.id === id) return d;
+    throw new Error(`database ${id} is not known to the writer`);
   }
 
   /** The aliases of a collection, by name. */
   aliasesOf(state: CollectionState): string[] {
-    return [...this.aliases]
-      .filter(([, s]) => s === state)
-      .map(([alias]) => alias)
-      .sort();
+    return this.databaseOf(state).aliasesOf(state);
   }
 
   /**
@@ -315,46 +314,69 @@ export class Writer {
   }
   private readonly definitionChanges = new ApplyChain();
 
+  /** An alias of a collection, in the collection's database. */
   async createAlias(alias: string, state: CollectionState): Promise<void> {
-    await this.meta.createAlias({ name: alias, collectionId: state.id, createdAt: Date.now() });
-    this.aliases.set(alias, state);
-    this.publishAliases();
+    const db = this.databaseOf(state);
+    await this.meta.createAlias({ dbId: db.id, name: alias, collectionId: state.id, createdAt: Date.now() });
+    db.aliases.set(alias, state);
+    this.publishNames();
   }
 
   /** Moves an alias to another collection in one step: no search finds it on both, or on neither. */
   async alterAlias(alias: string, state: CollectionState): Promise<void> {
-    await this.meta.alterAlias(alias, state.id);
-    this.aliases.set(alias, state);
-    this.publishAliases();
+    const db = this.databaseOf(state);
+    await this.meta.alterAlias(db.id, alias, state.id);
+    db.aliases.set(alias, state);
+    this.publishNames();
   }
 
-  async dropAlias(alias: string): Promise<void> {
-    await this.meta.dropAlias(alias);
-    this.aliases.delete(alias);
-    this.publishAliases();
+  async dropAlias(db: DatabaseState, alias: string): Promise<void> {
+    await this.meta.dropAlias(db.id, alias);
+    db.aliases.delete(alias);
+    this.publishNames();
   }
 
   /**
-   * Gives a collection a new name. The feed carries the collection under its new name first,
-   * then the aliases (naming it anew), then the end of the old name, so that a search through
-   * an alias always finds it.
+   * Gives a collection a new name, possibly in another database (one without aliases of it: the
+   * API refuses to move a collection that has some). Views and aliases name collections by id,
+   * so one event tells the feed: an alias finds the collection before and after, never neither.
    */
-  async renameCollection(state: CollectionState, name: string): Promise<void> {
+  async renameCollection(state: CollectionState, target: DatabaseState, name: string): Promise<void> {
     const schema = { ...state.schema, name };
-    await this.meta.renameCollection(state.id, name, schema);
-    const old = state.record.name;
-    state.record = { ...state.record, name, schema };
-    this.collections.delete(old);
-    this.collections.set(name, state);
+    await this.meta.renameCollection(state.id, target.id, name, schema);
+    this.databaseOf(state).collections.delete(state.record.name);
+    state.record = { ...state.record, dbId: target.id, name, schema };
+    target.collections.set(name, state);
     this.publish(state);
-    this.publishAliases();
-    this.publishGone(old);
+  }
+
+  // ---------------------------------------------------------------- databases
+
+  async createDatabase(name: string, properties: Record<string, string>): Promise<DatabaseState> {
+    const db = new DatabaseState(await this.meta.createDatabase({ name, properties, createdAt: Date.now() }));
+    this.databases.set(name, db);
+    this.publishNames();
+    return db;
+  }
+
+  /** AlterDatabase: the database's properties become `properties` (the feed carries none). */
+  async setDatabaseProperties(db: DatabaseState, properties: Record<string, string>): Promise<void> {
+    await this.meta.setDatabaseProperties(db.id, properties);
+    db.record = { ...db.record, properties };
+  }
+
+  /** Drops a database the API found empty (the store refuses one that is not). */
+  async dropDatabase(db: DatabaseState): Promise<void> {
+    await this.meta.dropDatabase(db.id);
+    this.databases.delete(db.name);
+    this.publishNames();
   }
 
   // ---------------------------------------------------------------- DDL
 
-  /** Creates a collection with its first partitions (`_default` unless in partition-key mode; see milvus/partition-key.ts). */
+  /** Creates a collection in `db` with its first partitions (`_default` unless in partition-key mode; see milvus/partition-key.ts). */
   async createCollection(
+    db: DatabaseState,
     schema: CollectionSchema,
     shardsNum: number,
     consistencyLevel: number,
@@ -362,7 +384,7 @@ export class Writer {
     partitionNames: readonly string[] = [DEFAULT_PARTITION],
   ): Promise<CollectionState> {
     const rec = await this.meta.createCollection(
-      { name: schema.name, schema, shardsNum, consistencyLevel, properties, loadNewPartitions: false, createdAt: Date.now() },
+      { dbId: db.id, name: schema.name, schema, shardsNum, consistencyLevel, properties, loadNewPartitions: false, createdAt: Date.now() },
       partitionNames,
     );
     const state = await this.loadCollection(rec);
@@ -378,7 +400,8 @@ export class Writer {
    */
   async dropCollection(state: CollectionState): Promise<void> {
     await this.chain.run(() => {
-      this.collections.delete(state.record.name);
+      this.collections.delete(state.id);
+      this.databaseOf(state).collections.delete(state.record.name);
       state.dropped = true;
       state.growing.clear();
       state.dirtyDeleteLogs.clear();
@@ -566,7 +589,7 @@ export class Writer {
    */
   private applyMutation(m: Mutation, lsn: number, replay: boolean): Promise<void>[] | undefined {
     this.checkpointer.applied(lsn);
-    const state = [...this.collections.values()].find((c) => c.id === m.collectionId);
+    const state = this.collections.get(m.collectionId);
     if (!state?.partitionById(m.partitionId)) return undefined;
     const writes = m.deletes?.length ? this.applyDeletes(state, m.deletes, lsn, m.deletePartitions) : [];
     for (const part of m.insert ? insertParts(state, m.partitionId, m.insert) : []) {
@@ -683,6 +706,12 @@ export class Writer {
     columns.set(pk.name, { type: DataType.VarChar, values });
     return values;
   }
+}
+
+/** What the metadata feed carries besides the collection views: the databases and their aliases, by id. */
+export interface MetadataNames {
+  databases: { id: number; name: string }[];
+  aliases: { databaseId: number; alias: string; collectionId: number }[];
 }
 
 /**

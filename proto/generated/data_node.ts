@@ -1,8 +1,9 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
-import type { AliasTable as _mishards_data_AliasTable, AliasTable__Output as _mishards_data_AliasTable__Output } from './mishards/data/AliasTable.js';
+import type { AliasName as _mishards_data_AliasName, AliasName__Output as _mishards_data_AliasName__Output } from './mishards/data/AliasName.js';
 import type { DataNodeClient as _mishards_data_DataNodeClient, DataNodeDefinition as _mishards_data_DataNodeDefinition } from './mishards/data/DataNode.js';
+import type { DatabaseName as _mishards_data_DatabaseName, DatabaseName__Output as _mishards_data_DatabaseName__Output } from './mishards/data/DatabaseName.js';
 import type { DescribeNodeRequest as _mishards_data_DescribeNodeRequest, DescribeNodeRequest__Output as _mishards_data_DescribeNodeRequest__Output } from './mishards/data/DescribeNodeRequest.js';
 import type { DescribeNodeResponse as _mishards_data_DescribeNodeResponse, DescribeNodeResponse__Output as _mishards_data_DescribeNodeResponse__Output } from './mishards/data/DescribeNodeResponse.js';
 import type { IteratorPage as _mishards_data_IteratorPage, IteratorPage__Output as _mishards_data_IteratorPage__Output } from './mishards/data/IteratorPage.js';
@@ -13,6 +14,7 @@ import type { LoadSegmentsResponse as _mishards_data_LoadSegmentsResponse, LoadS
 import type { LoadedSegment as _mishards_data_LoadedSegment, LoadedSegment__Output as _mishards_data_LoadedSegment__Output } from './mishards/data/LoadedSegment.js';
 import type { MetadataEvent as _mishards_data_MetadataEvent, MetadataEvent__Output as _mishards_data_MetadataEvent__Output } from './mishards/data/MetadataEvent.js';
 import type { MetadataFeedClient as _mishards_data_MetadataFeedClient, MetadataFeedDefinition as _mishards_data_MetadataFeedDefinition } from './mishards/data/MetadataFeed.js';
+import type { Names as _mishards_data_Names, Names__Output as _mishards_data_Names__Output } from './mishards/data/Names.js';
 import type { NodeStatus as _mishards_data_NodeStatus, NodeStatus__Output as _mishards_data_NodeStatus__Output } from './mishards/data/NodeStatus.js';
 import type { PageCursor as _mishards_data_PageCursor, PageCursor__Output as _mishards_data_PageCursor__Output } from './mishards/data/PageCursor.js';
 import type { PartialColumn as _mishards_data_PartialColumn, PartialColumn__Output as _mishards_data_PartialColumn__Output } from './mishards/data/PartialColumn.js';
@@ -40,8 +42,9 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   mishards: {
     data: {
-      AliasTable: MessageTypeDefinition<_mishards_data_AliasTable, _mishards_data_AliasTable__Output>
+      AliasName: MessageTypeDefinition<_mishards_data_AliasName, _mishards_data_AliasName__Output>
       DataNode: SubtypeConstructor<typeof grpc.Client, _mishards_data_DataNodeClient> & { service: _mishards_data_DataNodeDefinition }
+      DatabaseName: MessageTypeDefinition<_mishards_data_DatabaseName, _mishards_data_DatabaseName__Output>
       DescribeNodeRequest: MessageTypeDefinition<_mishards_data_DescribeNodeRequest, _mishards_data_DescribeNodeRequest__Output>
       DescribeNodeResponse: MessageTypeDefinition<_mishards_data_DescribeNodeResponse, _mishards_data_DescribeNodeResponse__Output>
       IteratorPage: MessageTypeDefinition<_mishards_data_IteratorPage, _mishards_data_IteratorPage__Output>
@@ -56,6 +59,7 @@ export interface ProtoGrpcType {
        * and readers what changed, so they keep caches fresh without querying the metadata store.
        */
       MetadataFeed: SubtypeConstructor<typeof grpc.Client, _mishards_data_MetadataFeedClient> & { service: _mishards_data_MetadataFeedDefinition }
+      Names: MessageTypeDefinition<_mishards_data_Names, _mishards_data_Names__Output>
       NodeStatus: MessageTypeDefinition<_mishards_data_NodeStatus, _mishards_data_NodeStatus__Output>
       PageCursor: MessageTypeDefinition<_mishards_data_PageCursor, _mishards_data_PageCursor__Output>
       PartialColumn: MessageTypeDefinition<_mishards_data_PartialColumn, _mishards_data_PartialColumn__Output>

@@ -48,6 +48,7 @@ async function register(role: 'writer' | 'reader', name: string, port: number, g
 const VIEW: CollectionView = {
   record: {
     id: 1,
+    dbId: 1,
     name: 'c',
     schema: { name: 'c', description: '', fields: [], enableDynamicField: false },
     shardsNum: 1,

@@ -20,7 +20,7 @@ import { keyVectorSchema } from '../harness/schemas.js';
 const schema = keyVectorSchema('doomed', 2);
 
 const view = (id: number): CollectionView => ({
-  record: { id, name: 'doomed', schema, shardsNum: 1, consistencyLevel: 0, properties: {}, loadNewPartitions: true, createdAt: 0 },
+  record: { id, dbId: 1, name: 'doomed', schema, shardsNum: 1, consistencyLevel: 0, properties: {}, loadNewPartitions: true, createdAt: 0 },
   partitions: [{ id: 1, collectionId: id, name: '_default', createdAt: 0, loaded: true }],
   indexes: [{ id: 1, collectionId: id, fieldName: 'v', indexName: 'v', indexType: 'FLAT', metricType: 'L2', params: {}, createdAt: 0 }],
   segments: [{ id: 7, partitionId: 1, rows: 10, state: 'sealed' }],
@@ -46,12 +46,13 @@ function rig(onCall: (cache: { current: CollectionView | undefined }) => Promise
 }
 
 const search = {
+  db_name: 'default',
   collection_name: 'doomed',
   nq: '1',
   placeholder_group: encodeQueryVectors([[1, 0]]),
   search_params: [{ key: 'topk', value: '3' }],
 };
-const query = { collection_name: 'doomed', expr: 'id > 0', query_params: [{ key: 'limit', value: '3' }] };
+const query = { db_name: 'default', collection_name: 'doomed', expr: 'id > 0', query_params: [{ key: 'limit', value: '3' }] };
 const groupGone = new MilvusError(Code.ServiceUnavailable, 'reader group g1 is unavailable: r1: segments not loaded on this node: 7', true);
 const writerForgot = new MilvusError(Code.CollectionNotFound, 'collection not found[collection=doomed]');
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
-import type { DataNodeClient } from '../harness/data-node-client.js';
+import { collectionIdOf, type DataNodeClient } from '../harness/data-node-client.js';
 import { seedBucketed } from '../harness/bucketed.js';
 import { rank, rankingMismatch, score } from '../harness/reference.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
@@ -55,7 +55,7 @@ describe.each(['L2', 'IP', 'COSINE'] as const)('coordinator %s search equals bru
       strong: true,
     });
     const sealed = ROWS / SEAL;
-    const perReader = await readersHold(readers, name, sealed);
+    const perReader = await readersHold(readers, await collectionIdOf(client, name), sealed);
     expect(perReader.every((n) => n > 0)).toBe(true);
     // Upserts and deletes reach sealed segments on readers; new rows stay growing on the writer.
     const moved = Array.from({ length: 30 }, (_, i) => ({ id: i * 47, v: Array.from({ length: DIM }, rand), bucket: 4 }));

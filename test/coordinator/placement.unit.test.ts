@@ -29,7 +29,15 @@ interface Report {
   stale: boolean;
 }
 
-/** A fake reader: what it holds, whether it answers (calls to it are logged either way), which segments it fails to load. */
+/** Each collection name of these tests stands for one id, as data nodes name collections by id. */
+const collectionIds = new Map<string, number>();
+function collectionId(name: string): number {
+  if (!collectionIds.has(name)) collectionIds.set(name, collectionIds.size + 1);
+  return collectionIds.get(name)!;
+}
+const collectionNamed = (id: string): string => [...collectionIds].find(([, i]) => String(i) === id)![0];
+
+/** A fake reader: what it holds (by collection name), whether it answers (calls to it are logged either way), which segments it fails to load. */
 interface FakeReader {
   up: boolean;
   loaded: Map<string, Set<number>>;
@@ -61,12 +69,13 @@ class FakeReaders implements NodeCaller {
   }
 
   async call<T>(address: string, method: string, request: object): Promise<T> {
-    const req = request as { collection_name?: string; segment_ids?: string[] };
+    const req = request as { collection_id?: string; segment_ids?: string[] };
     const ids = req.segment_ids?.map(Number);
+    const collection = req.collection_id ? collectionNamed(req.collection_id) : undefined;
     this.log.push({
       address,
       method: method as ControlCall['method'],
-      ...(req.collection_name ? { collection: req.collection_name, ids } : {}),
+      ...(collection ? { collection, ids } : {}),
     });
     if (address === WRITER && method === 'ReportPlacement')
       return { status: { code: 0, reason: '' }, ...this.record(request as never) } as T;
@@ -78,17 +87,19 @@ class FakeReaders implements NodeCaller {
       case 'ListSegments':
         return {
           status: ok,
-          segments: [...r.loaded].flatMap(([c, s]) => [...s].map((id) => ({ collection_name: c, segment_id: String(id) }))),
+          segments: [...r.loaded].flatMap(([c, s]) =>
+            [...s].map((id) => ({ collection_id: String(collectionId(c)), segment_id: String(id) })),
+          ),
           result_memory_limit_bytes: String(r.resultMemoryLimit ?? 0),
         } as T;
       case 'LoadSegments': {
         const loaded = ids!.filter((id) => !r.failLoad.has(id));
-        for (const id of loaded) held(req.collection_name!).add(id);
+        for (const id of loaded) held(collection!).add(id);
         const errors = ids!.filter((id) => r.failLoad.has(id)).map((id) => ({ segment_id: String(id), reason: 'disk full' }));
         return { status: ok, loaded: loaded.map(String), errors } as T;
       }
       case 'ReleaseSegments':
-        for (const id of ids!) held(req.collection_name!).delete(id);
+        for (const id of ids!) held(collection!).delete(id);
         return { status: ok } as T;
       default:
         throw new Error(`unexpected method ${method}`);
@@ -134,7 +145,8 @@ class FakeMetadata extends EventEmitter {
 function view(name: string, segmentIds: number[], loaded = true, rows: (id: number) => number = () => 100): CollectionView {
   return {
     record: {
-      id: 1,
+      id: collectionId(name),
+      dbId: 1,
       name,
       schema: { name, description: '', fields: [], enableDynamicField: false },
       shardsNum: 1,
@@ -143,7 +155,7 @@ function view(name: string, segmentIds: number[], loaded = true, rows: (id: numb
       loadNewPartitions: loaded,
       createdAt: 0,
     },
-    partitions: [{ id: 1, collectionId: 1, name: '_default', createdAt: 0, loaded }],
+    partitions: [{ id: 1, collectionId: collectionId(name), name: '_default', createdAt: 0, loaded }],
     indexes: [],
     segments: segmentIds.map((id) => ({ id, partitionId: 1, rows: rows(id), state: 'sealed' as const })),
     unsealedRows: false,

@@ -22,7 +22,7 @@ const MIB = 2 ** 20;
 
 /** Ten segments of 100,000 rows, five per reader group. */
 const view: CollectionView = {
-  record: { id: 1, name: 'c', schema, shardsNum: 1, consistencyLevel: 3, properties: {}, loadNewPartitions: true, createdAt: 0 },
+  record: { id: 1, dbId: 1, name: 'c', schema, shardsNum: 1, consistencyLevel: 3, properties: {}, loadNewPartitions: true, createdAt: 0 },
   partitions: [{ id: 1, collectionId: 1, name: '_default', createdAt: 0, loaded: true }],
   indexes: [{ id: 1, collectionId: 1, fieldName: 'v', indexName: 'v', indexType: 'HNSW', metricType: 'L2', params: {}, createdAt: 0 }],
   segments: Array.from({ length: 10 }, (_, i) => ({ id: i + 1, partitionId: 1, rows: 100_000, state: 'sealed' as const })),
@@ -55,13 +55,20 @@ function rig(resultMemoryLimit = Infinity) {
 
 const vectors = (nq: number) => Array.from({ length: nq }, (_, i) => Array.from({ length: 32 }, (_, j) => Math.cos(i + j)));
 const search = (nq: number, topk: number) => ({
+  db_name: 'default',
   collection_name: 'c',
   nq: String(nq),
   placeholder_group: encodeQueryVectors(vectors(nq)),
   output_fields: ['id'],
   search_params: [{ key: 'topk', value: String(topk) }],
 });
-const query = (expr: string) => ({ collection_name: 'c', expr, output_fields: ['id'], query_params: [{ key: 'limit', value: '10' }] });
+const query = (expr: string) => ({
+  db_name: 'default',
+  collection_name: 'c',
+  expr,
+  output_fields: ['id'],
+  query_params: [{ key: 'limit', value: '10' }],
+});
 
 describe('sub-request costs', () => {
   it('gives a query its cost by the rows it visits: a filter over every row is not hedged, a key lookup is', async () => {

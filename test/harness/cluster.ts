@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import YAML from 'yaml';
 import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { DataNodeClient } from './data-node-client.js';
+import { collectionIdOf, DataNodeClient } from './data-node-client.js';
 import { rank } from './reference.js';
 import { connectSdk, startMishards, type MishardsProcess } from './mishards-process.js';
 import { waitUntil } from './wait.js';
@@ -124,8 +124,9 @@ export class TestCluster {
     renameSync(`${this.discoveryFile}.tmp`, this.discoveryFile);
   }
 
-  /** Segment ids each named reader holds for `collection`. */
-  async holdings(collection: string): Promise<Map<string, number[]>> {
+  /** Segment ids each named reader holds for `collection` (of `database`). */
+  async holdings(collection: string, database = 'default'): Promise<Map<string, number[]>> {
+    const id = await collectionIdOf(this.client, collection, database);
     const out = new Map<string, number[]>();
     for (const [name, r] of this.readers) {
       if (r.process.child.exitCode !== null || r.process.child.signalCode !== null) continue;
@@ -134,7 +135,7 @@ export class TestCluster {
         const res = await c.call('ListSegments', {});
         out.set(
           name,
-          res.segments.filter((s: any) => s.collection_name === collection).map((s: any) => Number(s.segment_id)),
+          res.segments.filter((s: any) => s.collection_id === id).map((s: any) => Number(s.segment_id)),
         );
       } finally {
         c.close();
@@ -150,10 +151,17 @@ export class TestCluster {
 
   /**
    * A FLAT L2 collection with `segments` sealed segments of `perSegment` rows, row `id`'s
-   * vector given by `vector`; returns its vectors by id.
+   * vector given by `vector`, made through `client` (in its database); returns its vectors by id.
    */
-  async seed(name: string, dim: number, segments: number, perSegment: number, vector = seedVector): Promise<Map<number, number[]>> {
-    await this.client.createCollection({
+  async seed(
+    name: string,
+    dim: number,
+    segments: number,
+    perSegment: number,
+    vector = seedVector,
+    client = this.client,
+  ): Promise<Map<number, number[]>> {
+    await client.createCollection({
       collection_name: name,
       consistency_level: 'Strong',
       fields: [
@@ -161,18 +169,18 @@ export class TestCluster {
         { name: 'v', data_type: DataType.FloatVector, dim },
       ],
     });
-    await this.client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: 'L2' });
-    await this.client.loadCollectionSync({ collection_name: name });
+    await client.createIndex({ collection_name: name, field_name: 'v', index_type: 'FLAT', metric_type: 'L2' });
+    await client.loadCollectionSync({ collection_name: name });
     const rows = new Map<number, number[]>();
     for (let s = 0; s < segments; s++) {
       const batch = Array.from({ length: perSegment }, (_, i) => {
         const id = s * perSegment + i;
         return { id, v: vector(id, dim) };
       });
-      await this.client.insert({ collection_name: name, data: batch });
+      await client.insert({ collection_name: name, data: batch });
       for (const r of batch) rows.set(r.id, r.v);
     }
-    await this.client.flushSync({ collection_names: [name] });
+    await client.flushSync({ collection_names: [name] });
     return rows;
   }
 

@@ -1,5 +1,13 @@
 import * as grpc from '@grpc/grpc-js';
+import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { DataNodeService } from '../../proto/data-node.js';
+
+/** The id data nodes know a collection by (they name collections by id, names repeat across databases). */
+export async function collectionIdOf(client: MilvusClient, name: string, database = 'default'): Promise<string> {
+  const res = await client.describeCollection({ collection_name: name, db_name: database });
+  if (res.status.error_code !== 'Success') throw new Error(`describe ${database}.${name}: ${res.status.reason}`);
+  return res.collectionID;
+}
 
 /** A client of the internal data-node API (readers, and the writer's growing data). */
 export class DataNodeClient {

@@ -1,16 +1,4 @@
-import { createServer, type AddressInfo } from 'node:net';
-
-/** A TCP port on 127.0.0.1 that was free when we asked the kernel for it. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../../runtime/free-port.js';
 
 /** N port numbers, as a tuple of that length. */
 type Ports<N extends number, Acc extends number[] = []> = Acc['length'] extends N ? Acc : Ports<N, [...Acc, number]>;

@@ -6,7 +6,8 @@ import mysql from 'mysql2/promise';
 import { describe, expect, inject, it } from 'vitest';
 import { findBinary, INSTALL_COMMAND } from './binaries.js';
 import { startEtcd } from './etcd.js';
-import { freePort, withFreePorts } from './free-port.js';
+import { freePort } from '../../runtime/free-port.js';
+import { withFreePorts } from './free-port.js';
 import { startMariadb, type MariadbInfo } from './mariadb.js';
 
 async function whoAmI({ host, port, user, password, database }: MariadbInfo): Promise<string> {

@@ -10,7 +10,9 @@ import { pino } from 'pino';
 import { DataType, type CollectionSchema } from '../../core/schema.js';
 import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
+import { DEFAULT_DATABASE } from '../../meta/store.js';
 import type { MetaStore } from '../../meta/store.js';
+import type { DatabaseState } from '../../nodes/writer/database-state.js';
 import type { CollectionState } from '../../nodes/writer/collection-state.js';
 import { Writer, type WriterOptions } from '../../nodes/writer/writer.js';
 import { fieldSchema } from './schemas.js';
@@ -76,6 +78,9 @@ export async function startWriter(
   return { writer, meta };
 }
 
+/** The writer's default database, where the tests' collections are. */
+export const defaultDatabase = (writer: Writer): DatabaseState => writer.databases.get(DEFAULT_DATABASE)!;
+
 /** A writer in a new directory with the pile collection created. */
 export async function freshWriter(
   compaction: Compaction = {},
@@ -83,7 +88,7 @@ export async function freshWriter(
   const dir = mkdtempSync(join(tmpdir(), 'mishards-writer-'));
   dirs.push(dir);
   const { writer, meta } = await startWriter(dir, compaction);
-  const state = await writer.createCollection(PILE, 1, 2, {});
+  const state = await writer.createCollection(defaultDatabase(writer), PILE, 1, 2, {});
   return { dir, writer, meta, state };
 }
 

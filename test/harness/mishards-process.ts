@@ -31,9 +31,9 @@ export function onFreePorts(dataDir?: string): string[] {
   return ['--port', '0', '--metrics-port', '0', ...(dataDir === undefined ? [] : ['--data-dir', dataDir])];
 }
 
-/** The official SDK connected to `address`; `timeout` bounds each call (ms). */
-export async function connectSdk(address: string, timeout = 30_000): Promise<MilvusClient> {
-  const client = new MilvusClient({ address, timeout, logLevel: 'error' });
+/** The official SDK connected to `address`; `timeout` bounds each call (ms); `database` is the client's `database` option. */
+export async function connectSdk(address: string, timeout = 30_000, database?: string): Promise<MilvusClient> {
+  const client = new MilvusClient({ address, timeout, logLevel: 'error', ...(database === undefined ? {} : { database }) });
   await client.connectPromise;
   return client;
 }

@@ -1,29 +1,4 @@
-import { spawn } from 'node:child_process';
-
-/**
- * The server runs under a tiny `sh` watchdog whose stdin is a pipe from this Node process.
- * When that pipe closes, the watchdog SIGKILLs the server, then deletes the server's
- * directory. The kernel closes the pipe whenever this process ends, however it ends
- * (teardown, Ctrl-C, an uncaught error, even SIGKILL), so a private server and its files
- * never outlive the test run, and we need no signal handlers that would fight vitest's.
- * Arguments: the directory to delete, then the server command line. The shell's own
- * stderr goes to /dev/null: once Node is gone, its "Killed" job notice would hit a closed
- * pipe and SIGPIPE would end the shell before it deletes the directory.
- */
-const WATCHDOG = `
-dir=$1
-shift
-exec 3<&0 4>&2 2>/dev/null
-"$@" </dev/null 2>&4 3<&- 4>&- &
-server=$!
-{ read -r _ <&3; kill -KILL "$server" 2>/dev/null; } &
-watcher=$!
-wait "$server"
-status=$?
-kill "$watcher" 2>/dev/null
-rm -rf "$dir"
-exit "$status"
-`;
+import { spawnWatched } from '../../runtime/watchdog.js';
 
 /** How much of the server's output we keep for error messages. */
 const OUTPUT_TAIL_CHARS = 16 * 1024;
@@ -37,11 +12,12 @@ export interface Supervised {
   stop(): Promise<void>;
 }
 
-/** Starts a server that owns `dir`: the directory is deleted when the server is gone. */
+/**
+ * Starts a server that owns `dir`: the directory is deleted when the server is gone, and the
+ * server is killed if this process ends first (runtime/watchdog.ts).
+ */
 export function supervise(dir: string, command: string, args: string[]): Supervised {
-  const child = spawn('/bin/sh', ['-c', WATCHDOG, 'watchdog', dir, command, ...args], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawnWatched(command, args, { signal: 'KILL', removeDir: dir });
   let tail = '';
   const keep = (chunk: Buffer) => {
     tail = (tail + chunk.toString('utf8')).slice(-OUTPUT_TAIL_CHARS);

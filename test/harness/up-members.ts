@@ -13,17 +13,17 @@ export function upMembers(dir: string): { writer: DataNodeClient; readers: DataN
   };
 }
 
-/** Segments of `collection` each reader holds. */
-export const readerHoldings = (readers: DataNodeClient[], collection: string): Promise<number[]> =>
+/** Segments of a collection (by id: see collectionIdOf) each reader holds. */
+export const readerHoldings = (readers: DataNodeClient[], collectionId: string): Promise<number[]> =>
   Promise.all(
-    readers.map(async (r) => (await r.call('ListSegments', {})).segments.filter((s: any) => s.collection_name === collection).length),
+    readers.map(async (r) => (await r.call('ListSegments', {})).segments.filter((s: any) => s.collection_id === collectionId).length),
   );
 
-/** Waits until the readers together hold `count` segments of `collection` (placement runs in the background). */
-export async function readersHold(readers: DataNodeClient[], collection: string, count: number): Promise<number[]> {
+/** Waits until the readers together hold `count` segments of a collection (by id; placement runs in the background). */
+export async function readersHold(readers: DataNodeClient[], collectionId: string, count: number): Promise<number[]> {
   let held: number[] = [];
-  await waitUntil(`readers hold ${count} segments of ${collection}`, async () => {
-    held = await readerHoldings(readers, collection);
+  await waitUntil(`readers hold ${count} segments of collection ${collectionId}`, async () => {
+    held = await readerHoldings(readers, collectionId);
     return held.reduce((a, b) => a + b, 0) >= count;
   });
   return held;

@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
@@ -148,8 +150,12 @@ function schema(name: string): CollectionSchema {
   };
 }
 
-function collection(name: string, createdAt = 1_700_000_000_000): Omit<CollectionRecord, 'id'> {
+/** The default database's id: the `database` counter's first, as Milvus numbers it (checked below). */
+const DEFAULT_DB = 1;
+
+function collection(name: string, createdAt = 1_700_000_000_000, dbId = DEFAULT_DB): Omit<CollectionRecord, 'id'> {
   return {
+    dbId,
     name,
     schema: schema(name),
     shardsNum: 2,
@@ -193,6 +199,53 @@ async function rawSql(spec: string, statements: string[]): Promise<void> {
   }
 }
 
+/**
+ * Statements turning a current store back into one from before databases: no database table
+ * or counter, no db_id columns, collection names and alias names unique over the whole store.
+ */
+function beforeDatabases(spec: string): string[] {
+  const common = ['DROP TABLE meta_databases', "DELETE FROM meta_counters WHERE name = 'database'"];
+  if (!spec.startsWith('sqlite:')) {
+    return [
+      'ALTER TABLE meta_collections DROP INDEX db_id, ADD UNIQUE (name)',
+      'ALTER TABLE meta_collections DROP COLUMN db_id',
+      'ALTER TABLE meta_aliases DROP PRIMARY KEY, DROP INDEX db_id, ADD PRIMARY KEY (name)',
+      'ALTER TABLE meta_aliases DROP COLUMN db_id',
+      ...common,
+    ];
+  }
+  // SQLite drops no column that is part of a key: the tables are rebuilt in their old shape,
+  // without foreign keys enforced (a dropped parent table would take its children's rows).
+  return [
+    'PRAGMA foreign_keys = OFF',
+    `CREATE TABLE old_collections (id INTEGER NOT NULL PRIMARY KEY, name VARCHAR(255) NOT NULL, schema_json TEXT NOT NULL,
+       shards_num INTEGER NOT NULL, consistency_level INTEGER NOT NULL, properties_json TEXT NOT NULL, loaded INTEGER NOT NULL,
+       created_at INTEGER NOT NULL, UNIQUE (name))`,
+    'INSERT INTO old_collections SELECT id, name, schema_json, shards_num, consistency_level, properties_json, loaded, created_at FROM meta_collections',
+    'DROP TABLE meta_collections',
+    'ALTER TABLE old_collections RENAME TO meta_collections',
+    `CREATE TABLE old_aliases (name VARCHAR(255) NOT NULL PRIMARY KEY, collection_id INTEGER NOT NULL, created_at INTEGER NOT NULL,
+       FOREIGN KEY (collection_id) REFERENCES meta_collections (id) ON DELETE CASCADE)`,
+    'INSERT INTO old_aliases SELECT name, collection_id, created_at FROM meta_aliases',
+    'DROP TABLE meta_aliases',
+    'ALTER TABLE old_aliases RENAME TO meta_aliases',
+    ...common,
+  ];
+}
+
+/** Opens (so initializes) the store behind `spec` in a child process; resolves to its exit code. */
+function openInAnotherProcess(spec: string): Promise<number | null> {
+  const openStore = pathToFileURL(join(import.meta.dirname, '../../meta/open-store.ts')).href;
+  const script = `const { openMetaStore } = await import(${JSON.stringify(openStore)}); await (await openMetaStore(${JSON.stringify(spec)})).close();`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '--eval', script], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => resolve(code));
+  });
+}
+
 /** The id ranges [first, first + count) must be pairwise disjoint. */
 function expectDisjoint(ranges: { first: number; count: number }[]): void {
   const sorted = [...ranges].sort((a, b) => a.first - b.first);
@@ -217,11 +270,115 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     store = await openMetaStore(spec);
   }
 
+  describe('databases', () => {
+    it('has the default database, id 1 as in Milvus, on a new store', async () => {
+      expect(await store.listDatabases()).toEqual([{ id: DEFAULT_DB, name: 'default', properties: {}, createdAt: expect.any(Number) }]);
+    });
+
+    it('creates, lists by id, alters and drops databases; a taken name is refused and uses up no id', async () => {
+      const a = await store.createDatabase({ name: 'a', properties: { 'database.max.collections': '3' }, createdAt: 7 });
+      await expect(store.createDatabase({ name: 'a', properties: {}, createdAt: 8 })).rejects.toBeInstanceOf(MetaConflictError);
+      const b = await store.createDatabase({ name: 'b', properties: {}, createdAt: 9 });
+      expect(b.id).toBe(a.id + 1);
+      await store.setDatabaseProperties(a.id, { 'database.replica.number': '2' });
+      await reopen();
+      expect((await store.listDatabases()).map((d) => [d.name, d.properties])).toEqual([
+        ['default', {}],
+        ['a', { 'database.replica.number': '2' }],
+        ['b', {}],
+      ]);
+      await store.dropDatabase(a.id);
+      await store.dropDatabase(a.id);
+      expect((await store.listDatabases()).map((d) => d.name)).toEqual(['default', 'b']);
+      // Ids are never reused: a re-created name gets a new one.
+      expect((await store.createDatabase({ name: 'a', properties: {}, createdAt: 10 })).id).toBeGreaterThan(b.id);
+    });
+
+    it('refuses to drop a database that holds a collection, changing nothing', async () => {
+      const db = await store.createDatabase({ name: 'held', properties: {}, createdAt: 1 });
+      const c = await store.createCollection(collection('books', 1, db.id), ['_default']);
+      await expect(store.dropDatabase(db.id)).rejects.toBeInstanceOf(MetaConflictError);
+      expect((await store.listDatabases()).map((d) => d.name)).toEqual(['default', 'held']);
+      await store.dropCollection(c.id);
+      await store.dropDatabase(db.id);
+      expect((await store.listDatabases()).map((d) => d.name)).toEqual(['default']);
+    });
+
+    it('keeps same-named collections of two databases apart, and names unique within each', async () => {
+      const other = await store.createDatabase({ name: 'other', properties: {}, createdAt: 1 });
+      const here = await store.createCollection(collection('books'), ['_default']);
+      const there = await store.createCollection(collection('books', 2, other.id), ['_default']);
+      expect(there.id).not.toBe(here.id);
+      await expect(store.createCollection(collection('books', 3, other.id), ['_default'])).rejects.toBeInstanceOf(MetaConflictError);
+      expect(await store.getCollection(DEFAULT_DB, 'books')).toEqual(here);
+      expect(await store.getCollection(other.id, 'books')).toEqual(there);
+      expect(await store.getCollection(other.id, 'nope')).toBeUndefined();
+      // Each has partitions of its own.
+      const [mine] = await store.listPartitions(here.id);
+      const [theirs] = await store.listPartitions(there.id);
+      expect(mine!.id).not.toBe(theirs!.id);
+    });
+
+    it('renames a collection into another database, refusing a name taken there', async () => {
+      const other = await store.createDatabase({ name: 'other', properties: {}, createdAt: 1 });
+      const c = await store.createCollection(collection('books'), ['_default']);
+      await store.createCollection(collection('taken', 1, other.id), ['_default']);
+      await expect(store.renameCollection(c.id, other.id, 'taken', schema('taken'))).rejects.toBeInstanceOf(MetaConflictError);
+      expect(await store.getCollectionById(c.id)).toEqual(c);
+      await store.renameCollection(c.id, other.id, 'moved', schema('moved'));
+      expect(await store.getCollection(DEFAULT_DB, 'books')).toBeUndefined();
+      expect((await store.getCollection(other.id, 'moved'))!.id).toBe(c.id);
+    });
+
+    it('keeps aliases per database: the same alias in two databases, unique within each', async () => {
+      const other = await store.createDatabase({ name: 'other', properties: {}, createdAt: 1 });
+      const here = await store.createCollection(collection('books'), ['_default']);
+      const there = await store.createCollection(collection('books', 1, other.id), ['_default']);
+      await store.createAlias({ dbId: DEFAULT_DB, name: 'al', collectionId: here.id, createdAt: 1 });
+      await store.createAlias({ dbId: other.id, name: 'al', collectionId: there.id, createdAt: 2 });
+      await expect(store.createAlias({ dbId: other.id, name: 'al', collectionId: there.id, createdAt: 3 })).rejects.toBeInstanceOf(
+        MetaConflictError,
+      );
+      await store.dropAlias(DEFAULT_DB, 'al');
+      expect(await store.listAliases()).toEqual([{ dbId: other.id, name: 'al', collectionId: there.id, createdAt: 2 }]);
+    });
+
+    it('upgrades a store from before databases: everything in the default database, names unique per database', async () => {
+      const c = await store.createCollection(collection('a'), ['_default']);
+      const p = await store.createPartition(c.id, 'p');
+      await store.addSegment(segment(1, c.id, p.id));
+      await store.createAlias({ dbId: DEFAULT_DB, name: 'al', collectionId: c.id, createdAt: 1 });
+      await store.close();
+      await rawSql(spec, beforeDatabases(spec));
+
+      // Two processes opening the old store at once both upgrade it without error. (Another
+      // process, not another store here: the upgrade takes SQLite's write lock, which a second
+      // connection in this thread would wait for while blocking the thread that holds it.)
+      const [other] = await Promise.all([openInAnotherProcess(spec), openMetaStore(spec).then((s) => (store = s))]);
+      expect(other).toBe(0);
+      expect((await store.listDatabases()).map((d) => [d.id, d.name])).toEqual([[DEFAULT_DB, 'default']]);
+      expect(await store.getCollection(DEFAULT_DB, 'a')).toEqual(c);
+      expect(await store.listAliases()).toEqual([{ dbId: DEFAULT_DB, name: 'al', collectionId: c.id, createdAt: 1 }]);
+      expect((await store.listSegments(c.id)).map((s) => s.id)).toEqual([1]);
+
+      // The earlier unique keys are gone: the name and the alias are free in another database.
+      const db = await store.createDatabase({ name: 'other', properties: {}, createdAt: 1 });
+      const twin = await store.createCollection(collection('a', 1, db.id), ['_default']);
+      await store.createAlias({ dbId: db.id, name: 'al', collectionId: twin.id, createdAt: 2 });
+      await expect(store.createCollection(collection('a'), ['_default'])).rejects.toBeInstanceOf(MetaConflictError);
+      // The foreign keys of the rebuilt tables still cascade.
+      await store.dropCollection(c.id);
+      expect(await store.listPartitions(c.id)).toEqual([]);
+      expect(await store.getSegment(1)).toBeUndefined();
+      expect((await store.listAliases()).map((a) => a.dbId)).toEqual([db.id]);
+    });
+  });
+
   describe('collections', () => {
     it('creates a collection with its default partition, readable by name and by id', async () => {
       const created = await store.createCollection(collection('books'), ['_default']);
       expect(created).toEqual({ ...collection('books'), id: expect.any(Number) });
-      expect(await store.getCollection('books')).toEqual(created);
+      expect(await store.getCollection(DEFAULT_DB, 'books')).toEqual(created);
       expect(await store.getCollectionById(created.id)).toEqual(created);
       expect(await store.listPartitions(created.id)).toEqual([
         { id: expect.any(Number), collectionId: created.id, name: '_default', createdAt: created.createdAt, loaded: false },
@@ -231,7 +388,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     it('round-trips the schema exactly, bigint default values included', async () => {
       await store.createCollection(collection('books'), ['_default']);
       await reopen();
-      const fields = (await store.getCollection('books'))!.schema.fields;
+      const fields = (await store.getCollection(DEFAULT_DB, 'books'))!.schema.fields;
       expect(fields).toEqual(schema('books').fields);
       expect(fields.find((f) => f.name === 'big')!.defaultValue).toBe(INT64_MAX);
       expect(fields.find((f) => f.name === 'neg')!.defaultValue).toBe(-42n);
@@ -255,7 +412,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     });
 
     it('returns undefined for unknown names and ids', async () => {
-      expect(await store.getCollection('nope')).toBeUndefined();
+      expect(await store.getCollection(DEFAULT_DB, 'nope')).toBeUndefined();
       expect(await store.getCollectionById(12345)).toBeUndefined();
     });
 
@@ -286,7 +443,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
       // NULL violates NOT NULL on the partition insert, after the collection row went in.
       const attempt = store.createCollection(collection('books'), [null as unknown as string]);
       await expect(attempt).rejects.toThrow();
-      expect(await store.getCollection('books')).toBeUndefined();
+      expect(await store.getCollection(DEFAULT_DB, 'books')).toBeUndefined();
       expect(await store.listCollections()).toEqual([]);
       // The name is free again.
       await store.createCollection(collection('books'), ['_default']);
@@ -329,7 +486,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
       }
       await store.dropCollection(doomed.id);
 
-      expect(await store.getCollection('doomed')).toBeUndefined();
+      expect(await store.getCollection(DEFAULT_DB, 'doomed')).toBeUndefined();
       expect(await store.listPartitions(doomed.id)).toEqual([]);
       expect(await store.listIndexes(doomed.id)).toEqual([]);
       expect(await store.listSegments(doomed.id)).toEqual([]);
@@ -404,12 +561,12 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     it('renames a collection with its schema, refusing a taken name and changing nothing then', async () => {
       const c = await store.createCollection(collection('books'), ['_default']);
       await store.createCollection(collection('taken'), ['_default']);
-      await expect(store.renameCollection(c.id, 'taken', schema('taken'))).rejects.toBeInstanceOf(MetaConflictError);
+      await expect(store.renameCollection(c.id, DEFAULT_DB, 'taken', schema('taken'))).rejects.toBeInstanceOf(MetaConflictError);
       expect((await store.getCollectionById(c.id))!.name).toBe('books');
-      await store.renameCollection(c.id, 'novels', schema('novels'));
+      await store.renameCollection(c.id, DEFAULT_DB, 'novels', schema('novels'));
       await reopen();
-      expect(await store.getCollection('books')).toBeUndefined();
-      const renamed = (await store.getCollection('novels'))!;
+      expect(await store.getCollection(DEFAULT_DB, 'books')).toBeUndefined();
+      const renamed = (await store.getCollection(DEFAULT_DB, 'novels'))!;
       expect([renamed.id, renamed.schema.name]).toEqual([c.id, 'novels']);
     });
 
@@ -446,33 +603,37 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     it('creates, moves, lists (by name) and drops aliases, which survive a reopen', async () => {
       const a = await store.createCollection(collection('a'), ['_default']);
       const b = await store.createCollection(collection('b'), ['_default']);
-      await store.createAlias({ name: 'zeta', collectionId: a.id, createdAt: 5 });
-      await store.createAlias({ name: 'alpha', collectionId: a.id, createdAt: 6 });
-      await store.alterAlias('zeta', b.id);
+      await store.createAlias({ dbId: DEFAULT_DB, name: 'zeta', collectionId: a.id, createdAt: 5 });
+      await store.createAlias({ dbId: DEFAULT_DB, name: 'alpha', collectionId: a.id, createdAt: 6 });
+      await store.alterAlias(DEFAULT_DB, 'zeta', b.id);
       await reopen();
       expect(await store.listAliases()).toEqual([
-        { name: 'alpha', collectionId: a.id, createdAt: 6 },
-        { name: 'zeta', collectionId: b.id, createdAt: 5 },
+        { dbId: DEFAULT_DB, name: 'alpha', collectionId: a.id, createdAt: 6 },
+        { dbId: DEFAULT_DB, name: 'zeta', collectionId: b.id, createdAt: 5 },
       ]);
-      await store.dropAlias('alpha');
-      await store.dropAlias('never');
+      await store.dropAlias(DEFAULT_DB, 'alpha');
+      await store.dropAlias(DEFAULT_DB, 'never');
       expect((await store.listAliases()).map((x) => x.name)).toEqual(['zeta']);
     });
 
     it('refuses a taken alias with MetaConflictError and a missing collection with MetaNotFoundError', async () => {
       const a = await store.createCollection(collection('a'), ['_default']);
-      await store.createAlias({ name: 'al', collectionId: a.id, createdAt: 1 });
-      await expect(store.createAlias({ name: 'al', collectionId: a.id, createdAt: 2 })).rejects.toBeInstanceOf(MetaConflictError);
-      await expect(store.createAlias({ name: 'other', collectionId: 999, createdAt: 2 })).rejects.toBeInstanceOf(MetaNotFoundError);
-      await expect(store.alterAlias('al', 999)).rejects.toBeInstanceOf(MetaNotFoundError);
-      expect(await store.listAliases()).toEqual([{ name: 'al', collectionId: a.id, createdAt: 1 }]);
+      await store.createAlias({ dbId: DEFAULT_DB, name: 'al', collectionId: a.id, createdAt: 1 });
+      await expect(store.createAlias({ dbId: DEFAULT_DB, name: 'al', collectionId: a.id, createdAt: 2 })).rejects.toBeInstanceOf(
+        MetaConflictError,
+      );
+      await expect(store.createAlias({ dbId: DEFAULT_DB, name: 'other', collectionId: 999, createdAt: 2 })).rejects.toBeInstanceOf(
+        MetaNotFoundError,
+      );
+      await expect(store.alterAlias(DEFAULT_DB, 'al', 999)).rejects.toBeInstanceOf(MetaNotFoundError);
+      expect(await store.listAliases()).toEqual([{ dbId: DEFAULT_DB, name: 'al', collectionId: a.id, createdAt: 1 }]);
     });
 
     it('drops the aliases of a dropped collection with it', async () => {
       const a = await store.createCollection(collection('a'), ['_default']);
       const b = await store.createCollection(collection('b'), ['_default']);
-      await store.createAlias({ name: 'of_a', collectionId: a.id, createdAt: 1 });
-      await store.createAlias({ name: 'of_b', collectionId: b.id, createdAt: 1 });
+      await store.createAlias({ dbId: DEFAULT_DB, name: 'of_a', collectionId: a.id, createdAt: 1 });
+      await store.createAlias({ dbId: DEFAULT_DB, name: 'of_b', collectionId: b.id, createdAt: 1 });
       await store.dropCollection(a.id);
       expect((await store.listAliases()).map((x) => x.name)).toEqual(['of_b']);
     });
@@ -483,7 +644,7 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
       await rawSql(spec, ['DROP TABLE meta_aliases']);
       store = await openMetaStore(spec);
       const [a] = await store.listCollections();
-      await store.createAlias({ name: 'al', collectionId: a!.id, createdAt: 1 });
+      await store.createAlias({ dbId: DEFAULT_DB, name: 'al', collectionId: a!.id, createdAt: 1 });
       expect(await store.listAliases()).toHaveLength(1);
     });
   });

@@ -128,7 +128,7 @@ describe('queryIteratorOf', () => {
 describe('the page plan on the wire to the data nodes', () => {
   const method = DataNodeService.service.SearchSegments;
   const roundTrip = (plan: IteratorPagePlan, intKeys: boolean) => {
-    const bytes = method.requestSerialize({ collection_name: 'c', topk: String(plan.batch), iterator_page: iteratorPageMessage(plan) });
+    const bytes = method.requestSerialize({ collection_id: '1', topk: String(plan.batch), iterator_page: iteratorPageMessage(plan) });
     const received = method.requestDeserialize(bytes) as DataNodeRequest<'SearchSegments'>;
     return iteratorPagePlan(received.iterator_page!, Number(received.topk), intKeys);
   };

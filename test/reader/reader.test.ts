@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { encodeQueryVectors } from '../../milvus/placeholder.js';
 import { readPartial } from '../../milvus/partial-result.js';
-import { DataNodeClient } from '../harness/data-node-client.js';
+import { collectionIdOf, DataNodeClient } from '../harness/data-node-client.js';
 import { signedPrng } from '../harness/prng.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 
@@ -21,6 +21,8 @@ let client: MilvusClient;
 let onWriter: DataNodeClient;
 let onReader: DataNodeClient;
 let sealedIds: string[];
+/** The id the data nodes know the collection by. */
+let sharedId: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'mishards-reader-'));
@@ -59,8 +61,9 @@ beforeAll(async () => {
     expect((await client.insert({ collection_name: 'shared', data: rows })).status.error_code).toBe('Success');
   }
   await client.flushSync({ collection_names: ['shared'] });
+  sharedId = await collectionIdOf(client, 'shared');
   const listed = await onWriter.call('ListSegments', {});
-  sealedIds = listed.segments.filter((s: any) => s.collection_name === 'shared' && !s.growing).map((s: any) => s.segment_id);
+  sealedIds = listed.segments.filter((s: any) => s.collection_id === sharedId && !s.growing).map((s: any) => s.segment_id);
   expect(sealedIds.length).toBe(6);
 });
 
@@ -87,7 +90,7 @@ const decode = (res: any) => {
 
 describe('read-only node', () => {
   it('loads sealed segments and reports them', async () => {
-    const res = await onReader.call('LoadSegments', { collection_name: 'shared', segment_ids: sealedIds });
+    const res = await onReader.call('LoadSegments', { collection_id: sharedId, segment_ids: sealedIds });
     expect(res.status.code).toBe(0);
     expect(res.loaded.sort()).toEqual([...sealedIds].sort());
     expect(res.errors).toEqual([]);
@@ -100,7 +103,7 @@ describe('read-only node', () => {
     const queries = Array.from({ length: 3 }, () => Array.from({ length: DIM }, rand));
     for (const filter of ['', 'tag == "t2"', 'extra == 1 and id < 900']) {
       const req = {
-        collection_name: 'shared',
+        collection_id: sharedId,
         segment_ids: sealedIds,
         placeholder_group: encodeQueryVectors(queries),
         topk: 15,
@@ -117,7 +120,7 @@ describe('read-only node', () => {
   });
 
   it('answers queries exactly as the writer does and sees deletes made after loading', async () => {
-    const req = { collection_name: 'shared', segment_ids: sealedIds, filter: 'tag in ["t1", "t3"]', output_fields: ['tag'], limit: 50 };
+    const req = { collection_id: sharedId, segment_ids: sealedIds, filter: 'tag in ["t1", "t3"]', output_fields: ['tag'], limit: 50 };
     const before = decode(await onReader.call('QuerySegments', req));
     expect(before).toEqual(decode(await onWriter.call('QuerySegments', req)));
     const victims = before.ids.slice(0, 5);
@@ -128,12 +131,12 @@ describe('read-only node', () => {
   });
 
   it('reports a missing or corrupt segment by name and keeps serving', async () => {
-    const missing = await onReader.call('LoadSegments', { collection_name: 'shared', segment_ids: ['999999'] });
+    const missing = await onReader.call('LoadSegments', { collection_id: sharedId, segment_ids: ['999999'] });
     expect(missing.errors[0].segment_id).toBe('999999');
     expect(missing.errors[0].reason).toMatch(/segment 999999/);
     // Corrupt a segment's data file, release it and load it again.
     const victim = sealedIds[0]!;
-    await onReader.call('ReleaseSegments', { collection_name: 'shared', segment_ids: [victim] });
+    await onReader.call('ReleaseSegments', { collection_id: sharedId, segment_ids: [victim] });
     const collectionDirs = readdirSync(join(dir, 'storage'));
     const segDir = collectionDirs
       .flatMap((c) => readdirSync(join(dir, 'storage', c)).map((p) => join(dir, 'storage', c, p, victim)))
@@ -145,11 +148,11 @@ describe('read-only node', () => {
         }
       })!;
     writeFileSync(join(segDir, 'data.msc'), Buffer.from('garbage'));
-    const corrupt = await onReader.call('LoadSegments', { collection_name: 'shared', segment_ids: [victim] });
+    const corrupt = await onReader.call('LoadSegments', { collection_id: sharedId, segment_ids: [victim] });
     expect(corrupt.loaded).toEqual([]);
     expect(corrupt.errors[0].reason).toMatch(new RegExp(`segment ${victim}`));
     const notLoaded = await onReader.call('SearchSegments', {
-      collection_name: 'shared',
+      collection_id: sharedId,
       segment_ids: [victim],
       placeholder_group: encodeQueryVectors([Array(DIM).fill(0.1)]),
       topk: 1,

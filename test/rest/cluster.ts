@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { inject } from 'vitest';
 import { onFreePorts, startMishards } from '../harness/mishards-process.js';
 
 export const DIM = 8;
@@ -10,9 +12,9 @@ export function vec(i: number): number[] {
 }
 
 export interface RestCluster {
-  /** The coordinator's REST address (HOST:PORT) from the ready line. */
+  /** The REST address (HOST:PORT) from the ready line: the coordinator's, or Nginx's in front. */
   http: string;
-  /** The coordinator's gRPC address (Milvus front door and Envoy's ExternalProcessor). */
+  /** The gRPC address from the ready line: the coordinator's, or Nginx's in front. */
   grpc: string;
   /** The `mishards up` process (its children are the cluster's nodes). */
   pid: number;
@@ -22,14 +24,18 @@ export interface RestCluster {
 }
 
 /**
- * `mishards up` with three readers and REST on a free port, in a directory of its own; `args`
+ * `mishards up` with three readers and REST on a free port, in a directory of its own; with
+ * `nginx`, a private Nginx in front (`up --nginx`, membership from the harness's etcd); `args`
  * and `env` add options (authentication, TLS).
  */
-export async function startRestCluster(args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RestCluster> {
+export async function startRestCluster(o: { nginx?: boolean; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'mishards-rest-'));
+  const nginx = o.nginx
+    ? ['--nginx', '--etcd', inject('etcd').endpoint, '--etcd-prefix', `/test-rest-${randomBytes(4).toString('hex')}`]
+    : [];
   const cluster = await startMishards(
-    ['up', '--readers', '3', ...onFreePorts(dir), '--http-port', '0', '--seal-rows', '100', ...args],
-    env,
+    ['up', '--readers', '3', ...onFreePorts(dir), '--http-port', '0', '--seal-rows', '100', ...nginx, ...(o.args ?? [])],
+    o.env,
   );
   return {
     http: cluster.addresses.http!,

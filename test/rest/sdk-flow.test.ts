@@ -13,27 +13,38 @@ const ROOT_PASSWORD = 'Root-pw-rest-6d02';
  * `enableDynamicField`, `partitionName` on insert).
  */
 describe.each([
-  ['mishards up', false],
-  ['mishards up --auth --tls-cert --tls-key --tls-ca, with a bearer token', true],
-])('REST v2 flow with the SDK HttpClient against the coordinator of %s', (_name, secured) => {
+  { target: 'the coordinator of mishards up', nginx: false, auth: false, tls: false },
+  // Nginx passes the client's Authorization header on: the coordinator and the writer check it.
+  {
+    target: 'Nginx in front of mishards up --nginx --auth (membership from etcd), with a bearer token',
+    nginx: true,
+    auth: true,
+    tls: false,
+  },
+  {
+    target: 'the coordinator of mishards up --auth --tls-cert --tls-key --tls-ca, with a bearer token',
+    nginx: false,
+    auth: true,
+    tls: true,
+  },
+])('REST v2 flow with the SDK HttpClient against $target', ({ nginx, auth, tls }) => {
   let cluster: RestCluster;
   let client: HttpClient;
   let certs: TestCertificates | undefined;
 
   beforeAll(async () => {
-    if (!secured) {
-      cluster = await startRestCluster();
-      client = new HttpClient({ endpoint: `http://${cluster.http}`, timeout: 30_000 });
-      return;
-    }
-    certs = makeCertificates();
-    const tls = ['--tls-cert', certs.node.cert, '--tls-key', certs.node.key, '--tls-ca', certs.ca];
-    cluster = await startRestCluster(['--auth', ...tls], { MISHARDS_ROOT_PASSWORD: ROOT_PASSWORD });
+    certs = tls ? makeCertificates() : undefined;
+    const tlsArgs = certs ? ['--tls-cert', certs.node.cert, '--tls-key', certs.node.key, '--tls-ca', certs.ca] : [];
+    cluster = await startRestCluster({
+      nginx,
+      args: [...(auth ? ['--auth'] : []), ...tlsArgs],
+      env: auth ? { MISHARDS_ROOT_PASSWORD: ROOT_PASSWORD } : {},
+    });
     client = new HttpClient({
-      endpoint: `https://${cluster.http}`,
-      token: `root:${ROOT_PASSWORD}`,
+      endpoint: `${certs ? 'https' : 'http'}://${cluster.http}`,
+      ...(auth ? { token: `root:${ROOT_PASSWORD}` } : {}),
       timeout: 30_000,
-      fetch: tlsFetch({ ca: certs.ca, cert: certs.client.cert, key: certs.client.key }),
+      ...(certs ? { fetch: tlsFetch({ ca: certs.ca, cert: certs.client.cert, key: certs.client.key }) } : {}),
     });
   });
 

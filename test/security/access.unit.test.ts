@@ -25,8 +25,8 @@ const grant = (role: string, objectType: string, objectName: string, privilege: 
 beforeAll(async () => {
   const hash = await hashPassword('password1');
   records = {
-    users: ['root', 'ann', 'bob', 'cat', 'dan', 'eve', 'fay'].map((name) => ({ name, passwordHash: hash, createdAt: 0 })),
-    roles: ['admin', 'public', 'searchers', 'everything', 'readonly', 'v2reader', 'anywhere'],
+    users: ['root', 'ann', 'bob', 'cat', 'dan', 'eve', 'fay', 'gil'].map((name) => ({ name, passwordHash: hash, createdAt: 0 })),
+    roles: ['admin', 'public', 'searchers', 'everything', 'readonly', 'v2reader', 'anywhere', 'shoppers'],
     memberships: [
       { user: 'ann', role: 'searchers' },
       { user: 'bob', role: 'admin' },
@@ -34,6 +34,7 @@ beforeAll(async () => {
       { user: 'dan', role: 'readonly' },
       { user: 'eve', role: 'v2reader' },
       { user: 'fay', role: 'anywhere' },
+      { user: 'gil', role: 'shoppers' },
     ],
     grants: [
       grant('searchers', 'Collection', 'books', 'PrivilegeSearch'),
@@ -43,17 +44,18 @@ beforeAll(async () => {
       grant('v2reader', 'Global', '*', 'PrivilegeGroupCollectionReadOnly', '*'),
       grant('anywhere', 'Collection', '*', '*'),
       grant('public', 'Global', '*', 'PrivilegeShowCollections'),
+      grant('shoppers', 'Collection', '*', 'PrivilegeSearch', 'shop'),
     ],
   };
   access = new Access(
     () => records,
-    (name) => (name === 'novels' ? 'books' : undefined),
+    (database, name) => (database === 'default' && name === 'novels' ? 'books' : undefined),
   );
 });
 
-function denial(user: string, method: string, request: Record<string, unknown>): string | undefined {
+function denial(user: string, method: string, request: Record<string, unknown>, database = 'default'): string | undefined {
   try {
-    access.authorize(user, method, request);
+    access.authorize(user, method, request, database);
     return undefined;
   } catch (e) {
     expect(e).toBeInstanceOf(AccessError);
@@ -135,6 +137,33 @@ describe('authorization', () => {
     expect(denial('ann', 'SelectGrant', { entity: { role: { name: 'searchers' } } })).toBeUndefined();
     expect(denial('ann', 'SelectGrant', { entity: { role: { name: 'admin' } } })).toBeDefined();
     expect(denial('ann', 'HasCollection', { collection_name: 'x' })).toBeUndefined();
+  });
+
+  it('grants count in their database only, or in every one with *; aliases resolve in the request’s database', () => {
+    expect(denial('gil', 'Search', { collection_name: 'books' }, 'shop')).toBeUndefined();
+    expect(denial('gil', 'Search', { collection_name: 'books' })).toBe('PrivilegeSearch: permission deny to gil in the `default` database');
+    expect(denial('ann', 'Search', { collection_name: 'books' }, 'shop')).toBe(
+      'PrivilegeSearch: permission deny to ann in the `shop` database',
+    );
+    expect(denial('ann', 'Search', { collection_name: 'novels' }, 'shop')).toBeDefined();
+    expect(denial('eve', 'Search', { collection_name: 'anything' }, 'shop')).toBeUndefined();
+    expect(denial('bob', 'Insert', { collection_name: 'anything' }, 'shop')).toBeUndefined();
+  });
+
+  it('a gRPC call is checked in its own db_name, else in its dbname metadata, else in default', async () => {
+    const call = (request: Record<string, unknown>, database?: string) => {
+      const metadata = new grpc.Metadata();
+      metadata.set('authorization', b64('gil:password1'));
+      if (database) metadata.set('dbname', database);
+      return access.check('Search', { metadata, request }).then(
+        () => undefined,
+        (e: Error) => e.message,
+      );
+    };
+    expect(await call({ collection_name: 'books' }, 'shop')).toBeUndefined();
+    expect(await call({ collection_name: 'books', db_name: 'shop' })).toBeUndefined();
+    expect(await call({ collection_name: 'books', db_name: 'default' }, 'shop')).toMatch(/in the `default` database$/);
+    expect(await call({ collection_name: 'books' })).toMatch(/in the `default` database$/);
   });
 
   it('a change of the state applies to the next request', () => {

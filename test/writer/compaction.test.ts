@@ -6,7 +6,7 @@ import type { CollectionState } from '../../nodes/writer/collection-state.js';
 import { writerSegmentSource } from '../../nodes/writer/segment-source.js';
 import type { Writer } from '../../nodes/writer/writer.js';
 import { readDeletes, readSegment } from '../../storage/segment-files.js';
-import { closeLastWriter, closeWriters, freshWriter, remove, seed, startWriter } from '../harness/in-process-writer.js';
+import { closeLastWriter, closeWriters, defaultDatabase, freshWriter, remove, seed, startWriter } from '../harness/in-process-writer.js';
 import { waitUntil } from '../harness/wait.js';
 
 /**
@@ -76,7 +76,7 @@ describe('compaction on the writer', () => {
     const [merged] = [...state.sealed.keys()];
     const source = writerSegmentSource(writer);
     const ids = async (covered: number[]) =>
-      (await source.segments('pile', [], 'all', covered, false))
+      (await source.segments(state.id, [], 'all', covered, false))
         .map((s) => s.id)
         .filter((id) => id > 0)
         .sort((a, b) => a - b);
@@ -87,7 +87,7 @@ describe('compaction on the writer', () => {
     // One whose view predates it covered some old segments on readers: the rest, not the new one.
     expect(await ids([o1!, o3!])).toEqual([o2, o4]);
     // And old segments named explicitly are still served.
-    expect((await source.segments('pile', [o2!], 'none', [], false)).map((s) => s.id)).toEqual([o2]);
+    expect((await source.segments(state.id, [o2!], 'none', [], false)).map((s) => s.id)).toEqual([o2]);
   });
 
   it('rewrites a segment with 30% of its rows deleted; its files no longer hold them', async () => {
@@ -160,7 +160,7 @@ describe('compaction on the writer', () => {
     await closeLastWriter();
     rmSync(join(dir, 'storage', merged!.path, 'deletes.log'));
     const { writer: again } = await startWriter(dir);
-    const restarted = again.collections.get('pile')!;
+    const restarted = defaultDatabase(again).collections.get('pile')!;
     expect(restarted.retiring.size).toBe(4);
     expectExactly(restarted, kept);
     await again.settle();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MilvusClient } from '@zilliz/milvus2-sdk-node';
-import { DataNodeClient } from '../harness/data-node-client.js';
+import { collectionIdOf, DataNodeClient } from '../harness/data-node-client.js';
 import { seedBucketed } from '../harness/bucketed.js';
 import { rank, rankingMismatch, score } from '../harness/reference.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
@@ -59,7 +59,8 @@ describe.each(['L2', 'IP', 'COSINE'] as const)('FLAT %s search equals brute forc
     for (const id of doomed) live.delete(id);
 
     const listed = await internal.call('ListSegments', {});
-    const mine = listed.segments.filter((s: any) => s.collection_name === name);
+    const id = await collectionIdOf(client, name);
+    const mine = listed.segments.filter((s: any) => s.collection_id === id);
     expect(mine.filter((s: any) => !s.growing).length).toBeGreaterThanOrEqual(12);
     expect(mine.some((s: any) => s.growing && Number(s.live_rows) > 0)).toBe(true);
     const stats = await client.getCollectionStatistics({ collection_name: name });

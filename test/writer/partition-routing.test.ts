@@ -8,7 +8,7 @@ import { hashInt64Key } from '../../milvus/key-hash.js';
 import { initialPartitionNames } from '../../milvus/partition-key.js';
 import type { CollectionState } from '../../nodes/writer/collection-state.js';
 import { queryRows } from '../../search/segment-search.js';
-import { closeLastWriter, closeWriters, startWriter } from '../harness/in-process-writer.js';
+import { closeLastWriter, closeWriters, defaultDatabase, startWriter } from '../harness/in-process-writer.js';
 import { collectionSchema, fieldSchema } from '../harness/schemas.js';
 import { waitUntil } from '../harness/wait.js';
 
@@ -65,7 +65,7 @@ it('routes one record over several partitions, and replays it into the partition
   dirs.push(dir);
   const first = await startWriter(dir, {}, SEAL_ROWS);
   const writer = first.writer;
-  let state = await writer.createCollection(SCHEMA, 1, 2, {}, initialPartitionNames(SCHEMA, PARTITIONS));
+  let state = await writer.createCollection(defaultDatabase(writer), SCHEMA, 1, 2, {}, initialPartitionNames(SCHEMA, PARTITIONS));
   // A tenant of partition 0 gets enough rows to seal it; tenants of the other partitions a few.
   const tenants = Array.from({ length: 40 }, (_, i) => BigInt(i));
   const sealing = tenants.find((t) => home(t) === 0)!;
@@ -95,6 +95,6 @@ it('routes one record over several partitions, and replays it into the partition
   ).toBe(true);
 
   await closeLastWriter();
-  state = (await startWriter(dir, {}, SEAL_ROWS)).writer.collections.get('tenants')!;
+  state = defaultDatabase((await startWriter(dir, {}, SEAL_ROWS)).writer).collections.get('tenants')!;
   expect(held(state)).toEqual(want);
 });

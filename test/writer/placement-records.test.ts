@@ -3,7 +3,7 @@ import type { ReportedPlacement } from '../../nodes/data-node-api.js';
 import type { CollectionState } from '../../nodes/writer/collection-state.js';
 import type { Writer } from '../../nodes/writer/writer.js';
 import { Code } from '../../milvus/status.js';
-import { closeLastWriter, closeWriters, freshWriter, seed, startWriter } from '../harness/in-process-writer.js';
+import { closeLastWriter, closeWriters, defaultDatabase, freshWriter, seed, startWriter } from '../harness/in-process-writer.js';
 import { waitUntil } from '../harness/wait.js';
 
 /**
@@ -53,7 +53,7 @@ describe('placement records', () => {
 
     await closeLastWriter();
     const { writer: again } = await startWriter(dir);
-    expect(served(again, again.collections.get('pile')!).map((s) => s.placedGroup)).toEqual(['g0', 'g1', 'g0', 'g1']);
+    expect(served(again, defaultDatabase(again).collections.get('pile')!).map((s) => s.placedGroup)).toEqual(['g0', 'g1', 'g0', 'g1']);
   });
 
   it('refuses a placement computed from older metadata, recording none of it', async () => {

@@ -19,7 +19,7 @@ export function alterationHandlers(api: WriterApi): Handlers<'AddCollectionField
   return {
     AddCollectionField: (req) =>
       writer.definitionChange(async () => {
-        const c = api.collection(req.collection_name);
+        const c = api.collection(req.db_name, req.collection_name);
         let field: FieldSchema__Output;
         try {
           field = FieldSchemaMessage.decode(req.schema ?? Buffer.alloc(0));
@@ -31,7 +31,7 @@ export function alterationHandlers(api: WriterApi): Handlers<'AddCollectionField
       }),
     AlterCollectionSchema: (req) =>
       writer.definitionChange(async () => {
-        const c = api.collection(req.collection_name);
+        const c = api.collection(req.db_name, req.collection_name);
         const add = req.action?.add_request;
         if (!add) throw invalidParameter('AlterCollectionSchema: Mishards supports only an add_request (adding one field)');
         if (add.func_schema.length)
@@ -47,7 +47,7 @@ export function alterationHandlers(api: WriterApi): Handlers<'AddCollectionField
     // As Milvus's proxy: properties or keys to drop, not both; mmap not changed while loaded.
     AlterCollection: (req) =>
       writer.definitionChange(async () => {
-        const c = api.collection(req.collection_name);
+        const c = api.collection(req.db_name, req.collection_name);
         const set = Object.fromEntries(keyValueMap(req.properties));
         const drop: string[] = req.delete_keys ?? [];
         if (Object.keys(set).length && drop.length) throw invalidParameter('cannot provide both DeleteKeys and ExtraParams');

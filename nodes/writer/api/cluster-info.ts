@@ -1,5 +1,4 @@
 import { describeResourceGroupReply, getReplicasReply, listResourceGroupsReply } from '../../../milvus/resource-groups.js';
-import { collectionNotFound } from '../../../milvus/status.js';
 import { getMetricsReply, type TopologyNode } from '../../../milvus/system-info.js';
 import { servedCollectionIds } from '../../data-node-api.js';
 import { writerSegmentSource } from '../segment-source.js';
@@ -39,10 +38,7 @@ export function clusterInfoHandlers(
   };
 }
 
-/** The collection GetReplicas asks about: by name (or alias) when given, else by id, as the SDK sends it. */
-function replicaTarget(api: WriterApi, req: { collection_name: string; collectionID: string }) {
-  if (req.collection_name) return api.collection(req.collection_name);
-  const c = [...api.writer.collections.values()].find((s) => String(s.id) === req.collectionID);
-  if (!c) throw collectionNotFound(req.collectionID);
-  return c;
+/** The collection GetReplicas asks about: by name (or alias) in its database when given, else by id, as the SDK sends it. */
+function replicaTarget(api: WriterApi, req: { db_name: string; collection_name: string; collectionID: string }) {
+  return req.collection_name ? api.collection(req.db_name, req.collection_name) : api.collectionById(req.collectionID);
 }

@@ -1,6 +1,6 @@
 import type { MilvusResponse } from '../../../milvus/methods.js';
 import { persistentSegmentInfos, querySegmentInfos } from '../../../milvus/segment-info.js';
-import { collectionNotFound, invalidParameter, partitionNotFound } from '../../../milvus/status.js';
+import { invalidParameter, partitionNotFound } from '../../../milvus/status.js';
 import type { CollectionState } from '../collection-state.js';
 import type { CompactionJob } from '../compactions.js';
 import type { Handlers, WriterApi } from './context.js';
@@ -22,16 +22,11 @@ const SELF_NODE_ID = 1;
  */
 export function compactionHandlers(api: WriterApi): Handlers<CompactionMethod> {
   const { writer } = api;
-  /** The collection a ManualCompaction names: by name when given (the SDK sends both), else by id. */
-  const target = (name: string, id: string): CollectionState => {
-    if (name) return api.collection(name);
-    const c = [...writer.collections.values()].find((s) => String(s.id) === id);
-    if (!c) throw collectionNotFound(id);
-    return c;
-  };
+  /** The collection a ManualCompaction names: by name in its database when given (the SDK sends both), else by id. */
+  const target = (db: string, name: string, id: string): CollectionState => (name ? api.collection(db, name) : api.collectionById(id));
   return {
     async ManualCompaction(req) {
-      const c = target(req.collection_name, req.collectionID);
+      const c = target(req.db_name, req.collection_name, req.collectionID);
       if (req.majorCompaction)
         throw invalidParameter('major (clustering) compaction needs a clustering key field, which Mishards does not support');
       // Deletes are kept with the segments they hit, never in L0 segments: nothing to compact.
@@ -55,10 +50,10 @@ export function compactionHandlers(api: WriterApi): Handlers<CompactionMethod> {
       };
     },
     async GetPersistentSegmentInfo(req) {
-      return { infos: persistentSegmentInfos(writer.view(api.collection(req.collectionName))) };
+      return { infos: persistentSegmentInfos(writer.view(api.collection(req.dbName, req.collectionName))) };
     },
     async GetQuerySegmentInfo(req) {
-      return { infos: querySegmentInfos(writer.view(api.collection(req.collectionName)), () => [SELF_NODE_ID]) };
+      return { infos: querySegmentInfos(writer.view(api.collection(req.dbName, req.collectionName)), () => [SELF_NODE_ID]) };
     },
   };
 }

@@ -1,6 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { MilvusHandlers, MilvusMethod } from '../../../milvus/methods.js';
-import { collectionNotFound, invalidParameter } from '../../../milvus/status.js';
+import { collectionNotFound, databaseNotFound, invalidParameter } from '../../../milvus/status.js';
 import type { RequestLimits } from '../../../milvus/request-limits.js';
 import type { MemoryProtection, RateQuotas } from '../../../milvus/quotas.js';
 import type { Admission } from '../../../runtime/admission.js';
@@ -8,6 +8,7 @@ import { callSignal } from '../../../runtime/call-signal.js';
 import type { ResourceMeter } from '../../../runtime/node-resources.js';
 import type { RequestCost } from '../../../search/cost.js';
 import type { CollectionState } from '../collection-state.js';
+import type { DatabaseState } from '../database-state.js';
 import type { EngineSearchSeconds } from '../../../runtime/engine-metrics.js';
 import type { SearchPartitions } from '../../../runtime/scope-metrics.js';
 import type { Writer } from '../writer.js';
@@ -36,10 +37,7 @@ export interface WriterProcess {
 /** Handlers of one area of the Milvus API: one for each of its methods, typed per method. */
 export type Handlers<M extends MilvusMethod> = Required<Pick<MilvusHandlers, M>>;
 
-/** Mishards has Milvus's default database only (id 1, as in Milvus). */
-export const DEFAULT_DB = { name: 'default', id: '1' };
-
-/** What every area's handlers work over: the Writer, its process, and the collection lookup. */
+/** What every area's handlers work over: the Writer, its process, and the database and collection lookups. */
 export class WriterApi {
   constructor(
     readonly writer: Writer,
@@ -63,11 +61,28 @@ export class WriterApi {
     }
   }
 
-  /** The collection a request names, by name or alias: an empty name is invalid, an unknown one not found. */
-  collection(name: string): CollectionState {
+  /** The database a request works in (its db_name, settled where it entered: milvus/request-database.ts). */
+  database(name: string): DatabaseState {
+    const db = this.writer.databases.get(name);
+    if (!db) throw databaseNotFound(name);
+    return db;
+  }
+
+  /**
+   * The collection a request names in its database, by name or alias: an empty name is
+   * invalid, an unknown database or collection not found.
+   */
+  collection(db: string, name: string): CollectionState {
     if (!name) throw invalidParameter('collection name should not be empty');
-    const c = this.writer.resolve(name);
+    const c = this.database(db).resolve(name);
     if (!c) throw collectionNotFound(name);
+    return c;
+  }
+
+  /** A collection by its id (a decimal string, as requests carry it), in whichever database. */
+  collectionById(id: string): CollectionState {
+    const c = this.writer.collections.get(Number(id));
+    if (!c) throw collectionNotFound(id);
     return c;
   }
 

@@ -8,6 +8,7 @@ import { DEFAULT_PARTITION, partitionsInHashOrder, prunedScope, refuseNamedParti
 import { encodeIds } from '../../../milvus/results.js';
 import { compileRequestFilter, partitionScope } from '../../../milvus/search-request.js';
 import { invalidParameter, partitionNotFound } from '../../../milvus/status.js';
+import { rateCollection } from '../../../milvus/quotas.js';
 import { wireBytes } from '../../../milvus/writer-service.js';
 import type { CollectionState } from '../collection-state.js';
 import type { Handlers, WriterApi } from './context.js';
@@ -46,9 +47,10 @@ export function entityHandlers(api: WriterApi): Handlers<'Insert' | 'Upsert' | '
   const { writer } = api;
   const { quotas, memory } = api.self;
   const insertOrUpsert = async (req: IncomingInsert, upsert: boolean): Promise<MilvusResponse<'Insert'>> => {
-    const c = api.collection(req.collection_name);
-    memory.check(c.record.name);
-    quotas.charge(c.record.name, { [upsert ? 'upsert' : 'insert']: wireBytes(req), rows: req.num_rows });
+    const c = api.collection(req.db_name, req.collection_name);
+    const rated = rateCollection(req.db_name, c.record.name);
+    memory.check(rated);
+    quotas.charge(rated, { [upsert ? 'upsert' : 'insert']: wireBytes(req), rows: req.num_rows });
     const partition = insertTarget(c, req.partition_name);
     const decoded = decodeFieldsData(c.schema, req.fields_data, req.num_rows);
     const pk = primaryField(c.schema);
@@ -84,8 +86,9 @@ export function entityHandlers(api: WriterApi): Handlers<'Insert' | 'Upsert' | '
     Insert: (req) => insertOrUpsert(req, false),
     Upsert: (req) => insertOrUpsert(req, true),
     async Delete(req) {
-      const c = api.collection(req.collection_name);
-      memory.check(c.record.name);
+      const c = api.collection(req.db_name, req.collection_name);
+      const rated = rateCollection(req.db_name, c.record.name);
+      memory.check(rated);
       refuseNamedPartitions(c.schema, req.partition_name);
       const named = req.partition_name ? partitionScope(c.partitions.values(), [req.partition_name]) : undefined;
       if (!req.expr || !String(req.expr).trim())
@@ -95,7 +98,7 @@ export function entityHandlers(api: WriterApi): Handlers<'Insert' | 'Upsert' | '
       const keys = filter.primaryKeys() ?? writer.matchingKeys(c, filter, scope);
       const pk = primaryField(c.schema);
       if (keys.length === 0) return { IDs: encodeIds(pk.dataType, []), delete_cnt: '0', succ_index: [], err_index: [], acknowledged: true };
-      quotas.charge(c.record.name, { delete: wireBytes(req), rows: keys.length });
+      quotas.charge(rated, { delete: wireBytes(req), rows: keys.length });
       const partitionId = scope ? [...scope][0]! : (c.partitions.get(DEFAULT_PARTITION)?.id ?? [...c.partitions.values()][0]!.id);
       const lsn = await writer.mutate({
         collectionId: c.id,

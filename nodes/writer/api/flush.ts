@@ -1,3 +1,4 @@
+import { DEFAULT_DATABASE } from '../../../meta/store.js';
 import { hybridTs, physicalMs } from '../../../milvus/timestamps.js';
 import type { Handlers, WriterApi } from './context.js';
 
@@ -11,13 +12,19 @@ export function flushHandlers(api: WriterApi): Handlers<'Flush' | 'GetFlushState
       const flushSegIDs: Record<string, { data: string[] }> = {};
       const sealTimes: Record<string, string> = {};
       for (const name of names) {
-        const c = api.collection(name);
+        const c = api.collection(req.db_name, name);
         const sealed = await writer.flush(c);
         flushSegIDs[name] = { data: sealed.map(String) };
         collSegIDs[name] = { data: [...c.sealed.keys()].map(String) };
         sealTimes[name] = String(Math.floor(Date.now() / 1000));
       }
-      return { db_name: 'default', coll_segIDs: collSegIDs, flush_coll_segIDs: flushSegIDs, coll_seal_times: sealTimes, coll_flush_ts: {} };
+      return {
+        db_name: req.db_name,
+        coll_segIDs: collSegIDs,
+        flush_coll_segIDs: flushSegIDs,
+        coll_seal_times: sealTimes,
+        coll_flush_ts: {},
+      };
     },
     async GetFlushState(req) {
       // Flush returns after its segments are persisted, so a segment is flushed once the
@@ -27,10 +34,15 @@ export function flushHandlers(api: WriterApi): Handlers<'Flush' | 'GetFlushState
       return { flushed: records.every((r) => r?.state !== 'growing') };
     },
 
+    // The named collections (a target without a database names the default one's), else every
+    // collection of the request's database, else of every database, as Milvus's proxy flushes.
     async FlushAll(req) {
       const started = Date.now();
-      const targets: string[] = (req.flush_targets ?? []).flatMap((t) => t.collection_names ?? []);
-      const states = targets.length ? targets.map((name) => api.collection(name)) : [...writer.collections.values()];
+      const targets = (req.flush_targets ?? []).flatMap((t) =>
+        (t.collection_names ?? []).map((name) => api.collection(t.db_name || DEFAULT_DATABASE, name)),
+      );
+      const everyOne = req.db_name ? api.database(req.db_name).collections.values() : writer.collections.values();
+      const states = targets.length ? targets : [...everyOne];
       await Promise.all(states.map((c) => writer.flush(c)));
       return { flush_all_ts: hybridTs(started) };
     },

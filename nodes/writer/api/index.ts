@@ -4,6 +4,7 @@ import { alterationHandlers } from './alterations.js';
 import { clusterInfoHandlers } from './cluster-info.js';
 import { collectionHandlers } from './collections.js';
 import { compactionHandlers } from './compaction.js';
+import { databaseHandlers } from './databases.js';
 import type { MilvusHandlers } from '../../../milvus/methods.js';
 import { WriterApi, type WriterProcess } from './context.js';
 import { entityHandlers } from './entities.js';
@@ -25,6 +26,7 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Milvu
   const api = new WriterApi(writer, self);
   return {
     ...sessionHandlers(),
+    ...databaseHandlers(api),
     ...clusterInfoHandlers(api),
     ...collectionHandlers(api),
     ...aliasHandlers(api),

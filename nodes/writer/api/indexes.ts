@@ -10,8 +10,8 @@ import type { Handlers, WriterApi } from './context.js';
 
 const INDEX_TYPES = new Set(['FLAT', 'HNSW', 'AUTOINDEX']);
 
-/** The index and field names a request may give (GetIndexStatistics names no field). */
-type IndexNames = Pick<MilvusRequest<'DescribeIndex'>, 'collection_name' | 'index_name'> &
+/** The collection, index and field names a request may give (GetIndexStatistics names no field). */
+type IndexNames = Pick<MilvusRequest<'DescribeIndex'>, 'db_name' | 'collection_name' | 'index_name'> &
   Partial<Pick<MilvusRequest<'DescribeIndex'>, 'field_name'>>;
 
 /** The collection's vector index, if the request's index and field names (when given) match it. */
@@ -28,7 +28,7 @@ type IndexMethod = 'CreateIndex' | 'DescribeIndex' | 'GetIndexStatistics' | 'Get
 export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
   const { writer } = api;
   const indexDescriptions = (req: IndexNames): MilvusResponse<'DescribeIndex'> => {
-    const c = api.collection(req.collection_name);
+    const c = api.collection(req.db_name, req.collection_name);
     const idx = requestedIndex(c, req);
     const { indexed, total } = writer.indexProgress(c);
     const params = [
@@ -55,7 +55,7 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
   };
   return {
     async CreateIndex(req) {
-      const c = api.collection(req.collection_name);
+      const c = api.collection(req.db_name, req.collection_name);
       validateIndexName(req.index_name);
       const vector = vectorField(c.schema);
       const fieldName = req.field_name || vector.name;
@@ -112,19 +112,19 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
     // InProgress while a sealed segment waits for its index build. Growing rows are searched
     // without one, as Milvus's growing segments are: they do not hold the state back.
     async GetIndexState(req) {
-      const c = api.collection(req.collection_name);
+      const c = api.collection(req.db_name, req.collection_name);
       if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
       const building = [...c.sealed.values()].some((s) => !s.indexInfo());
       return { state: building ? 'InProgress' : 'Finished', fail_reason: '' };
     },
     async GetIndexBuildProgress(req) {
-      const c = api.collection(req.collection_name);
+      const c = api.collection(req.db_name, req.collection_name);
       if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
       const { indexed, total } = writer.indexProgress(c);
       return { indexed_rows: String(indexed), total_rows: String(total) };
     },
     async DropIndex(req) {
-      const c = api.collection(req.collection_name);
+      const c = api.collection(req.db_name, req.collection_name);
       const idx = requestedIndex(c, req);
       if (c.isLoaded()) throw invalidParameter('index cannot be dropped, collection is loaded, please release it first');
       await writer.dropIndex(c, idx);

@@ -17,13 +17,13 @@ export function loadHandlers(api: WriterApi): Handlers<LoadMethod> {
   const { writer } = api;
   return {
     async LoadCollection(req) {
-      const c = api.collection(req.collection_name);
+      const c = api.collection(req.db_name, req.collection_name);
       if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
       await writer.changeLoadState(c, { action: 'load', partitionIds: 'all' });
       return {};
     },
     async LoadPartitions(req) {
-      const c = api.collection(req.collection_name);
+      const c = api.collection(req.db_name, req.collection_name);
       refuseInPartitionKeyMode(c.schema, 'LoadPartitions');
       if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
       const ids = partitionsToChange(c, req.partition_names, 'failed to load partition, due to no partition specified');
@@ -31,25 +31,25 @@ export function loadHandlers(api: WriterApi): Handlers<LoadMethod> {
       return {};
     },
     async ReleaseCollection(req) {
-      await writer.changeLoadState(api.collection(req.collection_name), { action: 'release', partitionIds: 'all' });
+      await writer.changeLoadState(api.collection(req.db_name, req.collection_name), { action: 'release', partitionIds: 'all' });
       return {};
     },
     async ReleasePartitions(req) {
-      const c = api.collection(req.collection_name);
+      const c = api.collection(req.db_name, req.collection_name);
       refuseInPartitionKeyMode(c.schema, 'ReleasePartitions');
       const ids = partitionsToChange(c, req.partition_names, 'invalid parameter[expected=any partition][actual=empty partition list]');
       await writer.changeLoadState(c, { action: 'release', partitionIds: ids });
       return {};
     },
     async GetLoadingProgress(req) {
-      const c = api.collection(req.collection_name);
+      const c = api.collection(req.db_name, req.collection_name);
       // Loading completes with the request. Named partitions must be loaded, as in Milvus.
       if (req.partition_names?.length) loadedNamedPartitions(c.partitions.values(), req.partition_names);
       const progress = req.partition_names?.length || c.isLoaded() ? '100' : '0';
       return { progress, refresh_progress: progress };
     },
     async GetLoadState(req) {
-      const c = api.collection(req.collection_name);
+      const c = api.collection(req.db_name, req.collection_name);
       const loaded = req.partition_names?.length
         ? namedPartitions(c.partitions.values(), req.partition_names).every((p) => p.loaded)
         : c.isLoaded();

@@ -25,7 +25,7 @@ export function partitionHandlers(
   const { writer } = api;
   return {
     async CreatePartition(req) {
-      const c = api.collection(req.collection_name);
+      const c = api.collection(req.db_name, req.collection_name);
       refuseInPartitionKeyMode(c.schema, 'CreatePartition');
       validateName('partition name', req.partition_name);
       if (c.partitions.has(req.partition_name)) throw invalidParameter(`partition ${req.partition_name} already exists`);
@@ -33,10 +33,10 @@ export function partitionHandlers(
       return {};
     },
     async HasPartition(req) {
-      return { value: api.collection(req.collection_name).partitions.has(req.partition_name) };
+      return { value: api.collection(req.db_name, req.collection_name).partitions.has(req.partition_name) };
     },
     async ShowPartitions(req) {
-      const c = api.collection(req.collection_name);
+      const c = api.collection(req.db_name, req.collection_name);
       const parts = shownPartitions(c, req);
       return {
         partition_names: parts.map((p) => p.name),
@@ -47,7 +47,7 @@ export function partitionHandlers(
       };
     },
     async DropPartition(req) {
-      const c = api.collection(req.collection_name);
+      const c = api.collection(req.db_name, req.collection_name);
       refuseInPartitionKeyMode(c.schema, 'DropPartition');
       if (req.partition_name === DEFAULT_PARTITION) throw invalidParameter('default partition cannot be deleted');
       const partition = c.partitions.get(req.partition_name);
@@ -57,7 +57,7 @@ export function partitionHandlers(
       return {};
     },
     async GetPartitionStatistics(req) {
-      const c = api.collection(req.collection_name);
+      const c = api.collection(req.db_name, req.collection_name);
       return {
         stats: [{ key: 'row_count', value: String(writer.rowCount(c, partitionScope(c.partitions.values(), [req.partition_name]))) }],
       };

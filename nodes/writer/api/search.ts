@@ -5,6 +5,7 @@ import { prepareHybridSearch } from '../../../milvus/hybrid-request.js';
 import type { MilvusRequest } from '../../../milvus/methods.js';
 import { prunedScope, refuseNamedPartitions } from '../../../milvus/partition-key.js';
 import { resultRowBytes } from '../../../milvus/request-limits.js';
+import { rateCollection } from '../../../milvus/quotas.js';
 import { resultReply } from '../../../milvus/result-fields.js';
 import { encodeFieldsData } from '../../../milvus/results.js';
 import { expireBefore } from '../../../milvus/collection-properties.js';
@@ -40,7 +41,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
    * and the expiry time of its TTL (see expireBefore), read once for the whole request.
    */
   const searchTarget = (req: MilvusRequest<'Search' | 'HybridSearch' | 'Query'>) => {
-    const c = api.collection(req.collection_name);
+    const c = api.collection(req.db_name, req.collection_name);
     refuseNamedPartitions(c.schema, req.partition_names);
     return {
       c,
@@ -93,7 +94,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       const { c, scope, expiry } = searchTarget(req);
       const p = prepareSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
       const segments = segmentsFor(c, scope, p.filter, p.params.ignoreGrowing);
-      api.self.quotas.charge(c.record.name, { search: p.nq });
+      api.self.quotas.charge(rateCollection(req.db_name, c.record.name), { search: p.nq });
       const { topk, offset, roundDecimal } = p.params;
       const plan: SearchPlan = {
         queries: p.queries,
@@ -144,7 +145,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
     async HybridSearch(req, call) {
       const { c, scope, expiry } = searchTarget(req);
       const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
-      api.self.quotas.charge(c.record.name, { search: h.nq * h.subs.length });
+      api.self.quotas.charge(rateCollection(req.db_name, c.record.name), { search: h.nq * h.subs.length });
       // Every sub-search is an exact search of its own (its topk, its filter); the fused
       // hits keep the row of the sub-search that found them first, for their output fields.
       const plans: SearchPlan[] = h.subs.map((p) => ({
@@ -186,7 +187,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       const { c, scope, expiry } = searchTarget(req);
       const q = prepareQuery(c.schema, req, api.self.limits);
       const segments = segmentsFor(c, scope, q.filter, q.ignoreGrowing);
-      api.self.quotas.charge(c.record.name, { query: 1 });
+      api.self.quotas.charge(rateCollection(req.db_name, c.record.name), { query: 1 });
       // A query iterator's pages read as of its snapshot, the first as of the newest applied write.
       const iterator = queryIteratorOf(req, c.id);
       const asOf = iterator && (iterator.snapshot ?? writer.appliedLsn);

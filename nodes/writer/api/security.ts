@@ -15,7 +15,8 @@ import {
   validOn,
   type ObjectType,
 } from '../../../security/privileges.js';
-import { DEFAULT_DB, type Handlers, type WriterApi } from './context.js';
+import { DEFAULT_DATABASE } from '../../../meta/store.js';
+import type { Handlers, WriterApi } from './context.js';
 
 /** Milvus's proxy.maxUserNum and proxy.maxRoleNum. */
 const MAX_USERS = 100;
@@ -35,12 +36,12 @@ function decodePassword(encoded: string, what: string): string {
   return Buffer.from(encoded, 'base64').toString('utf8');
 }
 
-/** A grant's database: the default one (also when empty), or `*` for every database. */
-function grantDatabase(name: string): string {
-  const db = name || DEFAULT_DB.name;
-  if (db !== DEFAULT_DB.name && db !== ANY) throw new MilvusError(Code.DatabaseNotFound, `database not found[database=${db}]`);
-  return db;
-}
+/**
+ * A grant's database: the one named (`*`: every database), the default one when empty, as
+ * Milvus's meta table settles it. As in Milvus, it need not exist yet: a grant on a database
+ * created later applies to it.
+ */
+const grantDatabase = (name: string): string => name || DEFAULT_DATABASE;
 
 const hasUser = (r: SecurityRecords, name: string) => r.users.some((u) => u.name === name);
 const hasRole = (r: SecurityRecords, name: string) => r.roles.includes(name);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { NodeRegistrationSchema, type NodeRegistration } from '../../../cluster/registry/schema.js';
-import { DataNodeClient } from '../../harness/data-node-client.js';
+import { collectionIdOf, DataNodeClient } from '../../harness/data-node-client.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../../harness/mishards-process.js';
 import { checkHealth, etcdForFile } from './helpers.js';
 import { waitUntil } from '../../harness/wait.js';
@@ -86,11 +86,12 @@ it('serves create, insert, flush and search through the coordinator, with segmen
 
   // Placement puts every sealed segment on one of the readers etcd lists.
   const nodes = await registrations();
+  const id = await collectionIdOf(client, name);
   const segments = async (address: string): Promise<number[]> => {
     const c = new DataNodeClient(address);
     try {
       return (await c.call('ListSegments', {})).segments
-        .filter((s: any) => s.collection_name === name && !s.growing)
+        .filter((s: any) => s.collection_id === id && !s.growing)
         .map((s: any) => Number(s.segment_id));
     } finally {
       c.close();

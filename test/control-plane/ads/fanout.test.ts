@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADS_SERVICE_NAME, loadAdsPackageDefinition } from '../../../control-plane/ads/proto.js';
+import { ADS_SERVICE_NAME, loadAdsPackageDefinition } from '../../../proto/xds.js';
 import { CDS, EDS } from './content.js';
 import { cluster, endpoints, makeSnapshot, type SnapshotContent } from './envoy-messages.js';
 import { startAds, type AdsHarness, type DeltaResponse, type SotwResponse } from './harness.js';

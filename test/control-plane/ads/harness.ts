@@ -2,7 +2,7 @@ import * as grpc from '@grpc/grpc-js';
 import pino, { type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { createAdsService, type AdsService } from '../../../control-plane/ads/service.js';
-import { ADS_SERVICE_NAME, loadAdsPackageDefinition } from '../../../control-plane/ads/proto.js';
+import { ADS_SERVICE_NAME, loadAdsPackageDefinition } from '../../../proto/xds.js';
 import { SnapshotCache, type Snapshot } from '../../../control-plane/xds/snapshot.js';
 import { decodedName } from './envoy-messages.js';
 

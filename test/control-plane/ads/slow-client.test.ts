@@ -1,6 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ADS_SERVICE_NAME, loadAdsPackageDefinition } from '../../../control-plane/ads/proto.js';
+import { ADS_SERVICE_NAME, loadAdsPackageDefinition } from '../../../proto/xds.js';
 import { EDS } from './content.js';
 import { endpoints, makeSnapshot } from './envoy-messages.js';
 import { startAds, type AdsHarness, type SotwResponse } from './harness.js';

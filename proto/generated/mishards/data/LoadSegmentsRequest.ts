@@ -2,12 +2,20 @@
 
 import type { Long } from '@grpc/proto-loader';
 
+/**
+ * Data nodes name collections by id: names repeat across databases, and change with renames.
+ * (The collection_name fields each request had before databases are reserved.)
+ */
 export interface LoadSegmentsRequest {
-  'collection_name'?: (string);
   'segment_ids'?: (number | string | Long)[];
+  'collection_id'?: (number | string | Long);
 }
 
+/**
+ * Data nodes name collections by id: names repeat across databases, and change with renames.
+ * (The collection_name fields each request had before databases are reserved.)
+ */
 export interface LoadSegmentsRequest__Output {
-  'collection_name': (string);
   'segment_ids': (string)[];
+  'collection_id': (string);
 }

@@ -3,7 +3,6 @@
 import type { Long } from '@grpc/proto-loader';
 
 export interface LoadedSegment {
-  'collection_name'?: (string);
   'segment_id'?: (number | string | Long);
   'partition_id'?: (number | string | Long);
   'rows'?: (number | string | Long);
@@ -16,10 +15,10 @@ export interface LoadedSegment {
    * Whether this is growing (unsealed) data of the writable node.
    */
   'growing'?: (boolean);
+  'collection_id'?: (number | string | Long);
 }
 
 export interface LoadedSegment__Output {
-  'collection_name': (string);
   'segment_id': (string);
   'partition_id': (string);
   'rows': (string);
@@ -32,4 +31,5 @@ export interface LoadedSegment__Output {
    * Whether this is growing (unsealed) data of the writable node.
    */
   'growing': (boolean);
+  'collection_id': (string);
 }

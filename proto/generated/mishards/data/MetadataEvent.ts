@@ -1,6 +1,6 @@
 // Original file: mishards/data_node.proto
 
-import type { AliasTable as _mishards_data_AliasTable, AliasTable__Output as _mishards_data_AliasTable__Output } from '../../mishards/data/AliasTable.js';
+import type { Names as _mishards_data_Names, Names__Output as _mishards_data_Names__Output } from '../../mishards/data/Names.js';
 import type { SecurityState as _mishards_data_SecurityState, SecurityState__Output as _mishards_data_SecurityState__Output } from '../../mishards/data/SecurityState.js';
 import type { Long } from '@grpc/proto-loader';
 
@@ -9,7 +9,6 @@ export interface MetadataEvent {
    * Increases with every change the writer makes; snapshot events carry the current one.
    */
   'version'?: (number | string | Long);
-  'collection_name'?: (string);
   /**
    * The collection's state after the change as JSON (see meta/collection-view.ts);
    * empty when the collection was dropped.
@@ -20,11 +19,15 @@ export interface MetadataEvent {
    */
   'snapshot_done'?: (boolean);
   /**
-   * Set on the snapshot's last event and on every change of the aliases: the whole alias
-   * table. A watcher replaces its copy at once, so an alias moved to another collection is
+   * The collection the event is about (its id, whatever its name or database now).
+   */
+  'collection_id'?: (number | string | Long);
+  /**
+   * Set on the snapshot's last event and on every change of the databases or the aliases: all
+   * of both. A watcher replaces its copy at once, so an alias moved to another collection is
    * never seen on both collections or on neither.
    */
-  'aliases'?: (_mishards_data_AliasTable | null);
+  'names'?: (_mishards_data_Names | null);
   /**
    * Set on the snapshot's last event and on every change of users, roles, memberships or
    * grants: the whole RBAC state (password hashes included, never passwords), which a
@@ -38,7 +41,6 @@ export interface MetadataEvent__Output {
    * Increases with every change the writer makes; snapshot events carry the current one.
    */
   'version': (string);
-  'collection_name': (string);
   /**
    * The collection's state after the change as JSON (see meta/collection-view.ts);
    * empty when the collection was dropped.
@@ -49,11 +51,15 @@ export interface MetadataEvent__Output {
    */
   'snapshot_done': (boolean);
   /**
-   * Set on the snapshot's last event and on every change of the aliases: the whole alias
-   * table. A watcher replaces its copy at once, so an alias moved to another collection is
+   * The collection the event is about (its id, whatever its name or database now).
+   */
+  'collection_id': (string);
+  /**
+   * Set on the snapshot's last event and on every change of the databases or the aliases: all
+   * of both. A watcher replaces its copy at once, so an alias moved to another collection is
    * never seen on both collections or on neither.
    */
-  'aliases': (_mishards_data_AliasTable__Output | null);
+  'names': (_mishards_data_Names__Output | null);
   /**
    * Set on the snapshot's last event and on every change of users, roles, memberships or
    * grants: the whole RBAC state (password hashes included, never passwords), which a

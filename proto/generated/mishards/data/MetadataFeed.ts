@@ -30,14 +30,14 @@ export interface MetadataFeedClient extends grpc.Client {
   version(argument: _mishards_data_VersionRequest, callback: grpc.requestCallback<_mishards_data_VersionResponse__Output>): grpc.ClientUnaryCall;
   
   /**
-   * Every collection (one event each, then one with snapshot_done), then one event per
-   * change as it happens. A new Watch after a disconnect starts with a new snapshot.
+   * Every collection (one event each, then one with snapshot_done and the names), then one
+   * event per change as it happens. A new Watch after a disconnect starts with a new snapshot.
    */
   Watch(argument: _mishards_data_WatchRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_mishards_data_MetadataEvent__Output>;
   Watch(argument: _mishards_data_WatchRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_mishards_data_MetadataEvent__Output>;
   /**
-   * Every collection (one event each, then one with snapshot_done), then one event per
-   * change as it happens. A new Watch after a disconnect starts with a new snapshot.
+   * Every collection (one event each, then one with snapshot_done and the names), then one
+   * event per change as it happens. A new Watch after a disconnect starts with a new snapshot.
    */
   watch(argument: _mishards_data_WatchRequest, metadata: grpc.Metadata, options?: grpc.CallOptions): grpc.ClientReadableStream<_mishards_data_MetadataEvent__Output>;
   watch(argument: _mishards_data_WatchRequest, options?: grpc.CallOptions): grpc.ClientReadableStream<_mishards_data_MetadataEvent__Output>;
@@ -56,8 +56,8 @@ export interface MetadataFeedHandlers extends grpc.UntypedServiceImplementation 
   Version: grpc.handleUnaryCall<_mishards_data_VersionRequest__Output, _mishards_data_VersionResponse>;
   
   /**
-   * Every collection (one event each, then one with snapshot_done), then one event per
-   * change as it happens. A new Watch after a disconnect starts with a new snapshot.
+   * Every collection (one event each, then one with snapshot_done and the names), then one
+   * event per change as it happens. A new Watch after a disconnect starts with a new snapshot.
    */
   Watch: grpc.handleServerStreamingCall<_mishards_data_WatchRequest__Output, _mishards_data_MetadataEvent>;
   

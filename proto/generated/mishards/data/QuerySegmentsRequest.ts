@@ -4,7 +4,6 @@ import type { ReadSnapshot as _mishards_data_ReadSnapshot, ReadSnapshot__Output 
 import type { Long } from '@grpc/proto-loader';
 
 export interface QuerySegmentsRequest {
-  'collection_name'?: (string);
   'segment_ids'?: (number | string | Long)[];
   'include_growing'?: (boolean);
   'filter'?: (string);
@@ -50,10 +49,10 @@ export interface QuerySegmentsRequest {
    * the partial's order_values.
    */
   'order_by_fields'?: (string);
+  'collection_id'?: (number | string | Long);
 }
 
 export interface QuerySegmentsRequest__Output {
-  'collection_name': (string);
   'segment_ids': (string)[];
   'include_growing': (boolean);
   'filter': (string);
@@ -99,4 +98,5 @@ export interface QuerySegmentsRequest__Output {
    * the partial's order_values.
    */
   'order_by_fields': (string);
+  'collection_id': (string);
 }

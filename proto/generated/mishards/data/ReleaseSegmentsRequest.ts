@@ -3,11 +3,11 @@
 import type { Long } from '@grpc/proto-loader';
 
 export interface ReleaseSegmentsRequest {
-  'collection_name'?: (string);
   'segment_ids'?: (number | string | Long)[];
+  'collection_id'?: (number | string | Long);
 }
 
 export interface ReleaseSegmentsRequest__Output {
-  'collection_name': (string);
   'segment_ids': (string)[];
+  'collection_id': (string);
 }

@@ -5,7 +5,6 @@ import type { IteratorPage as _mishards_data_IteratorPage, IteratorPage__Output 
 import type { Long } from '@grpc/proto-loader';
 
 export interface SearchSegmentsRequest {
-  'collection_name'?: (string);
   /**
    * Sealed segments to search; every one must be loaded here.
    */
@@ -105,10 +104,10 @@ export interface SearchSegmentsRequest {
    * order_values (the coordinator orders the merged page by them).
    */
   'order_by_fields'?: (string);
+  'collection_id'?: (number | string | Long);
 }
 
 export interface SearchSegmentsRequest__Output {
-  'collection_name': (string);
   /**
    * Sealed segments to search; every one must be loaded here.
    */
@@ -208,4 +207,5 @@ export interface SearchSegmentsRequest__Output {
    * order_values (the coordinator orders the merged page by them).
    */
   'order_by_fields': (string);
+  'collection_id': (string);
 }
