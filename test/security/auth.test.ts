@@ -20,6 +20,7 @@ import { waitUntil } from '../harness/wait.js';
  * password and by a user without the privilege, on the coordinator and on the writer, gets
  * Milvus's gRPC status and message and changes nothing; the SDK signs in with a username and
  * password or a token; REST takes a bearer token; a revoked privilege stops working at once;
+ * grants count in their database; the credential and RBAC calls answer with Milvus's statuses;
  * and no password appears in anything the cluster wrote or answered.
  */
 const ROOT_PASSWORD = 'Root-pw-5e1b7c';
@@ -27,7 +28,8 @@ const ANN_PASSWORD = 'Ann-pw-93d2af';
 const WRONG_PASSWORD = 'Wrong-pw-0c4e88';
 const BOB_PASSWORD = 'Bob-pw-31aa07';
 const BOB_NEW_PASSWORD = 'Bob-new-pw-5d9e';
-const SECRETS = [ROOT_PASSWORD, ANN_PASSWORD, WRONG_PASSWORD, BOB_PASSWORD, BOB_NEW_PASSWORD];
+const DORA_PASSWORD = 'Dora-pw-7f12c3';
+const SECRETS = [ROOT_PASSWORD, ANN_PASSWORD, WRONG_PASSWORD, BOB_PASSWORD, BOB_NEW_PASSWORD, DORA_PASSWORD];
 const C = 'kept';
 const DIM = 4;
 
@@ -274,6 +276,124 @@ describe('REST', () => {
     expect((await post('entities/search', search, `Bearer bob:${BOB_NEW_PASSWORD}`)).status).toBe(403);
     expect(await post('users/drop', { userName: 'bob' }, asRoot)).toEqual(ok);
     expect((await post('roles/list', {}, asRoot)).json.data).toEqual(expect.arrayContaining(['admin', 'public', 'rest_role']));
+  });
+});
+
+describe('privileges per database', () => {
+  it('a grant counts in its database (the request’s db_name, else the client’s), one on * in every database', async () => {
+    expect((await root.createDatabase({ db_name: 'shop' })).error_code).toBe('Success');
+    const fields = [
+      { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+      { name: 'v', data_type: DataType.FloatVector, dim: DIM },
+    ];
+    expect((await root.createCollection({ db_name: 'shop', collection_name: 'wares', fields })).error_code).toBe('Success');
+    await root.createIndex({ db_name: 'shop', collection_name: 'wares', field_name: 'v', index_type: 'FLAT', metric_type: 'L2' });
+    await root.loadCollectionSync({ db_name: 'shop', collection_name: 'wares' });
+    expect((await root.createUser({ username: 'dora', password: DORA_PASSWORD })).error_code).toBe('Success');
+    await root.createRole({ roleName: 'shoppers' });
+    await root.grantRole({ username: 'dora', roleName: 'shoppers' });
+    const grant = (db_name: string) => root.grantPrivilegeV2({ role: 'shoppers', privilege: 'Query', db_name, collection_name: '*' });
+    expect((await grant('shop')).error_code).toBe('Success');
+
+    const query = async (collection_name: string, o: { header?: string; db_name?: string } = {}) => {
+      const metadata = credentials('dora', DORA_PASSWORD);
+      if (o.header) metadata.set('dbname', o.header);
+      const raw = new RawMilvus(up.addresses.grpc!, metadata);
+      try {
+        const res = await raw.call('Query', { collection_name, expr: 'id >= 0', output_fields: ['id'], db_name: o.db_name ?? '' });
+        seen.push(JSON.stringify(res));
+        return res.status.error_code as string;
+      } catch (e) {
+        return (e as grpc.ServiceError).details;
+      }
+    };
+    const rest = async (body: Record<string, unknown>) => {
+      const res = await fetch(`http://${up.addresses.http}/v2/vectordb/entities/query`, {
+        method: 'POST',
+        headers: { authorization: `Bearer dora:${DORA_PASSWORD}` },
+        body: JSON.stringify({ filter: 'id >= 0', outputFields: ['id'], ...body }),
+      });
+      const text = await res.text();
+      seen.push(text);
+      return { status: res.status, code: JSON.parse(text).code as number };
+    };
+    const denied = (db: string) => `PrivilegeQuery: permission deny to dora in the \`${db}\` database`;
+    expect(await query('wares', { header: 'shop' })).toBe('Success');
+    expect(await query('wares', { db_name: 'shop' })).toBe('Success');
+    expect(await query(C)).toBe(denied('default'));
+    expect(await query(C, { header: 'shop', db_name: 'default' })).toBe(denied('default'));
+    expect(await rest({ dbName: 'shop', collectionName: 'wares' })).toEqual({ status: 200, code: 0 });
+    expect(await rest({ collectionName: C })).toEqual({ status: 403, code: 65535 });
+
+    expect((await grant('*')).error_code).toBe('Success');
+    await waitUntil('the grant on * reaches the coordinator', async () => (await query(C)) === 'Success', 1000);
+    expect(await rest({ collectionName: C })).toEqual({ status: 200, code: 0 });
+  });
+});
+
+describe('the credential and RBAC calls', () => {
+  it('answer with Milvus 2.5’s codes and messages (proxy and rootcoord)', async () => {
+    const raw = new RawMilvus(up.addresses.grpc!, credentials('root', ROOT_PASSWORD));
+    const b64 = (s: string) => Buffer.from(s).toString('base64');
+    const status = async (method: string, request: object) => {
+      const res = await raw.call(method, request);
+      seen.push(JSON.stringify(res));
+      const s = 'error_code' in res ? res : res.status;
+      return { error_code: s.error_code, code: s.code, reason: s.reason };
+    };
+    const success = { error_code: 'Success', code: 0, reason: '' };
+    const failure = (error_code: string, reason: string) => ({ error_code, code: 65535, reason });
+    const ROLE_NOT_FOUND = "not found the role, maybe the role isn't existed or internal system error";
+    const grantSearch = (role: string) => ({
+      entity: { role: { name: role }, object: { name: 'Collection' }, object_name: C, grantor: { privilege: { name: 'Search' } } },
+      type: 'Grant',
+    });
+    try {
+      expect(await status('CreateCredential', { username: 'ann', password: b64(ANN_PASSWORD) })).toEqual(
+        failure('CreateCredentialFailure', 'user already exists: ann'),
+      );
+      expect(await status('CreateRole', { entity: { name: 'searchers' } })).toEqual(
+        failure('CreateRoleFailure', 'role [name:"searchers"] already exists'),
+      );
+      expect(await status('DropRole', { role_name: 'nope' })).toEqual(failure('DropRoleFailure', ROLE_NOT_FOUND));
+      expect(await status('DropRole', { role_name: 'admin' })).toMatchObject({
+        code: 1401,
+        reason: "the role[admin] is a default role, which can't be dropped: privilege not permitted",
+      });
+      // A role with grants: refused, unless force_drop, which drops its grants with it.
+      expect(await status('CreateRole', { entity: { name: 'doomed' } })).toEqual(success);
+      expect(await status('OperatePrivilege', grantSearch('doomed'))).toEqual(success);
+      expect(await status('DropRole', { role_name: 'doomed' })).toEqual(
+        failure('DropRoleFailure', 'fail to drop the role that it has privileges. Use REVOKE API to revoke privileges'),
+      );
+      expect(await status('DropRole', { role_name: 'doomed', force_drop: true })).toEqual(success);
+      expect(await status('SelectGrant', { entity: { role: { name: 'doomed' } } })).toEqual(failure('SelectGrantFailure', ROLE_NOT_FOUND));
+      // A role with members only: dropped, the members lose it.
+      expect(await status('CreateRole', { entity: { name: 'crew' } })).toEqual(success);
+      expect(await status('OperateUserRole', { username: 'ann', role_name: 'crew', type: 'AddUserToRole' })).toEqual(success);
+      expect(await status('DropRole', { role_name: 'crew' })).toEqual(success);
+      const ann = await raw.call('SelectUser', { user: { name: 'ann' }, include_role_info: true });
+      expect(ann.results[0].roles.map((r: { name: string }) => r.name)).not.toContain('crew');
+      expect(await status('OperateUserRole', { username: 'ann', role_name: 'nope', type: 'AddUserToRole' })).toEqual(
+        failure('OperateUserRoleFailure', ROLE_NOT_FOUND),
+      );
+      expect(await status('OperateUserRole', { username: 'nobody', role_name: 'searchers', type: 'AddUserToRole' })).toEqual(
+        failure('OperateUserRoleFailure', "not found the user, maybe the user isn't existed or internal system error"),
+      );
+      expect(await status('OperateUserRole', { username: 'nobody', role_name: 'searchers', type: 'RemoveUserFromRole' })).toEqual(success);
+      expect(await status('DeleteCredential', { username: 'root' })).toMatchObject({
+        code: 1401,
+        reason: 'root user cannot be deleted: privilege not permitted',
+      });
+      expect(
+        await status('UpdateCredential', { username: 'ann', oldPassword: b64(WRONG_PASSWORD), newPassword: b64(BOB_PASSWORD) }),
+      ).toMatchObject({
+        code: 1400,
+        reason: 'old password not correct for ann: not authenticated',
+      });
+    } finally {
+      raw.close();
+    }
   });
 });
 

@@ -159,9 +159,10 @@ export function securityHandlers(
       validateEntityName('role name', name);
       await security.change(
         (r) => {
+          // Milvus's meta table formats the role entity message itself: `name:"N"`.
+          if (hasRole(r, name)) throw rbacFailure('CreateRoleFailure', `role [name:${JSON.stringify(name)}] already exists`);
           if (r.roles.length >= MAX_ROLES)
             throw rbacFailure('CreateRoleFailure', 'unable to create role because the number of roles has reached the limit');
-          if (hasRole(r, name)) throw rbacFailure('CreateRoleFailure', `role [${name}] already exists`);
         },
         (meta) => meta.createRole(name, Date.now()),
       );
