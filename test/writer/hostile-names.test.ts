@@ -9,6 +9,7 @@ import { milvusRoot } from '../../milvus/proto.js';
 import { replyShape, statusOfReply } from '../../milvus/reply-shape.js';
 import { onFreePorts, startMishards, type MishardsProcess } from '../harness/mishards-process.js';
 import { RawMilvus, schemaBytes } from '../harness/raw-milvus.js';
+import { waitUntil } from '../harness/wait.js';
 
 /**
  * Names that try to climb out of the data directory or into SQL text, sent through every
@@ -155,6 +156,13 @@ beforeAll(async () => {
   });
   expect(inserted.status.code).toBe(0);
   expect((await raw.call('Flush', { collection_names: ['kept'] })).status.code).toBe(0);
+  // The sealed segment's index is built in the background: the files compared later are the
+  // ones it leaves (index/), not the ones it writes on the way (index.tmp/).
+  await waitUntil(
+    'the sealed segment is indexed',
+    async () => (await raw.call('GetIndexState', { collection_name: 'kept' })).state === 'Finished',
+    30_000,
+  );
 });
 
 afterAll(async () => {
