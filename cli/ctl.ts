@@ -16,6 +16,8 @@ import { createLogger } from '../runtime/logger.js';
 import { MILVUS_COMMANDS, milvusCommand } from './ctl-milvus.js';
 import { parseArgv, UsageError } from './options.js';
 import { electionPrefix, WriterCandidateSchema } from '../cluster/writer-leader.js';
+import { peering } from '../runtime/peering.js';
+import { loadTls } from '../runtime/tls.js';
 
 export const CTL_USAGE = `usage: mishards ctl <command> [options]
 
@@ -45,6 +47,10 @@ options:
                                 coordinator (or MISHARDS_ADDRESS; default 127.0.0.1:19530)
   --timeout S                   longest wait of load, compact and progress --wait (default 300)
   --json                        machine-readable output
+
+security (environment only; docs/security.md): MISHARDS_TOKEN (user:password) signs the
+Milvus API calls in; MISHARDS_TLS_CERT, MISHARDS_TLS_KEY and MISHARDS_TLS_CA are the TLS
+files of every call; MISHARDS_CLUSTER_TOKEN is the internal API's secret (ring).
 `;
 
 interface Ctx {
@@ -198,7 +204,8 @@ const METADATA_WAIT_MS = 5000;
  * readers place from), or undefined after writing why not.
  */
 async function readMetadata(ctx: Ctx, writer: string): Promise<CollectionView[] | undefined> {
-  const cache = new MetadataCache(writer, createLogger('ctl', 'silent'));
+  const tls = loadTls({ cert: process.env.MISHARDS_TLS_CERT, key: process.env.MISHARDS_TLS_KEY, ca: process.env.MISHARDS_TLS_CA });
+  const cache = new MetadataCache(writer, createLogger('ctl', 'silent'), peering(tls, process.env.MISHARDS_CLUSTER_TOKEN || undefined));
   let timer: NodeJS.Timeout | undefined;
   try {
     cache.start();

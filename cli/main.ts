@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { Etcd3 } from 'etcd3';
 import { etcdClient } from '../cluster/etcd-client.js';
 import type { Logger } from 'pino';
 import { parseServerOptions, USAGE, UsageError, type ServerOptions } from './options.js';
 import { createLogger } from '../runtime/logger.js';
+import { loadTls, type Tls } from '../runtime/tls.js';
 import { setupTracing } from '../runtime/tracing.js';
 import { startWriter } from '../nodes/writer/server.js';
 import { startHaWriter } from '../nodes/writer/ha-node.js';
@@ -40,6 +42,8 @@ interface Running {
 /** What a server subcommand gets besides its options: its logger and, with --etcd, the client. */
 interface Context {
   log: Logger;
+  /** TLS of the process's listeners and calls, when configured. */
+  tls: Tls | undefined;
   etcd: Etcd3 | undefined;
   /** Whether each etcd watch the subcommand opened is live (mishards_etcd_up). */
   etcdWatches: (() => boolean)[];
@@ -101,7 +105,7 @@ const commands: Record<string, Command> = {
     role: 'writer',
     logName: () => 'writer',
     start: async (o, ctx) => {
-      const config = { ...o, ...(await openQuotas(o, ctx)) };
+      const config = { ...o, ...(await openQuotas(o, ctx)), tls: ctx.tls };
       // With etcd, every writer campaigns: the leader serves, the others stand by.
       if (!ctx.etcd) return startWriter(config, ctx.log);
       const ha = { etcd: ctx.etcd, prefix: o.etcdPrefix, ttlSeconds: o.leaseTtl, name: o.name, etcdWatches: ctx.etcdWatches };
@@ -113,13 +117,17 @@ const commands: Record<string, Command> = {
     logName: (o) => `reader-${o.group}`,
     start: async (o, ctx) => {
       const writer = o.writer ?? (ctx.etcd ? leaderTarget(await openLeaderWatch(o, ctx)) : undefined);
-      return startReader({ ...o, writer }, ctx.log, await openDiscovery(o, ctx));
+      return startReader({ ...o, writer, tls: ctx.tls }, ctx.log, await openDiscovery(o, ctx));
     },
   },
   coordinator: {
     role: 'coordinator',
     logName: () => 'coordinator',
     start: async (o, ctx) => {
+      if (o.xds && ctx.tls)
+        throw new UsageError(
+          '--xds cannot be used with TLS: the xDS client connects to the control plane in plaintext only (docs/security.md)',
+        );
       const found = await openDiscovery(o, ctx);
       if (!o.writer && !found) throw new UsageError('coordinator needs --writer HOST:PORT (or --etcd / --discovery listing a writer)');
       const discovery = found ?? new StaticDiscovery();
@@ -136,6 +144,10 @@ const commands: Record<string, Command> = {
           discovery,
           limits: { maxResultBytes: o.maxResultBytes },
           rates,
+          auth: o.auth,
+          tls: ctx.tls,
+          clusterToken: o.clusterToken,
+          metricsHost: o.metricsHost,
           ...(quotaSettings ? { quotaSettings } : {}),
           ...(o.xds ? { xds: o.xds } : {}),
         },
@@ -157,11 +169,18 @@ const commands: Record<string, Command> = {
         host: o.host,
         port: o.port,
         metricsPort: o.metricsPort,
-        front: { ...d.front, address: o.frontHost, port: o.frontPort },
+        front: {
+          ...d.front,
+          address: o.frontHost,
+          port: o.frontPort,
+          ...(ctx.tls ? { tls: ctx.tls.paths } : {}),
+        },
         debounceMs: o.debounceMs,
         maxDebounceMs: Math.max(d.maxDebounceMs, o.debounceMs),
         health: { ...d.health, intervalMs: o.healthInterval * 1000 },
         log: ctx.log,
+        tls: ctx.tls,
+        metricsHost: o.metricsHost,
       });
       return cp;
     },
@@ -204,9 +223,19 @@ async function main(argv: string[]): Promise<number> {
   if (badName) throw new UsageError(`--name ${describeError(badName)}`);
   setupTracing(command);
   const log = createLogger(start.logName(opts), opts.logLevel);
+  if (opts.auth && start.role && !opts.clusterToken) {
+    if (command !== 'writer')
+      throw new UsageError(
+        `${command} --auth: the cluster's internal API needs a shared secret: set MISHARDS_CLUSTER_TOKEN (or --cluster-token-file) ` +
+          'to the same value on every process (docs/security.md)',
+      );
+    // A standalone writer: a secret no one else knows keeps its internal API closed to all.
+    opts.clusterToken = randomBytes(32).toString('base64url');
+    log.warn('no cluster token (MISHARDS_CLUSTER_TOKEN): the internal API refuses every caller, as a standalone writer needs');
+  }
   // `up` hands --etcd to its children and uses no client itself.
   const etcd = opts.etcd && command !== 'up' ? etcdClient(opts.etcd) : undefined;
-  const ctx: Context = { log, etcd, etcdWatches: [] };
+  const ctx: Context = { log, etcd, etcdWatches: [], tls: tlsOf(opts) };
   const node = await start.start(opts, ctx);
   // Registered before `ready`: whoever waits for that line can find the process in etcd.
   let registration: Registration | undefined;
@@ -246,6 +275,15 @@ async function main(argv: string[]): Promise<number> {
   await node.stop();
   etcd?.close();
   return 0;
+}
+
+/** The process's TLS from its options; a bad configuration is a usage error. */
+function tlsOf(o: ServerOptions): Tls | undefined {
+  try {
+    return loadTls(o.tls);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { join } from 'node:path';
 import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
@@ -12,6 +13,8 @@ import {
   type RateQuotaConfig,
 } from '../milvus/quotas.js';
 import { DEFAULT_ADMISSION, type AdmissionLimits } from '../runtime/admission.js';
+import { DEFAULT_METRICS_HOST } from '../runtime/serve.js';
+import type { TlsPaths } from '../runtime/tls.js';
 
 /**
  * The options every server subcommand shares (the CLI contract of the architecture), each
@@ -22,6 +25,8 @@ export interface ServerOptions {
   port: number;
   httpPort: number | undefined;
   metricsPort: number;
+  /** Where the metrics port listens: loopback unless given, whatever --host says. */
+  metricsHost: string;
   dataDir: string;
   meta: string;
   storage: string;
@@ -69,9 +74,6 @@ export interface ServerOptions {
   nginxInclude: string | undefined;
   /** nginx-agent: that Nginx's main configuration (nginx -c), when not its default. */
   nginxConf: string | undefined;
-  /** nginx-agent: gRPC and REST on one TLS port (ALPN) with this certificate and key. */
-  tlsCert: string | undefined;
-  tlsKey: string | undefined;
   /** control-plane: seconds between active health checks of registered processes. */
   healthInterval: number;
   /** control-plane: quiet time before a burst of etcd changes becomes a snapshot. */
@@ -82,6 +84,17 @@ export interface ServerOptions {
   rates: RateQuotaConfig;
   /** writer: the fraction of memory above which writes are refused. */
   memoryHighWaterLevel: number;
+  /** writer, coordinator, up: requests need credentials and privileges (docs/security.md). */
+  auth: boolean;
+  /** writer, up: root's password at first start (MISHARDS_ROOT_PASSWORD). */
+  rootPassword: string | undefined;
+  /** Every role: certificate, key and (for mutual TLS) CA files of its listeners and calls. */
+  tls: TlsPaths;
+  /**
+   * writer, reader, coordinator: the secret of the cluster's internal API, from
+   * MISHARDS_CLUSTER_TOKEN or the file of --cluster-token-file (never a flag: `ps` shows flags).
+   */
+  clusterToken: string | undefined;
 }
 
 const SPEC = {
@@ -89,6 +102,7 @@ const SPEC = {
   port: { type: 'string' },
   'http-port': { type: 'string' },
   'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
   'data-dir': { type: 'string' },
   'wal-dir': { type: 'string' },
   writers: { type: 'string' },
@@ -121,13 +135,17 @@ const SPEC = {
   'nginx-bin': { type: 'string' },
   'nginx-include': { type: 'string' },
   'nginx-conf': { type: 'string' },
-  'tls-cert': { type: 'string' },
-  'tls-key': { type: 'string' },
   xds: { type: 'string' },
   'health-interval': { type: 'string' },
   debounce: { type: 'string' },
   'max-result-bytes': { type: 'string' },
   [MEMORY_LEVEL_FLAG]: { type: 'string' },
+  auth: { type: 'boolean' },
+  'root-password': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-ca': { type: 'string' },
+  'cluster-token-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -230,8 +248,8 @@ export function parseServerOptions(
   const nginxMode = get('nginx-mode') ?? 'auto';
   if (nginxMode !== 'auto' && nginxMode !== 'reload' && nginxMode !== 'lua')
     throw new UsageError(`--nginx-mode must be auto, reload or lua, got ${JSON.stringify(nginxMode)}`);
-  const [tlsCert, tlsKey] = [get('tls-cert'), get('tls-key')];
-  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  const tls = { cert: get('tls-cert'), key: get('tls-key'), ca: get('tls-ca') };
+  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
   const memoryHighWaterLevel = positive(MEMORY_LEVEL_FLAG, get(MEMORY_LEVEL_FLAG)) ?? DEFAULT_MEMORY_HIGH_WATER_LEVEL;
   if (memoryHighWaterLevel > 1) throw new UsageError(`--${MEMORY_LEVEL_FLAG} must be in (0, 1]`);
   return {
@@ -240,6 +258,7 @@ export function parseServerOptions(
     port: int('port', get('port'), defaultPort),
     httpPort: httpPort === undefined ? undefined : int('http-port', httpPort, 0),
     metricsPort: int('metrics-port', get('metrics-port'), 9091),
+    metricsHost: get('metrics-host') ?? DEFAULT_METRICS_HOST,
     dataDir,
     meta: get('meta') ?? mysql ?? `sqlite:${join(dataDir, 'meta.sqlite')}`,
     storage: get('storage') ?? join(dataDir, 'storage'),
@@ -275,15 +294,38 @@ export function parseServerOptions(
     nginxBin: get('nginx-bin'),
     nginxInclude: get('nginx-include'),
     nginxConf: get('nginx-conf'),
-    tlsCert,
-    tlsKey,
     healthInterval: int('health-interval', get('health-interval'), CONTROL_PLANE_DEFAULTS.health.intervalMs / 1000),
     debounceMs: int('debounce', get('debounce'), CONTROL_PLANE_DEFAULTS.debounceMs),
     maxResultBytes: int('max-result-bytes', get('max-result-bytes'), DEFAULT_MAX_RESULT_BYTES),
     rates,
     memoryHighWaterLevel,
+    auth: v.auth === true || flagFromEnv(env.MISHARDS_AUTH),
+    rootPassword: get('root-password'),
+    tls,
+    clusterToken: clusterToken(get('cluster-token-file'), env.MISHARDS_CLUSTER_TOKEN),
   };
 }
+
+/** The cluster token: a file's content (trimmed) or the environment's; empty means none. */
+function clusterToken(file: string | undefined, fromEnv: string | undefined): string | undefined {
+  let token = fromEnv;
+  if (file) {
+    try {
+      token = readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new UsageError(`--cluster-token-file ${file}: ${(e as Error).message}`);
+    }
+  }
+  return token || undefined;
+}
+
+/** The TLS options as flags, for a process that passes them on (`up` to its children). */
+export function tlsArgs(o: ServerOptions): string[] {
+  return (['cert', 'key', 'ca'] as const).flatMap((f) => (o.tls[f] ? [`--tls-${f}`, o.tls[f]!] : []));
+}
+
+/** A boolean option's environment variable: set to 1 or true. */
+const flagFromEnv = (raw: string | undefined) => raw === '1' || raw?.toLowerCase() === 'true';
 
 /** The quota options as flags, for a process that passes them on (`up` to its children). */
 export function quotaArgs(o: ServerOptions): string[] {
@@ -322,6 +364,9 @@ options (also MISHARDS_<OPTION> environment variables):
   --http-port N      REST port, where served (nginx-agent: Nginx's REST port; default the
                      front port + 1)
   --metrics-port N   Prometheus metrics and health (default 9091; 0 picks a free port)
+  --metrics-host H   where the metrics port, health and status pages listen (default
+                     127.0.0.1 whatever --host is; elsewhere, with --auth, the writer's and
+                     the coordinator's want a user's credentials)
   --data-dir DIR     where embedded defaults live (default ./.data; nginx-agent: its Nginx's
                      prefix)
   --meta SPEC        sqlite:PATH or mysql://USER:PASS@HOST:PORT/DB
@@ -366,6 +411,22 @@ options (also MISHARDS_<OPTION> environment variables):
   --admission-wait MS
                      longest an expensive request waits for a slot before it is refused as
                      rate-limited (writer, reader; default ${DEFAULT_ADMISSION.maxWaitMs})
+  --auth             requests need a user's credentials (gRPC authorization metadata, REST
+                     Authorization: Bearer user:password) and its privileges, and the internal
+                     API the cluster token (writer, reader, coordinator, up; off by default;
+                     docs/security.md)
+  --root-password P  the root user's password, set at first start when root does not exist
+                     yet; required then with --auth (writer, up; prefer the
+                     MISHARDS_ROOT_PASSWORD environment variable: flags show in ps)
+  --tls-cert FILE, --tls-key FILE
+                     serve every gRPC and HTTP listener (Milvus API, REST, internal API,
+                     metrics, ADS) over TLS with this certificate, and present it when calling
+                     other processes (every role; docs/security.md)
+  --tls-ca FILE      with --tls-cert/--tls-key: mutual TLS, every listener requires a client
+                     certificate this CA signed, and calls to other processes trust it
+  --cluster-token-file FILE
+                     the secret the cluster's internal API wants (or MISHARDS_CLUSTER_TOKEN;
+                     required with --auth, the same on every process; up makes one)
   --log-level L      pino level (default info)
   --front-host H     address of the front listener, Envoy's or Nginx's (control-plane;
                      default 0.0.0.0)
@@ -380,7 +441,8 @@ options (also MISHARDS_<OPTION> environment variables):
                      Nginx you run, and reload that one (default: a private Nginx)
   --nginx-conf F     nginx-agent: with --nginx-include, that Nginx's main configuration
   --tls-cert F, --tls-key F
-                     nginx-agent: gRPC and REST on the front port over TLS (ALPN)
+                     nginx-agent: gRPC and REST on the front port over TLS (ALPN); the agent
+                     takes no --tls-ca, and up --nginx no TLS (docs/nginx.md, "TLS")
   --health-interval S
                      seconds between health checks of registered processes (control-plane;
                      default 5)

@@ -20,6 +20,7 @@ import { SnapshotBuilder, type BuiltSnapshot, type Rejection } from './resources
 import type { FrontSettings } from './resources/listeners.js';
 import { parseRouteRule, routesPrefix, type NamedRouteRule } from './routes/schema.js';
 import { SnapshotCache } from './xds/snapshot.js';
+import { channelCredentials, type Tls } from '../runtime/tls.js';
 
 export interface ControlPlaneOptions {
   etcd: Etcd3;
@@ -36,6 +37,13 @@ export interface ControlPlaneOptions {
   health: { intervalMs: number; timeoutMs: number; unhealthyThreshold: number };
   guard: { maxRemovedFraction: number; minEndpoints: number; holdMs: number };
   log: Logger;
+  /**
+   * TLS of the ADS and metrics listeners and of the health checks; Envoy's front listener and
+   * its clusters are given the same files (docs/security.md).
+   */
+  tls?: Tls | undefined;
+  /** Where the metrics port and status pages listen: loopback by default (the control plane has no users to check). */
+  metricsHost?: string | undefined;
 }
 
 export interface RunningControlPlane extends RunningNode {
@@ -62,7 +70,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
   const builder = new SnapshotBuilder(encodeEnvoyJson);
   const guard = new RemovalGuard(o.guard);
   const resolver = new HostResolver(log);
-  const health = new ActiveHealthChecker({ ...o.health, log });
+  const health = new ActiveHealthChecker({ ...o.health, log, credentials: channelCredentials(o.tls) });
   const nodes = new PrefixWatcher<NodeRegistration>({
     etcd: o.etcd,
     prefix: nodesPrefix(o.prefix),
@@ -171,6 +179,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     port: o.port,
     metricsPort: o.metricsPort,
     services: [[ads.definition, ads.implementation]],
+    tls: o.tls,
+    metricsHost: o.metricsHost,
     beforeStop: () => ads.close(),
     closers: [
       async () => {

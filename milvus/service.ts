@@ -4,6 +4,8 @@ import { UnavailableError } from '../runtime/unavailable.js';
 import type { MilvusHandlers } from './methods.js';
 import { MilvusService } from './proto.js';
 import { checkRequestFields } from './field-guard.js';
+import { checkCollectionNames } from './names.js';
+import { AccessError } from '../security/access.js';
 import { fillDatabase } from './request-database.js';
 import { carriesStatus, failureReply, replyShape, statusOfReply, withStatus } from './reply-shape.js';
 import { errorStatus, MilvusError, successStatus, unsupportedMethod } from './status.js';
@@ -19,6 +21,11 @@ export interface ServiceHooks {
   onError?: (method: string, err: unknown) => void;
   /** Called when a request starts; the returned function gets the result code. */
   onRequest?: (method: string) => (code: number) => void;
+  /**
+   * Authenticates and authorizes a call before anything else (security/access.ts): it
+   * rejects with an AccessError, which the client gets as a gRPC status, as from Milvus.
+   */
+  access?: (method: string, call: grpc.ServerUnaryCall<object, object>) => Promise<void>;
 }
 
 /**
@@ -54,7 +61,8 @@ export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: Ser
     const implemented = handler !== undefined;
     impl[name] = (call: grpc.ServerUnaryCall<object, object>, callback: grpc.sendUnaryData<object>) => {
       const done = hooks.onRequest?.(name);
-      const run = implemented ? guarded(name, handler, call) : Promise.reject(unsupportedMethod(name));
+      const admitted = hooks.access ? hooks.access(name, call) : Promise.resolve();
+      const run = admitted.then(() => (implemented ? guarded(name, handler, call) : Promise.reject(unsupportedMethod(name))));
       run.then(
         (res) => {
           const reply = withStatus(shape, res, success);
@@ -70,6 +78,10 @@ export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: Ser
             done?.(-grpc.status.UNAVAILABLE);
             return callback(err.toStatus());
           }
+          if (err instanceof AccessError) {
+            done?.(-err.grpcCode);
+            return callback({ code: err.grpcCode, details: err.message });
+          }
           if (!(err instanceof MilvusError)) hooks.onError?.(name, err);
           const status = errorStatus(err);
           done?.(status.code);
@@ -83,12 +95,14 @@ export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: Ser
 }
 
 /**
- * Runs a handler once the request sets nothing Mishards refuses (milvus/field-rules.ts), with
- * its database settled (milvus/request-database.ts).
+ * Runs a handler once the request sets nothing Mishards refuses (milvus/field-rules.ts) and
+ * the collections it names have names Milvus accepts (milvus/names.ts), with its database
+ * settled (milvus/request-database.ts).
  */
 function guarded(name: string, handler: DispatchedHandler, call: grpc.ServerUnaryCall<object, object>): Promise<Record<string, unknown>> {
   try {
     checkRequestFields(name, call.request);
+    checkCollectionNames(name, call.request);
   } catch (e) {
     return Promise.reject(e);
   }

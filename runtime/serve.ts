@@ -5,7 +5,14 @@ import { serviceNotReady } from '../milvus/status.js';
 import type { Admission } from './admission.js';
 import { bindGrpc, createGrpcServer, shutdownGrpc } from './grpc-server.js';
 import { HealthState, serviceName } from './health.js';
-import type { MetricsServer } from './metrics-server.js';
+import type { MetricsListenOptions, MetricsServer } from './metrics-server.js';
+
+/** The metrics port's host when none is given: loopback, whatever the gRPC port's. */
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
+
+/** Whether `host` is reachable from this machine only. */
+export const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
+import { serverCredentials, type Tls } from './tls.js';
 
 export interface RunningNode {
   grpc: string;
@@ -28,6 +35,12 @@ export interface ServeOptions {
   admission?: Admission;
   /** Resources to release after the servers stop, in order. */
   closers: (() => Promise<void>)[];
+  /** TLS of the gRPC and metrics listeners (runtime/tls.ts); plaintext when absent. */
+  tls?: Tls | undefined;
+  /** Where the metrics port listens: loopback unless asked (admin surfaces stay private by default). */
+  metricsHost?: string | undefined;
+  /** Credentials the metrics port wants (all but /healthz); none when absent. */
+  metricsGuard?: MetricsListenOptions['guard'];
 }
 
 /**
@@ -47,10 +60,16 @@ export async function serveNode(o: ServeOptions): Promise<RunningNode> {
     () => address,
   );
   server.addService(HealthService.service, health.implementation());
-  const grpcAddr = await bindGrpc(server, o.host, o.port);
+  const grpcAddr = await bindGrpc(server, o.host, o.port, serverCredentials(o.tls));
   address = grpcAddr;
   const metrics = o.metrics;
-  const metricsAddr = await metrics.listen(o.host, o.metricsPort, () => health.serving);
+  const metricsAddr = await metrics.listen({
+    host: o.metricsHost ?? DEFAULT_METRICS_HOST,
+    port: o.metricsPort,
+    healthy: () => health.serving,
+    tls: o.tls,
+    guard: o.metricsGuard,
+  });
   return {
     grpc: grpcAddr,
     metrics: metricsAddr,

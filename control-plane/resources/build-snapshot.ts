@@ -89,6 +89,7 @@ export class SnapshotBuilder {
         protocol: name === COORDINATOR_HTTP ? 'http' : 'grpc',
         ringHash: ringHash.has(name),
         ...(buffers[name] ? { bufferLimitBytes: buffers[name] } : {}),
+        tls: inputs.front.tls,
       }),
     );
     const assignments = [...endpoints].map(([name, list]) => loadAssignment(name, list));

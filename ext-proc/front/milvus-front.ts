@@ -85,8 +85,9 @@ export function frontImplementation(
   writerAddress: string,
   hooks: ServiceHooks,
   writerLeader?: EventEmitter,
+  credentials = grpc.credentials.createInsecure(),
 ): { implementation: grpc.UntypedServiceImplementation; close(): void } {
-  const writer = new grpc.Client(writerAddress, grpc.credentials.createInsecure(), {
+  const writer = new grpc.Client(writerAddress, credentials, {
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
     ...KEEPALIVE_OPTIONS,

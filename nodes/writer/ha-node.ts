@@ -9,6 +9,7 @@ import { describeError } from '../../cluster/registry/schema.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import type { MetaStore } from '../../meta/store.js';
 import { serveNode, type RunningNode } from '../../runtime/serve.js';
+import { adminGuard } from '../../security/admin-guard.js';
 import { UnavailableError } from '../../runtime/unavailable.js';
 import { currentFence, sealOlderLogs } from '../../storage/wal-fence.js';
 import { ApplyChain } from './apply-chain.js';
@@ -48,7 +49,7 @@ interface Term {
 export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logger): Promise<RunningNode> {
   await mkdir(opts.dataDir, { recursive: true });
   const walDir = opts.walDir ?? join(opts.dataDir, 'wal');
-  const proc = writerProcess(opts, log);
+  const proc = writerProcess(opts, log, () => term?.writer);
   const metrics = new HaMetrics(proc.metrics.registry);
   // Standing by, the writer holds the leader's sealed segments loaded (reads are not fenced).
   const followed = await openMetaStore(opts.meta);
@@ -80,6 +81,9 @@ export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logg
     metricsPort: opts.metricsPort,
     services: proc.served(definitions.map((d, i) => switchable(d, () => current(i), refusal))),
     admission: proc.admission,
+    tls: opts.tls,
+    metricsHost: opts.metricsHost,
+    metricsGuard: adminGuard(proc.access, opts.metricsHost),
     beforeStop: () => term?.writer.changes.emit('close'),
     // The writer is closed before the lease is revoked: the standby then takes over a quiet log.
     closers: [

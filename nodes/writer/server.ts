@@ -6,7 +6,11 @@ import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import { writerServiceDefinition } from '../../milvus/writer-service.js';
 import { startingAtFirstMessage } from '../../runtime/first-message.js';
-import { milvusServiceImplementation } from '../../milvus/service.js';
+import { milvusServiceImplementation, type ServiceHooks } from '../../milvus/service.js';
+import { Access } from '../../security/access.js';
+import { adminGuard } from '../../security/admin-guard.js';
+import type { Tls } from '../../runtime/tls.js';
+import { membersOnly } from '../../runtime/cluster-token.js';
 import { MemoryProtection, RATE_KINDS, RateQuotas, type QuotaConfig, type RateQuotaConfig } from '../../milvus/quotas.js';
 import type { QuotaSettingsWatcher } from '../../cluster/quota-settings.js';
 import { QuotaMetrics } from '../../runtime/quota-metrics.js';
@@ -62,6 +66,16 @@ export interface WriterConfig {
   clock?: () => number;
   /** The write-ahead log's directory; `<dataDir>/wal` by default (shared by HA writers). */
   walDir?: string | undefined;
+  /** Requests need a user's credentials and the privileges for what they do (docs/security.md); off by default. */
+  auth?: boolean;
+  /** root's password, set when root does not exist yet (first start); required then with `auth`. */
+  rootPassword?: string | undefined;
+  /** TLS of its gRPC and metrics listeners (runtime/tls.ts). */
+  tls?: Tls | undefined;
+  /** The secret its internal API (data node, metadata feed) wants of callers (runtime/cluster-token.ts). */
+  clusterToken?: string | undefined;
+  /** Where the metrics port listens (loopback by default); elsewhere, with `auth`, it wants credentials. */
+  metricsHost?: string | undefined;
 }
 
 /**
@@ -74,6 +88,8 @@ export interface WriterProcess {
   /** The writer metrics (WAL sync time, ingested rows) every term's Writer reports to. */
   observer: WriterObserver;
   admission: Admission;
+  /** With --auth: credentials and privileges, checked against the serving Writer's users and grants. */
+  access: Access | undefined;
   close(): Promise<void>;
   /** The definitions of the node's services: Milvus, data node, metadata feed. */
   definitions(): grpc.ServiceDefinition[];
@@ -83,7 +99,19 @@ export interface WriterProcess {
   served(implementations: grpc.UntypedServiceImplementation[]): [grpc.ServiceDefinition, grpc.UntypedServiceImplementation][];
 }
 
-export function writerProcess(opts: WriterConfig, log: Logger): WriterProcess {
+/**
+ * The process around the Writer that `serving()` names (none on a standby, whose calls are
+ * refused anyway and whose metrics port, with --auth, then signs no one in).
+ */
+export function writerProcess(opts: WriterConfig, log: Logger, serving: () => Writer | undefined): WriterProcess {
+  const access = opts.auth
+    ? new Access(
+        () => serving()?.security.records ?? { users: [], roles: [], memberships: [], grants: [] },
+        (database, name) => serving()?.databases.get(database)?.aliases.get(name)?.record.name,
+      )
+    : undefined;
+  // The internal API (data node, metadata feed) answers only members of the cluster.
+  const internal = (impl: grpc.UntypedServiceImplementation) => (opts.clusterToken ? membersOnly(impl, opts.clusterToken) : impl);
   const engine = createEngine(opts.threads ? { threads: opts.threads } : {});
   const metrics = new MetricsServer('writer');
   const rpc = new RpcMetrics(metrics.registry);
@@ -101,15 +129,17 @@ export function writerProcess(opts: WriterConfig, log: Logger): WriterProcess {
     quotaMetrics.configure(c.rates, c.memoryHighWaterLevel);
     log.info({ quotas: c }, 'quota settings changed');
   });
-  const hooks = {
-    onError: (method: string, err: unknown) => log.error({ err, method }, 'request failed'),
-    onRequest: (method: string) => rpc.start('MilvusService', method),
+  const hooks: ServiceHooks = {
+    onError: (method, err) => log.error({ err, method }, 'request failed'),
+    onRequest: (method) => rpc.start('MilvusService', method),
+    ...(access ? { access: (method, call) => access.check(method, call) } : {}),
   };
   return {
     engine,
     metrics,
     observer: writerMetrics(metrics.registry),
     admission,
+    access,
     close: async () => {
       await opts.quotaSettings?.close();
       await engine.close();
@@ -131,19 +161,22 @@ export function writerProcess(opts: WriterConfig, log: Logger): WriterProcess {
           quotas,
           memory,
           admission,
+          callerOf: (call) => access?.callerOf(call),
         }),
         hooks,
       ),
-      dataNodeImplementation(
-        writerSegmentSource(writer),
-        engine,
-        meter,
-        log,
-        admission,
-        { rpc, engineSearchSeconds: engineSearch },
-        (placements, released) => writer.reportPlacement(placements, released),
+      internal(
+        dataNodeImplementation(
+          writerSegmentSource(writer),
+          engine,
+          meter,
+          log,
+          admission,
+          { rpc, engineSearchSeconds: engineSearch },
+          (placements, released) => writer.reportPlacement(placements, released),
+        ),
       ),
-      metadataFeedImplementation(writer),
+      internal(metadataFeedImplementation(writer) as grpc.UntypedServiceImplementation),
     ],
   };
 }
@@ -176,6 +209,13 @@ export async function openWriter(
     ...takeover,
   });
   await writer.open();
+  const root = await writer.security.ensureRoot(opts.rootPassword, opts.auth === true).catch(async (e) => {
+    await writer.close();
+    throw e;
+  });
+  if (root === 'created') log.info('root user created with the password given at start');
+  if (root === 'exists' && opts.rootPassword !== undefined)
+    log.warn('the root user exists: the root password given at start is ignored (change it with UpdateCredential)');
   return writer;
 }
 
@@ -183,8 +223,10 @@ export async function openWriter(
 export async function startWriter(opts: WriterConfig, log: Logger): Promise<RunningNode> {
   await mkdir(opts.dataDir, { recursive: true });
   const meta = await openMetaStore(opts.meta);
-  const proc = writerProcess(opts, log);
-  const writer = await openWriter(opts, meta, proc, log);
+  let writer: Writer | undefined;
+  const proc = writerProcess(opts, log, () => writer);
+  writer = await openWriter(opts, meta, proc, log);
+  const opened = writer;
   // The address is known once the server is bound; GetMetrics asks for it later.
   let address = '';
   const node = await serveNode({
@@ -192,10 +234,13 @@ export async function startWriter(opts: WriterConfig, log: Logger): Promise<Runn
     host: opts.host,
     port: opts.port,
     metricsPort: opts.metricsPort,
-    services: proc.served(proc.implementations(writer, () => address)),
+    services: proc.served(proc.implementations(opened, () => address)),
     admission: proc.admission,
-    beforeStop: () => writer.changes.emit('close'),
-    closers: [() => writer.close(), () => proc.close(), () => meta.close()],
+    tls: opts.tls,
+    metricsHost: opts.metricsHost,
+    metricsGuard: adminGuard(proc.access, opts.metricsHost),
+    beforeStop: () => opened.changes.emit('close'),
+    closers: [() => opened.close(), () => proc.close(), () => meta.close()],
   });
   address = node.grpc;
   return node;

@@ -34,6 +34,7 @@ import type { ReportedPlacement } from '../data-node-api.js';
 import { PlacementRecords } from './placement-records.js';
 import { Retirement } from './retirement.js';
 import { Sealer } from './sealer.js';
+import { SecurityState } from './security-state.js';
 
 export interface WriterOptions {
   dataDir: string;
@@ -111,17 +112,24 @@ export class Writer {
   private closed = false;
   /**
    * Metadata changes: emits ('change', collection id, view | undefined) after every change of a
-   * collection and ('names', names) after every change of the databases or the aliases (see
-   * names); `version` counts them.
+   * collection, ('names', names) after every change of the databases or the aliases (see
+   * names) and ('security', records) after every change of users, roles or grants; `version`
+   * counts them.
    */
   readonly changes = new EventEmitter().setMaxListeners(0);
   version = 0;
   /** Stamps inserted rows (see WriterOptions.clock). */
   readonly clock: () => number;
+  /** Users, roles and grants (Milvus's RBAC). */
+  readonly security: SecurityState;
 
   constructor(readonly opts: WriterOptions) {
     this.clock = opts.clock ?? Date.now;
     const { storageDir, meta, engine, log, sealAgeMs, compaction } = opts;
+    this.security = new SecurityState(meta, (records) => {
+      this.version++;
+      this.changes.emit('security', records);
+    });
     const publish = (state: CollectionState) => this.publish(state);
     const removeFiles = (state: CollectionState, segments: SealedSegment[]) => this.removeFilesAfterBuilds(state, segments);
     const { chain } = this;
@@ -175,9 +183,10 @@ export class Writer {
     return this.opts.engine;
   }
 
-  /** Loads collections and sealed segments from the metadata store, then replays the log. */
+  /** Loads the RBAC state, databases, collections and sealed segments from the metadata store, then replays the log. */
   async open(): Promise<void> {
     await mkdir(this.opts.storageDir, { recursive: true });
+    await this.security.open();
     for (const rec of await this.meta.listDatabases()) this.databases.set(rec.name, new DatabaseState(rec));
     for (const rec of await this.meta.listCollections()) await this.loadCollection(rec);
     for (const a of await this.meta.listAliases()) this.databaseById(a.dbId).aliases.set(a.name, this.collections.get(a.collectionId)!);

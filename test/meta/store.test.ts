@@ -977,6 +977,68 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     });
   });
 
+  describe('users, roles and grants', () => {
+    const grant = (role: string, privilege: string) => ({
+      role,
+      objectType: 'Collection',
+      objectName: 'books',
+      dbName: 'default',
+      privilege,
+      grantor: 'root',
+    });
+
+    it('keeps users, roles, memberships and grants across a reopen; a name taken once is refused', async () => {
+      await store.createUser({ name: 'ann', passwordHash: 'scrypt$h1', createdAt: 1 });
+      await store.createRole('readers', 2);
+      await store.setMembership('ann', 'readers', true);
+      await store.setMembership('ann', 'readers', true);
+      await store.setGrant(grant('readers', 'PrivilegeSearch'), true);
+      await store.setGrant(grant('readers', 'PrivilegeSearch'), true);
+      await store.setGrant(grant('readers', 'PrivilegeQuery'), true);
+      await expect(store.createUser({ name: 'ann', passwordHash: 'x', createdAt: 3 })).rejects.toThrow(MetaConflictError);
+      await expect(store.createRole('readers', 3)).rejects.toThrow(MetaConflictError);
+      await expect(store.setMembership('bob', 'readers', true)).rejects.toThrow(MetaNotFoundError);
+      await expect(store.setGrant(grant('ghosts', 'PrivilegeSearch'), true)).rejects.toThrow(MetaNotFoundError);
+      await store.setPasswordHash('ann', 'scrypt$h2');
+      await reopen();
+      expect(await store.loadSecurity()).toEqual({
+        users: [{ name: 'ann', passwordHash: 'scrypt$h2', createdAt: 1 }],
+        roles: ['readers'],
+        memberships: [{ user: 'ann', role: 'readers' }],
+        grants: [grant('readers', 'PrivilegeQuery'), grant('readers', 'PrivilegeSearch')],
+      });
+    });
+
+    it('revokes and removes; dropping a user or a role takes its memberships and grants', async () => {
+      await store.createUser({ name: 'ann', passwordHash: 'h', createdAt: 1 });
+      await store.createUser({ name: 'bob', passwordHash: 'h', createdAt: 1 });
+      await store.createRole('readers', 1);
+      await store.createRole('writers', 1);
+      for (const u of ['ann', 'bob']) for (const r of ['readers', 'writers']) await store.setMembership(u, r, true);
+      await store.setGrant(grant('readers', 'PrivilegeSearch'), true);
+      await store.setGrant(grant('writers', 'PrivilegeInsert'), true);
+      await store.setGrant(grant('writers', 'PrivilegeDelete'), true);
+      await store.setGrant(grant('writers', 'PrivilegeDelete'), false);
+      await store.setMembership('bob', 'readers', false);
+      await store.dropUser('ann');
+      await store.dropRole('readers');
+      expect(await store.loadSecurity()).toEqual({
+        users: [{ name: 'bob', passwordHash: 'h', createdAt: 1 }],
+        roles: ['writers'],
+        memberships: [{ user: 'bob', role: 'writers' }],
+        grants: [grant('writers', 'PrivilegeInsert')],
+      });
+    });
+
+    it('takes names with quotes and SQL as plain values', async () => {
+      const name = "x'); DROP TABLE meta_users; --";
+      await store.createRole(name, 1);
+      await store.setGrant({ ...grant(name, 'PrivilegeSearch'), objectName: "b' OR '1'='1" }, true);
+      await store.dropRole('readers');
+      expect((await store.loadSecurity()).grants).toEqual([{ ...grant(name, 'PrivilegeSearch'), objectName: "b' OR '1'='1" }]);
+    });
+  });
+
   it('keeps everything across close and reopen, and init is idempotent', async () => {
     const c = await store.createCollection(collection('books'), ['_default']);
     await store.createPartition(c.id, 'p');
