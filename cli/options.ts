@@ -30,6 +30,11 @@ export interface ServerOptions {
   etcdPrefix: string;
   /** TTL of the lease a process registers under: how long a crashed process stays listed. */
   leaseTtl: number;
+  /**
+   * Seconds a server keeps serving after SIGTERM, NOT_SERVING and out of etcd, before it closes
+   * its ports: what proxies, Services and coordinators need to route around it (cli/main.ts).
+   */
+  drainDelay: number;
   /** The name a process registers under; a default is derived when absent. */
   name: string | undefined;
   group: string;
@@ -91,6 +96,7 @@ const SPEC = {
   etcd: { type: 'string' },
   'etcd-prefix': { type: 'string' },
   'lease-ttl': { type: 'string' },
+  'drain-delay': { type: 'string' },
   name: { type: 'string' },
   mysql: { type: 'string' },
   group: { type: 'string' },
@@ -245,6 +251,7 @@ export function parseServerOptions(
       : undefined,
     etcdPrefix: get('etcd-prefix') ?? '/mishards',
     leaseTtl,
+    drainDelay: int('drain-delay', get('drain-delay'), 0),
     name: get('name'),
     group: get('group') ?? '0',
     readers: int('readers', get('readers'), 3),
@@ -322,6 +329,8 @@ options (also MISHARDS_<OPTION> environment variables):
                      register in etcd and take the membership from it (replaces --discovery)
   --etcd-prefix P    key prefix in etcd (default /mishards)
   --lease-ttl S      registration lease TTL in seconds (default 10)
+  --drain-delay S    on SIGTERM, answer health checks NOT_SERVING and leave etcd, then keep
+                     serving S seconds before closing the ports (default 0; docs/limits.md)
   --name NAME        registration name (default ROLE[-GROUP]-HOST-PORT); the nginx-agent's
                      xDS node id (default nginx-HOST-PID)
   --group G          reader group (reader)

@@ -3,8 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /**
- * Prometheus metrics (`/metrics`) and liveness (`/healthz`) on the metrics port, as Milvus
- * serves them on 9091.
+ * Prometheus metrics (`/metrics`) and health (`/healthz`) on the metrics port, as Milvus
+ * serves them on 9091. `/healthz` is readiness: 503 once the process drains or stops.
+ * `/livez` answers 200 while the process answers at all, so a liveness check does not kill a
+ * process that is draining.
  */
 export class MetricsServer {
   readonly registry = new Registry();
@@ -40,6 +42,11 @@ export class MetricsServer {
             res.end(JSON.stringify({ error: String(e) }));
           },
         );
+        return;
+      }
+      if (req.url === '/livez') {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status: 'ok' }));
         return;
       }
       if (req.url === '/healthz') {
