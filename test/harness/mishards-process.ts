@@ -35,14 +35,21 @@ export async function connectSdk(address: string, timeout = 30_000, database?: s
   return client;
 }
 
+/** Another `mishards` executable than the repository's: an installed copy, run from its directory. */
+export interface MishardsEntry {
+  bin: string;
+  cwd: string;
+}
+
 /**
  * Runs `mishards <args>` and resolves once it prints its `ready` line (the CLI contract),
  * or rejects with its output if it exits first. Automatic compaction is off unless a test
  * asks for it (`--compaction-interval`, or `env`): tests count and place segments, and a
  * background merge would change them under their feet.
  */
-export function startMishards(args: string[], env: NodeJS.ProcessEnv = {}): Promise<MishardsProcess> {
-  const child = spawn(process.execPath, [BIN, ...args], {
+export function startMishards(args: string[], env: NodeJS.ProcessEnv = {}, entry?: MishardsEntry): Promise<MishardsProcess> {
+  const child = spawn(process.execPath, [entry?.bin ?? BIN, ...args], {
+    ...(entry ? { cwd: entry.cwd } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MISHARDS_EXIT_WITH_PARENT: '1', MISHARDS_COMPACTION_INTERVAL: '0', ...env },
   });
