@@ -191,6 +191,7 @@ async function main(argv: string[]): Promise<number> {
       ...(opts.name ? { name: opts.name } : {}),
       ...(start.role === 'reader' ? { group: opts.group } : {}),
       addresses: { grpc: node.grpc, metrics: node.metrics, ...(node.http ? { http: node.http } : {}) },
+      ...(opts.advertiseHost ? { advertiseHost: opts.advertiseHost } : {}),
       version: MISHARDS_VERSION,
       ttlSeconds: opts.leaseTtl,
       log,

@@ -46,6 +46,11 @@ function startNode(role: 'writer' | 'reader' | 'coordinator', name: string): Pro
     '0',
     '--drain-delay',
     String(DRAIN_DELAY_S),
+    // As in Kubernetes: listening everywhere, registered under an address others can dial.
+    '--host',
+    '0.0.0.0',
+    '--advertise-host',
+    '127.0.0.1',
     '--meta',
     `sqlite:${join(dir, 'meta.sqlite')}`,
     '--storage',
