@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseServerOptions } from '../../cli/options.js';
 import { findExecutable } from '../../runtime/executables.js';
+import { parseSettings } from './settings.js';
 
 /**
  * The systemd units of deploy/systemd, checked by systemd itself: `systemd-analyze verify`
@@ -53,15 +53,7 @@ it('sets every role option in the shared settings file to a valid value', () => 
       .map((l) => l.split(/=(.*)/s).slice(0, 2) as [string, string]),
   );
   expect(Object.keys(env).length).toBeGreaterThan(0);
-  // Each MISHARDS_<OPTION> as its flag: an unknown option or a bad value fails the parse.
-  const argv = Object.entries(env).flatMap(([k, v]) => [
-    `--${k
-      .replace(/^MISHARDS_/, '')
-      .toLowerCase()
-      .replace(/_/g, '-')}`,
-    v,
-  ]);
-  const parsed = parseServerOptions(argv, {});
+  const parsed = parseSettings(env);
   expect(parsed.drainDelay).toBeGreaterThan(0);
   // The stop bound systemd gives: the drain delay plus the server's 5 s, with room to spare.
   const stopSec = Number(/^TimeoutStopSec=(\d+)$/m.exec(readFileSync(join(DIR, 'mishards-.service.d/10-mishards.conf'), 'utf8'))?.[1]);
