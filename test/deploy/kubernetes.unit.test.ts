@@ -49,7 +49,7 @@ function dataOf(o: K8sObject | undefined): Record<string, string> | undefined {
   return { ...decoded, ...o.stringData };
 }
 
-/** What each container's environment resolves to, with values from the pod (fieldRef) as stand-ins. */
+/** What a container's environment resolves to, with stand-ins for what the pod's fields give (its IP, name, namespace). */
 function environmentOf(objects: K8sObject[], pod: any, container: any): Record<string, string> {
   const env: Record<string, string> = {};
   for (const from of container.envFrom ?? []) {
@@ -58,7 +58,8 @@ function environmentOf(objects: K8sObject[], pod: any, container: any): Record<s
   }
   for (const e of container.env ?? []) {
     const ref = e.valueFrom;
-    if (e.value !== undefined) env[e.name] = e.value;
+    // $(NAME) is a variable defined before, as the kubelet expands it.
+    if (e.value !== undefined) env[e.name] = e.value.replace(/\$\((\w+)\)/g, (ref: string, name: string) => env[name] ?? ref);
     else if (ref?.configMapKeyRef || ref?.secretKeyRef) {
       const [kind, r] = ref.configMapKeyRef ? ['ConfigMap', ref.configMapKeyRef] : ['Secret', ref.secretKeyRef];
       const value = dataOf(find(objects, kind, r.name))?.[r.key];
@@ -66,7 +67,9 @@ function environmentOf(objects: K8sObject[], pod: any, container: any): Record<s
       env[e.name] = value;
     } else if (ref?.fieldRef) {
       const label = /^metadata\.labels\['(.+)'\]$/.exec(ref.fieldRef.fieldPath)?.[1];
-      env[e.name] = label ? (pod.metadata.labels[label] ?? expect.fail(`${e.name}: the pod has no label ${label}`)) : '10.0.0.1';
+      env[e.name] = label
+        ? (pod.metadata.labels[label] ?? expect.fail(`${e.name}: the pod has no label ${label}`))
+        : `pod-${e.name.toLowerCase()}`;
     }
   }
   return env;
@@ -171,7 +174,8 @@ describe.each(RENDERS)('deploy/kubernetes/%s', (render) => {
       ),
     );
     for (const { workload, pod, c } of mishards) {
-      const settings = parseSettings(environmentOf(objects, pod, c), c.args.slice(1));
+      const env = Object.entries(environmentOf(objects, pod, c)).filter(([name]) => name.startsWith('MISHARDS_'));
+      const settings = parseSettings(Object.fromEntries(env), c.args.slice(1));
       const metricsPort = c.ports.find((p: any) => p.containerPort === settings.metricsPort)?.name;
       expect(c.readinessProbe.httpGet, id(workload)).toEqual({ path: '/healthz', port: metricsPort });
       expect(c.livenessProbe.httpGet, id(workload)).toEqual({ path: '/livez', port: metricsPort });
@@ -179,6 +183,14 @@ describe.each(RENDERS)('deploy/kubernetes/%s', (render) => {
       const hosts = clusterHosts([settings.etcd?.join(','), settings.xds, settings.meta.startsWith('mysql:') ? settings.meta : undefined]);
       for (const host of hosts) expect(find(objects, 'Service', host), `${id(workload)} dials ${host}`).toBeDefined();
       if (c.args[0] === 'reader') expect(settings.group).toBe(pod.metadata.labels['mishards.io/group']);
+      // A stable pod name (POD.SERVICE.NAMESPACE.svc) needs a headless Service over the pod.
+      const [, service] = /^[^.]+\.([^.]+)\.[^.]+\.svc$/.exec(settings.advertiseHost ?? '') ?? [];
+      if (service) {
+        const headless = find(objects, 'Service', service);
+        expect(headless?.spec.clusterIP, `${id(workload)} advertises a name under ${service}`).toBe('None');
+        expect(selects(headless!.spec.selector, pod.metadata.labels)).toBe(true);
+        expect(workload.spec.serviceName).toBe(service);
+      }
     }
     const groups = mishards.filter(({ c }) => c.args[0] === 'reader').map(({ pod }) => pod.metadata.labels['mishards.io/group']);
     expect(new Set(groups).size, 'one StatefulSet per reader group').toBe(groups.length);
