@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as apps from 'kubernetes-models/apps/v1';
@@ -209,4 +210,43 @@ it("gives Envoy envoy/bootstrap-ads.yaml with the control plane's Service for it
   expect(find(rendered.get('base')!, 'Service', 'mishards-control-plane')?.spec.ports).toContainEqual(
     expect.objectContaining({ port: socket.port_value }),
   );
+});
+
+describe('the kustomize subset (./kustomize.ts)', () => {
+  it('renders a reader group as kustomize does: the suffix on its names and its Service reference, the label on selectors and templates', () => {
+    const base = rendered.get('base')!;
+    const g1 = find(base, 'StatefulSet', 'mishards-reader-g1')!;
+    expect(g1.metadata.namespace).toBe('mishards');
+    expect(g1.spec.serviceName).toBe('mishards-reader-g1');
+    const group = { 'mishards.io/group': 'g1' };
+    expect(g1.spec.selector.matchLabels).toMatchObject(group);
+    expect(g1.spec.template.metadata.labels).toMatchObject(group);
+    expect(find(base, 'Service', 'mishards-reader-g1')!.spec.selector).toMatchObject(group);
+    expect(find(base, 'PodDisruptionBudget', 'mishards-reader-g1')!.spec.selector.matchLabels).toMatchObject(group);
+    // Names from outside the group's kustomization keep theirs.
+    expect(g1.spec.template.spec.volumes).toContainEqual({ name: 'segments', persistentVolumeClaim: { claimName: 'mishards-segments' } });
+    expect(find(base, 'StatefulSet', 'mishards-reader')).toBeUndefined();
+  });
+
+  it('applies JSON patches and replica counts of an overlay to the objects they target', () => {
+    const production = rendered.get('overlays/production')!;
+    for (const group of ['g1', 'g2', 'g3']) {
+      const readers = find(production, 'StatefulSet', `mishards-reader-${group}`)!;
+      expect(readers.spec.replicas).toBe(3);
+      expect(readers.spec.template.spec.containers[0].resources.requests.memory).toBe('16Gi');
+    }
+    expect(find(production, 'Service', 'mishards')!.spec.type).toBe('LoadBalancer');
+    expect(find(production, 'StatefulSet', 'mishards-mariadb')).toBeUndefined();
+    expect(find(rendered.get('base')!, 'StatefulSet', 'mishards-reader-g1')!.spec.replicas).toBe(2);
+  });
+
+  it('refuses a kustomization field it does not render', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mishards-kustomize-'));
+    try {
+      writeFileSync(join(dir, 'kustomization.yaml'), 'resources: []\nnamePrefix: x-\n');
+      expect(() => kustomize(dir)).toThrow(/namePrefix/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
