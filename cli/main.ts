@@ -148,10 +148,9 @@ const READY_ROLE: Record<string, string> = { up: 'cluster' };
 
 /**
  * How long a server may take to stop after SIGTERM or SIGINT once its drain delay is over
- * (docs/limits.md): the gRPC grace
- * of 2 s for calls in flight, their cancellation, the closers. Whatever has not stopped by then
- * is abandoned as after a crash, which every part recovers from. `up` waits for its children,
- * each bound by this.
+ * (docs/limits.md): the gRPC grace of 2 s for calls in flight, their cancellation, the
+ * closers. Whatever has not stopped by then is abandoned as after a crash, which every part
+ * recovers from. `up` waits for its children, each bound by this.
  */
 const STOP_BOUND_MS = 5000;
 

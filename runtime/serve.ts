@@ -37,11 +37,12 @@ export interface ServeOptions {
 
 /**
  * Serves a node's gRPC services, grpc.health.v1.Health for them, and its metrics endpoint.
- * drain() only turns health NOT_SERVING; stop() drains: health turns NOT_SERVING (Watch streams hear it first), requests waiting for
- * admission are refused (retriable: the coordinator tries another replica), new calls are
- * refused and running ones get the grace period of shutdownGrpc; whatever still runs then is
- * cancelled (a forced shutdown cancels every call, which stops its engine work), and the
- * closers run. See docs/limits.md for the bound.
+ * drain() only turns health NOT_SERVING. stop() drains: health turns NOT_SERVING (Watch
+ * streams hear it first), requests waiting for admission are refused (retriable: the
+ * coordinator tries another replica), new calls are refused and running ones get the grace
+ * period of shutdownGrpc; whatever still runs then is cancelled (a forced shutdown cancels
+ * every call, which stops its engine work), and the closers run. See docs/limits.md for the
+ * bound.
  */
 export async function serveNode(o: ServeOptions): Promise<RunningNode> {
   let address = '';
