@@ -21,7 +21,7 @@ import { startMishards, type MishardsProcess } from '../harness/mishards-process
 import { waitUntil } from '../harness/wait.js';
 
 /**
- * No container builder runs here, so the Dockerfile's stages are played out on directories: a
+ * The tests run no container builder, so the Dockerfile's stages are played out on directories: a
  * clean copy of the repository (its files as git lists them, less .dockerignore) is the build
  * context; each stage's COPY and RUN instructions are carried out in a directory of its own,
  * and the runtime stage's entry point is started as the image would start it.
@@ -90,7 +90,7 @@ function buildContext(dir: string): void {
 
 /**
  * What `npm ci --omit=dev` installs at the top of node_modules: the lock file's packages not
- * marked `dev` (optional ones for other platforms are not installed here, nor there), linked
+ * marked `dev` (optional ones for other platforms are installed in neither), linked
  * from the installed tree into `dir`/node_modules. Packages nested in another's node_modules
  * come with their parent.
  */

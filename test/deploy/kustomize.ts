@@ -4,8 +4,9 @@ import YAML from 'yaml';
 
 /**
  * The subset of kustomize that deploy/kubernetes uses, rendered as `kubectl kustomize` renders
- * it: no kustomize runs here and no npm package renders kustomizations. Any other field of a
- * kustomization is refused, so a manifest cannot come to rely on what this does not do.
+ * it: the tests run no kustomize binary, and no npm package renders kustomizations. Any other
+ * field of a kustomization is refused, so a manifest cannot come to rely on what this does not
+ * do.
  *
  * - `resources`: YAML files (every document) and directories holding a kustomization.
  * - `configMapGenerator` with `files`, under `generatorOptions.disableNameSuffixHash: true`.
@@ -46,7 +47,7 @@ const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'DaemonSet
 export function kustomize(dir: string): K8sObject[] {
   const k = YAML.parse(readFileSync(join(dir, 'kustomization.yaml'), 'utf8'));
   for (const field of Object.keys(k))
-    if (!FIELDS.has(field)) throw new Error(`${dir}: kustomization field "${field}" is not rendered here`);
+    if (!FIELDS.has(field)) throw new Error(`${dir}: kustomization field "${field}" is not rendered by this subset`);
   const objects: K8sObject[] = [];
   for (const resource of k.resources ?? []) {
     const path = join(dir, resource);
@@ -76,7 +77,7 @@ function generateConfigMap(
   g: { name: string; files: string[] },
   options: { disableNameSuffixHash?: boolean } = {},
 ): K8sObject {
-  if (options.disableNameSuffixHash !== true) throw new Error(`${dir}: generated names with a hash are not rendered here`);
+  if (options.disableNameSuffixHash !== true) throw new Error(`${dir}: generated names with a hash are not rendered by this subset`);
   const data = Object.fromEntries(g.files.map((f) => [basename(f), readFileSync(join(dir, f), 'utf8')]));
   return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: g.name }, data };
 }

@@ -74,4 +74,4 @@ describe.runIf(systemdAnalyze)('systemd-analyze', () => {
   });
 });
 
-if (!systemdAnalyze) console.log('systemd-analyze is not installed: the units are not verified here');
+if (!systemdAnalyze) console.log('systemd-analyze is not installed: the systemd units are not verified');
