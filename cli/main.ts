@@ -36,6 +36,8 @@ interface Running {
   registry?: Registry;
   /** `up --nginx`: the control plane's ADS address. */
   xds?: string;
+  /** Data nodes and coordinators: NOT_SERVING to health checks while still serving (RunningNode). */
+  drain?(): void;
   stop(): Promise<void>;
 }
 
@@ -194,10 +196,10 @@ const commands: Record<string, Command> = {
 const READY_ROLE: Record<string, string> = { up: 'cluster' };
 
 /**
- * How long a server may take to stop after SIGTERM or SIGINT (docs/limits.md): the gRPC grace
- * of 2 s for calls in flight, their cancellation, the closers. Whatever has not stopped by then
- * is abandoned as after a crash, which every part recovers from. `up` waits for its children,
- * each bound by this.
+ * How long a server may take to stop after SIGTERM or SIGINT once its drain delay is over
+ * (docs/limits.md): the gRPC grace of 2 s for calls in flight, their cancellation, the
+ * closers. Whatever has not stopped by then is abandoned as after a crash, which every part
+ * recovers from. `up` waits for its children, each bound by this.
  */
 const STOP_BOUND_MS = 5000;
 
@@ -247,6 +249,7 @@ async function main(argv: string[]): Promise<number> {
       ...(opts.name ? { name: opts.name } : {}),
       ...(start.role === 'reader' ? { group: opts.group } : {}),
       addresses: { grpc: node.grpc, metrics: node.metrics, ...(node.http ? { http: node.http } : {}) },
+      ...(opts.advertiseHost ? { advertiseHost: opts.advertiseHost } : {}),
       version: MISHARDS_VERSION,
       ttlSeconds: opts.leaseTtl,
       log,
@@ -264,14 +267,23 @@ async function main(argv: string[]): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  const drainMs = opts.drainDelay * 1000;
   if (command !== 'up') {
     setTimeout(() => {
-      process.stderr.write(`mishards: ${command} did not stop within ${STOP_BOUND_MS} ms; exiting\n`);
+      process.stderr.write(`mishards: ${command} did not stop within ${drainMs + STOP_BOUND_MS} ms; exiting\n`);
       process.exit(1);
-    }, STOP_BOUND_MS).unref();
+    }, drainMs + STOP_BOUND_MS).unref();
   }
-  // Leave the membership first, so that no one routes new work here while it drains.
+  // The drain of a rolling upgrade (docs/limits.md): health checks hear NOT_SERVING and the
+  // membership loses the process first, so proxies, Services and coordinators stop sending new
+  // work here; the ports stay open through the drain delay for what they send meanwhile; then
+  // stop() closes them, lets calls in flight finish and releases the rest.
+  node.drain?.();
   await registration?.stop();
+  if (drainMs > 0) {
+    log.info({ drainDelayS: opts.drainDelay }, 'draining: not serving, still answering until the drain delay ends');
+    await new Promise((resolve) => setTimeout(resolve, drainMs));
+  }
   await node.stop();
   etcd?.close();
   return 0;

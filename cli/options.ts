@@ -35,6 +35,13 @@ export interface ServerOptions {
   etcdPrefix: string;
   /** TTL of the lease a process registers under: how long a crashed process stays listed. */
   leaseTtl: number;
+  /**
+   * Seconds a server keeps serving after SIGTERM, NOT_SERVING and out of etcd, before it closes
+   * its ports: what proxies, Services and coordinators need to route around it (cli/main.ts).
+   */
+  drainDelay: number;
+  /** The host registered in etcd when listening on a wildcard address (default: the host name). */
+  advertiseHost: string | undefined;
   /** The name a process registers under; a default is derived when absent. */
   name: string | undefined;
   group: string;
@@ -111,6 +118,8 @@ const SPEC = {
   etcd: { type: 'string' },
   'etcd-prefix': { type: 'string' },
   'lease-ttl': { type: 'string' },
+  'drain-delay': { type: 'string' },
+  'advertise-host': { type: 'string' },
   name: { type: 'string' },
   mysql: { type: 'string' },
   group: { type: 'string' },
@@ -270,6 +279,8 @@ export function parseServerOptions(
       : undefined,
     etcdPrefix: get('etcd-prefix') ?? '/mishards',
     leaseTtl,
+    drainDelay: int('drain-delay', get('drain-delay'), 0),
+    advertiseHost: get('advertise-host'),
     name: get('name'),
     group: get('group') ?? '0',
     readers: int('readers', get('readers'), 3),
@@ -379,6 +390,10 @@ options (also MISHARDS_<OPTION> environment variables):
                      for one another share it, with --meta and --storage
   --etcd-prefix P    key prefix in etcd (default /mishards)
   --lease-ttl S      registration lease TTL in seconds (default 10)
+  --advertise-host H the host registered in etcd when --host is a wildcard (0.0.0.0, ::;
+                     default the host name): what others dial, e.g. a pod's IP
+  --drain-delay S    on SIGTERM, answer health checks NOT_SERVING and leave etcd, then keep
+                     serving S seconds before closing the ports (default 0; docs/limits.md)
   --name NAME        registration name (default ROLE[-GROUP]-HOST-PORT); the nginx-agent's
                      xDS node id (default nginx-HOST-PID)
   --group G          reader group (reader)

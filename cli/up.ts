@@ -2,15 +2,15 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import YAML from 'yaml';
 import { quotaArgs, tlsArgs, type ServerOptions, UsageError } from './options.js';
 import type { Member } from '../cluster/discovery.js';
 import { findExecutable } from '../runtime/executables.js';
 import { freePort } from '../runtime/free-port.js';
+import { PACKAGE_ROOT } from '../runtime/package-root.js';
 import { NGINX_NO_CLUSTER_TLS, NGINX_PACKAGES } from './nginx-agent.js';
 
-const BIN = fileURLToPath(new URL('../bin/mishards.js', import.meta.url));
+const BIN = join(PACKAGE_ROOT, 'bin/mishards.js');
 
 interface Child {
   name: string;

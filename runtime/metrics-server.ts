@@ -19,8 +19,10 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 /**
- * Prometheus metrics (`/metrics`) and liveness (`/healthz`) on the metrics port, as Milvus
- * serves them on 9091.
+ * Prometheus metrics (`/metrics`) and health (`/healthz`) on the metrics port, as Milvus
+ * serves them on 9091. `/healthz` is readiness: 503 once the process drains or stops.
+ * `/livez` answers 200 while the process answers at all, so a liveness check does not kill a
+ * process that is draining.
  */
 export class MetricsServer {
   readonly registry = new Registry();
@@ -46,12 +48,13 @@ export class MetricsServer {
   /**
    * Serves on host:port (0 picks a free port), over HTTPS with `tls`. Everything here is read
    * only: other methods than GET and HEAD are refused. With a `guard`, every path but
-   * `/healthz` (a liveness probe's, which tells nothing) needs credentials it accepts.
+   * `/healthz` and `/livez` (probes', which tell nothing) needs credentials it accepts.
    */
   async listen(o: MetricsListenOptions): Promise<string> {
     this.server = createHttpServer(o.tls, (req, res) => {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return json(res, 405, { error: `${req.url} is read only` }, { allow: 'GET, HEAD' });
+      if (req.url === '/livez') return json(res, 200, { status: 'ok' });
       if (req.url === '/healthz') {
         const ok = o.healthy();
         return json(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable' });

@@ -19,6 +19,11 @@ export interface RunningNode {
   metrics: string;
   /** The metrics registry served at `metrics`, for what the caller adds once the node runs. */
   registry: Registry;
+  /**
+   * Answers health checks NOT_SERVING from now on while still serving every call: proxies and
+   * health checkers route around the node before stop() closes its port.
+   */
+  drain(): void;
   stop(): Promise<void>;
 }
 
@@ -45,11 +50,12 @@ export interface ServeOptions {
 
 /**
  * Serves a node's gRPC services, grpc.health.v1.Health for them, and its metrics endpoint.
- * stop() drains: health turns NOT_SERVING (Watch streams hear it first), requests waiting for
- * admission are refused (retriable: the coordinator tries another replica), new calls are
- * refused and running ones get the grace period of shutdownGrpc; whatever still runs then is
- * cancelled (a forced shutdown cancels every call, which stops its engine work), and the
- * closers run. See docs/limits.md for the bound.
+ * drain() only turns health NOT_SERVING. stop() drains: health turns NOT_SERVING (Watch
+ * streams hear it first), requests waiting for admission are refused (retriable: the
+ * coordinator tries another replica), new calls are refused and running ones get the grace
+ * period of shutdownGrpc; whatever still runs then is cancelled (a forced shutdown cancels
+ * every call, which stops its engine work), and the closers run. See docs/limits.md for the
+ * bound.
  */
 export async function serveNode(o: ServeOptions): Promise<RunningNode> {
   let address = '';
@@ -74,6 +80,7 @@ export async function serveNode(o: ServeOptions): Promise<RunningNode> {
     grpc: grpcAddr,
     metrics: metricsAddr,
     registry: metrics.registry,
+    drain: () => health.shutDown(),
     async stop() {
       health.shutDown();
       o.admission?.close(serviceNotReady(`node=${grpcAddr}`, 'Stopping'));

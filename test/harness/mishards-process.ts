@@ -38,6 +38,12 @@ export async function connectSdk(address: string, timeout = 30_000, database?: s
   return client;
 }
 
+/** Another `mishards` executable than the repository's: an installed copy, run from its directory. */
+export interface MishardsEntry {
+  bin: string;
+  cwd: string;
+}
+
 /**
  * Runs `mishards <args>` and resolves once it prints its `ready` line (the CLI contract),
  * or rejects with its output if it exits first. Automatic compaction is off unless a test
@@ -47,9 +53,11 @@ export async function connectSdk(address: string, timeout = 30_000, database?: s
 export function startMishards(
   args: string[],
   env: NodeJS.ProcessEnv = {},
-  options: { transcript?: boolean } = {},
+  options: { transcript?: boolean; entry?: MishardsEntry } = {},
 ): Promise<MishardsProcess> {
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const { entry } = options;
+  const child = spawn(process.execPath, [entry?.bin ?? BIN, ...args], {
+    ...(entry ? { cwd: entry.cwd } : {}),
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, MISHARDS_EXIT_WITH_PARENT: '1', MISHARDS_COMPACTION_INTERVAL: '0', ...env },
   });
