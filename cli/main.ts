@@ -110,7 +110,14 @@ const commands: Record<string, Command> = {
       const config = { ...o, ...(await openQuotas(o, ctx)), tls: ctx.tls };
       // With etcd, every writer campaigns: the leader serves, the others stand by.
       if (!ctx.etcd) return startWriter(config, ctx.log);
-      const ha = { etcd: ctx.etcd, prefix: o.etcdPrefix, ttlSeconds: o.leaseTtl, name: o.name, etcdWatches: ctx.etcdWatches };
+      const ha = {
+        etcd: ctx.etcd,
+        prefix: o.etcdPrefix,
+        ttlSeconds: o.leaseTtl,
+        name: o.name,
+        advertiseHost: o.advertiseHost,
+        etcdWatches: ctx.etcdWatches,
+      };
       return startHaWriter(config, ha, ctx.log);
     },
   },

@@ -24,6 +24,8 @@ export interface HaOptions {
   ttlSeconds: number;
   /** The candidate's name in the election (its registration name, by default from its address). */
   name?: string | undefined;
+  /** The host its address is advertised under when it listens on a wildcard (as its registration's). */
+  advertiseHost?: string | undefined;
   /** Where the election's watch of etcd reports whether it is live (mishards_etcd_up). */
   etcdWatches?: (() => boolean)[];
 }
@@ -63,7 +65,7 @@ export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logg
 
   const refusal = () => {
     const leader = election?.leader();
-    const other = leader && leader.address !== advertisedAddress(address) ? leader : undefined;
+    const other = leader && leader.address !== advertisedAddress(address, ha.advertiseHost) ? leader : undefined;
     const why = term
       ? 'its term has lapsed (etcd unreachable)'
       : other
@@ -154,7 +156,7 @@ export async function startHaWriter(opts: WriterConfig, ha: HaOptions, log: Logg
     standby.start();
   };
 
-  const advertised = advertisedAddress(address);
+  const advertised = advertisedAddress(address, ha.advertiseHost);
   election = new WriterElection({
     etcd: ha.etcd,
     prefix: ha.prefix,
