@@ -12,9 +12,11 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import { stopIfCancelled } from './cancel.js';
-import { exactSearch, allowedRows, rowNorms } from './flat.js';
+import { rowNorms } from './block-scorer.js';
+import { exactSearch, allowedRows } from './flat.js';
 import { HnswGraph } from './hnsw.js';
 import type { VectorSearchResult } from './engine.js';
+import { sliceRows } from './vectors.js';
 import { pack, type Envelope, type WorkerReply, type WorkerRequest } from './protocol.js';
 
 // usearch frees a graph (heap memory or file mapping) only when its JS wrapper is
@@ -34,7 +36,7 @@ function graph(id: number): HnswGraph {
 function handle(req: WorkerRequest): unknown {
   switch (req.op) {
     case 'norms':
-      rowNorms(req.vectors, req.dim, req.out);
+      rowNorms(req.vectors, req.out);
       return undefined;
     case 'build':
       graphs.set(req.id, HnswGraph.build(req.data, req.M, req.efConstruction, req.threads));
@@ -61,8 +63,7 @@ type SearchRequest = Extract<WorkerRequest, { op: 'search' }>;
 function searchQueries(req: SearchRequest, first: number, n: number, listed?: Int32Array): VectorSearchResult {
   const { nq, k, ef, allowed, allowedCount, cancel } = req;
   stopIfCancelled(cancel);
-  const dim = req.queries.length / nq;
-  const queries = first === 0 && n === nq ? req.queries : req.queries.subarray(first * dim, (first + n) * dim);
+  const queries = first === 0 && n === nq ? req.queries : sliceRows(req.queries, first, first + n);
   return req.id !== undefined
     ? graph(req.id).search(queries, n, k, ef, allowed, allowedCount, cancel, listed)
     : exactSearch(req.data!, queries, n, k, listed ?? (allowed ? allowedRows(allowed, allowedCount) : undefined), cancel);

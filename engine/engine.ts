@@ -1,11 +1,16 @@
 /**
  * The vector search engine behind every segment. Segments address their rows by local
  * offset (0..rows-1); an index returns offsets and Milvus-convention scores:
- * L2 is the squared Euclidean distance (smaller is better); IP and COSINE are similarities
- * (larger is better).
+ * L2 is the squared Euclidean distance, HAMMING and JACCARD are distances of binary vectors
+ * (smaller is better); IP and COSINE are similarities (larger is better).
  */
+import type { MetricType, VectorElement } from '../core/vector-types.js';
+import type { VectorSet } from './vectors.js';
 
-export type MetricType = 'L2' | 'IP' | 'COSINE';
+export type { MetricType } from '../core/vector-types.js';
+export type { VectorSet } from './vectors.js';
+
+/** FLAT: an exact scan, of any kind of vectors; HNSW: a usearch graph, of float32 vectors. */
 export type IndexType = 'FLAT' | 'HNSW';
 
 export interface IndexBuildParams {
@@ -26,8 +31,8 @@ export interface SearchParams {
 }
 
 export interface VectorSearchRequest {
-  /** nq query vectors, row-major, nq * dim floats. */
-  queries: Float32Array;
+  /** nq query vectors, of the index's kind. */
+  queries: VectorSet;
   nq: number;
   /** Hits wanted per query (Milvus topk + offset). */
   k: number;
@@ -79,7 +84,7 @@ export interface VectorSearchResult {
 export interface VectorIndex {
   readonly indexType: IndexType;
   readonly metric: MetricType;
-  readonly dim: number;
+  readonly element: VectorElement;
   readonly size: number;
   search(req: VectorSearchRequest): Promise<VectorSearchResult>;
   /**
@@ -97,13 +102,13 @@ export interface VectorIndex {
 }
 
 export interface VectorEngine {
-  /** Builds an index over `vectors` (rows * dim floats; row i has offset i). */
-  build(vectors: Float32Array, dim: number, metric: MetricType, indexType: IndexType, params?: IndexBuildParams): Promise<VectorIndex>;
+  /** Builds an index over `vectors` (row i has offset i). */
+  build(vectors: VectorSet, metric: MetricType, indexType: IndexType, params?: IndexBuildParams): Promise<VectorIndex>;
   /**
    * Opens an index saved by `save` (memory-mapped where the library allows). `vectors` are
    * the segment's raw vectors, needed for exact scans of small allowed sets and for FLAT.
    */
-  load(dir: string, vectors: Float32Array, dim: number, metric: MetricType, indexType: IndexType): Promise<VectorIndex>;
+  load(dir: string, vectors: VectorSet, metric: MetricType, indexType: IndexType): Promise<VectorIndex>;
   /** Jobs sent to the worker threads and not answered yet (searches slices, builds, ...). */
   workInFlight(): number;
   /** Stops the worker threads. */

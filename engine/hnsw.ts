@@ -16,20 +16,30 @@ import { createRequire } from 'node:module';
 import { crc32 } from 'node:zlib';
 import type { Index, Matches, MetricKind } from 'usearch';
 import { stopIfCancelled, type CancelFlag } from './cancel.js';
-import type { MetricType, VectorSearchResult } from './engine.js';
-import { allowedRows, exactSearch, queryNorms, rescore, type ExactData } from './flat.js';
+import { blockScorer } from './block-scorer.js';
+import type { VectorSearchResult } from './engine.js';
+import { allowedRows, exactSearch, rescore, type ExactData } from './flat.js';
 import { exactIsCheaper, FETCH_GROWTH, planSearch } from './plan.js';
+import { sliceRows, type DenseVectors, type VectorSet } from './vectors.js';
 
 // usearch 2.26's ESM build never finishes loading inside a worker thread (the import spins
 // at 100% CPU and never settles); its CommonJS build, which finds the binary from
 // __dirname, loads at once.
 const usearch = createRequire(import.meta.url)('usearch') as typeof import('usearch');
 
-const METRIC_KIND: Record<MetricType, MetricKind> = {
+const METRIC_KIND: Partial<Record<string, MetricKind>> = {
   L2: usearch.MetricKind.L2sq,
   IP: usearch.MetricKind.IP,
   COSINE: usearch.MetricKind.Cos,
 };
+
+/** The float32 rows of a segment, which is all a graph is built over. */
+function floatVectors(data: ExactData): { values: Float32Array; dim: number; rows: number } {
+  const v = data.vectors;
+  if (v.element !== 'float32') throw new Error(`HNSW graphs hold float32 vectors, not ${v.element}`);
+  const values = v.values as Float32Array;
+  return { values, dim: v.dim, rows: values.length / v.dim };
+}
 
 /** What `save` recorded about a graph file, checked before the file is mapped. */
 export interface FileCheck {
@@ -57,10 +67,12 @@ function fileCheck(path: string): FileCheck {
   }
 }
 
-function newIndex(dim: number, metric: MetricType, M: number, efConstruction: number): Index {
+function newIndex(dim: number, metric: string, M: number, efConstruction: number): Index {
+  const kind = METRIC_KIND[metric];
+  if (!kind) throw new Error(`HNSW graphs do not score with ${metric}`);
   return new usearch.Index({
     dimensions: dim,
-    metric: METRIC_KIND[metric],
+    metric: kind,
     quantization: usearch.ScalarKind.F32,
     connectivity: M,
     expansion_add: efConstruction,
@@ -80,12 +92,12 @@ export class HnswGraph {
 
   /** Builds over every row of `data`, key = row offset, on `threads` native threads. */
   static build(data: ExactData, M: number, efConstruction: number, threads: number): HnswGraph {
-    const rows = data.vectors.length / data.dim;
-    const index = newIndex(data.dim, data.metric, M, efConstruction);
+    const { values, dim, rows } = floatVectors(data);
+    const index = newIndex(dim, data.metric, M, efConstruction);
     if (rows > 0) {
       const keys = new BigUint64Array(rows);
       for (let i = 0; i < rows; i++) keys[i] = BigInt(i);
-      index.add(keys, data.vectors, threads);
+      index.add(keys, values, threads);
     }
     return new HnswGraph(index, data, rows, M);
   }
@@ -95,14 +107,14 @@ export class HnswGraph {
    * after a verified open skip it. Errors name the file.
    */
   static open(file: string, data: ExactData, M: number, check?: FileCheck): HnswGraph {
-    const rows = data.vectors.length / data.dim;
+    const { dim, rows } = floatVectors(data);
     try {
       if (check) {
         const { size } = statSync(file);
         if (size !== check.bytes) throw new Error(`file is ${size} bytes, expected ${check.bytes} (truncated or replaced)`);
         if (fileCheck(file).crc32 !== check.crc32) throw new Error('checksum mismatch (corrupt file)');
       }
-      const index = newIndex(data.dim, data.metric, M, 0);
+      const index = newIndex(dim, data.metric, M, 0);
       index.view(file);
       if (index.size() !== rows) throw new Error(`graph holds ${index.size()} rows, segment has ${rows}`);
       return new HnswGraph(index, data, rows, M);
@@ -132,7 +144,7 @@ export class HnswGraph {
    * offsets, when the caller has listed them already (a search run in turns lists them once).
    */
   search(
-    queries: Float32Array,
+    queries: VectorSet,
     nq: number,
     k: number,
     ef: number,
@@ -152,10 +164,11 @@ export class HnswGraph {
     };
     if (plan.exact) return exactSearch(data, queries, nq, k, exactRows(), cancel);
 
-    const dim = data.dim;
-    const qNorms = data.metric === 'COSINE' ? queryNorms(queries, nq, dim) : undefined;
+    const { dim } = floatVectors(data);
+    const floats = (queries as DenseVectors).values as Float32Array;
+    const scorer = blockScorer(data, queries, nq);
     stopIfCancelled(cancel);
-    const first = this.index.search(queries, plan.beam, 1);
+    const first = this.index.search(floats, plan.beam, 1);
     const batch = first instanceof usearch.BatchMatches ? first : undefined;
     const result: VectorSearchResult = { offsets: [], scores: [] };
     for (let q = 0; q < nq; q++) {
@@ -166,13 +179,13 @@ export class HnswGraph {
       while (hits.length < want) {
         beam = Math.min(rows, beam * FETCH_GROWTH);
         if (exactIsCheaper(allowedCount, beam, rows, M)) break;
-        matches = this.index.search(queries.subarray(q * dim, (q + 1) * dim), beam, 1);
+        matches = this.index.search(floats.subarray(q * dim, (q + 1) * dim), beam, 1);
         hits = pick(matches.keys, allowed, want);
       }
       const hit =
         hits.length < want
-          ? onlyQuery(exactSearch(data, queries.subarray(q * dim, (q + 1) * dim), 1, k, exactRows(), cancel))
-          : rescore(data, queries, q, qNorms?.[q] ?? 0, hits);
+          ? onlyQuery(exactSearch(data, sliceRows(queries, q, q + 1), 1, k, exactRows(), cancel))
+          : rescore(scorer, data.metric, q, hits);
       result.offsets.push(hit.offsets);
       result.scores.push(hit.scores);
     }

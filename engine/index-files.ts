@@ -6,7 +6,8 @@
  */
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { IndexType, MetricType } from './engine.js';
+import type { MetricType, VectorElement } from '../core/vector-types.js';
+import type { IndexType } from './engine.js';
 import type { FileCheck } from './hnsw.js';
 
 const META_FILE = 'engine.json';
@@ -17,6 +18,9 @@ export interface IndexMeta {
   format: typeof FORMAT;
   indexType: IndexType;
   metric: MetricType;
+  /** The kind of vectors indexed; absent in files written before Mishards had more than float32 ones. */
+  element?: VectorElement;
+  /** Dimensions of dense vectors; 0 for sparse ones. */
   dim: number;
   rows: number;
   /** HNSW only. */
@@ -44,7 +48,8 @@ export async function readMeta(dir: string, want: Omit<IndexMeta, 'format' | 'gr
     throw fail((err as Error).message);
   }
   if (meta?.format !== FORMAT) throw fail(`unknown format ${JSON.stringify(meta?.format)}`);
-  for (const key of ['indexType', 'metric', 'dim', 'rows'] as const) {
+  meta.element ??= 'float32';
+  for (const key of ['indexType', 'metric', 'element', 'dim', 'rows'] as const) {
     if (meta[key] !== want[key]) throw fail(`${key} is ${meta[key]}, expected ${want[key]}`);
   }
   const g = meta.graph;

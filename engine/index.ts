@@ -4,39 +4,45 @@
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import type { IndexBuildParams, IndexType, MetricType, VectorEngine, VectorIndex } from './engine.js';
-import { rowNorms, type ExactData } from './flat.js';
+import type { MetricType, VectorElement } from '../core/vector-types.js';
+import { rowNorms } from './block-scorer.js';
+import type { IndexBuildParams, IndexType, VectorEngine, VectorIndex } from './engine.js';
+import type { ExactData } from './flat.js';
 import { GRAPH_FILE, readMeta } from './index-files.js';
 import { HnswGraph } from './hnsw.js';
 import { FlatIndex, HnswIndex } from './indexes.js';
 import { HNSW_DEFAULTS, INLINE_WORK } from './plan.js';
+import { indexShape } from './index-shape.js';
+import { malformedSet, rowCount, sharedSet, type DenseVectors, type VectorSet } from './vectors.js';
 import { BUILD_WORK, WorkerPool } from './worker-pool.js';
 
 export type * from './engine.js';
 export { HNSW_DEFAULTS } from './plan.js';
+export { floatSet, sharedDense, type DenseVectors, type SparseVectors } from './vectors.js';
 
 export interface EngineOptions {
   /** Worker threads, and native threads per index build. Defaults to the number of cores. */
   threads?: number;
 }
 
-const METRICS: readonly MetricType[] = ['L2', 'IP', 'COSINE'];
-const INDEX_TYPES: readonly IndexType[] = ['FLAT', 'HNSW'];
+/** The metrics each kind of vector is scored with. */
+const METRICS: Record<VectorElement, readonly MetricType[]> = {
+  float32: ['L2', 'IP', 'COSINE'],
+  float16: ['L2', 'IP', 'COSINE'],
+  bfloat16: ['L2', 'IP', 'COSINE'],
+  int8: ['L2', 'IP', 'COSINE'],
+  binary: ['HAMMING', 'JACCARD'],
+  sparse: ['IP'],
+};
 
-/**
- * A Float32Array backed by shared memory, for segment vectors: the engine then shares them
- * with its workers as they are, instead of copying them once into shared memory.
- */
-export function sharedFloat32(length: number): Float32Array {
-  return new Float32Array(new SharedArrayBuffer(length * Float32Array.BYTES_PER_ELEMENT));
-}
-
-function checkShape(vectors: Float32Array, dim: number, metric: MetricType, indexType: IndexType): void {
-  if (!(vectors instanceof Float32Array)) throw new Error('vectors must be a Float32Array');
-  if (!Number.isInteger(dim) || dim < 1) throw new Error(`dim must be a positive integer, got ${dim}`);
-  if (vectors.length % dim !== 0) throw new Error(`vectors hold ${vectors.length} floats, not a multiple of dim ${dim}`);
-  if (!METRICS.includes(metric)) throw new Error(`unknown metric ${metric}; expected one of ${METRICS.join(', ')}`);
-  if (!INDEX_TYPES.includes(indexType)) throw new Error(`unknown index type ${indexType}; expected one of ${INDEX_TYPES.join(', ')}`);
+function checkShape(vectors: VectorSet, metric: MetricType, indexType: IndexType): void {
+  const malformed = malformedSet(vectors);
+  if (malformed) throw new Error(malformed);
+  const metrics = METRICS[vectors.element];
+  if (!metrics.includes(metric))
+    throw new Error(`${vectors.element} vectors are not scored with ${metric}; expected one of ${metrics.join(', ')}`);
+  if (indexType !== 'FLAT' && indexType !== 'HNSW') throw new Error(`unknown index type ${indexType}; expected FLAT or HNSW`);
+  if (indexType === 'HNSW' && vectors.element !== 'float32') throw new Error(`HNSW indexes hold float32 vectors, not ${vectors.element}`);
 }
 
 function buildParam(name: 'M' | 'efConstruction', value: number | undefined, max: number): number {
@@ -53,31 +59,25 @@ class PooledEngine implements VectorEngine {
     this.pool = new WorkerPool(threads);
   }
 
-  async build(
-    vectors: Float32Array,
-    dim: number,
-    metric: MetricType,
-    indexType: IndexType,
-    params: IndexBuildParams = {},
-  ): Promise<VectorIndex> {
-    checkShape(vectors, dim, metric, indexType);
-    if (indexType === 'FLAT') return new FlatIndex(this.pool, await this.prepare(vectors, dim, metric));
+  async build(vectors: VectorSet, metric: MetricType, indexType: IndexType, params: IndexBuildParams = {}): Promise<VectorIndex> {
+    checkShape(vectors, metric, indexType);
+    if (indexType === 'FLAT') return new FlatIndex(this.pool, await this.prepare(vectors, metric));
     // Milvus' bounds for M; efConstruction is bounded only to refuse absurd values.
     const M = buildParam('M', params.M, 2048);
     const efConstruction = buildParam('efConstruction', params.efConstruction, 1 << 16);
     const threads = params.threads ?? this.pool.size;
     if (!Number.isInteger(threads) || threads < 1) throw new Error(`build threads must be a positive integer, got ${threads}`);
-    const data = await this.prepare(vectors, dim, metric);
+    const data = await this.prepare(vectors, metric);
     const id = this.nextId++;
     const worker = this.pool.leastBusy(this.pool.all());
     await this.pool.call(worker, { op: 'build', id, data, M, efConstruction, threads }, BUILD_WORK);
     return new HnswIndex(this.pool, data, id, [worker], { M, efConstruction });
   }
 
-  async load(dir: string, vectors: Float32Array, dim: number, metric: MetricType, indexType: IndexType): Promise<VectorIndex> {
-    checkShape(vectors, dim, metric, indexType);
-    const meta = await readMeta(dir, { indexType, metric, dim, rows: vectors.length / dim });
-    const data = await this.prepare(vectors, dim, metric);
+  async load(dir: string, vectors: VectorSet, metric: MetricType, indexType: IndexType): Promise<VectorIndex> {
+    checkShape(vectors, metric, indexType);
+    const meta = await readMeta(dir, { indexType, metric, ...indexShape(vectors) });
+    const data = await this.prepare(vectors, metric);
     if (!meta.graph) return new FlatIndex(this.pool, data);
     const { M, efConstruction, bytes, crc32 } = meta.graph;
     const file = join(dir, GRAPH_FILE);
@@ -113,18 +113,15 @@ class PooledEngine implements VectorEngine {
   }
 
   /** Vectors in shared memory, plus row norms for COSINE, computed off the main thread when large. */
-  private async prepare(vectors: Float32Array, dim: number, metric: MetricType): Promise<ExactData> {
-    let shared = vectors;
-    if (!(vectors.buffer instanceof SharedArrayBuffer)) {
-      shared = sharedFloat32(vectors.length);
-      shared.set(vectors);
-    }
-    const data: ExactData = { vectors: shared, dim, metric };
+  private async prepare(vectors: VectorSet, metric: MetricType): Promise<ExactData> {
+    const shared = sharedSet(vectors);
+    const data: ExactData = { vectors: shared, metric };
     if (metric === 'COSINE') {
-      const rows = shared.length / dim;
-      const norms = new Float64Array(new SharedArrayBuffer(rows * Float64Array.BYTES_PER_ELEMENT));
-      if (shared.length <= INLINE_WORK) rowNorms(shared, dim, norms);
-      else await this.pool.call(this.pool.leastBusy(this.pool.all()), { op: 'norms', vectors: shared, dim, out: norms }, shared.length);
+      const dense = shared as DenseVectors;
+      const rows = rowCount(dense);
+      const norms = new Float64Array(new SharedArrayBuffer(Math.max(1, rows) * Float64Array.BYTES_PER_ELEMENT)).subarray(0, rows);
+      if (dense.values.length <= INLINE_WORK) rowNorms(dense, norms);
+      else await this.pool.call(this.pool.leastBusy(this.pool.all()), { op: 'norms', vectors: dense, out: norms }, dense.values.length);
       data.norms = norms;
     }
     return data;

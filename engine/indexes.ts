@@ -4,12 +4,15 @@
  */
 import { join } from 'node:path';
 import { cancelFlagFor, unlessAborted } from './cancel.js';
-import type { IndexType, MetricType, SearchShape, VectorIndex, VectorSearchRequest, VectorSearchResult } from './engine.js';
+import type { MetricType, VectorElement } from '../core/vector-types.js';
+import type { IndexType, SearchShape, VectorIndex, VectorSearchRequest, VectorSearchResult } from './engine.js';
 import { allowedRows, exactSearch, type ExactData } from './flat.js';
 import type { FileCheck, HnswGraph } from './hnsw.js';
 import { GRAPH_FILE, writeMeta } from './index-files.js';
 import { HNSW_DEFAULTS, INLINE_BEAM, INLINE_WORK, planSearch, queryWork, SLICE_WORK, TURN_WORK } from './plan.js';
 import { unpack, type PackedResult, type WorkerRequest } from './protocol.js';
+import { indexShape } from './index-shape.js';
+import { averageRowWork, compactSet, compactView, rowCount, sameShape, sliceRows } from './vectors.js';
 import type { WorkerPool } from './worker-pool.js';
 
 function positiveInt(name: string, value: unknown): number {
@@ -21,15 +24,6 @@ function countAllowed(allowed: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < allowed.length; i++) if (allowed[i] !== 0) n++;
   return n;
-}
-
-/**
- * A view that can be posted without cloning more than it shows: structured clone copies a
- * view's whole ArrayBuffer, so a small view of a large buffer is sliced first.
- */
-function compact<T extends Float32Array | Uint8Array>(view: T): T {
-  if (view.buffer instanceof SharedArrayBuffer || view.byteLength === view.buffer.byteLength) return view;
-  return view.slice() as T;
 }
 
 /** `bytes` in shared memory: posted to every slice of a search without a copy each. */
@@ -69,8 +63,10 @@ interface CheckedRequest {
 abstract class PooledIndex implements VectorIndex {
   abstract readonly indexType: IndexType;
   readonly metric: MetricType;
-  readonly dim: number;
+  readonly element: VectorElement;
   readonly size: number;
+  /** Elements scored per row (see averageRowWork): what the work estimates count. */
+  protected readonly rowWork: number;
   protected closed = false;
   /** Searches sent to the workers and not settled: their later slices still need the index there. */
   private readonly running = new Set<Promise<unknown>>();
@@ -80,8 +76,9 @@ abstract class PooledIndex implements VectorIndex {
     protected readonly data: ExactData,
   ) {
     this.metric = data.metric;
-    this.dim = data.dim;
-    this.size = data.vectors.length / data.dim;
+    this.element = data.vectors.element;
+    this.size = rowCount(data.vectors);
+    this.rowWork = Math.max(1, averageRowWork(data.vectors));
   }
 
   /** Whether a search with this many allowed rows is an exact scan. */
@@ -103,7 +100,7 @@ abstract class PooledIndex implements VectorIndex {
     // A filter's share of the rows is unknown before it runs; whatever it is, the plan scans
     // the allowed rows exactly once that is cheaper than the graph, so a scan of every row
     // bounds it.
-    return nq * (filtered ? this.size * this.dim : this.queryWork(this.size, k, params?.ef ?? HNSW_DEFAULTS.ef));
+    return nq * (filtered ? this.size * this.rowWork : this.queryWork(this.size, k, params?.ef ?? HNSW_DEFAULTS.ef));
   }
 
   async search(req: VectorSearchRequest): Promise<VectorSearchResult> {
@@ -132,7 +129,7 @@ abstract class PooledIndex implements VectorIndex {
     const work = this.queryWork(count, k, ef);
     const perSlice = Math.max(1, Math.floor(SLICE_WORK / work));
     const queriesPerTurn = Math.max(1, Math.floor(TURN_WORK / work));
-    const allowed = s.allowed && (perSlice < nq ? shared(s.allowed) : compact(s.allowed));
+    const allowed = s.allowed && (perSlice < nq ? shared(s.allowed) : compactView(s.allowed));
     const cancel = req.signal && cancelFlagFor(req.signal);
     const result: VectorSearchResult = { offsets: [], scores: [] };
     try {
@@ -143,7 +140,7 @@ abstract class PooledIndex implements VectorIndex {
           op: 'search',
           id,
           data,
-          queries: compact(req.queries.subarray(first * this.dim, (first + n) * this.dim)),
+          queries: compactSet(sliceRows(req.queries, first, first + n)),
           nq: n,
           k,
           ef,
@@ -180,7 +177,7 @@ abstract class PooledIndex implements VectorIndex {
       };
     }
     const { nq, k, ef, count, allowed } = s;
-    if (this.scansExactly(count, k, ef) && nq * count * this.dim <= INLINE_WORK) {
+    if (this.scansExactly(count, k, ef) && nq * count * this.rowWork <= INLINE_WORK) {
       const started = cpuStart(req);
       return timed(req, exactSearch(this.data, req.queries, nq, k, allowed ? allowedRows(allowed, count) : undefined), started);
     }
@@ -198,9 +195,8 @@ abstract class PooledIndex implements VectorIndex {
     const nq = positiveInt('nq', req.nq);
     const k = positiveInt('k', req.k);
     const ef = positiveInt('ef', req.params?.ef ?? HNSW_DEFAULTS.ef);
-    if (req.queries.length !== nq * this.dim) {
-      throw new Error(`queries hold ${req.queries.length} floats, expected nq * dim = ${nq * this.dim}`);
-    }
+    if (!sameShape(req.queries, this.data.vectors)) throw new Error(`queries are not ${this.element} vectors of the index's dim`);
+    if (rowCount(req.queries) !== nq) throw new Error(`queries hold ${rowCount(req.queries)} vectors, expected nq = ${nq}`);
     if (req.allowed && req.allowed.length !== this.size) {
       throw new Error(`allowed has ${req.allowed.length} entries, the index has ${this.size} rows`);
     }
@@ -225,7 +221,7 @@ export class FlatIndex extends PooledIndex {
   }
 
   protected queryWork(allowedCount: number): number {
-    return allowedCount * this.dim;
+    return allowedCount * this.rowWork;
   }
 
   protected target() {
@@ -233,7 +229,7 @@ export class FlatIndex extends PooledIndex {
   }
 
   async save(dir: string): Promise<void> {
-    await writeMeta(dir, { format: 1, indexType: 'FLAT', metric: this.metric, dim: this.dim, rows: this.size });
+    await writeMeta(dir, { format: 1, indexType: 'FLAT', metric: this.metric, ...indexShape(this.data.vectors) });
   }
 }
 
@@ -267,7 +263,7 @@ export class HnswIndex extends PooledIndex {
 
   protected queryWork(allowedCount: number, k: number, ef: number): number {
     const { M } = this.params;
-    return queryWork(planSearch(this.size, allowedCount, k, ef, M), allowedCount, M, this.dim);
+    return queryWork(planSearch(this.size, allowedCount, k, ef, M), allowedCount, M, this.rowWork);
   }
 
   protected target() {
@@ -283,8 +279,7 @@ export class HnswIndex extends PooledIndex {
       format: 1,
       indexType: 'HNSW',
       metric: this.metric,
-      dim: this.dim,
-      rows: this.size,
+      ...indexShape(this.data.vectors),
       graph: { ...this.params, ...check },
     });
   }

@@ -6,10 +6,11 @@ import type { CancelFlag } from './cancel.js';
 import type { VectorSearchResult } from './engine.js';
 import type { ExactData } from './flat.js';
 import type { FileCheck } from './hnsw.js';
+import type { DenseVectors, VectorSet } from './vectors.js';
 
 export type WorkerRequest =
   /** Row norms of `vectors` (for COSINE), written into `out`. */
-  | { op: 'norms'; vectors: Float32Array; dim: number; out: Float64Array }
+  | { op: 'norms'; vectors: DenseVectors; out: Float64Array }
   /** Builds graph `id` over `data` and keeps it. */
   | { op: 'build'; id: number; data: ExactData; M: number; efConstruction: number; threads: number }
   /** Maps the saved graph `file` as graph `id`, verifying it first when `check` is given. */
@@ -27,7 +28,7 @@ export type WorkerRequest =
       op: 'search';
       id?: number;
       data?: ExactData;
-      queries: Float32Array;
+      queries: VectorSet;
       nq: number;
       k: number;
       ef: number;

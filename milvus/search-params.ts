@@ -1,13 +1,12 @@
+import { isMetricType } from '../core/vector-types.js';
 import type { MetricType, SearchParams } from '../engine/engine.js';
 import type { RangeWindow } from '../search/range-window.js';
 import { boolParam, isGoTrue, keyValueMap } from './key-values.js';
 import { checkTopk } from './request-limits.js';
 import { invalidParameter, metricNotSupported } from './status.js';
 
-const METRICS = new Set<string>(['L2', 'IP', 'COSINE'] satisfies MetricType[]);
-
 /** Whether Mishards searches and indexes with the metric (upper-case, as Milvus names it). */
-export const isSupportedMetric = (metric: string): metric is MetricType => METRICS.has(metric);
+export const isSupportedMetric = (metric: string): metric is MetricType => isMetricType(metric);
 
 export interface ParsedSearchParams {
   annsField: string | undefined;

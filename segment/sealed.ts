@@ -1,7 +1,7 @@
-import type { Column, PrimaryKey } from '../core/columns.js';
+import { columnRows, type Column, type PrimaryKey } from '../core/columns.js';
 import { DataType, type CollectionSchema, type FieldSchema, primaryField, vectorField } from '../core/schema.js';
 import type { VectorEngine, VectorIndex } from '../engine/engine.js';
-import { sharedFloat32 } from '../engine/index.js';
+import { sharedSet, type VectorSet } from '../engine/vectors.js';
 import {
   indexDir,
   readDeletes,
@@ -13,6 +13,7 @@ import {
 } from '../storage/segment-files.js';
 import { absentColumn } from './rows.js';
 import { Segment } from './segment.js';
+import { vectorSetOf } from './vector-column.js';
 
 /**
  * An immutable segment loaded from shared storage, with its delete records applied and its
@@ -32,7 +33,7 @@ export class SealedSegment extends Segment {
     private readonly columns: Map<string, Column>,
     private readonly ts: Float64Array,
     private readonly inserted: Float64Array,
-    private readonly vectorData: Float32Array,
+    private readonly vectorData: VectorSet,
     readonly root: string,
     readonly path: string,
   ) {
@@ -51,14 +52,17 @@ export class SealedSegment extends Segment {
       if (!f.nullable) throw new SegmentFileError(segmentId, `data file has no column for field ${f.name}`);
       data.columns.set(f.name, absentColumn(f, data.manifest.rows));
     }
-    const raw = data.columns.get(vector.name)!.values as Float32Array;
-    if (raw.length !== data.manifest.rows * vector.dim!) {
-      throw new SegmentFileError(segmentId, `vector column holds ${raw.length} floats, expected ${data.manifest.rows} x ${vector.dim}`);
+    const raw = data.columns.get(vector.name);
+    if (!raw || raw.type !== vector.dataType || columnRows(raw) !== data.manifest.rows) {
+      const what = raw ? `${columnRows(raw)} ${DataType[raw.type]} rows` : 'no rows';
+      throw new SegmentFileError(
+        segmentId,
+        `vector column holds ${what}, expected ${data.manifest.rows} ${DataType[vector.dataType]} rows`,
+      );
     }
     // Engine workers read vectors from shared memory without copying per search.
-    const shared = sharedFloat32(raw.length);
-    shared.set(raw);
-    data.columns.set(vector.name, { type: DataType.FloatVector, dim: vector.dim!, values: shared });
+    const shared = sharedSet(vectorSetOf(vector, raw));
+    if (shared.element !== 'sparse') data.columns.set(vector.name, { ...raw, values: shared.values });
     const seg = new SealedSegment(data.manifest, data.bytes, schema, pk.name, data.columns, data.ts, data.inserted, shared, root, path);
     await seg.refreshDeletes();
     if (data.index) await seg.openIndex(engine, data.index);
@@ -73,7 +77,7 @@ export class SealedSegment extends Segment {
     return this.columns.get(name);
   }
 
-  vectors(): Float32Array {
+  vectorSet(): VectorSet {
     return this.vectorData;
   }
 
@@ -98,9 +102,8 @@ export class SealedSegment extends Segment {
   }
 
   async openIndex(engine: VectorEngine, manifest: IndexManifest): Promise<void> {
-    const dim = vectorField(this.schema).dim!;
     try {
-      const next = await engine.load(indexDir(this.root, this.path), this.vectorData, dim, manifest.metric, manifest.indexType);
+      const next = await engine.load(indexDir(this.root, this.path), this.vectorData, manifest.metric, manifest.indexType);
       const prev = this.vectorIndex;
       this.vectorIndex = next;
       this.indexManifest = manifest;

@@ -2,12 +2,11 @@ import { DataType, vectorField } from '../../../core/schema.js';
 import type { IndexRecord } from '../../../meta/store.js';
 import { keyValueMap } from '../../../milvus/key-values.js';
 import type { MilvusRequest, MilvusResponse } from '../../../milvus/methods.js';
-import { isSupportedMetric } from '../../../milvus/search-params.js';
-import { Code, indexNotFound, invalidParameter, metricNotSupported, MilvusError } from '../../../milvus/status.js';
+import { Code, indexNotFound, invalidParameter, MilvusError } from '../../../milvus/status.js';
+import { checkIndexType, checkSparseParams, engineIndexType, indexMetric } from '../../../milvus/vector-indexes.js';
+import { vectorTypeOf } from '../../../core/vector-types.js';
 import type { CollectionState } from '../collection-state.js';
 import type { Handlers, WriterApi } from './context.js';
-
-const INDEX_TYPES = new Set(['FLAT', 'HNSW', 'AUTOINDEX']);
 
 /** The collection, index and field names a request may give (GetIndexStatistics names no field). */
 type IndexNames = Pick<MilvusRequest<'DescribeIndex'>, 'db_name' | 'collection_name' | 'index_name'> &
@@ -21,7 +20,7 @@ function requestedIndex(c: CollectionState, req: IndexNames): IndexRecord {
   return idx;
 }
 
-/** Indexes: one vector index per collection (FLAT, HNSW or AUTOINDEX), built in the background. */
+/** Indexes: one vector index per collection (milvus/vector-indexes.ts says which), built in the background. */
 type IndexMethod = 'CreateIndex' | 'DescribeIndex' | 'GetIndexStatistics' | 'GetIndexState' | 'GetIndexBuildProgress' | 'DropIndex';
 
 export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
@@ -33,6 +32,8 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
     const params = [
       { key: 'index_type', value: idx.indexType },
       { key: 'metric_type', value: idx.metricType },
+      // How Mishards searches it: an HNSW graph, or an exact scan (FLAT) whatever the index type.
+      { key: 'engine', value: engineIndexType(idx.indexType, vectorField(c.schema)) },
       ...Object.entries(idx.params).map(([key, value]) => ({ key, value })),
     ];
     if (Object.keys(idx.params).length) params.push({ key: 'params', value: JSON.stringify(idx.params) });
@@ -59,7 +60,7 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
       const fieldName = req.field_name || vector.name;
       const field = c.schema.fields.find((f) => f.name === fieldName);
       if (!field) throw invalidParameter(`cannot create index on non-exist field: ${fieldName}`);
-      if (field.dataType !== DataType.FloatVector)
+      if (field !== vector)
         throw new MilvusError(Code.IndexNotSupported, `Mishards indexes vector fields only; ${fieldName} is ${DataType[field.dataType]}`);
       const params = keyValueMap(req.extra_params);
       let nested: Record<string, unknown> = {};
@@ -71,13 +72,13 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
         }
       }
       const indexType = (params.get('index_type') || 'AUTOINDEX').toUpperCase();
-      if (!INDEX_TYPES.has(indexType))
-        throw new MilvusError(Code.IndexNotSupported, `index type ${indexType} is not supported: use FLAT, HNSW or AUTOINDEX`);
-      // Milvus: an index created without parameters is AUTOINDEX with COSINE.
-      const metric = (params.get('metric_type') || (nested.metric_type as string) || 'COSINE').toUpperCase();
-      if (!isSupportedMetric(metric)) throw metricNotSupported(metric);
+      checkIndexType(indexType, field);
+      // Milvus: an index created without a metric gets its type's default (COSINE for float vectors).
+      const metric = indexMetric(params.get('metric_type') || (nested.metric_type as string) || '', field);
       const buildParams: Record<string, string> = {};
       for (const [k, v] of Object.entries(nested)) if (k !== 'metric_type' && k !== 'index_type') buildParams[k] = String(v);
+      for (const k of ['inverted_index_algo', 'drop_ratio_build']) if (params.has(k)) buildParams[k] = params.get(k)!;
+      if (vectorTypeOf(field).element === 'sparse') checkSparseParams(buildParams);
       for (const k of ['M', 'efConstruction']) {
         if (params.has(k)) buildParams[k] = params.get(k)!;
         if (buildParams[k] !== undefined) {
