@@ -8,9 +8,10 @@ import type { MetricType, VectorElement } from '../core/vector-types.js';
 import { rowNorms } from './block-scorer.js';
 import type { IndexBuildParams, IndexType, VectorEngine, VectorIndex } from './engine.js';
 import type { ExactData } from './flat.js';
-import { GRAPH_FILE, readMeta } from './index-files.js';
+import { GRAPH_FILE, IVF_FILE, readChecked, readMeta } from './index-files.js';
 import { HnswGraph } from './hnsw.js';
-import { FlatIndex, HnswIndex } from './indexes.js';
+import { FlatIndex, HnswIndex, IvfIndex } from './indexes.js';
+import { IVF_DEFAULTS, ivfFromBytes, type IvfLists, type IvfQuantizer } from './ivf.js';
 import { HNSW_DEFAULTS, INLINE_WORK } from './plan.js';
 import { indexShape } from './index-shape.js';
 import { malformedSet, rowCount, sharedSet, type DenseVectors, type VectorSet } from './vectors.js';
@@ -41,9 +42,15 @@ function checkShape(vectors: VectorSet, metric: MetricType, indexType: IndexType
   const metrics = METRICS[vectors.element];
   if (!metrics.includes(metric))
     throw new Error(`${vectors.element} vectors are not scored with ${metric}; expected one of ${metrics.join(', ')}`);
-  if (indexType !== 'FLAT' && indexType !== 'HNSW') throw new Error(`unknown index type ${indexType}; expected FLAT or HNSW`);
+  if (!INDEX_TYPES.includes(indexType)) throw new Error(`unknown index type ${indexType}; expected ${INDEX_TYPES.join(', ')}`);
   if (indexType === 'HNSW' && vectors.element !== 'float32') throw new Error(`HNSW indexes hold float32 vectors, not ${vectors.element}`);
+  if (indexType.startsWith('IVF') && vectors.element === 'sparse') throw new Error('IVF indexes hold dense vectors');
+  if (indexType === 'IVF_SQ8' && vectors.element === 'binary') throw new Error('IVF_SQ8 indexes hold float vectors, not binary ones');
 }
+
+const INDEX_TYPES: readonly IndexType[] = ['FLAT', 'HNSW', 'IVF_FLAT', 'IVF_SQ8'];
+
+const ivfQuantizer = (indexType: IndexType): IvfQuantizer => (indexType === 'IVF_SQ8' ? 'SQ8' : 'FLAT');
 
 function buildParam(name: 'M' | 'efConstruction', value: number | undefined, max: number): number {
   const v = value ?? HNSW_DEFAULTS[name];
@@ -62,6 +69,16 @@ class PooledEngine implements VectorEngine {
   async build(vectors: VectorSet, metric: MetricType, indexType: IndexType, params: IndexBuildParams = {}): Promise<VectorIndex> {
     checkShape(vectors, metric, indexType);
     if (indexType === 'FLAT') return new FlatIndex(this.pool, await this.prepare(vectors, metric));
+    if (indexType === 'IVF_FLAT' || indexType === 'IVF_SQ8') {
+      const nlist = params.nlist ?? IVF_DEFAULTS.nlist;
+      if (!Number.isInteger(nlist) || nlist < 1 || nlist > 65536)
+        throw new Error(`IVF nlist must be an integer in [1, 65536], got ${nlist}`);
+      const data = await this.prepare(vectors, metric);
+      const worker = this.pool.leastBusy(this.pool.all());
+      const request = { op: 'ivf-build', data, nlist, quantizer: ivfQuantizer(indexType) } as const;
+      const ivf = await this.pool.call<IvfLists>(worker, request, BUILD_WORK);
+      return new IvfIndex(this.pool, data, ivf);
+    }
     // Milvus' bounds for M; efConstruction is bounded only to refuse absurd values.
     const M = buildParam('M', params.M, 2048);
     const efConstruction = buildParam('efConstruction', params.efConstruction, 1 << 16);
@@ -78,6 +95,11 @@ class PooledEngine implements VectorEngine {
     checkShape(vectors, metric, indexType);
     const meta = await readMeta(dir, { indexType, metric, ...indexShape(vectors) });
     const data = await this.prepare(vectors, metric);
+    if (meta.ivf) {
+      const bytes = await readChecked(join(dir, IVF_FILE), meta.ivf);
+      const shape = { quantizer: ivfQuantizer(indexType), nlist: meta.ivf.nlist, dim: meta.ivf.dim, rows: meta.rows, vectorDim: meta.dim };
+      return new IvfIndex(this.pool, data, ivfFromBytes(bytes, shape));
+    }
     if (!meta.graph) return new FlatIndex(this.pool, data);
     const { M, efConstruction, bytes, crc32 } = meta.graph;
     const file = join(dir, GRAPH_FILE);

@@ -6,6 +6,7 @@ import type { CancelFlag } from './cancel.js';
 import type { VectorSearchResult } from './engine.js';
 import type { ExactData } from './flat.js';
 import type { FileCheck } from './hnsw.js';
+import type { IvfLists, IvfQuantizer } from './ivf.js';
 import type { DenseVectors, VectorSet } from './vectors.js';
 
 export type WorkerRequest =
@@ -13,12 +14,15 @@ export type WorkerRequest =
   | { op: 'norms'; vectors: DenseVectors; out: Float64Array }
   /** Builds graph `id` over `data` and keeps it. */
   | { op: 'build'; id: number; data: ExactData; M: number; efConstruction: number; threads: number }
+  /** Builds IVF lists over `data` (k-means); replies with them, in shared memory. */
+  | { op: 'ivf-build'; data: ExactData; nlist: number; quantizer: IvfQuantizer }
   /** Maps the saved graph `file` as graph `id`, verifying it first when `check` is given. */
   | { op: 'open'; id: number; data: ExactData; file: string; M: number; check?: FileCheck }
   /** Saves graph `id` to `file`. Replies with the FileCheck. */
   | { op: 'save'; id: number; file: string }
   /**
-   * Searches graph `id`, or scans `data` exactly when no graph is named. `allowed` is
+   * Searches graph `id`, or the lists `ivf` probing `nprobe` of them, or scans `data` exactly
+   * when neither is given. `allowed` is
    * undefined when every row may match. A set `cancel` flag (shared memory) stops the search:
    * one not yet started is dropped, one running stops at its next check. A search of more than
    * `queriesPerTurn` queries runs in turns of that many, giving way to the requests that
@@ -28,6 +32,9 @@ export type WorkerRequest =
       op: 'search';
       id?: number;
       data?: ExactData;
+      ivf?: IvfLists;
+      /** With `ivf`: the lists probed. */
+      nprobe?: number;
       queries: VectorSet;
       nq: number;
       k: number;
