@@ -1,6 +1,7 @@
 import { isMetricType } from '../core/vector-types.js';
 import type { MetricType, SearchParams } from '../engine/engine.js';
 import type { RangeWindow } from '../search/range-window.js';
+import { searchParam } from './index-params.js';
 import { boolParam, isGoTrue, keyValueMap } from './key-values.js';
 import { checkTopk } from './request-limits.js';
 import { invalidParameter, metricNotSupported } from './status.js';
@@ -54,15 +55,21 @@ function paramsObject(raw: string | undefined): Record<string, unknown> {
   return nested as Record<string, unknown>;
 }
 
-/** The index's search parameters: `ef` from the `params` JSON or a pair of its own. */
+/**
+ * The index's search parameters, from the `params` JSON or pairs of their own: `ef` (HNSW; DISKANN's
+ * `search_list_size` is its beam too, and sets it when `ef` is absent) and `nprobe` (IVF).
+ */
 function engineParams(nested: Record<string, unknown>, kv: Map<string, string>): SearchParams {
   const engine: SearchParams = {};
-  const ef = nested.ef ?? kv.get('ef');
+  const read = (name: string) => nested[name] ?? kv.get(name);
+  const ef = read('ef') ?? read('search_list_size');
   if (ef !== undefined && ef !== '') {
     const n = intParam('ef', ef);
     if (n < 1 || n > 32768) throw invalidParameter(`ef [${n}] is invalid, it should be in range [1, 32768]`);
     engine.ef = n;
   }
+  const nprobe = searchParam('IVF', 'nprobe', read('nprobe'));
+  if (nprobe !== undefined) engine.nprobe = nprobe;
   return engine;
 }
 

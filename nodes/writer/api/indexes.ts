@@ -3,8 +3,8 @@ import type { IndexRecord } from '../../../meta/store.js';
 import { keyValueMap } from '../../../milvus/key-values.js';
 import type { MilvusRequest, MilvusResponse } from '../../../milvus/methods.js';
 import { Code, indexNotFound, invalidParameter, MilvusError } from '../../../milvus/status.js';
-import { checkIndexType, checkSparseParams, engineIndexType, indexMetric } from '../../../milvus/vector-indexes.js';
-import { vectorTypeOf } from '../../../core/vector-types.js';
+import { checkBuildParams } from '../../../milvus/index-params.js';
+import { checkIndexType, engineIndexType, indexMetric } from '../../../milvus/vector-indexes.js';
 import type { CollectionState } from '../collection-state.js';
 import type { Handlers, WriterApi } from './context.js';
 
@@ -20,6 +20,30 @@ function requestedIndex(c: CollectionState, req: IndexNames): IndexRecord {
   return idx;
 }
 
+/**
+ * An index request's parameters as Milvus's proxy reads them: every pair of `extra_params`, the
+ * `params` JSON's entries among them (values as strings); `index_type` (default AUTOINDEX) and
+ * `metric_type` apart from the build parameters.
+ */
+function indexRequestParams(pairs: MilvusRequest<'CreateIndex'>['extra_params']) {
+  const all: Record<string, string> = {};
+  for (const [key, value] of keyValueMap(pairs)) if (key !== 'params') all[key] = value;
+  const json = keyValueMap(pairs).get('params');
+  if (json) {
+    let nested: unknown;
+    try {
+      nested = JSON.parse(json);
+    } catch {
+      throw invalidParameter(`index params is not valid JSON: ${json}`);
+    }
+    if (typeof nested !== 'object' || nested === null || Array.isArray(nested))
+      throw invalidParameter(`index params must be a JSON object: ${json}`);
+    for (const [key, value] of Object.entries(nested)) all[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  const { index_type: indexType, metric_type: metricType, ...buildParams } = all;
+  return { indexType: (indexType || 'AUTOINDEX').toUpperCase(), metricType: metricType ?? '', buildParams };
+}
+
 /** Indexes: one vector index per collection (milvus/vector-indexes.ts says which), built in the background. */
 type IndexMethod = 'CreateIndex' | 'DescribeIndex' | 'GetIndexStatistics' | 'GetIndexState' | 'GetIndexBuildProgress' | 'DropIndex';
 
@@ -32,7 +56,7 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
     const params = [
       { key: 'index_type', value: idx.indexType },
       { key: 'metric_type', value: idx.metricType },
-      // How Mishards searches it: an HNSW graph, or an exact scan (FLAT) whatever the index type.
+      // The engine index that serves it: its own family, or a stand-in (milvus/vector-indexes.ts).
       { key: 'engine', value: engineIndexType(idx.indexType, vectorField(c.schema)) },
       ...Object.entries(idx.params).map(([key, value]) => ({ key, value })),
     ];
@@ -62,32 +86,11 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
       if (!field) throw invalidParameter(`cannot create index on non-exist field: ${fieldName}`);
       if (field !== vector)
         throw new MilvusError(Code.IndexNotSupported, `Mishards indexes vector fields only; ${fieldName} is ${DataType[field.dataType]}`);
-      const params = keyValueMap(req.extra_params);
-      let nested: Record<string, unknown> = {};
-      if (params.get('params')) {
-        try {
-          nested = JSON.parse(params.get('params')!);
-        } catch {
-          throw invalidParameter(`index params is not valid JSON: ${params.get('params')}`);
-        }
-      }
-      const indexType = (params.get('index_type') || 'AUTOINDEX').toUpperCase();
+      const { indexType, metricType, buildParams } = indexRequestParams(req.extra_params);
       checkIndexType(indexType, field);
       // Milvus: an index created without a metric gets its type's default (COSINE for float vectors).
-      const metric = indexMetric(params.get('metric_type') || (nested.metric_type as string) || '', field);
-      const buildParams: Record<string, string> = {};
-      for (const [k, v] of Object.entries(nested)) if (k !== 'metric_type' && k !== 'index_type') buildParams[k] = String(v);
-      for (const k of ['inverted_index_algo', 'drop_ratio_build']) if (params.has(k)) buildParams[k] = params.get(k)!;
-      if (vectorTypeOf(field).element === 'sparse') checkSparseParams(buildParams);
-      for (const k of ['M', 'efConstruction']) {
-        if (params.has(k)) buildParams[k] = params.get(k)!;
-        if (buildParams[k] !== undefined) {
-          const n = Number(buildParams[k]);
-          const [lo, hi] = k === 'M' ? [2, 2048] : [1, 2147483647];
-          if (!Number.isInteger(n) || n < lo || n > hi)
-            throw invalidParameter(`index param ${k} = ${buildParams[k]} is out of range [${lo}, ${hi}]`);
-        }
-      }
+      const metric = indexMetric(metricType, field);
+      checkBuildParams(indexType, buildParams, field.dim ?? 0);
       const existing = c.vectorIndex();
       if (existing) {
         if (existing.indexType === indexType && existing.metricType === metric) return {};
