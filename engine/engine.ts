@@ -12,9 +12,10 @@ export type { VectorSet } from './vectors.js';
 
 /**
  * FLAT: an exact scan, of any kind of vectors; HNSW: a usearch graph, of float32 vectors;
- * IVF_FLAT, IVF_SQ8: inverted lists of dense vectors (ivf.ts), SQ8 of float ones.
+ * IVF_FLAT, IVF_SQ8: inverted lists of dense vectors (ivf.ts), SQ8 of float ones;
+ * SPARSE_INVERTED: posting lists of sparse vectors searched with WAND (sparse-index.ts).
  */
-export type IndexType = 'FLAT' | 'HNSW' | 'IVF_FLAT' | 'IVF_SQ8';
+export type IndexType = 'FLAT' | 'HNSW' | 'IVF_FLAT' | 'IVF_SQ8' | 'SPARSE_INVERTED';
 
 export interface IndexBuildParams {
   /** HNSW graph degree (Milvus `M`). */
@@ -23,6 +24,8 @@ export interface IndexBuildParams {
   efConstruction?: number;
   /** IVF lists (Milvus `nlist`). */
   nlist?: number;
+  /** SPARSE_INVERTED: the share of the smallest values left out of the lists (Milvus `drop_ratio_build`). */
+  dropRatioBuild?: number;
   /**
    * Native threads of an HNSW build; default the engine's worker count. Background work that
    * must leave cores to searches (compaction) builds on fewer.
@@ -35,6 +38,8 @@ export interface SearchParams {
   ef?: number;
   /** IVF lists probed (Milvus `nprobe`); ignored by the other indexes. */
   nprobe?: number;
+  /** SPARSE_INVERTED: the share of the query's smallest values left out (Milvus `drop_ratio_search`). */
+  dropRatioSearch?: number;
 }
 
 export interface VectorSearchRequest {

@@ -14,6 +14,7 @@ import type { FileCheck } from './hnsw.js';
 const META_FILE = 'engine.json';
 export const GRAPH_FILE = 'hnsw.usearch';
 export const IVF_FILE = 'ivf.bin';
+export const SPARSE_FILE = 'sparse.bin';
 const FORMAT = 1;
 
 export interface IndexMeta {
@@ -29,7 +30,11 @@ export interface IndexMeta {
   graph?: { M: number; efConstruction: number } & FileCheck;
   /** IVF_FLAT and IVF_SQ8 only: the lists' count and clustering dimensions, and their file's check. */
   ivf?: { nlist: number; dim: number } & FileCheck;
+  /** SPARSE_INVERTED only: the lists' dimensions and entries, the build's drop ratio, and their file's check. */
+  sparse?: { dims: number; entries: number; dropRatioBuild: number } & FileCheck;
 }
+
+const isCount = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
 
 export async function writeMeta(dir: string, meta: IndexMeta): Promise<void> {
   const path = join(dir, META_FILE);
@@ -42,7 +47,7 @@ export async function writeMeta(dir: string, meta: IndexMeta): Promise<void> {
  * Reads and checks `engine.json` against what the caller expects of the segment. Every
  * failure is an Error naming the file and the reason.
  */
-export async function readMeta(dir: string, want: Omit<IndexMeta, 'format' | 'graph' | 'ivf'>): Promise<IndexMeta> {
+export async function readMeta(dir: string, want: Omit<IndexMeta, 'format' | 'graph' | 'ivf' | 'sparse'>): Promise<IndexMeta> {
   const path = join(dir, META_FILE);
   const fail = (reason: string) => new Error(`cannot load ${want.indexType} index ${path}: ${reason}`);
   let meta: IndexMeta;
@@ -58,13 +63,17 @@ export async function readMeta(dir: string, want: Omit<IndexMeta, 'format' | 'gr
   }
   const g = meta.graph;
   if (meta.indexType === 'HNSW') {
-    const valid = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
-    if (!g || ![g.M, g.efConstruction, g.bytes, g.crc32].every(valid)) throw fail('graph description missing or invalid');
+    if (!g || ![g.M, g.efConstruction, g.bytes, g.crc32].every(isCount)) throw fail('graph description missing or invalid');
   }
   const ivf = meta.ivf;
   if (meta.indexType === 'IVF_FLAT' || meta.indexType === 'IVF_SQ8') {
-    const valid = (x: unknown) => Number.isInteger(x) && (x as number) >= 0;
-    if (!ivf || ![ivf.nlist, ivf.dim, ivf.bytes, ivf.crc32].every(valid)) throw fail('IVF description missing or invalid');
+    if (!ivf || ![ivf.nlist, ivf.dim, ivf.bytes, ivf.crc32].every(isCount)) throw fail('IVF description missing or invalid');
+  }
+  const sp = meta.sparse;
+  if (meta.indexType === 'SPARSE_INVERTED') {
+    const ratio = sp?.dropRatioBuild;
+    if (!sp || ![sp.dims, sp.entries, sp.bytes, sp.crc32].every(isCount) || !(typeof ratio === 'number' && ratio >= 0 && ratio < 1))
+      throw fail('sparse list description missing or invalid');
   }
   return meta;
 }

@@ -8,13 +8,14 @@ import type { MetricType, VectorElement } from '../core/vector-types.js';
 import { rowNorms } from './block-scorer.js';
 import type { IndexBuildParams, IndexType, VectorEngine, VectorIndex } from './engine.js';
 import type { ExactData } from './flat.js';
-import { GRAPH_FILE, IVF_FILE, readChecked, readMeta } from './index-files.js';
+import { GRAPH_FILE, IVF_FILE, readChecked, readMeta, SPARSE_FILE } from './index-files.js';
 import { HnswGraph } from './hnsw.js';
-import { FlatIndex, HnswIndex, IvfIndex } from './indexes.js';
+import { FlatIndex, HnswIndex, IvfIndex, SparseIndex } from './indexes.js';
+import { sparseListsFromBytes, type SparseLists } from './sparse-index.js';
 import { IVF_DEFAULTS, ivfFromBytes, type IvfLists, type IvfQuantizer } from './ivf.js';
 import { HNSW_DEFAULTS, INLINE_WORK } from './plan.js';
 import { indexShape } from './index-shape.js';
-import { malformedSet, rowCount, sharedSet, type DenseVectors, type VectorSet } from './vectors.js';
+import { malformedSet, rowCount, sharedSet, type DenseVectors, type SparseVectors, type VectorSet } from './vectors.js';
 import { BUILD_WORK, WorkerPool } from './worker-pool.js';
 
 export type * from './engine.js';
@@ -46,9 +47,11 @@ function checkShape(vectors: VectorSet, metric: MetricType, indexType: IndexType
   if (indexType === 'HNSW' && vectors.element !== 'float32') throw new Error(`HNSW indexes hold float32 vectors, not ${vectors.element}`);
   if (indexType.startsWith('IVF') && vectors.element === 'sparse') throw new Error('IVF indexes hold dense vectors');
   if (indexType === 'IVF_SQ8' && vectors.element === 'binary') throw new Error('IVF_SQ8 indexes hold float vectors, not binary ones');
+  if ((indexType === 'SPARSE_INVERTED') !== (vectors.element === 'sparse') && indexType !== 'FLAT')
+    throw new Error(`${indexType} indexes do not hold ${vectors.element} vectors`);
 }
 
-const INDEX_TYPES: readonly IndexType[] = ['FLAT', 'HNSW', 'IVF_FLAT', 'IVF_SQ8'];
+const INDEX_TYPES: readonly IndexType[] = ['FLAT', 'HNSW', 'IVF_FLAT', 'IVF_SQ8', 'SPARSE_INVERTED'];
 
 const ivfQuantizer = (indexType: IndexType): IvfQuantizer => (indexType === 'IVF_SQ8' ? 'SQ8' : 'FLAT');
 
@@ -79,6 +82,14 @@ class PooledEngine implements VectorEngine {
       const ivf = await this.pool.call<IvfLists>(worker, request, BUILD_WORK);
       return new IvfIndex(this.pool, data, ivf);
     }
+    if (indexType === 'SPARSE_INVERTED') {
+      const dropRatioBuild = params.dropRatioBuild ?? 0;
+      if (!(dropRatioBuild >= 0 && dropRatioBuild < 1)) throw new Error(`drop ratio must be in [0, 1), got ${dropRatioBuild}`);
+      const data = await this.prepare(vectors, metric);
+      const request = { op: 'sparse-build', vectors: data.vectors as SparseVectors, dropRatioBuild } as const;
+      const lists = await this.pool.call<SparseLists>(this.pool.leastBusy(this.pool.all()), request, BUILD_WORK);
+      return new SparseIndex(this.pool, data, lists);
+    }
     // Milvus' bounds for M; efConstruction is bounded only to refuse absurd values.
     const M = buildParam('M', params.M, 2048);
     const efConstruction = buildParam('efConstruction', params.efConstruction, 1 << 16);
@@ -99,6 +110,10 @@ class PooledEngine implements VectorEngine {
       const bytes = await readChecked(join(dir, IVF_FILE), meta.ivf);
       const shape = { quantizer: ivfQuantizer(indexType), nlist: meta.ivf.nlist, dim: meta.ivf.dim, rows: meta.rows, vectorDim: meta.dim };
       return new IvfIndex(this.pool, data, ivfFromBytes(bytes, shape));
+    }
+    if (meta.sparse) {
+      const bytes = await readChecked(join(dir, SPARSE_FILE), meta.sparse);
+      return new SparseIndex(this.pool, data, sparseListsFromBytes(bytes, { ...meta.sparse, rows: meta.rows }));
     }
     if (!meta.graph) return new FlatIndex(this.pool, data);
     const { M, efConstruction, bytes, crc32 } = meta.graph;

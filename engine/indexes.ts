@@ -8,7 +8,8 @@ import type { MetricType, VectorElement } from '../core/vector-types.js';
 import type { IndexType, SearchShape, VectorIndex, VectorSearchRequest, VectorSearchResult } from './engine.js';
 import { allowedRows, exactSearch, type ExactData } from './flat.js';
 import type { FileCheck, HnswGraph } from './hnsw.js';
-import { GRAPH_FILE, IVF_FILE, writeMeta, writeParts } from './index-files.js';
+import { GRAPH_FILE, IVF_FILE, SPARSE_FILE, writeMeta, writeParts } from './index-files.js';
+import { sparseListParts, type SparseLists } from './sparse-index.js';
 import { IVF_DEFAULTS, ivfParts, probedRows, type IvfLists } from './ivf.js';
 import { HNSW_DEFAULTS, INLINE_BEAM, INLINE_WORK, planSearch, queryWork, SLICE_WORK, TURN_WORK } from './plan.js';
 import { unpack, type PackedResult, type WorkerRequest } from './protocol.js';
@@ -96,7 +97,7 @@ abstract class PooledIndex implements VectorIndex {
     return undefined;
   }
   /** The worker to send a search to, and what names the index there; `exact`: the plan is an exact scan of the allowed rows. */
-  protected abstract target(exact: boolean): { worker: number; id?: number; data?: ExactData; ivf?: IvfLists };
+  protected abstract target(exact: boolean): { worker: number; id?: number; data?: ExactData; ivf?: IvfLists; sparse?: SparseLists };
 
   searchInline(req: VectorSearchRequest): VectorSearchResult | undefined {
     return this.inlineResult(req, this.checked(req));
@@ -143,13 +144,15 @@ abstract class PooledIndex implements VectorIndex {
     try {
       for (let first = 0; first < nq; first += perSlice) {
         const n = Math.min(perSlice, nq - first);
-        const { worker, id, data, ivf } = this.target(exact);
+        const { worker, id, data, ivf, sparse } = this.target(exact);
         const request: WorkerRequest = {
           op: 'search',
           id,
           data,
           ivf,
           nprobe,
+          sparse,
+          dropRatioSearch: req.params?.dropRatioSearch,
           queries: compactSet(sliceRows(req.queries, first, first + n)),
           nq: n,
           k,
@@ -343,6 +346,53 @@ export class IvfIndex extends PooledIndex {
       metric: this.metric,
       ...indexShape(this.data.vectors),
       ivf: { nlist: this.ivf.nlist, dim: this.ivf.dim, ...check },
+    });
+  }
+}
+
+/**
+ * Posting lists of sparse rows searched with WAND (sparse-index.ts); stateless in the workers like
+ * FLAT (the lists are in shared memory and travel with each search).
+ */
+export class SparseIndex extends PooledIndex {
+  readonly indexType = 'SPARSE_INVERTED' as const;
+
+  constructor(
+    pool: WorkerPool,
+    data: ExactData,
+    private readonly lists: SparseLists,
+  ) {
+    super(pool, data);
+  }
+
+  /** A filter that lets through fewer rows than a query's lists hold on average is cheaper to scan. */
+  protected scansExactly(allowedCount: number): boolean {
+    return allowedCount < this.size && allowedCount * this.rowWork <= this.listWork();
+  }
+
+  protected queryWork(allowedCount: number): number {
+    return this.scansExactly(allowedCount) ? allowedCount * this.rowWork : this.listWork();
+  }
+
+  /** Entries of the lists a query of an average row's terms walks, at most (WAND skips most). */
+  private listWork(): number {
+    const { dims, rows } = this.lists;
+    return Math.max(1, (this.rowWork * rows.length) / Math.max(1, dims.length));
+  }
+
+  protected target(exact: boolean) {
+    return { worker: this.pool.leastBusy(this.pool.all()), data: this.data, sparse: exact ? undefined : this.lists };
+  }
+
+  async save(dir: string): Promise<void> {
+    const check = await writeParts(join(dir, SPARSE_FILE), sparseListParts(this.lists));
+    const { dims, rows, dropRatioBuild } = this.lists;
+    await writeMeta(dir, {
+      format: 1,
+      indexType: 'SPARSE_INVERTED',
+      metric: this.metric,
+      ...indexShape(this.data.vectors),
+      sparse: { dims: dims.length, entries: rows.length, dropRatioBuild, ...check },
     });
   }
 }

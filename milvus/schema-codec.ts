@@ -51,6 +51,9 @@ const SUPPORTED_SCALARS = new Set<DataType>([
   DataType.Array,
 ]);
 
+/** Whether a collection's field may be of this scalar type. */
+export const isSupportedScalar = (t: DataType) => SUPPORTED_SCALARS.has(t);
+
 const dataTypeByName = DataType as unknown as Record<string, number>;
 
 /** Accepts the enum name (grpc-js `enums: String`) or its number. */

@@ -57,7 +57,8 @@ function paramsObject(raw: string | undefined): Record<string, unknown> {
 
 /**
  * The index's search parameters, from the `params` JSON or pairs of their own: `ef` (HNSW; DISKANN's
- * `search_list_size` is its beam too, and sets it when `ef` is absent) and `nprobe` (IVF).
+ * `search_list_size` is its beam too, and sets it when `ef` is absent), `nprobe` (IVF) and
+ * `drop_ratio_search` (sparse lists).
  */
 function engineParams(nested: Record<string, unknown>, kv: Map<string, string>): SearchParams {
   const engine: SearchParams = {};
@@ -70,7 +71,18 @@ function engineParams(nested: Record<string, unknown>, kv: Map<string, string>):
   }
   const nprobe = searchParam('IVF', 'nprobe', read('nprobe'));
   if (nprobe !== undefined) engine.nprobe = nprobe;
+  const dropRatioSearch = searchParam('SPARSE', 'drop_ratio_search', read('drop_ratio_search'));
+  if (dropRatioSearch !== undefined) engine.dropRatioSearch = dropRatioSearch;
   return engine;
+}
+
+/** The index's search parameters under Milvus's names, as a sub-request's `params_json` carries them to the data nodes. */
+export function milvusEngineParams(engine: SearchParams): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (engine.ef !== undefined) out.ef = engine.ef;
+  if (engine.nprobe !== undefined) out.nprobe = engine.nprobe;
+  if (engine.dropRatioSearch !== undefined) out.drop_ratio_search = engine.dropRatioSearch;
+  return out;
 }
 
 /**

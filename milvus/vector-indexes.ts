@@ -20,7 +20,8 @@ import { Code, invalidParameter, MilvusError } from './status.js';
  * - HNSW, HNSW_SQ, HNSW_PQ, HNSW_PRQ, DISKANN, AUTOINDEX on float32 vectors: a usearch HNSW
  *   graph of the full-precision vectors (DISKANN's max_degree is the graph's bottom-layer
  *   degree, 2 * M). On the other kinds of vectors, which have no graph yet, the exact scan.
- * - Sparse indexes: the exact scan of the rows.
+ * - SPARSE_INVERTED_INDEX, SPARSE_WAND, AUTOINDEX on sparse vectors: posting lists searched with
+ *   WAND, exact by construction unless drop_ratio_build / drop_ratio_search drop values.
  */
 
 /** Milvus's vector index types for float vectors (float32, float16, bfloat16, and int8 where it has them). */
@@ -116,7 +117,7 @@ const GRAPH_SERVED = ['HNSW', 'HNSW_SQ', 'HNSW_PQ', 'HNSW_PRQ', 'DISKANN', 'AUTO
 /** The engine index that serves an index of this type on the field (see the table above). */
 export function engineIndexType(indexType: string, field: FieldSchema): IndexType {
   const { element } = vectorTypeOf(field);
-  if (element === 'sparse') return 'FLAT';
+  if (element === 'sparse') return 'SPARSE_INVERTED';
   if (IVF_FLAT_SERVED.includes(indexType)) return 'IVF_FLAT';
   if (IVF_SQ8_SERVED.includes(indexType)) return 'IVF_SQ8';
   if (GRAPH_SERVED.includes(indexType) && element === 'float32') return 'HNSW';
@@ -125,8 +126,8 @@ export function engineIndexType(indexType: string, field: FieldSchema): IndexTyp
 
 /**
  * The engine's build parameters for an index of this type: HNSW's M and efConstruction (M from
- * DISKANN's max_degree, the bottom layer's degree being 2 * M), IVF's nlist. The others take the
- * engine's defaults.
+ * DISKANN's max_degree, the bottom layer's degree being 2 * M), IVF's nlist, the sparse lists'
+ * drop_ratio_build. The others take the engine's defaults.
  */
 export function engineBuildParams(indexType: string, field: FieldSchema, params: Record<string, string>): Record<string, number> {
   const engine = engineIndexType(indexType, field);
@@ -140,9 +141,50 @@ export function engineBuildParams(indexType: string, field: FieldSchema, params:
     set('efConstruction', numberOf(params.efConstruction));
   }
   if (engine === 'IVF_FLAT' || engine === 'IVF_SQ8') set('nlist', buildParam(indexType, params, 'nlist'));
+  if (engine === 'SPARSE_INVERTED') set('dropRatioBuild', numberOf(params.drop_ratio_build));
   return out;
 }
 
 const numberOf = (raw: string | undefined) => (raw === undefined ? undefined : Number(raw));
 
 const typeName = (t: VectorType): string => DataType[t.dataType];
+
+/** What the engine index serving a Milvus index type is, for the compatibility page. */
+const FAMILY_NOTES: Record<IndexType, string> = {
+  FLAT: 'exact scan',
+  HNSW: 'HNSW graph (usearch) of the full-precision vectors',
+  IVF_FLAT: 'IVF lists (k-means, nlist / nprobe) scanned exactly',
+  IVF_SQ8: 'IVF lists of SQ8 codes, re-scored exactly',
+  SPARSE_INVERTED: 'posting lists searched with WAND, exact without dropped values',
+};
+
+/** Each Milvus vector index type on each vector type, with its state in Mishards (docs/compatibility.md). */
+export function indexSupport(): { dataType: string; indexType: string; state: string }[] {
+  const out: { dataType: string; indexType: string; state: string }[] = [];
+  for (const dataType of [
+    DataType.FloatVector,
+    DataType.Float16Vector,
+    DataType.BFloat16Vector,
+    DataType.Int8Vector,
+    DataType.BinaryVector,
+    DataType.SparseFloatVector,
+  ]) {
+    const field = { name: 'v', dataType, dim: 8 } as FieldSchema;
+    const rules = RULES[vectorTypeOf(field).element];
+    for (const indexType of rules.milvus) {
+      if (!rules.built.includes(indexType)) {
+        out.push({ dataType: DataType[dataType], indexType, state: 'refused: code 701 (not supported by Mishards)' });
+        continue;
+      }
+      const engine = engineIndexType(indexType, field);
+      const own =
+        engine === indexType ||
+        indexType === 'AUTOINDEX' ||
+        (engine === 'FLAT' && indexType.endsWith('FLAT')) ||
+        engine === 'SPARSE_INVERTED';
+      const served = `${FAMILY_NOTES[engine]}${own ? '' : ` (\`${engine}\`, a stand-in of at least its recall)`}`;
+      out.push({ dataType: DataType[dataType], indexType, state: `works: ${served}` });
+    }
+  }
+  return out;
+}

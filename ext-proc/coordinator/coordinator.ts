@@ -29,7 +29,7 @@ import {
   type SearchFields,
   type SearchShapeCheck,
 } from '../../milvus/search-request.js';
-import type { ParsedSearchParams } from '../../milvus/search-params.js';
+import { milvusEngineParams, type ParsedSearchParams } from '../../milvus/search-params.js';
 import type { PartialView } from '../../milvus/partial-result.js';
 import { encodeQuerySet } from '../../milvus/placeholder.js';
 import { pickRows } from '../../engine/vectors.js';
@@ -455,7 +455,7 @@ export class Coordinator {
       topk: String(s.k),
       metric_type: p.metric,
       params_json: JSON.stringify({
-        ...p.params.engine,
+        ...milvusEngineParams(p.params.engine),
         ...(p.params.range && { radius: p.params.range.radius, range_filter: p.params.range.rangeFilter }),
       }),
       filter: s.raw.dsl ?? '',

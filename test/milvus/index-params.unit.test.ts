@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DataType, type FieldSchema } from '../../core/schema.js';
 import { checkBuildParams, searchParam } from '../../milvus/index-params.js';
-import { parseSearchParams } from '../../milvus/search-params.js';
+import { milvusEngineParams, nodeSearchParams, parseSearchParams } from '../../milvus/search-params.js';
 import { MilvusError } from '../../milvus/status.js';
 import { engineBuildParams, engineIndexType } from '../../milvus/vector-indexes.js';
 
@@ -104,6 +104,18 @@ describe('index search parameters', () => {
       ]).engine.nprobe,
     ).toBe(4);
   });
+
+  it('reads drop_ratio_search in [0, 1), and names every parameter as Milvus does for the data nodes', () => {
+    const parsed = parseSearchParams([
+      { key: 'topk', value: '10' },
+      { key: 'params', value: '{"drop_ratio_search": 0.3, "nprobe": 2, "ef": 20}' },
+    ]);
+    expect(parsed.engine).toEqual({ dropRatioSearch: 0.3, nprobe: 2, ef: 20 });
+    expect(nodeSearchParams(JSON.stringify(milvusEngineParams(parsed.engine))).engine).toEqual(parsed.engine);
+    expect(refusal(() => searchParam('SPARSE', 'drop_ratio_search', 1))[1]).toBe(
+      "Out of range in json: param 'drop_ratio_search' (1) should be in range [0.000000, 1.000000)",
+    );
+  });
 });
 
 describe('the engine index serving each index type', () => {
@@ -123,6 +135,8 @@ describe('the engine index serving each index type', () => {
     ['IVF_FLAT', 'Float16Vector', 'IVF_FLAT'],
     ['BIN_FLAT', 'BinaryVector', 'FLAT'],
     ['BIN_IVF_FLAT', 'BinaryVector', 'IVF_FLAT'],
+    ['SPARSE_WAND', 'SparseFloatVector', 'SPARSE_INVERTED'],
+    ['AUTOINDEX', 'SparseFloatVector', 'SPARSE_INVERTED'],
   ] as const)('%s on a %s field', (indexType, on, engine) => {
     expect(engineIndexType(indexType, field(DataType[on], 128))).toBe(engine);
   });
@@ -133,5 +147,8 @@ describe('the engine index serving each index type', () => {
     expect(engineBuildParams('HNSW', f32, { M: '16', efConstruction: '100' })).toEqual({ M: 16, efConstruction: 100 });
     expect(engineBuildParams('DISKANN', f32, {})).toEqual({ M: 24 });
     expect(engineBuildParams('HNSW', f16, { M: '16' })).toEqual({});
+    expect(engineBuildParams('SPARSE_WAND', field(DataType.SparseFloatVector, 0), { drop_ratio_build: '0.2' })).toEqual({
+      dropRatioBuild: 0.2,
+    });
   });
 });
