@@ -12,6 +12,7 @@ import { METHOD_FIELDS, NESTED_FIELDS, type FieldRule, type FieldRules, type Nes
 import { milvusRoot } from '../milvus/proto.js';
 import { isSupportedScalar } from '../milvus/schema-codec.js';
 import { indexSupport } from '../milvus/vector-indexes.js';
+import { SCALAR_INDEX_TYPES } from '../milvus/scalar-indexes.js';
 import { type DataType, isVectorType } from '../core/schema.js';
 import { vectorType } from '../core/vector-types.js';
 
@@ -168,12 +169,16 @@ export function compatibilityDoc(): string {
     '## Index types',
     '',
     "Each index type Milvus has for each vector type, with the engine index serving it (DescribeIndex's",
-    '`engine` parameter); its parameters are checked as Milvus checks them. Scalar indexes (INVERTED,',
-    'STL_SORT, BITMAP, TRIE, HYBRID) are refused with code 701: filters scan the rows.',
+    '`engine` parameter); its parameters are checked as Milvus checks them. Then the scalar index',
+    'types, accepted on the fields Milvus accepts them on (its refusals otherwise).',
     '',
     '| data type | index type | state |',
     '| --- | --- | --- |',
     ...indexSupport().map((r) => `| ${r.dataType} | ${r.indexType} | ${cell(r.state)} |`),
+    ...SCALAR_INDEX_TYPES.map(
+      (t) =>
+        `| scalar fields | ${t} | works: Bool, integer, Float, Double and VarChar fields answer ==, in, ranges (and like "prefix%") from a sorted index of each sealed segment (\`engine\` SORTED), exactly as the scan; Array fields and JSON paths: accepted, filters scan (\`engine\` SCAN) |`,
+    ),
     '',
     '## REST v2 endpoints',
     '',
