@@ -11,7 +11,8 @@ export type { MetricType } from '../core/vector-types.js';
 export type { VectorSet } from './vectors.js';
 
 /**
- * FLAT: an exact scan, of any kind of vectors; HNSW: a usearch graph, of float32 vectors;
+ * FLAT: an exact scan, of any kind of vectors; HNSW: a usearch graph, of dense vectors (stored
+ * as usearch's f32, f16, bf16, i8 or b1);
  * IVF_FLAT, IVF_SQ8: inverted lists of dense vectors (ivf.ts), SQ8 of float ones;
  * SPARSE_INVERTED: posting lists of sparse vectors searched with WAND (sparse-index.ts).
  */

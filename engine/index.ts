@@ -44,7 +44,6 @@ function checkShape(vectors: VectorSet, metric: MetricType, indexType: IndexType
   if (!metrics.includes(metric))
     throw new Error(`${vectors.element} vectors are not scored with ${metric}; expected one of ${metrics.join(', ')}`);
   if (!INDEX_TYPES.includes(indexType)) throw new Error(`unknown index type ${indexType}; expected ${INDEX_TYPES.join(', ')}`);
-  if (indexType === 'HNSW' && vectors.element !== 'float32') throw new Error(`HNSW indexes hold float32 vectors, not ${vectors.element}`);
   if (indexType.startsWith('IVF') && vectors.element === 'sparse') throw new Error('IVF indexes hold dense vectors');
   if (indexType === 'IVF_SQ8' && vectors.element === 'binary') throw new Error('IVF_SQ8 indexes hold float vectors, not binary ones');
   if ((indexType === 'SPARSE_INVERTED') !== (vectors.element === 'sparse') && indexType !== 'FLAT')

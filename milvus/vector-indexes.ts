@@ -17,9 +17,10 @@ import { Code, invalidParameter, MilvusError } from './status.js';
  * - IVF_FLAT, BIN_IVF_FLAT: IVF lists scanned exactly (nlist, nprobe).
  * - IVF_SQ8: IVF lists of SQ8 codes, the best candidates re-scored from the raw vectors.
  *   IVF_PQ, IVF_RABITQ and SCANN (coarser codes than SQ8) are served by it too.
- * - HNSW, HNSW_SQ, HNSW_PQ, HNSW_PRQ, DISKANN, AUTOINDEX on float32 vectors: a usearch HNSW
- *   graph of the full-precision vectors (DISKANN's max_degree is the graph's bottom-layer
- *   degree, 2 * M). On the other kinds of vectors, which have no graph yet, the exact scan.
+ * - HNSW, HNSW_SQ, HNSW_PQ, HNSW_PRQ, DISKANN, AUTOINDEX on dense vectors: a usearch HNSW
+ *   graph storing the vectors in their own type (f32, f16, bf16, i8; binary ones as bits with
+ *   Hamming or Tanimoto distances), hits re-scored exactly (DISKANN's max_degree is the graph's
+ *   bottom-layer degree, 2 * M).
  * - SPARSE_INVERTED_INDEX, SPARSE_WAND, AUTOINDEX on sparse vectors: posting lists searched with
  *   WAND, exact by construction unless drop_ratio_build / drop_ratio_search drop values.
  */
@@ -120,7 +121,7 @@ export function engineIndexType(indexType: string, field: FieldSchema): IndexTyp
   if (element === 'sparse') return 'SPARSE_INVERTED';
   if (IVF_FLAT_SERVED.includes(indexType)) return 'IVF_FLAT';
   if (IVF_SQ8_SERVED.includes(indexType)) return 'IVF_SQ8';
-  if (GRAPH_SERVED.includes(indexType) && element === 'float32') return 'HNSW';
+  if (GRAPH_SERVED.includes(indexType)) return 'HNSW';
   return 'FLAT';
 }
 

@@ -131,7 +131,8 @@ describe('the engine index serving each index type', () => {
     ['IVF_SQ8', 'FloatVector', 'IVF_SQ8'],
     ['IVF_PQ', 'FloatVector', 'IVF_SQ8'],
     ['SCANN', 'FloatVector', 'IVF_SQ8'],
-    ['HNSW', 'Float16Vector', 'FLAT'],
+    ['HNSW', 'Float16Vector', 'HNSW'],
+    ['AUTOINDEX', 'BinaryVector', 'HNSW'],
     ['IVF_FLAT', 'Float16Vector', 'IVF_FLAT'],
     ['BIN_FLAT', 'BinaryVector', 'FLAT'],
     ['BIN_IVF_FLAT', 'BinaryVector', 'IVF_FLAT'],
@@ -146,7 +147,7 @@ describe('the engine index serving each index type', () => {
     expect(engineBuildParams('IVF_FLAT', f32, {})).toEqual({ nlist: 128 });
     expect(engineBuildParams('HNSW', f32, { M: '16', efConstruction: '100' })).toEqual({ M: 16, efConstruction: 100 });
     expect(engineBuildParams('DISKANN', f32, {})).toEqual({ M: 24 });
-    expect(engineBuildParams('HNSW', f16, { M: '16' })).toEqual({});
+    expect(engineBuildParams('HNSW', f16, { M: '16' })).toEqual({ M: 16 });
     expect(engineBuildParams('SPARSE_WAND', field(DataType.SparseFloatVector, 0), { drop_ratio_build: '0.2' })).toEqual({
       dropRatioBuild: 0.2,
     });
