@@ -1,5 +1,5 @@
 /**
- * The vector engine: FLAT and HNSW indexes whose heavy work runs on a pool of worker
+ * The vector engine: FLAT, HNSW, IVF and sparse inverted indexes whose heavy work runs on a pool of worker
  * threads, so the event loop stays free for health checks and small calls.
  */
 import { availableParallelism } from 'node:os';
