@@ -70,7 +70,7 @@ beforeAll(async () => {
     for (const c of cases) {
       const d = await client.describeIndex({ collection_name: c.name });
       const desc = d.index_descriptions[0];
-      if (!desc || desc.state !== 'Finished' || Number(desc.indexed_rows) !== ROWS) return false;
+      if (desc?.state !== 'Finished' || Number(desc.indexed_rows) !== ROWS) return false;
       if (new Set([...(await cluster.holdings(c.name)).values()].flat()).size !== 3) return false;
     }
     return true;
