@@ -7,7 +7,7 @@ import type { Column, PrimaryKey } from '../core/columns.js';
 import { DataType } from '../core/schema.js';
 import { decodeColumns, encodeColumns, type DecodedColumns } from './column-codec.js';
 import { frame, readFrames } from './framing.js';
-import { syncDir, writeFileDurably } from './wal.js';
+import { syncDir, writeFileDurably } from './durable-files.js';
 
 /**
  * Sealed segments on shared storage. One directory per segment:

@@ -13,6 +13,7 @@ import { indexHandlers } from './indexes.js';
 import { loadHandlers } from './load.js';
 import { partitionHandlers } from './partitions.js';
 import { searchHandlers } from './search.js';
+import { securityHandlers } from './security.js';
 import { sessionHandlers } from './session.js';
 
 export type { WriterProcess } from './context.js';
@@ -37,5 +38,6 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Milvu
     ...flushHandlers(api),
     ...compactionHandlers(api),
     ...searchHandlers(api),
+    ...securityHandlers(api),
   };
 }

@@ -1,5 +1,6 @@
 import { vectorField } from '../../../core/schema.js';
 import type { IndexRecord } from '../../../meta/store.js';
+import { validateIndexName } from '../../../milvus/names.js';
 import { keyValueMap } from '../../../milvus/key-values.js';
 import type { MilvusRequest, MilvusResponse } from '../../../milvus/methods.js';
 import { Code, indexNotFound, invalidParameter, MilvusError } from '../../../milvus/status.js';
@@ -89,6 +90,7 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
   return {
     async CreateIndex(req) {
       const c = api.collection(req.db_name, req.collection_name);
+      validateIndexName(req.index_name);
       const vector = vectorField(c.schema);
       const fieldName = req.field_name || vector.name;
       const field = c.schema.fields.find((f) => f.name === fieldName);
