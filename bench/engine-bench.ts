@@ -13,7 +13,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VectorIndex, VectorSearchResult } from '../engine/engine.js';
-import { createEngine, HNSW_DEFAULTS, sharedFloat32 } from '../engine/index.js';
+import { createEngine, HNSW_DEFAULTS, sharedDense, floatSet } from '../engine/index.js';
 import { bruteForceTopK, clusteredVectors, recallAt } from './clustered-data.js';
 
 const rows = Number(process.argv[2] ?? 100_000);
@@ -23,7 +23,7 @@ const clusters = 100;
 const k = 10;
 const IN_FLIGHT = 32;
 
-const vectors = sharedFloat32(rows * dim);
+const vectors = sharedDense('float32', rows * dim) as Float32Array;
 vectors.set(clusteredVectors(rows, dim, clusters, 1));
 const queries = clusteredVectors(nq, dim, clusters, 1, rows);
 const query = (q: number) => queries.subarray(q * dim, (q + 1) * dim);
@@ -33,7 +33,7 @@ async function serial(index: VectorIndex, ef: number, allowed?: Uint8Array, allo
   const latencies: number[] = [];
   for (let q = 0; q < nq; q++) {
     const t = performance.now();
-    const r = await index.search({ queries: query(q), nq: 1, k, params: { ef }, allowed, allowedCount });
+    const r = await index.search({ queries: floatSet(query(q), dim), nq: 1, k, params: { ef }, allowed, allowedCount });
     latencies.push(performance.now() - t);
     got.offsets.push(...r.offsets);
     got.scores.push(...r.scores);
@@ -46,7 +46,7 @@ async function serial(index: VectorIndex, ef: number, allowed?: Uint8Array, allo
 async function pipelined(index: VectorIndex, ef: number): Promise<number> {
   let next = 0;
   const lane = async () => {
-    while (next < nq) await index.search({ queries: query(next++), nq: 1, k, params: { ef } });
+    while (next < nq) await index.search({ queries: floatSet(query(next++), dim), nq: 1, k, params: { ef } });
   };
   const t = performance.now();
   await Promise.all(Array.from({ length: IN_FLIGHT }, lane));
@@ -56,7 +56,7 @@ async function pipelined(index: VectorIndex, ef: number): Promise<number> {
 const dir = await mkdtemp(join(tmpdir(), 'engine-bench-'));
 const builder = createEngine();
 let t = performance.now();
-const built = await builder.build(vectors, dim, 'L2', 'HNSW');
+const built = await builder.build(floatSet(vectors, dim), 'L2', 'HNSW');
 const buildSeconds = (performance.now() - t) / 1000;
 await built.save(dir);
 await built.close();
@@ -64,7 +64,7 @@ await builder.close();
 
 const engine = createEngine({ threads: 1 });
 t = performance.now();
-const index = await engine.load(dir, vectors, dim, 'L2', 'HNSW');
+const index = await engine.load(dir, floatSet(vectors, dim), 'L2', 'HNSW');
 const loadMs = performance.now() - t;
 
 console.log(`${rows} x ${dim}, ${clusters} clusters, ${nq} queries, k=${k}, L2`);

@@ -10,7 +10,7 @@ import { DataType, type CollectionSchema } from '../core/schema.js';
 import type { VectorEngine, VectorIndex } from '../engine/engine.js';
 import { HnswGraph } from '../engine/hnsw.js';
 import { GRAPH_FILE } from '../engine/index-files.js';
-import { createEngine } from '../engine/index.js';
+import { createEngine, floatSet } from '../engine/index.js';
 import { searchSegments } from '../search/segment-search.js';
 import { SealedSegment } from '../segment/sealed.js';
 import { indexDir } from '../storage/segment-files.js';
@@ -45,6 +45,7 @@ async function findSegment(storage: string): Promise<{ rel: string; id: number }
 
 export class EngineBench {
   private flat: VectorIndex | undefined;
+  private readonly ivfs = new Map<string, VectorIndex>();
   private graph: HnswGraph | undefined;
 
   private constructor(
@@ -84,7 +85,7 @@ export class EngineBench {
 
   /** VectorIndex.search on the segment's HNSW index (the work runs on the engine's worker). */
   async index(query: Float32Array, ef: number): Promise<Ids> {
-    const r = await this.segment.index()!.search({ queries: query, nq: 1, k: K, params: { ef } });
+    const r = await this.segment.index()!.search({ queries: floatSet(query, this.dim), nq: 1, k: K, params: { ef } });
     return this.ids(r.offsets[0]!);
   }
 
@@ -92,35 +93,48 @@ export class EngineBench {
   direct(query: Float32Array, ef: number): Ids {
     this.graph ??= HnswGraph.open(
       join(indexDir(this.storage, this.segment.path), GRAPH_FILE),
-      {
-        vectors: this.segment.vectors(),
-        dim: this.dim,
-        metric: 'L2',
-      },
+      { vectors: this.segment.vectorSet(), metric: 'L2' },
       this.M,
     );
-    return this.ids(this.graph.search(query, 1, K, ef, undefined, this.rows).offsets[0]!);
+    return this.ids(this.graph.search(floatSet(query, this.dim), 1, K, ef, undefined, this.rows).offsets[0]!);
   }
 
   /** search/segment-search.ts over the segment: live-row mask, index, hits with keys. */
   async segmentLayer(query: Float32Array, ef: number): Promise<Ids> {
     const { perQuery } = await searchSegments(
       [this.segment],
-      { queries: query, nq: 1, k: K, metric: 'L2', params: { ef }, filter: undefined },
+      { queries: floatSet(query, this.dim), nq: 1, k: K, metric: 'L2', params: { ef }, filter: undefined },
       this.engine,
     );
     return perQuery[0]!.map((h) => Number(h.pk));
   }
 
+  /** An IVF index of `type` built over the segment's vectors (once per type), with its build time. */
+  async buildIvf(type: 'IVF_FLAT' | 'IVF_SQ8', nlist: number): Promise<number> {
+    const started = performance.now();
+    await this.ivfs.get(type)?.close();
+    this.ivfs.set(type, await this.engine.build(this.segment.vectorSet(), 'L2', type, { nlist }));
+    return performance.now() - started;
+  }
+
+  /** VectorIndex.search on an IVF index built by buildIvf, probing `nprobe` lists. */
+  async ivf(type: 'IVF_FLAT' | 'IVF_SQ8', query: Float32Array, nprobe: number): Promise<Ids> {
+    const index = this.ivfs.get(type);
+    if (!index) throw new Error(`no ${type} index built`);
+    const r = await index.search({ queries: floatSet(query, this.dim), nq: 1, k: K, params: { nprobe } });
+    return this.ids(r.offsets[0]!);
+  }
+
   /** Exact search through the engine's FLAT index over the same vectors. */
   async exact(query: Float32Array): Promise<Ids> {
-    this.flat ??= await this.engine.build(this.segment.vectors(), this.dim, 'L2', 'FLAT');
-    const r = await this.flat.search({ queries: query, nq: 1, k: K });
+    this.flat ??= await this.engine.build(this.segment.vectorSet(), 'L2', 'FLAT');
+    const r = await this.flat.search({ queries: floatSet(query, this.dim), nq: 1, k: K });
     return this.ids(r.offsets[0]!);
   }
 
   async close(): Promise<void> {
     await this.flat?.close();
+    for (const index of this.ivfs.values()) await index.close();
     await this.segment.release();
     await this.engine.close();
   }

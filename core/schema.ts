@@ -15,8 +15,25 @@ export enum DataType {
   VarChar = 21,
   Array = 22,
   JSON = 23,
+  BinaryVector = 100,
   FloatVector = 101,
+  Float16Vector = 102,
+  BFloat16Vector = 103,
+  SparseFloatVector = 104,
+  Int8Vector = 105,
 }
+
+const VECTOR_DATA_TYPES = new Set<DataType>([
+  DataType.BinaryVector,
+  DataType.FloatVector,
+  DataType.Float16Vector,
+  DataType.BFloat16Vector,
+  DataType.SparseFloatVector,
+  DataType.Int8Vector,
+]);
+
+/** Whether a data type is a vector type (core/vector-types.ts describes each). */
+export const isVectorType = (t: DataType): boolean => VECTOR_DATA_TYPES.has(t);
 
 /** Name of the hidden JSON field that holds dynamic (schema-less) keys. */
 export const DYNAMIC_FIELD = '$meta';
@@ -28,7 +45,7 @@ export interface FieldSchema {
   dataType: DataType;
   isPrimaryKey: boolean;
   autoId: boolean;
-  /** FloatVector dimension. */
+  /** Dimension of a dense vector field (bits, for a binary vector); a sparse vector has none. */
   dim?: number;
   /** VarChar (and VarChar array element) maximum length in bytes. */
   maxLength?: number;
@@ -74,8 +91,9 @@ export function partitionKeyField(schema: CollectionSchema): FieldSchema | undef
   return schema.fields.find((f) => f.isPartitionKey);
 }
 
+/** The collection's vector field (Mishards holds one per collection), of any vector type. */
 export function vectorField(schema: CollectionSchema): FieldSchema {
-  const v = schema.fields.find((f) => f.dataType === DataType.FloatVector);
+  const v = schema.fields.find((f) => isVectorType(f.dataType));
   if (!v) throw new Error(`collection ${schema.name} has no vector field`);
   return v;
 }

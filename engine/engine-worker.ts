@@ -12,9 +12,13 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
 import { stopIfCancelled } from './cancel.js';
-import { exactSearch, allowedRows, rowNorms } from './flat.js';
+import { rowNorms } from './block-scorer.js';
+import { exactSearch, allowedRows } from './flat.js';
 import { HnswGraph } from './hnsw.js';
+import { buildIvf, IVF_DEFAULTS, ivfSearch } from './ivf.js';
+import { buildSparseLists, sparseSearch } from './sparse-index.js';
 import type { VectorSearchResult } from './engine.js';
+import { sliceRows } from './vectors.js';
 import { pack, type Envelope, type WorkerReply, type WorkerRequest } from './protocol.js';
 
 // usearch frees a graph (heap memory or file mapping) only when its JS wrapper is
@@ -34,11 +38,15 @@ function graph(id: number): HnswGraph {
 function handle(req: WorkerRequest): unknown {
   switch (req.op) {
     case 'norms':
-      rowNorms(req.vectors, req.dim, req.out);
+      rowNorms(req.vectors, req.out);
       return undefined;
     case 'build':
       graphs.set(req.id, HnswGraph.build(req.data, req.M, req.efConstruction, req.threads));
       return undefined;
+    case 'ivf-build':
+      return buildIvf(req.data, req.nlist, req.quantizer);
+    case 'sparse-build':
+      return buildSparseLists(req.vectors, req.dropRatioBuild);
     case 'open':
       graphs.set(req.id, HnswGraph.open(req.file, req.data, req.M, req.check));
       return undefined;
@@ -61,11 +69,11 @@ type SearchRequest = Extract<WorkerRequest, { op: 'search' }>;
 function searchQueries(req: SearchRequest, first: number, n: number, listed?: Int32Array): VectorSearchResult {
   const { nq, k, ef, allowed, allowedCount, cancel } = req;
   stopIfCancelled(cancel);
-  const dim = req.queries.length / nq;
-  const queries = first === 0 && n === nq ? req.queries : req.queries.subarray(first * dim, (first + n) * dim);
-  return req.id !== undefined
-    ? graph(req.id).search(queries, n, k, ef, allowed, allowedCount, cancel, listed)
-    : exactSearch(req.data!, queries, n, k, listed ?? (allowed ? allowedRows(allowed, allowedCount) : undefined), cancel);
+  const queries = first === 0 && n === nq ? req.queries : sliceRows(req.queries, first, first + n);
+  if (req.id !== undefined) return graph(req.id).search(queries, n, k, ef, allowed, allowedCount, cancel, listed);
+  if (req.ivf) return ivfSearch(req.data!, req.ivf, queries, n, k, req.nprobe ?? IVF_DEFAULTS.nprobe, allowed, cancel);
+  if (req.sparse) return sparseSearch(req.data!, req.sparse, queries, n, k, req.dropRatioSearch ?? 0, allowed, cancel);
+  return exactSearch(req.data!, queries, n, k, listed ?? (allowed ? allowedRows(allowed, allowedCount) : undefined), cancel);
 }
 
 /** A search run in turns: its answer so far and the compute time it took. */

@@ -1,18 +1,32 @@
 /**
  * The vector search engine behind every segment. Segments address their rows by local
  * offset (0..rows-1); an index returns offsets and Milvus-convention scores:
- * L2 is the squared Euclidean distance (smaller is better); IP and COSINE are similarities
- * (larger is better).
+ * L2 is the squared Euclidean distance, HAMMING and JACCARD are distances of binary vectors
+ * (smaller is better); IP and COSINE are similarities (larger is better).
  */
+import type { MetricType, VectorElement } from '../core/vector-types.js';
+import type { VectorSet } from './vectors.js';
 
-export type MetricType = 'L2' | 'IP' | 'COSINE';
-export type IndexType = 'FLAT' | 'HNSW';
+export type { MetricType } from '../core/vector-types.js';
+export type { VectorSet } from './vectors.js';
+
+/**
+ * FLAT: an exact scan, of any kind of vectors; HNSW: a usearch graph, of dense vectors (stored
+ * as usearch's f32, f16, bf16, i8 or b1);
+ * IVF_FLAT, IVF_SQ8: inverted lists of dense vectors (ivf.ts), SQ8 of float ones;
+ * SPARSE_INVERTED: posting lists of sparse vectors searched with WAND (sparse-index.ts).
+ */
+export type IndexType = 'FLAT' | 'HNSW' | 'IVF_FLAT' | 'IVF_SQ8' | 'SPARSE_INVERTED';
 
 export interface IndexBuildParams {
   /** HNSW graph degree (Milvus `M`). */
   M?: number;
   /** HNSW construction beam width (Milvus `efConstruction`). */
   efConstruction?: number;
+  /** IVF lists (Milvus `nlist`). */
+  nlist?: number;
+  /** SPARSE_INVERTED: the share of the smallest values left out of the lists (Milvus `drop_ratio_build`). */
+  dropRatioBuild?: number;
   /**
    * Native threads of an HNSW build; default the engine's worker count. Background work that
    * must leave cores to searches (compaction) builds on fewer.
@@ -21,13 +35,17 @@ export interface IndexBuildParams {
 }
 
 export interface SearchParams {
-  /** HNSW search beam width (Milvus `ef`); ignored by FLAT. */
+  /** HNSW search beam width (Milvus `ef`); ignored by the other indexes. */
   ef?: number;
+  /** IVF lists probed (Milvus `nprobe`); ignored by the other indexes. */
+  nprobe?: number;
+  /** SPARSE_INVERTED: the share of the query's smallest values left out (Milvus `drop_ratio_search`). */
+  dropRatioSearch?: number;
 }
 
 export interface VectorSearchRequest {
-  /** nq query vectors, row-major, nq * dim floats. */
-  queries: Float32Array;
+  /** nq query vectors, of the index's kind. */
+  queries: VectorSet;
   nq: number;
   /** Hits wanted per query (Milvus topk + offset). */
   k: number;
@@ -79,7 +97,7 @@ export interface VectorSearchResult {
 export interface VectorIndex {
   readonly indexType: IndexType;
   readonly metric: MetricType;
-  readonly dim: number;
+  readonly element: VectorElement;
   readonly size: number;
   search(req: VectorSearchRequest): Promise<VectorSearchResult>;
   /**
@@ -97,13 +115,13 @@ export interface VectorIndex {
 }
 
 export interface VectorEngine {
-  /** Builds an index over `vectors` (rows * dim floats; row i has offset i). */
-  build(vectors: Float32Array, dim: number, metric: MetricType, indexType: IndexType, params?: IndexBuildParams): Promise<VectorIndex>;
+  /** Builds an index over `vectors` (row i has offset i). */
+  build(vectors: VectorSet, metric: MetricType, indexType: IndexType, params?: IndexBuildParams): Promise<VectorIndex>;
   /**
    * Opens an index saved by `save` (memory-mapped where the library allows). `vectors` are
    * the segment's raw vectors, needed for exact scans of small allowed sets and for FLAT.
    */
-  load(dir: string, vectors: Float32Array, dim: number, metric: MetricType, indexType: IndexType): Promise<VectorIndex>;
+  load(dir: string, vectors: VectorSet, metric: MetricType, indexType: IndexType): Promise<VectorIndex>;
   /** Jobs sent to the worker threads and not answered yet (searches slices, builds, ...). */
   workInFlight(): number;
   /** Stops the worker threads. */

@@ -1,77 +1,22 @@
 /**
- * Exact (brute-force) search with Milvus scores: L2 is the squared distance, ascending;
- * IP and COSINE are similarities, descending; COSINE divides by both norms. This is the
- * FLAT index, the search over growing segments, the exact scan of small allowed sets
- * behind HNSW, and the rescoring of HNSW hits, so every path reports identical scores.
- *
- * Sums run in double precision (float32 products are exact in a double), with four
- * partial sums to break the add dependency chain; the result differs from a one-sum loop
- * only far below float32 resolution. Ties go to the lower offset.
+ * Exact (brute-force) search with Milvus scores: L2, HAMMING and JACCARD are distances,
+ * ascending; IP and COSINE are similarities, descending; COSINE divides by both norms. This is
+ * the FLAT index (and every exact index of the other vector types), the search over growing
+ * segments, the exact scan of small allowed sets behind HNSW, and the rescoring of HNSW hits,
+ * so every path reports identical scores. The kernels are in kernels.ts, the per-type scoring
+ * of blocks of rows in block-scorer.ts. Ties go to the lower offset.
  *
  * Typed-array reads here are `as number`: every index lies inside bounds fixed before its loop
- * (d < dim, rows of the segment, entries of the heap), so a read cannot miss, and a check per
- * element in these loops would only be cost.
+ * (rows of the segment, entries of the heap), so a read cannot miss, and a check per element
+ * in these loops would only be cost.
  */
+import { largerIsBetter, type MetricType } from '../core/vector-types.js';
+import { BLOCK_ROWS, blockScorer, type BlockScorer, type ExactData } from './block-scorer.js';
 import { stopIfCancelled, type CancelFlag } from './cancel.js';
-import type { MetricType, VectorSearchResult } from './engine.js';
+import type { VectorSearchResult } from './engine.js';
+import { rowCount, type VectorSet } from './vectors.js';
 
-/** Raw vectors of a segment, with what exact scoring needs beside them. */
-export interface ExactData {
-  vectors: Float32Array;
-  dim: number;
-  metric: MetricType;
-  /** COSINE only: the Euclidean norm of every row (see `rowNorms`). */
-  norms?: Float64Array;
-}
-
-/** Rows scanned per block: a block (256 * 128 floats = 128 KiB) stays in cache across queries. */
-const BLOCK_ROWS = 256;
-
-/** The Euclidean norm of each of the first out.length rows, into `out`. */
-export function rowNorms(vectors: Float32Array, dim: number, out: Float64Array): Float64Array {
-  const rows = out.length;
-  for (let r = 0; r < rows; r++) out[r] = Math.sqrt(dot(vectors, r * dim, vectors, r * dim, dim));
-  return out;
-}
-
-function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let d = 0;
-  for (; d + 3 < dim; d += 4) {
-    s0 += (a[ao + d] as number) * (b[bo + d] as number);
-    s1 += (a[ao + d + 1] as number) * (b[bo + d + 1] as number);
-    s2 += (a[ao + d + 2] as number) * (b[bo + d + 2] as number);
-    s3 += (a[ao + d + 3] as number) * (b[bo + d + 3] as number);
-  }
-  for (; d < dim; d++) s0 += (a[ao + d] as number) * (b[bo + d] as number);
-  return s0 + s1 + (s2 + s3);
-}
-
-function l2(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let d = 0;
-  for (; d + 3 < dim; d += 4) {
-    const e0 = (a[ao + d] as number) - (b[bo + d] as number);
-    const e1 = (a[ao + d + 1] as number) - (b[bo + d + 1] as number);
-    const e2 = (a[ao + d + 2] as number) - (b[bo + d + 2] as number);
-    const e3 = (a[ao + d + 3] as number) - (b[bo + d + 3] as number);
-    s0 += e0 * e0;
-    s1 += e1 * e1;
-    s2 += e2 * e2;
-    s3 += e3 * e3;
-  }
-  for (; d < dim; d++) {
-    const e = (a[ao + d] as number) - (b[bo + d] as number);
-    s0 += e * e;
-  }
-  return s0 + s1 + (s2 + s3);
-}
+export type { ExactData } from './block-scorer.js';
 
 /**
  * The k best (offset, score) pairs seen so far. A binary heap whose root is the worst kept
@@ -97,6 +42,11 @@ export class TopK {
     }
   }
 
+  /** The badness of the worst entry kept; meaningful once an entry is kept. */
+  worst(): number {
+    return this.bad[0] as number;
+  }
+
   /** Sorted best first; scores converted back to the metric's sign. */
   drain(metric: MetricType): { offsets: Int32Array; scores: Float32Array } {
     const n = this.size;
@@ -105,7 +55,7 @@ export class TopK {
     );
     const offsets = new Int32Array(n);
     const scores = new Float32Array(n);
-    const sign = metric === 'L2' ? 1 : -1;
+    const sign = largerIsBetter(metric) ? -1 : 1;
     for (const [i, entry] of order.entries()) {
       offsets[i] = this.ids[entry] as number;
       scores[i] = sign * (this.bad[entry] as number);
@@ -153,53 +103,26 @@ export class TopK {
 }
 
 /**
- * Badness (see TopK) of rows[start..end) (or of rows start..end when `rows` is undefined)
- * for the query at qo, into out[0..]. One loop per metric and addressing mode, so nothing
- * is re-tested per row.
- */
-function scoreBlock(
-  data: ExactData,
-  query: Float32Array,
-  qo: number,
-  qNorm: number,
-  rows: Int32Array | undefined,
-  start: number,
-  end: number,
-  out: Float64Array,
-): void {
-  const { vectors, dim, metric, norms } = data;
-  const n = end - start;
-  if (metric === 'L2') {
-    if (rows) for (let i = 0; i < n; i++) out[i] = l2(query, qo, vectors, (rows[start + i] as number) * dim, dim);
-    else for (let i = 0; i < n; i++) out[i] = l2(query, qo, vectors, (start + i) * dim, dim);
-  } else if (metric === 'IP') {
-    if (rows) for (let i = 0; i < n; i++) out[i] = -dot(query, qo, vectors, (rows[start + i] as number) * dim, dim);
-    else for (let i = 0; i < n; i++) out[i] = -dot(query, qo, vectors, (start + i) * dim, dim);
-  } else {
-    for (let i = 0; i < n; i++) {
-      const r = rows ? (rows[start + i] as number) : start + i;
-      const denom = qNorm * (norms![r] as number);
-      out[i] = denom === 0 ? -0 : -(dot(query, qo, vectors, r * dim, dim) / denom);
-    }
-  }
-}
-
-/**
- * Exact scores of the given rows for query q, best first: HNSW hits are re-scored here so
- * that every index reports the same score for the same row. The rows arrive in the graph's
- * order, which is the exact order up to float32 rounding, so an insertion sort does about
- * one comparison per row.
+ * Exact scores of the given rows for query q of `scorer`, best first: HNSW hits are re-scored
+ * here so that every index reports the same score for the same row. The rows arrive in the
+ * graph's order, which is the exact order up to float32 rounding, so an insertion sort does
+ * about one comparison per row.
  */
 export function rescore(
-  data: ExactData,
-  queries: Float32Array,
+  scorer: BlockScorer,
+  metric: MetricType,
   q: number,
-  qNorm: number,
   rows: Int32Array,
 ): { offsets: Int32Array; scores: Float32Array } {
   const n = rows.length;
   const bad = new Float64Array(n);
-  scoreBlock(data, queries, q * data.dim, qNorm, rows, 0, n, bad);
+  const block = new Float64Array(BLOCK_ROWS);
+  for (let start = 0; start < n; start += BLOCK_ROWS) {
+    const end = Math.min(n, start + BLOCK_ROWS);
+    scorer.load(rows, start, end);
+    scorer.score(q, block);
+    bad.set(block.subarray(0, end - start), start);
+  }
   const offsets = Int32Array.from(rows);
   for (let i = 1; i < n; i++) {
     const b = bad[i] as number;
@@ -212,15 +135,10 @@ export function rescore(
     bad[j + 1] = b;
     offsets[j + 1] = o;
   }
-  const sign = data.metric === 'L2' ? 1 : -1;
+  const sign = largerIsBetter(metric) ? -1 : 1;
   const scores = new Float32Array(n);
   for (let i = 0; i < n; i++) scores[i] = sign * (bad[i] as number);
   return { offsets, scores };
-}
-
-/** Norm of each query, for COSINE. */
-export function queryNorms(queries: Float32Array, nq: number, dim: number): Float64Array {
-  return rowNorms(queries, dim, new Float64Array(nq));
 }
 
 /**
@@ -251,29 +169,31 @@ export function allowedRows(allowed: Uint8Array, count: number): Int32Array {
  */
 export function exactSearch(
   data: ExactData,
-  queries: Float32Array,
+  queries: VectorSet,
   nq: number,
   k: number,
   rows?: Int32Array,
   cancel?: CancelFlag,
 ): VectorSearchResult {
-  const { dim, metric } = data;
-  const total = rows ? rows.length : data.vectors.length / dim;
-  const qNorms = metric === 'COSINE' ? queryNorms(queries, nq, dim) : undefined;
+  const total = rows ? rows.length : rowCount(data.vectors);
+  const scorer = blockScorer(data, queries, nq);
   const heaps = Array.from({ length: nq }, () => new TopK(Math.min(k, total)));
   const block = new Float64Array(BLOCK_ROWS);
   for (let start = 0; start < total; start += BLOCK_ROWS) {
     stopIfCancelled(cancel);
     const end = Math.min(total, start + BLOCK_ROWS);
+    scorer.load(rows, start, end);
     for (const [q, heap] of heaps.entries()) {
-      scoreBlock(data, queries, q * dim, qNorms?.[q] ?? 0, rows, start, end, block);
-      if (rows) for (let i = start; i < end; i++) heap.push(block[i - start] as number, rows[i] as number);
-      else for (let i = start; i < end; i++) heap.push(block[i - start] as number, i);
+      scorer.score(q, block);
+      for (let i = start; i < end; i++) {
+        const bad = block[i - start] as number;
+        if (scorer.admits(bad)) heap.push(bad, rows ? (rows[i] as number) : i);
+      }
     }
   }
   const result: VectorSearchResult = { offsets: [], scores: [] };
   for (const heap of heaps) {
-    const { offsets, scores } = heap.drain(metric);
+    const { offsets, scores } = heap.drain(data.metric);
     result.offsets.push(offsets);
     result.scores.push(scores);
   }

@@ -1,4 +1,5 @@
 import {
+  isVectorType,
   DataType,
   DYNAMIC_FIELD,
   isFloatingType,
@@ -149,7 +150,7 @@ class Checker {
     } else {
       const f = this.fields.get(name);
       if (f) {
-        if (f.dataType === DataType.FloatVector) {
+        if (isVectorType(f.dataType)) {
           throw new FilterError('vector_field', pos, `vector field '${name}' cannot be used in a filter expression`);
         }
         ref = { column: f.name, type: f.dataType, path: [], isPrimaryKey: f.isPrimaryKey };

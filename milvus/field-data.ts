@@ -1,10 +1,10 @@
 import type { Column } from '../core/columns.js';
-import { DataType, DYNAMIC_FIELD, type CollectionSchema, type FieldSchema } from '../core/schema.js';
+import { DataType, DYNAMIC_FIELD, isVectorType, type CollectionSchema, type FieldSchema } from '../core/schema.js';
 import type { FieldData__Output } from '../proto/generated/milvus/proto/schema/FieldData.js';
 import type { ScalarField__Output } from '../proto/generated/milvus/proto/schema/ScalarField.js';
-import type { VectorField__Output } from '../proto/generated/milvus/proto/schema/VectorField.js';
 import { dataTypeName, parseDataType } from './schema-codec.js';
 import { invalidParameter, fieldNotFound } from './status.js';
+import { decodeVectorColumn, payloadRows, type IncomingVectors } from './vector-codecs.js';
 
 /**
  * Conversion between Milvus `schema.FieldData` (as grpc-js decodes it: int64 as strings,
@@ -27,7 +27,7 @@ const INT64_MAX = 2n ** 63n - 1n;
  */
 export type IncomingFieldData = Omit<FieldData__Output, 'scalars' | 'vectors'> & {
   scalars?: (Omit<ScalarField__Output, 'long_data'> & { long_data?: { data: string[] | BigInt64Array } | null }) | null;
-  vectors?: (Omit<VectorField__Output, 'float_vector'> & { float_vector?: { data: number[] | Float32Array } | null }) | null;
+  vectors?: IncomingVectors | null;
 };
 type IncomingScalars = IncomingFieldData['scalars'];
 
@@ -228,37 +228,8 @@ function buildColumn(field: FieldSchema, values: (unknown | null)[], rows: numbe
 
 const withValid = (c: Column, valid: Uint8Array | undefined): Column => (valid ? { ...c, valid } : c);
 
-function decodeVector(fd: IncomingFieldData, field: FieldSchema, rows: number): Column {
-  const dim = field.dim!;
-  const v = fd.vectors;
-  if (v?.data !== 'float_vector') {
-    throw invalidParameter(`field ${field.name}: expected FloatVector data, got ${v?.data ?? 'scalars'}`);
-  }
-  const sentDim = Number(v.dim);
-  if (sentDim && sentDim !== dim) {
-    throw invalidParameter(`the dim (${sentDim}) of field data(${field.name}) is not equal to schema dim (${dim})`);
-  }
-  const data = v.float_vector?.data;
-  if (!data || data.length !== rows * dim) {
-    throw invalidParameter(
-      `the num_rows (${rows}) of field data(${field.name}) is not equal to the number of vectors (${(data?.length ?? 0) / dim}) of dim ${dim}`,
-    );
-  }
-  // The Insert decoder's array is already a copy of our own; the generic decoding's numbers are not.
-  const out = data instanceof Float32Array ? data : new Float32Array(data);
-  for (let i = 0; i < out.length; i++) {
-    if (!Number.isFinite(out[i]!)) {
-      throw invalidParameter(`float vector field ${field.name} row ${Math.floor(i / dim)} contains NaN or Inf`);
-    }
-  }
-  return { type: DataType.FloatVector, dim, values: out };
-}
-
 function payloadRowCount(fd: IncomingFieldData): number {
-  if (fd.vectors) {
-    const dim = Number(fd.vectors.dim) || 1;
-    return (fd.vectors.float_vector?.data?.length ?? 0) / dim;
-  }
+  if (fd.vectors) return payloadRows(fd.vectors);
   if (fd.valid_data.length) return fd.valid_data.length;
   return scalarValues(fd.scalars).length;
 }
@@ -292,9 +263,9 @@ export function decodeFieldsData(schema: CollectionSchema, fieldsData: IncomingF
   const columns = new Map<string, Column>();
   for (const field of schema.fields) {
     const fd = byName.get(field.name);
-    if (field.dataType === DataType.FloatVector) {
+    if (isVectorType(field.dataType)) {
       if (!fd) throw invalidParameter(`insert missed the vector field ${field.name}`);
-      columns.set(field.name, decodeVector(fd, field, rows));
+      columns.set(field.name, decodeVectorColumn(fd.vectors, field, rows));
       continue;
     }
     if (!fd) {

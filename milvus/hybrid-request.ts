@@ -1,3 +1,4 @@
+import { largerIsBetter } from '../core/vector-types.js';
 import type { CollectionSchema } from '../core/schema.js';
 import type { MetricType } from '../engine/engine.js';
 import type { IndexRecord } from '../meta/store.js';
@@ -124,9 +125,9 @@ export function prepareHybridSearch(
     );
   const ranker = parseRanker(kv.get('strategy'), kv.get('params'), subs.length);
   const metric = subs[0]!.metric;
-  if (ranker.strategy === 'weighted' && !ranker.normScore && metric === 'L2') {
+  if (ranker.strategy === 'weighted' && !ranker.normScore && !largerIsBetter(metric)) {
     throw invalidParameter(
-      'norm_score false is not supported with the L2 metric by Mishards: distances cannot be summed with similarities; use norm_score true',
+      `norm_score false is not supported with the ${metric} metric by Mishards: distances cannot be summed with similarities; use norm_score true`,
     );
   }
   if (!kv.has('limit')) throw invalidParameter('limit is not set in rank_params');

@@ -1,5 +1,5 @@
 import { endianness } from 'node:os';
-import { bytesOf, typedArrayFor } from '../core/columns.js';
+import { bytesOf, rowWidth, typedArrayFor } from '../core/columns.js';
 import { DataType, primaryField, type CollectionSchema, type FieldSchema } from '../core/schema.js';
 import type { PartialColumn, PartialColumn__Output } from '../proto/generated/mishards/data/PartialColumn.js';
 import type { PartialResult, PartialResult__Output } from '../proto/generated/mishards/data/PartialResult.js';
@@ -25,7 +25,7 @@ if (endianness() !== 'LE') throw new Error('partial results are little-endian; t
 function fixedRowBytes(type: DataType, dim: number, nullable: boolean): number | undefined {
   const typed = typedArrayFor(type);
   if (!typed || nullable) return undefined;
-  return typed.BYTES_PER_ELEMENT * (type === DataType.FloatVector ? dim : 1);
+  return typed.BYTES_PER_ELEMENT * rowWidth(type, dim);
 }
 
 function encodeColumn(c: OutputColumn, hits: Hit[]): PartialColumn {

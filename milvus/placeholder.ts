@@ -1,12 +1,16 @@
+import type { FieldSchema } from '../core/schema.js';
+import type { PlaceholderType } from '../proto/generated/milvus/proto/common/PlaceholderType.js';
+import type { VectorSet } from '../engine/vectors.js';
 import type { PlaceholderGroup__Output } from '../proto/generated/milvus/proto/common/PlaceholderGroup.js';
 import { PlaceholderGroupMessage } from './proto.js';
 import { invalidParameter } from './status.js';
+import { decodeQueries, queryValues } from './vector-codecs.js';
 
 /**
  * Query vectors arrive as a serialized PlaceholderGroup: one placeholder whose `values` are
- * the nq vectors, each float32 little-endian.
+ * the nq vectors, each in its type's wire form (milvus/vector-codecs.ts).
  */
-export function decodeQueryVectors(bytes: Uint8Array, dim: number): { queries: Float32Array; nq: number } {
+export function decodeQueryVectors(bytes: Uint8Array, field: FieldSchema): { queries: VectorSet; nq: number } {
   let group: PlaceholderGroup__Output;
   try {
     group = PlaceholderGroupMessage.decode(bytes);
@@ -15,25 +19,18 @@ export function decodeQueryVectors(bytes: Uint8Array, dim: number): { queries: F
   }
   const ph = group.placeholders?.[0];
   if (!ph) throw invalidParameter('search request carries no query vectors');
-  if (ph.type !== 'FloatVector')
-    throw invalidParameter(`query vectors of type ${ph.type} are not supported: the collection has a FloatVector field`);
-  const values = ph.values;
-  if (values.length === 0) throw invalidParameter('search request carries no query vectors (nq = 0)');
-  const queries = new Float32Array(values.length * dim);
-  values.forEach((v, q) => {
-    if (v.length !== dim * 4) {
-      throw invalidParameter(`vector dimension mismatch: query ${q} has dim ${v.length / 4}, the collection's vector field has dim ${dim}`);
-    }
-    // One block copy per vector (the platform is little-endian, as the wire is), then the check.
-    new Uint8Array(queries.buffer, q * dim * 4, dim * 4).set(v);
-    for (let j = q * dim; j < (q + 1) * dim; j++) {
-      if (!Number.isFinite(queries[j]!)) throw invalidParameter(`query vector ${q} contains NaN or Inf`);
-    }
-  });
-  return { queries, nq: values.length };
+  const queries = decodeQueries({ type: String(ph.type), values: ph.values }, field);
+  return { queries, nq: ph.values.length };
 }
 
-/** Encodes query vectors as a PlaceholderGroup (for internal requests and tests). */
+/** Encodes query vectors of a field's type as a PlaceholderGroup (for internal requests). */
+export function encodeQuerySet(field: FieldSchema, queries: VectorSet): Buffer {
+  return PlaceholderGroupMessage.encode({
+    placeholders: [{ tag: '$0', type: field.dataType as number as PlaceholderType, values: queryValues(queries) }],
+  });
+}
+
+/** Encodes float32 query vectors as a PlaceholderGroup (for internal requests and tests). */
 export function encodeQueryVectors(vectors: number[][] | Float32Array[]): Buffer {
   const values = vectors.map((v) => {
     const b = Buffer.alloc(v.length * 4);

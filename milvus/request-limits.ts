@@ -1,3 +1,4 @@
+import { denseElementBytes, denseRowWidth, SPARSE_ROW_ESTIMATE, vectorType, type DenseElement } from '../core/vector-types.js';
 import { DataType, type FieldSchema } from '../core/schema.js';
 import type { OutputSelection } from './results.js';
 import { invalidParameter } from './status.js';
@@ -75,13 +76,17 @@ function valueBytes(field: FieldSchema): number {
     case DataType.Int64:
     case DataType.Double:
       return 8;
-    case DataType.FloatVector:
-      return 4 * field.dim!;
+    case DataType.SparseFloatVector:
+      return SPARSE_ROW_ESTIMATE * 8;
     case DataType.VarChar:
     case DataType.String:
       return Math.min(field.maxLength ?? VARIABLE_VALUE_BYTES, VARIABLE_VALUE_BYTES);
-    default:
-      return VARIABLE_VALUE_BYTES;
+    default: {
+      const vector = vectorType(field.dataType);
+      return vector
+        ? denseElementBytes(vector.element as DenseElement) * denseRowWidth(vector.element as DenseElement, field.dim!)
+        : VARIABLE_VALUE_BYTES;
+    }
   }
 }
 

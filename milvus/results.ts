@@ -1,10 +1,11 @@
-import type { Column, PrimaryKey } from '../core/columns.js';
-import { DataType, DYNAMIC_FIELD, type CollectionSchema, type FieldSchema, primaryField } from '../core/schema.js';
+import { rowWidth, typedArrayFor, type Column, type PrimaryKey } from '../core/columns.js';
+import { DataType, DYNAMIC_FIELD, isVectorType, type CollectionSchema, type FieldSchema, primaryField } from '../core/schema.js';
 import type { IDs } from '../proto/generated/milvus/proto/schema/IDs.js';
 import type { Hit } from '../search/hits.js';
 import type { OutgoingFieldData } from './result-fields.js';
 import { dataTypeName } from './schema-codec.js';
 import { fieldNotFound } from './status.js';
+import { encodeVectorRows } from './vector-codecs.js';
 
 /**
  * Output fields and the encoding of result rows into Milvus `FieldData` columns, shared by
@@ -34,7 +35,7 @@ export function resolveOutputFields(schema: CollectionSchema, requested: string[
     if (name === '*') {
       for (const f of schema.fields) {
         if (f.isDynamic) allDynamic = true;
-        else if (includeVector || f.dataType !== DataType.FloatVector) chosen.set(f.name, f);
+        else if (includeVector || !isVectorType(f.dataType)) chosen.set(f.name, f);
       }
       continue;
     }
@@ -59,9 +60,9 @@ export function resolveOutputFields(schema: CollectionSchema, requested: string[
 /** The value of row `row` of a column as a JS value; null for null. */
 export function readValue(col: Column, row: number): unknown {
   if (col.valid && !col.valid[row]) return null;
-  if (col.type === DataType.FloatVector) {
-    const dim = col.dim!;
-    return (col.values as Float32Array).subarray(row * dim, (row + 1) * dim);
+  if (typedArrayFor(col.type) && isVectorType(col.type)) {
+    const width = rowWidth(col.type, col.dim);
+    return (col.values as Float32Array).subarray(row * width, (row + 1) * width);
   }
   return (col.values as ArrayLike<unknown>)[row];
 }
@@ -154,8 +155,8 @@ export function encodeFieldsData(schema: CollectionSchema, hits: Hit[], sel: Out
 }
 
 /**
- * The `FieldData` of one field over `hits` in order, each value read by `value`. Float vectors
- * are copied into one Float32Array, for a serializer that writes it as a block (result-fields.ts).
+ * The `FieldData` of one field over `hits` in order, each value read by `value`. Vectors are
+ * gathered into their type's payload (vector-codecs.ts: encodeVectorRows).
  */
 export function encodeField(f: FieldSchema, hits: Hit[], value: (h: Hit) => unknown): OutgoingFieldData {
   const base = {
@@ -165,12 +166,14 @@ export function encodeField(f: FieldSchema, hits: Hit[], value: (h: Hit) => unkn
     is_dynamic: f.isDynamic,
     valid_data: [] as boolean[],
   };
-  if (f.dataType === DataType.FloatVector) {
-    const dim = f.dim!;
-    const data = new Float32Array(hits.length * dim);
-    for (let i = 0; i < hits.length; i++) data.set(value(hits[i]!) as Float32Array, i * dim);
-    return { ...base, vectors: { dim: String(dim), float_vector: { data } } };
-  }
+  if (isVectorType(f.dataType))
+    return {
+      ...base,
+      vectors: encodeVectorRows(
+        f,
+        hits.map((h) => value(h) as ArrayBufferView),
+      ),
+    };
   const key = scalarKey[f.dataType]!;
   const values: unknown[] = [];
   for (const h of hits) {

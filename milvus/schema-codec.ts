@@ -7,6 +7,7 @@ import {
   isIntegerType,
   isFloatingType,
   isStringType,
+  isVectorType,
   schemaVersion,
 } from '../core/schema.js';
 import type {
@@ -38,6 +39,9 @@ const SUPPORTED_SCALARS = new Set<DataType>([
   DataType.JSON,
   DataType.Array,
 ]);
+
+/** Whether a collection's field may be of this scalar type. */
+export const isSupportedScalar = (t: DataType) => SUPPORTED_SCALARS.has(t);
 
 const dataTypeByName = DataType as unknown as Record<string, number>;
 
@@ -143,13 +147,9 @@ function decodeField(f: FieldSchema__Output, fieldId: number, collectionName: st
     isDynamic: false,
     isPartitionKey: Boolean(f.is_partition_key),
   };
-  if (dataType === DataType.FloatVector) {
-    const dim = intParam(params, 'dim', name);
-    if (dim === undefined) throw invalidParameter(`dimension is not defined in field type params of field ${name}`);
-    if (dim < 2 || dim > MAX_DIM) {
-      throw invalidParameter(`invalid dimension: ${dim} of field ${name}. should be in range 2 ~ ${MAX_DIM}`);
-    }
-    field.dim = dim;
+  if (isVectorType(dataType)) {
+    const dim = vectorDimension(dataType, params, name, fieldId);
+    if (dim !== undefined) field.dim = dim;
   } else if (!SUPPORTED_SCALARS.has(dataType)) {
     throw invalidParameter(`field ${name}: data type ${dataTypeName(dataType)} is not supported by Mishards`);
   }
@@ -177,6 +177,33 @@ function decodeField(f: FieldSchema__Output, fieldId: number, collectionName: st
   return field;
 }
 
+/**
+ * A vector field's dimension, checked as Milvus's proxy checks it (validateDimension), with its
+ * messages: none for a sparse vector; 2 to MAX_DIM for a float or int8 vector; a multiple of 8
+ * up to 8 x MAX_DIM bits for a binary vector.
+ */
+function vectorDimension(dataType: DataType, params: Map<string, string>, name: string, fieldId: number): number | undefined {
+  const sparse = dataType === DataType.SparseFloatVector;
+  if (sparse) {
+    if (params.has('dim')) throw invalidParameter(`dim should not be specified for sparse vector field ${name}(${fieldId})`);
+    return undefined;
+  }
+  const dim = intParam(params, 'dim', name);
+  if (dim === undefined)
+    throw invalidParameter(`dimension is not defined in field type params of field ${name}, check type param \`dim\` for vector field`);
+  if (dim <= 1) throw invalidParameter(`invalid dimension: ${dim}. should be in range 2 ~ ${MAX_DIM}`);
+  if (dataType !== DataType.BinaryVector) {
+    if (dim > MAX_DIM)
+      throw invalidParameter(`invalid dimension: ${dim} of field ${name}. float vector dimension should be in range 2 ~ ${MAX_DIM}`);
+    return dim;
+  }
+  if (dim % 8 !== 0)
+    throw invalidParameter(`invalid dimension: ${dim} of field ${name}. binary vector dimension should be multiple of 8. `);
+  if (dim > MAX_DIM * 8)
+    throw invalidParameter(`invalid dimension: ${dim} of field ${name}. binary vector dimension should be in range 2 ~ ${MAX_DIM * 8}`);
+  return dim;
+}
+
 /** Names Milvus keeps for its own fields (row id, timestamp, the dynamic field). */
 const SYSTEM_FIELD_NAMES = new Set(['RowID', 'Timestamp', DYNAMIC_FIELD]);
 
@@ -194,7 +221,7 @@ export function decodeAddedField(f: FieldSchema__Output, schema: CollectionSchem
   if (f.autoID) throw invalidParameter(`only primary field can speficy AutoID with true, field name = ${name}`);
   if (f.is_partition_key) throw invalidParameter(`not support to add partition key field, field name  = ${name}`);
   if (f.is_clustering_key) throw invalidParameter(`field ${name}: clustering keys are not supported by Mishards`);
-  if (parseDataType(f.data_type) === DataType.FloatVector) throw invalidParameter(`not support to add vector field, field name = ${name}`);
+  if (isVectorType(parseDataType(f.data_type))) throw invalidParameter(`not support to add vector field, field name = ${name}`);
   if (!f.nullable) throw invalidParameter(`added field must be nullable, please check it, field name = ${name}`);
   return decodeField(f, schemaVersion(schema) + 1, schema.name, false);
 }
@@ -215,7 +242,7 @@ function validateSchemaShape(schema: CollectionSchema): void {
   if (pk.nullable) throw invalidParameter(`primary field ${pk.name} should not be nullable`);
   const autoIds = schema.fields.filter((f) => f.autoId);
   if (autoIds.some((f) => !f.isPrimaryKey)) throw invalidParameter('only the primary key field can be autoID');
-  const vectors = schema.fields.filter((f) => f.dataType === DataType.FloatVector);
+  const vectors = schema.fields.filter((f) => isVectorType(f.dataType));
   if (vectors.length === 0) throw invalidParameter(`schema does not contain vector field: collection ${schema.name}`);
   if (vectors.length > 1) throw invalidParameter('Mishards supports one vector field per collection');
   if (vectors[0]!.nullable) throw invalidParameter('vector field should not be nullable');

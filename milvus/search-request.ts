@@ -1,5 +1,6 @@
 import { DataType, vectorField, type CollectionSchema } from '../core/schema.js';
-import type { MetricType } from '../engine/engine.js';
+import { largerIsBetter, vectorType } from '../core/vector-types.js';
+import type { MetricType, VectorSet } from '../engine/engine.js';
 import { compileFilter, FilterError, type CompiledFilter } from '../filter/index.js';
 import { anyLoaded, loadedPartitionIds } from '../meta/load-state.js';
 import type { IndexRecord, PartitionRecord } from '../meta/store.js';
@@ -72,7 +73,7 @@ export function compileRequestFilter(
 export interface PreparedSearch {
   params: ParsedSearchParams;
   metric: MetricType;
-  queries: Float32Array;
+  queries: VectorSet;
   nq: number;
   filter: CompiledFilter;
   templateValues: Record<string, unknown> | undefined;
@@ -87,7 +88,7 @@ export interface PreparedSearch {
 function checkRangeWindow(w: RangeWindow, metric: MetricType): void {
   if (w.rangeFilter === undefined) return;
   const values = `range_filter:${w.rangeFilter.toFixed(6)}, radius:${w.radius.toFixed(6)}`;
-  if (metric === 'L2') {
+  if (!largerIsBetter(metric)) {
     if (w.radius <= w.rangeFilter) throw invalidParameter(`range_filter must be less than radius for L2/HAMMING/JACCARD, ${values}`);
   } else if (w.radius >= w.rangeFilter) {
     throw invalidParameter(`range_filter must be greater than radius for IP/COSINE, ${values}`);
@@ -97,13 +98,12 @@ function checkRangeWindow(w: RangeWindow, metric: MetricType): void {
 /** Types a grouping search may group by (Milvus segcore's group-by operator). */
 const GROUPABLE = new Set([DataType.Bool, DataType.Int8, DataType.Int16, DataType.Int32, DataType.Int64, DataType.VarChar]);
 
-/** segcore's names of the types it cannot group by, which its refusal names. */
+/** segcore's names of the scalar types it cannot group by, which its refusal names (vector types name their own). */
 const SEGCORE_TYPE_NAMES: Partial<Record<DataType, string>> = {
   [DataType.Float]: 'FLOAT',
   [DataType.Double]: 'DOUBLE',
   [DataType.JSON]: 'JSON',
   [DataType.Array]: 'ARRAY',
-  [DataType.FloatVector]: 'VECTOR_FLOAT',
 };
 
 /** A grouping search's field resolved against the schema (Milvus's messages and codes). */
@@ -111,7 +111,9 @@ function resolveGrouping(schema: CollectionSchema, g: GroupingParams, groups: nu
   const field = schema.fields.find((f) => f.name === g.field);
   if (!field) throw new MilvusError(Code.FieldNotFound, `groupBy field not found in schema: field not found[field=${g.field}]`);
   if (!GROUPABLE.has(field.dataType))
-    throw invalidParameter(`unsupported data type ${SEGCORE_TYPE_NAMES[field.dataType] ?? field.dataType} for group by operator`);
+    throw invalidParameter(
+      `unsupported data type ${SEGCORE_TYPE_NAMES[field.dataType] ?? vectorType(field.dataType)?.segcoreName ?? field.dataType} for group by operator`,
+    );
   return { field, groups, size: g.size, strict: g.strict };
 }
 
@@ -158,7 +160,7 @@ export function prepareSearch(
   // A request over the limits by the nq it states is refused before its vectors are decoded
   // (10,000 of them take milliseconds): the refusal costs next to nothing.
   if (req.nq) checkLimits(Number(req.nq));
-  const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
+  const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector);
   if (!req.nq) checkLimits(nq);
   else if (Number(req.nq) !== nq) throw invalidParameter(`nq (${req.nq}) does not match the number of query vectors (${nq})`);
   const { filter, templateValues } = compileRequestFilter(schema, req.dsl, req.expr_template_values);

@@ -191,7 +191,7 @@ export const fieldNotFound = (name: string, collection: string) =>
 export const indexNotFound = (collection: string) => new MilvusError(Code.IndexNotFound, `index not found[collection=${collection}]`);
 
 export const metricNotSupported = (metric: string) =>
-  new MilvusError(Code.MetricNotFound, `metric type ${metric} is not supported: use L2, IP or COSINE`);
+  new MilvusError(Code.MetricNotFound, `metric type ${metric} is not supported: use L2, IP, COSINE, HAMMING or JACCARD`);
 
 /** What every method Mishards does not implement answers (merr's "service unimplemented"). */
 export const unsupportedMethod = (method: string) => new MilvusError(Code.ServiceUnimplemented, `${method} is not supported by Mishards`);

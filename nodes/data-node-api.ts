@@ -2,6 +2,7 @@ import type * as grpc from '@grpc/grpc-js';
 import { trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import { DataType, primaryField, vectorField, type CollectionSchema, type FieldSchema } from '../core/schema.js';
+import { rowWork } from '../core/vector-types.js';
 import type { MetricType, VectorEngine } from '../engine/engine.js';
 import { decodeQueryVectors } from '../milvus/placeholder.js';
 import { parseQueryOrderBy, parseSearchOrderBy } from '../milvus/order-by.js';
@@ -221,7 +222,7 @@ export function dataNodeImplementation(
       const vector = vectorField(schema);
       const asOf = readSnapshot(source, req);
       const segments = await requestedSegments(source, req);
-      const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector.dim!);
+      const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector);
       const topk = Number(req.topk);
       const params = nodeSearchParams(req.params_json);
       const restriction = req.group_restriction_json ? JSON.parse(req.group_restriction_json) : undefined;
@@ -247,7 +248,7 @@ export function dataNodeImplementation(
       const answerRowBytes = resultRowBytes(resolveOutputFields(schema, req.output_fields, true), true);
       // An iterator page searches the rows returned before it too (see searchIteratorPage).
       const k = page ? page.returned + page.batch : plan.k;
-      return admission.run(searchCost(segments, { ...plan, k, dim: vector.dim!, answerRowBytes }), signal, async () => {
+      return admission.run(searchCost(segments, { ...plan, k, rowWork: rowWork(vector), answerRowBytes }), signal, async () => {
         const { perQuery, engineSeconds } = page
           ? await searchIteratorPage(segments, plan, page, engine).then((r) => ({ perQuery: [r.hits], engineSeconds: r.engineSeconds }))
           : await searchSegments(segments, plan, engine);

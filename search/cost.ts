@@ -41,7 +41,8 @@ export interface SearchCostInput {
   nq: number;
   /** Hits per query (topk + offset). */
   k: number;
-  dim: number;
+  /** Work of scoring one row against one query (core/vector-types.ts rowWork). */
+  rowWork: number;
   metric: MetricType;
   params: SearchParams;
   filter: CompiledFilter | undefined;
@@ -63,7 +64,9 @@ export function searchCost(segments: readonly Segment[], s: SearchCostInput): Re
   for (const seg of segments) {
     const index = seg.index();
     work +=
-      index && index.metric === s.metric ? index.estimateWork({ nq: s.nq, k: s.k, params: s.params, filtered }) : s.nq * seg.length * s.dim;
+      index && index.metric === s.metric
+        ? index.estimateWork({ nq: s.nq, k: s.k, params: s.params, filtered })
+        : s.nq * seg.length * s.rowWork;
   }
   return {
     work,

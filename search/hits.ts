@@ -1,4 +1,5 @@
 import type { PrimaryKey } from '../core/columns.js';
+import { largerIsBetter } from '../core/vector-types.js';
 import type { MetricType } from '../engine/engine.js';
 import type { Segment } from '../segment/segment.js';
 
@@ -12,8 +13,8 @@ export interface Hit {
   ts: number;
 }
 
-/** L2 is a distance (smaller first); IP and COSINE are similarities (larger first). */
-export const largerIsBetter = (metric: MetricType) => metric !== 'L2';
+/** L2, HAMMING and JACCARD are distances (smaller first); IP and COSINE are similarities (larger first). */
+export { largerIsBetter } from '../core/vector-types.js';
 
 /** One segment's answer to a search: per query, its rows and scores best first, as an index returns them. */
 export interface SegmentHits {

@@ -7,7 +7,7 @@ import type { MetricType } from '../engine/engine.js';
  * - RRF: score(key) = sum over the lists containing key of 1 / (k + rank), rank from 1.
  * - Weighted: score(key) = sum over the lists containing key of weight_i * norm(score_i),
  *   where norm maps the metric onto [0, 1] with larger better (IP: 0.5 + atan(s)/pi,
- *   COSINE: (1 + s)/2, L2: 1 - 2 atan(d)/pi); without normalization the raw similarity
+ *   COSINE: (1 + s)/2, a distance (L2, HAMMING, JACCARD): 1 - 2 atan(d)/pi); without normalization the raw similarity
  *   (IP, COSINE only) is weighted.
  *
  * The result is sorted by fused score, larger first, ties by primary key ascending, then
@@ -38,6 +38,8 @@ export function normalizeScore(metric: MetricType, s: number): number {
     case 'COSINE':
       return (1 + s) / 2;
     case 'L2':
+    case 'HAMMING':
+    case 'JACCARD':
       return 1 - (2 * Math.atan(s)) / Math.PI;
     default:
       throw new Error(`no normalization for metric ${String(metric)}`);

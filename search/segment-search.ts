@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { CompiledFilter } from '../filter/index.js';
-import type { MetricType, SearchParams, SearchTime, VectorEngine, VectorIndex, VectorSearchRequest } from '../engine/engine.js';
+import type { MetricType, SearchParams, SearchTime, VectorEngine, VectorIndex, VectorSearchRequest, VectorSet } from '../engine/engine.js';
+import { pickRows } from '../engine/vectors.js';
 import type { Segment } from '../segment/segment.js';
 import { groupDeepening, rangeDeepening, type Deepening } from './deepening.js';
 import type { Grouping } from './grouping.js';
@@ -21,8 +22,8 @@ const SEGMENTS_PER_TURN = 32;
 const MERGE_CANDIDATES_PER_TURN = 1 << 16;
 
 export interface SearchPlan {
-  /** nq query vectors, row-major. */
-  queries: Float32Array;
+  /** nq query vectors, of the collection's vector type. */
+  queries: VectorSet;
   nq: number;
   /** Hits wanted per query before the offset is applied (topk + offset); with grouping, see `grouping`. */
   k: number;
@@ -123,7 +124,7 @@ interface ExactEntry {
 function exactIndex(seg: Segment, metric: MetricType, engine: VectorEngine): Promise<VectorIndex> {
   const cached = exactIndexes.get(seg);
   if (cached && cached.metric === metric && cached.rows === seg.length) return cached.index;
-  const index = engine.build(seg.vectors(), seg.vectors().length / seg.length, metric, 'FLAT');
+  const index = engine.build(seg.vectorSet(), metric, 'FLAT');
   const entry: ExactEntry = { metric, rows: seg.length, index };
   exactIndexes.set(seg, entry);
   index.then(
@@ -294,7 +295,7 @@ async function deepSearch(
       const request = withRequest[l]!.request!;
       return {
         segment: found[l]!.segment,
-        request: { ...request, queries: queryVectorsOf(plan, qs), nq: qs.length, k },
+        request: { ...request, queries: pickRows(plan.queries, qs), nq: qs.length, k },
       };
     });
     const results = await searchJobs(deeper, plan, engine, time);
@@ -306,16 +307,6 @@ async function deepSearch(
       });
     });
   }
-}
-
-/** The query vectors of queries `qs` of a plan, row-major. */
-function queryVectorsOf(plan: Pick<SearchPlan, 'queries' | 'nq'>, qs: number[]): Float32Array {
-  const dim = plan.queries.length / plan.nq;
-  const out = new Float32Array(qs.length * dim);
-  qs.forEach((q, i) => {
-    out.set(plan.queries.subarray(q * dim, (q + 1) * dim), i * dim);
-  });
-  return out;
 }
 
 /**

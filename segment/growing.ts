@@ -1,14 +1,20 @@
-import { typedArrayFor, type Column, type PrimaryKey, type TypedArrayConstructor } from '../core/columns.js';
-import { sharedFloat32 } from '../engine/index.js';
-import { DataType, type CollectionSchema, type FieldSchema, primaryField, vectorField } from '../core/schema.js';
+import { rowWidth, typedArrayFor, type Column, type PrimaryKey, type TypedArrayConstructor } from '../core/columns.js';
+import { type DataType, type CollectionSchema, type FieldSchema, isVectorType, primaryField, vectorField } from '../core/schema.js';
+import { vectorTypeOf, type DenseElement } from '../core/vector-types.js';
+import { sharedDense } from '../engine/index.js';
+import type { VectorSet } from '../engine/vectors.js';
 import { absentColumn, selectRows, type RowSet } from './rows.js';
 import { Segment } from './segment.js';
+import { vectorSetOf } from './vector-column.js';
 
 type TypedArray = InstanceType<TypedArrayConstructor>;
 
-/** Storage that grows by doubling; vectors live in shared memory so engine workers read them in place. */
-function allocTyped(ctor: TypedArrayConstructor, n: number, vectors: boolean): TypedArray {
-  return vectors ? sharedFloat32(Math.max(1, n)) : new ctor(n);
+/**
+ * Storage of `n` elements of field `f`, grown by doubling; dense vectors live in shared memory
+ * so engine workers read them in place.
+ */
+function allocTyped(f: FieldSchema, ctor: TypedArrayConstructor, n: number): TypedArray {
+  return isVectorType(f.dataType) ? sharedDense(vectorTypeOf(f).element as DenseElement, n) : new ctor(n);
 }
 
 interface GrowingColumn {
@@ -16,6 +22,8 @@ interface GrowingColumn {
   type: DataType;
   elementType?: DataType;
   dim?: number;
+  /** Typed-array elements per row (see rowWidth). */
+  width: number;
   typed?: TypedArray;
   list?: unknown[];
   valid?: Uint8Array;
@@ -34,7 +42,8 @@ export class GrowingSegment extends Segment {
   /** Exact-length column views, rebuilt lazily after appends. */
   private views = new Map<string, Column>();
   readonly vectorName: string;
-  readonly dim: number;
+  /** The vector column as the engine reads it, while the rows are as many as it holds. */
+  private cachedVectors: { rows: number; set: VectorSet } | undefined;
   /** LSN of the first row appended, for checkpointing; undefined while empty. */
   firstLsn: number | undefined;
   lastLsn = 0;
@@ -46,19 +55,16 @@ export class GrowingSegment extends Segment {
     this.capacity = initialCapacity;
     this.ts = new Float64Array(initialCapacity);
     this.inserted = new Float64Array(initialCapacity);
-    const vector = vectorField(schema);
-    this.vectorName = vector.name;
-    this.dim = vector.dim!;
+    this.vectorName = vectorField(schema).name;
     for (const f of schema.fields) this.cols.set(f.name, this.newColumn(f));
   }
 
   private newColumn(f: FieldSchema): GrowingColumn {
     const ctor = typedArrayFor(f.dataType);
-    const width = f.dataType === DataType.FloatVector ? this.dim : 1;
-    const col: GrowingColumn = { field: f, type: f.dataType };
+    const col: GrowingColumn = { field: f, type: f.dataType, width: rowWidth(f.dataType, f.dim) };
     if (f.elementType !== undefined) col.elementType = f.elementType;
     if (f.dim !== undefined) col.dim = f.dim;
-    if (ctor) col.typed = allocTyped(ctor, this.capacity * width, f.dataType === DataType.FloatVector);
+    if (ctor) col.typed = allocTyped(f, ctor, this.capacity * col.width);
     else col.list = [];
     if (f.nullable) col.valid = new Uint8Array(this.capacity);
     return col;
@@ -82,8 +88,7 @@ export class GrowingSegment extends Segment {
     while (cap < needed) cap *= 2;
     for (const col of this.cols.values()) {
       if (col.typed) {
-        const width = col.type === DataType.FloatVector ? this.dim : 1;
-        const next = allocTyped(col.typed.constructor as TypedArrayConstructor, cap * width, col.type === DataType.FloatVector);
+        const next = allocTyped(col.field, col.typed.constructor as TypedArrayConstructor, cap * col.width);
         (next as Float32Array).set(col.typed as Float32Array);
         col.typed = next;
       }
@@ -131,8 +136,7 @@ export class GrowingSegment extends Segment {
   /** Writes `count` rows of `src` into `col` from row `start` (room is there already). */
   private fill(col: GrowingColumn, src: Column, start: number, count: number): void {
     if (col.typed) {
-      const width = col.type === DataType.FloatVector ? this.dim : 1;
-      (col.typed as Float32Array).set(src.values as Float32Array, start * width);
+      (col.typed as Float32Array).set(src.values as Float32Array, start * col.width);
     } else {
       const list = col.list!;
       for (let i = 0; i < count; i++) list[start + i] = (src.values as unknown[])[i];
@@ -148,10 +152,9 @@ export class GrowingSegment extends Segment {
     if (view) return view;
     const col = this.cols.get(name);
     if (!col) return undefined;
-    const width = col.type === DataType.FloatVector ? this.dim : 1;
     view = {
       type: col.type,
-      values: col.typed ? col.typed.subarray(0, this.rows * width) : col.list!,
+      values: col.typed ? col.typed.subarray(0, this.rows * col.width) : col.list!,
     };
     if (col.elementType !== undefined) view.elementType = col.elementType;
     if (col.dim !== undefined) view.dim = col.dim;
@@ -160,8 +163,12 @@ export class GrowingSegment extends Segment {
     return view;
   }
 
-  vectors(): Float32Array {
-    return this.column(this.vectorName)!.values as Float32Array;
+  vectorSet(): VectorSet {
+    if (this.cachedVectors?.rows !== this.rows) {
+      const field = this.cols.get(this.vectorName)!.field;
+      this.cachedVectors = { rows: this.rows, set: vectorSetOf(field, this.column(this.vectorName)!) };
+    }
+    return this.cachedVectors.set;
   }
 
   timestamps(): Float64Array {

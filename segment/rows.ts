@@ -1,4 +1,4 @@
-import { typedArrayFor, type Column, type ColumnValues } from '../core/columns.js';
+import { columnRows, rowWidth, typedArrayFor, type Column, type ColumnValues } from '../core/columns.js';
 import { DataType, type CollectionSchema, type FieldSchema } from '../core/schema.js';
 import type { Segment } from './segment.js';
 
@@ -37,7 +37,7 @@ export function selectRows(col: Column, rows: number[]): Column {
   if (col.elementType !== undefined) out.elementType = col.elementType;
   if (col.dim !== undefined) out.dim = col.dim;
   if (ArrayBuffer.isView(col.values)) {
-    const width = col.type === DataType.FloatVector ? col.dim! : 1;
+    const width = rowWidth(col.type, col.dim);
     const src = col.values as Float32Array;
     const dst = new (src.constructor as Float32ArrayConstructor)(rows.length * width);
     for (const [i, r] of rows.entries()) dst.set(src.subarray(r * width, (r + 1) * width), i * width);
@@ -69,7 +69,7 @@ export function concatColumns(parts: Column[]): Column {
     out.values = parts.flatMap((p) => p.values as unknown[]);
   }
   if (parts.some((p) => p.valid)) {
-    const rows = (p: Column) => (p.valid ? p.valid.length : rowCount(p));
+    const rows = (p: Column) => (p.valid ? p.valid.length : columnRows(p));
     out.valid = new Uint8Array(parts.reduce((n, p) => n + rows(p), 0));
     let at = 0;
     for (const p of parts) {
@@ -80,8 +80,6 @@ export function concatColumns(parts: Column[]): Column {
   }
   return out;
 }
-
-const rowCount = (c: Column) => (c.type === DataType.FloatVector ? c.values.length / c.dim! : c.values.length);
 
 /** Live rows of one segment: `live[i]` is 1 for each row to keep. */
 export interface LiveRows {

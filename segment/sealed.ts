@@ -1,7 +1,8 @@
-import type { Column, PrimaryKey } from '../core/columns.js';
+import { columnRows, type Column, type PrimaryKey, type ScalarIndex } from '../core/columns.js';
+import { buildScalarIndex } from '../filter/scalar-index.js';
 import { DataType, type CollectionSchema, type FieldSchema, primaryField, vectorField } from '../core/schema.js';
 import type { VectorEngine, VectorIndex } from '../engine/engine.js';
-import { sharedFloat32 } from '../engine/index.js';
+import { sharedSet, type VectorSet } from '../engine/vectors.js';
 import {
   indexDir,
   readDeletes,
@@ -13,15 +14,21 @@ import {
 } from '../storage/segment-files.js';
 import { absentColumn } from './rows.js';
 import { Segment } from './segment.js';
+import { vectorSetOf } from './vector-column.js';
 
 /**
  * An immutable segment loaded from shared storage, with its delete records applied and its
  * vector index opened. Deletes that arrive after loading are picked up by `refreshDeletes`.
  */
+const NO_FIELDS: ReadonlySet<string> = new Set();
+
 export class SealedSegment extends Segment {
   private deleteOffset = 0;
   private vectorIndex: VectorIndex | undefined;
   private indexManifest: IndexManifest | undefined;
+  private scalarFields: () => ReadonlySet<string> = () => NO_FIELDS;
+  /** Built scalar indexes by field; null: the column cannot be indexed (it holds NaN). */
+  private readonly scalarIndexes = new Map<string, ScalarIndex | null>();
 
   private constructor(
     readonly manifest: SegmentManifest,
@@ -32,7 +39,7 @@ export class SealedSegment extends Segment {
     private readonly columns: Map<string, Column>,
     private readonly ts: Float64Array,
     private readonly inserted: Float64Array,
-    private readonly vectorData: Float32Array,
+    private readonly vectorData: VectorSet,
     readonly root: string,
     readonly path: string,
   ) {
@@ -51,14 +58,17 @@ export class SealedSegment extends Segment {
       if (!f.nullable) throw new SegmentFileError(segmentId, `data file has no column for field ${f.name}`);
       data.columns.set(f.name, absentColumn(f, data.manifest.rows));
     }
-    const raw = data.columns.get(vector.name)!.values as Float32Array;
-    if (raw.length !== data.manifest.rows * vector.dim!) {
-      throw new SegmentFileError(segmentId, `vector column holds ${raw.length} floats, expected ${data.manifest.rows} x ${vector.dim}`);
+    const raw = data.columns.get(vector.name);
+    if (!raw || raw.type !== vector.dataType || columnRows(raw) !== data.manifest.rows) {
+      const what = raw ? `${columnRows(raw)} ${DataType[raw.type]} rows` : 'no rows';
+      throw new SegmentFileError(
+        segmentId,
+        `vector column holds ${what}, expected ${data.manifest.rows} ${DataType[vector.dataType]} rows`,
+      );
     }
     // Engine workers read vectors from shared memory without copying per search.
-    const shared = sharedFloat32(raw.length);
-    shared.set(raw);
-    data.columns.set(vector.name, { type: DataType.FloatVector, dim: vector.dim!, values: shared });
+    const shared = sharedSet(vectorSetOf(vector, raw));
+    if (shared.element !== 'sparse') data.columns.set(vector.name, { ...raw, values: shared.values });
     const seg = new SealedSegment(data.manifest, data.bytes, schema, pk.name, data.columns, data.ts, data.inserted, shared, root, path);
     await seg.refreshDeletes();
     if (data.index) await seg.openIndex(engine, data.index);
@@ -73,7 +83,27 @@ export class SealedSegment extends Segment {
     return this.columns.get(name);
   }
 
-  vectors(): Float32Array {
+  /**
+   * Declares the fields with a scalar index (`fields` is read at each use, so indexes created
+   * or dropped later take effect): filters on them are answered from an index of the column,
+   * built on first use and kept, as the segment's rows never change (filter/scalar-index.ts).
+   */
+  useScalarIndexes(fields: () => ReadonlySet<string>): void {
+    this.scalarFields = fields;
+  }
+
+  scalarIndex(name: string): ScalarIndex | undefined {
+    if (!this.scalarFields().has(name)) return undefined;
+    let index = this.scalarIndexes.get(name);
+    if (index === undefined) {
+      const col = this.columns.get(name);
+      index = (col && buildScalarIndex(col, this.length)) ?? null;
+      this.scalarIndexes.set(name, index);
+    }
+    return index ?? undefined;
+  }
+
+  vectorSet(): VectorSet {
     return this.vectorData;
   }
 
@@ -98,9 +128,8 @@ export class SealedSegment extends Segment {
   }
 
   async openIndex(engine: VectorEngine, manifest: IndexManifest): Promise<void> {
-    const dim = vectorField(this.schema).dim!;
     try {
-      const next = await engine.load(indexDir(this.root, this.path), this.vectorData, dim, manifest.metric, manifest.indexType);
+      const next = await engine.load(indexDir(this.root, this.path), this.vectorData, manifest.metric, manifest.indexType);
       const prev = this.vectorIndex;
       this.vectorIndex = next;
       this.indexManifest = manifest;

@@ -1,6 +1,6 @@
 import type { Column, ColumnBatch, PrimaryKey } from '../core/columns.js';
 import type { CollectionSchema, FieldSchema } from '../core/schema.js';
-import type { VectorIndex } from '../engine/engine.js';
+import type { VectorIndex, VectorSet } from '../engine/engine.js';
 
 /**
  * A segment as search and query see it: columnar rows with a primary key, a write
@@ -38,8 +38,8 @@ export abstract class Segment implements ColumnBatch {
 
   abstract get length(): number;
   abstract column(name: string): Column | undefined;
-  /** Row-major vectors of rows [0, length). */
-  abstract vectors(): Float32Array;
+  /** The vectors of rows [0, length), as the engine reads them. */
+  abstract vectorSet(): VectorSet;
   /** Write timestamp of each row. */
   abstract timestamps(): Float64Array;
   /** Insert time of each row, unix ms (NaN: unknown). */

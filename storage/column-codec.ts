@@ -1,13 +1,14 @@
 import { crc32 } from 'node:zlib';
 import { bytesOf, typedArrayFor, type Column } from '../core/columns.js';
-import type { DataType } from '../core/schema.js';
+import { DataType } from '../core/schema.js';
 
 /**
  * Binary form of a set of named columns: the body of write-ahead-log inserts and of sealed
  * segment data files. Layout: `MSC1 | u32 headerLength | header JSON | bodies`, each body
  * 8-byte aligned so typed arrays can be viewed in place without copying. Variable-length
- * columns (strings, JSON, arrays) are stored as JSON text. A crc32 of the bodies in the
- * header detects corruption.
+ * columns (strings, JSON, arrays) are stored as JSON text; columns of byte rows (sparse
+ * vectors) as the rows' lengths (uint32) and then the rows end to end. A crc32 of the bodies
+ * in the header detects corruption.
  */
 const MAGIC = 'MSC1';
 
@@ -19,6 +20,8 @@ interface ColumnHeader {
   offset: number;
   length: number;
   validOffset?: number;
+  /** A column of byte rows: where its rows' lengths are (`offset` is where the rows are). */
+  lengthsOffset?: number;
 }
 
 interface Header {
@@ -61,8 +64,15 @@ export function encodeColumnChunks(rows: number, columns: Map<string, Column>): 
     return at;
   };
   for (const [name, col] of columns) {
-    const bytes = isTyped(col.values) ? bytesOf(col.values) : Buffer.from(bigintSafeJson(col.values as unknown[]), 'utf8');
+    const byteRows = col.type === DataType.SparseFloatVector ? (col.values as Uint8Array[]) : undefined;
+    const lengthsOffset = byteRows && push(bytesOf(Uint32Array.from(byteRows, (r) => r.length)));
+    const bytes = byteRows
+      ? Buffer.concat(byteRows)
+      : isTyped(col.values)
+        ? bytesOf(col.values)
+        : Buffer.from(bigintSafeJson(col.values as unknown[]), 'utf8');
     const h: ColumnHeader = { name, type: col.type, offset: push(bytes), length: bytes.length };
+    if (lengthsOffset !== undefined) h.lengthsOffset = lengthsOffset;
     if (col.elementType !== undefined) h.elementType = col.elementType;
     if (col.dim !== undefined) h.dim = col.dim;
     if (col.valid) h.validOffset = push(col.valid);
@@ -92,6 +102,21 @@ export interface DecodedColumns {
  * Decodes columns. Typed columns are views into `buf` when it is suitably aligned (no copy);
  * callers that keep the columns must keep `buf` alive and unmodified.
  */
+/** The rows of a column of byte rows, as views of `body`. */
+function byteRows(body: Buffer, h: ColumnHeader, rows: number, source: string): Uint8Array[] {
+  const at = h.lengthsOffset!;
+  if (at + rows * 4 > body.length) throw new ColumnCodecError(`${source}: column ${h.name} out of bounds`);
+  const lengths = new Uint32Array(new Uint8Array(body.subarray(at, at + rows * 4)).buffer);
+  const out: Uint8Array[] = new Array(rows);
+  let start = h.offset;
+  for (let r = 0; r < rows; r++) {
+    out[r] = body.subarray(start, start + lengths[r]!);
+    start += lengths[r]!;
+  }
+  if (start !== h.offset + h.length) throw new ColumnCodecError(`${source}: column ${h.name} rows do not add up to its length`);
+  return out;
+}
+
 export function decodeColumns(buf: Buffer, source: string): DecodedColumns {
   if (buf.length < 8 || buf.toString('latin1', 0, 4) !== MAGIC) throw new ColumnCodecError(`${source}: not a column file (bad magic)`);
   const headerLength = buf.readUInt32LE(4);
@@ -111,7 +136,9 @@ export function decodeColumns(buf: Buffer, source: string): DecodedColumns {
     const raw = body.subarray(h.offset, h.offset + h.length);
     const Typed = typedArrayFor(h.type);
     let values: Column['values'];
-    if (Typed) {
+    if (h.lengthsOffset !== undefined) {
+      values = byteRows(body, h, header.rows, source);
+    } else if (Typed) {
       const width = Typed.BYTES_PER_ELEMENT;
       const aligned = raw.byteOffset % width === 0 ? raw : Buffer.from(raw);
       values = new Typed(aligned.buffer, aligned.byteOffset, h.length / width);

@@ -1,3 +1,5 @@
+import type { MetricType } from '../core/vector-types.js';
+import type { IndexType } from '../engine/engine.js';
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -34,8 +36,8 @@ export interface SegmentManifest {
 }
 
 export interface IndexManifest {
-  indexType: 'FLAT' | 'HNSW';
-  metric: 'L2' | 'IP' | 'COSINE';
+  indexType: IndexType;
+  metric: MetricType;
   params: Record<string, number>;
 }
 

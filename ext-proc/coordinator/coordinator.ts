@@ -1,6 +1,8 @@
 import * as grpc from '@grpc/grpc-js';
 import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { DataType, primaryField, schemaVersion, vectorField, type CollectionSchema } from '../../core/schema.js';
+import { rowWork } from '../../core/vector-types.js';
+import { engineIndexType } from '../../milvus/vector-indexes.js';
 import type { CompiledFilter } from '../../filter/index.js';
 import type { CollectionView } from '../../meta/collection-view.js';
 import { expireBefore } from '../../milvus/collection-properties.js';
@@ -27,9 +29,10 @@ import {
   type SearchFields,
   type SearchShapeCheck,
 } from '../../milvus/search-request.js';
-import type { ParsedSearchParams } from '../../milvus/search-params.js';
+import { milvusEngineParams, type ParsedSearchParams } from '../../milvus/search-params.js';
 import type { PartialView } from '../../milvus/partial-result.js';
-import { encodeQueryVectors } from '../../milvus/placeholder.js';
+import { encodeQuerySet } from '../../milvus/placeholder.js';
+import { pickRows } from '../../engine/vectors.js';
 import type { RequestLimits } from '../../milvus/request-limits.js';
 import { RateQuotas, rateCollection, unlimitedRates } from '../../milvus/quotas.js';
 import type { ResultFieldData } from '../../milvus/result-fields.js';
@@ -67,6 +70,7 @@ import {
 } from './merge.js';
 import { queryCostOf, searchCostOf, WRITER_SET, type CallContext, type Fanout, type ReplicaSet } from './fanout.js';
 import { checkGroupsResultMemory, segmentRows } from './result-memory.js';
+import { vectorIndexOf } from '../../milvus/scalar-indexes.js';
 
 const tracer = trace.getTracer('mishards-coordinator');
 /** The longest a request waits for the metadata cache to catch up with the writer. */
@@ -452,7 +456,7 @@ export class Coordinator {
       topk: String(s.k),
       metric_type: p.metric,
       params_json: JSON.stringify({
-        ...p.params.engine,
+        ...milvusEngineParams(p.params.engine),
         ...(p.params.range && { radius: p.params.range.radius, range_filter: p.params.range.rangeFilter }),
       }),
       filter: s.raw.dsl ?? '',
@@ -470,15 +474,17 @@ export class Coordinator {
       order_by_fields: p.params.orderBy,
       ...s.extra,
     });
-    const dim = vectorField(view.record.schema).dim!;
-    // FLAT segments are scanned whole: their rows count. (The writer's share is never hedged.)
-    const rows = view.indexes[0]?.indexType === 'FLAT' ? segmentRows(view) : undefined;
+    const vector = vectorField(view.record.schema);
+    const work = rowWork(vector);
+    // Segments searched exactly are scanned whole: their rows count. (The writer's share is never hedged.)
+    const index = vectorIndexOf(view.indexes, view.record.schema);
+    const rows = index && engineIndexType(index.indexType, vector) === 'FLAT' ? segmentRows(view) : undefined;
     // Hits each node looks at: an iterator's page as deep as the rows returned before it plus the page.
     const hits = (s.depth ?? s.k) * (p.grouping?.size ?? 1);
     for (const sub of subs) {
       const ids = sub.request.segment_ids ?? [];
       const scanned = rows ? ids.reduce<number>((n, id) => n + (rows.get(Number(id)) ?? 0), 0) : 0;
-      sub.cost = searchCostOf(s.nq, hits, ids.length, dim, scanned);
+      sub.cost = searchCostOf(s.nq, hits, ids.length, work, scanned);
     }
     return this.scatter(subs, 'SearchSegments', ctx, this.headersFor(view), trace);
   }
@@ -508,7 +514,7 @@ export class Coordinator {
   private async doSearch(req: SearchInput, ctx: CallContext, trace: Context): Promise<SearchReply> {
     const { view, scope } = await this.target(req, ctx);
     const schema = view.record.schema;
-    const index = view.indexes[0]!;
+    const index = vectorIndexOf(view.indexes, schema)!;
     const freshness = this.freshness(view, req);
     const route = this.routeSearch(view, scope, freshness, trace, (params) => params.topk + params.offset);
     const p = prepareSearch(schema, index, req, this.limits, route.checkShape);
@@ -646,12 +652,11 @@ export class Coordinator {
     const short = incomplete.flatMap((keys, q) => (keys.length ? [q] : []));
     if (short.length) {
       const groups = [...new Set(short.flatMap((q) => incomplete[q]!))];
-      const dim = p.queries.length / p.nq;
       const second = await this.whileExists(view, ctx, () =>
         this.scatterSearch(
           {
             ...s,
-            raw: { ...s.raw, placeholder_group: encodeQueryVectors(short.map((q) => p.queries.subarray(q * dim, (q + 1) * dim))) },
+            raw: { ...s.raw, placeholder_group: encodeQuerySet(vectorField(schema), pickRows(p.queries, short)) },
             nq: short.length,
             k: groups.length,
             extra: { group_restriction_json: JSON.stringify(groups.map(keyToJson)), strict_group_size: true },
@@ -709,7 +714,7 @@ export class Coordinator {
     const freshness = this.freshness(view, req);
     // Each sub-search asks the nodes for its topk: paging applies to the fused list.
     const route = this.routeSearch(view, scope, freshness, trace, (params) => params.topk);
-    const h = prepareHybridSearch(schema, view.indexes[0]!, req, this.limits, route.checkShape);
+    const h = prepareHybridSearch(schema, vectorIndexOf(view.indexes, schema)!, req, this.limits, route.checkShape);
     this.quotas.charge(rateCollection(req.db_name, view.record.name), { search: h.nq * h.subs.length });
     const outputFields = req.output_fields ?? [];
     const responses = await this.whileExists(view, ctx, async () => {

@@ -1,10 +1,12 @@
 import { comparePks, typedArrayFor } from '../../core/columns.js';
 import { DataType } from '../../core/schema.js';
+import { vectorType } from '../../core/vector-types.js';
 import type { MetricType } from '../../engine/engine.js';
 import { columnKeys, readPartial, type ColumnView, type PartialView } from '../../milvus/partial-result.js';
 import type { ResultFieldData } from '../../milvus/result-fields.js';
 import { scalarKey } from '../../milvus/results.js';
 import { parseDataType } from '../../milvus/schema-codec.js';
+import { sparseDim } from '../../milvus/vector-codecs.js';
 import type { ResultRows } from '../../milvus/search-results.js';
 import type { DataNodeClientReply } from '../../proto/data-node.js';
 import type { FieldData__Output } from '../../proto/generated/milvus/proto/schema/FieldData.js';
@@ -185,7 +187,7 @@ function gatherFixedRows(columns: (ColumnView | undefined)[], picks: Pick[], row
   return out.buffer;
 }
 
-/** A fixed-width column of the picked rows: vectors stay float32s, scalars become the FieldData values. */
+/** A fixed-width column of the picked rows: vectors stay in their type's payload (float32s, bytes), scalars become the FieldData values. */
 function fixedField(
   base: ResultFieldData,
   tpl: ColumnView & { rowBytes: number },
@@ -194,7 +196,10 @@ function fixedField(
 ): ResultFieldData {
   const rows = gatherFixedRows(columns, picks, tpl.rowBytes, base.field_name);
   const type = parseDataType(tpl.header.type);
-  if (type === DataType.FloatVector) return { ...base, vectors: { dim: tpl.header.dim, float_vector: { data: new Float32Array(rows) } } };
+  const vector = vectorType(type);
+  if (vector?.payload === 'float_vector')
+    return { ...base, vectors: { dim: tpl.header.dim, float_vector: { data: new Float32Array(rows) } } };
+  if (vector) return { ...base, vectors: { dim: tpl.header.dim, [vector.payload]: Buffer.from(rows) } };
   const typed = new (typedArrayFor(type)!)(rows) as ArrayLike<number | bigint>;
   const value: (v: number | bigint) => unknown = type === DataType.Int64 ? String : type === DataType.Bool ? Boolean : Number;
   return { ...base, scalars: { [scalarKey[type]!]: { data: Array.from(typed, value) } } };
@@ -202,10 +207,8 @@ function fixedField(
 
 /** The value arrays of a FieldData, whatever its kind. */
 function columnOf(fd: FieldData__Output): { values: unknown[]; width: number } {
-  if (fd.vectors) {
-    const dim = Number(fd.vectors.dim) || 1;
-    return { values: fd.vectors.float_vector?.data ?? [], width: dim };
-  }
+  // Sparse rows travel one per row; dense vectors always travel as fixed-width rows.
+  if (fd.vectors) return { values: fd.vectors.sparse_float_vector?.contents ?? [], width: 1 };
   const key = fd.scalars?.data;
   return { values: key ? (fd.scalars![key]?.data ?? []) : [], width: 1 };
 }
@@ -231,8 +234,10 @@ function fieldDataField(
     if (nullable) valid.push(Boolean(fd.valid_data?.[pick.row]));
   }
   const field: ResultFieldData = { ...base, valid_data: valid };
-  if (tpl.vectors) field.vectors = { dim: tpl.vectors.dim, float_vector: { data: Float32Array.from(out as number[]) } };
-  else {
+  if (tpl.vectors) {
+    const dim = String(sparseDim(out as Buffer[]));
+    field.vectors = { dim, sparse_float_vector: { dim, contents: out as Buffer[] } };
+  } else {
     const key = tpl.scalars!.data!;
     const payload: Record<string, unknown> = { data: out };
     if (key === 'array_data') payload.element_type = tpl.scalars!.array_data!.element_type;

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { vectorField } from '../../core/schema.js';
+import { vectorSetOf } from '../../segment/vector-column.js';
 import type { VectorEngine } from '../../engine/engine.js';
 import type { IndexRecord, MetaStore } from '../../meta/store.js';
 import { gatherRows } from '../../segment/rows.js';
@@ -104,9 +105,10 @@ export class Compactor {
     let loaded: SealedSegment | undefined;
     try {
       if (index) {
-        const vectors = data.columns.get(vectorField(state.schema).name)!.values as Float32Array;
+        const field = vectorField(state.schema);
+        const vectors = vectorSetOf(field, data.columns.get(field.name)!);
         // One native thread: the other cores stay with searches.
-        const built = await writeIndexFiles(this.opts, path, vectors, vectorField(state.schema).dim!, indexManifestOf(index), wanted, 1);
+        const built = await writeIndexFiles(this.opts, path, vectors, indexManifestOf(index, field), wanted, 1);
         if (!built) throw new PlanObsolete();
       }
       loaded = await SealedSegment.load(storageDir, path, id, state.schema, engine);
@@ -143,7 +145,7 @@ export class Compactor {
         state.compacting.delete(s.id);
         state.retiring.set(s.id, { segment: s, into: id });
       }
-      state.sealed.set(id, target);
+      state.addSealed(target);
       this.opts.publish(state);
       return true;
     });

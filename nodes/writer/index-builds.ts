@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
-import type { IndexType, MetricType, VectorEngine } from '../../engine/engine.js';
+import { vectorField, type FieldSchema } from '../../core/schema.js';
+import type { MetricType, VectorEngine, VectorSet } from '../../engine/engine.js';
+import { engineBuildParams, engineIndexType } from '../../milvus/vector-indexes.js';
 import type { IndexRecord, MetaStore } from '../../meta/store.js';
 import { SealedSegment } from '../../segment/sealed.js';
 import { indexDir, publishIndex, type IndexManifest } from '../../storage/segment-files.js';
@@ -46,12 +48,11 @@ export class IndexBuilds {
   }
 
   private async build(state: CollectionState, seg: SealedSegment, index: IndexRecord): Promise<void> {
-    const manifest = indexManifestOf(index);
+    const manifest = indexManifestOf(index, vectorField(state.schema));
     const current = seg.indexInfo();
     if (current && current.indexType === manifest.indexType && current.metric === manifest.metric) return;
     const wanted = () => !state.dropped && state.indexes.includes(index) && state.sealed.has(seg.id);
-    const dim = seg.vectors().length / Math.max(1, seg.length);
-    if (!(await writeIndexFiles(this.opts, seg.path, seg.vectors(), dim, manifest, wanted))) return;
+    if (!(await writeIndexFiles(this.opts, seg.path, seg.vectorSet(), manifest, wanted))) return;
     await seg.openIndex(this.opts.engine, manifest);
     await this.opts.meta.updateSegment(seg.id, { state: 'indexed' });
     this.opts.publish(state);
@@ -66,13 +67,12 @@ export class IndexBuilds {
 export async function writeIndexFiles(
   o: { storageDir: string; engine: VectorEngine },
   path: string,
-  vectors: Float32Array,
-  dim: number,
+  vectors: VectorSet,
   manifest: IndexManifest,
   wanted: () => boolean,
   threads?: number,
 ): Promise<boolean> {
-  const built = await o.engine.build(vectors, dim, manifest.metric, manifest.indexType, {
+  const built = await o.engine.build(vectors, manifest.metric, manifest.indexType, {
     ...manifest.params,
     ...(threads === undefined ? {} : { threads }),
   });
@@ -89,12 +89,11 @@ export async function writeIndexFiles(
   return true;
 }
 
-/** How a collection's index record maps onto the engine: AUTOINDEX is HNSW. */
-export function indexManifestOf(index: IndexRecord): IndexManifest {
-  const type: IndexType = index.indexType === 'FLAT' ? 'FLAT' : 'HNSW';
-  const params: Record<string, number> = {};
-  for (const key of ['M', 'efConstruction']) {
-    if (index.params[key] !== undefined) params[key] = Number(index.params[key]);
-  }
-  return { indexType: type, metric: index.metricType as MetricType, params };
+/** How a collection's index record on `field` maps onto the engine (milvus/vector-indexes.ts: engineIndexType). */
+export function indexManifestOf(index: IndexRecord, field: FieldSchema): IndexManifest {
+  return {
+    indexType: engineIndexType(index.indexType, field),
+    metric: index.metricType as MetricType,
+    params: engineBuildParams(index.indexType, field, index.params),
+  };
 }

@@ -226,7 +226,7 @@ export class Writer {
         state.retiring.set(seg.id, { segment: seg, into: segRec.compactedInto });
         continue;
       }
-      state.sealed.set(seg.id, seg);
+      state.addSealed(seg);
       if (segRec.placedGroup !== undefined) state.placedGroups.set(seg.id, segRec.placedGroup);
       const prev = state.persistedLsn.get(seg.partitionId) ?? 0;
       state.persistedLsn.set(seg.partitionId, Math.max(prev, seg.manifest.maxLsn));
@@ -564,12 +564,19 @@ export class Writer {
     const rec = await this.meta.createIndex({ ...index, collectionId: state.id, createdAt: Date.now() });
     state.indexes.push(rec);
     this.publish(state);
+    // A scalar index is built by each segment when a filter first needs it (SealedSegment.scalarIndex).
+    if (rec !== state.vectorIndex()) return;
     for (const seg of state.sealed.values()) this.indexBuilds.schedule(state, seg);
   }
 
   async dropIndex(state: CollectionState, index: IndexRecord): Promise<void> {
+    const vector = index === state.vectorIndex();
     await this.meta.dropIndex(index.id);
     state.indexes = state.indexes.filter((i) => i.id !== index.id);
+    if (!vector) {
+      this.publish(state);
+      return;
+    }
     for (const seg of state.sealed.values()) {
       await seg.dropIndex();
       await removeIndex(this.opts.storageDir, seg.path);

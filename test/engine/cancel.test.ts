@@ -3,7 +3,7 @@ import { clusteredVectors } from '../../bench/clustered-data.js';
 import { cancelFlagFor } from '../../engine/cancel.js';
 import type { VectorSearchResult } from '../../engine/engine.js';
 import { exactSearch } from '../../engine/flat.js';
-import { createEngine, sharedFloat32 } from '../../engine/index.js';
+import { createEngine, sharedDense, floatSet } from '../../engine/index.js';
 import { SLICE_WORK } from '../../engine/plan.js';
 import { unpack, type PackedResult } from '../../engine/protocol.js';
 import { WorkerPool } from '../../engine/worker-pool.js';
@@ -42,14 +42,15 @@ function expectSameHits(got: VectorSearchResult, want: VectorSearchResult): void
 describe('a worker job with a cancel flag', () => {
   const pool = new WorkerPool(1);
   afterAll(() => pool.close());
-  const data = { vectors: sharedFloat32(vectors.length), dim, metric: 'L2' as const };
-  data.vectors.set(vectors);
+  const shared = sharedDense('float32', vectors.length);
+  shared.set(vectors);
+  const data = { vectors: floatSet(shared as Float32Array, dim), metric: 'L2' as const };
   /** The first `nq` heavy queries as one job, run `queriesPerTurn` queries at a time, over the `allowed` rows (all by default). */
   const scan = (cancel?: Int32Array, nq = heavyNq, queriesPerTurn = nq, allowed?: Uint8Array) =>
     pool.call<PackedResult>(0, {
       op: 'search',
       data,
-      queries: heavyQueries.subarray(0, nq * dim),
+      queries: floatSet(heavyQueries.subarray(0, nq * dim), dim),
       nq,
       k: 10,
       ef: 10,
@@ -102,19 +103,22 @@ describe('a worker job with a cancel flag', () => {
 
 describe('a search with a signal', () => {
   it('answers exactly when cut into slices', async () => {
-    const index = await engine.build(vectors, dim, 'L2', 'FLAT');
+    const index = await engine.build(floatSet(vectors, dim), 'L2', 'FLAT');
     // 300 queries of 1.28 M multiply-adds each: slices of 13, 24 worker jobs.
     const nq = 300;
     expect(Math.floor(SLICE_WORK / (rows * dim))).toBeLessThan(nq / 4);
     const queries = heavyQueries.subarray(0, nq * dim);
     const signal = new AbortController().signal;
-    expectSameHits(await index.search({ queries, nq, k: 10, signal }), exactSearch({ vectors, dim, metric: 'L2' }, queries, nq, 10));
+    expectSameHits(
+      await index.search({ queries: floatSet(queries, dim), nq, k: 10, signal }),
+      exactSearch({ vectors: floatSet(vectors, dim), metric: 'L2' }, floatSet(queries, dim), nq, 10),
+    );
   });
 
   it('rejects with the reason once aborted, and its slices stop coming', async () => {
-    const index = await engine.build(vectors, dim, 'L2', 'FLAT');
+    const index = await engine.build(floatSet(vectors, dim), 'L2', 'FLAT');
     const controller = new AbortController();
-    const heavy = index.search({ queries: heavyQueries, nq: heavyNq, k: 10, signal: controller.signal });
+    const heavy = index.search({ queries: floatSet(heavyQueries, dim), nq: heavyNq, k: 10, signal: controller.signal });
     expect(engine.workInFlight()).toBe(1);
     await afterCpu(200);
     controller.abort(CANCELLED);
@@ -125,15 +129,15 @@ describe('a search with a signal', () => {
   });
 
   it('lets a small search through while a heavy one runs on the only worker', async () => {
-    const index = await engine.build(vectors, dim, 'L2', 'FLAT');
+    const index = await engine.build(floatSet(vectors, dim), 'L2', 'FLAT');
     const controller = new AbortController();
     let heavyDone = false;
     const heavy = index
-      .search({ queries: heavyQueries, nq: heavyNq, k: 10, signal: controller.signal })
+      .search({ queries: floatSet(heavyQueries, dim), nq: heavyNq, k: 10, signal: controller.signal })
       .finally(() => (heavyDone = true))
       .catch((e) => e);
     // One query over 20,000 rows: too much to run inline, so it queues on the worker.
-    const small = await index.search({ queries: heavyQueries.subarray(0, dim), nq: 1, k: 5 });
+    const small = await index.search({ queries: floatSet(heavyQueries.subarray(0, dim), dim), nq: 1, k: 5 });
     expect(small.offsets[0]).toHaveLength(5);
     expect(heavyDone).toBe(false);
     controller.abort(CANCELLED);
@@ -141,11 +145,17 @@ describe('a search with a signal', () => {
   });
 
   it('stops an HNSW search between batches of queries', async () => {
-    const index = await engine.build(vectors.subarray(0, 5000 * dim), dim, 'L2', 'HNSW', { efConstruction: 40 });
+    const index = await engine.build(floatSet(vectors.subarray(0, 5000 * dim), dim), 'L2', 'HNSW', { efConstruction: 40 });
     try {
       const controller = new AbortController();
       // A beam of 2,000 per query: far more work than one slice.
-      const heavy = index.search({ queries: heavyQueries, nq: heavyNq, k: 10, params: { ef: 2000 }, signal: controller.signal });
+      const heavy = index.search({
+        queries: floatSet(heavyQueries, dim),
+        nq: heavyNq,
+        k: 10,
+        params: { ef: 2000 },
+        signal: controller.signal,
+      });
       await afterCpu(200);
       controller.abort(CANCELLED);
       await expect(heavy).rejects.toBe(CANCELLED);
@@ -153,9 +163,20 @@ describe('a search with a signal', () => {
       // Sliced, the graph's answers are the per-query answers.
       const nq = 40;
       const queries = heavyQueries.subarray(0, nq * dim);
-      const sliced = await index.search({ queries, nq, k: 10, params: { ef: 2000 }, signal: new AbortController().signal });
+      const sliced = await index.search({
+        queries: floatSet(queries, dim),
+        nq,
+        k: 10,
+        params: { ef: 2000 },
+        signal: new AbortController().signal,
+      });
       for (const q of [0, 17, 39]) {
-        const alone = await index.search({ queries: queries.subarray(q * dim, (q + 1) * dim), nq: 1, k: 10, params: { ef: 2000 } });
+        const alone = await index.search({
+          queries: floatSet(queries.subarray(q * dim, (q + 1) * dim), dim),
+          nq: 1,
+          k: 10,
+          params: { ef: 2000 },
+        });
         expect(Array.from(sliced.offsets[q]!)).toEqual(Array.from(alone.offsets[0]!));
       }
     } finally {

@@ -1,8 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { bruteForceTopK, clusteredVectors } from '../../bench/clustered-data.js';
 import type { MetricType, VectorSearchResult } from '../../engine/engine.js';
-import { exactSearch, rowNorms, TopK } from '../../engine/flat.js';
-import { createEngine } from '../../engine/index.js';
+import { rowNorms } from '../../engine/block-scorer.js';
+import { exactSearch, TopK } from '../../engine/flat.js';
+import { createEngine, floatSet } from '../../engine/index.js';
 import { hitsOf } from './hits.js';
 
 const engine = createEngine({ threads: 2 });
@@ -43,11 +44,11 @@ describe('exact search (FLAT)', () => {
       const vectors = awkwardRows(rows, dim, 11);
       const queries = clusteredVectors(4, dim, 8, 11, rows);
       queries.set(vectors.subarray(3 * dim, 4 * dim), dim); // query 1 sits on the duplicated row
-      const index = await engine.build(vectors, dim, metric, 'FLAT');
+      const index = await engine.build(floatSet(vectors, dim), metric, 'FLAT');
       for (const allowed of [undefined, ...bitsets(rows)]) {
         for (const k of [1, 10, 57]) {
           const want = bruteForceTopK(vectors, dim, queries, 4, k, metric, allowed);
-          expectSameHits(await index.search({ queries, nq: 4, k, allowed }), want);
+          expectSameHits(await index.search({ queries: floatSet(queries, dim), nq: 4, k, allowed }), want);
         }
       }
       await index.close();
@@ -57,13 +58,13 @@ describe('exact search (FLAT)', () => {
   it('returns fewer than k hits when fewer rows exist or pass, never padding', async () => {
     const dim = 8;
     const vectors = clusteredVectors(5, dim, 2, 3);
-    const index = await engine.build(vectors, dim, 'L2', 'FLAT');
+    const index = await engine.build(floatSet(vectors, dim), 'L2', 'FLAT');
     const queries = clusteredVectors(2, dim, 2, 3, 5);
-    const all = await index.search({ queries, nq: 2, k: 10 });
+    const all = await index.search({ queries: floatSet(queries, dim), nq: 2, k: 10 });
     expect(all.offsets.map((o) => o.length)).toEqual([5, 5]);
-    const none = await index.search({ queries, nq: 2, k: 10, allowed: new Uint8Array(5), allowedCount: 0 });
+    const none = await index.search({ queries: floatSet(queries, dim), nq: 2, k: 10, allowed: new Uint8Array(5), allowedCount: 0 });
     expect(none.offsets.map((o) => o.length)).toEqual([0, 0]);
-    const two = await index.search({ queries, nq: 2, k: 10, allowed: Uint8Array.of(0, 1, 0, 1, 0) });
+    const two = await index.search({ queries: floatSet(queries, dim), nq: 2, k: 10, allowed: Uint8Array.of(0, 1, 0, 1, 0) });
     expect(hitsOf(two, 0).offsets.sort()).toEqual([1, 3]);
   });
 
@@ -71,7 +72,12 @@ describe('exact search (FLAT)', () => {
     const vectors = Float32Array.of(1, 0, 0, 2, 3, 4);
     const query = Float32Array.of(1, 1);
     const run = (metric: MetricType) =>
-      exactSearch({ vectors, dim: 2, metric, norms: rowNorms(vectors, 2, new Float64Array(3)) }, query, 1, 3);
+      exactSearch(
+        { vectors: floatSet(vectors, 2), metric, norms: rowNorms(floatSet(vectors, 2), new Float64Array(3)) },
+        floatSet(query, 2),
+        1,
+        3,
+      );
     // L2: squared distances 1, 2, 13, ascending; IP: 1, 2, 7, descending.
     expect(hitsOf(run('L2'))).toEqual({ offsets: [0, 1, 2], scores: [1, 2, 13] });
     expect(hitsOf(run('IP'))).toEqual({ offsets: [2, 1, 0], scores: [7, 2, 1] });
@@ -92,12 +98,14 @@ describe('exact search (FLAT)', () => {
   });
 
   it('rejects malformed requests with a reason', async () => {
-    const index = await engine.build(clusteredVectors(10, 4, 2, 1), 4, 'IP', 'FLAT');
-    await expect(index.search({ queries: new Float32Array(3), nq: 1, k: 1 })).rejects.toThrow(/nq \* dim/);
-    await expect(index.search({ queries: new Float32Array(4), nq: 1, k: 0 })).rejects.toThrow(/k must be/);
-    await expect(index.search({ queries: new Float32Array(4), nq: 1, k: 1, allowed: new Uint8Array(3) })).rejects.toThrow(/allowed has 3/);
-    await expect(engine.build(new Float32Array(10), 4, 'L2', 'FLAT')).rejects.toThrow(/multiple of dim/);
+    const index = await engine.build(floatSet(clusteredVectors(10, 4, 2, 1), 4), 'IP', 'FLAT');
+    await expect(index.search({ queries: floatSet(new Float32Array(3), 3), nq: 1, k: 1 })).rejects.toThrow(/dim/);
+    await expect(index.search({ queries: floatSet(new Float32Array(4), 4), nq: 1, k: 0 })).rejects.toThrow(/k must be/);
+    await expect(index.search({ queries: floatSet(new Float32Array(4), 4), nq: 1, k: 1, allowed: new Uint8Array(3) })).rejects.toThrow(
+      /allowed has 3/,
+    );
+    await expect(engine.build(floatSet(new Float32Array(10), 4), 'L2', 'FLAT')).rejects.toThrow(/not a multiple of the row width 4/);
     await index.close();
-    await expect(index.search({ queries: new Float32Array(4), nq: 1, k: 1 })).rejects.toThrow(/closed/);
+    await expect(index.search({ queries: floatSet(new Float32Array(4), 4), nq: 1, k: 1 })).rejects.toThrow(/closed/);
   });
 });

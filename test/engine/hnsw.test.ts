@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bruteForceTopK, clusteredVectors, recallAt } from '../../bench/clustered-data.js';
 import type { MetricType, VectorIndex, VectorSearchResult } from '../../engine/engine.js';
-import { createEngine, HNSW_DEFAULTS, sharedFloat32 } from '../../engine/index.js';
+import { createEngine, HNSW_DEFAULTS, sharedDense, floatSet } from '../../engine/index.js';
 import { score } from '../harness/reference.js';
 import { hitsOf } from './hits.js';
 
@@ -15,7 +15,7 @@ const CLUSTERS = 100;
 const K = 10;
 
 const engine = createEngine();
-const vectors = sharedFloat32(ROWS * DIM);
+const vectors = sharedDense('float32', ROWS * DIM) as Float32Array;
 vectors.set(clusteredVectors(ROWS, DIM, CLUSTERS, 1));
 const queries = clusteredVectors(200, DIM, CLUSTERS, 1, ROWS);
 let index: VectorIndex;
@@ -24,7 +24,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'engine-hnsw-'));
   const started = performance.now();
-  index = await engine.build(vectors, DIM, 'L2', 'HNSW');
+  index = await engine.build(floatSet(vectors, DIM), 'L2', 'HNSW');
   console.log(`HNSW build ${ROWS} x ${DIM} at defaults: ${((performance.now() - started) / 1000).toFixed(1)} s`);
 });
 
@@ -39,7 +39,7 @@ async function searchEach(ix: VectorIndex, nq: number, allowed?: Uint8Array, ef?
   const out: VectorSearchResult = { offsets: [], scores: [] };
   for (let q = 0; q < nq; q++) {
     const r = await ix.search({
-      queries: queries.subarray(q * DIM, (q + 1) * DIM),
+      queries: floatSet(queries.subarray(q * DIM, (q + 1) * DIM), DIM),
       nq: 1,
       k: K,
       allowed,
@@ -104,13 +104,13 @@ describe('HNSW on 100k x 128 clustered vectors', () => {
     if (threshold === undefined) throw new Error('no distance at the 90th percentile');
     const allowed = Uint8Array.from(dist, (x) => (x >= threshold ? 1 : 0));
     const truth = bruteForceTopK(vectors, DIM, queries, 1, K, 'L2', allowed);
-    const got = await index.search({ queries: queries.subarray(0, DIM), nq: 1, k: K, allowed });
+    const got = await index.search({ queries: floatSet(queries.subarray(0, DIM), DIM), nq: 1, k: K, allowed });
     expect(hitsOf(got).offsets).toEqual(hitsOf(truth).offsets);
   });
 
   it('gives identical results after save and load', async () => {
     await index.save(dir);
-    const loaded = await engine.load(dir, vectors, DIM, 'L2', 'HNSW');
+    const loaded = await engine.load(dir, floatSet(vectors, DIM), 'L2', 'HNSW');
     try {
       const allowed = randomFilter(0.3, 7);
       for (const req of [
@@ -118,8 +118,8 @@ describe('HNSW on 100k x 128 clustered vectors', () => {
         { queries, nq: 50, k: K, allowed },
         { queries, nq: 50, k: 100, params: { ef: 150 } },
       ]) {
-        const before = await index.search({ ...req, queries: queries.subarray(0, 50 * DIM) });
-        const after = await loaded.search({ ...req, queries: queries.subarray(0, 50 * DIM) });
+        const before = await index.search({ ...req, queries: floatSet(queries.subarray(0, 50 * DIM), DIM) });
+        const after = await loaded.search({ ...req, queries: floatSet(queries.subarray(0, 50 * DIM), DIM) });
         expect(after).toEqual(before);
       }
     } finally {
@@ -160,14 +160,14 @@ describe('HNSW with IP and COSINE', () => {
       const dim = 32;
       const data = clusteredVectors(rows, dim, 20, 5);
       const qs = clusteredVectors(50, dim, 20, 5, rows);
-      const ix = await engine.build(data, dim, metric, 'HNSW');
+      const ix = await engine.build(floatSet(data, dim), metric, 'HNSW');
       try {
-        const got = await ix.search({ queries: qs, nq: 50, k: K });
+        const got = await ix.search({ queries: floatSet(qs, dim), nq: 50, k: K });
         const truth = bruteForceTopK(data, dim, qs, 50, K, metric);
         expect(recallAt(got, truth)).toBeGreaterThanOrEqual(0.95);
         // Rows that both return carry the same score: one scoring path for every index.
-        const flatIndex = await engine.build(data, dim, metric, 'FLAT');
-        const flat = await flatIndex.search({ queries: qs, nq: 50, k: K });
+        const flatIndex = await engine.build(floatSet(data, dim), metric, 'FLAT');
+        const flat = await flatIndex.search({ queries: floatSet(qs, dim), nq: 50, k: K });
         await flatIndex.close();
         for (let q = 0; q < 50; q++) {
           const want = hitsOf(flat, q);

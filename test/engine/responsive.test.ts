@@ -1,6 +1,6 @@
 import { afterAll, expect, it } from 'vitest';
 import { clusteredVectors } from '../../bench/clustered-data.js';
-import { createEngine } from '../../engine/index.js';
+import { createEngine, floatSet } from '../../engine/index.js';
 
 const engine = createEngine({ threads: 2 });
 afterAll(() => engine.close());
@@ -37,7 +37,7 @@ it('keeps the event loop responsive during a large build and large exact scans',
   let index: Awaited<ReturnType<typeof engine.build>> | undefined;
   const build = await ticksDuring(async () => {
     // Build quality is beside the point here; a lower efConstruction keeps the test short.
-    index = await engine.build(vectors, dim, 'COSINE', 'HNSW', { efConstruction: 64 });
+    index = await engine.build(floatSet(vectors, dim), 'COSINE', 'HNSW', { efConstruction: 64 });
   });
   console.log(`build ${rows} x ${dim}: ${build.ms.toFixed(0)} ms, ${build.ticks} ticks, longest gap ${build.maxGapMs.toFixed(1)} ms`);
   // A blocked loop would show one gap as long as the whole build. Other load on the
@@ -45,9 +45,12 @@ it('keeps the event loop responsive during a large build and large exact scans',
   expect(build.ticks).toBeGreaterThan(build.ms / 5 / 10);
   expect(build.maxGapMs).toBeLessThan(Math.max(250, build.ms / 4));
 
-  const flat = await engine.build(vectors, dim, 'L2', 'FLAT');
+  const flat = await engine.build(floatSet(vectors, dim), 'L2', 'FLAT');
   const scans = await ticksDuring(() =>
-    Promise.all([flat.search({ queries, nq: 256, k: 10 }), index!.search({ queries, nq: 256, k: 10 })]),
+    Promise.all([
+      flat.search({ queries: floatSet(queries, dim), nq: 256, k: 10 }),
+      index!.search({ queries: floatSet(queries, dim), nq: 256, k: 10 }),
+    ]),
   );
   console.log(`256-query exact scan + graph search: ${scans.ms.toFixed(0)} ms, longest gap ${scans.maxGapMs.toFixed(1)} ms`);
   expect(scans.maxGapMs).toBeLessThan(Math.max(100, scans.ms / 4));

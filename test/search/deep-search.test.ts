@@ -1,3 +1,4 @@
+import { floatSet } from '../../engine/vectors.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Column } from '../../core/columns.js';
 import { DataType } from '../../core/schema.js';
@@ -44,7 +45,7 @@ function segments(rows: Row[]): GrowingSegment[] {
 }
 
 const plan = (metric: MetricType, k: number, extra: Partial<SearchPlan>): SearchPlan => ({
-  queries: Float32Array.from([metric === 'L2' ? 0 : 1, 0]),
+  queries: floatSet(Float32Array.from([metric === 'L2' ? 0 : 1, 0]), 2),
   nq: 1,
   k,
   metric,

@@ -1,3 +1,4 @@
+import { floatSet } from '../../engine/vectors.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DataType } from '../../core/schema.js';
 import { createEngine, type MetricType } from '../../engine/index.js';
@@ -79,7 +80,7 @@ async function walk(
     const page: IteratorPagePlan = { batch, returned, ...(after ? { after } : {}) };
     const { hits } = await searchIteratorPage(
       segments,
-      { queries: query, metric, params: {}, filter, ...(opts.asOf !== undefined ? { asOf: opts.asOf } : {}) },
+      { queries: floatSet(query, query.length), metric, params: {}, filter, ...(opts.asOf !== undefined ? { asOf: opts.asOf } : {}) },
       page,
       engine,
     );
@@ -148,21 +149,21 @@ it('without a key in the cursor, continues after the bound only (Milvus rule): t
   const query = Float32Array.from(same);
   const first = await searchIteratorPage(
     segs,
-    { queries: query, metric: 'L2', params: {}, filter: undefined },
+    { queries: floatSet(query, query.length), metric: 'L2', params: {}, filter: undefined },
     { batch: 4, returned: 0 },
     engine,
   );
   expect(first.hits.map((h) => Number(h.pk))).toEqual([0, 1, 2, 3]);
   const withKey = await searchIteratorPage(
     segs,
-    { queries: query, metric: 'L2', params: {}, filter: undefined },
+    { queries: floatSet(query, query.length), metric: 'L2', params: {}, filter: undefined },
     { batch: 4, returned: 4, after: { score: 0, key: 3n } },
     engine,
   );
   expect(withKey.hits.map((h) => Number(h.pk))).toEqual([4, 5, 6, 7]);
   const boundOnly = await searchIteratorPage(
     segs,
-    { queries: query, metric: 'L2', params: {}, filter: undefined },
+    { queries: floatSet(query, query.length), metric: 'L2', params: {}, filter: undefined },
     { batch: 4, returned: 4, after: { score: 0 } },
     engine,
   );
@@ -173,7 +174,7 @@ it('searches no deeper than every row, whatever count of returned rows a token c
   const rows: Row[] = Array.from({ length: 20 }, (_, id) => ({ id, v: [id, 0, 0, 0], bucket: 0 }));
   const { hits } = await searchIteratorPage(
     [segmentOf(1, rows, 1)],
-    { queries: Float32Array.from([0, 0, 0, 0]), metric: 'L2', params: {}, filter: undefined },
+    { queries: floatSet(Float32Array.from([0, 0, 0, 0]), 4), metric: 'L2', params: {}, filter: undefined },
     { batch: 5, returned: 1e12, after: { score: 16, key: 4n } },
     engine,
   );

@@ -115,7 +115,7 @@ describe('the writer rejects bad input with a clear Milvus status and changes no
         ]),
         label(['x']),
       ],
-      /num_rows \(1\) of field data\(v\) is not equal to the number of vectors \(2\)/,
+      /num_rows \(2\) of field \(v\) is not equal to passed num_rows \(1\)/,
     ],
   ])('insert with %s', async (_what, fieldsData, reason) => {
     const res = await raw.call('Insert', { collection_name: C, num_rows: 1, fields_data: fieldsData });

@@ -1,5 +1,6 @@
 import type * as grpc from '@grpc/grpc-js';
 import { primaryField, vectorField } from '../../../core/schema.js';
+import { rowWork } from '../../../core/vector-types.js';
 import type { CompiledFilter } from '../../../filter/index.js';
 import { prepareHybridSearch } from '../../../milvus/hybrid-request.js';
 import type { MilvusRequest } from '../../../milvus/methods.js';
@@ -74,7 +75,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
     const asOf = iterator.snapshot ?? writer.appliedLsn;
     const { page } = iterator;
     const answerRowBytes = resultRowBytes(p.selection, true);
-    const cost = searchCost(segments, { ...plan, k: page.returned + page.batch, dim: vectorField(c.schema).dim!, answerRowBytes });
+    const cost = searchCost(segments, { ...plan, k: page.returned + page.batch, rowWork: rowWork(vectorField(c.schema)), answerRowBytes });
     const { hits, engineSeconds } = await api.whileExists(c, () =>
       api.admitted(call, cost, (signal) => searchIteratorPage(segments, { ...plan, signal, asOf }, page, writer.engine)),
     );
@@ -109,7 +110,11 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       };
       const iterator = searchIteratorOf(req, { nq: p.nq, offset }, c);
       if (iterator) return iteratorPage(c, segments, p, plan, iterator, call);
-      const cost = searchCost(segments, { ...plan, dim: vectorField(c.schema).dim!, answerRowBytes: resultRowBytes(p.selection, true) });
+      const cost = searchCost(segments, {
+        ...plan,
+        rowWork: rowWork(vectorField(c.schema)),
+        answerRowBytes: resultRowBytes(p.selection, true),
+      });
       const { perQuery, engineSeconds } = await api.whileExists(c, () =>
         api.admitted(call, cost, (signal) => searchSegments(segments, { ...plan, signal }, writer.engine)),
       );
@@ -160,9 +165,9 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       }));
       // Each sub-search reads the partitions its own filter leaves, with its own ignore_growing.
       const segments = h.subs.map((p) => segmentsFor(c, scope, p.filter, p.params.ignoreGrowing));
-      const dim = vectorField(c.schema).dim!;
+      const work = rowWork(vectorField(c.schema));
       const answerRowBytes = resultRowBytes(h.selection, true);
-      const cost = totalCost(plans.map((plan, i) => searchCost(segments[i]!, { ...plan, dim, answerRowBytes })));
+      const cost = totalCost(plans.map((plan, i) => searchCost(segments[i]!, { ...plan, rowWork: work, answerRowBytes })));
       const searched = await api.whileExists(c, () =>
         api.admitted(call, cost, (signal) =>
           Promise.all(plans.map((plan, i) => searchSegments(segments[i]!, { ...plan, signal }, writer.engine))),
