@@ -1,4 +1,5 @@
 import * as grpc from '@grpc/grpc-js';
+import { nameAuthorityHost } from '../runtime/server-names.js';
 import type { WriterLeaderWatch } from './writer-leader.js';
 
 /**
@@ -9,6 +10,8 @@ import type { WriterLeaderWatch } from './writer-leader.js';
  * error: calls waiting for a connection wait (or fail UNAVAILABLE, retriable).
  */
 const SCHEME = 'mishards-writer-leader';
+/** The authority of every leader target (calls carry it; TLS checks the leader's host instead). */
+const AUTHORITY = 'writer-leader';
 const sources = new Map<string, WriterLeaderWatch>();
 let registered = false;
 
@@ -20,6 +23,11 @@ export function leaderTarget(watch: WriterLeaderWatch): string {
   }
   const id = `w${sources.size + 1}`;
   sources.set(id, watch);
+  // A process follows one election: the newest watch names the leader's host.
+  nameAuthorityHost(AUTHORITY, () => {
+    const address = watch.current()?.address;
+    return address && address.slice(0, address.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+  });
   return `${SCHEME}:///${id}`;
 }
 
@@ -81,6 +89,6 @@ class LeaderResolver implements grpc.experimental.Resolver {
   }
 
   static getDefaultAuthority(): string {
-    return 'writer-leader';
+    return AUTHORITY;
   }
 }

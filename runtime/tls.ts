@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import { checkServerIdentity } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
+import { certificateHost } from './server-names.js';
 
 /**
  * TLS for every listener and every internal hop of a process, from the files of
@@ -53,10 +55,16 @@ export function serverCredentials(tls: Tls | undefined): grpc.ServerCredentials 
   return grpc.ServerCredentials.createSsl(tls.ca ?? null, [{ cert_chain: tls.cert, private_key: tls.key }], tls.ca !== undefined);
 }
 
-/** What a process dials its peers with: TLS presenting its own certificate, or plaintext. */
+/**
+ * What a process dials its peers with: TLS presenting its own certificate, or plaintext. The
+ * server's certificate must name the host dialled (that of the writer leader for a target that
+ * follows it: runtime/server-names.ts).
+ */
 export function channelCredentials(tls: Tls | undefined): grpc.ChannelCredentials {
   if (!tls) return grpc.credentials.createInsecure();
-  return grpc.credentials.createSsl(tls.ca ?? tls.cert, tls.key, tls.cert);
+  return grpc.credentials.createSsl(tls.ca ?? tls.cert, tls.key, tls.cert, {
+    checkServerIdentity: (authority, cert) => checkServerIdentity(certificateHost(authority), cert),
+  });
 }
 
 /** An HTTP listener (REST, metrics): HTTPS with the same rules as the gRPC ones, or plain HTTP. */

@@ -149,3 +149,45 @@ describe('with mutual TLS', () => {
     }
   });
 });
+
+describe('with mutual TLS and the writer election', () => {
+  it("a coordinator following the writer leader checks the leader's certificate against the leader's host", async () => {
+    const prefix = `/tls-leader-${process.pid}`;
+    const etcd = ['--etcd', inject('etcd').endpoint, '--etcd-prefix', prefix, '--lease-ttl', '2'];
+    const shared = ['--meta', `sqlite:${join(dir, 'leader-meta.sqlite')}`, '--storage', join(dir, 'leader-storage')];
+    const started: MishardsProcess[] = [];
+    const own = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+      const p = await startMishards([...args, '--port', '0', '--metrics-port', '0', ...tlsArgs], {
+        MISHARDS_CLUSTER_TOKEN: CLUSTER_TOKEN,
+        ...env,
+      });
+      started.push(p);
+      return p;
+    };
+    try {
+      // Alone in its election, the writer leads; the coordinator dials it as `writer-leader`.
+      await own(['writer', '--auth', ...etcd, ...shared, '--data-dir', join(dir, 'leader-writer')], {
+        MISHARDS_ROOT_PASSWORD: ROOT_PASSWORD,
+      });
+      const coordinator = await own(['coordinator', '--auth', ...etcd]);
+      const client = new MilvusClient({
+        address: coordinator.addresses.grpc!,
+        username: 'root',
+        password: ROOT_PASSWORD,
+        logLevel: 'error',
+        timeout: 15_000,
+        tls: { rootCertPath: certs.ca, privateKeyPath: certs.client.key, certChainPath: certs.client.cert },
+      });
+      try {
+        await client.connectPromise;
+        expect((await client.createCollection({ collection_name: 'led', dimension: 4 })).error_code).toBe('Success');
+        const data = Array.from({ length: 4 }, (_, id) => ({ id, vector: [id, 1, 0, 0] }));
+        expect((await client.insert({ collection_name: 'led', data })).status.error_code).toBe('Success');
+      } finally {
+        await client.closeConnection();
+      }
+    } finally {
+      for (const p of started.reverse()) await p.stop();
+    }
+  });
+});
