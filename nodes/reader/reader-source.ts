@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { schemaVersion, type CollectionSchema } from '../../core/schema.js';
 import type { VectorEngine } from '../../engine/engine.js';
-import type { CollectionRecord, MetaStore } from '../../meta/store.js';
+import type { CollectionRecord, IndexRecord, MetaStore } from '../../meta/store.js';
 import { collectionNotFound } from '../../milvus/status.js';
 import { SealedSegment } from '../../segment/sealed.js';
 import { SegmentNotLoadedError, type SegmentSource, type WriterShare } from '../data-node-api.js';
@@ -66,7 +66,8 @@ export class ReaderSegments implements SegmentSource {
     const watched = ids.map((id) => byId?.get(id));
     const missing = ids.filter((_, i) => !watched[i]);
     if (missing.length) throw new SegmentNotLoadedError(missing);
-    await this.refreshScalarFields(collection);
+    // From memory only: a search runs no SQL (without the feed, loads refresh them).
+    this.fedScalarFields(collection);
     // The writer appends deletes and publishes indexes after a segment is loaded here; most
     // requests find nothing to read.
     const now = performance.now();
@@ -82,6 +83,7 @@ export class ReaderSegments implements SegmentSource {
 
   async load(collection: number, ids: number[]): Promise<{ loaded: number[]; errors: { segment_id: string; reason: string }[] }> {
     const rec = await this.record(collection);
+    await this.refreshScalarFields(collection);
     const byId = this.loaded.get(collection) ?? new Map<number, WatchedSegment>();
     this.loaded.set(collection, byId);
     const loaded: number[] = [];
@@ -109,18 +111,37 @@ export class ReaderSegments implements SegmentSource {
     return { loaded, errors };
   }
 
+  /** The collections' index records as the writer's metadata feed holds them, once the reader follows it. */
+  private indexesOf: ((collection: number) => IndexRecord[] | undefined) | undefined;
+
+  /** Takes the scalar indexes from the writer's feed from now on: no SQL on the search path. */
+  followIndexes(indexesOf: (collection: number) => IndexRecord[] | undefined): void {
+    this.indexesOf = indexesOf;
+  }
+
+  /** Takes the collection's scalar indexes from the writer's feed, when the reader follows it; whether it did. */
+  private fedScalarFields(collection: number): boolean {
+    const schema = this.schemas.get(collection);
+    const fed = this.indexesOf?.(collection);
+    if (!schema || !fed) return false;
+    this.scalarFields.set(collection, { fields: indexedScalarFields(fed, schema), at: performance.now() });
+    return true;
+  }
+
   /**
-   * Reads the collection's scalar indexes from the metadata store when the copy is older than
-   * RECHECK_MS: an index created or dropped since answers the filters from then on. Filters
-   * answer the same with or without an index, so no request waits for a fresher copy, and a
-   * failed read keeps the old one.
+   * The collection's scalar indexes: from the writer's feed when the reader follows it (at
+   * every request), else read from the metadata store when segments load, if the copy is older
+   * than RECHECK_MS. An index created or dropped since answers the filters from then on.
+   * Filters answer the same with or without an index, so no request waits for a fresher copy,
+   * and a failed read keeps the old one.
    */
   private async refreshScalarFields(collection: number): Promise<void> {
+    if (this.fedScalarFields(collection)) return;
     const now = performance.now();
-    const known = this.scalarFields.get(collection);
-    if (known && now - known.at < RECHECK_MS) return;
     const schema = this.schemas.get(collection);
     if (!schema) return;
+    const known = this.scalarFields.get(collection);
+    if (known && now - known.at < RECHECK_MS) return;
     try {
       this.scalarFields.set(collection, { fields: indexedScalarFields(await this.meta.listIndexes(collection), schema), at: now });
     } catch (e) {

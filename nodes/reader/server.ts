@@ -64,6 +64,8 @@ export async function startReader(opts: ReaderConfig, log: Logger, discovery?: D
     void (opts.writer ? Promise.resolve(opts.writer) : writerAddress(discovery)).then((writer) => {
       if (stopped) return;
       cache = new MetadataCache(writer, log, peering(opts.tls, opts.clusterToken));
+      const fed = cache;
+      segments.followIndexes((collection) => fed.byId(collection)?.indexes);
       new Preloader(opts.group, cache, discovery, segments, log);
       cache.start();
     });
