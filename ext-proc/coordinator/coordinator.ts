@@ -739,7 +739,7 @@ export class Coordinator {
         const perSub = runs.map((partials, i) => {
           const offset = base;
           base += partials.length;
-          const pages = mergeSearchResults(partials, h.nq, h.subs[i]!.params.topk, 0, h.metric);
+          const pages = mergeSearchResults(partials, h.nq, h.subs[i]!.params.topk, 0, h.subs[i]!.metric);
           return pages.map((page) => page.map((pick) => ({ partial: offset + pick.partial, row: pick.row })));
         });
         const fused = fuseQueries(perSub, h, (pick) => ({ key: pickKey(all, pick), score: pickScore(all, pick) }));
