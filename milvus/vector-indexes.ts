@@ -119,3 +119,20 @@ export function engineIndexType(indexType: string, field: FieldSchema): 'HNSW' |
 }
 
 const typeName = (t: VectorType): string => DataType[t.dataType];
+
+/**
+ * An index on a BM25 output, checked as Milvus checks one (a sparse index type, metric BM25:
+ * FillFunctionOutputIndexParams). Nothing is built: BM25 searches read their own inverted
+ * index of the field (search/bm25-search.ts), whatever index was asked for.
+ */
+export function checkBm25Index(params: Map<string, string>, field: FieldSchema): void {
+  let nested: Record<string, unknown> = {};
+  try {
+    nested = params.get('params') ? JSON.parse(params.get('params')!) : {};
+  } catch {
+    throw invalidParameter(`index params is not valid JSON: ${params.get('params')}`);
+  }
+  checkIndexType((params.get('index_type') || (nested.index_type as string | undefined) || 'AUTOINDEX').toUpperCase(), field);
+  const metric = (params.get('metric_type') || (nested.metric_type as string | undefined) || 'BM25').toUpperCase();
+  if (metric !== 'BM25') throw invalidParameter(`index metric type of BM25 function output field must be BM25, got ${metric}`);
+}

@@ -3,7 +3,7 @@ import type { IndexRecord } from '../../../meta/store.js';
 import { keyValueMap } from '../../../milvus/key-values.js';
 import type { MilvusRequest, MilvusResponse } from '../../../milvus/methods.js';
 import { Code, indexNotFound, invalidParameter, MilvusError } from '../../../milvus/status.js';
-import { checkIndexType, checkSparseParams, engineIndexType, indexMetric } from '../../../milvus/vector-indexes.js';
+import { checkBm25Index, checkIndexType, checkSparseParams, engineIndexType, indexMetric } from '../../../milvus/vector-indexes.js';
 import { vectorTypeOf } from '../../../core/vector-types.js';
 import type { CollectionState } from '../collection-state.js';
 import type { Handlers, WriterApi } from './context.js';
@@ -60,6 +60,10 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
       const fieldName = req.field_name || vector.name;
       const field = c.schema.fields.find((f) => f.name === fieldName);
       if (!field) throw invalidParameter(`cannot create index on non-exist field: ${fieldName}`);
+      if (field.isFunctionOutput) {
+        checkBm25Index(keyValueMap(req.extra_params), field);
+        return {};
+      }
       if (field !== vector)
         throw new MilvusError(Code.IndexNotSupported, `Mishards indexes vector fields only; ${fieldName} is ${DataType[field.dataType]}`);
       const params = keyValueMap(req.extra_params);
