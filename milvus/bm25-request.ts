@@ -81,12 +81,12 @@ function sparseQueries(q: Bm25Query, weigh: (tf: Map<number, number>) => Map<num
   });
   const ids = new Uint32Array(offsets[rows.length]!);
   const weights = new Float32Array(ids.length);
-  rows.forEach((r, i) =>
+  rows.forEach((r, i) => {
     r.forEach(([term, w], j) => {
       ids[offsets[i]! + j] = term;
       weights[offsets[i]! + j] = w;
-    }),
-  );
+    });
+  });
   return { element: 'sparse', offsets, ids, weights };
 }
 

@@ -35,9 +35,15 @@ const indexes = new WeakMap<Segment, Map<string, TextIndex>>();
 /** The segment's index of a BM25 output column, brought up to the segment's rows. */
 function textIndex(seg: Segment, field: string): TextIndex {
   let byField = indexes.get(seg);
-  if (!byField) indexes.set(seg, (byField = new Map()));
+  if (!byField) {
+    byField = new Map();
+    indexes.set(seg, byField);
+  }
   let index = byField.get(field);
-  if (!index) byField.set(field, (index = { rows: 0, lengths: [], tokens: 0, postings: new Map() }));
+  if (!index) {
+    index = { rows: 0, lengths: [], tokens: 0, postings: new Map() };
+    byField.set(field, index);
+  }
   if (index.rows < seg.length) {
     const rows = (seg.column(field)?.values ?? []) as Uint8Array[];
     for (let r = index.rows; r < seg.length; r++) {
@@ -48,10 +54,11 @@ function textIndex(seg: Segment, field: string): TextIndex {
         const term = view.getUint32(at, true);
         const tf = view.getFloat32(at + 4, true);
         length += tf;
-        let p = index.postings.get(term);
-        if (!p) index.postings.set(term, (p = { rows: [], tfs: [] }));
-        p.rows.push(r);
-        p.tfs.push(tf);
+        const p = index.postings.get(term);
+        if (p) {
+          p.rows.push(r);
+          p.tfs.push(tf);
+        } else index.postings.set(term, { rows: [r], tfs: [tf] });
       }
       index.lengths.push(length);
       index.tokens += length;

@@ -244,7 +244,9 @@ describe('BM25 search', () => {
       expect(alone.status.error_code).toBe('Success');
       const one = alone.results as Hit[];
       expect(coordinator.map((h) => h.id)).toEqual(one.map((h) => h.id));
-      coordinator.forEach((h, i) => expect(Math.abs(h.score - one[i]!.score)).toBeLessThanOrEqual(1e-5 * one[i]!.score));
+      coordinator.forEach((h, i) => {
+        expect(Math.abs(h.score - one[i]!.score)).toBeLessThanOrEqual(1e-5 * one[i]!.score);
+      });
     }
   });
 
@@ -304,12 +306,12 @@ describe('hybrid search of BM25 and dense results', () => {
     const lists = [bm25(query).slice(0, K), denseBest()];
     const norm = [(s: number) => (2 * Math.atan(s)) / Math.PI, (d: number) => 1 - (2 * Math.atan(d)) / Math.PI];
     const out = new Map<number, number>();
-    lists.forEach((list, l) =>
+    lists.forEach((list, l) => {
       list.forEach((h, rank) => {
         const add = 'rrf' in ranker ? 1 / (ranker.rrf + rank + 1) : ranker.weights[l]! * norm[l]!(h.score);
         out.set(h.id, (out.get(h.id) ?? 0) + add);
-      }),
-    );
+      });
+    });
     return out;
   }
 

@@ -15,10 +15,16 @@ const indexes = new WeakMap<readonly string[], Map<string, TokenIndex>>();
 
 function tokenIndex(texts: readonly string[], analyzerParams: string | undefined, rows: number): TokenIndex {
   let byAnalyzer = indexes.get(texts);
-  if (!byAnalyzer) indexes.set(texts, (byAnalyzer = new Map()));
+  if (!byAnalyzer) {
+    byAnalyzer = new Map();
+    indexes.set(texts, byAnalyzer);
+  }
   const key = analyzerParams ?? '';
   let index = byAnalyzer.get(key);
-  if (!index) byAnalyzer.set(key, (index = { rows: 0, postings: new Map() }));
+  if (!index) {
+    index = { rows: 0, postings: new Map() };
+    byAnalyzer.set(key, index);
+  }
   if (index.rows < rows) {
     const analyzer = analyzerFor(analyzerParams);
     for (let r = index.rows; r < rows; r++) {
