@@ -271,6 +271,12 @@ describe('BM25 search', () => {
     );
   });
 
+  it('finds nothing for a query of stop words only', async () => {
+    const res = await textSearch(cluster.client, 'The and OF');
+    expect(res.status.error_code).toBe('Success');
+    expect(res.results).toEqual([]);
+  });
+
   it("refuses another metric and the function's output in output fields, with Milvus's messages", async () => {
     const metric = await textSearch(cluster.client, QUERIES[0]!, { metric_type: 'IP' });
     expect(metric.status.reason).toBe('must use BM25 metric type when searching against BM25 Function output field');
