@@ -291,6 +291,14 @@ describe('BM25 search', () => {
       metric_type: 'IP',
     });
     expect(index.reason).toBe('index metric type of BM25 function output field must be BM25, got IP');
+    const k1 = await cluster.client.createIndex({
+      collection_name: NAME,
+      field_name: 'sparse',
+      index_type: 'SPARSE_INVERTED_INDEX',
+      metric_type: 'BM25',
+      params: { bm25_k1: 1.5 },
+    });
+    expect([k1.code, k1.reason]).toEqual([10, expect.stringContaining("pass bm25_k1 in each search's params")]);
   });
 });
 
