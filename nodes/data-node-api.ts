@@ -214,11 +214,12 @@ export function dataNodeImplementation(
   ): Promise<Answer<'SearchSegments'>> => {
     const field = bm25Field(schema, req.anns_field);
     const segments = await requestedSegments(source, req);
-    const { queries, nq } = decodeQueryVectors(req.placeholder_group, field);
+    // The output field is sparse: its queries decode as a sparse set.
+    const { queries, nq } = decodeQueryVectors(req.placeholder_group, field) as { queries: SparseVectors; nq: number };
     const filter = compile(schema, req.filter, req.template_values_json);
     const plan: Bm25Plan = {
       field: field.name,
-      queries: queries as SparseVectors,
+      queries,
       nq,
       k: Number(req.topk),
       params: nodeBm25Params(req.params_json),
@@ -324,6 +325,7 @@ export function dataNodeImplementation(
       const field = bm25Field(schema, req.field_name);
       const segments = await requestedSegments(source, req);
       const rows = segments.reduce((n, seg) => n + seg.length, 0);
+      // A pass over the rows at most (their lengths, where a segment has deletes); the answer is a count per term.
       return admission.run({ work: rows, bytes: req.terms.length * 16 }, signal, async () => {
         const stats = termStatistics(segments, field.name, req.terms, { expireBefore: req.expire_before_ms });
         return {

@@ -712,11 +712,6 @@ export class Coordinator {
   }
 
   /**
-   * A HybridSearch: every sub-search is scattered and merged exactly as a Search (its own
-   * topk and filter, the request's output fields), then the merged lists are fused by the
-   * ranker; each fused hit takes its output fields from the sub-search that found it first.
-   */
-  /**
    * The first phase of a BM25 search (docs/full-text.md): every node holding rows of the
    * search's scope (its partitions, whatever its filter) reports the statistics of its rows
    * for the queries' terms; their sums weigh the queries as one node holding every row would.
@@ -759,6 +754,11 @@ export class Coordinator {
     };
   }
 
+  /**
+   * A HybridSearch: every sub-search is scattered and merged exactly as a Search (its own
+   * topk and filter, the request's output fields), then the merged lists are fused by the
+   * ranker; each fused hit takes its output fields from the sub-search that found it first.
+   */
   private async doHybridSearch(req: HybridSearchInput, ctx: CallContext, trace: Context): Promise<SearchReply> {
     const { view, scope } = await this.target(req, ctx);
     const schema = view.record.schema;
