@@ -10,6 +10,9 @@ export default defineConfig({
     // Two cores: test files that start servers must not starve each other.
     fileParallelism: true,
     maxWorkers: 2,
+    // The processes the tests start run the sources under test, never a build in dist/ that
+    // may be older (bin/mishards.js).
+    env: { MISHARDS_FROM_SOURCE: '1' },
     projects: [
       // Nothing to wait for: a hung test is a bug, and should fail fast.
       { extends: true, test: { name: 'unit', include: [UNIT_TESTS], testTimeout: 10_000 } },

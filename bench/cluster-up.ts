@@ -180,7 +180,7 @@ export class BenchCluster {
     const holding = (await this.holdings()).find((h) => h.segments.length > 0);
     if (!holding) throw new Error('no reader holds a segment');
     const request = {
-      collection_name: COLLECTION,
+      collection_id: await collectionIdOf(await this.client(), COLLECTION),
       segment_ids: holding.segments.map((s) => String(s.id)),
       placeholder_group: encodeQueryVectors([query]),
       topk: '10',

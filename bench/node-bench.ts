@@ -7,7 +7,8 @@
  *      request bytes (bench/insert-floor.ts);
  *   2. time from the end of inserts to Flush + every row in an indexed sealed segment;
  *   3. search QPS, p50/p99 and recall@10 for HNSW and FLAT: (a) engine level, in this
- *      process on one thread, with an `ef` sweep; (b) end to end through the SDK;
+ *      process on one thread, with an `ef` sweep, and IVF_FLAT / IVF_SQ8 over the same segment
+ *      with an `nprobe` sweep; (b) end to end through the SDK;
  *   4. LanceDB embedded on the same data, same queries, same method, at matched recall.
  *
  * Sizes: 100k x 128 by default; BENCH_1M=1 (or --1m) for 1M x 128; BENCH_ROWS=N for any
@@ -38,6 +39,9 @@ const INSERT_IN_FLIGHT = envInt('BENCH_INSERT_IN_FLIGHT', 16);
 const CLIENTS = 4;
 const HNSW = { M: HNSW_DEFAULTS.M, efConstruction: HNSW_DEFAULTS.efConstruction };
 const EFS = [10, 16, 24, 32, 48, 64, 96, 128];
+/** IVF indexes are timed at Milvus's default nlist, over a sweep of nprobe around its default (8). */
+const IVF_NLIST = 128;
+const NPROBES = [4, 8, 16];
 const LANCE_EFS = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256];
 const TARGET_RECALL = 0.95;
 /** Each HNSW measurement repeats passes over the queries for at least this long. */
@@ -184,7 +188,16 @@ async function main(): Promise<void> {
   engineRows.push(['searchSegment (segment layer)', 'HNSW', matchedEf, ...figureCells(layered)]);
   const engineFlat = await timeQueries(FLAT_QUERIES, flatTruth, (_, q) => engine.exact(query(q)), { minMs: 0 });
   engineRows.push(['VectorIndex.search, 1 worker', 'FLAT', '-', ...figureCells(engineFlat)]);
-  console.log(table(['path', 'index', 'ef', ...FIGURE_HEADERS], engineRows));
+  const ivfBuilds: string[] = [];
+  for (const type of ['IVF_FLAT', 'IVF_SQ8'] as const) {
+    ivfBuilds.push(`${type} nlist=${IVF_NLIST} built in ${seconds(await engine.buildIvf(type, IVF_NLIST))} s`);
+    for (const nprobe of NPROBES) {
+      const figures = await timeQueries(QUERIES, truth, (_, q) => engine.ivf(type, query(q), nprobe), { minMs: MIN_MS });
+      engineRows.push(['VectorIndex.search, 1 worker', `${type} nlist=${IVF_NLIST}`, `nprobe=${nprobe}`, ...figureCells(figures)]);
+    }
+  }
+  console.log(table(['path', 'index', 'ef / nprobe', ...FIGURE_HEADERS], engineRows));
+  console.log(`${ivfBuilds.join('; ')} (one thread; Milvus's default nlist and nprobe are 128 and 8)`);
   console.log(
     chosen
       ? `smallest ef reaching recall@10 >= ${TARGET_RECALL}: ef=${matchedEf}, ${fmtInt(chosen.figures.qps)} QPS on one thread`

@@ -45,6 +45,7 @@ async function findSegment(storage: string): Promise<{ rel: string; id: number }
 
 export class EngineBench {
   private flat: VectorIndex | undefined;
+  private readonly ivfs = new Map<string, VectorIndex>();
   private graph: HnswGraph | undefined;
 
   private constructor(
@@ -108,6 +109,22 @@ export class EngineBench {
     return perQuery[0]!.map((h) => Number(h.pk));
   }
 
+  /** An IVF index of `type` built over the segment's vectors (once per type), with its build time. */
+  async buildIvf(type: 'IVF_FLAT' | 'IVF_SQ8', nlist: number): Promise<number> {
+    const started = performance.now();
+    await this.ivfs.get(type)?.close();
+    this.ivfs.set(type, await this.engine.build(this.segment.vectorSet(), 'L2', type, { nlist }));
+    return performance.now() - started;
+  }
+
+  /** VectorIndex.search on an IVF index built by buildIvf, probing `nprobe` lists. */
+  async ivf(type: 'IVF_FLAT' | 'IVF_SQ8', query: Float32Array, nprobe: number): Promise<Ids> {
+    const index = this.ivfs.get(type);
+    if (!index) throw new Error(`no ${type} index built`);
+    const r = await index.search({ queries: floatSet(query, this.dim), nq: 1, k: K, params: { nprobe } });
+    return this.ids(r.offsets[0]!);
+  }
+
   /** Exact search through the engine's FLAT index over the same vectors. */
   async exact(query: Float32Array): Promise<Ids> {
     this.flat ??= await this.engine.build(this.segment.vectorSet(), 'L2', 'FLAT');
@@ -117,6 +134,7 @@ export class EngineBench {
 
   async close(): Promise<void> {
     await this.flat?.close();
+    for (const index of this.ivfs.values()) await index.close();
     await this.segment.release();
     await this.engine.close();
   }

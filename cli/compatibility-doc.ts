@@ -10,6 +10,11 @@ import { ANSWERED_HERE } from '../ext-proc/front/milvus-front.js';
 import { ROUTES } from '../ext-proc/rest/api.js';
 import { METHOD_FIELDS, NESTED_FIELDS, type FieldRule, type FieldRules, type NestedTable } from '../milvus/field-rules.js';
 import { milvusRoot } from '../milvus/proto.js';
+import { isSupportedScalar } from '../milvus/schema-codec.js';
+import { indexSupport } from '../milvus/vector-indexes.js';
+import { SCALAR_INDEX_TYPES } from '../milvus/scalar-indexes.js';
+import { type DataType, isVectorType } from '../core/schema.js';
+import { vectorType } from '../core/vector-types.js';
 
 export const COMPATIBILITY_DOC = fileURLToPath(new URL('../docs/compatibility.md', import.meta.url));
 
@@ -90,6 +95,20 @@ function restRows(): string[] {
   ];
 }
 
+function dataTypeRows(): string[] {
+  const types = milvusRoot.lookupEnum('milvus.proto.schema.DataType').values;
+  return Object.entries(types).map(([name, value]) => {
+    const t = value as DataType;
+    const vector = isVectorType(t) ? vectorType(t) : undefined;
+    const state = vector
+      ? `works: vector, metrics ${vector.metrics.join(', ')}`
+      : isSupportedScalar(t)
+        ? 'works'
+        : `refused: code 1100, \`field NAME: data type ${name} is not supported by Mishards\``;
+    return `| ${name} | ${cell(state)} |`;
+  });
+}
+
 export function compatibilityDoc(): string {
   const service = milvusRoot.lookupService('milvus.proto.milvus.MilvusService');
   const implemented = METHOD_FIELDS as Record<string, FieldRules>;
@@ -138,6 +157,28 @@ export function compatibilityDoc(): string {
     lines.push('', `### ${table}`, '', `${NESTED_TITLES[table]}.`, '', ...rulesTable(rules, table.endsWith('params') ? 'key' : 'field'));
   }
   lines.push(
+    '',
+    '## Data types',
+    '',
+    'Each `DataType` of a collection field (see [vector-types.md](vector-types.md) for the vector types).',
+    '',
+    '| data type | state |',
+    '| --- | --- |',
+    ...dataTypeRows(),
+    '',
+    '## Index types',
+    '',
+    "Each index type Milvus has for each vector type, with the engine index serving it (DescribeIndex's",
+    '`engine` parameter); its parameters are checked as Milvus checks them. Then the scalar index',
+    'types, accepted on the fields Milvus accepts them on (its refusals otherwise).',
+    '',
+    '| data type | index type | state |',
+    '| --- | --- | --- |',
+    ...indexSupport().map((r) => `| ${r.dataType} | ${r.indexType} | ${cell(r.state)} |`),
+    ...SCALAR_INDEX_TYPES.map(
+      (t) =>
+        `| scalar fields | ${t} | works: Bool, integer, Float, Double and VarChar fields answer ==, in, ranges (and like "prefix%") from a sorted index of each sealed segment (\`engine\` SORTED), exactly as the scan; Array fields and JSON paths: accepted, filters scan (\`engine\` SCAN) |`,
+    ),
     '',
     '## REST v2 endpoints',
     '',

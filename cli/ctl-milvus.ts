@@ -36,7 +36,16 @@ const settled = (p: CollectionProgress): boolean => (p.loadState !== 'LoadStateL
  * `progress` redraws until loads and index builds are done.
  */
 export async function milvusCommand(ctx: MilvusCtx, command: string, names: string[], o: { all: boolean; wait: boolean }): Promise<number> {
-  const client = new MilvusClient({ address: ctx.address, logLevel: 'error', timeout: 30_000 });
+  const env = process.env;
+  const client = new MilvusClient({
+    address: ctx.address,
+    logLevel: 'error',
+    timeout: 30_000,
+    ...(env.MISHARDS_TOKEN ? { token: env.MISHARDS_TOKEN } : {}),
+    ...(env.MISHARDS_TLS_CA || env.MISHARDS_TLS_CERT
+      ? { tls: { rootCertPath: env.MISHARDS_TLS_CA, privateKeyPath: env.MISHARDS_TLS_KEY, certChainPath: env.MISHARDS_TLS_CERT } }
+      : {}),
+  });
   try {
     await client.connectPromise;
     const collections = o.all || (command === 'progress' && !names.length) ? await listCollections(client) : names;

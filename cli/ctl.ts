@@ -15,11 +15,15 @@ import { servedSegments, type CollectionView } from '../meta/collection-view.js'
 import { createLogger } from '../runtime/logger.js';
 import { MILVUS_COMMANDS, milvusCommand } from './ctl-milvus.js';
 import { parseArgv, UsageError } from './options.js';
+import { electionPrefix, WriterCandidateSchema } from '../cluster/writer-leader.js';
+import { peering } from '../runtime/peering.js';
+import { loadTls } from '../runtime/tls.js';
 
 export const CTL_USAGE = `usage: mishards ctl <command> [options]
 
 commands:
-  nodes                        registered processes (role, name, group, addresses, version)
+  nodes                        registered processes (role, name, group, addresses, version) and,
+                               for writers, the leader with its fencing epoch or standby
   ring [--segments ID,ID,...]  reader groups with the served segments and rows the router places
                                on each, the imbalance (max/mean rows), and the owner group of
                                the given segment ids (reads the metadata from the writer)
@@ -43,6 +47,10 @@ options:
                                 coordinator (or MISHARDS_ADDRESS; default 127.0.0.1:19530)
   --timeout S                   longest wait of load, compact and progress --wait (default 300)
   --json                        machine-readable output
+
+security (environment only; docs/security.md): MISHARDS_TOKEN (user:password) signs the
+Milvus API calls in; MISHARDS_TLS_CERT, MISHARDS_TLS_KEY and MISHARDS_TLS_CA are the TLS
+files of every call; MISHARDS_CLUSTER_TOKEN is the internal API's secret (ring).
 `;
 
 interface Ctx {
@@ -143,23 +151,47 @@ function table(rows: string[][]): string[] {
   );
 }
 
+/** The writer election's leader (docs/writer-ha.md): the key created first, its create revision the epoch. */
+async function readLeader(ctx: Ctx): Promise<{ address: string; epoch: number } | undefined> {
+  const res = await ctx.etcd.getAll().prefix(electionPrefix(ctx.prefix)).exec();
+  const [first] = [...res.kvs].sort((a, b) => Number(BigInt(a.create_revision) - BigInt(b.create_revision)));
+  if (!first) return undefined;
+  const parsed = WriterCandidateSchema.safeParse(JSON.parse(first.value.toString()));
+  return parsed.success ? { address: parsed.data.address, epoch: Number(first.create_revision) } : undefined;
+}
+
+/** A writer's part in the election: `leader`, `standby`, or undefined for other roles. */
+function electionRole(r: NodeRegistration, leader: { address: string } | undefined): 'leader' | 'standby' | undefined {
+  if (r.role !== 'writer') return undefined;
+  return r.addresses.grpc === leader?.address ? 'leader' : 'standby';
+}
+
 async function nodes(ctx: Ctx): Promise<number> {
   const list = (await readNodes(ctx)).map((n) => n.registration);
+  const leader = await readLeader(ctx);
   if (ctx.json) {
-    ctx.out(JSON.stringify(list, null, 2));
+    const withElection = list.map((r) => {
+      const election = electionRole(r, leader);
+      return election ? { ...r, election, ...(election === 'leader' ? { epoch: leader!.epoch } : {}) } : r;
+    });
+    ctx.out(JSON.stringify(withElection, null, 2));
     return 0;
   }
-  const header = ['ROLE', 'NAME', 'GROUP', 'GRPC', 'HTTP', 'METRICS', 'VERSION', 'STARTED'];
-  const rows = list.map((r) => [
-    r.role,
-    r.name,
-    r.group ?? '-',
-    r.addresses.grpc,
-    r.addresses.http ?? '-',
-    r.addresses.metrics,
-    r.version,
-    r.startedAt,
-  ]);
+  const header = ['ROLE', 'NAME', 'GROUP', 'GRPC', 'HTTP', 'METRICS', 'VERSION', 'STARTED', 'ELECTION'];
+  const rows = list.map((r) => {
+    const election = electionRole(r, leader);
+    return [
+      r.role,
+      r.name,
+      r.group ?? '-',
+      r.addresses.grpc,
+      r.addresses.http ?? '-',
+      r.addresses.metrics,
+      r.version,
+      r.startedAt,
+      election === 'leader' ? `leader epoch=${leader!.epoch}` : (election ?? '-'),
+    ];
+  });
   for (const line of table([header, ...rows])) ctx.out(line);
   return 0;
 }
@@ -172,7 +204,8 @@ const METADATA_WAIT_MS = 5000;
  * readers place from), or undefined after writing why not.
  */
 async function readMetadata(ctx: Ctx, writer: string): Promise<CollectionView[] | undefined> {
-  const cache = new MetadataCache(writer, createLogger('ctl', 'silent'));
+  const tls = loadTls({ cert: process.env.MISHARDS_TLS_CERT, key: process.env.MISHARDS_TLS_KEY, ca: process.env.MISHARDS_TLS_CA });
+  const cache = new MetadataCache(writer, createLogger('ctl', 'silent'), peering(tls, process.env.MISHARDS_CLUSTER_TOKEN || undefined));
   let timer: NodeJS.Timeout | undefined;
   try {
     cache.start();
@@ -197,7 +230,8 @@ async function ring(ctx: Ctx, segments: string | undefined): Promise<number> {
     ctx.out('no writer is registered: the served segments and their rows are unknown');
     return 1;
   }
-  const views = await readMetadata(ctx, await writerAddress(new StaticDiscovery(members)));
+  const leader = await readLeader(ctx);
+  const views = await readMetadata(ctx, leader?.address ?? (await writerAddress(new StaticDiscovery(members))));
   if (!views) return 1;
   const router = createRouter(DEFAULT_ROUTER, readerGroups(members));
   const assignment = new ServedAssignment().of(router, views);

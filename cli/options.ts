@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { join } from 'node:path';
 import { CONTROL_PLANE_DEFAULTS } from '../control-plane/defaults.js';
@@ -12,6 +13,8 @@ import {
   type RateQuotaConfig,
 } from '../milvus/quotas.js';
 import { DEFAULT_ADMISSION, type AdmissionLimits } from '../runtime/admission.js';
+import { DEFAULT_METRICS_HOST } from '../runtime/serve.js';
+import type { TlsPaths } from '../runtime/tls.js';
 
 /**
  * The options every server subcommand shares (the CLI contract of the architecture), each
@@ -22,6 +25,8 @@ export interface ServerOptions {
   port: number;
   httpPort: number | undefined;
   metricsPort: number;
+  /** Where the metrics port listens: loopback unless given, whatever --host says. */
+  metricsHost: string;
   dataDir: string;
   meta: string;
   storage: string;
@@ -30,10 +35,21 @@ export interface ServerOptions {
   etcdPrefix: string;
   /** TTL of the lease a process registers under: how long a crashed process stays listed. */
   leaseTtl: number;
+  /**
+   * Seconds a server keeps serving after SIGTERM, NOT_SERVING and out of etcd, before it closes
+   * its ports: what proxies, Services and coordinators need to route around it (cli/main.ts).
+   */
+  drainDelay: number;
+  /** The host registered in etcd when listening on a wildcard address (default: the host name). */
+  advertiseHost: string | undefined;
   /** The name a process registers under; a default is derived when absent. */
   name: string | undefined;
   group: string;
   readers: number;
+  /** up: writers in the election, the leader and its standbys (with --etcd). */
+  writers: number;
+  /** writer: the write-ahead log's directory; the writers of one cluster share it (docs/writer-ha.md). */
+  walDir: string | undefined;
   writer: string | undefined;
   discovery: string | undefined;
   sealRows: number;
@@ -65,9 +81,6 @@ export interface ServerOptions {
   nginxInclude: string | undefined;
   /** nginx-agent: that Nginx's main configuration (nginx -c), when not its default. */
   nginxConf: string | undefined;
-  /** nginx-agent: gRPC and REST on one TLS port (ALPN) with this certificate and key. */
-  tlsCert: string | undefined;
-  tlsKey: string | undefined;
   /** control-plane: seconds between active health checks of registered processes. */
   healthInterval: number;
   /** control-plane: quiet time before a burst of etcd changes becomes a snapshot. */
@@ -78,6 +91,17 @@ export interface ServerOptions {
   rates: RateQuotaConfig;
   /** writer: the fraction of memory above which writes are refused. */
   memoryHighWaterLevel: number;
+  /** writer, coordinator, up: requests need credentials and privileges (docs/security.md). */
+  auth: boolean;
+  /** writer, up: root's password at first start (MISHARDS_ROOT_PASSWORD). */
+  rootPassword: string | undefined;
+  /** Every role: certificate, key and (for mutual TLS) CA files of its listeners and calls. */
+  tls: TlsPaths;
+  /**
+   * writer, reader, coordinator: the secret of the cluster's internal API, from
+   * MISHARDS_CLUSTER_TOKEN or the file of --cluster-token-file (never a flag: `ps` shows flags).
+   */
+  clusterToken: string | undefined;
 }
 
 const SPEC = {
@@ -85,12 +109,17 @@ const SPEC = {
   port: { type: 'string' },
   'http-port': { type: 'string' },
   'metrics-port': { type: 'string' },
+  'metrics-host': { type: 'string' },
   'data-dir': { type: 'string' },
+  'wal-dir': { type: 'string' },
+  writers: { type: 'string' },
   meta: { type: 'string' },
   storage: { type: 'string' },
   etcd: { type: 'string' },
   'etcd-prefix': { type: 'string' },
   'lease-ttl': { type: 'string' },
+  'drain-delay': { type: 'string' },
+  'advertise-host': { type: 'string' },
   name: { type: 'string' },
   mysql: { type: 'string' },
   group: { type: 'string' },
@@ -115,13 +144,17 @@ const SPEC = {
   'nginx-bin': { type: 'string' },
   'nginx-include': { type: 'string' },
   'nginx-conf': { type: 'string' },
-  'tls-cert': { type: 'string' },
-  'tls-key': { type: 'string' },
   xds: { type: 'string' },
   'health-interval': { type: 'string' },
   debounce: { type: 'string' },
   'max-result-bytes': { type: 'string' },
   [MEMORY_LEVEL_FLAG]: { type: 'string' },
+  auth: { type: 'boolean' },
+  'root-password': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
+  'tls-ca': { type: 'string' },
+  'cluster-token-file': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -224,8 +257,8 @@ export function parseServerOptions(
   const nginxMode = get('nginx-mode') ?? 'auto';
   if (nginxMode !== 'auto' && nginxMode !== 'reload' && nginxMode !== 'lua')
     throw new UsageError(`--nginx-mode must be auto, reload or lua, got ${JSON.stringify(nginxMode)}`);
-  const [tlsCert, tlsKey] = [get('tls-cert'), get('tls-key')];
-  if ((tlsCert === undefined) !== (tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
+  const tls = { cert: get('tls-cert'), key: get('tls-key'), ca: get('tls-ca') };
+  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
   const memoryHighWaterLevel = positive(MEMORY_LEVEL_FLAG, get(MEMORY_LEVEL_FLAG)) ?? DEFAULT_MEMORY_HIGH_WATER_LEVEL;
   if (memoryHighWaterLevel > 1) throw new UsageError(`--${MEMORY_LEVEL_FLAG} must be in (0, 1]`);
   return {
@@ -234,6 +267,7 @@ export function parseServerOptions(
     port: int('port', get('port'), defaultPort),
     httpPort: httpPort === undefined ? undefined : int('http-port', httpPort, 0),
     metricsPort: int('metrics-port', get('metrics-port'), 9091),
+    metricsHost: get('metrics-host') ?? DEFAULT_METRICS_HOST,
     dataDir,
     meta: get('meta') ?? mysql ?? `sqlite:${join(dataDir, 'meta.sqlite')}`,
     storage: get('storage') ?? join(dataDir, 'storage'),
@@ -245,9 +279,13 @@ export function parseServerOptions(
       : undefined,
     etcdPrefix: get('etcd-prefix') ?? '/mishards',
     leaseTtl,
+    drainDelay: int('drain-delay', get('drain-delay'), 0),
+    advertiseHost: get('advertise-host'),
     name: get('name'),
     group: get('group') ?? '0',
     readers: int('readers', get('readers'), 3),
+    writers: int('writers', get('writers'), 1),
+    walDir: get('wal-dir'),
     writer: get('writer'),
     discovery: get('discovery'),
     sealRows: int('seal-rows', get('seal-rows'), 65536),
@@ -267,15 +305,38 @@ export function parseServerOptions(
     nginxBin: get('nginx-bin'),
     nginxInclude: get('nginx-include'),
     nginxConf: get('nginx-conf'),
-    tlsCert,
-    tlsKey,
     healthInterval: int('health-interval', get('health-interval'), CONTROL_PLANE_DEFAULTS.health.intervalMs / 1000),
     debounceMs: int('debounce', get('debounce'), CONTROL_PLANE_DEFAULTS.debounceMs),
     maxResultBytes: int('max-result-bytes', get('max-result-bytes'), DEFAULT_MAX_RESULT_BYTES),
     rates,
     memoryHighWaterLevel,
+    auth: v.auth === true || flagFromEnv(env.MISHARDS_AUTH),
+    rootPassword: get('root-password'),
+    tls,
+    clusterToken: clusterToken(get('cluster-token-file'), env.MISHARDS_CLUSTER_TOKEN),
   };
 }
+
+/** The cluster token: a file's content (trimmed) or the environment's; empty means none. */
+function clusterToken(file: string | undefined, fromEnv: string | undefined): string | undefined {
+  let token = fromEnv;
+  if (file) {
+    try {
+      token = readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      throw new UsageError(`--cluster-token-file ${file}: ${(e as Error).message}`);
+    }
+  }
+  return token || undefined;
+}
+
+/** The TLS options as flags, for a process that passes them on (`up` to its children). */
+export function tlsArgs(o: ServerOptions): string[] {
+  return (['cert', 'key', 'ca'] as const).flatMap((f) => (o.tls[f] ? [`--tls-${f}`, o.tls[f]!] : []));
+}
+
+/** A boolean option's environment variable: set to 1 or true. */
+const flagFromEnv = (raw: string | undefined) => raw === '1' || raw?.toLowerCase() === 'true';
 
 /** The quota options as flags, for a process that passes them on (`up` to its children). */
 export function quotaArgs(o: ServerOptions): string[] {
@@ -314,18 +375,30 @@ options (also MISHARDS_<OPTION> environment variables):
   --http-port N      REST port, where served (nginx-agent: Nginx's REST port; default the
                      front port + 1)
   --metrics-port N   Prometheus metrics and health (default 9091; 0 picks a free port)
+  --metrics-host H   where the metrics port, health and status pages listen (default
+                     127.0.0.1 whatever --host is; elsewhere, with --auth, the writer's and
+                     the coordinator's want a user's credentials)
   --data-dir DIR     where embedded defaults live (default ./.data; nginx-agent: its Nginx's
                      prefix)
   --meta SPEC        sqlite:PATH or mysql://USER:PASS@HOST:PORT/DB
   --storage DIR      shared segment storage (default DATA_DIR/storage)
   --etcd HOST:PORT[,HOST:PORT]
-                     register in etcd and take the membership from it (replaces --discovery)
+                     register in etcd and take the membership from it (unless --discovery);
+                     a writer campaigns in the writer election (docs/writer-ha.md), and
+                     coordinators and readers follow its leader
+  --wal-dir DIR      the write-ahead log (writer; default DATA_DIR/wal): writers standing by
+                     for one another share it, with --meta and --storage
   --etcd-prefix P    key prefix in etcd (default /mishards)
   --lease-ttl S      registration lease TTL in seconds (default 10)
+  --advertise-host H the host registered in etcd when --host is a wildcard (0.0.0.0, ::;
+                     default the host name): what others dial, e.g. a pod's IP
+  --drain-delay S    on SIGTERM, answer health checks NOT_SERVING and leave etcd, then keep
+                     serving S seconds before closing the ports (default 0; docs/limits.md)
   --name NAME        registration name (default ROLE[-GROUP]-HOST-PORT); the nginx-agent's
                      xDS node id (default nginx-HOST-PID)
   --group G          reader group (reader)
   --readers N        number of readers (up; default 3)
+  --writers N        writers, the leader and N-1 standbys (up, with --etcd; default 1)
   --writer HOST:PORT the writable node (coordinator; reader, to preload its group's segments);
                      with --discovery or --etcd, defaults to the writer listed there
   --xds HOST:PORT    the control plane's ADS address: search sub-requests reach reader groups
@@ -353,6 +426,22 @@ options (also MISHARDS_<OPTION> environment variables):
   --admission-wait MS
                      longest an expensive request waits for a slot before it is refused as
                      rate-limited (writer, reader; default ${DEFAULT_ADMISSION.maxWaitMs})
+  --auth             requests need a user's credentials (gRPC authorization metadata, REST
+                     Authorization: Bearer user:password) and its privileges, and the internal
+                     API the cluster token (writer, reader, coordinator, up; off by default;
+                     docs/security.md)
+  --root-password P  the root user's password, set at first start when root does not exist
+                     yet; required then with --auth (writer, up; prefer the
+                     MISHARDS_ROOT_PASSWORD environment variable: flags show in ps)
+  --tls-cert FILE, --tls-key FILE
+                     serve every gRPC and HTTP listener (Milvus API, REST, internal API,
+                     metrics, ADS) over TLS with this certificate, and present it when calling
+                     other processes (every role; docs/security.md)
+  --tls-ca FILE      with --tls-cert/--tls-key: mutual TLS, every listener requires a client
+                     certificate this CA signed, and calls to other processes trust it
+  --cluster-token-file FILE
+                     the secret the cluster's internal API wants (or MISHARDS_CLUSTER_TOKEN;
+                     required with --auth, the same on every process; up makes one)
   --log-level L      pino level (default info)
   --front-host H     address of the front listener, Envoy's or Nginx's (control-plane;
                      default 0.0.0.0)
@@ -367,7 +456,8 @@ options (also MISHARDS_<OPTION> environment variables):
                      Nginx you run, and reload that one (default: a private Nginx)
   --nginx-conf F     nginx-agent: with --nginx-include, that Nginx's main configuration
   --tls-cert F, --tls-key F
-                     nginx-agent: gRPC and REST on the front port over TLS (ALPN)
+                     nginx-agent: gRPC and REST on the front port over TLS (ALPN); the agent
+                     takes no --tls-ca, and up --nginx no TLS (docs/nginx.md, "TLS")
   --health-interval S
                      seconds between health checks of registered processes (control-plane;
                      default 5)

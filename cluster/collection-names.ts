@@ -43,9 +43,18 @@ export class CollectionNames {
 
   /** The collection id a name of a database stands for: an alias first, then a collection name, as Milvus resolves them. */
   resolve(database: string, name: string): number | undefined {
+    return this.aliasTarget(database, name) ?? this.collectionId(database, name);
+  }
+
+  /** The collection id an alias of a database names, if `name` is one. */
+  aliasTarget(database: string, name: string): number | undefined {
     const id = this.databases.get(database);
-    if (id === undefined) return undefined;
-    return this.aliases.get(`${id}/${name}`) ?? this.collections.get(`${id}/${name}`);
+    return id === undefined ? undefined : this.aliases.get(`${id}/${name}`);
+  }
+
+  private collectionId(database: string, name: string): number | undefined {
+    const id = this.databases.get(database);
+    return id === undefined ? undefined : this.collections.get(`${id}/${name}`);
   }
 }
 

@@ -1,11 +1,13 @@
 import { EventEmitter } from 'node:events';
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { decodeView, type CollectionView } from '../meta/collection-view.js';
+import type { SecurityRecords } from '../meta/store.js';
 import { CollectionNames } from './collection-names.js';
 import { MetadataFeedService } from '../proto/data-node.js';
 import type { MetadataEvent__Output } from '../proto/generated/mishards/data/MetadataEvent.js';
 import type { MetadataFeedClient } from '../proto/generated/mishards/data/MetadataFeed.js';
+import { PLAIN_PEERING, type Peering } from '../runtime/peering.js';
 
 /** What placement reads of the metadata: every view, and a 'change' event when one changes. */
 export interface MetadataSource {
@@ -14,15 +16,18 @@ export interface MetadataSource {
 }
 
 /**
- * The coordinator's copy of the metadata: collection views by id, and the names that lead to
- * them (databases, aliases, collection names), kept fresh by the writer's change feed, so that
- * no SQL runs on the search path. After a disconnect it reconnects and replaces its state with
- * the new snapshot. Emits 'change' (collection id) on every update of a collection (the names
+ * The coordinator's copy of the metadata: collection views by id, the names that lead to them
+ * (databases, aliases, collection names) and the RBAC state, kept fresh by the writer's change
+ * feed, so that no SQL runs on the search path (nor to authenticate or authorize a request).
+ * After a disconnect it reconnects and replaces its state with the new snapshot. Emits
+ * 'change' (collection id) on every update of a collection (the names and the RBAC state
  * change no view).
  */
 export class MetadataCache extends EventEmitter {
   private views = new Map<number, CollectionView>();
   private readonly names = new CollectionNames();
+  /** Users, roles and grants; replaced whole by each security event. */
+  private securityRecords: SecurityRecords = { users: [], roles: [], memberships: [], grants: [] };
   /** Views being assembled from a snapshot; swapped in whole when the snapshot ends. */
   private pending: Map<number, CollectionView> | undefined;
   private version = 0;
@@ -37,13 +42,15 @@ export class MetadataCache extends EventEmitter {
   hits = 0;
   misses = 0;
 
+  /** `peers`: how to reach the writer's internal API (TLS, the cluster token). */
   constructor(
     writerAddress: string,
     private readonly log: Logger,
+    peers: Peering = PLAIN_PEERING,
   ) {
     super();
     this.setMaxListeners(0);
-    this.client = new MetadataFeedService(writerAddress, grpc.credentials.createInsecure());
+    this.client = new MetadataFeedService(writerAddress, peers.credentials, peers.options);
   }
 
   start(): void {
@@ -68,6 +75,17 @@ export class MetadataCache extends EventEmitter {
     if (v) this.hits++;
     else this.misses++;
     return v;
+  }
+
+  /** The name of the collection `name` stands for in `database` if it is an alias there. */
+  aliasTarget(database: string, name: string): string | undefined {
+    const id = this.names.aliasTarget(database, name);
+    return id === undefined ? undefined : this.views.get(id)?.record.name;
+  }
+
+  /** The RBAC state as the feed last left it (a new object after every change). */
+  security(): SecurityRecords {
+    return this.securityRecords;
   }
 
   /** Whether the database exists, as the feed last said. */
@@ -153,6 +171,7 @@ export class MetadataCache extends EventEmitter {
         this.views = this.pending;
         this.names.reset(this.views.values());
         if (m.names) this.names.setNames(m.names);
+        if (m.security) this.securityRecords = securityRecords(m);
         this.pending = undefined;
         this.synced = true;
         for (const changed of new Set([...previous.keys(), ...this.views.keys()])) this.emit('change', changed);
@@ -162,6 +181,8 @@ export class MetadataCache extends EventEmitter {
       }
     } else if (m.names) {
       this.names.setNames(m.names);
+    } else if (m.security) {
+      this.securityRecords = securityRecords(m);
     } else {
       const before = this.views.get(id);
       const after = m.view_json ? decodeView(m.view_json) : undefined;
@@ -186,3 +207,5 @@ export class MetadataCache extends EventEmitter {
     this.client.close();
   }
 }
+
+const securityRecords = (m: MetadataEvent__Output) => JSON.parse(m.security!.records_json) as SecurityRecords;

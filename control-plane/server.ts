@@ -10,6 +10,7 @@ import { ActiveHealthChecker } from './health/active-checker.js';
 import { HostResolver } from './host-resolver.js';
 import { etcdMetrics } from '../cluster/registry/etcd-metrics.js';
 import { PrefixWatcher } from '../cluster/registry/prefix-watcher.js';
+import { WriterLeaderWatch } from '../cluster/writer-leader.js';
 import { nodesPrefix, parseNodeRegistration, type NodeRegistration } from '../cluster/registry/schema.js';
 import { RemovalGuard } from './removal-guard.js';
 import { scrapeTargets } from './scrape-targets.js';
@@ -19,6 +20,7 @@ import { SnapshotBuilder, type BuiltSnapshot, type Rejection } from './resources
 import type { FrontSettings } from './resources/listeners.js';
 import { parseRouteRule, routesPrefix, type NamedRouteRule } from './routes/schema.js';
 import { SnapshotCache } from './xds/snapshot.js';
+import { channelCredentials, type Tls } from '../runtime/tls.js';
 
 export interface ControlPlaneOptions {
   etcd: Etcd3;
@@ -35,6 +37,13 @@ export interface ControlPlaneOptions {
   health: { intervalMs: number; timeoutMs: number; unhealthyThreshold: number };
   guard: { maxRemovedFraction: number; minEndpoints: number; holdMs: number };
   log: Logger;
+  /**
+   * TLS of the ADS and metrics listeners and of the health checks; Envoy's front listener and
+   * its clusters are given the same files (docs/security.md).
+   */
+  tls?: Tls | undefined;
+  /** Where the metrics port and status pages listen: loopback by default (the control plane has no users to check). */
+  metricsHost?: string | undefined;
 }
 
 export interface RunningControlPlane extends RunningNode {
@@ -61,7 +70,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
   const builder = new SnapshotBuilder(encodeEnvoyJson);
   const guard = new RemovalGuard(o.guard);
   const resolver = new HostResolver(log);
-  const health = new ActiveHealthChecker({ ...o.health, log });
+  const health = new ActiveHealthChecker({ ...o.health, log, credentials: channelCredentials(o.tls) });
   const nodes = new PrefixWatcher<NodeRegistration>({
     etcd: o.etcd,
     prefix: nodesPrefix(o.prefix),
@@ -75,7 +84,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     log,
   });
   for (const w of [nodes, routes]) w.on('invalid', () => m.invalidKeys.inc());
-  etcdMetrics(metrics.registry, { connected: [() => nodes.connected, () => routes.connected] });
+  const leader = await WriterLeaderWatch.open({ etcd: o.etcd, prefix: o.prefix, log });
+  etcdMetrics(metrics.registry, { connected: [() => nodes.connected, () => routes.connected, () => leader.connected] });
 
   let served = 0;
   let reported = new Map<string, string>();
@@ -102,7 +112,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
         nodes: [...registered].map(([key, registration]) => ({ key, registration, resolve: (hp: string) => resolver.resolve(hp) })),
         routes: [...routes.entries()].map(([key, rule]) => ({ key, rule })),
         health: (address) => health.status(address),
-        revision: [nodes.maxModRevision(), routes.maxModRevision()].reduce((a: bigint, b: bigint) => (a > b ? a : b)),
+        writerLeader: leader.current()?.address,
+        revision: [nodes.maxModRevision(), routes.maxModRevision(), leader.revision()].reduce((a: bigint, b: bigint) => (a > b ? a : b)),
         front: o.front,
       });
     } catch (e) {
@@ -134,7 +145,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     markReady();
   };
   const debouncer = new Debouncer(build, o.debounceMs, o.maxDebounceMs);
-  for (const source of [nodes, routes, resolver, health]) source.on('change', () => debouncer.trigger());
+  for (const source of [nodes, routes, resolver, health, leader]) source.on('change', () => debouncer.trigger());
 
   await Promise.all([nodes.start(), routes.start()]);
   build();
@@ -159,6 +170,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
       clients: ads.clients(),
       snapshot: { ...(cache.current() ? { version: cache.current()!.version } : {}), endpoints: served },
       address,
+      leader: leader.current(),
     }),
   );
   const node = await serveNode({
@@ -167,6 +179,8 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
     port: o.port,
     metricsPort: o.metricsPort,
     services: [[ads.definition, ads.implementation]],
+    tls: o.tls,
+    metricsHost: o.metricsHost,
     beforeStop: () => ads.close(),
     closers: [
       async () => {
@@ -174,6 +188,7 @@ export async function startControlPlane(o: ControlPlaneOptions): Promise<Running
         clearTimeout(guardTimer);
         nodes.close();
         routes.close();
+        leader.close();
         health.close();
       },
     ],

@@ -1,5 +1,5 @@
 import type { NodeRegistration } from '../cluster/registry/schema.js';
-import type { StatusMember, StatusReport, StatusXdsClient } from '../runtime/status-page.js';
+import { withElection, type StatusMember, type StatusReport, type StatusXdsClient } from '../runtime/status-page.js';
 import type { ClientStatus } from './ads/client-status.js';
 import { isServedType, typeName } from './ads/types.js';
 import type { HealthStatus } from './resources/endpoints.js';
@@ -11,6 +11,8 @@ export interface ControlPlaneStatusSources {
   snapshot: { version?: string; endpoints: number };
   /** The control plane's ADS address. */
   address: string;
+  /** The writer election's leader. */
+  leader: { address: string; epoch: number } | undefined;
 }
 
 const HEALTH: Record<HealthStatus, StatusMember['health']> = { HEALTHY: 'up', UNHEALTHY: 'down', UNKNOWN: 'unknown' };
@@ -41,5 +43,5 @@ export function controlPlaneStatus(o: ControlPlaneStatusSources): Omit<StatusRep
       ...(t.nacked ? { nacked: { version: t.nacked.version, message: t.nacked.message } } : {}),
     })),
   }));
-  return { role: 'control-plane', address: o.address, members, xds: { ...o.snapshot, clients } };
+  return { role: 'control-plane', address: o.address, members: withElection(members, o.leader), xds: { ...o.snapshot, clients } };
 }

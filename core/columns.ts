@@ -51,6 +51,16 @@ export interface ColumnBatch {
   readonly length: number;
   /** The column of a schema field by name (`$meta` for dynamic keys), if stored. */
   column(name: string): Column | undefined;
+  /** The scalar index of a field's column, when the field is indexed and its index built (filter/scalar-index.ts). */
+  scalarIndex?(name: string): ScalarIndex | undefined;
+}
+
+/** A column's non-null rows ordered by value, as the filter compares them (filter/scalar-index.ts builds it). */
+export interface ScalarIndex {
+  /** Non-null rows, ascending by value (ties by row). */
+  readonly order: Int32Array;
+  /** keys[i] is the value of row order[i]. */
+  readonly keys: readonly unknown[];
 }
 
 /** Primary key values: Int64 keys are bigints, VarChar keys are strings. */

@@ -15,6 +15,8 @@ import { stopIfCancelled } from './cancel.js';
 import { rowNorms } from './block-scorer.js';
 import { exactSearch, allowedRows } from './flat.js';
 import { HnswGraph } from './hnsw.js';
+import { buildIvf, IVF_DEFAULTS, ivfSearch } from './ivf.js';
+import { buildSparseLists, sparseSearch } from './sparse-index.js';
 import type { VectorSearchResult } from './engine.js';
 import { sliceRows } from './vectors.js';
 import { pack, type Envelope, type WorkerReply, type WorkerRequest } from './protocol.js';
@@ -41,6 +43,10 @@ function handle(req: WorkerRequest): unknown {
     case 'build':
       graphs.set(req.id, HnswGraph.build(req.data, req.M, req.efConstruction, req.threads));
       return undefined;
+    case 'ivf-build':
+      return buildIvf(req.data, req.nlist, req.quantizer);
+    case 'sparse-build':
+      return buildSparseLists(req.vectors, req.dropRatioBuild);
     case 'open':
       graphs.set(req.id, HnswGraph.open(req.file, req.data, req.M, req.check));
       return undefined;
@@ -64,9 +70,10 @@ function searchQueries(req: SearchRequest, first: number, n: number, listed?: In
   const { nq, k, ef, allowed, allowedCount, cancel } = req;
   stopIfCancelled(cancel);
   const queries = first === 0 && n === nq ? req.queries : sliceRows(req.queries, first, first + n);
-  return req.id !== undefined
-    ? graph(req.id).search(queries, n, k, ef, allowed, allowedCount, cancel, listed)
-    : exactSearch(req.data!, queries, n, k, listed ?? (allowed ? allowedRows(allowed, allowedCount) : undefined), cancel);
+  if (req.id !== undefined) return graph(req.id).search(queries, n, k, ef, allowed, allowedCount, cancel, listed);
+  if (req.ivf) return ivfSearch(req.data!, req.ivf, queries, n, k, req.nprobe ?? IVF_DEFAULTS.nprobe, allowed, cancel);
+  if (req.sparse) return sparseSearch(req.data!, req.sparse, queries, n, k, req.dropRatioSearch ?? 0, allowed, cancel);
+  return exactSearch(req.data!, queries, n, k, listed ?? (allowed ? allowedRows(allowed, allowedCount) : undefined), cancel);
 }
 
 /** A search run in turns: its answer so far and the compute time it took. */

@@ -10,14 +10,23 @@ import type { VectorSet } from './vectors.js';
 export type { MetricType } from '../core/vector-types.js';
 export type { VectorSet } from './vectors.js';
 
-/** FLAT: an exact scan, of any kind of vectors; HNSW: a usearch graph, of float32 vectors. */
-export type IndexType = 'FLAT' | 'HNSW';
+/**
+ * FLAT: an exact scan, of any kind of vectors; HNSW: a usearch graph, of dense vectors (stored
+ * as usearch's f32, f16, bf16, i8 or b1);
+ * IVF_FLAT, IVF_SQ8: inverted lists of dense vectors (ivf.ts), SQ8 of float ones;
+ * SPARSE_INVERTED: posting lists of sparse vectors searched with WAND (sparse-index.ts).
+ */
+export type IndexType = 'FLAT' | 'HNSW' | 'IVF_FLAT' | 'IVF_SQ8' | 'SPARSE_INVERTED';
 
 export interface IndexBuildParams {
   /** HNSW graph degree (Milvus `M`). */
   M?: number;
   /** HNSW construction beam width (Milvus `efConstruction`). */
   efConstruction?: number;
+  /** IVF lists (Milvus `nlist`). */
+  nlist?: number;
+  /** SPARSE_INVERTED: the share of the smallest values left out of the lists (Milvus `drop_ratio_build`). */
+  dropRatioBuild?: number;
   /**
    * Native threads of an HNSW build; default the engine's worker count. Background work that
    * must leave cores to searches (compaction) builds on fewer.
@@ -26,8 +35,12 @@ export interface IndexBuildParams {
 }
 
 export interface SearchParams {
-  /** HNSW search beam width (Milvus `ef`); ignored by FLAT. */
+  /** HNSW search beam width (Milvus `ef`); ignored by the other indexes. */
   ef?: number;
+  /** IVF lists probed (Milvus `nprobe`); ignored by the other indexes. */
+  nprobe?: number;
+  /** SPARSE_INVERTED: the share of the query's smallest values left out (Milvus `drop_ratio_search`). */
+  dropRatioSearch?: number;
 }
 
 export interface VectorSearchRequest {

@@ -42,6 +42,11 @@ export class TopK {
     }
   }
 
+  /** The badness of the worst entry kept; meaningful once an entry is kept. */
+  worst(): number {
+    return this.bad[0] as number;
+  }
+
   /** Sorted best first; scores converted back to the metric's sign. */
   drain(metric: MetricType): { offsets: Int32Array; scores: Float32Array } {
     const n = this.size;

@@ -14,13 +14,14 @@
 import { closeSync, openSync, readSync, renameSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { crc32 } from 'node:zlib';
-import type { Index, Matches, MetricKind } from 'usearch';
+import type { Index, Matches, MetricKind, ScalarKind } from 'usearch';
+import type { DenseElement } from '../core/vector-types.js';
 import { stopIfCancelled, type CancelFlag } from './cancel.js';
-import { blockScorer } from './block-scorer.js';
+import { blockScorer, floatRows } from './block-scorer.js';
 import type { VectorSearchResult } from './engine.js';
 import { allowedRows, exactSearch, rescore, type ExactData } from './flat.js';
 import { exactIsCheaper, FETCH_GROWTH, planSearch } from './plan.js';
-import { sliceRows, type DenseVectors, type VectorSet } from './vectors.js';
+import { rowCount, sliceRows, type VectorSet } from './vectors.js';
 
 // usearch 2.26's ESM build never finishes loading inside a worker thread (the import spins
 // at 100% CPU and never settles); its CommonJS build, which finds the binary from
@@ -31,14 +32,51 @@ const METRIC_KIND: Partial<Record<string, MetricKind>> = {
   L2: usearch.MetricKind.L2sq,
   IP: usearch.MetricKind.IP,
   COSINE: usearch.MetricKind.Cos,
+  HAMMING: usearch.MetricKind.Hamming,
+  // usearch's Tanimoto over bits is 1 - |a AND b| / |a OR b|: Milvus's JACCARD.
+  JACCARD: usearch.MetricKind.Tanimoto,
 };
 
-/** The float32 rows of a segment, which is all a graph is built over. */
-function floatVectors(data: ExactData): { values: Float32Array; dim: number; rows: number } {
-  const v = data.vectors;
-  if (v.element !== 'float32') throw new Error(`HNSW graphs hold float32 vectors, not ${v.element}`);
-  const values = v.values as Float32Array;
-  return { values, dim: v.dim, rows: values.length / v.dim };
+/**
+ * How a graph stores each kind of vector: usearch's own scalar kinds (half, bfloat16, int8,
+ * bits), so a graph of 2-byte vectors takes half the memory of a float32 one, of bits a 32nd.
+ * usearch's JavaScript binding takes float32 rows only and quantizes them itself, so each
+ * kind is handed over as float32 values that quantize back exactly (graphVectors): float16 and
+ * bfloat16 values as they are (each is a float32); int8 values divided by 127 (usearch stores
+ * round(x * 127)); bits as 0 and 1 (usearch stores x > 0). usearch's i8 serves COSINE only: its
+ * L2 and IP over i8 reached recall@10 0.86 where f16 (which holds every int8 value exactly)
+ * reaches 1.0 (test/engine/hnsw-kinds.test.ts), so int8 L2 and IP graphs store f16.
+ */
+function quantization(element: DenseElement, metric: string): ScalarKind {
+  switch (element) {
+    case 'float32':
+      return usearch.ScalarKind.F32;
+    case 'float16':
+      return usearch.ScalarKind.F16;
+    case 'bfloat16':
+      return usearch.ScalarKind.BF16;
+    case 'int8':
+      return metric === 'COSINE' ? usearch.ScalarKind.I8 : usearch.ScalarKind.F16;
+    case 'binary':
+      return usearch.ScalarKind.B1;
+  }
+}
+
+/** A set's rows as usearch takes them (see `quantization`), with its dimensions (a binary vector's bits) and row count. */
+function graphVectors(set: VectorSet): { values: Float32Array; dim: number; rows: number; element: DenseElement } {
+  if (set.element === 'sparse') throw new Error('HNSW graphs hold dense vectors, not sparse ones');
+  const rows = rowCount(set);
+  let values: Float32Array;
+  if (set.element === 'binary') {
+    const bytes = set.values as Uint8Array;
+    values = new Float32Array(bytes.length * 8);
+    for (let i = 0; i < values.length; i++) values[i] = ((bytes[i >> 3] as number) >> (7 - (i & 7))) & 1;
+  } else if (set.element === 'int8') {
+    values = Float32Array.from(set.values as Int8Array, (v) => v / 127);
+  } else {
+    values = floatRows(set);
+  }
+  return { values, dim: set.dim, rows, element: set.element };
 }
 
 /** What `save` recorded about a graph file, checked before the file is mapped. */
@@ -67,13 +105,13 @@ function fileCheck(path: string): FileCheck {
   }
 }
 
-function newIndex(dim: number, metric: string, M: number, efConstruction: number): Index {
+function newIndex(element: DenseElement, dim: number, metric: string, M: number, efConstruction: number): Index {
   const kind = METRIC_KIND[metric];
   if (!kind) throw new Error(`HNSW graphs do not score with ${metric}`);
   return new usearch.Index({
     dimensions: dim,
     metric: kind,
-    quantization: usearch.ScalarKind.F32,
+    quantization: quantization(element, metric),
     connectivity: M,
     expansion_add: efConstruction,
     expansion_search: 1,
@@ -92,8 +130,8 @@ export class HnswGraph {
 
   /** Builds over every row of `data`, key = row offset, on `threads` native threads. */
   static build(data: ExactData, M: number, efConstruction: number, threads: number): HnswGraph {
-    const { values, dim, rows } = floatVectors(data);
-    const index = newIndex(dim, data.metric, M, efConstruction);
+    const { values, dim, rows, element } = graphVectors(data.vectors);
+    const index = newIndex(element, dim, data.metric, M, efConstruction);
     if (rows > 0) {
       const keys = new BigUint64Array(rows);
       for (let i = 0; i < rows; i++) keys[i] = BigInt(i);
@@ -107,14 +145,14 @@ export class HnswGraph {
    * after a verified open skip it. Errors name the file.
    */
   static open(file: string, data: ExactData, M: number, check?: FileCheck): HnswGraph {
-    const { dim, rows } = floatVectors(data);
+    const { dim, rows, element } = graphVectors(data.vectors);
     try {
       if (check) {
         const { size } = statSync(file);
         if (size !== check.bytes) throw new Error(`file is ${size} bytes, expected ${check.bytes} (truncated or replaced)`);
         if (fileCheck(file).crc32 !== check.crc32) throw new Error('checksum mismatch (corrupt file)');
       }
-      const index = newIndex(dim, data.metric, M, 0);
+      const index = newIndex(element, dim, data.metric, M, 0);
       index.view(file);
       if (index.size() !== rows) throw new Error(`graph holds ${index.size()} rows, segment has ${rows}`);
       return new HnswGraph(index, data, rows, M);
@@ -164,8 +202,7 @@ export class HnswGraph {
     };
     if (plan.exact) return exactSearch(data, queries, nq, k, exactRows(), cancel);
 
-    const { dim } = floatVectors(data);
-    const floats = (queries as DenseVectors).values as Float32Array;
+    const { values: floats, dim } = graphVectors(queries);
     const scorer = blockScorer(data, queries, nq);
     stopIfCancelled(cancel);
     const first = this.index.search(floats, plan.beam, 1);

@@ -1,5 +1,5 @@
 /**
- * The vector engine: FLAT and HNSW indexes whose heavy work runs on a pool of worker
+ * The vector engine: FLAT, HNSW, IVF and sparse inverted indexes whose heavy work runs on a pool of worker
  * threads, so the event loop stays free for health checks and small calls.
  */
 import { availableParallelism } from 'node:os';
@@ -8,12 +8,14 @@ import type { MetricType, VectorElement } from '../core/vector-types.js';
 import { rowNorms } from './block-scorer.js';
 import type { IndexBuildParams, IndexType, VectorEngine, VectorIndex } from './engine.js';
 import type { ExactData } from './flat.js';
-import { GRAPH_FILE, readMeta } from './index-files.js';
+import { GRAPH_FILE, IVF_FILE, readChecked, readMeta, SPARSE_FILE } from './index-files.js';
 import { HnswGraph } from './hnsw.js';
-import { FlatIndex, HnswIndex } from './indexes.js';
+import { FlatIndex, HnswIndex, IvfIndex, SparseIndex } from './indexes.js';
+import { sparseListsFromBytes, type SparseLists } from './sparse-index.js';
+import { IVF_DEFAULTS, ivfFromBytes, type IvfLists, type IvfQuantizer } from './ivf.js';
 import { HNSW_DEFAULTS, INLINE_WORK } from './plan.js';
 import { indexShape } from './index-shape.js';
-import { malformedSet, rowCount, sharedSet, type DenseVectors, type VectorSet } from './vectors.js';
+import { malformedSet, rowCount, sharedSet, type DenseVectors, type SparseVectors, type VectorSet } from './vectors.js';
 import { BUILD_WORK, WorkerPool } from './worker-pool.js';
 
 export type * from './engine.js';
@@ -41,9 +43,16 @@ function checkShape(vectors: VectorSet, metric: MetricType, indexType: IndexType
   const metrics = METRICS[vectors.element];
   if (!metrics.includes(metric))
     throw new Error(`${vectors.element} vectors are not scored with ${metric}; expected one of ${metrics.join(', ')}`);
-  if (indexType !== 'FLAT' && indexType !== 'HNSW') throw new Error(`unknown index type ${indexType}; expected FLAT or HNSW`);
-  if (indexType === 'HNSW' && vectors.element !== 'float32') throw new Error(`HNSW indexes hold float32 vectors, not ${vectors.element}`);
+  if (!INDEX_TYPES.includes(indexType)) throw new Error(`unknown index type ${indexType}; expected ${INDEX_TYPES.join(', ')}`);
+  if (indexType.startsWith('IVF') && vectors.element === 'sparse') throw new Error('IVF indexes hold dense vectors');
+  if (indexType === 'IVF_SQ8' && vectors.element === 'binary') throw new Error('IVF_SQ8 indexes hold float vectors, not binary ones');
+  if ((indexType === 'SPARSE_INVERTED') !== (vectors.element === 'sparse') && indexType !== 'FLAT')
+    throw new Error(`${indexType} indexes do not hold ${vectors.element} vectors`);
 }
+
+const INDEX_TYPES: readonly IndexType[] = ['FLAT', 'HNSW', 'IVF_FLAT', 'IVF_SQ8', 'SPARSE_INVERTED'];
+
+const ivfQuantizer = (indexType: IndexType): IvfQuantizer => (indexType === 'IVF_SQ8' ? 'SQ8' : 'FLAT');
 
 function buildParam(name: 'M' | 'efConstruction', value: number | undefined, max: number): number {
   const v = value ?? HNSW_DEFAULTS[name];
@@ -62,6 +71,24 @@ class PooledEngine implements VectorEngine {
   async build(vectors: VectorSet, metric: MetricType, indexType: IndexType, params: IndexBuildParams = {}): Promise<VectorIndex> {
     checkShape(vectors, metric, indexType);
     if (indexType === 'FLAT') return new FlatIndex(this.pool, await this.prepare(vectors, metric));
+    if (indexType === 'IVF_FLAT' || indexType === 'IVF_SQ8') {
+      const nlist = params.nlist ?? IVF_DEFAULTS.nlist;
+      if (!Number.isInteger(nlist) || nlist < 1 || nlist > 65536)
+        throw new Error(`IVF nlist must be an integer in [1, 65536], got ${nlist}`);
+      const data = await this.prepare(vectors, metric);
+      const worker = this.pool.leastBusy(this.pool.all());
+      const request = { op: 'ivf-build', data, nlist, quantizer: ivfQuantizer(indexType) } as const;
+      const ivf = await this.pool.call<IvfLists>(worker, request, BUILD_WORK);
+      return new IvfIndex(this.pool, data, ivf);
+    }
+    if (indexType === 'SPARSE_INVERTED') {
+      const dropRatioBuild = params.dropRatioBuild ?? 0;
+      if (!(dropRatioBuild >= 0 && dropRatioBuild < 1)) throw new Error(`drop ratio must be in [0, 1), got ${dropRatioBuild}`);
+      const data = await this.prepare(vectors, metric);
+      const request = { op: 'sparse-build', vectors: data.vectors as SparseVectors, dropRatioBuild } as const;
+      const lists = await this.pool.call<SparseLists>(this.pool.leastBusy(this.pool.all()), request, BUILD_WORK);
+      return new SparseIndex(this.pool, data, lists);
+    }
     // Milvus' bounds for M; efConstruction is bounded only to refuse absurd values.
     const M = buildParam('M', params.M, 2048);
     const efConstruction = buildParam('efConstruction', params.efConstruction, 1 << 16);
@@ -78,6 +105,15 @@ class PooledEngine implements VectorEngine {
     checkShape(vectors, metric, indexType);
     const meta = await readMeta(dir, { indexType, metric, ...indexShape(vectors) });
     const data = await this.prepare(vectors, metric);
+    if (meta.ivf) {
+      const bytes = await readChecked(join(dir, IVF_FILE), meta.ivf);
+      const shape = { quantizer: ivfQuantizer(indexType), nlist: meta.ivf.nlist, dim: meta.ivf.dim, rows: meta.rows, vectorDim: meta.dim };
+      return new IvfIndex(this.pool, data, ivfFromBytes(bytes, shape));
+    }
+    if (meta.sparse) {
+      const bytes = await readChecked(join(dir, SPARSE_FILE), meta.sparse);
+      return new SparseIndex(this.pool, data, sparseListsFromBytes(bytes, { ...meta.sparse, rows: meta.rows }));
+    }
     if (!meta.graph) return new FlatIndex(this.pool, data);
     const { M, efConstruction, bytes, crc32 } = meta.graph;
     const file = join(dir, GRAPH_FILE);

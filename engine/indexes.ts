@@ -8,7 +8,9 @@ import type { MetricType, VectorElement } from '../core/vector-types.js';
 import type { IndexType, SearchShape, VectorIndex, VectorSearchRequest, VectorSearchResult } from './engine.js';
 import { allowedRows, exactSearch, type ExactData } from './flat.js';
 import type { FileCheck, HnswGraph } from './hnsw.js';
-import { GRAPH_FILE, writeMeta } from './index-files.js';
+import { GRAPH_FILE, IVF_FILE, SPARSE_FILE, writeMeta, writeParts } from './index-files.js';
+import { sparseListParts, type SparseLists } from './sparse-index.js';
+import { IVF_DEFAULTS, ivfParts, probedRows, type IvfLists } from './ivf.js';
 import { HNSW_DEFAULTS, INLINE_BEAM, INLINE_WORK, planSearch, queryWork, SLICE_WORK, TURN_WORK } from './plan.js';
 import { unpack, type PackedResult, type WorkerRequest } from './protocol.js';
 import { indexShape } from './index-shape.js';
@@ -52,12 +54,17 @@ function timed(req: VectorSearchRequest, result: VectorSearchResult, started: No
 const cpuStart = (req: VectorSearchRequest) => (req.time ? process.cpuUsage() : undefined);
 
 /** A search request's numbers, validated; `allowed` only when it excludes rows. */
-interface CheckedRequest {
+interface CheckedRequest extends Beam {
   nq: number;
   k: number;
-  ef: number;
   count: number;
   allowed: Uint8Array | undefined;
+}
+
+/** How wide a search looks: a graph's beam (ef), the lists an IVF index probes (nprobe). */
+interface Beam {
+  ef: number;
+  nprobe: number;
 }
 
 abstract class PooledIndex implements VectorIndex {
@@ -82,15 +89,15 @@ abstract class PooledIndex implements VectorIndex {
   }
 
   /** Whether a search with this many allowed rows is an exact scan. */
-  protected abstract scansExactly(allowedCount: number, k: number, ef: number): boolean;
+  protected abstract scansExactly(allowedCount: number, k: number, beam: Beam): boolean;
   /** Estimated multiply-adds of one query with this many allowed rows. */
-  protected abstract queryWork(allowedCount: number, k: number, ef: number): number;
+  protected abstract queryWork(allowedCount: number, k: number, beam: Beam): number;
   /** A graph mapped in this thread, for searches too small to be worth a worker hop. */
   protected inlineGraph(): HnswGraph | undefined {
     return undefined;
   }
-  /** The worker to send a search to, and what names the index there. */
-  protected abstract target(): { worker: number; id?: number; data?: ExactData };
+  /** The worker to send a search to, and what names the index there; `exact`: the plan is an exact scan of the allowed rows. */
+  protected abstract target(exact: boolean): { worker: number; id?: number; data?: ExactData; ivf?: IvfLists; sparse?: SparseLists };
 
   searchInline(req: VectorSearchRequest): VectorSearchResult | undefined {
     return this.inlineResult(req, this.checked(req));
@@ -100,7 +107,8 @@ abstract class PooledIndex implements VectorIndex {
     // A filter's share of the rows is unknown before it runs; whatever it is, the plan scans
     // the allowed rows exactly once that is cheaper than the graph, so a scan of every row
     // bounds it.
-    return nq * (filtered ? this.size * this.rowWork : this.queryWork(this.size, k, params?.ef ?? HNSW_DEFAULTS.ef));
+    const beam = { ef: params?.ef ?? HNSW_DEFAULTS.ef, nprobe: params?.nprobe ?? IVF_DEFAULTS.nprobe };
+    return nq * (filtered ? this.size * this.rowWork : this.queryWork(this.size, k, beam));
   }
 
   async search(req: VectorSearchRequest): Promise<VectorSearchResult> {
@@ -125,8 +133,9 @@ abstract class PooledIndex implements VectorIndex {
    * the cancel flag). Answers are per query, so the slices' answers end to end are the search's.
    */
   private async inSlices(req: VectorSearchRequest, s: CheckedRequest): Promise<VectorSearchResult> {
-    const { nq, k, ef, count } = s;
-    const work = this.queryWork(count, k, ef);
+    const { nq, k, ef, nprobe, count } = s;
+    const work = this.queryWork(count, k, s);
+    const exact = this.scansExactly(count, k, s);
     const perSlice = Math.max(1, Math.floor(SLICE_WORK / work));
     const queriesPerTurn = Math.max(1, Math.floor(TURN_WORK / work));
     const allowed = s.allowed && (perSlice < nq ? shared(s.allowed) : compactView(s.allowed));
@@ -135,11 +144,15 @@ abstract class PooledIndex implements VectorIndex {
     try {
       for (let first = 0; first < nq; first += perSlice) {
         const n = Math.min(perSlice, nq - first);
-        const { worker, id, data } = this.target();
+        const { worker, id, data, ivf, sparse } = this.target(exact);
         const request: WorkerRequest = {
           op: 'search',
           id,
           data,
+          ivf,
+          nprobe,
+          sparse,
+          dropRatioSearch: req.params?.dropRatioSearch,
           queries: compactSet(sliceRows(req.queries, first, first + n)),
           nq: n,
           k,
@@ -177,7 +190,7 @@ abstract class PooledIndex implements VectorIndex {
       };
     }
     const { nq, k, ef, count, allowed } = s;
-    if (this.scansExactly(count, k, ef) && nq * count * this.rowWork <= INLINE_WORK) {
+    if (this.scansExactly(count, k, s) && nq * count * this.rowWork <= INLINE_WORK) {
       const started = cpuStart(req);
       return timed(req, exactSearch(this.data, req.queries, nq, k, allowed ? allowedRows(allowed, count) : undefined), started);
     }
@@ -195,6 +208,7 @@ abstract class PooledIndex implements VectorIndex {
     const nq = positiveInt('nq', req.nq);
     const k = positiveInt('k', req.k);
     const ef = positiveInt('ef', req.params?.ef ?? HNSW_DEFAULTS.ef);
+    const nprobe = positiveInt('nprobe', req.params?.nprobe ?? IVF_DEFAULTS.nprobe);
     if (!sameShape(req.queries, this.data.vectors)) throw new Error(`queries are not ${this.element} vectors of the index's dim`);
     if (rowCount(req.queries) !== nq) throw new Error(`queries hold ${rowCount(req.queries)} vectors, expected nq = ${nq}`);
     if (req.allowed && req.allowed.length !== this.size) {
@@ -202,7 +216,7 @@ abstract class PooledIndex implements VectorIndex {
     }
     const count = req.allowed ? (req.allowedCount ?? countAllowed(req.allowed)) : this.size;
     // A bitset that lets every row through is no filter.
-    return { nq, k, ef, count, allowed: req.allowed && count < this.size ? req.allowed : undefined };
+    return { nq, k, ef, nprobe, count, allowed: req.allowed && count < this.size ? req.allowed : undefined };
   }
 
   abstract save(dir: string): Promise<void>;
@@ -257,11 +271,11 @@ export class HnswIndex extends PooledIndex {
     return this.inline;
   }
 
-  protected scansExactly(allowedCount: number, k: number, ef: number): boolean {
+  protected scansExactly(allowedCount: number, k: number, { ef }: Beam): boolean {
     return planSearch(this.size, allowedCount, k, ef, this.params.M).exact;
   }
 
-  protected queryWork(allowedCount: number, k: number, ef: number): number {
+  protected queryWork(allowedCount: number, k: number, { ef }: Beam): number {
     const { M } = this.params;
     return queryWork(planSearch(this.size, allowedCount, k, ef, M), allowedCount, M, this.rowWork);
   }
@@ -291,5 +305,94 @@ export class HnswIndex extends PooledIndex {
     // Searches in progress complete: their remaining slices need the graph in the workers.
     await this.searchesSettled();
     await Promise.all(this.holders.map((w) => this.pool.call(w, { op: 'drop', id: this.id }).catch(() => undefined)));
+  }
+}
+
+/**
+ * IVF lists (ivf.ts) beside the raw vectors; stateless in the workers like FLAT (the lists are in
+ * shared memory and travel with each search), so any worker serves it.
+ */
+export class IvfIndex extends PooledIndex {
+  readonly indexType: 'IVF_FLAT' | 'IVF_SQ8';
+
+  constructor(
+    pool: WorkerPool,
+    data: ExactData,
+    private readonly ivf: IvfLists,
+  ) {
+    super(pool, data);
+    this.indexType = ivf.quantizer === 'SQ8' ? 'IVF_SQ8' : 'IVF_FLAT';
+  }
+
+  /** A filter that lets fewer rows through than the probed lists hold is cheaper to scan exactly. */
+  protected scansExactly(allowedCount: number, _k: number, { nprobe }: Beam): boolean {
+    return allowedCount < this.size && allowedCount <= probedRows(this.ivf, this.size, nprobe);
+  }
+
+  protected queryWork(allowedCount: number, k: number, beam: Beam): number {
+    if (this.scansExactly(allowedCount, k, beam)) return allowedCount * this.rowWork;
+    return probedRows(this.ivf, this.size, beam.nprobe) * this.rowWork + this.ivf.nlist * this.ivf.dim;
+  }
+
+  protected target(exact: boolean) {
+    return { worker: this.pool.leastBusy(this.pool.all()), data: this.data, ivf: exact ? undefined : this.ivf };
+  }
+
+  async save(dir: string): Promise<void> {
+    const check = await writeParts(join(dir, IVF_FILE), ivfParts(this.ivf));
+    await writeMeta(dir, {
+      format: 1,
+      indexType: this.indexType,
+      metric: this.metric,
+      ...indexShape(this.data.vectors),
+      ivf: { nlist: this.ivf.nlist, dim: this.ivf.dim, ...check },
+    });
+  }
+}
+
+/**
+ * Posting lists of sparse rows searched with WAND (sparse-index.ts); stateless in the workers like
+ * FLAT (the lists are in shared memory and travel with each search).
+ */
+export class SparseIndex extends PooledIndex {
+  readonly indexType = 'SPARSE_INVERTED' as const;
+
+  constructor(
+    pool: WorkerPool,
+    data: ExactData,
+    private readonly lists: SparseLists,
+  ) {
+    super(pool, data);
+  }
+
+  /** A filter that lets through fewer rows than a query's lists hold on average is cheaper to scan. */
+  protected scansExactly(allowedCount: number): boolean {
+    return allowedCount < this.size && allowedCount * this.rowWork <= this.listWork();
+  }
+
+  protected queryWork(allowedCount: number): number {
+    return this.scansExactly(allowedCount) ? allowedCount * this.rowWork : this.listWork();
+  }
+
+  /** Entries of the lists a query of an average row's terms walks, at most (WAND skips most). */
+  private listWork(): number {
+    const { dims, rows } = this.lists;
+    return Math.max(1, (this.rowWork * rows.length) / Math.max(1, dims.length));
+  }
+
+  protected target(exact: boolean) {
+    return { worker: this.pool.leastBusy(this.pool.all()), data: this.data, sparse: exact ? undefined : this.lists };
+  }
+
+  async save(dir: string): Promise<void> {
+    const check = await writeParts(join(dir, SPARSE_FILE), sparseListParts(this.lists));
+    const { dims, rows, dropRatioBuild } = this.lists;
+    await writeMeta(dir, {
+      format: 1,
+      indexType: 'SPARSE_INVERTED',
+      metric: this.metric,
+      ...indexShape(this.data.vectors),
+      sparse: { dims: dims.length, entries: rows.length, dropRatioBuild, ...check },
+    });
   }
 }

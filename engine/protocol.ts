@@ -6,19 +6,26 @@ import type { CancelFlag } from './cancel.js';
 import type { VectorSearchResult } from './engine.js';
 import type { ExactData } from './flat.js';
 import type { FileCheck } from './hnsw.js';
-import type { DenseVectors, VectorSet } from './vectors.js';
+import type { IvfLists, IvfQuantizer } from './ivf.js';
+import type { SparseLists } from './sparse-index.js';
+import type { DenseVectors, SparseVectors, VectorSet } from './vectors.js';
 
 export type WorkerRequest =
   /** Row norms of `vectors` (for COSINE), written into `out`. */
   | { op: 'norms'; vectors: DenseVectors; out: Float64Array }
   /** Builds graph `id` over `data` and keeps it. */
   | { op: 'build'; id: number; data: ExactData; M: number; efConstruction: number; threads: number }
+  /** Builds IVF lists over `data` (k-means); replies with them, in shared memory. */
+  | { op: 'ivf-build'; data: ExactData; nlist: number; quantizer: IvfQuantizer }
+  /** Builds the posting lists of sparse `vectors`; replies with them, in shared memory. */
+  | { op: 'sparse-build'; vectors: SparseVectors; dropRatioBuild: number }
   /** Maps the saved graph `file` as graph `id`, verifying it first when `check` is given. */
   | { op: 'open'; id: number; data: ExactData; file: string; M: number; check?: FileCheck }
   /** Saves graph `id` to `file`. Replies with the FileCheck. */
   | { op: 'save'; id: number; file: string }
   /**
-   * Searches graph `id`, or scans `data` exactly when no graph is named. `allowed` is
+   * Searches graph `id`, or the lists `ivf` probing `nprobe` of them, or the posting lists
+   * `sparse`, or scans `data` exactly when none is given. `allowed` is
    * undefined when every row may match. A set `cancel` flag (shared memory) stops the search:
    * one not yet started is dropped, one running stops at its next check. A search of more than
    * `queriesPerTurn` queries runs in turns of that many, giving way to the requests that
@@ -28,6 +35,12 @@ export type WorkerRequest =
       op: 'search';
       id?: number;
       data?: ExactData;
+      ivf?: IvfLists;
+      /** With `ivf`: the lists probed. */
+      nprobe?: number;
+      sparse?: SparseLists;
+      /** With `sparse`: the share of the query's smallest values left out. */
+      dropRatioSearch?: number;
       queries: VectorSet;
       nq: number;
       k: number;

@@ -29,14 +29,17 @@ interface Slot {
 export const BUILD_WORK = 2 ** 40;
 
 /**
- * Workers run the TypeScript sources through tsx, like the rest of the project. Node 20
- * does not apply `--import tsx` from a worker's execArgv to the worker's entry module, so
- * the entry is a one-line script that registers tsx's ESM hooks and then imports the
- * worker module.
+ * The worker's entry, as `new Worker(code, { eval: true })` takes it. Compiled (dist/), the
+ * worker module is JavaScript and is imported as it is. From the TypeScript sources, workers
+ * run them through tsx like the rest of the process; Node 20 does not apply `--import tsx`
+ * from a worker's execArgv to the worker's entry module, so the entry registers tsx's ESM
+ * hooks first.
  */
 function bootstrap(): string {
+  const compiled = import.meta.url.endsWith('.js');
+  const entry = new URL(compiled ? './engine-worker.js' : './engine-worker.ts', import.meta.url).href;
+  if (compiled) return `import(${JSON.stringify(entry)});`;
   const tsxApi = import.meta.resolve('tsx/esm/api');
-  const entry = new URL('./engine-worker.ts', import.meta.url).href;
   return `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
 }
 

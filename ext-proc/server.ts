@@ -12,6 +12,7 @@ import { clusterStatus } from './coordinator/cluster-status.js';
 import { RecentTraffic } from '../runtime/recent-traffic.js';
 import { serveStatusPage } from '../runtime/status-page.js';
 import type { Discovery } from '../cluster/discovery.js';
+import type { WriterLeaderWatch } from '../cluster/writer-leader.js';
 import { MetadataCache } from '../cluster/metadata-cache.js';
 import { NodeClients } from './coordinator/node-clients.js';
 import { Placement } from './coordinator/placement.js';
@@ -22,7 +23,11 @@ import { Fanout } from './coordinator/fanout.js';
 import { startingAtFirstMessage } from '../runtime/first-message.js';
 import { frontImplementation, frontServiceDefinition } from './front/milvus-front.js';
 import { extProcService } from './processor/service.js';
+import { Access } from '../security/access.js';
+import { adminGuard } from '../security/admin-guard.js';
 import { RestApi } from './rest/api.js';
+import { peering } from '../runtime/peering.js';
+import type { Tls } from '../runtime/tls.js';
 import { startRestServer } from './rest/server.js';
 import { WriterClient } from './rest/writer-client.js';
 
@@ -30,8 +35,13 @@ export interface CoordinatorOptions {
   host: string;
   port: number;
   metricsPort: number;
-  /** The writable node's gRPC address. */
+  /** The writable node's gRPC address, or a target following the writer leader (cluster/leader-resolver.ts). */
   writer: string;
+  /**
+   * With a leader target: the leader's changes, which end the relayed calls still waiting on
+   * the old one, and the leader the status page marks.
+   */
+  writerLeader?: WriterLeaderWatch;
   discovery: Discovery;
   /** Delay before a slow replica is backed up by another one. */
   hedgeAfterMs?: number;
@@ -47,6 +57,17 @@ export interface CoordinatorOptions {
   clock?: () => number;
   /** Quota settings changed at run time (etcd), replacing `rates`. */
   quotaSettings?: QuotaSettingsWatcher;
+  /**
+   * Requests need a user's credentials and the privileges for what they do, checked against
+   * the RBAC state of the writer's metadata feed (docs/security.md); off by default.
+   */
+  auth?: boolean;
+  /** TLS of its listeners and of its calls to the writer and readers (runtime/tls.ts). */
+  tls?: Tls | undefined;
+  /** The secret the internal API of the writer and readers wants (runtime/cluster-token.ts). */
+  clusterToken?: string | undefined;
+  /** Where the metrics port (and status pages) listen (loopback by default); elsewhere, with `auth`, they want credentials. */
+  metricsHost?: string | undefined;
 }
 
 export interface RunningCoordinator extends RunningNode {
@@ -61,10 +82,18 @@ export interface RunningCoordinator extends RunningNode {
  * the discovered reader groups, and the Milvus front door.
  */
 export async function startCoordinator(o: CoordinatorOptions, log: Logger): Promise<RunningCoordinator> {
-  const cache = new MetadataCache(o.writer, log);
+  const peers = peering(o.tls, o.clusterToken);
+  const { credentials } = peers;
+  const cache = new MetadataCache(o.writer, log, peers);
   cache.start();
   await cache.ready();
-  const clients = new NodeClients();
+  const access = o.auth
+    ? new Access(
+        () => cache.security(),
+        (database, name) => cache.aliasTarget(database, name),
+      )
+    : undefined;
+  const clients = new NodeClients(peers);
   const metrics = new MetricsServer('coordinator');
   const rpc = new RpcMetrics(metrics.registry);
   const coordinatorMetrics = new CoordinatorMetrics(metrics.registry, cache);
@@ -100,20 +129,37 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     self: () => address,
     meter: new ResourceMeter(),
   });
-  const front = frontImplementation(coordinator, cluster, o.writer, {
-    onError: (method, err) => log.error({ err, method }, 'request failed'),
-    onRequest: (method) => rpc.start('MilvusService', method),
-  });
+  const front = frontImplementation(
+    coordinator,
+    cluster,
+    o.writer,
+    {
+      onError: (method, err) => log.error({ err, method }, 'request failed'),
+      onRequest: (method) => rpc.start('MilvusService', method),
+      ...(access ? { access: (method, call) => access.check(method, call) } : {}),
+    },
+    o.writerLeader,
+    credentials,
+  );
   // One REST core for the HTTP endpoint and Envoy's ExternalProcessor: the same bytes either way.
-  const writerClient = new WriterClient(o.writer);
-  const restApi = new RestApi({ coordinator, writer: writerClient, cluster });
+  const writerClient = new WriterClient(o.writer, credentials);
+  const restApi = new RestApi({ coordinator, writer: writerClient, cluster, ...(access ? { access } : {}) });
   const extProc = extProcService(restApi, {
     onError: (path, err) => log.error({ err, path }, 'ext_proc request failed'),
     onRequest: (path) => rpc.start('ExtProc', path),
   });
   const traffic = new RecentTraffic(rpc.latency);
   serveStatusPage(metrics, () =>
-    clusterStatus({ discovery: o.discovery, placement, cache, cluster, traffic, writer: o.writer, self: () => address }),
+    clusterStatus({
+      discovery: o.discovery,
+      placement,
+      cache,
+      cluster,
+      traffic,
+      writer: o.writer,
+      leader: () => o.writerLeader?.current(),
+      self: () => address,
+    }),
   );
   const node = await serveNode({
     metrics,
@@ -121,6 +167,9 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     port: o.port,
     metricsPort: o.metricsPort,
     services: [startingAtFirstMessage(frontServiceDefinition(), front.implementation), [extProc.definition, extProc.implementation]],
+    tls: o.tls,
+    metricsHost: o.metricsHost,
+    metricsGuard: adminGuard(access, o.metricsHost),
     closers: [
       async () => front.close(),
       async () => traffic.close(),
@@ -138,6 +187,7 @@ export async function startCoordinator(o: CoordinatorOptions, log: Logger): Prom
     host: o.host,
     port: o.httpPort,
     api: restApi,
+    tls: o.tls,
     hooks: { onError: (path, err) => log.error({ err, path }, 'REST request failed'), onRequest: (path) => rpc.start('REST', path) },
   }).catch(async (e) => {
     await node.stop();

@@ -1,7 +1,8 @@
-import type { Column } from '../core/columns.js';
+import type { Column, ScalarIndex } from '../core/columns.js';
 import { DataType, DYNAMIC_FIELD } from '../core/schema.js';
 import type { CmpOp } from './ast.js';
-import type { Binder, Ctx } from './kernel.js';
+import type { Binder, Ctx, Kernel } from './kernel.js';
+import { cmpRun, comparableWith, isIndexableType, prefixRun, rangeRun, type Run } from './scalar-index.js';
 import { compareNumbers, compareValues, isEmptyJson, pathGetter, valuesEqual } from './json.js';
 import { compileLike } from './like.js';
 import { markTextMatches } from '../text/token-index.js';
@@ -112,12 +113,16 @@ function drive(n: number, pred: (i: number) => boolean, out: Uint8Array, mask: U
 
 export function leafBinder(p: LeafPred): Binder {
   const build = leafBuilder(p);
+  const lookup = indexLookup(p);
   return (ctx) => {
     const c = columnOf(ctx, p.col);
     if (c === null) {
       const none = new Uint8Array(ctx.n);
       return { run: (out) => out.fill(0, 0, ctx.n), valid: () => none };
     }
+    const index = lookup && ctx.batch.scalarIndex?.(p.col.column);
+    const runs = index && lookup(index);
+    if (index && runs && selected(runs) <= ctx.n * INDEXED_SHARE) return indexedKernel(ctx, index, runs, c.valid);
     const impl = build(c.col);
     return {
       run(out, cand) {
@@ -128,6 +133,71 @@ export function leafBinder(p: LeafPred): Binder {
       },
       valid: () => c.valid,
     };
+  };
+}
+
+// ---- indexed leaves ----------------------------------------------------------------------
+
+/**
+ * Most of a column's rows a scalar index answers for: past this share, writing the selected rows
+ * one by one costs more than the scan's tight loop, and the scan answers (identically).
+ */
+const INDEXED_SHARE = 0.25;
+
+const selected = (runs: readonly Run[]) => runs.reduce((n, [a, b]) => n + b - a, 0);
+
+/**
+ * The runs of a scalar index (scalar-index.ts) that hold the rows a leaf passes, when the leaf
+ * is of a shape the index serves: a field itself (no JSON path, no array element) compared with
+ * a constant of its kind by ==, <, <=, >, >=, a range, `in`, or `like` with a bare prefix
+ * pattern. Null otherwise: the leaf scans.
+ */
+function indexLookup(p: LeafPred): ((index: ScalarIndex) => Run[] | undefined) | null {
+  const ref = p.col;
+  if (ref.path.length > 0 || !isIndexableType(ref.type)) return null;
+  const fits = (l: Lit) => comparableWith(ref.type, litValue(ref, l));
+  switch (p.k) {
+    case 'cmp': {
+      if (!fits(p.v)) return null;
+      const v = litValue(ref, p.v);
+      return (index) => {
+        const run = cmpRun(index, p.op, v);
+        return run && [run];
+      };
+    }
+    case 'range':
+      if (!fits(p.lo) || !fits(p.hi)) return null;
+      return (index) => [rangeRun(index, litValue(ref, p.lo), p.loInclusive, litValue(ref, p.hi), p.hiInclusive)];
+    case 'in':
+      if (!p.values.every(fits)) return null;
+      return (index) => p.values.map((v) => cmpRun(index, '==', litValue(ref, v))!);
+    case 'like': {
+      const prefix = /^([^%_\\]*)%$/.exec(p.pattern)?.[1];
+      if (prefix === undefined || ref.type !== DataType.VarChar) return null;
+      return (index) => [prefixRun(index, prefix)];
+    }
+    default:
+      return null;
+  }
+}
+
+/** A leaf answered from index runs: the selected rows that are candidates pass, nothing else. */
+function indexedKernel(ctx: Ctx, index: ScalarIndex, runs: Run[], valid: Uint8Array | null): Kernel {
+  return {
+    run(out, cand) {
+      // `cand` may be `out`: its rows are kept aside before `out` is cleared.
+      const c = cand === out ? ctx.take().fill(0) : cand;
+      if (c !== cand && cand) c!.set(cand.subarray(0, ctx.n));
+      out.fill(0, 0, ctx.n);
+      for (const [start, end] of runs) {
+        for (let j = start; j < end; j++) {
+          const r = index.order[j] as number;
+          if (c === null || c[r] !== 0) out[r] = 1;
+        }
+      }
+      if (c !== cand) ctx.give(c!);
+    },
+    valid: () => valid,
   };
 }
 

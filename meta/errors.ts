@@ -13,3 +13,11 @@ export class MetaConflictError extends Error {
 export class MetaNotFoundError extends Error {
   override name = 'MetaNotFoundError';
 }
+
+/**
+ * A write by a writer whose fencing epoch is no longer the one in force: a newer leader took
+ * over, and nothing this writer publishes may become visible (docs/writer-ha.md).
+ */
+export class MetaFencedError extends Error {
+  override name = 'MetaFencedError';
+}

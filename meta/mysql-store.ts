@@ -1,5 +1,7 @@
 import mysql from 'mysql2/promise';
-import { SqlMetaStore, type SqlDriver, type SqlRunner, type SqlValue } from './sql-store.js';
+import { storeOver, type WriterFencing } from './fenced-driver.js';
+import { createWriterSessionsTable, endOlderWriterSessions, registerWriterSessions, serverStarted } from './mysql-writer-sessions.js';
+import type { SqlDriver, SqlRunner, SqlValue } from './sql-store.js';
 import type { MetaStore } from './store.js';
 
 export interface MysqlTarget {
@@ -10,20 +12,28 @@ export interface MysqlTarget {
   database: string;
 }
 
-/** Connects to MySQL or MariaDB, creates the database if it is missing, then the tables. */
-export async function openMysqlStore(target: MysqlTarget): Promise<MetaStore> {
+/**
+ * Connects to MySQL or MariaDB, creates the database if it is missing, then the tables;
+ * fenced when `fencing` is given (meta/fenced-driver.ts).
+ */
+export async function openMysqlStore(target: MysqlTarget, fencing?: WriterFencing): Promise<MetaStore> {
   const { database, ...server } = target;
   const admin = await mysql.createConnection(server);
+  let started = 0;
   try {
     await admin.query(`CREATE DATABASE IF NOT EXISTS ${mysql.escapeId(database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    if (fencing) {
+      await admin.changeUser({ database });
+      await createWriterSessionsTable(admin);
+      started = await serverStarted(admin);
+    }
   } finally {
     await admin.end();
   }
   const pool = mysql.createPool({ ...target, connectionLimit: 10 });
+  if (fencing) registerWriterSessions(pool, fencing.epoch, started);
   try {
-    const store = new SqlMetaStore(new MysqlDriver(pool));
-    await store.init();
-    return store;
+    return await storeOver(new MysqlDriver(pool), fencing);
   } catch (err) {
     await pool.end();
     throw err;
@@ -97,6 +107,10 @@ class MysqlDriver implements SqlDriver {
   // Each DDL statement commits by itself in MySQL: the change runs statement by statement.
   schemaChange(change: (db: SqlRunner) => Promise<void>): Promise<void> {
     return change(this.pooled);
+  }
+
+  endOlderWriterSessions(epoch: number): Promise<void> {
+    return endOlderWriterSessions(this.pool, epoch);
   }
 
   violation(err: unknown): 'unique' | 'foreign-key' | undefined {

@@ -1,20 +1,22 @@
 import { openMysqlStore, type MysqlTarget } from './mysql-store.js';
 import { openSqliteStore } from './sqlite-store.js';
+import type { WriterFencing } from './fenced-driver.js';
 import type { MetaStore } from './store.js';
 
 /**
  * Opens the metadata store named by a `--meta` value, ready to use (tables created):
  * `sqlite:PATH` (the file and its directory are created if missing) or
  * `mysql://USER:PASS@HOST:PORT/DB` (the database is created if missing; user and password
- * may be percent-encoded; the port defaults to 3306).
+ * may be percent-encoded; the port defaults to 3306). A writer leader passes its fencing:
+ * every write of the store is then fenced by its epoch (meta/fenced-driver.ts).
  */
-export async function openMetaStore(spec: string): Promise<MetaStore> {
+export async function openMetaStore(spec: string, fencing?: WriterFencing): Promise<MetaStore> {
   if (spec.startsWith('sqlite:')) {
     const path = spec.slice('sqlite:'.length);
     if (!path) throw new Error(`--meta ${spec}: missing the file path after sqlite:`);
-    return openSqliteStore(path);
+    return openSqliteStore(path, fencing);
   }
-  if (spec.startsWith('mysql://')) return openMysqlStore(parseMysqlUrl(spec));
+  if (spec.startsWith('mysql://')) return openMysqlStore(parseMysqlUrl(spec), fencing);
   throw new Error(`--meta ${JSON.stringify(redact(spec))}: expected sqlite:PATH or mysql://USER:PASS@HOST:PORT/DB`);
 }
 

@@ -38,6 +38,11 @@ const TABLES: Table[] = [
     columns: ['name VARCHAR(255) NOT NULL PRIMARY KEY', 'next_id {int64} NOT NULL'],
   },
   {
+    // One row (id 1): the fencing epoch of the writer leader in force (docs/writer-ha.md).
+    name: 'meta_writer_epoch',
+    columns: ['id INTEGER NOT NULL PRIMARY KEY', 'epoch {int64} NOT NULL'],
+  },
+  {
     // Milvus databases: every collection is in one. init() creates the default database, with
     // Milvus's id for it (1); the others take the ids after it (see insertDatabase).
     name: 'meta_databases',
@@ -166,6 +171,41 @@ const TABLES: Table[] = [
     ],
     // listSegments and the cascade both look segments up by collection and partition.
     indexes: { meta_segments_by_partition: 'collection_id, partition_id' },
+  },
+  {
+    // Users (CreateCredential); the password only as a salted scrypt hash.
+    name: 'meta_users',
+    columns: ['name VARCHAR(64) NOT NULL PRIMARY KEY', 'password_hash VARCHAR(512) NOT NULL', 'created_at {int64} NOT NULL'],
+  },
+  {
+    name: 'meta_roles',
+    columns: ['name VARCHAR(255) NOT NULL PRIMARY KEY', 'created_at {int64} NOT NULL'],
+  },
+  {
+    name: 'meta_user_roles',
+    columns: ['user_name VARCHAR(64) NOT NULL', 'role_name VARCHAR(255) NOT NULL'],
+    constraints: [
+      'PRIMARY KEY (user_name, role_name)',
+      'FOREIGN KEY (user_name) REFERENCES meta_users (name) ON DELETE CASCADE',
+      'FOREIGN KEY (role_name) REFERENCES meta_roles (name) ON DELETE CASCADE',
+    ],
+  },
+  {
+    // One row per privilege a role holds on an object, in Milvus's metastore names. The key's
+    // columns are sized so that it fits MySQL's 3072-byte index limit in utf8mb4.
+    name: 'meta_grants',
+    columns: [
+      'role_name VARCHAR(255) NOT NULL',
+      'object_type VARCHAR(32) NOT NULL',
+      'object_name VARCHAR(255) NOT NULL',
+      'db_name VARCHAR(64) NOT NULL',
+      'privilege VARCHAR(64) NOT NULL',
+      'grantor VARCHAR(64) NOT NULL',
+    ],
+    constraints: [
+      'PRIMARY KEY (role_name, object_type, object_name, db_name, privilege)',
+      'FOREIGN KEY (role_name) REFERENCES meta_roles (name) ON DELETE CASCADE',
+    ],
   },
 ];
 

@@ -8,12 +8,15 @@ import {
   type AliasRecord,
   type CollectionRecord,
   type DatabaseRecord,
+  type GrantRecord,
   type IndexRecord,
   type LoadState,
   type MetaStore,
   type PartitionRecord,
   type PlacedGroup,
+  type SecurityRecords,
   type SegmentRecord,
+  type UserRecord,
 } from './store.js';
 
 export type SqlValue = string | number | null;
@@ -42,6 +45,11 @@ export interface SqlDriver extends SqlRunner {
   schemaChange(change: (db: SqlRunner) => Promise<void>): Promise<void>;
   /** Which constraint a driver error reports, if it is a constraint violation we map. */
   violation(err: unknown): 'unique' | 'foreign-key' | undefined;
+  /**
+   * Ends the sessions of writer leaders of epochs before `epoch` where the backend can (MySQL:
+   * meta/mysql-writer-sessions.ts), so that none of them holds a lock the claim waits for.
+   */
+  endOlderWriterSessions?(epoch: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -94,6 +102,15 @@ interface IndexRow {
   metric_type: string;
   params_json: string;
   created_at: number;
+}
+
+interface GrantRow {
+  role_name: string;
+  object_type: string;
+  object_name: string;
+  db_name: string;
+  privilege: string;
+  grantor: string;
 }
 
 interface SegmentRow {
@@ -467,6 +484,94 @@ export class SqlMetaStore implements MetaStore {
     await this.db.transaction(async (tx) => {
       for (const p of placements) await tx.run('UPDATE meta_segments SET placed_group = ? WHERE id = ?', [p.group, p.segmentId]);
     });
+  }
+
+  async loadSecurity(): Promise<SecurityRecords> {
+    const users = await this.db.all<{ name: string; password_hash: string; created_at: number }>('SELECT * FROM meta_users ORDER BY name');
+    const roles = await this.db.all<{ name: string }>('SELECT name FROM meta_roles ORDER BY name');
+    const memberships = await this.db.all<{ user_name: string; role_name: string }>(
+      'SELECT user_name, role_name FROM meta_user_roles ORDER BY user_name, role_name',
+    );
+    const grants = await this.db.all<GrantRow>(
+      'SELECT * FROM meta_grants ORDER BY role_name, object_type, object_name, db_name, privilege',
+    );
+    return {
+      users: users.map((u) => ({ name: u.name, passwordHash: u.password_hash, createdAt: Number(u.created_at) })),
+      roles: roles.map((r) => r.name),
+      memberships: memberships.map((m) => ({ user: m.user_name, role: m.role_name })),
+      grants: grants.map((g) => ({
+        role: g.role_name,
+        objectType: g.object_type,
+        objectName: g.object_name,
+        dbName: g.db_name,
+        privilege: g.privilege,
+        grantor: g.grantor,
+      })),
+    };
+  }
+
+  async createUser(u: UserRecord): Promise<void> {
+    await this.explain(
+      this.db.run('INSERT INTO meta_users (name, password_hash, created_at) VALUES (?, ?, ?)', [u.name, u.passwordHash, u.createdAt]),
+      {
+        conflict: `user ${u.name} already exists`,
+      },
+    );
+  }
+
+  async setPasswordHash(user: string, passwordHash: string): Promise<void> {
+    await this.db.run('UPDATE meta_users SET password_hash = ? WHERE name = ?', [passwordHash, user]);
+  }
+
+  async dropUser(user: string): Promise<void> {
+    // The memberships go with it (cascade).
+    await this.db.run('DELETE FROM meta_users WHERE name = ?', [user]);
+  }
+
+  async createRole(role: string, createdAt: number): Promise<void> {
+    await this.explain(this.db.run('INSERT INTO meta_roles (name, created_at) VALUES (?, ?)', [role, createdAt]), {
+      conflict: `role ${role} already exists`,
+    });
+  }
+
+  async dropRole(role: string): Promise<void> {
+    // Its memberships and grants go with it (cascade).
+    await this.db.run('DELETE FROM meta_roles WHERE name = ?', [role]);
+  }
+
+  async setMembership(user: string, role: string, member: boolean): Promise<void> {
+    if (!member) {
+      await this.db.run('DELETE FROM meta_user_roles WHERE user_name = ? AND role_name = ?', [user, role]);
+      return;
+    }
+    await this.idempotentInsert('INSERT INTO meta_user_roles (user_name, role_name) VALUES (?, ?)', [user, role], {
+      missing: `user ${user} or role ${role} does not exist`,
+    });
+  }
+
+  async setGrant(g: GrantRecord, granted: boolean): Promise<void> {
+    const key = [g.role, g.objectType, g.objectName, g.dbName, g.privilege];
+    if (!granted) {
+      await this.db.run(
+        'DELETE FROM meta_grants WHERE role_name = ? AND object_type = ? AND object_name = ? AND db_name = ? AND privilege = ?',
+        key,
+      );
+      return;
+    }
+    await this.idempotentInsert(
+      'INSERT INTO meta_grants (role_name, object_type, object_name, db_name, privilege, grantor) VALUES (?, ?, ?, ?, ?, ?)',
+      [...key, g.grantor],
+      { missing: `role ${g.role} does not exist` },
+    );
+  }
+
+  /** An insert whose row may already be there: a unique violation means it is. */
+  private async idempotentInsert(sql: string, params: SqlValue[], messages: { missing: string }): Promise<void> {
+    try {
+      await this.explain(this.db.run(sql, params), messages);
+    } catch (err) {
+      if (!(err instanceof Error) || this.db.violation(err) !== 'unique') throw err;
+    }
   }
 
   allocateIds(counter: string, count: number): Promise<number> {

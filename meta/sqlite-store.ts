@@ -1,11 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { SqlMetaStore, type SqlDriver, type SqlRunner, type SqlValue } from './sql-store.js';
+import { storeOver, type WriterFencing } from './fenced-driver.js';
+import type { SqlDriver, SqlRunner, SqlValue } from './sql-store.js';
 import type { MetaStore } from './store.js';
 
-/** Opens (creating if needed) the SQLite metadata file at `path` and creates missing tables. */
-export async function openSqliteStore(path: string): Promise<MetaStore> {
+/**
+ * Opens (creating if needed) the SQLite metadata file at `path` and creates missing tables;
+ * fenced when `fencing` is given (meta/fenced-driver.ts).
+ */
+export async function openSqliteStore(path: string, fencing?: WriterFencing): Promise<MetaStore> {
   mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path);
   try {
@@ -16,9 +20,7 @@ export async function openSqliteStore(path: string): Promise<MetaStore> {
     db.pragma('synchronous = FULL');
     // Off by default in SQLite; the schema relies on cascades.
     db.pragma('foreign_keys = ON');
-    const store = new SqlMetaStore(new SqliteDriver(db));
-    await store.init();
-    return store;
+    return await storeOver(new SqliteDriver(db), fencing);
   } catch (err) {
     db.close();
     throw err;

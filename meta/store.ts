@@ -112,6 +112,36 @@ export interface PlacedGroup {
   group: string;
 }
 
+/** A user (CreateCredential): the password only as a salted scrypt hash (security/passwords.ts). */
+export interface UserRecord {
+  name: string;
+  passwordHash: string;
+  /** Creation time, unix milliseconds. */
+  createdAt: number;
+}
+
+/**
+ * A privilege a role holds on an object (OperatePrivilege), in Milvus's metastore terms:
+ * objectType Collection, Global or User; objectName a name or `*`; privilege a metastore
+ * name (`PrivilegeSearch`, `PrivilegeGroupReadOnly`) or `*`; grantor the user who granted it.
+ */
+export interface GrantRecord {
+  role: string;
+  objectType: string;
+  objectName: string;
+  dbName: string;
+  privilege: string;
+  grantor: string;
+}
+
+/** Users, roles, who is in which role and what each role is granted: the whole RBAC state. */
+export interface SecurityRecords {
+  users: UserRecord[];
+  roles: string[];
+  memberships: { user: string; role: string }[];
+  grants: GrantRecord[];
+}
+
 export interface MetaStore {
   /** Creates the tables if they do not exist, and the default database. Idempotent. */
   init(): Promise<void>;
@@ -186,6 +216,22 @@ export interface MetaStore {
   compactSegments(target: SegmentRecord, sourceIds: number[]): Promise<void>;
   /** Records the groups segments were placed on, in one transaction; ids without a record are skipped. */
   setPlacedGroups(placements: PlacedGroup[]): Promise<void>;
+
+  /** Everything RBAC, as the writer loads it when it opens. */
+  loadSecurity(): Promise<SecurityRecords>;
+  /** Fails with MetaConflictError if the user exists. */
+  createUser(user: UserRecord): Promise<void>;
+  setPasswordHash(user: string, passwordHash: string): Promise<void>;
+  /** Removes the user and its role memberships. */
+  dropUser(user: string): Promise<void>;
+  /** Fails with MetaConflictError if the role exists. */
+  createRole(role: string, createdAt: number): Promise<void>;
+  /** Removes the role, its memberships and its grants. */
+  dropRole(role: string): Promise<void>;
+  /** Puts the user in the role or takes it out; idempotent. MetaNotFoundError if either is missing. */
+  setMembership(user: string, role: string, member: boolean): Promise<void>;
+  /** Grants or revokes; idempotent. MetaNotFoundError if the role is missing. */
+  setGrant(grant: GrantRecord, granted: boolean): Promise<void>;
 
   /**
    * Reserves `count` consecutive ids from the named persistent counter and returns the

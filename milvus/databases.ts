@@ -1,5 +1,5 @@
 import { GO_INTEGER } from './collection-properties.js';
-import { brokenNameRule, MAX_NAME_LENGTH } from './schema-codec.js';
+import { brokenNameRule, MAX_NAME_LENGTH } from './names.js';
 import { Code, MilvusError, unexpected } from './status.js';
 
 /**

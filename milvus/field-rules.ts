@@ -73,6 +73,8 @@ const SKIP_DYNAMIC = refused('the dynamic field is always loaded');
 const LOAD_PARAMS = refused('load parameters are not supported');
 const REFRESH = handled('loaded segments are always current, so a refresh has nothing to reload');
 const PARTITION_NAMES = handled();
+const CLIENT_TIMESTAMP = ignored("a client's clock, which Milvus ignores too: the server stamps users itself");
+const USER_DESCRIPTION = refused('user descriptions (Milvus 2.6) are not kept');
 
 const search = {
   base: BASE,
@@ -343,6 +345,45 @@ export const METHOD_FIELDS = {
     collectionID: refused('alter a collection by its name'),
     action: handled('an add_request of one field (as the SDK sends addCollectionField); anything else refused naming it'),
   },
+  CreateCredential: {
+    base: BASE,
+    username: handled(),
+    password: handled('base64, as the SDKs send it; stored only as a salted scrypt hash'),
+    created_utc_timestamps: CLIENT_TIMESTAMP,
+    modified_utc_timestamps: CLIENT_TIMESTAMP,
+    description: USER_DESCRIPTION,
+  },
+  UpdateCredential: {
+    base: BASE,
+    username: handled(),
+    oldPassword: handled('verified against the stored hash'),
+    newPassword: handled(),
+    created_utc_timestamps: CLIENT_TIMESTAMP,
+    modified_utc_timestamps: CLIENT_TIMESTAMP,
+    description: USER_DESCRIPTION,
+  },
+  DeleteCredential: { base: BASE, username: handled() },
+  ListCredUsers: { base: BASE },
+  CreateRole: { base: BASE, entity: handled('the role name; a description (Milvus 2.6) is not kept') },
+  DropRole: { base: BASE, role_name: handled(), force_drop: handled() },
+  OperateUserRole: { base: BASE, username: handled(), role_name: handled(), type: handled() },
+  SelectRole: { base: BASE, role: handled(), include_user_info: handled() },
+  SelectUser: { base: BASE, user: handled(), include_role_info: handled() },
+  OperatePrivilege: {
+    base: BASE,
+    entity: handled('role, object type and name, database (default or *), privilege or built-in group'),
+    type: handled(),
+    version: ignored('admits custom privilege groups, which Mishards does not have; built-in groups are accepted either way'),
+  },
+  OperatePrivilegeV2: {
+    base: BASE,
+    role: handled(),
+    grantor: handled('the privilege or built-in group; the grantor is the caller'),
+    type: handled(),
+    db_name: handled('default, or * for every database'),
+    collection_name: handled('a collection, or *'),
+  },
+  SelectGrant: { base: BASE, entity: handled() },
   GetReplicas: {
     base: BASE,
     collectionID: handled('used when collection_name is empty'),

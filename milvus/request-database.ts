@@ -45,10 +45,19 @@ export function headerDatabase(metadata: grpc.Metadata): string {
   return (typeof value === 'string' && value) || DEFAULT_DATABASE;
 }
 
+/**
+ * The database a request of `method` works in: its own database field when set, else the
+ * client's metadata's. The database methods, FlushAll and GetFlushAllState (whose field names
+ * what they act on, or nothing) work in the metadata's, as Milvus's privilege check reads it.
+ */
+export function requestDatabase(method: string, request: object, metadata: grpc.Metadata): string {
+  const field = DATABASE_FIELD.get(method);
+  const own = field ? (request as Record<string, unknown>)[field] : undefined;
+  return (typeof own === 'string' && own) || headerDatabase(metadata);
+}
+
 /** Sets a decoded request's database field, unless the request set it, from the client's metadata. */
 export function fillDatabase(method: string, request: object, metadata: grpc.Metadata): void {
   const field = DATABASE_FIELD.get(method);
-  if (!field) return;
-  const fields = request as Record<string, unknown>;
-  if (!fields[field]) fields[field] = headerDatabase(metadata);
+  if (field) (request as Record<string, unknown>)[field] = requestDatabase(method, request, metadata);
 }

@@ -19,6 +19,7 @@ import type { ValueField, ValueField__Output } from '../proto/generated/milvus/p
 import { CollectionSchemaMessage } from './proto.js';
 import { keyValueMap } from './key-values.js';
 import { checkTextField, decodeFunctions, decodeTextParams, encodeFunctions, encodeTextParams } from './schema-functions.js';
+import { validateName } from './names.js';
 import { Code, invalidParameter, MilvusError } from './status.js';
 
 /** Milvus numbers user fields from 100; 0 and 1 are its row id and timestamp. */
@@ -26,18 +27,6 @@ const FIRST_USER_FIELD_ID = 100;
 export const MAX_DIM = 32768;
 const MAX_VARCHAR_LENGTH = 65535;
 const MAX_ARRAY_CAPACITY = 4096;
-const NAME_START = /^[A-Za-z_]/;
-const NAME_REST = /^[A-Za-z0-9_]*$/;
-/** Milvus's proxy.maxNameLength. */
-export const MAX_NAME_LENGTH = 255;
-
-/** Which of Milvus's rules for names (of collections, aliases, partitions, fields, databases) a name breaks, if any. */
-export function brokenNameRule(name: string): 'empty' | 'length' | 'start' | 'rest' | undefined {
-  if (!name) return 'empty';
-  if (name.length > MAX_NAME_LENGTH) return 'length';
-  if (!NAME_START.test(name)) return 'start';
-  return NAME_REST.test(name) ? undefined : 'rest';
-}
 
 const SUPPORTED_SCALARS = new Set<DataType>([
   DataType.Bool,
@@ -51,6 +40,9 @@ const SUPPORTED_SCALARS = new Set<DataType>([
   DataType.JSON,
   DataType.Array,
 ]);
+
+/** Whether a collection's field may be of this scalar type. */
+export const isSupportedScalar = (t: DataType) => SUPPORTED_SCALARS.has(t);
 
 const dataTypeByName = DataType as unknown as Record<string, number>;
 
@@ -68,20 +60,6 @@ export type DataTypeName = keyof typeof DataType;
 export function dataTypeName(t: DataType): DataTypeName {
   // A number outside the enum (only parseDataType lets one in) is shown as the number.
   return (DataType[t] ?? String(t)) as DataTypeName;
-}
-
-/**
- * Checks a name as Milvus's proxy does, with its messages; `kind` is what the name is, e.g.
- * `collection name`, `collection alias`, `partition name` or `field name`.
- */
-export function validateName(kind: string, name: string): void {
-  const broken = brokenNameRule(name);
-  if (!broken) return;
-  if (broken === 'empty') throw invalidParameter(`${kind} should not be empty`);
-  const invalid = `Invalid ${kind}: ${name}.`;
-  if (broken === 'length') throw invalidParameter(`${invalid} the length of a ${kind} must be less than ${MAX_NAME_LENGTH} characters`);
-  if (broken === 'start') throw invalidParameter(`${invalid} the first character of a ${kind} must be an underscore or letter.`);
-  throw invalidParameter(`${invalid} ${kind} can only contain numbers, letters and underscores.`);
 }
 
 function intParam(params: Map<string, string>, key: string, field: string): number | undefined {

@@ -1,6 +1,7 @@
 import { isMetricType } from '../core/vector-types.js';
 import type { MetricType, SearchParams } from '../engine/engine.js';
 import type { RangeWindow } from '../search/range-window.js';
+import { searchParam } from './index-params.js';
 import { boolParam, isGoTrue, keyValueMap } from './key-values.js';
 import { checkTopk } from './request-limits.js';
 import { invalidParameter, metricNotSupported } from './status.js';
@@ -54,16 +55,34 @@ export function paramsObject(raw: string | undefined): Record<string, unknown> {
   return nested as Record<string, unknown>;
 }
 
-/** The index's search parameters: `ef` from the `params` JSON or a pair of its own. */
+/**
+ * The index's search parameters, from the `params` JSON or pairs of their own: `ef` (HNSW; DISKANN's
+ * `search_list_size` is its beam too, and sets it when `ef` is absent), `nprobe` (IVF) and
+ * `drop_ratio_search` (sparse lists).
+ */
 function engineParams(nested: Record<string, unknown>, kv: Map<string, string>): SearchParams {
   const engine: SearchParams = {};
-  const ef = nested.ef ?? kv.get('ef');
+  const read = (name: string) => nested[name] ?? kv.get(name);
+  const ef = read('ef') ?? read('search_list_size');
   if (ef !== undefined && ef !== '') {
     const n = intParam('ef', ef);
     if (n < 1 || n > 32768) throw invalidParameter(`ef [${n}] is invalid, it should be in range [1, 32768]`);
     engine.ef = n;
   }
+  const nprobe = searchParam('IVF', 'nprobe', read('nprobe'));
+  if (nprobe !== undefined) engine.nprobe = nprobe;
+  const dropRatioSearch = searchParam('SPARSE', 'drop_ratio_search', read('drop_ratio_search'));
+  if (dropRatioSearch !== undefined) engine.dropRatioSearch = dropRatioSearch;
   return engine;
+}
+
+/** The index's search parameters under Milvus's names, as a sub-request's `params_json` carries them to the data nodes. */
+export function milvusEngineParams(engine: SearchParams): Record<string, number> {
+  const out: Record<string, number> = {};
+  if (engine.ef !== undefined) out.ef = engine.ef;
+  if (engine.nprobe !== undefined) out.nprobe = engine.nprobe;
+  if (engine.dropRatioSearch !== undefined) out.drop_ratio_search = engine.dropRatioSearch;
+  return out;
 }
 
 /**

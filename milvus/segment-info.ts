@@ -1,6 +1,7 @@
 import type { CollectionView, SegmentInfo } from '../meta/collection-view.js';
 import { servedSegmentIds } from '../meta/collection-view.js';
 import type { MilvusResponse } from './methods.js';
+import { vectorIndexOf } from './scalar-indexes.js';
 
 /**
  * Segments as Milvus's segment-info calls describe them. A sealed segment in service is
@@ -31,7 +32,7 @@ export function persistentSegmentInfos(view: CollectionView): PersistentInfo[] {
  */
 export function querySegmentInfos(view: CollectionView, holders: (segmentId: number) => number[]): QueryInfo[] {
   const served = new Set(servedSegmentIds(view));
-  const index = view.indexes[0];
+  const index = vectorIndexOf(view.indexes, view.record.schema);
   return view.segments
     .filter((s) => served.has(s.id))
     .map((s) => {

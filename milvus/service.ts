@@ -1,7 +1,11 @@
 import * as grpc from '@grpc/grpc-js';
+import { MetaFencedError } from '../meta/errors.js';
+import { UnavailableError } from '../runtime/unavailable.js';
 import type { MilvusHandlers } from './methods.js';
 import { MilvusService } from './proto.js';
 import { checkRequestFields } from './field-guard.js';
+import { checkCollectionNames } from './names.js';
+import { AccessError } from '../security/access.js';
 import { fillDatabase } from './request-database.js';
 import { carriesStatus, failureReply, replyShape, statusOfReply, withStatus } from './reply-shape.js';
 import { errorStatus, MilvusError, successStatus, unsupportedMethod } from './status.js';
@@ -17,6 +21,11 @@ export interface ServiceHooks {
   onError?: (method: string, err: unknown) => void;
   /** Called when a request starts; the returned function gets the result code. */
   onRequest?: (method: string) => (code: number) => void;
+  /**
+   * Authenticates and authorizes a call before anything else (security/access.ts): it
+   * rejects with an AccessError, which the client gets as a gRPC status, as from Milvus.
+   */
+  access?: (method: string, call: grpc.ServerUnaryCall<object, object>) => Promise<void>;
 }
 
 /**
@@ -52,7 +61,8 @@ export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: Ser
     const implemented = handler !== undefined;
     impl[name] = (call: grpc.ServerUnaryCall<object, object>, callback: grpc.sendUnaryData<object>) => {
       const done = hooks.onRequest?.(name);
-      const run = implemented ? guarded(name, handler, call) : Promise.reject(unsupportedMethod(name));
+      const admitted = hooks.access ? hooks.access(name, call) : Promise.resolve();
+      const run = admitted.then(() => (implemented ? guarded(name, handler, call) : Promise.reject(unsupportedMethod(name))));
       run.then(
         (res) => {
           const reply = withStatus(shape, res, success);
@@ -60,6 +70,18 @@ export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: Ser
           callback(null, reply);
         },
         (err) => {
+          // A deposed writer's metadata write: refused, but the handler may have committed an
+          // earlier step before the newer leader claimed the store, so the outcome is unknown.
+          if (err instanceof MetaFencedError) err = new UnavailableError(`writer fenced: ${err.message}`, false);
+          // Not a failure of the request but of this node's role: a gRPC status the caller retries.
+          if (err instanceof UnavailableError) {
+            done?.(-grpc.status.UNAVAILABLE);
+            return callback(err.toStatus());
+          }
+          if (err instanceof AccessError) {
+            done?.(-err.grpcCode);
+            return callback({ code: err.grpcCode, details: err.message });
+          }
           if (!(err instanceof MilvusError)) hooks.onError?.(name, err);
           const status = errorStatus(err);
           done?.(status.code);
@@ -73,12 +95,14 @@ export function milvusServiceImplementation(handlers: MilvusHandlers, hooks: Ser
 }
 
 /**
- * Runs a handler once the request sets nothing Mishards refuses (milvus/field-rules.ts), with
- * its database settled (milvus/request-database.ts).
+ * Runs a handler once the request sets nothing Mishards refuses (milvus/field-rules.ts) and
+ * the collections it names have names Milvus accepts (milvus/names.ts), with its database
+ * settled (milvus/request-database.ts).
  */
 function guarded(name: string, handler: DispatchedHandler, call: grpc.ServerUnaryCall<object, object>): Promise<Record<string, unknown>> {
   try {
     checkRequestFields(name, call.request);
+    checkCollectionNames(name, call.request);
   } catch (e) {
     return Promise.reject(e);
   }

@@ -15,7 +15,24 @@ export type LegacyErrorCode =
   | 'RateLimit'
   | 'ForceDeny'
   | 'IndexNotExist'
-  | 'SegmentNotFound';
+  | 'SegmentNotFound'
+  | RbacFailure;
+
+/**
+ * The legacy codes Milvus's rootcoord sets on RBAC failures (merr.StatusWithErrorCode), with
+ * the numeric code of the error it wraps (65535 for a plain error).
+ */
+export type RbacFailure =
+  | 'CreateCredentialFailure'
+  | 'UpdateCredentialFailure'
+  | 'DeleteCredentialFailure'
+  | 'CreateRoleFailure'
+  | 'DropRoleFailure'
+  | 'OperateUserRoleFailure'
+  | 'SelectRoleFailure'
+  | 'SelectUserFailure'
+  | 'OperatePrivilegeFailure'
+  | 'SelectGrantFailure';
 
 /** Numeric codes of Milvus's error catalogue that Mishards produces. */
 export const Code = {
@@ -42,6 +59,10 @@ export const Code = {
   DatabaseNotFound: 800,
   DatabaseNumLimitExceeded: 801,
   DatabaseInvalidName: 802,
+  /** merr.ErrPrivilegeNotAuthenticated: e.g. a wrong old password. */
+  PrivilegeNotAuthenticated: 1400,
+  /** merr.ErrPrivilegeNotPermitted: e.g. deleting root. */
+  PrivilegeNotPermitted: 1401,
   ParameterInvalid: 1100,
   ParameterMissing: 1101,
   ParameterTooLarge: 1102,
@@ -51,6 +72,8 @@ export const Code = {
   AliasAlreadyExist: 1602,
   FieldNotFound: 1700,
   FieldInvalidName: 1701,
+  /** merr.ErrNeedAuthenticate: the REST API's answer to a request without valid credentials. */
+  NeedAuthenticate: 1800,
   /** What Milvus answers for a failure without a code of its own (a plain Go error). */
   Unexpected: 65535,
 } as const;
@@ -89,16 +112,21 @@ export interface Status {
 export class MilvusError extends Error {
   readonly errorCode: LegacyErrorCode;
 
+  /** `legacy` overrides the legacy code derived from `code`, as Milvus's StatusWithErrorCode does. */
   constructor(
     readonly code: number,
     message: string,
     readonly retriable = RETRIABLE.has(code),
+    legacy?: LegacyErrorCode,
   ) {
     super(message);
     this.name = 'MilvusError';
-    this.errorCode = legacyErrorCode(code);
+    this.errorCode = legacy ?? legacyErrorCode(code);
   }
 }
+
+/** An RBAC request the rootcoord refuses with a plain error and its legacy failure code. */
+export const rbacFailure = (failure: RbacFailure, message: string) => new MilvusError(Code.Unexpected, message, false, failure);
 
 export const successStatus = (): Status => ({ error_code: 'Success', reason: '', code: 0, retriable: false, detail: '' });
 

@@ -15,8 +15,8 @@ export interface NginxAgentConfig {
   /** The control plane's ADS address. */
   xds: string;
   nodeId: string;
-  /** The agent's own metrics and status (`/nginx/status`) listen here. */
-  host: string;
+  /** The agent's own metrics and status (`/nginx/status`) listen here (loopback by default, docs/security.md). */
+  metricsHost: string;
   metricsPort: number;
   /** Without TLS, the REST server's port (default: the front port + 1). */
   restPort: number | undefined;
@@ -81,7 +81,7 @@ export async function startNginxAgent(
   });
   agent.start();
   let configured = false;
-  const metricsAddress = await metrics.listen(c.host, c.metricsPort, () => configured && running());
+  const metricsAddress = await metrics.listen({ host: c.metricsHost, port: c.metricsPort, healthy: () => configured && running() });
   try {
     const first = await agent.ready;
     configured = true;

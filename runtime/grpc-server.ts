@@ -31,9 +31,15 @@ export function createGrpcServer(): grpc.Server {
   });
 }
 
-export async function bindGrpc(server: grpc.Server, host: string, port: number): Promise<string> {
+/** Binds `server` to host:port (0 picks a free port) with `credentials` (TLS or plaintext); resolves to HOST:PORT. */
+export async function bindGrpc(
+  server: grpc.Server,
+  host: string,
+  port: number,
+  credentials = grpc.ServerCredentials.createInsecure(),
+): Promise<string> {
   const bound = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${port}`, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p)));
+    server.bindAsync(`${host}:${port}`, credentials, (err, p) => (err ? reject(err) : resolve(p)));
   });
   return `${host}:${bound}`;
 }

@@ -9,6 +9,19 @@ export interface StatusMember {
   address: string;
   group?: string;
   health: 'up' | 'down' | 'unknown';
+  /** A writer in the writer election (docs/writer-ha.md): the leader with its fencing epoch, or a standby. */
+  election?: string;
+}
+
+/**
+ * The writers' election column: `leader epoch=N` for the writer at the leader's address,
+ * `standby` for the others; nothing without an election (a single writer without etcd).
+ */
+export function withElection(members: StatusMember[], leader: { address: string; epoch: number } | undefined): StatusMember[] {
+  if (!leader) return members;
+  return members.map((m) =>
+    m.role === 'writer' ? { ...m, election: m.address === leader.address ? `leader epoch=${leader.epoch}` : 'standby' } : m,
+  );
 }
 
 /** A reader group with its replicas and what placement gave it. */

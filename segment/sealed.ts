@@ -1,4 +1,5 @@
-import { columnRows, type Column, type PrimaryKey } from '../core/columns.js';
+import { columnRows, type Column, type PrimaryKey, type ScalarIndex } from '../core/columns.js';
+import { buildScalarIndex } from '../filter/scalar-index.js';
 import { DataType, type CollectionSchema, type FieldSchema, primaryField, vectorField } from '../core/schema.js';
 import type { VectorEngine, VectorIndex } from '../engine/engine.js';
 import { sharedSet, type VectorSet } from '../engine/vectors.js';
@@ -19,10 +20,15 @@ import { vectorSetOf } from './vector-column.js';
  * An immutable segment loaded from shared storage, with its delete records applied and its
  * vector index opened. Deletes that arrive after loading are picked up by `refreshDeletes`.
  */
+const NO_FIELDS: ReadonlySet<string> = new Set();
+
 export class SealedSegment extends Segment {
   private deleteOffset = 0;
   private vectorIndex: VectorIndex | undefined;
   private indexManifest: IndexManifest | undefined;
+  private scalarFields: () => ReadonlySet<string> = () => NO_FIELDS;
+  /** Built scalar indexes by field; null: the column cannot be indexed (it holds NaN). */
+  private readonly scalarIndexes = new Map<string, ScalarIndex | null>();
 
   private constructor(
     readonly manifest: SegmentManifest,
@@ -75,6 +81,26 @@ export class SealedSegment extends Segment {
 
   column(name: string): Column | undefined {
     return this.columns.get(name);
+  }
+
+  /**
+   * Declares the fields with a scalar index (`fields` is read at each use, so indexes created
+   * or dropped later take effect): filters on them are answered from an index of the column,
+   * built on first use and kept, as the segment's rows never change (filter/scalar-index.ts).
+   */
+  useScalarIndexes(fields: () => ReadonlySet<string>): void {
+    this.scalarFields = fields;
+  }
+
+  scalarIndex(name: string): ScalarIndex | undefined {
+    if (!this.scalarFields().has(name)) return undefined;
+    let index = this.scalarIndexes.get(name);
+    if (index === undefined) {
+      const col = this.columns.get(name);
+      index = (col && buildScalarIndex(col, this.length)) ?? null;
+      this.scalarIndexes.set(name, index);
+    }
+    return index ?? undefined;
   }
 
   vectorSet(): VectorSet {

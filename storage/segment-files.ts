@@ -1,4 +1,5 @@
 import type { MetricType } from '../core/vector-types.js';
+import type { IndexType } from '../engine/engine.js';
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,7 +7,7 @@ import type { Column, PrimaryKey } from '../core/columns.js';
 import { DataType } from '../core/schema.js';
 import { decodeColumns, encodeColumns, type DecodedColumns } from './column-codec.js';
 import { frame, readFrames } from './framing.js';
-import { syncDir, writeFileDurably } from './wal.js';
+import { syncDir, writeFileDurably } from './durable-files.js';
 
 /**
  * Sealed segments on shared storage. One directory per segment:
@@ -35,7 +36,7 @@ export interface SegmentManifest {
 }
 
 export interface IndexManifest {
-  indexType: 'FLAT' | 'HNSW';
+  indexType: IndexType;
   metric: MetricType;
   params: Record<string, number>;
 }

@@ -1,6 +1,9 @@
-import { mkdir, open, readdir, readFile, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
+import { syncDir } from './durable-files.js';
 import { frameHeader, readFrames } from './framing.js';
+import { AckGate, currentFence, FencedError } from './wal-fence.js';
+import { walFileName, walFilesInOrder } from './wal-files.js';
 
 /**
  * The write-ahead log of the writable node. Every mutation is appended and the file is
@@ -11,11 +14,23 @@ import { frameHeader, readFrames } from './framing.js';
  * Files are `wal-<firstLsn>.log`, rotated past `rotateBytes`. `checkpoint.json` holds the
  * highest LSN whose effects are durable elsewhere (segment and delete files); files that
  * only hold older records are removed.
+ *
+ * Opened with an epoch, the log is shared by the writers of a cluster and fenced (see
+ * storage/wal-fence.ts): files are `wal-e<epoch>-<firstLsn>.log`, the files of older epochs
+ * count only up to the lengths the fence in force sealed, and every acknowledgement passes the
+ * AckGate after the fsync.
  */
 
 export interface WalRecord {
   lsn: number;
   payload: Buffer;
+}
+
+export interface WalOptions {
+  /** The fencing epoch of the writer that opens a shared log (see storage/wal-fence.ts). */
+  epoch?: number;
+  /** Hears the seconds of every group commit's write and fdatasync. */
+  onSync?: (seconds: number) => void;
 }
 
 interface Pending {
@@ -26,9 +41,6 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-const FILE_PATTERN = /^wal-(\d+)\.log$/;
-const fileName = (lsn: number) => `wal-${String(lsn).padStart(16, '0')}.log`;
-
 export class WriteAheadLog {
   private handle: FileHandle | undefined;
   private fileSize = 0;
@@ -38,42 +50,55 @@ export class WriteAheadLog {
   private flushing: Promise<void> | undefined;
   private failed: Error | undefined;
   private checkpointLsn = 0;
+  /** The current file's name. */
+  private fileName = '';
 
   private constructor(
     private readonly dir: string,
     private readonly rotateBytes: number,
+    private readonly epoch: number,
+    private readonly gate: AckGate | undefined,
     private readonly onSync: (seconds: number) => void,
   ) {}
 
   /**
-   * Opens the log, returning it with the records after the last checkpoint, in order.
+   * Opens the log, returning it with the records after the last checkpoint, in order. With an
+   * `epoch`, the log must have been sealed for that epoch (sealOlderLogs) and no newer one.
    * `onSync` hears the seconds of every group commit's write and fdatasync (the time an
-   * acknowledgement waits for the disk).
+   * acknowledgement waits for the disk, before the fence check).
    */
-  static async open(
-    dir: string,
-    rotateBytes = 64 << 20,
-    onSync: (seconds: number) => void = () => {},
-  ): Promise<{ wal: WriteAheadLog; records: WalRecord[] }> {
+  static async open(dir: string, rotateBytes = 64 << 20, options: WalOptions = {}): Promise<{ wal: WriteAheadLog; records: WalRecord[] }> {
     await mkdir(dir, { recursive: true });
-    const wal = new WriteAheadLog(dir, rotateBytes, onSync);
+    const fenced = options.epoch !== undefined;
+    const epoch = options.epoch ?? 0;
+    const fence = fenced ? await currentFence(dir) : undefined;
+    if (fenced && (fence?.epoch !== epoch || fence.sealing)) {
+      throw new FencedError(fence?.epoch ?? 0, 'no', `write-ahead log ${dir} is not sealed for epoch ${epoch}`);
+    }
+    const gate = fenced ? new AckGate(dir, epoch) : undefined;
+    const wal = new WriteAheadLog(dir, rotateBytes, epoch, gate, options.onSync ?? (() => {}));
     wal.checkpointLsn = await wal.readCheckpoint();
-    const names = (await readdir(dir)).filter((n) => FILE_PATTERN.test(n)).sort();
     const records: WalRecord[] = [];
     let maxLsn = wal.checkpointLsn;
-    for (const name of names) {
-      const buf = await readFile(join(dir, name));
+    for (const file of walFilesInOrder(await readdir(dir))) {
+      const path = join(dir, file.name);
+      const whole = await readFile(path);
+      // Another epoch's file counts up to the length the fence sealed; anything its leader
+      // appended after that was never acknowledged.
+      const own = !fence || file.epoch === epoch;
+      const buf = own ? whole : whole.subarray(0, fence.sealed[file.name] ?? 0);
       const scan = readFrames(buf);
       for (const p of scan.payloads) {
         const lsn = p.readDoubleLE(0);
         maxLsn = Math.max(maxLsn, lsn);
         if (lsn > wal.checkpointLsn) records.push({ lsn, payload: p.subarray(8) });
       }
-      wal.files.push({ firstLsn: Number(FILE_PATTERN.exec(name)![1]), name });
-      // A torn tail is the remains of an append that was never acknowledged: cut it off so
-      // that later appends are not hidden behind it.
-      if (scan.validLength < buf.length) {
-        const h = await open(join(dir, name), 'r+');
+      wal.files.push({ firstLsn: file.firstLsn, name: file.name });
+      // A torn tail of our own file is the remains of an append that was never acknowledged:
+      // cut it off so that later appends are not hidden behind it. Another epoch's file is
+      // left alone: its leader may still be appending (and be refused).
+      if (own && scan.validLength < buf.length) {
+        const h = await open(path, 'r+');
         await h.truncate(scan.validLength);
         await h.sync();
         await h.close();
@@ -99,8 +124,9 @@ export class WriteAheadLog {
 
   /** Starts (or reopens) the file whose first record will have LSN `firstLsn`. */
   private async startFile(firstLsn: number): Promise<void> {
-    const name = fileName(firstLsn);
+    const name = walFileName(this.epoch, firstLsn);
     await this.handle?.close();
+    this.fileName = name;
     this.handle = await open(join(this.dir, name), 'a');
     this.fileSize = (await this.handle.stat()).size;
     if (!this.files.some((f) => f.name === name)) this.files.push({ firstLsn, name });
@@ -147,12 +173,14 @@ export class WriteAheadLog {
         await this.handle!.datasync();
         this.onSync((performance.now() - started) / 1000);
         this.fileSize += length;
+        await this.gate?.check(this.fileName, this.fileSize);
         for (const p of batch) p.resolve();
         if (this.fileSize >= this.rotateBytes) await this.startFile(batch[batch.length - 1]!.lsn + 1);
       } catch (e) {
         // After a failed write the file tail is unknown: refuse further appends rather than
-        // acknowledge records that might sit behind garbage.
-        this.failed = this.failed ?? new Error(`write-ahead log ${this.dir} failed: ${(e as Error).message}`);
+        // acknowledge records that might sit behind garbage. A fenced log refuses for good.
+        this.failed =
+          this.failed ?? (e instanceof FencedError ? e : new Error(`write-ahead log ${this.dir} failed: ${(e as Error).message}`));
         for (const p of batch) p.reject(this.failed);
       }
     }
@@ -177,6 +205,8 @@ export class WriteAheadLog {
 
   private async writeCheckpoint(lsn: number): Promise<void> {
     if (lsn <= this.checkpointLsn) return;
+    // A deposed leader must not move the shared checkpoint nor remove files.
+    await this.gate?.assertCurrent();
     const tmp = join(this.dir, 'checkpoint.json.tmp');
     const h = await open(tmp, 'w');
     await h.writeFile(JSON.stringify({ lsn }));
@@ -186,8 +216,9 @@ export class WriteAheadLog {
     await syncDir(this.dir);
     this.checkpointLsn = lsn;
     // File i holds LSNs [first_i, first_{i+1}); it can go when the next file starts at or
-    // before lsn + 1. The current file always stays.
-    const sorted = [...this.files].sort((a, b) => a.firstLsn - b.firstLsn);
+    // before lsn + 1. The current file always stays. (Files are in write order already: an
+    // older epoch's counted records all precede the next epoch's first LSN.)
+    const sorted = this.files;
     for (let i = 0; i + 1 < sorted.length; i++) {
       if (sorted[i + 1]!.firstLsn <= lsn + 1) {
         await rm(join(this.dir, sorted[i]!.name), { force: true });
@@ -201,25 +232,4 @@ export class WriteAheadLog {
     await this.handle?.close();
     this.handle = undefined;
   }
-}
-
-/** fsync a directory so that created or renamed entries survive a crash. */
-export async function syncDir(dir: string): Promise<void> {
-  const h = await open(dir, 'r');
-  try {
-    await h.sync();
-  } finally {
-    await h.close();
-  }
-}
-
-/** Writes a file durably: temp file, fsync, rename, fsync of the directory. */
-export async function writeFileDurably(path: string, data: Uint8Array | string): Promise<void> {
-  const tmp = `${path}.tmp`;
-  await writeFile(tmp, data);
-  const h = await open(tmp, 'r+');
-  await h.sync();
-  await h.close();
-  await rename(tmp, path);
-  await syncDir(join(path, '..'));
 }

@@ -3,14 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { DataType, MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { createTestDatabase } from './harness/databases.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from './harness/mishards-process.js';
 import { bookRow } from './harness/book-rows.js';
+import { httpsRequest, makeCertificates, type TestCertificates } from './harness/tls.js';
 
 /**
  * The official Milvus Node SDK against `mishards writer` started by the CLI: every call of
- * the data-node issue, with both metadata backends.
+ * the data-node issue, with both metadata backends; and against a whole cluster, also with
+ * authentication and mutual TLS on, the SDK signed in as root with a client certificate.
  */
 const DIM = 8;
 
@@ -18,20 +20,25 @@ function vec(i: number): number[] {
   return Array.from({ length: DIM }, (_, j) => Math.sin(i * 0.37 + j * 1.1) + (j === i % DIM ? 1 : 0));
 }
 
+const ROOT_PASSWORD = 'Root-pw-flow-82c1';
+
 /**
- * What the SDK talks to: the writer alone (each metadata backend), or a whole cluster, alone
- * or behind Nginx (`up --nginx`: membership from etcd, the control plane and the agent).
+ * What the SDK talks to: the writer alone (each metadata backend), or a whole cluster, alone,
+ * secured (authentication and mutual TLS) or behind Nginx (`up --nginx`: membership from etcd,
+ * the control plane and the agent).
  */
 const targets: [string, string, () => Promise<string>][] = [
   ['the writer', 'sqlite', async () => 'sqlite'],
   ['the writer', 'mysql', async () => createTestDatabase(inject('mariadb'), 'sdk_flow')],
   ['the coordinator of mishards up', 'sqlite', async () => 'sqlite'],
+  ['the coordinator of mishards up --auth --tls-cert --tls-key --tls-ca', 'sqlite', async () => 'sqlite'],
   ['Nginx in front of mishards up --nginx', 'sqlite', async () => 'sqlite'],
 ];
 
 const COMMANDS: Record<string, () => string[]> = {
   'the writer': () => ['writer'],
   'the coordinator of mishards up': () => ['up', '--readers', '3'],
+  'the coordinator of mishards up --auth --tls-cert --tls-key --tls-ca': () => ['up', '--readers', '3'],
   'Nginx in front of mishards up --nginx': () => [
     'up',
     '--readers',
@@ -48,20 +55,48 @@ describe.each(targets)('SDK flow against %s (%s metadata)', (target, _name, meta
   let dir: string;
   let writer: MishardsProcess;
   let client: MilvusClient;
+  let certs: TestCertificates | undefined;
+  const secured = target.includes('--auth');
+
+  /** A GET on the metrics port, over mutual TLS when the cluster is secured. */
+  async function metricsGet(path: string): Promise<{ status: number; text: string }> {
+    const url = `${secured ? 'https' : 'http'}://${writer.addresses.metrics}${path}`;
+    if (certs) return httpsRequest(url, { ca: certs.ca, cert: certs.client.cert, key: certs.client.key });
+    const res = await fetch(url);
+    return { status: res.status, text: await res.text() };
+  }
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'mishards-sdk-'));
     const spec = await metaSpec();
     const meta = spec === 'sqlite' ? `sqlite:${join(dir, 'meta.sqlite')}` : spec;
     const command = COMMANDS[target]!();
-    writer = await startMishards([...command, ...onFreePorts(dir), '--meta', meta, '--seal-rows', '100']);
-    client = await connectSdk(writer.addresses.grpc!);
+    if (secured) {
+      certs = makeCertificates();
+      command.push('--auth', '--tls-cert', certs.node.cert, '--tls-key', certs.node.key, '--tls-ca', certs.ca);
+    }
+    writer = await startMishards([...command, ...onFreePorts(dir), '--meta', meta, '--seal-rows', '100'], {
+      MISHARDS_ROOT_PASSWORD: ROOT_PASSWORD,
+    });
+    if (!certs) client = await connectSdk(writer.addresses.grpc!);
+    else {
+      client = new MilvusClient({
+        address: writer.addresses.grpc!,
+        username: 'root',
+        password: ROOT_PASSWORD,
+        timeout: 30_000,
+        logLevel: 'error',
+        tls: { rootCertPath: certs.ca, privateKeyPath: certs.client.key, certChainPath: certs.client.cert },
+      });
+      await client.connectPromise;
+    }
   });
 
   afterAll(async () => {
     await client?.closeConnection();
     if (writer) expect(await writer.stop()).toBe(0);
     rmSync(dir, { recursive: true, force: true });
+    certs?.remove();
   });
 
   it('answers session calls', async () => {
@@ -288,7 +323,7 @@ describe.each(targets)('SDK flow against %s (%s metadata)', (target, _name, meta
   });
 
   it('exposes Prometheus metrics and health on the metrics port', async () => {
-    const metrics = await (await fetch(`http://${writer.addresses.metrics}/metrics`)).text();
+    const metrics = (await metricsGet('/metrics')).text;
     // The metrics port is the coordinator's (the writer's, alone); behind Nginx, inserts go
     // straight to the writer, and the coordinator counts only what is routed to it.
     const insert = /mishards_requests_total\{[^}]*method="Insert"[^}]*code="0"[^}]*\} [1-9]/;
@@ -296,8 +331,8 @@ describe.each(targets)('SDK flow against %s (%s metadata)', (target, _name, meta
     else expect(metrics).toMatch(insert);
     expect(metrics).toMatch(/mishards_requests_total\{[^}]*method="Search"[^}]*code="101"[^}]*\} 1/);
     expect(metrics).toMatch(/mishards_request_duration_seconds_bucket\{/);
-    const health = await fetch(`http://${writer.addresses.metrics}/healthz`);
+    const health = await metricsGet('/healthz');
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(JSON.parse(health.text)).toEqual({ status: 'ok' });
   });
 });

@@ -57,6 +57,13 @@ async function own(c: MilvusClient, name: string): Promise<void> {
 const bm25 = { name: 'bm25', type: FunctionType.BM25, input_field_names: ['text'], output_field_names: ['sparse'], params: {} };
 const sparseField = { name: 'sparse', data_type: DataType.SparseFloatVector, nullable: true };
 const role = { roleName: 'reader_role' };
+const PASSWORD = 'password1';
+
+/** The user and the role a call works on, created first (each case stands alone). */
+async function userAndRole(c: MilvusClient, username?: string, roleName?: string): Promise<void> {
+  if (username) expect((await c.createUser({ username, password: PASSWORD })).error_code).toBe('Success');
+  if (roleName) expect((await c.createRole({ roleName })).error_code).toBe('Success');
+}
 const snapshot = { collection_name: C, snapshot_name: 'snap' };
 
 const CASES: Record<string, Case> = {
@@ -88,7 +95,13 @@ const CASES: Record<string, Case> = {
     call: (c) => c.addPrivilegesToGroup({ group_name: 'pg', privileges: ['Query'] }),
     expect: unsupported('OperatePrivilegeGroup'),
   },
-  addUserToRole: { call: (c) => c.addUserToRole({ username: 'ann', ...role }), expect: unsupported('OperateUserRole') },
+  addUserToRole: {
+    call: async (c) => {
+      await userAndRole(c, 'u_add', 'r_add');
+      return c.addUserToRole({ username: 'u_add', roleName: 'r_add' });
+    },
+    expect: 'ok',
+  },
   // Before createAlias: there is no such alias yet.
   alterAlias: {
     call: (c) => c.alterAlias({ collection_name: C, alias: 'al' }),
@@ -143,12 +156,18 @@ const CASES: Record<string, Case> = {
   createPartition: { call: (c) => c.createPartition({ collection_name: S, partition_name: 'made' }), expect: 'ok' },
   createPrivilegeGroup: { call: (c) => c.createPrivilegeGroup({ group_name: 'pg' }), expect: unsupported('CreatePrivilegeGroup') },
   createResourceGroup: { call: (c) => c.createResourceGroup({ resource_group: 'rg' }), expect: unsupported('CreateResourceGroup') },
-  createRole: { call: (c) => c.createRole(role), expect: unsupported('CreateRole') },
+  createRole: { call: (c) => c.createRole(role), expect: 'ok' },
   createSnapshot: { call: (c) => c.createSnapshot(snapshot), expect: unsupported('CreateSnapshot') },
-  createUser: { call: (c) => c.createUser({ username: 'ann', password: 'password1' }), expect: unsupported('CreateCredential') },
+  createUser: { call: (c) => c.createUser({ username: 'ann', password: PASSWORD }), expect: 'ok' },
   delete: { call: (c) => c.delete({ collection_name: S, ids: [1] }), expect: 'ok' },
   deleteEntities: { call: (c) => c.deleteEntities({ collection_name: S, filter: 'id in [2]' }), expect: 'ok' },
-  deleteUser: { call: (c) => c.deleteUser({ username: 'ann' }), expect: unsupported('DeleteCredential') },
+  deleteUser: {
+    call: async (c) => {
+      await userAndRole(c, 'u_delete');
+      return c.deleteUser({ username: 'u_delete' });
+    },
+    expect: 'ok',
+  },
   describeAlias: {
     call: (c) => c.describeAlias({ collection_name: C, alias: 'al' }),
     expect: { check: (r) => expect([r.status.error_code, r.db_name, r.alias, r.collection]).toEqual(['Success', 'default', 'al', C]) },
@@ -157,14 +176,49 @@ const CASES: Record<string, Case> = {
   describeDatabase: { call: (c) => c.describeDatabase({ db_name: 'default' }), expect: 'ok' },
   describeIndex: { call: (c) => c.describeIndex({ collection_name: C }), expect: 'ok' },
   describeResourceGroup: { call: (c) => c.describeResourceGroup({ resource_group: '__default_resource_group' }), expect: 'ok' },
-  describeRole: { call: (c) => c.describeRole(role), expect: unsupported('SelectRole') },
+  describeRole: {
+    call: async (c) => {
+      await userAndRole(c, 'u_describe_role', 'r_describe');
+      await c.addUserToRole({ username: 'u_describe_role', roleName: 'r_describe' });
+      return c.describeRole({ roleName: 'r_describe' });
+    },
+    expect: {
+      check: (r) => expect(r.results).toEqual([{ role: { name: 'r_describe', description: '' }, users: [{ name: 'u_describe_role' }] }]),
+    },
+  },
   describeSnapshot: { call: (c) => c.describeSnapshot(snapshot), expect: unsupported('DescribeSnapshot') },
-  describeUser: { call: (c) => c.describeUser({ username: 'ann' }), expect: unsupported('SelectUser') },
+  describeUser: {
+    call: async (c) => {
+      await userAndRole(c, 'u_describe', 'r_of_describe');
+      await c.addUserToRole({ username: 'u_describe', roleName: 'r_of_describe' });
+      return c.describeUser({ username: 'u_describe' });
+    },
+    expect: {
+      check: (r) =>
+        expect(r.results).toEqual([{ user: { name: 'u_describe' }, roles: [{ name: 'r_of_describe', description: '' }], description: '' }]),
+    },
+  },
   dropAlias: { call: (c) => c.dropAlias({ alias: 'al' }), expect: 'ok' },
   // Lists the groups (only the default one, which it never drops).
   dropAllResourceGroups: { call: (c) => c.dropAllResourceGroups(), expect: { check: (r) => expect(r).toEqual([]) } },
-  // Lists the roles (SelectRole, unsupported: none) and drops each.
-  dropAllRoles: { call: (c) => c.dropAllRoles(), expect: { check: (r) => expect(r).toEqual([]) } },
+  // Lists the roles, revokes each one's grants and drops it: all but the built-in admin and public.
+  dropAllRoles: {
+    call: async (c) => {
+      await userAndRole(c, undefined, 'r_drop_all');
+      await c.grantPrivilege({ roleName: 'r_drop_all', object: RbacObjects.Collection, objectName: C, privilegeName: 'Query' });
+      const dropped = await c.dropAllRoles();
+      return { dropped, left: (await c.listRoles()).results.map((r) => r.role.name) };
+    },
+    expect: {
+      check: ({ dropped, left }) => {
+        expect(left).toEqual(['admin', 'public']);
+        expect(dropped.filter((s: any) => s.code !== 0).map((s: any) => s.reason)).toEqual([
+          "the role[admin] is a default role, which can't be dropped: privilege not permitted",
+          "the role[public] is a default role, which can't be dropped: privilege not permitted",
+        ]);
+      },
+    },
+  },
   dropCollection: {
     call: async (c) => {
       await own(c, 'dropped');
@@ -217,7 +271,13 @@ const CASES: Record<string, Case> = {
   },
   dropPrivilegeGroup: { call: (c) => c.dropPrivilegeGroup({ group_name: 'pg' }), expect: unsupported('DropPrivilegeGroup') },
   dropResourceGroup: { call: (c) => c.dropResourceGroup({ resource_group: 'rg' }), expect: unsupported('DropResourceGroup') },
-  dropRole: { call: (c) => c.dropRole(role), expect: unsupported('DropRole') },
+  dropRole: {
+    call: async (c) => {
+      await userAndRole(c, undefined, 'r_drop');
+      return c.dropRole({ roleName: 'r_drop' });
+    },
+    expect: 'ok',
+  },
   dropSnapshot: { call: (c) => c.dropSnapshot(snapshot), expect: unsupported('DropSnapshot') },
   flush: { call: (c) => c.flush({ collection_names: [S] }), expect: 'ok' },
   flushAll: { call: (c) => c.flushAll(), expect: 'ok' },
@@ -307,20 +367,29 @@ const CASES: Record<string, Case> = {
   getRestoreSnapshotState: { call: (c) => c.getRestoreSnapshotState({ job_id: 1 }), expect: unsupported('GetRestoreSnapshotState') },
   getVersion: { call: (c) => c.getVersion(), expect: 'ok' },
   grantPrivilege: {
-    call: (c) => c.grantPrivilege({ ...role, object: RbacObjects.Collection, objectName: C, privilegeName: 'Search' }),
-    expect: unsupported('OperatePrivilege'),
+    call: async (c) => {
+      await userAndRole(c, undefined, 'r_grant');
+      return c.grantPrivilege({ roleName: 'r_grant', object: RbacObjects.Collection, objectName: C, privilegeName: 'Search' });
+    },
+    expect: 'ok',
   },
   grantPrivilegeV2: {
-    call: (c) => c.grantPrivilegeV2({ role: role.roleName, privilege: 'Search', db_name: 'default', collection_name: C }),
-    expect: unsupported('OperatePrivilegeV2'),
+    call: async (c) => {
+      await userAndRole(c, undefined, 'r_grant_v2');
+      return c.grantPrivilegeV2({ role: 'r_grant_v2', privilege: 'Search', db_name: 'default', collection_name: C });
+    },
+    expect: 'ok',
   },
   hasCollection: {
     call: (c) => c.hasCollection({ collection_name: C }),
     expect: { check: (r) => expect([r.status.error_code, r.value]).toEqual(['Success', true]) },
   },
   hasPartition: { call: (c) => c.hasPartition({ collection_name: C, partition_name: '_default' }), expect: 'ok' },
-  // Lists the roles: SelectRole's status, and no role.
-  hasRole: { call: (c) => c.hasRole(role), expect: unsupported('SelectRole') },
+  // Lists the roles.
+  hasRole: {
+    call: async (c) => ({ builtin: await c.hasRole({ roleName: 'public' }), missing: await c.hasRole({ roleName: 'r_never' }) }),
+    expect: { check: (r) => expect([r.builtin.hasRole, r.missing.hasRole]).toEqual([true, false]) },
+  },
   insert: { call: (c) => c.insert({ collection_name: S, data: rows([100]) }), expect: 'ok' },
   listAliases: {
     call: (c) => c.listAliases({ collection_name: C }),
@@ -331,7 +400,22 @@ const CASES: Record<string, Case> = {
     expect: { check: (r) => expect([r.status.error_code, r.db_names]).toEqual(['Success', ['default']]) },
   },
   listFileResources: { call: (c) => c.listFileResources(), expect: unsupported('ListFileResources') },
-  listGrants: { call: (c) => c.listGrants(role), expect: unsupported('SelectGrant') },
+  listGrants: {
+    call: async (c) => {
+      await userAndRole(c, undefined, 'r_list_grants');
+      await c.grantPrivilege({ roleName: 'r_list_grants', object: RbacObjects.Collection, objectName: C, privilegeName: 'Load' });
+      return c.listGrants({ roleName: 'r_list_grants' });
+    },
+    // Granting Load grants what Milvus relates to it.
+    expect: {
+      check: (r) =>
+        expect(r.entities.map((e: any) => [e.object.name, e.object_name, e.db_name, e.grantor.privilege.name]).sort()).toEqual([
+          ['Collection', C, 'default', 'GetLoadState'],
+          ['Collection', C, 'default', 'GetLoadingProgress'],
+          ['Collection', C, 'default', 'Load'],
+        ]),
+    },
+  },
   listImportTasks: { call: (c) => c.listImportTasks({ collection_name: C }), expect: unsupported('ListImportTasks') },
   listIndexes: {
     call: (c) => c.listIndexes({ collection_name: C }),
@@ -348,9 +432,9 @@ const CASES: Record<string, Case> = {
     expect: { check: (r) => expect([r.status.error_code, r.resource_groups]).toEqual(['Success', ['__default_resource_group']]) },
   },
   listRestoreSnapshotJobs: { call: (c) => c.listRestoreSnapshotJobs(), expect: unsupported('ListRestoreSnapshotJobs') },
-  listRoles: { call: (c) => c.listRoles(), expect: unsupported('SelectRole') },
+  listRoles: { call: (c) => c.listRoles(), expect: 'ok' },
   listSnapshots: { call: (c) => c.listSnapshots({ collection_name: C }), expect: unsupported('ListSnapshots') },
-  listUsers: { call: (c) => c.listUsers(), expect: unsupported('ListCredUsers') },
+  listUsers: { call: (c) => c.listUsers(), expect: 'ok' },
   loadBalance: { call: (c) => c.loadBalance({ src_nodeID: 3 }), expect: unsupported('LoadBalance') },
   // Polls GetLoadingProgress until 100.
   loadCollection: { call: (c) => c.loadCollection({ collection_name: C }), expect: 'ok' },
@@ -398,7 +482,14 @@ const CASES: Record<string, Case> = {
     call: (c) => c.removePrivilegesFromGroup({ group_name: 'pg', privileges: ['Query'] }),
     expect: unsupported('OperatePrivilegeGroup'),
   },
-  removeUserFromRole: { call: (c) => c.removeUserFromRole({ username: 'ann', ...role }), expect: unsupported('OperateUserRole') },
+  removeUserFromRole: {
+    call: async (c) => {
+      await userAndRole(c, 'u_remove', 'r_remove');
+      await c.addUserToRole({ username: 'u_remove', roleName: 'r_remove' });
+      return c.removeUserFromRole({ username: 'u_remove', roleName: 'r_remove' });
+    },
+    expect: 'ok',
+  },
   renameCollection: {
     call: async (c) => {
       await own(c, 'torename');
@@ -412,12 +503,18 @@ const CASES: Record<string, Case> = {
     expect: unsupported('RestoreSnapshot'),
   },
   revokePrivilege: {
-    call: (c) => c.revokePrivilege({ ...role, object: RbacObjects.Collection, objectName: C, privilegeName: 'Search' }),
-    expect: unsupported('OperatePrivilege'),
+    call: async (c) => {
+      await userAndRole(c, undefined, 'r_revoke');
+      return c.revokePrivilege({ roleName: 'r_revoke', object: RbacObjects.Collection, objectName: C, privilegeName: 'Search' });
+    },
+    expect: 'ok',
   },
   revokePrivilegeV2: {
-    call: (c) => c.revokePrivilegeV2({ role: role.roleName, privilege: 'Search', db_name: 'default', collection_name: C }),
-    expect: unsupported('OperatePrivilegeV2'),
+    call: async (c) => {
+      await userAndRole(c, undefined, 'r_revoke_v2');
+      return c.revokePrivilegeV2({ role: 'r_revoke_v2', privilege: 'Search', db_name: 'default', collection_name: C });
+    },
+    expect: 'ok',
   },
   runAnalyzer: {
     call: (c) => c.runAnalyzer({ text: 'Hello world', analyzer_params: { tokenizer: 'standard' } }),
@@ -446,8 +543,12 @@ const CASES: Record<string, Case> = {
     },
   },
   selectGrant: {
-    call: (c) => c.selectGrant({ ...role, object: RbacObjects.Collection, objectName: C }),
-    expect: unsupported('SelectGrant'),
+    call: async (c) => {
+      await userAndRole(c, undefined, 'r_select_grant');
+      await c.grantPrivilege({ roleName: 'r_select_grant', object: RbacObjects.Collection, objectName: C, privilegeName: 'Query' });
+      return c.selectGrant({ roleName: 'r_select_grant', object: RbacObjects.Collection, objectName: C });
+    },
+    expect: { check: (r) => expect(r.entities.map((e: any) => e.grantor.privilege.name)).toEqual(['Query']) },
   },
   showCollections: { call: (c) => c.showCollections(), expect: { check: (r) => expect(r.data.map((x: any) => x.name)).toContain(C) } },
   transferNode: {
@@ -472,8 +573,11 @@ const CASES: Record<string, Case> = {
   },
   updateResourceGroups: { call: (c) => c.updateResourceGroups({ resource_groups: {} }), expect: unsupported('UpdateResourceGroups') },
   updateUser: {
-    call: (c) => c.updateUser({ username: 'ann', oldPassword: 'password1', newPassword: 'password2' }),
-    expect: unsupported('UpdateCredential'),
+    call: async (c) => {
+      await userAndRole(c, 'u_update');
+      return c.updateUser({ username: 'u_update', oldPassword: PASSWORD, newPassword: 'password2' });
+    },
+    expect: 'ok',
   },
   upsert: { call: (c) => c.upsert({ collection_name: S, data: rows([3]) }), expect: 'ok' },
 };

@@ -59,6 +59,18 @@ export class PrefixWatcher<T> extends EventEmitter {
   }
 
   /**
+   * The value created first among those held, with its create revision: an election's
+   * leader (etcd's election recipe), whose create revision is its term's fencing epoch.
+   */
+  oldest(): { key: string; value: T; createRevision: bigint } | undefined {
+    let first: { key: string; value: T; createRevision: bigint } | undefined;
+    for (const [key, v] of this.values) {
+      if (!first || v.createRevision < first.createRevision) first = { key, value: v.value, createRevision: v.createRevision };
+    }
+    return first;
+  }
+
+  /**
    * The highest etcd mod revision among the values held: the same on every process that
    * holds the same values, whenever it read them (unlike the store revision of its reads).
    */
@@ -150,7 +162,7 @@ export class PrefixWatcher<T> extends EventEmitter {
   private check(key: string, kv: IKeyValue): Entry<T> | undefined {
     const text = kv.value.toString();
     try {
-      return { value: this.o.parse(key, text), modRevision: BigInt(kv.mod_revision) };
+      return { value: this.o.parse(key, text), modRevision: BigInt(kv.mod_revision), createRevision: BigInt(kv.create_revision) };
     } catch (e) {
       const reason = describeError(e);
       this.o.log.error({ key, reason }, 'etcd value rejected; ignored');
@@ -163,6 +175,7 @@ export class PrefixWatcher<T> extends EventEmitter {
 interface Entry<T> {
   value: T;
   modRevision: bigint;
+  createRevision: bigint;
 }
 
 function sameEntries<V extends { modRevision: bigint }>(a: Map<string, V>, b: Map<string, V>): boolean {

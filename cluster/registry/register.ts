@@ -11,6 +11,8 @@ export interface RegisterOptions {
   /** Defaults to defaultNodeName(). */
   name?: string;
   addresses: { grpc: string; http?: string; metrics: string };
+  /** The host to register when listening on a wildcard address (default: the host name). */
+  advertiseHost?: string;
   group?: string;
   version: string;
   /** Lease TTL: how long a crashed process stays registered. */
@@ -37,12 +39,13 @@ const REVOKE_DEADLINE_MS = 2000;
 
 /**
  * A process listening on a wildcard address cannot be reached there by anyone else: it is
- * registered under its host name instead.
+ * registered under `advertiseHost` instead, by default its host name (where that does not
+ * resolve for others, as for a Kubernetes Deployment's pods, the pod's IP is given).
  */
-export function advertisedAddress(address: string): string {
+export function advertisedAddress(address: string, advertiseHost = hostname()): string {
   const i = address.lastIndexOf(':');
   const host = address.slice(0, i);
-  return ['0.0.0.0', '::', '[::]', ''].includes(host) ? `${hostname()}${address.slice(i)}` : address;
+  return ['0.0.0.0', '::', '[::]', ''].includes(host) ? `${advertiseHost}${address.slice(i)}` : address;
 }
 
 /**
@@ -65,9 +68,9 @@ export function defaultNodeName(role: Role, group: string | undefined, grpcAddre
  */
 export async function registerNode(o: RegisterOptions): Promise<Registration> {
   const addresses = {
-    grpc: advertisedAddress(o.addresses.grpc),
-    metrics: advertisedAddress(o.addresses.metrics),
-    ...(o.addresses.http ? { http: advertisedAddress(o.addresses.http) } : {}),
+    grpc: advertisedAddress(o.addresses.grpc, o.advertiseHost),
+    metrics: advertisedAddress(o.addresses.metrics, o.advertiseHost),
+    ...(o.addresses.http ? { http: advertisedAddress(o.addresses.http, o.advertiseHost) } : {}),
   };
   const name = o.name ?? defaultNodeName(o.role, o.group, addresses.grpc);
   // Checked on the way out too: a process must not publish what every reader would reject.

@@ -10,6 +10,8 @@ export interface ActiveCheckerOptions {
   /** Consecutive failures before a healthy target is marked unhealthy. */
   unhealthyThreshold: number;
   log: Logger;
+  /** How to reach the processes (TLS when configured); plaintext by default. */
+  credentials?: grpc.ChannelCredentials;
 }
 
 interface Target {
@@ -47,7 +49,7 @@ export class ActiveHealthChecker extends EventEmitter {
     for (const address of wanted) {
       if (this.targets.has(address)) continue;
       const target = {
-        client: healthClient(address, grpc.credentials.createInsecure()),
+        client: healthClient(address, this.o.credentials ?? grpc.credentials.createInsecure()),
         status: 'UNKNOWN' as HealthStatus,
         failures: 0,
         inFlight: false,

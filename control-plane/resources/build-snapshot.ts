@@ -25,6 +25,12 @@ export interface SnapshotInputs {
   routes: readonly { key: string; rule: NamedRouteRule }[];
   /** Active health verdict by gRPC address. */
   health(grpcAddress: string): HealthStatus;
+  /**
+   * The gRPC address of the writer election's leader: the only writer served. Without one (no
+   * writer elected yet, or between leaders) every registered writer is: a standby refuses
+   * writes unapplied, and the client retries.
+   */
+  writerLeader?: string | undefined;
   /** The highest etcd mod revision among the inputs: versions start with it. */
   revision: bigint;
   front: FrontSettings & { requestTimeoutMs: number };
@@ -83,6 +89,7 @@ export class SnapshotBuilder {
         protocol: name === COORDINATOR_HTTP ? 'http' : 'grpc',
         ringHash: ringHash.has(name),
         ...(buffers[name] ? { bufferLimitBytes: buffers[name] } : {}),
+        tls: inputs.front.tls,
       }),
     );
     const assignments = [...endpoints].map(([name, list]) => loadAssignment(name, list));
@@ -110,7 +117,8 @@ export class SnapshotBuilder {
   /**
    * Endpoints by cluster. The coordinator, its REST port and the writer always have a
    * cluster (possibly empty: the names are a contract); a reader group has one while any of
-   * its readers is registered.
+   * its readers is registered. The writer's holds the election's leader alone when there is
+   * one (see SnapshotInputs.writerLeader).
    */
   private endpoints(inputs: SnapshotInputs, rejected: Rejection[]): Map<string, Endpoint[]> {
     const byCluster = new Map<string, Endpoint[]>([
@@ -133,8 +141,9 @@ export class SnapshotBuilder {
       if (r.role === 'coordinator') {
         add(COORDINATOR, node, r.addresses.grpc);
         if (r.addresses.http) add(COORDINATOR_HTTP, node, r.addresses.http);
-      } else if (r.role === 'writer') add(WRITER, node, r.addresses.grpc);
-      else add(readerGroupName(r.group!), node, r.addresses.grpc);
+      } else if (r.role === 'writer') {
+        if (inputs.writerLeader === undefined || r.addresses.grpc === inputs.writerLeader) add(WRITER, node, r.addresses.grpc);
+      } else add(readerGroupName(r.group!), node, r.addresses.grpc);
     }
     return new Map([...byCluster].sort(([a], [b]) => a.localeCompare(b)));
   }

@@ -1,5 +1,6 @@
 import { ADS_CONFIG_SOURCE } from './names.js';
 import type { EnvoyJson } from '../../envoy-schema/index.js';
+import { upstreamTls, type EnvoyTlsFiles } from './tls.js';
 
 export interface ClusterSpec {
   name: string;
@@ -9,6 +10,8 @@ export interface ClusterSpec {
   ringHash: boolean;
   /** Per-connection buffer: clusters that carry whole REST bodies need room for the largest. */
   bufferLimitBytes?: number;
+  /** The processes serve TLS: dial them over it (control-plane/resources/tls.ts). */
+  tls?: EnvoyTlsFiles | undefined;
 }
 
 const HTTP2 = {
@@ -33,6 +36,7 @@ export function cluster(spec: ClusterSpec): EnvoyJson {
     // Envoy's default of 1,024 concurrent requests per cluster is far below a search fleet's.
     circuit_breakers: { thresholds: [{ max_requests: 10_000, max_pending_requests: 10_000 }] },
     lb_policy: spec.ringHash ? 'RING_HASH' : 'ROUND_ROBIN',
+    ...(spec.tls ? { transport_socket: upstreamTls(spec.tls, spec.protocol === 'grpc' ? 'h2' : 'http/1.1') } : {}),
     ...(spec.ringHash ? { ring_hash_lb_config: { minimum_ring_size: 1024, maximum_ring_size: 65536 } } : {}),
     ...(spec.protocol === 'grpc'
       ? {

@@ -1,6 +1,7 @@
 import { ADS_CONFIG_SOURCE, FRONT_LISTENER, HCM_TYPE, ROUTER_FILTER } from './names.js';
 import type { EnvoyJson } from '../../envoy-schema/index.js';
 import { extProcFilter, type ExtProcSettings } from './ext-proc-filter.js';
+import { downstreamTls, type EnvoyTlsFiles } from './tls.js';
 
 /**
  * A listener for proxyless gRPC clients (`xds:///<name>`): no address, just an HTTP
@@ -24,6 +25,8 @@ export interface FrontSettings extends ExtProcSettings {
   /** Address and port the front Envoy listens on for Milvus clients (gRPC and REST). */
   address: string;
   port: number;
+  /** Serve Milvus clients over TLS, and dial the processes over it (control-plane/resources/tls.ts). */
+  tls?: EnvoyTlsFiles | undefined;
 }
 
 /**
@@ -38,6 +41,7 @@ export function frontListener(s: FrontSettings): EnvoyJson {
     per_connection_buffer_limit_bytes: s.maxBodyBytes,
     filter_chains: [
       {
+        ...(s.tls ? { transport_socket: downstreamTls(s.tls) } : {}),
         filters: [
           {
             name: 'envoy.filters.network.http_connection_manager',

@@ -4,7 +4,7 @@ import { imbalance } from '../../cluster/routing/assignment.js';
 import { servedSegmentIds, servedSegments } from '../../meta/collection-view.js';
 import { anyLoaded } from '../../meta/load-state.js';
 import { RECENT_WINDOW_S, type RecentTraffic } from '../../runtime/recent-traffic.js';
-import type { StatusCollection, StatusGroup, StatusMember, StatusReport } from '../../runtime/status-page.js';
+import { withElection, type StatusCollection, type StatusGroup, type StatusMember, type StatusReport } from '../../runtime/status-page.js';
 import type { ClusterDescription } from './cluster-description.js';
 import type { Placement } from './placement.js';
 
@@ -15,6 +15,8 @@ export interface ClusterStatusSources {
   cluster: ClusterDescription;
   traffic: RecentTraffic;
   writer: string;
+  /** The writer leader, when the coordinator follows the writer election. */
+  leader?: () => { address: string; epoch: number } | undefined;
   /** The coordinator's gRPC address (known once bound). */
   self: () => string;
 }
@@ -66,7 +68,7 @@ export function clusterStatus(o: ClusterStatusSources): Omit<StatusReport, 'gene
   return {
     role: 'coordinator',
     address: o.self(),
-    members,
+    members: withElection(members, o.leader?.()),
     groups,
     placement: {
       router: o.placement.routerName,

@@ -29,7 +29,7 @@ import {
   type SearchFields,
   type SearchShapeCheck,
 } from '../../milvus/search-request.js';
-import type { ParsedSearchParams } from '../../milvus/search-params.js';
+import { milvusEngineParams, type ParsedSearchParams } from '../../milvus/search-params.js';
 import type { PartialView } from '../../milvus/partial-result.js';
 import { encodeQuerySet } from '../../milvus/placeholder.js';
 import { pickRows } from '../../engine/vectors.js';
@@ -72,6 +72,7 @@ import {
 } from './merge.js';
 import { queryCostOf, searchCostOf, WRITER_SET, type CallContext, type Fanout, type ReplicaSet } from './fanout.js';
 import { checkGroupsResultMemory, segmentRows } from './result-memory.js';
+import { vectorIndexOf } from '../../milvus/scalar-indexes.js';
 
 const tracer = trace.getTracer('mishards-coordinator');
 /** The longest a request waits for the metadata cache to catch up with the writer. */
@@ -460,7 +461,7 @@ export class Coordinator {
       topk: String(s.k),
       metric_type: p.metric,
       params_json: JSON.stringify({
-        ...p.params.engine,
+        ...milvusEngineParams(p.params.engine),
         ...(p.params.range && { radius: p.params.range.radius, range_filter: p.params.range.rangeFilter }),
       }),
       filter: s.raw.dsl ?? '',
@@ -481,7 +482,7 @@ export class Coordinator {
     const vector = vectorField(view.record.schema);
     const work = rowWork(vector);
     // Segments searched exactly are scanned whole: their rows count. (The writer's share is never hedged.)
-    const index = view.indexes[0];
+    const index = vectorIndexOf(view.indexes, view.record.schema);
     const rows = index && engineIndexType(index.indexType, vector) === 'FLAT' ? segmentRows(view) : undefined;
     // Hits each node looks at: an iterator's page as deep as the rows returned before it plus the page.
     const hits = (s.depth ?? s.k) * (p.grouping?.size ?? 1);
@@ -518,7 +519,7 @@ export class Coordinator {
   private async doSearch(req: SearchInput, ctx: CallContext, trace: Context): Promise<SearchReply> {
     const { view, scope } = await this.target(req, ctx);
     const schema = view.record.schema;
-    const index = view.indexes[0]!;
+    const index = vectorIndexOf(view.indexes, schema)!;
     const freshness = this.freshness(view, req);
     const route = this.routeSearch(view, scope, freshness, trace, (params) => params.topk + params.offset);
     const p = prepareSearch(schema, index, req, this.limits, route.checkShape);
@@ -765,7 +766,7 @@ export class Coordinator {
     const freshness = this.freshness(view, req);
     // Each sub-search asks the nodes for its topk: paging applies to the fused list.
     const route = this.routeSearch(view, scope, freshness, trace, (params) => params.topk);
-    const h = prepareHybridSearch(schema, view.indexes[0]!, req, this.limits, route.checkShape);
+    const h = prepareHybridSearch(schema, vectorIndexOf(view.indexes, schema)!, req, this.limits, route.checkShape);
     this.quotas.charge(rateCollection(req.db_name, view.record.name), { search: h.nq * h.subs.length });
     const outputFields = req.output_fields ?? [];
     const responses = await this.whileExists(view, ctx, async () => {

@@ -12,6 +12,8 @@ export interface CallContext {
   signal: AbortSignal;
   /** The caller's trace context: the request's span is its child. */
   trace: Context;
+  /** Headers of the calls made for the request to the writer: the REST client's credentials. */
+  metadata?: grpc.Metadata;
 }
 
 /** The name of the writable node's replica set (in metrics and spans too). */

@@ -1,5 +1,6 @@
-import * as grpc from '@grpc/grpc-js';
+import type * as grpc from '@grpc/grpc-js';
 import { KEEPALIVE_OPTIONS, MAX_MESSAGE_BYTES } from '../../runtime/grpc-server.js';
+import { PLAIN_PEERING, type Peering } from '../../runtime/peering.js';
 import { unaryCall, type UnaryMethodDefinition } from '../../runtime/unary-call.js';
 import { DataNodeService, type DataNodeClientReply, type DataNodeClientRequest, type DataNodeMethod } from '../../proto/data-node.js';
 
@@ -10,10 +11,14 @@ export type NodeCaller = Pick<NodeClients, 'call'>;
 export class NodeClients {
   private readonly clients = new Map<string, grpc.Client>();
 
+  /** `peers`: how to reach the nodes' internal API (TLS, the cluster token). */
+  constructor(private readonly peers: Peering = PLAIN_PEERING) {}
+
   get(address: string): grpc.Client {
     let c = this.clients.get(address);
     if (!c) {
-      c = new DataNodeService(address, grpc.credentials.createInsecure(), {
+      c = new DataNodeService(address, this.peers.credentials, {
+        ...this.peers.options,
         'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
         'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
         // Reconnect quickly after a node restarts.

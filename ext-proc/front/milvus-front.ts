@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { MilvusService } from '../../milvus/proto.js';
 import { replyShape } from '../../milvus/reply-shape.js';
@@ -6,6 +7,8 @@ import { RESULT_REPLY_TYPES, resultSerializer } from '../../milvus/result-fields
 import { milvusServiceImplementation, type ServiceHooks } from '../../milvus/service.js';
 import { getMetricsReply } from '../../milvus/system-info.js';
 import { KEEPALIVE_OPTIONS, MAX_MESSAGE_BYTES } from '../../runtime/grpc-server.js';
+import { notApplied } from '../../runtime/unavailable.js';
+import { isLeaderTarget } from '../../cluster/leader-resolver.js';
 import type { ClusterDescription } from '../coordinator/cluster-description.js';
 import {
   callContext,
@@ -32,6 +35,13 @@ export const ANSWERED_HERE: ReadonlySet<string> = new Set([
   'GetLoadingProgress',
 ]);
 const DEFAULT_TIMEOUT_MS = 120_000;
+/**
+ * A relayed call refused unapplied by a writer that is not (or no longer) the leader is sent
+ * again, after this pause, for at most this long (and never past its deadline): the takeover
+ * window of writer HA (docs/writer-ha.md).
+ */
+const RELAY_RETRY_PAUSE_MS = 100;
+const RELAY_RETRY_WINDOW_MS = 30_000;
 
 const identity = (b: Buffer) => b;
 
@@ -74,12 +84,17 @@ export function frontImplementation(
   cluster: ClusterDescription,
   writerAddress: string,
   hooks: ServiceHooks,
+  writerLeader?: EventEmitter,
+  credentials = grpc.credentials.createInsecure(),
 ): { implementation: grpc.UntypedServiceImplementation; close(): void } {
-  const writer = new grpc.Client(writerAddress, grpc.credentials.createInsecure(), {
+  const writer = new grpc.Client(writerAddress, credentials, {
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
     ...KEEPALIVE_OPTIONS,
   });
+  // Following the leader, a relayed call waits while none is reachable (during a takeover)
+  // instead of failing at once, within its deadline.
+  const waitForLeader = isLeaderTarget(writerAddress);
   const answeredHere: MilvusHandlers = {
     Search: (req, call) => withResultColumns<'Search'>(coordinator.search(req, callContext(call, DEFAULT_TIMEOUT_MS))),
     HybridSearch: (req, call) => withResultColumns<'HybridSearch'>(coordinator.hybridSearch(req, callContext(call, DEFAULT_TIMEOUT_MS))),
@@ -103,29 +118,76 @@ export function frontImplementation(
     },
   };
   const implementation = milvusServiceImplementation(answeredHere, hooks);
+  // Relayed calls in flight, ended when the writer leader changes: the old one (paused, cut
+  // off) may hold them until their deadline, and their outcome is unknown either way.
+  const inFlight = new Set<(err: grpc.ServiceError) => void>();
+  const onLeaderChange = () => {
+    const details = 'the writer leader changed while the call was in flight: its outcome is unknown';
+    const status = Object.assign(new Error(details), { code: grpc.status.UNAVAILABLE, details, metadata: new grpc.Metadata() });
+    for (const end of [...inFlight]) end(status);
+  };
+  writerLeader?.on('change', onLeaderChange);
   for (const [name, method] of Object.entries(MilvusService.service)) {
     if (ANSWERED_HERE.has(name) || replyShape(name).streaming) continue;
     implementation[name] = (call: grpc.ServerUnaryCall<Buffer, Buffer>, callback: grpc.sendUnaryData<Buffer>) => {
       const done = hooks.onRequest?.(name);
-      const outgoing = writer.makeUnaryRequest(
-        method.path,
-        identity,
-        identity,
-        call.request,
-        call.metadata,
-        { deadline: call.getDeadline() },
-        (err, res) => {
-          done?.(err ? -(err.code ?? 2) : 0);
-          if (err || !SEARCH_SCOPE_CHANGES.has(name)) return callback(err, res);
-          // The writer's answer stands even if the wait fails.
-          void coordinator
-            .catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS))
-            .catch(() => undefined)
-            .then(() => callback(null, res));
-        },
-      );
-      call.on('cancelled', () => outgoing.cancel());
+      const retryUntil = Math.min(deadlineOf(call, DEFAULT_TIMEOUT_MS), Date.now() + RELAY_RETRY_WINDOW_MS);
+      const metadata = waitForLeader ? call.metadata.clone() : call.metadata;
+      if (waitForLeader) metadata.setOptions({ waitForReady: true });
+      let cancelled = false;
+      let outgoing: grpc.ClientUnaryCall | undefined;
+      call.on('cancelled', () => {
+        cancelled = true;
+        outgoing?.cancel();
+      });
+      const send = () => {
+        let settled = false;
+        const end = (err: grpc.ServiceError) => {
+          if (settled) return;
+          outgoing?.cancel();
+          finish(err, undefined);
+        };
+        const finish = (err: grpc.ServiceError | null, res: Buffer | undefined) => {
+          settled = true;
+          inFlight.delete(end);
+          answer(err, res);
+        };
+        inFlight.add(end);
+        outgoing = writer.makeUnaryRequest(
+          method.path,
+          identity,
+          identity,
+          call.request,
+          metadata,
+          { deadline: call.getDeadline() },
+          (err, res) => {
+            if (!settled) finish(err, res);
+          },
+        );
+      };
+      const answer = (err: grpc.ServiceError | null, res: Buffer | undefined) => {
+        // A standby or a fenced writer refused it unapplied: the leader (the target follows
+        // it) may take it. A failure with an unknown outcome goes back to the client.
+        if (notApplied(err) && !cancelled && Date.now() + RELAY_RETRY_PAUSE_MS < retryUntil) {
+          setTimeout(send, RELAY_RETRY_PAUSE_MS);
+          return;
+        }
+        done?.(err ? -(err.code ?? 2) : 0);
+        if (err || !SEARCH_SCOPE_CHANGES.has(name)) return callback(err, res);
+        // The writer's answer stands even if the wait fails.
+        void coordinator
+          .catchUp(deadlineOf(call, DEFAULT_TIMEOUT_MS))
+          .catch(() => undefined)
+          .then(() => callback(null, res));
+      };
+      send();
     };
   }
-  return { implementation, close: () => writer.close() };
+  return {
+    implementation,
+    close: () => {
+      writerLeader?.off('change', onLeaderChange);
+      writer.close();
+    },
+  };
 }

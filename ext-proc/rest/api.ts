@@ -12,6 +12,10 @@ import { entityRoutes } from './entities.js';
 import { indexRoutes } from './indexes.js';
 import { partitionRoutes } from './partitions.js';
 import { resourceGroupRoutes } from './resource-groups.js';
+import { roleRoutes, userRoutes } from './users.js';
+import type { Access } from '../../security/access.js';
+import { httpToken } from '../../security/access.js';
+import { guardedReads, writerMetadata } from './credentials.js';
 import { errorReply, toJsonText } from './reply.js';
 import type { RestContext, Route } from './route.js';
 import type { WriterClient } from './writer-client.js';
@@ -35,6 +39,8 @@ const RESOURCES: Record<string, Record<string, Route>> = {
   aliases: aliasRoutes,
   databases: databaseRoutes,
   resource_groups: resourceGroupRoutes,
+  users: userRoutes,
+  roles: roleRoutes,
 };
 
 /** Every endpoint by its path, e.g. `/v2/vectordb/entities/search`. */
@@ -98,13 +104,17 @@ export interface RestApiOptions {
   writer: WriterClient;
   /** The cluster's description (resource groups). */
   cluster: ClusterDescription;
+  /** With authentication on: who may do what (security/access.ts). */
+  access?: Access;
   maxBodyBytes?: number;
 }
 
 /**
  * POST only, a JSON body whatever the content-type, answers `{code: 0, data}` or
- * `{code, message}` with HTTP 200. Authorization headers are accepted and not checked
- * (Mishards has no users).
+ * `{code, message}` with HTTP 200. With authentication on, a request needs a user's
+ * credentials (HTTP 401 with Milvus's code 1800 without them); the coordinator checks the
+ * privileges of the reads it answers, the writer those of everything else, which it gets
+ * with the client's credentials.
  */
 export class RestApi {
   readonly maxBodyBytes: number;
@@ -124,7 +134,7 @@ export class RestApi {
     if (req.method !== 'POST') return jsonAnswer(405, { code: 405, message: `${req.path} accepts POST only` }, { allow: 'POST' });
     const done = hooks.onRequest?.(req.path);
     try {
-      const reply = await this.handle(req, r);
+      const reply = await this.handle(req, r, await this.caller(req.headers));
       done?.(0);
       return jsonAnswer(200, { code: 0, ...reply });
     } catch (err) {
@@ -136,11 +146,18 @@ export class RestApi {
     }
   }
 
-  private async handle(req: RestRequest, r: Route) {
+  /** The authenticated caller and its token, or nothing when authentication is off; throws UNAUTHENTICATED. */
+  private async caller(headers: RestHeaders): Promise<{ user: string; token: string } | undefined> {
+    if (!this.o.access) return undefined;
+    const token = httpToken(header(headers, 'authorization'));
+    return { user: await this.o.access.authenticate(token), token };
+  }
+
+  private async handle(req: RestRequest, r: Route, caller: { user: string; token: string } | undefined) {
     const raw = await req.body();
     const body = parseJsonObject(typeof raw === 'string' ? raw : raw.toString('utf8'));
     const ctx: RestContext = {
-      coordinator: this.o.coordinator,
+      coordinator: guardedReads(this.o.coordinator, this.o.access, caller?.user),
       writer: this.o.writer,
       cluster: this.o.cluster,
       call: {
@@ -149,6 +166,7 @@ export class RestApi {
         // The caller's traceparent header, so the coordinator's spans join its trace.
         trace: req.trace ?? propagation.extract(ROOT_CONTEXT, req.headers),
         database: requestDatabase(req.headers, body),
+        ...(caller ? { metadata: writerMetadata(caller.token) } : {}),
       },
       allowInt64: String(header(req.headers, 'accept-type-allow-int64')).toLowerCase() === 'true',
     };

@@ -1,4 +1,6 @@
+import * as grpc from '@grpc/grpc-js';
 import { Code, MilvusError } from '../../milvus/status.js';
+import { AccessError } from '../../security/access.js';
 
 /**
  * Response bodies of the REST API. Milvus answers HTTP 200 with `{code: 0, data}` on success
@@ -54,13 +56,34 @@ export interface ErrorReply {
   unexpected: boolean;
 }
 
+/**
+ * A refusal of access as Milvus's HTTP server answers it: no valid credentials, HTTP 401 with
+ * merr.ErrNeedAuthenticate; no privilege, HTTP 403 with the privilege interceptor's gRPC error
+ * as Go prints it (its code is not Milvus's, hence 65535).
+ */
+function accessReply(grpcCode: number, details: string): ErrorReply | undefined {
+  if (grpcCode === grpc.status.UNAUTHENTICATED)
+    return { httpStatus: 401, body: { code: Code.NeedAuthenticate, message: "user hasn't authenticated" }, unexpected: false };
+  if (grpcCode === grpc.status.PERMISSION_DENIED)
+    return {
+      httpStatus: 403,
+      body: { code: Code.Unexpected, message: `rpc error: code = PermissionDenied desc = ${details}` },
+      unexpected: false,
+    };
+  return undefined;
+}
+
 /** Turns anything a handler throws into the `{code, message}` Milvus would answer. */
 export function errorReply(err: unknown): ErrorReply {
   if (err instanceof RestError) return { httpStatus: err.httpStatus, body: { code: err.code, message: err.message }, unexpected: false };
   if (err instanceof MilvusError) return { httpStatus: 200, body: { code: err.code, message: err.message }, unexpected: false };
-  // A gRPC failure talking to the writer (down, deadline passed): Milvus's "service unavailable".
+  if (err instanceof AccessError) return accessReply(err.grpcCode, err.message)!;
+  // A gRPC failure talking to the writer: a refusal of access (the writer checks the client's
+  // credentials too), else (down, deadline passed) Milvus's "service unavailable".
   const grpcCode = (err as { code?: unknown })?.code;
   if (typeof grpcCode === 'number' && typeof (err as { details?: unknown }).details === 'string') {
+    const refused = accessReply(grpcCode, (err as { details: string }).details);
+    if (refused) return refused;
     return {
       httpStatus: 200,
       body: { code: Code.ServiceUnavailable, message: `writable node: ${(err as Error).message}` },

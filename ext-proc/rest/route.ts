@@ -1,14 +1,16 @@
 import type { z } from 'zod';
 import type { MilvusClientRequest, MilvusMethod } from '../../milvus/methods.js';
 import type { ClusterDescription } from '../coordinator/cluster-description.js';
-import { SEARCH_SCOPE_CHANGES, type Coordinator } from '../coordinator/coordinator.js';
+import { SEARCH_SCOPE_CHANGES } from '../coordinator/coordinator.js';
+import type { CoordinatorReads } from './credentials.js';
 import type { RestCall } from './rest-call.js';
 import type { Reply } from './reply.js';
 import type { WriterClient } from './writer-client.js';
 
 /** What a REST handler works with: the two back ends and the request's own settings. */
 export interface RestContext {
-  coordinator: Coordinator;
+  /** The coordinator's reads, checked for the caller (credentials.ts). */
+  coordinator: CoordinatorReads;
   writer: WriterClient;
   /** The cluster as the coordinator describes it (resource groups). */
   cluster: ClusterDescription;

@@ -1,8 +1,9 @@
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ServiceHooks } from '../../milvus/service.js';
 import type { RestAnswer, RestApi } from './api.js';
 import { readBody } from './body.js';
+import { createHttpServer, type Tls } from '../../runtime/tls.js';
 
 const CLOSE_GRACE_MS = 2000;
 
@@ -11,6 +12,8 @@ export interface RestServerOptions {
   port: number;
   api: RestApi;
   hooks: ServiceHooks;
+  /** HTTPS (mutual with a CA) instead of HTTP. */
+  tls?: Tls | undefined;
 }
 
 export interface RunningRestServer {
@@ -25,7 +28,7 @@ function send(res: http.ServerResponse, a: RestAnswer): void {
 
 /** The Milvus REST v2 API (`RestApi`) over HTTP/1.1. */
 export async function startRestServer(o: RestServerOptions): Promise<RunningRestServer> {
-  const server = http.createServer((req, res) => {
+  const server = createHttpServer(o.tls, (req, res) => {
     const controller = new AbortController();
     // The client went away before its answer: cancel everything the request started.
     res.once('close', () => {

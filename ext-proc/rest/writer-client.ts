@@ -17,8 +17,9 @@ import type { RestCall } from './rest-call.js';
 export class WriterClient {
   private readonly client: grpc.Client;
 
-  constructor(address: string) {
-    this.client = new MilvusService(address, grpc.credentials.createInsecure(), {
+  /** `credentials`: how to reach the writer (TLS when configured). */
+  constructor(address: string, credentials = grpc.credentials.createInsecure()) {
+    this.client = new MilvusService(address, credentials, {
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
       'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
     });
@@ -27,7 +28,8 @@ export class WriterClient {
   async call<M extends MilvusMethod>(method: M, request: MilvusClientRequest<M>, ctx: RestCall): Promise<MilvusClientReply<M>> {
     // Indexed by a type parameter, the definition's types are not narrowed to this method's.
     const definition = MilvusService.service[method] as UnaryMethodDefinition<MilvusClientRequest<M>, MilvusClientReply<M>>;
-    const metadata = new grpc.Metadata();
+    // The client's credentials (ctx.metadata, with authentication on) and its database.
+    const metadata = ctx.metadata?.clone() ?? new grpc.Metadata();
     metadata.set(DATABASE_HEADER, ctx.database);
     const res = await unaryCall(this.client, definition, request, { ...ctx, metadata });
     const status = statusOfReply(replyShape(method), res)!;

@@ -5,7 +5,8 @@ import type { CollectionRecord, MetaStore } from '../../meta/store.js';
 import { collectionNotFound } from '../../milvus/status.js';
 import { SealedSegment } from '../../segment/sealed.js';
 import { SegmentNotLoadedError, type SegmentSource, type WriterShare } from '../data-node-api.js';
-import { WatchedSegment } from './watched-segment.js';
+import { RECHECK_MS, WatchedSegment } from './watched-segment.js';
+import { indexedScalarFields } from '../../milvus/scalar-indexes.js';
 
 /**
  * The loaded segments of a read-only node. Segment locations and schemas come from the
@@ -17,6 +18,8 @@ export class ReaderSegments implements SegmentSource {
   /** Loaded segments by collection id, then by segment id. */
   private readonly loaded = new Map<number, Map<number, WatchedSegment>>();
   private readonly schemas = new Map<number, CollectionSchema>();
+  /** Per collection, the fields whose scalar indexes answer filters, and when they were read from the metadata store. */
+  private readonly scalarFields = new Map<number, { fields: ReadonlySet<string>; at: number }>();
 
   constructor(
     private readonly meta: MetaStore,
@@ -63,6 +66,7 @@ export class ReaderSegments implements SegmentSource {
     const watched = ids.map((id) => byId?.get(id));
     const missing = ids.filter((_, i) => !watched[i]);
     if (missing.length) throw new SegmentNotLoadedError(missing);
+    await this.refreshScalarFields(collection);
     // The writer appends deletes and publishes indexes after a segment is loaded here; most
     // requests find nothing to read.
     const now = performance.now();
@@ -92,10 +96,9 @@ export class ReaderSegments implements SegmentSource {
         if (!segRec || segRec.collectionId !== rec.id || segRec.state === 'growing' || segRec.state === 'dropped') {
           throw new Error(`segment ${id} is not a sealed segment of collection ${rec.name} (id ${collection})`);
         }
-        byId.set(
-          id,
-          new WatchedSegment(await SealedSegment.load(this.storageDir, segRec.path, id, rec.schema, this.engine), this.engine, this.log),
-        );
+        const segment = await SealedSegment.load(this.storageDir, segRec.path, id, rec.schema, this.engine);
+        segment.useScalarIndexes(() => this.scalarFields.get(collection)?.fields ?? new Set());
+        byId.set(id, new WatchedSegment(segment, this.engine, this.log));
         loaded.push(id);
       } catch (e) {
         // A missing or corrupt segment is reported and skipped; the node keeps serving.
@@ -104,6 +107,25 @@ export class ReaderSegments implements SegmentSource {
       }
     }
     return { loaded, errors };
+  }
+
+  /**
+   * Reads the collection's scalar indexes from the metadata store when the copy is older than
+   * RECHECK_MS: an index created or dropped since answers the filters from then on. Filters
+   * answer the same with or without an index, so no request waits for a fresher copy, and a
+   * failed read keeps the old one.
+   */
+  private async refreshScalarFields(collection: number): Promise<void> {
+    const now = performance.now();
+    const known = this.scalarFields.get(collection);
+    if (known && now - known.at < RECHECK_MS) return;
+    const schema = this.schemas.get(collection);
+    if (!schema) return;
+    try {
+      this.scalarFields.set(collection, { fields: indexedScalarFields(await this.meta.listIndexes(collection), schema), at: now });
+    } catch (e) {
+      this.log.warn({ collection, err: (e as Error).message }, 'reading scalar indexes failed; filters scan');
+    }
   }
 
   async release(collection: number, ids: number[]): Promise<void> {

@@ -1,3 +1,4 @@
+import type * as grpc from '@grpc/grpc-js';
 import type { Logger } from 'pino';
 import { createEngine } from '../../engine/index.js';
 import { openMetaStore } from '../../meta/open-store.js';
@@ -14,6 +15,9 @@ import { writerAddress, type Discovery } from '../../cluster/discovery.js';
 import { MetadataCache } from '../../cluster/metadata-cache.js';
 import { Preloader } from './preloader.js';
 import { ReaderSegments } from './reader-source.js';
+import { membersOnly } from '../../runtime/cluster-token.js';
+import { peering } from '../../runtime/peering.js';
+import type { Tls } from '../../runtime/tls.js';
 
 /** What a read-only node needs to start (the CLI maps its flags onto it). */
 export interface ReaderConfig {
@@ -33,6 +37,15 @@ export interface ReaderConfig {
   threads?: number | undefined;
   /** Admission limits other than the defaults (docs/limits.md). */
   admission?: Partial<AdmissionLimits>;
+  /** TLS of its listeners and of its calls to the writer (runtime/tls.ts). */
+  tls?: Tls | undefined;
+  /**
+   * The cluster's shared secret: its internal API answers only calls carrying it, and its
+   * calls to the writer carry it (runtime/cluster-token.ts).
+   */
+  clusterToken?: string | undefined;
+  /** Where the metrics port listens: loopback by default (a reader has no users to check). */
+  metricsHost?: string | undefined;
 }
 
 /**
@@ -50,11 +63,12 @@ export async function startReader(opts: ReaderConfig, log: Logger, discovery?: D
     // Serving does not wait for the writer: segments can be loaded on request meanwhile.
     void (opts.writer ? Promise.resolve(opts.writer) : writerAddress(discovery)).then((writer) => {
       if (stopped) return;
-      cache = new MetadataCache(writer, log);
+      cache = new MetadataCache(writer, log, peering(opts.tls, opts.clusterToken));
       new Preloader(opts.group, cache, discovery, segments, log);
       cache.start();
     });
   }
+  const internal = (impl: grpc.UntypedServiceImplementation) => (opts.clusterToken ? membersOnly(impl, opts.clusterToken) : impl);
   const metrics = new MetricsServer(`reader-${opts.group}`);
   const rpc = new RpcMetrics(metrics.registry);
   const admission = meteredAdmission(metrics.registry, engine, admissionLimits(opts.threads, opts.admission));
@@ -66,13 +80,17 @@ export async function startReader(opts: ReaderConfig, log: Logger, discovery?: D
     services: [
       [
         DataNodeService.service,
-        dataNodeImplementation(segments, engine, new ResourceMeter(opts.storage), log, admission, {
-          rpc,
-          engineSearchSeconds: engineSearchSeconds(metrics.registry),
-        }),
+        internal(
+          dataNodeImplementation(segments, engine, new ResourceMeter(opts.storage), log, admission, {
+            rpc,
+            engineSearchSeconds: engineSearchSeconds(metrics.registry),
+          }),
+        ),
       ],
     ],
     admission,
+    tls: opts.tls,
+    metricsHost: opts.metricsHost,
     closers: [
       async () => {
         stopped = true;

@@ -2,6 +2,7 @@ import type { PrimaryKey } from '../../core/columns.js';
 import type { CollectionSchema } from '../../core/schema.js';
 import { anyLoaded } from '../../meta/load-state.js';
 import type { CollectionRecord, IndexRecord, PartitionRecord } from '../../meta/store.js';
+import { indexedScalarFields, vectorIndexOf } from '../../milvus/scalar-indexes.js';
 import type { GrowingSegment } from '../../segment/growing.js';
 import type { SealedSegment } from '../../segment/sealed.js';
 import type { Segment } from '../../segment/segment.js';
@@ -138,7 +139,16 @@ export class CollectionState {
   }
 
   vectorIndex(): IndexRecord | undefined {
-    return this.indexes[0];
+    return vectorIndexOf(this.indexes, this.schema);
+  }
+
+  /** The fields whose scalar indexes answer filters, as the sealed segments read them. */
+  readonly scalarFields = (): ReadonlySet<string> => indexedScalarFields(this.indexes, this.schema);
+
+  /** Puts a sealed segment in service, its filters answered with the collection's scalar indexes. */
+  addSealed(seg: SealedSegment): void {
+    seg.useScalarIndexes(this.scalarFields);
+    this.sealed.set(seg.id, seg);
   }
 
   /** Rows only the writer can search: growing, or being sealed. */

@@ -145,7 +145,7 @@ export class Compactor {
         state.compacting.delete(s.id);
         state.retiring.set(s.id, { segment: s, into: id });
       }
-      state.sealed.set(id, target);
+      state.addSealed(target);
       this.opts.publish(state);
       return true;
     });

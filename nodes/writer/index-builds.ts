@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import { vectorField, type FieldSchema } from '../../core/schema.js';
 import type { MetricType, VectorEngine, VectorSet } from '../../engine/engine.js';
-import { engineIndexType } from '../../milvus/vector-indexes.js';
+import { engineBuildParams, engineIndexType } from '../../milvus/vector-indexes.js';
 import type { IndexRecord, MetaStore } from '../../meta/store.js';
 import { SealedSegment } from '../../segment/sealed.js';
 import { indexDir, publishIndex, type IndexManifest } from '../../storage/segment-files.js';
@@ -91,10 +91,9 @@ export async function writeIndexFiles(
 
 /** How a collection's index record on `field` maps onto the engine (milvus/vector-indexes.ts: engineIndexType). */
 export function indexManifestOf(index: IndexRecord, field: FieldSchema): IndexManifest {
-  const type = engineIndexType(index.indexType, field);
-  const params: Record<string, number> = {};
-  for (const key of ['M', 'efConstruction']) {
-    if (index.params[key] !== undefined) params[key] = Number(index.params[key]);
-  }
-  return { indexType: type, metric: index.metricType as MetricType, params };
+  return {
+    indexType: engineIndexType(index.indexType, field),
+    metric: index.metricType as MetricType,
+    params: engineBuildParams(index.indexType, field, index.params),
+  };
 }

@@ -148,7 +148,7 @@ export class Sealer {
       );
       // The growing copy leaves as the sealed one arrives: searches see the rows throughout.
       state.sealing.delete(g.id);
-      state.sealed.set(id, sealed);
+      state.addSealed(sealed);
       state.persistedLsn.set(g.partitionId, Math.max(state.persistedLsn.get(g.partitionId) ?? 0, manifest.maxLsn));
       this.opts.publish(state);
       return true;

@@ -10,13 +10,15 @@ import type { CollectionView } from '../../meta/collection-view.js';
 import { nextLoadState, type LoadChange } from '../../meta/load-state.js';
 import { DEFAULT_PARTITION } from '../../milvus/partition-key.js';
 import { serviceNotReady } from '../../milvus/status.js';
-import type { CollectionRecord, IndexRecord, MetaStore } from '../../meta/store.js';
+import type { CollectionRecord, IndexRecord, MetaStore, SegmentRecord } from '../../meta/store.js';
 import { GrowingSegment } from '../../segment/growing.js';
 import { SealedSegment } from '../../segment/sealed.js';
 import type { Segment } from '../../segment/segment.js';
 import { queryRows } from '../../search/segment-search.js';
 import { removeIndex, removeOrphanSegmentFiles, removeSegmentFiles } from '../../storage/segment-files.js';
 import { WriteAheadLog } from '../../storage/wal.js';
+import { FencedError } from '../../storage/wal-fence.js';
+import { UnavailableError } from '../../runtime/unavailable.js';
 import { ApplyChain } from './apply-chain.js';
 import { settled, track } from './background.js';
 import { Checkpointer } from './checkpointer.js';
@@ -32,9 +34,19 @@ import type { ReportedPlacement } from '../data-node-api.js';
 import { PlacementRecords } from './placement-records.js';
 import { Retirement } from './retirement.js';
 import { Sealer } from './sealer.js';
+import { SecurityState } from './security-state.js';
 
 export interface WriterOptions {
   dataDir: string;
+  /** The write-ahead log's directory; `<dataDir>/wal` by default. Shared by the writers of an HA cluster. */
+  walDir?: string;
+  /**
+   * A leader's fencing epoch (docs/writer-ha.md): the log is opened fenced by it (sealed for it
+   * beforehand) and the metadata store given is fenced by it.
+   */
+  fencingEpoch?: number;
+  /** Called once when a newer leader fenced this writer: it must step down. */
+  onFenced?: (err: FencedError) => void;
   storageDir: string;
   meta: MetaStore;
   engine: VectorEngine;
@@ -54,6 +66,11 @@ export interface WriterOptions {
   clock?: () => number;
   /** Hears what operators chart: log syncs and the rows acknowledged (writer-metrics.ts). */
   observer?: WriterObserver;
+  /**
+   * A sealed segment loaded already (by a standby that became the leader: standby-segments.ts),
+   * up to date with its files; undefined to load it from storage.
+   */
+  preloaded?: (rec: SegmentRecord, schema: CollectionSchema) => Promise<SealedSegment | undefined>;
 }
 
 /** What the writer reports as it works, for its metrics. */
@@ -95,17 +112,24 @@ export class Writer {
   private closed = false;
   /**
    * Metadata changes: emits ('change', collection id, view | undefined) after every change of a
-   * collection and ('names', names) after every change of the databases or the aliases (see
-   * names); `version` counts them.
+   * collection, ('names', names) after every change of the databases or the aliases (see
+   * names) and ('security', records) after every change of users, roles or grants; `version`
+   * counts them.
    */
   readonly changes = new EventEmitter().setMaxListeners(0);
   version = 0;
   /** Stamps inserted rows (see WriterOptions.clock). */
   readonly clock: () => number;
+  /** Users, roles and grants (Milvus's RBAC). */
+  readonly security: SecurityState;
 
   constructor(readonly opts: WriterOptions) {
     this.clock = opts.clock ?? Date.now;
     const { storageDir, meta, engine, log, sealAgeMs, compaction } = opts;
+    this.security = new SecurityState(meta, (records) => {
+      this.version++;
+      this.changes.emit('security', records);
+    });
     const publish = (state: CollectionState) => this.publish(state);
     const removeFiles = (state: CollectionState, segments: SealedSegment[]) => this.removeFilesAfterBuilds(state, segments);
     const { chain } = this;
@@ -159,19 +183,19 @@ export class Writer {
     return this.opts.engine;
   }
 
-  /** Loads collections and sealed segments from the metadata store, then replays the log. */
+  /** Loads the RBAC state, databases, collections and sealed segments from the metadata store, then replays the log. */
   async open(): Promise<void> {
     await mkdir(this.opts.storageDir, { recursive: true });
+    await this.security.open();
     for (const rec of await this.meta.listDatabases()) this.databases.set(rec.name, new DatabaseState(rec));
     for (const rec of await this.meta.listCollections()) await this.loadCollection(rec);
     for (const a of await this.meta.listAliases()) this.databaseById(a.dbId).aliases.set(a.name, this.collections.get(a.collectionId)!);
     await this.removeOrphanFiles();
     const observer = this.opts.observer;
-    const { wal, records } = await WriteAheadLog.open(
-      join(this.opts.dataDir, 'wal'),
-      undefined,
-      observer && ((s) => observer.walSynced(s)),
-    );
+    const { wal, records } = await WriteAheadLog.open(this.opts.walDir ?? join(this.opts.dataDir, 'wal'), undefined, {
+      epoch: this.opts.fencingEpoch,
+      onSync: observer && ((s) => observer.walSynced(s)),
+    });
     this.wal = wal;
     this.checkpointer = new Checkpointer(wal, this.chain, this.collections, this.deleteLogs);
     let replayed = 0;
@@ -195,12 +219,14 @@ export class Writer {
     state.indexes = await this.meta.listIndexes(rec.id);
     for (const segRec of await this.meta.listSegments(rec.id)) {
       if (segRec.state === 'growing' || segRec.state === 'dropped') continue;
-      const seg = await SealedSegment.load(this.opts.storageDir, segRec.path, segRec.id, rec.schema, this.engine);
+      const seg =
+        (await this.opts.preloaded?.(segRec, rec.schema)) ??
+        (await SealedSegment.load(this.opts.storageDir, segRec.path, segRec.id, rec.schema, this.engine));
       if (segRec.compactedInto !== undefined) {
         state.retiring.set(seg.id, { segment: seg, into: segRec.compactedInto });
         continue;
       }
-      state.sealed.set(seg.id, seg);
+      state.addSealed(seg);
       if (segRec.placedGroup !== undefined) state.placedGroups.set(seg.id, segRec.placedGroup);
       const prev = state.persistedLsn.get(seg.partitionId) ?? 0;
       state.persistedLsn.set(seg.partitionId, Math.max(prev, seg.manifest.maxLsn));
@@ -238,6 +264,16 @@ export class Writer {
     await this.chain.idle();
     await this.settle();
     await this.wal?.close();
+  }
+
+  /**
+   * After close(), in a process that goes on (a writer leader stepping down to standby): the
+   * engine lets go of every sealed segment this writer loaded.
+   */
+  async releaseSegments(): Promise<void> {
+    for (const state of this.collections.values()) {
+      for (const seg of [...state.sealed.values(), ...[...state.retiring.values()].map((r) => r.segment)]) await seg.release();
+    }
   }
 
   // ---------------------------------------------------------------- metadata feed
@@ -528,12 +564,19 @@ export class Writer {
     const rec = await this.meta.createIndex({ ...index, collectionId: state.id, createdAt: Date.now() });
     state.indexes.push(rec);
     this.publish(state);
+    // A scalar index is built by each segment when a filter first needs it (SealedSegment.scalarIndex).
+    if (rec !== state.vectorIndex()) return;
     for (const seg of state.sealed.values()) this.indexBuilds.schedule(state, seg);
   }
 
   async dropIndex(state: CollectionState, index: IndexRecord): Promise<void> {
+    const vector = index === state.vectorIndex();
     await this.meta.dropIndex(index.id);
     state.indexes = state.indexes.filter((i) => i.id !== index.id);
+    if (!vector) {
+      this.publish(state);
+      return;
+    }
     for (const seg of state.sealed.values()) {
       await seg.dropIndex();
       await removeIndex(this.opts.storageDir, seg.path);
@@ -564,7 +607,11 @@ export class Writer {
     const m = request.insert ? { ...request, insertedAt: this.clock() } : request;
     const { lsn, durable } = this.wal.append(encodeMutation(m));
     const step = this.chain.run(async () => {
-      await durable;
+      await durable.catch((e: unknown) => {
+        if (!(e instanceof FencedError)) throw e;
+        this.fenced(e);
+        throw new UnavailableError(`writer fenced: ${e.message}`, e.applied === 'no');
+      });
       return this.applyMutation(m, lsn, false);
     });
     // Readers read sealed segments' delete records from their files: the acknowledgement
@@ -573,6 +620,14 @@ export class Writer {
     this.opts.observer?.mutated(m.insert?.rows ?? 0, m.deletes?.length ?? 0);
     return lsn;
   }
+
+  private fenced(e: FencedError): void {
+    if (this.fencedBy) return;
+    this.fencedBy = e;
+    this.opts.log.warn({ newerEpoch: e.newerEpoch }, 'a newer writer leader fenced this one');
+    this.opts.onFenced?.(e);
+  }
+  private fencedBy: FencedError | undefined;
 
   /**
    * Applies a durable mutation to memory. Returns the writes of delete records to sealed

@@ -28,6 +28,7 @@ import type { ReportPlacementRequest as _mishards_data_ReportPlacementRequest, R
 import type { ReportPlacementResponse as _mishards_data_ReportPlacementResponse, ReportPlacementResponse__Output as _mishards_data_ReportPlacementResponse__Output } from './mishards/data/ReportPlacementResponse.js';
 import type { SearchSegmentsRequest as _mishards_data_SearchSegmentsRequest, SearchSegmentsRequest__Output as _mishards_data_SearchSegmentsRequest__Output } from './mishards/data/SearchSegmentsRequest.js';
 import type { SearchSegmentsResponse as _mishards_data_SearchSegmentsResponse, SearchSegmentsResponse__Output as _mishards_data_SearchSegmentsResponse__Output } from './mishards/data/SearchSegmentsResponse.js';
+import type { SecurityState as _mishards_data_SecurityState, SecurityState__Output as _mishards_data_SecurityState__Output } from './mishards/data/SecurityState.js';
 import type { SegmentError as _mishards_data_SegmentError, SegmentError__Output as _mishards_data_SegmentError__Output } from './mishards/data/SegmentError.js';
 import type { SegmentPlacement as _mishards_data_SegmentPlacement, SegmentPlacement__Output as _mishards_data_SegmentPlacement__Output } from './mishards/data/SegmentPlacement.js';
 import type { TermStatisticsRequest as _mishards_data_TermStatisticsRequest, TermStatisticsRequest__Output as _mishards_data_TermStatisticsRequest__Output } from './mishards/data/TermStatisticsRequest.js';
@@ -74,6 +75,7 @@ export interface ProtoGrpcType {
       ReportPlacementResponse: MessageTypeDefinition<_mishards_data_ReportPlacementResponse, _mishards_data_ReportPlacementResponse__Output>
       SearchSegmentsRequest: MessageTypeDefinition<_mishards_data_SearchSegmentsRequest, _mishards_data_SearchSegmentsRequest__Output>
       SearchSegmentsResponse: MessageTypeDefinition<_mishards_data_SearchSegmentsResponse, _mishards_data_SearchSegmentsResponse__Output>
+      SecurityState: MessageTypeDefinition<_mishards_data_SecurityState, _mishards_data_SecurityState__Output>
       SegmentError: MessageTypeDefinition<_mishards_data_SegmentError, _mishards_data_SegmentError__Output>
       SegmentPlacement: MessageTypeDefinition<_mishards_data_SegmentPlacement, _mishards_data_SegmentPlacement__Output>
       TermStatisticsRequest: MessageTypeDefinition<_mishards_data_TermStatisticsRequest, _mishards_data_TermStatisticsRequest__Output>

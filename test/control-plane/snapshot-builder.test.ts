@@ -256,4 +256,41 @@ describe('snapshot building', () => {
     expect(rejected).toEqual([{ key: `${PREFIX}/nodes/reader/r9`, reason: 'host of 127.0.0.1:7090 does not resolve to an IP address' }]);
     expect(endpointCount).toBe(6);
   });
+
+  it('with certificates: a DownstreamTlsContext on the front (mutual with a CA) and upstream TLS on every cluster, valid for Envoy', () => {
+    const tls = { cert: '/etc/mishards/node.crt', key: '/etc/mishards/node.key', ca: '/etc/mishards/ca.crt' };
+    const { snapshot } = new SnapshotBuilder(encodeEnvoyJson).build(inputs({ front: { ...CONTROL_PLANE_DEFAULTS.front, tls } }));
+    for (const [type, t] of snapshot.types) {
+      for (const r of t.resources.values()) {
+        const result = validateEnvoyJson(TYPE_NAMES[type], decodeEnvoy(TYPE_NAMES[type], r.value));
+        expect({ resource: r.name, ...result }).toEqual({ resource: r.name, errors: [], warnings: [] });
+      }
+    }
+    const certificates = [{ certificate_chain: { filename: tls.cert }, private_key: { filename: tls.key } }];
+    const front = decoded(snapshot, TypeUrl.listener, 'mishards-front').filter_chains[0].transport_socket;
+    expect(front).toMatchObject({
+      name: 'envoy.transport_sockets.tls',
+      typed_config: {
+        '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext',
+        require_client_certificate: true,
+        common_tls_context: { tls_certificates: certificates, validation_context: { trusted_ca: { filename: tls.ca } } },
+      },
+    });
+    for (const name of names(snapshot, TypeUrl.cluster)) {
+      expect(decoded(snapshot, TypeUrl.cluster, name).transport_socket, name).toMatchObject({
+        typed_config: {
+          '@type': 'type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext',
+          common_tls_context: {
+            tls_certificates: certificates,
+            alpn_protocols: [name === 'mishards-coordinator-http' ? 'http/1.1' : 'h2'],
+            validation_context: { trusted_ca: { filename: tls.ca } },
+          },
+        },
+      });
+    }
+    // Without certificates, nothing of the kind.
+    const plain = new SnapshotBuilder(encodeEnvoyJson).build(inputs()).snapshot;
+    expect(decoded(plain, TypeUrl.listener, 'mishards-front').filter_chains[0].transport_socket).toBeUndefined();
+    expect(decoded(plain, TypeUrl.cluster, 'mishards-writer').transport_socket).toBeUndefined();
+  });
 });

@@ -50,7 +50,14 @@ function refBinary(metric: MetricType, a: number[], b: number[]): number {
 }
 
 /** The reference top k: scores of the best rows, best first, and each row's score. */
-function reference(rows: unknown[], queries: unknown[], k: number, metric: MetricType, score: (q: unknown, r: unknown) => number | undefined, allowed?: Uint8Array) {
+function reference(
+  rows: unknown[],
+  queries: unknown[],
+  k: number,
+  metric: MetricType,
+  score: (q: unknown, r: unknown) => number | undefined,
+  allowed?: Uint8Array,
+) {
   const larger = metric === 'IP' || metric === 'COSINE';
   return queries.map((q) => {
     const all = rows
@@ -65,7 +72,7 @@ function reference(rows: unknown[], queries: unknown[], k: number, metric: Metri
 function expectExact(got: { offsets: Int32Array[]; scores: Float32Array[] }, want: ReturnType<typeof reference>) {
   want.forEach((w, q) => {
     expect(Array.from(got.scores[q]!)).toEqual(w.top.map((s) => expect.closeTo(s, 4)));
-    got.offsets[q]!.forEach((o, j) => expect(got.scores[q]![j]).toBeCloseTo(w.byRow.get(o)!, 4));
+    for (const [j, o] of got.offsets[q]!.entries()) expect(got.scores[q]![j]).toBeCloseTo(w.byRow.get(o)!, 4);
   });
 }
 
@@ -112,7 +119,10 @@ const kinds: Kind[] = [
     metrics: ['HAMMING', 'JACCARD'],
     set: (rows, seed) => {
       const bytes = DIM / 8;
-      const values = Uint8Array.from({ length: rows * bytes }, (_, i) => (Math.abs(wave(seed + Math.floor(i / bytes), i % bytes)) * 997) & 0xff);
+      const values = Uint8Array.from(
+        { length: rows * bytes },
+        (_, i) => (Math.abs(wave(seed + Math.floor(i / bytes), i % bytes)) * 997) & 0xff,
+      );
       // An empty row: JACCARD with an empty query is 0.
       values.fill(0, bytes, 2 * bytes);
       const plain = Array.from({ length: rows }, (_, r) => Array.from(values.subarray(r * bytes, (r + 1) * bytes)));
@@ -127,7 +137,8 @@ const kinds: Kind[] = [
       const plain: Map<number, number>[] = [];
       const wire = Array.from({ length: rows }, (_, r) => {
         const entries: [number, number][] = [];
-        for (let j = 0; j < 60; j++) if ((seed + r * 5 + j * 7) % 13 === 0) entries.push([j * 1000 + (r % 3), Math.fround(Math.abs(wave(r, j)))]);
+        for (let j = 0; j < 60; j++)
+          if ((seed + r * 5 + j * 7) % 13 === 0) entries.push([j * 1000 + (r % 3), Math.fround(Math.abs(wave(r, j)))]);
         plain.push(new Map(entries));
         const bytes = new Uint8Array(entries.length * 8);
         const view = new DataView(bytes.buffer);

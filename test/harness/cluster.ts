@@ -1,7 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import YAML from 'yaml';
 import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { collectionIdOf, DataNodeClient } from './data-node-client.js';
@@ -39,17 +40,12 @@ export class TestCluster {
 
   /** `writerArgs`: more options of the writer (compaction's, say). */
   async start(readers: ReaderSpec[], sealRows: number, writerArgs: string[] = []): Promise<void> {
-    this.writerArgs = [
-      ...this.shared,
-      '--data-dir',
-      join(this.dir, 'writer'),
-      '--metrics-port',
-      '0',
-      '--seal-rows',
-      String(sealRows),
-      ...writerArgs,
-    ];
-    this.writer = await startMishards(['writer', '--port', '0', ...this.writerArgs]);
+    this.writerArgs = [...this.shared, '--metrics-port', '0', '--seal-rows', String(sealRows), ...this.election, ...writerArgs];
+    this.writer = await this.startWriter('0', 'writer');
+    if (this.election.length) {
+      await this.until('the writer leads', () => leads(this.writer));
+      this.standby = await this.startWriter('0', 'writer-standby');
+    }
     for (const r of readers) await this.startReader(r);
     this.writeDiscovery();
     this.coordinator = await this.startCoordinator(0);
@@ -66,22 +62,52 @@ export class TestCluster {
       '0',
       '--http-port',
       '0',
-      '--writer',
-      this.writer.addresses.grpc!,
+      // With a standby the coordinator follows the election's leader; the membership stays the file's.
+      ...(this.election.length ? this.election : ['--writer', this.writer.addresses.grpc!]),
       '--discovery',
       this.discoveryFile,
     ]);
   }
 
+  private startWriter(port: string, dataDir: string): Promise<MishardsProcess> {
+    return startMishards(['writer', '--port', port, '--data-dir', join(this.dir, dataDir), ...this.writerArgs]);
+  }
+
   /**
    * Stops the writer and starts it again on its port, over the same data: what it replays is
-   * what it kept. The coordinator and readers reconnect by themselves.
+   * what it kept. The coordinator and readers reconnect by themselves. With a standby, the
+   * standby takes over meanwhile, then is restarted itself so that the writer leads again.
    */
   async restartWriter(): Promise<void> {
     const port = this.writer.addresses.grpc!.split(':').pop()!;
     expect(await this.writer.stop()).toBe(0);
-    this.writer = await startMishards(['writer', '--port', port, ...this.writerArgs]);
+    this.writer = await this.startWriter(port, 'writer');
+    if (!this.standby) return;
+    await this.until('the standby leads', () => leads(this.standby!));
+    expect(await this.standby.stop()).toBe(0);
+    await this.until('the writer leads again', () => leads(this.writer));
+    this.standby = await this.startWriter('0', 'writer-standby');
   }
+
+  /**
+   * With MISHARDS_TEST_STANDBY_WRITER=1 every cluster runs a standby writer beside its writer
+   * (docs/writer-ha.md), campaigning in the harness's etcd under a prefix of its own: the
+   * suites must pass unchanged with one present.
+   */
+  private readonly election =
+    process.env.MISHARDS_TEST_STANDBY_WRITER === '1'
+      ? [
+          '--etcd',
+          inject('etcd').endpoint,
+          '--etcd-prefix',
+          `/test-cluster-${randomBytes(4).toString('hex')}`,
+          '--lease-ttl',
+          '2',
+          '--wal-dir',
+          join(this.dir, 'wal'),
+        ]
+      : [];
+  standby: MishardsProcess | undefined;
 
   /** Starts a new coordinator on the gRPC port of the last one (which must be gone): `client` reconnects to it. */
   async restartCoordinator(): Promise<void> {
@@ -188,9 +214,16 @@ export class TestCluster {
     await this.client?.closeConnection();
     await this.coordinator?.stop();
     for (const r of this.readers.values()) await r.process.kill();
+    await this.standby?.stop();
     await this.writer?.stop();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** Whether a writer serves writes as the election's leader (its metric says so). */
+async function leads(writer: MishardsProcess): Promise<boolean> {
+  const res = await fetch(`http://${writer.addresses.metrics}/metrics`).catch(() => undefined);
+  return /^mishards_writer_leader(\{[^}]*\})? 1$/m.test((await res?.text()) ?? '');
 }
 
 /** The vectors TestCluster.seed writes unless told otherwise. */

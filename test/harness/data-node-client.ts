@@ -13,13 +13,17 @@ export async function collectionIdOf(client: MilvusClient, name: string, databas
 export class DataNodeClient {
   private readonly client: grpc.Client & Record<string, any>;
 
-  constructor(address: string) {
+  /** `metadata`: headers of every call (the cluster token, credentials). */
+  constructor(
+    address: string,
+    private readonly metadata = new grpc.Metadata(),
+  ) {
     this.client = new DataNodeService(address, grpc.credentials.createInsecure(), { 'grpc.max_receive_message_length': -1 }) as any;
   }
 
   call(method: string, request: object): Promise<any> {
     return new Promise((resolve, reject) => {
-      this.client[method](request, (err: Error | null, res: any) => (err ? reject(err) : resolve(res)));
+      this.client[method](request, this.metadata, (err: Error | null, res: any) => (err ? reject(err) : resolve(res)));
     });
   }
 

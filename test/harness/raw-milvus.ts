@@ -9,8 +9,13 @@ import type { CollectionSchema } from '../../proto/generated/milvus/proto/schema
 export class RawMilvus {
   private readonly client: grpc.Client & Record<string, any>;
 
-  constructor(address: string) {
-    this.client = new MilvusService(address, grpc.credentials.createInsecure(), {
+  /** `metadata`: headers of every call (e.g. credentials); `credentials`: the channel's (TLS). */
+  constructor(
+    address: string,
+    private readonly metadata = new grpc.Metadata(),
+    credentials = grpc.credentials.createInsecure(),
+  ) {
+    this.client = new MilvusService(address, credentials, {
       'grpc.max_send_message_length': -1,
       'grpc.max_receive_message_length': -1,
     }) as any;
@@ -18,13 +23,20 @@ export class RawMilvus {
 
   call(method: string, request: object): Promise<any> {
     return new Promise((resolve, reject) => {
-      this.client[method](request, (err: Error | null, res: any) => (err ? reject(err) : resolve(res)));
+      this.client[method](request, this.metadata, (err: Error | null, res: any) => (err ? reject(err) : resolve(res)));
     });
   }
 
   close(): void {
     this.client.close();
   }
+}
+
+/** The `authorization` header of a Milvus client signed in as `user` (base64 of user:password). */
+export function credentials(user: string, password: string): grpc.Metadata {
+  const metadata = new grpc.Metadata();
+  metadata.set('authorization', Buffer.from(`${user}:${password}`).toString('base64'));
+  return metadata;
 }
 
 /** Serializes a CollectionSchema for CreateCollection. */

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { DataType, type CollectionSchema } from '../../core/schema.js';
-import { MetaConflictError, MetaNotFoundError } from '../../meta/errors.js';
+import { MetaConflictError, MetaFencedError, MetaNotFoundError } from '../../meta/errors.js';
+import { serverStarted } from '../../meta/mysql-writer-sessions.js';
 import { openMetaStore } from '../../meta/open-store.js';
 import type { CollectionRecord, MetaStore, SegmentRecord } from '../../meta/store.js';
 import { createTestDatabase } from '../harness/databases.js';
@@ -269,6 +270,36 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     await store.close();
     store = await openMetaStore(spec);
   }
+
+  describe('writer fencing', () => {
+    it("refuses every write of a deposed leader's store, reads still answer, a stale epoch or another log cannot claim", async () => {
+      let fencedOut = 0;
+      const old = await openMetaStore(spec, { epoch: 10, walEpoch: 0, onFenced: () => fencedOut++ });
+      try {
+        const books = await old.createCollection(collection('books'), ['_default']);
+        const [part] = await old.listPartitions(books.id);
+        const next = await openMetaStore(spec, { epoch: 20, walEpoch: 10 });
+        try {
+          await expect(old.createCollection(collection('late'), ['_default'])).rejects.toBeInstanceOf(MetaFencedError);
+          await expect(old.createDatabase({ name: 'late', properties: {}, createdAt: 1 })).rejects.toBeInstanceOf(MetaFencedError);
+          await expect(old.addSegment(segment(1, books.id, part!.id))).rejects.toBeInstanceOf(MetaFencedError);
+          await expect(old.dropCollection(books.id)).rejects.toBeInstanceOf(MetaFencedError);
+          await expect(old.allocateIds('rowid', 5)).rejects.toBeInstanceOf(MetaFencedError);
+          expect(fencedOut).toBe(5);
+          expect((await old.listCollections()).map((c) => c.name)).toEqual(['books']);
+          await next.addSegment(segment(2, books.id, part!.id));
+          expect((await store.listSegments(books.id)).map((x) => x.id)).toEqual([2]);
+          await expect(openMetaStore(spec, { epoch: 15, walEpoch: 10 })).rejects.toBeInstanceOf(MetaFencedError);
+          // A writer whose log never saw epoch 20 (another --wal-dir) cannot take over.
+          await expect(openMetaStore(spec, { epoch: 30, walEpoch: 10 })).rejects.toThrow(/must share --wal-dir/);
+        } finally {
+          await next.close();
+        }
+      } finally {
+        await old.close();
+      }
+    });
+  });
 
   describe('databases', () => {
     it('has the default database, id 1 as in Milvus, on a new store', async () => {
@@ -946,6 +977,68 @@ describe.each(backends)('MetaStore on %s', (_backend, newSpec) => {
     });
   });
 
+  describe('users, roles and grants', () => {
+    const grant = (role: string, privilege: string) => ({
+      role,
+      objectType: 'Collection',
+      objectName: 'books',
+      dbName: 'default',
+      privilege,
+      grantor: 'root',
+    });
+
+    it('keeps users, roles, memberships and grants across a reopen; a name taken once is refused', async () => {
+      await store.createUser({ name: 'ann', passwordHash: 'scrypt$h1', createdAt: 1 });
+      await store.createRole('readers', 2);
+      await store.setMembership('ann', 'readers', true);
+      await store.setMembership('ann', 'readers', true);
+      await store.setGrant(grant('readers', 'PrivilegeSearch'), true);
+      await store.setGrant(grant('readers', 'PrivilegeSearch'), true);
+      await store.setGrant(grant('readers', 'PrivilegeQuery'), true);
+      await expect(store.createUser({ name: 'ann', passwordHash: 'x', createdAt: 3 })).rejects.toThrow(MetaConflictError);
+      await expect(store.createRole('readers', 3)).rejects.toThrow(MetaConflictError);
+      await expect(store.setMembership('bob', 'readers', true)).rejects.toThrow(MetaNotFoundError);
+      await expect(store.setGrant(grant('ghosts', 'PrivilegeSearch'), true)).rejects.toThrow(MetaNotFoundError);
+      await store.setPasswordHash('ann', 'scrypt$h2');
+      await reopen();
+      expect(await store.loadSecurity()).toEqual({
+        users: [{ name: 'ann', passwordHash: 'scrypt$h2', createdAt: 1 }],
+        roles: ['readers'],
+        memberships: [{ user: 'ann', role: 'readers' }],
+        grants: [grant('readers', 'PrivilegeQuery'), grant('readers', 'PrivilegeSearch')],
+      });
+    });
+
+    it('revokes and removes; dropping a user or a role takes its memberships and grants', async () => {
+      await store.createUser({ name: 'ann', passwordHash: 'h', createdAt: 1 });
+      await store.createUser({ name: 'bob', passwordHash: 'h', createdAt: 1 });
+      await store.createRole('readers', 1);
+      await store.createRole('writers', 1);
+      for (const u of ['ann', 'bob']) for (const r of ['readers', 'writers']) await store.setMembership(u, r, true);
+      await store.setGrant(grant('readers', 'PrivilegeSearch'), true);
+      await store.setGrant(grant('writers', 'PrivilegeInsert'), true);
+      await store.setGrant(grant('writers', 'PrivilegeDelete'), true);
+      await store.setGrant(grant('writers', 'PrivilegeDelete'), false);
+      await store.setMembership('bob', 'readers', false);
+      await store.dropUser('ann');
+      await store.dropRole('readers');
+      expect(await store.loadSecurity()).toEqual({
+        users: [{ name: 'bob', passwordHash: 'h', createdAt: 1 }],
+        roles: ['writers'],
+        memberships: [{ user: 'bob', role: 'writers' }],
+        grants: [grant('writers', 'PrivilegeInsert')],
+      });
+    });
+
+    it('takes names with quotes and SQL as plain values', async () => {
+      const name = "x'); DROP TABLE meta_users; --";
+      await store.createRole(name, 1);
+      await store.setGrant({ ...grant(name, 'PrivilegeSearch'), objectName: "b' OR '1'='1" }, true);
+      await store.dropRole('readers');
+      expect((await store.loadSecurity()).grants).toEqual([{ ...grant(name, 'PrivilegeSearch'), objectName: "b' OR '1'='1" }]);
+    });
+  });
+
   it('keeps everything across close and reopen, and init is idempotent', async () => {
     const c = await store.createCollection(collection('books'), ['_default']);
     await store.createPartition(c.id, 'p');
@@ -1003,4 +1096,45 @@ describe('openMetaStore', () => {
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
   });
+});
+
+describe('writer fencing on MySQL (MariaDB)', () => {
+  it("a new leader's claim ends the connection of a leader paused inside a metadata transaction, whose write never commits", async () => {
+    const spec = await createTestDatabase(inject('mariadb'), 'meta_paused_leader');
+    const old = await openMetaStore(spec, { epoch: 10, walEpoch: 0 });
+    await old.close();
+    // Epoch 10's connection, stopped in the middle of a fenced write: it holds the epoch row's
+    // lock and has written a row it has not committed, as a SIGSTOPped leader would.
+    const url = new URL(spec);
+    const paused = await mysql.createConnection({
+      host: url.hostname,
+      port: Number(url.port),
+      user: decodeURIComponent(url.username),
+      password: decodeURIComponent(url.password),
+      database: url.pathname.slice(1),
+    });
+    const started = await serverStarted(paused);
+    await paused.query('REPLACE INTO meta_writer_sessions (connection_id, epoch, server_started) VALUES (CONNECTION_ID(), 10, ?)', [
+      started,
+    ]);
+    await paused.beginTransaction();
+    await paused.query('SELECT epoch FROM meta_writer_epoch WHERE id = 1 FOR UPDATE');
+    await paused.query("INSERT INTO meta_counters (name, next_id) VALUES ('written-while-paused', 1)");
+    try {
+      const next = await openMetaStore(spec, { epoch: 20, walEpoch: 10 });
+      try {
+        await expect(paused.query('SELECT 1')).rejects.toThrow();
+        await next.allocateIds('after-takeover', 1);
+        const check = await mysql.createConnection(spec);
+        const [rows] = await check.query<mysql.RowDataPacket[]>('SELECT name FROM meta_counters');
+        await check.end();
+        expect(rows.map((r) => r.name)).toContain('after-takeover');
+        expect(rows.map((r) => r.name)).not.toContain('written-while-paused');
+      } finally {
+        await next.close();
+      }
+    } finally {
+      paused.destroy();
+    }
+  }, 30_000);
 });

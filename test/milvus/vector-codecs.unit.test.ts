@@ -186,8 +186,10 @@ describe('schemas and indexes as Milvus checks them', () => {
   it('checks index types and metrics per vector type', () => {
     const bin = field(DataType.BinaryVector, 64);
     expect(refusal(() => checkIndexType('FLAT', bin))).toEqual([1100, 'index FLAT do not support data type: BinaryVector']);
-    expect(refusal(() => checkIndexType('BIN_IVF_FLAT', bin))[0]).toBe(701);
-    expect(refusal(() => checkIndexType('HNSW', field(DataType.Float16Vector, 8)))[0]).toBe(701);
+    expect(refusal(() => checkIndexType('MINHASH_LSH', bin))[0]).toBe(701);
+    expect(refusal(() => checkIndexType('GPU_CAGRA', field(DataType.Float16Vector, 8)))[0]).toBe(701);
+    expect(() => checkIndexType('BIN_IVF_FLAT', bin)).not.toThrow();
+    expect(() => checkIndexType('HNSW', field(DataType.Float16Vector, 8))).not.toThrow();
     expect(() => checkIndexType('SPARSE_WAND', field(DataType.SparseFloatVector))).not.toThrow();
     expect(refusal(() => indexMetric('L2', bin))).toEqual([
       1100,

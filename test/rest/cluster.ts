@@ -25,14 +25,18 @@ export interface RestCluster {
 
 /**
  * `mishards up` with three readers and REST on a free port, in a directory of its own; with
- * `nginx`, a private Nginx in front (`up --nginx`, membership from the harness's etcd).
+ * `nginx`, a private Nginx in front (`up --nginx`, membership from the harness's etcd); `args`
+ * and `env` add options (authentication, TLS).
  */
-export async function startRestCluster(o: { nginx?: boolean } = {}): Promise<RestCluster> {
+export async function startRestCluster(o: { nginx?: boolean; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RestCluster> {
   const dir = mkdtempSync(join(tmpdir(), 'mishards-rest-'));
   const nginx = o.nginx
     ? ['--nginx', '--etcd', inject('etcd').endpoint, '--etcd-prefix', `/test-rest-${randomBytes(4).toString('hex')}`]
     : [];
-  const cluster = await startMishards(['up', '--readers', '3', ...onFreePorts(dir), '--http-port', '0', '--seal-rows', '100', ...nginx]);
+  const cluster = await startMishards(
+    ['up', '--readers', '3', ...onFreePorts(dir), '--http-port', '0', '--seal-rows', '100', ...nginx, ...(o.args ?? [])],
+    o.env,
+  );
   return {
     http: cluster.addresses.http!,
     grpc: cluster.addresses.grpc!,

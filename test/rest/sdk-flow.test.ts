@@ -2,6 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpClient } from '@zilliz/milvus2-sdk-node';
 import { startRestCluster, vec, DIM, type RestCluster } from './cluster.js';
 import { bookRow } from '../harness/book-rows.js';
+import { makeCertificates, tlsFetch, type TestCertificates } from '../harness/tls.js';
+
+const ROOT_PASSWORD = 'Root-pw-rest-6d02';
 
 /**
  * The official SDK's REST `HttpClient` runs the data-node flow of test/sdk-flow.test.ts
@@ -10,19 +13,44 @@ import { bookRow } from '../harness/book-rows.js';
  * `enableDynamicField`, `partitionName` on insert).
  */
 describe.each([
-  ['the coordinator of mishards up', false],
-  ['Nginx in front of mishards up --nginx (membership from etcd)', true],
-])('REST v2 flow with the SDK HttpClient against %s', (_target, nginx) => {
+  { target: 'the coordinator of mishards up', nginx: false, auth: false, tls: false },
+  // Nginx passes the client's Authorization header on: the coordinator and the writer check it.
+  {
+    target: 'Nginx in front of mishards up --nginx --auth (membership from etcd), with a bearer token',
+    nginx: true,
+    auth: true,
+    tls: false,
+  },
+  {
+    target: 'the coordinator of mishards up --auth --tls-cert --tls-key --tls-ca, with a bearer token',
+    nginx: false,
+    auth: true,
+    tls: true,
+  },
+])('REST v2 flow with the SDK HttpClient against $target', ({ nginx, auth, tls }) => {
   let cluster: RestCluster;
   let client: HttpClient;
+  let certs: TestCertificates | undefined;
 
   beforeAll(async () => {
-    cluster = await startRestCluster({ nginx });
-    client = new HttpClient({ endpoint: `http://${cluster.http}`, timeout: 30_000 });
+    certs = tls ? makeCertificates() : undefined;
+    const tlsArgs = certs ? ['--tls-cert', certs.node.cert, '--tls-key', certs.node.key, '--tls-ca', certs.ca] : [];
+    cluster = await startRestCluster({
+      nginx,
+      args: [...(auth ? ['--auth'] : []), ...tlsArgs],
+      env: auth ? { MISHARDS_ROOT_PASSWORD: ROOT_PASSWORD } : {},
+    });
+    client = new HttpClient({
+      endpoint: `${certs ? 'https' : 'http'}://${cluster.http}`,
+      ...(auth ? { token: `root:${ROOT_PASSWORD}` } : {}),
+      timeout: 30_000,
+      ...(certs ? { fetch: tlsFetch({ ca: certs.ca, cert: certs.client.cert, key: certs.client.key }) } : {}),
+    });
   });
 
   afterAll(async () => {
     if (cluster) expect(await cluster.stop()).toBe(0);
+    certs?.remove();
   });
 
   it('quick-creates a collection (indexed and loaded), inserts with dynamic fields and searches it', async () => {

@@ -203,7 +203,7 @@ describe('the writer rejects bad input with a clear Milvus status and changes no
   });
 
   it('methods Mishards does not implement answer with a status, not UNIMPLEMENTED', async () => {
-    const res = await raw.call('CreateRole', { entity: { name: 'reader' } });
-    expectError(res, /CreateRole is not supported/);
+    const res = await raw.call('CreatePrivilegeGroup', { group_name: 'readers' });
+    expectError(res, /CreatePrivilegeGroup is not supported/);
   });
 });

@@ -133,6 +133,7 @@ beforeAll(async () => {
     limits: { maxResultBytes: MAX_RESULT_BYTES },
     quotas: new RateQuotas(unlimitedRates()),
     memory: new MemoryProtection(0.9, () => ({ usedBytes: memoryUsed, totalBytes: 1000 })),
+    callerOf: () => undefined,
     admission: new Admission(admissionLimits(1)),
   });
   server.addService(writerServiceDefinition(), milvusServiceImplementation(handlers));

@@ -1,4 +1,4 @@
-import { validateName } from '../../../milvus/schema-codec.js';
+import { validateName } from '../../../milvus/names.js';
 import { aliasAlreadyExists, aliasNameConflict, aliasNotFound, collectionNotFound, collectionNotFoundIn } from '../../../milvus/status.js';
 import type { CollectionState } from '../collection-state.js';
 import type { DatabaseState } from '../database-state.js';
@@ -22,10 +22,9 @@ export function aliasHandlers(api: WriterApi): Handlers<'CreateAlias' | 'AlterAl
     if (!c) throw notFound(collectionName);
     return c;
   };
-  /** The request's names checked, then its database. */
-  const database = (req: { db_name: string; alias: string; collection_name: string }): DatabaseState => {
+  /** The request's alias checked (the collection name was, at the edge: milvus/names.ts), then its database. */
+  const database = (req: { db_name: string; alias: string }): DatabaseState => {
     validateName('collection alias', req.alias);
-    validateName('collection name', req.collection_name);
     return api.database(req.db_name);
   };
 
@@ -65,7 +64,6 @@ export function aliasHandlers(api: WriterApi): Handlers<'CreateAlias' | 'AlterAl
     },
     async ListAliases(req) {
       // One collection's aliases (named by its name), or every alias of the database.
-      if (req.collection_name) validateName('collection name', req.collection_name);
       const db = api.database(req.db_name);
       if (!req.collection_name) return { db_name: db.name, collection_name: '', aliases: [...db.aliases.keys()].sort() };
       const c = db.collections.get(req.collection_name);

@@ -6,7 +6,7 @@ import { keyValueMap } from '../../../milvus/key-values.js';
 import type { MilvusResponse } from '../../../milvus/methods.js';
 import { initialPartitionNames } from '../../../milvus/partition-key.js';
 import { DML_CHANNEL_PREFIX, dmlChannel } from '../../../milvus/resource-groups.js';
-import { decodeCollectionSchema, encodeCollectionSchema, validateName } from '../../../milvus/schema-codec.js';
+import { decodeCollectionSchema, encodeCollectionSchema } from '../../../milvus/schema-codec.js';
 import {
   collectionNotFound,
   collectionNotFoundIn,
@@ -87,7 +87,6 @@ export function collectionHandlers(api: WriterApi): Handlers<CollectionMethod> {
   return {
     CreateCollection: (req) =>
       writer.definitionChange(async () => {
-        validateName('collection name', req.collection_name);
         const schema = decodeCollectionSchema(req.schema ?? Buffer.alloc(0), req.collection_name);
         const db = api.database(req.db_name);
         checkRoomFor(db);
@@ -167,7 +166,6 @@ export function collectionHandlers(api: WriterApi): Handlers<CollectionMethod> {
         if (!target) throw unexpected(`target database:${targetName} not found`);
         if (oldName === newName && targetName === req.db_name)
           throw invalidParameter('collection name or database name should be different');
-        validateName('collection name', newName);
         const db = writer.databases.get(req.db_name);
         if (db?.aliases.has(oldName)) throw unexpected(`unsupported use an alias to rename collection, alias:${oldName}`);
         if (target.aliases.has(newName)) throw unexpected(`cannot rename collection to an existing alias: ${newName}`);

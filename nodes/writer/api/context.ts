@@ -30,6 +30,8 @@ export interface WriterProcess {
   searchPartitions: SearchPartitions;
   /** Admits searches and queries by cost (shared with the node's internal API). */
   admission: Admission;
+  /** The user a call authenticated as; undefined when authentication is off. */
+  callerOf(call: object): string | undefined;
 }
 
 /** Handlers of one area of the Milvus API: one for each of its methods, typed per method. */

@@ -14,6 +14,7 @@ import { indexHandlers } from './indexes.js';
 import { loadHandlers } from './load.js';
 import { partitionHandlers } from './partitions.js';
 import { searchHandlers } from './search.js';
+import { securityHandlers } from './security.js';
 import { sessionHandlers } from './session.js';
 
 export type { WriterProcess } from './context.js';
@@ -39,5 +40,6 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Milvu
     ...compactionHandlers(api),
     ...searchHandlers(api),
     ...analyzerHandlers(api),
+    ...securityHandlers(api),
   };
 }

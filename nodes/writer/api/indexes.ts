@@ -1,10 +1,12 @@
-import { DataType, vectorField } from '../../../core/schema.js';
+import { vectorField } from '../../../core/schema.js';
 import type { IndexRecord } from '../../../meta/store.js';
+import { validateIndexName } from '../../../milvus/names.js';
 import { keyValueMap } from '../../../milvus/key-values.js';
 import type { MilvusRequest, MilvusResponse } from '../../../milvus/methods.js';
 import { Code, indexNotFound, invalidParameter, MilvusError } from '../../../milvus/status.js';
-import { checkBm25Index, checkIndexType, checkSparseParams, engineIndexType, indexMetric } from '../../../milvus/vector-indexes.js';
-import { vectorTypeOf } from '../../../core/vector-types.js';
+import { checkBuildParams } from '../../../milvus/index-params.js';
+import { answersFilters, checkScalarIndex } from '../../../milvus/scalar-indexes.js';
+import { checkBm25Index, checkIndexType, engineIndexType, indexMetric } from '../../../milvus/vector-indexes.js';
 import type { CollectionState } from '../collection-state.js';
 import type { Handlers, WriterApi } from './context.js';
 
@@ -12,50 +14,83 @@ import type { Handlers, WriterApi } from './context.js';
 type IndexNames = Pick<MilvusRequest<'DescribeIndex'>, 'db_name' | 'collection_name' | 'index_name'> &
   Partial<Pick<MilvusRequest<'DescribeIndex'>, 'field_name'>>;
 
-/** The collection's vector index, if the request's index and field names (when given) match it. */
-function requestedIndex(c: CollectionState, req: IndexNames): IndexRecord {
-  const idx = c.vectorIndex();
-  if (!idx || (req.index_name && req.index_name !== idx.indexName) || (req.field_name && req.field_name !== idx.fieldName))
-    throw indexNotFound(req.collection_name);
-  return idx;
+/** The collection's indexes that the request's index and field names (when given) match; at least one. */
+function requestedIndexes(c: CollectionState, req: IndexNames): IndexRecord[] {
+  const found = c.indexes.filter(
+    (idx) => (!req.index_name || req.index_name === idx.indexName) && (!req.field_name || req.field_name === idx.fieldName),
+  );
+  if (found.length === 0) throw indexNotFound(req.collection_name);
+  return found;
 }
 
-/** Indexes: one vector index per collection (milvus/vector-indexes.ts says which), built in the background. */
+/**
+ * An index request's parameters as Milvus's proxy reads them: every pair of `extra_params`, the
+ * `params` JSON's entries among them (values as strings); `index_type` (default AUTOINDEX) and
+ * `metric_type` apart from the build parameters.
+ */
+function indexRequestParams(pairs: MilvusRequest<'CreateIndex'>['extra_params']) {
+  const all: Record<string, string> = {};
+  for (const [key, value] of keyValueMap(pairs)) if (key !== 'params') all[key] = value;
+  const json = keyValueMap(pairs).get('params');
+  if (json) {
+    let nested: unknown;
+    try {
+      nested = JSON.parse(json);
+    } catch {
+      throw invalidParameter(`index params is not valid JSON: ${json}`);
+    }
+    if (typeof nested !== 'object' || nested === null || Array.isArray(nested))
+      throw invalidParameter(`index params must be a JSON object: ${json}`);
+    for (const [key, value] of Object.entries(nested)) all[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  const { index_type: indexType, metric_type: metricType, ...buildParams } = all;
+  return { indexType: (indexType || 'AUTOINDEX').toUpperCase(), metricType: metricType ?? '', buildParams };
+}
+
+/**
+ * Indexes: one vector index per collection (milvus/vector-indexes.ts says which), built in the
+ * background, and scalar indexes on other fields (milvus/scalar-indexes.ts), one per field,
+ * built by each segment when a filter first needs them.
+ */
 type IndexMethod = 'CreateIndex' | 'DescribeIndex' | 'GetIndexStatistics' | 'GetIndexState' | 'GetIndexBuildProgress' | 'DropIndex';
 
 export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
   const { writer } = api;
   const indexDescriptions = (req: IndexNames): MilvusResponse<'DescribeIndex'> => {
     const c = api.collection(req.db_name, req.collection_name);
-    const idx = requestedIndex(c, req);
-    const { indexed, total } = writer.indexProgress(c);
+    const progress = writer.indexProgress(c);
+    return { index_descriptions: requestedIndexes(c, req).map((idx) => describe(c, idx, progress)) };
+  };
+  const describe = (c: CollectionState, idx: IndexRecord, { indexed, total }: { indexed: number; total: number }) => {
+    const vector = idx === c.vectorIndex();
+    // Scalar indexes are built by each segment when a filter first needs one: always ready.
+    if (!vector) indexed = total;
+    const field = c.schema.fields.find((f) => f.name === idx.fieldName)!;
     const params = [
       { key: 'index_type', value: idx.indexType },
-      { key: 'metric_type', value: idx.metricType },
-      // How Mishards searches it: an HNSW graph, or an exact scan (FLAT) whatever the index type.
-      { key: 'engine', value: engineIndexType(idx.indexType, vectorField(c.schema)) },
+      ...(vector ? [{ key: 'metric_type', value: idx.metricType }] : []),
+      // What serves it: an engine index of its family or a stand-in (milvus/vector-indexes.ts),
+      // or for a scalar index the sorted index of the filter, or the scan (milvus/scalar-indexes.ts).
+      { key: 'engine', value: vector ? engineIndexType(idx.indexType, field) : answersFilters(field) ? 'SORTED' : 'SCAN' },
       ...Object.entries(idx.params).map(([key, value]) => ({ key, value })),
     ];
     if (Object.keys(idx.params).length) params.push({ key: 'params', value: JSON.stringify(idx.params) });
     return {
-      index_descriptions: [
-        {
-          index_name: idx.indexName,
-          indexID: String(idx.id),
-          params,
-          field_name: idx.fieldName,
-          indexed_rows: String(indexed),
-          total_rows: String(total),
-          pending_index_rows: String(total - indexed),
-          state: indexed < total ? 'InProgress' : 'Finished',
-          index_state_fail_reason: '',
-        },
-      ],
+      index_name: idx.indexName,
+      indexID: String(idx.id),
+      params,
+      field_name: idx.fieldName,
+      indexed_rows: String(indexed),
+      total_rows: String(total),
+      pending_index_rows: String(total - indexed),
+      state: indexed < total ? ('InProgress' as const) : ('Finished' as const),
+      index_state_fail_reason: '',
     };
   };
   return {
     async CreateIndex(req) {
       const c = api.collection(req.db_name, req.collection_name);
+      validateIndexName(req.index_name);
       const vector = vectorField(c.schema);
       const fieldName = req.field_name || vector.name;
       const field = c.schema.fields.find((f) => f.name === fieldName);
@@ -64,34 +99,27 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
         checkBm25Index(keyValueMap(req.extra_params), field);
         return {};
       }
-      if (field !== vector)
-        throw new MilvusError(Code.IndexNotSupported, `Mishards indexes vector fields only; ${fieldName} is ${DataType[field.dataType]}`);
-      const params = keyValueMap(req.extra_params);
-      let nested: Record<string, unknown> = {};
-      if (params.get('params')) {
-        try {
-          nested = JSON.parse(params.get('params')!);
-        } catch {
-          throw invalidParameter(`index params is not valid JSON: ${params.get('params')}`);
+      const { indexType, metricType, buildParams } = indexRequestParams(req.extra_params);
+      if (field !== vector) {
+        checkScalarIndex(indexType, field, buildParams);
+        const existing = c.indexes.find((i) => i.fieldName === fieldName);
+        if (existing) {
+          if (existing.indexType === indexType && JSON.stringify(existing.params) === JSON.stringify(buildParams)) return {};
+          throw new MilvusError(
+            Code.IndexDuplicate,
+            `at most one distinct index is allowed per field: ${existing.indexName} exists with ${existing.indexType}`,
+          );
         }
+        const indexName = req.index_name || fieldName;
+        if (c.indexes.some((i) => i.indexName === indexName))
+          throw invalidParameter(`index name ${indexName} is used by another field's index`);
+        await writer.createIndex(c, { fieldName, indexName, indexType, metricType: '', params: buildParams });
+        return {};
       }
-      const indexType = (params.get('index_type') || 'AUTOINDEX').toUpperCase();
       checkIndexType(indexType, field);
       // Milvus: an index created without a metric gets its type's default (COSINE for float vectors).
-      const metric = indexMetric(params.get('metric_type') || (nested.metric_type as string) || '', field);
-      const buildParams: Record<string, string> = {};
-      for (const [k, v] of Object.entries(nested)) if (k !== 'metric_type' && k !== 'index_type') buildParams[k] = String(v);
-      for (const k of ['inverted_index_algo', 'drop_ratio_build']) if (params.has(k)) buildParams[k] = params.get(k)!;
-      if (vectorTypeOf(field).element === 'sparse') checkSparseParams(buildParams);
-      for (const k of ['M', 'efConstruction']) {
-        if (params.has(k)) buildParams[k] = params.get(k)!;
-        if (buildParams[k] !== undefined) {
-          const n = Number(buildParams[k]);
-          const [lo, hi] = k === 'M' ? [2, 2048] : [1, 2147483647];
-          if (!Number.isInteger(n) || n < lo || n > hi)
-            throw invalidParameter(`index param ${k} = ${buildParams[k]} is out of range [${lo}, ${hi}]`);
-        }
-      }
+      const metric = indexMetric(metricType, field);
+      checkBuildParams(indexType, buildParams, field.dim ?? 0);
       const existing = c.vectorIndex();
       if (existing) {
         if (existing.indexType === indexType && existing.metricType === metric) return {};
@@ -116,8 +144,8 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
     // without one, as Milvus's growing segments are: they do not hold the state back.
     async GetIndexState(req) {
       const c = api.collection(req.db_name, req.collection_name);
-      if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
-      const building = [...c.sealed.values()].some((s) => !s.indexInfo());
+      const vector = requestedIndexes(c, req).includes(c.vectorIndex()!);
+      const building = vector && [...c.sealed.values()].some((s) => !s.indexInfo());
       return { state: building ? 'InProgress' : 'Finished', fail_reason: '' };
     },
     async GetIndexBuildProgress(req) {
@@ -128,7 +156,9 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
     },
     async DropIndex(req) {
       const c = api.collection(req.db_name, req.collection_name);
-      const idx = requestedIndex(c, req);
+      const found = requestedIndexes(c, req);
+      if (found.length > 1) throw invalidParameter('there are multiple indexes, please specify the index_name');
+      const idx = found[0]!;
       if (c.isLoaded()) throw invalidParameter('index cannot be dropped, collection is loaded, please release it first');
       await writer.dropIndex(c, idx);
       return {};

@@ -1,6 +1,6 @@
 import type { MilvusRequest } from '../../../milvus/methods.js';
 import { DEFAULT_PARTITION, refuseInPartitionKeyMode } from '../../../milvus/partition-key.js';
-import { validateName } from '../../../milvus/schema-codec.js';
+import { validateName } from '../../../milvus/names.js';
 import { loadedNamedPartitions, partitionScope } from '../../../milvus/search-request.js';
 import { invalidParameter, partitionNotFound } from '../../../milvus/status.js';
 import { hybridTs } from '../../../milvus/timestamps.js';

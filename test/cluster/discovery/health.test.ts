@@ -50,3 +50,22 @@ it('answers SERVING while up, NOT_SERVING to watchers when shutting down', async
     client.close();
   }
 });
+
+it('drains: NOT_SERVING to health checks and /healthz while calls still succeed and /livez stays up', async () => {
+  const node = await serveNode({
+    host: '127.0.0.1',
+    port: 0,
+    metricsPort: 0,
+    metrics: new MetricsServer('health-test'),
+    services: [[MetadataFeedService.service, {}]],
+    closers: [],
+  });
+  try {
+    node.drain();
+    expect(await checkHealth(node.grpc)).toBe('NOT_SERVING');
+    expect((await fetch(`http://${node.metrics}/healthz`)).status).toBe(503);
+    expect((await fetch(`http://${node.metrics}/livez`)).status).toBe(200);
+  } finally {
+    await node.stop();
+  }
+});

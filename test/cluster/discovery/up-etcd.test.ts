@@ -7,11 +7,14 @@ import { NodeRegistrationSchema, type NodeRegistration } from '../../../cluster/
 import { collectionIdOf, DataNodeClient } from '../../harness/data-node-client.js';
 import { connectSdk, onFreePorts, startMishards, type MishardsProcess } from '../../harness/mishards-process.js';
 import { checkHealth, etcdForFile } from './helpers.js';
+import type { StatusReport } from '../../../runtime/status-page.js';
 import { waitUntil } from '../../harness/wait.js';
+import { ctl } from '../../../cli/ctl.js';
 
 /**
- * `mishards up --etcd`: every child registers, the coordinator and readers take the
- * membership from etcd (no discovery file), and the SDK's basic flow works through the
+ * `mishards up --etcd --writers 2`: every child registers, a writer leads and the other stands
+ * by (docs/writer-ha.md), the coordinator and readers take the membership from etcd (no
+ * discovery file) and follow the leader, and the SDK's basic flow works through the
  * coordinator. A second coordinator started with only --etcd finds the writer there.
  */
 const DIM = 4;
@@ -29,6 +32,8 @@ beforeAll(async () => {
     '--etcd-prefix',
     prefix,
     '--readers',
+    '2',
+    '--writers',
     '2',
     ...onFreePorts(dir),
     '--seal-rows',
@@ -54,7 +59,13 @@ function vec(i: number): number[] {
 
 it('registers every child and writes no discovery file', async () => {
   const nodes = await registrations();
-  expect(nodes.map((n) => `${n.role}${n.group ? `:${n.group}` : ''}`).sort()).toEqual(['coordinator', 'reader:g1', 'reader:g2', 'writer']);
+  expect(nodes.map((n) => `${n.role}${n.group ? `:${n.group}` : ''}`).sort()).toEqual([
+    'coordinator',
+    'reader:g1',
+    'reader:g2',
+    'writer',
+    'writer',
+  ]);
   expect(nodes.find((n) => n.role === 'coordinator')!.addresses.grpc).toBe(cluster.addresses.grpc);
   expect(existsSync(join(dir, 'cluster.yaml'))).toBe(false);
   for (const n of nodes) expect(await checkHealth(n.addresses.grpc)).toBe('SERVING');
@@ -97,7 +108,7 @@ it('serves create, insert, flush and search through the coordinator, with segmen
       c.close();
     }
   };
-  const sealed = await segments(nodes.find((n) => n.role === 'writer')!.addresses.grpc);
+  const sealed = await segments((await leader()).addresses.grpc);
   expect(sealed.length).toBeGreaterThanOrEqual(4);
   const readers = nodes.filter((n) => n.role === 'reader');
   await waitUntil(
@@ -113,6 +124,37 @@ it('serves create, insert, flush and search through the coordinator, with segmen
   expect(res.status.error_code).toBe('Success');
   expect(res.results[0]!.id).toBe('123');
   expect(res.results.length).toBe(3);
+});
+
+/** The writers as `ctl nodes --json` shows them: the leader with its fencing epoch, and the standby. */
+async function writersShown(): Promise<(NodeRegistration & { election?: string; epoch?: number })[]> {
+  const lines: string[] = [];
+  expect(await ctl(['nodes', '--json', '--etcd', inject('etcd').endpoint, '--etcd-prefix', prefix], (l) => lines.push(l))).toBe(0);
+  return JSON.parse(lines.join('\n')).filter((n: NodeRegistration) => n.role === 'writer');
+}
+
+async function leader(): Promise<NodeRegistration> {
+  const find = async () => (await writersShown()).find((w) => w.election === 'leader');
+  await waitUntil('a writer leads', async () => (await find()) !== undefined);
+  return (await find())!;
+}
+
+it('runs a leader and a standby writer, as ctl nodes shows with the fencing epoch', async () => {
+  await leader();
+  const writers = await writersShown();
+  expect(writers.map((w) => w.election).sort()).toEqual(['leader', 'standby']);
+  const epoch = writers.find((w) => w.election === 'leader')!.epoch!;
+  expect(epoch).toBeGreaterThan(0);
+  // The coordinator's status page marks them the same way.
+  const shown = async () => {
+    const status = (await (await fetch(`http://${cluster.addresses.metrics}/status.json`)).json()) as StatusReport;
+    return status
+      .members!.filter((m) => m.role === 'writer')
+      .map((m) => m.election)
+      .sort();
+  };
+  await waitUntil('the status page marks the leader', async () => (await shown())[0] === `leader epoch=${epoch}`);
+  expect(await shown()).toEqual([`leader epoch=${epoch}`, 'standby']);
 });
 
 it('a coordinator given only --etcd finds the writer and the readers there', async () => {

@@ -1,6 +1,7 @@
 // Original file: mishards/data_node.proto
 
 import type { Names as _mishards_data_Names, Names__Output as _mishards_data_Names__Output } from '../../mishards/data/Names.js';
+import type { SecurityState as _mishards_data_SecurityState, SecurityState__Output as _mishards_data_SecurityState__Output } from '../../mishards/data/SecurityState.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface MetadataEvent {
@@ -27,6 +28,12 @@ export interface MetadataEvent {
    * never seen on both collections or on neither.
    */
   'names'?: (_mishards_data_Names | null);
+  /**
+   * Set on the snapshot's last event and on every change of users, roles, memberships or
+   * grants: the whole RBAC state (password hashes included, never passwords), which a
+   * coordinator authenticates and authorizes requests against.
+   */
+  'security'?: (_mishards_data_SecurityState | null);
 }
 
 export interface MetadataEvent__Output {
@@ -53,4 +60,10 @@ export interface MetadataEvent__Output {
    * never seen on both collections or on neither.
    */
   'names': (_mishards_data_Names__Output | null);
+  /**
+   * Set on the snapshot's last event and on every change of users, roles, memberships or
+   * grants: the whole RBAC state (password hashes included, never passwords), which a
+   * coordinator authenticates and authorizes requests against.
+   */
+  'security': (_mishards_data_SecurityState__Output | null);
 }
