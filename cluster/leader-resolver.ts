@@ -26,7 +26,7 @@ export function leaderTarget(watch: WriterLeaderWatch): string {
   // A process follows one election: the newest watch names the leader's host.
   nameAuthorityHost(AUTHORITY, () => {
     const address = watch.current()?.address;
-    return address && address.slice(0, address.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+    return address?.slice(0, address.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
   });
   return `${SCHEME}:///${id}`;
 }
