@@ -4,7 +4,7 @@
  * See docs/architecture.md for the layers. Run by `npm run lint`.
  */
 const ROLES = '^(ext-proc|control-plane|nodes|nginx)/';
-const SHARED = '^(cluster|runtime|milvus|security|search|segment|storage|engine|filter|meta|envoy-schema|core|proto)/';
+const SHARED = '^(cluster|runtime|milvus|security|search|segment|storage|engine|filter|text|meta|envoy-schema|core|proto)/';
 
 module.exports = {
   forbidden: [

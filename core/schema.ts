@@ -59,6 +59,27 @@ export interface FieldSchema {
   /** True only for the hidden `$meta` field. */
   isDynamic: boolean;
   isPartitionKey: boolean;
+  /** VarChar: analyzed as text (Milvus's `enable_analyzer`), by the analyzer of `analyzerParams`. */
+  enableAnalyzer?: boolean;
+  /** `analyzer_params` as sent (JSON text); absent: the standard analyzer (text/analyzer.ts). */
+  analyzerParams?: string;
+  /** VarChar: `text_match` may filter on it (Milvus's `enable_match`). */
+  enableMatch?: boolean;
+  /** Computed from other fields by a function of the schema (a BM25 output): never inserted, never output. */
+  isFunctionOutput?: boolean;
+}
+
+/**
+ * A function of the schema (Milvus's FunctionSchema). Only BM25 exists in Mishards: its
+ * output, a SparseFloatVector field, holds the term frequencies of its input VarChar field's
+ * text (text/bm25.ts), computed on insert.
+ */
+export interface SchemaFunction {
+  name: string;
+  description: string;
+  type: 'BM25';
+  inputField: string;
+  outputField: string;
 }
 
 export interface CollectionSchema {
@@ -66,6 +87,8 @@ export interface CollectionSchema {
   description: string;
   fields: FieldSchema[];
   enableDynamicField: boolean;
+  /** Absent in schemas written before functions existed: none. */
+  functions?: SchemaFunction[];
 }
 
 export function isIntegerType(t: DataType): boolean {
@@ -91,11 +114,20 @@ export function partitionKeyField(schema: CollectionSchema): FieldSchema | undef
   return schema.fields.find((f) => f.isPartitionKey);
 }
 
-/** The collection's vector field (Mishards holds one per collection), of any vector type. */
+/**
+ * The collection's vector field, of any vector type: the one vector field Mishards indexes and
+ * searches with its engine. BM25 outputs are vector fields beside it, searched by their text
+ * (search/bm25-search.ts).
+ */
 export function vectorField(schema: CollectionSchema): FieldSchema {
-  const v = schema.fields.find((f) => isVectorType(f.dataType));
+  const v = schema.fields.find((f) => isVectorType(f.dataType) && !f.isFunctionOutput);
   if (!v) throw new Error(`collection ${schema.name} has no vector field`);
   return v;
+}
+
+/** The BM25 function whose output is the named field, if it is one. */
+export function bm25FunctionOf(schema: CollectionSchema, outputField: string): SchemaFunction | undefined {
+  return schema.functions?.find((f) => f.type === 'BM25' && f.outputField === outputField);
 }
 
 /**

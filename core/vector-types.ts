@@ -9,12 +9,13 @@ import { DataType, type FieldSchema } from './schema.js';
 /**
  * Metrics, as Milvus names them. L2 (squared Euclidean), HAMMING (differing bits) and JACCARD
  * (1 - |a AND b| / |a OR b|) are distances, smaller first; IP and COSINE are similarities,
- * larger first.
+ * larger first. BM25 scores text relevance on a BM25 output field (search/bm25-search.ts), larger
+ * first; the engine never sees it.
  */
-export type MetricType = 'L2' | 'IP' | 'COSINE' | 'HAMMING' | 'JACCARD';
+export type MetricType = 'L2' | 'IP' | 'COSINE' | 'HAMMING' | 'JACCARD' | 'BM25';
 
 /** Whether a metric's scores rank larger first (similarities) rather than smaller first (distances). */
-export const largerIsBetter = (metric: MetricType) => metric === 'IP' || metric === 'COSINE';
+export const largerIsBetter = (metric: MetricType) => metric === 'IP' || metric === 'COSINE' || metric === 'BM25';
 
 /** How one element of a vector is stored. */
 export type VectorElement = 'float32' | 'float16' | 'bfloat16' | 'int8' | 'binary' | 'sparse';
@@ -109,7 +110,7 @@ export function vectorTypeOf(field: FieldSchema): VectorType {
 }
 
 /** Every metric Mishards scores with. */
-export const ALL_METRICS: readonly MetricType[] = ['L2', 'IP', 'COSINE', 'HAMMING', 'JACCARD'];
+export const ALL_METRICS: readonly MetricType[] = ['L2', 'IP', 'COSINE', 'HAMMING', 'JACCARD', 'BM25'];
 
 export const isMetricType = (m: string): m is MetricType => (ALL_METRICS as readonly string[]).includes(m);
 

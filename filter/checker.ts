@@ -10,6 +10,7 @@ import {
 } from '../core/schema.js';
 import type { ArithOp, Ast, CmpOp } from './ast.js';
 import { FilterError } from './errors.js';
+import { analyzerFor, AnalyzerError } from '../text/analyzer.js';
 import type { JsonKey } from './lexer.js';
 import { valueType, type ColRef, type Lit, type Pred } from './plan.js';
 import { compareLits, describeLit, foldArith, foldCompare, foldNegate, litDataType, litElementType, REVERSED, typeName } from './values.js';
@@ -511,6 +512,7 @@ class Checker {
   }
 
   private call(name: string, args: Ast[], pos: number): Typed {
+    if (name === 'text_match') return this.textMatch(args, pos);
     const target = this.visit(args[0]!);
     const ref = this.column(target, `${name}()`);
     if (ref.type !== DataType.JSON && !isWholeArray(ref)) {
@@ -542,6 +544,24 @@ class Checker {
       });
     }
     return { k: 'pred', pos, p: { k: 'contains', col: ref, mode, values } };
+  }
+  /** `text_match(field, 'query')`, on a VarChar field with match enabled (Milvus's VisitTextMatch). */
+  private textMatch(args: Ast[], pos: number): Typed {
+    const target = this.visit(args[0]!);
+    const ref = this.column(target, 'text_match()');
+    const field = this.fields.get(ref.column);
+    if (!isStringType(ref.type) || ref.path.length > 0 || !field)
+      throw new FilterError('type_mismatch', target.pos, 'text match operation on non-string is unsupported');
+    if (!field.enableMatch) throw new FilterError('type_mismatch', target.pos, `field "${field.name}" does not enable match`);
+    const query = (args[1] as Extract<Ast, { t: 'str' }>).v;
+    let terms: string[];
+    try {
+      terms = analyzerFor(field.analyzerParams).terms(query);
+    } catch (e) {
+      if (!(e instanceof AnalyzerError)) throw e;
+      throw new FilterError('unsupported', target.pos, `the analyzer of field ${field.name}: ${e.message}`);
+    }
+    return { k: 'pred', pos, p: { k: 'textMatch', col: ref, analyzerParams: field.analyzerParams, terms } };
   }
 }
 

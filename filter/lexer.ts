@@ -106,6 +106,7 @@ const FUNCTIONS = [
   'array_contains_all',
   'array_contains_any',
   'array_length',
+  'text_match',
 ];
 const FUNCTION_TOKENS = new Map<string, string>();
 for (const f of FUNCTIONS) {

@@ -251,7 +251,13 @@ class Parser {
     const name = t.name!;
     this.expect('(', `'(' after ${name}`);
     const args: Ast[] = [];
-    if (name === 'array_length') {
+    if (name === 'text_match') {
+      // Plan.g4: TEXTMATCH '(' Identifier ',' StringLiteral ')'.
+      const field = this.expect('ident', 'a field name in text_match');
+      this.expect(',', "',' in text_match()");
+      const query = this.expect('str', 'a string in text_match');
+      args.push({ t: 'ident', pos: field.pos, name: field.name! }, { t: 'str', pos: query.pos, v: query.str! });
+    } else if (name === 'array_length') {
       // Plan.g4 takes only an identifier or a JSON path here, not an expression.
       const a = this.peek();
       if (a.kind !== 'ident' && a.kind !== 'json') {

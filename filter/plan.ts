@@ -45,4 +45,9 @@ export type Pred =
   | { k: 'isNull'; col: ColRef }
   | { k: 'isNotNull'; col: ColRef }
   | { k: 'exists'; col: ColRef }
-  | { k: 'contains'; col: ColRef; mode: 'one' | 'all' | 'any'; values: Lit[] };
+  | { k: 'contains'; col: ColRef; mode: 'one' | 'all' | 'any'; values: Lit[] }
+  /**
+   * `text_match(field, 'query')`: rows whose text, analyzed by the field's analyzer (its
+   * `analyzerParams`), holds any of the query's tokens (`terms`, analyzed the same way).
+   */
+  | { k: 'textMatch'; col: ColRef; analyzerParams: string | undefined; terms: string[] };

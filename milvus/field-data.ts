@@ -3,6 +3,7 @@ import { DataType, DYNAMIC_FIELD, isVectorType, type CollectionSchema, type Fiel
 import type { FieldData__Output } from '../proto/generated/milvus/proto/schema/FieldData.js';
 import type { ScalarField__Output } from '../proto/generated/milvus/proto/schema/ScalarField.js';
 import { dataTypeName, parseDataType } from './schema-codec.js';
+import { computeFunctionOutputs } from './function-outputs.js';
 import { invalidParameter, fieldNotFound } from './status.js';
 import { decodeVectorColumn, payloadRows, type IncomingVectors } from './vector-codecs.js';
 
@@ -263,6 +264,10 @@ export function decodeFieldsData(schema: CollectionSchema, fieldsData: IncomingF
   const columns = new Map<string, Column>();
   for (const field of schema.fields) {
     const fd = byName.get(field.name);
+    if (field.isFunctionOutput) {
+      if (fd) throw invalidParameter(`the field '${field.name}' is output by function, no need to provide`);
+      continue;
+    }
     if (isVectorType(field.dataType)) {
       if (!fd) throw invalidParameter(`insert missed the vector field ${field.name}`);
       columns.set(field.name, decodeVectorColumn(fd.vectors, field, rows));
@@ -303,5 +308,6 @@ export function decodeFieldsData(schema: CollectionSchema, fieldsData: IncomingF
     }
     columns.set(field.name, buildColumn(field, values, rows));
   }
+  computeFunctionOutputs(schema, columns);
   return { rows, columns };
 }

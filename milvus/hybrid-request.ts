@@ -33,7 +33,8 @@ export interface PreparedHybridSearch {
   offset: number;
   roundDecimal: number;
   nq: number;
-  metric: MetricType;
+  /** Each sub-search's metric, in request order. */
+  metrics: MetricType[];
   selection: OutputSelection;
 }
 
@@ -124,10 +125,11 @@ export function prepareHybridSearch(
       `every search request of a hybrid search must have the same nq: requests[0] has ${nq}, requests[${odd}] has ${subs[odd]!.nq}`,
     );
   const ranker = parseRanker(kv.get('strategy'), kv.get('params'), subs.length);
-  const metric = subs[0]!.metric;
-  if (ranker.strategy === 'weighted' && !ranker.normScore && !largerIsBetter(metric)) {
+  const metrics = subs.map((s) => s.metric);
+  const distance = metrics.find((m) => !largerIsBetter(m));
+  if (ranker.strategy === 'weighted' && !ranker.normScore && distance) {
     throw invalidParameter(
-      `norm_score false is not supported with the ${metric} metric by Mishards: distances cannot be summed with similarities; use norm_score true`,
+      `norm_score false is not supported with the ${distance} metric by Mishards: distances cannot be summed with similarities; use norm_score true`,
     );
   }
   if (!kv.has('limit')) throw invalidParameter('limit is not set in rank_params');
@@ -137,5 +139,5 @@ export function prepareHybridSearch(
   checkSearchResultSize(nq, limit, subs[0]!.selection, limits);
   const roundDecimal =
     kv.has('round_decimal') && kv.get('round_decimal') !== '' ? intParam('round_decimal', kv.get('round_decimal')!, [-1, 6]) : -1;
-  return { subs, ranker, limit, offset, roundDecimal, nq, metric, selection: subs[0]!.selection };
+  return { subs, ranker, limit, offset, roundDecimal, nq, metrics, selection: subs[0]!.selection };
 }

@@ -4,7 +4,7 @@ import type { IDs } from '../proto/generated/milvus/proto/schema/IDs.js';
 import type { Hit } from '../search/hits.js';
 import type { OutgoingFieldData } from './result-fields.js';
 import { dataTypeName } from './schema-codec.js';
-import { fieldNotFound } from './status.js';
+import { fieldNotFound, invalidParameter } from './status.js';
 import { encodeVectorRows } from './vector-codecs.js';
 
 /**
@@ -35,11 +35,13 @@ export function resolveOutputFields(schema: CollectionSchema, requested: string[
     if (name === '*') {
       for (const f of schema.fields) {
         if (f.isDynamic) allDynamic = true;
-        else if (includeVector || !isVectorType(f.dataType)) chosen.set(f.name, f);
+        // BM25 outputs hold term hashes, not data: Milvus's `*` leaves them out.
+        else if ((includeVector || !isVectorType(f.dataType)) && !f.isFunctionOutput) chosen.set(f.name, f);
       }
       continue;
     }
     const field = schema.fields.find((f) => f.name === name);
+    if (field?.isFunctionOutput) throw invalidParameter(`not allowed to retrieve raw data of field ${name}`);
     if (field) {
       if (field.isDynamic) allDynamic = true;
       else chosen.set(name, field);

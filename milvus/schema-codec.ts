@@ -18,8 +18,9 @@ import type { FieldSchema as FieldSchemaMessageIn, FieldSchema__Output } from '.
 import type { ValueField, ValueField__Output } from '../proto/generated/milvus/proto/schema/ValueField.js';
 import { CollectionSchemaMessage } from './proto.js';
 import { keyValueMap } from './key-values.js';
+import { checkTextField, decodeFunctions, decodeTextParams, encodeFunctions, encodeTextParams } from './schema-functions.js';
 import { validateName } from './names.js';
-import { invalidParameter } from './status.js';
+import { Code, invalidParameter, MilvusError } from './status.js';
 
 /** Milvus numbers user fields from 100; 0 and 1 are its row id and timestamp. */
 const FIRST_USER_FIELD_ID = 100;
@@ -113,6 +114,8 @@ export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string
     seen.add(f.name);
     schema.fields.push(decodeField(f, nextId++, collectionName, Boolean(proto.autoID)));
   }
+  const functions = decodeFunctions(proto.functions ?? [], schema);
+  if (functions.length) schema.functions = functions;
   validateSchemaShape(schema);
   if (schema.enableDynamicField) {
     schema.fields.push({
@@ -174,6 +177,8 @@ function decodeField(f: FieldSchema__Output, fieldId: number, collectionName: st
     field.maxCapacity = cap;
   }
   field.defaultValue = defaultValueOf(f.default_value, dataType, name);
+  decodeTextParams(field, params);
+  checkTextField(field, false);
   return field;
 }
 
@@ -242,9 +247,16 @@ function validateSchemaShape(schema: CollectionSchema): void {
   if (pk.nullable) throw invalidParameter(`primary field ${pk.name} should not be nullable`);
   const autoIds = schema.fields.filter((f) => f.autoId);
   if (autoIds.some((f) => !f.isPrimaryKey)) throw invalidParameter('only the primary key field can be autoID');
-  const vectors = schema.fields.filter((f) => isVectorType(f.dataType));
-  if (vectors.length === 0) throw invalidParameter(`schema does not contain vector field: collection ${schema.name}`);
-  if (vectors.length > 1) throw invalidParameter('Mishards supports one vector field per collection');
+  const allVectors = schema.fields.filter((f) => isVectorType(f.dataType));
+  if (allVectors.length === 0) throw invalidParameter(`schema does not contain vector field: collection ${schema.name}`);
+  // BM25 outputs are searched by their text, beside the one vector field the engine indexes.
+  const vectors = allVectors.filter((f) => !f.isFunctionOutput);
+  if (vectors.length === 0)
+    throw new MilvusError(
+      Code.ServiceUnimplemented,
+      'a collection whose only vector fields are BM25 outputs is not supported by Mishards yet: add a vector field beside them',
+    );
+  if (vectors.length > 1) throw invalidParameter('Mishards supports one vector field per collection besides BM25 outputs');
   if (vectors[0]!.nullable) throw invalidParameter('vector field should not be nullable');
   validatePartitionKey(schema);
 }
@@ -272,7 +284,7 @@ export function encodeCollectionSchema(schema: CollectionSchema): CollectionSche
     autoID: Boolean(pk?.autoId),
     enable_dynamic_field: schema.enableDynamicField,
     properties: [],
-    functions: [],
+    functions: encodeFunctions(schema),
     // The dynamic field is an implementation detail that Milvus hides in Describe.
     fields: schema.fields.filter((f) => !f.isDynamic).map(encodeField),
   };
@@ -283,6 +295,7 @@ function encodeField(f: FieldSchema): FieldSchemaMessageIn {
   if (f.dim !== undefined) typeParams.push({ key: 'dim', value: String(f.dim) });
   if (f.maxLength !== undefined) typeParams.push({ key: 'max_length', value: String(f.maxLength) });
   if (f.maxCapacity !== undefined) typeParams.push({ key: 'max_capacity', value: String(f.maxCapacity) });
+  typeParams.push(...encodeTextParams(f));
   return {
     fieldID: String(f.fieldId),
     name: f.name,
@@ -299,6 +312,7 @@ function encodeField(f: FieldSchema): FieldSchemaMessageIn {
     is_partition_key: f.isPartitionKey,
     is_clustering_key: false,
     nullable: f.nullable,
+    is_function_output: Boolean(f.isFunctionOutput),
   };
 }
 

@@ -42,8 +42,8 @@ function intParam(name: string, raw: unknown): number {
   return n;
 }
 
-/** The `params` JSON of a search, an object. */
-function paramsObject(raw: string | undefined): Record<string, unknown> {
+/** The `params` JSON of a search (or of a sub-request), an object. */
+export function paramsObject(raw: string | undefined): Record<string, unknown> {
   if (!raw) return {};
   let nested: unknown;
   try {

@@ -8,6 +8,7 @@ import type { FieldData__Output } from '../proto/generated/milvus/proto/schema/F
 import type { TemplateValue__Output } from '../proto/generated/milvus/proto/schema/TemplateValue.js';
 import type { MilvusRequest } from './methods.js';
 import { boolParam, isGoTrue, keyValueMap } from './key-values.js';
+import { prepareBm25Query, termFrequencyQueries, type Bm25Query } from './bm25-request.js';
 import { decodeQueryVectors } from './placeholder.js';
 import { resolveOutputFields, type OutputSelection } from './results.js';
 import {
@@ -73,7 +74,10 @@ export function compileRequestFilter(
 export interface PreparedSearch {
   params: ParsedSearchParams;
   metric: MetricType;
+  /** The query vectors; in a BM25 search, the texts' term frequencies (weighted later: `bm25`). */
   queries: VectorSet;
+  /** A search of a BM25 output field by text (metric BM25). */
+  bm25?: Bm25Query;
   nq: number;
   filter: CompiledFilter;
   templateValues: Record<string, unknown> | undefined;
@@ -137,11 +141,12 @@ export function prepareSearch(
 ): PreparedSearch {
   const vector = vectorField(schema);
   const params = parseSearchParams(req.search_params ?? []);
-  if (params.annsField && params.annsField !== vector.name) {
+  const bm25Field = params.annsField ? schema.fields.find((f) => f.name === params.annsField && f.isFunctionOutput) : undefined;
+  if (params.annsField && params.annsField !== vector.name && !bm25Field) {
     throw invalidParameter(`failed to get field schema by name: fieldName(${params.annsField}) not found`);
   }
-  const metric = (params.metric ?? index.metricType) as MetricType;
-  if (metric !== index.metricType) {
+  const metric = bm25Field ? bm25Metric(params) : ((params.metric ?? index.metricType) as MetricType);
+  if (!bm25Field && metric !== index.metricType) {
     throw invalidParameter(`metric type not match: invalid parameter[expected=${index.metricType}][actual=${metric}]`);
   }
   if (params.range) checkRangeWindow(params.range, metric);
@@ -160,11 +165,29 @@ export function prepareSearch(
   // A request over the limits by the nq it states is refused before its vectors are decoded
   // (10,000 of them take milliseconds): the refusal costs next to nothing.
   if (req.nq) checkLimits(Number(req.nq));
-  const { queries, nq } = decodeQueryVectors(req.placeholder_group, vector);
+  const bm25 = bm25Field && prepareBm25Query(schema, bm25Field, req.placeholder_group, req.search_params ?? []);
+  const { queries, nq } = bm25
+    ? { queries: termFrequencyQueries(bm25), nq: bm25.termFrequencies.length }
+    : decodeQueryVectors(req.placeholder_group, vector);
   if (!req.nq) checkLimits(nq);
   else if (Number(req.nq) !== nq) throw invalidParameter(`nq (${req.nq}) does not match the number of query vectors (${nq})`);
   const { filter, templateValues } = compileRequestFilter(schema, req.dsl, req.expr_template_values);
-  return { params, metric, queries, nq, filter, templateValues, selection, grouping, orderBy };
+  return { params, metric, queries, nq, filter, templateValues, selection, grouping, orderBy, ...(bm25 ? { bm25 } : {}) };
+}
+
+/**
+ * The metric of a search of a BM25 output, as Milvus's delegator requires it; what a BM25
+ * search does not offer yet is refused (range and grouping searches).
+ */
+function bm25Metric(params: ParsedSearchParams): MetricType {
+  if (params.metric && params.metric !== 'BM25')
+    throw invalidParameter('must use BM25 metric type when searching against BM25 Function output field');
+  if (params.range || params.grouping)
+    throw new MilvusError(
+      Code.ServiceUnimplemented,
+      'range and grouping searches of a BM25 output field are not supported by Mishards yet',
+    );
+  return 'BM25';
 }
 
 export interface PreparedQuery {

@@ -1,6 +1,7 @@
 import { DataType, type FieldSchema } from '../core/schema.js';
 import { vectorTypeOf, type MetricType, type VectorElement, type VectorType } from '../core/vector-types.js';
 import type { IndexType } from '../engine/engine.js';
+import { DEFAULT_B, DEFAULT_K1 } from '../text/bm25.js';
 import { buildParam } from './index-params.js';
 import { Code, invalidParameter, MilvusError } from './status.js';
 
@@ -149,6 +150,36 @@ export function engineBuildParams(indexType: string, field: FieldSchema, params:
 const numberOf = (raw: string | undefined) => (raw === undefined ? undefined : Number(raw));
 
 const typeName = (t: VectorType): string => DataType[t.dataType];
+
+/**
+ * An index on a BM25 output, checked as Milvus checks one (a sparse index type, metric BM25:
+ * FillFunctionOutputIndexParams). Nothing is built: BM25 searches read their own inverted
+ * index of the field (search/bm25-search.ts), whatever index was asked for.
+ */
+export function checkBm25Index(params: Map<string, string>, field: FieldSchema): void {
+  let nested: Record<string, unknown> = {};
+  try {
+    nested = params.get('params') ? JSON.parse(params.get('params')!) : {};
+  } catch {
+    throw invalidParameter(`index params is not valid JSON: ${params.get('params')}`);
+  }
+  checkIndexType((params.get('index_type') || (nested.index_type as string | undefined) || 'AUTOINDEX').toUpperCase(), field);
+  const metric = (params.get('metric_type') || (nested.metric_type as string | undefined) || 'BM25').toUpperCase();
+  if (metric !== 'BM25') throw invalidParameter(`index metric type of BM25 function output field must be BM25, got ${metric}`);
+  // Milvus scores with the index's k1 and b; Mishards reads them from each search. Other
+  // values than the defaults would be silently lost, so they are refused.
+  for (const [key, fallback] of [
+    ['bm25_k1', DEFAULT_K1],
+    ['bm25_b', DEFAULT_B],
+  ] as const) {
+    const raw = nested[key] ?? params.get(key);
+    if (raw !== undefined && Number(raw) !== fallback)
+      throw new MilvusError(
+        Code.ServiceUnimplemented,
+        `${key} of a BM25 index is not kept by Mishards: pass ${key} in each search's params (docs/full-text.md)`,
+      );
+  }
+}
 
 /** What the engine index serving a Milvus index type is, for the compatibility page. */
 const FAMILY_NOTES: Record<IndexType, string> = {

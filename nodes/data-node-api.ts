@@ -22,6 +22,9 @@ import { restrictToGroups, type Grouping } from '../search/grouping.js';
 import { searchIteratorPage } from '../search/iterator-page.js';
 import { sortRows } from '../search/row-order.js';
 import { queryRowsInTurns, searchSegments, type SearchPlan } from '../search/segment-search.js';
+import { searchBm25, termStatistics, type Bm25Plan } from '../search/bm25-search.js';
+import type { SparseVectors } from '../engine/vectors.js';
+import { nodeBm25Params } from '../milvus/bm25-request.js';
 import type { Segment } from '../segment/segment.js';
 import type { Admission } from '../runtime/admission.js';
 import { callSignal } from '../runtime/call-signal.js';
@@ -118,10 +121,10 @@ function restrictionKeys(field: FieldSchema, values: unknown): Set<FieldKey> {
   return new Set(values.map((v) => fieldKey(field.dataType, v)));
 }
 
-/** The segments a SearchSegments or QuerySegments request covers (the same scope fields in both). */
+/** The segments a SearchSegments, QuerySegments or TermStatistics request covers (the same scope fields in each). */
 async function requestedSegments(
   source: SegmentSource,
-  req: DataNodeRequest<'SearchSegments'> | DataNodeRequest<'QuerySegments'>,
+  req: DataNodeRequest<'SearchSegments'> | DataNodeRequest<'QuerySegments'> | DataNodeRequest<'TermStatistics'>,
 ): Promise<Segment[]> {
   const ids = req.segment_ids.map(Number);
   const covered = req.covered_segment_ids.map(Number);
@@ -140,6 +143,13 @@ function readSnapshot(
 ): number | undefined {
   if (req.pin_snapshot && source.appliedLsn) return source.appliedLsn();
   return req.snapshot ? Number(req.snapshot.as_of) : undefined;
+}
+
+/** The BM25 output field a request names. */
+function bm25Field(schema: CollectionSchema, name: string): FieldSchema {
+  const field = schema.fields.find((f) => f.name === name);
+  if (!field?.isFunctionOutput) throw new MilvusError(Code.FieldNotFound, `field not found[field=${name}]: no BM25 output of that name`);
+  return field;
 }
 
 /** A method's answer without its status, which is added as the call settles. */
@@ -196,6 +206,35 @@ export function dataNodeImplementation(
       );
     };
   };
+  /** Phase two of a BM25 search (docs/full-text.md): the queries come weighted, with the parameters to score with. */
+  const searchText = async (
+    schema: CollectionSchema,
+    req: DataNodeRequest<'SearchSegments'>,
+    signal: AbortSignal,
+  ): Promise<Answer<'SearchSegments'>> => {
+    const field = bm25Field(schema, req.anns_field);
+    const segments = await requestedSegments(source, req);
+    // The output field is sparse: its queries decode as a sparse set.
+    const { queries, nq } = decodeQueryVectors(req.placeholder_group, field) as { queries: SparseVectors; nq: number };
+    const filter = compile(schema, req.filter, req.template_values_json);
+    const plan: Bm25Plan = {
+      field: field.name,
+      queries,
+      nq,
+      k: Number(req.topk),
+      params: nodeBm25Params(req.params_json),
+      filter,
+      expireBefore: req.expire_before_ms,
+      signal,
+    };
+    const order = parseSearchOrderBy(schema, req.order_by_fields).map((key) => key.field);
+    const answerRowBytes = resultRowBytes(resolveOutputFields(schema, req.output_fields, true), true);
+    const cost = searchCost(segments, { nq, k: plan.k, rowWork: rowWork(field), metric: 'BM25', params: {}, filter, answerRowBytes });
+    return admission.run(cost, signal, async () => {
+      const perQuery = await searchBm25(segments, plan);
+      return { partial: encodePartial(schema, req.output_fields, perQuery, { order }), snapshot_ts: '0' };
+    });
+  };
   return {
     LoadSegments: unary('LoadSegments', async (req) => {
       const r = await source.load(Number(req.collection_id), req.segment_ids.map(Number));
@@ -219,6 +258,7 @@ export function dataNodeImplementation(
     })),
     SearchSegments: unary('SearchSegments', async (req, signal) => {
       const schema = await source.schema(Number(req.collection_id), Number(req.schema_version));
+      if (req.anns_field) return searchText(schema, req, signal);
       const vector = vectorField(schema);
       const asOf = readSnapshot(source, req);
       const segments = await requestedSegments(source, req);
@@ -278,6 +318,21 @@ export function dataNodeImplementation(
         const page = limit > 0 ? sorted.slice(0, limit) : sorted;
         const keys = { order: order.map((key) => key.field) };
         return { partial: encodePartial(schema, req.output_fields, [page], keys), count: String(rows.length), snapshot_ts };
+      });
+    }),
+    TermStatistics: unary('TermStatistics', async (req, signal) => {
+      const schema = await source.schema(Number(req.collection_id), Number(req.schema_version));
+      const field = bm25Field(schema, req.field_name);
+      const segments = await requestedSegments(source, req);
+      const rows = segments.reduce((n, seg) => n + seg.length, 0);
+      // A pass over the rows at most (their lengths, where a segment has deletes); the answer is a count per term.
+      return admission.run({ work: rows, bytes: req.terms.length * 16 }, signal, async () => {
+        const stats = termStatistics(segments, field.name, req.terms, { expireBefore: req.expire_before_ms });
+        return {
+          rows: String(stats.rows),
+          tokens: stats.tokens,
+          doc_frequencies: req.terms.map((t) => String(stats.docFrequency.get(t) ?? 0)),
+        };
       });
     }),
     DescribeNode: unary('DescribeNode', async () => {

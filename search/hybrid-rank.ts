@@ -5,10 +5,11 @@ import type { MetricType } from '../engine/engine.js';
  * query vector) into one ordering. Pure: no I/O, no knowledge of segments or partials.
  *
  * - RRF: score(key) = sum over the lists containing key of 1 / (k + rank), rank from 1.
- * - Weighted: score(key) = sum over the lists containing key of weight_i * norm(score_i),
- *   where norm maps the metric onto [0, 1] with larger better (IP: 0.5 + atan(s)/pi,
- *   COSINE: (1 + s)/2, a distance (L2, HAMMING, JACCARD): 1 - 2 atan(d)/pi); without normalization the raw similarity
- *   (IP, COSINE only) is weighted.
+ * - Weighted: score(key) = sum over the lists containing key of weight_i * norm_i(score_i),
+ *   where norm_i maps list i's metric onto [0, 1] with larger better (IP: 0.5 + atan(s)/pi,
+ *   COSINE: (1 + s)/2, BM25: 2 atan(s)/pi, a distance (L2, HAMMING, JACCARD): 1 - 2 atan(d)/pi);
+ *   without normalization the raw similarity (IP, COSINE, BM25 only) is weighted. Each list has
+ *   its own metric: a BM25 search fuses with a dense one.
  *
  * The result is sorted by fused score, larger first, ties by primary key ascending, then
  * paged with [offset, offset + limit).
@@ -37,6 +38,8 @@ export function normalizeScore(metric: MetricType, s: number): number {
       return 0.5 + Math.atan(s) / Math.PI;
     case 'COSINE':
       return (1 + s) / 2;
+    case 'BM25':
+      return (2 * Math.atan(s)) / Math.PI;
     case 'L2':
     case 'HAMMING':
     case 'JACCARD':
@@ -51,7 +54,7 @@ const compareKeys = (a: bigint | string, b: bigint | string) => (a < b ? -1 : a 
 export function fuseRankings<K extends bigint | string>(
   lists: RankedItem<K>[][],
   ranker: Ranker,
-  metric: MetricType,
+  metrics: readonly MetricType[],
   limit: number,
   offset: number,
 ): FusedHit<K>[] {
@@ -68,7 +71,7 @@ export function fuseRankings<K extends bigint | string>(
       const contribution =
         ranker.strategy === 'rrf'
           ? 1 / (ranker.k + pos + 1)
-          : ranker.weights[i]! * (ranker.normScore ? normalizeScore(metric, item.score) : item.score);
+          : ranker.weights[i]! * (ranker.normScore ? normalizeScore(metrics[i]!, item.score) : item.score);
       const prev = fused.get(item.key);
       if (prev) prev.score += contribution;
       else fused.set(item.key, { key: item.key, score: contribution, list: i, pos });
@@ -79,10 +82,10 @@ export function fuseRankings<K extends bigint | string>(
   return out.slice(offset, offset + limit);
 }
 
-/** What fusing a hybrid search's answers takes: the ranker, the metric, the page and nq. */
+/** What fusing a hybrid search's answers takes: the ranker, each sub-search's metric, the page and nq. */
 export interface FusionPlan {
   ranker: Ranker;
-  metric: MetricType;
+  metrics: MetricType[];
   limit: number;
   offset: number;
   nq: number;
@@ -110,7 +113,7 @@ export function fuseQueries<T, K extends bigint | string>(
     const fused = fuseRankings(
       perSub.map((lists) => lists[q]!.map(rank)),
       plan.ranker,
-      plan.metric,
+      plan.metrics,
       plan.limit,
       plan.offset,
     );

@@ -517,8 +517,11 @@ const CASES: Record<string, Case> = {
     expect: 'ok',
   },
   runAnalyzer: {
-    call: (c) => c.runAnalyzer({ text: 'hello world', analyzer_params: { tokenizer: 'standard' } }),
-    expect: unsupported('RunAnalyzer'),
+    call: (c) => c.runAnalyzer({ text: 'Hello world', analyzer_params: { tokenizer: 'standard' } }),
+    expect: {
+      check: (r) =>
+        expect([r.status.error_code, r.results[0].tokens.map((t: { token: string }) => t.token)]).toEqual(['Success', ['Hello', 'world']]),
+    },
   },
   search: {
     call: (c) => c.search({ collection_name: C, data: vec(4), limit: 3 }),

@@ -37,7 +37,9 @@ import type { RequestLimits } from '../../milvus/request-limits.js';
 import { RateQuotas, rateCollection, unlimitedRates } from '../../milvus/quotas.js';
 import type { ResultFieldData } from '../../milvus/result-fields.js';
 import { searchResultData } from '../../milvus/search-results.js';
-import { collectionNotFound, MilvusError } from '../../milvus/status.js';
+import { Code, collectionNotFound, MilvusError } from '../../milvus/status.js';
+import { bm25ParamsJson, queryTerms, weightedSearch } from '../../milvus/bm25-request.js';
+import { addStatistics, emptyStatistics } from '../../text/bm25.js';
 import { templateValuesToJson } from '../../milvus/template-values.js';
 import type { DataNodeClientReply, DataNodeClientRequest } from '../../proto/data-node.js';
 import type { QueryResults__Output } from '../../proto/generated/milvus/proto/milvus/QueryResults.js';
@@ -102,8 +104,11 @@ export const SEARCH_SCOPE_CHANGES = new Set([
   'DropDatabase',
 ]);
 
-/** A SearchSegments or QuerySegments request, before routing says which segments it covers. */
-type SegmentRequest<M extends SegmentMethod> = DataNodeClientRequest<M> & { collection_id: string };
+/** The data-node methods a request scatters over its segments: searches, queries, and a BM25 search's statistics. */
+type ScatterMethod = SegmentMethod | 'TermStatistics';
+
+/** A sub-request of a scattered method, before routing says which segments it covers. */
+type SegmentRequest<M extends ScatterMethod> = DataNodeClientRequest<M> & { collection_id: string };
 
 /** What routing sets of each sub-request (the same fields in both methods). */
 type SegmentScope = Pick<DataNodeClientRequest<SegmentMethod>, 'segment_ids' | 'include_growing' | 'covered_segment_ids'>;
@@ -345,7 +350,7 @@ export class Coordinator {
   }
 
   /** Sends sub-requests in parallel under a `do_search` span, one `search_<target>` child each. */
-  private async scatter<M extends SegmentMethod>(
+  private async scatter<M extends ScatterMethod>(
     subs: SubRequest<SegmentRequest<M>>[],
     method: M,
     ctx: CallContext,
@@ -365,7 +370,7 @@ export class Coordinator {
   }
 
   /** One sub-request under its `search_<target>` span; the nodes get the trace context only when it is sampled. */
-  private async send<M extends SegmentMethod>(
+  private async send<M extends ScatterMethod>(
     sub: SubRequest<SegmentRequest<M>>,
     method: M,
     ctx: CallContext,
@@ -521,17 +526,21 @@ export class Coordinator {
     this.quotas.charge(rateCollection(req.db_name, view.record.name), { search: p.nq });
     const { topk, offset, roundDecimal } = p.params;
     const iterator = searchIteratorOf(req, { nq: p.nq, offset }, { id: view.record.id, schema });
+    if (iterator && p.bm25)
+      throw new MilvusError(Code.ServiceUnimplemented, 'search iterators over a BM25 output field are not supported by Mishards yet');
     if (iterator) return this.searchPage(view, scope, p, req, iterator, ctx, trace);
+    const text = p.bm25 && (await this.whileExists(view, ctx, () => this.weighBm25(view, scope, freshness, route.located, p, ctx, trace)));
     const scatter = {
       view,
       p,
-      raw: req,
+      raw: text ? { ...req, placeholder_group: text.placeholder } : req,
       nq: p.nq,
       outputFields: req.output_fields ?? [],
       located: () => route.located(),
       scope,
       freshness,
       requestName: req.collection_name,
+      ...(text ? { extra: text.extra } : {}),
     };
     if (p.grouping) return this.groupedSearch({ ...scatter, k: p.grouping.groups }, p.grouping, ctx, trace);
     const responses = await this.whileExists(view, ctx, async () => this.scatterSearch({ ...scatter, k: topk + offset }, ctx, trace));
@@ -704,6 +713,49 @@ export class Coordinator {
   }
 
   /**
+   * The first phase of a BM25 search (docs/full-text.md): every node holding rows of the
+   * search's scope (its partitions, whatever its filter) reports the statistics of its rows
+   * for the queries' terms; their sums weigh the queries as one node holding every row would.
+   * Returns the weighted queries and what the second phase's sub-requests carry.
+   */
+  private async weighBm25(
+    view: CollectionView,
+    scope: Set<number>,
+    freshness: Freshness,
+    located: () => Located,
+    p: PreparedSearch,
+    ctx: CallContext,
+    trace: Context,
+  ): Promise<{ placeholder: Buffer; extra: Partial<SegmentRequest<'SearchSegments'>> }> {
+    const q = p.bm25!;
+    const terms = queryTerms(q);
+    const subs = this.subRequests<SegmentRequest<'TermStatistics'>>(located(), {
+      collection_id: String(view.record.id),
+      field_name: q.field.name,
+      terms,
+      partition_ids: [...scope].map(String),
+      fresh_deletes: freshness.freshDeletes,
+      ignore_growing: p.params.ignoreGrowing,
+      expire_before_ms: freshness.expireBefore,
+      schema_version: String(freshness.schemaVersion),
+    });
+    const responses = await this.scatter(subs, 'TermStatistics', ctx, this.headersFor(view), trace);
+    const stats = emptyStatistics();
+    for (const r of responses) {
+      addStatistics(stats, {
+        rows: Number(r.rows),
+        tokens: r.tokens,
+        docFrequency: new Map(terms.map((t, i) => [t, Number(r.doc_frequencies[i] ?? 0)])),
+      });
+    }
+    const { queries, params } = weightedSearch(q, stats);
+    return {
+      placeholder: encodeQuerySet(q.field, queries),
+      extra: { anns_field: q.field.name, params_json: bm25ParamsJson(params) },
+    };
+  }
+
+  /**
    * A HybridSearch: every sub-search is scattered and merged exactly as a Search (its own
    * topk and filter, the request's output fields), then the merged lists are fused by the
    * ranker; each fused hit takes its output fields from the sub-search that found it first.
@@ -720,13 +772,26 @@ export class Coordinator {
     const responses = await this.whileExists(view, ctx, async () => {
       const located = route.located();
       return Promise.all(
-        h.subs.map((p, i) =>
-          this.scatterSearch(
-            { view, p, raw: req.requests![i]!, nq: p.nq, outputFields, located: () => located, scope, freshness, k: p.params.topk },
+        h.subs.map(async (p, i) => {
+          const raw = req.requests![i]!;
+          const text = p.bm25 && (await this.weighBm25(view, scope, freshness, () => located, p, ctx, trace));
+          return this.scatterSearch(
+            {
+              view,
+              p,
+              raw: text ? { ...raw, placeholder_group: text.placeholder } : raw,
+              nq: p.nq,
+              outputFields,
+              located: () => located,
+              scope,
+              freshness,
+              k: p.params.topk,
+              ...(text ? { extra: text.extra } : {}),
+            },
             ctx,
             trace,
-          ),
-        ),
+          );
+        }),
       );
     });
     return inSpan(trace, 'do_merge', (span) => {
@@ -740,7 +805,7 @@ export class Coordinator {
         const perSub = runs.map((partials, i) => {
           const offset = base;
           base += partials.length;
-          const pages = mergeSearchResults(partials, h.nq, h.subs[i]!.params.topk, 0, h.metric);
+          const pages = mergeSearchResults(partials, h.nq, h.subs[i]!.params.topk, 0, h.subs[i]!.metric);
           return pages.map((page) => page.map((pick) => ({ partial: offset + pick.partial, row: pick.row })));
         });
         const fused = fuseQueries(perSub, h, (pick) => ({ key: pickKey(all, pick), score: pickScore(all, pick) }));

@@ -31,6 +31,8 @@ import type { SearchSegmentsResponse as _mishards_data_SearchSegmentsResponse, S
 import type { SecurityState as _mishards_data_SecurityState, SecurityState__Output as _mishards_data_SecurityState__Output } from './mishards/data/SecurityState.js';
 import type { SegmentError as _mishards_data_SegmentError, SegmentError__Output as _mishards_data_SegmentError__Output } from './mishards/data/SegmentError.js';
 import type { SegmentPlacement as _mishards_data_SegmentPlacement, SegmentPlacement__Output as _mishards_data_SegmentPlacement__Output } from './mishards/data/SegmentPlacement.js';
+import type { TermStatisticsRequest as _mishards_data_TermStatisticsRequest, TermStatisticsRequest__Output as _mishards_data_TermStatisticsRequest__Output } from './mishards/data/TermStatisticsRequest.js';
+import type { TermStatisticsResponse as _mishards_data_TermStatisticsResponse, TermStatisticsResponse__Output as _mishards_data_TermStatisticsResponse__Output } from './mishards/data/TermStatisticsResponse.js';
 import type { VersionRequest as _mishards_data_VersionRequest, VersionRequest__Output as _mishards_data_VersionRequest__Output } from './mishards/data/VersionRequest.js';
 import type { VersionResponse as _mishards_data_VersionResponse, VersionResponse__Output as _mishards_data_VersionResponse__Output } from './mishards/data/VersionResponse.js';
 import type { WatchRequest as _mishards_data_WatchRequest, WatchRequest__Output as _mishards_data_WatchRequest__Output } from './mishards/data/WatchRequest.js';
@@ -76,6 +78,8 @@ export interface ProtoGrpcType {
       SecurityState: MessageTypeDefinition<_mishards_data_SecurityState, _mishards_data_SecurityState__Output>
       SegmentError: MessageTypeDefinition<_mishards_data_SegmentError, _mishards_data_SegmentError__Output>
       SegmentPlacement: MessageTypeDefinition<_mishards_data_SegmentPlacement, _mishards_data_SegmentPlacement__Output>
+      TermStatisticsRequest: MessageTypeDefinition<_mishards_data_TermStatisticsRequest, _mishards_data_TermStatisticsRequest__Output>
+      TermStatisticsResponse: MessageTypeDefinition<_mishards_data_TermStatisticsResponse, _mishards_data_TermStatisticsResponse__Output>
       VersionRequest: MessageTypeDefinition<_mishards_data_VersionRequest, _mishards_data_VersionRequest__Output>
       VersionResponse: MessageTypeDefinition<_mishards_data_VersionResponse, _mishards_data_VersionResponse__Output>
       WatchRequest: MessageTypeDefinition<_mishards_data_WatchRequest, _mishards_data_WatchRequest__Output>

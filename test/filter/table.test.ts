@@ -394,7 +394,7 @@ const cases: Case[] = [
   ['basic', 'age & 1 == 1', 'unsupported'],
   ['basic', '~age == 1', 'unsupported'],
   ['basic', 'name =~ "a.*"', 'unsupported'],
-  ['basic', 'text_match(name, "a")', 'unsupported'],
+  ['basic', 'text_match(name, "a")', 'type_mismatch'], // name does not enable match
   ['basic', 'random_sample(0.5)', 'unsupported'],
   ['basic', 'age == vec', 'vector_field'],
   ['basic', 'nosuch == 1', []],

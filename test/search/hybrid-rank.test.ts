@@ -9,7 +9,7 @@ const fuse = <K extends bigint | string>(lists: [K, number][][], ranker: Ranker,
   fuseRankings(
     lists.map((l) => l.map(([key, score]) => ({ key, score }))),
     ranker,
-    metric,
+    lists.map(() => metric),
     limit,
     offset,
   );
@@ -89,6 +89,32 @@ describe('hybrid search ranker', () => {
     expect(normalizeScore('L2', 0)).toBe(1);
     expect(normalizeScore('L2', 1)).toBeCloseTo(0.5, 12);
     expect(normalizeScore('L2', 4)).toBeLessThan(normalizeScore('L2', 1));
+    expect(normalizeScore('BM25', 0)).toBe(0);
+    expect(normalizeScore('BM25', 1)).toBeCloseTo(0.5, 12);
+  });
+
+  it('Weighted normalizes each list by its own metric (a BM25 search with an L2 one)', () => {
+    const out = fuseRankings(
+      [
+        [
+          { key: 1n, score: 1 },
+          { key: 2n, score: 0.5 },
+        ],
+        [
+          { key: 2n, score: 0 },
+          { key: 1n, score: 1 },
+        ],
+      ],
+      { strategy: 'weighted', weights: [0.5, 0.5], normScore: true },
+      ['BM25', 'L2'],
+      10,
+      0,
+    );
+    const bm25 = (s: number) => (2 * Math.atan(s)) / Math.PI;
+    const l2 = (d: number) => 1 - (2 * Math.atan(d)) / Math.PI;
+    expect(out.map((h) => h.key)).toEqual([2n, 1n]);
+    expect(out[0]!.score).toBeCloseTo(0.5 * bm25(0.5) + 0.5 * l2(0), 12);
+    expect(out[1]!.score).toBeCloseTo(0.5 * bm25(1) + 0.5 * l2(1), 12);
   });
 
   it('Weighted sums weight * normalized score (IP)', () => {

@@ -1,5 +1,6 @@
 import type { Writer } from '../writer.js';
 import { aliasHandlers } from './aliases.js';
+import { analyzerHandlers } from './analyzer.js';
 import { alterationHandlers } from './alterations.js';
 import { clusterInfoHandlers } from './cluster-info.js';
 import { collectionHandlers } from './collections.js';
@@ -38,6 +39,7 @@ export function writerMilvusHandlers(writer: Writer, self: WriterProcess): Milvu
     ...flushHandlers(api),
     ...compactionHandlers(api),
     ...searchHandlers(api),
+    ...analyzerHandlers(api),
     ...securityHandlers(api),
   };
 }

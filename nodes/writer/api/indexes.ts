@@ -6,7 +6,7 @@ import type { MilvusRequest, MilvusResponse } from '../../../milvus/methods.js';
 import { Code, indexNotFound, invalidParameter, MilvusError } from '../../../milvus/status.js';
 import { checkBuildParams } from '../../../milvus/index-params.js';
 import { answersFilters, checkScalarIndex } from '../../../milvus/scalar-indexes.js';
-import { checkIndexType, engineIndexType, indexMetric } from '../../../milvus/vector-indexes.js';
+import { checkBm25Index, checkIndexType, engineIndexType, indexMetric } from '../../../milvus/vector-indexes.js';
 import type { CollectionState } from '../collection-state.js';
 import type { Handlers, WriterApi } from './context.js';
 
@@ -95,6 +95,10 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
       const fieldName = req.field_name || vector.name;
       const field = c.schema.fields.find((f) => f.name === fieldName);
       if (!field) throw invalidParameter(`cannot create index on non-exist field: ${fieldName}`);
+      if (field.isFunctionOutput) {
+        checkBm25Index(keyValueMap(req.extra_params), field);
+        return {};
+      }
       const { indexType, metricType, buildParams } = indexRequestParams(req.extra_params);
       if (field !== vector) {
         checkScalarIndex(indexType, field, buildParams);

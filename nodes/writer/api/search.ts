@@ -20,6 +20,8 @@ import {
   type PreparedSearch,
 } from '../../../milvus/search-request.js';
 import { hitRows, searchResultData } from '../../../milvus/search-results.js';
+import { searchBm25Locally } from '../../../milvus/bm25-request.js';
+import { Code, MilvusError } from '../../../milvus/status.js';
 import type { Hit } from '../../../search/hits.js';
 import { queryCost, searchCost, totalCost } from '../../../search/cost.js';
 import { hitKeyReader } from '../../../search/field-keys.js';
@@ -90,6 +92,18 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
     const results = { ...searchResultData(shape, hitRows(c.schema, p.selection, hits, [hits.length])), search_iterator_v2_results };
     return resultReply<'Search'>({ collection_name: c.record.name, session_ts, results });
   };
+  /**
+   * A BM25 search over the writer's own rows: the statistics of every segment of the search's
+   * partitions, the scores over those its filter leaves.
+   */
+  const searchText = (c: CollectionState, scope: Set<number>, p: PreparedSearch, plan: SearchPlan, signal: AbortSignal) =>
+    searchBm25Locally(
+      c.segments(scope, !p.params.ignoreGrowing),
+      segmentsFor(c, scope, p.filter, p.params.ignoreGrowing),
+      p.bm25!,
+      plan.k,
+      { filter: p.filter, expireBefore: plan.expireBefore, signal },
+    );
   return {
     async Search(req, call) {
       const { c, scope, expiry } = searchTarget(req);
@@ -109,14 +123,20 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
         grouping: p.grouping,
       };
       const iterator = searchIteratorOf(req, { nq: p.nq, offset }, c);
+      if (iterator && p.bm25)
+        throw new MilvusError(Code.ServiceUnimplemented, 'search iterators over a BM25 output field are not supported by Mishards yet');
       if (iterator) return iteratorPage(c, segments, p, plan, iterator, call);
       const cost = searchCost(segments, {
         ...plan,
-        rowWork: rowWork(vectorField(c.schema)),
+        rowWork: rowWork(p.bm25?.field ?? vectorField(c.schema)),
         answerRowBytes: resultRowBytes(p.selection, true),
       });
       const { perQuery, engineSeconds } = await api.whileExists(c, () =>
-        api.admitted(call, cost, (signal) => searchSegments(segments, { ...plan, signal }, writer.engine)),
+        api.admitted(call, cost, (signal) =>
+          p.bm25
+            ? searchText(c, scope, p, plan, signal).then((hits) => ({ perQuery: hits, engineSeconds: 0 }))
+            : searchSegments(segments, { ...plan, signal }, writer.engine),
+        ),
       );
       api.self.engineSearchSeconds.observe(engineSeconds);
       const groupKeyOf = p.grouping && hitKeyReader(p.grouping.field);
@@ -170,7 +190,14 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       const cost = totalCost(plans.map((plan, i) => searchCost(segments[i]!, { ...plan, rowWork: work, answerRowBytes })));
       const searched = await api.whileExists(c, () =>
         api.admitted(call, cost, (signal) =>
-          Promise.all(plans.map((plan, i) => searchSegments(segments[i]!, { ...plan, signal }, writer.engine))),
+          Promise.all(
+            plans.map((plan, i) => {
+              const p = h.subs[i]!;
+              return p.bm25
+                ? searchText(c, scope, p, plan, signal).then((hits) => ({ perQuery: hits, engineSeconds: 0 }))
+                : searchSegments(segments[i]!, { ...plan, signal }, writer.engine);
+            }),
+          ),
         ),
       );
       api.self.engineSearchSeconds.observe(searched.reduce((s, r) => s + r.engineSeconds, 0));

@@ -16,6 +16,8 @@ import type { ReportPlacementRequest as _mishards_data_ReportPlacementRequest, R
 import type { ReportPlacementResponse as _mishards_data_ReportPlacementResponse, ReportPlacementResponse__Output as _mishards_data_ReportPlacementResponse__Output } from '../../mishards/data/ReportPlacementResponse.js';
 import type { SearchSegmentsRequest as _mishards_data_SearchSegmentsRequest, SearchSegmentsRequest__Output as _mishards_data_SearchSegmentsRequest__Output } from '../../mishards/data/SearchSegmentsRequest.js';
 import type { SearchSegmentsResponse as _mishards_data_SearchSegmentsResponse, SearchSegmentsResponse__Output as _mishards_data_SearchSegmentsResponse__Output } from '../../mishards/data/SearchSegmentsResponse.js';
+import type { TermStatisticsRequest as _mishards_data_TermStatisticsRequest, TermStatisticsRequest__Output as _mishards_data_TermStatisticsRequest__Output } from '../../mishards/data/TermStatisticsRequest.js';
+import type { TermStatisticsResponse as _mishards_data_TermStatisticsResponse, TermStatisticsResponse__Output as _mishards_data_TermStatisticsResponse__Output } from '../../mishards/data/TermStatisticsResponse.js';
 
 export interface DataNodeClient extends grpc.Client {
   /**
@@ -127,6 +129,23 @@ export interface DataNodeClient extends grpc.Client {
   searchSegments(argument: _mishards_data_SearchSegmentsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mishards_data_SearchSegmentsResponse__Output>): grpc.ClientUnaryCall;
   searchSegments(argument: _mishards_data_SearchSegmentsRequest, callback: grpc.requestCallback<_mishards_data_SearchSegmentsResponse__Output>): grpc.ClientUnaryCall;
   
+  /**
+   * The statistics of a BM25 output field over a set of segments: the first phase of a BM25
+   * search, summed by the coordinator over every node (docs/full-text.md).
+   */
+  TermStatistics(argument: _mishards_data_TermStatisticsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mishards_data_TermStatisticsResponse__Output>): grpc.ClientUnaryCall;
+  TermStatistics(argument: _mishards_data_TermStatisticsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mishards_data_TermStatisticsResponse__Output>): grpc.ClientUnaryCall;
+  TermStatistics(argument: _mishards_data_TermStatisticsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mishards_data_TermStatisticsResponse__Output>): grpc.ClientUnaryCall;
+  TermStatistics(argument: _mishards_data_TermStatisticsRequest, callback: grpc.requestCallback<_mishards_data_TermStatisticsResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * The statistics of a BM25 output field over a set of segments: the first phase of a BM25
+   * search, summed by the coordinator over every node (docs/full-text.md).
+   */
+  termStatistics(argument: _mishards_data_TermStatisticsRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_mishards_data_TermStatisticsResponse__Output>): grpc.ClientUnaryCall;
+  termStatistics(argument: _mishards_data_TermStatisticsRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_mishards_data_TermStatisticsResponse__Output>): grpc.ClientUnaryCall;
+  termStatistics(argument: _mishards_data_TermStatisticsRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_mishards_data_TermStatisticsResponse__Output>): grpc.ClientUnaryCall;
+  termStatistics(argument: _mishards_data_TermStatisticsRequest, callback: grpc.requestCallback<_mishards_data_TermStatisticsResponse__Output>): grpc.ClientUnaryCall;
+  
 }
 
 export interface DataNodeHandlers extends grpc.UntypedServiceImplementation {
@@ -167,6 +186,12 @@ export interface DataNodeHandlers extends grpc.UntypedServiceImplementation {
    */
   SearchSegments: grpc.handleUnaryCall<_mishards_data_SearchSegmentsRequest__Output, _mishards_data_SearchSegmentsResponse>;
   
+  /**
+   * The statistics of a BM25 output field over a set of segments: the first phase of a BM25
+   * search, summed by the coordinator over every node (docs/full-text.md).
+   */
+  TermStatistics: grpc.handleUnaryCall<_mishards_data_TermStatisticsRequest__Output, _mishards_data_TermStatisticsResponse>;
+  
 }
 
 export interface DataNodeDefinition extends grpc.ServiceDefinition {
@@ -177,4 +202,5 @@ export interface DataNodeDefinition extends grpc.ServiceDefinition {
   ReleaseSegments: MethodDefinition<_mishards_data_ReleaseSegmentsRequest, _mishards_data_ReleaseSegmentsResponse, _mishards_data_ReleaseSegmentsRequest__Output, _mishards_data_ReleaseSegmentsResponse__Output>
   ReportPlacement: MethodDefinition<_mishards_data_ReportPlacementRequest, _mishards_data_ReportPlacementResponse, _mishards_data_ReportPlacementRequest__Output, _mishards_data_ReportPlacementResponse__Output>
   SearchSegments: MethodDefinition<_mishards_data_SearchSegmentsRequest, _mishards_data_SearchSegmentsResponse, _mishards_data_SearchSegmentsRequest__Output, _mishards_data_SearchSegmentsResponse__Output>
+  TermStatistics: MethodDefinition<_mishards_data_TermStatisticsRequest, _mishards_data_TermStatisticsResponse, _mishards_data_TermStatisticsRequest__Output, _mishards_data_TermStatisticsResponse__Output>
 }

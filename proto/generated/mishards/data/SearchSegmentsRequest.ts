@@ -105,6 +105,13 @@ export interface SearchSegmentsRequest {
    */
   'order_by_fields'?: (string);
   'collection_id'?: (number | string | Long);
+  /**
+   * The field searched: empty for the collection's vector field, or a BM25 output field with
+   * metric_type BM25. A BM25 search's placeholder_group holds its queries as sparse vectors
+   * already weighted by the collection's statistics (term hash -> term frequency x IDF), and
+   * its params_json the bm25_k1, bm25_b and bm25_avgdl to score with.
+   */
+  'anns_field'?: (string);
 }
 
 export interface SearchSegmentsRequest__Output {
@@ -208,4 +215,11 @@ export interface SearchSegmentsRequest__Output {
    */
   'order_by_fields': (string);
   'collection_id': (string);
+  /**
+   * The field searched: empty for the collection's vector field, or a BM25 output field with
+   * metric_type BM25. A BM25 search's placeholder_group holds its queries as sparse vectors
+   * already weighted by the collection's statistics (term hash -> term frequency x IDF), and
+   * its params_json the bm25_k1, bm25_b and bm25_avgdl to score with.
+   */
+  'anns_field': (string);
 }
