@@ -4,6 +4,7 @@ import { crc32 } from 'node:zlib';
 import { TestCluster } from './harness/cluster.js';
 import { connectSdk } from './harness/mishards-process.js';
 import { prng } from './harness/prng.js';
+import { ENGLISH_STOP_WORDS } from '../text/stop-words.js';
 
 /**
  * Full-text search through the official SDK (docs/full-text.md): a collection with a BM25
@@ -22,41 +23,7 @@ const DIM = 8;
 const K = 10;
 const NAME = 'docs';
 const ANALYZER = { type: 'standard', stop_words: ['_english_'] };
-const STOP = new Set([
-  'a',
-  'an',
-  'and',
-  'are',
-  'as',
-  'at',
-  'be',
-  'but',
-  'by',
-  'for',
-  'if',
-  'in',
-  'into',
-  'is',
-  'it',
-  'no',
-  'not',
-  'of',
-  'on',
-  'or',
-  'such',
-  'that',
-  'the',
-  'their',
-  'then',
-  'there',
-  'these',
-  'they',
-  'this',
-  'to',
-  'was',
-  'will',
-  'with',
-]);
+const STOP = new Set(ENGLISH_STOP_WORDS);
 
 const next = prng(2024);
 const syllables = ['ka', 'lo', 'mi', 'ne', 'ru', 'so', 'ta', 'vi', 'ze', 'po', 'qu', 'an'];
