@@ -1102,6 +1102,12 @@ describe('writer fencing on MySQL (MariaDB)', () => {
   it("a new leader's claim ends the connection of a leader paused inside a metadata transaction, whose write never commits", async () => {
     const spec = await createTestDatabase(inject('mariadb'), 'meta_paused_leader');
     const old = await openMetaStore(spec, { epoch: 10, walEpoch: 0 });
+    await old.allocateIds('before-the-pause', 1);
+    // Its pool's connections registered themselves under its epoch as they opened.
+    const check = await mysql.createConnection(spec);
+    const [registered] = await check.query<mysql.RowDataPacket[]>('SELECT connection_id FROM meta_writer_sessions WHERE epoch = 10');
+    await check.end();
+    expect(registered.length).toBeGreaterThan(0);
     await old.close();
     // Epoch 10's connection, stopped in the middle of a fenced write: it holds the epoch row's
     // lock and has written a row it has not committed, as a SIGSTOPped leader would.
