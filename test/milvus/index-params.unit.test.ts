@@ -4,6 +4,7 @@ import { checkBuildParams, searchParam } from '../../milvus/index-params.js';
 import { milvusEngineParams, nodeSearchParams, parseSearchParams } from '../../milvus/search-params.js';
 import { MilvusError } from '../../milvus/status.js';
 import { engineBuildParams, engineIndexType } from '../../milvus/vector-indexes.js';
+import { fieldSchema } from '../harness/schemas.js';
 
 /**
  * Index parameters checked as Milvus checks them (knowhere's ranges and messages, wrapped as the
@@ -21,18 +22,7 @@ function refusal(f: () => unknown): [number, string] {
   throw new Error('no refusal');
 }
 
-const field = (dataType: DataType, dim: number): FieldSchema => ({
-  fieldId: 101,
-  name: 'v',
-  description: '',
-  dataType,
-  isPrimaryKey: false,
-  autoId: false,
-  nullable: false,
-  isDynamic: false,
-  isPartitionKey: false,
-  dim,
-});
+const field = (dataType: DataType, dim: number): FieldSchema => fieldSchema(101, 'v', dataType, { dim });
 
 describe('index build parameters', () => {
   it('checks IVF nlist as knowhere does', () => {

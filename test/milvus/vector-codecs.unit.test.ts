@@ -6,24 +6,14 @@ import { CollectionSchemaMessage } from '../../milvus/proto.js';
 import { decodeCollectionSchema } from '../../milvus/schema-codec.js';
 import { decodeQueries, decodeVectorColumn, encodeVectorRows, queryValues } from '../../milvus/vector-codecs.js';
 import { checkIndexType, indexMetric } from '../../milvus/vector-indexes.js';
+import { fieldSchema } from '../harness/schemas.js';
 
 /**
  * The wire codecs of the vector types: the SDK's encodings of every input form decode to the
  * rows sent and encode back the same; Milvus's refusals (schema dims, payloads, sparse rows,
  * index types and metrics) with its messages and codes.
  */
-const field = (dataType: DataType, dim?: number): FieldSchema => ({
-  fieldId: 101,
-  name: 'v',
-  description: '',
-  dataType,
-  isPrimaryKey: false,
-  autoId: false,
-  nullable: false,
-  isDynamic: false,
-  isPartitionKey: false,
-  ...(dim === undefined ? {} : { dim }),
-});
+const field = (dataType: DataType, dim?: number): FieldSchema => fieldSchema(101, 'v', dataType, dim === undefined ? {} : { dim });
 
 /** A MilvusError's [code, message]. */
 function refusal(f: () => unknown): [number, string] {
