@@ -12,6 +12,7 @@
  * Typed-array reads in the numeric loops are `as number`: their indexes stay inside the
  * arrays' sizes by construction (d < dim, c < clusters, l < LATENT_DIM).
  */
+import { largerIsBetter } from '../core/vector-types.js';
 import type { MetricType, VectorSearchResult } from '../engine/engine.js';
 import { prng } from '../test/harness/prng.js';
 
@@ -135,6 +136,27 @@ export function recallAt(got: VectorSearchResult, truth: VectorSearchResult): nu
     const want = new Set(wanted);
     total += want.size;
     for (const o of got.offsets[q] ?? []) if (want.has(o)) hit++;
+  }
+  return total === 0 ? 1 : hit / total;
+}
+
+/**
+ * Recall counting ties: a hit is any returned row whose exact score is at least as good as the
+ * reference's k-th (ann-benchmarks' threshold recall). Binary distances are small integers, so
+ * many rows tie with the k-th; which of them an index returns is arbitrary and none is a miss.
+ * `got.scores` must be exact (every index here re-scores its hits).
+ */
+export function recallWithTies(got: VectorSearchResult, truth: VectorSearchResult, metric: MetricType): number {
+  const better = (a: number, b: number) => (largerIsBetter(metric) ? a >= b - 1e-6 * Math.abs(b) : a <= b + 1e-6 * Math.abs(b));
+  let hit = 0;
+  let total = 0;
+  for (const [q, wanted] of truth.scores.entries()) {
+    total += wanted.length;
+    const kth = wanted[wanted.length - 1];
+    if (kth === undefined) continue;
+    let ok = 0;
+    for (const s of got.scores[q] ?? []) if (better(s, kth)) ok++;
+    hit += Math.min(ok, wanted.length);
   }
   return total === 0 ? 1 : hit / total;
 }

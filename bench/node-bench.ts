@@ -9,7 +9,9 @@
  *   3. search QPS, p50/p99 and recall@10 for HNSW and FLAT: (a) engine level, in this
  *      process on one thread, with an `ef` sweep, and IVF_FLAT / IVF_SQ8 over the same segment
  *      with an `nprobe` sweep; (b) end to end through the SDK;
- *   4. LanceDB embedded on the same data, same queries, same method, at matched recall.
+ *   4. LanceDB embedded on the same data, same queries, same method, at matched recall;
+ *   5. every vector index type at its default parameters, per vector kind (bench/index-types.ts):
+ *      recall@10 and QPS next to HNSW's, on BENCH_INDEX_ROWS rows (default 20,000).
  *
  * Sizes: 100k x 128 by default; BENCH_1M=1 (or --1m) for 1M x 128; BENCH_ROWS=N for any
  * other size (a smoke run). BENCH_QUERIES=N overrides the number of queries.
@@ -24,6 +26,7 @@ import { EngineBench } from './node-engine.js';
 import { LanceBench, type LanceParams } from './node-lancedb.js';
 import { FIGURE_HEADERS, figureCells, fmtInt, loadNote, machineNote, table, timeQueries, type SearchFigures } from './node-measure.js';
 import { BenchWriter } from './node-writer.js';
+import { indexTypesTable, measureIndexTypes } from './index-types.js';
 import { InsertFloor, sdkInsertRequest } from './insert-floor.js';
 import { cleanupOnExit, envInt, runBench } from './bench-support.js';
 
@@ -44,6 +47,9 @@ const IVF_NLIST = 128;
 const NPROBES = [4, 8, 16];
 const LANCE_EFS = [10, 16, 24, 32, 48, 64, 96, 128, 192, 256];
 const TARGET_RECALL = 0.95;
+/** Section 5 builds ~20 indexes on one thread: a fixed size keeps it to about a minute. */
+const INDEX_TYPE_ROWS = envInt('BENCH_INDEX_ROWS', Math.min(ROWS, 20_000));
+const INDEX_TYPE_QUERIES = 200;
 /** Each HNSW measurement repeats passes over the queries for at least this long. */
 const MIN_MS = 2000;
 /** Calls of the bare floor per measurement: enough 10 ms CPU ticks for a steady figure. */
@@ -248,6 +254,15 @@ async function main(): Promise<void> {
   console.log(table(['ef', 'refine', ...FIGURE_HEADERS], lanceRows));
   const lanceChosen = firstReaching(lanceSweep);
 
+  // 5. Every index type at its defaults.
+  section(
+    `5. Every vector index type at its default parameters: ${fmtInt(INDEX_TYPE_ROWS)} clustered rows x ${DIM} of each kind ` +
+      `(sparse: ${DIM / 8} nonzeros a row), ${INDEX_TYPE_QUERIES} queries one at a time on one worker, recall@10 against the exact scan`,
+  );
+  const indexTypes = await measureIndexTypes(INDEX_TYPE_ROWS, DIM, INDEX_TYPE_QUERIES, MIN_MS);
+  console.log(indexTypesTable(indexTypes, TARGET_RECALL));
+  const indexTypesMissed = indexTypes.filter((r) => r.figures.recall < TARGET_RECALL);
+
   // Summary.
   section('Summary');
   const rows: (string | number)[][] = [];
@@ -301,6 +316,13 @@ async function main(): Promise<void> {
       `HNSW recall@10 >= ${TARGET_RECALL} at default search params (end to end)`,
       e2eDefault.recall.toFixed(4),
       verdict(e2eDefault.recall >= TARGET_RECALL),
+    ],
+    [
+      `every ANN index type recall@10 >= ${TARGET_RECALL} at its defaults (section 5)`,
+      indexTypesMissed.length === 0
+        ? `${indexTypes.length} of ${indexTypes.length}`
+        : `missed: ${indexTypesMissed.map((r) => `${r.kind} ${r.metric} ${r.engine} ${r.figures.recall.toFixed(3)}`).join(', ')}`,
+      verdict(indexTypesMissed.length === 0),
     ],
     [
       'ahead of LanceDB at matched recall',
