@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { encodePlaceholder } from '../../milvus/placeholder.js';
 import { invalidParameter } from '../../milvus/status.js';
 import type { CollectionSchema__Output } from '../../proto/generated/milvus/proto/schema/CollectionSchema.js';
-import type { FieldSchema__Output } from '../../proto/generated/milvus/proto/schema/FieldSchema.js';
 import type { TemplateArrayValue__Output } from '../../proto/generated/milvus/proto/schema/TemplateArrayValue.js';
 import type { TemplateValue__Output } from '../../proto/generated/milvus/proto/schema/TemplateValue.js';
 import type { QueryReply, SearchReply } from '../coordinator/coordinator.js';
@@ -10,7 +9,9 @@ import { RestCode, RestError } from './reply.js';
 import { collectionBody, consistency, consistencyLevel, exprParams, templateValues } from './requests.js';
 import { route, type RestContext, type Route } from './route.js';
 import { columnLength, fieldsDataToRows, float32, idsOut, rowsToFieldsData } from './rows.js';
-import { queryVectors, restVectorType, VectorValueError } from './vectors.js';
+import { queryVectors, VectorValueError } from './vectors.js';
+import { DataType, type CollectionSchema, type FieldSchema } from '../../core/schema.js';
+import { vectorType } from '../../core/vector-types.js';
 import type { PlaceholderType } from '../../proto/generated/milvus/proto/common/PlaceholderType.js';
 
 /**
@@ -40,8 +41,8 @@ const badQueries = (reason: string) =>
   new RestError(RestCode.IncorrectParameterFormat, `can only accept json format request, error: ${reason}`);
 
 /** The vector field a search's `data` is for: `annsField`, or the collection's only vector field (Milvus's REST search picks it so). */
-function searchedField(schema: CollectionSchema__Output, annsField: string | undefined): FieldSchema__Output {
-  const vectors = schema.fields.filter((f) => restVectorType(f));
+function searchedField(schema: CollectionSchema, annsField: string | undefined): FieldSchema {
+  const vectors = schema.fields.filter((f) => vectorType(f.dataType));
   if (!annsField && vectors.length > 1) {
     throw badQueries(
       `search without annsField, but already found multiple vector fields: [${vectors[0]!.name}, ${vectors[1]!.name},,,]: invalid parameter`,
@@ -52,12 +53,15 @@ function searchedField(schema: CollectionSchema__Output, annsField: string | und
   return field;
 }
 
+/** The collection's schema as the coordinator holds it (the searches' own view of it). */
+const searchSchema = (collectionName: string, ctx: RestContext): Promise<CollectionSchema> =>
+  ctx.coordinator.schemaOf({ db_name: ctx.call.database, collection_name: collectionName }, ctx.call);
+
 /** The placeholder group of a search's `data`, each query in the form of the field searched (vectors.ts). */
-function placeholderOf(schema: CollectionSchema__Output, annsField: string | undefined, data: unknown[]): Buffer {
+function placeholderOf(schema: CollectionSchema, annsField: string | undefined, data: unknown[]): Buffer {
   const field = searchedField(schema, annsField);
-  const dim = Number(field.type_params.find((p) => p.key === 'dim')?.value ?? 0);
   try {
-    return encodePlaceholder(field.data_type as PlaceholderType, queryVectors(restVectorType(field)!, dim, data));
+    return encodePlaceholder(DataType[field.dataType] as PlaceholderType, queryVectors(vectorType(field.dataType)!, field.dim ?? 0, data));
   } catch (e) {
     if (e instanceof VectorValueError) throw badQueries(e.message);
     throw e;
@@ -283,12 +287,12 @@ export const entityRoutes: Record<string, Route> = {
   search: route(searchBody, async (b, ctx) => {
     if (b.data.length === 0)
       throw new RestError(RestCode.MissingRequiredParameters, 'missing required parameters, error: data (the query vectors) is empty');
-    const schema = await describe(b.collectionName, ctx);
+    const placeholder = placeholderOf(await searchSchema(b.collectionName, ctx), b.annsField, b.data);
     const res = await ctx.coordinator.search(
       {
         db_name: ctx.call.database,
         collection_name: b.collectionName,
-        placeholder_group: placeholderOf(schema, b.annsField, b.data),
+        placeholder_group: placeholder,
         dsl: b.filter ?? '',
         expr_template_values: templateValues(b.exprParams),
         output_fields: b.outputFields ?? [],
@@ -304,7 +308,7 @@ export const entityRoutes: Record<string, Route> = {
 
   hybrid_search: route(hybridBody, async (b, ctx) => {
     if (b.search.length === 0) throw invalidParameter('hybrid search needs at least one search request in search');
-    const schema = await describe(b.collectionName, ctx);
+    const schema = await searchSchema(b.collectionName, ctx);
     const requests = b.search.map((sub, i) => {
       if (sub.data.length === 0)
         throw new RestError(
