@@ -197,9 +197,9 @@ function indexedKernel(ctx: Ctx, index: ScalarIndex, runs: Run[], valid: Uint8Ar
       rows = new Int32Array(selected(runs));
       let n = 0;
       for (const [start, end] of runs) for (let j = start; j < end; j++) rows[n++] = index.order[j]!;
-      // Runs of `in` may overlap (a value listed twice): duplicates go with the sort.
       rows.sort();
-      rows = rows.filter((r, j) => j === 0 || r !== rows![j - 1]);
+      // Runs of `in` may overlap (a value listed twice): the sort brings duplicates together.
+      if (runs.length > 1) rows = uniqueSorted(rows);
     }
     return rows;
   };
@@ -221,6 +221,13 @@ function indexedKernel(ctx: Ctx, index: ScalarIndex, runs: Run[], valid: Uint8Ar
     },
     valid: () => valid,
   };
+}
+
+/** An ascending list without its repeated rows (in place). */
+function uniqueSorted(rows: Int32Array): Int32Array {
+  let n = 0;
+  for (let j = 0; j < rows.length; j++) if (j === 0 || rows[j] !== rows[n - 1]) rows[n++] = rows[j]!;
+  return rows.subarray(0, n);
 }
 
 function leafBuilder(p: LeafPred): (col: Column) => Leaf {
