@@ -4,7 +4,9 @@
  * (c) `id in [1000 ids]` on an Int64 primary key. Each figure is the median of 15 timed
  * runs after 3 warm-up runs; the first (cold) run and the compile time are shown too.
  * Then filters of 0.1% selectivity on an Int64 and a VarChar column, scanned and answered by
- * scalar indexes (filter/scalar-index.ts), with the indexes' build times.
+ * scalar indexes (filter/scalar-index.ts), with the indexes' build times; and conjunctions of
+ * indexed clauses (one, an `or` of two, two intersected) with an unindexed one, which is then
+ * evaluated on the rows the indexed ones selected.
  */
 import { ColumnMap, type Column } from '../core/columns.js';
 import { DataType, type CollectionSchema } from '../core/schema.js';
@@ -115,6 +117,8 @@ const selective: [string, string][] = [
   ['tag == "t417x" (VarChar)', 'tag == "t417x"'],
   ['tag like "t417%" (VarChar prefix)', 'tag like "t417%"'],
   ['k == 417 and x > 10', 'k == 417 and x > 10'],
+  ['(k == 417 or tag == "t417x") and x > 10', '(k == 417 or tag == "t417x") and x > 10'],
+  ['k < 10 and tag like "t41%" and x > 10', 'k < 10 and tag like "t41%" and x > 10'],
 ];
 for (const [label, expr] of selective) {
   const scan = measure(`${label}, scan`, expr, batch);

@@ -1,5 +1,5 @@
 import type { ColumnBatch } from '../core/columns.js';
-import { Ctx, type Binder, type Kernel } from './kernel.js';
+import { Ctx, filterRows, intersectRows, rowsWhere, unionRows, writeRows, type Binder, type Kernel } from './kernel.js';
 import { cmpColsBinder, leafBinder, nullBinder } from './leaves.js';
 import type { ColRef, Pred } from './plan.js';
 
@@ -22,6 +22,7 @@ export function compile(p: Pred): Binder {
           else for (let i = 0; i < ctx.n; i++) out[i] = cand[i] !== 0 ? 1 : 0;
         },
         valid: () => null,
+        filterRows: (rows) => (p.v ? rows : rows.subarray(0, 0)),
       });
     case 'and':
       return andBinder(p.args.map(compile));
@@ -48,15 +49,44 @@ function anyValid(ctx: Ctx, kids: Kernel[]): Uint8Array | null {
   return acc;
 }
 
+/**
+ * Most of the rows a conjunction's indexed clauses may select for its other clauses to be
+ * evaluated on those rows alone: past it, the whole-column loops over a mask are faster than
+ * testing the listed rows one by one (and answer the same).
+ */
+const RESTRICT_SHARE = 1 / 16;
+
+/**
+ * A conjunction. Clauses a scalar index answers (`selected`) are intersected first; when few
+ * rows remain, every other clause is evaluated on those rows only (`filterRows`), so `k == 417
+ * and x > 10` reads `x` at k's rows rather than over the column. Otherwise the clauses run in
+ * turn, each on the rows the previous ones passed.
+ */
 function andBinder(args: Binder[]): Binder {
   return (ctx) => {
     const kids = args.map((b) => b(ctx));
+    const indexed = kids.filter((k) => k.selected);
+    const others = kids.filter((k) => !k.selected);
+    /** The rows every indexed clause passes, or undefined without one. */
+    const indexedRows = (): Int32Array | undefined =>
+      indexed.length === 0 ? undefined : indexed.map((k) => k.selected!()).reduce(intersectRows);
+    const restrict = (rows: Int32Array) => others.reduce((acc, k) => (acc.length === 0 ? acc : filterRows(ctx, k, acc)), rows);
     return {
       run(out, cand) {
+        const rows = indexedRows();
+        if (rows !== undefined && rows.length <= ctx.n * RESTRICT_SHARE) {
+          writeRows(out, ctx.n, restrict(cand === null ? rows : rowsWhere(rows, (r) => cand[r] !== 0)));
+          return;
+        }
         kids[0]!.run(out, cand);
         for (let j = 1; j < kids.length; j++) kids[j]!.run(out, out);
       },
       valid: () => anyValid(ctx, kids),
+      selected: others.length === 0 ? () => indexedRows()! : undefined,
+      filterRows(rows) {
+        const within = indexed.length === 0 ? rows : intersectRows(rows, indexedRows()!);
+        return restrict(within);
+      },
     };
   };
 }
@@ -85,6 +115,9 @@ function orBinder(args: Binder[]): Binder {
         if (base !== cand) ctx.give(base!);
       },
       valid: () => anyValid(ctx, kids),
+      // Clauses all answered by indexes: their union, without a scan.
+      selected: kids.every((k) => k.selected) ? () => kids.map((k) => k.selected!()).reduce(unionRows) : undefined,
+      filterRows: (rows) => kids.map((k) => filterRows(ctx, k, rows)).reduce(unionRows),
     };
   };
 }
@@ -113,6 +146,12 @@ function notBinder(arg: Binder): Binder {
       valid: () => {
         if (validity === undefined) validity = kid.valid();
         return validity;
+      },
+      filterRows(rows) {
+        if (validity === undefined) validity = kid.valid();
+        const v = validity;
+        const passed = new Set(filterRows(ctx, kid, rows));
+        return rowsWhere(rows, (r) => (v === null || v[r] !== 0) && !passed.has(r));
       },
     };
   };

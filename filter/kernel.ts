@@ -14,6 +14,16 @@ export interface Kernel {
   run(out: Uint8Array, cand: Uint8Array | null): void;
   /** Validity per row, or null when every row is valid. */
   valid(): Uint8Array | null;
+  /**
+   * When a scalar index answers the kernel: the rows it passes, ascending, found without a
+   * scan. A conjunction holding such kernels evaluates its other clauses on those rows only.
+   */
+  selected?(): Int32Array;
+  /**
+   * The rows of `rows` (ascending) that match, ascending, at a cost proportional to
+   * `rows.length`; kernels without it are evaluated over a mask of the rows (`filterRows`).
+   */
+  filterRows?(rows: Int32Array): Int32Array;
 }
 
 /** Per-evaluation state: the batch, and a pool of scratch masks. */
@@ -49,3 +59,61 @@ export class Ctx {
 
 /** A predicate compiled once per request, bound to each batch it is evaluated over. */
 export type Binder = (ctx: Ctx) => Kernel;
+
+/** The rows of `rows` that `k` passes: by its own `filterRows`, else by a run over a mask of them. */
+export function filterRows(ctx: Ctx, k: Kernel, rows: Int32Array): Int32Array {
+  if (k.filterRows) return k.filterRows(rows);
+  const mask = ctx.take().fill(0);
+  for (const r of rows) mask[r] = 1;
+  k.run(mask, mask);
+  const out = rows.filter((r) => mask[r] !== 0);
+  ctx.give(mask);
+  return out;
+}
+
+/** The rows of `rows` for which `test` holds. */
+export function rowsWhere(rows: Int32Array, test: (i: number) => boolean): Int32Array {
+  const out = new Int32Array(rows.length);
+  let n = 0;
+  for (const r of rows) if (test(r)) out[n++] = r;
+  return out.subarray(0, n);
+}
+
+/** The rows in both ascending lists. */
+export function intersectRows(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(Math.min(a.length, b.length));
+  let n = 0;
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i]! < b[j]!) i++;
+    else if (a[i]! > b[j]!) j++;
+    else {
+      out[n++] = a[i]!;
+      i++;
+      j++;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+/** The rows in either ascending list, ascending. */
+export function unionRows(a: Int32Array, b: Int32Array): Int32Array {
+  const out = new Int32Array(a.length + b.length);
+  let n = 0;
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j === b.length || (i < a.length && a[i]! < b[j]!)) out[n++] = a[i++]!;
+    else if (i === a.length || b[j]! < a[i]!) out[n++] = b[j++]!;
+    else {
+      out[n++] = a[i++]!;
+      j++;
+    }
+  }
+  return out.subarray(0, n);
+}
+
+/** Writes a row list as the result mask: 1 for the rows, 0 elsewhere. */
+export function writeRows(out: Uint8Array, n: number, rows: Int32Array): void {
+  out.fill(0, 0, n);
+  for (const r of rows) out[r] = 1;
+}

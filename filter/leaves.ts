@@ -1,7 +1,7 @@
 import type { Column, ScalarIndex } from '../core/columns.js';
 import { DataType, DYNAMIC_FIELD } from '../core/schema.js';
 import type { CmpOp } from './ast.js';
-import type { Binder, Ctx, Kernel } from './kernel.js';
+import { intersectRows, rowsWhere, type Binder, type Ctx, type Kernel } from './kernel.js';
 import { cmpRun, comparableWith, isIndexableType, prefixRun, rangeRun, type Run } from './scalar-index.js';
 import { compareNumbers, compareValues, isEmptyJson, pathGetter, valuesEqual } from './json.js';
 import { compileLike } from './like.js';
@@ -101,10 +101,15 @@ function columnOf(ctx: Ctx, ref: ColRef): { col: Column; valid: Uint8Array | nul
 /** Predicates on one column, evaluated row by row or by a whole-column loop. */
 type LeafPred = Extract<Pred, { k: 'cmp' | 'range' | 'in' | 'arith' | 'arrayLength' | 'like' | 'exists' | 'contains' | 'textMatch' }>;
 
+/**
+ * A leaf over one column: a per-row test, and for the hot shapes a whole-column loop that
+ * must write out[i] for every i < n and agree with the test. The test evaluates listed rows
+ * (a conjunction restricted to the rows its indexed clauses selected); a leaf with the loop
+ * only (text match) is evaluated over a mask of them instead.
+ */
 type Leaf =
-  | { pred: (i: number) => boolean }
-  /** A whole-column loop; must write out[i] for every i < n. */
-  | { fast: (out: Uint8Array, mask: Uint8Array | null, n: number) => void };
+  | { pred: (i: number) => boolean; fast?: (out: Uint8Array, mask: Uint8Array | null, n: number) => void }
+  | { pred?: undefined; fast: (out: Uint8Array, mask: Uint8Array | null, n: number) => void };
 
 function drive(n: number, pred: (i: number) => boolean, out: Uint8Array, mask: Uint8Array | null): void {
   if (mask === null) for (let i = 0; i < n; i++) out[i] = pred(i) ? 1 : 0;
@@ -124,14 +129,17 @@ export function leafBinder(p: LeafPred): Binder {
     const runs = index && lookup(index);
     if (index && runs && selected(runs) <= ctx.n * INDEXED_SHARE) return indexedKernel(ctx, index, runs, c.valid);
     const impl = build(c.col);
+    const { pred } = impl;
+    const valid = c.valid;
     return {
       run(out, cand) {
-        const m = ctx.mask(cand, c.valid);
-        if ('fast' in impl) impl.fast(out, m, ctx.n);
-        else drive(ctx.n, impl.pred, out, m);
-        ctx.release(m, cand, c.valid);
+        const m = ctx.mask(cand, valid);
+        if (impl.fast) impl.fast(out, m, ctx.n);
+        else drive(ctx.n, impl.pred!, out, m);
+        ctx.release(m, cand, valid);
       },
-      valid: () => c.valid,
+      valid: () => valid,
+      filterRows: pred && ((rows) => rowsWhere(rows, valid === null ? pred : (i) => valid[i] !== 0 && pred(i))),
     };
   };
 }
@@ -183,7 +191,21 @@ function indexLookup(p: LeafPred): ((index: ScalarIndex) => Run[] | undefined) |
 
 /** A leaf answered from index runs: the selected rows that are candidates pass, nothing else. */
 function indexedKernel(ctx: Ctx, index: ScalarIndex, runs: Run[], valid: Uint8Array | null): Kernel {
+  let rows: Int32Array | undefined;
+  const selectedRows = () => {
+    if (rows === undefined) {
+      rows = new Int32Array(selected(runs));
+      let n = 0;
+      for (const [start, end] of runs) for (let j = start; j < end; j++) rows[n++] = index.order[j]!;
+      rows.sort();
+      // Runs of `in` may overlap (a value listed twice): the sort brings duplicates together.
+      if (runs.length > 1) rows = uniqueSorted(rows);
+    }
+    return rows;
+  };
   return {
+    selected: selectedRows,
+    filterRows: (candidates) => intersectRows(candidates, selectedRows()),
     run(out, cand) {
       // `cand` may be `out`: its rows are kept aside before `out` is cleared.
       const c = cand === out ? ctx.take().fill(0) : cand;
@@ -199,6 +221,13 @@ function indexedKernel(ctx: Ctx, index: ScalarIndex, runs: Run[], valid: Uint8Ar
     },
     valid: () => valid,
   };
+}
+
+/** An ascending list without its repeated rows (in place). */
+function uniqueSorted(rows: Int32Array): Int32Array {
+  let n = 0;
+  for (let j = 0; j < rows.length; j++) if (j === 0 || rows[j] !== rows[n - 1]) rows[n++] = rows[j]!;
+  return rows.subarray(0, n);
 }
 
 function leafBuilder(p: LeafPred): (col: Column) => Leaf {
@@ -336,7 +365,10 @@ function fastCompare(ref: ColRef, op: CmpOp, v: Lit): ((col: Column) => Leaf) | 
     const cl = Number(BigInt.asUintN(32, v.v));
     return (col) => {
       const w = int32View(col.values as BigInt64Array);
-      return { fast: (out, mask, n) => int64CompareLoop(w, ch, cl, table, out, mask, n) };
+      return {
+        fast: (out, mask, n) => int64CompareLoop(w, ch, cl, table, out, mask, n),
+        pred: (i) => table[int64Order(w[2 * i + HI]!, w[2 * i + LO]! >>> 0, ch, cl)] === 1,
+      };
     };
   }
   if (!NUMERIC_TYPED.has(ref.type)) return null;
@@ -348,9 +380,18 @@ function fastCompare(ref: ColRef, op: CmpOp, v: Lit): ((col: Column) => Leaf) | 
   else return null;
   return (col) => {
     const vals = col.values as Int32Array | Float32Array | Float64Array | Uint8Array;
-    return { fast: (out, mask, n) => numberCompareLoop(vals, c, table, out, mask, n) };
+    return {
+      fast: (out, mask, n) => numberCompareLoop(vals, c, table, out, mask, n),
+      pred: (i) => table[numberOrder(vals[i]!, c)] === 1,
+    };
   };
 }
+
+/** Where x falls against c, as a slot of a comparison table: less, equal, greater, unordered (NaN). */
+const numberOrder = (x: number, c: number) => (x < c ? 0 : x > c ? 2 : x === c ? 1 : 3);
+
+/** Where the Int64 (h, l) falls against (ch, cl), as a slot of a comparison table. */
+const int64Order = (h: number, l: number, ch: number, cl: number) => (h < ch ? 0 : h > ch ? 2 : l < cl ? 0 : l > cl ? 2 : 1);
 
 /** The hot loop of `numeric field <op> constant`; NaN values use the table's "unordered" slot. */
 function numberCompareLoop(
@@ -362,8 +403,7 @@ function numberCompareLoop(
   n: number,
 ): void {
   for (let i = 0; i < n; i++) {
-    const x = vals[i]!;
-    const r = table[x < c ? 0 : x > c ? 2 : x === c ? 1 : 3]!;
+    const r = table[numberOrder(vals[i]!, c)]!;
     out[i] = mask === null || mask[i] !== 0 ? r : 0;
   }
 }
@@ -400,11 +440,16 @@ function int64InLoop(w: Int32Array, small: Set<number>, big: Set<bigint>, out: U
       out[i] = 0;
       continue;
     }
-    const h = w[j + HI]!;
-    const l = w[j + LO]! >>> 0;
-    if (h >= -SAFE_HI && h < SAFE_HI) out[i] = small.has(h * 4294967296 + l) ? 1 : 0;
-    else out[i] = big.size > 0 && big.has(BigInt.asIntN(64, (BigInt(h) << 32n) | BigInt(l))) ? 1 : 0;
+    out[i] = int64In(w, j, small, big) ? 1 : 0;
   }
+}
+
+/** Whether the Int64 at word `j` of `w` is one of the values (numbers up to 2^53, bigints beyond). */
+function int64In(w: Int32Array, j: number, small: Set<number>, big: Set<bigint>): boolean {
+  const h = w[j + HI]!;
+  const l = w[j + LO]! >>> 0;
+  if (h >= -SAFE_HI && h < SAFE_HI) return small.has(h * 4294967296 + l);
+  return big.size > 0 && big.has(BigInt.asIntN(64, (BigInt(h) << 32n) | BigInt(l)));
 }
 
 function inBuilder(ref: ColRef, values: Lit[]): (col: Column) => Leaf {
@@ -418,7 +463,7 @@ function inBuilder(ref: ColRef, values: Lit[]): (col: Column) => Leaf {
     }
     return (col) => {
       const w = int32View(col.values as BigInt64Array);
-      return { fast: (out, mask, n) => int64InLoop(w, small, big, out, mask, n) };
+      return { fast: (out, mask, n) => int64InLoop(w, small, big, out, mask, n), pred: (i) => int64In(w, 2 * i, small, big) };
     };
   }
   // Scalars of one type: a Set lookup (numbers by value, so 1 and 1.0 meet).
@@ -512,14 +557,13 @@ export function nullBinder(ref: ColRef, wantNull: boolean): Binder {
   return (ctx) => {
     const c = columnOf(ctx, ref);
     const valid = c === null ? new Uint8Array(ctx.n) : c.valid;
+    const passes = (i: number) => (valid !== null && valid[i] === 0) === wantNull;
     return {
       run(out, cand) {
-        for (let i = 0; i < ctx.n; i++) {
-          const isNull = valid !== null && valid[i] === 0;
-          out[i] = (cand === null || cand[i] !== 0) && isNull === wantNull ? 1 : 0;
-        }
+        for (let i = 0; i < ctx.n; i++) out[i] = (cand === null || cand[i] !== 0) && passes(i) ? 1 : 0;
       },
       valid: () => null,
+      filterRows: (rows) => rowsWhere(rows, passes),
     };
   };
 }
@@ -539,13 +583,15 @@ export function cmpColsBinder(a: ColRef, b: ColRef, op: CmpOp): Binder {
     }
     const ga = getter(a, ca.col);
     const gb = getter(b, cb.col);
+    const pred = (i: number) => testCmp(op, compareValues(ga(i), gb(i)));
     return {
       run(out, cand) {
         const m = ctx.mask(cand, valid);
-        drive(ctx.n, (i) => testCmp(op, compareValues(ga(i), gb(i))), out, m);
+        drive(ctx.n, pred, out, m);
         ctx.release(m, cand, valid);
       },
       valid: () => valid,
+      filterRows: (rows) => rowsWhere(rows, (i) => (valid === null || valid[i] !== 0) && pred(i)),
     };
   };
 }

@@ -30,6 +30,11 @@ export function encodeQuerySet(field: FieldSchema, queries: VectorSet): Buffer {
   });
 }
 
+/** Encodes query vectors already in their type's wire form (milvus/vector-codecs.ts) as a PlaceholderGroup. */
+export function encodePlaceholder(type: PlaceholderType, values: Uint8Array[]): Buffer {
+  return PlaceholderGroupMessage.encode({ placeholders: [{ tag: '$0', type, values }] });
+}
+
 /** Encodes float32 query vectors as a PlaceholderGroup (for internal requests and tests). */
 export function encodeQueryVectors(vectors: number[][] | Float32Array[]): Buffer {
   const values = vectors.map((v) => {
@@ -37,5 +42,5 @@ export function encodeQueryVectors(vectors: number[][] | Float32Array[]): Buffer
     for (let i = 0; i < v.length; i++) b.writeFloatLE(v[i]!, i * 4);
     return b;
   });
-  return PlaceholderGroupMessage.encode({ placeholders: [{ tag: '$0', type: 'FloatVector', values }] });
+  return encodePlaceholder('FloatVector', values);
 }

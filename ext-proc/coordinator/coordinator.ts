@@ -417,6 +417,14 @@ export class Coordinator {
     };
   }
 
+  /**
+   * The schema of the collection a read names (by name or alias), as its searches see it: the
+   * REST API reads the searched field's type from it to parse query vectors.
+   */
+  async schemaOf(req: ScopeFields, ctx: CallContext): Promise<CollectionSchema> {
+    return (await this.target(req, ctx)).view.record.schema;
+  }
+
   /** A Search under its own span, child of the caller's trace context. */
   search(req: SearchInput, ctx: CallContext): Promise<SearchReply> {
     return this.traced('Search', req, ctx, (trace) => this.doSearch(req, ctx, trace));

@@ -15,7 +15,7 @@ export function writerMetadata(token: string): grpc.Metadata {
 }
 
 /** What the REST handlers ask of the coordinator: reads, and waiting for the writer's changes. */
-export type CoordinatorReads = Pick<Coordinator, 'search' | 'hybridSearch' | 'query' | 'catchUp'>;
+export type CoordinatorReads = Pick<Coordinator, 'search' | 'hybridSearch' | 'query' | 'schemaOf' | 'catchUp'>;
 
 /**
  * The coordinator's reads as a REST request may make them: the collection names checked as at
@@ -39,6 +39,11 @@ export function guardedReads(coordinator: Coordinator, access: Access | undefine
     query: (request: QueryInput, ctx: CallContext) => {
       check('Query', request);
       return coordinator.query(request, ctx);
+    },
+    // Read for a search (its query vectors' form), so checked as the search is.
+    schemaOf: (request, ctx) => {
+      check('Search', request as SearchInput);
+      return coordinator.schemaOf(request, ctx);
     },
     catchUp: (deadline) => coordinator.catchUp(deadline),
   };

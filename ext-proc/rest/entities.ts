@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { encodeQueryVectors } from '../../milvus/placeholder.js';
+import { encodePlaceholder } from '../../milvus/placeholder.js';
 import { invalidParameter } from '../../milvus/status.js';
 import type { CollectionSchema__Output } from '../../proto/generated/milvus/proto/schema/CollectionSchema.js';
 import type { TemplateArrayValue__Output } from '../../proto/generated/milvus/proto/schema/TemplateArrayValue.js';
@@ -9,6 +9,10 @@ import { RestCode, RestError } from './reply.js';
 import { collectionBody, consistency, consistencyLevel, exprParams, templateValues } from './requests.js';
 import { route, type RestContext, type Route } from './route.js';
 import { columnLength, fieldsDataToRows, float32, idsOut, rowsToFieldsData } from './rows.js';
+import { queryVectors, VectorValueError } from './vectors.js';
+import { DataType, type CollectionSchema, type FieldSchema } from '../../core/schema.js';
+import { vectorType } from '../../core/vector-types.js';
+import type { PlaceholderType } from '../../proto/generated/milvus/proto/common/PlaceholderType.js';
 
 /**
  * `/v2/vectordb/entities/*`. Search, hybrid search, query and get are answered by the coordinator's
@@ -30,6 +34,38 @@ const ids = z.union([id, z.array(id)]);
 async function describe(collectionName: string, ctx: RestContext): Promise<CollectionSchema__Output> {
   // The writer describes every collection it has with its schema.
   return (await ctx.writer.call('DescribeCollection', { collection_name: collectionName }, ctx.call)).schema!;
+}
+
+/** A search's `data` refused as Milvus's REST search refuses it (1801). */
+const badQueries = (reason: string) =>
+  new RestError(RestCode.IncorrectParameterFormat, `can only accept json format request, error: ${reason}`);
+
+/** The vector field a search's `data` is for: `annsField`, or the collection's only vector field (Milvus's REST search picks it so). */
+function searchedField(schema: CollectionSchema, annsField: string | undefined): FieldSchema {
+  const vectors = schema.fields.filter((f) => vectorType(f.dataType));
+  if (!annsField && vectors.length > 1) {
+    throw badQueries(
+      `search without annsField, but already found multiple vector fields: [${vectors[0]!.name}, ${vectors[1]!.name},,,]: invalid parameter`,
+    );
+  }
+  const field = annsField ? vectors.find((f) => f.name === annsField) : vectors[0];
+  if (!field) throw badQueries(`cannot find a vector field named: ${annsField ?? ''}`);
+  return field;
+}
+
+/** The collection's schema as the coordinator holds it (the searches' own view of it). */
+const searchSchema = (collectionName: string, ctx: RestContext): Promise<CollectionSchema> =>
+  ctx.coordinator.schemaOf({ db_name: ctx.call.database, collection_name: collectionName }, ctx.call);
+
+/** The placeholder group of a search's `data`, each query in the form of the field searched (vectors.ts). */
+function placeholderOf(schema: CollectionSchema, annsField: string | undefined, data: unknown[]): Buffer {
+  const field = searchedField(schema, annsField);
+  try {
+    return encodePlaceholder(DataType[field.dataType] as PlaceholderType, queryVectors(vectorType(field.dataType)!, field.dim ?? 0, data));
+  } catch (e) {
+    if (e instanceof VectorValueError) throw badQueries(e.message);
+    throw e;
+  }
 }
 
 /** `pk in {pk_ids}` with the keys bound as a template value, so no key is parsed as filter text. */
@@ -83,8 +119,11 @@ function queryRows(res: QueryReply, ctx: RestContext): Record<string, unknown>[]
   return fieldsDataToRows(fields, first ? columnLength(first) : 0, ctx.allowInt64);
 }
 
+/** Query vectors: each in its field type's REST form (vectors.ts), checked against the field. */
+const queryData = z.array(z.unknown());
+
 const searchBody = collectionBody.extend({
-  data: z.array(z.array(z.number())),
+  data: queryData,
   annsField: z.string().optional(),
   filter: z.string().optional(),
   limit: int,
@@ -145,7 +184,7 @@ const hybridBody = collectionBody.extend({
   search: z
     .array(
       z.object({
-        data: z.array(z.array(z.number())),
+        data: queryData,
         annsField: z.string().optional(),
         filter: z.string().optional(),
         limit: int,
@@ -248,11 +287,12 @@ export const entityRoutes: Record<string, Route> = {
   search: route(searchBody, async (b, ctx) => {
     if (b.data.length === 0)
       throw new RestError(RestCode.MissingRequiredParameters, 'missing required parameters, error: data (the query vectors) is empty');
+    const placeholder = placeholderOf(await searchSchema(b.collectionName, ctx), b.annsField, b.data);
     const res = await ctx.coordinator.search(
       {
         db_name: ctx.call.database,
         collection_name: b.collectionName,
-        placeholder_group: encodeQueryVectors(b.data),
+        placeholder_group: placeholder,
         dsl: b.filter ?? '',
         expr_template_values: templateValues(b.exprParams),
         output_fields: b.outputFields ?? [],
@@ -268,6 +308,7 @@ export const entityRoutes: Record<string, Route> = {
 
   hybrid_search: route(hybridBody, async (b, ctx) => {
     if (b.search.length === 0) throw invalidParameter('hybrid search needs at least one search request in search');
+    const schema = await searchSchema(b.collectionName, ctx);
     const requests = b.search.map((sub, i) => {
       if (sub.data.length === 0)
         throw new RestError(
@@ -285,7 +326,7 @@ export const entityRoutes: Record<string, Route> = {
       });
       return {
         collection_name: b.collectionName,
-        placeholder_group: encodeQueryVectors(sub.data),
+        placeholder_group: placeholderOf(schema, sub.annsField, sub.data),
         dsl: sub.filter ?? '',
         expr_template_values: templateValues(sub.exprParams),
         search_params: params,

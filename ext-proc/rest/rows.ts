@@ -5,6 +5,7 @@ import type { FieldSchema__Output } from '../../proto/generated/milvus/proto/sch
 import type { IDs__Output } from '../../proto/generated/milvus/proto/schema/IDs.js';
 import type { ScalarField__Output } from '../../proto/generated/milvus/proto/schema/ScalarField.js';
 import { RestCode, RestError } from './reply.js';
+import { restVectorType, vectorColumn, vectorReader, vectorRows } from './vectors.js';
 
 /**
  * Rows (REST v2's JSON objects) to and from Milvus's columnar `schema.FieldData`. Inserts are
@@ -48,17 +49,14 @@ function column(field: FieldSchema__Output, rows: Record<string, unknown>[]): Fi
   const optional = field.nullable || field.default_value?.data;
   if (field.is_primary_key && field.autoID && rows.every((r) => r[field.name] === undefined)) return undefined;
   const base = { type, field_name: field.name, is_dynamic: false };
-  if (type === 'FloatVector') {
-    const dim = Number(field.type_params.find((p) => p.key === 'dim')?.value);
-    const data: number[] = [];
-    rows.forEach((r, i) => {
+  const vector = restVectorType(field);
+  if (vector) {
+    const values = rows.map((r, i) => {
       const v = r[field.name];
-      if (!Array.isArray(v) || v.length !== dim || !v.every((x) => typeof x === 'number')) {
-        throw invalidRow(i, `${field.name} must be an array of ${dim} numbers`);
-      }
-      data.push(...v);
+      if (v === undefined || v === null) throw invalidRow(i, `missing vector field: ${field.name}`);
+      return v;
     });
-    return { ...base, vectors: { dim: String(dim), float_vector: { data } } };
+    return { ...base, vectors: vectorColumn(field, vector, values, invalidRow) };
   }
   const valid: boolean[] = [];
   const values = rows.map((r, i) => {
@@ -168,10 +166,9 @@ function reader(fd: ResultFieldData, allowInt64: boolean): ColumnReader {
   const valid = fd.valid_data ?? [];
   const isNull = (i: number) => valid.length > 0 && !valid[i];
   if (fd.vectors) {
-    const dim = Number(fd.vectors.dim);
-    const data = fd.vectors.float_vector?.data ?? [];
+    const read = vectorReader(fd.vectors, float32);
     return (row, i) => {
-      row[fd.field_name] = Array.from({ length: dim }, (_, j) => float32(data[i * dim + j]!));
+      row[fd.field_name] = read(i);
     };
   }
   const { key, values } = scalarValues(fd.scalars);
@@ -197,7 +194,7 @@ export function fieldsDataToRows(fieldsData: ResultFieldData[], count: number, a
 
 /** The number of rows a result column holds. */
 export function columnLength(fd: ResultFieldData): number {
-  if (fd.vectors) return (fd.vectors.float_vector?.data?.length ?? 0) / Number(fd.vectors.dim);
+  if (fd.vectors) return vectorRows(fd.vectors);
   return scalarValues(fd.scalars).values.length;
 }
 

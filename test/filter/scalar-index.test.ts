@@ -3,7 +3,9 @@
  * the rows the scan returns. Random rows (every indexable type, nulls, duplicates, Int64s
  * beyond 2^53, float32 rounding, strings sharing prefixes) and random expressions of the shapes
  * the index serves and of those it does not (!=, like with wildcards inside, arithmetic,
- * is null), combined with and / or / not, evaluated with and without candidates. Seeded.
+ * is null), combined with and / or / not, evaluated with and without candidates; and
+ * conjunctions whose indexed clauses select few rows, which restrict the other clauses to those
+ * rows. Seeded.
  */
 import { describe, expect, it } from 'vitest';
 import type { ColumnBatch } from '../../core/columns.js';
@@ -85,6 +87,51 @@ function expr(depth: number): string {
   }
 }
 
+/**
+ * A leaf an index answers that selects few rows (one i32 value, a short i32 range, a string
+ * prefix, one i8 or s value): a conjunction holding one evaluates its other clauses on the
+ * rows it selected only (filter/evaluator.ts), several are intersected, an `or` of them united.
+ */
+function selectiveLeaf(): string {
+  switch (int(6)) {
+    case 0:
+      return `i32 == ${int(2000) - 1000}`;
+    case 1:
+      return `i32 in [${Array.from({ length: 1 + int(20) }, () => int(2000) - 1000).join(', ')}]`;
+    case 2: {
+      const lo = int(2000) - 1000;
+      return `${lo} <= i32 < ${lo + int(150)}`;
+    }
+    case 3:
+      return `s like "${pick(['ab', 'abd', 'é', 'x_'])}%"`;
+    case 4:
+      return `i8 == ${int(11) - 5}`;
+    default:
+      return `s == ${stringLit()}`;
+  }
+}
+
+/** Conjunctions (and disjunctions, negations) mixing selective indexed leaves with any other clauses. */
+function mixedExpr(): string {
+  const other = () => expr(2);
+  switch (int(7)) {
+    case 0:
+      return `${selectiveLeaf()} and (${other()})`;
+    case 1:
+      return `(${other()}) and ${selectiveLeaf()} and (${other()})`;
+    case 2:
+      return `(${selectiveLeaf()} or ${selectiveLeaf()}) and (${other()})`;
+    case 3:
+      return `${selectiveLeaf()} and ${selectiveLeaf()} and (${other()})`;
+    case 4:
+      return `${selectiveLeaf()} and ((${other()}) or ${selectiveLeaf()})`;
+    case 5:
+      return `not (${selectiveLeaf()} and (${other()}))`;
+    default:
+      return `${selectiveLeaf()} and not (${other()}) and (${selectiveLeaf()} or (${other()}))`;
+  }
+}
+
 const ROWS = 3000;
 const rows = Array.from({ length: ROWS }, (_, i) => row(i));
 const plain = batchOf(schema, rows);
@@ -114,6 +161,23 @@ describe('filters with scalar indexes', () => {
       const want = f.evaluate(plain, candidates);
       const got = f.evaluate(indexed, candidates);
       expect(Array.from(got), e).toEqual(Array.from(want));
+      served++;
+    }
+    expect(served).toBeGreaterThan(1000);
+  });
+
+  it('return exactly the rows the scan returns for conjunctions of indexed and other clauses, over 1500 expressions', () => {
+    let served = 0;
+    for (let t = 0; t < 1500; t++) {
+      const e = mixedExpr();
+      let f: ReturnType<typeof compileFilter>;
+      try {
+        f = compileFilter(e, schema);
+      } catch {
+        continue;
+      }
+      const candidates = t % 3 === 0 ? Uint8Array.from({ length: ROWS }, () => (rand() < 0.5 ? 1 : 0)) : undefined;
+      expect(Array.from(f.evaluate(indexed, candidates)), e).toEqual(Array.from(f.evaluate(plain, candidates)));
       served++;
     }
     expect(served).toBeGreaterThan(1000);

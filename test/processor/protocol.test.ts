@@ -10,6 +10,8 @@ import { extProcService } from '../../ext-proc/processor/service.js';
 import { RestApi } from '../../ext-proc/rest/api.js';
 import type { WriterClient } from '../../ext-proc/rest/writer-client.js';
 import { bindGrpc, MAX_MESSAGE_BYTES, shutdownGrpc } from '../../runtime/grpc-server.js';
+import { DataType, type CollectionSchema } from '../../core/schema.js';
+import { field, schemaOf } from '../filter/fixtures.js';
 import { ExtProcDriver } from './driver.js';
 
 /**
@@ -32,6 +34,11 @@ class StandInCoordinator {
 
   nextAbort(): Promise<CallContext> {
     return new Promise((resolve) => this.aborted.push(resolve));
+  }
+
+  /** Collection `c`: two-dimensional float vectors, the form of every search here. */
+  async schemaOf(): Promise<CollectionSchema> {
+    return schemaOf([field('id', DataType.Int64, { isPrimaryKey: true }), field('v', DataType.FloatVector, { dim: 2 })]);
   }
 
   async search(req: any, ctx: CallContext): Promise<Record<string, unknown>> {
@@ -171,7 +178,7 @@ describe('ext_proc protocol', () => {
   });
 
   it('reads header values from `value` as older Envoys send them', async () => {
-    const { responses } = await exchange([headers('POST', SEARCH, false, false), body('{"collectionName":"c","data":[[1]]}')]);
+    const { responses } = await exchange([headers('POST', SEARCH, false, false), body('{"collectionName":"c","data":[[1,2]]}')]);
     expect(responses.map((r) => r.response)).toEqual(['request_headers', 'immediate_response']);
     expect(json(responses[1].immediate_response.body).code).toBe(0);
   });
@@ -244,7 +251,7 @@ describe('ext_proc protocol', () => {
   });
 
   it('keeps the order of pipelined messages: the headers answer comes before the body answer', async () => {
-    const { responses } = await exchange([headers('POST', SEARCH), body('{"collectionName":"c","data":[[1]]}')]);
+    const { responses } = await exchange([headers('POST', SEARCH), body('{"collectionName":"c","data":[[1,2]]}')]);
     expect(responses.map((r) => r.response)).toEqual(['request_headers', 'immediate_response']);
   });
 
@@ -271,7 +278,7 @@ describe('ext_proc protocol', () => {
     const outcome = driver.request({
       method: 'POST',
       path: SEARCH,
-      body: '{"collectionName":"c","data":[[1]]}',
+      body: '{"collectionName":"c","data":[[1,2]]}',
       signal: controller.signal,
     });
     // Cancel once the search is running: the stand-in records it before it waits.
@@ -286,7 +293,7 @@ describe('ext_proc protocol', () => {
     const impatient = new ExtProcDriver(address, { messageTimeoutMs: 300 });
     const aborted = coordinator.nextAbort();
     try {
-      const out = await impatient.request({ method: 'POST', path: SEARCH, body: '{"collectionName":"c","data":[[1]]}' });
+      const out = await impatient.request({ method: 'POST', path: SEARCH, body: '{"collectionName":"c","data":[[1,2]]}' });
       expect(out).toMatchObject({ kind: 'local', status: 504 });
       expect((await aborted).signal.aborted).toBe(true);
     } finally {
@@ -302,7 +309,7 @@ describe('ext_proc protocol', () => {
       path: SEARCH,
       headers: { traceparent: `00-${traceId}-${parentId}-01`, 'x-request-id': 'req-42' },
       attributes: { 'request.id': 'req-42', 'source.address': '10.0.0.7:5555', 'request.size': 36 },
-      body: '{"collectionName":"c","data":[[1]]}',
+      body: '{"collectionName":"c","data":[[1,2]]}',
     });
     expect(out.kind).toBe('immediate');
     const span = exporter.getFinishedSpans().find((s) => s.name === `ext_proc ${SEARCH}`)!;
