@@ -24,7 +24,15 @@ import type { Grouping } from '../search/grouping.js';
 import type { RangeWindow } from '../search/range-window.js';
 import { parseQueryOrderBy, parseSearchOrderBy } from './order-by.js';
 import { parseSearchParams, type GroupingParams, type ParsedSearchParams } from './search-params.js';
-import { Code, collectionNotLoaded, invalidParameter, MilvusError, partitionNotFound, partitionNotLoaded } from './status.js';
+import {
+  Code,
+  collectionNotLoaded,
+  indexNotFound,
+  invalidParameter,
+  MilvusError,
+  partitionNotFound,
+  partitionNotLoaded,
+} from './status.js';
 import { decodeTemplateValues } from './template-values.js';
 
 /**
@@ -134,19 +142,23 @@ export type SearchShapeCheck = (nq: number, params: ParsedSearchParams, selectio
  */
 export function prepareSearch(
   schema: CollectionSchema,
-  index: IndexRecord,
+  /** The engine index; none in a collection whose only vectors are BM25 outputs. */
+  index: IndexRecord | undefined,
   req: SearchFields,
   limits: RequestLimits,
   checkShape?: SearchShapeCheck,
 ): PreparedSearch {
   const vector = vectorField(schema);
   const params = parseSearchParams(req.search_params ?? []);
-  const bm25Field = params.annsField ? schema.fields.find((f) => f.name === params.annsField && f.isFunctionOutput) : undefined;
-  if (params.annsField && params.annsField !== vector.name && !bm25Field) {
+  // A search that names no field searches the vector field: by text when it is a BM25 output.
+  const annsField = params.annsField || vector.name;
+  const bm25Field = schema.fields.find((f) => f.name === annsField && f.isFunctionOutput);
+  if (annsField !== vector.name && !bm25Field) {
     throw invalidParameter(`failed to get field schema by name: fieldName(${params.annsField}) not found`);
   }
-  const metric = bm25Field ? bm25Metric(params) : ((params.metric ?? index.metricType) as MetricType);
-  if (!bm25Field && metric !== index.metricType) {
+  if (!bm25Field && !index) throw indexNotFound(schema.name);
+  const metric = bm25Field ? bm25Metric(params) : ((params.metric ?? index!.metricType) as MetricType);
+  if (index && !bm25Field && metric !== index.metricType) {
     throw invalidParameter(`metric type not match: invalid parameter[expected=${index.metricType}][actual=${metric}]`);
   }
   if (params.range) checkRangeWindow(params.range, metric);
