@@ -25,6 +25,8 @@ const texts = Array.from({ length: ROWS }, () => Array.from({ length: 2 + Math.f
 const deleted = new Set(DELETED);
 const live = Array.from({ length: ROWS }, (_, id) => id).filter((id) => !deleted.has(id));
 const bm25 = referenceBm25(texts, live);
+/** The rows live after the tests' own deletes. */
+let alive = live;
 const QUERIES = [`${VOCAB[0]} ${VOCAB[5]} ${VOCAB[300]}`, `${VOCAB[2]}, ${VOCAB[2]} and ${VOCAB[120]}`, VOCAB[60]!];
 
 type Hit = { id: string; score: number };
@@ -144,12 +146,31 @@ describe('a collection whose only vector field is a BM25 output', () => {
     expect((await cluster.client.delete({ collection_name: NAME, filter: `id == ${top}` })).status.error_code).toBe('Success');
     const after = await textSearch(cluster.client, query);
     expect(after.results.map((h) => Number(h.id))).not.toContain(top);
+    alive = live.filter((id) => id !== top);
+    expectBest(after.results, referenceBm25(texts, alive)(query));
+  });
+
+  it('filters queries and text searches with phrase_match over the reader groups and the writer', async () => {
+    const [a, b] = [VOCAB[0]!, VOCAB[1]!];
+    const adjacent = (id: number) => {
+      const words = texts[id]!.split(/[ ,]+/);
+      return words.some((w, i) => w === a && words[i + 1] === b);
+    };
+    const queried = await cluster.client.query({
+      collection_name: NAME,
+      filter: `phrase_match(text, '${a} ${b}', 0)`,
+      output_fields: ['id'],
+      limit: ROWS,
+    });
+    expect(queried.status.error_code).toBe('Success');
+    const want = alive.filter(adjacent);
+    expect(want.length).toBeGreaterThan(0);
+    expect(queried.data.map((r) => Number(r.id)).sort((x, y) => x - y)).toEqual(want);
+    const searched = await textSearch(cluster.client, `${a} ${b}`, { filter: `phrase_match(text, '${a} ${b}')` });
+    expect(searched.status.error_code).toBe('Success');
     expectBest(
-      after.results,
-      referenceBm25(
-        texts,
-        live.filter((id) => id !== top),
-      )(query),
+      searched.results,
+      referenceBm25(texts, alive)(`${a} ${b}`).filter((h) => adjacent(h.id)),
     );
   });
 
