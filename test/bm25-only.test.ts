@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataType, FunctionType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
+import { DataType, FunctionType, type MilvusClient, RRFRanker } from '@zilliz/milvus2-sdk-node';
 import { TestCluster } from './harness/cluster.js';
 import { connectSdk } from './harness/mishards-process.js';
 import { prng } from './harness/prng.js';
@@ -150,6 +150,22 @@ describe('a collection whose only vector field is a BM25 output', () => {
     expectBest(after.results, referenceBm25(texts, alive)(query));
   });
 
+  it('answers a range search of a BM25 output with the hits inside its window', async () => {
+    const query = QUERIES[1]!;
+    const want = referenceBm25(texts, alive)(query);
+    // Bounds halfway between reference scores, clear of float32 rounding at the edges.
+    const between = (i: number) => (want[i]!.score + want[i + 1]!.score) / 2;
+    const [radius, rangeFilter] = [between(8), between(2)];
+    const inside = want.filter((h) => h.score > radius && h.score <= rangeFilter);
+    // Fewer than the limit: both bounds cut the answer.
+    expect(inside.length).toBe(6);
+    for (const client of [cluster.client, writerClient]) {
+      const res = await textSearch(client, query, { params: { radius, range_filter: rangeFilter } });
+      expect(res.status.error_code).toBe('Success');
+      expectBest(res.results, inside);
+    }
+  });
+
   it('filters queries and text searches with phrase_match over the reader groups and the writer', async () => {
     const [a, b] = [VOCAB[0]!, VOCAB[1]!];
     const adjacent = (id: number) => {
@@ -172,6 +188,37 @@ describe('a collection whose only vector field is a BM25 output', () => {
       searched.results,
       referenceBm25(texts, alive)(`${a} ${b}`).filter((h) => adjacent(h.id)),
     );
+  });
+
+  it('searches by text over REST, alone and in a hybrid search, as over gRPC', async () => {
+    const post = async (path: string, body: unknown) => {
+      const res = await fetch(`http://${cluster.coordinator.addresses.http}/v2/vectordb/entities/${path}`, {
+        method: 'POST',
+        body: JSON.stringify({ collectionName: NAME, ...(body as object) }),
+      });
+      return (await res.json()) as { code: number; message?: string; data: { id: number; distance: number; text: string }[] };
+    };
+    const [first, second] = QUERIES as [string, string];
+    const rest = await post('search', { data: [first], annsField: 'sparse', limit: K, outputFields: ['text'] });
+    expect(rest.code).toBe(0);
+    expectBest(
+      rest.data.map((r) => ({ id: String(r.id), score: r.distance })),
+      referenceBm25(texts, alive)(first),
+    );
+    expect(rest.data.map((r) => r.text)).toEqual(rest.data.map((r) => texts[r.id]));
+    const subs = [first, second].map((q) => ({ data: [q], annsField: 'sparse', limit: K }));
+    const hybrid = await post('hybrid_search', { search: subs, rerank: { strategy: 'rrf', params: { k: 60 } }, limit: K });
+    expect(hybrid.code).toBe(0);
+    const sdk = await cluster.client.hybridSearch({
+      collection_name: NAME,
+      data: subs.map((s) => ({ data: s.data[0]!, anns_field: s.annsField, limit: K })),
+      rerank: RRFRanker(60),
+      limit: K,
+    });
+    expect(sdk.status.error_code).toBe('Success');
+    expect(hybrid.data.map((r) => String(r.id))).toEqual(sdk.results.map((h) => String(h.id)));
+    const mixed = await post('search', { data: [first, [1, 2]], annsField: 'sparse', limit: K });
+    expect([mixed.code, mixed.message]).toEqual([1801, expect.stringContaining('data.0')]);
   });
 
   it('refuses to drop its index while loaded, then drops it once released', async () => {

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { encodeQueryVectors } from '../../milvus/placeholder.js';
+import { encodeQueryTexts, encodeQueryVectors } from '../../milvus/placeholder.js';
 import { invalidParameter } from '../../milvus/status.js';
 import type { CollectionSchema__Output } from '../../proto/generated/milvus/proto/schema/CollectionSchema.js';
 import type { TemplateArrayValue__Output } from '../../proto/generated/milvus/proto/schema/TemplateArrayValue.js';
 import type { TemplateValue__Output } from '../../proto/generated/milvus/proto/schema/TemplateValue.js';
 import type { QueryReply, SearchReply } from '../coordinator/coordinator.js';
+import { validate } from './body.js';
 import { RestCode, RestError } from './reply.js';
 import { collectionBody, consistency, consistencyLevel, exprParams, templateValues } from './requests.js';
 import { route, type RestContext, type Route } from './route.js';
@@ -83,8 +84,22 @@ function queryRows(res: QueryReply, ctx: RestContext): Record<string, unknown>[]
   return fieldsDataToRows(fields, first ? columnLength(first) : 0, ctx.allowInt64);
 }
 
+/** A search's `data`: float vectors, or texts to search a BM25 output field by (see queryData). */
+const searchData = z.array(z.unknown());
+const floatVectors = z.array(z.array(z.number()));
+
+/**
+ * A search's `data` as its placeholder group: texts (all strings) as a VarChar placeholder, as
+ * Milvus's REST encodes them for a function output field (the node refuses text for any other
+ * field), else float vectors, checked as such; `where` names the parameter in messages.
+ */
+function queryData(data: unknown[], where: string): Buffer {
+  if (data.length > 0 && data.every((d) => typeof d === 'string')) return encodeQueryTexts(data as string[]);
+  return encodeQueryVectors(validate(z.object({ [where]: floatVectors }), { [where]: data })[where]!);
+}
+
 const searchBody = collectionBody.extend({
-  data: z.array(z.array(z.number())),
+  data: searchData,
   annsField: z.string().optional(),
   filter: z.string().optional(),
   limit: int,
@@ -145,7 +160,7 @@ const hybridBody = collectionBody.extend({
   search: z
     .array(
       z.object({
-        data: z.array(z.array(z.number())),
+        data: searchData,
         annsField: z.string().optional(),
         filter: z.string().optional(),
         limit: int,
@@ -252,7 +267,7 @@ export const entityRoutes: Record<string, Route> = {
       {
         db_name: ctx.call.database,
         collection_name: b.collectionName,
-        placeholder_group: encodeQueryVectors(b.data),
+        placeholder_group: queryData(b.data, 'data'),
         dsl: b.filter ?? '',
         expr_template_values: templateValues(b.exprParams),
         output_fields: b.outputFields ?? [],
@@ -285,7 +300,7 @@ export const entityRoutes: Record<string, Route> = {
       });
       return {
         collection_name: b.collectionName,
-        placeholder_group: encodeQueryVectors(sub.data),
+        placeholder_group: queryData(sub.data, `search.${i}.data`),
         dsl: sub.filter ?? '',
         expr_template_values: templateValues(sub.exprParams),
         search_params: params,
