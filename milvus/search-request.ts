@@ -189,16 +189,13 @@ export function prepareSearch(
 
 /**
  * The metric of a search of a BM25 output, as Milvus's delegator requires it; what a BM25
- * search does not offer yet is refused (range and grouping searches).
+ * search does not offer yet is refused (grouping searches).
  */
 function bm25Metric(params: ParsedSearchParams): MetricType {
   if (params.metric && params.metric !== 'BM25')
     throw invalidParameter('must use BM25 metric type when searching against BM25 Function output field');
-  if (params.range || params.grouping)
-    throw new MilvusError(
-      Code.ServiceUnimplemented,
-      'range and grouping searches of a BM25 output field are not supported by Mishards yet',
-    );
+  if (params.grouping)
+    throw new MilvusError(Code.ServiceUnimplemented, 'grouping searches of a BM25 output field are not supported by Mishards yet');
   return 'BM25';
 }
 

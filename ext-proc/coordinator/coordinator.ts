@@ -751,7 +751,7 @@ export class Coordinator {
     const { queries, params } = weightedSearch(q, stats);
     return {
       placeholder: encodeQuerySet(q.field, queries),
-      extra: { anns_field: q.field.name, params_json: bm25ParamsJson(params) },
+      extra: { anns_field: q.field.name, params_json: bm25ParamsJson(params, p.params.range) },
     };
   }
 

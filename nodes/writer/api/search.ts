@@ -102,7 +102,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       segmentsFor(c, scope, p.filter, p.params.ignoreGrowing),
       p.bm25!,
       plan.k,
-      { filter: p.filter, expireBefore: plan.expireBefore, signal },
+      { filter: p.filter, expireBefore: plan.expireBefore, range: plan.range, signal },
     );
   return {
     async Search(req, call) {
