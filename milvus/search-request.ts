@@ -158,8 +158,8 @@ export function prepareSearch(
   }
   if (!bm25Field && !index) throw indexNotFound(schema.name);
   const metric = bm25Field ? bm25Metric(params) : ((params.metric ?? index!.metricType) as MetricType);
-  if (index && !bm25Field && metric !== index.metricType) {
-    throw invalidParameter(`metric type not match: invalid parameter[expected=${index.metricType}][actual=${metric}]`);
+  if (!bm25Field && metric !== index!.metricType) {
+    throw invalidParameter(`metric type not match: invalid parameter[expected=${index!.metricType}][actual=${metric}]`);
   }
   if (params.range) checkRangeWindow(params.range, metric);
   const grouping = params.grouping && resolveGrouping(schema, params.grouping, params.offset + params.topk);
