@@ -117,13 +117,19 @@ export function partitionKeyField(schema: CollectionSchema): FieldSchema | undef
 /**
  * The collection's vector field, of any vector type: the one vector field Mishards indexes and
  * searches with its engine. BM25 outputs are vector fields beside it, searched by their text
- * (search/bm25-search.ts).
+ * (search/bm25-search.ts); in a collection whose only vectors are BM25 outputs, the first of
+ * them is its vector field: the segments hold it as their vector column, no engine index is
+ * built on it, and a search that names no field searches it by text.
  */
 export function vectorField(schema: CollectionSchema): FieldSchema {
-  const v = schema.fields.find((f) => isVectorType(f.dataType) && !f.isFunctionOutput);
+  const v =
+    schema.fields.find((f) => isVectorType(f.dataType) && !f.isFunctionOutput) ?? schema.fields.find((f) => isVectorType(f.dataType));
   if (!v) throw new Error(`collection ${schema.name} has no vector field`);
   return v;
 }
+
+/** Whether the engine builds indexes of this field: a vector field that no function outputs. */
+export const isEngineIndexed = (f: FieldSchema): boolean => isVectorType(f.dataType) && !f.isFunctionOutput;
 
 /** The BM25 function whose output is the named field, if it is one. */
 export function bm25FunctionOf(schema: CollectionSchema, outputField: string): SchemaFunction | undefined {

@@ -20,7 +20,8 @@ export type Ast =
   | { t: 'range'; pos: number; col: Ast; lo: Ast; hi: Ast; loInclusive: boolean; hiInclusive: boolean }
   | { t: 'isnull'; pos: number; negated: boolean; col: Ast }
   | { t: 'exists'; pos: number; arg: Ast }
-  | { t: 'call'; pos: number; name: string; args: Ast[] };
+  /** `argText`: the arguments' source text as Milvus quotes it in messages (its tokens without spaces). */
+  | { t: 'call'; pos: number; name: string; args: Ast[]; argText?: string[] };
 
 export type UnaryOp = '+' | '-' | '~' | 'not';
 

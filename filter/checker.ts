@@ -10,7 +10,7 @@ import {
 } from '../core/schema.js';
 import type { ArithOp, Ast, CmpOp } from './ast.js';
 import { FilterError } from './errors.js';
-import { analyzerFor, AnalyzerError } from '../text/analyzer.js';
+import { analyzerFor, AnalyzerError, type AnalyzedToken } from '../text/analyzer.js';
 import type { JsonKey } from './lexer.js';
 import { valueType, type ColRef, type Lit, type Pred } from './plan.js';
 import { compareLits, describeLit, foldArith, foldCompare, foldNegate, litDataType, litElementType, REVERSED, typeName } from './values.js';
@@ -134,7 +134,7 @@ class Checker {
         return { k: 'pred', pos: a.pos, p: { k: 'exists', col: ref } };
       }
       case 'call':
-        return this.call(a.name, a.args, a.pos);
+        return this.call(a.name, a.args, a.pos, a.argText);
     }
   }
 
@@ -511,8 +511,8 @@ class Checker {
     return { k: 'pred', pos, p: { k: 'like', col: ref, pattern: r.v.v } };
   }
 
-  private call(name: string, args: Ast[], pos: number): Typed {
-    if (name === 'text_match') return this.textMatch(args, pos);
+  private call(name: string, args: Ast[], pos: number, argText: string[] = []): Typed {
+    if (name === 'text_match' || name === 'phrase_match') return this.textQuery(name, args, pos, argText);
     const target = this.visit(args[0]!);
     const ref = this.column(target, `${name}()`);
     if (ref.type !== DataType.JSON && !isWholeArray(ref)) {
@@ -545,23 +545,64 @@ class Checker {
     }
     return { k: 'pred', pos, p: { k: 'contains', col: ref, mode, values } };
   }
-  /** `text_match(field, 'query')`, on a VarChar field with match enabled (Milvus's VisitTextMatch). */
-  private textMatch(args: Ast[], pos: number): Typed {
+  /**
+   * `text_match(field, 'query'[, minimum_should_match=n])` and `phrase_match(field, 'phrase'[,
+   * slop])`, on a VarChar field with match enabled, checked as Milvus's VisitTextMatch and
+   * VisitPhraseMatch check them, with their messages.
+   */
+  private textQuery(name: 'text_match' | 'phrase_match', args: Ast[], pos: number, argText: string[]): Typed {
     const target = this.visit(args[0]!);
-    const ref = this.column(target, 'text_match()');
+    const ref = this.column(target, `${name}()`);
     const field = this.fields.get(ref.column);
+    const operation = name === 'text_match' ? 'text match' : 'phrase match';
     if (!isStringType(ref.type) || ref.path.length > 0 || !field)
-      throw new FilterError('type_mismatch', target.pos, 'text match operation on non-string is unsupported');
+      throw new FilterError('type_mismatch', target.pos, `${operation} operation on non-string is unsupported`);
     if (!field.enableMatch) throw new FilterError('type_mismatch', target.pos, `field "${field.name}" does not enable match`);
     const query = (args[1] as Extract<Ast, { t: 'str' }>).v;
-    let terms: string[];
+    let tokens: AnalyzedToken[];
     try {
-      terms = analyzerFor(field.analyzerParams).terms(query);
+      tokens = analyzerFor(field.analyzerParams).analyze(query);
     } catch (e) {
       if (!(e instanceof AnalyzerError)) throw e;
       throw new FilterError('unsupported', target.pos, `the analyzer of field ${field.name}: ${e.message}`);
     }
-    return { k: 'pred', pos, p: { k: 'textMatch', col: ref, analyzerParams: field.analyzerParams, terms } };
+    const terms = tokens.map((t) => t.token);
+    const analyzerParams = field.analyzerParams;
+    if (name === 'text_match') {
+      const minShouldMatch = args[2] ? this.minShouldMatch(args[2] as Extract<Ast, { t: 'int' }>) : 1;
+      return { k: 'pred', pos, p: { k: 'textMatch', col: ref, analyzerParams, terms, minShouldMatch } };
+    }
+    const slop = args[2] ? this.slop(args[2], argText[2]!) : 0;
+    // Milvus hands a phrase of fewer than two tokens to a text match.
+    if (tokens.length < 2) return { k: 'pred', pos, p: { k: 'textMatch', col: ref, analyzerParams, terms, minShouldMatch: 1 } };
+    const phrase = tokens.map((t) => ({ term: t.token, offset: t.position }));
+    return { k: 'pred', pos, p: { k: 'phraseMatch', col: ref, analyzerParams, phrase, slop } };
+  }
+
+  /** text_match's minimum_should_match, within Milvus's bounds (validateAndExtractMinShouldMatch). */
+  private minShouldMatch(a: Extract<Ast, { t: 'int' }>): number {
+    if (a.v < 1n) throw new FilterError('type_mismatch', a.pos, `minimum_should_match should be >= 1, got ${a.v}`);
+    if (a.v > 1000n) throw new FilterError('type_mismatch', a.pos, `minimum_should_match should be <= 1000, got ${a.v}`);
+    return Number(a.v);
+  }
+
+  /**
+   * phrase_match's slop: a constant, read as Milvus reads it (its Int64 value: a constant of
+   * another type reads as 0), within uint32.
+   */
+  private slop(a: Ast, text: string): number {
+    const t = this.visit(a);
+    if (t.k !== 'val' || t.template)
+      throw new FilterError(
+        'type_mismatch',
+        t.pos,
+        `"slop" should be a const integer expression with "uint32" value. "slop" expression passed: ${text}`,
+      );
+    const v = t.v.t === 'int' ? t.v.v : 0n;
+    if (v < 0n) throw new FilterError('type_mismatch', t.pos, `"slop" should not be a negative interger. "slop" passed: ${text}`);
+    if (v > 0xffffffffn)
+      throw new FilterError('type_mismatch', t.pos, `"slop" exceeds the range of "uint32". "slop" expression passed: ${text}`);
+    return Number(v);
   }
 }
 

@@ -5,7 +5,7 @@ import { intersectRows, rowsWhere, type Binder, type Ctx, type Kernel } from './
 import { cmpRun, comparableWith, isIndexableType, prefixRun, rangeRun, type Run } from './scalar-index.js';
 import { compareNumbers, compareValues, isEmptyJson, pathGetter, valuesEqual } from './json.js';
 import { compileLike } from './like.js';
-import { markTextMatches } from '../text/token-index.js';
+import { markPhraseMatches, markTextMatches } from '../text/token-index.js';
 import { valueType, type ColRef, type Lit, type Pred } from './plan.js';
 import { compareStrings, litToJs, testCmp } from './values.js';
 
@@ -99,7 +99,10 @@ function columnOf(ctx: Ctx, ref: ColRef): { col: Column; valid: Uint8Array | nul
 // ---- leaves ------------------------------------------------------------------------------
 
 /** Predicates on one column, evaluated row by row or by a whole-column loop. */
-type LeafPred = Extract<Pred, { k: 'cmp' | 'range' | 'in' | 'arith' | 'arrayLength' | 'like' | 'exists' | 'contains' | 'textMatch' }>;
+type LeafPred = Extract<
+  Pred,
+  { k: 'cmp' | 'range' | 'in' | 'arith' | 'arrayLength' | 'like' | 'exists' | 'contains' | 'textMatch' | 'phraseMatch' }
+>;
 
 /**
  * A leaf over one column: a per-row test, and for the hot shapes a whole-column loop that
@@ -303,14 +306,9 @@ function leafBuilder(p: LeafPred): (col: Column) => Leaf {
         };
       };
     case 'textMatch':
-      return (col) => ({
-        fast(out, mask, n) {
-          // `mask` may be `out` itself: the matches are marked apart first.
-          const matched = new Uint8Array(n);
-          markTextMatches(col.values as string[], n, p.analyzerParams, p.terms, matched);
-          for (let i = 0; i < n; i++) out[i] = (mask === null || mask[i] !== 0) && matched[i] !== 0 ? 1 : 0;
-        },
-      });
+      return textLeaf((texts, n, matched) => markTextMatches(texts, n, p.analyzerParams, p.terms, matched, p.minShouldMatch));
+    case 'phraseMatch':
+      return textLeaf((texts, n, matched) => markPhraseMatches(texts, n, p.analyzerParams, p.phrase, p.slop, matched));
     case 'contains': {
       const wanted = p.values.map((v) => litValue(ref, v));
       const has = (arr: unknown[], w: unknown) => arr.some((e) => valuesEqual(e, w));
@@ -334,6 +332,20 @@ function leafBuilder(p: LeafPred): (col: Column) => Leaf {
  * made the types agree); JSON values of another type are not comparable (NaN), which makes
  * `!=` true and the rest false. Arrays compare by deep equality.
  */
+/**
+ * A leaf over a text column whose matches `mark` sets in a fresh array (`mask` may be `out`
+ * itself, so the matches are marked apart first).
+ */
+function textLeaf(mark: (texts: string[], n: number, matched: Uint8Array) => void): (col: Column) => Leaf {
+  return (col) => ({
+    fast(out, mask, n) {
+      const matched = new Uint8Array(n);
+      mark(col.values as string[], n, matched);
+      for (let i = 0; i < n; i++) out[i] = (mask === null || mask[i] !== 0) && matched[i] !== 0 ? 1 : 0;
+    },
+  });
+}
+
 function valueTest(op: CmpOp, lit: unknown): (x: unknown) => boolean {
   if (Array.isArray(lit)) {
     return op === '==' ? (x) => valuesEqual(x, lit) : (x) => !valuesEqual(x, lit);

@@ -107,6 +107,7 @@ const FUNCTIONS = [
   'array_contains_any',
   'array_length',
   'text_match',
+  'phrase_match',
 ];
 const FUNCTION_TOKENS = new Map<string, string>();
 for (const f of FUNCTIONS) {

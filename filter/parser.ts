@@ -251,12 +251,29 @@ class Parser {
     const name = t.name!;
     this.expect('(', `'(' after ${name}`);
     const args: Ast[] = [];
-    if (name === 'text_match') {
-      // Plan.g4: TEXTMATCH '(' Identifier ',' StringLiteral ')'.
-      const field = this.expect('ident', 'a field name in text_match');
-      this.expect(',', "',' in text_match()");
-      const query = this.expect('str', 'a string in text_match');
+    const argText: string[] = [];
+    if (name === 'text_match' || name === 'phrase_match') {
+      // Plan.g4: TEXTMATCH '(' Identifier ',' StringLiteral (',' MINIMUM_SHOULD_MATCH '=' IntegerConstant)? ')',
+      // PHRASEMATCH '(' Identifier ',' StringLiteral (',' expr)? ')'.
+      const field = this.expect('ident', `a field name in ${name}`);
+      this.expect(',', `',' in ${name}()`);
+      const query = this.expect('str', `a string in ${name}`);
       args.push({ t: 'ident', pos: field.pos, name: field.name! }, { t: 'str', pos: query.pos, v: query.str! });
+      if (this.peek().kind === ',') {
+        this.next();
+        const from = this.peek();
+        if (name === 'text_match') {
+          const option = this.expect('ident', 'minimum_should_match in text_match');
+          if (option.name !== 'minimum_should_match' && option.name !== 'MINIMUM_SHOULD_MATCH')
+            throw new FilterError('syntax', option.pos, `expected minimum_should_match in text_match, found ${describe(this.src, option)}`);
+          this.expect('=', "'=' after minimum_should_match");
+          const n = this.expect('int', 'an integer for minimum_should_match');
+          args.push({ t: 'int', pos: n.pos, v: n.int! });
+        } else {
+          args.push(this.expr(0));
+        }
+        argText[2] = this.sourceText(from, this.peek());
+      }
     } else if (name === 'array_length') {
       // Plan.g4 takes only an identifier or a JSON path here, not an expression.
       const a = this.peek();
@@ -271,6 +288,14 @@ class Parser {
       args.push(this.expr(0));
     }
     this.expect(')', `')' to close ${name}(`);
-    return this.node({ t: 'call', pos: t.pos, name, args }, args);
+    return this.node({ t: 'call', pos: t.pos, name, args, ...(argText.length ? { argText } : {}) }, args);
+  }
+
+  /** The source of the tokens from `from` up to `to` (excluded), without the spaces between them. */
+  private sourceText(from: Token, to: Token): string {
+    return this.toks
+      .filter((t) => t.pos >= from.pos && t.pos < to.pos)
+      .map((t) => this.src.slice(t.pos, t.end))
+      .join('');
   }
 }

@@ -1,5 +1,6 @@
 import { DataType } from '../core/schema.js';
 import type { ArithOp, CmpOp } from './ast.js';
+import type { PhraseToken } from '../text/token-index.js';
 
 /** A constant, typed the way Milvus types literals (integers are exact Int64). */
 export type Lit =
@@ -50,4 +51,9 @@ export type Pred =
    * `text_match(field, 'query')`: rows whose text, analyzed by the field's analyzer (its
    * `analyzerParams`), holds any of the query's tokens (`terms`, analyzed the same way).
    */
-  | { k: 'textMatch'; col: ColRef; analyzerParams: string | undefined; terms: string[] };
+  | { k: 'textMatch'; col: ColRef; analyzerParams: string | undefined; terms: string[]; minShouldMatch: number }
+  /**
+   * `phrase_match(field, 'phrase', slop)`: rows whose text holds the phrase's tokens (two or
+   * more, at their offsets in the phrase) within `slop` (text/token-index.ts).
+   */
+  | { k: 'phraseMatch'; col: ColRef; analyzerParams: string | undefined; phrase: PhraseToken[]; slop: number };

@@ -5,6 +5,7 @@ import { analyzerFor } from '../text/analyzer.js';
 import { averageLength, DEFAULT_B, DEFAULT_K1, queryWeights, termFrequencies, type Bm25Params, type TermStatistics } from '../text/bm25.js';
 import { searchBm25, termStatistics, type TextScope } from '../search/bm25-search.js';
 import type { Hit } from '../search/hits.js';
+import type { RangeWindow } from '../search/range-window.js';
 import type { Segment } from '../segment/segment.js';
 import { keyValueMap } from './key-values.js';
 import { PlaceholderGroupMessage } from './proto.js';
@@ -101,8 +102,14 @@ export function weightedSearch(q: Bm25Query, stats: TermStatistics): { queries: 
   };
 }
 
-/** The parameters as a data node's sub-request carries them (its params_json). */
-export const bm25ParamsJson = (p: Bm25Params): string => JSON.stringify({ bm25_k1: p.k1, bm25_b: p.b, bm25_avgdl: p.avgdl });
+/** The parameters as a data node's sub-request carries them (its params_json), with a range search's window. */
+export const bm25ParamsJson = (p: Bm25Params, range?: RangeWindow): string =>
+  JSON.stringify({
+    bm25_k1: p.k1,
+    bm25_b: p.b,
+    bm25_avgdl: p.avgdl,
+    ...(range ? { radius: range.radius, ...(range.rangeFilter === undefined ? {} : { range_filter: range.rangeFilter }) } : {}),
+  });
 
 /** The parameters of a sub-request's params_json (the coordinator computed them). */
 export function nodeBm25Params(paramsJson: string): Bm25Params {
@@ -125,7 +132,7 @@ export function searchBm25Locally(
   segments: Segment[],
   q: Bm25Query,
   k: number,
-  scope: TextScope & { signal?: AbortSignal },
+  scope: TextScope & { signal?: AbortSignal; range?: RangeWindow },
 ): Promise<Hit[][]> {
   const stats = termStatistics(statSegments, q.field.name, queryTerms(q), scope);
   const { queries, params } = weightedSearch(q, stats);

@@ -95,7 +95,7 @@ export function parseRanker(strategyRaw: string | undefined, paramsRaw: string |
  */
 export function prepareHybridSearch(
   schema: CollectionSchema,
-  index: IndexRecord,
+  index: IndexRecord | undefined,
   req: HybridSearchFields,
   limits: RequestLimits,
   checkShape?: SearchShapeCheck,

@@ -44,3 +44,10 @@ export function encodeQueryVectors(vectors: number[][] | Float32Array[]): Buffer
   });
   return encodePlaceholder('FloatVector', values);
 }
+
+/** Encodes query texts as a VarChar PlaceholderGroup, as clients send them to search a BM25 output. */
+export function encodeQueryTexts(texts: string[]): Buffer {
+  return PlaceholderGroupMessage.encode({
+    placeholders: [{ tag: '$0', type: 'VarChar', values: texts.map((t) => Buffer.from(t, 'utf8')) }],
+  });
+}

@@ -1,4 +1,4 @@
-import { DataType, isVectorType, type CollectionSchema, type FieldSchema } from '../core/schema.js';
+import { DataType, isEngineIndexed, isVectorType, type CollectionSchema, type FieldSchema } from '../core/schema.js';
 import { isIndexableType } from '../filter/scalar-index.js';
 import type { IndexRecord } from '../meta/store.js';
 import { Code, invalidParameter, MilvusError } from './status.js';
@@ -74,10 +74,19 @@ export function checkScalarIndex(indexType: string, field: FieldSchema, params: 
 /** Whether an index on this field answers filters from the sorted scalar index (else they scan). */
 export const answersFilters = (field: FieldSchema) => isIndexableType(field.dataType);
 
-/** The collection's vector index among its indexes (its vector field's). */
+/**
+ * The collection's engine index among its indexes: its dense (or non-BM25 sparse) vector
+ * field's. The index of a BM25 output is a record only: BM25 searches read their own index.
+ */
 export function vectorIndexOf(indexes: readonly IndexRecord[], schema: CollectionSchema): IndexRecord | undefined {
-  const vector = new Set(schema.fields.filter((f) => isVectorType(f.dataType)).map((f) => f.name));
+  const vector = new Set(schema.fields.filter(isEngineIndexed).map((f) => f.name));
   return indexes.find((i) => vector.has(i.fieldName));
+}
+
+/** The collection's vector fields without an index, which Milvus refuses to load. */
+export function unindexedVectorFields(indexes: readonly IndexRecord[], schema: CollectionSchema): string[] {
+  const indexed = new Set(indexes.map((i) => i.fieldName));
+  return schema.fields.filter((f) => isVectorType(f.dataType) && !indexed.has(f.name)).map((f) => f.name);
 }
 
 /** The fields whose scalar indexes answer filters. */

@@ -20,7 +20,7 @@ import { CollectionSchemaMessage } from './proto.js';
 import { keyValueMap } from './key-values.js';
 import { checkTextField, decodeFunctions, decodeTextParams, encodeFunctions, encodeTextParams } from './schema-functions.js';
 import { validateName } from './names.js';
-import { Code, invalidParameter, MilvusError } from './status.js';
+import { invalidParameter } from './status.js';
 
 /** Milvus numbers user fields from 100; 0 and 1 are its row id and timestamp. */
 const FIRST_USER_FIELD_ID = 100;
@@ -249,15 +249,10 @@ function validateSchemaShape(schema: CollectionSchema): void {
   if (autoIds.some((f) => !f.isPrimaryKey)) throw invalidParameter('only the primary key field can be autoID');
   const allVectors = schema.fields.filter((f) => isVectorType(f.dataType));
   if (allVectors.length === 0) throw invalidParameter(`schema does not contain vector field: collection ${schema.name}`);
-  // BM25 outputs are searched by their text, beside the one vector field the engine indexes.
+  // BM25 outputs are searched by their text, beside at most one vector field the engine indexes.
   const vectors = allVectors.filter((f) => !f.isFunctionOutput);
-  if (vectors.length === 0)
-    throw new MilvusError(
-      Code.ServiceUnimplemented,
-      'a collection whose only vector fields are BM25 outputs is not supported by Mishards yet: add a vector field beside them',
-    );
   if (vectors.length > 1) throw invalidParameter('Mishards supports one vector field per collection besides BM25 outputs');
-  if (vectors[0]!.nullable) throw invalidParameter('vector field should not be nullable');
+  if (vectors[0]?.nullable) throw invalidParameter('vector field should not be nullable');
   validatePartitionKey(schema);
 }
 

@@ -24,7 +24,15 @@ import type { Grouping } from '../search/grouping.js';
 import type { RangeWindow } from '../search/range-window.js';
 import { parseQueryOrderBy, parseSearchOrderBy } from './order-by.js';
 import { parseSearchParams, type GroupingParams, type ParsedSearchParams } from './search-params.js';
-import { Code, collectionNotLoaded, invalidParameter, MilvusError, partitionNotFound, partitionNotLoaded } from './status.js';
+import {
+  Code,
+  collectionNotLoaded,
+  indexNotFound,
+  invalidParameter,
+  MilvusError,
+  partitionNotFound,
+  partitionNotLoaded,
+} from './status.js';
 import { decodeTemplateValues } from './template-values.js';
 
 /**
@@ -134,20 +142,24 @@ export type SearchShapeCheck = (nq: number, params: ParsedSearchParams, selectio
  */
 export function prepareSearch(
   schema: CollectionSchema,
-  index: IndexRecord,
+  /** The engine index; none in a collection whose only vectors are BM25 outputs. */
+  index: IndexRecord | undefined,
   req: SearchFields,
   limits: RequestLimits,
   checkShape?: SearchShapeCheck,
 ): PreparedSearch {
   const vector = vectorField(schema);
   const params = parseSearchParams(req.search_params ?? []);
-  const bm25Field = params.annsField ? schema.fields.find((f) => f.name === params.annsField && f.isFunctionOutput) : undefined;
-  if (params.annsField && params.annsField !== vector.name && !bm25Field) {
+  // A search that names no field searches the vector field: by text when it is a BM25 output.
+  const annsField = params.annsField || vector.name;
+  const bm25Field = schema.fields.find((f) => f.name === annsField && f.isFunctionOutput);
+  if (annsField !== vector.name && !bm25Field) {
     throw invalidParameter(`failed to get field schema by name: fieldName(${params.annsField}) not found`);
   }
-  const metric = bm25Field ? bm25Metric(params) : ((params.metric ?? index.metricType) as MetricType);
-  if (!bm25Field && metric !== index.metricType) {
-    throw invalidParameter(`metric type not match: invalid parameter[expected=${index.metricType}][actual=${metric}]`);
+  if (!bm25Field && !index) throw indexNotFound(schema.name);
+  const metric = bm25Field ? bm25Metric(params) : ((params.metric ?? index!.metricType) as MetricType);
+  if (!bm25Field && metric !== index!.metricType) {
+    throw invalidParameter(`metric type not match: invalid parameter[expected=${index!.metricType}][actual=${metric}]`);
   }
   if (params.range) checkRangeWindow(params.range, metric);
   const grouping = params.grouping && resolveGrouping(schema, params.grouping, params.offset + params.topk);
@@ -177,16 +189,13 @@ export function prepareSearch(
 
 /**
  * The metric of a search of a BM25 output, as Milvus's delegator requires it; what a BM25
- * search does not offer yet is refused (range and grouping searches).
+ * search does not offer yet is refused (grouping searches).
  */
 function bm25Metric(params: ParsedSearchParams): MetricType {
   if (params.metric && params.metric !== 'BM25')
     throw invalidParameter('must use BM25 metric type when searching against BM25 Function output field');
-  if (params.range || params.grouping)
-    throw new MilvusError(
-      Code.ServiceUnimplemented,
-      'range and grouping searches of a BM25 output field are not supported by Mishards yet',
-    );
+  if (params.grouping)
+    throw new MilvusError(Code.ServiceUnimplemented, 'grouping searches of a BM25 output field are not supported by Mishards yet');
   return 'BM25';
 }
 

@@ -223,6 +223,7 @@ export function dataNodeImplementation(
       nq,
       k: Number(req.topk),
       params: nodeBm25Params(req.params_json),
+      range: nodeSearchParams(req.params_json).range,
       filter,
       expireBefore: req.expire_before_ms,
       signal,

@@ -4,6 +4,7 @@ import type { CompiledFilter } from '../filter/index.js';
 import type { Segment } from '../segment/segment.js';
 import { emptyStatistics, termScore, type Bm25Params, type TermStatistics } from '../text/bm25.js';
 import { mergeSegmentHits, type Hit, type SegmentHits } from './hits.js';
+import { windowPlacer, type RangeWindow } from './range-window.js';
 import { candidateMask } from './segment-search.js';
 
 /**
@@ -114,6 +115,8 @@ export interface Bm25Plan extends TextScope {
   nq: number;
   k: number;
   params: Bm25Params;
+  /** A range search: only the hits inside the window, up to k per query. */
+  range?: RangeWindow;
   signal?: AbortSignal;
 }
 
@@ -125,6 +128,8 @@ function searchSegment(seg: Segment, plan: Bm25Plan): SegmentHits | undefined {
   const index = textIndex(seg, plan.field);
   const scores = new Float64Array(seg.length);
   const out: SegmentHits = { segment: seg, offsets: [], scores: [] };
+  // Every row holding a query term is scored, so a range search just keeps those in its window.
+  const place = plan.range && windowPlacer(plan.range, 'BM25');
   for (let q = 0; q < plan.nq; q++) {
     const touched: number[] = [];
     for (let j = plan.queries.offsets[q]!; j < plan.queries.offsets[q + 1]!; j++) {
@@ -138,7 +143,8 @@ function searchSegment(seg: Segment, plan: Bm25Plan): SegmentHits | undefined {
         scores[r] = scores[r]! + weight * termScore(p.tfs[i]!, index.lengths[r]!, plan.params);
       }
     }
-    const ranked = touched.map((r) => ({ r, s: Math.fround(scores[r]!) }));
+    let ranked = touched.map((r) => ({ r, s: Math.fround(scores[r]!) }));
+    if (place) ranked = ranked.filter((h) => place(h.s) === 'inside');
     for (const r of touched) scores[r] = 0;
     ranked.sort((a, b) => b.s - a.s || a.r - b.r);
     const best = ranked.slice(0, plan.k);

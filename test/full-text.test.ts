@@ -4,7 +4,7 @@ import { crc32 } from 'node:zlib';
 import { TestCluster } from './harness/cluster.js';
 import { connectSdk } from './harness/mishards-process.js';
 import { prng } from './harness/prng.js';
-import { ENGLISH_STOP_WORDS } from '../text/stop-words.js';
+import { referenceBm25, referenceTerms } from './harness/bm25-reference.js';
 
 /**
  * Full-text search through the official SDK (docs/full-text.md): a collection with a BM25
@@ -23,7 +23,6 @@ const DIM = 8;
 const K = 10;
 const NAME = 'docs';
 const ANALYZER = { type: 'standard', stop_words: ['_english_'] };
-const STOP = new Set(ENGLISH_STOP_WORDS);
 
 const next = prng(2024);
 const syllables = ['ka', 'lo', 'mi', 'ne', 'ru', 'so', 'ta', 'vi', 'ze', 'po', 'qu', 'an'];
@@ -46,39 +45,8 @@ const vectors = Array.from({ length: ROWS }, () => Array.from({ length: DIM }, (
 const deleted = new Set(DELETED);
 const live = Array.from({ length: ROWS }, (_, id) => id).filter((id) => !deleted.has(id));
 
-/** The reference analyzer: lowercase alphanumeric runs without the English stop words. */
-const terms = (text: string) => (text.toLowerCase().match(/[\p{Alphabetic}\p{N}]+/gu) ?? []).filter((t) => !STOP.has(t));
-const counts = (ts: string[]) => {
-  const m = new Map<string, number>();
-  for (const t of ts) m.set(t, (m.get(t) ?? 0) + 1);
-  return m;
-};
-const docTf = texts.map((t) => counts(terms(t)));
-const docLength = docTf.map((m) => [...m.values()].reduce((a, b) => a + b, 0));
-const docFrequency = new Map<string, number>();
-for (const id of live) for (const t of docTf[id]!.keys()) docFrequency.set(t, (docFrequency.get(t) ?? 0) + 1);
-const avgdl = live.reduce((s, id) => s + docLength[id]!, 0) / live.length;
-
-/** BM25 of every live document for a query text (k1 1.2, b 0.75; IDF weights in float32, as Milvus). */
-function bm25(query: string, k1 = 1.2, b = 0.75): { id: number; score: number }[] {
-  const weights = [...counts(terms(query))].map(([t, n]) => {
-    const df = docFrequency.get(t) ?? 0;
-    return [t, Math.fround(n * Math.fround(Math.log(1 + (live.length - df + 0.5) / (df + 0.5))))] as const;
-  });
-  const out: { id: number; score: number }[] = [];
-  for (const id of live) {
-    let s = 0;
-    let hit = false;
-    for (const [t, w] of weights) {
-      const tf = docTf[id]!.get(t);
-      if (!tf) continue;
-      hit = true;
-      s += (w * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * docLength[id]!) / avgdl));
-    }
-    if (hit) out.push({ id, score: s });
-  }
-  return out.sort((x, y) => y.score - x.score || x.id - y.id);
-}
+const terms = referenceTerms;
+const bm25 = referenceBm25(texts, live);
 
 const QUERIES = [
   `${VOCAB[3]} ${VOCAB[40]} ${VOCAB[900]}`,

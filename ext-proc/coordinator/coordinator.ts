@@ -527,7 +527,7 @@ export class Coordinator {
   private async doSearch(req: SearchInput, ctx: CallContext, trace: Context): Promise<SearchReply> {
     const { view, scope } = await this.target(req, ctx);
     const schema = view.record.schema;
-    const index = vectorIndexOf(view.indexes, schema)!;
+    const index = vectorIndexOf(view.indexes, schema);
     const freshness = this.freshness(view, req);
     const route = this.routeSearch(view, scope, freshness, trace, (params) => params.topk + params.offset);
     const p = prepareSearch(schema, index, req, this.limits, route.checkShape);
@@ -759,7 +759,7 @@ export class Coordinator {
     const { queries, params } = weightedSearch(q, stats);
     return {
       placeholder: encodeQuerySet(q.field, queries),
-      extra: { anns_field: q.field.name, params_json: bm25ParamsJson(params) },
+      extra: { anns_field: q.field.name, params_json: bm25ParamsJson(params, p.params.range) },
     };
   }
 
@@ -774,7 +774,7 @@ export class Coordinator {
     const freshness = this.freshness(view, req);
     // Each sub-search asks the nodes for its topk: paging applies to the fused list.
     const route = this.routeSearch(view, scope, freshness, trace, (params) => params.topk);
-    const h = prepareHybridSearch(schema, vectorIndexOf(view.indexes, schema)!, req, this.limits, route.checkShape);
+    const h = prepareHybridSearch(schema, vectorIndexOf(view.indexes, schema), req, this.limits, route.checkShape);
     this.quotas.charge(rateCollection(req.db_name, view.record.name), { search: h.nq * h.subs.length });
     const outputFields = req.output_fields ?? [];
     const responses = await this.whileExists(view, ctx, async () => {

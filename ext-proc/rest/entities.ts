@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { encodePlaceholder } from '../../milvus/placeholder.js';
+import { encodePlaceholder, encodeQueryTexts } from '../../milvus/placeholder.js';
 import { invalidParameter } from '../../milvus/status.js';
 import type { CollectionSchema__Output } from '../../proto/generated/milvus/proto/schema/CollectionSchema.js';
 import type { TemplateArrayValue__Output } from '../../proto/generated/milvus/proto/schema/TemplateArrayValue.js';
@@ -57,9 +57,13 @@ function searchedField(schema: CollectionSchema, annsField: string | undefined):
 const searchSchema = (collectionName: string, ctx: RestContext): Promise<CollectionSchema> =>
   ctx.coordinator.schemaOf({ db_name: ctx.call.database, collection_name: collectionName }, ctx.call);
 
-/** The placeholder group of a search's `data`, each query in the form of the field searched (vectors.ts). */
+/**
+ * The placeholder group of a search's `data`, each query in the form of the field searched
+ * (vectors.ts); texts for a BM25 output, sent as a VarChar placeholder as Milvus's REST sends them.
+ */
 function placeholderOf(schema: CollectionSchema, annsField: string | undefined, data: unknown[]): Buffer {
   const field = searchedField(schema, annsField);
+  if (field.isFunctionOutput && data.length > 0 && data.every((d) => typeof d === 'string')) return encodeQueryTexts(data as string[]);
   try {
     return encodePlaceholder(DataType[field.dataType] as PlaceholderType, queryVectors(vectorType(field.dataType)!, field.dim ?? 0, data));
   } catch (e) {

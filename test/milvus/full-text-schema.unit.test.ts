@@ -5,6 +5,7 @@ import type { FieldSchema as FieldMessage } from '../../proto/generated/milvus/p
 import { decodeFieldsData, type IncomingFieldData } from '../../milvus/field-data.js';
 import { CollectionSchemaMessage } from '../../milvus/proto.js';
 import { decodeCollectionSchema, encodeCollectionSchema } from '../../milvus/schema-codec.js';
+import { vectorField } from '../../core/schema.js';
 
 /**
  * Schemas with BM25 functions as Milvus's proxy checks them (validateFunction and the text
@@ -139,8 +140,15 @@ describe('BM25 functions in a schema', () => {
       10,
       'analyzer type english is not supported by Mishards',
     ]);
-    const onlyBm25 = fields().filter((f) => f.name !== 'dense');
-    expect(refusal(() => decode(onlyBm25, [bm25()]))[0]).toBe(10);
+  });
+
+  it('takes a BM25 output as the vector field of a collection without another', () => {
+    const onlyBm25 = decode(
+      fields().filter((f) => f.name !== 'dense'),
+      [bm25()],
+    );
+    expect(vectorField(onlyBm25).name).toBe('sparse');
+    expect(vectorField(decode(fields(), [bm25()])).name).toBe('dense');
   });
 });
 

@@ -1,4 +1,4 @@
-import { vectorField } from '../../../core/schema.js';
+import { isVectorType, vectorField } from '../../../core/schema.js';
 import type { IndexRecord } from '../../../meta/store.js';
 import { validateIndexName } from '../../../milvus/names.js';
 import { keyValueMap } from '../../../milvus/key-values.js';
@@ -62,10 +62,11 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
     return { index_descriptions: requestedIndexes(c, req).map((idx) => describe(c, idx, progress)) };
   };
   const describe = (c: CollectionState, idx: IndexRecord, { indexed, total }: { indexed: number; total: number }) => {
-    const vector = idx === c.vectorIndex();
-    // Scalar indexes are built by each segment when a filter first needs one: always ready.
-    if (!vector) indexed = total;
+    // Only the engine index is built in the background; scalar indexes and BM25 outputs' are
+    // built by each segment when a filter or search first needs them: always ready.
+    if (idx !== c.vectorIndex()) indexed = total;
     const field = c.schema.fields.find((f) => f.name === idx.fieldName)!;
+    const vector = isVectorType(field.dataType);
     const params = [
       { key: 'index_type', value: idx.indexType },
       ...(vector ? [{ key: 'metric_type', value: idx.metricType }] : []),
@@ -87,6 +88,23 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
       index_state_fail_reason: '',
     };
   };
+  /**
+   * Records the index of a field that the engine does not index (a scalar field or a BM25
+   * output): one per field, created again with the same type and params as a no-op.
+   */
+  const addFieldIndex = async (c: CollectionState, index: Omit<IndexRecord, 'id' | 'collectionId' | 'createdAt'>) => {
+    const existing = c.indexes.find((i) => i.fieldName === index.fieldName);
+    if (existing) {
+      if (existing.indexType === index.indexType && JSON.stringify(existing.params) === JSON.stringify(index.params)) return;
+      throw new MilvusError(
+        Code.IndexDuplicate,
+        `at most one distinct index is allowed per field: ${existing.indexName} exists with ${existing.indexType}`,
+      );
+    }
+    if (c.indexes.some((i) => i.indexName === index.indexName))
+      throw invalidParameter(`index name ${index.indexName} is used by another field's index`);
+    await writer.createIndex(c, index);
+  };
   return {
     async CreateIndex(req) {
       const c = api.collection(req.db_name, req.collection_name);
@@ -95,25 +113,16 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
       const fieldName = req.field_name || vector.name;
       const field = c.schema.fields.find((f) => f.name === fieldName);
       if (!field) throw invalidParameter(`cannot create index on non-exist field: ${fieldName}`);
+      const { indexType, metricType, buildParams } = indexRequestParams(req.extra_params);
+      const indexName = req.index_name || fieldName;
       if (field.isFunctionOutput) {
         checkBm25Index(keyValueMap(req.extra_params), field);
+        await addFieldIndex(c, { fieldName, indexName, indexType, metricType: 'BM25', params: buildParams });
         return {};
       }
-      const { indexType, metricType, buildParams } = indexRequestParams(req.extra_params);
       if (field !== vector) {
         checkScalarIndex(indexType, field, buildParams);
-        const existing = c.indexes.find((i) => i.fieldName === fieldName);
-        if (existing) {
-          if (existing.indexType === indexType && JSON.stringify(existing.params) === JSON.stringify(buildParams)) return {};
-          throw new MilvusError(
-            Code.IndexDuplicate,
-            `at most one distinct index is allowed per field: ${existing.indexName} exists with ${existing.indexType}`,
-          );
-        }
-        const indexName = req.index_name || fieldName;
-        if (c.indexes.some((i) => i.indexName === indexName))
-          throw invalidParameter(`index name ${indexName} is used by another field's index`);
-        await writer.createIndex(c, { fieldName, indexName, indexType, metricType: '', params: buildParams });
+        await addFieldIndex(c, { fieldName, indexName, indexType, metricType: '', params: buildParams });
         return {};
       }
       checkIndexType(indexType, field);
@@ -130,7 +139,7 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
       }
       await writer.createIndex(c, {
         fieldName,
-        indexName: req.index_name || fieldName,
+        indexName,
         indexType,
         metricType: metric,
         params: buildParams,
@@ -150,9 +159,10 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
     },
     async GetIndexBuildProgress(req) {
       const c = api.collection(req.db_name, req.collection_name);
-      if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
+      // Only the engine index is built in the background (see describe).
+      const building = requestedIndexes(c, req).includes(c.vectorIndex()!);
       const { indexed, total } = writer.indexProgress(c);
-      return { indexed_rows: String(indexed), total_rows: String(total) };
+      return { indexed_rows: String(building ? indexed : total), total_rows: String(total) };
     },
     async DropIndex(req) {
       const c = api.collection(req.db_name, req.collection_name);

@@ -1,5 +1,7 @@
+import { isVectorType } from '../../../core/schema.js';
 import { refuseInPartitionKeyMode } from '../../../milvus/partition-key.js';
 import { loadedNamedPartitions, namedPartitions } from '../../../milvus/search-request.js';
+import { unindexedVectorFields } from '../../../milvus/scalar-indexes.js';
 import { indexNotFound, invalidParameter } from '../../../milvus/status.js';
 import type { CollectionState } from '../collection-state.js';
 import type { Handlers, WriterApi } from './context.js';
@@ -10,6 +12,16 @@ function partitionsToChange(c: CollectionState, names: string[] | undefined, emp
   return namedPartitions(c.partitions.values(), names).map((p) => p.id);
 }
 
+/**
+ * Refuses to load a collection with a vector field that has no index, BM25 outputs included,
+ * as Milvus does; with no vector index at all, the index is not found.
+ */
+function checkIndexed(c: CollectionState, collectionName: string): void {
+  const unindexed = unindexedVectorFields(c.indexes, c.schema);
+  if (unindexed.length === c.schema.fields.filter((f) => isVectorType(f.dataType)).length) throw indexNotFound(collectionName);
+  if (unindexed.length) throw invalidParameter(`there is no vector index on field: [${unindexed.join(' ')}], please create index firstly`);
+}
+
 /** Load state, per partition (see meta/load-state.ts): load, release, progress. */
 type LoadMethod = 'LoadCollection' | 'LoadPartitions' | 'ReleaseCollection' | 'ReleasePartitions' | 'GetLoadingProgress' | 'GetLoadState';
 
@@ -18,14 +30,14 @@ export function loadHandlers(api: WriterApi): Handlers<LoadMethod> {
   return {
     async LoadCollection(req) {
       const c = api.collection(req.db_name, req.collection_name);
-      if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
+      checkIndexed(c, req.collection_name);
       await writer.changeLoadState(c, { action: 'load', partitionIds: 'all' });
       return {};
     },
     async LoadPartitions(req) {
       const c = api.collection(req.db_name, req.collection_name);
       refuseInPartitionKeyMode(c.schema, 'LoadPartitions');
-      if (!c.vectorIndex()) throw indexNotFound(req.collection_name);
+      checkIndexed(c, req.collection_name);
       const ids = partitionsToChange(c, req.partition_names, 'failed to load partition, due to no partition specified');
       await writer.changeLoadState(c, { action: 'load', partitionIds: ids });
       return {};

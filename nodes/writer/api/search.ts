@@ -102,12 +102,12 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       segmentsFor(c, scope, p.filter, p.params.ignoreGrowing),
       p.bm25!,
       plan.k,
-      { filter: p.filter, expireBefore: plan.expireBefore, signal },
+      { filter: p.filter, expireBefore: plan.expireBefore, range: plan.range, signal },
     );
   return {
     async Search(req, call) {
       const { c, scope, expiry } = searchTarget(req);
-      const p = prepareSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
+      const p = prepareSearch(c.schema, c.vectorIndex(), req, api.self.limits);
       const segments = segmentsFor(c, scope, p.filter, p.params.ignoreGrowing);
       api.self.quotas.charge(rateCollection(req.db_name, c.record.name), { search: p.nq });
       const { topk, offset, roundDecimal } = p.params;
@@ -169,7 +169,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
 
     async HybridSearch(req, call) {
       const { c, scope, expiry } = searchTarget(req);
-      const h = prepareHybridSearch(c.schema, c.vectorIndex()!, req, api.self.limits);
+      const h = prepareHybridSearch(c.schema, c.vectorIndex(), req, api.self.limits);
       api.self.quotas.charge(rateCollection(req.db_name, c.record.name), { search: h.nq * h.subs.length });
       // Every sub-search is an exact search of its own (its topk, its filter); the fused
       // hits keep the row of the sub-search that found them first, for their output fields.
