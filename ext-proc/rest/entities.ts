@@ -59,11 +59,12 @@ const searchSchema = (collectionName: string, ctx: RestContext): Promise<Collect
 
 /**
  * The placeholder group of a search's `data`, each query in the form of the field searched
- * (vectors.ts); texts for a BM25 output, sent as a VarChar placeholder as Milvus's REST sends them.
+ * (vectors.ts). A BM25 output is searched by texts, sent as a VarChar placeholder as Milvus's REST
+ * sends them: a value that is not a string is taken as its JSON text, as Milvus takes it.
  */
 function placeholderOf(schema: CollectionSchema, annsField: string | undefined, data: unknown[]): Buffer {
   const field = searchedField(schema, annsField);
-  if (field.isFunctionOutput && data.length > 0 && data.every((d) => typeof d === 'string')) return encodeQueryTexts(data as string[]);
+  if (field.isFunctionOutput) return encodeQueryTexts(data.map((d) => (typeof d === 'string' ? d : JSON.stringify(d))));
   try {
     return encodePlaceholder(DataType[field.dataType] as PlaceholderType, queryVectors(vectorType(field.dataType)!, field.dim ?? 0, data));
   } catch (e) {
