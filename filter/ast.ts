@@ -20,7 +20,11 @@ export type Ast =
   | { t: 'range'; pos: number; col: Ast; lo: Ast; hi: Ast; loInclusive: boolean; hiInclusive: boolean }
   | { t: 'isnull'; pos: number; negated: boolean; col: Ast }
   | { t: 'exists'; pos: number; arg: Ast }
-  | { t: 'call'; pos: number; name: string; args: Ast[] };
+  | { t: 'call'; pos: number; name: string; args: Ast[] }
+  /** `ISO '2025-01-01T00:00:00+08:00'`: a Timestamptz literal (the string as written). */
+  | { t: 'iso'; pos: number; v: string }
+  /** `INTERVAL 'P1DT2H'`: an ISO 8601 duration, added to or subtracted from a Timestamptz field. */
+  | { t: 'interval'; pos: number; v: string };
 
 export type UnaryOp = '+' | '-' | '~' | 'not';
 

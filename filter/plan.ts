@@ -1,4 +1,5 @@
 import { DataType } from '../core/schema.js';
+import type { Interval } from '../core/timestamptz.js';
 import type { ArithOp, CmpOp } from './ast.js';
 
 /** A constant, typed the way Milvus types literals (integers are exact Int64). */
@@ -50,4 +51,10 @@ export type Pred =
    * `text_match(field, 'query')`: rows whose text, analyzed by the field's analyzer (its
    * `analyzerParams`), holds any of the query's tokens (`terms`, analyzed the same way).
    */
-  | { k: 'textMatch'; col: ColRef; analyzerParams: string | undefined; terms: string[] };
+  | { k: 'textMatch'; col: ColRef; analyzerParams: string | undefined; terms: string[] }
+  /**
+   * `tsz + INTERVAL 'P1M' > ISO '...'` with years or months in the interval (Milvus's
+   * TimestamptzArithCompareExpr): each row's time moved by the calendar (shiftByInterval),
+   * then compared with `v` (UTC microseconds). Intervals of fixed length become a `cmp`.
+   */
+  | { k: 'tszArith'; col: ColRef; interval: Interval; sign: 1 | -1; op: CmpOp; v: bigint };

@@ -26,6 +26,8 @@ import { parseQueryOrderBy, parseSearchOrderBy } from './order-by.js';
 import { parseSearchParams, type GroupingParams, type ParsedSearchParams } from './search-params.js';
 import { Code, collectionNotLoaded, invalidParameter, MilvusError, partitionNotFound, partitionNotLoaded } from './status.js';
 import { decodeTemplateValues } from './template-values.js';
+import { DEFAULT_TIMEZONE, isValidTimezone, TIMEZONE_KEY } from '../core/timestamptz.js';
+import { collectionTimezone } from './collection-properties.js';
 
 /**
  * Validation and parsing of Milvus Search and Query requests, shared by every node that
@@ -44,14 +46,27 @@ export type QueryFields = Partial<Pick<MilvusRequest<'Query'>, 'query_params' | 
 /** Characters of an expression quoted in an error: a filter may be megabytes long (a list of keys). */
 const QUOTED_EXPRESSION_CHARS = 256;
 
-/** Compiles a filter, turning its errors into Milvus invalid-parameter statuses. */
+/**
+ * The time zone a query or search works in, as Milvus's proxy settles it: its `timezone`
+ * parameter (an IANA name, checked), else the collection's. Its filter reads ISO literals
+ * without an offset in it, and its Timestamptz output is written in it.
+ */
+export function requestTimezone(params: Map<string, string>, properties: Record<string, string>): string {
+  const tz = params.get(TIMEZONE_KEY);
+  if (tz === undefined || tz === '') return collectionTimezone(properties);
+  if (!isValidTimezone(tz)) throw invalidParameter(`unknown or invalid IANA Time Zone ID: ${tz}`);
+  return tz;
+}
+
+/** Compiles a filter, turning its errors into Milvus invalid-parameter statuses; `timezone` reads ISO literals without an offset. */
 export function compileFilterForRequest(
   schema: CollectionSchema,
   expr: string | undefined,
   templateValues: Record<string, unknown> | undefined,
+  timezone = DEFAULT_TIMEZONE,
 ): CompiledFilter {
   try {
-    return compileFilter(expr ?? '', schema, { templateValues });
+    return compileFilter(expr ?? '', schema, { templateValues, timezone });
   } catch (e) {
     if (!(e instanceof FilterError)) throw e;
     const text = expr ?? '';
@@ -66,9 +81,10 @@ export function compileRequestFilter(
   schema: CollectionSchema,
   expr: string | undefined,
   templates: Record<string, TemplateValue__Output> | undefined,
+  timezone: string,
 ): { filter: CompiledFilter; templateValues: Record<string, unknown> | undefined } {
   const templateValues = decodeTemplateValues(templates);
-  return { filter: compileFilterForRequest(schema, expr, templateValues), templateValues };
+  return { filter: compileFilterForRequest(schema, expr, templateValues, timezone), templateValues };
 }
 
 export interface PreparedSearch {
@@ -86,6 +102,8 @@ export interface PreparedSearch {
   grouping: Grouping | undefined;
   /** The page's order (search order_by_fields); empty: by score. */
   orderBy: FieldOrder[];
+  /** The time zone of its filter's ISO literals and its Timestamptz output (requestTimezone). */
+  timezone: string;
 }
 
 /** Checks a range search's window against the metric, as Milvus's proxy does (checkRangeSearchParams). */
@@ -130,17 +148,19 @@ export type SearchShapeCheck = (nq: number, params: ParsedSearchParams, selectio
 /**
  * Validates and parses a Search request: its parameters and query vectors within Milvus's
  * limits, and its answer (nq x topk hits with their output fields) within the size limit;
- * `checkShape` adds the caller's own limits to them.
+ * `checkShape` adds the caller's own limits to them. `properties` are the collection's.
  */
 export function prepareSearch(
   schema: CollectionSchema,
   index: IndexRecord,
   req: SearchFields,
   limits: RequestLimits,
+  properties: Record<string, string>,
   checkShape?: SearchShapeCheck,
 ): PreparedSearch {
   const vector = vectorField(schema);
   const params = parseSearchParams(req.search_params ?? []);
+  const timezone = requestTimezone(keyValueMap(req.search_params), properties);
   const bm25Field = params.annsField ? schema.fields.find((f) => f.name === params.annsField && f.isFunctionOutput) : undefined;
   if (params.annsField && params.annsField !== vector.name && !bm25Field) {
     throw invalidParameter(`failed to get field schema by name: fieldName(${params.annsField}) not found`);
@@ -171,8 +191,8 @@ export function prepareSearch(
     : decodeQueryVectors(req.placeholder_group, vector);
   if (!req.nq) checkLimits(nq);
   else if (Number(req.nq) !== nq) throw invalidParameter(`nq (${req.nq}) does not match the number of query vectors (${nq})`);
-  const { filter, templateValues } = compileRequestFilter(schema, req.dsl, req.expr_template_values);
-  return { params, metric, queries, nq, filter, templateValues, selection, grouping, orderBy, ...(bm25 ? { bm25 } : {}) };
+  const { filter, templateValues } = compileRequestFilter(schema, req.dsl, req.expr_template_values, timezone);
+  return { params, metric, queries, nq, filter, templateValues, selection, grouping, orderBy, timezone, ...(bm25 ? { bm25 } : {}) };
 }
 
 /**
@@ -211,6 +231,8 @@ export interface PreparedQuery {
   maxRows: number;
   /** Leave the rows not sealed yet out of the query (Milvus's `ignore_growing`). */
   ignoreGrowing: boolean;
+  /** As in PreparedSearch. */
+  timezone: string;
 }
 
 function integerParam(name: string, raw: string): number {
@@ -222,8 +244,14 @@ function integerParam(name: string, raw: string): number {
 /**
  * Validates and parses a Query request: its limit and offset within Milvus's window, its
  * filter and output fields, and, when it has a limit, its answer within the size limit.
+ * `properties` are the collection's.
  */
-export function prepareQuery(schema: CollectionSchema, req: QueryFields, limits: RequestLimits): PreparedQuery {
+export function prepareQuery(
+  schema: CollectionSchema,
+  req: QueryFields,
+  limits: RequestLimits,
+  properties: Record<string, string>,
+): PreparedQuery {
   const kv = keyValueMap(req.query_params);
   const limit = kv.has('limit') ? integerParam('limit', kv.get('limit')!) : undefined;
   const offset = limit !== undefined && kv.has('offset') ? integerParam('offset', kv.get('offset')!) : 0;
@@ -236,7 +264,8 @@ export function prepareQuery(schema: CollectionSchema, req: QueryFields, limits:
     if (isGoTrue(kv.get('iterator'))) throw invalidParameter('ORDER BY with iterator is not supported');
   }
   const expr = String(req.expr ?? '');
-  const { filter, templateValues } = compileRequestFilter(schema, expr, req.expr_template_values);
+  const timezone = requestTimezone(kv, properties);
+  const { filter, templateValues } = compileRequestFilter(schema, expr, req.expr_template_values, timezone);
   const countOnly = outputFields.some((f) => f.toLowerCase() === 'count(*)');
   if (countOnly && outputFields.length > 1) throw invalidParameter('count entities with other output fields is not supported');
   if (countOnly && orderByRaw) {
@@ -263,6 +292,7 @@ export function prepareQuery(schema: CollectionSchema, req: QueryFields, limits:
     selection,
     maxRows,
     ignoreGrowing: boolParam(kv, 'ignore_growing', invalidParameter),
+    timezone,
   };
 }
 
