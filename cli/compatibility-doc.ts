@@ -177,7 +177,7 @@ export function compatibilityDoc(): string {
     ...indexSupport().map((r) => `| ${r.dataType} | ${r.indexType} | ${cell(r.state)} |`),
     ...SCALAR_INDEX_TYPES.map(
       (t) =>
-        `| scalar fields | ${t} | works: Bool, integer, Float, Double, VarChar and Timestamptz fields answer ==, in, ranges (and like "prefix%") from a sorted index of each sealed segment (\`engine\` SORTED), exactly as the scan; Array fields and JSON paths: accepted, filters scan (\`engine\` SCAN) |`,
+        `| scalar fields | ${t} | works: Bool, integer, Float, Double and VarChar fields answer ==, in, ranges (and like "prefix%") from a sorted index of each sealed segment (\`engine\` SORTED), exactly as the scan; Array fields and JSON paths: accepted, filters scan (\`engine\` SCAN) |`,
     ),
     '',
     '## REST v2 endpoints',
