@@ -126,6 +126,7 @@ const SEGCORE_TYPE_NAMES: Partial<Record<DataType, string>> = {
   [DataType.Double]: 'DOUBLE',
   [DataType.JSON]: 'JSON',
   [DataType.Array]: 'ARRAY',
+  [DataType.Timestamptz]: 'TIMESTAMPTZ',
 };
 
 /** A grouping search's field resolved against the schema (Milvus's messages and codes). */

@@ -199,7 +199,7 @@ describe('output', () => {
     });
     expect(res.status.error_code).toBe('Success');
     expect(res.results).toHaveLength(5);
-    for (const h of res.results as { id: string; ts: string | null }[]) {
+    for (const h of res.results as unknown as { id: string; ts: string | null }[]) {
       const ms = instant(Number(h.id));
       expect(h.ts).toBe(ms === null ? null : formatted(ms, 0));
     }
