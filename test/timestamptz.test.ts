@@ -274,6 +274,26 @@ describe('defaults', () => {
   });
 });
 
+describe('database time zones', () => {
+  it("gives a new collection its database's time zone, and checks a database's", async () => {
+    const client = cluster.client;
+    const refused = await client.createDatabase({ db_name: 'nowhere', properties: { timezone: 'Nowhere/Town' } });
+    expect([refused.code, refused.reason]).toEqual([1100, 'unknown or invalid IANA Time Zone ID: Nowhere/Town']);
+    expect((await client.createDatabase({ db_name: 'tokyo', properties: { timezone: 'Asia/Tokyo' } })).error_code).toBe('Success');
+    const created = await client.createCollection({
+      db_name: 'tokyo',
+      collection_name: 'local',
+      fields: [
+        { name: 'id', data_type: DataType.Int64, is_primary_key: true },
+        { name: 'v', data_type: DataType.FloatVector, dim: 4 },
+      ],
+    });
+    expect(created.error_code).toBe('Success');
+    const described = await client.describeCollection({ db_name: 'tokyo', collection_name: 'local' });
+    expect(described.properties).toContainEqual({ key: 'timezone', value: 'Asia/Tokyo' });
+  });
+});
+
 describe('REST', () => {
   it('inserts ISO strings and queries them back formatted', async () => {
     const inserted = await rest('entities/insert', {
