@@ -1,5 +1,6 @@
-import { checkTimezone, DEFAULT_TIMEZONE, TIMEZONE_KEY, TimestamptzError } from '../core/timestamptz.js';
+import { checkTimezone, DEFAULT_TIMEZONE, TIMEZONE_KEY } from '../core/timestamptz.js';
 import { invalidParameter } from './status.js';
+import { timestamptzParameter } from './timestamptz.js';
 
 /**
  * The collection properties Mishards acts on, as Milvus names them. Every other property is
@@ -38,13 +39,7 @@ export function withTimezone(properties: Record<string, string>, databasePropert
 /** Refuses a `timezone` property (of a collection or a database) that names no IANA time zone, as Milvus does. */
 export function validateTimezoneProperty(properties: Record<string, string>): void {
   const tz = properties[TIMEZONE_PROPERTY];
-  if (tz === undefined) return;
-  try {
-    checkTimezone(tz);
-  } catch (e) {
-    if (e instanceof TimestamptzError) throw invalidParameter(e.message);
-    throw e;
-  }
+  if (tz !== undefined) timestamptzParameter(() => checkTimezone(tz));
 }
 
 /** Refuses properties Milvus refuses (its proxy's timezone and validateCollectionTTL checks), with its messages. */

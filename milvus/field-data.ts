@@ -4,7 +4,8 @@ import type { FieldData__Output } from '../proto/generated/milvus/proto/schema/F
 import type { ScalarField__Output } from '../proto/generated/milvus/proto/schema/ScalarField.js';
 import { dataTypeName, parseDataType } from './schema-codec.js';
 import { computeFunctionOutputs } from './function-outputs.js';
-import { DEFAULT_TIMEZONE, parseTimestamptz, TimestamptzError } from '../core/timestamptz.js';
+import { DEFAULT_TIMEZONE, parseTimestamptz } from '../core/timestamptz.js';
+import { timestamptzParameter } from './timestamptz.js';
 import { invalidParameter, fieldNotFound } from './status.js';
 import { decodeVectorColumn, payloadRows, type IncomingVectors } from './vector-codecs.js';
 
@@ -240,12 +241,7 @@ function timestamptzMicros(fd: IncomingFieldData, values: (unknown | null)[], ti
   return values.map((v, i) => {
     if (v === null || v === undefined) return null;
     if (typeof v !== 'string') throw invalidParameter(`field ${fd.field_name}: row ${i} is not a Timestamptz string`);
-    try {
-      return parseTimestamptz(v, timezone);
-    } catch (e) {
-      if (e instanceof TimestamptzError) throw invalidParameter(e.message);
-      throw e;
-    }
+    return timestamptzParameter(() => parseTimestamptz(v, timezone));
   });
 }
 

@@ -81,7 +81,7 @@ export const scalarKey: Partial<Record<DataType, string>> = {
   [DataType.VarChar]: 'string_data',
   [DataType.JSON]: 'json_data',
   [DataType.Array]: 'array_data',
-  // UTC microseconds between nodes; answers carry strings instead (timestamptz-output.ts).
+  // UTC microseconds between nodes; answers carry strings instead (milvus/timestamptz.ts).
   [DataType.Timestamptz]: 'timestamptz_data',
 };
 

@@ -1,5 +1,6 @@
 import { checkCarriedMessage } from './field-guard.js';
-import { DEFAULT_TIMEZONE, formatTimestamptz, parseTimestamptz, TimestamptzError } from '../core/timestamptz.js';
+import { DEFAULT_TIMEZONE, formatTimestamptz, parseTimestamptz } from '../core/timestamptz.js';
+import { timestamptzParameter } from './timestamptz.js';
 import {
   DataType,
   DYNAMIC_FIELD,
@@ -98,12 +99,7 @@ function timestamptzDefault(v: ValueField__Output, field: string, timezone: stri
       `type (Timestamptz) of field (${field}) is not equal to the type(${VALUE_FIELD_TYPES[v.data!]}) of default_value`,
     );
   }
-  try {
-    return parseTimestamptz(v.string_data!, timezone);
-  } catch (e) {
-    if (e instanceof TimestamptzError) throw invalidParameter(e.message);
-    throw e;
-  }
+  return timestamptzParameter(() => parseTimestamptz(v.string_data!, timezone));
 }
 
 function defaultValueOf(v: ValueField__Output | null, type: DataType, field: string, timezone: string): FieldSchema['defaultValue'] {

@@ -26,7 +26,8 @@ import { parseQueryOrderBy, parseSearchOrderBy } from './order-by.js';
 import { parseSearchParams, type GroupingParams, type ParsedSearchParams } from './search-params.js';
 import { Code, collectionNotLoaded, invalidParameter, MilvusError, partitionNotFound, partitionNotLoaded } from './status.js';
 import { decodeTemplateValues } from './template-values.js';
-import { DEFAULT_TIMEZONE, isValidTimezone, TIMEZONE_KEY } from '../core/timestamptz.js';
+import { checkTimezone, DEFAULT_TIMEZONE, TIMEZONE_KEY } from '../core/timestamptz.js';
+import { timestamptzParameter } from './timestamptz.js';
 import { collectionTimezone } from './collection-properties.js';
 
 /**
@@ -54,7 +55,7 @@ const QUOTED_EXPRESSION_CHARS = 256;
 export function requestTimezone(params: Map<string, string>, properties: Record<string, string>): string {
   const tz = params.get(TIMEZONE_KEY);
   if (tz === undefined || tz === '') return collectionTimezone(properties);
-  if (!isValidTimezone(tz)) throw invalidParameter(`unknown or invalid IANA Time Zone ID: ${tz}`);
+  timestamptzParameter(() => checkTimezone(tz));
   return tz;
 }
 

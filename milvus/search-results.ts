@@ -1,4 +1,4 @@
-import { formatTimestamptzFields } from './timestamptz-output.js';
+import { formatTimestamptzFields } from './timestamptz.js';
 import { primaryField, type CollectionSchema, type FieldSchema } from '../core/schema.js';
 import type { FieldData } from '../proto/generated/milvus/proto/schema/FieldData.js';
 import type { IDs } from '../proto/generated/milvus/proto/schema/IDs.js';

@@ -1,4 +1,4 @@
-import { formatTimestamptzFields } from '../../milvus/timestamptz-output.js';
+import { formatTimestamptzFields } from '../../milvus/timestamptz.js';
 import * as grpc from '@grpc/grpc-js';
 import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { DataType, primaryField, schemaVersion, vectorField, type CollectionSchema } from '../../core/schema.js';

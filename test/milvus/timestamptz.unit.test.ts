@@ -5,7 +5,7 @@ import { decodeFieldsData } from '../../milvus/field-data.js';
 import { CollectionSchemaMessage } from '../../milvus/proto.js';
 import { decodeCollectionSchema, encodeCollectionSchema } from '../../milvus/schema-codec.js';
 import { requestTimezone } from '../../milvus/search-request.js';
-import { formatTimestamptzFields } from '../../milvus/timestamptz-output.js';
+import { formatTimestamptzFields } from '../../milvus/timestamptz.js';
 import type { FieldSchema as FieldMessage } from '../../proto/generated/milvus/proto/schema/FieldSchema.js';
 import type { ValueField } from '../../proto/generated/milvus/proto/schema/ValueField.js';
 

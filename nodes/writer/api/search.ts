@@ -1,4 +1,4 @@
-import { formatTimestamptzFields } from '../../../milvus/timestamptz-output.js';
+import { formatTimestamptzFields } from '../../../milvus/timestamptz.js';
 import type * as grpc from '@grpc/grpc-js';
 import { primaryField, vectorField } from '../../../core/schema.js';
 import { rowWork } from '../../../core/vector-types.js';

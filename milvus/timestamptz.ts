@@ -1,12 +1,24 @@
 import { DataType } from '../core/schema.js';
-import { formatTimestamptz } from '../core/timestamptz.js';
+import { formatTimestamptz, TimestamptzError } from '../core/timestamptz.js';
+import { invalidParameter } from './status.js';
 
 /**
- * The last step of a query or search answer, as Milvus's proxy takes it: Timestamptz columns
- * travel between nodes as UTC microseconds (`timestamptz_data`) and reach the client as RFC
- * 3339 strings (`string_data`) in the request's time zone (its `timezone` parameter, else the
- * collection's).
+ * Timestamptz at the edges of the Milvus API: refusals of timestamps and time zones as
+ * parameter errors, and the last step of a query or search answer, as Milvus's proxy takes it:
+ * Timestamptz columns travel between nodes as UTC microseconds (`timestamptz_data`) and reach
+ * the client as RFC 3339 strings (`string_data`) in the request's time zone (its `timezone`
+ * parameter, else the collection's).
  */
+
+/** Runs a parse or check of core/timestamptz.ts, its refusal (Milvus's message) a code 1100 status. */
+export function timestamptzParameter<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof TimestamptzError) throw invalidParameter(e.message);
+    throw e;
+  }
+}
 
 interface ScalarsLike {
   timestamptz_data?: { data?: unknown[] } | null;
