@@ -11,6 +11,7 @@ import { denseRowWidth, vectorType } from './vector-types.js';
  * | Bool                  | Uint8Array (0 or 1)                      |
  * | Int8, Int16, Int32    | Int32Array                               |
  * | Int64                 | BigInt64Array (exact 64-bit values)      |
+ * | Timestamptz           | BigInt64Array (UTC microseconds)         |
  * | Float                 | Float32Array                             |
  * | Double                | Float64Array                             |
  * | VarChar               | string[]                                 |
@@ -94,6 +95,7 @@ export function typedArrayFor(type: DataType): TypedArrayConstructor | undefined
     case DataType.Int32:
       return Int32Array;
     case DataType.Int64:
+    case DataType.Timestamptz:
       return BigInt64Array as unknown as TypedArrayConstructor;
     case DataType.Float:
     case DataType.FloatVector:

@@ -15,6 +15,8 @@ export enum DataType {
   VarChar = 21,
   Array = 22,
   JSON = 23,
+  /** UTC microseconds since the epoch, read and written as ISO 8601 strings (core/timestamptz.ts). */
+  Timestamptz = 26,
   BinaryVector = 100,
   FloatVector = 101,
   Float16Vector = 102,

@@ -21,7 +21,11 @@ export type Ast =
   | { t: 'isnull'; pos: number; negated: boolean; col: Ast }
   | { t: 'exists'; pos: number; arg: Ast }
   /** `argText`: the arguments' source text as Milvus quotes it in messages (its tokens without spaces). */
-  | { t: 'call'; pos: number; name: string; args: Ast[]; argText?: string[] };
+  | { t: 'call'; pos: number; name: string; args: Ast[]; argText?: string[] }
+  /** `ISO '2025-01-01T00:00:00+08:00'`: a Timestamptz literal (the string as written). */
+  | { t: 'iso'; pos: number; v: string }
+  /** `INTERVAL 'P1DT2H'`: an ISO 8601 duration, added to or subtracted from a Timestamptz field. */
+  | { t: 'interval'; pos: number; v: string };
 
 export type UnaryOp = '+' | '-' | '~' | 'not';
 

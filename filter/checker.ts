@@ -8,6 +8,15 @@ import {
   type CollectionSchema,
   type FieldSchema,
 } from '../core/schema.js';
+import {
+  DEFAULT_TIMEZONE,
+  fixedIntervalMicros,
+  isFixedInterval,
+  parseInterval,
+  parseTimestamptz,
+  TimestamptzError,
+  type Interval,
+} from '../core/timestamptz.js';
 import type { ArithOp, Ast, CmpOp } from './ast.js';
 import { FilterError } from './errors.js';
 import { analyzerFor, AnalyzerError, type AnalyzedToken } from '../text/analyzer.js';
@@ -31,15 +40,22 @@ type Typed =
       folded: boolean;
       /** Element positions of a list literal, for error messages. */
       itemPos?: number[];
+      /** Which elements of a list literal are ISO literals (Timestamptz fields take only those). */
+      isoItems?: boolean[];
     }
   | { k: 'col'; pos: number; ref: ColRef }
   | { k: 'arith'; pos: number; ref: ColRef; op: ArithOp; operand: Lit; result: 'int' | 'float' }
   | { k: 'alen'; pos: number; ref: ColRef }
-  | { k: 'pred'; pos: number; p: Pred };
+  | { k: 'pred'; pos: number; p: Pred }
+  /** `ISO '...'`: a Timestamptz literal, as UTC microseconds; only a Timestamptz field compares with it. */
+  | { k: 'iso'; pos: number; text: string; micros: bigint }
+  | { k: 'interval'; pos: number; text: string; interval: Interval }
+  /** `tsz + INTERVAL '...'` (sign 1) or `tsz - INTERVAL '...'` (sign -1). */
+  | { k: 'shift'; pos: number; ref: ColRef; interval: Interval; sign: 1 | -1 };
 
 /** Checks a syntax tree against a schema and resolves it into a predicate (Milvus's plan). */
-export function check(ast: Ast, schema: CollectionSchema, templateValues: Record<string, unknown>): Pred {
-  const c = new Checker(schema, templateValues);
+export function check(ast: Ast, schema: CollectionSchema, templateValues: Record<string, unknown>, timezone = DEFAULT_TIMEZONE): Pred {
+  const c = new Checker(schema, templateValues, timezone);
   const r = c.visit(ast);
   if (r.k === 'pred') return r.p;
   if (r.k === 'val' && r.folded && r.v.t === 'bool') return { k: 'const', v: r.v.v };
@@ -73,6 +89,8 @@ class Checker {
   constructor(
     private readonly schema: CollectionSchema,
     private readonly templateValues: Record<string, unknown>,
+    /** The time zone of ISO literals that carry no offset. */
+    private readonly timezone: string,
   ) {
     for (const f of schema.fields) if (!f.isDynamic) this.fields.set(f.name, f);
   }
@@ -89,6 +107,12 @@ class Checker {
         return `array_length of '${colName(t.ref)}'`;
       case 'pred':
         return 'a boolean expression';
+      case 'iso':
+        return `ISO '${t.text}'`;
+      case 'interval':
+        return `INTERVAL '${t.text}'`;
+      case 'shift':
+        return `Timestamptz field '${colName(t.ref)}' ${t.sign > 0 ? '+' : '-'} INTERVAL`;
     }
   }
 
@@ -135,6 +159,10 @@ class Checker {
       }
       case 'call':
         return this.call(a.name, a.args, a.pos, a.argText);
+      case 'iso':
+        return { k: 'iso', pos: a.pos, text: a.v, micros: timestamptzLiteral(() => parseTimestamptz(a.v, this.timezone), a.pos) };
+      case 'interval':
+        return { k: 'interval', pos: a.pos, text: a.v, interval: timestamptzLiteral(() => parseInterval(a.v), a.pos) };
     }
   }
 
@@ -189,14 +217,21 @@ class Checker {
   private list(items: Ast[], pos: number): Typed {
     const values: Lit[] = [];
     const itemPos: number[] = [];
+    const isoItems: boolean[] = [];
     for (const item of items) {
       const t = this.visit(item);
+      isoItems.push(t.k === 'iso');
+      if (t.k === 'iso') {
+        values.push({ t: 'int', v: t.micros });
+        itemPos.push(t.pos);
+        continue;
+      }
       if (t.k !== 'val') throw new FilterError('type_mismatch', t.pos, `list elements must be constants, found ${this.describe(t)}`);
       if (t.template) throw new FilterError('template', t.pos, 'a template variable cannot be a list element; pass the whole list instead');
       values.push(t.v);
       itemPos.push(t.pos);
     }
-    return { k: 'val', pos, v: { t: 'arr', v: values }, folded: false, itemPos };
+    return { k: 'val', pos, v: { t: 'arr', v: values }, folded: false, itemPos, isoItems };
   }
 
   private constant(t: Typed, what: string): Typed & { k: 'val' } {
@@ -275,6 +310,10 @@ class Checker {
   }
 
   private arith(op: ArithOp, l: Typed, r: Typed, pos: number): Typed {
+    if (l.k === 'interval' || r.k === 'interval') return this.shift(op, l, r, pos);
+    if (l.k === 'iso' || r.k === 'iso') {
+      throw new FilterError('unsupported', pos, 'arithmetic on an ISO literal is not supported; add an INTERVAL to the Timestamptz field');
+    }
     if (l.k === 'val' && r.k === 'val') {
       this.noTemplate([l, r]);
       return { k: 'val', pos, v: foldArith(op, l.v, r.v, pos), folded: true };
@@ -319,6 +358,7 @@ class Checker {
   }
 
   private compare(op: CmpOp, l: Typed, r: Typed, pos: number): Typed {
+    if (involvesTimestamptz(l) || involvesTimestamptz(r)) return this.compareTimestamptz(op, l, r, pos);
     if (l.k === 'val' && r.k === 'val') {
       this.noTemplate([l, r]);
       return { k: 'val', pos, v: foldCompare(op, l.v, r.v, pos), folded: true };
@@ -334,16 +374,18 @@ class Checker {
           throw new FilterError('type_mismatch', r.pos, `array_length can only be compared with an integer, not ${describeLit(r.v)}`);
         return { k: 'pred', pos, p: { k: 'arrayLength', col: l.ref, op, v: r.v.v } };
       }
-      let v: Lit = r.v;
-      if (l.result === 'int' && v.t !== 'int') {
-        throw new FilterError('type_mismatch', r.pos, `integer arithmetic result cannot be compared with ${describeLit(v)}`);
+      if (l.k === 'arith') {
+        let v: Lit = r.v;
+        if (l.result === 'int' && v.t !== 'int') {
+          throw new FilterError('type_mismatch', r.pos, `integer arithmetic result cannot be compared with ${describeLit(v)}`);
+        }
+        if (l.result === 'float') {
+          if (v.t !== 'int' && v.t !== 'float')
+            throw new FilterError('type_mismatch', r.pos, `arithmetic result cannot be compared with ${describeLit(v)}`);
+          v = { t: 'float', v: Number(v.v) };
+        }
+        return { k: 'pred', pos, p: { k: 'arith', col: l.ref, arith: l.op, operand: l.operand, op, v } };
       }
-      if (l.result === 'float') {
-        if (v.t !== 'int' && v.t !== 'float')
-          throw new FilterError('type_mismatch', r.pos, `arithmetic result cannot be compared with ${describeLit(v)}`);
-        v = { t: 'float', v: Number(v.v) };
-      }
-      return { k: 'pred', pos, p: { k: 'arith', col: l.ref, arith: l.op, operand: l.operand, op, v } };
     }
     if (l.k === 'col' && r.k === 'col') return { k: 'pred', pos, p: this.compareColumns(op, l.ref, r.ref, pos) };
     throw new FilterError('unsupported', pos, `comparison between ${this.describe(l)} and ${this.describe(r)} is not supported`);
@@ -398,6 +440,8 @@ class Checker {
     if (t === DataType.Bool && lit.t === 'bool') return lit;
     if (isStringType(t) && lit.t === 'str') return lit;
     if (isIntegerType(t) && lit.t === 'int') return lit;
+    // Only ISO literals reach here for a Timestamptz field (compareTimestamptz, timestamptzBound, term).
+    if (t === DataType.Timestamptz && lit.t === 'int') return lit;
     if (isFloatingType(t) && (lit.t === 'int' || lit.t === 'float')) return { t: 'float', v: Number(lit.v) };
     throw new FilterError(
       'type_mismatch',
@@ -443,7 +487,12 @@ class Checker {
         return this.castForCompare('==', ref, { k: 'val', pos: r.itemPos?.[i] ?? r.pos, v: e, folded: false });
       });
     } else {
-      values = list.map((e, i) => this.castScalar(valueType(ref), ref, e, r.itemPos?.[i] ?? r.pos));
+      const timestamptz = ref.type === DataType.Timestamptz;
+      values = list.map((e, i) => {
+        const at = r.itemPos?.[i] ?? r.pos;
+        if (timestamptz !== Boolean(r.isoItems?.[i])) throw this.isoMismatch(ref, at, e);
+        return timestamptz ? e : this.castScalar(valueType(ref), ref, e, at);
+      });
     }
     const p: Pred = { k: 'in', col: ref, values };
     return { k: 'pred', pos, p: negated ? { k: 'not', arg: p } : p };
@@ -452,8 +501,8 @@ class Checker {
   private range(a: Ast & { t: 'range' }): Typed {
     const ref = this.column(this.visit(a.col), 'a range');
     if (isWholeArray(ref)) throw new FilterError('type_mismatch', a.col.pos, `array field '${ref.column}' cannot be compared directly`);
-    const lo = this.constant(this.visit(a.lo), 'a range bound');
-    const hi = this.constant(this.visit(a.hi), 'a range bound');
+    const lo = this.timestamptzBound(ref, this.visit(a.lo));
+    const hi = this.timestamptzBound(ref, this.visit(a.hi));
     const t = valueType(ref);
     const cast = (b: Typed & { k: 'val' }): Lit => {
       if (t === DataType.Bool)
@@ -490,6 +539,70 @@ class Checker {
       return { k: 'pred', pos, p: negated ? exists : { k: 'not', arg: exists } };
     }
     return { k: 'pred', pos, p: { k: negated ? 'isNotNull' : 'isNull', col: ref } };
+  }
+
+  // ---- Timestamptz ----------------------------------------------------------------------
+
+  /**
+   * Milvus's Timestamptz comparisons (Plan.g4's TimestamptzCompareForward / Reverse): a
+   * Timestamptz field, or the field plus or minus an INTERVAL, compared with an ISO literal,
+   * either side first. Anything else that mixes them is refused, as Milvus refuses it.
+   */
+  private compareTimestamptz(op: CmpOp, l: Typed, r: Typed, pos: number): Typed {
+    if (l.k === 'iso' && r.k !== 'iso') return this.compareTimestamptz(REVERSED[op], r, l, pos);
+    const subject = l.k === 'shift' ? l.ref : l.k === 'col' ? l.ref : undefined;
+    if (!subject || r.k !== 'iso') {
+      if (subject && subject.type === DataType.Timestamptz && r.k === 'val') throw this.isoMismatch(subject, r.pos, r.v);
+      if (l.k === 'col' && r.k === 'iso') throw notTimestamptz(l.ref, l.pos);
+      throw new FilterError(
+        'unsupported',
+        pos,
+        `comparison between ${this.describe(l)} and ${this.describe(r)} is not supported: compare a Timestamptz field (plus or minus an INTERVAL) with an ISO literal`,
+      );
+    }
+    if (subject.type !== DataType.Timestamptz || subject.path.length > 0) throw notTimestamptz(subject, l.pos);
+    if (l.k === 'col') return { k: 'pred', pos, p: { k: 'cmp', col: subject, op, v: { t: 'int', v: r.micros } } };
+    const shift = l as Typed & { k: 'shift' };
+    // A fixed interval moves every row by the same microseconds: `t + d op c` is `t op c - d`,
+    // an integer comparison (and one an index answers).
+    if (isFixedInterval(shift.interval)) {
+      const v = r.micros - BigInt(shift.sign) * fixedIntervalMicros(shift.interval);
+      return { k: 'pred', pos, p: { k: 'cmp', col: subject, op, v: { t: 'int', v } } };
+    }
+    return { k: 'pred', pos, p: { k: 'tszArith', col: subject, interval: shift.interval, sign: shift.sign, op, v: r.micros } };
+  }
+
+  /** `field + INTERVAL '...'` or `field - INTERVAL '...'`, on a Timestamptz field only (Milvus's grammar). */
+  private shift(op: ArithOp, l: Typed, r: Typed, pos: number): Typed {
+    if (r.k !== 'interval' || (op !== '+' && op !== '-')) {
+      throw new FilterError('unsupported', pos, "an INTERVAL can only follow '+' or '-' after a Timestamptz field");
+    }
+    if (l.k !== 'col') {
+      throw new FilterError('unsupported', pos, `an INTERVAL can only be added to a Timestamptz field, not to ${this.describe(l)}`);
+    }
+    if (l.ref.type !== DataType.Timestamptz || l.ref.path.length > 0) throw notTimestamptz(l.ref, l.pos);
+    return { k: 'shift', pos, ref: l.ref, interval: r.interval, sign: op === '+' ? 1 : -1 };
+  }
+
+  /** A range bound: an ISO literal for a Timestamptz field (as UTC microseconds), a constant of its kind otherwise. */
+  private timestamptzBound(ref: ColRef, t: Typed): Typed & { k: 'val' } {
+    if (ref.type === DataType.Timestamptz) {
+      if (t.k === 'iso') return { k: 'val', pos: t.pos, v: { t: 'int', v: t.micros }, folded: false };
+      if (t.k === 'val') throw this.isoMismatch(ref, t.pos, t.v);
+    } else if (t.k === 'iso') {
+      throw notTimestamptz(ref, t.pos);
+    }
+    return this.constant(t, 'a range bound');
+  }
+
+  /** A Timestamptz field given a constant that is not an ISO literal, or another field given an ISO literal. */
+  private isoMismatch(ref: ColRef, pos: number, lit: Lit): FilterError {
+    if (ref.type !== DataType.Timestamptz) return notTimestamptz(ref, pos);
+    return new FilterError(
+      'type_mismatch',
+      pos,
+      `comparisons between Timestamptz and ${typeName(litDataType(lit))} are not supported: write the time as an ISO literal, e.g. ${colName(ref)} > ISO '2025-01-01T00:00:00Z'`,
+    );
   }
 
   private like(l: Typed, r: Typed, pos: number): Typed {
@@ -603,6 +716,25 @@ class Checker {
     if (v > 0xffffffffn)
       throw new FilterError('type_mismatch', t.pos, `"slop" exceeds the range of "uint32". "slop" expression passed: ${text}`);
     return Number(v);
+  }
+}
+
+/** Whether a checked operand takes part in a Timestamptz comparison (a literal, an interval shift, or a Timestamptz field). */
+function involvesTimestamptz(t: Typed): boolean {
+  return t.k === 'iso' || t.k === 'shift' || t.k === 'interval' || (t.k === 'col' && t.ref.type === DataType.Timestamptz);
+}
+
+/** Milvus's refusal of a Timestamptz operation on another field. */
+const notTimestamptz = (ref: ColRef, pos: number) =>
+  new FilterError('type_mismatch', pos, `field '${colName(ref)}' is not a timestamptz datatype`);
+
+/** A Timestamptz literal or interval, its refusal (with Milvus's message) as a filter error at `pos`. */
+function timestamptzLiteral<T>(parse: () => T, pos: number): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (e instanceof TimestamptzError) throw new FilterError('invalid_literal', pos, e.message);
+    throw e;
   }
 }
 

@@ -17,6 +17,8 @@ export type { KeyValue } from './key-bounds.js';
 export interface CompileOptions {
   /** Values of `{name}` template variables (Milvus's expr_template_values), as JS values. */
   templateValues?: Record<string, unknown>;
+  /** The IANA time zone of ISO literals that carry no offset (default UTC). */
+  timezone?: string;
 }
 
 export interface CompiledFilter {
@@ -59,7 +61,7 @@ export function compileFilter(expr: string, schema: CollectionSchema, opts: Comp
       partitionKeys: () => null,
     };
   }
-  const pred = check(ast, schema, opts.templateValues ?? {});
+  const pred = check(ast, schema, opts.templateValues ?? {}, opts.timezone);
   const binder = compile(pred);
   const fields = fieldsOf(pred);
   const keys = primaryKeysOf(pred);

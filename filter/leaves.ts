@@ -8,6 +8,7 @@ import { compileLike } from './like.js';
 import { markPhraseMatches, markTextMatches } from '../text/token-index.js';
 import { valueType, type ColRef, type Lit, type Pred } from './plan.js';
 import { compareStrings, litToJs, testCmp } from './values.js';
+import { shiftByInterval } from '../core/timestamptz.js';
 
 /**
  * Leaf kernels: one column (two for column comparisons) against constants. Whole-column
@@ -38,6 +39,9 @@ function int64At(w: Int32Array, i: number): number | bigint {
   return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
 }
 
+/** Whether a column type is stored as Int64 values: Int64 itself, and Timestamptz (UTC microseconds). */
+const isInt64Column = (t: DataType) => t === DataType.Int64 || t === DataType.Timestamptz;
+
 /** Row value getter for a column reference; `undefined` means absent (missing key, index out of range). */
 function getter(ref: ColRef, col: Column): (i: number) => unknown {
   const values = col.values;
@@ -46,7 +50,8 @@ function getter(ref: ColRef, col: Column): (i: number) => unknown {
       const v = values as Uint8Array;
       return (i) => v[i] !== 0;
     }
-    case DataType.Int64: {
+    case DataType.Int64:
+    case DataType.Timestamptz: {
       const w = int32View(values as BigInt64Array);
       return (i) => int64At(w, i);
     }
@@ -101,7 +106,7 @@ function columnOf(ctx: Ctx, ref: ColRef): { col: Column; valid: Uint8Array | nul
 /** Predicates on one column, evaluated row by row or by a whole-column loop. */
 type LeafPred = Extract<
   Pred,
-  { k: 'cmp' | 'range' | 'in' | 'arith' | 'arrayLength' | 'like' | 'exists' | 'contains' | 'textMatch' | 'phraseMatch' }
+  { k: 'cmp' | 'range' | 'in' | 'arith' | 'arrayLength' | 'like' | 'exists' | 'contains' | 'textMatch' | 'phraseMatch' | 'tszArith' }
 >;
 
 /**
@@ -271,6 +276,18 @@ function leafBuilder(p: LeafPred): (col: Column) => Leaf {
       return inBuilder(ref, p.values);
     case 'arith':
       return arithBuilder(p);
+    case 'tszArith': {
+      const test = valueTest(p.op, litValue(ref, { t: 'int', v: p.v }));
+      return (col) => {
+        const get = getter(ref, col);
+        return {
+          pred: (i) => {
+            const shifted = shiftByInterval(BigInt(get(i) as number | bigint), p.interval, p.sign);
+            return test(Number.isSafeInteger(Number(shifted)) ? Number(shifted) : shifted);
+          },
+        };
+      };
+    }
     case 'arrayLength': {
       const test = valueTest(p.op, Number(p.v));
       return (col) => {
@@ -372,7 +389,7 @@ const NUMERIC_TYPED = new Set([DataType.Bool, DataType.Int8, DataType.Int16, Dat
 function fastCompare(ref: ColRef, op: CmpOp, v: Lit): ((col: Column) => Leaf) | null {
   if (ref.path.length > 0) return null;
   const table = cmpTable(op);
-  if (ref.type === DataType.Int64 && v.t === 'int') {
+  if (isInt64Column(ref.type) && v.t === 'int') {
     const ch = Number(BigInt.asIntN(32, v.v >> 32n));
     const cl = Number(BigInt.asUintN(32, v.v));
     return (col) => {
@@ -466,7 +483,7 @@ function int64In(w: Int32Array, j: number, small: Set<number>, big: Set<bigint>)
 
 function inBuilder(ref: ColRef, values: Lit[]): (col: Column) => Leaf {
   const lits = values.map((v) => litValue(ref, v));
-  if (ref.path.length === 0 && ref.type === DataType.Int64) {
+  if (ref.path.length === 0 && isInt64Column(ref.type)) {
     const small = new Set<number>();
     const big = new Set<bigint>();
     for (const l of lits) {
@@ -491,7 +508,7 @@ function inBuilder(ref: ColRef, values: Lit[]): (col: Column) => Leaf {
       const v = col.values as Uint8Array;
       return { pred: (i) => scalars.has(v[i] !== 0) };
     }
-    if (ref.path.length === 0 && ref.type !== DataType.JSON && ref.type !== DataType.Array && ref.type !== DataType.Int64) {
+    if (ref.path.length === 0 && ref.type !== DataType.JSON && ref.type !== DataType.Array && !isInt64Column(ref.type)) {
       const v = col.values as ArrayLike<unknown>;
       return { pred: (i) => scalars.has(v[i]) };
     }

@@ -48,6 +48,12 @@ const UNARY_BP = 120;
 /** Operand of `exists`: a primary only. */
 const EXISTS_BP = 150;
 
+/** The words that, before a string, make a Timestamptz literal or interval (any case, as Milvus's lexer reads them). */
+const TIMESTAMPTZ_WORDS = new Map<string, 'iso' | 'interval'>([
+  ['iso', 'iso'],
+  ['interval', 'interval'],
+]);
+
 /** A token as quoted in error messages: its source text (shortened), or "end of expression". */
 function describe(src: string, t: Token): string {
   if (t.kind === 'eof') return 'end of expression';
@@ -199,6 +205,13 @@ class Parser {
       case 'ident':
       case 'json': {
         const next = this.peek();
+        // ISO and INTERVAL are keywords only before a string (Plan.g4's Timestamptz rules), so
+        // fields may still be named so.
+        const word = t.kind === 'ident' ? TIMESTAMPTZ_WORDS.get(t.name!.toLowerCase()) : undefined;
+        if (word && next.kind === 'str') {
+          this.next();
+          return { t: word, pos: t.pos, v: next.str! };
+        }
         if (t.kind === 'ident' && next.kind === '(') {
           throw new FilterError('unsupported', t.pos, `function ${t.name}() is not supported`);
         }

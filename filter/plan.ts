@@ -1,4 +1,5 @@
 import { DataType } from '../core/schema.js';
+import type { Interval } from '../core/timestamptz.js';
 import type { ArithOp, CmpOp } from './ast.js';
 import type { PhraseToken } from '../text/token-index.js';
 
@@ -56,4 +57,10 @@ export type Pred =
    * `phrase_match(field, 'phrase', slop)`: rows whose text holds the phrase's tokens (two or
    * more, at their offsets in the phrase) within `slop` (text/token-index.ts).
    */
-  | { k: 'phraseMatch'; col: ColRef; analyzerParams: string | undefined; phrase: PhraseToken[]; slop: number };
+  | { k: 'phraseMatch'; col: ColRef; analyzerParams: string | undefined; phrase: PhraseToken[]; slop: number }
+  /**
+   * `tsz + INTERVAL 'P1M' > ISO '...'` with years or months in the interval (Milvus's
+   * TimestamptzArithCompareExpr): each row's time moved by the calendar (shiftByInterval),
+   * then compared with `v` (UTC microseconds). Intervals of fixed length become a `cmp`.
+   */
+  | { k: 'tszArith'; col: ColRef; interval: Interval; sign: 1 | -1; op: CmpOp; v: bigint };

@@ -1,6 +1,6 @@
 /**
  * A scalar index of one column: its non-null rows ordered by value (the order the filter
- * compares in: numbers and Int64s numerically, strings as `compareStrings`, false < true).
+ * compares in: numbers, Int64s and Timestamptz microseconds numerically, strings as `compareStrings`, false < true).
  * Milvus's INVERTED, STL_SORT, BITMAP and TRIE indexes are all served by it: each of the
  * predicates they speed up (`==`, `in`, `<`, `<=`, `>`, `>=`, ranges, and `like "prefix%"`
  * for strings) selects one run of that order, or a few, found by binary search.
@@ -24,6 +24,7 @@ const INDEXABLE = new Set([
   DataType.Float,
   DataType.Double,
   DataType.VarChar,
+  DataType.Timestamptz,
 ]);
 
 export const isIndexableType = (t: DataType) => INDEXABLE.has(t);
@@ -32,7 +33,7 @@ export const isIndexableType = (t: DataType) => INDEXABLE.has(t);
 function rowValue(col: Column): (i: number) => unknown {
   const values = col.values;
   if (col.type === DataType.Bool) return (i) => (values as Uint8Array)[i] !== 0;
-  if (col.type === DataType.Int64) {
+  if (col.type === DataType.Int64 || col.type === DataType.Timestamptz) {
     return (i) => {
       const v = (values as BigInt64Array)[i]!;
       return v >= -(2n ** 53n) && v <= 2n ** 53n ? Number(v) : v;

@@ -1,4 +1,6 @@
+import { checkTimezone, DEFAULT_TIMEZONE, TIMEZONE_KEY } from '../core/timestamptz.js';
 import { invalidParameter } from './status.js';
+import { timestamptzParameter } from './timestamptz.js';
 
 /**
  * The collection properties Mishards acts on, as Milvus names them. Every other property is
@@ -16,8 +18,33 @@ const MAX_TTL_SECONDS = 3_155_760_000;
 /** What Go's strconv.Atoi accepts, which is how Milvus parses integer properties (the TTL, a database's limits). */
 export const GO_INTEGER = /^[+-]?\d+$/;
 
-/** Refuses properties Milvus refuses (its proxy's validateCollectionTTL), with its messages. */
+/**
+ * The time zone of a collection's Timestamptz values: a string without an offset is read in
+ * it, and queries and searches answer in it unless they name another (core/timestamptz.ts).
+ */
+export const TIMEZONE_PROPERTY = TIMEZONE_KEY;
+
+/** The collection's time zone (its `timezone` property, which creation always sets). */
+export const collectionTimezone = (properties: Record<string, string>): string => properties[TIMEZONE_PROPERTY] ?? DEFAULT_TIMEZONE;
+
+/**
+ * The properties a new collection is created with, as Milvus's rootcoord sets them: a
+ * `timezone` is always among them, the database's when the request names none (else UTC).
+ */
+export function withTimezone(properties: Record<string, string>, databaseProperties: Record<string, string>): Record<string, string> {
+  if (TIMEZONE_PROPERTY in properties) return properties;
+  return { ...properties, [TIMEZONE_PROPERTY]: databaseProperties[TIMEZONE_PROPERTY] ?? DEFAULT_TIMEZONE };
+}
+
+/** Refuses a `timezone` property (of a collection or a database) that names no IANA time zone, as Milvus does. */
+export function validateTimezoneProperty(properties: Record<string, string>): void {
+  const tz = properties[TIMEZONE_PROPERTY];
+  if (tz !== undefined) timestamptzParameter(() => checkTimezone(tz));
+}
+
+/** Refuses properties Milvus refuses (its proxy's timezone and validateCollectionTTL checks), with its messages. */
 export function validateProperties(properties: Record<string, string>): void {
+  validateTimezoneProperty(properties);
   const ttl = properties[TTL_PROPERTY];
   if (ttl === undefined) return;
   if (!GO_INTEGER.test(ttl)) throw invalidParameter('collection TTL is not a valid positive integer');

@@ -4,6 +4,8 @@ import type { FieldData__Output } from '../proto/generated/milvus/proto/schema/F
 import type { ScalarField__Output } from '../proto/generated/milvus/proto/schema/ScalarField.js';
 import { dataTypeName, parseDataType } from './schema-codec.js';
 import { computeFunctionOutputs } from './function-outputs.js';
+import { DEFAULT_TIMEZONE, parseTimestamptz } from '../core/timestamptz.js';
+import { timestamptzParameter } from './timestamptz.js';
 import { invalidParameter, fieldNotFound } from './status.js';
 import { decodeVectorColumn, payloadRows, type IncomingVectors } from './vector-codecs.js';
 
@@ -158,7 +160,9 @@ function buildColumn(field: FieldSchema, values: (unknown | null)[], rows: numbe
       }
       return withValid({ type: field.dataType, values: out }, valid);
     }
-    case DataType.Int64: {
+    case DataType.Int64:
+    // Timestamptz rows arrive here as UTC microseconds (timestamptzMicros).
+    case DataType.Timestamptz: {
       const out = new BigInt64Array(rows);
       for (let i = 0; i < rows; i++) {
         const v = fill(i);
@@ -227,6 +231,20 @@ function buildColumn(field: FieldSchema, values: (unknown | null)[], rows: numbe
   }
 }
 
+/**
+ * A Timestamptz column's rows as UTC microseconds (null kept): strings (string_data, as the
+ * SDK sends them) parsed as Milvus's proxy parses them, a string without an offset read in the
+ * collection's time zone; values already in microseconds (timestamptz_data) taken as they are.
+ */
+function timestamptzMicros(fd: IncomingFieldData, values: (unknown | null)[], timezone: string): (unknown | null)[] {
+  if (fd.scalars?.data === 'timestamptz_data') return values;
+  return values.map((v, i) => {
+    if (v === null || v === undefined) return null;
+    if (typeof v !== 'string') throw invalidParameter(`field ${fd.field_name}: row ${i} is not a Timestamptz string`);
+    return timestamptzParameter(() => parseTimestamptz(v, timezone));
+  });
+}
+
 const withValid = (c: Column, valid: Uint8Array | undefined): Column => (valid ? { ...c, valid } : c);
 
 function payloadRowCount(fd: IncomingFieldData): number {
@@ -242,10 +260,15 @@ export interface DecodedRows {
 }
 
 /**
- * Decodes the `fields_data` of Insert or Upsert into validated columns. `pkProvided` says
- * whether the primary key must be present (upsert, or a key without autoID) or absent.
+ * Decodes the `fields_data` of Insert or Upsert into validated columns; `timezone` (the
+ * collection's) reads Timestamptz strings that carry no offset.
  */
-export function decodeFieldsData(schema: CollectionSchema, fieldsData: IncomingFieldData[], numRows: number | undefined): DecodedRows {
+export function decodeFieldsData(
+  schema: CollectionSchema,
+  fieldsData: IncomingFieldData[],
+  numRows: number | undefined,
+  timezone = DEFAULT_TIMEZONE,
+): DecodedRows {
   if (!fieldsData || fieldsData.length === 0) throw invalidParameter('no data in the insert request: fields_data is empty');
   const byName = new Map<string, IncomingFieldData>();
   for (const fd of fieldsData) {
@@ -302,10 +325,11 @@ export function decodeFieldsData(schema: CollectionSchema, fieldsData: IncomingF
       columns.set(field.name, int64);
       continue;
     }
-    const values = expandNullable(scalarValues(fd.scalars), fd.valid_data, rows, field.name);
-    if (values.length !== rows) {
-      throw invalidParameter(`the num_rows (${rows}) of field ${field.name} is not equal to passed num_rows (${values.length})`);
+    const sent = expandNullable(scalarValues(fd.scalars), fd.valid_data, rows, field.name);
+    if (sent.length !== rows) {
+      throw invalidParameter(`the num_rows (${rows}) of field ${field.name} is not equal to passed num_rows (${sent.length})`);
     }
+    const values = field.dataType === DataType.Timestamptz ? timestamptzMicros(fd, sent, timezone) : sent;
     columns.set(field.name, buildColumn(field, values, rows));
   }
   computeFunctionOutputs(schema, columns);

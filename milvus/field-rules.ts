@@ -427,7 +427,8 @@ const SEARCH_PARAMS = {
   json_type: refused('JSON path indexes are not supported'),
   strict_cast: refused('JSON path indexes are not supported'),
   expr_params: refused('expression parameters are not supported: use expr_template_values'),
-  time_fields: refused('Timestamptz fields are not supported'),
+  timezone: handled("the time zone of the filter's ISO literals without an offset and of the Timestamptz output (docs/timestamptz.md)"),
+  time_fields: refused('extracting date and time parts of Timestamptz values is not supported'),
   pipeline_trace: refused('search pipeline traces are not supported', (v) => v === 'false'),
 } satisfies FieldRules;
 
@@ -444,7 +445,8 @@ const QUERY_PARAMS = {
   order_by_fields: handled('field[:asc|desc[:nulls_first|nulls_last]], with a limit, merged across nodes'),
   group_by_fields: refused('grouping query results is not supported'),
   expr_params: refused('expression parameters are not supported: use expr_template_values'),
-  time_fields: refused('Timestamptz fields are not supported'),
+  timezone: handled("the time zone of the filter's ISO literals without an offset and of the Timestamptz output (docs/timestamptz.md)"),
+  time_fields: refused('extracting date and time parts of Timestamptz values is not supported'),
 } satisfies FieldRules;
 
 const NESTED_TABLES = {

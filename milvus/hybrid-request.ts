@@ -36,6 +36,8 @@ export interface PreparedHybridSearch {
   /** Each sub-search's metric, in request order. */
   metrics: MetricType[];
   selection: OutputSelection;
+  /** The time zone of the fused answer's Timestamptz output: the first sub-search's. */
+  timezone: string;
 }
 
 /** What hybrid search reads of its request (see SearchFields); sub-searches take the request's output fields. */
@@ -98,6 +100,7 @@ export function prepareHybridSearch(
   index: IndexRecord | undefined,
   req: HybridSearchFields,
   limits: RequestLimits,
+  properties: Record<string, string>,
   checkShape?: SearchShapeCheck,
 ): PreparedHybridSearch {
   const requests = req.requests ?? [];
@@ -107,7 +110,7 @@ export function prepareHybridSearch(
   const outputFields = req.output_fields ?? [];
   const subs = requests.map((sub, i) => {
     try {
-      return prepareSearch(schema, index, { ...sub, output_fields: outputFields }, limits, checkShape);
+      return prepareSearch(schema, index, { ...sub, output_fields: outputFields }, limits, properties, checkShape);
     } catch (e) {
       if (e instanceof MilvusError) throw new MilvusError(e.code, `requests[${i}]: ${e.message}`, e.retriable);
       throw e;
@@ -139,5 +142,5 @@ export function prepareHybridSearch(
   checkSearchResultSize(nq, limit, subs[0]!.selection, limits);
   const roundDecimal =
     kv.has('round_decimal') && kv.get('round_decimal') !== '' ? intParam('round_decimal', kv.get('round_decimal')!, [-1, 6]) : -1;
-  return { subs, ranker, limit, offset, roundDecimal, nq, metrics, selection: subs[0]!.selection };
+  return { subs, ranker, limit, offset, roundDecimal, nq, metrics, selection: subs[0]!.selection, timezone: subs[0]!.timezone };
 }

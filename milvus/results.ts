@@ -81,6 +81,8 @@ export const scalarKey: Partial<Record<DataType, string>> = {
   [DataType.VarChar]: 'string_data',
   [DataType.JSON]: 'json_data',
   [DataType.Array]: 'array_data',
+  // UTC microseconds between nodes; answers carry strings instead (milvus/timestamptz.ts).
+  [DataType.Timestamptz]: 'timestamptz_data',
 };
 
 function placeholder(type: DataType): unknown {
@@ -94,6 +96,7 @@ function placeholder(type: DataType): unknown {
     case DataType.Array:
       return {};
     case DataType.Int64:
+    case DataType.Timestamptz:
       return '0';
     default:
       return 0;
@@ -105,6 +108,7 @@ function encodeScalar(type: DataType, v: unknown, elementType?: DataType): unkno
     case DataType.Bool:
       return Boolean(v);
     case DataType.Int64:
+    case DataType.Timestamptz:
       return String(v);
     case DataType.JSON:
       return Buffer.from(JSON.stringify(v));

@@ -8,7 +8,7 @@ import { Code, invalidParameter, MilvusError } from './status.js';
  * indexparamcheck checks them (INVERTEDChecker, STLSORTChecker, BITMAPChecker, TRIEChecker,
  * the JSON path parameters), and which of them answer filters in Mishards.
  *
- * Every accepted index on a Bool, integer, Float, Double or VarChar field is served by the
+ * Every accepted index on a Bool, integer, Float, Double, VarChar or Timestamptz field is served by the
  * filter's sorted scalar index (filter/scalar-index.ts): INVERTED, STL_SORT, BITMAP, HYBRID and
  * TRIE all answer ==, in, ranges (and like-prefix for strings) from it, exactly as the scan.
  * Indexes on Array fields and JSON path indexes are accepted and recorded; their filters scan
@@ -31,13 +31,16 @@ function typeFault(indexType: string, field: FieldSchema): string | undefined {
   const t = field.dataType;
   const elem = field.elementType ?? DataType.None;
   switch (indexType) {
-    case 'INVERTED':
     case 'AUTOINDEX':
+      // Milvus builds a sorted index for a Timestamptz field left to AUTOINDEX.
+      if (t === DataType.Timestamptz) return undefined;
+      return typeFault('INVERTED', field);
+    case 'INVERTED':
       return t === DataType.Bool || ARITHMETIC.has(t) || isString(t) || t === DataType.Array || t === DataType.JSON
         ? undefined
         : `INVERTED are not supported on ${DataType[t]} field`;
     case 'STL_SORT':
-      return ARITHMETIC.has(t) ? undefined : 'STL_SORT are only supported on numeric field';
+      return ARITHMETIC.has(t) || t === DataType.Timestamptz ? undefined : 'STL_SORT are only supported on numeric field';
     case 'TRIE':
       return isString(t) ? undefined : 'TRIE are only supported on varchar field';
     case 'BITMAP':

@@ -1,4 +1,6 @@
 import { checkCarriedMessage } from './field-guard.js';
+import { DEFAULT_TIMEZONE, formatTimestamptz, parseTimestamptz } from '../core/timestamptz.js';
+import { timestamptzParameter } from './timestamptz.js';
 import {
   DataType,
   DYNAMIC_FIELD,
@@ -39,6 +41,7 @@ const SUPPORTED_SCALARS = new Set<DataType>([
   DataType.VarChar,
   DataType.JSON,
   DataType.Array,
+  DataType.Timestamptz,
 ]);
 
 /** Whether a collection's field may be of this scalar type. */
@@ -70,10 +73,41 @@ function intParam(params: Map<string, string>, key: string, field: string): numb
   return n;
 }
 
-function defaultValueOf(v: ValueField__Output | null, type: DataType, field: string): FieldSchema['defaultValue'] {
+/** Milvus's names of the types a default value can be sent as (its error messages name them). */
+const VALUE_FIELD_TYPES: Record<NonNullable<ValueField__Output['data']>, string> = {
+  bool_data: 'DataType_Bool',
+  int_data: 'DataType_Int32',
+  long_data: 'DataType_Int64',
+  float_data: 'DataType_Float',
+  double_data: 'DataType_Double',
+  string_data: 'DataType_VarChar',
+  bytes_data: 'DataType_BinaryVector',
+  timestamptz_data: 'DataType_Timestamptz',
+  date_data: 'DataType_Date',
+  time_data: 'DataType_Time',
+};
+
+/**
+ * A Timestamptz default as Milvus's rootcoord keeps it: UTC microseconds, sent as such
+ * (timestamptz_data, what the SDK sends) or as an ISO 8601 string read in the collection's
+ * time zone.
+ */
+function timestamptzDefault(v: ValueField__Output, field: string, timezone: string): bigint {
+  if (v.data === 'timestamptz_data') return BigInt(v.timestamptz_data!);
+  if (v.data !== 'string_data') {
+    throw invalidParameter(
+      `type (Timestamptz) of field (${field}) is not equal to the type(${VALUE_FIELD_TYPES[v.data!]}) of default_value`,
+    );
+  }
+  return timestamptzParameter(() => parseTimestamptz(v.string_data!, timezone));
+}
+
+function defaultValueOf(v: ValueField__Output | null, type: DataType, field: string, timezone: string): FieldSchema['defaultValue'] {
   if (!v?.data) return undefined;
   const raw = v[v.data];
   switch (type) {
+    case DataType.Timestamptz:
+      return timestamptzDefault(v, field, timezone);
     case DataType.Bool:
       return Boolean(raw);
     // long_data: a decimal string.
@@ -92,8 +126,11 @@ function defaultValueOf(v: ValueField__Output | null, type: DataType, field: str
   }
 }
 
-/** Decodes and validates the serialized schema of a CreateCollection request. */
-export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string): CollectionSchema {
+/**
+ * Decodes and validates the serialized schema of a CreateCollection request; `timezone` (the
+ * collection's) reads Timestamptz defaults given without an offset.
+ */
+export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string, timezone = DEFAULT_TIMEZONE): CollectionSchema {
   let proto: CollectionSchema__Output;
   try {
     proto = CollectionSchemaMessage.decode(bytes);
@@ -112,7 +149,7 @@ export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string
   for (const f of proto.fields ?? []) {
     if (seen.has(f.name)) throw invalidParameter(`duplicated field name ${f.name} in collection ${collectionName}`);
     seen.add(f.name);
-    schema.fields.push(decodeField(f, nextId++, collectionName, Boolean(proto.autoID)));
+    schema.fields.push(decodeField(f, nextId++, collectionName, Boolean(proto.autoID), timezone));
   }
   const functions = decodeFunctions(proto.functions ?? [], schema);
   if (functions.length) schema.functions = functions;
@@ -134,7 +171,13 @@ export function decodeCollectionSchema(bytes: Uint8Array, collectionName: string
 }
 
 /** One field of a schema as a request gives it, checked; `schemaAutoId` is the schema's autoID (for the key). */
-function decodeField(f: FieldSchema__Output, fieldId: number, collectionName: string, schemaAutoId: boolean): FieldSchema {
+function decodeField(
+  f: FieldSchema__Output,
+  fieldId: number,
+  collectionName: string,
+  schemaAutoId: boolean,
+  timezone: string,
+): FieldSchema {
   const name: string = f.name;
   validateName('field name', name);
   const dataType = parseDataType(f.data_type);
@@ -176,7 +219,7 @@ function decodeField(f: FieldSchema__Output, fieldId: number, collectionName: st
     field.elementType = elementType;
     field.maxCapacity = cap;
   }
-  field.defaultValue = defaultValueOf(f.default_value, dataType, name);
+  field.defaultValue = defaultValueOf(f.default_value, dataType, name, timezone);
   decodeTextParams(field, params);
   checkTextField(field, false);
   return field;
@@ -218,7 +261,7 @@ const SYSTEM_FIELD_NAMES = new Set(['RowID', 'Timestamp', DYNAMIC_FIELD]);
  * no key of any kind, nullable (the rows written before read its default value, or null). Its
  * id follows the schema's highest.
  */
-export function decodeAddedField(f: FieldSchema__Output, schema: CollectionSchema): FieldSchema {
+export function decodeAddedField(f: FieldSchema__Output, schema: CollectionSchema, timezone: string): FieldSchema {
   const name = f.name;
   if (schema.fields.some((x) => x.name === name)) throw invalidParameter(`duplicated field name ${name}`);
   if (SYSTEM_FIELD_NAMES.has(name)) throw invalidParameter(`not support to add system field, field name = ${name}`);
@@ -228,7 +271,7 @@ export function decodeAddedField(f: FieldSchema__Output, schema: CollectionSchem
   if (f.is_clustering_key) throw invalidParameter(`field ${name}: clustering keys are not supported by Mishards`);
   if (isVectorType(parseDataType(f.data_type))) throw invalidParameter(`not support to add vector field, field name = ${name}`);
   if (!f.nullable) throw invalidParameter(`added field must be nullable, please check it, field name = ${name}`);
-  return decodeField(f, schemaVersion(schema) + 1, schema.name, false);
+  return decodeField(f, schemaVersion(schema) + 1, schema.name, false, timezone);
 }
 
 function validateSchemaShape(schema: CollectionSchema): void {
@@ -270,8 +313,11 @@ function validatePartitionKey(schema: CollectionSchema): void {
   }
 }
 
-/** The schema in the plain shape of `milvus.proto.schema.CollectionSchema` for DescribeCollection. */
-export function encodeCollectionSchema(schema: CollectionSchema): CollectionSchemaMessageIn {
+/**
+ * The schema in the plain shape of `milvus.proto.schema.CollectionSchema` for DescribeCollection;
+ * Timestamptz defaults are shown in `timezone` (the collection's), as Milvus shows them.
+ */
+export function encodeCollectionSchema(schema: CollectionSchema, timezone = DEFAULT_TIMEZONE): CollectionSchemaMessageIn {
   const pk = schema.fields.find((f) => f.isPrimaryKey);
   return {
     name: schema.name,
@@ -281,11 +327,11 @@ export function encodeCollectionSchema(schema: CollectionSchema): CollectionSche
     properties: [],
     functions: encodeFunctions(schema),
     // The dynamic field is an implementation detail that Milvus hides in Describe.
-    fields: schema.fields.filter((f) => !f.isDynamic).map(encodeField),
+    fields: schema.fields.filter((f) => !f.isDynamic).map((f) => encodeField(f, timezone)),
   };
 }
 
-function encodeField(f: FieldSchema): FieldSchemaMessageIn {
+function encodeField(f: FieldSchema, timezone: string): FieldSchemaMessageIn {
   const typeParams: { key: string; value: string }[] = [];
   if (f.dim !== undefined) typeParams.push({ key: 'dim', value: String(f.dim) });
   if (f.maxLength !== undefined) typeParams.push({ key: 'max_length', value: String(f.maxLength) });
@@ -302,7 +348,7 @@ function encodeField(f: FieldSchema): FieldSchemaMessageIn {
     autoID: f.autoId,
     state: 'FieldCreated',
     element_type: dataTypeName(f.elementType ?? DataType.None),
-    default_value: encodeDefault(f),
+    default_value: encodeDefault(f, timezone),
     is_dynamic: f.isDynamic,
     is_partition_key: f.isPartitionKey,
     is_clustering_key: false,
@@ -311,9 +357,10 @@ function encodeField(f: FieldSchema): FieldSchemaMessageIn {
   };
 }
 
-function encodeDefault(f: FieldSchema): ValueField | null {
+function encodeDefault(f: FieldSchema, timezone: string): ValueField | null {
   const v = f.defaultValue;
   if (v === undefined) return null;
+  if (f.dataType === DataType.Timestamptz) return { string_data: formatTimestamptz(v as bigint, timezone), data: 'string_data' };
   if (typeof v === 'boolean') return { bool_data: v, data: 'bool_data' };
   if (typeof v === 'string') return { string_data: v, data: 'string_data' };
   if (typeof v === 'bigint') return { long_data: v.toString(), data: 'long_data' };

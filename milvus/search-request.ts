@@ -34,6 +34,9 @@ import {
   partitionNotLoaded,
 } from './status.js';
 import { decodeTemplateValues } from './template-values.js';
+import { checkTimezone, DEFAULT_TIMEZONE, TIMEZONE_KEY } from '../core/timestamptz.js';
+import { timestamptzParameter } from './timestamptz.js';
+import { collectionTimezone } from './collection-properties.js';
 
 /**
  * Validation and parsing of Milvus Search and Query requests, shared by every node that
@@ -52,14 +55,27 @@ export type QueryFields = Partial<Pick<MilvusRequest<'Query'>, 'query_params' | 
 /** Characters of an expression quoted in an error: a filter may be megabytes long (a list of keys). */
 const QUOTED_EXPRESSION_CHARS = 256;
 
-/** Compiles a filter, turning its errors into Milvus invalid-parameter statuses. */
+/**
+ * The time zone a query or search works in, as Milvus's proxy settles it: its `timezone`
+ * parameter (an IANA name, checked), else the collection's. Its filter reads ISO literals
+ * without an offset in it, and its Timestamptz output is written in it.
+ */
+export function requestTimezone(params: Map<string, string>, properties: Record<string, string>): string {
+  const tz = params.get(TIMEZONE_KEY);
+  if (tz === undefined || tz === '') return collectionTimezone(properties);
+  timestamptzParameter(() => checkTimezone(tz));
+  return tz;
+}
+
+/** Compiles a filter, turning its errors into Milvus invalid-parameter statuses; `timezone` reads ISO literals without an offset. */
 export function compileFilterForRequest(
   schema: CollectionSchema,
   expr: string | undefined,
   templateValues: Record<string, unknown> | undefined,
+  timezone = DEFAULT_TIMEZONE,
 ): CompiledFilter {
   try {
-    return compileFilter(expr ?? '', schema, { templateValues });
+    return compileFilter(expr ?? '', schema, { templateValues, timezone });
   } catch (e) {
     if (!(e instanceof FilterError)) throw e;
     const text = expr ?? '';
@@ -74,9 +90,10 @@ export function compileRequestFilter(
   schema: CollectionSchema,
   expr: string | undefined,
   templates: Record<string, TemplateValue__Output> | undefined,
+  timezone: string,
 ): { filter: CompiledFilter; templateValues: Record<string, unknown> | undefined } {
   const templateValues = decodeTemplateValues(templates);
-  return { filter: compileFilterForRequest(schema, expr, templateValues), templateValues };
+  return { filter: compileFilterForRequest(schema, expr, templateValues, timezone), templateValues };
 }
 
 export interface PreparedSearch {
@@ -94,6 +111,8 @@ export interface PreparedSearch {
   grouping: Grouping | undefined;
   /** The page's order (search order_by_fields); empty: by score. */
   orderBy: FieldOrder[];
+  /** The time zone of its filter's ISO literals and its Timestamptz output (requestTimezone). */
+  timezone: string;
 }
 
 /** Checks a range search's window against the metric, as Milvus's proxy does (checkRangeSearchParams). */
@@ -116,6 +135,7 @@ const SEGCORE_TYPE_NAMES: Partial<Record<DataType, string>> = {
   [DataType.Double]: 'DOUBLE',
   [DataType.JSON]: 'JSON',
   [DataType.Array]: 'ARRAY',
+  [DataType.Timestamptz]: 'TIMESTAMPTZ',
 };
 
 /** A grouping search's field resolved against the schema (Milvus's messages and codes). */
@@ -138,7 +158,7 @@ export type SearchShapeCheck = (nq: number, params: ParsedSearchParams, selectio
 /**
  * Validates and parses a Search request: its parameters and query vectors within Milvus's
  * limits, and its answer (nq x topk hits with their output fields) within the size limit;
- * `checkShape` adds the caller's own limits to them.
+ * `checkShape` adds the caller's own limits to them. `properties` are the collection's.
  */
 export function prepareSearch(
   schema: CollectionSchema,
@@ -146,10 +166,12 @@ export function prepareSearch(
   index: IndexRecord | undefined,
   req: SearchFields,
   limits: RequestLimits,
+  properties: Record<string, string>,
   checkShape?: SearchShapeCheck,
 ): PreparedSearch {
   const vector = vectorField(schema);
   const params = parseSearchParams(req.search_params ?? []);
+  const timezone = requestTimezone(keyValueMap(req.search_params), properties);
   // A search that names no field searches the vector field: by text when it is a BM25 output.
   const annsField = params.annsField || vector.name;
   const bm25Field = schema.fields.find((f) => f.name === annsField && f.isFunctionOutput);
@@ -183,8 +205,8 @@ export function prepareSearch(
     : decodeQueryVectors(req.placeholder_group, vector);
   if (!req.nq) checkLimits(nq);
   else if (Number(req.nq) !== nq) throw invalidParameter(`nq (${req.nq}) does not match the number of query vectors (${nq})`);
-  const { filter, templateValues } = compileRequestFilter(schema, req.dsl, req.expr_template_values);
-  return { params, metric, queries, nq, filter, templateValues, selection, grouping, orderBy, ...(bm25 ? { bm25 } : {}) };
+  const { filter, templateValues } = compileRequestFilter(schema, req.dsl, req.expr_template_values, timezone);
+  return { params, metric, queries, nq, filter, templateValues, selection, grouping, orderBy, timezone, ...(bm25 ? { bm25 } : {}) };
 }
 
 /**
@@ -220,6 +242,8 @@ export interface PreparedQuery {
   maxRows: number;
   /** Leave the rows not sealed yet out of the query (Milvus's `ignore_growing`). */
   ignoreGrowing: boolean;
+  /** As in PreparedSearch. */
+  timezone: string;
 }
 
 function integerParam(name: string, raw: string): number {
@@ -231,8 +255,14 @@ function integerParam(name: string, raw: string): number {
 /**
  * Validates and parses a Query request: its limit and offset within Milvus's window, its
  * filter and output fields, and, when it has a limit, its answer within the size limit.
+ * `properties` are the collection's.
  */
-export function prepareQuery(schema: CollectionSchema, req: QueryFields, limits: RequestLimits): PreparedQuery {
+export function prepareQuery(
+  schema: CollectionSchema,
+  req: QueryFields,
+  limits: RequestLimits,
+  properties: Record<string, string>,
+): PreparedQuery {
   const kv = keyValueMap(req.query_params);
   const limit = kv.has('limit') ? integerParam('limit', kv.get('limit')!) : undefined;
   const offset = limit !== undefined && kv.has('offset') ? integerParam('offset', kv.get('offset')!) : 0;
@@ -245,7 +275,8 @@ export function prepareQuery(schema: CollectionSchema, req: QueryFields, limits:
     if (isGoTrue(kv.get('iterator'))) throw invalidParameter('ORDER BY with iterator is not supported');
   }
   const expr = String(req.expr ?? '');
-  const { filter, templateValues } = compileRequestFilter(schema, expr, req.expr_template_values);
+  const timezone = requestTimezone(kv, properties);
+  const { filter, templateValues } = compileRequestFilter(schema, expr, req.expr_template_values, timezone);
   const countOnly = outputFields.some((f) => f.toLowerCase() === 'count(*)');
   if (countOnly && outputFields.length > 1) throw invalidParameter('count entities with other output fields is not supported');
   if (countOnly && orderByRaw) {
@@ -272,6 +303,7 @@ export function prepareQuery(schema: CollectionSchema, req: QueryFields, limits:
     selection,
     maxRows,
     ignoreGrowing: boolParam(kv, 'ignore_growing', invalidParameter),
+    timezone,
   };
 }
 

@@ -1,3 +1,4 @@
+import { formatTimestamptzFields } from './timestamptz.js';
 import { primaryField, type CollectionSchema, type FieldSchema } from '../core/schema.js';
 import type { FieldData } from '../proto/generated/milvus/proto/schema/FieldData.js';
 import type { IDs } from '../proto/generated/milvus/proto/schema/IDs.js';
@@ -43,6 +44,8 @@ export interface ResultShape {
   topK: number;
   /** Decimal places scores are rounded to; -1 leaves them as they are. */
   roundDecimal: number;
+  /** The time zone Timestamptz values are written in (requestTimezone). */
+  timezone: string;
 }
 
 export function searchResultData<Ids extends IDs, Field extends object>(
@@ -57,7 +60,7 @@ export function searchResultData<Ids extends IDs, Field extends object>(
     ...groups,
     num_queries: String(shape.nq),
     top_k: String(shape.topK),
-    fields_data: rows.fieldsData,
+    fields_data: formatTimestamptzFields(rows.fieldsData, shape.timezone),
     scores: roundDecimal >= 0 ? rows.scores.map((x) => Number(x.toFixed(roundDecimal))) : rows.scores,
     ids: rows.ids,
     topks: rows.topks.map(String),

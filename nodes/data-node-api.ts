@@ -1,3 +1,4 @@
+import { DEFAULT_TIMEZONE } from '../core/timestamptz.js';
 import type * as grpc from '@grpc/grpc-js';
 import { trace } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -94,8 +95,9 @@ const statusOf = (e: unknown) => ({
   reason: e instanceof Error ? e.message : String(e),
 });
 
-const compile = (schema: CollectionSchema, expr: string, templatesJson: string) =>
-  compileFilterForRequest(schema, expr, templateValuesFromJson(templatesJson));
+/** A sub-request's filter, its ISO literals read in the request's time zone (UTC when it names none). */
+const compile = (schema: CollectionSchema, req: { filter: string; template_values_json: string; timezone: string }) =>
+  compileFilterForRequest(schema, req.filter, templateValuesFromJson(req.template_values_json), req.timezone || DEFAULT_TIMEZONE);
 
 function inPartitions(segments: Segment[], partitionIds: string[]): Segment[] {
   if (!partitionIds.length) return segments;
@@ -216,7 +218,7 @@ export function dataNodeImplementation(
     const segments = await requestedSegments(source, req);
     // The output field is sparse: its queries decode as a sparse set.
     const { queries, nq } = decodeQueryVectors(req.placeholder_group, field) as { queries: SparseVectors; nq: number };
-    const filter = compile(schema, req.filter, req.template_values_json);
+    const filter = compile(schema, req);
     const plan: Bm25Plan = {
       field: field.name,
       queries,
@@ -268,7 +270,7 @@ export function dataNodeImplementation(
       const params = nodeSearchParams(req.params_json);
       const restriction = req.group_restriction_json ? JSON.parse(req.group_restriction_json) : undefined;
       const grouping = requestGrouping(schema, req, restriction);
-      let filter = compile(schema, req.filter, req.template_values_json);
+      let filter = compile(schema, req);
       if (grouping && restriction) filter = restrictToGroups(filter, grouping.field, restrictionKeys(grouping.field, restriction));
       const plan: SearchPlan = {
         queries,
@@ -304,7 +306,7 @@ export function dataNodeImplementation(
       const schema = await source.schema(Number(req.collection_id), Number(req.schema_version));
       const asOf = readSnapshot(source, req);
       const segments = await requestedSegments(source, req);
-      const filter = compile(schema, req.filter, req.template_values_json);
+      const filter = compile(schema, req);
       const order = parseQueryOrderBy(schema, req.order_by_fields);
       const answer = {
         rowBytes: req.count_only ? 0 : resultRowBytes(resolveOutputFields(schema, req.output_fields, true), false),

@@ -1,5 +1,5 @@
 import { columnRows, rowWidth, typedArrayFor, type Column, type ColumnValues } from '../core/columns.js';
-import { DataType, type CollectionSchema, type FieldSchema } from '../core/schema.js';
+import type { CollectionSchema, FieldSchema } from '../core/schema.js';
 import type { Segment } from './segment.js';
 
 /**
@@ -20,7 +20,8 @@ export function absentColumn(field: FieldSchema, rows: number): Column {
   if (ctor) {
     const values = new ctor(rows);
     if (fallback !== undefined) {
-      const v = field.dataType === DataType.Int64 ? BigInt(fallback as bigint) : Number(fallback);
+      // Int64 and Timestamptz defaults are bigints, which fill a BigInt64Array as they are.
+      const v = typeof fallback === 'bigint' ? fallback : Number(fallback);
       (values as unknown as { fill(v: unknown): void }).fill(v);
     }
     col.values = values;

@@ -129,7 +129,9 @@ describe('collection properties', () => {
       'Success',
     );
     const props = (await c.describeCollection({ collection_name: 'props' })).properties;
+    // As Milvus's rootcoord, creation gave the collection a time zone (its database's, else UTC).
     expect(Object.fromEntries(props.map((p: any) => [p.key, p.value]))).toEqual({
+      timezone: 'UTC',
       'collection.ttl.seconds': '3600',
       note: 'x',
       'mmap.enabled': 'true',
@@ -139,7 +141,12 @@ describe('collection properties', () => {
     );
     expect(await rest('collections/describe', { collectionName: 'props' })).toMatchObject({
       code: 0,
-      data: { properties: [{ key: 'collection.ttl.seconds', value: '3600' }] },
+      data: {
+        properties: [
+          { key: 'timezone', value: 'UTC' },
+          { key: 'collection.ttl.seconds', value: '3600' },
+        ],
+      },
     });
     expect(await rest('collections/alter_properties', { collectionName: 'props', properties: { 'mmap.enabled': false } })).toEqual({
       code: 0,

@@ -1,3 +1,4 @@
+import { formatTimestamptzFields } from '../../milvus/timestamptz.js';
 import * as grpc from '@grpc/grpc-js';
 import { SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { DataType, primaryField, schemaVersion, vectorField, type CollectionSchema } from '../../core/schema.js';
@@ -474,6 +475,7 @@ export class Coordinator {
       }),
       filter: s.raw.dsl ?? '',
       template_values_json: templateValuesToJson(p.templateValues),
+      timezone: p.timezone,
       output_fields: s.outputFields,
       // Always named: the writer's growing data spans every partition, loaded or not.
       partition_ids: [...partitions].map(String),
@@ -530,7 +532,7 @@ export class Coordinator {
     const index = vectorIndexOf(view.indexes, schema);
     const freshness = this.freshness(view, req);
     const route = this.routeSearch(view, scope, freshness, trace, (params) => params.topk + params.offset);
-    const p = prepareSearch(schema, index, req, this.limits, route.checkShape);
+    const p = prepareSearch(schema, index, req, this.limits, view.record.properties, route.checkShape);
     this.quotas.charge(rateCollection(req.db_name, view.record.name), { search: p.nq });
     const { topk, offset, roundDecimal } = p.params;
     const iterator = searchIteratorOf(req, { nq: p.nq, offset }, { id: view.record.id, schema });
@@ -575,7 +577,7 @@ export class Coordinator {
         return {
           // As Milvus answers: the name the request used, an alias or not.
           collection_name: req.collection_name,
-          results: searchResultData({ schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal }, rows),
+          results: searchResultData({ schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal, timezone: p.timezone }, rows),
         };
       } finally {
         stop();
@@ -638,7 +640,14 @@ export class Coordinator {
           { count: picks.length, last: last && { score: pickScore(partials, last), pk: pickKey(partials, last) } },
           p.metric,
         );
-        const shape = { schema, selection: p.selection, nq: 1, topK: page.batch, roundDecimal: p.params.roundDecimal };
+        const shape = {
+          schema,
+          selection: p.selection,
+          nq: 1,
+          topK: page.batch,
+          roundDecimal: p.params.roundDecimal,
+          timezone: p.timezone,
+        };
         return {
           collection_name: req.collection_name,
           session_ts: reply.session_ts,
@@ -711,7 +720,7 @@ export class Coordinator {
         );
         return {
           collection_name: s.requestName ?? view.record.name,
-          results: searchResultData({ schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal }, rows),
+          results: searchResultData({ schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal, timezone: p.timezone }, rows),
         };
       } finally {
         stop();
@@ -774,7 +783,7 @@ export class Coordinator {
     const freshness = this.freshness(view, req);
     // Each sub-search asks the nodes for its topk: paging applies to the fused list.
     const route = this.routeSearch(view, scope, freshness, trace, (params) => params.topk);
-    const h = prepareHybridSearch(schema, vectorIndexOf(view.indexes, schema), req, this.limits, route.checkShape);
+    const h = prepareHybridSearch(schema, vectorIndexOf(view.indexes, schema), req, this.limits, view.record.properties, route.checkShape);
     this.quotas.charge(rateCollection(req.db_name, view.record.name), { search: h.nq * h.subs.length });
     const outputFields = req.output_fields ?? [];
     const responses = await this.whileExists(view, ctx, async () => {
@@ -820,7 +829,7 @@ export class Coordinator {
         return {
           collection_name: req.collection_name,
           results: searchResultData(
-            { schema, selection: h.selection, nq: h.nq, topK: h.limit, roundDecimal: h.roundDecimal },
+            { schema, selection: h.selection, nq: h.nq, topK: h.limit, roundDecimal: h.roundDecimal, timezone: h.timezone },
             pickedRows(all, fused.hits, fused.topks, intKeys, fused.scores),
           ),
         };
@@ -834,7 +843,7 @@ export class Coordinator {
   private async doQuery(req: QueryInput, ctx: CallContext, trace: Context): Promise<QueryReply> {
     const { view, scope } = await this.target(req, ctx);
     const schema = view.record.schema;
-    const q = prepareQuery(schema, req, this.limits);
+    const q = prepareQuery(schema, req, this.limits, view.record.properties);
     this.quotas.charge(rateCollection(req.db_name, view.record.name), { query: 1 });
     const iterator = queryIteratorOf(req, view.record.id);
     const freshness = this.freshness(view, req, iterator !== undefined);
@@ -844,6 +853,7 @@ export class Coordinator {
         collection_id: String(view.record.id),
         filter: req.expr ?? '',
         template_values_json: templateValuesToJson(q.templateValues),
+        timezone: q.timezone,
         output_fields: q.countOnly ? [] : q.outputFields,
         partition_ids: [...partitions].map(String),
         // Without a limit, one row more than the size limit allows tells that the answer is too large.
@@ -885,7 +895,7 @@ export class Coordinator {
         const page = picks.slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
         return {
           ...base,
-          fields_data: gatherFieldsData(partials, page),
+          fields_data: formatTimestamptzFields(gatherFieldsData(partials, page), q.timezone),
           output_fields: q.selection!.names,
         };
       } finally {

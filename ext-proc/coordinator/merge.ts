@@ -201,7 +201,8 @@ function fixedField(
     return { ...base, vectors: { dim: tpl.header.dim, float_vector: { data: new Float32Array(rows) } } };
   if (vector) return { ...base, vectors: { dim: tpl.header.dim, [vector.payload]: Buffer.from(rows) } };
   const typed = new (typedArrayFor(type)!)(rows) as ArrayLike<number | bigint>;
-  const value: (v: number | bigint) => unknown = type === DataType.Int64 ? String : type === DataType.Bool ? Boolean : Number;
+  const value: (v: number | bigint) => unknown =
+    type === DataType.Int64 || type === DataType.Timestamptz ? String : type === DataType.Bool ? Boolean : Number;
   return { ...base, scalars: { [scalarKey[type]!]: { data: Array.from(typed, value) } } };
 }
 

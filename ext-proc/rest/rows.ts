@@ -82,6 +82,8 @@ function placeholder(type: string): unknown {
     case 'Int64':
       return '0';
     case 'VarChar':
+    // Timestamptz rows travel as ISO 8601 strings, which the writer parses.
+    case 'Timestamptz':
       return '';
     case 'JSON':
       return Buffer.from('null');

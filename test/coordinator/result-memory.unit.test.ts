@@ -85,7 +85,7 @@ describe("a search's own shape check", () => {
       throw new MilvusError(1100, 'too large for the nodes');
     };
     // The vectors are not even valid: the refusal comes first.
-    const e = refusal(() => prepareSearch(schema, index, search('10000', Buffer.from([0xff, 0xff])), DEFAULT_REQUEST_LIMITS, check));
+    const e = refusal(() => prepareSearch(schema, index, search('10000', Buffer.from([0xff, 0xff])), DEFAULT_REQUEST_LIMITS, {}, check));
     expect(e.message).toBe('too large for the nodes');
     expect(seen).toEqual([[10_000, 15]]);
   });
@@ -103,6 +103,7 @@ describe("a search's own shape check", () => {
         ]),
       ),
       DEFAULT_REQUEST_LIMITS,
+      {},
       (nq) => seen.push(nq),
     );
     expect(p.nq).toBe(2);

@@ -37,6 +37,7 @@ export function batchOf(schema: CollectionSchema, rows: Row[]): ColumnMap {
         col.values = Int32Array.from(raw, (v) => Number(v ?? 0));
         break;
       case DataType.Int64:
+      case DataType.Timestamptz:
         col.values = BigInt64Array.from(raw, (v) => BigInt((v as number | bigint | null) ?? 0));
         break;
       case DataType.Float:

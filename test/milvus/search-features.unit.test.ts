@@ -52,6 +52,7 @@ const search = (pairs: Record<string, string>, metric: MetricType = 'L2', s = sc
       search_params: Object.entries({ topk: '5', ...pairs }).map(([key, value]) => ({ key, value })),
     },
     limits,
+    {},
   );
 
 const query = (pairs: Record<string, string>, outputFields = ['id']) =>
@@ -59,6 +60,7 @@ const query = (pairs: Record<string, string>, outputFields = ['id']) =>
     schema,
     { expr: 'id > 0', output_fields: outputFields, query_params: Object.entries(pairs).map(([key, value]) => ({ key, value })) },
     DEFAULT_REQUEST_LIMITS,
+    {},
   );
 
 function refusal(fn: () => unknown): MilvusError {

@@ -93,7 +93,7 @@ describe("the writer's result columns", () => {
   const hits: Hit[] = [3, 0, 6, 1, 5, 4, 2, 3].map((row, i) => ({ segment, row, pk: pks[row]!, score: i / 3, ts: 0 }));
   const selection = resolveOutputFields(schema, ['*'], true);
   const rows = hitRows(schema, selection, hits, [5, 3]);
-  const results = searchResultData({ schema, selection, nq: 2, topK: 5, roundDecimal: -1 }, rows);
+  const results = searchResultData({ schema, selection, nq: 2, topK: 5, roundDecimal: -1, timezone: 'UTC' }, rows);
   /** The same results as proto-loader's own shape has them: int64 as decimal strings, vectors as number arrays. */
   const decodedShape = {
     ...results,

@@ -225,7 +225,7 @@ describe('HybridSearch request parsing', () => {
   });
 
   it('refuses a hybrid search without requests', () => {
-    expect(reason(() => prepareHybridSearch({} as any, {} as any, { requests: [], rank_params: [] }, DEFAULT_REQUEST_LIMITS))).toMatch(
+    expect(reason(() => prepareHybridSearch({} as any, {} as any, { requests: [], rank_params: [] }, DEFAULT_REQUEST_LIMITS, {}))).toMatch(
       /at least one search request/,
     );
   });

@@ -1,5 +1,5 @@
 import type { FieldSchema__Output } from '../../../proto/generated/milvus/proto/schema/FieldSchema.js';
-import { MMAP_PROPERTY, validateProperties } from '../../../milvus/collection-properties.js';
+import { collectionTimezone, MMAP_PROPERTY, validateProperties } from '../../../milvus/collection-properties.js';
 import { keyValueMap } from '../../../milvus/key-values.js';
 import { FieldSchemaMessage } from '../../../milvus/proto.js';
 import { decodeAddedField } from '../../../milvus/schema-codec.js';
@@ -15,7 +15,8 @@ import type { Handlers, WriterApi } from './context.js';
  */
 export function alterationHandlers(api: WriterApi): Handlers<'AddCollectionField' | 'AlterCollectionSchema' | 'AlterCollection'> {
   const { writer } = api;
-  const addField = (c: CollectionState, field: FieldSchema__Output) => writer.addField(c, decodeAddedField(field, c.schema));
+  const addField = (c: CollectionState, field: FieldSchema__Output) =>
+    writer.addField(c, decodeAddedField(field, c.schema, collectionTimezone(c.record.properties)));
   return {
     AddCollectionField: (req) =>
       writer.definitionChange(async () => {

@@ -1,5 +1,5 @@
 import { MetaConflictError } from '../../../meta/errors.js';
-import { validateProperties } from '../../../milvus/collection-properties.js';
+import { collectionTimezone, validateProperties, withTimezone } from '../../../milvus/collection-properties.js';
 import { maxCollections } from '../../../milvus/databases.js';
 import { ConsistencyLevel, consistencyLevelName, consistencyLevelNumber } from '../../../milvus/consistency.js';
 import { keyValueMap } from '../../../milvus/key-values.js';
@@ -26,7 +26,7 @@ function describeCollection(writer: Writer, c: CollectionState): MilvusResponse<
   const created = c.record.createdAt;
   const db = writer.databaseOf(c);
   return {
-    schema: encodeCollectionSchema(c.schema),
+    schema: encodeCollectionSchema(c.schema, collectionTimezone(c.record.properties)),
     collectionID: String(c.id),
     virtual_channel_names: [dmlChannel(c.id)],
     physical_channel_names: [`${DML_CHANNEL_PREFIX}_0`],
@@ -87,16 +87,16 @@ export function collectionHandlers(api: WriterApi): Handlers<CollectionMethod> {
   return {
     CreateCollection: (req) =>
       writer.definitionChange(async () => {
-        const schema = decodeCollectionSchema(req.schema ?? Buffer.alloc(0), req.collection_name);
         const db = api.database(req.db_name);
+        const props = withTimezone(Object.fromEntries(keyValueMap(req.properties)), db.record.properties);
+        validateProperties(props);
+        const schema = decodeCollectionSchema(req.schema ?? Buffer.alloc(0), req.collection_name, collectionTimezone(props));
         checkRoomFor(db);
         if (db.aliases.has(schema.name))
           throw unexpected(`collection name [${schema.name}] conflicts with an existing alias, please choose a unique name`);
         if (db.collections.has(schema.name)) throw invalidParameter(`collection ${schema.name} already exists`);
         // A missing or unknown level is Strong, the enum's zero value.
         const level = consistencyLevelNumber(req.consistency_level) ?? ConsistencyLevel.Strong;
-        const props = Object.fromEntries(keyValueMap(req.properties));
-        validateProperties(props);
         const partitions = initialPartitionNames(schema, Number(req.num_partitions ?? 0));
         try {
           await writer.createCollection(db, schema, Number(req.shards_num) || 1, level, props, partitions);

@@ -1,3 +1,4 @@
+import { validateTimezoneProperty } from '../../../milvus/collection-properties.js';
 import { MetaConflictError } from '../../../meta/errors.js';
 import { DEFAULT_DATABASE } from '../../../meta/store.js';
 import { databaseNumLimitExceeded, MAX_DATABASES, validateDatabaseName } from '../../../milvus/databases.js';
@@ -24,9 +25,11 @@ export function databaseHandlers(
       writer.definitionChange(async () => {
         validateDatabaseName(req.db_name);
         if (writer.databases.size >= MAX_DATABASES) throw databaseNumLimitExceeded();
+        const properties = Object.fromEntries(keyValueMap(req.properties));
+        validateTimezoneProperty(properties);
         if (writer.databases.has(req.db_name)) throw unexpected(`database already exist: ${req.db_name}`);
         try {
-          await writer.createDatabase(req.db_name, Object.fromEntries(keyValueMap(req.properties)));
+          await writer.createDatabase(req.db_name, properties);
         } catch (e) {
           // Another writer's (a store shared by mistake): the name is taken all the same.
           if (e instanceof MetaConflictError) throw unexpected(`database already exist: ${req.db_name}`);
@@ -67,6 +70,7 @@ export function databaseHandlers(
         if (!setting && !drop.length)
           throw unexpected('alter database requires either properties or deletekeys to modify or delete keys, both cannot be empty');
         if (setting && drop.length) throw unexpected('alter database operation cannot modify properties and delete keys at the same time');
+        validateTimezoneProperty(set);
         const db = api.database(req.db_name);
         const next = { ...db.record.properties, ...set };
         for (const key of drop) delete next[key];

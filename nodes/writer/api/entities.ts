@@ -1,3 +1,4 @@
+import { collectionTimezone } from '../../../milvus/collection-properties.js';
 import type { PrimaryKey } from '../../../core/columns.js';
 import { partitionKeyField, primaryField } from '../../../core/schema.js';
 import type { CompiledFilter } from '../../../filter/index.js';
@@ -52,7 +53,7 @@ export function entityHandlers(api: WriterApi): Handlers<'Insert' | 'Upsert' | '
     memory.check(rated);
     quotas.charge(rated, { [upsert ? 'upsert' : 'insert']: wireBytes(req), rows: req.num_rows });
     const partition = insertTarget(c, req.partition_name);
-    const decoded = decodeFieldsData(c.schema, req.fields_data, req.num_rows);
+    const decoded = decodeFieldsData(c.schema, req.fields_data, req.num_rows, collectionTimezone(c.record.properties));
     const pk = primaryField(c.schema);
     let ids: PrimaryKey[];
     const provided = decoded.columns.get(pk.name);
@@ -93,7 +94,7 @@ export function entityHandlers(api: WriterApi): Handlers<'Insert' | 'Upsert' | '
       const named = req.partition_name ? partitionScope(c.partitions.values(), [req.partition_name]) : undefined;
       if (!req.expr || !String(req.expr).trim())
         throw invalidParameter('delete expression should not be empty: use a filter such as `id in [...]`');
-      const { filter } = compileRequestFilter(c.schema, req.expr, req.expr_template_values);
+      const { filter } = compileRequestFilter(c.schema, req.expr, req.expr_template_values, collectionTimezone(c.record.properties));
       const scope = named ?? keyScope(c, filter);
       const keys = filter.primaryKeys() ?? writer.matchingKeys(c, filter, scope);
       const pk = primaryField(c.schema);

@@ -1,3 +1,4 @@
+import { formatTimestamptzFields } from '../../../milvus/timestamptz.js';
 import type * as grpc from '@grpc/grpc-js';
 import { primaryField, vectorField } from '../../../core/schema.js';
 import { rowWork } from '../../../core/vector-types.js';
@@ -88,7 +89,14 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       { count: hits.length, last: hits.at(-1) },
       p.metric,
     );
-    const shape = { schema: c.schema, selection: p.selection, nq: 1, topK: page.batch, roundDecimal: p.params.roundDecimal };
+    const shape = {
+      schema: c.schema,
+      selection: p.selection,
+      nq: 1,
+      topK: page.batch,
+      roundDecimal: p.params.roundDecimal,
+      timezone: p.timezone,
+    };
     const results = { ...searchResultData(shape, hitRows(c.schema, p.selection, hits, [hits.length])), search_iterator_v2_results };
     return resultReply<'Search'>({ collection_name: c.record.name, session_ts, results });
   };
@@ -107,7 +115,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
   return {
     async Search(req, call) {
       const { c, scope, expiry } = searchTarget(req);
-      const p = prepareSearch(c.schema, c.vectorIndex(), req, api.self.limits);
+      const p = prepareSearch(c.schema, c.vectorIndex(), req, api.self.limits, c.record.properties);
       const segments = segmentsFor(c, scope, p.filter, p.params.ignoreGrowing);
       api.self.quotas.charge(rateCollection(req.db_name, c.record.name), { search: p.nq });
       const { topk, offset, roundDecimal } = p.params;
@@ -154,7 +162,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
         // As Milvus answers: the name the request used, an alias or not.
         collection_name: req.collection_name,
         results: searchResultData(
-          { schema: c.schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal },
+          { schema: c.schema, selection: p.selection, nq: p.nq, topK: topk, roundDecimal, timezone: p.timezone },
           hitRows(
             c.schema,
             p.selection,
@@ -169,7 +177,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
 
     async HybridSearch(req, call) {
       const { c, scope, expiry } = searchTarget(req);
-      const h = prepareHybridSearch(c.schema, c.vectorIndex(), req, api.self.limits);
+      const h = prepareHybridSearch(c.schema, c.vectorIndex(), req, api.self.limits, c.record.properties);
       api.self.quotas.charge(rateCollection(req.db_name, c.record.name), { search: h.nq * h.subs.length });
       // Every sub-search is an exact search of its own (its topk, its filter); the fused
       // hits keep the row of the sub-search that found them first, for their output fields.
@@ -209,7 +217,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       return resultReply<'HybridSearch'>({
         collection_name: req.collection_name,
         results: searchResultData(
-          { schema: c.schema, selection: h.selection, nq: h.nq, topK: h.limit, roundDecimal: h.roundDecimal },
+          { schema: c.schema, selection: h.selection, nq: h.nq, topK: h.limit, roundDecimal: h.roundDecimal, timezone: h.timezone },
           hitRows(c.schema, h.selection, fused.hits, fused.topks, fused.scores),
         ),
       });
@@ -217,7 +225,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
 
     async Query(req, call) {
       const { c, scope, expiry } = searchTarget(req);
-      const q = prepareQuery(c.schema, req, api.self.limits);
+      const q = prepareQuery(c.schema, req, api.self.limits, c.record.properties);
       const segments = segmentsFor(c, scope, q.filter, q.ignoreGrowing);
       api.self.quotas.charge(rateCollection(req.db_name, c.record.name), { query: 1 });
       // A query iterator's pages read as of its snapshot, the first as of the newest applied write.
@@ -239,7 +247,7 @@ export function searchHandlers(api: WriterApi): Handlers<'Search' | 'HybridSearc
       const page: Hit[] = sortRows(rows, q.orderBy).slice(q.offset, q.limit === undefined ? undefined : q.offset + q.limit);
       return resultReply<'Query'>({
         ...base,
-        fields_data: encodeFieldsData(c.schema, page, q.selection!),
+        fields_data: formatTimestamptzFields(encodeFieldsData(c.schema, page, q.selection!), q.timezone),
         output_fields: q.selection!.names,
       });
     },

@@ -50,6 +50,10 @@ export interface QuerySegmentsRequest {
    */
   'order_by_fields'?: (string);
   'collection_id'?: (number | string | Long);
+  /**
+   * As in SearchSegmentsRequest.
+   */
+  'timezone'?: (string);
 }
 
 export interface QuerySegmentsRequest__Output {
@@ -99,4 +103,8 @@ export interface QuerySegmentsRequest__Output {
    */
   'order_by_fields': (string);
   'collection_id': (string);
+  /**
+   * As in SearchSegmentsRequest.
+   */
+  'timezone': (string);
 }

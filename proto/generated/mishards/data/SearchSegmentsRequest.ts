@@ -112,6 +112,11 @@ export interface SearchSegmentsRequest {
    * its params_json the bm25_k1, bm25_b and bm25_avgdl to score with.
    */
   'anns_field'?: (string);
+  /**
+   * The IANA time zone of the filter's ISO literals that carry no offset (the request's
+   * `timezone`, else the collection's); empty: UTC.
+   */
+  'timezone'?: (string);
 }
 
 export interface SearchSegmentsRequest__Output {
@@ -222,4 +227,9 @@ export interface SearchSegmentsRequest__Output {
    * its params_json the bm25_k1, bm25_b and bm25_avgdl to score with.
    */
   'anns_field': (string);
+  /**
+   * The IANA time zone of the filter's ISO literals that carry no offset (the request's
+   * `timezone`, else the collection's); empty: UTC.
+   */
+  'timezone': (string);
 }
