@@ -95,6 +95,12 @@ function restRows(): string[] {
   ];
 }
 
+function scalarIndexState(indexType: string): string {
+  if (indexType === 'RTREE')
+    return 'works on Geometry fields (AUTOINDEX there too): the spatial filters check cached bounding boxes before the exact predicate (`engine` ENVELOPE_SCAN; see geometry.md)';
+  return 'works: Bool, integer, Float, Double and VarChar fields answer ==, in, ranges (and like "prefix%") from a sorted index of each sealed segment (`engine` SORTED), exactly as the scan; Array fields and JSON paths: accepted, filters scan (`engine` SCAN)';
+}
+
 function dataTypeRows(): string[] {
   const types = milvusRoot.lookupEnum('milvus.proto.schema.DataType').values;
   return Object.entries(types).map(([name, value]) => {
@@ -175,10 +181,7 @@ export function compatibilityDoc(): string {
     '| data type | index type | state |',
     '| --- | --- | --- |',
     ...indexSupport().map((r) => `| ${r.dataType} | ${r.indexType} | ${cell(r.state)} |`),
-    ...SCALAR_INDEX_TYPES.map(
-      (t) =>
-        `| scalar fields | ${t} | works: Bool, integer, Float, Double and VarChar fields answer ==, in, ranges (and like "prefix%") from a sorted index of each sealed segment (\`engine\` SORTED), exactly as the scan; Array fields and JSON paths: accepted, filters scan (\`engine\` SCAN) |`,
-    ),
+    ...SCALAR_INDEX_TYPES.map((t) => `| scalar fields | ${t} | ${cell(scalarIndexState(t))} |`),
     '',
     '## REST v2 endpoints',
     '',

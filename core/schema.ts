@@ -15,6 +15,7 @@ export enum DataType {
   VarChar = 21,
   Array = 22,
   JSON = 23,
+  Geometry = 24,
   BinaryVector = 100,
   FloatVector = 101,
   Float16Vector = 102,
