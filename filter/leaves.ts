@@ -5,6 +5,7 @@ import type { Binder, Ctx, Kernel } from './kernel.js';
 import { cmpRun, comparableWith, isIndexableType, prefixRun, rangeRun, type Run } from './scalar-index.js';
 import { compareNumbers, compareValues, isEmptyJson, pathGetter, valuesEqual } from './json.js';
 import { compileLike } from './like.js';
+import { isValidTest, markSpatial, spatialTest } from './spatial.js';
 import { markTextMatches } from '../text/token-index.js';
 import { valueType, type ColRef, type Lit, type Pred } from './plan.js';
 import { compareStrings, litToJs, testCmp } from './values.js';
@@ -99,7 +100,10 @@ function columnOf(ctx: Ctx, ref: ColRef): { col: Column; valid: Uint8Array | nul
 // ---- leaves ------------------------------------------------------------------------------
 
 /** Predicates on one column, evaluated row by row or by a whole-column loop. */
-type LeafPred = Extract<Pred, { k: 'cmp' | 'range' | 'in' | 'arith' | 'arrayLength' | 'like' | 'exists' | 'contains' | 'textMatch' }>;
+type LeafPred = Extract<
+  Pred,
+  { k: 'cmp' | 'range' | 'in' | 'arith' | 'arrayLength' | 'like' | 'exists' | 'contains' | 'textMatch' | 'spatial' | 'isValid' }
+>;
 
 type Leaf =
   | { pred: (i: number) => boolean }
@@ -282,6 +286,12 @@ function leafBuilder(p: LeafPred): (col: Column) => Leaf {
           for (let i = 0; i < n; i++) out[i] = (mask === null || mask[i] !== 0) && matched[i] !== 0 ? 1 : 0;
         },
       });
+    case 'spatial': {
+      const test = spatialTest(p.op, p.query, p.distance);
+      return (col) => ({ fast: (out, mask, n) => markSpatial(col.values as unknown[], n, test, mask, out) });
+    }
+    case 'isValid':
+      return (col) => ({ fast: (out, mask, n) => markSpatial(col.values as unknown[], n, isValidTest, mask, out) });
     case 'contains': {
       const wanted = p.values.map((v) => litValue(ref, v));
       const has = (arr: unknown[], w: unknown) => arr.some((e) => valuesEqual(e, w));

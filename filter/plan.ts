@@ -1,5 +1,7 @@
 import { DataType } from '../core/schema.js';
+import type { Shape } from '../core/geometry.js';
 import type { ArithOp, CmpOp } from './ast.js';
+import type { SpatialOp } from './spatial.js';
 
 /** A constant, typed the way Milvus types literals (integers are exact Int64). */
 export type Lit =
@@ -50,4 +52,8 @@ export type Pred =
    * `text_match(field, 'query')`: rows whose text, analyzed by the field's analyzer (its
    * `analyzerParams`), holds any of the query's tokens (`terms`, analyzed the same way).
    */
-  | { k: 'textMatch'; col: ColRef; analyzerParams: string | undefined; terms: string[] };
+  | { k: 'textMatch'; col: ColRef; analyzerParams: string | undefined; terms: string[] }
+  /** `st_<op>(field, 'WKT')` on a Geometry field (filter/spatial.ts); `distance` in metres for st_dwithin. */
+  | { k: 'spatial'; col: ColRef; op: SpatialOp; query: Shape; distance: number }
+  /** `st_isvalid(field)`: the row's geometry is valid (OGC). */
+  | { k: 'isValid'; col: ColRef };
