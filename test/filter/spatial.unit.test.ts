@@ -88,9 +88,11 @@ describe('spatial functions', () => {
   it('tells valid geometries from invalid ones with st_isvalid', () => {
     const shapes = batchOf(
       schema,
-      ['POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0))', 'POLYGON ((0 0, 4 4, 4 0, 0 4, 0 0))', 'LINESTRING (0 0, 1 1)', null].map(
-        (geo, i) => ({ id: i, name: '', geo }),
-      ),
+      ['POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0))', 'POLYGON ((0 0, 4 4, 4 0, 0 4, 0 0))', 'LINESTRING (0 0, 1 1)', null].map((geo, i) => ({
+        id: i,
+        name: '',
+        geo,
+      })),
     );
     expect(rowsOf('st_isvalid(geo)', shapes)).toEqual([0, 2]);
     expect(rowsOf('not st_isvalid(geo)', shapes)).toEqual([1]);
