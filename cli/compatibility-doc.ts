@@ -13,7 +13,7 @@ import { milvusRoot } from '../milvus/proto.js';
 import { isSupportedScalar } from '../milvus/schema-codec.js';
 import { indexSupport } from '../milvus/vector-indexes.js';
 import { SCALAR_INDEX_TYPES } from '../milvus/scalar-indexes.js';
-import { type DataType, isVectorType } from '../core/schema.js';
+import { DataType, isVectorType } from '../core/schema.js';
 import { vectorType } from '../core/vector-types.js';
 
 export const COMPATIBILITY_DOC = fileURLToPath(new URL('../docs/compatibility.md', import.meta.url));
@@ -108,9 +108,11 @@ function dataTypeRows(): string[] {
     const vector = isVectorType(t) ? vectorType(t) : undefined;
     const state = vector
       ? `works: vector, metrics ${vector.metrics.join(', ')}`
-      : isSupportedScalar(t)
-        ? 'works'
-        : `refused: code 1100, \`field NAME: data type ${name} is not supported by Mishards\``;
+      : t === DataType.Geometry
+        ? 'works: WKT in and out, the ST_ spatial filters ([geometry.md](geometry.md))'
+        : isSupportedScalar(t)
+          ? 'works'
+          : `refused: code 1100, \`field NAME: data type ${name} is not supported by Mishards\``;
     return `| ${name} | ${cell(state)} |`;
   });
 }
