@@ -234,7 +234,7 @@ describe('Geometry through REST', () => {
     expect(inserted.code).toBe(0);
     const queried = await rest('entities/query', {
       collectionName: NAME,
-      filter: "st_intersects(geo, 'POLYGON ((19 19, 22 19, 22 22, 19 22, 19 19))') or id == " + ids[2],
+      filter: `st_intersects(geo, 'POLYGON ((19 19, 22 19, 22 22, 19 22, 19 19))') or id == ${ids[2]}`,
       outputFields: ['geo'],
     });
     expect(queried.code).toBe(0);
