@@ -558,7 +558,13 @@ class Checker {
     const col = this.column(target, `${name}()`);
     const fn = name.toUpperCase();
     if (col.type !== DataType.Geometry || col.path.length > 0) {
-      throw new FilterError('type_mismatch', target.pos, `${fn} operation are only supported on geometry fields now, got: ${colName(col)}`);
+      // Milvus's three wordings: VisitSTIsValid, VisitSTDWithin, VisitSpatialBinary.
+      const what = name === 'st_isvalid' ? 'STIsValid' : name === 'st_dwithin' ? 'ST_DWITHIN' : 'spatial';
+      throw new FilterError(
+        'type_mismatch',
+        target.pos,
+        `${what} operation are only supported on geometry fields now, got: ${colName(col)}`,
+      );
     }
     if (name === 'st_isvalid') return { k: 'pred', pos, p: { k: 'isValid', col } };
     const wkt = this.visit(args[1]!);

@@ -104,14 +104,15 @@ describe('spatial functions', () => {
   });
 
   it.each([
-    [`st_within(name, '${Q}')`, 'type_mismatch', 'ST_WITHIN operation are only supported on geometry fields now'],
+    [`st_within(name, '${Q}')`, 'type_mismatch', 'spatial operation are only supported on geometry fields now'],
     ["st_intersects(geo, 'POLYGON ((0 0, 1 1')", 'invalid_literal', 'invalid WKT'],
     ["st_intersects(geo, 'CIRCLE (0 0, 1)')", 'invalid_literal', 'invalid WKT'],
     ['st_intersects(geo, 42)', 'type_mismatch', 'must be a WKT string'],
     [`st_dwithin(geo, '${Q}', 10)`, 'invalid_literal', 'must be a POINT'],
     ["st_dwithin(geo, 'POINT (0 0)', -1)", 'invalid_literal', 'distance parameter must be non-negative'],
     ["st_dwithin(geo, 'POINT (0 0)', id)", 'type_mismatch', 'distance parameter must be a constant numeric value'],
-    ['st_isvalid(name)', 'type_mismatch', 'only supported on geometry fields'],
+    ['st_isvalid(name)', 'type_mismatch', 'STIsValid operation are only supported on geometry fields now'],
+    ["st_dwithin(name, 'POINT (0 0)', 1)", 'type_mismatch', 'ST_DWITHIN operation are only supported on geometry fields now'],
     ["geo == 'POINT (1 1)'", 'type_mismatch', 'cannot be compared'],
     [`st_within('${Q}', geo)`, 'syntax', 'a field name'],
   ])('refuses %s', (expr, kind, message) => {
