@@ -108,6 +108,7 @@ const SEGCORE_TYPE_NAMES: Partial<Record<DataType, string>> = {
   [DataType.Double]: 'DOUBLE',
   [DataType.JSON]: 'JSON',
   [DataType.Array]: 'ARRAY',
+  [DataType.Geometry]: 'GEOMETRY',
 };
 
 /** A grouping search's field resolved against the schema (Milvus's messages and codes). */
