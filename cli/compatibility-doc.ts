@@ -13,7 +13,7 @@ import { milvusRoot } from '../milvus/proto.js';
 import { isSupportedScalar } from '../milvus/schema-codec.js';
 import { indexSupport } from '../milvus/vector-indexes.js';
 import { SCALAR_INDEX_TYPES } from '../milvus/scalar-indexes.js';
-import { type DataType, isVectorType } from '../core/schema.js';
+import { DataType, isVectorType } from '../core/schema.js';
 import { vectorType } from '../core/vector-types.js';
 
 export const COMPATIBILITY_DOC = fileURLToPath(new URL('../docs/compatibility.md', import.meta.url));
@@ -95,6 +95,12 @@ function restRows(): string[] {
   ];
 }
 
+function scalarIndexState(indexType: string): string {
+  if (indexType === 'RTREE')
+    return 'works on Geometry fields (AUTOINDEX there too): the spatial filters check cached bounding boxes before the exact predicate (`engine` ENVELOPE_SCAN; see geometry.md)';
+  return 'works: Bool, integer, Float, Double and VarChar fields answer ==, in, ranges (and like "prefix%") from a sorted index of each sealed segment (`engine` SORTED), exactly as the scan; Array fields and JSON paths: accepted, filters scan (`engine` SCAN)';
+}
+
 function dataTypeRows(): string[] {
   const types = milvusRoot.lookupEnum('milvus.proto.schema.DataType').values;
   return Object.entries(types).map(([name, value]) => {
@@ -102,9 +108,11 @@ function dataTypeRows(): string[] {
     const vector = isVectorType(t) ? vectorType(t) : undefined;
     const state = vector
       ? `works: vector, metrics ${vector.metrics.join(', ')}`
-      : isSupportedScalar(t)
-        ? 'works'
-        : `refused: code 1100, \`field NAME: data type ${name} is not supported by Mishards\``;
+      : t === DataType.Geometry
+        ? 'works: WKT in and out, the ST_ spatial filters ([geometry.md](geometry.md))'
+        : isSupportedScalar(t)
+          ? 'works'
+          : `refused: code 1100, \`field NAME: data type ${name} is not supported by Mishards\``;
     return `| ${name} | ${cell(state)} |`;
   });
 }
@@ -175,10 +183,7 @@ export function compatibilityDoc(): string {
     '| data type | index type | state |',
     '| --- | --- | --- |',
     ...indexSupport().map((r) => `| ${r.dataType} | ${r.indexType} | ${cell(r.state)} |`),
-    ...SCALAR_INDEX_TYPES.map(
-      (t) =>
-        `| scalar fields | ${t} | works: Bool, integer, Float, Double and VarChar fields answer ==, in, ranges (and like "prefix%") from a sorted index of each sealed segment (\`engine\` SORTED), exactly as the scan; Array fields and JSON paths: accepted, filters scan (\`engine\` SCAN) |`,
-    ),
+    ...SCALAR_INDEX_TYPES.map((t) => `| scalar fields | ${t} | ${cell(scalarIndexState(t))} |`),
     '',
     '## REST v2 endpoints',
     '',

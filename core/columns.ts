@@ -17,6 +17,7 @@ import { denseRowWidth, vectorType } from './vector-types.js';
  * | VarChar               | string[]                                 |
  * | JSON                  | unknown[] (parsed JSON; null when absent) |
  * | Array                 | unknown[][] (elements: boolean, number, string) |
+ * | Geometry              | Uint8Array[]: each row's WKB (core/geometry.ts); empty for a null row |
  * | FloatVector           | Float32Array of length rows * dim        |
  * | Float16Vector, BFloat16Vector | Uint16Array of rows * dim (the bits) |
  * | Int8Vector            | Int8Array of rows * dim                  |
@@ -115,6 +116,12 @@ export function rowWidth(type: DataType, dim: number | undefined): number {
   const v = vectorType(type);
   return v && v.element !== 'sparse' ? denseRowWidth(v.element, dim!) : 1;
 }
+
+/**
+ * Whether a column stores each row as bytes of its own (a Uint8Array per row): a sparse
+ * vector's pairs, a geometry's WKB.
+ */
+export const storesByteRows = (type: DataType): boolean => type === DataType.SparseFloatVector || type === DataType.Geometry;
 
 /** Rows of a column. */
 export function columnRows(c: Column): number {

@@ -15,6 +15,7 @@ export enum DataType {
   VarChar = 21,
   Array = 22,
   JSON = 23,
+  Geometry = 24,
   /** UTC microseconds since the epoch, read and written as ISO 8601 strings (core/timestamptz.ts). */
   Timestamptz = 26,
   BinaryVector = 100,

@@ -19,6 +19,8 @@ import {
 } from '../core/timestamptz.js';
 import type { ArithOp, Ast, CmpOp } from './ast.js';
 import { FilterError } from './errors.js';
+import { GeometryError, parseWkt, type Shape } from '../core/geometry.js';
+import { SPATIAL_FUNCTIONS } from './spatial.js';
 import { analyzerFor, AnalyzerError, type AnalyzedToken } from '../text/analyzer.js';
 import type { JsonKey } from './lexer.js';
 import { valueType, type ColRef, type Lit, type Pred } from './plan.js';
@@ -626,6 +628,7 @@ class Checker {
 
   private call(name: string, args: Ast[], pos: number, argText: string[] = []): Typed {
     if (name === 'text_match' || name === 'phrase_match') return this.textQuery(name, args, pos, argText);
+    if (name.startsWith('st_')) return this.spatial(name, args, pos);
     const target = this.visit(args[0]!);
     const ref = this.column(target, `${name}()`);
     if (ref.type !== DataType.JSON && !isWholeArray(ref)) {
@@ -658,6 +661,50 @@ class Checker {
     }
     return { k: 'pred', pos, p: { k: 'contains', col: ref, mode, values } };
   }
+  /**
+   * The spatial functions (Milvus's VisitSpatialBinary, VisitSTDWithin, VisitSTIsValid) with their
+   * refusals: a Geometry field, a WKT constant (a string or a template variable holding one) that
+   * parses, for st_dwithin a POINT and a constant distance in metres that is not negative.
+   */
+  private spatial(name: string, args: Ast[], pos: number): Typed {
+    const target = this.visit(args[0]!);
+    const col = this.column(target, `${name}()`);
+    const fn = name.toUpperCase();
+    if (col.type !== DataType.Geometry || col.path.length > 0) {
+      // Milvus's three wordings: VisitSTIsValid, VisitSTDWithin, VisitSpatialBinary.
+      const what = name === 'st_isvalid' ? 'STIsValid' : name === 'st_dwithin' ? 'ST_DWITHIN' : 'spatial';
+      throw new FilterError(
+        'type_mismatch',
+        target.pos,
+        `${what} operation are only supported on geometry fields now, got: ${colName(col)}`,
+      );
+    }
+    if (name === 'st_isvalid') return { k: 'pred', pos, p: { k: 'isValid', col } };
+    const wkt = this.visit(args[1]!);
+    if (wkt.k !== 'val' || wkt.v.t !== 'str') {
+      throw new FilterError('type_mismatch', wkt.pos, `the geometry of ${fn} must be a WKT string`);
+    }
+    let query: Shape;
+    try {
+      query = parseWkt(wkt.v.v);
+    } catch (e) {
+      if (!(e instanceof GeometryError)) throw e;
+      throw new FilterError('invalid_literal', wkt.pos, `invalid WKT: ${wkt.v.v}: ${e.message}`);
+    }
+    const op = SPATIAL_FUNCTIONS[name]!;
+    if (op !== 'dwithin') return { k: 'pred', pos, p: { k: 'spatial', col, op, query, distance: 0 } };
+    if (query.getGeometryType() !== 'Point' || query.isEmpty()) {
+      throw new FilterError('invalid_literal', wkt.pos, `the geometry of ST_DWITHIN must be a POINT, got: ${wkt.v.v}`);
+    }
+    const d = this.visit(args[2]!);
+    if (d.k !== 'val' || (d.v.t !== 'int' && d.v.t !== 'float')) {
+      throw new FilterError('type_mismatch', d.pos, 'distance parameter must be a constant numeric value');
+    }
+    const distance = Number(d.v.v);
+    if (distance < 0) throw new FilterError('invalid_literal', d.pos, `distance parameter must be non-negative, got: ${distance}`);
+    return { k: 'pred', pos, p: { k: 'spatial', col, op, query, distance } };
+  }
+
   /**
    * `text_match(field, 'query'[, minimum_should_match=n])` and `phrase_match(field, 'phrase'[,
    * slop])`, on a VarChar field with match enabled, checked as Milvus's VisitTextMatch and

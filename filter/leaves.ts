@@ -5,6 +5,7 @@ import { intersectRows, rowsWhere, type Binder, type Ctx, type Kernel } from './
 import { cmpRun, comparableWith, isIndexableType, prefixRun, rangeRun, type Run } from './scalar-index.js';
 import { compareNumbers, compareValues, isEmptyJson, pathGetter, valuesEqual } from './json.js';
 import { compileLike } from './like.js';
+import { isValidTest, markSpatial, spatialTest } from './spatial.js';
 import { markPhraseMatches, markTextMatches } from '../text/token-index.js';
 import { valueType, type ColRef, type Lit, type Pred } from './plan.js';
 import { compareStrings, litToJs, testCmp } from './values.js';
@@ -106,7 +107,22 @@ function columnOf(ctx: Ctx, ref: ColRef): { col: Column; valid: Uint8Array | nul
 /** Predicates on one column, evaluated row by row or by a whole-column loop. */
 type LeafPred = Extract<
   Pred,
-  { k: 'cmp' | 'range' | 'in' | 'arith' | 'arrayLength' | 'like' | 'exists' | 'contains' | 'textMatch' | 'phraseMatch' | 'tszArith' }
+  {
+    k:
+      | 'cmp'
+      | 'range'
+      | 'in'
+      | 'arith'
+      | 'arrayLength'
+      | 'like'
+      | 'exists'
+      | 'contains'
+      | 'textMatch'
+      | 'phraseMatch'
+      | 'tszArith'
+      | 'spatial'
+      | 'isValid';
+  }
 >;
 
 /**
@@ -326,6 +342,12 @@ function leafBuilder(p: LeafPred): (col: Column) => Leaf {
       return textLeaf((texts, n, matched) => markTextMatches(texts, n, p.analyzerParams, p.terms, matched, p.minShouldMatch));
     case 'phraseMatch':
       return textLeaf((texts, n, matched) => markPhraseMatches(texts, n, p.analyzerParams, p.phrase, p.slop, matched));
+    case 'spatial': {
+      const test = spatialTest(p.op, p.query, p.distance);
+      return (col) => ({ fast: (out, mask, n) => markSpatial(col.values as unknown[], n, test, mask, out) });
+    }
+    case 'isValid':
+      return (col) => ({ fast: (out, mask, n) => markSpatial(col.values as unknown[], n, isValidTest, mask, out) });
     case 'contains': {
       const wanted = p.values.map((v) => litValue(ref, v));
       const has = (arr: unknown[], w: unknown) => arr.some((e) => valuesEqual(e, w));

@@ -108,6 +108,15 @@ const FUNCTIONS = [
   'array_length',
   'text_match',
   'phrase_match',
+  'st_equals',
+  'st_touches',
+  'st_overlaps',
+  'st_crosses',
+  'st_contains',
+  'st_intersects',
+  'st_within',
+  'st_dwithin',
+  'st_isvalid',
 ];
 const FUNCTION_TOKENS = new Map<string, string>();
 for (const f of FUNCTIONS) {

@@ -287,6 +287,15 @@ class Parser {
         }
         argText[2] = this.sourceText(from, this.peek());
       }
+    } else if (name.startsWith('st_')) {
+      // Plan.g4: ST_fn '(' Identifier (',' expr)* ')': the WKT, and st_dwithin's distance.
+      const field = this.expect('ident', `a field name in ${name}`);
+      args.push({ t: 'ident', pos: field.pos, name: field.name! });
+      const extra = name === 'st_isvalid' ? 0 : name === 'st_dwithin' ? 2 : 1;
+      for (let k = 0; k < extra; k++) {
+        this.expect(',', `',' in ${name}()`);
+        args.push(this.expr(0));
+      }
     } else if (name === 'array_length') {
       // Plan.g4 takes only an identifier or a JSON path here, not an expression.
       const a = this.peek();

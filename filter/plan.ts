@@ -1,6 +1,8 @@
 import { DataType } from '../core/schema.js';
+import type { Shape } from '../core/geometry.js';
 import type { Interval } from '../core/timestamptz.js';
 import type { ArithOp, CmpOp } from './ast.js';
+import type { SpatialOp } from './spatial.js';
 import type { PhraseToken } from '../text/token-index.js';
 
 /** A constant, typed the way Milvus types literals (integers are exact Int64). */
@@ -63,4 +65,8 @@ export type Pred =
    * TimestamptzArithCompareExpr): each row's time moved by the calendar (shiftByInterval),
    * then compared with `v` (UTC microseconds). Intervals of fixed length become a `cmp`.
    */
-  | { k: 'tszArith'; col: ColRef; interval: Interval; sign: 1 | -1; op: CmpOp; v: bigint };
+  | { k: 'tszArith'; col: ColRef; interval: Interval; sign: 1 | -1; op: CmpOp; v: bigint }
+  /** `st_<op>(field, 'WKT')` on a Geometry field (filter/spatial.ts); `distance` in metres for st_dwithin. */
+  | { k: 'spatial'; col: ColRef; op: SpatialOp; query: Shape; distance: number }
+  /** `st_isvalid(field)`: the row's geometry is valid (OGC). */
+  | { k: 'isValid'; col: ColRef };

@@ -1,4 +1,5 @@
 import type { Column } from '../core/columns.js';
+import { GeometryError, wkbFromWkb, wkbFromWkt } from '../core/geometry.js';
 import { DataType, DYNAMIC_FIELD, isVectorType, type CollectionSchema, type FieldSchema } from '../core/schema.js';
 import type { FieldData__Output } from '../proto/generated/milvus/proto/schema/FieldData.js';
 import type { ScalarField__Output } from '../proto/generated/milvus/proto/schema/ScalarField.js';
@@ -226,6 +227,14 @@ function buildColumn(field: FieldSchema, values: (unknown | null)[], rows: numbe
       }
       return withValid({ type: field.dataType, elementType: field.elementType!, values: out }, valid);
     }
+    case DataType.Geometry: {
+      const out: Uint8Array[] = new Array(rows);
+      for (let i = 0; i < rows; i++) {
+        const v = fill(i);
+        out[i] = v === null ? EMPTY_BYTES : geometryWkb(v, name, i);
+      }
+      return withValid({ type: field.dataType, values: out }, valid);
+    }
     default:
       throw invalidParameter(`field ${name}: data type ${dataTypeName(field.dataType)} is not supported`);
   }
@@ -243,6 +252,24 @@ function timestamptzMicros(fd: IncomingFieldData, values: (unknown | null)[], ti
     if (typeof v !== 'string') throw invalidParameter(`field ${fd.field_name}: row ${i} is not a Timestamptz string`);
     return timestamptzParameter(() => parseTimestamptz(v, timezone));
   });
+}
+
+const EMPTY_BYTES = new Uint8Array(0);
+
+/**
+ * A geometry row as the WKB a column stores: WKT (what the SDKs send, in geometry_wkt_data; a
+ * default value) or WKB (geometry_data), refused as Milvus's proxy refuses what it cannot
+ * convert (checkGeometryFieldData).
+ */
+function geometryWkb(v: unknown, field: string, row: number): Uint8Array {
+  try {
+    if (typeof v === 'string') return wkbFromWkt(v);
+    if (v instanceof Uint8Array) return wkbFromWkb(v);
+  } catch (e) {
+    if (!(e instanceof GeometryError)) throw e;
+    throw invalidParameter(`invalid Geometry data, transform to wkb failed: field ${field} row ${row}: ${e.message}`);
+  }
+  throw invalidParameter(`field ${field}: row ${row} is not a geometry (WKT text or WKB bytes)`);
 }
 
 const withValid = (c: Column, valid: Uint8Array | undefined): Column => (valid ? { ...c, valid } : c);

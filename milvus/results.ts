@@ -1,4 +1,5 @@
 import { rowWidth, typedArrayFor, type Column, type PrimaryKey } from '../core/columns.js';
+import { wktFromWkb } from '../core/geometry.js';
 import { DataType, DYNAMIC_FIELD, isVectorType, type CollectionSchema, type FieldSchema, primaryField } from '../core/schema.js';
 import type { IDs } from '../proto/generated/milvus/proto/schema/IDs.js';
 import type { Hit } from '../search/hits.js';
@@ -83,6 +84,8 @@ export const scalarKey: Partial<Record<DataType, string>> = {
   [DataType.Array]: 'array_data',
   // UTC microseconds between nodes; answers carry strings instead (milvus/timestamptz.ts).
   [DataType.Timestamptz]: 'timestamptz_data',
+  // As Milvus's proxy answers (ValidateGeometryFieldSearchResult): WKT, not the stored WKB.
+  [DataType.Geometry]: 'geometry_wkt_data',
 };
 
 function placeholder(type: DataType): unknown {
@@ -90,6 +93,7 @@ function placeholder(type: DataType): unknown {
     case DataType.Bool:
       return false;
     case DataType.VarChar:
+    case DataType.Geometry:
       return '';
     case DataType.JSON:
       return Buffer.from('{}');
@@ -112,6 +116,8 @@ function encodeScalar(type: DataType, v: unknown, elementType?: DataType): unkno
       return String(v);
     case DataType.JSON:
       return Buffer.from(JSON.stringify(v));
+    case DataType.Geometry:
+      return wktFromWkb(v as Uint8Array);
     case DataType.Array: {
       const key = scalarKey[elementType!]!;
       const values = (v as unknown[]).map((e) => (elementType === DataType.Int64 ? String(e) : e));

@@ -12,9 +12,11 @@ import { Code, invalidParameter, MilvusError } from './status.js';
  * filter's sorted scalar index (filter/scalar-index.ts): INVERTED, STL_SORT, BITMAP, HYBRID and
  * TRIE all answer ==, in, ranges (and like-prefix for strings) from it, exactly as the scan.
  * Indexes on Array fields and JSON path indexes are accepted and recorded; their filters scan
- * the rows (the same rows, without the speed-up).
+ * the rows (the same rows, without the speed-up). RTREE (and AUTOINDEX, which Milvus makes an
+ * RTREE there) on a Geometry field is accepted and served by the spatial filters' envelope
+ * pre-check over the rows' cached bounding boxes (filter/spatial.ts), not by a tree.
  */
-export const SCALAR_INDEX_TYPES = ['INVERTED', 'STL_SORT', 'BITMAP', 'HYBRID', 'TRIE', 'AUTOINDEX'] as const;
+export const SCALAR_INDEX_TYPES = ['INVERTED', 'STL_SORT', 'BITMAP', 'HYBRID', 'TRIE', 'RTREE', 'AUTOINDEX'] as const;
 
 const INTEGER = new Set([DataType.Int8, DataType.Int16, DataType.Int32, DataType.Int64]);
 const ARITHMETIC = new Set([...INTEGER, DataType.Float, DataType.Double]);
@@ -30,7 +32,10 @@ const refused = (reason: string) =>
 function typeFault(indexType: string, field: FieldSchema): string | undefined {
   const t = field.dataType;
   const elem = field.elementType ?? DataType.None;
+  if (indexType === 'AUTOINDEX' && t === DataType.Geometry) return undefined;
   switch (indexType) {
+    case 'RTREE':
+      return t === DataType.Geometry ? undefined : `RTREE index can only be built on geometry field, got ${DataType[t]}`;
     case 'AUTOINDEX':
       // Milvus builds a sorted index for a Timestamptz field left to AUTOINDEX.
       if (t === DataType.Timestamptz) return undefined;
@@ -76,6 +81,12 @@ export function checkScalarIndex(indexType: string, field: FieldSchema, params: 
 
 /** Whether an index on this field answers filters from the sorted scalar index (else they scan). */
 export const answersFilters = (field: FieldSchema) => isIndexableType(field.dataType);
+
+/** What serves a scalar index's filters, as DescribeIndex's `engine` parameter names it. */
+export function scalarIndexEngine(field: FieldSchema): 'SORTED' | 'ENVELOPE_SCAN' | 'SCAN' {
+  if (answersFilters(field)) return 'SORTED';
+  return field.dataType === DataType.Geometry ? 'ENVELOPE_SCAN' : 'SCAN';
+}
 
 /**
  * The collection's engine index among its indexes: its dense (or non-BM25 sparse) vector

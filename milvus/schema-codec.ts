@@ -1,6 +1,7 @@
 import { checkCarriedMessage } from './field-guard.js';
 import { DEFAULT_TIMEZONE, formatTimestamptz, parseTimestamptz } from '../core/timestamptz.js';
 import { timestamptzParameter } from './timestamptz.js';
+import { GeometryError, wkbFromWkt } from '../core/geometry.js';
 import {
   DataType,
   DYNAMIC_FIELD,
@@ -42,6 +43,7 @@ const SUPPORTED_SCALARS = new Set<DataType>([
   DataType.JSON,
   DataType.Array,
   DataType.Timestamptz,
+  DataType.Geometry,
 ]);
 
 /** Whether a collection's field may be of this scalar type. */
@@ -120,6 +122,15 @@ function defaultValueOf(v: ValueField__Output | null, type: DataType, field: str
     case DataType.Double:
       return Number(raw);
     case DataType.VarChar:
+      return String(raw);
+    // WKT in string_data, kept as sent; rows that take it store its WKB.
+    case DataType.Geometry:
+      try {
+        wkbFromWkt(String(raw));
+      } catch (e) {
+        if (!(e instanceof GeometryError)) throw e;
+        throw invalidParameter(`field ${field}: invalid default value of Geometry field: ${e.message}`);
+      }
       return String(raw);
     default:
       throw invalidParameter(`field ${field}: default values are not supported for ${dataTypeName(type)}`);
@@ -209,7 +220,7 @@ function decodeField(
   }
   if (dataType === DataType.Array) {
     const elementType = parseDataType(f.element_type);
-    if (!SUPPORTED_SCALARS.has(elementType) || elementType === DataType.Array || elementType === DataType.JSON) {
+    if (!SUPPORTED_SCALARS.has(elementType) || [DataType.Array, DataType.JSON, DataType.Geometry].includes(elementType)) {
       throw invalidParameter(`field ${name}: element type ${dataTypeName(elementType)} is not supported for arrays`);
     }
     const cap = intParam(params, 'max_capacity', name);

@@ -136,6 +136,7 @@ const SEGCORE_TYPE_NAMES: Partial<Record<DataType, string>> = {
   [DataType.JSON]: 'JSON',
   [DataType.Array]: 'ARRAY',
   [DataType.Timestamptz]: 'TIMESTAMPTZ',
+  [DataType.Geometry]: 'GEOMETRY',
 };
 
 /** A grouping search's field resolved against the schema (Milvus's messages and codes). */

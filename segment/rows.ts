@@ -1,5 +1,6 @@
 import { columnRows, rowWidth, typedArrayFor, type Column, type ColumnValues } from '../core/columns.js';
-import type { CollectionSchema, FieldSchema } from '../core/schema.js';
+import { wkbFromWkt } from '../core/geometry.js';
+import { DataType, type CollectionSchema, type FieldSchema } from '../core/schema.js';
 import type { Segment } from './segment.js';
 
 /**
@@ -13,7 +14,9 @@ import type { Segment } from './segment.js';
  * value when it has one, else null (a nullable field's rows invalid, other fields' rows null).
  */
 export function absentColumn(field: FieldSchema, rows: number): Column {
-  const fallback = field.defaultValue;
+  // A geometry's default is kept as its WKT (what Describe shows); its rows hold WKB.
+  const fallback =
+    field.dataType === DataType.Geometry && field.defaultValue !== undefined ? wkbFromWkt(String(field.defaultValue)) : field.defaultValue;
   const ctor = typedArrayFor(field.dataType);
   const col: Column = { type: field.dataType, values: [] };
   if (field.elementType !== undefined) col.elementType = field.elementType;

@@ -1,13 +1,13 @@
 import { crc32 } from 'node:zlib';
-import { bytesOf, typedArrayFor, type Column } from '../core/columns.js';
-import { DataType } from '../core/schema.js';
+import { bytesOf, storesByteRows, typedArrayFor, type Column } from '../core/columns.js';
+import type { DataType } from '../core/schema.js';
 
 /**
  * Binary form of a set of named columns: the body of write-ahead-log inserts and of sealed
  * segment data files. Layout: `MSC1 | u32 headerLength | header JSON | bodies`, each body
  * 8-byte aligned so typed arrays can be viewed in place without copying. Variable-length
  * columns (strings, JSON, arrays) are stored as JSON text; columns of byte rows (sparse
- * vectors) as the rows' lengths (uint32) and then the rows end to end. A crc32 of the bodies
+ * vectors, geometries) as the rows' lengths (uint32) and then the rows end to end. A crc32 of the bodies
  * in the header detects corruption.
  */
 const MAGIC = 'MSC1';
@@ -29,6 +29,8 @@ interface Header {
   crc: number;
   columns: ColumnHeader[];
 }
+
+const EMPTY_ROW = new Uint8Array(0);
 
 const align8 = (n: number) => (n + 7) & ~7;
 
@@ -64,7 +66,8 @@ export function encodeColumnChunks(rows: number, columns: Map<string, Column>): 
     return at;
   };
   for (const [name, col] of columns) {
-    const byteRows = col.type === DataType.SparseFloatVector ? (col.values as Uint8Array[]) : undefined;
+    // A row with no bytes of its own (null, or absent before the field was added) is empty.
+    const byteRows = storesByteRows(col.type) ? (col.values as (Uint8Array | null)[]).map((r) => r ?? EMPTY_ROW) : undefined;
     const lengthsOffset = byteRows && push(bytesOf(Uint32Array.from(byteRows, (r) => r.length)));
     const bytes = byteRows
       ? Buffer.concat(byteRows)

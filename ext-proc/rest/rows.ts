@@ -25,6 +25,8 @@ const SCALAR_KEY: Record<string, string> = {
   VarChar: 'string_data',
   JSON: 'json_data',
   Array: 'array_data',
+  // WKT text, as Milvus's REST takes and gives geometries.
+  Geometry: 'geometry_wkt_data',
 };
 
 /**
@@ -84,6 +86,7 @@ function placeholder(type: string): unknown {
     case 'VarChar':
     // Timestamptz rows travel as ISO 8601 strings, which the writer parses.
     case 'Timestamptz':
+    case 'Geometry':
       return '';
     case 'JSON':
       return Buffer.from('null');

@@ -69,7 +69,9 @@ function defaultValue(type: DataType__Output, v: string | number | boolean, fiel
     case 'Double':
       if (typeof v !== 'number') throw wrong();
       return type === 'Float' ? { float_data: v } : { double_data: v };
+    // A geometry's default is its WKT.
     case 'VarChar':
+    case 'Geometry':
       if (typeof v !== 'string') throw wrong();
       return { string_data: v };
     default:

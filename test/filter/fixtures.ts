@@ -1,4 +1,5 @@
 import { ColumnMap, type Column } from '../../core/columns.js';
+import { wkbFromWkt } from '../../core/geometry.js';
 import { DataType, DYNAMIC_FIELD, type CollectionSchema, type FieldSchema } from '../../core/schema.js';
 import { fieldSchema } from '../harness/schemas.js';
 
@@ -13,7 +14,8 @@ export function schemaOf(fields: FieldSchema[], enableDynamicField = false): Col
 export type Row = Record<string, unknown>;
 
 /**
- * Builds the columnar batch a segment would hand the filter: typed arrays per core/columns.ts,
+ * Builds the columnar batch a segment would hand the filter: typed arrays per core/columns.ts
+ * (geometries given as WKT),
  * `valid` bitmaps for nullable fields (null values), and row keys unknown to the schema
  * gathered into `$meta` when the dynamic field is on (null for rows without any).
  */
@@ -55,6 +57,9 @@ export function batchOf(schema: CollectionSchema, rows: Row[]): ColumnMap {
         break;
       case DataType.Array:
         col.values = raw.map((v) => (v ?? []) as unknown[]);
+        break;
+      case DataType.Geometry:
+        col.values = raw.map((v) => (v === null || v === undefined ? new Uint8Array(0) : wkbFromWkt(v as string)));
         break;
       case DataType.FloatVector:
         col.dim = f.dim ?? 2;

@@ -5,7 +5,7 @@ import { keyValueMap } from '../../../milvus/key-values.js';
 import type { MilvusRequest, MilvusResponse } from '../../../milvus/methods.js';
 import { Code, indexNotFound, invalidParameter, MilvusError } from '../../../milvus/status.js';
 import { checkBuildParams } from '../../../milvus/index-params.js';
-import { answersFilters, checkScalarIndex } from '../../../milvus/scalar-indexes.js';
+import { checkScalarIndex, scalarIndexEngine } from '../../../milvus/scalar-indexes.js';
 import { checkBm25Index, checkIndexType, engineIndexType, indexMetric } from '../../../milvus/vector-indexes.js';
 import type { CollectionState } from '../collection-state.js';
 import type { Handlers, WriterApi } from './context.js';
@@ -72,7 +72,7 @@ export function indexHandlers(api: WriterApi): Handlers<IndexMethod> {
       ...(vector ? [{ key: 'metric_type', value: idx.metricType }] : []),
       // What serves it: an engine index of its family or a stand-in (milvus/vector-indexes.ts),
       // or for a scalar index the sorted index of the filter, or the scan (milvus/scalar-indexes.ts).
-      { key: 'engine', value: vector ? engineIndexType(idx.indexType, field) : answersFilters(field) ? 'SORTED' : 'SCAN' },
+      { key: 'engine', value: vector ? engineIndexType(idx.indexType, field) : scalarIndexEngine(field) },
       ...Object.entries(idx.params).map(([key, value]) => ({ key, value })),
     ];
     if (Object.keys(idx.params).length) params.push({ key: 'params', value: JSON.stringify(idx.params) });
