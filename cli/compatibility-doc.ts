@@ -98,21 +98,29 @@ function restRows(): string[] {
 function scalarIndexState(indexType: string): string {
   if (indexType === 'RTREE')
     return 'works on Geometry fields (AUTOINDEX there too): the spatial filters check cached bounding boxes before the exact predicate (`engine` ENVELOPE_SCAN; see geometry.md)';
-  return 'works: Bool, integer, Float, Double and VarChar fields answer ==, in, ranges (and like "prefix%") from a sorted index of each sealed segment (`engine` SORTED), exactly as the scan; Array fields and JSON paths: accepted, filters scan (`engine` SCAN)';
+  // Milvus allows only a sorted index (or AUTOINDEX) on Timestamptz fields.
+  const timestamptz = indexType === 'STL_SORT' || indexType === 'AUTOINDEX' ? ', Timestamptz' : '';
+  return `works: Bool, integer, Float, Double, VarChar${timestamptz} fields answer ==, in, ranges (and like "prefix%") from a sorted index of each sealed segment (\`engine\` SORTED), exactly as the scan; Array fields and JSON paths: accepted, filters scan (\`engine\` SCAN)`;
 }
+
+/** What a scalar type that works does beyond storing and filtering values, where it needs saying. */
+const TYPE_NOTES: Partial<Record<DataType, string>> = {
+  [DataType.Geometry]: 'WKT in and out, the ST_ spatial filters ([geometry.md](geometry.md))',
+  [DataType.Timestamptz]:
+    "ISO 8601 in, out in the request's or the collection's time zone, ISO and INTERVAL filters ([timestamptz.md](timestamptz.md))",
+};
 
 function dataTypeRows(): string[] {
   const types = milvusRoot.lookupEnum('milvus.proto.schema.DataType').values;
   return Object.entries(types).map(([name, value]) => {
     const t = value as DataType;
     const vector = isVectorType(t) ? vectorType(t) : undefined;
+    const note = TYPE_NOTES[t];
     const state = vector
       ? `works: vector, metrics ${vector.metrics.join(', ')}`
-      : t === DataType.Geometry
-        ? 'works: WKT in and out, the ST_ spatial filters ([geometry.md](geometry.md))'
-        : isSupportedScalar(t)
-          ? 'works'
-          : `refused: code 1100, \`field NAME: data type ${name} is not supported by Mishards\``;
+      : isSupportedScalar(t)
+        ? `works${note ? `: ${note}` : ''}`
+        : `refused: code 1100, \`field NAME: data type ${name} is not supported by Mishards\``;
     return `| ${name} | ${cell(state)} |`;
   });
 }
