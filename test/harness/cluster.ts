@@ -6,7 +6,7 @@ import { expect, inject } from 'vitest';
 import YAML from 'yaml';
 import { DataType, type MilvusClient } from '@zilliz/milvus2-sdk-node';
 import { collectionIdOf, DataNodeClient } from './data-node-client.js';
-import { rank } from './reference.js';
+import { nearTie, rank, score } from './reference.js';
 import { connectSdk, startMishards, type MishardsProcess } from './mishards-process.js';
 import { waitUntil } from './wait.js';
 
@@ -229,11 +229,27 @@ async function leads(writer: MishardsProcess): Promise<boolean> {
 /** The vectors TestCluster.seed writes unless told otherwise. */
 export const seedVector = (id: number, dim: number): number[] => Array.from({ length: dim }, (_, j) => Math.sin(id * 0.7 + j * 1.3));
 
-/** Brute-force L2 top-k ids. */
-export function bruteForce(rows: Map<number, number[]>, q: number[], k: number): number[] {
-  return rank(rows, q, 'L2')
-    .slice(0, k)
-    .map((x) => x.id);
+/**
+ * The exact L2 top k of `rows` for `q`, ids best first, aligned with an answer `got`: where
+ * got's id at a position scores a near-tie of the exact row there (reference.ts `nearTie`),
+ * got's id stands, since the nodes may rank near-tied rows either way.
+ */
+export function exactTopK(rows: Map<number, number[]>, q: number[], k: number, got: readonly number[] = []): number[] {
+  const exact = rank(rows, q, 'L2').slice(0, k);
+  const used = new Set<number>();
+  return exact.map((w, j) => {
+    const g = got[j];
+    const v = g === undefined || used.has(g) ? undefined : rows.get(g);
+    // Else the best exact row not placed yet (one an earlier near-tie displaced, or this one).
+    const id = v !== undefined && nearTie(score.L2(q, v), w.s) ? g! : exact.find((e) => !used.has(e.id))!.id;
+    used.add(id);
+    return id;
+  });
+}
+
+/** Asserts that `got` (ids, best first) is the exact L2 top k of `rows` for `q`, near-ties in either order. */
+export function expectExactTopK(got: number[], rows: Map<number, number[]>, q: number[], k: number): void {
+  expect(got).toEqual(exactTopK(rows, q, k, got));
 }
 
 /**
@@ -260,8 +276,9 @@ export class CheckedSearches {
         const res = await client.search({ collection_name: collection, data: [q], limit: 10 });
         if (res.status.error_code !== 'Success') this.failures.push(res.status.reason);
         else {
-          const got = JSON.stringify(res.results.map((r: { id: string | number }) => Number(r.id)));
-          const wanted = datasets.map((rows) => JSON.stringify(bruteForce(rows, q, 10)));
+          const ids = res.results.map((r: { id: string | number }) => Number(r.id));
+          const got = JSON.stringify(ids);
+          const wanted = datasets.map((rows) => JSON.stringify(exactTopK(rows, q, 10, ids)));
           const matches = wanted.flatMap((want, d) => (want === got ? [d] : []));
           if (matches.length === 1) this.answeredBy[matches[0]!]!++;
           else

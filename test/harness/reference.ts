@@ -10,6 +10,12 @@ export const score: Record<Metric, (a: number[], b: number[]) => number> = {
   COSINE: (a, b) => dot(a, b) / (norm(a) * norm(b)),
 };
 
+/**
+ * Whether two scores are closer than float32 resolution allows telling apart (relative `tie`):
+ * the nodes compute in float32, the reference in float64, so such rows may rank either way.
+ */
+export const nearTie = (a: number, b: number, tie = 1e-5) => Math.abs(a - b) <= tie * Math.max(1, Math.abs(b));
+
 /** The exact ranking of `rows` for query `q`: best first, with scores. */
 export function rank(rows: Iterable<[number, number[]]>, q: number[], metric: Metric): { id: number; s: number }[] {
   const ranked = [...rows].map(([id, v]) => ({ id, s: score[metric](q, v) }));
@@ -33,8 +39,8 @@ export function rankingMismatch(
   for (let j = 0; j < want.length; j++) {
     const g = got[j]!;
     const w = want[j]!;
-    if (Math.abs(g.score - w.s) > tie * Math.max(1, Math.abs(w.s))) return `rank ${j}: score ${g.score}, want ${w.s} (id ${w.id})`;
-    if (g.id !== w.id && Math.abs(exact(g.id) - w.s) > tie * Math.max(1, Math.abs(w.s))) return `rank ${j}: id ${g.id}, want ${w.id}`;
+    if (!nearTie(g.score, w.s, tie)) return `rank ${j}: score ${g.score}, want ${w.s} (id ${w.id})`;
+    if (g.id !== w.id && !nearTie(exact(g.id), w.s, tie)) return `rank ${j}: id ${g.id}, want ${w.id}`;
   }
   return undefined;
 }
