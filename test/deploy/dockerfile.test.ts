@@ -114,7 +114,11 @@ function run(command: string, dir: string): void {
     } else symlinkSync(realpathSync(join(ROOT, 'node_modules')), join(dir, 'node_modules'));
     return;
   }
-  execFileSync('sh', ['-c', command], { cwd: dir, stdio: 'pipe', env: { ...process.env, MISHARDS_FROM_SOURCE: undefined } });
+  execFileSync('sh', ['-c', command], {
+    cwd: dir,
+    stdio: 'pipe',
+    env: { ...process.env, MISHARDS_FROM_SOURCE: undefined, MISHARDS_BUILD_DIR: undefined },
+  });
 }
 
 /**
@@ -184,7 +188,7 @@ it('runs the compiled entry point of the production image: ready, healthy, and s
   const [, bin] = JSON.parse(instructions('runtime', 'ENTRYPOINT')[0]!.args) as [string, string];
   writer = await startMishards(
     ['writer', '--port', '0', '--metrics-port', '0', '--data-dir', join(work, 'data')],
-    { ...env, MISHARDS_FROM_SOURCE: undefined },
+    { ...env, MISHARDS_FROM_SOURCE: undefined, MISHARDS_BUILD_DIR: undefined },
     { entry: { bin: join(image, bin), cwd: image } },
   );
   expect(await checkHealth(writer.addresses.grpc!)).toBe('SERVING');

@@ -1,6 +1,7 @@
 import type { TestProject } from 'vitest/node';
 import { startEtcd } from './etcd.js';
 import { startMariadb, type MariadbInfo, type MariadbInstance } from './mariadb.js';
+import { buildForTests } from './test-build.js';
 
 /**
  * Starts one private MariaDB and one private etcd for the whole test run, both at once,
@@ -9,6 +10,9 @@ import { startMariadb, type MariadbInfo, type MariadbInstance } from './mariadb.
  * servers: a database of their own (createTestDatabase in databases.ts), a key prefix of their own.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The build of the sources the servers run (test-build.ts) compiles while the servers start.
+  const buildDir = project.config.env?.MISHARDS_BUILD_DIR;
+  const build = buildDir ? buildForTests(buildDir) : undefined;
   const started = await Promise.allSettled([startMariadb(), startEtcd()]);
   const stopAll = async () => {
     await Promise.all(started.map((s) => (s.status === 'fulfilled' ? s.value.stop() : undefined)));
@@ -21,7 +25,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   project.provide('mariadb', mariadbInfo(mariadb.value));
   project.provide('etcd', { endpoint: etcd.value.endpoint });
-  return stopAll;
+  const removeBuild = await build?.catch(async (e) => {
+    await stopAll();
+    throw new Error(`test harness could not build the sources: ${e}`);
+  });
+  return async () => {
+    await stopAll();
+    await removeBuild?.();
+  };
 }
 
 // Provided values cross to the test workers as data: leave out stop().
