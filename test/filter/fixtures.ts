@@ -1,3 +1,4 @@
+import { compileFilter, FilterError } from '../../filter/index.js';
 import { ColumnMap, type Column } from '../../core/columns.js';
 import { wkbFromWkt } from '../../core/geometry.js';
 import { DataType, DYNAMIC_FIELD, type CollectionSchema, type FieldSchema } from '../../core/schema.js';
@@ -87,4 +88,15 @@ export function matching(mask: Uint8Array): number[] {
     if (v) out.push(i);
   });
   return out;
+}
+
+/** The message of the FilterError compiling `expr` against `schema` throws; fails when it compiles. */
+export function refusal(expr: string, schema: CollectionSchema): string {
+  try {
+    compileFilter(expr, schema);
+  } catch (e) {
+    if (e instanceof FilterError) return e.message;
+    throw e;
+  }
+  throw new Error(`${expr} compiled`);
 }
